@@ -1,0 +1,56 @@
+package dev.hdbg.common.event;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The guest registers a host can name, in lower case on the wire and in commands. */
+public enum GuestRegister {
+    // The general-purpose registers in GUEST_REGS order (spec: rax at 0x00 .. r15 at 0x78).
+    RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15,
+    RIP, RFLAGS,
+    CS, DS, ES, FS, GS, SS,
+    FS_BASE, GS_BASE,
+    CR0, CR2, CR3, CR4,
+    DR0, DR1, DR2, DR3, DR6, DR7;
+
+    /** The sixteen general-purpose registers in GUEST_REGS order. */
+    public static final List<GuestRegister> GPRS = List.of(Arrays.copyOf(values(), 16));
+
+    private static final Map<String, GuestRegister> BY_NAME =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(GuestRegister::wireName, Function.identity()));
+
+    /** The name commands and the wire use: {@code rax}, {@code fs_base}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public boolean isGeneralPurpose() {
+        return ordinal() < 16;
+    }
+
+    /** Byte offset of this register in GUEST_REGS. */
+    public int guestRegsOffset() {
+        if (!isGeneralPurpose()) {
+            throw new IllegalStateException(wireName() + " is not part of GUEST_REGS");
+        }
+        return ordinal() * 8;
+    }
+
+    /** Looks a register up by name, case-insensitively, with an optional leading '@'. */
+    public static Optional<GuestRegister> byName(String name) {
+        String key = name.startsWith("@") ? name.substring(1) : name;
+        return Optional.ofNullable(BY_NAME.get(key.toLowerCase(Locale.ROOT)));
+    }
+
+    /** Like {@link #byName} but throws a message that lists the valid names. */
+    public static GuestRegister parse(String name) {
+        return byName(name).orElseThrow(() -> new IllegalArgumentException(
+                "unknown register '" + name + "' (known: " + Arrays.stream(values())
+                        .map(GuestRegister::wireName).collect(Collectors.joining(" ")) + ")"));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.hdbg.common.record;
+
+import dev.hdbg.common.event.EventType;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the agent reports on its own, in sequence-number order: logs, buffers, breaks, exits and
+ * action errors. Sequence numbers start at 1 and increase by one.
+ */
+public sealed interface DebuggerRecord {
+
+    long seq();
+
+    /** One value of a log record: a number, bytes, or why it could not be read. */
+    record LogValue(String name, Optional<Long> number, Optional<byte[]> bytes, Optional<String> error) {
+        public LogValue {
+            Objects.requireNonNull(name, "name");
+            int present = (number.isPresent() ? 1 : 0) + (bytes.isPresent() ? 1 : 0) + (error.isPresent() ? 1 : 0);
+            if (present != 1) {
+                throw new IllegalArgumentException("a log value holds exactly one of number, bytes, error");
+            }
+        }
+
+        public static LogValue ofNumber(String name, long value) {
+            return new LogValue(name, Optional.of(value), Optional.empty(), Optional.empty());
+        }
+
+        public static LogValue ofBytes(String name, byte[] value) {
+            return new LogValue(name, Optional.empty(), Optional.of(value), Optional.empty());
+        }
+
+        public static LogValue ofError(String name, String message) {
+            return new LogValue(name, Optional.empty(), Optional.empty(), Optional.of(message));
+        }
+    }
+
+    record Log(long seq, long eventId, long actionId, int core, List<LogValue> values) implements DebuggerRecord {
+        public Log {
+            values = List.copyOf(values);
+        }
+    }
+
+    /** The RequestedBufferSize bytes at the address custom code returned in RAX. */
+    record Buffer(long seq, long eventId, long actionId, long address, byte[] data) implements DebuggerRecord {
+    }
+
+    enum BreakReason { EVENT, PAUSE, FAULT }
+
+    /** The machine halted; the host's commands are served until it continues. */
+    record Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
+                 String message) implements DebuggerRecord {
+    }
+
+    /** The target ended: a raw image executed {@code hlt}. The machine stays readable. */
+    record Exit(long seq, String reason, long rip, long status, long runNanos) implements DebuggerRecord {
+    }
+
+    /** A condition or custom code faulted or ran out of budget; the guest was left as it was. */
+    record ActionError(long seq, long eventId, long actionId, String message) implements DebuggerRecord {
+    }
+}

@@ -1,0 +1,163 @@
+package dev.hdbg.common.wire;
+
+import com.google.protobuf.ByteString;
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.LogConfiguration;
+import dev.hdbg.common.event.LogItem;
+import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.proto.v1.ActionType;
+import dev.hdbg.proto.v1.CustomCode;
+import dev.hdbg.proto.v1.EventType;
+import dev.hdbg.proto.v1.LogMemory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Translates event and action specifications between the common value types and their
+ * protobuf messages. Decoding validates: a malformed message becomes a {@link WireFormatException}
+ * whose text says which field is wrong.
+ */
+public final class EventCodec {
+    private EventCodec() {
+    }
+
+    public static dev.hdbg.proto.v1.EventSpec encode(EventSpec spec) {
+        var b = dev.hdbg.proto.v1.EventSpec.newBuilder()
+                .setType(encode(spec.type()))
+                .setAddress(spec.address())
+                .setDisabled(!spec.enabled());
+        spec.filter().ifPresent(f -> b.setHasFilter(true).setFilter(f));
+        spec.condition().ifPresent(c -> b.setCondition(ByteString.copyFrom(c.bytes())));
+        spec.actions().forEach(a -> b.addActions(encode(a)));
+        return b.build();
+    }
+
+    public static EventSpec decode(dev.hdbg.proto.v1.EventSpec msg) {
+        try {
+            return decodeUnchecked(msg);
+        } catch (WireFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException(e.getMessage());
+        }
+    }
+
+    private static EventSpec decodeUnchecked(dev.hdbg.proto.v1.EventSpec msg) {
+        dev.hdbg.common.event.EventType type = decode(msg.getType());
+        List<ActionSpec> actions = new ArrayList<>();
+        for (var a : msg.getActionsList()) {
+            actions.add(decode(a));
+        }
+        Optional<MachineCode> condition = msg.getCondition().isEmpty()
+                ? Optional.empty() : Optional.of(MachineCode.of(msg.getCondition().toByteArray()));
+        OptionalLong filter = msg.getHasFilter() ? OptionalLong.of(msg.getFilter()) : OptionalLong.empty();
+        return new EventSpec(type, msg.getAddress(), filter, condition, actions, !msg.getDisabled());
+    }
+
+    public static EventType encode(dev.hdbg.common.event.EventType type) {
+        return switch (type) {
+            case EPT_HOOK -> EventType.EVENT_TYPE_EPT_HOOK;
+            case CPUID -> EventType.EVENT_TYPE_CPUID;
+        };
+    }
+
+    public static dev.hdbg.common.event.EventType decode(EventType type) {
+        return switch (type) {
+            case EVENT_TYPE_EPT_HOOK -> dev.hdbg.common.event.EventType.EPT_HOOK;
+            case EVENT_TYPE_CPUID -> dev.hdbg.common.event.EventType.CPUID;
+            case EVENT_TYPE_UNSPECIFIED, UNRECOGNIZED ->
+                    throw new WireFormatException("event type is missing or unknown to this agent: " + type);
+        };
+    }
+
+    public static dev.hdbg.proto.v1.ActionSpec encode(ActionSpec action) {
+        var b = dev.hdbg.proto.v1.ActionSpec.newBuilder().setImmediate(action.immediate());
+        switch (action) {
+            case ActionSpec.Break ignored -> b.setType(ActionType.ACTION_TYPE_BREAK_TO_DEBUGGER);
+            case ActionSpec.Log log -> b.setType(ActionType.ACTION_TYPE_LOG_THE_STATES).setLog(encode(log.configuration()));
+            case ActionSpec.CustomCode code -> b.setType(ActionType.ACTION_TYPE_RUN_CUSTOM_CODE)
+                    .setCustomCode(CustomCode.newBuilder()
+                            .setCode(ByteString.copyFrom(code.code().bytes()))
+                            .setRequestedBufferSize(code.requestedBufferSize()));
+        }
+        return b.build();
+    }
+
+    public static ActionSpec decode(dev.hdbg.proto.v1.ActionSpec msg) {
+        try {
+            return switch (msg.getType()) {
+                case ACTION_TYPE_BREAK_TO_DEBUGGER -> new ActionSpec.Break();
+                case ACTION_TYPE_LOG_THE_STATES -> {
+                    if (!msg.hasLog()) {
+                        throw new WireFormatException("a log action needs its log configuration");
+                    }
+                    yield new ActionSpec.Log(decode(msg.getLog()), msg.getImmediate());
+                }
+                case ACTION_TYPE_RUN_CUSTOM_CODE -> {
+                    if (!msg.hasCustomCode() || msg.getCustomCode().getCode().isEmpty()) {
+                        throw new WireFormatException("a custom-code action needs its code bytes");
+                    }
+                    int size = msg.getCustomCode().getRequestedBufferSize();
+                    if (size < 0) {
+                        throw new WireFormatException("requested buffer size too large: "
+                                + Integer.toUnsignedString(size) + " bytes");
+                    }
+                    yield new ActionSpec.CustomCode(MachineCode.of(msg.getCustomCode().getCode().toByteArray()),
+                            size, msg.getImmediate());
+                }
+                case ACTION_TYPE_UNSPECIFIED, UNRECOGNIZED ->
+                        throw new WireFormatException("action type is missing or unknown: " + msg.getType());
+            };
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException(e.getMessage());
+        }
+    }
+
+    public static dev.hdbg.proto.v1.LogConfiguration encode(LogConfiguration config) {
+        var b = dev.hdbg.proto.v1.LogConfiguration.newBuilder();
+        for (LogItem item : config.items()) {
+            var ib = dev.hdbg.proto.v1.LogItem.newBuilder();
+            switch (item) {
+                case LogItem.AllGprs ignored -> ib.setAllGprs(true);
+                case LogItem.Register r -> ib.setRegister(r.name());
+                case LogItem.PseudoRegister p -> ib.setPseudoRegister(p.name());
+                case LogItem.Memory m -> ib.setMemory(LogMemory.newBuilder()
+                        .setBaseRegister(m.baseRegister().orElse(""))
+                        .setOffset(m.offset())
+                        .setLength(m.length()));
+            }
+            b.addItems(ib);
+        }
+        return b.build();
+    }
+
+    public static LogConfiguration decode(dev.hdbg.proto.v1.LogConfiguration msg) {
+        try {
+            return decodeUnchecked(msg);
+        } catch (WireFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException(e.getMessage());
+        }
+    }
+
+    private static LogConfiguration decodeUnchecked(dev.hdbg.proto.v1.LogConfiguration msg) {
+        List<LogItem> items = new ArrayList<>();
+        for (var item : msg.getItemsList()) {
+            items.add(switch (item.getItemCase()) {
+                case ALL_GPRS -> new LogItem.AllGprs();
+                case REGISTER -> new LogItem.Register(item.getRegister());
+                case PSEUDO_REGISTER -> new LogItem.PseudoRegister(item.getPseudoRegister());
+                case MEMORY -> new LogItem.Memory(
+                        item.getMemory().getBaseRegister().isEmpty()
+                                ? Optional.empty() : Optional.of(item.getMemory().getBaseRegister()),
+                        item.getMemory().getOffset(), item.getMemory().getLength());
+                case ITEM_NOT_SET -> throw new WireFormatException("a log item is empty");
+            });
+        }
+        return new LogConfiguration(items);
+    }
+}

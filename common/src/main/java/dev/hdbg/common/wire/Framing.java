@@ -1,0 +1,34 @@
+package dev.hdbg.common.wire;
+
+import dev.hdbg.proto.v1.Envelope;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.protobuf.ProtobufDecoder;
+import io.netty.handler.codec.protobuf.ProtobufEncoder;
+
+/**
+ * The framing both sides speak: a 4-byte big-endian length, then one {@link Envelope}.
+ * Every frame is capped, on both sides, so an untrusted length never allocates more than
+ * {@link #MAX_FRAME_BYTES}.
+ */
+public final class Framing {
+    /** Large enough for a 1 MiB memory read or custom code plus overhead. */
+    public static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+    public static final String FRAME_DECODER = "frameDecoder";
+    public static final String FRAME_ENCODER = "frameEncoder";
+    public static final String PROTOBUF_DECODER = "protobufDecoder";
+    public static final String PROTOBUF_ENCODER = "protobufEncoder";
+
+    private Framing() {
+    }
+
+    /** Adds the framing and protobuf handlers at the end of {@code pipeline}. */
+    public static void addTo(ChannelPipeline pipeline) {
+        pipeline.addLast(FRAME_DECODER, new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
+        pipeline.addLast(FRAME_ENCODER, new LengthFieldPrepender(4));
+        pipeline.addLast(PROTOBUF_DECODER, new ProtobufDecoder(Envelope.getDefaultInstance()));
+        pipeline.addLast(PROTOBUF_ENCODER, new ProtobufEncoder());
+    }
+}

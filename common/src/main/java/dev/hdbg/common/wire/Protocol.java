@@ -1,0 +1,24 @@
+package dev.hdbg.common.wire;
+
+import dev.hdbg.proto.v1.ProtocolVersion;
+import java.util.List;
+
+/** The protocol version this build speaks and the capabilities it announces. */
+public final class Protocol {
+    public static final int MAJOR = 1;
+    public static final int MINOR = 0;
+    public static final int DEFAULT_PORT = 7321;
+    /** Largest memory read one request may ask for; hosts page larger reads. */
+    public static final int MAX_MEMORY_READ = 1024 * 1024;
+
+    /** Since 1.0. */
+    public static final List<String> CAPABILITIES = List.of("events.epthook", "events.cpuid",
+            "actions.break", "actions.log", "actions.custom-code", "conditions", "records.batched");
+
+    private Protocol() {
+    }
+
+    public static ProtocolVersion version() {
+        return ProtocolVersion.newBuilder().setMajor(MAJOR).setMinor(MINOR).build();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.hdbg.common.wire;
+
+import com.google.protobuf.ByteString;
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.proto.v1.ActionErrorRecord;
+import dev.hdbg.proto.v1.BreakReason;
+import dev.hdbg.proto.v1.BreakRecord;
+import dev.hdbg.proto.v1.BufferRecord;
+import dev.hdbg.proto.v1.ExitRecord;
+import dev.hdbg.proto.v1.LogRecord;
+import dev.hdbg.proto.v1.LogValue;
+import dev.hdbg.proto.v1.Record;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Translates {@link DebuggerRecord}s to and from their protobuf messages. */
+public final class RecordCodec {
+    private RecordCodec() {
+    }
+
+    public static Record encode(DebuggerRecord record) {
+        var b = Record.newBuilder().setSeq(record.seq());
+        switch (record) {
+            case DebuggerRecord.Log log -> {
+                var lb = LogRecord.newBuilder().setEventId(log.eventId()).setActionId(log.actionId()).setCore(log.core());
+                for (var v : log.values()) {
+                    var vb = LogValue.newBuilder().setName(v.name());
+                    v.number().ifPresent(vb::setNumber);
+                    v.bytes().ifPresent(bytes -> vb.setBytes(ByteString.copyFrom(bytes)));
+                    v.error().ifPresent(vb::setError);
+                    lb.addValues(vb);
+                }
+                b.setLog(lb);
+            }
+            case DebuggerRecord.Buffer buf -> b.setBuffer(BufferRecord.newBuilder().setEventId(buf.eventId())
+                    .setActionId(buf.actionId()).setAddress(buf.address()).setData(ByteString.copyFrom(buf.data())));
+            case DebuggerRecord.Break br -> {
+                var bb = BreakRecord.newBuilder().setReason(encode(br.reason())).setEventId(br.eventId())
+                        .setContext(br.context()).setRip(br.rip()).setMessage(br.message());
+                br.eventType().ifPresent(t -> bb.setEventType(EventCodec.encode(t)));
+                b.setBreak(bb);
+            }
+            case DebuggerRecord.Exit exit -> b.setExit(ExitRecord.newBuilder().setReason(exit.reason())
+                    .setRip(exit.rip()).setStatus(exit.status()).setRunNanos(exit.runNanos()));
+            case DebuggerRecord.ActionError err -> b.setActionError(ActionErrorRecord.newBuilder()
+                    .setEventId(err.eventId()).setActionId(err.actionId()).setMessage(err.message()));
+        }
+        return b.build();
+    }
+
+    public static DebuggerRecord decode(Record msg) {
+        long seq = msg.getSeq();
+        return switch (msg.getBodyCase()) {
+            case LOG -> {
+                var log = msg.getLog();
+                List<DebuggerRecord.LogValue> values = new ArrayList<>();
+                for (var v : log.getValuesList()) {
+                    values.add(switch (v.getValueCase()) {
+                        case NUMBER -> DebuggerRecord.LogValue.ofNumber(v.getName(), v.getNumber());
+                        case BYTES -> DebuggerRecord.LogValue.ofBytes(v.getName(), v.getBytes().toByteArray());
+                        case ERROR -> DebuggerRecord.LogValue.ofError(v.getName(), v.getError());
+                        case VALUE_NOT_SET -> throw new WireFormatException("log value '" + v.getName() + "' is empty");
+                    });
+                }
+                yield new DebuggerRecord.Log(seq, log.getEventId(), log.getActionId(), log.getCore(), values);
+            }
+            case BUFFER -> {
+                var buf = msg.getBuffer();
+                yield new DebuggerRecord.Buffer(seq, buf.getEventId(), buf.getActionId(), buf.getAddress(),
+                        buf.getData().toByteArray());
+            }
+            case BREAK -> {
+                var br = msg.getBreak();
+                yield new DebuggerRecord.Break(seq, decode(br.getReason()), br.getEventId(),
+                        br.getEventType() == dev.hdbg.proto.v1.EventType.EVENT_TYPE_UNSPECIFIED
+                                ? Optional.empty() : Optional.of(EventCodec.decode(br.getEventType())),
+                        br.getContext(), br.getRip(), br.getMessage());
+            }
+            case EXIT -> {
+                var exit = msg.getExit();
+                yield new DebuggerRecord.Exit(seq, exit.getReason(), exit.getRip(), exit.getStatus(), exit.getRunNanos());
+            }
+            case ACTION_ERROR -> {
+                var err = msg.getActionError();
+                yield new DebuggerRecord.ActionError(seq, err.getEventId(), err.getActionId(), err.getMessage());
+            }
+            case BODY_NOT_SET -> throw new WireFormatException("record " + seq + " is empty");
+        };
+    }
+
+    private static BreakReason encode(DebuggerRecord.BreakReason reason) {
+        return switch (reason) {
+            case EVENT -> BreakReason.BREAK_REASON_EVENT;
+            case PAUSE -> BreakReason.BREAK_REASON_PAUSE;
+            case FAULT -> BreakReason.BREAK_REASON_FAULT;
+        };
+    }
+
+    private static DebuggerRecord.BreakReason decode(BreakReason reason) {
+        return switch (reason) {
+            case BREAK_REASON_EVENT -> DebuggerRecord.BreakReason.EVENT;
+            case BREAK_REASON_PAUSE -> DebuggerRecord.BreakReason.PAUSE;
+            case BREAK_REASON_FAULT -> DebuggerRecord.BreakReason.FAULT;
+            case BREAK_REASON_UNSPECIFIED, UNRECOGNIZED -> throw new WireFormatException("unknown break reason " + reason);
+        };
+    }
+}
