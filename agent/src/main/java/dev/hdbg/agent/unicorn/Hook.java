@@ -1,0 +1,7 @@
+package dev.hdbg.agent.unicorn;
+
+/** A registered hook; {@link #close} removes it (idempotent). */
+public interface Hook extends AutoCloseable {
+    @Override
+    void close();
+}
