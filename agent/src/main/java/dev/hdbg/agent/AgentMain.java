@@ -1,0 +1,111 @@
+package dev.hdbg.agent;
+
+import dev.hdbg.agent.debugger.Delivery;
+import dev.hdbg.agent.debugger.Limits;
+import dev.hdbg.agent.machine.RawImageLoader;
+import dev.hdbg.agent.machine.Samples;
+import dev.hdbg.agent.server.ServerOptions;
+import dev.hdbg.common.text.Numbers;
+import dev.hdbg.common.wire.Protocol;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hdbg-agent}: the debuggee. Wiring only. */
+@Command(name = "hdbg-agent", mixinStandardHelpOptions = true, version = "hdbg-agent 0.1.0",
+        description = {"Runs an emulated x86-64 machine (Unicorn) with a target loaded, paused at its entry,",
+                "and serves one hdbg host at a time over TCP."},
+        footer = {"", "Examples:",
+                "  hdbg-agent --sample demo",
+                "  hdbg-agent --image shellcode.bin --base 0x10000 --entry 0x10020 --listen 127.0.0.1:7400 --once",
+                "  hdbg-agent --sample loop --listen 0.0.0.0:7321 --token \"$(cat token)\"",
+                "", "Samples: " + "loop, cpuid, demo (assembly source in the agent's samples/ resources)"})
+public final class AgentMain implements Callable<Integer> {
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to listen on (default: ${DEFAULT-VALUE}); port 0 picks a free one")
+    private String listen = "127.0.0.1:" + Protocol.DEFAULT_PORT;
+
+    @Option(names = "--token", paramLabel = "SECRET", description = "hosts must present this token; required when listening on a non-loopback address")
+    private String token;
+
+    @Option(names = "--once", description = "exit after the first host session ends")
+    private boolean once;
+
+    @Option(names = "--image", paramLabel = "FILE", description = "raw image to load (flat machine code)")
+    private Path image;
+
+    @Option(names = "--sample", paramLabel = "NAME", description = "built-in sample target: loop, cpuid, demo")
+    private String sample;
+
+    @Option(names = "--base", paramLabel = "ADDR", description = "load address of the raw image (hex; default 0x400000)")
+    private String base = "0x" + Long.toHexString(RawImageLoader.DEFAULT_BASE);
+
+    @Option(names = "--entry", paramLabel = "ADDR", description = "entry point (hex; default: the base)")
+    private String entry;
+
+    @Option(names = "--code-budget", paramLabel = "N", description = "instructions a condition or custom code may run per call (default: ${DEFAULT-VALUE})")
+    private long codeBudget = Limits.DEFAULT.codeBudget();
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "records that make a batch leave at once (default: ${DEFAULT-VALUE})")
+    private int batchSize = Delivery.DEFAULT.batchSize();
+
+    @Option(names = "--batch-delay-ms", paramLabel = "MS", description = "longest wait of a batched record (default: ${DEFAULT-VALUE})")
+    private long batchDelayMs = Delivery.DEFAULT.maxDelay().toMillis();
+
+    @Option(names = "--queue-capacity", paramLabel = "N", description = "records held for the host before the guest waits (default: ${DEFAULT-VALUE})")
+    private int queueCapacity = Delivery.DEFAULT.capacity();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AgentMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if ((image == null) == (sample == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give exactly one target: --image FILE or --sample NAME (samples: " + String.join(", ", Samples.NAMES) + ")");
+        }
+        TargetOptions target = new TargetOptions(Optional.ofNullable(image), Optional.ofNullable(sample),
+                Numbers.parse(base), Optional.ofNullable(entry).map(Numbers::parse));
+        InetSocketAddress where = parseListen(listen);
+        ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), Optional.ofNullable(token), once);
+        Limits limits = new Limits(Limits.DEFAULT.maxEvents(), Limits.DEFAULT.maxActionsPerEvent(), Limits.DEFAULT.maxCodeBytes(),
+                Limits.DEFAULT.maxBufferBytes(), Limits.DEFAULT.maxLogBytes(), codeBudget);
+        try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits,
+                new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs)))) {
+            out.printf("hdbg-agent listening on %s:%d%n", runtime.address().getHostString(), runtime.address().getPort());
+            out.flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    runtime.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            runtime.awaitStop();
+        }
+        return 0;
+    }
+
+    private InetSocketAddress parseListen(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--listen wants HOST:PORT, got '" + value + "'");
+        }
+        try {
+            return InetSocketAddress.createUnresolved(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--listen wants HOST:PORT with a decimal port, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.hdbg.agent;
+
+import dev.hdbg.agent.debugger.Debugger;
+import dev.hdbg.agent.debugger.Limits;
+import dev.hdbg.agent.debugger.Delivery;
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.server.AgentServer;
+import dev.hdbg.agent.server.ServerOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * A whole agent: the machine with its target loaded, the debugger and the server. Used by
+ * {@link AgentMain} and by the host's demo, which runs an agent in its own process.
+ */
+public final class AgentRuntime implements AutoCloseable {
+    private final Machine machine;
+    private final Debugger debugger;
+    private final AgentServer server;
+    private final InetSocketAddress address;
+
+    private AgentRuntime(Machine machine, Debugger debugger, AgentServer server, InetSocketAddress address) {
+        this.machine = machine;
+        this.debugger = debugger;
+        this.server = server;
+        this.address = address;
+    }
+
+    /** Loads the target, starts the debugger paused at the entry, and listens. */
+    public static AgentRuntime start(TargetOptions target, ServerOptions serverOptions, Limits limits, Delivery delivery)
+            throws IOException, InterruptedException {
+        Machine machine = new Machine();
+        Debugger debugger = null;
+        AgentServer server = new AgentServer();
+        try {
+            target.loadInto(machine);
+            debugger = new Debugger(machine, limits, delivery.newQueue());
+            InetSocketAddress bound = server.start(debugger, serverOptions);
+            return new AgentRuntime(machine, debugger, server, bound);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            server.close();
+            if (debugger != null) {
+                debugger.close();
+            }
+            machine.close();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Blocks until a --once session ends or {@link #close} is called. */
+    public void awaitStop() throws InterruptedException {
+        server.awaitStop();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.stop();
+        server.close();
+        debugger.close();
+        debugger.records().close();
+        machine.close();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.hdbg.agent.debugger;
+
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.vmx.ExitHandler;
+import dev.hdbg.agent.vmx.GuestRegs;
+import dev.hdbg.agent.vmx.RootCallResult;
+import dev.hdbg.agent.vmx.VmExit;
+import dev.hdbg.agent.vmx.VmxRoot;
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.record.DebuggerRecord;
+import java.util.List;
+
+/**
+ * Runs the events an exit triggers, as the spec says: events in the order they were added; for
+ * each, the condition first (when it has one), then its actions one by one in insertion order,
+ * only if the condition holds. A condition or custom code that faults or runs out of budget
+ * produces an action-error record naming the event and action, leaves the guest's registers as
+ * they were, and the remaining events still run.
+ */
+final class ActionRunner implements ExitHandler {
+    private final Machine machine;
+    private final VmxRoot root;
+    private final EventRegistry registry;
+    private final RecordQueue queue;
+    private final LogTaker logTaker;
+    private final BreakService breaks;
+    private final GuestRegs frame = new GuestRegs();
+
+    ActionRunner(Machine machine, VmxRoot root, EventRegistry registry, RecordQueue queue, BreakService breaks) {
+        this.machine = machine;
+        this.root = root;
+        this.registry = registry;
+        this.queue = queue;
+        this.logTaker = new LogTaker(machine);
+        this.breaks = breaks;
+    }
+
+    @Override
+    public void onExit(VmExit exit) {
+        List<Event> events = registry.triggeredBy(exit);
+        if (events.isEmpty()) {
+            return;
+        }
+        frame.invalidate();
+        for (Event event : events) {
+            if (event.active()) {
+                event.hit();
+                if (conditionHolds(event, exit)) {
+                    runActions(event, exit);
+                }
+            }
+        }
+    }
+
+    private boolean conditionHolds(Event event, VmExit exit) {
+        if (event.condition() == null) {
+            return true;
+        }
+        RootCallResult result = root.callCondition(event.condition(), frame, exit.context());
+        if (result instanceof RootCallResult.Returned(long rax)) {
+            return rax != 0;
+        }
+        reportFailure(event.id(), 0, "condition", result);
+        return false;
+    }
+
+    private void runActions(Event event, VmExit exit) {
+        for (Action action : event.actions()) {
+            if (!event.active()) {
+                return; // cleared or disabled by the host during a break in an earlier action
+            }
+            switch (action.spec()) {
+                case ActionSpec.Break ignored -> {
+                    breaks.breakIn(event.id(), exit);
+                    frame.invalidate(); // the host may have changed registers
+                }
+                case ActionSpec.Log log -> {
+                    var values = logTaker.take(log.configuration(), exit, event.id(), frame);
+                    queue.publish(seq -> new DebuggerRecord.Log(seq, event.id(), action.id(), 0, values), log.immediate());
+                }
+                case ActionSpec.CustomCode code -> runCustomCode(event, action, code, exit);
+            }
+        }
+    }
+
+    private void runCustomCode(Event event, Action action, ActionSpec.CustomCode code, VmExit exit) {
+        RootCallResult result = root.callCustomCode(action.code(), action.bufferAddress(), frame, exit.context());
+        if (!(result instanceof RootCallResult.Returned(long rax))) {
+            reportFailure(event.id(), action.id(), "custom code", result);
+            return;
+        }
+        // spec: only when a buffer was requested; RAX = 0 sends nothing; an address that is not
+        // valid is ignored.
+        if (code.requestedBufferSize() == 0 || rax == 0) {
+            return;
+        }
+        byte[] data = root.readIfMapped(rax, code.requestedBufferSize());
+        if (data != null) {
+            queue.publish(seq -> new DebuggerRecord.Buffer(seq, event.id(), action.id(), rax, data), code.immediate());
+        }
+    }
+
+    private void reportFailure(long eventId, long actionId, String what, RootCallResult result) {
+        String why = switch (result) {
+            case RootCallResult.Faulted f -> "faulted: " + f.message();
+            case RootCallResult.BudgetExhausted b -> "did not return within " + b.budget()
+                    + " instructions (stopped at rip 0x" + Long.toHexString(b.rip()) + ")";
+            case RootCallResult.Returned r -> throw new IllegalStateException("not a failure");
+        };
+        String message = "event " + eventId + (actionId == 0 ? "" : " action " + actionId) + ": " + what + " " + why
+                + "; the guest's registers were left as they were";
+        queue.publish(seq -> new DebuggerRecord.ActionError(seq, eventId, actionId, message), true);
+    }
+}

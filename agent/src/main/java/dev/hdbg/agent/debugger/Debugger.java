@@ -1,0 +1,136 @@
+package dev.hdbg.agent.debugger;
+
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.UnmappedAddressException;
+import dev.hdbg.agent.vmx.ExitHooks;
+import dev.hdbg.agent.vmx.VmxRoot;
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.GuestRegister;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The debugger as the server sees it: every operation of the protocol, typed, asynchronous and
+ * thread-safe. Each runs on the execution thread at a safe point; failures complete the future
+ * with a {@link DebuggerException}.
+ */
+public final class Debugger implements AutoCloseable {
+    private final Machine machine;
+    private final VmxRoot root;
+    private final EventRegistry registry;
+    private final RecordQueue queue;
+    private final ExecutionLoop loop;
+
+    /**
+     * Wires the debugger around a loaded machine and starts its execution thread; the guest
+     * starts paused.
+     */
+    public Debugger(Machine machine, Limits limits, RecordQueue queue) {
+        this.machine = machine;
+        this.queue = queue;
+        this.root = new VmxRoot(machine.unicorn(), machine.memory(), limits.codeBudget());
+        this.registry = new EventRegistry(root, limits);
+        this.loop = new ExecutionLoop(machine, registry, queue);
+        ActionRunner runner = new ActionRunner(machine, root, registry, queue, loop);
+        loop.start(new ExitHooks(machine.unicorn(), runner));
+    }
+
+    public RecordQueue records() {
+        return queue;
+    }
+
+    public CompletableFuture<EventInfo> addEvent(EventSpec spec) {
+        return loop.submit(() -> {
+            Event event = registry.add(spec);
+            return new EventInfo(event.id(), event.spec(), event.actions().stream().map(Action::id).toList(),
+                    event.enabled(), 0);
+        });
+    }
+
+    /** spec: DebuggerAddActionToEvent; the action runs after the event's existing ones. */
+    public CompletableFuture<Long> addActionToEvent(long eventId, ActionSpec action) {
+        return loop.submit(() -> registry.addAction(eventId, action).id());
+    }
+
+    /** @param eventId the event, or null for all of them */
+    public CompletableFuture<List<Long>> modifyEvents(Long eventId, EventModification modification) {
+        return loop.submit(() -> registry.modify(eventId, modification));
+    }
+
+    public CompletableFuture<List<EventInfo>> listEvents() {
+        return loop.submit(registry::list);
+    }
+
+    public CompletableFuture<Void> cont() {
+        return loop.submit(() -> {
+            loop.resume();
+            return null;
+        });
+    }
+
+    /** Halts a running guest; the break record follows. Pausing a halted guest does nothing. */
+    public CompletableFuture<Void> pause() {
+        loop.requestPause();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    public CompletableFuture<AgentStatus> status() {
+        return loop.submit(() -> new AgentStatus(loop.state(), machine.rip(), machine.targetDescription(),
+                machine.memory().regions(), queue.lastSeq()));
+    }
+
+    public CompletableFuture<Map<GuestRegister, Long>> readRegisters(List<GuestRegister> registers) {
+        return loop.submit(() -> {
+            Map<GuestRegister, Long> values = new LinkedHashMap<>();
+            for (GuestRegister r : registers) {
+                values.put(r, machine.read(r));
+            }
+            return values;
+        });
+    }
+
+    public CompletableFuture<Void> writeRegister(GuestRegister register, long value) {
+        return loop.submit(() -> {
+            requireHalted("change registers");
+            machine.write(register, value);
+            return null;
+        });
+    }
+
+    public CompletableFuture<byte[]> readMemory(long address, int length) {
+        return loop.submit(() -> {
+            try {
+                return machine.memory().read(address, length);
+            } catch (UnmappedAddressException e) {
+                throw new DebuggerException(DebuggerException.Kind.UNMAPPED_ADDRESS, e.getMessage());
+            }
+        });
+    }
+
+    public CompletableFuture<Void> writeMemory(long address, byte[] data) {
+        return loop.submit(() -> {
+            requireHalted("change memory");
+            try {
+                machine.memory().write(address, data);
+            } catch (UnmappedAddressException e) {
+                throw new DebuggerException(DebuggerException.Kind.UNMAPPED_ADDRESS, e.getMessage());
+            }
+            return null;
+        });
+    }
+
+    private void requireHalted(String what) {
+        if (loop.state() == TargetState.RUNNING) {
+            throw DebuggerException.badState("the target is running; pause it first (pause) to " + what);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        loop.close();
+        root.close();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.hdbg.agent.debugger;
+
+import java.time.Duration;
+
+/**
+ * How records travel to the host (spec: accumulated messages go out "when the queue has multiple
+ * messages").
+ *
+ * @param capacity  records held before the emulated CPU waits for the host (back-pressure)
+ * @param batchSize records that make a batch leave at once
+ * @param maxDelay  the longest a non-immediate record waits for its batch
+ */
+public record Delivery(int capacity, int batchSize, Duration maxDelay) {
+    public static final Delivery DEFAULT = new Delivery(65536, 256, Duration.ofMillis(20));
+
+    public Delivery {
+        if (batchSize < 1 || capacity < batchSize) {
+            throw new IllegalArgumentException("need 1 <= batch size (" + batchSize + ") <= queue capacity (" + capacity + ")");
+        }
+        if (maxDelay.isNegative() || maxDelay.isZero()) {
+            throw new IllegalArgumentException("the batch delay must be positive");
+        }
+    }
+
+    public RecordQueue newQueue() {
+        return new RecordQueue(capacity, batchSize, maxDelay);
+    }
+}

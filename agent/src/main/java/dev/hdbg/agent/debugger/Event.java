@@ -1,0 +1,70 @@
+package dev.hdbg.agent.debugger;
+
+import dev.hdbg.agent.vmx.RootAllocation;
+import dev.hdbg.common.event.EventSpec;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** An event as the agent holds it. Mutated on the execution thread only. */
+final class Event {
+    private final long id;
+    private final EventSpec spec;
+    private final RootAllocation condition;
+    // Copy-on-write: a break inside one of these actions may add another action to this event.
+    private final List<Action> actions = new CopyOnWriteArrayList<>();
+    private boolean enabled;
+    private boolean cleared;
+    private long hits;
+
+    Event(long id, EventSpec spec, RootAllocation condition) {
+        this.id = id;
+        this.spec = spec;
+        this.condition = condition;
+        this.enabled = spec.enabled();
+    }
+
+    long id() {
+        return id;
+    }
+
+    EventSpec spec() {
+        return spec;
+    }
+
+    RootAllocation condition() {
+        return condition;
+    }
+
+    List<Action> actions() {
+        return actions;
+    }
+
+    void add(Action action) {
+        actions.add(action);
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    void setEnabled(boolean value) {
+        enabled = value;
+    }
+
+    /** Enabled and not cleared: its actions may run. */
+    boolean active() {
+        return enabled && !cleared;
+    }
+
+    void clear() {
+        cleared = true;
+    }
+
+    long hits() {
+        return hits;
+    }
+
+    void hit() {
+        hits++;
+    }
+}

@@ -1,0 +1,197 @@
+package dev.hdbg.agent.debugger;
+
+import dev.hdbg.agent.vmx.RootAllocation;
+import dev.hdbg.agent.vmx.VmExit;
+import dev.hdbg.agent.vmx.VmxRoot;
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.event.LogItem;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The events the host armed, by id, and the lookup from an exit to the events it triggers.
+ * Ids are stable and never reused. Execution thread only.
+ *
+ * <p>Changing events never touches the guest's hooks directly (spec: not in vmx-root mode): it
+ * marks the arming dirty, and the execution loop re-arms at its next safe point. Root pages of
+ * cleared events are likewise freed only at a safe point, since a break inside one of the
+ * event's own actions may clear it.
+ */
+final class EventRegistry {
+    private final VmxRoot root;
+    private final Limits limits;
+    private final Map<Long, Event> events = new LinkedHashMap<>();
+    private final List<RootAllocation> pendingFrees = new ArrayList<>();
+    private long nextEventId = 1;
+    private long nextActionId = 1;
+    private boolean armingDirty;
+
+    EventRegistry(VmxRoot root, Limits limits) {
+        this.root = root;
+        this.limits = limits;
+    }
+
+    Event add(EventSpec spec) {
+        if (events.size() >= limits.maxEvents()) {
+            throw DebuggerException.limit("at most " + limits.maxEvents() + " events may exist at once; clear some (events c ID)");
+        }
+        if (spec.actions().size() > limits.maxActionsPerEvent()) {
+            throw DebuggerException.limit("an event may hold at most " + limits.maxActionsPerEvent() + " actions");
+        }
+        spec.condition().ifPresent(c -> checkCode(c.length(), "condition"));
+        spec.actions().forEach(this::check);
+        RootAllocation condition = spec.condition().map(c -> root.installCode(c.bytes())).orElse(null);
+        Event event = new Event(nextEventId++, spec, condition);
+        for (ActionSpec action : spec.actions()) {
+            event.add(install(action));
+        }
+        events.put(event.id(), event);
+        armingDirty = true;
+        return event;
+    }
+
+    Action addAction(long eventId, ActionSpec spec) {
+        Event event = require(eventId);
+        if (event.actions().size() >= limits.maxActionsPerEvent()) {
+            throw DebuggerException.limit("event " + eventId + " already holds " + limits.maxActionsPerEvent() + " actions");
+        }
+        check(spec);
+        Action action = install(spec);
+        event.add(action);
+        return action;
+    }
+
+    private void check(ActionSpec spec) {
+        switch (spec) {
+            case ActionSpec.CustomCode code -> {
+                checkCode(code.code().length(), "custom code");
+                if (code.requestedBufferSize() > limits.maxBufferBytes()) {
+                    throw DebuggerException.limit("requested buffer of " + code.requestedBufferSize()
+                            + " bytes exceeds the limit of " + limits.maxBufferBytes());
+                }
+            }
+            case ActionSpec.Log log -> {
+                long bytes = log.configuration().items().stream()
+                        .mapToLong(i -> i instanceof LogItem.Memory m ? m.length() : 8).sum();
+                if (bytes > limits.maxLogBytes()) {
+                    throw DebuggerException.limit("log takes " + bytes + " bytes per trigger; the limit is " + limits.maxLogBytes());
+                }
+                LogTaker.validate(log.configuration());
+            }
+            case ActionSpec.Break ignored -> {
+            }
+        }
+    }
+
+    private void checkCode(int length, String what) {
+        if (length > limits.maxCodeBytes()) {
+            throw DebuggerException.limit(what + " of " + length + " bytes exceeds the limit of " + limits.maxCodeBytes());
+        }
+    }
+
+    private Action install(ActionSpec spec) {
+        long id = nextActionId++;
+        if (spec instanceof ActionSpec.CustomCode code) {
+            RootAllocation installed = root.installCode(code.code().bytes());
+            RootAllocation buffer = code.requestedBufferSize() > 0 ? root.allocateBuffer(code.requestedBufferSize()) : null;
+            return new Action(id, spec, installed, buffer);
+        }
+        return new Action(id, spec, null, null);
+    }
+
+    Event require(long eventId) {
+        Event event = events.get(eventId);
+        if (event == null) {
+            throw DebuggerException.notFound("no event " + eventId + " (list them with: events)");
+        }
+        return event;
+    }
+
+    /** Applies enable, disable or clear to one event, or to all when {@code eventId} is empty. */
+    List<Long> modify(Long eventId, EventModification modification) {
+        List<Event> targets = eventId == null ? List.copyOf(events.values()) : List.of(require(eventId));
+        for (Event event : targets) {
+            switch (modification) {
+                case ENABLE -> event.setEnabled(true);
+                case DISABLE -> event.setEnabled(false);
+                case CLEAR -> {
+                    event.clear();
+                    events.remove(event.id());
+                    if (event.condition() != null) {
+                        pendingFrees.add(event.condition());
+                    }
+                    for (Action a : event.actions()) {
+                        if (a.code() != null) {
+                            pendingFrees.add(a.code());
+                        }
+                        if (a.buffer() != null) {
+                            pendingFrees.add(a.buffer());
+                        }
+                    }
+                }
+            }
+        }
+        armingDirty = true;
+        return targets.stream().map(Event::id).toList();
+    }
+
+    /** The enabled events an exit triggers, in the order they were added. */
+    List<Event> triggeredBy(VmExit exit) {
+        List<Event> result = null;
+        for (Event event : events.values()) {
+            if (event.active() && matches(event.spec(), exit)) {
+                if (result == null) {
+                    result = new ArrayList<>(2);
+                }
+                result.add(event);
+            }
+        }
+        return result == null ? Collections.emptyList() : result;
+    }
+
+    private static boolean matches(EventSpec spec, VmExit exit) {
+        return switch (exit.reason()) {
+            case EPT_HOOK -> spec.type() == EventType.EPT_HOOK && spec.address() == exit.context();
+            case CPUID -> spec.type() == EventType.CPUID
+                    && (spec.filter().isEmpty() || spec.filter().getAsLong() == exit.context());
+        };
+    }
+
+    List<EventInfo> list() {
+        return events.values().stream().map(e -> new EventInfo(e.id(), e.spec(),
+                e.actions().stream().map(Action::id).toList(), e.enabled(), e.hits())).toList();
+    }
+
+    /** Addresses that must carry an execution hook: those of enabled {@code !epthook} events. */
+    Set<Long> armedAddresses() {
+        Set<Long> addresses = new HashSet<>();
+        for (Event e : events.values()) {
+            if (e.active() && e.spec().type() == EventType.EPT_HOOK) {
+                addresses.add(e.spec().address());
+            }
+        }
+        return addresses;
+    }
+
+    boolean cpuidArmed() {
+        return events.values().stream().anyMatch(e -> e.active() && e.spec().type() == EventType.CPUID);
+    }
+
+    boolean armingDirty() {
+        return armingDirty || !pendingFrees.isEmpty();
+    }
+
+    /** At a safe point: frees the root pages of cleared events and clears the dirty mark. */
+    void settled() {
+        pendingFrees.forEach(root::free);
+        pendingFrees.clear();
+        armingDirty = false;
+    }
+}

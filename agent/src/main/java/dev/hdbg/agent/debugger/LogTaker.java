@@ -1,0 +1,104 @@
+package dev.hdbg.agent.debugger;
+
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.UnmappedAddressException;
+import dev.hdbg.agent.vmx.GuestRegs;
+import dev.hdbg.agent.vmx.VmExit;
+import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.event.LogConfiguration;
+import dev.hdbg.common.event.LogItem;
+import dev.hdbg.common.event.PseudoRegisters;
+import dev.hdbg.common.record.DebuggerRecord.LogValue;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * spec, log the states: takes registers, memory and pseudo-registers without halting the guest.
+ * An item that cannot be read (an unmapped address) becomes an error value; the rest of the log
+ * is still taken.
+ */
+final class LogTaker {
+    /** Raw targets have one process and one thread; these are their ids. */
+    static final long RAW_PID = 1;
+    static final long RAW_TID = 1;
+
+    private final Machine machine;
+
+    LogTaker(Machine machine) {
+        this.machine = machine;
+    }
+
+    /** Checks register and pseudo-register names when the action is added, not when it fires. */
+    static void validate(LogConfiguration configuration) {
+        for (LogItem item : configuration.items()) {
+            switch (item) {
+                case LogItem.Register r -> requireRegister(r.name());
+                case LogItem.Memory m -> m.baseRegister().ifPresent(LogTaker::requireRegister);
+                case LogItem.PseudoRegister p -> {
+                    if (!PseudoRegisters.isKnown(p.name())) {
+                        throw DebuggerException.invalid("unknown pseudo-register $" + p.name() + " (known: $"
+                                + String.join(" $", PseudoRegisters.NAMES.stream().sorted().toList()) + ")");
+                    }
+                }
+                case LogItem.AllGprs ignored -> {
+                }
+            }
+        }
+    }
+
+    private static void requireRegister(String name) {
+        if (GuestRegister.byName(name).isEmpty()) {
+            throw DebuggerException.invalid("unknown register '" + name + "' in log");
+        }
+    }
+
+    List<LogValue> take(LogConfiguration configuration, VmExit exit, long eventId, GuestRegs frame) {
+        List<LogValue> values = new ArrayList<>(configuration.items().size() + 16);
+        for (LogItem item : configuration.items()) {
+            switch (item) {
+                case LogItem.AllGprs ignored -> {
+                    long[] gprs = frame.load(machine.unicorn());
+                    for (GuestRegister r : GuestRegister.GPRS) {
+                        values.add(LogValue.ofNumber(r.wireName(), gprs[r.ordinal()]));
+                    }
+                }
+                case LogItem.Register r -> values.add(LogValue.ofNumber(r.name(), register(r.name(), frame)));
+                case LogItem.PseudoRegister p -> values.add(LogValue.ofNumber(p.label(), pseudo(p.name(), exit, eventId)));
+                case LogItem.Memory m -> values.add(memory(m, frame));
+            }
+        }
+        return values;
+    }
+
+    private long register(String name, GuestRegs frame) {
+        GuestRegister register = GuestRegister.parse(name);
+        return register.isGeneralPurpose() ? frame.load(machine.unicorn())[register.ordinal()] : machine.read(register);
+    }
+
+    private long pseudo(String name, VmExit exit, long eventId) {
+        return switch (name) {
+            case "context" -> exit.context();
+            case "ip" -> machine.rip();
+            case "event_id" -> eventId;
+            case "core" -> 0;
+            case "pid" -> RAW_PID;
+            case "tid" -> RAW_TID;
+            case "time" -> epochNanos();
+            default -> throw new IllegalStateException("pseudo-register $" + name + " passed validation");
+        };
+    }
+
+    private static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private LogValue memory(LogItem.Memory item, GuestRegs frame) {
+        long address = item.baseRegister().map(r -> register(r, frame)).orElse(0L) + item.offset();
+        try {
+            return LogValue.ofBytes(item.label(), machine.memory().read(address, item.length()));
+        } catch (UnmappedAddressException e) {
+            return LogValue.ofError(item.label(), "address 0x" + Long.toHexString(e.address()) + " is not mapped");
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.hdbg.agent.debugger;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * spec: "HyperDbg holds a queue of messages to be delivered to user mode". Records get their
+ * sequence numbers here, in order. Records of actions with SendTheResultsImmediately = FALSE
+ * accumulate and leave in batches — when {@code batchSize} are waiting or the oldest has waited
+ * {@code maxDelay} — and an immediate record flushes everything before it and itself at once.
+ *
+ * <p>Nothing is dropped: when the queue holds {@code capacity} records, {@link #publish} blocks
+ * the emulated CPU until the sender makes room (back-pressure). With no host attached, records
+ * wait here for the next one.
+ */
+public final class RecordQueue implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordQueue.class);
+
+    private final int capacity;
+    private final int batchSize;
+    private final long maxDelayNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<DebuggerRecord> pending = new ArrayDeque<>();
+    private final Thread sender;
+    private RecordSink sink;
+    private long nextSeq = 1;
+    private long flushThroughSeq;
+    private long oldestSince;
+    private boolean closed;
+
+    public RecordQueue(int capacity, int batchSize, Duration maxDelay) {
+        if (capacity < batchSize || batchSize < 1) {
+            throw new IllegalArgumentException("need 1 <= batchSize <= capacity");
+        }
+        this.capacity = capacity;
+        this.batchSize = batchSize;
+        this.maxDelayNanos = maxDelay.toNanos();
+        this.sender = Thread.ofPlatform().name("hdbg-record-sender").daemon().start(this::sendLoop);
+    }
+
+    /**
+     * Assigns the next sequence number, builds the record with it and queues it.
+     *
+     * @return the record's sequence number
+     */
+    public long publish(LongFunction<DebuggerRecord> record, boolean immediate) {
+        lock.lock();
+        try {
+            while (pending.size() >= capacity && !closed) {
+                changed.awaitUninterruptibly();
+            }
+            long seq = nextSeq++;
+            if (pending.isEmpty()) {
+                oldestSince = System.nanoTime();
+            }
+            pending.add(record.apply(seq));
+            if (immediate) {
+                flushThroughSeq = seq;
+            }
+            // The first record starts the sender's max-delay clock; a full batch or an immediate
+            // record sends at once.
+            if (immediate || pending.size() >= batchSize || pending.size() == 1) {
+                changed.signalAll();
+            }
+            return seq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The sequence number of the last record published, 0 before any. */
+    public long lastSeq() {
+        lock.lock();
+        try {
+            return nextSeq - 1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void attach(RecordSink newSink) {
+        lock.lock();
+        try {
+            sink = newSink;
+            flushThroughSeq = nextSeq - 1;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void detach(RecordSink oldSink) {
+        lock.lock();
+        try {
+            if (sink == oldSink) {
+                sink = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocks until every record published so far has been delivered, or the timeout passes. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            flushThroughSeq = nextSeq - 1;
+            changed.signalAll();
+            while (!pending.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sendLoop() {
+        while (true) {
+            List<DebuggerRecord> batch;
+            RecordSink target;
+            lock.lock();
+            try {
+                while (!closed && !readyToSend()) {
+                    long wait = pending.isEmpty() || sink == null ? Long.MAX_VALUE
+                            : maxDelayNanos - (System.nanoTime() - oldestSince);
+                    if (wait == Long.MAX_VALUE) {
+                        changed.awaitUninterruptibly();
+                    } else if (wait > 0) {
+                        changed.awaitNanos(wait);
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                batch = new ArrayList<>(Math.min(pending.size(), batchSize));
+                for (DebuggerRecord r : pending) {
+                    if (batch.size() == batchSize) {
+                        break;
+                    }
+                    batch.add(r);
+                }
+                target = sink;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                target.deliver(batch);
+                remove(batch.size());
+            } catch (RecordSink.SinkClosedException e) {
+                LOG.info("host went away with {} records undelivered; they wait for the next host: {}",
+                        batch.size(), e.getMessage());
+                detach(target);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private boolean readyToSend() {
+        if (pending.isEmpty() || sink == null) {
+            return false;
+        }
+        return pending.size() >= batchSize
+                || pending.peekFirst().seq() <= flushThroughSeq
+                || System.nanoTime() - oldestSince >= maxDelayNanos;
+    }
+
+    private void remove(int count) {
+        lock.lock();
+        try {
+            for (int i = 0; i < count; i++) {
+                pending.pollFirst();
+            }
+            oldestSince = System.nanoTime();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        sender.interrupt();
+    }
+}

@@ -1,0 +1,174 @@
+package dev.hdbg.agent.machine;
+
+import dev.hdbg.agent.unicorn.Unicorn;
+import dev.hdbg.agent.unicorn.UnicornException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The guest's memory. Every region is host memory the agent owns, mapped into the guest with
+ * {@code uc_mem_map_ptr}, so the private vmx-root instance can map the very same pages (see
+ * {@link MappingListener}) and custom code sees guest memory without the guest seeing root pages.
+ *
+ * <p>Not thread-safe: used by the execution thread only.
+ */
+public final class GuestMemory implements AutoCloseable {
+    public static final long PAGE = 4096;
+
+    /** Told of every region mapped into the guest, so another instance can mirror it. */
+    public interface MappingListener {
+        void mapped(long address, MemorySegment memory, int perms);
+    }
+
+    private final Unicorn unicorn;
+    private final Arena arena = Arena.ofShared();
+    private final List<MemoryRegionInfo> regions = new ArrayList<>();
+    private final List<Mapping> mappings = new ArrayList<>();
+    private final List<MappingListener> listeners = new ArrayList<>();
+    private final List<MemoryRegionInfo> reserved = new ArrayList<>();
+
+    private record Mapping(long address, MemorySegment memory, int perms) {
+    }
+
+    public GuestMemory(Unicorn unicorn) {
+        this.unicorn = unicorn;
+    }
+
+    /**
+     * Maps {@code size} bytes (rounded up to whole pages) at {@code address}, zero-filled.
+     *
+     * @throws IllegalArgumentException if the address is not page-aligned or the range overlaps a region
+     */
+    public void map(String name, long address, long size, int perms) {
+        if ((address & (PAGE - 1)) != 0) {
+            throw new IllegalArgumentException("region '" + name + "' at 0x" + Long.toHexString(address)
+                    + " is not page-aligned");
+        }
+        long length = roundUp(size);
+        if (Long.compareUnsigned(address + length, address) < 0 && address + length != 0) {
+            throw new IllegalArgumentException("region '" + name + "' wraps around the address space");
+        }
+        for (MemoryRegionInfo r : reserved) {
+            if (Long.compareUnsigned(address + length - 1, r.begin()) >= 0) {
+                throw new IllegalArgumentException("region '" + name + "' at 0x" + Long.toHexString(address)
+                        + " reaches the agent's reserved " + r.name() + " area at 0x" + Long.toHexString(r.begin()));
+            }
+        }
+        for (MemoryRegionInfo r : regions) {
+            if (Long.compareUnsigned(address, r.end()) < 0 && Long.compareUnsigned(r.begin(), address + length) < 0) {
+                throw new IllegalArgumentException("region '" + name + "' 0x" + Long.toHexString(address) + "-0x"
+                        + Long.toHexString(address + length) + " overlaps " + r);
+            }
+        }
+        MemorySegment memory = arena.allocate(length, PAGE);
+        unicorn.memMapPtr(address, memory, perms);
+        regions.add(new MemoryRegionInfo(address, address + length, perms, name));
+        mappings.add(new Mapping(address, memory, perms));
+        for (MappingListener l : listeners) {
+            l.mapped(address, memory, perms);
+        }
+    }
+
+    /** Keeps the guest out of [{@code begin}, top of the address space): the vmx-root area lives there. */
+    public void reserveFrom(long begin, String name) {
+        reserved.add(new MemoryRegionInfo(begin, -1L, 0, name));
+    }
+
+    /** Registers a listener and replays the regions mapped so far to it. */
+    public void addMappingListener(MappingListener listener) {
+        listeners.add(listener);
+        for (Mapping m : mappings) {
+            listener.mapped(m.address(), m.memory(), m.perms());
+        }
+    }
+
+    public List<MemoryRegionInfo> regions() {
+        return List.copyOf(regions);
+    }
+
+    public boolean isMapped(long address, long length) {
+        long cursor = address;
+        long end = address + length;
+        while (Long.compareUnsigned(cursor, end) < 0) {
+            MemoryRegionInfo r = regionAt(cursor);
+            if (r == null) {
+                return false;
+            }
+            cursor = r.end();
+        }
+        return true;
+    }
+
+    private MemoryRegionInfo regionAt(long address) {
+        for (MemoryRegionInfo r : regions) {
+            if (r.contains(address)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads guest memory.
+     *
+     * @throws UnmappedAddressException naming the first unmapped address and the mapped regions
+     */
+    public byte[] read(long address, int length) {
+        requireMapped(address, length);
+        try {
+            return unicorn.memRead(address, length);
+        } catch (UnicornException e) {
+            throw unmapped(address, length);
+        }
+    }
+
+    /**
+     * Writes guest memory, regardless of the region's protection (a debugger may patch code).
+     *
+     * @throws UnmappedAddressException naming the first unmapped address and the mapped regions
+     */
+    public void write(long address, byte[] data) {
+        requireMapped(address, data.length);
+        try {
+            unicorn.memWrite(address, data);
+        } catch (UnicornException e) {
+            throw unmapped(address, data.length);
+        }
+        // Code already translated from these bytes must not run again in its old form.
+        unicorn.removeCache(address, address + data.length);
+    }
+
+    private void requireMapped(long address, long length) {
+        if (length < 0 || !isMapped(address, length)) {
+            throw unmapped(address, length);
+        }
+    }
+
+    private UnmappedAddressException unmapped(long address, long length) {
+        long first = address;
+        while (regionAt(first) != null && Long.compareUnsigned(first, address + length) < 0) {
+            first = regionAt(first).end();
+        }
+        return new UnmappedAddressException(first, "address 0x" + Long.toHexString(first) + " is not mapped"
+                + (first != address ? " (reading 0x" + Long.toHexString(length) + " bytes from 0x"
+                + Long.toHexString(address) + ")" : "") + "; mapped: " + describe());
+    }
+
+    /** The mapped regions for an error message: {@code 0x400000-0x401000 r-x image, ...}. */
+    public String describe() {
+        return regions.isEmpty() ? "nothing"
+                : regions.stream().map(MemoryRegionInfo::toString).collect(Collectors.joining(", "));
+    }
+
+    static long roundUp(long size) {
+        return (size + PAGE - 1) & -PAGE;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

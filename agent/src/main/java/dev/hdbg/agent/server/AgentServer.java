@@ -1,0 +1,61 @@
+package dev.hdbg.agent.server;
+
+import dev.hdbg.agent.debugger.Debugger;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Listens for hosts and serves them with the {@link Debugger}. */
+public final class AgentServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
+
+    private final EventLoopGroup bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup workerGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Channel serverChannel;
+
+    /**
+     * Binds and starts serving.
+     *
+     * @return the address bound (the port is chosen by the system when 0 was asked for)
+     */
+    public InetSocketAddress start(Debugger debugger, ServerOptions options) throws InterruptedException {
+        Runnable onSessionEnd = options.once() ? this::stop : () -> { };
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new AgentChannelInitializer(debugger, options.token(), onSessionEnd));
+        serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        LOG.info("listening on {}:{}", bound.getHostString(), bound.getPort());
+        return bound;
+    }
+
+    public void stop() {
+        stopped.countDown();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        bossGroup.shutdownGracefully();
+        workerGroup.shutdownGracefully();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.hdbg.agent.server;
+
+import dev.hdbg.agent.debugger.Debugger;
+import dev.hdbg.common.wire.Protocol;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.ErrorCode;
+import dev.hdbg.proto.v1.HelloReply;
+import dev.hdbg.proto.v1.HelloRequest;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves nothing until a host says Hello with a protocol major this agent speaks and, when the
+ * agent has one, the right token. Then it attaches the host (one at a time) and hands the
+ * pipeline to the {@link RequestDispatcher}.
+ */
+final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+
+    private final Debugger debugger;
+    private final Optional<String> token;
+    private final SessionGate gate;
+    private final Runnable onSessionEnd;
+
+    HandshakeHandler(Debugger debugger, Optional<String> token, SessionGate gate, Runnable onSessionEnd) {
+        this.debugger = debugger;
+        this.token = token;
+        this.gate = gate;
+        this.onSessionEnd = onSessionEnd;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
+        if (!envelope.hasHelloRequest()) {
+            Replies.error(ctx, envelope.getRequestId(), ErrorCode.ERROR_CODE_HANDSHAKE_REQUIRED,
+                    "send Hello first: nothing is served before the handshake");
+            return;
+        }
+        HelloRequest hello = envelope.getHelloRequest();
+        if (hello.getVersion().getMajor() != Protocol.MAJOR) {
+            refuse(ctx, envelope, ErrorCode.ERROR_CODE_VERSION_MISMATCH, "this agent speaks protocol " + Protocol.MAJOR + "."
+                    + Protocol.MINOR + "; the host speaks " + hello.getVersion().getMajor() + "."
+                    + hello.getVersion().getMinor() + ": use matching hdbg versions");
+            return;
+        }
+        if (token.isPresent() && !constantTimeEquals(token.get(), hello.getToken())) {
+            refuse(ctx, envelope, ErrorCode.ERROR_CODE_UNAUTHENTICATED, hello.getToken().isEmpty()
+                    ? "this agent requires a token: pass --token" : "wrong token");
+            return;
+        }
+        Channel holder = gate.tryAttach(ctx.channel());
+        if (holder != null) {
+            refuse(ctx, envelope, ErrorCode.ERROR_CODE_BUSY, "another host is attached (" + holder.remoteAddress()
+                    + "); one debugger at a time");
+            return;
+        }
+        LOG.info("host {} attached ({})", ctx.channel().remoteAddress(), hello.getClientName());
+        ChannelRecordSink sink = new ChannelRecordSink(ctx.channel());
+        ctx.channel().closeFuture().addListener(f -> {
+            debugger.records().detach(sink);
+            gate.release(ctx.channel());
+            LOG.info("host {} detached", ctx.channel().remoteAddress());
+            onSessionEnd.run();
+        });
+        ctx.pipeline().replace(this, "dispatcher", new RequestDispatcher(debugger));
+        debugger.status().whenComplete((status, failure) -> {
+            HelloReply.Builder reply = HelloReply.newBuilder().setVersion(Protocol.version()).setAgentName("hdbg-agent")
+                    .addAllCapabilities(Protocol.CAPABILITIES);
+            if (status != null) {
+                reply.setStatus(Replies.status(status));
+            }
+            ctx.writeAndFlush(Envelope.newBuilder().setRequestId(envelope.getRequestId()).setHelloReply(reply).build())
+                    .addListener(f -> debugger.records().attach(sink));
+        });
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, Envelope envelope, ErrorCode code, String message) {
+        LOG.warn("refusing host {}: {}", ctx.channel().remoteAddress(), message);
+        ctx.writeAndFlush(Envelope.newBuilder().setRequestId(envelope.getRequestId())
+                .setErrorReply(ErrorMapping.reply(code, message)).build()).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static boolean constantTimeEquals(String expected, String given) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Replies.malformed(ctx, cause);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.hdbg.agent.server;
+
+import dev.hdbg.agent.debugger.AgentStatus;
+import dev.hdbg.agent.machine.MemoryRegionInfo;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.ErrorCode;
+import dev.hdbg.proto.v1.MemoryRegion;
+import dev.hdbg.proto.v1.StatusReply;
+import dev.hdbg.proto.v1.TargetState;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds and writes replies shared by the handshake and the dispatcher. */
+final class Replies {
+    private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
+
+    private Replies() {
+    }
+
+    static void error(ChannelHandlerContext ctx, long requestId, ErrorCode code, String message) {
+        ctx.writeAndFlush(Envelope.newBuilder().setRequestId(requestId)
+                .setErrorReply(ErrorMapping.reply(code, message)).build());
+    }
+
+    /** A frame that cannot be decoded: say why, then close, since the stream cannot be trusted. */
+    static void malformed(ChannelHandlerContext ctx, Throwable cause) {
+        String message = "malformed frame: " + cause.getMessage() + "; closing the connection";
+        LOG.warn("host {}: {}", ctx.channel().remoteAddress(), message);
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(Envelope.newBuilder().setErrorReply(ErrorMapping.reply(ErrorCode.ERROR_CODE_MALFORMED, message))
+                    .build()).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    static StatusReply status(AgentStatus status) {
+        StatusReply.Builder b = StatusReply.newBuilder()
+                .setState(switch (status.state()) {
+                    case PAUSED -> TargetState.TARGET_STATE_PAUSED;
+                    case RUNNING -> TargetState.TARGET_STATE_RUNNING;
+                    case EXITED -> TargetState.TARGET_STATE_EXITED;
+                })
+                .setRip(status.rip())
+                .setTarget(status.target())
+                .setLastSeq(status.lastSeq());
+        for (MemoryRegionInfo r : status.regions()) {
+            b.addRegions(MemoryRegion.newBuilder().setBegin(r.begin()).setEnd(r.end())
+                    .setPermissions(r.permissionString()).setName(r.name()));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.hdbg.agent.server;
+
+import com.google.protobuf.ByteString;
+import dev.hdbg.agent.debugger.Debugger;
+import dev.hdbg.agent.debugger.EventInfo;
+import dev.hdbg.agent.debugger.EventModification;
+import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.wire.EventCodec;
+import dev.hdbg.common.wire.Protocol;
+import dev.hdbg.common.wire.WireFormatException;
+import dev.hdbg.proto.v1.AddActionReply;
+import dev.hdbg.proto.v1.AddEventReply;
+import dev.hdbg.proto.v1.ContinueReply;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.ErrorCode;
+import dev.hdbg.proto.v1.ListEventsReply;
+import dev.hdbg.proto.v1.ModifyEventReply;
+import dev.hdbg.proto.v1.ModifyEventRequest;
+import dev.hdbg.proto.v1.PauseReply;
+import dev.hdbg.proto.v1.ReadMemoryReply;
+import dev.hdbg.proto.v1.ReadRegistersReply;
+import dev.hdbg.proto.v1.RegisterValue;
+import dev.hdbg.proto.v1.WriteMemoryReply;
+import dev.hdbg.proto.v1.WriteRegisterReply;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Translates requests into {@link Debugger} calls and their results into replies echoing the
+ * request id. Never blocks the event loop: every call returns a future completed on the
+ * execution thread. Every failure goes through {@link ErrorMapping}.
+ */
+final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
+    /** Registers {@code r} shows: the general-purpose ones, rip and rflags. */
+    private static final List<GuestRegister> DEFAULT_REGISTERS = GuestRegister.GPRS.stream().toList();
+
+    private final Debugger debugger;
+
+    RequestDispatcher(Debugger debugger) {
+        this.debugger = debugger;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Envelope request) {
+        CompletableFuture<Envelope.Builder> reply;
+        try {
+            reply = dispatch(request);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        long id = request.getRequestId();
+        reply.whenComplete((builder, failure) -> {
+            Envelope.Builder out = failure == null ? builder : Envelope.newBuilder().setErrorReply(ErrorMapping.toReply(failure));
+            ctx.writeAndFlush(out.setRequestId(id).build());
+        });
+    }
+
+    private CompletableFuture<Envelope.Builder> dispatch(Envelope request) {
+        return switch (request.getBodyCase()) {
+            case ADD_EVENT_REQUEST -> debugger.addEvent(EventCodec.decode(request.getAddEventRequest().getEvent()))
+                    .thenApply(info -> Envelope.newBuilder().setAddEventReply(
+                            AddEventReply.newBuilder().setEventId(info.id()).addAllActionIds(info.actionIds())));
+            case ADD_ACTION_REQUEST -> debugger.addActionToEvent(request.getAddActionRequest().getEventId(),
+                            EventCodec.decode(request.getAddActionRequest().getAction()))
+                    .thenApply(id -> Envelope.newBuilder().setAddActionReply(AddActionReply.newBuilder().setActionId(id)));
+            case MODIFY_EVENT_REQUEST -> modify(request.getModifyEventRequest());
+            case LIST_EVENTS_REQUEST -> debugger.listEvents().thenApply(RequestDispatcher::listReply);
+            case CONTINUE_REQUEST -> debugger.cont()
+                    .thenApply(v -> Envelope.newBuilder().setContinueReply(ContinueReply.getDefaultInstance()));
+            case PAUSE_REQUEST -> debugger.pause()
+                    .thenApply(v -> Envelope.newBuilder().setPauseReply(PauseReply.getDefaultInstance()));
+            case STATUS_REQUEST -> debugger.status().thenApply(s -> Envelope.newBuilder().setStatusReply(Replies.status(s)));
+            case READ_REGISTERS_REQUEST -> readRegisters(request.getReadRegistersRequest().getNamesList());
+            case WRITE_REGISTER_REQUEST -> debugger.writeRegister(
+                            register(request.getWriteRegisterRequest().getName()), request.getWriteRegisterRequest().getValue())
+                    .thenApply(v -> Envelope.newBuilder().setWriteRegisterReply(WriteRegisterReply.getDefaultInstance()));
+            case READ_MEMORY_REQUEST -> readMemory(request.getReadMemoryRequest().getAddress(),
+                    request.getReadMemoryRequest().getLength());
+            case WRITE_MEMORY_REQUEST -> writeMemory(request.getWriteMemoryRequest().getAddress(),
+                    request.getWriteMemoryRequest().getData());
+            case HELLO_REQUEST -> CompletableFuture.completedFuture(Envelope.newBuilder().setErrorReply(
+                    ErrorMapping.reply(ErrorCode.ERROR_CODE_BAD_STATE, "already said hello")));
+            default -> CompletableFuture.completedFuture(Envelope.newBuilder().setErrorReply(ErrorMapping.reply(
+                    ErrorCode.ERROR_CODE_MALFORMED, "not a request this agent serves: " + request.getBodyCase())));
+        };
+    }
+
+    private CompletableFuture<Envelope.Builder> modify(ModifyEventRequest request) {
+        EventModification modification = switch (request.getModification()) {
+            case EVENT_MODIFICATION_ENABLE -> EventModification.ENABLE;
+            case EVENT_MODIFICATION_DISABLE -> EventModification.DISABLE;
+            case EVENT_MODIFICATION_CLEAR -> EventModification.CLEAR;
+            case EVENT_MODIFICATION_UNSPECIFIED, UNRECOGNIZED ->
+                    throw new WireFormatException("modification is missing: enable, disable or clear");
+        };
+        if (!request.getAll() && request.getEventId() == 0) {
+            throw new WireFormatException("name an event id, or all");
+        }
+        return debugger.modifyEvents(request.getAll() ? null : request.getEventId(), modification)
+                .thenApply(ids -> Envelope.newBuilder().setModifyEventReply(ModifyEventReply.newBuilder().addAllEventIds(ids)));
+    }
+
+    private static Envelope.Builder listReply(List<EventInfo> events) {
+        ListEventsReply.Builder b = ListEventsReply.newBuilder();
+        for (EventInfo e : events) {
+            b.addEvents(dev.hdbg.proto.v1.EventInfo.newBuilder().setEventId(e.id()).setSpec(EventCodec.encode(e.spec()))
+                    .addAllActionIds(e.actionIds()).setEnabled(e.enabled()).setHits(e.hits()));
+        }
+        return Envelope.newBuilder().setListEventsReply(b);
+    }
+
+    private CompletableFuture<Envelope.Builder> readRegisters(List<String> names) {
+        List<GuestRegister> registers = names.isEmpty() ? defaultRegisters()
+                : names.stream().map(RequestDispatcher::register).toList();
+        return debugger.readRegisters(registers).thenApply(values -> {
+            ReadRegistersReply.Builder b = ReadRegistersReply.newBuilder();
+            values.forEach((r, v) -> b.addRegisters(RegisterValue.newBuilder().setName(r.wireName()).setValue(v)));
+            return Envelope.newBuilder().setReadRegistersReply(b);
+        });
+    }
+
+    private static List<GuestRegister> defaultRegisters() {
+        var list = new java.util.ArrayList<>(DEFAULT_REGISTERS);
+        list.add(GuestRegister.RIP);
+        list.add(GuestRegister.RFLAGS);
+        return list;
+    }
+
+    private static GuestRegister register(String name) {
+        return GuestRegister.parse(name);
+    }
+
+    private CompletableFuture<Envelope.Builder> readMemory(long address, int length) {
+        if (length <= 0 || length > Protocol.MAX_MEMORY_READ) {
+            throw new WireFormatException("read length must be 1.." + Protocol.MAX_MEMORY_READ + " bytes, got "
+                    + Integer.toUnsignedString(length) + "; read larger ranges in pages");
+        }
+        return debugger.readMemory(address, length).thenApply(data -> Envelope.newBuilder().setReadMemoryReply(
+                ReadMemoryReply.newBuilder().setAddress(address).setData(ByteString.copyFrom(data))));
+    }
+
+    private CompletableFuture<Envelope.Builder> writeMemory(long address, ByteString data) {
+        if (data.isEmpty()) {
+            throw new WireFormatException("nothing to write");
+        }
+        return debugger.writeMemory(address, data.toByteArray())
+                .thenApply(v -> Envelope.newBuilder().setWriteMemoryReply(WriteMemoryReply.getDefaultInstance()));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Replies.malformed(ctx, cause);
+    }
+}

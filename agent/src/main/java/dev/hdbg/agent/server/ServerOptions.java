@@ -1,0 +1,30 @@
+package dev.hdbg.agent.server;
+
+import java.net.InetAddress;
+import java.util.Optional;
+
+/**
+ * How the agent listens.
+ *
+ * @param token required from hosts when present; mandatory on a non-loopback address
+ * @param once  exit after the first host session ends
+ */
+public record ServerOptions(String host, int port, Optional<String> token, boolean once) {
+    public ServerOptions {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (token.isEmpty() && !isLoopback(host)) {
+            throw new IllegalArgumentException("listening on " + host + " makes the agent reachable from other machines, "
+                    + "and it runs code hosts send: pass --token SECRET (hosts then pass the same --token)");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+}

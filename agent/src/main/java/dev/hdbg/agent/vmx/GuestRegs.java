@@ -1,0 +1,74 @@
+package dev.hdbg.agent.vmx;
+
+import dev.hdbg.agent.machine.RegisterMap;
+import dev.hdbg.agent.unicorn.Unicorn;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * spec: GUEST_REGS, the guest's sixteen general-purpose registers in the order rax, rcx, rdx,
+ * rbx, rsp, rbp, rsi, rdi, r8 .. r15, eight bytes each (rax at 0x00 .. r15 at 0x78).
+ *
+ * <p>A frame loads the guest's registers once per exit, writes them into the vmx-root copy code
+ * sees through RCX/RDX, and applies the code's changes back to the guest.
+ */
+public final class GuestRegs {
+    public static final int COUNT = 16;
+    public static final long SIZE = COUNT * 8L;
+    public static final int RAX_OFFSET = 0x00;
+    public static final int RCX_OFFSET = 0x08;
+    public static final int RDX_OFFSET = 0x10;
+    public static final int RBX_OFFSET = 0x18;
+    public static final int RSP_OFFSET = 0x20;
+    public static final int R15_OFFSET = 0x78;
+
+    private final long[] values = new long[COUNT];
+    private final long[] scratch = new long[COUNT];
+    private boolean loaded;
+
+    /** Forgets the loaded values (the guest changed, by a break or an earlier action). */
+    public void invalidate() {
+        loaded = false;
+    }
+
+    /** The guest's registers, read once per frame. */
+    public long[] load(Unicorn guest) {
+        if (!loaded) {
+            guest.regReadBatch(RegisterMap.GPRS, values);
+            loaded = true;
+        }
+        return values;
+    }
+
+    /** Copies the frame into the root's GUEST_REGS structure. */
+    public void store(Unicorn guest, MemorySegment structure) {
+        long[] v = load(guest);
+        for (int i = 0; i < COUNT; i++) {
+            structure.setAtIndex(ValueLayout.JAVA_LONG, i, v[i]);
+        }
+    }
+
+    /**
+     * spec: "you can modify them directly and these registers will apply to the guest". Writes to
+     * the guest the registers the code changed in {@code structure}; returns whether any did.
+     */
+    public boolean applyChanges(Unicorn guest, MemorySegment structure) {
+        long[] v = load(guest);
+        boolean changed = false;
+        for (int i = 0; i < COUNT; i++) {
+            scratch[i] = structure.getAtIndex(ValueLayout.JAVA_LONG, i);
+            changed |= scratch[i] != v[i];
+        }
+        if (changed) {
+            guest.regWriteBatch(RegisterMap.GPRS, scratch);
+            System.arraycopy(scratch, 0, values, 0, COUNT);
+        }
+        return changed;
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(values);
+    }
+}

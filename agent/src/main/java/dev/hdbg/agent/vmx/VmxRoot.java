@@ -1,0 +1,196 @@
+package dev.hdbg.agent.vmx;
+
+import dev.hdbg.agent.machine.GuestMemory;
+import dev.hdbg.agent.unicorn.Prot;
+import dev.hdbg.agent.unicorn.Unicorn;
+import dev.hdbg.agent.unicorn.UnicornException;
+import dev.hdbg.agent.unicorn.X86Reg;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * The agent's private "vmx-root" context: a second Unicorn instance that runs conditions and
+ * custom code. It maps the guest's memory (the same host pages, so code sees and may change
+ * guest memory) plus an area of its own at {@link #BASE} — GUEST_REGS, a stack, the code and
+ * the requested buffers — that the guest never maps, so the guest can neither see nor change it.
+ *
+ * <p>Calling conventions (spec): custom code gets RCX = requested buffer or NULL, RDX =
+ * GUEST_REGS, R8 = context, and returns a buffer address in RAX; a condition gets RCX =
+ * GUEST_REGS, RDX = context and holds when RAX != 0. Every call returns to {@link #RETURN_TRAP}
+ * through the {@code ret} appended to the code, and is stopped after {@code budget}
+ * instructions, so code that never returns cannot hang the agent.
+ */
+public final class VmxRoot implements AutoCloseable {
+    /** The root area; guest regions may not be mapped at or above it. */
+    public static final long BASE = 0xffff_f000_0000_0000L;
+    public static final long GUEST_REGS_ADDRESS = BASE;
+    public static final long RETURN_TRAP = BASE + 0x1000;
+    private static final long STACK_BOTTOM = BASE + 0x10000;
+    private static final long STACK_SIZE = 0x10000;
+    private static final long STACK_TOP = STACK_BOTTOM + STACK_SIZE;
+    private static final long FIXED_SIZE = STACK_TOP - BASE;
+    private static final long HEAP_START = BASE + 0x100000;
+    private static final byte RET = (byte) 0xc3;
+    private static final byte HLT = (byte) 0xf4;
+
+    /**
+     * spec: non-general-purpose registers custom code changes apply to the guest directly, XMM
+     * excepted. These are copied into the root before a call and the changes copied back after.
+     * RIP, RFLAGS and the segment selectors are the caller's own (VMCS-switched in HyperDbg).
+     */
+    static final X86Reg[] SHARED = {X86Reg.CR0, X86Reg.CR2, X86Reg.CR3, X86Reg.CR4, X86Reg.CR8,
+            X86Reg.DR0, X86Reg.DR1, X86Reg.DR2, X86Reg.DR3, X86Reg.DR6, X86Reg.DR7, X86Reg.FS_BASE, X86Reg.GS_BASE};
+    private static final X86Reg[] CALL_REGS = {X86Reg.RCX, X86Reg.RDX, X86Reg.R8, X86Reg.RSP, X86Reg.RAX};
+    private static final X86Reg[] RESULT_REGS = {X86Reg.RIP, X86Reg.RAX};
+
+    private final Unicorn guest;
+    private final Unicorn root;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment fixed;
+    private final MemorySegment guestRegsStructure;
+    private final long budget;
+    private long nextFree = HEAP_START;
+
+    private final long[] callValues = new long[CALL_REGS.length];
+    private final long[] resultValues = new long[RESULT_REGS.length];
+    private final long[] sharedInRoot = new long[SHARED.length];
+    private final long[] sharedScratch = new long[SHARED.length];
+    private boolean sharedInRootKnown;
+
+    /**
+     * @param budget instructions a condition or custom code may execute per call
+     */
+    public VmxRoot(Unicorn guest, GuestMemory guestMemory, long budget) {
+        if (budget <= 0) {
+            throw new IllegalArgumentException("the code budget must be positive: " + budget);
+        }
+        this.guest = guest;
+        this.budget = budget;
+        this.root = Unicorn.openX86_64();
+        this.fixed = arena.allocate(FIXED_SIZE, GuestMemory.PAGE);
+        this.guestRegsStructure = fixed.asSlice(0, GuestRegs.SIZE);
+        fixed.set(ValueLayout.JAVA_BYTE, RETURN_TRAP - BASE, HLT);
+        root.memMapPtr(BASE, fixed, Prot.ALL);
+        guestMemory.reserveFrom(BASE, "vmx-root");
+        guestMemory.addMappingListener((address, memory, perms) -> root.memMapPtr(address, memory, Prot.ALL));
+    }
+
+    /** Copies code into root pages and appends the {@code ret} HyperDbg appends. */
+    public RootAllocation installCode(byte[] code) {
+        byte[] withRet = Arrays.copyOf(code, code.length + 1);
+        withRet[code.length] = RET;
+        RootAllocation allocation = allocate(withRet.length, Prot.READ | Prot.EXEC);
+        root.memWrite(allocation.address(), withRet);
+        root.removeCache(allocation.address(), allocation.address() + allocation.byteSize());
+        return allocation;
+    }
+
+    /** spec: the requested buffer, zero-filled, kept until its action is removed. */
+    public RootAllocation allocateBuffer(int size) {
+        return allocate(size, Prot.READ | Prot.WRITE);
+    }
+
+    private RootAllocation allocate(int size, int perms) {
+        long pages = Math.max(1, (size + GuestMemory.PAGE - 1) / GuestMemory.PAGE);
+        long address = nextFree;
+        root.memMap(address, pages * GuestMemory.PAGE, perms);
+        // Addresses are never reused, so no translated code of a freed allocation can be stale;
+        // one page of gap catches code running off the end of its allocation.
+        nextFree += (pages + 1) * GuestMemory.PAGE;
+        return new RootAllocation(address, pages, size);
+    }
+
+    public void free(RootAllocation allocation) {
+        root.removeCache(allocation.address(), allocation.address() + allocation.byteSize());
+        root.memUnmap(allocation.address(), allocation.byteSize());
+    }
+
+    /**
+     * spec: {@code Func(RequestedBuffer or NULL, Regs, Context)}. GUEST_REGS changes and shared
+     * register changes apply to the guest only when the code returns; a fault or an exhausted
+     * budget leaves the guest as it was.
+     */
+    public RootCallResult callCustomCode(RootAllocation code, long bufferAddress, GuestRegs frame, long context) {
+        frame.store(guest, guestRegsStructure);
+        syncSharedIn();
+        RootCallResult result = call(code.address(), bufferAddress, GUEST_REGS_ADDRESS, context);
+        if (result instanceof RootCallResult.Returned) {
+            frame.applyChanges(guest, guestRegsStructure);
+            syncSharedOut();
+        } else {
+            sharedInRootKnown = false;
+        }
+        return result;
+    }
+
+    /**
+     * HyperDbg's condition convention: RCX = GUEST_REGS, RDX = context, RAX != 0 holds. Nothing
+     * a condition changes reaches the guest.
+     */
+    public RootCallResult callCondition(RootAllocation code, GuestRegs frame, long context) {
+        frame.store(guest, guestRegsStructure);
+        syncSharedIn();
+        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0);
+        sharedInRootKnown = false;
+        return result;
+    }
+
+    private RootCallResult call(long entry, long rcx, long rdx, long r8) {
+        fixed.set(ValueLayout.JAVA_LONG_UNALIGNED, STACK_TOP - 8 - BASE, RETURN_TRAP);
+        callValues[0] = rcx;
+        callValues[1] = rdx;
+        callValues[2] = r8;
+        callValues[3] = STACK_TOP - 8;
+        callValues[4] = 0;
+        root.regWriteBatch(CALL_REGS, callValues);
+        try {
+            root.emuStart(entry, RETURN_TRAP, 0, budget);
+        } catch (UnicornException e) {
+            return new RootCallResult.Faulted(e.getMessage() + " at rip 0x" + Long.toHexString(root.regRead(X86Reg.RIP)));
+        }
+        root.regReadBatch(RESULT_REGS, resultValues);
+        if (resultValues[0] != RETURN_TRAP) {
+            return new RootCallResult.BudgetExhausted(budget, resultValues[0]);
+        }
+        return new RootCallResult.Returned(resultValues[1]);
+    }
+
+    private void syncSharedIn() {
+        guest.regReadBatch(SHARED, sharedScratch);
+        if (!sharedInRootKnown || !Arrays.equals(sharedScratch, sharedInRoot)) {
+            root.regWriteBatch(SHARED, sharedScratch);
+            System.arraycopy(sharedScratch, 0, sharedInRoot, 0, SHARED.length);
+            sharedInRootKnown = true;
+        }
+    }
+
+    private void syncSharedOut() {
+        root.regReadBatch(SHARED, sharedScratch);
+        for (int i = 0; i < SHARED.length; i++) {
+            if (sharedScratch[i] != sharedInRoot[i]) {
+                guest.regWrite(SHARED[i], sharedScratch[i]);
+                sharedInRoot[i] = sharedScratch[i];
+            }
+        }
+    }
+
+    /**
+     * spec: "if it's a valid address then it send it". Reads {@code length} bytes as root code
+     * sees memory, or returns null when any of them is not mapped.
+     */
+    public byte[] readIfMapped(long address, int length) {
+        try {
+            return root.memRead(address, length);
+        } catch (UnicornException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        root.close();
+        arena.close();
+    }
+}
