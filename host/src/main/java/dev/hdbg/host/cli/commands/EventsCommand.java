@@ -1,0 +1,56 @@
+package dev.hdbg.host.cli.commands;
+
+import dev.hdbg.common.text.Numbers;
+import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.client.DebuggerClient;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "events", description = {"Lists the events, or enables (e), disables (d) or clears (c) one or all.",
+        "  events", "  events e|d|c ID|all", "Example: events d 2"})
+final class EventsCommand extends SessionCommand {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "e|d|c")
+    String verb;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ID|all")
+    String target;
+
+    EventsCommand(DebugSession session) {
+        super(session);
+    }
+
+    @Override
+    void run() {
+        DebuggerClient client = session.client();
+        if (verb == null) {
+            session.output().events(session.await(client.listEvents()));
+            return;
+        }
+        if (target == null) {
+            throw new IllegalArgumentException("events " + verb + " needs an event id or all, e.g. events " + verb + " 1");
+        }
+        boolean all = target.equalsIgnoreCase("all");
+        long id = all ? 0 : Numbers.parse(target);
+        String what;
+        CompletableFuture<List<Long>> reply;
+        switch (verb.toLowerCase(Locale.ROOT)) {
+            case "e" -> {
+                what = "enable";
+                reply = all ? client.modifyAllEvents(DebuggerClient.Modification.ENABLE) : client.enableEvent(id);
+            }
+            case "d" -> {
+                what = "disable";
+                reply = all ? client.modifyAllEvents(DebuggerClient.Modification.DISABLE) : client.disableEvent(id);
+            }
+            case "c" -> {
+                what = "clear";
+                reply = all ? client.modifyAllEvents(DebuggerClient.Modification.CLEAR) : client.clearEvent(id);
+            }
+            default -> throw new IllegalArgumentException("events takes e (enable), d (disable) or c (clear), not '" + verb + "'");
+        }
+        session.output().eventsModified(what, session.await(reply));
+    }
+}

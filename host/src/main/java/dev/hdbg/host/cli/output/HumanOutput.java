@@ -1,0 +1,171 @@
+package dev.hdbg.host.cli.output;
+
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.client.AddedEvent;
+import dev.hdbg.host.client.AgentStatus;
+import dev.hdbg.host.client.EventListing;
+import java.io.PrintWriter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Aligned text for people, WinDbg-like where WinDbg has a form. */
+public final class HumanOutput implements Output {
+    private final PrintWriter out;
+
+    public HumanOutput(PrintWriter out) {
+        this.out = out;
+    }
+
+    private synchronized void print(String text) {
+        out.println(text);
+        out.flush();
+    }
+
+    @Override
+    public void record(DebuggerRecord record) {
+        print(switch (record) {
+            case DebuggerRecord.Log log -> "[log    #" + log.seq() + "] event " + log.eventId() + ": " + log.values().stream()
+                    .map(HumanOutput::value).collect(Collectors.joining("  "));
+            case DebuggerRecord.Buffer b -> "[buffer #" + b.seq() + "] event " + b.eventId() + " action " + b.actionId()
+                    + " from " + hex(b.address()) + " (" + b.data().length + " bytes): " + HexFormat.ofDelimiter(" ").formatHex(b.data());
+            case DebuggerRecord.Break b -> switch (b.reason()) {
+                case EVENT -> "[break  #" + b.seq() + "] event " + b.eventId() + " ("
+                        + b.eventType().map(t -> t.command()).orElse("?") + ", context " + hex(b.context()) + ") at rip " + hex(b.rip());
+                case PAUSE -> "[break  #" + b.seq() + "] paused at rip " + hex(b.rip());
+                case FAULT -> "[break  #" + b.seq() + "] fault: " + b.message();
+            };
+            case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] target ended (" + e.reason() + " at "
+                    + hex(e.reason().equals("hlt") ? e.rip() - 1 : e.rip())
+                    + ", rax " + hex(e.status()) + ") after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
+            case DebuggerRecord.ActionError e -> "[error  #" + e.seq() + "] " + e.message();
+        });
+    }
+
+    private static String value(DebuggerRecord.LogValue v) {
+        if (v.number().isPresent()) {
+            return v.name() + "=" + hex(v.number().get());
+        }
+        if (v.bytes().isPresent()) {
+            return v.name() + "=" + HexFormat.ofDelimiter(" ").formatHex(v.bytes().get());
+        }
+        return v.name() + "=<" + v.error().orElse("?") + ">";
+    }
+
+    @Override
+    public void registers(Map<String, Long> values) {
+        StringBuilder text = new StringBuilder();
+        int column = 0;
+        for (Map.Entry<String, Long> e : values.entrySet()) {
+            text.append(String.format("%6s=%016x", e.getKey(), e.getValue()));
+            if (++column % 3 == 0) {
+                text.append('\n');
+            } else {
+                text.append(' ');
+            }
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
+    public void memory(long address, byte[] data, int unit) {
+        StringBuilder text = new StringBuilder();
+        for (int line = 0; line < data.length; line += 16) {
+            text.append(String.format("%016x ", address + line));
+            for (int i = line; i < Math.min(line + 16, data.length); i += unit) {
+                long value = 0;
+                for (int b = Math.min(unit, data.length - i) - 1; b >= 0; b--) {
+                    value = (value << 8) | (data[i + b] & 0xff);
+                }
+                text.append(' ').append(String.format("%0" + (unit * 2) + "x", value));
+            }
+            if (unit == 1) {
+                text.append("  ").append(" ".repeat(3 * (16 - Math.min(16, data.length - line))));
+                for (int i = line; i < Math.min(line + 16, data.length); i++) {
+                    int c = data[i] & 0xff;
+                    text.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+                }
+            }
+            text.append('\n');
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
+    public void eventAdded(AddedEvent event) {
+        print("event " + event.eventId() + " added" + (event.actionIds().isEmpty() ? ""
+                : " with action" + (event.actionIds().size() > 1 ? "s " : " ")
+                + event.actionIds().stream().map(String::valueOf).collect(Collectors.joining(", "))));
+    }
+
+    @Override
+    public void events(List<EventListing> events) {
+        if (events.isEmpty()) {
+            print("no events");
+            return;
+        }
+        StringBuilder text = new StringBuilder(String.format("%-4s %-8s %-9s %-20s %8s  %s%n", "id", "state", "event", "where", "hits", "actions"));
+        for (EventListing e : events) {
+            String where = switch (e.spec().type()) {
+                case EPT_HOOK -> hex(e.spec().address());
+                case CPUID -> e.spec().filter().isPresent() ? "leaf " + hex(e.spec().filter().getAsLong()) : "any leaf";
+            };
+            String actions = e.spec().actions().stream().map(HumanOutput::describe).collect(Collectors.joining(", "));
+            text.append(String.format("%-4d %-8s %-9s %-20s %8d  %s%s%n", e.id(), e.enabled() ? "enabled" : "disabled",
+                    e.spec().type().command(), where, e.hits(), e.spec().condition().isPresent() ? "if condition: " : "", actions));
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    private static String describe(ActionSpec action) {
+        return switch (action) {
+            case ActionSpec.Break b -> "break";
+            case ActionSpec.Log l -> "log" + (l.immediate() ? "" : " (batched)");
+            case ActionSpec.CustomCode c -> "code " + c.code().length() + " bytes"
+                    + (c.requestedBufferSize() > 0 ? ", buffer " + hex(c.requestedBufferSize()) : "") + (c.immediate() ? "" : " (batched)");
+        };
+    }
+
+    @Override
+    public void eventsModified(String what, List<Long> ids) {
+        String done = switch (what) {
+            case "clear" -> "cleared";
+            case "enable" -> "enabled";
+            case "disable" -> "disabled";
+            default -> what;
+        };
+        print(ids.isEmpty() ? "no events to " + what : done + " event" + (ids.size() > 1 ? "s " : " ")
+                + ids.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+    }
+
+    @Override
+    public void status(AgentStatus status) {
+        StringBuilder text = new StringBuilder();
+        text.append("target: ").append(status.target()).append('\n');
+        text.append("state:  ").append(status.state().name().toLowerCase()).append(" at rip ").append(hex(status.rip())).append('\n');
+        text.append("records sent: ").append(status.lastSeq()).append('\n');
+        text.append("memory:");
+        status.regions().forEach(r -> text.append(String.format("%n  %016x-%016x %s %s", r.begin(), r.end(), r.permissions(), r.name())));
+        print(text.toString());
+    }
+
+    @Override
+    public void ok(String command) {
+    }
+
+    @Override
+    public void error(String message) {
+        print("error: " + message);
+    }
+
+    @Override
+    public void note(String text) {
+        print(text);
+    }
+
+    static String hex(long value) {
+        return "0x" + Long.toHexString(value);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.hdbg.host.cli.output;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.client.AddedEvent;
+import dev.hdbg.host.client.AgentStatus;
+import dev.hdbg.host.client.EventListing;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** One JSON object a line, each with a {@code type}; the schema is in docs/json.md. */
+public final class JsonOutput implements Output {
+    private final PrintWriter out;
+
+    public JsonOutput(PrintWriter out) {
+        this.out = out;
+    }
+
+    private synchronized void emit(Json json) {
+        out.println(json);
+        out.flush();
+    }
+
+    @Override
+    public void record(DebuggerRecord record) {
+        emit(toJson(record));
+    }
+
+    static Json toJson(DebuggerRecord record) {
+        return switch (record) {
+            case DebuggerRecord.Log log -> {
+                List<Json> values = new ArrayList<>();
+                for (var v : log.values()) {
+                    Json value = new Json().put("name", v.name());
+                    v.number().ifPresent(n -> value.hex("value", n));
+                    v.bytes().ifPresent(b -> value.data("data", b));
+                    v.error().ifPresent(e -> value.put("error", e));
+                    values.add(value);
+                }
+                yield Json.type("log").put("seq", log.seq()).put("event", log.eventId()).put("action", log.actionId())
+                        .put("core", log.core()).put("values", values);
+            }
+            case DebuggerRecord.Buffer b -> Json.type("buffer").put("seq", b.seq()).put("event", b.eventId())
+                    .put("action", b.actionId()).hex("address", b.address()).data("data", b.data());
+            case DebuggerRecord.Break b -> {
+                Json json = Json.type("break").put("seq", b.seq()).put("reason", b.reason().name().toLowerCase(Locale.ROOT));
+                if (b.reason() == DebuggerRecord.BreakReason.EVENT) {
+                    json.put("event", b.eventId()).hex("context", b.context());
+                    b.eventType().ifPresent(t -> json.put("event_type", t.command()));
+                }
+                yield json.hex("rip", b.rip()).put("message", b.message());
+            }
+            case DebuggerRecord.Exit e -> Json.type("exit").put("seq", e.seq()).put("reason", e.reason()).hex("rip", e.rip())
+                    .hex("status", e.status()).put("run_nanos", e.runNanos());
+            case DebuggerRecord.ActionError e -> Json.type("action_error").put("seq", e.seq()).put("event", e.eventId())
+                    .put("action", e.actionId()).put("message", e.message());
+        };
+    }
+
+    @Override
+    public void registers(Map<String, Long> values) {
+        Map<String, Object> regs = new LinkedHashMap<>();
+        values.forEach((k, v) -> regs.put(k, Json.hex(v)));
+        emit(Json.type("registers").put("registers", regs));
+    }
+
+    @Override
+    public void memory(long address, byte[] data, int unit) {
+        emit(Json.type("memory").hex("address", address).put("unit", unit).data("data", data));
+    }
+
+    @Override
+    public void eventAdded(AddedEvent event) {
+        emit(Json.type("event").put("event", event.eventId()).put("actions", event.actionIds()));
+    }
+
+    @Override
+    public void events(List<EventListing> events) {
+        List<Json> list = new ArrayList<>();
+        for (EventListing e : events) {
+            Json json = new Json().put("event", e.id()).put("command", e.spec().type().command()).put("enabled", e.enabled())
+                    .put("hits", e.hits()).put("actions", e.actionIds());
+            if (e.spec().type() == dev.hdbg.common.event.EventType.EPT_HOOK) {
+                json.hex("address", e.spec().address());
+            }
+            e.spec().filter().ifPresent(f -> json.hex("filter", f));
+            json.put("conditional", e.spec().condition().isPresent());
+            list.add(json);
+        }
+        emit(Json.type("events").put("events", list));
+    }
+
+    @Override
+    public void eventsModified(String what, List<Long> ids) {
+        emit(Json.type("events_modified").put("modification", what).put("events", ids));
+    }
+
+    @Override
+    public void status(AgentStatus status) {
+        List<Json> regions = new ArrayList<>();
+        status.regions().forEach(r -> regions.add(new Json().hex("begin", r.begin()).hex("end", r.end())
+                .put("permissions", r.permissions()).put("name", r.name())));
+        emit(Json.type("status").put("state", status.state().name().toLowerCase(Locale.ROOT)).hex("rip", status.rip())
+                .put("target", status.target()).put("regions", regions).put("last_seq", status.lastSeq()));
+    }
+
+    @Override
+    public void ok(String command) {
+        emit(Json.type("ok").put("command", command));
+    }
+
+    @Override
+    public void error(String message) {
+        emit(Json.type("error").put("message", message));
+    }
+
+    @Override
+    public void note(String text) {
+    }
+}

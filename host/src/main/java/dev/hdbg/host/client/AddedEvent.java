@@ -1,0 +1,7 @@
+package dev.hdbg.host.client;
+
+import java.util.List;
+
+/** The ids the agent gave a new event and its actions, in insertion order. */
+public record AddedEvent(long eventId, List<Long> actionIds) {
+}

@@ -1,0 +1,106 @@
+package dev.hdbg.host.client;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.common.wire.RecordCodec;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.Record;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Matches replies to requests by request id and hands records to the listeners, in order, on one
+ * listener thread (never on the event loop, so a slow listener cannot stall replies).
+ */
+@ChannelHandler.Sharable
+final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
+    private final AtomicLong nextRequestId = new AtomicLong(1);
+    private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
+    private final List<Consumer<DebuggerRecord>> recordListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService listenerThread = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("hdbg-records").daemon().factory());
+    private volatile String closedReason;
+
+    CompletableFuture<Envelope> call(Channel channel, Envelope.Builder request) {
+        CompletableFuture<Envelope> future = new CompletableFuture<>();
+        if (closedReason != null) {
+            future.completeExceptionally(new AgentError(AgentError.Kind.CONNECTION, closedReason));
+            return future;
+        }
+        long id = nextRequestId.getAndIncrement();
+        pending.put(id, future);
+        channel.writeAndFlush(request.setRequestId(id).build()).addListener(f -> {
+            if (!f.isSuccess()) {
+                pending.remove(id);
+                future.completeExceptionally(new AgentError(AgentError.Kind.CONNECTION, "sending failed: " + f.cause()));
+            }
+        });
+        return future;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
+        if (envelope.hasRecordBatch()) {
+            List<Record> records = envelope.getRecordBatch().getRecordsList();
+            listenerThread.execute(() -> {
+                for (Record r : records) {
+                    DebuggerRecord record = RecordCodec.decode(r);
+                    recordListeners.forEach(l -> l.accept(record));
+                }
+            });
+            return;
+        }
+        CompletableFuture<Envelope> future = pending.remove(envelope.getRequestId());
+        if (future == null) {
+            if (envelope.hasErrorReply()) {
+                closedReason = envelope.getErrorReply().getMessage();
+            }
+            return;
+        }
+        if (envelope.hasErrorReply()) {
+            future.completeExceptionally(new AgentError(AgentError.Kind.of(envelope.getErrorReply().getCode()),
+                    envelope.getErrorReply().getMessage()));
+        } else {
+            future.complete(envelope);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        String reason = closedReason != null ? closedReason : "the agent closed the connection";
+        closedReason = reason;
+        pending.values().forEach(f -> f.completeExceptionally(new AgentError(AgentError.Kind.CONNECTION, reason)));
+        pending.clear();
+        // After every record already received: listeners see the disconnect last.
+        listenerThread.execute(() -> disconnectListeners.forEach(l -> l.accept(reason)));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        closedReason = "connection failed: " + cause.getMessage();
+        ctx.close();
+    }
+
+    void addRecordListener(Consumer<DebuggerRecord> listener) {
+        recordListeners.add(listener);
+    }
+
+    void onDisconnect(Consumer<String> listener) {
+        disconnectListeners.add(listener);
+    }
+
+    void shutdown() {
+        listenerThread.shutdown();
+    }
+}

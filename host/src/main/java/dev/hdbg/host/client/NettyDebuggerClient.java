@@ -1,0 +1,223 @@
+package dev.hdbg.host.client;
+
+import com.google.protobuf.ByteString;
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.common.wire.EventCodec;
+import dev.hdbg.common.wire.Protocol;
+import dev.hdbg.proto.v1.AddActionRequest;
+import dev.hdbg.proto.v1.AddEventRequest;
+import dev.hdbg.proto.v1.ContinueRequest;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.EventModification;
+import dev.hdbg.proto.v1.HelloRequest;
+import dev.hdbg.proto.v1.ListEventsRequest;
+import dev.hdbg.proto.v1.ModifyEventRequest;
+import dev.hdbg.proto.v1.PauseRequest;
+import dev.hdbg.proto.v1.ReadMemoryRequest;
+import dev.hdbg.proto.v1.ReadRegistersRequest;
+import dev.hdbg.proto.v1.StatusRequest;
+import dev.hdbg.proto.v1.WriteMemoryRequest;
+import dev.hdbg.proto.v1.WriteRegisterRequest;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** {@link DebuggerClient} over Netty; protobuf stays in this class and {@link ClientHandler}. */
+final class NettyDebuggerClient implements DebuggerClient {
+    private static final int CONNECT_TIMEOUT_MS = 5000;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final ClientHandler handler;
+    private final AgentStatus statusAtConnect;
+
+    private NettyDebuggerClient(EventLoopGroup group, Channel channel, ClientHandler handler, AgentStatus status) {
+        this.group = group;
+        this.channel = channel;
+        this.handler = handler;
+        this.statusAtConnect = status;
+    }
+
+    static NettyDebuggerClient connect(String host, int port, String token) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ClientHandler handler = new ClientHandler();
+        try {
+            Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .handler(new ClientChannelInitializer(handler));
+            ChannelFuture connected = bootstrap.connect(host, port).awaitUninterruptibly();
+            if (!connected.isSuccess()) {
+                throw new AgentError(AgentError.Kind.CONNECTION, "cannot connect to an agent at " + host + ":" + port
+                        + ": " + connected.cause().getMessage() + " (is bin/hdbg-agent running there?)");
+            }
+            Channel channel = connected.channel();
+            Envelope hello = handler.call(channel, Envelope.newBuilder().setHelloRequest(HelloRequest.newBuilder()
+                    .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)))
+                    .get(10, TimeUnit.SECONDS);
+            return new NettyDebuggerClient(group, channel, handler, Replies.status(hello.getHelloReply().getStatus()));
+        } catch (java.util.concurrent.ExecutionException e) {
+            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            throw e.getCause() instanceof AgentError ae ? ae : new AgentError(AgentError.Kind.CONNECTION, e.getCause().toString());
+        } catch (java.util.concurrent.TimeoutException e) {
+            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            throw new AgentError(AgentError.Kind.TIMEOUT, "the agent at " + host + ":" + port + " did not answer Hello");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            throw new AgentError(AgentError.Kind.CONNECTION, "interrupted while connecting");
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    private CompletableFuture<Envelope> call(Envelope.Builder request) {
+        return handler.call(channel, request);
+    }
+
+    @Override
+    public AgentStatus statusAtConnect() {
+        return statusAtConnect;
+    }
+
+    @Override
+    public CompletableFuture<AddedEvent> addEvent(EventSpec spec) {
+        return call(Envelope.newBuilder().setAddEventRequest(AddEventRequest.newBuilder().setEvent(EventCodec.encode(spec))))
+                .thenApply(e -> new AddedEvent(e.getAddEventReply().getEventId(), e.getAddEventReply().getActionIdsList()));
+    }
+
+    @Override
+    public CompletableFuture<Long> addAction(long eventId, ActionSpec action) {
+        return call(Envelope.newBuilder().setAddActionRequest(AddActionRequest.newBuilder().setEventId(eventId)
+                .setAction(EventCodec.encode(action)))).thenApply(e -> e.getAddActionReply().getActionId());
+    }
+
+    @Override
+    public CompletableFuture<List<Long>> enableEvent(long eventId) {
+        return modify(eventId, false, EventModification.EVENT_MODIFICATION_ENABLE);
+    }
+
+    @Override
+    public CompletableFuture<List<Long>> disableEvent(long eventId) {
+        return modify(eventId, false, EventModification.EVENT_MODIFICATION_DISABLE);
+    }
+
+    @Override
+    public CompletableFuture<List<Long>> clearEvent(long eventId) {
+        return modify(eventId, false, EventModification.EVENT_MODIFICATION_CLEAR);
+    }
+
+    @Override
+    public CompletableFuture<List<Long>> modifyAllEvents(Modification modification) {
+        return modify(0, true, switch (modification) {
+            case ENABLE -> EventModification.EVENT_MODIFICATION_ENABLE;
+            case DISABLE -> EventModification.EVENT_MODIFICATION_DISABLE;
+            case CLEAR -> EventModification.EVENT_MODIFICATION_CLEAR;
+        });
+    }
+
+    private CompletableFuture<List<Long>> modify(long eventId, boolean all, EventModification modification) {
+        return call(Envelope.newBuilder().setModifyEventRequest(ModifyEventRequest.newBuilder().setEventId(eventId)
+                .setAll(all).setModification(modification))).thenApply(e -> e.getModifyEventReply().getEventIdsList());
+    }
+
+    @Override
+    public CompletableFuture<List<EventListing>> listEvents() {
+        return call(Envelope.newBuilder().setListEventsRequest(ListEventsRequest.getDefaultInstance())).thenApply(e -> {
+            List<EventListing> events = new ArrayList<>();
+            for (var info : e.getListEventsReply().getEventsList()) {
+                events.add(new EventListing(info.getEventId(), EventCodec.decode(info.getSpec()), info.getActionIdsList(),
+                        info.getEnabled(), info.getHits()));
+            }
+            return events;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> cont() {
+        return call(Envelope.newBuilder().setContinueRequest(ContinueRequest.getDefaultInstance())).thenApply(e -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> pause() {
+        return call(Envelope.newBuilder().setPauseRequest(PauseRequest.getDefaultInstance())).thenApply(e -> null);
+    }
+
+    @Override
+    public CompletableFuture<AgentStatus> status() {
+        return call(Envelope.newBuilder().setStatusRequest(StatusRequest.getDefaultInstance()))
+                .thenApply(e -> Replies.status(e.getStatusReply()));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Long>> readRegisters(List<String> names) {
+        return call(Envelope.newBuilder().setReadRegistersRequest(ReadRegistersRequest.newBuilder().addAllNames(names)))
+                .thenApply(e -> {
+                    Map<String, Long> values = new LinkedHashMap<>();
+                    e.getReadRegistersReply().getRegistersList().forEach(r -> values.put(r.getName(), r.getValue()));
+                    return values;
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> writeRegister(String name, long value) {
+        return call(Envelope.newBuilder().setWriteRegisterRequest(WriteRegisterRequest.newBuilder().setName(name)
+                .setValue(value))).thenApply(e -> null);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> readMemory(long address, int length) {
+        if (length <= 0) {
+            return CompletableFuture.failedFuture(new AgentError(AgentError.Kind.INVALID_ARGUMENT,
+                    "read length must be positive, got " + length));
+        }
+        byte[] result = new byte[length];
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int offset = 0; offset < length; offset += Protocol.MAX_MEMORY_READ) {
+            int at = offset;
+            int page = Math.min(Protocol.MAX_MEMORY_READ, length - offset);
+            chain = chain.thenCompose(v -> call(Envelope.newBuilder().setReadMemoryRequest(
+                    ReadMemoryRequest.newBuilder().setAddress(address + at).setLength(page))))
+                    .thenAccept(e -> e.getReadMemoryReply().getData().copyTo(result, at));
+        }
+        return chain.thenApply(v -> result);
+    }
+
+    @Override
+    public CompletableFuture<Void> writeMemory(long address, byte[] data) {
+        return call(Envelope.newBuilder().setWriteMemoryRequest(WriteMemoryRequest.newBuilder().setAddress(address)
+                .setData(ByteString.copyFrom(data)))).thenApply(e -> null);
+    }
+
+    @Override
+    public void addRecordListener(Consumer<DebuggerRecord> listener) {
+        handler.addRecordListener(listener);
+    }
+
+    @Override
+    public void onDisconnect(Consumer<String> listener) {
+        handler.onDisconnect(listener);
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        handler.shutdown();
+        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.hdbg.host.it;
+
+import dev.hdbg.host.client.DebuggerClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real agent in its own JVM, listening on 127.0.0.1 with a port the system picks; the test
+ * connects to the port the agent prints. Everything the agent logs is kept for failure messages.
+ */
+final class AgentProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("hdbg-agent listening on ([^:]+):(\\d+)");
+
+    private final Process process;
+    private final int port;
+    private final List<String> output = new ArrayList<>();
+
+    private AgentProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts {@code hdbg-agent --listen 127.0.0.1:0 ARGS...} and waits until it listens. */
+    static AgentProcess start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                "dev.hdbg.agent.AgentMain", "--listen", "127.0.0.1:0"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        List<String> seen = new ArrayList<>();
+        String line;
+        while ((line = out.readLine()) != null) {
+            seen.add(line);
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                AgentProcess agent = new AgentProcess(process, Integer.parseInt(m.group(2)));
+                agent.output.addAll(seen);
+                Thread.ofPlatform().daemon().name("agent-output").start(() -> agent.drain(out));
+                return agent;
+            }
+        }
+        throw new IllegalStateException("the agent exited before listening: " + String.join("\n", seen));
+    }
+
+    private void drain(BufferedReader out) {
+        try {
+            String line;
+            while ((line = out.readLine()) != null) {
+                synchronized (output) {
+                    output.add(line);
+                }
+            }
+        } catch (IOException e) {
+            synchronized (output) {
+                output.add("(reading the agent's output failed: " + e + ")");
+            }
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    DebuggerClient connect() {
+        return DebuggerClient.connect("127.0.0.1", port, null);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String output() {
+        synchronized (output) {
+            return String.join("\n", output);
+        }
+    }
+
+    boolean waitForExit(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.hdbg.host.it;
+
+import dev.hdbg.common.wire.Protocol;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.HelloRequest;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/** A bare socket speaking the framing by hand, to send what a well-behaved client never would. */
+final class RawConnection implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+
+    RawConnection(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = new DataOutputStream(socket.getOutputStream());
+    }
+
+    void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    void send(Envelope envelope) throws IOException {
+        byte[] body = envelope.toByteArray();
+        out.writeInt(body.length);
+        out.write(body);
+        out.flush();
+    }
+
+    Envelope hello(String token) throws IOException {
+        send(Envelope.newBuilder().setRequestId(1).setHelloRequest(HelloRequest.newBuilder()
+                .setVersion(Protocol.version()).setClientName("raw-test").setToken(token)).build());
+        return receive();
+    }
+
+    /** The next reply (record batches skipped). */
+    Envelope receive() throws IOException {
+        while (true) {
+            int length = in.readInt();
+            byte[] body = new byte[length];
+            in.readFully(body);
+            Envelope envelope = Envelope.parseFrom(body);
+            if (!envelope.hasRecordBatch()) {
+                return envelope;
+            }
+        }
+    }
+
+    /** Whether the agent closed the connection (reading reaches the end of the stream). */
+    boolean closedByPeer() throws IOException {
+        try {
+            while (true) {
+                int length = in.readInt();
+                in.skipNBytes(length);
+            }
+        } catch (EOFException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
