@@ -1,0 +1,84 @@
+# Sourced by bin/hdbg, bin/hdbg-agent and bin/test: finds Java 25, makes sure the native
+# libraries are installed, and builds the project when it has not been built yet.
+# shellcheck shell=bash
+
+HDBG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+hdbg_java_major() {
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n 1
+}
+
+# JAVA_HOME when it is 25 or newer, else the first /usr/lib/jvm/*25* that works.
+hdbg_find_java() {
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+        local major
+        major="$(hdbg_java_major "$JAVA_HOME/bin/java")"
+        if [ -n "$major" ] && [ "${major%%.*}" -ge 25 ] 2>/dev/null; then
+            echo "$JAVA_HOME"
+            return 0
+        fi
+    fi
+    local candidate
+    for candidate in /usr/lib/jvm/*25*; do
+        if [ -x "$candidate/bin/java" ]; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    echo "hdbg: no Java 25 found (JAVA_HOME is ${JAVA_HOME:-unset}; nothing under /usr/lib/jvm/*25*)." >&2
+    echo "hdbg: install a JDK 25, e.g. Temurin 25, and set JAVA_HOME to it." >&2
+    return 1
+}
+
+# Installs Debian packages that are missing: as root directly, otherwise prints the command.
+hdbg_require_packages() {
+    local missing=()
+    local pkg
+    for pkg in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$pkg")
+        fi
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "hdbg: installing ${missing[*]} ..." >&2
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 || {
+            echo "hdbg: installing ${missing[*]} failed" >&2
+            return 1
+        }
+    else
+        echo "hdbg: missing packages: ${missing[*]}. Install them with:" >&2
+        echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        return 1
+    fi
+}
+
+# Builds the jars and their runtime classpath when they are missing or older than the sources.
+hdbg_build_if_needed() {
+    local marker="$HDBG_ROOT/host/target/lib"
+    if [ -d "$marker" ] && [ -z "$(find "$HDBG_ROOT/proto/src" "$HDBG_ROOT/common/src/main" "$HDBG_ROOT/agent/src/main" \
+            "$HDBG_ROOT/host/src/main" -newer "$marker" -type f -print -quit 2>/dev/null)" ]; then
+        return 0
+    fi
+    echo "hdbg: building (first run or sources changed) ..." >&2
+    (cd "$HDBG_ROOT" && JAVA_HOME="$HDBG_JAVA_HOME" ./mvnw -q -B -DskipTests package >&2) || {
+        echo "hdbg: the build failed; run ./mvnw -B package to see why" >&2
+        return 1
+    }
+    touch "$marker"
+}
+
+hdbg_prepare() {
+    HDBG_JAVA_HOME="$(hdbg_find_java)" || exit 1
+    export HDBG_JAVA_HOME
+    hdbg_require_packages libunicorn2 libcapstone4 || exit 1
+    hdbg_build_if_needed || exit 1
+}
+
+# Runs a main class from MODULE's classes with its runtime dependencies.
+hdbg_run() {
+    local module="$1" main="$2"
+    shift 2
+    exec "$HDBG_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+        -cp "$HDBG_ROOT/$module/target/classes:$HDBG_ROOT/$module/target/lib/*" "$main" "$@"
+}
