@@ -30,6 +30,9 @@ public final class Unicorn implements AutoCloseable {
     private final MemorySegment scratch;
     private final MemorySegment hookHandle;
     private final Map<X86Reg[], Batch> batches = new IdentityHashMap<>();
+    private final X86Reg[][] recentKeys = new X86Reg[8][];
+    private final Batch[] recentBatches = new Batch[8];
+    private int recentCount;
     private final List<Object> keepAlive = new ArrayList<>();
     private Throwable callbackFailure;
     private volatile boolean closed;
@@ -70,10 +73,27 @@ public final class Unicorn implements AutoCloseable {
 
     static void check(int err, String operation) {
         if (err != 0) {
-            UcError error = UcError.of(err);
-            String text = UnicornNative.strerror(err);
-            throw new UnicornException(operation, text.contains(error.cName()) ? text : text + " (" + error.cName() + ")", error);
+            throw failure(err, operation);
         }
+    }
+
+    /** Like {@link #check(int, String)}, formatting the operation only when it failed (hot paths). */
+    static void check(int err, String operation, long argument) {
+        if (err != 0) {
+            throw failure(err, operation + "(" + hex(argument) + ")");
+        }
+    }
+
+    static void check(int err, String operation, long first, long second) {
+        if (err != 0) {
+            throw failure(err, operation + "(" + hex(first) + ", " + hex(second) + ")");
+        }
+    }
+
+    private static UnicornException failure(int err, String operation) {
+        UcError error = UcError.of(err);
+        String text = UnicornNative.strerror(err);
+        return new UnicornException(operation, text.contains(error.cName()) ? text : text + " (" + error.cName() + ")", error);
     }
 
     private static RuntimeException rethrow(Throwable t) {
@@ -96,7 +116,7 @@ public final class Unicorn implements AutoCloseable {
     public void memMap(long address, long size, int perms) {
         try {
             check((int) UnicornNative.MEM_MAP.invokeExact(uc, address, size, perms),
-                    "uc_mem_map(" + hex(address) + ", " + hex(size) + ")");
+                    "uc_mem_map", address, size);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -106,7 +126,7 @@ public final class Unicorn implements AutoCloseable {
     public void memMapPtr(long address, MemorySegment hostMemory, int perms) {
         try {
             check((int) UnicornNative.MEM_MAP_PTR.invokeExact(uc, address, hostMemory.byteSize(), perms, hostMemory),
-                    "uc_mem_map_ptr(" + hex(address) + ", " + hex(hostMemory.byteSize()) + ")");
+                    "uc_mem_map_ptr", address, hostMemory.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -114,7 +134,7 @@ public final class Unicorn implements AutoCloseable {
 
     public void memUnmap(long address, long size) {
         try {
-            check((int) UnicornNative.MEM_UNMAP.invokeExact(uc, address, size), "uc_mem_unmap(" + hex(address) + ", " + hex(size) + ")");
+            check((int) UnicornNative.MEM_UNMAP.invokeExact(uc, address, size), "uc_mem_unmap", address, size);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -123,7 +143,7 @@ public final class Unicorn implements AutoCloseable {
     public void memProtect(long address, long size, int perms) {
         try {
             check((int) UnicornNative.MEM_PROTECT.invokeExact(uc, address, size, perms),
-                    "uc_mem_protect(" + hex(address) + ", " + hex(size) + ")");
+                    "uc_mem_protect", address, size);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -133,7 +153,7 @@ public final class Unicorn implements AutoCloseable {
     public void memRead(long address, MemorySegment dst) {
         try {
             check((int) UnicornNative.MEM_READ.invokeExact(uc, address, dst, dst.byteSize()),
-                    "uc_mem_read(" + hex(address) + ", " + dst.byteSize() + ")");
+                    "uc_mem_read", address, dst.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -150,7 +170,7 @@ public final class Unicorn implements AutoCloseable {
     public void memWrite(long address, MemorySegment src) {
         try {
             check((int) UnicornNative.MEM_WRITE.invokeExact(uc, address, src, src.byteSize()),
-                    "uc_mem_write(" + hex(address) + ", " + src.byteSize() + ")");
+                    "uc_mem_write", address, src.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -186,13 +206,9 @@ public final class Unicorn implements AutoCloseable {
     // ---- registers -------------------------------------------------------------------------
 
     public long regRead(X86Reg reg) {
-        return regRead(reg.ucId(), reg.name());
-    }
-
-    private long regRead(int id, String name) {
         try {
             scratch.set(U64, 0, 0);
-            check((int) UnicornNative.REG_READ.invokeExact(uc, id, scratch), "uc_reg_read(" + name + ")");
+            check((int) UnicornNative.REG_READ.invokeExact(uc, reg.ucId(), scratch), "uc_reg_read", reg.ucId());
             return scratch.get(U64, 0);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -202,7 +218,7 @@ public final class Unicorn implements AutoCloseable {
     public void regWrite(X86Reg reg, long value) {
         try {
             scratch.set(U64, 0, value);
-            check((int) UnicornNative.REG_WRITE.invokeExact(uc, reg.ucId(), scratch), "uc_reg_write(" + reg + ")");
+            check((int) UnicornNative.REG_WRITE.invokeExact(uc, reg.ucId(), scratch), "uc_reg_write", reg.ucId());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -228,10 +244,16 @@ public final class Unicorn implements AutoCloseable {
     }
 
     private Batch batch(X86Reg[] regs) {
-        Batch batch = batches.get(regs);
-        if (batch == null) {
-            batch = new Batch(regs);
-            batches.put(regs, batch);
+        // A few register lists are used over and over: a linear identity scan beats hashing.
+        for (int i = 0; i < recentCount; i++) {
+            if (recentKeys[i] == regs) {
+                return recentBatches[i];
+            }
+        }
+        Batch batch = batches.computeIfAbsent(regs, Batch::new);
+        if (recentCount < recentKeys.length) {
+            recentKeys[recentCount] = regs;
+            recentBatches[recentCount++] = batch;
         }
         return batch;
     }
@@ -265,7 +287,7 @@ public final class Unicorn implements AutoCloseable {
     public byte[] regReadXmm(int index) {
         checkXmm(index);
         try {
-            check((int) UnicornNative.REG_READ.invokeExact(uc, X86Reg.XMM0_ID + index, scratch), "uc_reg_read(xmm" + index + ")");
+            check((int) UnicornNative.REG_READ.invokeExact(uc, X86Reg.XMM0_ID + index, scratch), "uc_reg_read(xmm)", index);
             return scratch.asSlice(0, 16).toArray(ValueLayout.JAVA_BYTE);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -279,7 +301,7 @@ public final class Unicorn implements AutoCloseable {
         }
         MemorySegment.copy(sixteenBytes, 0, scratch, ValueLayout.JAVA_BYTE, 0, 16);
         try {
-            check((int) UnicornNative.REG_WRITE.invokeExact(uc, X86Reg.XMM0_ID + index, scratch), "uc_reg_write(xmm" + index + ")");
+            check((int) UnicornNative.REG_WRITE.invokeExact(uc, X86Reg.XMM0_ID + index, scratch), "uc_reg_write(xmm)", index);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -295,7 +317,7 @@ public final class Unicorn implements AutoCloseable {
         try {
             scratch.set(JAVA_INT, 0, msr);
             scratch.set(U64, 8, 0);
-            check((int) UnicornNative.REG_READ.invokeExact(uc, X86Reg.MSR_ID, scratch), "uc_reg_read(msr " + hex(msr & 0xffffffffL) + ")");
+            check((int) UnicornNative.REG_READ.invokeExact(uc, X86Reg.MSR_ID, scratch), "uc_reg_read(msr)", msr & 0xffffffffL);
             return scratch.get(U64, 8);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -306,7 +328,7 @@ public final class Unicorn implements AutoCloseable {
         try {
             scratch.set(JAVA_INT, 0, msr);
             scratch.set(U64, 8, value);
-            check((int) UnicornNative.REG_WRITE.invokeExact(uc, X86Reg.MSR_ID, scratch), "uc_reg_write(msr " + hex(msr & 0xffffffffL) + ")");
+            check((int) UnicornNative.REG_WRITE.invokeExact(uc, X86Reg.MSR_ID, scratch), "uc_reg_write(msr)", msr & 0xffffffffL);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -335,7 +357,7 @@ public final class Unicorn implements AutoCloseable {
             throw new UnicornException("uc_emu_start(" + hex(begin) + ")", "a hook callback failed: " + failure,
                     UcError.EXCEPTION, failure);
         }
-        check(err, "uc_emu_start(" + hex(begin) + ")");
+        check(err, "uc_emu_start", begin);
     }
 
     /** Stops emulation; safe from any thread while another emulates. Does nothing once closed. */
@@ -362,7 +384,7 @@ public final class Unicorn implements AutoCloseable {
     private Hook addHook(int type, MemorySegment stub, long begin, long end, int instruction, Object callback, String what) {
         try {
             check((int) UnicornNative.HOOK_ADD.invokeExact(uc, hookHandle, type, stub, MemorySegment.NULL, begin, end, instruction),
-                    "uc_hook_add(" + what + ")");
+                    "uc_hook_add " + what);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -453,7 +475,7 @@ public final class Unicorn implements AutoCloseable {
     public void removeCache(long begin, long end) {
         try {
             check((int) UnicornNative.CTL_2.invokeExact(uc, UnicornNative.CTL_TB_REMOVE_CACHE, begin, end),
-                    "uc_ctl_remove_cache(" + hex(begin) + ", " + hex(end) + ")");
+                    "uc_ctl_remove_cache", begin, end);
         } catch (Throwable t) {
             throw rethrow(t);
         }
