@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Benchmarks hdbg against bare Unicorn, side by side on this machine. Not part of the tests.
+#
+#   bench/run.sh [REPEATS]
+#
+# Rows (median of REPEATS runs, default 5):
+#   1. loop, no events: the loop sample through the agent (bin/hdbg-agent + bin/hdbg over
+#      127.0.0.1), against the same bytes run by bare Unicorn from C (bench/bare_unicorn.c).
+#      Ratio = agent speed / bare speed. Target: >= 0.9.
+#   2. hot !epthook with a false condition: an event on the loop's body whose condition
+#      (xor eax, eax) never holds; hits per second. Target: >= 500,000/s.
+#   3. hot !epthook logging rdi, batched (imm no): records per second delivered to the host.
+# Speeds come from the agent's exit record (run_nanos: time in uc_emu_start, no network, no
+# start-up) and from clock_gettime around uc_emu_start in C: the same span on both sides.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source bin/hdbg-env.sh
+hdbg_prepare
+hdbg_require_packages libunicorn-dev gcc python3 >/dev/null || exit 1
+
+REPEATS="${1:-5}"
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+SAMPLE=agent/src/main/resources/samples/loop.bin
+gcc -O2 -o "$OUT/bare_unicorn" bench/bare_unicorn.c -lunicorn
+
+LOOP_ITERATIONS=$((0x10000000))   # 805 M instructions
+HOOK_ITERATIONS=$((0x200000))     # 2 M hits
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# Runs the loop sample in a fresh agent with SCRIPT (bin/hdbg commands before g); prints
+# "instructions-or-hits nanoseconds" taken from the exit record.
+agent_run() {
+    local iterations="$1" script="$2" port
+    port=$((20000 + RANDOM % 20000))
+    bin/hdbg-agent --sample loop --listen "127.0.0.1:$port" --once >"$OUT/agent.log" 2>&1 &
+    local pid=$!
+    for _ in $(seq 1 100); do grep -q "listening on" "$OUT/agent.log" 2>/dev/null && break; sleep 0.1; done
+    printf 'r rcx = 0n%s\n%s\ng\n' "$iterations" "$script" \
+        | bin/hdbg --connect "127.0.0.1:$port" --batch - --json >"$OUT/host.json"
+    wait "$pid" || true
+    python3 - "$OUT/host.json" "$iterations" <<'PY'
+import json, sys
+records = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+exits = [r for r in records if r["type"] == "exit"]
+if not exits:
+    sys.exit("no exit record: " + str(records[-3:]))
+print(sys.argv[2], exits[0]["run_nanos"], sum(1 for r in records if r["type"] == "log"))
+PY
+}
+
+bare=(); agent=(); cond=(); logs=()
+for i in $(seq 1 "$REPEATS"); do
+    read -r n ns < <("$OUT/bare_unicorn" "$SAMPLE" "$LOOP_ITERATIONS")
+    bare+=("$(python3 -c "print($n / $ns * 1e9)")")
+    read -r it ns _ < <(agent_run "$LOOP_ITERATIONS" "")
+    agent+=("$(python3 -c "print((3 * $it + 3) / $ns * 1e9)")")
+    read -r it ns _ < <(agent_run "$HOOK_ITERATIONS" '!epthook 40000a condition {31 c0}')
+    cond+=("$(python3 -c "print($it / $ns * 1e9)")")
+    read -r it ns count < <(agent_run "$HOOK_ITERATIONS" '!epthook 40000a log {rdi} imm no')
+    [ "$count" -eq "$it" ] || { echo "expected $it log records, got $count" >&2; exit 1; }
+    logs+=("$(python3 -c "print($it / $ns * 1e9)")")
+done
+
+b=$(printf '%s\n' "${bare[@]}" | median)
+a=$(printf '%s\n' "${agent[@]}" | median)
+c=$(printf '%s\n' "${cond[@]}" | median)
+l=$(printf '%s\n' "${logs[@]}" | median)
+python3 - "$b" "$a" "$c" "$l" "$REPEATS" <<'PY'
+import sys
+b, a, c, l, n = map(float, sys.argv[1:])
+print(f"hdbg benchmark, median of {int(n)} runs")
+print(f"{'row':<44} {'result':>18} {'target':>12}")
+print(f"{'bare Unicorn (C), loop sample':<44} {b/1e6:>12.0f} Minstr/s {'':>12}")
+print(f"{'agent, loop sample, no events':<44} {a/1e6:>12.0f} Minstr/s {'':>12}")
+print(f"{'  ratio agent / bare':<44} {a/b:>18.3f} {'>= 0.9':>12}")
+print(f"{'agent, hot !epthook, false condition':<44} {c:>13,.0f} hits/s {'>= 500,000':>12}")
+print(f"{'agent, hot !epthook, log rdi, imm no':<44} {l:>11,.0f} records/s {'':>12}")
+PY
