@@ -61,11 +61,11 @@ public final class Unicorn implements AutoCloseable {
         }
     }
 
-    /** The library's version, such as {@code 2.0}. */
+    /** The library's version, such as {@code 2.0.1} (uc_version packs major, minor, patch in its top bytes). */
     public static String version() {
         try {
             int v = (int) UnicornNative.VERSION.invokeExact(MemorySegment.NULL, MemorySegment.NULL);
-            return ((v >>> 8) & 0xff) + "." + (v & 0xff);
+            return (v >>> 24) + "." + ((v >>> 16) & 0xff) + "." + ((v >>> 8) & 0xff);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,0 +1,154 @@
+package dev.hdbg.agent.debugger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The record queue with a scripted sink: batching, immediacy, order and back-pressure. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class RecordQueueTest {
+    /** Records each batch it is given; can be held shut to simulate a host that does not read. */
+    private static final class ScriptedSink implements RecordSink {
+        final List<List<DebuggerRecord>> batches = new ArrayList<>();
+        final CountDownLatch open = new CountDownLatch(1);
+        volatile boolean blocking;
+
+        @Override
+        public void deliver(List<DebuggerRecord> batch) throws InterruptedException {
+            if (blocking) {
+                open.await();
+            }
+            synchronized (batches) {
+                batches.add(List.copyOf(batch));
+                batches.notifyAll();
+            }
+        }
+
+        List<Long> seqs() {
+            synchronized (batches) {
+                return batches.stream().flatMap(List::stream).map(DebuggerRecord::seq).toList();
+            }
+        }
+
+        void awaitRecords(int n) throws InterruptedException {
+            synchronized (batches) {
+                while (batches.stream().mapToInt(List::size).sum() < n) {
+                    batches.wait();
+                }
+            }
+        }
+    }
+
+    private static DebuggerRecord.ActionError record(long seq) {
+        return new DebuggerRecord.ActionError(seq, 1, 1, "r" + seq);
+    }
+
+    @Test
+    void sequenceNumbersStartAtOneAndIncreaseByOne() {
+        try (RecordQueue queue = new RecordQueue(100, 10, Duration.ofSeconds(60))) {
+            assertThat(queue.publish(RecordQueueTest::record, false)).isEqualTo(1);
+            assertThat(queue.publish(RecordQueueTest::record, false)).isEqualTo(2);
+            assertThat(queue.lastSeq()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void batchedRecordsWaitUntilAnImmediateOneFlushesThemInOrder() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        try (RecordQueue queue = new RecordQueue(100, 50, Duration.ofSeconds(60))) {
+            queue.attach(sink);
+            for (int i = 0; i < 5; i++) {
+                queue.publish(RecordQueueTest::record, false);
+            }
+            Thread.sleep(200);
+            assertThat(sink.seqs()).isEmpty();
+            queue.publish(RecordQueueTest::record, true);
+            sink.awaitRecords(6);
+            assertThat(sink.seqs()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(sink.batches).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFullBatchLeavesWithoutWaitingForTheDelay() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        try (RecordQueue queue = new RecordQueue(100, 4, Duration.ofSeconds(60))) {
+            queue.attach(sink);
+            for (int i = 0; i < 4; i++) {
+                queue.publish(RecordQueueTest::record, false);
+            }
+            sink.awaitRecords(4);
+            assertThat(sink.batches.getFirst()).hasSize(4);
+        }
+    }
+
+    @Test
+    void aLoneBatchedRecordLeavesAfterTheMaximumDelay() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        try (RecordQueue queue = new RecordQueue(100, 50, Duration.ofMillis(50))) {
+            queue.attach(sink);
+            queue.publish(RecordQueueTest::record, false);
+            sink.awaitRecords(1);
+            assertThat(sink.seqs()).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void recordsWaitForAHostAndReachTheNextOneAttached() throws Exception {
+        try (RecordQueue queue = new RecordQueue(100, 50, Duration.ofMillis(10))) {
+            queue.publish(RecordQueueTest::record, true);
+            queue.publish(RecordQueueTest::record, false);
+            ScriptedSink late = new ScriptedSink();
+            queue.attach(late);
+            late.awaitRecords(2);
+            assertThat(late.seqs()).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void aFullQueueMakesThePublisherWaitInsteadOfDropping() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        sink.blocking = true;
+        try (RecordQueue queue = new RecordQueue(4, 1, Duration.ofMillis(1))) {
+            queue.attach(sink);
+            AtomicLong published = new AtomicLong();
+            Thread cpu = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 10; i++) {
+                    queue.publish(RecordQueueTest::record, false);
+                    published.incrementAndGet();
+                }
+            });
+            Thread.sleep(300);
+            // One record is held by the blocked sink, four fill the queue: the fifth publish waits.
+            assertThat(published.get()).isLessThan(10);
+            sink.open.countDown();
+            cpu.join();
+            sink.awaitRecords(10);
+            assertThat(sink.seqs()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        }
+    }
+
+    @Test
+    void aSinkThatFailsKeepsItsBatchForTheNextHost() throws Exception {
+        RecordSink broken = batch -> {
+            throw new RecordSink.SinkClosedException("gone");
+        };
+        try (RecordQueue queue = new RecordQueue(100, 50, Duration.ofMillis(10))) {
+            queue.attach(broken);
+            queue.publish(RecordQueueTest::record, true);
+            Thread.sleep(100);
+            ScriptedSink next = new ScriptedSink();
+            queue.attach(next);
+            next.awaitRecords(1);
+            assertThat(next.seqs()).containsExactly(1L);
+        }
+    }
+}
