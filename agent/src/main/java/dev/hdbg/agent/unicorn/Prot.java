@@ -1,6 +1,6 @@
 package dev.hdbg.agent.unicorn;
 
-/** Memory permissions, Unicorn's {@code UC_PROT_*} bits. */
+/** Memory permissions: Unicorn's {@code UC_PROT_*} bits, combined with {@code |}. */
 public final class Prot {
     public static final int NONE = 0;
     public static final int READ = 1;
@@ -9,5 +9,11 @@ public final class Prot {
     public static final int ALL = READ | WRITE | EXEC;
 
     private Prot() {
+    }
+
+    /** {@code perms} as {@code rwx} letters, {@code -} for a missing one: {@code r-x}. */
+    public static String toString(int perms) {
+        return ((perms & READ) != 0 ? "r" : "-") + ((perms & WRITE) != 0 ? "w" : "-")
+                + ((perms & EXEC) != 0 ? "x" : "-");
     }
 }

@@ -1,6 +1,6 @@
 package dev.hdbg.agent.unicorn;
 
-/** Unicorn's {@code uc_err} values, in their C order. */
+/** Unicorn's {@code uc_err} values; the ordinal is the C value (unicorn.h 2.0.1). */
 public enum UcError {
     OK, NOMEM, ARCH, HANDLE, MODE, VERSION, READ_UNMAPPED, WRITE_UNMAPPED, FETCH_UNMAPPED, HOOK, INSN_INVALID, MAP,
     WRITE_PROT, READ_PROT, FETCH_PROT, ARG, READ_UNALIGNED, WRITE_UNALIGNED, FETCH_UNALIGNED, HOOK_EXIST, RESOURCE,
@@ -8,7 +8,10 @@ public enum UcError {
 
     private static final UcError[] VALUES = values();
 
-    /** The error for a {@code uc_err} code; codes this build does not know map to {@link #EXCEPTION}. */
+    /**
+     * The error for a {@code uc_err} code. Codes this binding does not know (a newer library) map to
+     * {@link #EXCEPTION}; {@link UnicornException#errorCode()} keeps the raw code.
+     */
     public static UcError of(int code) {
         return code >= 0 && code < VALUES.length ? VALUES[code] : EXCEPTION;
     }

@@ -1,548 +1,549 @@
 package dev.hdbg.agent.unicorn;
 
+import static dev.hdbg.agent.unicorn.UnicornException.hex;
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * One Unicorn x86-64 engine, through the Foreign Function & Memory API. A thin, typed binding:
- * no debugger logic. Every {@code uc_err} other than OK becomes a {@link UnicornException}
- * carrying {@code uc_strerror}'s text.
- *
- * <p>Threads: an instance is used by one thread at a time — the one that calls
- * {@link #emuStart}, on which the hooks run too — except {@link #emuStop}, which any thread may
- * call while that thread emulates. Close it after the emulating thread is done.
+ * One Unicorn x86-64 engine ({@code uc_engine}). See the package documentation for the thread rule (only
+ * {@link #emuStop()} and, afterwards, {@link #close()} may come from another thread), for the translated code the
+ * binding drops, and for what a code hook's instruction does.
  */
 public final class Unicorn implements AutoCloseable {
-    private static final ValueLayout.OfLong U64 = JAVA_LONG;
-
     private final MemorySegment uc;
     private final Arena arena = Arena.ofShared();
-    /** 16 bytes: a register, an XMM register, or a uc_x86_msr {uint32 rid; uint64 value}. */
-    private final MemorySegment scratch;
-    private final MemorySegment hookHandle;
-    private final Map<X86Reg[], Batch> batches = new IdentityHashMap<>();
-    private final X86Reg[][] recentKeys = new X86Reg[8][];
-    private final Batch[] recentBatches = new Batch[8];
-    private int recentCount;
-    private final List<Object> keepAlive = new ArrayList<>();
-    private Throwable callbackFailure;
+    private final Registers registers;
+    private final TranslationCache cache;
+    private final MemoryAccess memory;
+    private final HookTable hooks;
+    private final CallbackFailure failure;
+    private final Set<Context> contexts = new LinkedHashSet<>();
+    private final Object lifecycle = new Object();
     private volatile boolean closed;
+    private int emulationDepth;
 
     private Unicorn(MemorySegment uc) {
         this.uc = uc;
-        this.scratch = arena.allocate(16, 8);
-        this.hookHandle = arena.allocate(JAVA_LONG);
+        this.registers = new Registers(uc, arena);
+        this.cache = new TranslationCache(this, uc, registers);
+        this.memory = new MemoryAccess(uc, cache);
+        this.hooks = new HookTable(this, uc, cache, arena);
+        this.failure = new CallbackFailure(uc);
     }
 
     /**
-     * Opens an x86-64 engine ({@code uc_open(UC_ARCH_X86, UC_MODE_64)}).
+     * Opens an x86-64 engine, {@code uc_open(UC_ARCH_X86, UC_MODE_64)}: 64-bit mode, CPL 0, paging off.
      *
-     * @throws UnicornException when Unicorn refuses
-     * @throws UnsatisfiedLinkError when libunicorn.so.2 is not installed
+     * @throws UnicornException     when Unicorn refuses
+     * @throws UnsatisfiedLinkError when libunicorn.so.2 cannot be loaded
      */
     public static Unicorn openX86_64() {
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment out = temp.allocate(ADDRESS);
-            check((int) UnicornNative.OPEN.invokeExact(UnicornNative.UC_ARCH_X86, UnicornNative.UC_MODE_64, out), "uc_open");
+            int err = UnicornNative.open(UnicornNative.UC_ARCH_X86, UnicornNative.UC_MODE_64, out);
+            if (err != 0) {
+                throw UnicornException.of(err, "uc_open(UC_ARCH_X86, UC_MODE_64)");
+            }
             return new Unicorn(out.get(ADDRESS, 0));
-        } catch (UnicornException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 
-    /** The library's version, such as {@code 2.0.1} (uc_version packs major, minor, patch in its top bytes). */
+    /** The library's version as {@code major.minor.patch} ({@code 2.0.1}), decoded from {@code uc_version}. */
     public static String version() {
-        try {
-            int v = (int) UnicornNative.VERSION.invokeExact(MemorySegment.NULL, MemorySegment.NULL);
-            return (v >>> 24) + "." + ((v >>> 16) & 0xff) + "." + ((v >>> 8) & 0xff);
-        } catch (Throwable t) {
-            throw rethrow(t);
+        int v = UnicornNative.version();
+        if (v >>> 16 == 0) {
+            return (v >>> 8 & 0xff) + "." + (v & 0xff); // Unicorn 1: major << 8 | minor
         }
+        return (v >>> 24 & 0xff) + "." + (v >>> 16 & 0xff) + "." + (v >>> 8 & 0xff);
     }
 
-    static void check(int err, String operation) {
-        if (err != 0) {
-            throw failure(err, operation);
-        }
-    }
+    // ---- memory: permissions are Prot bits; addresses and sizes of mappings are 4 KiB multiples -------------
 
-    /** Like {@link #check(int, String)}, formatting the operation only when it failed (hot paths). */
-    static void check(int err, String operation, long argument) {
-        if (err != 0) {
-            throw failure(err, operation + "(" + hex(argument) + ")");
-        }
-    }
-
-    static void check(int err, String operation, long first, long second) {
-        if (err != 0) {
-            throw failure(err, operation + "(" + hex(first) + ", " + hex(second) + ")");
-        }
-    }
-
-    private static UnicornException failure(int err, String operation) {
-        UcError error = UcError.of(err);
-        String text = UnicornNative.strerror(err);
-        return new UnicornException(operation, text.contains(error.cName()) ? text : text + " (" + error.cName() + ")", error);
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
-
-    private static String hex(long value) {
-        return "0x" + Long.toHexString(value);
-    }
-
-    // ---- memory ---------------------------------------------------------------------------
-
-    /** Maps zeroed memory Unicorn allocates. Address and size must be 4 KiB aligned. */
+    /**
+     * Maps {@code size} bytes of zeroed memory Unicorn allocates ({@code uc_mem_map}).
+     *
+     * @throws UnicornException UC_ERR_ARG on alignment, a zero size or bad perms; UC_ERR_MAP on an overlap
+     */
     public void memMap(long address, long size, int perms) {
-        try {
-            check((int) UnicornNative.MEM_MAP.invokeExact(uc, address, size, perms),
-                    "uc_mem_map", address, size);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** Maps memory the caller owns (and keeps alive while mapped): page-aligned, whole pages. */
-    public void memMapPtr(long address, MemorySegment hostMemory, int perms) {
-        try {
-            check((int) UnicornNative.MEM_MAP_PTR.invokeExact(uc, address, hostMemory.byteSize(), perms, hostMemory),
-                    "uc_mem_map_ptr", address, hostMemory.byteSize());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public void memUnmap(long address, long size) {
-        try {
-            check((int) UnicornNative.MEM_UNMAP.invokeExact(uc, address, size), "uc_mem_unmap", address, size);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public void memProtect(long address, long size, int perms) {
-        try {
-            check((int) UnicornNative.MEM_PROTECT.invokeExact(uc, address, size, perms),
-                    "uc_mem_protect", address, size);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** Reads {@code dst.byteSize()} bytes. */
-    public void memRead(long address, MemorySegment dst) {
-        try {
-            check((int) UnicornNative.MEM_READ.invokeExact(uc, address, dst, dst.byteSize()),
-                    "uc_mem_read", address, dst.byteSize());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public byte[] memRead(long address, int length) {
-        try (Arena temp = Arena.ofConfined()) {
-            MemorySegment buffer = temp.allocate(Math.max(1, length));
-            memRead(address, buffer.asSlice(0, length));
-            return buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE);
-        }
-    }
-
-    public void memWrite(long address, MemorySegment src) {
-        try {
-            check((int) UnicornNative.MEM_WRITE.invokeExact(uc, address, src, src.byteSize()),
-                    "uc_mem_write", address, src.byteSize());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public void memWrite(long address, byte[] data) {
-        try (Arena temp = Arena.ofConfined()) {
-            MemorySegment buffer = temp.allocate(Math.max(1, data.length));
-            MemorySegment.copy(data, 0, buffer, ValueLayout.JAVA_BYTE, 0, data.length);
-            memWrite(address, buffer.asSlice(0, data.length));
-        }
-    }
-
-    public List<MemoryRegion> memRegions() {
-        try (Arena temp = Arena.ofConfined()) {
-            MemorySegment array = temp.allocate(ADDRESS);
-            MemorySegment count = temp.allocate(JAVA_INT);
-            check((int) UnicornNative.MEM_REGIONS.invokeExact(uc, array, count), "uc_mem_regions");
-            int n = count.get(JAVA_INT, 0);
-            MemorySegment regions = array.get(ADDRESS, 0).reinterpret(24L * n);
-            List<MemoryRegion> result = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                result.add(new MemoryRegion(regions.get(U64, 24L * i), regions.get(U64, 24L * i + 8),
-                        regions.get(JAVA_INT, 24L * i + 16)));
-            }
-            int ignored = (int) UnicornNative.FREE.invokeExact(array.get(ADDRESS, 0));
-            return result;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    // ---- registers -------------------------------------------------------------------------
-
-    public long regRead(X86Reg reg) {
-        try {
-            scratch.set(U64, 0, 0);
-            check((int) UnicornNative.REG_READ.invokeExact(uc, reg.ucId(), scratch), "uc_reg_read", reg.ucId());
-            return scratch.get(U64, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public void regWrite(X86Reg reg, long value) {
-        try {
-            scratch.set(U64, 0, value);
-            check((int) UnicornNative.REG_WRITE.invokeExact(uc, reg.ucId(), scratch), "uc_reg_write", reg.ucId());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** Native buffers for one register list, kept per list so hot paths allocate nothing. */
-    private final class Batch {
-        final MemorySegment ids;
-        final MemorySegment values;
-        final MemorySegment pointers;
-        final int count;
-
-        Batch(X86Reg[] regs) {
-            count = regs.length;
-            ids = arena.allocate(JAVA_INT, count);
-            values = arena.allocate(JAVA_LONG, count);
-            pointers = arena.allocate(ADDRESS, count);
-            for (int i = 0; i < count; i++) {
-                ids.setAtIndex(JAVA_INT, i, regs[i].ucId());
-                pointers.setAtIndex(ADDRESS, i, values.asSlice(8L * i, 8));
-            }
-        }
-    }
-
-    private Batch batch(X86Reg[] regs) {
-        // A few register lists are used over and over: a linear identity scan beats hashing.
-        for (int i = 0; i < recentCount; i++) {
-            if (recentKeys[i] == regs) {
-                return recentBatches[i];
-            }
-        }
-        Batch batch = batches.computeIfAbsent(regs, Batch::new);
-        if (recentCount < recentKeys.length) {
-            recentKeys[recentCount] = regs;
-            recentBatches[recentCount++] = batch;
-        }
-        return batch;
+        ensureOpen();
+        memory.map(address, size, perms);
     }
 
     /**
-     * Reads several registers in one call into {@code out}. Pass the same array instance on hot
-     * paths: its native buffers are kept and nothing is allocated again.
+     * Maps memory the caller owns and keeps alive while mapped ({@code uc_mem_map_ptr}): each side sees the
+     * other's writes, and several engines may map the same memory.
+     *
+     * @throws IllegalArgumentException when {@code hostMemory} is a heap segment
+     * @throws UnicornException         UC_ERR_ARG on alignment or size, UC_ERR_MAP on an overlap
+     */
+    public void memMapPtr(long address, MemorySegment hostMemory, int perms) {
+        ensureOpen();
+        memory.mapPtr(address, hostMemory, perms);
+    }
+
+    /**
+     * Unmaps [address, address + size) ({@code uc_mem_unmap}).
+     *
+     * @throws UnicornException UC_ERR_ARG on alignment, UC_ERR_NOMEM when part of the range is not mapped
+     */
+    public void memUnmap(long address, long size) {
+        ensureOpen();
+        memory.unmap(address, size);
+    }
+
+    /**
+     * Sets the permissions of [address, address + size) ({@code uc_mem_protect}).
+     *
+     * @throws UnicornException UC_ERR_ARG on alignment or bad perms, UC_ERR_NOMEM when part is not mapped
+     */
+    public void memProtect(long address, long size, int perms) {
+        ensureOpen();
+        memory.protect(address, size, perms);
+    }
+
+    /**
+     * Reads {@code dst.byteSize()} bytes into {@code dst}, native or heap (no copy is made); permissions do not
+     * apply.
+     *
+     * @throws IllegalArgumentException when {@code dst} is read-only
+     * @throws UnicornException         UC_ERR_READ_UNMAPPED when a byte of the range is not mapped
+     */
+    public void memRead(long address, MemorySegment dst) {
+        ensureOpen();
+        memory.read(address, dst);
+    }
+
+    /**
+     * Reads {@code length} bytes.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative
+     * @throws UnicornException         UC_ERR_READ_UNMAPPED when a byte of the range is not mapped
+     */
+    public byte[] memRead(long address, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("cannot read " + length + " bytes");
+        }
+        byte[] data = new byte[length];
+        memRead(address, MemorySegment.ofArray(data));
+        return data;
+    }
+
+    /**
+     * Writes {@code src}, native or heap; permissions do not apply. Translated code keeps running as it was.
+     *
+     * @throws UnicornException UC_ERR_WRITE_UNMAPPED when a byte of the range is not mapped
+     */
+    public void memWrite(long address, MemorySegment src) {
+        ensureOpen();
+        memory.write(address, src);
+    }
+
+    /** Writes {@code data}, as {@link #memWrite(long, MemorySegment)}. */
+    public void memWrite(long address, byte[] data) {
+        memWrite(address, MemorySegment.ofArray(data));
+    }
+
+    /** The mapped regions in address order ({@code uc_mem_regions}), {@code end} inclusive. */
+    public List<MemoryRegion> memRegions() {
+        ensureOpen();
+        return memory.regions();
+    }
+
+    // ---- registers: no allocation in steady state ----------------------------------------------------------
+
+    /**
+     * Reads {@code reg}, zero-extended.
+     *
+     * @throws UnicornException when {@code uc_reg_read} fails
+     */
+    public long regRead(X86Reg reg) {
+        ensureOpen();
+        return registers.read(reg);
+    }
+
+    /**
+     * Writes {@code reg} (the low bits of a narrower one). Writing RIP in a callback redirects at once.
+     *
+     * @throws UnicornException when {@code uc_reg_write} fails
+     */
+    public void regWrite(X86Reg reg, long value) {
+        ensureOpen();
+        registers.write(reg, value);
+    }
+
+    /**
+     * Reads {@code regs} into {@code out[0 .. regs.length)} in one {@code uc_reg_read_batch}. Native buffers are
+     * kept per batch size; the arrays may be reused with new contents.
+     *
+     * @throws IllegalArgumentException when {@code out} is shorter than {@code regs}
+     * @throws UnicornException         when {@code uc_reg_read_batch} fails
      */
     public void regReadBatch(X86Reg[] regs, long[] out) {
-        Batch b = batch(regs);
-        try {
-            check((int) UnicornNative.REG_READ_BATCH.invokeExact(uc, b.ids, b.pointers, b.count), "uc_reg_read_batch");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        MemorySegment.copy(b.values, JAVA_LONG, 0, out, 0, b.count);
+        ensureOpen();
+        registers.readBatch(regs, out);
     }
-
-    /** Writes several registers in one call; the same caching as {@link #regReadBatch}. */
-    public void regWriteBatch(X86Reg[] regs, long[] values) {
-        Batch b = batch(regs);
-        MemorySegment.copy(values, 0, b.values, JAVA_LONG, 0, b.count);
-        try {
-            check((int) UnicornNative.REG_WRITE_BATCH.invokeExact(uc, b.ids, b.pointers, b.count), "uc_reg_write_batch");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** XMM0..XMM15 as 16 little-endian bytes. */
-    public byte[] regReadXmm(int index) {
-        checkXmm(index);
-        try {
-            check((int) UnicornNative.REG_READ.invokeExact(uc, X86Reg.XMM0_ID + index, scratch), "uc_reg_read(xmm)", index);
-            return scratch.asSlice(0, 16).toArray(ValueLayout.JAVA_BYTE);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public void regWriteXmm(int index, byte[] sixteenBytes) {
-        checkXmm(index);
-        if (sixteenBytes.length != 16) {
-            throw new IllegalArgumentException("an XMM register holds 16 bytes, not " + sixteenBytes.length);
-        }
-        MemorySegment.copy(sixteenBytes, 0, scratch, ValueLayout.JAVA_BYTE, 0, 16);
-        try {
-            check((int) UnicornNative.REG_WRITE.invokeExact(uc, X86Reg.XMM0_ID + index, scratch), "uc_reg_write(xmm)", index);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    private static void checkXmm(int index) {
-        if (index < 0 || index > 15) {
-            throw new IllegalArgumentException("xmm" + index + " does not exist (xmm0 .. xmm15)");
-        }
-    }
-
-    public long msrRead(int msr) {
-        try {
-            scratch.set(JAVA_INT, 0, msr);
-            scratch.set(U64, 8, 0);
-            check((int) UnicornNative.REG_READ.invokeExact(uc, X86Reg.MSR_ID, scratch), "uc_reg_read(msr)", msr & 0xffffffffL);
-            return scratch.get(U64, 8);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    public void msrWrite(int msr, long value) {
-        try {
-            scratch.set(JAVA_INT, 0, msr);
-            scratch.set(U64, 8, value);
-            check((int) UnicornNative.REG_WRITE.invokeExact(uc, X86Reg.MSR_ID, scratch), "uc_reg_write(msr)", msr & 0xffffffffL);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    // ---- execution -------------------------------------------------------------------------
 
     /**
-     * Emulates from {@code begin} until {@code until} is reached, {@code timeoutMicros} passes (0:
-     * none) or {@code count} instructions ran (0: no limit), or something stops it.
+     * Writes {@code values[i]} to {@code regs[i]} in one {@code uc_reg_write_batch}, buffers as
+     * {@link #regReadBatch}.
      *
-     * @throws UnicornException with Unicorn's error when emulation fails (an unmapped fetch, an
-     *                          invalid instruction ...), or with the callback's exception as cause
-     *                          when a hook callback threw
+     * @throws IllegalArgumentException when {@code values} is shorter than {@code regs}
+     * @throws UnicornException         when {@code uc_reg_write_batch} fails
+     */
+    public void regWriteBatch(X86Reg[] regs, long[] values) {
+        ensureOpen();
+        registers.writeBatch(regs, values);
+    }
+
+    /**
+     * Reads XMM{@code index} as 16 little-endian bytes.
+     *
+     * @throws IllegalArgumentException unless {@code index} is 0 .. 15
+     */
+    public byte[] regReadXmm(int index) {
+        ensureOpen();
+        return registers.readXmm(index);
+    }
+
+    /**
+     * Writes XMM{@code index} from 16 little-endian bytes.
+     *
+     * @throws IllegalArgumentException unless index is 0 .. 15 and the array 16 bytes long
+     */
+    public void regWriteXmm(int index, byte[] sixteenBytes) {
+        ensureOpen();
+        registers.writeXmm(index, sixteenBytes);
+    }
+
+    /** Reads MSR {@code msr} ({@code UC_X86_REG_MSR}); an MSR Unicorn lacks reads as 0, without error. */
+    public long msrRead(int msr) {
+        ensureOpen();
+        return registers.readMsr(msr);
+    }
+
+    /** Writes MSR {@code msr}; IA32_FS_BASE and IA32_GS_BASE are {@link X86Reg#FS_BASE} and GS_BASE. */
+    public void msrWrite(int msr, long value) {
+        ensureOpen();
+        registers.writeMsr(msr, value);
+    }
+
+    // ---- execution -----------------------------------------------------------------------------------------
+
+    /**
+     * Emulates from {@code begin} ({@code uc_emu_start}) until the instruction at {@code until} is reached (not
+     * executed), {@code count} instructions ran (0: no limit), {@code timeoutMicros} passed (0: none), a
+     * {@code hlt} executed (RIP is then just past it), {@link #emuStop()} is called, or an error occurs. Hook
+     * callbacks run on the calling thread meanwhile; one may run another engine.
+     *
+     * @throws IllegalArgumentException when {@code timeoutMicros} or {@code count} is negative
+     * @throws UnicornException         with Unicorn's error when the emulation fails (an unmapped access,
+     *                                  UC_ERR_INSN_INVALID, UC_ERR_EXCEPTION for an interrupt no hook takes, ...);
+     *                                  or, with the callback's throwable as cause, when a hook callback threw
      */
     public void emuStart(long begin, long until, long timeoutMicros, long count) {
+        ensureOpen();
+        if (timeoutMicros < 0 || count < 0) {
+            throw new IllegalArgumentException("timeout " + timeoutMicros + " and count " + count + " must be >= 0");
+        }
+        cache.beforeRun(until, count);
         int err;
+        emulationDepth++;
         try {
-            err = (int) UnicornNative.EMU_START.invokeExact(uc, begin, until, timeoutMicros, count);
-        } catch (Throwable t) {
-            throw rethrow(t);
+            err = UnicornNative.emuStart(uc, begin, until, timeoutMicros, count);
+        } finally {
+            if (--emulationDepth == 0) {
+                hooks.releaseRetired();
+            }
         }
-        Throwable failure = callbackFailure;
-        if (failure != null) {
-            callbackFailure = null;
-            throw new UnicornException("uc_emu_start(" + hex(begin) + ")", "a hook callback failed: " + failure,
-                    UcError.EXCEPTION, failure);
+        Throwable callbackFailure = failure.take();
+        if (callbackFailure != null || err != 0) {
+            String operation = "uc_emu_start(" + hex(begin) + ", " + hex(until) + ", " + hex(timeoutMicros) + ", "
+                    + hex(count) + ")";
+            throw callbackFailure != null ? UnicornException.hookFailed(err, operation, callbackFailure)
+                    : UnicornException.of(err, operation);
         }
-        check(err, "uc_emu_start", begin);
     }
 
-    /** Stops emulation; safe from any thread while another emulates. Does nothing once closed. */
+    /**
+     * Asks the running emulation to stop ({@code uc_emu_stop}); {@link #emuStart} returns soon after, also from a
+     * tight loop. Any thread may call it at any time; after {@link #close()} it does nothing. A stop asked while no
+     * emulation runs is lost: {@code uc_emu_start} clears the request when it begins.
+     *
+     * @throws UnicornException when {@code uc_emu_stop} fails
+     */
     public void emuStop() {
-        if (closed) {
-            return;
-        }
-        try {
-            int ignored = (int) UnicornNative.EMU_STOP.invokeExact(uc);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    void callbackFailed(Throwable t) {
-        if (callbackFailure == null) {
-            callbackFailure = t;
-        }
-        emuStop();
-    }
-
-    // ---- hooks -----------------------------------------------------------------------------
-
-    private Hook addHook(int type, MemorySegment stub, long begin, long end, int instruction, Object callback, String what) {
-        try {
-            check((int) UnicornNative.HOOK_ADD.invokeExact(uc, hookHandle, type, stub, MemorySegment.NULL, begin, end, instruction),
-                    "uc_hook_add " + what);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        long handle = hookHandle.get(JAVA_LONG, 0);
-        keepAlive.add(callback);
-        return new RegisteredHook(handle, callback);
-    }
-
-    private final class RegisteredHook implements Hook {
-        private final long handle;
-        private final Object callback;
-        private boolean removed;
-
-        RegisteredHook(long handle, Object callback) {
-            this.handle = handle;
-            this.callback = callback;
-        }
-
-        @Override
-        public void close() {
-            if (!removed && !closed) {
-                removed = true;
-                try {
-                    check((int) UnicornNative.HOOK_DEL.invokeExact(uc, handle), "uc_hook_del");
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
-                keepAlive.remove(callback);
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            int err = UnicornNative.emuStop(uc);
+            if (err != 0) {
+                throw UnicornException.of(err, "uc_emu_stop");
             }
         }
     }
 
-    /** UC_HOOK_CODE on [begin, end] (inclusive); begin > end means every address. */
-    public Hook hookCode(long begin, long end, Callbacks.CodeHook cb) {
-        return addHook(HookType.CODE, Trampolines.code(this, cb, arena), begin, end, 0, cb, "code " + hex(begin));
+    // ---- hooks: a range [begin, end] is inclusive, and begin above end (unsigned) means every address --------
+    // Every add throws UnicornException when uc_hook_add fails.
+
+    /** Calls {@code cb} before each instruction in [begin, end] (UC_HOOK_CODE); other addresses cost nothing. */
+    public Hook hookCode(long begin, long end, CodeHook cb) {
+        ensureOpen();
+        return hooks.add(HookType.CODE, begin, end, cb, a -> Trampolines.code(failure, cb, a), "UC_HOOK_CODE");
     }
 
-    public Hook hookBlock(long begin, long end, Callbacks.CodeHook cb) {
-        return addHook(HookType.BLOCK, Trampolines.code(this, cb, arena), begin, end, 0, cb, "block " + hex(begin));
+    /** Calls {@code cb} before each block starting in [begin, end], with its size (UC_HOOK_BLOCK). */
+    public Hook hookBlock(long begin, long end, CodeHook cb) {
+        ensureOpen();
+        return hooks.add(HookType.BLOCK, begin, end, cb, a -> Trampolines.code(failure, cb, a), "UC_HOOK_BLOCK");
     }
 
-    /** UC_HOOK_MEM_READ / WRITE / FETCH (any combination in {@code typeMask}) on [begin, end]. */
-    public Hook hookMemory(int typeMask, long begin, long end, Callbacks.MemoryHook cb) {
-        return addHook(typeMask, Trampolines.memory(this, cb, arena), begin, end, 0, cb, "memory");
+    /**
+     * Calls {@code cb} for each data access in [begin, end] of the kinds in the mask: {@link HookType#MEM_READ},
+     * {@link HookType#MEM_WRITE}, {@link HookType#MEM_READ_AFTER}, {@link HookType#MEM_FETCH} (never reported by
+     * 2.0.1).
+     *
+     * @throws IllegalArgumentException when the mask is empty or has other bits
+     */
+    public Hook hookMemory(int ucHookTypeMask, long begin, long end, MemoryHook cb) {
+        ensureOpen();
+        checkMask(ucHookTypeMask, HookType.MEM_VALID | HookType.MEM_READ_AFTER);
+        return hooks.add(ucHookTypeMask, begin, end, cb, a -> Trampolines.memory(failure, cb, a),
+                "UC_HOOK_MEM " + hex(ucHookTypeMask));
     }
 
-    /** UC_HOOK_MEM_*_UNMAPPED and *_PROT: the callback may map memory and return true. */
-    public Hook hookInvalidMemory(int typeMask, Callbacks.MemoryEventHook cb) {
-        return addHook(typeMask, Trampolines.memoryEvent(this, cb, arena), 1, 0, 0, cb, "invalid memory");
+    /**
+     * Calls {@code cb} for accesses to unmapped or protected memory of the kinds in the mask
+     * ({@link HookType#MEM_INVALID} and its parts), at any address.
+     *
+     * @throws IllegalArgumentException when the mask is empty or has other bits
+     */
+    public Hook hookInvalidMemory(int ucHookTypeMask, MemoryEventHook cb) {
+        ensureOpen();
+        checkMask(ucHookTypeMask, HookType.MEM_INVALID);
+        return hooks.add(ucHookTypeMask, 1, 0, cb, a -> Trampolines.memoryEvent(failure, cb, a),
+                "UC_HOOK_MEM " + hex(ucHookTypeMask));
     }
 
-    public Hook hookInterrupt(Callbacks.InterruptHook cb) {
-        return addHook(HookType.INTR, Trampolines.interrupt(this, cb, arena), 1, 0, 0, cb, "interrupt");
+    /** Calls {@code cb} with the vector of each interrupt (UC_HOOK_INTR); without one, UC_ERR_EXCEPTION ends a run. */
+    public Hook hookInterrupt(InterruptHook cb) {
+        ensureOpen();
+        return hooks.add(HookType.INTR, 1, 0, cb, a -> Trampolines.interrupt(failure, cb, a), "UC_HOOK_INTR");
     }
 
-    public Hook hookInvalidInstruction(Callbacks.InvalidInstructionHook cb) {
-        return addHook(HookType.INSN_INVALID, Trampolines.invalidInstruction(this, cb, arena), 1, 0, 0, cb, "invalid instruction");
+    /** Calls {@code cb} at an instruction Unicorn cannot execute (UC_HOOK_INSN_INVALID), such as {@code vmcall}. */
+    public Hook hookInvalidInstruction(InvalidInstructionHook cb) {
+        ensureOpen();
+        return hooks.add(HookType.INSN_INVALID, 1, 0, cb, a -> Trampolines.invalidInstruction(failure, cb, a),
+                "UC_HOOK_INSN_INVALID");
     }
 
-    private static final int INS_IN = 218;
-    private static final int INS_OUT = 500;
-    private static final int INS_SYSCALL = 699;
-    private static final int INS_CPUID = 113;
-
-    public Hook hookCpuid(Callbacks.CpuidHook cb) {
-        return addHook(HookType.INSN, Trampolines.cpuid(this, cb, arena), 1, 0, INS_CPUID, cb, "cpuid");
+    /** Calls {@code cb} at each {@code cpuid} (UC_HOOK_INSN, UC_X86_INS_CPUID); it may supply the result. */
+    public Hook hookCpuid(CpuidHook cb) {
+        ensureOpen();
+        return hooks.addInstruction(UnicornNative.UC_X86_INS_CPUID, cb, a -> Trampolines.cpuid(failure, cb, a),
+                "UC_X86_INS_CPUID");
     }
 
-    public Hook hookIn(Callbacks.InHook cb) {
-        return addHook(HookType.INSN, Trampolines.in(this, cb, arena), 1, 0, INS_IN, cb, "in");
+    /** Calls {@code cb} at each {@code in} (UC_X86_INS_IN); its result is the value read. */
+    public Hook hookIn(InHook cb) {
+        ensureOpen();
+        return hooks.addInstruction(UnicornNative.UC_X86_INS_IN, cb, a -> Trampolines.in(failure, cb, a),
+                "UC_X86_INS_IN");
     }
 
-    public Hook hookOut(Callbacks.OutHook cb) {
-        return addHook(HookType.INSN, Trampolines.out(this, cb, arena), 1, 0, INS_OUT, cb, "out");
+    /** Calls {@code cb} at each {@code out} (UC_X86_INS_OUT). */
+    public Hook hookOut(OutHook cb) {
+        ensureOpen();
+        return hooks.addInstruction(UnicornNative.UC_X86_INS_OUT, cb, a -> Trampolines.out(failure, cb, a),
+                "UC_X86_INS_OUT");
     }
 
-    public Hook hookSyscall(Callbacks.SyscallHook cb) {
-        return addHook(HookType.INSN, Trampolines.syscall(this, cb, arena), 1, 0, INS_SYSCALL, cb, "syscall");
+    /** Calls {@code cb} at each {@code syscall} (UC_X86_INS_SYSCALL). */
+    public Hook hookSyscall(SyscallHook cb) {
+        ensureOpen();
+        return hooks.addInstruction(UnicornNative.UC_X86_INS_SYSCALL, cb, a -> Trampolines.syscall(failure, cb, a),
+                "UC_X86_INS_SYSCALL");
     }
 
+    /**
+     * Removes {@code hook} ({@code uc_hook_del}), as {@code hook.close()} does; allowed in any callback, the
+     * hook's own included. Removing it again, or after {@link #close()}, does nothing.
+     *
+     * @throws IllegalArgumentException when the hook belongs to another engine
+     * @throws UnicornException         when {@code uc_hook_del} fails
+     */
     public void hookDel(Hook hook) {
-        hook.close();
+        if (!closed) {
+            hooks.remove(hook);
+        }
     }
 
-    // ---- translation cache and context ------------------------------------------------------
+    // ---- translation cache ---------------------------------------------------------------------------------
 
-    /** Drops translated code for [begin, end), so the next execution sees new bytes or hooks. */
+    /**
+     * Drops the code translated from [begin, end) ({@code uc_ctl_remove_cache}), so the next execution sees the
+     * current bytes and hooks. Allowed in callbacks. Unicorn walks the range page by page: pass what changed.
+     *
+     * @throws UnicornException UC_ERR_ARG when {@code end} is not above {@code begin}
+     */
     public void removeCache(long begin, long end) {
-        try {
-            check((int) UnicornNative.CTL_2.invokeExact(uc, UnicornNative.CTL_TB_REMOVE_CACHE, begin, end),
-                    "uc_ctl_remove_cache", begin, end);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        ensureOpen();
+        cache.remove(begin, end);
     }
 
+    /**
+     * Drops all translated code. While guest paging is off, or inside a callback (where {@code UC_CTL_TB_FLUSH}
+     * crashes 2.0.1), it removes each mapped region, which is exact without paging and much cheaper than the
+     * flush (about 16 ms); otherwise it calls {@code uc_ctl(UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0))}. A block being
+     * executed finishes as translated.
+     */
     public void flushTranslationCache() {
-        try {
-            check((int) UnicornNative.CTL_0.invokeExact(uc, UnicornNative.CTL_TB_FLUSH, 0L), "uc_ctl_flush_tb");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        ensureOpen();
+        cache.dropAll();
     }
 
-    /** A saved CPU context; close it to free it. */
-    public final class Context implements AutoCloseable {
-        private final MemorySegment context;
-        private boolean freed;
+    // ---- context -------------------------------------------------------------------------------------------
 
-        private Context(MemorySegment context) {
-            this.context = context;
-        }
-
-        @Override
-        public void close() {
-            if (!freed) {
-                freed = true;
-                try {
-                    int ignored = (int) UnicornNative.CONTEXT_FREE.invokeExact(context);
-                } catch (Throwable t) {
-                    throw rethrow(t);
-                }
-            }
-        }
-    }
-
+    /**
+     * Saves the registers into a new {@link Context} ({@code uc_context_alloc}, {@code uc_context_save}).
+     *
+     * @throws UnicornException when either call fails
+     */
     public Context contextSave() {
+        ensureOpen();
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment out = temp.allocate(ADDRESS);
-            check((int) UnicornNative.CONTEXT_ALLOC.invokeExact(uc, out), "uc_context_alloc");
-            MemorySegment context = out.get(ADDRESS, 0);
-            check((int) UnicornNative.CONTEXT_SAVE.invokeExact(uc, context), "uc_context_save");
-            return new Context(context);
-        } catch (Throwable t) {
-            throw rethrow(t);
+            int err = UnicornNative.contextAlloc(uc, out);
+            if (err != 0) {
+                throw UnicornException.of(err, "uc_context_alloc");
+            }
+            Context context = new Context(this, out.get(ADDRESS, 0));
+            err = UnicornNative.contextSave(uc, context.pointer);
+            if (err != 0) {
+                context.free();
+                throw UnicornException.of(err, "uc_context_save");
+            }
+            contexts.add(context);
+            return context;
         }
     }
 
+    /**
+     * Restores the registers saved in {@code context} ({@code uc_context_restore}); memory is untouched.
+     *
+     * @throws IllegalArgumentException when another engine saved it
+     * @throws IllegalStateException    when it was closed
+     * @throws UnicornException         when {@code uc_context_restore} fails
+     */
     public void contextRestore(Context context) {
-        try {
-            check((int) UnicornNative.CONTEXT_RESTORE.invokeExact(uc, context.context), "uc_context_restore");
-        } catch (Throwable t) {
-            throw rethrow(t);
+        ensureOpen();
+        if (context.owner != this) {
+            throw new IllegalArgumentException("the context was saved by another Unicorn instance");
+        }
+        int err = UnicornNative.contextRestore(uc, context.pointer());
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_context_restore");
         }
     }
 
-    /** Closes the engine and frees the hooks' stubs; idempotent. */
+    /**
+     * CPU registers saved by {@link #contextSave()} (not memory). Restorable into the engine that saved them, any
+     * number of times. {@link #close()} frees them ({@code uc_context_free}); closing the engine frees the
+     * contexts still open. Not thread-safe, like the engine.
+     */
+    public static final class Context implements AutoCloseable {
+        private final Unicorn owner;
+        private final MemorySegment pointer;
+        private boolean freed;
+
+        private Context(Unicorn owner, MemorySegment pointer) {
+            this.owner = owner;
+            this.pointer = pointer;
+        }
+
+        /** The {@code uc_context*}, checked to be still allocated (IllegalStateException otherwise). */
+        MemorySegment pointer() {
+            if (freed) {
+                throw new IllegalStateException("the context was closed");
+            }
+            return pointer;
+        }
+
+        /**
+         * Frees the context; idempotent, and nothing to do once the engine is closed.
+         *
+         * @throws UnicornException when {@code uc_context_free} fails
+         */
+        @Override
+        public void close() {
+            owner.contexts.remove(this);
+            free();
+        }
+
+        private void free() {
+            if (!freed) {
+                freed = true;
+                int err = UnicornNative.contextFree(pointer);
+                if (err != 0) {
+                    throw UnicornException.of(err, "uc_context_free");
+                }
+            }
+        }
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------
+
+    /**
+     * Closes the engine ({@code uc_close}) and frees what the binding holds for it: open contexts, the hooks'
+     * upcall stubs, the register buffers. Idempotent; another thread may call it once emulation is over.
+     *
+     * @throws IllegalStateException when called from a hook callback of this engine
+     * @throws UnicornException      when {@code uc_close} fails (everything is freed anyway)
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            if (emulationDepth > 0) {
+                throw new IllegalStateException("close() inside emuStart: return from the hook callback first");
+            }
+            closed = true;
         }
-        closed = true;
-        try {
-            int ignored = (int) UnicornNative.CLOSE.invokeExact(uc);
-        } catch (Throwable t) {
-            throw rethrow(t);
+        for (Context context : contexts) {
+            context.free();
         }
+        contexts.clear();
+        int err = UnicornNative.close(uc);
+        hooks.releaseAll();
         arena.close();
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_close");
+        }
+    }
+
+    /** Whether {@link #emuStart} is running on this engine. */
+    boolean emulating() {
+        return emulationDepth > 0;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this Unicorn instance is closed");
+        }
+    }
+
+    private static void checkMask(int mask, int allowed) {
+        if (mask == 0 || (mask & ~allowed) != 0) {
+            throw new IllegalArgumentException("hook type mask " + hex(mask) + " must be a nonempty subset of "
+                    + hex(allowed));
+        }
     }
 }

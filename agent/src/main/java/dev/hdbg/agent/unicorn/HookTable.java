@@ -1,0 +1,158 @@
+package dev.hdbg.agent.unicorn;
+
+import static dev.hdbg.agent.unicorn.UnicornException.hex;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The hooks of one engine and their upcall stubs. Each hook's stub lives in its own shared arena: removing the
+ * hook frees the stub, at once when no emulation runs, otherwise when the outermost {@code emuStart} returns
+ * (the hook may be removing itself, and its stub is then still on the native stack). A live hook's record keeps
+ * the callback strongly reachable.
+ *
+ * <p>Adding or removing a code or block hook drops the translated blocks of its range, and adding a MEM_READ
+ * hook drops all of them: see {@link TranslationCache} for why.
+ */
+final class HookTable {
+    private final Unicorn owner;
+    private final MemorySegment uc;
+    private final TranslationCache cache;
+    private final MemorySegment handleOut;
+    private final Set<NativeHook> live = new LinkedHashSet<>();
+    private final List<Arena> retired = new ArrayList<>();
+
+    HookTable(Unicorn owner, MemorySegment uc, TranslationCache cache, Arena arena) {
+        this.owner = owner;
+        this.uc = uc;
+        this.cache = cache;
+        this.handleOut = arena.allocate(JAVA_LONG);
+    }
+
+    /** Adds a hook of {@code type} (not UC_HOOK_INSN) on [begin, end]. */
+    Hook add(int type, long begin, long end, Object callback, Function<Arena, MemorySegment> stubFactory,
+            String description) {
+        Objects.requireNonNull(callback, "callback");
+        Arena stubArena = Arena.ofShared();
+        try {
+            MemorySegment stub = stubFactory.apply(stubArena);
+            int err = UnicornNative.hookAdd(uc, handleOut, type, stub, begin, end);
+            if (err != 0) {
+                throw UnicornException.of(err,
+                        "uc_hook_add(" + description + ", " + hex(begin) + ", " + hex(end) + ")");
+            }
+        } catch (RuntimeException | Error e) {
+            stubArena.close();
+            throw e;
+        }
+        NativeHook hook = register(type, begin, end, callback, stubArena);
+        if ((type & (HookType.CODE | HookType.BLOCK)) != 0) {
+            cache.dropRange(begin, end);
+        }
+        if ((type & (HookType.MEM_READ | HookType.MEM_READ_AFTER)) != 0) {
+            cache.dropAll();
+        }
+        return hook;
+    }
+
+    /** Adds a UC_HOOK_INSN hook for {@code instruction} (a {@code uc_x86_insn}) on every address. */
+    Hook addInstruction(int instruction, Object callback, Function<Arena, MemorySegment> stubFactory,
+            String description) {
+        Objects.requireNonNull(callback, "callback");
+        Arena stubArena = Arena.ofShared();
+        try {
+            MemorySegment stub = stubFactory.apply(stubArena);
+            int err = UnicornNative.hookAddInstruction(uc, handleOut, stub, instruction);
+            if (err != 0) {
+                throw UnicornException.of(err, "uc_hook_add(UC_HOOK_INSN, " + description + ")");
+            }
+        } catch (RuntimeException | Error e) {
+            stubArena.close();
+            throw e;
+        }
+        return register(HookType.INSN, 1, 0, callback, stubArena);
+    }
+
+    void remove(Hook hook) {
+        Objects.requireNonNull(hook, "hook");
+        if (!(hook instanceof NativeHook nativeHook) || nativeHook.table != this) {
+            throw new IllegalArgumentException("the hook belongs to another Unicorn instance");
+        }
+        if (!live.contains(nativeHook)) {
+            return;
+        }
+        int err = UnicornNative.hookDel(uc, nativeHook.handle);
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_hook_del(" + nativeHook.handle + ")");
+        }
+        live.remove(nativeHook);
+        if ((nativeHook.type & (HookType.CODE | HookType.BLOCK)) != 0) {
+            cache.dropRange(nativeHook.begin, nativeHook.end);
+        }
+        if (owner.emulating()) {
+            retired.add(nativeHook.stubArena);
+        } else {
+            nativeHook.stubArena.close();
+        }
+    }
+
+    /** Frees the stubs of hooks removed during the emulation that just ended. */
+    void releaseRetired() {
+        for (Arena arena : retired) {
+            arena.close();
+        }
+        retired.clear();
+    }
+
+    /** After {@code uc_close}: frees every stub. */
+    void releaseAll() {
+        releaseRetired();
+        for (NativeHook hook : live) {
+            hook.stubArena.close();
+        }
+        live.clear();
+    }
+
+    int liveCount() {
+        return live.size();
+    }
+
+    private NativeHook register(int type, long begin, long end, Object callback, Arena stubArena) {
+        NativeHook hook = new NativeHook(this, handleOut.get(JAVA_LONG, 0), type, begin, end, callback, stubArena);
+        live.add(hook);
+        return hook;
+    }
+
+    private static final class NativeHook implements Hook {
+        final HookTable table;
+        final long handle;
+        final int type;
+        final long begin;
+        final long end;
+        final Arena stubArena;
+        /** Held so the callback stays reachable while Unicorn may call it. */
+        final Object callback;
+
+        NativeHook(HookTable table, long handle, int type, long begin, long end, Object callback, Arena stubArena) {
+            this.table = table;
+            this.handle = handle;
+            this.type = type;
+            this.begin = begin;
+            this.end = end;
+            this.callback = callback;
+            this.stubArena = stubArena;
+        }
+
+        @Override
+        public void close() {
+            table.owner.hookDel(this);
+        }
+    }
+}

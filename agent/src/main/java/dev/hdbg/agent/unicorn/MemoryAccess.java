@@ -1,0 +1,103 @@
+package dev.hdbg.agent.unicorn;
+
+import static dev.hdbg.agent.unicorn.UnicornException.hex;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Guest memory calls of one engine: mapping, access, and the region list. Unmapping and protecting drop the
+ * range's translated code (see {@link TranslationCache}); writing does not, like {@code uc_mem_write}.
+ */
+final class MemoryAccess {
+    /** sizeof(uc_mem_region): uint64 begin, uint64 end, uint32 perms, padding. */
+    private static final long REGION_BYTES = 24;
+
+    private final MemorySegment uc;
+    private final TranslationCache cache;
+
+    MemoryAccess(MemorySegment uc, TranslationCache cache) {
+        this.uc = uc;
+        this.cache = cache;
+    }
+
+    void map(long address, long size, int perms) {
+        check(UnicornNative.memMap(uc, address, size, perms), "uc_mem_map", address, size, perms);
+    }
+
+    void mapPtr(long address, MemorySegment host, int perms) {
+        if (!host.isNative()) {
+            throw new IllegalArgumentException("uc_mem_map_ptr needs native memory, not a heap segment");
+        }
+        check(UnicornNative.memMapPtr(uc, address, host.byteSize(), perms, host), "uc_mem_map_ptr", address,
+                host.byteSize(), perms);
+    }
+
+    void unmap(long address, long size) {
+        cache.dropMapping(address, size); // before: removing a range's blocks needs the range mapped
+        int err = UnicornNative.memUnmap(uc, address, size);
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_mem_unmap(" + hex(address) + ", " + hex(size) + ")");
+        }
+    }
+
+    void protect(long address, long size, int perms) {
+        check(UnicornNative.memProtect(uc, address, size, perms), "uc_mem_protect", address, size, perms);
+        cache.dropMapping(address, size);
+    }
+
+    void read(long address, MemorySegment dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("cannot read into a read-only segment");
+        }
+        int err = UnicornNative.memRead(uc, address, dst, dst.byteSize());
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_mem_read(" + hex(address) + ", " + hex(dst.byteSize()) + ")");
+        }
+    }
+
+    void write(long address, MemorySegment src) {
+        int err = UnicornNative.memWrite(uc, address, src, src.byteSize());
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_mem_write(" + hex(address) + ", " + hex(src.byteSize()) + ")");
+        }
+    }
+
+    @SuppressWarnings("restricted") // sizing the array uc_mem_regions returned, count elements long
+    List<MemoryRegion> regions() {
+        try (Arena temp = Arena.ofConfined()) {
+            MemorySegment arrayOut = temp.allocate(ADDRESS);
+            MemorySegment countOut = temp.allocate(JAVA_INT);
+            int err = UnicornNative.memRegions(uc, arrayOut, countOut);
+            if (err != 0) {
+                throw UnicornException.of(err, "uc_mem_regions");
+            }
+            int count = countOut.get(JAVA_INT, 0);
+            MemorySegment array = arrayOut.get(ADDRESS, 0);
+            try {
+                MemorySegment regions = array.reinterpret(REGION_BYTES * count);
+                List<MemoryRegion> result = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    long at = REGION_BYTES * i;
+                    result.add(new MemoryRegion(regions.get(JAVA_LONG, at), regions.get(JAVA_LONG, at + 8),
+                            regions.get(JAVA_INT, at + 16)));
+                }
+                return List.copyOf(result);
+            } finally {
+                UnicornNative.free(array);
+            }
+        }
+    }
+
+    private static void check(int err, String function, long address, long size, int perms) {
+        if (err != 0) {
+            throw UnicornException.of(err,
+                    function + "(" + hex(address) + ", " + hex(size) + ", " + Prot.toString(perms) + ")");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.hdbg.agent.unicorn;
+
+import static dev.hdbg.agent.unicorn.UnicornException.hex;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Keeps Unicorn's translated blocks (TBs) consistent with what the binding promises. Unicorn 2.0.1 decides
+ * several things when it translates a block and never revisits them (all measured on this library):
+ * <ul>
+ * <li>a code or block hook added later does not fire in a block translated before; one deleted later keeps
+ *     firing there (when it was the only code hook, the callback pointer is compiled into the block), and
+ *     then calls a freed upcall stub;</li>
+ * <li>a MEM_READ hook added later does not see reads of code translated before;</li>
+ * <li>{@code emuStart}'s {@code count} is ignored in blocks translated while no count was set (Unicorn counts with
+ *     a code hook it adds and deletes as {@code count} becomes nonzero and zero again), and its
+ *     {@code until} is ignored inside a block translated while another {@code until} was set;</li>
+ * <li>{@code uc_mem_unmap} and {@code uc_mem_protect} leave the blocks of the range in place: the old code still
+ *     runs after a remap, and without the EXEC permission.</li>
+ * </ul>
+ * So the engine drops the blocks concerned at those moments. {@code uc_ctl_remove_cache} takes a virtual range
+ * and is cheap (microseconds for a few pages) but walks its range page by page, so a huge range never ends;
+ * {@code UC_CTL_TB_FLUSH} costs about 16 ms (390 ms the first time) and crashes the process when called from
+ * inside a hook. Dropping everything therefore removes each mapped region, whose addresses are physical: exact
+ * while guest paging is off (CR0.PG clear) or maps those addresses one to one. With paging on and no emulation
+ * running, it flushes instead.
+ */
+final class TranslationCache {
+    /** Ranges up to this size are removed directly; larger ones drop everything. */
+    private static final long DIRECT_LIMIT = 1L << 20;
+
+    private static final long CR0_PG = 1L << 31;
+
+    private final Unicorn owner;
+    private final MemorySegment uc;
+    private final Registers registers;
+    private boolean countedLastRun;
+    private boolean untilKnown;
+    private long lastUntil;
+
+    TranslationCache(Unicorn owner, MemorySegment uc, Registers registers) {
+        this.owner = owner;
+        this.uc = uc;
+        this.registers = registers;
+    }
+
+    /** {@code uc_ctl_remove_cache} on [begin, endExclusive). */
+    void remove(long begin, long endExclusive) {
+        int err = UnicornNative.removeCache(uc, begin, endExclusive);
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_ctl_remove_cache(" + hex(begin) + ", " + hex(endExclusive) + ")");
+        }
+    }
+
+    /** Drops every translated block, in the way that is exact and safe for the current state (class comment). */
+    void dropAll() {
+        if (owner.emulating() || !pagingOn()) {
+            for (MemoryRegion region : owner.memRegions()) {
+                dropChunked(region.begin(), region.end());
+            }
+        } else {
+            int err = UnicornNative.flushTranslationCache(uc);
+            if (err != 0) {
+                throw UnicornException.of(err, "uc_ctl(UC_CTL_TB_FLUSH)");
+            }
+        }
+    }
+
+    /** Drops the blocks of the inclusive range [begin, end]; begin above end (unsigned) means every address. */
+    void dropRange(long begin, long end) {
+        if (Long.compareUnsigned(begin, end) > 0 || Long.compareUnsigned(end - begin, DIRECT_LIMIT) >= 0) {
+            dropAll();
+        } else {
+            removeInclusive(begin, end);
+        }
+    }
+
+    /** For the physical range [begin, begin + size) whose mapping changes. */
+    void dropMapping(long begin, long size) {
+        if (size == 0) {
+            return;
+        }
+        if (owner.emulating() || !pagingOn()) {
+            dropChunked(begin, begin + size - 1);
+        } else {
+            dropAll();
+        }
+    }
+
+    /** Called before each {@code uc_emu_start}: makes {@code until} and {@code count} hold in translated code. */
+    void beforeRun(long until, long count) {
+        boolean counted = count != 0;
+        if (counted != countedLastRun) {
+            dropAll();
+        } else if (!untilKnown || until != lastUntil) {
+            dropRange(until, until);
+        }
+        countedLastRun = counted;
+        untilKnown = true;
+        lastUntil = until;
+    }
+
+    private boolean pagingOn() {
+        return (registers.read(X86Reg.CR0) & CR0_PG) != 0;
+    }
+
+    // [first, last] as uc_ctl_remove_cache's exclusive end allows: the top byte of the address space, where no
+    // instruction can start, is left out (until = -1, "run forever", lands here).
+    private void removeInclusive(long first, long last) {
+        if (last != -1L) {
+            remove(first, last + 1);
+        } else if (first != -1L) {
+            remove(first, -1L);
+        }
+    }
+
+    private void dropChunked(long first, long last) {
+        long at = first;
+        while (true) {
+            long chunkLast = Long.compareUnsigned(last - at, DIRECT_LIMIT) >= 0 ? at + DIRECT_LIMIT - 1 : last;
+            removeInclusive(at, chunkLast);
+            if (chunkLast == last) {
+                return;
+            }
+            at = chunkLast + 1;
+        }
+    }
+}
