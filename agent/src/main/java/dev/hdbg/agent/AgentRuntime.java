@@ -18,6 +18,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final Debugger debugger;
     private final AgentServer server;
     private final InetSocketAddress address;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private AgentRuntime(Machine machine, Debugger debugger, AgentServer server, InetSocketAddress address) {
         this.machine = machine;
@@ -56,8 +57,12 @@ public final class AgentRuntime implements AutoCloseable {
         server.awaitStop();
     }
 
+    /** Stops serving and frees the machine; idempotent (a shutdown hook may call it again). */
     @Override
     public void close() throws InterruptedException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop();
         server.close();
         debugger.close();

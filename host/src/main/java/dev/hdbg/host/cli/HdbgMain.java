@@ -63,10 +63,10 @@ public final class HdbgMain implements Callable<Integer> {
             output.error(e.getMessage());
             return 2;
         }
+        if (batch == null) {
+            return InteractivePrompt.run(client, json);
+        }
         try (DebugSession session = new DebugSession(client, output)) {
-            if (batch == null) {
-                return InteractivePrompt.run(session, new CommandShell(session, false));
-            }
             CommandShell shell = new CommandShell(session, true);
             if (batch.equals("-")) {
                 return BatchRunner.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), shell, output);

@@ -1,45 +1,64 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.host.cli.commands.CommandShell;
+import dev.hdbg.host.cli.output.HumanOutput;
+import dev.hdbg.host.cli.output.JsonOutput;
+import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentStatus;
+import dev.hdbg.host.client.DebuggerClient;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
-import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
- * The interactive prompt: JLine line editing, history kept in {@code ~/.hdbg_history}, command
- * completion; Ctrl-C pauses the target instead of ending the host.
+ * The interactive prompt: JLine line editing, history kept in {@code ~/.hdbg_history}, completion
+ * of command and register names; Ctrl-C pauses the target instead of ending the host. Records
+ * that arrive while the user types are printed above the prompt line.
  */
 final class InteractivePrompt {
     private InteractivePrompt() {
     }
 
-    static int run(DebugSession session, CommandShell shell) throws IOException {
+    static int run(DebuggerClient client, boolean json) throws IOException {
         try (Terminal terminal = TerminalBuilder.builder().name("hdbg").system(true).build()) {
+            AtomicReference<List<String>> words = new AtomicReference<>(List.of());
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("hdbg")
-                    .completer(new StringsCompleter(shell.commandNames()))
+                    .completer((r, line, candidates) -> words.get().forEach(w -> candidates.add(new Candidate(w))))
                     .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".hdbg_history"))
                     .build();
-            terminal.writer().println("attached to " + session.client().statusAtConnect().target()
-                    + "; type help for the commands, Ctrl-C pauses the target, Ctrl-D or exit leaves");
-            while (true) {
-                String line;
-                try {
-                    line = reader.readLine(prompt(session));
-                } catch (UserInterruptException e) {
-                    session.await(session.client().pause());
-                    continue;
-                } catch (EndOfFileException e) {
-                    return 0;
+            Output output = json ? new JsonOutput(reader::printAbove) : new HumanOutput(reader::printAbove);
+            try (DebugSession session = new DebugSession(client, output)) {
+                CommandShell shell = new CommandShell(session, false);
+                List<String> completions = new ArrayList<>(shell.commandNames());
+                for (GuestRegister r : GuestRegister.values()) {
+                    completions.add(r.wireName());
                 }
-                if (shell.execute(line) == CommandShell.Result.EXIT) {
-                    return 0;
+                words.set(List.copyOf(completions));
+                output.note("attached to " + client.statusAtConnect().target()
+                        + "; type help for the commands, Ctrl-C pauses the target, Ctrl-D or exit leaves");
+                while (true) {
+                    String line;
+                    try {
+                        line = reader.readLine(prompt(session));
+                    } catch (UserInterruptException e) {
+                        session.await(client.pause());
+                        continue;
+                    } catch (EndOfFileException e) {
+                        return 0;
+                    }
+                    if (shell.execute(line) == CommandShell.Result.EXIT) {
+                        return 0;
+                    }
                 }
             }
         }

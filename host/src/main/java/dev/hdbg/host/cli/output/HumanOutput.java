@@ -9,19 +9,27 @@ import java.io.PrintWriter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** Aligned text for people, WinDbg-like where WinDbg has a form. */
 public final class HumanOutput implements Output {
-    private final PrintWriter out;
+    private final Consumer<String> lines;
 
     public HumanOutput(PrintWriter out) {
-        this.out = out;
+        this(line -> {
+            out.println(line);
+            out.flush();
+        });
+    }
+
+    /** Prints each line through {@code lines}, e.g. JLine's printAbove at an interactive prompt. */
+    public HumanOutput(Consumer<String> lines) {
+        this.lines = lines;
     }
 
     private synchronized void print(String text) {
-        out.println(text);
-        out.flush();
+        lines.accept(text);
     }
 
     @Override

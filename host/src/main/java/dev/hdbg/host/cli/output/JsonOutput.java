@@ -10,18 +10,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** One JSON object a line, each with a {@code type}; the schema is in docs/json.md. */
 public final class JsonOutput implements Output {
-    private final PrintWriter out;
+    private final Consumer<String> lines;
 
     public JsonOutput(PrintWriter out) {
-        this.out = out;
+        this(line -> {
+            out.println(line);
+            out.flush();
+        });
+    }
+
+    /** Prints each line through {@code lines}, e.g. JLine's printAbove at an interactive prompt. */
+    public JsonOutput(Consumer<String> lines) {
+        this.lines = lines;
     }
 
     private synchronized void emit(Json json) {
-        out.println(json);
-        out.flush();
+        lines.accept(json.toString());
     }
 
     @Override
