@@ -2,6 +2,7 @@ package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.vmx.ExitHandler;
+import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.GuestRegs;
 import dev.hdbg.agent.vmx.RootCallResult;
 import dev.hdbg.agent.vmx.VmExit;
@@ -36,20 +37,40 @@ final class ActionRunner implements ExitHandler {
     }
 
     @Override
-    public void onExit(VmExit exit) {
+    public boolean onExit(VmExit exit) {
         List<Event> events = registry.triggeredBy(exit);
         if (events.isEmpty()) {
-            return;
+            return false;
         }
         frame.invalidate();
+        boolean shortCircuit = false;
         for (Event event : events) {
-            if (event.active()) {
+            if (event.active() && onThisProcessAndCore(event)) {
                 event.hit();
                 if (conditionHolds(event, exit)) {
                     runActions(event, exit);
+                    shortCircuit |= event.spec().options().shortCircuit();
                 }
             }
         }
+        return shortCircuit;
+    }
+
+    @Override
+    public boolean wantsPost(ExitReason reason, long context) {
+        return registry.wantsPost(reason, context);
+    }
+
+    @Override
+    public boolean watches(ExitReason reason) {
+        return registry.watches(reason);
+    }
+
+    // One emulated core, one process for a raw target: the filters are still checked.
+    private static boolean onThisProcessAndCore(Event event) {
+        var options = event.spec().options();
+        return (options.pid().isEmpty() || options.pid().getAsLong() == LogTaker.RAW_PID)
+                && (options.core().isEmpty() || options.core().getAsInt() == 0);
     }
 
     private boolean conditionHolds(Event event, VmExit exit) {

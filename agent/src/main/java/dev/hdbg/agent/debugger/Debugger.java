@@ -2,7 +2,9 @@ package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.UnmappedAddressException;
+import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitHooks;
+import dev.hdbg.agent.vmx.InstructionExits;
 import dev.hdbg.agent.vmx.VmxRoot;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
@@ -34,8 +36,12 @@ public final class Debugger implements AutoCloseable {
         this.root = new VmxRoot(machine.unicorn(), machine.memory(), limits.codeBudget());
         this.registry = new EventRegistry(root, limits);
         this.loop = new ExecutionLoop(machine, registry, queue);
-        ActionRunner runner = new ActionRunner(machine, root, registry, queue, loop);
-        loop.start(new ExitHooks(machine.unicorn(), runner));
+        ExitHandler handler = loop.gated(new ActionRunner(machine, root, registry, queue, loop));
+        InstructionExits instructions = new InstructionExits(machine, root);
+        instructions.start(handler);
+        ExitHooks hooks = new ExitHooks(machine, handler, instructions);
+        hooks.start();
+        loop.start(hooks, instructions, handler);
     }
 
     public RecordQueue records() {

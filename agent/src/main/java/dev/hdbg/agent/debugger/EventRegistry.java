@@ -1,5 +1,8 @@
 package dev.hdbg.agent.debugger;
 
+import dev.hdbg.agent.vmx.ArmedExits;
+import dev.hdbg.agent.vmx.ExitReason;
+import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.RootAllocation;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.agent.vmx.VmxRoot;
@@ -54,6 +57,7 @@ final class EventRegistry {
         }
         events.put(event.id(), event);
         armingDirty = true;
+        recount();
         return event;
     }
 
@@ -139,14 +143,15 @@ final class EventRegistry {
             }
         }
         armingDirty = true;
+        recount();
         return targets.stream().map(Event::id).toList();
     }
 
-    /** The enabled events an exit triggers, in the order they were added. */
+    /** The enabled events an exit triggers at its stage, in the order they were added. */
     List<Event> triggeredBy(VmExit exit) {
         List<Event> result = null;
         for (Event event : events.values()) {
-            if (event.active() && matches(event.spec(), exit)) {
+            if (event.active() && matches(event.spec(), exit) && stageMatches(event.spec(), exit.stage())) {
                 if (result == null) {
                     result = new ArrayList<>(2);
                 }
@@ -156,11 +161,72 @@ final class EventRegistry {
         return result == null ? Collections.emptyList() : result;
     }
 
+    /** Whether an enabled event of this exit's kind and context runs at the POST stage. */
+    boolean wantsPost(ExitReason reason, long context) {
+        if (postWatchers[reason.ordinal()] == 0) {
+            return false;
+        }
+        for (Event event : events.values()) {
+            if (event.active() && event.spec().options().stage().includesPost()
+                    && matchesContext(event.spec(), reason, context)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any enabled event watches this kind of exit; an array read. */
+    boolean watches(ExitReason reason) {
+        return watchers[reason.ordinal()] > 0;
+    }
+
+    private final int[] watchers = new int[ExitReason.values().length];
+    private final int[] postWatchers = new int[ExitReason.values().length];
+
+    /** Recounts the watchers after any change; events are few, changes rare. */
+    private void recount() {
+        java.util.Arrays.fill(watchers, 0);
+        java.util.Arrays.fill(postWatchers, 0);
+        for (Event e : events.values()) {
+            if (e.active()) {
+                int reason = reasonOf(e.spec().type()).ordinal();
+                watchers[reason]++;
+                if (e.spec().options().stage().includesPost()) {
+                    postWatchers[reason]++;
+                }
+            }
+        }
+    }
+
+    /** The exit that raises events of a type: both EPT hooks share the execution exit. */
+    static ExitReason reasonOf(EventType type) {
+        return type == EventType.EPT_HOOK2 ? ExitReason.EPT_HOOK : ExitReason.valueOf(type.name());
+    }
+
+    private static boolean stageMatches(EventSpec spec, ExitStage stage) {
+        return stage == ExitStage.PRE ? spec.options().stage().includesPre() : spec.options().stage().includesPost();
+    }
+
     private static boolean matches(EventSpec spec, VmExit exit) {
-        return switch (exit.reason()) {
-            case EPT_HOOK -> spec.type() == EventType.EPT_HOOK && spec.address() == exit.context();
-            case CPUID -> spec.type() == EventType.CPUID
-                    && (spec.filter().isEmpty() || spec.filter().getAsLong() == exit.context());
+        if (!matchesContext(spec, exit.reason(), exit.context())) {
+            return false;
+        }
+        return switch (spec.type()) {
+            case MONITOR -> (spec.access() & exit.detail()) != 0;
+            case CR_WRITE -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.detail()) != 0;
+            default -> true;
+        };
+    }
+
+    private static boolean matchesContext(EventSpec spec, ExitReason reason, long context) {
+        if (reasonOf(spec.type()) != reason) {
+            return false;
+        }
+        return switch (spec.type()) {
+            case EPT_HOOK, EPT_HOOK2 -> spec.address() == context;
+            case MONITOR -> Long.compareUnsigned(context + 7, spec.address()) >= 0
+                    && Long.compareUnsigned(context, spec.end()) <= 0;
+            default -> spec.filter().isEmpty() || spec.filter().getAsLong() == context;
         };
     }
 
@@ -169,19 +235,25 @@ final class EventRegistry {
                 e.actions().stream().map(Action::id).toList(), e.enabled(), e.hits())).toList();
     }
 
-    /** Addresses that must carry an execution hook: those of enabled {@code !epthook} events. */
-    Set<Long> armedAddresses() {
-        Set<Long> addresses = new HashSet<>();
+    /** The hooks the enabled events need. */
+    ArmedExits armed() {
+        Set<Long> executions = new HashSet<>();
+        List<ArmedExits.MonitorRange> monitors = new ArrayList<>();
+        boolean cpuid = false;
         for (Event e : events.values()) {
-            if (e.active() && e.spec().type() == EventType.EPT_HOOK) {
-                addresses.add(e.spec().address());
+            if (!e.active()) {
+                continue;
+            }
+            EventSpec spec = e.spec();
+            switch (spec.type()) {
+                case EPT_HOOK, EPT_HOOK2 -> executions.add(spec.address());
+                case MONITOR -> monitors.add(new ArmedExits.MonitorRange(spec.address(), spec.end(), spec.access()));
+                case CPUID -> cpuid = true;
+                default -> {
+                }
             }
         }
-        return addresses;
-    }
-
-    boolean cpuidArmed() {
-        return events.values().stream().anyMatch(e -> e.active() && e.spec().type() == EventType.CPUID);
+        return new ArmedExits(executions, monitors, cpuid);
     }
 
     boolean armingDirty() {

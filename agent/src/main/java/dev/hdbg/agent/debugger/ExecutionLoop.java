@@ -1,8 +1,13 @@
 package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.SingleStep;
 import dev.hdbg.agent.unicorn.UnicornException;
+import dev.hdbg.agent.vmx.Completion;
+import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitHooks;
+import dev.hdbg.agent.vmx.ExitReason;
+import dev.hdbg.agent.vmx.InstructionExits;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.GuestRegister;
@@ -14,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,26 +31,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While the guest runs, a request in the mailbox "kicks" it: {@code uc_emu_stop} makes
  * {@code uc_emu_start} return, the loop serves the mailbox, re-arms the exits if events changed,
- * and resumes. A kick that lands just before {@code uc_emu_start} begins would be lost, so a
- * watchdog repeats it every few milliseconds while the mailbox is not empty.
+ * and resumes. Kicks never land inside an exit handler (a stop there would hold back the
+ * instruction the handler was for); a kick that lands just before {@code uc_emu_start} begins
+ * would be lost, so a watchdog repeats it every few milliseconds while work is waiting.
  */
 final class ExecutionLoop implements BreakService {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionLoop.class);
     private static final long RUN_FOREVER = -1L;
-    private static final byte HLT = (byte) 0xf4;
 
     private final Machine machine;
     private final EventRegistry registry;
     private final RecordQueue queue;
     private ExitHooks hooks;
+    private InstructionExits instructions;
+    private ExitHandler handler;
     private final BlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hdbg-kick").daemon().factory());
     private final Thread thread;
+    private final ReentrantLock handlerGate = new ReentrantLock();
 
     private volatile TargetState state = TargetState.PAUSED;
     private volatile boolean pauseRequested;
+    private volatile boolean armingPending;
     private volatile boolean closed;
+    private boolean inHandler;
     private boolean insideEmulation;
     private long runNanos;
     private long brokenNanos;
@@ -56,8 +67,39 @@ final class ExecutionLoop implements BreakService {
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
     }
 
-    void start(ExitHooks exitHooks) {
+    /** Wraps {@code inner} so kicks wait while an exit is handled. */
+    ExitHandler gated(ExitHandler inner) {
+        return new ExitHandler() {
+            @Override
+            public boolean onExit(VmExit exit) {
+                handlerGate.lock();
+                inHandler = true;
+                handlerGate.unlock();
+                try {
+                    return inner.onExit(exit);
+                } finally {
+                    handlerGate.lock();
+                    inHandler = false;
+                    handlerGate.unlock();
+                }
+            }
+
+            @Override
+            public boolean wantsPost(ExitReason reason, long context) {
+                return inner.wantsPost(reason, context);
+            }
+
+            @Override
+            public boolean watches(ExitReason reason) {
+                return inner.watches(reason);
+            }
+        };
+    }
+
+    void start(ExitHooks exitHooks, InstructionExits instructionExits, ExitHandler exitHandler) {
         this.hooks = exitHooks;
+        this.instructions = instructionExits;
+        this.handler = exitHandler;
         thread.start();
         watchdog.scheduleWithFixedDelay(this::kickIfNeeded, 5, 5, TimeUnit.MILLISECONDS);
     }
@@ -100,8 +142,16 @@ final class ExecutionLoop implements BreakService {
     }
 
     private void kickIfNeeded() {
-        if (state == TargetState.RUNNING && (pauseRequested || !mailbox.isEmpty())) {
-            machine.unicorn().emuStop();
+        if (state != TargetState.RUNNING || !(pauseRequested || armingPending || !mailbox.isEmpty())) {
+            return;
+        }
+        handlerGate.lock();
+        try {
+            if (!inHandler) {
+                machine.unicorn().emuStop();
+            }
+        } finally {
+            handlerGate.unlock();
         }
     }
 
@@ -132,10 +182,10 @@ final class ExecutionLoop implements BreakService {
 
     private void settleIfSafe() {
         if (!insideEmulation && registry.armingDirty()) {
-            hooks.armExecution(registry.armedAddresses());
-            hooks.armCpuid(registry.cpuidArmed());
+            hooks.arm(registry.armed());
             registry.settled();
         }
+        armingPending = false;
     }
 
     private void runGuest() {
@@ -149,67 +199,118 @@ final class ExecutionLoop implements BreakService {
         }
         if (pauseRequested) {
             pauseRequested = false;
-            halt(DebuggerRecord.BreakReason.PAUSE, 0, null, 0, "paused by the host");
+            halt(DebuggerRecord.BreakReason.PAUSE, 0, null, "paused by the host");
             return;
         }
-        long rip = machine.rip();
         long started = System.nanoTime();
         brokenNanos = 0;
-        insideEmulation = true;
+        hooks.forgetLastCodeExit();
         try {
-            machine.unicorn().emuStart(rip, RUN_FOREVER, 0, 0);
+            emulate(machine.rip());
         } catch (UnicornException e) {
-            insideEmulation = false;
             runNanos += System.nanoTime() - started - brokenNanos;
-            halt(DebuggerRecord.BreakReason.FAULT, 0, null, 0, "the guest faulted: " + e.reason()
+            Completion stopped = instructions.takeCompletion();
+            if (stopped != null) {
+                finish(stopped); // the exits stopped the guest on purpose
+                return;
+            }
+            halt(DebuggerRecord.BreakReason.FAULT, 0, null, "the guest faulted: " + e.reason()
                     + " at rip 0x" + Long.toHexString(machine.rip()) + "; fix the cause (r rip = ...) and continue (g)");
             return;
+        }
+        runNanos += System.nanoTime() - started - brokenNanos;
+        finish(instructions.takeCompletion());
+    }
+
+    private void emulate(long from) {
+        insideEmulation = true;
+        try {
+            machine.unicorn().emuStart(from, RUN_FOREVER, 0, 0);
         } finally {
             insideEmulation = false;
         }
-        runNanos += System.nanoTime() - started - brokenNanos;
-        long stoppedAt = machine.rip();
-        if (executedHlt(stoppedAt)) {
-            state = TargetState.EXITED;
-            long status = machine.read(GuestRegister.RAX);
-            long nanos = runNanos;
-            queue.publish(seq -> new DebuggerRecord.Exit(seq, "hlt", stoppedAt, status, nanos), true);
+    }
+
+    /** Finishes what the exits left for a safe point: an exit, a fault, or a held-back instruction. */
+    private void finish(Completion completion) {
+        switch (completion) {
+            case null -> {
+                // A plain stop (a kick). If it landed right after a code hook, the instruction the
+                // hook was for has not run; its exit must not be raised twice.
+                long rip = machine.rip();
+                if (rip == hooks.lastCodeExit()) {
+                    hooks.suppressNextExecutionAt(rip);
+                }
+            }
+            case Completion.Halted halted -> {
+                machine.write(GuestRegister.RIP, halted.address() + 1); // just past the hlt, as Unicorn leaves it
+                state = TargetState.EXITED;
+                long status = machine.read(GuestRegister.RAX);
+                long rip = machine.rip();
+                long nanos = runNanos;
+                queue.publish(seq -> new DebuggerRecord.Exit(seq, "hlt", rip, status, nanos), true);
+            }
+            case Completion.Faulted faulted -> {
+                machine.write(GuestRegister.RIP, faulted.rip());
+                halt(DebuggerRecord.BreakReason.FAULT, 0, null, faulted.message() + "; fix the cause (r rip = ...) and continue (g)");
+            }
+            case Completion.StepThenPost step -> stepThenPost(step);
         }
     }
 
-    // spec of a raw target: it ends when it executes hlt; Unicorn then returns with RIP just past it.
-    // A kick that happens to land right after an instruction whose last byte is 0xf4 looks the
-    // same; kicks land on block boundaries only, which makes that rare.
-    private boolean executedHlt(long rip) {
+    /**
+     * Runs the held-back instruction alone, its own exits suppressed, then the POST stage — at a
+     * safe point, outside any hook. A write that already happened before the hold-back is undone
+     * first, and undone again afterwards when short-circuited.
+     */
+    private void stepThenPost(Completion.StepThenPost step) {
+        if (step.undoBytes() != null) {
+            machine.memory().write(step.undoAddress(), step.undoBytes());
+        }
+        hooks.setStepping(true);
+        insideEmulation = true;
         try {
-            return machine.memory().read(rip - 1, 1)[0] == HLT;
-        } catch (RuntimeException e) {
-            return false;
+            SingleStep.step(machine.unicorn(), step.rip());
+        } catch (UnicornException e) {
+            Completion stopped = instructions.takeCompletion();
+            if (stopped != null) {
+                finish(stopped);
+                return;
+            }
+            halt(DebuggerRecord.BreakReason.FAULT, 0, null, "the guest faulted: " + e.reason()
+                    + " at rip 0x" + Long.toHexString(machine.rip()));
+            return;
+        } finally {
+            insideEmulation = false;
+            hooks.setStepping(false);
         }
+        if (step.discardWrite()) {
+            machine.memory().write(step.undoAddress(), step.undoBytes());
+        }
+        Completion next = instructions.takeCompletion();
+        if (step.post() != null) {
+            handler.onExit(step.post());
+        }
+        finish(next);
     }
 
-    private void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, long context, String message) {
+    private void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, String message) {
         state = TargetState.PAUSED;
         long rip = machine.rip();
-        Optional<EventType> type = exit == null ? Optional.empty() : Optional.of(eventType(exit));
+        long context = exit == null ? 0 : exit.context();
+        Optional<EventType> type = exit == null ? Optional.empty() : Optional.of(EventType.valueOf(exit.reason().name()));
         queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message), true);
-    }
-
-    private static EventType eventType(VmExit exit) {
-        return switch (exit.reason()) {
-            case EPT_HOOK -> EventType.EPT_HOOK;
-            case CPUID -> EventType.CPUID;
-        };
     }
 
     /**
      * spec, break to debugger: halts the machine inside the exit and serves the host's commands
-     * until it continues. Events changed meanwhile are armed once the exit handler returns: the
-     * guest is stopped right after it so the loop reaches a safe point.
+     * until it continues. Events changed meanwhile are armed at the next safe point after the exit
+     * handler returns; the watchdog stops the guest there.
      */
     @Override
     public void breakIn(long eventId, VmExit exit) {
-        halt(DebuggerRecord.BreakReason.EVENT, eventId, exit, exit.context(), "event " + eventId);
+        halt(DebuggerRecord.BreakReason.EVENT, eventId, exit, "event " + eventId
+                + (exit.stage() == dev.hdbg.agent.vmx.ExitStage.POST ? " (post)" : ""));
         long started = System.nanoTime();
         try {
             while (state == TargetState.PAUSED && !closed) {
@@ -223,8 +324,25 @@ final class ExecutionLoop implements BreakService {
         }
         pauseRequested = false;
         brokenNanos += System.nanoTime() - started;
-        if (registry.armingDirty() || closed) {
+        if (registry.armingDirty()) {
+            armSoon(exit);
+        }
+    }
+
+    /**
+     * Events changed during a break are armed at the next safe point. After an exit caught by a
+     * code hook, the guest stops right away: the stop holds back the hooked instruction, whose exit
+     * was just handled, so it is suppressed once. Other exits leave it to the watchdog's next kick,
+     * a few milliseconds away, since a stop inside their hooks would replay the access.
+     */
+    private void armSoon(VmExit exit) {
+        boolean codeHook = exit.stage() == dev.hdbg.agent.vmx.ExitStage.PRE
+                && (exit.reason() == ExitReason.EPT_HOOK || (exit.reason() == ExitReason.MONITOR && exit.detail() == 4));
+        if (codeHook && machine.rip() == exit.context()) {
+            hooks.suppressNextExecutionAt(exit.context());
             machine.unicorn().emuStop();
+        } else {
+            armingPending = true;
         }
     }
 

@@ -84,6 +84,7 @@ final class LogTaker {
             case "pid" -> RAW_PID;
             case "tid" -> RAW_TID;
             case "time" -> epochNanos();
+            case "event_stage" -> exit.stage().pseudoRegisterValue();
             default -> throw new IllegalStateException("pseudo-register $" + name + " passed validation");
         };
     }

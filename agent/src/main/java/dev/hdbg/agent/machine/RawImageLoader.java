@@ -1,11 +1,10 @@
 package dev.hdbg.agent.machine;
 
 import dev.hdbg.agent.unicorn.Prot;
-import dev.hdbg.common.event.GuestRegister;
 
 /**
  * Loads a raw image (shellcode, a flat binary) at a base address, maps a stack below
- * {@link #STACK_TOP} and points RIP at the entry. The image is mapped read-write-execute, as
+ * {@link #STACK_TOP} and enters user mode at the entry ({@link UserMode}). The image is mapped read-write-execute, as
  * flat code often writes its own data.
  */
 public final class RawImageLoader {
@@ -33,8 +32,7 @@ public final class RawImageLoader {
         machine.memory().write(base, image);
         machine.memory().map("stack", STACK_TOP - STACK_SIZE, STACK_SIZE, Prot.READ | Prot.WRITE);
         // A little room above RSP so a log of [rsp+8] at entry reads mapped memory.
-        machine.write(GuestRegister.RSP, STACK_TOP - 0x100);
-        machine.write(GuestRegister.RIP, entry);
+        UserMode.enter(machine, entry, STACK_TOP - 0x100);
         machine.loaded(name + " at 0x" + Long.toHexString(base) + " (raw, " + image.length + " bytes)", entry);
     }
 }

@@ -126,6 +126,19 @@ final class Registers {
         }
     }
 
+    /** uc_x86_mmr {uint16 selector; uint64 base; uint32 limit; uint32 flags}: 24 bytes with padding. */
+    void writeGdtr(long base, int limit) {
+        try (java.lang.foreign.Arena temp = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment mmr = temp.allocate(24, 8);
+            mmr.set(JAVA_LONG, 8, base);
+            mmr.set(JAVA_INT, 16, limit);
+            int err = UnicornNative.regWrite(uc, UnicornNative.UC_X86_REG_GDTR, mmr);
+            if (err != 0) {
+                throw UnicornException.of(err, "uc_reg_write(GDTR " + hex(base) + ")");
+            }
+        }
+    }
+
     private static void checkXmm(int index) {
         if (index < 0 || index > 15) {
             throw new IllegalArgumentException("XMM" + index + " is not one of XMM0 .. XMM15");

@@ -220,6 +220,12 @@ public final class Unicorn implements AutoCloseable {
         registers.writeXmm(index, sixteenBytes);
     }
 
+    /** Points GDTR at a descriptor table of {@code limit + 1} bytes at {@code base}. */
+    public void gdtrWrite(long base, int limit) {
+        ensureOpen();
+        registers.writeGdtr(base, limit);
+    }
+
     /** Reads MSR {@code msr} ({@code UC_X86_REG_MSR}); an MSR Unicorn lacks reads as 0, without error. */
     public long msrRead(int msr) {
         ensureOpen();

@@ -36,6 +36,7 @@ final class UnicornNative {
     // x86.h uc_x86_reg ids without an X86Reg constant
     static final int UC_X86_REG_XMM0 = 122;
     static final int UC_X86_REG_MSR = 248;
+    static final int UC_X86_REG_GDTR = 243;
 
     // unicorn.h: UC_CTL(type, nr, rw) = type | nr << 26 | rw << 30, with UC_CTL_IO_WRITE = 1
     static final int UC_CTL_TB_REMOVE_CACHE_WRITE = 9 | 2 << 26 | 1 << 30;

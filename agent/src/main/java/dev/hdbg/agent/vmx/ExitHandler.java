@@ -1,11 +1,22 @@
 package dev.hdbg.agent.vmx;
 
 /**
- * Receives the guest's exits on the execution thread, inside the Unicorn hook that caught them
- * ("vmx-root"). The guest is stopped for the whole call; it may read and write guest state but
- * must not add or remove hooks (spec: events are never changed from vmx-root).
+ * Receives the guest's exits on the execution thread ("vmx-root"). During the call the guest is
+ * stopped; the handler may read and write guest state but must not add or remove hooks (spec:
+ * events are never changed from vmx-root).
  */
-@FunctionalInterface
 public interface ExitHandler {
-    void onExit(VmExit exit);
+    /**
+     * Runs the events the exit triggers.
+     *
+     * @return true when one of them asked for short-circuiting ({@code sc on}): the caller then does
+     *         not emulate the instruction or access
+     */
+    boolean onExit(VmExit exit);
+
+    /** Whether any enabled event would run at the POST stage of this exit; cheap, called per exit. */
+    boolean wantsPost(ExitReason reason, long context);
+
+    /** Whether any enabled event watches this kind of exit at all; cheap, called per exit. */
+    boolean watches(ExitReason reason);
 }

@@ -1,73 +1,267 @@
 package dev.hdbg.agent.vmx;
 
+import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.unicorn.Hook;
+import dev.hdbg.agent.unicorn.HookType;
 import dev.hdbg.agent.unicorn.Unicorn;
+import dev.hdbg.agent.unicorn.X86Reg;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Turns Unicorn hooks into {@link VmExit}s. An exit costs nothing while it is not armed: an
- * execution hook is a Unicorn code hook on exactly one address (Unicorn only instruments the
- * instructions inside a hook's range), and the CPUID hook exists only while armed.
+ * Turns Unicorn hooks into {@link VmExit}s for the exits that need a hook: execution of an address
+ * ({@code !epthook}, {@code !epthook2}), memory accesses ({@code !monitor}), CPUID, IN/OUT and
+ * SYSCALL. An exit costs nothing while it is not armed: an execution hook covers exactly its
+ * address (Unicorn instruments only the instructions inside a hook's range), a monitor only its
+ * range, and the instruction hooks exist only while an event needs them. The fault-driven exits
+ * live in {@link InstructionExits}.
  *
- * <p>Arming changes Unicorn's hook list, so it happens only at a safe point, outside
- * {@code uc_emu_start}; the caller ({@code ExecutionLoop}) guarantees that.
+ * <p>{@link #arm} changes Unicorn's hook list, so the execution loop calls it only at safe points.
  */
 public final class ExitHooks {
+    private static final long NONE = -1;
+
+    private final Machine machine;
     private final Unicorn guest;
     private final ExitHandler handler;
+    private final InstructionExits instructions;
     private final Map<Long, Hook> executionHooks = new HashMap<>();
+    private final List<Hook> monitorHooks = new ArrayList<>();
+    private ArmedExits armed = ArmedExits.NONE;
     private Hook cpuidHook;
+    private long suppressExecutionAt = NONE;
+    private long lastCodeExit = NONE;
+    private boolean stepping;
 
-    public ExitHooks(Unicorn guest, ExitHandler handler) {
-        this.guest = guest;
+    public ExitHooks(Machine machine, ExitHandler handler, InstructionExits instructions) {
+        this.machine = machine;
+        this.guest = machine.unicorn();
         this.handler = handler;
+        this.instructions = instructions;
     }
 
-    /** Makes the armed execution addresses exactly {@code addresses}. */
-    public void armExecution(Set<Long> addresses) {
-        executionHooks.entrySet().removeIf(entry -> {
-            if (addresses.contains(entry.getKey())) {
+    /** Installs the hooks that are always there: IN, OUT and SYSCALL, which the agent emulates. */
+    public void start() {
+        guest.hookIn(this::onIn);
+        guest.hookOut(this::onOut);
+        guest.hookSyscall(this::onSyscall);
+    }
+
+    /** Makes the hooks match {@code wanted}; only at a safe point. */
+    public void arm(ArmedExits wanted) {
+        executionHooks.entrySet().removeIf(e -> {
+            if (wanted.executions().contains(e.getKey())) {
                 return false;
             }
-            entry.getValue().close();
-            invalidate(entry.getKey());
+            e.getValue().close();
             return true;
         });
-        for (long address : addresses) {
-            if (!executionHooks.containsKey(address)) {
-                executionHooks.put(address, guest.hookCode(address, address,
-                        (at, size) -> handler.onExit(new VmExit(ExitReason.EPT_HOOK, at))));
-                invalidate(address);
+        for (long address : wanted.executions()) {
+            executionHooks.computeIfAbsent(address, a -> guest.hookCode(a, a, this::onExecution));
+        }
+        if (!wanted.monitors().equals(armed.monitors())) {
+            monitorHooks.forEach(Hook::close);
+            monitorHooks.clear();
+            for (ArmedExits.MonitorRange m : wanted.monitors()) {
+                armMonitor(m);
             }
         }
+        cpuidHook = toggle(cpuidHook, wanted.cpuid(), () -> guest.hookCpuid(this::onCpuid));
+        armed = wanted;
     }
 
-    public void armCpuid(boolean armed) {
-        if (armed && cpuidHook == null) {
-            cpuidHook = guest.hookCpuid(() -> {
-                long leaf = guest.regRead(dev.hdbg.agent.unicorn.X86Reg.RAX) & 0xffff_ffffL;
-                handler.onExit(new VmExit(ExitReason.CPUID, leaf));
-                return false; // the instruction still runs: short-circuiting comes with event options
-            });
-        } else if (!armed && cpuidHook != null) {
-            cpuidHook.close();
-            cpuidHook = null;
+    private static Hook toggle(Hook current, boolean wanted, java.util.function.Supplier<Hook> add) {
+        if (wanted && current == null) {
+            return add.get();
+        }
+        if (!wanted && current != null) {
+            current.close();
+            return null;
+        }
+        return current;
+    }
+
+    private void armMonitor(ArmedExits.MonitorRange m) {
+        // An access starting up to 7 bytes before the range still touches it; the callbacks check.
+        long from = Math.max(0, m.from() - 7);
+        if ((m.access() & 1) != 0) {
+            monitorHooks.add(guest.hookMemory(HookType.MEM_READ, from, m.to(),
+                    (type, address, size, value) -> onMemory(m, 1, address, size, value)));
+            monitorHooks.add(guest.hookMemory(HookType.MEM_READ_AFTER, from, m.to(),
+                    (type, address, size, value) -> onReadAfter(m, address, size)));
+        }
+        if ((m.access() & 2) != 0) {
+            monitorHooks.add(guest.hookMemory(HookType.MEM_WRITE, from, m.to(),
+                    (type, address, size, value) -> onMemory(m, 2, address, size, value)));
+        }
+        if ((m.access() & 4) != 0) {
+            monitorHooks.add(guest.hookCode(m.from(), m.to(), (address, size) -> onFetch(m, address, size)));
         }
     }
 
-    public Set<Long> armedAddresses() {
-        return Set.copyOf(executionHooks.keySet());
+    /** The next execution exit at {@code address} is the instruction's own, already handled: skip it once. */
+    public void suppressNextExecutionAt(long address) {
+        suppressExecutionAt = address;
     }
 
-    public boolean cpuidArmed() {
-        return cpuidHook != null;
+    /**
+     * The address of the last exit raised by a code hook whose instruction was meant to run next,
+     * or -1; a stop that lands right after that hook returns leaves RIP there with the instruction
+     * not run (Unicorn checks for stops after each hook), and the loop then suppresses the repeat.
+     */
+    public long lastCodeExit() {
+        return lastCodeExit;
     }
 
-    // A translated block that already contains the address was built without the hook's call
-    // (or with it): drop it so the next execution sees the current hook list.
-    private void invalidate(long address) {
-        guest.removeCache(address, address + 1);
+    /** Forgets {@link #lastCodeExit()}; the loop calls it before each run. */
+    public void forgetLastCodeExit() {
+        lastCodeExit = NONE;
+    }
+
+    /** While true (a held-back instruction runs alone), execution and monitor exits are not raised. */
+    public void setStepping(boolean value) {
+        stepping = value;
+    }
+
+    // ---- callbacks (inside uc_emu_start) ----------------------------------------------------
+
+    private void onExecution(long address, int size) {
+        if (address == suppressExecutionAt) {
+            suppressExecutionAt = NONE;
+            lastCodeExit = address;
+            return;
+        }
+        if (stepping) {
+            return;
+        }
+        VmExit exit = VmExit.pre(ExitReason.EPT_HOOK, address);
+        boolean shortCircuit = handler.onExit(exit);
+        finishCodeExit(exit, address, size, shortCircuit);
+    }
+
+    /**
+     * After a PRE exit caught by a code hook (before its instruction): skip the instruction when
+     * short-circuited, or hold it back so it runs alone and the POST stage follows it.
+     */
+    private void finishCodeExit(VmExit exit, long address, int size, boolean shortCircuit) {
+        if (shortCircuit) {
+            lastCodeExit = NONE;
+            guest.regWrite(X86Reg.RIP, address + size); // abandons the instruction at once
+            return;
+        }
+        if (handler.wantsPost(exit.reason(), exit.context())) {
+            lastCodeExit = NONE;
+            instructions.complete(Completion.StepThenPost.simple(address, exit.post()));
+            guest.emuStop(); // in a code hook this stops before the instruction
+            return;
+        }
+        lastCodeExit = address;
+    }
+
+    private void onFetch(ArmedExits.MonitorRange m, long address, int size) {
+        if (address == suppressExecutionAt) {
+            suppressExecutionAt = NONE;
+            lastCodeExit = address;
+            return;
+        }
+        if (stepping || !handler.watches(ExitReason.MONITOR)) {
+            return;
+        }
+        VmExit exit = new VmExit(ExitReason.MONITOR, address, ExitStage.PRE, 4);
+        boolean shortCircuit = handler.onExit(exit);
+        finishCodeExit(exit, address, size, shortCircuit);
+    }
+
+    private void onMemory(ArmedExits.MonitorRange m, int access, long address, int size, long value) {
+        if (stepping || !touches(m, address, size)) {
+            return;
+        }
+        VmExit exit = new VmExit(ExitReason.MONITOR, address, ExitStage.PRE, access);
+        boolean shortCircuit = handler.onExit(exit);
+        if (access == 2 && (shortCircuit || handler.wantsPost(ExitReason.MONITOR, address))) {
+            // A write hook runs before the write, and stopping here still lets the write happen
+            // while the instruction is rolled back (measured on 2.0.1): keep the old bytes so the
+            // loop can undo it, run the instruction alone, and discard or report after it.
+            byte[] old = machine.memory().read(address, size);
+            long rip = guest.regRead(X86Reg.RIP);
+            instructions.complete(new Completion.StepThenPost(rip,
+                    handler.wantsPost(ExitReason.MONITOR, address) ? exit.post() : null, address, old, shortCircuit));
+            guest.emuStop();
+        }
+    }
+
+    private void onReadAfter(ArmedExits.MonitorRange m, long address, int size) {
+        if (stepping || !touches(m, address, size) || !handler.wantsPost(ExitReason.MONITOR, address)) {
+            return;
+        }
+        handler.onExit(new VmExit(ExitReason.MONITOR, address, ExitStage.POST, 1));
+    }
+
+    private static boolean touches(ArmedExits.MonitorRange m, long address, int size) {
+        return Long.compareUnsigned(address + size - 1, m.from()) >= 0 && Long.compareUnsigned(address, m.to()) <= 0;
+    }
+
+    private boolean onCpuid() {
+        long leaf = guest.regRead(X86Reg.RAX) & 0xffff_ffffL;
+        VmExit exit = VmExit.pre(ExitReason.CPUID, leaf);
+        boolean shortCircuit = handler.onExit(exit);
+        if (shortCircuit) {
+            return true; // spec of sc: the results are whatever the actions left in GUEST_REGS
+        }
+        if (!handler.wantsPost(ExitReason.CPUID, leaf)) {
+            return false;
+        }
+        instructions.cpuidInRoot();
+        handler.onExit(exit.post());
+        return true;
+    }
+
+    private int onIn(int port, int size) {
+        long all = size >= 4 ? 0xffff_ffffL : (1L << (8 * size)) - 1;
+        if (!handler.watches(ExitReason.IO_IN)) {
+            return (int) all;
+        }
+        VmExit exit = VmExit.pre(ExitReason.IO_IN, port);
+        boolean shortCircuit = handler.onExit(exit);
+        long mask = size >= 4 ? 0xffff_ffffL : (1L << (8 * size)) - 1;
+        // No device answers: a floating bus reads all ones. Short-circuited, the value is what the
+        // actions left in GUEST_REGS.rax.
+        long value = shortCircuit ? guest.regRead(X86Reg.RAX) & mask : mask;
+        if (handler.wantsPost(ExitReason.IO_IN, port)) {
+            long rax = guest.regRead(X86Reg.RAX);
+            guest.regWrite(X86Reg.RAX, (rax & ~mask) | value);
+            handler.onExit(exit.post());
+            value = guest.regRead(X86Reg.RAX) & mask;
+        }
+        return (int) value;
+    }
+
+    private void onOut(int port, int size, int value) {
+        if (!handler.watches(ExitReason.IO_OUT)) {
+            return;
+        }
+        VmExit exit = VmExit.pre(ExitReason.IO_OUT, port);
+        handler.onExit(exit); // no device listens: short-circuiting changes nothing
+        if (handler.wantsPost(ExitReason.IO_OUT, port)) {
+            handler.onExit(exit.post());
+        }
+    }
+
+    private void onSyscall() {
+        if (!handler.watches(ExitReason.SYSCALL) && !handler.watches(ExitReason.SYSRET)) {
+            return;
+        }
+        long number = guest.regRead(X86Reg.RAX);
+        long returnTo = guest.regRead(X86Reg.RIP) + 2;
+        VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
+        if (handler.watches(ExitReason.SYSCALL)) {
+            handler.onExit(exit); // a raw target has no system-call layer: performing the call is a no-op
+        }
+        if (handler.wantsPost(ExitReason.SYSCALL, number)) {
+            handler.onExit(exit.post());
+        }
+        instructions.sysretExit(returnTo);
     }
 }

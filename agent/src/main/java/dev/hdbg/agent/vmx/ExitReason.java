@@ -1,9 +1,10 @@
 package dev.hdbg.agent.vmx;
 
-/** Why the guest left "VMX non-root": the Unicorn hook that fired, in HyperDbg's terms. */
+/**
+ * Why the guest left "VMX non-root": the Unicorn hook or fault that caught it, in HyperDbg's
+ * terms. One per HyperDbg event; the constants have the names of {@code EventType}'s.
+ */
 public enum ExitReason {
-    /** Execution reached a hooked address (EPT hook); context = the address. */
-    EPT_HOOK,
-    /** CPUID; context = EAX, the leaf. */
-    CPUID
+    EPT_HOOK, EPT_HOOK2, MONITOR, SYSCALL, SYSRET, CPUID, MSR_READ, MSR_WRITE, TSC, PMC, VMCALL, IO_IN, IO_OUT,
+    EXCEPTION, INTERRUPT, DR, CR_WRITE, XSETBV
 }

@@ -78,6 +78,31 @@ public final class VmxRoot implements AutoCloseable {
         guestMemory.addMappingListener((address, memory, perms) -> root.memMapPtr(address, memory, Prot.ALL));
     }
 
+    /**
+     * mov eax, ecx ; mov ecx, edx ; cpuid ; mov [r8], rax ; mov [r8+8], rbx ; mov [r8+16], rcx ;
+     * mov [r8+24], rdx (the appended ret returns): CPUID as this CPU model answers it, for exits
+     * that must emulate CPUID themselves.
+     */
+    private static final byte[] CPUID_STUB = java.util.HexFormat.of().parseHex("89c889d10fa2498900498958084989481049895018");
+    private static final long CPUID_RESULT = 0x100;
+    private RootAllocation cpuidStub;
+
+    /** EAX, EBX, ECX, EDX of CPUID leaf {@code leaf}, sub-leaf {@code subleaf}, computed in vmx-root. */
+    public long[] cpuid(long leaf, long subleaf) {
+        if (cpuidStub == null) {
+            cpuidStub = installCode(CPUID_STUB);
+        }
+        RootCallResult result = call(cpuidStub.address(), leaf, subleaf, GUEST_REGS_ADDRESS + CPUID_RESULT);
+        if (!(result instanceof RootCallResult.Returned)) {
+            throw new IllegalStateException("CPUID in vmx-root failed: " + result);
+        }
+        long[] out = new long[4];
+        for (int i = 0; i < 4; i++) {
+            out[i] = fixed.get(ValueLayout.JAVA_LONG, CPUID_RESULT + 8L * i) & 0xffff_ffffL;
+        }
+        return out;
+    }
+
     /** Copies code into root pages and appends the {@code ret} HyperDbg appends. */
     public RootAllocation installCode(byte[] code) {
         byte[] withRet = Arrays.copyOf(code, code.length + 1);

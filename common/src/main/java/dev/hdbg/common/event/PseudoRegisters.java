@@ -7,9 +7,9 @@ public final class PseudoRegisters {
     /**
      * context: the event's context; ip: the guest RIP; event_id: the event's id; core: the core
      * number; pid, tid: the guest's process and thread ids; time: the agent's wall clock, in
-     * nanoseconds since the epoch.
+     * nanoseconds since the epoch; event_stage: 0 before the instruction is emulated, 1 after.
      */
-    public static final Set<String> NAMES = Set.of("context", "ip", "event_id", "core", "pid", "tid", "time");
+    public static final Set<String> NAMES = Set.of("context", "ip", "event_id", "core", "pid", "tid", "time", "event_stage");
 
     private PseudoRegisters() {
     }

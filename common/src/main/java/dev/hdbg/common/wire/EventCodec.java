@@ -2,17 +2,20 @@ package dev.hdbg.common.wire;
 
 import com.google.protobuf.ByteString;
 import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventOptions;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.event.MachineCode;
 import dev.hdbg.proto.v1.ActionType;
 import dev.hdbg.proto.v1.CustomCode;
+import dev.hdbg.proto.v1.EventStage;
 import dev.hdbg.proto.v1.EventType;
 import dev.hdbg.proto.v1.LogMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -28,8 +31,12 @@ public final class EventCodec {
         var b = dev.hdbg.proto.v1.EventSpec.newBuilder()
                 .setType(encode(spec.type()))
                 .setAddress(spec.address())
+                .setEnd(spec.end())
+                .setAccess(spec.access())
+                .setOptions(encode(spec.options()))
                 .setDisabled(!spec.enabled());
         spec.filter().ifPresent(f -> b.setHasFilter(true).setFilter(f));
+        spec.mask().ifPresent(m -> b.setHasMask(true).setMask(m));
         spec.condition().ifPresent(c -> b.setCondition(ByteString.copyFrom(c.bytes())));
         spec.actions().forEach(a -> b.addActions(encode(a)));
         return b.build();
@@ -54,22 +61,52 @@ public final class EventCodec {
         Optional<MachineCode> condition = msg.getCondition().isEmpty()
                 ? Optional.empty() : Optional.of(MachineCode.of(msg.getCondition().toByteArray()));
         OptionalLong filter = msg.getHasFilter() ? OptionalLong.of(msg.getFilter()) : OptionalLong.empty();
-        return new EventSpec(type, msg.getAddress(), filter, condition, actions, !msg.getDisabled());
+        OptionalLong mask = msg.getHasMask() ? OptionalLong.of(msg.getMask()) : OptionalLong.empty();
+        return new EventSpec(type, msg.getAddress(), msg.getEnd(), msg.getAccess(), filter, mask,
+                decode(msg.getOptions()), condition, actions, !msg.getDisabled());
     }
 
+    // The proto enum lists the same constants as EventType, prefixed: EPT_HOOK <-> EVENT_TYPE_EPT_HOOK.
     public static EventType encode(dev.hdbg.common.event.EventType type) {
-        return switch (type) {
-            case EPT_HOOK -> EventType.EVENT_TYPE_EPT_HOOK;
-            case CPUID -> EventType.EVENT_TYPE_CPUID;
-        };
+        return EventType.valueOf("EVENT_TYPE_" + type.name());
     }
 
     public static dev.hdbg.common.event.EventType decode(EventType type) {
-        return switch (type) {
-            case EVENT_TYPE_EPT_HOOK -> dev.hdbg.common.event.EventType.EPT_HOOK;
-            case EVENT_TYPE_CPUID -> dev.hdbg.common.event.EventType.CPUID;
-            case EVENT_TYPE_UNSPECIFIED, UNRECOGNIZED ->
-                    throw new WireFormatException("event type is missing or unknown to this agent: " + type);
+        if (type == EventType.EVENT_TYPE_UNSPECIFIED || type == EventType.UNRECOGNIZED) {
+            throw new WireFormatException("event type is missing or unknown to this agent: " + type);
+        }
+        return dev.hdbg.common.event.EventType.valueOf(type.name().substring("EVENT_TYPE_".length()));
+    }
+
+    public static dev.hdbg.proto.v1.EventOptions encode(EventOptions options) {
+        var b = dev.hdbg.proto.v1.EventOptions.newBuilder()
+                .setStage(encode(options.stage()))
+                .setShortCircuit(options.shortCircuit());
+        options.pid().ifPresent(p -> b.setHasPid(true).setPid(p));
+        options.core().ifPresent(c -> b.setHasCore(true).setCore(c));
+        return b.build();
+    }
+
+    public static EventOptions decode(dev.hdbg.proto.v1.EventOptions msg) {
+        return new EventOptions(msg.getHasPid() ? OptionalLong.of(msg.getPid()) : OptionalLong.empty(),
+                msg.getHasCore() ? OptionalInt.of(msg.getCore()) : OptionalInt.empty(),
+                decode(msg.getStage()), msg.getShortCircuit());
+    }
+
+    public static EventStage encode(EventOptions.Stage stage) {
+        return switch (stage) {
+            case PRE -> EventStage.EVENT_STAGE_PRE;
+            case POST -> EventStage.EVENT_STAGE_POST;
+            case ALL -> EventStage.EVENT_STAGE_ALL;
+        };
+    }
+
+    public static EventOptions.Stage decode(EventStage stage) {
+        return switch (stage) {
+            case EVENT_STAGE_UNSPECIFIED, EVENT_STAGE_PRE -> EventOptions.Stage.PRE;
+            case EVENT_STAGE_POST -> EventOptions.Stage.POST;
+            case EVENT_STAGE_ALL -> EventOptions.Stage.ALL;
+            case UNRECOGNIZED -> throw new WireFormatException("unknown event stage");
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.event.EventType;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.parse.CommandTokenizer;
 import dev.hdbg.host.client.AgentError;
@@ -37,7 +38,14 @@ public final class CommandShell {
     public CommandShell(DebugSession session, boolean batch) {
         this.session = session;
         this.commandLine = new CommandLine(new Root());
-        List<Object> commands = List.of(new EptHookCommand(session), new CpuidCommand(session), new EventsCommand(session),
+        commandLine.setUnmatchedOptionsArePositionalParams(true);
+        for (EventType type : EventType.values()) {
+            CommandLine event = new CommandLine(new EventCommand(session, type));
+            event.getCommandSpec().usageMessage().description(EventHelp.of(type));
+            event.setUnmatchedOptionsArePositionalParams(true);
+            commandLine.addSubcommand(type.command(), event);
+        }
+        List<Object> commands = List.of(new EventsCommand(session),
                 new GoCommand(session, batch), new PauseCommand(session), new RegistersCommand(session),
                 new DbCommand(session), new DwCommand(session), new DdCommand(session), new DqCommand(session),
                 new EbCommand(session), new EwCommand(session), new EdCommand(session), new EqCommand(session),

@@ -114,17 +114,30 @@ public final class HumanOutput implements Output {
             print("no events");
             return;
         }
-        StringBuilder text = new StringBuilder(String.format("%-4s %-8s %-9s %-20s %8s  %s%n", "id", "state", "event", "where", "hits", "actions"));
+        StringBuilder text = new StringBuilder(String.format("%-4s %-8s %-10s %-30s %8s  %s%n", "id", "state", "event", "where", "hits", "actions"));
         for (EventListing e : events) {
-            String where = switch (e.spec().type()) {
-                case EPT_HOOK -> hex(e.spec().address());
-                case CPUID -> e.spec().filter().isPresent() ? "leaf " + hex(e.spec().filter().getAsLong()) : "any leaf";
-            };
+            String where = where(e.spec());
             String actions = e.spec().actions().stream().map(HumanOutput::describe).collect(Collectors.joining(", "));
-            text.append(String.format("%-4d %-8s %-9s %-20s %8d  %s%s%n", e.id(), e.enabled() ? "enabled" : "disabled",
+            text.append(String.format("%-4d %-8s %-10s %-30s %8d  %s%s%n", e.id(), e.enabled() ? "enabled" : "disabled",
                     e.spec().type().command(), where, e.hits(), e.spec().condition().isPresent() ? "if condition: " : "", actions));
         }
         print(text.toString().stripTrailing());
+    }
+
+    private static String where(dev.hdbg.common.event.EventSpec spec) {
+        String base = switch (spec.type()) {
+            case EPT_HOOK, EPT_HOOK2 -> hex(spec.address());
+            case MONITOR -> ((spec.access() & 1) != 0 ? "r" : "") + ((spec.access() & 2) != 0 ? "w" : "")
+                    + ((spec.access() & 4) != 0 ? "x" : "") + " " + hex(spec.address()) + "-" + hex(spec.end());
+            case CR_WRITE -> "cr" + spec.filter().orElse(0) + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
+            default -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
+        };
+        var options = spec.options();
+        String extra = (options.stage() != dev.hdbg.common.event.EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")
+                + (options.shortCircuit() ? " sc" : "")
+                + (options.pid().isPresent() ? " pid " + options.pid().getAsLong() : "")
+                + (options.core().isPresent() ? " core " + options.core().getAsInt() : "");
+        return base + extra;
     }
 
     private static String describe(ActionSpec action) {

@@ -91,10 +91,16 @@ public final class JsonOutput implements Output {
         for (EventListing e : events) {
             Json json = new Json().put("event", e.id()).put("command", e.spec().type().command()).put("enabled", e.enabled())
                     .put("hits", e.hits()).put("actions", e.actionIds());
-            if (e.spec().type() == dev.hdbg.common.event.EventType.EPT_HOOK) {
-                json.hex("address", e.spec().address());
+            switch (e.spec().type()) {
+                case EPT_HOOK, EPT_HOOK2 -> json.hex("address", e.spec().address());
+                case MONITOR -> json.hex("from", e.spec().address()).hex("to", e.spec().end()).put("access", e.spec().access());
+                default -> {
+                }
             }
             e.spec().filter().ifPresent(f -> json.hex("filter", f));
+            e.spec().mask().ifPresent(m -> json.hex("mask", m));
+            json.put("stage", e.spec().options().stage().name().toLowerCase(Locale.ROOT))
+                    .put("short_circuit", e.spec().options().shortCircuit());
             json.put("conditional", e.spec().condition().isPresent());
             list.add(json);
         }

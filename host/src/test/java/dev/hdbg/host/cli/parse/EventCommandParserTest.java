@@ -18,7 +18,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventCommandParserTest {
     private static final MachineCode INC_QWORD_RCX = MachineCode.of(new byte[] {0x48, (byte) 0xff, 0x01});
     private static final MachineCode XOR_RAX_RAX = MachineCode.of(new byte[] {0x48, 0x31, (byte) 0xc0});
-    private static final String VALID = "(valid: code buffer log break condition imm disabled)";
+    private static final String VALID = "(valid: code buffer log break condition imm disabled pid core sc stage output)";
+    private static final String COMMANDS = "!epthook !epthook2 !monitor !syscall !sysret !cpuid !msrread !msrwrite"
+            + " !tsc !pmc !vmcall !ioin !ioout !exception !interrupt !dr !crwrite !xsetbv";
 
     private static EventSpec parse(String line) {
         return EventCommandParser.parse(CommandTokenizer.tokenize(line));
@@ -116,9 +118,11 @@ class EventCommandParserTest {
     void rejectsEmptyAndForeignCommands() {
         assertThatThrownBy(() -> EventCommandParser.parse(List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("no command (expected !epthook or !cpuid)");
-        assertThatThrownBy(() -> parse("!msrread 1"))
-                .hasMessage("not an event command: '!msrread' (expected !epthook or !cpuid)");
+                .hasMessage("no command (expected one of " + COMMANDS + ")");
+        assertThatThrownBy(() -> parse("!bp 401000"))
+                .hasMessage("not an event command: '!bp' (expected one of " + COMMANDS + ")");
+        assertThatThrownBy(() -> parse("!epthook3 401000"))
+                .hasMessage("not an event command: '!epthook3' (expected one of " + COMMANDS + ")");
     }
 
     @Test
@@ -203,7 +207,7 @@ class EventCommandParserTest {
                 .hasMessage("log needs {ITEMS}, e.g. log {regs $context [rsp]:8}");
         assertThatThrownBy(() -> parse("!cpuid log {regs $foo}"))
                 .hasMessage("log: unknown pseudo-register '$foo' at position 6"
-                        + " (valid: $context $core $event_id $ip $pid $tid $time)");
+                        + " (valid: $context $core $event_id $event_stage $ip $pid $tid $time)");
         assertThatThrownBy(() -> parse("!cpuid log {}"))
                 .hasMessage("log: nothing to log (list what to record, e.g. log {regs $context [rsp]:8})");
     }

@@ -1,0 +1,67 @@
+package dev.hdbg.agent.machine;
+
+import dev.hdbg.agent.unicorn.Prot;
+import dev.hdbg.agent.unicorn.X86Reg;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Puts the guest in 64-bit user mode (CPL 3) at its entry, the way an OS would, with an
+ * {@code iretq} from a one-instruction kernel stub. At CPL 3 the privileged instructions —
+ * RDMSR, WRMSR, MOV CR/DR, XSETBV, RDPMC, HLT, SYSRET, and RDTSC/RDTSCP because CR4.TSD is set —
+ * fault with #GP, and the agent emulates them as VM exits. This is hdbg's answer to Unicorn 2.0.1
+ * having no instruction hooks for them: an exit no event watches costs nothing on code that does
+ * not execute the instruction.
+ *
+ * <p>RFLAGS.IOPL is 3, so IN and OUT reach Unicorn's instruction hooks instead of faulting.
+ */
+public final class UserMode {
+    /** A page of the guest's "kernel": its GDT, the iretq stub and the frame it returns through. */
+    public static final long KERNEL_PAGE = 0xffff_e000_0000_0000L;
+    public static final int USER_CS = 0x23;
+    public static final int USER_SS = 0x1b;
+    static final int KERNEL_CS = 0x08;
+    static final int KERNEL_SS = 0x10;
+    /** IOPL 3 (bits 12-13), IF, and the always-one bit 1. */
+    public static final long USER_RFLAGS = 0x3202;
+    private static final long CR4_TSD = 1L << 2;
+    private static final long GDT = KERNEL_PAGE;
+    private static final long STUB = KERNEL_PAGE + 0x100;
+    private static final long FRAME = KERNEL_PAGE + 0x800;
+    private static final long[] DESCRIPTORS = {
+        0,
+        0x00209A0000000000L, // 0x08 kernel code, 64-bit
+        0x0000920000000000L, // 0x10 kernel data
+        0x0000F20000000000L, // 0x18 user data, DPL 3
+        0x0020FA0000000000L, // 0x20 user code, 64-bit, DPL 3
+    };
+
+    private UserMode() {
+    }
+
+    /** Maps the kernel page and enters user mode with RIP = {@code entry}, RSP = {@code stack}. */
+    public static void enter(Machine machine, long entry, long stack) {
+        machine.memory().map("kernel (gdt)", KERNEL_PAGE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
+        ByteBuffer page = ByteBuffer.allocate((int) GuestMemory.PAGE).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < DESCRIPTORS.length; i++) {
+            page.putLong((int) (GDT - KERNEL_PAGE) + 8 * i, DESCRIPTORS[i]);
+        }
+        page.put((int) (STUB - KERNEL_PAGE), (byte) 0x48).put((int) (STUB - KERNEL_PAGE) + 1, (byte) 0xcf); // iretq
+        int frame = (int) (FRAME - KERNEL_PAGE);
+        page.putLong(frame, entry).putLong(frame + 8, USER_CS).putLong(frame + 16, USER_RFLAGS)
+                .putLong(frame + 24, stack).putLong(frame + 32, USER_SS);
+        machine.memory().write(KERNEL_PAGE, page.array());
+
+        var uc = machine.unicorn();
+        uc.gdtrWrite(GDT, DESCRIPTORS.length * 8 - 1);
+        uc.regWrite(X86Reg.CS, KERNEL_CS);
+        uc.regWrite(X86Reg.SS, KERNEL_SS);
+        uc.regWrite(X86Reg.CR4, uc.regRead(X86Reg.CR4) | CR4_TSD);
+        uc.regWrite(X86Reg.RSP, FRAME);
+        SingleStep.step(uc, STUB);
+        if (uc.regRead(X86Reg.RIP) != entry || (uc.regRead(X86Reg.CS) & 3) != 3) {
+            throw new IllegalStateException("entering user mode failed: rip 0x" + Long.toHexString(uc.regRead(X86Reg.RIP))
+                    + ", cs 0x" + Long.toHexString(uc.regRead(X86Reg.CS)));
+        }
+    }
+}

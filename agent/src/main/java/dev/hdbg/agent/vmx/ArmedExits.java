@@ -1,0 +1,27 @@
+package dev.hdbg.agent.vmx;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the Unicorn hooks must catch, as the debugger's enabled events require. Exits caught by
+ * faults (RDMSR, RDTSC, MOV CR ...) need no hook and are not listed: the guest runs at CPL 3 and
+ * those instructions always trap, armed or not.
+ *
+ * @param executions addresses with an {@code !epthook} or {@code !epthook2}
+ * @param monitors   {@code !monitor} ranges
+ * @param cpuid      a {@code !cpuid} event exists (IN, OUT and SYSCALL are always hooked: the agent
+ *                   emulates them, and their hooks cost nothing on code that does not execute them)
+ */
+public record ArmedExits(Set<Long> executions, List<MonitorRange> monitors, boolean cpuid) {
+    public static final ArmedExits NONE = new ArmedExits(Set.of(), List.of(), false);
+
+    public ArmedExits {
+        executions = Set.copyOf(executions);
+        monitors = List.copyOf(monitors);
+    }
+
+    /** A watched range [from, to] and the accesses that trigger (1 read, 2 write, 4 execute). */
+    public record MonitorRange(long from, long to, int access) {
+    }
+}

@@ -1,0 +1,30 @@
+package dev.hdbg.agent.vmx;
+
+/**
+ * What an exit handled inside a Unicorn hook leaves for the execution loop to finish at its next
+ * safe point, after {@code uc_emu_start} has returned.
+ */
+public sealed interface Completion {
+
+    /** The guest executed HLT at {@code address}: a raw target ends there. */
+    record Halted(long address) implements Completion {
+    }
+
+    /** The guest faulted at {@code rip} and nothing handled it; the machine halts there with this message. */
+    record Faulted(String message, long rip) implements Completion {
+    }
+
+    /**
+     * The instruction at {@code rip} was held back (emulation stopped before it) so that it can run
+     * alone: execute exactly it, with its own exits suppressed, then report {@code post} (may be
+     * null). For a write that must be undone first ({@code undoAddress}/{@code undoBytes}, the
+     * memory as it was before the held-back write) and, when short-circuited, discarded again after
+     * the step ({@code discardWrite}).
+     */
+    record StepThenPost(long rip, VmExit post, long undoAddress, byte[] undoBytes, boolean discardWrite)
+            implements Completion {
+        public static StepThenPost simple(long rip, VmExit post) {
+            return new StepThenPost(rip, post, 0, null, false);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package dev.hdbg.agent.vmx;
+
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.RegisterMap;
+import dev.hdbg.agent.machine.UnmappedAddressException;
+import dev.hdbg.agent.unicorn.HookType;
+import dev.hdbg.agent.unicorn.Unicorn;
+import dev.hdbg.agent.unicorn.X86Reg;
+import dev.hdbg.agent.vmx.decode.PrivilegedInstruction;
+import dev.hdbg.agent.vmx.decode.PrivilegedInstructionDecoder;
+import java.util.Optional;
+
+/**
+ * The exits the guest's faults raise. The guest runs at CPL 3 ({@code UserMode}), so privileged
+ * instructions fault; this class decodes the instruction at RIP, raises its exit (PRE), emulates
+ * it unless short-circuited, advances RIP, and raises the POST exit — as a hypervisor's MSR,
+ * CR-access, RDTSC ... exits do. Faults that are not an emulated instruction become
+ * {@code !exception} exits, INT n {@code !interrupt} exits; a fault nothing handles halts the
+ * machine, HLT ends a raw target. The hooks here are always armed: they cost nothing until the
+ * guest faults.
+ */
+public final class InstructionExits {
+    private static final int GP = 13;
+    private static final int UD = 6;
+    private static final int BP = 3;
+    private static final int PF = 14;
+    private static final int IA32_TSC_AUX = 0xC0000103;
+    private static final long CR4_TSD = 1L << 2;
+
+    private final Machine machine;
+    private final Unicorn guest;
+    private final VmxRoot root;
+    private ExitHandler handler;
+    private Completion completion;
+    private final long tscOrigin = System.nanoTime();
+    private long xcr0 = 1;
+
+    public InstructionExits(Machine machine, VmxRoot root) {
+        this.machine = machine;
+        this.guest = machine.unicorn();
+        this.root = root;
+    }
+
+    /** Wires the handler and installs the always-armed fault hooks. */
+    public void start(ExitHandler exitHandler) {
+        this.handler = exitHandler;
+        guest.hookInterrupt(this::onInterrupt);
+        guest.hookInvalidInstruction(this::onInvalidInstruction);
+        guest.hookInvalidMemory(HookType.MEM_READ_UNMAPPED | HookType.MEM_WRITE_UNMAPPED | HookType.MEM_FETCH_UNMAPPED,
+                (type, address, size, value) -> onUnmapped(address));
+    }
+
+    /** Leaves work for the execution loop and is read back with {@link #takeCompletion}. */
+    void complete(Completion work) {
+        completion = work;
+    }
+
+    /** What the last run left to finish, or null; clears it. */
+    public Completion takeCompletion() {
+        Completion c = completion;
+        completion = null;
+        return c;
+    }
+
+    private void onInterrupt(int intno) {
+        long rip = guest.regRead(X86Reg.RIP);
+        if (intno == GP && emulate(rip)) {
+            return;
+        }
+        if (intno >= 32) {
+            interrupt(intno); // INT n: RIP is already past it
+            return;
+        }
+        exception(intno, rip);
+    }
+
+    private boolean onInvalidInstruction() {
+        long rip = guest.regRead(X86Reg.RIP);
+        if (emulate(rip)) {
+            return true; // Unicorn then ends uc_emu_start; the loop resumes at the new RIP
+        }
+        exception(UD, rip);
+        return true;
+    }
+
+    /**
+     * Stops the guest from inside a fault hook. {@code uc_emu_stop} alone is not enough there:
+     * Unicorn goes on running the next block first (measured), so RIP is pointed at
+     * {@link #STOP_ADDRESS}, which the guest never maps; the fetch fault ends the run at once, and
+     * the loop restores RIP from the completion.
+     */
+    private void stopWith(Completion work) {
+        completion = work;
+        guest.regWrite(X86Reg.RIP, STOP_ADDRESS);
+        guest.emuStop();
+    }
+
+    /** In the vmx-root area: never mapped in the guest. */
+    public static final long STOP_ADDRESS = VmxRoot.BASE;
+
+    private boolean onUnmapped(long address) {
+        if (address == STOP_ADDRESS) {
+            return false;
+        }
+        if (handler.watches(ExitReason.EXCEPTION)) {
+            VmExit exit = VmExit.pre(ExitReason.EXCEPTION, PF);
+            handler.onExit(exit);
+            if (handler.wantsPost(ExitReason.EXCEPTION, PF)) {
+                handler.onExit(exit.post());
+            }
+        }
+        return false; // nothing maps it: Unicorn reports the fault, the machine halts
+    }
+
+    private void interrupt(int vector) {
+        VmExit exit = VmExit.pre(ExitReason.INTERRUPT, vector);
+        handler.onExit(exit); // a raw target has no IDT: delivering is a no-op, short-circuited or not
+        if (handler.wantsPost(ExitReason.INTERRUPT, vector)) {
+            handler.onExit(exit.post());
+        }
+    }
+
+    /**
+     * An exception no instruction emulation absorbs. Short-circuited, the guest resumes where it
+     * stands (after INT3, at a faulting instruction — where it faults again unless an action
+     * changed something); otherwise it is delivered, and a raw target has nowhere to deliver it:
+     * the machine halts.
+     */
+    private void exception(int vector, long rip) {
+        VmExit exit = VmExit.pre(ExitReason.EXCEPTION, vector);
+        boolean shortCircuit = handler.onExit(exit);
+        if (handler.wantsPost(ExitReason.EXCEPTION, vector)) {
+            handler.onExit(exit.post());
+        }
+        if (!shortCircuit) {
+            stopWith(new Completion.Faulted("unhandled exception " + vector + " (" + name(vector) + ") at rip 0x"
+                    + Long.toHexString(rip), rip));
+        }
+    }
+
+    private boolean emulate(long rip) {
+        Optional<PrivilegedInstruction> decoded;
+        try {
+            decoded = PrivilegedInstructionDecoder.decode(readAvailable(rip));
+        } catch (UnmappedAddressException e) {
+            return false;
+        }
+        if (decoded.isEmpty()) {
+            return false;
+        }
+        PrivilegedInstruction instruction = decoded.get();
+        long next = rip + instruction.length();
+        switch (instruction) {
+            case PrivilegedInstruction.Hlt h -> stopWith(new Completion.Halted(rip));
+            case PrivilegedInstruction.Rdmsr r -> run(ExitReason.MSR_READ, ecx(), next,
+                    () -> setEdxEax(guest.msrRead((int) ecx())));
+            case PrivilegedInstruction.Wrmsr w -> run(ExitReason.MSR_WRITE, ecx(), next,
+                    () -> guest.msrWrite((int) ecx(), edxEax()));
+            case PrivilegedInstruction.Rdtsc r -> run(ExitReason.TSC, 0, next, () -> setEdxEax(tsc()));
+            case PrivilegedInstruction.Rdtscp r -> run(ExitReason.TSC, 1, next, () -> {
+                setEdxEax(tsc());
+                guest.regWrite(X86Reg.RCX, guest.msrRead(IA32_TSC_AUX) & 0xffff_ffffL);
+            });
+            case PrivilegedInstruction.Rdpmc r -> run(ExitReason.PMC, 0, next, () -> setEdxEax(0));
+            case PrivilegedInstruction.Xsetbv x -> run(ExitReason.XSETBV, ecx(), next, this::xsetbv);
+            case PrivilegedInstruction.Xgetbv x -> {
+                setEdxEax(xcr0);
+                guest.regWrite(X86Reg.RIP, next);
+            }
+            case PrivilegedInstruction.Vmcall v -> run(ExitReason.VMCALL, 0, next, () -> { });
+            case PrivilegedInstruction.MovToCr m -> movToCr(m, next);
+            case PrivilegedInstruction.MovFromCr m -> {
+                long value = guest.regRead(cr(m.cr()));
+                gpr(m.gpr(), m.cr() == 4 ? value & ~CR4_TSD : value); // the trap bit is the agent's, not the guest's
+                guest.regWrite(X86Reg.RIP, next);
+            }
+            case PrivilegedInstruction.MovToDr m -> run(ExitReason.DR, 0, next, () -> guest.regWrite(dr(m.dr()), gpr(m.gpr())));
+            case PrivilegedInstruction.MovFromDr m -> run(ExitReason.DR, 0, next, () -> gpr(m.gpr(), guest.regRead(dr(m.dr()))));
+            case PrivilegedInstruction.Sysret s -> sysret(rip, next);
+        }
+        return true;
+    }
+
+    /** PRE exit, the emulation unless short-circuited, RIP past the instruction, POST exit. */
+    private void run(ExitReason reason, long context, long next, Runnable emulation) {
+        VmExit exit = VmExit.pre(reason, context);
+        boolean shortCircuit = handler.watches(reason) && handler.onExit(exit);
+        if (!shortCircuit) {
+            try {
+                emulation.run();
+            } catch (GuestFault e) {
+                long rip = guest.regRead(X86Reg.RIP);
+                stopWith(new Completion.Faulted(e.getMessage() + " at rip 0x" + Long.toHexString(rip), rip));
+                return;
+            }
+        }
+        guest.regWrite(X86Reg.RIP, next);
+        if (handler.wantsPost(reason, context)) {
+            handler.onExit(exit.post());
+        }
+    }
+
+    private void movToCr(PrivilegedInstruction.MovToCr m, long next) {
+        long old = guest.regRead(cr(m.cr()));
+        long value = gpr(m.gpr());
+        boolean watched = m.cr() == 0 || m.cr() == 4;
+        VmExit exit = new VmExit(ExitReason.CR_WRITE, m.cr(), ExitStage.PRE, old ^ (m.cr() == 4 ? value | CR4_TSD : value));
+        boolean shortCircuit = watched && handler.watches(ExitReason.CR_WRITE) && handler.onExit(exit);
+        if (!shortCircuit) {
+            // CR4.TSD stays set: it is how RDTSC reaches the agent.
+            guest.regWrite(cr(m.cr()), m.cr() == 4 ? value | CR4_TSD : value);
+        }
+        guest.regWrite(X86Reg.RIP, next);
+        if (watched && handler.wantsPost(ExitReason.CR_WRITE, m.cr())) {
+            handler.onExit(exit.post());
+        }
+    }
+
+    private void sysret(long rip, long next) {
+        long target = guest.regRead(X86Reg.RCX);
+        VmExit exit = VmExit.pre(ExitReason.SYSRET, target);
+        boolean shortCircuit = handler.watches(ExitReason.SYSRET) && handler.onExit(exit);
+        if (shortCircuit) {
+            guest.regWrite(X86Reg.RIP, next);
+        } else {
+            // SYSRET loads RFLAGS from R11; IOPL stays 3 so IN/OUT keep reaching their hooks.
+            guest.regWrite(X86Reg.RFLAGS, (guest.regRead(X86Reg.R11) & ~0x3000L) | 0x3002L);
+            guest.regWrite(X86Reg.RIP, guest.regRead(X86Reg.RCX));
+        }
+        if (handler.wantsPost(ExitReason.SYSRET, target)) {
+            handler.onExit(exit.post());
+        }
+    }
+
+    /** The return of a system call the agent performed (a raw target's is a no-op): {@code !sysret}. */
+    void sysretExit(long returnTo) {
+        if (!handler.watches(ExitReason.SYSRET)) {
+            return;
+        }
+        VmExit exit = VmExit.pre(ExitReason.SYSRET, returnTo);
+        handler.onExit(exit);
+        if (handler.wantsPost(ExitReason.SYSRET, returnTo)) {
+            handler.onExit(exit.post());
+        }
+    }
+
+    /** Emulates CPUID in vmx-root (same CPU model) and writes the result, for a POST stage. */
+    void cpuidInRoot() {
+        long[] result = root.cpuid(guest.regRead(X86Reg.RAX) & 0xffff_ffffL, guest.regRead(X86Reg.RCX) & 0xffff_ffffL);
+        guest.regWriteBatch(CPUID_OUT, result);
+    }
+
+    private static final X86Reg[] CPUID_OUT = {X86Reg.RAX, X86Reg.RBX, X86Reg.RCX, X86Reg.RDX};
+
+    private void xsetbv() {
+        if (ecx() != 0 || (edxEax() & 1) == 0) {
+            throw new GuestFault("xsetbv of XCR" + ecx() + " = 0x" + Long.toHexString(edxEax()) + " raises #GP");
+        }
+        xcr0 = edxEax();
+    }
+
+    private long tsc() {
+        return System.nanoTime() - tscOrigin;
+    }
+
+    private byte[] readAvailable(long rip) {
+        for (int length = 15; length > 0; length--) {
+            if (machine.memory().isMapped(rip, length)) {
+                return machine.memory().read(rip, length);
+            }
+        }
+        throw new UnmappedAddressException(rip, "rip 0x" + Long.toHexString(rip) + " is not mapped");
+    }
+
+    private long ecx() {
+        return guest.regRead(X86Reg.RCX) & 0xffff_ffffL;
+    }
+
+    private long edxEax() {
+        return (guest.regRead(X86Reg.RDX) << 32) | (guest.regRead(X86Reg.RAX) & 0xffff_ffffL);
+    }
+
+    private void setEdxEax(long value) {
+        guest.regWrite(X86Reg.RAX, value & 0xffff_ffffL);
+        guest.regWrite(X86Reg.RDX, value >>> 32);
+    }
+
+    private long gpr(int encoding) {
+        return guest.regRead(RegisterMap.GPRS[encoding]);
+    }
+
+    private void gpr(int encoding, long value) {
+        guest.regWrite(RegisterMap.GPRS[encoding], value);
+    }
+
+    private static X86Reg cr(int n) {
+        return switch (n) {
+            case 0 -> X86Reg.CR0;
+            case 2 -> X86Reg.CR2;
+            case 3 -> X86Reg.CR3;
+            case 4 -> X86Reg.CR4;
+            default -> X86Reg.CR8;
+        };
+    }
+
+    private static X86Reg dr(int n) {
+        return switch (n) {
+            case 0 -> X86Reg.DR0;
+            case 1 -> X86Reg.DR1;
+            case 2 -> X86Reg.DR2;
+            case 3 -> X86Reg.DR3;
+            case 4, 6 -> X86Reg.DR6; // DR4 and DR5 alias DR6 and DR7 with CR4.DE clear
+            default -> X86Reg.DR7;
+        };
+    }
+
+    private static String name(int vector) {
+        return switch (vector) {
+            case 0 -> "#DE divide error";
+            case 1 -> "#DB debug";
+            case BP -> "#BP breakpoint";
+            case 4 -> "#OF overflow";
+            case 5 -> "#BR bound range";
+            case UD -> "#UD invalid opcode";
+            case 8 -> "#DF double fault";
+            case GP -> "#GP general protection";
+            case PF -> "#PF page fault";
+            case 16 -> "#MF x87 error";
+            case 17 -> "#AC alignment check";
+            case 19 -> "#XM SIMD error";
+            default -> "vector " + vector;
+        };
+    }
+
+    /** An emulated instruction that faults the way the real one would; the machine halts. */
+    static final class GuestFault extends RuntimeException {
+        GuestFault(String message) {
+            super(message);
+        }
+    }
+}

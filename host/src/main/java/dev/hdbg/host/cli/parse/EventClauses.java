@@ -1,0 +1,279 @@
+package dev.hdbg.host.cli.parse;
+
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventOptions;
+import dev.hdbg.common.event.EventOptions.Stage;
+import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.event.LogConfiguration;
+import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.text.HexBytes;
+import dev.hdbg.common.text.LogSpecParser;
+import dev.hdbg.common.text.Numbers;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import static dev.hdbg.host.cli.parse.EventTokens.at;
+import static dev.hdbg.host.cli.parse.EventTokens.braceContent;
+import static dev.hdbg.host.cli.parse.EventTokens.isMissingValue;
+import static dev.hdbg.host.cli.parse.EventTokens.number;
+
+/**
+ * The option clauses of one event command, gathered and cross-checked before anything is built:
+ * {@code buffer} and {@code imm} apply to actions written before them, and {@code sc} conflicts
+ * with a {@code stage} that may come later.
+ */
+final class EventClauses {
+    /** HyperDbg's RequestedBuffer is capped so one typo cannot pin gigabytes in the agent. */
+    static final int MAX_BUFFER_SIZE = 1024 * 1024;
+
+    private static final String OUTPUT_EXAMPLE = "e.g. output {MyOutputName1}";
+
+    private final EventType type;
+    private final List<Pending> pending = new ArrayList<>();
+    /** The options given so far, for the once-per-command rule. */
+    private final Set<String> given = new HashSet<>();
+    private Optional<MachineCode> condition = Optional.empty();
+    private int bufferSize;
+    // spec: HyperDbg sends results immediately unless told otherwise with 'imm no'.
+    private boolean immediate = true;
+    private boolean disabled;
+    private OptionalLong pid = OptionalLong.empty();
+    private OptionalInt core = OptionalInt.empty();
+    private Stage stage = Stage.PRE;
+    private boolean shortCircuit;
+    private Optional<String> output = Optional.empty();
+    private OptionalLong mask = OptionalLong.empty();
+
+    private EventClauses(EventType type) {
+        this.type = type;
+    }
+
+    /**
+     * Reads {@code tokens[from..]} as options of {@code type}'s command and checks how they combine.
+     *
+     * @throws IllegalArgumentException when an option is unknown, repeated or lacks its value, or
+     *                                  two options contradict each other
+     */
+    static EventClauses read(EventType type, List<String> tokens, int from) {
+        EventClauses clauses = new EventClauses(type);
+        int i = from;
+        while (i < tokens.size()) {
+            i += clauses.option(tokens.get(i), at(tokens, i + 1));
+        }
+        clauses.checkCombinations();
+        return clauses;
+    }
+
+    /** The option keywords {@code type} accepts, in the order the error message lists them. */
+    static List<String> validOptions(EventType type) {
+        return EventTokens.KEYWORDS.stream().filter(k -> type == EventType.CR_WRITE || !k.equals("mask")).toList();
+    }
+
+    /** Applies one option; returns how many tokens it took. */
+    private int option(String token, String value) {
+        String option = token.toLowerCase(Locale.ROOT);
+        if (!validOptions(type).contains(option)) {
+            throw new IllegalArgumentException("unknown option '" + token + "' for " + type.command()
+                    + " (valid: " + String.join(" ", validOptions(type)) + ")");
+        }
+        switch (option) {
+            case "break" -> pending.add(new Pending.Break());
+            case "disabled" -> disabled = true;
+            case "code" -> pending.add(new Pending.Code(code(value, "code", "code {90 c3}")));
+            case "log" -> pending.add(new Pending.Log(log(value)));
+            case "condition" -> {
+                if (condition.isPresent()) {
+                    throw new IllegalArgumentException("condition given twice (an event has one condition)");
+                }
+                condition = Optional.of(code(value, "condition", "condition {48 31 c0 c3}"));
+            }
+            default -> valued(option, value);
+        }
+        return option.equals("break") || option.equals("disabled") ? 1 : 2;
+    }
+
+    /** The options with one value each that may be given once per command. */
+    private void valued(String option, String value) {
+        if (!given.add(option)) {
+            throw new IllegalArgumentException(option + " given twice (give it once per command)");
+        }
+        switch (option) {
+            case "buffer" -> bufferSize = buffer(value);
+            case "imm" -> immediate = choice(value, "yes", "no", "imm needs yes or no, e.g. imm no");
+            case "sc" -> shortCircuit = choice(value, "on", "off", "sc needs on or off, e.g. sc on");
+            case "stage" -> stage = stage(value);
+            case "pid" -> pid = pid(value);
+            case "core" -> core = core(value);
+            case "output" -> output = Optional.of(output(value));
+            case "mask" -> mask = OptionalLong.of(mask(value));
+            default -> throw new IllegalStateException("option without a parser: " + option);
+        }
+    }
+
+    private void checkCombinations() {
+        if (given.contains("buffer") && pending.stream().noneMatch(p -> p instanceof Pending.Code)) {
+            throw new IllegalArgumentException("buffer needs a code {...} clause"
+                    + " (the buffer is handed to the custom code in RCX), e.g. code {90 c3} buffer 0x100");
+        }
+        if (shortCircuit && stage != Stage.PRE) {
+            throw new IllegalArgumentException("sc on needs stage pre: after the instruction ran there is nothing"
+                    + " left to skip (got stage " + stage.name().toLowerCase(Locale.ROOT) + ")");
+        }
+        if (!immediate && output.isPresent()) {
+            throw new IllegalArgumentException("imm no cannot be combined with output: forwarded records are sent at once");
+        }
+    }
+
+    Optional<MachineCode> condition() {
+        return condition;
+    }
+
+    OptionalLong mask() {
+        return mask;
+    }
+
+    Optional<String> output() {
+        return output;
+    }
+
+    boolean enabled() {
+        return !disabled;
+    }
+
+    /** May throw the constructor's IllegalArgumentException; the caller names the command in it. */
+    EventOptions options() {
+        return new EventOptions(pid, core, stage, shortCircuit);
+    }
+
+    /** The actions in written order; none written means one break, as a bare HyperDbg event stops. */
+    List<ActionSpec> actions() {
+        if (pending.isEmpty()) {
+            return List.of(new ActionSpec.Break());
+        }
+        // buffer and imm reach every matching action; break actions always report at once.
+        return pending.stream().<ActionSpec>map(p -> switch (p) {
+            case Pending.Code code -> new ActionSpec.CustomCode(code.code(), bufferSize, immediate);
+            case Pending.Log log -> new ActionSpec.Log(log.configuration(), immediate);
+            case Pending.Break _ -> new ActionSpec.Break();
+        }).toList();
+    }
+
+    /** An action clause whose buffer and imm settings are known only at the end of the command. */
+    private sealed interface Pending {
+        record Code(MachineCode code) implements Pending {
+        }
+
+        record Log(LogConfiguration configuration) implements Pending {
+        }
+
+        record Break() implements Pending {
+        }
+    }
+
+    private static MachineCode code(String value, String option, String example) {
+        String content = braceContent(value, option + " needs {HEX BYTES}, e.g. " + example);
+        byte[] bytes;
+        try {
+            bytes = HexBytes.parse(content);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+        if (bytes.length == 0) {
+            throw new IllegalArgumentException(option + " {} is empty (give the bytes to run, e.g. " + example + ")");
+        }
+        return MachineCode.of(bytes);
+    }
+
+    private static LogConfiguration log(String value) {
+        String content = braceContent(value, "log needs {ITEMS}, e.g. log {regs $context [rsp]:8}");
+        try {
+            return LogSpecParser.parse(content);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("log: " + e.getMessage(), e);
+        }
+    }
+
+    private static int buffer(String value) {
+        if (isMissingValue(value)) {
+            throw new IllegalArgumentException("buffer needs a size in bytes, e.g. buffer 0x100");
+        }
+        long size = number(value, "buffer size");
+        if (Long.compareUnsigned(size, MAX_BUFFER_SIZE) > 0) {
+            throw new IllegalArgumentException("buffer size " + value + " is too large (at most "
+                    + Numbers.hex(MAX_BUFFER_SIZE) + " bytes)");
+        }
+        return (int) size;
+    }
+
+    /** A two-word switch such as {@code yes|no}: true for the first word. */
+    private static boolean choice(String value, String yes, String no, String whenWrong) {
+        String answer = value == null ? "" : value.toLowerCase(Locale.ROOT);
+        if (answer.equals(yes) || answer.equals(no)) {
+            return answer.equals(yes);
+        }
+        throw new IllegalArgumentException(whenWrong);
+    }
+
+    private static Stage stage(String value) {
+        String answer = value == null ? "" : value.toLowerCase(Locale.ROOT);
+        return switch (answer) {
+            case "pre" -> Stage.PRE;
+            case "post" -> Stage.POST;
+            case "all" -> Stage.ALL;
+            default -> throw new IllegalArgumentException("stage needs pre, post or all, e.g. stage post");
+        };
+    }
+
+    private static OptionalLong pid(String value) {
+        if (isMissingValue(value)) {
+            throw new IllegalArgumentException("pid needs a process id or all, e.g. pid 4 or pid all");
+        }
+        return value.equalsIgnoreCase("all") ? OptionalLong.empty() : OptionalLong.of(number(value, "pid"));
+    }
+
+    private static OptionalInt core(String value) {
+        if (isMissingValue(value)) {
+            throw new IllegalArgumentException("core needs a core number or all, e.g. core 0 or core all");
+        }
+        if (value.equalsIgnoreCase("all")) {
+            return OptionalInt.empty();
+        }
+        long core = number(value, "core");
+        if (Long.compareUnsigned(core, Integer.MAX_VALUE) > 0) {
+            throw new IllegalArgumentException("core " + value + " is out of range (0 .. 0x7fffffff), e.g. core 0");
+        }
+        return OptionalInt.of((int) core);
+    }
+
+    /** HyperDbg's output source: one name, as created with {@code output create NAME ...}. */
+    private static String output(String value) {
+        String name = braceContent(value, "output needs {NAME}, the output source to forward to, " + OUTPUT_EXAMPLE).strip();
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("output {} names no output source, " + OUTPUT_EXAMPLE);
+        }
+        if (name.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("output {" + name + "}: give one output source name without spaces, "
+                    + OUTPUT_EXAMPLE);
+        }
+        return name;
+    }
+
+    private static long mask(String value) {
+        if (isMissingValue(value)) {
+            throw new IllegalArgumentException("mask needs a number, the CR bits to watch, e.g. mask 0x20");
+        }
+        long mask = number(value, "mask");
+        if (mask == 0) {
+            throw new IllegalArgumentException("mask 0 selects no bit, so the event could never trigger"
+                    + " (leave mask out to watch every bit), e.g. mask 0x20");
+        }
+        return mask;
+    }
+}
