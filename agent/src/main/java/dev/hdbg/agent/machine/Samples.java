@@ -11,8 +11,9 @@ import java.util.List;
  */
 public final class Samples {
     /** loop: counts RCX down to zero (default 0x1000000) then hlt. cpuid: a few CPUID leaves.
-     *  demo: a function called in a loop, with CPUID, for the demo. */
-    public static final List<String> NAMES = List.of("loop", "cpuid", "demo");
+     *  demo: a function called in a loop, with CPUID, for the demo. events: one of each instruction
+     *  HyperDbg has an event for. */
+    public static final List<String> NAMES = List.of("loop", "cpuid", "demo", "events");
 
     private Samples() {
     }

@@ -2,6 +2,7 @@ package dev.hdbg.agent.unicorn;
 
 import static dev.hdbg.agent.unicorn.UnicornException.hex;
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -421,6 +422,38 @@ public final class Unicorn implements AutoCloseable {
      *
      * @throws UnicornException when either call fails
      */
+    /**
+     * Forgets the exception QEMU believes is still being delivered. An exception an interrupt hook
+     * absorbs is never delivered, so QEMU keeps it as "in flight" ({@code env->old_exception}), and
+     * the next contributory fault (#GP after #GP) turns into a double fault, then a triple fault.
+     * Unicorn has no API for that field: this saves the CPU context, resets the field in the saved
+     * copy at the offset {@link ExceptionInFlight} measured, and restores it. Safe inside an
+     * interrupt hook (the CPU is between instructions there).
+     */
+    public void clearExceptionInFlight() {
+        ensureOpen();
+        if (exceptionScratch == null) {
+            exceptionScratch = contextSave();
+        }
+        MemorySegment context = exceptionScratch.pointer();
+        int err = UnicornNative.contextSave(uc, context);
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_context_save");
+        }
+        context.reinterpret(ExceptionInFlight.offset() + 4).set(JAVA_INT, ExceptionInFlight.offset(), -1);
+        err = UnicornNative.contextRestore(uc, context);
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_context_restore");
+        }
+    }
+
+    private Context exceptionScratch;
+
+    /** The size of a saved context, in bytes ({@code uc_context_size}). */
+    long contextSize() {
+        return UnicornNative.contextSize(uc);
+    }
+
     public Context contextSave() {
         ensureOpen();
         try (Arena temp = Arena.ofConfined()) {

@@ -102,6 +102,7 @@ final class UnicornNative {
     private static final MethodHandle CONTEXT_RESTORE =
             link("uc_context_restore", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle CONTEXT_FREE = link("uc_context_free", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle CONTEXT_SIZE = link("uc_context_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
 
     private UnicornNative() {
     }
@@ -317,6 +318,14 @@ final class UnicornNative {
     static int contextRestore(MemorySegment uc, MemorySegment context) {
         try {
             return (int) CONTEXT_RESTORE.invokeExact(uc, context);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long contextSize(MemorySegment uc) {
+        try {
+            return (long) CONTEXT_SIZE.invokeExact(uc);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -256,12 +256,14 @@ public final class ExitHooks {
         long number = guest.regRead(X86Reg.RAX);
         long returnTo = guest.regRead(X86Reg.RIP) + 2;
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
-        if (handler.watches(ExitReason.SYSCALL)) {
-            handler.onExit(exit); // a raw target has no system-call layer: performing the call is a no-op
-        }
+        // A raw target has no system-call layer: performing the call is a no-op, and its return
+        // raises !sysret. Short-circuited, the call is not performed, so it does not return either.
+        boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit);
         if (handler.wantsPost(ExitReason.SYSCALL, number)) {
             handler.onExit(exit.post());
         }
-        instructions.sysretExit(returnTo);
+        if (!shortCircuit) {
+            instructions.sysretExit(returnTo);
+        }
     }
 }

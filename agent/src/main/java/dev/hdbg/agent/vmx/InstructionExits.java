@@ -63,6 +63,8 @@ public final class InstructionExits {
     }
 
     private void onInterrupt(int intno) {
+        // The hook absorbs the exception; QEMU would otherwise count the next #GP as a double fault.
+        guest.clearExceptionInFlight();
         long rip = guest.regRead(X86Reg.RIP);
         if (intno == GP && emulate(rip)) {
             return;

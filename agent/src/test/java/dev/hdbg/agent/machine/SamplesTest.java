@@ -35,6 +35,6 @@ class SamplesTest {
 
     @Test
     void unknownSampleNamesTheKnownOnes() {
-        assertThatThrownBy(() -> Samples.bytes("nope")).hasMessage("unknown sample 'nope' (known: loop, cpuid, demo)");
+        assertThatThrownBy(() -> Samples.bytes("nope")).hasMessage("unknown sample 'nope' (known: loop, cpuid, demo, events)");
     }
 }
