@@ -9,7 +9,10 @@
 #      Ratio = agent speed / bare speed. Target: >= 0.9.
 #   2. hot !epthook with a false condition: an event on the loop's body whose condition
 #      (xor eax, eax) never holds; hits per second. Target: >= 500,000/s.
-#   3. hot !epthook logging rdi, batched (imm no): records per second delivered to the host.
+#   3. hot !epthook2 (the detours-style hook) with the same false condition.
+#   4. hot !epthook logging rdi, batched (imm no): records per second delivered to the host.
+#   5. the loop with one armed event of each kind that never fires, against no events.
+#      Target: >= 0.9.
 # Speeds come from the agent's exit record (run_nanos: time in uc_emu_start, no network, no
 # start-up) and from clock_gettime around uc_emu_start in C: the same span on both sides.
 set -euo pipefail
@@ -50,7 +53,27 @@ print(sys.argv[2], exits[0]["run_nanos"], sum(1 for r in records if r["type"] ==
 PY
 }
 
-bare=(); agent=(); cond=(); logs=()
+# One event of each kind, none of which the loop ever triggers (it only adds, decrements, jumps).
+ARMED_NEVER_FIRING='!epthook 400100 log {rax}
+!epthook2 400108 log {rax}
+!monitor rwx 400200 l 8 log {rax}
+!syscall log {rax}
+!sysret log {rax}
+!cpuid log {rax}
+!msrread log {rax}
+!msrwrite log {rax}
+!tsc log {rax}
+!pmc log {rax}
+!vmcall log {rax}
+!ioin log {rax}
+!ioout log {rax}
+!exception log {rax}
+!interrupt 2e log {rax}
+!dr log {rax}
+!crwrite 0 log {rax}
+!xsetbv log {rax}'
+
+bare=(); agent=(); cond=(); cond2=(); logs=(); armed=()
 for i in $(seq 1 "$REPEATS"); do
     read -r n ns < <("$OUT/bare_unicorn" "$SAMPLE" "$LOOP_ITERATIONS")
     bare+=("$(python3 -c "print($n / $ns * 1e9)")")
@@ -58,6 +81,10 @@ for i in $(seq 1 "$REPEATS"); do
     agent+=("$(python3 -c "print((3 * $it + 3) / $ns * 1e9)")")
     read -r it ns _ < <(agent_run "$HOOK_ITERATIONS" '!epthook 40000a condition {31 c0}')
     cond+=("$(python3 -c "print($it / $ns * 1e9)")")
+    read -r it ns _ < <(agent_run "$HOOK_ITERATIONS" '!epthook2 40000a condition {31 c0}')
+    cond2+=("$(python3 -c "print($it / $ns * 1e9)")")
+    read -r it ns _ < <(agent_run "$LOOP_ITERATIONS" "$ARMED_NEVER_FIRING")
+    armed+=("$(python3 -c "print((3 * $it + 3) / $ns * 1e9)")")
     read -r it ns count < <(agent_run "$HOOK_ITERATIONS" '!epthook 40000a log {rdi} imm no')
     [ "$count" -eq "$it" ] || { echo "expected $it log records, got $count" >&2; exit 1; }
     logs+=("$(python3 -c "print($it / $ns * 1e9)")")
@@ -67,14 +94,19 @@ b=$(printf '%s\n' "${bare[@]}" | median)
 a=$(printf '%s\n' "${agent[@]}" | median)
 c=$(printf '%s\n' "${cond[@]}" | median)
 l=$(printf '%s\n' "${logs[@]}" | median)
-python3 - "$b" "$a" "$c" "$l" "$REPEATS" <<'PY'
+c2=$(printf '%s\n' "${cond2[@]}" | median)
+r=$(printf '%s\n' "${armed[@]}" | median)
+python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" <<'PY'
 import sys
-b, a, c, l, n = map(float, sys.argv[1:])
+b, a, c, l, n, c2, r = map(float, sys.argv[1:])
 print(f"hdbg benchmark, median of {int(n)} runs")
 print(f"{'row':<44} {'result':>18} {'target':>12}")
 print(f"{'bare Unicorn (C), loop sample':<44} {b/1e6:>12.0f} Minstr/s {'':>12}")
 print(f"{'agent, loop sample, no events':<44} {a/1e6:>12.0f} Minstr/s {'':>12}")
 print(f"{'  ratio agent / bare':<44} {a/b:>18.3f} {'>= 0.9':>12}")
 print(f"{'agent, hot !epthook, false condition':<44} {c:>13,.0f} hits/s {'>= 500,000':>12}")
+print(f"{'agent, hot !epthook2, false condition':<44} {c2:>13,.0f} hits/s {'>= 500,000':>12}")
 print(f"{'agent, hot !epthook, log rdi, imm no':<44} {l:>11,.0f} records/s {'':>12}")
+print(f"{'agent, loop, 18 armed events never firing':<44} {r/1e6:>12.0f} Minstr/s {'':>12}")
+print(f"{'  ratio armed / no events':<44} {r/a:>18.3f} {'>= 0.9':>12}")
 PY

@@ -38,6 +38,9 @@ final class ActionRunner implements ExitHandler {
 
     @Override
     public boolean onExit(VmExit exit) {
+        if (exit.reason() == ExitReason.EPT_HOOK2 && exit.stage() == dev.hdbg.agent.vmx.ExitStage.PRE) {
+            return onDetour(exit);
+        }
         List<Event> events = registry.triggeredBy(exit);
         if (events.isEmpty()) {
             return false;
@@ -56,9 +59,29 @@ final class ActionRunner implements ExitHandler {
         return shortCircuit;
     }
 
+    /** {@code !epthook2}'s path: the address's events come ready in an array. */
+    private boolean onDetour(VmExit exit) {
+        Event[] events = registry.detoursAt(exit.context());
+        if (events.length == 0) {
+            return false;
+        }
+        frame.invalidate();
+        boolean shortCircuit = false;
+        for (Event event : events) {
+            if (event.active() && event.spec().options().stage().includesPre() && onThisProcessAndCore(event)) {
+                event.hit();
+                if (conditionHolds(event, exit)) {
+                    runActions(event, exit);
+                    shortCircuit |= event.spec().options().shortCircuit();
+                }
+            }
+        }
+        return shortCircuit;
+    }
+
     @Override
     public boolean wantsPost(ExitReason reason, long context) {
-        return registry.wantsPost(reason, context);
+        return reason == ExitReason.EPT_HOOK2 ? registry.detourWantsPost(context) : registry.wantsPost(reason, context);
     }
 
     @Override

@@ -147,6 +147,17 @@ final class EventRegistry {
         return targets.stream().map(Event::id).toList();
     }
 
+    /** The {@code !epthook2} events at each address, kept ready for the detour path; rebuilt on change. */
+    private DetourIndex detours = DetourIndex.EMPTY;
+
+    Event[] detoursAt(long address) {
+        return detours.at(address);
+    }
+
+    boolean detourWantsPost(long address) {
+        return detours.wantsPost(address);
+    }
+
     /** The enabled events an exit triggers at its stage, in the order they were added. */
     List<Event> triggeredBy(VmExit exit) {
         List<Event> result = null;
@@ -185,6 +196,13 @@ final class EventRegistry {
 
     /** Recounts the watchers after any change; events are few, changes rare. */
     private void recount() {
+        java.util.TreeMap<Long, List<Event>> byAddress = new java.util.TreeMap<>();
+        for (Event e : events.values()) {
+            if (e.active() && e.spec().type() == EventType.EPT_HOOK2) {
+                byAddress.computeIfAbsent(e.spec().address(), a -> new ArrayList<>()).add(e);
+            }
+        }
+        detours = new DetourIndex(byAddress);
         java.util.Arrays.fill(watchers, 0);
         java.util.Arrays.fill(postWatchers, 0);
         for (Event e : events.values()) {
@@ -198,9 +216,9 @@ final class EventRegistry {
         }
     }
 
-    /** The exit that raises events of a type: both EPT hooks share the execution exit. */
+    /** The exit that raises events of a type: the one of the same name. */
     static ExitReason reasonOf(EventType type) {
-        return type == EventType.EPT_HOOK2 ? ExitReason.EPT_HOOK : ExitReason.valueOf(type.name());
+        return ExitReason.valueOf(type.name());
     }
 
     private static boolean stageMatches(EventSpec spec, ExitStage stage) {
@@ -238,6 +256,7 @@ final class EventRegistry {
     /** The hooks the enabled events need. */
     ArmedExits armed() {
         Set<Long> executions = new HashSet<>();
+        Set<Long> detours = new HashSet<>();
         List<ArmedExits.MonitorRange> monitors = new ArrayList<>();
         boolean cpuid = false;
         for (Event e : events.values()) {
@@ -246,14 +265,15 @@ final class EventRegistry {
             }
             EventSpec spec = e.spec();
             switch (spec.type()) {
-                case EPT_HOOK, EPT_HOOK2 -> executions.add(spec.address());
+                case EPT_HOOK -> executions.add(spec.address());
+                case EPT_HOOK2 -> detours.add(spec.address());
                 case MONITOR -> monitors.add(new ArmedExits.MonitorRange(spec.address(), spec.end(), spec.access()));
                 case CPUID -> cpuid = true;
                 default -> {
                 }
             }
         }
-        return new ArmedExits(executions, monitors, cpuid);
+        return new ArmedExits(executions, detours, monitors, cpuid);
     }
 
     boolean armingDirty() {

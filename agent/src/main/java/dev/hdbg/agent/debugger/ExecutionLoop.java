@@ -290,8 +290,30 @@ final class ExecutionLoop implements BreakService {
         Completion next = instructions.takeCompletion();
         if (step.post() != null) {
             handler.onExit(step.post());
+            postSiblings(step.post());
         }
         finish(next);
+    }
+
+    /**
+     * The instruction was held back by the first code hook at its address that needed a post
+     * stage; the other code hooks there ({@code !epthook}, {@code !epthook2}, {@code !monitor x})
+     * get their post stage now too, since the instruction ran alone with their hooks quiet.
+     */
+    private void postSiblings(VmExit post) {
+        boolean codeHook = post.reason() == ExitReason.EPT_HOOK || post.reason() == ExitReason.EPT_HOOK2
+                || (post.reason() == ExitReason.MONITOR && post.detail() == 4);
+        if (!codeHook) {
+            return;
+        }
+        long address = post.context();
+        for (ExitReason sibling : new ExitReason[] {ExitReason.EPT_HOOK, ExitReason.EPT_HOOK2, ExitReason.MONITOR}) {
+            boolean same = sibling == post.reason();
+            if (!same && handler.wantsPost(sibling, address)) {
+                handler.onExit(new VmExit(sibling, address, dev.hdbg.agent.vmx.ExitStage.POST,
+                        sibling == ExitReason.MONITOR ? 4 : 0));
+            }
+        }
     }
 
     private void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, String message) {
@@ -337,7 +359,8 @@ final class ExecutionLoop implements BreakService {
      */
     private void armSoon(VmExit exit) {
         boolean codeHook = exit.stage() == dev.hdbg.agent.vmx.ExitStage.PRE
-                && (exit.reason() == ExitReason.EPT_HOOK || (exit.reason() == ExitReason.MONITOR && exit.detail() == 4));
+                && (exit.reason() == ExitReason.EPT_HOOK || exit.reason() == ExitReason.EPT_HOOK2
+                    || (exit.reason() == ExitReason.MONITOR && exit.detail() == 4));
         if (codeHook && machine.rip() == exit.context()) {
             hooks.suppressNextExecutionAt(exit.context());
             machine.unicorn().emuStop();

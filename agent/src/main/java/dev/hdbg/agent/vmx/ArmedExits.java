@@ -8,16 +8,18 @@ import java.util.Set;
  * faults (RDMSR, RDTSC, MOV CR ...) need no hook and are not listed: the guest runs at CPL 3 and
  * those instructions always trap, armed or not.
  *
- * @param executions addresses with an {@code !epthook} or {@code !epthook2}
+ * @param executions addresses with an {@code !epthook}
+ * @param detours    addresses with an {@code !epthook2}
  * @param monitors   {@code !monitor} ranges
  * @param cpuid      a {@code !cpuid} event exists (IN, OUT and SYSCALL are always hooked: the agent
  *                   emulates them, and their hooks cost nothing on code that does not execute them)
  */
-public record ArmedExits(Set<Long> executions, List<MonitorRange> monitors, boolean cpuid) {
-    public static final ArmedExits NONE = new ArmedExits(Set.of(), List.of(), false);
+public record ArmedExits(Set<Long> executions, Set<Long> detours, List<MonitorRange> monitors, boolean cpuid) {
+    public static final ArmedExits NONE = new ArmedExits(Set.of(), Set.of(), List.of(), false);
 
     public ArmedExits {
         executions = Set.copyOf(executions);
+        detours = Set.copyOf(detours);
         monitors = List.copyOf(monitors);
     }
 

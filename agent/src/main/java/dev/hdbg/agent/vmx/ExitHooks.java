@@ -28,6 +28,7 @@ public final class ExitHooks {
     private final ExitHandler handler;
     private final InstructionExits instructions;
     private final Map<Long, Hook> executionHooks = new HashMap<>();
+    private final Map<Long, Hook> detourHooks = new HashMap<>();
     private final List<Hook> monitorHooks = new ArrayList<>();
     private ArmedExits armed = ArmedExits.NONE;
     private Hook cpuidHook;
@@ -51,16 +52,12 @@ public final class ExitHooks {
 
     /** Makes the hooks match {@code wanted}; only at a safe point. */
     public void arm(ArmedExits wanted) {
-        executionHooks.entrySet().removeIf(e -> {
-            if (wanted.executions().contains(e.getKey())) {
-                return false;
-            }
-            e.getValue().close();
-            return true;
+        armAddresses(executionHooks, wanted.executions(), a -> guest.hookCode(a, a, this::onExecution));
+        armAddresses(detourHooks, wanted.detours(), a -> {
+            // One exit object per address, made now: the detour's hit allocates nothing.
+            VmExit exit = VmExit.pre(ExitReason.EPT_HOOK2, a);
+            return guest.hookCode(a, a, (address, size) -> onDetour(exit, size));
         });
-        for (long address : wanted.executions()) {
-            executionHooks.computeIfAbsent(address, a -> guest.hookCode(a, a, this::onExecution));
-        }
         if (!wanted.monitors().equals(armed.monitors())) {
             monitorHooks.forEach(Hook::close);
             monitorHooks.clear();
@@ -70,6 +67,20 @@ public final class ExitHooks {
         }
         cpuidHook = toggle(cpuidHook, wanted.cpuid(), () -> guest.hookCpuid(this::onCpuid));
         armed = wanted;
+    }
+
+    private static void armAddresses(Map<Long, Hook> hooks, java.util.Set<Long> wanted,
+                                     java.util.function.Function<Long, Hook> add) {
+        hooks.entrySet().removeIf(e -> {
+            if (wanted.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
+        for (long address : wanted) {
+            hooks.computeIfAbsent(address, add);
+        }
     }
 
     private static Hook toggle(Hook current, boolean wanted, java.util.function.Supplier<Hook> add) {
@@ -137,6 +148,25 @@ public final class ExitHooks {
             return;
         }
         VmExit exit = VmExit.pre(ExitReason.EPT_HOOK, address);
+        boolean shortCircuit = handler.onExit(exit);
+        finishCodeExit(exit, address, size, shortCircuit);
+    }
+
+    /**
+     * {@code !epthook2}, HyperDbg's detours-style hook, is the cheaper path here too: its hook
+     * carries its exit ready-made and the debugger keeps the address's events in an array (no
+     * lookup through all events, no allocation per hit).
+     */
+    private void onDetour(VmExit exit, int size) {
+        long address = exit.context();
+        if (address == suppressExecutionAt) {
+            suppressExecutionAt = NONE;
+            lastCodeExit = address;
+            return;
+        }
+        if (stepping) {
+            return;
+        }
         boolean shortCircuit = handler.onExit(exit);
         finishCodeExit(exit, address, size, shortCircuit);
     }
