@@ -43,8 +43,13 @@ public final class EventCodec {
     }
 
     public static EventSpec decode(dev.hdbg.proto.v1.EventSpec msg) {
+        return asWireFormat(() -> decodeUnchecked(msg));
+    }
+
+    /** The value types validate in their constructors; on the wire their complaints are format errors. */
+    private static <T> T asWireFormat(java.util.function.Supplier<T> decoding) {
         try {
-            return decodeUnchecked(msg);
+            return decoding.get();
         } catch (WireFormatException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -172,13 +177,7 @@ public final class EventCodec {
     }
 
     public static LogConfiguration decode(dev.hdbg.proto.v1.LogConfiguration msg) {
-        try {
-            return decodeUnchecked(msg);
-        } catch (WireFormatException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw new WireFormatException(e.getMessage());
-        }
+        return asWireFormat(() -> decodeUnchecked(msg));
     }
 
     private static LogConfiguration decodeUnchecked(dev.hdbg.proto.v1.LogConfiguration msg) {
