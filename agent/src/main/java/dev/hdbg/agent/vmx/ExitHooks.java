@@ -249,15 +249,14 @@ public final class ExitHooks {
     }
 
     private int onIn(int port, int size) {
-        long all = size >= 4 ? 0xffff_ffffL : (1L << (8 * size)) - 1;
+        // No device answers: a floating bus reads all ones. Short-circuited, the value is what the
+        // actions left in GUEST_REGS.rax.
+        long mask = size >= 4 ? 0xffff_ffffL : (1L << (8 * size)) - 1;
         if (!handler.watches(ExitReason.IO_IN)) {
-            return (int) all;
+            return (int) mask;
         }
         VmExit exit = VmExit.pre(ExitReason.IO_IN, port);
         boolean shortCircuit = handler.onExit(exit);
-        long mask = size >= 4 ? 0xffff_ffffL : (1L << (8 * size)) - 1;
-        // No device answers: a floating bus reads all ones. Short-circuited, the value is what the
-        // actions left in GUEST_REGS.rax.
         long value = shortCircuit ? guest.regRead(X86Reg.RAX) & mask : mask;
         if (handler.wantsPost(ExitReason.IO_IN, port)) {
             long rax = guest.regRead(X86Reg.RAX);
