@@ -259,10 +259,13 @@ public final class ExitHooks {
         boolean shortCircuit = handler.onExit(exit);
         long value = shortCircuit ? guest.regRead(X86Reg.RAX) & mask : mask;
         if (handler.wantsPost(ExitReason.IO_IN, port)) {
+            // The post stage sees the value in RAX and may change it; RAX itself is put back, since
+            // Unicorn stores the returned value (into AL/AX/EAX for IN, into memory for INS).
             long rax = guest.regRead(X86Reg.RAX);
             guest.regWrite(X86Reg.RAX, (rax & ~mask) | value);
             handler.onExit(exit.post());
             value = guest.regRead(X86Reg.RAX) & mask;
+            guest.regWrite(X86Reg.RAX, rax);
         }
         return (int) value;
     }
