@@ -27,7 +27,11 @@ final class ActionRunner implements ExitHandler {
     private final BreakService breaks;
     private final GuestRegs frame = new GuestRegs();
 
-    ActionRunner(Machine machine, VmxRoot root, EventRegistry registry, RecordQueue queue, BreakService breaks) {
+    private final Breakpoints breakpoints;
+
+    ActionRunner(Machine machine, VmxRoot root, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue,
+                 BreakService breaks) {
+        this.breakpoints = breakpoints;
         this.machine = machine;
         this.root = root;
         this.registry = registry;
@@ -38,6 +42,10 @@ final class ActionRunner implements ExitHandler {
 
     @Override
     public boolean onExit(VmExit exit) {
+        if (exit.reason() == ExitReason.BREAKPOINT) {
+            breakpoints.onHit(exit, breaks, queue);
+            return false;
+        }
         if (exit.reason() == ExitReason.EPT_HOOK2 && exit.stage() == dev.hdbg.agent.vmx.ExitStage.PRE) {
             return onDetour(exit);
         }
@@ -81,12 +89,15 @@ final class ActionRunner implements ExitHandler {
 
     @Override
     public boolean wantsPost(ExitReason reason, long context) {
+        if (reason == ExitReason.BREAKPOINT) {
+            return false;
+        }
         return reason == ExitReason.EPT_HOOK2 ? registry.detourWantsPost(context) : registry.wantsPost(reason, context);
     }
 
     @Override
     public boolean watches(ExitReason reason) {
-        return registry.watches(reason);
+        return reason == ExitReason.BREAKPOINT || registry.watches(reason);
     }
 
     // One emulated core, one process for a raw target: the filters are still checked.

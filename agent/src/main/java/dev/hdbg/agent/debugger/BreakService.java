@@ -1,8 +1,15 @@
 package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.vmx.VmExit;
+import dev.hdbg.common.record.DebuggerRecord;
 
 /** Halts the machine inside an exit and serves the host until it continues (break to debugger). */
 interface BreakService {
-    void breakIn(long eventId, VmExit exit);
+    /** An event's break action. */
+    default void breakIn(long eventId, VmExit exit) {
+        breakIn(DebuggerRecord.BreakReason.EVENT, eventId, exit);
+    }
+
+    /** @param id the event's or breakpoint's id, 0 for a step */
+    void breakIn(DebuggerRecord.BreakReason reason, long id, VmExit exit);
 }

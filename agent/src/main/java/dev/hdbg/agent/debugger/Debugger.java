@@ -23,6 +23,7 @@ public final class Debugger implements AutoCloseable {
     private final Machine machine;
     private final VmxRoot root;
     private final EventRegistry registry;
+    private final Breakpoints breakpoints;
     private final RecordQueue queue;
     private final ExecutionLoop loop;
 
@@ -35,8 +36,9 @@ public final class Debugger implements AutoCloseable {
         this.queue = queue;
         this.root = new VmxRoot(machine.unicorn(), machine.memory(), limits.codeBudget());
         this.registry = new EventRegistry(root, limits);
-        this.loop = new ExecutionLoop(machine, registry, queue);
-        ExitHandler handler = loop.gated(new ActionRunner(machine, root, registry, queue, loop));
+        this.breakpoints = new Breakpoints(machine, root, limits);
+        this.loop = new ExecutionLoop(machine, registry, breakpoints, queue);
+        ExitHandler handler = loop.gated(new ActionRunner(machine, root, registry, breakpoints, queue, loop));
         InstructionExits instructions = new InstructionExits(machine, root);
         instructions.start(handler);
         ExitHooks hooks = new ExitHooks(machine, handler, instructions);
@@ -77,6 +79,36 @@ public final class Debugger implements AutoCloseable {
         });
     }
 
+    /** {@code g ADDR}: runs until execution reaches {@code address} (a one-shot breakpoint). */
+    public CompletableFuture<Void> runTo(long address) {
+        return loop.submit(() -> {
+            loop.runTo(address);
+            return null;
+        });
+    }
+
+    /** {@code t}, {@code p}, {@code gu}: a break record with reason STEP ends the step. */
+    public CompletableFuture<Void> step(StepMode mode) {
+        return loop.submit(() -> {
+            loop.step(mode);
+            return null;
+        });
+    }
+
+    /** {@code bp ADDR [condition {HEX}]}; condition may be null. */
+    public CompletableFuture<Long> addBreakpoint(long address, dev.hdbg.common.event.MachineCode condition) {
+        return loop.submit(() -> breakpoints.add(address, condition));
+    }
+
+    /** {@code be}, {@code bd}, {@code bc}; id null for all. */
+    public CompletableFuture<List<Long>> modifyBreakpoints(Long id, EventModification modification) {
+        return loop.submit(() -> breakpoints.modify(id, modification));
+    }
+
+    public CompletableFuture<List<BreakpointInfo>> listBreakpoints() {
+        return loop.submit(breakpoints::list);
+    }
+
     /** Halts a running guest; the break record follows. Pausing a halted guest does nothing. */
     public CompletableFuture<Void> pause() {
         loop.requestPause();
@@ -102,6 +134,19 @@ public final class Debugger implements AutoCloseable {
         return loop.submit(() -> {
             requireHalted("change registers");
             machine.write(register, value);
+            return null;
+        });
+    }
+
+    /** XMM{@code index} as 16 little-endian bytes. */
+    public CompletableFuture<byte[]> readXmm(int index) {
+        return loop.submit(() -> machine.unicorn().regReadXmm(index));
+    }
+
+    public CompletableFuture<Void> writeXmm(int index, byte[] value) {
+        return loop.submit(() -> {
+            requireHalted("change registers");
+            machine.unicorn().regWriteXmm(index, value);
             return null;
         });
     }

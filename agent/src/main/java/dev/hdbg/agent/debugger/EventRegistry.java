@@ -273,7 +273,7 @@ final class EventRegistry {
                 }
             }
         }
-        return new ArmedExits(executions, detours, monitors, cpuid);
+        return new ArmedExits(executions, detours, java.util.Set.of(), monitors, cpuid);
     }
 
     boolean armingDirty() {

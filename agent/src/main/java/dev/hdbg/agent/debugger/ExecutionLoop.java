@@ -2,6 +2,8 @@ package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.SingleStep;
+import dev.hdbg.agent.unicorn.Hook;
+import dev.hdbg.agent.vmx.ArmedExits;
 import dev.hdbg.agent.unicorn.UnicornException;
 import dev.hdbg.agent.vmx.Completion;
 import dev.hdbg.agent.vmx.ExitHandler;
@@ -50,6 +52,12 @@ final class ExecutionLoop implements BreakService {
             Thread.ofPlatform().name("hdbg-kick").daemon().factory());
     private final Thread thread;
     private final ReentrantLock handlerGate = new ReentrantLock();
+    private final Breakpoints breakpoints;
+    private final Stepper stepper;
+    private StepMode pendingStep;
+    private Hook stepOutHook;
+    private boolean stepOutActive;
+    private boolean stepOutDone;
 
     private volatile TargetState state = TargetState.PAUSED;
     private volatile boolean pauseRequested;
@@ -60,9 +68,11 @@ final class ExecutionLoop implements BreakService {
     private long runNanos;
     private long brokenNanos;
 
-    ExecutionLoop(Machine machine, EventRegistry registry, RecordQueue queue) {
+    ExecutionLoop(Machine machine, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue) {
         this.machine = machine;
         this.registry = registry;
+        this.breakpoints = breakpoints;
+        this.stepper = new Stepper(machine, breakpoints);
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
     }
@@ -128,10 +138,34 @@ final class ExecutionLoop implements BreakService {
 
     /** Execution thread: lets a paused guest run. */
     void resume() {
+        requirePaused();
+        state = TargetState.RUNNING;
+    }
+
+    /** Execution thread: {@code g ADDR}, run until execution reaches {@code address}. */
+    void runTo(long address) {
+        requirePaused();
+        if (!machine.memory().isMapped(address, 1)) {
+            throw new DebuggerException(DebuggerException.Kind.UNMAPPED_ADDRESS, "address 0x" + Long.toHexString(address)
+                    + " is not mapped; mapped: " + machine.memory().describe());
+        }
+        breakpoints.addOneShot(address, 0);
+        state = TargetState.RUNNING;
+    }
+
+    /** Execution thread: {@code t}, {@code p}, {@code gu}; a break record with reason STEP ends it. */
+    void step(StepMode mode) {
+        requirePaused();
+        pendingStep = mode;
+        state = TargetState.RUNNING;
+    }
+
+    private void requirePaused() {
         switch (state) {
             case RUNNING -> throw DebuggerException.badState("the target is already running");
             case EXITED -> throw DebuggerException.badState("the target has exited; its registers and memory stay readable");
-            case PAUSED -> state = TargetState.RUNNING;
+            case PAUSED -> {
+            }
         }
     }
 
@@ -181,11 +215,15 @@ final class ExecutionLoop implements BreakService {
     }
 
     private void settleIfSafe() {
-        if (!insideEmulation && registry.armingDirty()) {
-            hooks.arm(registry.armed());
+        if (!insideEmulation && (registry.armingDirty() || breakpoints.dirty())) {
+            ArmedExits events = registry.armed();
+            hooks.arm(new ArmedExits(events.executions(), events.detours(), breakpoints.armed(), events.monitors(),
+                    events.cpuid()));
             registry.settled();
+            breakpoints.settled();
         }
         armingPending = false;
+        dropStepOutHookIfSafe();
     }
 
     private void runGuest() {
@@ -200,6 +238,10 @@ final class ExecutionLoop implements BreakService {
         if (pauseRequested) {
             pauseRequested = false;
             halt(DebuggerRecord.BreakReason.PAUSE, 0, null, "paused by the host");
+            return;
+        }
+        if (pendingStep != null) {
+            startStep();
             return;
         }
         long started = System.nanoTime();
@@ -241,10 +283,14 @@ final class ExecutionLoop implements BreakService {
                 if (rip == hooks.lastCodeExit()) {
                     hooks.suppressNextExecutionAt(rip);
                 }
+                if (stepOutDone) {
+                    halt(DebuggerRecord.BreakReason.STEP, 0, null, "returned (gu)");
+                }
             }
             case Completion.Halted halted -> {
                 machine.write(GuestRegister.RIP, halted.address() + 1); // just past the hlt, as Unicorn leaves it
                 state = TargetState.EXITED;
+                endStepping();
                 long status = machine.read(GuestRegister.RAX);
                 long rip = machine.rip();
                 long nanos = runNanos;
@@ -318,9 +364,11 @@ final class ExecutionLoop implements BreakService {
 
     private void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, String message) {
         state = TargetState.PAUSED;
+        endStepping();
         long rip = machine.rip();
         long context = exit == null ? 0 : exit.context();
-        Optional<EventType> type = exit == null ? Optional.empty() : Optional.of(EventType.valueOf(exit.reason().name()));
+        Optional<EventType> type = exit == null || reason != DebuggerRecord.BreakReason.EVENT ? Optional.empty()
+                : Optional.of(EventType.valueOf(exit.reason().name()));
         queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message), true);
     }
 
@@ -330,9 +378,13 @@ final class ExecutionLoop implements BreakService {
      * handler returns; the watchdog stops the guest there.
      */
     @Override
-    public void breakIn(long eventId, VmExit exit) {
-        halt(DebuggerRecord.BreakReason.EVENT, eventId, exit, "event " + eventId
-                + (exit.stage() == dev.hdbg.agent.vmx.ExitStage.POST ? " (post)" : ""));
+    public void breakIn(DebuggerRecord.BreakReason reason, long id, VmExit exit) {
+        String message = switch (reason) {
+            case EVENT -> "event " + id + (exit.stage() == dev.hdbg.agent.vmx.ExitStage.POST ? " (post)" : "");
+            case BREAKPOINT -> "breakpoint " + id;
+            default -> "stepped";
+        };
+        halt(reason, id, exit, message);
         long started = System.nanoTime();
         try {
             while (state == TargetState.PAUSED && !closed) {
@@ -346,7 +398,7 @@ final class ExecutionLoop implements BreakService {
         }
         pauseRequested = false;
         brokenNanos += System.nanoTime() - started;
-        if (registry.armingDirty()) {
+        if (pendingStep != null || registry.armingDirty() || breakpoints.dirty()) {
             armSoon(exit);
         }
     }
@@ -360,12 +412,98 @@ final class ExecutionLoop implements BreakService {
     private void armSoon(VmExit exit) {
         boolean codeHook = exit.stage() == dev.hdbg.agent.vmx.ExitStage.PRE
                 && (exit.reason() == ExitReason.EPT_HOOK || exit.reason() == ExitReason.EPT_HOOK2
-                    || (exit.reason() == ExitReason.MONITOR && exit.detail() == 4));
+                    || exit.reason() == ExitReason.BREAKPOINT || (exit.reason() == ExitReason.MONITOR && exit.detail() == 4));
         if (codeHook && machine.rip() == exit.context()) {
             hooks.suppressNextExecutionAt(exit.context());
             machine.unicorn().emuStop();
+        } else if (pendingStep != null) {
+            // A step from inside another kind of exit: stop as soon as Unicorn allows; the step
+            // then starts from wherever that is (not exact, documented).
+            machine.unicorn().emuStop();
         } else {
             armingPending = true;
+        }
+    }
+
+    /**
+     * Starts the pending step at a safe point: {@code t} runs one instruction; {@code p} either
+     * sets a one-shot breakpoint past a REP-string or LOOP instruction, or runs one instruction
+     * and, when that was a call, one past its return; {@code gu} watches for the function's return.
+     */
+    private void startStep() {
+        StepMode mode = pendingStep;
+        pendingStep = null;
+        switch (mode) {
+            case INTO -> {
+                if (runOne()) {
+                    halt(DebuggerRecord.BreakReason.STEP, 0, null, "stepped (t)");
+                }
+            }
+            case OVER -> {
+                if (stepper.planOver() instanceof Stepper.Plan.RunToOneShot) {
+                    return; // armed at the next safe point; the guest runs to it
+                }
+                long rip = machine.rip();
+                long rsp = machine.read(GuestRegister.RSP);
+                if (runOne() && !stepper.afterOverStep(rip, rsp)) {
+                    halt(DebuggerRecord.BreakReason.STEP, 0, null, "stepped (p)");
+                }
+            }
+            case OUT -> {
+                stepOutDone = false;
+                stepOutActive = true;
+                stepOutHook = stepper.watchReturn(machine.read(GuestRegister.RSP), () -> {
+                    if (stepOutActive && !stepOutDone) {
+                        stepOutDone = true;
+                        machine.unicorn().emuStop(); // from a code hook: stops before the return address runs
+                    }
+                });
+            }
+        }
+    }
+
+    /** Runs one instruction at a safe point; false when the guest stopped otherwise (exit, fault, break). */
+    private boolean runOne() {
+        hooks.forgetLastCodeExit();
+        insideEmulation = true;
+        try {
+            SingleStep.step(machine.unicorn(), machine.rip());
+        } catch (UnicornException e) {
+            insideEmulation = false;
+            Completion stopped = instructions.takeCompletion();
+            if (stopped != null) {
+                finish(stopped);
+            } else {
+                halt(DebuggerRecord.BreakReason.FAULT, 0, null, "the guest faulted: " + e.reason()
+                        + " at rip 0x" + Long.toHexString(machine.rip()));
+            }
+            return false;
+        } finally {
+            insideEmulation = false;
+        }
+        Completion completion = instructions.takeCompletion();
+        if (completion != null) {
+            finish(completion);
+        } else if (machine.rip() == hooks.lastCodeExit()) {
+            hooks.suppressNextExecutionAt(machine.rip()); // the next instruction's hooks already ran
+        }
+        return state == TargetState.RUNNING;
+    }
+
+    /** Forgets a step in progress: its one-shot breakpoints and its return watch. */
+    private void endStepping() {
+        pendingStep = null;
+        breakpoints.clearOneShots();
+        stepOutDone = false;
+        stepOutActive = false;
+        dropStepOutHookIfSafe();
+    }
+
+    // A hook is removed only outside uc_emu_start; a stop inside one leaves it to the next safe point.
+    private void dropStepOutHookIfSafe() {
+        if (stepOutHook != null && !stepOutActive && !insideEmulation) {
+            stepOutHook.close();
+            stepOutHook = null;
         }
     }
 

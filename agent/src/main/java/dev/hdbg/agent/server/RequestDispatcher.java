@@ -67,14 +67,28 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
                     .thenApply(id -> Envelope.newBuilder().setAddActionReply(AddActionReply.newBuilder().setActionId(id)));
             case MODIFY_EVENT_REQUEST -> modify(request.getModifyEventRequest());
             case LIST_EVENTS_REQUEST -> debugger.listEvents().thenApply(RequestDispatcher::listReply);
-            case CONTINUE_REQUEST -> debugger.cont()
+            case CONTINUE_REQUEST -> (request.getContinueRequest().getHasRunTo()
+                    ? debugger.runTo(request.getContinueRequest().getRunTo()) : debugger.cont())
                     .thenApply(v -> Envelope.newBuilder().setContinueReply(ContinueReply.getDefaultInstance()));
+            case STEP_REQUEST -> debugger.step(stepMode(request.getStepRequest().getMode()))
+                    .thenApply(v -> Envelope.newBuilder().setStepReply(dev.hdbg.proto.v1.StepReply.getDefaultInstance()));
+            case ADD_BREAKPOINT_REQUEST -> debugger.addBreakpoint(request.getAddBreakpointRequest().getAddress(),
+                            request.getAddBreakpointRequest().getCondition().isEmpty() ? null
+                                    : dev.hdbg.common.event.MachineCode.of(request.getAddBreakpointRequest().getCondition().toByteArray()))
+                    .thenApply(id -> Envelope.newBuilder().setAddBreakpointReply(
+                            dev.hdbg.proto.v1.AddBreakpointReply.newBuilder().setBreakpointId(id)));
+            case MODIFY_BREAKPOINT_REQUEST -> modifyBreakpoints(request.getModifyBreakpointRequest());
+            case LIST_BREAKPOINTS_REQUEST -> debugger.listBreakpoints().thenApply(list -> {
+                var b = dev.hdbg.proto.v1.ListBreakpointsReply.newBuilder();
+                list.forEach(bp -> b.addBreakpoints(dev.hdbg.proto.v1.BreakpointInfo.newBuilder().setBreakpointId(bp.id())
+                        .setAddress(bp.address()).setEnabled(bp.enabled()).setConditional(bp.conditional()).setHits(bp.hits())));
+                return Envelope.newBuilder().setListBreakpointsReply(b);
+            });
             case PAUSE_REQUEST -> debugger.pause()
                     .thenApply(v -> Envelope.newBuilder().setPauseReply(PauseReply.getDefaultInstance()));
             case STATUS_REQUEST -> debugger.status().thenApply(s -> Envelope.newBuilder().setStatusReply(Replies.status(s)));
             case READ_REGISTERS_REQUEST -> readRegisters(request.getReadRegistersRequest().getNamesList());
-            case WRITE_REGISTER_REQUEST -> debugger.writeRegister(
-                            register(request.getWriteRegisterRequest().getName()), request.getWriteRegisterRequest().getValue())
+            case WRITE_REGISTER_REQUEST -> writeRegister(request.getWriteRegisterRequest())
                     .thenApply(v -> Envelope.newBuilder().setWriteRegisterReply(WriteRegisterReply.getDefaultInstance()));
             case READ_MEMORY_REQUEST -> readMemory(request.getReadMemoryRequest().getAddress(),
                     request.getReadMemoryRequest().getLength());
@@ -87,14 +101,36 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
         };
     }
 
-    private CompletableFuture<Envelope.Builder> modify(ModifyEventRequest request) {
-        EventModification modification = switch (request.getModification()) {
+    private static dev.hdbg.agent.debugger.StepMode stepMode(dev.hdbg.proto.v1.StepMode mode) {
+        return switch (mode) {
+            case STEP_MODE_INTO -> dev.hdbg.agent.debugger.StepMode.INTO;
+            case STEP_MODE_OVER -> dev.hdbg.agent.debugger.StepMode.OVER;
+            case STEP_MODE_OUT -> dev.hdbg.agent.debugger.StepMode.OUT;
+            case STEP_MODE_UNSPECIFIED, UNRECOGNIZED -> throw new WireFormatException("step mode is missing: into, over or out");
+        };
+    }
+
+    private CompletableFuture<Envelope.Builder> modifyBreakpoints(dev.hdbg.proto.v1.ModifyBreakpointRequest request) {
+        if (!request.getAll() && request.getBreakpointId() == 0) {
+            throw new WireFormatException("name a breakpoint id, or all");
+        }
+        return debugger.modifyBreakpoints(request.getAll() ? null : request.getBreakpointId(), modification(request.getModification()))
+                .thenApply(ids -> Envelope.newBuilder().setModifyBreakpointReply(
+                        dev.hdbg.proto.v1.ModifyBreakpointReply.newBuilder().addAllBreakpointIds(ids)));
+    }
+
+    private static EventModification modification(dev.hdbg.proto.v1.EventModification m) {
+        return switch (m) {
             case EVENT_MODIFICATION_ENABLE -> EventModification.ENABLE;
             case EVENT_MODIFICATION_DISABLE -> EventModification.DISABLE;
             case EVENT_MODIFICATION_CLEAR -> EventModification.CLEAR;
             case EVENT_MODIFICATION_UNSPECIFIED, UNRECOGNIZED ->
                     throw new WireFormatException("modification is missing: enable, disable or clear");
         };
+    }
+
+    private CompletableFuture<Envelope.Builder> modify(ModifyEventRequest request) {
+        EventModification modification = modification(request.getModification());
         if (!request.getAll() && request.getEventId() == 0) {
             throw new WireFormatException("name an event id, or all");
         }
@@ -111,7 +147,38 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
         return Envelope.newBuilder().setListEventsReply(b);
     }
 
+    private CompletableFuture<Void> writeRegister(dev.hdbg.proto.v1.WriteRegisterRequest request) {
+        int xmm = xmmIndex(request.getName());
+        if (xmm >= 0) {
+            if (request.getWide().size() != 16) {
+                throw new WireFormatException(request.getName() + " takes 16 bytes, got " + request.getWide().size());
+            }
+            return debugger.writeXmm(xmm, request.getWide().toByteArray());
+        }
+        return debugger.writeRegister(register(request.getName()), request.getValue());
+    }
+
+    /** 0 .. 15 for xmm0 .. xmm15 (any case), else -1. */
+    private static int xmmIndex(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (n.startsWith("@")) {
+            n = n.substring(1);
+        }
+        if (n.matches("xmm([0-9]|1[0-5])")) {
+            return Integer.parseInt(n.substring(3));
+        }
+        return -1;
+    }
+
     private CompletableFuture<Envelope.Builder> readRegisters(List<String> names) {
+        if (names.size() == 1 && xmmIndex(names.getFirst()) >= 0) {
+            String name = names.getFirst().toLowerCase(java.util.Locale.ROOT).replace("@", "");
+            return debugger.readXmm(xmmIndex(name)).thenApply(bytes -> {
+                long low = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                return Envelope.newBuilder().setReadRegistersReply(ReadRegistersReply.newBuilder().addRegisters(
+                        RegisterValue.newBuilder().setName(name).setValue(low).setWide(ByteString.copyFrom(bytes))));
+            });
+        }
         List<GuestRegister> registers = names.isEmpty() ? defaultRegisters()
                 : names.stream().map(RequestDispatcher::register).toList();
         return debugger.readRegisters(registers).thenApply(values -> {

@@ -10,16 +10,19 @@ import java.util.Set;
  *
  * @param executions addresses with an {@code !epthook}
  * @param detours    addresses with an {@code !epthook2}
+ * @param breakpoints addresses with a breakpoint (the debugger's own, or a one-shot one)
  * @param monitors   {@code !monitor} ranges
  * @param cpuid      a {@code !cpuid} event exists (IN, OUT and SYSCALL are always hooked: the agent
  *                   emulates them, and their hooks cost nothing on code that does not execute them)
  */
-public record ArmedExits(Set<Long> executions, Set<Long> detours, List<MonitorRange> monitors, boolean cpuid) {
-    public static final ArmedExits NONE = new ArmedExits(Set.of(), Set.of(), List.of(), false);
+public record ArmedExits(Set<Long> executions, Set<Long> detours, Set<Long> breakpoints, List<MonitorRange> monitors,
+                         boolean cpuid) {
+    public static final ArmedExits NONE = new ArmedExits(Set.of(), Set.of(), Set.of(), List.of(), false);
 
     public ArmedExits {
         executions = Set.copyOf(executions);
         detours = Set.copyOf(detours);
+        breakpoints = Set.copyOf(breakpoints);
         monitors = List.copyOf(monitors);
     }
 

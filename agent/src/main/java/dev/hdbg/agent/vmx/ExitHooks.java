@@ -29,6 +29,7 @@ public final class ExitHooks {
     private final InstructionExits instructions;
     private final Map<Long, Hook> executionHooks = new HashMap<>();
     private final Map<Long, Hook> detourHooks = new HashMap<>();
+    private final Map<Long, Hook> breakpointHooks = new HashMap<>();
     private final List<Hook> monitorHooks = new ArrayList<>();
     private ArmedExits armed = ArmedExits.NONE;
     private Hook cpuidHook;
@@ -53,6 +54,10 @@ public final class ExitHooks {
     /** Makes the hooks match {@code wanted}; only at a safe point. */
     public void arm(ArmedExits wanted) {
         armAddresses(executionHooks, wanted.executions(), a -> guest.hookCode(a, a, this::onExecution));
+        armAddresses(breakpointHooks, wanted.breakpoints(), a -> {
+            VmExit exit = VmExit.pre(ExitReason.BREAKPOINT, a);
+            return guest.hookCode(a, a, (address, size) -> onBreakpoint(exit));
+        });
         armAddresses(detourHooks, wanted.detours(), a -> {
             // One exit object per address, made now: the detour's hit allocates nothing.
             VmExit exit = VmExit.pre(ExitReason.EPT_HOOK2, a);
@@ -112,9 +117,35 @@ public final class ExitHooks {
         }
     }
 
-    /** The next execution exit at {@code address} is the instruction's own, already handled: skip it once. */
+    /**
+     * The instruction at {@code address} was held back after its code hooks ran: when it runs, each
+     * of those hooks ({@code !epthook}, {@code !epthook2}, breakpoint, {@code !monitor x}) is skipped
+     * once, so no exit is raised twice.
+     */
     public void suppressNextExecutionAt(long address) {
-        suppressExecutionAt = address;
+        int hooks = (executionHooks.containsKey(address) ? 1 : 0) + (detourHooks.containsKey(address) ? 1 : 0)
+                + (breakpointHooks.containsKey(address) ? 1 : 0);
+        for (ArmedExits.MonitorRange m : armed.monitors()) {
+            if ((m.access() & 4) != 0 && Long.compareUnsigned(address, m.from()) >= 0 && Long.compareUnsigned(address, m.to()) <= 0) {
+                hooks++;
+            }
+        }
+        suppressExecutionAt = hooks == 0 ? NONE : address;
+        suppressRemaining = hooks;
+    }
+
+    private int suppressRemaining;
+
+    /** Whether this code hook's exit at {@code address} is one of the held-back instruction's, to skip. */
+    private boolean suppressed(long address) {
+        if (address != suppressExecutionAt) {
+            return false;
+        }
+        if (--suppressRemaining <= 0) {
+            suppressExecutionAt = NONE;
+        }
+        lastCodeExit = address;
+        return true;
     }
 
     /**
@@ -139,9 +170,7 @@ public final class ExitHooks {
     // ---- callbacks (inside uc_emu_start) ----------------------------------------------------
 
     private void onExecution(long address, int size) {
-        if (address == suppressExecutionAt) {
-            suppressExecutionAt = NONE;
-            lastCodeExit = address;
+        if (suppressed(address)) {
             return;
         }
         if (stepping) {
@@ -153,15 +182,29 @@ public final class ExitHooks {
     }
 
     /**
+     * A breakpoint: a code hook, so no byte of guest memory changes and the guest reading its own
+     * code sees it as it is. Stops happen inside the handler (a break), never through emuStop.
+     */
+    private void onBreakpoint(VmExit exit) {
+        long address = exit.context();
+        if (suppressed(address)) {
+            return;
+        }
+        if (stepping) {
+            return;
+        }
+        handler.onExit(exit);
+        lastCodeExit = address;
+    }
+
+    /**
      * {@code !epthook2}, HyperDbg's detours-style hook, is the cheaper path here too: its hook
      * carries its exit ready-made and the debugger keeps the address's events in an array (no
      * lookup through all events, no allocation per hit).
      */
     private void onDetour(VmExit exit, int size) {
         long address = exit.context();
-        if (address == suppressExecutionAt) {
-            suppressExecutionAt = NONE;
-            lastCodeExit = address;
+        if (suppressed(address)) {
             return;
         }
         if (stepping) {
@@ -191,9 +234,7 @@ public final class ExitHooks {
     }
 
     private void onFetch(ArmedExits.MonitorRange m, long address, int size) {
-        if (address == suppressExecutionAt) {
-            suppressExecutionAt = NONE;
-            lastCodeExit = address;
+        if (suppressed(address)) {
             return;
         }
         if (stepping || !handler.watches(ExitReason.MONITOR)) {

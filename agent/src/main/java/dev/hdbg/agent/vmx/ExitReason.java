@@ -6,5 +6,7 @@ package dev.hdbg.agent.vmx;
  */
 public enum ExitReason {
     EPT_HOOK, EPT_HOOK2, MONITOR, SYSCALL, SYSRET, CPUID, MSR_READ, MSR_WRITE, TSC, PMC, VMCALL, IO_IN, IO_OUT,
-    EXCEPTION, INTERRUPT, DR, CR_WRITE, XSETBV
+    EXCEPTION, INTERRUPT, DR, CR_WRITE, XSETBV,
+    /** A debugger breakpoint ({@code bp}, or the one-shot ones of {@code g ADDR} and {@code p}); no event type. */
+    BREAKPOINT
 }

@@ -46,7 +46,8 @@ public sealed interface DebuggerRecord {
     record Buffer(long seq, long eventId, long actionId, long address, byte[] data) implements DebuggerRecord {
     }
 
-    enum BreakReason { EVENT, PAUSE, FAULT }
+    /** EVENT: an event's break action (eventId = the event); BREAKPOINT: eventId = the breakpoint; STEP: t, p, gu, g ADDR. */
+    enum BreakReason { EVENT, PAUSE, FAULT, BREAKPOINT, STEP }
 
     /** The machine halted; the host's commands are served until it continues. */
     record Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,

@@ -94,6 +94,8 @@ public final class RecordCodec {
             case EVENT -> BreakReason.BREAK_REASON_EVENT;
             case PAUSE -> BreakReason.BREAK_REASON_PAUSE;
             case FAULT -> BreakReason.BREAK_REASON_FAULT;
+            case BREAKPOINT -> BreakReason.BREAK_REASON_BREAKPOINT;
+            case STEP -> BreakReason.BREAK_REASON_STEP;
         };
     }
 
@@ -102,6 +104,8 @@ public final class RecordCodec {
             case BREAK_REASON_EVENT -> DebuggerRecord.BreakReason.EVENT;
             case BREAK_REASON_PAUSE -> DebuggerRecord.BreakReason.PAUSE;
             case BREAK_REASON_FAULT -> DebuggerRecord.BreakReason.FAULT;
+            case BREAK_REASON_BREAKPOINT -> DebuggerRecord.BreakReason.BREAKPOINT;
+            case BREAK_REASON_STEP -> DebuggerRecord.BreakReason.STEP;
             case BREAK_REASON_UNSPECIFIED, UNRECOGNIZED -> throw new WireFormatException("unknown break reason " + reason);
         };
     }

@@ -79,6 +79,31 @@ public interface DebuggerClient extends AutoCloseable {
     /** Lets a paused target run; fails with BAD_STATE if it runs already or has exited. */
     CompletableFuture<Void> cont();
 
+    /** {@code g ADDR}: lets a paused target run until execution reaches {@code address}; a STEP break follows. */
+    CompletableFuture<Void> runTo(long address);
+
+    /** {@code t} (INTO), {@code p} (OVER), {@code gu} (OUT); a break record with reason STEP ends the step. */
+    CompletableFuture<Void> step(StepMode mode);
+
+    enum StepMode { INTO, OVER, OUT }
+
+    /**
+     * {@code bp ADDR [condition {HEX}]}: a breakpoint invisible to the guest (no memory changes).
+     *
+     * @param condition machine code with the condition convention, or null
+     * @return the breakpoint's id
+     */
+    CompletableFuture<Long> addBreakpoint(long address, MachineCode condition);
+
+    /** {@code be}, {@code bd}, {@code bc}; {@code id} 0 with {@code all}. */
+    CompletableFuture<List<Long>> modifyBreakpoints(long id, boolean all, Modification modification);
+
+    CompletableFuture<List<Breakpoint>> listBreakpoints();
+
+    /** One line of {@code bl}. */
+    record Breakpoint(long id, long address, boolean enabled, boolean conditional, long hits) {
+    }
+
     /** Halts a running target; a break record with reason PAUSE follows. */
     CompletableFuture<Void> pause();
 
@@ -88,6 +113,11 @@ public interface DebuggerClient extends AutoCloseable {
     CompletableFuture<Map<String, Long>> readRegisters(List<String> names);
 
     CompletableFuture<Void> writeRegister(String name, long value);
+
+    /** xmm0 .. xmm15 as 16 little-endian bytes. */
+    CompletableFuture<byte[]> readXmm(int index);
+
+    CompletableFuture<Void> writeXmm(int index, byte[] sixteenBytes);
 
     /** Reads any length, paged in requests of at most 1 MiB. */
     CompletableFuture<byte[]> readMemory(long address, int length);

@@ -124,11 +124,7 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public CompletableFuture<List<Long>> modifyAllEvents(Modification modification) {
-        return modify(0, true, switch (modification) {
-            case ENABLE -> EventModification.EVENT_MODIFICATION_ENABLE;
-            case DISABLE -> EventModification.EVENT_MODIFICATION_DISABLE;
-            case CLEAR -> EventModification.EVENT_MODIFICATION_CLEAR;
-        });
+        return modify(0, true, wire(modification));
     }
 
     private CompletableFuture<List<Long>> modify(long eventId, boolean all, EventModification modification) {
@@ -151,6 +147,56 @@ final class NettyDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<Void> cont() {
         return call(Envelope.newBuilder().setContinueRequest(ContinueRequest.getDefaultInstance())).thenApply(e -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> runTo(long address) {
+        return call(Envelope.newBuilder().setContinueRequest(ContinueRequest.newBuilder().setHasRunTo(true).setRunTo(address)))
+                .thenApply(e -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> step(StepMode mode) {
+        dev.hdbg.proto.v1.StepMode wire = switch (mode) {
+            case INTO -> dev.hdbg.proto.v1.StepMode.STEP_MODE_INTO;
+            case OVER -> dev.hdbg.proto.v1.StepMode.STEP_MODE_OVER;
+            case OUT -> dev.hdbg.proto.v1.StepMode.STEP_MODE_OUT;
+        };
+        return call(Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder().setMode(wire)))
+                .thenApply(e -> null);
+    }
+
+    @Override
+    public CompletableFuture<Long> addBreakpoint(long address, dev.hdbg.common.event.MachineCode condition) {
+        var request = dev.hdbg.proto.v1.AddBreakpointRequest.newBuilder().setAddress(address);
+        if (condition != null) {
+            request.setCondition(ByteString.copyFrom(condition.bytes()));
+        }
+        return call(Envelope.newBuilder().setAddBreakpointRequest(request))
+                .thenApply(e -> e.getAddBreakpointReply().getBreakpointId());
+    }
+
+    @Override
+    public CompletableFuture<List<Long>> modifyBreakpoints(long id, boolean all, Modification modification) {
+        return call(Envelope.newBuilder().setModifyBreakpointRequest(dev.hdbg.proto.v1.ModifyBreakpointRequest.newBuilder()
+                .setBreakpointId(id).setAll(all).setModification(wire(modification))))
+                .thenApply(e -> e.getModifyBreakpointReply().getBreakpointIdsList());
+    }
+
+    @Override
+    public CompletableFuture<List<Breakpoint>> listBreakpoints() {
+        return call(Envelope.newBuilder().setListBreakpointsRequest(dev.hdbg.proto.v1.ListBreakpointsRequest.getDefaultInstance()))
+                .thenApply(e -> e.getListBreakpointsReply().getBreakpointsList().stream()
+                        .map(b -> new Breakpoint(b.getBreakpointId(), b.getAddress(), b.getEnabled(), b.getConditional(), b.getHits()))
+                        .toList());
+    }
+
+    private static EventModification wire(Modification modification) {
+        return switch (modification) {
+            case ENABLE -> EventModification.EVENT_MODIFICATION_ENABLE;
+            case DISABLE -> EventModification.EVENT_MODIFICATION_DISABLE;
+            case CLEAR -> EventModification.EVENT_MODIFICATION_CLEAR;
+        };
     }
 
     @Override
@@ -178,6 +224,18 @@ final class NettyDebuggerClient implements DebuggerClient {
     public CompletableFuture<Void> writeRegister(String name, long value) {
         return call(Envelope.newBuilder().setWriteRegisterRequest(WriteRegisterRequest.newBuilder().setName(name)
                 .setValue(value))).thenApply(e -> null);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> readXmm(int index) {
+        return call(Envelope.newBuilder().setReadRegistersRequest(ReadRegistersRequest.newBuilder().addNames("xmm" + index)))
+                .thenApply(e -> e.getReadRegistersReply().getRegisters(0).getWide().toByteArray());
+    }
+
+    @Override
+    public CompletableFuture<Void> writeXmm(int index, byte[] sixteenBytes) {
+        return call(Envelope.newBuilder().setWriteRegisterRequest(WriteRegisterRequest.newBuilder().setName("xmm" + index)
+                .setWide(ByteString.copyFrom(sixteenBytes)))).thenApply(e -> null);
     }
 
     @Override

@@ -1,0 +1,172 @@
+package dev.hdbg.agent.debugger;
+
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.vmx.GuestRegs;
+import dev.hdbg.agent.vmx.RootAllocation;
+import dev.hdbg.agent.vmx.RootCallResult;
+import dev.hdbg.agent.vmx.VmExit;
+import dev.hdbg.agent.vmx.VmxRoot;
+import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.record.DebuggerRecord;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The debugger's breakpoints ({@code bp}, {@code bl}, {@code bc}, {@code bd}, {@code be}) and the
+ * one-shot ones stepping and {@code g ADDR} use. A breakpoint is a code hook on its address, so
+ * no byte of guest memory changes: the guest reading its own code sees its original bytes. A
+ * condition uses the condition convention (RCX = GUEST_REGS, RDX = the address, RAX != 0 holds).
+ * Execution thread only.
+ */
+final class Breakpoints {
+    private final Machine machine;
+    private final VmxRoot root;
+    private final Limits limits;
+    private final Map<Long, Breakpoint> breakpoints = new LinkedHashMap<>();
+    private final List<OneShot> oneShots = new ArrayList<>();
+    private final List<RootAllocation> pendingFrees = new ArrayList<>();
+    private final GuestRegs frame = new GuestRegs();
+    private long nextId = 1;
+    private boolean dirty;
+
+    private static final class Breakpoint {
+        final long id;
+        final long address;
+        final RootAllocation condition;
+        boolean enabled = true;
+        long hits;
+
+        Breakpoint(long id, long address, RootAllocation condition) {
+            this.id = id;
+            this.address = address;
+            this.condition = condition;
+        }
+    }
+
+    /** Stops at {@code address} once, when RSP is above {@code minRsp} (unsigned; 0 = always). */
+    private record OneShot(long address, long minRsp) {
+    }
+
+    Breakpoints(Machine machine, VmxRoot root, Limits limits) {
+        this.machine = machine;
+        this.root = root;
+        this.limits = limits;
+    }
+
+    long add(long address, MachineCode condition) {
+        if (breakpoints.size() >= limits.maxEvents()) {
+            throw DebuggerException.limit("at most " + limits.maxEvents() + " breakpoints may exist; clear some (bc ID)");
+        }
+        if (!machine.memory().isMapped(address, 1)) {
+            throw new DebuggerException(DebuggerException.Kind.UNMAPPED_ADDRESS, "breakpoint address 0x"
+                    + Long.toHexString(address) + " is not mapped; mapped: " + machine.memory().describe());
+        }
+        RootAllocation code = condition == null ? null : root.installCode(condition.bytes());
+        Breakpoint bp = new Breakpoint(nextId++, address, code);
+        breakpoints.put(bp.id, bp);
+        dirty = true;
+        return bp.id;
+    }
+
+    List<Long> modify(Long id, EventModification modification) {
+        List<Breakpoint> targets;
+        if (id == null) {
+            targets = List.copyOf(breakpoints.values());
+        } else {
+            Breakpoint bp = breakpoints.get(id);
+            if (bp == null) {
+                throw DebuggerException.notFound("no breakpoint " + id + " (list them with: bl)");
+            }
+            targets = List.of(bp);
+        }
+        for (Breakpoint bp : targets) {
+            switch (modification) {
+                case ENABLE -> bp.enabled = true;
+                case DISABLE -> bp.enabled = false;
+                case CLEAR -> {
+                    breakpoints.remove(bp.id);
+                    if (bp.condition != null) {
+                        pendingFrees.add(bp.condition);
+                    }
+                }
+            }
+        }
+        dirty = true;
+        return targets.stream().map(bp -> bp.id).toList();
+    }
+
+    List<BreakpointInfo> list() {
+        return breakpoints.values().stream()
+                .map(bp -> new BreakpointInfo(bp.id, bp.address, bp.enabled, bp.condition != null, bp.hits)).toList();
+    }
+
+    void addOneShot(long address, long minRsp) {
+        oneShots.add(new OneShot(address, minRsp));
+        dirty = true;
+    }
+
+    void clearOneShots() {
+        if (!oneShots.isEmpty()) {
+            oneShots.clear();
+            dirty = true;
+        }
+    }
+
+    Set<Long> armed() {
+        Set<Long> addresses = new HashSet<>();
+        breakpoints.values().stream().filter(bp -> bp.enabled).forEach(bp -> addresses.add(bp.address));
+        oneShots.forEach(o -> addresses.add(o.address()));
+        return addresses;
+    }
+
+    boolean dirty() {
+        return dirty || !pendingFrees.isEmpty();
+    }
+
+    void settled() {
+        pendingFrees.forEach(root::free);
+        pendingFrees.clear();
+        dirty = false;
+    }
+
+    /**
+     * A breakpoint exit: a one-shot stop first (stepping, g ADDR), else the first enabled breakpoint
+     * here whose condition holds.
+     */
+    void onHit(VmExit exit, BreakService breaks, RecordQueue queue) {
+        long address = exit.context();
+        long rsp = machine.read(GuestRegister.RSP);
+        for (OneShot o : oneShots) {
+            if (o.address() == address && Long.compareUnsigned(rsp, o.minRsp()) > 0) {
+                clearOneShots();
+                breaks.breakIn(DebuggerRecord.BreakReason.STEP, 0, exit);
+                return;
+            }
+        }
+        frame.invalidate();
+        for (Breakpoint bp : List.copyOf(breakpoints.values())) {
+            if (bp.address != address || !bp.enabled) {
+                continue;
+            }
+            if (bp.condition != null) {
+                RootCallResult result = root.callCondition(bp.condition, frame, address);
+                if (!(result instanceof RootCallResult.Returned(long rax))) {
+                    String message = "breakpoint " + bp.id + ": condition failed: " + result;
+                    queue.publish(seq -> new DebuggerRecord.ActionError(seq, 0, 0, message), true);
+                    continue;
+                }
+                if (rax == 0) {
+                    continue;
+                }
+            }
+            bp.hits++;
+            breaks.breakIn(DebuggerRecord.BreakReason.BREAKPOINT, bp.id, exit);
+            return;
+        }
+    }
+}
