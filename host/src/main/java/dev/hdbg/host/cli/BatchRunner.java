@@ -6,31 +6,50 @@ import java.io.BufferedReader;
 import java.io.IOException;
 
 /**
- * Runs a command file line by line ({@code --batch FILE} or {@code -}): every command runs even
- * after one fails; {@code g} waits for the next break or exit. Human mode echoes each command.
- *
- * @return 0 when every command succeeded, 1 otherwise
+ * Runs a command file line by line ({@code --batch FILE} or {@code -}, and {@code .script FILE}):
+ * every command runs even after one fails; {@code g} waits for the next break or exit; {@code #}
+ * starts a comment. Human mode echoes each command.
  */
-final class BatchRunner {
+public final class BatchRunner {
+    /**
+     * What a file did.
+     *
+     * @param failures        how many commands failed
+     * @param firstFailedLine the line number (from 1) of the first that failed, 0 when none did
+     * @param exited          whether an {@code exit} command ended the file early
+     */
+    public record Summary(int failures, int firstFailedLine, boolean exited) {
+        /** The exit status of batch mode: 0 when every command succeeded, 1 otherwise. */
+        public int exitCode() {
+            return failures == 0 ? 0 : 1;
+        }
+    }
+
     private BatchRunner() {
     }
 
-    static int run(BufferedReader commands, CommandShell shell, Output output) throws IOException {
+    public static Summary run(BufferedReader commands, CommandShell shell, Output output) throws IOException {
         int failures = 0;
+        int firstFailed = 0;
+        int number = 0;
         String line;
         while ((line = commands.readLine()) != null) {
+            number++;
             if (line.isBlank() || line.stripLeading().startsWith("#")) {
                 continue;
             }
             output.note("hdbg> " + line.strip());
             CommandShell.Result result = shell.execute(line);
             if (result == CommandShell.Result.EXIT) {
-                break;
+                return new Summary(failures, firstFailed, true);
             }
             if (result == CommandShell.Result.FAILED) {
                 failures++;
+                if (firstFailed == 0) {
+                    firstFailed = number;
+                }
             }
         }
-        return failures == 0 ? 0 : 1;
+        return new Summary(failures, firstFailed, false);
     }
 }

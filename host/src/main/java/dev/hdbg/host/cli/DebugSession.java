@@ -2,12 +2,14 @@ package dev.hdbg.host.cli;
 
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.cli.forward.EventForwarding;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.ExpressionParser;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -15,36 +17,160 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One host's connection as the commands use it: the client, the output, and what the target did
+ * One host's session as the commands use it: the connection (which {@code .connect} replaces and
+ * {@code .disconnect} drops), the output, the log file, the event outputs, and what the target did
  * last (so {@code g} in batch mode can wait for the next break or exit).
  */
 public final class DebugSession implements AutoCloseable {
-    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
+    /** The error of every command that needs an agent while there is none. */
+    public static final String NOT_CONNECTED = "not connected (use .connect HOST:PORT)";
 
-    private final DebuggerClient client;
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
+    /** How long {@code .connect} retries an agent that still serves the host just dropped. */
+    private static final Duration BUSY_RETRY = Duration.ofSeconds(3);
+
     private final Output output;
+    private final Optional<Transcript> transcript;
+    private final String token;
+    private final EventForwarding forwarding;
     private final Object stops = new Object();
+    private volatile DebuggerClient client;
+    private volatile String address;
+    private volatile boolean registersOnBreak;
     private long lastStopSeq;
     private DebuggerRecord lastStop;
     private String disconnectReason;
 
+    /** A session without a log file (the demo). */
     public DebugSession(DebuggerClient client, Output output) {
-        this.client = client;
-        this.output = output;
-        client.addRecordListener(this::onRecord);
-        client.onDisconnect(this::onDisconnect);
+        this(client, null, output, null, null);
     }
 
+    /**
+     * @param address    where {@code client} is connected, for {@code .status}
+     * @param transcript the tee {@code output} prints through, for {@code .logopen}; null for none
+     * @param token      the token {@code .connect} presents (the command line's {@code --token}); may be null
+     */
+    public DebugSession(DebuggerClient client, String address, Output output, Transcript transcript, String token) {
+        this.output = output;
+        this.transcript = Optional.ofNullable(transcript);
+        this.token = token;
+        this.forwarding = new EventForwarding(output::error);
+        attach(client, address);
+    }
+
+    /**
+     * The current connection.
+     *
+     * @throws AgentError of kind CONNECTION, "not connected (use .connect HOST:PORT)", while disconnected
+     */
     public DebuggerClient client() {
-        return client;
+        DebuggerClient current = client;
+        if (current == null) {
+            throw new AgentError(AgentError.Kind.CONNECTION, NOT_CONNECTED);
+        }
+        return current;
+    }
+
+    public boolean connected() {
+        return client != null;
+    }
+
+    /** HOST:PORT of the current connection, or empty while disconnected. */
+    public Optional<String> address() {
+        return client == null ? Optional.empty() : Optional.ofNullable(address);
     }
 
     public Output output() {
         return output;
     }
 
-    private void onRecord(DebuggerRecord record) {
-        output.record(record);
+    /** The log file of {@code .logopen}, when this session's output prints through one. */
+    public Optional<Transcript> transcript() {
+        return transcript;
+    }
+
+    public EventForwarding forwarding() {
+        return forwarding;
+    }
+
+    /** Whether a break is followed by the registers, as WinDbg shows them after a break. */
+    public void showRegistersOnBreak(boolean show) {
+        this.registersOnBreak = show;
+    }
+
+    /**
+     * {@code .connect}: drops the current connection, then connects to HOST:PORT with the
+     * session's token. On failure the session stays disconnected.
+     *
+     * @throws AgentError as {@link DebuggerClient#connect} does
+     */
+    public DebuggerClient connect(String host, int port) throws InterruptedException {
+        disconnect();
+        long deadline = System.nanoTime() + BUSY_RETRY.toNanos();
+        while (true) {
+            try {
+                DebuggerClient fresh = DebuggerClient.connect(host, port, token);
+                attach(fresh, host + ":" + port);
+                return fresh;
+            } catch (AgentError e) {
+                // The agent serves one host; it may not have seen the connection just closed go yet.
+                if (e.kind() != AgentError.Kind.BUSY || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** {@code .disconnect}: closes the connection; its records are not shown any more. @return whether one was open */
+    public boolean disconnect() {
+        DebuggerClient old;
+        synchronized (stops) {
+            old = client;
+            client = null;
+            stops.notifyAll();
+        }
+        forwarding.forgetEvents();
+        if (old != null) {
+            old.close();
+        }
+        return old != null;
+    }
+
+    private void attach(DebuggerClient fresh, String where) {
+        synchronized (stops) {
+            client = fresh;
+            address = where;
+            lastStopSeq = 0;
+            lastStop = null;
+            disconnectReason = null;
+        }
+        // Records and disconnects of a replaced connection are ignored.
+        fresh.addRecordListener(record -> {
+            if (client == fresh) {
+                onRecord(fresh, record);
+            }
+        });
+        fresh.onDisconnect(reason -> {
+            if (client == fresh) {
+                onDisconnect(reason);
+            }
+        });
+    }
+
+    private void onRecord(DebuggerClient from, DebuggerRecord record) {
+        if (!forwarding.forward(record)) {
+            output.record(record);
+        }
+        if (record instanceof DebuggerRecord.Break && registersOnBreak) {
+            // On the record thread, before g is told of the stop, so a script's output keeps its order.
+            try {
+                output.registers(await(from.readRegisters(List.of())));
+            } catch (AgentError e) {
+                output.error("cannot show the registers after the break: " + e.getMessage());
+            }
+        }
         if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
             synchronized (stops) {
                 lastStopSeq = record.seq();
@@ -61,7 +187,7 @@ public final class DebugSession implements AutoCloseable {
         }
     }
 
-    /** The sequence number of the last break or exit seen so far. */
+    /** The sequence number of the last break or exit seen so far on this connection. */
     public long lastStopSeq() {
         synchronized (stops) {
             return lastStopSeq;
@@ -71,7 +197,8 @@ public final class DebugSession implements AutoCloseable {
     /**
      * Waits for a break or exit record newer than {@code afterSeq}.
      *
-     * @throws AgentError of kind CONNECTION if the agent goes away first, TIMEOUT after {@code timeout}
+     * @throws AgentError of kind CONNECTION if the agent goes away or the session is disconnected
+     *                    first, TIMEOUT after {@code timeout}
      */
     public DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -79,6 +206,9 @@ public final class DebugSession implements AutoCloseable {
             while (lastStopSeq <= afterSeq) {
                 if (disconnectReason != null) {
                     throw new AgentError(AgentError.Kind.CONNECTION, disconnectReason);
+                }
+                if (client == null) {
+                    throw new AgentError(AgentError.Kind.CONNECTION, NOT_CONNECTED);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -110,12 +240,14 @@ public final class DebugSession implements AutoCloseable {
      */
     public long evaluate(String expression) {
         return ExpressionParser.evaluate(expression, name -> GuestRegister.byName(name)
-                .map(r -> OptionalLong.of(await(client.readRegisters(List.of(r.wireName()))).get(r.wireName())))
+                .map(r -> OptionalLong.of(await(client().readRegisters(List.of(r.wireName()))).get(r.wireName())))
                 .orElse(OptionalLong.empty()));
     }
 
     @Override
     public void close() {
-        client.close();
+        disconnect();
+        forwarding.closeAll();
+        transcript.ifPresent(Transcript::close);
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,7 +56,12 @@ public final class HdbgMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Output output = json ? new JsonOutput(out) : new HumanOutput(out);
+        Transcript transcript = new Transcript();
+        Consumer<String> lines = transcript.tee(line -> {
+            out.println(line);
+            out.flush();
+        });
+        Output output = json ? new JsonOutput(lines) : new HumanOutput(lines);
         DebuggerClient client;
         try {
             client = DebuggerClient.connect(connect.host(), connect.port(), connect.token());
@@ -63,13 +69,16 @@ public final class HdbgMain implements Callable<Integer> {
             output.error(e.getMessage());
             return 2;
         }
+        String address = connect.host() + ":" + connect.port();
         if (batch == null) {
-            return InteractivePrompt.run(client, json);
+            return InteractivePrompt.run(client, address, connect.token(), json);
         }
-        try (DebugSession session = new DebugSession(client, output)) {
+        try (DebugSession session = new DebugSession(client, address, output, transcript, connect.token())) {
+            session.showRegistersOnBreak(!json);
             CommandShell shell = new CommandShell(session, true);
             if (batch.equals("-")) {
-                return BatchRunner.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), shell, output);
+                return BatchRunner.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), shell, output)
+                        .exitCode();
             }
             Path file = Path.of(batch);
             if (!Files.isReadable(file)) {
@@ -77,7 +86,7 @@ public final class HdbgMain implements Callable<Integer> {
                 return 1;
             }
             try (BufferedReader reader = Files.newBufferedReader(file)) {
-                return BatchRunner.run(reader, shell, output);
+                return BatchRunner.run(reader, shell, output).exitCode();
             }
         }
     }

@@ -5,10 +5,12 @@ import dev.hdbg.host.cli.commands.CommandShell;
 import dev.hdbg.host.cli.output.HumanOutput;
 import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.cli.output.Output;
+import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,23 +23,39 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
- * The interactive prompt: JLine line editing, history kept in {@code ~/.hdbg_history}, completion
- * of command and register names; Ctrl-C pauses the target instead of ending the host. Records
- * that arrive while the user types are printed above the prompt line.
+ * The interactive prompt: JLine line editing, history kept in {@code $HDBG_HISTORY} or else
+ * {@code ~/.hdbg_history}, completion of command and register names; Ctrl-C pauses the target
+ * instead of ending the host. Records that arrive while the user types are printed above the
+ * prompt line.
  */
 final class InteractivePrompt {
+    /** The environment variable naming the history file, e.g. to keep a test's history apart. */
+    static final String HISTORY_VARIABLE = "HDBG_HISTORY";
+    /** How long Ctrl-C waits for the break record, so the next prompt shows where the target stopped. */
+    private static final Duration PAUSE_WAIT = Duration.ofSeconds(5);
+
     private InteractivePrompt() {
     }
 
-    static int run(DebuggerClient client, boolean json) throws IOException {
-        try (Terminal terminal = TerminalBuilder.builder().name("hdbg").system(true).build()) {
+    static Path historyFile() {
+        String configured = System.getenv(HISTORY_VARIABLE);
+        return configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".hdbg_history");
+    }
+
+    static int run(DebuggerClient client, String address, String token, boolean json) throws IOException {
+        // Ctrl-C outside line editing (while a command runs) must not end the host either.
+        try (Terminal terminal = TerminalBuilder.builder().name("hdbg").system(true)
+                .signalHandler(Terminal.SignalHandler.SIG_IGN).build()) {
             AtomicReference<List<String>> words = new AtomicReference<>(List.of());
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("hdbg")
                     .completer((r, line, candidates) -> words.get().forEach(w -> candidates.add(new Candidate(w))))
-                    .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".hdbg_history"))
+                    .variable(LineReader.HISTORY_FILE, historyFile())
                     .build();
-            Output output = json ? new JsonOutput(reader::printAbove) : new HumanOutput(reader::printAbove);
-            try (DebugSession session = new DebugSession(client, output)) {
+            Transcript transcript = new Transcript();
+            Output output = json ? new JsonOutput(transcript.tee(reader::printAbove)) : new HumanOutput(transcript.tee(reader::printAbove));
+            try (DebugSession session = new DebugSession(client, address, output, transcript, token)) {
+                session.showRegistersOnBreak(!json);
                 CommandShell shell = new CommandShell(session, false);
                 List<String> completions = new ArrayList<>(shell.commandNames());
                 for (GuestRegister r : GuestRegister.values()) {
@@ -47,15 +65,18 @@ final class InteractivePrompt {
                 output.note("attached to " + client.statusAtConnect().target()
                         + "; type help for the commands, Ctrl-C pauses the target, Ctrl-D or exit leaves");
                 while (true) {
+                    String prompt = prompt(session);
                     String line;
                     try {
-                        line = reader.readLine(prompt(session));
+                        line = reader.readLine(prompt);
                     } catch (UserInterruptException e) {
-                        session.await(client.pause());
+                        interrupt(session);
                         continue;
                     } catch (EndOfFileException e) {
                         return 0;
                     }
+                    // The log file shows what was typed, as WinDbg's does.
+                    transcript.toFile(prompt + line);
                     if (shell.execute(line) == CommandShell.Result.EXIT) {
                         return 0;
                     }
@@ -64,7 +85,26 @@ final class InteractivePrompt {
         }
     }
 
+    /** Ctrl-C: pauses a running target and waits for its break record; otherwise does nothing. */
+    private static void interrupt(DebugSession session) {
+        try {
+            if (session.await(session.client().status()).state() != AgentStatus.State.RUNNING) {
+                return;
+            }
+            long before = session.lastStopSeq();
+            session.await(session.client().pause());
+            session.awaitStopAfter(before, PAUSE_WAIT);
+        } catch (AgentError e) {
+            session.output().error(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static String prompt(DebugSession session) {
+        if (!session.connected()) {
+            return "hdbg (disconnected)> ";
+        }
         try {
             AgentStatus status = session.await(session.client().status());
             return switch (status.state()) {

@@ -6,6 +6,7 @@ import dev.hdbg.host.cli.parse.CommandTokenizer;
 import dev.hdbg.host.client.AgentError;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,10 +47,15 @@ public final class CommandShell {
             commandLine.addSubcommand(type.command(), event);
         }
         List<Object> commands = List.of(new EventsCommand(session),
-                new GoCommand(session, batch), new PauseCommand(session), new RegistersCommand(session),
+                new GoCommand(session, batch), new StepIntoCommand(session, batch), new StepOverCommand(session, batch),
+                new StepOutCommand(session, batch), new BreakpointCommand(session), new BreakpointListCommand(session),
+                new BcCommand(session), new BdCommand(session), new BeCommand(session), new PauseCommand(session), new RegistersCommand(session),
                 new DbCommand(session), new DwCommand(session), new DdCommand(session), new DqCommand(session),
                 new EbCommand(session), new EwCommand(session), new EdCommand(session), new EqCommand(session),
-                new StatusCommand(session), new Exit());
+                new UCommand(session), new U2Command(session), new EvaluateCommand(session),
+                new StatusCommand(session), new ConnectCommand(session), new DisconnectCommand(session),
+                new ScriptCommand(session, this), new LogOpenCommand(session), new LogCloseCommand(session),
+                new OutputCommand(session), new Exit());
         for (Object command : commands) {
             commandLine.addSubcommand(command);
         }
@@ -102,7 +108,7 @@ public final class CommandShell {
     }
 
     private static String message(Exception e) {
-        if (e instanceof AgentError || e instanceof IllegalArgumentException) {
+        if (e instanceof AgentError || e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
             return e.getMessage();
         }
         return e.toString();

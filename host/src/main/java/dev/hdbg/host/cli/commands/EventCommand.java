@@ -3,6 +3,7 @@ package dev.hdbg.host.cli.commands;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.parse.EventCommandParser;
+import dev.hdbg.host.client.AddedEvent;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Parameters;
 /**
  * Every HyperDbg event command ({@code !epthook}, {@code !monitor}, {@code !syscall} ...): one
  * class, registered once per {@link EventType} under its command name with its own help
- * ({@link EventHelp}); the syntax is {@link EventCommandParser}'s.
+ * ({@link EventHelp}); the syntax is {@link EventCommandParser}'s. With {@code output {NAME}}, the
+ * event's log and buffer records go to that output ({@code output create}) instead of the screen.
  */
 @Command(name = "event")
 final class EventCommand extends SessionCommand {
@@ -31,10 +33,10 @@ final class EventCommand extends SessionCommand {
         tokens.add(type.command());
         tokens.addAll(args);
         EventCommandParser.ParsedEvent parsed = EventCommandParser.parseCommand(tokens);
-        if (parsed.output().isPresent()) {
-            throw new IllegalArgumentException("output {" + parsed.output().get() + "}: event forwarding is not available yet "
-                    + "(it comes with the output command); remove the output clause");
-        }
-        session.output().eventAdded(session.await(session.client().addEvent(parsed.spec())));
+        // spec: the output must exist and be open when the event is added (HyperDbg refuses it otherwise).
+        parsed.output().ifPresent(name -> session.forwarding().requireOpen(name));
+        AddedEvent added = session.await(session.client().addEvent(parsed.spec()));
+        parsed.output().ifPresent(name -> session.forwarding().route(added.eventId(), name));
+        session.output().eventAdded(added);
     }
 }

@@ -5,10 +5,14 @@ import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "g", description = {"Continues the target. In batch mode, waits for the next break or the target's exit.",
-        "Example: g"})
+@Command(name = "g", description = {"Continues the target; with ADDR, runs until execution reaches ADDR (a one-shot "
+        + "breakpoint). In batch mode, waits for the next break or the target's exit.",
+        "  g [ADDR]", "Example: g 400022"})
 final class GoCommand extends SessionCommand {
     private final boolean waitForStop;
+
+    @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "ADDR")
+    java.util.List<String> address = new java.util.ArrayList<>();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "batch mode: how long to wait for a stop (default ${DEFAULT-VALUE})")
     long timeoutSeconds = 600;
@@ -21,7 +25,11 @@ final class GoCommand extends SessionCommand {
     @Override
     void run() throws InterruptedException {
         long before = session.lastStopSeq();
-        session.await(session.client().cont());
+        if (address.isEmpty()) {
+            session.await(session.client().cont());
+        } else {
+            session.await(session.client().runTo(session.evaluate(String.join(" ", address))));
+        }
         if (waitForStop) {
             session.awaitStopAfter(before, Duration.ofSeconds(timeoutSeconds));
         }

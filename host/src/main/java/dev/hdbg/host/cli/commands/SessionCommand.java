@@ -1,9 +1,13 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.client.AgentError;
 import java.util.concurrent.Callable;
 
-/** A command of the debugger prompt; each verb is its own picocli command. */
+/**
+ * A command of the debugger prompt; each verb is its own picocli command. While the session is
+ * disconnected, commands that need an agent fail with {@link DebugSession#NOT_CONNECTED}.
+ */
 abstract class SessionCommand implements Callable<Integer> {
     protected final DebugSession session;
 
@@ -13,8 +17,16 @@ abstract class SessionCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        if (needsConnection() && !session.connected()) {
+            throw new AgentError(AgentError.Kind.CONNECTION, DebugSession.NOT_CONNECTED);
+        }
         run();
         return 0;
+    }
+
+    /** False for the commands that work without an agent: .connect, .status, .script, .logopen, .logclose. */
+    boolean needsConnection() {
+        return true;
     }
 
     abstract void run() throws Exception;

@@ -5,6 +5,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AddedEvent;
 import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.EventListing;
+import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,6 +45,8 @@ public final class HumanOutput implements Output {
                         + b.eventType().map(t -> t.command()).orElse("?") + ", context " + hex(b.context()) + ") at rip " + hex(b.rip());
                 case PAUSE -> "[break  #" + b.seq() + "] paused at rip " + hex(b.rip());
                 case FAULT -> "[break  #" + b.seq() + "] fault: " + b.message();
+                case BREAKPOINT -> "[break  #" + b.seq() + "] breakpoint " + b.eventId() + " hit at rip " + hex(b.rip());
+                case STEP -> "[break  #" + b.seq() + "] " + b.message() + " to rip " + hex(b.rip());
             };
             case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] target ended (" + e.reason() + " at "
                     + hex(e.reason().equals("hlt") ? e.rip() - 1 : e.rip())
@@ -99,6 +102,28 @@ public final class HumanOutput implements Output {
             text.append('\n');
         }
         print(text.toString().stripTrailing());
+    }
+
+    @Override
+    public void disassembly(List<Instruction> instructions, boolean showBytes) {
+        // The bytes column is as wide as the longest instruction needs, at least 8 bytes' worth, so
+        // the text lines up as in WinDbg.
+        int width = instructions.stream().mapToInt(i -> 2 * i.length()).max().orElse(0);
+        String bytesColumn = "%-" + Math.max(16, width) + "s  ";
+        StringBuilder text = new StringBuilder();
+        for (Instruction i : instructions) {
+            text.append(String.format("%016x  ", i.address()));
+            if (showBytes) {
+                text.append(String.format(bytesColumn, i.hexBytes()));
+            }
+            text.append(i.text()).append('\n');
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
+    public void value(long value) {
+        print("Evaluate expression: " + hex(value) + " = " + Long.toUnsignedString(value));
     }
 
     @Override
@@ -173,7 +198,32 @@ public final class HumanOutput implements Output {
     }
 
     @Override
+    public void breakpoints(List<dev.hdbg.host.client.DebuggerClient.Breakpoint> breakpoints) {
+        if (breakpoints.isEmpty()) {
+            print("no breakpoints");
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (var bp : breakpoints) {
+            text.append(String.format("%3d %s %016x %8d hits%s%n", bp.id(), bp.enabled() ? "e" : "d", bp.address(), bp.hits(),
+                    bp.conditional() ? "  if condition" : ""));
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
     public void ok(String command) {
+    }
+
+    @Override
+    public void connected(String address, AgentStatus status) {
+        print("connected to " + address + ": " + status.target() + ", " + status.state().name().toLowerCase()
+                + " at rip " + hex(status.rip()));
+    }
+
+    @Override
+    public void disconnected(String message) {
+        print(message);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AddedEvent;
 import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.EventListing;
+import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +38,8 @@ public final class JsonOutput implements Output {
         emit(toJson(record));
     }
 
-    static Json toJson(DebuggerRecord record) {
+    /** A record as the JSON object {@code --json} prints (docs/json.md); event forwarding writes the same. */
+    public static Json toJson(DebuggerRecord record) {
         return switch (record) {
             case DebuggerRecord.Log log -> {
                 List<Json> values = new ArrayList<>();
@@ -55,6 +57,9 @@ public final class JsonOutput implements Output {
                     .put("action", b.actionId()).hex("address", b.address()).data("data", b.data());
             case DebuggerRecord.Break b -> {
                 Json json = Json.type("break").put("seq", b.seq()).put("reason", b.reason().name().toLowerCase(Locale.ROOT));
+                if (b.reason() == DebuggerRecord.BreakReason.BREAKPOINT) {
+                    json.put("breakpoint", b.eventId());
+                }
                 if (b.reason() == DebuggerRecord.BreakReason.EVENT) {
                     json.put("event", b.eventId()).hex("context", b.context());
                     b.eventType().ifPresent(t -> json.put("event_type", t.command()));
@@ -78,6 +83,20 @@ public final class JsonOutput implements Output {
     @Override
     public void memory(long address, byte[] data, int unit) {
         emit(Json.type("memory").hex("address", address).put("unit", unit).data("data", data));
+    }
+
+    @Override
+    public void disassembly(List<Instruction> instructions, boolean showBytes) {
+        List<Json> list = new ArrayList<>();
+        for (Instruction i : instructions) {
+            list.add(new Json().hex("address", i.address()).put("bytes", i.hexBytes()).put("text", i.text()));
+        }
+        emit(Json.type("disassembly").put("instructions", list));
+    }
+
+    @Override
+    public void value(long value) {
+        emit(Json.type("value").hex("value", value).put("decimal", Long.toUnsignedString(value)));
     }
 
     @Override
@@ -122,8 +141,27 @@ public final class JsonOutput implements Output {
     }
 
     @Override
+    public void breakpoints(List<dev.hdbg.host.client.DebuggerClient.Breakpoint> breakpoints) {
+        List<Json> list = new ArrayList<>();
+        breakpoints.forEach(bp -> list.add(new Json().put("breakpoint", bp.id()).hex("address", bp.address())
+                .put("enabled", bp.enabled()).put("conditional", bp.conditional()).put("hits", bp.hits())));
+        emit(Json.type("breakpoints").put("breakpoints", list));
+    }
+
+    @Override
     public void ok(String command) {
         emit(Json.type("ok").put("command", command));
+    }
+
+    @Override
+    public void connected(String address, AgentStatus status) {
+        emit(Json.type("connection").put("connected", true).put("address", address).put("target", status.target())
+                .put("state", status.state().name().toLowerCase(Locale.ROOT)).hex("rip", status.rip()));
+    }
+
+    @Override
+    public void disconnected(String message) {
+        emit(Json.type("connection").put("connected", false).put("message", message));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AddedEvent;
 import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.EventListing;
+import dev.hdbg.host.disasm.Instruction;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +21,12 @@ public interface Output {
     /** @param unit 1, 2, 4 or 8: db, dw, dd, dq */
     void memory(long address, byte[] data, int unit);
 
+    /** {@code u}, {@code u2}: consecutive instructions; {@code showBytes} for u2's machine-code column. */
+    void disassembly(List<Instruction> instructions, boolean showBytes);
+
+    /** {@code ?}: an expression's value, 64 bits read as unsigned. */
+    void value(long value);
+
     void eventAdded(AddedEvent event);
 
     void events(List<EventListing> events);
@@ -27,6 +34,15 @@ public interface Output {
     void eventsModified(String what, List<Long> ids);
 
     void status(AgentStatus status);
+
+    /** {@code bl}. */
+    void breakpoints(List<dev.hdbg.host.client.DebuggerClient.Breakpoint> breakpoints);
+
+    /** {@code .connect}: now attached to the agent at {@code address}, whose state is {@code status}. */
+    void connected(String address, AgentStatus status);
+
+    /** {@code .disconnect}, or {@code .status} while disconnected: there is no agent; {@code message} says so. */
+    void disconnected(String message);
 
     /** A command that succeeded with nothing else to show, such as {@code eq}. */
     void ok(String command);

@@ -1,0 +1,56 @@
+package dev.hdbg.host.cli.commands;
+
+import dev.hdbg.host.cli.BatchRunner;
+import dev.hdbg.host.cli.DebugSession;
+import java.io.BufferedReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = ".script", description = {"Runs the commands in FILE as --batch does: # starts a comment, every command runs",
+        "even after one fails, g waits for the next break or exit, exit ends the script.",
+        "Example: .script setup.txt"})
+final class ScriptCommand extends SessionCommand {
+    /** Scripts may run scripts, but a script that runs itself must end. */
+    private static final int MAX_DEPTH = 8;
+
+    private final CommandShell shell;
+    private int depth;
+
+    @Parameters(index = "0", paramLabel = "FILE")
+    Path file;
+
+    ScriptCommand(DebugSession session, CommandShell shell) {
+        super(session);
+        this.shell = shell;
+    }
+
+    @Override
+    boolean needsConnection() {
+        return false;
+    }
+
+    @Override
+    void run() throws Exception {
+        Path script = file;
+        if (!Files.isReadable(script)) {
+            throw new IllegalArgumentException("cannot read the script " + script);
+        }
+        if (depth >= MAX_DEPTH) {
+            throw new IllegalArgumentException(".script " + script + ": scripts nest more than " + MAX_DEPTH + " deep; does one run itself?");
+        }
+        BatchRunner.Summary summary;
+        depth++;
+        try (BufferedReader reader = Files.newBufferedReader(script)) {
+            summary = BatchRunner.run(reader, shell, session.output());
+        } finally {
+            depth--;
+        }
+        if (summary.failures() > 0) {
+            throw new IllegalArgumentException(".script " + script + ": " + summary.failures() + " command"
+                    + (summary.failures() > 1 ? "s" : "") + " failed, the first at line " + summary.firstFailedLine());
+        }
+        session.output().ok(".script");
+    }
+}

@@ -1,0 +1,105 @@
+package dev.hdbg.host.cli.commands;
+
+import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.disasm.Disassembler;
+import dev.hdbg.host.disasm.Instruction;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code u}, {@code u2}: WinDbg's unassemble, {@code [ADDR] [L COUNT]} with COUNT in instructions
+ * (hex by default, 8 when no count is given) and ADDR an expression, the current rip when omitted.
+ */
+abstract class UnassembleCommand extends SessionCommand {
+    static final long DEFAULT_COUNT = 8;
+    static final long MAX_COUNT = 0x1000;
+    private static final long PAGE = 0x1000;
+
+    @Parameters(arity = "0..*", paramLabel = "[ADDR] [L COUNT]")
+    List<String> args = new ArrayList<>();
+
+    private final boolean showBytes;
+
+    UnassembleCommand(DebugSession session, boolean showBytes) {
+        super(session);
+        this.showBytes = showBytes;
+    }
+
+    @Override
+    void run() {
+        Range range = Range.parse(args);
+        long address = range.address() == null ? rip() : session.evaluate(range.address());
+        long count = range.count() == null ? DEFAULT_COUNT : session.evaluate(range.count());
+        if (count <= 0 || count > MAX_COUNT) {
+            throw new IllegalArgumentException("unassemble 0x1..0x" + Long.toHexString(MAX_COUNT)
+                    + " instructions at a time, not 0x" + Long.toHexString(count));
+        }
+        byte[] code = readCode(address, count * Instruction.MAX_LENGTH);
+        List<Instruction> instructions;
+        try (Disassembler disassembler = Disassembler.x86_64()) {
+            instructions = disassembler.disassemble(code, address, (int) count);
+        }
+        if (instructions.isEmpty()) {
+            throw new IllegalArgumentException("no valid instruction at 0x" + Long.toHexString(address) + " (bytes "
+                    + HexFormat.ofDelimiter(" ").formatHex(code, 0, Math.min(code.length, Instruction.MAX_LENGTH)) + ")");
+        }
+        session.output().disassembly(instructions, showBytes);
+    }
+
+    private long rip() {
+        return session.await(session.client().readRegisters(List.of("rip"))).get("rip");
+    }
+
+    /**
+     * Reads up to {@code wanted} bytes at {@code address}: when the range runs into unmapped memory, reads up to
+     * the page boundary before the end instead, down to the end of the first page; when even that is
+     * unmapped, the agent's error says so.
+     */
+    private byte[] readCode(long address, long wanted) {
+        long end = address + wanted;
+        if (Long.compareUnsigned(end, address) < 0) {
+            end = 0; // the top of the address space
+        }
+        while (true) {
+            try {
+                return session.await(session.client().readMemory(address, (int) (end - address)));
+            } catch (AgentError e) {
+                long shorter = (end - 1) & -PAGE;
+                if (e.kind() != AgentError.Kind.UNMAPPED_ADDRESS || Long.compareUnsigned(shorter, address) <= 0) {
+                    throw e;
+                }
+                end = shorter;
+            }
+        }
+    }
+
+    /** {@code [ADDR] [L COUNT]}, both still expressions. */
+    record Range(String address, String count) {
+        static Range parse(List<String> args) {
+            // WinDbg writes the count as "L 10", "L10" or "l10"; "L" is no hex digit, so no
+            // address token can be mistaken for it.
+            List<String> words = new ArrayList<>(args);
+            String count = null;
+            for (int i = 0; i < words.size(); i++) {
+                String w = words.get(i);
+                if (w.equalsIgnoreCase("l")) {
+                    if (i + 1 >= words.size()) {
+                        throw new IllegalArgumentException("L takes a count, e.g. L 10");
+                    }
+                    count = words.get(i + 1);
+                    words.subList(i, i + 2).clear();
+                    break;
+                }
+                if (w.length() > 1 && (w.charAt(0) == 'l' || w.charAt(0) == 'L')) {
+                    count = w.substring(1);
+                    words.remove(i);
+                    break;
+                }
+            }
+            return new Range(words.isEmpty() ? null : String.join(" ", words), count);
+        }
+    }
+}

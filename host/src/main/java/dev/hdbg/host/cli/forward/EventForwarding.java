@@ -1,0 +1,135 @@
+package dev.hdbg.host.cli.forward;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.cli.output.JsonOutput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * HyperDbg's event forwarding: named outputs ({@code output create NAME file PATH|tcp HOST:PORT},
+ * {@code output open NAME}, {@code output close NAME}) and the events whose {@code output {NAME}}
+ * clause sends their log and buffer records there, one JSON object a line (the objects of
+ * {@code --json}), instead of to the screen. Thread-safe: commands and records use it from
+ * different threads.
+ */
+public final class EventForwarding {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+
+    private final Map<String, EventOutput> outputs = new LinkedHashMap<>();
+    private final Map<Long, EventOutput> routes = new HashMap<>();
+    private final Consumer<String> problems;
+
+    /** @param problems where a dropped or failed write is reported (once per output), e.g. the screen's errors */
+    public EventForwarding(Consumer<String> problems) {
+        this.problems = problems;
+    }
+
+    /** {@code output create NAME TYPE TARGET}: a closed output; nothing is opened yet. */
+    public synchronized void create(String name, String type, String target) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not an output name: use letters, digits and _, e.g. MyOutput1");
+        }
+        if (outputs.containsKey(name)) {
+            throw new IllegalArgumentException("output " + name + " exists already (" + outputs.get(name).describe() + ")");
+        }
+        outputs.put(name, new EventOutput(name, EventOutput.Kind.parse(type), target));
+    }
+
+    /** {@code output open NAME}: opens the file for appending or connects. @return what was opened */
+    public synchronized String open(String name) {
+        EventOutput output = find(name);
+        try {
+            output.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("output " + name + " (" + output.describe() + ") cannot be opened: " + e.getMessage(), e);
+        }
+        return output.describe();
+    }
+
+    /** {@code output close NAME}. @return what was closed */
+    public synchronized String close(String name) {
+        EventOutput output = find(name);
+        try {
+            output.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("output " + name + " (" + output.describe() + ") did not close cleanly: " + e.getMessage(), e);
+        }
+        return output.describe();
+    }
+
+    /** Checks that an event may name this output: it exists and is open. */
+    public synchronized void requireOpen(String name) {
+        EventOutput output = outputs.get(name);
+        if (output == null) {
+            throw new IllegalArgumentException("there is no output named " + name
+                    + "; create and open it first: output create " + name + " file PATH, output open " + name);
+        }
+        if (output.state() != EventOutput.State.OPEN) {
+            throw new IllegalArgumentException("output " + name + " is not open; open it first: output open " + name);
+        }
+    }
+
+    /** Sends the log and buffer records of {@code eventId} to the output {@code name}. */
+    public synchronized void route(long eventId, String name) {
+        routes.put(eventId, find(name));
+    }
+
+    /** Forgets which event goes where, e.g. when the session connects to another agent. */
+    public synchronized void forgetEvents() {
+        routes.clear();
+    }
+
+    /**
+     * Writes a log or buffer record of a forwarded event to its output.
+     *
+     * @return true if the record belongs to an output (written or, when that failed, dropped);
+     *         false if it is to be shown as usual
+     */
+    public boolean forward(DebuggerRecord record) {
+        long eventId = switch (record) {
+            case DebuggerRecord.Log log -> log.eventId();
+            case DebuggerRecord.Buffer buffer -> buffer.eventId();
+            default -> -1;
+        };
+        String problem;
+        synchronized (this) {
+            EventOutput output = eventId < 0 ? null : routes.get(eventId);
+            if (output == null) {
+                return false;
+            }
+            problem = output.write(JsonOutput.toJson(record).toString(), eventId);
+        }
+        if (problem != null) {
+            problems.accept(problem);
+        }
+        return true;
+    }
+
+    /** Closes every open output, at the end of the session. */
+    public synchronized void closeAll() {
+        for (EventOutput output : outputs.values()) {
+            if (output.state() == EventOutput.State.OPEN) {
+                try {
+                    output.close();
+                } catch (IOException e) {
+                    problems.accept("output " + output.name() + " did not close cleanly: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private EventOutput find(String name) {
+        EventOutput output = outputs.get(name);
+        if (output == null) {
+            throw new IllegalArgumentException("there is no output named " + name + " (create it: output create "
+                    + name + " file PATH or tcp HOST:PORT)"
+                    + (outputs.isEmpty() ? "" : "; outputs: " + String.join(", ", outputs.keySet())));
+        }
+        return output;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.hdbg.host.disasm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One Capstone handle ({@code csh}) for x86-64 in Intel syntax. Not thread-safe: one thread uses a
+ * disassembler, and closes it when done.
+ */
+public final class Disassembler implements AutoCloseable {
+    private final long handle;
+    private boolean closed;
+
+    private Disassembler(long handle) {
+        this.handle = handle;
+    }
+
+    /**
+     * Opens an x86-64 disassembler, {@code cs_open(CS_ARCH_X86, CS_MODE_64)}; Intel syntax is Capstone's default.
+     *
+     * @throws CapstoneException    when Capstone refuses
+     * @throws UnsatisfiedLinkError when libcapstone.so.4 cannot be loaded
+     */
+    public static Disassembler x86_64() {
+        try (Arena temp = Arena.ofConfined()) {
+            MemorySegment out = temp.allocate(JAVA_LONG);
+            int err = CapstoneNative.open(CapstoneNative.CS_ARCH_X86, CapstoneNative.CS_MODE_64, out);
+            if (err != CapstoneNative.CS_ERR_OK) {
+                throw new CapstoneException("cs_open(CS_ARCH_X86, CS_MODE_64)", err);
+            }
+            return new Disassembler(out.get(JAVA_LONG, 0));
+        }
+    }
+
+    /**
+     * Decodes up to {@code maxCount} instructions from the start of {@code code}, the first at {@code address}
+     * ({@code cs_disasm}). Decoding stops at the first byte sequence that is no valid instruction, such as an
+     * instruction cut off by the end of {@code code}: those bytes yield nothing.
+     *
+     * @return the instructions in order, possibly empty
+     * @throws IllegalArgumentException when {@code maxCount} is negative
+     * @throws IllegalStateException    after {@link #close()}
+     * @throws CapstoneException        when Capstone reports an error (such as running out of memory)
+     */
+    public List<Instruction> disassemble(byte[] code, long address, int maxCount) {
+        if (maxCount < 0) {
+            throw new IllegalArgumentException("maxCount must not be negative: " + maxCount);
+        }
+        if (closed) {
+            throw new IllegalStateException("the disassembler is closed");
+        }
+        if (code.length == 0 || maxCount == 0) {
+            return List.of();
+        }
+        try (Arena temp = Arena.ofConfined()) {
+            MemorySegment input = temp.allocate(code.length);
+            MemorySegment.copy(code, 0, input, JAVA_BYTE, 0, code.length);
+            MemorySegment out = temp.allocate(ADDRESS);
+            long count = CapstoneNative.disasm(handle, input, code.length, address, maxCount, out);
+            if (count == 0) {
+                int err = CapstoneNative.errno(handle);
+                if (err != CapstoneNative.CS_ERR_OK) {
+                    throw new CapstoneException("cs_disasm(0x" + Long.toHexString(address) + ", " + code.length + " bytes)", err);
+                }
+                return List.of();
+            }
+            MemorySegment insns = out.get(ADDRESS, 0).reinterpret(count * CapstoneNative.INSN_STRUCT_SIZE);
+            try {
+                return read(insns, count);
+            } finally {
+                CapstoneNative.free(insns, count);
+            }
+        }
+    }
+
+    private static List<Instruction> read(MemorySegment insns, long count) {
+        List<Instruction> result = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            MemorySegment insn = insns.asSlice(i * CapstoneNative.INSN_STRUCT_SIZE, CapstoneNative.INSN_STRUCT_SIZE);
+            int size = Short.toUnsignedInt(insn.get(JAVA_SHORT, CapstoneNative.INSN_SIZE));
+            byte[] bytes = new byte[Math.min(size, CapstoneNative.INSN_BYTES_LENGTH)];
+            MemorySegment.copy(insn, JAVA_BYTE, CapstoneNative.INSN_BYTES, bytes, 0, bytes.length);
+            result.add(new Instruction(insn.get(JAVA_LONG, CapstoneNative.INSN_ADDRESS), bytes,
+                    insn.getString(CapstoneNative.INSN_MNEMONIC), insn.getString(CapstoneNative.INSN_OP_STR)));
+        }
+        return List.copyOf(result);
+    }
+
+    /** Releases the handle ({@code cs_close}); later calls do nothing. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (Arena temp = Arena.ofConfined()) {
+            MemorySegment in = temp.allocate(JAVA_LONG);
+            in.set(JAVA_LONG, 0, handle);
+            int err = CapstoneNative.close(in);
+            if (err != CapstoneNative.CS_ERR_OK) {
+                throw new CapstoneException("cs_close", err);
+            }
+        }
+    }
+}

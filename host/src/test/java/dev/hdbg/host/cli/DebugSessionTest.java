@@ -1,0 +1,63 @@
+package dev.hdbg.host.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.cli.commands.CommandShell;
+import dev.hdbg.host.cli.output.HumanOutput;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class DebugSessionTest {
+    private final List<String> screen = new CopyOnWriteArrayList<>();
+    private final ScriptedClient client = new ScriptedClient();
+    private final DebugSession session = new DebugSession(client.client, "127.0.0.1:7321", new HumanOutput(screen::add), new Transcript(), null);
+    private final CommandShell shell = new CommandShell(session, true);
+
+    private static DebuggerRecord.Break pauseAt(long seq, long rip) {
+        return new DebuggerRecord.Break(seq, DebuggerRecord.BreakReason.PAUSE, 0, Optional.empty(), 0, rip, "pause");
+    }
+
+    @Test
+    void recordsOfADroppedConnectionAreNoLongerShown() {
+        client.emit(pauseAt(1, 0x400000));
+        assertThat(screen).containsExactly("[break  #1] paused at rip 0x400000");
+
+        assertThat(shell.execute(".disconnect")).isEqualTo(CommandShell.Result.OK);
+        client.emit(pauseAt(2, 0x400001));
+
+        assertThat(client.closed).isTrue();
+        assertThat(screen).containsExactly("[break  #1] paused at rip 0x400000", "disconnected from 127.0.0.1:7321 (use .connect HOST:PORT)");
+    }
+
+    @Test
+    void whileDisconnectedCommandsNeedingAnAgentSaySoAndTheOthersWork() {
+        shell.execute(".disconnect");
+        screen.clear();
+
+        assertThat(shell.execute("r rip")).isEqualTo(CommandShell.Result.FAILED);
+        assertThat(shell.execute("g")).isEqualTo(CommandShell.Result.FAILED);
+        assertThat(shell.execute("events")).isEqualTo(CommandShell.Result.FAILED);
+        assertThat(shell.execute(".disconnect")).isEqualTo(CommandShell.Result.FAILED);
+        assertThat(screen).hasSize(4).allSatisfy(l -> assertThat(l).isEqualTo("error: not connected (use .connect HOST:PORT)"));
+
+        screen.clear();
+        assertThat(shell.execute(".status")).isEqualTo(CommandShell.Result.OK);
+        assertThat(shell.execute("help .connect")).isEqualTo(CommandShell.Result.OK);
+        assertThat(screen.getFirst()).isEqualTo("not connected (use .connect HOST:PORT)");
+        assertThat(String.join("\n", screen)).contains(".connect HOST:PORT");
+        assertThat(shell.execute("exit")).isEqualTo(CommandShell.Result.EXIT);
+    }
+
+    @Test
+    void aBreakIsFollowedByTheRegistersWhenAsked() {
+        session.showRegistersOnBreak(true);
+        client.emit(pauseAt(1, 0x400000));
+        client.emit(new DebuggerRecord.Exit(2, "hlt", 0x400001, 0, 1));
+
+        assertThat(screen).containsExactly("[break  #1] paused at rip 0x400000", "   rip=0000000000400000",
+                "[exit   #2] target ended (hlt at 0x400000, rax 0x0) after 0.000 ms of execution");
+    }
+}

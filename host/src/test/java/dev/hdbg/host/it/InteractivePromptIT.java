@@ -1,0 +1,184 @@
+package dev.hdbg.host.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real interactive prompt ({@code bin/hdbg}) in a pseudo-terminal: a tmux server of its own
+ * socket runs it, the test types keys and reads the screen.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class InteractivePromptIT {
+    private static final Path TMUX = Path.of("/usr/bin/tmux");
+    private static final long WAIT_MILLIS = 15_000;
+
+    @TempDir
+    Path dir;
+
+    private final String socket = "hdbgtest-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    private Path socketPath;
+
+    @Test
+    void ctrlCPausesTheTargetTabCompletesAndHistoryRecallsWithAPrivateHistoryFile() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(TMUX), "tmux is not installed");
+        Path home = Files.createDirectory(dir.resolve("home"));
+        Path history = dir.resolve("history");
+        Path config = Files.writeString(dir.resolve("tmux.conf"), "set -g remain-on-exit on\nset -g history-limit 5000\n");
+        Path launcher = projectRoot().resolve("bin/hdbg");
+        // Maven compiled the classes this test runs against: the launcher must not try to rebuild
+        // because another source file changed since (it rebuilds when a source is newer than this).
+        Path built = projectRoot().resolve("host/target/lib");
+        if (Files.isDirectory(built)) {
+            Files.setLastModifiedTime(built, FileTime.from(Instant.now()));
+        }
+        try (AgentProcess agent = AgentProcess.start("--sample", "loop")) {
+            try {
+                List<String> start = List.of("-f", config.toString(), "new-session", "-d", "-s", "hdbg", "-x", "160", "-y", "50",
+                        "env", "HOME=" + home, "HDBG_HISTORY=" + history, "TERM=xterm-256color",
+                        launcher.toString(), "--connect", "127.0.0.1:" + agent.port());
+                tmux(start.toArray(String[]::new));
+                socketPath = Path.of(tmux("display-message", "-p", "#{socket_path}").strip());
+                // Others may be rebuilding this tree: the launcher can start while host/target/classes
+                // is being rewritten. Only that start-up failure is retried.
+                for (int attempt = 1; attempt < 3 && waitForPromptOrDeath().contains("Could not find or load main class"); attempt++) {
+                    tmux("kill-session", "-t", "hdbg");
+                    Thread.sleep(3_000);
+                    tmux(start.toArray(String[]::new));
+                }
+                waitForScreen(s -> s.contains("hdbg 0:0 broken @ 0x400000>"), "the first prompt");
+
+                command("r rcx = 7fffffff");
+                command("g");
+                waitForScreen(s -> lastLine(s).equals("hdbg 0:0 running>"), "the running prompt after g");
+                keys("C-c");
+                String paused = waitForScreen(s -> s.contains("paused at rip 0x40000")
+                        && lastLine(s).startsWith("hdbg 0:0 broken @ 0x40000"), "the pause and a broken prompt after Ctrl-C");
+                // WinDbg-style: the registers follow the break line
+                assertThat(paused).containsPattern("paused at rip 0x40000[0-9a-f]\\n +rax=");
+                assertThat(paused).contains("rcx=", "rip=00000000004000");
+
+                String answered = command("r rdi");
+                assertThat(answered).contains("   rdi=0000000000000000");
+                keys("Up");
+                waitForScreen(s -> lastLine(s).endsWith("> r rdi"), "r rdi recalled by the Up arrow");
+                keys("C-u");
+                waitForScreen(s -> lastLine(s).endsWith(">"), "an empty line after C-u");
+
+                keys("ev", "Tab");
+                waitForScreen(s -> lastLine(s).endsWith("> events"), "ev completed to events");
+                keys("Enter");
+                waitForScreen(s -> s.contains("no events") && lastLine(s).endsWith(">"), "the events command run");
+
+                assertThat(Files.readString(history, StandardCharsets.UTF_8)).contains("r rdi", "events");
+                assertThat(home.resolve(".hdbg_history")).doesNotExist();
+            } finally {
+                tmuxQuietly("kill-server");
+                removeSocketFile();
+            }
+        }
+    }
+
+    /** Waits for the first prompt or for the launcher to have died; the screen either way. */
+    private String waitForPromptOrDeath() throws Exception {
+        return waitForScreen(s -> s.contains("hdbg 0:0 broken @") || tmux("display-message", "-p", "-t", "hdbg", "#{pane_dead}").strip().equals("1"),
+                "the first prompt");
+    }
+
+    private static Path projectRoot() {
+        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isExecutable(p.resolve("bin/hdbg"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("bin/hdbg not found above " + System.getProperty("user.dir"));
+    }
+
+    /** Types a command and Enter, then waits for the next empty prompt (keys typed earlier would not be line-edited). */
+    private String command(String line) throws Exception {
+        int before = prompts(screen());
+        keys(line, "Enter");
+        return waitForScreen(s -> prompts(s) > before && lastLine(s).matches("hdbg .*>"), "the prompt after " + line);
+    }
+
+    private static int prompts(String screen) {
+        return (int) screen.lines().filter(l -> l.startsWith("hdbg ")).count();
+    }
+
+    private void keys(String... keys) throws Exception {
+        List<String> args = new ArrayList<>(List.of("send-keys", "-t", "hdbg"));
+        args.addAll(List.of(keys));
+        tmux(args.toArray(String[]::new));
+    }
+
+    private String screen() throws Exception {
+        return tmux("capture-pane", "-p", "-J", "-t", "hdbg", "-S", "-");
+    }
+
+    private static String lastLine(String screen) {
+        List<String> lines = screen.lines().filter(l -> !l.isBlank()).toList();
+        return lines.isEmpty() ? "" : lines.getLast().stripTrailing();
+    }
+
+    /** A condition on the screen's text; it may ask tmux more. */
+    private interface ScreenCheck {
+        boolean test(String screen) throws Exception;
+    }
+
+    private String waitForScreen(ScreenCheck ready, String what) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        String screen = screen();
+        while (!ready.test(screen)) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("timed out waiting for " + what + "; the screen:\n" + screen);
+            }
+            Thread.sleep(100);
+            screen = screen();
+        }
+        return screen;
+    }
+
+    private String tmux(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(TMUX.toString(), "-L", socket));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException("tmux " + String.join(" ", args) + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** tmux leaves its socket file behind a killed server; this test's socket is its own to remove. */
+    private void removeSocketFile() {
+        if (socketPath == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            System.err.println("removing the tmux socket: " + e.getMessage());
+        }
+    }
+
+    private void tmuxQuietly(String... args) {
+        try {
+            tmux(args);
+        } catch (Exception e) {
+            System.err.println("cleaning up tmux: " + e.getMessage());
+        }
+    }
+}
