@@ -166,7 +166,9 @@ public final class DebugSession implements AutoCloseable {
         if (record instanceof DebuggerRecord.Break && registersOnBreak) {
             // On the record thread, before g is told of the stop, so a script's output keeps its order.
             try {
-                output.registers(await(from.readRegisters(List.of())));
+                var registers = await(from.readRegisters(List.of()));
+                output.registers(registers);
+                showInstructionAt(from, registers.get("rip"));
             } catch (AgentError e) {
                 output.error("cannot show the registers after the break: " + e.getMessage());
             }
@@ -176,6 +178,26 @@ public final class DebugSession implements AutoCloseable {
                 lastStopSeq = record.seq();
                 lastStop = record;
                 stops.notifyAll();
+            }
+        }
+    }
+
+    /** After a break, as WinDbg does: the instruction about to run, disassembled. */
+    private void showInstructionAt(DebuggerClient from, long rip) {
+        for (int length = 15; length > 0; length--) {
+            try {
+                byte[] code = await(from.readMemory(rip, length));
+                try (dev.hdbg.host.disasm.Disassembler disassembler = dev.hdbg.host.disasm.Disassembler.x86_64()) {
+                    var instructions = disassembler.disassemble(code, rip, 1);
+                    if (!instructions.isEmpty()) {
+                        output.disassembly(instructions, true);
+                    }
+                }
+                return;
+            } catch (AgentError e) {
+                if (e.kind() != AgentError.Kind.UNMAPPED_ADDRESS) {
+                    return;
+                }
             }
         }
     }
@@ -236,12 +258,23 @@ public final class DebugSession implements AutoCloseable {
 
     /**
      * Evaluates an address or value expression: hex by default, registers by name or {@code @name}
-     * (read from the agent only when the expression names one).
+     * (read from the agent only when the expression names one), {@code poi(EXPR)} the qword at EXPR.
      */
     public long evaluate(String expression) {
         return ExpressionParser.evaluate(expression, name -> GuestRegister.byName(name)
                 .map(r -> OptionalLong.of(await(client().readRegisters(List.of(r.wireName()))).get(r.wireName())))
-                .orElse(OptionalLong.empty()));
+                .orElse(OptionalLong.empty()), address -> {
+                    byte[] qword;
+                    try {
+                        qword = await(client().readMemory(address, 8));
+                    } catch (AgentError e) {
+                        if (e.kind() != AgentError.Kind.UNMAPPED_ADDRESS) {
+                            throw e;
+                        }
+                        throw new IllegalArgumentException("poi(0x" + Long.toHexString(address) + "): " + e.getMessage(), e);
+                    }
+                    return java.nio.ByteBuffer.wrap(qword).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                });
     }
 
     @Override

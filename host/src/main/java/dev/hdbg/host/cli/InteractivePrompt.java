@@ -64,23 +64,29 @@ final class InteractivePrompt {
                 words.set(List.copyOf(completions));
                 output.note("attached to " + client.statusAtConnect().target()
                         + "; type help for the commands, Ctrl-C pauses the target, Ctrl-D or exit leaves");
-                while (true) {
-                    String prompt = prompt(session);
-                    String line;
-                    try {
-                        line = reader.readLine(prompt);
-                    } catch (UserInterruptException e) {
-                        interrupt(session);
-                        continue;
-                    } catch (EndOfFileException e) {
-                        return 0;
-                    }
-                    // The log file shows what was typed, as WinDbg's does.
-                    transcript.toFile(prompt + line);
-                    if (shell.execute(line) == CommandShell.Result.EXIT) {
-                        return 0;
-                    }
+                try (ProgressLine progress = new ProgressLine(terminal, session)) {
+                    return readLoop(reader, session, shell, transcript);
                 }
+            }
+        }
+    }
+
+    private static int readLoop(LineReader reader, DebugSession session, CommandShell shell, Transcript transcript) {
+        while (true) {
+            String prompt = prompt(session);
+            String line;
+            try {
+                line = reader.readLine(prompt);
+            } catch (UserInterruptException e) {
+                interrupt(session);
+                continue;
+            } catch (EndOfFileException e) {
+                return 0;
+            }
+            // The log file shows what was typed, as WinDbg's does.
+            transcript.toFile(prompt + line);
+            if (shell.execute(line) == CommandShell.Result.EXIT) {
+                return 0;
             }
         }
     }

@@ -154,7 +154,7 @@ class SessionCommandsIT {
     }
 
     @Test
-    void aBreakInHumanModeIsFollowedByTheRegisters() throws Exception {
+    void aBreakInHumanModeIsFollowedByTheRegistersAndTheInstruction() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
             HdbgBatch human = HdbgBatch.run(dir, agent, "!epthook 400040\ng\nr rdi\n");
 
@@ -165,7 +165,9 @@ class SessionCommandsIT {
             assertThat(lines.subList(at + 1, at + 7)).allSatisfy(l -> assertThat(l).matches("( +[a-z0-9]+=[0-9a-f]{16})+"));
             assertThat(lines.get(at + 1)).startsWith("   rax=0000000000000000");
             assertThat(String.join("\n", lines.subList(at + 1, at + 7))).contains("rbx=0000000000400080", "rip=0000000000400040", "rflags=");
-            assertThat(lines.get(at + 7)).isEqualTo("hdbg> r rdi");
+            // then the instruction about to run, as WinDbg shows it
+            assertThat(lines.get(at + 7)).matches("0000000000400040 +488b03 +mov rax, qword ptr \\[rbx\\]");
+            assertThat(lines.get(at + 8)).isEqualTo("hdbg> r rdi");
         }
     }
 

@@ -51,6 +51,8 @@ public final class CommandShell {
                 new StepOutCommand(session, batch), new BreakpointCommand(session), new BreakpointListCommand(session),
                 new BcCommand(session), new BdCommand(session), new BeCommand(session), new PauseCommand(session), new RegistersCommand(session),
                 new DbCommand(session), new DwCommand(session), new DdCommand(session), new DqCommand(session),
+                new DcCommand(session), new DaCommand(session), new DuCommand(session), new DqsCommand(session),
+                new SearchCommand(session), new StackCommand(session),
                 new EbCommand(session), new EwCommand(session), new EdCommand(session), new EqCommand(session),
                 new UCommand(session), new U2Command(session), new EvaluateCommand(session),
                 new StatusCommand(session), new ConnectCommand(session), new DisconnectCommand(session),

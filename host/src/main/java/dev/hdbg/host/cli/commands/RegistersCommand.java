@@ -11,6 +11,10 @@ import picocli.CommandLine.Parameters;
         "  r                 general-purpose registers, rip and rflags",
         "  r REG [REG...]    the named ones (rax .. r15, rip, rflags, cs .. ss, fs_base, gs_base, cr0 .. cr4, dr0 .. dr7)",
         "  r REG = EXPR      sets one; EXPR is hex by default and may name registers: r rax = rbx+10",
+        "  r FLAG [FLAG...]  rflags bits, 0 or 1: cf pf af zf sf tf if df of",
+        "  r FLAG = 0|1      sets or clears one",
+        "  r efl             rflags with the set flags named (also: r fl)",
+        "  r xmm0 .. xmm15   128-bit registers, 32 hex digits; r xmm1 = 00112233445566778899aabbccddeeff",
         "Example: r rip = 400040"})
 final class RegistersCommand extends SessionCommand {
     @Parameters(arity = "0..*", paramLabel = "ARGS")
@@ -23,6 +27,14 @@ final class RegistersCommand extends SessionCommand {
     @Override
     void run() {
         int equals = args.indexOf("=");
+        if (!args.isEmpty() && xmmIndex(args.get(0)) >= 0) {
+            xmm(equals);
+            return;
+        }
+        if (!args.isEmpty() && (RflagsBits.bit(args.get(0)).isPresent() || RflagsBits.isWholeRegister(args.get(0)))) {
+            flags(equals);
+            return;
+        }
         if (equals < 0) {
             List<String> names = args.stream().map(n -> GuestRegister.parse(n).wireName()).toList();
             session.output().registers(session.await(session.client().readRegisters(names)));
@@ -35,5 +47,90 @@ final class RegistersCommand extends SessionCommand {
         long value = session.evaluate(String.join(" ", args.subList(2, args.size())));
         session.await(session.client().writeRegister(register.wireName(), value));
         session.output().ok("r");
+    }
+
+    /** {@code r zf}, {@code r zf cf}, {@code r zf = 1}, {@code r efl}: read-modify-write of rflags. */
+    private void flags(int equals) {
+        if (equals < 0) {
+            long rflags = rflags();
+            if (args.size() == 1 && RflagsBits.isWholeRegister(args.get(0))) {
+                session.output().rflags(rflags, RflagsBits.set(rflags));
+                return;
+            }
+            java.util.Map<String, Integer> bits = new java.util.LinkedHashMap<>();
+            for (String name : args) {
+                int bit = RflagsBits.bit(name).orElseThrow(() -> new IllegalArgumentException("'" + name
+                        + "' is no flag; show flags (" + String.join(" ", RflagsBits.BITS.keySet()) + ") and registers in separate r commands"));
+                bits.put(name.toLowerCase(java.util.Locale.ROOT), (int) (rflags >>> bit & 1));
+            }
+            session.output().flags(bits);
+            return;
+        }
+        if (equals != 1 || args.size() < 3) {
+            throw new IllegalArgumentException("write r FLAG = 0|1, e.g. r zf = 1");
+        }
+        long value = session.evaluate(String.join(" ", args.subList(2, args.size())));
+        long rflags;
+        if (RflagsBits.isWholeRegister(args.get(0))) {
+            rflags = value;
+        } else {
+            if (value != 0 && value != 1) {
+                throw new IllegalArgumentException("a flag is 0 or 1, not 0x" + Long.toHexString(value));
+            }
+            int bit = RflagsBits.bit(args.get(0)).orElseThrow();
+            rflags = rflags() & ~(1L << bit) | value << bit;
+        }
+        session.await(session.client().writeRegister(GuestRegister.RFLAGS.wireName(), rflags));
+        session.output().ok("r");
+    }
+
+    /** 0 .. 15 for xmm0 .. xmm15, else -1. */
+    private static int xmmIndex(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT).replace("@", "");
+        return n.matches("xmm([0-9]|1[0-5])") ? Integer.parseInt(n.substring(3)) : -1;
+    }
+
+    /**
+     * {@code r xmm0 [xmm1...]} and {@code r xmm0 = HEX}: shown most significant byte first, as one
+     * 128-bit number; a shorter value is zero-extended.
+     */
+    private void xmm(int equals) {
+        if (equals < 0) {
+            java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+            for (String name : args) {
+                int index = xmmIndex(name);
+                if (index < 0) {
+                    throw new IllegalArgumentException("show xmm registers and others in separate r commands");
+                }
+                byte[] little = session.await(session.client().readXmm(index));
+                values.put("xmm" + index, java.util.HexFormat.of().formatHex(reversed(little)));
+            }
+            session.output().wideRegisters(values);
+            return;
+        }
+        if (equals != 1 || args.size() != 3) {
+            throw new IllegalArgumentException("write r xmm0 = HEX (up to 32 hex digits)");
+        }
+        String hex = args.get(2).toLowerCase(java.util.Locale.ROOT).replace("`", "");
+        hex = hex.startsWith("0x") ? hex.substring(2) : hex;
+        if (hex.isEmpty() || hex.length() > 32 || !hex.matches("[0-9a-f]+")) {
+            throw new IllegalArgumentException("an xmm value is up to 32 hex digits, not '" + args.get(2) + "'");
+        }
+        byte[] big = java.util.HexFormat.of().parseHex("0".repeat(32 - hex.length()) + hex);
+        session.await(session.client().writeXmm(xmmIndex(args.get(0)), reversed(big)));
+        session.output().ok("r");
+    }
+
+    private static byte[] reversed(byte[] bytes) {
+        byte[] out = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = bytes[bytes.length - 1 - i];
+        }
+        return out;
+    }
+
+    private long rflags() {
+        String name = GuestRegister.RFLAGS.wireName();
+        return session.await(session.client().readRegisters(List.of(name))).get(name);
     }
 }

@@ -81,6 +81,13 @@ public final class HumanOutput implements Output {
     }
 
     @Override
+    public void wideRegisters(Map<String, String> values) {
+        StringBuilder text = new StringBuilder();
+        values.forEach((name, hex) -> text.append(String.format("%6s=%s%n", name, hex)));
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
     public void memory(long address, byte[] data, int unit) {
         StringBuilder text = new StringBuilder();
         for (int line = 0; line < data.length; line += 16) {
@@ -209,6 +216,85 @@ public final class HumanOutput implements Output {
                     bp.conditional() ? "  if condition" : ""));
         }
         print(text.toString().stripTrailing());
+    }
+
+    @Override
+    public void doubleWordsWithChars(long address, byte[] data) {
+        StringBuilder text = new StringBuilder();
+        for (int line = 0; line < data.length; line += 16) {
+            int end = Math.min(line + 16, data.length);
+            text.append(String.format("%016x ", address + line));
+            for (int i = line; i < line + 16; i += 4) {
+                if (i >= end) {
+                    text.append("         ");
+                    continue;
+                }
+                long value = 0;
+                for (int b = Math.min(4, end - i) - 1; b >= 0; b--) {
+                    value = (value << 8) | (data[i + b] & 0xff);
+                }
+                text.append(' ').append(String.format("%08x", value));
+            }
+            text.append("  ");
+            for (int i = line; i < end; i++) {
+                int c = data[i] & 0xff;
+                text.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+            }
+            text.append('\n');
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
+    public void string(long address, String encoding, String text) {
+        StringBuilder shown = new StringBuilder();
+        text.chars().forEach(c -> shown.append(c >= 0x20 && c != 0x7f ? (char) c : '.'));
+        print(String.format("%016x  \"%s\"", address, shown));
+    }
+
+    @Override
+    public void searchHits(List<SearchHit> hits) {
+        if (hits.isEmpty()) {
+            print("no hits");
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (SearchHit hit : hits) {
+            text.append(String.format("%016x  %s%n", hit.address(), HexFormat.ofDelimiter(" ").formatHex(hit.bytes())));
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
+    public void stack(List<StackFrame> frames, java.util.Optional<String> note) {
+        StringBuilder text = new StringBuilder(String.format("%-2s %-16s  %-16s  %s%n", "#", "Child-SP", "RetAddr", "Call Site"));
+        for (StackFrame f : frames) {
+            String ret = f.returnAddress().isPresent() ? String.format("%016x", f.returnAddress().getAsLong()) : "????????????????";
+            text.append(String.format("%02x %016x  %s  %s%n", f.frame(), f.sp(), ret, hex(f.site())));
+        }
+        note.ifPresent(n -> text.append(n));
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
+    public void pointers(List<PointerSlot> slots) {
+        StringBuilder text = new StringBuilder();
+        for (PointerSlot slot : slots) {
+            text.append(String.format("%016x  %016x", slot.address(), slot.value()));
+            slot.pointsInto().ifPresent(r -> text.append("  <").append(r).append('>'));
+            text.append('\n');
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
+    public void flags(Map<String, Integer> bits) {
+        print(bits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+    }
+
+    @Override
+    public void rflags(long value, List<String> setFlags) {
+        print(String.format("efl=%08x", value) + (setFlags.isEmpty() ? "" : "  " + String.join(" ", setFlags)));
     }
 
     @Override

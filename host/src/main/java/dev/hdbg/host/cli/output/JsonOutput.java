@@ -81,6 +81,13 @@ public final class JsonOutput implements Output {
     }
 
     @Override
+    public void wideRegisters(Map<String, String> values) {
+        Map<String, Object> regs = new LinkedHashMap<>();
+        values.forEach((k, v) -> regs.put(k, "0x" + v));
+        emit(Json.type("registers").put("registers", regs));
+    }
+
+    @Override
     public void memory(long address, byte[] data, int unit) {
         emit(Json.type("memory").hex("address", address).put("unit", unit).data("data", data));
     }
@@ -146,6 +153,55 @@ public final class JsonOutput implements Output {
         breakpoints.forEach(bp -> list.add(new Json().put("breakpoint", bp.id()).hex("address", bp.address())
                 .put("enabled", bp.enabled()).put("conditional", bp.conditional()).put("hits", bp.hits())));
         emit(Json.type("breakpoints").put("breakpoints", list));
+    }
+
+    @Override
+    public void doubleWordsWithChars(long address, byte[] data) {
+        memory(address, data, 4);
+    }
+
+    @Override
+    public void string(long address, String encoding, String text) {
+        emit(Json.type("string").hex("address", address).put("encoding", encoding).put("text", text));
+    }
+
+    @Override
+    public void searchHits(List<SearchHit> hits) {
+        emit(Json.type("search").put("hits", hits.stream().map(h -> Json.hex(h.address())).toList()));
+    }
+
+    @Override
+    public void stack(List<StackFrame> frames, java.util.Optional<String> note) {
+        List<Json> list = new ArrayList<>();
+        for (StackFrame f : frames) {
+            Json frame = new Json().put("frame", f.frame()).hex("sp", f.sp());
+            f.returnAddress().ifPresent(r -> frame.hex("return", r));
+            list.add(frame.hex("site", f.site()));
+        }
+        Json json = Json.type("stack").put("frames", list);
+        note.ifPresent(n -> json.put("note", n));
+        emit(json);
+    }
+
+    @Override
+    public void pointers(List<PointerSlot> slots) {
+        List<Json> list = new ArrayList<>();
+        for (PointerSlot slot : slots) {
+            Json entry = new Json().hex("address", slot.address()).hex("value", slot.value());
+            slot.pointsInto().ifPresent(r -> entry.put("points_into", r));
+            list.add(entry);
+        }
+        emit(Json.type("pointers").put("pointers", list));
+    }
+
+    @Override
+    public void flags(Map<String, Integer> bits) {
+        emit(Json.type("flags").put("flags", new LinkedHashMap<>(bits)));
+    }
+
+    @Override
+    public void rflags(long value, List<String> setFlags) {
+        emit(Json.type("rflags").hex("value", value).put("set", setFlags));
     }
 
     @Override

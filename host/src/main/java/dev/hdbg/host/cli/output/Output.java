@@ -18,6 +18,9 @@ public interface Output {
 
     void registers(Map<String, Long> values);
 
+    /** Registers wider than 64 bits (xmm), as hex digits, most significant first. */
+    void wideRegisters(Map<String, String> values);
+
     /** @param unit 1, 2, 4 or 8: db, dw, dd, dq */
     void memory(long address, byte[] data, int unit);
 
@@ -43,6 +46,42 @@ public interface Output {
 
     /** {@code .disconnect}, or {@code .status} while disconnected: there is no agent; {@code message} says so. */
     void disconnected(String message);
+
+    /** {@code dc}: double words with their bytes as ASCII; JSON writes it as {@code memory} with unit 4. */
+    void doubleWordsWithChars(long address, byte[] data);
+
+    /** {@code da}, {@code du}: a string read up to its NUL. @param encoding "ascii" or "utf-16" */
+    void string(long address, String encoding, String text);
+
+    /** One match of {@code s}: where, and the memory from there (the pattern and what follows it, up to 16 bytes). */
+    record SearchHit(long address, byte[] bytes) {
+    }
+
+    /** {@code s}: the matches in address order. */
+    void searchHits(List<SearchHit> hits);
+
+    /**
+     * One frame of {@code k}: its stack pointer, the address it returns to (empty when not known)
+     * and where it executes (rip for frame 0, the previous frame's return address after that).
+     */
+    record StackFrame(int frame, long sp, java.util.OptionalLong returnAddress, long site) {
+    }
+
+    /** {@code k}: the frames from the innermost; {@code note} says where the walk could not be trusted. */
+    void stack(List<StackFrame> frames, java.util.Optional<String> note);
+
+    /** One line of {@code dqs}: a qword and the region it points into ("stack", "image"), if one of those. */
+    record PointerSlot(long address, long value, java.util.Optional<String> pointsInto) {
+    }
+
+    /** {@code dqs}. */
+    void pointers(List<PointerSlot> slots);
+
+    /** {@code r zf}, {@code r cf ...}: rflags bits by name, each 0 or 1. */
+    void flags(Map<String, Integer> bits);
+
+    /** {@code r efl}, {@code r fl}: rflags with the names of its set flags, in bit order. */
+    void rflags(long value, List<String> setFlags);
 
     /** A command that succeeded with nothing else to show, such as {@code eq}. */
     void ok(String command);

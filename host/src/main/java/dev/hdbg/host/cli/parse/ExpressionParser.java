@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Evaluates the integer expressions commands take for addresses and values, such as
@@ -20,12 +21,13 @@ import java.util.function.Function;
  * sum     = product { ( "+" | "-" ) product } ;
  * product = unary { ( "*" | "/" | "%" ) unary } ;
  * unary   = ( "-" | "~" ) unary | primary ;
- * primary = "(" expr ")" | "@" name | word ;
+ * primary = "(" expr ")" | "poi" "(" expr ")" | "@" name | word ;
  * word    = ( letter | digit | "_" ) { letter | digit | "_" | "`" } ;
  * </pre>
  * A word that is a number in {@link Numbers}' syntax is that number (hex by default, as in
  * HyperDbg); any other word, and every {@code @name}, is a register looked up by its name
  * without the {@code @}. Write {@code @} to force a register whose name is also hex.
+ * {@code poi(EXPR)} is WinDbg's pointer-sized dereference: the qword at EXPR in guest memory.
  *
  * <p>Arithmetic is on 64-bit values read as unsigned, as addresses are: it wraps around,
  * {@code /}, {@code %} and {@code >>} are unsigned, and a shift by 64 or more gives 0 (the
@@ -40,12 +42,14 @@ public final class ExpressionParser {
 
     private final String text;
     private final Function<String, OptionalLong> registers;
+    private final LongUnaryOperator poi;
     private int pos;
     private int depth;
 
-    private ExpressionParser(String text, Function<String, OptionalLong> registers) {
+    private ExpressionParser(String text, Function<String, OptionalLong> registers, LongUnaryOperator poi) {
         this.text = text;
         this.registers = registers;
+        this.poi = poi;
     }
 
     /**
@@ -60,8 +64,28 @@ public final class ExpressionParser {
      *                                  or nests deeper than {@link #MAX_DEPTH}
      */
     public static long evaluate(String text, Function<String, OptionalLong> registerLookup) {
+        return evaluate(text, registerLookup, address -> {
+            throw new IllegalArgumentException("poi(0x" + Long.toHexString(address)
+                    + ") needs guest memory, which this expression cannot read");
+        });
+    }
+
+    /**
+     * Evaluates an expression that may read guest memory with {@code poi(EXPR)}.
+     *
+     * @param text           the expression
+     * @param registerLookup a register's value by its name without {@code @}; empty for a name
+     *                       that is no register
+     * @param poi            the qword at an address; throws (IllegalArgumentException or the
+     *                       client's error) naming the address when it cannot be read
+     * @return the value, as a 64-bit pattern
+     * @throws IllegalArgumentException as {@link #evaluate(String, Function)}, and when
+     *                                  {@code poi} lacks its parenthesis
+     */
+    public static long evaluate(String text, Function<String, OptionalLong> registerLookup, LongUnaryOperator poi) {
         Objects.requireNonNull(registerLookup, "registerLookup");
-        ExpressionParser parser = new ExpressionParser(text, registerLookup);
+        Objects.requireNonNull(poi, "poi");
+        ExpressionParser parser = new ExpressionParser(text, registerLookup, poi);
         if (text.isBlank()) {
             throw new IllegalArgumentException("empty expression (write a number or a register, e.g. rsp+8)");
         }
@@ -156,6 +180,9 @@ public final class ExpressionParser {
         if (word.isEmpty()) {
             throw unexpected();
         }
+        if (word.equalsIgnoreCase("poi")) {
+            return dereference(start);
+        }
         if (Numbers.isNumber(word)) {
             return Numbers.parse(word);
         }
@@ -168,6 +195,22 @@ public final class ExpressionParser {
             }
         }
         return register(word, word, start);
+    }
+
+    /** {@code poi(EXPR)}, the word {@code poi} already read. */
+    private long dereference(int start) {
+        skipSpace();
+        if (!peek('(')) {
+            throw new IllegalArgumentException("poi at position " + (start + 1) + " takes its address in parentheses, e.g. poi(rsp+8)");
+        }
+        int open = pos++;
+        long address = binary(0);
+        skipSpace();
+        if (!peek(')')) {
+            throw new IllegalArgumentException("missing ')' for the '(' at position " + (open + 1) + " in '" + text + "'");
+        }
+        pos++;
+        return poi.applyAsLong(address);
     }
 
     private long register(String name, String written, int start) {

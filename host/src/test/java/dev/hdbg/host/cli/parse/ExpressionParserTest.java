@@ -159,4 +159,55 @@ class ExpressionParserTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("expression nested deeper than 200 levels");
     }
+
+    /** Guest memory for poi: qwords at a few addresses; any other address is unmapped. */
+    private static final Map<Long, Long> MEMORY = Map.of(0x400080L, 0x2dL, 0x402100L, 0x400080L, 0x7ff8L, 0x402100L);
+
+    private static long evalWithMemory(String text) {
+        return ExpressionParser.evaluate(text, LOOKUP, address -> {
+            Long value = MEMORY.get(address);
+            if (value == null) {
+                throw new IllegalArgumentException("poi(0x" + Long.toHexString(address) + "): not mapped");
+            }
+            return value;
+        });
+    }
+
+    @Test
+    void poiReadsTheQwordAtItsAddress() {
+        assertThat(evalWithMemory("poi(400080)")).isEqualTo(0x2dL);
+        assertThat(evalWithMemory("poi(400000 + 80) + 1")).isEqualTo(0x2eL);
+        assertThat(evalWithMemory("POI ( 400080 ) * 2")).isEqualTo(0x5aL);
+    }
+
+    @Test
+    void poiNestsAndTakesRegisters() {
+        assertThat(evalWithMemory("poi(poi(402100))")).isEqualTo(0x2dL);
+        assertThat(evalWithMemory("poi(poi(poi(rsp+8)))")).isEqualTo(0x2dL);
+        assertThat(evalWithMemory("-poi(400080)")).isEqualTo(-0x2dL);
+    }
+
+    @Test
+    void poiOfUnreadableMemoryFailsWithTheReadersError() {
+        assertThatThrownBy(() -> evalWithMemory("poi(poi(400080))"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("poi(0x2d): not mapped");
+    }
+
+    @Test
+    void poiNeedsItsParenthesesClosed() {
+        assertThatThrownBy(() -> evalWithMemory("poi 400080"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("poi at position 1 takes its address in parentheses, e.g. poi(rsp+8)");
+        assertThatThrownBy(() -> evalWithMemory("1 + poi(400080"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("missing ')' for the '(' at position 8 in '1 + poi(400080'");
+    }
+
+    @Test
+    void poiWithoutAMemoryReaderSaysSo() {
+        assertThatThrownBy(() -> eval("poi(400080)"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("poi(0x400080) needs guest memory, which this expression cannot read");
+    }
 }

@@ -1,0 +1,92 @@
+package dev.hdbg.host.cli.commands;
+
+import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.cli.output.Output;
+import dev.hdbg.host.client.AgentError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code k}: the call stack from frame pointers. Frame 0 executes at rip; each frame whose rbp is a
+ * frame pointer (8-aligned, in the stack, at or above its stack pointer) returns to [rbp+8], and
+ * the caller's rbp is [rbp]. Without symbols or unwind data nothing better is known, so where the
+ * chain breaks the output says so instead of guessing.
+ */
+@Command(name = "k", description = {"Shows the call stack, walking the rbp frame-pointer chain (at most 64 frames).",
+        "Code built without frame pointers shows frame 0 and a note saying so."})
+final class StackCommand extends SessionCommand {
+    static final int MAX_FRAMES = 64;
+
+    StackCommand(DebugSession session) {
+        super(session);
+    }
+
+    @Override
+    void run() {
+        Map<String, Long> regs = session.await(session.client().readRegisters(List.of("rip", "rsp", "rbp")));
+        GuestMemoryMap map = GuestMemoryMap.of(session);
+        long rsp = regs.get("rsp");
+        long site = regs.get("rip");
+        long sp = rsp;
+        long fp = regs.get("rbp");
+        List<Output.StackFrame> frames = new ArrayList<>();
+        String note = null;
+        for (int i = 0; ; i++) {
+            if (i == MAX_FRAMES) {
+                note = "stopped after " + MAX_FRAMES + " frames; the chain goes on at rbp 0x" + Long.toHexString(fp);
+                break;
+            }
+            if (fp == 0 && i > 0) {
+                // The outermost frame: its caller's rbp was 0, the usual end of the chain.
+                frames.add(new Output.StackFrame(i, sp, OptionalLong.empty(), site));
+                break;
+            }
+            byte[] frame = isFramePointer(map, fp, sp) ? readFrame(fp) : null;
+            if (frame == null) {
+                frames.add(new Output.StackFrame(i, sp, OptionalLong.empty(), site));
+                note = "frames beyond #" + i + " cannot be trusted: rbp 0x" + Long.toHexString(fp) + " is not a frame pointer"
+                        + (i == 0 ? leafHint(rsp) : "");
+                break;
+            }
+            long returnAddress = GuestMemoryMap.littleEndian(frame, 8, 8);
+            frames.add(new Output.StackFrame(i, sp, OptionalLong.of(returnAddress), site));
+            site = returnAddress;
+            sp = fp + 16;
+            fp = GuestMemoryMap.littleEndian(frame, 0, 8);
+        }
+        session.output().stack(frames, Optional.ofNullable(note));
+    }
+
+    private static boolean isFramePointer(GuestMemoryMap map, long fp, long sp) {
+        return fp % 8 == 0 && Long.compareUnsigned(fp, sp) >= 0 && map.inStack(fp, 16);
+    }
+
+    private byte[] readFrame(long fp) {
+        try {
+            return session.await(session.client().readMemory(fp, 16));
+        } catch (AgentError e) {
+            if (e.kind() != AgentError.Kind.UNMAPPED_ADDRESS) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    /** At a function's first instruction the return address is at [rsp]; whether rip is there cannot be known. */
+    private String leafHint(long rsp) {
+        try {
+            byte[] top = session.await(session.client().readMemory(rsp, 8));
+            return "; if rip is at the first instruction of a function, it returns to [rsp] = 0x"
+                    + Long.toHexString(GuestMemoryMap.littleEndian(top, 0, 8));
+        } catch (AgentError e) {
+            if (e.kind() != AgentError.Kind.UNMAPPED_ADDRESS) {
+                throw e;
+            }
+            return "; rsp 0x" + Long.toHexString(rsp) + " is not mapped either";
+        }
+    }
+}
