@@ -1,0 +1,38 @@
+package dev.hdbg.agent.machine.elf;
+
+/**
+ * The auxiliary-vector keys the loader writes ({@code AT_*} of Linux's {@code include/uapi/linux/auxvec.h}), in
+ * one place for the loader, the system-call layer ({@code /proc/self/auxv}, {@code getauxval}) and tests.
+ */
+public final class Auxv {
+    public static final int AT_NULL = 0;
+    public static final int AT_PHDR = 3;
+    public static final int AT_PHENT = 4;
+    public static final int AT_PHNUM = 5;
+    public static final int AT_PAGESZ = 6;
+    public static final int AT_BASE = 7;
+    public static final int AT_FLAGS = 8;
+    public static final int AT_ENTRY = 9;
+    public static final int AT_UID = 11;
+    public static final int AT_EUID = 12;
+    public static final int AT_GID = 13;
+    public static final int AT_EGID = 14;
+    public static final int AT_PLATFORM = 15;
+    public static final int AT_HWCAP = 16;
+    public static final int AT_CLKTCK = 17;
+    public static final int AT_SECURE = 23;
+    public static final int AT_RANDOM = 25;
+    public static final int AT_HWCAP2 = 26;
+    public static final int AT_EXECFN = 31;
+
+    /**
+     * CPUID.1:EDX of an ordinary x86-64 CPU (FPU, TSC, CX8, CMOV, MMX, FXSR, SSE, SSE2, ...), which is what the
+     * kernel reports as {@code AT_HWCAP} on x86; glibc reads its features from CPUID itself.
+     */
+    public static final long X86_64_HWCAP = 0x178bfbffL;
+    /** The kernel's {@code USER_HZ}: {@code times()} counts in hundredths of a second. */
+    public static final long CLOCK_TICKS = 100;
+
+    private Auxv() {
+    }
+}
