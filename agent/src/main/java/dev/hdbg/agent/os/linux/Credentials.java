@@ -1,0 +1,21 @@
+package dev.hdbg.agent.os.linux;
+
+import com.sun.security.auth.module.UnixSystem;
+
+/**
+ * The guest runs as the agent's own user, so {@code getuid} agrees with the owners {@code stat} reports and the
+ * output matches a native run by the same user.
+ */
+final class Credentials {
+    static final int UID;
+    static final int GID;
+
+    static {
+        UnixSystem system = new UnixSystem();
+        UID = (int) system.getUid();
+        GID = (int) system.getGid();
+    }
+
+    private Credentials() {
+    }
+}

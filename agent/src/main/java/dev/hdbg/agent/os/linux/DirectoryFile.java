@@ -1,0 +1,122 @@
+package dev.hdbg.agent.os.linux;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * An open directory, read with {@code getdents64}. The listing is taken at the first read (and again after a
+ * rewind), sorted by name so runs are reproducible; "." and ".." come first, as programs such as {@code ls -a}
+ * expect them.
+ */
+final class DirectoryFile extends OpenFile {
+    private record Entry(String name, long ino, int type) {
+    }
+
+    private final Path host;
+    private final String guestPath;
+    private List<Entry> entries;
+    private int position;
+
+    DirectoryFile(Path host, String guestPath, int statusFlags) {
+        super(statusFlags);
+        this.host = host;
+        this.guestPath = guestPath;
+    }
+
+    Path host() {
+        return host;
+    }
+
+    String guestPath() {
+        return guestPath;
+    }
+
+    @Override
+    int read(byte[] buffer) {
+        throw new SyscallException(Errno.EISDIR);
+    }
+
+    @Override
+    int pread(byte[] buffer, long offset) {
+        throw new SyscallException(Errno.EISDIR);
+    }
+
+    /** Only a rewind (SEEK_SET to 0, rewinddir) or a seek to a {@code d_off} the listing handed out. */
+    @Override
+    long seek(long offset, int whence) {
+        if (whence != HostFile.SEEK_SET || offset < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (offset == 0) {
+            entries = null;
+        }
+        position = (int) Math.min(offset, Integer.MAX_VALUE);
+        return offset;
+    }
+
+    @Override
+    byte[] stat() throws IOException {
+        return Stat.of(host, true);
+    }
+
+    /**
+     * Fills {@code capacity} bytes with {@code struct linux_dirent64} records (d_ino, d_off, d_reclen, d_type,
+     * d_name NUL-terminated, each record padded to 8 bytes).
+     *
+     * @return the records, empty at the end of the directory
+     * @throws SyscallException EINVAL when not even one record fits
+     */
+    byte[] nextEntries(int capacity) throws IOException {
+        if (entries == null) {
+            entries = list();
+        }
+        ByteBuffer out = UserMemory.struct(Math.max(0, capacity));
+        while (position < entries.size()) {
+            Entry e = entries.get(position);
+            byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
+            int length = (19 + name.length + 1 + 7) & ~7;
+            if (length > out.remaining()) {
+                if (out.position() == 0) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                break;
+            }
+            int start = out.position();
+            out.putLong(e.ino()).putLong(position + 1).putShort((short) length).put((byte) e.type()).put(name);
+            out.position(start + length); // the rest of the record stays zero: the NUL and the padding
+            position++;
+        }
+        byte[] records = new byte[out.position()];
+        out.get(0, records);
+        return records;
+    }
+
+    private List<Entry> list() throws IOException {
+        List<Entry> list = new ArrayList<>();
+        list.add(entry(".", host));
+        list.add(entry("..", host.getParent() != null && !guestPath.equals("/") ? host.getParent() : host));
+        try (Stream<Path> children = Files.list(host)) {
+            for (Path child : children.sorted().toList()) {
+                try {
+                    list.add(entry(child.getFileName().toString(), child));
+                } catch (NoSuchFileException gone) {
+                    continue; // deleted since the listing: Linux would not return it either
+                }
+            }
+        }
+        return list;
+    }
+
+    private static Entry entry(String name, Path path) throws IOException {
+        Map<String, Object> a = Stat.attributes(path, false);
+        return new Entry(name, (Long) a.get("ino"), Stat.direntType((Integer) a.get("mode")));
+    }
+}

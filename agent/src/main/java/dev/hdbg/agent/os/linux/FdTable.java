@@ -1,0 +1,95 @@
+package dev.hdbg.agent.os.linux;
+
+import java.io.IOException;
+
+/** The descriptor table: small integers naming {@link OpenFile}s, lowest free number first, as POSIX requires. */
+final class FdTable {
+    /** RLIMIT_NOFILE's soft limit, which getrlimit reports. */
+    static final int MAX = 1024;
+
+    private final OpenFile[] files = new OpenFile[MAX];
+    private final boolean[] closeOnExec = new boolean[MAX];
+
+    /** @throws SyscallException EBADF when {@code fd} is not open */
+    OpenFile get(int fd) {
+        if (fd < 0 || fd >= MAX || files[fd] == null) {
+            throw new SyscallException(Errno.EBADF);
+        }
+        return files[fd];
+    }
+
+    boolean isOpen(int fd) {
+        return fd >= 0 && fd < MAX && files[fd] != null;
+    }
+
+    /**
+     * Installs {@code file} at the lowest free descriptor not below {@code lowest}.
+     *
+     * @throws SyscallException EMFILE when the table is full, EINVAL for a {@code lowest} out of range
+     */
+    int install(OpenFile file, int lowest, boolean cloexec) {
+        if (lowest < 0 || lowest >= MAX) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        for (int fd = lowest; fd < MAX; fd++) {
+            if (files[fd] == null) {
+                place(fd, file, cloexec);
+                return fd;
+            }
+        }
+        throw new SyscallException(Errno.EMFILE);
+    }
+
+    /** dup2's install: closes whatever {@code fd} held first. */
+    void installAt(int fd, OpenFile file, boolean cloexec) throws IOException {
+        if (fd < 0 || fd >= MAX) {
+            throw new SyscallException(Errno.EBADF);
+        }
+        file.retain(); // before closing fd, which may hold the same description
+        if (files[fd] != null) {
+            close(fd);
+        }
+        files[fd] = file;
+        closeOnExec[fd] = cloexec;
+    }
+
+    void close(int fd) throws IOException {
+        OpenFile file = get(fd);
+        files[fd] = null;
+        closeOnExec[fd] = false;
+        file.drop();
+    }
+
+    boolean closeOnExec(int fd) {
+        get(fd);
+        return closeOnExec[fd];
+    }
+
+    void setCloseOnExec(int fd, boolean value) {
+        get(fd);
+        closeOnExec[fd] = value;
+    }
+
+    /** Closes every descriptor, releasing host files; the first failure is rethrown after all are tried. */
+    void closeAll() throws IOException {
+        IOException first = null;
+        for (int fd = 0; fd < MAX; fd++) {
+            if (files[fd] != null) {
+                try {
+                    close(fd);
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void place(int fd, OpenFile file, boolean cloexec) {
+        file.retain();
+        files[fd] = file;
+        closeOnExec[fd] = cloexec;
+    }
+}

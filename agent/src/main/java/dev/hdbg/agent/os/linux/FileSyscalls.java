@@ -1,0 +1,276 @@
+package dev.hdbg.agent.os.linux;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Map;
+
+/** System calls on descriptors: reading, writing, seeking, duplicating, pipes, directories read by descriptor. */
+final class FileSyscalls {
+    /** linux/fs.h MAX_RW_COUNT: the most one read or write moves. */
+    private static final long MAX_RW_COUNT = 0x7fff_f000L;
+    private static final int CHUNK = 1 << 20;
+    /** UIO_MAXIOV. */
+    private static final int MAX_IOV = 1024;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int O_DIRECT = 040000;
+    private static final int F_DUPFD = 0;
+    private static final int F_GETFD = 1;
+    private static final int F_SETFD = 2;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int FD_CLOEXEC = 1;
+    private static final short POLLIN = 1;
+    private static final short POLLOUT = 4;
+    private static final short POLLNVAL = 0x20;
+
+    private final LinuxProcess process;
+    private final UserMemory user;
+    private final FdTable fds;
+
+    FileSyscalls(LinuxProcess process) {
+        this.process = process;
+        this.user = process.user();
+        this.fds = process.fds();
+    }
+
+    void register(Map<Integer, Handler> table) {
+        table.put(0, a -> read(a.i(0), a.a1(), a.a2()));
+        table.put(1, a -> write(a.i(0), a.a1(), a.a2()));
+        table.put(3, a -> {
+            fds.close(a.i(0));
+            return 0;
+        });
+        table.put(7, a -> poll(a.a0(), a.a1()));
+        table.put(8, a -> fds.get(a.i(0)).seek(a.a1(), a.i(2)));
+        // Nothing is a terminal: TCGETS (isatty) and TIOCGWINSZ fail as on a pipe, and so does the rest.
+        table.put(16, a -> {
+            fds.get(a.i(0));
+            throw new SyscallException(Errno.ENOTTY);
+        });
+        table.put(17, a -> pread(a.i(0), a.a1(), a.a2(), a.a3()));
+        table.put(19, a -> readv(a.i(0), a.a1(), a.i(2)));
+        table.put(20, a -> writev(a.i(0), a.a1(), a.i(2)));
+        table.put(22, a -> pipe(a.a0(), 0));
+        table.put(293, a -> pipe(a.a0(), a.i(1)));
+        table.put(32, a -> fds.install(fds.get(a.i(0)), 0, false));
+        table.put(33, a -> dup3(a.i(0), a.i(1), 0, true));
+        table.put(292, a -> dup3(a.i(0), a.i(1), a.i(2), false));
+        table.put(40, a -> sendfile(a.i(0), a.i(1), a.a2(), a.a3()));
+        table.put(72, a -> fcntl(a.i(0), a.i(1), a.a2()));
+        table.put(217, a -> getdents64(a.i(0), a.a1(), a.a2()));
+        table.put(221, a -> { // fadvise64: advice needs no action, but a pipe or stream has no page cache
+            OpenFile file = fds.get(a.i(0));
+            if (!(file instanceof HostFile || file instanceof DirectoryFile)) {
+                throw new SyscallException(Errno.ESPIPE);
+            }
+            return 0;
+        });
+    }
+
+    private OpenFile readable(int fd) {
+        OpenFile file = fds.get(fd);
+        if (!file.readable()) {
+            throw new SyscallException(Errno.EBADF);
+        }
+        return file;
+    }
+
+    private OpenFile writable(int fd) {
+        OpenFile file = fds.get(fd);
+        if (!file.writable()) {
+            throw new SyscallException(Errno.EBADF);
+        }
+        return file;
+    }
+
+    /**
+     * Reads chunk by chunk into the guest; a regular file is read until {@code count} or its end, anything else
+     * once, as a pipe returns what it has. The buffer is checked before each chunk is consumed.
+     */
+    private long read(int fd, long buffer, long count) throws IOException {
+        OpenFile file = readable(fd);
+        long wanted = Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
+        long total = 0;
+        while (total < wanted) {
+            int n = (int) Math.min(CHUNK, wanted - total);
+            if (!process.machine().memory().isMapped(buffer + total, n)) {
+                if (total > 0) {
+                    break;
+                }
+                throw new SyscallException(Errno.EFAULT);
+            }
+            byte[] data = new byte[n];
+            int got = file.read(data);
+            user.write(buffer + total, Arrays.copyOf(data, got));
+            total += got;
+            if (got < n || !(file instanceof HostFile)) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    private long write(int fd, long buffer, long count) throws IOException {
+        OpenFile file = writable(fd);
+        long n = Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
+        return file.write(user.read(buffer, n));
+    }
+
+    private long pread(int fd, long buffer, long count, long offset) throws IOException {
+        OpenFile file = readable(fd);
+        int n = (int) Math.min(Long.compareUnsigned(count, CHUNK) > 0 ? CHUNK : count, CHUNK);
+        user.requireMapped(buffer, n);
+        byte[] data = new byte[n];
+        int got = file.pread(data, offset);
+        user.write(buffer, Arrays.copyOf(data, got));
+        return got;
+    }
+
+    /** struct iovec {void *iov_base; size_t iov_len;} × count. */
+    private long[][] iovecs(long address, int count) {
+        if (count < 0 || count > MAX_IOV) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        ByteBuffer raw = UserMemory.struct(16 * count).put(user.read(address, 16L * count)).flip();
+        long[][] vectors = new long[count][];
+        for (int i = 0; i < count; i++) {
+            vectors[i] = new long[] {raw.getLong(), raw.getLong()};
+        }
+        return vectors;
+    }
+
+    private long readv(int fd, long iov, int count) throws IOException {
+        long total = 0;
+        for (long[] v : iovecs(iov, count)) {
+            long got = read(fd, v[0], v[1]);
+            total += got;
+            if (got < v[1]) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** One write of the concatenation, so the bytes reach {@link ProcessIo} together as a pipe would. */
+    private long writev(int fd, long iov, int count) throws IOException {
+        OpenFile file = writable(fd);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (long[] v : iovecs(iov, count)) {
+            joined.writeBytes(user.read(v[0], v[1]));
+        }
+        return file.write(joined.toByteArray());
+    }
+
+    private long poll(long pollfds, long count) {
+        if (Long.compareUnsigned(count, FdTable.MAX) > 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int ready = 0;
+        for (int i = 0; i < count; i++) {
+            long entry = pollfds + 8L * i; // struct pollfd {int fd; short events; short revents;}
+            ByteBuffer p = UserMemory.struct(8).put(user.read(entry, 8)).flip();
+            int fd = p.getInt(0);
+            short events = p.getShort(4);
+            short revents = 0;
+            if (fd >= 0 && !fds.isOpen(fd)) {
+                revents = POLLNVAL;
+            } else if (fd >= 0) {
+                OpenFile file = fds.get(fd);
+                if ((events & POLLIN) != 0 && file.readable() && file.readReady()) {
+                    revents |= POLLIN;
+                }
+                if ((events & POLLOUT) != 0 && file.writable()) {
+                    revents |= POLLOUT;
+                }
+            }
+            user.write(entry + 6, new byte[] {(byte) revents, (byte) (revents >> 8)});
+            ready += revents != 0 ? 1 : 0;
+        }
+        return ready;
+    }
+
+    private long pipe(long fdsAddress, int flags) throws IOException {
+        if ((flags & ~(O_CLOEXEC | OpenFile.O_NONBLOCK | O_DIRECT)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        user.requireMapped(fdsAddress, 8);
+        Pipe pipe = new Pipe();
+        boolean cloexec = (flags & O_CLOEXEC) != 0;
+        int readFd = fds.install(pipe.readEnd, 0, cloexec);
+        int writeFd;
+        try {
+            writeFd = fds.install(pipe.writeEnd, 0, cloexec);
+        } catch (SyscallException full) {
+            fds.close(readFd);
+            throw full;
+        }
+        user.write(fdsAddress, UserMemory.struct(8).putInt(readFd).putInt(writeFd).array());
+        return 0;
+    }
+
+    /** dup2 when {@code legacy} (same descriptors: a no-op), dup3 otherwise (same descriptors: EINVAL). */
+    private long dup3(int oldFd, int newFd, int flags, boolean legacy) throws IOException {
+        OpenFile file = fds.get(oldFd);
+        if ((flags & ~O_CLOEXEC) != 0 || !legacy && oldFd == newFd) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (oldFd != newFd) {
+            fds.installAt(newFd, file, (flags & O_CLOEXEC) != 0);
+        }
+        return newFd;
+    }
+
+    private long fcntl(int fd, int command, long argument) {
+        OpenFile file = fds.get(fd);
+        return switch (command) {
+            case F_DUPFD -> fds.install(file, (int) argument, false);
+            case F_DUPFD_CLOEXEC -> fds.install(file, (int) argument, true);
+            case F_GETFD -> fds.closeOnExec(fd) ? FD_CLOEXEC : 0;
+            case F_SETFD -> {
+                fds.setCloseOnExec(fd, (argument & FD_CLOEXEC) != 0);
+                yield 0;
+            }
+            case F_GETFL -> file.statusFlags();
+            case F_SETFL -> {
+                file.setStatusFlags((int) argument);
+                yield 0;
+            }
+            default -> throw new SyscallException(Errno.EINVAL);
+        };
+    }
+
+    private long sendfile(int outFd, int inFd, long offsetAddress, long count) throws IOException {
+        OpenFile in = readable(inFd);
+        OpenFile out = writable(outFd);
+        long offset = offsetAddress != 0 ? user.readLong(offsetAddress) : 0;
+        long wanted = Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
+        long total = 0;
+        while (total < wanted) {
+            byte[] data = new byte[(int) Math.min(CHUNK, wanted - total)];
+            int got = offsetAddress != 0 ? in.pread(data, offset + total) : in.read(data);
+            if (got <= 0) {
+                break;
+            }
+            out.write(Arrays.copyOf(data, got));
+            total += got;
+        }
+        if (offsetAddress != 0) {
+            user.writeLong(offsetAddress, offset + total);
+        }
+        return total;
+    }
+
+    private long getdents64(int fd, long buffer, long count) throws IOException {
+        if (!(fds.get(fd) instanceof DirectoryFile directory)) {
+            throw new SyscallException(Errno.ENOTDIR);
+        }
+        int capacity = (int) Math.min(Long.compareUnsigned(count, CHUNK) > 0 ? CHUNK : count, CHUNK);
+        user.requireMapped(buffer, capacity);
+        byte[] records = directory.nextEntries(capacity);
+        user.write(buffer, records);
+        return records.length;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.hdbg.agent.os.linux;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/** A regular host file, read and written through a {@link FileChannel} whose position is the file offset. */
+final class HostFile extends OpenFile {
+    static final int SEEK_SET = 0;
+    static final int SEEK_CUR = 1;
+    static final int SEEK_END = 2;
+
+    private final Path host;
+    private final FileChannel channel;
+
+    HostFile(Path host, FileChannel channel, int statusFlags) {
+        super(statusFlags);
+        this.host = host;
+        this.channel = channel;
+    }
+
+    Path host() {
+        return host;
+    }
+
+    @Override
+    int read(byte[] buffer) throws IOException {
+        return Math.max(0, channel.read(ByteBuffer.wrap(buffer)));
+    }
+
+    @Override
+    int write(byte[] data) throws IOException {
+        if ((statusFlags() & O_APPEND) != 0) {
+            channel.position(channel.size()); // F_SETFL may add O_APPEND after open
+        }
+        ByteBuffer source = ByteBuffer.wrap(data);
+        while (source.hasRemaining()) {
+            channel.write(source);
+        }
+        return data.length;
+    }
+
+    @Override
+    int pread(byte[] buffer, long offset) throws IOException {
+        if (offset < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return Math.max(0, channel.read(ByteBuffer.wrap(buffer), offset));
+    }
+
+    @Override
+    long seek(long offset, int whence) throws IOException {
+        long base = switch (whence) {
+            case SEEK_SET -> 0;
+            case SEEK_CUR -> channel.position();
+            case SEEK_END -> channel.size();
+            default -> throw new SyscallException(Errno.EINVAL);
+        };
+        long target = base + offset;
+        if (target < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        channel.position(target);
+        return target;
+    }
+
+    @Override
+    byte[] stat() throws IOException {
+        return Stat.of(host, true);
+    }
+
+    @Override
+    void release() throws IOException {
+        channel.close();
+    }
+}

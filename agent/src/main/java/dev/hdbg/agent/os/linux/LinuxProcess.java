@@ -1,0 +1,136 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.machine.Machine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * The guest process's operating-system state, what Linux keeps in its {@code task_struct}: the descriptor table
+ * (0 is the stdin file or an empty stream, 1 and 2 go to {@link ProcessIo}), the program break, the mmap area,
+ * the working directory inside the sandbox root, and the exit status once the process has exited.
+ *
+ * <p>Owned by the execution thread, like the {@link Machine}; not thread-safe. {@link #close()} releases the host
+ * files the guest left open; it does not close the machine.
+ */
+public final class LinuxProcess implements AutoCloseable {
+    private final Machine machine;
+    private final ProcessConfig config;
+    private final UserMemory user;
+    private final Sandbox sandbox;
+    private final FdTable fds = new FdTable();
+    private final ProgramBreak programBreak;
+    private final MmapAllocator mmap;
+    private int umask = 022;
+    private OptionalInt exitStatus = OptionalInt.empty();
+
+    /**
+     * Sets up the process with its standard descriptors.
+     *
+     * @param brkStart the initial program break: the end of the loaded image's data (bss)
+     * @throws UncheckedIOException     when the root is missing or the stdin file cannot be opened
+     * @throws IllegalArgumentException when the root is not a directory or {@code brkStart} is negative
+     */
+    public LinuxProcess(Machine machine, ProcessConfig config, ProcessIo io, long brkStart) {
+        this.machine = Objects.requireNonNull(machine, "machine");
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(io, "io");
+        if (brkStart < 0) {
+            throw new IllegalArgumentException("brkStart 0x" + Long.toHexString(brkStart) + " is not a user address");
+        }
+        this.user = new UserMemory(machine.memory());
+        this.sandbox = new Sandbox(config.root());
+        this.programBreak = new ProgramBreak(machine.memory(), brkStart);
+        this.mmap = new MmapAllocator(machine);
+        fds.install(stdin(config), 0, false);
+        // A native run under a harness has stdout on a pipe: report one, so glibc buffers it the same way.
+        fds.install(StreamFile.output(io::stdout, Stat.S_IFIFO | 0600, 2), 1, false);
+        fds.install(StreamFile.output(io::stderr, Stat.S_IFCHR | 0620, 3), 2, false);
+    }
+
+    private static OpenFile stdin(ProcessConfig config) {
+        if (config.stdin().isEmpty()) {
+            return StreamFile.emptyInput();
+        }
+        Path file = config.stdin().get();
+        try {
+            return new HostFile(file, FileChannel.open(file, StandardOpenOption.READ), OpenFile.O_RDONLY);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the stdin file " + file, e);
+        }
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public ProcessConfig config() {
+        return config;
+    }
+
+    /** The exit status once {@code exit} or {@code exit_group} ran; empty while the process lives. */
+    public OptionalInt exitStatus() {
+        return exitStatus;
+    }
+
+    /** Where the program break started. */
+    public long brkStart() {
+        return programBreak.start();
+    }
+
+    /** The current program break. */
+    public long brk() {
+        return programBreak.current();
+    }
+
+    /** The working directory as the guest names it ("/" is the sandbox root). */
+    public String cwd() {
+        return sandbox.cwd();
+    }
+
+    /** Closes every descriptor the guest still holds. */
+    @Override
+    public void close() {
+        try {
+            fds.closeAll();
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing the guest's files", e);
+        }
+    }
+
+    void exit(int status) {
+        exitStatus = OptionalInt.of(status & 0xff);
+    }
+
+    UserMemory user() {
+        return user;
+    }
+
+    Sandbox sandbox() {
+        return sandbox;
+    }
+
+    FdTable fds() {
+        return fds;
+    }
+
+    ProgramBreak programBreak() {
+        return programBreak;
+    }
+
+    MmapAllocator mmap() {
+        return mmap;
+    }
+
+    int umask() {
+        return umask;
+    }
+
+    void setUmask(int value) {
+        umask = value & 0777;
+    }
+}

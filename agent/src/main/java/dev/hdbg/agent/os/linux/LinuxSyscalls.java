@@ -1,0 +1,90 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.machine.UnmappedAddressException;
+import dev.hdbg.agent.unicorn.Unicorn;
+import dev.hdbg.agent.unicorn.X86Reg;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Linux x86-64 system call interface of one {@link LinuxProcess}: enough for the start-up and ordinary work of
+ * static glibc and busybox programs. Call {@link #handle()} at a {@code syscall} instruction; it follows the
+ * kernel's calling convention (number in RAX; arguments in RDI, RSI, RDX, R10, R8, R9; result or {@code -errno}
+ * in RAX) and leaves every other register as it was. Not thread-safe: the execution thread's.
+ */
+public final class LinuxSyscalls {
+    /** What a system call did. */
+    public sealed interface Result {
+        /** The call completed; {@code value} (a result or {@code -errno}) is in RAX. */
+        record Returned(long value) implements Result {
+        }
+
+        /** {@code exit} or {@code exit_group} ended the process with {@code status} (0 .. 255); RAX is untouched. */
+        record Exited(int status) implements Result {
+        }
+
+        /**
+         * The call is not emulated: RAX holds {@code -ENOSYS} (-38), which programs treat as "not supported by
+         * this kernel". Worth telling the user once per number.
+         */
+        record Unknown(long number) implements Result {
+        }
+    }
+
+    private final LinuxProcess process;
+    private final Map<Integer, Handler> table = new HashMap<>();
+
+    public LinuxSyscalls(LinuxProcess process) {
+        this.process = process;
+        new FileSyscalls(process).register(table);
+        new PathSyscalls(process).register(table);
+        new MemorySyscalls(process).register(table);
+        new ProcessSyscalls(process).register(table);
+        new TimeSyscalls(process).register(table);
+        new SignalSyscalls(process).register(table);
+    }
+
+    /**
+     * Performs the system call the registers describe.
+     *
+     * @throws IllegalStateException when the process has already exited
+     */
+    public Result handle() {
+        if (process.exitStatus().isPresent()) {
+            throw new IllegalStateException("the process exited with status " + process.exitStatus().getAsInt()
+                    + "; it makes no more system calls");
+        }
+        Unicorn uc = process.machine().unicorn();
+        long number = uc.regRead(X86Reg.RAX);
+        Handler handler = number >= 0 && number <= Integer.MAX_VALUE ? table.get((int) number) : null;
+        if (handler == null) {
+            uc.regWrite(X86Reg.RAX, -Errno.ENOSYS);
+            return new Result.Unknown(number);
+        }
+        SyscallArgs args = new SyscallArgs(uc.regRead(X86Reg.RDI), uc.regRead(X86Reg.RSI), uc.regRead(X86Reg.RDX),
+                uc.regRead(X86Reg.R10), uc.regRead(X86Reg.R8), uc.regRead(X86Reg.R9));
+        long value = call(handler, args);
+        if (process.exitStatus().isPresent()) {
+            return new Result.Exited(process.exitStatus().getAsInt());
+        }
+        uc.regWrite(X86Reg.RAX, value);
+        return new Result.Returned(value);
+    }
+
+    /** The one place a failure becomes {@code -errno}. */
+    private static long call(Handler handler, SyscallArgs args) {
+        try {
+            return handler.call(args);
+        } catch (SyscallException e) {
+            return -e.errno();
+        } catch (UnmappedAddressException e) {
+            return -Errno.EFAULT;
+        } catch (IOException e) {
+            return -Errno.of(e);
+        } catch (UncheckedIOException e) {
+            return -Errno.of(e.getCause());
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.machine.GuestMemory;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+
+/** brk, mmap and friends, over {@link ProgramBreak} and {@link MmapAllocator}. */
+final class MemorySyscalls {
+    private static final int PROT_MASK = 7; // PROT_READ | PROT_WRITE | PROT_EXEC: the same bits as Prot
+    private static final int PROT_GROWS = 0x0300_0000; // PROT_GROWSDOWN | PROT_GROWSUP: accepted, ignored
+    private static final int MAP_SHARED = 0x01;
+    private static final int MAP_TYPE = 0x03;
+    private static final int MAP_FIXED = 0x10;
+    private static final int MAP_ANONYMOUS = 0x20;
+    private static final int MAP_FIXED_NOREPLACE = 0x100000;
+    private static final int MREMAP_MAYMOVE = 1;
+    private static final int MADV_DONTNEED = 4;
+    private static final int CHUNK = 1 << 20;
+
+    private final LinuxProcess process;
+
+    MemorySyscalls(LinuxProcess process) {
+        this.process = process;
+    }
+
+    void register(Map<Integer, Handler> table) {
+        table.put(9, a -> mmap(a.a0(), a.a1(), a.i(2), a.i(3), a.i(4), a.a5()));
+        table.put(10, a -> {
+            requireAligned(a.a0());
+            if ((a.i(2) & ~(PROT_MASK | PROT_GROWS)) != 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            if (a.a1() != 0) {
+                process.mmap().protect(a.a0(), ProgramBreak.roundUp(a.a1()), a.i(2) & PROT_MASK);
+            }
+            return 0;
+        });
+        table.put(11, a -> {
+            requireAligned(a.a0());
+            if (a.a1() <= 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            process.mmap().unmap(a.a0(), a.a1());
+            return 0;
+        });
+        table.put(12, a -> process.programBreak().move(a.a0()));
+        table.put(25, a -> {
+            if ((a.i(3) & ~MREMAP_MAYMOVE) != 0) {
+                throw new SyscallException(Errno.EINVAL); // MREMAP_FIXED and MREMAP_DONTUNMAP are not emulated
+            }
+            return process.mmap().remap(a.a0(), a.a1(), a.a2(), (a.i(3) & MREMAP_MAYMOVE) != 0);
+        });
+        table.put(28, a -> {
+            requireAligned(a.a0());
+            // MADV_DONTNEED drops anonymous pages: the next touch sees zeros, which malloc relies on.
+            if (a.i(2) == MADV_DONTNEED && a.a1() > 0 && process.machine().memory().isMapped(a.a0(), a.a1())) {
+                Zero.fill(process.machine().memory(), a.a0(), ProgramBreak.roundUp(a.a1()));
+            }
+            return 0;
+        });
+    }
+
+    private static void requireAligned(long address) {
+        if ((address & (GuestMemory.PAGE - 1)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+    }
+
+    private long mmap(long hint, long length, int prot, int flags, int fd, long offset) throws IOException {
+        if (length <= 0 || (offset & (GuestMemory.PAGE - 1)) != 0 || (flags & MAP_TYPE) == 0
+                || (prot & ~(PROT_MASK | PROT_GROWS)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        HostFile file = null;
+        if ((flags & MAP_ANONYMOUS) == 0) {
+            if (!(process.fds().get(fd) instanceof HostFile f)) {
+                throw new SyscallException(Errno.ENODEV);
+            }
+            if (!f.readable()) {
+                throw new SyscallException(Errno.EACCES);
+            }
+            if ((flags & MAP_TYPE) == MAP_SHARED && (prot & 2) != 0) {
+                throw new SyscallException(Errno.ENODEV); // writes could not reach the file: refuse, not lose them
+            }
+            file = f;
+        }
+        String name = file == null ? "mmap" : "mmap " + file.host().getFileName();
+        int perms = prot & PROT_MASK;
+        long address;
+        if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
+            address = process.mmap().mapFixed(hint, length, perms, (flags & MAP_FIXED) == 0, name);
+        } else {
+            address = process.mmap().map(length, perms, name);
+        }
+        if (file != null) {
+            copyIn(file, address, length, offset);
+        }
+        return address;
+    }
+
+    /** A private file mapping is a copy of the file's bytes; past the end of the file it reads zeros. */
+    private void copyIn(HostFile file, long address, long length, long offset) throws IOException {
+        for (long done = 0; done < length; done += CHUNK) {
+            byte[] data = new byte[(int) Math.min(CHUNK, length - done)];
+            int got = file.pread(data, offset + done);
+            if (got <= 0) {
+                return;
+            }
+            process.machine().memory().write(address + done, Arrays.copyOf(data, got));
+            if (got < data.length) {
+                return;
+            }
+        }
+    }
+}

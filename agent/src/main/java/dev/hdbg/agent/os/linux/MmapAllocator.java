@@ -1,0 +1,191 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.machine.GuestMemory;
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.MemoryRegionInfo;
+import dev.hdbg.agent.unicorn.MemoryRegion;
+import dev.hdbg.agent.unicorn.Prot;
+import dev.hdbg.agent.unicorn.UnicornException;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The mmap area: mappings placed top-down from {@link #TOP}, or from below the stack when that is lower, like
+ * Linux's {@code mmap_base}. GuestMemory cannot unmap, so an munmap'd range stays mapped in the emulator but
+ * becomes inaccessible (PROT_NONE, faulting like an unmapped page) and is reused, zeroed, by later mappings.
+ * Permissions are applied to the emulator directly; GuestMemory's region list keeps the permissions of the
+ * first mapping.
+ */
+final class MmapAllocator {
+    static final long TOP = 0x7fff_f000_0000L;
+    /** The end of user space (TASK_SIZE): MAP_FIXED may reach it. */
+    static final long TASK_SIZE = 0x7fff_ffff_f000L;
+    /** Room left below a region named "stack" for it to grow into: RLIMIT_STACK. */
+    static final long STACK_GAP = 8L << 20;
+    /** vm.mmap_min_addr. */
+    private static final long FLOOR = 0x10000;
+
+    private final Machine machine;
+    private final GuestMemory memory;
+    private final RangeSet owned = new RangeSet();
+    private final RangeSet free = new RangeSet();
+
+    MmapAllocator(Machine machine) {
+        this.machine = machine;
+        this.memory = machine.memory();
+    }
+
+    /**
+     * Maps {@code length} zeroed bytes anywhere.
+     *
+     * @throws SyscallException ENOMEM when no range is free
+     */
+    long map(long length, int prot, String name) {
+        long size = ProgramBreak.roundUp(length);
+        long reused = free.takeTop(size);
+        if (reused >= 0) {
+            Zero.fill(memory, reused, size);
+            protect(reused, size, prot);
+            return reused;
+        }
+        long address = findGap(size);
+        memory.map(name, address, size, prot);
+        owned.add(address, address + size);
+        return address;
+    }
+
+    /**
+     * MAP_FIXED: [address, address + length) becomes a fresh zeroed mapping, replacing what was there.
+     *
+     * @param noReplace MAP_FIXED_NOREPLACE: fail with EEXIST rather than replace a live mapping
+     */
+    long mapFixed(long address, long length, int prot, boolean noReplace, String name) {
+        long size = ProgramBreak.roundUp(length);
+        if ((address & (GuestMemory.PAGE - 1)) != 0 || address < FLOOR || address + size > TASK_SIZE) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        List<long[]> gaps = unmappedParts(address, address + size);
+        if (noReplace) {
+            long gapBytes = gaps.stream().mapToLong(g -> g[1] - g[0]).sum();
+            long freeBytes = free.intersections(address, address + size).stream().mapToLong(f -> f[1] - f[0]).sum();
+            if (gapBytes + freeBytes != size) {
+                throw new SyscallException(Errno.EEXIST);
+            }
+        }
+        for (long[] gap : gaps) {
+            memory.map(name, gap[0], gap[1] - gap[0], prot);
+            owned.add(gap[0], gap[1]);
+        }
+        free.remove(address, address + size);
+        Zero.fill(memory, address, size);
+        protect(address, size, prot);
+        return address;
+    }
+
+    /** munmap: the parts this allocator mapped become free; other parts (the image, the stack) stay. */
+    void unmap(long address, long length) {
+        long end = address + ProgramBreak.roundUp(length);
+        for (long[] part : owned.intersections(address, end)) {
+            protect(part[0], part[1] - part[0], Prot.NONE);
+            free.add(part[0], part[1]);
+        }
+    }
+
+    /** mprotect. @throws SyscallException ENOMEM when part of the range is not mapped */
+    void protect(long address, long length, int prot) {
+        boolean freed = !free.intersections(address, address + length).isEmpty();
+        if (!memory.isMapped(address, length) || (freed && prot != Prot.NONE)) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        try {
+            machine.unicorn().memProtect(address, length, prot);
+        } catch (UnicornException e) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+    }
+
+    /** mremap without MREMAP_FIXED. */
+    long remap(long address, long oldLength, long newLength, boolean mayMove) {
+        long oldSize = ProgramBreak.roundUp(oldLength);
+        long newSize = ProgramBreak.roundUp(newLength);
+        if ((address & (GuestMemory.PAGE - 1)) != 0 || newSize == 0 || !owned.containsAll(address, address + oldSize)) {
+            throw new SyscallException(oldSize > 0 && !memory.isMapped(address, oldSize) ? Errno.EFAULT : Errno.EINVAL);
+        }
+        if (newSize <= oldSize) {
+            unmap(address + newSize, oldSize - newSize);
+            return address;
+        }
+        int prot = permissionsAt(address);
+        long tail = address + oldSize;
+        long end = address + newSize;
+        if (end <= TASK_SIZE && (free.containsAll(tail, end) || isUnmapped(tail, end))) {
+            mapFixed(tail, newSize - oldSize, prot, false, "mmap");
+            return address;
+        }
+        if (!mayMove) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        long moved = map(newSize, prot, "mmap");
+        for (long done = 0; done < oldSize; done += 1 << 20) {
+            int n = (int) Math.min(1 << 20, oldSize - done);
+            memory.write(moved + done, memory.read(address + done, n));
+        }
+        unmap(address, oldSize);
+        return moved;
+    }
+
+    private int permissionsAt(long address) {
+        for (MemoryRegion r : machine.unicorn().memRegions()) {
+            if (Long.compareUnsigned(address, r.begin()) >= 0 && Long.compareUnsigned(address, r.end()) <= 0) {
+                return r.perms();
+            }
+        }
+        return Prot.READ | Prot.WRITE;
+    }
+
+    /** The highest free range of {@code size} bytes below the mmap base. */
+    private long findGap(long size) {
+        List<MemoryRegionInfo> regions = userRegions();
+        long top = TOP;
+        for (MemoryRegionInfo r : regions) {
+            if (r.name().equals("stack") && r.begin() - STACK_GAP < top) {
+                top = r.begin() - STACK_GAP;
+            }
+        }
+        long candidate = top - size;
+        for (MemoryRegionInfo r : regions.reversed()) {
+            if (r.end() <= candidate) {
+                break; // regions are disjoint: everything further down lies lower still
+            }
+            if (r.begin() < top) {
+                top = r.begin();
+                candidate = top - size;
+            }
+        }
+        if (candidate < FLOOR || size <= 0) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        return candidate;
+    }
+
+    private boolean isUnmapped(long begin, long end) {
+        List<long[]> gaps = unmappedParts(begin, end);
+        return gaps.size() == 1 && gaps.getFirst()[0] == begin && gaps.getFirst()[1] == end;
+    }
+
+    /** The unmapped parts of [begin, end). */
+    private List<long[]> unmappedParts(long begin, long end) {
+        RangeSet gaps = new RangeSet();
+        gaps.add(begin, end);
+        for (MemoryRegionInfo r : userRegions()) {
+            gaps.remove(r.begin(), r.end());
+        }
+        return gaps.intersections(begin, end);
+    }
+
+    /** Regions in the user half of the address space, by address. */
+    private List<MemoryRegionInfo> userRegions() {
+        return memory.regions().stream().filter(r -> r.begin() >= 0)
+                .sorted(Comparator.comparingLong(MemoryRegionInfo::begin)).toList();
+    }
+}

@@ -1,0 +1,219 @@
+package dev.hdbg.agent.os.linux;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** System calls that name files by path, all resolved beneath the sandbox root by {@link Sandbox}. */
+final class PathSyscalls {
+    static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int O_CREAT = 0100;
+    private static final int O_EXCL = 0200;
+    private static final int O_TRUNC = 01000;
+    private static final int O_DIRECTORY = 0200000;
+    private static final int O_NOFOLLOW = 0400000;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int W_OK = 2;
+    private static final int R_OK = 4;
+    private static final int X_OK = 1;
+    private static final String SELF_EXE = "/proc/self/exe";
+
+    private final LinuxProcess process;
+    private final UserMemory user;
+    private final Sandbox sandbox;
+    private final FdTable fds;
+
+    PathSyscalls(LinuxProcess process) {
+        this.process = process;
+        this.user = process.user();
+        this.sandbox = process.sandbox();
+        this.fds = process.fds();
+    }
+
+    void register(Map<Integer, Handler> table) {
+        table.put(2, a -> openat(AT_FDCWD, a.a0(), a.i(1), a.i(2)));
+        table.put(257, a -> openat(a.i(0), a.a1(), a.i(2), a.i(3)));
+        table.put(4, a -> newfstatat(AT_FDCWD, a.a0(), a.a1(), 0));
+        table.put(5, a -> copyStat(a.a1(), fds.get(a.i(0)).stat()));
+        table.put(6, a -> newfstatat(AT_FDCWD, a.a0(), a.a1(), AT_SYMLINK_NOFOLLOW));
+        table.put(262, a -> newfstatat(a.i(0), a.a1(), a.a2(), a.i(3)));
+        table.put(21, a -> faccessat(AT_FDCWD, a.a0(), a.i(1), 0));
+        table.put(269, a -> faccessat(a.i(0), a.a1(), a.i(2), 0));
+        table.put(439, a -> faccessat(a.i(0), a.a1(), a.i(2), a.i(3)));
+        table.put(79, a -> getcwd(a.a0(), a.a1()));
+        table.put(80, a -> {
+            sandbox.chdir(resolve(AT_FDCWD, user.cString(a.a0()), true, false));
+            return 0;
+        });
+        table.put(81, a -> {
+            if (!(fds.get(a.i(0)) instanceof DirectoryFile directory)) {
+                throw new SyscallException(Errno.ENOTDIR);
+            }
+            sandbox.chdir(new Sandbox.Resolved(directory.host(), directory.guestPath()));
+            return 0;
+        });
+        table.put(89, a -> readlinkat(AT_FDCWD, a.a0(), a.a1(), a.a2()));
+        table.put(267, a -> readlinkat(a.i(0), a.a1(), a.a2(), a.a3()));
+        table.put(95, a -> {
+            int old = process.umask();
+            process.setUmask(a.i(0));
+            return old;
+        });
+        // statx is left to glibc's and coreutils' fallback to newfstatat, which they take on ENOSYS.
+        table.put(332, a -> -Errno.ENOSYS);
+    }
+
+    private Sandbox.Resolved resolve(int dirfd, String path, boolean follow, boolean forWrite) throws IOException {
+        String base;
+        if (path.startsWith("/") || dirfd == AT_FDCWD) {
+            base = sandbox.cwd();
+        } else if (fds.get(dirfd) instanceof DirectoryFile directory) {
+            base = directory.guestPath();
+        } else {
+            throw new SyscallException(Errno.ENOTDIR);
+        }
+        return sandbox.resolve(base, path, follow, forWrite);
+    }
+
+    private long openat(int dirfd, long pathAddress, int flags, int mode) throws IOException {
+        String path = user.cString(pathAddress);
+        int access = flags & OpenFile.O_ACCMODE;
+        boolean writes = access != OpenFile.O_RDONLY || (flags & (O_CREAT | O_TRUNC | OpenFile.O_APPEND)) != 0;
+        if (writes && !process.config().writable()) {
+            throw new SyscallException(Errno.EACCES); // the sandbox is read-only
+        }
+        Sandbox.Resolved resolved = resolve(dirfd, path, (flags & O_NOFOLLOW) == 0, writes);
+        Path host = resolved.host();
+        boolean cloexec = (flags & O_CLOEXEC) != 0;
+        int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK);
+        if (resolved.guestPath().equals("/dev/null")) {
+            return fds.install(StreamFile.nullDevice(status), 0, cloexec);
+        }
+        if ((flags & O_NOFOLLOW) != 0 && Files.isSymbolicLink(host)) {
+            throw new SyscallException(Errno.ELOOP);
+        }
+        boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
+        if (exists && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+            throw new SyscallException(Errno.EEXIST);
+        }
+        if (Files.isDirectory(host)) {
+            if (writes) {
+                throw new SyscallException(Errno.EISDIR);
+            }
+            return fds.install(new DirectoryFile(host, resolved.guestPath(), status), 0, cloexec);
+        }
+        if ((flags & O_DIRECTORY) != 0 || !exists && (flags & O_CREAT) == 0) {
+            throw new SyscallException(exists ? Errno.ENOTDIR : Errno.ENOENT);
+        }
+        if (exists && !Files.isRegularFile(host)) {
+            throw new SyscallException(Errno.EACCES); // host devices and FIFOs stay out of reach
+        }
+        Set<OpenOption> options = new HashSet<>();
+        options.add(access == OpenFile.O_WRONLY ? StandardOpenOption.WRITE : StandardOpenOption.READ);
+        if (access == OpenFile.O_RDWR) {
+            options.add(StandardOpenOption.WRITE);
+        }
+        if ((flags & O_CREAT) != 0) {
+            options.add(StandardOpenOption.CREATE);
+        }
+        if ((flags & O_TRUNC) != 0 && access != OpenFile.O_RDONLY) {
+            options.add(StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        FileChannel channel = FileChannel.open(host, options,
+                PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
+        return fds.install(new HostFile(host, channel, status), 0, cloexec);
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE = 0400 .. 01
+        for (int i = 0; i < order.length; i++) {
+            if ((mode & (0400 >> i)) != 0) {
+                set.add(order[i]);
+            }
+        }
+        return set;
+    }
+
+    private long newfstatat(int dirfd, long pathAddress, long buffer, int flags) throws IOException {
+        String path = pathAddress == 0 && (flags & AT_EMPTY_PATH) != 0 ? "" : user.cString(pathAddress);
+        user.requireMapped(buffer, Stat.SIZE);
+        if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
+            return copyStat(buffer, dirfd == AT_FDCWD
+                    ? Stat.of(resolve(AT_FDCWD, ".", true, false).host(), true) : fds.get(dirfd).stat());
+        }
+        boolean follow = (flags & AT_SYMLINK_NOFOLLOW) == 0;
+        Sandbox.Resolved resolved = resolve(dirfd, path, follow, false);
+        if (resolved.guestPath().equals("/dev/null")) {
+            return copyStat(buffer, StreamFile.nullDevice(0).stat());
+        }
+        return copyStat(buffer, Stat.of(resolved.host(), follow));
+    }
+
+    private long copyStat(long buffer, byte[] stat) {
+        user.write(buffer, stat);
+        return 0;
+    }
+
+    private long faccessat(int dirfd, long pathAddress, int mode, int flags) throws IOException {
+        if ((mode & ~(R_OK | W_OK | X_OK)) != 0 || (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        boolean forWrite = (mode & W_OK) != 0;
+        Path host = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, forWrite).host();
+        if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        boolean allowed = (!forWrite || process.config().writable() && Files.isWritable(host))
+                && ((mode & R_OK) == 0 || Files.isReadable(host))
+                && ((mode & X_OK) == 0 || Files.isExecutable(host));
+        if (!allowed) {
+            throw new SyscallException(Errno.EACCES);
+        }
+        return 0;
+    }
+
+    private long getcwd(long buffer, long size) {
+        byte[] path = (sandbox.cwd() + "\0").getBytes(StandardCharsets.UTF_8);
+        if (Long.compareUnsigned(size, path.length) < 0) {
+            throw new SyscallException(Errno.ERANGE);
+        }
+        user.write(buffer, path);
+        return path.length; // the raw call returns the length with the NUL
+    }
+
+    private long readlinkat(int dirfd, long pathAddress, long buffer, long size) throws IOException {
+        String path = user.cString(pathAddress);
+        if (size <= 0 || size > Integer.MAX_VALUE) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        String target;
+        if (path.equals(SELF_EXE)) {
+            target = process.config().programName();
+        } else {
+            Path host = resolve(dirfd, path, false, false).host();
+            if (!Files.isSymbolicLink(host)) {
+                throw new SyscallException(Files.exists(host, LinkOption.NOFOLLOW_LINKS) ? Errno.EINVAL : Errno.ENOENT);
+            }
+            target = Files.readSymbolicLink(host).toString();
+        }
+        byte[] bytes = target.getBytes(StandardCharsets.UTF_8);
+        int n = (int) Math.min(size, bytes.length); // readlink truncates silently and writes no NUL
+        user.write(buffer, Arrays.copyOf(bytes, n));
+        return n;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.unicorn.X86Reg;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Map;
+
+/** Identity, exit, resource limits, the thread area and the single thread's futexes. */
+final class ProcessSyscalls {
+    private static final int ARCH_SET_GS = 0x1001;
+    private static final int ARCH_SET_FS = 0x1002;
+    private static final int ARCH_GET_FS = 0x1003;
+    private static final int ARCH_GET_GS = 0x1004;
+    private static final int FUTEX_WAIT = 0;
+    private static final int FUTEX_WAKE = 1;
+    private static final int FUTEX_WAIT_BITSET = 9;
+    private static final int FUTEX_WAKE_BITSET = 10;
+    /** FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME: they do not change what a single thread sees. */
+    private static final int FUTEX_OP_FLAGS = 128 | 256;
+    private static final int ESRCH = 3;
+    private static final int UTS_FIELD = 65;
+    /** getrandom's per-call maximum. */
+    private static final int GETRANDOM_MAX = 33_554_431;
+    private static final long PPID = 1;
+    private static final int PR_SET_NAME = 15;
+    private static final int PR_GET_NAME = 16;
+    /** TASK_COMM_LEN: the thread name's buffer, terminator included. */
+    private static final int COMM_LENGTH = 16;
+
+    private final LinuxProcess process;
+    private final UserMemory user;
+    private final ResourceLimits limits = new ResourceLimits();
+    private final SecureRandom random = new SecureRandom();
+    /** The thread's name ({@code comm}): what PR_GET_NAME reads and PR_SET_NAME changes. */
+    private byte[] comm;
+
+    ProcessSyscalls(LinuxProcess process) {
+        this.process = process;
+        this.user = process.user();
+        this.comm = commOf(process.config().programName());
+    }
+
+    void register(Map<Integer, Handler> table) {
+        ProcessConfig config = process.config();
+        table.put(39, a -> config.pid());
+        table.put(186, a -> config.tid());
+        table.put(110, a -> PPID);
+        table.put(111, a -> config.pid());
+        table.put(102, a -> Credentials.UID);
+        table.put(107, a -> Credentials.UID);
+        table.put(104, a -> Credentials.GID);
+        table.put(108, a -> Credentials.GID);
+        // exit ends the only thread, which ends the process just as exit_group does.
+        table.put(60, a -> exit(a.i(0)));
+        table.put(231, a -> exit(a.i(0)));
+        table.put(63, a -> uname(a.a0()));
+        table.put(97, a -> limits.prlimit(user, a.i(0), 0, a.a1()));
+        table.put(302, a -> {
+            if (a.a0() != 0 && a.a0() != config.pid()) {
+                throw new SyscallException(ESRCH);
+            }
+            return limits.prlimit(user, a.i(1), a.a2(), a.a3());
+        });
+        table.put(99, a -> sysinfo(a.a0()));
+        table.put(157, a -> prctl(a.i(0), a.a1()));
+        table.put(158, a -> archPrctl(a.i(0), a.a1()));
+        table.put(202, a -> futex(a.a0(), a.i(1), a.i(2), a.a3()));
+        table.put(218, a -> config.tid()); // clear_child_tid matters only when a thread exits to a joiner
+        table.put(273, a -> {
+            if (a.a1() != 24) { // sizeof(struct robust_list_head)
+                throw new SyscallException(Errno.EINVAL);
+            }
+            return 0;
+        });
+        table.put(318, a -> getrandom(a.a0(), a.a1(), a.i(2)));
+        // rseq is optional: glibc disables restartable sequences when it fails with ENOSYS.
+        table.put(334, a -> -Errno.ENOSYS);
+    }
+
+    private long exit(int status) {
+        process.exit(status);
+        return 0;
+    }
+
+    private long uname(long buffer) {
+        String[] fields = {"Linux", "hdbg", "6.1.0", "#1 SMP PREEMPT_DYNAMIC", "x86_64", "(none)"};
+        ByteBuffer utsname = UserMemory.struct(UTS_FIELD * fields.length);
+        for (int i = 0; i < fields.length; i++) {
+            utsname.put(UTS_FIELD * i, fields[i].getBytes(StandardCharsets.US_ASCII));
+        }
+        user.write(buffer, utsname.array());
+        return 0;
+    }
+
+    /** struct sysinfo, 112 bytes on x86-64; a modest fixed machine, one process. */
+    private long sysinfo(long buffer) {
+        long uptime = Math.max(1, (System.nanoTime() - TimeSyscalls.BOOT_NANOS) / 1_000_000_000L);
+        ByteBuffer info = UserMemory.struct(112);
+        info.putLong(0, uptime).putLong(32, 8L << 30).putLong(40, 4L << 30).putShort(80, (short) 1).putInt(104, 1);
+        user.write(buffer, info.array());
+        return 0;
+    }
+
+    /** Only the thread name; other options fail with EINVAL, which is what Linux says for an unknown option. */
+    private long prctl(int option, long address) {
+        switch (option) {
+            case PR_SET_NAME -> comm = commOf(user.cString(address));
+            case PR_GET_NAME -> user.write(address, comm);
+            default -> throw new SyscallException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    /** The name as Linux keeps it: the last path component, cut to 15 bytes, NUL-padded to 16. */
+    private static byte[] commOf(String name) {
+        String base = name.substring(name.lastIndexOf('/') + 1);
+        byte[] bytes = base.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(bytes.length >= COMM_LENGTH ? Arrays.copyOf(bytes, COMM_LENGTH - 1)
+                : bytes, COMM_LENGTH);
+    }
+
+    private long archPrctl(int code, long address) {
+        var unicorn = process.machine().unicorn();
+        switch (code) {
+            case ARCH_SET_FS -> unicorn.regWrite(X86Reg.FS_BASE, address);
+            case ARCH_SET_GS -> unicorn.regWrite(X86Reg.GS_BASE, address);
+            case ARCH_GET_FS -> user.writeLong(address, unicorn.regRead(X86Reg.FS_BASE));
+            case ARCH_GET_GS -> user.writeLong(address, unicorn.regRead(X86Reg.GS_BASE));
+            default -> throw new SyscallException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    /**
+     * With one thread nobody else can change the word or wake a waiter: a wait on a changed value fails with
+     * EAGAIN as on Linux, and a wait that would sleep returns at once (a spurious wake-up the caller must
+     * tolerate), or ETIMEDOUT when it had a timeout.
+     */
+    private long futex(long address, int op, int value, long timeout) {
+        return switch (op & ~FUTEX_OP_FLAGS) {
+            case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
+                if (user.readInt(address) != value) {
+                    throw new SyscallException(Errno.EAGAIN);
+                }
+                if (timeout != 0) {
+                    throw new SyscallException(Errno.ETIMEDOUT);
+                }
+                yield 0;
+            }
+            case FUTEX_WAKE, FUTEX_WAKE_BITSET -> 0;
+            default -> -Errno.ENOSYS;
+        };
+    }
+
+    private long getrandom(long buffer, long length, int flags) {
+        if ((flags & ~7) != 0) { // GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int n = (int) Math.min(Long.compareUnsigned(length, GETRANDOM_MAX) > 0 ? GETRANDOM_MAX : length,
+                GETRANDOM_MAX);
+        user.requireMapped(buffer, n);
+        byte[] bytes = new byte[n];
+        random.nextBytes(bytes);
+        user.write(buffer, bytes);
+        return n;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.unicorn.Prot;
+import dev.hdbg.agent.unicorn.X86Reg;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** A real machine with a scratch page region and a process over a sandbox root, for calling system calls. */
+final class Guest implements AutoCloseable {
+    static final long SCRATCH = 0x10000;
+    static final long SCRATCH_SIZE = 0x10000;
+    static final long BRK_START = 0x600123;
+
+    final Machine machine = new Machine();
+    final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    final LinuxProcess process;
+    final LinuxSyscalls syscalls;
+    private long next = SCRATCH;
+
+    Guest(Path root, boolean writable) {
+        machine.memory().map("scratch", SCRATCH, SCRATCH_SIZE, Prot.READ | Prot.WRITE);
+        // The image whose bss ends at BRK_START: the heap starts on the next page.
+        machine.memory().map("image", 0x400000, 0x201000, Prot.READ | Prot.WRITE);
+        ProcessIo io = new ProcessIo() {
+            @Override
+            public void stdout(byte[] data) {
+                stdout.writeBytes(data);
+            }
+
+            @Override
+            public void stderr(byte[] data) {
+                stderr.writeBytes(data);
+            }
+        };
+        process = new LinuxProcess(machine, new ProcessConfig(root, writable, Optional.empty(), "/bin/prog",
+                List.of("prog"), 4242, 4242), io, BRK_START);
+        syscalls = new LinuxSyscalls(process);
+    }
+
+    /** Copies {@code bytes} into the scratch region, returning their address. */
+    long put(byte[] bytes) {
+        long address = next;
+        machine.memory().write(address, bytes);
+        next = (next + bytes.length + 15) & ~15L;
+        return address;
+    }
+
+    long string(String text) {
+        return put((text + "\0").getBytes(StandardCharsets.UTF_8));
+    }
+
+    long buffer(int size) {
+        return put(new byte[size]);
+    }
+
+    LinuxSyscalls.Result call(long number, long... args) {
+        X86Reg[] regs = {X86Reg.RDI, X86Reg.RSI, X86Reg.RDX, X86Reg.R10, X86Reg.R8, X86Reg.R9};
+        machine.unicorn().regWrite(X86Reg.RAX, number);
+        for (int i = 0; i < args.length; i++) {
+            machine.unicorn().regWrite(regs[i], args[i]);
+        }
+        return syscalls.handle();
+    }
+
+    /** Calls and returns RAX, checking the result agrees with it. */
+    long rax(long number, long... args) {
+        LinuxSyscalls.Result result = call(number, args);
+        long rax = machine.unicorn().regRead(X86Reg.RAX);
+        if (!(result instanceof LinuxSyscalls.Result.Returned(long value)) || value != rax) {
+            throw new AssertionError("syscall " + number + " gave " + result + " with RAX " + rax);
+        }
+        return rax;
+    }
+
+    ByteBuffer read(long address, int length) {
+        return ByteBuffer.wrap(machine.memory().read(address, length)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public void close() {
+        process.close();
+        machine.close();
+    }
+}

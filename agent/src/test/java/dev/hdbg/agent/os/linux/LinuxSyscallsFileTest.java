@@ -1,0 +1,169 @@
+package dev.hdbg.agent.os.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LinuxSyscallsFileTest {
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+    private static final int O_CREAT = 0100;
+    private static final int O_TRUNC = 01000;
+    private static final int O_DIRECTORY = 0200000;
+    private static final int AT_FDCWD = -100;
+
+    @TempDir
+    Path root;
+    @TempDir
+    Path outside;
+
+    @Test
+    void writeToStdoutReachesProcessIo() {
+        try (Guest g = new Guest(root, false)) {
+            long text = g.put("hello\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(g.rax(1, 1, text, 6)).isEqualTo(6);
+            assertThat(g.rax(1, 2, text, 5)).isEqualTo(5);
+            assertThat(g.stdout.toString(StandardCharsets.UTF_8)).isEqualTo("hello\n");
+            assertThat(g.stderr.toString(StandardCharsets.UTF_8)).isEqualTo("hello");
+            assertThat(g.rax(1, 9, text, 6)).isEqualTo(-9); // EBADF
+            assertThat(g.rax(1, 1, 0xdead0000L, 6)).isEqualTo(-14); // EFAULT
+        }
+    }
+
+    @Test
+    void opensReadsAndClosesAFileBeneathTheRoot() throws IOException {
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/motd"), "inside the sandbox");
+        try (Guest g = new Guest(root, false)) {
+            long fd = g.rax(2, g.string("/etc/motd"), O_RDONLY);
+            assertThat(fd).isEqualTo(3);
+            long buffer = g.buffer(64);
+            assertThat(g.rax(0, fd, buffer, 64)).isEqualTo(18);
+            assertThat(new String(g.machine.memory().read(buffer, 18), StandardCharsets.UTF_8))
+                    .isEqualTo("inside the sandbox");
+            assertThat(g.rax(0, fd, buffer, 64)).isZero();
+            assertThat(g.rax(3, fd)).isZero();
+            assertThat(g.rax(0, fd, buffer, 64)).isEqualTo(-9);
+            // Relative to the working directory, through openat(AT_FDCWD).
+            assertThat(g.rax(80, g.string("etc"))).isZero();
+            assertThat(g.process.cwd()).isEqualTo("/etc");
+            assertThat(g.rax(257, AT_FDCWD, g.string("motd"), O_RDONLY)).isEqualTo(3);
+            assertThat(g.rax(2, g.string("/etc/missing"), O_RDONLY)).isEqualTo(-2);
+        }
+    }
+
+    @Test
+    void pathsEscapingTheRootAreRefused() throws IOException {
+        Files.writeString(outside.resolve("secret"), "host data");
+        Files.createDirectories(root.resolve("bin"));
+        Files.createSymbolicLink(root.resolve("bin/out"), outside.resolve("secret"));
+        Files.createSymbolicLink(root.resolve("bin/up"), Path.of("../../../../../../" + outside + "/secret"));
+        try (Guest g = new Guest(root, true)) {
+            assertThat(g.rax(2, g.string("../../../../../../etc/passwd"), O_RDONLY)).isEqualTo(-2);
+            assertThat(g.rax(2, g.string("/../" + outside + "/secret"), O_RDONLY)).isEqualTo(-2);
+            // An absolute link target starts again at the sandbox root, where there is no such file.
+            assertThat(g.rax(2, g.string("/bin/out"), O_RDONLY)).isEqualTo(-2);
+            assertThat(g.rax(2, g.string("/bin/up"), O_RDONLY)).isEqualTo(-2);
+            // Writing through an escape is refused with EACCES and creates nothing.
+            assertThat(g.rax(2, g.string("../escaped"), O_WRONLY | O_CREAT, 0644)).isEqualTo(-13);
+            assertThat(root.getParent().resolve("escaped")).doesNotExist();
+        }
+    }
+
+    @Test
+    void absoluteSymlinksInsideTheRootResolveAgainstIt() throws IOException {
+        Files.createDirectories(root.resolve("bin"));
+        Files.writeString(root.resolve("bin/busybox"), "BB");
+        Files.createSymbolicLink(root.resolve("bin/ls"), Path.of("/bin/busybox"));
+        try (Guest g = new Guest(root, false)) {
+            long fd = g.rax(2, g.string("/bin/ls"), O_RDONLY);
+            long buffer = g.buffer(8);
+            assertThat(g.rax(0, fd, buffer, 8)).isEqualTo(2);
+            long link = g.buffer(64);
+            assertThat(g.rax(89, g.string("/bin/ls"), link, 64)).isEqualTo(12);
+            assertThat(new String(g.machine.memory().read(link, 12), StandardCharsets.UTF_8)).isEqualTo("/bin/busybox");
+            assertThat(g.rax(89, g.string("/proc/self/exe"), link, 64)).isEqualTo(9);
+            assertThat(new String(g.machine.memory().read(link, 9), StandardCharsets.UTF_8)).isEqualTo("/bin/prog");
+        }
+    }
+
+    @Test
+    void writingIsRefusedUnlessTheSandboxIsWritable() throws IOException {
+        Files.writeString(root.resolve("existing"), "keep");
+        try (Guest g = new Guest(root, false)) {
+            assertThat(g.rax(2, g.string("/new"), O_WRONLY | O_CREAT, 0644)).isEqualTo(-13);
+            assertThat(g.rax(2, g.string("/existing"), O_WRONLY | O_TRUNC)).isEqualTo(-13);
+            assertThat(root.resolve("new")).doesNotExist();
+            assertThat(root.resolve("existing")).hasContent("keep");
+        }
+        try (Guest g = new Guest(root, true)) {
+            long fd = g.rax(2, g.string("/new"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            assertThat(fd).isEqualTo(3);
+            assertThat(g.rax(1, fd, g.put("written".getBytes(StandardCharsets.UTF_8)), 7)).isEqualTo(7);
+            assertThat(g.rax(3, fd)).isZero();
+            assertThat(root.resolve("new")).hasContent("written");
+        }
+    }
+
+    @Test
+    void fstatFillsTheX8664StatLayoutFromTheRealFile() throws IOException {
+        Files.write(root.resolve("data"), new byte[1234]);
+        try (Guest g = new Guest(root, false)) {
+            long fd = g.rax(2, g.string("/data"), O_RDONLY);
+            long stat = g.buffer(144);
+            assertThat(g.rax(5, fd, stat)).isZero();
+            ByteBuffer s = g.read(stat, 144);
+            long ino = (Long) Files.getAttribute(root.resolve("data"), "unix:ino");
+            assertThat(s.getLong(8)).isEqualTo(ino);
+            assertThat(s.getInt(24) & 0170000).isEqualTo(0100000); // S_IFREG
+            assertThat(s.getLong(48)).isEqualTo(1234);
+            assertThat(s.getLong(56)).isEqualTo(4096);
+            assertThat(s.getLong(88)).isEqualTo(Files.getLastModifiedTime(root.resolve("data")).toInstant()
+                    .getEpochSecond());
+            // stdout is a pipe, as in a native run under a harness; stderr a character device.
+            assertThat(g.rax(5, 1, stat)).isZero();
+            assertThat(g.read(stat, 144).getInt(24) & 0170000).isEqualTo(0010000);
+            assertThat(g.rax(5, 2, stat)).isZero();
+            assertThat(g.read(stat, 144).getInt(24) & 0170000).isEqualTo(0020000);
+            assertThat(g.rax(262, AT_FDCWD, g.string("/data"), stat, 0)).isZero();
+            assertThat(g.read(stat, 144).getLong(48)).isEqualTo(1234);
+            assertThat(g.rax(16, 1, 0x5401, stat)).isEqualTo(-25); // TCGETS: not a terminal
+        }
+    }
+
+    @Test
+    void getdents64ListsADirectory() throws IOException {
+        Files.createDirectories(root.resolve("dir/sub"));
+        Files.writeString(root.resolve("dir/file.txt"), "x");
+        try (Guest g = new Guest(root, false)) {
+            long fd = g.rax(2, g.string("/dir"), O_RDONLY | O_DIRECTORY);
+            long buffer = g.buffer(4096);
+            long length = g.rax(217, fd, buffer, 4096);
+            ByteBuffer d = g.read(buffer, (int) length);
+            List<String> names = new ArrayList<>();
+            List<Integer> types = new ArrayList<>();
+            for (int at = 0; at < length; ) {
+                int reclen = d.getShort(at + 16);
+                assertThat(reclen % 8).isZero();
+                types.add((int) d.get(at + 18));
+                int end = at + 19;
+                while (d.get(end) != 0) {
+                    end++;
+                }
+                names.add(new String(g.machine.memory().read(buffer + at + 19, end - at - 19), StandardCharsets.UTF_8));
+                at += reclen;
+            }
+            assertThat(names).containsExactly(".", "..", "file.txt", "sub");
+            assertThat(types).containsExactly(4, 4, 8, 4); // DT_DIR, DT_DIR, DT_REG, DT_DIR
+            assertThat(g.rax(217, fd, buffer, 4096)).isZero();
+        }
+    }
+}
