@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
                 "and serves one hdbg host at a time over TCP."},
         footer = {"", "Examples:",
                 "  hdbg-agent --sample demo",
+                "  hdbg-agent --elf ./hello --root . -- world",
+                "  hdbg-agent --elf /bin/busybox --root /tmp/sandbox --stdin input.txt -- sha256sum input.txt",
                 "  hdbg-agent --image shellcode.bin --base 0x10000 --entry 0x10020 --listen 127.0.0.1:7400 --once",
                 "  hdbg-agent --sample loop --listen 0.0.0.0:7321 --token \"$(cat token)\"",
                 "", "Samples: " + "loop, cpuid, demo (assembly source in the agent's samples/ resources)"})
@@ -45,6 +47,24 @@ public final class AgentMain implements Callable<Integer> {
 
     @Option(names = "--sample", paramLabel = "NAME", description = "built-in sample target: loop, cpuid, demo")
     private String sample;
+
+    @Option(names = "--elf", paramLabel = "FILE", description = "a static Linux x86-64 executable (gcc -static, busybox-static); its arguments follow --")
+    private Path elf;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "the directory an ELF program sees as / (default: the current directory)")
+    private Path root = Path.of(".");
+
+    @Option(names = "--env", paramLabel = "K=V", description = "an environment variable for the ELF program (repeatable)")
+    private java.util.List<String> env = new java.util.ArrayList<>();
+
+    @Option(names = "--stdin", paramLabel = "FILE", description = "the ELF program's standard input (default: empty)")
+    private Path stdin;
+
+    @Option(names = "--writable", description = "let the ELF program create and change files beneath --root")
+    private boolean writable;
+
+    @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "ARG", description = "the ELF program's arguments, after --")
+    private java.util.List<String> programArgs = new java.util.ArrayList<>();
 
     @Option(names = "--base", paramLabel = "ADDR", description = "load address of the raw image (hex; default 0x400000)")
     private String base = "0x" + Long.toHexString(RawImageLoader.DEFAULT_BASE);
@@ -71,17 +91,20 @@ public final class AgentMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if ((image == null) == (sample == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "give exactly one target: --image FILE or --sample NAME (samples: " + String.join(", ", Samples.NAMES) + ")");
+        int targets = (image == null ? 0 : 1) + (sample == null ? 0 : 1) + (elf == null ? 0 : 1);
+        if (targets != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one target: --elf FILE, --image FILE or "
+                    + "--sample NAME (samples: " + String.join(", ", Samples.NAMES) + ")");
         }
-        TargetOptions target = new TargetOptions(Optional.ofNullable(image), Optional.ofNullable(sample),
-                Numbers.parse(base), Optional.ofNullable(entry).map(Numbers::parse));
+        Optional<ElfTarget> program = Optional.ofNullable(elf).map(file -> new ElfTarget(file, programArgs, env, root, writable,
+                Optional.ofNullable(stdin)));
+        TargetOptions target = elf != null ? TargetOptions.sample("loop") : new TargetOptions(Optional.ofNullable(image),
+                Optional.ofNullable(sample), Numbers.parse(base), Optional.ofNullable(entry).map(Numbers::parse));
         InetSocketAddress where = parseListen(listen);
         ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), Optional.ofNullable(token), once);
         Limits limits = new Limits(Limits.DEFAULT.maxEvents(), Limits.DEFAULT.maxActionsPerEvent(), Limits.DEFAULT.maxCodeBytes(),
                 Limits.DEFAULT.maxBufferBytes(), Limits.DEFAULT.maxLogBytes(), codeBudget);
-        try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits,
+        try (AgentRuntime runtime = AgentRuntime.start(target, program, serverOptions, limits,
                 new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs)))) {
             out.printf("hdbg-agent listening on %s:%d%n", runtime.address().getHostString(), runtime.address().getPort());
             out.flush();

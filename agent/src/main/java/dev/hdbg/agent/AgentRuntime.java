@@ -30,12 +30,24 @@ public final class AgentRuntime implements AutoCloseable {
     /** Loads the target, starts the debugger paused at the entry, and listens. */
     public static AgentRuntime start(TargetOptions target, ServerOptions serverOptions, Limits limits, Delivery delivery)
             throws IOException, InterruptedException {
+        return start(target, java.util.Optional.empty(), serverOptions, limits, delivery);
+    }
+
+    /** The same with an ELF program instead of a raw image when {@code elf} is present. */
+    public static AgentRuntime start(TargetOptions target, java.util.Optional<ElfTarget> elf, ServerOptions serverOptions,
+                                     Limits limits, Delivery delivery) throws IOException, InterruptedException {
         Machine machine = new Machine();
         Debugger debugger = null;
         AgentServer server = new AgentServer();
         try {
-            target.loadInto(machine);
-            debugger = new Debugger(machine, limits, delivery.newQueue());
+            if (elf.isPresent()) {
+                debugger = new Debugger(machine, limits, delivery.newQueue());
+                elf.get().load(machine, debugger);
+            } else {
+                var info = target.loadInto(machine);
+                debugger = new Debugger(machine, limits, delivery.newQueue());
+                debugger.setTarget(info);
+            }
             InetSocketAddress bound = server.start(debugger, serverOptions);
             return new AgentRuntime(machine, debugger, server, bound);
         } catch (IOException | RuntimeException | InterruptedException e) {

@@ -25,16 +25,23 @@ public record TargetOptions(Optional<Path> image, Optional<String> sample, long 
         return new TargetOptions(Optional.empty(), Optional.of(name), RawImageLoader.DEFAULT_BASE, Optional.empty());
     }
 
-    public void loadInto(Machine machine) throws IOException {
+    /** Loads the raw image or sample; what the debugger should know of it comes back. */
+    public dev.hdbg.agent.debugger.TargetInfo loadInto(Machine machine) throws IOException {
         long entryPoint = entry.orElse(base);
+        String name;
+        byte[] bytes;
         if (image.isPresent()) {
             Path path = image.get();
             if (!Files.isRegularFile(path)) {
                 throw new IllegalArgumentException("image file not found: " + path);
             }
-            RawImageLoader.load(machine, path.getFileName().toString(), Files.readAllBytes(path), base, entryPoint);
+            name = path.getFileName().toString();
+            bytes = Files.readAllBytes(path);
         } else {
-            RawImageLoader.load(machine, "sample " + sample.get(), Samples.bytes(sample.get()), base, entryPoint);
+            name = "sample " + sample.get();
+            bytes = Samples.bytes(sample.get());
         }
+        RawImageLoader.load(machine, name, bytes, base, entryPoint);
+        return dev.hdbg.agent.debugger.TargetInfo.raw(name, base, base + bytes.length);
     }
 }

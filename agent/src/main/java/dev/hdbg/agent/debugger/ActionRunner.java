@@ -30,13 +30,13 @@ final class ActionRunner implements ExitHandler {
     private final Breakpoints breakpoints;
 
     ActionRunner(Machine machine, VmxRoot root, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue,
-                 BreakService breaks) {
+                 BreakService breaks, java.util.function.Supplier<TargetInfo> target) {
         this.breakpoints = breakpoints;
         this.machine = machine;
         this.root = root;
         this.registry = registry;
         this.queue = queue;
-        this.logTaker = new LogTaker(machine);
+        this.logTaker = new LogTaker(machine, target);
         this.breaks = breaks;
     }
 
@@ -101,9 +101,9 @@ final class ActionRunner implements ExitHandler {
     }
 
     // One emulated core, one process for a raw target: the filters are still checked.
-    private static boolean onThisProcessAndCore(Event event) {
+    private boolean onThisProcessAndCore(Event event) {
         var options = event.spec().options();
-        return (options.pid().isEmpty() || options.pid().getAsLong() == LogTaker.RAW_PID)
+        return (options.pid().isEmpty() || options.pid().getAsLong() == logTaker.pid())
                 && (options.core().isEmpty() || options.core().getAsInt() == 0);
     }
 

@@ -24,6 +24,8 @@ public final class Debugger implements AutoCloseable {
     private final VmxRoot root;
     private final EventRegistry registry;
     private final Breakpoints breakpoints;
+    private volatile TargetInfo target;
+    private final ExitHooks hooks;
     private final RecordQueue queue;
     private final ExecutionLoop loop;
 
@@ -38,16 +40,39 @@ public final class Debugger implements AutoCloseable {
         this.registry = new EventRegistry(root, limits);
         this.breakpoints = new Breakpoints(machine, root, limits);
         this.loop = new ExecutionLoop(machine, registry, breakpoints, queue);
-        ExitHandler handler = loop.gated(new ActionRunner(machine, root, registry, breakpoints, queue, loop));
+        ExitHandler handler = loop.gated(new ActionRunner(machine, root, registry, breakpoints, queue, loop, logTarget::get));
         InstructionExits instructions = new InstructionExits(machine, root);
         instructions.start(handler);
-        ExitHooks hooks = new ExitHooks(machine, handler, instructions);
+        this.hooks = new ExitHooks(machine, handler, instructions);
         hooks.start();
         loop.start(hooks, instructions, handler);
     }
 
     public RecordQueue records() {
         return queue;
+    }
+
+    /** What the loaded program is: symbols, modules, ids. Set once, before hosts attach. */
+    public void setTarget(TargetInfo info) {
+        this.target = info;
+        logTarget.set(info);
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<TargetInfo> logTarget = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Gives the guest an operating system (an ELF program's Linux layer); before it first runs. */
+    public void setSystemCalls(dev.hdbg.agent.vmx.SystemCalls calls) {
+        hooks.setSystemCalls(calls);
+    }
+
+    public CompletableFuture<List<TargetInfo.Symbol>> listSymbols(String pattern) {
+        TargetInfo info = target;
+        return CompletableFuture.completedFuture(info == null ? List.of() : info.symbols(pattern));
+    }
+
+    public CompletableFuture<List<TargetInfo.Module>> listModules() {
+        TargetInfo info = target;
+        return CompletableFuture.completedFuture(info == null ? List.of() : info.modules());
     }
 
     public CompletableFuture<EventInfo> addEvent(EventSpec spec) {

@@ -296,6 +296,13 @@ final class ExecutionLoop implements BreakService {
                 long nanos = runNanos;
                 queue.publish(seq -> new DebuggerRecord.Exit(seq, "hlt", rip, status, nanos), true);
             }
+            case Completion.Exited exited -> {
+                machine.write(GuestRegister.RIP, exited.rip());
+                state = TargetState.EXITED;
+                endStepping();
+                long nanos = runNanos;
+                queue.publish(seq -> new DebuggerRecord.Exit(seq, "exit", exited.rip(), exited.status(), nanos), true);
+            }
             case Completion.Faulted faulted -> {
                 machine.write(GuestRegister.RIP, faulted.rip());
                 halt(DebuggerRecord.BreakReason.FAULT, 0, null, faulted.message() + "; fix the cause (r rip = ...) and continue (g)");

@@ -23,9 +23,21 @@ final class LogTaker {
     static final long RAW_TID = 1;
 
     private final Machine machine;
+    private final java.util.function.Supplier<TargetInfo> target;
 
-    LogTaker(Machine machine) {
+    LogTaker(Machine machine, java.util.function.Supplier<TargetInfo> target) {
         this.machine = machine;
+        this.target = target;
+    }
+
+    long pid() {
+        TargetInfo info = target.get();
+        return info == null ? RAW_PID : info.pid();
+    }
+
+    private long tid() {
+        TargetInfo info = target.get();
+        return info == null ? RAW_TID : info.tid();
     }
 
     /** Checks register and pseudo-register names when the action is added, not when it fires. */
@@ -63,7 +75,9 @@ final class LogTaker {
                     }
                 }
                 case LogItem.Register r -> values.add(LogValue.ofNumber(r.name(), register(r.name(), frame)));
-                case LogItem.PseudoRegister p -> values.add(LogValue.ofNumber(p.label(), pseudo(p.name(), exit, eventId)));
+                case LogItem.PseudoRegister p -> values.add(p.name().equals("proc")
+                        ? LogValue.ofBytes(p.label(), processName().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        : LogValue.ofNumber(p.label(), pseudo(p.name(), exit, eventId)));
                 case LogItem.Memory m -> values.add(memory(m, frame));
             }
         }
@@ -81,12 +95,17 @@ final class LogTaker {
             case "ip" -> machine.rip();
             case "event_id" -> eventId;
             case "core" -> 0;
-            case "pid" -> RAW_PID;
-            case "tid" -> RAW_TID;
+            case "pid" -> pid();
+            case "tid" -> tid();
             case "time" -> epochNanos();
             case "event_stage" -> exit.stage().pseudoRegisterValue();
             default -> throw new IllegalStateException("pseudo-register $" + name + " passed validation");
         };
+    }
+
+    private String processName() {
+        TargetInfo info = target.get();
+        return info == null ? "" : info.name();
     }
 
     private static long epochNanos() {

@@ -48,7 +48,7 @@ public final class Machine implements AutoCloseable {
         return targetDescription;
     }
 
-    void loaded(String description, long entryPoint) {
+    public void loaded(String description, long entryPoint) {
         this.targetDescription = description;
         this.entry = entryPoint;
     }

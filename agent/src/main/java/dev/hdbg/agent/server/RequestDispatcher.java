@@ -78,6 +78,22 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
                     .thenApply(id -> Envelope.newBuilder().setAddBreakpointReply(
                             dev.hdbg.proto.v1.AddBreakpointReply.newBuilder().setBreakpointId(id)));
             case MODIFY_BREAKPOINT_REQUEST -> modifyBreakpoints(request.getModifyBreakpointRequest());
+            case LIST_SYMBOLS_REQUEST -> debugger.listSymbols(request.getListSymbolsRequest().getPattern()).thenApply(list -> {
+                var b = dev.hdbg.proto.v1.ListSymbolsReply.newBuilder();
+                list.forEach(sym -> b.addSymbols(dev.hdbg.proto.v1.SymbolInfo.newBuilder().setName(sym.name())
+                        .setAddress(sym.address()).setSize(sym.size()).setKind(sym.kind())));
+                return Envelope.newBuilder().setListSymbolsReply(b);
+            });
+            case LIST_MODULES_REQUEST -> debugger.listModules().thenApply(list -> {
+                var b = dev.hdbg.proto.v1.ListModulesReply.newBuilder();
+                for (var m : list) {
+                    var mb = dev.hdbg.proto.v1.ModuleInfo.newBuilder().setName(m.name()).setBase(m.base()).setEnd(m.end());
+                    m.sections().forEach(sec -> mb.addSections(dev.hdbg.proto.v1.SectionInfo.newBuilder().setName(sec.name())
+                            .setAddress(sec.address()).setSize(sec.size()).setFlags(sec.flags())));
+                    b.addModules(mb);
+                }
+                return Envelope.newBuilder().setListModulesReply(b);
+            });
             case LIST_BREAKPOINTS_REQUEST -> debugger.listBreakpoints().thenApply(list -> {
                 var b = dev.hdbg.proto.v1.ListBreakpointsReply.newBuilder();
                 list.forEach(bp -> b.addBreakpoints(dev.hdbg.proto.v1.BreakpointInfo.newBuilder().setBreakpointId(bp.id())

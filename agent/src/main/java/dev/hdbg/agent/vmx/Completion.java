@@ -10,6 +10,10 @@ public sealed interface Completion {
     record Halted(long address) implements Completion {
     }
 
+    /** The program ended through exit or exit_group with {@code status}; RIP is past the SYSCALL. */
+    record Exited(int status, long rip) implements Completion {
+    }
+
     /** The guest faulted at {@code rip} and nothing handled it; the machine halts there with this message. */
     record Faulted(String message, long rip) implements Completion {
     }

@@ -33,6 +33,7 @@ public final class ExitHooks {
     private final List<Hook> monitorHooks = new ArrayList<>();
     private ArmedExits armed = ArmedExits.NONE;
     private Hook cpuidHook;
+    private SystemCalls systemCalls;
     private long suppressExecutionAt = NONE;
     private long lastCodeExit = NONE;
     private boolean stepping;
@@ -42,6 +43,11 @@ public final class ExitHooks {
         this.guest = machine.unicorn();
         this.handler = handler;
         this.instructions = instructions;
+    }
+
+    /** Gives the guest an operating system: its SYSCALLs are performed (unless short-circuited). */
+    public void setSystemCalls(SystemCalls calls) {
+        this.systemCalls = calls;
     }
 
     /** Installs the hooks that are always there: IN, OUT and SYSCALL, which the agent emulates. */
@@ -322,16 +328,26 @@ public final class ExitHooks {
         }
     }
 
+    /**
+     * SYSCALL: the PRE exit, then the call itself — performed by the guest's OS layer, a no-op for a
+     * raw target — unless short-circuited, then the POST exit, and the return to the caller raises
+     * {@code !sysret} (context: the RIP returned to). A short-circuited call is not performed, so
+     * it does not return either; its result is whatever the actions left in RAX.
+     */
     private void onSyscall() {
-        if (!handler.watches(ExitReason.SYSCALL) && !handler.watches(ExitReason.SYSRET)) {
+        boolean watched = handler.watches(ExitReason.SYSCALL) || handler.watches(ExitReason.SYSRET);
+        if (!watched && systemCalls == null) {
             return;
         }
         long number = guest.regRead(X86Reg.RAX);
-        long returnTo = guest.regRead(X86Reg.RIP) + 2;
+        long returnTo = guest.regRead(X86Reg.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
-        // A raw target has no system-call layer: performing the call is a no-op, and its return
-        // raises !sysret. Short-circuited, the call is not performed, so it does not return either.
         boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit);
+        if (!shortCircuit && systemCalls != null
+                && systemCalls.perform() instanceof SystemCalls.Outcome.Exited(int status)) {
+            instructions.stopWith(new Completion.Exited(status, returnTo));
+            return;
+        }
         if (handler.wantsPost(ExitReason.SYSCALL, number)) {
             handler.onExit(exit.post());
         }

@@ -91,7 +91,7 @@ public final class InstructionExits {
      * {@link #STOP_ADDRESS}, which the guest never maps; the fetch fault ends the run at once, and
      * the loop restores RIP from the completion.
      */
-    private void stopWith(Completion work) {
+    void stopWith(Completion work) {
         completion = work;
         guest.regWrite(X86Reg.RIP, STOP_ADDRESS);
         guest.emuStop();

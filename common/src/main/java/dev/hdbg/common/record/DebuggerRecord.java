@@ -54,8 +54,16 @@ public sealed interface DebuggerRecord {
                  String message) implements DebuggerRecord {
     }
 
-    /** The target ended: a raw image executed {@code hlt}. The machine stays readable. */
+    /** The target ended: a raw image executed {@code hlt} (status = RAX), a program exited (status = its exit code). */
     record Exit(long seq, String reason, long rip, long status, long runNanos) implements DebuggerRecord {
+    }
+
+    /** What the target wrote to its standard output ({@code stream} 1) or error (2). */
+    record Output(long seq, int stream, byte[] data) implements DebuggerRecord {
+    }
+
+    /** Something the user should know, such as a system call the agent does not implement. */
+    record Notice(long seq, String message) implements DebuggerRecord {
     }
 
     /** A condition or custom code faulted or ran out of budget; the guest was left as it was. */

@@ -43,6 +43,12 @@ public final class RecordCodec {
             }
             case DebuggerRecord.Exit exit -> b.setExit(ExitRecord.newBuilder().setReason(exit.reason())
                     .setRip(exit.rip()).setStatus(exit.status()).setRunNanos(exit.runNanos()));
+            case DebuggerRecord.Output out -> b.setOutput(dev.hdbg.proto.v1.OutputRecord.newBuilder()
+                    .setStream(out.stream() == 2 ? dev.hdbg.proto.v1.OutputRecord.Stream.STREAM_STDERR
+                            : dev.hdbg.proto.v1.OutputRecord.Stream.STREAM_STDOUT)
+                    .setData(ByteString.copyFrom(out.data())));
+            case DebuggerRecord.Notice notice -> b.setNotice(dev.hdbg.proto.v1.NoticeRecord.newBuilder()
+                    .setMessage(notice.message()));
             case DebuggerRecord.ActionError err -> b.setActionError(ActionErrorRecord.newBuilder()
                     .setEventId(err.eventId()).setActionId(err.actionId()).setMessage(err.message()));
         }
@@ -85,6 +91,10 @@ public final class RecordCodec {
                 var err = msg.getActionError();
                 yield new DebuggerRecord.ActionError(seq, err.getEventId(), err.getActionId(), err.getMessage());
             }
+            case OUTPUT -> new DebuggerRecord.Output(seq,
+                    msg.getOutput().getStream() == dev.hdbg.proto.v1.OutputRecord.Stream.STREAM_STDERR ? 2 : 1,
+                    msg.getOutput().getData().toByteArray());
+            case NOTICE -> new DebuggerRecord.Notice(seq, msg.getNotice().getMessage());
             case BODY_NOT_SET -> throw new WireFormatException("record " + seq + " is empty");
         };
     }

@@ -53,6 +53,7 @@ public final class DebugSession implements AutoCloseable {
      */
     public DebugSession(DebuggerClient client, String address, Output output, Transcript transcript, String token) {
         this.output = output;
+        output.setSymbolizer(at -> symbols().describe(at));
         this.transcript = Optional.ofNullable(transcript);
         this.token = token;
         this.forwarding = new EventForwarding(output::error);
@@ -123,6 +124,24 @@ public final class DebugSession implements AutoCloseable {
         }
     }
 
+    private volatile SymbolTable symbols;
+
+    /** The target's symbols, fetched once per connection; empty for a raw image or an older agent. */
+    public SymbolTable symbols() {
+        SymbolTable table = symbols;
+        if (table == null) {
+            List<DebuggerClient.Symbol> fetched;
+            try {
+                fetched = connected() ? await(client().listSymbols("")) : List.of();
+            } catch (AgentError e) {
+                fetched = List.of();
+            }
+            table = new SymbolTable(fetched);
+            symbols = table;
+        }
+        return table;
+    }
+
     /** {@code .disconnect}: closes the connection; its records are not shown any more. @return whether one was open */
     public boolean disconnect() {
         DebuggerClient old;
@@ -139,6 +158,7 @@ public final class DebugSession implements AutoCloseable {
     }
 
     private void attach(DebuggerClient fresh, String where) {
+        symbols = null;
         synchronized (stops) {
             client = fresh;
             address = where;
@@ -263,7 +283,7 @@ public final class DebugSession implements AutoCloseable {
     public long evaluate(String expression) {
         return ExpressionParser.evaluate(expression, name -> GuestRegister.byName(name)
                 .map(r -> OptionalLong.of(await(client().readRegisters(List.of(r.wireName()))).get(r.wireName())))
-                .orElse(OptionalLong.empty()), address -> {
+                .orElseGet(() -> symbols().address(name)), address -> {
                     byte[] qword;
                     try {
                         qword = await(client().readMemory(address, 8));

@@ -115,7 +115,8 @@ final class InteractivePrompt {
             AgentStatus status = session.await(session.client().status());
             return switch (status.state()) {
                 case RUNNING -> "hdbg 0:0 running> ";
-                case PAUSED -> "hdbg 0:0 broken @ 0x" + Long.toHexString(status.rip()) + "> ";
+                case PAUSED -> "hdbg 0:0 broken @ " + session.symbols().describe(status.rip())
+                        .orElse("0x" + Long.toHexString(status.rip())) + "> ";
                 case EXITED -> "hdbg 0:0 exited> ";
             };
         } catch (RuntimeException e) {

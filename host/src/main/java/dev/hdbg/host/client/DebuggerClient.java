@@ -104,6 +104,22 @@ public interface DebuggerClient extends AutoCloseable {
     record Breakpoint(long id, long address, boolean enabled, boolean conditional, long hits) {
     }
 
+    /** The target's symbols matching a WinDbg pattern ({@code *}, {@code ?}); all when empty. Since 1.3. */
+    CompletableFuture<List<Symbol>> listSymbols(String pattern);
+
+    /** {@code x}, and symbols in expressions and displays. */
+    record Symbol(String name, long address, long size, String kind) {
+    }
+
+    /** {@code lm}: the loaded image(s) with their sections. Since 1.3. */
+    CompletableFuture<List<Module>> listModules();
+
+    record Module(String name, long base, long end, List<Section> sections) {
+    }
+
+    record Section(String name, long address, long size, String flags) {
+    }
+
     /** Halts a running target; a break record with reason PAUSE follows. */
     CompletableFuture<Void> pause();
 

@@ -200,6 +200,22 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<List<Symbol>> listSymbols(String pattern) {
+        return call(Envelope.newBuilder().setListSymbolsRequest(dev.hdbg.proto.v1.ListSymbolsRequest.newBuilder()
+                .setPattern(pattern))).thenApply(e -> e.getListSymbolsReply().getSymbolsList().stream()
+                .map(s -> new Symbol(s.getName(), s.getAddress(), s.getSize(), s.getKind())).toList());
+    }
+
+    @Override
+    public CompletableFuture<List<Module>> listModules() {
+        return call(Envelope.newBuilder().setListModulesRequest(dev.hdbg.proto.v1.ListModulesRequest.getDefaultInstance()))
+                .thenApply(e -> e.getListModulesReply().getModulesList().stream()
+                        .map(m -> new Module(m.getName(), m.getBase(), m.getEnd(), m.getSectionsList().stream()
+                                .map(s -> new Section(s.getName(), s.getAddress(), s.getSize(), s.getFlags())).toList()))
+                        .toList());
+    }
+
+    @Override
     public CompletableFuture<Void> pause() {
         return call(Envelope.newBuilder().setPauseRequest(PauseRequest.getDefaultInstance())).thenApply(e -> null);
     }

@@ -47,7 +47,7 @@ public final class CommandShell {
             commandLine.addSubcommand(type.command(), event);
         }
         List<Object> commands = List.of(new EventsCommand(session),
-                new GoCommand(session, batch), new StepIntoCommand(session, batch), new StepOverCommand(session, batch),
+                new GoCommand(session, batch), new ModulesCommand(session), new ExamineSymbolsCommand(session), new StepIntoCommand(session, batch), new StepOverCommand(session, batch),
                 new StepOutCommand(session, batch), new BreakpointCommand(session), new BreakpointListCommand(session),
                 new BcCommand(session), new BdCommand(session), new BeCommand(session), new PauseCommand(session), new RegistersCommand(session),
                 new DbCommand(session), new DwCommand(session), new DdCommand(session), new DqCommand(session),

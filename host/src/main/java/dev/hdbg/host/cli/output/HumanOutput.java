@@ -29,6 +29,43 @@ public final class HumanOutput implements Output {
         this.lines = lines;
     }
 
+    private volatile java.util.function.LongFunction<java.util.Optional<String>> symbolizer = a -> java.util.Optional.empty();
+
+    @Override
+    public void setSymbolizer(java.util.function.LongFunction<java.util.Optional<String>> value) {
+        symbolizer = value;
+    }
+
+    /** {@code 0x401136 (main+0x12)}, or just the hex when no symbol is known. */
+    private String at(long address) {
+        return hex(address) + symbolizer.apply(address).map(s -> " (" + s + ")").orElse("");
+    }
+
+    @Override
+    public void modules(List<dev.hdbg.host.client.DebuggerClient.Module> modules) {
+        StringBuilder text = new StringBuilder(String.format("%-16s %-16s  %s%n", "start", "end", "module name"));
+        for (var m : modules) {
+            text.append(String.format("%016x %016x  %s%n", m.base(), m.end(), m.name()));
+            for (var sec : m.sections()) {
+                text.append(String.format("    %016x %8x  %-4s %s%n", sec.address(), sec.size(), sec.flags(), sec.name()));
+            }
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
+    public void symbols(List<dev.hdbg.host.client.DebuggerClient.Symbol> symbols) {
+        if (symbols.isEmpty()) {
+            print("no matching symbols");
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (var sym : symbols) {
+            text.append(String.format("%016x %6x %-6s %s%n", sym.address(), sym.size(), sym.kind(), sym.name()));
+        }
+        print(text.toString().stripTrailing());
+    }
+
     private synchronized void print(String text) {
         lines.accept(text);
     }
@@ -42,17 +79,25 @@ public final class HumanOutput implements Output {
                     + " from " + hex(b.address()) + " (" + b.data().length + " bytes): " + HexFormat.ofDelimiter(" ").formatHex(b.data());
             case DebuggerRecord.Break b -> switch (b.reason()) {
                 case EVENT -> "[break  #" + b.seq() + "] event " + b.eventId() + " ("
-                        + b.eventType().map(t -> t.command()).orElse("?") + ", context " + hex(b.context()) + ") at rip " + hex(b.rip());
-                case PAUSE -> "[break  #" + b.seq() + "] paused at rip " + hex(b.rip());
+                        + b.eventType().map(t -> t.command()).orElse("?") + ", context " + hex(b.context()) + ") at rip " + at(b.rip());
+                case PAUSE -> "[break  #" + b.seq() + "] paused at rip " + at(b.rip());
                 case FAULT -> "[break  #" + b.seq() + "] fault: " + b.message();
-                case BREAKPOINT -> "[break  #" + b.seq() + "] breakpoint " + b.eventId() + " hit at rip " + hex(b.rip());
-                case STEP -> "[break  #" + b.seq() + "] " + b.message() + " to rip " + hex(b.rip());
+                case BREAKPOINT -> "[break  #" + b.seq() + "] breakpoint " + b.eventId() + " hit at rip " + at(b.rip());
+                case STEP -> "[break  #" + b.seq() + "] " + b.message() + " to rip " + at(b.rip());
             };
-            case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] target ended (" + e.reason() + " at "
-                    + hex(e.reason().equals("hlt") ? e.rip() - 1 : e.rip())
-                    + ", rax " + hex(e.status()) + ") after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
+            case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + (e.reason().equals("exit")
+                    ? "the program exited with status " + e.status()
+                    : "target ended (" + e.reason() + " at " + hex(e.reason().equals("hlt") ? e.rip() - 1 : e.rip())
+                    + ", rax " + hex(e.status()) + ")") + " after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
             case DebuggerRecord.ActionError e -> "[error  #" + e.seq() + "] " + e.message();
+            // The target's own output, as it wrote it (a chunk's last newline is the line's end).
+            case DebuggerRecord.Output o -> stripLastNewline(new String(o.data(), java.nio.charset.StandardCharsets.UTF_8));
+            case DebuggerRecord.Notice n -> "[notice #" + n.seq() + "] " + n.message();
         });
+    }
+
+    private static String stripLastNewline(String text) {
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
     }
 
     private static String value(DebuggerRecord.LogValue v) {
@@ -119,13 +164,25 @@ public final class HumanOutput implements Output {
         String bytesColumn = "%-" + Math.max(16, width) + "s  ";
         StringBuilder text = new StringBuilder();
         for (Instruction i : instructions) {
+            // WinDbg heads a function's first instruction with its name.
+            symbolizer.apply(i.address()).filter(s -> !s.contains("+")).ifPresent(s -> text.append(s).append(":\n"));
             text.append(String.format("%016x  ", i.address()));
             if (showBytes) {
                 text.append(String.format(bytesColumn, i.hexBytes()));
             }
-            text.append(i.text()).append('\n');
+            text.append(symbolizeTarget(i.text())).append('\n');
         }
         print(text.toString().stripTrailing());
+    }
+
+    /** {@code call 0x401136} becomes {@code call 0x401136 (main)}: branch targets with their symbol. */
+    private String symbolizeTarget(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(j\\w+|call|loop\\w*)\\s+0x([0-9a-f]+)$").matcher(text);
+        if (!m.matches()) {
+            return text;
+        }
+        long target = Long.parseUnsignedLong(m.group(2), 16);
+        return symbolizer.apply(target).map(s -> text + " (" + s + ")").orElse(text);
     }
 
     @Override

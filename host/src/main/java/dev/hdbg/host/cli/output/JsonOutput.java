@@ -68,6 +68,9 @@ public final class JsonOutput implements Output {
             }
             case DebuggerRecord.Exit e -> Json.type("exit").put("seq", e.seq()).put("reason", e.reason()).hex("rip", e.rip())
                     .hex("status", e.status()).put("run_nanos", e.runNanos());
+            case DebuggerRecord.Output o -> Json.type(o.stream() == 2 ? "stderr" : "stdout").put("seq", o.seq())
+                    .data("data", o.data()).put("text", new String(o.data(), java.nio.charset.StandardCharsets.UTF_8));
+            case DebuggerRecord.Notice n -> Json.type("notice").put("seq", n.seq()).put("message", n.message());
             case DebuggerRecord.ActionError e -> Json.type("action_error").put("seq", e.seq()).put("event", e.eventId())
                     .put("action", e.actionId()).put("message", e.message());
         };
@@ -202,6 +205,26 @@ public final class JsonOutput implements Output {
     @Override
     public void rflags(long value, List<String> setFlags) {
         emit(Json.type("rflags").hex("value", value).put("set", setFlags));
+    }
+
+    @Override
+    public void modules(List<dev.hdbg.host.client.DebuggerClient.Module> modules) {
+        List<Json> list = new ArrayList<>();
+        for (var m : modules) {
+            List<Json> sections = new ArrayList<>();
+            m.sections().forEach(sec -> sections.add(new Json().put("name", sec.name()).hex("address", sec.address())
+                    .hex("size", sec.size()).put("flags", sec.flags())));
+            list.add(new Json().put("name", m.name()).hex("base", m.base()).hex("end", m.end()).put("sections", sections));
+        }
+        emit(Json.type("modules").put("modules", list));
+    }
+
+    @Override
+    public void symbols(List<dev.hdbg.host.client.DebuggerClient.Symbol> symbols) {
+        List<Json> list = new ArrayList<>();
+        symbols.forEach(sym -> list.add(new Json().put("name", sym.name()).hex("address", sym.address())
+                .hex("size", sym.size()).put("kind", sym.kind())));
+        emit(Json.type("symbols").put("symbols", list));
     }
 
     @Override

@@ -14,6 +14,20 @@ import java.util.Map;
  * docs/json.md). Implementations are thread-safe: records arrive on another thread than replies.
  */
 public interface Output {
+    /** Lets the output show addresses as {@code symbol+0xNN} where one is known. */
+    default void setSymbolizer(java.util.function.LongFunction<java.util.Optional<String>> symbolizer) {
+    }
+
+    /** {@code lm}. */
+    default void modules(List<dev.hdbg.host.client.DebuggerClient.Module> modules) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@code x PATTERN}. */
+    default void symbols(List<dev.hdbg.host.client.DebuggerClient.Symbol> symbols) {
+        throw new UnsupportedOperationException();
+    }
+
     void record(DebuggerRecord record);
 
     void registers(Map<String, Long> values);

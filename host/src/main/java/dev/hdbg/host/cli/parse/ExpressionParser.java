@@ -216,8 +216,9 @@ public final class ExpressionParser {
     private long register(String name, String written, int start) {
         OptionalLong value = registers.apply(name);
         if (value.isEmpty()) {
-            throw new IllegalArgumentException("unknown register '" + written + "' at position " + (start + 1)
-                    + " (write a number, hex by default, or a register such as rax)");
+            throw new IllegalArgumentException((written.startsWith("@") ? "unknown register '" : "unknown register or symbol '")
+                    + written + "' at position " + (start + 1)
+                    + " (write a number, hex by default, a register such as rax, or a symbol such as main)");
         }
         return value.getAsLong();
     }

@@ -207,7 +207,7 @@ class EventCommandParserTest {
                 .hasMessage("log needs {ITEMS}, e.g. log {regs $context [rsp]:8}");
         assertThatThrownBy(() -> parse("!cpuid log {regs $foo}"))
                 .hasMessage("log: unknown pseudo-register '$foo' at position 6"
-                        + " (valid: $context $core $event_id $event_stage $ip $pid $tid $time)");
+                        + " (valid: $context $core $event_id $event_stage $ip $pid $proc $tid $time)");
         assertThatThrownBy(() -> parse("!cpuid log {}"))
                 .hasMessage("log: nothing to log (list what to record, e.g. log {regs $context [rsp]:8})");
     }

@@ -102,7 +102,7 @@ class ExpressionParserTest {
     void rejectsAnUnknownRegister() {
         assertThatThrownBy(() -> eval("rsp + foo"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown register 'foo' at position 7 (write a number, hex by default, or a register such as rax)");
+                .hasMessage("unknown register or symbol 'foo' at position 7 (write a number, hex by default, a register such as rax, or a symbol such as main)");
         assertThatThrownBy(() -> eval("@zz")).hasMessageStartingWith("unknown register '@zz' at position 1");
     }
 

@@ -1,0 +1,57 @@
+package dev.hdbg.agent;
+
+import dev.hdbg.agent.debugger.RecordQueue;
+import dev.hdbg.agent.os.linux.LinuxProcess;
+import dev.hdbg.agent.os.linux.LinuxSyscalls;
+import dev.hdbg.agent.os.linux.ProcessIo;
+import dev.hdbg.agent.vmx.SystemCalls;
+import dev.hdbg.common.record.DebuggerRecord;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Connects an ELF program's Linux system-call layer to the debugger: its calls are performed at
+ * the SYSCALL exit (after the {@code !syscall} events, unless short-circuited), what it writes to
+ * fd 1 and 2 becomes stdout/stderr records in order with the others, and a call the layer does not
+ * implement returns -ENOSYS and is reported once per number, never silently.
+ */
+final class LinuxProgram implements SystemCalls {
+    private final LinuxSyscalls syscalls;
+    private final RecordQueue queue;
+    private final Set<Long> reported = new HashSet<>();
+
+    LinuxProgram(LinuxProcess process, RecordQueue queue) {
+        this.syscalls = new LinuxSyscalls(process);
+        this.queue = queue;
+    }
+
+    /** The target's output as records; batched, they keep their order with logs and breaks. */
+    static ProcessIo recordsTo(RecordQueue queue) {
+        return new ProcessIo() {
+            @Override
+            public void stdout(byte[] data) {
+                queue.publish(seq -> new DebuggerRecord.Output(seq, 1, data.clone()), false);
+            }
+
+            @Override
+            public void stderr(byte[] data) {
+                queue.publish(seq -> new DebuggerRecord.Output(seq, 2, data.clone()), false);
+            }
+        };
+    }
+
+    @Override
+    public Outcome perform() {
+        return switch (syscalls.handle()) {
+            case LinuxSyscalls.Result.Returned r -> new Outcome.Returned();
+            case LinuxSyscalls.Result.Exited e -> new Outcome.Exited(e.status());
+            case LinuxSyscalls.Result.Unknown u -> {
+                if (reported.add(u.number())) {
+                    queue.publish(seq -> new DebuggerRecord.Notice(seq, "system call " + u.number()
+                            + " is not implemented: it returned -ENOSYS (reported once per number)"), true);
+                }
+                yield new Outcome.Returned();
+            }
+        };
+    }
+}

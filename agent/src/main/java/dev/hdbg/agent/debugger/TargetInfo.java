@@ -1,0 +1,60 @@
+package dev.hdbg.agent.debugger;
+
+import java.util.List;
+
+/**
+ * What the debugger knows of the loaded program: its name and ids (for {@code $proc}, {@code $pid},
+ * {@code $tid}), its symbols and its modules (for {@code x}, {@code lm} and addresses shown as
+ * {@code symbol+0xNN}).
+ */
+public interface TargetInfo {
+    String name();
+
+    long pid();
+
+    long tid();
+
+    /** Symbols matching a WinDbg pattern ({@code *} any run, {@code ?} one character); all when empty. */
+    List<Symbol> symbols(String pattern);
+
+    List<Module> modules();
+
+    record Symbol(String name, long address, long size, String kind) {
+    }
+
+    record Module(String name, long base, long end, List<Section> sections) {
+    }
+
+    record Section(String name, long address, long size, String flags) {
+    }
+
+    /** A raw image: one process and thread (ids 1), no symbols, the image as its one module. */
+    static TargetInfo raw(String name, long base, long end) {
+        return new TargetInfo() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public long pid() {
+                return 1;
+            }
+
+            @Override
+            public long tid() {
+                return 1;
+            }
+
+            @Override
+            public List<Symbol> symbols(String pattern) {
+                return List.of();
+            }
+
+            @Override
+            public List<Module> modules() {
+                return List.of(new Module(name, base, end, List.of()));
+            }
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package dev.hdbg.host.cli;
+
+import dev.hdbg.host.client.DebuggerClient.Symbol;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** The target's symbols on the host side: names to addresses, and addresses to {@code symbol+0xNN}. */
+public final class SymbolTable {
+    /** A symbol without a size covers at most this much after its address in {@link #describe}. */
+    private static final long UNSIZED_REACH = 0x1000;
+
+    private final List<Symbol> byAddress;
+    private final Map<String, Symbol> byName = new HashMap<>();
+
+    public SymbolTable(List<Symbol> symbols) {
+        this.byAddress = symbols.stream().sorted(Comparator.comparingLong(Symbol::address)).toList();
+        for (Symbol s : byAddress) {
+            byName.putIfAbsent(s.name(), s);
+        }
+    }
+
+    public boolean isEmpty() {
+        return byAddress.isEmpty();
+    }
+
+    public OptionalLong address(String name) {
+        Symbol s = byName.get(name);
+        return s == null ? OptionalLong.empty() : OptionalLong.of(s.address());
+    }
+
+    /** {@code main+0x12} for an address inside a known symbol, else empty. */
+    public Optional<String> describe(long address) {
+        int lo = 0;
+        int hi = byAddress.size() - 1;
+        Symbol best = null;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Symbol s = byAddress.get(mid);
+            if (Long.compareUnsigned(s.address(), address) <= 0) {
+                best = s;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        long offset = address - best.address();
+        long reach = best.size() > 0 ? best.size() : UNSIZED_REACH;
+        if (Long.compareUnsigned(offset, reach) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(offset == 0 ? best.name() : best.name() + "+0x" + Long.toHexString(offset));
+    }
+}
