@@ -1,13 +1,19 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
@@ -21,6 +27,9 @@ final class PathSyscalls {
     static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int AT_REMOVEDIR = 0x200;
+    private static final long UTIME_NOW = (1L << 30) - 1;
+    private static final long UTIME_OMIT = (1L << 30) - 2;
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
     private static final int O_TRUNC = 01000;
@@ -73,6 +82,17 @@ final class PathSyscalls {
             process.setUmask(a.i(0));
             return old;
         });
+        table.put(83, a -> mkdirat(AT_FDCWD, a.a0(), a.i(1)));
+        table.put(258, a -> mkdirat(a.i(0), a.a1(), a.i(2)));
+        table.put(87, a -> unlinkat(AT_FDCWD, a.a0(), 0));
+        table.put(84, a -> unlinkat(AT_FDCWD, a.a0(), AT_REMOVEDIR));
+        table.put(263, a -> unlinkat(a.i(0), a.a1(), a.i(2)));
+        table.put(82, a -> renameat(AT_FDCWD, a.a0(), AT_FDCWD, a.a1(), 0));
+        table.put(264, a -> renameat(a.i(0), a.a1(), a.i(2), a.a3(), 0));
+        table.put(316, a -> renameat(a.i(0), a.a1(), a.i(2), a.a3(), a.i(4)));
+        table.put(90, a -> fchmodat(AT_FDCWD, a.a0(), a.i(1)));
+        table.put(268, a -> fchmodat(a.i(0), a.a1(), a.i(2)));
+        table.put(280, a -> utimensat(a.i(0), a.a1(), a.a2(), a.i(3)));
         // statx is left to glibc's and coreutils' fallback to newfstatat, which they take on ENOSYS.
         table.put(332, a -> -Errno.ENOSYS);
     }
@@ -93,8 +113,8 @@ final class PathSyscalls {
         String path = user.cString(pathAddress);
         int access = flags & OpenFile.O_ACCMODE;
         boolean writes = access != OpenFile.O_RDONLY || (flags & (O_CREAT | O_TRUNC | OpenFile.O_APPEND)) != 0;
-        if (writes && !process.config().writable()) {
-            throw new SyscallException(Errno.EACCES); // the sandbox is read-only
+        if (writes) {
+            requireWritable();
         }
         Sandbox.Resolved resolved = resolve(dirfd, path, (flags & O_NOFOLLOW) == 0, writes);
         Path host = resolved.host();
@@ -149,6 +169,106 @@ final class PathSyscalls {
         return set;
     }
 
+    /** Every change to the tree needs --writable; Linux says EROFS for a read-only file system. */
+    private void requireWritable() {
+        if (!process.config().writable()) {
+            throw new SyscallException(Errno.EROFS);
+        }
+    }
+
+    /** The parent must exist; the new name must not. */
+    private long mkdirat(int dirfd, long pathAddress, int mode) throws IOException {
+        Path host = resolve(dirfd, user.cString(pathAddress), false, true).host();
+        requireWritable();
+        Files.createDirectory(host, PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
+        return 0;
+    }
+
+    private long unlinkat(int dirfd, long pathAddress, int flags) throws IOException {
+        if ((flags & ~AT_REMOVEDIR) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        Path host = resolve(dirfd, user.cString(pathAddress), false, true).host();
+        if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        requireWritable();
+        boolean directory = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
+        if (directory != ((flags & AT_REMOVEDIR) != 0)) {
+            throw new SyscallException(directory ? Errno.EISDIR : Errno.ENOTDIR);
+        }
+        Files.delete(host);
+        return 0;
+    }
+
+    /** renameat2's flags (RENAME_NOREPLACE, RENAME_EXCHANGE ...) are not emulated: EINVAL, as on a file system without them. */
+    private long renameat(int fromDir, long fromAddress, int toDir, long toAddress, int flags) throws IOException {
+        if (flags != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        Path from = resolve(fromDir, user.cString(fromAddress), false, true).host();
+        Path to = resolve(toDir, user.cString(toAddress), false, true).host();
+        if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        requireWritable();
+        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return 0;
+    }
+
+    private long fchmodat(int dirfd, long pathAddress, int mode) throws IOException {
+        Path host = resolve(dirfd, user.cString(pathAddress), true, true).host();
+        if (!Files.exists(host)) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        requireWritable();
+        Files.setPosixFilePermissions(host, permissions(mode));
+        return 0;
+    }
+
+    /**
+     * Sets the access and modification times ({@code times} NULL: now; UTIME_NOW / UTIME_OMIT honoured). A NULL
+     * path with a descriptor is glibc's futimens.
+     */
+    private long utimensat(int dirfd, long pathAddress, long times, int flags) throws IOException {
+        Path host;
+        if (pathAddress == 0) {
+            if (!(fds.get(dirfd) instanceof HostFile file)) {
+                throw new SyscallException(Errno.EBADF);
+            }
+            host = file.host();
+        } else {
+            host = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, true).host();
+        }
+        if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        requireWritable();
+        var view = Files.getFileAttributeView(host, BasicFileAttributeView.class);
+        var now = FileTime.from(Instant.now());
+        if (times == 0) {
+            view.setTimes(now, now, null);
+            return 0;
+        }
+        ByteBuffer spec = ByteBuffer.wrap(user.read(times, 32)).order(ByteOrder.LITTLE_ENDIAN);
+        view.setTimes(fileTime(spec.getLong(16), spec.getLong(24), now), fileTime(spec.getLong(0), spec.getLong(8), now), null);
+        return 0;
+    }
+
+    /** A struct timespec as a FileTime; null (leave alone) for UTIME_OMIT. */
+    private static FileTime fileTime(long seconds, long nanos, FileTime now) {
+        if (nanos == UTIME_OMIT) {
+            return null;
+        }
+        if (nanos == UTIME_NOW) {
+            return now;
+        }
+        if (nanos < 0 || nanos >= 1_000_000_000L) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return FileTime.from(Instant.ofEpochSecond(seconds, nanos));
+    }
+
     private long newfstatat(int dirfd, long pathAddress, long buffer, int flags) throws IOException {
         String path = pathAddress == 0 && (flags & AT_EMPTY_PATH) != 0 ? "" : user.cString(pathAddress);
         user.requireMapped(buffer, Stat.SIZE);
@@ -178,7 +298,10 @@ final class PathSyscalls {
         if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
             throw new SyscallException(Errno.ENOENT);
         }
-        boolean allowed = (!forWrite || process.config().writable() && Files.isWritable(host))
+        if (forWrite) {
+            requireWritable();
+        }
+        boolean allowed = (!forWrite || Files.isWritable(host))
                 && ((mode & R_OK) == 0 || Files.isReadable(host))
                 && ((mode & X_OK) == 0 || Files.isExecutable(host));
         if (!allowed) {

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -96,12 +97,45 @@ class LinuxSyscallsFileTest {
     }
 
     @Test
+    void aWritableSandboxLetsTheProgramMakeRenameAndRemoveFilesAndDirectories() throws IOException {
+        Files.writeString(root.resolve("file"), "data");
+        try (Guest g = new Guest(root, true)) {
+            assertThat(g.rax(83, g.string("/dir"), 0755)).isZero();
+            assertThat(g.rax(83, g.string("/dir"), 0755)).isEqualTo(-17); // EEXIST
+            assertThat(root.resolve("dir")).isDirectory();
+            assertThat(g.rax(82, g.string("/file"), g.string("/dir/renamed"))).isZero();
+            assertThat(root.resolve("dir/renamed")).hasContent("data");
+            assertThat(g.rax(84, g.string("/dir"))).isEqualTo(-39); // ENOTEMPTY
+            assertThat(g.rax(263, -100, g.string("/dir"), 0)).isEqualTo(-21); // unlink a directory: EISDIR
+            assertThat(g.rax(90, g.string("/dir/renamed"), 0600)).isZero();
+            assertThat(Files.getPosixFilePermissions(root.resolve("dir/renamed")))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            long times = g.put(java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putLong(0, 1_000_000).putLong(8, (1L << 30) - 2).putLong(16, 86_400).putLong(24, 5).array());
+            assertThat(g.rax(280, -100, g.string("/dir/renamed"), times, 0)).isZero(); // atime omitted, mtime set
+            assertThat(Files.getLastModifiedTime(root.resolve("dir/renamed")).toInstant())
+                    .isEqualTo(java.time.Instant.ofEpochSecond(86_400, 5));
+            assertThat(g.rax(87, g.string("/dir/renamed"))).isZero();
+            assertThat(g.rax(84, g.string("/dir"))).isZero();
+            assertThat(root.resolve("dir")).doesNotExist();
+            assertThat(g.rax(87, g.string("/../outside"))).isEqualTo(-13); // escapes stay refused
+        }
+    }
+
+    @Test
     void writingIsRefusedUnlessTheSandboxIsWritable() throws IOException {
         Files.writeString(root.resolve("existing"), "keep");
         try (Guest g = new Guest(root, false)) {
-            assertThat(g.rax(2, g.string("/new"), O_WRONLY | O_CREAT, 0644)).isEqualTo(-13);
-            assertThat(g.rax(2, g.string("/existing"), O_WRONLY | O_TRUNC)).isEqualTo(-13);
+            // EROFS, as on a read-only file system, for every kind of change.
+            assertThat(g.rax(2, g.string("/new"), O_WRONLY | O_CREAT, 0644)).isEqualTo(-30);
+            assertThat(g.rax(2, g.string("/existing"), O_WRONLY | O_TRUNC)).isEqualTo(-30);
+            assertThat(g.rax(83, g.string("/dir"), 0755)).isEqualTo(-30);
+            assertThat(g.rax(87, g.string("/existing"))).isEqualTo(-30);
+            assertThat(g.rax(82, g.string("/existing"), g.string("/moved"))).isEqualTo(-30);
+            assertThat(g.rax(280, -100, g.string("/existing"), 0, 0)).isEqualTo(-30);
+            assertThat(g.rax(21, g.string("/existing"), 2)).isEqualTo(-30); // access(W_OK)
             assertThat(root.resolve("new")).doesNotExist();
+            assertThat(root.resolve("dir")).doesNotExist();
             assertThat(root.resolve("existing")).hasContent("keep");
         }
         try (Guest g = new Guest(root, true)) {

@@ -1,0 +1,113 @@
+package dev.hdbg.host.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Unmodified {@code gcc -static} programs, compiled during the test, run under a real agent and natively; their
+ * output, error and exit status must be equal byte for byte. The sources are in {@code src/test/resources/elf}.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ElfProgramsIT {
+    private static final String POEM = """
+            Tyger Tyger, burning bright,
+            In the forests of the night;
+            What immortal hand or eye,
+            Could frame thy fearful symmetry?
+            """;
+
+    @TempDir
+    static Path root;
+    private static Path bin;
+
+    @BeforeAll
+    static void compileTheProgramsAndFillTheRoot() throws Exception {
+        bin = root.resolve("bin");
+        Files.createDirectories(bin);
+        for (String name : List.of("strings", "heap", "files", "numbers", "unknown_syscall")) {
+            compile(name);
+        }
+        Path data = Files.createDirectories(root.resolve("data"));
+        Files.writeString(data.resolve("poem.txt"), POEM);
+        Files.writeString(data.resolve("notes.txt"), "short\n");
+        Files.createSymbolicLink(data.resolve("absolute-link"), Path.of("/etc/passwd"));
+        Files.createSymbolicLink(data.resolve("climbing-link"), Path.of("../../../../../../../etc/passwd"));
+    }
+
+    private static void compile(String name) throws IOException, InterruptedException {
+        Path source = root.resolve(name + ".c");
+        try (InputStream in = ElfProgramsIT.class.getResourceAsStream("/elf/" + name + ".c")) {
+            assertThat(in).as("test resource elf/%s.c", name).isNotNull();
+            Files.copy(in, source);
+        }
+        Process gcc = new ProcessBuilder("gcc", "-static", "-O1", "-o", bin.resolve(name).toString(), source.toString(), "-lm")
+                .redirectErrorStream(true).start();
+        String messages = new String(gcc.getInputStream().readAllBytes());
+        assertThat(gcc.waitFor()).as("gcc -static %s.c:\n%s", name, messages).isZero();
+    }
+
+    private static void assertSameUnderAgentAsNative(String program, String... args) throws Exception {
+        ProgramRun expected = ProgramRun.nativeRun(root, Optional.empty(), bin.resolve(program), args);
+        ProgramRun actual = ProgramRun.underAgent(root, Optional.empty(), bin.resolve(program), args);
+        actual.assertSameAs(expected);
+        assertThat(actual.notices()).as("system calls the agent did not implement").isEmpty();
+    }
+
+    @Test
+    void stringHandlingArgvAndANonZeroStatusMatchANativeRun() throws Exception {
+        assertSameUnderAgentAsNative("strings", "first", "Mixed Case", "");
+    }
+
+    @Test
+    void mallocFreeReallocAndLargeCallocMatchANativeRun() throws Exception {
+        assertSameUnderAgentAsNative("heap");
+    }
+
+    @Test
+    void readingFilesAndADirectoryBeneathTheRootMatchesANativeRun() throws Exception {
+        assertSameUnderAgentAsNative("files", "data/poem.txt");
+    }
+
+    @Test
+    void printfOfIntegersAndFloatsAndLibmMatchANativeRun() throws Exception {
+        assertSameUnderAgentAsNative("numbers");
+    }
+
+    @Test
+    void pathsThatLeaveTheRootAreRefusedEvenThroughSymbolicLinks() throws Exception {
+        for (String escape : List.of("/etc/passwd", "../../../../../../etc/passwd", "data/absolute-link",
+                "data/climbing-link", "/proc/self/environ")) {
+            ProgramRun run = ProgramRun.underAgent(root, Optional.empty(), bin.resolve("files"), escape);
+            assertThat(run.status()).as("files %s: %s", escape, run.out()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo("files: cannot open " + escape + ": No such file or directory\n");
+        }
+        // The same program reads a file inside the root, so the refusals are about the paths.
+        assertThat(ProgramRun.underAgent(root, Optional.empty(), bin.resolve("files"), "data/notes.txt").out())
+                .startsWith("data/notes.txt: 1 lines, 1 words\n");
+    }
+
+    @Test
+    void anUnknownSystemCallFailsWithEnosysAndIsReportedOncePerNumber() throws Exception {
+        ProgramRun run = ProgramRun.underAgent(root, Optional.empty(), bin.resolve("unknown_syscall"));
+        assertThat(run.out()).isEqualTo("""
+                syscall 999: -1 (Function not implemented)
+                syscall 999: -1 (Function not implemented)
+                syscall 998: -1 (Function not implemented)
+                """);
+        assertThat(run.status()).isZero();
+        assertThat(run.notices()).hasSize(2);
+        assertThat(run.notices().get(0)).contains("999");
+        assertThat(run.notices().get(1)).contains("998");
+    }
+}
