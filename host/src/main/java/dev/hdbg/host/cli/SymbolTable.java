@@ -10,8 +10,11 @@ import java.util.OptionalLong;
 
 /** The target's symbols on the host side: names to addresses, and addresses to {@code symbol+0xNN}. */
 public final class SymbolTable {
-    /** A symbol without a size covers at most this much after its address in {@link #describe}. */
-    private static final long UNSIZED_REACH = 0x1000;
+    /**
+     * A symbol without a size (a label such as glibc's {@code _init}) names only its own address: stretching it
+     * over what follows would call the PLT "_init+0xc8".
+     */
+    private static final long UNSIZED_REACH = 1;
 
     private final List<Symbol> byAddress;
     private final Map<String, Symbol> byName = new HashMap<>();
@@ -34,6 +37,14 @@ public final class SymbolTable {
 
     /** {@code main+0x12} for an address inside a known symbol, else empty. */
     public Optional<String> describe(long address) {
+        return containing(address).map(s -> {
+            long offset = address - s.address();
+            return offset == 0 ? s.name() : s.name() + "+0x" + Long.toHexString(offset);
+        });
+    }
+
+    /** The symbol whose extent (its size, or its first byte for one without) holds {@code address}. */
+    public Optional<Symbol> containing(long address) {
         int lo = 0;
         int hi = byAddress.size() - 1;
         Symbol best = null;
@@ -52,9 +63,6 @@ public final class SymbolTable {
         }
         long offset = address - best.address();
         long reach = best.size() > 0 ? best.size() : UNSIZED_REACH;
-        if (Long.compareUnsigned(offset, reach) >= 0) {
-            return Optional.empty();
-        }
-        return Optional.of(offset == 0 ? best.name() : best.name() + "+0x" + Long.toHexString(offset));
+        return Long.compareUnsigned(offset, reach) < 0 ? Optional.of(best) : Optional.empty();
     }
 }

@@ -2,8 +2,11 @@ package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.host.cli.HdbgMain;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Unmodified {@code gcc -static} programs, compiled during the test, run under a real agent and natively; their
@@ -95,6 +99,49 @@ class ElfProgramsIT {
         // The same program reads a file inside the root, so the refusals are about the paths.
         assertThat(ProgramRun.underAgent(root, Optional.empty(), bin.resolve("files"), "data/notes.txt").out())
                 .startsWith("data/notes.txt: 1 lines, 1 words\n");
+    }
+
+    @Test
+    void symbolsWorkWhereverAnAddressGoesAndNameWhatTheHostPrints() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", bin.resolve("strings").toString(), "--root", root.toString(),
+                "--", "x")) {
+            String out = hdbgBatch(agent, """
+                    lm
+                    x mai*
+                    x no_such_*
+                    bp main+4
+                    bp no_such_symbol
+                    ? main+4 - main
+                    g
+                    k
+                    uf main+4
+                    g
+                    """);
+            assertThat(out).containsPattern("(?m)^[0-9a-f]{16} [0-9a-f]{16}  strings$")
+                    .containsPattern("(?m)^ +[0-9a-f]{16} +[0-9a-f]+  AX +\\.text$")
+                    .containsPattern("(?m)^[0-9a-f]{16} +[0-9a-f]+ function main$")
+                    .contains("no matching symbols")
+                    .contains("unknown register or symbol 'no_such_symbol'")
+                    .contains("Evaluate expression: 0x4 = 4")
+                    .containsPattern("breakpoint 1 hit at rip 0x[0-9a-f]+ \\(main\\+0x4\\)")
+                    .containsPattern("(?m)^00 [0-9a-f]{16}  .{16}  0x[0-9a-f]+ \\(main\\+0x4\\)$")
+                    .containsPattern("(?m)^main:\n[0-9a-f]{16}  41 ?57 +push r15$")
+                    .containsPattern("call 0x[0-9a-f]+ \\(qsort\\)")
+                    .contains("the program exited with status 3");
+            // uf shows the whole function: from its first instruction to the ret and the code after it.
+            assertThat(out.lines().filter(l -> l.matches("[0-9a-f]{16}  .*")).count()).isGreaterThan(60);
+        }
+    }
+
+    private static String hdbgBatch(AgentProcess agent, String script) throws Exception {
+        Path file = Files.createTempFile(root, "script", ".txt");
+        Files.writeString(file, script);
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new HdbgMain());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        cli.execute("--connect", "127.0.0.1:" + agent.port(), "--batch", file.toString());
+        return out.toString();
     }
 
     @Test

@@ -54,7 +54,7 @@ public final class CommandShell {
                 new DcCommand(session), new DaCommand(session), new DuCommand(session), new DqsCommand(session),
                 new SearchCommand(session), new StackCommand(session),
                 new EbCommand(session), new EwCommand(session), new EdCommand(session), new EqCommand(session),
-                new UCommand(session), new U2Command(session), new EvaluateCommand(session),
+                new UCommand(session), new U2Command(session), new UfCommand(session), new EvaluateCommand(session),
                 new StatusCommand(session), new ConnectCommand(session), new DisconnectCommand(session),
                 new ScriptCommand(session, this), new LogOpenCommand(session), new LogCloseCommand(session),
                 new OutputCommand(session), new Exit());

@@ -1,16 +1,23 @@
 package dev.hdbg.host.cli.output;
 
 import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventOptions;
+import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AddedEvent;
 import dev.hdbg.host.client.AgentStatus;
+import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.client.EventListing;
 import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Aligned text for people, WinDbg-like where WinDbg has a form. */
@@ -29,10 +36,13 @@ public final class HumanOutput implements Output {
         this.lines = lines;
     }
 
-    private volatile java.util.function.LongFunction<java.util.Optional<String>> symbolizer = a -> java.util.Optional.empty();
+    /** A direct branch's operand, which Capstone prints as a bare hex target. */
+    private static final Pattern BRANCH_TARGET = Pattern.compile("^(j\\w+|call|loop\\w*)\\s+0x([0-9a-f]+)$");
+
+    private volatile LongFunction<Optional<String>> symbolizer = a -> Optional.empty();
 
     @Override
-    public void setSymbolizer(java.util.function.LongFunction<java.util.Optional<String>> value) {
+    public void setSymbolizer(LongFunction<Optional<String>> value) {
         symbolizer = value;
     }
 
@@ -42,7 +52,7 @@ public final class HumanOutput implements Output {
     }
 
     @Override
-    public void modules(List<dev.hdbg.host.client.DebuggerClient.Module> modules) {
+    public void modules(List<DebuggerClient.Module> modules) {
         StringBuilder text = new StringBuilder(String.format("%-16s %-16s  %s%n", "start", "end", "module name"));
         for (var m : modules) {
             text.append(String.format("%016x %016x  %s%n", m.base(), m.end(), m.name()));
@@ -54,7 +64,7 @@ public final class HumanOutput implements Output {
     }
 
     @Override
-    public void symbols(List<dev.hdbg.host.client.DebuggerClient.Symbol> symbols) {
+    public void symbols(List<DebuggerClient.Symbol> symbols) {
         if (symbols.isEmpty()) {
             print("no matching symbols");
             return;
@@ -177,7 +187,7 @@ public final class HumanOutput implements Output {
 
     /** {@code call 0x401136} becomes {@code call 0x401136 (main)}: branch targets with their symbol. */
     private String symbolizeTarget(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(j\\w+|call|loop\\w*)\\s+0x([0-9a-f]+)$").matcher(text);
+        Matcher m = BRANCH_TARGET.matcher(text);
         if (!m.matches()) {
             return text;
         }
@@ -213,7 +223,7 @@ public final class HumanOutput implements Output {
         print(text.toString().stripTrailing());
     }
 
-    private static String where(dev.hdbg.common.event.EventSpec spec) {
+    private static String where(EventSpec spec) {
         String base = switch (spec.type()) {
             case EPT_HOOK, EPT_HOOK2 -> hex(spec.address());
             case MONITOR -> ((spec.access() & 1) != 0 ? "r" : "") + ((spec.access() & 2) != 0 ? "w" : "")
@@ -222,7 +232,7 @@ public final class HumanOutput implements Output {
             default -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
         };
         var options = spec.options();
-        String extra = (options.stage() != dev.hdbg.common.event.EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")
+        String extra = (options.stage() != EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")
                 + (options.shortCircuit() ? " sc" : "")
                 + (options.pid().isPresent() ? " pid " + options.pid().getAsLong() : "")
                 + (options.core().isPresent() ? " core " + options.core().getAsInt() : "");
@@ -262,7 +272,7 @@ public final class HumanOutput implements Output {
     }
 
     @Override
-    public void breakpoints(List<dev.hdbg.host.client.DebuggerClient.Breakpoint> breakpoints) {
+    public void breakpoints(List<DebuggerClient.Breakpoint> breakpoints) {
         if (breakpoints.isEmpty()) {
             print("no breakpoints");
             return;
@@ -323,11 +333,11 @@ public final class HumanOutput implements Output {
     }
 
     @Override
-    public void stack(List<StackFrame> frames, java.util.Optional<String> note) {
+    public void stack(List<StackFrame> frames, Optional<String> note) {
         StringBuilder text = new StringBuilder(String.format("%-2s %-16s  %-16s  %s%n", "#", "Child-SP", "RetAddr", "Call Site"));
         for (StackFrame f : frames) {
             String ret = f.returnAddress().isPresent() ? String.format("%016x", f.returnAddress().getAsLong()) : "????????????????";
-            text.append(String.format("%02x %016x  %s  %s%n", f.frame(), f.sp(), ret, hex(f.site())));
+            text.append(String.format("%02x %016x  %s  %s%n", f.frame(), f.sp(), ret, at(f.site())));
         }
         note.ifPresent(n -> text.append(n));
         print(text.toString().stripTrailing());
@@ -339,6 +349,7 @@ public final class HumanOutput implements Output {
         for (PointerSlot slot : slots) {
             text.append(String.format("%016x  %016x", slot.address(), slot.value()));
             slot.pointsInto().ifPresent(r -> text.append("  <").append(r).append('>'));
+            symbolizer.apply(slot.value()).ifPresent(symbol -> text.append("  ").append(symbol));
             text.append('\n');
         }
         print(text.toString().stripTrailing());
