@@ -7,10 +7,14 @@ import dev.hdbg.agent.machine.Samples;
 import dev.hdbg.agent.server.ServerOptions;
 import dev.hdbg.common.text.Numbers;
 import dev.hdbg.common.wire.Protocol;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -55,7 +59,7 @@ public final class AgentMain implements Callable<Integer> {
     private Path root = Path.of(".");
 
     @Option(names = "--env", paramLabel = "K=V", description = "an environment variable for the ELF program (repeatable)")
-    private java.util.List<String> env = new java.util.ArrayList<>();
+    private List<String> env = new ArrayList<>();
 
     @Option(names = "--stdin", paramLabel = "FILE", description = "the ELF program's standard input (default: empty)")
     private Path stdin;
@@ -64,7 +68,7 @@ public final class AgentMain implements Callable<Integer> {
     private boolean writable;
 
     @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "ARG", description = "the ELF program's arguments, after --")
-    private java.util.List<String> programArgs = new java.util.ArrayList<>();
+    private List<String> programArgs = new ArrayList<>();
 
     @Option(names = "--base", paramLabel = "ADDR", description = "load address of the raw image (hex; default 0x400000)")
     private String base = "0x" + Long.toHexString(RawImageLoader.DEFAULT_BASE);
@@ -85,7 +89,7 @@ public final class AgentMain implements Callable<Integer> {
     private int queueCapacity = Delivery.DEFAULT.capacity();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new AgentMain()).execute(args));
+        System.exit(new CommandLine(new AgentMain()).setExecutionExceptionHandler(AgentMain::reportBadTarget).execute(args));
     }
 
     @Override
@@ -118,6 +122,20 @@ public final class AgentMain implements Callable<Integer> {
             runtime.awaitStop();
         }
         return 0;
+    }
+
+    /**
+     * A target that cannot be loaded (a missing file, a dynamically linked ELF, a --root that is no directory) is
+     * the user's mistake: one line saying what is wrong, exit status 2, no stack trace. Anything else is a bug and
+     * keeps its trace.
+     */
+    private static int reportBadTarget(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        if (!(e instanceof IllegalArgumentException || e instanceof IOException)) {
+            throw e;
+        }
+        cmd.getErr().println("hdbg-agent: " + (e instanceof NoSuchFileException ? "no such file: " : "")
+                + e.getMessage());
+        return 2;
     }
 
     private InetSocketAddress parseListen(String value) {

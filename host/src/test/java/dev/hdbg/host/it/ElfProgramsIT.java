@@ -1,6 +1,7 @@
 package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hdbg.host.cli.HdbgMain;
 import java.io.IOException;
@@ -142,6 +143,15 @@ class ElfProgramsIT {
         cli.setErr(new PrintWriter(out, true));
         cli.execute("--connect", "127.0.0.1:" + agent.port(), "--batch", file.toString());
         return out.toString();
+    }
+
+    @Test
+    void aProgramTheAgentCannotRunIsRefusedWithOneClearLine() {
+        assertThatThrownBy(() -> AgentProcess.start("--elf", "/bin/ls"))
+                .hasMessageContaining("hdbg-agent: '/bin/ls' is dynamically linked; hdbg runs static executables")
+                .hasMessageNotContaining("\tat ");
+        assertThatThrownBy(() -> AgentProcess.start("--elf", bin.resolve("strings").toString(), "--root", "/no/such/dir"))
+                .hasMessageContaining("hdbg-agent: --root is not a directory: /no/such/dir");
     }
 
     @Test
