@@ -157,6 +157,8 @@ public final class DebugSession implements AutoCloseable {
         return old != null;
     }
 
+    private final List<Runnable> stopListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private void attach(DebuggerClient fresh, String where) {
         symbols = null;
         synchronized (stops) {
@@ -199,7 +201,13 @@ public final class DebugSession implements AutoCloseable {
                 lastStop = record;
                 stops.notifyAll();
             }
+            stopListeners.forEach(Runnable::run);
         }
+    }
+
+    /** Runs {@code listener} on the record thread after each break or exit, e.g. to show the new state in a prompt. */
+    public void onStop(Runnable listener) {
+        stopListeners.add(listener);
     }
 
     /** After a break, as WinDbg does: the instruction about to run, disassembled. */

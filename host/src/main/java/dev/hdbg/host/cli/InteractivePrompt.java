@@ -12,12 +12,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -43,13 +46,41 @@ final class InteractivePrompt {
                 : Path.of(System.getProperty("user.home"), ".hdbg_history");
     }
 
+    private static void refreshPrompt(LineReader reader, DebugSession session) {
+        if (!(reader instanceof LineReaderImpl impl)) {
+            return; // only JLine's own reader can change the prompt of the line being edited
+        }
+        impl.setPrompt(prompt(session));
+        if (reader.isReading()) {
+            try {
+                reader.callWidget(LineReader.REDRAW_LINE);
+                reader.callWidget(LineReader.REDISPLAY);
+            } catch (IllegalStateException e) {
+                // The line was accepted in between; the next readLine prints a fresh prompt anyway.
+            }
+        }
+    }
+
+    private static Collection<String> completableSymbols(DebugSession session) {
+        try {
+            return session.connected() ? session.symbols().names() : List.of();
+        } catch (RuntimeException e) {
+            return List.of(); // a lost connection shows at the next command, not in the middle of a completion
+        }
+    }
+
     static int run(DebuggerClient client, String address, String token, boolean json) throws IOException {
         // Ctrl-C outside line editing (while a command runs) must not end the host either.
         try (Terminal terminal = TerminalBuilder.builder().name("hdbg").system(true)
                 .signalHandler(Terminal.SignalHandler.SIG_IGN).build()) {
             AtomicReference<List<String>> words = new AtomicReference<>(List.of());
+            // The target's symbols change with .connect, so they are asked for at each completion (cached per connection).
+            AtomicReference<Supplier<Collection<String>>> symbols = new AtomicReference<>(List::of);
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("hdbg")
-                    .completer((r, line, candidates) -> words.get().forEach(w -> candidates.add(new Candidate(w))))
+                    .completer((r, line, candidates) -> {
+                        words.get().forEach(w -> candidates.add(new Candidate(w)));
+                        symbols.get().get().forEach(s -> candidates.add(new Candidate(s)));
+                    })
                     .variable(LineReader.HISTORY_FILE, historyFile())
                     .build();
             Transcript transcript = new Transcript();
@@ -62,6 +93,9 @@ final class InteractivePrompt {
                     completions.add(r.wireName());
                 }
                 words.set(List.copyOf(completions));
+                symbols.set(() -> completableSymbols(session));
+                // A break or exit while the user sits at "running>" must show in the prompt at once.
+                session.onStop(() -> refreshPrompt(reader, session));
                 output.note("attached to " + client.statusAtConnect().target()
                         + "; type help for the commands, Ctrl-C pauses the target, Ctrl-D or exit leaves");
                 try (ProgressLine progress = new ProgressLine(terminal, session)) {

@@ -1,12 +1,14 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.host.client.DebuggerClient.Symbol;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /** The target's symbols on the host side: names to addresses, and addresses to {@code symbol+0xNN}. */
 public final class SymbolTable {
@@ -28,6 +30,11 @@ public final class SymbolTable {
 
     public boolean isEmpty() {
         return byAddress.isEmpty();
+    }
+
+    /** Every name, for tab completion. */
+    public Set<String> names() {
+        return Collections.unmodifiableSet(byName.keySet());
     }
 
     public OptionalLong address(String name) {

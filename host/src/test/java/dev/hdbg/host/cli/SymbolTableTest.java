@@ -19,6 +19,11 @@ class SymbolTableTest {
     }
 
     @Test
+    void everyNameIsOfferedForCompletion() {
+        assertThat(table.names()).containsExactlyInAnyOrder("main", "_init", "counter");
+    }
+
+    @Test
     void addressesInsideASizedSymbolAreSymbolPlusOffset() {
         assertThat(table.describe(0x401100)).hasValue("main");
         assertThat(table.describe(0x401112)).hasValue("main+0x12");

@@ -34,31 +34,9 @@ class InteractivePromptIT {
 
     @Test
     void ctrlCPausesTheTargetTabCompletesAndHistoryRecallsWithAPrivateHistoryFile() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(TMUX), "tmux is not installed");
-        Path home = Files.createDirectory(dir.resolve("home"));
-        Path history = dir.resolve("history");
-        Path config = Files.writeString(dir.resolve("tmux.conf"), "set -g remain-on-exit on\nset -g history-limit 5000\n");
-        Path launcher = projectRoot().resolve("bin/hdbg");
-        // Maven compiled the classes this test runs against: the launcher must not try to rebuild
-        // because another source file changed since (it rebuilds when a source is newer than this).
-        Path built = projectRoot().resolve("host/target/lib");
-        if (Files.isDirectory(built)) {
-            Files.setLastModifiedTime(built, FileTime.from(Instant.now()));
-        }
         try (AgentProcess agent = AgentProcess.start("--sample", "loop")) {
             try {
-                List<String> start = List.of("-f", config.toString(), "new-session", "-d", "-s", "hdbg", "-x", "160", "-y", "50",
-                        "env", "HOME=" + home, "HDBG_HISTORY=" + history, "TERM=xterm-256color",
-                        launcher.toString(), "--connect", "127.0.0.1:" + agent.port());
-                tmux(start.toArray(String[]::new));
-                socketPath = Path.of(tmux("display-message", "-p", "#{socket_path}").strip());
-                // Others may be rebuilding this tree: the launcher can start while host/target/classes
-                // is being rewritten. Only that start-up failure is retried.
-                for (int attempt = 1; attempt < 3 && waitForPromptOrDeath().contains("Could not find or load main class"); attempt++) {
-                    tmux("kill-session", "-t", "hdbg");
-                    Thread.sleep(3_000);
-                    tmux(start.toArray(String[]::new));
-                }
+                startHost(agent);
                 waitForScreen(s -> s.contains("hdbg 0:0 broken @ 0x400000>"), "the first prompt");
 
                 command("r rcx = 7fffffff");
@@ -83,12 +61,66 @@ class InteractivePromptIT {
                 keys("Enter");
                 waitForScreen(s -> s.contains("no events") && lastLine(s).endsWith(">"), "the events command run");
 
-                assertThat(Files.readString(history, StandardCharsets.UTF_8)).contains("r rdi", "events");
-                assertThat(home.resolve(".hdbg_history")).doesNotExist();
+                assertThat(Files.readString(dir.resolve("history"), StandardCharsets.UTF_8)).contains("r rdi", "events");
+                assertThat(dir.resolve("home/.hdbg_history")).doesNotExist();
             } finally {
                 tmuxQuietly("kill-server");
                 removeSocketFile();
             }
+        }
+    }
+
+    @Test
+    void thePromptNamesTheSymbolAndTabCompletesSymbols() throws Exception {
+        Path source = Files.writeString(dir.resolve("answer.c"), "int answer(int x) { return x * 6; }\n"
+                + "int main(void) { return answer(7); }\n");
+        Path program = dir.resolve("answer");
+        Process gcc = new ProcessBuilder("gcc", "-static", "-O0", "-o", program.toString(), source.toString())
+                .redirectErrorStream(true).start();
+        assertThat(gcc.waitFor()).as(new String(gcc.getInputStream().readAllBytes())).isZero();
+        try (AgentProcess agent = AgentProcess.start("--elf", program.toString(), "--root", dir.toString())) {
+            try {
+                startHost(agent);
+                waitForScreen(s -> lastLine(s).equals("hdbg 0:0 broken @ _start>"), "the prompt at _start");
+                keys("bp answ", "Tab");
+                waitForScreen(s -> lastLine(s).endsWith("> bp answer"), "answ completed to the symbol answer");
+                keys("Enter");
+                command("g");
+                waitForScreen(s -> s.contains("breakpoint 1 hit at rip 0x") && s.contains("(answer)")
+                        && lastLine(s).equals("hdbg 0:0 broken @ answer>"), "the break at answer and its prompt");
+                command("gu");
+                waitForScreen(s -> lastLine(s).matches("hdbg 0:0 broken @ main\\+0x[0-9a-f]+>"), "back in main after gu");
+            } finally {
+                tmuxQuietly("kill-server");
+                removeSocketFile();
+            }
+        }
+    }
+
+    /** Starts bin/hdbg in a tmux session attached to the agent, with a private HOME and history file. */
+    private void startHost(AgentProcess agent) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(TMUX), "tmux is not installed (bin/test installs it)");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path history = dir.resolve("history");
+        Path config = Files.writeString(dir.resolve("tmux.conf"), "set -g remain-on-exit on\nset -g history-limit 5000\n");
+        Path launcher = projectRoot().resolve("bin/hdbg");
+        // Maven compiled the classes this test runs against: the launcher must not try to rebuild
+        // because another source file changed since (it rebuilds when a source is newer than this).
+        Path built = projectRoot().resolve("host/target/lib");
+        if (Files.isDirectory(built)) {
+            Files.setLastModifiedTime(built, FileTime.from(Instant.now()));
+        }
+        List<String> start = List.of("-f", config.toString(), "new-session", "-d", "-s", "hdbg", "-x", "160", "-y", "50",
+                "env", "HOME=" + home, "HDBG_HISTORY=" + history, "TERM=xterm-256color",
+                launcher.toString(), "--connect", "127.0.0.1:" + agent.port());
+        tmux(start.toArray(String[]::new));
+        socketPath = Path.of(tmux("display-message", "-p", "#{socket_path}").strip());
+        // Others may be rebuilding this tree: the launcher can start while host/target/classes
+        // is being rewritten. Only that start-up failure is retried.
+        for (int attempt = 1; attempt < 3 && waitForPromptOrDeath().contains("Could not find or load main class"); attempt++) {
+            tmux("kill-session", "-t", "hdbg");
+            Thread.sleep(3_000);
+            tmux(start.toArray(String[]::new));
         }
     }
 
