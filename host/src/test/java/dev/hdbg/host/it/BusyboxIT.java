@@ -2,9 +2,6 @@ package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hdbg.host.cli.HdbgMain;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /**
  * Debian's busybox-static (bin/test installs it, and strace) under a real agent: applets give the same output as
@@ -162,16 +158,9 @@ class BusyboxIT {
         List<String> agentArgs = new ArrayList<>(List.of("--elf", BUSYBOX.toString(), "--root", root.toString(), "--"));
         agentArgs.addAll(Arrays.asList(args));
         try (AgentProcess agent = AgentProcess.start(agentArgs.toArray(String[]::new))) {
-            Path file = Files.createTempFile("script", ".txt");
-            Files.writeString(file, script);
-            StringWriter out = new StringWriter();
-            CommandLine cli = new CommandLine(new HdbgMain());
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(out, true));
-            int code = cli.execute("--connect", "127.0.0.1:" + agent.port(), "--batch", file.toString(), "--json");
-            Files.delete(file);
-            assertThat(code).as(out.toString()).isZero();
-            return out.toString();
+            HdbgBatch run = HdbgBatch.run(root, agent, script, "--json");
+            assertThat(run.exitCode()).as(run.out()).isZero();
+            return run.out();
         }
     }
 }

@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +97,28 @@ class CommandLineIT {
                     "error: !epthook needs an address",
                     "error: unknown command 'frobnicate' (try: help)",
                     "error: unknown register 'nosuchreg'");
+        }
+    }
+
+    @Test
+    void theShippedLauncherRunsABatchFile() throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+        Path launcher = root.resolve("bin/hdbg");
+        assertThat(launcher).isExecutable();
+        // Maven built the classes this test runs: the launcher must not rebuild because a source is newer.
+        Path built = root.resolve("host/target/lib");
+        if (Files.isDirectory(built)) {
+            Files.setLastModifiedTime(built, FileTime.from(Instant.now()));
+        }
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
+            Path script = Files.writeString(dir.resolve("launcher.txt"), "bp 400040\ng\nr rdi\nbc all\ng\n");
+            Process hdbg = new ProcessBuilder(launcher.toString(), "--connect", "127.0.0.1:" + agent.port(), "--batch",
+                    script.toString(), "--json").redirectErrorStream(true).start();
+            String out = new String(hdbg.getInputStream().readAllBytes());
+            assertThat(hdbg.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(hdbg.exitValue()).as(out).isZero();
+            assertThat(out).contains("{\"type\":\"registers\",\"registers\":{\"rdi\":\"0x0\"}}")
+                    .containsPattern("\\{\"type\":\"exit\",.*\"status\":\"0x2d\"");
         }
     }
 

@@ -3,11 +3,8 @@ package dev.hdbg.host.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hdbg.host.cli.HdbgMain;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Unmodified {@code gcc -static} programs, compiled during the test, run under a real agent and natively; their
@@ -135,14 +131,7 @@ class ElfProgramsIT {
     }
 
     private static String hdbgBatch(AgentProcess agent, String script) throws Exception {
-        Path file = Files.createTempFile(root, "script", ".txt");
-        Files.writeString(file, script);
-        StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new HdbgMain());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        cli.execute("--connect", "127.0.0.1:" + agent.port(), "--batch", file.toString());
-        return out.toString();
+        return HdbgBatch.run(root, agent, script).out();
     }
 
     @Test

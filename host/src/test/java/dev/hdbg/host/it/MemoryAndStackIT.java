@@ -52,6 +52,24 @@ class MemoryAndStackIT {
     }
 
     @Test
+    void systemRegistersWordsAndAtRegisterExpressions() throws Exception {
+        HdbgBatch run = hdbg("r cs\nr ss\nr cr4\nr dr7\nr fs_base = 7000\nr fs_base\nr dr0 = 400040\nr dr0\n"
+                + "dw 400088 L4\n? @rip + 1\n? rip + 1\n");
+
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        // The guest runs at CPL 3: user code and stack selectors with RPL 3, CR4.TSD set so RDTSC exits.
+        assertThat(outputOf(run, "r cs")).containsExactly("    cs=0000000000000023");
+        assertThat(outputOf(run, "r ss")).containsExactly("    ss=000000000000001b");
+        assertThat(outputOf(run, "r cr4")).containsExactly("   cr4=0000000000000004");
+        assertThat(outputOf(run, "r dr7")).containsExactly("   dr7=0000000000000400");
+        assertThat(outputOf(run, "r fs_base")).containsExactly("fs_base=0000000000007000");
+        assertThat(outputOf(run, "r dr0")).containsExactly("   dr0=0000000000400040");
+        assertThat(outputOf(run, "dw 400088 L4")).containsExactly("0000000000400088  6468 6762 6420 6d65");
+        assertThat(outputOf(run, "? @rip + 1")).containsExactly("Evaluate expression: 0x400001 = 4194305");
+        assertThat(outputOf(run, "? rip + 1")).containsExactly("Evaluate expression: 0x400001 = 4194305");
+    }
+
+    @Test
     void dcShowsDoubleWordsWithTheirAscii() throws Exception {
         HdbgBatch run = hdbg("dc 400088 L4\ndc 400088 L3\n");
 
