@@ -1,13 +1,15 @@
 package dev.hdbg.agent;
 
 import dev.hdbg.agent.debugger.Debugger;
-import dev.hdbg.agent.debugger.Limits;
 import dev.hdbg.agent.debugger.Delivery;
+import dev.hdbg.agent.debugger.Limits;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.server.AgentServer;
 import dev.hdbg.agent.server.ServerOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A whole agent: the machine with its target loaded, the debugger and the server. Used by
@@ -18,7 +20,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final Debugger debugger;
     private final AgentServer server;
     private final InetSocketAddress address;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private AgentRuntime(Machine machine, Debugger debugger, AgentServer server, InetSocketAddress address) {
         this.machine = machine;
@@ -30,11 +32,11 @@ public final class AgentRuntime implements AutoCloseable {
     /** Loads the target, starts the debugger paused at the entry, and listens. */
     public static AgentRuntime start(TargetOptions target, ServerOptions serverOptions, Limits limits, Delivery delivery)
             throws IOException, InterruptedException {
-        return start(target, java.util.Optional.empty(), serverOptions, limits, delivery);
+        return start(target, Optional.empty(), serverOptions, limits, delivery);
     }
 
     /** The same with an ELF program instead of a raw image when {@code elf} is present. */
-    public static AgentRuntime start(TargetOptions target, java.util.Optional<ElfTarget> elf, ServerOptions serverOptions,
+    public static AgentRuntime start(TargetOptions target, Optional<ElfTarget> elf, ServerOptions serverOptions,
                                      Limits limits, Delivery delivery) throws IOException, InterruptedException {
         Machine machine = new Machine();
         Debugger debugger = null;

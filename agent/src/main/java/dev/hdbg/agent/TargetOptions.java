@@ -1,5 +1,6 @@
 package dev.hdbg.agent;
 
+import dev.hdbg.agent.debugger.TargetInfo;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.RawImageLoader;
 import dev.hdbg.agent.machine.Samples;
@@ -26,7 +27,7 @@ public record TargetOptions(Optional<Path> image, Optional<String> sample, long 
     }
 
     /** Loads the raw image or sample; what the debugger should know of it comes back. */
-    public dev.hdbg.agent.debugger.TargetInfo loadInto(Machine machine) throws IOException {
+    public TargetInfo loadInto(Machine machine) throws IOException {
         long entryPoint = entry.orElse(base);
         String name;
         byte[] bytes;
@@ -42,6 +43,6 @@ public record TargetOptions(Optional<Path> image, Optional<String> sample, long 
             bytes = Samples.bytes(sample.get());
         }
         RawImageLoader.load(machine, name, bytes, base, entryPoint);
-        return dev.hdbg.agent.debugger.TargetInfo.raw(name, base, base + bytes.length);
+        return TargetInfo.raw(name, base, base + bytes.length);
     }
 }

@@ -3,6 +3,7 @@ package dev.hdbg.agent.debugger;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitReason;
+import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.GuestRegs;
 import dev.hdbg.agent.vmx.RootCallResult;
 import dev.hdbg.agent.vmx.VmExit;
@@ -10,6 +11,7 @@ import dev.hdbg.agent.vmx.VmxRoot;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Runs the events an exit triggers, as the spec says: events in the order they were added; for
@@ -30,7 +32,7 @@ final class ActionRunner implements ExitHandler {
     private final Breakpoints breakpoints;
 
     ActionRunner(Machine machine, VmxRoot root, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue,
-                 BreakService breaks, java.util.function.Supplier<TargetInfo> target) {
+                 BreakService breaks, Supplier<TargetInfo> target) {
         this.breakpoints = breakpoints;
         this.machine = machine;
         this.root = root;
@@ -46,7 +48,7 @@ final class ActionRunner implements ExitHandler {
             breakpoints.onHit(exit, breaks, queue);
             return false;
         }
-        if (exit.reason() == ExitReason.EPT_HOOK2 && exit.stage() == dev.hdbg.agent.vmx.ExitStage.PRE) {
+        if (exit.reason() == ExitReason.EPT_HOOK2 && exit.stage() == ExitStage.PRE) {
             return onDetour(exit);
         }
         List<Event> events = registry.triggeredBy(exit);

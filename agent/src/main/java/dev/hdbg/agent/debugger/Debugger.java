@@ -5,14 +5,17 @@ import dev.hdbg.agent.machine.UnmappedAddressException;
 import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitHooks;
 import dev.hdbg.agent.vmx.InstructionExits;
+import dev.hdbg.agent.vmx.SystemCalls;
 import dev.hdbg.agent.vmx.VmxRoot;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.event.MachineCode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The debugger as the server sees it: every operation of the protocol, typed, asynchronous and
@@ -58,10 +61,10 @@ public final class Debugger implements AutoCloseable {
         logTarget.set(info);
     }
 
-    private final java.util.concurrent.atomic.AtomicReference<TargetInfo> logTarget = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<TargetInfo> logTarget = new AtomicReference<>();
 
     /** Gives the guest an operating system (an ELF program's Linux layer); before it first runs. */
-    public void setSystemCalls(dev.hdbg.agent.vmx.SystemCalls calls) {
+    public void setSystemCalls(SystemCalls calls) {
         hooks.setSystemCalls(calls);
     }
 
@@ -121,7 +124,7 @@ public final class Debugger implements AutoCloseable {
     }
 
     /** {@code bp ADDR [condition {HEX}]}; condition may be null. */
-    public CompletableFuture<Long> addBreakpoint(long address, dev.hdbg.common.event.MachineCode condition) {
+    public CompletableFuture<Long> addBreakpoint(long address, MachineCode condition) {
         return loop.submit(() -> breakpoints.add(address, condition));
     }
 

@@ -11,12 +11,14 @@ import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.LogItem;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The events the host armed, by id, and the lookup from an exit to the events it triggers.
@@ -196,15 +198,15 @@ final class EventRegistry {
 
     /** Recounts the watchers after any change; events are few, changes rare. */
     private void recount() {
-        java.util.TreeMap<Long, List<Event>> byAddress = new java.util.TreeMap<>();
+        TreeMap<Long, List<Event>> byAddress = new TreeMap<>();
         for (Event e : events.values()) {
             if (e.active() && e.spec().type() == EventType.EPT_HOOK2) {
                 byAddress.computeIfAbsent(e.spec().address(), a -> new ArrayList<>()).add(e);
             }
         }
         detours = new DetourIndex(byAddress);
-        java.util.Arrays.fill(watchers, 0);
-        java.util.Arrays.fill(postWatchers, 0);
+        Arrays.fill(watchers, 0);
+        Arrays.fill(postWatchers, 0);
         for (Event e : events.values()) {
             if (e.active()) {
                 int reason = reasonOf(e.spec().type()).ordinal();
@@ -273,7 +275,7 @@ final class EventRegistry {
                 }
             }
         }
-        return new ArmedExits(executions, detours, java.util.Set.of(), monitors, cpuid);
+        return new ArmedExits(executions, detours, Set.of(), monitors, cpuid);
     }
 
     boolean armingDirty() {

@@ -3,12 +3,13 @@ package dev.hdbg.agent.debugger;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.SingleStep;
 import dev.hdbg.agent.unicorn.Hook;
-import dev.hdbg.agent.vmx.ArmedExits;
 import dev.hdbg.agent.unicorn.UnicornException;
+import dev.hdbg.agent.vmx.ArmedExits;
 import dev.hdbg.agent.vmx.Completion;
 import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitHooks;
 import dev.hdbg.agent.vmx.ExitReason;
+import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.InstructionExits;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.EventType;
@@ -363,7 +364,7 @@ final class ExecutionLoop implements BreakService {
         for (ExitReason sibling : new ExitReason[] {ExitReason.EPT_HOOK, ExitReason.EPT_HOOK2, ExitReason.MONITOR}) {
             boolean same = sibling == post.reason();
             if (!same && handler.wantsPost(sibling, address)) {
-                handler.onExit(new VmExit(sibling, address, dev.hdbg.agent.vmx.ExitStage.POST,
+                handler.onExit(new VmExit(sibling, address, ExitStage.POST,
                         sibling == ExitReason.MONITOR ? 4 : 0));
             }
         }
@@ -387,7 +388,7 @@ final class ExecutionLoop implements BreakService {
     @Override
     public void breakIn(DebuggerRecord.BreakReason reason, long id, VmExit exit) {
         String message = switch (reason) {
-            case EVENT -> "event " + id + (exit.stage() == dev.hdbg.agent.vmx.ExitStage.POST ? " (post)" : "");
+            case EVENT -> "event " + id + (exit.stage() == ExitStage.POST ? " (post)" : "");
             case BREAKPOINT -> "breakpoint " + id;
             default -> "stepped";
         };
@@ -417,7 +418,7 @@ final class ExecutionLoop implements BreakService {
      * a few milliseconds away, since a stop inside their hooks would replay the access.
      */
     private void armSoon(VmExit exit) {
-        boolean codeHook = exit.stage() == dev.hdbg.agent.vmx.ExitStage.PRE
+        boolean codeHook = exit.stage() == ExitStage.PRE
                 && (exit.reason() == ExitReason.EPT_HOOK || exit.reason() == ExitReason.EPT_HOOK2
                     || exit.reason() == ExitReason.BREAKPOINT || (exit.reason() == ExitReason.MONITOR && exit.detail() == 4));
         if (codeHook && machine.rip() == exit.context()) {

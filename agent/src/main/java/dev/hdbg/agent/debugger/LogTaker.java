@@ -9,8 +9,11 @@ import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.event.PseudoRegisters;
 import dev.hdbg.common.record.DebuggerRecord.LogValue;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * spec, log the states: takes registers, memory and pseudo-registers without halting the guest.
@@ -23,9 +26,9 @@ final class LogTaker {
     static final long RAW_TID = 1;
 
     private final Machine machine;
-    private final java.util.function.Supplier<TargetInfo> target;
+    private final Supplier<TargetInfo> target;
 
-    LogTaker(Machine machine, java.util.function.Supplier<TargetInfo> target) {
+    LogTaker(Machine machine, Supplier<TargetInfo> target) {
         this.machine = machine;
         this.target = target;
     }
@@ -76,7 +79,7 @@ final class LogTaker {
                 }
                 case LogItem.Register r -> values.add(LogValue.ofNumber(r.name(), register(r.name(), frame)));
                 case LogItem.PseudoRegister p -> values.add(p.name().equals("proc")
-                        ? LogValue.ofBytes(p.label(), processName().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        ? LogValue.ofBytes(p.label(), processName().getBytes(StandardCharsets.UTF_8))
                         : LogValue.ofNumber(p.label(), pseudo(p.name(), exit, eventId)));
                 case LogItem.Memory m -> values.add(memory(m, frame));
             }
@@ -109,7 +112,7 @@ final class LogTaker {
     }
 
     private static long epochNanos() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 

@@ -5,26 +5,43 @@ import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.agent.debugger.EventInfo;
 import dev.hdbg.agent.debugger.EventModification;
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.event.MachineCode;
 import dev.hdbg.common.wire.EventCodec;
 import dev.hdbg.common.wire.Protocol;
 import dev.hdbg.common.wire.WireFormatException;
 import dev.hdbg.proto.v1.AddActionReply;
+import dev.hdbg.proto.v1.AddBreakpointReply;
 import dev.hdbg.proto.v1.AddEventReply;
+import dev.hdbg.proto.v1.BreakpointInfo;
 import dev.hdbg.proto.v1.ContinueReply;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ErrorCode;
+import dev.hdbg.proto.v1.ListBreakpointsReply;
 import dev.hdbg.proto.v1.ListEventsReply;
+import dev.hdbg.proto.v1.ListModulesReply;
+import dev.hdbg.proto.v1.ListSymbolsReply;
+import dev.hdbg.proto.v1.ModifyBreakpointReply;
+import dev.hdbg.proto.v1.ModifyBreakpointRequest;
 import dev.hdbg.proto.v1.ModifyEventReply;
 import dev.hdbg.proto.v1.ModifyEventRequest;
+import dev.hdbg.proto.v1.ModuleInfo;
 import dev.hdbg.proto.v1.PauseReply;
 import dev.hdbg.proto.v1.ReadMemoryReply;
 import dev.hdbg.proto.v1.ReadRegistersReply;
 import dev.hdbg.proto.v1.RegisterValue;
+import dev.hdbg.proto.v1.SectionInfo;
+import dev.hdbg.proto.v1.StepReply;
+import dev.hdbg.proto.v1.SymbolInfo;
 import dev.hdbg.proto.v1.WriteMemoryReply;
 import dev.hdbg.proto.v1.WriteRegisterReply;
+import dev.hdbg.proto.v1.WriteRegisterRequest;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -71,32 +88,32 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
                     ? debugger.runTo(request.getContinueRequest().getRunTo()) : debugger.cont())
                     .thenApply(v -> Envelope.newBuilder().setContinueReply(ContinueReply.getDefaultInstance()));
             case STEP_REQUEST -> debugger.step(stepMode(request.getStepRequest().getMode()))
-                    .thenApply(v -> Envelope.newBuilder().setStepReply(dev.hdbg.proto.v1.StepReply.getDefaultInstance()));
+                    .thenApply(v -> Envelope.newBuilder().setStepReply(StepReply.getDefaultInstance()));
             case ADD_BREAKPOINT_REQUEST -> debugger.addBreakpoint(request.getAddBreakpointRequest().getAddress(),
                             request.getAddBreakpointRequest().getCondition().isEmpty() ? null
-                                    : dev.hdbg.common.event.MachineCode.of(request.getAddBreakpointRequest().getCondition().toByteArray()))
+                                    : MachineCode.of(request.getAddBreakpointRequest().getCondition().toByteArray()))
                     .thenApply(id -> Envelope.newBuilder().setAddBreakpointReply(
-                            dev.hdbg.proto.v1.AddBreakpointReply.newBuilder().setBreakpointId(id)));
+                            AddBreakpointReply.newBuilder().setBreakpointId(id)));
             case MODIFY_BREAKPOINT_REQUEST -> modifyBreakpoints(request.getModifyBreakpointRequest());
             case LIST_SYMBOLS_REQUEST -> debugger.listSymbols(request.getListSymbolsRequest().getPattern()).thenApply(list -> {
-                var b = dev.hdbg.proto.v1.ListSymbolsReply.newBuilder();
-                list.forEach(sym -> b.addSymbols(dev.hdbg.proto.v1.SymbolInfo.newBuilder().setName(sym.name())
+                var b = ListSymbolsReply.newBuilder();
+                list.forEach(sym -> b.addSymbols(SymbolInfo.newBuilder().setName(sym.name())
                         .setAddress(sym.address()).setSize(sym.size()).setKind(sym.kind())));
                 return Envelope.newBuilder().setListSymbolsReply(b);
             });
             case LIST_MODULES_REQUEST -> debugger.listModules().thenApply(list -> {
-                var b = dev.hdbg.proto.v1.ListModulesReply.newBuilder();
+                var b = ListModulesReply.newBuilder();
                 for (var m : list) {
-                    var mb = dev.hdbg.proto.v1.ModuleInfo.newBuilder().setName(m.name()).setBase(m.base()).setEnd(m.end());
-                    m.sections().forEach(sec -> mb.addSections(dev.hdbg.proto.v1.SectionInfo.newBuilder().setName(sec.name())
+                    var mb = ModuleInfo.newBuilder().setName(m.name()).setBase(m.base()).setEnd(m.end());
+                    m.sections().forEach(sec -> mb.addSections(SectionInfo.newBuilder().setName(sec.name())
                             .setAddress(sec.address()).setSize(sec.size()).setFlags(sec.flags())));
                     b.addModules(mb);
                 }
                 return Envelope.newBuilder().setListModulesReply(b);
             });
             case LIST_BREAKPOINTS_REQUEST -> debugger.listBreakpoints().thenApply(list -> {
-                var b = dev.hdbg.proto.v1.ListBreakpointsReply.newBuilder();
-                list.forEach(bp -> b.addBreakpoints(dev.hdbg.proto.v1.BreakpointInfo.newBuilder().setBreakpointId(bp.id())
+                var b = ListBreakpointsReply.newBuilder();
+                list.forEach(bp -> b.addBreakpoints(BreakpointInfo.newBuilder().setBreakpointId(bp.id())
                         .setAddress(bp.address()).setEnabled(bp.enabled()).setConditional(bp.conditional()).setHits(bp.hits())));
                 return Envelope.newBuilder().setListBreakpointsReply(b);
             });
@@ -126,13 +143,13 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
         };
     }
 
-    private CompletableFuture<Envelope.Builder> modifyBreakpoints(dev.hdbg.proto.v1.ModifyBreakpointRequest request) {
+    private CompletableFuture<Envelope.Builder> modifyBreakpoints(ModifyBreakpointRequest request) {
         if (!request.getAll() && request.getBreakpointId() == 0) {
             throw new WireFormatException("name a breakpoint id, or all");
         }
         return debugger.modifyBreakpoints(request.getAll() ? null : request.getBreakpointId(), modification(request.getModification()))
                 .thenApply(ids -> Envelope.newBuilder().setModifyBreakpointReply(
-                        dev.hdbg.proto.v1.ModifyBreakpointReply.newBuilder().addAllBreakpointIds(ids)));
+                        ModifyBreakpointReply.newBuilder().addAllBreakpointIds(ids)));
     }
 
     private static EventModification modification(dev.hdbg.proto.v1.EventModification m) {
@@ -163,7 +180,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
         return Envelope.newBuilder().setListEventsReply(b);
     }
 
-    private CompletableFuture<Void> writeRegister(dev.hdbg.proto.v1.WriteRegisterRequest request) {
+    private CompletableFuture<Void> writeRegister(WriteRegisterRequest request) {
         int xmm = xmmIndex(request.getName());
         if (xmm >= 0) {
             if (request.getWide().size() != 16) {
@@ -176,7 +193,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
 
     /** 0 .. 15 for xmm0 .. xmm15 (any case), else -1. */
     private static int xmmIndex(String name) {
-        String n = name.toLowerCase(java.util.Locale.ROOT);
+        String n = name.toLowerCase(Locale.ROOT);
         if (n.startsWith("@")) {
             n = n.substring(1);
         }
@@ -188,9 +205,9 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
 
     private CompletableFuture<Envelope.Builder> readRegisters(List<String> names) {
         if (names.size() == 1 && xmmIndex(names.getFirst()) >= 0) {
-            String name = names.getFirst().toLowerCase(java.util.Locale.ROOT).replace("@", "");
+            String name = names.getFirst().toLowerCase(Locale.ROOT).replace("@", "");
             return debugger.readXmm(xmmIndex(name)).thenApply(bytes -> {
-                long low = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                long low = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
                 return Envelope.newBuilder().setReadRegistersReply(ReadRegistersReply.newBuilder().addRegisters(
                         RegisterValue.newBuilder().setName(name).setValue(low).setWide(ByteString.copyFrom(bytes))));
             });
@@ -205,7 +222,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
     }
 
     private static List<GuestRegister> defaultRegisters() {
-        var list = new java.util.ArrayList<>(DEFAULT_REGISTERS);
+        var list = new ArrayList<>(DEFAULT_REGISTERS);
         list.add(GuestRegister.RIP);
         list.add(GuestRegister.RFLAGS);
         return list;

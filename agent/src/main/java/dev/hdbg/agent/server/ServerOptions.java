@@ -1,6 +1,7 @@
 package dev.hdbg.agent.server;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
@@ -23,7 +24,7 @@ public record ServerOptions(String host, int port, Optional<String> token, boole
     static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }

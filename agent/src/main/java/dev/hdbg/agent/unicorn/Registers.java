@@ -128,7 +128,7 @@ final class Registers {
 
     /** uc_x86_mmr {uint16 selector; uint64 base; uint32 limit; uint32 flags}: 24 bytes with padding. */
     void writeGdtr(long base, int limit) {
-        try (java.lang.foreign.Arena temp = java.lang.foreign.Arena.ofConfined()) {
+        try (Arena temp = Arena.ofConfined()) {
             MemorySegment mmr = temp.allocate(24, 8);
             mmr.set(JAVA_LONG, 8, base);
             mmr.set(JAVA_INT, 16, limit);

@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Turns Unicorn hooks into {@link VmExit}s for the exits that need a hook: execution of an address
@@ -80,8 +83,8 @@ public final class ExitHooks {
         armed = wanted;
     }
 
-    private static void armAddresses(Map<Long, Hook> hooks, java.util.Set<Long> wanted,
-                                     java.util.function.Function<Long, Hook> add) {
+    private static void armAddresses(Map<Long, Hook> hooks, Set<Long> wanted,
+                                     Function<Long, Hook> add) {
         hooks.entrySet().removeIf(e -> {
             if (wanted.contains(e.getKey())) {
                 return false;
@@ -94,7 +97,7 @@ public final class ExitHooks {
         }
     }
 
-    private static Hook toggle(Hook current, boolean wanted, java.util.function.Supplier<Hook> add) {
+    private static Hook toggle(Hook current, boolean wanted, Supplier<Hook> add) {
         if (wanted && current == null) {
             return add.get();
         }

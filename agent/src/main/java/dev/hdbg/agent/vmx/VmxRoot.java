@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * The agent's private "vmx-root" context: a second Unicorn instance that runs conditions and
@@ -83,7 +84,7 @@ public final class VmxRoot implements AutoCloseable {
      * mov [r8+24], rdx (the appended ret returns): CPUID as this CPU model answers it, for exits
      * that must emulate CPUID themselves.
      */
-    private static final byte[] CPUID_STUB = java.util.HexFormat.of().parseHex("89c889d10fa2498900498958084989481049895018");
+    private static final byte[] CPUID_STUB = HexFormat.of().parseHex("89c889d10fa2498900498958084989481049895018");
     private static final long CPUID_RESULT = 0x100;
     private RootAllocation cpuidStub;
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * Translates event and action specifications between the common value types and their
@@ -47,7 +48,7 @@ public final class EventCodec {
     }
 
     /** The value types validate in their constructors; on the wire their complaints are format errors. */
-    private static <T> T asWireFormat(java.util.function.Supplier<T> decoding) {
+    private static <T> T asWireFormat(Supplier<T> decoding) {
         try {
             return decoding.get();
         } catch (WireFormatException e) {

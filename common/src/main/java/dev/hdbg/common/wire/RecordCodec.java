@@ -6,9 +6,12 @@ import dev.hdbg.proto.v1.ActionErrorRecord;
 import dev.hdbg.proto.v1.BreakReason;
 import dev.hdbg.proto.v1.BreakRecord;
 import dev.hdbg.proto.v1.BufferRecord;
+import dev.hdbg.proto.v1.EventType;
 import dev.hdbg.proto.v1.ExitRecord;
 import dev.hdbg.proto.v1.LogRecord;
 import dev.hdbg.proto.v1.LogValue;
+import dev.hdbg.proto.v1.NoticeRecord;
+import dev.hdbg.proto.v1.OutputRecord;
 import dev.hdbg.proto.v1.Record;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +46,11 @@ public final class RecordCodec {
             }
             case DebuggerRecord.Exit exit -> b.setExit(ExitRecord.newBuilder().setReason(exit.reason())
                     .setRip(exit.rip()).setStatus(exit.status()).setRunNanos(exit.runNanos()));
-            case DebuggerRecord.Output out -> b.setOutput(dev.hdbg.proto.v1.OutputRecord.newBuilder()
-                    .setStream(out.stream() == 2 ? dev.hdbg.proto.v1.OutputRecord.Stream.STREAM_STDERR
-                            : dev.hdbg.proto.v1.OutputRecord.Stream.STREAM_STDOUT)
+            case DebuggerRecord.Output out -> b.setOutput(OutputRecord.newBuilder()
+                    .setStream(out.stream() == 2 ? OutputRecord.Stream.STREAM_STDERR
+                            : OutputRecord.Stream.STREAM_STDOUT)
                     .setData(ByteString.copyFrom(out.data())));
-            case DebuggerRecord.Notice notice -> b.setNotice(dev.hdbg.proto.v1.NoticeRecord.newBuilder()
+            case DebuggerRecord.Notice notice -> b.setNotice(NoticeRecord.newBuilder()
                     .setMessage(notice.message()));
             case DebuggerRecord.ActionError err -> b.setActionError(ActionErrorRecord.newBuilder()
                     .setEventId(err.eventId()).setActionId(err.actionId()).setMessage(err.message()));
@@ -79,7 +82,7 @@ public final class RecordCodec {
             case BREAK -> {
                 var br = msg.getBreak();
                 yield new DebuggerRecord.Break(seq, decode(br.getReason()), br.getEventId(),
-                        br.getEventType() == dev.hdbg.proto.v1.EventType.EVENT_TYPE_UNSPECIFIED
+                        br.getEventType() == EventType.EVENT_TYPE_UNSPECIFIED
                                 ? Optional.empty() : Optional.of(EventCodec.decode(br.getEventType())),
                         br.getContext(), br.getRip(), br.getMessage());
             }
@@ -92,7 +95,7 @@ public final class RecordCodec {
                 yield new DebuggerRecord.ActionError(seq, err.getEventId(), err.getActionId(), err.getMessage());
             }
             case OUTPUT -> new DebuggerRecord.Output(seq,
-                    msg.getOutput().getStream() == dev.hdbg.proto.v1.OutputRecord.Stream.STREAM_STDERR ? 2 : 1,
+                    msg.getOutput().getStream() == OutputRecord.Stream.STREAM_STDERR ? 2 : 1,
                     msg.getOutput().getData().toByteArray());
             case NOTICE -> new DebuggerRecord.Notice(seq, msg.getNotice().getMessage());
             case BODY_NOT_SET -> throw new WireFormatException("record " + seq + " is empty");

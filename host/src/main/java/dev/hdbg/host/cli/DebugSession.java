@@ -3,15 +3,19 @@ package dev.hdbg.host.cli;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.forward.EventForwarding;
-import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.ExpressionParser;
+import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.host.disasm.Disassembler;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -157,7 +161,7 @@ public final class DebugSession implements AutoCloseable {
         return old != null;
     }
 
-    private final List<Runnable> stopListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
 
     private void attach(DebuggerClient fresh, String where) {
         symbols = null;
@@ -215,7 +219,7 @@ public final class DebugSession implements AutoCloseable {
         for (int length = 15; length > 0; length--) {
             try {
                 byte[] code = await(from.readMemory(rip, length));
-                try (dev.hdbg.host.disasm.Disassembler disassembler = dev.hdbg.host.disasm.Disassembler.x86_64()) {
+                try (Disassembler disassembler = Disassembler.x86_64()) {
                     var instructions = disassembler.disassemble(code, rip, 1);
                     if (!instructions.isEmpty()) {
                         output.disassembly(instructions, true);
@@ -301,7 +305,7 @@ public final class DebugSession implements AutoCloseable {
                         }
                         throw new IllegalArgumentException("poi(0x" + Long.toHexString(address) + "): " + e.getMessage(), e);
                     }
-                    return java.nio.ByteBuffer.wrap(qword).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                    return ByteBuffer.wrap(qword).order(ByteOrder.LITTLE_ENDIAN).getLong();
                 });
     }
 

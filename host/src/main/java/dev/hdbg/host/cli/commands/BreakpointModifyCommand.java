@@ -4,6 +4,7 @@ import dev.hdbg.common.text.Numbers;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.client.DebuggerClient;
 import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Parameters;
 
 /** {@code bc}, {@code bd}, {@code be}: clear, disable or enable one breakpoint or all of them. */
@@ -26,7 +27,7 @@ abstract class BreakpointModifyCommand extends SessionCommand {
         long id = all ? 0 : Numbers.parse(target);
         List<Long> ids = session.await(session.client().modifyBreakpoints(id, all, modification));
         session.output().note(ids.isEmpty() ? "no breakpoints" : verb + " breakpoint" + (ids.size() > 1 ? "s " : " ")
-                + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
+                + ids.stream().map(String::valueOf).collect(Collectors.joining(", ")));
         session.output().ok(verb);
     }
 }

@@ -39,7 +39,7 @@ abstract class DisplayMemoryCommand extends SessionCommand {
         static AddressRange parse(DebugSession session, List<String> args, int unit, long defaultCount) {
             // WinDbg writes the count as "L 10", "L10" or "l10"; "L" is no hex digit, so no
             // address token can be mistaken for it.
-            List<String> words = new java.util.ArrayList<>(args);
+            List<String> words = new ArrayList<>(args);
             String count = null;
             for (int i = 0; i < words.size(); i++) {
                 String w = words.get(i);

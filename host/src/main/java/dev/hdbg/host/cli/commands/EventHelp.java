@@ -1,6 +1,7 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.common.event.EventType;
+import java.util.Arrays;
 
 /** The help text of each event command: what triggers it, its syntax, its context, an example. */
 final class EventHelp {
@@ -47,7 +48,7 @@ final class EventHelp {
             case XSETBV -> new String[] {"XSETBV, optionally one XCR (ECX). Context = ECX.", "  !xsetbv [XCR] [options]",
                     "Example: !xsetbv 0 log {rax rdx}"};
         };
-        String[] withOptions = java.util.Arrays.copyOf(text, text.length + 1);
+        String[] withOptions = Arrays.copyOf(text, text.length + 1);
         withOptions[text.length] = OPTIONS;
         return withOptions;
     }

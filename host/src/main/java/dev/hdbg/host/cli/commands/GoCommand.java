@@ -2,6 +2,8 @@ package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.host.cli.DebugSession;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,7 +14,7 @@ final class GoCommand extends SessionCommand {
     private final boolean waitForStop;
 
     @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "ADDR")
-    java.util.List<String> address = new java.util.ArrayList<>();
+    List<String> address = new ArrayList<>();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "batch mode: how long to wait for a stop (default ${DEFAULT-VALUE})")
     long timeoutSeconds = 600;

@@ -3,7 +3,11 @@ package dev.hdbg.host.cli.commands;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.host.cli.DebugSession;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -57,11 +61,11 @@ final class RegistersCommand extends SessionCommand {
                 session.output().rflags(rflags, RflagsBits.set(rflags));
                 return;
             }
-            java.util.Map<String, Integer> bits = new java.util.LinkedHashMap<>();
+            Map<String, Integer> bits = new LinkedHashMap<>();
             for (String name : args) {
                 int bit = RflagsBits.bit(name).orElseThrow(() -> new IllegalArgumentException("'" + name
                         + "' is no flag; show flags (" + String.join(" ", RflagsBits.BITS.keySet()) + ") and registers in separate r commands"));
-                bits.put(name.toLowerCase(java.util.Locale.ROOT), (int) (rflags >>> bit & 1));
+                bits.put(name.toLowerCase(Locale.ROOT), (int) (rflags >>> bit & 1));
             }
             session.output().flags(bits);
             return;
@@ -86,7 +90,7 @@ final class RegistersCommand extends SessionCommand {
 
     /** 0 .. 15 for xmm0 .. xmm15, else -1. */
     private static int xmmIndex(String name) {
-        String n = name.toLowerCase(java.util.Locale.ROOT).replace("@", "");
+        String n = name.toLowerCase(Locale.ROOT).replace("@", "");
         return n.matches("xmm([0-9]|1[0-5])") ? Integer.parseInt(n.substring(3)) : -1;
     }
 
@@ -96,14 +100,14 @@ final class RegistersCommand extends SessionCommand {
      */
     private void xmm(int equals) {
         if (equals < 0) {
-            java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+            Map<String, String> values = new LinkedHashMap<>();
             for (String name : args) {
                 int index = xmmIndex(name);
                 if (index < 0) {
                     throw new IllegalArgumentException("show xmm registers and others in separate r commands");
                 }
                 byte[] little = session.await(session.client().readXmm(index));
-                values.put("xmm" + index, java.util.HexFormat.of().formatHex(reversed(little)));
+                values.put("xmm" + index, HexFormat.of().formatHex(reversed(little)));
             }
             session.output().wideRegisters(values);
             return;
@@ -111,12 +115,12 @@ final class RegistersCommand extends SessionCommand {
         if (equals != 1 || args.size() != 3) {
             throw new IllegalArgumentException("write r xmm0 = HEX (up to 32 hex digits)");
         }
-        String hex = args.get(2).toLowerCase(java.util.Locale.ROOT).replace("`", "");
+        String hex = args.get(2).toLowerCase(Locale.ROOT).replace("`", "");
         hex = hex.startsWith("0x") ? hex.substring(2) : hex;
         if (hex.isEmpty() || hex.length() > 32 || !hex.matches("[0-9a-f]+")) {
             throw new IllegalArgumentException("an xmm value is up to 32 hex digits, not '" + args.get(2) + "'");
         }
-        byte[] big = java.util.HexFormat.of().parseHex("0".repeat(32 - hex.length()) + hex);
+        byte[] big = HexFormat.of().parseHex("0".repeat(32 - hex.length()) + hex);
         session.await(session.client().writeXmm(xmmIndex(args.get(0)), reversed(big)));
         session.output().ok("r");
     }

@@ -1,6 +1,7 @@
 package dev.hdbg.host.cli.commands;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,7 @@ final class RflagsBits {
         bits.put("if", 9);
         bits.put("df", 10);
         bits.put("of", 11);
-        BITS = java.util.Collections.unmodifiableMap(bits);
+        BITS = Collections.unmodifiableMap(bits);
     }
 
     private RflagsBits() {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -34,7 +35,7 @@ final class SearchCommand extends SessionCommand {
         if (args.size() < 4) {
             throw new IllegalArgumentException("write s -b|-w|-d|-q|-a FROM L LEN PATTERN, e.g. s -b 400000 L100 48 8b 03");
         }
-        String kind = args.get(0).toLowerCase(java.util.Locale.ROOT);
+        String kind = args.get(0).toLowerCase(Locale.ROOT);
         int unit = switch (kind) {
             case "-b", "-a" -> 1;
             case "-w" -> 2;

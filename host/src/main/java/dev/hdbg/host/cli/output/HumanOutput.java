@@ -10,6 +10,7 @@ import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.client.EventListing;
 import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ public final class HumanOutput implements Output {
                     + ", rax " + hex(e.status()) + ")") + " after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
             case DebuggerRecord.ActionError e -> "[error  #" + e.seq() + "] " + e.message();
             // The target's own output, as it wrote it (a chunk's last newline is the line's end).
-            case DebuggerRecord.Output o -> stripLastNewline(new String(o.data(), java.nio.charset.StandardCharsets.UTF_8));
+            case DebuggerRecord.Output o -> stripLastNewline(new String(o.data(), StandardCharsets.UTF_8));
             case DebuggerRecord.Notice n -> "[notice #" + n.seq() + "] " + n.message();
         });
     }

@@ -3,14 +3,17 @@ package dev.hdbg.host.cli.output;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AddedEvent;
 import dev.hdbg.host.client.AgentStatus;
+import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.client.EventListing;
 import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** One JSON object a line, each with a {@code type}; the schema is in docs/json.md. */
@@ -69,7 +72,7 @@ public final class JsonOutput implements Output {
             case DebuggerRecord.Exit e -> Json.type("exit").put("seq", e.seq()).put("reason", e.reason()).hex("rip", e.rip())
                     .hex("status", e.status()).put("run_nanos", e.runNanos());
             case DebuggerRecord.Output o -> Json.type(o.stream() == 2 ? "stderr" : "stdout").put("seq", o.seq())
-                    .data("data", o.data()).put("text", new String(o.data(), java.nio.charset.StandardCharsets.UTF_8));
+                    .data("data", o.data()).put("text", new String(o.data(), StandardCharsets.UTF_8));
             case DebuggerRecord.Notice n -> Json.type("notice").put("seq", n.seq()).put("message", n.message());
             case DebuggerRecord.ActionError e -> Json.type("action_error").put("seq", e.seq()).put("event", e.eventId())
                     .put("action", e.actionId()).put("message", e.message());
@@ -151,7 +154,7 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void breakpoints(List<dev.hdbg.host.client.DebuggerClient.Breakpoint> breakpoints) {
+    public void breakpoints(List<DebuggerClient.Breakpoint> breakpoints) {
         List<Json> list = new ArrayList<>();
         breakpoints.forEach(bp -> list.add(new Json().put("breakpoint", bp.id()).hex("address", bp.address())
                 .put("enabled", bp.enabled()).put("conditional", bp.conditional()).put("hits", bp.hits())));
@@ -174,7 +177,7 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void stack(List<StackFrame> frames, java.util.Optional<String> note) {
+    public void stack(List<StackFrame> frames, Optional<String> note) {
         List<Json> list = new ArrayList<>();
         for (StackFrame f : frames) {
             Json frame = new Json().put("frame", f.frame()).hex("sp", f.sp());
@@ -208,7 +211,7 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void modules(List<dev.hdbg.host.client.DebuggerClient.Module> modules) {
+    public void modules(List<DebuggerClient.Module> modules) {
         List<Json> list = new ArrayList<>();
         for (var m : modules) {
             List<Json> sections = new ArrayList<>();
@@ -220,7 +223,7 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void symbols(List<dev.hdbg.host.client.DebuggerClient.Symbol> symbols) {
+    public void symbols(List<DebuggerClient.Symbol> symbols) {
         List<Json> list = new ArrayList<>();
         symbols.forEach(sym -> list.add(new Json().put("name", sym.name()).hex("address", sym.address())
                 .hex("size", sym.size()).put("kind", sym.kind())));

@@ -3,10 +3,14 @@ package dev.hdbg.host.cli.output;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AddedEvent;
 import dev.hdbg.host.client.AgentStatus;
+import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.client.EventListing;
 import dev.hdbg.host.disasm.Instruction;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongFunction;
 
 /**
  * Everything the command line shows, in one of two forms: aligned text for people
@@ -15,16 +19,16 @@ import java.util.Map;
  */
 public interface Output {
     /** Lets the output show addresses as {@code symbol+0xNN} where one is known. */
-    default void setSymbolizer(java.util.function.LongFunction<java.util.Optional<String>> symbolizer) {
+    default void setSymbolizer(LongFunction<Optional<String>> symbolizer) {
     }
 
     /** {@code lm}. */
-    default void modules(List<dev.hdbg.host.client.DebuggerClient.Module> modules) {
+    default void modules(List<DebuggerClient.Module> modules) {
         throw new UnsupportedOperationException();
     }
 
     /** {@code x PATTERN}. */
-    default void symbols(List<dev.hdbg.host.client.DebuggerClient.Symbol> symbols) {
+    default void symbols(List<DebuggerClient.Symbol> symbols) {
         throw new UnsupportedOperationException();
     }
 
@@ -53,7 +57,7 @@ public interface Output {
     void status(AgentStatus status);
 
     /** {@code bl}. */
-    void breakpoints(List<dev.hdbg.host.client.DebuggerClient.Breakpoint> breakpoints);
+    void breakpoints(List<DebuggerClient.Breakpoint> breakpoints);
 
     /** {@code .connect}: now attached to the agent at {@code address}, whose state is {@code status}. */
     void connected(String address, AgentStatus status);
@@ -78,14 +82,14 @@ public interface Output {
      * One frame of {@code k}: its stack pointer, the address it returns to (empty when not known)
      * and where it executes (rip for frame 0, the previous frame's return address after that).
      */
-    record StackFrame(int frame, long sp, java.util.OptionalLong returnAddress, long site) {
+    record StackFrame(int frame, long sp, OptionalLong returnAddress, long site) {
     }
 
     /** {@code k}: the frames from the innermost; {@code note} says where the walk could not be trusted. */
-    void stack(List<StackFrame> frames, java.util.Optional<String> note);
+    void stack(List<StackFrame> frames, Optional<String> note);
 
     /** One line of {@code dqs}: a qword and the region it points into ("stack", "image"), if one of those. */
-    record PointerSlot(long address, long value, java.util.Optional<String> pointsInto) {
+    record PointerSlot(long address, long value, Optional<String> pointsInto) {
     }
 
     /** {@code dqs}. */
