@@ -37,8 +37,9 @@ class ElfProgramsIT {
         bin = root.resolve("bin");
         Files.createDirectories(bin);
         for (String name : List.of("strings", "heap", "files", "numbers", "unknown_syscall")) {
-            compile(name);
+            compile(name, name, "-static");
         }
+        compile("numbers", "numbers-pie", "-static-pie");
         Path data = Files.createDirectories(root.resolve("data"));
         Files.writeString(data.resolve("poem.txt"), POEM);
         Files.writeString(data.resolve("notes.txt"), "short\n");
@@ -46,13 +47,15 @@ class ElfProgramsIT {
         Files.createSymbolicLink(data.resolve("climbing-link"), Path.of("../../../../../../../etc/passwd"));
     }
 
-    private static void compile(String name) throws IOException, InterruptedException {
+    private static void compile(String name, String output, String linking) throws IOException, InterruptedException {
         Path source = root.resolve(name + ".c");
-        try (InputStream in = ElfProgramsIT.class.getResourceAsStream("/elf/" + name + ".c")) {
-            assertThat(in).as("test resource elf/%s.c", name).isNotNull();
-            Files.copy(in, source);
+        if (!Files.exists(source)) {
+            try (InputStream in = ElfProgramsIT.class.getResourceAsStream("/elf/" + name + ".c")) {
+                assertThat(in).as("test resource elf/%s.c", name).isNotNull();
+                Files.copy(in, source);
+            }
         }
-        Process gcc = new ProcessBuilder("gcc", "-static", "-O1", "-o", bin.resolve(name).toString(), source.toString(), "-lm")
+        Process gcc = new ProcessBuilder("gcc", linking, "-O1", "-o", bin.resolve(output).toString(), source.toString(), "-lm")
                 .redirectErrorStream(true).start();
         String messages = new String(gcc.getInputStream().readAllBytes());
         assertThat(gcc.waitFor()).as("gcc -static %s.c:\n%s", name, messages).isZero();
@@ -83,6 +86,17 @@ class ElfProgramsIT {
     @Test
     void printfOfIntegersAndFloatsAndLibmMatchANativeRun() throws Exception {
         assertSameUnderAgentAsNative("numbers");
+    }
+
+    @Test
+    void aStaticPieProgramIsRelocatedWithItsSymbolsAndMatchesANativeRun() throws Exception {
+        assertSameUnderAgentAsNative("numbers-pie");
+        try (AgentProcess agent = AgentProcess.start("--elf", bin.resolve("numbers-pie").toString(), "--root", root.toString())) {
+            String out = hdbgBatch(agent, "x main\nbp main\ng\n");
+            // Loaded at 0x555555554000, where Linux puts PIE executables without ASLR.
+            assertThat(out).containsPattern("(?m)^00005555555[0-9a-f]{5} +[0-9a-f]+ function main$")
+                    .containsPattern("breakpoint 1 hit at rip 0x5555555[0-9a-f]{5} \\(main\\)");
+        }
     }
 
     @Test
