@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,6 +22,13 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing is dropped: when the queue holds {@code capacity} records, {@link #publish} blocks
  * the emulated CPU until the sender makes room (back-pressure). With no host attached, records
  * wait here for the next one.
+ *
+ * <p>A host that acknowledges records ({@link #attach(RecordSink, boolean)} with {@code acknowledges})
+ * does not free them by receiving them: a record leaves the queue when the host says it has
+ * processed it ({@link #acknowledge}). When such a host goes away, what it was sent but did not
+ * acknowledge goes to the next host again, first and in order; a host that processed part of it
+ * skips by sequence number within the same {@link #instanceId()}. Sent-but-unacknowledged records
+ * count against the capacity, so memory stays bounded.
  */
 public final class RecordQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecordQueue.class);
@@ -31,6 +39,10 @@ public final class RecordQueue implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<DebuggerRecord> pending = new ArrayDeque<>();
+    /** Sent to an acknowledging host, not yet acknowledged; all older than {@link #pending}'s. */
+    private final ArrayDeque<DebuggerRecord> unacknowledged = new ArrayDeque<>();
+    private final String instanceId = UUID.randomUUID().toString();
+    private boolean sinkAcknowledges;
     private final Thread sender;
     private RecordSink sink;
     private long nextSeq = 1;
@@ -56,7 +68,7 @@ public final class RecordQueue implements AutoCloseable {
     public long publish(LongFunction<DebuggerRecord> record, boolean immediate) {
         lock.lock();
         try {
-            while (pending.size() >= capacity && !closed) {
+            while (pending.size() + unacknowledged.size() >= capacity && !closed) {
                 changed.awaitUninterruptibly();
             }
             long seq = nextSeq++;
@@ -88,10 +100,31 @@ public final class RecordQueue implements AutoCloseable {
         }
     }
 
+    /** This agent run's name for its sequence numbers. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** A host that does not acknowledge records: a record is done once written to it. */
     public void attach(RecordSink newSink) {
+        attach(newSink, false);
+    }
+
+    /**
+     * Sends records to {@code newSink} from now on: first what an earlier host was sent but did not acknowledge,
+     * then everything waiting, in sequence order.
+     */
+    public void attach(RecordSink newSink, boolean acknowledges) {
         lock.lock();
         try {
             sink = newSink;
+            sinkAcknowledges = acknowledges;
+            while (!unacknowledged.isEmpty()) {
+                pending.addFirst(unacknowledged.pollLast());
+            }
+            if (!pending.isEmpty()) {
+                oldestSince = System.nanoTime();
+            }
             flushThroughSeq = nextSeq - 1;
             changed.signalAll();
         } finally {
@@ -105,6 +138,29 @@ public final class RecordQueue implements AutoCloseable {
             if (sink == oldSink) {
                 sink = null;
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The host processed every record through {@code seq}: they are done. Stale or future numbers are harmless. */
+    public void acknowledge(long seq) {
+        lock.lock();
+        try {
+            while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().seq() <= seq) {
+                unacknowledged.pollFirst();
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records sent to an acknowledging host that it has not acknowledged yet. */
+    public int unacknowledgedCount() {
+        lock.lock();
+        try {
+            return unacknowledged.size();
         } finally {
             lock.unlock();
         }
@@ -134,6 +190,7 @@ public final class RecordQueue implements AutoCloseable {
         while (true) {
             List<DebuggerRecord> batch;
             RecordSink target;
+            boolean targetAcknowledges;
             lock.lock();
             try {
                 while (!closed && !readyToSend()) {
@@ -156,6 +213,7 @@ public final class RecordQueue implements AutoCloseable {
                     batch.add(r);
                 }
                 target = sink;
+                targetAcknowledges = sinkAcknowledges;
             } catch (InterruptedException e) {
                 return;
             } finally {
@@ -163,7 +221,7 @@ public final class RecordQueue implements AutoCloseable {
             }
             try {
                 target.deliver(batch);
-                remove(batch.size());
+                sent(targetAcknowledges, batch.size());
             } catch (RecordSink.SinkClosedException e) {
                 LOG.info("host went away with {} records undelivered; they wait for the next host: {}",
                         batch.size(), e.getMessage());
@@ -183,11 +241,15 @@ public final class RecordQueue implements AutoCloseable {
                 || System.nanoTime() - oldestSince >= maxDelayNanos;
     }
 
-    private void remove(int count) {
+    /** The first {@code count} pending records reached the host: done, or kept until it acknowledges them. */
+    private void sent(boolean keep, int count) {
         lock.lock();
         try {
             for (int i = 0; i < count; i++) {
-                pending.pollFirst();
+                DebuggerRecord record = pending.pollFirst();
+                if (keep) {
+                    unacknowledged.addLast(record);
+                }
             }
             oldestSince = System.nanoTime();
             changed.signalAll();

@@ -63,6 +63,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         }
         LOG.info("host {} attached ({})", ctx.channel().remoteAddress(), hello.getClientName());
         ChannelRecordSink sink = new ChannelRecordSink(ctx.channel());
+        boolean acknowledges = hello.getCapabilitiesList().contains(Protocol.RECORDS_ACK);
         ctx.channel().closeFuture().addListener(f -> {
             debugger.records().detach(sink);
             gate.release(ctx.channel());
@@ -72,12 +73,12 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         ctx.pipeline().replace(this, "dispatcher", new RequestDispatcher(debugger));
         debugger.status().whenComplete((status, failure) -> {
             HelloReply.Builder reply = HelloReply.newBuilder().setVersion(Protocol.version()).setAgentName("hdbg-agent")
-                    .addAllCapabilities(Protocol.CAPABILITIES);
+                    .addAllCapabilities(Protocol.CAPABILITIES).setInstanceId(debugger.records().instanceId());
             if (status != null) {
                 reply.setStatus(Replies.status(status));
             }
             ctx.writeAndFlush(Envelope.newBuilder().setRequestId(envelope.getRequestId()).setHelloReply(reply).build())
-                    .addListener(f -> debugger.records().attach(sink));
+                    .addListener(f -> debugger.records().attach(sink, acknowledges));
         });
     }
 

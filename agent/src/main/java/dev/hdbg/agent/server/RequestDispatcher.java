@@ -61,6 +61,10 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Envelope request) {
+        if (request.hasRecordsAck()) {
+            debugger.records().acknowledge(request.getRecordsAck().getThroughSeq()); // a notice: no reply
+            return;
+        }
         CompletableFuture<Envelope.Builder> reply;
         try {
             reply = dispatch(request);

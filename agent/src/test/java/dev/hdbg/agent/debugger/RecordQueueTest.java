@@ -114,6 +114,61 @@ class RecordQueueTest {
     }
 
     @Test
+    void recordsAnAcknowledgingHostDidNotAcknowledgeGoToTheNextHostFirstAndInOrder() throws Exception {
+        try (RecordQueue queue = new RecordQueue(100, 1, Duration.ofMillis(1))) {
+            ScriptedSink first = new ScriptedSink();
+            queue.attach(first, true);
+            for (int i = 0; i < 5; i++) {
+                queue.publish(RecordQueueTest::record, true);
+            }
+            first.awaitRecords(5);
+            queue.acknowledge(2);
+            assertThat(queue.unacknowledgedCount()).isEqualTo(3);
+            queue.detach(first); // the host died having processed 1 and 2 only
+            queue.publish(RecordQueueTest::record, true);
+
+            ScriptedSink second = new ScriptedSink();
+            queue.attach(second, true);
+            second.awaitRecords(4);
+            assertThat(second.seqs()).containsExactly(3L, 4L, 5L, 6L);
+            queue.acknowledge(6);
+            assertThat(queue.unacknowledgedCount()).isZero();
+        }
+    }
+
+    @Test
+    void unacknowledgedRecordsCountAgainstTheCapacity() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        try (RecordQueue queue = new RecordQueue(3, 1, Duration.ofMillis(1))) {
+            queue.attach(sink, true);
+            for (int i = 0; i < 3; i++) {
+                queue.publish(RecordQueueTest::record, true);
+            }
+            sink.awaitRecords(3);
+            Thread publisher = Thread.ofPlatform().start(() -> queue.publish(RecordQueueTest::record, true));
+            publisher.join(300);
+            assertThat(publisher.isAlive()).as("the fourth record waits for an acknowledgement").isTrue();
+            queue.acknowledge(1);
+            publisher.join(5_000);
+            assertThat(publisher.isAlive()).isFalse();
+            sink.awaitRecords(4);
+            assertThat(sink.seqs()).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
+    @Test
+    void aHostThatDoesNotAcknowledgeIsDoneWithARecordOnceSent() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        try (RecordQueue queue = new RecordQueue(100, 1, Duration.ofMillis(1))) {
+            queue.attach(sink);
+            queue.publish(RecordQueueTest::record, true);
+            sink.awaitRecords(1);
+            assertThat(queue.awaitDrained(Duration.ofSeconds(5))).isTrue();
+            assertThat(queue.unacknowledgedCount()).isZero();
+        }
+    }
+
+    @Test
     void aFullQueueMakesThePublisherWaitInsteadOfDropping() throws Exception {
         ScriptedSink sink = new ScriptedSink();
         sink.blocking = true;

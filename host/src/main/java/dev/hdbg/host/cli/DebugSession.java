@@ -112,10 +112,12 @@ public final class DebugSession implements AutoCloseable {
      */
     public DebuggerClient connect(String host, int port) throws InterruptedException {
         disconnect();
+        // Back to the same agent run: what this session showed is not shown again, what the agent kept is.
+        DebuggerClient.ResumePoint resume = lastResumePoint;
         long deadline = System.nanoTime() + BUSY_RETRY.toNanos();
         while (true) {
             try {
-                DebuggerClient fresh = DebuggerClient.connect(host, port, token);
+                DebuggerClient fresh = DebuggerClient.reconnect(host, port, token, resume);
                 attach(fresh, host + ":" + port);
                 return fresh;
             } catch (AgentError e) {
@@ -157,11 +159,14 @@ public final class DebugSession implements AutoCloseable {
         forwarding.forgetEvents();
         if (old != null) {
             old.close();
+            lastResumePoint = old.resumePoint();
         }
         return old != null;
     }
 
     private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
+    /** Where the last connection left off, for a .connect back to the same agent run. */
+    private volatile DebuggerClient.ResumePoint lastResumePoint;
 
     private void attach(DebuggerClient fresh, String where) {
         symbols = null;

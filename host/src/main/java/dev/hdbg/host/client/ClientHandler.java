@@ -4,10 +4,12 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.Record;
+import dev.hdbg.proto.v1.RecordsAck;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +23,11 @@ import java.util.function.Consumer;
 /**
  * Matches replies to requests by request id and hands records to the listeners, in order, on one
  * listener thread (never on the event loop, so a slow listener cannot stall replies).
+ *
+ * <p>Records that arrive before the first listener is added wait for it, so nothing sent right after the
+ * handshake is lost. Once the listeners have seen a batch, it is acknowledged (when the agent keeps records
+ * until then); records at or below {@link #skipThrough} — processed on an earlier connection to the same
+ * agent run — are not shown again.
  */
 @ChannelHandler.Sharable
 final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
@@ -31,6 +38,11 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     private final ExecutorService listenerThread = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("hdbg-records").daemon().factory());
     private volatile String closedReason;
+    /** Touched on the listener thread only. */
+    private final List<Record> backlog = new ArrayList<>();
+    private volatile Channel acknowledgeTo;
+    private volatile long skipThrough;
+    private volatile long lastSeq;
 
     CompletableFuture<Envelope> call(Channel channel, Envelope.Builder request) {
         CompletableFuture<Envelope> future = new CompletableFuture<>();
@@ -53,12 +65,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
         if (envelope.hasRecordBatch()) {
             List<Record> records = envelope.getRecordBatch().getRecordsList();
-            listenerThread.execute(() -> {
-                for (Record r : records) {
-                    DebuggerRecord record = RecordCodec.decode(r);
-                    recordListeners.forEach(l -> l.accept(record));
-                }
-            });
+            listenerThread.execute(() -> deliver(records));
             return;
         }
         CompletableFuture<Envelope> future = pending.remove(envelope.getRequestId());
@@ -92,8 +99,53 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         ctx.close();
     }
 
+    /** On the listener thread: to the listeners in order, or held until there is one; then acknowledged. */
+    private void deliver(List<Record> records) {
+        if (recordListeners.isEmpty()) {
+            backlog.addAll(records);
+            return;
+        }
+        long through = 0;
+        for (Record r : records) {
+            DebuggerRecord record = RecordCodec.decode(r);
+            through = record.seq();
+            if (record.seq() <= skipThrough) {
+                continue;
+            }
+            recordListeners.forEach(l -> l.accept(record));
+            lastSeq = record.seq();
+        }
+        Channel channel = acknowledgeTo;
+        if (channel != null && through > 0) {
+            channel.writeAndFlush(Envelope.newBuilder().setRecordsAck(RecordsAck.newBuilder().setThroughSeq(through)).build());
+        }
+    }
+
     void addRecordListener(Consumer<DebuggerRecord> listener) {
         recordListeners.add(listener);
+        listenerThread.execute(() -> {
+            if (!backlog.isEmpty()) {
+                List<Record> held = List.copyOf(backlog);
+                backlog.clear();
+                deliver(held);
+            }
+        });
+    }
+
+    /** Acknowledge processed records on {@code channel} (the agent said it keeps them until then). */
+    void acknowledgeOn(Channel channel) {
+        acknowledgeTo = channel;
+    }
+
+    /** Records through {@code seq} were processed on an earlier connection to this agent run. */
+    void skipThrough(long seq) {
+        skipThrough = seq;
+        lastSeq = Math.max(lastSeq, seq);
+    }
+
+    /** The last record the listeners saw (or an earlier connection did), 0 before any. */
+    long lastSeq() {
+        return lastSeq;
     }
 
     void onDisconnect(Consumer<String> listener) {

@@ -29,8 +29,24 @@ public interface DebuggerClient extends AutoCloseable {
      *                    UNAUTHENTICATED (missing or wrong token) or BUSY (another host is attached)
      */
     static DebuggerClient connect(String host, int port, String token) {
-        return NettyDebuggerClient.connect(host, port, token);
+        return NettyDebuggerClient.connect(host, port, token, null);
     }
+
+    /**
+     * Connects again after a lost connection: when it is the same agent run as {@code previous}'s, records the
+     * previous connection's listeners already saw are not delivered twice, and the ones the agent kept for want of
+     * an acknowledgement are. Since 1.4.
+     */
+    static DebuggerClient reconnect(String host, int port, String token, ResumePoint previous) {
+        return NettyDebuggerClient.connect(host, port, token, previous);
+    }
+
+    /** Which agent run this client talks to and the last record its listeners saw. Since 1.4. */
+    record ResumePoint(String agentInstance, long lastSeq) {
+    }
+
+    /** Where a later {@link #reconnect} picks up. */
+    ResumePoint resumePoint();
 
     /** The agent's status as of the handshake. */
     AgentStatus statusAtConnect();

@@ -11,6 +11,7 @@ import dev.hdbg.proto.v1.AddEventRequest;
 import dev.hdbg.proto.v1.ContinueRequest;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.EventModification;
+import dev.hdbg.proto.v1.HelloReply;
 import dev.hdbg.proto.v1.HelloRequest;
 import dev.hdbg.proto.v1.ListEventsRequest;
 import dev.hdbg.proto.v1.ModifyEventRequest;
@@ -44,15 +45,18 @@ final class NettyDebuggerClient implements DebuggerClient {
     private final Channel channel;
     private final ClientHandler handler;
     private final AgentStatus statusAtConnect;
+    private final String agentInstance;
 
-    private NettyDebuggerClient(EventLoopGroup group, Channel channel, ClientHandler handler, AgentStatus status) {
+    private NettyDebuggerClient(EventLoopGroup group, Channel channel, ClientHandler handler, AgentStatus status,
+                                String agentInstance) {
         this.group = group;
         this.channel = channel;
         this.handler = handler;
         this.statusAtConnect = status;
+        this.agentInstance = agentInstance;
     }
 
-    static NettyDebuggerClient connect(String host, int port, String token) {
+    static NettyDebuggerClient connect(String host, int port, String token, ResumePoint previous) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ClientHandler handler = new ClientHandler();
         try {
@@ -67,9 +71,17 @@ final class NettyDebuggerClient implements DebuggerClient {
             }
             Channel channel = connected.channel();
             Envelope hello = handler.call(channel, Envelope.newBuilder().setHelloRequest(HelloRequest.newBuilder()
-                    .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)))
+                    .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)
+                    .addCapabilities(Protocol.RECORDS_ACK)))
                     .get(10, TimeUnit.SECONDS);
-            return new NettyDebuggerClient(group, channel, handler, Replies.status(hello.getHelloReply().getStatus()));
+            HelloReply reply = hello.getHelloReply();
+            if (reply.getCapabilitiesList().contains(Protocol.RECORDS_ACK)) {
+                handler.acknowledgeOn(channel);
+            }
+            if (previous != null && !reply.getInstanceId().isEmpty() && previous.agentInstance().equals(reply.getInstanceId())) {
+                handler.skipThrough(previous.lastSeq());
+            }
+            return new NettyDebuggerClient(group, channel, handler, Replies.status(reply.getStatus()), reply.getInstanceId());
         } catch (java.util.concurrent.ExecutionException e) {
             group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
             throw e.getCause() instanceof AgentError ae ? ae : new AgentError(AgentError.Kind.CONNECTION, e.getCause().toString());
@@ -88,6 +100,11 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     private CompletableFuture<Envelope> call(Envelope.Builder request) {
         return handler.call(channel, request);
+    }
+
+    @Override
+    public ResumePoint resumePoint() {
+        return new ResumePoint(agentInstance, handler.lastSeq());
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A bare socket speaking the framing by hand, to send what a well-behaved client never would. */
 final class RawConnection implements AutoCloseable {
@@ -52,6 +54,28 @@ final class RawConnection implements AutoCloseable {
                 return envelope;
             }
         }
+    }
+
+    /** Hello announcing that this host acknowledges records, as real hosts since 1.4 do. */
+    Envelope helloAcknowledging() throws IOException {
+        send(Envelope.newBuilder().setRequestId(1).setHelloRequest(HelloRequest.newBuilder()
+                .setVersion(Protocol.version()).setClientName("raw-test").addCapabilities(Protocol.RECORDS_ACK)).build());
+        return receive();
+    }
+
+    /** Reads frames until {@code count} records have come, replies skipped; their sequence numbers in order. */
+    List<Long> receiveRecords(int count) throws IOException {
+        List<Long> seqs = new ArrayList<>();
+        while (seqs.size() < count) {
+            int length = in.readInt();
+            byte[] body = new byte[length];
+            in.readFully(body);
+            Envelope envelope = Envelope.parseFrom(body);
+            if (envelope.hasRecordBatch()) {
+                envelope.getRecordBatch().getRecordsList().forEach(r -> seqs.add(r.getSeq()));
+            }
+        }
+        return seqs;
     }
 
     /** Whether the agent closed the connection (reading reaches the end of the stream). */

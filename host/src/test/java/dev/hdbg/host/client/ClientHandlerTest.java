@@ -1,0 +1,92 @@
+package dev.hdbg.host.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.common.wire.RecordCodec;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.RecordBatch;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ClientHandlerTest {
+    private final ClientHandler handler = new ClientHandler();
+    private final EmbeddedChannel channel = new EmbeddedChannel(handler);
+    private final List<Long> seen = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void shutdown() {
+        handler.shutdown();
+        channel.finishAndReleaseAll();
+    }
+
+    private void receive(long... seqs) {
+        RecordBatch.Builder batch = RecordBatch.newBuilder();
+        for (long seq : seqs) {
+            batch.addRecords(RecordCodec.encode(new DebuggerRecord.ActionError(seq, 1, 1, "r" + seq)));
+        }
+        channel.writeInbound(Envelope.newBuilder().setRecordBatch(batch).build());
+    }
+
+    /** Waits for the listener thread to finish what was handed to it, then collects the acknowledgements sent. */
+    private List<Long> acknowledgements() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        List<Long> acks = new ArrayList<>();
+        while (System.currentTimeMillis() < deadline) {
+            channel.runPendingTasks();
+            Object out;
+            while ((out = channel.readOutbound()) != null) {
+                acks.add(((Envelope) out).getRecordsAck().getThroughSeq());
+            }
+            Thread.sleep(50);
+            if (!acks.isEmpty() && channel.outboundMessages().isEmpty()) {
+                Thread.sleep(100);
+                channel.runPendingTasks();
+                while ((out = channel.readOutbound()) != null) {
+                    acks.add(((Envelope) out).getRecordsAck().getThroughSeq());
+                }
+                return acks;
+            }
+        }
+        return acks;
+    }
+
+    @Test
+    void recordsBeforeTheFirstListenerWaitForItAndAreThenAcknowledged() throws Exception {
+        handler.acknowledgeOn(channel);
+        receive(1, 2);
+        Thread.sleep(200);
+        handler.addRecordListener(r -> seen.add(r.seq()));
+        receive(3);
+
+        List<Long> acks = acknowledgements();
+        assertThat(seen).containsExactly(1L, 2L, 3L);
+        assertThat(acks).containsExactly(2L, 3L);
+        assertThat(handler.lastSeq()).isEqualTo(3);
+    }
+
+    @Test
+    void recordsAnEarlierConnectionProcessedAreSkippedButStillAcknowledged() throws Exception {
+        handler.acknowledgeOn(channel);
+        handler.skipThrough(2);
+        handler.addRecordListener(r -> seen.add(r.seq()));
+        receive(1, 2, 3, 4);
+
+        assertThat(acknowledgements()).containsExactly(4L);
+        assertThat(seen).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void nothingIsAcknowledgedToAnAgentThatDoesNotKeepRecords() throws Exception {
+        handler.addRecordListener(r -> seen.add(r.seq()));
+        receive(1);
+        Thread.sleep(300);
+        channel.runPendingTasks();
+        assertThat(seen).containsExactly(1L);
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.hdbg.host.it;
+
+import static dev.hdbg.host.it.Code.ADD_ITEM;
+import static dev.hdbg.host.it.Code.reg;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.LogConfiguration;
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.common.wire.EventCodec;
+import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.proto.v1.AddEventRequest;
+import dev.hdbg.proto.v1.ContinueRequest;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.RecordsAck;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A host that goes away loses nothing: what the agent sent it but it did not acknowledge reaches the next host,
+ * first and in order, and what it acknowledged does not come again. The first host is a raw socket so the test
+ * decides exactly what was acknowledged before the connection dropped.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ReconnectIT {
+    /** The demo calls add_item ten times: ten log records, then the exit record. */
+    private static final int RECORDS = 11;
+
+    /** Arms a log of RDI at add_item, runs the demo to its end and reads all its records without acknowledging. */
+    private static void runWithoutAcknowledging(RawConnection raw) throws Exception {
+        assertThat(raw.helloAcknowledging().getHelloReply().getInstanceId()).isNotEmpty();
+        EventSpec logRdi = EventSpec.eptHook(ADD_ITEM, List.of(
+                new ActionSpec.Log(new LogConfiguration(List.of(reg("rdi"))), true)));
+        raw.send(Envelope.newBuilder().setRequestId(2)
+                .setAddEventRequest(AddEventRequest.newBuilder().setEvent(EventCodec.encode(logRdi))).build());
+        assertThat(raw.receive().hasAddEventReply()).isTrue();
+        raw.send(Envelope.newBuilder().setRequestId(3).setContinueRequest(ContinueRequest.getDefaultInstance()).build());
+        assertThat(raw.receiveRecords(RECORDS)).containsExactlyElementsOf(seqs(1, RECORDS));
+    }
+
+    private static List<Long> seqs(long from, long through) {
+        return LongStream.rangeClosed(from, through).boxed().toList();
+    }
+
+    private static List<Long> nextHostReceives(AgentProcess agent, int count) throws Exception {
+        Records records = new Records();
+        try (DebuggerClient client = DebuggerClient.connect("127.0.0.1", agent.port(), null)) {
+            client.addRecordListener(records);
+            records.awaitExit();
+            Thread.sleep(300); // nothing more may follow the exit
+            assertThat(records.all()).hasSize(count);
+            return records.all().stream().map(DebuggerRecord::seq).toList();
+        }
+    }
+
+    @Test
+    void recordsSentButNotAcknowledgedReachTheNextHostInOrder() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
+            try (RawConnection raw = new RawConnection(agent.port())) {
+                runWithoutAcknowledging(raw);
+            } // the host is gone, having acknowledged nothing
+            assertThat(nextHostReceives(agent, RECORDS)).containsExactlyElementsOf(seqs(1, RECORDS));
+        }
+    }
+
+    @Test
+    void recordsTheHostAcknowledgedAreNotSentAgain() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
+            try (RawConnection raw = new RawConnection(agent.port())) {
+                runWithoutAcknowledging(raw);
+                raw.send(Envelope.newBuilder().setRecordsAck(RecordsAck.newBuilder().setThroughSeq(4)).build());
+            }
+            assertThat(nextHostReceives(agent, RECORDS - 4)).containsExactlyElementsOf(seqs(5, RECORDS));
+        }
+    }
+
+    @Test
+    void aRealHostAcknowledgesWhatItProcessedSoTheNextGetsNothingTwice() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
+            Records first = new Records();
+            try (DebuggerClient client = agent.connect()) {
+                client.addRecordListener(first);
+                client.addEvent(EventSpec.eptHook(ADD_ITEM, List.of(
+                        new ActionSpec.Log(new LogConfiguration(List.of(reg("rdi"))), true)))).get(10, TimeUnit.SECONDS);
+                client.cont().get(10, TimeUnit.SECONDS);
+                first.awaitExit();
+                Thread.sleep(300); // the acknowledgement of the last batch is on its way
+            }
+            assertThat(first.all()).hasSize(RECORDS);
+            Records second = new Records();
+            try (DebuggerClient client = agent.connect()) {
+                client.addRecordListener(second);
+                assertThat(client.status().get(10, TimeUnit.SECONDS).state().name()).isEqualTo("EXITED");
+                Thread.sleep(300);
+            }
+            assertThat(second.all()).isEmpty();
+        }
+    }
+}
