@@ -15,8 +15,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -35,8 +39,10 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
     private final List<Consumer<DebuggerRecord>> recordListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
+    static final String LISTENER_THREAD = "hdbg-records";
+
     private final ExecutorService listenerThread = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("hdbg-records").daemon().factory());
+            Thread.ofPlatform().name(LISTENER_THREAD).daemon().factory());
     private volatile String closedReason;
     /** Touched on the listener thread only. */
     private final List<Record> backlog = new ArrayList<>();
@@ -150,6 +156,21 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
 
     void onDisconnect(Consumer<String> listener) {
         disconnectListeners.add(listener);
+    }
+
+    /**
+     * Lets the listener thread finish what it was handed, so the acknowledgements of everything the listeners
+     * saw are written before the connection closes; otherwise the agent would send those records again to the
+     * next host.
+     */
+    void finishDelivery(long timeoutMillis) {
+        try {
+            listenerThread.submit(() -> { }).get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            // A listener still busy after the timeout: its records stay unacknowledged, and so are not lost.
+        }
     }
 
     void shutdown() {

@@ -307,6 +307,10 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public void close() {
+        // Called from a listener itself, waiting for the listener thread would only time out.
+        if (!Thread.currentThread().getName().equals(ClientHandler.LISTENER_THREAD)) {
+            handler.finishDelivery(2_000);
+        }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         handler.shutdown();
         group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
