@@ -2,6 +2,7 @@ package dev.hdbg.agent;
 
 import dev.hdbg.agent.debugger.Delivery;
 import dev.hdbg.agent.debugger.Limits;
+import dev.hdbg.agent.debugger.OnFull;
 import dev.hdbg.agent.machine.RawImageLoader;
 import dev.hdbg.agent.machine.Samples;
 import dev.hdbg.agent.server.ServerOptions;
@@ -88,6 +89,23 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--queue-capacity", paramLabel = "N", description = "records held for the host before the guest waits (default: ${DEFAULT-VALUE})")
     private int queueCapacity = Delivery.DEFAULT.capacity();
 
+    @Option(names = "--on-full", paramLabel = "POLICY", converter = OnFullConverter.class,
+            description = "when --queue-capacity records wait for the host: block (the guest waits; nothing is lost) or "
+                    + "drop-oldest (the oldest give way to a 'lost' record saying which) (default: block)")
+    private OnFull onFull = OnFull.BLOCK;
+
+    /** block, drop-oldest: the spelling users type. */
+    static final class OnFullConverter implements CommandLine.ITypeConverter<OnFull> {
+        @Override
+        public OnFull convert(String value) {
+            return switch (value) {
+                case "block" -> OnFull.BLOCK;
+                case "drop-oldest" -> OnFull.DROP_OLDEST;
+                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not block or drop-oldest");
+            };
+        }
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new AgentMain()).setExecutionExceptionHandler(AgentMain::reportBadTarget).execute(args));
     }
@@ -109,7 +127,7 @@ public final class AgentMain implements Callable<Integer> {
         Limits limits = new Limits(Limits.DEFAULT.maxEvents(), Limits.DEFAULT.maxActionsPerEvent(), Limits.DEFAULT.maxCodeBytes(),
                 Limits.DEFAULT.maxBufferBytes(), Limits.DEFAULT.maxLogBytes(), codeBudget);
         try (AgentRuntime runtime = AgentRuntime.start(target, program, serverOptions, limits,
-                new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs)))) {
+                new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull))) {
             out.printf("hdbg-agent listening on %s:%d%n", runtime.address().getHostString(), runtime.address().getPort());
             out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

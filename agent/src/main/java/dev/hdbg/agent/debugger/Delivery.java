@@ -9,11 +9,20 @@ import java.time.Duration;
  * @param capacity  records held before the emulated CPU waits for the host (back-pressure)
  * @param batchSize records that make a batch leave at once
  * @param maxDelay  the longest a non-immediate record waits for its batch
+ * @param onFull    what happens when {@code capacity} records are held
  */
-public record Delivery(int capacity, int batchSize, Duration maxDelay) {
+public record Delivery(int capacity, int batchSize, Duration maxDelay, OnFull onFull) {
     public static final Delivery DEFAULT = new Delivery(65536, 256, Duration.ofMillis(20));
 
+    public Delivery(int capacity, int batchSize, Duration maxDelay) {
+        this(capacity, batchSize, maxDelay, OnFull.BLOCK);
+    }
+
     public Delivery {
+        if (onFull == OnFull.DROP_OLDEST && capacity < batchSize + RecordQueue.DROPPING_MARGIN) {
+            throw new IllegalArgumentException("--on-full drop-oldest needs a queue capacity of at least the batch size ("
+                    + batchSize + ") + " + RecordQueue.DROPPING_MARGIN);
+        }
         if (batchSize < 1 || capacity < batchSize) {
             throw new IllegalArgumentException("need 1 <= batch size (" + batchSize + ") <= queue capacity (" + capacity + ")");
         }
@@ -23,6 +32,6 @@ public record Delivery(int capacity, int batchSize, Duration maxDelay) {
     }
 
     public RecordQueue newQueue() {
-        return new RecordQueue(capacity, batchSize, maxDelay);
+        return new RecordQueue(capacity, batchSize, maxDelay, onFull);
     }
 }

@@ -29,13 +29,24 @@ import org.slf4j.LoggerFactory;
  * acknowledge goes to the next host again, first and in order; a host that processed part of it
  * skips by sequence number within the same {@link #instanceId()}. Sent-but-unacknowledged records
  * count against the capacity, so memory stays bounded.
+ *
+ * <p>With {@link OnFull#DROP_OLDEST} a full queue never makes the guest wait: the oldest records are merged
+ * into a {@link DebuggerRecord.Lost} record that keeps the first one's sequence number and says which were
+ * dropped, so the host is told, never silently.
  */
 public final class RecordQueue implements AutoCloseable {
+    /**
+     * Dropping merges two records beyond the batch in flight: with a capacity of a batch and four more, a full
+     * queue always has them, in the unacknowledged records or behind the batch, and the guest never waits.
+     */
+    static final int DROPPING_MARGIN = 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(RecordQueue.class);
 
     private final int capacity;
     private final int batchSize;
     private final long maxDelayNanos;
+    private final OnFull onFull;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<DebuggerRecord> pending = new ArrayDeque<>();
@@ -43,6 +54,8 @@ public final class RecordQueue implements AutoCloseable {
     private final ArrayDeque<DebuggerRecord> unacknowledged = new ArrayDeque<>();
     private final String instanceId = UUID.randomUUID().toString();
     private boolean sinkAcknowledges;
+    /** How many records at pending's front the sender is delivering now (0 when idle). */
+    private int sending;
     private final Thread sender;
     private RecordSink sink;
     private long nextSeq = 1;
@@ -51,9 +64,17 @@ public final class RecordQueue implements AutoCloseable {
     private boolean closed;
 
     public RecordQueue(int capacity, int batchSize, Duration maxDelay) {
+        this(capacity, batchSize, maxDelay, OnFull.BLOCK);
+    }
+
+    public RecordQueue(int capacity, int batchSize, Duration maxDelay, OnFull onFull) {
         if (capacity < batchSize || batchSize < 1) {
             throw new IllegalArgumentException("need 1 <= batchSize <= capacity");
         }
+        if (onFull == OnFull.DROP_OLDEST && capacity < batchSize + DROPPING_MARGIN) {
+            throw new IllegalArgumentException("dropping needs a capacity of at least the batch size + " + DROPPING_MARGIN);
+        }
+        this.onFull = onFull;
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.maxDelayNanos = maxDelay.toNanos();
@@ -69,7 +90,11 @@ public final class RecordQueue implements AutoCloseable {
         lock.lock();
         try {
             while (pending.size() + unacknowledged.size() >= capacity && !closed) {
-                changed.awaitUninterruptibly();
+                if (onFull == OnFull.DROP_OLDEST) {
+                    dropOldest();
+                } else {
+                    changed.awaitUninterruptibly();
+                }
             }
             long seq = nextSeq++;
             if (pending.isEmpty()) {
@@ -88,6 +113,39 @@ public final class RecordQueue implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Frees one place by merging the two oldest records of the unacknowledged ones (older) or else of the pending
+     * ones into a lost record. A batch being sent is not touched: the sender removes it from the front of pending
+     * after sending, so pending's front is left alone while a send is under way.
+     */
+    private void dropOldest() {
+        ArrayDeque<DebuggerRecord> from = unacknowledged.size() >= 2 ? unacknowledged : pending;
+        if (from == pending && sending > 0) {
+            // The front of pending is in flight; merge behind it.
+            if (pending.size() < sending + 2) {
+                changed.awaitUninterruptibly(); // too few beyond the batch in flight: wait for the send to end
+                return;
+            }
+            List<DebuggerRecord> inFlight = new ArrayList<>();
+            for (int i = 0; i < sending; i++) {
+                inFlight.add(pending.pollFirst());
+            }
+            mergeFirstTwo(pending);
+            for (int i = inFlight.size() - 1; i >= 0; i--) {
+                pending.addFirst(inFlight.get(i));
+            }
+            return;
+        }
+        mergeFirstTwo(from);
+    }
+
+    private static void mergeFirstTwo(ArrayDeque<DebuggerRecord> records) {
+        DebuggerRecord first = records.pollFirst();
+        DebuggerRecord second = records.pollFirst();
+        DebuggerRecord.Lost lost = first instanceof DebuggerRecord.Lost l ? l : DebuggerRecord.Lost.of(first);
+        records.addFirst(lost.and(second));
     }
 
     /** The sequence number of the last record published, 0 before any. */
@@ -214,6 +272,7 @@ public final class RecordQueue implements AutoCloseable {
                 }
                 target = sink;
                 targetAcknowledges = sinkAcknowledges;
+                sending = batch.size();
             } catch (InterruptedException e) {
                 return;
             } finally {
@@ -223,6 +282,7 @@ public final class RecordQueue implements AutoCloseable {
                 target.deliver(batch);
                 sent(targetAcknowledges, batch.size());
             } catch (RecordSink.SinkClosedException e) {
+                sendingDone();
                 LOG.info("host went away with {} records undelivered; they wait for the next host: {}",
                         batch.size(), e.getMessage());
                 detach(target);
@@ -245,6 +305,7 @@ public final class RecordQueue implements AutoCloseable {
     private void sent(boolean keep, int count) {
         lock.lock();
         try {
+            sending = 0;
             for (int i = 0; i < count; i++) {
                 DebuggerRecord record = pending.pollFirst();
                 if (keep) {
@@ -252,6 +313,16 @@ public final class RecordQueue implements AutoCloseable {
                 }
             }
             oldestSince = System.nanoTime();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sendingDone() {
+        lock.lock();
+        try {
+            sending = 0;
             changed.signalAll();
         } finally {
             lock.unlock();

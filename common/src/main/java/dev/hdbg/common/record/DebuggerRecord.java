@@ -62,6 +62,24 @@ public sealed interface DebuggerRecord {
     record Output(long seq, int stream, byte[] data) implements DebuggerRecord {
     }
 
+    /**
+     * Records {@code firstSeq .. lastSeq} were dropped because the agent's record store was full (--on-full
+     * drop-oldest); this record has the first of their numbers.
+     */
+    record Lost(long seq, long firstSeq, long lastSeq, long count) implements DebuggerRecord {
+        /** One record, now lost. */
+        public static Lost of(DebuggerRecord dropped) {
+            return new Lost(dropped.seq(), dropped.seq(), dropped.seq(), 1);
+        }
+
+        /** This range and the record after it. */
+        public Lost and(DebuggerRecord next) {
+            long last = next instanceof Lost l ? l.lastSeq() : next.seq();
+            long more = next instanceof Lost l ? l.count() : 1;
+            return new Lost(seq, firstSeq, last, count + more);
+        }
+    }
+
     /** Something the user should know, such as a system call the agent does not implement. */
     record Notice(long seq, String message) implements DebuggerRecord {
     }

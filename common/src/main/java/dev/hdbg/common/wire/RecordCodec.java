@@ -10,6 +10,7 @@ import dev.hdbg.proto.v1.EventType;
 import dev.hdbg.proto.v1.ExitRecord;
 import dev.hdbg.proto.v1.LogRecord;
 import dev.hdbg.proto.v1.LogValue;
+import dev.hdbg.proto.v1.LostRecord;
 import dev.hdbg.proto.v1.NoticeRecord;
 import dev.hdbg.proto.v1.OutputRecord;
 import dev.hdbg.proto.v1.Record;
@@ -52,6 +53,8 @@ public final class RecordCodec {
                     .setData(ByteString.copyFrom(out.data())));
             case DebuggerRecord.Notice notice -> b.setNotice(NoticeRecord.newBuilder()
                     .setMessage(notice.message()));
+            case DebuggerRecord.Lost lost -> b.setLost(LostRecord.newBuilder().setFirstSeq(lost.firstSeq())
+                    .setLastSeq(lost.lastSeq()).setCount(lost.count()));
             case DebuggerRecord.ActionError err -> b.setActionError(ActionErrorRecord.newBuilder()
                     .setEventId(err.eventId()).setActionId(err.actionId()).setMessage(err.message()));
         }
@@ -98,6 +101,8 @@ public final class RecordCodec {
                     msg.getOutput().getStream() == OutputRecord.Stream.STREAM_STDERR ? 2 : 1,
                     msg.getOutput().getData().toByteArray());
             case NOTICE -> new DebuggerRecord.Notice(seq, msg.getNotice().getMessage());
+            case LOST -> new DebuggerRecord.Lost(seq, msg.getLost().getFirstSeq(), msg.getLost().getLastSeq(),
+                    msg.getLost().getCount());
             case BODY_NOT_SET -> throw new WireFormatException("record " + seq + " is empty");
         };
     }

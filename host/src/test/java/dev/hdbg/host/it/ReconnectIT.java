@@ -79,6 +79,40 @@ class ReconnectIT {
     }
 
     @Test
+    void withDropOldestTheTargetRunsOnWithoutAHostAndTheNextHostLearnsWhatWasLost() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--sample", "loop", "--queue-capacity", "500", "--batch-size", "10",
+                "--on-full", "drop-oldest")) {
+            Records first = new Records();
+            try (DebuggerClient client = agent.connect()) {
+                client.addRecordListener(first);
+                client.writeRegister("rcx", 5000).get(10, TimeUnit.SECONDS); // 5000 iterations, one record each
+                client.addEvent(EventSpec.eptHook(0x40000a, List.of(
+                        new ActionSpec.Log(new LogConfiguration(List.of(reg("rcx"))), true)))).get(10, TimeUnit.SECONDS);
+                client.cont().get(10, TimeUnit.SECONDS);
+            } // gone at once: the 5000 records meet a store of 500 and no host
+            long firstLast = first.all().isEmpty() ? 0 : first.all().getLast().seq();
+            Thread.sleep(2_000); // the loop ends in well under a second: it must not wait for a host
+
+            Records second = new Records();
+            try (DebuggerClient client = agent.connect()) {
+                client.addRecordListener(second);
+                second.awaitExit();
+                assertThat(client.status().get(10, TimeUnit.SECONDS).state().name()).isEqualTo("EXITED");
+            }
+            List<DebuggerRecord> got = second.all();
+            assertThat(got.size()).as("what the store kept").isLessThanOrEqualTo(500);
+            assertThat(got).filteredOn(r -> r instanceof DebuggerRecord.Lost).isNotEmpty();
+            // Continuous from where the first host stopped: every record arrived once or is counted lost.
+            long expected = firstLast + 1;
+            for (DebuggerRecord r : got) {
+                assertThat(r.seq()).as("after %s", expected - 1).isEqualTo(expected);
+                expected = r instanceof DebuggerRecord.Lost l ? l.lastSeq() + 1 : r.seq() + 1;
+            }
+            assertThat(expected - 1).as("5000 logs and the exit").isEqualTo(5001);
+        }
+    }
+
+    @Test
     void aRealHostAcknowledgesWhatItProcessedSoTheNextGetsNothingTwice() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
             Records first = new Records();

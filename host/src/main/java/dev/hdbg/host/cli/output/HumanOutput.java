@@ -104,6 +104,9 @@ public final class HumanOutput implements Output {
             // The target's own output, as it wrote it (a chunk's last newline is the line's end).
             case DebuggerRecord.Output o -> stripLastNewline(new String(o.data(), StandardCharsets.UTF_8));
             case DebuggerRecord.Notice n -> "[notice #" + n.seq() + "] " + n.message();
+            case DebuggerRecord.Lost l -> "[lost   #" + l.seq() + "] " + l.count() + " record" + (l.count() == 1 ? "" : "s")
+                    + " (#" + l.firstSeq() + (l.count() == 1 ? "" : "..#" + l.lastSeq())
+                    + ") dropped: the agent's record store was full (--on-full drop-oldest)";
         });
     }
 

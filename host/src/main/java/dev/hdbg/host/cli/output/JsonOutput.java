@@ -74,6 +74,8 @@ public final class JsonOutput implements Output {
             case DebuggerRecord.Output o -> Json.type(o.stream() == 2 ? "stderr" : "stdout").put("seq", o.seq())
                     .data("data", o.data()).put("text", new String(o.data(), StandardCharsets.UTF_8));
             case DebuggerRecord.Notice n -> Json.type("notice").put("seq", n.seq()).put("message", n.message());
+            case DebuggerRecord.Lost l -> Json.type("lost").put("seq", l.seq()).put("first_seq", l.firstSeq())
+                    .put("last_seq", l.lastSeq()).put("count", l.count());
             case DebuggerRecord.ActionError e -> Json.type("action_error").put("seq", e.seq()).put("event", e.eventId())
                     .put("action", e.actionId()).put("message", e.message());
         };
