@@ -111,6 +111,14 @@ class BusyboxIT {
     }
 
     @Test
+    void theProgramSeesOnlyTheEnvironmentGivenWithEnv() throws Exception {
+        ProgramRun run = ProgramRun.underAgent(List.of("--env", "GREETING=hello world", "--env", "LANG=C"), root,
+                Optional.empty(), BUSYBOX, "env");
+        assertThat(run.out()).isEqualTo("GREETING=hello world\nLANG=C\n");
+        assertThat(run.status()).isZero();
+    }
+
+    @Test
     void pidTidAndProcAreTheProgramsOwn() throws Exception {
         String out = hdbgBatch(root, """
                 !syscall 1 log {$pid $tid $proc}
