@@ -129,6 +129,12 @@ public final class AgentMain implements Callable<Integer> {
         try (AgentRuntime runtime = AgentRuntime.start(target, program, serverOptions, limits,
                 new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull))) {
             out.printf("hdbg-agent listening on %s:%d%n", runtime.address().getHostString(), runtime.address().getPort());
+            if (serverOptions.reachableFromOtherMachines()) {
+                // TLS is not built yet (issue 6): say what that means for whoever listens on a network.
+                spec.commandLine().getErr().println("hdbg-agent: warning: the connection is not encrypted: the token, the code "
+                        + "hosts send and everything the target logs cross the network in clear text; on a network you do "
+                        + "not trust, listen on 127.0.0.1 and tunnel the port (ssh -L)");
+            }
             out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {

@@ -21,6 +21,11 @@ public record ServerOptions(String host, int port, Optional<String> token, boole
         }
     }
 
+    /** Whether other machines can reach the agent: what the token and the clear-text warning are about. */
+    public boolean reachableFromOtherMachines() {
+        return !isLoopback(host);
+    }
+
     static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();

@@ -30,11 +30,16 @@ final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code hdbg-agent --listen 127.0.0.1:0 ARGS...} and waits until it listens. */
     static AgentProcess start(String... args) throws IOException {
+        return startListening("127.0.0.1:0", args);
+    }
+
+    /** Starts {@code hdbg-agent --listen LISTEN ARGS...} and waits until it listens. */
+    static AgentProcess startListening(String listen, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
-                "dev.hdbg.agent.AgentMain", "--listen", "127.0.0.1:0"));
+                "dev.hdbg.agent.AgentMain", "--listen", listen));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -123,6 +123,21 @@ class CommandLineIT {
     }
 
     @Test
+    void anAgentReachableFromOtherMachinesWarnsThatTheChannelIsClearText() throws Exception {
+        try (AgentProcess agent = AgentProcess.startListening("0.0.0.0:0", "--sample", "demo", "--token", "s3cret")) {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!agent.output().contains("warning:") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(agent.output()).contains("hdbg-agent: warning: the connection is not encrypted", "tunnel the port");
+        }
+        try (AgentProcess local = AgentProcess.start("--sample", "demo")) {
+            Thread.sleep(300);
+            assertThat(local.output()).doesNotContain("warning:");
+        }
+    }
+
+    @Test
     void anUnreachableAgentIsReportedWithExitCodeTwo() {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new HdbgMain());
