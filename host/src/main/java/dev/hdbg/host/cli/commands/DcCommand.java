@@ -18,7 +18,7 @@ final class DcCommand extends SessionCommand {
 
     @Override
     void run() {
-        var range = DisplayMemoryCommand.AddressRange.parse(session, args, 4, 128 / 4);
+        var range = DisplayMemoryCommand.AddressRange.parse(session, args, 128 / 4);
         long bytes = range.count() * 4;
         if (bytes <= 0 || bytes > DisplayMemoryCommand.MAX_BYTES) {
             throw new IllegalArgumentException("display 1.." + (DisplayMemoryCommand.MAX_BYTES / 4)

@@ -24,7 +24,7 @@ abstract class DisplayMemoryCommand extends SessionCommand {
 
     @Override
     void run() {
-        AddressRange range = AddressRange.parse(session, args, unit, 128 / unit);
+        AddressRange range = AddressRange.parse(session, args, 128 / unit);
         long bytes = range.count() * unit;
         if (bytes <= 0 || bytes > MAX_BYTES) {
             throw new IllegalArgumentException("display 1.." + (MAX_BYTES / unit) + " units at a time, not 0x"
@@ -36,32 +36,13 @@ abstract class DisplayMemoryCommand extends SessionCommand {
 
     /** {@code ADDR [L COUNT]}, the address an expression. */
     record AddressRange(long address, long count) {
-        static AddressRange parse(DebugSession session, List<String> args, int unit, long defaultCount) {
-            // WinDbg writes the count as "L 10", "L10" or "l10"; "L" is no hex digit, so no
-            // address token can be mistaken for it.
-            List<String> words = new ArrayList<>(args);
-            String count = null;
-            for (int i = 0; i < words.size(); i++) {
-                String w = words.get(i);
-                if (w.equalsIgnoreCase("l")) {
-                    if (i + 1 >= words.size()) {
-                        throw new IllegalArgumentException("L takes a count, e.g. L 10");
-                    }
-                    count = words.get(i + 1);
-                    words.subList(i, i + 2).clear();
-                    break;
-                }
-                if (w.length() > 1 && (w.charAt(0) == 'l' || w.charAt(0) == 'L')) {
-                    count = w.substring(1);
-                    words.remove(i);
-                    break;
-                }
-            }
-            if (words.isEmpty()) {
+        static AddressRange parse(DebugSession session, List<String> args, long defaultCount) {
+            RangeArguments words = RangeArguments.parse(args);
+            if (words.address() == null) {
                 throw new IllegalArgumentException("give the address before L COUNT");
             }
-            long address = session.evaluate(String.join(" ", words));
-            return new AddressRange(address, count == null ? defaultCount : session.evaluate(count));
+            long address = session.evaluate(words.address());
+            return new AddressRange(address, words.count() == null ? defaultCount : session.evaluate(words.count()));
         }
     }
 }

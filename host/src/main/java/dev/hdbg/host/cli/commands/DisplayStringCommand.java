@@ -31,7 +31,7 @@ abstract class DisplayStringCommand extends SessionCommand {
 
     @Override
     void run() {
-        var range = DisplayMemoryCommand.AddressRange.parse(session, args, unit, DEFAULT_MAX);
+        var range = DisplayMemoryCommand.AddressRange.parse(session, args, DEFAULT_MAX);
         if (range.count() <= 0 || range.count() > MAX_CHARS) {
             throw new IllegalArgumentException("L MAX counts characters, 0x1..0x" + Long.toHexString(MAX_CHARS)
                     + ", not 0x" + Long.toHexString(range.count()));

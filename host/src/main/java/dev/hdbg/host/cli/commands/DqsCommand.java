@@ -22,7 +22,7 @@ final class DqsCommand extends SessionCommand {
 
     @Override
     void run() {
-        var range = DisplayMemoryCommand.AddressRange.parse(session, args, 8, DEFAULT_COUNT);
+        var range = DisplayMemoryCommand.AddressRange.parse(session, args, DEFAULT_COUNT);
         if (range.count() <= 0 || range.count() > MAX_COUNT) {
             throw new IllegalArgumentException("display 0x1..0x" + Long.toHexString(MAX_COUNT) + " quad words at a time, not 0x"
                     + Long.toHexString(range.count()));

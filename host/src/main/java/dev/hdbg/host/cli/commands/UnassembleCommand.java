@@ -30,7 +30,7 @@ abstract class UnassembleCommand extends SessionCommand {
 
     @Override
     void run() {
-        Range range = Range.parse(args);
+        RangeArguments range = RangeArguments.parse(args);
         long address = range.address() == null ? rip() : session.evaluate(range.address());
         long count = range.count() == null ? DEFAULT_COUNT : session.evaluate(range.count());
         if (count <= 0 || count > MAX_COUNT) {
@@ -73,33 +73,6 @@ abstract class UnassembleCommand extends SessionCommand {
                 }
                 end = shorter;
             }
-        }
-    }
-
-    /** {@code [ADDR] [L COUNT]}, both still expressions. */
-    record Range(String address, String count) {
-        static Range parse(List<String> args) {
-            // WinDbg writes the count as "L 10", "L10" or "l10"; "L" is no hex digit, so no
-            // address token can be mistaken for it.
-            List<String> words = new ArrayList<>(args);
-            String count = null;
-            for (int i = 0; i < words.size(); i++) {
-                String w = words.get(i);
-                if (w.equalsIgnoreCase("l")) {
-                    if (i + 1 >= words.size()) {
-                        throw new IllegalArgumentException("L takes a count, e.g. L 10");
-                    }
-                    count = words.get(i + 1);
-                    words.subList(i, i + 2).clear();
-                    break;
-                }
-                if (w.length() > 1 && (w.charAt(0) == 'l' || w.charAt(0) == 'L')) {
-                    count = w.substring(1);
-                    words.remove(i);
-                    break;
-                }
-            }
-            return new Range(words.isEmpty() ? null : String.join(" ", words), count);
         }
     }
 }
