@@ -176,6 +176,15 @@ final class PathSyscalls {
         }
     }
 
+    /** A file a call is about to change: ENOENT when it does not exist, then EROFS when the root is read-only. */
+    private Path existingToChange(Path host, LinkOption... options) {
+        if (!Files.exists(host, options)) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        requireWritable();
+        return host;
+    }
+
     /** The parent must exist; the new name must not. */
     private long mkdirat(int dirfd, long pathAddress, int mode) throws IOException {
         Path host = resolve(dirfd, user.cString(pathAddress), false, true).host();
@@ -188,11 +197,7 @@ final class PathSyscalls {
         if ((flags & ~AT_REMOVEDIR) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Path host = resolve(dirfd, user.cString(pathAddress), false, true).host();
-        if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
-            throw new SyscallException(Errno.ENOENT);
-        }
-        requireWritable();
+        Path host = existingToChange(resolve(dirfd, user.cString(pathAddress), false, true).host(), LinkOption.NOFOLLOW_LINKS);
         boolean directory = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
         if (directory != ((flags & AT_REMOVEDIR) != 0)) {
             throw new SyscallException(directory ? Errno.EISDIR : Errno.ENOTDIR);
@@ -208,20 +213,13 @@ final class PathSyscalls {
         }
         Path from = resolve(fromDir, user.cString(fromAddress), false, true).host();
         Path to = resolve(toDir, user.cString(toAddress), false, true).host();
-        if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
-            throw new SyscallException(Errno.ENOENT);
-        }
-        requireWritable();
+        existingToChange(from, LinkOption.NOFOLLOW_LINKS);
         Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return 0;
     }
 
     private long fchmodat(int dirfd, long pathAddress, int mode) throws IOException {
-        Path host = resolve(dirfd, user.cString(pathAddress), true, true).host();
-        if (!Files.exists(host)) {
-            throw new SyscallException(Errno.ENOENT);
-        }
-        requireWritable();
+        Path host = existingToChange(resolve(dirfd, user.cString(pathAddress), true, true).host());
         Files.setPosixFilePermissions(host, permissions(mode));
         return 0;
     }
@@ -240,10 +238,7 @@ final class PathSyscalls {
         } else {
             host = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, true).host();
         }
-        if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
-            throw new SyscallException(Errno.ENOENT);
-        }
-        requireWritable();
+        existingToChange(host, LinkOption.NOFOLLOW_LINKS);
         var view = Files.getFileAttributeView(host, BasicFileAttributeView.class);
         var now = FileTime.from(Instant.now());
         if (times == 0) {
