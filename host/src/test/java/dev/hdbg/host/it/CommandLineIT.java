@@ -7,9 +7,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,33 +20,14 @@ class CommandLineIT {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out) {
-        List<String> lines() {
-            return Arrays.stream(out.split("\n")).filter(l -> !l.isBlank()).toList();
-        }
-    }
-
-    private Run hdbg(AgentProcess agent, String script, String... extra) throws Exception {
-        Path file = dir.resolve("script.txt");
-        Files.writeString(file, script);
-        StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new HdbgMain());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        String[] args = new String[extra.length + 4];
-        args[0] = "--connect";
-        args[1] = "127.0.0.1:" + agent.port();
-        args[2] = "--batch";
-        args[3] = file.toString();
-        System.arraycopy(extra, 0, args, 4, extra.length);
-        int code = cli.execute(args);
-        return new Run(code, out.toString());
+    private HdbgBatch hdbg(AgentProcess agent, String script, String... extra) throws Exception {
+        return HdbgBatch.run(dir, agent, script, extra);
     }
 
     @Test
     void jsonModePrintsOneObjectALineWithHexStringsAndTypes() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
-            Run run = hdbg(agent, """
+            HdbgBatch run = hdbg(agent, """
                     # buffer with a counter, a log, a conditional break
                     !epthook 400040 code {48 ff 01 48 89 c8} buffer 8
                     !epthook 400040 log {rdi $context} imm no
@@ -83,7 +61,7 @@ class CommandLineIT {
     @Test
     void humanModeEchoesCommandsAndReportsErrorsClearlyWithExitCodeOne() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
-            Run run = hdbg(agent, """
+            HdbgBatch run = hdbg(agent, """
                     db 400088 L9
                     db 7fff0000
                     !epthook
@@ -102,14 +80,7 @@ class CommandLineIT {
 
     @Test
     void theShippedLauncherRunsABatchFile() throws Exception {
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-        Path launcher = root.resolve("bin/hdbg");
-        assertThat(launcher).isExecutable();
-        // Maven built the classes this test runs: the launcher must not rebuild because a source is newer.
-        Path built = root.resolve("host/target/lib");
-        if (Files.isDirectory(built)) {
-            Files.setLastModifiedTime(built, FileTime.from(Instant.now()));
-        }
+        Path launcher = Launcher.hdbg();
         try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
             Path script = Files.writeString(dir.resolve("launcher.txt"), "bp 400040\ng\nr rdi\nbc all\ng\n");
             Process hdbg = new ProcessBuilder(launcher.toString(), "--connect", "127.0.0.1:" + agent.port(), "--batch",
@@ -150,12 +121,12 @@ class CommandLineIT {
     @Test
     void aTokenProtectedAgentRefusesHostsWithoutTheToken() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--sample", "demo", "--token", "s3cret")) {
-            Run without = hdbg(agent, "r rip\n");
+            HdbgBatch without = hdbg(agent, "r rip\n");
             assertThat(without.exitCode()).isEqualTo(2);
             assertThat(without.out()).contains("this agent requires a token: pass --token");
-            Run wrong = hdbg(agent, "r rip\n", "--token", "guess");
+            HdbgBatch wrong = hdbg(agent, "r rip\n", "--token", "guess");
             assertThat(wrong.out()).contains("wrong token");
-            Run right = hdbg(agent, "r rip\n", "--token", "s3cret");
+            HdbgBatch right = hdbg(agent, "r rip\n", "--token", "s3cret");
             assertThat(right.exitCode()).isZero();
             assertThat(right.out()).contains("rip=0000000000400000");
         }

@@ -2,12 +2,7 @@ package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hdbg.host.cli.HdbgMain;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -15,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code u}, {@code u2} and {@code ?} through {@code hdbg --batch FILE} against a real agent on the demo sample. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -36,32 +30,13 @@ class DisassemblyIT {
         agent.close();
     }
 
-    private record Run(int exitCode, String out) {
-        List<String> lines() {
-            return Arrays.stream(out.split("\n")).filter(l -> !l.isBlank()).toList();
-        }
-    }
-
-    private Run hdbg(String script, String... extra) throws Exception {
-        Path file = dir.resolve("script.txt");
-        Files.writeString(file, script);
-        StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new HdbgMain());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        String[] args = new String[extra.length + 4];
-        args[0] = "--connect";
-        args[1] = "127.0.0.1:" + agent.port();
-        args[2] = "--batch";
-        args[3] = file.toString();
-        System.arraycopy(extra, 0, args, 4, extra.length);
-        int code = cli.execute(args);
-        return new Run(code, out.toString());
+    private HdbgBatch hdbg(String script, String... extra) throws Exception {
+        return HdbgBatch.run(dir, agent, script, extra);
     }
 
     @Test
     void uShowsTheDemosAddItemAtAnAddress() throws Exception {
-        Run run = hdbg("u 400040 L4\n");
+        HdbgBatch run = hdbg("u 400040 L4\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
         assertThat(run.lines()).containsExactly(
@@ -74,7 +49,7 @@ class DisassemblyIT {
 
     @Test
     void u2AddsAnAlignedBytesColumn() throws Exception {
-        Run run = hdbg("u2 400040 L4\n");
+        HdbgBatch run = hdbg("u2 400040 L4\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
         assertThat(run.lines()).containsExactly(
@@ -87,7 +62,7 @@ class DisassemblyIT {
 
     @Test
     void uWithoutAnAddressStartsAtRipWithEightInstructions() throws Exception {
-        Run run = hdbg("u\nu l2\n");
+        HdbgBatch run = hdbg("u\nu l2\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
         List<String> lines = run.lines();
@@ -101,7 +76,7 @@ class DisassemblyIT {
     @Test
     void uWithoutAnAddressFollowsRip() throws Exception {
         // batch mode runs every line, so rip is set back even when a check in between fails
-        Run run = hdbg("r rip = 400043\nu L1\n? rip\nr rip = 400000\n");
+        HdbgBatch run = hdbg("r rip = 400043\nu L1\n? rip\nr rip = 400000\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
         assertThat(run.lines()).contains("0000000000400043  add rax, rdi", "Evaluate expression: 0x400043 = 4194371")
@@ -111,7 +86,7 @@ class DisassemblyIT {
     @Test
     void uStopsWhereMappedMemoryEnds() throws Exception {
         // the demo's image is mapped up to 0x411000: 16 bytes of zeros, each pair "add byte ptr [rax], al"
-        Run run = hdbg("u 410ff0 L20\n");
+        HdbgBatch run = hdbg("u 410ff0 L20\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
         List<String> listing = run.lines().subList(1, run.lines().size());
@@ -121,7 +96,7 @@ class DisassemblyIT {
 
     @Test
     void anUnmappedAddressIsAClearError() throws Exception {
-        Run run = hdbg("u 7fff0000\nu2 7fff0000 L1\n");
+        HdbgBatch run = hdbg("u 7fff0000\nu2 7fff0000 L1\n");
 
         assertThat(run.exitCode()).isEqualTo(1);
         List<String> lines = run.lines();
@@ -134,7 +109,7 @@ class DisassemblyIT {
 
     @Test
     void questionMarkPrintsHexAndDecimal() throws Exception {
-        Run run = hdbg("? 400040+10\n? rip\n? -1\n");
+        HdbgBatch run = hdbg("? 400040+10\n? rip\n? -1\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
         assertThat(run.lines()).containsExactly(
@@ -145,7 +120,7 @@ class DisassemblyIT {
 
     @Test
     void jsonModeHasTheDocumentedFields() throws Exception {
-        Run run = hdbg("u 400040 L2\nu2 400049 L1\n? 2d\nu 7fff0000\n", "--json");
+        HdbgBatch run = hdbg("u 400040 L2\nu2 400049 L1\n? 2d\nu 7fff0000\n", "--json");
 
         assertThat(run.exitCode()).isEqualTo(1);
         List<String> lines = run.lines();
@@ -161,7 +136,7 @@ class DisassemblyIT {
 
     @Test
     void aCountOutOfRangeIsRefused() throws Exception {
-        Run run = hdbg("u 400040 L0\n");
+        HdbgBatch run = hdbg("u 400040 L0\n");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("error: unassemble 0x1..0x1000 instructions at a time, not 0x0");

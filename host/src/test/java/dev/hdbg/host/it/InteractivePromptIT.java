@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -103,13 +101,7 @@ class InteractivePromptIT {
         Path home = Files.createDirectories(dir.resolve("home"));
         Path history = dir.resolve("history");
         Path config = Files.writeString(dir.resolve("tmux.conf"), "set -g remain-on-exit on\nset -g history-limit 5000\n");
-        Path launcher = projectRoot().resolve("bin/hdbg");
-        // Maven compiled the classes this test runs against: the launcher must not try to rebuild
-        // because another source file changed since (it rebuilds when a source is newer than this).
-        Path built = projectRoot().resolve("host/target/lib");
-        if (Files.isDirectory(built)) {
-            Files.setLastModifiedTime(built, FileTime.from(Instant.now()));
-        }
+        Path launcher = Launcher.hdbg();
         List<String> start = List.of("-f", config.toString(), "new-session", "-d", "-s", "hdbg", "-x", "160", "-y", "50",
                 "env", "HOME=" + home, "HDBG_HISTORY=" + history, "TERM=xterm-256color",
                 launcher.toString(), "--connect", "127.0.0.1:" + agent.port());
@@ -128,15 +120,6 @@ class InteractivePromptIT {
     private String waitForPromptOrDeath() throws Exception {
         return waitForScreen(s -> s.contains("hdbg 0:0 broken @") || tmux("display-message", "-p", "-t", "hdbg", "#{pane_dead}").strip().equals("1"),
                 "the first prompt");
-    }
-
-    private static Path projectRoot() {
-        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isExecutable(p.resolve("bin/hdbg"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("bin/hdbg not found above " + System.getProperty("user.dir"));
     }
 
     /** Types a command and Enter, then waits for the next empty prompt (keys typed earlier would not be line-edited). */
