@@ -54,6 +54,11 @@ public final class RecordQueue implements AutoCloseable {
     private final ArrayDeque<DebuggerRecord> unacknowledged = new ArrayDeque<>();
     private final String instanceId = UUID.randomUUID().toString();
     private boolean sinkAcknowledges;
+    /**
+     * The highest sequence number a host acknowledged. A fast host can acknowledge a batch before the sender,
+     * back from writing it, has moved it to {@link #unacknowledged}: such records are done on arrival there.
+     */
+    private long acknowledgedThrough;
     /** How many records at pending's front the sender is delivering now (0 when idle). */
     private int sending;
     private final Thread sender;
@@ -205,6 +210,7 @@ public final class RecordQueue implements AutoCloseable {
     public void acknowledge(long seq) {
         lock.lock();
         try {
+            acknowledgedThrough = Math.max(acknowledgedThrough, seq);
             while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().seq() <= seq) {
                 unacknowledged.pollFirst();
             }
@@ -308,7 +314,7 @@ public final class RecordQueue implements AutoCloseable {
             sending = 0;
             for (int i = 0; i < count; i++) {
                 DebuggerRecord record = pending.pollFirst();
-                if (keep) {
+                if (keep && record.seq() > acknowledgedThrough) {
                     unacknowledged.addLast(record);
                 }
             }

@@ -138,6 +138,22 @@ class RecordQueueTest {
     }
 
     @Test
+    void anAcknowledgementThatOvertakesTheEndOfTheSendStillCounts() throws Exception {
+        try (RecordQueue queue = new RecordQueue(100, 1, Duration.ofMillis(1))) {
+            List<Long> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+            // A fast host: it has processed and acknowledged the batch before the write returns to the sender.
+            queue.attach(batch -> {
+                batch.forEach(r -> delivered.add(r.seq()));
+                queue.acknowledge(batch.getLast().seq());
+            }, true);
+            queue.publish(RecordQueueTest::record, true);
+            assertThat(queue.awaitDrained(Duration.ofSeconds(5))).isTrue();
+            assertThat(delivered).containsExactly(1L);
+            assertThat(queue.unacknowledgedCount()).isZero();
+        }
+    }
+
+    @Test
     void unacknowledgedRecordsCountAgainstTheCapacity() throws Exception {
         ScriptedSink sink = new ScriptedSink();
         try (RecordQueue queue = new RecordQueue(3, 1, Duration.ofMillis(1))) {
