@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
@@ -63,6 +63,11 @@ public final class RecordQueue implements AutoCloseable {
     private int sending;
     private final Thread sender;
     private RecordSink sink;
+    /** Named by {@link #attach}; the sender makes it {@link #sink} between batches. */
+    private RecordSink nextSink;
+    private boolean nextSinkAcknowledges;
+    private long nextSinkFlushThrough;
+    private final List<RecordObserver> observers = new CopyOnWriteArrayList<>();
     private long nextSeq = 1;
     private long flushThroughSeq;
     private long oldestSince;
@@ -105,7 +110,11 @@ public final class RecordQueue implements AutoCloseable {
             if (pending.isEmpty()) {
                 oldestSince = System.nanoTime();
             }
-            pending.add(record.apply(seq));
+            DebuggerRecord published = record.apply(seq);
+            pending.add(published);
+            if (!observers.isEmpty()) {
+                observers.forEach(o -> o.observe(published));
+            }
             if (immediate) {
                 flushThroughSeq = seq;
             }
@@ -175,24 +184,34 @@ public final class RecordQueue implements AutoCloseable {
 
     /**
      * Sends records to {@code newSink} from now on: first what an earlier host was sent but did not acknowledge,
-     * then everything waiting, in sequence order.
+     * then everything waiting, in sequence order. The sender takes the new host over between two batches, so a
+     * batch in flight to the previous host (a takeover) is never confused with the records requeued for this one.
      */
     public void attach(RecordSink newSink, boolean acknowledges) {
         lock.lock();
         try {
-            sink = newSink;
-            sinkAcknowledges = acknowledges;
-            while (!unacknowledged.isEmpty()) {
-                pending.addFirst(unacknowledged.pollLast());
-            }
-            if (!pending.isEmpty()) {
-                oldestSince = System.nanoTime();
-            }
-            flushThroughSeq = nextSeq - 1;
+            nextSink = newSink;
+            nextSinkAcknowledges = acknowledges;
+            // What waited for a host leaves at once; what is published from now on is batched as usual.
+            nextSinkFlushThrough = nextSeq - 1;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** On the sender, between batches: the host {@link #attach} named takes over. */
+    private void takeNextSink() {
+        sink = nextSink;
+        sinkAcknowledges = nextSinkAcknowledges;
+        nextSink = null;
+        while (!unacknowledged.isEmpty()) {
+            pending.addFirst(unacknowledged.pollLast());
+        }
+        if (!pending.isEmpty()) {
+            oldestSince = System.nanoTime();
+        }
+        flushThroughSeq = Math.max(flushThroughSeq, nextSinkFlushThrough);
     }
 
     public void detach(RecordSink oldSink) {
@@ -201,9 +220,24 @@ public final class RecordQueue implements AutoCloseable {
             if (sink == oldSink) {
                 sink = null;
             }
+            if (nextSink == oldSink) {
+                nextSink = null;
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Hands {@code observer} every record published from now on, as it is published, without waiting for it:
+     * observers never slow the guest and never acknowledge. They see what the controlling host will be sent.
+     */
+    public void addObserver(RecordObserver observer) {
+        observers.add(observer);
+    }
+
+    public void removeObserver(RecordObserver observer) {
+        observers.remove(observer);
     }
 
     /** The host processed every record through {@code seq}: they are done. Stale or future numbers are harmless. */
@@ -257,7 +291,7 @@ public final class RecordQueue implements AutoCloseable {
             boolean targetAcknowledges;
             lock.lock();
             try {
-                while (!closed && !readyToSend()) {
+                while (!closed && nextSink == null && !readyToSend()) {
                     long wait = pending.isEmpty() || sink == null ? Long.MAX_VALUE
                             : maxDelayNanos - (System.nanoTime() - oldestSince);
                     if (wait == Long.MAX_VALUE) {
@@ -268,6 +302,12 @@ public final class RecordQueue implements AutoCloseable {
                 }
                 if (closed) {
                     return;
+                }
+                if (nextSink != null) {
+                    takeNextSink();
+                    if (!readyToSend()) {
+                        continue;
+                    }
                 }
                 batch = new ArrayList<>(Math.min(pending.size(), batchSize));
                 for (DebuggerRecord r : pending) {

@@ -2,6 +2,7 @@ package dev.hdbg.agent.server;
 
 import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.common.wire.Protocol;
+import dev.hdbg.proto.v1.AttachMode;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ErrorCode;
 import dev.hdbg.proto.v1.HelloReply;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves nothing until a host says Hello with a protocol major this agent speaks and, when the
- * agent has one, the right token. Then it attaches the host (one at a time) and hands the
- * pipeline to the {@link RequestDispatcher}.
+ * agent has one, the right token. Then it attaches the host — controlling (one at a time), taking
+ * over from the controlling one, or observing — and hands the pipeline to the {@link RequestDispatcher}.
  */
 final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
@@ -55,30 +56,69 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                     ? "this agent requires a token: pass --token" : "wrong token");
             return;
         }
-        Channel holder = gate.tryAttach(ctx.channel());
-        if (holder != null) {
-            refuse(ctx, envelope, ErrorCode.ERROR_CODE_BUSY, "another host is attached (" + holder.remoteAddress()
-                    + "); one debugger at a time");
+        AttachMode mode = hello.getMode();
+        boolean acknowledges = hello.getCapabilitiesList().contains(Protocol.RECORDS_ACK);
+        switch (mode) {
+            case ATTACH_MODE_OBSERVE -> serve(ctx, envelope, HostSession.observing(ctx.channel(), debugger.records()),
+                    acknowledges, null);
+            case ATTACH_MODE_TAKEOVER -> takeOver(ctx, envelope, acknowledges);
+            case ATTACH_MODE_UNSPECIFIED, ATTACH_MODE_CONTROL -> {
+                Channel holder = gate.tryControl(ctx.channel());
+                if (holder != null) {
+                    refuse(ctx, envelope, ErrorCode.ERROR_CODE_BUSY, "another host is attached (" + holder.remoteAddress()
+                            + "); one debugger at a time: attach with --observe to watch, or --takeover to take control");
+                    return;
+                }
+                serve(ctx, envelope, control(ctx), acknowledges, null);
+            }
+            default -> refuse(ctx, envelope, ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "unknown attach mode "
+                    + hello.getModeValue() + ": control, takeover or observe");
+        }
+    }
+
+    private HostSession control(ChannelHandlerContext ctx) {
+        return HostSession.controlling(ctx.channel(), debugger.records(), gate, onSessionEnd);
+    }
+
+    /**
+     * The controlling host is told why and disconnected; the new one is served once that connection has closed,
+     * so the records the old host did not acknowledge go to the new one, first and in order.
+     */
+    private void takeOver(ChannelHandlerContext ctx, Envelope envelope, boolean acknowledges) {
+        Channel previous = gate.takeOver(ctx.channel());
+        HostSession session = control(ctx);
+        if (previous == null) {
+            serve(ctx, envelope, session, acknowledges, null);
             return;
         }
-        LOG.info("host {} attached ({})", ctx.channel().remoteAddress(), hello.getClientName());
-        ChannelRecordSink sink = new ChannelRecordSink(ctx.channel());
-        boolean acknowledges = hello.getCapabilitiesList().contains(Protocol.RECORDS_ACK);
-        ctx.channel().closeFuture().addListener(f -> {
-            debugger.records().detach(sink);
-            gate.release(ctx.channel());
-            LOG.info("host {} detached", ctx.channel().remoteAddress());
-            onSessionEnd.run();
-        });
-        ctx.pipeline().replace(this, "dispatcher", new RequestDispatcher(debugger));
+        String who = String.valueOf(previous.remoteAddress());
+        String message = "host " + ctx.channel().remoteAddress() + " took over this agent (hdbg --takeover); disconnecting";
+        LOG.warn("host {} takes over from {}", ctx.channel().remoteAddress(), who);
+        previous.writeAndFlush(Envelope.newBuilder().setErrorReply(ErrorMapping.reply(ErrorCode.ERROR_CODE_TAKEN_OVER, message))
+                .build()).addListener(ChannelFutureListener.CLOSE);
+        previous.closeFuture().addListener(f -> ctx.executor().execute(() -> serve(ctx, envelope, session, acknowledges, who)));
+    }
+
+    private void serve(ChannelHandlerContext ctx, Envelope envelope, HostSession session, boolean acknowledges,
+                       String previousHost) {
+        if (!ctx.channel().isActive()) {
+            return; // gone while the previous host was being disconnected
+        }
+        LOG.info("host {} attached ({}, {})", ctx.channel().remoteAddress(), envelope.getHelloRequest().getClientName(),
+                session.observing() ? "observing" : "controlling");
+        ctx.pipeline().replace(this, "dispatcher", new RequestDispatcher(debugger, session));
         debugger.status().whenComplete((status, failure) -> {
             HelloReply.Builder reply = HelloReply.newBuilder().setVersion(Protocol.version()).setAgentName("hdbg-agent")
-                    .addAllCapabilities(Protocol.CAPABILITIES).setInstanceId(debugger.records().instanceId());
+                    .addAllCapabilities(Protocol.CAPABILITIES).setInstanceId(debugger.records().instanceId())
+                    .setMode(session.observing() ? AttachMode.ATTACH_MODE_OBSERVE : AttachMode.ATTACH_MODE_CONTROL);
+            if (previousHost != null) {
+                reply.setPreviousHost(previousHost);
+            }
             if (status != null) {
                 reply.setStatus(Replies.status(status));
             }
             ctx.writeAndFlush(Envelope.newBuilder().setRequestId(envelope.getRequestId()).setHelloReply(reply).build())
-                    .addListener(f -> debugger.records().attach(sink, acknowledges));
+                    .addListener(f -> session.start(acknowledges));
         });
     }
 

@@ -14,6 +14,7 @@ import dev.hdbg.proto.v1.AddBreakpointReply;
 import dev.hdbg.proto.v1.AddEventReply;
 import dev.hdbg.proto.v1.BreakpointInfo;
 import dev.hdbg.proto.v1.ContinueReply;
+import dev.hdbg.proto.v1.DetachReply;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ErrorCode;
 import dev.hdbg.proto.v1.ListBreakpointsReply;
@@ -35,13 +36,16 @@ import dev.hdbg.proto.v1.SymbolInfo;
 import dev.hdbg.proto.v1.WriteMemoryReply;
 import dev.hdbg.proto.v1.WriteRegisterReply;
 import dev.hdbg.proto.v1.WriteRegisterRequest;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,25 +57,45 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
     /** Registers {@code r} shows: the general-purpose ones, rip and rflags. */
     private static final List<GuestRegister> DEFAULT_REGISTERS = GuestRegister.GPRS.stream().toList();
 
-    private final Debugger debugger;
+    /** What an observing host may ask: nothing here changes the target, its events or what the agent keeps. */
+    private static final Set<Envelope.BodyCase> READ_ONLY_REQUESTS = EnumSet.of(Envelope.BodyCase.STATUS_REQUEST,
+            Envelope.BodyCase.READ_REGISTERS_REQUEST, Envelope.BodyCase.READ_MEMORY_REQUEST,
+            Envelope.BodyCase.LIST_EVENTS_REQUEST, Envelope.BodyCase.LIST_BREAKPOINTS_REQUEST,
+            Envelope.BodyCase.LIST_SYMBOLS_REQUEST, Envelope.BodyCase.LIST_MODULES_REQUEST,
+            Envelope.BodyCase.DETACH_REQUEST, Envelope.BodyCase.HELLO_REQUEST);
 
-    RequestDispatcher(Debugger debugger) {
+    private final Debugger debugger;
+    private final HostSession session;
+
+    RequestDispatcher(Debugger debugger, HostSession session) {
         this.debugger = debugger;
+        this.session = session;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Envelope request) {
         if (request.hasRecordsAck()) {
-            debugger.records().acknowledge(request.getRecordsAck().getThroughSeq()); // a notice: no reply
+            session.acknowledge(request.getRecordsAck().getThroughSeq()); // a notice: no reply
+            return;
+        }
+        long id = request.getRequestId();
+        if (request.hasDetachRequest()) {
+            // Released before the reply: a host started right after this one ends finds the agent free.
+            session.end();
+            ctx.writeAndFlush(Envelope.newBuilder().setRequestId(id).setDetachReply(DetachReply.getDefaultInstance()).build())
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         CompletableFuture<Envelope.Builder> reply;
         try {
-            reply = dispatch(request);
+            reply = session.observing() && !READ_ONLY_REQUESTS.contains(request.getBodyCase())
+                    ? CompletableFuture.completedFuture(Envelope.newBuilder().setErrorReply(ErrorMapping.reply(
+                            ErrorCode.ERROR_CODE_READ_ONLY, "this host is observing (--observe): it may read the target's "
+                                    + "state but not change it; attach without --observe, or with --takeover, to control it")))
+                    : dispatch(request);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        long id = request.getRequestId();
         reply.whenComplete((builder, failure) -> {
             Envelope.Builder out = failure == null ? builder : Envelope.newBuilder().setErrorReply(ErrorMapping.toReply(failure));
             ctx.writeAndFlush(out.setRequestId(id).build());

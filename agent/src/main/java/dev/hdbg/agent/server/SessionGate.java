@@ -1,18 +1,38 @@
 package dev.hdbg.agent.server;
 
 import io.netty.channel.Channel;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** One debugger at a time: the host attached now, if any. */
+/** One debugger at a time: the host controlling the agent now, if any. Observers do not pass here. */
 final class SessionGate {
-    private final AtomicReference<Channel> attached = new AtomicReference<>();
+    private Channel controller;
 
-    /** @return null when {@code channel} is now attached, else the channel already attached */
-    Channel tryAttach(Channel channel) {
-        return attached.compareAndSet(null, channel) ? null : attached.get();
+    /**
+     * A connection that is already closed no longer holds the gate, even before its close has been handled: a host
+     * killed a moment ago must not keep the next one out.
+     *
+     * @return null when {@code channel} now controls the agent, else the channel that does
+     */
+    synchronized Channel tryControl(Channel channel) {
+        if (controller == null || !controller.isActive()) {
+            controller = channel;
+            return null;
+        }
+        return controller;
     }
 
-    boolean release(Channel channel) {
-        return attached.compareAndSet(channel, null);
+    /** @return the channel that controlled the agent until now, or null when none did */
+    synchronized Channel takeOver(Channel channel) {
+        Channel previous = controller;
+        controller = channel;
+        return previous == null || !previous.isActive() ? null : previous;
+    }
+
+    /** @return whether {@code channel} was the controller */
+    synchronized boolean release(Channel channel) {
+        if (controller == channel) {
+            controller = null;
+            return true;
+        }
+        return false;
     }
 }

@@ -290,4 +290,38 @@ class RecordQueueTest {
             assertThat(next.seqs()).containsExactly(1L);
         }
     }
+
+    @Test
+    void observersSeeEachRecordAsPublishedEvenWithNoHostAttached() {
+        List<Long> observed = new ArrayList<>();
+        try (RecordQueue queue = new RecordQueue(100, 50, Duration.ofSeconds(60))) {
+            RecordObserver observer = r -> observed.add(r.seq());
+            queue.addObserver(observer);
+            queue.publish(RecordQueueTest::record, false);
+            queue.publish(RecordQueueTest::record, true);
+            queue.removeObserver(observer);
+            queue.publish(RecordQueueTest::record, true);
+        }
+        assertThat(observed).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aHostAttachedWhileABatchIsInFlightToTheLastGetsTheUnacknowledgedOnesFirstAndInOrder() throws Exception {
+        ScriptedSink first = new ScriptedSink();
+        first.blocking = true;
+        ScriptedSink second = new ScriptedSink();
+        try (RecordQueue queue = new RecordQueue(100, 2, Duration.ofSeconds(60))) {
+            queue.attach(first, true);
+            queue.publish(RecordQueueTest::record, false);
+            queue.publish(RecordQueueTest::record, false); // a full batch: 1, 2 go to the first host, which hangs
+            queue.publish(RecordQueueTest::record, false);
+            Thread.sleep(50);
+            queue.detach(first);
+            queue.attach(second, true); // a takeover while the batch is in flight
+            first.open.countDown();      // the first host's write completes after all
+            queue.publish(RecordQueueTest::record, true);
+            second.awaitRecords(4);
+            assertThat(second.seqs()).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
 }

@@ -6,12 +6,15 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 4;
+    public static final int MINOR = 5;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
     /** Announced by hosts that acknowledge records (RecordsAck), and by agents that keep records until then. */
     public static final String RECORDS_ACK = "records.ack";
+
+    /** Since 1.5: Hello's AttachMode (takeover, observe) and DetachRequest. */
+    public static final String ATTACH_MODES = "session.attach-modes";
 
     /** Since 1.0; the events beyond !epthook and !cpuid since 1.1. */
     public static final List<String> CAPABILITIES = List.of("events.epthook", "events.cpuid",
@@ -19,7 +22,7 @@ public final class Protocol {
             "events.epthook2", "events.monitor", "events.syscall", "events.sysret", "events.msr", "events.tsc",
             "events.pmc", "events.vmcall", "events.io", "events.exception", "events.interrupt", "events.dr",
             "events.crwrite", "events.xsetbv", "events.options", "breakpoints", "stepping", "targets.elf", "symbols", "records.output",
-            "records.ack");
+            "records.ack", ATTACH_MODES);
 
     private Protocol() {
     }

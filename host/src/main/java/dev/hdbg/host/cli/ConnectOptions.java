@@ -1,6 +1,7 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.wire.Protocol;
+import dev.hdbg.host.client.AttachMode;
 import picocli.CommandLine.Option;
 
 /** Where the agent is and how to authenticate; shared by the host's modes. */
@@ -10,6 +11,21 @@ public final class ConnectOptions {
 
     @Option(names = "--token", paramLabel = "SECRET", description = "the agent's token, when it was started with --token")
     String token;
+
+    @Option(names = "--takeover", description = "take control even when another host is attached; that host is told and disconnected")
+    boolean takeover;
+
+    @Option(names = "--observe", description = "watch without control: receive the records from now on and read state; "
+            + "commands that would change anything are refused; any number of hosts may observe")
+    boolean observe;
+
+    /** How to attach: --takeover and --observe exclude each other. */
+    public AttachMode mode() {
+        if (takeover && observe) {
+            throw new IllegalArgumentException("--takeover and --observe exclude each other: take control, or watch");
+        }
+        return takeover ? AttachMode.TAKEOVER : observe ? AttachMode.OBSERVE : AttachMode.CONTROL;
+    }
 
     public String host() {
         int colon = connect.lastIndexOf(':');

@@ -6,6 +6,7 @@ import dev.hdbg.host.cli.forward.EventForwarding;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.ExpressionParser;
 import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.disasm.Disassembler;
 import java.nio.ByteBuffer;
@@ -36,6 +37,7 @@ public final class DebugSession implements AutoCloseable {
     private final Output output;
     private final Optional<Transcript> transcript;
     private final String token;
+    private final AttachMode reconnectMode;
     private final EventForwarding forwarding;
     private final Object stops = new Object();
     private volatile DebuggerClient client;
@@ -60,6 +62,8 @@ public final class DebugSession implements AutoCloseable {
         output.setSymbolizer(at -> symbols().describe(at));
         this.transcript = Optional.ofNullable(transcript);
         this.token = token;
+        // An observer stays one across .connect; a host that took over controls from then on, like any other.
+        this.reconnectMode = client.attachMode() == AttachMode.OBSERVE ? AttachMode.OBSERVE : AttachMode.CONTROL;
         this.forwarding = new EventForwarding(output::error);
         attach(client, address);
     }
@@ -117,7 +121,7 @@ public final class DebugSession implements AutoCloseable {
         long deadline = System.nanoTime() + BUSY_RETRY.toNanos();
         while (true) {
             try {
-                DebuggerClient fresh = DebuggerClient.reconnect(host, port, token, resume);
+                DebuggerClient fresh = DebuggerClient.reconnect(host, port, token, resume, reconnectMode);
                 attach(fresh, host + ":" + port);
                 return fresh;
             } catch (AgentError e) {

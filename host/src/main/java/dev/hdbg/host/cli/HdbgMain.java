@@ -5,6 +5,7 @@ import dev.hdbg.host.cli.output.HumanOutput;
 import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  hdbg --connect 127.0.0.1:7321",
                 "  hdbg --batch session.txt --json",
+                "  hdbg --observe --json --batch watch.txt     # watch while another host debugs",
                 "  echo 'r rip' | hdbg --batch -",
                 "  hdbg demo",
                 "", "Exit status: 0 when every command succeeded, 1 when one failed, 2 when the agent could not be reached.",
@@ -63,12 +65,15 @@ public final class HdbgMain implements Callable<Integer> {
         });
         Output output = json ? new JsonOutput(lines) : new HumanOutput(lines);
         DebuggerClient client;
+        AttachMode mode;
         try {
-            client = DebuggerClient.connect(connect.host(), connect.port(), connect.token());
-        } catch (AgentError e) {
+            mode = connect.mode();
+            client = DebuggerClient.connect(connect.host(), connect.port(), connect.token(), mode);
+        } catch (AgentError | IllegalArgumentException e) {
             output.error(e.getMessage());
             return 2;
         }
+        client.tookOverFrom().ifPresent(previous -> output.note("took over from " + previous + " (it was disconnected)"));
         String address = connect.host() + ":" + connect.port();
         if (batch == null) {
             return InteractivePrompt.run(client, address, connect.token(), json);

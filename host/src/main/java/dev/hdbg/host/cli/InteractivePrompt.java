@@ -7,6 +7,7 @@ import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.AgentStatus;
+import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -96,7 +97,8 @@ final class InteractivePrompt {
                 symbols.set(() -> completableSymbols(session));
                 // A break or exit while the user sits at "running>" must show in the prompt at once.
                 session.onStop(() -> refreshPrompt(reader, session));
-                output.note("attached to " + client.statusAtConnect().target()
+                output.note((client.attachMode() == AttachMode.OBSERVE ? "observing " : "attached to ")
+                        + client.statusAtConnect().target()
                         + "; type help for the commands, Ctrl-C pauses the target, Ctrl-D or exit leaves");
                 try (ProgressLine progress = new ProgressLine(terminal, session)) {
                     return readLoop(reader, session, shell, transcript);

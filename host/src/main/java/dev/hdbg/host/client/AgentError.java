@@ -7,7 +7,7 @@ public final class AgentError extends RuntimeException {
     /** The agent's error codes, mapped back in one place. */
     public enum Kind {
         VERSION_MISMATCH, UNAUTHENTICATED, HANDSHAKE_REQUIRED, INVALID_ARGUMENT, NOT_FOUND, BAD_STATE,
-        UNMAPPED_ADDRESS, MALFORMED, BUSY, LIMIT_EXCEEDED, INTERNAL, CONNECTION, TIMEOUT;
+        UNMAPPED_ADDRESS, MALFORMED, BUSY, LIMIT_EXCEEDED, INTERNAL, READ_ONLY, TAKEN_OVER, CONNECTION, TIMEOUT;
 
         static Kind of(ErrorCode code) {
             return switch (code) {
@@ -21,6 +21,8 @@ public final class AgentError extends RuntimeException {
                 case ERROR_CODE_MALFORMED -> MALFORMED;
                 case ERROR_CODE_BUSY -> BUSY;
                 case ERROR_CODE_LIMIT_EXCEEDED -> LIMIT_EXCEEDED;
+                case ERROR_CODE_READ_ONLY -> READ_ONLY;
+                case ERROR_CODE_TAKEN_OVER -> TAKEN_OVER;
                 case ERROR_CODE_INTERNAL, ERROR_CODE_UNSPECIFIED, UNRECOGNIZED -> INTERNAL;
             };
         }

@@ -29,7 +29,17 @@ public interface DebuggerClient extends AutoCloseable {
      *                    UNAUTHENTICATED (missing or wrong token) or BUSY (another host is attached)
      */
     static DebuggerClient connect(String host, int port, String token) {
-        return NettyDebuggerClient.connect(host, port, token, null);
+        return NettyDebuggerClient.connect(host, port, token, null, AttachMode.CONTROL);
+    }
+
+    /**
+     * Connects with an {@link AttachMode}: TAKEOVER disconnects the host controlling the agent (it is told why),
+     * OBSERVE watches without control and is never refused as BUSY. Since 1.5.
+     *
+     * @throws AgentError as {@link #connect(String, int, String)}; BUSY only for CONTROL
+     */
+    static DebuggerClient connect(String host, int port, String token, AttachMode mode) {
+        return NettyDebuggerClient.connect(host, port, token, null, mode);
     }
 
     /**
@@ -38,8 +48,19 @@ public interface DebuggerClient extends AutoCloseable {
      * an acknowledgement are. Since 1.4.
      */
     static DebuggerClient reconnect(String host, int port, String token, ResumePoint previous) {
-        return NettyDebuggerClient.connect(host, port, token, previous);
+        return NettyDebuggerClient.connect(host, port, token, previous, AttachMode.CONTROL);
     }
+
+    /** {@link #reconnect(String, int, String, ResumePoint)} with an {@link AttachMode}. Since 1.5. */
+    static DebuggerClient reconnect(String host, int port, String token, ResumePoint previous, AttachMode mode) {
+        return NettyDebuggerClient.connect(host, port, token, previous, mode);
+    }
+
+    /** The mode the agent granted: CONTROL (also after a takeover) or OBSERVE. */
+    AttachMode attachMode();
+
+    /** After a takeover: the host that was controlling the agent (it has been disconnected); else empty. */
+    java.util.Optional<String> tookOverFrom();
 
     /** Which agent run this client talks to and the last record its listeners saw. Since 1.4. */
     record ResumePoint(String agentInstance, long lastSeq) {

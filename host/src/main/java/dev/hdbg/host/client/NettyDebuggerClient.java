@@ -9,6 +9,7 @@ import dev.hdbg.common.wire.Protocol;
 import dev.hdbg.proto.v1.AddActionRequest;
 import dev.hdbg.proto.v1.AddEventRequest;
 import dev.hdbg.proto.v1.ContinueRequest;
+import dev.hdbg.proto.v1.DetachRequest;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.EventModification;
 import dev.hdbg.proto.v1.HelloReply;
@@ -46,17 +47,18 @@ final class NettyDebuggerClient implements DebuggerClient {
     private final ClientHandler handler;
     private final AgentStatus statusAtConnect;
     private final String agentInstance;
+    private final HelloReply hello;
 
-    private NettyDebuggerClient(EventLoopGroup group, Channel channel, ClientHandler handler, AgentStatus status,
-                                String agentInstance) {
+    private NettyDebuggerClient(EventLoopGroup group, Channel channel, ClientHandler handler, HelloReply hello) {
         this.group = group;
         this.channel = channel;
         this.handler = handler;
-        this.statusAtConnect = status;
-        this.agentInstance = agentInstance;
+        this.hello = hello;
+        this.statusAtConnect = Replies.status(hello.getStatus());
+        this.agentInstance = hello.getInstanceId();
     }
 
-    static NettyDebuggerClient connect(String host, int port, String token, ResumePoint previous) {
+    static NettyDebuggerClient connect(String host, int port, String token, ResumePoint previous, AttachMode mode) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ClientHandler handler = new ClientHandler();
         try {
@@ -72,7 +74,7 @@ final class NettyDebuggerClient implements DebuggerClient {
             Channel channel = connected.channel();
             Envelope hello = handler.call(channel, Envelope.newBuilder().setHelloRequest(HelloRequest.newBuilder()
                     .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)
-                    .addCapabilities(Protocol.RECORDS_ACK)))
+                    .addCapabilities(Protocol.RECORDS_ACK).setMode(wire(mode))))
                     .get(10, TimeUnit.SECONDS);
             HelloReply reply = hello.getHelloReply();
             if (reply.getCapabilitiesList().contains(Protocol.RECORDS_ACK)) {
@@ -81,7 +83,12 @@ final class NettyDebuggerClient implements DebuggerClient {
             if (previous != null && !reply.getInstanceId().isEmpty() && previous.agentInstance().equals(reply.getInstanceId())) {
                 handler.skipThrough(previous.lastSeq());
             }
-            return new NettyDebuggerClient(group, channel, handler, Replies.status(reply.getStatus()), reply.getInstanceId());
+            if (mode == AttachMode.OBSERVE && !reply.getCapabilitiesList().contains(Protocol.ATTACH_MODES)) {
+                channel.close();
+                throw new AgentError(AgentError.Kind.VERSION_MISMATCH, "the agent at " + host + ":" + port
+                        + " is older than protocol 1.5 and cannot be observed: it attached this host with control");
+            }
+            return new NettyDebuggerClient(group, channel, handler, reply);
         } catch (java.util.concurrent.ExecutionException e) {
             group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
             throw e.getCause() instanceof AgentError ae ? ae : new AgentError(AgentError.Kind.CONNECTION, e.getCause().toString());
@@ -96,6 +103,24 @@ final class NettyDebuggerClient implements DebuggerClient {
             group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
             throw e;
         }
+    }
+
+    private static dev.hdbg.proto.v1.AttachMode wire(AttachMode mode) {
+        return switch (mode) {
+            case CONTROL -> dev.hdbg.proto.v1.AttachMode.ATTACH_MODE_CONTROL;
+            case TAKEOVER -> dev.hdbg.proto.v1.AttachMode.ATTACH_MODE_TAKEOVER;
+            case OBSERVE -> dev.hdbg.proto.v1.AttachMode.ATTACH_MODE_OBSERVE;
+        };
+    }
+
+    @Override
+    public AttachMode attachMode() {
+        return hello.getMode() == dev.hdbg.proto.v1.AttachMode.ATTACH_MODE_OBSERVE ? AttachMode.OBSERVE : AttachMode.CONTROL;
+    }
+
+    @Override
+    public java.util.Optional<String> tookOverFrom() {
+        return hello.getPreviousHost().isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(hello.getPreviousHost());
     }
 
     private CompletableFuture<Envelope> call(Envelope.Builder request) {
@@ -310,6 +335,17 @@ final class NettyDebuggerClient implements DebuggerClient {
         // Called from a listener itself, waiting for the listener thread would only time out.
         if (!Thread.currentThread().getName().equals(ClientHandler.LISTENER_THREAD)) {
             handler.finishDelivery(2_000);
+        }
+        if (channel.isActive() && hello.getCapabilitiesList().contains(Protocol.ATTACH_MODES)) {
+            // After the last acknowledgement: the agent releases this host before it answers, so a host started
+            // right after this one ends is not refused as busy.
+            try {
+                call(Envelope.newBuilder().setDetachRequest(DetachRequest.getDefaultInstance())).get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // The connection is going anyway; the agent notices the close instead.
+            }
         }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         handler.shutdown();
