@@ -11,10 +11,12 @@ import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.MachineCode;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -36,6 +38,9 @@ public final class Debugger implements AutoCloseable {
      * Wires the debugger around a loaded machine and starts its execution thread; the guest
      * starts paused.
      */
+    /** The last status the execution thread computed, for {@link #statusWithin}. */
+    private volatile AgentStatus lastStatus;
+
     public Debugger(Machine machine, Limits limits, RecordQueue queue) {
         this.machine = machine;
         this.queue = queue;
@@ -144,8 +149,28 @@ public final class Debugger implements AutoCloseable {
     }
 
     public CompletableFuture<AgentStatus> status() {
-        return loop.submit(() -> new AgentStatus(loop.state(), machine.rip(), machine.targetDescription(),
-                machine.memory().regions(), queue.lastSeq()));
+        return loop.submit(() -> {
+            AgentStatus status = new AgentStatus(loop.state(), machine.rip(), machine.targetDescription(),
+                    machine.memory().regions(), queue.lastSeq());
+            lastStatus = status;
+            return status;
+        });
+    }
+
+    /**
+     * The status for a host that attaches: from the execution thread when it answers within {@code wait}, else the
+     * last one it gave with the current state. The execution thread may be held by a guest that waits for room in
+     * the record queue, which only a host can make: a host's Hello must not wait for it.
+     */
+    public CompletableFuture<AgentStatus> statusWithin(Duration wait) {
+        return status().completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS).thenApply(status -> {
+            if (status != null) {
+                return status;
+            }
+            AgentStatus last = lastStatus;
+            return new AgentStatus(loop.state(), last == null ? 0 : last.rip(), machine.targetDescription(),
+                    last == null ? List.of() : last.regions(), queue.lastSeq());
+        });
     }
 
     public CompletableFuture<Map<GuestRegister, Long>> readRegisters(List<GuestRegister> registers) {

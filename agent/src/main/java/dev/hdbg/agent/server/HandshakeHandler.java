@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
  */
 final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+
+    /** How long a Hello waits for the execution thread's status before it answers with the last one known. */
+    private static final Duration HELLO_STATUS_WAIT = Duration.ofMillis(500);
 
     private final Debugger debugger;
     private final Optional<String> token;
@@ -107,7 +111,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         LOG.info("host {} attached ({}, {})", ctx.channel().remoteAddress(), envelope.getHelloRequest().getClientName(),
                 session.observing() ? "observing" : "controlling");
         ctx.pipeline().replace(this, "dispatcher", new RequestDispatcher(debugger, session));
-        debugger.status().whenComplete((status, failure) -> {
+        debugger.statusWithin(HELLO_STATUS_WAIT).whenComplete((status, failure) -> {
             HelloReply.Builder reply = HelloReply.newBuilder().setVersion(Protocol.version()).setAgentName("hdbg-agent")
                     .addAllCapabilities(Protocol.CAPABILITIES).setInstanceId(debugger.records().instanceId())
                     .setMode(session.observing() ? AttachMode.ATTACH_MODE_OBSERVE : AttachMode.ATTACH_MODE_CONTROL);

@@ -38,6 +38,7 @@ public final class DebugSession implements AutoCloseable {
     private final Optional<Transcript> transcript;
     private final String token;
     private final AttachMode reconnectMode;
+    private final RecordJournal journal;
     private final EventForwarding forwarding;
     private final Object stops = new Object();
     private volatile DebuggerClient client;
@@ -58,6 +59,15 @@ public final class DebugSession implements AutoCloseable {
      * @param token      the token {@code .connect} presents (the command line's {@code --token}); may be null
      */
     public DebugSession(DebuggerClient client, String address, Output output, Transcript transcript, String token) {
+        this(client, address, output, transcript, token, null);
+    }
+
+    /**
+     * @param journal where every record is appended before it is acknowledged ({@code --resume FILE}); may be null
+     */
+    public DebugSession(DebuggerClient client, String address, Output output, Transcript transcript, String token,
+                        RecordJournal journal) {
+        this.journal = journal;
         this.output = output;
         output.setSymbolizer(at -> symbols().describe(at));
         this.transcript = Optional.ofNullable(transcript);
@@ -117,7 +127,7 @@ public final class DebugSession implements AutoCloseable {
     public DebuggerClient connect(String host, int port) throws InterruptedException {
         disconnect();
         // Back to the same agent run: what this session showed is not shown again, what the agent kept is.
-        DebuggerClient.ResumePoint resume = lastResumePoint;
+        DebuggerClient.ResumePoint resume = journal != null ? journal.resumePoint().orElse(null) : lastResumePoint;
         long deadline = System.nanoTime() + BUSY_RETRY.toNanos();
         while (true) {
             try {
@@ -181,9 +191,15 @@ public final class DebugSession implements AutoCloseable {
             lastStop = null;
             disconnectReason = null;
         }
+        if (journal != null) {
+            journal.begin(fresh.resumePoint().agentInstance());
+        }
         // Records and disconnects of a replaced connection are ignored.
         fresh.addRecordListener(record -> {
             if (client == fresh) {
+                if (journal != null) {
+                    journal.accept(record); // first: a record shown but not in the journal would be shown twice
+                }
                 onRecord(fresh, record);
             }
         });

@@ -5,7 +5,6 @@ import dev.hdbg.host.cli.output.HumanOutput;
 import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,6 +29,7 @@ import picocli.CommandLine.Spec;
                 "  hdbg --connect 127.0.0.1:7321",
                 "  hdbg --batch session.txt --json",
                 "  hdbg --observe --json --batch watch.txt     # watch while another host debugs",
+                "  hdbg --resume records.jsonl --batch run.txt # start again after a crash: nothing lost or repeated",
                 "  echo 'r rip' | hdbg --batch -",
                 "  hdbg demo",
                 "", "Exit status: 0 when every command succeeded, 1 when one failed, 2 when the agent could not be reached.",
@@ -46,6 +46,11 @@ public final class HdbgMain implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON object a line (schema: docs/json.md)")
     boolean json;
+
+    @Option(names = "--resume", paramLabel = "FILE", description = "append every record to FILE (JSON lines) before "
+            + "acknowledging it, and start after the last record FILE holds from this agent run: a host killed at any "
+            + "moment and started again with the same FILE neither loses nor repeats a record")
+    Path resume;
 
     public static void main(String[] args) {
         // The demo runs an agent in this process: its operator log stays quiet unless asked for.
@@ -64,11 +69,25 @@ public final class HdbgMain implements Callable<Integer> {
             out.flush();
         });
         Output output = json ? new JsonOutput(lines) : new HumanOutput(lines);
+        RecordJournal journal = null;
+        if (resume != null) {
+            try {
+                journal = RecordJournal.open(resume);
+            } catch (java.io.IOException e) {
+                output.error("cannot open the journal " + resume + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        try (RecordJournal closing = journal) {
+            return attachAndRun(output, transcript, journal);
+        }
+    }
+
+    private int attachAndRun(Output output, Transcript transcript, RecordJournal journal) throws Exception {
         DebuggerClient client;
-        AttachMode mode;
         try {
-            mode = connect.mode();
-            client = DebuggerClient.connect(connect.host(), connect.port(), connect.token(), mode);
+            DebuggerClient.ResumePoint from = journal == null ? null : journal.resumePoint().orElse(null);
+            client = DebuggerClient.reconnect(connect.host(), connect.port(), connect.token(), from, connect.mode());
         } catch (AgentError | IllegalArgumentException e) {
             output.error(e.getMessage());
             return 2;
@@ -76,9 +95,9 @@ public final class HdbgMain implements Callable<Integer> {
         client.tookOverFrom().ifPresent(previous -> output.note("took over from " + previous + " (it was disconnected)"));
         String address = connect.host() + ":" + connect.port();
         if (batch == null) {
-            return InteractivePrompt.run(client, address, connect.token(), json);
+            return InteractivePrompt.run(client, address, connect.token(), json, journal);
         }
-        try (DebugSession session = new DebugSession(client, address, output, transcript, connect.token())) {
+        try (DebugSession session = new DebugSession(client, address, output, transcript, connect.token(), journal)) {
             session.showRegistersOnBreak(!json);
             CommandShell shell = new CommandShell(session, true);
             if (batch.equals("-")) {

@@ -70,7 +70,8 @@ final class InteractivePrompt {
         }
     }
 
-    static int run(DebuggerClient client, String address, String token, boolean json) throws IOException {
+    static int run(DebuggerClient client, String address, String token, boolean json, RecordJournal journal)
+            throws IOException {
         // Ctrl-C outside line editing (while a command runs) must not end the host either.
         try (Terminal terminal = TerminalBuilder.builder().name("hdbg").system(true)
                 .signalHandler(Terminal.SignalHandler.SIG_IGN).build()) {
@@ -86,7 +87,7 @@ final class InteractivePrompt {
                     .build();
             Transcript transcript = new Transcript();
             Output output = json ? new JsonOutput(transcript.tee(reader::printAbove)) : new HumanOutput(transcript.tee(reader::printAbove));
-            try (DebugSession session = new DebugSession(client, address, output, transcript, token)) {
+            try (DebugSession session = new DebugSession(client, address, output, transcript, token, journal)) {
                 session.showRegistersOnBreak(!json);
                 CommandShell shell = new CommandShell(session, false);
                 List<String> completions = new ArrayList<>(shell.commandNames());

@@ -49,6 +49,9 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     private volatile Channel acknowledgeTo;
     private volatile long skipThrough;
     private volatile long lastSeq;
+    /** A listener threw: nothing more is delivered or acknowledged on this connection. */
+    private volatile boolean listenerFailed;
+    private volatile Channel connection;
 
     CompletableFuture<Envelope> call(Channel channel, Envelope.Builder request) {
         CompletableFuture<Envelope> future = new CompletableFuture<>();
@@ -90,6 +93,12 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connection = ctx.channel();
+        ctx.fireChannelActive();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         String reason = closedReason != null ? closedReason : "the agent closed the connection";
         closedReason = reason;
@@ -107,6 +116,9 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
 
     /** On the listener thread: to the listeners in order, or held until there is one; then acknowledged. */
     private void deliver(List<Record> records) {
+        if (listenerFailed) {
+            return;
+        }
         if (recordListeners.isEmpty()) {
             backlog.addAll(records);
             return;
@@ -118,7 +130,19 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
             if (record.seq() <= skipThrough) {
                 continue;
             }
-            recordListeners.forEach(l -> l.accept(record));
+            try {
+                recordListeners.forEach(l -> l.accept(record));
+            } catch (RuntimeException e) {
+                // Acknowledging later records would acknowledge this one too: stop, so the agent keeps it.
+                listenerFailed = true;
+                closedReason = "a record listener failed at record " + record.seq() + " (" + e.getMessage()
+                        + "); the agent keeps the records from there on for the next connection";
+                Channel connection = this.connection;
+                if (connection != null) {
+                    connection.close();
+                }
+                return;
+            }
             lastSeq = record.seq();
         }
         Channel channel = acknowledgeTo;
