@@ -7,6 +7,7 @@ import dev.hdbg.agent.machine.RawImageLoader;
 import dev.hdbg.agent.machine.Samples;
 import dev.hdbg.agent.server.ServerOptions;
 import dev.hdbg.common.text.Numbers;
+import dev.hdbg.common.wire.Framing;
 import dev.hdbg.common.wire.Protocol;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,6 +36,9 @@ import picocli.CommandLine.Spec;
                 "  hdbg-agent --sample loop --listen 0.0.0.0:7321 --token \"$(cat token)\"",
                 "", "Samples: " + "loop, cpuid, demo (assembly source in the agent's samples/ resources)"})
 public final class AgentMain implements Callable<Integer> {
+    /** A condition or custom code travels in one frame, with the rest of its request. */
+    private static final int MAX_CODE_ON_THE_WIRE = Framing.MAX_FRAME_BYTES - 64 * 1024;
+
     @Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -80,6 +84,24 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--code-budget", paramLabel = "N", description = "instructions a condition or custom code may run per call (default: ${DEFAULT-VALUE})")
     private long codeBudget = Limits.DEFAULT.codeBudget();
 
+    @Option(names = "--max-events", paramLabel = "N", description = "events alive at once, and breakpoints (default: ${DEFAULT-VALUE})")
+    private int maxEvents = Limits.DEFAULT.maxEvents();
+
+    @Option(names = "--max-actions", paramLabel = "N", description = "actions one event may hold (default: ${DEFAULT-VALUE})")
+    private int maxActions = Limits.DEFAULT.maxActionsPerEvent();
+
+    @Option(names = "--max-code-bytes", paramLabel = "N", description = "size of one condition or custom code (default: ${DEFAULT-VALUE})")
+    private int maxCodeBytes = Limits.DEFAULT.maxCodeBytes();
+
+    @Option(names = "--max-buffer-bytes", paramLabel = "N", description = "requested buffer of one custom code action (default: ${DEFAULT-VALUE})")
+    private int maxBufferBytes = Limits.DEFAULT.maxBufferBytes();
+
+    @Option(names = "--max-log-bytes", paramLabel = "N", description = "memory one log action may take per trigger (default: ${DEFAULT-VALUE})")
+    private int maxLogBytes = Limits.DEFAULT.maxLogBytes();
+
+    @Option(names = "--max-root-bytes", paramLabel = "N", description = "vmx-root memory all conditions, custom codes and buffers may hold together (default: ${DEFAULT-VALUE})")
+    private long maxRootBytes = Limits.DEFAULT.maxRootBytes();
+
     @Option(names = "--batch-size", paramLabel = "N", description = "records that make a batch leave at once (default: ${DEFAULT-VALUE})")
     private int batchSize = Delivery.DEFAULT.batchSize();
 
@@ -124,8 +146,7 @@ public final class AgentMain implements Callable<Integer> {
                 Optional.ofNullable(sample), Numbers.parse(base), Optional.ofNullable(entry).map(Numbers::parse));
         InetSocketAddress where = parseListen(listen);
         ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), Optional.ofNullable(token), once);
-        Limits limits = new Limits(Limits.DEFAULT.maxEvents(), Limits.DEFAULT.maxActionsPerEvent(), Limits.DEFAULT.maxCodeBytes(),
-                Limits.DEFAULT.maxBufferBytes(), Limits.DEFAULT.maxLogBytes(), codeBudget);
+        Limits limits = limits();
         try (AgentRuntime runtime = AgentRuntime.start(target, program, serverOptions, limits,
                 new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull))) {
             out.printf("hdbg-agent listening on %s:%d%n", runtime.address().getHostString(), runtime.address().getPort());
@@ -160,6 +181,18 @@ public final class AgentMain implements Callable<Integer> {
         cmd.getErr().println("hdbg-agent: " + (e instanceof NoSuchFileException ? "no such file: " : "")
                 + e.getMessage());
         return 2;
+    }
+
+    private Limits limits() {
+        if (maxCodeBytes > MAX_CODE_ON_THE_WIRE) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-code-bytes can be at most "
+                    + MAX_CODE_ON_THE_WIRE + ": a longer code does not fit in one frame");
+        }
+        try {
+            return new Limits(maxEvents, maxActions, maxCodeBytes, maxBufferBytes, maxLogBytes, codeBudget, maxRootBytes);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private InetSocketAddress parseListen(String value) {

@@ -60,11 +60,15 @@ final class Breakpoints {
 
     long add(long address, MachineCode condition) {
         if (breakpoints.size() >= limits.maxEvents()) {
-            throw DebuggerException.limit("at most " + limits.maxEvents() + " breakpoints may exist; clear some (bc ID)");
+            throw DebuggerException.limit("at most " + limits.maxEvents() + " breakpoints may exist (the agent's --max-events); clear some (bc ID)");
         }
         if (!machine.memory().isMapped(address, 1)) {
             throw new DebuggerException(DebuggerException.Kind.UNMAPPED_ADDRESS, "breakpoint address 0x"
                     + Long.toHexString(address) + " is not mapped; mapped: " + machine.memory().describe());
+        }
+        if (condition != null) {
+            limits.checkCode(condition.length(), "condition");
+            limits.checkRootMemory(root.bytesInUse(), VmxRoot.footprint(condition.length() + 1));
         }
         RootAllocation code = condition == null ? null : root.installCode(condition.bytes());
         Breakpoint bp = new Breakpoint(nextId++, address, code);

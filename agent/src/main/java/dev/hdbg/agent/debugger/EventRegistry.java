@@ -45,13 +45,20 @@ final class EventRegistry {
 
     Event add(EventSpec spec) {
         if (events.size() >= limits.maxEvents()) {
-            throw DebuggerException.limit("at most " + limits.maxEvents() + " events may exist at once; clear some (events c ID)");
+            throw DebuggerException.limit("at most " + limits.maxEvents() + " events may exist at once (the agent's "
+                    + "--max-events); clear some (events c ID)");
         }
         if (spec.actions().size() > limits.maxActionsPerEvent()) {
-            throw DebuggerException.limit("an event may hold at most " + limits.maxActionsPerEvent() + " actions");
+            throw DebuggerException.limit("an event may hold at most " + limits.maxActionsPerEvent()
+                    + " actions (the agent's --max-actions)");
         }
-        spec.condition().ifPresent(c -> checkCode(c.length(), "condition"));
+        spec.condition().ifPresent(c -> limits.checkCode(c.length(), "condition"));
         spec.actions().forEach(this::check);
+        long needed = spec.condition().map(c -> VmxRoot.footprint(c.length() + 1)).orElse(0L);
+        for (ActionSpec action : spec.actions()) {
+            needed += footprint(action);
+        }
+        limits.checkRootMemory(root.bytesInUse(), needed);
         RootAllocation condition = spec.condition().map(c -> root.installCode(c.bytes())).orElse(null);
         Event event = new Event(nextEventId++, spec, condition);
         for (ActionSpec action : spec.actions()) {
@@ -69,6 +76,7 @@ final class EventRegistry {
             throw DebuggerException.limit("event " + eventId + " already holds " + limits.maxActionsPerEvent() + " actions");
         }
         check(spec);
+        limits.checkRootMemory(root.bytesInUse(), footprint(spec));
         Action action = install(spec);
         event.add(action);
         return action;
@@ -77,17 +85,18 @@ final class EventRegistry {
     private void check(ActionSpec spec) {
         switch (spec) {
             case ActionSpec.CustomCode code -> {
-                checkCode(code.code().length(), "custom code");
+                limits.checkCode(code.code().length(), "custom code");
                 if (code.requestedBufferSize() > limits.maxBufferBytes()) {
-                    throw DebuggerException.limit("requested buffer of " + code.requestedBufferSize()
-                            + " bytes exceeds the limit of " + limits.maxBufferBytes());
+                    throw DebuggerException.limit("requested buffer of " + Integer.toUnsignedString(code.requestedBufferSize())
+                            + " bytes exceeds the limit of " + limits.maxBufferBytes() + " (the agent's --max-buffer-bytes)");
                 }
             }
             case ActionSpec.Log log -> {
                 long bytes = log.configuration().items().stream()
                         .mapToLong(i -> i instanceof LogItem.Memory m ? m.length() : 8).sum();
                 if (bytes > limits.maxLogBytes()) {
-                    throw DebuggerException.limit("log takes " + bytes + " bytes per trigger; the limit is " + limits.maxLogBytes());
+                    throw DebuggerException.limit("log takes " + bytes + " bytes per trigger; the limit is "
+                            + limits.maxLogBytes() + " (the agent's --max-log-bytes)");
                 }
                 LogTaker.validate(log.configuration());
             }
@@ -96,10 +105,13 @@ final class EventRegistry {
         }
     }
 
-    private void checkCode(int length, String what) {
-        if (length > limits.maxCodeBytes()) {
-            throw DebuggerException.limit(what + " of " + length + " bytes exceeds the limit of " + limits.maxCodeBytes());
+    /** The vmx-root memory an action takes once installed: its code (with the ret appended) and its buffer. */
+    private static long footprint(ActionSpec spec) {
+        if (spec instanceof ActionSpec.CustomCode code) {
+            return VmxRoot.footprint(code.code().length() + 1)
+                    + (code.requestedBufferSize() > 0 ? VmxRoot.footprint(code.requestedBufferSize()) : 0);
         }
+        return 0;
     }
 
     private Action install(ActionSpec spec) {

@@ -60,6 +60,7 @@ public final class VmxRoot implements AutoCloseable {
     private final long[] sharedInRoot = new long[SHARED.length];
     private final long[] sharedScratch = new long[SHARED.length];
     private boolean sharedInRootKnown;
+    private long bytesInUse;
 
     /**
      * @param budget instructions a condition or custom code may execute per call
@@ -119,10 +120,21 @@ public final class VmxRoot implements AutoCloseable {
         return allocate(size, Prot.READ | Prot.WRITE);
     }
 
+    /** The root memory an allocation of {@code size} bytes takes: whole pages, at least one. */
+    public static long footprint(long size) {
+        return Math.max(1, (size + GuestMemory.PAGE - 1) / GuestMemory.PAGE) * GuestMemory.PAGE;
+    }
+
+    /** Root memory held by code and buffers now (not the fixed stack and GUEST_REGS area). */
+    public long bytesInUse() {
+        return bytesInUse;
+    }
+
     private RootAllocation allocate(int size, int perms) {
-        long pages = Math.max(1, (size + GuestMemory.PAGE - 1) / GuestMemory.PAGE);
+        long pages = footprint(size) / GuestMemory.PAGE;
         long address = nextFree;
         root.memMap(address, pages * GuestMemory.PAGE, perms);
+        bytesInUse += pages * GuestMemory.PAGE;
         // Addresses are never reused, so no translated code of a freed allocation can be stale;
         // one page of gap catches code running off the end of its allocation.
         nextFree += (pages + 1) * GuestMemory.PAGE;
@@ -132,6 +144,7 @@ public final class VmxRoot implements AutoCloseable {
     public void free(RootAllocation allocation) {
         root.removeCache(allocation.address(), allocation.address() + allocation.byteSize());
         root.memUnmap(allocation.address(), allocation.byteSize());
+        bytesInUse -= allocation.byteSize();
     }
 
     /**
