@@ -51,6 +51,11 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--once", description = "exit after the first host session ends")
     private boolean once;
 
+    @Option(names = "--host-timeout", paramLabel = "SECONDS", description = "a host that pings while idle (hdbg does) and "
+            + "is silent this long is taken as gone, e.g. behind a dropped network, so another may attach; also the time "
+            + "a new connection has to say Hello (default: ${DEFAULT-VALUE})")
+    private long hostTimeoutSeconds = ServerOptions.DEFAULT_HOST_TIMEOUT.toSeconds();
+
     @Option(names = "--image", paramLabel = "FILE", description = "raw image to load (flat machine code)")
     private Path image;
 
@@ -145,7 +150,8 @@ public final class AgentMain implements Callable<Integer> {
         TargetOptions target = elf != null ? TargetOptions.sample("loop") : new TargetOptions(Optional.ofNullable(image),
                 Optional.ofNullable(sample), Numbers.parse(base), Optional.ofNullable(entry).map(Numbers::parse));
         InetSocketAddress where = parseListen(listen);
-        ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), Optional.ofNullable(token), once);
+        ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), Optional.ofNullable(token), once,
+                Duration.ofSeconds(hostTimeoutSeconds));
         Limits limits = limits();
         try (AgentRuntime runtime = AgentRuntime.start(target, program, serverOptions, limits,
                 new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull))) {

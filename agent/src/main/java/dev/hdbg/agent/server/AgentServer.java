@@ -35,7 +35,7 @@ public final class AgentServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(new AgentChannelInitializer(debugger, options.token(), onSessionEnd));
+                .childHandler(new AgentChannelInitializer(debugger, options.token(), onSessionEnd, options.hostTimeout()));
         serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("listening on {}:{}", bound.getHostString(), bound.getPort());

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -110,7 +111,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         }
         LOG.info("host {} attached ({}, {})", ctx.channel().remoteAddress(), envelope.getHelloRequest().getClientName(),
                 session.observing() ? "observing" : "controlling");
-        ctx.pipeline().replace(this, "dispatcher", new RequestDispatcher(debugger, session));
+        ctx.pipeline().replace(this, "dispatcher", new RequestDispatcher(debugger, session,
+                envelope.getHelloRequest().getCapabilitiesList().contains(Protocol.PING)));
         debugger.statusWithin(HELLO_STATUS_WAIT).whenComplete((status, failure) -> {
             HelloReply.Builder reply = HelloReply.newBuilder().setVersion(Protocol.version()).setAgentName("hdbg-agent")
                     .addAllCapabilities(Protocol.CAPABILITIES).setInstanceId(debugger.records().instanceId())
@@ -134,6 +136,16 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
 
     private static boolean constantTimeEquals(String expected, String given) {
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            LOG.warn("closing {}: no Hello within the host timeout", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

@@ -27,6 +27,7 @@ import dev.hdbg.proto.v1.ModifyEventReply;
 import dev.hdbg.proto.v1.ModifyEventRequest;
 import dev.hdbg.proto.v1.ModuleInfo;
 import dev.hdbg.proto.v1.PauseReply;
+import dev.hdbg.proto.v1.PingReply;
 import dev.hdbg.proto.v1.ReadMemoryReply;
 import dev.hdbg.proto.v1.ReadRegistersReply;
 import dev.hdbg.proto.v1.RegisterValue;
@@ -39,6 +40,7 @@ import dev.hdbg.proto.v1.WriteRegisterRequest;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -47,6 +49,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Translates requests into {@link Debugger} calls and their results into replies echoing the
@@ -62,14 +66,19 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
             Envelope.BodyCase.READ_REGISTERS_REQUEST, Envelope.BodyCase.READ_MEMORY_REQUEST,
             Envelope.BodyCase.LIST_EVENTS_REQUEST, Envelope.BodyCase.LIST_BREAKPOINTS_REQUEST,
             Envelope.BodyCase.LIST_SYMBOLS_REQUEST, Envelope.BodyCase.LIST_MODULES_REQUEST,
-            Envelope.BodyCase.DETACH_REQUEST, Envelope.BodyCase.HELLO_REQUEST);
+            Envelope.BodyCase.DETACH_REQUEST, Envelope.BodyCase.HELLO_REQUEST, Envelope.BodyCase.PING_REQUEST);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
     private final Debugger debugger;
     private final HostSession session;
+    /** The host pings while idle (protocol 1.5), so its silence means a dead link rather than a user thinking. */
+    private final boolean hostPings;
 
-    RequestDispatcher(Debugger debugger, HostSession session) {
+    RequestDispatcher(Debugger debugger, HostSession session, boolean hostPings) {
         this.debugger = debugger;
         this.session = session;
+        this.hostPings = hostPings;
     }
 
     @Override
@@ -79,6 +88,10 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
             return;
         }
         long id = request.getRequestId();
+        if (request.hasPingRequest()) {
+            ctx.writeAndFlush(Envelope.newBuilder().setRequestId(id).setPingReply(PingReply.getDefaultInstance()).build());
+            return;
+        }
         if (request.hasDetachRequest()) {
             // Released before the reply: a host started right after this one ends finds the agent free.
             session.end();
@@ -275,6 +288,18 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
         }
         return debugger.writeMemory(address, data.toByteArray())
                 .thenApply(v -> Envelope.newBuilder().setWriteMemoryReply(WriteMemoryReply.getDefaultInstance()));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent && hostPings) {
+            // A dead link sends no FIN: without this the host would hold the agent until TCP gives up, hours later.
+            LOG.warn("host {} silent for the host timeout though it pings while idle: taking its connection as dead",
+                    ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.hdbg.agent.server;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -9,9 +10,20 @@ import java.util.Optional;
  *
  * @param token required from hosts when present; mandatory on a non-loopback address
  * @param once  exit after the first host session ends
+ * @param hostTimeout how long a host that pings (protocol 1.5) may stay silent before its connection is taken as
+ *                    dead and closed; also how long a new connection has to say Hello
  */
-public record ServerOptions(String host, int port, Optional<String> token, boolean once) {
+public record ServerOptions(String host, int port, Optional<String> token, boolean once, Duration hostTimeout) {
+    public static final Duration DEFAULT_HOST_TIMEOUT = Duration.ofSeconds(60);
+
+    public ServerOptions(String host, int port, Optional<String> token, boolean once) {
+        this(host, port, token, once, DEFAULT_HOST_TIMEOUT);
+    }
+
     public ServerOptions {
+        if (hostTimeout.isNegative() || hostTimeout.isZero()) {
+            throw new IllegalArgumentException("the host timeout must be positive, got " + hostTimeout);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }

@@ -16,13 +16,16 @@ public final class Protocol {
     /** Since 1.5: Hello's AttachMode (takeover, observe) and DetachRequest. */
     public static final String ATTACH_MODES = "session.attach-modes";
 
+    /** Since 1.5: Ping; a host announcing it pings while idle, so the agent may take its silence as a dead link. */
+    public static final String PING = "session.ping";
+
     /** Since 1.0; the events beyond !epthook and !cpuid since 1.1. */
     public static final List<String> CAPABILITIES = List.of("events.epthook", "events.cpuid",
             "actions.break", "actions.log", "actions.custom-code", "conditions", "records.batched",
             "events.epthook2", "events.monitor", "events.syscall", "events.sysret", "events.msr", "events.tsc",
             "events.pmc", "events.vmcall", "events.io", "events.exception", "events.interrupt", "events.dr",
             "events.crwrite", "events.xsetbv", "events.options", "breakpoints", "stepping", "targets.elf", "symbols", "records.output",
-            "records.ack", ATTACH_MODES);
+            "records.ack", ATTACH_MODES, PING);
 
     private Protocol() {
     }

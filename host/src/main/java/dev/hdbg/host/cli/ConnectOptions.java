@@ -2,6 +2,8 @@ package dev.hdbg.host.cli;
 
 import dev.hdbg.common.wire.Protocol;
 import dev.hdbg.host.client.AttachMode;
+import dev.hdbg.host.client.ConnectSettings;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Where the agent is and how to authenticate; shared by the host's modes. */
@@ -18,6 +20,17 @@ public final class ConnectOptions {
     @Option(names = "--observe", description = "watch without control: receive the records from now on and read state; "
             + "commands that would change anything are refused; any number of hosts may observe")
     boolean observe;
+
+    @Option(names = "--dead-after", paramLabel = "SECONDS", description = "with nothing from the agent for this long "
+            + "(the host pings it every quarter of this while idle), take the connection as dead, e.g. a dropped network "
+            + "(default: ${DEFAULT-VALUE})")
+    double deadAfterSeconds = ConnectSettings.DEFAULT_DEAD_AFTER.toSeconds();
+
+    /** Everything the options say about connecting, but where to resume. */
+    public ConnectSettings settings() {
+        return ConnectSettings.defaults().withToken(token).withMode(mode())
+                .withDeadAfter(Duration.ofMillis(Math.round(deadAfterSeconds * 1000)));
+    }
 
     /** How to attach: --takeover and --observe exclude each other. */
     public AttachMode mode() {

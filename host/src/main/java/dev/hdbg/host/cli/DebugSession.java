@@ -7,6 +7,7 @@ import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.ExpressionParser;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.AttachMode;
+import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.disasm.Disassembler;
 import java.nio.ByteBuffer;
@@ -36,8 +37,7 @@ public final class DebugSession implements AutoCloseable {
 
     private final Output output;
     private final Optional<Transcript> transcript;
-    private final String token;
-    private final AttachMode reconnectMode;
+    private final ConnectSettings reconnectSettings;
     private final RecordJournal journal;
     private final EventForwarding forwarding;
     private final Object stops = new Object();
@@ -71,9 +71,11 @@ public final class DebugSession implements AutoCloseable {
         this.output = output;
         output.setSymbolizer(at -> symbols().describe(at));
         this.transcript = Optional.ofNullable(transcript);
-        this.token = token;
-        // An observer stays one across .connect; a host that took over controls from then on, like any other.
-        this.reconnectMode = client.attachMode() == AttachMode.OBSERVE ? AttachMode.OBSERVE : AttachMode.CONTROL;
+        // .connect connects as this client did (token, liveness), except that an observer stays one and a host that
+        // took over controls from then on, like any other.
+        ConnectSettings initial = client.settings() != null ? client.settings() : ConnectSettings.defaults().withToken(token);
+        this.reconnectSettings = initial.withMode(client.attachMode() == AttachMode.OBSERVE ? AttachMode.OBSERVE
+                : AttachMode.CONTROL);
         this.forwarding = new EventForwarding(output::error);
         attach(client, address);
     }
@@ -131,7 +133,7 @@ public final class DebugSession implements AutoCloseable {
         long deadline = System.nanoTime() + BUSY_RETRY.toNanos();
         while (true) {
             try {
-                DebuggerClient fresh = DebuggerClient.reconnect(host, port, token, resume, reconnectMode);
+                DebuggerClient fresh = DebuggerClient.connectWith(host, port, reconnectSettings.withResumeFrom(resume));
                 attach(fresh, host + ":" + port);
                 return fresh;
             } catch (AgentError e) {

@@ -87,7 +87,7 @@ public final class HdbgMain implements Callable<Integer> {
         DebuggerClient client;
         try {
             DebuggerClient.ResumePoint from = journal == null ? null : journal.resumePoint().orElse(null);
-            client = DebuggerClient.reconnect(connect.host(), connect.port(), connect.token(), from, connect.mode());
+            client = DebuggerClient.connectWith(connect.host(), connect.port(), connect.settings().withResumeFrom(from));
         } catch (AgentError | IllegalArgumentException e) {
             output.error(e.getMessage());
             return 2;

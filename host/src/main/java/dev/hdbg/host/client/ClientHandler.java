@@ -3,12 +3,15 @@ package dev.hdbg.host.client;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.PingRequest;
 import dev.hdbg.proto.v1.Record;
 import dev.hdbg.proto.v1.RecordsAck;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,18 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     /** A listener threw: nothing more is delivered or acknowledged on this connection. */
     private volatile boolean listenerFailed;
     private volatile Channel connection;
+    private final Duration deadAfter;
+    private volatile boolean pings;
+    /** When something was last read from the agent; touched on the event loop. */
+    private long lastReadNanos = System.nanoTime();
+
+    ClientHandler(Duration deadAfter) {
+        this.deadAfter = deadAfter;
+    }
+
+    ClientHandler() {
+        this(ConnectSettings.DEFAULT_DEAD_AFTER);
+    }
 
     CompletableFuture<Envelope> call(Channel channel, Envelope.Builder request) {
         CompletableFuture<Envelope> future = new CompletableFuture<>();
@@ -72,6 +87,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
+        lastReadNanos = System.nanoTime();
         if (envelope.hasRecordBatch()) {
             List<Record> records = envelope.getRecordBatch().getRecordsList();
             listenerThread.execute(() -> deliver(records));
@@ -106,6 +122,31 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         pending.clear();
         // After every record already received: listeners see the disconnect last.
         listenerThread.execute(() -> disconnectListeners.forEach(l -> l.accept(reason)));
+    }
+
+    /**
+     * Nothing read for a while: ping, and once nothing has come back for {@code deadAfter}, take the connection as
+     * dead. A dropped network sends no FIN, so without this a host would wait for its agent forever.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (!(event instanceof IdleStateEvent) || !pings) {
+            ctx.fireUserEventTriggered(event);
+            return;
+        }
+        long silentMillis = (System.nanoTime() - lastReadNanos) / 1_000_000;
+        if (silentMillis >= deadAfter.toMillis()) {
+            closedReason = "no answer from the agent for " + silentMillis / 1000 + " s: the network or the agent is down; "
+                    + "connect again (.connect HOST:PORT, or hdbg --resume FILE) once it is back";
+            ctx.close();
+            return;
+        }
+        call(ctx.channel(), Envelope.newBuilder().setPingRequest(PingRequest.getDefaultInstance()));
+    }
+
+    /** The agent answers pings (protocol 1.5): ping while idle and judge its silence. */
+    void pingWhileIdle() {
+        pings = true;
     }
 
     @Override

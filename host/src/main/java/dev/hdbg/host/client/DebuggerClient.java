@@ -29,7 +29,16 @@ public interface DebuggerClient extends AutoCloseable {
      *                    UNAUTHENTICATED (missing or wrong token) or BUSY (another host is attached)
      */
     static DebuggerClient connect(String host, int port, String token) {
-        return NettyDebuggerClient.connect(host, port, token, null, AttachMode.CONTROL);
+        return connectWith(host, port, ConnectSettings.defaults().withToken(token));
+    }
+
+    /**
+     * Connects with every setting spelled out ({@link ConnectSettings}). Since 1.5.
+     *
+     * @throws AgentError as {@link #connect(String, int, String)}; BUSY only for {@link AttachMode#CONTROL}
+     */
+    static DebuggerClient connectWith(String host, int port, ConnectSettings settings) {
+        return NettyDebuggerClient.connect(host, port, settings);
     }
 
     /**
@@ -39,7 +48,7 @@ public interface DebuggerClient extends AutoCloseable {
      * @throws AgentError as {@link #connect(String, int, String)}; BUSY only for CONTROL
      */
     static DebuggerClient connect(String host, int port, String token, AttachMode mode) {
-        return NettyDebuggerClient.connect(host, port, token, null, mode);
+        return connectWith(host, port, ConnectSettings.defaults().withToken(token).withMode(mode));
     }
 
     /**
@@ -48,13 +57,11 @@ public interface DebuggerClient extends AutoCloseable {
      * an acknowledgement are. Since 1.4.
      */
     static DebuggerClient reconnect(String host, int port, String token, ResumePoint previous) {
-        return NettyDebuggerClient.connect(host, port, token, previous, AttachMode.CONTROL);
+        return connectWith(host, port, ConnectSettings.defaults().withToken(token).withResumeFrom(previous));
     }
 
-    /** {@link #reconnect(String, int, String, ResumePoint)} with an {@link AttachMode}. Since 1.5. */
-    static DebuggerClient reconnect(String host, int port, String token, ResumePoint previous, AttachMode mode) {
-        return NettyDebuggerClient.connect(host, port, token, previous, mode);
-    }
+    /** The settings this client connected with; {@code .connect} reuses them. */
+    ConnectSettings settings();
 
     /** The mode the agent granted: CONTROL (also after a takeover) or OBSERVE. */
     AttachMode attachMode();

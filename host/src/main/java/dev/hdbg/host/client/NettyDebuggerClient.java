@@ -49,7 +49,11 @@ final class NettyDebuggerClient implements DebuggerClient {
     private final String agentInstance;
     private final HelloReply hello;
 
-    private NettyDebuggerClient(EventLoopGroup group, Channel channel, ClientHandler handler, HelloReply hello) {
+    private final ConnectSettings settings;
+
+    private NettyDebuggerClient(EventLoopGroup group, Channel channel, ClientHandler handler, HelloReply hello,
+                                ConnectSettings settings) {
+        this.settings = settings;
         this.group = group;
         this.channel = channel;
         this.handler = handler;
@@ -58,14 +62,17 @@ final class NettyDebuggerClient implements DebuggerClient {
         this.agentInstance = hello.getInstanceId();
     }
 
-    static NettyDebuggerClient connect(String host, int port, String token, ResumePoint previous, AttachMode mode) {
+    static NettyDebuggerClient connect(String host, int port, ConnectSettings settings) {
+        String token = settings.token();
+        AttachMode mode = settings.mode();
+        ResumePoint previous = settings.resumeFrom();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        ClientHandler handler = new ClientHandler();
+        ClientHandler handler = new ClientHandler(settings.deadAfter());
         try {
             Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                     .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(new ClientChannelInitializer(handler));
+                    .handler(new ClientChannelInitializer(handler, settings.pingEvery()));
             ChannelFuture connected = bootstrap.connect(host, port).awaitUninterruptibly();
             if (!connected.isSuccess()) {
                 throw new AgentError(AgentError.Kind.CONNECTION, "cannot connect to an agent at " + host + ":" + port
@@ -74,11 +81,14 @@ final class NettyDebuggerClient implements DebuggerClient {
             Channel channel = connected.channel();
             Envelope hello = handler.call(channel, Envelope.newBuilder().setHelloRequest(HelloRequest.newBuilder()
                     .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)
-                    .addCapabilities(Protocol.RECORDS_ACK).setMode(wire(mode))))
+                    .addCapabilities(Protocol.RECORDS_ACK).addCapabilities(Protocol.PING).setMode(wire(mode))))
                     .get(10, TimeUnit.SECONDS);
             HelloReply reply = hello.getHelloReply();
             if (reply.getCapabilitiesList().contains(Protocol.RECORDS_ACK)) {
                 handler.acknowledgeOn(channel);
+            }
+            if (reply.getCapabilitiesList().contains(Protocol.PING)) {
+                handler.pingWhileIdle();
             }
             if (previous != null && !reply.getInstanceId().isEmpty() && previous.agentInstance().equals(reply.getInstanceId())) {
                 handler.skipThrough(previous.lastSeq());
@@ -88,7 +98,7 @@ final class NettyDebuggerClient implements DebuggerClient {
                 throw new AgentError(AgentError.Kind.VERSION_MISMATCH, "the agent at " + host + ":" + port
                         + " is older than protocol 1.5 and cannot be observed: it attached this host with control");
             }
-            return new NettyDebuggerClient(group, channel, handler, reply);
+            return new NettyDebuggerClient(group, channel, handler, reply, settings);
         } catch (java.util.concurrent.ExecutionException e) {
             group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
             throw e.getCause() instanceof AgentError ae ? ae : new AgentError(AgentError.Kind.CONNECTION, e.getCause().toString());
@@ -111,6 +121,11 @@ final class NettyDebuggerClient implements DebuggerClient {
             case TAKEOVER -> dev.hdbg.proto.v1.AttachMode.ATTACH_MODE_TAKEOVER;
             case OBSERVE -> dev.hdbg.proto.v1.AttachMode.ATTACH_MODE_OBSERVE;
         };
+    }
+
+    @Override
+    public ConnectSettings settings() {
+        return settings;
     }
 
     @Override

@@ -132,4 +132,37 @@ class AttachModesIT {
             assertThat(controller.status().get(10, TimeUnit.SECONDS)).isNotNull();
         }
     }
+
+    @Test
+    void aHostThatPromisedToPingAndFellSilentIsTakenAsGoneSoTheNextMayAttach() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo", "--host-timeout", "2")) {
+            try (RawConnection silent = new RawConnection(agent.port())) {
+                assertThat(silent.helloPinging().hasHelloReply()).isTrue();
+                long started = System.nanoTime();
+                assertThat(silent.closedByPeer()).isTrue();
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isBetween(1500L, 8000L);
+            }
+            try (DebuggerClient next = agent.connect()) {
+                assertThat(next.status().get(10, TimeUnit.SECONDS).rip()).isEqualTo(0x400000L);
+            }
+            assertThat(agent.output()).contains("silent for the host timeout");
+            try (RawConnection old = new RawConnection(agent.port())) {
+                assertThat(old.hello("").hasHelloReply()).isTrue(); // a host before 1.5 never pings: kept however idle
+                Thread.sleep(3000);
+                old.send(dev.hdbg.proto.v1.Envelope.newBuilder().setRequestId(2)
+                        .setStatusRequest(dev.hdbg.proto.v1.StatusRequest.getDefaultInstance()).build());
+                assertThat(old.receive().hasStatusReply()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void anIdleHostPingsSoTheAgentKeepsIt() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo", "--host-timeout", "1");
+             DebuggerClient idle = DebuggerClient.connectWith("127.0.0.1", agent.port(),
+                     dev.hdbg.host.client.ConnectSettings.defaults().withDeadAfter(java.time.Duration.ofMillis(800)))) {
+            Thread.sleep(3000); // three host timeouts without a request: only pings keep it attached
+            assertThat(idle.status().get(10, TimeUnit.SECONDS).rip()).isEqualTo(0x400000L);
+        }
+    }
 }

@@ -63,6 +63,13 @@ final class RawConnection implements AutoCloseable {
         return receive();
     }
 
+    /** A Hello of a 1.5 host that promises to ping while idle (and then, in the tests, never does). */
+    Envelope helloPinging() throws IOException {
+        send(Envelope.newBuilder().setRequestId(1).setHelloRequest(HelloRequest.newBuilder()
+                .setVersion(Protocol.version()).setClientName("raw-test").addCapabilities(Protocol.PING)).build());
+        return receive();
+    }
+
     /** Reads frames until {@code count} records have come, replies skipped; their sequence numbers in order. */
     List<Long> receiveRecords(int count) throws IOException {
         List<Long> seqs = new ArrayList<>();
