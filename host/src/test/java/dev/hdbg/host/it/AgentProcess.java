@@ -81,6 +81,20 @@ final class AgentProcess implements AutoCloseable {
         return DebuggerClient.connect("127.0.0.1", port, null);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** The agent's resident memory now, in KiB (VmRSS). */
+    long residentKib() throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for the agent " + process.pid());
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

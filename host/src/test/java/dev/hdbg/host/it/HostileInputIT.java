@@ -212,4 +212,67 @@ class HostileInputIT {
             }
         }
     }
+
+    @Test
+    void messagesTheAgentDoesNotServeGetAnErrorAndTheConnectionGoesOn() throws Exception {
+        try (RawConnection raw = new RawConnection(agent.port())) {
+            assertThat(raw.hello("").hasHelloReply()).isTrue();
+            // An unknown field only (a message type from a later protocol), then a reply sent as if it were a request.
+            raw.sendBytes(new byte[] {0, 0, 0, 5, (byte) 0xb8, 0x3e, 0x07, 0x08, 0x02});
+            Envelope unknown = raw.receive();
+            assertThat(unknown.getErrorReply().getCode()).isEqualTo(ErrorCode.ERROR_CODE_MALFORMED);
+            assertThat(unknown.getErrorReply().getMessage()).contains("not a request this agent serves");
+            raw.send(Envelope.newBuilder().setRequestId(7).setStatusReply(dev.hdbg.proto.v1.StatusReply.getDefaultInstance()).build());
+            Envelope reply = raw.receive();
+            assertThat(reply.getRequestId()).isEqualTo(7);
+            assertThat(reply.getErrorReply().getMessage()).contains("STATUS_REPLY");
+            raw.send(Envelope.newBuilder().setRequestId(8).setStatusRequest(StatusRequest.getDefaultInstance()).build());
+            assertThat(raw.receive().hasStatusReply()).isTrue();
+        }
+        agentStillServes();
+    }
+
+    @Test
+    void thousandsOfEventsAreHeldToTheLimitAndTheAgentsMemoryStaysBounded() throws Exception {
+        try (AgentProcess own = AgentProcess.start("--sample", "demo");
+             RawConnection raw = new RawConnection(own.port())) {
+            assertThat(raw.hello("").hasHelloReply()).isTrue();
+            long before = own.residentKib();
+            int requests = 6000;
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < requests; i++) {
+                        raw.send(Envelope.newBuilder().setRequestId(10 + i).setAddEventRequest(AddEventRequest.newBuilder()
+                                .setEvent(dev.hdbg.proto.v1.EventSpec.newBuilder().setType(EventType.EVENT_TYPE_CPUID)
+                                        .addActions(ActionSpec.newBuilder().setType(ActionType.ACTION_TYPE_RUN_CUSTOM_CODE)
+                                                .setCustomCode(CustomCode.newBuilder().setCode(ByteString.copyFrom(new byte[1000]))
+                                                        .setRequestedBufferSize(1024 * 1024))))).build());
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            int added = 0;
+            int refused = 0;
+            String refusal = "";
+            for (int i = 0; i < requests; i++) {
+                Envelope r = raw.receive();
+                if (r.hasAddEventReply()) {
+                    added++;
+                } else {
+                    refused++;
+                    assertThat(r.getErrorReply().getCode()).isEqualTo(ErrorCode.ERROR_CODE_LIMIT_EXCEEDED);
+                    refusal = r.getErrorReply().getMessage();
+                }
+            }
+            sender.join();
+            // Each event holds a page of code and a MiB of buffer: the 256 MiB of vmx-root memory end it first.
+            assertThat(added).isLessThan(4096).isGreaterThan(200);
+            assertThat(refused).isEqualTo(requests - added);
+            assertThat(refusal).contains("--max-root-bytes");
+            assertThat(own.residentKib() - before).as("resident memory growth, KiB").isLessThan(600 * 1024);
+            raw.send(Envelope.newBuilder().setRequestId(2).setStatusRequest(StatusRequest.getDefaultInstance()).build());
+            assertThat(raw.receive().hasStatusReply()).isTrue();
+        }
+    }
 }

@@ -99,8 +99,24 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Half-closes and waits for the agent to close its side, as a host that detaches would: the agent has then
+     * let this connection go, and the next host a test starts is not refused as busy.
+     */
     @Override
     public void close() throws IOException {
-        socket.close();
+        try {
+            if (!socket.isClosed() && !socket.isOutputShutdown()) {
+                socket.shutdownOutput();
+                socket.setSoTimeout(5_000);
+                while (in.read(new byte[4096]) >= 0) {
+                    // what the agent still sends before it closes
+                }
+            }
+        } catch (IOException e) {
+            // reset or timed out: closing is all that is left
+        } finally {
+            socket.close();
+        }
     }
 }

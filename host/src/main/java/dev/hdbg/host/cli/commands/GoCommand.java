@@ -1,6 +1,8 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.AgentStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +30,17 @@ final class GoCommand extends SessionCommand {
     void run() throws InterruptedException {
         long before = session.lastStopSeq();
         if (address.isEmpty()) {
-            session.await(session.client().cont());
+            try {
+                session.await(session.client().cont());
+            } catch (AgentError e) {
+                // A script attached to a target another host set running (a resumed --batch): waiting for its next
+                // stop is what 'g' asks for. At the prompt the error stands; the prompt already shows 'running'.
+                if (!waitForStop || e.kind() != AgentError.Kind.BAD_STATE
+                        || session.await(session.client().status()).state() != AgentStatus.State.RUNNING) {
+                    throw e;
+                }
+                session.output().note("the target is already running; waiting for its next stop");
+            }
         } else {
             session.await(session.client().runTo(session.evaluate(String.join(" ", address))));
         }
