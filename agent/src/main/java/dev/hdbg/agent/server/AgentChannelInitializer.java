@@ -3,25 +3,41 @@ package dev.hdbg.agent.server;
 import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.common.wire.Framing;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
 
-/** The agent's pipeline: the shared framing, then the handshake, which hands over to dispatch. */
+/**
+ * The agent's pipeline: the TLS probe; with TLS the SslHandler and its failure log; the shared framing; then the
+ * handshake, which hands over to dispatch.
+ */
 final class AgentChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final Debugger debugger;
     private final Optional<String> token;
+    private final Optional<ServerTls> tls;
+    private final Optional<SslContext> sslContext;
     private final SessionGate gate = new SessionGate();
     private final Runnable onSessionEnd;
 
-    AgentChannelInitializer(Debugger debugger, Optional<String> token, Runnable onSessionEnd) {
+    /** @throws IllegalArgumentException when the TLS files cannot be used */
+    AgentChannelInitializer(Debugger debugger, Optional<String> token, Optional<ServerTls> tls, Runnable onSessionEnd) {
         this.debugger = debugger;
         this.token = token;
+        this.tls = tls;
+        this.sslContext = tls.map(ServerTls::newContext);
         this.onSessionEnd = onSessionEnd;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
-        Framing.addTo(channel.pipeline());
-        channel.pipeline().addLast("handshake", new HandshakeHandler(debugger, token, gate, onSessionEnd));
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("tlsProbe", new TlsProbe(sslContext.isPresent()));
+        if (sslContext.isPresent()) {
+            pipeline.addLast("tls", sslContext.get().newHandler(channel.alloc()));
+            pipeline.addLast("tlsFailures", new TlsFailureHandler(tls.flatMap(ServerTls::clientCa)));
+        }
+        Framing.addTo(pipeline);
+        pipeline.addLast("handshake", new HandshakeHandler(debugger, token, gate, onSessionEnd));
     }
 }
