@@ -7,6 +7,7 @@ import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.ExpressionParser;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.host.client.TlsSettings;
 import dev.hdbg.host.disasm.Disassembler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,6 +37,7 @@ public final class DebugSession implements AutoCloseable {
     private final Output output;
     private final Optional<Transcript> transcript;
     private final String token;
+    private final TlsSettings tls;
     private final EventForwarding forwarding;
     private final Object stops = new Object();
     private volatile DebuggerClient client;
@@ -50,13 +52,21 @@ public final class DebugSession implements AutoCloseable {
         this(client, null, output, null, null);
     }
 
+    /** A session whose {@code .connect} speaks clear text. */
+    public DebugSession(DebuggerClient client, String address, Output output, Transcript transcript, String token) {
+        this(client, address, output, transcript, token, null);
+    }
+
     /**
      * @param address    where {@code client} is connected, for {@code .status}
      * @param transcript the tee {@code output} prints through, for {@code .logopen}; null for none
      * @param token      the token {@code .connect} presents (the command line's {@code --token}); may be null
+     * @param tls        the TLS settings {@code .connect} uses (the command line's); null for clear text
      */
-    public DebugSession(DebuggerClient client, String address, Output output, Transcript transcript, String token) {
+    public DebugSession(DebuggerClient client, String address, Output output, Transcript transcript, String token,
+                        TlsSettings tls) {
         this.output = output;
+        this.tls = tls;
         output.setSymbolizer(at -> symbols().describe(at));
         this.transcript = Optional.ofNullable(transcript);
         this.token = token;
@@ -106,7 +116,7 @@ public final class DebugSession implements AutoCloseable {
 
     /**
      * {@code .connect}: drops the current connection, then connects to HOST:PORT with the
-     * session's token. On failure the session stays disconnected.
+     * session's token and TLS settings. On failure the session stays disconnected.
      *
      * @throws AgentError as {@link DebuggerClient#connect} does
      */
@@ -117,7 +127,7 @@ public final class DebugSession implements AutoCloseable {
         long deadline = System.nanoTime() + BUSY_RETRY.toNanos();
         while (true) {
             try {
-                DebuggerClient fresh = DebuggerClient.reconnect(host, port, token, resume);
+                DebuggerClient fresh = DebuggerClient.reconnect(host, port, token, tls, resume);
                 attach(fresh, host + ":" + port);
                 return fresh;
             } catch (AgentError e) {

@@ -6,6 +6,7 @@ import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.host.client.TlsSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -28,6 +29,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  hdbg --connect 127.0.0.1:7321",
                 "  hdbg --batch session.txt --json",
+                "  hdbg --connect agent.lan:7321 --tls --fingerprint SHA256:N8Pa9RMIpEc/EvuE/QjFABCITcQM0nInYqh3K5v/j/U --token \"$(cat token)\"",
+                "  hdbg --connect agent.lan:7321 --tls --cert host.pem --key host.key",
                 "  echo 'r rip' | hdbg --batch -",
                 "  hdbg demo",
                 "", "Exit status: 0 when every command succeeded, 1 when one failed, 2 when the agent could not be reached.",
@@ -62,18 +65,23 @@ public final class HdbgMain implements Callable<Integer> {
             out.flush();
         });
         Output output = json ? new JsonOutput(lines) : new HumanOutput(lines);
+        PrintWriter err = spec.commandLine().getErr();
+        TlsSettings tls = connect.tls(notice -> {
+            err.println(notice);
+            err.flush();
+        });
         DebuggerClient client;
         try {
-            client = DebuggerClient.connect(connect.host(), connect.port(), connect.token());
-        } catch (AgentError e) {
+            client = DebuggerClient.connect(connect.host(), connect.port(), connect.token(), tls);
+        } catch (AgentError | IllegalArgumentException e) {
             output.error(e.getMessage());
             return 2;
         }
         String address = connect.host() + ":" + connect.port();
         if (batch == null) {
-            return InteractivePrompt.run(client, address, connect.token(), json);
+            return InteractivePrompt.run(client, address, connect.token(), tls, json);
         }
-        try (DebugSession session = new DebugSession(client, address, output, transcript, connect.token())) {
+        try (DebugSession session = new DebugSession(client, address, output, transcript, connect.token(), tls)) {
             session.showRegistersOnBreak(!json);
             CommandShell shell = new CommandShell(session, true);
             if (batch.equals("-")) {

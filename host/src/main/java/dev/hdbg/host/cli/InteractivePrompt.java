@@ -8,6 +8,7 @@ import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.host.client.TlsSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +70,7 @@ final class InteractivePrompt {
         }
     }
 
-    static int run(DebuggerClient client, String address, String token, boolean json) throws IOException {
+    static int run(DebuggerClient client, String address, String token, TlsSettings tls, boolean json) throws IOException {
         // Ctrl-C outside line editing (while a command runs) must not end the host either.
         try (Terminal terminal = TerminalBuilder.builder().name("hdbg").system(true)
                 .signalHandler(Terminal.SignalHandler.SIG_IGN).build()) {
@@ -85,7 +86,7 @@ final class InteractivePrompt {
                     .build();
             Transcript transcript = new Transcript();
             Output output = json ? new JsonOutput(transcript.tee(reader::printAbove)) : new HumanOutput(transcript.tee(reader::printAbove));
-            try (DebugSession session = new DebugSession(client, address, output, transcript, token)) {
+            try (DebugSession session = new DebugSession(client, address, output, transcript, token, tls)) {
                 session.showRegistersOnBreak(!json);
                 CommandShell shell = new CommandShell(session, false);
                 List<String> completions = new ArrayList<>(shell.commandNames());

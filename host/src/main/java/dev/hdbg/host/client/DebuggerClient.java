@@ -29,7 +29,21 @@ public interface DebuggerClient extends AutoCloseable {
      *                    UNAUTHENTICATED (missing or wrong token) or BUSY (another host is attached)
      */
     static DebuggerClient connect(String host, int port, String token) {
-        return NettyDebuggerClient.connect(host, port, token, null);
+        return NettyDebuggerClient.connect(host, port, token, null, null);
+    }
+
+    /**
+     * Connects over TLS when {@code tls} is given (clear text when it is null), checks the agent's certificate as
+     * {@code tls} says before anything is sent, then performs the handshake.
+     *
+     * @throws AgentError as {@link #connect(String, int, String)}, and of kind UNTRUSTED_AGENT when the agent's
+     *                    certificate is not the pinned one or not the one known_agents records (the message names both
+     *                    fingerprints), TLS when the agent does not speak TLS or refuses this host's certificate (or its
+     *                    lack of one), UNAUTHENTICATED when {@code tls} is null and the agent requires TLS
+     * @throws IllegalArgumentException when the client certificate or key of {@code tls} cannot be read or used
+     */
+    static DebuggerClient connect(String host, int port, String token, TlsSettings tls) {
+        return NettyDebuggerClient.connect(host, port, token, tls, null);
     }
 
     /**
@@ -38,7 +52,12 @@ public interface DebuggerClient extends AutoCloseable {
      * an acknowledgement are. Since 1.4.
      */
     static DebuggerClient reconnect(String host, int port, String token, ResumePoint previous) {
-        return NettyDebuggerClient.connect(host, port, token, previous);
+        return NettyDebuggerClient.connect(host, port, token, null, previous);
+    }
+
+    /** {@link #reconnect(String, int, String, ResumePoint)} over TLS when {@code tls} is given. */
+    static DebuggerClient reconnect(String host, int port, String token, TlsSettings tls, ResumePoint previous) {
+        return NettyDebuggerClient.connect(host, port, token, tls, previous);
     }
 
     /** Which agent run this client talks to and the last record its listeners saw. Since 1.4. */
