@@ -95,7 +95,7 @@ public record TlsIdentity(Path certificateFile, Path keyFile, X509Certificate ce
         } catch (IOException e) {
             throw new IOException("cannot read the agent's TLS certificate " + certificateFile + ": " + describe(e), e);
         } catch (GeneralSecurityException | ClassCastException e) {
-            throw new IOException("the agent's TLS certificate " + certificateFile + " is corrupt (" + oneLine(e) + ")" + rotate, e);
+            throw new IOException("the agent's TLS certificate " + certificateFile + " is corrupt (" + rootCause(e) + ")" + rotate, e);
         }
         PrivateKey key;
         try (Reader in = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII)) {
@@ -103,7 +103,7 @@ public record TlsIdentity(Path certificateFile, Path keyFile, X509Certificate ce
         } catch (FileSystemException e) {
             throw new IOException("cannot read the agent's TLS key " + keyFile + ": " + describe(e), e);
         } catch (IOException | IllegalArgumentException e) {
-            throw new IOException("the agent's TLS key " + keyFile + " is corrupt (" + oneLine(e) + ")" + rotate, e);
+            throw new IOException("the agent's TLS key " + keyFile + " is corrupt (" + rootCause(e) + ")" + rotate, e);
         }
         if (!belongTogether(key, certificate)) {
             throw new IOException("the agent's TLS key " + keyFile + " does not belong to the certificate " + certificateFile + rotate);
@@ -214,7 +214,16 @@ public record TlsIdentity(Path certificateFile, Path keyFile, X509Certificate ce
         };
     }
 
-    private static String oneLine(Exception e) {
+    /** The innermost reason, without the JDK's "java.io.IOException: " wrappings. */
+    private static String rootCause(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return oneLine(root);
+    }
+
+    private static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return message.lines().findFirst().orElse(message).strip();
     }
