@@ -6,6 +6,8 @@ import dev.hdbg.agent.debugger.OnFull;
 import dev.hdbg.agent.machine.RawImageLoader;
 import dev.hdbg.agent.machine.Samples;
 import dev.hdbg.agent.server.ServerOptions;
+import dev.hdbg.agent.server.ServerTls;
+import dev.hdbg.agent.server.TlsIdentity;
 import dev.hdbg.common.text.Numbers;
 import dev.hdbg.common.wire.Framing;
 import dev.hdbg.common.wire.Protocol;
@@ -34,6 +36,8 @@ import picocli.CommandLine.Spec;
                 "  hdbg-agent --elf /bin/busybox --root /tmp/sandbox --stdin input.txt -- sha256sum input.txt",
                 "  hdbg-agent --image shellcode.bin --base 0x10000 --entry 0x10020 --listen 127.0.0.1:7400 --once",
                 "  hdbg-agent --sample loop --listen 0.0.0.0:7321 --token \"$(cat token)\"",
+                "  hdbg-agent --sample demo --tls --listen 0.0.0.0:7321 --token \"$(cat token)\"",
+                "  hdbg-agent --sample demo --listen 0.0.0.0:7321 --client-ca hosts-ca.pem",
                 "", "Samples: " + "loop, cpuid, demo (assembly source in the agent's samples/ resources)"})
 public final class AgentMain implements Callable<Integer> {
     /** A condition or custom code travels in one frame, with the rest of its request. */
@@ -45,8 +49,21 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to listen on (default: ${DEFAULT-VALUE}); port 0 picks a free one")
     private String listen = "127.0.0.1:" + Protocol.DEFAULT_PORT;
 
-    @Option(names = "--token", paramLabel = "SECRET", description = "hosts must present this token; required when listening on a non-loopback address")
+    @Option(names = "--token", paramLabel = "SECRET", description = "hosts must present this token; required when listening on a "
+            + "non-loopback address without --client-ca")
     private String token;
+
+    @Option(names = "--tls", description = "encrypt the connection with TLS; the agent's key pair and self-signed certificate are "
+            + "created in --state-dir on first use, and its fingerprint (SHA256:...) is printed at start for hosts to pin")
+    private boolean tls;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "where --tls keeps the agent's key pair and certificate "
+            + "(default: $XDG_STATE_HOME/hdbg-agent, or ~/.local/state/hdbg-agent); delete its files for a new key pair")
+    private Path stateDir;
+
+    @Option(names = "--client-ca", paramLabel = "FILE", description = "mutual TLS (implies --tls): every host must present a "
+            + "certificate issued by a CA in FILE (PEM); counts as authentication, like --token, on a non-loopback address")
+    private Path clientCa;
 
     @Option(names = "--once", description = "exit after the first host session ends")
     private boolean once;
@@ -134,7 +151,7 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new AgentMain()).setExecutionExceptionHandler(AgentMain::reportBadTarget).execute(args));
+        System.exit(new CommandLine(new AgentMain()).setExecutionExceptionHandler(AgentMain::reportUserError).execute(args));
     }
 
     @Override
@@ -151,16 +168,18 @@ public final class AgentMain implements Callable<Integer> {
                 Optional.ofNullable(sample), Numbers.parse(base), Optional.ofNullable(entry).map(Numbers::parse));
         InetSocketAddress where = parseListen(listen);
         ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), Optional.ofNullable(token), once,
-                Duration.ofSeconds(hostTimeoutSeconds));
+                serverTls(), Duration.ofSeconds(hostTimeoutSeconds));
         Limits limits = limits();
         try (AgentRuntime runtime = AgentRuntime.start(target, program, serverOptions, limits,
                 new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull))) {
+            // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.
+            serverOptions.tls().ifPresent(t -> out.printf("hdbg-agent TLS fingerprint %s%n", t.identity().fingerprint()));
             out.printf("hdbg-agent listening on %s:%d%n", runtime.address().getHostString(), runtime.address().getPort());
-            if (serverOptions.reachableFromOtherMachines()) {
-                // TLS is not built yet (issue 6): say what that means for whoever listens on a network.
+            if (serverOptions.clearTextToOtherMachines()) {
+                // Without --tls: say what that means for whoever listens on a network.
                 spec.commandLine().getErr().println("hdbg-agent: warning: the connection is not encrypted: the token, the code "
                         + "hosts send and everything the target logs cross the network in clear text; on a network you do "
-                        + "not trust, listen on 127.0.0.1 and tunnel the port (ssh -L)");
+                        + "not trust, use --tls, or listen on 127.0.0.1 and tunnel the port (ssh -L)");
             }
             out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -175,12 +194,25 @@ public final class AgentMain implements Callable<Integer> {
         return 0;
     }
 
+    /** --tls (or --client-ca, which implies it): the identity in the state directory, created on first use. */
+    private Optional<ServerTls> serverTls() throws IOException {
+        if (!tls && clientCa == null) {
+            if (stateDir != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--state-dir keeps the agent's TLS key pair: use it with --tls");
+            }
+            return Optional.empty();
+        }
+        Path directory = stateDir != null ? stateDir
+                : TlsIdentity.defaultDirectory(System.getenv(), Path.of(System.getProperty("user.home")));
+        return Optional.of(new ServerTls(TlsIdentity.loadOrCreate(directory), Optional.ofNullable(clientCa)));
+    }
+
     /**
-     * A target that cannot be loaded (a missing file, a dynamically linked ELF, a --root that is no directory) is
-     * the user's mistake: one line saying what is wrong, exit status 2, no stack trace. Anything else is a bug and
-     * keeps its trace.
+     * A target that cannot be loaded (a missing file, a dynamically linked ELF, a --root that is no directory) or TLS
+     * state that cannot be used (a corrupt key file, an unreadable --client-ca) is the user's mistake: one line saying
+     * what is wrong, exit status 2, no stack trace. Anything else is a bug and keeps its trace.
      */
-    private static int reportBadTarget(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+    private static int reportUserError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
         if (!(e instanceof IllegalArgumentException || e instanceof IOException)) {
             throw e;
         }

@@ -3,32 +3,49 @@ package dev.hdbg.agent.server;
 import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.common.wire.Framing;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
+import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** The agent's pipeline: silence detection, the shared framing, then the handshake, which hands over to dispatch. */
+/**
+ * The agent's pipeline: silence detection; the TLS probe; with TLS the SslHandler and its failure log; the shared
+ * framing; then the handshake, which hands over to dispatch.
+ */
 final class AgentChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final Debugger debugger;
     private final Optional<String> token;
+    private final Optional<ServerTls> tls;
+    private final Optional<SslContext> sslContext;
     private final SessionGate gate = new SessionGate();
     private final Runnable onSessionEnd;
     private final Duration hostTimeout;
 
-    AgentChannelInitializer(Debugger debugger, Optional<String> token, Runnable onSessionEnd, Duration hostTimeout) {
+    /** @throws IllegalArgumentException when the TLS files cannot be used */
+    AgentChannelInitializer(Debugger debugger, Optional<String> token, Optional<ServerTls> tls, Runnable onSessionEnd,
+                            Duration hostTimeout) {
         this.debugger = debugger;
         this.token = token;
+        this.tls = tls;
+        this.sslContext = tls.map(ServerTls::newContext);
         this.onSessionEnd = onSessionEnd;
         this.hostTimeout = hostTimeout;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        ChannelPipeline pipeline = channel.pipeline();
         // Silence is judged by the handshake (no Hello in time) and then by the dispatcher (a pinging host gone quiet).
-        channel.pipeline().addLast("idle", new IdleStateHandler(hostTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        Framing.addTo(channel.pipeline());
-        channel.pipeline().addLast("handshake", new HandshakeHandler(debugger, token, gate, onSessionEnd));
+        pipeline.addLast("idle", new IdleStateHandler(hostTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        pipeline.addLast("tlsProbe", new TlsProbe(sslContext.isPresent()));
+        if (sslContext.isPresent()) {
+            pipeline.addLast("tls", sslContext.get().newHandler(channel.alloc()));
+            pipeline.addLast("tlsFailures", new TlsFailureHandler(tls.flatMap(ServerTls::clientCa)));
+        }
+        Framing.addTo(pipeline);
+        pipeline.addLast("handshake", new HandshakeHandler(debugger, token, gate, onSessionEnd));
     }
 }

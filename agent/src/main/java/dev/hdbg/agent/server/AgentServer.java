@@ -27,6 +27,7 @@ public final class AgentServer implements AutoCloseable {
      * Binds and starts serving.
      *
      * @return the address bound (the port is chosen by the system when 0 was asked for)
+     * @throws IllegalArgumentException when the TLS files in {@code options} cannot be used
      */
     public InetSocketAddress start(Debugger debugger, ServerOptions options) throws InterruptedException {
         Runnable onSessionEnd = options.once() ? this::stop : () -> { };
@@ -35,10 +36,12 @@ public final class AgentServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(new AgentChannelInitializer(debugger, options.token(), onSessionEnd, options.hostTimeout()));
+                .childHandler(new AgentChannelInitializer(debugger, options.token(), options.tls(), onSessionEnd,
+                        options.hostTimeout()));
         serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("listening on {}:{}", bound.getHostString(), bound.getPort());
+        LOG.info("listening on {}:{}{}", bound.getHostString(), bound.getPort(),
+                options.tls().map(tls -> " with " + tls.summary()).orElse(""));
         return bound;
     }
 

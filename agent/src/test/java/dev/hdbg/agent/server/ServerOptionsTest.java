@@ -3,10 +3,16 @@ package dev.hdbg.agent.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServerOptionsTest {
+    @TempDir
+    Path dir;
+
     @Test
     void loopbackNeedsNoToken() {
         assertThat(new ServerOptions("127.0.0.1", 7321, Optional.empty(), false).host()).isEqualTo("127.0.0.1");
@@ -18,6 +24,23 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> new ServerOptions("0.0.0.0", 7321, Optional.empty(), false))
                 .hasMessageContaining("reachable from other machines").hasMessageContaining("--token");
         assertThat(new ServerOptions("0.0.0.0", 7321, Optional.of("s3cret"), false).token()).contains("s3cret");
+    }
+
+    @Test
+    void mutualTlsCountsAsAuthenticationOnANetworkButPlainTlsDoesNot() throws IOException {
+        TlsIdentity identity = TlsIdentity.loadOrCreate(dir);
+        ServerTls mutual = new ServerTls(identity, Optional.of(dir.resolve("ca.pem")));
+        assertThat(new ServerOptions("0.0.0.0", 7321, Optional.empty(), false, Optional.of(mutual)).tls()).contains(mutual);
+        assertThatThrownBy(() -> new ServerOptions("0.0.0.0", 7321, Optional.empty(), false,
+                Optional.of(new ServerTls(identity, Optional.empty())))).hasMessageContaining("--token").hasMessageContaining("--client-ca");
+    }
+
+    @Test
+    void theClearTextWarningIsOnlyForAReachableAgentWithoutTls() throws IOException {
+        ServerTls tls = new ServerTls(TlsIdentity.loadOrCreate(dir), Optional.empty());
+        assertThat(new ServerOptions("0.0.0.0", 0, Optional.of("s"), false).clearTextToOtherMachines()).isTrue();
+        assertThat(new ServerOptions("0.0.0.0", 0, Optional.of("s"), false, Optional.of(tls)).clearTextToOtherMachines()).isFalse();
+        assertThat(new ServerOptions("127.0.0.1", 0, Optional.empty(), false).clearTextToOtherMachines()).isFalse();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.hdbg.common.wire;
 
 import dev.hdbg.proto.v1.Envelope;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
@@ -30,5 +32,14 @@ public final class Framing {
         pipeline.addLast(FRAME_ENCODER, new LengthFieldPrepender(4));
         pipeline.addLast(PROTOBUF_DECODER, new ProtobufDecoder(Envelope.getDefaultInstance()));
         pipeline.addLast(PROTOBUF_ENCODER, new ProtobufEncoder());
+    }
+
+    /**
+     * One envelope framed as {@link #addTo}'s handlers frame it, for a handler in front of them that must answer
+     * before the pipeline is complete (a host speaking clear text to an agent that requires TLS).
+     */
+    public static ByteBuf frame(Envelope envelope) {
+        byte[] body = envelope.toByteArray();
+        return Unpooled.buffer(4 + body.length).writeInt(body.length).writeBytes(body);
     }
 }

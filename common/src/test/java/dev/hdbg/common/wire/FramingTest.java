@@ -46,6 +46,21 @@ class FramingTest {
     }
 
     @Test
+    void aHandFramedEnvelopeIsWhatThePipelineWrites() {
+        EmbeddedChannel sender = channel();
+        Envelope sent = Envelope.newBuilder().setRequestId(9).setStatusRequest(StatusRequest.getDefaultInstance()).build();
+        sender.writeOutbound(sent);
+        ByteBuf byPipeline = written(sender);
+        ByteBuf byHand = Framing.frame(sent);
+        assertThat(byHand).isEqualTo(byPipeline);
+        byPipeline.release();
+
+        EmbeddedChannel receiver = channel();
+        receiver.writeInbound(byHand);
+        assertThat((Envelope) receiver.readInbound()).isEqualTo(sent);
+    }
+
+    @Test
     void aFrameSplitAcrossReadsIsReassembled() {
         EmbeddedChannel sender = channel();
         sender.writeOutbound(Envelope.newBuilder().setRequestId(7).build());

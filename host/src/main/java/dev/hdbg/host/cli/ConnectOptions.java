@@ -1,13 +1,23 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.tls.Fingerprints;
 import dev.hdbg.common.wire.Protocol;
 import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.ConnectSettings;
+import dev.hdbg.host.client.TlsSettings;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Where the agent is and how to authenticate; shared by the host's modes. */
+/** Where the agent is and how to authenticate and encrypt; shared by the host's modes and {@code .connect}. */
 public final class ConnectOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
     @Option(names = "--connect", paramLabel = "HOST:PORT", description = "the agent to attach to (default: ${DEFAULT-VALUE})")
     String connect = "127.0.0.1:" + Protocol.DEFAULT_PORT;
 
@@ -26,9 +36,13 @@ public final class ConnectOptions {
             + "(default: ${DEFAULT-VALUE})")
     double deadAfterSeconds = ConnectSettings.DEFAULT_DEAD_AFTER.toSeconds();
 
-    /** Everything the options say about connecting, but where to resume. */
-    public ConnectSettings settings() {
-        return ConnectSettings.defaults().withToken(token).withMode(mode())
+    /**
+     * Everything the options say about connecting, but where to resume.
+     *
+     * @param notices where trust on first use says that it recorded an agent (standard error)
+     */
+    public ConnectSettings settings(Consumer<String> notices) {
+        return ConnectSettings.defaults().withToken(token).withTls(tls(notices)).withMode(mode())
                 .withDeadAfter(Duration.ofMillis(Math.round(deadAfterSeconds * 1000)));
     }
 
@@ -39,6 +53,25 @@ public final class ConnectOptions {
         }
         return takeover ? AttachMode.TAKEOVER : observe ? AttachMode.OBSERVE : AttachMode.CONTROL;
     }
+
+    @Option(names = "--tls", description = "connect with TLS, to an agent started with --tls; without --fingerprint the agent's "
+            + "certificate is trusted on first use: recorded in --known-agents, and checked on later connections")
+    boolean tls;
+
+    @Option(names = "--fingerprint", paramLabel = "SHA256:...", description = "trust only the agent whose certificate has this "
+            + "fingerprint, as hdbg-agent --tls prints it at its start (implies --tls; known_agents is not used)")
+    String fingerprint;
+
+    @Option(names = "--known-agents", paramLabel = "FILE", description = "the agents trusted on first use, one 'HOST:PORT "
+            + "SHA256:...' a line (default: $XDG_CONFIG_HOME/hdbg/known_agents, or ~/.config/hdbg/known_agents; implies --tls)")
+    Path knownAgents;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "for an agent started with --client-ca: this host's "
+            + "certificate chain (PEM), issued by that CA; with --key (implies --tls)")
+    Path certificate;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "the private key of --cert (PEM, unencrypted PKCS#8)")
+    Path key;
 
     public String host() {
         int colon = connect.lastIndexOf(':');
@@ -59,5 +92,41 @@ public final class ConnectOptions {
 
     public String token() {
         return token;
+    }
+
+    /**
+     * The TLS settings the options ask for, or null for clear text. Any TLS option implies {@code --tls}: a
+     * fingerprint, a known_agents file or a client certificate means nothing over clear text.
+     *
+     * @param notices where trust on first use says that it recorded an agent (standard error)
+     * @throws CommandLine.ParameterException for a malformed fingerprint, or --cert without --key or the reverse
+     */
+    public TlsSettings tls(Consumer<String> notices) {
+        if (!tls && fingerprint == null && knownAgents == null && certificate == null && key == null) {
+            return null;
+        }
+        if ((certificate == null) != (key == null)) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--cert FILE and --key FILE go together: the "
+                    + "certificate and its private key");
+        }
+        TlsSettings settings;
+        if (fingerprint != null) {
+            try {
+                settings = TlsSettings.pinned(Fingerprints.require(fingerprint, "--fingerprint"));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage());
+            }
+        } else {
+            settings = TlsSettings.trustOnFirstUse(knownAgents != null ? knownAgents
+                    : defaultKnownAgents(System.getenv(), Path.of(System.getProperty("user.home"))), notices);
+        }
+        return certificate == null ? settings : settings.withClientCertificate(certificate, key);
+    }
+
+    /** {@code $XDG_CONFIG_HOME/hdbg/known_agents}, or {@code HOME/.config/hdbg/known_agents} (XDG ignores a relative one). */
+    static Path defaultKnownAgents(Map<String, String> environment, Path home) {
+        String xdg = environment.get("XDG_CONFIG_HOME");
+        Path base = xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".config");
+        return base.resolve("hdbg/known_agents");
     }
 }

@@ -56,7 +56,7 @@ public final class DebugSession implements AutoCloseable {
     /**
      * @param address    where {@code client} is connected, for {@code .status}
      * @param transcript the tee {@code output} prints through, for {@code .logopen}; null for none
-     * @param token      the token {@code .connect} presents (the command line's {@code --token}); may be null
+     * @param token      the token {@code .connect} presents when {@code client} cannot say how it connected; may be null
      */
     public DebugSession(DebuggerClient client, String address, Output output, Transcript transcript, String token) {
         this(client, address, output, transcript, token, null);
@@ -71,7 +71,7 @@ public final class DebugSession implements AutoCloseable {
         this.output = output;
         output.setSymbolizer(at -> symbols().describe(at));
         this.transcript = Optional.ofNullable(transcript);
-        // .connect connects as this client did (token, liveness), except that an observer stays one and a host that
+        // .connect connects as this client did (token, TLS, liveness), except that an observer stays one and a host that
         // took over controls from then on, like any other.
         ConnectSettings initial = client.settings() != null ? client.settings() : ConnectSettings.defaults().withToken(token);
         this.reconnectSettings = initial.withMode(client.attachMode() == AttachMode.OBSERVE ? AttachMode.OBSERVE
@@ -122,7 +122,7 @@ public final class DebugSession implements AutoCloseable {
 
     /**
      * {@code .connect}: drops the current connection, then connects to HOST:PORT with the
-     * session's token. On failure the session stays disconnected.
+     * session's token and TLS settings. On failure the session stays disconnected.
      *
      * @throws AgentError as {@link DebuggerClient#connect} does
      */

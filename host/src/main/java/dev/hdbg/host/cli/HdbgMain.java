@@ -5,6 +5,7 @@ import dev.hdbg.host.cli.output.HumanOutput;
 import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,6 +31,8 @@ import picocli.CommandLine.Spec;
                 "  hdbg --batch session.txt --json",
                 "  hdbg --observe --json --batch watch.txt     # watch while another host debugs",
                 "  hdbg --resume records.jsonl --batch run.txt # start again after a crash: nothing lost or repeated",
+                "  hdbg --connect agent.lan:7321 --tls --fingerprint SHA256:N8Pa9RMIpEc/EvuE/QjFABCITcQM0nInYqh3K5v/j/U --token \"$(cat token)\"",
+                "  hdbg --connect agent.lan:7321 --tls --cert host.pem --key host.key",
                 "  echo 'r rip' | hdbg --batch -",
                 "  hdbg demo",
                 "", "Exit status: 0 when every command succeeded, 1 when one failed, 2 when the agent could not be reached.",
@@ -87,7 +90,12 @@ public final class HdbgMain implements Callable<Integer> {
         DebuggerClient client;
         try {
             DebuggerClient.ResumePoint from = journal == null ? null : journal.resumePoint().orElse(null);
-            client = DebuggerClient.connectWith(connect.host(), connect.port(), connect.settings().withResumeFrom(from));
+            PrintWriter err = spec.commandLine().getErr();
+            ConnectSettings settings = connect.settings(notice -> {
+                err.println(notice);
+                err.flush();
+            });
+            client = DebuggerClient.connectWith(connect.host(), connect.port(), settings.withResumeFrom(from));
         } catch (AgentError | IllegalArgumentException e) {
             output.error(e.getMessage());
             return 2;

@@ -7,7 +7,11 @@ public final class AgentError extends RuntimeException {
     /** The agent's error codes, mapped back in one place. */
     public enum Kind {
         VERSION_MISMATCH, UNAUTHENTICATED, HANDSHAKE_REQUIRED, INVALID_ARGUMENT, NOT_FOUND, BAD_STATE,
-        UNMAPPED_ADDRESS, MALFORMED, BUSY, LIMIT_EXCEEDED, INTERNAL, READ_ONLY, TAKEN_OVER, CONNECTION, TIMEOUT;
+        UNMAPPED_ADDRESS, MALFORMED, BUSY, LIMIT_EXCEEDED, INTERNAL, READ_ONLY, TAKEN_OVER, CONNECTION, TIMEOUT,
+        /** The agent's certificate is not the pinned or recorded one (or trust could not be decided). */
+        UNTRUSTED_AGENT,
+        /** TLS failed: the agent does not speak it, or refused this host's certificate (or its lack of one). */
+        TLS;
 
         static Kind of(ErrorCode code) {
             return switch (code) {

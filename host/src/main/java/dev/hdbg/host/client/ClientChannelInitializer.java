@@ -2,26 +2,40 @@ package dev.hdbg.host.client;
 
 import dev.hdbg.common.wire.Framing;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** The host's pipeline: silence detection, the framing shared with the agent, then the reply and record router. */
+/**
+ * The host's pipeline: silence detection, TLS when asked for, the framing shared with the agent, then the reply and
+ * record router.
+ */
 final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ClientHandler handler;
     private final Duration pingEvery;
+    private final Optional<SslContext> tls;
+    private final String host;
+    private final int port;
 
-    ClientChannelInitializer(ClientHandler handler, Duration pingEvery) {
+    ClientChannelInitializer(ClientHandler handler, Duration pingEvery, Optional<SslContext> tls, String host, int port) {
         this.handler = handler;
         this.pingEvery = pingEvery;
+        this.tls = tls;
+        this.host = host;
+        this.port = port;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        ChannelPipeline pipeline = channel.pipeline();
         // Reader idle: nothing came from the agent for a while, so the handler pings, and gives up after a few.
-        channel.pipeline().addLast("idle", new IdleStateHandler(pingEvery.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        Framing.addTo(channel.pipeline());
-        channel.pipeline().addLast("client", handler);
+        pipeline.addLast("idle", new IdleStateHandler(pingEvery.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        tls.ifPresent(context -> pipeline.addLast("tls", context.newHandler(channel.alloc(), host, port)));
+        Framing.addTo(pipeline);
+        pipeline.addLast("client", handler);
     }
 }

@@ -12,9 +12,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.time.Duration;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,6 +49,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     private final ExecutorService listenerThread = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name(LISTENER_THREAD).daemon().factory());
     private volatile String closedReason;
+    private volatile AgentError.Kind closedKind = AgentError.Kind.CONNECTION;
     /** Touched on the listener thread only. */
     private final List<Record> backlog = new ArrayList<>();
     private volatile Channel acknowledgeTo;
@@ -71,7 +74,7 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     CompletableFuture<Envelope> call(Channel channel, Envelope.Builder request) {
         CompletableFuture<Envelope> future = new CompletableFuture<>();
         if (closedReason != null) {
-            future.completeExceptionally(new AgentError(AgentError.Kind.CONNECTION, closedReason));
+            future.completeExceptionally(new AgentError(closedKind, closedReason));
             return future;
         }
         long id = nextRequestId.getAndIncrement();
@@ -95,7 +98,9 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         }
         CompletableFuture<Envelope> future = pending.remove(envelope.getRequestId());
         if (future == null) {
+            // An error answering no request comes before the agent closes (a malformed frame, clear text to a TLS agent).
             if (envelope.hasErrorReply()) {
+                closedKind = AgentError.Kind.of(envelope.getErrorReply().getCode());
                 closedReason = envelope.getErrorReply().getMessage();
             }
             return;
@@ -118,7 +123,8 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     public void channelInactive(ChannelHandlerContext ctx) {
         String reason = closedReason != null ? closedReason : "the agent closed the connection";
         closedReason = reason;
-        pending.values().forEach(f -> f.completeExceptionally(new AgentError(AgentError.Kind.CONNECTION, reason)));
+        AgentError.Kind kind = closedKind;
+        pending.values().forEach(f -> f.completeExceptionally(new AgentError(kind, reason)));
         pending.clear();
         // After every record already received: listeners see the disconnect last.
         listenerThread.execute(() -> disconnectListeners.forEach(l -> l.accept(reason)));
@@ -149,10 +155,23 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         pings = true;
     }
 
+    /**
+     * The first failure is the reason (a TLS alert is often followed by a reset connection). A TLS failure after the
+     * handshake, such as an agent refusing this host's certificate with an alert, is explained in the user's words.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        closedReason = "connection failed: " + cause.getMessage();
+        if (closedReason == null) {
+            Optional<AgentError> tls = TlsFailures.explain(cause, agent(ctx));
+            closedKind = tls.map(AgentError::kind).orElse(AgentError.Kind.CONNECTION);
+            closedReason = tls.map(AgentError::getMessage).orElseGet(() -> "connection failed: " + cause.getMessage());
+        }
         ctx.close();
+    }
+
+    private static String agent(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort()
+                : String.valueOf(ctx.channel().remoteAddress());
     }
 
     /** On the listener thread: to the listeners in order, or held until there is one; then acknowledged. */

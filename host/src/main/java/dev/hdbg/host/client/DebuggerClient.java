@@ -52,12 +52,31 @@ public interface DebuggerClient extends AutoCloseable {
     }
 
     /**
+     * Connects over TLS when {@code tls} is given (clear text when it is null), checks the agent's certificate as
+     * {@code tls} says before anything is sent, then performs the handshake.
+     *
+     * @throws AgentError as {@link #connect(String, int, String)}, and of kind UNTRUSTED_AGENT when the agent's
+     *                    certificate is not the pinned one or not the one known_agents records (the message names both
+     *                    fingerprints), TLS when the agent does not speak TLS or refuses this host's certificate (or its
+     *                    lack of one), UNAUTHENTICATED when {@code tls} is null and the agent requires TLS
+     * @throws IllegalArgumentException when the client certificate or key of {@code tls} cannot be read or used
+     */
+    static DebuggerClient connect(String host, int port, String token, TlsSettings tls) {
+        return connectWith(host, port, ConnectSettings.defaults().withToken(token).withTls(tls));
+    }
+
+    /**
      * Connects again after a lost connection: when it is the same agent run as {@code previous}'s, records the
      * previous connection's listeners already saw are not delivered twice, and the ones the agent kept for want of
      * an acknowledgement are. Since 1.4.
      */
     static DebuggerClient reconnect(String host, int port, String token, ResumePoint previous) {
         return connectWith(host, port, ConnectSettings.defaults().withToken(token).withResumeFrom(previous));
+    }
+
+    /** {@link #reconnect(String, int, String, ResumePoint)} over TLS when {@code tls} is given. */
+    static DebuggerClient reconnect(String host, int port, String token, TlsSettings tls, ResumePoint previous) {
+        return connectWith(host, port, ConnectSettings.defaults().withToken(token).withTls(tls).withResumeFrom(previous));
     }
 
     /** The settings this client connected with; {@code .connect} reuses them. */

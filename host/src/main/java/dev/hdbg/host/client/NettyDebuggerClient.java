@@ -30,10 +30,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -41,6 +45,8 @@ import java.util.function.Consumer;
 /** {@link DebuggerClient} over Netty; protobuf stays in this class and {@link ClientHandler}. */
 final class NettyDebuggerClient implements DebuggerClient {
     private static final int CONNECT_TIMEOUT_MS = 5000;
+    /** Longer than the SslHandler's own 10 s, which fails the handshake with a reason first. */
+    private static final int TLS_HANDSHAKE_TIMEOUT_MS = 15_000;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -66,19 +72,25 @@ final class NettyDebuggerClient implements DebuggerClient {
         String token = settings.token();
         AttachMode mode = settings.mode();
         ResumePoint previous = settings.resumeFrom();
+        TlsSettings tls = settings.tls();
+        // Before any thread or socket: a client certificate that cannot be read is the user's to fix, not a connection failure.
+        Optional<SslContext> sslContext = Optional.ofNullable(tls).map(t -> ClientTls.context(t, host + ":" + port));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ClientHandler handler = new ClientHandler(settings.deadAfter());
         try {
             Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                     .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(new ClientChannelInitializer(handler, settings.pingEvery()));
+                    .handler(new ClientChannelInitializer(handler, settings.pingEvery(), sslContext, host, port));
             ChannelFuture connected = bootstrap.connect(host, port).awaitUninterruptibly();
             if (!connected.isSuccess()) {
                 throw new AgentError(AgentError.Kind.CONNECTION, "cannot connect to an agent at " + host + ":" + port
                         + ": " + connected.cause().getMessage() + " (is bin/hdbg-agent running there?)");
             }
             Channel channel = connected.channel();
+            if (sslContext.isPresent()) {
+                awaitTlsHandshake(channel, host + ":" + port);
+            }
             Envelope hello = handler.call(channel, Envelope.newBuilder().setHelloRequest(HelloRequest.newBuilder()
                     .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)
                     .addCapabilities(Protocol.RECORDS_ACK).addCapabilities(Protocol.PING).setMode(wire(mode))))
@@ -134,8 +146,20 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
-    public java.util.Optional<String> tookOverFrom() {
-        return hello.getPreviousHost().isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(hello.getPreviousHost());
+    public Optional<String> tookOverFrom() {
+        return hello.getPreviousHost().isEmpty() ? Optional.empty() : Optional.of(hello.getPreviousHost());
+    }
+
+    /** The agent's certificate is checked during the handshake: nothing, not even the token, goes out before. */
+    private static void awaitTlsHandshake(Channel channel, String agent) throws InterruptedException {
+        Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture();
+        if (!handshake.await(TLS_HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+            throw new AgentError(AgentError.Kind.TIMEOUT, "the agent at " + agent + " did not complete the TLS handshake within "
+                    + TLS_HANDSHAKE_TIMEOUT_MS / 1000 + " s: was it started with --tls?");
+        }
+        if (!handshake.isSuccess()) {
+            throw TlsFailures.handshakeFailed(handshake.cause(), agent);
+        }
     }
 
     private CompletableFuture<Envelope> call(Envelope.Builder request) {

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * connects to the port the agent prints. Everything the agent logs is kept for failure messages.
  */
 final class AgentProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("hdbg-agent listening on ([^:]+):(\\d+)");
+    /** HOST may be an IPv6 address ("0:0:0:0:0:0:0:0" for 0.0.0.0 on a dual-stack system): the port follows the last colon. */
+    private static final Pattern LISTENING = Pattern.compile("hdbg-agent listening on (\\S+):(\\d+)");
+    private static final Pattern FINGERPRINT = Pattern.compile("hdbg-agent TLS fingerprint (SHA256:\\S+)");
 
     private final Process process;
     private final int port;
@@ -75,6 +77,27 @@ final class AgentProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The fingerprint a --tls agent printed before its listening line. */
+    String fingerprint() {
+        Matcher m = FINGERPRINT.matcher(output());
+        if (!m.find()) {
+            throw new IllegalStateException("the agent printed no TLS fingerprint: " + output());
+        }
+        return m.group(1);
+    }
+
+    /** Waits until the agent's output (its log included) contains {@code text}; whether it did within the time. */
+    boolean awaitOutput(String text, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!output().contains(text)) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     DebuggerClient connect() {

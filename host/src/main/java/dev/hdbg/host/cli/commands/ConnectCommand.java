@@ -5,7 +5,8 @@ import dev.hdbg.host.client.DebuggerClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = ".connect", description = {"Connects to an agent, dropping the current connection first; the command line's --token is reused.",
+@Command(name = ".connect", description = {"Connects to an agent, dropping the current connection first; the command line's --token",
+        "and TLS options (--tls, --fingerprint, --known-agents, --cert, --key) are reused.",
         "On failure the session stays disconnected.", "Example: .connect 127.0.0.1:7321"})
 final class ConnectCommand extends SessionCommand {
     @Parameters(index = "0", paramLabel = "HOST:PORT")
