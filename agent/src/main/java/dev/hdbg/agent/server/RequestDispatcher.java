@@ -43,6 +43,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -69,6 +70,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
             Envelope.BodyCase.DETACH_REQUEST, Envelope.BodyCase.HELLO_REQUEST, Envelope.BodyCase.PING_REQUEST);
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+    private static final Duration STATUS_WAIT = Duration.ofMillis(500);
 
     private final Debugger debugger;
     private final HostSession session;
@@ -160,7 +162,9 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
             });
             case PAUSE_REQUEST -> debugger.pause()
                     .thenApply(v -> Envelope.newBuilder().setPauseReply(PauseReply.getDefaultInstance()));
-            case STATUS_REQUEST -> debugger.status().thenApply(s -> Envelope.newBuilder().setStatusReply(Replies.status(s)));
+            // Not held up by a guest waiting for room in a full record queue: a prompt asks for the status constantly.
+            case STATUS_REQUEST -> debugger.statusWithin(STATUS_WAIT)
+                    .thenApply(s -> Envelope.newBuilder().setStatusReply(Replies.status(s)));
             case READ_REGISTERS_REQUEST -> readRegisters(request.getReadRegistersRequest().getNamesList());
             case WRITE_REGISTER_REQUEST -> writeRegister(request.getWriteRegisterRequest())
                     .thenApply(v -> Envelope.newBuilder().setWriteRegisterReply(WriteRegisterReply.getDefaultInstance()));

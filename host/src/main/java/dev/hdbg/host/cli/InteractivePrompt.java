@@ -150,11 +150,12 @@ final class InteractivePrompt {
         }
         try {
             AgentStatus status = session.await(session.client().status());
-            return switch (status.state()) {
-                case RUNNING -> "hdbg 0:0 running> ";
-                case PAUSED -> "hdbg 0:0 broken @ " + session.symbols().describe(status.rip())
+            String who = session.client().attachMode() == AttachMode.OBSERVE ? "hdbg 0:0 observing " : "hdbg 0:0 ";
+            return who + switch (status.state()) {
+                case RUNNING -> "running> ";
+                case PAUSED -> "broken @ " + session.symbols().describe(status.rip())
                         .orElse("0x" + Long.toHexString(status.rip())) + "> ";
-                case EXITED -> "hdbg 0:0 exited> ";
+                case EXITED -> "exited> ";
             };
         } catch (RuntimeException e) {
             return "hdbg (disconnected)> ";

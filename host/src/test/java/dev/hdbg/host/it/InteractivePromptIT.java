@@ -37,7 +37,7 @@ class InteractivePromptIT {
                 startHost(agent);
                 waitForScreen(s -> s.contains("hdbg 0:0 broken @ 0x400000>"), "the first prompt");
 
-                command("r rcx = 7fffffff");
+                command("r rcx = 7fffffffff"); // minutes of looping: Ctrl-C, not the end, stops it, however busy the machine
                 command("g");
                 waitForScreen(s -> lastLine(s).equals("hdbg 0:0 running>"), "the running prompt after g");
                 keys("C-c");
