@@ -62,6 +62,11 @@ final class Breakpoints {
         if (breakpoints.size() >= limits.maxEvents()) {
             throw DebuggerException.limit("at most " + limits.maxEvents() + " breakpoints may exist; clear some (bc ID)");
         }
+        // The same bound as an event's condition: each one takes root pages for as long as it exists.
+        if (condition != null && condition.length() > limits.maxCodeBytes()) {
+            throw DebuggerException.limit("condition of " + condition.length() + " bytes exceeds the limit of "
+                    + limits.maxCodeBytes());
+        }
         if (!machine.memory().isMapped(address, 1)) {
             throw new DebuggerException(DebuggerException.Kind.UNMAPPED_ADDRESS, "breakpoint address 0x"
                     + Long.toHexString(address) + " is not mapped; mapped: " + machine.memory().describe());
