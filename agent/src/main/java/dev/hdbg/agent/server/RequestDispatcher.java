@@ -74,7 +74,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
         long id = request.getRequestId();
         reply.whenComplete((builder, failure) -> {
             Envelope.Builder out = failure == null ? builder : Envelope.newBuilder().setErrorReply(ErrorMapping.toReply(failure));
-            ctx.writeAndFlush(out.setRequestId(id).build());
+            ctx.writeAndFlush(Replies.fitted(out.setRequestId(id).build()));
         });
     }
 
