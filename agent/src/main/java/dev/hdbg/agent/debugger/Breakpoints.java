@@ -71,6 +71,9 @@ final class Breakpoints {
             throw new DebuggerException(DebuggerException.Kind.UNMAPPED_ADDRESS, "breakpoint address 0x"
                     + Long.toHexString(address) + " is not mapped; mapped: " + machine.memory().describe());
         }
+        if (condition != null) {
+            EventRegistry.requireRootRoom(root, 1);
+        }
         RootAllocation code = condition == null ? null : root.installCode(condition.bytes());
         Breakpoint bp = new Breakpoint(nextId++, address, code);
         breakpoints.put(bp.id, bp);

@@ -52,6 +52,8 @@ final class EventRegistry {
         }
         spec.condition().ifPresent(c -> checkCode(c.length(), "condition"));
         spec.actions().forEach(this::check);
+        requireRootRoom(root, (spec.condition().isPresent() ? 1 : 0)
+                + spec.actions().stream().mapToInt(EventRegistry::rootAllocations).sum());
         RootAllocation condition = spec.condition().map(c -> root.installCode(c.bytes())).orElse(null);
         Event event = new Event(nextEventId++, spec, condition);
         for (ActionSpec action : spec.actions()) {
@@ -69,6 +71,7 @@ final class EventRegistry {
             throw DebuggerException.limit("event " + eventId + " already holds " + limits.maxActionsPerEvent() + " actions");
         }
         check(spec);
+        requireRootRoom(root, rootAllocations(spec));
         Action action = install(spec);
         event.add(action);
         return action;
@@ -93,6 +96,20 @@ final class EventRegistry {
             }
             case ActionSpec.Break ignored -> {
             }
+        }
+    }
+
+    /** Root pages an action takes: its code and its buffer, one allocation each. */
+    private static int rootAllocations(ActionSpec spec) {
+        return spec instanceof ActionSpec.CustomCode code ? 1 + (code.requestedBufferSize() > 0 ? 1 : 0) : 0;
+    }
+
+    /** Refuses before installing anything when vmx-root cannot take {@code needed} more allocations. */
+    static void requireRootRoom(VmxRoot root, int needed) {
+        if (needed > root.allocationsLeft()) {
+            throw DebuggerException.limit("the agent holds at most " + VmxRoot.MAX_ALLOCATIONS
+                    + " conditions, custom codes and buffers at once (" + root.allocationsLeft() + " left, this needs "
+                    + needed + "); clear events or breakpoints you no longer need (events c ID, bc ID)");
         }
     }
 
