@@ -92,6 +92,11 @@ final class EventRegistry {
                 if (bytes > limits.maxLogBytes()) {
                     throw DebuggerException.limit("log takes " + bytes + " bytes per trigger; the limit is " + limits.maxLogBytes());
                 }
+                long record = LogTaker.recordBytes(log.configuration());
+                if (record > LogTaker.MAX_RECORD_BYTES) {
+                    throw DebuggerException.limit("the log's records would take up to " + record + " bytes per trigger; "
+                            + "the limit is " + LogTaker.MAX_RECORD_BYTES + ": log fewer items");
+                }
                 LogTaker.validate(log.configuration());
             }
             case ActionSpec.Break ignored -> {

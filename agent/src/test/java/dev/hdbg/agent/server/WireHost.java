@@ -5,6 +5,7 @@ import dev.hdbg.common.wire.Framing;
 import dev.hdbg.common.wire.Protocol;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.HelloRequest;
+import dev.hdbg.proto.v1.Record;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -17,7 +18,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * The host's end of an in-process connection, speaking bytes: it writes whatever a test gives it,
@@ -149,6 +152,24 @@ final class WireHost implements AutoCloseable {
             if (left <= 0 || closed()) {
                 throw new TimeoutException("no reply to request " + Long.toUnsignedString(id) + " within " + timeout
                         + (closed() ? " (the agent closed the connection)" : "") + "; received: " + parsed);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    /** The first record {@code wanted} accepts, waiting for it. */
+    synchronized Record awaitRecord(Predicate<Record> wanted, Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            parseReceived();
+            Optional<Record> record = parsed.stream().filter(Envelope::hasRecordBatch)
+                    .flatMap(e -> e.getRecordBatch().getRecordsList().stream()).filter(wanted).findFirst();
+            if (record.isPresent()) {
+                return record.get();
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || closed()) {
+                throw new TimeoutException("no such record within " + timeout + "; received: " + parsed);
             }
             wait(Math.max(1, left / 1_000_000));
         }
