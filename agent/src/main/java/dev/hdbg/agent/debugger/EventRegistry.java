@@ -59,6 +59,8 @@ final class EventRegistry {
             needed += footprint(action);
         }
         limits.checkRootMemory(root.bytesInUse(), needed);
+        requireRootRoom(root, (spec.condition().isPresent() ? 1 : 0)
+                + spec.actions().stream().mapToInt(EventRegistry::rootAllocations).sum());
         RootAllocation condition = spec.condition().map(c -> root.installCode(c.bytes())).orElse(null);
         Event event = new Event(nextEventId++, spec, condition);
         for (ActionSpec action : spec.actions()) {
@@ -77,6 +79,7 @@ final class EventRegistry {
         }
         check(spec);
         limits.checkRootMemory(root.bytesInUse(), footprint(spec));
+        requireRootRoom(root, rootAllocations(spec));
         Action action = install(spec);
         event.add(action);
         return action;
@@ -98,6 +101,11 @@ final class EventRegistry {
                     throw DebuggerException.limit("log takes " + bytes + " bytes per trigger; the limit is "
                             + limits.maxLogBytes() + " (the agent's --max-log-bytes)");
                 }
+                long record = LogTaker.recordBytes(log.configuration());
+                if (record > LogTaker.MAX_RECORD_BYTES) {
+                    throw DebuggerException.limit("the log's records would take up to " + record + " bytes per trigger; "
+                            + "the limit is " + LogTaker.MAX_RECORD_BYTES + ": log fewer items");
+                }
                 LogTaker.validate(log.configuration());
             }
             case ActionSpec.Break ignored -> {
@@ -112,6 +120,20 @@ final class EventRegistry {
                     + (code.requestedBufferSize() > 0 ? VmxRoot.footprint(code.requestedBufferSize()) : 0);
         }
         return 0;
+    }
+
+    /** Root allocations an action takes: its code and its buffer, one each. */
+    private static int rootAllocations(ActionSpec spec) {
+        return spec instanceof ActionSpec.CustomCode code ? 1 + (code.requestedBufferSize() > 0 ? 1 : 0) : 0;
+    }
+
+    /** Refuses before installing anything when vmx-root cannot take {@code needed} more allocations. */
+    static void requireRootRoom(VmxRoot root, int needed) {
+        if (needed > root.allocationsLeft()) {
+            throw DebuggerException.limit("the agent holds at most " + VmxRoot.MAX_ALLOCATIONS
+                    + " conditions, custom codes and buffers at once (" + root.allocationsLeft() + " left, this needs "
+                    + needed + "); clear events or breakpoints you no longer need (events c ID, bc ID)");
+        }
     }
 
     private Action install(ActionSpec spec) {

@@ -6,7 +6,7 @@ package dev.hdbg.agent.debugger;
  *
  * @param maxEvents            events alive at once (and, separately, breakpoints)
  * @param maxActionsPerEvent   actions one event may hold
- * @param maxCodeBytes         size of one condition or custom code
+ * @param maxCodeBytes         size of one condition (of an event or a breakpoint) or custom code
  * @param maxBufferBytes       OptionalRequestedBufferSize of one action
  * @param maxLogBytes          bytes one log action may take from memory per trigger
  * @param codeBudget           instructions one condition or custom code may run per call

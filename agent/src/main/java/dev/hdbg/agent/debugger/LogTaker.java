@@ -24,6 +24,20 @@ final class LogTaker {
     /** Raw targets have one process and one thread; these are their ids. */
     static final long RAW_PID = 1;
     static final long RAW_TID = 1;
+    /**
+     * The most one log record may take on the wire, estimated when the action is added: half a
+     * frame (4 MiB), so every record the agent makes can be delivered. Memory bytes alone do not
+     * bound it: each value also carries its name, and a memory item that is not mapped records an
+     * error message instead of its bytes.
+     */
+    static final long MAX_RECORD_BYTES = 2L * 1024 * 1024;
+    /** Per value: the values field's tag and length, the name's, and the value's. */
+    private static final int VALUE_OVERHEAD = 12;
+    private static final int NUMBER_BYTES = 10;
+    /** At least the error a memory item records when its address is not mapped. */
+    private static final int ERROR_BYTES = 64;
+    /** $proc: the program's name, at most a path. */
+    private static final int PROCESS_NAME_BYTES = 4096;
 
     private final Machine machine;
     private final Supplier<TargetInfo> target;
@@ -59,6 +73,24 @@ final class LogTaker {
                 }
             }
         }
+    }
+
+    /** An upper bound of the bytes one record of {@code configuration} takes on the wire. */
+    static long recordBytes(LogConfiguration configuration) {
+        long bytes = 64; // the record's own fields
+        for (LogItem item : configuration.items()) {
+            bytes += VALUE_OVERHEAD + switch (item) {
+                case LogItem.AllGprs ignored -> GuestRegister.GPRS.size() * (VALUE_OVERHEAD + 3 + NUMBER_BYTES) - VALUE_OVERHEAD;
+                case LogItem.Register r -> utf8(r.label()) + NUMBER_BYTES;
+                case LogItem.PseudoRegister p -> utf8(p.label()) + (p.name().equals("proc") ? PROCESS_NAME_BYTES : NUMBER_BYTES);
+                case LogItem.Memory m -> utf8(m.label()) + Math.max(m.length(), ERROR_BYTES);
+            };
+        }
+        return bytes;
+    }
+
+    private static int utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static void requireRegister(String name) {

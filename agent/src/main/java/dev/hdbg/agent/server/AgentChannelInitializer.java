@@ -2,20 +2,21 @@ package dev.hdbg.agent.server;
 
 import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.common.wire.Framing;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
-import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's pipeline: silence detection; the TLS probe; with TLS the SslHandler and its failure log; the shared
- * framing; then the handshake, which hands over to dispatch.
+ * framing; then the handshake, which hands over to dispatch. Shared by every connection (one {@link SessionGate} for
+ * all); any transport will do, so tests run the same pipeline in-process.
  */
-final class AgentChannelInitializer extends ChannelInitializer<SocketChannel> {
+final class AgentChannelInitializer extends ChannelInitializer<Channel> {
     private final Debugger debugger;
     private final Optional<String> token;
     private final Optional<ServerTls> tls;
@@ -36,7 +37,7 @@ final class AgentChannelInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel channel) {
+    protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         // Silence is judged by the handshake (no Hello in time) and then by the dispatcher (a pinging host gone quiet).
         pipeline.addLast("idle", new IdleStateHandler(hostTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));

@@ -2,6 +2,7 @@ package dev.hdbg.agent.server;
 
 import dev.hdbg.agent.debugger.AgentStatus;
 import dev.hdbg.agent.machine.MemoryRegionInfo;
+import dev.hdbg.common.wire.Framing;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ErrorCode;
 import dev.hdbg.proto.v1.MemoryRegion;
@@ -17,6 +18,26 @@ final class Replies {
     private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
 
     private Replies() {
+    }
+
+    /**
+     * The reply, or when it would not fit in one frame, an error saying so: a host refuses a frame
+     * over the cap (and closes), so sending it would cost the connection instead of one request.
+     */
+    static Envelope fitted(Envelope reply) {
+        int size = reply.getSerializedSize();
+        if (size <= Framing.MAX_ENVELOPE_BYTES) {
+            return reply;
+        }
+        String advice = switch (reply.getBodyCase()) {
+            case LIST_EVENTS_REPLY -> "clear events you no longer need (events c ID); their conditions and code are listed";
+            case LIST_SYMBOLS_REPLY -> "narrow the pattern";
+            default -> "ask for less at a time";
+        };
+        LOG.warn("a {} of {} bytes is over the frame limit; refused", reply.getBodyCase(), size);
+        return Envelope.newBuilder().setRequestId(reply.getRequestId()).setErrorReply(ErrorMapping.reply(
+                ErrorCode.ERROR_CODE_LIMIT_EXCEEDED, "the reply would take " + size + " bytes, over the frame limit of "
+                        + Framing.MAX_ENVELOPE_BYTES + ": " + advice)).build();
     }
 
     static void error(ChannelHandlerContext ctx, long requestId, ErrorCode code, String message) {

@@ -50,6 +50,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +75,8 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
 
     private final Debugger debugger;
     private final HostSession session;
+    /** Replies still being prepared (on the execution thread), so a Detach is answered after them. */
+    private final Set<CompletableFuture<Void>> unanswered = ConcurrentHashMap.newKeySet();
     /** The host pings while idle (protocol 1.5), so its silence means a dead link rather than a user thinking. */
     private final boolean hostPings;
 
@@ -97,8 +100,11 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
         if (request.hasDetachRequest()) {
             // Released before the reply: a host started right after this one ends finds the agent free.
             session.end();
-            ctx.writeAndFlush(Envelope.newBuilder().setRequestId(id).setDetachReply(DetachReply.getDefaultInstance()).build())
-                    .addListener(ChannelFutureListener.CLOSE);
+            // Every request sent before the Detach is answered first; then the reply, then the close. Replies prepared
+            // on the execution thread reach the channel as tasks of the event loop: the Detach reply queues behind them.
+            CompletableFuture.allOf(unanswered.toArray(CompletableFuture[]::new)).whenComplete((v, f) -> ctx.executor()
+                    .execute(() -> ctx.writeAndFlush(Envelope.newBuilder().setRequestId(id)
+                            .setDetachReply(DetachReply.getDefaultInstance()).build()).addListener(ChannelFutureListener.CLOSE)));
             return;
         }
         CompletableFuture<Envelope.Builder> reply;
@@ -111,10 +117,15 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        reply.whenComplete((builder, failure) -> {
+        CompletableFuture<Void> written = reply.handle((builder, failure) -> {
             Envelope.Builder out = failure == null ? builder : Envelope.newBuilder().setErrorReply(ErrorMapping.toReply(failure));
-            ctx.writeAndFlush(out.setRequestId(id).build());
+            ctx.writeAndFlush(Replies.fitted(out.setRequestId(id).build()));
+            return null;
         });
+        if (!written.isDone()) {
+            unanswered.add(written);
+            written.whenComplete((v, f) -> unanswered.remove(written));
+        }
     }
 
     private CompletableFuture<Envelope.Builder> dispatch(Envelope request) {

@@ -36,6 +36,16 @@ public final class VmxRoot implements AutoCloseable {
     private static final long NO_UNTIL = -1L;
     private static final byte RET = (byte) 0xc3;
     private static final byte HLT = (byte) 0xf4;
+    /**
+     * Conditions, custom codes and buffers mapped at once, as hosts may ask for them; each is a
+     * region of its own. Unicorn 2 (QEMU's {@code phys_section_add}) aborts the whole process once
+     * one instance holds 4096 memory sections, and the root instance also mirrors every guest
+     * region; mapping also slows as regions add up (measured: 2.4 s for the first 1000, 25 s for
+     * 3000). Callers check {@link #allocationsLeft()} before installing.
+     */
+    public static final int MAX_ALLOCATIONS = 1024;
+    /** Beyond {@link #MAX_ALLOCATIONS}, room for the agent's own code (the CPUID stub); never reached by hosts. */
+    private static final int HARD_CAP = MAX_ALLOCATIONS + 64;
 
     /**
      * spec: non-general-purpose registers custom code changes apply to the guest directly, XMM
@@ -54,6 +64,7 @@ public final class VmxRoot implements AutoCloseable {
     private final MemorySegment guestRegsStructure;
     private final long budget;
     private long nextFree = HEAP_START;
+    private int allocations;
 
     private final long[] callValues = new long[CALL_REGS.length];
     private final long[] resultValues = new long[RESULT_REGS.length];
@@ -130,7 +141,16 @@ public final class VmxRoot implements AutoCloseable {
         return bytesInUse;
     }
 
+    /** How many more conditions, custom codes and buffers may be installed now. */
+    public int allocationsLeft() {
+        return Math.max(0, MAX_ALLOCATIONS - allocations);
+    }
+
     private RootAllocation allocate(int size, int perms) {
+        if (allocations >= HARD_CAP) {
+            // A refusal the caller did not check for is a bug, but one that must not abort the agent.
+            throw new IllegalStateException("vmx-root already holds " + allocations + " allocations");
+        }
         long pages = footprint(size) / GuestMemory.PAGE;
         long address = nextFree;
         root.memMap(address, pages * GuestMemory.PAGE, perms);
@@ -138,6 +158,7 @@ public final class VmxRoot implements AutoCloseable {
         // Addresses are never reused, so no translated code of a freed allocation can be stale;
         // one page of gap catches code running off the end of its allocation.
         nextFree += (pages + 1) * GuestMemory.PAGE;
+        allocations++;
         return new RootAllocation(address, pages, size);
     }
 
@@ -145,6 +166,7 @@ public final class VmxRoot implements AutoCloseable {
         root.removeCache(allocation.address(), allocation.address() + allocation.byteSize());
         root.memUnmap(allocation.address(), allocation.byteSize());
         bytesInUse -= allocation.byteSize();
+        allocations--;
     }
 
     /**

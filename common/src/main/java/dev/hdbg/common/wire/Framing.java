@@ -17,6 +17,8 @@ import io.netty.handler.codec.protobuf.ProtobufEncoder;
 public final class Framing {
     /** Large enough for a 1 MiB memory read or custom code plus overhead. */
     public static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
+    /** The largest Envelope one frame carries: the cap counts the 4-byte length prefix too. */
+    public static final int MAX_ENVELOPE_BYTES = MAX_FRAME_BYTES - 4;
 
     public static final String FRAME_DECODER = "frameDecoder";
     public static final String FRAME_ENCODER = "frameEncoder";

@@ -165,4 +165,33 @@ class AttachModesIT {
             assertThat(idle.status().get(10, TimeUnit.SECONDS).rip()).isEqualTo(0x400000L);
         }
     }
+
+    @Test
+    void aDetachIsAnsweredAfterEveryRequestSentBeforeIt() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--sample", "loop");
+             RawConnection raw = new RawConnection(agent.port())) {
+            assertThat(raw.hello("").hasHelloReply()).isTrue();
+            // Pipelined: the register and memory requests go to the execution thread, the Detach does not.
+            raw.send(dev.hdbg.proto.v1.Envelope.newBuilder().setRequestId(5).setWriteRegisterRequest(
+                    dev.hdbg.proto.v1.WriteRegisterRequest.newBuilder().setName("rsp").setValue(0x7ffefffff000L)).build());
+            raw.send(dev.hdbg.proto.v1.Envelope.newBuilder().setRequestId(6).setReadRegistersRequest(
+                    dev.hdbg.proto.v1.ReadRegistersRequest.getDefaultInstance()).build());
+            raw.send(dev.hdbg.proto.v1.Envelope.newBuilder().setRequestId(7).setReadMemoryRequest(
+                    dev.hdbg.proto.v1.ReadMemoryRequest.newBuilder().setAddress(0x400000).setLength(4096)).build());
+            raw.send(dev.hdbg.proto.v1.Envelope.newBuilder().setRequestId(8).setDetachRequest(
+                    dev.hdbg.proto.v1.DetachRequest.getDefaultInstance()).build());
+            List<Long> answered = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    answered.add(raw.receive().getRequestId());
+                }
+            } catch (java.io.EOFException e) {
+                throw new AssertionError("closed after the replies to " + answered + "; the agent said:\n" + agent.output(), e);
+            }
+            // Replies are matched by id and may come in any order; the Detach reply comes last, then the close.
+            assertThat(answered.subList(0, 3)).as(agent.output()).containsExactlyInAnyOrder(5L, 6L, 7L);
+            assertThat(answered.getLast()).isEqualTo(8L);
+            assertThat(raw.closedByPeer()).isTrue();
+        }
+    }
 }

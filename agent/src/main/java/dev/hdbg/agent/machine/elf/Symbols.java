@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The named code and data of a loaded program: its function ({@code STT_FUNC}, {@code STT_GNU_IFUNC}) and object
@@ -103,28 +102,38 @@ public final class Symbols {
      * {@code mem*} matches {@code memcpy} and {@code memset}; {@code main} matches only {@code main}.
      */
     public List<Symbol> matching(String pattern) {
-        Pattern regex = wildcard(pattern);
-        return byAddress.stream().filter(s -> regex.matcher(s.name()).matches()).toList();
+        return byAddress.stream().filter(s -> wildcardMatches(pattern, s.name())).toList();
     }
 
-    static Pattern wildcard(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (!literal.isEmpty()) {
-                    regex.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                regex.append(c == '*' ? ".*" : ".");
+    /**
+     * Whether {@code name} matches {@code pattern} ({@code *} any run, {@code ?} one character,
+     * everything else literal). Greedy with one backtrack point, so at most length x length steps:
+     * the pattern comes from a host, and a regex of it ({@code *a*a*a...}) backtracks exponentially.
+     */
+    static boolean wildcardMatches(String pattern, String name) {
+        int p = 0;
+        int n = 0;
+        int star = -1;
+        int resume = 0;
+        while (n < name.length()) {
+            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == name.charAt(n))
+                    && pattern.charAt(p) != '*') {
+                p++;
+                n++;
+            } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+                star = p++;
+                resume = n;
+            } else if (star >= 0) {
+                p = star + 1;
+                n = ++resume;
             } else {
-                literal.append(c);
+                return false;
             }
         }
-        if (!literal.isEmpty()) {
-            regex.append(Pattern.quote(literal.toString()));
+        while (p < pattern.length() && pattern.charAt(p) == '*') {
+            p++;
         }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        return p == pattern.length();
     }
 
     /**

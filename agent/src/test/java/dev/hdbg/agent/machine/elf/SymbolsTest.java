@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.agent.machine.elf.Symbols.Symbol;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class SymbolsTest {
     private final Symbols symbols = new Symbols(List.of(
@@ -39,6 +41,34 @@ class SymbolsTest {
         // Regex metacharacters are literal.
         assertThat(symbols.matching("_start.")).isEmpty();
         assertThat(symbols.matching("_st[a]rt")).isEmpty();
+    }
+
+    /**
+     * A host's pattern must not make matching take exponential time: the wildcards once became
+     * a regex, and "*a*a*...*b" against a long name of a's backtracked for hours, on the thread
+     * that serves every connection.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void patternsThatWouldBacktrackMatchInLinearTime() {
+        Symbols longNames = new Symbols(List.of(new Symbol("a".repeat(200), 0x401000, 0x10, "function"),
+                new Symbol("a".repeat(199) + "b", 0x402000, 0x10, "function")));
+        String evil = "*a".repeat(30) + "*b";
+        assertThat(longNames.matching(evil)).extracting(Symbol::address).containsExactly(0x402000L);
+        assertThat(longNames.matching("*a".repeat(30) + "*")).hasSize(2);
+        assertThat(longNames.matching("*a".repeat(30))).extracting(Symbol::address).containsExactly(0x401000L);
+    }
+
+    @Test
+    void wildcardsMatchRunsAndSingleCharactersAnywhere() {
+        assertThat(symbols.matching("*e*")).extracting(Symbol::name)
+                .containsExactly("memcpy", "memset", "helper", "helper", "counter");
+        assertThat(symbols.matching("*t")).extracting(Symbol::name).containsExactly("_start", "memset");
+        assertThat(symbols.matching("?*?")).hasSize(7);
+        assertThat(symbols.matching("**main**")).extracting(Symbol::name).containsExactly("main");
+        assertThat(symbols.matching("main?")).isEmpty();
+        assertThat(symbols.matching("*z")).isEmpty();
+        assertThat(symbols.matching("*y")).extracting(Symbol::name).containsExactly("memcpy");
     }
 
     @Test
