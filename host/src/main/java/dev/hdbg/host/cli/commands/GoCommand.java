@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "g", description = {"Continues the target; with ADDR, runs until execution reaches ADDR (a one-shot "
-        + "breakpoint). In batch mode, waits for the next break or the target's exit.",
+        + "breakpoint). In batch mode, waits for the next break or the target's exit (only waits, when the target was "
+        + "already running as the host attached).",
         "  g [ADDR]", "Example: g 400022"})
 final class GoCommand extends SessionCommand {
     private final boolean waitForStop;
@@ -27,7 +28,12 @@ final class GoCommand extends SessionCommand {
     @Override
     void run() throws InterruptedException {
         long before = session.lastStopSeq();
-        if (address.isEmpty()) {
+        if (address.isEmpty() && waitForStop && session.runningSinceAttach()) {
+            // The same batch file run again after a host crashed (hdbg --resume FILE): the target the crashed host
+            // let run is still running, and this g waits for the stop that host's g was waiting for. Sending the
+            // continue would only fail as "already running" and end the script before the records are in.
+            session.output().note("the target is already running: waiting for its next break or exit");
+        } else if (address.isEmpty()) {
             session.await(session.client().cont());
         } else {
             session.await(session.client().runTo(session.evaluate(String.join(" ", address))));
