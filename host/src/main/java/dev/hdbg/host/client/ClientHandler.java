@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,12 +138,18 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         }
         long silentMillis = (System.nanoTime() - lastReadNanos) / 1_000_000;
         if (silentMillis >= deadAfter.toMillis()) {
-            closedReason = "no answer from the agent for " + silentMillis / 1000 + " s: the network or the agent is down; "
+            closedReason = "no answer from the agent at " + describe(ctx.channel().remoteAddress()) + " for "
+                    + silentMillis / 1000 + " s: the network or the agent is down; "
                     + "connect again (.connect HOST:PORT, or hdbg --resume FILE) once it is back";
             ctx.close();
             return;
         }
         call(ctx.channel(), Envelope.newBuilder().setPingRequest(PingRequest.getDefaultInstance()));
+    }
+
+    /** HOST:PORT, as the user typed it for --connect, rather than InetSocketAddress's "name/address:port". */
+    private static String describe(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
     }
 
     /** The agent answers pings (protocol 1.5): ping while idle and judge its silence. */

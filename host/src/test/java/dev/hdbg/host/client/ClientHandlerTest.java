@@ -7,9 +7,13 @@ import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.RecordBatch;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,5 +79,22 @@ class ClientHandlerTest {
         receive(1);
         assertThat(acknowledgements()).isEmpty();
         assertThat(seen).containsExactly(1L);
+    }
+
+    @Test
+    void aConnectionSilentForDeadAfterIsClosedWithAReasonNamingTheAgent() throws Exception {
+        ClientHandler pinging = new ClientHandler(Duration.ofMillis(1));
+        EmbeddedChannel silent = new EmbeddedChannel(pinging);
+        CompletableFuture<String> reason = new CompletableFuture<>();
+        pinging.onDisconnect(reason::complete);
+        pinging.pingWhileIdle();
+        Thread.sleep(5);
+
+        silent.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+
+        assertThat(silent.isOpen()).isFalse();
+        assertThat(reason.get(5, TimeUnit.SECONDS)).startsWith("no answer from the agent at " + silent.remoteAddress() + " for ")
+                .contains("hdbg --resume FILE");
+        pinging.shutdown();
     }
 }
