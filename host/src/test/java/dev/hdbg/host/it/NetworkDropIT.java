@@ -99,11 +99,12 @@ class NetworkDropIT {
 
     /**
      * The link stays down past the host's --dead-after and the agent's --host-timeout: the host says the
-     * connection is dead and exits, the agent gives the silent host up, and once the network is back the user
-     * runs the same command again. It needs no --takeover, because the agent let the dead host go after its
-     * --host-timeout (the test waits for that before the link comes back, so that it is what happens). Had the
-     * network come back sooner, that command would be refused as busy, the message naming --takeover; since the
-     * user knows the old host is dead, --takeover is then the right answer, and the journal the same.
+     * connection is dead and exits, the agent gives the silent host up, and once the network is back the user does
+     * what the host's message says, runs the same command line again, and gets the rest. No --takeover is needed
+     * here, since the agent let the dead host go after its --host-timeout (the test waits for that before the link
+     * comes back). Had the network come back sooner, the agent might still hold the dead connection and refuse the
+     * new host as busy, naming --takeover; the user, who knows the old host is dead, would add it, and the journal
+     * would come out the same, since a takeover hands the new host what the old one had not acknowledged.
      */
     @ParameterizedTest(name = "over {0}")
     @MethodSource("links")
