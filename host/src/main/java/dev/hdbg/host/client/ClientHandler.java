@@ -46,8 +46,8 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
     static final String LISTENER_THREAD = "hdbg-records";
 
-    private final ExecutorService listenerThread = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name(LISTENER_THREAD).daemon().factory());
+    /** Runs deliveries, listener changes and disconnect notices one after another, in the order they came. */
+    private final ExecutorService listenerThread;
     private volatile String closedReason;
     /** Touched on the listener thread only. */
     private final List<Record> backlog = new ArrayList<>();
@@ -63,7 +63,13 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     private long lastReadNanos = System.nanoTime();
 
     ClientHandler(Duration deadAfter) {
+        this(deadAfter, Executors.newSingleThreadExecutor(Thread.ofPlatform().name(LISTENER_THREAD).daemon().factory()));
+    }
+
+    /** With the single thread the listeners run on given, so a test can hold it. */
+    ClientHandler(Duration deadAfter, ExecutorService listenerThread) {
         this.deadAfter = deadAfter;
+        this.listenerThread = listenerThread;
     }
 
     ClientHandler() {
@@ -200,9 +206,16 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         }
     }
 
+    /**
+     * Adds the listener on the listener thread, where deliveries run: a batch that arrived before is in the
+     * backlog handed over first, and one that arrives after is delivered after it. Adding it at once, with only
+     * the backlog handed over later, let a batch whose delivery was still queued overtake the backlog; the
+     * journal then skipped the backlog's records as older than the last one written, and they were acknowledged
+     * without being kept — lost, as HostKilledIT saw now and then.
+     */
     void addRecordListener(Consumer<DebuggerRecord> listener) {
-        recordListeners.add(listener);
         listenerThread.execute(() -> {
+            recordListeners.add(listener);
             if (!backlog.isEmpty()) {
                 List<Record> held = List.copyOf(backlog);
                 backlog.clear();
