@@ -169,18 +169,23 @@ public final class DebugSession implements AutoCloseable {
 
     /** {@code .disconnect}: closes the connection; its records are not shown any more. @return whether one was open */
     public boolean disconnect() {
-        DebuggerClient old;
+        DebuggerClient old = client;
+        if (old == null) {
+            return false;
+        }
+        // Closed while still this session's connection: closing delivers and acknowledges what it has received,
+        // so those records must still be journaled and shown. Dropped first, they were acknowledged unseen and
+        // lost to the next host.
+        old.close();
+        lastResumePoint = old.resumePoint();
         synchronized (stops) {
-            old = client;
-            client = null;
+            if (client == old) {
+                client = null;
+            }
             stops.notifyAll();
         }
         forwarding.forgetEvents();
-        if (old != null) {
-            old.close();
-            lastResumePoint = old.resumePoint();
-        }
-        return old != null;
+        return true;
     }
 
     private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();

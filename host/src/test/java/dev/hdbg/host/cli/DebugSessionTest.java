@@ -6,12 +6,15 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.commands.CommandShell;
 import dev.hdbg.host.cli.output.HumanOutput;
 import dev.hdbg.host.client.AgentStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DebugSessionTest {
     private final List<String> screen = new CopyOnWriteArrayList<>();
@@ -81,5 +84,23 @@ class DebugSessionTest {
         assertThat(go.get(10, TimeUnit.SECONDS)).isEqualTo(CommandShell.Result.OK);
         assertThat(resumed.runningSinceAttach()).isFalse();
         assertThat(batch.execute("g --timeout 10")).as("after the stop, g continues as usual").isEqualTo(CommandShell.Result.FAILED);
+    }
+
+    @Test
+    void recordsTheConnectionDeliversAsItClosesAreJournaledAndShownSinceTheyAreAcknowledged(@TempDir Path dir)
+            throws Exception {
+        ScriptedClient streaming = new ScriptedClient(AgentStatus.State.RUNNING);
+        Path file = dir.resolve("j.jsonl");
+        try (RecordJournal journal = RecordJournal.open(file)) {
+            DebugSession session = new DebugSession(streaming.client, "127.0.0.1:7321", new HumanOutput(screen::add),
+                    new Transcript(), null, journal);
+            streaming.emit(pauseAt(1, 0x400000));
+            streaming.deliveredOnClose.add(pauseAt(2, 0x400001));
+
+            assertThat(session.disconnect()).isTrue();
+            streaming.emit(pauseAt(3, 0x400002)); // after the close: not this session's any more
+        }
+        assertThat(screen).containsExactly("[break  #1] paused at rip 0x400000", "[break  #2] paused at rip 0x400001");
+        assertThat(Files.readAllLines(file)).hasSize(3).last().asString().contains("\"seq\":2"); // a header, 1, 2
     }
 }

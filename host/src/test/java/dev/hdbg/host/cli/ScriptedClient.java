@@ -19,10 +19,13 @@ final class ScriptedClient {
     private final List<Consumer<DebuggerRecord>> listeners = new CopyOnWriteArrayList<>();
     private final AgentStatus status;
     volatile boolean closed;
+    /** Records that arrived but were not yet delivered when the client is closed. */
+    final List<DebuggerRecord> deliveredOnClose = new CopyOnWriteArrayList<>();
     final DebuggerClient client = (DebuggerClient) Proxy.newProxyInstance(DebuggerClient.class.getClassLoader(),
             new Class<?>[] {DebuggerClient.class}, (proxy, method, args) -> switch (method.getName()) {
                 case "statusAtConnect" -> status();
                 case "status" -> CompletableFuture.completedFuture(status());
+                case "resumePoint" -> new DebuggerClient.ResumePoint("scripted-run", 0);
                 case "readRegisters" -> CompletableFuture.completedFuture(Map.of("rip", 0x400000L));
                 case "addRecordListener" -> {
                     @SuppressWarnings("unchecked")
@@ -31,6 +34,7 @@ final class ScriptedClient {
                     yield null;
                 }
                 case "close" -> {
+                    deliveredOnClose.forEach(this::emit); // as a real client delivers what it received
                     closed = true;
                     yield null;
                 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The host process is killed (SIGKILL) again and again while records stream, each time after a random number of
- * them reached its journal; a host started again with the same {@code --resume FILE} must leave in it every record
- * exactly once, in order, and each with the value the guest logged.
+ * them reached its journal, or its script ends while they stream; a host started again with the same
+ * {@code --resume FILE} must leave in it every record exactly once, in order, and each with the value the guest
+ * logged.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class HostKilledIT {
@@ -59,6 +60,27 @@ class HostKilledIT {
             }
         }
         LoggedLoop.assertExactlyOnceInOrder(journal, ITERATIONS, seed);
+    }
+
+    /**
+     * A script that ends while records stream ({@code g} gives up waiting) closes the connection normally, which
+     * delivers and acknowledges what had arrived: those records must reach the journal, not vanish with the session.
+     */
+    @Test
+    void hostsWhoseScriptEndsWhileRecordsStreamLeaveEveryRecordInTheJournal() throws Exception {
+        Path journal = dir.resolve("records.jsonl");
+        Path script = Files.writeString(dir.resolve("run.txt"), "g --timeout 1\n");
+        try (AgentProcess agent = AgentProcess.start(LoggedLoop.AGENT_OPTIONS)) {
+            try (DebuggerClient setup = agent.connect()) {
+                LoggedLoop.arm(setup, ITERATIONS);
+            }
+            for (int run = 0; !LoggedLoop.endsWithExit(journal); run++) {
+                assertThat(run).as("hosts before the exit record came").isLessThan(60);
+                Process host = startHost(agent, script, journal, run);
+                assertThat(host.waitFor(60, TimeUnit.SECONDS)).as("host %d did not finish: %s", run, output(run)).isTrue();
+            }
+        }
+        LoggedLoop.assertExactlyOnceInOrder(journal, ITERATIONS, 0);
     }
 
     private Process startHost(AgentProcess agent, Path script, Path journal, int index) throws IOException {
