@@ -6,6 +6,7 @@ import dev.hdbg.host.cli.forward.EventForwarding;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.ExpressionParser;
 import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
@@ -47,6 +48,8 @@ public final class DebugSession implements AutoCloseable {
     private long lastStopSeq;
     private DebuggerRecord lastStop;
     private String disconnectReason;
+    /** The target was running when this connection attached, and no break or exit has come since. */
+    private boolean runningSinceAttach;
 
     /** A session without a log file (the demo). */
     public DebugSession(DebuggerClient client, Output output) {
@@ -166,18 +169,23 @@ public final class DebugSession implements AutoCloseable {
 
     /** {@code .disconnect}: closes the connection; its records are not shown any more. @return whether one was open */
     public boolean disconnect() {
-        DebuggerClient old;
+        DebuggerClient old = client;
+        if (old == null) {
+            return false;
+        }
+        // Closed while still this session's connection: closing delivers and acknowledges what it has received,
+        // so those records must still be journaled and shown. Dropped first, they were acknowledged unseen and
+        // lost to the next host.
+        old.close();
+        lastResumePoint = old.resumePoint();
         synchronized (stops) {
-            old = client;
-            client = null;
+            if (client == old) {
+                client = null;
+            }
             stops.notifyAll();
         }
         forwarding.forgetEvents();
-        if (old != null) {
-            old.close();
-            lastResumePoint = old.resumePoint();
-        }
-        return old != null;
+        return true;
     }
 
     private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
@@ -192,6 +200,8 @@ public final class DebugSession implements AutoCloseable {
             lastStopSeq = 0;
             lastStop = null;
             disconnectReason = null;
+            AgentStatus status = fresh.statusAtConnect();
+            runningSinceAttach = status != null && status.state() == AgentStatus.State.RUNNING;
         }
         if (journal != null) {
             journal.begin(fresh.resumePoint().agentInstance());
@@ -230,6 +240,7 @@ public final class DebugSession implements AutoCloseable {
             synchronized (stops) {
                 lastStopSeq = record.seq();
                 lastStop = record;
+                runningSinceAttach = false;
                 stops.notifyAll();
             }
             stopListeners.forEach(Runnable::run);
@@ -265,6 +276,16 @@ public final class DebugSession implements AutoCloseable {
         synchronized (stops) {
             disconnectReason = reason;
             stops.notifyAll();
+        }
+    }
+
+    /**
+     * Whether the target has been running since this connection attached, with no break or exit seen since: what a
+     * host started again after a crash finds when its predecessor had let the target run.
+     */
+    public boolean runningSinceAttach() {
+        synchronized (stops) {
+            return runningSinceAttach;
         }
     }
 

@@ -9,13 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code hdbg --resume FILE}: every record, one JSON line each (docs/json.md), appended to FILE before the host
@@ -28,9 +25,6 @@ import java.util.regex.Pattern;
  * sequence numbers count within one run.
  */
 public final class RecordJournal implements Consumer<DebuggerRecord>, AutoCloseable {
-    private static final Pattern RECORD_SEQ = Pattern.compile("^\\{\"type\":\"[a-z_]+\",\"seq\":(\\d+)[,}]");
-    private static final Pattern INSTANCE = Pattern.compile("^\\{\"type\":\"journal\",\"agent_instance\":\"([^\"]+)\"");
-
     private final Path file;
     private final FileChannel channel;
     private String instance;
@@ -45,34 +39,22 @@ public final class RecordJournal implements Consumer<DebuggerRecord>, AutoClosea
 
     /**
      * Opens FILE, creating it when missing, and drops a last line without its newline (a write the kill cut short).
+     * Only the end of FILE is read, back to its last header ({@link JournalTail}), never the whole of it.
      *
      * @throws IOException when FILE cannot be read or written
      */
     public static RecordJournal open(Path file) throws IOException {
+        return open(file, JournalTail.BLOCK);
+    }
+
+    /** {@link #open(Path)}, reading the end of FILE in blocks of {@code block} bytes. */
+    static RecordJournal open(Path file, int block) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            byte[] content = Files.readAllBytes(file);
-            int complete = content.length;
-            while (complete > 0 && content[complete - 1] != '\n') {
-                complete--;
-            }
-            channel.truncate(complete);
-            String instance = null;
-            long lastSeq = 0;
-            for (String line : new String(content, 0, complete, StandardCharsets.UTF_8).split("\n")) {
-                Matcher header = INSTANCE.matcher(line);
-                if (header.find()) {
-                    instance = header.group(1);
-                    lastSeq = 0;
-                    continue;
-                }
-                Matcher record = RECORD_SEQ.matcher(line);
-                if (record.find()) {
-                    lastSeq = Math.max(lastSeq, Long.parseLong(record.group(1)));
-                }
-            }
-            channel.position(complete);
-            return new RecordJournal(file, channel, instance, lastSeq);
+            JournalTail tail = JournalTail.read(channel, block);
+            channel.truncate(tail.complete());
+            channel.position(tail.complete());
+            return new RecordJournal(file, channel, tail.instance(), tail.lastSeq());
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

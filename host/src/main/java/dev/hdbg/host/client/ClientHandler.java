@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -46,8 +48,8 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
     static final String LISTENER_THREAD = "hdbg-records";
 
-    private final ExecutorService listenerThread = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name(LISTENER_THREAD).daemon().factory());
+    /** Runs deliveries, listener changes and disconnect notices one after another, in the order they came. */
+    private final ExecutorService listenerThread;
     private volatile String closedReason;
     private volatile AgentError.Kind closedKind = AgentError.Kind.CONNECTION;
     /** Touched on the listener thread only. */
@@ -64,7 +66,13 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     private long lastReadNanos = System.nanoTime();
 
     ClientHandler(Duration deadAfter) {
+        this(deadAfter, Executors.newSingleThreadExecutor(Thread.ofPlatform().name(LISTENER_THREAD).daemon().factory()));
+    }
+
+    /** With the single thread the listeners run on given, so a test can hold it. */
+    ClientHandler(Duration deadAfter, ExecutorService listenerThread) {
         this.deadAfter = deadAfter;
+        this.listenerThread = listenerThread;
     }
 
     ClientHandler() {
@@ -142,12 +150,18 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         }
         long silentMillis = (System.nanoTime() - lastReadNanos) / 1_000_000;
         if (silentMillis >= deadAfter.toMillis()) {
-            closedReason = "no answer from the agent for " + silentMillis / 1000 + " s: the network or the agent is down; "
+            closedReason = "no answer from the agent at " + describe(ctx.channel().remoteAddress()) + " for "
+                    + silentMillis / 1000 + " s: the network or the agent is down; "
                     + "connect again (.connect HOST:PORT, or hdbg --resume FILE) once it is back";
             ctx.close();
             return;
         }
         call(ctx.channel(), Envelope.newBuilder().setPingRequest(PingRequest.getDefaultInstance()));
+    }
+
+    /** HOST:PORT, as the user typed it for --connect, rather than InetSocketAddress's "name/address:port". */
+    private static String describe(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : String.valueOf(address);
     }
 
     /** The agent answers pings (protocol 1.5): ping while idle and judge its silence. */
@@ -211,9 +225,16 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         }
     }
 
+    /**
+     * Adds the listener on the listener thread, where deliveries run: a batch that arrived before is in the
+     * backlog handed over first, and one that arrives after is delivered after it. Adding it at once, with only
+     * the backlog handed over later, let a batch whose delivery was still queued overtake the backlog; the
+     * journal then skipped the backlog's records as older than the last one written, and they were acknowledged
+     * without being kept — lost, as HostKilledIT saw now and then.
+     */
     void addRecordListener(Consumer<DebuggerRecord> listener) {
-        recordListeners.add(listener);
         listenerThread.execute(() -> {
+            recordListeners.add(listener);
             if (!backlog.isEmpty()) {
                 List<Record> held = List.copyOf(backlog);
                 backlog.clear();

@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.commands.CommandShell;
 import dev.hdbg.host.cli.output.HumanOutput;
+import dev.hdbg.host.client.AgentStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DebugSessionTest {
     private final List<String> screen = new CopyOnWriteArrayList<>();
@@ -59,5 +65,42 @@ class DebugSessionTest {
 
         assertThat(screen).containsExactly("[break  #1] paused at rip 0x400000", "   rip=0000000000400000",
                 "[exit   #2] target ended (hlt at 0x400000, rax 0x0) after 0.000 ms of execution");
+    }
+
+    @Test
+    void aBatchGoOnATargetAlreadyRunningAtAttachWaitsForItsStopWithoutContinuingIt() throws Exception {
+        ScriptedClient running = new ScriptedClient(AgentStatus.State.RUNNING);
+        DebugSession resumed = new DebugSession(running.client, "127.0.0.1:7321", new HumanOutput(screen::add),
+                new Transcript(), null);
+        CommandShell batch = new CommandShell(resumed, true);
+        CompletableFuture<CommandShell.Result> go = CompletableFuture.supplyAsync(() -> batch.execute("g --timeout 10"));
+        while (!screen.contains("the target is already running: waiting for its next break or exit")) {
+            assertThat(go).isNotDone();
+            Thread.sleep(5);
+        }
+        running.emit(new DebuggerRecord.Exit(7, "hlt", 0x400001, 0, 1));
+
+        // The scripted client fails a continue ("not scripted: cont"): g succeeded without sending one.
+        assertThat(go.get(10, TimeUnit.SECONDS)).isEqualTo(CommandShell.Result.OK);
+        assertThat(resumed.runningSinceAttach()).isFalse();
+        assertThat(batch.execute("g --timeout 10")).as("after the stop, g continues as usual").isEqualTo(CommandShell.Result.FAILED);
+    }
+
+    @Test
+    void recordsTheConnectionDeliversAsItClosesAreJournaledAndShownSinceTheyAreAcknowledged(@TempDir Path dir)
+            throws Exception {
+        ScriptedClient streaming = new ScriptedClient(AgentStatus.State.RUNNING);
+        Path file = dir.resolve("j.jsonl");
+        try (RecordJournal journal = RecordJournal.open(file)) {
+            DebugSession session = new DebugSession(streaming.client, "127.0.0.1:7321", new HumanOutput(screen::add),
+                    new Transcript(), null, journal);
+            streaming.emit(pauseAt(1, 0x400000));
+            streaming.deliveredOnClose.add(pauseAt(2, 0x400001));
+
+            assertThat(session.disconnect()).isTrue();
+            streaming.emit(pauseAt(3, 0x400002)); // after the close: not this session's any more
+        }
+        assertThat(screen).containsExactly("[break  #1] paused at rip 0x400000", "[break  #2] paused at rip 0x400001");
+        assertThat(Files.readAllLines(file)).hasSize(3).last().asString().contains("\"seq\":2"); // a header, 1, 2
     }
 }

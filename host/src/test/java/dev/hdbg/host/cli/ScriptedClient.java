@@ -17,12 +17,15 @@ import java.util.function.Consumer;
  */
 final class ScriptedClient {
     private final List<Consumer<DebuggerRecord>> listeners = new CopyOnWriteArrayList<>();
-    private final AgentStatus status = new AgentStatus(AgentStatus.State.PAUSED, 0x400000, "scripted", List.of(), 0);
+    private final AgentStatus status;
     volatile boolean closed;
+    /** Records that arrived but were not yet delivered when the client is closed. */
+    final List<DebuggerRecord> deliveredOnClose = new CopyOnWriteArrayList<>();
     final DebuggerClient client = (DebuggerClient) Proxy.newProxyInstance(DebuggerClient.class.getClassLoader(),
             new Class<?>[] {DebuggerClient.class}, (proxy, method, args) -> switch (method.getName()) {
-                case "statusAtConnect" -> status;
-                case "status" -> CompletableFuture.completedFuture(status);
+                case "statusAtConnect" -> status();
+                case "status" -> CompletableFuture.completedFuture(status());
+                case "resumePoint" -> new DebuggerClient.ResumePoint("scripted-run", 0);
                 case "readRegisters" -> CompletableFuture.completedFuture(Map.of("rip", 0x400000L));
                 case "addRecordListener" -> {
                     @SuppressWarnings("unchecked")
@@ -31,6 +34,7 @@ final class ScriptedClient {
                     yield null;
                 }
                 case "close" -> {
+                    deliveredOnClose.forEach(this::emit); // as a real client delivers what it received
                     closed = true;
                     yield null;
                 }
@@ -41,6 +45,20 @@ final class ScriptedClient {
                         ? CompletableFuture.failedFuture(new AgentError(AgentError.Kind.INTERNAL, "not scripted: " + method.getName()))
                         : null;
             });
+
+    /** A client attached to a paused target. */
+    ScriptedClient() {
+        this(AgentStatus.State.PAUSED);
+    }
+
+    /** A client whose handshake found the target in {@code state}. */
+    ScriptedClient(AgentStatus.State state) {
+        status = new AgentStatus(state, 0x400000, "scripted", List.of(), 0);
+    }
+
+    private AgentStatus status() {
+        return status;
+    }
 
     /** Delivers a record as the client's record thread would. */
     void emit(DebuggerRecord record) {

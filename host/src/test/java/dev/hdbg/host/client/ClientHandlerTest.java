@@ -7,9 +7,16 @@ import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.RecordBatch;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,5 +82,59 @@ class ClientHandlerTest {
         receive(1);
         assertThat(acknowledgements()).isEmpty();
         assertThat(seen).containsExactly(1L);
+    }
+
+    @Test
+    void aConnectionSilentForDeadAfterIsClosedWithAReasonNamingTheAgent() throws Exception {
+        ClientHandler pinging = new ClientHandler(Duration.ofMillis(1));
+        EmbeddedChannel silent = new EmbeddedChannel(pinging);
+        CompletableFuture<String> reason = new CompletableFuture<>();
+        pinging.onDisconnect(reason::complete);
+        pinging.pingWhileIdle();
+        Thread.sleep(5);
+
+        silent.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+
+        assertThat(silent.isOpen()).isFalse();
+        assertThat(reason.get(5, TimeUnit.SECONDS)).startsWith("no answer from the agent at " + silent.remoteAddress() + " for ")
+                .contains("hdbg --resume FILE");
+        pinging.shutdown();
+    }
+
+    @Test
+    void aBatchWhoseDeliveryWasQueuedWhenTheFirstListenerCameNeverOvertakesTheBacklog() throws Exception {
+        ExecutorService listenerThread = Executors.newSingleThreadExecutor();
+        ClientHandler held = new ClientHandler(ConnectSettings.DEFAULT_DEAD_AFTER, listenerThread);
+        EmbeddedChannel connection = new EmbeddedChannel(held);
+        try {
+            held.acknowledgeOn(connection);
+            connection.writeInbound(batch(1, 2));
+            held.finishDelivery(5_000); // held in the backlog: no listener yet
+            CountDownLatch release = new CountDownLatch(1);
+            listenerThread.execute(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            connection.writeInbound(batch(3, 4)); // its delivery waits behind the held thread ...
+            held.addRecordListener(r -> seen.add(r.seq())); // ... and the listener comes meanwhile
+            release.countDown();
+            held.finishDelivery(5_000);
+
+            assertThat(seen).containsExactly(1L, 2L, 3L, 4L);
+        } finally {
+            held.shutdown();
+            connection.finishAndReleaseAll();
+        }
+    }
+
+    private static Envelope batch(long... seqs) {
+        RecordBatch.Builder batch = RecordBatch.newBuilder();
+        for (long seq : seqs) {
+            batch.addRecords(RecordCodec.encode(new DebuggerRecord.ActionError(seq, 1, 1, "r" + seq)));
+        }
+        return Envelope.newBuilder().setRecordBatch(batch).build();
     }
 }

@@ -13,8 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real agent in its own JVM, listening on 127.0.0.1 with a port the system picks; the test
- * connects to the port the agent prints. Everything the agent logs is kept for failure messages.
+ * A real agent in its own JVM, listening on 127.0.0.1 with a port the system picks (or where the test says, e.g. in
+ * a network namespace of its own); the test connects to the address the agent prints. Everything the agent logs is
+ * kept for failure messages.
  */
 final class AgentProcess implements AutoCloseable {
     /** HOST may be an IPv6 address ("0:0:0:0:0:0:0:0" for 0.0.0.0 on a dual-stack system): the port follows the last colon. */
@@ -22,11 +23,13 @@ final class AgentProcess implements AutoCloseable {
     private static final Pattern FINGERPRINT = Pattern.compile("hdbg-agent TLS fingerprint (SHA256:\\S+)");
 
     private final Process process;
+    private final String host;
     private final int port;
     private final List<String> output = new ArrayList<>();
 
-    private AgentProcess(Process process, int port) {
+    private AgentProcess(Process process, String host, int port) {
         this.process = process;
+        this.host = host;
         this.port = port;
     }
 
@@ -37,7 +40,20 @@ final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code hdbg-agent --listen LISTEN ARGS...} and waits until it listens. */
     static AgentProcess startListening(String listen, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        return launch(List.of(), listen, args);
+    }
+
+    /**
+     * Starts {@code ip netns exec NAMESPACE hdbg-agent --listen LISTEN ARGS...} (as root) and waits until it listens:
+     * the agent's only network is that namespace's. {@code ip netns exec} execs the JVM, so this process is the agent.
+     */
+    static AgentProcess startInNamespace(String namespace, String listen, String... args) throws IOException {
+        return launch(List.of("ip", "netns", "exec", namespace), listen, args);
+    }
+
+    private static AgentProcess launch(List<String> prefix, String listen, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
@@ -51,7 +67,7 @@ final class AgentProcess implements AutoCloseable {
             seen.add(line);
             Matcher m = LISTENING.matcher(line);
             if (m.find()) {
-                AgentProcess agent = new AgentProcess(process, Integer.parseInt(m.group(2)));
+                AgentProcess agent = new AgentProcess(process, m.group(1), Integer.parseInt(m.group(2)));
                 agent.output.addAll(seen);
                 Thread.ofPlatform().daemon().name("agent-output").start(() -> agent.drain(out));
                 return agent;
@@ -73,6 +89,11 @@ final class AgentProcess implements AutoCloseable {
                 output.add("(reading the agent's output failed: " + e + ")");
             }
         }
+    }
+
+    /** The address the agent listens on, as it printed it. */
+    String host() {
+        return host;
     }
 
     int port() {

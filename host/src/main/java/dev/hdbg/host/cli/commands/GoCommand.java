@@ -1,8 +1,6 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AgentStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "g", description = {"Continues the target; with ADDR, runs until execution reaches ADDR (a one-shot "
-        + "breakpoint). In batch mode, waits for the next break or the target's exit.",
+        + "breakpoint). In batch mode, waits for the next break or the target's exit (only waits, when the target was "
+        + "already running as the host attached).",
         "  g [ADDR]", "Example: g 400022"})
 final class GoCommand extends SessionCommand {
     private final boolean waitForStop;
@@ -29,18 +28,13 @@ final class GoCommand extends SessionCommand {
     @Override
     void run() throws InterruptedException {
         long before = session.lastStopSeq();
-        if (address.isEmpty()) {
-            try {
-                session.await(session.client().cont());
-            } catch (AgentError e) {
-                // A script attached to a target another host set running (a resumed --batch): waiting for its next
-                // stop is what 'g' asks for. At the prompt the error stands; the prompt already shows 'running'.
-                if (!waitForStop || e.kind() != AgentError.Kind.BAD_STATE
-                        || session.await(session.client().status()).state() != AgentStatus.State.RUNNING) {
-                    throw e;
-                }
-                session.output().note("the target is already running; waiting for its next stop");
-            }
+        if (address.isEmpty() && waitForStop && session.runningSinceAttach()) {
+            // The same batch file run again after a host crashed (hdbg --resume FILE): the target the crashed host
+            // let run is still running, and this g waits for the stop that host's g was waiting for. Sending the
+            // continue would only fail as "already running" and end the script before the records are in.
+            session.output().note("the target is already running: waiting for its next break or exit");
+        } else if (address.isEmpty()) {
+            session.await(session.client().cont());
         } else {
             session.await(session.client().runTo(session.evaluate(String.join(" ", address))));
         }
