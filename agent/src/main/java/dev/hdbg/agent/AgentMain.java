@@ -133,6 +133,10 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--queue-capacity", paramLabel = "N", description = "records held for the host before the guest waits (default: ${DEFAULT-VALUE})")
     private int queueCapacity = Delivery.DEFAULT.capacity();
 
+    @Option(names = "--queue-bytes", paramLabel = "N", description = "about how much memory the records waiting for the "
+            + "host may take, whatever their number; reaching it counts as full too (default: ${DEFAULT-VALUE})")
+    private long queueBytes = Delivery.DEFAULT_BYTE_BUDGET;
+
     @Option(names = "--on-full", paramLabel = "POLICY", converter = OnFullConverter.class,
             description = "when --queue-capacity records wait for the host: block (the guest waits; nothing is lost) or "
                     + "drop-oldest (the oldest give way to a 'lost' record saying which) (default: block)")
@@ -171,7 +175,7 @@ public final class AgentMain implements Callable<Integer> {
                 serverTls(), Duration.ofSeconds(hostTimeoutSeconds));
         Limits limits = limits();
         try (AgentRuntime runtime = AgentRuntime.start(target, program, serverOptions, limits,
-                new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull))) {
+                new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull, queueBytes))) {
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.
             serverOptions.tls().ifPresent(t -> out.printf("hdbg-agent TLS fingerprint %s%n", t.identity().fingerprint()));
             out.printf("hdbg-agent listening on %s:%d%n", runtime.address().getHostString(), runtime.address().getPort());

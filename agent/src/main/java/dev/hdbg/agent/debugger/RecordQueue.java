@@ -1,6 +1,7 @@
 package dev.hdbg.agent.debugger;
 
 import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.common.record.RecordSizes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,6 +45,9 @@ public final class RecordQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecordQueue.class);
 
     private final int capacity;
+    private final long byteBudget;
+    /** The estimated size of every record in {@link #pending} and {@link #unacknowledged}. */
+    private long heldBytes;
     private final int batchSize;
     private final long maxDelayNanos;
     private final OnFull onFull;
@@ -78,6 +82,19 @@ public final class RecordQueue implements AutoCloseable {
     }
 
     public RecordQueue(int capacity, int batchSize, Duration maxDelay, OnFull onFull) {
+        this(capacity, Long.MAX_VALUE, batchSize, maxDelay, onFull);
+    }
+
+    /**
+     * @param byteBudget about how much memory the held records may take ({@link RecordSizes#estimate}); reaching it
+     *                   counts as full, like reaching {@code capacity} records. One record is always taken, however
+     *                   large, when nothing else is held.
+     */
+    public RecordQueue(int capacity, long byteBudget, int batchSize, Duration maxDelay, OnFull onFull) {
+        if (byteBudget < 1) {
+            throw new IllegalArgumentException("the record store's byte budget must be positive");
+        }
+        this.byteBudget = byteBudget;
         if (capacity < batchSize || batchSize < 1) {
             throw new IllegalArgumentException("need 1 <= batchSize <= capacity");
         }
@@ -99,7 +116,7 @@ public final class RecordQueue implements AutoCloseable {
     public long publish(LongFunction<DebuggerRecord> record, boolean immediate) {
         lock.lock();
         try {
-            while (pending.size() + unacknowledged.size() >= capacity && !closed) {
+            while (full() && !closed) {
                 if (onFull == OnFull.DROP_OLDEST) {
                     dropOldest();
                 } else {
@@ -112,6 +129,7 @@ public final class RecordQueue implements AutoCloseable {
             }
             DebuggerRecord published = record.apply(seq);
             pending.add(published);
+            heldBytes += RecordSizes.estimate(published);
             if (!observers.isEmpty()) {
                 observers.forEach(o -> o.observe(published));
             }
@@ -155,11 +173,19 @@ public final class RecordQueue implements AutoCloseable {
         mergeFirstTwo(from);
     }
 
-    private static void mergeFirstTwo(ArrayDeque<DebuggerRecord> records) {
+    private void mergeFirstTwo(ArrayDeque<DebuggerRecord> records) {
         DebuggerRecord first = records.pollFirst();
         DebuggerRecord second = records.pollFirst();
         DebuggerRecord.Lost lost = first instanceof DebuggerRecord.Lost l ? l : DebuggerRecord.Lost.of(first);
-        records.addFirst(lost.and(second));
+        DebuggerRecord.Lost merged = lost.and(second);
+        heldBytes += RecordSizes.estimate(merged) - RecordSizes.estimate(first) - RecordSizes.estimate(second);
+        records.addFirst(merged);
+    }
+
+    /** As many records as the capacity, or as many bytes as the budget, are held (one record always fits). */
+    private boolean full() {
+        int held = pending.size() + unacknowledged.size();
+        return held >= capacity || held > 0 && heldBytes >= byteBudget;
     }
 
     /** The sequence number of the last record published, 0 before any. */
@@ -246,7 +272,7 @@ public final class RecordQueue implements AutoCloseable {
         try {
             acknowledgedThrough = Math.max(acknowledgedThrough, seq);
             while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().seq() <= seq) {
-                unacknowledged.pollFirst();
+                heldBytes -= RecordSizes.estimate(unacknowledged.pollFirst());
             }
             changed.signalAll();
         } finally {
@@ -334,6 +360,12 @@ public final class RecordQueue implements AutoCloseable {
                 detach(target);
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // A bug in a sink must not end the sender, or every record after it would wait forever: the batch
+                // stays for the next host, and this one is let go.
+                sendingDone();
+                LOG.error("delivering {} records failed; they wait for the next host", batch.size(), e);
+                detach(target);
             }
         }
     }
@@ -356,6 +388,8 @@ public final class RecordQueue implements AutoCloseable {
                 DebuggerRecord record = pending.pollFirst();
                 if (keep && record.seq() > acknowledgedThrough) {
                     unacknowledged.addLast(record);
+                } else {
+                    heldBytes -= RecordSizes.estimate(record);
                 }
             }
             oldestSince = System.nanoTime();

@@ -7,6 +7,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -322,6 +323,58 @@ class RecordQueueTest {
             queue.publish(RecordQueueTest::record, true);
             second.awaitRecords(4);
             assertThat(second.seqs()).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
+    private static DebuggerRecord.Buffer kib(long seq, int kib) {
+        return new DebuggerRecord.Buffer(seq, 1, 1, 0, new byte[kib * 1024]);
+    }
+
+    @Test
+    void theByteBudgetMakesTheGuestWaitWhateverTheNumberOfRecords() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        try (RecordQueue queue = new RecordQueue(1000, 10 * 1024, 10, Duration.ofMillis(5), OnFull.BLOCK)) {
+            queue.publish(seq -> kib(seq, 4), false);
+            queue.publish(seq -> kib(seq, 4), false);
+            queue.publish(seq -> kib(seq, 4), false); // past the budget now: the next one waits
+            CompletableFuture<Long> fourth = CompletableFuture.supplyAsync(() -> queue.publish(seq -> kib(seq, 4), false));
+            Thread.sleep(200);
+            assertThat(fourth).isNotDone();
+            queue.attach(sink);
+            assertThat(fourth.get(5, TimeUnit.SECONDS)).isEqualTo(4);
+            sink.awaitRecords(4);
+            assertThat(sink.seqs()).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
+    @Test
+    void aRecordLargerThanTheWholeBudgetIsStillTakenWhenNothingElseIsHeld() {
+        try (RecordQueue queue = new RecordQueue(1000, 1024, 10, Duration.ofMillis(5), OnFull.BLOCK)) {
+            assertThat(queue.publish(seq -> kib(seq, 64), false)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void droppingForTheByteBudgetReportsWhatWasLost() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        try (RecordQueue queue = new RecordQueue(1000, 64 * 1024, 4, Duration.ofMillis(5), OnFull.DROP_OLDEST)) {
+            for (int i = 0; i < 100; i++) {
+                queue.publish(seq -> kib(seq, 8), false); // 800 KiB into a 64 KiB store, no host: never waits
+            }
+            queue.attach(sink);
+            queue.publish(seq -> kib(seq, 1), true);
+            while (!sink.seqs().contains(101L)) {
+                Thread.sleep(5);
+            }
+            List<DebuggerRecord> all;
+            synchronized (sink.batches) {
+                all = sink.batches.stream().flatMap(List::stream).toList();
+            }
+            assertThat(all.getFirst()).isInstanceOf(DebuggerRecord.Lost.class);
+            long lost = all.stream().filter(r -> r instanceof DebuggerRecord.Lost).mapToLong(r -> ((DebuggerRecord.Lost) r).count()).sum();
+            long kept = all.stream().filter(r -> r instanceof DebuggerRecord.Buffer).count();
+            assertThat(lost + kept).isEqualTo(101);
+            assertThat(kept).isLessThan(10);
         }
     }
 }
