@@ -92,6 +92,11 @@ final class ExecutionLoop implements BreakService {
                     handlerGate.lock();
                     inHandler = false;
                     handlerGate.unlock();
+                    if (stopsSafelyOnReturn(exit)) {
+                        // A guest held in its exits (a hot event waiting for room in the record queue) is almost
+                        // never outside a handler when the watchdog looks: a waiting request stops it here instead.
+                        kickIfNeeded();
+                    }
                 }
             }
 
@@ -174,6 +179,15 @@ final class ExecutionLoop implements BreakService {
     void requestPause() {
         pauseRequested = true;
         kickIfNeeded();
+    }
+
+    /**
+     * Exits of code hooks before their instruction: a stop as the hook returns leaves RIP on that instruction, which
+     * {@link #finish} then keeps from raising the exit twice, as for any kick that lands right after a code hook.
+     */
+    private static boolean stopsSafelyOnReturn(VmExit exit) {
+        return exit.stage() == ExitStage.PRE && (exit.reason() == ExitReason.EPT_HOOK
+                || exit.reason() == ExitReason.EPT_HOOK2 || exit.reason() == ExitReason.BREAKPOINT);
     }
 
     private void kickIfNeeded() {
