@@ -68,8 +68,7 @@ final class Breakpoints {
         }
         if (condition != null) {
             limits.checkCode(condition.length(), "condition");
-            limits.checkRootMemory(root.bytesInUse(), VmxRoot.footprint(condition.length() + 1));
-            EventRegistry.requireRootRoom(root, 1);
+            RootNeed.code(condition.length()).requireRoom(root, limits);
         }
         RootAllocation code = condition == null ? null : root.installCode(condition.bytes());
         Breakpoint bp = new Breakpoint(nextId++, address, code);

@@ -33,14 +33,13 @@ public final class Debugger implements AutoCloseable {
     private final ExitHooks hooks;
     private final RecordQueue queue;
     private final ExecutionLoop loop;
+    /** The last status the execution thread computed, for {@link #statusWithin}. */
+    private volatile AgentStatus lastStatus;
 
     /**
      * Wires the debugger around a loaded machine and starts its execution thread; the guest
      * starts paused.
      */
-    /** The last status the execution thread computed, for {@link #statusWithin}. */
-    private volatile AgentStatus lastStatus;
-
     public Debugger(Machine machine, Limits limits, RecordQueue queue) {
         this.machine = machine;
         this.queue = queue;
@@ -156,6 +155,9 @@ public final class Debugger implements AutoCloseable {
             return status;
         });
     }
+
+    /** How long a status request waits for the execution thread before {@link #statusWithin} answers without it. */
+    public static final Duration STATUS_WAIT = Duration.ofMillis(500);
 
     /**
      * The status for a host that attaches: from the execution thread when it answers within {@code wait}, else the

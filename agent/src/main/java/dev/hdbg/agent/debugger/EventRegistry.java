@@ -54,13 +54,11 @@ final class EventRegistry {
         }
         spec.condition().ifPresent(c -> limits.checkCode(c.length(), "condition"));
         spec.actions().forEach(this::check);
-        long needed = spec.condition().map(c -> VmxRoot.footprint(c.length() + 1)).orElse(0L);
+        RootNeed needed = spec.condition().map(c -> RootNeed.code(c.length())).orElse(RootNeed.NONE);
         for (ActionSpec action : spec.actions()) {
-            needed += footprint(action);
+            needed = needed.plus(RootNeed.of(action));
         }
-        limits.checkRootMemory(root.bytesInUse(), needed);
-        requireRootRoom(root, (spec.condition().isPresent() ? 1 : 0)
-                + spec.actions().stream().mapToInt(EventRegistry::rootAllocations).sum());
+        needed.requireRoom(root, limits);
         RootAllocation condition = spec.condition().map(c -> root.installCode(c.bytes())).orElse(null);
         Event event = new Event(nextEventId++, spec, condition);
         for (ActionSpec action : spec.actions()) {
@@ -78,8 +76,7 @@ final class EventRegistry {
             throw DebuggerException.limit("event " + eventId + " already holds " + limits.maxActionsPerEvent() + " actions");
         }
         check(spec);
-        limits.checkRootMemory(root.bytesInUse(), footprint(spec));
-        requireRootRoom(root, rootAllocations(spec));
+        RootNeed.of(spec).requireRoom(root, limits);
         Action action = install(spec);
         event.add(action);
         return action;
@@ -110,29 +107,6 @@ final class EventRegistry {
             }
             case ActionSpec.Break ignored -> {
             }
-        }
-    }
-
-    /** The vmx-root memory an action takes once installed: its code (with the ret appended) and its buffer. */
-    private static long footprint(ActionSpec spec) {
-        if (spec instanceof ActionSpec.CustomCode code) {
-            return VmxRoot.footprint(code.code().length() + 1)
-                    + (code.requestedBufferSize() > 0 ? VmxRoot.footprint(code.requestedBufferSize()) : 0);
-        }
-        return 0;
-    }
-
-    /** Root allocations an action takes: its code and its buffer, one each. */
-    private static int rootAllocations(ActionSpec spec) {
-        return spec instanceof ActionSpec.CustomCode code ? 1 + (code.requestedBufferSize() > 0 ? 1 : 0) : 0;
-    }
-
-    /** Refuses before installing anything when vmx-root cannot take {@code needed} more allocations. */
-    static void requireRootRoom(VmxRoot root, int needed) {
-        if (needed > root.allocationsLeft()) {
-            throw DebuggerException.limit("the agent holds at most " + VmxRoot.MAX_ALLOCATIONS
-                    + " conditions, custom codes and buffers at once (" + root.allocationsLeft() + " left, this needs "
-                    + needed + "); clear events or breakpoints you no longer need (events c ID, bc ID)");
         }
     }
 

@@ -14,7 +14,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
-
-    /** How long a Hello waits for the execution thread's status before it answers with the last one known. */
-    private static final Duration HELLO_STATUS_WAIT = Duration.ofMillis(500);
 
     private final Debugger debugger;
     private final Optional<String> token;
@@ -113,7 +109,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                 session.observing() ? "observing" : "controlling");
         ctx.pipeline().replace(this, "dispatcher", new RequestDispatcher(debugger, session,
                 envelope.getHelloRequest().getCapabilitiesList().contains(Protocol.PING)));
-        debugger.statusWithin(HELLO_STATUS_WAIT).whenComplete((status, failure) -> {
+        debugger.statusWithin(Debugger.STATUS_WAIT).whenComplete((status, failure) -> {
             HelloReply.Builder reply = HelloReply.newBuilder().setVersion(Protocol.version()).setAgentName("hdbg-agent")
                     .addAllCapabilities(Protocol.CAPABILITIES).setInstanceId(debugger.records().instanceId())
                     .setMode(session.observing() ? AttachMode.ATTACH_MODE_OBSERVE : AttachMode.ATTACH_MODE_CONTROL);

@@ -43,7 +43,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -71,7 +70,6 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
             Envelope.BodyCase.DETACH_REQUEST, Envelope.BodyCase.HELLO_REQUEST, Envelope.BodyCase.PING_REQUEST);
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
-    private static final Duration STATUS_WAIT = Duration.ofMillis(500);
 
     private final Debugger debugger;
     private final HostSession session;
@@ -174,7 +172,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
             case PAUSE_REQUEST -> debugger.pause()
                     .thenApply(v -> Envelope.newBuilder().setPauseReply(PauseReply.getDefaultInstance()));
             // Not held up by a guest waiting for room in a full record queue: a prompt asks for the status constantly.
-            case STATUS_REQUEST -> debugger.statusWithin(STATUS_WAIT)
+            case STATUS_REQUEST -> debugger.statusWithin(Debugger.STATUS_WAIT)
                     .thenApply(s -> Envelope.newBuilder().setStatusReply(Replies.status(s)));
             case READ_REGISTERS_REQUEST -> readRegisters(request.getReadRegistersRequest().getNamesList());
             case WRITE_REGISTER_REQUEST -> writeRegister(request.getWriteRegisterRequest())
