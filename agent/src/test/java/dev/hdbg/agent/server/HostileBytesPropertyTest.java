@@ -37,30 +37,14 @@ class HostileBytesPropertyTest {
 
     @Test
     void garbageInAnyChunksGetsErrorRepliesOrAClosedConnectionAndNothingEscapes() throws Exception {
-        PropertyCheck.forAll(HostileBytes::garbage).shrinking(HostileBytes.Chunks::simpler).check(200, chunks -> {
-            InProcessAgent.Connection connection = agent.connect();
-            try {
-                chunks.chunks().forEach(connection.host()::write);
-                agent.awaitQuiet(connection);
-                WireAssertions.assertWellBehaved(connection);
-            } finally {
-                agent.hangUp(connection);
-            }
-        });
+        PropertyCheck.forAll(HostileBytes::garbage).shrinking(HostileBytes.Chunks::simpler).check(200, HostileBytesPropertyTest::sendAndCheck);
         assertAgentServesANewHost();
     }
 
     @Test
     void mutatedSessionsGetErrorRepliesOrAClosedConnectionAndTheNextHostIsServed() {
         PropertyCheck.forAll(HostileBytes::session).shrinking(HostileBytes.Session::simpler).check(100, session -> {
-            InProcessAgent.Connection connection = agent.connect();
-            try {
-                session.chunks().chunks().forEach(connection.host()::write);
-                agent.awaitQuiet(connection);
-                WireAssertions.assertWellBehaved(connection);
-            } finally {
-                agent.hangUp(connection);
-            }
+            sendAndCheck(session.chunks());
             assertAgentServesANewHost();
         });
     }
@@ -83,6 +67,18 @@ class HostileBytesPropertyTest {
                         agent.hangUp(connection);
                     }
                 });
+    }
+
+    /** Writes {@code chunks} on a new connection and checks what the agent did with them; hangs up. */
+    private static void sendAndCheck(HostileBytes.Chunks chunks) throws Exception {
+        InProcessAgent.Connection connection = agent.connect();
+        try {
+            chunks.chunks().forEach(connection.host()::write);
+            agent.awaitQuiet(connection);
+            WireAssertions.assertWellBehaved(connection);
+        } finally {
+            agent.hangUp(connection);
+        }
     }
 
     /** A well-behaved host still attaches and gets its status. */

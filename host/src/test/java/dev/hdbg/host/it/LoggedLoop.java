@@ -34,7 +34,7 @@ final class LoggedLoop {
     }
 
     /** {@code r rcx = ITERATIONS} and {@code !epthook 0x40000a log {rcx} imm no}, through {@code setup}. */
-    static void arm(DebuggerClient setup, int iterations) throws Exception {
+    static void arm(DebuggerClient setup, long iterations) throws Exception {
         setup.writeRegister("rcx", iterations).get(10, TimeUnit.SECONDS);
         setup.addEvent(EventSpec.eptHook(LOOP_BODY, List.of(new ActionSpec.Log(
                 new LogConfiguration(List.of(Code.reg("rcx"))), false)))).get(10, TimeUnit.SECONDS);

@@ -2,12 +2,8 @@ package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hdbg.common.event.ActionSpec;
-import dev.hdbg.common.event.EventSpec;
-import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.DebuggerClient;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,15 +16,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PauseUnderBackPressureIT {
-    private static final long LOOP_BODY = 0x40000a;
-
     @Test
     void aPauseStopsAGuestHeldBackByASlowHostPromptly() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--sample", "loop", "--queue-capacity", "64", "--batch-size", "8");
              DebuggerClient client = agent.connect()) {
-            client.writeRegister("rcx", 1L << 40).get(10, TimeUnit.SECONDS);
-            client.addEvent(EventSpec.eptHook(LOOP_BODY, List.of(new ActionSpec.Log(
-                    new LogConfiguration(List.of(Code.reg("rcx"))), false)))).get(10, TimeUnit.SECONDS);
+            LoggedLoop.arm(client, 1L << 40);
             java.util.concurrent.atomic.AtomicReference<CompletableFuture<DebuggerRecord.Break>> paused =
                     new java.util.concurrent.atomic.AtomicReference<>(new CompletableFuture<>());
             client.addRecordListener(record -> {

@@ -38,8 +38,14 @@ final class RawConnection implements AutoCloseable {
     }
 
     Envelope hello(String token) throws IOException {
+        return hello(token, new String[0]);
+    }
+
+    /** Hello (request id 1) with {@code token} and {@code capabilities}; the reply. */
+    private Envelope hello(String token, String... capabilities) throws IOException {
         send(Envelope.newBuilder().setRequestId(1).setHelloRequest(HelloRequest.newBuilder()
-                .setVersion(Protocol.version()).setClientName("raw-test").setToken(token)).build());
+                .setVersion(Protocol.version()).setClientName("raw-test").setToken(token)
+                .addAllCapabilities(java.util.List.of(capabilities))).build());
         return receive();
     }
 
@@ -58,16 +64,12 @@ final class RawConnection implements AutoCloseable {
 
     /** Hello announcing that this host acknowledges records, as real hosts since 1.4 do. */
     Envelope helloAcknowledging() throws IOException {
-        send(Envelope.newBuilder().setRequestId(1).setHelloRequest(HelloRequest.newBuilder()
-                .setVersion(Protocol.version()).setClientName("raw-test").addCapabilities(Protocol.RECORDS_ACK)).build());
-        return receive();
+        return hello("", Protocol.RECORDS_ACK);
     }
 
     /** A Hello of a 1.5 host that promises to ping while idle (and then, in the tests, never does). */
     Envelope helloPinging() throws IOException {
-        send(Envelope.newBuilder().setRequestId(1).setHelloRequest(HelloRequest.newBuilder()
-                .setVersion(Protocol.version()).setClientName("raw-test").addCapabilities(Protocol.PING)).build());
-        return receive();
+        return hello("", Protocol.PING);
     }
 
     /** Reads frames until {@code count} records have come, replies skipped; their sequence numbers in order. */
