@@ -188,6 +188,11 @@ public final class Debugger implements AutoCloseable {
     public CompletableFuture<Void> writeRegister(GuestRegister register, long value) {
         return loop.submit(() -> {
             requireHalted("change registers");
+            var refusal = machine.refusal(register, value);
+            if (refusal.isPresent()) {
+                throw DebuggerException.invalid(register.wireName() + " = 0x" + Long.toHexString(value)
+                        + " is refused: " + refusal.get() + " (the CPU would raise #GP)");
+            }
             machine.write(register, value);
             return null;
         });

@@ -320,6 +320,9 @@ final class ExecutionLoop implements BreakService {
             }
             case Completion.Faulted faulted -> {
                 machine.write(GuestRegister.RIP, faulted.rip());
+                // A fault on the way out (stopWith's fetch, through the guest's page tables) can leave QEMU
+                // believing an exception is still being delivered: the guest's next fault would be a #DF.
+                machine.unicorn().clearExceptionInFlight();
                 halt(DebuggerRecord.BreakReason.FAULT, 0, null, faulted.message() + "; fix the cause (r rip = ...) and continue (g)");
             }
             case Completion.StepThenPost step -> stepThenPost(step);
@@ -537,6 +540,9 @@ final class ExecutionLoop implements BreakService {
         while (thread.isAlive() && System.nanoTime() < deadline) {
             machine.unicorn().emuStop(); // repeated: a single stop can land just before uc_emu_start
             thread.join(20);
+        }
+        if (thread.isAlive()) {
+            LOG.warn("the execution thread did not stop within 5 s; the guest is left running");
         }
     }
 }

@@ -24,7 +24,8 @@ public final class UserMode {
     static final int KERNEL_SS = 0x10;
     /** IOPL 3 (bits 12-13), IF, and the always-one bit 1. */
     public static final long USER_RFLAGS = 0x3202;
-    private static final long CR4_TSD = 1L << 2;
+    /** CR4.TSD: set by the agent so RDTSC faults at CPL 3; the guest neither sees nor clears it. */
+    public static final long CR4_TSD = 1L << 2;
     private static final long GDT = KERNEL_PAGE;
     private static final long STUB = KERNEL_PAGE + 0x100;
     private static final long FRAME = KERNEL_PAGE + 0x800;
@@ -37,6 +38,16 @@ public final class UserMode {
     };
 
     private UserMode() {
+    }
+
+    /** CR4 as the guest and the host see it: without the agent's TSD bit. */
+    public static long guestCr4(long actual) {
+        return actual & ~CR4_TSD;
+    }
+
+    /** What CR4 holds when the guest or the host writes {@code seen}: the agent's TSD bit stays set. */
+    public static long actualCr4(long seen) {
+        return seen | CR4_TSD;
     }
 
     /** Maps the kernel page and enters user mode with RIP = {@code entry}, RSP = {@code stack}. */

@@ -1,8 +1,10 @@
 package dev.hdbg.agent.vmx;
 
+import dev.hdbg.agent.machine.ControlRegisterCheck;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.RegisterMap;
 import dev.hdbg.agent.machine.UnmappedAddressException;
+import dev.hdbg.agent.machine.UserMode;
 import dev.hdbg.agent.unicorn.HookType;
 import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.agent.unicorn.X86Reg;
@@ -25,7 +27,6 @@ public final class InstructionExits {
     private static final int BP = 3;
     private static final int PF = 14;
     private static final int IA32_TSC_AUX = 0xC0000103;
-    private static final long CR4_TSD = 1L << 2;
 
     private final Machine machine;
     private final Unicorn guest;
@@ -66,6 +67,13 @@ public final class InstructionExits {
         // The hook absorbs the exception; QEMU would otherwise count the next #GP as a double fault.
         guest.clearExceptionInFlight();
         long rip = guest.regRead(X86Reg.RIP);
+        if (rip == STOP_ADDRESS) {
+            // stopWith's fetch faulted through the guest's own page tables (#PF) instead of reaching the
+            // unmapped hook. Writing RIP again would cancel the stop and loop here for ever; the stop
+            // request alone ends this run, and the loop restores RIP from the completion already left.
+            guest.emuStop();
+            return;
+        }
         if (intno == GP && emulate(rip)) {
             return;
         }
@@ -129,6 +137,11 @@ public final class InstructionExits {
      * the machine halts.
      */
     private void exception(int vector, long rip) {
+        exception(vector, rip, null);
+    }
+
+    /** {@link #exception(int, long)}, saying why the instruction faulted when the agent decided it did. */
+    private void exception(int vector, long rip, String why) {
         VmExit exit = VmExit.pre(ExitReason.EXCEPTION, vector);
         boolean shortCircuit = handler.onExit(exit);
         if (handler.wantsPost(ExitReason.EXCEPTION, vector)) {
@@ -136,7 +149,7 @@ public final class InstructionExits {
         }
         if (!shortCircuit) {
             stopWith(new Completion.Faulted("unhandled exception " + vector + " (" + name(vector) + ") at rip 0x"
-                    + Long.toHexString(rip), rip));
+                    + Long.toHexString(rip) + (why == null ? "" : ": " + why), rip));
         }
     }
 
@@ -170,10 +183,10 @@ public final class InstructionExits {
                 guest.regWrite(X86Reg.RIP, next);
             }
             case PrivilegedInstruction.Vmcall v -> run(ExitReason.VMCALL, 0, next, () -> { });
-            case PrivilegedInstruction.MovToCr m -> movToCr(m, next);
+            case PrivilegedInstruction.MovToCr m -> movToCr(m, rip, next);
             case PrivilegedInstruction.MovFromCr m -> {
                 long value = guest.regRead(cr(m.cr()));
-                gpr(m.gpr(), m.cr() == 4 ? value & ~CR4_TSD : value); // the trap bit is the agent's, not the guest's
+                gpr(m.gpr(), m.cr() == 4 ? UserMode.guestCr4(value) : value); // the trap bit is the agent's, not the guest's
                 guest.regWrite(X86Reg.RIP, next);
             }
             case PrivilegedInstruction.MovToDr m -> run(ExitReason.DR, 0, next, () -> guest.regWrite(dr(m.dr()), gpr(m.gpr())));
@@ -191,8 +204,7 @@ public final class InstructionExits {
             try {
                 emulation.run();
             } catch (GuestFault e) {
-                long rip = guest.regRead(X86Reg.RIP);
-                stopWith(new Completion.Faulted(e.getMessage() + " at rip 0x" + Long.toHexString(rip), rip));
+                exception(GP, guest.regRead(X86Reg.RIP), e.getMessage());
                 return;
             }
         }
@@ -202,15 +214,21 @@ public final class InstructionExits {
         }
     }
 
-    private void movToCr(PrivilegedInstruction.MovToCr m, long next) {
+    private void movToCr(PrivilegedInstruction.MovToCr m, long rip, long next) {
         long old = guest.regRead(cr(m.cr()));
         long value = gpr(m.gpr());
+        // CR4.TSD stays set: it is how RDTSC reaches the agent.
+        long stored = m.cr() == 4 ? UserMode.actualCr4(value) : value;
         boolean watched = m.cr() == 0 || m.cr() == 4;
-        VmExit exit = new VmExit(ExitReason.CR_WRITE, m.cr(), ExitStage.PRE, old ^ (m.cr() == 4 ? value | CR4_TSD : value));
+        VmExit exit = new VmExit(ExitReason.CR_WRITE, m.cr(), ExitStage.PRE, old ^ stored);
         boolean shortCircuit = watched && handler.watches(ExitReason.CR_WRITE) && handler.onExit(exit);
         if (!shortCircuit) {
-            // CR4.TSD stays set: it is how RDTSC reaches the agent.
-            guest.regWrite(cr(m.cr()), m.cr() == 4 ? value | CR4_TSD : value);
+            Optional<String> refusal = ControlRegisterCheck.of(guest).guestRefusal(m.cr(), value);
+            if (refusal.isPresent()) {
+                exception(GP, rip, "mov to cr" + m.cr() + " of 0x" + Long.toHexString(value) + ": " + refusal.get());
+                return;
+            }
+            guest.regWrite(cr(m.cr()), stored);
         }
         guest.regWrite(X86Reg.RIP, next);
         if (watched && handler.wantsPost(ExitReason.CR_WRITE, m.cr())) {
@@ -256,7 +274,7 @@ public final class InstructionExits {
 
     private void xsetbv() {
         if (ecx() != 0 || (edxEax() & 1) == 0) {
-            throw new GuestFault("xsetbv of XCR" + ecx() + " = 0x" + Long.toHexString(edxEax()) + " raises #GP");
+            throw new GuestFault("xsetbv of XCR" + ecx() + " = 0x" + Long.toHexString(edxEax()));
         }
         xcr0 = edxEax();
     }
