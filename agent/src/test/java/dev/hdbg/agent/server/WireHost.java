@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -33,6 +34,8 @@ final class WireHost implements AutoCloseable {
     private final List<Envelope> parsed = new ArrayList<>();
     /** The first reply with each request id. */
     private final Map<Long, Envelope> replies = new HashMap<>();
+    /** The first bytes this host wrote, up to a TLS record header's worth. */
+    private final ByteArrayOutputStream opening = new ByteArrayOutputStream();
     private Channel channel;
 
     /** The handler reading the agent's bytes on the client side. */
@@ -68,6 +71,9 @@ final class WireHost implements AutoCloseable {
 
     /** Writes one chunk as one write; a connection the agent already closed swallows it. */
     void write(byte[] chunk) {
+        synchronized (this) {
+            opening.write(chunk, 0, Math.min(chunk.length, Math.max(0, TLS_RECORD_HEADER_BYTES - opening.size())));
+        }
         if (channel.isActive()) {
             channel.writeAndFlush(Unpooled.wrappedBuffer(chunk));
         }
@@ -85,6 +91,18 @@ final class WireHost implements AutoCloseable {
     static Envelope hello(long id) {
         return Envelope.newBuilder().setRequestId(id).setHelloRequest(HelloRequest.newBuilder()
                 .setVersion(Protocol.version()).setClientName("property-test")).build();
+    }
+
+    private static final int TLS_RECORD_HEADER_BYTES = 5;
+
+    /**
+     * Whether this host's first bytes read as a TLS record header, which the agent (without
+     * {@code --tls}) answers by closing the connection, as {@code TlsProbe} documents: a TLS host
+     * could not read a clear-text error frame. A hostile prefix can look like one by chance.
+     */
+    synchronized boolean openedLikeTls() {
+        return opening.size() == TLS_RECORD_HEADER_BYTES
+                && SslHandler.isEncrypted(Unpooled.wrappedBuffer(opening.toByteArray()), false);
     }
 
     boolean closed() {
