@@ -16,10 +16,8 @@ import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -48,7 +46,7 @@ final class ExecutionLoop implements BreakService {
     private ExitHooks hooks;
     private InstructionExits instructions;
     private ExitHandler handler;
-    private final BlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
+    private final Mailbox mailbox = new Mailbox();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hdbg-kick").daemon().factory());
     private final Thread thread;
@@ -126,18 +124,7 @@ final class ExecutionLoop implements BreakService {
 
     /** Runs {@code task} on the execution thread at the next safe point. */
     <T> CompletableFuture<T> submit(Supplier<T> task) {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        if (closed) {
-            future.completeExceptionally(DebuggerException.badState("the agent is shutting down"));
-            return future;
-        }
-        mailbox.add(() -> {
-            try {
-                future.complete(task.get());
-            } catch (RuntimeException e) {
-                future.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<T> future = mailbox.submit(task);
         kickIfNeeded();
         return future;
     }
@@ -217,6 +204,8 @@ final class ExecutionLoop implements BreakService {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             LOG.error("execution thread failed; the target stays as it was", e);
+            mailbox.close(new DebuggerException(DebuggerException.Kind.INTERNAL, "the agent's execution thread failed ("
+                    + e + "); the target can no longer run or be inspected: restart the agent (its log has the details)"));
         }
     }
 
@@ -535,6 +524,7 @@ final class ExecutionLoop implements BreakService {
     /** Stops the thread; a guest broken in or running is left where it is. */
     void close() throws InterruptedException {
         closed = true;
+        mailbox.close(DebuggerException.badState("the agent is shutting down"));
         watchdog.shutdownNow();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (thread.isAlive() && System.nanoTime() < deadline) {

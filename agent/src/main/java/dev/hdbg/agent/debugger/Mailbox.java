@@ -1,0 +1,73 @@
+package dev.hdbg.agent.debugger;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The requests waiting for the execution thread, each with the future its caller holds. Once the
+ * mailbox is closed — the agent shuts down, or the execution thread died — every waiting request
+ * and every later one fails at once with the reason, instead of waiting for a reply timeout.
+ */
+final class Mailbox {
+    private final BlockingQueue<Job<?>> jobs = new LinkedBlockingQueue<>();
+    private volatile DebuggerException closedBecause;
+
+    /** Queues {@code task}; its future completes with what it returns or throws. */
+    <T> CompletableFuture<T> submit(Supplier<T> task) {
+        Job<T> job = new Job<>(task, new CompletableFuture<>());
+        DebuggerException refusal = closedBecause;
+        if (refusal != null) {
+            job.future().completeExceptionally(refusal);
+            return job.future();
+        }
+        jobs.add(job);
+        if (closedBecause != null) {
+            failWaiting(); // closed while the job was being added: nobody else will run it
+        }
+        return job.future();
+    }
+
+    /** The next request, waiting up to {@code timeout}; null if none came. */
+    Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return jobs.poll(timeout, unit);
+    }
+
+    /** The next request, or null. */
+    Runnable poll() {
+        return jobs.poll();
+    }
+
+    boolean isEmpty() {
+        return jobs.isEmpty();
+    }
+
+    /** Fails every waiting request and every later one with {@code reason}; the first reason stays. */
+    void close(DebuggerException reason) {
+        if (closedBecause == null) {
+            closedBecause = reason;
+        }
+        failWaiting();
+    }
+
+    private void failWaiting() {
+        Job<?> job;
+        while ((job = jobs.poll()) != null) {
+            job.future().completeExceptionally(closedBecause);
+        }
+    }
+
+    private record Job<T>(Supplier<T> task, CompletableFuture<T> future) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                future.complete(task.get());
+            } catch (RuntimeException | StackOverflowError e) {
+                // A request that overflows the stack (a pathological pattern, say) fails alone; the thread goes on.
+                future.completeExceptionally(e);
+            }
+        }
+    }
+}
