@@ -36,7 +36,7 @@ class ElfProgramsIT {
     static void compileTheProgramsAndFillTheRoot() throws Exception {
         bin = root.resolve("bin");
         Files.createDirectories(bin);
-        for (String name : List.of("strings", "heap", "files", "numbers", "unknown_syscall")) {
+        for (String name : List.of("strings", "heap", "files", "numbers", "unknown_syscall", "maps")) {
             compile(name, name, "-static");
         }
         compile("numbers", "numbers-pie", "-static-pie");
@@ -155,6 +155,24 @@ class ElfProgramsIT {
                 .hasMessageNotContaining("\tat ");
         assertThatThrownBy(() -> AgentProcess.start("--elf", bin.resolve("strings").toString(), "--root", "/no/such/dir"))
                 .hasMessageContaining("hdbg-agent: --root is not a directory: /no/such/dir");
+    }
+
+    /**
+     * Unicorn aborts the whole agent once an address space holds about 4096 ranges (before the cap,
+     * this program killed the agent with QEMU's phys_section_add assertion): the guest gets ENOMEM
+     * at hdbg's vm.max_map_count instead, and goes on.
+     */
+    @Test
+    void aProgramSplittingItsMemoryIntoThousandsOfMappingsGetsEnomemAndTheAgentLives() throws Exception {
+        ProgramRun run = ProgramRun.underAgent(root, Optional.empty(), bin.resolve("maps"), "1100");
+        assertThat(run.out()).matches("""
+                split \\d+ of 1100 pages, then Cannot allocate memory
+                readable 0, writable 42
+                mapping after munmap: ok
+                """);
+        int split = Integer.parseInt(run.out().split(" ")[1]);
+        assertThat(split).as("splits before the cap of 2048 regions").isBetween(900, 1024);
+        assertThat(run.status()).isZero();
     }
 
     @Test
