@@ -44,8 +44,9 @@ public final class LinuxProcess implements AutoCloseable {
         }
         this.user = new UserMemory(machine.memory());
         this.sandbox = new Sandbox(config.root());
-        this.programBreak = new ProgramBreak(machine.memory(), brkStart);
-        this.mmap = new MmapAllocator(machine);
+        RegionBudget regions = new RegionBudget(machine.unicorn());
+        this.programBreak = new ProgramBreak(machine.memory(), regions, brkStart);
+        this.mmap = new MmapAllocator(machine, regions);
         fds.install(stdin(config), 0, false);
         // A native run under a harness has stdout on a pipe: report one, so glibc buffers it the same way.
         fds.install(StreamFile.output(io::stdout, Stat.S_IFIFO | 0600, 2), 1, false);

@@ -24,22 +24,17 @@ final class MmapAllocator {
     static final long STACK_GAP = 8L << 20;
     /** vm.mmap_min_addr. */
     private static final long FLOOR = 0x10000;
-    /**
-     * hdbg's vm.max_map_count. Unicorn 2.0.1 aborts the whole agent (QEMU's {@code phys_section_add} assertion)
-     * once an address space holds about 4096 ranges — measured with a guest splitting one mapping by mprotect —
-     * and the vmx-root instance mirrors every guest mapping beside its own allocations (up to 1024). Past this
-     * many emulator regions, mmap, mprotect and munmap fail with ENOMEM, as Linux's do past vm.max_map_count.
-     */
-    static final int MAX_MAP_COUNT = 2048;
 
     private final Machine machine;
     private final GuestMemory memory;
     private final RangeSet owned = new RangeSet();
     private final RangeSet free = new RangeSet();
+    private final RegionBudget budget;
 
-    MmapAllocator(Machine machine) {
+    MmapAllocator(Machine machine, RegionBudget budget) {
         this.machine = machine;
         this.memory = machine.memory();
+        this.budget = budget;
     }
 
     /**
@@ -56,7 +51,7 @@ final class MmapAllocator {
             return reused;
         }
         long address = findGap(size);
-        requireRoom(1);
+        budget.requireRoom(1);
         memory.map(name, address, size, prot);
         owned.add(address, address + size);
         return address;
@@ -80,7 +75,7 @@ final class MmapAllocator {
                 throw new SyscallException(Errno.EEXIST);
             }
         }
-        requireRoom(gaps.size() + splits(address, address + size));
+        budget.requireRoom(gaps.size() + budget.splits(address, address + size));
         for (long[] gap : gaps) {
             memory.map(name, gap[0], gap[1] - gap[0], prot);
             owned.add(gap[0], gap[1]);
@@ -106,7 +101,7 @@ final class MmapAllocator {
         if (!memory.isMapped(address, length) || (freed && prot != Prot.NONE)) {
             throw new SyscallException(Errno.ENOMEM);
         }
-        requireRoom(splits(address, address + length));
+        budget.requireRoom(budget.splits(address, address + length));
         try {
             machine.unicorn().memProtect(address, length, prot);
         } catch (UnicornException e) {
@@ -142,26 +137,6 @@ final class MmapAllocator {
         }
         unmap(address, oldSize);
         return moved;
-    }
-
-    /** @throws SyscallException ENOMEM when {@code more} regions would pass {@link #MAX_MAP_COUNT} */
-    private void requireRoom(int more) {
-        if (more > 0 && machine.unicorn().memRegions().size() + more > MAX_MAP_COUNT) {
-            throw new SyscallException(Errno.ENOMEM);
-        }
-    }
-
-    /** How many regions Unicorn adds when it splits at {@code begin} and {@code end} to change [begin, end). */
-    private int splits(long begin, long end) {
-        int added = 0;
-        for (MemoryRegion r : machine.unicorn().memRegions()) {
-            for (long boundary : new long[] {begin, end}) {
-                if (Long.compareUnsigned(boundary, r.begin()) > 0 && Long.compareUnsigned(boundary, r.end()) <= 0) {
-                    added++;
-                }
-            }
-        }
-        return added;
     }
 
     private int permissionsAt(long address) {
