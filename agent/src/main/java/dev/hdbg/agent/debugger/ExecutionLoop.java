@@ -107,6 +107,11 @@ final class ExecutionLoop implements BreakService {
             public boolean watches(ExitReason reason) {
                 return inner.watches(reason);
             }
+
+            @Override
+            public boolean stopWanted() {
+                return ExecutionLoop.this.stopWanted();
+            }
         };
     }
 
@@ -177,8 +182,13 @@ final class ExecutionLoop implements BreakService {
                 || exit.reason() == ExitReason.EPT_HOOK2 || exit.reason() == ExitReason.BREAKPOINT);
     }
 
+    /** Whether the running guest should stop: a pause, events to arm, a request waiting. */
+    private boolean stopWanted() {
+        return state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty());
+    }
+
     private void kickIfNeeded() {
-        if (state != TargetState.RUNNING || !(pauseRequested || armingPending || !mailbox.isEmpty())) {
+        if (!stopWanted()) {
             return;
         }
         handlerGate.lock();
@@ -307,6 +317,7 @@ final class ExecutionLoop implements BreakService {
                 long nanos = runNanos;
                 queue.publish(seq -> new DebuggerRecord.Exit(seq, "exit", exited.rip(), exited.status(), nanos), true);
             }
+            case Completion.Resume resume -> machine.write(GuestRegister.RIP, resume.rip());
             case Completion.Faulted faulted -> {
                 machine.write(GuestRegister.RIP, faulted.rip());
                 // A fault on the way out (stopWith's fetch, through the guest's page tables) can leave QEMU

@@ -14,6 +14,10 @@ public sealed interface Completion {
     record Exited(int status, long rip) implements Completion {
     }
 
+    /** Stopped between two instructions because the debugger wanted it: the guest resumes at {@code rip}. */
+    record Resume(long rip) implements Completion {
+    }
+
     /** The guest faulted at {@code rip} and nothing handled it; the machine halts there with this message. */
     record Faulted(String message, long rip) implements Completion {
     }

@@ -19,4 +19,14 @@ public interface ExitHandler {
 
     /** Whether any enabled event watches this kind of exit at all; cheap, called per exit. */
     boolean watches(ExitReason reason);
+
+    /**
+     * Whether the debugger wants the running guest stopped (a pause, a request waiting). An exit
+     * that moved RIP itself stops the guest with {@link Completion.Resume} when it is: Unicorn 2.0.1
+     * drops a {@code uc_emu_stop} made while a hook writes RIP, so a guest looping over an emulated
+     * instruction could not be stopped from outside.
+     */
+    default boolean stopWanted() {
+        return false;
+    }
 }

@@ -75,6 +75,9 @@ public final class InstructionExits {
             return;
         }
         if (intno == GP && emulate(rip)) {
+            if (completion == null && handler.stopWanted()) {
+                stopWith(new Completion.Resume(guest.regRead(X86Reg.RIP)));
+            }
             return;
         }
         if (intno >= 32) {
