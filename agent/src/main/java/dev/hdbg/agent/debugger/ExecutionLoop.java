@@ -17,10 +17,7 @@ import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +27,8 @@ import org.slf4j.LoggerFactory;
  * arrive through a mailbox and run at a safe point — between two runs of {@code uc_emu_start},
  * or while the guest is broken in — never on a network thread.
  *
- * <p>While the guest runs, a request in the mailbox "kicks" it: {@code uc_emu_stop} makes
- * {@code uc_emu_start} return, the loop serves the mailbox, re-arms the exits if events changed,
- * and resumes. Kicks never land inside an exit handler (a stop there would hold back the
- * instruction the handler was for); a kick that lands just before {@code uc_emu_start} begins
- * would be lost, so a watchdog repeats it every few milliseconds while work is waiting.
+ * <p>While the guest runs, a request in the mailbox "kicks" it ({@link Kicker}): {@code uc_emu_start}
+ * returns, the loop serves the mailbox, re-arms the exits if events changed, and resumes.
  */
 final class ExecutionLoop implements BreakService {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionLoop.class);
@@ -47,10 +41,8 @@ final class ExecutionLoop implements BreakService {
     private InstructionExits instructions;
     private ExitHandler handler;
     private final Mailbox mailbox = new Mailbox();
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("hdbg-kick").daemon().factory());
     private final Thread thread;
-    private final ReentrantLock handlerGate = new ReentrantLock();
+    private final Kicker kicker;
     private final Breakpoints breakpoints;
     private final Stepper stepper;
     private StepMode pendingStep;
@@ -62,7 +54,6 @@ final class ExecutionLoop implements BreakService {
     private volatile boolean pauseRequested;
     private volatile boolean armingPending;
     private volatile boolean closed;
-    private boolean inHandler;
     private boolean insideEmulation;
     private long runNanos;
     private long brokenNanos;
@@ -74,45 +65,12 @@ final class ExecutionLoop implements BreakService {
         this.stepper = new Stepper(machine, breakpoints);
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
+        this.kicker = new Kicker(machine.unicorn(), this::stopWanted);
     }
 
     /** Wraps {@code inner} so kicks wait while an exit is handled. */
     ExitHandler gated(ExitHandler inner) {
-        return new ExitHandler() {
-            @Override
-            public boolean onExit(VmExit exit) {
-                handlerGate.lock();
-                inHandler = true;
-                handlerGate.unlock();
-                try {
-                    return inner.onExit(exit);
-                } finally {
-                    handlerGate.lock();
-                    inHandler = false;
-                    handlerGate.unlock();
-                    if (stopsSafelyOnReturn(exit)) {
-                        // A guest held in its exits (a hot event waiting for room in the record queue) is almost
-                        // never outside a handler when the watchdog looks: a waiting request stops it here instead.
-                        kickIfNeeded();
-                    }
-                }
-            }
-
-            @Override
-            public boolean wantsPost(ExitReason reason, long context) {
-                return inner.wantsPost(reason, context);
-            }
-
-            @Override
-            public boolean watches(ExitReason reason) {
-                return inner.watches(reason);
-            }
-
-            @Override
-            public boolean stopWanted() {
-                return ExecutionLoop.this.stopWanted();
-            }
-        };
+        return kicker.gated(inner);
     }
 
     void start(ExitHooks exitHooks, InstructionExits instructionExits, ExitHandler exitHandler) {
@@ -120,7 +78,7 @@ final class ExecutionLoop implements BreakService {
         this.instructions = instructionExits;
         this.handler = exitHandler;
         thread.start();
-        watchdog.scheduleWithFixedDelay(this::kickIfNeeded, 5, 5, TimeUnit.MILLISECONDS);
+        kicker.start();
     }
 
     TargetState state() {
@@ -130,7 +88,7 @@ final class ExecutionLoop implements BreakService {
     /** Runs {@code task} on the execution thread at the next safe point. */
     <T> CompletableFuture<T> submit(Supplier<T> task) {
         CompletableFuture<T> future = mailbox.submit(task);
-        kickIfNeeded();
+        kicker.kickIfWanted();
         return future;
     }
 
@@ -170,35 +128,12 @@ final class ExecutionLoop implements BreakService {
     /** Any thread: asks a running guest to halt at the next instruction boundary. */
     void requestPause() {
         pauseRequested = true;
-        kickIfNeeded();
-    }
-
-    /**
-     * Exits of code hooks before their instruction: a stop as the hook returns leaves RIP on that instruction, which
-     * {@link #finish} then keeps from raising the exit twice, as for any kick that lands right after a code hook.
-     */
-    private static boolean stopsSafelyOnReturn(VmExit exit) {
-        return exit.stage() == ExitStage.PRE && (exit.reason() == ExitReason.EPT_HOOK
-                || exit.reason() == ExitReason.EPT_HOOK2 || exit.reason() == ExitReason.BREAKPOINT);
+        kicker.kickIfWanted();
     }
 
     /** Whether the running guest should stop: a pause, events to arm, a request waiting. */
     private boolean stopWanted() {
         return state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty());
-    }
-
-    private void kickIfNeeded() {
-        if (!stopWanted()) {
-            return;
-        }
-        handlerGate.lock();
-        try {
-            if (!inHandler) {
-                machine.unicorn().emuStop();
-            }
-        } finally {
-            handlerGate.unlock();
-        }
     }
 
     private void loop() {
@@ -536,7 +471,7 @@ final class ExecutionLoop implements BreakService {
     void close() throws InterruptedException {
         closed = true;
         mailbox.close(DebuggerException.badState("the agent is shutting down"));
-        watchdog.shutdownNow();
+        kicker.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (thread.isAlive() && System.nanoTime() < deadline) {
             machine.unicorn().emuStop(); // repeated: a single stop can land just before uc_emu_start

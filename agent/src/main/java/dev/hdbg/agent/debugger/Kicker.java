@@ -1,0 +1,110 @@
+package dev.hdbg.agent.debugger;
+
+import dev.hdbg.agent.unicorn.Unicorn;
+import dev.hdbg.agent.vmx.ExitHandler;
+import dev.hdbg.agent.vmx.ExitReason;
+import dev.hdbg.agent.vmx.ExitStage;
+import dev.hdbg.agent.vmx.VmExit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Stops the running guest when the debugger wants it — "kicks" it: {@code uc_emu_stop} makes
+ * {@code uc_emu_start} return, so that the execution loop can serve a request, arm events or pause.
+ * Kicks never land inside an exit handler (a stop there would hold back the instruction the handler
+ * was for); a kick that lands just before {@code uc_emu_start} begins would be lost, so a watchdog
+ * repeats it every few milliseconds while the stop is still wanted. Exits that move RIP themselves
+ * stop the guest on their own ({@link ExitHandler#stopWanted}): Unicorn drops a kick made meanwhile.
+ */
+final class Kicker implements AutoCloseable {
+    private static final long WATCHDOG_MILLIS = 5;
+
+    private final Unicorn unicorn;
+    private final BooleanSupplier stopWanted;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hdbg-kick").daemon().factory());
+    private final ReentrantLock handlerGate = new ReentrantLock();
+    private boolean inHandler;
+
+    /** @param stopWanted whether the running guest should stop now; called from any thread */
+    Kicker(Unicorn unicorn, BooleanSupplier stopWanted) {
+        this.unicorn = unicorn;
+        this.stopWanted = stopWanted;
+    }
+
+    /** Starts the watchdog. */
+    void start() {
+        watchdog.scheduleWithFixedDelay(this::kickIfWanted, WATCHDOG_MILLIS, WATCHDOG_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Any thread: stops the guest now if a stop is wanted and no exit is being handled. */
+    void kickIfWanted() {
+        if (!stopWanted.getAsBoolean()) {
+            return;
+        }
+        handlerGate.lock();
+        try {
+            if (!inHandler) {
+                unicorn.emuStop();
+            }
+        } finally {
+            handlerGate.unlock();
+        }
+    }
+
+    /** Wraps {@code inner} so that kicks wait while an exit is handled. */
+    ExitHandler gated(ExitHandler inner) {
+        return new ExitHandler() {
+            @Override
+            public boolean onExit(VmExit exit) {
+                handlerGate.lock();
+                inHandler = true;
+                handlerGate.unlock();
+                try {
+                    return inner.onExit(exit);
+                } finally {
+                    handlerGate.lock();
+                    inHandler = false;
+                    handlerGate.unlock();
+                    if (stopsSafelyOnReturn(exit)) {
+                        // A guest held in its exits (a hot event waiting for room in the record queue) is almost
+                        // never outside a handler when the watchdog looks: a waiting request stops it here instead.
+                        kickIfWanted();
+                    }
+                }
+            }
+
+            @Override
+            public boolean wantsPost(ExitReason reason, long context) {
+                return inner.wantsPost(reason, context);
+            }
+
+            @Override
+            public boolean watches(ExitReason reason) {
+                return inner.watches(reason);
+            }
+
+            @Override
+            public boolean stopWanted() {
+                return stopWanted.getAsBoolean();
+            }
+        };
+    }
+
+    /**
+     * Exits of code hooks before their instruction: a stop as the hook returns leaves RIP on that instruction, which
+     * the execution loop then keeps from raising the exit twice, as for any kick that lands right after a code hook.
+     */
+    private static boolean stopsSafelyOnReturn(VmExit exit) {
+        return exit.stage() == ExitStage.PRE && (exit.reason() == ExitReason.EPT_HOOK
+                || exit.reason() == ExitReason.EPT_HOOK2 || exit.reason() == ExitReason.BREAKPOINT);
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+    }
+}
