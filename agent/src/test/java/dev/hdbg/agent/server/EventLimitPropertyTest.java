@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import dev.hdbg.agent.debugger.Limits;
 import dev.hdbg.agent.vmx.VmxRoot;
+import dev.hdbg.common.testing.PropertyCheck;
 import dev.hdbg.proto.v1.ActionSpec;
 import dev.hdbg.proto.v1.ActionType;
 import dev.hdbg.proto.v1.AddBreakpointRequest;

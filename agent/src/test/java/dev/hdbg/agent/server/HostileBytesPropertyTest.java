@@ -3,6 +3,7 @@ package dev.hdbg.agent.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.agent.debugger.Limits;
+import dev.hdbg.common.testing.PropertyCheck;
 import dev.hdbg.common.wire.Framing;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ErrorCode;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hdbg.agent.debugger.Limits;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.PseudoRegisters;
+import dev.hdbg.common.testing.PropertyCheck;
 import dev.hdbg.proto.v1.ActionSpec;
 import dev.hdbg.proto.v1.ActionType;
 import dev.hdbg.proto.v1.AddEventRequest;

@@ -1,4 +1,4 @@
-package dev.hdbg.agent.server;
+package dev.hdbg.common.testing;
 
 import java.util.Iterator;
 import java.util.SplittableRandom;
@@ -15,14 +15,14 @@ import java.util.stream.Stream;
  * project, and prints an instruction addressed to them into every test run; its engine is also
  * built for JUnit Platform 1.x, while this build runs Platform 6.
  */
-final class PropertyCheck<T> {
+public final class PropertyCheck<T> {
     /** Property runs spent on shrinking at most; enough to cut a case down, bounded so a failure reports soon. */
     private static final int MAX_SHRINK_RUNS = 120;
     private static final int MAX_REPORTED_CHARS = 4000;
 
     /** A property of one case; it fails by throwing (an assertion, a timeout). */
     @FunctionalInterface
-    interface Property<T> {
+    public interface Property<T> {
         void check(T example) throws Exception;
     }
 
@@ -34,23 +34,27 @@ final class PropertyCheck<T> {
         this.shrinker = shrinker;
     }
 
-    static <T> PropertyCheck<T> forAll(Function<SplittableRandom, T> generator) {
+    public static <T> PropertyCheck<T> forAll(Function<SplittableRandom, T> generator) {
         return new PropertyCheck<>(generator, t -> Stream.empty());
     }
 
     /** Candidates simpler than a failing case, simplest first; the first that still fails is kept. */
-    PropertyCheck<T> shrinking(Function<T, Stream<T>> simpler) {
+    public PropertyCheck<T> shrinking(Function<T, Stream<T>> simpler) {
         return new PropertyCheck<>(generator, simpler);
     }
 
     /** Checks {@code property} on {@code tries} generated cases; throws an AssertionError naming the seed on the first failure. */
-    void check(int tries, Property<T> property) {
+    public void check(int tries, Property<T> property) {
         tries = Integer.getInteger("hdbg.tries", tries);
         long seed = Long.getLong("hdbg.seed", new SplittableRandom().nextLong());
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 1; i <= tries; i++) {
             T example = generator.apply(random);
             Throwable failure = failureOf(property, example);
+            if (failure instanceof InterruptedException) {
+                // The test is being stopped (its timeout): every shrinking run would "fail" the same way.
+                throw new AssertionError("interrupted on try " + i + " (rerun with -Dhdbg.seed=" + seed + ")", failure);
+            }
             if (failure != null) {
                 throw report(seed, i, example, failure, property);
             }
