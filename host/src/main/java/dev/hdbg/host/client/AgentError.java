@@ -1,6 +1,8 @@
 package dev.hdbg.host.client;
 
 import dev.hdbg.proto.v1.ErrorCode;
+import dev.hdbg.proto.v1.ErrorReply;
+import java.util.Locale;
 
 /** The agent refused a request or the connection failed; {@link #kind} says which way. */
 public final class AgentError extends RuntimeException {
@@ -41,5 +43,15 @@ public final class AgentError extends RuntimeException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The agent's error reply; one without a message (no hdbg agent sends one) still says what happened. */
+    static AgentError of(ErrorReply reply) {
+        Kind kind = Kind.of(reply.getCode());
+        String message = reply.getMessage().isBlank()
+                ? "the agent refused the request (" + kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                        + ") without saying why"
+                : reply.getMessage();
+        return new AgentError(kind, message);
     }
 }

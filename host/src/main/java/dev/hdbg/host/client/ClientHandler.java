@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -108,14 +109,14 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         if (future == null) {
             // An error answering no request comes before the agent closes (a malformed frame, clear text to a TLS agent).
             if (envelope.hasErrorReply()) {
-                closedKind = AgentError.Kind.of(envelope.getErrorReply().getCode());
-                closedReason = envelope.getErrorReply().getMessage();
+                AgentError error = AgentError.of(envelope.getErrorReply());
+                closedKind = error.kind();
+                closedReason = error.getMessage();
             }
             return;
         }
         if (envelope.hasErrorReply()) {
-            future.completeExceptionally(new AgentError(AgentError.Kind.of(envelope.getErrorReply().getCode()),
-                    envelope.getErrorReply().getMessage()));
+            future.completeExceptionally(AgentError.of(envelope.getErrorReply()));
         } else {
             future.complete(envelope);
         }
@@ -177,8 +178,14 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (closedReason == null) {
             Optional<AgentError> tls = TlsFailures.explain(cause, agent(ctx));
-            closedKind = tls.map(AgentError::kind).orElse(AgentError.Kind.CONNECTION);
-            closedReason = tls.map(AgentError::getMessage).orElseGet(() -> "connection failed: " + cause.getMessage());
+            if (tls.isEmpty() && cause instanceof DecoderException) {
+                closedKind = AgentError.Kind.MALFORMED;
+                closedReason = "the agent at " + agent(ctx) + " sent bytes that are not an hdbg frame ("
+                        + cause.getMessage() + "): is something else listening there, or a different hdbg version?";
+            } else {
+                closedKind = tls.map(AgentError::kind).orElse(AgentError.Kind.CONNECTION);
+                closedReason = tls.map(AgentError::getMessage).orElseGet(() -> "connection failed: " + cause.getMessage());
+            }
         }
         ctx.close();
     }
@@ -199,7 +206,21 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         }
         long through = 0;
         for (Record r : records) {
-            DebuggerRecord record = RecordCodec.decode(r);
+            DebuggerRecord record;
+            try {
+                record = RecordCodec.decode(r);
+            } catch (RuntimeException e) {
+                // Nothing after it can be acknowledged either: drop the connection, the agent keeps the records.
+                listenerFailed = true;
+                closedKind = AgentError.Kind.MALFORMED;
+                closedReason = "the agent sent record " + r.getSeq() + " in a form this host cannot read (" + e.getMessage()
+                        + "): are the agent and the host the same hdbg version? Disconnected";
+                Channel connection = this.connection;
+                if (connection != null) {
+                    connection.close();
+                }
+                return;
+            }
             through = record.seq();
             if (record.seq() <= skipThrough) {
                 continue;
