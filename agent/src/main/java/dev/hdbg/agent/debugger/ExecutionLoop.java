@@ -2,7 +2,6 @@ package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.SingleStep;
-import dev.hdbg.agent.unicorn.Hook;
 import dev.hdbg.agent.unicorn.UnicornException;
 import dev.hdbg.agent.vmx.ArmedExits;
 import dev.hdbg.agent.vmx.Completion;
@@ -46,9 +45,7 @@ final class ExecutionLoop implements BreakService {
     private final Breakpoints breakpoints;
     private final Stepper stepper;
     private StepMode pendingStep;
-    private Hook stepOutHook;
-    private boolean stepOutActive;
-    private boolean stepOutDone;
+    private final StepOut stepOut;
 
     private volatile TargetState state = TargetState.PAUSED;
     private volatile boolean pauseRequested;
@@ -63,6 +60,7 @@ final class ExecutionLoop implements BreakService {
         this.registry = registry;
         this.breakpoints = breakpoints;
         this.stepper = new Stepper(machine, breakpoints);
+        this.stepOut = new StepOut(stepper, machine.unicorn());
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
         this.kicker = new Kicker(machine.unicorn(), this::stopWanted);
@@ -172,7 +170,7 @@ final class ExecutionLoop implements BreakService {
             breakpoints.settled();
         }
         armingPending = false;
-        dropStepOutHookIfSafe();
+        stepOut.dropHookIfSafe(insideEmulation);
     }
 
     private void runGuest() {
@@ -232,7 +230,7 @@ final class ExecutionLoop implements BreakService {
                 if (rip == hooks.lastCodeExit()) {
                     hooks.suppressNextExecutionAt(rip);
                 }
-                if (stepOutDone) {
+                if (stepOut.done()) {
                     halt(DebuggerRecord.BreakReason.STEP, 0, null, "returned (gu)");
                 }
             }
@@ -274,21 +272,14 @@ final class ExecutionLoop implements BreakService {
             machine.memory().write(step.undoAddress(), step.undoBytes());
         }
         hooks.setStepping(true);
-        insideEmulation = true;
+        boolean ran;
         try {
-            SingleStep.step(machine.unicorn(), step.rip());
-        } catch (UnicornException e) {
-            Completion stopped = instructions.takeCompletion();
-            if (stopped != null) {
-                finish(stopped);
-                return;
-            }
-            halt(DebuggerRecord.BreakReason.FAULT, 0, null, "the guest faulted: " + e.reason()
-                    + " at rip 0x" + Long.toHexString(machine.rip()));
-            return;
+            ran = stepAlone(step.rip());
         } finally {
-            insideEmulation = false;
             hooks.setStepping(false);
+        }
+        if (!ran) {
+            return;
         }
         if (step.discardWrite()) {
             machine.memory().write(step.undoAddress(), step.undoBytes());
@@ -409,25 +400,34 @@ final class ExecutionLoop implements BreakService {
                     halt(DebuggerRecord.BreakReason.STEP, 0, null, "stepped (p)");
                 }
             }
-            case OUT -> {
-                stepOutDone = false;
-                stepOutActive = true;
-                stepOutHook = stepper.watchReturn(machine.read(GuestRegister.RSP), () -> {
-                    if (stepOutActive && !stepOutDone) {
-                        stepOutDone = true;
-                        machine.unicorn().emuStop(); // from a code hook: stops before the return address runs
-                    }
-                });
-            }
+            case OUT -> stepOut.start(machine.read(GuestRegister.RSP));
         }
     }
 
     /** Runs one instruction at a safe point; false when the guest stopped otherwise (exit, fault, break). */
     private boolean runOne() {
         hooks.forgetLastCodeExit();
+        if (!stepAlone(machine.rip())) {
+            return false;
+        }
+        Completion completion = instructions.takeCompletion();
+        if (completion != null) {
+            finish(completion);
+        } else if (machine.rip() == hooks.lastCodeExit()) {
+            hooks.suppressNextExecutionAt(machine.rip()); // the next instruction's hooks already ran
+        }
+        return state == TargetState.RUNNING;
+    }
+
+    /**
+     * Executes the one instruction at {@code rip}; false when it did not complete, the exits having
+     * stopped the guest (finished here) or Unicorn having failed (the machine halts on the fault).
+     */
+    private boolean stepAlone(long rip) {
         insideEmulation = true;
         try {
-            SingleStep.step(machine.unicorn(), machine.rip());
+            SingleStep.step(machine.unicorn(), rip);
+            return true;
         } catch (UnicornException e) {
             insideEmulation = false;
             Completion stopped = instructions.takeCompletion();
@@ -441,30 +441,14 @@ final class ExecutionLoop implements BreakService {
         } finally {
             insideEmulation = false;
         }
-        Completion completion = instructions.takeCompletion();
-        if (completion != null) {
-            finish(completion);
-        } else if (machine.rip() == hooks.lastCodeExit()) {
-            hooks.suppressNextExecutionAt(machine.rip()); // the next instruction's hooks already ran
-        }
-        return state == TargetState.RUNNING;
     }
 
     /** Forgets a step in progress: its one-shot breakpoints and its return watch. */
     private void endStepping() {
         pendingStep = null;
         breakpoints.clearOneShots();
-        stepOutDone = false;
-        stepOutActive = false;
-        dropStepOutHookIfSafe();
-    }
-
-    // A hook is removed only outside uc_emu_start; a stop inside one leaves it to the next safe point.
-    private void dropStepOutHookIfSafe() {
-        if (stepOutHook != null && !stepOutActive && !insideEmulation) {
-            stepOutHook.close();
-            stepOutHook = null;
-        }
+        stepOut.end();
+        stepOut.dropHookIfSafe(insideEmulation);
     }
 
     /** Stops the thread; a guest broken in or running is left where it is. */
