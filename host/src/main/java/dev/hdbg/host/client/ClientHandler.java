@@ -210,15 +210,9 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
             try {
                 record = RecordCodec.decode(r);
             } catch (RuntimeException e) {
-                // Nothing after it can be acknowledged either: drop the connection, the agent keeps the records.
-                listenerFailed = true;
-                closedKind = AgentError.Kind.MALFORMED;
-                closedReason = "the agent sent record " + r.getSeq() + " in a form this host cannot read (" + e.getMessage()
-                        + "): are the agent and the host the same hdbg version? Disconnected";
-                Channel connection = this.connection;
-                if (connection != null) {
-                    connection.close();
-                }
+                // Nothing after it can be acknowledged either: the agent keeps the records.
+                stopDelivering(AgentError.Kind.MALFORMED, "the agent sent record " + r.getSeq() + " in a form this host "
+                        + "cannot read (" + e.getMessage() + "): are the agent and the host the same hdbg version? Disconnected");
                 return;
             }
             through = record.seq();
@@ -229,13 +223,8 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
                 recordListeners.forEach(l -> l.accept(record));
             } catch (RuntimeException e) {
                 // Acknowledging later records would acknowledge this one too: stop, so the agent keeps it.
-                listenerFailed = true;
-                closedReason = "a record listener failed at record " + record.seq() + " (" + e.getMessage()
-                        + "); the agent keeps the records from there on for the next connection";
-                Channel connection = this.connection;
-                if (connection != null) {
-                    connection.close();
-                }
+                stopDelivering(closedKind, "a record listener failed at record " + record.seq() + " (" + e.getMessage()
+                        + "); the agent keeps the records from there on for the next connection");
                 return;
             }
             lastSeq = record.seq();
@@ -243,6 +232,17 @@ final class ClientHandler extends SimpleChannelInboundHandler<Envelope> {
         Channel channel = acknowledgeTo;
         if (channel != null && through > 0) {
             channel.writeAndFlush(Envelope.newBuilder().setRecordsAck(RecordsAck.newBuilder().setThroughSeq(through)).build());
+        }
+    }
+
+    /** Delivers and acknowledges nothing more, and drops the connection for {@code reason}. */
+    private void stopDelivering(AgentError.Kind kind, String reason) {
+        listenerFailed = true;
+        closedKind = kind;
+        closedReason = reason;
+        Channel connection = this.connection;
+        if (connection != null) {
+            connection.close();
         }
     }
 
