@@ -2,7 +2,6 @@ package dev.hdbg.agent.machine;
 
 import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.agent.unicorn.UnicornException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private final Unicorn unicorn;
-    private final Arena arena = Arena.ofShared();
+    private final HostPages pages = new HostPages();
     private final List<MemoryRegionInfo> regions = new ArrayList<>();
     private final List<Mapping> mappings = new ArrayList<>();
     private final List<MappingListener> listeners = new ArrayList<>();
@@ -41,6 +40,7 @@ public final class GuestMemory implements AutoCloseable {
      * Maps {@code size} bytes (rounded up to whole pages) at {@code address}, zero-filled.
      *
      * @throws IllegalArgumentException if the address is not page-aligned or the range overlaps a region
+     * @throws HostMemoryException      if the host has no memory for it
      */
     public void map(String name, long address, long size, int perms) {
         if ((address & (PAGE - 1)) != 0) {
@@ -63,7 +63,7 @@ public final class GuestMemory implements AutoCloseable {
                         + Long.toHexString(address + length) + " overlaps " + r);
             }
         }
-        MemorySegment memory = arena.allocate(length, PAGE);
+        MemorySegment memory = pages.allocate(length);
         unicorn.memMapPtr(address, memory, perms);
         regions.add(new MemoryRegionInfo(address, address + length, perms, name));
         mappings.add(new Mapping(address, memory, perms));
@@ -169,6 +169,6 @@ public final class GuestMemory implements AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
+        pages.close();
     }
 }

@@ -36,7 +36,7 @@ class ElfProgramsIT {
     static void compileTheProgramsAndFillTheRoot() throws Exception {
         bin = root.resolve("bin");
         Files.createDirectories(bin);
-        for (String name : List.of("strings", "heap", "files", "numbers", "unknown_syscall", "maps")) {
+        for (String name : List.of("strings", "heap", "files", "numbers", "unknown_syscall", "maps", "huge")) {
             compile(name, name, "-static");
         }
         compile("numbers", "numbers-pie", "-static-pie");
@@ -173,6 +173,17 @@ class ElfProgramsIT {
         int split = Integer.parseInt(run.out().split(" ")[1]);
         assertThat(split).as("splits before the cap of 2048 regions").isBetween(900, 1024);
         assertThat(run.status()).isZero();
+    }
+
+    /**
+     * Guest memory comes from the host's mmap: a terabyte is refused as the kernel refuses the
+     * program natively (the agent used to fail the guest with an OutOfMemoryError), and gibibytes
+     * the program barely touches cost the agent nothing (it used to zero all of them).
+     */
+    @Test
+    void hugeMappingsAreAnsweredAsTheKernelAnswersThemNatively() throws Exception {
+        assertSameUnderAgentAsNative("huge", "1024");
+        assertSameUnderAgentAsNative("huge", "2");
     }
 
     @Test

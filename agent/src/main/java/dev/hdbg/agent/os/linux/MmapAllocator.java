@@ -1,6 +1,7 @@
 package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.machine.GuestMemory;
+import dev.hdbg.agent.machine.HostMemoryException;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.MemoryRegionInfo;
 import dev.hdbg.agent.unicorn.MemoryRegion;
@@ -52,7 +53,7 @@ final class MmapAllocator {
         }
         long address = findGap(size);
         budget.requireRoom(1);
-        memory.map(name, address, size, prot);
+        mapOrEnomem(name, address, size, prot);
         owned.add(address, address + size);
         return address;
     }
@@ -77,7 +78,7 @@ final class MmapAllocator {
         }
         budget.requireRoom(gaps.size() + budget.splits(address, address + size));
         for (long[] gap : gaps) {
-            memory.map(name, gap[0], gap[1] - gap[0], prot);
+            mapOrEnomem(name, gap[0], gap[1] - gap[0], prot);
             owned.add(gap[0], gap[1]);
         }
         free.remove(address, address + size);
@@ -137,6 +138,15 @@ final class MmapAllocator {
         }
         unmap(address, oldSize);
         return moved;
+    }
+
+    /** @throws SyscallException ENOMEM when the host has no memory for it, as Linux's mmap fails */
+    private void mapOrEnomem(String name, long address, long size, int prot) {
+        try {
+            memory.map(name, address, size, prot);
+        } catch (HostMemoryException e) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
     }
 
     private int permissionsAt(long address) {

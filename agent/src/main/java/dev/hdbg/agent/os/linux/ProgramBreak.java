@@ -1,6 +1,7 @@
 package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.machine.GuestMemory;
+import dev.hdbg.agent.machine.HostMemoryException;
 import dev.hdbg.agent.unicorn.Prot;
 
 /**
@@ -71,8 +72,8 @@ final class ProgramBreak {
                 memory.map("heap", mappedEnd, step, Prot.READ | Prot.WRITE);
                 mappedEnd += step;
                 return true;
-            } catch (IllegalArgumentException clash) {
-                // something is mapped there: the exact request may still fit below it
+            } catch (IllegalArgumentException | HostMemoryException e) {
+                // something is mapped there, or the host has no room: the exact request may still fit
             }
         }
         return false;

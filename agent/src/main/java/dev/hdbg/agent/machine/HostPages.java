@@ -1,0 +1,71 @@
+package dev.hdbg.agent.machine;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Host memory for guest pages, from {@code mmap(2)}: the kernel zero-fills a page when it is first touched, so
+ * what the guest maps and never touches (most of an 8 MiB stack, a heap mapped ahead, a large anonymous mmap)
+ * costs no resident memory, where an {@code Arena} would zero, and so commit, all of it up front. The host's
+ * kernel also judges the size as it would the program's own request: a mapping far beyond its memory is refused.
+ * Not thread-safe; owned by the machine.
+ */
+final class HostPages implements AutoCloseable {
+    private static final int PROT_READ_WRITE = 0x3;
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x22;
+    private static final MethodHandle MMAP;
+    private static final MethodHandle MUNMAP;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        MMAP = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        MUNMAP = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private final List<MemorySegment> mapped = new ArrayList<>();
+
+    /**
+     * {@code length} bytes of zeroed, page-aligned memory.
+     *
+     * @throws HostMemoryException when the host's kernel refuses the mapping
+     */
+    @SuppressWarnings("restricted") // sizing the segment mmap returned, length bytes long
+    MemorySegment allocate(long length) {
+        MemorySegment address;
+        try {
+            address = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, length, PROT_READ_WRITE,
+                    MAP_PRIVATE_ANONYMOUS, -1, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap could not be called", t);
+        }
+        if (address.address() == -1L) { // MAP_FAILED
+            throw new HostMemoryException("the host has no room for " + length + " bytes of guest memory");
+        }
+        MemorySegment pages = address.reinterpret(length);
+        mapped.add(pages);
+        return pages;
+    }
+
+    /** Unmaps everything; the emulator must no longer use it. */
+    @Override
+    public void close() {
+        for (MemorySegment pages : mapped) {
+            try {
+                int ignored = (int) MUNMAP.invokeExact(pages, pages.byteSize());
+            } catch (Throwable t) {
+                throw new IllegalStateException("munmap could not be called", t);
+            }
+        }
+        mapped.clear();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.hdbg.agent.machine;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Guest pages from the host's mmap: zeroed, committed only when touched, refused when absurd. */
+class HostPagesTest {
+    private static final long GIB = 1L << 30;
+
+    @Test
+    void aGibibyteReadsAsZerosAndCostsOnlyThePagesTouched() throws IOException {
+        try (HostPages pages = new HostPages()) {
+            long before = residentBytes();
+            MemorySegment memory = pages.allocate(GIB);
+            for (long at = 0; at < GIB; at += 64L << 20) {
+                assertThat(memory.get(JAVA_BYTE, at)).isZero();
+            }
+            memory.set(JAVA_BYTE, GIB - 1, (byte) 7);
+            assertThat(memory.get(JAVA_BYTE, GIB - 1)).isEqualTo((byte) 7);
+            // An Arena would have zeroed, and so committed, the whole gibibyte.
+            assertThat(residentBytes() - before).as("resident growth").isLessThan(256L << 20);
+        }
+    }
+
+    @Test
+    void aTerabyteIsRefusedWhenTheKernelDoesNotOvercommitEverything() throws IOException {
+        String overcommit = Files.readString(Path.of("/proc/sys/vm/overcommit_memory")).trim();
+        try (HostPages pages = new HostPages()) {
+            if (overcommit.equals("1")) {
+                assertThat(pages.allocate(1024 * GIB).byteSize()).isEqualTo(1024 * GIB);
+            } else {
+                assertThatThrownBy(() -> pages.allocate(1024 * GIB)).isInstanceOf(HostMemoryException.class)
+                        .hasMessageContaining("no room for 1099511627776 bytes");
+            }
+        }
+    }
+
+    private static long residentBytes() throws IOException {
+        String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split(" ");
+        return Long.parseLong(statm[1]) * 4096;
+    }
+}
