@@ -1,6 +1,8 @@
 package dev.hdbg.agent.vmx;
 
+import dev.hdbg.agent.machine.ControlRegisterCheck;
 import dev.hdbg.agent.machine.GuestMemory;
+import dev.hdbg.agent.machine.UserMode;
 import dev.hdbg.agent.unicorn.Prot;
 import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.agent.unicorn.UnicornException;
@@ -10,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * The agent's private "vmx-root" context: a second Unicorn instance that runs conditions and
@@ -179,6 +182,13 @@ public final class VmxRoot implements AutoCloseable {
         syncSharedIn();
         RootCallResult result = call(code.address(), bufferAddress, GUEST_REGS_ADDRESS, context);
         if (result instanceof RootCallResult.Returned) {
+            root.regReadBatch(SHARED, sharedScratch);
+            Optional<String> refused = refusedControlRegister();
+            if (refused.isPresent()) {
+                // The MOV would have raised #GP on a CPU: as for any fault, the guest stays as it was.
+                sharedInRootKnown = false;
+                return new RootCallResult.Faulted(refused.get());
+            }
             frame.applyChanges(guest, guestRegsStructure);
             syncSharedOut();
         } else {
@@ -236,15 +246,55 @@ public final class VmxRoot implements AutoCloseable {
         }
     }
 
+    /** Copies the shared registers the code changed ({@link #sharedScratch}, read after the call) to the guest. */
     private void syncSharedOut() {
-        root.regReadBatch(SHARED, sharedScratch);
         for (int i = 0; i < SHARED.length; i++) {
             if (sharedScratch[i] != sharedInRoot[i]) {
-                guest.regWrite(SHARED[i], sharedScratch[i]);
+                // CR4.TSD stays set in the guest: it is how RDTSC reaches the agent.
+                guest.regWrite(SHARED[i], SHARED[i] == X86Reg.CR4 ? UserMode.actualCr4(sharedScratch[i]) : sharedScratch[i]);
                 sharedInRoot[i] = sharedScratch[i];
             }
         }
     }
+
+    /**
+     * Why the control registers the code left in {@link #sharedScratch} would not be accepted from the host
+     * ({@link ControlRegisterCheck#hostRefusal}), judged together: a CR4.PAE set and a CR0.PG set in one call
+     * are fine in either order.
+     */
+    private Optional<String> refusedControlRegister() {
+        long efer = guest.msrRead(ControlRegisterCheck.IA32_EFER);
+        long cr0 = sharedScratch[CR0_INDEX];
+        long cr4 = UserMode.guestCr4(sharedScratch[CR4_INDEX]);
+        Optional<String> why = Optional.empty();
+        if (changed(CR0_INDEX)) {
+            why = new ControlRegisterCheck(sharedInRoot[CR0_INDEX], cr4, efer).hostRefusal(0, cr0).map(w -> refusal(0, cr0, w));
+        }
+        if (why.isEmpty() && changed(CR4_INDEX)) {
+            why = new ControlRegisterCheck(cr0, UserMode.guestCr4(sharedInRoot[CR4_INDEX]), efer).hostRefusal(4, cr4)
+                    .map(w -> refusal(4, cr4, w));
+        }
+        for (int[] other : new int[][] {{CR3_INDEX, 3}, {CR8_INDEX, 8}}) {
+            long value = sharedScratch[other[0]];
+            if (why.isEmpty() && changed(other[0])) {
+                why = new ControlRegisterCheck(cr0, cr4, efer).hostRefusal(other[1], value).map(w -> refusal(other[1], value, w));
+            }
+        }
+        return why;
+    }
+
+    private boolean changed(int index) {
+        return sharedScratch[index] != sharedInRoot[index];
+    }
+
+    private static String refusal(int cr, long value, String why) {
+        return "the code set cr" + cr + " = 0x" + Long.toHexString(value) + ", which the CPU refuses with #GP: " + why;
+    }
+
+    private static final int CR0_INDEX = 0;
+    private static final int CR3_INDEX = 2;
+    private static final int CR4_INDEX = 3;
+    private static final int CR8_INDEX = 4;
 
     /**
      * spec: "if it's a valid address then it send it". Reads {@code length} bytes as root code

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hdbg.agent.TargetOptions;
 import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.event.MachineCode;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.HexFormat;
 import java.util.List;
@@ -96,6 +99,29 @@ class ControlRegisterWritesTest {
                 "CR0.PG needs CR4.PAE");
         assertThat(fault.rip()).isEqualTo(ENTRY + 10);
         assertThat(read(GuestRegister.CR0)).isEqualTo(cr0);
+    }
+
+    @Test
+    void customCodeThatLeavesARefusedControlRegisterFaultsAndTheGuestKeepsItsOwn() throws Exception {
+        long cr0 = read(GuestRegister.CR0);
+        // mov eax, 0x10 ; mov cr0, rax ; xor eax, eax — clears CR0.PE, which the host could not
+        debugger.addEvent(EventSpec.eptHook(ENTRY, List.of(new ActionSpec.CustomCode(
+                MachineCode.of(HexFormat.of().parseHex("b810000000" + "0f22c0" + "31c0")), 0, false)))).get();
+        // mov rax, cr4 ; and al, 0xfb ; or eax, 0x200 ; mov cr4, rax ; xor eax, eax — clears TSD, sets OSXMMEXCPT
+        debugger.addEvent(EventSpec.eptHook(ENTRY, List.of(new ActionSpec.CustomCode(
+                MachineCode.of(HexFormat.of().parseHex("0f20e0" + "24fb" + "0d00020000" + "0f22e0" + "31c0")), 0, false)))).get();
+
+        debugger.cont().get();
+        awaitRecord(DebuggerRecord.Exit.class);
+
+        DebuggerRecord.ActionError refused = (DebuggerRecord.ActionError) records.stream()
+                .filter(r -> r instanceof DebuggerRecord.ActionError).findFirst().orElseThrow();
+        assertThat(refused.eventId()).isEqualTo(1);
+        assertThat(refused.message()).contains("the code set cr0 = 0x10, which the CPU refuses with #GP",
+                "CR0.PE stays set");
+        assertThat(read(GuestRegister.CR0)).isEqualTo(cr0);
+        assertThat(read(GuestRegister.CR4)).as("the second event's change applies; the agent's TSD stays")
+                .isEqualTo(0x200 | CR4_TSD);
     }
 
     /**
