@@ -2,6 +2,7 @@ package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.UnmappedAddressException;
+import dev.hdbg.agent.unicorn.UnicornException;
 import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitHooks;
 import dev.hdbg.agent.vmx.InstructionExits;
@@ -193,9 +194,23 @@ public final class Debugger implements AutoCloseable {
                 throw DebuggerException.invalid(register.wireName() + " = 0x" + Long.toHexString(value)
                         + " is refused: " + refusal.get() + " (the CPU would raise #GP)");
             }
-            machine.write(register, value);
+            try {
+                machine.write(register, value);
+            } catch (UnicornException e) {
+                // A selector the GDT does not describe: loading it raises #GP or #NP, which Unicorn reports as an error.
+                throw DebuggerException.invalid(register.wireName() + " = 0x" + Long.toHexString(value)
+                        + " is refused: the CPU raises an exception loading it (" + e.reason() + ")"
+                        + (isSelector(register) ? "; a selector must name a descriptor of the guest's GDT" : ""));
+            }
             return null;
         });
+    }
+
+    private static boolean isSelector(GuestRegister register) {
+        return switch (register) {
+            case CS, DS, ES, FS, GS, SS -> true;
+            default -> false;
+        };
     }
 
     /** XMM{@code index} as 16 little-endian bytes. */
