@@ -27,7 +27,7 @@ abstract class DisplayMemoryCommand extends SessionCommand {
         AddressRange range = AddressRange.parse(session, args, 128 / unit);
         long bytes = range.count() * unit;
         if (bytes <= 0 || bytes > MAX_BYTES) {
-            throw new IllegalArgumentException("display 1.." + (MAX_BYTES / unit) + " units at a time, not 0x"
+            throw new IllegalArgumentException("display 0x1..0x" + Long.toHexString(MAX_BYTES / unit) + " units at a time, not 0x"
                     + Long.toHexString(range.count()));
         }
         byte[] data = session.await(session.client().readMemory(range.address(), (int) bytes));
