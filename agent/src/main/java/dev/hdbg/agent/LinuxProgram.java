@@ -6,6 +6,7 @@ import dev.hdbg.agent.os.linux.LinuxSyscalls;
 import dev.hdbg.agent.os.linux.ProcessIo;
 import dev.hdbg.agent.vmx.SystemCalls;
 import dev.hdbg.common.record.DebuggerRecord;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -25,19 +26,31 @@ final class LinuxProgram implements SystemCalls {
         this.queue = queue;
     }
 
+    /** Output records carry at most this much: each must fit in a frame (4 MiB) with room to spare. */
+    static final int OUTPUT_RECORD_BYTES = 1 << 20;
+
     /** The target's output as records; batched, they keep their order with logs and breaks. */
     static ProcessIo recordsTo(RecordQueue queue) {
         return new ProcessIo() {
             @Override
             public void stdout(byte[] data) {
-                queue.publish(seq -> new DebuggerRecord.Output(seq, 1, data.clone()), false);
+                publish(queue, 1, data);
             }
 
             @Override
             public void stderr(byte[] data) {
-                queue.publish(seq -> new DebuggerRecord.Output(seq, 2, data.clone()), false);
+                publish(queue, 2, data);
             }
         };
+    }
+
+    private static void publish(RecordQueue queue, int stream, byte[] data) {
+        int at = 0;
+        do {
+            byte[] part = Arrays.copyOfRange(data, at, Math.min(data.length, at + OUTPUT_RECORD_BYTES));
+            queue.publish(seq -> new DebuggerRecord.Output(seq, stream, part), false);
+            at += OUTPUT_RECORD_BYTES;
+        } while (at < data.length);
     }
 
     @Override

@@ -22,6 +22,11 @@ public record Limits(int maxEvents, int maxActionsPerEvent, int maxCodeBytes, in
                 || codeBudget < 1 || maxRootBytes < 1) {
             throw new IllegalArgumentException("limits must be positive (a buffer limit may be 0)");
         }
+        if (maxBufferBytes > LogTaker.MAX_RECORD_BYTES) {
+            // A buffer goes to the host as one record, and a record must fit in one frame (4 MiB).
+            throw new IllegalArgumentException("--max-buffer-bytes goes up to " + LogTaker.MAX_RECORD_BYTES
+                    + ": a requested buffer reaches the host as one record, which must fit in a 4 MiB frame");
+        }
     }
 
     /** @throws DebuggerException LIMIT_EXCEEDED when a condition or custom code is too long */

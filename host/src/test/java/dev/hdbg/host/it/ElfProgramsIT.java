@@ -36,7 +36,7 @@ class ElfProgramsIT {
     static void compileTheProgramsAndFillTheRoot() throws Exception {
         bin = root.resolve("bin");
         Files.createDirectories(bin);
-        for (String name : List.of("strings", "heap", "files", "numbers", "unknown_syscall", "maps", "huge")) {
+        for (String name : List.of("strings", "heap", "files", "numbers", "unknown_syscall", "maps", "huge", "bigwrite")) {
             compile(name, name, "-static");
         }
         compile("numbers", "numbers-pie", "-static-pie");
@@ -184,6 +184,12 @@ class ElfProgramsIT {
     void hugeMappingsAreAnsweredAsTheKernelAnswersThemNatively() throws Exception {
         assertSameUnderAgentAsNative("huge", "1024");
         assertSameUnderAgentAsNative("huge", "2");
+    }
+
+    /** One write of more than a frame holds (the agent used to send it as one 8 MiB frame, which the host refused). */
+    @Test
+    void aWriteLargerThanAFrameArrivesWhole() throws Exception {
+        assertSameUnderAgentAsNative("bigwrite", "8");
     }
 
     @Test

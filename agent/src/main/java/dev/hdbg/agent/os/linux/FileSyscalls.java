@@ -125,7 +125,30 @@ final class FileSyscalls {
     private long write(int fd, long buffer, long count) throws IOException {
         OpenFile file = writable(fd);
         long n = Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
-        return file.write(user.read(buffer, n));
+        return writeChunked(file, buffer, n, 0);
+    }
+
+    /**
+     * Writes {@code length} bytes from guest memory a chunk at a time: a 2 GiB write costs the agent a chunk of
+     * memory, not 2 GiB, and reaches the host as records that fit in a frame. Like Linux, a fault after some bytes
+     * were written ends the write short; one before any is EFAULT.
+     *
+     * @param done bytes of the same system call already written (writev's earlier vectors)
+     */
+    private long writeChunked(OpenFile file, long buffer, long length, long done) throws IOException {
+        long total = 0;
+        while (total < length) {
+            int n = (int) Math.min(CHUNK, length - total);
+            if (done + total > 0 && !process.machine().memory().isMapped(buffer + total, n)) {
+                break;
+            }
+            int written = file.write(user.read(buffer + total, n));
+            total += written;
+            if (written < n) {
+                break;
+            }
+        }
+        return total;
     }
 
     private long pread(int fd, long buffer, long count, long offset) throws IOException {
@@ -166,11 +189,32 @@ final class FileSyscalls {
     /** One write of the concatenation, so the bytes reach {@link ProcessIo} together as a pipe would. */
     private long writev(int fd, long iov, int count) throws IOException {
         OpenFile file = writable(fd);
-        ByteArrayOutputStream joined = new ByteArrayOutputStream();
-        for (long[] v : iovecs(iov, count)) {
-            joined.writeBytes(user.read(v[0], v[1]));
+        long[][] vectors = iovecs(iov, count);
+        long sum = 0;
+        for (long[] v : vectors) {
+            if (v[1] < 0 || sum + v[1] < 0) {
+                throw new SyscallException(Errno.EINVAL); // past SSIZE_MAX, as Linux refuses it
+            }
+            sum += v[1];
         }
-        return file.write(joined.toByteArray());
+        long total = 0;
+        if (sum <= CHUNK) {
+            // Small (the usual printf): one write, so a pipe or the host sees the vectors together, as writev promises.
+            ByteArrayOutputStream joined = new ByteArrayOutputStream();
+            for (long[] v : vectors) {
+                joined.writeBytes(user.read(v[0], v[1]));
+            }
+            return file.write(joined.toByteArray());
+        }
+        for (long[] v : vectors) {
+            long wanted = Math.min(v[1], MAX_RW_COUNT - total);
+            long written = writeChunked(file, v[0], wanted, total);
+            total += written;
+            if (written < v[1] || total >= MAX_RW_COUNT) {
+                break;
+            }
+        }
+        return total;
     }
 
     private long poll(long pollfds, long count) {
