@@ -144,6 +144,16 @@ class ElfProgramsIT {
         }
     }
 
+    @Test
+    void atAFunctionsFirstInstructionTheStackNamesWhereItWillReturn() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", bin.resolve("strings").toString(), "--root", root.toString(),
+                "--", "x")) {
+            String out = hdbgBatch(agent, "bp main\ng\nk\n");
+            // glibc's start-up code has no frame pointer in rbp: the hint names the return address, symbolized.
+            assertThat(out).containsPattern("it returns to \\[rsp\\] = 0x[0-9a-f]+ \\([A-Za-z_]+\\+0x[0-9a-f]+\\)");
+        }
+    }
+
     private static String hdbgBatch(AgentProcess agent, String script) throws Exception {
         return HdbgBatch.run(root, agent, script).out();
     }

@@ -80,8 +80,9 @@ final class StackCommand extends SessionCommand {
     private String leafHint(long rsp) {
         try {
             byte[] top = session.await(session.client().readMemory(rsp, 8));
+            long returnAddress = GuestMemoryMap.littleEndian(top, 0, 8);
             return "; if rip is at the first instruction of a function, it returns to [rsp] = 0x"
-                    + Long.toHexString(GuestMemoryMap.littleEndian(top, 0, 8));
+                    + Long.toHexString(returnAddress) + session.symbols().describe(returnAddress).map(n -> " (" + n + ")").orElse("");
         } catch (AgentError e) {
             if (e.kind() != AgentError.Kind.UNMAPPED_ADDRESS) {
                 throw e;
