@@ -46,7 +46,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.sandbox = new Sandbox(config.root());
         RegionBudget regions = new RegionBudget(machine.unicorn());
         this.programBreak = new ProgramBreak(machine.memory(), regions, brkStart);
-        this.mmap = new MmapAllocator(machine, regions);
+        this.mmap = new MmapAllocator(machine, regions, programBreak);
         fds.install(stdin(config), 0, false);
         // A native run under a harness has stdout on a pipe: report one, so glibc buffers it the same way.
         fds.install(StreamFile.output(io::stdout, Stat.S_IFIFO | 0600, 2), 1, false);

@@ -31,11 +31,13 @@ final class MmapAllocator {
     private final RangeSet owned = new RangeSet();
     private final RangeSet free = new RangeSet();
     private final RegionBudget budget;
+    private final ProgramBreak heap;
 
-    MmapAllocator(Machine machine, RegionBudget budget) {
+    MmapAllocator(Machine machine, RegionBudget budget, ProgramBreak heap) {
         this.machine = machine;
         this.memory = machine.memory();
         this.budget = budget;
+        this.heap = heap;
     }
 
     /**
@@ -84,6 +86,7 @@ final class MmapAllocator {
         free.remove(address, address + size);
         Zero.fill(memory, address, size);
         protect(address, size, prot);
+        heap.yield(address, address + size);
         return address;
     }
 

@@ -60,6 +60,17 @@ final class ProgramBreak {
         return current;
     }
 
+    /**
+     * A MAP_FIXED mapping took [{@code begin}, {@code end}): the part of the mapped-ahead heap from there on is no
+     * longer the heap's to grow into, and a brk reaching it fails, as Linux's brk fails against a mapping.
+     */
+    void yield(long begin, long end) {
+        long used = roundUp(current);
+        if (end > used && begin < mappedEnd) {
+            mappedEnd = Math.max(used, begin);
+        }
+    }
+
     /** Maps the heap up to at least {@code end}: ahead of it when there is room, else exactly. */
     private boolean mapUpTo(long end) {
         long needed = end - mappedEnd;

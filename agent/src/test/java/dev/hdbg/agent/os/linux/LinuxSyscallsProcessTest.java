@@ -60,6 +60,25 @@ class LinuxSyscallsProcessTest {
         }
     }
 
+    @Test
+    void aFixedMappingInTheHeapsMappedAheadPagesStopsTheBreakInsteadOfBeingZeroedByIt() {
+        try (Guest g = new Guest(root, false)) {
+            long heap = ProgramBreak.roundUp(Guest.BRK_START);
+            g.rax(12, heap + 0x10_0000);
+            assertThat(g.rax(12, heap + 0x10_1000)).isEqualTo(heap + 0x10_1000); // maps as much again, ahead
+            long fixed = heap + 0x18_0000;
+            assertThat(g.machine.memory().isMapped(fixed, 0x1000)).as("inside the mapped-ahead heap").isTrue();
+            int mapFixed = 0x10;
+            assertThat(g.rax(9, fixed, 0x1000, PROT_RW, MAP_PRIVATE_ANONYMOUS | mapFixed, -1, 0)).isEqualTo(fixed);
+            g.machine.memory().write(fixed, "kept".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(g.rax(12, heap + 0x17_0000)).as("below the mapping: still the heap's").isEqualTo(heap + 0x17_0000);
+            assertThat(g.rax(12, heap + 0x20_0000)).as("through the mapping: refused, as Linux's brk is")
+                    .isEqualTo(heap + 0x17_0000);
+            assertThat(new String(g.machine.memory().read(fixed, 4), StandardCharsets.UTF_8)).isEqualTo("kept");
+        }
+    }
+
     private static int permissionsAt(Guest g, long address) {
         for (MemoryRegion r : g.machine.unicorn().memRegions()) {
             if (address >= r.begin() && address <= r.end()) {
