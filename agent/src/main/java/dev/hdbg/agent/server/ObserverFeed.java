@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,28 +22,41 @@ final class ObserverFeed implements RecordObserver, AutoCloseable {
     private static final int BATCH = 256;
     private static final Logger LOG = LoggerFactory.getLogger(ObserverFeed.class);
 
+    /** How soon a lost record goes out on its own once the queue has room, when no record follows it. */
+    private static final long LOST_FLUSH_MILLIS = 50;
+
     private final BlockingQueue<DebuggerRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final RecordSink sink;
     private final Channel channel;
     private final Thread sender;
-    /** Records dropped and not yet queued as a lost record; touched only by {@link #observe}'s caller. */
+    /** Records dropped and not yet queued as a lost record. */
     private DebuggerRecord.Lost dropped;
 
     ObserverFeed(Channel channel) {
+        this(channel, new ChannelRecordSink(channel));
+    }
+
+    /** With the sink given, so a test can hold it. */
+    ObserverFeed(Channel channel, RecordSink sink) {
         this.channel = channel;
-        this.sink = new ChannelRecordSink(channel);
+        this.sink = sink;
         this.sender = Thread.ofVirtual().name("hdbg-observer-" + channel.remoteAddress()).start(this::sendLoop);
     }
 
-    /** Records are published one at a time (under the record queue's lock), so this needs no lock of its own. */
+    /** Called under the record queue's lock, so never blocks; the sender thread may queue the lost record too. */
     @Override
-    public void observe(DebuggerRecord record) {
-        if (dropped != null && queue.offer(dropped)) {
-            dropped = null;
-        }
+    public synchronized void observe(DebuggerRecord record) {
+        queueDropped();
         // Nothing newer may overtake the lost record: while it waits, later records join it.
         if (dropped != null || !queue.offer(record)) {
             dropped = dropped == null ? DebuggerRecord.Lost.of(record) : dropped.and(record);
+        }
+    }
+
+    /** The lost record, if there is one, goes into the queue as soon as it has room. */
+    private synchronized void queueDropped() {
+        if (dropped != null && queue.offer(dropped)) {
+            dropped = null;
         }
     }
 
@@ -50,7 +64,11 @@ final class ObserverFeed implements RecordObserver, AutoCloseable {
         List<DebuggerRecord> batch = new ArrayList<>(BATCH + 1);
         try {
             while (channel.isActive()) {
-                DebuggerRecord first = queue.take();
+                DebuggerRecord first = queue.poll(LOST_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    queueDropped(); // nothing followed the loss: tell the observer anyway
+                    continue;
+                }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 sink.deliver(batch);
