@@ -8,7 +8,8 @@ import java.util.stream.Stream;
 /**
  * A small property runner for plain JUnit tests: draws cases from a seeded generator, checks the
  * property on each, and on a failure shrinks the case greedily and reports the seed that
- * reproduces the run ({@code -Dhdbg.seed=N}). {@code -Dhdbg.tries=N} runs every property N times
+ * reproduces the run ({@code -Dhdbg.seed=N}; {@code bin/test} passes the commit's, and without one each
+ * run draws its own). {@code -Dhdbg.tries=N} runs every property N times
  * instead of its own count, for a longer hunt.
  *
  * <p>Not jqwik: since 1.10 jqwik asks not to be used by AI coding agents, who write much of this
