@@ -57,6 +57,11 @@ public final class VmxRoot implements AutoCloseable {
      */
     static final X86Reg[] SHARED = {X86Reg.CR0, X86Reg.CR2, X86Reg.CR3, X86Reg.CR4, X86Reg.CR8,
             X86Reg.DR0, X86Reg.DR1, X86Reg.DR2, X86Reg.DR3, X86Reg.DR6, X86Reg.DR7, X86Reg.FS_BASE, X86Reg.GS_BASE};
+    /** Where the control registers are in {@link #SHARED}. */
+    private static final int CR0_INDEX = 0;
+    private static final int CR3_INDEX = 2;
+    private static final int CR4_INDEX = 3;
+    private static final int CR8_INDEX = 4;
     private static final X86Reg[] CALL_REGS = {X86Reg.RCX, X86Reg.RDX, X86Reg.R8, X86Reg.RSP, X86Reg.RAX};
     private static final X86Reg[] RESULT_REGS = {X86Reg.RIP, X86Reg.RAX};
 
@@ -291,10 +296,6 @@ public final class VmxRoot implements AutoCloseable {
         return "the code set cr" + cr + " = 0x" + Long.toHexString(value) + ", which the CPU refuses with #GP: " + why;
     }
 
-    private static final int CR0_INDEX = 0;
-    private static final int CR3_INDEX = 2;
-    private static final int CR4_INDEX = 3;
-    private static final int CR8_INDEX = 4;
 
     /**
      * spec: "if it's a valid address then it send it". Reads {@code length} bytes as root code
