@@ -78,7 +78,7 @@ final class MmapAllocator {
                 throw new SyscallException(Errno.EEXIST);
             }
         }
-        budget.requireRoom(gaps.size() + budget.splits(address, address + size));
+        budget.requireRoomToChange(address, address + size, gaps.size());
         for (long[] gap : gaps) {
             mapOrEnomem(name, gap[0], gap[1] - gap[0], prot);
             owned.add(gap[0], gap[1]);
@@ -105,7 +105,7 @@ final class MmapAllocator {
         if (!memory.isMapped(address, length) || (freed && prot != Prot.NONE)) {
             throw new SyscallException(Errno.ENOMEM);
         }
-        budget.requireRoom(budget.splits(address, address + length));
+        budget.requireRoomToChange(address, address + length, 0);
         try {
             machine.unicorn().memProtect(address, length, prot);
         } catch (UnicornException e) {

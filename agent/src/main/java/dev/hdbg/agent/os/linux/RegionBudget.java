@@ -2,6 +2,7 @@ package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.unicorn.MemoryRegion;
 import dev.hdbg.agent.unicorn.Unicorn;
+import java.util.List;
 
 /**
  * hdbg's vm.max_map_count: how many regions the guest's emulator may hold. Unicorn 2.0.1 aborts the whole
@@ -38,16 +39,25 @@ final class RegionBudget {
         }
     }
 
-    /** How many regions Unicorn adds when it splits at {@code begin} and {@code end} to change [begin, end). */
-    int splits(long begin, long end) {
-        int added = 0;
-        for (MemoryRegion r : unicorn.memRegions()) {
-            for (long boundary : new long[] {begin, end}) {
-                if (Long.compareUnsigned(boundary, r.begin()) > 0 && Long.compareUnsigned(boundary, r.end()) <= 0) {
-                    added++;
-                }
-            }
+    /**
+     * Checks room for changing [{@code begin}, {@code end}), which Unicorn does by splitting the regions its ends
+     * fall inside, after mapping {@code mapped} new regions; one look at the regions serves both counts.
+     *
+     * @throws SyscallException ENOMEM when they would not fit
+     */
+    void requireRoomToChange(long begin, long end, int mapped) {
+        List<MemoryRegion> regions = unicorn.memRegions();
+        int added = mapped;
+        for (MemoryRegion r : regions) {
+            added += (splits(begin, r) ? 1 : 0) + (splits(end, r) ? 1 : 0);
         }
-        return added;
+        if (added > 0 && regions.size() + added > max) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+    }
+
+    /** Whether a boundary at {@code at} cuts {@code r} in two. */
+    private static boolean splits(long at, MemoryRegion r) {
+        return Long.compareUnsigned(at, r.begin()) > 0 && Long.compareUnsigned(at, r.end()) <= 0;
     }
 }
