@@ -226,9 +226,9 @@ final class EventRegistry {
         }
     }
 
-    /** The exit that raises events of a type: the one of the same name. */
+    /** The exit that raises events of a type. */
     static ExitReason reasonOf(EventType type) {
-        return ExitReason.valueOf(type.name());
+        return ExitReason.of(type);
     }
 
     private static boolean stageMatches(EventSpec spec, ExitStage stage) {

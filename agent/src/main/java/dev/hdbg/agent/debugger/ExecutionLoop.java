@@ -319,7 +319,7 @@ final class ExecutionLoop implements BreakService {
         long rip = machine.rip();
         long context = exit == null ? 0 : exit.context();
         Optional<EventType> type = exit == null || reason != DebuggerRecord.BreakReason.EVENT ? Optional.empty()
-                : Optional.of(EventType.valueOf(exit.reason().name()));
+                : exit.reason().eventType();
         queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message), true);
     }
 
