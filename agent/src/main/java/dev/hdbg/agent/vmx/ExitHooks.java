@@ -35,7 +35,6 @@ public final class ExitHooks {
     private final Map<Long, Hook> breakpointHooks = new HashMap<>();
     private final List<Hook> monitorHooks = new ArrayList<>();
     private ArmedExits armed = ArmedExits.NONE;
-    private Hook cpuidHook;
     private SystemCalls systemCalls;
     private long suppressExecutionAt = NONE;
     private long lastCodeExit = NONE;
@@ -53,11 +52,13 @@ public final class ExitHooks {
         this.systemCalls = calls;
     }
 
-    /** Installs the hooks that are always there: IN, OUT and SYSCALL, which the agent emulates. */
+    /** Installs the hooks that are always there: IN, OUT, SYSCALL and CPUID, which the agent emulates. */
     public void start() {
         guest.hookIn(this::onIn);
         guest.hookOut(this::onOut);
         guest.hookSyscall(this::onSyscall);
+        // Every CPUID is answered by the agent (CpuidModel completes what Unicorn reports); costs nothing elsewhere.
+        guest.hookCpuid(this::onCpuid);
     }
 
     /** Makes the hooks match {@code wanted}; only at a safe point. */
@@ -79,7 +80,6 @@ public final class ExitHooks {
                 armMonitor(m);
             }
         }
-        cpuidHook = toggle(cpuidHook, wanted.cpuid(), () -> guest.hookCpuid(this::onCpuid));
         armed = wanted;
     }
 
@@ -285,16 +285,19 @@ public final class ExitHooks {
 
     private boolean onCpuid() {
         long leaf = guest.regRead(X86Reg.RAX) & 0xffff_ffffL;
+        if (!handler.watches(ExitReason.CPUID)) {
+            instructions.cpuidInRoot();
+            return true;
+        }
         VmExit exit = VmExit.pre(ExitReason.CPUID, leaf);
         boolean shortCircuit = handler.onExit(exit);
         if (shortCircuit) {
             return true; // spec of sc: the results are whatever the actions left in GUEST_REGS
         }
-        if (!handler.wantsPost(ExitReason.CPUID, leaf)) {
-            return false;
-        }
         instructions.cpuidInRoot();
-        handler.onExit(exit.post());
+        if (handler.wantsPost(ExitReason.CPUID, leaf)) {
+            handler.onExit(exit.post());
+        }
         return true;
     }
 

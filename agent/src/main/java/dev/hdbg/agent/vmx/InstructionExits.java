@@ -267,10 +267,14 @@ public final class InstructionExits {
         }
     }
 
-    /** Emulates CPUID in vmx-root (same CPU model) and writes the result, for a POST stage. */
+    /**
+     * Emulates CPUID in vmx-root (same CPU model), completed by {@link CpuidModel}, and writes the result: every CPUID
+     * the guest executes is answered so.
+     */
     void cpuidInRoot() {
-        long[] result = root.cpuid(guest.regRead(X86Reg.RAX) & 0xffff_ffffL, guest.regRead(X86Reg.RCX) & 0xffff_ffffL);
-        guest.regWriteBatch(CPUID_OUT, result);
+        long leaf = guest.regRead(X86Reg.RAX) & 0xffff_ffffL;
+        long[] result = root.cpuid(leaf, guest.regRead(X86Reg.RCX) & 0xffff_ffffL);
+        guest.regWriteBatch(CPUID_OUT, CpuidModel.complete(leaf, result));
     }
 
     private static final X86Reg[] CPUID_OUT = {X86Reg.RAX, X86Reg.RBX, X86Reg.RCX, X86Reg.RDX};
