@@ -25,11 +25,6 @@ public final class Auxv {
     public static final int AT_HWCAP2 = 26;
     public static final int AT_EXECFN = 31;
 
-    /**
-     * CPUID.1:EDX of an ordinary x86-64 CPU (FPU, TSC, CX8, CMOV, MMX, FXSR, SSE, SSE2, ...), which is what the
-     * kernel reports as {@code AT_HWCAP} on x86; glibc reads its features from CPUID itself.
-     */
-    public static final long X86_64_HWCAP = 0x178bfbffL;
     /** The kernel's {@code USER_HZ}: {@code times()} counts in hundredths of a second. */
     public static final long CLOCK_TICKS = 100;
 
