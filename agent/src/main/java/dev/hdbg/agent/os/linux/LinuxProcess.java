@@ -25,6 +25,8 @@ public final class LinuxProcess implements AutoCloseable {
     private final FdTable fds = new FdTable();
     private final ProgramBreak programBreak;
     private final MmapAllocator mmap;
+    private final Mappings mappings = new Mappings();
+    private final LoadedModules modules;
     private int umask = 022;
     private OptionalInt exitStatus = OptionalInt.empty();
 
@@ -44,6 +46,20 @@ public final class LinuxProcess implements AutoCloseable {
         }
         this.user = new UserMemory(machine.memory());
         this.sandbox = new Sandbox(config.root());
+        sandbox.setVirtual(new VirtualFiles(this));
+        try {
+            sandbox.chdir(sandbox.resolve("/", config.cwd(), true, false));
+        } catch (IOException | SyscallException e) {
+            throw new IllegalArgumentException("the working directory " + config.cwd() + " is not a directory beneath "
+                    + config.root());
+        }
+        this.modules = new LoadedModules(path -> sandbox.find(path).map(Sandbox.Found::host));
+        for (var region : machine.memory().regions()) {
+            if (region.begin() >= 0) { // the loader's images and stack; the agent's kernel page is not the process's
+                mappings.set(region.begin(), region.end(), new Mappings.Kind(
+                        region.name().equals("stack") ? "[stack]" : region.name(), 0, 0));
+            }
+        }
         RegionBudget regions = new RegionBudget(machine.unicorn());
         this.programBreak = new ProgramBreak(machine.memory(), regions, brkStart);
         this.mmap = new MmapAllocator(machine, regions, programBreak);
@@ -59,7 +75,7 @@ public final class LinuxProcess implements AutoCloseable {
         }
         Path file = config.stdin().get();
         try {
-            return new HostFile(file, FileChannel.open(file, StandardOpenOption.READ), OpenFile.O_RDONLY);
+            return new HostFile(file, file.toString(), FileChannel.open(file, StandardOpenOption.READ), OpenFile.O_RDONLY);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the stdin file " + file, e);
         }
@@ -93,6 +109,34 @@ public final class LinuxProcess implements AutoCloseable {
         return sandbox.cwd();
     }
 
+    /** The ELF images loaded in the process: the program, its interpreter, its libraries. */
+    public LoadedModules modules() {
+        return modules;
+    }
+
+    /**
+     * An image the loader placed before the process started: the program ({@code program}) or its interpreter, a
+     * module with its symbols and a named range of {@code /proc/self/maps}.
+     *
+     * @param guestPath its canonical guest path
+     * @param host      the file on the host
+     */
+    public void loadedImage(String guestPath, Path host, long bias, long begin, long end, boolean program) {
+        modules.loaded(guestPath, host, bias, begin, end, program);
+        long inode;
+        try {
+            inode = Stat.inode(Stat.of(host, true));
+        } catch (SyscallException e) {
+            inode = 0;
+        }
+        mappings.set(begin, end, new Mappings.Kind(guestPath, 0, inode));
+    }
+
+    /** The sandbox the process's paths resolve in. */
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
     /** Closes every descriptor the guest still holds. */
     @Override
     public void close() {
@@ -111,8 +155,8 @@ public final class LinuxProcess implements AutoCloseable {
         return user;
     }
 
-    Sandbox sandbox() {
-        return sandbox;
+    Mappings mappings() {
+        return mappings;
     }
 
     FdTable fds() {

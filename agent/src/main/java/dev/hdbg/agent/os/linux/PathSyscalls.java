@@ -28,6 +28,13 @@ final class PathSyscalls {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int AT_REMOVEDIR = 0x200;
+    private static final int AT_NO_AUTOMOUNT = 0x800;
+    private static final long PROC_MAGIC = 0x9fa0;
+    private static final long SYSFS_MAGIC = 0x62656572;
+    private static final long TMPFS_MAGIC = 0x01021994;
+    private static final long PIPEFS_MAGIC = 0x50495045;
+    /** AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC: about network file systems, nothing to do here. */
+    private static final int AT_STATX_SYNC_TYPE = 0x6000;
     private static final long UTIME_NOW = (1L << 30) - 1;
     private static final long UTIME_OMIT = (1L << 30) - 2;
     private static final int O_CREAT = 0100;
@@ -39,7 +46,6 @@ final class PathSyscalls {
     private static final int W_OK = 2;
     private static final int R_OK = 4;
     private static final int X_OK = 1;
-    private static final String SELF_EXE = "/proc/self/exe";
 
     private final LinuxProcess process;
     private final UserMemory user;
@@ -58,6 +64,27 @@ final class PathSyscalls {
         table.put(257, a -> openat(a.i(0), a.a1(), a.i(2), a.i(3)));
         table.put(4, a -> newfstatat(AT_FDCWD, a.a0(), a.a1(), 0));
         table.put(5, a -> copyStat(a.a1(), fds.get(a.i(0)).stat()));
+        // Extended attributes: none, as on a file system without them; ls and cp ask for ACLs and SELinux labels.
+        for (int call : new int[] {191, 192, 193}) { // getxattr, lgetxattr, fgetxattr
+            table.put(call, a -> {
+                if (call == 193) {
+                    fds.get(a.i(0));
+                } else {
+                    statOf(AT_FDCWD, a.a0(), call == 192 ? AT_SYMLINK_NOFOLLOW : 0);
+                }
+                throw new SyscallException(Errno.ENODATA);
+            });
+        }
+        for (int call : new int[] {194, 195, 196}) { // listxattr, llistxattr, flistxattr
+            table.put(call, a -> {
+                if (call == 196) {
+                    fds.get(a.i(0));
+                } else {
+                    statOf(AT_FDCWD, a.a0(), call == 195 ? AT_SYMLINK_NOFOLLOW : 0);
+                }
+                return 0;
+            });
+        }
         table.put(6, a -> newfstatat(AT_FDCWD, a.a0(), a.a1(), AT_SYMLINK_NOFOLLOW));
         table.put(262, a -> newfstatat(a.i(0), a.a1(), a.a2(), a.i(3)));
         table.put(21, a -> faccessat(AT_FDCWD, a.a0(), a.i(1), 0));
@@ -72,7 +99,8 @@ final class PathSyscalls {
             if (!(fds.get(a.i(0)) instanceof DirectoryFile directory)) {
                 throw new SyscallException(Errno.ENOTDIR);
             }
-            sandbox.chdir(new Sandbox.Resolved(directory.host(), directory.guestPath()));
+            sandbox.chdir(new Sandbox.Resolved(directory.host(), directory.guestPath(),
+                    directory.host() == null ? new VirtualNode.Directory(java.util.List.of()) : null));
             return 0;
         });
         table.put(89, a -> readlinkat(AT_FDCWD, a.a0(), a.a1(), a.a2()));
@@ -93,8 +121,17 @@ final class PathSyscalls {
         table.put(90, a -> fchmodat(AT_FDCWD, a.a0(), a.i(1)));
         table.put(268, a -> fchmodat(a.i(0), a.a1(), a.i(2)));
         table.put(280, a -> utimensat(a.i(0), a.a1(), a.a2(), a.i(3)));
-        // statx is left to glibc's and coreutils' fallback to newfstatat, which they take on ENOSYS.
-        table.put(332, a -> -Errno.ENOSYS);
+        table.put(332, a -> statx(a.i(0), a.a1(), a.i(2), a.a4()));
+        table.put(137, a -> statfs(resolve(AT_FDCWD, user.cString(a.a0()), true, false), a.a1()));
+        table.put(138, a -> {
+            OpenFile file = fds.get(a.i(0));
+            return switch (file) {
+                case HostFile f -> statfs(new Sandbox.Resolved(f.host(), f.guestPath(), null), a.a1());
+                case DirectoryFile d -> statfs(new Sandbox.Resolved(d.host(), d.guestPath(),
+                        d.host() == null ? new VirtualNode.Directory(java.util.List.of()) : null), a.a1());
+                default -> copyStatfs(a.a1(), PIPEFS_MAGIC);
+            };
+        });
     }
 
     private Sandbox.Resolved resolve(int dirfd, String path, boolean follow, boolean forWrite) throws IOException {
@@ -113,16 +150,16 @@ final class PathSyscalls {
         String path = user.cString(pathAddress);
         int access = flags & OpenFile.O_ACCMODE;
         boolean writes = access != OpenFile.O_RDONLY || (flags & (O_CREAT | O_TRUNC | OpenFile.O_APPEND)) != 0;
-        if (writes) {
-            requireWritable();
-        }
         Sandbox.Resolved resolved = resolve(dirfd, path, (flags & O_NOFOLLOW) == 0, writes);
-        Path host = resolved.host();
         boolean cloexec = (flags & O_CLOEXEC) != 0;
         int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK);
-        if (resolved.guestPath().equals("/dev/null")) {
-            return fds.install(StreamFile.nullDevice(status), 0, cloexec);
+        if (resolved.isVirtual()) {
+            return fds.install(openVirtual(resolved, flags, status, writes), 0, cloexec);
         }
+        if (writes) {
+            requireWritable(resolved);
+        }
+        Path host = resolved.host();
         if ((flags & O_NOFOLLOW) != 0 && Files.isSymbolicLink(host)) {
             throw new SyscallException(Errno.ELOOP);
         }
@@ -155,7 +192,69 @@ final class PathSyscalls {
         }
         FileChannel channel = FileChannel.open(host, options,
                 PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
-        return fds.install(new HostFile(host, channel, status), 0, cloexec);
+        return fds.install(new HostFile(host, resolved.guestPath(), channel, status), 0, cloexec);
+    }
+
+    /** Opens a made-up file: its directories list, its files read, its devices work; none can be created or written. */
+    private OpenFile openVirtual(Sandbox.Resolved resolved, int flags, int status, boolean writes) {
+        return switch (resolved.node()) {
+            case null -> throw new SyscallException(Errno.ENOENT);
+            case VirtualNode.Directory d -> {
+                if (writes) {
+                    throw new SyscallException(Errno.EISDIR);
+                }
+                yield new DirectoryFile(resolved.guestPath(), status, () -> d.names().stream()
+                        .map(name -> entry(resolved.guestPath(), name)).toList());
+            }
+            case VirtualNode.File f -> {
+                if (writes) {
+                    throw new SyscallException(Errno.EACCES);
+                }
+                if ((flags & O_DIRECTORY) != 0) {
+                    throw new SyscallException(Errno.ENOTDIR);
+                }
+                yield new MemoryFile(f.content().get(), Stat.virtualFile(resolved.guestPath(), Stat.S_IFREG | 0444), status);
+            }
+            case VirtualNode.Link l -> throw new SyscallException(Errno.ELOOP); // reached only with O_NOFOLLOW
+            case VirtualNode.Descriptor d -> {
+                if ((flags & O_NOFOLLOW) != 0) {
+                    throw new SyscallException(Errno.ELOOP);
+                }
+                yield fds.get(d.fd()); // a pipe or stream without a path: the same open file, as its magic link gives
+            }
+            case VirtualNode.Device d -> Devices.open(d.kind(), status);
+        };
+    }
+
+    private DirectoryFile.Entry entry(String directory, String name) {
+        String path = (directory.equals("/") ? "" : directory) + "/" + name;
+        VirtualNode node = virtualNode(path);
+        int mode = node == null ? Stat.S_IFREG : Stat.fileType(virtualStat(path, node, false));
+        return new DirectoryFile.Entry(name, Stat.virtualInode(path), Stat.direntType(mode));
+    }
+
+    private VirtualNode virtualNode(String guestPath) {
+        try {
+            return sandbox.resolve("/", guestPath, false, false).node();
+        } catch (SyscallException | IOException e) {
+            return null;
+        }
+    }
+
+    /** The struct stat of a made-up file; a descriptor's magic link, followed, is the open file's. */
+    private byte[] virtualStat(String guestPath, VirtualNode node, boolean follow) {
+        try {
+            return switch (node) {
+                case VirtualNode.Directory d -> Stat.virtualDirectory(guestPath);
+                case VirtualNode.File f -> Stat.virtualFile(guestPath, Stat.S_IFREG | 0444);
+                case VirtualNode.Link l -> Stat.virtualFile(guestPath, Stat.S_IFLNK | 0777);
+                case VirtualNode.Descriptor d -> follow ? fds.get(d.fd()).stat()
+                        : Stat.virtualFile(guestPath, Stat.S_IFLNK | 0700);
+                case VirtualNode.Device d -> Devices.stat(d.kind());
+            };
+        } catch (IOException e) {
+            throw new SyscallException(Errno.of(e));
+        }
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
@@ -169,27 +268,42 @@ final class PathSyscalls {
         return set;
     }
 
-    /** Every change to the tree needs --writable; Linux says EROFS for a read-only file system. */
-    private void requireWritable() {
-        if (!process.config().writable()) {
-            throw new SyscallException(Errno.EROFS);
+    /**
+     * Every change to the tree needs --writable, or a path beneath one of the --writable-dir directories; Linux says
+     * EROFS for a read-only file system, and the made-up files cannot be changed at all (EACCES).
+     */
+    private void requireWritable(Sandbox.Resolved resolved) {
+        if (resolved.isVirtual()) {
+            throw new SyscallException(Errno.EACCES);
         }
+        ProcessConfig config = process.config();
+        if (config.writable()) {
+            return;
+        }
+        String path = resolved.guestPath();
+        for (String dir : config.writableDirs()) {
+            String prefix = dir.endsWith("/") ? dir : dir + "/";
+            if (path.startsWith(prefix)) {
+                return;
+            }
+        }
+        throw new SyscallException(Errno.EROFS);
     }
 
-    /** A file a call is about to change: ENOENT when it does not exist, then EROFS when the root is read-only. */
-    private Path existingToChange(Path host, LinkOption... options) {
-        if (!Files.exists(host, options)) {
+    /** A file a call is about to change: ENOENT when it does not exist, then EROFS when it is read-only. */
+    private Path existingToChange(Sandbox.Resolved resolved, LinkOption... options) {
+        if (!resolved.isVirtual() && !Files.exists(resolved.host(), options)) {
             throw new SyscallException(Errno.ENOENT);
         }
-        requireWritable();
-        return host;
+        requireWritable(resolved);
+        return resolved.host();
     }
 
     /** The parent must exist; the new name must not. */
     private long mkdirat(int dirfd, long pathAddress, int mode) throws IOException {
-        Path host = resolve(dirfd, user.cString(pathAddress), false, true).host();
-        requireWritable();
-        Files.createDirectory(host, PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
+        Sandbox.Resolved resolved = resolve(dirfd, user.cString(pathAddress), false, true);
+        requireWritable(resolved);
+        Files.createDirectory(resolved.host(), PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
         return 0;
     }
 
@@ -197,7 +311,7 @@ final class PathSyscalls {
         if ((flags & ~AT_REMOVEDIR) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Path host = existingToChange(resolve(dirfd, user.cString(pathAddress), false, true).host(), LinkOption.NOFOLLOW_LINKS);
+        Path host = existingToChange(resolve(dirfd, user.cString(pathAddress), false, true), LinkOption.NOFOLLOW_LINKS);
         boolean directory = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
         if (directory != ((flags & AT_REMOVEDIR) != 0)) {
             throw new SyscallException(directory ? Errno.EISDIR : Errno.ENOTDIR);
@@ -211,15 +325,16 @@ final class PathSyscalls {
         if (flags != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Path from = resolve(fromDir, user.cString(fromAddress), false, true).host();
-        Path to = resolve(toDir, user.cString(toAddress), false, true).host();
+        Sandbox.Resolved from = resolve(fromDir, user.cString(fromAddress), false, true);
+        Sandbox.Resolved to = resolve(toDir, user.cString(toAddress), false, true);
         existingToChange(from, LinkOption.NOFOLLOW_LINKS);
-        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        requireWritable(to);
+        Files.move(from.host(), to.host(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return 0;
     }
 
     private long fchmodat(int dirfd, long pathAddress, int mode) throws IOException {
-        Path host = existingToChange(resolve(dirfd, user.cString(pathAddress), true, true).host());
+        Path host = existingToChange(resolve(dirfd, user.cString(pathAddress), true, true));
         Files.setPosixFilePermissions(host, permissions(mode));
         return 0;
     }
@@ -229,16 +344,16 @@ final class PathSyscalls {
      * path with a descriptor is glibc's futimens.
      */
     private long utimensat(int dirfd, long pathAddress, long times, int flags) throws IOException {
-        Path host;
+        Sandbox.Resolved resolved;
         if (pathAddress == 0) {
             if (!(fds.get(dirfd) instanceof HostFile file)) {
                 throw new SyscallException(Errno.EBADF);
             }
-            host = file.host();
+            resolved = new Sandbox.Resolved(file.host(), file.guestPath(), null);
         } else {
-            host = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, true).host();
+            resolved = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, true);
         }
-        existingToChange(host, LinkOption.NOFOLLOW_LINKS);
+        Path host = existingToChange(resolved, LinkOption.NOFOLLOW_LINKS);
         var view = Files.getFileAttributeView(host, BasicFileAttributeView.class);
         var now = FileTime.from(Instant.now());
         if (times == 0) {
@@ -265,18 +380,60 @@ final class PathSyscalls {
     }
 
     private long newfstatat(int dirfd, long pathAddress, long buffer, int flags) throws IOException {
-        String path = pathAddress == 0 && (flags & AT_EMPTY_PATH) != 0 ? "" : user.cString(pathAddress);
         user.requireMapped(buffer, Stat.SIZE);
+        return copyStat(buffer, statOf(dirfd, pathAddress, flags));
+    }
+
+    /** The struct stat fstatat would give: of a path, or of {@code dirfd} itself with AT_EMPTY_PATH and "". */
+    private byte[] statOf(int dirfd, long pathAddress, int flags) throws IOException {
+        String path = pathAddress == 0 && (flags & AT_EMPTY_PATH) != 0 ? "" : user.cString(pathAddress);
         if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
-            return copyStat(buffer, dirfd == AT_FDCWD
-                    ? Stat.of(resolve(AT_FDCWD, ".", true, false).host(), true) : fds.get(dirfd).stat());
+            return dirfd == AT_FDCWD ? stat(resolve(AT_FDCWD, ".", true, false), true) : fds.get(dirfd).stat();
         }
         boolean follow = (flags & AT_SYMLINK_NOFOLLOW) == 0;
-        Sandbox.Resolved resolved = resolve(dirfd, path, follow, false);
-        if (resolved.guestPath().equals("/dev/null")) {
-            return copyStat(buffer, StreamFile.nullDevice(0).stat());
+        return stat(resolve(dirfd, path, follow, false), follow);
+    }
+
+    private byte[] stat(Sandbox.Resolved resolved, boolean follow) throws IOException {
+        if (resolved.isVirtual()) {
+            if (resolved.node() == null) {
+                throw new SyscallException(Errno.ENOENT);
+            }
+            return virtualStat(resolved.guestPath(), resolved.node(), follow);
         }
-        return copyStat(buffer, Stat.of(resolved.host(), follow));
+        return Stat.of(resolved.host(), follow);
+    }
+
+    /** The file system holding a path: the host's, or for the made-up files the kind Linux mounts there. */
+    private long statfs(Sandbox.Resolved resolved, long buffer) {
+        user.requireMapped(buffer, HostStat.STATFS_SIZE);
+        if (resolved.isVirtual()) {
+            if (resolved.node() == null) {
+                throw new SyscallException(Errno.ENOENT);
+            }
+            String top = resolved.guestPath().split("/")[1];
+            return copyStatfs(buffer, top.equals("proc") ? PROC_MAGIC : top.equals("sys") ? SYSFS_MAGIC : TMPFS_MAGIC);
+        }
+        user.write(buffer, HostStat.statfs(resolved.host()));
+        return 0;
+    }
+
+    /** A struct statfs of a file system that is not the host's: its type, 4 KiB blocks, nothing free. */
+    private long copyStatfs(long buffer, long type) {
+        user.requireMapped(buffer, HostStat.STATFS_SIZE);
+        user.write(buffer, UserMemory.struct(HostStat.STATFS_SIZE).putLong(0, type).putLong(8, 4096).putLong(64, 255)
+                .putLong(72, 4096).array());
+        return 0;
+    }
+
+    /** statx, filled from the struct stat every other call gives: the basic fields, no birth time. */
+    private long statx(int dirfd, long pathAddress, int flags, long buffer) throws IOException {
+        if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        user.requireMapped(buffer, Stat.STATX_SIZE);
+        user.write(buffer, Stat.statx(statOf(dirfd, pathAddress, flags)));
+        return 0;
     }
 
     private long copyStat(long buffer, byte[] stat) {
@@ -289,12 +446,23 @@ final class PathSyscalls {
             throw new SyscallException(Errno.EINVAL);
         }
         boolean forWrite = (mode & W_OK) != 0;
-        Path host = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, forWrite).host();
+        Sandbox.Resolved resolved = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, forWrite);
+        if (resolved.isVirtual()) {
+            boolean device = resolved.node() instanceof VirtualNode.Device;
+            if (resolved.node() == null) {
+                throw new SyscallException(Errno.ENOENT);
+            }
+            if (forWrite && !device || (mode & X_OK) != 0 && !(resolved.node() instanceof VirtualNode.Directory)) {
+                throw new SyscallException(Errno.EACCES);
+            }
+            return 0;
+        }
+        Path host = resolved.host();
         if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
             throw new SyscallException(Errno.ENOENT);
         }
         if (forWrite) {
-            requireWritable();
+            requireWritable(resolved);
         }
         boolean allowed = (!forWrite || Files.isWritable(host))
                 && ((mode & R_OK) == 0 || Files.isReadable(host))
@@ -319,11 +487,18 @@ final class PathSyscalls {
         if (size <= 0 || size > Integer.MAX_VALUE) {
             throw new SyscallException(Errno.EINVAL);
         }
+        Sandbox.Resolved resolved = resolve(dirfd, path, false, false);
         String target;
-        if (path.equals(SELF_EXE)) {
-            target = process.config().programName();
+        if (resolved.isVirtual()) {
+            target = switch (resolved.node()) {
+                case VirtualNode.Link l -> l.target();
+                case VirtualNode.Descriptor d -> new VirtualFiles(process).pathOf(d.fd())
+                        .orElse("pipe:[" + Stat.inode(fds.get(d.fd()).stat()) + "]");
+                case null -> throw new SyscallException(Errno.ENOENT);
+                default -> throw new SyscallException(Errno.EINVAL);
+            };
         } else {
-            Path host = resolve(dirfd, path, false, false).host();
+            Path host = resolved.host();
             if (!Files.isSymbolicLink(host)) {
                 throw new SyscallException(Files.exists(host, LinkOption.NOFOLLOW_LINKS) ? Errno.EINVAL : Errno.ENOENT);
             }

@@ -19,7 +19,9 @@ final class ProcessSyscalls {
     private static final int FUTEX_WAKE_BITSET = 10;
     /** FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME: they do not change what a single thread sees. */
     private static final int FUTEX_OP_FLAGS = 128 | 256;
-    private static final int ESRCH = 3;
+    /** The machine's memory as sysinfo and /proc/meminfo report it: a modest fixed machine. */
+    static final long TOTAL_RAM = 8L << 30;
+    static final long FREE_RAM = 4L << 30;
     private static final int UTS_FIELD = 65;
     /** getrandom's per-call maximum. */
     private static final int GETRANDOM_MAX = 33_554_431;
@@ -59,7 +61,7 @@ final class ProcessSyscalls {
         table.put(97, a -> limits.prlimit(user, a.i(0), 0, a.a1()));
         table.put(302, a -> {
             if (a.a0() != 0 && a.a0() != config.pid()) {
-                throw new SyscallException(ESRCH);
+                throw new SyscallException(Errno.ESRCH);
             }
             return limits.prlimit(user, a.i(1), a.a2(), a.a3());
         });
@@ -75,8 +77,31 @@ final class ProcessSyscalls {
             return 0;
         });
         table.put(318, a -> getrandom(a.a0(), a.a1(), a.i(2)));
+        // One CPU, number 0: what sched_getaffinity reports, and the only affinity that can be set.
+        table.put(204, a -> {
+            requireSelf(a.a0());
+            if (a.a1() < 8 || (a.a1() & 7) != 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            user.write(a.a2(), UserMemory.struct(8).putLong(1).array());
+            return 8;
+        });
+        table.put(203, a -> {
+            requireSelf(a.a0());
+            if (a.a1() < 1 || (user.read(a.a2(), 1)[0] & 1) == 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            return 0;
+        });
         // rseq is optional: glibc disables restartable sequences when it fails with ENOSYS.
         table.put(334, a -> -Errno.ENOSYS);
+    }
+
+    /** A call about a process or thread by id accepts 0 (the caller) and the process's own ids; else ESRCH. */
+    private void requireSelf(long id) {
+        if (id != 0 && id != process.config().pid() && id != process.config().tid()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
     }
 
     private long exit(int status) {
@@ -96,9 +121,9 @@ final class ProcessSyscalls {
 
     /** struct sysinfo, 112 bytes on x86-64; a modest fixed machine, one process. */
     private long sysinfo(long buffer) {
-        long uptime = Math.max(1, (System.nanoTime() - TimeSyscalls.BOOT_NANOS) / 1_000_000_000L);
+        long uptime = Math.max(1, (long) TimeSyscalls.uptimeSeconds());
         ByteBuffer info = UserMemory.struct(112);
-        info.putLong(0, uptime).putLong(32, 8L << 30).putLong(40, 4L << 30).putShort(80, (short) 1).putInt(104, 1);
+        info.putLong(0, uptime).putLong(32, TOTAL_RAM).putLong(40, FREE_RAM).putShort(80, (short) 1).putInt(104, 1);
         user.write(buffer, info.array());
         return 0;
     }
@@ -115,10 +140,16 @@ final class ProcessSyscalls {
 
     /** The name as Linux keeps it: the last path component, cut to 15 bytes, NUL-padded to 16. */
     private static byte[] commOf(String name) {
-        String base = name.substring(name.lastIndexOf('/') + 1);
-        byte[] bytes = base.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = commName(name).getBytes(StandardCharsets.UTF_8);
         return Arrays.copyOf(bytes.length >= COMM_LENGTH ? Arrays.copyOf(bytes, COMM_LENGTH - 1)
                 : bytes, COMM_LENGTH);
+    }
+
+    /** A program's thread name: the last component of its path, at most 15 bytes. */
+    static String commName(String path) {
+        String base = path.substring(path.lastIndexOf('/') + 1);
+        byte[] bytes = base.getBytes(StandardCharsets.UTF_8);
+        return bytes.length < COMM_LENGTH ? base : new String(Arrays.copyOf(bytes, COMM_LENGTH - 1), StandardCharsets.UTF_8);
     }
 
     private long archPrctl(int code, long address) {

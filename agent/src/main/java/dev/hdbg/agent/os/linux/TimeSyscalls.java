@@ -67,6 +67,11 @@ final class TimeSyscalls {
     }
 
     /** The clock's reading in nanoseconds. @throws SyscallException EINVAL for an unknown clock */
+    /** How long the machine has been up, as /proc/uptime and sysinfo say. */
+    static double uptimeSeconds() {
+        return (System.nanoTime() - BOOT_NANOS) / 1e9 + 1;
+    }
+
     private static long now(int clock) {
         if (clock < 0 || clock > CLOCK_TAI || clock == 10) {
             throw new SyscallException(Errno.EINVAL); // negative ids name CPU clocks of other processes
