@@ -41,6 +41,11 @@ final class LinuxProgram implements SystemCalls {
             public void stderr(byte[] data) {
                 publish(queue, 2, data);
             }
+
+            @Override
+            public void notice(String message) {
+                queue.publish(seq -> new DebuggerRecord.Notice(seq, message), true);
+            }
         };
     }
 
@@ -58,6 +63,7 @@ final class LinuxProgram implements SystemCalls {
         return switch (syscalls.handle()) {
             case LinuxSyscalls.Result.Returned r -> new Outcome.Returned();
             case LinuxSyscalls.Result.Exited e -> new Outcome.Exited(e.status());
+            case LinuxSyscalls.Result.Killed k -> new Outcome.Exited(128 + k.signal());
             case LinuxSyscalls.Result.Unknown u -> {
                 if (reported.add(u.number())) {
                     queue.publish(seq -> new DebuggerRecord.Notice(seq, "system call " + u.number()

@@ -354,6 +354,12 @@ public final class ExitHooks {
             instructions.stopWith(new Completion.Exited(status, returnTo));
             return;
         }
+        long resumeAt = guest.regRead(X86Reg.RIP);
+        if (!shortCircuit && resumeAt != returnTo - 2) {
+            // The call moved the thread (a signal handler, rt_sigreturn). Unicorn adds the SYSCALL's length to RIP
+            // after its hook, whatever the hook wrote (measured: a handler entered 2 bytes in), so write it 2 short.
+            guest.regWrite(X86Reg.RIP, resumeAt - 2);
+        }
         if (handler.wantsPost(ExitReason.SYSCALL, number)) {
             handler.onExit(exit.post());
         }

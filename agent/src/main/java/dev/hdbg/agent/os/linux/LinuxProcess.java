@@ -26,6 +26,9 @@ public final class LinuxProcess implements AutoCloseable {
     private final ProgramBreak programBreak;
     private final MmapAllocator mmap;
     private final Mappings mappings = new Mappings();
+    private final ProcessIo io;
+    private final Timers timers = new Timers(new GuestClock());
+    private final Signals signals;
     private final LoadedModules modules;
     private int umask = 022;
     private OptionalInt exitStatus = OptionalInt.empty();
@@ -40,7 +43,8 @@ public final class LinuxProcess implements AutoCloseable {
     public LinuxProcess(Machine machine, ProcessConfig config, ProcessIo io, long brkStart) {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.config = Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(io, "io");
+        this.io = Objects.requireNonNull(io, "io");
+        this.signals = new Signals(this);
         if (brkStart < 0) {
             throw new IllegalArgumentException("brkStart 0x" + Long.toHexString(brkStart) + " is not a user address");
         }
@@ -153,6 +157,18 @@ public final class LinuxProcess implements AutoCloseable {
 
     UserMemory user() {
         return user;
+    }
+
+    ProcessIo io() {
+        return io;
+    }
+
+    Signals signals() {
+        return signals;
+    }
+
+    Timers timers() {
+        return timers;
     }
 
     Mappings mappings() {

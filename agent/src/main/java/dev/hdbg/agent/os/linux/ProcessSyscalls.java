@@ -121,7 +121,7 @@ final class ProcessSyscalls {
 
     /** struct sysinfo, 112 bytes on x86-64; a modest fixed machine, one process. */
     private long sysinfo(long buffer) {
-        long uptime = Math.max(1, (long) TimeSyscalls.uptimeSeconds());
+        long uptime = Math.max(1, (long) process.timers().clock().uptimeSeconds());
         ByteBuffer info = UserMemory.struct(112);
         info.putLong(0, uptime).putLong(32, TOTAL_RAM).putLong(40, FREE_RAM).putShort(80, (short) 1).putInt(104, 1);
         user.write(buffer, info.array());

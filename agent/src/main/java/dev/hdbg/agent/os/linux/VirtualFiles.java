@@ -58,7 +58,7 @@ final class VirtualFiles implements Sandbox.Virtual {
                     return file(() -> String.format("MemTotal:       %8d kB%nMemFree:        %8d kB%nMemAvailable:   %8d kB%n",
                             ProcessSyscalls.TOTAL_RAM >> 10, ProcessSyscalls.FREE_RAM >> 10, ProcessSyscalls.FREE_RAM >> 10));
                 case "uptime":
-                    return file(() -> String.format("%.2f %.2f%n", TimeSyscalls.uptimeSeconds(), TimeSyscalls.uptimeSeconds()));
+                    return file(() -> String.format("%.2f %.2f%n", process.timers().clock().uptimeSeconds(), process.timers().clock().uptimeSeconds()));
                 default:
                     break;
             }
