@@ -46,9 +46,19 @@ final class MemoryAccess {
         }
     }
 
+    /**
+     * Two Unicorn 2.0.1 faults are worked around here (measured, from C as from the agent): dropping the range's
+     * translated code after protecting it leaves the guest able to read pages just made unreadable (the drop probes
+     * each page and refills its TLB entry), and taking READ away from a page once read while read-only does not
+     * hold. So the code is dropped first, and a protection without READ goes through read-write.
+     */
     void protect(long address, long size, int perms) {
-        check(UnicornNative.memProtect(uc, address, size, perms), "uc_mem_protect", address, size, perms);
         cache.dropMapping(address, size);
+        if ((perms & Prot.READ) == 0) {
+            check(UnicornNative.memProtect(uc, address, size, Prot.READ | Prot.WRITE), "uc_mem_protect", address, size,
+                    Prot.READ | Prot.WRITE);
+        }
+        check(UnicornNative.memProtect(uc, address, size, perms), "uc_mem_protect", address, size, perms);
     }
 
     void read(long address, MemorySegment dst) {
