@@ -8,6 +8,7 @@ import dev.hdbg.agent.vmx.SystemCalls;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,10 +19,12 @@ import java.util.Set;
  */
 final class LinuxProgram implements SystemCalls {
     private final LinuxSyscalls syscalls;
+    private final LinuxProcess process;
     private final RecordQueue queue;
     private final Set<Long> reported = new HashSet<>();
 
     LinuxProgram(LinuxProcess process, RecordQueue queue) {
+        this.process = process;
         this.syscalls = new LinuxSyscalls(process);
         this.queue = queue;
     }
@@ -56,6 +59,13 @@ final class LinuxProgram implements SystemCalls {
             queue.publish(seq -> new DebuggerRecord.Output(seq, stream, part), false);
             at += OUTPUT_RECORD_BYTES;
         } while (at < data.length);
+    }
+
+    /** A fault no event swallowed becomes the signal Linux sends for it. */
+    @Override
+    public Optional<Outcome> fault(Fault fault) {
+        int signal = process.fault(fault.vector(), fault.rip(), fault.address(), fault.errorCode());
+        return Optional.of(signal > 0 ? new Outcome.Returned() : new Outcome.Exited(128 - signal));
     }
 
     @Override

@@ -50,6 +50,7 @@ public final class ExitHooks {
     /** Gives the guest an operating system: its SYSCALLs are performed (unless short-circuited). */
     public void setSystemCalls(SystemCalls calls) {
         this.systemCalls = calls;
+        instructions.setSystemCalls(calls);
     }
 
     /** Installs the hooks that are always there: IN, OUT, SYSCALL and CPUID, which the agent emulates. */

@@ -6,6 +6,7 @@ import dev.hdbg.agent.machine.RegisterMap;
 import dev.hdbg.agent.machine.UnmappedAddressException;
 import dev.hdbg.agent.machine.UserMode;
 import dev.hdbg.agent.unicorn.HookType;
+import dev.hdbg.agent.unicorn.MemType;
 import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.agent.unicorn.X86Reg;
 import dev.hdbg.agent.vmx.decode.PrivilegedInstruction;
@@ -32,6 +33,7 @@ public final class InstructionExits {
     private final Unicorn guest;
     private final VmxRoot root;
     private ExitHandler handler;
+    private SystemCalls systemCalls;
     private Completion completion;
     private final long tscOrigin = System.nanoTime();
     private long xcr0 = 1;
@@ -47,8 +49,12 @@ public final class InstructionExits {
         this.handler = exitHandler;
         guest.hookInterrupt(this::onInterrupt);
         guest.hookInvalidInstruction(this::onInvalidInstruction);
-        guest.hookInvalidMemory(HookType.MEM_READ_UNMAPPED | HookType.MEM_WRITE_UNMAPPED | HookType.MEM_FETCH_UNMAPPED,
-                (type, address, size, value) -> onUnmapped(address));
+        guest.hookInvalidMemory(HookType.MEM_INVALID, (type, address, size, value) -> onInvalidMemory(type, address));
+    }
+
+    /** The guest's operating system, which takes the faults no event swallows (an ELF program's signals). */
+    void setSystemCalls(SystemCalls calls) {
+        this.systemCalls = calls;
     }
 
     /** Leaves work for the execution loop and is read back with {@link #takeCompletion}. */
@@ -111,18 +117,43 @@ public final class InstructionExits {
     /** In the vmx-root area: never mapped in the guest. */
     public static final long STOP_ADDRESS = VmxRoot.BASE;
 
-    private boolean onUnmapped(long address) {
+    /**
+     * An access to memory that is not mapped, or not with that permission: a page fault, which raises
+     * {@code !exception} (vector 14) first. Unless an event swallowed it ({@code sc on}: the guest retries the access
+     * where it stands, or wherever the event moved RIP), the guest's operating system takes it (a SIGSEGV handler, or
+     * the program's death) at the next safe point; without one, the machine halts as Unicorn reports the fault.
+     */
+    private boolean onInvalidMemory(int type, long address) {
         if (address == STOP_ADDRESS) {
             return false;
         }
+        long rip = guest.regRead(X86Reg.RIP);
+        boolean shortCircuit = false;
         if (handler.watches(ExitReason.EXCEPTION)) {
             VmExit exit = VmExit.pre(ExitReason.EXCEPTION, PF);
-            handler.onExit(exit);
+            shortCircuit = handler.onExit(exit);
             if (handler.wantsPost(ExitReason.EXCEPTION, PF)) {
                 handler.onExit(exit.post());
             }
         }
-        return false; // nothing maps it: Unicorn reports the fault, the machine halts
+        if (systemCalls == null) {
+            return false; // nothing maps it: Unicorn reports the fault, the machine halts
+        }
+        if (shortCircuit) {
+            completion = new Completion.Resume(guest.regRead(X86Reg.RIP));
+            return false;
+        }
+        boolean present = type == MemType.READ_PROT || type == MemType.WRITE_PROT || type == MemType.FETCH_PROT;
+        boolean write = type == MemType.WRITE_UNMAPPED || type == MemType.WRITE_PROT;
+        boolean fetch = type == MemType.FETCH_UNMAPPED || type == MemType.FETCH_PROT;
+        long errorCode = (present ? 1 : 0) | (write ? 2 : 0) | 4 | (fetch ? 16 : 0);
+        // Unicorn ends the run with the access's error whatever happens here; the loop then resumes where this says.
+        completion = switch (systemCalls.fault(new SystemCalls.Fault(PF, rip, address, errorCode)).orElse(null)) {
+            case null -> null;
+            case SystemCalls.Outcome.Returned r -> new Completion.Resume(guest.regRead(X86Reg.RIP));
+            case SystemCalls.Outcome.Exited e -> new Completion.Exited(e.status(), rip);
+        };
+        return false;
     }
 
     private void interrupt(int vector) {
@@ -150,10 +181,24 @@ public final class InstructionExits {
         if (handler.wantsPost(ExitReason.EXCEPTION, vector)) {
             handler.onExit(exit.post());
         }
-        if (!shortCircuit) {
-            stopWith(new Completion.Faulted("unhandled exception " + vector + " (" + name(vector) + ") at rip 0x"
-                    + Long.toHexString(rip) + (why == null ? "" : ": " + why), rip));
+        if (shortCircuit) {
+            return;
         }
+        if (systemCalls != null) {
+            switch (systemCalls.fault(new SystemCalls.Fault(vector, rip, 0, 0)).orElse(null)) {
+                case null -> {
+                }
+                case SystemCalls.Outcome.Returned r -> {
+                    return; // the operating system moved the guest (to a signal handler)
+                }
+                case SystemCalls.Outcome.Exited e -> {
+                    stopWith(new Completion.Exited(e.status(), rip));
+                    return;
+                }
+            }
+        }
+        stopWith(new Completion.Faulted("unhandled exception " + vector + " (" + name(vector) + ") at rip 0x"
+                + Long.toHexString(rip) + (why == null ? "" : ": " + why), rip));
     }
 
     private boolean emulate(long rip) {

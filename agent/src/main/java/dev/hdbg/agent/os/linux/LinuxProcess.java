@@ -136,6 +136,33 @@ public final class LinuxProcess implements AutoCloseable {
         mappings.set(begin, end, new Mappings.Kind(guestPath, 0, inode));
     }
 
+    /**
+     * A CPU exception the thread raised at {@code rip}: delivered as the signal Linux sends for it ({@link Faults}),
+     * to the program's handler or by its default action.
+     *
+     * @param address   a page fault's address
+     * @param errorCode a page fault's error code
+     * @return the signal's number, positive when its handler runs next (RIP and the registers are set for it), or
+     *         negative when its default action ended the process (exit status 128 + the number)
+     */
+    public int fault(int vector, long rip, long address, long errorCode) {
+        if (exitStatus.isPresent()) {
+            throw new IllegalStateException("the process exited with status " + exitStatus.getAsInt());
+        }
+        boolean mapped = mappings.at(address).isPresent();
+        SignalInfo info = Faults.signal(vector, rip, address, errorCode, mapped);
+        SignalFrame.Trap trap = new SignalFrame.Trap(vector, errorCode, vector == 14 ? address : 0);
+        return switch (signals.fault(info, rip, trap)) {
+            case Signals.Delivery.Handler h -> h.signal();
+            case Signals.Delivery.Killed k -> {
+                exit(128 + k.signal());
+                yield -k.signal();
+            }
+            case Signals.Delivery.None n -> throw new IllegalStateException("signal " + info.signal()
+                    + " of a fault was neither delivered nor fatal");
+        };
+    }
+
     /** The sandbox the process's paths resolve in. */
     public Sandbox sandbox() {
         return sandbox;
