@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * An open directory, read with {@code getdents64}: a host directory, or one of the made-up ones
- * ({@link VirtualNode.Directory}). The listing is taken at the first read (and again after a rewind), sorted by name
- * so runs are reproducible; "." and ".." come first, as programs such as {@code ls -a} expect them.
+ * ({@link VirtualNode.Directory}). The listing is taken at the first read (and again after a rewind): a host
+ * directory's in the host's own order, as its getdents gives it (a program that does not sort, such as {@code find},
+ * prints what it prints natively); a made-up one's with "." and ".." first.
  */
 final class DirectoryFile extends OpenFile {
     /** One name in the listing, with its inode and {@code d_type}. */
@@ -121,22 +122,8 @@ final class DirectoryFile extends OpenFile {
             list.addAll(virtualEntries.get());
             return list;
         }
-        list.add(entry(".", host));
-        list.add(entry("..", host.getParent() != null && !guestPath.equals("/") ? host.getParent() : host));
-        try (Stream<Path> children = Files.list(host)) {
-            for (Path child : children.sorted().toList()) {
-                try {
-                    list.add(entry(child.getFileName().toString(), child));
-                } catch (NoSuchFileException gone) {
-                    continue; // deleted since the listing: Linux would not return it either
-                }
-            }
-        }
+        list.addAll(HostStat.readdir(host));
         return list;
     }
 
-    private static Entry entry(String name, Path path) throws IOException {
-        Map<String, Object> a = Stat.attributes(path, false);
-        return new Entry(name, (Long) a.get("ino"), Stat.direntType((Integer) a.get("mode")));
-    }
 }

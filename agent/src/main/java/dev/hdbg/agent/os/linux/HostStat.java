@@ -30,6 +30,10 @@ final class HostStat {
     private static final VarHandle ERRNO_VALUE = ERRNO.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle STATX;
     private static final MethodHandle STATFS;
+    private static final MethodHandle OPENDIR;
+    private static final MethodHandle READDIR;
+    private static final MethodHandle CLOSEDIR;
+    private static final MethodHandle ERRNO_LOCATION;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -38,6 +42,63 @@ final class HostStat {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errno);
         STATFS = linker.downcallHandle(linker.defaultLookup().find("statfs").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), errno);
+        OPENDIR = linker.downcallHandle(linker.defaultLookup().find("opendir").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, ADDRESS), errno);
+        READDIR = linker.downcallHandle(linker.defaultLookup().find("readdir").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, ADDRESS), errno);
+        CLOSEDIR = linker.downcallHandle(linker.defaultLookup().find("closedir").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        ERRNO_LOCATION = linker.downcallHandle(linker.defaultLookup().find("__errno_location").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS));
+    }
+
+    /** Sets this thread's errno to 0: readdir says "end of directory" by returning NULL and leaving errno alone. */
+    @SuppressWarnings("restricted") // errno is an int
+    private static void clearErrno() throws Throwable {
+        MemorySegment errno = (MemorySegment) ERRNO_LOCATION.invokeExact();
+        errno.reinterpret(4).set(JAVA_INT, 0, 0);
+    }
+
+    /**
+     * The entries of a host directory as the host's getdents gives them: in its order ("." and ".." where it puts
+     * them), with its inode numbers and types, so a program that lists a directory without sorting it ({@code find})
+     * prints what it prints natively.
+     *
+     * @throws SyscallException with the host's errno
+     */
+    @SuppressWarnings("restricted") // sizing the struct dirent readdir returns, 19 bytes and a NUL-terminated name
+    static java.util.List<DirectoryFile.Entry> readdir(Path directory) {
+        java.util.List<DirectoryFile.Entry> entries = new java.util.ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(ERRNO);
+            MemorySegment dir = (MemorySegment) OPENDIR.invokeExact(state, arena.allocateFrom(directory.toString()));
+            if (dir.address() == 0) {
+                throw new SyscallException((int) ERRNO_VALUE.get(state, 0L));
+            }
+            try {
+                while (true) {
+                    clearErrno();
+                    MemorySegment entry = (MemorySegment) READDIR.invokeExact(state, dir);
+                    if (entry.address() == 0) {
+                        int errno = (int) ERRNO_VALUE.get(state, 0L);
+                        if (errno != 0) {
+                            throw new SyscallException(errno);
+                        }
+                        return entries;
+                    }
+                    MemorySegment d = entry.reinterpret(19 + 256);
+                    String name = d.getString(19);
+                    entries.add(new DirectoryFile.Entry(name, d.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0),
+                            Byte.toUnsignedInt(d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 18))));
+                }
+            } finally {
+                int ignored = (int) CLOSEDIR.invokeExact(dir);
+            }
+        } catch (SyscallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("readdir could not be called", t);
+        }
     }
 
     private HostStat() {
