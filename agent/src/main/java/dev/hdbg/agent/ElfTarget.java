@@ -6,6 +6,7 @@ import dev.hdbg.agent.machine.elf.ElfImage;
 import dev.hdbg.agent.machine.elf.ElfLoader;
 import dev.hdbg.agent.machine.elf.ElfParser;
 import dev.hdbg.agent.machine.elf.LoadedElf;
+import dev.hdbg.agent.machine.elf.Vdso;
 import dev.hdbg.agent.os.linux.Credentials;
 import dev.hdbg.agent.os.linux.LinuxProcess;
 import dev.hdbg.agent.os.linux.ProcessConfig;
@@ -74,7 +75,7 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         }
         LoadedElf elf = ElfLoader.load(machine, new ElfLoader.Executable(file.toString(), bytes), loader,
                 new ElfLoader.Process(argv, env, Credentials.UID, Credentials.GID, new SecureRandom()),
-                ElfLoader.DEFAULT_PIE_BASE);
+                ElfLoader.DEFAULT_PIE_BASE, Vdso.image());
         machine.loaded(name + " (ELF, " + (interpreter.isPresent() ? "dynamically linked" : "static") + ", entry 0x"
                 + Long.toHexString(elf.programEntry()) + ")", elf.entry());
         // /proc/self/exe is absolute with links resolved, as the kernel's d_path of the executable.

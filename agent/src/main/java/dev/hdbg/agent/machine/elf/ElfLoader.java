@@ -36,6 +36,8 @@ public final class ElfLoader {
      * Linux maps it from {@code mmap_base} before the program runs.
      */
     public static final long MMAP_TOP = 0x7fff_f000_0000L;
+    /** The vDSO's region, named as /proc/self/maps names it. */
+    public static final String VDSO_NAME = "[vdso]";
 
     /**
      * An ELF file to load.
@@ -121,6 +123,15 @@ public final class ElfLoader {
      */
     public static LoadedElf load(Machine machine, Executable program, Optional<Executable> interpreter, Process process,
             long pieBase) {
+        return load(machine, program, interpreter, process, pieBase, Optional.empty());
+    }
+
+    /**
+     * {@link #load(Machine, Executable, Optional, Process, long)} with a vDSO ({@link Vdso#image}), mapped read-execute
+     * below the interpreter, named {@value #VDSO_NAME}, its address in {@code AT_SYSINFO_EHDR}.
+     */
+    public static LoadedElf load(Machine machine, Executable program, Optional<Executable> interpreter, Process process,
+            long pieBase, Optional<byte[]> vdsoImage) {
         ElfImage image = ElfParser.parse(program.path(), program.bytes());
         if (image.isPie() && (pieBase & (GuestMemory.PAGE - 1)) != 0) {
             throw new IllegalArgumentException("the PIE base 0x" + Long.toHexString(pieBase)
@@ -149,6 +160,15 @@ public final class ElfLoader {
             start = ld.entry() + interpreterBias;
         }
         long hwcap = CpuFeatures.hwcap(machine, start);
+        // The vDSO goes below the interpreter, as Linux maps it after it (top-down), or at the top of the mmap area.
+        long vdsoEnd = loadedInterpreter.map(LoadedElf.Image::begin).orElse(MMAP_TOP);
+        long vdso = 0;
+        if (vdsoImage.isPresent()) {
+            byte[] bytes = vdsoImage.get();
+            vdso = vdsoEnd - SegmentLayout.roundUp(bytes.length);
+            machine.memory().map(VDSO_NAME, vdso, bytes.length, Prot.READ | Prot.EXEC);
+            machine.memory().write(vdso, bytes);
+        }
 
         GuestMemory memory = machine.memory();
         memory.map("stack", STACK_TOP - STACK_SIZE, STACK_SIZE, Prot.READ | Prot.WRITE);
@@ -160,7 +180,7 @@ public final class ElfLoader {
         long base = loadedInterpreter.map(LoadedElf.Image::bias).orElse(0L);
         InitialStack.Layout stack = InitialStack.build(STACK_TOP, STACK_SIZE, program.path(), process.argv(),
                 process.envp(), new InitialStack.ImageFacts(phdr, image.programHeaders().size(), entry, base, hwcap,
-                        process.uid(), process.gid()), randomBytes);
+                        process.uid(), process.gid(), vdso), randomBytes);
         memory.write(stack.rsp(), stack.bytes());
 
         UserMode.enter(machine, start, stack.rsp());

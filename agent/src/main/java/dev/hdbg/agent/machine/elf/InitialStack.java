@@ -34,7 +34,7 @@ final class InitialStack {
      * @param base   where the interpreter was loaded ({@code AT_BASE}); 0 without one
      * @param hwcap  CPUID.1:EDX of the emulated CPU, as x86 Linux reports it
      */
-    record ImageFacts(long phdr, long phnum, long entry, long base, long hwcap, int uid, int gid) {
+    record ImageFacts(long phdr, long phnum, long entry, long base, long hwcap, int uid, int gid, long vdso) {
     }
 
     /**
@@ -79,8 +79,11 @@ final class InitialStack {
         long platformAt = (stringsBottom & -16) - (PLATFORM.length() + 1);
         long randomAt = platformAt - 16;
 
-        long[] auxv = {
-            // create_elf_tables's order; x86-64's ARCH_DLINFO adds AT_SYSINFO_EHDR only with a vDSO, and hdbg has none.
+        long[] dlinfo = image.vdso() != 0
+                ? new long[] {Auxv.AT_SYSINFO_EHDR, image.vdso(), Auxv.AT_MINSIGSTKSZ, Auxv.MIN_SIGNAL_STACK}
+                : new long[] {Auxv.AT_MINSIGSTKSZ, Auxv.MIN_SIGNAL_STACK};
+        long[] table = {
+            // create_elf_tables's order, after x86-64's ARCH_DLINFO: AT_SYSINFO_EHDR (with a vDSO), AT_MINSIGSTKSZ.
             Auxv.AT_HWCAP, image.hwcap(),
             Auxv.AT_PAGESZ, GuestMemory.PAGE,
             Auxv.AT_CLKTCK, Auxv.CLOCK_TICKS,
@@ -101,6 +104,9 @@ final class InitialStack {
             Auxv.AT_PLATFORM, platformAt,
             Auxv.AT_NULL, 0,
         };
+        long[] auxv = new long[dlinfo.length + table.length];
+        System.arraycopy(dlinfo, 0, auxv, 0, dlinfo.length);
+        System.arraycopy(table, 0, auxv, dlinfo.length, table.length);
         long words = 1 + (argv.size() + 1) + (envp.size() + 1) + auxv.length;
         // STACK_ROUND: the table goes below the strings and RSP is rounded down to 16, so RSP % 16 == 0 at entry.
         long rsp = (randomAt - words * 8) & -16;

@@ -156,14 +156,18 @@ final class PathSyscalls {
         if (resolved.isVirtual()) {
             return fds.install(openVirtual(resolved, flags, status, writes), 0, cloexec);
         }
+        Path host = resolved.host();
+        boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
         if (writes) {
+            // Linux looks the path up first: a missing file or directory is ENOENT even on a read-only file system.
+            if (!exists && ((flags & O_CREAT) == 0 || host.getParent() == null || !Files.isDirectory(host.getParent()))) {
+                throw new SyscallException(Errno.ENOENT);
+            }
             requireWritable(resolved);
         }
-        Path host = resolved.host();
         if ((flags & O_NOFOLLOW) != 0 && Files.isSymbolicLink(host)) {
             throw new SyscallException(Errno.ELOOP);
         }
-        boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
         if (exists && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
             throw new SyscallException(Errno.EEXIST);
         }

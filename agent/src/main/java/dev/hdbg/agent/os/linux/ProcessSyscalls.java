@@ -86,6 +86,15 @@ final class ProcessSyscalls {
             user.write(a.a2(), UserMemory.struct(8).putLong(1).array());
             return 8;
         });
+        table.put(309, a -> { // getcpu: CPU 0, NUMA node 0
+            if (a.a0() != 0) {
+                user.writeInt(a.a0(), 0);
+            }
+            if (a.a1() != 0) {
+                user.writeInt(a.a1(), 0);
+            }
+            return 0;
+        });
         table.put(203, a -> {
             requireSelf(a.a0());
             if (a.a1() < 1 || (user.read(a.a2(), 1)[0] & 1) == 0) {
