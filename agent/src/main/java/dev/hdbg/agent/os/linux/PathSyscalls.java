@@ -100,7 +100,7 @@ final class PathSyscalls {
                 throw new SyscallException(Errno.ENOTDIR);
             }
             sandbox.chdir(new Sandbox.Resolved(directory.host(), directory.guestPath(),
-                    directory.host() == null ? new VirtualNode.Directory(java.util.List.of()) : null));
+                    directory.host() == null ? VirtualNode.Directory.of(java.util.List.of()) : null));
             return 0;
         });
         table.put(89, a -> readlinkat(AT_FDCWD, a.a0(), a.a1(), a.a2()));
@@ -128,7 +128,7 @@ final class PathSyscalls {
             return switch (file) {
                 case HostFile f -> statfs(new Sandbox.Resolved(f.host(), f.guestPath(), null), a.a1());
                 case DirectoryFile d -> statfs(new Sandbox.Resolved(d.host(), d.guestPath(),
-                        d.host() == null ? new VirtualNode.Directory(java.util.List.of()) : null), a.a1());
+                        d.host() == null ? VirtualNode.Directory.of(java.util.List.of()) : null), a.a1());
                 default -> copyStatfs(a.a1(), PIPEFS_MAGIC);
             };
         });
@@ -207,7 +207,7 @@ final class PathSyscalls {
                 if (writes) {
                     throw new SyscallException(Errno.EISDIR);
                 }
-                yield new DirectoryFile(resolved.guestPath(), status, () -> d.names().stream()
+                yield new DirectoryFile(resolved.guestPath(), status, () -> d.names().get().stream()
                         .map(name -> entry(resolved.guestPath(), name)).toList());
             }
             case VirtualNode.File f -> {

@@ -56,7 +56,7 @@ public final class Sandbox {
     static final Virtual EMPTY = new Virtual() {
         @Override
         public VirtualNode node(List<String> components) {
-            return components.size() == 1 ? new VirtualNode.Directory(List.of()) : null;
+            return components.size() == 1 ? VirtualNode.Directory.of(List.of()) : null;
         }
 
         @Override

@@ -45,7 +45,7 @@ final class VirtualFiles implements Sandbox.Virtual {
     private VirtualNode proc(List<String> rest) {
         String pid = Long.toString(process.config().pid());
         if (rest.isEmpty()) {
-            return new VirtualNode.Directory(List.of("self", "thread-self", pid, "meminfo", "uptime"));
+            return VirtualNode.Directory.of(List.of("self", "thread-self", pid, "meminfo", "uptime"));
         }
         String first = rest.getFirst();
         if (rest.size() == 1) {
@@ -75,7 +75,7 @@ final class VirtualFiles implements Sandbox.Virtual {
             return processEntry(inside.subList(2, inside.size()));
         }
         if (inside.size() == 1 && inside.getFirst().equals("task")) {
-            return new VirtualNode.Directory(List.of(Long.toString(process.config().tid())));
+            return VirtualNode.Directory.of(List.of(Long.toString(process.config().tid())));
         }
         return processEntry(inside);
     }
@@ -83,7 +83,7 @@ final class VirtualFiles implements Sandbox.Virtual {
     /** What /proc/self holds. */
     private VirtualNode processEntry(List<String> rest) {
         if (rest.isEmpty()) {
-            return new VirtualNode.Directory(List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "maps", "root",
+            return VirtualNode.Directory.of(List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "maps", "root",
                     "task"));
         }
         if (rest.size() == 2 && rest.getFirst().equals("fd")) {
@@ -102,7 +102,7 @@ final class VirtualFiles implements Sandbox.Virtual {
             case "exe" -> new VirtualNode.Link(config.executable());
             case "root" -> new VirtualNode.Link("/");
             case "cwd" -> new VirtualNode.Link(process.cwd());
-            case "fd" -> new VirtualNode.Directory(openDescriptors());
+            case "fd" -> new VirtualNode.Directory(this::openDescriptors);
             case "maps" -> new VirtualNode.File(() -> process.mappings().render(process.machine().unicorn().memRegions())
                     .getBytes(StandardCharsets.UTF_8));
             case "auxv" -> new VirtualNode.File(this::auxv);
@@ -147,7 +147,7 @@ final class VirtualFiles implements Sandbox.Virtual {
             if (!rest.equals(cpu.subList(0, rest.size()))) {
                 return null;
             }
-            return new VirtualNode.Directory(rest.size() == cpu.size() ? List.of("online", "possible", "present")
+            return VirtualNode.Directory.of(rest.size() == cpu.size() ? List.of("online", "possible", "present")
                     : List.of(cpu.get(rest.size())));
         }
         if (rest.size() == cpu.size() + 1 && rest.subList(0, cpu.size()).equals(cpu)
@@ -159,7 +159,7 @@ final class VirtualFiles implements Sandbox.Virtual {
 
     private static VirtualNode dev(List<String> rest) {
         if (rest.isEmpty()) {
-            return new VirtualNode.Directory(List.of("fd", "full", "null", "random", "stderr", "stdin", "stdout", "tty",
+            return VirtualNode.Directory.of(List.of("fd", "full", "null", "random", "stderr", "stdin", "stdout", "tty",
                     "urandom", "zero"));
         }
         if (rest.size() != 1) {

@@ -9,10 +9,11 @@ import java.util.function.Supplier;
  * agent itself, its memory, environment and open files).
  */
 sealed interface VirtualNode {
-    /** A directory and the names in it, "." and ".." not included. */
-    record Directory(List<String> names) implements VirtualNode {
-        public Directory {
-            names = List.copyOf(names);
+    /** A directory and the names in it, "." and ".." not included, listed when it is read. */
+    record Directory(Supplier<List<String>> names) implements VirtualNode {
+        static Directory of(List<String> names) {
+            List<String> copy = List.copyOf(names);
+            return new Directory(() -> copy);
         }
     }
 
