@@ -54,11 +54,23 @@ final class MemoryAccess {
      */
     void protect(long address, long size, int perms) {
         cache.dropMapping(address, size);
-        if ((perms & Prot.READ) == 0) {
+        if ((perms & Prot.READ) == 0 && holdsReadOnly(address, size)) {
             check(UnicornNative.memProtect(uc, address, size, Prot.READ | Prot.WRITE), "uc_mem_protect", address, size,
                     Prot.READ | Prot.WRITE);
         }
         check(UnicornNative.memProtect(uc, address, size, perms), "uc_mem_protect", address, size, perms);
+    }
+
+    /** Whether part of [address, address + size) is readable and not writable: the pages the second fault concerns. */
+    private boolean holdsReadOnly(long address, long size) {
+        long last = address + size - 1;
+        for (MemoryRegion r : regions()) {
+            if (Long.compareUnsigned(r.begin(), last) <= 0 && Long.compareUnsigned(address, r.end()) <= 0
+                    && (r.perms() & (Prot.READ | Prot.WRITE)) == Prot.READ) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void read(long address, MemorySegment dst) {
