@@ -222,7 +222,7 @@ public final class AgentMain implements Callable<Integer> {
         requireFile(image, "--image");
         requireFile(stdin, "--stdin");
         if (elf != null && !Files.isDirectory(root)) {
-            throw new IllegalArgumentException("--root " + root + " is not a directory");
+            throw new IllegalArgumentException("--root is not a directory: " + root);
         }
     }
 
