@@ -1,8 +1,10 @@
 package dev.hdbg.host.cli.output;
 
+import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventOptions;
 import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.Positional;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AddedEvent;
 import dev.hdbg.host.client.AgentStatus;
@@ -228,12 +230,12 @@ public final class HumanOutput implements Output {
     }
 
     private static String where(EventSpec spec) {
-        String base = switch (spec.type()) {
-            case EPT_HOOK, EPT_HOOK2 -> hex(spec.address());
-            case MONITOR -> ((spec.access() & 1) != 0 ? "r" : "") + ((spec.access() & 2) != 0 ? "w" : "")
-                    + ((spec.access() & 4) != 0 ? "x" : "") + " " + hex(spec.address()) + "-" + hex(spec.end());
-            case CR_WRITE -> "cr" + spec.filter().orElse(0) + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
-            default -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
+        String base = switch (spec.type().positional()) {
+            case Positional.Address _ -> hex(spec.address());
+            case Positional.AccessRange _ -> Access.letters(spec.access()) + " " + hex(spec.address()) + "-" + hex(spec.end());
+            case Positional.ControlRegister _ -> "cr" + spec.filter().orElse(0)
+                    + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
+            case Positional.Filter _, Positional.None _ -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
         };
         var options = spec.options();
         String extra = (options.stage() != EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")

@@ -1,5 +1,7 @@
 package dev.hdbg.host.cli.output;
 
+import dev.hdbg.common.event.Access;
+import dev.hdbg.common.event.Positional;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AddedEvent;
 import dev.hdbg.host.client.AgentStatus;
@@ -125,10 +127,11 @@ public final class JsonOutput implements Output {
         for (EventListing e : events) {
             Json json = new Json().put("event", e.id()).put("command", e.spec().type().command()).put("enabled", e.enabled())
                     .put("hits", e.hits()).put("actions", e.actionIds());
-            switch (e.spec().type()) {
-                case EPT_HOOK, EPT_HOOK2 -> json.hex("address", e.spec().address());
-                case MONITOR -> json.hex("from", e.spec().address()).hex("to", e.spec().end()).put("access", e.spec().access());
-                default -> {
+            switch (e.spec().type().positional()) {
+                case Positional.Address _ -> json.hex("address", e.spec().address());
+                case Positional.AccessRange _ -> json.hex("from", e.spec().address()).hex("to", e.spec().end())
+                        .put("access", Access.bits(e.spec().access()));
+                case Positional.Filter _, Positional.ControlRegister _, Positional.None _ -> {
                 }
             }
             e.spec().filter().ifPresent(f -> json.hex("filter", f));
