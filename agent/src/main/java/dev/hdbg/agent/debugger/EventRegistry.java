@@ -12,6 +12,8 @@ import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.event.Positional;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.EventModification;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

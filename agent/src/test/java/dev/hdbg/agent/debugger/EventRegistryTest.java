@@ -19,6 +19,7 @@ import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.model.EventModification;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;

@@ -8,6 +8,10 @@ import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.model.AddedEvent;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.EventModification;
+import dev.hdbg.proto.v1.AddEventReply;
 import dev.hdbg.proto.v1.ActionType;
 import dev.hdbg.proto.v1.CustomCode;
 import dev.hdbg.proto.v1.EventStage;
@@ -23,8 +27,8 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * Translates event and action specifications between the common value types and their
- * protobuf messages. Decoding validates: a malformed message becomes a {@link WireFormatException}
+ * Translates events between the common value types and their protobuf messages: event and action
+ * specifications, the catalogue's types, the events the agent lists and the modifications a host asks for. Decoding validates: a malformed message becomes a {@link WireFormatException}
  * whose text says which field is wrong.
  */
 public final class EventCodec {
@@ -219,5 +223,42 @@ public final class EventCodec {
             });
         }
         return new LogConfiguration(items);
+    }
+
+    public static dev.hdbg.proto.v1.EventInfo encode(EventInfo info) {
+        return dev.hdbg.proto.v1.EventInfo.newBuilder().setEventId(info.id()).setSpec(encode(info.spec()))
+                .addAllActionIds(info.actionIds()).setEnabled(info.enabled()).setHits(info.hits()).build();
+    }
+
+    public static EventInfo decode(dev.hdbg.proto.v1.EventInfo msg) {
+        return new EventInfo(msg.getEventId(), decode(msg.getSpec()), msg.getActionIdsList(), msg.getEnabled(),
+                msg.getHits());
+    }
+
+    public static AddEventReply encode(AddedEvent added) {
+        return AddEventReply.newBuilder().setEventId(added.eventId()).addAllActionIds(added.actionIds()).build();
+    }
+
+    public static AddedEvent decode(AddEventReply reply) {
+        return new AddedEvent(reply.getEventId(), reply.getActionIdsList());
+    }
+
+    public static dev.hdbg.proto.v1.EventModification encode(EventModification modification) {
+        return switch (modification) {
+            case ENABLE -> dev.hdbg.proto.v1.EventModification.EVENT_MODIFICATION_ENABLE;
+            case DISABLE -> dev.hdbg.proto.v1.EventModification.EVENT_MODIFICATION_DISABLE;
+            case CLEAR -> dev.hdbg.proto.v1.EventModification.EVENT_MODIFICATION_CLEAR;
+        };
+    }
+
+    /** @throws WireFormatException when the modification is missing or unknown */
+    public static EventModification decode(dev.hdbg.proto.v1.EventModification modification) {
+        return switch (modification) {
+            case EVENT_MODIFICATION_ENABLE -> EventModification.ENABLE;
+            case EVENT_MODIFICATION_DISABLE -> EventModification.DISABLE;
+            case EVENT_MODIFICATION_CLEAR -> EventModification.CLEAR;
+            case EVENT_MODIFICATION_UNSPECIFIED, UNRECOGNIZED ->
+                    throw new WireFormatException("modification is missing: enable, disable or clear");
+        };
     }
 }
