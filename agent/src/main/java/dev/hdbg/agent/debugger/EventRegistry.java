@@ -212,7 +212,7 @@ final class EventRegistry {
     private void recount() {
         TreeMap<Long, List<Event>> byAddress = new TreeMap<>();
         for (Event e : events.values()) {
-            if (e.active() && e.spec().type() == EventType.EPT_HOOK2) {
+            if (e.active() && reasonOf(e.spec().type()) == ExitReason.EPT_HOOK2) {
                 byAddress.computeIfAbsent(e.spec().address(), a -> new ArrayList<>()).add(e);
             }
         }
@@ -284,7 +284,8 @@ final class EventRegistry {
                 continue;
             }
             EventSpec spec = e.spec();
-            switch (spec.type()) {
+            // Which hook catches an exit is the exit source's business: keyed by the exit, not the event type.
+            switch (reasonOf(spec.type())) {
                 case EPT_HOOK -> executions.add(spec.address());
                 case EPT_HOOK2 -> detours.add(spec.address());
                 case MONITOR -> monitors.add(new ArmedExits.MonitorRange(spec.address(), spec.end(), Access.bits(spec.access())));
