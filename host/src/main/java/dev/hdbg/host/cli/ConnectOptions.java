@@ -1,9 +1,9 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.auth.Tokens;
+import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.tls.Fingerprints;
 import dev.hdbg.common.wire.Protocol;
-import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.TlsSettings;
 import java.nio.file.Path;
