@@ -4,6 +4,9 @@ import dev.hdbg.agent.debugger.TargetInfo;
 import dev.hdbg.agent.machine.elf.LoadedElf;
 import dev.hdbg.agent.machine.elf.Symbols;
 import dev.hdbg.agent.os.linux.LoadedModules;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.Section;
+import dev.hdbg.common.model.Symbol;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,8 +72,8 @@ final class ProgramInfo implements TargetInfo {
     }
 
     @Override
-    public List<Module> modules() {
-        return modules.all().stream().map(m -> new Module(m.program() ? name : m.name(), m.begin(), m.end(),
+    public List<LoadedModule> modules() {
+        return modules.all().stream().map(m -> new LoadedModule(m.program() ? name : m.name(), m.begin(), m.end(),
                 m.program() ? programSections : List.of())).toList();
     }
 }
