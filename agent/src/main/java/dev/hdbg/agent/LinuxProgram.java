@@ -65,7 +65,7 @@ final class LinuxProgram implements SystemCalls {
     @Override
     public Optional<Outcome> fault(Fault fault) {
         int signal = process.fault(fault.vector(), fault.rip(), fault.address(), fault.errorCode());
-        return Optional.of(signal > 0 ? new Outcome.Returned() : new Outcome.Exited(128 - signal));
+        return Optional.of(signal > 0 ? new Outcome.Returned() : new Outcome.Killed(-signal));
     }
 
     @Override
@@ -73,7 +73,7 @@ final class LinuxProgram implements SystemCalls {
         return switch (syscalls.handle()) {
             case LinuxSyscalls.Result.Returned r -> new Outcome.Returned();
             case LinuxSyscalls.Result.Exited e -> new Outcome.Exited(e.status());
-            case LinuxSyscalls.Result.Killed k -> new Outcome.Exited(128 + k.signal());
+            case LinuxSyscalls.Result.Killed k -> new Outcome.Killed(k.signal());
             case LinuxSyscalls.Result.Unknown u -> {
                 if (reported.add(u.number())) {
                     queue.publish(seq -> new DebuggerRecord.Notice(seq, "system call " + u.number()

@@ -252,6 +252,14 @@ final class ExecutionLoop implements BreakService {
                 long nanos = runNanos;
                 queue.publish(seq -> new DebuggerRecord.Exit(seq, DebuggerRecord.ExitKind.EXIT, exited.rip(), exited.status(), nanos), true);
             }
+            case Completion.Killed killed -> {
+                machine.write(GuestRegister.RIP, killed.rip());
+                state = TargetState.EXITED;
+                endStepping();
+                long nanos = runNanos;
+                queue.publish(seq -> new DebuggerRecord.Exit(seq, DebuggerRecord.ExitKind.SIGNAL, killed.rip(),
+                        128 + killed.signal(), nanos), true);
+            }
             case Completion.Resume resume -> machine.write(GuestRegister.RIP, resume.rip());
             case Completion.Faulted faulted -> {
                 machine.write(GuestRegister.RIP, faulted.rip());

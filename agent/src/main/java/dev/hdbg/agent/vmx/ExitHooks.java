@@ -350,10 +350,19 @@ public final class ExitHooks {
         long returnTo = guest.regRead(X86Reg.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
         boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit);
-        if (!shortCircuit && systemCalls != null
-                && systemCalls.perform() instanceof SystemCalls.Outcome.Exited(int status)) {
-            instructions.stopWith(new Completion.Exited(status, returnTo));
-            return;
+        if (!shortCircuit && systemCalls != null) {
+            switch (systemCalls.perform()) {
+                case SystemCalls.Outcome.Exited(int status) -> {
+                    instructions.stopWith(new Completion.Exited(status, returnTo));
+                    return;
+                }
+                case SystemCalls.Outcome.Killed(int signal) -> {
+                    instructions.stopWith(new Completion.Killed(signal, returnTo));
+                    return;
+                }
+                case SystemCalls.Outcome.Returned r -> {
+                }
+            }
         }
         long resumeAt = guest.regRead(X86Reg.RIP);
         if (!shortCircuit && resumeAt != returnTo - 2) {

@@ -152,6 +152,7 @@ public final class InstructionExits {
             case null -> null;
             case SystemCalls.Outcome.Returned r -> new Completion.Resume(guest.regRead(X86Reg.RIP));
             case SystemCalls.Outcome.Exited e -> new Completion.Exited(e.status(), rip);
+            case SystemCalls.Outcome.Killed k -> new Completion.Killed(k.signal(), rip);
         };
         return false;
     }
@@ -193,6 +194,10 @@ public final class InstructionExits {
                 }
                 case SystemCalls.Outcome.Exited e -> {
                     stopWith(new Completion.Exited(e.status(), rip));
+                    return;
+                }
+                case SystemCalls.Outcome.Killed k -> {
+                    stopWith(new Completion.Killed(k.signal(), rip));
                     return;
                 }
             }

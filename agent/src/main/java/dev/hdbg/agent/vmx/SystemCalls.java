@@ -13,7 +13,7 @@ public interface SystemCalls {
      * exception handler (Linux sends the thread a signal). Called inside the exit, registers as the fault left them.
      *
      * @return how it was dealt with — {@link Outcome.Returned}: the guest goes on at the RIP the call left (a signal
-     *         handler), {@link Outcome.Exited}: the program ended with that status — or empty when there is no
+     *         handler), {@link Outcome.Killed}: the signal ended the program — or empty when there is no
      *         operating system to take it (a raw image), and the machine halts on the fault as it would without one
      */
     default java.util.Optional<Outcome> fault(Fault fault) {
@@ -40,6 +40,10 @@ public interface SystemCalls {
 
         /** exit or exit_group: the program ended with this status. */
         record Exited(int status) implements Outcome {
+        }
+
+        /** A signal's default action ended the program (exit status 128 + {@code signal}). */
+        record Killed(int signal) implements Outcome {
         }
     }
 }

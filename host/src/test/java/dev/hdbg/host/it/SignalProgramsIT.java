@@ -67,6 +67,12 @@ class SignalProgramsIT {
     @Test
     void anUncaughtSigfpeEndsTheProgramWithStatus136AndASigpipeWith141() throws Exception {
         assertThat(agentRun("sigfpe").status()).isEqualTo(128 + 8);
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("sigfpe").toString(), "--root", "/", "--cwd",
+                dir.toString())) {
+            String out = HdbgBatch.run(dir, agent, "g\n").out();
+            assertThat(out).containsPattern("\\[exit +#\\d+\\] the program was killed by signal 8 \\(SIGFPE\\) "
+                    + "\\(exit status 136\\)");
+        }
         ProgramRun pipe = agentRun("sigpipe");
         assertThat(pipe.status()).isEqualTo(128 + 13);
         assertThat(pipe.out()).isEqualTo("ignored: write returned -1, Broken pipe\npending SIGPIPE: 0\ndefault: writing again\n");
