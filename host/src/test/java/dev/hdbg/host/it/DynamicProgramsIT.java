@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Debian's own dynamically linked programs from /usr/bin, run with {@code --root /} against the host's libraries and
  * natively, in the same directory with the same arguments, input and (empty) environment: stdout, stderr and the exit
  * status must be equal byte for byte, and the agent must not have met a system call it does not implement.
- * bin/test installs the packages (coreutils, grep, sed, mawk, gzip, xz-utils, findutils, python3-minimal, perl-base).
+ * bin/test installs the packages (coreutils, grep, sed, mawk, gawk, gzip, xz-utils, findutils, python3-minimal,
+ * perl-base).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DynamicProgramsIT {
@@ -109,6 +110,7 @@ class DynamicProgramsIT {
                 command(null, "/usr/bin/grep", "-E", "-n", "ap+le|^f", "fruit.txt"),
                 command(null, "/usr/bin/sed", "-e", "s/a/A/g", "-e", "3d", "fruit.txt"),
                 command(null, "/usr/bin/mawk", "-F,", "NR > 1 { total += $3 } END { print total, NR }", "csv.txt"),
+                command(null, "/usr/bin/gawk", "-F,", "{ printf \"%-8s|%5.1f\\n\", toupper($1), $3 * 1.5 }", "csv.txt"),
                 command(null, "/usr/bin/gzip", "-c", "-n", "fruit.txt"),
                 command(null, "/usr/bin/gzip", "-dc", "fruit.txt.gz"),
                 command(null, "/usr/bin/xz", "-dc", "text.txt.xz"),

@@ -86,6 +86,31 @@ final class ProcessSyscalls {
             user.write(a.a2(), UserMemory.struct(8).putLong(1).array());
             return 8;
         });
+        table.put(115, a -> { // getgroups: the one group the process runs as
+            if (a.i(0) == 0) {
+                return 1;
+            }
+            if (a.i(0) < 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            user.writeInt(a.a1(), Credentials.GID);
+            return 1;
+        });
+        table.put(118, a -> ids(a.a0(), a.a1(), a.a2(), Credentials.UID)); // getresuid
+        table.put(120, a -> ids(a.a0(), a.a1(), a.a2(), Credentials.GID)); // getresgid
+        table.put(121, a -> { // getpgid
+            requireSelf(a.a0());
+            return config.pid();
+        });
+        table.put(124, a -> { // getsid
+            requireSelf(a.a0());
+            return config.pid();
+        });
+        table.put(140, a -> { // getpriority of the process itself: nice 0, which the raw call returns as 20
+            requireSelf(a.a1());
+            return 20;
+        });
+        table.put(98, a -> rusage(a.i(0), a.a1()));
         table.put(309, a -> { // getcpu: CPU 0, NUMA node 0
             if (a.a0() != 0) {
                 user.writeInt(a.a0(), 0);
@@ -104,6 +129,28 @@ final class ProcessSyscalls {
         });
         // rseq is optional: glibc disables restartable sequences when it fails with ENOSYS.
         table.put(334, a -> -Errno.ENOSYS);
+    }
+
+    /** getresuid/getresgid: real, effective and saved ids, all the same. */
+    private long ids(long real, long effective, long saved, int id) {
+        for (long address : new long[] {real, effective, saved}) {
+            user.writeInt(address, id);
+        }
+        return 0;
+    }
+
+    /**
+     * getrusage: the CPU time as the guest's clock counts it (user time; the emulation keeps no separate account),
+     * nothing else measured. RUSAGE_SELF, RUSAGE_CHILDREN (none: zeros) and RUSAGE_THREAD.
+     */
+    private long rusage(int who, long address) {
+        if (who != 0 && who != -1 && who != 1) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long nanos = who == -1 ? 0 : process.timers().clock().monotonic() - 1_000_000_000L;
+        user.write(address, UserMemory.struct(144).putLong(0, Math.max(0, nanos) / 1_000_000_000L)
+                .putLong(8, Math.max(0, nanos) % 1_000_000_000L / 1000).array());
+        return 0;
     }
 
     /** A call about a process or thread by id accepts 0 (the caller) and the process's own ids; else ESRCH. */
