@@ -30,6 +30,7 @@ public final class LinuxProcess implements AutoCloseable {
     private final Timers timers = new Timers(new GuestClock());
     private final Signals signals;
     private final LoadedModules modules;
+    private final VirtualFiles virtualFiles;
     private int umask = 022;
     private OptionalInt exitStatus = OptionalInt.empty();
 
@@ -50,7 +51,8 @@ public final class LinuxProcess implements AutoCloseable {
         }
         this.user = new UserMemory(machine.memory());
         this.sandbox = new Sandbox(config.root());
-        sandbox.setVirtual(new VirtualFiles(this));
+        this.virtualFiles = new VirtualFiles(this);
+        sandbox.setVirtual(virtualFiles);
         try {
             sandbox.chdir(sandbox.resolve("/", config.cwd(), true, false));
         } catch (IOException | SyscallException e) {
@@ -161,6 +163,28 @@ public final class LinuxProcess implements AutoCloseable {
             case Signals.Delivery.None n -> throw new IllegalStateException("signal " + info.signal()
                     + " of a fault was neither delivered nor fatal");
         };
+    }
+
+    /**
+     * A path as a system call names it: absolute, or relative to the working directory ({@code AT_FDCWD}) or to the
+     * directory open as {@code dirfd}.
+     *
+     * @throws SyscallException ENOTDIR when {@code dirfd} is not a directory, and the resolution's failures
+     */
+    Sandbox.Resolved resolve(int dirfd, String path, boolean follow, boolean forWrite) throws IOException {
+        String base;
+        if (path.startsWith("/") || dirfd == PathSyscalls.AT_FDCWD) {
+            base = sandbox.cwd();
+        } else if (fds.get(dirfd) instanceof DirectoryFile directory) {
+            base = directory.guestPath();
+        } else {
+            throw new SyscallException(Errno.ENOTDIR);
+        }
+        return sandbox.resolve(base, path, follow, forWrite);
+    }
+
+    VirtualFiles virtualFiles() {
+        return virtualFiles;
     }
 
     /** The sandbox the process's paths resolve in. */

@@ -47,6 +47,7 @@ public final class LinuxSyscalls {
         this.process = process;
         new FileSyscalls(process).register(table);
         new PathSyscalls(process).register(table);
+        new StatSyscalls(process).register(table);
         new MemorySyscalls(process).register(table);
         new ProcessSyscalls(process).register(table);
         new TimeSyscalls(process).register(table);

@@ -28,20 +28,13 @@ final class PathSyscalls {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int AT_REMOVEDIR = 0x200;
-    private static final int AT_NO_AUTOMOUNT = 0x800;
-    private static final long PROC_MAGIC = 0x9fa0;
-    private static final long SYSFS_MAGIC = 0x62656572;
-    private static final long TMPFS_MAGIC = 0x01021994;
-    private static final long PIPEFS_MAGIC = 0x50495045;
-    /** AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC: about network file systems, nothing to do here. */
-    private static final int AT_STATX_SYNC_TYPE = 0x6000;
     private static final long UTIME_NOW = (1L << 30) - 1;
     private static final long UTIME_OMIT = (1L << 30) - 2;
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
     private static final int O_TRUNC = 01000;
-    private static final int O_DIRECTORY = 0200000;
-    private static final int O_NOFOLLOW = 0400000;
+    static final int O_DIRECTORY = 0200000;
+    static final int O_NOFOLLOW = 0400000;
     private static final int O_CLOEXEC = 02000000;
     private static final int W_OK = 2;
     private static final int R_OK = 4;
@@ -62,37 +55,12 @@ final class PathSyscalls {
     void register(Map<Integer, Handler> table) {
         table.put(2, a -> openat(AT_FDCWD, a.a0(), a.i(1), a.i(2)));
         table.put(257, a -> openat(a.i(0), a.a1(), a.i(2), a.i(3)));
-        table.put(4, a -> newfstatat(AT_FDCWD, a.a0(), a.a1(), 0));
-        table.put(5, a -> copyStat(a.a1(), fds.get(a.i(0)).stat()));
-        // Extended attributes: none, as on a file system without them; ls and cp ask for ACLs and SELinux labels.
-        for (int call : new int[] {191, 192, 193}) { // getxattr, lgetxattr, fgetxattr
-            table.put(call, a -> {
-                if (call == 193) {
-                    fds.get(a.i(0));
-                } else {
-                    statOf(AT_FDCWD, a.a0(), call == 192 ? AT_SYMLINK_NOFOLLOW : 0);
-                }
-                throw new SyscallException(Errno.ENODATA);
-            });
-        }
-        for (int call : new int[] {194, 195, 196}) { // listxattr, llistxattr, flistxattr
-            table.put(call, a -> {
-                if (call == 196) {
-                    fds.get(a.i(0));
-                } else {
-                    statOf(AT_FDCWD, a.a0(), call == 195 ? AT_SYMLINK_NOFOLLOW : 0);
-                }
-                return 0;
-            });
-        }
-        table.put(6, a -> newfstatat(AT_FDCWD, a.a0(), a.a1(), AT_SYMLINK_NOFOLLOW));
-        table.put(262, a -> newfstatat(a.i(0), a.a1(), a.a2(), a.i(3)));
         table.put(21, a -> faccessat(AT_FDCWD, a.a0(), a.i(1), 0));
         table.put(269, a -> faccessat(a.i(0), a.a1(), a.i(2), 0));
         table.put(439, a -> faccessat(a.i(0), a.a1(), a.i(2), a.i(3)));
         table.put(79, a -> getcwd(a.a0(), a.a1()));
         table.put(80, a -> {
-            sandbox.chdir(resolve(AT_FDCWD, user.cString(a.a0()), true, false));
+            sandbox.chdir(process.resolve(AT_FDCWD, user.cString(a.a0()), true, false));
             return 0;
         });
         table.put(81, a -> {
@@ -121,40 +89,17 @@ final class PathSyscalls {
         table.put(90, a -> fchmodat(AT_FDCWD, a.a0(), a.i(1)));
         table.put(268, a -> fchmodat(a.i(0), a.a1(), a.i(2)));
         table.put(280, a -> utimensat(a.i(0), a.a1(), a.a2(), a.i(3)));
-        table.put(332, a -> statx(a.i(0), a.a1(), a.i(2), a.a4()));
-        table.put(137, a -> statfs(resolve(AT_FDCWD, user.cString(a.a0()), true, false), a.a1()));
-        table.put(138, a -> {
-            OpenFile file = fds.get(a.i(0));
-            return switch (file) {
-                case HostFile f -> statfs(new Sandbox.Resolved(f.host(), f.guestPath(), null), a.a1());
-                case DirectoryFile d -> statfs(new Sandbox.Resolved(d.host(), d.guestPath(),
-                        d.host() == null ? VirtualNode.Directory.of(java.util.List.of()) : null), a.a1());
-                default -> copyStatfs(a.a1(), PIPEFS_MAGIC);
-            };
-        });
-    }
-
-    private Sandbox.Resolved resolve(int dirfd, String path, boolean follow, boolean forWrite) throws IOException {
-        String base;
-        if (path.startsWith("/") || dirfd == AT_FDCWD) {
-            base = sandbox.cwd();
-        } else if (fds.get(dirfd) instanceof DirectoryFile directory) {
-            base = directory.guestPath();
-        } else {
-            throw new SyscallException(Errno.ENOTDIR);
-        }
-        return sandbox.resolve(base, path, follow, forWrite);
     }
 
     private long openat(int dirfd, long pathAddress, int flags, int mode) throws IOException {
         String path = user.cString(pathAddress);
         int access = flags & OpenFile.O_ACCMODE;
         boolean writes = access != OpenFile.O_RDONLY || (flags & (O_CREAT | O_TRUNC | OpenFile.O_APPEND)) != 0;
-        Sandbox.Resolved resolved = resolve(dirfd, path, (flags & O_NOFOLLOW) == 0, writes);
+        Sandbox.Resolved resolved = process.resolve(dirfd, path, (flags & O_NOFOLLOW) == 0, writes);
         boolean cloexec = (flags & O_CLOEXEC) != 0;
         int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK);
         if (resolved.isVirtual()) {
-            return fds.install(openVirtual(resolved, flags, status, writes), 0, cloexec);
+            return fds.install(process.virtualFiles().open(resolved, flags, status, writes), 0, cloexec);
         }
         Path host = resolved.host();
         boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
@@ -197,68 +142,6 @@ final class PathSyscalls {
         FileChannel channel = FileChannel.open(host, options,
                 PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
         return fds.install(new HostFile(host, resolved.guestPath(), channel, status), 0, cloexec);
-    }
-
-    /** Opens a made-up file: its directories list, its files read, its devices work; none can be created or written. */
-    private OpenFile openVirtual(Sandbox.Resolved resolved, int flags, int status, boolean writes) {
-        return switch (resolved.node()) {
-            case null -> throw new SyscallException(Errno.ENOENT);
-            case VirtualNode.Directory d -> {
-                if (writes) {
-                    throw new SyscallException(Errno.EISDIR);
-                }
-                yield new DirectoryFile(resolved.guestPath(), status, () -> d.names().get().stream()
-                        .map(name -> entry(resolved.guestPath(), name)).toList());
-            }
-            case VirtualNode.File f -> {
-                if (writes) {
-                    throw new SyscallException(Errno.EACCES);
-                }
-                if ((flags & O_DIRECTORY) != 0) {
-                    throw new SyscallException(Errno.ENOTDIR);
-                }
-                yield new MemoryFile(f.content().get(), Stat.virtualFile(resolved.guestPath(), Stat.S_IFREG | 0444), status);
-            }
-            case VirtualNode.Link l -> throw new SyscallException(Errno.ELOOP); // reached only with O_NOFOLLOW
-            case VirtualNode.Descriptor d -> {
-                if ((flags & O_NOFOLLOW) != 0) {
-                    throw new SyscallException(Errno.ELOOP);
-                }
-                yield fds.get(d.fd()); // a pipe or stream without a path: the same open file, as its magic link gives
-            }
-            case VirtualNode.Device d -> Devices.open(d.kind(), status);
-        };
-    }
-
-    private DirectoryFile.Entry entry(String directory, String name) {
-        String path = (directory.equals("/") ? "" : directory) + "/" + name;
-        VirtualNode node = virtualNode(path);
-        int mode = node == null ? Stat.S_IFREG : Stat.fileType(virtualStat(path, node, false));
-        return new DirectoryFile.Entry(name, Stat.virtualInode(path), Stat.direntType(mode));
-    }
-
-    private VirtualNode virtualNode(String guestPath) {
-        try {
-            return sandbox.resolve("/", guestPath, false, false).node();
-        } catch (SyscallException | IOException e) {
-            return null;
-        }
-    }
-
-    /** The struct stat of a made-up file; a descriptor's magic link, followed, is the open file's. */
-    private byte[] virtualStat(String guestPath, VirtualNode node, boolean follow) {
-        try {
-            return switch (node) {
-                case VirtualNode.Directory d -> Stat.virtualDirectory(guestPath);
-                case VirtualNode.File f -> Stat.virtualFile(guestPath, Stat.S_IFREG | 0444);
-                case VirtualNode.Link l -> Stat.virtualFile(guestPath, Stat.S_IFLNK | 0777);
-                case VirtualNode.Descriptor d -> follow ? fds.get(d.fd()).stat()
-                        : Stat.virtualFile(guestPath, Stat.S_IFLNK | 0700);
-                case VirtualNode.Device d -> Devices.stat(d.kind());
-            };
-        } catch (IOException e) {
-            throw new SyscallException(Errno.of(e));
-        }
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
@@ -305,7 +188,7 @@ final class PathSyscalls {
 
     /** The parent must exist; the new name must not. */
     private long mkdirat(int dirfd, long pathAddress, int mode) throws IOException {
-        Sandbox.Resolved resolved = resolve(dirfd, user.cString(pathAddress), false, true);
+        Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), false, true);
         requireWritable(resolved);
         Files.createDirectory(resolved.host(), PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
         return 0;
@@ -315,7 +198,7 @@ final class PathSyscalls {
         if ((flags & ~AT_REMOVEDIR) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Path host = existingToChange(resolve(dirfd, user.cString(pathAddress), false, true), LinkOption.NOFOLLOW_LINKS);
+        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), false, true), LinkOption.NOFOLLOW_LINKS);
         boolean directory = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
         if (directory != ((flags & AT_REMOVEDIR) != 0)) {
             throw new SyscallException(directory ? Errno.EISDIR : Errno.ENOTDIR);
@@ -329,8 +212,8 @@ final class PathSyscalls {
         if (flags != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Sandbox.Resolved from = resolve(fromDir, user.cString(fromAddress), false, true);
-        Sandbox.Resolved to = resolve(toDir, user.cString(toAddress), false, true);
+        Sandbox.Resolved from = process.resolve(fromDir, user.cString(fromAddress), false, true);
+        Sandbox.Resolved to = process.resolve(toDir, user.cString(toAddress), false, true);
         existingToChange(from, LinkOption.NOFOLLOW_LINKS);
         requireWritable(to);
         Files.move(from.host(), to.host(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -338,7 +221,7 @@ final class PathSyscalls {
     }
 
     private long fchmodat(int dirfd, long pathAddress, int mode) throws IOException {
-        Path host = existingToChange(resolve(dirfd, user.cString(pathAddress), true, true));
+        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), true, true));
         Files.setPosixFilePermissions(host, permissions(mode));
         return 0;
     }
@@ -355,7 +238,7 @@ final class PathSyscalls {
             }
             resolved = new Sandbox.Resolved(file.host(), file.guestPath(), null);
         } else {
-            resolved = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, true);
+            resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, true);
         }
         Path host = existingToChange(resolved, LinkOption.NOFOLLOW_LINKS);
         var view = Files.getFileAttributeView(host, BasicFileAttributeView.class);
@@ -383,74 +266,12 @@ final class PathSyscalls {
         return FileTime.from(Instant.ofEpochSecond(seconds, nanos));
     }
 
-    private long newfstatat(int dirfd, long pathAddress, long buffer, int flags) throws IOException {
-        user.requireMapped(buffer, Stat.SIZE);
-        return copyStat(buffer, statOf(dirfd, pathAddress, flags));
-    }
-
-    /** The struct stat fstatat would give: of a path, or of {@code dirfd} itself with AT_EMPTY_PATH and "". */
-    private byte[] statOf(int dirfd, long pathAddress, int flags) throws IOException {
-        String path = pathAddress == 0 && (flags & AT_EMPTY_PATH) != 0 ? "" : user.cString(pathAddress);
-        if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
-            return dirfd == AT_FDCWD ? stat(resolve(AT_FDCWD, ".", true, false), true) : fds.get(dirfd).stat();
-        }
-        boolean follow = (flags & AT_SYMLINK_NOFOLLOW) == 0;
-        return stat(resolve(dirfd, path, follow, false), follow);
-    }
-
-    private byte[] stat(Sandbox.Resolved resolved, boolean follow) throws IOException {
-        if (resolved.isVirtual()) {
-            if (resolved.node() == null) {
-                throw new SyscallException(Errno.ENOENT);
-            }
-            return virtualStat(resolved.guestPath(), resolved.node(), follow);
-        }
-        return Stat.of(resolved.host(), follow);
-    }
-
-    /** The file system holding a path: the host's, or for the made-up files the kind Linux mounts there. */
-    private long statfs(Sandbox.Resolved resolved, long buffer) {
-        user.requireMapped(buffer, HostStat.STATFS_SIZE);
-        if (resolved.isVirtual()) {
-            if (resolved.node() == null) {
-                throw new SyscallException(Errno.ENOENT);
-            }
-            String top = resolved.guestPath().split("/")[1];
-            return copyStatfs(buffer, top.equals("proc") ? PROC_MAGIC : top.equals("sys") ? SYSFS_MAGIC : TMPFS_MAGIC);
-        }
-        user.write(buffer, HostStat.statfs(resolved.host()));
-        return 0;
-    }
-
-    /** A struct statfs of a file system that is not the host's: its type, 4 KiB blocks, nothing free. */
-    private long copyStatfs(long buffer, long type) {
-        user.requireMapped(buffer, HostStat.STATFS_SIZE);
-        user.write(buffer, UserMemory.struct(HostStat.STATFS_SIZE).putLong(0, type).putLong(8, 4096).putLong(64, 255)
-                .putLong(72, 4096).array());
-        return 0;
-    }
-
-    /** statx, filled from the struct stat every other call gives: the basic fields, no birth time. */
-    private long statx(int dirfd, long pathAddress, int flags, long buffer) throws IOException {
-        if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE)) != 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        user.requireMapped(buffer, Stat.STATX_SIZE);
-        user.write(buffer, Stat.statx(statOf(dirfd, pathAddress, flags)));
-        return 0;
-    }
-
-    private long copyStat(long buffer, byte[] stat) {
-        user.write(buffer, stat);
-        return 0;
-    }
-
     private long faccessat(int dirfd, long pathAddress, int mode, int flags) throws IOException {
         if ((mode & ~(R_OK | W_OK | X_OK)) != 0 || (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
         boolean forWrite = (mode & W_OK) != 0;
-        Sandbox.Resolved resolved = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, forWrite);
+        Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, forWrite);
         if (resolved.isVirtual()) {
             boolean device = resolved.node() instanceof VirtualNode.Device;
             if (resolved.node() == null) {
@@ -491,12 +312,12 @@ final class PathSyscalls {
         if (size <= 0 || size > Integer.MAX_VALUE) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Sandbox.Resolved resolved = resolve(dirfd, path, false, false);
+        Sandbox.Resolved resolved = process.resolve(dirfd, path, false, false);
         String target;
         if (resolved.isVirtual()) {
             target = switch (resolved.node()) {
                 case VirtualNode.Link l -> l.target();
-                case VirtualNode.Descriptor d -> new VirtualFiles(process).pathOf(d.fd())
+                case VirtualNode.Descriptor d -> process.virtualFiles().pathOf(d.fd())
                         .orElse("pipe:[" + Stat.inode(fds.get(d.fd()).stat()) + "]");
                 case null -> throw new SyscallException(Errno.ENOENT);
                 default -> throw new SyscallException(Errno.EINVAL);

@@ -1,6 +1,7 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -183,4 +184,67 @@ final class VirtualFiles implements Sandbox.Virtual {
     private static VirtualNode file(java.util.function.Supplier<String> text) {
         return new VirtualNode.File(() -> text.get().getBytes(StandardCharsets.UTF_8));
     }
+
+    /** Opens a made-up file: its directories list, its files read, its devices work; none can be created or written. */
+    OpenFile open(Sandbox.Resolved resolved, int flags, int status, boolean writes) {
+        return switch (resolved.node()) {
+            case null -> throw new SyscallException(Errno.ENOENT);
+            case VirtualNode.Directory d -> {
+                if (writes) {
+                    throw new SyscallException(Errno.EISDIR);
+                }
+                yield new DirectoryFile(resolved.guestPath(), status, () -> d.names().get().stream()
+                        .map(name -> entry(resolved.guestPath(), name)).toList());
+            }
+            case VirtualNode.File f -> {
+                if (writes) {
+                    throw new SyscallException(Errno.EACCES);
+                }
+                if ((flags & PathSyscalls.O_DIRECTORY) != 0) {
+                    throw new SyscallException(Errno.ENOTDIR);
+                }
+                yield new MemoryFile(f.content().get(), Stat.virtualFile(resolved.guestPath(), Stat.S_IFREG | 0444), status);
+            }
+            case VirtualNode.Link l -> throw new SyscallException(Errno.ELOOP); // reached only with O_NOFOLLOW
+            case VirtualNode.Descriptor d -> {
+                if ((flags & PathSyscalls.O_NOFOLLOW) != 0) {
+                    throw new SyscallException(Errno.ELOOP);
+                }
+                yield process.fds().get(d.fd()); // a pipe or stream without a path: the same open file, as its magic link gives
+            }
+            case VirtualNode.Device d -> Devices.open(d.kind(), status);
+        };
+    }
+
+    private DirectoryFile.Entry entry(String directory, String name) {
+        String path = (directory.equals("/") ? "" : directory) + "/" + name;
+        VirtualNode node = virtualNode(path);
+        int mode = node == null ? Stat.S_IFREG : Stat.fileType(stat(path, node, false));
+        return new DirectoryFile.Entry(name, Stat.virtualInode(path), Stat.direntType(mode));
+    }
+
+    private VirtualNode virtualNode(String guestPath) {
+        try {
+            return process.sandbox().resolve("/", guestPath, false, false).node();
+        } catch (SyscallException | IOException e) {
+            return null;
+        }
+    }
+
+    /** The struct stat of a made-up file; a descriptor's magic link, followed, is the open file's. */
+    byte[] stat(String guestPath, VirtualNode node, boolean follow) {
+        try {
+            return switch (node) {
+                case VirtualNode.Directory d -> Stat.virtualDirectory(guestPath);
+                case VirtualNode.File f -> Stat.virtualFile(guestPath, Stat.S_IFREG | 0444);
+                case VirtualNode.Link l -> Stat.virtualFile(guestPath, Stat.S_IFLNK | 0777);
+                case VirtualNode.Descriptor d -> follow ? process.fds().get(d.fd()).stat()
+                        : Stat.virtualFile(guestPath, Stat.S_IFLNK | 0700);
+                case VirtualNode.Device d -> Devices.stat(d.kind());
+            };
+        } catch (IOException e) {
+            throw new SyscallException(Errno.of(e));
+        }
+    }
+
 }
