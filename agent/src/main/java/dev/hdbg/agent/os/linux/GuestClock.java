@@ -15,7 +15,8 @@ final class GuestClock {
     /** The machine has been up a second at the agent's start, so uptimes and monotonic times are never zero. */
     private static final long UP_AT_START = 1_000_000_000L;
 
-    private long skipped;
+    /** Written by the execution thread, read by the debugger's watchdog ({@link Timers#signalDue}). */
+    private volatile long skipped;
 
     /** CLOCK_MONOTONIC in nanoseconds: since the machine's boot. */
     long monotonic() {
@@ -33,6 +34,11 @@ final class GuestClock {
         if (nanos > 0) {
             skipped += nanos;
         }
+    }
+
+    /** The host's monotonic time (System.nanoTime) at which this clock will read {@code monotonic}. */
+    long hostNanosAt(long monotonic) {
+        return monotonic - skipped - UP_AT_START + BOOT_NANOS;
     }
 
     /** The machine's uptime in seconds, for sysinfo and /proc/uptime. */

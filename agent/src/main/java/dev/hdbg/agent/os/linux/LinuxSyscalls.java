@@ -94,6 +94,33 @@ public final class LinuxSyscalls {
         return new Result.Returned(value);
     }
 
+    /**
+     * Whether a timer's signal is due while the thread runs without making system calls (a busy loop waiting for
+     * SIGALRM): the debugger then stops the guest at a safe point and calls {@link #deliverDue}. Any thread.
+     */
+    public boolean signalDue() {
+        return process.exitStatus().isEmpty() && process.timers().signalDue();
+    }
+
+    /**
+     * At a safe point between two instructions: fires the timers that are due and delivers what is pending, as Linux
+     * does when a timer interrupt returns to user mode. The interrupted instruction is at RIP.
+     *
+     * @return Returned (RIP is the handler's, or unchanged) or Killed
+     */
+    public Result deliverDue() {
+        if (process.exitStatus().isPresent()) {
+            return new Result.Returned(0);
+        }
+        Unicorn uc = process.machine().unicorn();
+        process.timers().fire(process.signals(), process.timers().clock().monotonic());
+        if (process.signals().deliverPending(uc.regRead(X86Reg.RIP)) instanceof Signals.Delivery.Killed(int signal)) {
+            process.exit(128 + signal);
+            return new Result.Killed(signal);
+        }
+        return new Result.Returned(0);
+    }
+
     /** The length of the SYSCALL instruction (0f 05). */
     private static final int SYSCALL_LENGTH = 2;
 

@@ -46,6 +46,11 @@ final class Timers {
         new Timer(-1, Signals.SIGPROF, true, 0, false),
     };
     private final TreeMap<Integer, Timer> posix = new TreeMap<>();
+    /**
+     * The earliest signalling deadline as a host System.nanoTime, or Long.MAX_VALUE: what the debugger's watchdog
+     * thread reads to stop a guest that spins without system calls when a timer is due.
+     */
+    private volatile long dueAtHostNanos = Long.MAX_VALUE;
 
     Timers(GuestClock clock) {
         this.clock = clock;
@@ -86,6 +91,7 @@ final class Timers {
 
     void delete(long id) {
         posix.remove((int) posix(id).id);
+        publishDue();
     }
 
     /** Arms {@code timer} to expire after {@code value} ns (0 disarms), then every {@code interval} ns. */
@@ -93,6 +99,18 @@ final class Timers {
         timer.deadline = value == 0 ? 0 : clock.monotonic() + value;
         timer.interval = value == 0 ? 0 : interval;
         timer.overrun = 0;
+        publishDue();
+    }
+
+    /** Whether a timer's signal is due: from any thread, cheaply (a volatile read and the host's clock). */
+    boolean signalDue() {
+        return System.nanoTime() >= dueAtHostNanos;
+    }
+
+    /** Recomputes {@link #dueAtHostNanos} after the timers or the clock changed. */
+    void publishDue() {
+        long next = nextDeadline();
+        dueAtHostNanos = next == 0 ? Long.MAX_VALUE : clock.hostNanosAt(next);
     }
 
     /** Nanoseconds until {@code timer} expires; 0 when disarmed. */
@@ -143,6 +161,7 @@ final class Timers {
                 }
             }
         }
+            publishDue();
     }
 
     /** Moves an expired timer's deadline past {@code now}; the number of periods skipped on the way. */

@@ -144,6 +144,28 @@ class SignalsTest {
         }
     }
 
+    @Test
+    void aTimerDueWhileTheThreadSpinsWithoutSystemCallsIsDeliveredAtTheNextSafePoint() throws Exception {
+        try (Guest g = guest(root)) {
+            sigaction(g, SIGALRM, HANDLER, 0, 0);
+            long value = g.put(UserMemory.struct(32).putLong(0).putLong(0).putLong(0).putLong(10_000).array());
+            g.rax(38, 0, value, 0); // setitimer(ITIMER_REAL, once, in 10 ms)
+            assertThat(g.syscalls.signalDue()).isFalse();
+            long spinningAt = 0x400700;
+            g.machine.unicorn().regWrite(X86Reg.RIP, spinningAt);
+
+            Thread.sleep(30); // the guest spins (no system call) past the deadline
+            assertThat(g.syscalls.signalDue()).as("what the debugger's watchdog asks").isTrue();
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+
+            assertThat(reg(g, X86Reg.RIP)).isEqualTo(HANDLER);
+            long frame = reg(g, X86Reg.RSP);
+            assertThat(g.read(frame, SignalFrame.SIZE).getLong(SignalFrame.MCONTEXT + 8 * SignalFrame.RIP))
+                    .as("the handler returns to the interrupted instruction").isEqualTo(spinningAt);
+            assertThat(g.syscalls.signalDue()).as("the timer, once, is spent").isFalse();
+        }
+    }
+
     private static long nanos(ByteBuffer timespec) {
         return timespec.getLong(0) * 1_000_000_000L + timespec.getLong(8);
     }
