@@ -50,20 +50,23 @@ public final class LoadedModules {
         }
     }
 
-    /** A module's symbols, read from its files the first time someone asks, moved by its bias. */
+    /**
+     * A module's symbols, moved by its bias, read from its files on a thread of their own as soon as the module
+     * appears: a library with a debug file takes tens of milliseconds to read, which neither the guest (its mmap) nor
+     * the server's event loop (a host's {@code x}) should wait for.
+     */
     public static final class Lazy {
-        private final Supplier<Symbols> load;
-        private Symbols symbols;
+        private static final java.util.concurrent.Executor READER = java.util.concurrent.Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("hdbg-symbols").daemon().factory());
+        private final java.util.concurrent.CompletableFuture<Symbols> symbols;
 
         Lazy(Supplier<Symbols> load) {
-            this.load = load;
+            this.symbols = java.util.concurrent.CompletableFuture.supplyAsync(load, READER);
         }
 
-        public synchronized Symbols get() {
-            if (symbols == null) {
-                symbols = load.get();
-            }
-            return symbols;
+        /** The symbols; waits while they are still being read. */
+        public Symbols get() {
+            return symbols.join();
         }
     }
 
