@@ -3,6 +3,7 @@ package dev.hdbg.host.cli;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.AttachMode;
+import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -152,11 +153,25 @@ public final class DebugSession implements AutoCloseable {
     }
 
     private volatile SymbolTable symbols;
+    /** The modules the symbols were fetched with; a dynamically linked program loads libraries as it runs. */
+    private volatile List<LoadedModule> symbolModules = List.of();
+    /** Set by each break or exit: the modules may have changed since the symbols were fetched. */
+    private volatile boolean modulesMayHaveChanged;
 
-    /** The target's symbols, fetched once per connection; empty for a raw image or an older agent. */
+    /**
+     * The target's symbols, fetched once per connection and again when its modules changed (checked after each break
+     * or exit, with the short module list); empty for a raw image or an older agent.
+     */
     public SymbolTable symbols() {
         SymbolTable table = symbols;
+        if (table != null && modulesMayHaveChanged) {
+            modulesMayHaveChanged = false;
+            if (!modules().equals(symbolModules)) {
+                table = null;
+            }
+        }
         if (table == null) {
+            List<LoadedModule> modules = modules();
             List<Symbol> fetched;
             try {
                 fetched = connected() ? await(client().listSymbols("")) : List.of();
@@ -165,8 +180,17 @@ public final class DebugSession implements AutoCloseable {
             }
             table = new SymbolTable(fetched);
             symbols = table;
+            symbolModules = modules;
         }
         return table;
+    }
+
+    private List<LoadedModule> modules() {
+        try {
+            return connected() ? await(client().listModules()) : List.of();
+        } catch (AgentError e) {
+            return List.of();
+        }
     }
 
     /** {@code .disconnect}: closes the connection; its records are not shown any more. @return whether one was open */
@@ -210,6 +234,9 @@ public final class DebugSession implements AutoCloseable {
         }
         // Records and disconnects of a replaced connection are ignored.
         fresh.addRecordListener(record -> {
+            if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
+                modulesMayHaveChanged = true;
+            }
             if (client == fresh) {
                 if (journal != null) {
                     journal.accept(record); // first: a record shown but not in the journal would be shown twice
