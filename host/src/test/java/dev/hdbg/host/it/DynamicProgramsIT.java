@@ -136,6 +136,24 @@ class DynamicProgramsIT {
         assertThat(actual.notices()).as("what the agent had to say").isEmpty();
     }
 
+    /** With LANG=C.UTF-8 glibc opens and maps the locale's files (/usr/lib/locale/C.utf8): characters, not bytes. */
+    @Test
+    void aLocaleIsLoadedFromTheRootAsNatively() throws Exception {
+        for (List<String> command : List.of(List.of("/usr/bin/wc", "-m", "text.txt"),
+                List.of("/usr/bin/cut", "-c", "1-3", "text.txt"))) {
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(new java.io.File("/dev/null"));
+            builder.environment().clear();
+            builder.environment().put("LANG", "C.UTF-8");
+            Process native_ = builder.start();
+            String expected = new String(native_.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(native_.waitFor()).isZero();
+            ProgramRun actual = ProgramRun.underAgent(List.of("--cwd", dir.toString(), "--env", "LANG=C.UTF-8"), ROOT,
+                    Optional.empty(), Path.of(command.getFirst()), command.subList(1, command.size()).toArray(String[]::new));
+            assertThat(actual.out()).as("%s", command).isEqualTo(expected);
+        }
+    }
+
     @Test
     void syscallEventLogsTheSequenceStraceRecordsForADynamicProgram() throws Exception {
         Path trace = dir.resolve("strace.txt");
