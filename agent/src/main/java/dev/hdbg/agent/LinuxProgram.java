@@ -68,6 +68,18 @@ final class LinuxProgram implements SystemCalls {
         return Optional.of(signal > 0 ? new Outcome.Returned() : new Outcome.Killed(-signal));
     }
 
+    /** A timer's signal is due while the program spins without system calls. */
+    @Override
+    public boolean due() {
+        return syscalls.signalDue();
+    }
+
+    @Override
+    public Outcome atSafePoint() {
+        return syscalls.deliverDue() instanceof LinuxSyscalls.Result.Killed(int signal) ? new Outcome.Killed(signal)
+                : new Outcome.Returned();
+    }
+
     @Override
     public Outcome perform() {
         return switch (syscalls.handle()) {

@@ -10,6 +10,7 @@ import dev.hdbg.agent.vmx.ExitHooks;
 import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.InstructionExits;
+import dev.hdbg.agent.vmx.SystemCalls;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.GuestRegister;
@@ -133,7 +134,8 @@ final class ExecutionLoop implements BreakService {
 
     /** Whether the running guest should stop: a pause, events to arm, a request waiting. */
     private boolean stopWanted() {
-        return state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty());
+        return state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty()
+                || hooks != null && hooks.systemDue());
     }
 
     private void loop() {
@@ -191,6 +193,10 @@ final class ExecutionLoop implements BreakService {
         }
         if (pendingStep != null) {
             startStep();
+            return;
+        }
+        if (hooks.systemDue() && hooks.atSafePoint() instanceof SystemCalls.Outcome.Killed(int signal)) {
+            finish(new Completion.Killed(signal, machine.rip())); // a timer's signal ended the spinning program
             return;
         }
         long started = System.nanoTime();

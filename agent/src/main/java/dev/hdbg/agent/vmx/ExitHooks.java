@@ -35,7 +35,7 @@ public final class ExitHooks {
     private final Map<Long, Hook> breakpointHooks = new HashMap<>();
     private final List<Hook> monitorHooks = new ArrayList<>();
     private ArmedExits armed = ArmedExits.NONE;
-    private SystemCalls systemCalls;
+    private volatile SystemCalls systemCalls;
     private long suppressExecutionAt = NONE;
     private long lastCodeExit = NONE;
     private boolean stepping;
@@ -51,6 +51,17 @@ public final class ExitHooks {
     public void setSystemCalls(SystemCalls calls) {
         this.systemCalls = calls;
         instructions.setSystemCalls(calls);
+    }
+
+    /** Whether the guest's operating system has something due (a timer's signal): any thread. */
+    public boolean systemDue() {
+        SystemCalls calls = systemCalls;
+        return calls != null && calls.due();
+    }
+
+    /** Lets the guest's operating system deliver what is due, at a safe point; how the guest goes on. */
+    public SystemCalls.Outcome atSafePoint() {
+        return systemCalls == null ? new SystemCalls.Outcome.Returned() : systemCalls.atSafePoint();
     }
 
     /** Installs the hooks that are always there: IN, OUT, SYSCALL and CPUID, which the agent emulates. */

@@ -9,6 +9,24 @@ public interface SystemCalls {
     Outcome perform();
 
     /**
+     * Whether something asynchronous is due for the guest (a timer's signal) though it makes no system call: the
+     * debugger then stops it at a safe point and calls {@link #atSafePoint}. Called from any thread, often: cheap.
+     */
+    default boolean due() {
+        return false;
+    }
+
+    /**
+     * At a safe point, outside any hook: delivers what is due (a timer's signal: the guest goes on in its handler, or
+     * the signal ends the program).
+     *
+     * @return {@link Outcome.Returned} when the guest goes on at RIP, {@link Outcome.Killed} when it ended
+     */
+    default Outcome atSafePoint() {
+        return new Outcome.Returned();
+    }
+
+    /**
      * A fault the guest raised and no {@code !exception} event swallowed: the operating system's turn, as a kernel's
      * exception handler (Linux sends the thread a signal). Called inside the exit, registers as the fault left them.
      *

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * gcc-compiled programs, dynamically linked and position-independent (Debian's gcc default), that rely on the kernel's
  * signals: a SIGSEGV handler that recovers with siglongjmp, a SIGALRM interval timer, raise(SIGUSR1) to an
- * SA_SIGINFO handler, an uncaught SIGFPE, SIGPIPE from a pipe. Each runs with {@code --root /} and natively; stdout,
+ * SA_SIGINFO handler, an uncaught SIGFPE, SIGPIPE from a pipe, timers that strike a loop without system calls. Each
+ * runs with {@code --root /} and natively; stdout,
  * stderr and the exit status must be equal. The sources are in {@code src/test/resources/elf}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -31,7 +32,7 @@ class SignalProgramsIT {
 
     @BeforeAll
     static void compileThePrograms() throws Exception {
-        for (String name : List.of("sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "threads")) {
+        for (String name : List.of("sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "threads", "spin")) {
             compile(name);
         }
     }
@@ -56,7 +57,7 @@ class SignalProgramsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2"})
+    @ValueSource(strings = {"sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin"})
     void signalsReachTheProgramAsTheyDoNatively(String program) throws Exception {
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), dir.resolve(program));
         ProgramRun actual = agentRun(program);
