@@ -56,7 +56,7 @@ public final class LinuxProcess implements AutoCloseable {
         try {
             sandbox.chdir(sandbox.resolve("/", config.cwd(), true, false));
         } catch (IOException | SyscallException e) {
-            throw new IllegalArgumentException("the working directory " + config.cwd() + " is not a directory beneath "
+            throw new IllegalArgumentException("--cwd " + config.cwd() + " is not a directory beneath --root "
                     + config.root());
         }
         this.modules = new LoadedModules(path -> sandbox.find(path).map(Sandbox.Found::host));

@@ -35,9 +35,18 @@ public record ProcessConfig(Path root, boolean writable, Optional<Path> stdin, S
         if (pid <= 0 || tid <= 0) {
             throw new IllegalArgumentException("pid " + pid + " and tid " + tid + " must be positive");
         }
-        if (!cwd.startsWith("/") || !executable.startsWith("/")) {
-            throw new IllegalArgumentException("the working directory '" + cwd + "' and the executable '" + executable
-                    + "' must be absolute guest paths");
+        if (!cwd.startsWith("/")) {
+            throw new IllegalArgumentException("--cwd " + cwd + " must be a path as the program names it, from its root: /"
+                    + cwd + "?");
+        }
+        if (!executable.startsWith("/")) {
+            throw new IllegalArgumentException("the executable '" + executable + "' must be an absolute guest path");
+        }
+        for (String dir : writableDirs) {
+            if (!dir.startsWith("/")) {
+                throw new IllegalArgumentException("--writable-dir " + dir + " must be a path as the program names it, "
+                        + "from its root: /" + dir + "?");
+            }
         }
     }
 
