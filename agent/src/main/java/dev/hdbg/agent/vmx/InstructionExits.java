@@ -28,6 +28,8 @@ public final class InstructionExits {
     private static final int BP = 3;
     private static final int PF = 14;
     private static final int IA32_TSC_AUX = 0xC0000103;
+    /** The last address of the canonical lower half, where the guest's own memory is. */
+    private static final long USER_END = 0x7fff_ffff_ffffL;
 
     private final Machine machine;
     private final Unicorn guest;
@@ -49,7 +51,11 @@ public final class InstructionExits {
         this.handler = exitHandler;
         guest.hookInterrupt(this::onInterrupt);
         guest.hookInvalidInstruction(this::onInvalidInstruction);
-        guest.hookInvalidMemory(HookType.MEM_INVALID, (type, address, size, value) -> onInvalidMemory(type, address));
+        guest.hookInvalidMemory(HookType.MEM_UNMAPPED, (type, address, size, value) -> onInvalidMemory(type, address));
+        // Protection faults in the user half only: the agent's GDT is read-only above it, and loading a selector
+        // from the host (r fs = ...) writes its accessed bit there from inside a call that cannot call back.
+        guest.hookInvalidMemory(HookType.MEM_PROT, 0, USER_END, (type, address, size, value) -> onInvalidMemory(type,
+                address));
     }
 
     /** The guest's operating system, which takes the faults no event swallows (an ELF program's signals). */
