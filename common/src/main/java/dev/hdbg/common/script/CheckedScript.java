@@ -1,5 +1,7 @@
 package dev.hdbg.common.script;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -8,10 +10,10 @@ import java.util.Set;
  *
  * @param source  the text, for the positions of run-time errors
  * @param program the resolved tree
- * @param globals the global variables the script names, without their dot
+ * @param globals the global variables the script names, without their dot, in the order the text names them
  */
 public record CheckedScript(SourceText source, Program program, Set<String> globals) {
     public CheckedScript {
-        globals = Set.copyOf(globals);
+        globals = Collections.unmodifiableSet(new LinkedHashSet<>(globals));
     }
 }

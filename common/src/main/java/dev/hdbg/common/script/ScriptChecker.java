@@ -47,7 +47,7 @@ public final class ScriptChecker {
      * @throws ScriptException with every error found, each with its position and a rendering with a caret
      */
     public static CheckedScript check(SourceText source, ScriptEnvironment environment) throws ScriptException {
-        List<Token> tokens = ScriptLexer.tokenize(source, environment);
+        ScriptLexer tokens = ScriptLexer.open(source, environment);
         Program parsed = new ScriptParser(source, tokens, environment.limits()).parseScript();
         return new ScriptChecker(source, environment).run(parsed);
     }
@@ -60,7 +60,7 @@ public final class ScriptChecker {
      */
     public static CheckedScript checkExpression(SourceText source, ScriptEnvironment environment)
             throws ScriptException {
-        List<Token> tokens = ScriptLexer.tokenize(source, environment);
+        ScriptLexer tokens = ScriptLexer.open(source, environment);
         Program parsed = new ScriptParser(source, tokens, environment.limits()).parseExpression();
         return new ScriptChecker(source, environment).run(parsed);
     }

@@ -46,27 +46,56 @@ final class ScriptLexer {
         this.substituteArguments = substituteArguments;
     }
 
-    /** The tokens of {@code source}, ending with one {@link TokenKind#EOF}. */
-    static List<Token> tokenize(SourceText source, ScriptEnvironment environment) throws ScriptException {
+    /**
+     * A lexer over {@code source}, which makes tokens as {@link #get} asks for them: on hostile input the parser stops
+     * at its first error without the rest of the text ever being split.
+     *
+     * @throws ScriptException when the text is longer than {@link ScriptLimits#maxSourceChars()}
+     */
+    static ScriptLexer open(SourceText source, ScriptEnvironment environment) throws ScriptException {
         int max = environment.limits().maxSourceChars();
         if (source.text().length() > max) {
             throw new ScriptException(source, new ScriptError(new Pos(0, 1, 1, 1), "the script is "
                     + source.text().length() + " characters long; hdbg takes at most " + max
                     + " (ScriptLimits.maxSourceChars)"));
         }
-        ScriptLexer lexer = new ScriptLexer(source, environment, true);
-        lexer.run();
+        return new ScriptLexer(source, environment, true);
+    }
+
+    /** All the tokens of {@code source}, ending with one {@link TokenKind#EOF}. */
+    static List<Token> tokenize(SourceText source, ScriptEnvironment environment) throws ScriptException {
+        ScriptLexer lexer = open(source, environment);
+        while (lexer.produce()) {
+            // every token
+        }
         return lexer.tokens;
     }
 
+    /** The token at {@code index}; past the end, the {@link TokenKind#EOF}. */
+    Token get(int index) throws ScriptException {
+        while (tokens.size() <= index && produce()) {
+            // lex on
+        }
+        return tokens.get(Math.min(index, tokens.size() - 1));
+    }
+
+    /** Makes the next token (or the tokens of a {@code $argN}); false once the EOF token is made. */
+    private boolean produce() throws ScriptException {
+        if (!tokens.isEmpty() && tokens.getLast().is(TokenKind.EOF)) {
+            return false;
+        }
+        skipSpaceAndComments();
+        if (index >= text.length()) {
+            tokens.add(new Token(TokenKind.EOF, "", 0, pos(text.length(), 1)));
+            return false;
+        }
+        next();
+        return true;
+    }
+
     private void run() throws ScriptException {
-        while (true) {
-            skipSpaceAndComments();
-            if (index >= text.length()) {
-                tokens.add(new Token(TokenKind.EOF, "", 0, pos(text.length(), 1)));
-                return;
-            }
-            next();
+        while (produce()) {
+            // every token, for an argument's text
         }
     }
 
@@ -316,8 +345,9 @@ final class ScriptLexer {
             index++;
             scanName();
         }
-        checkLength(start, symbol ? "symbol" : "name");
         String word = text.substring(start, index);
+        boolean hex = word.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 && ch < 128 || ch == '`');
+        checkLength(start, symbol ? "symbol" : hex ? "number" : "name");
         if (symbol) {
             add(TokenKind.SYMBOL, word, 0, start);
         } else if (STATEMENT_WORDS.contains(word) || TYPE_WORDS.contains(word) || UNSUPPORTED_WORDS.contains(word)
@@ -325,7 +355,7 @@ final class ScriptLexer {
             add(TokenKind.KEYWORD, word, 0, start);
         } else if (ScriptRegister.byName(word).isPresent()) {
             add(TokenKind.REGISTER, word, 0, start);
-        } else if (word.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 && ch < 128 || ch == '`')) {
+        } else if (hex) {
             add(TokenKind.NUMBER, word, parseNumber(start), start);
         } else if (word.indexOf('`') >= 0) {
             throw error(start, index - start, "'" + abbreviate(word) + "' is neither a name nor a number"

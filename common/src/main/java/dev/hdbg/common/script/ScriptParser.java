@@ -16,18 +16,20 @@ import java.util.Optional;
  */
 final class ScriptParser {
     private final SourceText source;
-    private final List<Token> tokens;
+    private final ScriptLexer tokens;
     private final int maxNesting;
+    private final int maxArguments;
     private int at;
     private int depth;
     /** The height of the tree the last expression method returned. */
     private int height;
     private final StatementParser statements = new StatementParser(this);
 
-    ScriptParser(SourceText source, List<Token> tokens, ScriptLimits limits) {
+    ScriptParser(SourceText source, ScriptLexer tokens, ScriptLimits limits) {
         this.source = source;
         this.tokens = tokens;
         this.maxNesting = limits.maxNesting();
+        this.maxArguments = limits.maxArguments();
     }
 
     /** A whole script: function definitions and statements, in any order. */
@@ -190,15 +192,22 @@ final class ScriptParser {
     /** {@code ( [expression {, expression}] )} after a function's name; the height is 1 + the tallest argument. */
     List<Expr> arguments(Token function) throws ScriptException {
         Token open = expect(TokenKind.LPAREN, "after " + function.text());
+        enter(open);
         List<Expr> args = new ArrayList<>();
         int tallest = 0;
         if (!accept(TokenKind.RPAREN)) {
             do {
+                // printf's format comes before its maxArguments arguments
+                if (args.size() > maxArguments) {
+                    throw error(peek(), function.text() + " has more than " + maxArguments
+                            + " arguments (ScriptLimits.maxArguments)");
+                }
                 args.add(expression());
                 tallest = Math.max(tallest, height);
             } while (accept(TokenKind.COMMA));
             expect(TokenKind.RPAREN, "to close the arguments of " + function.text() + " opened at " + open.pos());
         }
+        leave();
         height = grow(tallest + 1, function);
         return args;
     }
@@ -229,15 +238,15 @@ final class ScriptParser {
 
     // ---- the token cursor, shared with StatementParser
 
-    Token peek() {
+    Token peek() throws ScriptException {
         return tokens.get(at);
     }
 
-    Token peek(int ahead) {
-        return tokens.get(Math.min(at + ahead, tokens.size() - 1));
+    Token peek(int ahead) throws ScriptException {
+        return tokens.get(at + ahead);
     }
 
-    Token advance() {
+    Token advance() throws ScriptException {
         Token t = tokens.get(at);
         if (!t.is(TokenKind.EOF)) {
             at++;
@@ -245,7 +254,7 @@ final class ScriptParser {
         return t;
     }
 
-    boolean accept(TokenKind kind) {
+    boolean accept(TokenKind kind) throws ScriptException {
         if (peek().is(kind)) {
             advance();
             return true;

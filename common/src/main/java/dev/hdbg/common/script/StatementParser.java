@@ -20,7 +20,7 @@ final class StatementParser {
     }
 
     /** Whether the tokens ahead are {@code type... name (}, a function definition. */
-    boolean startsFunction() {
+    boolean startsFunction() throws ScriptException {
         int i = 0;
         while (p.peek(i).is(TokenKind.KEYWORD) && ScriptLexer.TYPE_WORDS.contains(p.peek(i).text())) {
             i++;
@@ -204,11 +204,10 @@ final class StatementParser {
         if (p.peek(1).is(TokenKind.LBRACKET)) {
             throw p.error(p.peek(1), "arrays (HyperDbg v0.23) are not supported by hdbg");
         }
-        Stmt s = simple();
-        if (!(s instanceof Stmt.Assign)) {
-            throw p.error(name, "a declaration needs a value: write int " + name.text() + " = 0");
+        if (!p.peek(1).is(TokenKind.ASSIGN)) {
+            throw p.error(p.peek(1), "a declaration needs a value: write int " + name.text() + " = 0");
         }
-        return s;
+        return simple();
     }
 
     /** An assignment (chained), a compound assignment, {@code ++}/{@code --}, or a call; without the ';'. */
