@@ -32,19 +32,44 @@ final class ScriptParser {
         this.maxArguments = limits.maxArguments();
     }
 
-    /** A whole script: function definitions and statements, in any order. */
+    /**
+     * A whole script: function definitions and statements, in any order. A brace block at the top is a top level too
+     * (HyperDbg's {@code S -> { STATEMENT S }}), so that {@code ? { int f() {...} ... }} defines f.
+     */
     Program parseScript() throws ScriptException {
         List<FunctionDecl> functions = new ArrayList<>();
         List<Stmt> main = new ArrayList<>();
         Pos start = peek().pos();
-        while (!peek().is(TokenKind.EOF)) {
-            if (statements.startsFunction()) {
+        topLevel(functions, main, null);
+        return new Program(functions, new Stmt.Block(start, main), null, 0);
+    }
+
+    /** Items up to the end of the script, or up to the '}' closing {@code open}. */
+    private void topLevel(List<FunctionDecl> functions, List<Stmt> main, Token open) throws ScriptException {
+        while (true) {
+            Token t = peek();
+            if (t.is(TokenKind.EOF)) {
+                if (open != null) {
+                    throw error(t, "expected '}' to close the '{' at " + open.pos() + ", found the end of the script");
+                }
+                return;
+            }
+            if (open != null && t.is(TokenKind.RBRACE)) {
+                advance();
+                return;
+            }
+            if (t.is(TokenKind.LBRACE)) {
+                enter(advance());
+                List<Stmt> inner = new ArrayList<>();
+                topLevel(functions, inner, t);
+                leave();
+                main.add(new Stmt.Block(t.pos(), inner));
+            } else if (statements.startsFunction()) {
                 functions.add(statements.function());
             } else {
                 main.add(statements.statement());
             }
         }
-        return new Program(functions, new Stmt.Block(start, main), null, 0);
     }
 
     /** One expression, for {@code ? expression}: a trailing {@code ;} is allowed. */

@@ -74,6 +74,15 @@ class ScriptParserTest {
     }
 
     @Test
+    void aBlockAtTheTopMayDefineFunctionsAsTheEvaluateCommandsBracesDo() throws ScriptException {
+        CheckedScript s = Check.ok("{ void hello(int v) { print(v); } { int one() { return 1; } } hello(one()); }");
+        assertThat(s.program().functions()).extracting(FunctionDecl::name).containsExactly("hello", "one");
+        assertThat(Show.stmt(s.program().main())).isEqualTo("{{{} (hello (one))}}");
+        assertThat(Check.fails("if (1) { int fn() { return 1; } }").getMessage())
+                .contains("functions are defined at the top");
+    }
+
+    @Test
     void symbolsResolveWhenTheScriptIsChecked() throws ScriptException {
         ScriptEnvironment env = ScriptEnvironment.DEFAULT.withSymbols(SymbolResolver.of(java.util.Map.of(
                 "nt!CmpAllocatePoolWithTag", 0xfffff8016325c5c0L, "NtCreateFile", 0x1000L)));
