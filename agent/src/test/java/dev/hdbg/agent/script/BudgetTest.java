@@ -1,10 +1,13 @@
 package dev.hdbg.agent.script;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+/** A broken budget would make these loops run for ever: the timeout turns that into a failure. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BudgetTest {
     private final Scripts s = new Scripts();
 

@@ -2,8 +2,6 @@ package dev.hdbg.common.script;
 
 import dev.hdbg.common.text.Numbers;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -105,7 +103,6 @@ final class ScriptLexer {
         if (c == '"') {
             string(start, false);
         } else if (c == 'L' && peek(1) == '"') {
-            index++;
             string(start, true);
         } else if (c == '@') {
             register(start);
@@ -167,88 +164,34 @@ final class ScriptLexer {
     }
 
     private void string(int start, boolean wide) throws ScriptException {
-        int startLine = line;
-        int startLineStart = lineStart;
-        index++; // the opening quote
-        ByteArrayOutputStream narrow = new ByteArrayOutputStream();
-        StringBuilder units = new StringBuilder();
-        int max = environment.limits().maxStringBytes();
-        while (true) {
-            if (index >= text.length()) {
-                throw new ScriptException(source, new ScriptError(new Pos(start, startLine,
-                        start - startLineStart + 1, wide ? 2 : 1), "this string is never closed with \""));
-            }
-            char c = text.charAt(index);
-            if (c == '"') {
-                index++;
-                break;
-            }
-            if (c == '\n') {
-                newLine(index + 1);
-            }
-            if (c == '\\') {
-                int unit = escape(wide);
-                if (wide) {
-                    units.append((char) unit);
-                } else {
-                    narrow.write(unit);
-                }
-            } else {
-                int cp = text.codePointAt(index);
-                index += Character.charCount(cp);
-                if (wide) {
-                    units.appendCodePoint(cp);
-                } else {
-                    narrow.writeBytes(Character.toString(cp).getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            int size = wide ? units.length() * 2 : narrow.size();
-            if (size > max) {
-                throw new ScriptException(source, new ScriptError(new Pos(start, startLine,
-                        start - startLineStart + 1, wide ? 2 : 1), "this string literal is longer than " + max
-                        + " bytes (ScriptLimits.maxStringBytes)"));
+        int quote = wide ? start + 1 : start;
+        StringLiterals.Decoded literal;
+        try {
+            literal = StringLiterals.decode(text, start, quote, wide, environment.limits().maxStringBytes());
+        } catch (StringLiterals.Mistake m) {
+            throw new ScriptException(source, new ScriptError(positionAt(m.offset, m.length), m.getMessage()));
+        }
+        Pos pos = pos(start, literal.end() - start);
+        for (int i = start; i < literal.end(); i++) {
+            if (text.charAt(i) == '\n') {
+                newLine(i + 1);
             }
         }
-        String value = wide ? units.toString() : new String(narrow.toByteArray(), StandardCharsets.ISO_8859_1);
-        tokens.add(new Token(wide ? TokenKind.WIDE_STRING : TokenKind.STRING, value, 0,
-                new Pos(start, startLine, start - startLineStart + 1, index - start)));
+        index = literal.end();
+        tokens.add(new Token(wide ? TokenKind.WIDE_STRING : TokenKind.STRING, literal.value(), 0, pos));
     }
 
-    /** Decodes the escape at {@code index} (a backslash); HyperDbg takes these and no others. */
-    private int escape(boolean wide) throws ScriptException {
-        int start = index;
-        char e = peek(1);
-        index += 2;
-        switch (e) {
-            case 'n':
-                return '\n';
-            case 't':
-                return '\t';
-            case '\\':
-                return '\\';
-            case '"':
-                return '"';
-            case 'x': {
-                // spec: scanner.c, up to two hex digits in "..." and four in L"..."; one more is an error there too.
-                int most = wide ? 4 : 2;
-                int value = 0;
-                int digits = 0;
-                while (digits <= most && index < text.length() && Character.digit(text.charAt(index), 16) >= 0
-                        && text.charAt(index) < 128) {
-                    value = value * 16 + Character.digit(text.charAt(index), 16);
-                    digits++;
-                    index++;
-                }
-                if (digits == 0 || digits > most) {
-                    throw error(start, index - start, "\\x takes 1 to " + most + " hex digits in "
-                            + (wide ? "an L\"...\"" : "a \"...\"") + " string");
-                }
-                return value;
+    /** The position of {@code offset}, on the current line or a later one (a string may span lines). */
+    private Pos positionAt(int offset, int length) {
+        int atLine = line;
+        int atLineStart = lineStart;
+        for (int i = lineStart; i < offset; i++) {
+            if (text.charAt(i) == '\n') {
+                atLine++;
+                atLineStart = i + 1;
             }
-            default:
-                throw error(start, Math.min(2, text.length() - start), "unknown escape \\" + (e == 0 ? "" : e)
-                        + " (HyperDbg's strings take \\n \\t \\\\ \\\" and \\xNN)");
         }
+        return new Pos(offset, atLine, offset - atLineStart + 1, Math.max(1, length));
     }
 
     private void register(int start) throws ScriptException {
@@ -366,36 +309,7 @@ final class ScriptLexer {
     }
 
     private void operator(int start) throws ScriptException {
-        TokenKind kind = switch (text.charAt(index)) {
-            case '(' -> TokenKind.LPAREN;
-            case ')' -> TokenKind.RPAREN;
-            case '{' -> TokenKind.LBRACE;
-            case '}' -> TokenKind.RBRACE;
-            case '[' -> TokenKind.LBRACKET;
-            case ']' -> TokenKind.RBRACKET;
-            case ',' -> TokenKind.COMMA;
-            case ';' -> TokenKind.SEMICOLON;
-            case ':' -> TokenKind.COLON;
-            case '.' -> TokenKind.DOT;
-            case '#' -> TokenKind.HASH;
-            case '~' -> TokenKind.TILDE;
-            case '+' -> pick(TokenKind.PLUS, '+', TokenKind.INCREMENT, '=', TokenKind.PLUS_ASSIGN);
-            case '-' -> peek(1) == '>' ? TokenKind.ARROW
-                    : pick(TokenKind.MINUS, '-', TokenKind.DECREMENT, '=', TokenKind.MINUS_ASSIGN);
-            case '*' -> pick(TokenKind.STAR, '=', TokenKind.STAR_ASSIGN, '=', TokenKind.STAR_ASSIGN);
-            case '/' -> pick(TokenKind.SLASH, '=', TokenKind.SLASH_ASSIGN, '=', TokenKind.SLASH_ASSIGN);
-            case '%' -> pick(TokenKind.PERCENT, '=', TokenKind.PERCENT_ASSIGN, '=', TokenKind.PERCENT_ASSIGN);
-            case '^' -> pick(TokenKind.CARET, '=', TokenKind.CARET_ASSIGN, '=', TokenKind.CARET_ASSIGN);
-            case '=' -> pick(TokenKind.ASSIGN, '=', TokenKind.EQ, '=', TokenKind.EQ);
-            case '!' -> pick(TokenKind.BANG, '=', TokenKind.NE, '=', TokenKind.NE);
-            case '&' -> pick(TokenKind.AMP, '&', TokenKind.AND_AND, '=', TokenKind.AMP_ASSIGN);
-            case '|' -> pick(TokenKind.PIPE, '|', TokenKind.OR_OR, '=', TokenKind.PIPE_ASSIGN);
-            case '<' -> peek(1) == '<' ? (peek(2) == '=' ? TokenKind.SHL_ASSIGN : TokenKind.SHL)
-                    : pick(TokenKind.LT, '=', TokenKind.LE, '=', TokenKind.LE);
-            case '>' -> peek(1) == '>' ? (peek(2) == '=' ? TokenKind.SHR_ASSIGN : TokenKind.SHR)
-                    : pick(TokenKind.GT, '=', TokenKind.GE, '=', TokenKind.GE);
-            default -> null;
-        };
+        TokenKind kind = TokenKind.operatorAt(text, index);
         if (kind == null) {
             int cp = text.codePointAt(index);
             throw error(start, Character.charCount(cp), "unexpected character '" + Character.toString(cp) + "'"
@@ -403,15 +317,6 @@ final class ScriptLexer {
         }
         index += kind.spelling().length();
         add(kind, kind.spelling(), 0, start);
-    }
-
-    /** {@code single}, or {@code pair1}/{@code pair2} when the next character is {@code second1}/{@code second2}. */
-    private TokenKind pick(TokenKind single, char second1, TokenKind pair1, char second2, TokenKind pair2) {
-        char next = peek(1);
-        if (next == second1) {
-            return pair1;
-        }
-        return next == second2 ? pair2 : single;
     }
 
     /** Whether the token before could end an expression, so that a '.' after it is member access, not a global. */

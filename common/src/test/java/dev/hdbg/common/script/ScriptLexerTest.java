@@ -87,6 +87,13 @@ class ScriptLexerTest {
         assertThat(only("\"\u00e9\"").text()).isEqualTo("\u00c3\u00a9"); // the UTF-8 bytes of é
     }
 
+    @Test
+    void anErrorInsideAStringThatSpansLinesPointsAtItsLine() {
+        ScriptException e = Check.fails("x = 1; printf(\"a\nb\\q\");");
+        assertThat(e.errors().getFirst().pos()).extracting(Pos::line, Pos::column, Pos::length)
+                .containsExactly(2, 2, 2);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"\"\\q\"", "\"\\x\"", "\"\\x414\""})
     void badEscapesAreErrors(String text) {
