@@ -52,6 +52,10 @@ public final class CompiledScript {
             return body.run(host, state);
         } catch (ScriptFault f) {
             throw new ScriptRunException(source, f.kind, positions.get(f.at), f.getMessage());
+        } catch (GuestMemoryFault f) {
+            // A host throws it only from the methods ScriptRuntime wraps; any other is still the run's fault.
+            throw new ScriptRunException(source, ScriptRunException.Kind.MEMORY_FAULT, new Pos(0, 1, 1, 1),
+                    f.getMessage());
         } catch (StackOverflowError e) {
             throw new ScriptRunException(source, ScriptRunException.Kind.CALL_DEPTH, new Pos(0, 1, 1, 1),
                     "the run's script functions exhausted the thread's stack (" + state[ScriptRuntime.DEPTH]

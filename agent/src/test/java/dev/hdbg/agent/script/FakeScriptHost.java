@@ -14,7 +14,7 @@ import java.util.Map;
  * A {@link ScriptHost} over an array of registers and one range of bytes, recording what a script asks for. Memory is
  * the range [{@link #BASE}, {@link #BASE} + size); anything else faults.
  */
-final class FakeScriptHost implements ScriptHost {
+class FakeScriptHost implements ScriptHost {
     static final long BASE = 0x10000;
 
     final long[] registers = new long[GuestRegister.values().length];

@@ -25,6 +25,20 @@ class PseudoRegistersTest {
     }
 
     @Test
+    void aHostThatFaultsWhileGivingAPseudoRegisterStopsTheRunNotTheCaller() throws Exception {
+        FakeScriptHost faulty = new FakeScriptHost() {
+            @Override
+            public long pseudoRegister(PseudoRegister register) {
+                throw new GuestMemoryFault(0x40, 8);
+            }
+        };
+        ScriptRunException e = org.assertj.core.api.Assertions.catchThrowableOfType(ScriptRunException.class,
+                () -> s.compile("x = $peb;").run(faulty, 0));
+        assertThat(e.kind()).isEqualTo(ScriptRunException.Kind.MEMORY_FAULT);
+        assertThat(e.reason()).isEqualTo("8 bytes at 0x40 cannot be accessed");
+    }
+
+    @Test
     void dateAndTimeArePointersToStringsForPrintf() throws Exception {
         s.host.putString(FakeScriptHost.BASE + 0x40, "2026-12-03");
         s.host.putString(FakeScriptHost.BASE + 0x80, "02:30:00.123");

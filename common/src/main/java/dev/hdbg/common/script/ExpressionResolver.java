@@ -121,7 +121,7 @@ final class ExpressionResolver {
                     + " script defines");
         }
         if (u.args().size() != f.parameters().size()) {
-            failVoid(u.pos(), u.name() + " takes " + count(f.parameters().size(), "argument") + ", not "
+            checker.error(u.pos(), u.name() + " takes " + count(f.parameters().size(), "argument") + ", not "
                     + u.args().size());
         }
         if (valueUsed && !f.returnsValue()) {
@@ -236,10 +236,6 @@ final class ExpressionResolver {
     private Expr fail(Pos pos, String message) {
         checker.error(pos, message);
         return PLACEHOLDER;
-    }
-
-    private void failVoid(Pos pos, String message) {
-        checker.error(pos, message);
     }
 
     private static String count(int n, String noun) {

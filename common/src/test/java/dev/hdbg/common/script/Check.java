@@ -1,7 +1,6 @@
 package dev.hdbg.common.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Shortcuts for the checker's tests. */
@@ -41,9 +40,5 @@ final class Check {
     /** The main part's statements of a script that checks. */
     static java.util.List<Stmt> statements(String text) throws ScriptException {
         return ok(text).program().main().statements();
-    }
-
-    static void noSuchThing(Runnable r) {
-        assertThatThrownBy(r::run).isNotNull();
     }
 }
