@@ -148,76 +148,75 @@ final class ExpressionEmitter {
 
     /** Jumps to {@code target} when {@code e} is 0 (false). */
     void branchIfFalse(Expr e, Label target) {
-        switch (e) {
-            case Expr.Number n -> {
-                if (n.value() == 0) {
-                    code.goto_(target);
-                }
-            }
-            case Expr.Unary u when u.op() == UnaryOp.LOGICAL_NOT -> branchIfTrue(u.operand(), target);
-            case Expr.Binary b when b.op() == BinaryOp.LOGICAL_AND -> {
-                branchIfFalse(b.left(), target);
-                branchIfFalse(b.right(), target);
-            }
-            case Expr.Binary b when b.op() == BinaryOp.LOGICAL_OR -> {
-                Label yes = code.newLabel();
-                branchIfTrue(b.left(), yes);
-                branchIfFalse(b.right(), target);
-                code.labelBinding(yes);
-            }
-            case Expr.Binary b when b.op().isBoolean() -> {
-                compare(b);
-                switch (b.op()) {
-                    case EQUAL -> code.ifne(target);
-                    case NOT_EQUAL -> code.ifeq(target);
-                    case LESS -> code.ifge(target);
-                    case GREATER -> code.ifle(target);
-                    case LESS_EQUAL -> code.ifgt(target);
-                    default -> code.iflt(target);
-                }
-            }
-            default -> {
-                value(e);
-                code.lconst_0().lcmp().ifeq(target);
-            }
-        }
+        branch(e, false, target);
     }
 
     /** Jumps to {@code target} when {@code e} is not 0 (true). */
     void branchIfTrue(Expr e, Label target) {
+        branch(e, true, target);
+    }
+
+    /** Jumps to {@code target} when the truth of {@code e} is {@code when}; falls through otherwise. */
+    private void branch(Expr e, boolean when, Label target) {
         switch (e) {
             case Expr.Number n -> {
-                if (n.value() != 0) {
+                if ((n.value() != 0) == when) {
                     code.goto_(target);
                 }
             }
-            case Expr.Unary u when u.op() == UnaryOp.LOGICAL_NOT -> branchIfFalse(u.operand(), target);
-            case Expr.Binary b when b.op() == BinaryOp.LOGICAL_OR -> {
-                branchIfTrue(b.left(), target);
-                branchIfTrue(b.right(), target);
+            case Expr.Unary u when u.op() == UnaryOp.LOGICAL_NOT -> branch(u.operand(), !when, target);
+            // "a || b" jumps when true if either does; "a && b" jumps when false if either does
+            case Expr.Binary b when b.op() == (when ? BinaryOp.LOGICAL_OR : BinaryOp.LOGICAL_AND) -> {
+                branch(b.left(), when, target);
+                branch(b.right(), when, target);
             }
-            case Expr.Binary b when b.op() == BinaryOp.LOGICAL_AND -> {
-                Label no = code.newLabel();
-                branchIfFalse(b.left(), no);
-                branchIfTrue(b.right(), target);
-                code.labelBinding(no);
+            // "a && b" jumps when true only if both do; "a || b" jumps when false only if both do
+            case Expr.Binary b when b.op() == (when ? BinaryOp.LOGICAL_AND : BinaryOp.LOGICAL_OR) -> {
+                Label decided = code.newLabel();
+                branch(b.left(), !when, decided);
+                branch(b.right(), when, target);
+                code.labelBinding(decided);
             }
             case Expr.Binary b when b.op().isBoolean() -> {
                 compare(b);
-                switch (b.op()) {
-                    case EQUAL -> code.ifeq(target);
-                    case NOT_EQUAL -> code.ifne(target);
-                    case LESS -> code.iflt(target);
-                    case GREATER -> code.ifgt(target);
-                    case LESS_EQUAL -> code.ifle(target);
-                    default -> code.ifge(target);
-                }
+                jump(when ? b.op() : negation(b.op()), target);
             }
             default -> {
                 value(e);
-                code.lconst_0().lcmp().ifne(target);
+                code.lconst_0().lcmp();
+                if (when) {
+                    code.ifne(target);
+                } else {
+                    code.ifeq(target);
+                }
             }
         }
+    }
+
+    /** Jumps on the int {@code lcmp} left when {@code op} holds. */
+    private void jump(BinaryOp op, Label target) {
+        switch (op) {
+            case EQUAL -> code.ifeq(target);
+            case NOT_EQUAL -> code.ifne(target);
+            case LESS -> code.iflt(target);
+            case GREATER -> code.ifgt(target);
+            case LESS_EQUAL -> code.ifle(target);
+            case GREATER_EQUAL -> code.ifge(target);
+            default -> throw new IllegalStateException(op + " is not a comparison");
+        }
+    }
+
+    /** The comparison that holds exactly when {@code op} does not ({@code lcmp} orders every pair of longs). */
+    private static BinaryOp negation(BinaryOp op) {
+        return switch (op) {
+            case EQUAL -> BinaryOp.NOT_EQUAL;
+            case NOT_EQUAL -> BinaryOp.EQUAL;
+            case LESS -> BinaryOp.GREATER_EQUAL;
+            case GREATER -> BinaryOp.LESS_EQUAL;
+            case LESS_EQUAL -> BinaryOp.GREATER;
+            case GREATER_EQUAL -> BinaryOp.LESS;
+            default -> throw new IllegalStateException(op + " is not a comparison");
+        };
     }
 
     /**

@@ -57,6 +57,38 @@ class OperatorsTest {
     }
 
     @Test
+    void everyComparisonDecidesConditionsAsItComputesValues() throws Exception {
+        long[] values = {0, 1, 2, Long.MAX_VALUE, Long.MIN_VALUE, -2, -1};
+        String[] ops = {"==", "!=", "<", ">", "<=", ">="};
+        for (long a : values) {
+            Scripts machine = new Scripts();
+            StringBuilder script = new StringBuilder();
+            int n = 0;
+            for (long b : values) {
+                for (String op : ops) {
+                    String cmp = "0x" + Long.toHexString(a) + " " + op + " 0x" + Long.toHexString(b);
+                    script.append("if (").append(cmp).append(") { .c").append(n).append(" = 1; }")
+                            .append(" if (!(").append(cmp).append(")) { .n").append(n).append(" = 1; }")
+                            .append(" .v").append(n).append(" = ").append(cmp).append(";\n");
+                    n++;
+                }
+            }
+            machine.run(script.toString());
+            n = 0;
+            for (long b : values) {
+                int c = Long.compareUnsigned(a, b);
+                for (boolean expected : new boolean[] {c == 0, c != 0, c < 0, c > 0, c <= 0, c >= 0}) {
+                    String what = Long.toHexString(a) + " " + ops[n % 6] + " " + Long.toHexString(b);
+                    assertThat(machine.globals.value("c" + n)).as("if (%s)", what).hasValue(expected ? 1 : 0);
+                    assertThat(machine.globals.value("n" + n)).as("if (!(%s))", what).hasValue(expected ? 0 : 1);
+                    assertThat(machine.global("v" + n)).as("value of %s", what).isEqualTo(expected ? 1 : 0);
+                    n++;
+                }
+            }
+        }
+    }
+
+    @Test
     void comparisonsAndLogicalOperatorsGiveOneOrZeroAsValues() throws Exception {
         s.run(".a = 5 > 3; .b = (5 < 3) + 0n10; .c = 7 && 9; .d = !(2 == 2);");
         assertThat(s.global("a")).isEqualTo(1);
