@@ -88,9 +88,10 @@ final class ScriptClassBuilder {
                 cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
                 cb.withInterfaceSymbols(BODY);
                 cb.with(SourceFileAttribute.of(script.source().name()));
-                cb.withMethodBody(ConstantDescs.INIT_NAME, MethodTypeDesc.of(CD_void), ClassFile.ACC_PUBLIC, code -> code
+                MethodTypeDesc noArguments = MethodTypeDesc.of(CD_void);
+                cb.withMethodBody(ConstantDescs.INIT_NAME, noArguments, ClassFile.ACC_PUBLIC, code -> code
                         .aload(0)
-                        .invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, MethodTypeDesc.of(CD_void))
+                        .invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME, noArguments)
                         .return_());
                 cb.withMethodBody("run", RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, code -> {
                     MethodContext m = new MethodContext(code, this, 1, 2, null);

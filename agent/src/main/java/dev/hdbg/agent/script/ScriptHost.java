@@ -40,7 +40,7 @@ public interface ScriptHost {
      */
     boolean writeMemory(long address, int size, long value);
 
-    /** Copies {@code length} bytes of guest memory into {@code into}; false, with {@code into} undefined, on a fault. */
+    /** Copies {@code length} bytes of guest memory into {@code into}; false on a fault ({@code into} undefined). */
     boolean readBytes(long address, byte[] into, int offset, int length);
 
     /** Copies {@code length} bytes into guest memory; false, and nothing written, on a fault. */

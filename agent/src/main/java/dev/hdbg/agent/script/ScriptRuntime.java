@@ -97,8 +97,8 @@ final class ScriptRuntime {
     static void memcpy(ScriptHost host, long[] locals, long destination, long source, long count, int at) {
         // spec: ScriptEngineEval.c FUNC_MEMCPY refuses 0 and anything over 32 bits.
         if (count == 0 || Long.compareUnsigned(count, 0xffffffffL) > 0) {
-            throw new ScriptFault(ScriptRunException.Kind.BAD_ARGUMENT, at, "memcpy copies 1 to 0xffffffff bytes, not 0x"
-                    + Long.toHexString(count));
+            throw new ScriptFault(ScriptRunException.Kind.BAD_ARGUMENT, at,
+                    "memcpy copies 1 to 0xffffffff bytes, not 0x" + Long.toHexString(count));
         }
         byte[] buffer = new byte[(int) Math.min(count, 4096)];
         long done = 0;

@@ -29,7 +29,8 @@ public record ScriptLimits(int maxSourceChars, int maxNesting, int maxLiteralCha
         // The JVM caps a method at 255 parameter slots and a long takes two; the compiled function also takes the
         // host and the core's locals.
         if (maxArguments > 100) {
-            throw new IllegalArgumentException("maxArguments " + maxArguments + " is over the JVM's 100 long parameters");
+            throw new IllegalArgumentException("maxArguments " + maxArguments
+                    + " is over the JVM's 100 long parameters");
         }
     }
 }

@@ -16,7 +16,7 @@ public record SourceText(String name, String text) {
         }
     }
 
-    /** The position of the character at {@code offset} (the end of the text is a position too), covering {@code length}. */
+    /** The position of the character at {@code offset} (the end of the text is one too), covering {@code length}. */
     public Pos position(int offset, int length) {
         if (offset < 0 || offset > text.length()) {
             throw new IllegalArgumentException("offset " + offset + " is outside the text (0.." + text.length() + ")");
