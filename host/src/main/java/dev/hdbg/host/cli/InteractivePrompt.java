@@ -2,14 +2,14 @@ package dev.hdbg.host.cli;
 
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.host.cli.commands.CommandShell;
-import dev.hdbg.host.cli.output.HumanOutput;
-import dev.hdbg.host.cli.output.JsonOutput;
-import dev.hdbg.host.cli.output.Output;
+import dev.hdbg.host.cli.output.OutputFormat;
+import dev.hdbg.host.cli.output.ScreenWriter;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,8 +96,9 @@ final class InteractivePrompt {
                     .variable(LineReader.HISTORY_FILE, historyFile())
                     .build();
             Transcript transcript = new Transcript();
-            Output output = json ? new JsonOutput(transcript.tee(reader::printAbove)) : new HumanOutput(transcript.tee(reader::printAbove));
-            try (DebugSession session = new DebugSession(client, address, output, transcript, token, journal)) {
+            PrintWriter screen = ScreenWriter.over(transcript.tee(reader::printAbove));
+            try (DebugSession session = new DebugSession(client, address, screen, OutputFormat.of(json), transcript, token,
+                    journal)) {
                 session.showRegistersOnBreak(!json);
                 CommandShell shell = new CommandShell(session, false);
                 List<String> completions = new ArrayList<>(shell.commandNames());
@@ -108,7 +109,7 @@ final class InteractivePrompt {
                 symbols.set(() -> completableSymbols(session));
                 // A break or exit while the user sits at "running>" must show in the prompt at once.
                 session.onStop(() -> refreshPrompt(reader, session));
-                output.note((client.attachMode() == AttachMode.OBSERVE ? "observing " : "attached to ")
+                session.output().note((client.attachMode() == AttachMode.OBSERVE ? "observing " : "attached to ")
                         + client.statusAtConnect().target()
                         + "; type help for the commands, Ctrl-C pauses the target, Ctrl-D or exit leaves");
                 try (ProgressLine progress = new ProgressLine(terminal, session)) {

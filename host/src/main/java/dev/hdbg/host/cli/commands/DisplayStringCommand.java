@@ -41,7 +41,7 @@ abstract class DisplayStringCommand extends SessionCommand {
         while (length + unit <= data.length && GuestMemoryMap.littleEndian(data, length, unit) != 0) {
             length += unit;
         }
-        session.output().string(range.address(), encoding, new String(data, 0, length, charset));
+        out().string(range.address(), encoding, new String(data, 0, length, charset));
     }
 
     static Charset ascii() {

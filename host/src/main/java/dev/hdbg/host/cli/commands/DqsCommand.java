@@ -34,6 +34,6 @@ final class DqsCommand extends SessionCommand {
             long value = GuestMemoryMap.littleEndian(data, i, 8);
             slots.add(new Output.PointerSlot(range.address() + i, value, map.kindOf(value)));
         }
-        session.output().pointers(slots);
+        out().pointers(slots);
     }
 }

@@ -34,7 +34,7 @@ abstract class EditMemoryCommand extends SessionCommand {
             }
         }
         session.await(session.client().writeMemory(address, data));
-        session.output().ok(spec());
+        out().ok(spec());
     }
 
     private String spec() {

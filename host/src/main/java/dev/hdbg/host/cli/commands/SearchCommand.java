@@ -113,9 +113,9 @@ final class SearchCommand extends SessionCommand {
                 break;
             }
         }
-        session.output().searchHits(hits);
+        out().searchHits(hits);
         if (hits.size() == MAX_HITS) {
-            session.output().note("stopped after 0x" + Integer.toHexString(MAX_HITS) + " hits; narrow the range to see more");
+            out().note("stopped after 0x" + Integer.toHexString(MAX_HITS) + " hits; narrow the range to see more");
         }
     }
 

@@ -58,7 +58,7 @@ final class StackCommand extends SessionCommand {
             sp = fp + 16;
             fp = GuestMemoryMap.littleEndian(frame, 0, 8);
         }
-        session.output().stack(frames, Optional.ofNullable(note));
+        out().stack(frames, Optional.ofNullable(note));
     }
 
     private static boolean isFramePointer(GuestMemoryMap map, long fp, long sp) {

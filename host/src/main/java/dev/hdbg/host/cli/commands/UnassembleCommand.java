@@ -46,7 +46,7 @@ abstract class UnassembleCommand extends SessionCommand {
             throw new IllegalArgumentException("no valid instruction at 0x" + Long.toHexString(address) + " (bytes "
                     + HexFormat.ofDelimiter(" ").formatHex(code, 0, Math.min(code.length, Instruction.MAX_LENGTH)) + ")");
         }
-        session.output().disassembly(instructions, showBytes);
+        out().disassembly(instructions, showBytes);
     }
 
     private long rip() {
