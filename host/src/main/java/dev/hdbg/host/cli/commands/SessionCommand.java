@@ -1,6 +1,7 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.cli.MemoryReads;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentError;
 import java.util.concurrent.Callable;
@@ -34,6 +35,15 @@ abstract class SessionCommand implements Callable<Integer> {
     /** Where this command shows its results: picocli's writer, in the session's form (text or JSON lines). */
     protected Output out() {
         return session.outputOn(spec.commandLine().getOut());
+    }
+
+    /**
+     * Up to {@code wanted} bytes at {@code address}, fewer where mapped memory ends ({@link MemoryReads#upTo}).
+     *
+     * @throws AgentError UNMAPPED_ADDRESS when {@code address} itself is unmapped
+     */
+    byte[] readUpTo(long address, long wanted) {
+        return MemoryReads.upTo((at, length) -> session.await(session.client().readMemory(at, length)), address, wanted);
     }
 
     /** False for the commands that work without an agent: .connect, .status, .script, .logopen, .logclose. */
