@@ -73,9 +73,11 @@ final class InteractivePrompt {
 
     static int run(DebuggerClient client, String address, String token, boolean json, RecordJournal journal)
             throws IOException {
-        // Ctrl-C outside line editing (while a command runs) must not end the host either.
+        // Ctrl-C outside line editing (while a command runs) must not end the host either. No grapheme cluster probe:
+        // the host writes ASCII, and the probe's query, answered late by a busy terminal, was read as the start of the
+        // first command ("unknown command '[?1;2cr'").
         try (Terminal terminal = TerminalBuilder.builder().name("hdbg").system(true)
-                .signalHandler(Terminal.SignalHandler.SIG_IGN).build()) {
+                .signalHandler(Terminal.SignalHandler.SIG_IGN).graphemeCluster(false).build()) {
             // Ctrl-C must always pause. JLine reads a line in raw mode, where Ctrl-C is a byte; between two lines (a
             // command running, the next prompt being asked for) a terminal in its usual mode turns it into SIGINT, which
             // the host ignores so as not to end, and the pause was lost. Raw mode throughout keeps that Ctrl-C as a byte
