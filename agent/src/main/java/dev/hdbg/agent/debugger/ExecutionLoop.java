@@ -13,6 +13,8 @@ import dev.hdbg.agent.vmx.InstructionExits;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -241,14 +243,14 @@ final class ExecutionLoop implements BreakService {
                 long status = machine.read(GuestRegister.RAX);
                 long rip = machine.rip();
                 long nanos = runNanos;
-                queue.publish(seq -> new DebuggerRecord.Exit(seq, "hlt", rip, status, nanos), true);
+                queue.publish(seq -> new DebuggerRecord.Exit(seq, DebuggerRecord.ExitKind.HLT, rip, status, nanos), true);
             }
             case Completion.Exited exited -> {
                 machine.write(GuestRegister.RIP, exited.rip());
                 state = TargetState.EXITED;
                 endStepping();
                 long nanos = runNanos;
-                queue.publish(seq -> new DebuggerRecord.Exit(seq, "exit", exited.rip(), exited.status(), nanos), true);
+                queue.publish(seq -> new DebuggerRecord.Exit(seq, DebuggerRecord.ExitKind.EXIT, exited.rip(), exited.status(), nanos), true);
             }
             case Completion.Resume resume -> machine.write(GuestRegister.RIP, resume.rip());
             case Completion.Faulted faulted -> {

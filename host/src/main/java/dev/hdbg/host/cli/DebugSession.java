@@ -1,13 +1,15 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.Symbol;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.forward.EventForwarding;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.host.cli.parse.ExpressionParser;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -126,7 +128,7 @@ public final class DebugSession implements AutoCloseable {
         return symbols.table();
     }
 
-    private List<DebuggerClient.Symbol> fetchSymbols() {
+    private List<Symbol> fetchSymbols() {
         return connected() ? await(client().listSymbols("")) : List.of();
     }
 
@@ -172,7 +174,7 @@ public final class DebugSession implements AutoCloseable {
             client = fresh;
             address = where;
             AgentStatus status = fresh.statusAtConnect();
-            stops.attached(status != null && status.state() == AgentStatus.State.RUNNING);
+            stops.attached(status != null && status.state() == TargetState.RUNNING);
         }
         if (journal != null) {
             journal.begin(fresh.resumePoint().agentInstance());

@@ -1,12 +1,13 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.AttachMode;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.host.cli.commands.CommandShell;
 import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.host.cli.output.ScreenWriter;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AgentStatus;
-import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -155,7 +156,7 @@ final class InteractivePrompt {
     /** Ctrl-C: pauses a running target and waits for its break record; otherwise does nothing. */
     private static void interrupt(DebugSession session) {
         try {
-            if (session.await(session.client().status()).state() != AgentStatus.State.RUNNING) {
+            if (session.await(session.client().status()).state() != TargetState.RUNNING) {
                 return;
             }
             long before = session.lastStopSeq();

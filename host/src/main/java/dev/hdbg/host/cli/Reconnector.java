@@ -1,7 +1,7 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
 import java.time.Duration;

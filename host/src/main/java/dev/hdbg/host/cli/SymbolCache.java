@@ -1,7 +1,7 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.model.Symbol;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.DebuggerClient;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -10,11 +10,11 @@ import java.util.function.Supplier;
  * expression, an address shown as {@code main+0x12}, a completion), and forgotten when the connection changes.
  */
 final class SymbolCache {
-    private final Supplier<List<DebuggerClient.Symbol>> fetch;
+    private final Supplier<List<Symbol>> fetch;
     private volatile SymbolTable table;
 
     /** @param fetch the current connection's symbols; fails with {@link AgentError} when they cannot be had */
-    SymbolCache(Supplier<List<DebuggerClient.Symbol>> fetch) {
+    SymbolCache(Supplier<List<Symbol>> fetch) {
         this.fetch = fetch;
     }
 
@@ -22,7 +22,7 @@ final class SymbolCache {
     SymbolTable table() {
         SymbolTable current = table;
         if (current == null) {
-            List<DebuggerClient.Symbol> fetched;
+            List<Symbol> fetched;
             try {
                 fetched = fetch.get();
             } catch (AgentError e) {

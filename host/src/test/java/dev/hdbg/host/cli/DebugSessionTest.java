@@ -2,11 +2,11 @@ package dev.hdbg.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.commands.CommandShell;
 import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.host.cli.output.ScreenWriter;
-import dev.hdbg.host.client.AgentStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,7 +70,7 @@ class DebugSessionTest {
         client.registers(Map.of("rip", 0x400000L)); // and no memory: no instruction to show
         session.showRegistersOnBreak(true);
         client.emit(pauseAt(1, 0x400000));
-        client.emit(new DebuggerRecord.Exit(2, "hlt", 0x400001, 0, 1));
+        client.emit(new DebuggerRecord.Exit(2, DebuggerRecord.ExitKind.HLT, 0x400001, 0, 1));
 
         assertThat(screen).containsExactly("[break  #1] paused at rip 0x400000", "   rip=0000000000400000",
                 "[exit   #2] target ended (hlt at 0x400000, rax 0x0) after 0.000 ms of execution");
@@ -78,7 +78,7 @@ class DebugSessionTest {
 
     @Test
     void aBatchGoOnATargetAlreadyRunningAtAttachWaitsForItsStopWithoutContinuingIt() throws Exception {
-        FakeDebuggerClient running = new FakeDebuggerClient(AgentStatus.State.RUNNING);
+        FakeDebuggerClient running = new FakeDebuggerClient(TargetState.RUNNING);
         DebugSession resumed = session(running);
         CommandShell batch = new CommandShell(resumed, true);
         CompletableFuture<CommandShell.Result> go = CompletableFuture.supplyAsync(() -> batch.execute("g --timeout 10"));
@@ -86,7 +86,7 @@ class DebugSessionTest {
             assertThat(go).isNotDone();
             Thread.sleep(5);
         }
-        running.emit(new DebuggerRecord.Exit(7, "hlt", 0x400001, 0, 1));
+        running.emit(new DebuggerRecord.Exit(7, DebuggerRecord.ExitKind.HLT, 0x400001, 0, 1));
 
         // A continue would have failed ("the target is already running"): g succeeded without sending one.
         assertThat(go.get(10, TimeUnit.SECONDS)).isEqualTo(CommandShell.Result.OK);
@@ -99,7 +99,7 @@ class DebugSessionTest {
     @Test
     void recordsTheConnectionDeliversAsItClosesAreJournaledAndShownSinceTheyAreAcknowledged(@TempDir Path dir)
             throws Exception {
-        FakeDebuggerClient streaming = new FakeDebuggerClient(AgentStatus.State.RUNNING);
+        FakeDebuggerClient streaming = new FakeDebuggerClient(TargetState.RUNNING);
         Path file = dir.resolve("j.jsonl");
         try (RecordJournal journal = RecordJournal.open(file)) {
             DebugSession session = new DebugSession(streaming, "127.0.0.1:7321", ScreenWriter.over(screen::add),

@@ -3,14 +3,21 @@ package dev.hdbg.host.cli;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.model.AddedEvent;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.AttachMode;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.EventModification;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.MemoryRegion;
+import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.Symbol;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
-import dev.hdbg.host.client.AddedEvent;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AgentStatus;
-import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
-import dev.hdbg.host.client.EventListing;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -59,14 +66,14 @@ public final class FakeDebuggerClient implements DebuggerClient {
     private final Map<String, Long> registers = new LinkedHashMap<>();
     private final byte[][] xmm = new byte[16][16];
     private final List<Region> memory = new ArrayList<>();
-    private final List<EventListing> events = new ArrayList<>();
-    private final List<Breakpoint> breakpoints = new ArrayList<>();
+    private final List<EventInfo> events = new ArrayList<>();
+    private final List<BreakpointInfo> breakpoints = new ArrayList<>();
     private final List<Symbol> symbols = new ArrayList<>();
-    private final List<Module> modules = new ArrayList<>();
+    private final List<LoadedModule> modules = new ArrayList<>();
     private final AgentStatus statusAtConnect;
     /** Records that arrived but were not yet delivered when the client is closed: closing delivers them. */
     private final List<DebuggerRecord> deliveredOnClose = new CopyOnWriteArrayList<>();
-    private volatile AgentStatus.State state;
+    private volatile TargetState state;
     private volatile boolean closed;
     private volatile boolean stopsAtOnce;
     private long nextEventId = 1;
@@ -76,11 +83,11 @@ public final class FakeDebuggerClient implements DebuggerClient {
 
     /** A client attached to a target paused at 0x400000, with every general-purpose register 0 but rip and rflags. */
     public FakeDebuggerClient() {
-        this(AgentStatus.State.PAUSED);
+        this(TargetState.PAUSED);
     }
 
     /** A client whose handshake found the target in {@code state}. */
-    public FakeDebuggerClient(AgentStatus.State state) {
+    public FakeDebuggerClient(TargetState state) {
         GENERAL_REGISTERS.forEach(r -> registers.put(r, 0L));
         registers.put("rip", 0x400000L);
         registers.put("rflags", 0x202L);
@@ -112,7 +119,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
         return this;
     }
 
-    public FakeDebuggerClient module(Module module) {
+    public FakeDebuggerClient module(LoadedModule module) {
         modules.add(module);
         return this;
     }
@@ -155,9 +162,9 @@ public final class FakeDebuggerClient implements DebuggerClient {
     public void emit(DebuggerRecord record) {
         lastSeq = Math.max(lastSeq, record.seq());
         if (record instanceof DebuggerRecord.Break) {
-            state = AgentStatus.State.PAUSED;
+            state = TargetState.PAUSED;
         } else if (record instanceof DebuggerRecord.Exit) {
-            state = AgentStatus.State.EXITED;
+            state = TargetState.EXITED;
         }
         recordListeners.forEach(l -> l.accept(record));
     }
@@ -214,7 +221,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
         long id = nextEventId++;
         List<Long> actionIds = new ArrayList<>();
         spec.actions().forEach(a -> actionIds.add(nextActionId++));
-        events.add(new EventListing(id, spec, actionIds, spec.enabled(), 0));
+        events.add(new EventInfo(id, spec, actionIds, spec.enabled(), 0));
         return done(new AddedEvent(id, actionIds));
     }
 
@@ -227,42 +234,42 @@ public final class FakeDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<List<Long>> enableEvent(long eventId) {
         record("enableEvent", eventId);
-        return modifyEvents(eventId, Modification.ENABLE);
+        return modifyEvents(eventId, EventModification.ENABLE);
     }
 
     @Override
     public CompletableFuture<List<Long>> disableEvent(long eventId) {
         record("disableEvent", eventId);
-        return modifyEvents(eventId, Modification.DISABLE);
+        return modifyEvents(eventId, EventModification.DISABLE);
     }
 
     @Override
     public CompletableFuture<List<Long>> clearEvent(long eventId) {
         record("clearEvent", eventId);
-        return modifyEvents(eventId, Modification.CLEAR);
+        return modifyEvents(eventId, EventModification.CLEAR);
     }
 
     @Override
-    public CompletableFuture<List<Long>> modifyAllEvents(Modification modification) {
+    public CompletableFuture<List<Long>> modifyAllEvents(EventModification modification) {
         record("modifyAllEvents", modification);
         return modifyEvents(null, modification);
     }
 
-    private synchronized CompletableFuture<List<Long>> modifyEvents(Long id, Modification modification) {
-        List<Long> ids = events.stream().map(EventListing::id).filter(e -> id == null || e.equals(id)).toList();
+    private synchronized CompletableFuture<List<Long>> modifyEvents(Long id, EventModification modification) {
+        List<Long> ids = events.stream().map(EventInfo::id).filter(e -> id == null || e.equals(id)).toList();
         if (id != null && ids.isEmpty()) {
             return refused(AgentError.Kind.NOT_FOUND, "no event " + id);
         }
-        events.replaceAll(e -> ids.contains(e.id()) && modification != Modification.CLEAR
-                ? new EventListing(e.id(), e.spec(), e.actionIds(), modification == Modification.ENABLE, e.hits()) : e);
-        if (modification == Modification.CLEAR) {
+        events.replaceAll(e -> ids.contains(e.id()) && modification != EventModification.CLEAR
+                ? new EventInfo(e.id(), e.spec(), e.actionIds(), modification == EventModification.ENABLE, e.hits()) : e);
+        if (modification == EventModification.CLEAR) {
             events.removeIf(e -> ids.contains(e.id()));
         }
         return done(ids);
     }
 
     @Override
-    public synchronized CompletableFuture<List<EventListing>> listEvents() {
+    public synchronized CompletableFuture<List<EventInfo>> listEvents() {
         record("listEvents");
         return done(List.copyOf(events));
     }
@@ -293,7 +300,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
             case EXITED -> {
                 return refused(AgentError.Kind.BAD_STATE, "the target has exited; its registers and memory stay readable");
             }
-            case PAUSED -> state = AgentStatus.State.RUNNING;
+            case PAUSED -> state = TargetState.RUNNING;
         }
         if (stopsAtOnce) {
             emit(new DebuggerRecord.Break(lastSeq + 1, DebuggerRecord.BreakReason.STEP, 0, Optional.empty(), 0,
@@ -306,27 +313,27 @@ public final class FakeDebuggerClient implements DebuggerClient {
     public synchronized CompletableFuture<Long> addBreakpoint(long address, MachineCode condition) {
         record("addBreakpoint", address, condition);
         long id = nextBreakpointId++;
-        breakpoints.add(new Breakpoint(id, address, true, condition != null, 0));
+        breakpoints.add(new BreakpointInfo(id, address, true, condition != null, 0));
         return done(id);
     }
 
     @Override
-    public synchronized CompletableFuture<List<Long>> modifyBreakpoints(long id, boolean all, Modification modification) {
+    public synchronized CompletableFuture<List<Long>> modifyBreakpoints(long id, boolean all, EventModification modification) {
         record("modifyBreakpoints", id, all, modification);
-        List<Long> ids = breakpoints.stream().map(Breakpoint::id).filter(b -> all || b == id).toList();
+        List<Long> ids = breakpoints.stream().map(BreakpointInfo::id).filter(b -> all || b == id).toList();
         if (!all && ids.isEmpty()) {
             return refused(AgentError.Kind.NOT_FOUND, "no breakpoint " + id);
         }
-        breakpoints.replaceAll(b -> ids.contains(b.id()) && modification != Modification.CLEAR
-                ? new Breakpoint(b.id(), b.address(), modification == Modification.ENABLE, b.conditional(), b.hits()) : b);
-        if (modification == Modification.CLEAR) {
+        breakpoints.replaceAll(b -> ids.contains(b.id()) && modification != EventModification.CLEAR
+                ? new BreakpointInfo(b.id(), b.address(), modification == EventModification.ENABLE, b.conditional(), b.hits()) : b);
+        if (modification == EventModification.CLEAR) {
             breakpoints.removeIf(b -> ids.contains(b.id()));
         }
         return done(ids);
     }
 
     @Override
-    public synchronized CompletableFuture<List<Breakpoint>> listBreakpoints() {
+    public synchronized CompletableFuture<List<BreakpointInfo>> listBreakpoints() {
         record("listBreakpoints");
         return done(List.copyOf(breakpoints));
     }
@@ -344,7 +351,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
     }
 
     @Override
-    public CompletableFuture<List<Module>> listModules() {
+    public CompletableFuture<List<LoadedModule>> listModules() {
         record("listModules");
         return done(List.copyOf(modules));
     }
@@ -352,7 +359,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<Void> pause() {
         record("pause");
-        if (state == AgentStatus.State.RUNNING) {
+        if (state == TargetState.RUNNING) {
             emit(new DebuggerRecord.Break(lastSeq + 1, DebuggerRecord.BreakReason.PAUSE, 0, Optional.empty(), 0,
                     registers.getOrDefault("rip", 0L), "paused by the host"));
         }
@@ -362,8 +369,8 @@ public final class FakeDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<AgentStatus> status() {
         record("status");
-        List<AgentStatus.Region> regions = memory.stream()
-                .map(r -> new AgentStatus.Region(r.base(), r.end(), r.permissions(), r.name())).toList();
+        List<MemoryRegion> regions = memory.stream()
+                .map(r -> new MemoryRegion(r.base(), r.end(), r.permissions(), r.name())).toList();
         return done(new AgentStatus(state, registers.getOrDefault("rip", 0L), "fake target", regions, lastSeq));
     }
 
@@ -384,7 +391,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
     @Override
     public synchronized CompletableFuture<Void> writeRegister(String name, long value) {
         record("writeRegister", name, value);
-        if (state == AgentStatus.State.RUNNING) {
+        if (state == TargetState.RUNNING) {
             return refused(AgentError.Kind.BAD_STATE, "the target is running; pause it first (pause) to change registers");
         }
         registers.put(name, value);

@@ -1,9 +1,11 @@
 package dev.hdbg.host.cli.output;
 
+import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventOptions;
 import dev.hdbg.common.event.EventSpec;
-import dev.hdbg.host.client.EventListing;
+import dev.hdbg.common.event.Positional;
+import dev.hdbg.common.model.EventInfo;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -12,12 +14,12 @@ final class EventTable {
     private EventTable() {
     }
 
-    static String of(List<EventListing> events) {
+    static String of(List<EventInfo> events) {
         if (events.isEmpty()) {
             return "no events";
         }
         StringBuilder text = new StringBuilder(String.format("%-4s %-8s %-10s %-30s %8s  %s%n", "id", "state", "event", "where", "hits", "actions"));
-        for (EventListing e : events) {
+        for (EventInfo e : events) {
             String where = where(e.spec());
             String actions = e.spec().actions().stream().map(EventTable::describe).collect(Collectors.joining(", "));
             text.append(String.format("%-4d %-8s %-10s %-30s %8d  %s%s%n", e.id(), e.enabled() ? "enabled" : "disabled",
@@ -27,12 +29,12 @@ final class EventTable {
     }
 
     private static String where(EventSpec spec) {
-        String base = switch (spec.type()) {
-            case EPT_HOOK, EPT_HOOK2 -> hex(spec.address());
-            case MONITOR -> ((spec.access() & 1) != 0 ? "r" : "") + ((spec.access() & 2) != 0 ? "w" : "")
-                    + ((spec.access() & 4) != 0 ? "x" : "") + " " + hex(spec.address()) + "-" + hex(spec.end());
-            case CR_WRITE -> "cr" + spec.filter().orElse(0) + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
-            default -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
+        String base = switch (spec.type().positional()) {
+            case Positional.Address _ -> hex(spec.address());
+            case Positional.AccessRange _ -> Access.letters(spec.access()) + " " + hex(spec.address()) + "-" + hex(spec.end());
+            case Positional.ControlRegister _ -> "cr" + spec.filter().orElse(0)
+                    + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
+            case Positional.Filter _, Positional.None _ -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
         };
         var options = spec.options();
         String extra = (options.stage() != EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")

@@ -1,10 +1,12 @@
 package dev.hdbg.host.cli.output;
 
+import dev.hdbg.common.model.AddedEvent;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
-import dev.hdbg.host.client.AddedEvent;
-import dev.hdbg.host.client.AgentStatus;
-import dev.hdbg.host.client.DebuggerClient;
-import dev.hdbg.host.client.EventListing;
 import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
 import java.util.HexFormat;
@@ -39,7 +41,7 @@ final class HumanOutput implements Output {
     }
 
     @Override
-    public void modules(List<DebuggerClient.Module> modules) {
+    public void modules(List<LoadedModule> modules) {
         StringBuilder text = new StringBuilder(String.format("%-16s %-16s  %s%n", "start", "end", "module name"));
         for (var m : modules) {
             text.append(String.format("%016x %016x  %s%n", m.base(), m.end(), m.name()));
@@ -51,7 +53,7 @@ final class HumanOutput implements Output {
     }
 
     @Override
-    public void symbols(List<DebuggerClient.Symbol> symbols) {
+    public void symbols(List<Symbol> symbols) {
         if (symbols.isEmpty()) {
             print("no matching symbols");
             return;
@@ -142,7 +144,7 @@ final class HumanOutput implements Output {
     }
 
     @Override
-    public void events(List<EventListing> events) {
+    public void events(List<EventInfo> events) {
         print(EventTable.of(events));
     }
 
@@ -170,7 +172,7 @@ final class HumanOutput implements Output {
     }
 
     @Override
-    public void breakpoints(List<DebuggerClient.Breakpoint> breakpoints) {
+    public void breakpoints(List<BreakpointInfo> breakpoints) {
         if (breakpoints.isEmpty()) {
             print("no breakpoints");
             return;

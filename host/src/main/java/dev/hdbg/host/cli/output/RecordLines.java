@@ -3,7 +3,6 @@ package dev.hdbg.host.cli.output;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import java.util.Optional;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
@@ -27,10 +26,11 @@ final class RecordLines {
                 case BREAKPOINT -> "[break  #" + b.seq() + "] breakpoint " + b.eventId() + " hit at rip " + at.apply(b.rip());
                 case STEP -> "[break  #" + b.seq() + "] " + b.message() + " to rip " + at.apply(b.rip());
             };
-            case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + (e.reason().equals("exit")
-                    ? "the program exited with status " + e.status()
-                    : "target ended (" + e.reason() + " at " + hex(e.reason().equals("hlt") ? e.rip() - 1 : e.rip())
-                    + ", rax " + hex(e.status()) + ")") + " after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
+            case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + switch (e.reason()) {
+                case EXIT -> "the program exited with status " + e.status();
+                // The exit's rip is just past the one-byte hlt; show the hlt itself.
+                case HLT -> "target ended (hlt at " + hex(e.rip() - 1) + ", rax " + hex(e.status()) + ")";
+            } + " after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
             case DebuggerRecord.ActionError e -> "[error  #" + e.seq() + "] " + e.message();
             // The target's own output, as it wrote it (a chunk's last newline is the line's end).
             case DebuggerRecord.Output o -> stripLastNewline(new String(o.data(), StandardCharsets.UTF_8));

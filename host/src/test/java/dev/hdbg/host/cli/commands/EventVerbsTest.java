@@ -1,16 +1,15 @@
 package dev.hdbg.host.cli.commands;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.model.EventModification;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.FakeDebuggerClient;
 import dev.hdbg.host.cli.output.OutputFormat;
-import dev.hdbg.host.client.DebuggerClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The event commands ({@code !epthook}, {@code !cpuid} ...) and {@code events}. */
 class EventVerbsTest {
@@ -64,7 +63,7 @@ class EventVerbsTest {
                 "cleared events 1, 2",
                 "no events");
         assertThat(client.calls("disableEvent").getFirst().arguments()).containsExactly(2L);
-        assertThat(client.calls("modifyAllEvents").getFirst().arguments()).containsExactly(DebuggerClient.Modification.CLEAR);
+        assertThat(client.calls("modifyAllEvents").getFirst().arguments()).containsExactly(EventModification.CLEAR);
     }
 
     @Test

@@ -1,16 +1,15 @@
 package dev.hdbg.host.cli.commands;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.hdbg.common.model.StepMode;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.FakeDebuggerClient;
 import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.DebuggerClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code g}, {@code g ADDR}, {@code t}, {@code p}, {@code gu} and {@code pause}. */
 class ExecutionVerbsTest {
@@ -36,7 +35,7 @@ class ExecutionVerbsTest {
         new Verb(new StepOutCommand(session, false)).run("");
 
         assertThat(client.calls("step").stream().map(c -> c.arguments().getFirst()).toList())
-                .containsExactly(DebuggerClient.StepMode.INTO, DebuggerClient.StepMode.OVER, DebuggerClient.StepMode.OUT);
+                .containsExactly(StepMode.INTO, StepMode.OVER, StepMode.OUT);
     }
 
     @Test

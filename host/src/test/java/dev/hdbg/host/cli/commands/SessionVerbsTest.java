@@ -1,14 +1,13 @@
 package dev.hdbg.host.cli.commands;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.Section;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.FakeDebuggerClient;
 import dev.hdbg.host.cli.Transcript;
 import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.host.cli.output.ScreenWriter;
-import dev.hdbg.host.client.DebuggerClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -18,14 +17,15 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The verbs about the session and the target as a whole: {@code ? x lm .status .connect .disconnect .logopen
  * .logclose .script output help}. */
 class SessionVerbsTest {
     private final FakeDebuggerClient client = new FakeDebuggerClient().register("rbx", 0x10)
             .symbol("main", 0x401000, 0x40).symbol("printf", 0x402000, 0x80).symbol("puts", 0x402100, 0x20)
-            .module(new DebuggerClient.Module("answer", 0x400000, 0x4a0000,
-                    List.of(new DebuggerClient.Section(".text", 0x401000, 0x7f000, "r-x"))));
+            .module(new LoadedModule("answer", 0x400000, 0x4a0000,
+                    List.of(new Section(".text", 0x401000, 0x7f000, "r-x"))));
     private final List<String> screen = new CopyOnWriteArrayList<>();
     private final Transcript transcript = new Transcript();
     private final DebugSession session = new DebugSession(client, "127.0.0.1:7321", ScreenWriter.over(transcript.tee(screen::add)),
