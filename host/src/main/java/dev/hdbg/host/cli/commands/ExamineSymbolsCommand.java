@@ -21,6 +21,6 @@ final class ExamineSymbolsCommand extends SessionCommand {
         String p = String.join("", pattern);
         // WinDbg writes module!symbol; an ELF target has one module, so the module part is ignored.
         int bang = p.indexOf('!');
-        session.output().symbols(session.await(session.client().listSymbols(bang >= 0 ? p.substring(bang + 1) : p)));
+        out().symbols(session.await(session.client().listSymbols(bang >= 0 ? p.substring(bang + 1) : p)));
     }
 }
