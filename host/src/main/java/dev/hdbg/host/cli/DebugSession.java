@@ -2,18 +2,17 @@ package dev.hdbg.host.cli;
 
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.model.AgentStatus;
-import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.forward.EventForwarding;
 import dev.hdbg.host.cli.output.Output;
+import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.host.cli.parse.ExpressionParser;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
-import dev.hdbg.host.disasm.Disassembler;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -22,67 +21,55 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * One host's session as the commands use it: the connection (which {@code .connect} replaces and
- * {@code .disconnect} drops), the output, the log file, the event outputs, and what the target did
- * last (so {@code g} in batch mode can wait for the next break or exit).
+ * One host's session as the commands use it: the connection (which {@code .connect} replaces and {@code .disconnect}
+ * drops) and where its records go: the journal first, then an event's output or the screen, then the display after a
+ * break and whoever waits for a stop. Beside it: the screen and the form things are shown in, the log file, the event
+ * outputs and the target's symbols.
  */
 public final class DebugSession implements AutoCloseable {
     /** The error of every command that needs an agent while there is none. */
     public static final String NOT_CONNECTED = "not connected (use .connect HOST:PORT)";
 
-    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
-    /** How long {@code .connect} retries an agent that still serves the host just dropped. */
-    private static final Duration BUSY_RETRY = Duration.ofSeconds(3);
-
+    private final PrintWriter screen;
+    private final OutputFormat format;
     private final Output output;
     private final Optional<Transcript> transcript;
-    private final ConnectSettings reconnectSettings;
     private final RecordJournal journal;
     private final EventForwarding forwarding;
-    private final Object stops = new Object();
+    private final Reconnector reconnector;
+    private final SymbolCache symbols = new SymbolCache(this::fetchSymbols, this::fetchModules);
+    private final StopTracker stops = new StopTracker();
+    private final BreakDisplay breakDisplay;
+    private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
     private volatile DebuggerClient client;
     private volatile String address;
-    private volatile boolean registersOnBreak;
-    private long lastStopSeq;
-    private DebuggerRecord lastStop;
-    private String disconnectReason;
-    /** The target was running when this connection attached, and no break or exit has come since. */
-    private boolean runningSinceAttach;
+    /** Where the last connection left off, for a .connect back to the same agent run. */
+    private volatile DebuggerClient.ResumePoint lastResumePoint;
 
-    /** A session without a log file (the demo). */
-    public DebugSession(DebuggerClient client, Output output) {
-        this(client, null, output, null, null);
+    /** A session without a log file or a journal (the demo). */
+    public DebugSession(DebuggerClient client, PrintWriter screen, OutputFormat format) {
+        this(client, null, screen, format, null, null, null);
     }
 
     /**
      * @param address    where {@code client} is connected, for {@code .status}
-     * @param transcript the tee {@code output} prints through, for {@code .logopen}; null for none
+     * @param screen     where results and records are shown; picocli's writer for the commands
+     * @param transcript the tee {@code screen} prints through, for {@code .logopen}; null for none
      * @param token      the token {@code .connect} presents when {@code client} cannot say how it connected; may be null
+     * @param journal    where every record is appended before it is acknowledged ({@code --resume FILE}); may be null
      */
-    public DebugSession(DebuggerClient client, String address, Output output, Transcript transcript, String token) {
-        this(client, address, output, transcript, token, null);
-    }
-
-    /**
-     * @param journal where every record is appended before it is acknowledged ({@code --resume FILE}); may be null
-     */
-    public DebugSession(DebuggerClient client, String address, Output output, Transcript transcript, String token,
-                        RecordJournal journal) {
-        this.journal = journal;
-        this.output = output;
-        output.setSymbolizer(at -> symbols().describe(at));
+    public DebugSession(DebuggerClient client, String address, PrintWriter screen, OutputFormat format,
+                        Transcript transcript, String token, RecordJournal journal) {
+        this.screen = screen;
+        this.format = format;
+        this.output = outputOn(screen);
         this.transcript = Optional.ofNullable(transcript);
-        // .connect connects as this client did (token, TLS, liveness), except that an observer stays one and a host that
-        // took over controls from then on, like any other.
-        ConnectSettings initial = client.settings() != null ? client.settings() : ConnectSettings.defaults().withToken(token);
-        this.reconnectSettings = initial.withMode(client.attachMode() == AttachMode.OBSERVE ? AttachMode.OBSERVE
-                : AttachMode.CONTROL);
+        this.journal = journal;
         this.forwarding = new EventForwarding(output::error);
+        this.reconnector = new Reconnector(client, token);
+        this.breakDisplay = new BreakDisplay(() -> output);
         attach(client, address);
     }
 
@@ -108,8 +95,19 @@ public final class DebugSession implements AutoCloseable {
         return client == null ? Optional.empty() : Optional.ofNullable(address);
     }
 
+    /** The writer results and records are shown on; the command shell gives it to picocli. */
+    public PrintWriter screen() {
+        return screen;
+    }
+
+    /** What is shown on the screen by others than a command: records, the batch echo, notes. */
     public Output output() {
         return output;
+    }
+
+    /** The session's form of output (text or JSON) on {@code out}, such as a command's picocli writer. */
+    public Output outputOn(PrintWriter out) {
+        return format.on(out, at -> symbols().describe(at));
     }
 
     /** The log file of {@code .logopen}, when this session's output prints through one. */
@@ -121,9 +119,22 @@ public final class DebugSession implements AutoCloseable {
         return forwarding;
     }
 
-    /** Whether a break is followed by the registers, as WinDbg shows them after a break. */
+    /** Whether a break is followed by the registers and the instruction about to run, as WinDbg shows them. */
     public void showRegistersOnBreak(boolean show) {
-        this.registersOnBreak = show;
+        breakDisplay.enable(show);
+    }
+
+    /** The target's symbols, fetched once per connection and after a stop that changed its modules; may be empty. */
+    public SymbolTable symbols() {
+        return symbols.table();
+    }
+
+    private List<Symbol> fetchSymbols() {
+        return connected() ? await(client().listSymbols("")) : List.of();
+    }
+
+    private List<LoadedModule> fetchModules() {
+        return connected() ? await(client().listModules()) : List.of();
     }
 
     /**
@@ -136,61 +147,9 @@ public final class DebugSession implements AutoCloseable {
         disconnect();
         // Back to the same agent run: what this session showed is not shown again, what the agent kept is.
         DebuggerClient.ResumePoint resume = journal != null ? journal.resumePoint().orElse(null) : lastResumePoint;
-        long deadline = System.nanoTime() + BUSY_RETRY.toNanos();
-        while (true) {
-            try {
-                DebuggerClient fresh = DebuggerClient.connectWith(host, port, reconnectSettings.withResumeFrom(resume));
-                attach(fresh, host + ":" + port);
-                return fresh;
-            } catch (AgentError e) {
-                // The agent serves one host; it may not have seen the connection just closed go yet.
-                if (e.kind() != AgentError.Kind.BUSY || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
-    private volatile SymbolTable symbols;
-    /** The modules the symbols were fetched with; a dynamically linked program loads libraries as it runs. */
-    private volatile List<LoadedModule> symbolModules = List.of();
-    /** Set by each break or exit: the modules may have changed since the symbols were fetched. */
-    private volatile boolean modulesMayHaveChanged;
-
-    /**
-     * The target's symbols, fetched once per connection and again when its modules changed (checked after each break
-     * or exit, with the short module list); empty for a raw image or an older agent.
-     */
-    public SymbolTable symbols() {
-        SymbolTable table = symbols;
-        if (table != null && modulesMayHaveChanged) {
-            modulesMayHaveChanged = false;
-            if (!modules().equals(symbolModules)) {
-                table = null;
-            }
-        }
-        if (table == null) {
-            List<LoadedModule> modules = modules();
-            List<Symbol> fetched;
-            try {
-                fetched = connected() ? await(client().listSymbols("")) : List.of();
-            } catch (AgentError e) {
-                fetched = List.of();
-            }
-            table = new SymbolTable(fetched);
-            symbols = table;
-            symbolModules = modules;
-        }
-        return table;
-    }
-
-    private List<LoadedModule> modules() {
-        try {
-            return connected() ? await(client().listModules()) : List.of();
-        } catch (AgentError e) {
-            return List.of();
-        }
+        DebuggerClient fresh = reconnector.connect(host, port, resume);
+        attach(fresh, host + ":" + port);
+        return fresh;
     }
 
     /** {@code .disconnect}: closes the connection; its records are not shown any more. @return whether one was open */
@@ -204,39 +163,29 @@ public final class DebugSession implements AutoCloseable {
         // lost to the next host.
         old.close();
         lastResumePoint = old.resumePoint();
-        synchronized (stops) {
+        synchronized (this) {
             if (client == old) {
                 client = null;
+                stops.detached();
             }
-            stops.notifyAll();
         }
         forwarding.forgetEvents();
         return true;
     }
 
-    private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
-    /** Where the last connection left off, for a .connect back to the same agent run. */
-    private volatile DebuggerClient.ResumePoint lastResumePoint;
-
     private void attach(DebuggerClient fresh, String where) {
-        symbols = null;
-        synchronized (stops) {
+        symbols.forget();
+        synchronized (this) {
             client = fresh;
             address = where;
-            lastStopSeq = 0;
-            lastStop = null;
-            disconnectReason = null;
             AgentStatus status = fresh.statusAtConnect();
-            runningSinceAttach = status != null && status.state() == TargetState.RUNNING;
+            stops.attached(status != null && status.state() == TargetState.RUNNING);
         }
         if (journal != null) {
             journal.begin(fresh.resumePoint().agentInstance());
         }
         // Records and disconnects of a replaced connection are ignored.
         fresh.addRecordListener(record -> {
-            if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
-                modulesMayHaveChanged = true;
-            }
             if (client == fresh) {
                 if (journal != null) {
                     journal.accept(record); // first: a record shown but not in the journal would be shown twice
@@ -246,32 +195,21 @@ public final class DebugSession implements AutoCloseable {
         });
         fresh.onDisconnect(reason -> {
             if (client == fresh) {
-                onDisconnect(reason);
+                stops.lost(reason);
             }
         });
     }
 
     private void onRecord(DebuggerClient from, DebuggerRecord record) {
+        if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
+            symbols.stopped(); // before the record and the break display name addresses
+        }
         if (!forwarding.forward(record)) {
             output.record(record);
         }
-        if (record instanceof DebuggerRecord.Break && registersOnBreak) {
-            // On the record thread, before g is told of the stop, so a script's output keeps its order.
-            try {
-                var registers = await(from.readRegisters(List.of()));
-                output.registers(registers);
-                showInstructionAt(from, registers.get("rip"));
-            } catch (AgentError e) {
-                output.error("cannot show the registers after the break: " + e.getMessage());
-            }
-        }
+        breakDisplay.after(from, record);
         if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
-            synchronized (stops) {
-                lastStopSeq = record.seq();
-                lastStop = record;
-                runningSinceAttach = false;
-                stops.notifyAll();
-            }
+            stops.stopped(record);
             stopListeners.forEach(Runnable::run);
         }
     }
@@ -281,48 +219,17 @@ public final class DebugSession implements AutoCloseable {
         stopListeners.add(listener);
     }
 
-    /** After a break, as WinDbg does: the instruction about to run, disassembled. */
-    private void showInstructionAt(DebuggerClient from, long rip) {
-        for (int length = 15; length > 0; length--) {
-            try {
-                byte[] code = await(from.readMemory(rip, length));
-                try (Disassembler disassembler = Disassembler.x86_64()) {
-                    var instructions = disassembler.disassemble(code, rip, 1);
-                    if (!instructions.isEmpty()) {
-                        output.disassembly(instructions, true);
-                    }
-                }
-                return;
-            } catch (AgentError e) {
-                if (e.kind() != AgentError.Kind.UNMAPPED_ADDRESS) {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void onDisconnect(String reason) {
-        synchronized (stops) {
-            disconnectReason = reason;
-            stops.notifyAll();
-        }
-    }
-
     /**
      * Whether the target has been running since this connection attached, with no break or exit seen since: what a
      * host started again after a crash finds when its predecessor had let the target run.
      */
     public boolean runningSinceAttach() {
-        synchronized (stops) {
-            return runningSinceAttach;
-        }
+        return stops.runningSinceAttach();
     }
 
     /** The sequence number of the last break or exit seen so far on this connection. */
     public long lastStopSeq() {
-        synchronized (stops) {
-            return lastStopSeq;
-        }
+        return stops.lastStopSeq();
     }
 
     /**
@@ -332,37 +239,12 @@ public final class DebugSession implements AutoCloseable {
      *                    first, TIMEOUT after {@code timeout}
      */
     public DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (stops) {
-            while (lastStopSeq <= afterSeq) {
-                if (disconnectReason != null) {
-                    throw new AgentError(AgentError.Kind.CONNECTION, disconnectReason);
-                }
-                if (client == null) {
-                    throw new AgentError(AgentError.Kind.CONNECTION, NOT_CONNECTED);
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AgentError(AgentError.Kind.TIMEOUT, "the target did not stop within " + timeout.toSeconds() + " s");
-                }
-                TimeUnit.NANOSECONDS.timedWait(stops, left);
-            }
-            return lastStop;
-        }
+        return stops.awaitStopAfter(afterSeq, timeout);
     }
 
     /** Waits for a reply, turning failures into {@link AgentError}. */
     public <T> T await(CompletableFuture<T> reply) {
-        try {
-            return reply.get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof AgentError ae ? ae : new AgentError(AgentError.Kind.INTERNAL, String.valueOf(e.getCause()));
-        } catch (TimeoutException e) {
-            throw new AgentError(AgentError.Kind.TIMEOUT, "the agent did not answer within " + REPLY_TIMEOUT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AgentError(AgentError.Kind.TIMEOUT, "interrupted");
-        }
+        return Await.reply(reply);
     }
 
     /**

@@ -6,9 +6,8 @@ import dev.hdbg.agent.debugger.Delivery;
 import dev.hdbg.agent.debugger.Limits;
 import dev.hdbg.agent.server.ServerOptions;
 import dev.hdbg.host.cli.commands.CommandShell;
-import dev.hdbg.host.cli.output.HumanOutput;
-import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.cli.output.Output;
+import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
@@ -75,12 +74,13 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Output output = json ? new JsonOutput(out) : new HumanOutput(out);
+        OutputFormat format = OutputFormat.of(json);
+        Output output = format.on(out, address -> Optional.empty());
         ServerOptions loopback = new ServerOptions("127.0.0.1", 0, Optional.empty(), false);
         try (AgentRuntime agent = AgentRuntime.start(TargetOptions.sample("demo"), loopback, Limits.DEFAULT, Delivery.DEFAULT)) {
             output.note("hdbg demo: agent listening on 127.0.0.1:" + agent.address().getPort() + " with the 'demo' sample");
             DebuggerClient client = DebuggerClient.connect("127.0.0.1", agent.address().getPort(), null);
-            try (DebugSession session = new DebugSession(client, output)) {
+            try (DebugSession session = new DebugSession(client, out, format)) {
                 CommandShell shell = new CommandShell(session, true);
                 int failures = 0;
                 BufferedReader script = new BufferedReader(new StringReader(SCRIPT));

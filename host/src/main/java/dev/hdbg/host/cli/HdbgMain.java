@@ -1,9 +1,9 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.host.cli.commands.CommandShell;
-import dev.hdbg.host.cli.output.HumanOutput;
-import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.cli.output.Output;
+import dev.hdbg.host.cli.output.OutputFormat;
+import dev.hdbg.host.cli.output.ScreenWriter;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
@@ -13,8 +13,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,11 +67,12 @@ public final class HdbgMain implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Transcript transcript = new Transcript();
-        Consumer<String> lines = transcript.tee(line -> {
+        PrintWriter screen = ScreenWriter.over(transcript.tee(line -> {
             out.println(line);
             out.flush();
-        });
-        Output output = json ? new JsonOutput(lines) : new HumanOutput(lines);
+        }));
+        OutputFormat format = OutputFormat.of(json);
+        Output output = format.on(screen, address -> Optional.empty());
         RecordJournal journal = null;
         if (resume != null) {
             try {
@@ -82,11 +83,13 @@ public final class HdbgMain implements Callable<Integer> {
             }
         }
         try (RecordJournal closing = journal) {
-            return attachAndRun(output, transcript, journal);
+            return attachAndRun(screen, format, output, transcript, journal);
         }
     }
 
-    private int attachAndRun(Output output, Transcript transcript, RecordJournal journal) throws Exception {
+    /** @param output where the host shows what happens before there is a session, which shows everything after */
+    private int attachAndRun(PrintWriter screen, OutputFormat format, Output output, Transcript transcript,
+                             RecordJournal journal) throws Exception {
         DebuggerClient client;
         try {
             DebuggerClient.ResumePoint from = journal == null ? null : journal.resumePoint().orElse(null);
@@ -105,20 +108,20 @@ public final class HdbgMain implements Callable<Integer> {
         if (batch == null) {
             return InteractivePrompt.run(client, address, connect.token(), json, journal);
         }
-        try (DebugSession session = new DebugSession(client, address, output, transcript, connect.token(), journal)) {
+        try (DebugSession session = new DebugSession(client, address, screen, format, transcript, connect.token(), journal)) {
             session.showRegistersOnBreak(!json);
             CommandShell shell = new CommandShell(session, true);
             if (batch.equals("-")) {
-                return BatchRunner.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), shell, output)
-                        .exitCode();
+                return BatchRunner.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), shell,
+                        session.output()).exitCode();
             }
             Path file = Path.of(batch);
             if (!Files.isReadable(file)) {
-                output.error("cannot read the batch file " + file);
+                session.output().error("cannot read the batch file " + file);
                 return 1;
             }
             try (BufferedReader reader = Files.newBufferedReader(file)) {
-                return BatchRunner.run(reader, shell, output).exitCode();
+                return BatchRunner.run(reader, shell, session.output()).exitCode();
             }
         }
     }

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The host's pipeline: silence detection, TLS when asked for, the framing shared with the agent, then the reply and
- * record router.
+ * The host's pipeline: silence detection, TLS when asked for, the framing shared with the agent, then the handlers of
+ * {@link ClientHandler}, one per concern.
  */
 final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ClientHandler handler;
@@ -36,6 +36,14 @@ final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("idle", new IdleStateHandler(pingEvery.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         tls.ifPresent(context -> pipeline.addLast("tls", context.newHandler(channel.alloc(), host, port)));
         Framing.addTo(pipeline);
-        pipeline.addLast("client", handler);
+        addHandlers(pipeline, handler);
+    }
+
+    /** The host's handlers after the framing, in the order a message passes them; tests put them on an EmbeddedChannel. */
+    static void addHandlers(ChannelPipeline pipeline, ClientHandler handler) {
+        pipeline.addLast("pings", handler.pings());       // anything read is a sign of life; pings while idle
+        pipeline.addLast("replies", handler.replies());   // replies to calls, by request id
+        pipeline.addLast("records", handler.records());   // record batches, to the listener thread
+        pipeline.addLast("failures", handler.failures()); // an error that answers no call; every exception
     }
 }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.commands.CommandShell;
-import dev.hdbg.host.cli.output.HumanOutput;
+import dev.hdbg.host.cli.output.OutputFormat;
+import dev.hdbg.host.cli.output.ScreenWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,9 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DebugSessionTest {
     private final List<String> screen = new CopyOnWriteArrayList<>();
-    private final ScriptedClient client = new ScriptedClient();
-    private final DebugSession session = new DebugSession(client.client, "127.0.0.1:7321", new HumanOutput(screen::add), new Transcript(), null);
+    private final FakeDebuggerClient client = new FakeDebuggerClient();
+    private final DebugSession session = session(client);
     private final CommandShell shell = new CommandShell(session, true);
+
+    /** A session showing human output on {@code screen}, a block a line as the interactive prompt shows it. */
+    private DebugSession session(FakeDebuggerClient of) {
+        return new DebugSession(of, "127.0.0.1:7321", ScreenWriter.over(screen::add), OutputFormat.HUMAN, new Transcript(),
+                null, null);
+    }
 
     private static DebuggerRecord.Break pauseAt(long seq, long rip) {
         return new DebuggerRecord.Break(seq, DebuggerRecord.BreakReason.PAUSE, 0, Optional.empty(), 0, rip, "pause");
@@ -34,7 +42,7 @@ class DebugSessionTest {
         assertThat(shell.execute(".disconnect")).isEqualTo(CommandShell.Result.OK);
         client.emit(pauseAt(2, 0x400001));
 
-        assertThat(client.closed).isTrue();
+        assertThat(client.closed()).isTrue();
         assertThat(screen).containsExactly("[break  #1] paused at rip 0x400000", "disconnected from 127.0.0.1:7321 (use .connect HOST:PORT)");
     }
 
@@ -59,6 +67,7 @@ class DebugSessionTest {
 
     @Test
     void aBreakIsFollowedByTheRegistersWhenAsked() {
+        client.registers(Map.of("rip", 0x400000L)); // and no memory: no instruction to show
         session.showRegistersOnBreak(true);
         client.emit(pauseAt(1, 0x400000));
         client.emit(new DebuggerRecord.Exit(2, DebuggerRecord.ExitKind.HLT, 0x400001, 0, 1));
@@ -69,9 +78,8 @@ class DebugSessionTest {
 
     @Test
     void aBatchGoOnATargetAlreadyRunningAtAttachWaitsForItsStopWithoutContinuingIt() throws Exception {
-        ScriptedClient running = new ScriptedClient(TargetState.RUNNING);
-        DebugSession resumed = new DebugSession(running.client, "127.0.0.1:7321", new HumanOutput(screen::add),
-                new Transcript(), null);
+        FakeDebuggerClient running = new FakeDebuggerClient(TargetState.RUNNING);
+        DebugSession resumed = session(running);
         CommandShell batch = new CommandShell(resumed, true);
         CompletableFuture<CommandShell.Result> go = CompletableFuture.supplyAsync(() -> batch.execute("g --timeout 10"));
         while (!screen.contains("the target is already running: waiting for its next break or exit")) {
@@ -80,22 +88,24 @@ class DebugSessionTest {
         }
         running.emit(new DebuggerRecord.Exit(7, DebuggerRecord.ExitKind.HLT, 0x400001, 0, 1));
 
-        // The scripted client fails a continue ("not scripted: cont"): g succeeded without sending one.
+        // A continue would have failed ("the target is already running"): g succeeded without sending one.
         assertThat(go.get(10, TimeUnit.SECONDS)).isEqualTo(CommandShell.Result.OK);
+        assertThat(running.calls("cont")).isEmpty();
         assertThat(resumed.runningSinceAttach()).isFalse();
         assertThat(batch.execute("g --timeout 10")).as("after the stop, g continues as usual").isEqualTo(CommandShell.Result.FAILED);
+        assertThat(running.calls("cont")).as("the continue the exited target refused").hasSize(1);
     }
 
     @Test
     void recordsTheConnectionDeliversAsItClosesAreJournaledAndShownSinceTheyAreAcknowledged(@TempDir Path dir)
             throws Exception {
-        ScriptedClient streaming = new ScriptedClient(TargetState.RUNNING);
+        FakeDebuggerClient streaming = new FakeDebuggerClient(TargetState.RUNNING);
         Path file = dir.resolve("j.jsonl");
         try (RecordJournal journal = RecordJournal.open(file)) {
-            DebugSession session = new DebugSession(streaming.client, "127.0.0.1:7321", new HumanOutput(screen::add),
-                    new Transcript(), null, journal);
+            DebugSession session = new DebugSession(streaming, "127.0.0.1:7321", ScreenWriter.over(screen::add),
+                    OutputFormat.HUMAN, new Transcript(), null, journal);
             streaming.emit(pauseAt(1, 0x400000));
-            streaming.deliveredOnClose.add(pauseAt(2, 0x400001));
+            streaming.receiveBeforeClose(pauseAt(2, 0x400001));
 
             assertThat(session.disconnect()).isTrue();
             streaming.emit(pauseAt(3, 0x400002)); // after the close: not this session's any more

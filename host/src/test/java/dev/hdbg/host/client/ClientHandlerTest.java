@@ -5,8 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.ErrorCode;
+import dev.hdbg.proto.v1.ErrorReply;
 import dev.hdbg.proto.v1.RecordBatch;
+import dev.hdbg.proto.v1.StatusReply;
+import dev.hdbg.proto.v1.StatusRequest;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +30,17 @@ import org.junit.jupiter.api.Test;
 
 class ClientHandlerTest {
     private final ClientHandler handler = new ClientHandler();
-    private final EmbeddedChannel channel = new EmbeddedChannel(handler);
+    private final EmbeddedChannel channel = channelWith(handler);
+
+    /** A channel with the host's handlers, as ClientChannelInitializer puts them after the framing. */
+    private static EmbeddedChannel channelWith(ClientHandler handler) {
+        return new EmbeddedChannel(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                ClientChannelInitializer.addHandlers(channel.pipeline(), handler);
+            }
+        });
+    }
     private final List<Long> seen = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -87,7 +105,7 @@ class ClientHandlerTest {
     @Test
     void aConnectionSilentForDeadAfterIsClosedWithAReasonNamingTheAgent() throws Exception {
         ClientHandler pinging = new ClientHandler(Duration.ofMillis(1));
-        EmbeddedChannel silent = new EmbeddedChannel(pinging);
+        EmbeddedChannel silent = channelWith(pinging);
         CompletableFuture<String> reason = new CompletableFuture<>();
         pinging.onDisconnect(reason::complete);
         pinging.pingWhileIdle();
@@ -105,7 +123,7 @@ class ClientHandlerTest {
     void aBatchWhoseDeliveryWasQueuedWhenTheFirstListenerCameNeverOvertakesTheBacklog() throws Exception {
         ExecutorService listenerThread = Executors.newSingleThreadExecutor();
         ClientHandler held = new ClientHandler(ConnectSettings.DEFAULT_DEAD_AFTER, listenerThread);
-        EmbeddedChannel connection = new EmbeddedChannel(held);
+        EmbeddedChannel connection = channelWith(held);
         try {
             held.acknowledgeOn(connection);
             connection.writeInbound(batch(1, 2));
@@ -128,6 +146,56 @@ class ClientHandlerTest {
             held.shutdown();
             connection.finishAndReleaseAll();
         }
+    }
+
+    @Test
+    void aReplyCompletesTheCallOfItsRequestIdAndAnErrorReplyFailsIt() throws Exception {
+        CompletableFuture<Envelope> first = handler.call(channel, Envelope.newBuilder().setStatusRequest(StatusRequest.getDefaultInstance()));
+        CompletableFuture<Envelope> second = handler.call(channel, Envelope.newBuilder().setStatusRequest(StatusRequest.getDefaultInstance()));
+        List<Long> ids = new ArrayList<>();
+        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+            ids.add(((Envelope) out).getRequestId());
+        }
+
+        channel.writeInbound(Envelope.newBuilder().setRequestId(ids.get(1)).setErrorReply(ErrorReply.newBuilder()
+                .setCode(ErrorCode.ERROR_CODE_BAD_STATE).setMessage("the target is running")).build());
+        channel.writeInbound(Envelope.newBuilder().setRequestId(ids.get(0)).setStatusReply(StatusReply.newBuilder().setRip(0x400000)).build());
+
+        assertThat(first.get(1, TimeUnit.SECONDS).getStatusReply().getRip()).isEqualTo(0x400000);
+        assertThat(second).failsWithin(1, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOf(AgentError.class).withMessage("the target is running");
+    }
+
+    @Test
+    void anErrorAnsweringNoCallIsWhyTheConnectionEndsForEveryCallAndListener() throws Exception {
+        CompletableFuture<String> disconnected = new CompletableFuture<>();
+        handler.onDisconnect(disconnected::complete);
+        CompletableFuture<Envelope> waiting = handler.call(channel, Envelope.newBuilder().setStatusRequest(StatusRequest.getDefaultInstance()));
+
+        channel.writeInbound(Envelope.newBuilder().setErrorReply(ErrorReply.newBuilder()
+                .setCode(ErrorCode.ERROR_CODE_TAKEN_OVER).setMessage("another host took over")).build());
+        CompletableFuture<Envelope> after = handler.call(channel, Envelope.newBuilder().setStatusRequest(StatusRequest.getDefaultInstance()));
+        channel.close();
+
+        for (CompletableFuture<Envelope> call : List.of(after, waiting)) {
+            assertThat(call).failsWithin(1, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class).havingCause()
+                    .isInstanceOfSatisfying(AgentError.class, e -> assertThat(e.kind()).isEqualTo(AgentError.Kind.TAKEN_OVER))
+                    .withMessage("another host took over");
+        }
+        assertThat(disconnected.get(5, TimeUnit.SECONDS)).isEqualTo("another host took over");
+    }
+
+    @Test
+    void bytesThatAreNoFrameEndTheConnectionWithAReasonNamingTheAgent() {
+        CompletableFuture<Envelope> waiting = handler.call(channel, Envelope.newBuilder().setStatusRequest(StatusRequest.getDefaultInstance()));
+
+        channel.pipeline().fireExceptionCaught(new DecoderException("frame of 99999999 bytes"));
+
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(waiting).failsWithin(1, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class).havingCause()
+                .isInstanceOfSatisfying(AgentError.class, e -> assertThat(e.kind()).isEqualTo(AgentError.Kind.MALFORMED))
+                .withMessage("the agent at " + channel.remoteAddress() + " sent bytes that are not an hdbg frame (frame of "
+                        + "99999999 bytes): is something else listening there, or a different hdbg version?");
     }
 
     private static Envelope batch(long... seqs) {

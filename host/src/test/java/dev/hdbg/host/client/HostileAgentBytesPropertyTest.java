@@ -160,7 +160,7 @@ class HostileAgentBytesPropertyTest {
         ClientHandler handler = new ClientHandler(ConnectSettings.DEFAULT_DEAD_AFTER, listenerThread);
         EmbeddedChannel channel = new EmbeddedChannel();
         Framing.addTo(channel.pipeline());
-        channel.pipeline().addLast("client", handler);
+        ClientChannelInitializer.addHandlers(channel.pipeline(), handler);
         List<String> disconnects = new CopyOnWriteArrayList<>();
         try {
             handler.addRecordListener(r -> { });

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InteractivePromptIT {
     private static final Path TMUX = Path.of("/usr/bin/tmux");
     private static final long WAIT_MILLIS = 15_000;
+    private static final Pattern PROGRESS_LINE = Pattern.compile("running [0-9.]+ s \\| .* \\| Ctrl-C pauses\\s*");
 
     @TempDir
     Path dir;
@@ -61,6 +65,42 @@ class InteractivePromptIT {
 
                 assertThat(Files.readString(dir.resolve("history"), StandardCharsets.UTF_8)).contains("r rdi", "events");
                 assertThat(dir.resolve("home/.hdbg_history")).doesNotExist();
+            } finally {
+                tmuxQuietly("kill-server");
+                removeSocketFile();
+            }
+        }
+    }
+
+    /**
+     * A Ctrl-C typed while a command runs, when JLine is not reading a line, pauses the target once the prompt is back.
+     * The command here is a .script reading a pipe the test holds open, so the Ctrl-C surely comes while it runs; the
+     * script's g lets the target run.
+     */
+    @Test
+    void aCtrlCTypedWhileACommandRunsPausesTheTargetWhenThePromptIsBack() throws Exception {
+        Path pipe = dir.resolve("commands");
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).redirectErrorStream(true).start();
+        assertThat(mkfifo.waitFor()).as(new String(mkfifo.getInputStream().readAllBytes())).isZero();
+        try (AgentProcess agent = AgentProcess.start("--sample", "loop")) {
+            try {
+                startHost(agent);
+                waitForScreen(s -> s.contains("hdbg 0:0 broken @ 0x400000>"), "the first prompt");
+                command("r rcx = 7fffffffff");
+                // Opened for reading and writing, the pipe opens at once and gives the script its end only when closed.
+                try (FileChannel script = FileChannel.open(pipe, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    keys(".script " + pipe, "Enter");
+                    script.write(StandardCharsets.US_ASCII.encode("g\n"));
+                    waitForScreen(s -> s.contains("hdbg> g"), "the script's g");
+                    keys("C-c");
+                    // tmux writes a key to the terminal after send-keys returns: one more round trip to tmux, and one more
+                    // command of the script, so the Ctrl-C reaches the terminal before the script ends.
+                    tmux("display-message", "-p", "-t", "hdbg", "#{pane_tty}");
+                    script.write(StandardCharsets.US_ASCII.encode("r rip\n"));
+                    waitForScreen(s -> s.contains("hdbg> r rip") && s.contains("rip=00000000004000"), "the script's r rip");
+                }
+                waitForScreen(s -> s.contains("paused at rip 0x40000") && lastLine(s).startsWith("hdbg 0:0 broken @ 0x40000"),
+                        "the pause the Ctrl-C typed during .script asked for");
             } finally {
                 tmuxQuietly("kill-server");
                 removeSocketFile();
@@ -143,8 +183,13 @@ class InteractivePromptIT {
         return tmux("capture-pane", "-p", "-J", "-t", "hdbg", "-S", "-");
     }
 
+    /**
+     * The last line of text above the progress line: while the target runs, the host keeps "running 1.0 s | events
+     * ... | Ctrl-C pauses" at the bottom of the screen (ProgressLine), from half a second after it starts; the prompt is
+     * the line above it.
+     */
     private static String lastLine(String screen) {
-        List<String> lines = screen.lines().filter(l -> !l.isBlank()).toList();
+        List<String> lines = screen.lines().filter(l -> !l.isBlank() && !PROGRESS_LINE.matcher(l).matches()).toList();
         return lines.isEmpty() ? "" : lines.getLast().stripTrailing();
     }
 

@@ -42,7 +42,7 @@ final class BreakpointCommand extends SessionCommand {
             throw new IllegalArgumentException("bp needs an address, e.g. bp 400040");
         }
         long id = session.await(session.client().addBreakpoint(session.evaluate(String.join(" ", address)), condition));
-        session.output().note("breakpoint " + id + " set");
-        session.output().ok("bp");
+        out().note("breakpoint " + id + " set");
+        out().ok("bp");
     }
 }

@@ -11,6 +11,6 @@ final class BreakpointListCommand extends SessionCommand {
 
     @Override
     void run() {
-        session.output().breakpoints(session.await(session.client().listBreakpoints()));
+        out().breakpoints(session.await(session.client().listBreakpoints()));
     }
 }

@@ -26,8 +26,8 @@ abstract class BreakpointModifyCommand extends SessionCommand {
         boolean all = target.equalsIgnoreCase("all") || target.equals("*");
         long id = all ? 0 : Numbers.parse(target);
         List<Long> ids = session.await(session.client().modifyBreakpoints(id, all, modification));
-        session.output().note(ids.isEmpty() ? "no breakpoints" : verb + " breakpoint" + (ids.size() > 1 ? "s " : " ")
+        out().note(ids.isEmpty() ? "no breakpoints" : verb + " breakpoint" + (ids.size() > 1 ? "s " : " ")
                 + ids.stream().map(String::valueOf).collect(Collectors.joining(", ")));
-        session.output().ok(verb);
+        out().ok(verb);
     }
 }

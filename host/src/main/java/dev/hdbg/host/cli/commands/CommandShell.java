@@ -1,27 +1,25 @@
 package dev.hdbg.host.cli.commands;
 
-import dev.hdbg.common.event.EventType;
 import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.CommandTokenizer;
 import dev.hdbg.host.client.AgentError;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The debugger prompt's command set: tokenizes a line (HyperDbg syntax: {@code {...}} groups,
- * {@code =}), runs the matching picocli command, and reports every failure through the session's
- * output as one clear message. Used by batch mode, the interactive prompt and the demo.
+ * The debugger prompt's command set ({@link Verbs}): tokenizes a line (HyperDbg syntax: {@code {...}} groups,
+ * {@code =}), runs the matching picocli command, and reports every failure as one clear message. The commands and the
+ * failures are shown on the session's screen, which is picocli's writer. Used by batch mode, the interactive prompt
+ * and the demo.
  */
 public final class CommandShell {
     /** What a line did. */
     public enum Result { OK, FAILED, EXIT }
 
-    @Command(name = "", description = "hdbg debugger commands. Numbers are hex unless written 0n10 (decimal).",
-            subcommands = CommandLine.HelpCommand.class)
+    @Command(name = "", description = "hdbg debugger commands. Numbers are hex unless written 0n10 (decimal).")
     static final class Root {
     }
 
@@ -39,30 +37,22 @@ public final class CommandShell {
     public CommandShell(DebugSession session, boolean batch) {
         this.session = session;
         this.commandLine = new CommandLine(new Root());
-        commandLine.setUnmatchedOptionsArePositionalParams(true);
-        for (EventType type : EventType.values()) {
-            CommandLine event = new CommandLine(new EventCommand(session, type));
-            event.getCommandSpec().usageMessage().description(EventHelp.of(type));
-            event.setUnmatchedOptionsArePositionalParams(true);
-            commandLine.addSubcommand(type.command(), event);
+        for (CommandLine verb : Verbs.of(session, batch, this)) {
+            commandLine.addSubcommand(verb);
         }
-        List<Object> commands = List.of(new EventsCommand(session),
-                new GoCommand(session, batch), new ModulesCommand(session), new ExamineSymbolsCommand(session), new StepIntoCommand(session, batch), new StepOverCommand(session, batch),
-                new StepOutCommand(session, batch), new BreakpointCommand(session), new BreakpointListCommand(session),
-                new BcCommand(session), new BdCommand(session), new BeCommand(session), new PauseCommand(session), new RegistersCommand(session),
-                new DbCommand(session), new DwCommand(session), new DdCommand(session), new DqCommand(session),
-                new DcCommand(session), new DaCommand(session), new DuCommand(session), new DqsCommand(session),
-                new SearchCommand(session), new StackCommand(session),
-                new EbCommand(session), new EwCommand(session), new EdCommand(session), new EqCommand(session),
-                new UCommand(session), new U2Command(session), new UfCommand(session), new EvaluateCommand(session),
-                new StatusCommand(session), new ConnectCommand(session), new DisconnectCommand(session),
-                new ScriptCommand(session, this), new LogOpenCommand(session), new LogCloseCommand(session),
-                new OutputCommand(session), new Exit());
-        for (Object command : commands) {
-            commandLine.addSubcommand(command);
-        }
+        // After the verbs are added: these settings reach the subcommands there are at the moment they are made.
         commandLine.setUnmatchedOptionsArePositionalParams(true);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setOut(session.screen());
+        commandLine.setErr(session.screen());
+        commandLine.setParameterExceptionHandler((ex, args) -> {
+            errors(ex.getCommandLine()).error(ex.getMessage() + " (see: help " + args[0] + ")");
+            return 2;
+        });
+        commandLine.setExecutionExceptionHandler((ex, command, parsed) -> {
+            errors(command).error(message(ex));
+            return 1;
+        });
     }
 
     /** The command names, for completion and help. */
@@ -76,7 +66,7 @@ public final class CommandShell {
         try {
             tokens = CommandTokenizer.tokenize(line);
         } catch (IllegalArgumentException e) {
-            session.output().error(e.getMessage());
+            errors(commandLine).error(e.getMessage());
             return Result.FAILED;
         }
         if (tokens.isEmpty()) {
@@ -85,28 +75,18 @@ public final class CommandShell {
         String verb = tokens.get(0);
         CommandLine command = commandLine.getSubcommands().get(verb);
         if (command == null) {
-            session.output().error("unknown command '" + verb + "' (try: help)");
+            errors(commandLine).error("unknown command '" + verb + "' (try: help)");
             return Result.FAILED;
         }
         if (command.getCommand() instanceof Exit) {
             return Result.EXIT;
         }
-        StringWriter usage = new StringWriter();
-        commandLine.setOut(new PrintWriter(usage));
-        commandLine.setErr(new PrintWriter(usage));
-        commandLine.setParameterExceptionHandler((ex, args) -> {
-            session.output().error(ex.getMessage() + " (see: help " + verb + ")");
-            return 2;
-        });
-        commandLine.setExecutionExceptionHandler((ex, cl, parsed) -> {
-            session.output().error(message(ex));
-            return 1;
-        });
-        int code = commandLine.execute(tokens.toArray(String[]::new));
-        if (!usage.toString().isBlank()) {
-            session.output().note(usage.toString().stripTrailing());
-        }
-        return code == 0 ? Result.OK : Result.FAILED;
+        return commandLine.execute(tokens.toArray(String[]::new)) == 0 ? Result.OK : Result.FAILED;
+    }
+
+    /** Where a failure of {@code command} is shown: picocli's error writer, in the session's form. */
+    private Output errors(CommandLine command) {
+        return session.outputOn(command.getErr());
     }
 
     private static String message(Exception e) {

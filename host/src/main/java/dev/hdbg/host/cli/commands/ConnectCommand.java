@@ -37,6 +37,6 @@ final class ConnectCommand extends SessionCommand {
             throw new IllegalArgumentException("port " + port + " is out of range 1..65535");
         }
         DebuggerClient client = session.connect(target.substring(0, colon), port);
-        session.output().connected(target, session.await(client.status()));
+        out().connected(target, session.await(client.status()));
     }
 }

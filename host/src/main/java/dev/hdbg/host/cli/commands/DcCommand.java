@@ -25,6 +25,6 @@ final class DcCommand extends SessionCommand {
                     + " double words at a time, not 0x" + Long.toHexString(range.count()));
         }
         byte[] data = session.await(session.client().readMemory(range.address(), (int) bytes));
-        session.output().doubleWordsWithChars(range.address(), data);
+        out().doubleWordsWithChars(range.address(), data);
     }
 }

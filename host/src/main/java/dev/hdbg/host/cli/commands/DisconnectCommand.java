@@ -14,6 +14,6 @@ final class DisconnectCommand extends SessionCommand {
     void run() {
         String from = session.address().orElse("the agent");
         session.disconnect();
-        session.output().disconnected("disconnected from " + from + " (use .connect HOST:PORT)");
+        out().disconnected("disconnected from " + from + " (use .connect HOST:PORT)");
     }
 }

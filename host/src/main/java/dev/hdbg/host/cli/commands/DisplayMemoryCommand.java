@@ -31,7 +31,7 @@ abstract class DisplayMemoryCommand extends SessionCommand {
                     + Long.toHexString(range.count()));
         }
         byte[] data = session.await(session.client().readMemory(range.address(), (int) bytes));
-        session.output().memory(range.address(), data, unit);
+        out().memory(range.address(), data, unit);
     }
 
     /** {@code ADDR [L COUNT]}, the address an expression. */

@@ -36,12 +36,12 @@ abstract class DisplayStringCommand extends SessionCommand {
             throw new IllegalArgumentException("L MAX counts characters, 0x1..0x" + Long.toHexString(MAX_CHARS)
                     + ", not 0x" + Long.toHexString(range.count()));
         }
-        byte[] data = GuestMemoryMap.readUpTo(session, range.address(), range.count() * unit);
+        byte[] data = readUpTo(range.address(), range.count() * unit);
         int length = 0;
-        while (length + unit <= data.length && GuestMemoryMap.littleEndian(data, length, unit) != 0) {
+        while (length + unit <= data.length && LittleEndian.read(data, length, unit) != 0) {
             length += unit;
         }
-        session.output().string(range.address(), encoding, new String(data, 0, length, charset));
+        out().string(range.address(), encoding, new String(data, 0, length, charset));
     }
 
     static Charset ascii() {

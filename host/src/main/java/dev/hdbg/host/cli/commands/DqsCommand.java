@@ -31,9 +31,9 @@ final class DqsCommand extends SessionCommand {
         GuestMemoryMap map = GuestMemoryMap.of(session);
         List<Output.PointerSlot> slots = new ArrayList<>();
         for (int i = 0; i < data.length; i += 8) {
-            long value = GuestMemoryMap.littleEndian(data, i, 8);
+            long value = LittleEndian.read(data, i, 8);
             slots.add(new Output.PointerSlot(range.address() + i, value, map.kindOf(value)));
         }
-        session.output().pointers(slots);
+        out().pointers(slots);
     }
 }

@@ -20,21 +20,9 @@ abstract class EditMemoryCommand extends SessionCommand {
     @Override
     void run() {
         long address = session.evaluate(args.get(0));
-        byte[] data = new byte[(args.size() - 1) * unit];
-        for (int i = 1; i < args.size(); i++) {
-            long value = session.evaluate(args.get(i));
-            boolean fitsUnsigned = unit == 8 || (value >>> (unit * 8)) == 0;
-            boolean fitsSigned = value < 0 && value >= -(1L << (unit * 8 - 1));
-            if (!fitsUnsigned && !fitsSigned) {
-                throw new IllegalArgumentException("0x" + Long.toHexString(value) + " does not fit in " + unit + " byte"
-                        + (unit > 1 ? "s" : ""));
-            }
-            for (int b = 0; b < unit; b++) {
-                data[(i - 1) * unit + b] = (byte) (value >>> (8 * b));
-            }
-        }
+        byte[] data = LittleEndian.pack(args.subList(1, args.size()), unit, session::evaluate);
         session.await(session.client().writeMemory(address, data));
-        session.output().ok(spec());
+        out().ok(spec());
     }
 
     private String spec() {

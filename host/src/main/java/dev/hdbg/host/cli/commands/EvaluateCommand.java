@@ -18,6 +18,6 @@ final class EvaluateCommand extends SessionCommand {
 
     @Override
     void run() {
-        session.output().value(session.evaluate(String.join(" ", args)));
+        out().value(session.evaluate(String.join(" ", args)));
     }
 }

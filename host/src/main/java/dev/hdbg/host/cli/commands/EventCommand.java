@@ -38,7 +38,7 @@ final class EventCommand extends SessionCommand {
         parsed.output().ifPresent(name -> session.forwarding().requireOpen(name));
         AddedEvent added = session.await(session.client().addEvent(parsed.spec()));
         parsed.output().ifPresent(name -> session.forwarding().route(added.eventId(), name));
-        session.output().eventAdded(added);
+        out().eventAdded(added);
     }
 
     /**

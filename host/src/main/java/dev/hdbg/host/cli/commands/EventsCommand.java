@@ -27,7 +27,7 @@ final class EventsCommand extends SessionCommand {
     void run() {
         DebuggerClient client = session.client();
         if (verb == null) {
-            session.output().events(session.await(client.listEvents()));
+            out().events(session.await(client.listEvents()));
             return;
         }
         if (target == null) {
@@ -52,6 +52,6 @@ final class EventsCommand extends SessionCommand {
             }
             default -> throw new IllegalArgumentException("events takes e (enable), d (disable) or c (clear), not '" + verb + "'");
         }
-        session.output().eventsModified(what, session.await(reply));
+        out().eventsModified(what, session.await(reply));
     }
 }

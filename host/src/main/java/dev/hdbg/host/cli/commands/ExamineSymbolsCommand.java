@@ -19,6 +19,6 @@ final class ExamineSymbolsCommand extends SessionCommand {
     @Override
     void run() {
         // WinDbg's module!pattern: the agent matches both parts (libc!mem*, *!malloc); a bare pattern, every module.
-        session.output().symbols(session.await(session.client().listSymbols(String.join("", pattern))));
+        out().symbols(session.await(session.client().listSymbols(String.join("", pattern))));
     }
 }

@@ -32,7 +32,7 @@ final class GoCommand extends SessionCommand {
             // The same batch file run again after a host crashed (hdbg --resume FILE): the target the crashed host
             // let run is still running, and this g waits for the stop that host's g was waiting for. Sending the
             // continue would only fail as "already running" and end the script before the records are in.
-            session.output().note("the target is already running: waiting for its next break or exit");
+            out().note("the target is already running: waiting for its next break or exit");
         } else if (address.isEmpty()) {
             session.await(session.client().cont());
         } else {

@@ -3,7 +3,6 @@ package dev.hdbg.host.cli.commands;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.MemoryRegion;
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.client.AgentError;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +18,6 @@ final class GuestMemoryMap {
     /** The region the agent's raw loader maps below the image's stack top. */
     static final String STACK = "stack";
     static final String IMAGE = "image";
-    private static final long PAGE = 0x1000;
 
     private final List<MemoryRegion> regions;
     private final String target;
@@ -76,37 +74,5 @@ final class GuestMemoryMap {
     private Optional<MemoryRegion> regionOf(long address) {
         return regions.stream().filter(r -> Long.compareUnsigned(address, r.begin()) >= 0
                 && Long.compareUnsigned(address, r.end()) < 0).findFirst();
-    }
-
-    /**
-     * Reads up to {@code wanted} bytes at {@code address}: when the range runs into unmapped memory,
-     * reads up to the last page boundary before it instead, down to the end of the first page.
-     *
-     * @throws AgentError UNMAPPED_ADDRESS when {@code address} itself is unmapped
-     */
-    static byte[] readUpTo(DebugSession session, long address, long wanted) {
-        long end = address + wanted;
-        if (Long.compareUnsigned(end, address) < 0) {
-            end = 0; // the top of the address space
-        }
-        while (true) {
-            try {
-                return session.await(session.client().readMemory(address, (int) (end - address)));
-            } catch (AgentError e) {
-                long shorter = (end - 1) & -PAGE;
-                if (e.kind() != AgentError.Kind.UNMAPPED_ADDRESS || Long.compareUnsigned(shorter, address) <= 0) {
-                    throw e;
-                }
-                end = shorter;
-            }
-        }
-    }
-
-    static long littleEndian(byte[] data, int offset, int unit) {
-        long value = 0;
-        for (int b = unit - 1; b >= 0; b--) {
-            value = (value << 8) | (data[offset + b] & 0xff);
-        }
-        return value;
     }
 }

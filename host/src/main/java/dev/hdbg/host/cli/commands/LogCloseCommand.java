@@ -20,7 +20,7 @@ final class LogCloseCommand extends SessionCommand {
     void run() {
         Path closed = session.transcript().flatMap(Transcript::close)
                 .orElseThrow(() -> new IllegalArgumentException("no log file is open (.logopen FILE opens one)"));
-        session.output().ok(".logclose");
-        session.output().note("Closed log file '" + closed + "'");
+        out().ok(".logclose");
+        out().note("Closed log file '" + closed + "'");
     }
 }

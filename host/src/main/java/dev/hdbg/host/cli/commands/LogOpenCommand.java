@@ -33,7 +33,7 @@ final class LogOpenCommand extends SessionCommand {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot open the log file " + file + ": " + e.getMessage());
         }
-        session.output().note(previous.map(p -> "Closed log file '" + p + "'; ").orElse("") + "Opened log file '" + file + "'");
-        session.output().ok(".logopen");
+        out().note(previous.map(p -> "Closed log file '" + p + "'; ").orElse("") + "Opened log file '" + file + "'");
+        out().ok(".logopen");
     }
 }

@@ -11,6 +11,6 @@ final class ModulesCommand extends SessionCommand {
 
     @Override
     void run() {
-        session.output().modules(session.await(session.client().listModules()));
+        out().modules(session.await(session.client().listModules()));
     }
 }

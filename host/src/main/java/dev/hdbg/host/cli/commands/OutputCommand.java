@@ -31,22 +31,22 @@ final class OutputCommand extends SessionCommand {
             case "create" -> {
                 want(4, "output create NAME file PATH or output create NAME tcp HOST:PORT");
                 forwarding.create(args.get(1), args.get(2), args.get(3));
-                session.output().note("output " + args.get(1) + " created (" + args.get(2).toLowerCase(Locale.ROOT) + " "
+                out().note("output " + args.get(1) + " created (" + args.get(2).toLowerCase(Locale.ROOT) + " "
                         + args.get(3) + "); output open " + args.get(1) + " opens it");
             }
             case "open" -> {
                 want(2, "output open NAME");
                 String what = forwarding.open(args.get(1));
-                session.output().note("output " + args.get(1) + " opened (" + what + ")");
+                out().note("output " + args.get(1) + " opened (" + what + ")");
             }
             case "close" -> {
                 want(2, "output close NAME");
                 String what = forwarding.close(args.get(1));
-                session.output().note("output " + args.get(1) + " closed (" + what + ")");
+                out().note("output " + args.get(1) + " closed (" + what + ")");
             }
             default -> throw new IllegalArgumentException("output takes create, open or close, e.g. output create MyOutput1 file events.jsonl");
         }
-        session.output().ok("output");
+        out().ok("output");
     }
 
     private void want(int count, String syntax) {

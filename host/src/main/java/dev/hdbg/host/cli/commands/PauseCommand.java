@@ -12,6 +12,6 @@ final class PauseCommand extends SessionCommand {
     @Override
     void run() {
         session.await(session.client().pause());
-        session.output().ok("pause");
+        out().ok("pause");
     }
 }

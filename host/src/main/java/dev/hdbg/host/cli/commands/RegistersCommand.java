@@ -41,7 +41,7 @@ final class RegistersCommand extends SessionCommand {
         }
         if (equals < 0) {
             List<String> names = args.stream().map(n -> GuestRegister.parse(n).wireName()).toList();
-            session.output().registers(session.await(session.client().readRegisters(names)));
+            out().registers(session.await(session.client().readRegisters(names)));
             return;
         }
         if (equals != 1 || args.size() < 3) {
@@ -50,7 +50,7 @@ final class RegistersCommand extends SessionCommand {
         GuestRegister register = GuestRegister.parse(args.get(0));
         long value = session.evaluate(String.join(" ", args.subList(2, args.size())));
         session.await(session.client().writeRegister(register.wireName(), value));
-        session.output().ok("r");
+        out().ok("r");
     }
 
     /** {@code r zf}, {@code r zf cf}, {@code r zf = 1}, {@code r efl}: read-modify-write of rflags. */
@@ -58,7 +58,7 @@ final class RegistersCommand extends SessionCommand {
         if (equals < 0) {
             long rflags = rflags();
             if (args.size() == 1 && RflagsBits.isWholeRegister(args.get(0))) {
-                session.output().rflags(rflags, RflagsBits.set(rflags));
+                out().rflags(rflags, RflagsBits.set(rflags));
                 return;
             }
             Map<String, Integer> bits = new LinkedHashMap<>();
@@ -67,7 +67,7 @@ final class RegistersCommand extends SessionCommand {
                         + "' is no flag; show flags (" + String.join(" ", RflagsBits.BITS.keySet()) + ") and registers in separate r commands"));
                 bits.put(name.toLowerCase(Locale.ROOT), (int) (rflags >>> bit & 1));
             }
-            session.output().flags(bits);
+            out().flags(bits);
             return;
         }
         if (equals != 1 || args.size() < 3) {
@@ -85,7 +85,7 @@ final class RegistersCommand extends SessionCommand {
             rflags = rflags() & ~(1L << bit) | value << bit;
         }
         session.await(session.client().writeRegister(GuestRegister.RFLAGS.wireName(), rflags));
-        session.output().ok("r");
+        out().ok("r");
     }
 
     /** 0 .. 15 for xmm0 .. xmm15, else -1. */
@@ -109,7 +109,7 @@ final class RegistersCommand extends SessionCommand {
                 byte[] little = session.await(session.client().readXmm(index));
                 values.put("xmm" + index, HexFormat.of().formatHex(reversed(little)));
             }
-            session.output().wideRegisters(values);
+            out().wideRegisters(values);
             return;
         }
         if (equals != 1 || args.size() != 3) {
@@ -122,7 +122,7 @@ final class RegistersCommand extends SessionCommand {
         }
         byte[] big = HexFormat.of().parseHex("0".repeat(32 - hex.length()) + hex);
         session.await(session.client().writeXmm(xmmIndex(args.get(0)), reversed(big)));
-        session.output().ok("r");
+        out().ok("r");
     }
 
     private static byte[] reversed(byte[] bytes) {

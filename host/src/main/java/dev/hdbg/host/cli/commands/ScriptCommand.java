@@ -43,7 +43,7 @@ final class ScriptCommand extends SessionCommand {
         BatchRunner.Summary summary;
         depth++;
         try (BufferedReader reader = Files.newBufferedReader(script)) {
-            summary = BatchRunner.run(reader, shell, session.output());
+            summary = BatchRunner.run(reader, shell, out());
         } finally {
             depth--;
         }
@@ -51,6 +51,6 @@ final class ScriptCommand extends SessionCommand {
             throw new IllegalArgumentException(".script " + script + ": " + summary.failures() + " command"
                     + (summary.failures() > 1 ? "s" : "") + " failed, the first at line " + summary.firstFailedLine());
         }
-        session.output().ok(".script");
+        out().ok(".script");
     }
 }

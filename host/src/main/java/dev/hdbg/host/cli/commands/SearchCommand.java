@@ -77,7 +77,8 @@ final class SearchCommand extends SessionCommand {
         if (words.isEmpty()) {
             throw new IllegalArgumentException("give the pattern to search for after the range");
         }
-        byte[] pattern = kind.equals("-a") ? String.join(" ", words).getBytes(StandardCharsets.ISO_8859_1) : values(words, unit);
+        byte[] pattern = kind.equals("-a") ? String.join(" ", words).getBytes(StandardCharsets.ISO_8859_1)
+                : LittleEndian.pack(words, unit, session::evaluate);
         if (pattern.length == 0) {
             throw new IllegalArgumentException("the pattern is empty");
         }
@@ -113,9 +114,9 @@ final class SearchCommand extends SessionCommand {
                 break;
             }
         }
-        session.output().searchHits(hits);
+        out().searchHits(hits);
         if (hits.size() == MAX_HITS) {
-            session.output().note("stopped after 0x" + Integer.toHexString(MAX_HITS) + " hits; narrow the range to see more");
+            out().note("stopped after 0x" + Integer.toHexString(MAX_HITS) + " hits; narrow the range to see more");
         }
     }
 
@@ -126,22 +127,5 @@ final class SearchCommand extends SessionCommand {
             }
         }
         return true;
-    }
-
-    private byte[] values(List<String> words, int unit) {
-        byte[] pattern = new byte[words.size() * unit];
-        for (int i = 0; i < words.size(); i++) {
-            long value = session.evaluate(words.get(i));
-            boolean fitsUnsigned = unit == 8 || (value >>> (unit * 8)) == 0;
-            boolean fitsSigned = value < 0 && value >= -(1L << (unit * 8 - 1));
-            if (!fitsUnsigned && !fitsSigned) {
-                throw new IllegalArgumentException("0x" + Long.toHexString(value) + " does not fit in " + unit + " byte"
-                        + (unit > 1 ? "s" : ""));
-            }
-            for (int b = 0; b < unit; b++) {
-                pattern[i * unit + b] = (byte) (value >>> (8 * b));
-            }
-        }
-        return pattern;
     }
 }

@@ -52,13 +52,13 @@ final class StackCommand extends SessionCommand {
                         + (i == 0 ? leafHint(rsp) : "");
                 break;
             }
-            long returnAddress = GuestMemoryMap.littleEndian(frame, 8, 8);
+            long returnAddress = LittleEndian.read(frame, 8, 8);
             frames.add(new Output.StackFrame(i, sp, OptionalLong.of(returnAddress), site));
             site = returnAddress;
             sp = fp + 16;
-            fp = GuestMemoryMap.littleEndian(frame, 0, 8);
+            fp = LittleEndian.read(frame, 0, 8);
         }
-        session.output().stack(frames, Optional.ofNullable(note));
+        out().stack(frames, Optional.ofNullable(note));
     }
 
     private static boolean isFramePointer(GuestMemoryMap map, long fp, long sp) {
@@ -80,7 +80,7 @@ final class StackCommand extends SessionCommand {
     private String leafHint(long rsp) {
         try {
             byte[] top = session.await(session.client().readMemory(rsp, 8));
-            long returnAddress = GuestMemoryMap.littleEndian(top, 0, 8);
+            long returnAddress = LittleEndian.read(top, 0, 8);
             return "; if rip is at the first instruction of a function, it returns to [rsp] = 0x"
                     + Long.toHexString(returnAddress) + session.symbols().describe(returnAddress).map(n -> " (" + n + ")").orElse("");
         } catch (AgentError e) {

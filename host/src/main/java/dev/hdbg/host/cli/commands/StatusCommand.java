@@ -18,9 +18,9 @@ final class StatusCommand extends SessionCommand {
     @Override
     void run() {
         if (!session.connected()) {
-            session.output().disconnected(DebugSession.NOT_CONNECTED);
+            out().disconnected(DebugSession.NOT_CONNECTED);
             return;
         }
-        session.output().status(session.await(session.client().status()));
+        out().status(session.await(session.client().status()));
     }
 }

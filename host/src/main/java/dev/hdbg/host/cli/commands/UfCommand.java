@@ -34,6 +34,6 @@ final class UfCommand extends SessionCommand {
         try (Disassembler disassembler = Disassembler.x86_64()) {
             instructions = disassembler.disassemble(code, function.address(), length);
         }
-        session.output().disassembly(instructions, true);
+        out().disassembly(instructions, true);
     }
 }

@@ -1,7 +1,6 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.disasm.Disassembler;
 import dev.hdbg.host.disasm.Instruction;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import picocli.CommandLine.Parameters;
 abstract class UnassembleCommand extends SessionCommand {
     static final long DEFAULT_COUNT = 8;
     static final long MAX_COUNT = 0x1000;
-    private static final long PAGE = 0x1000;
 
     @Parameters(arity = "0..*", paramLabel = "[ADDR] [L COUNT]")
     List<String> args = new ArrayList<>();
@@ -37,7 +35,7 @@ abstract class UnassembleCommand extends SessionCommand {
             throw new IllegalArgumentException("unassemble 0x1..0x" + Long.toHexString(MAX_COUNT)
                     + " instructions at a time, not 0x" + Long.toHexString(count));
         }
-        byte[] code = readCode(address, count * Instruction.MAX_LENGTH);
+        byte[] code = readUpTo(address, count * Instruction.MAX_LENGTH);
         List<Instruction> instructions;
         try (Disassembler disassembler = Disassembler.x86_64()) {
             instructions = disassembler.disassemble(code, address, (int) count);
@@ -46,33 +44,10 @@ abstract class UnassembleCommand extends SessionCommand {
             throw new IllegalArgumentException("no valid instruction at 0x" + Long.toHexString(address) + " (bytes "
                     + HexFormat.ofDelimiter(" ").formatHex(code, 0, Math.min(code.length, Instruction.MAX_LENGTH)) + ")");
         }
-        session.output().disassembly(instructions, showBytes);
+        out().disassembly(instructions, showBytes);
     }
 
     private long rip() {
         return session.await(session.client().readRegisters(List.of("rip"))).get("rip");
-    }
-
-    /**
-     * Reads up to {@code wanted} bytes at {@code address}: when the range runs into unmapped memory, reads up to
-     * the page boundary before the end instead, down to the end of the first page; when even that is
-     * unmapped, the agent's error says so.
-     */
-    private byte[] readCode(long address, long wanted) {
-        long end = address + wanted;
-        if (Long.compareUnsigned(end, address) < 0) {
-            end = 0; // the top of the address space
-        }
-        while (true) {
-            try {
-                return session.await(session.client().readMemory(address, (int) (end - address)));
-            } catch (AgentError e) {
-                long shorter = (end - 1) & -PAGE;
-                if (e.kind() != AgentError.Kind.UNMAPPED_ADDRESS || Long.compareUnsigned(shorter, address) <= 0) {
-                    throw e;
-                }
-                end = shorter;
-            }
-        }
     }
 }

@@ -1,10 +1,5 @@
 package dev.hdbg.host.cli.output;
 
-import dev.hdbg.common.event.Access;
-import dev.hdbg.common.event.ActionSpec;
-import dev.hdbg.common.event.EventOptions;
-import dev.hdbg.common.event.EventSpec;
-import dev.hdbg.common.event.Positional;
 import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
@@ -14,41 +9,30 @@ import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Aligned text for people, WinDbg-like where WinDbg has a form. */
-public final class HumanOutput implements Output {
-    private final Consumer<String> lines;
-
-    public HumanOutput(PrintWriter out) {
-        this(line -> {
-            out.println(line);
-            out.flush();
-        });
-    }
-
-    /** Prints each line through {@code lines}, e.g. JLine's printAbove at an interactive prompt. */
-    public HumanOutput(Consumer<String> lines) {
-        this.lines = lines;
-    }
-
+/**
+ * Aligned text for people, WinDbg-like where WinDbg has a form. Records, the event table and memory dumps are laid out
+ * by {@link RecordLines}, {@link EventTable} and {@link MemoryText}.
+ */
+final class HumanOutput implements Output {
     /** A direct branch's operand, which Capstone prints as a bare hex target. */
     private static final Pattern BRANCH_TARGET = Pattern.compile("^(j\\w+|call|loop\\w*)\\s+0x([0-9a-f]+)$");
 
-    private volatile LongFunction<Optional<String>> symbolizer = a -> Optional.empty();
+    private final PrintWriter out;
+    private final LongFunction<Optional<String>> symbolizer;
 
-    @Override
-    public void setSymbolizer(LongFunction<Optional<String>> value) {
-        symbolizer = value;
+    /** @param symbolizer {@code main+0x12} for an address inside a known symbol, else empty */
+    HumanOutput(PrintWriter out, LongFunction<Optional<String>> symbolizer) {
+        this.out = out;
+        this.symbolizer = symbolizer;
     }
 
     /** {@code 0x401136 (main+0x12)}, or just the hex when no symbol is known. */
@@ -81,64 +65,14 @@ public final class HumanOutput implements Output {
         print(text.toString().stripTrailing());
     }
 
-    /** Linux's signal names, as a shell reports a death by one. */
-    private static final String[] SIGNAL_NAMES = {"", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
-        "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
-        "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM",
-        "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
-
-    private static String signalName(int signal) {
-        return signal > 0 && signal < SIGNAL_NAMES.length ? " (" + SIGNAL_NAMES[signal] + ")" : "";
-    }
-
     private synchronized void print(String text) {
-        lines.accept(text);
+        out.println(text);
+        out.flush();
     }
 
     @Override
     public void record(DebuggerRecord record) {
-        print(switch (record) {
-            case DebuggerRecord.Log log -> "[log    #" + log.seq() + "] event " + log.eventId() + ": " + log.values().stream()
-                    .map(HumanOutput::value).collect(Collectors.joining("  "));
-            case DebuggerRecord.Buffer b -> "[buffer #" + b.seq() + "] event " + b.eventId() + " action " + b.actionId()
-                    + " from " + hex(b.address()) + " (" + b.data().length + " bytes): " + HexFormat.ofDelimiter(" ").formatHex(b.data());
-            case DebuggerRecord.Break b -> switch (b.reason()) {
-                case EVENT -> "[break  #" + b.seq() + "] event " + b.eventId() + " ("
-                        + b.eventType().map(t -> t.command()).orElse("?") + ", context " + hex(b.context()) + ") at rip " + at(b.rip());
-                case PAUSE -> "[break  #" + b.seq() + "] paused at rip " + at(b.rip());
-                case FAULT -> "[break  #" + b.seq() + "] fault: " + b.message();
-                case BREAKPOINT -> "[break  #" + b.seq() + "] breakpoint " + b.eventId() + " hit at rip " + at(b.rip());
-                case STEP -> "[break  #" + b.seq() + "] " + b.message() + " to rip " + at(b.rip());
-            };
-            case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + switch (e.reason()) {
-                case EXIT -> "the program exited with status " + e.status();
-                case SIGNAL -> "the program was killed by signal " + (e.status() - 128) + signalName((int) e.status() - 128)
-                        + " (exit status " + e.status() + ")";
-                // The exit's rip is just past the one-byte hlt; show the hlt itself.
-                case HLT -> "target ended (hlt at " + hex(e.rip() - 1) + ", rax " + hex(e.status()) + ")";
-            } + " after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
-            case DebuggerRecord.ActionError e -> "[error  #" + e.seq() + "] " + e.message();
-            // The target's own output, as it wrote it (a chunk's last newline is the line's end).
-            case DebuggerRecord.Output o -> stripLastNewline(new String(o.data(), StandardCharsets.UTF_8));
-            case DebuggerRecord.Notice n -> "[notice #" + n.seq() + "] " + n.message();
-            case DebuggerRecord.Lost l -> "[lost   #" + l.seq() + "] " + l.count() + " record" + (l.count() == 1 ? "" : "s")
-                    + " (#" + l.firstSeq() + (l.count() == 1 ? "" : "..#" + l.lastSeq())
-                    + ") dropped: the agent's record store was full (--on-full drop-oldest)";
-        });
-    }
-
-    private static String stripLastNewline(String text) {
-        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    private static String value(DebuggerRecord.LogValue v) {
-        if (v.number().isPresent()) {
-            return v.name() + "=" + hex(v.number().get());
-        }
-        if (v.bytes().isPresent()) {
-            return v.name() + "=" + HexFormat.ofDelimiter(" ").formatHex(v.bytes().get());
-        }
-        return v.name() + "=<" + v.error().orElse("?") + ">";
+        print(RecordLines.of(record, this::at));
     }
 
     @Override
@@ -165,26 +99,7 @@ public final class HumanOutput implements Output {
 
     @Override
     public void memory(long address, byte[] data, int unit) {
-        StringBuilder text = new StringBuilder();
-        for (int line = 0; line < data.length; line += 16) {
-            text.append(String.format("%016x ", address + line));
-            for (int i = line; i < Math.min(line + 16, data.length); i += unit) {
-                long value = 0;
-                for (int b = Math.min(unit, data.length - i) - 1; b >= 0; b--) {
-                    value = (value << 8) | (data[i + b] & 0xff);
-                }
-                text.append(' ').append(String.format("%0" + (unit * 2) + "x", value));
-            }
-            if (unit == 1) {
-                text.append("  ").append(" ".repeat(3 * (16 - Math.min(16, data.length - line))));
-                for (int i = line; i < Math.min(line + 16, data.length); i++) {
-                    int c = data[i] & 0xff;
-                    text.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
-                }
-            }
-            text.append('\n');
-        }
-        print(text.toString().stripTrailing());
+        print(MemoryText.units(address, data, unit));
     }
 
     @Override
@@ -230,43 +145,7 @@ public final class HumanOutput implements Output {
 
     @Override
     public void events(List<EventInfo> events) {
-        if (events.isEmpty()) {
-            print("no events");
-            return;
-        }
-        StringBuilder text = new StringBuilder(String.format("%-4s %-8s %-10s %-30s %8s  %s%n", "id", "state", "event", "where", "hits", "actions"));
-        for (EventInfo e : events) {
-            String where = where(e.spec());
-            String actions = e.spec().actions().stream().map(HumanOutput::describe).collect(Collectors.joining(", "));
-            text.append(String.format("%-4d %-8s %-10s %-30s %8d  %s%s%n", e.id(), e.enabled() ? "enabled" : "disabled",
-                    e.spec().type().command(), where, e.hits(), e.spec().condition().isPresent() ? "if condition: " : "", actions));
-        }
-        print(text.toString().stripTrailing());
-    }
-
-    private static String where(EventSpec spec) {
-        String base = switch (spec.type().positional()) {
-            case Positional.Address _ -> hex(spec.address());
-            case Positional.AccessRange _ -> Access.letters(spec.access()) + " " + hex(spec.address()) + "-" + hex(spec.end());
-            case Positional.ControlRegister _ -> "cr" + spec.filter().orElse(0)
-                    + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
-            case Positional.Filter _, Positional.None _ -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
-        };
-        var options = spec.options();
-        String extra = (options.stage() != EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")
-                + (options.shortCircuit() ? " sc" : "")
-                + (options.pid().isPresent() ? " pid " + options.pid().getAsLong() : "")
-                + (options.core().isPresent() ? " core " + options.core().getAsInt() : "");
-        return base + extra;
-    }
-
-    private static String describe(ActionSpec action) {
-        return switch (action) {
-            case ActionSpec.Break b -> "break";
-            case ActionSpec.Log l -> "log" + (l.immediate() ? "" : " (batched)");
-            case ActionSpec.CustomCode c -> "code " + c.code().length() + " bytes"
-                    + (c.requestedBufferSize() > 0 ? ", buffer " + hex(c.requestedBufferSize()) : "") + (c.immediate() ? "" : " (batched)");
-        };
+        print(EventTable.of(events));
     }
 
     @Override
@@ -308,29 +187,7 @@ public final class HumanOutput implements Output {
 
     @Override
     public void doubleWordsWithChars(long address, byte[] data) {
-        StringBuilder text = new StringBuilder();
-        for (int line = 0; line < data.length; line += 16) {
-            int end = Math.min(line + 16, data.length);
-            text.append(String.format("%016x ", address + line));
-            for (int i = line; i < line + 16; i += 4) {
-                if (i >= end) {
-                    text.append("         ");
-                    continue;
-                }
-                long value = 0;
-                for (int b = Math.min(4, end - i) - 1; b >= 0; b--) {
-                    value = (value << 8) | (data[i + b] & 0xff);
-                }
-                text.append(' ').append(String.format("%08x", value));
-            }
-            text.append("  ");
-            for (int i = line; i < end; i++) {
-                int c = data[i] & 0xff;
-                text.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
-            }
-            text.append('\n');
-        }
-        print(text.toString().stripTrailing());
+        print(MemoryText.doubleWordsWithChars(address, data));
     }
 
     @Override

@@ -18,26 +18,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /** One JSON object a line, each with a {@code type}; the schema is in docs/json.md. */
 public final class JsonOutput implements Output {
-    private final Consumer<String> lines;
+    private final PrintWriter out;
 
-    public JsonOutput(PrintWriter out) {
-        this(line -> {
-            out.println(line);
-            out.flush();
-        });
+    JsonOutput(PrintWriter out) {
+        this.out = out;
     }
 
-    /** Prints each line through {@code lines}, e.g. JLine's printAbove at an interactive prompt. */
-    public JsonOutput(Consumer<String> lines) {
-        this.lines = lines;
-    }
-
+    /** One object, one line, flushed: {@code --json} output is one object a line, whoever writes beside it. */
     private synchronized void emit(Json json) {
-        lines.accept(json.toString());
+        out.println(json);
+        out.flush();
     }
 
     @Override

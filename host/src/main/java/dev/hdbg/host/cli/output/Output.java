@@ -12,18 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.LongFunction;
 
 /**
- * Everything the command line shows, in one of two forms: aligned text for people
+ * Everything the command line shows, in one of two forms ({@link OutputFormat}): aligned text for people
  * ({@link HumanOutput}) or one JSON object a line for programs ({@link JsonOutput}, documented in
- * docs/json.md). Implementations are thread-safe: records arrive on another thread than replies.
+ * docs/json.md), written on a writer: a command's picocli writer, or the screen records are shown on.
+ * Implementations are thread-safe: records arrive on another thread than replies.
  */
 public interface Output {
-    /** Lets the output show addresses as {@code symbol+0xNN} where one is known. */
-    default void setSymbolizer(LongFunction<Optional<String>> symbolizer) {
-    }
-
     /** {@code lm}. */
     default void modules(List<LoadedModule> modules) {
         throw new UnsupportedOperationException();

@@ -2,18 +2,13 @@ package dev.hdbg.host.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hdbg.common.model.AgentStatus;
-import dev.hdbg.common.model.MemoryRegion;
-import dev.hdbg.common.model.TargetState;
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.cli.output.JsonOutput;
-import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.DebuggerClient;
-import java.lang.reflect.Proxy;
+import dev.hdbg.host.cli.FakeDebuggerClient;
+import dev.hdbg.host.cli.output.OutputFormat;
+import dev.hdbg.host.cli.output.ScreenWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -23,30 +18,18 @@ class SearchCommandTest {
     private static final int SIZE = 3 * SearchCommand.PAGE;
 
     private final byte[] memory = new byte[SIZE];
-    private final List<Integer> readLengths = new CopyOnWriteArrayList<>();
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private FakeDebuggerClient client;
 
     private CommandShell shell() {
-        AgentStatus status = new AgentStatus(TargetState.PAUSED, BASE, "scripted",
-                List.of(new MemoryRegion(BASE, BASE + SIZE, "rw-", "heap")), 0);
-        DebuggerClient client = (DebuggerClient) Proxy.newProxyInstance(DebuggerClient.class.getClassLoader(),
-                new Class<?>[] {DebuggerClient.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "status" -> CompletableFuture.completedFuture(status);
-                    case "readMemory" -> {
-                        long address = (long) args[0];
-                        int length = (int) args[1];
-                        readLengths.add(length);
-                        int from = (int) (address - BASE);
-                        yield CompletableFuture.completedFuture(Arrays.copyOfRange(memory, from, from + length));
-                    }
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> "paged memory";
-                    default -> method.getReturnType() == CompletableFuture.class
-                            ? CompletableFuture.failedFuture(new AgentError(AgentError.Kind.INTERNAL, "not scripted: " + method.getName()))
-                            : null;
-                });
-        return new CommandShell(new DebugSession(client, new JsonOutput(lines::add)), true);
+        FakeDebuggerClient heap = new FakeDebuggerClient().map(BASE, memory, "heap");
+        client = heap;
+        return new CommandShell(new DebugSession(heap, ScreenWriter.over(lines::add), OutputFormat.JSON), true);
+    }
+
+    /** The lengths of the reads the search asked for. */
+    private List<Integer> readLengths() {
+        return client.calls("readMemory").stream().map(c -> (Integer) c.arguments().get(1)).toList();
     }
 
     private void put(int offset, String text) {
@@ -69,6 +52,7 @@ class SearchCommandTest {
         String hits = Arrays.stream(offsets).mapToObj(o -> "\"0x" + Long.toHexString(BASE + o) + "\"")
                 .reduce((a, b) -> a + "," + b).orElseThrow();
         assertThat(lines).containsExactly("{\"type\":\"search\",\"hits\":[" + hits + "]}");
+        List<Integer> readLengths = readLengths();
         assertThat(readLengths).isNotEmpty().allSatisfy(length -> assertThat(length).isLessThanOrEqualTo(page));
         assertThat(readLengths.stream().mapToLong(Integer::longValue).sum()).isLessThan(SIZE + 4L * page / 100);
     }

@@ -1,0 +1,66 @@
+package dev.hdbg.host.cli;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.cli.output.Output;
+import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.host.disasm.Disassembler;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * After a break, what WinDbg shows: the registers, then the instruction about to run, disassembled. A listener of the
+ * session's records, switched on for the human output ({@link DebugSession#showRegistersOnBreak}).
+ */
+final class BreakDisplay {
+    /** The longest x86-64 instruction. */
+    private static final int LONGEST_INSTRUCTION = 15;
+
+    private final Supplier<Output> output;
+    private volatile boolean enabled;
+
+    /** @param output where the registers and the instruction are shown */
+    BreakDisplay(Supplier<Output> output) {
+        this.output = output;
+    }
+
+    void enable(boolean show) {
+        enabled = show;
+    }
+
+    /**
+     * On the record thread, after {@code record} was shown and before a command waiting for the stop is told of it,
+     * so a script's output keeps its order.
+     *
+     * @param from the connection the record came on, which the registers are read from
+     */
+    void after(DebuggerClient from, DebuggerRecord record) {
+        if (!enabled || !(record instanceof DebuggerRecord.Break)) {
+            return;
+        }
+        try {
+            Map<String, Long> registers = Await.reply(from.readRegisters(List.of()));
+            output.get().registers(registers);
+            showInstructionAt(from, registers.get("rip"));
+        } catch (AgentError e) {
+            output.get().error("cannot show the registers after the break: " + e.getMessage());
+        }
+    }
+
+    private void showInstructionAt(DebuggerClient from, long rip) {
+        byte[] code;
+        try {
+            code = MemoryReads.upTo((address, length) -> Await.reply(from.readMemory(address, length)), rip,
+                    LONGEST_INSTRUCTION);
+        } catch (AgentError e) {
+            return; // rip is not in mapped memory: there is no instruction to show
+        }
+        try (Disassembler disassembler = Disassembler.x86_64()) {
+            var instructions = disassembler.disassemble(code, rip, 1);
+            if (!instructions.isEmpty()) {
+                output.get().disassembly(instructions, true);
+            }
+        }
+    }
+}

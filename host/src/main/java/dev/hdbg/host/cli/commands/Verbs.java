@@ -1,0 +1,84 @@
+package dev.hdbg.host.cli.commands;
+
+import dev.hdbg.common.event.EventType;
+import dev.hdbg.host.cli.DebugSession;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Every verb of the debugger prompt, in one place: {@code help}, an event command for each event type of the
+ * catalogue, then the others, one a line. Adding a verb is writing its class and adding its line here.
+ */
+final class Verbs {
+    private Verbs() {
+    }
+
+    /**
+     * @param waitForStops whether {@code g}, {@code t}, {@code p} and {@code gu} wait for the stop (batch mode, the demo)
+     * @param shell        the shell {@code .script} runs its lines in
+     */
+    static List<CommandLine> of(DebugSession session, boolean waitForStops, CommandShell shell) {
+        List<CommandLine> verbs = new ArrayList<>();
+        verbs.add(new CommandLine(new HelpCommand(session))); // first, where picocli lists its own help command
+        for (EventType type : EventType.values()) {
+            verbs.add(event(session, type));
+        }
+        for (Object verb : others(session, waitForStops, shell)) {
+            verbs.add(new CommandLine(verb));
+        }
+        return verbs;
+    }
+
+    /** {@code !epthook}, {@code !monitor} ...: one class, named and described per event type. */
+    private static CommandLine event(DebugSession session, EventType type) {
+        CommandLine event = new CommandLine(new EventCommand(session, type));
+        event.getCommandSpec().name(type.command());
+        event.getCommandSpec().usageMessage().description(EventHelp.of(type));
+        return event;
+    }
+
+    private static List<Object> others(DebugSession s, boolean waitForStops, CommandShell shell) {
+        return List.of(
+                new EventsCommand(s),
+                new GoCommand(s, waitForStops),
+                new ModulesCommand(s),
+                new ExamineSymbolsCommand(s),
+                new StepIntoCommand(s, waitForStops),
+                new StepOverCommand(s, waitForStops),
+                new StepOutCommand(s, waitForStops),
+                new BreakpointCommand(s),
+                new BreakpointListCommand(s),
+                new BcCommand(s),
+                new BdCommand(s),
+                new BeCommand(s),
+                new PauseCommand(s),
+                new RegistersCommand(s),
+                new DbCommand(s),
+                new DwCommand(s),
+                new DdCommand(s),
+                new DqCommand(s),
+                new DcCommand(s),
+                new DaCommand(s),
+                new DuCommand(s),
+                new DqsCommand(s),
+                new SearchCommand(s),
+                new StackCommand(s),
+                new EbCommand(s),
+                new EwCommand(s),
+                new EdCommand(s),
+                new EqCommand(s),
+                new UCommand(s),
+                new U2Command(s),
+                new UfCommand(s),
+                new EvaluateCommand(s),
+                new StatusCommand(s),
+                new ConnectCommand(s),
+                new DisconnectCommand(s),
+                new ScriptCommand(s, shell),
+                new LogOpenCommand(s),
+                new LogCloseCommand(s),
+                new OutputCommand(s),
+                new CommandShell.Exit());
+    }
+}

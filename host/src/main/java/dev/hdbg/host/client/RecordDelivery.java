@@ -1,0 +1,179 @@
+package dev.hdbg.host.client;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.common.wire.RecordCodec;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.Record;
+import dev.hdbg.proto.v1.RecordsAck;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The agent's records to the listeners, in order, on one listener thread (never on the event loop, so a slow listener
+ * cannot stall replies), then acknowledged; and, after every record received, the disconnect notice.
+ *
+ * <p>Records that arrive before the first listener is added wait for it, so nothing sent right after the handshake is
+ * lost. Once the listeners have seen a batch, it is acknowledged (when the agent keeps records until then); records at
+ * or below {@link #skipThrough} — processed on an earlier connection to the same agent run — are not shown again.
+ */
+final class RecordDelivery extends ChannelInboundHandlerAdapter {
+    private final List<Consumer<DebuggerRecord>> recordListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
+    /** Runs deliveries, listener changes and disconnect notices one after another, in the order they came. */
+    private final ExecutorService listenerThread;
+    private final ConnectionEnd end;
+    /** Touched on the listener thread only. */
+    private final List<Record> backlog = new ArrayList<>();
+    private volatile Channel acknowledgeTo;
+    private volatile long skipThrough;
+    private volatile long lastSeq;
+    /** A listener threw: nothing more is delivered or acknowledged on this connection. */
+    private volatile boolean listenerFailed;
+    private volatile Channel connection;
+
+    RecordDelivery(ExecutorService listenerThread, ConnectionEnd end) {
+        this.listenerThread = listenerThread;
+        this.end = end;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        connection = ctx.channel();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (message instanceof Envelope envelope && envelope.hasRecordBatch()) {
+            List<Record> records = envelope.getRecordBatch().getRecordsList();
+            listenerThread.execute(() -> deliver(records));
+            return;
+        }
+        ctx.fireChannelRead(message);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        String reason = end.closed();
+        // After every record already received: listeners see the disconnect last.
+        listenerThread.execute(() -> disconnectListeners.forEach(l -> l.accept(reason)));
+        ctx.fireChannelInactive();
+    }
+
+    /** On the listener thread: to the listeners in order, or held until there is one; then acknowledged. */
+    private void deliver(List<Record> records) {
+        if (listenerFailed) {
+            return;
+        }
+        if (recordListeners.isEmpty()) {
+            backlog.addAll(records);
+            return;
+        }
+        long through = 0;
+        for (Record r : records) {
+            DebuggerRecord record;
+            try {
+                record = RecordCodec.decode(r);
+            } catch (RuntimeException e) {
+                // Nothing after it can be acknowledged either: the agent keeps the records.
+                stopDelivering(AgentError.Kind.MALFORMED, "the agent sent record " + r.getSeq() + " in a form this host "
+                        + "cannot read (" + e.getMessage() + "): are the agent and the host the same hdbg version? Disconnected");
+                return;
+            }
+            through = record.seq();
+            if (record.seq() <= skipThrough) {
+                continue;
+            }
+            try {
+                recordListeners.forEach(l -> l.accept(record));
+            } catch (RuntimeException e) {
+                // Acknowledging later records would acknowledge this one too: stop, so the agent keeps it.
+                stopDelivering(null, "a record listener failed at record " + record.seq() + " (" + e.getMessage()
+                        + "); the agent keeps the records from there on for the next connection");
+                return;
+            }
+            lastSeq = record.seq();
+        }
+        Channel channel = acknowledgeTo;
+        if (channel != null && through > 0) {
+            channel.writeAndFlush(Envelope.newBuilder().setRecordsAck(RecordsAck.newBuilder().setThroughSeq(through)).build());
+        }
+    }
+
+    /** Delivers and acknowledges nothing more, and drops the connection for {@code reason} (of {@code kind}, if given). */
+    private void stopDelivering(AgentError.Kind kind, String reason) {
+        listenerFailed = true;
+        if (kind != null) {
+            end.set(kind, reason);
+        } else {
+            end.set(reason);
+        }
+        Channel open = connection;
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    /**
+     * Adds the listener on the listener thread, where deliveries run: a batch that arrived before is in the backlog
+     * handed over first, and one that arrives after is delivered after it, never overtaking the backlog.
+     */
+    void addRecordListener(Consumer<DebuggerRecord> listener) {
+        listenerThread.execute(() -> {
+            recordListeners.add(listener);
+            if (!backlog.isEmpty()) {
+                List<Record> held = List.copyOf(backlog);
+                backlog.clear();
+                deliver(held);
+            }
+        });
+    }
+
+    /** Acknowledge processed records on {@code channel} (the agent said it keeps them until then). */
+    void acknowledgeOn(Channel channel) {
+        acknowledgeTo = channel;
+    }
+
+    /** Records through {@code seq} were processed on an earlier connection to this agent run. */
+    void skipThrough(long seq) {
+        skipThrough = seq;
+        lastSeq = Math.max(lastSeq, seq);
+    }
+
+    /** The last record the listeners saw (or an earlier connection did), 0 before any. */
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    void onDisconnect(Consumer<String> listener) {
+        disconnectListeners.add(listener);
+    }
+
+    /**
+     * Lets the listener thread finish what it was handed, so the acknowledgements of everything the listeners saw are
+     * written before the connection closes; otherwise the agent would send those records again to the next host.
+     */
+    void finishDelivery(long timeoutMillis) {
+        try {
+            listenerThread.submit(() -> { }).get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            // A listener still busy after the timeout: its records stay unacknowledged, and so are not lost.
+        }
+    }
+
+    void shutdown() {
+        listenerThread.shutdown();
+    }
+}

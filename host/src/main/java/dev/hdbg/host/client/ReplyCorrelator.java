@@ -1,0 +1,67 @@
+package dev.hdbg.host.client;
+
+import dev.hdbg.proto.v1.Envelope;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The replies to the host's calls, matched by request id: each completes its call's future, an error reply fails it.
+ * A call made once the connection is ending fails at once, and the calls still waiting when it closes fail with why.
+ * What answers no call (records, an error before the agent closes) goes on down the pipeline.
+ */
+final class ReplyCorrelator extends ChannelInboundHandlerAdapter {
+    private final AtomicLong nextRequestId = new AtomicLong(1);
+    private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
+    private final ConnectionEnd end;
+
+    ReplyCorrelator(ConnectionEnd end) {
+        this.end = end;
+    }
+
+    /** Sends {@code request} with the next request id; the future completes with its reply. */
+    CompletableFuture<Envelope> call(Channel channel, Envelope.Builder request) {
+        CompletableFuture<Envelope> future = new CompletableFuture<>();
+        if (end.ended()) {
+            future.completeExceptionally(end.error());
+            return future;
+        }
+        long id = nextRequestId.getAndIncrement();
+        pending.put(id, future);
+        channel.writeAndFlush(request.setRequestId(id).build()).addListener(f -> {
+            if (!f.isSuccess()) {
+                pending.remove(id);
+                future.completeExceptionally(new AgentError(AgentError.Kind.CONNECTION, "sending failed: " + f.cause()));
+            }
+        });
+        return future;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        CompletableFuture<Envelope> future = message instanceof Envelope envelope && !envelope.hasRecordBatch()
+                ? pending.remove(envelope.getRequestId()) : null;
+        if (future == null) {
+            ctx.fireChannelRead(message);
+            return;
+        }
+        Envelope reply = (Envelope) message;
+        if (reply.hasErrorReply()) {
+            future.completeExceptionally(AgentError.of(reply.getErrorReply()));
+        } else {
+            future.complete(reply);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        end.closed();
+        pending.values().forEach(f -> f.completeExceptionally(end.error()));
+        pending.clear();
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.hdbg.host.cli.commands;
+
+import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.model.EventModification;
+import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.cli.FakeDebuggerClient;
+import dev.hdbg.host.cli.output.OutputFormat;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The event commands ({@code !epthook}, {@code !cpuid} ...) and {@code events}. */
+class EventVerbsTest {
+    private final FakeDebuggerClient client = new FakeDebuggerClient();
+    private final DebugSession session = new DebugSession(client, new PrintWriter(new StringWriter()), OutputFormat.HUMAN);
+
+    @Test
+    void anEventCommandAddsTheEventItsTypeAndClausesSay() {
+        Verb epthook = new Verb(new EventCommand(session, EventType.EPT_HOOK));
+        Verb cpuid = new Verb(new EventCommand(session, EventType.CPUID));
+
+        assertThat(epthook.run("400040 log {rdi $context} imm no")).isZero();
+        assertThat(cpuid.run("1")).isZero();
+
+        assertThat(epthook.lines()).containsExactly("event 1 added with action 1");
+        assertThat(cpuid.lines()).containsExactly("event 2 added with action 2");
+        EventSpec hook = (EventSpec) client.calls("addEvent").getFirst().arguments().getFirst();
+        assertThat(hook.type()).isEqualTo(EventType.EPT_HOOK);
+        assertThat(hook.address()).isEqualTo(0x400040);
+        EventSpec leaf = (EventSpec) client.calls("addEvent").get(1).arguments().getFirst();
+        assertThat(leaf.type()).isEqualTo(EventType.CPUID);
+        assertThat(leaf.filter()).hasValue(1);
+    }
+
+    @Test
+    void anEventToAnOutputNeedsTheOutputOpen() {
+        Verb epthook = new Verb(new EventCommand(session, EventType.EPT_HOOK));
+
+        assertThat(epthook.run("400040 log {rdi} output {nowhere}")).isEqualTo(1);
+
+        assertThat(epthook.failure()).hasMessageContaining("nowhere");
+        assertThat(client.calls("addEvent")).isEmpty();
+    }
+
+    @Test
+    void eventsListsAndChangesThem() {
+        new Verb(new EventCommand(session, EventType.EPT_HOOK)).run("400040 log {rdi} imm no");
+        new Verb(new EventCommand(session, EventType.CPUID)).run("1");
+        Verb events = new Verb(new EventsCommand(session));
+
+        assertThat(events.run("d 2")).isZero();
+        assertThat(events.run("")).isZero();
+        assertThat(events.run("c all")).isZero();
+        assertThat(events.run("")).isZero();
+
+        assertThat(events.lines()).containsExactly(
+                "disabled event 2",
+                "id   state    event      where                              hits  actions",
+                "1    enabled  !epthook   0x400040                              0  log (batched)",
+                "2    disabled !cpuid     0x1                                   0  break",
+                "cleared events 1, 2",
+                "no events");
+        assertThat(client.calls("disableEvent").getFirst().arguments()).containsExactly(2L);
+        assertThat(client.calls("modifyAllEvents").getFirst().arguments()).containsExactly(EventModification.CLEAR);
+    }
+
+    @Test
+    void eventsEWithoutAnIdSaysWhatItNeeds() {
+        Verb events = new Verb(new EventsCommand(session));
+
+        assertThat(events.run("e")).isEqualTo(1);
+
+        assertThat(events.failure()).hasMessage("events e needs an event id or all, e.g. events e 1");
+    }
+}

@@ -1,0 +1,100 @@
+package dev.hdbg.host.cli.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.cli.FakeDebuggerClient;
+import dev.hdbg.host.cli.output.OutputFormat;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code r}: registers, rflags bits and xmm registers, shown and written. */
+class RegistersCommandTest {
+    private final FakeDebuggerClient client = new FakeDebuggerClient().register("rax", 0x1234).register("rbx", 0x10)
+            .register("rflags", 0x246);
+    private final DebugSession session = new DebugSession(client, new PrintWriter(new StringWriter()), OutputFormat.HUMAN);
+    private final Verb r = new Verb(new RegistersCommand(session));
+
+    @Test
+    void showsTheNamedRegistersThreeALine() {
+        Map<String, Long> six = new LinkedHashMap<>();
+        for (String name : List.of("rax", "rcx", "rdx", "rbx", "rsp", "rip")) {
+            six.put(name, name.equals("rip") ? 0x400000L : name.equals("rax") ? 0x1234L : 0L);
+        }
+        client.registers(six);
+
+        assertThat(r.run("")).isZero();
+        assertThat(r.lines()).containsExactly(
+                "   rax=0000000000001234    rcx=0000000000000000    rdx=0000000000000000",
+                "   rbx=0000000000000000    rsp=0000000000000000    rip=0000000000400000");
+        assertThat(client.calls("readRegisters").getFirst().arguments()).containsExactly(List.of());
+    }
+
+    @Test
+    void readsOnlyTheRegistersNamed() {
+        assertThat(r.run("rax @rbx")).isZero();
+
+        assertThat(r.lines()).containsExactly("   rax=0000000000001234    rbx=0000000000000010");
+    }
+
+    @Test
+    void setsARegisterToAnExpressionOfOthers() {
+        assertThat(r.run("rax = rbx+10")).isZero();
+
+        assertThat(client.registerValue("rax")).isEqualTo(0x20);
+        assertThat(r.output()).isEmpty();
+    }
+
+    @Test
+    void showsAndSetsRflagsBitsByName() {
+        assertThat(r.run("zf cf")).isZero();
+        assertThat(r.run("efl")).isZero();
+        assertThat(r.run("zf = 0")).isZero();
+        assertThat(r.run("cf = 1")).isZero();
+
+        assertThat(r.lines()).containsExactly("zf=1 cf=0", "efl=00000246  pf zf if");
+        assertThat(client.registerValue("rflags")).isEqualTo(0x207);
+    }
+
+    @Test
+    void aFlagIsZeroOrOne() {
+        assertThat(r.run("zf = 2")).isEqualTo(1);
+
+        assertThat(r.failure()).hasMessage("a flag is 0 or 1, not 0x2");
+        assertThat(client.registerValue("rflags")).isEqualTo(0x246);
+    }
+
+    @Test
+    void writesAndShowsXmmRegistersMostSignificantByteFirst() {
+        assertThat(r.run("xmm1 = 00112233445566778899aabbccddeeff")).isZero();
+        assertThat(r.run("xmm1 xmm2")).isZero();
+
+        assertThat(r.lines()).containsExactly("  xmm1=00112233445566778899aabbccddeeff",
+                "  xmm2=00000000000000000000000000000000");
+        byte[] written = (byte[]) client.calls("writeXmm").getFirst().arguments().get(1);
+        assertThat(written[0]).as("little-endian on the wire").isEqualTo((byte) 0xff);
+    }
+
+    @Test
+    void xmmRegistersAndOthersAreShownApart() {
+        assertThat(r.run("xmm0 rax")).isEqualTo(1);
+
+        assertThat(r.failure()).hasMessage("show xmm registers and others in separate r commands");
+    }
+
+    @Test
+    void inJsonTheRegistersAreOneObject() {
+        DebugSession json = new DebugSession(client, new PrintWriter(new StringWriter()), OutputFormat.JSON);
+        Verb verb = new Verb(new RegistersCommand(json));
+
+        assertThat(verb.run("rax rbx")).isZero();
+        assertThat(verb.run("rax = 1")).isZero();
+
+        assertThat(verb.lines()).containsExactly("{\"type\":\"registers\",\"registers\":{\"rax\":\"0x1234\",\"rbx\":\"0x10\"}}",
+                "{\"type\":\"ok\",\"command\":\"r\"}");
+    }
+}
