@@ -55,6 +55,7 @@ final class PathSyscalls {
     void register(Map<Integer, Handler> table) {
         table.put(2, a -> openat(AT_FDCWD, a.a0(), a.i(1), a.i(2)));
         table.put(257, a -> openat(a.i(0), a.a1(), a.i(2), a.i(3)));
+        table.put(85, a -> openat(AT_FDCWD, a.a0(), O_CREAT | OpenFile.O_WRONLY | O_TRUNC, a.i(1))); // creat
         table.put(21, a -> faccessat(AT_FDCWD, a.a0(), a.i(1), 0));
         table.put(269, a -> faccessat(a.i(0), a.a1(), a.i(2), 0));
         table.put(439, a -> faccessat(a.i(0), a.a1(), a.i(2), a.i(3)));

@@ -106,6 +106,16 @@ final class ProcessSyscalls {
             requireSelf(a.a0());
             return config.pid();
         });
+        table.put(109, a -> { // setpgid: the process leads its own group already; moving it elsewhere would need another
+            requireSelf(a.a0());
+            if (a.a1() != 0 && a.a1() != config.pid()) {
+                throw new SyscallException(Errno.EPERM);
+            }
+            return 0;
+        });
+        table.put(112, a -> { // setsid: a process group leader may not (EPERM), and this one is
+            throw new SyscallException(Errno.EPERM);
+        });
         table.put(140, a -> { // getpriority of the process itself: nice 0, which the raw call returns as 20
             requireSelf(a.a1());
             return 20;
