@@ -6,6 +6,7 @@ import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.RootAllocation;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.agent.vmx.VmxRoot;
+import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.EventType;
@@ -13,6 +14,7 @@ import dev.hdbg.common.event.LogItem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,8 +242,8 @@ final class EventRegistry {
             return false;
         }
         return switch (spec.type()) {
-            case MONITOR -> (spec.access() & exit.detail()) != 0;
-            case CR_WRITE -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.detail()) != 0;
+            case MONITOR -> (spec.access() & accessBit(exit.access())) != 0;
+            case CR_WRITE -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.changedBits()) != 0;
             default -> true;
         };
     }
@@ -277,7 +279,7 @@ final class EventRegistry {
             switch (spec.type()) {
                 case EPT_HOOK -> executions.add(spec.address());
                 case EPT_HOOK2 -> detours.add(spec.address());
-                case MONITOR -> monitors.add(new ArmedExits.MonitorRange(spec.address(), spec.end(), spec.access()));
+                case MONITOR -> monitors.add(new ArmedExits.MonitorRange(spec.address(), spec.end(), accesses(spec.access())));
                 case CPUID -> cpuid = true;
                 default -> {
                 }
@@ -295,5 +297,25 @@ final class EventRegistry {
         pendingFrees.forEach(root::free);
         pendingFrees.clear();
         armingDirty = false;
+    }
+
+    // EventSpec keeps !monitor's accesses as its READ, WRITE and EXECUTE bits; the exits name them as Access.
+
+    private static int accessBit(Access access) {
+        return switch (access) {
+            case READ -> EventSpec.READ;
+            case WRITE -> EventSpec.WRITE;
+            case EXECUTE -> EventSpec.EXECUTE;
+        };
+    }
+
+    private static Set<Access> accesses(int bits) {
+        Set<Access> set = EnumSet.noneOf(Access.class);
+        for (Access access : Access.values()) {
+            if ((bits & accessBit(access)) != 0) {
+                set.add(access);
+            }
+        }
+        return set;
     }
 }

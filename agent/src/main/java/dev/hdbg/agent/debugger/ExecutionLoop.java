@@ -1,8 +1,7 @@
 package dev.hdbg.agent.debugger;
 
+import dev.hdbg.agent.machine.CpuException;
 import dev.hdbg.agent.machine.Machine;
-import dev.hdbg.agent.machine.SingleStep;
-import dev.hdbg.agent.unicorn.UnicornException;
 import dev.hdbg.agent.vmx.ArmedExits;
 import dev.hdbg.agent.vmx.Completion;
 import dev.hdbg.agent.vmx.ExitHandler;
@@ -11,6 +10,7 @@ import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.InstructionExits;
 import dev.hdbg.agent.vmx.VmExit;
+import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ExecutionLoop implements BreakService {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionLoop.class);
-    private static final long RUN_FOREVER = -1L;
 
     private final Machine machine;
     private final EventRegistry registry;
@@ -60,10 +59,10 @@ final class ExecutionLoop implements BreakService {
         this.registry = registry;
         this.breakpoints = breakpoints;
         this.stepper = new Stepper(machine, breakpoints);
-        this.stepOut = new StepOut(stepper, machine.unicorn());
+        this.stepOut = new StepOut(stepper, machine.cpu());
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
-        this.kicker = new Kicker(machine.unicorn(), this::stopWanted);
+        this.kicker = new Kicker(machine.cpu(), this::stopWanted);
     }
 
     /** Wraps {@code inner} so kicks wait while an exit is handled. */
@@ -196,7 +195,7 @@ final class ExecutionLoop implements BreakService {
         hooks.forgetLastCodeExit();
         try {
             emulate(machine.rip());
-        } catch (UnicornException e) {
+        } catch (CpuException e) {
             runNanos += System.nanoTime() - started - brokenNanos;
             Completion stopped = instructions.takeCompletion();
             if (stopped != null) {
@@ -214,7 +213,7 @@ final class ExecutionLoop implements BreakService {
     private void emulate(long from) {
         insideEmulation = true;
         try {
-            machine.unicorn().emuStart(from, RUN_FOREVER, 0, 0);
+            machine.cpu().run(from);
         } finally {
             insideEmulation = false;
         }
@@ -255,7 +254,7 @@ final class ExecutionLoop implements BreakService {
                 machine.write(GuestRegister.RIP, faulted.rip());
                 // A fault on the way out (stopWith's fetch, through the guest's page tables) can leave QEMU
                 // believing an exception is still being delivered: the guest's next fault would be a #DF.
-                machine.unicorn().clearExceptionInFlight();
+                machine.cpu().clearExceptionInFlight();
                 halt(DebuggerRecord.BreakReason.FAULT, 0, null, faulted.message() + "; fix the cause (r rip = ...) and continue (g)");
             }
             case Completion.StepThenPost step -> stepThenPost(step);
@@ -298,17 +297,15 @@ final class ExecutionLoop implements BreakService {
      * get their post stage now too, since the instruction ran alone with their hooks quiet.
      */
     private void postSiblings(VmExit post) {
-        boolean codeHook = post.reason() == ExitReason.EPT_HOOK || post.reason() == ExitReason.EPT_HOOK2
-                || (post.reason() == ExitReason.MONITOR && post.detail() == 4);
-        if (!codeHook) {
+        if (!post.raisedByCodeHook()) {
             return;
         }
         long address = post.context();
         for (ExitReason sibling : new ExitReason[] {ExitReason.EPT_HOOK, ExitReason.EPT_HOOK2, ExitReason.MONITOR}) {
             boolean same = sibling == post.reason();
             if (!same && handler.wantsPost(sibling, address)) {
-                handler.onExit(new VmExit(sibling, address, ExitStage.POST,
-                        sibling == ExitReason.MONITOR ? 4 : 0));
+                handler.onExit(sibling == ExitReason.MONITOR ? VmExit.monitor(Access.EXECUTE, address, ExitStage.POST)
+                        : VmExit.pre(sibling, address).post());
             }
         }
     }
@@ -361,16 +358,13 @@ final class ExecutionLoop implements BreakService {
      * a few milliseconds away, since a stop inside their hooks would replay the access.
      */
     private void armSoon(VmExit exit) {
-        boolean codeHook = exit.stage() == ExitStage.PRE
-                && (exit.reason() == ExitReason.EPT_HOOK || exit.reason() == ExitReason.EPT_HOOK2
-                    || exit.reason() == ExitReason.BREAKPOINT || (exit.reason() == ExitReason.MONITOR && exit.detail() == 4));
-        if (codeHook && machine.rip() == exit.context()) {
+        if (exit.stage() == ExitStage.PRE && exit.raisedByCodeHook() && machine.rip() == exit.context()) {
             hooks.suppressNextExecutionAt(exit.context());
-            machine.unicorn().emuStop();
+            machine.cpu().stop();
         } else if (pendingStep != null) {
             // A step from inside another kind of exit: stop as soon as Unicorn allows; the step
             // then starts from wherever that is (not exact, documented).
-            machine.unicorn().emuStop();
+            machine.cpu().stop();
         } else {
             armingPending = true;
         }
@@ -426,9 +420,9 @@ final class ExecutionLoop implements BreakService {
     private boolean stepAlone(long rip) {
         insideEmulation = true;
         try {
-            SingleStep.step(machine.unicorn(), rip);
+            machine.cpu().step(rip);
             return true;
-        } catch (UnicornException e) {
+        } catch (CpuException e) {
             insideEmulation = false;
             Completion stopped = instructions.takeCompletion();
             if (stopped != null) {
@@ -458,7 +452,7 @@ final class ExecutionLoop implements BreakService {
         kicker.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (thread.isAlive() && System.nanoTime() < deadline) {
-            machine.unicorn().emuStop(); // repeated: a single stop can land just before uc_emu_start
+            machine.cpu().stop(); // repeated: a single stop can land just before uc_emu_start
             thread.join(20);
         }
         if (thread.isAlive()) {

@@ -104,7 +104,7 @@ final class LogTaker {
         for (LogItem item : configuration.items()) {
             switch (item) {
                 case LogItem.AllGprs ignored -> {
-                    long[] gprs = frame.load(machine.unicorn());
+                    long[] gprs = frame.load(machine.cpu());
                     for (GuestRegister r : GuestRegister.GPRS) {
                         values.add(LogValue.ofNumber(r.wireName(), gprs[r.ordinal()]));
                     }
@@ -121,7 +121,7 @@ final class LogTaker {
 
     private long register(String name, GuestRegs frame) {
         GuestRegister register = GuestRegister.parse(name);
-        return register.isGeneralPurpose() ? frame.load(machine.unicorn())[register.ordinal()] : machine.read(register);
+        return register.isGeneralPurpose() ? frame.load(machine.cpu())[register.ordinal()] : machine.read(register);
     }
 
     private long pseudo(String name, VmExit exit, long eventId) {

@@ -1,7 +1,7 @@
 package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.Machine;
-import dev.hdbg.agent.unicorn.Hook;
+import dev.hdbg.agent.machine.Cpu;
 import dev.hdbg.common.event.GuestRegister;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
 /**
  * Works out how to carry out {@code t}, {@code p} and {@code gu} from where the guest stands; the
  * execution loop runs the guest as told. One instruction is run with a code hook over every
- * address (see {@code SingleStep}); stepping over a call sets a one-shot breakpoint on its return
+ * address (see {@link Cpu#step}); stepping over a call sets a one-shot breakpoint on its return
  * address; stepping out watches for a {@code ret} that leaves RSP above where it started.
  */
 final class Stepper {
@@ -90,9 +90,9 @@ final class Stepper {
      * For {@code gu}: a hook over every address that stops right after a {@code ret} leaves RSP
      * above {@code rspAtStart} — the current function's own return, not a callee's.
      */
-    Hook watchReturn(long rspAtStart, Runnable onReturned) {
+    Cpu.Hook watchReturn(long rspAtStart, Runnable onReturned) {
         boolean[] previousWasRet = {false};
-        return machine.unicorn().hookCode(1, 0, (address, size) -> {
+        return machine.cpu().beforeEveryInstruction((address, size) -> {
             if (previousWasRet[0] && Long.compareUnsigned(machine.read(GuestRegister.RSP), rspAtStart) > 0) {
                 previousWasRet[0] = false;
                 onReturned.run();

@@ -27,7 +27,7 @@ class EventRegistryTest {
     void aLogWhoseRecordCouldNotFitInAFrameIsRefusedWhenAdded() {
         try (Machine machine = new Machine()) {
             RawImageLoader.load(machine, "t", new byte[] {(byte) 0x90, (byte) 0xf4}, IMAGE, IMAGE);
-            try (VmxRoot root = new VmxRoot(machine.unicorn(), machine.memory(), 1000)) {
+            try (VmxRoot root = new VmxRoot(machine, 1000)) {
                 EventRegistry registry = new EventRegistry(root, Limits.DEFAULT);
                 // 600 KB of memory, within the memory limit, but each value also carries its name:
                 // a 7 MiB record, which no frame carries (found by LogRecordPropertyTest).
