@@ -2,7 +2,7 @@ package dev.hdbg.agent.debugger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hdbg.agent.TargetOptions;
+import dev.hdbg.agent.Target;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
@@ -44,7 +44,7 @@ class PauseInHotCodeHookTest {
             default -> EventSpec.monitor(EventSpec.EXECUTE, BODY, BODY, log);
         };
         try (Machine machine = new Machine()) {
-            var info = TargetOptions.sample("loop").loadInto(machine);
+            var info = Target.sample("loop").loadInto(machine);
             RecordQueue queue = new RecordQueue(CAPACITY, 1, Duration.ofMillis(1));
             Debugger debugger = new Debugger(machine, Limits.DEFAULT, queue);
             Semaphore room = new Semaphore(0);
