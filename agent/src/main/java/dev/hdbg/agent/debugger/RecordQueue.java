@@ -90,7 +90,11 @@ public final class RecordQueue implements AutoCloseable {
         lock.lock();
         try {
             while (store.full() && !closed) {
-                if (onFull != OnFull.DROP_OLDEST || !store.dropOldest()) {
+                RecordStore.Drop drop = onFull == OnFull.DROP_OLDEST ? store.dropOldest() : RecordStore.Drop.WAIT_FOR_SEND;
+                if (drop == RecordStore.Drop.NOTHING_LEFT) {
+                    break;
+                }
+                if (drop == RecordStore.Drop.WAIT_FOR_SEND) {
                     changed.awaitUninterruptibly();
                 }
             }

@@ -56,18 +56,30 @@ final class RecordStore {
         return ledger.size();
     }
 
+    /** What {@link #dropOldest} did. */
+    enum Drop {
+        /** A place, or bytes, were freed. */
+        DROPPED,
+        /** Too few records lie beyond the batch in flight: wait for the send to end, then try again. */
+        WAIT_FOR_SEND,
+        /**
+         * Nothing is left to drop: the one record held is a lost record already, alone past the byte budget. The next
+         * record is taken anyway, as one record always is when nothing else is held; the two merge next time.
+         */
+        NOTHING_LEFT
+    }
+
     /**
      * Frees one place by merging the two oldest records of the unacknowledged ones (older) or else of the pending
-     * ones into a lost record. A batch being sent is not touched: the sender removes it from the front of pending
-     * after sending, so pending's front is left alone while a send is under way.
-     *
-     * @return false when too few records lie beyond the batch in flight: wait for the send to end, then try again
+     * ones into a lost record; with fewer than two, by making the oldest one a lost record (a record alone past the
+     * byte budget). A batch being sent is not touched: the sender removes it from the front of pending after
+     * sending, so pending's front is left alone while a send is under way.
      */
-    boolean dropOldest() {
+    Drop dropOldest() {
         ArrayDeque<DebuggerRecord> from = ledger.size() >= 2 ? ledger.records() : pending;
         if (from == pending && sending > 0) {
             if (pending.size() < sending + 2) {
-                return false;
+                return Drop.WAIT_FOR_SEND;
             }
             List<DebuggerRecord> inFlight = new ArrayList<>();
             for (int i = 0; i < sending; i++) {
@@ -77,9 +89,24 @@ final class RecordStore {
             for (int i = inFlight.size() - 1; i >= 0; i--) {
                 pending.addFirst(inFlight.get(i));
             }
-            return true;
+            return Drop.DROPPED;
         }
-        mergeFirstTwo(from);
+        if (from.size() >= 2) {
+            mergeFirstTwo(from);
+            return Drop.DROPPED;
+        }
+        return shrinkFirst(ledger.records()) || shrinkFirst(pending) ? Drop.DROPPED : Drop.NOTHING_LEFT;
+    }
+
+    /** Makes the first of {@code records} a lost record, unless it is one already (or there is none). */
+    private boolean shrinkFirst(ArrayDeque<DebuggerRecord> records) {
+        DebuggerRecord first = records.peekFirst();
+        if (first == null || first instanceof DebuggerRecord.Lost) {
+            return false;
+        }
+        DebuggerRecord.Lost lost = DebuggerRecord.Lost.of(records.pollFirst());
+        heldBytes += RecordSizes.estimate(lost) - RecordSizes.estimate(first);
+        records.addFirst(lost);
         return true;
     }
 
