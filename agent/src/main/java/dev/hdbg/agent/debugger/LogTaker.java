@@ -25,8 +25,8 @@ final class LogTaker {
     static final long RAW_PID = 1;
     static final long RAW_TID = 1;
     /**
-     * The most one log record may take on the wire, estimated when the action is added: half a
-     * frame (4 MiB), so every record the agent makes can be delivered. Memory bytes alone do not
+     * The most one log record may take on the wire, estimated when the action is added: 2 MiB, half
+     * of a 4 MiB frame, so every record the agent makes can be delivered. Memory bytes alone do not
      * bound it: each value also carries its name, and a memory item that is not mapped records an
      * error message instead of its bytes.
      */
