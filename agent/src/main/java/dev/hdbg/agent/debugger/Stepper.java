@@ -39,7 +39,7 @@ final class Stepper {
      */
     Plan planOver() {
         long rip = machine.rip();
-        byte[] code = readUpTo(rip, 15);
+        byte[] code = machine.memory().readUpTo(rip, 15);
         int i = 0;
         boolean rep = false;
         while (i < code.length && isPrefix(code[i])) {
@@ -74,7 +74,7 @@ final class Stepper {
         if (rsp != rspBefore - 8) {
             return false;
         }
-        byte[] slot = readUpTo(rsp, 8);
+        byte[] slot = machine.memory().readUpTo(rsp, 8);
         if (slot.length < 8) {
             return false;
         }
@@ -98,7 +98,7 @@ final class Stepper {
                 onReturned.run();
                 return;
             }
-            previousWasRet[0] = isRet(readUpTo(address, Math.min(size, 4)));
+            previousWasRet[0] = isRet(machine.memory().readUpTo(address, Math.min(size, 4)));
         });
     }
 
@@ -118,14 +118,5 @@ final class Stepper {
         int v = b & 0xff;
         return v == 0xf2 || v == 0xf3 || v == 0x66 || v == 0x67 || v == 0x2e || v == 0x36 || v == 0x3e || v == 0x26
                 || v == 0x64 || v == 0x65 || (v >= 0x40 && v <= 0x4f);
-    }
-
-    private byte[] readUpTo(long address, int length) {
-        for (int n = length; n > 0; n--) {
-            if (machine.memory().isMapped(address, n)) {
-                return machine.memory().read(address, n);
-            }
-        }
-        return new byte[0];
     }
 }

@@ -150,6 +150,19 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
+     * The bytes at {@code address} up to {@code maxLength}, as many as are mapped: the instruction bytes there, say,
+     * when the code ends close to an unmapped page. Empty when {@code address} itself is not mapped.
+     */
+    public byte[] readUpTo(long address, int maxLength) {
+        for (int length = maxLength; length > 0; length--) {
+            if (isMapped(address, length)) {
+                return read(address, length);
+            }
+        }
+        return new byte[0];
+    }
+
+    /**
      * Writes guest memory, regardless of the region's protection (a debugger may patch code).
      *
      * @throws UnmappedAddressException naming the first unmapped address and the mapped regions

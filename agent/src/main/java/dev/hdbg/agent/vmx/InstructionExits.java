@@ -287,12 +287,11 @@ public final class InstructionExits {
     }
 
     private byte[] readAvailable(long rip) {
-        for (int length = 15; length > 0; length--) {
-            if (machine.memory().isMapped(rip, length)) {
-                return machine.memory().read(rip, length);
-            }
+        byte[] code = machine.memory().readUpTo(rip, 15);
+        if (code.length == 0) {
+            throw new UnmappedAddressException(rip, "rip 0x" + Long.toHexString(rip) + " is not mapped");
         }
-        throw new UnmappedAddressException(rip, "rip 0x" + Long.toHexString(rip) + " is not mapped");
+        return code;
     }
 
     private long ecx() {
