@@ -8,12 +8,14 @@ import dev.hdbg.agent.machine.Samples;
 import dev.hdbg.agent.server.ServerOptions;
 import dev.hdbg.agent.server.ServerTls;
 import dev.hdbg.agent.server.TlsIdentity;
+import dev.hdbg.common.auth.Tokens;
 import dev.hdbg.common.text.Numbers;
 import dev.hdbg.common.wire.Framing;
 import dev.hdbg.common.wire.Protocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +37,8 @@ import picocli.CommandLine.Spec;
                 "  hdbg-agent --elf ./hello --root . -- world",
                 "  hdbg-agent --elf /bin/busybox --root /tmp/sandbox --stdin input.txt -- sha256sum input.txt",
                 "  hdbg-agent --image shellcode.bin --base 0x10000 --entry 0x10020 --listen 127.0.0.1:7400 --once",
-                "  hdbg-agent --sample loop --listen 0.0.0.0:7321 --token \"$(cat token)\"",
-                "  hdbg-agent --sample demo --tls --listen 0.0.0.0:7321 --token \"$(cat token)\"",
+                "  hdbg-agent --sample loop --listen 0.0.0.0:7321 --token-file hdbg.token",
+                "  hdbg-agent --sample demo --tls --listen 0.0.0.0:7321 --token-file hdbg.token",
                 "  hdbg-agent --sample demo --listen 0.0.0.0:7321 --client-ca hosts-ca.pem",
                 "", "Samples: " + "loop, cpuid, demo (assembly source in the agent's samples/ resources)"})
 public final class AgentMain implements Callable<Integer> {
@@ -49,9 +51,14 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to listen on (default: ${DEFAULT-VALUE}); port 0 picks a free one")
     private String listen = "127.0.0.1:" + Protocol.DEFAULT_PORT;
 
-    @Option(names = "--token", paramLabel = "SECRET", description = "hosts must present this token; required when listening on a "
-            + "non-loopback address without --client-ca")
+    @Option(names = "--token", paramLabel = "SECRET", description = "hosts must present this token (at least "
+            + Tokens.MIN_LENGTH + " characters); required when listening on a non-loopback address without --client-ca. "
+            + "Visible to other users in ps: prefer --token-file")
     private String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "read the token from FILE (one line; e.g. made with "
+            + "'" + Tokens.HOW_TO_MAKE_ONE + "')")
+    private Path tokenFile;
 
     @Option(names = "--tls", description = "encrypt the connection with TLS; the agent's key pair and self-signed certificate are "
             + "created in --state-dir on first use, and its fingerprint (SHA256:...) is printed at start for hosts to pin")
@@ -172,9 +179,20 @@ public final class AgentMain implements Callable<Integer> {
                 : image != null ? new Target.Raw(image, loadAt, entryPoint)
                 : new Target.Sample(sample, loadAt, entryPoint);
         InetSocketAddress where = parseListen(listen);
-        ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), Optional.ofNullable(token), once,
-                serverTls(), Duration.ofSeconds(hostTimeoutSeconds));
+        // Every option is checked before anything is created: a refused start leaves no key pair and no socket behind.
+        Optional<String> secret = token();
+        ServerOptions.requireAuthentication(where.getHostString(), secret, clientCa != null);
+        if (clientCa != null) {
+            ServerTls.requireCertificates(clientCa);
+        }
+        requireTargetFiles();
         Limits limits = limits();
+        if (hostTimeoutSeconds <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--host-timeout " + hostTimeoutSeconds
+                    + ": give a positive number of seconds");
+        }
+        ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), secret, once,
+                serverTls(), Duration.ofSeconds(hostTimeoutSeconds));
         try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits,
                 new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull, queueBytes))) {
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.
@@ -197,6 +215,42 @@ public final class AgentMain implements Callable<Integer> {
             runtime.awaitStop();
         }
         return 0;
+    }
+
+    /** The files the target needs, checked before the TLS state is created: a refused start creates nothing. */
+    private void requireTargetFiles() {
+        requireFile(elf, "--elf");
+        requireFile(image, "--image");
+        requireFile(stdin, "--stdin");
+        if (elf != null && !Files.isDirectory(root)) {
+            throw new IllegalArgumentException("--root is not a directory: " + root);
+        }
+    }
+
+    private static void requireFile(Path file, String option) {
+        if (file == null) {
+            return;
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(option + " " + file + " is a directory, not a file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(option + " " + file + ": no such file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(option + " " + file + ": permission denied");
+        }
+    }
+
+    /** --token or --token-file: at most one, and a token that could not be guessed. */
+    private Optional<String> token() {
+        if (token != null && tokenFile != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give the token once: --token or --token-file, not both");
+        }
+        if (tokenFile != null) {
+            return Optional.of(Tokens.requireUsable(Tokens.read(tokenFile), "--token-file " + tokenFile));
+        }
+        return Optional.ofNullable(token).map(t -> Tokens.requireUsable(t, "--token"));
     }
 
     /** --tls (or --client-ca, which implies it): the identity in the state directory, created on first use. */

@@ -7,6 +7,9 @@ import dev.hdbg.agent.machine.elf.ElfLoader;
 import dev.hdbg.agent.machine.elf.LoadedElf;
 import dev.hdbg.agent.os.linux.LinuxProcess;
 import dev.hdbg.agent.os.linux.ProcessConfig;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.Section;
+import dev.hdbg.common.model.Symbol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,9 +60,9 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
     }
 
     private static TargetInfo info(String name, LoadedElf elf) {
-        List<TargetInfo.Section> sections = elf.sections().stream()
-                .map(s -> new TargetInfo.Section(s.name(), s.address(), s.size(), s.flags())).toList();
-        long base = sections.stream().mapToLong(TargetInfo.Section::address).min().orElse(elf.loadBias());
+        List<Section> sections = elf.sections().stream()
+                .map(s -> new Section(s.name(), s.address(), s.size(), s.flags())).toList();
+        long base = sections.stream().mapToLong(Section::address).min().orElse(elf.loadBias());
         long end = sections.stream().mapToLong(s -> s.address() + s.size()).max().orElse(base);
         return new TargetInfo() {
             @Override
@@ -84,8 +87,8 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
             }
 
             @Override
-            public List<Module> modules() {
-                return List.of(new Module(name, base, end, sections));
+            public List<LoadedModule> modules() {
+                return List.of(new LoadedModule(name, base, end, sections));
             }
         };
     }

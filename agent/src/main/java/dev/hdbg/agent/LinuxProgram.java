@@ -34,17 +34,17 @@ final class LinuxProgram implements SystemCalls {
         return new ProcessIo() {
             @Override
             public void stdout(byte[] data) {
-                publish(queue, 1, data);
+                publish(queue, DebuggerRecord.Stream.STDOUT, data);
             }
 
             @Override
             public void stderr(byte[] data) {
-                publish(queue, 2, data);
+                publish(queue, DebuggerRecord.Stream.STDERR, data);
             }
         };
     }
 
-    private static void publish(RecordQueue queue, int stream, byte[] data) {
+    private static void publish(RecordQueue queue, DebuggerRecord.Stream stream, byte[] data) {
         int at = 0;
         do {
             byte[] part = Arrays.copyOfRange(data, at, Math.min(data.length, at + OUTPUT_RECORD_BYTES));

@@ -26,9 +26,6 @@ class ArchitectureTest {
             .layer("vmx", List.of("dev.hdbg.agent.vmx"), "machine")
             .layer("machine", List.of("dev.hdbg.agent.machine", "dev.hdbg.agent.os"), "unicorn")
             .layer("unicorn", List.of("dev.hdbg.agent.unicorn"))
-            // The status reply lists the machine's regions in the machine's own record until AgentStatus and its
-            // regions move to common (issue 9, part 2).
-            .tolerate("server", name -> name.equals("dev.hdbg.agent.machine.MemoryRegionInfo"))
             .rules();
 
     @Test

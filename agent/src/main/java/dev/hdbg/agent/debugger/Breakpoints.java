@@ -8,6 +8,8 @@ import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.agent.vmx.VmxRoot;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,6 +2,7 @@ package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.CpuException;
 import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.MemoryRegionInfo;
 import dev.hdbg.agent.machine.UnmappedAddressException;
 import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitHooks;
@@ -12,6 +13,15 @@ import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.EventModification;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.MemoryRegion;
+import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.Symbol;
+import dev.hdbg.common.model.TargetState;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,12 +83,12 @@ public final class Debugger implements AutoCloseable {
         hooks.setSystemCalls(calls);
     }
 
-    public CompletableFuture<List<TargetInfo.Symbol>> listSymbols(String pattern) {
+    public CompletableFuture<List<Symbol>> listSymbols(String pattern) {
         TargetInfo info = target;
         return CompletableFuture.completedFuture(info == null ? List.of() : info.symbols(pattern));
     }
 
-    public CompletableFuture<List<TargetInfo.Module>> listModules() {
+    public CompletableFuture<List<LoadedModule>> listModules() {
         TargetInfo info = target;
         return CompletableFuture.completedFuture(info == null ? List.of() : info.modules());
     }
@@ -151,10 +161,14 @@ public final class Debugger implements AutoCloseable {
     public CompletableFuture<AgentStatus> status() {
         return loop.submit(() -> {
             AgentStatus status = new AgentStatus(loop.state(), machine.rip(), machine.targetDescription(),
-                    machine.memory().regions(), queue.lastSeq());
+                    regions(machine.memory().regions()), queue.lastSeq());
             lastStatus = status;
             return status;
         });
+    }
+
+    private static List<MemoryRegion> regions(List<MemoryRegionInfo> mapped) {
+        return mapped.stream().map(r -> new MemoryRegion(r.begin(), r.end(), r.permissionString(), r.name())).toList();
     }
 
     /** How long a status request waits for the execution thread before {@link #statusWithin} answers without it. */

@@ -11,6 +11,9 @@ import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.LogItem;
+import dev.hdbg.common.event.Positional;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.EventModification;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -210,7 +213,7 @@ final class EventRegistry {
     private void recount() {
         TreeMap<Long, List<Event>> byAddress = new TreeMap<>();
         for (Event e : events.values()) {
-            if (e.active() && e.spec().type() == EventType.EPT_HOOK2) {
+            if (e.active() && reasonOf(e.spec().type()) == ExitReason.EPT_HOOK2) {
                 byAddress.computeIfAbsent(e.spec().address(), a -> new ArrayList<>()).add(e);
             }
         }
@@ -241,22 +244,26 @@ final class EventRegistry {
         if (!matchesContext(spec, exit.reason(), exit.context())) {
             return false;
         }
-        return switch (spec.type()) {
-            case MONITOR -> (spec.access() & accessBit(exit.access())) != 0;
-            case CR_WRITE -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.changedBits()) != 0;
-            default -> true;
+        return switch (spec.type().positional()) {
+            case Positional.AccessRange _ -> spec.access().contains(exit.access());
+            case Positional.ControlRegister _ -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.changedBits()) != 0;
+            case Positional.None _, Positional.Address _, Positional.Filter _ -> true;
         };
     }
 
+    /** Whether an exit of {@code reason} with {@code context} is one {@code spec} watches, as its entry's kind says. */
     private static boolean matchesContext(EventSpec spec, ExitReason reason, long context) {
         if (reasonOf(spec.type()) != reason) {
             return false;
         }
-        return switch (spec.type()) {
-            case EPT_HOOK, EPT_HOOK2 -> spec.address() == context;
-            case MONITOR -> Long.compareUnsigned(context + 7, spec.address()) >= 0
+        return switch (spec.type().positional()) {
+            case Positional.Address _ -> spec.address() == context;
+            // An access of up to 8 bytes starting before the range still touches it.
+            case Positional.AccessRange _ -> Long.compareUnsigned(context + 7, spec.address()) >= 0
                     && Long.compareUnsigned(context, spec.end()) <= 0;
-            default -> spec.filter().isEmpty() || spec.filter().getAsLong() == context;
+            case Positional.Filter _, Positional.ControlRegister _ ->
+                    spec.filter().isEmpty() || spec.filter().getAsLong() == context;
+            case Positional.None _ -> true;
         };
     }
 
@@ -276,10 +283,11 @@ final class EventRegistry {
                 continue;
             }
             EventSpec spec = e.spec();
-            switch (spec.type()) {
+            // Which hook catches an exit is the exit source's business: keyed by the exit, not the event type.
+            switch (reasonOf(spec.type())) {
                 case EPT_HOOK -> executions.add(spec.address());
                 case EPT_HOOK2 -> detours.add(spec.address());
-                case MONITOR -> monitors.add(new ArmedExits.MonitorRange(spec.address(), spec.end(), accesses(spec.access())));
+                case MONITOR -> monitors.add(new ArmedExits.MonitorRange(spec.address(), spec.end(), spec.access()));
                 case CPUID -> cpuid = true;
                 default -> {
                 }
@@ -297,25 +305,5 @@ final class EventRegistry {
         pendingFrees.forEach(root::free);
         pendingFrees.clear();
         armingDirty = false;
-    }
-
-    // EventSpec keeps !monitor's accesses as its READ, WRITE and EXECUTE bits; the exits name them as Access.
-
-    private static int accessBit(Access access) {
-        return switch (access) {
-            case READ -> EventSpec.READ;
-            case WRITE -> EventSpec.WRITE;
-            case EXECUTE -> EventSpec.EXECUTE;
-        };
-    }
-
-    private static Set<Access> accesses(int bits) {
-        Set<Access> set = EnumSet.noneOf(Access.class);
-        for (Access access : Access.values()) {
-            if ((bits & accessBit(access)) != 0) {
-                set.add(access);
-            }
-        }
-        return set;
     }
 }

@@ -8,6 +8,8 @@ import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.InstructionExits;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -197,11 +199,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
     }
 
     @Override
-    public void exited(String reason, long rip, long status) {
+    public void exited(DebuggerRecord.ExitKind kind, long rip, long status) {
         state = TargetState.EXITED;
         stepping.end();
         long nanos = runs.runNanos();
-        queue.publish(seq -> new DebuggerRecord.Exit(seq, reason, rip, status, nanos), true);
+        queue.publish(seq -> new DebuggerRecord.Exit(seq, kind, rip, status, nanos), true);
     }
 
     @Override

@@ -123,11 +123,11 @@ final class GuestRuns {
             }
             case Completion.Halted halted -> {
                 machine.write(GuestRegister.RIP, halted.address() + 1); // just past the hlt, as the CPU leaves it
-                stops.exited("hlt", machine.rip(), machine.read(GuestRegister.RAX));
+                stops.exited(DebuggerRecord.ExitKind.HLT, machine.rip(), machine.read(GuestRegister.RAX));
             }
             case Completion.Exited exited -> {
                 machine.write(GuestRegister.RIP, exited.rip());
-                stops.exited("exit", exited.rip(), exited.status());
+                stops.exited(DebuggerRecord.ExitKind.EXIT, exited.rip(), exited.status());
             }
             case Completion.Resume resume -> machine.write(GuestRegister.RIP, resume.rip());
             case Completion.Faulted faulted -> {

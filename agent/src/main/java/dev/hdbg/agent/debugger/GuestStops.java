@@ -12,12 +12,8 @@ interface GuestStops {
      */
     void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, String message);
 
-    /**
-     * The target ended: its registers and memory stay readable, it runs no more, and an exit record goes out.
-     *
-     * @param reason {@code hlt} or {@code exit}, as the exit record names it
-     */
-    void exited(String reason, long rip, long status);
+    /** The target ended: its registers and memory stay readable, it runs no more, and an exit record goes out. */
+    void exited(DebuggerRecord.ExitKind kind, long rip, long status);
 
     /** Whether the guest is still meant to run (nothing above halted it). */
     boolean running();

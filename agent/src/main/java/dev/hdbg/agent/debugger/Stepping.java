@@ -5,6 +5,7 @@ import dev.hdbg.agent.vmx.Completion;
 import dev.hdbg.agent.vmx.ExitHooks;
 import dev.hdbg.agent.vmx.InstructionExits;
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.record.DebuggerRecord;
 
 /**

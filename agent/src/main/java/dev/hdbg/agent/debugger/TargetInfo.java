@@ -1,5 +1,7 @@
 package dev.hdbg.agent.debugger;
 
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.Symbol;
 import java.util.List;
 
 /**
@@ -17,16 +19,7 @@ public interface TargetInfo {
     /** Symbols matching a WinDbg pattern ({@code *} any run, {@code ?} one character); all when empty. */
     List<Symbol> symbols(String pattern);
 
-    List<Module> modules();
-
-    record Symbol(String name, long address, long size, String kind) {
-    }
-
-    record Module(String name, long base, long end, List<Section> sections) {
-    }
-
-    record Section(String name, long address, long size, String flags) {
-    }
+    List<LoadedModule> modules();
 
     /** A raw image: one process and thread (ids 1), no symbols, the image as its one module. */
     static TargetInfo raw(String name, long base, long end) {
@@ -52,8 +45,8 @@ public interface TargetInfo {
             }
 
             @Override
-            public List<Module> modules() {
-                return List.of(new Module(name, base, end, List.of()));
+            public List<LoadedModule> modules() {
+                return List.of(new LoadedModule(name, base, end, List.of()));
             }
         };
     }

@@ -1,8 +1,11 @@
 package dev.hdbg.agent.server;
 
 import dev.hdbg.agent.debugger.Debugger;
+import dev.hdbg.common.model.AttachMode;
+import dev.hdbg.common.wire.ExecutionCodec;
 import dev.hdbg.common.wire.Protocol;
-import dev.hdbg.proto.v1.AttachMode;
+import dev.hdbg.common.wire.SessionCodec;
+import dev.hdbg.common.wire.WireFormatException;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ErrorCode;
 import dev.hdbg.proto.v1.HelloReply;
@@ -21,10 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves nothing until a host says Hello with a protocol major this agent speaks and, when the
  * agent has one, the right token. Then it attaches the host — controlling (one at a time), taking
- * over from the controlling one, or observing — and hands the pipeline to the {@link RequestDispatcher}.
+ * over from the controlling one, or observing — and hands the pipeline to the {@link KeepAlive}, the
+ * {@link ObserverGuard} (observers only) and the {@link RequestDispatcher}.
  */
 final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+    static final String KEEP_ALIVE = "keepAlive";
+    static final String OBSERVER_GUARD = "observerGuard";
+    static final String DISPATCHER = "dispatcher";
 
     private final Debugger debugger;
     private final Optional<String> token;
@@ -57,13 +64,20 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                     ? "this agent requires a token: pass --token" : "wrong token");
             return;
         }
-        AttachMode mode = hello.getMode();
+        AttachMode mode;
+        try {
+            mode = SessionCodec.decode(hello.getMode());
+        } catch (WireFormatException e) {
+            refuse(ctx, envelope, ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "unknown attach mode "
+                    + hello.getModeValue() + ": control, takeover or observe");
+            return;
+        }
         boolean acknowledges = hello.getCapabilitiesList().contains(Protocol.RECORDS_ACK);
         switch (mode) {
-            case ATTACH_MODE_OBSERVE -> serve(ctx, envelope, HostSession.observing(ctx.channel(), debugger.records()),
+            case OBSERVE -> serve(ctx, envelope, HostSession.observing(ctx.channel(), debugger.records()),
                     acknowledges, null);
-            case ATTACH_MODE_TAKEOVER -> takeOver(ctx, envelope, acknowledges);
-            case ATTACH_MODE_UNSPECIFIED, ATTACH_MODE_CONTROL -> {
+            case TAKEOVER -> takeOver(ctx, envelope, acknowledges);
+            case CONTROL -> {
                 Channel holder = gate.tryControl(ctx.channel());
                 if (holder != null) {
                     refuse(ctx, envelope, ErrorCode.ERROR_CODE_BUSY, "another host is attached (" + holder.remoteAddress()
@@ -72,8 +86,6 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                 }
                 serve(ctx, envelope, control(ctx), acknowledges, null);
             }
-            default -> refuse(ctx, envelope, ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "unknown attach mode "
-                    + hello.getModeValue() + ": control, takeover or observe");
         }
     }
 
@@ -107,17 +119,22 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         }
         LOG.info("host {} attached ({}, {})", ctx.channel().remoteAddress(), envelope.getHelloRequest().getClientName(),
                 session.observing() ? "observing" : "controlling");
-        ctx.pipeline().replace(this, "dispatcher", new RequestDispatcher(debugger, session,
-                envelope.getHelloRequest().getCapabilitiesList().contains(Protocol.PING)));
+        // One handler per concern: liveness, then (for an observer) the read-only guard, then dispatch.
+        ctx.pipeline().replace(this, KEEP_ALIVE, new KeepAlive(envelope.getHelloRequest().getCapabilitiesList()
+                .contains(Protocol.PING)));
+        ctx.pipeline().addAfter(KEEP_ALIVE, DISPATCHER, new RequestDispatcher(RequestRoutes.of(debugger), session));
+        if (session.observing()) {
+            ctx.pipeline().addAfter(KEEP_ALIVE, OBSERVER_GUARD, new ObserverGuard());
+        }
         debugger.statusWithin(Debugger.STATUS_WAIT).whenComplete((status, failure) -> {
             HelloReply.Builder reply = HelloReply.newBuilder().setVersion(Protocol.version()).setAgentName("hdbg-agent")
                     .addAllCapabilities(Protocol.CAPABILITIES).setInstanceId(debugger.records().instanceId())
-                    .setMode(session.observing() ? AttachMode.ATTACH_MODE_OBSERVE : AttachMode.ATTACH_MODE_CONTROL);
+                    .setMode(SessionCodec.encode(session.observing() ? AttachMode.OBSERVE : AttachMode.CONTROL));
             if (previousHost != null) {
                 reply.setPreviousHost(previousHost);
             }
             if (status != null) {
-                reply.setStatus(Replies.status(status));
+                reply.setStatus(ExecutionCodec.encode(status));
             }
             ctx.writeAndFlush(Envelope.newBuilder().setRequestId(envelope.getRequestId()).setHelloReply(reply).build())
                     .addListener(f -> session.start(acknowledges));

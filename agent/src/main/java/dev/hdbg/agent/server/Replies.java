@@ -1,13 +1,8 @@
 package dev.hdbg.agent.server;
 
-import dev.hdbg.agent.debugger.AgentStatus;
-import dev.hdbg.agent.machine.MemoryRegionInfo;
 import dev.hdbg.common.wire.Framing;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ErrorCode;
-import dev.hdbg.proto.v1.MemoryRegion;
-import dev.hdbg.proto.v1.StatusReply;
-import dev.hdbg.proto.v1.TargetState;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
@@ -53,22 +48,5 @@ final class Replies {
             ctx.writeAndFlush(Envelope.newBuilder().setErrorReply(ErrorMapping.reply(ErrorCode.ERROR_CODE_MALFORMED, message))
                     .build()).addListener(ChannelFutureListener.CLOSE);
         }
-    }
-
-    static StatusReply status(AgentStatus status) {
-        StatusReply.Builder b = StatusReply.newBuilder()
-                .setState(switch (status.state()) {
-                    case PAUSED -> TargetState.TARGET_STATE_PAUSED;
-                    case RUNNING -> TargetState.TARGET_STATE_RUNNING;
-                    case EXITED -> TargetState.TARGET_STATE_EXITED;
-                })
-                .setRip(status.rip())
-                .setTarget(status.target())
-                .setLastSeq(status.lastSeq());
-        for (MemoryRegionInfo r : status.regions()) {
-            b.addRegions(MemoryRegion.newBuilder().setBegin(r.begin()).setEnd(r.end())
-                    .setPermissions(r.permissionString()).setName(r.name()));
-        }
-        return b.build();
     }
 }

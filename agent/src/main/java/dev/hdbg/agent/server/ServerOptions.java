@@ -1,5 +1,6 @@
 package dev.hdbg.agent.server;
 
+import dev.hdbg.common.auth.Tokens;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -8,7 +9,8 @@ import java.util.Optional;
 /**
  * How the agent listens.
  *
- * @param token       required from hosts when present; on a non-loopback address a token or mutual TLS is mandatory
+ * @param token       required from hosts when present, and then at least {@link Tokens#MIN_LENGTH} characters; on a
+ *                    non-loopback address a token or mutual TLS is mandatory
  * @param once        exit after the first host session ends
  * @param tls         speak TLS (and with a client CA, require host certificates) when present
  * @param hostTimeout how long a host that pings (protocol 1.5) may stay silent before its connection is taken as
@@ -25,10 +27,21 @@ public record ServerOptions(String host, int port, Optional<String> token, boole
         if (hostTimeout.isNegative() || hostTimeout.isZero()) {
             throw new IllegalArgumentException("the host timeout must be positive, got " + hostTimeout);
         }
-        if (token.isEmpty() && !isLoopback(host) && !tls.map(ServerTls::mutual).orElse(false)) {
+        requireAuthentication(host, token, tls.map(ServerTls::mutual).orElse(false));
+    }
+
+    /**
+     * What the agent demands of its authentication before it creates anything (a TLS key pair, a socket): a token, when
+     * given, that could not be guessed, on every address; and on an address other machines reach, a token or mutual TLS.
+     *
+     * @throws IllegalArgumentException saying what to pass
+     */
+    public static void requireAuthentication(String host, Optional<String> token, boolean mutualTls) {
+        token.ifPresent(t -> Tokens.requireUsable(t, "the token"));
+        if (token.isEmpty() && !isLoopback(host) && !mutualTls) {
             throw new IllegalArgumentException("listening on " + host + " makes the agent reachable from other machines, "
-                    + "and it runs code hosts send: pass --token SECRET (hosts then pass the same --token), or require host "
-                    + "certificates with --client-ca FILE");
+                    + "and it runs code hosts send: pass --token-file FILE or --token SECRET (hosts then pass the same "
+                    + "token), or require host certificates with --client-ca FILE");
         }
     }
 

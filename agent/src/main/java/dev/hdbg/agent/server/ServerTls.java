@@ -3,8 +3,12 @@ package dev.hdbg.agent.server;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
@@ -27,6 +31,28 @@ public record ServerTls(TlsIdentity identity, Optional<Path> clientCa) {
     /** Whether hosts authenticate with a certificate: on a network it stands in for a token. */
     public boolean mutual() {
         return clientCa.isPresent();
+    }
+
+    /**
+     * Checks that {@code clientCa} holds at least one PEM or DER certificate, before anything is created.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public static void requireCertificates(Path clientCa) {
+        if (Files.isDirectory(clientCa)) {
+            throw new IllegalArgumentException("--client-ca " + clientCa + " is a directory, not a PEM file of CA certificates");
+        }
+        if (!Files.isReadable(clientCa)) {
+            throw new IllegalArgumentException("cannot read --client-ca " + clientCa + ": "
+                    + (Files.exists(clientCa) ? "permission denied" : "no such file"));
+        }
+        try (InputStream in = Files.newInputStream(clientCa)) {
+            if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                throw new IllegalArgumentException("--client-ca " + clientCa + " holds no certificate");
+            }
+        } catch (IOException | CertificateException e) {
+            throw new IllegalArgumentException("--client-ca " + clientCa + " holds no PEM CA certificate: " + e.getMessage(), e);
+        }
     }
 
     /** For the operator's log. */

@@ -57,9 +57,15 @@ public record TlsIdentity(Path certificateFile, Path keyFile, X509Certificate ce
     /** Hosts pin the certificate, so its expiry protects nothing; it only must not end while an agent is in use. */
     private static final Duration VALIDITY = Duration.ofDays(20 * 365);
 
-    /** {@code $XDG_STATE_HOME/hdbg-agent}, or {@code HOME/.local/state/hdbg-agent} (XDG ignores a relative one). */
-    public static Path defaultDirectory(Map<String, String> environment, Path home) {
+    /**
+     * {@code $XDG_STATE_HOME/hdbg-agent}, or {@code $HOME/.local/state/hdbg-agent} (XDG ignores a relative one); the
+     * account's home from the password database only when {@code HOME} is unset, as shells and XDG do.
+     */
+    public static Path defaultDirectory(Map<String, String> environment, Path accountHome) {
         String xdg = environment.get("XDG_STATE_HOME");
+        String homeVariable = environment.get("HOME");
+        Path home = homeVariable != null && !homeVariable.isEmpty() && Path.of(homeVariable).isAbsolute()
+                ? Path.of(homeVariable) : accountHome;
         Path base = xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".local/state");
         return base.resolve("hdbg-agent");
     }

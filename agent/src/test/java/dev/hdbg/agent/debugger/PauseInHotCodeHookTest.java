@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.agent.Target;
 import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.EventType;
@@ -12,6 +13,7 @@ import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -41,7 +43,7 @@ class PauseInHotCodeHookTest {
         EventSpec spec = switch (kind) {
             case "!epthook" -> EventSpec.eptHook(BODY, log);
             case "!epthook2" -> new EventSpec(EventType.EPT_HOOK2, BODY, OptionalLong.empty(), Optional.empty(), log, true);
-            default -> EventSpec.monitor(EventSpec.EXECUTE, BODY, BODY, log);
+            default -> EventSpec.monitor(EnumSet.of(Access.EXECUTE), BODY, BODY, log);
         };
         try (Machine machine = new Machine()) {
             var info = Target.sample("loop").loadInto(machine);

@@ -23,7 +23,7 @@ class ServerOptionsTest {
     void anyOtherAddressRequiresAToken() {
         assertThatThrownBy(() -> new ServerOptions("0.0.0.0", 7321, Optional.empty(), false))
                 .hasMessageContaining("reachable from other machines").hasMessageContaining("--token");
-        assertThat(new ServerOptions("0.0.0.0", 7321, Optional.of("s3cret"), false).token()).contains("s3cret");
+        assertThat(new ServerOptions("0.0.0.0", 7321, Optional.of("s3cret-s3cret-s3cret"), false).token()).contains("s3cret-s3cret-s3cret");
     }
 
     @Test
@@ -38,9 +38,19 @@ class ServerOptionsTest {
     @Test
     void theClearTextWarningIsOnlyForAReachableAgentWithoutTls() throws IOException {
         ServerTls tls = new ServerTls(TlsIdentity.loadOrCreate(dir), Optional.empty());
-        assertThat(new ServerOptions("0.0.0.0", 0, Optional.of("s"), false).clearTextToOtherMachines()).isTrue();
-        assertThat(new ServerOptions("0.0.0.0", 0, Optional.of("s"), false, Optional.of(tls)).clearTextToOtherMachines()).isFalse();
+        assertThat(new ServerOptions("0.0.0.0", 0, Optional.of("s3cret-s3cret-s3cret"), false).clearTextToOtherMachines()).isTrue();
+        assertThat(new ServerOptions("0.0.0.0", 0, Optional.of("s3cret-s3cret-s3cret"), false, Optional.of(tls)).clearTextToOtherMachines()).isFalse();
         assertThat(new ServerOptions("127.0.0.1", 0, Optional.empty(), false).clearTextToOtherMachines()).isFalse();
+    }
+
+    @Test
+    void aTokenThatGuardsNothingIsRefusedOnEveryAddress() {
+        for (String host : new String[] {"127.0.0.1", "0.0.0.0"}) {
+            assertThatThrownBy(() -> new ServerOptions(host, 7321, Optional.of(""), false)).hasMessageContaining("empty");
+            assertThatThrownBy(() -> new ServerOptions(host, 7321, Optional.of(" \t"), false)).hasMessageContaining("blank");
+            assertThatThrownBy(() -> new ServerOptions(host, 7321, Optional.of("s3cret"), false))
+                    .hasMessageContaining("at least 16");
+        }
     }
 
     @Test

@@ -106,5 +106,9 @@ class TlsIdentityTest {
         assertThat(TlsIdentity.defaultDirectory(Map.of("XDG_STATE_HOME", "/var/state"), home)).isEqualTo(Path.of("/var/state/hdbg-agent"));
         assertThat(TlsIdentity.defaultDirectory(Map.of("XDG_STATE_HOME", "relative"), home)).as("XDG: a relative path is ignored")
                 .isEqualTo(Path.of("/home/ada/.local/state/hdbg-agent"));
+        assertThat(TlsIdentity.defaultDirectory(Map.of("HOME", "/tmp/h"), home)).as("$HOME wins over the account's home")
+                .isEqualTo(Path.of("/tmp/h/.local/state/hdbg-agent"));
+        assertThat(TlsIdentity.defaultDirectory(Map.of("HOME", "/tmp/h", "XDG_STATE_HOME", "/var/state"), home))
+                .isEqualTo(Path.of("/var/state/hdbg-agent"));
     }
 }

@@ -1,33 +1,35 @@
 package dev.hdbg.common.event;
 
+import dev.hdbg.common.text.Numbers;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * An event as the host asks for it: the exit it watches, what narrows it down, HyperDbg's event
- * options, an optional condition and its actions in insertion order.
+ * options, an optional condition and its actions in insertion order. What may narrow it down is its
+ * type's catalogue entry's ({@link EventType#positional()}), checked here.
  *
  * @param type      the exit
- * @param address   {@code !epthook}/{@code !epthook2}: the hooked address; {@code !monitor}: the
- *                  range's first byte; otherwise 0
+ * @param address   {@link Positional.Address} ({@code !epthook}/{@code !epthook2}): the hooked address;
+ *                  {@link Positional.AccessRange} ({@code !monitor}): the range's first byte; otherwise 0
  * @param end       {@code !monitor}: the range's last byte (inclusive); otherwise 0
- * @param access    {@code !monitor}: any of {@link #READ}, {@link #WRITE}, {@link #EXECUTE}; otherwise 0
- * @param filter    the value the exit must match: syscall number, CPUID leaf, MSR, port, vector,
- *                  CR number, XCR index; empty = any. Required for {@code !interrupt} and {@code !crwrite}.
+ * @param access    {@code !monitor}: the accesses that trigger, at least one; otherwise empty
+ * @param filter    {@link Positional.Filter} or {@link Positional.ControlRegister}: the value the context must
+ *                  equal (syscall number, CPUID leaf, MSR, port, vector, CR number, XCR index); empty = any.
+ *                  Required where the entry says so ({@code !interrupt}, {@code !crwrite}).
  * @param mask      {@code !crwrite}: the bits whose change triggers; empty = every bit
  * @param options   pid, core, stage, short-circuiting
  * @param condition HyperDbg-convention condition code; empty = unconditional
  * @param actions   run one by one in this order (spec)
  * @param enabled   whether the event is armed once added
  */
-public record EventSpec(EventType type, long address, long end, int access, OptionalLong filter, OptionalLong mask,
-                        EventOptions options, Optional<MachineCode> condition, List<ActionSpec> actions,
+public record EventSpec(EventType type, long address, long end, Set<Access> access, OptionalLong filter,
+                        OptionalLong mask, EventOptions options, Optional<MachineCode> condition, List<ActionSpec> actions,
                         boolean enabled) {
-    public static final int READ = 1;
-    public static final int WRITE = 2;
-    public static final int EXECUTE = 4;
 
     public EventSpec {
         Objects.requireNonNull(type, "type");
@@ -35,64 +37,67 @@ public record EventSpec(EventType type, long address, long end, int access, Opti
         Objects.requireNonNull(mask, "mask");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(condition, "condition");
+        access = Access.copyOf(access);
         actions = List.copyOf(actions);
-        validate(type, address, end, access, filter, mask);
+        validate(type, address, end, access, filter, mask, options);
     }
 
     /** The event without options, range or mask; the common case. */
     public EventSpec(EventType type, long address, OptionalLong filter, Optional<MachineCode> condition,
                      List<ActionSpec> actions, boolean enabled) {
-        this(type, address, 0, 0, filter, OptionalLong.empty(), EventOptions.DEFAULT, condition, actions, enabled);
+        this(type, address, 0, Set.of(), filter, OptionalLong.empty(), EventOptions.DEFAULT, condition, actions, enabled);
     }
 
-    private static void validate(EventType type, long address, long end, int access, OptionalLong filter, OptionalLong mask) {
-        boolean addressed = type == EventType.EPT_HOOK || type == EventType.EPT_HOOK2 || type == EventType.MONITOR;
+    private static void validate(EventType type, long address, long end, Set<Access> access, OptionalLong filter,
+                                 OptionalLong mask, EventOptions options) {
+        String command = type.command();
+        Positional positional = type.positional();
+        boolean addressed = positional instanceof Positional.Address || positional instanceof Positional.AccessRange;
         if (!addressed && address != 0) {
-            throw new IllegalArgumentException(type.command() + " takes no address");
+            throw new IllegalArgumentException(command + " takes no address");
         }
-        if (type == EventType.MONITOR) {
-            if ((access & ~(READ | WRITE | EXECUTE)) != 0 || access == 0) {
-                throw new IllegalArgumentException("!monitor needs an access of r, w and/or x");
+        if (positional instanceof Positional.AccessRange range) {
+            if (access.isEmpty()) {
+                throw new IllegalArgumentException(range.noAccess(command));
             }
             if (Long.compareUnsigned(address, end) > 0) {
-                throw new IllegalArgumentException("!monitor range starts after it ends: 0x" + Long.toHexString(address)
-                        + " > 0x" + Long.toHexString(end));
+                throw new IllegalArgumentException(range.reversed(command, address, end));
             }
-        } else if (end != 0 || access != 0) {
-            throw new IllegalArgumentException(type.command() + " takes no range");
+        } else if (end != 0 || !access.isEmpty()) {
+            throw new IllegalArgumentException(command + " takes no range");
         }
-        switch (type) {
-            case EPT_HOOK, EPT_HOOK2, MONITOR, SYSRET, TSC, PMC, VMCALL, DR -> {
-                if (filter.isPresent()) {
-                    throw new IllegalArgumentException(type.command() + " takes no filter");
+        switch (positional) {
+            case Positional.Filter f -> {
+                if (filter.isEmpty() && f.required()) {
+                    throw new IllegalArgumentException(f.missing(command));
+                }
+                if (filter.isPresent() && !f.accepts(filter.getAsLong())) {
+                    throw new IllegalArgumentException(f.outOfRange(command, Numbers.hex(filter.getAsLong())));
                 }
             }
-            case EXCEPTION -> filter.ifPresent(v -> requireRange(type, v, 0, 31, "vector"));
-            case INTERRUPT -> {
+            case Positional.ControlRegister cr -> {
                 if (filter.isEmpty()) {
-                    throw new IllegalArgumentException("!interrupt needs a vector, 32 .. 255 (0x20 .. 0xff)");
+                    throw new IllegalArgumentException(cr.missing(command));
                 }
-                requireRange(type, filter.getAsLong(), 32, 255, "vector");
-            }
-            case CR_WRITE -> {
-                if (filter.isEmpty() || (filter.getAsLong() != 0 && filter.getAsLong() != 4)) {
-                    throw new IllegalArgumentException("!crwrite needs the control register: 0 or 4 (cr0, cr4)");
+                if (!cr.accepts(filter.getAsLong())) {
+                    throw new IllegalArgumentException(cr.refused(command, Numbers.hex(filter.getAsLong())));
                 }
             }
-            case IO_IN, IO_OUT -> filter.ifPresent(v -> requireRange(type, v, 0, 0xffff, "port"));
-            case CPUID, MSR_READ, MSR_WRITE, XSETBV -> filter.ifPresent(v -> requireRange(type, v, 0, 0xffff_ffffL, "value"));
-            case SYSCALL -> {
+            case Positional.None _, Positional.Address _, Positional.AccessRange _ -> {
+                if (filter.isPresent()) {
+                    throw new IllegalArgumentException(command + " takes no filter");
+                }
             }
         }
-        if (mask.isPresent() && type != EventType.CR_WRITE) {
-            throw new IllegalArgumentException(type.command() + " takes no mask");
+        if (mask.isPresent() && !positional.takesMask()) {
+            throw new IllegalArgumentException(command + " takes no mask");
         }
-    }
-
-    private static void requireRange(EventType type, long value, long min, long max, String what) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(type.command() + " " + what + " 0x" + Long.toHexString(value)
-                    + " is out of range (0x" + Long.toHexString(min) + " .. 0x" + Long.toHexString(max) + ")");
+        if (!type.stages().contains(options.stage())) {
+            throw new IllegalArgumentException(command + " cannot run at stage " + options.stage().name().toLowerCase(Locale.ROOT)
+                    + " (it runs at " + type.stages().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).toList() + ")");
+        }
+        if (options.shortCircuit() && !type.shortCircuit()) {
+            throw new IllegalArgumentException(command + " cannot be short-circuited: there is nothing to skip");
         }
     }
 
@@ -109,7 +114,7 @@ public record EventSpec(EventType type, long address, long end, int access, Opti
         return new EventSpec(type, 0, OptionalLong.empty(), Optional.empty(), actions, true);
     }
 
-    public static EventSpec monitor(int access, long from, long to, List<ActionSpec> actions) {
+    public static EventSpec monitor(Set<Access> access, long from, long to, List<ActionSpec> actions) {
         return new EventSpec(EventType.MONITOR, from, to, access, OptionalLong.empty(), OptionalLong.empty(),
                 EventOptions.DEFAULT, Optional.empty(), actions, true);
     }

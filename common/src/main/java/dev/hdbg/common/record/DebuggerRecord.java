@@ -54,12 +54,29 @@ public sealed interface DebuggerRecord {
                  String message) implements DebuggerRecord {
     }
 
-    /** The target ended: a raw image executed {@code hlt} (status = RAX), a program exited (status = its exit code). */
-    record Exit(long seq, String reason, long rip, long status, long runNanos) implements DebuggerRecord {
+    /** How the target ended. */
+    enum ExitKind {
+        /** A raw image executed {@code hlt}: the exit's rip is just past it (the instruction is one byte), status = RAX. */
+        HLT,
+        /** A program exited: status = its exit code; rip is just past its last {@code syscall}. */
+        EXIT
     }
 
-    /** What the target wrote to its standard output ({@code stream} 1) or error (2). */
-    record Output(long seq, int stream, byte[] data) implements DebuggerRecord {
+    /** The target ended, as {@code reason} says. */
+    record Exit(long seq, ExitKind reason, long rip, long status, long runNanos) implements DebuggerRecord {
+        public Exit {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** Where the target wrote: its standard output (file descriptor 1) or error (2). */
+    enum Stream { STDOUT, STDERR }
+
+    /** What the target wrote to one of its standard streams. */
+    record Output(long seq, Stream stream, byte[] data) implements DebuggerRecord {
+        public Output {
+            Objects.requireNonNull(stream, "stream");
+        }
     }
 
     /**

@@ -1,27 +1,34 @@
 package dev.hdbg.common.wire;
 
 import com.google.protobuf.ByteString;
+import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventOptions;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.model.AddedEvent;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.EventModification;
+import dev.hdbg.proto.v1.AddEventReply;
 import dev.hdbg.proto.v1.ActionType;
 import dev.hdbg.proto.v1.CustomCode;
 import dev.hdbg.proto.v1.EventStage;
 import dev.hdbg.proto.v1.EventType;
 import dev.hdbg.proto.v1.LogMemory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * Translates event and action specifications between the common value types and their
- * protobuf messages. Decoding validates: a malformed message becomes a {@link WireFormatException}
+ * Translates events between the common value types and their protobuf messages: event and action
+ * specifications, the catalogue's types, the events the agent lists and the modifications a host asks for. Decoding validates: a malformed message becomes a {@link WireFormatException}
  * whose text says which field is wrong.
  */
 public final class EventCodec {
@@ -33,7 +40,7 @@ public final class EventCodec {
                 .setType(encode(spec.type()))
                 .setAddress(spec.address())
                 .setEnd(spec.end())
-                .setAccess(spec.access())
+                .setAccess(Access.bits(spec.access()))
                 .setOptions(encode(spec.options()))
                 .setDisabled(!spec.enabled());
         spec.filter().ifPresent(f -> b.setHasFilter(true).setFilter(f));
@@ -68,20 +75,40 @@ public final class EventCodec {
                 ? Optional.empty() : Optional.of(MachineCode.of(msg.getCondition().toByteArray()));
         OptionalLong filter = msg.getHasFilter() ? OptionalLong.of(msg.getFilter()) : OptionalLong.empty();
         OptionalLong mask = msg.getHasMask() ? OptionalLong.of(msg.getMask()) : OptionalLong.empty();
-        return new EventSpec(type, msg.getAddress(), msg.getEnd(), msg.getAccess(), filter, mask,
+        return new EventSpec(type, msg.getAddress(), msg.getEnd(), Access.ofBits(msg.getAccess()), filter, mask,
                 decode(msg.getOptions()), condition, actions, !msg.getDisabled());
     }
 
-    // The proto enum lists the same constants as EventType, prefixed: EPT_HOOK <-> EVENT_TYPE_EPT_HOOK.
+    /** The catalogue's types by the wire number each entry names; checked to be one-to-one when loaded. */
+    private static final Map<Integer, dev.hdbg.common.event.EventType> TYPES_BY_WIRE_NUMBER = typesByWireNumber();
+
+    private static Map<Integer, dev.hdbg.common.event.EventType> typesByWireNumber() {
+        Map<Integer, dev.hdbg.common.event.EventType> byNumber = new HashMap<>();
+        for (dev.hdbg.common.event.EventType type : dev.hdbg.common.event.EventType.values()) {
+            if (EventType.forNumber(type.wireNumber()) == null || type.wireNumber() == 0) {
+                throw new ExceptionInInitializerError(type + " names wire number " + type.wireNumber()
+                        + ", which hdbg.proto's EventType does not have");
+            }
+            var other = byNumber.put(type.wireNumber(), type);
+            if (other != null) {
+                throw new ExceptionInInitializerError(type + " and " + other + " name the same wire number");
+            }
+        }
+        return Map.copyOf(byNumber);
+    }
+
+    /** The wire number the catalogue entry names. */
     public static EventType encode(dev.hdbg.common.event.EventType type) {
-        return EventType.valueOf("EVENT_TYPE_" + type.name());
+        return EventType.forNumber(type.wireNumber());
     }
 
     public static dev.hdbg.common.event.EventType decode(EventType type) {
-        if (type == EventType.EVENT_TYPE_UNSPECIFIED || type == EventType.UNRECOGNIZED) {
+        dev.hdbg.common.event.EventType decoded = type == EventType.UNRECOGNIZED ? null
+                : TYPES_BY_WIRE_NUMBER.get(type.getNumber());
+        if (decoded == null) {
             throw new WireFormatException("event type is missing or unknown to this agent: " + type);
         }
-        return dev.hdbg.common.event.EventType.valueOf(type.name().substring("EVENT_TYPE_".length()));
+        return decoded;
     }
 
     public static dev.hdbg.proto.v1.EventOptions encode(EventOptions options) {
@@ -196,5 +223,42 @@ public final class EventCodec {
             });
         }
         return new LogConfiguration(items);
+    }
+
+    public static dev.hdbg.proto.v1.EventInfo encode(EventInfo info) {
+        return dev.hdbg.proto.v1.EventInfo.newBuilder().setEventId(info.id()).setSpec(encode(info.spec()))
+                .addAllActionIds(info.actionIds()).setEnabled(info.enabled()).setHits(info.hits()).build();
+    }
+
+    public static EventInfo decode(dev.hdbg.proto.v1.EventInfo msg) {
+        return new EventInfo(msg.getEventId(), decode(msg.getSpec()), msg.getActionIdsList(), msg.getEnabled(),
+                msg.getHits());
+    }
+
+    public static AddEventReply encode(AddedEvent added) {
+        return AddEventReply.newBuilder().setEventId(added.eventId()).addAllActionIds(added.actionIds()).build();
+    }
+
+    public static AddedEvent decode(AddEventReply reply) {
+        return new AddedEvent(reply.getEventId(), reply.getActionIdsList());
+    }
+
+    public static dev.hdbg.proto.v1.EventModification encode(EventModification modification) {
+        return switch (modification) {
+            case ENABLE -> dev.hdbg.proto.v1.EventModification.EVENT_MODIFICATION_ENABLE;
+            case DISABLE -> dev.hdbg.proto.v1.EventModification.EVENT_MODIFICATION_DISABLE;
+            case CLEAR -> dev.hdbg.proto.v1.EventModification.EVENT_MODIFICATION_CLEAR;
+        };
+    }
+
+    /** @throws WireFormatException when the modification is missing or unknown */
+    public static EventModification decode(dev.hdbg.proto.v1.EventModification modification) {
+        return switch (modification) {
+            case EVENT_MODIFICATION_ENABLE -> EventModification.ENABLE;
+            case EVENT_MODIFICATION_DISABLE -> EventModification.DISABLE;
+            case EVENT_MODIFICATION_CLEAR -> EventModification.CLEAR;
+            case EVENT_MODIFICATION_UNSPECIFIED, UNRECOGNIZED ->
+                    throw new WireFormatException("modification is missing: enable, disable or clear");
+        };
     }
 }

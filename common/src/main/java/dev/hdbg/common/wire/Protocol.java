@@ -10,7 +10,7 @@ public final class Protocol {
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
-    /** Announced by hosts that acknowledge records (RecordsAck), and by agents that keep records until then. */
+    /** Since 1.4: announced by hosts that acknowledge records (RecordsAck), and by agents that keep records until then. */
     public static final String RECORDS_ACK = "records.ack";
 
     /** Since 1.5: Hello's AttachMode (takeover, observe) and DetachRequest. */
@@ -19,13 +19,21 @@ public final class Protocol {
     /** Since 1.5: Ping; a host announcing it pings while idle, so the agent may take its silence as a dead link. */
     public static final String PING = "session.ping";
 
-    /** Since 1.0; the events beyond !epthook and !cpuid since 1.1. */
-    public static final List<String> CAPABILITIES = List.of("events.epthook", "events.cpuid",
-            "actions.break", "actions.log", "actions.custom-code", "conditions", "records.batched",
+    /**
+     * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
+     * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
+     * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings.
+     */
+    public static final List<String> CAPABILITIES = List.of(
+            "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
+            "records.batched",
             "events.epthook2", "events.monitor", "events.syscall", "events.sysret", "events.msr", "events.tsc",
             "events.pmc", "events.vmcall", "events.io", "events.exception", "events.interrupt", "events.dr",
-            "events.crwrite", "events.xsetbv", "events.options", "breakpoints", "stepping", "targets.elf", "symbols", "records.output",
-            "records.ack", ATTACH_MODES, PING);
+            "events.crwrite", "events.xsetbv", "events.options",
+            "breakpoints", "stepping",
+            "targets.elf", "symbols", "records.output",
+            RECORDS_ACK,
+            ATTACH_MODES, PING);
 
     private Protocol() {
     }

@@ -45,11 +45,9 @@ public final class RecordCodec {
                 br.eventType().ifPresent(t -> bb.setEventType(EventCodec.encode(t)));
                 b.setBreak(bb);
             }
-            case DebuggerRecord.Exit exit -> b.setExit(ExitRecord.newBuilder().setReason(exit.reason())
+            case DebuggerRecord.Exit exit -> b.setExit(ExitRecord.newBuilder().setReason(encode(exit.reason()))
                     .setRip(exit.rip()).setStatus(exit.status()).setRunNanos(exit.runNanos()));
-            case DebuggerRecord.Output out -> b.setOutput(OutputRecord.newBuilder()
-                    .setStream(out.stream() == 2 ? OutputRecord.Stream.STREAM_STDERR
-                            : OutputRecord.Stream.STREAM_STDOUT)
+            case DebuggerRecord.Output out -> b.setOutput(OutputRecord.newBuilder().setStream(encode(out.stream()))
                     .setData(ByteString.copyFrom(out.data())));
             case DebuggerRecord.Notice notice -> b.setNotice(NoticeRecord.newBuilder()
                     .setMessage(notice.message()));
@@ -91,14 +89,14 @@ public final class RecordCodec {
             }
             case EXIT -> {
                 var exit = msg.getExit();
-                yield new DebuggerRecord.Exit(seq, exit.getReason(), exit.getRip(), exit.getStatus(), exit.getRunNanos());
+                yield new DebuggerRecord.Exit(seq, decodeExitKind(exit.getReason()), exit.getRip(), exit.getStatus(),
+                        exit.getRunNanos());
             }
             case ACTION_ERROR -> {
                 var err = msg.getActionError();
                 yield new DebuggerRecord.ActionError(seq, err.getEventId(), err.getActionId(), err.getMessage());
             }
-            case OUTPUT -> new DebuggerRecord.Output(seq,
-                    msg.getOutput().getStream() == OutputRecord.Stream.STREAM_STDERR ? 2 : 1,
+            case OUTPUT -> new DebuggerRecord.Output(seq, decode(msg.getOutput().getStream()),
                     msg.getOutput().getData().toByteArray());
             case NOTICE -> new DebuggerRecord.Notice(seq, msg.getNotice().getMessage());
             case LOST -> new DebuggerRecord.Lost(seq, msg.getLost().getFirstSeq(), msg.getLost().getLastSeq(),
@@ -107,7 +105,7 @@ public final class RecordCodec {
         };
     }
 
-    private static BreakReason encode(DebuggerRecord.BreakReason reason) {
+    static BreakReason encode(DebuggerRecord.BreakReason reason) {
         return switch (reason) {
             case EVENT -> BreakReason.BREAK_REASON_EVENT;
             case PAUSE -> BreakReason.BREAK_REASON_PAUSE;
@@ -117,7 +115,7 @@ public final class RecordCodec {
         };
     }
 
-    private static DebuggerRecord.BreakReason decode(BreakReason reason) {
+    static DebuggerRecord.BreakReason decode(BreakReason reason) {
         return switch (reason) {
             case BREAK_REASON_EVENT -> DebuggerRecord.BreakReason.EVENT;
             case BREAK_REASON_PAUSE -> DebuggerRecord.BreakReason.PAUSE;
@@ -126,5 +124,33 @@ public final class RecordCodec {
             case BREAK_REASON_STEP -> DebuggerRecord.BreakReason.STEP;
             case BREAK_REASON_UNSPECIFIED, UNRECOGNIZED -> throw new WireFormatException("unknown break reason " + reason);
         };
+    }
+
+    // The exit record's reason is a string on the wire (protocol 1.0: "hlt"; since 1.3 also "exit").
+    static String encode(DebuggerRecord.ExitKind kind) {
+        return switch (kind) {
+            case HLT -> "hlt";
+            case EXIT -> "exit";
+        };
+    }
+
+    static DebuggerRecord.ExitKind decodeExitKind(String reason) {
+        return switch (reason) {
+            case "hlt" -> DebuggerRecord.ExitKind.HLT;
+            case "exit" -> DebuggerRecord.ExitKind.EXIT;
+            default -> throw new WireFormatException("unknown exit reason '" + reason + "' (hlt or exit)");
+        };
+    }
+
+    static OutputRecord.Stream encode(DebuggerRecord.Stream stream) {
+        return switch (stream) {
+            case STDOUT -> OutputRecord.Stream.STREAM_STDOUT;
+            case STDERR -> OutputRecord.Stream.STREAM_STDERR;
+        };
+    }
+
+    /** Anything but stderr is stdout, as hosts before this one read it. */
+    static DebuggerRecord.Stream decode(OutputRecord.Stream stream) {
+        return stream == OutputRecord.Stream.STREAM_STDERR ? DebuggerRecord.Stream.STDERR : DebuggerRecord.Stream.STDOUT;
     }
 }

@@ -213,18 +213,8 @@ public final class Architecture {
     public static final class Layers {
         private final Map<String, Predicate<String>> members = new LinkedHashMap<>();
         private final Map<String, List<String>> mayUse = new LinkedHashMap<>();
-        private final Map<String, Predicate<String>> tolerated = new LinkedHashMap<>();
 
         private Layers() {
-        }
-
-        /**
-         * Lets {@code layer} name the classes {@code classes} accepts although the layers forbid it: a known debt, its
-         * reason in the test beside it, to be paid and removed.
-         */
-        public Layers tolerate(String layer, Predicate<String> classes) {
-            tolerated.merge(layer, classes, Predicate::or);
-            return this;
         }
 
         /** Layer {@code name}: the classes in {@code packages} (and their subpackages), which may use {@code uses}. */
@@ -260,8 +250,7 @@ public final class Architecture {
                         .map(Map.Entry::getValue)
                         .reduce(name -> false, Predicate::or);
                 // A class of a layer that also matches an allowed one (a nested package) is allowed.
-                Predicate<String> ownOrAllowed = allowed.stream().map(members::get).reduce(mine, Predicate::or)
-                        .or(tolerated.getOrDefault(layer, name -> false));
+                Predicate<String> ownOrAllowed = allowed.stream().map(members::get).reduce(mine, Predicate::or);
                 rules.add(new Rule(layer + " may use " + (allowed.isEmpty() ? "no other layer"
                         : allowed.stream().collect(Collectors.joining(", "))) + " (layers: " + order + ")",
                         mine, forbidden.and(ownOrAllowed.negate())));

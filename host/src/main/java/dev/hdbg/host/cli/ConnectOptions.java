@@ -1,8 +1,9 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.auth.Tokens;
+import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.tls.Fingerprints;
 import dev.hdbg.common.wire.Protocol;
-import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.TlsSettings;
 import java.nio.file.Path;
@@ -21,8 +22,12 @@ public final class ConnectOptions {
     @Option(names = "--connect", paramLabel = "HOST:PORT", description = "the agent to attach to (default: ${DEFAULT-VALUE})")
     String connect = "127.0.0.1:" + Protocol.DEFAULT_PORT;
 
-    @Option(names = "--token", paramLabel = "SECRET", description = "the agent's token, when it was started with --token")
+    @Option(names = "--token", paramLabel = "SECRET", description = "the agent's token, when it was started with --token "
+            + "or --token-file (visible to other users in ps: prefer --token-file)")
     String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "read the agent's token from FILE (one line)")
+    Path tokenFile;
 
     @Option(names = "--takeover", description = "take control even when another host is attached; that host is told and disconnected")
     boolean takeover;
@@ -42,7 +47,7 @@ public final class ConnectOptions {
      * @param notices where trust on first use says that it recorded an agent (standard error)
      */
     public ConnectSettings settings(Consumer<String> notices) {
-        return ConnectSettings.defaults().withToken(token).withTls(tls(notices)).withMode(mode())
+        return ConnectSettings.defaults().withToken(token()).withTls(tls(notices)).withMode(mode())
                 .withDeadAfter(Duration.ofMillis(Math.round(deadAfterSeconds * 1000)));
     }
 
@@ -91,7 +96,10 @@ public final class ConnectOptions {
     }
 
     public String token() {
-        return token;
+        if (token != null && tokenFile != null) {
+            throw new IllegalArgumentException("give the token once: --token or --token-file, not both");
+        }
+        return tokenFile != null ? Tokens.read(tokenFile) : token;
     }
 
     /**

@@ -1,13 +1,15 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.AttachMode;
+import dev.hdbg.common.model.Symbol;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.forward.EventForwarding;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.ExpressionParser;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AgentStatus;
-import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.disasm.Disassembler;
@@ -155,7 +157,7 @@ public final class DebugSession implements AutoCloseable {
     public SymbolTable symbols() {
         SymbolTable table = symbols;
         if (table == null) {
-            List<DebuggerClient.Symbol> fetched;
+            List<Symbol> fetched;
             try {
                 fetched = connected() ? await(client().listSymbols("")) : List.of();
             } catch (AgentError e) {
@@ -201,7 +203,7 @@ public final class DebugSession implements AutoCloseable {
             lastStop = null;
             disconnectReason = null;
             AgentStatus status = fresh.statusAtConnect();
-            runningSinceAttach = status != null && status.state() == AgentStatus.State.RUNNING;
+            runningSinceAttach = status != null && status.state() == TargetState.RUNNING;
         }
         if (journal != null) {
             journal.begin(fresh.resumePoint().agentInstance());

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
                 "  hdbg --batch session.txt --json",
                 "  hdbg --observe --json --batch watch.txt     # watch while another host debugs",
                 "  hdbg --resume records.jsonl --batch run.txt # start again after a crash: nothing lost or repeated",
-                "  hdbg --connect agent.lan:7321 --tls --fingerprint SHA256:N8Pa9RMIpEc/EvuE/QjFABCITcQM0nInYqh3K5v/j/U --token \"$(cat token)\"",
+                "  hdbg --connect agent.lan:7321 --tls --fingerprint SHA256:N8Pa9RMIpEc/EvuE/QjFABCITcQM0nInYqh3K5v/j/U --token-file hdbg.token",
                 "  hdbg --connect agent.lan:7321 --tls --cert host.pem --key host.key",
                 "  echo 'r rip' | hdbg --batch -",
                 "  hdbg demo",

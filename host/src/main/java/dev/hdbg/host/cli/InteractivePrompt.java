@@ -1,13 +1,14 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.AttachMode;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.host.cli.commands.CommandShell;
 import dev.hdbg.host.cli.output.HumanOutput;
 import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AgentStatus;
-import dev.hdbg.host.client.AttachMode;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -131,7 +132,7 @@ final class InteractivePrompt {
     /** Ctrl-C: pauses a running target and waits for its break record; otherwise does nothing. */
     private static void interrupt(DebugSession session) {
         try {
-            if (session.await(session.client().status()).state() != AgentStatus.State.RUNNING) {
+            if (session.await(session.client().status()).state() != TargetState.RUNNING) {
                 return;
             }
             long before = session.lastStopSeq();

@@ -1,7 +1,8 @@
 package dev.hdbg.host.cli;
 
-import dev.hdbg.host.client.AgentStatus;
-import dev.hdbg.host.client.EventListing;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.TargetState;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -42,12 +43,12 @@ final class ProgressLine implements AutoCloseable {
                 return;
             }
             AgentStatus agent = session.client().status().get(2, TimeUnit.SECONDS);
-            if (agent.state() != AgentStatus.State.RUNNING) {
+            if (agent.state() != TargetState.RUNNING) {
                 hide();
                 return;
             }
-            List<EventListing> events = session.client().listEvents().get(2, TimeUnit.SECONDS);
-            long hits = events.stream().mapToLong(EventListing::hits).sum();
+            List<EventInfo> events = session.client().listEvents().get(2, TimeUnit.SECONDS);
+            long hits = events.stream().mapToLong(EventInfo::hits).sum();
             long now = System.nanoTime();
             if (!shown) {
                 runningSince = now;

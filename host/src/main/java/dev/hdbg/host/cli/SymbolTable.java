@@ -1,6 +1,6 @@
 package dev.hdbg.host.cli;
 
-import dev.hdbg.host.client.DebuggerClient.Symbol;
+import dev.hdbg.common.model.Symbol;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;

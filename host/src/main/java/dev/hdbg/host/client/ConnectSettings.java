@@ -1,5 +1,6 @@
 package dev.hdbg.host.client;
 
+import dev.hdbg.common.model.AttachMode;
 import java.time.Duration;
 
 /**

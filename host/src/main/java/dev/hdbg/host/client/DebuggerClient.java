@@ -5,6 +5,15 @@ import dev.hdbg.common.event.ActionType;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.model.AddedEvent;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.AttachMode;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.EventModification;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.List;
 import java.util.Map;
@@ -133,11 +142,9 @@ public interface DebuggerClient extends AutoCloseable {
     CompletableFuture<List<Long>> clearEvent(long eventId);
 
     /** Enable, disable or clear every event. */
-    CompletableFuture<List<Long>> modifyAllEvents(Modification modification);
+    CompletableFuture<List<Long>> modifyAllEvents(EventModification modification);
 
-    enum Modification { ENABLE, DISABLE, CLEAR }
-
-    CompletableFuture<List<EventListing>> listEvents();
+    CompletableFuture<List<EventInfo>> listEvents();
 
     /** Lets a paused target run; fails with BAD_STATE if it runs already or has exited. */
     CompletableFuture<Void> cont();
@@ -148,8 +155,6 @@ public interface DebuggerClient extends AutoCloseable {
     /** {@code t} (INTO), {@code p} (OVER), {@code gu} (OUT); a break record with reason STEP ends the step. */
     CompletableFuture<Void> step(StepMode mode);
 
-    enum StepMode { INTO, OVER, OUT }
-
     /**
      * {@code bp ADDR [condition {HEX}]}: a breakpoint invisible to the guest (no memory changes).
      *
@@ -159,29 +164,19 @@ public interface DebuggerClient extends AutoCloseable {
     CompletableFuture<Long> addBreakpoint(long address, MachineCode condition);
 
     /** {@code be}, {@code bd}, {@code bc}; {@code id} 0 with {@code all}. */
-    CompletableFuture<List<Long>> modifyBreakpoints(long id, boolean all, Modification modification);
+    CompletableFuture<List<Long>> modifyBreakpoints(long id, boolean all, EventModification modification);
 
-    CompletableFuture<List<Breakpoint>> listBreakpoints();
+    /** {@code bl}. */
+    CompletableFuture<List<BreakpointInfo>> listBreakpoints();
 
-    /** One line of {@code bl}. */
-    record Breakpoint(long id, long address, boolean enabled, boolean conditional, long hits) {
-    }
-
-    /** The target's symbols matching a WinDbg pattern ({@code *}, {@code ?}); all when empty. Since 1.3. */
+    /**
+     * {@code x}, and symbols in expressions and displays: the target's symbols matching a WinDbg pattern ({@code *},
+     * {@code ?}); all when empty. Since 1.3.
+     */
     CompletableFuture<List<Symbol>> listSymbols(String pattern);
 
-    /** {@code x}, and symbols in expressions and displays. */
-    record Symbol(String name, long address, long size, String kind) {
-    }
-
     /** {@code lm}: the loaded image(s) with their sections. Since 1.3. */
-    CompletableFuture<List<Module>> listModules();
-
-    record Module(String name, long base, long end, List<Section> sections) {
-    }
-
-    record Section(String name, long address, long size, String flags) {
-    }
+    CompletableFuture<List<LoadedModule>> listModules();
 
     /** Halts a running target; a break record with reason PAUSE follows. */
     CompletableFuture<Void> pause();

@@ -3,15 +3,26 @@ package dev.hdbg.host.client;
 import com.google.protobuf.ByteString;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.model.AddedEvent;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.AttachMode;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.EventModification;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.EventCodec;
+import dev.hdbg.common.wire.ExecutionCodec;
 import dev.hdbg.common.wire.Protocol;
+import dev.hdbg.common.wire.SessionCodec;
+import dev.hdbg.common.wire.TargetCodec;
 import dev.hdbg.proto.v1.AddActionRequest;
 import dev.hdbg.proto.v1.AddEventRequest;
 import dev.hdbg.proto.v1.ContinueRequest;
 import dev.hdbg.proto.v1.DetachRequest;
 import dev.hdbg.proto.v1.Envelope;
-import dev.hdbg.proto.v1.EventModification;
 import dev.hdbg.proto.v1.HelloReply;
 import dev.hdbg.proto.v1.HelloRequest;
 import dev.hdbg.proto.v1.ListEventsRequest;
@@ -33,7 +44,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +74,7 @@ final class NettyDebuggerClient implements DebuggerClient {
         this.channel = channel;
         this.handler = handler;
         this.hello = hello;
-        this.statusAtConnect = Replies.status(hello.getStatus());
+        this.statusAtConnect = ExecutionCodec.decode(hello.getStatus());
         this.agentInstance = hello.getInstanceId();
     }
 
@@ -93,7 +103,7 @@ final class NettyDebuggerClient implements DebuggerClient {
             }
             Envelope hello = handler.call(channel, Envelope.newBuilder().setHelloRequest(HelloRequest.newBuilder()
                     .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)
-                    .addCapabilities(Protocol.RECORDS_ACK).addCapabilities(Protocol.PING).setMode(wire(mode))))
+                    .addCapabilities(Protocol.RECORDS_ACK).addCapabilities(Protocol.PING).setMode(SessionCodec.encode(mode))))
                     .get(10, TimeUnit.SECONDS);
             HelloReply reply = hello.getHelloReply();
             if (reply.getCapabilitiesList().contains(Protocol.RECORDS_ACK)) {
@@ -127,14 +137,6 @@ final class NettyDebuggerClient implements DebuggerClient {
         }
     }
 
-    private static dev.hdbg.proto.v1.AttachMode wire(AttachMode mode) {
-        return switch (mode) {
-            case CONTROL -> dev.hdbg.proto.v1.AttachMode.ATTACH_MODE_CONTROL;
-            case TAKEOVER -> dev.hdbg.proto.v1.AttachMode.ATTACH_MODE_TAKEOVER;
-            case OBSERVE -> dev.hdbg.proto.v1.AttachMode.ATTACH_MODE_OBSERVE;
-        };
-    }
-
     @Override
     public ConnectSettings settings() {
         return settings;
@@ -142,7 +144,7 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public AttachMode attachMode() {
-        return hello.getMode() == dev.hdbg.proto.v1.AttachMode.ATTACH_MODE_OBSERVE ? AttachMode.OBSERVE : AttachMode.CONTROL;
+        return SessionCodec.granted(hello.getMode());
     }
 
     @Override
@@ -179,7 +181,7 @@ final class NettyDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<AddedEvent> addEvent(EventSpec spec) {
         return call(Envelope.newBuilder().setAddEventRequest(AddEventRequest.newBuilder().setEvent(EventCodec.encode(spec))))
-                .thenApply(e -> new AddedEvent(e.getAddEventReply().getEventId(), e.getAddEventReply().getActionIdsList()));
+                .thenApply(e -> EventCodec.decode(e.getAddEventReply()));
     }
 
     @Override
@@ -190,39 +192,34 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public CompletableFuture<List<Long>> enableEvent(long eventId) {
-        return modify(eventId, false, EventModification.EVENT_MODIFICATION_ENABLE);
+        return modify(eventId, false, EventModification.ENABLE);
     }
 
     @Override
     public CompletableFuture<List<Long>> disableEvent(long eventId) {
-        return modify(eventId, false, EventModification.EVENT_MODIFICATION_DISABLE);
+        return modify(eventId, false, EventModification.DISABLE);
     }
 
     @Override
     public CompletableFuture<List<Long>> clearEvent(long eventId) {
-        return modify(eventId, false, EventModification.EVENT_MODIFICATION_CLEAR);
+        return modify(eventId, false, EventModification.CLEAR);
     }
 
     @Override
-    public CompletableFuture<List<Long>> modifyAllEvents(Modification modification) {
-        return modify(0, true, wire(modification));
+    public CompletableFuture<List<Long>> modifyAllEvents(EventModification modification) {
+        return modify(0, true, modification);
     }
 
     private CompletableFuture<List<Long>> modify(long eventId, boolean all, EventModification modification) {
         return call(Envelope.newBuilder().setModifyEventRequest(ModifyEventRequest.newBuilder().setEventId(eventId)
-                .setAll(all).setModification(modification))).thenApply(e -> e.getModifyEventReply().getEventIdsList());
+                .setAll(all).setModification(EventCodec.encode(modification))))
+                .thenApply(e -> e.getModifyEventReply().getEventIdsList());
     }
 
     @Override
-    public CompletableFuture<List<EventListing>> listEvents() {
-        return call(Envelope.newBuilder().setListEventsRequest(ListEventsRequest.getDefaultInstance())).thenApply(e -> {
-            List<EventListing> events = new ArrayList<>();
-            for (var info : e.getListEventsReply().getEventsList()) {
-                events.add(new EventListing(info.getEventId(), EventCodec.decode(info.getSpec()), info.getActionIdsList(),
-                        info.getEnabled(), info.getHits()));
-            }
-            return events;
-        });
+    public CompletableFuture<List<EventInfo>> listEvents() {
+        return call(Envelope.newBuilder().setListEventsRequest(ListEventsRequest.getDefaultInstance()))
+                .thenApply(e -> e.getListEventsReply().getEventsList().stream().map(EventCodec::decode).toList());
     }
 
     @Override
@@ -238,12 +235,8 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public CompletableFuture<Void> step(StepMode mode) {
-        dev.hdbg.proto.v1.StepMode wire = switch (mode) {
-            case INTO -> dev.hdbg.proto.v1.StepMode.STEP_MODE_INTO;
-            case OVER -> dev.hdbg.proto.v1.StepMode.STEP_MODE_OVER;
-            case OUT -> dev.hdbg.proto.v1.StepMode.STEP_MODE_OUT;
-        };
-        return call(Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder().setMode(wire)))
+        return call(Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder()
+                .setMode(ExecutionCodec.encode(mode))))
                 .thenApply(e -> null);
     }
 
@@ -258,42 +251,29 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
-    public CompletableFuture<List<Long>> modifyBreakpoints(long id, boolean all, Modification modification) {
+    public CompletableFuture<List<Long>> modifyBreakpoints(long id, boolean all, EventModification modification) {
         return call(Envelope.newBuilder().setModifyBreakpointRequest(dev.hdbg.proto.v1.ModifyBreakpointRequest.newBuilder()
-                .setBreakpointId(id).setAll(all).setModification(wire(modification))))
+                .setBreakpointId(id).setAll(all).setModification(EventCodec.encode(modification))))
                 .thenApply(e -> e.getModifyBreakpointReply().getBreakpointIdsList());
     }
 
     @Override
-    public CompletableFuture<List<Breakpoint>> listBreakpoints() {
+    public CompletableFuture<List<BreakpointInfo>> listBreakpoints() {
         return call(Envelope.newBuilder().setListBreakpointsRequest(dev.hdbg.proto.v1.ListBreakpointsRequest.getDefaultInstance()))
-                .thenApply(e -> e.getListBreakpointsReply().getBreakpointsList().stream()
-                        .map(b -> new Breakpoint(b.getBreakpointId(), b.getAddress(), b.getEnabled(), b.getConditional(), b.getHits()))
-                        .toList());
-    }
-
-    private static EventModification wire(Modification modification) {
-        return switch (modification) {
-            case ENABLE -> EventModification.EVENT_MODIFICATION_ENABLE;
-            case DISABLE -> EventModification.EVENT_MODIFICATION_DISABLE;
-            case CLEAR -> EventModification.EVENT_MODIFICATION_CLEAR;
-        };
+                .thenApply(e -> e.getListBreakpointsReply().getBreakpointsList().stream().map(ExecutionCodec::decode).toList());
     }
 
     @Override
     public CompletableFuture<List<Symbol>> listSymbols(String pattern) {
         return call(Envelope.newBuilder().setListSymbolsRequest(dev.hdbg.proto.v1.ListSymbolsRequest.newBuilder()
                 .setPattern(pattern))).thenApply(e -> e.getListSymbolsReply().getSymbolsList().stream()
-                .map(s -> new Symbol(s.getName(), s.getAddress(), s.getSize(), s.getKind())).toList());
+                .map(TargetCodec::decode).toList());
     }
 
     @Override
-    public CompletableFuture<List<Module>> listModules() {
+    public CompletableFuture<List<LoadedModule>> listModules() {
         return call(Envelope.newBuilder().setListModulesRequest(dev.hdbg.proto.v1.ListModulesRequest.getDefaultInstance()))
-                .thenApply(e -> e.getListModulesReply().getModulesList().stream()
-                        .map(m -> new Module(m.getName(), m.getBase(), m.getEnd(), m.getSectionsList().stream()
-                                .map(s -> new Section(s.getName(), s.getAddress(), s.getSize(), s.getFlags())).toList()))
-                        .toList());
+                .thenApply(e -> e.getListModulesReply().getModulesList().stream().map(TargetCodec::decode).toList());
     }
 
     @Override
@@ -304,7 +284,7 @@ final class NettyDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<AgentStatus> status() {
         return call(Envelope.newBuilder().setStatusRequest(StatusRequest.getDefaultInstance()))
-                .thenApply(e -> Replies.status(e.getStatusReply()));
+                .thenApply(e -> ExecutionCodec.decode(e.getStatusReply()));
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.hdbg.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.commands.CommandShell;
 import dev.hdbg.host.cli.output.HumanOutput;
-import dev.hdbg.host.client.AgentStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,7 +61,7 @@ class DebugSessionTest {
     void aBreakIsFollowedByTheRegistersWhenAsked() {
         session.showRegistersOnBreak(true);
         client.emit(pauseAt(1, 0x400000));
-        client.emit(new DebuggerRecord.Exit(2, "hlt", 0x400001, 0, 1));
+        client.emit(new DebuggerRecord.Exit(2, DebuggerRecord.ExitKind.HLT, 0x400001, 0, 1));
 
         assertThat(screen).containsExactly("[break  #1] paused at rip 0x400000", "   rip=0000000000400000",
                 "[exit   #2] target ended (hlt at 0x400000, rax 0x0) after 0.000 ms of execution");
@@ -69,7 +69,7 @@ class DebugSessionTest {
 
     @Test
     void aBatchGoOnATargetAlreadyRunningAtAttachWaitsForItsStopWithoutContinuingIt() throws Exception {
-        ScriptedClient running = new ScriptedClient(AgentStatus.State.RUNNING);
+        ScriptedClient running = new ScriptedClient(TargetState.RUNNING);
         DebugSession resumed = new DebugSession(running.client, "127.0.0.1:7321", new HumanOutput(screen::add),
                 new Transcript(), null);
         CommandShell batch = new CommandShell(resumed, true);
@@ -78,7 +78,7 @@ class DebugSessionTest {
             assertThat(go).isNotDone();
             Thread.sleep(5);
         }
-        running.emit(new DebuggerRecord.Exit(7, "hlt", 0x400001, 0, 1));
+        running.emit(new DebuggerRecord.Exit(7, DebuggerRecord.ExitKind.HLT, 0x400001, 0, 1));
 
         // The scripted client fails a continue ("not scripted: cont"): g succeeded without sending one.
         assertThat(go.get(10, TimeUnit.SECONDS)).isEqualTo(CommandShell.Result.OK);
@@ -89,7 +89,7 @@ class DebugSessionTest {
     @Test
     void recordsTheConnectionDeliversAsItClosesAreJournaledAndShownSinceTheyAreAcknowledged(@TempDir Path dir)
             throws Exception {
-        ScriptedClient streaming = new ScriptedClient(AgentStatus.State.RUNNING);
+        ScriptedClient streaming = new ScriptedClient(TargetState.RUNNING);
         Path file = dir.resolve("j.jsonl");
         try (RecordJournal journal = RecordJournal.open(file)) {
             DebugSession session = new DebugSession(streaming.client, "127.0.0.1:7321", new HumanOutput(screen::add),

@@ -1,8 +1,9 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.DebuggerClient;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -48,11 +49,11 @@ final class ScriptedClient {
 
     /** A client attached to a paused target. */
     ScriptedClient() {
-        this(AgentStatus.State.PAUSED);
+        this(TargetState.PAUSED);
     }
 
     /** A client whose handshake found the target in {@code state}. */
-    ScriptedClient(AgentStatus.State state) {
+    ScriptedClient(TargetState state) {
         status = new AgentStatus(state, 0x400000, "scripted", List.of(), 0);
     }
 

@@ -2,7 +2,7 @@ package dev.hdbg.host.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hdbg.host.client.DebuggerClient.Symbol;
+import dev.hdbg.common.model.Symbol;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -12,10 +12,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.ActionType;
 import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.model.AddedEvent;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
-import dev.hdbg.host.client.AddedEvent;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.DebuggerClient;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,7 +72,7 @@ class ActionsSpecIT {
     @Test
     void targetStartsPausedAtItsEntry() {
         AgentStatus status = client.statusAtConnect();
-        assertThat(status.state()).isEqualTo(AgentStatus.State.PAUSED);
+        assertThat(status.state()).isEqualTo(TargetState.PAUSED);
         assertThat(status.rip()).isEqualTo(0x400000L);
     }
 
@@ -224,7 +225,7 @@ class ActionsSpecIT {
         assertThat(stop.eventId()).isEqualTo(event.eventId());
         assertThat(stop.rip()).isEqualTo(ADD_ITEM);
         assertThat(stop.context()).isEqualTo(ADD_ITEM);
-        assertThat(client.status().get(10, TimeUnit.SECONDS).state()).isEqualTo(AgentStatus.State.PAUSED);
+        assertThat(client.status().get(10, TimeUnit.SECONDS).state()).isEqualTo(TargetState.PAUSED);
         assertThat(client.readRegisters(List.of("rdi")).get(10, TimeUnit.SECONDS).get("rdi")).isZero();
         byte[] counter = client.readMemory(Code.COUNTER, 8).get(10, TimeUnit.SECONDS);
         assertThat(u64(counter)).isZero();

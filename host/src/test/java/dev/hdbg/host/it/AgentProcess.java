@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +41,12 @@ final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code hdbg-agent --listen LISTEN ARGS...} and waits until it listens. */
     static AgentProcess startListening(String listen, String... args) throws IOException {
-        return launch(List.of(), listen, args);
+        return launch(List.of(), Map.of(), listen, args);
+    }
+
+    /** Starts {@code hdbg-agent --listen LISTEN ARGS...} with {@code environment} added, and waits until it listens. */
+    static AgentProcess startWith(Map<String, String> environment, String listen, String... args) throws IOException {
+        return launch(List.of(), environment, listen, args);
     }
 
     /**
@@ -48,18 +54,48 @@ final class AgentProcess implements AutoCloseable {
      * the agent's only network is that namespace's. {@code ip netns exec} execs the JVM, so this process is the agent.
      */
     static AgentProcess startInNamespace(String namespace, String listen, String... args) throws IOException {
-        return launch(List.of("ip", "netns", "exec", namespace), listen, args);
+        return launch(List.of("ip", "netns", "exec", namespace), Map.of(), listen, args);
     }
 
-    private static AgentProcess launch(List<String> prefix, String listen, String... args) throws IOException {
-        List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
-                "dev.hdbg.agent.AgentMain", "--listen", listen));
+    /** What an agent that was expected to refuse its command line did: its exit status and its output. */
+    record Refusal(int exitCode, String stdout, String stderr) {
+    }
+
+    /**
+     * Runs {@code hdbg-agent ARGS...} (no --listen added) with {@code environment} added to this JVM's, expecting it to
+     * refuse to start; kills it and fails if it is still running after {@code seconds}.
+     */
+    static Refusal refused(Map<String, String> environment, long seconds, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(javaCommand());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        var stdout = process.getInputStream();
+        var stderr = process.getErrorStream();
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            throw new IllegalStateException("the agent did not exit within " + seconds + " s: "
+                    + new String(stdout.readAllBytes(), StandardCharsets.UTF_8) + new String(stderr.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        return new Refusal(process.exitValue(), new String(stdout.readAllBytes(), StandardCharsets.UTF_8),
+                new String(stderr.readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static List<String> javaCommand() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "dev.hdbg.agent.AgentMain");
+    }
+
+    private static AgentProcess launch(List<String> prefix, Map<String, String> environment, String listen, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(javaCommand());
+        command.addAll(List.of("--listen", listen));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         List<String> seen = new ArrayList<>();
         String line;
@@ -127,6 +163,11 @@ final class AgentProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The agent's command line as other users see it in {@code ps} ({@code /proc/PID/cmdline}). */
+    String commandLine() throws IOException {
+        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + process.pid() + "/cmdline")).replace('\0', ' ');
     }
 
     /** The agent's resident memory now, in KiB (VmRSS). */

@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.EventModification;
+import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.DebuggerClient;
-import dev.hdbg.host.client.DebuggerClient.Modification;
-import dev.hdbg.host.client.DebuggerClient.StepMode;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,9 +63,9 @@ class BreakpointsAndSteppingIT {
         assertThat(nextBreak().rip()).isEqualTo(ADD_ITEM);
         assertThat(reg("rdi")).isEqualTo(1);
         assertThat(client.listBreakpoints().get(10, TimeUnit.SECONDS))
-                .containsExactly(new DebuggerClient.Breakpoint(id, ADD_ITEM, true, false, 2));
+                .containsExactly(new BreakpointInfo(id, ADD_ITEM, true, false, 2));
 
-        client.modifyBreakpoints(id, false, Modification.DISABLE).get(10, TimeUnit.SECONDS);
+        client.modifyBreakpoints(id, false, EventModification.DISABLE).get(10, TimeUnit.SECONDS);
         client.cont().get(10, TimeUnit.SECONDS);
         assertThat(records.awaitExit().status()).isEqualTo(Code.DEMO_SUM);
     }
@@ -124,7 +125,7 @@ class BreakpointsAndSteppingIT {
         client.addBreakpoint(0x400043, null).get(10, TimeUnit.SECONDS); // inside add_item
         client.cont().get(10, TimeUnit.SECONDS);
         assertThat(nextBreak().rip()).isEqualTo(0x400043);
-        client.modifyBreakpoints(0, true, Modification.CLEAR).get(10, TimeUnit.SECONDS);
+        client.modifyBreakpoints(0, true, EventModification.CLEAR).get(10, TimeUnit.SECONDS);
         client.step(StepMode.OUT).get(10, TimeUnit.SECONDS);
         DebuggerRecord.Break out = nextBreak();
         assertThat(out.reason()).isEqualTo(DebuggerRecord.BreakReason.STEP);

@@ -95,7 +95,7 @@ class CommandLineIT {
 
     @Test
     void anAgentReachableFromOtherMachinesWarnsThatTheChannelIsClearText() throws Exception {
-        try (AgentProcess agent = AgentProcess.startListening("0.0.0.0:0", "--sample", "demo", "--token", "s3cret")) {
+        try (AgentProcess agent = AgentProcess.startListening("0.0.0.0:0", "--sample", "demo", "--token", "s3cret-s3cret-s3cret")) {
             long deadline = System.currentTimeMillis() + 10_000;
             while (!agent.output().contains("warning:") && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
@@ -120,13 +120,13 @@ class CommandLineIT {
 
     @Test
     void aTokenProtectedAgentRefusesHostsWithoutTheToken() throws Exception {
-        try (AgentProcess agent = AgentProcess.start("--sample", "demo", "--token", "s3cret")) {
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo", "--token", "s3cret-s3cret-s3cret")) {
             HdbgBatch without = hdbg(agent, "r rip\n");
             assertThat(without.exitCode()).isEqualTo(2);
             assertThat(without.out()).contains("this agent requires a token: pass --token");
             HdbgBatch wrong = hdbg(agent, "r rip\n", "--token", "guess");
             assertThat(wrong.out()).contains("wrong token");
-            HdbgBatch right = hdbg(agent, "r rip\n", "--token", "s3cret");
+            HdbgBatch right = hdbg(agent, "r rip\n", "--token", "s3cret-s3cret-s3cret");
             assertThat(right.exitCode()).isZero();
             assertThat(right.out()).contains("rip=0000000000400000");
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.model.EventModification;
 import dev.hdbg.proto.v1.ActionSpec;
 import dev.hdbg.proto.v1.ActionType;
 import dev.hdbg.proto.v1.AddEventRequest;
@@ -206,7 +207,7 @@ class HostileInputIT {
                 next.addRecordListener(records);
                 assertThat(records.awaitBreak().rip()).isEqualTo(0x400013);
                 assertThat(next.readRegisters(List.of("rax")).get(10, TimeUnit.SECONDS).get("rax")).isEqualTo(0x4000_0000L);
-                next.modifyAllEvents(DebuggerClient.Modification.CLEAR).get(10, TimeUnit.SECONDS);
+                next.modifyAllEvents(EventModification.CLEAR).get(10, TimeUnit.SECONDS);
                 next.cont().get(10, TimeUnit.SECONDS);
                 assertThat(records.awaitExit().rip()).isEqualTo(0x400014);
             }

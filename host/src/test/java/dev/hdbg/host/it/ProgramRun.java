@@ -82,11 +82,11 @@ record ProgramRun(byte[] stdout, byte[] stderr, int status, List<String> notices
             client.addRecordListener(records);
             client.cont().get(10, TimeUnit.SECONDS);
             DebuggerRecord.Exit exit = records.awaitExit();
-            assertThat(exit.reason()).as("how the program ended; agent output:\n%s", agent.output()).isEqualTo("exit");
+            assertThat(exit.reason()).as("how the program ended; agent output:\n%s", agent.output()).isEqualTo(DebuggerRecord.ExitKind.EXIT);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             for (DebuggerRecord.Output output : records.of(DebuggerRecord.Output.class)) {
-                (output.stream() == 2 ? err : out).writeBytes(output.data());
+                (output.stream() == DebuggerRecord.Stream.STDERR ? err : out).writeBytes(output.data());
             }
             List<String> notices = records.of(DebuggerRecord.Notice.class).stream().map(DebuggerRecord.Notice::message).toList();
             return new ProgramRun(out.toByteArray(), err.toByteArray(), (int) exit.status(), notices);

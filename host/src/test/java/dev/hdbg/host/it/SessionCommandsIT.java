@@ -43,12 +43,12 @@ class SessionCommandsIT {
 
     @Test
     void connectReusesTheTokenAndCanReattachToTheSameAgent() throws Exception {
-        try (AgentProcess agent = AgentProcess.start("--sample", "demo", "--token", "s3cret")) {
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo", "--token", "s3cret-s3cret-s3cret")) {
             HdbgBatch run = HdbgBatch.run(dir, agent, """
                     r rip = 400040
                     .connect 127.0.0.1:%d
                     r rip
-                    """.formatted(agent.port()), "--token", "s3cret", "--json");
+                    """.formatted(agent.port()), "--token", "s3cret-s3cret-s3cret", "--json");
 
             assertThat(run.exitCode()).as(run.out()).isZero();
             assertThat(run.lines()).containsExactly(

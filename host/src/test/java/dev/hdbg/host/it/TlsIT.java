@@ -144,9 +144,9 @@ class TlsIT {
     @Test
     void theTokenStillAuthenticatesOverTlsAndATlsAgentOnANetworkDoesNotWarnOfClearText() throws Exception {
         try (AgentProcess agent = AgentProcess.startListening("0.0.0.0:0", "--sample", "demo", "--tls", "--state-dir",
-                dir.resolve("state").toString(), "--token", "s3cret")) {
+                dir.resolve("state").toString(), "--token", "s3cret-s3cret-s3cret")) {
             String pin = agent.fingerprint();
-            assertThat(hdbg(agent, R_RIP, "--fingerprint", pin, "--token", "s3cret").out()).contains(AT_ENTRY);
+            assertThat(hdbg(agent, R_RIP, "--fingerprint", pin, "--token", "s3cret-s3cret-s3cret").out()).contains(AT_ENTRY);
             assertThat(refused(agent, "--fingerprint", pin, "--token", "guess").out()).contains("error: wrong token");
             assertThat(refused(agent, "--fingerprint", pin).out()).contains("error: this agent requires a token: pass --token");
             assertThat(agent.output()).doesNotContain("warning:");

@@ -1,8 +1,8 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.text.Numbers;
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.client.DebuggerClient;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Parameters;
@@ -12,10 +12,10 @@ abstract class BreakpointModifyCommand extends SessionCommand {
     @Parameters(index = "0", paramLabel = "ID|all")
     String target;
 
-    private final DebuggerClient.Modification modification;
+    private final EventModification modification;
     private final String verb;
 
-    BreakpointModifyCommand(DebugSession session, DebuggerClient.Modification modification, String verb) {
+    BreakpointModifyCommand(DebugSession session, EventModification modification, String verb) {
         super(session);
         this.modification = modification;
         this.verb = verb;

@@ -1,9 +1,9 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.parse.EventCommandParser;
-import dev.hdbg.host.client.AddedEvent;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;

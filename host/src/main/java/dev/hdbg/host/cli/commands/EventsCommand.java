@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.text.Numbers;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.client.DebuggerClient;
@@ -39,15 +40,15 @@ final class EventsCommand extends SessionCommand {
         switch (verb.toLowerCase(Locale.ROOT)) {
             case "e" -> {
                 what = "enable";
-                reply = all ? client.modifyAllEvents(DebuggerClient.Modification.ENABLE) : client.enableEvent(id);
+                reply = all ? client.modifyAllEvents(EventModification.ENABLE) : client.enableEvent(id);
             }
             case "d" -> {
                 what = "disable";
-                reply = all ? client.modifyAllEvents(DebuggerClient.Modification.DISABLE) : client.disableEvent(id);
+                reply = all ? client.modifyAllEvents(EventModification.DISABLE) : client.disableEvent(id);
             }
             case "c" -> {
                 what = "clear";
-                reply = all ? client.modifyAllEvents(DebuggerClient.Modification.CLEAR) : client.clearEvent(id);
+                reply = all ? client.modifyAllEvents(EventModification.CLEAR) : client.clearEvent(id);
             }
             default -> throw new IllegalArgumentException("events takes e (enable), d (disable) or c (clear), not '" + verb + "'");
         }

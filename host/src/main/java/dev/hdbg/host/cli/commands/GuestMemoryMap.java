@@ -1,8 +1,9 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.MemoryRegion;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AgentStatus;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -20,11 +21,11 @@ final class GuestMemoryMap {
     static final String IMAGE = "image";
     private static final long PAGE = 0x1000;
 
-    private final List<AgentStatus.Region> regions;
+    private final List<MemoryRegion> regions;
     private final String target;
 
-    private GuestMemoryMap(List<AgentStatus.Region> regions, String target) {
-        this.regions = regions.stream().sorted(Comparator.comparing(AgentStatus.Region::begin, Long::compareUnsigned)).toList();
+    private GuestMemoryMap(List<MemoryRegion> regions, String target) {
+        this.regions = regions.stream().sorted(Comparator.comparing(MemoryRegion::begin, Long::compareUnsigned)).toList();
         this.target = target;
     }
 
@@ -38,7 +39,7 @@ final class GuestMemoryMap {
         long at = from;
         long end = from + length;
         while (Long.compareUnsigned(at, end) < 0) {
-            Optional<AgentStatus.Region> region = regionOf(at);
+            Optional<MemoryRegion> region = regionOf(at);
             if (region.isEmpty()) {
                 return OptionalLong.of(at);
             }
@@ -61,7 +62,7 @@ final class GuestMemoryMap {
     /** Whether [address, address + length) lies in the stack region, or in any region when there is none. */
     boolean inStack(long address, long length) {
         boolean hasStack = regions.stream().anyMatch(r -> r.name().equals(STACK));
-        Optional<AgentStatus.Region> region = regionOf(address);
+        Optional<MemoryRegion> region = regionOf(address);
         return region.isPresent() && (!hasStack || region.get().name().equals(STACK))
                 && Long.compareUnsigned(address + length, region.get().end()) <= 0 && Long.compareUnsigned(address + length, address) > 0;
     }
@@ -72,7 +73,7 @@ final class GuestMemoryMap {
                 .collect(Collectors.joining(", "));
     }
 
-    private Optional<AgentStatus.Region> regionOf(long address) {
+    private Optional<MemoryRegion> regionOf(long address) {
         return regions.stream().filter(r -> Long.compareUnsigned(address, r.begin()) >= 0
                 && Long.compareUnsigned(address, r.end()) < 0).findFirst();
     }

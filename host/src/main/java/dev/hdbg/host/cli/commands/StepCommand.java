@@ -1,15 +1,15 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.model.StepMode;
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.client.DebuggerClient;
 import java.time.Duration;
 
 /** {@code t}, {@code p}, {@code gu}: one step; batch mode waits for the stop that ends it. */
 abstract class StepCommand extends SessionCommand {
-    private final DebuggerClient.StepMode mode;
+    private final StepMode mode;
     private final boolean waitForStop;
 
-    StepCommand(DebugSession session, DebuggerClient.StepMode mode, boolean waitForStop) {
+    StepCommand(DebugSession session, StepMode mode, boolean waitForStop) {
         super(session);
         this.mode = mode;
         this.waitForStop = waitForStop;

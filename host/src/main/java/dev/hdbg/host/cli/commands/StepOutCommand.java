@@ -1,13 +1,13 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.model.StepMode;
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.client.DebuggerClient;
 import picocli.CommandLine.Command;
 
 @Command(name = "gu", description = {"Step out: runs until the current function returns (a ret that leaves RSP above "
         + "where it was), and stops at the return address.", "Example: gu"})
 final class StepOutCommand extends StepCommand {
     StepOutCommand(DebugSession session, boolean waitForStop) {
-        super(session, DebuggerClient.StepMode.OUT, waitForStop);
+        super(session, StepMode.OUT, waitForStop);
     }
 }

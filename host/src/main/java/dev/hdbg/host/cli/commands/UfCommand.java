@@ -1,7 +1,7 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.model.Symbol;
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.client.DebuggerClient.Symbol;
 import dev.hdbg.host.disasm.Disassembler;
 import dev.hdbg.host.disasm.Instruction;
 import java.util.List;

@@ -1,13 +1,17 @@
 package dev.hdbg.host.cli.output;
 
+import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventOptions;
 import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.Positional;
+import dev.hdbg.common.model.AddedEvent;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
-import dev.hdbg.host.client.AddedEvent;
-import dev.hdbg.host.client.AgentStatus;
-import dev.hdbg.host.client.DebuggerClient;
-import dev.hdbg.host.client.EventListing;
 import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +57,7 @@ public final class HumanOutput implements Output {
     }
 
     @Override
-    public void modules(List<DebuggerClient.Module> modules) {
+    public void modules(List<LoadedModule> modules) {
         StringBuilder text = new StringBuilder(String.format("%-16s %-16s  %s%n", "start", "end", "module name"));
         for (var m : modules) {
             text.append(String.format("%016x %016x  %s%n", m.base(), m.end(), m.name()));
@@ -65,7 +69,7 @@ public final class HumanOutput implements Output {
     }
 
     @Override
-    public void symbols(List<DebuggerClient.Symbol> symbols) {
+    public void symbols(List<Symbol> symbols) {
         if (symbols.isEmpty()) {
             print("no matching symbols");
             return;
@@ -96,10 +100,11 @@ public final class HumanOutput implements Output {
                 case BREAKPOINT -> "[break  #" + b.seq() + "] breakpoint " + b.eventId() + " hit at rip " + at(b.rip());
                 case STEP -> "[break  #" + b.seq() + "] " + b.message() + " to rip " + at(b.rip());
             };
-            case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + (e.reason().equals("exit")
-                    ? "the program exited with status " + e.status()
-                    : "target ended (" + e.reason() + " at " + hex(e.reason().equals("hlt") ? e.rip() - 1 : e.rip())
-                    + ", rax " + hex(e.status()) + ")") + " after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
+            case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + switch (e.reason()) {
+                case EXIT -> "the program exited with status " + e.status();
+                // The exit's rip is just past the one-byte hlt; show the hlt itself.
+                case HLT -> "target ended (hlt at " + hex(e.rip() - 1) + ", rax " + hex(e.status()) + ")";
+            } + " after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
             case DebuggerRecord.ActionError e -> "[error  #" + e.seq() + "] " + e.message();
             // The target's own output, as it wrote it (a chunk's last newline is the line's end).
             case DebuggerRecord.Output o -> stripLastNewline(new String(o.data(), StandardCharsets.UTF_8));
@@ -212,13 +217,13 @@ public final class HumanOutput implements Output {
     }
 
     @Override
-    public void events(List<EventListing> events) {
+    public void events(List<EventInfo> events) {
         if (events.isEmpty()) {
             print("no events");
             return;
         }
         StringBuilder text = new StringBuilder(String.format("%-4s %-8s %-10s %-30s %8s  %s%n", "id", "state", "event", "where", "hits", "actions"));
-        for (EventListing e : events) {
+        for (EventInfo e : events) {
             String where = where(e.spec());
             String actions = e.spec().actions().stream().map(HumanOutput::describe).collect(Collectors.joining(", "));
             text.append(String.format("%-4d %-8s %-10s %-30s %8d  %s%s%n", e.id(), e.enabled() ? "enabled" : "disabled",
@@ -228,12 +233,12 @@ public final class HumanOutput implements Output {
     }
 
     private static String where(EventSpec spec) {
-        String base = switch (spec.type()) {
-            case EPT_HOOK, EPT_HOOK2 -> hex(spec.address());
-            case MONITOR -> ((spec.access() & 1) != 0 ? "r" : "") + ((spec.access() & 2) != 0 ? "w" : "")
-                    + ((spec.access() & 4) != 0 ? "x" : "") + " " + hex(spec.address()) + "-" + hex(spec.end());
-            case CR_WRITE -> "cr" + spec.filter().orElse(0) + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
-            default -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
+        String base = switch (spec.type().positional()) {
+            case Positional.Address _ -> hex(spec.address());
+            case Positional.AccessRange _ -> Access.letters(spec.access()) + " " + hex(spec.address()) + "-" + hex(spec.end());
+            case Positional.ControlRegister _ -> "cr" + spec.filter().orElse(0)
+                    + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
+            case Positional.Filter _, Positional.None _ -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
         };
         var options = spec.options();
         String extra = (options.stage() != EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")
@@ -276,7 +281,7 @@ public final class HumanOutput implements Output {
     }
 
     @Override
-    public void breakpoints(List<DebuggerClient.Breakpoint> breakpoints) {
+    public void breakpoints(List<BreakpointInfo> breakpoints) {
         if (breakpoints.isEmpty()) {
             print("no breakpoints");
             return;

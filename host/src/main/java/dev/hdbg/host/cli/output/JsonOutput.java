@@ -1,10 +1,14 @@
 package dev.hdbg.host.cli.output;
 
+import dev.hdbg.common.event.Access;
+import dev.hdbg.common.event.Positional;
+import dev.hdbg.common.model.AddedEvent;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
-import dev.hdbg.host.client.AddedEvent;
-import dev.hdbg.host.client.AgentStatus;
-import dev.hdbg.host.client.DebuggerClient;
-import dev.hdbg.host.client.EventListing;
 import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +73,10 @@ public final class JsonOutput implements Output {
                 }
                 yield json.hex("rip", b.rip()).put("message", b.message());
             }
-            case DebuggerRecord.Exit e -> Json.type("exit").put("seq", e.seq()).put("reason", e.reason()).hex("rip", e.rip())
+            case DebuggerRecord.Exit e -> Json.type("exit").put("seq", e.seq())
+                    .put("reason", e.reason().name().toLowerCase(Locale.ROOT)).hex("rip", e.rip())
                     .hex("status", e.status()).put("run_nanos", e.runNanos());
-            case DebuggerRecord.Output o -> Json.type(o.stream() == 2 ? "stderr" : "stdout").put("seq", o.seq())
+            case DebuggerRecord.Output o -> Json.type(o.stream().name().toLowerCase(Locale.ROOT)).put("seq", o.seq())
                     .data("data", o.data()).put("text", new String(o.data(), StandardCharsets.UTF_8));
             case DebuggerRecord.Notice n -> Json.type("notice").put("seq", n.seq()).put("message", n.message());
             case DebuggerRecord.Lost l -> Json.type("lost").put("seq", l.seq()).put("first_seq", l.firstSeq())
@@ -120,15 +125,16 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void events(List<EventListing> events) {
+    public void events(List<EventInfo> events) {
         List<Json> list = new ArrayList<>();
-        for (EventListing e : events) {
+        for (EventInfo e : events) {
             Json json = new Json().put("event", e.id()).put("command", e.spec().type().command()).put("enabled", e.enabled())
                     .put("hits", e.hits()).put("actions", e.actionIds());
-            switch (e.spec().type()) {
-                case EPT_HOOK, EPT_HOOK2 -> json.hex("address", e.spec().address());
-                case MONITOR -> json.hex("from", e.spec().address()).hex("to", e.spec().end()).put("access", e.spec().access());
-                default -> {
+            switch (e.spec().type().positional()) {
+                case Positional.Address _ -> json.hex("address", e.spec().address());
+                case Positional.AccessRange _ -> json.hex("from", e.spec().address()).hex("to", e.spec().end())
+                        .put("access", Access.bits(e.spec().access()));
+                case Positional.Filter _, Positional.ControlRegister _, Positional.None _ -> {
                 }
             }
             e.spec().filter().ifPresent(f -> json.hex("filter", f));
@@ -156,7 +162,7 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void breakpoints(List<DebuggerClient.Breakpoint> breakpoints) {
+    public void breakpoints(List<BreakpointInfo> breakpoints) {
         List<Json> list = new ArrayList<>();
         breakpoints.forEach(bp -> list.add(new Json().put("breakpoint", bp.id()).hex("address", bp.address())
                 .put("enabled", bp.enabled()).put("conditional", bp.conditional()).put("hits", bp.hits())));
@@ -213,7 +219,7 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void modules(List<DebuggerClient.Module> modules) {
+    public void modules(List<LoadedModule> modules) {
         List<Json> list = new ArrayList<>();
         for (var m : modules) {
             List<Json> sections = new ArrayList<>();
@@ -225,7 +231,7 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void symbols(List<DebuggerClient.Symbol> symbols) {
+    public void symbols(List<Symbol> symbols) {
         List<Json> list = new ArrayList<>();
         symbols.forEach(sym -> list.add(new Json().put("name", sym.name()).hex("address", sym.address())
                 .hex("size", sym.size()).put("kind", sym.kind())));

@@ -1,10 +1,12 @@
 package dev.hdbg.host.cli.output;
 
+import dev.hdbg.common.model.AddedEvent;
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
-import dev.hdbg.host.client.AddedEvent;
-import dev.hdbg.host.client.AgentStatus;
-import dev.hdbg.host.client.DebuggerClient;
-import dev.hdbg.host.client.EventListing;
 import dev.hdbg.host.disasm.Instruction;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +25,12 @@ public interface Output {
     }
 
     /** {@code lm}. */
-    default void modules(List<DebuggerClient.Module> modules) {
+    default void modules(List<LoadedModule> modules) {
         throw new UnsupportedOperationException();
     }
 
     /** {@code x PATTERN}. */
-    default void symbols(List<DebuggerClient.Symbol> symbols) {
+    default void symbols(List<Symbol> symbols) {
         throw new UnsupportedOperationException();
     }
 
@@ -50,14 +52,14 @@ public interface Output {
 
     void eventAdded(AddedEvent event);
 
-    void events(List<EventListing> events);
+    void events(List<EventInfo> events);
 
     void eventsModified(String what, List<Long> ids);
 
     void status(AgentStatus status);
 
     /** {@code bl}. */
-    void breakpoints(List<DebuggerClient.Breakpoint> breakpoints);
+    void breakpoints(List<BreakpointInfo> breakpoints);
 
     /** {@code .connect}: now attached to the agent at {@code address}, whose state is {@code status}. */
     void connected(String address, AgentStatus status);

@@ -73,7 +73,11 @@ final class EventClauses {
 
     /** The option keywords {@code type} accepts, in the order the error message lists them. */
     static List<String> validOptions(EventType type) {
-        return EventTokens.KEYWORDS.stream().filter(k -> type == EventType.CR_WRITE || !k.equals("mask")).toList();
+        return EventTokens.KEYWORDS.stream().filter(k -> switch (k) {
+            case "mask" -> type.positional().takesMask();
+            case "sc" -> type.shortCircuit();
+            default -> true;
+        }).toList();
     }
 
     /** Applies one option; returns how many tokens it took. */

@@ -2,10 +2,12 @@ package dev.hdbg.host.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.MemoryRegion;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.client.AgentError;
-import dev.hdbg.host.client.AgentStatus;
 import dev.hdbg.host.client.DebuggerClient;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +27,8 @@ class SearchCommandTest {
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private CommandShell shell() {
-        AgentStatus status = new AgentStatus(AgentStatus.State.PAUSED, BASE, "scripted",
-                List.of(new AgentStatus.Region(BASE, BASE + SIZE, "rw-", "heap")), 0);
+        AgentStatus status = new AgentStatus(TargetState.PAUSED, BASE, "scripted",
+                List.of(new MemoryRegion(BASE, BASE + SIZE, "rw-", "heap")), 0);
         DebuggerClient client = (DebuggerClient) Proxy.newProxyInstance(DebuggerClient.class.getClassLoader(),
                 new Class<?>[] {DebuggerClient.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "status" -> CompletableFuture.completedFuture(status);

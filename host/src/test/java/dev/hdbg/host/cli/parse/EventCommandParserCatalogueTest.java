@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli.parse;
 
+import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventOptions;
 import dev.hdbg.common.event.EventSpec;
@@ -9,9 +10,11 @@ import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.event.MachineCode;
 import org.junit.jupiter.api.Test;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,36 +23,37 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventCommandParserCatalogueTest {
     private static final List<ActionSpec> BREAK = List.of(new ActionSpec.Break());
     private static final String MONITOR_EXAMPLE = "e.g. !monitor rw 7fff0000 7fff0010 or !monitor w 400080 l 8";
-    private static final int RW = EventSpec.READ | EventSpec.WRITE;
+    private static final Set<Access> RW = EnumSet.of(Access.READ, Access.WRITE);
+    private static final Set<Access> NONE = Set.of();
 
     private static EventSpec parse(String line) {
         return EventCommandParser.parse(CommandTokenizer.tokenize(line));
     }
 
     /** The event a command without options makes: armed, default options, one break. */
-    private static EventSpec plain(EventType type, long address, long end, int access, OptionalLong filter,
+    private static EventSpec plain(EventType type, long address, long end, Set<Access> access, OptionalLong filter,
                                    OptionalLong mask) {
         return new EventSpec(type, address, end, access, filter, mask, EventOptions.DEFAULT, Optional.empty(), BREAK, true);
     }
 
     private static EventSpec filtered(EventType type, long filter) {
-        return plain(type, 0, 0, 0, OptionalLong.of(filter), OptionalLong.empty());
+        return plain(type, 0, 0, NONE, OptionalLong.of(filter), OptionalLong.empty());
     }
 
     private static EventSpec bare(EventType type) {
-        return plain(type, 0, 0, 0, OptionalLong.empty(), OptionalLong.empty());
+        return plain(type, 0, 0, NONE, OptionalLong.empty(), OptionalLong.empty());
     }
 
     @Test
     void eptHookTakesItsAddress() {
-        assertThat(parse("!epthook 401000")).isEqualTo(plain(EventType.EPT_HOOK, 0x401000, 0, 0,
+        assertThat(parse("!epthook 401000")).isEqualTo(plain(EventType.EPT_HOOK, 0x401000, 0, NONE,
                 OptionalLong.empty(), OptionalLong.empty()));
     }
 
     @Test
     void eptHook2TakesItsAddressAndNeedsOne() {
         assertThat(parse("!epthook2 fffff801`00001000")).isEqualTo(plain(EventType.EPT_HOOK2, 0xfffff801_00001000L,
-                0, 0, OptionalLong.empty(), OptionalLong.empty()));
+                0, NONE, OptionalLong.empty(), OptionalLong.empty()));
         assertThatThrownBy(() -> parse("!epthook2 break"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("!epthook2 needs an address, e.g. !epthook2 401000");
@@ -71,7 +75,7 @@ class EventCommandParserCatalogueTest {
     void monitorLengthFormEndsAtFromPlusLengthMinusOne() {
         EventSpec event = parse("!monitor w 400080 l 8 sc on");
 
-        assertThat(event).isEqualTo(new EventSpec(EventType.MONITOR, 0x400080, 0x400087, EventSpec.WRITE,
+        assertThat(event).isEqualTo(new EventSpec(EventType.MONITOR, 0x400080, 0x400087, EnumSet.of(Access.WRITE),
                 OptionalLong.empty(), OptionalLong.empty(), EventOptions.DEFAULT.withShortCircuit(true),
                 Optional.empty(), BREAK, true));
         assertThat(parse("!monitor x 400000 L 1").end()).isEqualTo(0x400000);
@@ -81,11 +85,11 @@ class EventCommandParserCatalogueTest {
 
     @Test
     void monitorAcceptsEveryCombinationOfRwxInAnyOrderAndCase() {
-        assertThat(parse("!monitor r 1000 1fff").access()).isEqualTo(EventSpec.READ);
-        assertThat(parse("!monitor x 1000 1fff").access()).isEqualTo(EventSpec.EXECUTE);
+        assertThat(parse("!monitor r 1000 1fff").access()).isEqualTo(EnumSet.of(Access.READ));
+        assertThat(parse("!monitor x 1000 1fff").access()).isEqualTo(EnumSet.of(Access.EXECUTE));
         assertThat(parse("!monitor wr 1000 1fff").access()).isEqualTo(RW);
         assertThat(parse("!monitor XWR 1000 1fff").access())
-                .isEqualTo(EventSpec.READ | EventSpec.WRITE | EventSpec.EXECUTE);
+                .isEqualTo(EnumSet.of(Access.READ, Access.WRITE, Access.EXECUTE));
     }
 
     @Test
@@ -130,7 +134,7 @@ class EventCommandParserCatalogueTest {
     void syscallTakesAnOptionalNumberWithStageAndCode() {
         EventSpec event = parse("!syscall 0x3c stage post code {90}");
 
-        assertThat(event).isEqualTo(new EventSpec(EventType.SYSCALL, 0, 0, 0, OptionalLong.of(0x3c),
+        assertThat(event).isEqualTo(new EventSpec(EventType.SYSCALL, 0, 0, NONE, OptionalLong.of(0x3c),
                 OptionalLong.empty(), EventOptions.DEFAULT.withStage(EventOptions.Stage.POST), Optional.empty(),
                 List.of(new ActionSpec.CustomCode(MachineCode.of(new byte[] {(byte) 0x90}), 0, true)), true));
         assertThat(parse("!syscall")).isEqualTo(bare(EventType.SYSCALL));
@@ -218,9 +222,9 @@ class EventCommandParserCatalogueTest {
 
     @Test
     void crWriteTakesCr0OrCr4AndAnOptionalMask() {
-        assertThat(parse("!crwrite cr4 mask 0x20")).isEqualTo(plain(EventType.CR_WRITE, 0, 0, 0,
+        assertThat(parse("!crwrite cr4 mask 0x20")).isEqualTo(plain(EventType.CR_WRITE, 0, 0, NONE,
                 OptionalLong.of(4), OptionalLong.of(0x20)));
-        assertThat(parse("!crwrite CR0")).isEqualTo(plain(EventType.CR_WRITE, 0, 0, 0,
+        assertThat(parse("!crwrite CR0")).isEqualTo(plain(EventType.CR_WRITE, 0, 0, NONE,
                 OptionalLong.of(0), OptionalLong.empty()));
         assertThat(parse("!crwrite 4 break mask 1").mask()).isEqualTo(OptionalLong.of(1));
         assertThat(parse("!crwrite 0").filter()).isEqualTo(OptionalLong.of(0));

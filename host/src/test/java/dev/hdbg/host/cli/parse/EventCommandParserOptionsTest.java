@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +38,7 @@ class EventCommandParserOptionsTest {
 
     @Test
     void pidAndCoreNarrowTheEventAndAllMeansAny() {
-        assertThat(parse("!tsc pid all core 0")).isEqualTo(new EventSpec(EventType.TSC, 0, 0, 0, OptionalLong.empty(),
+        assertThat(parse("!tsc pid all core 0")).isEqualTo(new EventSpec(EventType.TSC, 0, 0, Set.of(), OptionalLong.empty(),
                 OptionalLong.empty(), new EventOptions(OptionalLong.empty(), OptionalInt.of(0), Stage.PRE, false),
                 Optional.empty(), List.of(new ActionSpec.Break()), true));
         assertThat(options("!cpuid pid 0n1234 core ALL"))

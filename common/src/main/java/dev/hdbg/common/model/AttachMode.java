@@ -1,4 +1,4 @@
-package dev.hdbg.host.client;
+package dev.hdbg.common.model;
 
 /** How a host attaches to an agent. Since protocol 1.5. */
 public enum AttachMode {

@@ -1,5 +1,5 @@
-package dev.hdbg.agent.debugger;
+package dev.hdbg.common.model;
 
-/** A snapshot of one breakpoint for {@code bl}. */
+/** One breakpoint, a line of {@code bl}. */
 public record BreakpointInfo(long id, long address, boolean enabled, boolean conditional, long hits) {
 }

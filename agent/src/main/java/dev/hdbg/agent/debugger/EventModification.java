@@ -1,4 +1,0 @@
-package dev.hdbg.agent.debugger;
-
-/** HyperDbg's {@code events e|d|c}. */
-public enum EventModification { ENABLE, DISABLE, CLEAR }

@@ -1,0 +1,75 @@
+package dev.hdbg.common.wire;
+
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.MemoryRegion;
+import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.TargetState;
+import dev.hdbg.proto.v1.StatusReply;
+
+/** Translates the target's execution state, stepping and breakpoints between the common model and protobuf. */
+public final class ExecutionCodec {
+    private ExecutionCodec() {
+    }
+
+    public static StatusReply encode(AgentStatus status) {
+        StatusReply.Builder b = StatusReply.newBuilder().setState(encode(status.state())).setRip(status.rip())
+                .setTarget(status.target()).setLastSeq(status.lastSeq());
+        for (MemoryRegion r : status.regions()) {
+            b.addRegions(dev.hdbg.proto.v1.MemoryRegion.newBuilder().setBegin(r.begin()).setEnd(r.end())
+                    .setPermissions(r.permissions()).setName(r.name()));
+        }
+        return b.build();
+    }
+
+    public static AgentStatus decode(StatusReply reply) {
+        return new AgentStatus(decode(reply.getState()), reply.getRip(), reply.getTarget(), reply.getRegionsList().stream()
+                .map(r -> new MemoryRegion(r.getBegin(), r.getEnd(), r.getPermissions(), r.getName())).toList(),
+                reply.getLastSeq());
+    }
+
+    public static dev.hdbg.proto.v1.TargetState encode(TargetState state) {
+        return switch (state) {
+            case PAUSED -> dev.hdbg.proto.v1.TargetState.TARGET_STATE_PAUSED;
+            case RUNNING -> dev.hdbg.proto.v1.TargetState.TARGET_STATE_RUNNING;
+            case EXITED -> dev.hdbg.proto.v1.TargetState.TARGET_STATE_EXITED;
+        };
+    }
+
+    /** A state this host does not know (or none, as from a Hello without status) reads as paused. */
+    public static TargetState decode(dev.hdbg.proto.v1.TargetState state) {
+        return switch (state) {
+            case TARGET_STATE_RUNNING -> TargetState.RUNNING;
+            case TARGET_STATE_EXITED -> TargetState.EXITED;
+            case TARGET_STATE_PAUSED, TARGET_STATE_UNSPECIFIED, UNRECOGNIZED -> TargetState.PAUSED;
+        };
+    }
+
+    public static dev.hdbg.proto.v1.StepMode encode(StepMode mode) {
+        return switch (mode) {
+            case INTO -> dev.hdbg.proto.v1.StepMode.STEP_MODE_INTO;
+            case OVER -> dev.hdbg.proto.v1.StepMode.STEP_MODE_OVER;
+            case OUT -> dev.hdbg.proto.v1.StepMode.STEP_MODE_OUT;
+        };
+    }
+
+    /** @throws WireFormatException when the mode is missing or unknown */
+    public static StepMode decode(dev.hdbg.proto.v1.StepMode mode) {
+        return switch (mode) {
+            case STEP_MODE_INTO -> StepMode.INTO;
+            case STEP_MODE_OVER -> StepMode.OVER;
+            case STEP_MODE_OUT -> StepMode.OUT;
+            case STEP_MODE_UNSPECIFIED, UNRECOGNIZED -> throw new WireFormatException("step mode is missing: into, over or out");
+        };
+    }
+
+    public static dev.hdbg.proto.v1.BreakpointInfo encode(BreakpointInfo bp) {
+        return dev.hdbg.proto.v1.BreakpointInfo.newBuilder().setBreakpointId(bp.id()).setAddress(bp.address())
+                .setEnabled(bp.enabled()).setConditional(bp.conditional()).setHits(bp.hits()).build();
+    }
+
+    public static BreakpointInfo decode(dev.hdbg.proto.v1.BreakpointInfo msg) {
+        return new BreakpointInfo(msg.getBreakpointId(), msg.getAddress(), msg.getEnabled(), msg.getConditional(),
+                msg.getHits());
+    }
+}

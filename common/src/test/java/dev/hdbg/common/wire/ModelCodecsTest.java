@@ -1,0 +1,60 @@
+package dev.hdbg.common.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.MemoryRegion;
+import dev.hdbg.common.model.Section;
+import dev.hdbg.common.model.Symbol;
+import dev.hdbg.common.model.TargetState;
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.proto.v1.StatusReply;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The shared model survives the wire through its one codec each, as both sides use them. */
+class ModelCodecsTest {
+    @Test
+    void aStatusWithEveryStateAndItsRegionsSurvivesTheWire() {
+        for (TargetState state : TargetState.values()) {
+            AgentStatus status = new AgentStatus(state, 0x401000, "demo (raw image)", List.of(
+                    new MemoryRegion(0x400000, 0x401000, "r-x", "image"),
+                    new MemoryRegion(0x7fff_fff0_0000L, 0x7fff_ffff_ffffL, "rw-", "stack")), 77);
+            assertThat(ExecutionCodec.decode(ExecutionCodec.encode(status))).isEqualTo(status);
+        }
+    }
+
+    @Test
+    void aHelloWithoutStatusReadsAsAPausedTargetWithNothingMapped() {
+        assertThat(ExecutionCodec.decode(StatusReply.getDefaultInstance()))
+                .isEqualTo(new AgentStatus(TargetState.PAUSED, 0, "", List.of(), 0));
+    }
+
+    @Test
+    void breakpointsSymbolsAndModulesSurviveTheWire() {
+        BreakpointInfo bp = new BreakpointInfo(3, -1L, false, true, 12);
+        assertThat(ExecutionCodec.decode(ExecutionCodec.encode(bp))).isEqualTo(bp);
+
+        Symbol symbol = new Symbol("main", 0x401136, 0x2a, "func");
+        assertThat(TargetCodec.decode(TargetCodec.encode(symbol))).isEqualTo(symbol);
+
+        LoadedModule module = new LoadedModule("busybox", 0x400000, 0x500000, List.of(
+                new Section(".text", 0x401000, 0x8000, "ax"), new Section(".data", 0x4c0000, 0x100, "wa")));
+        assertThat(TargetCodec.decode(TargetCodec.encode(module))).isEqualTo(module);
+    }
+
+    @Test
+    void exitAndOutputRecordsKeepTheirWireForms() {
+        var hlt = RecordCodec.encode(new DebuggerRecord.Exit(4, DebuggerRecord.ExitKind.HLT, 0x400002, 0x2d, 10));
+        assertThat(hlt.getExit().getReason()).isEqualTo("hlt");
+        assertThat(RecordCodec.decode(hlt)).isEqualTo(new DebuggerRecord.Exit(4, DebuggerRecord.ExitKind.HLT, 0x400002, 0x2d, 10));
+        var exit = RecordCodec.encode(new DebuggerRecord.Exit(5, DebuggerRecord.ExitKind.EXIT, 0x401000, 0, 10));
+        assertThat(exit.getExit().getReason()).isEqualTo("exit");
+
+        var err = RecordCodec.encode(new DebuggerRecord.Output(6, DebuggerRecord.Stream.STDERR, new byte[] {'x'}));
+        assertThat(err.getOutput().getStream().getNumber()).isEqualTo(2);
+        assertThat(((DebuggerRecord.Output) RecordCodec.decode(err)).stream()).isEqualTo(DebuggerRecord.Stream.STDERR);
+    }
+}
