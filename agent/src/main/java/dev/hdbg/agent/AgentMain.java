@@ -173,10 +173,11 @@ public final class AgentMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one target: --elf FILE, --image FILE or "
                     + "--sample NAME (samples: " + String.join(", ", Samples.NAMES) + ")");
         }
-        Optional<ElfTarget> program = Optional.ofNullable(elf).map(file -> new ElfTarget(file, programArgs, env, root, writable,
-                Optional.ofNullable(stdin)));
-        TargetOptions target = elf != null ? TargetOptions.sample("loop") : new TargetOptions(Optional.ofNullable(image),
-                Optional.ofNullable(sample), Numbers.parse(base), Optional.ofNullable(entry).map(Numbers::parse));
+        long loadAt = Numbers.parse(base);
+        long entryPoint = entry == null ? loadAt : Numbers.parse(entry);
+        Target target = elf != null ? new ElfTarget(elf, programArgs, env, root, writable, Optional.ofNullable(stdin))
+                : image != null ? new Target.Raw(image, loadAt, entryPoint)
+                : new Target.Sample(sample, loadAt, entryPoint);
         InetSocketAddress where = parseListen(listen);
         // Every option is checked before anything is created: a refused start leaves no key pair and no socket behind.
         Optional<String> secret = token();
@@ -192,7 +193,7 @@ public final class AgentMain implements Callable<Integer> {
         }
         ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), secret, once,
                 serverTls(), Duration.ofSeconds(hostTimeoutSeconds));
-        try (AgentRuntime runtime = AgentRuntime.start(target, program, serverOptions, limits,
+        try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits,
                 new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull, queueBytes))) {
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.
             serverOptions.tls().ifPresent(t -> out.printf("hdbg-agent TLS fingerprint %s%n", t.identity().fingerprint()));

@@ -28,7 +28,8 @@ import java.util.Optional;
  * @param writable whether it may create and change files there
  * @param stdin    its standard input; empty = an empty stream
  */
-public record ElfTarget(Path file, List<String> args, List<String> env, Path root, boolean writable, Optional<Path> stdin) {
+public record ElfTarget(Path file, List<String> args, List<String> env, Path root, boolean writable, Optional<Path> stdin)
+        implements Target {
     /** The program's process and thread id, as $pid and $tid show them. */
     public static final long PID = 1000;
 

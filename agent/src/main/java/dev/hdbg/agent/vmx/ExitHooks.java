@@ -1,11 +1,12 @@
 package dev.hdbg.agent.vmx;
 
+import dev.hdbg.agent.machine.Cpu;
+import dev.hdbg.agent.machine.Cpu.Hook;
+import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Machine;
-import dev.hdbg.agent.unicorn.Hook;
-import dev.hdbg.agent.unicorn.HookType;
-import dev.hdbg.agent.unicorn.Unicorn;
-import dev.hdbg.agent.unicorn.X86Reg;
+import dev.hdbg.common.event.Access;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class ExitHooks {
     private static final long NONE = -1;
 
     private final Machine machine;
-    private final Unicorn guest;
+    private final Cpu guest;
     private final ExitHandler handler;
     private final InstructionExits instructions;
     private final Map<Long, Hook> executionHooks = new HashMap<>();
@@ -43,7 +44,7 @@ public final class ExitHooks {
 
     public ExitHooks(Machine machine, ExitHandler handler, InstructionExits instructions) {
         this.machine = machine;
-        this.guest = machine.unicorn();
+        this.guest = machine.cpu();
         this.handler = handler;
         this.instructions = instructions;
     }
@@ -55,22 +56,22 @@ public final class ExitHooks {
 
     /** Installs the hooks that are always there: IN, OUT and SYSCALL, which the agent emulates. */
     public void start() {
-        guest.hookIn(this::onIn);
-        guest.hookOut(this::onOut);
-        guest.hookSyscall(this::onSyscall);
+        guest.onIn(this::onIn);
+        guest.onOut(this::onOut);
+        guest.onSyscall(this::onSyscall);
     }
 
     /** Makes the hooks match {@code wanted}; only at a safe point. */
     public void arm(ArmedExits wanted) {
-        armAddresses(executionHooks, wanted.executions(), a -> guest.hookCode(a, a, this::onExecution));
+        armAddresses(executionHooks, wanted.executions(), a -> guest.beforeInstructions(a, a, this::onExecution));
         armAddresses(breakpointHooks, wanted.breakpoints(), a -> {
             VmExit exit = VmExit.pre(ExitReason.BREAKPOINT, a);
-            return guest.hookCode(a, a, (address, size) -> onBreakpoint(exit));
+            return guest.beforeInstructions(a, a, (address, size) -> onBreakpoint(exit));
         });
         armAddresses(detourHooks, wanted.detours(), a -> {
             // One exit object per address, made now: the detour's hit allocates nothing.
             VmExit exit = VmExit.pre(ExitReason.EPT_HOOK2, a);
-            return guest.hookCode(a, a, (address, size) -> onDetour(exit, size));
+            return guest.beforeInstructions(a, a, (address, size) -> onDetour(exit, size));
         });
         if (!wanted.monitors().equals(armed.monitors())) {
             monitorHooks.forEach(Hook::close);
@@ -79,7 +80,7 @@ public final class ExitHooks {
                 armMonitor(m);
             }
         }
-        cpuidHook = toggle(cpuidHook, wanted.cpuid(), () -> guest.hookCpuid(this::onCpuid));
+        cpuidHook = toggle(cpuidHook, wanted.cpuid(), () -> guest.onCpuid(this::onCpuid));
         armed = wanted;
     }
 
@@ -111,18 +112,18 @@ public final class ExitHooks {
     private void armMonitor(ArmedExits.MonitorRange m) {
         // An access starting up to 7 bytes before the range still touches it; the callbacks check.
         long from = Math.max(0, m.from() - 7);
-        if ((m.access() & 1) != 0) {
-            monitorHooks.add(guest.hookMemory(HookType.MEM_READ, from, m.to(),
-                    (type, address, size, value) -> onMemory(m, 1, address, size, value)));
-            monitorHooks.add(guest.hookMemory(HookType.MEM_READ_AFTER, from, m.to(),
-                    (type, address, size, value) -> onReadAfter(m, address, size)));
+        Set<Access> data = EnumSet.copyOf(m.access());
+        data.remove(Access.EXECUTE);
+        if (!data.isEmpty()) {
+            monitorHooks.add(guest.beforeAccess(data, from, m.to(),
+                    (access, address, size, value) -> onMemory(m, access, address, size)));
         }
-        if ((m.access() & 2) != 0) {
-            monitorHooks.add(guest.hookMemory(HookType.MEM_WRITE, from, m.to(),
-                    (type, address, size, value) -> onMemory(m, 2, address, size, value)));
+        if (m.access().contains(Access.READ)) {
+            monitorHooks.add(guest.afterRead(from, m.to(), (access, address, size, value) -> onReadAfter(m, address, size)));
         }
-        if ((m.access() & 4) != 0) {
-            monitorHooks.add(guest.hookCode(m.from(), m.to(), (address, size) -> onFetch(m, address, size)));
+        if (m.access().contains(Access.EXECUTE)) {
+            // Fetches are not reported as accesses: the execute side is a code hook over the range.
+            monitorHooks.add(guest.beforeInstructions(m.from(), m.to(), this::onFetch));
         }
     }
 
@@ -135,7 +136,7 @@ public final class ExitHooks {
         int hooks = (executionHooks.containsKey(address) ? 1 : 0) + (detourHooks.containsKey(address) ? 1 : 0)
                 + (breakpointHooks.containsKey(address) ? 1 : 0);
         for (ArmedExits.MonitorRange m : armed.monitors()) {
-            if ((m.access() & 4) != 0 && Long.compareUnsigned(address, m.from()) >= 0 && Long.compareUnsigned(address, m.to()) <= 0) {
+            if (m.watchesExecutionAt(address)) {
                 hooks++;
             }
         }
@@ -230,61 +231,57 @@ public final class ExitHooks {
     private void finishCodeExit(VmExit exit, long address, int size, boolean shortCircuit) {
         if (shortCircuit) {
             lastCodeExit = NONE;
-            guest.regWrite(X86Reg.RIP, address + size); // abandons the instruction at once
+            guest.write(CpuRegister.RIP, address + size); // abandons the instruction at once
             return;
         }
         if (handler.wantsPost(exit.reason(), exit.context())) {
             lastCodeExit = NONE;
             instructions.complete(Completion.StepThenPost.simple(address, exit.post()));
-            guest.emuStop(); // in a code hook this stops before the instruction
+            guest.stop(); // in a code hook this stops before the instruction
             return;
         }
         lastCodeExit = address;
     }
 
-    private void onFetch(ArmedExits.MonitorRange m, long address, int size) {
+    private void onFetch(long address, int size) {
         if (suppressed(address)) {
             return;
         }
         if (stepping || !handler.watches(ExitReason.MONITOR)) {
             return;
         }
-        VmExit exit = new VmExit(ExitReason.MONITOR, address, ExitStage.PRE, 4);
+        VmExit exit = VmExit.monitor(Access.EXECUTE, address, ExitStage.PRE);
         boolean shortCircuit = handler.onExit(exit);
         finishCodeExit(exit, address, size, shortCircuit);
     }
 
-    private void onMemory(ArmedExits.MonitorRange m, int access, long address, int size, long value) {
-        if (stepping || !touches(m, address, size)) {
+    private void onMemory(ArmedExits.MonitorRange m, Access access, long address, int size) {
+        if (stepping || !m.touches(address, size)) {
             return;
         }
-        VmExit exit = new VmExit(ExitReason.MONITOR, address, ExitStage.PRE, access);
+        VmExit exit = VmExit.monitor(access, address, ExitStage.PRE);
         boolean shortCircuit = handler.onExit(exit);
-        if (access == 2 && (shortCircuit || handler.wantsPost(ExitReason.MONITOR, address))) {
+        if (access == Access.WRITE && (shortCircuit || handler.wantsPost(ExitReason.MONITOR, address))) {
             // A write hook runs before the write, and stopping here still lets the write happen
             // while the instruction is rolled back (measured on 2.0.1): keep the old bytes so the
             // loop can undo it, run the instruction alone, and discard or report after it.
             byte[] old = machine.memory().read(address, size);
-            long rip = guest.regRead(X86Reg.RIP);
+            long rip = guest.read(CpuRegister.RIP);
             instructions.complete(new Completion.StepThenPost(rip,
                     handler.wantsPost(ExitReason.MONITOR, address) ? exit.post() : null, address, old, shortCircuit));
-            guest.emuStop();
+            guest.stop();
         }
     }
 
     private void onReadAfter(ArmedExits.MonitorRange m, long address, int size) {
-        if (stepping || !touches(m, address, size) || !handler.wantsPost(ExitReason.MONITOR, address)) {
+        if (stepping || !m.touches(address, size) || !handler.wantsPost(ExitReason.MONITOR, address)) {
             return;
         }
-        handler.onExit(new VmExit(ExitReason.MONITOR, address, ExitStage.POST, 1));
-    }
-
-    private static boolean touches(ArmedExits.MonitorRange m, long address, int size) {
-        return Long.compareUnsigned(address + size - 1, m.from()) >= 0 && Long.compareUnsigned(address, m.to()) <= 0;
+        handler.onExit(VmExit.monitor(Access.READ, address, ExitStage.POST));
     }
 
     private boolean onCpuid() {
-        long leaf = guest.regRead(X86Reg.RAX) & 0xffff_ffffL;
+        long leaf = guest.read(CpuRegister.RAX) & 0xffff_ffffL;
         VmExit exit = VmExit.pre(ExitReason.CPUID, leaf);
         boolean shortCircuit = handler.onExit(exit);
         if (shortCircuit) {
@@ -307,15 +304,15 @@ public final class ExitHooks {
         }
         VmExit exit = VmExit.pre(ExitReason.IO_IN, port);
         boolean shortCircuit = handler.onExit(exit);
-        long value = shortCircuit ? guest.regRead(X86Reg.RAX) & mask : mask;
+        long value = shortCircuit ? guest.read(CpuRegister.RAX) & mask : mask;
         if (handler.wantsPost(ExitReason.IO_IN, port)) {
             // The post stage sees the value in RAX and may change it; RAX itself is put back, since
             // Unicorn stores the returned value (into AL/AX/EAX for IN, into memory for INS).
-            long rax = guest.regRead(X86Reg.RAX);
-            guest.regWrite(X86Reg.RAX, (rax & ~mask) | value);
+            long rax = guest.read(CpuRegister.RAX);
+            guest.write(CpuRegister.RAX, (rax & ~mask) | value);
             handler.onExit(exit.post());
-            value = guest.regRead(X86Reg.RAX) & mask;
-            guest.regWrite(X86Reg.RAX, rax);
+            value = guest.read(CpuRegister.RAX) & mask;
+            guest.write(CpuRegister.RAX, rax);
         }
         return (int) value;
     }
@@ -342,8 +339,8 @@ public final class ExitHooks {
         if (!watched && systemCalls == null) {
             return;
         }
-        long number = guest.regRead(X86Reg.RAX);
-        long returnTo = guest.regRead(X86Reg.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
+        long number = guest.read(CpuRegister.RAX);
+        long returnTo = guest.read(CpuRegister.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
         boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit);
         if (!shortCircuit && systemCalls != null
