@@ -194,10 +194,12 @@ public final class AgentMain implements Callable<Integer> {
             System.getenv().forEach((k, v) -> environment.add(k + "=" + v));
         }
         environment.addAll(env);
-        Optional<ElfTarget> program = Optional.ofNullable(elf).map(file -> new ElfTarget(file, programArgs, environment,
-                root, writable, Optional.ofNullable(stdin), cwd, writableDirs));
-        TargetOptions target = elf != null ? TargetOptions.sample("loop") : new TargetOptions(Optional.ofNullable(image),
-                Optional.ofNullable(sample), Numbers.parse(base), Optional.ofNullable(entry).map(Numbers::parse));
+        long loadAt = Numbers.parse(base);
+        long entryPoint = entry == null ? loadAt : Numbers.parse(entry);
+        Target target = elf != null ? new ElfTarget(elf, programArgs, environment, root, writable,
+                        Optional.ofNullable(stdin), cwd, writableDirs)
+                : image != null ? new Target.Raw(image, loadAt, entryPoint)
+                : new Target.Sample(sample, loadAt, entryPoint);
         InetSocketAddress where = parseListen(listen);
         // Every option is checked before anything is created: a refused start leaves no key pair and no socket behind.
         Optional<String> secret = token();
@@ -213,7 +215,7 @@ public final class AgentMain implements Callable<Integer> {
         }
         ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), secret, once,
                 serverTls(), Duration.ofSeconds(hostTimeoutSeconds));
-        try (AgentRuntime runtime = AgentRuntime.start(target, program, serverOptions, limits,
+        try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits,
                 new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull, queueBytes))) {
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.
             serverOptions.tls().ifPresent(t -> out.printf("hdbg-agent TLS fingerprint %s%n", t.identity().fingerprint()));

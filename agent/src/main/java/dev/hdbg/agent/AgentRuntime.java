@@ -3,12 +3,12 @@ package dev.hdbg.agent;
 import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.agent.debugger.Delivery;
 import dev.hdbg.agent.debugger.Limits;
+import dev.hdbg.agent.debugger.TargetInfo;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.server.AgentServer;
 import dev.hdbg.agent.server.ServerOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,25 +30,23 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     /** Loads the target, starts the debugger paused at the entry, and listens. */
-    public static AgentRuntime start(TargetOptions target, ServerOptions serverOptions, Limits limits, Delivery delivery)
+    public static AgentRuntime start(Target target, ServerOptions serverOptions, Limits limits, Delivery delivery)
             throws IOException, InterruptedException {
-        return start(target, Optional.empty(), serverOptions, limits, delivery);
-    }
-
-    /** The same with an ELF program instead of a raw image when {@code elf} is present. */
-    public static AgentRuntime start(TargetOptions target, Optional<ElfTarget> elf, ServerOptions serverOptions,
-                                     Limits limits, Delivery delivery) throws IOException, InterruptedException {
         Machine machine = new Machine();
         Debugger debugger = null;
         AgentServer server = new AgentServer();
         try {
-            if (elf.isPresent()) {
-                debugger = new Debugger(machine, limits, delivery.newQueue());
-                elf.get().load(machine, debugger);
+            // A raw image is loaded before the debugger exists; a program's system calls need the debugger's queue.
+            TargetInfo raw = switch (target) {
+                case Target.Raw image -> image.loadInto(machine);
+                case Target.Sample sample -> sample.loadInto(machine);
+                case ElfTarget elf -> null;
+            };
+            debugger = new Debugger(machine, limits, delivery.newQueue());
+            if (target instanceof ElfTarget elf) {
+                elf.load(machine, debugger);
             } else {
-                var info = target.loadInto(machine);
-                debugger = new Debugger(machine, limits, delivery.newQueue());
-                debugger.setTarget(info);
+                debugger.setTarget(raw);
             }
             InetSocketAddress bound = server.start(debugger, serverOptions);
             return new AgentRuntime(machine, debugger, server, bound);

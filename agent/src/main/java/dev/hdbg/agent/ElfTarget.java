@@ -34,7 +34,7 @@ import java.util.Optional;
  * @param writableDirs guest directories it may write beneath even when the root is read-only
  */
 public record ElfTarget(Path file, List<String> args, List<String> env, Path root, boolean writable, Optional<Path> stdin,
-                        String cwd, List<String> writableDirs) {
+                        String cwd, List<String> writableDirs) implements Target {
     /** The program's process and thread id, as $pid and $tid show them. */
     public static final long PID = 1000;
 

@@ -58,18 +58,15 @@ final class ActionRunner implements ExitHandler {
         frame.invalidate();
         boolean shortCircuit = false;
         for (Event event : events) {
-            if (event.active() && onThisProcessAndCore(event)) {
-                event.hit();
-                if (conditionHolds(event, exit)) {
-                    runActions(event, exit);
-                    shortCircuit |= event.spec().options().shortCircuit();
-                }
-            }
+            shortCircuit |= trigger(event, exit);
         }
         return shortCircuit;
     }
 
-    /** {@code !epthook2}'s path: the address's events come ready in an array. */
+    /**
+     * {@code !epthook2}'s path: the address's events come ready in an array (no lookup, nothing allocated), for
+     * every stage; this exit is the PRE one.
+     */
     private boolean onDetour(VmExit exit) {
         Event[] events = registry.detoursAt(exit.context());
         if (events.length == 0) {
@@ -78,15 +75,28 @@ final class ActionRunner implements ExitHandler {
         frame.invalidate();
         boolean shortCircuit = false;
         for (Event event : events) {
-            if (event.active() && event.spec().options().stage().includesPre() && onThisProcessAndCore(event)) {
-                event.hit();
-                if (conditionHolds(event, exit)) {
-                    runActions(event, exit);
-                    shortCircuit |= event.spec().options().shortCircuit();
-                }
+            if (event.spec().options().stage().includesPre()) {
+                shortCircuit |= trigger(event, exit);
             }
         }
         return shortCircuit;
+    }
+
+    /**
+     * spec: an event's condition, then its actions in insertion order, only if the condition holds.
+     *
+     * @return whether the event asks to short-circuit the instruction or access
+     */
+    private boolean trigger(Event event, VmExit exit) {
+        if (!event.active() || !onThisProcessAndCore(event)) {
+            return false;
+        }
+        event.hit();
+        if (!conditionHolds(event, exit)) {
+            return false;
+        }
+        runActions(event, exit);
+        return event.spec().options().shortCircuit();
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.hdbg.agent.debugger;
 
+import dev.hdbg.agent.machine.CpuException;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.MemoryRegionInfo;
 import dev.hdbg.agent.machine.UnmappedAddressException;
-import dev.hdbg.agent.unicorn.UnicornException;
 import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitHooks;
 import dev.hdbg.agent.vmx.InstructionExits;
@@ -54,7 +54,7 @@ public final class Debugger implements AutoCloseable {
     public Debugger(Machine machine, Limits limits, RecordQueue queue) {
         this.machine = machine;
         this.queue = queue;
-        this.root = new VmxRoot(machine.unicorn(), machine.memory(), limits.codeBudget());
+        this.root = new VmxRoot(machine, limits.codeBudget());
         this.registry = new EventRegistry(root, limits);
         this.breakpoints = new Breakpoints(machine, root, limits);
         this.loop = new ExecutionLoop(machine, registry, breakpoints, queue);
@@ -210,7 +210,7 @@ public final class Debugger implements AutoCloseable {
             }
             try {
                 machine.write(register, value);
-            } catch (UnicornException e) {
+            } catch (CpuException e) {
                 // A selector the GDT does not describe: loading it raises #GP or #NP, which Unicorn reports as an error.
                 throw DebuggerException.invalid(register.wireName() + " = 0x" + Long.toHexString(value)
                         + " is refused: the CPU raises an exception loading it (" + e.reason() + ")"
@@ -229,13 +229,13 @@ public final class Debugger implements AutoCloseable {
 
     /** XMM{@code index} as 16 little-endian bytes. */
     public CompletableFuture<byte[]> readXmm(int index) {
-        return loop.submit(() -> machine.unicorn().regReadXmm(index));
+        return loop.submit(() -> machine.cpu().readXmm(index));
     }
 
     public CompletableFuture<Void> writeXmm(int index, byte[] value) {
         return loop.submit(() -> {
             requireHalted("change registers");
-            machine.unicorn().regWriteXmm(index, value);
+            machine.cpu().writeXmm(index, value);
             return null;
         });
     }

@@ -17,6 +17,7 @@ import dev.hdbg.common.model.EventModification;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -244,10 +245,8 @@ final class EventRegistry {
             return false;
         }
         return switch (spec.type().positional()) {
-            // VmExit.detail is the access's bit (1 read, 2 write, 4 execute), as Access.bits gives it.
-            case Positional.AccessRange _ -> !Collections.disjoint(spec.access(), Access.ofBits((int) exit.detail()));
-            // VmExit.detail is the bits the write changes.
-            case Positional.ControlRegister _ -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.detail()) != 0;
+            case Positional.AccessRange _ -> spec.access().contains(exit.access());
+            case Positional.ControlRegister _ -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.changedBits()) != 0;
             case Positional.None _, Positional.Address _, Positional.Filter _ -> true;
         };
     }
@@ -288,7 +287,7 @@ final class EventRegistry {
             switch (reasonOf(spec.type())) {
                 case EPT_HOOK -> executions.add(spec.address());
                 case EPT_HOOK2 -> detours.add(spec.address());
-                case MONITOR -> monitors.add(new ArmedExits.MonitorRange(spec.address(), spec.end(), Access.bits(spec.access())));
+                case MONITOR -> monitors.add(new ArmedExits.MonitorRange(spec.address(), spec.end(), spec.access()));
                 case CPUID -> cpuid = true;
                 default -> {
                 }

@@ -1,19 +1,13 @@
 package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.Machine;
-import dev.hdbg.agent.machine.SingleStep;
-import dev.hdbg.agent.unicorn.UnicornException;
 import dev.hdbg.agent.vmx.ArmedExits;
-import dev.hdbg.agent.vmx.Completion;
 import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitHooks;
-import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.InstructionExits;
-import dev.hdbg.agent.vmx.SystemCalls;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.EventType;
-import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -29,44 +23,40 @@ import org.slf4j.LoggerFactory;
  * arrive through a mailbox and run at a safe point — between two runs of {@code uc_emu_start},
  * or while the guest is broken in — never on a network thread.
  *
- * <p>While the guest runs, a request in the mailbox "kicks" it ({@link Kicker}): {@code uc_emu_start}
- * returns, the loop serves the mailbox, re-arms the exits if events changed, and resumes.
+ * <p>While the guest runs, a request in the mailbox "kicks" it ({@link Kicker}): the CPU's run returns, the loop
+ * serves the mailbox, re-arms the exits if events changed, and resumes. The runs themselves and what their exits
+ * leave are {@link GuestRuns}'; steps wait in {@link Stepping}; breaks and the target's state are here.
  */
-final class ExecutionLoop implements BreakService {
+final class ExecutionLoop implements BreakService, GuestStops {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionLoop.class);
-    private static final long RUN_FOREVER = -1L;
 
     private final Machine machine;
     private final EventRegistry registry;
     private final RecordQueue queue;
     private ExitHooks hooks;
-    private InstructionExits instructions;
-    private ExitHandler handler;
+    private GuestRuns runs;
+    private Stepping stepping;
     private final Mailbox mailbox = new Mailbox();
     private final Thread thread;
     private final Kicker kicker;
     private final Breakpoints breakpoints;
     private final Stepper stepper;
-    private StepMode pendingStep;
     private final StepOut stepOut;
 
     private volatile TargetState state = TargetState.PAUSED;
     private volatile boolean pauseRequested;
     private volatile boolean armingPending;
     private volatile boolean closed;
-    private boolean insideEmulation;
-    private long runNanos;
-    private long brokenNanos;
 
     ExecutionLoop(Machine machine, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue) {
         this.machine = machine;
         this.registry = registry;
         this.breakpoints = breakpoints;
         this.stepper = new Stepper(machine, breakpoints);
-        this.stepOut = new StepOut(stepper, machine.unicorn());
+        this.stepOut = new StepOut(stepper, machine.cpu());
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
-        this.kicker = new Kicker(machine.unicorn(), this::stopWanted);
+        this.kicker = new Kicker(machine.cpu(), this::stopWanted);
     }
 
     /** Wraps {@code inner} so kicks wait while an exit is handled. */
@@ -74,10 +64,10 @@ final class ExecutionLoop implements BreakService {
         return kicker.gated(inner);
     }
 
-    void start(ExitHooks exitHooks, InstructionExits instructionExits, ExitHandler exitHandler) {
+    void start(ExitHooks exitHooks, InstructionExits instructions, ExitHandler handler) {
         this.hooks = exitHooks;
-        this.instructions = instructionExits;
-        this.handler = exitHandler;
+        this.runs = new GuestRuns(machine, exitHooks, instructions, handler, stepOut, this);
+        this.stepping = new Stepping(machine, breakpoints, exitHooks, instructions, stepper, stepOut, runs, this);
         thread.start();
         kicker.start();
     }
@@ -113,7 +103,7 @@ final class ExecutionLoop implements BreakService {
     /** Execution thread: {@code t}, {@code p}, {@code gu}; a break record with reason STEP ends it. */
     void step(StepMode mode) {
         requirePaused();
-        pendingStep = mode;
+        stepping.request(mode);
         state = TargetState.RUNNING;
     }
 
@@ -132,7 +122,7 @@ final class ExecutionLoop implements BreakService {
         kicker.kickIfWanted();
     }
 
-    /** Whether the running guest should stop: a pause, events to arm, a request waiting. */
+    /** Whether the running guest should stop: a pause, events to arm, a request waiting, a signal due. */
     private boolean stopWanted() {
         return state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty()
                 || hooks != null && hooks.systemDue());
@@ -166,7 +156,7 @@ final class ExecutionLoop implements BreakService {
     }
 
     private void settleIfSafe() {
-        if (!insideEmulation && (registry.armingDirty() || breakpoints.dirty())) {
+        if (!runs.inside() && (registry.armingDirty() || breakpoints.dirty())) {
             ArmedExits events = registry.armed();
             hooks.arm(new ArmedExits(events.executions(), events.detours(), breakpoints.armed(), events.monitors(),
                     events.cpuid()));
@@ -174,7 +164,7 @@ final class ExecutionLoop implements BreakService {
             breakpoints.settled();
         }
         armingPending = false;
-        stepOut.dropHookIfSafe(insideEmulation);
+        stepOut.dropHookIfSafe(runs.inside());
     }
 
     private void runGuest() {
@@ -191,152 +181,35 @@ final class ExecutionLoop implements BreakService {
             halt(DebuggerRecord.BreakReason.PAUSE, 0, null, "paused by the host");
             return;
         }
-        if (pendingStep != null) {
-            startStep();
+        if (stepping.pending()) {
+            stepping.start();
             return;
         }
-        if (hooks.systemDue() && hooks.atSafePoint() instanceof SystemCalls.Outcome.Killed(int signal)) {
-            finish(new Completion.Killed(signal, machine.rip())); // a timer's signal ended the spinning program
-            return;
-        }
-        long started = System.nanoTime();
-        brokenNanos = 0;
-        hooks.forgetLastCodeExit();
-        try {
-            emulate(machine.rip());
-        } catch (UnicornException e) {
-            runNanos += System.nanoTime() - started - brokenNanos;
-            Completion stopped = instructions.takeCompletion();
-            if (stopped != null) {
-                finish(stopped); // the exits stopped the guest on purpose
-                return;
-            }
-            halt(DebuggerRecord.BreakReason.FAULT, 0, null, "the guest faulted: " + e.reason()
-                    + " at rip 0x" + Long.toHexString(machine.rip()) + "; fix the cause (r rip = ...) and continue (g)");
-            return;
-        }
-        runNanos += System.nanoTime() - started - brokenNanos;
-        finish(instructions.takeCompletion());
+        runs.run();
     }
 
-    private void emulate(long from) {
-        insideEmulation = true;
-        try {
-            machine.unicorn().emuStart(from, RUN_FOREVER, 0, 0);
-        } finally {
-            insideEmulation = false;
-        }
-    }
-
-    /** Finishes what the exits left for a safe point: an exit, a fault, or a held-back instruction. */
-    private void finish(Completion completion) {
-        switch (completion) {
-            case null -> {
-                // A plain stop (a kick). If it landed right after a code hook, the instruction the
-                // hook was for has not run; its exit must not be raised twice.
-                long rip = machine.rip();
-                if (rip == hooks.lastCodeExit()) {
-                    hooks.suppressNextExecutionAt(rip);
-                }
-                if (stepOut.done()) {
-                    halt(DebuggerRecord.BreakReason.STEP, 0, null, "returned (gu)");
-                }
-            }
-            case Completion.Halted halted -> {
-                machine.write(GuestRegister.RIP, halted.address() + 1); // just past the hlt, as Unicorn leaves it
-                state = TargetState.EXITED;
-                endStepping();
-                long status = machine.read(GuestRegister.RAX);
-                long rip = machine.rip();
-                long nanos = runNanos;
-                queue.publish(seq -> new DebuggerRecord.Exit(seq, DebuggerRecord.ExitKind.HLT, rip, status, nanos), true);
-            }
-            case Completion.Exited exited -> {
-                machine.write(GuestRegister.RIP, exited.rip());
-                state = TargetState.EXITED;
-                endStepping();
-                long nanos = runNanos;
-                queue.publish(seq -> new DebuggerRecord.Exit(seq, DebuggerRecord.ExitKind.EXIT, exited.rip(), exited.status(), nanos), true);
-            }
-            case Completion.Killed killed -> {
-                machine.write(GuestRegister.RIP, killed.rip());
-                state = TargetState.EXITED;
-                endStepping();
-                long nanos = runNanos;
-                queue.publish(seq -> new DebuggerRecord.Exit(seq, DebuggerRecord.ExitKind.SIGNAL, killed.rip(),
-                        128 + killed.signal(), nanos), true);
-            }
-            case Completion.Resume resume -> machine.write(GuestRegister.RIP, resume.rip());
-            case Completion.Faulted faulted -> {
-                machine.write(GuestRegister.RIP, faulted.rip());
-                // A fault on the way out (stopWith's fetch, through the guest's page tables) can leave QEMU
-                // believing an exception is still being delivered: the guest's next fault would be a #DF.
-                machine.unicorn().clearExceptionInFlight();
-                halt(DebuggerRecord.BreakReason.FAULT, 0, null, faulted.message() + "; fix the cause (r rip = ...) and continue (g)");
-            }
-            case Completion.StepThenPost step -> stepThenPost(step);
-        }
-    }
-
-    /**
-     * Runs the held-back instruction alone, its own exits suppressed, then the POST stage — at a
-     * safe point, outside any hook. A write that already happened before the hold-back is undone
-     * first, and undone again afterwards when short-circuited.
-     */
-    private void stepThenPost(Completion.StepThenPost step) {
-        if (step.undoBytes() != null) {
-            machine.memory().write(step.undoAddress(), step.undoBytes());
-        }
-        hooks.setStepping(true);
-        boolean ran;
-        try {
-            ran = stepAlone(step.rip());
-        } finally {
-            hooks.setStepping(false);
-        }
-        if (!ran) {
-            return;
-        }
-        if (step.discardWrite()) {
-            machine.memory().write(step.undoAddress(), step.undoBytes());
-        }
-        Completion next = instructions.takeCompletion();
-        if (step.post() != null) {
-            handler.onExit(step.post());
-            postSiblings(step.post());
-        }
-        finish(next);
-    }
-
-    /**
-     * The instruction was held back by the first code hook at its address that needed a post
-     * stage; the other code hooks there ({@code !epthook}, {@code !epthook2}, {@code !monitor x})
-     * get their post stage now too, since the instruction ran alone with their hooks quiet.
-     */
-    private void postSiblings(VmExit post) {
-        boolean codeHook = post.reason() == ExitReason.EPT_HOOK || post.reason() == ExitReason.EPT_HOOK2
-                || (post.reason() == ExitReason.MONITOR && post.detail() == 4);
-        if (!codeHook) {
-            return;
-        }
-        long address = post.context();
-        for (ExitReason sibling : new ExitReason[] {ExitReason.EPT_HOOK, ExitReason.EPT_HOOK2, ExitReason.MONITOR}) {
-            boolean same = sibling == post.reason();
-            if (!same && handler.wantsPost(sibling, address)) {
-                handler.onExit(new VmExit(sibling, address, ExitStage.POST,
-                        sibling == ExitReason.MONITOR ? 4 : 0));
-            }
-        }
-    }
-
-    private void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, String message) {
+    @Override
+    public void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, String message) {
         state = TargetState.PAUSED;
-        endStepping();
+        stepping.end();
         long rip = machine.rip();
         long context = exit == null ? 0 : exit.context();
         Optional<EventType> type = exit == null || reason != DebuggerRecord.BreakReason.EVENT ? Optional.empty()
                 : exit.reason().eventType();
         queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message), true);
+    }
+
+    @Override
+    public void exited(DebuggerRecord.ExitKind kind, long rip, long status) {
+        state = TargetState.EXITED;
+        stepping.end();
+        long nanos = runs.runNanos();
+        queue.publish(seq -> new DebuggerRecord.Exit(seq, kind, rip, status, nanos), true);
+    }
+
+    @Override
+    public boolean running() {
+        return state == TargetState.RUNNING;
     }
 
     /**
@@ -364,8 +237,8 @@ final class ExecutionLoop implements BreakService {
             Thread.currentThread().interrupt();
         }
         pauseRequested = false;
-        brokenNanos += System.nanoTime() - started;
-        if (pendingStep != null || registry.armingDirty() || breakpoints.dirty()) {
+        runs.brokenIn(System.nanoTime() - started);
+        if (stepping.pending() || registry.armingDirty() || breakpoints.dirty()) {
             armSoon(exit);
         }
     }
@@ -377,94 +250,16 @@ final class ExecutionLoop implements BreakService {
      * a few milliseconds away, since a stop inside their hooks would replay the access.
      */
     private void armSoon(VmExit exit) {
-        boolean codeHook = exit.stage() == ExitStage.PRE
-                && (exit.reason() == ExitReason.EPT_HOOK || exit.reason() == ExitReason.EPT_HOOK2
-                    || exit.reason() == ExitReason.BREAKPOINT || (exit.reason() == ExitReason.MONITOR && exit.detail() == 4));
-        if (codeHook && machine.rip() == exit.context()) {
+        if (exit.stage() == ExitStage.PRE && exit.raisedByCodeHook() && machine.rip() == exit.context()) {
             hooks.suppressNextExecutionAt(exit.context());
-            machine.unicorn().emuStop();
-        } else if (pendingStep != null) {
+            machine.cpu().stop();
+        } else if (stepping.pending()) {
             // A step from inside another kind of exit: stop as soon as Unicorn allows; the step
             // then starts from wherever that is (not exact, documented).
-            machine.unicorn().emuStop();
+            machine.cpu().stop();
         } else {
             armingPending = true;
         }
-    }
-
-    /**
-     * Starts the pending step at a safe point: {@code t} runs one instruction; {@code p} either
-     * sets a one-shot breakpoint past a REP-string or LOOP instruction, or runs one instruction
-     * and, when that was a call, one past its return; {@code gu} watches for the function's return.
-     */
-    private void startStep() {
-        StepMode mode = pendingStep;
-        pendingStep = null;
-        switch (mode) {
-            case INTO -> {
-                if (runOne()) {
-                    halt(DebuggerRecord.BreakReason.STEP, 0, null, "stepped (t)");
-                }
-            }
-            case OVER -> {
-                if (stepper.planOver() instanceof Stepper.Plan.RunToOneShot) {
-                    return; // armed at the next safe point; the guest runs to it
-                }
-                long rip = machine.rip();
-                long rsp = machine.read(GuestRegister.RSP);
-                if (runOne() && !stepper.afterOverStep(rip, rsp)) {
-                    halt(DebuggerRecord.BreakReason.STEP, 0, null, "stepped (p)");
-                }
-            }
-            case OUT -> stepOut.start(machine.read(GuestRegister.RSP));
-        }
-    }
-
-    /** Runs one instruction at a safe point; false when the guest stopped otherwise (exit, fault, break). */
-    private boolean runOne() {
-        hooks.forgetLastCodeExit();
-        if (!stepAlone(machine.rip())) {
-            return false;
-        }
-        Completion completion = instructions.takeCompletion();
-        if (completion != null) {
-            finish(completion);
-        } else if (machine.rip() == hooks.lastCodeExit()) {
-            hooks.suppressNextExecutionAt(machine.rip()); // the next instruction's hooks already ran
-        }
-        return state == TargetState.RUNNING;
-    }
-
-    /**
-     * Executes the one instruction at {@code rip}; false when it did not complete, the exits having
-     * stopped the guest (finished here) or Unicorn having failed (the machine halts on the fault).
-     */
-    private boolean stepAlone(long rip) {
-        insideEmulation = true;
-        try {
-            SingleStep.step(machine.unicorn(), rip);
-            return true;
-        } catch (UnicornException e) {
-            insideEmulation = false;
-            Completion stopped = instructions.takeCompletion();
-            if (stopped != null) {
-                finish(stopped);
-            } else {
-                halt(DebuggerRecord.BreakReason.FAULT, 0, null, "the guest faulted: " + e.reason()
-                        + " at rip 0x" + Long.toHexString(machine.rip()));
-            }
-            return false;
-        } finally {
-            insideEmulation = false;
-        }
-    }
-
-    /** Forgets a step in progress: its one-shot breakpoints and its return watch. */
-    private void endStepping() {
-        pendingStep = null;
-        breakpoints.clearOneShots();
-        stepOut.end();
-        stepOut.dropHookIfSafe(insideEmulation);
     }
 
     /** Stops the thread; a guest broken in or running is left where it is. */
@@ -474,7 +269,7 @@ final class ExecutionLoop implements BreakService {
         kicker.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (thread.isAlive() && System.nanoTime() < deadline) {
-            machine.unicorn().emuStop(); // repeated: a single stop can land just before uc_emu_start
+            machine.cpu().stop(); // repeated: a single stop can land just before uc_emu_start
             thread.join(20);
         }
         if (thread.isAlive()) {

@@ -1,6 +1,6 @@
 package dev.hdbg.agent.debugger;
 
-import dev.hdbg.agent.unicorn.Unicorn;
+import dev.hdbg.agent.machine.Cpu;
 import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.ExitStage;
@@ -12,8 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * Stops the running guest when the debugger wants it — "kicks" it: {@code uc_emu_stop} makes
- * {@code uc_emu_start} return, so that the execution loop can serve a request, arm events or pause.
+ * Stops the running guest when the debugger wants it — "kicks" it: {@link Cpu#stop()} makes
+ * {@link Cpu#run} return, so that the execution loop can serve a request, arm events or pause.
  * Kicks never land inside an exit handler (a stop there would hold back the instruction the handler
  * was for); a kick that lands just before {@code uc_emu_start} begins would be lost, so a watchdog
  * repeats it every few milliseconds while the stop is still wanted. Exits that move RIP themselves
@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
 final class Kicker implements AutoCloseable {
     private static final long WATCHDOG_MILLIS = 5;
 
-    private final Unicorn unicorn;
+    private final Cpu cpu;
     private final BooleanSupplier stopWanted;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hdbg-kick").daemon().factory());
@@ -30,8 +30,8 @@ final class Kicker implements AutoCloseable {
     private boolean inHandler;
 
     /** @param stopWanted whether the running guest should stop now; called from any thread */
-    Kicker(Unicorn unicorn, BooleanSupplier stopWanted) {
-        this.unicorn = unicorn;
+    Kicker(Cpu cpu, BooleanSupplier stopWanted) {
+        this.cpu = cpu;
         this.stopWanted = stopWanted;
     }
 
@@ -48,7 +48,7 @@ final class Kicker implements AutoCloseable {
         handlerGate.lock();
         try {
             if (!inHandler) {
-                unicorn.emuStop();
+                cpu.stop();
             }
         } finally {
             handlerGate.unlock();
@@ -69,9 +69,11 @@ final class Kicker implements AutoCloseable {
                     handlerGate.lock();
                     inHandler = false;
                     handlerGate.unlock();
-                    if (stopsSafelyOnReturn(exit)) {
+                    if (exit.stage() == ExitStage.PRE && exit.raisedByCodeHook()) {
                         // A guest held in its exits (a hot event waiting for room in the record queue) is almost
                         // never outside a handler when the watchdog looks: a waiting request stops it here instead.
+                        // Safe after a code hook's PRE exit only (VmExit.raisedByCodeHook): the stop holds the
+                        // instruction back and the loop keeps its exits from being raised twice.
                         kickIfWanted();
                     }
                 }
@@ -92,15 +94,6 @@ final class Kicker implements AutoCloseable {
                 return stopWanted.getAsBoolean();
             }
         };
-    }
-
-    /**
-     * Exits of code hooks before their instruction: a stop as the hook returns leaves RIP on that instruction, which
-     * the execution loop then keeps from raising the exit twice, as for any kick that lands right after a code hook.
-     */
-    private static boolean stopsSafelyOnReturn(VmExit exit) {
-        return exit.stage() == ExitStage.PRE && (exit.reason() == ExitReason.EPT_HOOK
-                || exit.reason() == ExitReason.EPT_HOOK2 || exit.reason() == ExitReason.BREAKPOINT);
     }
 
     @Override

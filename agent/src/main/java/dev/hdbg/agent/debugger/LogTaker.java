@@ -25,8 +25,8 @@ final class LogTaker {
     static final long RAW_PID = 1;
     static final long RAW_TID = 1;
     /**
-     * The most one log record may take on the wire, estimated when the action is added: half a
-     * frame (4 MiB), so every record the agent makes can be delivered. Memory bytes alone do not
+     * The most one log record may take on the wire, estimated when the action is added: 2 MiB, half
+     * of a 4 MiB frame, so every record the agent makes can be delivered. Memory bytes alone do not
      * bound it: each value also carries its name, and a memory item that is not mapped records an
      * error message instead of its bytes.
      */
@@ -104,7 +104,7 @@ final class LogTaker {
         for (LogItem item : configuration.items()) {
             switch (item) {
                 case LogItem.AllGprs ignored -> {
-                    long[] gprs = frame.load(machine.unicorn());
+                    long[] gprs = frame.load(machine.cpu());
                     for (GuestRegister r : GuestRegister.GPRS) {
                         values.add(LogValue.ofNumber(r.wireName(), gprs[r.ordinal()]));
                     }
@@ -121,7 +121,7 @@ final class LogTaker {
 
     private long register(String name, GuestRegs frame) {
         GuestRegister register = GuestRegister.parse(name);
-        return register.isGeneralPurpose() ? frame.load(machine.unicorn())[register.ordinal()] : machine.read(register);
+        return register.isGeneralPurpose() ? frame.load(machine.cpu())[register.ordinal()] : machine.read(register);
     }
 
     private long pseudo(String name, VmExit exit, long eventId) {

@@ -1,7 +1,6 @@
 package dev.hdbg.agent.debugger;
 
-import dev.hdbg.agent.unicorn.Hook;
-import dev.hdbg.agent.unicorn.Unicorn;
+import dev.hdbg.agent.machine.Cpu;
 
 /**
  * A {@code gu} in progress: a hook over every address that stops the guest once the current function
@@ -11,14 +10,14 @@ import dev.hdbg.agent.unicorn.Unicorn;
  */
 final class StepOut {
     private final Stepper stepper;
-    private final Unicorn unicorn;
-    private Hook hook;
+    private final Cpu cpu;
+    private Cpu.Hook hook;
     private boolean active;
     private boolean done;
 
-    StepOut(Stepper stepper, Unicorn unicorn) {
+    StepOut(Stepper stepper, Cpu cpu) {
         this.stepper = stepper;
-        this.unicorn = unicorn;
+        this.cpu = cpu;
     }
 
     /** At a safe point: watches for the return of the function whose frame is at {@code rsp}. */
@@ -31,7 +30,7 @@ final class StepOut {
         hook = stepper.watchReturn(rsp, () -> {
             if (active && !done) {
                 done = true;
-                unicorn.emuStop(); // from a code hook: stops before the return address runs
+                cpu.stop(); // from a code hook: stops before the return address runs
             }
         });
     }

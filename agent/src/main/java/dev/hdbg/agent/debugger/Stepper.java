@@ -1,7 +1,7 @@
 package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.Machine;
-import dev.hdbg.agent.unicorn.Hook;
+import dev.hdbg.agent.machine.Cpu;
 import dev.hdbg.common.event.GuestRegister;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
 /**
  * Works out how to carry out {@code t}, {@code p} and {@code gu} from where the guest stands; the
  * execution loop runs the guest as told. One instruction is run with a code hook over every
- * address (see {@code SingleStep}); stepping over a call sets a one-shot breakpoint on its return
+ * address (see {@link Cpu#step}); stepping over a call sets a one-shot breakpoint on its return
  * address; stepping out watches for a {@code ret} that leaves RSP above where it started.
  */
 final class Stepper {
@@ -39,7 +39,7 @@ final class Stepper {
      */
     Plan planOver() {
         long rip = machine.rip();
-        byte[] code = readUpTo(rip, 15);
+        byte[] code = machine.memory().readUpTo(rip, 15);
         int i = 0;
         boolean rep = false;
         while (i < code.length && isPrefix(code[i])) {
@@ -74,7 +74,7 @@ final class Stepper {
         if (rsp != rspBefore - 8) {
             return false;
         }
-        byte[] slot = readUpTo(rsp, 8);
+        byte[] slot = machine.memory().readUpTo(rsp, 8);
         if (slot.length < 8) {
             return false;
         }
@@ -90,15 +90,15 @@ final class Stepper {
      * For {@code gu}: a hook over every address that stops right after a {@code ret} leaves RSP
      * above {@code rspAtStart} — the current function's own return, not a callee's.
      */
-    Hook watchReturn(long rspAtStart, Runnable onReturned) {
+    Cpu.Hook watchReturn(long rspAtStart, Runnable onReturned) {
         boolean[] previousWasRet = {false};
-        return machine.unicorn().hookCode(1, 0, (address, size) -> {
+        return machine.cpu().beforeEveryInstruction((address, size) -> {
             if (previousWasRet[0] && Long.compareUnsigned(machine.read(GuestRegister.RSP), rspAtStart) > 0) {
                 previousWasRet[0] = false;
                 onReturned.run();
                 return;
             }
-            previousWasRet[0] = isRet(readUpTo(address, Math.min(size, 4)));
+            previousWasRet[0] = isRet(machine.memory().readUpTo(address, Math.min(size, 4)));
         });
     }
 
@@ -118,14 +118,5 @@ final class Stepper {
         int v = b & 0xff;
         return v == 0xf2 || v == 0xf3 || v == 0x66 || v == 0x67 || v == 0x2e || v == 0x36 || v == 0x3e || v == 0x26
                 || v == 0x64 || v == 0x65 || (v >= 0x40 && v <= 0x4f);
-    }
-
-    private byte[] readUpTo(long address, int length) {
-        for (int n = length; n > 0; n--) {
-            if (machine.memory().isMapped(address, n)) {
-                return machine.memory().read(address, n);
-            }
-        }
-        return new byte[0];
     }
 }

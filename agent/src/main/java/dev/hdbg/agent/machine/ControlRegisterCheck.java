@@ -1,7 +1,5 @@
 package dev.hdbg.agent.machine;
 
-import dev.hdbg.agent.unicorn.Unicorn;
-import dev.hdbg.agent.unicorn.X86Reg;
 import java.util.Optional;
 
 /**
@@ -33,10 +31,10 @@ public record ControlRegisterCheck(long cr0, long cr4, long efer) {
     static final long EFER_LME = 1L << 8;
     static final long EFER_LMA = 1L << 10;
 
-    /** The control registers of {@code uc} now; CR4 as the guest sees it. */
-    public static ControlRegisterCheck of(Unicorn uc) {
-        return new ControlRegisterCheck(uc.regRead(X86Reg.CR0), UserMode.guestCr4(uc.regRead(X86Reg.CR4)),
-                uc.msrRead(IA32_EFER));
+    /** The control registers of {@code cpu} now; CR4 as the guest sees it. */
+    public static ControlRegisterCheck of(Cpu cpu) {
+        return new ControlRegisterCheck(cpu.read(CpuRegister.CR0), UserMode.guestCr4(cpu.read(CpuRegister.CR4)),
+                cpu.readMsr(IA32_EFER));
     }
 
     /**

@@ -1,10 +1,12 @@
 package dev.hdbg.agent.machine;
 
-import dev.hdbg.agent.unicorn.Unicorn;
-import dev.hdbg.agent.unicorn.UnicornException;
+import dev.hdbg.agent.unicorn.Prot;
+import dev.hdbg.common.event.Access;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -22,7 +24,7 @@ public final class GuestMemory implements AutoCloseable {
         void mapped(long address, MemorySegment memory, int perms);
     }
 
-    private final Unicorn unicorn;
+    private final Cpu cpu;
     private final HostPages pages = new HostPages();
     private final List<MemoryRegionInfo> regions = new ArrayList<>();
     private final List<Mapping> mappings = new ArrayList<>();
@@ -32,12 +34,34 @@ public final class GuestMemory implements AutoCloseable {
     private record Mapping(long address, MemorySegment memory, int perms) {
     }
 
-    public GuestMemory(Unicorn unicorn) {
-        this.unicorn = unicorn;
+    /** The guest's memory as {@code cpu} sees it. */
+    GuestMemory(Cpu cpu) {
+        this.cpu = cpu;
+    }
+
+    /** {@link #map(String, long, long, int)} with the permissions as a set. */
+    public void map(String name, long address, long size, Set<Access> permissions) {
+        map(name, address, size, UnicornCpu.prot(permissions));
+    }
+
+    /** The {@link Prot} bits {@code perms} as a set of permissions. */
+    static Set<Access> permissions(int perms) {
+        Set<Access> set = EnumSet.noneOf(Access.class);
+        if ((perms & Prot.READ) != 0) {
+            set.add(Access.READ);
+        }
+        if ((perms & Prot.WRITE) != 0) {
+            set.add(Access.WRITE);
+        }
+        if ((perms & Prot.EXEC) != 0) {
+            set.add(Access.EXECUTE);
+        }
+        return set;
     }
 
     /**
-     * Maps {@code size} bytes (rounded up to whole pages) at {@code address}, zero-filled.
+     * Maps {@code size} bytes (rounded up to whole pages) at {@code address}, zero-filled, with the {@link Prot}
+     * bits {@code perms}.
      *
      * @throws IllegalArgumentException if the address is not page-aligned or the range overlaps a region
      * @throws HostMemoryException      if the host has no memory for it
@@ -64,7 +88,7 @@ public final class GuestMemory implements AutoCloseable {
             }
         }
         MemorySegment memory = pages.allocate(length);
-        unicorn.memMapPtr(address, memory, perms);
+        cpu.map(address, memory, permissions(perms));
         regions.add(new MemoryRegionInfo(address, address + length, perms, name));
         mappings.add(new Mapping(address, memory, perms));
         for (MappingListener l : listeners) {
@@ -119,10 +143,23 @@ public final class GuestMemory implements AutoCloseable {
     public byte[] read(long address, int length) {
         requireMapped(address, length);
         try {
-            return unicorn.memRead(address, length);
-        } catch (UnicornException e) {
+            return cpu.readMemory(address, length);
+        } catch (CpuException e) {
             throw unmapped(address, length);
         }
+    }
+
+    /**
+     * The bytes at {@code address} up to {@code maxLength}, as many as are mapped: the instruction bytes there, say,
+     * when the code ends close to an unmapped page. Empty when {@code address} itself is not mapped.
+     */
+    public byte[] readUpTo(long address, int maxLength) {
+        for (int length = maxLength; length > 0; length--) {
+            if (isMapped(address, length)) {
+                return read(address, length);
+            }
+        }
+        return new byte[0];
     }
 
     /**
@@ -133,12 +170,12 @@ public final class GuestMemory implements AutoCloseable {
     public void write(long address, byte[] data) {
         requireMapped(address, data.length);
         try {
-            unicorn.memWrite(address, data);
-        } catch (UnicornException e) {
+            cpu.writeMemory(address, data);
+        } catch (CpuException e) {
             throw unmapped(address, data.length);
         }
         // Code already translated from these bytes must not run again in its old form.
-        unicorn.removeCache(address, address + data.length);
+        cpu.forgetTranslations(address, address + data.length);
     }
 
     private void requireMapped(long address, long length) {

@@ -1,28 +1,44 @@
 package dev.hdbg.agent.machine;
 
 import dev.hdbg.agent.unicorn.Unicorn;
-import dev.hdbg.agent.unicorn.X86Reg;
 import dev.hdbg.common.event.GuestRegister;
 import java.util.Optional;
 
 /**
- * The emulated x86-64 machine: one Unicorn instance, its memory, and what was loaded into it.
- * Owned by the execution thread; not thread-safe.
+ * The emulated x86-64 machine: its CPU, its memory, and what was loaded into it. Owned by the execution thread;
+ * not thread-safe.
  */
 public final class Machine implements AutoCloseable {
-    private final Unicorn unicorn;
+    private final UnicornCpu cpu;
     private final GuestMemory memory;
     private String targetDescription = "nothing loaded";
     private long entry;
 
     public Machine() {
-        this.unicorn = Unicorn.openX86_64();
-        this.memory = new GuestMemory(unicorn);
+        this.cpu = UnicornCpu.open();
+        this.memory = new GuestMemory(cpu);
     }
 
-    /** The raw emulator, for the exit machinery; debugger code goes through this class. */
+    /** The guest's CPU: what the exits and the debugger run, stop, hook and read. */
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    /**
+     * A CPU of the same model with an address space of its own, for vmx-root; the caller closes it. Guest memory
+     * reaches it only where the caller maps it ({@link GuestMemory#addMappingListener}).
+     */
+    public Cpu openPrivateCpu() {
+        return UnicornCpu.open();
+    }
+
+    /**
+     * The Unicorn engine behind {@link #cpu()}, for the machine layer alone (the loaders, the guest's operating
+     * system in {@code os}): the layers above use {@link #cpu()}, and {@code ArchitectureTest} fails when one of
+     * them reaches for this.
+     */
     public Unicorn unicorn() {
-        return unicorn;
+        return cpu.unicorn();
     }
 
     public GuestMemory memory() {
@@ -31,7 +47,7 @@ public final class Machine implements AutoCloseable {
 
     /** {@code register}'s value as the machine holds it: CR4 shows the agent's TSD bit. */
     public long read(GuestRegister register) {
-        return unicorn.regRead(RegisterMap.toUnicorn(register));
+        return cpu.read(RegisterMap.toCpu(register));
     }
 
     /**
@@ -39,7 +55,7 @@ public final class Machine implements AutoCloseable {
      * which RDTSC would no longer reach the agent. Unchecked: see {@link #refusal}.
      */
     public void write(GuestRegister register, long value) {
-        unicorn.regWrite(RegisterMap.toUnicorn(register), register == GuestRegister.CR4 ? UserMode.actualCr4(value) : value);
+        cpu.write(RegisterMap.toCpu(register), register == GuestRegister.CR4 ? UserMode.actualCr4(value) : value);
     }
 
     /**
@@ -54,11 +70,11 @@ public final class Machine implements AutoCloseable {
             case CR4 -> 4;
             default -> -1;
         };
-        return cr < 0 ? Optional.empty() : ControlRegisterCheck.of(unicorn).hostRefusal(cr, value);
+        return cr < 0 ? Optional.empty() : ControlRegisterCheck.of(cpu).hostRefusal(cr, value);
     }
 
     public long rip() {
-        return unicorn.regRead(X86Reg.RIP);
+        return cpu.read(CpuRegister.RIP);
     }
 
     public long entry() {
@@ -76,7 +92,7 @@ public final class Machine implements AutoCloseable {
 
     @Override
     public void close() {
-        unicorn.close();
+        cpu.close();
         memory.close();
     }
 }

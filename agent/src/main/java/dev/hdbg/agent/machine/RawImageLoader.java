@@ -1,6 +1,7 @@
 package dev.hdbg.agent.machine;
 
-import dev.hdbg.agent.unicorn.Prot;
+import dev.hdbg.common.event.Access;
+import java.util.EnumSet;
 
 /**
  * Loads a raw image (shellcode, a flat binary) at a base address, maps a stack below
@@ -28,9 +29,9 @@ public final class RawImageLoader {
             throw new IllegalArgumentException("entry 0x" + Long.toHexString(entry) + " is outside the image 0x"
                     + Long.toHexString(base) + "-0x" + Long.toHexString(base + image.length));
         }
-        machine.memory().map(name, base, image.length + SCRATCH_AFTER_IMAGE, Prot.ALL);
+        machine.memory().map(name, base, image.length + SCRATCH_AFTER_IMAGE, EnumSet.allOf(Access.class));
         machine.memory().write(base, image);
-        machine.memory().map("stack", STACK_TOP - STACK_SIZE, STACK_SIZE, Prot.READ | Prot.WRITE);
+        machine.memory().map("stack", STACK_TOP - STACK_SIZE, STACK_SIZE, EnumSet.of(Access.READ, Access.WRITE));
         // A little room above RSP so a log of [rsp+8] at entry reads mapped memory.
         UserMode.enter(machine, entry, STACK_TOP - 0x100);
         machine.loaded(name + " at 0x" + Long.toHexString(base) + " (raw, " + image.length + " bytes)", entry);

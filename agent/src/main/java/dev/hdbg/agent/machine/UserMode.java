@@ -1,9 +1,9 @@
 package dev.hdbg.agent.machine;
 
-import dev.hdbg.agent.unicorn.Prot;
-import dev.hdbg.agent.unicorn.X86Reg;
+import dev.hdbg.common.event.Access;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.EnumSet;
 
 /**
  * Puts the guest in 64-bit user mode (CPL 3) at its entry, the way an OS would, with an
@@ -52,7 +52,7 @@ public final class UserMode {
 
     /** Maps the kernel page and enters user mode with RIP = {@code entry}, RSP = {@code stack}. */
     public static void enter(Machine machine, long entry, long stack) {
-        machine.memory().map("kernel (gdt)", KERNEL_PAGE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
+        machine.memory().map("kernel (gdt)", KERNEL_PAGE, GuestMemory.PAGE, EnumSet.of(Access.READ, Access.EXECUTE));
         ByteBuffer page = ByteBuffer.allocate((int) GuestMemory.PAGE).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < DESCRIPTORS.length; i++) {
             page.putLong((int) (GDT - KERNEL_PAGE) + 8 * i, DESCRIPTORS[i]);
@@ -63,16 +63,16 @@ public final class UserMode {
                 .putLong(frame + 24, stack).putLong(frame + 32, USER_SS);
         machine.memory().write(KERNEL_PAGE, page.array());
 
-        var uc = machine.unicorn();
-        uc.gdtrWrite(GDT, DESCRIPTORS.length * 8 - 1);
-        uc.regWrite(X86Reg.CS, KERNEL_CS);
-        uc.regWrite(X86Reg.SS, KERNEL_SS);
-        uc.regWrite(X86Reg.CR4, uc.regRead(X86Reg.CR4) | CR4_TSD);
-        uc.regWrite(X86Reg.RSP, FRAME);
-        SingleStep.step(uc, STUB);
-        if (uc.regRead(X86Reg.RIP) != entry || (uc.regRead(X86Reg.CS) & 3) != 3) {
-            throw new IllegalStateException("entering user mode failed: rip 0x" + Long.toHexString(uc.regRead(X86Reg.RIP))
-                    + ", cs 0x" + Long.toHexString(uc.regRead(X86Reg.CS)));
+        Cpu cpu = machine.cpu();
+        cpu.loadGdt(GDT, DESCRIPTORS.length * 8 - 1);
+        cpu.write(CpuRegister.CS, KERNEL_CS);
+        cpu.write(CpuRegister.SS, KERNEL_SS);
+        cpu.write(CpuRegister.CR4, cpu.read(CpuRegister.CR4) | CR4_TSD);
+        cpu.write(CpuRegister.RSP, FRAME);
+        cpu.step(STUB);
+        if (cpu.read(CpuRegister.RIP) != entry || (cpu.read(CpuRegister.CS) & 3) != 3) {
+            throw new IllegalStateException("entering user mode failed: rip 0x" + Long.toHexString(cpu.read(CpuRegister.RIP))
+                    + ", cs 0x" + Long.toHexString(cpu.read(CpuRegister.CS)));
         }
     }
 }

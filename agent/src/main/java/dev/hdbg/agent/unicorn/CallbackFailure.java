@@ -28,7 +28,7 @@ final class CallbackFailure {
         }
         failure = t;
         try {
-            UnicornNative.emuStop(uc);
+            UnicornNative.call(UnicornNative.EMU_STOP, uc);
         } catch (Throwable stopFailure) {
             t.addSuppressed(stopFailure);
         }

@@ -64,7 +64,7 @@ final class ExceptionInFlight {
     }
 
     private static byte[] snapshot(Unicorn engine, int size) {
-        try (Unicorn.Context context = engine.contextSave()) {
+        try (UnicornContext context = engine.contextSave()) {
             return context.pointer().reinterpret(size).toArray(ValueLayout.JAVA_BYTE);
         }
     }

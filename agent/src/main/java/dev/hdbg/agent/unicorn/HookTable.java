@@ -43,7 +43,9 @@ final class HookTable {
         Arena stubArena = Arena.ofShared();
         try {
             MemorySegment stub = stubFactory.apply(stubArena);
-            int err = UnicornNative.hookAdd(uc, handleOut, type, stub, begin, end);
+            // No user_data: each stub is bound to its own callback.
+            int err = UnicornNative.call(UnicornNative.HOOK_ADD, uc, handleOut, type, stub, MemorySegment.NULL, begin,
+                    end);
             if (err != 0) {
                 throw UnicornException.of(err,
                         "uc_hook_add(" + description + ", " + hex(begin) + ", " + hex(end) + ")");
@@ -69,7 +71,9 @@ final class HookTable {
         Arena stubArena = Arena.ofShared();
         try {
             MemorySegment stub = stubFactory.apply(stubArena);
-            int err = UnicornNative.hookAddInstruction(uc, handleOut, stub, instruction);
+            // UC_HOOK_INSN on every address (begin above end) for one uc_x86_insn, the variadic argument.
+            int err = UnicornNative.call(UnicornNative.HOOK_ADD_INSN, uc, handleOut, HookType.INSN, stub,
+                    MemorySegment.NULL, 1L, 0L, instruction);
             if (err != 0) {
                 throw UnicornException.of(err, "uc_hook_add(UC_HOOK_INSN, " + description + ")");
             }
@@ -88,7 +92,7 @@ final class HookTable {
         if (!live.contains(nativeHook)) {
             return;
         }
-        int err = UnicornNative.hookDel(uc, nativeHook.handle);
+        int err = UnicornNative.call(UnicornNative.HOOK_DEL, uc, nativeHook.handle);
         if (err != 0) {
             throw UnicornException.of(err, "uc_hook_del(" + nativeHook.handle + ")");
         }

@@ -27,20 +27,20 @@ final class MemoryAccess {
     }
 
     void map(long address, long size, int perms) {
-        check(UnicornNative.memMap(uc, address, size, perms), "uc_mem_map", address, size, perms);
+        check(UnicornNative.call(UnicornNative.MEM_MAP, uc, address, size, perms), "uc_mem_map", address, size, perms);
     }
 
     void mapPtr(long address, MemorySegment host, int perms) {
         if (!host.isNative()) {
             throw new IllegalArgumentException("uc_mem_map_ptr needs native memory, not a heap segment");
         }
-        check(UnicornNative.memMapPtr(uc, address, host.byteSize(), perms, host), "uc_mem_map_ptr", address,
-                host.byteSize(), perms);
+        check(UnicornNative.call(UnicornNative.MEM_MAP_PTR, uc, address, host.byteSize(), perms, host),
+                "uc_mem_map_ptr", address, host.byteSize(), perms);
     }
 
     void unmap(long address, long size) {
         cache.dropMapping(address, size); // before: removing a range's blocks needs the range mapped
-        int err = UnicornNative.memUnmap(uc, address, size);
+        int err = UnicornNative.call(UnicornNative.MEM_UNMAP, uc, address, size);
         if (err != 0) {
             throw UnicornException.of(err, "uc_mem_unmap(" + hex(address) + ", " + hex(size) + ")");
         }
@@ -55,10 +55,11 @@ final class MemoryAccess {
     void protect(long address, long size, int perms) {
         cache.dropMapping(address, size);
         if ((perms & Prot.READ) == 0 && holdsReadOnly(address, size)) {
-            check(UnicornNative.memProtect(uc, address, size, Prot.READ | Prot.WRITE), "uc_mem_protect", address, size,
-                    Prot.READ | Prot.WRITE);
+            check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, Prot.READ | Prot.WRITE),
+                    "uc_mem_protect", address, size, Prot.READ | Prot.WRITE);
         }
-        check(UnicornNative.memProtect(uc, address, size, perms), "uc_mem_protect", address, size, perms);
+        check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, perms), "uc_mem_protect", address, size,
+                perms);
     }
 
     /** Whether part of [address, address + size) is readable and not writable: the pages the second fault concerns. */
@@ -77,14 +78,14 @@ final class MemoryAccess {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("cannot read into a read-only segment");
         }
-        int err = UnicornNative.memRead(uc, address, dst, dst.byteSize());
+        int err = UnicornNative.call(UnicornNative.MEM_READ, uc, address, dst, dst.byteSize());
         if (err != 0) {
             throw UnicornException.of(err, "uc_mem_read(" + hex(address) + ", " + hex(dst.byteSize()) + ")");
         }
     }
 
     void write(long address, MemorySegment src) {
-        int err = UnicornNative.memWrite(uc, address, src, src.byteSize());
+        int err = UnicornNative.call(UnicornNative.MEM_WRITE, uc, address, src, src.byteSize());
         if (err != 0) {
             throw UnicornException.of(err, "uc_mem_write(" + hex(address) + ", " + hex(src.byteSize()) + ")");
         }
@@ -95,7 +96,7 @@ final class MemoryAccess {
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment arrayOut = temp.allocate(ADDRESS);
             MemorySegment countOut = temp.allocate(JAVA_INT);
-            int err = UnicornNative.memRegions(uc, arrayOut, countOut);
+            int err = UnicornNative.call(UnicornNative.MEM_REGIONS, uc, arrayOut, countOut);
             if (err != 0) {
                 throw UnicornException.of(err, "uc_mem_regions");
             }
@@ -111,7 +112,7 @@ final class MemoryAccess {
                 }
                 return List.copyOf(result);
             } finally {
-                UnicornNative.free(array);
+                UnicornNative.call(UnicornNative.FREE, array);
             }
         }
     }

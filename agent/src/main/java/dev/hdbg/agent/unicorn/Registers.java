@@ -35,7 +35,7 @@ final class Registers {
 
     long read(X86Reg reg) {
         scratch.set(JAVA_LONG, 0, 0L);
-        int err = UnicornNative.regRead(uc, reg.ucId(), scratch);
+        int err = UnicornNative.call(UnicornNative.REG_READ, uc, reg.ucId(), scratch);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_read(" + reg + ")");
         }
@@ -44,7 +44,7 @@ final class Registers {
 
     void write(X86Reg reg, long value) {
         scratch.set(JAVA_LONG, 0, value);
-        int err = UnicornNative.regWrite(uc, reg.ucId(), scratch);
+        int err = UnicornNative.call(UnicornNative.REG_WRITE, uc, reg.ucId(), scratch);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_write(" + reg + ", " + hex(value) + ")");
         }
@@ -61,7 +61,7 @@ final class Registers {
         Batch batch = batch(count);
         batch.setIds(regs);
         batch.values.fill((byte) 0);
-        int err = UnicornNative.regReadBatch(uc, batch.ids, batch.pointers, count);
+        int err = UnicornNative.call(UnicornNative.REG_READ_BATCH, uc, batch.ids, batch.pointers, count);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_read_batch(" + Arrays.toString(regs) + ")");
         }
@@ -79,7 +79,7 @@ final class Registers {
         Batch batch = batch(count);
         batch.setIds(regs);
         MemorySegment.copy(values, 0, batch.values, JAVA_LONG, 0, count);
-        int err = UnicornNative.regWriteBatch(uc, batch.ids, batch.pointers, count);
+        int err = UnicornNative.call(UnicornNative.REG_WRITE_BATCH, uc, batch.ids, batch.pointers, count);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_write_batch(" + Arrays.toString(regs) + ")");
         }
@@ -88,7 +88,7 @@ final class Registers {
     byte[] readXmm(int index) {
         checkXmm(index);
         scratch.fill((byte) 0);
-        int err = UnicornNative.regRead(uc, UnicornNative.UC_X86_REG_XMM0 + index, scratch);
+        int err = UnicornNative.call(UnicornNative.REG_READ, uc, UnicornNative.UC_X86_REG_XMM0 + index, scratch);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_read(XMM" + index + ")");
         }
@@ -101,7 +101,7 @@ final class Registers {
             throw new IllegalArgumentException("an XMM register holds 16 bytes, not " + sixteenBytes.length);
         }
         MemorySegment.copy(sixteenBytes, 0, scratch, JAVA_BYTE, 0, XMM_BYTES);
-        int err = UnicornNative.regWrite(uc, UnicornNative.UC_X86_REG_XMM0 + index, scratch);
+        int err = UnicornNative.call(UnicornNative.REG_WRITE, uc, UnicornNative.UC_X86_REG_XMM0 + index, scratch);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_write(XMM" + index + ")");
         }
@@ -110,7 +110,7 @@ final class Registers {
     long readMsr(int msr) {
         scratch.set(JAVA_INT, 0, msr);
         scratch.set(JAVA_LONG, 8, 0L);
-        int err = UnicornNative.regRead(uc, UnicornNative.UC_X86_REG_MSR, scratch);
+        int err = UnicornNative.call(UnicornNative.REG_READ, uc, UnicornNative.UC_X86_REG_MSR, scratch);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_read(MSR " + hex(msr & 0xffff_ffffL) + ")");
         }
@@ -120,7 +120,7 @@ final class Registers {
     void writeMsr(int msr, long value) {
         scratch.set(JAVA_INT, 0, msr);
         scratch.set(JAVA_LONG, 8, value);
-        int err = UnicornNative.regWrite(uc, UnicornNative.UC_X86_REG_MSR, scratch);
+        int err = UnicornNative.call(UnicornNative.REG_WRITE, uc, UnicornNative.UC_X86_REG_MSR, scratch);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_write(MSR " + hex(msr & 0xffff_ffffL) + ", " + hex(value) + ")");
         }
@@ -132,7 +132,7 @@ final class Registers {
             MemorySegment mmr = temp.allocate(24, 8);
             mmr.set(JAVA_LONG, 8, base);
             mmr.set(JAVA_INT, 16, limit);
-            int err = UnicornNative.regWrite(uc, UnicornNative.UC_X86_REG_GDTR, mmr);
+            int err = UnicornNative.call(UnicornNative.REG_WRITE, uc, UnicornNative.UC_X86_REG_GDTR, mmr);
             if (err != 0) {
                 throw UnicornException.of(err, "uc_reg_write(GDTR " + hex(base) + ")");
             }

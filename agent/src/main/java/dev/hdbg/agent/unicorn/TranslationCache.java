@@ -46,7 +46,8 @@ final class TranslationCache {
 
     /** {@code uc_ctl_remove_cache} on [begin, endExclusive). */
     void remove(long begin, long endExclusive) {
-        int err = UnicornNative.removeCache(uc, begin, endExclusive);
+        int err = UnicornNative.call(UnicornNative.CTL_RANGE, uc, UnicornNative.UC_CTL_TB_REMOVE_CACHE_WRITE, begin,
+                endExclusive);
         if (err != 0) {
             throw UnicornException.of(err, "uc_ctl_remove_cache(" + hex(begin) + ", " + hex(endExclusive) + ")");
         }
@@ -59,7 +60,7 @@ final class TranslationCache {
                 dropChunked(region.begin(), region.end());
             }
         } else {
-            int err = UnicornNative.flushTranslationCache(uc);
+            int err = UnicornNative.call(UnicornNative.CTL_NO_ARGS, uc, UnicornNative.UC_CTL_TB_FLUSH_WRITE);
             if (err != 0) {
                 throw UnicornException.of(err, "uc_ctl(UC_CTL_TB_FLUSH)");
             }

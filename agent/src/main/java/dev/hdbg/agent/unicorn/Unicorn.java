@@ -2,18 +2,20 @@ package dev.hdbg.agent.unicorn;
 
 import static dev.hdbg.agent.unicorn.UnicornException.hex;
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One Unicorn x86-64 engine ({@code uc_engine}). See the package documentation for the thread rule (only
  * {@link #emuStop()} and, afterwards, {@link #close()} may come from another thread), for the translated code the
  * binding drops, and for what a code hook's instruction does.
+ *
+ * <p>This class is the binding's one public face, and over 400 lines for that reason: each of its methods is a
+ * contract (arguments, errors, Unicorn's measured behaviour) stated once and kept in a line or two of delegation to
+ * the part that does the work: {@link MemoryAccess}, {@link Registers}, {@link HookTable}, {@link TranslationCache},
+ * {@link SavedContexts}.
  */
 public final class Unicorn implements AutoCloseable {
     private final MemorySegment uc;
@@ -23,7 +25,7 @@ public final class Unicorn implements AutoCloseable {
     private final MemoryAccess memory;
     private final HookTable hooks;
     private final CallbackFailure failure;
-    private final Set<Context> contexts = new LinkedHashSet<>();
+    private final SavedContexts contexts;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
     private int emulationDepth;
@@ -35,6 +37,7 @@ public final class Unicorn implements AutoCloseable {
         this.memory = new MemoryAccess(uc, cache);
         this.hooks = new HookTable(this, uc, cache, arena);
         this.failure = new CallbackFailure(uc);
+        this.contexts = new SavedContexts(uc);
     }
 
     /**
@@ -46,7 +49,7 @@ public final class Unicorn implements AutoCloseable {
     public static Unicorn openX86_64() {
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment out = temp.allocate(ADDRESS);
-            int err = UnicornNative.open(UnicornNative.UC_ARCH_X86, UnicornNative.UC_MODE_64, out);
+            int err = UnicornNative.call(UnicornNative.OPEN, UnicornNative.UC_ARCH_X86, UnicornNative.UC_MODE_64, out);
             if (err != 0) {
                 throw UnicornException.of(err, "uc_open(UC_ARCH_X86, UC_MODE_64)");
             }
@@ -261,7 +264,7 @@ public final class Unicorn implements AutoCloseable {
         int err;
         emulationDepth++;
         try {
-            err = UnicornNative.emuStart(uc, begin, until, timeoutMicros, count);
+            err = UnicornNative.call(UnicornNative.EMU_START, uc, begin, until, timeoutMicros, count);
         } finally {
             if (--emulationDepth == 0) {
                 hooks.releaseRetired();
@@ -288,7 +291,7 @@ public final class Unicorn implements AutoCloseable {
             if (closed) {
                 return;
             }
-            int err = UnicornNative.emuStop(uc);
+            int err = UnicornNative.call(UnicornNative.EMU_STOP, uc);
             if (err != 0) {
                 throw UnicornException.of(err, "uc_emu_stop");
             }
@@ -429,11 +432,6 @@ public final class Unicorn implements AutoCloseable {
     // ---- context -------------------------------------------------------------------------------------------
 
     /**
-     * Saves the registers into a new {@link Context} ({@code uc_context_alloc}, {@code uc_context_save}).
-     *
-     * @throws UnicornException when either call fails
-     */
-    /**
      * Forgets the exception QEMU believes is still being delivered. An exception an interrupt hook
      * absorbs is never delivered, so QEMU keeps it as "in flight" ({@code env->old_exception}), and
      * the next contributory fault (#GP after #GP) turns into a double fault, then a triple fault.
@@ -443,45 +441,22 @@ public final class Unicorn implements AutoCloseable {
      */
     public void clearExceptionInFlight() {
         ensureOpen();
-        if (exceptionScratch == null) {
-            exceptionScratch = contextSave();
-        }
-        MemorySegment context = exceptionScratch.pointer();
-        int err = UnicornNative.contextSave(uc, context);
-        if (err != 0) {
-            throw UnicornException.of(err, "uc_context_save");
-        }
-        context.reinterpret(ExceptionInFlight.offset() + 4).set(JAVA_INT, ExceptionInFlight.offset(), -1);
-        err = UnicornNative.contextRestore(uc, context);
-        if (err != 0) {
-            throw UnicornException.of(err, "uc_context_restore");
-        }
+        contexts.clearExceptionInFlight();
     }
-
-    private Context exceptionScratch;
 
     /** The size of a saved context, in bytes ({@code uc_context_size}). */
     long contextSize() {
-        return UnicornNative.contextSize(uc);
+        return contexts.size();
     }
 
-    public Context contextSave() {
+    /**
+     * Saves the registers into a new {@link UnicornContext} ({@code uc_context_alloc}, {@code uc_context_save}).
+     *
+     * @throws UnicornException when either call fails
+     */
+    public UnicornContext contextSave() {
         ensureOpen();
-        try (Arena temp = Arena.ofConfined()) {
-            MemorySegment out = temp.allocate(ADDRESS);
-            int err = UnicornNative.contextAlloc(uc, out);
-            if (err != 0) {
-                throw UnicornException.of(err, "uc_context_alloc");
-            }
-            Context context = new Context(this, out.get(ADDRESS, 0));
-            err = UnicornNative.contextSave(uc, context.pointer);
-            if (err != 0) {
-                context.free();
-                throw UnicornException.of(err, "uc_context_save");
-            }
-            contexts.add(context);
-            return context;
-        }
+        return contexts.save();
     }
 
     /**
@@ -491,60 +466,9 @@ public final class Unicorn implements AutoCloseable {
      * @throws IllegalStateException    when it was closed
      * @throws UnicornException         when {@code uc_context_restore} fails
      */
-    public void contextRestore(Context context) {
+    public void contextRestore(UnicornContext context) {
         ensureOpen();
-        if (context.owner != this) {
-            throw new IllegalArgumentException("the context was saved by another Unicorn instance");
-        }
-        int err = UnicornNative.contextRestore(uc, context.pointer());
-        if (err != 0) {
-            throw UnicornException.of(err, "uc_context_restore");
-        }
-    }
-
-    /**
-     * CPU registers saved by {@link #contextSave()} (not memory). Restorable into the engine that saved them, any
-     * number of times. {@link #close()} frees them ({@code uc_context_free}); closing the engine frees the
-     * contexts still open. Not thread-safe, like the engine.
-     */
-    public static final class Context implements AutoCloseable {
-        private final Unicorn owner;
-        private final MemorySegment pointer;
-        private boolean freed;
-
-        private Context(Unicorn owner, MemorySegment pointer) {
-            this.owner = owner;
-            this.pointer = pointer;
-        }
-
-        /** The {@code uc_context*}, checked to be still allocated (IllegalStateException otherwise). */
-        MemorySegment pointer() {
-            if (freed) {
-                throw new IllegalStateException("the context was closed");
-            }
-            return pointer;
-        }
-
-        /**
-         * Frees the context; idempotent, and nothing to do once the engine is closed.
-         *
-         * @throws UnicornException when {@code uc_context_free} fails
-         */
-        @Override
-        public void close() {
-            owner.contexts.remove(this);
-            free();
-        }
-
-        private void free() {
-            if (!freed) {
-                freed = true;
-                int err = UnicornNative.contextFree(pointer);
-                if (err != 0) {
-                    throw UnicornException.of(err, "uc_context_free");
-                }
-            }
-        }
+        contexts.restore(context);
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------
@@ -567,11 +491,8 @@ public final class Unicorn implements AutoCloseable {
             }
             closed = true;
         }
-        for (Context context : contexts) {
-            context.free();
-        }
-        contexts.clear();
-        int err = UnicornNative.close(uc);
+        contexts.freeAll();
+        int err = UnicornNative.call(UnicornNative.CLOSE, uc);
         hooks.releaseAll();
         arena.close();
         if (err != 0) {

@@ -1,5 +1,8 @@
 package dev.hdbg.agent.vmx;
 
+import dev.hdbg.common.event.Access;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -26,7 +29,24 @@ public record ArmedExits(Set<Long> executions, Set<Long> detours, Set<Long> brea
         monitors = List.copyOf(monitors);
     }
 
-    /** A watched range [from, to] and the accesses that trigger (1 read, 2 write, 4 execute). */
-    public record MonitorRange(long from, long to, int access) {
+    /** A watched range [from, to] and the accesses that trigger. */
+    public record MonitorRange(long from, long to, Set<Access> access) {
+        public MonitorRange {
+            if (access.isEmpty()) {
+                throw new IllegalArgumentException("a monitor watches at least one kind of access");
+            }
+            access = Collections.unmodifiableSet(EnumSet.copyOf(access));
+        }
+
+        /** Whether an access of {@code size} bytes at {@code address} touches the range. */
+        boolean touches(long address, int size) {
+            return Long.compareUnsigned(address + size - 1, from) >= 0 && Long.compareUnsigned(address, to) <= 0;
+        }
+
+        /** Whether the instruction at {@code address} is in the range and executing it triggers. */
+        boolean watchesExecutionAt(long address) {
+            return access.contains(Access.EXECUTE) && Long.compareUnsigned(address, from) >= 0
+                    && Long.compareUnsigned(address, to) <= 0;
+        }
     }
 }

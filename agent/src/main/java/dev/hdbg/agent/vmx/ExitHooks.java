@@ -1,17 +1,17 @@
 package dev.hdbg.agent.vmx;
 
+import dev.hdbg.agent.machine.Cpu;
+import dev.hdbg.agent.machine.Cpu.Hook;
+import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Machine;
-import dev.hdbg.agent.unicorn.Hook;
-import dev.hdbg.agent.unicorn.HookType;
-import dev.hdbg.agent.unicorn.Unicorn;
-import dev.hdbg.agent.unicorn.X86Reg;
+import dev.hdbg.common.event.Access;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Turns Unicorn hooks into {@link VmExit}s for the exits that need a hook: execution of an address
@@ -27,7 +27,7 @@ public final class ExitHooks {
     private static final long NONE = -1;
 
     private final Machine machine;
-    private final Unicorn guest;
+    private final Cpu guest;
     private final ExitHandler handler;
     private final InstructionExits instructions;
     private final Map<Long, Hook> executionHooks = new HashMap<>();
@@ -42,7 +42,7 @@ public final class ExitHooks {
 
     public ExitHooks(Machine machine, ExitHandler handler, InstructionExits instructions) {
         this.machine = machine;
-        this.guest = machine.unicorn();
+        this.guest = machine.cpu();
         this.handler = handler;
         this.instructions = instructions;
     }
@@ -66,24 +66,24 @@ public final class ExitHooks {
 
     /** Installs the hooks that are always there: IN, OUT, SYSCALL and CPUID, which the agent emulates. */
     public void start() {
-        guest.hookIn(this::onIn);
-        guest.hookOut(this::onOut);
-        guest.hookSyscall(this::onSyscall);
+        guest.onIn(this::onIn);
+        guest.onOut(this::onOut);
+        guest.onSyscall(this::onSyscall);
         // Every CPUID is answered by the agent (CpuidModel completes what Unicorn reports); costs nothing elsewhere.
-        guest.hookCpuid(this::onCpuid);
+        guest.onCpuid(this::onCpuid);
     }
 
     /** Makes the hooks match {@code wanted}; only at a safe point. */
     public void arm(ArmedExits wanted) {
-        armAddresses(executionHooks, wanted.executions(), a -> guest.hookCode(a, a, this::onExecution));
+        armAddresses(executionHooks, wanted.executions(), a -> guest.beforeInstructions(a, a, this::onExecution));
         armAddresses(breakpointHooks, wanted.breakpoints(), a -> {
             VmExit exit = VmExit.pre(ExitReason.BREAKPOINT, a);
-            return guest.hookCode(a, a, (address, size) -> onBreakpoint(exit));
+            return guest.beforeInstructions(a, a, (address, size) -> onBreakpoint(exit));
         });
         armAddresses(detourHooks, wanted.detours(), a -> {
             // One exit object per address, made now: the detour's hit allocates nothing.
             VmExit exit = VmExit.pre(ExitReason.EPT_HOOK2, a);
-            return guest.hookCode(a, a, (address, size) -> onDetour(exit, size));
+            return guest.beforeInstructions(a, a, (address, size) -> onDetour(exit, size));
         });
         if (!wanted.monitors().equals(armed.monitors())) {
             monitorHooks.forEach(Hook::close);
@@ -109,32 +109,21 @@ public final class ExitHooks {
         }
     }
 
-    private static Hook toggle(Hook current, boolean wanted, Supplier<Hook> add) {
-        if (wanted && current == null) {
-            return add.get();
-        }
-        if (!wanted && current != null) {
-            current.close();
-            return null;
-        }
-        return current;
-    }
-
     private void armMonitor(ArmedExits.MonitorRange m) {
         // An access starting up to 7 bytes before the range still touches it; the callbacks check.
         long from = Math.max(0, m.from() - 7);
-        if ((m.access() & 1) != 0) {
-            monitorHooks.add(guest.hookMemory(HookType.MEM_READ, from, m.to(),
-                    (type, address, size, value) -> onMemory(m, 1, address, size, value)));
-            monitorHooks.add(guest.hookMemory(HookType.MEM_READ_AFTER, from, m.to(),
-                    (type, address, size, value) -> onReadAfter(m, address, size)));
+        Set<Access> data = EnumSet.copyOf(m.access());
+        data.remove(Access.EXECUTE);
+        if (!data.isEmpty()) {
+            monitorHooks.add(guest.beforeAccess(data, from, m.to(),
+                    (access, address, size, value) -> onMemory(m, access, address, size)));
         }
-        if ((m.access() & 2) != 0) {
-            monitorHooks.add(guest.hookMemory(HookType.MEM_WRITE, from, m.to(),
-                    (type, address, size, value) -> onMemory(m, 2, address, size, value)));
+        if (m.access().contains(Access.READ)) {
+            monitorHooks.add(guest.afterRead(from, m.to(), (access, address, size, value) -> onReadAfter(m, address, size)));
         }
-        if ((m.access() & 4) != 0) {
-            monitorHooks.add(guest.hookCode(m.from(), m.to(), (address, size) -> onFetch(m, address, size)));
+        if (m.access().contains(Access.EXECUTE)) {
+            // Fetches are not reported as accesses: the execute side is a code hook over the range.
+            monitorHooks.add(guest.beforeInstructions(m.from(), m.to(), this::onFetch));
         }
     }
 
@@ -147,7 +136,7 @@ public final class ExitHooks {
         int hooks = (executionHooks.containsKey(address) ? 1 : 0) + (detourHooks.containsKey(address) ? 1 : 0)
                 + (breakpointHooks.containsKey(address) ? 1 : 0);
         for (ArmedExits.MonitorRange m : armed.monitors()) {
-            if ((m.access() & 4) != 0 && Long.compareUnsigned(address, m.from()) >= 0 && Long.compareUnsigned(address, m.to()) <= 0) {
+            if (m.watchesExecutionAt(address)) {
                 hooks++;
             }
         }
@@ -242,61 +231,57 @@ public final class ExitHooks {
     private void finishCodeExit(VmExit exit, long address, int size, boolean shortCircuit) {
         if (shortCircuit) {
             lastCodeExit = NONE;
-            guest.regWrite(X86Reg.RIP, address + size); // abandons the instruction at once
+            guest.write(CpuRegister.RIP, address + size); // abandons the instruction at once
             return;
         }
         if (handler.wantsPost(exit.reason(), exit.context())) {
             lastCodeExit = NONE;
             instructions.complete(Completion.StepThenPost.simple(address, exit.post()));
-            guest.emuStop(); // in a code hook this stops before the instruction
+            guest.stop(); // in a code hook this stops before the instruction
             return;
         }
         lastCodeExit = address;
     }
 
-    private void onFetch(ArmedExits.MonitorRange m, long address, int size) {
+    private void onFetch(long address, int size) {
         if (suppressed(address)) {
             return;
         }
         if (stepping || !handler.watches(ExitReason.MONITOR)) {
             return;
         }
-        VmExit exit = new VmExit(ExitReason.MONITOR, address, ExitStage.PRE, 4);
+        VmExit exit = VmExit.monitor(Access.EXECUTE, address, ExitStage.PRE);
         boolean shortCircuit = handler.onExit(exit);
         finishCodeExit(exit, address, size, shortCircuit);
     }
 
-    private void onMemory(ArmedExits.MonitorRange m, int access, long address, int size, long value) {
-        if (stepping || !touches(m, address, size)) {
+    private void onMemory(ArmedExits.MonitorRange m, Access access, long address, int size) {
+        if (stepping || !m.touches(address, size)) {
             return;
         }
-        VmExit exit = new VmExit(ExitReason.MONITOR, address, ExitStage.PRE, access);
+        VmExit exit = VmExit.monitor(access, address, ExitStage.PRE);
         boolean shortCircuit = handler.onExit(exit);
-        if (access == 2 && (shortCircuit || handler.wantsPost(ExitReason.MONITOR, address))) {
+        if (access == Access.WRITE && (shortCircuit || handler.wantsPost(ExitReason.MONITOR, address))) {
             // A write hook runs before the write, and stopping here still lets the write happen
             // while the instruction is rolled back (measured on 2.0.1): keep the old bytes so the
             // loop can undo it, run the instruction alone, and discard or report after it.
             byte[] old = machine.memory().read(address, size);
-            long rip = guest.regRead(X86Reg.RIP);
+            long rip = guest.read(CpuRegister.RIP);
             instructions.complete(new Completion.StepThenPost(rip,
                     handler.wantsPost(ExitReason.MONITOR, address) ? exit.post() : null, address, old, shortCircuit));
-            guest.emuStop();
+            guest.stop();
         }
     }
 
     private void onReadAfter(ArmedExits.MonitorRange m, long address, int size) {
-        if (stepping || !touches(m, address, size) || !handler.wantsPost(ExitReason.MONITOR, address)) {
+        if (stepping || !m.touches(address, size) || !handler.wantsPost(ExitReason.MONITOR, address)) {
             return;
         }
-        handler.onExit(new VmExit(ExitReason.MONITOR, address, ExitStage.POST, 1));
-    }
-
-    private static boolean touches(ArmedExits.MonitorRange m, long address, int size) {
-        return Long.compareUnsigned(address + size - 1, m.from()) >= 0 && Long.compareUnsigned(address, m.to()) <= 0;
+        handler.onExit(VmExit.monitor(Access.READ, address, ExitStage.POST));
     }
 
     private boolean onCpuid() {
-        long leaf = guest.regRead(X86Reg.RAX) & 0xffff_ffffL;
+        long leaf = guest.read(CpuRegister.RAX) & 0xffff_ffffL;
         if (!handler.watches(ExitReason.CPUID)) {
             instructions.cpuidInRoot();
             return true;
@@ -322,15 +307,15 @@ public final class ExitHooks {
         }
         VmExit exit = VmExit.pre(ExitReason.IO_IN, port);
         boolean shortCircuit = handler.onExit(exit);
-        long value = shortCircuit ? guest.regRead(X86Reg.RAX) & mask : mask;
+        long value = shortCircuit ? guest.read(CpuRegister.RAX) & mask : mask;
         if (handler.wantsPost(ExitReason.IO_IN, port)) {
             // The post stage sees the value in RAX and may change it; RAX itself is put back, since
             // Unicorn stores the returned value (into AL/AX/EAX for IN, into memory for INS).
-            long rax = guest.regRead(X86Reg.RAX);
-            guest.regWrite(X86Reg.RAX, (rax & ~mask) | value);
+            long rax = guest.read(CpuRegister.RAX);
+            guest.write(CpuRegister.RAX, (rax & ~mask) | value);
             handler.onExit(exit.post());
-            value = guest.regRead(X86Reg.RAX) & mask;
-            guest.regWrite(X86Reg.RAX, rax);
+            value = guest.read(CpuRegister.RAX) & mask;
+            guest.write(CpuRegister.RAX, rax);
         }
         return (int) value;
     }
@@ -357,8 +342,8 @@ public final class ExitHooks {
         if (!watched && systemCalls == null) {
             return;
         }
-        long number = guest.regRead(X86Reg.RAX);
-        long returnTo = guest.regRead(X86Reg.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
+        long number = guest.read(CpuRegister.RAX);
+        long returnTo = guest.read(CpuRegister.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
         boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit);
         if (!shortCircuit && systemCalls != null) {
@@ -375,11 +360,11 @@ public final class ExitHooks {
                 }
             }
         }
-        long resumeAt = guest.regRead(X86Reg.RIP);
+        long resumeAt = guest.read(CpuRegister.RIP);
         if (!shortCircuit && resumeAt != returnTo - 2) {
             // The call moved the thread (a signal handler, rt_sigreturn). Unicorn adds the SYSCALL's length to RIP
             // after its hook, whatever the hook wrote (measured: a handler entered 2 bytes in), so write it 2 short.
-            guest.regWrite(X86Reg.RIP, resumeAt - 2);
+            guest.write(CpuRegister.RIP, resumeAt - 2);
         }
         if (handler.wantsPost(ExitReason.SYSCALL, number)) {
             handler.onExit(exit.post());

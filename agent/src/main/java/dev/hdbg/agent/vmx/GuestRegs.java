@@ -1,7 +1,7 @@
 package dev.hdbg.agent.vmx;
 
-import dev.hdbg.agent.machine.RegisterMap;
-import dev.hdbg.agent.unicorn.Unicorn;
+import dev.hdbg.agent.machine.Cpu;
+import dev.hdbg.agent.machine.RegisterList;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -33,16 +33,16 @@ public final class GuestRegs {
     }
 
     /** The guest's registers, read once per frame. */
-    public long[] load(Unicorn guest) {
+    public long[] load(Cpu guest) {
         if (!loaded) {
-            guest.regReadBatch(RegisterMap.GPRS, values);
+            guest.read(RegisterList.GPRS, values);
             loaded = true;
         }
         return values;
     }
 
     /** Copies the frame into the root's GUEST_REGS structure. */
-    public void store(Unicorn guest, MemorySegment structure) {
+    public void store(Cpu guest, MemorySegment structure) {
         long[] v = load(guest);
         for (int i = 0; i < COUNT; i++) {
             structure.setAtIndex(ValueLayout.JAVA_LONG, i, v[i]);
@@ -53,7 +53,7 @@ public final class GuestRegs {
      * spec: "you can modify them directly and these registers will apply to the guest". Writes to
      * the guest the registers the code changed in {@code structure}; returns whether any did.
      */
-    public boolean applyChanges(Unicorn guest, MemorySegment structure) {
+    public boolean applyChanges(Cpu guest, MemorySegment structure) {
         long[] v = load(guest);
         boolean changed = false;
         for (int i = 0; i < COUNT; i++) {
@@ -61,7 +61,7 @@ public final class GuestRegs {
             changed |= scratch[i] != v[i];
         }
         if (changed) {
-            guest.regWriteBatch(RegisterMap.GPRS, scratch);
+            guest.write(RegisterList.GPRS, scratch);
             System.arraycopy(scratch, 0, values, 0, COUNT);
         }
         return changed;

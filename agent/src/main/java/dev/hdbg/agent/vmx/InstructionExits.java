@@ -1,16 +1,16 @@
 package dev.hdbg.agent.vmx;
 
 import dev.hdbg.agent.machine.ControlRegisterCheck;
+import dev.hdbg.agent.machine.Cpu;
+import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Machine;
-import dev.hdbg.agent.machine.RegisterMap;
+import dev.hdbg.agent.machine.RegisterList;
 import dev.hdbg.agent.machine.UnmappedAddressException;
 import dev.hdbg.agent.machine.UserMode;
-import dev.hdbg.agent.unicorn.HookType;
-import dev.hdbg.agent.unicorn.MemType;
-import dev.hdbg.agent.unicorn.Unicorn;
-import dev.hdbg.agent.unicorn.X86Reg;
 import dev.hdbg.agent.vmx.decode.PrivilegedInstruction;
 import dev.hdbg.agent.vmx.decode.PrivilegedInstructionDecoder;
+import dev.hdbg.common.event.Access;
+import java.util.EnumSet;
 import java.util.Optional;
 
 /**
@@ -32,7 +32,7 @@ public final class InstructionExits {
     private static final long USER_END = 0x7fff_ffff_ffffL;
 
     private final Machine machine;
-    private final Unicorn guest;
+    private final Cpu guest;
     private final VmxRoot root;
     private ExitHandler handler;
     private SystemCalls systemCalls;
@@ -42,20 +42,21 @@ public final class InstructionExits {
 
     public InstructionExits(Machine machine, VmxRoot root) {
         this.machine = machine;
-        this.guest = machine.unicorn();
+        this.guest = machine.cpu();
         this.root = root;
     }
 
     /** Wires the handler and installs the always-armed fault hooks. */
     public void start(ExitHandler exitHandler) {
         this.handler = exitHandler;
-        guest.hookInterrupt(this::onInterrupt);
-        guest.hookInvalidInstruction(this::onInvalidInstruction);
-        guest.hookInvalidMemory(HookType.MEM_UNMAPPED, (type, address, size, value) -> onInvalidMemory(type, address));
+        guest.onInterrupt(this::onInterrupt);
+        guest.onInvalidInstruction(this::onInvalidInstruction);
+        guest.onUnmapped(EnumSet.allOf(Access.class), (access, address, size, value) -> onInvalidMemory(access, address,
+                false));
         // Protection faults in the user half only: the agent's GDT is read-only above it, and loading a selector
         // from the host (r fs = ...) writes its accessed bit there from inside a call that cannot call back.
-        guest.hookInvalidMemory(HookType.MEM_PROT, 0, USER_END, (type, address, size, value) -> onInvalidMemory(type,
-                address));
+        guest.onProtectionFault(EnumSet.allOf(Access.class), 0, USER_END, (access, address, size, value) ->
+                onInvalidMemory(access, address, true));
     }
 
     /** The guest's operating system, which takes the faults no event swallows (an ELF program's signals). */
@@ -78,17 +79,17 @@ public final class InstructionExits {
     private void onInterrupt(int intno) {
         // The hook absorbs the exception; QEMU would otherwise count the next #GP as a double fault.
         guest.clearExceptionInFlight();
-        long rip = guest.regRead(X86Reg.RIP);
+        long rip = guest.read(CpuRegister.RIP);
         if (rip == STOP_ADDRESS) {
             // stopWith's fetch faulted through the guest's own page tables (#PF) instead of reaching the
             // unmapped hook. Writing RIP again would cancel the stop and loop here for ever; the stop
             // request alone ends this run, and the loop restores RIP from the completion already left.
-            guest.emuStop();
+            guest.stop();
             return;
         }
         if (intno == GP && emulate(rip)) {
             if (completion == null && handler.stopWanted()) {
-                stopWith(new Completion.Resume(guest.regRead(X86Reg.RIP)));
+                stopWith(new Completion.Resume(guest.read(CpuRegister.RIP)));
             }
             return;
         }
@@ -100,7 +101,7 @@ public final class InstructionExits {
     }
 
     private boolean onInvalidInstruction() {
-        long rip = guest.regRead(X86Reg.RIP);
+        long rip = guest.read(CpuRegister.RIP);
         if (emulate(rip)) {
             return true; // Unicorn then ends uc_emu_start; the loop resumes at the new RIP
         }
@@ -116,8 +117,8 @@ public final class InstructionExits {
      */
     void stopWith(Completion work) {
         completion = work;
-        guest.regWrite(X86Reg.RIP, STOP_ADDRESS);
-        guest.emuStop();
+        guest.write(CpuRegister.RIP, STOP_ADDRESS);
+        guest.stop();
     }
 
     /** In the vmx-root area: never mapped in the guest. */
@@ -129,11 +130,11 @@ public final class InstructionExits {
      * where it stands, or wherever the event moved RIP), the guest's operating system takes it (a SIGSEGV handler, or
      * the program's death) at the next safe point; without one, the machine halts as Unicorn reports the fault.
      */
-    private boolean onInvalidMemory(int type, long address) {
+    private boolean onInvalidMemory(Access access, long address, boolean present) {
         if (address == STOP_ADDRESS) {
             return false;
         }
-        long rip = guest.regRead(X86Reg.RIP);
+        long rip = guest.read(CpuRegister.RIP);
         boolean shortCircuit = false;
         if (handler.watches(ExitReason.EXCEPTION)) {
             VmExit exit = VmExit.pre(ExitReason.EXCEPTION, PF);
@@ -146,17 +147,16 @@ public final class InstructionExits {
             return false; // nothing maps it: Unicorn reports the fault, the machine halts
         }
         if (shortCircuit) {
-            completion = new Completion.Resume(guest.regRead(X86Reg.RIP));
+            completion = new Completion.Resume(guest.read(CpuRegister.RIP));
             return false;
         }
-        boolean present = type == MemType.READ_PROT || type == MemType.WRITE_PROT || type == MemType.FETCH_PROT;
-        boolean write = type == MemType.WRITE_UNMAPPED || type == MemType.WRITE_PROT;
-        boolean fetch = type == MemType.FETCH_UNMAPPED || type == MemType.FETCH_PROT;
+        boolean write = access == Access.WRITE;
+        boolean fetch = access == Access.EXECUTE;
         long errorCode = (present ? 1 : 0) | (write ? 2 : 0) | 4 | (fetch ? 16 : 0);
         // Unicorn ends the run with the access's error whatever happens here; the loop then resumes where this says.
         completion = switch (systemCalls.fault(new SystemCalls.Fault(PF, rip, address, errorCode)).orElse(null)) {
             case null -> null;
-            case SystemCalls.Outcome.Returned r -> new Completion.Resume(guest.regRead(X86Reg.RIP));
+            case SystemCalls.Outcome.Returned r -> new Completion.Resume(guest.read(CpuRegister.RIP));
             case SystemCalls.Outcome.Exited e -> new Completion.Exited(e.status(), rip);
             case SystemCalls.Outcome.Killed k -> new Completion.Killed(k.signal(), rip);
         };
@@ -227,29 +227,29 @@ public final class InstructionExits {
         switch (instruction) {
             case PrivilegedInstruction.Hlt h -> stopWith(new Completion.Halted(rip));
             case PrivilegedInstruction.Rdmsr r -> run(ExitReason.MSR_READ, ecx(), next,
-                    () -> setEdxEax(guest.msrRead((int) ecx())));
+                    () -> setEdxEax(guest.readMsr((int) ecx())));
             case PrivilegedInstruction.Wrmsr w -> run(ExitReason.MSR_WRITE, ecx(), next,
-                    () -> guest.msrWrite((int) ecx(), edxEax()));
+                    () -> guest.writeMsr((int) ecx(), edxEax()));
             case PrivilegedInstruction.Rdtsc r -> run(ExitReason.TSC, 0, next, () -> setEdxEax(tsc()));
             case PrivilegedInstruction.Rdtscp r -> run(ExitReason.TSC, 1, next, () -> {
                 setEdxEax(tsc());
-                guest.regWrite(X86Reg.RCX, guest.msrRead(IA32_TSC_AUX) & 0xffff_ffffL);
+                guest.write(CpuRegister.RCX, guest.readMsr(IA32_TSC_AUX) & 0xffff_ffffL);
             });
             case PrivilegedInstruction.Rdpmc r -> run(ExitReason.PMC, 0, next, () -> setEdxEax(0));
             case PrivilegedInstruction.Xsetbv x -> run(ExitReason.XSETBV, ecx(), next, this::xsetbv);
             case PrivilegedInstruction.Xgetbv x -> {
                 setEdxEax(xcr0);
-                guest.regWrite(X86Reg.RIP, next);
+                guest.write(CpuRegister.RIP, next);
             }
             case PrivilegedInstruction.Vmcall v -> run(ExitReason.VMCALL, 0, next, () -> { });
             case PrivilegedInstruction.MovToCr m -> movToCr(m, rip, next);
             case PrivilegedInstruction.MovFromCr m -> {
-                long value = guest.regRead(cr(m.cr()));
+                long value = guest.read(cr(m.cr()));
                 gpr(m.gpr(), m.cr() == 4 ? UserMode.guestCr4(value) : value); // the trap bit is the agent's, not the guest's
-                guest.regWrite(X86Reg.RIP, next);
+                guest.write(CpuRegister.RIP, next);
             }
-            case PrivilegedInstruction.MovToDr m -> run(ExitReason.DR, 0, next, () -> guest.regWrite(dr(m.dr()), gpr(m.gpr())));
-            case PrivilegedInstruction.MovFromDr m -> run(ExitReason.DR, 0, next, () -> gpr(m.gpr(), guest.regRead(dr(m.dr()))));
+            case PrivilegedInstruction.MovToDr m -> run(ExitReason.DR, 0, next, () -> guest.write(dr(m.dr()), gpr(m.gpr())));
+            case PrivilegedInstruction.MovFromDr m -> run(ExitReason.DR, 0, next, () -> gpr(m.gpr(), guest.read(dr(m.dr()))));
             case PrivilegedInstruction.Sysret s -> sysret(rip, next);
         }
         return true;
@@ -263,23 +263,23 @@ public final class InstructionExits {
             try {
                 emulation.run();
             } catch (GuestFault e) {
-                exception(GP, guest.regRead(X86Reg.RIP), e.getMessage());
+                exception(GP, guest.read(CpuRegister.RIP), e.getMessage());
                 return;
             }
         }
-        guest.regWrite(X86Reg.RIP, next);
+        guest.write(CpuRegister.RIP, next);
         if (handler.wantsPost(reason, context)) {
             handler.onExit(exit.post());
         }
     }
 
     private void movToCr(PrivilegedInstruction.MovToCr m, long rip, long next) {
-        long old = guest.regRead(cr(m.cr()));
+        long old = guest.read(cr(m.cr()));
         long value = gpr(m.gpr());
         // CR4.TSD stays set: it is how RDTSC reaches the agent.
         long stored = m.cr() == 4 ? UserMode.actualCr4(value) : value;
         boolean watched = m.cr() == 0 || m.cr() == 4;
-        VmExit exit = new VmExit(ExitReason.CR_WRITE, m.cr(), ExitStage.PRE, old ^ stored);
+        VmExit exit = VmExit.controlRegisterWrite(m.cr(), old ^ stored);
         boolean shortCircuit = watched && handler.watches(ExitReason.CR_WRITE) && handler.onExit(exit);
         if (!shortCircuit) {
             Optional<String> refusal = ControlRegisterCheck.of(guest).guestRefusal(m.cr(), value);
@@ -287,24 +287,24 @@ public final class InstructionExits {
                 exception(GP, rip, "mov to cr" + m.cr() + " of 0x" + Long.toHexString(value) + ": " + refusal.get());
                 return;
             }
-            guest.regWrite(cr(m.cr()), stored);
+            guest.write(cr(m.cr()), stored);
         }
-        guest.regWrite(X86Reg.RIP, next);
+        guest.write(CpuRegister.RIP, next);
         if (watched && handler.wantsPost(ExitReason.CR_WRITE, m.cr())) {
             handler.onExit(exit.post());
         }
     }
 
     private void sysret(long rip, long next) {
-        long target = guest.regRead(X86Reg.RCX);
+        long target = guest.read(CpuRegister.RCX);
         VmExit exit = VmExit.pre(ExitReason.SYSRET, target);
         boolean shortCircuit = handler.watches(ExitReason.SYSRET) && handler.onExit(exit);
         if (shortCircuit) {
-            guest.regWrite(X86Reg.RIP, next);
+            guest.write(CpuRegister.RIP, next);
         } else {
             // SYSRET loads RFLAGS from R11; IOPL stays 3 so IN/OUT keep reaching their hooks.
-            guest.regWrite(X86Reg.RFLAGS, (guest.regRead(X86Reg.R11) & ~0x3000L) | 0x3002L);
-            guest.regWrite(X86Reg.RIP, guest.regRead(X86Reg.RCX));
+            guest.write(CpuRegister.RFLAGS, (guest.read(CpuRegister.R11) & ~0x3000L) | 0x3002L);
+            guest.write(CpuRegister.RIP, guest.read(CpuRegister.RCX));
         }
         if (handler.wantsPost(ExitReason.SYSRET, target)) {
             handler.onExit(exit.post());
@@ -328,12 +328,12 @@ public final class InstructionExits {
      * the guest executes is answered so.
      */
     void cpuidInRoot() {
-        long leaf = guest.regRead(X86Reg.RAX) & 0xffff_ffffL;
-        long[] result = root.cpuid(leaf, guest.regRead(X86Reg.RCX) & 0xffff_ffffL);
-        guest.regWriteBatch(CPUID_OUT, CpuidModel.complete(leaf, result));
+        long leaf = guest.read(CpuRegister.RAX) & 0xffff_ffffL;
+        long[] result = root.cpuid(leaf, guest.read(CpuRegister.RCX) & 0xffff_ffffL);
+        guest.write(CPUID_OUT, CpuidModel.complete(leaf, result));
     }
 
-    private static final X86Reg[] CPUID_OUT = {X86Reg.RAX, X86Reg.RBX, X86Reg.RCX, X86Reg.RDX};
+    private static final RegisterList CPUID_OUT = RegisterList.of(CpuRegister.RAX, CpuRegister.RBX, CpuRegister.RCX, CpuRegister.RDX);
 
     private void xsetbv() {
         if (ecx() != 0 || (edxEax() & 1) == 0) {
@@ -347,53 +347,52 @@ public final class InstructionExits {
     }
 
     private byte[] readAvailable(long rip) {
-        for (int length = 15; length > 0; length--) {
-            if (machine.memory().isMapped(rip, length)) {
-                return machine.memory().read(rip, length);
-            }
+        byte[] code = machine.memory().readUpTo(rip, 15);
+        if (code.length == 0) {
+            throw new UnmappedAddressException(rip, "rip 0x" + Long.toHexString(rip) + " is not mapped");
         }
-        throw new UnmappedAddressException(rip, "rip 0x" + Long.toHexString(rip) + " is not mapped");
+        return code;
     }
 
     private long ecx() {
-        return guest.regRead(X86Reg.RCX) & 0xffff_ffffL;
+        return guest.read(CpuRegister.RCX) & 0xffff_ffffL;
     }
 
     private long edxEax() {
-        return (guest.regRead(X86Reg.RDX) << 32) | (guest.regRead(X86Reg.RAX) & 0xffff_ffffL);
+        return (guest.read(CpuRegister.RDX) << 32) | (guest.read(CpuRegister.RAX) & 0xffff_ffffL);
     }
 
     private void setEdxEax(long value) {
-        guest.regWrite(X86Reg.RAX, value & 0xffff_ffffL);
-        guest.regWrite(X86Reg.RDX, value >>> 32);
+        guest.write(CpuRegister.RAX, value & 0xffff_ffffL);
+        guest.write(CpuRegister.RDX, value >>> 32);
     }
 
     private long gpr(int encoding) {
-        return guest.regRead(RegisterMap.GPRS[encoding]);
+        return guest.read(CpuRegister.gpr(encoding));
     }
 
     private void gpr(int encoding, long value) {
-        guest.regWrite(RegisterMap.GPRS[encoding], value);
+        guest.write(CpuRegister.gpr(encoding), value);
     }
 
-    private static X86Reg cr(int n) {
+    private static CpuRegister cr(int n) {
         return switch (n) {
-            case 0 -> X86Reg.CR0;
-            case 2 -> X86Reg.CR2;
-            case 3 -> X86Reg.CR3;
-            case 4 -> X86Reg.CR4;
-            default -> X86Reg.CR8;
+            case 0 -> CpuRegister.CR0;
+            case 2 -> CpuRegister.CR2;
+            case 3 -> CpuRegister.CR3;
+            case 4 -> CpuRegister.CR4;
+            default -> CpuRegister.CR8;
         };
     }
 
-    private static X86Reg dr(int n) {
+    private static CpuRegister dr(int n) {
         return switch (n) {
-            case 0 -> X86Reg.DR0;
-            case 1 -> X86Reg.DR1;
-            case 2 -> X86Reg.DR2;
-            case 3 -> X86Reg.DR3;
-            case 4, 6 -> X86Reg.DR6; // DR4 and DR5 alias DR6 and DR7 with CR4.DE clear
-            default -> X86Reg.DR7;
+            case 0 -> CpuRegister.DR0;
+            case 1 -> CpuRegister.DR1;
+            case 2 -> CpuRegister.DR2;
+            case 3 -> CpuRegister.DR3;
+            case 4, 6 -> CpuRegister.DR6; // DR4 and DR5 alias DR6 and DR7 with CR4.DE clear
+            default -> CpuRegister.DR7;
         };
     }
 

@@ -1,22 +1,26 @@
 package dev.hdbg.agent.vmx;
 
 import dev.hdbg.agent.machine.ControlRegisterCheck;
+import dev.hdbg.agent.machine.Cpu;
+import dev.hdbg.agent.machine.CpuException;
+import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.GuestMemory;
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.RegisterList;
 import dev.hdbg.agent.machine.UserMode;
-import dev.hdbg.agent.unicorn.Prot;
-import dev.hdbg.agent.unicorn.Unicorn;
-import dev.hdbg.agent.unicorn.UnicornException;
-import dev.hdbg.agent.unicorn.X86Reg;
+import dev.hdbg.common.event.Access;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The agent's private "vmx-root" context: a second Unicorn instance that runs conditions and
- * custom code. It maps the guest's memory (the same host pages, so code sees and may change
+ * The agent's private "vmx-root" context: a second CPU ({@link Machine#openPrivateCpu()}) that runs conditions
+ * and custom code. It maps the guest's memory (the same host pages, so code sees and may change
  * guest memory) plus an area of its own at {@link #BASE} — GUEST_REGS, a stack, the code and
  * the requested buffers — that the guest never maps, so the guest can neither see nor change it.
  *
@@ -55,18 +59,23 @@ public final class VmxRoot implements AutoCloseable {
      * excepted. These are copied into the root before a call and the changes copied back after.
      * RIP, RFLAGS and the segment selectors are the caller's own (VMCS-switched in HyperDbg).
      */
-    static final X86Reg[] SHARED = {X86Reg.CR0, X86Reg.CR2, X86Reg.CR3, X86Reg.CR4, X86Reg.CR8,
-            X86Reg.DR0, X86Reg.DR1, X86Reg.DR2, X86Reg.DR3, X86Reg.DR6, X86Reg.DR7, X86Reg.FS_BASE, X86Reg.GS_BASE};
+    static final RegisterList SHARED = RegisterList.of(CpuRegister.CR0, CpuRegister.CR2, CpuRegister.CR3,
+            CpuRegister.CR4, CpuRegister.CR8, CpuRegister.DR0, CpuRegister.DR1, CpuRegister.DR2, CpuRegister.DR3,
+            CpuRegister.DR6, CpuRegister.DR7, CpuRegister.FS_BASE, CpuRegister.GS_BASE);
     /** Where the control registers are in {@link #SHARED}. */
     private static final int CR0_INDEX = 0;
     private static final int CR3_INDEX = 2;
     private static final int CR4_INDEX = 3;
     private static final int CR8_INDEX = 4;
-    private static final X86Reg[] CALL_REGS = {X86Reg.RCX, X86Reg.RDX, X86Reg.R8, X86Reg.RSP, X86Reg.RAX};
-    private static final X86Reg[] RESULT_REGS = {X86Reg.RIP, X86Reg.RAX};
+    private static final RegisterList CALL_REGS = RegisterList.of(CpuRegister.RCX, CpuRegister.RDX, CpuRegister.R8,
+            CpuRegister.RSP, CpuRegister.RAX);
+    private static final RegisterList RESULT_REGS = RegisterList.of(CpuRegister.RIP, CpuRegister.RAX);
+    private static final Set<Access> ALL = EnumSet.allOf(Access.class);
+    private static final Set<Access> CODE = EnumSet.of(Access.READ, Access.EXECUTE);
+    private static final Set<Access> DATA = EnumSet.of(Access.READ, Access.WRITE);
 
-    private final Unicorn guest;
-    private final Unicorn root;
+    private final Cpu guest;
+    private final Cpu root;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment fixed;
     private final MemorySegment guestRegsStructure;
@@ -74,29 +83,32 @@ public final class VmxRoot implements AutoCloseable {
     private long nextFree = HEAP_START;
     private int allocations;
 
-    private final long[] callValues = new long[CALL_REGS.length];
-    private final long[] resultValues = new long[RESULT_REGS.length];
-    private final long[] sharedInRoot = new long[SHARED.length];
-    private final long[] sharedScratch = new long[SHARED.length];
+    private final long[] callValues = new long[CALL_REGS.size()];
+    private final long[] resultValues = new long[RESULT_REGS.size()];
+    private final long[] sharedInRoot = new long[SHARED.size()];
+    private final long[] sharedScratch = new long[SHARED.size()];
     private boolean sharedInRootKnown;
     private long bytesInUse;
 
     /**
+     * Opens the root CPU beside {@code machine}'s and mirrors the guest's memory into it, now and as it is mapped.
+     *
      * @param budget instructions a condition or custom code may execute per call
      */
-    public VmxRoot(Unicorn guest, GuestMemory guestMemory, long budget) {
+    public VmxRoot(Machine machine, long budget) {
         if (budget <= 0) {
             throw new IllegalArgumentException("the code budget must be positive: " + budget);
         }
-        this.guest = guest;
+        this.guest = machine.cpu();
         this.budget = budget;
-        this.root = Unicorn.openX86_64();
+        this.root = machine.openPrivateCpu();
         this.fixed = arena.allocate(FIXED_SIZE, GuestMemory.PAGE);
         this.guestRegsStructure = fixed.asSlice(0, GuestRegs.SIZE);
         fixed.set(ValueLayout.JAVA_BYTE, RETURN_TRAP - BASE, HLT);
-        root.memMapPtr(BASE, fixed, Prot.ALL);
+        root.map(BASE, fixed, ALL);
+        GuestMemory guestMemory = machine.memory();
         guestMemory.reserveFrom(BASE, "vmx-root");
-        guestMemory.addMappingListener((address, memory, perms) -> root.memMapPtr(address, memory, Prot.ALL));
+        guestMemory.addMappingListener((address, memory, perms) -> root.map(address, memory, ALL));
     }
 
     /**
@@ -128,15 +140,15 @@ public final class VmxRoot implements AutoCloseable {
     public RootAllocation installCode(byte[] code) {
         byte[] withRet = Arrays.copyOf(code, code.length + 1);
         withRet[code.length] = RET;
-        RootAllocation allocation = allocate(withRet.length, Prot.READ | Prot.EXEC);
-        root.memWrite(allocation.address(), withRet);
-        root.removeCache(allocation.address(), allocation.address() + allocation.byteSize());
+        RootAllocation allocation = allocate(withRet.length, CODE);
+        root.writeMemory(allocation.address(), withRet);
+        root.forgetTranslations(allocation.address(), allocation.address() + allocation.byteSize());
         return allocation;
     }
 
     /** spec: the requested buffer, zero-filled, kept until its action is removed. */
     public RootAllocation allocateBuffer(int size) {
-        return allocate(size, Prot.READ | Prot.WRITE);
+        return allocate(size, DATA);
     }
 
     /** The root memory an allocation of {@code size} bytes takes: whole pages, at least one. */
@@ -154,14 +166,14 @@ public final class VmxRoot implements AutoCloseable {
         return Math.max(0, MAX_ALLOCATIONS - allocations);
     }
 
-    private RootAllocation allocate(int size, int perms) {
+    private RootAllocation allocate(int size, Set<Access> permissions) {
         if (allocations >= HARD_CAP) {
             // A refusal the caller did not check for is a bug, but one that must not abort the agent.
             throw new IllegalStateException("vmx-root already holds " + allocations + " allocations");
         }
         long pages = footprint(size) / GuestMemory.PAGE;
         long address = nextFree;
-        root.memMap(address, pages * GuestMemory.PAGE, perms);
+        root.map(address, pages * GuestMemory.PAGE, permissions);
         bytesInUse += pages * GuestMemory.PAGE;
         // Addresses are never reused, so no translated code of a freed allocation can be stale;
         // one page of gap catches code running off the end of its allocation.
@@ -171,8 +183,8 @@ public final class VmxRoot implements AutoCloseable {
     }
 
     public void free(RootAllocation allocation) {
-        root.removeCache(allocation.address(), allocation.address() + allocation.byteSize());
-        root.memUnmap(allocation.address(), allocation.byteSize());
+        root.forgetTranslations(allocation.address(), allocation.address() + allocation.byteSize());
+        root.unmap(allocation.address(), allocation.byteSize());
         bytesInUse -= allocation.byteSize();
         allocations--;
     }
@@ -187,7 +199,7 @@ public final class VmxRoot implements AutoCloseable {
         syncSharedIn();
         RootCallResult result = call(code.address(), bufferAddress, GUEST_REGS_ADDRESS, context);
         if (result instanceof RootCallResult.Returned) {
-            root.regReadBatch(SHARED, sharedScratch);
+            root.read(SHARED, sharedScratch);
             Optional<String> refused = refusedControlRegister();
             if (refused.isPresent()) {
                 // The MOV would have raised #GP on a CPU: as for any fault, the guest stays as it was.
@@ -221,16 +233,16 @@ public final class VmxRoot implements AutoCloseable {
         callValues[2] = r8;
         callValues[3] = STACK_TOP - 8;
         callValues[4] = 0;
-        root.regWriteBatch(CALL_REGS, callValues);
+        root.write(CALL_REGS, callValues);
         try {
             // The return lands on a hlt, which ends uc_emu_start. Passing RETURN_TRAP as "until"
             // instead would make Unicorn 2.0.1 drop and retranslate the code on every call
             // (measured: 2 us a call against 0.12 us; docs/benchmarks.md).
-            root.emuStart(entry, NO_UNTIL, 0, budget);
-        } catch (UnicornException e) {
-            return new RootCallResult.Faulted(e.reason() + " at rip 0x" + Long.toHexString(root.regRead(X86Reg.RIP)));
+            root.run(entry, budget);
+        } catch (CpuException e) {
+            return new RootCallResult.Faulted(e.reason() + " at rip 0x" + Long.toHexString(root.read(CpuRegister.RIP)));
         }
-        root.regReadBatch(RESULT_REGS, resultValues);
+        root.read(RESULT_REGS, resultValues);
         long rip = resultValues[0];
         if (rip == RETURN_TRAP + 1) {
             return new RootCallResult.Returned(resultValues[1]);
@@ -243,20 +255,21 @@ public final class VmxRoot implements AutoCloseable {
     }
 
     private void syncSharedIn() {
-        guest.regReadBatch(SHARED, sharedScratch);
+        guest.read(SHARED, sharedScratch);
         if (!sharedInRootKnown || !Arrays.equals(sharedScratch, sharedInRoot)) {
-            root.regWriteBatch(SHARED, sharedScratch);
-            System.arraycopy(sharedScratch, 0, sharedInRoot, 0, SHARED.length);
+            root.write(SHARED, sharedScratch);
+            System.arraycopy(sharedScratch, 0, sharedInRoot, 0, SHARED.size());
             sharedInRootKnown = true;
         }
     }
 
     /** Copies the shared registers the code changed ({@link #sharedScratch}, read after the call) to the guest. */
     private void syncSharedOut() {
-        for (int i = 0; i < SHARED.length; i++) {
+        for (int i = 0; i < SHARED.size(); i++) {
             if (sharedScratch[i] != sharedInRoot[i]) {
                 // CR4.TSD stays set in the guest: it is how RDTSC reaches the agent.
-                guest.regWrite(SHARED[i], SHARED[i] == X86Reg.CR4 ? UserMode.actualCr4(sharedScratch[i]) : sharedScratch[i]);
+                CpuRegister register = SHARED.get(i);
+                guest.write(register, register == CpuRegister.CR4 ? UserMode.actualCr4(sharedScratch[i]) : sharedScratch[i]);
                 sharedInRoot[i] = sharedScratch[i];
             }
         }
@@ -268,7 +281,7 @@ public final class VmxRoot implements AutoCloseable {
      * are fine in either order.
      */
     private Optional<String> refusedControlRegister() {
-        long efer = guest.msrRead(ControlRegisterCheck.IA32_EFER);
+        long efer = guest.readMsr(ControlRegisterCheck.IA32_EFER);
         long cr0 = sharedScratch[CR0_INDEX];
         long cr4 = UserMode.guestCr4(sharedScratch[CR4_INDEX]);
         Optional<String> why = Optional.empty();
@@ -303,8 +316,8 @@ public final class VmxRoot implements AutoCloseable {
      */
     public byte[] readIfMapped(long address, int length) {
         try {
-            return root.memRead(address, length);
-        } catch (UnicornException e) {
+            return root.readMemory(address, length);
+        } catch (CpuException e) {
             return null;
         }
     }

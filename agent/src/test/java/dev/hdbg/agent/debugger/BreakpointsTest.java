@@ -18,7 +18,7 @@ class BreakpointsTest {
     void aConditionLongerThanTheCodeLimitIsRefusedAndTakesNoRootPages() {
         try (Machine machine = new Machine()) {
             RawImageLoader.load(machine, "t", new byte[] {(byte) 0x90, (byte) 0xf4}, IMAGE, IMAGE);
-            try (VmxRoot root = new VmxRoot(machine.unicorn(), machine.memory(), LIMITS.codeBudget())) {
+            try (VmxRoot root = new VmxRoot(machine, LIMITS.codeBudget())) {
                 Breakpoints breakpoints = new Breakpoints(machine, root, LIMITS);
                 assertThatThrownBy(() -> breakpoints.add(IMAGE, MachineCode.of(new byte[65])))
                         .isInstanceOfSatisfying(DebuggerException.class,
@@ -34,7 +34,7 @@ class BreakpointsTest {
     void breakpointsPastTheLimitAreRefused() {
         try (Machine machine = new Machine()) {
             RawImageLoader.load(machine, "t", new byte[] {(byte) 0x90, (byte) 0xf4}, IMAGE, IMAGE);
-            try (VmxRoot root = new VmxRoot(machine.unicorn(), machine.memory(), LIMITS.codeBudget())) {
+            try (VmxRoot root = new VmxRoot(machine, LIMITS.codeBudget())) {
                 Breakpoints breakpoints = new Breakpoints(machine, root, LIMITS);
                 breakpoints.add(IMAGE, null);
                 breakpoints.add(IMAGE + 1, null);

@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
 class EventRegistryTest {
     private static final long IMAGE = RawImageLoader.DEFAULT_BASE;
     private static final List<ActionSpec> BREAK = List.of(new ActionSpec.Break());
-    private static final long READ = 1;
-    private static final long WRITE = 2;
-    private static final long EXECUTE = 4;
+    private static final Access READ = Access.READ;
+    private static final Access WRITE = Access.WRITE;
+    private static final Access EXECUTE = Access.EXECUTE;
 
     private Machine machine;
     private VmxRoot root;
@@ -50,7 +50,7 @@ class EventRegistryTest {
     void machine() {
         machine = new Machine();
         RawImageLoader.load(machine, "t", new byte[] {(byte) 0x90, (byte) 0xf4}, IMAGE, IMAGE);
-        root = new VmxRoot(machine.unicorn(), machine.memory(), 1000);
+        root = new VmxRoot(machine, 1000);
         registry = new EventRegistry(root, Limits.DEFAULT);
     }
 
@@ -64,8 +64,14 @@ class EventRegistryTest {
         return VmExit.pre(ExitReason.of(type), context);
     }
 
-    private static VmExit exit(EventType type, long context, long detail) {
-        return new VmExit(ExitReason.of(type), context, ExitStage.PRE, detail);
+    /** A {@code !monitor} exit: {@code access} at {@code context}. */
+    private static VmExit exit(EventType type, long context, Access access) {
+        return VmExit.monitor(access, context, ExitStage.PRE);
+    }
+
+    /** A {@code !crwrite} exit of CR{@code cr} that changes {@code changedBits}. */
+    private static VmExit exit(EventType type, int cr, long changedBits) {
+        return VmExit.controlRegisterWrite(cr, changedBits);
     }
 
     private List<Long> triggered(VmExit exit) {
@@ -245,7 +251,7 @@ class EventRegistryTest {
         add(EventSpec.monitor(EnumSet.of(Access.READ, Access.EXECUTE), 0x1000, 0x1fff, BREAK));
         add(EventSpec.eptHook(0x403000, BREAK).withEnabled(false));
         assertThat(registry.armed()).isEqualTo(new ArmedExits(Set.of(0x401000L), Set.of(0x402000L), Set.of(),
-                List.of(new ArmedExits.MonitorRange(0x1000, 0x1fff, 1 | 4)), false));
+                List.of(new ArmedExits.MonitorRange(0x1000, 0x1fff, EnumSet.of(Access.READ, Access.EXECUTE))), false));
 
         add(EventSpec.cpuid(BREAK));
         assertThat(registry.armed().cpuid()).isTrue();

@@ -2,7 +2,7 @@ package dev.hdbg.agent.debugger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hdbg.agent.TargetOptions;
+import dev.hdbg.agent.Target;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.HexFormat;
@@ -33,7 +33,7 @@ class PauseInEmulatedInstructionLoopTest {
     })
     void everyPauseStopsTheLoopInsideIt(String loop, String code) throws Exception {
         try (Machine machine = new Machine()) {
-            var info = TargetOptions.sample("loop").loadInto(machine);
+            var info = Target.sample("loop").loadInto(machine);
             Debugger debugger = new Debugger(machine, Limits.DEFAULT, Delivery.DEFAULT.newQueue());
             try {
                 debugger.setTarget(info);

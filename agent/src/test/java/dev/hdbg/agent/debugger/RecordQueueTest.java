@@ -377,4 +377,22 @@ class RecordQueueTest {
             assertThat(kept).isLessThan(10);
         }
     }
+
+    @Test
+    void droppingKeepsTheGuestGoingWhenOneRecordAloneExceedsTheBudget() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        try (RecordQueue queue = new RecordQueue(1000, 1024, 1, Duration.ofMillis(5), OnFull.DROP_OLDEST)) {
+            for (int i = 0; i < 5; i++) {
+                queue.publish(seq -> kib(seq, 4), false); // each alone past the budget: nothing to merge it with
+            }
+            queue.attach(sink);
+            sink.awaitRecords(2);
+            List<DebuggerRecord> all;
+            synchronized (sink.batches) {
+                all = sink.batches.stream().flatMap(List::stream).toList();
+            }
+            assertThat(all.getFirst()).isEqualTo(new DebuggerRecord.Lost(1, 1, 4, 4));
+            assertThat(all.get(1).seq()).isEqualTo(5);
+        }
+    }
 }

@@ -3,7 +3,7 @@ package dev.hdbg.agent.debugger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hdbg.agent.TargetOptions;
+import dev.hdbg.agent.Target;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
@@ -53,7 +53,7 @@ class RegisterWritesTest {
             stop();
         }
         machine = new Machine();
-        var info = TargetOptions.sample(sample).loadInto(machine);
+        var info = Target.sample(sample).loadInto(machine);
         before.accept(machine);
         debugger = new Debugger(machine, Limits.DEFAULT, Delivery.DEFAULT.newQueue());
         debugger.setTarget(info);

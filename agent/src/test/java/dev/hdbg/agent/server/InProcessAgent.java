@@ -1,6 +1,6 @@
 package dev.hdbg.agent.server;
 
-import dev.hdbg.agent.TargetOptions;
+import dev.hdbg.agent.Target;
 import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.agent.debugger.Delivery;
 import dev.hdbg.agent.debugger.Limits;
@@ -74,11 +74,11 @@ final class InProcessAgent implements AutoCloseable {
     static InProcessAgent start(String sample, Limits limits) throws IOException {
         Machine machine = new Machine();
         try {
-            var info = TargetOptions.sample(sample).loadInto(machine);
+            var info = Target.sample(sample).loadInto(machine);
             Debugger debugger = new Debugger(machine, limits, Delivery.DEFAULT.newQueue());
             debugger.setTarget(info);
             return new InProcessAgent(machine, debugger);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             machine.close();
             throw e;
         }

@@ -187,7 +187,7 @@ class UnicornRegisterTest {
         try (Unicorn unicorn = Guest.withCode(INC_RAX)) {
             unicorn.regWrite(X86Reg.RAX, 41);
             unicorn.regWrite(X86Reg.RIP, CODE);
-            try (Unicorn.Context saved = unicorn.contextSave()) {
+            try (UnicornContext saved = unicorn.contextSave()) {
                 unicorn.emuStart(CODE, 0, 0, 0);
                 unicorn.regWrite(X86Reg.R9, 9);
                 assertThat(unicorn.regRead(X86Reg.RAX)).isEqualTo(42);
@@ -207,7 +207,7 @@ class UnicornRegisterTest {
     @Test
     void contextMustBeOpenAndFromTheSameEngine() {
         try (Unicorn first = Guest.withCode(HLT); Unicorn second = Guest.withCode(HLT)) {
-            Unicorn.Context context = first.contextSave();
+            UnicornContext context = first.contextSave();
             assertThatThrownBy(() -> second.contextRestore(context)).isInstanceOf(IllegalArgumentException.class);
 
             context.close();
@@ -219,7 +219,7 @@ class UnicornRegisterTest {
     @Test
     void closingTheEngineFreesItsOpenContexts() {
         Unicorn unicorn = Guest.withCode(HLT);
-        Unicorn.Context leftOpen = unicorn.contextSave();
+        UnicornContext leftOpen = unicorn.contextSave();
 
         unicorn.close();
 

@@ -215,7 +215,7 @@ class UnicornTest {
     @Test
     void contextSaveAndRestore() {
         uc.regWrite(X86Reg.RAX, 1);
-        try (Unicorn.Context saved = uc.contextSave()) {
+        try (UnicornContext saved = uc.contextSave()) {
             uc.regWrite(X86Reg.RAX, 2);
             uc.contextRestore(saved);
         }

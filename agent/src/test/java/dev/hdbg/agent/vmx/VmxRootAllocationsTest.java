@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class VmxRootAllocationsTest {
     @Test
     void codeAndBuffersCountAgainstTheLimitUntilFreed() {
-        try (Machine machine = new Machine(); VmxRoot root = new VmxRoot(machine.unicorn(), machine.memory(), 1000)) {
+        try (Machine machine = new Machine(); VmxRoot root = new VmxRoot(machine, 1000)) {
             assertThat(root.allocationsLeft()).isEqualTo(VmxRoot.MAX_ALLOCATIONS);
             RootAllocation code = root.installCode(new byte[] {(byte) 0x90});
             root.allocateBuffer(64);

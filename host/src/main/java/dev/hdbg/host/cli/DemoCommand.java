@@ -1,7 +1,7 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.agent.AgentRuntime;
-import dev.hdbg.agent.TargetOptions;
+import dev.hdbg.agent.Target;
 import dev.hdbg.agent.debugger.Delivery;
 import dev.hdbg.agent.debugger.Limits;
 import dev.hdbg.agent.server.ServerOptions;
@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         OutputFormat format = OutputFormat.of(json);
         Output output = format.on(out, address -> Optional.empty());
         ServerOptions loopback = new ServerOptions("127.0.0.1", 0, Optional.empty(), false);
-        try (AgentRuntime agent = AgentRuntime.start(TargetOptions.sample("demo"), loopback, Limits.DEFAULT, Delivery.DEFAULT)) {
+        try (AgentRuntime agent = AgentRuntime.start(Target.sample("demo"), loopback, Limits.DEFAULT, Delivery.DEFAULT)) {
             output.note("hdbg demo: agent listening on 127.0.0.1:" + agent.address().getPort() + " with the 'demo' sample");
             DebuggerClient client = DebuggerClient.connect("127.0.0.1", agent.address().getPort(), null);
             try (DebugSession session = new DebugSession(client, out, format)) {

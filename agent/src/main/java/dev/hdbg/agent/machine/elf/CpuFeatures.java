@@ -1,8 +1,8 @@
 package dev.hdbg.agent.machine.elf;
 
+import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Machine;
-import dev.hdbg.agent.machine.SingleStep;
-import dev.hdbg.agent.unicorn.X86Reg;
+import dev.hdbg.agent.machine.RegisterList;
 
 /**
  * What the emulated CPU says of itself, for the auxiliary vector: x86 Linux reports CPUID.1:EDX as {@code AT_HWCAP}.
@@ -10,7 +10,8 @@ import dev.hdbg.agent.unicorn.X86Reg;
  */
 final class CpuFeatures {
     private static final byte[] CPUID = {0x0f, (byte) 0xa2};
-    private static final X86Reg[] CLOBBERED = {X86Reg.RAX, X86Reg.RBX, X86Reg.RCX, X86Reg.RDX};
+    private static final RegisterList CLOBBERED = RegisterList.of(CpuRegister.RAX, CpuRegister.RBX, CpuRegister.RCX,
+            CpuRegister.RDX);
 
     private CpuFeatures() {
     }
@@ -22,16 +23,16 @@ final class CpuFeatures {
      */
     static long hwcap(Machine machine, long code) {
         byte[] saved = machine.memory().read(code, CPUID.length);
-        var cpu = machine.unicorn();
+        var cpu = machine.cpu();
         try {
             machine.memory().write(code, CPUID);
-            cpu.regWrite(X86Reg.RAX, 1);
-            cpu.regWrite(X86Reg.RCX, 0);
-            SingleStep.step(cpu, code);
-            return cpu.regRead(X86Reg.RDX) & 0xffff_ffffL;
+            cpu.write(CpuRegister.RAX, 1);
+            cpu.write(CpuRegister.RCX, 0);
+            cpu.step(code);
+            return cpu.read(CpuRegister.RDX) & 0xffff_ffffL;
         } finally {
             machine.memory().write(code, saved);
-            cpu.regWriteBatch(CLOBBERED, new long[CLOBBERED.length]);
+            cpu.write(CLOBBERED, new long[CLOBBERED.size()]);
         }
     }
 }

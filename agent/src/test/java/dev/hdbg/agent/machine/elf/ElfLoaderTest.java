@@ -3,6 +3,7 @@ package dev.hdbg.agent.machine.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.MemoryRegionInfo;
 import dev.hdbg.agent.machine.elf.ElfImage.ProgramHeader;
@@ -117,9 +118,9 @@ class ElfLoaderTest {
         try (Machine machine = new Machine()) {
             machine.memory().map("code", 0x1000, 0x1000, Prot.ALL);
             machine.memory().write(0x1000, new byte[] {0x0f, (byte) 0xa2});
-            machine.unicorn().regWrite(X86Reg.RAX, 1);
-            dev.hdbg.agent.machine.SingleStep.step(machine.unicorn(), 0x1000);
-            return machine.unicorn().regRead(X86Reg.RDX);
+            machine.cpu().write(CpuRegister.RAX, 1);
+            machine.cpu().step(0x1000);
+            return machine.cpu().read(CpuRegister.RDX);
         }
     }
 

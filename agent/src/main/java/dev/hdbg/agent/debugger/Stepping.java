@@ -1,0 +1,104 @@
+package dev.hdbg.agent.debugger;
+
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.vmx.Completion;
+import dev.hdbg.agent.vmx.ExitHooks;
+import dev.hdbg.agent.vmx.InstructionExits;
+import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.record.DebuggerRecord;
+
+/**
+ * {@code t}, {@code p} and {@code gu} as the execution loop carries them out: a step asked for waits here until the
+ * loop's next safe point, then runs one instruction, or sets a one-shot breakpoint the guest runs to, or watches
+ * for the function's return ({@link Stepper} works out which). A break record with reason STEP ends a step; any
+ * other halt forgets it. Execution thread only.
+ */
+final class Stepping {
+    private final Machine machine;
+    private final Stepper stepper;
+    private final StepOut stepOut;
+    private final Breakpoints breakpoints;
+    private final ExitHooks hooks;
+    private final InstructionExits instructions;
+    private final GuestRuns runs;
+    private final GuestStops stops;
+    private StepMode pending;
+
+    /**
+     * @param runs  carries the steps out
+     * @param stops ends them
+     */
+    Stepping(Machine machine, Breakpoints breakpoints, ExitHooks hooks, InstructionExits instructions, Stepper stepper,
+             StepOut stepOut, GuestRuns runs, GuestStops stops) {
+        this.machine = machine;
+        this.breakpoints = breakpoints;
+        this.hooks = hooks;
+        this.instructions = instructions;
+        this.stepOut = stepOut;
+        this.stepper = stepper;
+        this.runs = runs;
+        this.stops = stops;
+    }
+
+    /** A step the host asked for, started at the loop's next safe point. */
+    void request(StepMode mode) {
+        pending = mode;
+    }
+
+    /** Whether a step waits for a safe point. */
+    boolean pending() {
+        return pending != null;
+    }
+
+    /**
+     * Starts the pending step at a safe point: {@code t} runs one instruction; {@code p} either
+     * sets a one-shot breakpoint past a REP-string or LOOP instruction, or runs one instruction
+     * and, when that was a call, one past its return; {@code gu} watches for the function's return.
+     */
+    void start() {
+        StepMode mode = pending;
+        pending = null;
+        switch (mode) {
+            case INTO -> {
+                if (runOne()) {
+                    stops.halt(DebuggerRecord.BreakReason.STEP, 0, null, "stepped (t)");
+                }
+            }
+            case OVER -> {
+                if (stepper.planOver() instanceof Stepper.Plan.RunToOneShot) {
+                    return; // armed at the next safe point; the guest runs to it
+                }
+                long rip = machine.rip();
+                long rsp = machine.read(GuestRegister.RSP);
+                if (runOne() && !stepper.afterOverStep(rip, rsp)) {
+                    stops.halt(DebuggerRecord.BreakReason.STEP, 0, null, "stepped (p)");
+                }
+            }
+            case OUT -> stepOut.start(machine.read(GuestRegister.RSP));
+        }
+    }
+
+    /** Runs one instruction at a safe point; false when the guest stopped otherwise (exit, fault, break). */
+    private boolean runOne() {
+        hooks.forgetLastCodeExit();
+        if (!runs.stepOne(machine.rip())) {
+            return false;
+        }
+        Completion completion = instructions.takeCompletion();
+        if (completion != null) {
+            runs.finish(completion);
+        } else if (machine.rip() == hooks.lastCodeExit()) {
+            hooks.suppressNextExecutionAt(machine.rip()); // the next instruction's hooks already ran
+        }
+        return stops.running();
+    }
+
+    /** Forgets a step in progress: its one-shot breakpoints and its return watch. */
+    void end() {
+        pending = null;
+        breakpoints.clearOneShots();
+        stepOut.end();
+        stepOut.dropHookIfSafe(runs.inside());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.hdbg.host;
+
+import static dev.hdbg.common.testing.Architecture.onlyIn;
+import static dev.hdbg.common.testing.Architecture.packages;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.testing.Architecture;
+import dev.hdbg.host.cli.HdbgMain;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The host's layers, read from its compiled classes, as {@code dev.hdbg.agent.ArchitectureTest} reads the agent's:
+ * the command line uses the client (the Java API) and the disassembler, and neither of those knows the command
+ * line. Protobuf and Netty stay in the client, the protocol's edge: the command line never sees a generated type.
+ * The agent is the demo's alone, which runs one in its own process.
+ */
+class ArchitectureTest {
+    private static final Architecture HOST = Architecture.ofModuleOf(HdbgMain.class);
+
+    @Test
+    void theCommandLineUsesTheClientAndTheClientNotTheCommandLine() {
+        assertThat(HOST.classes()).contains("dev.hdbg.host.cli.HdbgMain", "dev.hdbg.host.client.DebuggerClient");
+        HOST.check(Architecture.layers()
+                .layer("cli", List.of("dev.hdbg.host.cli"), "client", "disasm")
+                .layer("client", List.of("dev.hdbg.host.client"))
+                .layer("disasm", List.of("dev.hdbg.host.disasm"))
+                .rules());
+    }
+
+    @Test
+    void protobufAndNettyStayInTheClient() {
+        HOST.check(
+                onlyIn("protobuf", packages("dev.hdbg.proto", "com.google.protobuf"), "dev.hdbg.host.client"),
+                onlyIn("Netty", packages("io.netty"), "dev.hdbg.host.client"));
+    }
+
+    @Test
+    void onlyTheDemoStartsAnAgent() {
+        HOST.check(Architecture.never("only the demo runs an agent (in its own process)",
+                packages("dev.hdbg.host").and(name -> !name.startsWith("dev.hdbg.host.cli.DemoCommand")),
+                packages("dev.hdbg.agent")));
+    }
+}
