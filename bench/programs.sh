@@ -48,15 +48,28 @@ wall() {
     echo $((end - start))
 }
 
-# Runs PROGRAM ARGS under a fresh agent; prints "run_nanos wall_nanos".
+# Runs PROGRAM ARGS under a fresh agent; prints "run_nanos wall_nanos", or says why not on stderr and fails.
+# The agent picks a free port (127.0.0.1:0) and says which: a guessed one could be another agent's.
 hdbg_run() {
-    local port start end
-    port=$((20000 + RANDOM % 20000))
+    local address="" start end
     start=$(now)
-    bin/hdbg-agent --elf "$1" --root / --cwd "$OUT" --listen "127.0.0.1:$port" --once -- "${@:2}" >"$OUT/agent.log" 2>&1 &
+    bin/hdbg-agent --elf "$1" --root / --cwd "$OUT" --listen "127.0.0.1:0" --once -- "${@:2}" >"$OUT/agent.log" 2>&1 &
     local pid=$!
-    for _ in $(seq 1 400); do grep -q "listening on" "$OUT/agent.log" 2>/dev/null && break; sleep 0.05; done
-    printf 'g\n' | bin/hdbg --connect "127.0.0.1:$port" --batch - --json >"$OUT/host.json"
+    for _ in $(seq 1 1200); do
+        address=$(sed -n 's/^hdbg-agent listening on \(127\.0\.0\.1:[0-9]*\)$/\1/p' "$OUT/agent.log" 2>/dev/null)
+        [[ -n "$address" ]] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [[ -z "$address" ]] || ! printf 'g\n' | bin/hdbg --connect "$address" --batch - --json >"$OUT/host.json"; then
+        echo "bench/programs.sh: no run of $* under hdbg; the agent said:" >&2
+        cat "$OUT/agent.log" >&2
+        kill "$pid" 2>/dev/null || true
+        local status=0
+        wait "$pid" || status=$?
+        echo "bench/programs.sh: (the agent's exit status: $status)" >&2
+        return 1
+    fi
     wait "$pid" || true
     end=$(now)
     python3 - "$OUT/host.json" "$((end - start))" <<'PY'
@@ -76,7 +89,7 @@ row() {
     for _ in $(seq 1 "$REPEATS"); do
         native+=("$(cd "$OUT" && wall "$@")")
         qemu+=("$(cd "$OUT" && wall /usr/bin/qemu-x86_64 "$@")")
-        read -r r w < <(hdbg_run "$@")
+        read -r r w < <(hdbg_run "$@") || exit 1
         run+=("$r")
         whole+=("$w")
     done
