@@ -18,14 +18,20 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final Architecture HOST = Architecture.ofModuleOf(HdbgMain.class);
 
+    private static final Architecture.Layers LAYERS = Architecture.layers()
+            .layer("cli", List.of("dev.hdbg.host.cli"), "client", "disasm")
+            .layer("client", List.of("dev.hdbg.host.client"))
+            .layer("disasm", List.of("dev.hdbg.host.disasm"));
+
     @Test
     void theCommandLineUsesTheClientAndTheClientNotTheCommandLine() {
         assertThat(HOST.classes()).contains("dev.hdbg.host.cli.HdbgMain", "dev.hdbg.host.client.DebuggerClient");
-        HOST.check(Architecture.layers()
-                .layer("cli", List.of("dev.hdbg.host.cli"), "client", "disasm")
-                .layer("client", List.of("dev.hdbg.host.client"))
-                .layer("disasm", List.of("dev.hdbg.host.disasm"))
-                .rules());
+        HOST.check(LAYERS.rules());
+    }
+
+    @Test
+    void everyPackageHasItsPlaceAmongTheLayers() {
+        HOST.checkEveryClassIsInALayer("dev.hdbg.host", LAYERS);
     }
 
     @Test
