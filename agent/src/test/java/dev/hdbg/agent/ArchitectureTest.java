@@ -6,6 +6,8 @@ import static dev.hdbg.common.testing.Architecture.packages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.common.testing.Architecture;
+import dev.hdbg.common.testing.ClassSizes;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +53,10 @@ class ArchitectureTest {
     void theAgentKnowsNothingOfTheHost() {
         AGENT.check(Architecture.never("the agent must not depend on the host", packages("dev.hdbg.agent"),
                 packages("dev.hdbg.host")));
+    }
+
+    @Test
+    void noClassIsOver400LinesWithoutSayingWhy() {
+        ClassSizes.check(Path.of("src/main/java"));
     }
 }

@@ -5,6 +5,8 @@ import static dev.hdbg.common.testing.Architecture.packages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.common.testing.Architecture;
+import dev.hdbg.common.testing.ClassSizes;
+import java.nio.file.Path;
 import dev.hdbg.host.cli.HdbgMain;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,5 +48,10 @@ class ArchitectureTest {
         HOST.check(Architecture.never("only the demo runs an agent (in its own process)",
                 packages("dev.hdbg.host").and(name -> !name.startsWith("dev.hdbg.host.cli.DemoCommand")),
                 packages("dev.hdbg.agent")));
+    }
+
+    @Test
+    void noClassIsOver400LinesWithoutSayingWhy() {
+        ClassSizes.check(Path.of("src/main/java"));
     }
 }
