@@ -9,8 +9,6 @@ import dev.hdbg.agent.machine.UnmappedAddressException;
 import dev.hdbg.agent.machine.UserMode;
 import dev.hdbg.agent.vmx.decode.PrivilegedInstruction;
 import dev.hdbg.agent.vmx.decode.PrivilegedInstructionDecoder;
-import dev.hdbg.common.event.Access;
-import java.util.EnumSet;
 import java.util.Optional;
 
 /**
@@ -26,15 +24,14 @@ public final class InstructionExits {
     private static final int GP = 13;
     private static final int UD = 6;
     private static final int BP = 3;
-    private static final int PF = 14;
+    private static final int PF = PageFaults.PF;
     private static final int IA32_TSC_AUX = 0xC0000103;
-    /** The last address of the canonical lower half, where the guest's own memory is. */
-    private static final long USER_END = 0x7fff_ffff_ffffL;
 
     private final Machine machine;
     private final Cpu guest;
     private final VmxRoot root;
     private ExitHandler handler;
+    private final PageFaults pageFaults;
     private SystemCalls systemCalls;
     private Completion completion;
     private final long tscOrigin = System.nanoTime();
@@ -44,6 +41,7 @@ public final class InstructionExits {
         this.machine = machine;
         this.guest = machine.cpu();
         this.root = root;
+        this.pageFaults = new PageFaults(guest, this);
     }
 
     /** Wires the handler and installs the always-armed fault hooks. */
@@ -51,17 +49,13 @@ public final class InstructionExits {
         this.handler = exitHandler;
         guest.onInterrupt(this::onInterrupt);
         guest.onInvalidInstruction(this::onInvalidInstruction);
-        guest.onUnmapped(EnumSet.allOf(Access.class), (access, address, size, value) -> onInvalidMemory(access, address,
-                false));
-        // Protection faults in the user half only: the agent's GDT is read-only above it, and loading a selector
-        // from the host (r fs = ...) writes its accessed bit there from inside a call that cannot call back.
-        guest.onProtectionFault(EnumSet.allOf(Access.class), 0, USER_END, (access, address, size, value) ->
-                onInvalidMemory(access, address, true));
+        pageFaults.start(exitHandler);
     }
 
     /** The guest's operating system, which takes the faults no event swallows (an ELF program's signals). */
     void setSystemCalls(SystemCalls calls) {
         this.systemCalls = calls;
+        pageFaults.setSystemCalls(calls);
     }
 
     /** Leaves work for the execution loop and is read back with {@link #takeCompletion}. */
@@ -123,45 +117,6 @@ public final class InstructionExits {
 
     /** In the vmx-root area: never mapped in the guest. */
     public static final long STOP_ADDRESS = VmxRoot.BASE;
-
-    /**
-     * An access to memory that is not mapped, or not with that permission: a page fault, which raises
-     * {@code !exception} (vector 14) first. Unless an event swallowed it ({@code sc on}: the guest retries the access
-     * where it stands, or wherever the event moved RIP), the guest's operating system takes it (a SIGSEGV handler, or
-     * the program's death) at the next safe point; without one, the machine halts as Unicorn reports the fault.
-     */
-    private boolean onInvalidMemory(Access access, long address, boolean present) {
-        if (address == STOP_ADDRESS) {
-            return false;
-        }
-        long rip = guest.read(CpuRegister.RIP);
-        boolean shortCircuit = false;
-        if (handler.watches(ExitReason.EXCEPTION)) {
-            VmExit exit = VmExit.pre(ExitReason.EXCEPTION, PF);
-            shortCircuit = handler.onExit(exit);
-            if (handler.wantsPost(ExitReason.EXCEPTION, PF)) {
-                handler.onExit(exit.post());
-            }
-        }
-        if (systemCalls == null) {
-            return false; // nothing maps it: Unicorn reports the fault, the machine halts
-        }
-        if (shortCircuit) {
-            completion = new Completion.Resume(guest.read(CpuRegister.RIP));
-            return false;
-        }
-        boolean write = access == Access.WRITE;
-        boolean fetch = access == Access.EXECUTE;
-        long errorCode = (present ? 1 : 0) | (write ? 2 : 0) | 4 | (fetch ? 16 : 0);
-        // Unicorn ends the run with the access's error whatever happens here; the loop then resumes where this says.
-        completion = switch (systemCalls.fault(new SystemCalls.Fault(PF, rip, address, errorCode)).orElse(null)) {
-            case null -> null;
-            case SystemCalls.Outcome.Returned r -> new Completion.Resume(guest.read(CpuRegister.RIP));
-            case SystemCalls.Outcome.Exited e -> new Completion.Exited(e.status(), rip);
-            case SystemCalls.Outcome.Killed k -> new Completion.Killed(k.signal(), rip);
-        };
-        return false;
-    }
 
     private void interrupt(int vector) {
         VmExit exit = VmExit.pre(ExitReason.INTERRUPT, vector);
