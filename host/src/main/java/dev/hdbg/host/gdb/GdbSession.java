@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,13 +25,14 @@ import java.util.function.Consumer;
  * bounded queue, so that a Ctrl-C and a stop are seen in the order they came. While the target runs, records reach
  * the front end's console as {@code O} packets; when it is stopped they wait (bounded) for the next run or monitor
  * command. Whatever the front end does — vanish mid-packet, send garbage — the session ends and the target is left
- * as it is, without the session's breakpoints.
+ * as it is, without the session's breakpoints. A little over 400 lines: the dispatch of every packet that is not a
+ * query stays in one switch, beside the run state it reads ({@link Queries} has the queries, {@link StopReplies} the
+ * replies, {@link ConsoleRelay} the console).
  */
 final class GdbSession {
     /** The largest packet gdb may send: {@code PacketSize} in {@code qSupported}, hex there. */
     static final int MAX_PACKET = 0x4000;
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
-    private static final int PENDING_CONSOLE_LINES = 1000;
 
     /** What the session thread waits for. */
     private sealed interface Event {
@@ -56,10 +56,8 @@ final class GdbSession {
     private final RegisterFile registers;
     private final TargetPoints points;
     private final Queries queries;
-    private final Object console = new Object();
-    private final ArrayDeque<String> pendingConsole = new ArrayDeque<>();
-    private int droppedConsole;
-    private boolean consoleOpen;
+    private final StopReplies replies;
+    private final ConsoleRelay console;
     private volatile boolean running;
     private volatile boolean ended;
     private boolean interrupted;
@@ -74,10 +72,12 @@ final class GdbSession {
         this.monitor = monitor;
         this.log = log;
         this.frontEnd = new FrontEnd(socket.getOutputStream());
-        RegisterFile.Replies replies = this::await;
-        this.registers = new RegisterFile(client, replies);
-        this.points = new TargetPoints(client, replies);
-        this.queries = new Queries(this, client, replies);
+        this.console = new ConsoleRelay(frontEnd);
+        RegisterFile.Replies waits = this::await;
+        this.registers = new RegisterFile(client, waits);
+        this.points = new TargetPoints(client, waits);
+        this.queries = new Queries(this, client, waits);
+        this.replies = new StopReplies(registers, points, frontEnd, this::threadId);
     }
 
     /** Serves the front end until it detaches, kills or goes away. */
@@ -227,7 +227,7 @@ final class GdbSession {
     /** {@code c}, {@code s}, {@code vCont}: lets the target run; the stop reply follows when it stops. */
     void resume(boolean step, String address) throws IOException {
         if (exited) {
-            frontEnd.send(exitReply(lastStop));
+            frontEnd.send(StopReplies.exit(lastStop));
             return;
         }
         if (!address.isEmpty()) {
@@ -236,13 +236,13 @@ final class GdbSession {
         points.sync();
         registers.invalidate();
         interrupted = false;
-        openConsole();
+        console.open();
         running = true;
         try {
             await(step ? client.step(StepMode.INTO) : client.cont());
         } catch (AgentError e) {
             running = false;
-            closeConsole();
+            console.close();
             throw e;
         }
     }
@@ -276,19 +276,16 @@ final class GdbSession {
         if (!running) {
             return; // a stop gdb did not resume for (a monitor g): gdb hears of it at its next resume or '?'
         }
-        String reply = stopReply(stop);
-        synchronized (console) {
-            running = false;
-            consoleOpen = false;
-            frontEnd.send(reply);
-        }
+        String reply = replies.of(stop, interrupted);
+        running = false;
+        console.closeWith(reply);
     }
 
     private String stopReplyForAttach() throws IOException, InterruptedException {
         AgentStatus status = await(client.status());
         if (status.state() == TargetState.EXITED) {
             exited = true;
-            return lastStop instanceof DebuggerRecord.Exit ? exitReply(lastStop) : "W00";
+            return lastStop instanceof DebuggerRecord.Exit ? StopReplies.exit(lastStop) : "W00";
         }
         if (status.state() == TargetState.RUNNING) {
             // gdb attaches in all-stop mode: the target must be stopped when it asks.
@@ -304,48 +301,7 @@ final class GdbSession {
             }
         }
         return lastStop instanceof DebuggerRecord.Break b && b.reason() == DebuggerRecord.BreakReason.PAUSE
-                ? stopWithRegisters(2, "") : stopWithRegisters(5, "");
-    }
-
-    private String stopReply(DebuggerRecord stop) throws IOException {
-        return switch (stop) {
-            case DebuggerRecord.Exit exit -> exitReply(exit);
-            case DebuggerRecord.Break b -> switch (b.reason()) {
-                case PAUSE -> stopWithRegisters(interrupted ? 2 : 5, "");
-                case STEP -> stopWithRegisters(5, "");
-                case FAULT -> {
-                    frontEnd.console("hdbg: " + b.message() + "\n");
-                    yield stopWithRegisters(11, "");
-                }
-                case BREAKPOINT -> stopWithRegisters(5, points.byId(b.eventId(), false)
-                        .map(p -> p.kind().stopKey() + ":;").orElse(""));
-                case EVENT -> {
-                    var watch = points.byId(b.eventId(), true);
-                    if (watch.isPresent()) {
-                        yield stopWithRegisters(5, watch.get().kind().stopKey() + ":" + Long.toHexString(b.context()) + ";");
-                    }
-                    frontEnd.console("hdbg: " + b.message() + b.eventType().map(t -> " (" + t.command() + ")").orElse("")
-                            + " broke in at 0x" + Long.toHexString(b.rip()) + "\n");
-                    yield stopWithRegisters(5, "");
-                }
-            };
-            default -> throw new IllegalStateException("not a stop: " + stop);
-        };
-    }
-
-    private static String exitReply(DebuggerRecord stop) {
-        long status = stop instanceof DebuggerRecord.Exit exit ? exit.status() : 0;
-        return "W" + Packets.hex(new byte[] {(byte) status});
-    }
-
-    /** {@code TAAthread:1;06:rbp;07:rsp;10:rip;} plus {@code reason}, as gdbserver sends it. */
-    private String stopWithRegisters(int signal, String reason) {
-        StringBuilder reply = new StringBuilder("T").append(Packets.hex(new byte[] {(byte) signal})).append("thread:").append(threadId()).append(';');
-        for (int number : TargetDescription.EXPEDITED) {
-            reply.append(Packets.hex(new byte[] {(byte) number})).append(':')
-                    .append(registers.read(TargetDescription.REGISTERS.get(number))).append(';');
-        }
-        return reply.append(reason).toString();
+                ? replies.withRegisters(2, "") : replies.withRegisters(5, "");
     }
 
     // ---- memory --------------------------------------------------------------------------------------------------
@@ -391,11 +347,11 @@ final class GdbSession {
 
     /** {@code monitor}: runs an hdbg command with records reaching the console meanwhile; its output follows. */
     String runMonitor(String command) throws IOException {
-        openConsole();
+        console.open();
         try {
             return monitor.execute(command);
         } finally {
-            closeConsole();
+            console.close();
         }
     }
 
@@ -411,26 +367,6 @@ final class GdbSession {
 
     FrontEnd frontEnd() {
         return frontEnd;
-    }
-
-    private void openConsole() throws IOException {
-        synchronized (console) {
-            consoleOpen = true;
-            if (droppedConsole > 0) {
-                frontEnd.console("hdbg: " + droppedConsole + " record lines were not shown (the session kept the last "
-                        + PENDING_CONSOLE_LINES + ")\n");
-                droppedConsole = 0;
-            }
-            while (!pendingConsole.isEmpty()) {
-                frontEnd.console(pendingConsole.poll());
-            }
-        }
-    }
-
-    private void closeConsole() {
-        synchronized (console) {
-            consoleOpen = false;
-        }
     }
 
     /** On the client's record thread. */
@@ -449,23 +385,8 @@ final class GdbSession {
         String text = record instanceof DebuggerRecord.Output output
                 ? new String(output.data(), StandardCharsets.UTF_8)
                 : monitor.describe(record).map(line -> line + "\n").orElse(null);
-        if (text == null) {
-            return;
-        }
-        synchronized (console) {
-            if (consoleOpen) {
-                try {
-                    frontEnd.console(text);
-                } catch (IOException e) {
-                    // The reader sees the connection end too and ends the session.
-                }
-            } else {
-                if (pendingConsole.size() == PENDING_CONSOLE_LINES) {
-                    pendingConsole.poll();
-                    droppedConsole++;
-                }
-                pendingConsole.add(text);
-            }
+        if (text != null) {
+            console.show(text);
         }
     }
 
