@@ -111,8 +111,11 @@ final class Queries {
         return reply;
     }
 
+    /** The program's path: the name of the memory map's first file mapping (the status' target is a description). */
     private String executable() {
-        return replies.await(client.status()).target();
+        return replies.await(client.status()).regions().stream().map(MemoryRegion::name)
+                .filter(name -> name.startsWith("/")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the target is not a program loaded from a file"));
     }
 
     /**

@@ -135,6 +135,29 @@ class GdbBridgeIT {
         }
     }
 
+    /**
+     * A second client with another feature set: gdb-multiarch, given no program, learns it from the bridge
+     * ({@code qXfer:exec-file}) and reads its symbols from the local disk ({@code set sysroot /}).
+     */
+    @Test
+    void gdbMultiarchFindsTheProgramThroughTheBridge() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            Process gdb = new ProcessBuilder("gdb-multiarch", "-batch", "-nx", "-ex", "set confirm off",
+                    "-ex", "set sysroot /", "-ex", "target remote 127.0.0.1:" + bridge.port(),
+                    "-ex", "break f", "-ex", "continue", "-ex", "bt", "-ex", "p $xmm0.v2_int64", "-ex", "nexti",
+                    "-ex", "detach").redirectErrorStream(true).start();
+            String out = finish(gdb);
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).isZero();
+            assertThat(out).as(out).containsPattern("Reading symbols from .*calls")
+                    .contains("Breakpoint 1, f (a=5) at ")
+                    .containsPattern("#1  0x[0-9a-f]+ in main \\(\\) at .*calls.c:16")
+                    .containsPattern("\\$1 = \\{-?\\d+, -?\\d+\\}")
+                    .contains("[Inferior 1 (process 1) detached]");
+            assertThat(bridge.out().toString()).contains("detached; the target stays as it is");
+        }
+    }
+
     @Test
     void ctrlCInGdbInterruptsAProgramThatLoopsForever() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("spin").toString())) {
