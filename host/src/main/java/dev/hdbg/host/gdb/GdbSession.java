@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * bounded queue, so that a Ctrl-C and a stop are seen in the order they came. While the target runs, records reach
  * the front end's console as {@code O} packets; when it is stopped they wait (bounded) for the next run or monitor
  * command. Whatever the front end does — vanish mid-packet, send garbage — the session ends and the target is left
- * as it is, without the session's breakpoints. A little over 400 lines: the dispatch of every packet that is not a
+ * as it is, without the session's breakpoints. Just over 400 lines: the dispatch of every packet that is not a
  * query stays in one switch, beside the run state it reads ({@link Queries} has the queries, {@link StopReplies} the
  * replies, {@link ConsoleRelay} the console).
  */
