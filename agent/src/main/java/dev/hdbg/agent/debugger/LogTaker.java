@@ -52,7 +52,7 @@ final class LogTaker {
         return info == null ? RAW_PID : info.pid();
     }
 
-    private long tid() {
+    long tid() {
         TargetInfo info = target.get();
         return info == null ? RAW_TID : info.tid();
     }
@@ -138,7 +138,7 @@ final class LogTaker {
         };
     }
 
-    private String processName() {
+    String processName() {
         TargetInfo info = target.get();
         return info == null ? "" : info.name();
     }
