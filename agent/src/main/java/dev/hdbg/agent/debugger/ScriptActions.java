@@ -71,8 +71,7 @@ final class ScriptActions {
         try {
             script.run(host, 0);
         } catch (ScriptRunException e) {
-            error(queue, eventId, actionId, "the script stopped at line " + e.line() + ", column " + e.column()
-                    + ": " + e.reason() + "; the guest goes on\n" + e.getMessage());
+            error(queue, eventId, actionId, "stopped at line " + e.line() + "; the guest goes on\n" + e.getMessage());
         }
         return host;
     }
