@@ -74,7 +74,7 @@ final class GuestScriptHost implements ScriptHost {
     @Override
     public long readRegister(GuestRegister register) {
         if (register.isGeneralPurpose()) {
-            return frame.load(machine.cpu())[register.ordinal()];
+            return frame.get(machine.cpu(), register.ordinal());
         }
         return machine.read(register);
     }

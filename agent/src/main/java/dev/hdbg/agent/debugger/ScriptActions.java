@@ -20,6 +20,7 @@ import dev.hdbg.common.script.SymbolResolver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -65,15 +66,39 @@ final class ScriptActions {
      */
     GuestScriptHost run(CompiledScript script, long eventId, long actionId, boolean immediate, VmExit exit,
                         GuestRegs frame, RecordQueue queue) {
-        host.begin(frame, exit, eventId,
-                text -> queue.publish(seq -> new DebuggerRecord.ScriptOutput(seq, eventId, actionId, 0, text), immediate),
-                why -> error(queue, eventId, actionId, why));
+        actionOutput.set(queue, eventId, actionId, immediate);
+        host.begin(frame, exit, eventId, actionOutput, actionOutput.refusals);
         try {
             script.run(host, 0);
         } catch (ScriptRunException e) {
             error(queue, eventId, actionId, "stopped at line " + e.line() + "; the guest goes on\n" + e.getMessage());
         }
         return host;
+    }
+
+    /** Where a running action's printf text and refusals go; one, reused, so a trigger allocates nothing for it. */
+    private final ActionOutput actionOutput = new ActionOutput();
+
+    private static final class ActionOutput implements Consumer<String> {
+        private RecordQueue queue;
+        private long eventId;
+        private long actionId;
+        private boolean immediate;
+        final Consumer<String> refusals = why -> error(queue, eventId, actionId, why);
+
+        void set(RecordQueue to, long event, long action, boolean now) {
+            queue = to;
+            eventId = event;
+            actionId = action;
+            immediate = now;
+        }
+
+        @Override
+        public void accept(String text) {
+            long event = eventId;
+            long action = actionId;
+            queue.publish(seq -> new DebuggerRecord.ScriptOutput(seq, event, action, 0, text), immediate);
+        }
     }
 
     private static void error(RecordQueue queue, long eventId, long actionId, String why) {
