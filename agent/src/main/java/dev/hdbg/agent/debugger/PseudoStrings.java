@@ -42,11 +42,21 @@ final class PseudoStrings {
     }
 
     long date() {
-        return put(DATE_OFFSET, LocalDateTime.now().format(DATE).getBytes(StandardCharsets.US_ASCII));
+        return put(DATE_OFFSET, dateText().getBytes(StandardCharsets.US_ASCII));
     }
 
     long time() {
-        return put(TIME_OFFSET, LocalDateTime.now().format(TIME).getBytes(StandardCharsets.US_ASCII));
+        return put(TIME_OFFSET, timeText().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** {@code $date}'s text now: {@code 2026-12-03}. */
+    static String dateText() {
+        return LocalDateTime.now().format(DATE);
+    }
+
+    /** {@code $time}'s text now: {@code 06:41:07.123}. */
+    static String timeText() {
+        return LocalDateTime.now().format(TIME);
     }
 
     /** The bytes at {@code address} when they lie in this page, else null. */
