@@ -6,6 +6,8 @@ import dev.hdbg.common.script.ScriptEnvironment;
 import dev.hdbg.common.script.ScriptException;
 import dev.hdbg.common.script.SourceText;
 import dev.hdbg.host.cli.DebugSession;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,9 +21,9 @@ import picocli.CommandLine.Parameters;
         "a script once: ? EXPR  or  ? { STATEMENTS }",
         "Examples: ? 400040+10   ? @rsp + 8   ? .hits   ? { .hits = 0; printf(\"%llx\\n\", @rip); }"})
 final class EvaluateCommand extends SessionCommand {
-    /** The shell hands over the rest of the line as written ({@link CommandShell}). */
-    @Parameters(arity = "1", paramLabel = "EXPR")
-    String text;
+    /** The shell hands over the rest of the line as written, as one argument ({@link CommandShell}). */
+    @Parameters(arity = "1..*", paramLabel = "EXPR")
+    List<String> words = new ArrayList<>();
 
     EvaluateCommand(DebugSession session) {
         super(session);
@@ -35,7 +37,7 @@ final class EvaluateCommand extends SessionCommand {
 
     @Override
     void run() {
-        String source = text.strip();
+        String source = String.join(" ", words).strip();
         if (source.startsWith("{")) {
             runStatements(session, source, "?");
             return;

@@ -2,6 +2,8 @@ package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.common.model.Evaluation;
 import dev.hdbg.host.cli.DebugSession;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -12,9 +14,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "print", description = {"Evaluates an expression in the target and prints its value in hex, as the",
         "script's print() does: print EXPR", "Examples: print @rax   print .hits   print poi(@rsp)"})
 final class PrintCommand extends SessionCommand {
-    /** The shell hands over the rest of the line as written ({@link CommandShell}). */
-    @Parameters(arity = "1", paramLabel = "EXPR")
-    String text;
+    /** The shell hands over the rest of the line as written, as one argument ({@link CommandShell}). */
+    @Parameters(arity = "1..*", paramLabel = "EXPR")
+    List<String> words = new ArrayList<>();
 
     PrintCommand(DebugSession session) {
         super(session);
@@ -22,7 +24,7 @@ final class PrintCommand extends SessionCommand {
 
     @Override
     void run() {
-        String statement = "print(" + text.strip() + ");";
+        String statement = "print(" + String.join(" ", words).strip() + ");";
         EvaluateCommand.check(session, statement);
         Evaluation result = session.await(session.client().evaluate(statement, false));
         out().scriptOutput(result.output());
