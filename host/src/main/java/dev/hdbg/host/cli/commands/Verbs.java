@@ -80,6 +80,7 @@ final class Verbs {
                 new LogOpenCommand(s),
                 new LogCloseCommand(s),
                 new OutputCommand(s),
+                new GdbCommand(s),
                 new CommandShell.Exit());
     }
 }
