@@ -13,6 +13,11 @@
 #   4. hot !epthook logging rdi, batched (imm no): records per second delivered to the host.
 #   5. the loop with one armed event of each kind that never fires, against no events.
 #      Target: >= 0.9.
+#   6. hot !epthook with a false script condition (issue 10): script { if (@rdi == 0x12345)
+#      { pause(); } }, compiled to a hidden class in the agent; hits per second. Targets:
+#      >= 5,000,000/s and >= 3x row 2 (the machine-code condition) of the same run.
+#   7. hot !epthook printing two registers from a script, imm no: script-output records per
+#      second delivered to a host writing --json to a file. Target: >= 1,000,000/s.
 # Speeds come from the agent's exit record (run_nanos: time in uc_emu_start, no network, no
 # start-up) and from clock_gettime around uc_emu_start in C: the same span on both sides.
 set -euo pipefail
@@ -49,7 +54,7 @@ records = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 exits = [r for r in records if r["type"] == "exit"]
 if not exits:
     sys.exit("no exit record: " + str(records[-3:]))
-print(sys.argv[2], exits[0]["run_nanos"], sum(1 for r in records if r["type"] == "log"))
+print(sys.argv[2], exits[0]["run_nanos"], sum(1 for r in records if r["type"] in ("log", "script")))
 PY
 }
 
@@ -73,7 +78,7 @@ ARMED_NEVER_FIRING='!epthook 400100 log {rax}
 !crwrite 0 log {rax}
 !xsetbv log {rax}'
 
-bare=(); agent=(); cond=(); cond2=(); logs=(); armed=()
+bare=(); agent=(); cond=(); cond2=(); logs=(); armed=(); scond=(); sprint=()
 for i in $(seq 1 "$REPEATS"); do
     read -r n ns < <("$OUT/bare_unicorn" "$SAMPLE" "$LOOP_ITERATIONS")
     bare+=("$(python3 -c "print($n / $ns * 1e9)")")
@@ -88,6 +93,11 @@ for i in $(seq 1 "$REPEATS"); do
     read -r it ns count < <(agent_run "$HOOK_ITERATIONS" '!epthook 40000a log {rdi} imm no')
     [ "$count" -eq "$it" ] || { echo "expected $it log records, got $count" >&2; exit 1; }
     logs+=("$(python3 -c "print($it / $ns * 1e9)")")
+    read -r it ns _ < <(agent_run "$HOOK_ITERATIONS" '!epthook 40000a script { if (@rdi == 0x12345) { pause(); } }')
+    scond+=("$(python3 -c "print($it / $ns * 1e9)")")
+    read -r it ns count < <(agent_run "$HOOK_ITERATIONS" '!epthook 40000a script { printf("%llx %llx\n", @rax, @rcx); } imm no')
+    [ "$count" -eq "$it" ] || { echo "expected $it script records, got $count" >&2; exit 1; }
+    sprint+=("$(python3 -c "print($it / $ns * 1e9)")")
 done
 
 b=$(printf '%s\n' "${bare[@]}" | median)
@@ -96,9 +106,11 @@ c=$(printf '%s\n' "${cond[@]}" | median)
 l=$(printf '%s\n' "${logs[@]}" | median)
 c2=$(printf '%s\n' "${cond2[@]}" | median)
 r=$(printf '%s\n' "${armed[@]}" | median)
-python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" <<'PY'
+sc=$(printf '%s\n' "${scond[@]}" | median)
+sp=$(printf '%s\n' "${sprint[@]}" | median)
+python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" "$sc" "$sp" <<'PY'
 import sys
-b, a, c, l, n, c2, r = map(float, sys.argv[1:])
+b, a, c, l, n, c2, r, sc, sp = map(float, sys.argv[1:])
 print(f"hdbg benchmark, median of {int(n)} runs")
 print(f"{'row':<44} {'result':>18} {'target':>12}")
 print(f"{'bare Unicorn (C), loop sample':<44} {b/1e6:>12.0f} Minstr/s {'':>12}")
@@ -109,4 +121,7 @@ print(f"{'agent, hot !epthook2, false condition':<44} {c2:>13,.0f} hits/s {'>= 5
 print(f"{'agent, hot !epthook, log rdi, imm no':<44} {l:>11,.0f} records/s {'':>12}")
 print(f"{'agent, loop, 18 armed events never firing':<44} {r/1e6:>12.0f} Minstr/s {'':>12}")
 print(f"{'  ratio armed / no events':<44} {r/a:>18.3f} {'>= 0.9':>12}")
+print(f"{'agent, hot !epthook, false script condition':<44} {sc:>13,.0f} hits/s {'>= 5,000,000':>12}")
+print(f"{'  ratio script / machine-code condition':<44} {sc/c:>18.3f} {'>= 3':>12}")
+print(f"{'agent, hot !epthook, script printf, imm no':<44} {sp:>11,.0f} records/s {'>= 1,000,000':>12}")
 PY

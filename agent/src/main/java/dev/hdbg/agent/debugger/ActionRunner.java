@@ -30,6 +30,7 @@ final class ActionRunner implements ExitHandler {
     private final GuestRegs frame = new GuestRegs();
 
     private final Breakpoints breakpoints;
+    private final ScriptActions scripts;
 
     ActionRunner(Machine machine, VmxRoot root, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue,
                  BreakService breaks, Supplier<TargetInfo> target) {
@@ -40,6 +41,13 @@ final class ActionRunner implements ExitHandler {
         this.queue = queue;
         this.logTaker = new LogTaker(machine, target);
         this.breaks = breaks;
+        this.scripts = new ScriptActions(machine, root, registry, target);
+        registry.compileScriptsWith(scripts);
+    }
+
+    /** The scripts of this machine's events, which {@code ?} shares: the same globals. */
+    ScriptActions scripts() {
+        return scripts;
     }
 
     @Override
@@ -95,8 +103,7 @@ final class ActionRunner implements ExitHandler {
         if (!conditionHolds(event, exit)) {
             return false;
         }
-        runActions(event, exit);
-        return event.spec().options().shortCircuit();
+        return runActions(event, exit);
     }
 
     @Override
@@ -131,10 +138,12 @@ final class ActionRunner implements ExitHandler {
         return false;
     }
 
-    private void runActions(Event event, VmExit exit) {
+    /** @return whether the instruction is short-circuited: the event's {@code sc}, or a script's last event_sc() */
+    private boolean runActions(Event event, VmExit exit) {
+        boolean shortCircuit = event.spec().options().shortCircuit();
         for (Action action : event.actions()) {
             if (!event.active()) {
-                return; // cleared or disabled by the host during a break in an earlier action
+                return shortCircuit; // cleared or disabled by the host during a break in an earlier action
             }
             switch (action.spec()) {
                 case ActionSpec.Break ignored -> {
@@ -146,8 +155,26 @@ final class ActionRunner implements ExitHandler {
                     queue.publish(seq -> new DebuggerRecord.Log(seq, event.id(), action.id(), 0, values), log.immediate());
                 }
                 case ActionSpec.CustomCode code -> runCustomCode(event, action, code, exit);
+                case ActionSpec.Script script -> shortCircuit = runScript(event, action, script, exit, shortCircuit);
             }
         }
+        return shortCircuit;
+    }
+
+    /**
+     * A script action, in its place among the event's actions. Its {@code pause()} breaks once the script is done
+     * (HyperDbg: "break to the debugger after the script"); its {@code event_sc()} decides the short-circuit.
+     */
+    private boolean runScript(Event event, Action action, ActionSpec.Script script, VmExit exit, boolean shortCircuit) {
+        GuestScriptHost ran = scripts.run(action.script(), event.id(), action.id(), script.immediate(), exit, frame, queue);
+        // Only where there is an instruction left to skip, as sc on itself.
+        boolean skippable = event.spec().type().shortCircuit() && exit.stage() == ExitStage.PRE;
+        boolean skip = ran.shortCircuit() == null || !skippable ? shortCircuit : ran.shortCircuit();
+        if (ran.pauseRequested()) {
+            breaks.breakIn(event.id(), exit);
+            frame.invalidate(); // the host may have changed registers
+        }
+        return skip;
     }
 
     private void runCustomCode(Event event, Action action, ActionSpec.CustomCode code, VmExit exit) {

@@ -17,6 +17,8 @@ import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
+import dev.hdbg.common.model.Evaluation;
+import dev.hdbg.agent.vmx.GuestRegs;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.MemoryRegion;
 import dev.hdbg.common.model.StepMode;
@@ -44,6 +46,9 @@ public final class Debugger implements AutoCloseable {
     private final ExitHooks hooks;
     private final RecordQueue queue;
     private final ExecutionLoop loop;
+    private final ScriptActions scripts;
+    /** {@code ?}'s own GUEST_REGS frame: an exit's may be in use when the host evaluates during a break. */
+    private final GuestRegs evaluationFrame = new GuestRegs();
     /** The last status the execution thread computed, for {@link #statusWithin}. */
     private volatile AgentStatus lastStatus;
 
@@ -58,7 +63,9 @@ public final class Debugger implements AutoCloseable {
         this.registry = new EventRegistry(root, limits);
         this.breakpoints = new Breakpoints(machine, root, limits);
         this.loop = new ExecutionLoop(machine, registry, breakpoints, queue);
-        ExitHandler handler = loop.gated(new ActionRunner(machine, root, registry, breakpoints, queue, loop, logTarget::get));
+        ActionRunner actions = new ActionRunner(machine, root, registry, breakpoints, queue, loop, logTarget::get);
+        this.scripts = actions.scripts();
+        ExitHandler handler = loop.gated(actions);
         InstructionExits instructions = new InstructionExits(machine, root);
         instructions.start(handler);
         this.hooks = new ExitHooks(machine, handler, instructions);
@@ -113,6 +120,19 @@ public final class Debugger implements AutoCloseable {
 
     public CompletableFuture<List<EventInfo>> listEvents() {
         return loop.submit(registry::list);
+    }
+
+    /**
+     * HyperDbg's {@code ?} and {@code print}: checks, compiles and runs a script once at the next safe point, in the
+     * machine's global variables. Its register and memory writes reach the guest.
+     *
+     * @param expression whether {@code text} is one expression whose value is wanted, else statements
+     */
+    public CompletableFuture<Evaluation> evaluate(String text, boolean expression) {
+        return loop.submit(() -> {
+            evaluationFrame.invalidate();
+            return scripts.evaluate(text, expression, evaluationFrame);
+        });
     }
 
     public CompletableFuture<Void> cont() {

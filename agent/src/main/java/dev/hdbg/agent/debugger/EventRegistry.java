@@ -1,5 +1,6 @@
 package dev.hdbg.agent.debugger;
 
+import dev.hdbg.agent.script.CompiledScript;
 import dev.hdbg.agent.vmx.ArmedExits;
 import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.ExitStage;
@@ -42,10 +43,16 @@ final class EventRegistry {
     private long nextEventId = 1;
     private long nextActionId = 1;
     private boolean armingDirty;
+    private ScriptActions scripts;
 
     EventRegistry(VmxRoot root, Limits limits) {
         this.root = root;
         this.limits = limits;
+    }
+
+    /** Where script actions are compiled; set once, by the action runner that runs them. */
+    void compileScriptsWith(ScriptActions compiler) {
+        this.scripts = compiler;
     }
 
     Event add(EventSpec spec) {
@@ -64,10 +71,15 @@ final class EventRegistry {
             needed = needed.plus(RootNeed.of(action));
         }
         needed.requireRoom(root, limits);
+        // Scripts compile before anything is installed: a script that does not check adds nothing.
+        List<CompiledScript> compiled = new ArrayList<>();
+        for (ActionSpec action : spec.actions()) {
+            compiled.add(action instanceof ActionSpec.Script s ? compile(s) : null);
+        }
         RootAllocation condition = spec.condition().map(c -> root.installCode(c.bytes())).orElse(null);
         Event event = new Event(nextEventId++, spec, condition);
-        for (ActionSpec action : spec.actions()) {
-            event.add(install(action));
+        for (int i = 0; i < spec.actions().size(); i++) {
+            event.add(install(spec.actions().get(i), compiled.get(i)));
         }
         events.put(event.id(), event);
         armingDirty = true;
@@ -81,8 +93,9 @@ final class EventRegistry {
             throw DebuggerException.limit("event " + eventId + " already holds " + limits.maxActionsPerEvent() + " actions");
         }
         check(spec);
+        CompiledScript compiled = spec instanceof ActionSpec.Script s ? compile(s) : null;
         RootNeed.of(spec).requireRoom(root, limits);
-        Action action = install(spec);
+        Action action = install(spec, compiled);
         event.add(action);
         return action;
     }
@@ -110,12 +123,22 @@ final class EventRegistry {
                 }
                 LogTaker.validate(log.configuration());
             }
-            case ActionSpec.Break ignored -> {
+            case ActionSpec.Break _, ActionSpec.Script _ -> {
             }
         }
     }
 
-    private Action install(ActionSpec spec) {
+    private CompiledScript compile(ActionSpec.Script script) {
+        if (scripts == null) {
+            throw DebuggerException.invalid("this agent runs no scripts");
+        }
+        return scripts.compile(script.source());
+    }
+
+    private Action install(ActionSpec spec, CompiledScript script) {
+        if (script != null) {
+            return new Action(nextActionId++, spec, null, null, script);
+        }
         long id = nextActionId++;
         if (spec instanceof ActionSpec.CustomCode code) {
             RootAllocation installed = root.installCode(code.code().bytes());

@@ -8,9 +8,9 @@ import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.event.PseudoRegisters;
+import dev.hdbg.common.script.PseudoRegister;
 import dev.hdbg.common.record.DebuggerRecord.LogValue;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -36,7 +36,7 @@ final class LogTaker {
     private static final int NUMBER_BYTES = 10;
     /** At least the error a memory item records when its address is not mapped. */
     private static final int ERROR_BYTES = 64;
-    /** $proc: the program's name, at most a path. */
+    /** $pname: the program's name, at most a path. */
     private static final int PROCESS_NAME_BYTES = 4096;
 
     private final Machine machine;
@@ -52,7 +52,7 @@ final class LogTaker {
         return info == null ? RAW_PID : info.pid();
     }
 
-    private long tid() {
+    long tid() {
         TargetInfo info = target.get();
         return info == null ? RAW_TID : info.tid();
     }
@@ -82,7 +82,7 @@ final class LogTaker {
             bytes += VALUE_OVERHEAD + switch (item) {
                 case LogItem.AllGprs ignored -> GuestRegister.GPRS.size() * (VALUE_OVERHEAD + 3 + NUMBER_BYTES) - VALUE_OVERHEAD;
                 case LogItem.Register r -> utf8(r.label()) + NUMBER_BYTES;
-                case LogItem.PseudoRegister p -> utf8(p.label()) + (p.name().equals("proc") ? PROCESS_NAME_BYTES : NUMBER_BYTES);
+                case LogItem.PseudoRegister p -> utf8(p.label()) + (p.name().equals("pname") ? PROCESS_NAME_BYTES : NUMBER_BYTES + 16);
                 case LogItem.Memory m -> utf8(m.label()) + Math.max(m.length(), ERROR_BYTES);
             };
         }
@@ -110,9 +110,7 @@ final class LogTaker {
                     }
                 }
                 case LogItem.Register r -> values.add(LogValue.ofNumber(r.name(), register(r.name(), frame)));
-                case LogItem.PseudoRegister p -> values.add(p.name().equals("proc")
-                        ? LogValue.ofBytes(p.label(), processName().getBytes(StandardCharsets.UTF_8))
-                        : LogValue.ofNumber(p.label(), pseudo(p.name(), exit, eventId)));
+                case LogItem.PseudoRegister p -> values.add(pseudo(p, exit, eventId));
                 case LogItem.Memory m -> values.add(memory(m, frame));
             }
         }
@@ -124,29 +122,30 @@ final class LogTaker {
         return register.isGeneralPurpose() ? frame.load(machine.cpu())[register.ordinal()] : machine.read(register);
     }
 
-    private long pseudo(String name, VmExit exit, long eventId) {
-        return switch (name) {
-            case "context" -> exit.context();
-            case "ip" -> machine.rip();
-            case "event_id" -> eventId;
-            case "core" -> 0;
-            case "pid" -> pid();
-            case "tid" -> tid();
-            case "time" -> epochNanos();
-            case "event_stage" -> exit.stage().pseudoRegisterValue();
-            default -> throw new IllegalStateException("pseudo-register $" + name + " passed validation");
+    /** The script language's meaning ({@link GuestScriptHost#pseudoRegister}); a string's bytes where it points to one. */
+    private LogValue pseudo(LogItem.PseudoRegister item, VmExit exit, long eventId) {
+        PseudoRegister register = PseudoRegister.byName(item.name()).orElseThrow(
+                () -> new IllegalStateException("pseudo-register $" + item.name() + " passed validation"));
+        return switch (register) {
+            case PNAME -> LogValue.ofBytes(item.label(), processName().getBytes(StandardCharsets.UTF_8));
+            case DATE -> LogValue.ofBytes(item.label(), PseudoStrings.dateText().getBytes(StandardCharsets.US_ASCII));
+            case TIME -> LogValue.ofBytes(item.label(), PseudoStrings.timeText().getBytes(StandardCharsets.US_ASCII));
+            case CONTEXT -> LogValue.ofNumber(item.label(), exit.context());
+            case IP -> LogValue.ofNumber(item.label(), machine.rip());
+            case EVENT_ID, EVENT_TAG -> LogValue.ofNumber(item.label(), eventId);
+            case CORE -> LogValue.ofNumber(item.label(), 0);
+            case PID -> LogValue.ofNumber(item.label(), pid());
+            case TID -> LogValue.ofNumber(item.label(), tid());
+            case EVENT_STAGE -> LogValue.ofNumber(item.label(), exit.stage().pseudoRegisterValue());
+            case PROC, THREAD, PEB, TEB, BUFFER -> LogValue.ofNumber(item.label(), 0);
         };
     }
 
-    private String processName() {
+    String processName() {
         TargetInfo info = target.get();
         return info == null ? "" : info.name();
     }
 
-    private static long epochNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
 
     private LogValue memory(LogItem.Memory item, GuestRegs frame) {
         long address = item.baseRegister().map(r -> register(r, frame)).orElse(0L) + item.offset();

@@ -26,6 +26,7 @@ final class RequestRoutes {
         new BreakpointRequests(debugger).addTo(table);
         new StateRequests(debugger).addTo(table);
         new TargetRequests(debugger).addTo(table);
+        new ScriptRequests(debugger).addTo(table);
         table.route(Envelope.BodyCase.HELLO_REQUEST, request -> CompletableFuture.completedFuture(
                 Envelope.newBuilder().setErrorReply(ErrorMapping.reply(ErrorCode.ERROR_CODE_BAD_STATE, "already said hello"))));
         return new RequestRoutes(table.routes);

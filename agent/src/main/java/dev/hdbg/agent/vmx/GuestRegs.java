@@ -41,6 +41,14 @@ public final class GuestRegs {
         return values;
     }
 
+    /**
+     * One general-purpose register ({@code index} in GUEST_REGS order): from the frame when it is loaded, else read
+     * alone, so that a script testing {@code @rdi} on a hot event reads one register, not sixteen.
+     */
+    public long get(Cpu guest, int index) {
+        return loaded ? values[index] : guest.read(RegisterList.GPRS.get(index));
+    }
+
     /** Copies the frame into the root's GUEST_REGS structure. */
     public void store(Cpu guest, MemorySegment structure) {
         long[] v = load(guest);

@@ -310,6 +310,15 @@ public final class VmxRoot implements AutoCloseable {
     }
 
 
+    /** Writes into a buffer of {@link #allocateBuffer} at {@code offset}; the bytes must fit in it. */
+    public void writeBuffer(RootAllocation buffer, int offset, byte[] data) {
+        if (offset < 0 || (long) offset + data.length > buffer.byteSize()) {
+            throw new IllegalArgumentException(data.length + " bytes at " + offset + " do not fit a buffer of "
+                    + buffer.byteSize());
+        }
+        root.writeMemory(buffer.address() + offset, data);
+    }
+
     /**
      * spec: "if it's a valid address then it send it". Reads {@code length} bytes as root code
      * sees memory, or returns null when any of them is not mapped.

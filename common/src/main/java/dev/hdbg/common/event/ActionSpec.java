@@ -54,4 +54,29 @@ public sealed interface ActionSpec {
             return ActionType.RUN_CUSTOM_CODE;
         }
     }
+
+    /**
+     * Run a script in HyperDbg's script language (docs/scripts.md) in vmx-root: the agent checks and compiles the text
+     * when the action is added; its printf output becomes script-output records, sent as {@code immediate} says.
+     */
+    record Script(String source, boolean immediate) implements ActionSpec {
+        /** The most text one script may have, {@code ScriptLimits.DEFAULT}'s. */
+        public static final int MAX_SOURCE_CHARS = 256 * 1024;
+
+        public Script {
+            Objects.requireNonNull(source, "source");
+            if (source.isBlank()) {
+                throw new IllegalArgumentException("a script action needs a script, e.g. script { printf(\"%llx\\n\", @rax); }");
+            }
+            if (source.length() > MAX_SOURCE_CHARS) {
+                throw new IllegalArgumentException("the script has " + source.length() + " characters; at most "
+                        + MAX_SOURCE_CHARS + " are taken");
+            }
+        }
+
+        @Override
+        public ActionType type() {
+            return ActionType.RUN_SCRIPT;
+        }
+    }
 }

@@ -1,17 +1,18 @@
 package dev.hdbg.common.event;
 
+import dev.hdbg.common.script.PseudoRegister;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** The pseudo-registers a log can record, HyperDbg's names without the '$'. */
+/**
+ * The pseudo-registers a log can record: the script language's ({@link PseudoRegister}), HyperDbg's names without the
+ * '$', with the same meanings. Those that point to a string in a script ({@code $pname}, {@code $date},
+ * {@code $time}) record the string's bytes in a log; the rest record their number (docs/scripts.md lists each).
+ */
 public final class PseudoRegisters {
-    /**
-     * context: the event's context; ip: the guest RIP; event_id: the event's id; core: the core
-     * number; pid, tid: the guest's process and thread ids; time: the agent's wall clock, in
-     * nanoseconds since the epoch; event_stage: 0 before the instruction is emulated, 1 after;
-     * proc: the program's name (as bytes).
-     */
-    public static final Set<String> NAMES = Set.of("context", "ip", "event_id", "core", "pid", "tid", "time", "event_stage",
-            "proc");
+    public static final Set<String> NAMES = Arrays.stream(PseudoRegister.values()).map(PseudoRegister::scriptName)
+            .collect(Collectors.toUnmodifiableSet());
 
     private PseudoRegisters() {
     }

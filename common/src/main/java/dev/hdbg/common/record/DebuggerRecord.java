@@ -106,6 +106,16 @@ public sealed interface DebuggerRecord {
     record Notice(long seq, String message) implements DebuggerRecord {
     }
 
+    /**
+     * What one {@code printf} or {@code print} of a script action wrote (since protocol 1.7); HyperDbg forwards the
+     * text to the event's output sources as it is.
+     */
+    record ScriptOutput(long seq, long eventId, long actionId, int core, String text) implements DebuggerRecord {
+        public ScriptOutput {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
     /** A condition or custom code faulted or ran out of budget; the guest was left as it was. */
     record ActionError(long seq, long eventId, long actionId, String message) implements DebuggerRecord {
     }

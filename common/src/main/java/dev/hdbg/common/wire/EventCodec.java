@@ -152,6 +152,7 @@ public final class EventCodec {
                     .setCustomCode(CustomCode.newBuilder()
                             .setCode(ByteString.copyFrom(code.code().bytes()))
                             .setRequestedBufferSize(code.requestedBufferSize()));
+            case ActionSpec.Script script -> b.setType(ActionType.ACTION_TYPE_RUN_SCRIPT).setScript(script.source());
         }
         return b.build();
     }
@@ -178,6 +179,7 @@ public final class EventCodec {
                     yield new ActionSpec.CustomCode(MachineCode.of(msg.getCustomCode().getCode().toByteArray()),
                             size, msg.getImmediate());
                 }
+                case ACTION_TYPE_RUN_SCRIPT -> new ActionSpec.Script(msg.getScript(), msg.getImmediate());
                 case ACTION_TYPE_UNSPECIFIED, UNRECOGNIZED ->
                         throw new WireFormatException("action type is missing or unknown: " + msg.getType());
             };

@@ -3,6 +3,7 @@ package dev.hdbg.common.wire;
 import com.google.protobuf.ByteString;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.proto.v1.ActionErrorRecord;
+import dev.hdbg.proto.v1.ScriptOutputRecord;
 import dev.hdbg.proto.v1.BreakReason;
 import dev.hdbg.proto.v1.BreakRecord;
 import dev.hdbg.proto.v1.BufferRecord;
@@ -55,6 +56,8 @@ public final class RecordCodec {
                     .setLastSeq(lost.lastSeq()).setCount(lost.count()));
             case DebuggerRecord.ActionError err -> b.setActionError(ActionErrorRecord.newBuilder()
                     .setEventId(err.eventId()).setActionId(err.actionId()).setMessage(err.message()));
+            case DebuggerRecord.ScriptOutput out -> b.setScriptOutput(ScriptOutputRecord.newBuilder()
+                    .setEventId(out.eventId()).setActionId(out.actionId()).setCore(out.core()).setText(out.text()));
         }
         return b.build();
     }
@@ -98,6 +101,11 @@ public final class RecordCodec {
             }
             case OUTPUT -> new DebuggerRecord.Output(seq, decode(msg.getOutput().getStream()),
                     msg.getOutput().getData().toByteArray());
+            case SCRIPT_OUTPUT -> {
+                var out = msg.getScriptOutput();
+                yield new DebuggerRecord.ScriptOutput(seq, out.getEventId(), out.getActionId(), out.getCore(),
+                        out.getText());
+            }
             case NOTICE -> new DebuggerRecord.Notice(seq, msg.getNotice().getMessage());
             case LOST -> new DebuggerRecord.Lost(seq, msg.getLost().getFirstSeq(), msg.getLost().getLastSeq(),
                     msg.getLost().getCount());

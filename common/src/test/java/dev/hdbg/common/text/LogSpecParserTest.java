@@ -101,7 +101,7 @@ class LogSpecParserTest {
         assertThatThrownBy(() -> LogSpecParser.parse("rax $foo"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown pseudo-register '$foo' at position 5"
-                        + " (valid: $context $core $event_id $event_stage $ip $pid $proc $tid $time)");
+                        + " (valid: $buffer $context $core $date $event_id $event_stage $event_tag $ip $peb $pid $pname $proc $teb $thread $tid $time)");
     }
 
     @Test

@@ -39,7 +39,9 @@ class EventCodecTest {
             new ActionSpec.Log(new LogConfiguration(List.of(new LogItem.Register("rax"))), true),
             new ActionSpec.CustomCode(MachineCode.of(new byte[] {0x48, (byte) 0xff, 0x01}), 0x100, true),
             new ActionSpec.CustomCode(MachineCode.of(new byte[] {(byte) 0x90}), 0, false),
-            new ActionSpec.Break());
+            new ActionSpec.Break(),
+            new ActionSpec.Script("if (@rdi == 7) { printf(\"%s\\n\", $pname); pause(); }", false),
+            new ActionSpec.Script(".hits++;", true));
 
     /** HyperDbg's event options in every combination that is valid (sc on needs stage pre). */
     private static final List<EventOptions> EVERY_OPTION = List.of(EventOptions.DEFAULT,

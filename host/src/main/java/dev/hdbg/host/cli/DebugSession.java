@@ -9,6 +9,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.forward.EventForwarding;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.output.OutputFormat;
+import dev.hdbg.common.script.SymbolResolver;
 import dev.hdbg.host.cli.parse.ExpressionParser;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
@@ -245,6 +246,11 @@ public final class DebugSession implements AutoCloseable {
     /** Waits for a reply, turning failures into {@link AgentError}. */
     public <T> T await(CompletableFuture<T> reply) {
         return Await.reply(reply);
+    }
+
+    /** The target's symbols as scripts name them: {@code main}, or {@code module!main}. */
+    public SymbolResolver scriptSymbols() {
+        return name -> symbols().address(name.substring(name.indexOf('!') + 1));
     }
 
     /**

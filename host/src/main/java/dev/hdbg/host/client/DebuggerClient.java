@@ -11,6 +11,7 @@ import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
+import dev.hdbg.common.model.Evaluation;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.Symbol;
@@ -125,9 +126,33 @@ public interface DebuggerClient extends AutoCloseable {
             case LOG_THE_STATES -> new ActionSpec.Log(logConfiguration, sendTheResultsImmediately);
             case RUN_CUSTOM_CODE -> new ActionSpec.CustomCode(customCode.code(), customCode.optionalRequestedBufferSize(),
                     sendTheResultsImmediately);
+            case RUN_SCRIPT -> throw new IllegalArgumentException("a script action takes its text: use addScriptAction");
         };
         return addAction(eventId, action);
     }
+
+    /**
+     * HyperDbg's RUN_SCRIPT action (since protocol 1.7): the script runs after the event's existing actions, its
+     * printf output arriving as script-output records, sent as {@code sendTheResultsImmediately} says. The agent
+     * checks and compiles the script; one with errors is refused (INVALID_ARGUMENT, the errors with their carets).
+     *
+     * @return the new action's id
+     */
+    default CompletableFuture<Long> addScriptAction(long eventId, String script, boolean sendTheResultsImmediately) {
+        return addAction(eventId, new ActionSpec.Script(script, sendTheResultsImmediately));
+    }
+
+    /**
+     * HyperDbg's {@code ?} (since protocol 1.7): runs a script once on the target at the agent's next safe point, in
+     * the machine's global variables; its register and memory writes reach the guest.
+     *
+     * @param expression whether {@code script} is one expression whose value is wanted ({@code ? @rax + 8}), else
+     *                   statements ({@code ? { .count = 0; }})
+     * @return the value (0 for statements) and what printf wrote
+     * @throws AgentError (in the future) INVALID_ARGUMENT when the script has errors or its run stops early, the
+     *                    message saying where; INVALID_ARGUMENT too from an agent before 1.7
+     */
+    CompletableFuture<Evaluation> evaluate(String script, boolean expression);
 
     /** spec: DEBUGGER_EVENT_REQUEST_CUSTOM_CODE. */
     record CustomCodeRequest(MachineCode code, int optionalRequestedBufferSize) {

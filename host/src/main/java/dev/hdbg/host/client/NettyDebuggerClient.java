@@ -16,6 +16,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.EventCodec;
 import dev.hdbg.common.wire.ExecutionCodec;
 import dev.hdbg.common.wire.Protocol;
+import dev.hdbg.common.model.Evaluation;
 import dev.hdbg.common.wire.SessionCodec;
 import dev.hdbg.common.wire.TargetCodec;
 import dev.hdbg.proto.v1.AddActionRequest;
@@ -279,6 +280,18 @@ final class NettyDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<Void> pause() {
         return call(Envelope.newBuilder().setPauseRequest(PauseRequest.getDefaultInstance())).thenApply(e -> null);
+    }
+
+    @Override
+    public CompletableFuture<Evaluation> evaluate(String script, boolean expression) {
+        if (!hello.getCapabilitiesList().contains(Protocol.SCRIPTS)) {
+            return CompletableFuture.failedFuture(new AgentError(AgentError.Kind.INVALID_ARGUMENT,
+                    "the agent runs no scripts (protocol " + hello.getVersion().getMajor() + "."
+                            + hello.getVersion().getMinor() + "; scripts need 1.7)"));
+        }
+        return call(Envelope.newBuilder().setEvaluateRequest(dev.hdbg.proto.v1.EvaluateRequest.newBuilder()
+                .setScript(script).setExpression(expression)))
+                .thenApply(e -> new Evaluation(e.getEvaluateReply().getValue(), e.getEvaluateReply().getOutputList()));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.EventInfo;
+import dev.hdbg.common.model.Evaluation;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.MemoryRegion;
@@ -378,6 +379,20 @@ public final class FakeDebuggerClient implements DebuggerClient {
                     registers.getOrDefault("rip", 0L), "paused by the host"));
         }
         return done(null);
+    }
+
+    /** What {@link #evaluate} answers next; the fake runs no script. */
+    private volatile Evaluation nextEvaluation = new Evaluation(0, List.of());
+
+    public FakeDebuggerClient answerEvaluations(Evaluation evaluation) {
+        nextEvaluation = evaluation;
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<Evaluation> evaluate(String script, boolean expression) {
+        record("evaluate", script, expression);
+        return done(nextEvaluation);
     }
 
     @Override

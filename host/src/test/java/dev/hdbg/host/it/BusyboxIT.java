@@ -119,13 +119,13 @@ class BusyboxIT {
     }
 
     @Test
-    void pidTidAndProcAreTheProgramsOwn() throws Exception {
+    void pidTidAndPnameAreTheProgramsOwn() throws Exception {
         String out = hdbgBatch(root, """
-                !syscall 1 log {$pid $tid $proc}
+                !syscall 1 log {$pid $tid $pname}
                 g
                 """, "echo", "hi");
         assertThat(out).contains("{\"name\":\"$pid\",\"value\":\"0x3e8\"}", "{\"name\":\"$tid\",\"value\":\"0x3e8\"}",
-                "{\"name\":\"$proc\",\"data\":\"" + HexFormat.of().formatHex("busybox".getBytes(StandardCharsets.UTF_8)));
+                "{\"name\":\"$pname\",\"data\":\"" + HexFormat.of().formatHex("busybox".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

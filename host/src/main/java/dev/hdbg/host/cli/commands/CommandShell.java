@@ -6,6 +6,8 @@ import dev.hdbg.host.cli.parse.CommandTokenizer;
 import dev.hdbg.host.client.AgentError;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -60,11 +62,19 @@ public final class CommandShell {
         return List.copyOf(commandLine.getSubcommands().keySet());
     }
 
+    /**
+     * {@code ?} and {@code print} take the rest of the line as written: it is script text, whose {@code ==}, {@code #}
+     * or strings the tokenizer's rules would change.
+     */
+    private static final Pattern SCRIPT_VERB = Pattern.compile("\\s*(\\?|print(?=\\s))(.*)", Pattern.DOTALL);
+
     /** Runs one line; blank lines and {@code #} comments do nothing. */
     public Result execute(String line) {
         List<String> tokens;
+        Matcher script = SCRIPT_VERB.matcher(line);
         try {
-            tokens = CommandTokenizer.tokenize(line);
+            tokens = script.matches() ? scriptTokens(script.group(1), script.group(2))
+                    : CommandTokenizer.tokenize(line);
         } catch (IllegalArgumentException e) {
             errors(commandLine).error(e.getMessage());
             return Result.FAILED;
@@ -82,6 +92,10 @@ public final class CommandShell {
             return Result.EXIT;
         }
         return commandLine.execute(tokens.toArray(String[]::new)) == 0 ? Result.OK : Result.FAILED;
+    }
+
+    private static List<String> scriptTokens(String verb, String text) {
+        return text.isBlank() ? List.of(verb) : List.of(verb, text.strip());
     }
 
     /** Where a failure of {@code command} is shown: picocli's error writer, in the session's form. */

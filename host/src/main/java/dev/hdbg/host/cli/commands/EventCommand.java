@@ -33,7 +33,7 @@ final class EventCommand extends SessionCommand {
         List<String> tokens = new ArrayList<>();
         tokens.add(type.command());
         tokens.addAll(withAddressesResolved(args));
-        EventCommandParser.ParsedEvent parsed = EventCommandParser.parseCommand(tokens);
+        EventCommandParser.ParsedEvent parsed = EventCommandParser.parseCommand(tokens, session.scriptSymbols());
         // spec: the output must exist and be open when the event is added (HyperDbg refuses it otherwise).
         parsed.output().ifPresent(name -> session.forwarding().requireOpen(name));
         AddedEvent added = session.await(session.client().addEvent(parsed.spec()));

@@ -5,12 +5,15 @@ import dev.hdbg.host.cli.DebugSession;
 import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = ".script", description = {"Runs the commands in FILE as --batch does: # starts a comment, every command runs",
-        "even after one fails, g waits for the next break or exit, exit ends the script.",
-        "Example: .script setup.txt"})
+        "even after one fails, g waits for the next break or exit, exit ends the script. $arg0 in its lines is FILE,",
+        "$arg1 ... the ARGS after it; a command whose { is still open continues on the next lines.",
+        "Example: .script setup.txt 401000 0n10"})
 final class ScriptCommand extends SessionCommand {
     /** Scripts may run scripts, but a script that runs itself must end. */
     private static final int MAX_DEPTH = 8;
@@ -20,6 +23,9 @@ final class ScriptCommand extends SessionCommand {
 
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS")
+    List<String> arguments = new ArrayList<>();
 
     ScriptCommand(DebugSession session, CommandShell shell) {
         super(session);
@@ -43,7 +49,10 @@ final class ScriptCommand extends SessionCommand {
         BatchRunner.Summary summary;
         depth++;
         try (BufferedReader reader = Files.newBufferedReader(script)) {
-            summary = BatchRunner.run(reader, shell, out());
+            List<String> all = new ArrayList<>();
+            all.add(script.toString());
+            all.addAll(arguments);
+            summary = BatchRunner.run(reader, shell, out(), all);
         } finally {
             depth--;
         }

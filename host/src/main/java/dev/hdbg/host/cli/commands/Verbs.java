@@ -72,6 +72,7 @@ final class Verbs {
                 new U2Command(s),
                 new UfCommand(s),
                 new EvaluateCommand(s),
+                new PrintCommand(s),
                 new StatusCommand(s),
                 new ConnectCommand(s),
                 new DisconnectCommand(s),

@@ -85,7 +85,7 @@ public final class EventForwarding {
     }
 
     /**
-     * Writes a log or buffer record of a forwarded event to its output.
+     * Writes a log, buffer or script-output record of a forwarded event to its output.
      *
      * @return true if the record belongs to an output (written or, when that failed, dropped);
      *         false if it is to be shown as usual
@@ -94,6 +94,7 @@ public final class EventForwarding {
         long eventId = switch (record) {
             case DebuggerRecord.Log log -> log.eventId();
             case DebuggerRecord.Buffer buffer -> buffer.eventId();
+            case DebuggerRecord.ScriptOutput script -> script.eventId();
             default -> -1;
         };
         String problem;
@@ -102,12 +103,18 @@ public final class EventForwarding {
             if (output == null) {
                 return false;
             }
-            problem = output.write(JsonOutput.toJson(record).toString(), eventId);
+            // HyperDbg forwards a script's printf text as it is; logs and buffers go as JSON lines.
+            problem = output.write(record instanceof DebuggerRecord.ScriptOutput script ? withoutLastNewline(script.text())
+                    : JsonOutput.toJson(record).toString(), eventId);
         }
         if (problem != null) {
             problems.accept(problem);
         }
         return true;
+    }
+
+    private static String withoutLastNewline(String text) {
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
     }
 
     /** Closes every open output, at the end of the session. */

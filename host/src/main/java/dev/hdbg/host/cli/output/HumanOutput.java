@@ -131,6 +131,15 @@ final class HumanOutput implements Output {
         return symbolizer.apply(target).map(s -> text + " (" + s + ")").orElse(text);
     }
 
+    /** As the script wrote it: the calls' texts joined, shown as lines. */
+    @Override
+    public void scriptOutput(List<String> texts) {
+        String text = String.join("", texts);
+        if (!text.isEmpty()) {
+            print(text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
+        }
+    }
+
     @Override
     public void value(long value) {
         print("Evaluate expression: " + hex(value) + " = " + Long.toUnsignedString(value));

@@ -76,6 +76,8 @@ public final class JsonOutput implements Output {
                     .put("last_seq", l.lastSeq()).put("count", l.count());
             case DebuggerRecord.ActionError e -> Json.type("action_error").put("seq", e.seq()).put("event", e.eventId())
                     .put("action", e.actionId()).put("message", e.message());
+            case DebuggerRecord.ScriptOutput s -> Json.type("script").put("seq", s.seq()).put("event", s.eventId())
+                    .put("action", s.actionId()).put("core", s.core()).put("text", s.text());
         };
     }
 
@@ -105,6 +107,13 @@ public final class JsonOutput implements Output {
             list.add(new Json().hex("address", i.address()).put("bytes", i.hexBytes()).put("text", i.text()));
         }
         emit(Json.type("disassembly").put("instructions", list));
+    }
+
+    @Override
+    public void scriptOutput(List<String> texts) {
+        for (String text : texts) {
+            emit(Json.type("script").put("text", text));
+        }
     }
 
     @Override

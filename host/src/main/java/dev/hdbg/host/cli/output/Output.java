@@ -43,6 +43,9 @@ public interface Output {
     /** {@code u}, {@code u2}: consecutive instructions; {@code showBytes} for u2's machine-code column. */
     void disassembly(List<Instruction> instructions, boolean showBytes);
 
+    /** {@code ?}, {@code print}: what the script's printf and print calls wrote, one entry per call. */
+    void scriptOutput(List<String> texts);
+
     /** {@code ?}: an expression's value, 64 bits read as unsigned. */
     void value(long value);
 

@@ -34,6 +34,8 @@ final class RecordLines {
                 case HLT -> "target ended (hlt at " + hex(e.rip() - 1) + ", rax " + hex(e.status()) + ")";
             } + " after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
             case DebuggerRecord.ActionError e -> "[error  #" + e.seq() + "] " + e.message();
+            // A script's printf text as it wrote it, as HyperDbg shows it.
+            case DebuggerRecord.ScriptOutput s -> stripLastNewline(s.text());
             // The target's own output, as it wrote it (a chunk's last newline is the line's end).
             case DebuggerRecord.Output o -> stripLastNewline(new String(o.data(), StandardCharsets.UTF_8));
             case DebuggerRecord.Notice n -> "[notice #" + n.seq() + "] " + n.message();

@@ -9,8 +9,10 @@ import java.util.List;
  * <p>Rules, in order of precedence:
  * <ul>
  *   <li>{@code {...}} is one token, braces included, with its content verbatim: spaces, newlines,
- *       {@code #} and {@code =} inside it are kept. A '{' starts a new token and its
- *       '}' ends it, so {@code code{90}} is {@code code}, {@code {90}}. Braces do not nest.</li>
+ *       {@code #} and {@code =} inside it are kept. A '{' starts a new token and its matching
+ *       '}' ends it, so {@code code{90}} is {@code code}, {@code {90}}. Braces nest, as a
+ *       {@code script { if (@rax) { ... } }} needs; inside a group, braces in a script's
+ *       {@code "..."} string or {@code //} and {@code /* *}{@code /} comment do not count.</li>
  *   <li>{@code "..."} is one token without the quotes, even when empty; inside it {@code \"} is a
  *       quote and {@code \\} a backslash, any other backslash is kept (Windows paths stay as
  *       written). Like a brace group, it starts and ends a token.</li>
@@ -67,21 +69,104 @@ public final class CommandTokenizer {
 
     /** Adds the group opened at {@code open}; returns the index after its '}'. */
     private static int braceGroup(String line, int open, List<String> tokens) {
-        for (int i = open + 1; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '}') {
-                tokens.add(line.substring(open, i + 1));
-                return i + 1;
+        int end = groupEnd(line, open);
+        if (end < 0) {
+            throw new IllegalArgumentException("unterminated '{' at position " + (open + 1)
+                    + " (close the group with '}', e.g. code {90 c3})");
+        }
+        tokens.add(line.substring(open, end));
+        return end;
+    }
+
+    /**
+     * The index after the '}' that closes the group opened at {@code open}, or -1 when the text ends first. A script's
+     * strings and comments are skipped whole, so {@code printf("}")} does not close the group.
+     */
+    private static int groupEnd(String text, int open) {
+        int depth = 0;
+        int i = open;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                i = stringEnd(text, i);
+                continue;
+            }
+            if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '/') {
+                int newline = text.indexOf('\n', i);
+                i = newline < 0 ? text.length() : newline;
+                continue;
+            }
+            if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '*') {
+                int close = text.indexOf("*/", i + 2);
+                i = close < 0 ? text.length() : close + 2;
+                continue;
             }
             if (c == '{') {
-                // Nesting is not part of the syntax; guessing where the group ends would hand
-                // half of it to the next option.
-                throw new IllegalArgumentException("'{' at position " + (i + 1)
-                        + " inside the group opened at position " + (open + 1) + " (brace groups do not nest)");
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                return i + 1;
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    /** The index after the string opened at {@code open} (a backslash escapes the next character), or the end. */
+    private static int stringEnd(String text, int open) {
+        int i = open + 1;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                i += 2;
+            } else if (c == '"') {
+                return i + 1;
+            } else {
+                i++;
             }
         }
-        throw new IllegalArgumentException("unterminated '{' at position " + (open + 1)
-                + " (close the group with '}', e.g. code {90 c3})");
+        return text.length();
+    }
+
+    /**
+     * Whether {@code text} ends inside a brace group, so that a command file or the prompt should join the next line
+     * to it: {@code !epthook main script {} followed by lines of the script and a {@code }}.
+     */
+    public static boolean endsInsideGroup(String text) {
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '{') {
+                int end = groupEnd(text, i);
+                if (end < 0) {
+                    return true;
+                }
+                i = end;
+            } else if (c == '"') {
+                i = quotedEnd(text, i);
+            } else if (c == '#') {
+                int newline = text.indexOf('\n', i);
+                i = newline < 0 ? text.length() : newline;
+            } else {
+                i++;
+            }
+        }
+        return false;
+    }
+
+    /** As {@link #quoted}'s scan: the index after the closing quote, or the end. */
+    private static int quotedEnd(String text, int open) {
+        int i = open + 1;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                i += 2;
+            } else if (c == '"') {
+                return i + 1;
+            } else {
+                i++;
+            }
+        }
+        return text.length();
     }
 
     /** Adds the string opened at {@code open} without its quotes; returns the index after the closing quote. */

@@ -6,6 +6,7 @@ import dev.hdbg.common.event.EventOptions.Stage;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.script.SymbolResolver;
 import dev.hdbg.common.text.HexBytes;
 import dev.hdbg.common.text.LogSpecParser;
 import dev.hdbg.common.text.Numbers;
@@ -36,6 +37,7 @@ final class EventClauses {
     private static final String OUTPUT_EXAMPLE = "e.g. output {MyOutputName1}";
 
     private final EventType type;
+    private final SymbolResolver symbols;
     private final List<Pending> pending = new ArrayList<>();
     /** The options given so far, for the once-per-command rule. */
     private final Set<String> given = new HashSet<>();
@@ -51,8 +53,9 @@ final class EventClauses {
     private Optional<String> output = Optional.empty();
     private OptionalLong mask = OptionalLong.empty();
 
-    private EventClauses(EventType type) {
+    private EventClauses(EventType type, SymbolResolver symbols) {
         this.type = type;
+        this.symbols = symbols;
     }
 
     /**
@@ -61,8 +64,8 @@ final class EventClauses {
      * @throws IllegalArgumentException when an option is unknown, repeated or lacks its value, or
      *                                  two options contradict each other
      */
-    static EventClauses read(EventType type, List<String> tokens, int from) {
-        EventClauses clauses = new EventClauses(type);
+    static EventClauses read(EventType type, List<String> tokens, int from, SymbolResolver symbols) {
+        EventClauses clauses = new EventClauses(type, symbols);
         int i = from;
         while (i < tokens.size()) {
             i += clauses.option(tokens.get(i), at(tokens, i + 1));
@@ -91,6 +94,7 @@ final class EventClauses {
             case "break" -> pending.add(new Pending.Break());
             case "disabled" -> disabled = true;
             case "code" -> pending.add(new Pending.Code(code(value, "code", "code {90 c3}")));
+            case "script" -> pending.add(new Pending.Script(ScriptClause.read(value, symbols)));
             case "log" -> pending.add(new Pending.Log(log(value)));
             case "condition" -> {
                 if (condition.isPresent()) {
@@ -166,6 +170,7 @@ final class EventClauses {
             case Pending.Code code -> new ActionSpec.CustomCode(code.code(), bufferSize, immediate);
             case Pending.Log log -> new ActionSpec.Log(log.configuration(), immediate);
             case Pending.Break _ -> new ActionSpec.Break();
+            case Pending.Script script -> new ActionSpec.Script(script.source(), immediate);
         }).toList();
     }
 
@@ -178,6 +183,9 @@ final class EventClauses {
         }
 
         record Break() implements Pending {
+        }
+
+        record Script(String source) implements Pending {
         }
     }
 

@@ -2,6 +2,7 @@ package dev.hdbg.host.cli.parse;
 
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.script.SymbolResolver;
 
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.stream.Collectors;
  * access     = ? a non-empty combination of r, w and x, each at most once ? ;
  * cr         = "cr0" | "cr4" | number ;           (* 0 or 4 *)
  * option     = "code" "{" hex-bytes "}"           (* adds a RUN_CUSTOM_CODE action *)
+ *            | "script" "{" script "}"            (* adds a RUN_SCRIPT action, docs/scripts.md *)
+ *            | "script" "{file:" path "}"         (* the same, the script read from a file *)
  *            | "log" "{" log-spec "}"             (* adds a LOG_THE_STATES action, see LogSpecParser *)
  *            | "break"                            (* adds a BREAK_TO_DEBUGGER action *)
  *            | "buffer" number                    (* requested buffer of every code action, 0 .. MAX_BUFFER_SIZE *)
@@ -48,7 +51,7 @@ import java.util.stream.Collectors;
  * order); {@code buffer} and {@code imm} apply to all of the command's matching actions wherever
  * they stand ({@code imm} leaves break actions alone: they always report at once). A command
  * without {@code code}, {@code log} or {@code break} gets one break action, so a bare
- * {@code !epthook 401000} stops there as in HyperDbg. {@code buffer}, {@code imm},
+ * {@code !epthook 401000} stops there as in HyperDbg. {@code imm} applies to script actions too. {@code buffer}, {@code imm},
  * {@code condition}, {@code pid}, {@code core}, {@code sc}, {@code stage}, {@code output} and
  * {@code mask} may each be given once; {@code buffer} needs a {@code code} clause, since the
  * buffer is handed to the custom code in RCX; {@code sc on} needs {@code stage pre}, as after the
@@ -103,13 +106,24 @@ public final class EventCommandParser {
      *                                  other, or a malformed number, byte group or log specification
      */
     public static ParsedEvent parseCommand(List<String> tokens) {
+        return parseCommand(tokens, SymbolResolver.NONE);
+    }
+
+    /**
+     * Parses one event command whose scripts may name the target's symbols, and checks each script as the agent will:
+     * a script that does not check is an error showing the line, the column and a caret, and nothing is built.
+     *
+     * @param symbols the target's symbols, for {@code main} or {@code module!name} in a script
+     * @throws IllegalArgumentException as {@link #parseCommand(List)} does, and for a script with errors
+     */
+    public static ParsedEvent parseCommand(List<String> tokens, SymbolResolver symbols) {
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("no command (expected one of " + COMMANDS + ")");
         }
         EventType type = EventType.byCommand(tokens.getFirst()).orElseThrow(() -> new IllegalArgumentException(
                 "not an event command: '" + tokens.getFirst() + "' (expected one of " + COMMANDS + ")"));
         EventPositionals.Positional positional = EventPositionals.read(type, tokens);
-        EventClauses clauses = EventClauses.read(type, tokens, positional.next());
+        EventClauses clauses = EventClauses.read(type, tokens, positional.next(), symbols);
         EventSpec spec = naming(type, () -> new EventSpec(type, positional.address(), positional.end(),
                 positional.access(), positional.filter(), clauses.mask(), clauses.options(), clauses.condition(),
                 clauses.actions(), clauses.enabled()));

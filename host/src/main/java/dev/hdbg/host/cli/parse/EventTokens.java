@@ -11,8 +11,8 @@ final class EventTokens {
      * Every option keyword of every event command. The positional part stops at any of them, so
      * {@code !epthook code {90}} says "needs an address" rather than "code is not a number".
      */
-    static final List<String> KEYWORDS = List.of("code", "buffer", "log", "break", "condition", "imm", "disabled",
-            "pid", "core", "sc", "stage", "output", "mask");
+    static final List<String> KEYWORDS = List.of("code", "script", "buffer", "log", "break", "condition", "imm",
+            "disabled", "pid", "core", "sc", "stage", "output", "mask");
 
     private EventTokens() {
     }

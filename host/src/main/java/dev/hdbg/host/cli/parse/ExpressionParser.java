@@ -30,8 +30,9 @@ import java.util.function.LongUnaryOperator;
  * {@code poi(EXPR)} is WinDbg's pointer-sized dereference: the qword at EXPR in guest memory.
  *
  * <p>Arithmetic is on 64-bit values read as unsigned, as addresses are: it wraps around,
- * {@code /}, {@code %} and {@code >>} are unsigned, and a shift by 64 or more gives 0 (the
- * mathematical result, where Java would shift by the count modulo 64).
+ * {@code /}, {@code %} and {@code >>} are unsigned, and a shift count is taken modulo 64, as
+ * x86-64's shifts take it and as HyperDbg's script engine and hdbg's scripts compute it
+ * (docs/scripts.md), so {@code ?} gives the same value whichever of the two evaluates it.
  */
 public final class ExpressionParser {
     /** Deepest nesting of parentheses and unary operators, so no input can overflow the stack. */
@@ -119,8 +120,8 @@ public final class ExpressionParser {
             case "|" -> left | right;
             case "^" -> left ^ right;
             case "&" -> left & right;
-            case "<<" -> Long.compareUnsigned(right, 64) >= 0 ? 0 : left << right;
-            case ">>" -> Long.compareUnsigned(right, 64) >= 0 ? 0 : left >>> right;
+            case "<<" -> left << right;
+            case ">>" -> left >>> right;
             case "+" -> left + right;
             case "-" -> left - right;
             case "*" -> left * right;

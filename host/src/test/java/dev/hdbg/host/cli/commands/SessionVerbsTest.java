@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.model.Evaluation;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Section;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -37,12 +38,25 @@ class SessionVerbsTest {
     @Test
     void evaluateShowsHexAndUnsignedDecimal() {
         Verb evaluate = new Verb(new EvaluateCommand(session));
+        client.answerEvaluations(new Evaluation(-1, List.of("printed\n")));
 
+        // A script expression goes to the agent, checked first with the target's symbols (main).
         assertThat(evaluate.run("main + rbx*2")).isZero();
-        assertThat(evaluate.run("-1")).isZero();
 
-        assertThat(evaluate.lines()).containsExactly("Evaluate expression: 0x401020 = 4198432",
+        assertThat(evaluate.lines()).containsExactly("printed",
                 "Evaluate expression: 0xffffffffffffffff = 18446744073709551615");
+        assertThat(client.calls("evaluate")).singleElement().hasToString("evaluate(main + rbx*2, true)");
+    }
+
+    @Test
+    void evaluateShowsAScriptsErrorWithItsCaretAndSendsNothing() {
+        Verb evaluate = new Verb(new EvaluateCommand(session));
+
+        assertThat(evaluate.run("{ if (@rax == ) { } }")).isEqualTo(1);
+
+        assertThat(evaluate.failure()).hasMessage("script:1:14: error: expected an expression, found ')'\n"
+                + " if (@rax == ) { } \n" + "             ^");
+        assertThat(client.calls("evaluate")).isEmpty();
     }
 
     @Test
@@ -120,6 +134,7 @@ class SessionVerbsTest {
     @Test
     void scriptRunsEveryLineAndSaysWhichFailedFirst() throws Exception {
         Path script = Files.writeString(dir.resolve("setup.txt"), "# set up\nr rbx\nbogus\n? 1\n");
+        client.answerEvaluations(new Evaluation(1, List.of()));
         CommandShell shell = new CommandShell(session, true);
 
         assertThat(shell.execute(".script " + script)).isEqualTo(CommandShell.Result.FAILED);

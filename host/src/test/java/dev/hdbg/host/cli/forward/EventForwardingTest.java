@@ -72,6 +72,21 @@ class EventForwardingTest {
     }
 
     @Test
+    void aScriptsPrintfTextIsForwardedAsItIsAsHyperDbgForwardsIt() throws Exception {
+        Path file = dir.resolve("script.txt");
+        forwarding.create("f", "file", file.toString());
+        forwarding.open("f");
+        forwarding.route(2, "f");
+
+        assertThat(forwarding.forward(new DebuggerRecord.ScriptOutput(1, 2, 5, 0, "rdi = 7\n"))).isTrue();
+        assertThat(forwarding.forward(new DebuggerRecord.ScriptOutput(2, 3, 6, 0, "other event\n"))).isFalse();
+        forwarding.close("f");
+
+        assertThat(Files.readAllLines(file)).containsExactly("rdi = 7");
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
     void recordsForAClosedOutputAreDroppedAndThatIsSaidOnceUntilItIsOpenedAgain() throws Exception {
         Path file = dir.resolve("events.jsonl");
         forwarding.create("f", "file", file.toString());

@@ -73,10 +73,25 @@ class CommandTokenizerTest {
     }
 
     @Test
-    void rejectsNestedBraces() {
-        assertThatThrownBy(() -> CommandTokenizer.tokenize("code {90 {c3}}"))
+    void keepsNestedBracesOfAScriptInOneGroup() {
+        assertThat(CommandTokenizer.tokenize("!epthook 40000a script { if (@rdi == 7) { printf(\"}{\"); /* } */ } // }\n} imm no"))
+                .containsExactly("!epthook", "40000a", "script",
+                        "{ if (@rdi == 7) { printf(\"}{\"); /* } */ } // }\n}", "imm", "no");
+    }
+
+    @Test
+    void rejectsANestedGroupLeftOpen() {
+        assertThatThrownBy(() -> CommandTokenizer.tokenize("code {90 {c3}"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("'{' at position 10 inside the group opened at position 6 (brace groups do not nest)");
+                .hasMessage("unterminated '{' at position 6 (close the group with '}', e.g. code {90 c3})");
+    }
+
+    @Test
+    void tellsWhenACommandContinuesOnTheNextLine() {
+        assertThat(CommandTokenizer.endsInsideGroup("!epthook main script {")).isTrue();
+        assertThat(CommandTokenizer.endsInsideGroup("!epthook main script { if (1) { printf(\"{\"); }")).isTrue();
+        assertThat(CommandTokenizer.endsInsideGroup("!epthook main script { printf(\"{\"); }")).isFalse();
+        assertThat(CommandTokenizer.endsInsideGroup("r rax = 1 # {")).isFalse();
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.script.SymbolResolver;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventCommandParserTest {
     private static final MachineCode INC_QWORD_RCX = MachineCode.of(new byte[] {0x48, (byte) 0xff, 0x01});
     private static final MachineCode XOR_RAX_RAX = MachineCode.of(new byte[] {0x48, 0x31, (byte) 0xc0});
-    private static final String VALID = "(valid: code buffer log break condition imm disabled pid core sc stage output)";
+    private static final String VALID = "(valid: code script buffer log break condition imm disabled pid core sc stage output)";
     private static final String COMMANDS = "!epthook !epthook2 !monitor !syscall !sysret !cpuid !msrread !msrwrite"
             + " !tsc !pmc !vmcall !ioin !ioout !exception !interrupt !dr !crwrite !xsetbv";
 
@@ -153,10 +154,48 @@ class EventCommandParserTest {
     }
 
     @Test
-    void rejectsAnUnknownOptionListingTheValidOnes() {
-        assertThatThrownBy(() -> parse("!epthook 401000 script {90}"))
+    void scriptClauseAddsAScriptActionInItsPlaceWithImm() {
+        EventSpec spec = parse("!epthook 40000a log {rdi} script { if (@rdi == 7) { printf(\"}\"); pause(); } } imm no");
+
+        assertThat(spec.actions()).hasSize(2);
+        assertThat(spec.actions().get(1)).isEqualTo(
+                new ActionSpec.Script(" if (@rdi == 7) { printf(\"}\"); pause(); } ", false));
+    }
+
+    @Test
+    void scriptWithErrorsIsRefusedWithItsCaretAndLine() {
+        assertThatThrownBy(() -> parse("!syscall script {\n  .n = 1;\n  if (@rax == ) { }\n}"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown option 'script' for !epthook " + VALID);
+                .hasMessage("script has errors, nothing was added:\n"
+                        + "script:3:15: error: expected an expression, found ')'\n"
+                        + "  if (@rax == ) { }\n"
+                        + "              ^");
+    }
+
+    @Test
+    void scriptNamesTheTargetsSymbolsWhenGivenThem() {
+        String text = "!epthook 401000 script { if (@rip == main) { pause(); } }";
+        assertThatThrownBy(() -> parse(text)).hasMessageContaining("main");
+        EventSpec spec = EventCommandParser.parseCommand(CommandTokenizer.tokenize(text),
+                SymbolResolver.of(java.util.Map.of("main", 0x401000L))).spec();
+        assertThat(spec.actions()).singleElement().isInstanceOf(ActionSpec.Script.class);
+    }
+
+    @Test
+    void scriptFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("hits.ds");
+        java.nio.file.Files.writeString(file, ".hits++;\n");
+        assertThat(parse("!cpuid script {file:" + file + "}").actions())
+                .containsExactly(new ActionSpec.Script(".hits++;\n", true));
+        assertThatThrownBy(() -> parse("!cpuid script {file:" + dir + "}")).hasMessageContaining("is a directory");
+        assertThatThrownBy(() -> parse("!cpuid script {}")).hasMessageContaining("script {} is empty");
+    }
+
+    @Test
+    void rejectsAnUnknownOptionListingTheValidOnes() {
+        assertThatThrownBy(() -> parse("!epthook 401000 scrip {90}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown option 'scrip' for !epthook " + VALID);
         assertThatThrownBy(() -> parse("!cpuid zz")).hasMessage("unknown option 'zz' for !cpuid " + VALID);
         // A leaf is only taken right after the command.
         assertThatThrownBy(() -> parse("!cpuid break 1")).hasMessage("unknown option '1' for !cpuid " + VALID);
@@ -207,7 +246,7 @@ class EventCommandParserTest {
                 .hasMessage("log needs {ITEMS}, e.g. log {regs $context [rsp]:8}");
         assertThatThrownBy(() -> parse("!cpuid log {regs $foo}"))
                 .hasMessage("log: unknown pseudo-register '$foo' at position 6"
-                        + " (valid: $context $core $event_id $event_stage $ip $pid $proc $tid $time)");
+                        + " (valid: $buffer $context $core $date $event_id $event_stage $event_tag $ip $peb $pid $pname $proc $teb $thread $tid $time)");
         assertThatThrownBy(() -> parse("!cpuid log {}"))
                 .hasMessage("log: nothing to log (list what to record, e.g. log {regs $context [rsp]:8})");
     }

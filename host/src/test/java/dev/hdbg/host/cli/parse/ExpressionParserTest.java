@@ -83,10 +83,11 @@ class ExpressionParserTest {
     }
 
     @Test
-    void shiftingBy64OrMoreGivesZero() {
-        assertThat(eval("1 << 0n64")).isEqualTo(0);
-        assertThat(eval("-1 >> 0n64")).isEqualTo(0);
-        assertThat(eval("1 << -1")).isEqualTo(0);
+    void shiftCountsAreTakenModulo64AsScriptsTakeThem() {
+        assertThat(eval("1 << 0n64")).isEqualTo(1);
+        assertThat(eval("-1 >> 0n64")).isEqualTo(-1);
+        assertThat(eval("1 << -1")).isEqualTo(Long.MIN_VALUE);
+        assertThat(eval("1 << 0n65")).isEqualTo(2);
         assertThat(eval("1 << 0n63")).isEqualTo(Long.MIN_VALUE);
     }
 

@@ -1,0 +1,115 @@
+package dev.hdbg.agent.debugger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.RawImageLoader;
+import dev.hdbg.agent.vmx.ExitReason;
+import dev.hdbg.agent.vmx.VmExit;
+import dev.hdbg.agent.vmx.VmxRoot;
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.record.DebuggerRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The script action in the action runner, on one exit with a real machine: its place among the event's actions, its
+ * output and error records, pause() after the script, event_sc(), register writes reaching the guest, and a script
+ * with errors adding nothing. ScriptsIT checks the same through a host.
+ */
+class ScriptActionTest {
+    private static final long IMAGE = RawImageLoader.DEFAULT_BASE;
+    private static final VmExit EXIT = VmExit.pre(ExitReason.EPT_HOOK, IMAGE);
+
+    private Machine machine;
+    private VmxRoot root;
+    private EventRegistry registry;
+    private RecordQueue queue;
+    private ActionRunner runner;
+    private final List<DebuggerRecord> records = new CopyOnWriteArrayList<>();
+    private final List<String> breaks = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        machine = new Machine();
+        RawImageLoader.load(machine, "t", new byte[] {(byte) 0x90, (byte) 0xf4}, IMAGE, IMAGE);
+        root = new VmxRoot(machine, 1000);
+        registry = new EventRegistry(root, Limits.DEFAULT);
+        queue = new RecordQueue(1000, 10, Duration.ofSeconds(60));
+        queue.addObserver(records::add);
+        BreakService scripted = (reason, id, exit) -> breaks.add(reason + " " + id + " rdi=" + machine.read(GuestRegister.RDI));
+        runner = new ActionRunner(machine, root, registry, new Breakpoints(machine, root, Limits.DEFAULT), queue,
+                scripted, () -> null);
+    }
+
+    @AfterEach
+    void stop() {
+        queue.close();
+        root.close();
+        machine.close();
+    }
+
+    private static ActionSpec.Script script(String text) {
+        return new ActionSpec.Script(text, true);
+    }
+
+    @Test
+    void printfMakesAScriptOutputRecordNamingTheEventAndAction() {
+        machine.write(GuestRegister.RDI, 7);
+        Event event = registry.add(EventSpec.eptHook(IMAGE, List.of(
+                script("if (@rdi == 7) { printf(\"rdi=%d ctx=%llx id=%d\\n\", @rdi, $context, $event_id); }"))));
+        runner.onExit(EXIT);
+        assertThat(records).singleElement().isEqualTo(new DebuggerRecord.ScriptOutput(records.getFirst().seq(),
+                event.id(), event.actions().getFirst().id(), 0, "rdi=7 ctx=400000 id=" + event.id() + "\n"));
+    }
+
+    @Test
+    void aRegisterWriteReachesTheGuestAndTheNextActionsAndPauseBreaksAfterTheScript() {
+        Event event = registry.add(EventSpec.eptHook(IMAGE, List.of(
+                script("@rdi = 0x55; pause(); @rdi = @rdi + 1;"),
+                script("printf(\"%x\", @rdi);"))));
+        runner.onExit(EXIT);
+        // The break comes once the first script is done (rdi 0x56), before the second action runs.
+        assertThat(breaks).containsExactly("EVENT " + event.id() + " rdi=86");
+        assertThat(machine.read(GuestRegister.RDI)).isEqualTo(0x56);
+        assertThat(records).singleElement().isInstanceOfSatisfying(DebuggerRecord.ScriptOutput.class,
+                o -> assertThat(o.text()).isEqualTo("56"));
+    }
+
+    @Test
+    void aFaultingRunIsAnErrorRecordAndTheEventsOtherActionsStillRun() {
+        Event event = registry.add(EventSpec.eptHook(IMAGE, List.of(
+                script(".n = 1;\n.n = poi(0x10);"), script("printf(\"after\");"))));
+        runner.onExit(EXIT);
+        assertThat(records).hasSize(2);
+        assertThat(records.getFirst()).isInstanceOfSatisfying(DebuggerRecord.ActionError.class, e -> {
+            assertThat(e.eventId()).isEqualTo(event.id());
+            assertThat(e.message()).startsWith("event " + event.id() + " action " + event.actions().getFirst().id()
+                    + ": script: stopped at line 2; the guest goes on").contains("cannot read 8 bytes at 0x10");
+        });
+        assertThat(records.get(1)).isInstanceOf(DebuggerRecord.ScriptOutput.class);
+    }
+
+    @Test
+    void eventScDecidesTheShortCircuitWhereTheEventCanSkip() {
+        registry.add(EventSpec.of(EventType.CPUID, List.of(script("event_sc(1);"))));
+        assertThat(runner.onExit(VmExit.pre(ExitReason.CPUID, 1))).isTrue();
+        assertThat(runner.onExit(VmExit.pre(ExitReason.CPUID, 1).post())).isFalse();
+    }
+
+    @Test
+    void aScriptWithErrorsAddsNothing() {
+        assertThatThrownBy(() -> registry.add(EventSpec.eptHook(IMAGE, List.of(script("if (@rxx == 1) { }")))))
+                .isInstanceOf(DebuggerException.class).hasMessageContaining("script:1:5").hasMessageContaining("^");
+        assertThat(registry.list()).isEmpty();
+    }
+}
