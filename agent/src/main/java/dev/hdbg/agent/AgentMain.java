@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  hdbg-agent --sample demo",
                 "  hdbg-agent --elf ./hello --root . -- world",
+                "  hdbg-agent --elf /usr/bin/sort --root / --cwd /tmp/work --writable-dir /tmp/work -- -o out.txt in.txt",
                 "  hdbg-agent --elf /bin/busybox --root /tmp/sandbox --stdin input.txt -- sha256sum input.txt",
                 "  hdbg-agent --image shellcode.bin --base 0x10000 --entry 0x10020 --listen 127.0.0.1:7400 --once",
                 "  hdbg-agent --sample loop --listen 0.0.0.0:7321 --token-file hdbg.token",
@@ -86,14 +87,29 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--sample", paramLabel = "NAME", description = "built-in sample target: loop, cpuid, demo")
     private String sample;
 
-    @Option(names = "--elf", paramLabel = "FILE", description = "a static Linux x86-64 executable (gcc -static, busybox-static); its arguments follow --")
+    @Option(names = "--elf", paramLabel = "FILE", description = "a Linux x86-64 executable, static or dynamically linked "
+            + "(its interpreter and libraries come from --root); its arguments follow --")
     private Path elf;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "the directory an ELF program sees as / (default: the current directory)")
+    @Option(names = "--root", paramLabel = "DIR", description = "the directory an ELF program sees as / (default: the "
+            + "current directory); --root / runs it against the host's own libraries, read-only")
     private Path root = Path.of(".");
 
-    @Option(names = "--env", paramLabel = "K=V", description = "an environment variable for the ELF program (repeatable)")
+    @Option(names = "--cwd", paramLabel = "DIR", description = "the ELF program's working directory, a path beneath "
+            + "--root as the program names it (default: /)")
+    private String cwd = "/";
+
+    @Option(names = "--env", paramLabel = "K=V", description = "an environment variable for the ELF program (repeatable); "
+            + "the environment is empty otherwise")
     private List<String> env = new ArrayList<>();
+
+    @Option(names = "--inherit-env", description = "give the ELF program the agent's own environment, before --env")
+    private boolean inheritEnv;
+
+    @Option(names = "--writable-dir", paramLabel = "DIR", description = "let the ELF program create and change files "
+            + "beneath DIR, a directory beneath --root as the program names it (repeatable); elsewhere writes fail "
+            + "with EROFS")
+    private List<String> writableDirs = new ArrayList<>();
 
     @Option(names = "--stdin", paramLabel = "FILE", description = "the ELF program's standard input (default: empty)")
     private Path stdin;
@@ -173,9 +189,15 @@ public final class AgentMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one target: --elf FILE, --image FILE or "
                     + "--sample NAME (samples: " + String.join(", ", Samples.NAMES) + ")");
         }
+        List<String> environment = new ArrayList<>();
+        if (inheritEnv) {
+            System.getenv().forEach((k, v) -> environment.add(k + "=" + v));
+        }
+        environment.addAll(env);
         long loadAt = Numbers.parse(base);
         long entryPoint = entry == null ? loadAt : Numbers.parse(entry);
-        Target target = elf != null ? new ElfTarget(elf, programArgs, env, root, writable, Optional.ofNullable(stdin))
+        Target target = elf != null ? new ElfTarget(elf, programArgs, environment, root, writable,
+                        Optional.ofNullable(stdin), cwd, writableDirs)
                 : image != null ? new Target.Raw(image, loadAt, entryPoint)
                 : new Target.Sample(sample, loadAt, entryPoint);
         InetSocketAddress where = parseListen(listen);

@@ -1,41 +1,52 @@
 package dev.hdbg.agent;
 
 import dev.hdbg.agent.debugger.Debugger;
-import dev.hdbg.agent.debugger.TargetInfo;
 import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.elf.ElfImage;
 import dev.hdbg.agent.machine.elf.ElfLoader;
+import dev.hdbg.agent.machine.elf.ElfParser;
 import dev.hdbg.agent.machine.elf.LoadedElf;
+import dev.hdbg.agent.machine.elf.Vdso;
+import dev.hdbg.agent.os.linux.Credentials;
 import dev.hdbg.agent.os.linux.LinuxProcess;
 import dev.hdbg.agent.os.linux.ProcessConfig;
-import dev.hdbg.common.model.LoadedModule;
-import dev.hdbg.common.model.Section;
-import dev.hdbg.common.model.Symbol;
+import dev.hdbg.agent.os.linux.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A static Linux x86-64 executable as the target: loaded as the kernel would ({@link ElfLoader}),
- * run with the Linux system-call layer beneath {@code root}.
+ * A Linux x86-64 program as the target, static or dynamically linked: loaded as the kernel would
+ * ({@link ElfLoader}), its interpreter read from beneath {@code root}, run with the Linux system-call layer
+ * beneath {@code root}.
  *
- * @param file     the executable
- * @param args     argv[1..]; argv[0] is the file name
- * @param env      the environment, {@code K=V}
- * @param root     the directory the program sees as {@code /}
- * @param writable whether it may create and change files there
- * @param stdin    its standard input; empty = an empty stream
+ * @param file         the executable
+ * @param args         argv[1..]; argv[0] is the file name as given
+ * @param env          the environment, {@code K=V}
+ * @param root         the directory the program sees as {@code /}
+ * @param writable     whether it may create and change files anywhere there
+ * @param stdin        its standard input; empty = an empty stream
+ * @param cwd          its working directory at the start, a guest path
+ * @param writableDirs guest directories it may write beneath even when the root is read-only
  */
-public record ElfTarget(Path file, List<String> args, List<String> env, Path root, boolean writable, Optional<Path> stdin)
-        implements Target {
+public record ElfTarget(Path file, List<String> args, List<String> env, Path root, boolean writable, Optional<Path> stdin,
+                        String cwd, List<String> writableDirs) implements Target {
     /** The program's process and thread id, as $pid and $tid show them. */
     public static final long PID = 1000;
 
     public ElfTarget {
         args = List.copyOf(args);
         env = List.copyOf(env);
+        writableDirs = List.copyOf(writableDirs);
+    }
+
+    /** A program started in "/" that may write nowhere else than with {@code writable}. */
+    public ElfTarget(Path file, List<String> args, List<String> env, Path root, boolean writable, Optional<Path> stdin) {
+        this(file, args, env, root, writable, stdin, "/", List.of());
     }
 
     /** Loads the program paused at its entry and gives the debugger its system-call layer and symbols. */
@@ -46,50 +57,36 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         if (!Files.isDirectory(root)) {
             throw new IllegalArgumentException("--root is not a directory: " + root);
         }
+        Sandbox sandbox = new Sandbox(root);
         String name = file.getFileName().toString();
         List<String> argv = new ArrayList<>();
         argv.add(file.toString());
         argv.addAll(args);
-        LoadedElf elf = ElfLoader.load(machine, file.toString(), Files.readAllBytes(file), argv, env, ElfLoader.DEFAULT_PIE_BASE);
-        machine.loaded(name + " (ELF, static, entry 0x" + Long.toHexString(elf.entry()) + ")", elf.entry());
-        ProcessConfig config = new ProcessConfig(root.toAbsolutePath().normalize(), writable, stdin, file.toString(), argv,
-                PID, PID);
+        byte[] bytes = Files.readAllBytes(file);
+        ElfImage image = ElfParser.parse(file.toString(), bytes);
+        Optional<Sandbox.Found> interpreter = image.interpreter().map(path -> sandbox.find(path).orElseThrow(() ->
+                new IllegalArgumentException("'" + file + "' is dynamically linked and its interpreter " + path
+                        + " is not beneath --root " + root + "; give the root its libraries come from (--root / for"
+                        + " the host's)")));
+        Optional<ElfLoader.Executable> loader = Optional.empty();
+        if (interpreter.isPresent()) {
+            loader = Optional.of(new ElfLoader.Executable(interpreter.get().guestPath(),
+                    Files.readAllBytes(interpreter.get().host())));
+        }
+        LoadedElf elf = ElfLoader.load(machine, new ElfLoader.Executable(file.toString(), bytes), loader,
+                new ElfLoader.Process(argv, env, Credentials.UID, Credentials.GID, new SecureRandom()),
+                ElfLoader.DEFAULT_PIE_BASE, Vdso.image());
+        machine.loaded(name + " (ELF, " + (interpreter.isPresent() ? "dynamically linked" : "static") + ", entry 0x"
+                + Long.toHexString(elf.programEntry()) + ")", elf.entry());
+        // /proc/self/exe is absolute with links resolved, as the kernel's d_path of the executable.
+        String executable = sandbox.guestPathOf(file).orElse(file.toAbsolutePath().normalize().toString());
+        ProcessConfig config = new ProcessConfig(sandbox.root(), writable, stdin, file.toString(), argv, PID, PID, cwd,
+                executable, writableDirs, elf.auxv());
         LinuxProcess process = new LinuxProcess(machine, config, LinuxProgram.recordsTo(debugger.records()), elf.brkStart());
+        process.loadedImage(executable, file, elf.loadBias(), elf.imageBegin(), elf.imageEnd(), true);
+        elf.interpreter().ifPresent(ld -> process.loadedImage(ld.path(), interpreter.get().host(), ld.bias(), ld.begin(),
+                ld.end(), false));
         debugger.setSystemCalls(new LinuxProgram(process, debugger.records()));
-        debugger.setTarget(info(name, elf));
-    }
-
-    private static TargetInfo info(String name, LoadedElf elf) {
-        List<Section> sections = elf.sections().stream()
-                .map(s -> new Section(s.name(), s.address(), s.size(), s.flags())).toList();
-        long base = sections.stream().mapToLong(Section::address).min().orElse(elf.loadBias());
-        long end = sections.stream().mapToLong(s -> s.address() + s.size()).max().orElse(base);
-        return new TargetInfo() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public long pid() {
-                return PID;
-            }
-
-            @Override
-            public long tid() {
-                return PID;
-            }
-
-            @Override
-            public List<Symbol> symbols(String pattern) {
-                var found = pattern.isEmpty() ? elf.symbols().all() : elf.symbols().matching(pattern);
-                return found.stream().map(s -> new Symbol(s.name(), s.address(), s.size(), s.kind())).toList();
-            }
-
-            @Override
-            public List<LoadedModule> modules() {
-                return List.of(new LoadedModule(name, base, end, sections));
-            }
-        };
+        debugger.setTarget(new ProgramInfo(name, PID, process.modules(), elf.sections()));
     }
 }

@@ -8,6 +8,7 @@ import dev.hdbg.agent.vmx.SystemCalls;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,10 +19,12 @@ import java.util.Set;
  */
 final class LinuxProgram implements SystemCalls {
     private final LinuxSyscalls syscalls;
+    private final LinuxProcess process;
     private final RecordQueue queue;
     private final Set<Long> reported = new HashSet<>();
 
     LinuxProgram(LinuxProcess process, RecordQueue queue) {
+        this.process = process;
         this.syscalls = new LinuxSyscalls(process);
         this.queue = queue;
     }
@@ -41,6 +44,11 @@ final class LinuxProgram implements SystemCalls {
             public void stderr(byte[] data) {
                 publish(queue, DebuggerRecord.Stream.STDERR, data);
             }
+
+            @Override
+            public void notice(String message) {
+                queue.publish(seq -> new DebuggerRecord.Notice(seq, message), true);
+            }
         };
     }
 
@@ -53,11 +61,31 @@ final class LinuxProgram implements SystemCalls {
         } while (at < data.length);
     }
 
+    /** A fault no event swallowed becomes the signal Linux sends for it. */
+    @Override
+    public Optional<Outcome> fault(Fault fault) {
+        int signal = process.fault(fault.vector(), fault.rip(), fault.address(), fault.errorCode());
+        return Optional.of(signal > 0 ? new Outcome.Returned() : new Outcome.Killed(-signal));
+    }
+
+    /** A timer's signal is due while the program spins without system calls. */
+    @Override
+    public boolean due() {
+        return syscalls.signalDue();
+    }
+
+    @Override
+    public Outcome atSafePoint() {
+        return syscalls.deliverDue() instanceof LinuxSyscalls.Result.Killed(int signal) ? new Outcome.Killed(signal)
+                : new Outcome.Returned();
+    }
+
     @Override
     public Outcome perform() {
         return switch (syscalls.handle()) {
             case LinuxSyscalls.Result.Returned r -> new Outcome.Returned();
             case LinuxSyscalls.Result.Exited e -> new Outcome.Exited(e.status());
+            case LinuxSyscalls.Result.Killed k -> new Outcome.Killed(k.signal());
             case LinuxSyscalls.Result.Unknown u -> {
                 if (reported.add(u.number())) {
                     queue.publish(seq -> new DebuggerRecord.Notice(seq, "system call " + u.number()

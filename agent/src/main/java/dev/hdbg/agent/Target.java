@@ -10,7 +10,8 @@ import java.nio.file.Path;
 
 /**
  * What the agent runs, as the command line names it: a raw image file ({@code --image}), a built-in sample
- * ({@code --sample}) or a static Linux program ({@code --elf}). {@link AgentRuntime#start} loads each its own way.
+ * ({@code --sample}) or a Linux program, static or dynamically linked ({@code --elf}). {@link AgentRuntime#start}
+ * loads each its own way.
  */
 public sealed interface Target permits Target.Raw, Target.Sample, ElfTarget {
 

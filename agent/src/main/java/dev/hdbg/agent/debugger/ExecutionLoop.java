@@ -132,9 +132,10 @@ final class ExecutionLoop implements BreakService, GuestStops {
         kicker.kickIfWanted();
     }
 
-    /** Whether the running guest should stop: a pause, events to arm, a request waiting. */
+    /** Whether the running guest should stop: a pause, events to arm, a request waiting, a signal due. */
     private boolean stopWanted() {
-        return state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty());
+        return state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty()
+                || hooks != null && hooks.systemDue());
     }
 
     private void loop() {

@@ -9,6 +9,7 @@ import dev.hdbg.agent.vmx.ExitHooks;
 import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.InstructionExits;
+import dev.hdbg.agent.vmx.SystemCalls;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.GuestRegister;
@@ -57,8 +58,16 @@ final class GuestRuns {
         brokenNanos += nanos;
     }
 
-    /** Runs the guest from RIP until something stops it, then finishes what its exits left. */
+    /**
+     * Runs the guest from RIP until something stops it, then finishes what its exits left. What the guest's operating
+     * system has due (a timer's signal to a program spinning without system calls) is delivered first: the guest
+     * then runs in its handler, or the signal's default action ended it.
+     */
     void run() {
+        if (hooks.systemDue() && hooks.atSafePoint() instanceof SystemCalls.Outcome.Killed(int signal)) {
+            finish(new Completion.Killed(signal, machine.rip()));
+            return;
+        }
         long started = System.nanoTime();
         brokenNanos = 0;
         hooks.forgetLastCodeExit();
@@ -128,6 +137,10 @@ final class GuestRuns {
             case Completion.Exited exited -> {
                 machine.write(GuestRegister.RIP, exited.rip());
                 stops.exited(DebuggerRecord.ExitKind.EXIT, exited.rip(), exited.status());
+            }
+            case Completion.Killed killed -> {
+                machine.write(GuestRegister.RIP, killed.rip());
+                stops.exited(DebuggerRecord.ExitKind.SIGNAL, killed.rip(), 128 + killed.signal());
             }
             case Completion.Resume resume -> machine.write(GuestRegister.RIP, resume.rip());
             case Completion.Faulted faulted -> {

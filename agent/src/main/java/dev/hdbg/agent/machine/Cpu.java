@@ -190,6 +190,17 @@ public interface Cpu extends AutoCloseable {
      */
     Hook onUnmapped(Set<Access> accesses, UnmappedHook hook);
 
+    /**
+     * Calls {@code hook} for each access of the kinds in {@code accesses} inside [from, to] that the page's
+     * permissions forbid (a write to a read-only page, a fetch from one not executable). Bounded because a protection
+     * fault the emulator raises inside one of its own calls (a selector load setting its descriptor's accessed bit in
+     * a read-only GDT) must not reach a hook: such a call cannot call back. The hook's result: true when it changed
+     * the permissions and the access is to be retried; false faults.
+     *
+     * @throws IllegalArgumentException when {@code accesses} is empty
+     */
+    Hook onProtectionFault(Set<Access> accesses, long from, long to, UnmappedHook hook);
+
     /** Calls {@code hook} with the vector of each interrupt or exception; RIP is past the instruction. */
     Hook onInterrupt(InterruptHook hook);
 

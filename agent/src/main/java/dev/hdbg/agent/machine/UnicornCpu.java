@@ -321,6 +321,18 @@ final class UnicornCpu implements Cpu {
                 hook.onUnmapped(access(type), address, size, value))::close;
     }
 
+    @Override
+    public Hook onProtectionFault(Set<Access> accesses, long from, long to, UnmappedHook hook) {
+        if (accesses.isEmpty()) {
+            throw new IllegalArgumentException("no access to hook");
+        }
+        int mask = (accesses.contains(Access.READ) ? HookType.MEM_READ_PROT : 0)
+                | (accesses.contains(Access.WRITE) ? HookType.MEM_WRITE_PROT : 0)
+                | (accesses.contains(Access.EXECUTE) ? HookType.MEM_FETCH_PROT : 0);
+        return uc.hookInvalidMemory(mask, from, to, (type, address, size, value) ->
+                hook.onUnmapped(access(type), address, size, value))::close;
+    }
+
     private static Access access(int memType) {
         return switch (memType) {
             case MemType.WRITE, MemType.WRITE_UNMAPPED, MemType.WRITE_PROT -> Access.WRITE;

@@ -46,10 +46,32 @@ final class MemoryAccess {
         }
     }
 
+    /**
+     * Two Unicorn 2.0.1 faults are worked around here (measured, from C as from the agent): dropping the range's
+     * translated code after protecting it leaves the guest able to read pages just made unreadable (the drop probes
+     * each page and refills its TLB entry), and taking READ away from a page once read while read-only does not
+     * hold. So the code is dropped first, and a protection without READ goes through read-write.
+     */
     void protect(long address, long size, int perms) {
+        cache.dropMapping(address, size);
+        if ((perms & Prot.READ) == 0 && holdsReadOnly(address, size)) {
+            check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, Prot.READ | Prot.WRITE),
+                    "uc_mem_protect", address, size, Prot.READ | Prot.WRITE);
+        }
         check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, perms), "uc_mem_protect", address, size,
                 perms);
-        cache.dropMapping(address, size);
+    }
+
+    /** Whether part of [address, address + size) is readable and not writable: the pages the second fault concerns. */
+    private boolean holdsReadOnly(long address, long size) {
+        long last = address + size - 1;
+        for (MemoryRegion r : regions()) {
+            if (Long.compareUnsigned(r.begin(), last) <= 0 && Long.compareUnsigned(address, r.end()) <= 0
+                    && (r.perms() & (Prot.READ | Prot.WRITE)) == Prot.READ) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void read(long address, MemorySegment dst) {

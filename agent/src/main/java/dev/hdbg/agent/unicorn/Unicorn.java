@@ -334,9 +334,20 @@ public final class Unicorn implements AutoCloseable {
      * @throws IllegalArgumentException when the mask is empty or has other bits
      */
     public Hook hookInvalidMemory(int ucHookTypeMask, MemoryEventHook cb) {
+        return hookInvalidMemory(ucHookTypeMask, 1, 0, cb);
+    }
+
+    /**
+     * The same for accesses inside [{@code begin}, {@code end}] only. A protection fault Unicorn raises inside a call
+     * of the binding's (a segment load through {@link #regWrite} sets its descriptor's accessed bit, on a read-only
+     * GDT) must not reach a hook: those calls cannot call back into Java, so a hook that could see them is bounded.
+     *
+     * @throws IllegalArgumentException when the mask is empty or has other bits
+     */
+    public Hook hookInvalidMemory(int ucHookTypeMask, long begin, long end, MemoryEventHook cb) {
         ensureOpen();
         checkMask(ucHookTypeMask, HookType.MEM_INVALID);
-        return hooks.add(ucHookTypeMask, 1, 0, cb, a -> Trampolines.memoryEvent(failure, cb, a),
+        return hooks.add(ucHookTypeMask, begin, end, cb, a -> Trampolines.memoryEvent(failure, cb, a),
                 "UC_HOOK_MEM " + hex(ucHookTypeMask));
     }
 

@@ -14,6 +14,10 @@ public sealed interface Completion {
     record Exited(int status, long rip) implements Completion {
     }
 
+    /** A signal's default action ended the program at {@code rip}: exit status 128 + {@code signal}. */
+    record Killed(int signal, long rip) implements Completion {
+    }
+
     /** Stopped between two instructions because the debugger wanted it: the guest resumes at {@code rip}. */
     record Resume(long rip) implements Completion {
     }

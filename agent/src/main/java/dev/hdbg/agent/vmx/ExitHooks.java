@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Turns Unicorn hooks into {@link VmExit}s for the exits that need a hook: execution of an address
@@ -36,8 +35,7 @@ public final class ExitHooks {
     private final Map<Long, Hook> breakpointHooks = new HashMap<>();
     private final List<Hook> monitorHooks = new ArrayList<>();
     private ArmedExits armed = ArmedExits.NONE;
-    private Hook cpuidHook;
-    private SystemCalls systemCalls;
+    private volatile SystemCalls systemCalls;
     private long suppressExecutionAt = NONE;
     private long lastCodeExit = NONE;
     private boolean stepping;
@@ -52,13 +50,27 @@ public final class ExitHooks {
     /** Gives the guest an operating system: its SYSCALLs are performed (unless short-circuited). */
     public void setSystemCalls(SystemCalls calls) {
         this.systemCalls = calls;
+        instructions.setSystemCalls(calls);
     }
 
-    /** Installs the hooks that are always there: IN, OUT and SYSCALL, which the agent emulates. */
+    /** Whether the guest's operating system has something due (a timer's signal): any thread. */
+    public boolean systemDue() {
+        SystemCalls calls = systemCalls;
+        return calls != null && calls.due();
+    }
+
+    /** Lets the guest's operating system deliver what is due, at a safe point; how the guest goes on. */
+    public SystemCalls.Outcome atSafePoint() {
+        return systemCalls == null ? new SystemCalls.Outcome.Returned() : systemCalls.atSafePoint();
+    }
+
+    /** Installs the hooks that are always there: IN, OUT, SYSCALL and CPUID, which the agent emulates. */
     public void start() {
         guest.onIn(this::onIn);
         guest.onOut(this::onOut);
         guest.onSyscall(this::onSyscall);
+        // Every CPUID is answered by the agent (CpuidModel completes what Unicorn reports); costs nothing elsewhere.
+        guest.onCpuid(this::onCpuid);
     }
 
     /** Makes the hooks match {@code wanted}; only at a safe point. */
@@ -80,7 +92,6 @@ public final class ExitHooks {
                 armMonitor(m);
             }
         }
-        cpuidHook = toggle(cpuidHook, wanted.cpuid(), () -> guest.onCpuid(this::onCpuid));
         armed = wanted;
     }
 
@@ -96,17 +107,6 @@ public final class ExitHooks {
         for (long address : wanted) {
             hooks.computeIfAbsent(address, add);
         }
-    }
-
-    private static Hook toggle(Hook current, boolean wanted, Supplier<Hook> add) {
-        if (wanted && current == null) {
-            return add.get();
-        }
-        if (!wanted && current != null) {
-            current.close();
-            return null;
-        }
-        return current;
     }
 
     private void armMonitor(ArmedExits.MonitorRange m) {
@@ -282,16 +282,19 @@ public final class ExitHooks {
 
     private boolean onCpuid() {
         long leaf = guest.read(CpuRegister.RAX) & 0xffff_ffffL;
+        if (!handler.watches(ExitReason.CPUID)) {
+            instructions.cpuidInRoot();
+            return true;
+        }
         VmExit exit = VmExit.pre(ExitReason.CPUID, leaf);
         boolean shortCircuit = handler.onExit(exit);
         if (shortCircuit) {
             return true; // spec of sc: the results are whatever the actions left in GUEST_REGS
         }
-        if (!handler.wantsPost(ExitReason.CPUID, leaf)) {
-            return false;
-        }
         instructions.cpuidInRoot();
-        handler.onExit(exit.post());
+        if (handler.wantsPost(ExitReason.CPUID, leaf)) {
+            handler.onExit(exit.post());
+        }
         return true;
     }
 
@@ -343,10 +346,25 @@ public final class ExitHooks {
         long returnTo = guest.read(CpuRegister.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
         boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit);
-        if (!shortCircuit && systemCalls != null
-                && systemCalls.perform() instanceof SystemCalls.Outcome.Exited(int status)) {
-            instructions.stopWith(new Completion.Exited(status, returnTo));
-            return;
+        if (!shortCircuit && systemCalls != null) {
+            switch (systemCalls.perform()) {
+                case SystemCalls.Outcome.Exited(int status) -> {
+                    instructions.stopWith(new Completion.Exited(status, returnTo));
+                    return;
+                }
+                case SystemCalls.Outcome.Killed(int signal) -> {
+                    instructions.stopWith(new Completion.Killed(signal, returnTo));
+                    return;
+                }
+                case SystemCalls.Outcome.Returned r -> {
+                }
+            }
+        }
+        long resumeAt = guest.read(CpuRegister.RIP);
+        if (!shortCircuit && resumeAt != returnTo - 2) {
+            // The call moved the thread (a signal handler, rt_sigreturn). Unicorn adds the SYSCALL's length to RIP
+            // after its hook, whatever the hook wrote (measured: a handler entered 2 bytes in), so write it 2 short.
+            guest.write(CpuRegister.RIP, resumeAt - 2);
         }
         if (handler.wantsPost(ExitReason.SYSCALL, number)) {
             handler.onExit(exit.post());

@@ -9,8 +9,6 @@ import dev.hdbg.agent.machine.UnmappedAddressException;
 import dev.hdbg.agent.machine.UserMode;
 import dev.hdbg.agent.vmx.decode.PrivilegedInstruction;
 import dev.hdbg.agent.vmx.decode.PrivilegedInstructionDecoder;
-import dev.hdbg.common.event.Access;
-import java.util.EnumSet;
 import java.util.Optional;
 
 /**
@@ -26,13 +24,15 @@ public final class InstructionExits {
     private static final int GP = 13;
     private static final int UD = 6;
     private static final int BP = 3;
-    private static final int PF = 14;
+    private static final int PF = PageFaults.PF;
     private static final int IA32_TSC_AUX = 0xC0000103;
 
     private final Machine machine;
     private final Cpu guest;
     private final VmxRoot root;
     private ExitHandler handler;
+    private final PageFaults pageFaults;
+    private SystemCalls systemCalls;
     private Completion completion;
     private final long tscOrigin = System.nanoTime();
     private long xcr0 = 1;
@@ -41,6 +41,7 @@ public final class InstructionExits {
         this.machine = machine;
         this.guest = machine.cpu();
         this.root = root;
+        this.pageFaults = new PageFaults(guest, this);
     }
 
     /** Wires the handler and installs the always-armed fault hooks. */
@@ -48,7 +49,13 @@ public final class InstructionExits {
         this.handler = exitHandler;
         guest.onInterrupt(this::onInterrupt);
         guest.onInvalidInstruction(this::onInvalidInstruction);
-        guest.onUnmapped(EnumSet.allOf(Access.class), (access, address, size, value) -> onUnmapped(address));
+        pageFaults.start(exitHandler);
+    }
+
+    /** The guest's operating system, which takes the faults no event swallows (an ELF program's signals). */
+    void setSystemCalls(SystemCalls calls) {
+        this.systemCalls = calls;
+        pageFaults.setSystemCalls(calls);
     }
 
     /** Leaves work for the execution loop and is read back with {@link #takeCompletion}. */
@@ -111,20 +118,6 @@ public final class InstructionExits {
     /** In the vmx-root area: never mapped in the guest. */
     public static final long STOP_ADDRESS = VmxRoot.BASE;
 
-    private boolean onUnmapped(long address) {
-        if (address == STOP_ADDRESS) {
-            return false;
-        }
-        if (handler.watches(ExitReason.EXCEPTION)) {
-            VmExit exit = VmExit.pre(ExitReason.EXCEPTION, PF);
-            handler.onExit(exit);
-            if (handler.wantsPost(ExitReason.EXCEPTION, PF)) {
-                handler.onExit(exit.post());
-            }
-        }
-        return false; // nothing maps it: Unicorn reports the fault, the machine halts
-    }
-
     private void interrupt(int vector) {
         VmExit exit = VmExit.pre(ExitReason.INTERRUPT, vector);
         handler.onExit(exit); // a raw target has no IDT: delivering is a no-op, short-circuited or not
@@ -150,10 +143,28 @@ public final class InstructionExits {
         if (handler.wantsPost(ExitReason.EXCEPTION, vector)) {
             handler.onExit(exit.post());
         }
-        if (!shortCircuit) {
-            stopWith(new Completion.Faulted("unhandled exception " + vector + " (" + name(vector) + ") at rip 0x"
-                    + Long.toHexString(rip) + (why == null ? "" : ": " + why), rip));
+        if (shortCircuit) {
+            return;
         }
+        if (systemCalls != null) {
+            switch (systemCalls.fault(new SystemCalls.Fault(vector, rip, 0, 0)).orElse(null)) {
+                case null -> {
+                }
+                case SystemCalls.Outcome.Returned r -> {
+                    return; // the operating system moved the guest (to a signal handler)
+                }
+                case SystemCalls.Outcome.Exited e -> {
+                    stopWith(new Completion.Exited(e.status(), rip));
+                    return;
+                }
+                case SystemCalls.Outcome.Killed k -> {
+                    stopWith(new Completion.Killed(k.signal(), rip));
+                    return;
+                }
+            }
+        }
+        stopWith(new Completion.Faulted("unhandled exception " + vector + " (" + name(vector) + ") at rip 0x"
+                + Long.toHexString(rip) + (why == null ? "" : ": " + why), rip));
     }
 
     private boolean emulate(long rip) {
@@ -267,10 +278,14 @@ public final class InstructionExits {
         }
     }
 
-    /** Emulates CPUID in vmx-root (same CPU model) and writes the result, for a POST stage. */
+    /**
+     * Emulates CPUID in vmx-root (same CPU model), completed by {@link CpuidModel}, and writes the result: every CPUID
+     * the guest executes is answered so.
+     */
     void cpuidInRoot() {
-        long[] result = root.cpuid(guest.read(CpuRegister.RAX) & 0xffff_ffffL, guest.read(CpuRegister.RCX) & 0xffff_ffffL);
-        guest.write(CPUID_OUT, result);
+        long leaf = guest.read(CpuRegister.RAX) & 0xffff_ffffL;
+        long[] result = root.cpuid(leaf, guest.read(CpuRegister.RCX) & 0xffff_ffffL);
+        guest.write(CPUID_OUT, CpuidModel.complete(leaf, result));
     }
 
     private static final RegisterList CPUID_OUT = RegisterList.of(CpuRegister.RAX, CpuRegister.RBX, CpuRegister.RCX, CpuRegister.RDX);

@@ -8,6 +8,48 @@ package dev.hdbg.agent.vmx;
 public interface SystemCalls {
     Outcome perform();
 
+    /**
+     * Whether something asynchronous is due for the guest (a timer's signal) though it makes no system call: the
+     * debugger then stops it at a safe point and calls {@link #atSafePoint}. Called from any thread, often: cheap.
+     */
+    default boolean due() {
+        return false;
+    }
+
+    /**
+     * At a safe point, outside any hook: delivers what is due (a timer's signal: the guest goes on in its handler, or
+     * the signal ends the program).
+     *
+     * @return {@link Outcome.Returned} when the guest goes on at RIP, {@link Outcome.Killed} when it ended
+     */
+    default Outcome atSafePoint() {
+        return new Outcome.Returned();
+    }
+
+    /**
+     * A fault the guest raised and no {@code !exception} event swallowed: the operating system's turn, as a kernel's
+     * exception handler (Linux sends the thread a signal). Called inside the exit, registers as the fault left them.
+     *
+     * @return how it was dealt with — {@link Outcome.Returned}: the guest goes on at the RIP the call left (a signal
+     *         handler), {@link Outcome.Killed}: the signal ended the program — or empty when there is no
+     *         operating system to take it (a raw image), and the machine halts on the fault as it would without one
+     */
+    default java.util.Optional<Outcome> fault(Fault fault) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * A fault.
+     *
+     * @param vector    the exception vector: 0 #DE, 3 #BP, 6 #UD, 13 #GP, 14 #PF ...
+     * @param rip       the faulting instruction (after it, for a trap such as INT3)
+     * @param address   for a page fault, the address accessed (CR2); else 0
+     * @param errorCode for a page fault, the x86 error code: 1 the page was present (a protection fault), 2 a write,
+     *                  4 from user mode, 16 an instruction fetch; else 0
+     */
+    record Fault(int vector, long rip, long address, long errorCode) {
+    }
+
     /** How a call ended. */
     sealed interface Outcome {
         /** The call returned; its result is in RAX. */
@@ -16,6 +58,10 @@ public interface SystemCalls {
 
         /** exit or exit_group: the program ended with this status. */
         record Exited(int status) implements Outcome {
+        }
+
+        /** A signal's default action ended the program (exit status 128 + {@code signal}). */
+        record Killed(int signal) implements Outcome {
         }
     }
 }

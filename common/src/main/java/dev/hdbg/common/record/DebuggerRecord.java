@@ -59,7 +59,12 @@ public sealed interface DebuggerRecord {
         /** A raw image executed {@code hlt}: the exit's rip is just past it (the instruction is one byte), status = RAX. */
         HLT,
         /** A program exited: status = its exit code; rip is just past its last {@code syscall}. */
-        EXIT
+        EXIT,
+        /**
+         * Since 1.6: a signal's default action ended a program (an uncaught SIGSEGV, an unhandled SIGPIPE ...): status
+         * = 128 + the signal, as a shell reports it; rip is where the signal struck.
+         */
+        SIGNAL
     }
 
     /** The target ended, as {@code reason} says. */

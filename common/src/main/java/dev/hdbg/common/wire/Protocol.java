@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 5;
+    public static final int MINOR = 6;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -19,10 +19,14 @@ public final class Protocol {
     /** Since 1.5: Ping; a host announcing it pings while idle, so the agent may take its silence as a dead link. */
     public static final String PING = "session.ping";
 
+    /** Since 1.6: dynamically linked programs, signals delivered to programs, and the "signal" exit reason. */
+    public static final String SIGNALS = "targets.signals";
+
     /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
-     * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings.
+     * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
+     * linked programs and signals.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -33,7 +37,8 @@ public final class Protocol {
             "breakpoints", "stepping",
             "targets.elf", "symbols", "records.output",
             RECORDS_ACK,
-            ATTACH_MODES, PING);
+            ATTACH_MODES, PING,
+            SIGNALS);
 
     private Protocol() {
     }

@@ -126,11 +126,12 @@ public final class RecordCodec {
         };
     }
 
-    // The exit record's reason is a string on the wire (protocol 1.0: "hlt"; since 1.3 also "exit").
+    // The exit record's reason is a string on the wire (protocol 1.0: "hlt"; since 1.3 also "exit"; since 1.6 "signal").
     static String encode(DebuggerRecord.ExitKind kind) {
         return switch (kind) {
             case HLT -> "hlt";
             case EXIT -> "exit";
+            case SIGNAL -> "signal";
         };
     }
 
@@ -138,7 +139,8 @@ public final class RecordCodec {
         return switch (reason) {
             case "hlt" -> DebuggerRecord.ExitKind.HLT;
             case "exit" -> DebuggerRecord.ExitKind.EXIT;
-            default -> throw new WireFormatException("unknown exit reason '" + reason + "' (hlt or exit)");
+            case "signal" -> DebuggerRecord.ExitKind.SIGNAL;
+            default -> throw new WireFormatException("unknown exit reason '" + reason + "' (hlt, exit or signal)");
         };
     }
 

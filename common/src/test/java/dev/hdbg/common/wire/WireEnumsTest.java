@@ -125,11 +125,12 @@ class WireEnumsTest {
 
     @Test
     void exitKindsKeepTheirWireStrings() {
-        assertThat(Arrays.stream(DebuggerRecord.ExitKind.values()).map(RecordCodec::encode)).containsExactly("hlt", "exit");
+        assertThat(Arrays.stream(DebuggerRecord.ExitKind.values()).map(RecordCodec::encode))
+                .containsExactly("hlt", "exit", "signal");
         for (DebuggerRecord.ExitKind kind : DebuggerRecord.ExitKind.values()) {
             assertThat(RecordCodec.decodeExitKind(RecordCodec.encode(kind))).isEqualTo(kind);
         }
         assertThatThrownBy(() -> RecordCodec.decodeExitKind("reboot")).isInstanceOf(WireFormatException.class)
-                .hasMessage("unknown exit reason 'reboot' (hlt or exit)");
+                .hasMessage("unknown exit reason 'reboot' (hlt, exit or signal)");
     }
 }

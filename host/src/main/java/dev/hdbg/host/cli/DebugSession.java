@@ -2,6 +2,7 @@ package dev.hdbg.host.cli;
 
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -38,7 +39,7 @@ public final class DebugSession implements AutoCloseable {
     private final RecordJournal journal;
     private final EventForwarding forwarding;
     private final Reconnector reconnector;
-    private final SymbolCache symbols = new SymbolCache(this::fetchSymbols);
+    private final SymbolCache symbols = new SymbolCache(this::fetchSymbols, this::fetchModules);
     private final StopTracker stops = new StopTracker();
     private final BreakDisplay breakDisplay;
     private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
@@ -123,13 +124,17 @@ public final class DebugSession implements AutoCloseable {
         breakDisplay.enable(show);
     }
 
-    /** The target's symbols, fetched once per connection; empty for a raw image or an older agent. */
+    /** The target's symbols, fetched once per connection and after a stop that changed its modules; may be empty. */
     public SymbolTable symbols() {
         return symbols.table();
     }
 
     private List<Symbol> fetchSymbols() {
         return connected() ? await(client().listSymbols("")) : List.of();
+    }
+
+    private List<LoadedModule> fetchModules() {
+        return connected() ? await(client().listModules()) : List.of();
     }
 
     /**
@@ -196,6 +201,9 @@ public final class DebugSession implements AutoCloseable {
     }
 
     private void onRecord(DebuggerClient from, DebuggerRecord record) {
+        if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
+            symbols.stopped(); // before the record and the break display name addresses
+        }
         if (!forwarding.forward(record)) {
             output.record(record);
         }

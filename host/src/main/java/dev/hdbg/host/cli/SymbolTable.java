@@ -21,10 +21,21 @@ public final class SymbolTable {
     private final List<Symbol> byAddress;
     private final Map<String, Symbol> byName = new HashMap<>();
 
+    /**
+     * @param symbols the target's: the program's named plainly, a library's with its module ({@code libc!malloc}); a
+     *                library symbol is found by its plain name too, when the program has none of that name (the
+     *                lowest address wins among libraries)
+     */
     public SymbolTable(List<Symbol> symbols) {
         this.byAddress = symbols.stream().sorted(Comparator.comparingLong(Symbol::address)).toList();
         for (Symbol s : byAddress) {
             byName.putIfAbsent(s.name(), s);
+        }
+        for (Symbol s : byAddress) {
+            int bang = s.name().indexOf('!');
+            if (bang > 0) {
+                byName.putIfAbsent(s.name().substring(bang + 1), s);
+            }
         }
     }
 

@@ -171,7 +171,8 @@ public interface DebuggerClient extends AutoCloseable {
 
     /**
      * {@code x}, and symbols in expressions and displays: the target's symbols matching a WinDbg pattern ({@code *},
-     * {@code ?}); all when empty. Since 1.3.
+     * {@code ?}); all when empty. {@code MODULE!PATTERN} searches only the modules whose name matches {@code MODULE}
+     * (a library's symbols come back named {@code module!symbol}, the program's plainly). Since 1.3.
      */
     CompletableFuture<List<Symbol>> listSymbols(String pattern);
 

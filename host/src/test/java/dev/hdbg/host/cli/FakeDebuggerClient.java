@@ -341,13 +341,27 @@ public final class FakeDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<List<Symbol>> listSymbols(String pattern) {
         record("listSymbols", pattern);
-        // WinDbg's wildcards: * any run, ? one character.
-        String regex = pattern.isEmpty() ? ".*" : Arrays.stream(pattern.split("", -1)).map(c -> switch (c) {
+        // As the agent: MODULE!PATTERN searches the modules whose name matches MODULE, a bare PATTERN every module.
+        int bang = pattern.indexOf('!');
+        if (bang >= 0) {
+            String module = wildcardRegex(pattern.substring(0, bang));
+            synchronized (this) {
+                if (modules.stream().noneMatch(m -> m.name().matches(module))) {
+                    return done(List.of());
+                }
+            }
+        }
+        String regex = wildcardRegex(pattern.substring(bang + 1));
+        return done(symbols.stream().filter(s -> s.name().matches(regex)).toList());
+    }
+
+    /** WinDbg's wildcards: * any run, ? one character; empty matches everything. */
+    private static String wildcardRegex(String pattern) {
+        return pattern.isEmpty() ? ".*" : Arrays.stream(pattern.split("", -1)).map(c -> switch (c) {
             case "*" -> ".*";
             case "?" -> ".";
             default -> java.util.regex.Pattern.quote(c);
         }).collect(Collectors.joining());
-        return done(symbols.stream().filter(s -> s.name().matches(regex)).toList());
     }
 
     @Override

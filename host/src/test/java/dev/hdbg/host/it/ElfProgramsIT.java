@@ -160,8 +160,10 @@ class ElfProgramsIT {
 
     @Test
     void aProgramTheAgentCannotRunIsRefusedWithOneClearLine() {
-        assertThatThrownBy(() -> AgentProcess.start("--elf", "/bin/ls"))
-                .hasMessageContaining("hdbg-agent: '/bin/ls' is dynamically linked; hdbg runs static executables")
+        // A dynamically linked program runs against the libraries beneath --root: this root has no dynamic loader.
+        assertThatThrownBy(() -> AgentProcess.start("--elf", "/bin/ls", "--root", root.toString()))
+                .hasMessageContaining("hdbg-agent: '/bin/ls' is dynamically linked and its interpreter "
+                        + "/lib64/ld-linux-x86-64.so.2 is not beneath --root " + root)
                 .hasMessageNotContaining("\tat ");
         assertThatThrownBy(() -> AgentProcess.start("--elf", bin.resolve("strings").toString(), "--root", "/no/such/dir"))
                 .hasMessageContaining("hdbg-agent: --root is not a directory: /no/such/dir");

@@ -24,12 +24,15 @@ public final class Auxv {
     public static final int AT_RANDOM = 25;
     public static final int AT_HWCAP2 = 26;
     public static final int AT_EXECFN = 31;
+    public static final int AT_SYSINFO_EHDR = 33;
+    public static final int AT_MINSIGSTKSZ = 51;
 
     /**
-     * CPUID.1:EDX of an ordinary x86-64 CPU (FPU, TSC, CX8, CMOV, MMX, FXSR, SSE, SSE2, ...), which is what the
-     * kernel reports as {@code AT_HWCAP} on x86; glibc reads its features from CPUID itself.
+     * AT_MINSIGSTKSZ: the stack a signal frame needs here, FXSAVE state (512 bytes) and the rt_sigframe (440) with
+     * their alignment, rounded up to the kernel's MINSIGSTKSZ.
      */
-    public static final long X86_64_HWCAP = 0x178bfbffL;
+    public static final long MIN_SIGNAL_STACK = 2048;
+
     /** The kernel's {@code USER_HZ}: {@code times()} counts in hundredths of a second. */
     public static final long CLOCK_TICKS = 100;
 

@@ -3,25 +3,30 @@ package dev.hdbg.agent.machine.elf;
 import dev.hdbg.agent.unicorn.Prot;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * A parsed and validated ELF64 little-endian x86-64 executable, as {@link ElfParser} produces it. Addresses are
- * the file's own (link-time) addresses; a static-pie ({@link #isPie()}) is moved by its load bias when loaded.
+ * the file's own (link-time) addresses; a position-independent one ({@link #isPie()}) is moved by its load bias
+ * when loaded.
  *
  * @param type           {@link #ET_EXEC} or {@link #ET_DYN}
  * @param entry          {@code e_entry}
  * @param phoff          {@code e_phoff}, the file offset of the program headers
  * @param phentsize      {@code e_phentsize}, 56 for ELF64
- * @param programHeaders every program header, in file order; at least one is {@link #PT_LOAD}, none is
- *                       {@link #PT_INTERP}
+ * @param programHeaders every program header, in file order; at least one is {@link #PT_LOAD}
  * @param sections       every section header, in file order, named from {@code .shstrtab}; empty when the file
  *                       has none
- * @param symbols        the function and object symbols of {@code .symtab} (of {@code .dynsym} when there is no
- *                       {@code .symtab}), unrelocated, in table order
+ * @param symbols        the function and object symbols of {@code .symtab}, then those only {@code .dynsym} has,
+ *                       unrelocated, in table order
+ * @param interpreter    the path {@link #PT_INTERP} names ({@code /lib64/ld-linux-x86-64.so.2}): the program is
+ *                       dynamically linked; empty for a static one
+ * @param buildId        the GNU build id in hex, which names the separate debug file; empty when there is none
  */
 public record ElfImage(int type, long entry, long phoff, int phentsize, List<ProgramHeader> programHeaders,
-        List<SectionHeader> sections, List<Symbols.Symbol> symbols) {
+        List<SectionHeader> sections, List<Symbols.Symbol> symbols, Optional<String> interpreter,
+        Optional<String> buildId) {
     public static final int ET_EXEC = 2;
     public static final int ET_DYN = 3;
     public static final int PT_LOAD = 1;
@@ -42,9 +47,11 @@ public record ElfImage(int type, long entry, long phoff, int phentsize, List<Pro
         programHeaders = List.copyOf(programHeaders);
         sections = List.copyOf(sections);
         symbols = List.copyOf(symbols);
+        Objects.requireNonNull(interpreter, "interpreter");
+        Objects.requireNonNull(buildId, "buildId");
     }
 
-    /** A static-pie ({@code ET_DYN}): linked at 0 and loaded at a bias. */
+    /** Position-independent ({@code ET_DYN}: a PIE, a static-pie or the dynamic loader itself): loaded at a bias. */
     public boolean isPie() {
         return type == ET_DYN;
     }

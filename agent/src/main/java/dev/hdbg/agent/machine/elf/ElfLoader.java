@@ -10,98 +10,217 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * Loads a static Linux x86-64 executable into a fresh {@link Machine} the way the kernel's {@code load_elf_binary}
- * does, and leaves the guest at its entry in user mode, ready to run its first instruction. The guest then expects
- * Linux system calls ({@code SYSCALL}); answering them is not this class's job.
+ * Loads a Linux x86-64 executable into a fresh {@link Machine} the way the kernel's {@code load_elf_binary} does —
+ * the program, and for a dynamically linked one its interpreter ({@code PT_INTERP}, glibc's
+ * {@code ld-linux-x86-64.so.2}) — and leaves the guest at its first instruction in user mode: the program's entry,
+ * or the interpreter's, which then maps the libraries itself through system calls. Answering those is not this
+ * class's job.
  */
 public final class ElfLoader {
-    /** Where a static-pie goes unless told otherwise: where Linux puts PIEs with randomization off (gdb's view). */
+    /**
+     * Where a position-independent executable goes unless told otherwise: Linux's {@code ELF_ET_DYN_BASE} with
+     * randomization off, where gdb shows PIEs.
+     */
     public static final long DEFAULT_PIE_BASE = 0x5555_5555_4000L;
     /** The end (exclusive) of the stack mapping. */
     public static final long STACK_TOP = 0x7fff_ff00_0000L;
     /** Linux's default {@code RLIMIT_STACK}, mapped up front: guest memory is not grown on demand. */
     public static final long STACK_SIZE = 8L * 1024 * 1024;
+    /**
+     * The top of the mmap area, below which mappings are placed top-down: the interpreter is its first mapping, as
+     * Linux maps it from {@code mmap_base} before the program runs.
+     */
+    public static final long MMAP_TOP = 0x7fff_f000_0000L;
+    /** The vDSO's region, named as /proc/self/maps names it. */
+    public static final String VDSO_NAME = "[vdso]";
+
+    /**
+     * An ELF file to load.
+     *
+     * @param path  its path as the guest names it: {@code AT_EXECFN} for the program, and the name of its regions
+     * @param bytes the whole file
+     */
+    public record Executable(String path, byte[] bytes) {
+        public Executable {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(bytes, "bytes");
+        }
+    }
+
+    /**
+     * The process the program starts as.
+     *
+     * @param argv   its arguments, {@code argv[0]} first (usually the program's path)
+     * @param envp   its environment, {@code KEY=value} strings
+     * @param uid    the user it runs as ({@code AT_UID}, {@code AT_EUID})
+     * @param gid    its group ({@code AT_GID}, {@code AT_EGID})
+     * @param random the source of the 16 {@code AT_RANDOM} bytes: a seeded one gives reproducible runs
+     */
+    public record Process(List<String> argv, List<String> envp, int uid, int gid, RandomGenerator random) {
+        public Process {
+            argv = List.copyOf(argv);
+            envp = List.copyOf(envp);
+            Objects.requireNonNull(random, "random");
+        }
+    }
 
     private ElfLoader() {
     }
 
     /**
-     * Loads {@code file} with 16 {@code AT_RANDOM} bytes from a {@link SecureRandom}, as the kernel's
+     * Loads a static program as root, with 16 {@code AT_RANDOM} bytes from a {@link SecureRandom}, as the kernel's
      * {@code get_random_bytes} would give (glibc seeds its stack protector and pointer guard from them).
      *
-     * @see #load(Machine, String, byte[], List, List, long, RandomGenerator)
+     * @see #load(Machine, Executable, Optional, Process, long)
      */
     public static LoadedElf load(Machine machine, String name, byte[] file, List<String> argv, List<String> envp,
             long pieBase) {
         return load(machine, name, file, argv, envp, pieBase, new SecureRandom());
     }
 
+    /** A static program as root with a chosen source of {@code AT_RANDOM}. */
+    public static LoadedElf load(Machine machine, String name, byte[] file, List<String> argv, List<String> envp,
+            long pieBase, RandomGenerator random) {
+        return load(machine, new Executable(name, file), Optional.empty(), new Process(argv, envp, 0, 0, random),
+                pieBase);
+    }
+
     /**
-     * Parses {@code file}, maps its {@code PT_LOAD} segments, maps and fills the stack, and enters user mode at the
-     * entry with RSP at {@code argc}. Afterwards:
+     * Parses the program, maps its {@code PT_LOAD} segments and, when it names one, its interpreter's; maps and fills
+     * the stack, and enters user mode with RSP at {@code argc}. Afterwards:
      * <ul>
-     * <li>each segment is mapped on whole pages with its {@code p_flags} as permissions, named {@code name}; where
-     *     segments share a page they share one mapping with the union of their permissions. {@code p_filesz} bytes
-     *     come from the file, the rest ({@code .bss}) is zero;</li>
-     * <li>an {@code ET_DYN} (static-pie) is moved by {@code pieBase}; an {@code ET_EXEC} is loaded where it was
-     *     linked;</li>
+     * <li>each segment is mapped on whole pages with its {@code p_flags} as permissions, named after its file's path;
+     *     where segments share a page they share one mapping with the union of their permissions. {@code p_filesz}
+     *     bytes come from the file, the rest ({@code .bss}) is zero;</li>
+     * <li>an {@code ET_DYN} program (a PIE, a static-pie, or the dynamic loader run as a program) is moved by
+     *     {@code pieBase}; an {@code ET_EXEC} is loaded where it was linked;</li>
+     * <li>the interpreter is placed just below {@link #MMAP_TOP}; the auxiliary vector's {@code AT_BASE} says where,
+     *     {@code AT_ENTRY} and {@code AT_PHDR} describe the program, and RIP is the interpreter's entry. Without
+     *     one, RIP is the program's entry;</li>
      * <li>the stack is {@link #STACK_SIZE} bytes read-write ending at {@link #STACK_TOP}, named {@code stack}, laid
-     *     out as Linux's {@code create_elf_tables} does (see {@link InitialStack}), with {@code AT_EXECFN} =
-     *     {@code name};</li>
-     * <li>RIP is the entry, CPL is 3 ({@link UserMode#enter}), FS base is 0: a static glibc sets up its TLS with
-     *     {@code arch_prctl} itself.</li>
+     *     out as Linux's {@code create_elf_tables} does (see {@link InitialStack}), with {@code AT_HWCAP} the
+     *     emulated CPU's CPUID.1:EDX;</li>
+     * <li>CPL is 3 ({@link UserMode#enter}), every general register but RSP is zero, FS base is 0: glibc sets up its
+     *     TLS with {@code arch_prctl} itself.</li>
      * </ul>
      * The machine's target description is not changed ({@code Machine.loaded} is not visible from here).
      *
-     * @param name    the program's path as the guest should see it ({@code AT_EXECFN}); also names regions
-     * @param argv    the guest's arguments, {@code argv[0]} first (usually {@code name})
-     * @param envp    the guest's environment, {@code KEY=value} strings
-     * @param pieBase the load bias of a static-pie, page-aligned; ignored for {@code ET_EXEC}
-     * @param random  the source of the 16 {@code AT_RANDOM} bytes: a seeded one gives reproducible runs
-     * @throws IllegalArgumentException when {@link ElfParser#parse} refuses the file; when {@code pieBase} is not
-     *                                  page-aligned; when the image or its stack overlaps memory already mapped or
-     *                                  reserved (the regions mapped before the clash stay mapped: load into a
-     *                                  fresh machine); when the arguments take more than a quarter of the stack
+     * @param interpreter the file {@link ElfImage#interpreter()} names, read by the caller from wherever the guest's
+     *                    files are; ignored for a static program
+     * @param pieBase     the load bias of a position-independent program, page-aligned; ignored for {@code ET_EXEC}
+     * @throws IllegalArgumentException when {@link ElfParser#parse} refuses a file; when the program is dynamically
+     *                                  linked and no interpreter is given, or the interpreter is not a
+     *                                  position-independent ELF without an interpreter of its own; when
+     *                                  {@code pieBase} is not page-aligned; when an image or the stack overlaps memory
+     *                                  already mapped or reserved (the regions mapped before the clash stay mapped:
+     *                                  load into a fresh machine); when the arguments take more than a quarter of the
+     *                                  stack
      */
-    public static LoadedElf load(Machine machine, String name, byte[] file, List<String> argv, List<String> envp,
-            long pieBase, RandomGenerator random) {
-        ElfImage image = ElfParser.parse(name, file);
+    public static LoadedElf load(Machine machine, Executable program, Optional<Executable> interpreter, Process process,
+            long pieBase) {
+        return load(machine, program, interpreter, process, pieBase, Optional.empty());
+    }
+
+    /**
+     * {@link #load(Machine, Executable, Optional, Process, long)} with a vDSO ({@link Vdso#image}), mapped read-execute
+     * below the interpreter, named {@value #VDSO_NAME}, its address in {@code AT_SYSINFO_EHDR}.
+     */
+    public static LoadedElf load(Machine machine, Executable program, Optional<Executable> interpreter, Process process,
+            long pieBase, Optional<byte[]> vdsoImage) {
+        ElfImage image = ElfParser.parse(program.path(), program.bytes());
         if (image.isPie() && (pieBase & (GuestMemory.PAGE - 1)) != 0) {
             throw new IllegalArgumentException("the PIE base 0x" + Long.toHexString(pieBase)
                     + " is not page-aligned (0x" + Long.toHexString(GuestMemory.PAGE) + ")");
         }
-        long bias = image.isPie() ? pieBase : 0;
-        String who = "'" + name + "'";
-        List<ProgramHeader> loads = image.loads();
-        List<SegmentLayout.Mapping> mappings = SegmentLayout.of(who, loads, bias);
-        GuestMemory memory = machine.memory();
-        for (SegmentLayout.Mapping m : mappings) {
-            memory.map(name, m.begin(), m.end() - m.begin(), m.prot());
-        }
-        for (ProgramHeader p : loads) {
-            if (p.filesz() > 0) {
-                // Fresh mappings are zero-filled, so copying p_filesz bytes leaves the rest of p_memsz as .bss.
-                memory.write(p.vaddr() + bias,
-                        Arrays.copyOfRange(file, (int) p.offset(), (int) (p.offset() + p.filesz())));
+        Optional<ElfImage> interpreterImage = Optional.empty();
+        if (image.interpreter().isPresent()) {
+            if (interpreter.isEmpty()) {
+                throw new IllegalArgumentException("'" + program.path() + "' is dynamically linked: it needs its "
+                        + "interpreter " + image.interpreter().get());
             }
+            interpreterImage = Optional.of(interpreterImage(interpreter.get()));
+        }
+        long bias = image.isPie() ? pieBase : 0;
+        Placed placed = map(machine, program, image, bias);
+        Optional<LoadedElf.Image> loadedInterpreter = Optional.empty();
+        long start = image.entry() + bias;
+        if (interpreterImage.isPresent()) {
+            ElfImage ld = interpreterImage.get();
+            long span = SegmentLayout.span(ld.loads());
+            long lowest = SegmentLayout.lowest(ld.loads());
+            long interpreterBias = MMAP_TOP - span - lowest;
+            Placed at = map(machine, interpreter.get(), ld, interpreterBias);
+            loadedInterpreter = Optional.of(new LoadedElf.Image(interpreter.get().path(), interpreterBias, at.begin(),
+                    at.end()));
+            start = ld.entry() + interpreterBias;
+        }
+        long hwcap = CpuFeatures.hwcap(machine, start);
+        // The vDSO goes below the interpreter, as Linux maps it after it (top-down), or at the top of the mmap area.
+        long vdsoEnd = loadedInterpreter.map(LoadedElf.Image::begin).orElse(MMAP_TOP);
+        long vdso = 0;
+        if (vdsoImage.isPresent()) {
+            byte[] bytes = vdsoImage.get();
+            vdso = vdsoEnd - SegmentLayout.roundUp(bytes.length);
+            machine.memory().map(VDSO_NAME, vdso, bytes.length, Prot.READ | Prot.EXEC);
+            machine.memory().write(vdso, bytes);
         }
 
+        GuestMemory memory = machine.memory();
         memory.map("stack", STACK_TOP - STACK_SIZE, STACK_SIZE, Prot.READ | Prot.WRITE);
         long entry = image.entry() + bias;
         // Without a loaded program header table AT_PHDR would point at nothing; 0 makes glibc's lookups find none.
         long phdr = image.phdrAddress().isPresent() ? image.phdrAddress().getAsLong() + bias : 0;
         byte[] randomBytes = new byte[16];
-        random.nextBytes(randomBytes);
-        InitialStack.Layout stack = InitialStack.build(STACK_TOP, STACK_SIZE, name, argv, envp,
-                new InitialStack.ImageFacts(phdr, image.programHeaders().size(), entry), randomBytes);
+        process.random().nextBytes(randomBytes);
+        long base = loadedInterpreter.map(LoadedElf.Image::bias).orElse(0L);
+        InitialStack.Layout stack = InitialStack.build(STACK_TOP, STACK_SIZE, program.path(), process.argv(),
+                process.envp(), new InitialStack.ImageFacts(phdr, image.programHeaders().size(), entry, base, hwcap,
+                        process.uid(), process.gid(), vdso), randomBytes);
         memory.write(stack.rsp(), stack.bytes());
 
-        UserMode.enter(machine, entry, stack.rsp());
-        return new LoadedElf(entry, bias, SegmentLayout.brkStart(loads, bias), STACK_TOP, stack.rsp(),
-                new Symbols(image.symbols()).relocated(bias), sections(image.sections(), bias));
+        UserMode.enter(machine, start, stack.rsp());
+        return new LoadedElf(start, entry, bias, placed.begin(), placed.end(),
+                SegmentLayout.brkStart(image.loads(), bias), STACK_TOP, stack.rsp(),
+                new Symbols(image.symbols()).relocated(bias), sections(image.sections(), bias), loadedInterpreter,
+                stack.auxv());
+    }
+
+    private static ElfImage interpreterImage(Executable interpreter) {
+        ElfImage ld = ElfParser.parse(interpreter.path(), interpreter.bytes());
+        if (!ld.isPie() || ld.interpreter().isPresent()) {
+            // The kernel refuses both: an interpreter must be relocatable, and it is not loaded through another.
+            throw new IllegalArgumentException("the interpreter '" + interpreter.path() + "' is not a position-"
+                    + "independent program that loads itself (an ET_DYN without PT_INTERP, such as ld-linux-x86-64.so.2)");
+        }
+        return ld;
+    }
+
+    /** The pages a loaded image covers, [begin, end). */
+    private record Placed(long begin, long end) {
+    }
+
+    /** Maps {@code image}'s segments moved by {@code bias} and copies their file bytes in. */
+    private static Placed map(Machine machine, Executable file, ElfImage image, long bias) {
+        String who = "'" + file.path() + "'";
+        List<ProgramHeader> loads = image.loads();
+        List<SegmentLayout.Mapping> mappings = SegmentLayout.of(who, loads, bias);
+        GuestMemory memory = machine.memory();
+        for (SegmentLayout.Mapping m : mappings) {
+            memory.map(file.path(), m.begin(), m.end() - m.begin(), m.prot());
+        }
+        for (ProgramHeader p : loads) {
+            if (p.filesz() > 0) {
+                // Fresh mappings are zero-filled, so copying p_filesz bytes leaves the rest of p_memsz as .bss.
+                memory.write(p.vaddr() + bias,
+                        Arrays.copyOfRange(file.bytes(), (int) p.offset(), (int) (p.offset() + p.filesz())));
+            }
+        }
+        return new Placed(mappings.getFirst().begin(), mappings.getLast().end());
     }
 
     private static List<LoadedElf.Section> sections(List<SectionHeader> headers, long bias) {

@@ -6,7 +6,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads an ELF64 little-endian x86-64 executable (System V gABI, "ELF-64 Object File Format" 1.5): the header,
@@ -20,7 +24,11 @@ public final class ElfParser {
     private static final int SYM_SIZE = 24;
     private static final int EM_X86_64 = 62;
     private static final int SHT_SYMTAB = 2;
+    private static final int SHT_NOTE = 7;
     private static final int SHT_DYNSYM = 11;
+    private static final int NT_GNU_BUILD_ID = 3;
+    /** PATH_MAX: a longer PT_INTERP is refused, as the kernel refuses it. */
+    private static final int MAX_INTERPRETER = 4096;
     private static final int SHN_UNDEF = 0;
     private static final int SHN_LORESERVE = 0xff00;
     private static final int SHN_XINDEX = 0xffff;
@@ -36,10 +44,9 @@ public final class ElfParser {
      *
      * @param name for messages: the program's name or path
      * @throws IllegalArgumentException naming {@code name} and the reason, when the file is not ELF, not 64-bit,
-     *                                  not little-endian, not x86-64, neither an executable nor a static-pie, asks
-     *                                  for an interpreter ({@code PT_INTERP}: dynamically linked), has no
-     *                                  {@code PT_LOAD} or no entry point, or is truncated (a header, segment or
-     *                                  table reaches past its end)
+     *                                  not little-endian, not x86-64, neither an executable nor position-independent,
+     *                                  has an unreadable {@code PT_INTERP}, has no {@code PT_LOAD} or no entry point,
+     *                                  or is truncated (a header, segment or table reaches past its end)
      */
     public static ElfImage parse(String name, byte[] file) {
         String who = "'" + name + "'";
@@ -90,19 +97,94 @@ public final class ElfParser {
                     b.getLong(at + 32), b.getLong(at + 40), b.getLong(at + 48)));
         }
         validateSegments(who, phdrs, file, entry);
+        Optional<String> interpreter = Optional.empty();
+        for (ProgramHeader p : phdrs) {
+            if (p.type() == ElfImage.PT_INTERP) {
+                interpreter = Optional.of(interpreter(who, p, file));
+            }
+        }
 
         List<SectionHeader> sections = shoff == 0 ? List.of()
                 : sections(who, b, file.length, shoff, shentsize, shnum, shstrndx);
-        return new ElfImage(type, entry, phoff, phentsize, phdrs, sections, symbols(who, b, file.length, sections));
+        return new ElfImage(type, entry, phoff, phentsize, phdrs, sections, symbols(who, b, file.length, sections),
+                interpreter, buildId(b, file.length, sections));
+    }
+
+    /**
+     * What names code and data in any ELF file, loadable or not: its symbols ({@code .symtab} and {@code .dynsym})
+     * and its GNU build id. Reads a separate debug file ({@code /usr/lib/debug/.build-id/xx/yyyy.debug}) too, whose
+     * segments are headers without bytes.
+     *
+     * @throws IllegalArgumentException when the file is not a 64-bit little-endian ELF or its tables are truncated
+     */
+    public static SymbolFile symbolFile(String name, byte[] file) {
+        String who = "'" + name + "'";
+        if (file.length < EHDR_SIZE || file[0] != 0x7f || file[1] != 'E' || file[2] != 'L' || file[3] != 'F'
+                || file[4] != 2 || file[5] != 1) {
+            throw new IllegalArgumentException(who + " is not a 64-bit little-endian ELF file");
+        }
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        long shoff = b.getLong(40);
+        List<SectionHeader> sections = shoff == 0 ? List.of() : sections(who, b, file.length, shoff,
+                Short.toUnsignedInt(b.getShort(58)), Short.toUnsignedInt(b.getShort(60)),
+                Short.toUnsignedInt(b.getShort(62)));
+        return new SymbolFile(symbols(who, b, file.length, sections), buildId(b, file.length, sections));
+    }
+
+    /**
+     * Whether {@code head}, the first bytes of a file, starts an x86-64 executable or shared object whose program
+     * headers it holds, and if so its type and the page its lowest {@code PT_LOAD} is linked at: what tells a
+     * mapping of a library's first page from any other file mapping, and where the library's addresses start.
+     */
+    public static Optional<Linked> linked(byte[] head) {
+        if (head.length < EHDR_SIZE || head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F'
+                || head[4] != 2 || head[5] != 1) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+        int type = Short.toUnsignedInt(b.getShort(16));
+        long phoff = b.getLong(32);
+        int phnum = Short.toUnsignedInt(b.getShort(56));
+        if (Short.toUnsignedInt(b.getShort(18)) != EM_X86_64 || (type != ElfImage.ET_EXEC && type != ElfImage.ET_DYN)
+                || Short.toUnsignedInt(b.getShort(54)) != PHDR_SIZE || phoff < 0
+                || phoff + (long) phnum * PHDR_SIZE > head.length) {
+            return Optional.empty();
+        }
+        long lowest = -1;
+        for (int i = 0; i < phnum; i++) {
+            int at = (int) phoff + i * PHDR_SIZE;
+            if (b.getInt(at) == ElfImage.PT_LOAD && Long.compareUnsigned(b.getLong(at + 16), lowest) < 0) {
+                lowest = b.getLong(at + 16);
+            }
+        }
+        return lowest == -1 ? Optional.empty() : Optional.of(new Linked(type, lowest & ~0xfffL));
+    }
+
+    /**
+     * An executable or shared object as its header says.
+     *
+     * @param type       {@link ElfImage#ET_EXEC} or {@link ElfImage#ET_DYN}
+     * @param linkedPage the page-aligned link-time address of its lowest {@code PT_LOAD}: where its first page
+     *                   goes, moved by the load bias
+     */
+    public record Linked(int type, long linkedPage) {
+    }
+
+    /**
+     * The symbols and build id of an ELF file.
+     *
+     * @param symbols unrelocated, in table order
+     * @param buildId the GNU build id in lower-case hex, empty when the file has none
+     */
+    public record SymbolFile(List<Symbols.Symbol> symbols, Optional<String> buildId) {
+        public SymbolFile {
+            symbols = List.copyOf(symbols);
+        }
     }
 
     private static void validateSegments(String who, List<ProgramHeader> phdrs, byte[] file, long entry) {
         boolean anyLoad = false;
         for (ProgramHeader p : phdrs) {
-            if (p.type() == ElfImage.PT_INTERP) {
-                throw new IllegalArgumentException(who + " is dynamically linked; hdbg runs static executables"
-                        + " (gcc -static) — it asks for the interpreter " + interpreter(p, file));
-            }
             if (p.type() != ElfImage.PT_LOAD) {
                 continue;
             }
@@ -122,15 +204,50 @@ public final class ElfParser {
         }
     }
 
-    private static String interpreter(ProgramHeader p, byte[] file) {
-        if (p.offset() < 0 || p.filesz() <= 0 || p.offset() + p.filesz() > file.length || p.filesz() > 4096) {
-            return "(unreadable)";
+    /** The interpreter's path: PT_INTERP's bytes up to their NUL, as {@code load_elf_binary} reads them. */
+    private static String interpreter(String who, ProgramHeader p, byte[] file) {
+        if (p.filesz() < 2 || p.filesz() > MAX_INTERPRETER) {
+            throw new IllegalArgumentException(who + " has a PT_INTERP of " + p.filesz() + " bytes, which names no path");
         }
+        check(who, "PT_INTERP", p.offset(), p.filesz(), file.length);
         int end = (int) p.offset();
         while (end < p.offset() + p.filesz() && file[end] != 0) {
             end++;
         }
+        if (end == p.offset() + p.filesz()) {
+            throw new IllegalArgumentException(who + " has a PT_INTERP without its terminating NUL");
+        }
         return new String(file, (int) p.offset(), end - (int) p.offset(), StandardCharsets.UTF_8);
+    }
+
+    /** The descriptor of the {@code NT_GNU_BUILD_ID} note ("GNU"), as hex; empty when there is none. */
+    private static Optional<String> buildId(ByteBuffer b, int length, List<SectionHeader> sections) {
+        for (SectionHeader s : sections) {
+            if (s.type() != SHT_NOTE || s.offset() < 0 || s.size() < 12 || s.offset() > length - s.size()) {
+                continue;
+            }
+            long at = s.offset();
+            long end = s.offset() + s.size();
+            while (at + 12 <= end) {
+                long nameSize = Integer.toUnsignedLong(b.getInt((int) at));
+                long descSize = Integer.toUnsignedLong(b.getInt((int) at + 4));
+                int type = b.getInt((int) at + 8);
+                long name = at + 12;
+                long desc = name + ((nameSize + 3) & ~3L);
+                long next = desc + ((descSize + 3) & ~3L);
+                if (next > end) {
+                    break;
+                }
+                if (type == NT_GNU_BUILD_ID && nameSize == 4 && b.get((int) name) == 'G' && b.get((int) name + 1) == 'N'
+                        && b.get((int) name + 2) == 'U' && descSize > 0 && descSize <= 64) {
+                    byte[] id = new byte[(int) descSize];
+                    b.get((int) desc, id);
+                    return Optional.of(HexFormat.of().formatHex(id));
+                }
+                at = next;
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<SectionHeader> sections(String who, ByteBuffer b, int length, long shoff, int shentsize,
@@ -164,12 +281,30 @@ public final class ElfParser {
         return sections;
     }
 
+    /**
+     * The symbols of {@code .symtab}, then those of {@code .dynsym} that {@code .symtab} does not have (the same name
+     * at the same address): a stripped library keeps only its dynamic symbols, and an unstripped one has both.
+     */
     private static List<Symbols.Symbol> symbols(String who, ByteBuffer b, int length, List<SectionHeader> sections) {
-        SectionHeader table = sections.stream().filter(s -> s.type() == SHT_SYMTAB).findFirst()
-                .or(() -> sections.stream().filter(s -> s.type() == SHT_DYNSYM).findFirst()).orElse(null);
-        if (table == null) {
-            return List.of();
+        List<Symbols.Symbol> symbols = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int type : new int[] {SHT_SYMTAB, SHT_DYNSYM}) {
+            for (SectionHeader table : sections) {
+                if (table.type() != type) {
+                    continue;
+                }
+                for (Symbols.Symbol s : table(who, b, length, sections, table)) {
+                    if (seen.add(s.name() + "@" + s.address())) {
+                        symbols.add(s);
+                    }
+                }
+            }
         }
+        return symbols;
+    }
+
+    private static List<Symbols.Symbol> table(String who, ByteBuffer b, int length, List<SectionHeader> sections,
+            SectionHeader table) {
         if (table.link() < 0 || table.link() >= sections.size()) {
             throw new IllegalArgumentException(who + " has a symbol table " + table.name()
                     + " whose string table index " + table.link() + " is out of range");

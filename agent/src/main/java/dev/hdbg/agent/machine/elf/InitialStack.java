@@ -27,8 +27,14 @@ final class InitialStack {
     /** Linux refuses more than a quarter of the stack limit for argument and environment strings (E2BIG). */
     static final long MAX_STRINGS_FRACTION = 4;
 
-    /** The auxiliary-vector values that depend on the image; the rest are constants of this machine. */
-    record ImageFacts(long phdr, long phnum, long entry) {
+    /**
+     * The auxiliary-vector values that depend on the image, the interpreter, the CPU and the user; the rest are
+     * constants of this machine.
+     *
+     * @param base   where the interpreter was loaded ({@code AT_BASE}); 0 without one
+     * @param hwcap  CPUID.1:EDX of the emulated CPU, as x86 Linux reports it
+     */
+    record ImageFacts(long phdr, long phnum, long entry, long base, long hwcap, int uid, int gid, long vdso) {
     }
 
     /**
@@ -38,8 +44,10 @@ final class InitialStack {
      * @param bytes        the stack's contents from {@code rsp} to the top of the stack
      * @param randomBytes  where the 16 {@code AT_RANDOM} bytes are
      * @param execfn       where the program path ({@code AT_EXECFN}) is
+     * @param auxv         the auxiliary vector as key-value pairs, {@code AT_NULL} last: what
+     *                     {@code /proc/self/auxv} reads
      */
-    record Layout(long rsp, byte[] bytes, long randomBytes, long execfn) {
+    record Layout(long rsp, byte[] bytes, long randomBytes, long execfn, long[] auxv) {
     }
 
     private InitialStack() {
@@ -71,28 +79,34 @@ final class InitialStack {
         long platformAt = (stringsBottom & -16) - (PLATFORM.length() + 1);
         long randomAt = platformAt - 16;
 
-        long[] auxv = {
-            // create_elf_tables's order; x86-64's ARCH_DLINFO adds AT_SYSINFO_EHDR only with a vDSO, and hdbg has none.
-            Auxv.AT_HWCAP, Auxv.X86_64_HWCAP,
+        long[] dlinfo = image.vdso() != 0
+                ? new long[] {Auxv.AT_SYSINFO_EHDR, image.vdso(), Auxv.AT_MINSIGSTKSZ, Auxv.MIN_SIGNAL_STACK}
+                : new long[] {Auxv.AT_MINSIGSTKSZ, Auxv.MIN_SIGNAL_STACK};
+        long[] table = {
+            // create_elf_tables's order, after x86-64's ARCH_DLINFO: AT_SYSINFO_EHDR (with a vDSO), AT_MINSIGSTKSZ.
+            Auxv.AT_HWCAP, image.hwcap(),
             Auxv.AT_PAGESZ, GuestMemory.PAGE,
             Auxv.AT_CLKTCK, Auxv.CLOCK_TICKS,
             Auxv.AT_PHDR, image.phdr(),
             Auxv.AT_PHENT, 56,
             Auxv.AT_PHNUM, image.phnum(),
-            Auxv.AT_BASE, 0, // no interpreter
+            Auxv.AT_BASE, image.base(),
             Auxv.AT_FLAGS, 0,
             Auxv.AT_ENTRY, image.entry(),
-            Auxv.AT_UID, 0,
-            Auxv.AT_EUID, 0,
-            Auxv.AT_GID, 0,
-            Auxv.AT_EGID, 0,
-            Auxv.AT_SECURE, 0,
+            Auxv.AT_UID, image.uid(),
+            Auxv.AT_EUID, image.uid(),
+            Auxv.AT_GID, image.gid(),
+            Auxv.AT_EGID, image.gid(),
+            Auxv.AT_SECURE, 0, // no set-user-id: the loader honours LD_LIBRARY_PATH and the like
             Auxv.AT_RANDOM, randomAt,
             Auxv.AT_HWCAP2, 0,
             Auxv.AT_EXECFN, execfnAt,
             Auxv.AT_PLATFORM, platformAt,
             Auxv.AT_NULL, 0,
         };
+        long[] auxv = new long[dlinfo.length + table.length];
+        System.arraycopy(dlinfo, 0, auxv, 0, dlinfo.length);
+        System.arraycopy(table, 0, auxv, dlinfo.length, table.length);
         long words = 1 + (argv.size() + 1) + (envp.size() + 1) + auxv.length;
         // STACK_ROUND: the table goes below the strings and RSP is rounded down to 16, so RSP % 16 == 0 at entry.
         long rsp = (randomAt - words * 8) & -16;
@@ -117,7 +131,7 @@ final class InitialStack {
             stack.put((int) (at - rsp), piece);
             at += piece.length;
         }
-        return new Layout(rsp, stack.array(), randomAt, execfnAt);
+        return new Layout(rsp, stack.array(), randomAt, execfnAt, auxv.clone());
     }
 
     /**

@@ -84,6 +84,22 @@ final class SegmentLayout {
         return roundUp(highest);
     }
 
+    /** The first page any segment with memory covers, link-time address. */
+    static long lowest(List<ProgramHeader> loads) {
+        long lowest = -1;
+        for (ProgramHeader p : loads) {
+            if (p.memsz() > 0 && Long.compareUnsigned(p.vaddr(), lowest) < 0) {
+                lowest = p.vaddr();
+            }
+        }
+        return lowest & -GuestMemory.PAGE;
+    }
+
+    /** The pages from {@link #lowest} to the end of the highest segment: what the image occupies once loaded. */
+    static long span(List<ProgramHeader> loads) {
+        return brkStart(loads, 0) - lowest(loads);
+    }
+
     static long roundUp(long address) {
         return (address + GuestMemory.PAGE - 1) & -GuestMemory.PAGE;
     }

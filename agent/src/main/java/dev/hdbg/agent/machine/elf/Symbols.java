@@ -110,7 +110,7 @@ public final class Symbols {
      * everything else literal). Greedy with one backtrack point, so at most length x length steps:
      * the pattern comes from a host, and a regex of it ({@code *a*a*a...}) backtracks exponentially.
      */
-    static boolean wildcardMatches(String pattern, String name) {
+    public static boolean wildcardMatches(String pattern, String name) {
         int p = 0;
         int n = 0;
         int star = -1;

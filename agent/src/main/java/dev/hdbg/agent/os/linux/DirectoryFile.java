@@ -9,19 +9,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * An open directory, read with {@code getdents64}. The listing is taken at the first read (and again after a
- * rewind), sorted by name so runs are reproducible; "." and ".." come first, as programs such as {@code ls -a}
- * expect them.
+ * An open directory, read with {@code getdents64}: a host directory, or one of the made-up ones
+ * ({@link VirtualNode.Directory}). The listing is taken at the first read (and again after a rewind): a host
+ * directory's in the host's own order, as its getdents gives it (a program that does not sort, such as {@code find},
+ * prints what it prints natively); a made-up one's with "." and ".." first.
  */
 final class DirectoryFile extends OpenFile {
-    private record Entry(String name, long ino, int type) {
+    /** One name in the listing, with its inode and {@code d_type}. */
+    record Entry(String name, long ino, int type) {
     }
 
     private final Path host;
     private final String guestPath;
+    private final Supplier<List<Entry>> virtualEntries;
     private List<Entry> entries;
     private int position;
 
@@ -29,8 +33,18 @@ final class DirectoryFile extends OpenFile {
         super(statusFlags);
         this.host = host;
         this.guestPath = guestPath;
+        this.virtualEntries = null;
     }
 
+    /** A made-up directory: its entries, "." and ".." not included, come from {@code entries} at each listing. */
+    DirectoryFile(String guestPath, int statusFlags, Supplier<List<Entry>> entries) {
+        super(statusFlags);
+        this.host = null;
+        this.guestPath = guestPath;
+        this.virtualEntries = entries;
+    }
+
+    /** The host directory; null for a made-up one. */
     Path host() {
         return host;
     }
@@ -64,7 +78,7 @@ final class DirectoryFile extends OpenFile {
 
     @Override
     byte[] stat() throws IOException {
-        return Stat.of(host, true);
+        return host == null ? Stat.virtualDirectory(guestPath) : Stat.of(host, true);
     }
 
     /**
@@ -101,22 +115,15 @@ final class DirectoryFile extends OpenFile {
 
     private List<Entry> list() throws IOException {
         List<Entry> list = new ArrayList<>();
-        list.add(entry(".", host));
-        list.add(entry("..", host.getParent() != null && !guestPath.equals("/") ? host.getParent() : host));
-        try (Stream<Path> children = Files.list(host)) {
-            for (Path child : children.sorted().toList()) {
-                try {
-                    list.add(entry(child.getFileName().toString(), child));
-                } catch (NoSuchFileException gone) {
-                    continue; // deleted since the listing: Linux would not return it either
-                }
-            }
+        if (host == null) {
+            long ino = Stat.virtualInode(guestPath);
+            list.add(new Entry(".", ino, Stat.direntType(Stat.S_IFDIR)));
+            list.add(new Entry("..", ino, Stat.direntType(Stat.S_IFDIR)));
+            list.addAll(virtualEntries.get());
+            return list;
         }
+        list.addAll(HostStat.readdir(host));
         return list;
     }
 
-    private static Entry entry(String name, Path path) throws IOException {
-        Map<String, Object> a = Stat.attributes(path, false);
-        return new Entry(name, (Long) a.get("ino"), Stat.direntType((Integer) a.get("mode")));
-    }
 }

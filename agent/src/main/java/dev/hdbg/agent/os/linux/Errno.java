@@ -14,7 +14,12 @@ import java.nio.file.NotLinkException;
 final class Errno {
     static final int EPERM = 1;
     static final int ENOENT = 2;
+    static final int ESRCH = 3;
+    static final int EINTR = 4;
     static final int EIO = 5;
+    static final int ENXIO = 6;
+    static final int E2BIG = 7;
+    static final int ECHILD = 10;
     static final int EBADF = 9;
     static final int EAGAIN = 11;
     static final int ENOMEM = 12;
@@ -29,6 +34,7 @@ final class Errno {
     static final int EXDEV = 18;
     static final int EMFILE = 24;
     static final int ENOTTY = 25;
+    static final int ENOSPC = 28;
     static final int ESPIPE = 29;
     static final int EPIPE = 32;
     static final int ERANGE = 34;
@@ -36,6 +42,8 @@ final class Errno {
     static final int ENOSYS = 38;
     static final int ENOTEMPTY = 39;
     static final int ELOOP = 40;
+    static final int ENODATA = 61;
+    static final int EOPNOTSUPP = 95;
     static final int ETIMEDOUT = 110;
 
     private Errno() {

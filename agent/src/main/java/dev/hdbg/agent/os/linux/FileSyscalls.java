@@ -142,13 +142,26 @@ final class FileSyscalls {
             if (done + total > 0 && !process.machine().memory().isMapped(buffer + total, n)) {
                 break;
             }
-            int written = file.write(user.read(buffer + total, n));
+            int written = writeTo(file, user.read(buffer + total, n));
             total += written;
             if (written < n) {
                 break;
             }
         }
         return total;
+    }
+
+    /** A write to a pipe nobody reads any more fails with EPIPE and sends the writer SIGPIPE, as Linux does. */
+    private int writeTo(OpenFile file, byte[] data) throws IOException {
+        try {
+            return file.write(data);
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.EPIPE) {
+                process.signals().send(SignalInfo.sentBy(Signals.SIGPIPE, SignalInfo.SI_USER, process.config().pid(),
+                        Credentials.UID));
+            }
+            throw e;
+        }
     }
 
     private long pread(int fd, long buffer, long count, long offset) throws IOException {
@@ -204,7 +217,7 @@ final class FileSyscalls {
             for (long[] v : vectors) {
                 joined.writeBytes(user.read(v[0], v[1]));
             }
-            return file.write(joined.toByteArray());
+            return writeTo(file, joined.toByteArray());
         }
         for (long[] v : vectors) {
             long wanted = Math.min(v[1], MAX_RW_COUNT - total);
@@ -307,7 +320,7 @@ final class FileSyscalls {
             if (got <= 0) {
                 break;
             }
-            out.write(Arrays.copyOf(data, got));
+            writeTo(out, Arrays.copyOf(data, got));
             total += got;
         }
         if (offsetAddress != 0) {

@@ -12,16 +12,23 @@ final class HostFile extends OpenFile {
     static final int SEEK_END = 2;
 
     private final Path host;
+    private final String guestPath;
     private final FileChannel channel;
 
-    HostFile(Path host, FileChannel channel, int statusFlags) {
+    HostFile(Path host, String guestPath, FileChannel channel, int statusFlags) {
         super(statusFlags);
         this.host = host;
+        this.guestPath = guestPath;
         this.channel = channel;
     }
 
     Path host() {
         return host;
+    }
+
+    /** The file's canonical name in the guest: what {@code /proc/self/fd/N} and {@code /proc/self/maps} show. */
+    String guestPath() {
+        return guestPath;
     }
 
     @Override

@@ -26,6 +26,13 @@ public final class LinuxSyscalls {
         }
 
         /**
+         * A signal's default action ended the process as the call returned (a {@code kill} of itself, a timer's
+         * signal, SIGPIPE); a shell would report exit status 128 + {@code signal}.
+         */
+        record Killed(int signal) implements Result {
+        }
+
+        /**
          * The call is not emulated: RAX holds {@code -ENOSYS} (-38), which programs treat as "not supported by
          * this kernel". Worth telling the user once per number.
          */
@@ -40,10 +47,14 @@ public final class LinuxSyscalls {
         this.process = process;
         new FileSyscalls(process).register(table);
         new PathSyscalls(process).register(table);
+        new StatSyscalls(process).register(table);
         new MemorySyscalls(process).register(table);
         new ProcessSyscalls(process).register(table);
         new TimeSyscalls(process).register(table);
+        new TimerSyscalls(process).register(table);
         new SignalSyscalls(process).register(table);
+        new SocketSyscalls(process).register(table);
+        new Refusals(process).register(table);
     }
 
     /**
@@ -65,13 +76,53 @@ public final class LinuxSyscalls {
         }
         SyscallArgs args = new SyscallArgs(uc.regRead(X86Reg.RDI), uc.regRead(X86Reg.RSI), uc.regRead(X86Reg.RDX),
                 uc.regRead(X86Reg.R10), uc.regRead(X86Reg.R8), uc.regRead(X86Reg.R9));
+        long rip = uc.regRead(X86Reg.RIP);
         long value = call(handler, args);
         if (process.exitStatus().isPresent()) {
             return new Result.Exited(process.exitStatus().getAsInt());
         }
         uc.regWrite(X86Reg.RAX, value);
+        // The return to user mode: at the SYSCALL's successor (Unicorn leaves RIP on the SYSCALL in its hook), or
+        // where rt_sigreturn put it. Pending signals are delivered there, as Linux does on every return.
+        long after = uc.regRead(X86Reg.RIP);
+        long resumeAt = after != rip ? after : rip + SYSCALL_LENGTH;
+        process.timers().fire(process.signals(), process.timers().clock().monotonic());
+        if (process.signals().deliverPending(resumeAt) instanceof Signals.Delivery.Killed(int signal)) {
+            process.exit(128 + signal);
+            return new Result.Killed(signal);
+        }
         return new Result.Returned(value);
     }
+
+    /**
+     * Whether a timer's signal is due while the thread runs without making system calls (a busy loop waiting for
+     * SIGALRM): the debugger then stops the guest at a safe point and calls {@link #deliverDue}. Any thread.
+     */
+    public boolean signalDue() {
+        return process.exitStatus().isEmpty() && process.timers().signalDue();
+    }
+
+    /**
+     * At a safe point between two instructions: fires the timers that are due and delivers what is pending, as Linux
+     * does when a timer interrupt returns to user mode. The interrupted instruction is at RIP.
+     *
+     * @return Returned (RIP is the handler's, or unchanged) or Killed
+     */
+    public Result deliverDue() {
+        if (process.exitStatus().isPresent()) {
+            return new Result.Returned(0);
+        }
+        Unicorn uc = process.machine().unicorn();
+        process.timers().fire(process.signals(), process.timers().clock().monotonic());
+        if (process.signals().deliverPending(uc.regRead(X86Reg.RIP)) instanceof Signals.Delivery.Killed(int signal)) {
+            process.exit(128 + signal);
+            return new Result.Killed(signal);
+        }
+        return new Result.Returned(0);
+    }
+
+    /** The length of the SYSCALL instruction (0f 05). */
+    private static final int SYSCALL_LENGTH = 2;
 
     /** The one place a failure becomes {@code -errno}. */
     private static long call(Handler handler, SyscallArgs args) {

@@ -42,14 +42,25 @@ final class MemorySyscalls {
                 throw new SyscallException(Errno.EINVAL);
             }
             process.mmap().unmap(a.a0(), a.a1());
+            forget(a.a0(), a.a0() + ProgramBreak.roundUp(a.a1()));
             return 0;
         });
-        table.put(12, a -> process.programBreak().move(a.a0()));
+        table.put(12, a -> brk(a.a0()));
         table.put(25, a -> {
             if ((a.i(3) & ~MREMAP_MAYMOVE) != 0) {
                 throw new SyscallException(Errno.EINVAL); // MREMAP_FIXED and MREMAP_DONTUNMAP are not emulated
             }
-            return process.mmap().remap(a.a0(), a.a1(), a.a2(), (a.i(3) & MREMAP_MAYMOVE) != 0);
+            long oldSize = ProgramBreak.roundUp(a.a1());
+            long newSize = ProgramBreak.roundUp(a.a2());
+            Mappings.Kind kind = process.mappings().at(a.a0()).orElse(Mappings.Kind.ANONYMOUS);
+            long moved = process.mmap().remap(a.a0(), a.a1(), a.a2(), (a.i(3) & MREMAP_MAYMOVE) != 0);
+            if (moved != a.a0()) {
+                forget(a.a0(), a.a0() + oldSize);
+            } else if (newSize < oldSize) {
+                forget(a.a0() + newSize, a.a0() + oldSize);
+            }
+            process.mappings().set(moved, moved + newSize, kind);
+            return moved;
         });
         table.put(28, a -> {
             requireAligned(a.a0());
@@ -59,6 +70,28 @@ final class MemorySyscalls {
             }
             return 0;
         });
+    }
+
+    /** [begin, end) was unmapped: it leaves /proc/self/maps, and a library whose first page it held is unloaded. */
+    private void forget(long begin, long end) {
+        process.mappings().remove(begin, end);
+        process.modules().unmapped(begin, end);
+    }
+
+    /** brk, keeping /proc/self/maps's [heap] from the heap's start to the break. */
+    private long brk(long requested) {
+        ProgramBreak heap = process.programBreak();
+        long before = ProgramBreak.roundUp(heap.current());
+        long now = heap.move(requested);
+        long end = ProgramBreak.roundUp(now);
+        long start = ProgramBreak.roundUp(heap.start());
+        if (end != before) {
+            process.mappings().remove(start, Math.max(before, end));
+            if (end > start) {
+                process.mappings().set(start, end, new Mappings.Kind("[heap]", 0, 0));
+            }
+        }
+        return now;
     }
 
     private static void requireAligned(long address) {
@@ -93,9 +126,16 @@ final class MemorySyscalls {
         } else {
             address = process.mmap().map(length, perms, name);
         }
-        if (file != null) {
-            copyIn(file, address, length, offset);
+        long end = address + ProgramBreak.roundUp(length);
+        forget(address, end);
+        if (file == null) {
+            process.mappings().set(address, end, Mappings.Kind.ANONYMOUS);
+            return address;
         }
+        copyIn(file, address, length, offset);
+        process.mappings().set(address, end, new Mappings.Kind(file.guestPath(), offset, Stat.inode(file.stat())));
+        byte[] head = process.machine().memory().read(address, (int) Math.min(length, GuestMemory.PAGE));
+        process.modules().mapped(file.guestPath(), file.host(), address, end - address, offset, head);
         return address;
     }
 

@@ -18,7 +18,7 @@ import java.util.List;
  * first mapping.
  */
 final class MmapAllocator {
-    static final long TOP = 0x7fff_f000_0000L;
+    static final long TOP = dev.hdbg.agent.machine.elf.ElfLoader.MMAP_TOP;
     /** The end of user space (TASK_SIZE): MAP_FIXED may reach it. */
     static final long TASK_SIZE = 0x7fff_ffff_f000L;
     /** Room left below a region named "stack" for it to grow into: RLIMIT_STACK. */

@@ -33,13 +33,12 @@ final class PathSyscalls {
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
     private static final int O_TRUNC = 01000;
-    private static final int O_DIRECTORY = 0200000;
-    private static final int O_NOFOLLOW = 0400000;
+    static final int O_DIRECTORY = 0200000;
+    static final int O_NOFOLLOW = 0400000;
     private static final int O_CLOEXEC = 02000000;
     private static final int W_OK = 2;
     private static final int R_OK = 4;
     private static final int X_OK = 1;
-    private static final String SELF_EXE = "/proc/self/exe";
 
     private final LinuxProcess process;
     private final UserMemory user;
@@ -56,23 +55,21 @@ final class PathSyscalls {
     void register(Map<Integer, Handler> table) {
         table.put(2, a -> openat(AT_FDCWD, a.a0(), a.i(1), a.i(2)));
         table.put(257, a -> openat(a.i(0), a.a1(), a.i(2), a.i(3)));
-        table.put(4, a -> newfstatat(AT_FDCWD, a.a0(), a.a1(), 0));
-        table.put(5, a -> copyStat(a.a1(), fds.get(a.i(0)).stat()));
-        table.put(6, a -> newfstatat(AT_FDCWD, a.a0(), a.a1(), AT_SYMLINK_NOFOLLOW));
-        table.put(262, a -> newfstatat(a.i(0), a.a1(), a.a2(), a.i(3)));
+        table.put(85, a -> openat(AT_FDCWD, a.a0(), O_CREAT | OpenFile.O_WRONLY | O_TRUNC, a.i(1))); // creat
         table.put(21, a -> faccessat(AT_FDCWD, a.a0(), a.i(1), 0));
         table.put(269, a -> faccessat(a.i(0), a.a1(), a.i(2), 0));
         table.put(439, a -> faccessat(a.i(0), a.a1(), a.i(2), a.i(3)));
         table.put(79, a -> getcwd(a.a0(), a.a1()));
         table.put(80, a -> {
-            sandbox.chdir(resolve(AT_FDCWD, user.cString(a.a0()), true, false));
+            sandbox.chdir(process.resolve(AT_FDCWD, user.cString(a.a0()), true, false));
             return 0;
         });
         table.put(81, a -> {
             if (!(fds.get(a.i(0)) instanceof DirectoryFile directory)) {
                 throw new SyscallException(Errno.ENOTDIR);
             }
-            sandbox.chdir(new Sandbox.Resolved(directory.host(), directory.guestPath()));
+            sandbox.chdir(new Sandbox.Resolved(directory.host(), directory.guestPath(),
+                    directory.host() == null ? VirtualNode.Directory.of(java.util.List.of()) : null));
             return 0;
         });
         table.put(89, a -> readlinkat(AT_FDCWD, a.a0(), a.a1(), a.a2()));
@@ -93,40 +90,30 @@ final class PathSyscalls {
         table.put(90, a -> fchmodat(AT_FDCWD, a.a0(), a.i(1)));
         table.put(268, a -> fchmodat(a.i(0), a.a1(), a.i(2)));
         table.put(280, a -> utimensat(a.i(0), a.a1(), a.a2(), a.i(3)));
-        // statx is left to glibc's and coreutils' fallback to newfstatat, which they take on ENOSYS.
-        table.put(332, a -> -Errno.ENOSYS);
-    }
-
-    private Sandbox.Resolved resolve(int dirfd, String path, boolean follow, boolean forWrite) throws IOException {
-        String base;
-        if (path.startsWith("/") || dirfd == AT_FDCWD) {
-            base = sandbox.cwd();
-        } else if (fds.get(dirfd) instanceof DirectoryFile directory) {
-            base = directory.guestPath();
-        } else {
-            throw new SyscallException(Errno.ENOTDIR);
-        }
-        return sandbox.resolve(base, path, follow, forWrite);
     }
 
     private long openat(int dirfd, long pathAddress, int flags, int mode) throws IOException {
         String path = user.cString(pathAddress);
         int access = flags & OpenFile.O_ACCMODE;
         boolean writes = access != OpenFile.O_RDONLY || (flags & (O_CREAT | O_TRUNC | OpenFile.O_APPEND)) != 0;
-        if (writes) {
-            requireWritable();
-        }
-        Sandbox.Resolved resolved = resolve(dirfd, path, (flags & O_NOFOLLOW) == 0, writes);
-        Path host = resolved.host();
+        Sandbox.Resolved resolved = process.resolve(dirfd, path, (flags & O_NOFOLLOW) == 0, writes);
         boolean cloexec = (flags & O_CLOEXEC) != 0;
         int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK);
-        if (resolved.guestPath().equals("/dev/null")) {
-            return fds.install(StreamFile.nullDevice(status), 0, cloexec);
+        if (resolved.isVirtual()) {
+            return fds.install(process.virtualFiles().open(resolved, flags, status, writes), 0, cloexec);
+        }
+        Path host = resolved.host();
+        boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
+        if (writes) {
+            // Linux looks the path up first: a missing file or directory is ENOENT even on a read-only file system.
+            if (!exists && ((flags & O_CREAT) == 0 || host.getParent() == null || !Files.isDirectory(host.getParent()))) {
+                throw new SyscallException(Errno.ENOENT);
+            }
+            requireWritable(resolved);
         }
         if ((flags & O_NOFOLLOW) != 0 && Files.isSymbolicLink(host)) {
             throw new SyscallException(Errno.ELOOP);
         }
-        boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
         if (exists && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
             throw new SyscallException(Errno.EEXIST);
         }
@@ -155,7 +142,7 @@ final class PathSyscalls {
         }
         FileChannel channel = FileChannel.open(host, options,
                 PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
-        return fds.install(new HostFile(host, channel, status), 0, cloexec);
+        return fds.install(new HostFile(host, resolved.guestPath(), channel, status), 0, cloexec);
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
@@ -169,27 +156,42 @@ final class PathSyscalls {
         return set;
     }
 
-    /** Every change to the tree needs --writable; Linux says EROFS for a read-only file system. */
-    private void requireWritable() {
-        if (!process.config().writable()) {
-            throw new SyscallException(Errno.EROFS);
+    /**
+     * Every change to the tree needs --writable, or a path beneath one of the --writable-dir directories; Linux says
+     * EROFS for a read-only file system, and the made-up files cannot be changed at all (EACCES).
+     */
+    private void requireWritable(Sandbox.Resolved resolved) {
+        if (resolved.isVirtual()) {
+            throw new SyscallException(Errno.EACCES);
         }
+        ProcessConfig config = process.config();
+        if (config.writable()) {
+            return;
+        }
+        String path = resolved.guestPath();
+        for (String dir : config.writableDirs()) {
+            String prefix = dir.endsWith("/") ? dir : dir + "/";
+            if (path.startsWith(prefix)) {
+                return;
+            }
+        }
+        throw new SyscallException(Errno.EROFS);
     }
 
-    /** A file a call is about to change: ENOENT when it does not exist, then EROFS when the root is read-only. */
-    private Path existingToChange(Path host, LinkOption... options) {
-        if (!Files.exists(host, options)) {
+    /** A file a call is about to change: ENOENT when it does not exist, then EROFS when it is read-only. */
+    private Path existingToChange(Sandbox.Resolved resolved, LinkOption... options) {
+        if (!resolved.isVirtual() && !Files.exists(resolved.host(), options)) {
             throw new SyscallException(Errno.ENOENT);
         }
-        requireWritable();
-        return host;
+        requireWritable(resolved);
+        return resolved.host();
     }
 
     /** The parent must exist; the new name must not. */
     private long mkdirat(int dirfd, long pathAddress, int mode) throws IOException {
-        Path host = resolve(dirfd, user.cString(pathAddress), false, true).host();
-        requireWritable();
-        Files.createDirectory(host, PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
+        Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), false, true);
+        requireWritable(resolved);
+        Files.createDirectory(resolved.host(), PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
         return 0;
     }
 
@@ -197,7 +199,7 @@ final class PathSyscalls {
         if ((flags & ~AT_REMOVEDIR) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Path host = existingToChange(resolve(dirfd, user.cString(pathAddress), false, true).host(), LinkOption.NOFOLLOW_LINKS);
+        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), false, true), LinkOption.NOFOLLOW_LINKS);
         boolean directory = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
         if (directory != ((flags & AT_REMOVEDIR) != 0)) {
             throw new SyscallException(directory ? Errno.EISDIR : Errno.ENOTDIR);
@@ -211,15 +213,16 @@ final class PathSyscalls {
         if (flags != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Path from = resolve(fromDir, user.cString(fromAddress), false, true).host();
-        Path to = resolve(toDir, user.cString(toAddress), false, true).host();
+        Sandbox.Resolved from = process.resolve(fromDir, user.cString(fromAddress), false, true);
+        Sandbox.Resolved to = process.resolve(toDir, user.cString(toAddress), false, true);
         existingToChange(from, LinkOption.NOFOLLOW_LINKS);
-        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        requireWritable(to);
+        Files.move(from.host(), to.host(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return 0;
     }
 
     private long fchmodat(int dirfd, long pathAddress, int mode) throws IOException {
-        Path host = existingToChange(resolve(dirfd, user.cString(pathAddress), true, true).host());
+        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), true, true));
         Files.setPosixFilePermissions(host, permissions(mode));
         return 0;
     }
@@ -229,16 +232,16 @@ final class PathSyscalls {
      * path with a descriptor is glibc's futimens.
      */
     private long utimensat(int dirfd, long pathAddress, long times, int flags) throws IOException {
-        Path host;
+        Sandbox.Resolved resolved;
         if (pathAddress == 0) {
             if (!(fds.get(dirfd) instanceof HostFile file)) {
                 throw new SyscallException(Errno.EBADF);
             }
-            host = file.host();
+            resolved = new Sandbox.Resolved(file.host(), file.guestPath(), null);
         } else {
-            host = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, true).host();
+            resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, true);
         }
-        existingToChange(host, LinkOption.NOFOLLOW_LINKS);
+        Path host = existingToChange(resolved, LinkOption.NOFOLLOW_LINKS);
         var view = Files.getFileAttributeView(host, BasicFileAttributeView.class);
         var now = FileTime.from(Instant.now());
         if (times == 0) {
@@ -264,37 +267,28 @@ final class PathSyscalls {
         return FileTime.from(Instant.ofEpochSecond(seconds, nanos));
     }
 
-    private long newfstatat(int dirfd, long pathAddress, long buffer, int flags) throws IOException {
-        String path = pathAddress == 0 && (flags & AT_EMPTY_PATH) != 0 ? "" : user.cString(pathAddress);
-        user.requireMapped(buffer, Stat.SIZE);
-        if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
-            return copyStat(buffer, dirfd == AT_FDCWD
-                    ? Stat.of(resolve(AT_FDCWD, ".", true, false).host(), true) : fds.get(dirfd).stat());
-        }
-        boolean follow = (flags & AT_SYMLINK_NOFOLLOW) == 0;
-        Sandbox.Resolved resolved = resolve(dirfd, path, follow, false);
-        if (resolved.guestPath().equals("/dev/null")) {
-            return copyStat(buffer, StreamFile.nullDevice(0).stat());
-        }
-        return copyStat(buffer, Stat.of(resolved.host(), follow));
-    }
-
-    private long copyStat(long buffer, byte[] stat) {
-        user.write(buffer, stat);
-        return 0;
-    }
-
     private long faccessat(int dirfd, long pathAddress, int mode, int flags) throws IOException {
         if ((mode & ~(R_OK | W_OK | X_OK)) != 0 || (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
         boolean forWrite = (mode & W_OK) != 0;
-        Path host = resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, forWrite).host();
+        Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, forWrite);
+        if (resolved.isVirtual()) {
+            boolean device = resolved.node() instanceof VirtualNode.Device;
+            if (resolved.node() == null) {
+                throw new SyscallException(Errno.ENOENT);
+            }
+            if (forWrite && !device || (mode & X_OK) != 0 && !(resolved.node() instanceof VirtualNode.Directory)) {
+                throw new SyscallException(Errno.EACCES);
+            }
+            return 0;
+        }
+        Path host = resolved.host();
         if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
             throw new SyscallException(Errno.ENOENT);
         }
         if (forWrite) {
-            requireWritable();
+            requireWritable(resolved);
         }
         boolean allowed = (!forWrite || Files.isWritable(host))
                 && ((mode & R_OK) == 0 || Files.isReadable(host))
@@ -319,11 +313,18 @@ final class PathSyscalls {
         if (size <= 0 || size > Integer.MAX_VALUE) {
             throw new SyscallException(Errno.EINVAL);
         }
+        Sandbox.Resolved resolved = process.resolve(dirfd, path, false, false);
         String target;
-        if (path.equals(SELF_EXE)) {
-            target = process.config().programName();
+        if (resolved.isVirtual()) {
+            target = switch (resolved.node()) {
+                case VirtualNode.Link l -> l.target();
+                case VirtualNode.Descriptor d -> process.virtualFiles().pathOf(d.fd())
+                        .orElse("pipe:[" + Stat.inode(fds.get(d.fd()).stat()) + "]");
+                case null -> throw new SyscallException(Errno.ENOENT);
+                default -> throw new SyscallException(Errno.EINVAL);
+            };
         } else {
-            Path host = resolve(dirfd, path, false, false).host();
+            Path host = resolved.host();
             if (!Files.isSymbolicLink(host)) {
                 throw new SyscallException(Files.exists(host, LinkOption.NOFOLLOW_LINKS) ? Errno.EINVAL : Errno.ENOENT);
             }

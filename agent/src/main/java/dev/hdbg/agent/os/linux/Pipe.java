@@ -53,7 +53,7 @@ final class Pipe {
         @Override
         int write(byte[] bytes) {
             if (!readerOpen) {
-                throw new SyscallException(Errno.EPIPE); // SIGPIPE is not delivered: signals are not emulated
+                throw new SyscallException(Errno.EPIPE); // and SIGPIPE, which the write system calls send
             }
             int n = Math.min(bytes.length, CAPACITY - data.length);
             if (n == 0 && bytes.length > 0) {

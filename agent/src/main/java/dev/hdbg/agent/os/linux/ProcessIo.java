@@ -11,4 +11,11 @@ public interface ProcessIo {
 
     /** Bytes the guest wrote to fd 2 (or a descriptor duplicated from it). */
     void stderr(byte[] data);
+
+    /**
+     * Something the user should know about the emulation: a call refused because what it asks for is not emulated,
+     * a wait that could never end natively. Ignored unless an implementation shows it.
+     */
+    default void notice(String message) {
+    }
 }

@@ -19,7 +19,9 @@ final class ProcessSyscalls {
     private static final int FUTEX_WAKE_BITSET = 10;
     /** FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME: they do not change what a single thread sees. */
     private static final int FUTEX_OP_FLAGS = 128 | 256;
-    private static final int ESRCH = 3;
+    /** The machine's memory as sysinfo and /proc/meminfo report it: a modest fixed machine. */
+    static final long TOTAL_RAM = 8L << 30;
+    static final long FREE_RAM = 4L << 30;
     private static final int UTS_FIELD = 65;
     /** getrandom's per-call maximum. */
     private static final int GETRANDOM_MAX = 33_554_431;
@@ -59,7 +61,7 @@ final class ProcessSyscalls {
         table.put(97, a -> limits.prlimit(user, a.i(0), 0, a.a1()));
         table.put(302, a -> {
             if (a.a0() != 0 && a.a0() != config.pid()) {
-                throw new SyscallException(ESRCH);
+                throw new SyscallException(Errno.ESRCH);
             }
             return limits.prlimit(user, a.i(1), a.a2(), a.a3());
         });
@@ -75,8 +77,97 @@ final class ProcessSyscalls {
             return 0;
         });
         table.put(318, a -> getrandom(a.a0(), a.a1(), a.i(2)));
+        // One CPU, number 0: what sched_getaffinity reports, and the only affinity that can be set.
+        table.put(204, a -> {
+            requireSelf(a.a0());
+            if (a.a1() < 8 || (a.a1() & 7) != 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            user.write(a.a2(), UserMemory.struct(8).putLong(1).array());
+            return 8;
+        });
+        table.put(115, a -> { // getgroups: the one group the process runs as
+            if (a.i(0) == 0) {
+                return 1;
+            }
+            if (a.i(0) < 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            user.writeInt(a.a1(), Credentials.GID);
+            return 1;
+        });
+        table.put(118, a -> ids(a.a0(), a.a1(), a.a2(), Credentials.UID)); // getresuid
+        table.put(120, a -> ids(a.a0(), a.a1(), a.a2(), Credentials.GID)); // getresgid
+        table.put(121, a -> { // getpgid
+            requireSelf(a.a0());
+            return config.pid();
+        });
+        table.put(124, a -> { // getsid
+            requireSelf(a.a0());
+            return config.pid();
+        });
+        table.put(109, a -> { // setpgid: the process leads its own group already; moving it elsewhere would need another
+            requireSelf(a.a0());
+            if (a.a1() != 0 && a.a1() != config.pid()) {
+                throw new SyscallException(Errno.EPERM);
+            }
+            return 0;
+        });
+        table.put(112, a -> { // setsid: a process group leader may not (EPERM), and this one is
+            throw new SyscallException(Errno.EPERM);
+        });
+        table.put(140, a -> { // getpriority of the process itself: nice 0, which the raw call returns as 20
+            requireSelf(a.a1());
+            return 20;
+        });
+        table.put(98, a -> rusage(a.i(0), a.a1()));
+        table.put(309, a -> { // getcpu: CPU 0, NUMA node 0
+            if (a.a0() != 0) {
+                user.writeInt(a.a0(), 0);
+            }
+            if (a.a1() != 0) {
+                user.writeInt(a.a1(), 0);
+            }
+            return 0;
+        });
+        table.put(203, a -> {
+            requireSelf(a.a0());
+            if (a.a1() < 1 || (user.read(a.a2(), 1)[0] & 1) == 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            return 0;
+        });
         // rseq is optional: glibc disables restartable sequences when it fails with ENOSYS.
         table.put(334, a -> -Errno.ENOSYS);
+    }
+
+    /** getresuid/getresgid: real, effective and saved ids, all the same. */
+    private long ids(long real, long effective, long saved, int id) {
+        for (long address : new long[] {real, effective, saved}) {
+            user.writeInt(address, id);
+        }
+        return 0;
+    }
+
+    /**
+     * getrusage: the CPU time as the guest's clock counts it (user time; the emulation keeps no separate account),
+     * nothing else measured. RUSAGE_SELF, RUSAGE_CHILDREN (none: zeros) and RUSAGE_THREAD.
+     */
+    private long rusage(int who, long address) {
+        if (who != 0 && who != -1 && who != 1) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long nanos = who == -1 ? 0 : process.timers().clock().monotonic() - 1_000_000_000L;
+        user.write(address, UserMemory.struct(144).putLong(0, Math.max(0, nanos) / 1_000_000_000L)
+                .putLong(8, Math.max(0, nanos) % 1_000_000_000L / 1000).array());
+        return 0;
+    }
+
+    /** A call about a process or thread by id accepts 0 (the caller) and the process's own ids; else ESRCH. */
+    private void requireSelf(long id) {
+        if (id != 0 && id != process.config().pid() && id != process.config().tid()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
     }
 
     private long exit(int status) {
@@ -96,9 +187,9 @@ final class ProcessSyscalls {
 
     /** struct sysinfo, 112 bytes on x86-64; a modest fixed machine, one process. */
     private long sysinfo(long buffer) {
-        long uptime = Math.max(1, (System.nanoTime() - TimeSyscalls.BOOT_NANOS) / 1_000_000_000L);
+        long uptime = Math.max(1, (long) process.timers().clock().uptimeSeconds());
         ByteBuffer info = UserMemory.struct(112);
-        info.putLong(0, uptime).putLong(32, 8L << 30).putLong(40, 4L << 30).putShort(80, (short) 1).putInt(104, 1);
+        info.putLong(0, uptime).putLong(32, TOTAL_RAM).putLong(40, FREE_RAM).putShort(80, (short) 1).putInt(104, 1);
         user.write(buffer, info.array());
         return 0;
     }
@@ -115,10 +206,16 @@ final class ProcessSyscalls {
 
     /** The name as Linux keeps it: the last path component, cut to 15 bytes, NUL-padded to 16. */
     private static byte[] commOf(String name) {
-        String base = name.substring(name.lastIndexOf('/') + 1);
-        byte[] bytes = base.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = commName(name).getBytes(StandardCharsets.UTF_8);
         return Arrays.copyOf(bytes.length >= COMM_LENGTH ? Arrays.copyOf(bytes, COMM_LENGTH - 1)
                 : bytes, COMM_LENGTH);
+    }
+
+    /** A program's thread name: the last component of its path, at most 15 bytes. */
+    static String commName(String path) {
+        String base = path.substring(path.lastIndexOf('/') + 1);
+        byte[] bytes = base.getBytes(StandardCharsets.UTF_8);
+        return bytes.length < COMM_LENGTH ? base : new String(Arrays.copyOf(bytes, COMM_LENGTH - 1), StandardCharsets.UTF_8);
     }
 
     private long archPrctl(int code, long address) {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The guest's view of the file system: its "/" is the sandbox root on the host, as after {@code chroot}. A path
@@ -16,19 +18,62 @@ import java.util.List;
  * the root: a {@code ..} above "/" is refused (not clamped, so an escape attempt is visible as an error), and an
  * absolute link target such as busybox's {@code /bin/ls -> /bin/busybox} starts again at the root, never at the
  * host's "/".
+ *
+ * <p>{@code /proc}, {@code /sys} and {@code /dev} are never the host's, even when the root holds them (as
+ * {@code --root /} does): their names resolve to {@link VirtualNode}s the process makes up from its own state, so
+ * that {@code /proc/self} is the guest and not the agent, and {@code /proc/self/root} leads back to the guest's "/".
  */
-final class Sandbox {
+public final class Sandbox {
     /** linux/namei.h MAXSYMLINKS. */
     private static final int MAX_SYMLINKS = 40;
+    /** The top-level directories the process makes up. */
+    static final Set<String> VIRTUAL = Set.of("proc", "sys", "dev");
 
-    /** A resolved path: where it is on the host, and its canonical name in the guest. */
-    record Resolved(Path host, String guestPath) {
+    /**
+     * A resolved path: where it is on the host, or what it is among the made-up files, and its canonical name in
+     * the guest.
+     *
+     * @param host      the host file, which may not exist yet; null for a made-up one
+     * @param guestPath absolute, links and {@code ..} resolved
+     * @param node      the made-up file; null for a host one
+     */
+    record Resolved(Path host, String guestPath, VirtualNode node) {
+        boolean isVirtual() {
+            return host == null;
+        }
     }
 
+    /** The made-up files: {@code /proc}, {@code /sys} and {@code /dev}. */
+    interface Virtual {
+        /** The node named by {@code components} (the first is one of {@link #VIRTUAL}), or null when none is. */
+        VirtualNode node(List<String> components);
+
+        /** The guest path of what descriptor {@code fd} has open, when it has one. */
+        Optional<String> pathOf(int fd);
+    }
+
+    /** Nothing beneath the made-up directories but the directories themselves. */
+    static final Virtual EMPTY = new Virtual() {
+        @Override
+        public VirtualNode node(List<String> components) {
+            return components.size() == 1 ? VirtualNode.Directory.of(List.of()) : null;
+        }
+
+        @Override
+        public Optional<String> pathOf(int fd) {
+            return Optional.empty();
+        }
+    };
+
     private final Path root;
+    private Virtual virtual = EMPTY;
     private String cwd = "/";
 
-    Sandbox(Path root) {
+    /**
+     * @throws UncheckedIOException     when the root does not exist
+     * @throws IllegalArgumentException when it is not a directory
+     */
+    public Sandbox(Path root) {
         try {
             this.root = root.toRealPath();
         } catch (IOException e) {
@@ -39,15 +84,61 @@ final class Sandbox {
         }
     }
 
+    /** The root on the host, links resolved. */
+    public Path root() {
+        return root;
+    }
+
+    void setVirtual(Virtual files) {
+        this.virtual = files;
+    }
+
     String cwd() {
         return cwd;
     }
 
     void chdir(Resolved directory) {
-        if (!Files.isDirectory(directory.host())) {
+        if (directory.isVirtual()) {
+            if (!(directory.node() instanceof VirtualNode.Directory)) {
+                throw new SyscallException(Errno.ENOTDIR);
+            }
+        } else if (!Files.isDirectory(directory.host())) {
             throw new SyscallException(Files.exists(directory.host()) ? Errno.ENOTDIR : Errno.ENOENT);
         }
         cwd = directory.guestPath();
+    }
+
+    /**
+     * A host file the guest can name by {@code guestPath} (absolute), links followed beneath the root.
+     *
+     * @return its host path and canonical guest path; empty when the path does not lead to a regular host file
+     */
+    public Optional<Found> find(String guestPath) {
+        try {
+            Resolved r = resolve("/", guestPath, true, false);
+            return !r.isVirtual() && Files.isRegularFile(r.host()) ? Optional.of(new Found(r.host(), r.guestPath()))
+                    : Optional.empty();
+        } catch (SyscallException | IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A host file found by {@link #find}: where it is, and its canonical name in the guest. */
+    public record Found(Path host, String guestPath) {
+    }
+
+    /**
+     * The guest's name for a host path beneath the root, links resolved: {@code /usr/bin/sort} for the host's
+     * {@code /usr/bin/sort} with {@code --root /}. Empty when it is not beneath the root.
+     */
+    public Optional<String> guestPathOf(Path host) {
+        try {
+            Path real = host.toRealPath();
+            return real.startsWith(root) ? Optional.of("/" + root.relativize(real).toString().replace('\\', '/'))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -55,8 +146,9 @@ final class Sandbox {
      *
      * @param followLast whether a symbolic link as the last component is followed (not for lstat, readlink)
      * @param forWrite   whether an escape fails with EACCES (a write) rather than ENOENT (a read)
-     * @throws SyscallException ENOENT for an empty path or an escape on read, EACCES for an escape on write,
-     *                          ELOOP after {@value #MAX_SYMLINKS} links
+     * @throws SyscallException ENOENT for an empty path, an escape on read or a made-up file that does not exist,
+     *                          EACCES for an escape on write, ENOTDIR past a made-up file, ELOOP after
+     *                          {@value #MAX_SYMLINKS} links
      */
     Resolved resolve(String base, String path, boolean followLast, boolean forWrite) throws IOException {
         if (path.isEmpty()) {
@@ -65,6 +157,7 @@ final class Sandbox {
         Deque<String> pending = new ArrayDeque<>(components(path));
         List<String> current = path.startsWith("/") ? new ArrayList<>() : new ArrayList<>(components(base));
         int links = 0;
+        VirtualNode node = null;
         while (!pending.isEmpty()) {
             String name = pending.removeFirst();
             if (name.equals(".")) {
@@ -78,12 +171,29 @@ final class Sandbox {
                 continue;
             }
             current.add(name);
-            Path host = host(current);
-            if ((followLast || !pending.isEmpty()) && Files.isSymbolicLink(host)) {
+            boolean follow = followLast || !pending.isEmpty();
+            String target = null;
+            node = null;
+            if (VIRTUAL.contains(current.getFirst())) {
+                node = virtual.node(current);
+                if (node == null) {
+                    throw new SyscallException(Errno.ENOENT);
+                }
+                if (follow && node instanceof VirtualNode.Link link) {
+                    target = link.target();
+                } else if (follow && node instanceof VirtualNode.Descriptor d && virtual.pathOf(d.fd()).isPresent()) {
+                    target = virtual.pathOf(d.fd()).get();
+                } else if (!pending.isEmpty() && !(node instanceof VirtualNode.Directory)) {
+                    throw new SyscallException(Errno.ENOTDIR);
+                }
+            } else if (follow && Files.isSymbolicLink(host(current))) {
+                target = Files.readSymbolicLink(host(current)).toString();
+            }
+            if (target != null) {
                 if (++links > MAX_SYMLINKS) {
                     throw new SyscallException(Errno.ELOOP);
                 }
-                String target = Files.readSymbolicLink(host).toString();
+                node = null;
                 current.removeLast();
                 if (target.startsWith("/")) {
                     current.clear();
@@ -94,7 +204,11 @@ final class Sandbox {
                 }
             }
         }
-        return new Resolved(host(current), "/" + String.join("/", current));
+        String guestPath = "/" + String.join("/", current);
+        if (!current.isEmpty() && VIRTUAL.contains(current.getFirst())) {
+            return new Resolved(null, guestPath, node != null ? node : virtual.node(current));
+        }
+        return new Resolved(host(current), guestPath, null);
     }
 
     private Path host(List<String> components) {

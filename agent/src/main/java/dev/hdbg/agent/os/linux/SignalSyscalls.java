@@ -1,16 +1,16 @@
 package dev.hdbg.agent.os.linux;
 
+import dev.hdbg.agent.unicorn.X86Reg;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
- * Signal dispositions and the signal mask, kept so that reading them back gives what was set; no signal is
- * ever delivered, since nothing in the emulation raises one. sched_yield sits here too: with one thread it has
- * nothing to yield to.
+ * The signal system calls: actions, the blocked set, the alternate stack, signals sent to the process itself
+ * ({@code kill}, {@code tkill}, {@code tgkill}, {@code rt_sigqueueinfo}), waiting for one ({@code pause},
+ * {@code rt_sigsuspend}, {@code rt_sigtimedwait}) and the return from a handler ({@code rt_sigreturn}). Delivery is
+ * {@link Signals}'; sched_yield sits here too: with one thread it has nothing to yield to.
  */
 final class SignalSyscalls {
-    private static final int SIGKILL = 9;
-    private static final int SIGSTOP = 19;
-    private static final int NSIG = 64;
     /** The kernel's sigset_t: 64 bits. */
     private static final int SIGSET_SIZE = 8;
     /** struct kernel_sigaction: handler, flags, restorer, mask. */
@@ -18,55 +18,233 @@ final class SignalSyscalls {
     private static final int SIG_BLOCK = 0;
     private static final int SIG_UNBLOCK = 1;
     private static final int SIG_SETMASK = 2;
-    /** SIGKILL and SIGSTOP cannot be blocked. */
-    private static final long UNBLOCKABLE = 1L << (SIGKILL - 1) | 1L << (SIGSTOP - 1);
+    /** The x86 kernel's MINSIGSTKSZ: a smaller alternate stack is refused. */
+    private static final long MIN_SIGSTACK = 2048;
 
+    private final LinuxProcess process;
     private final UserMemory user;
-    private final byte[][] actions = new byte[NSIG + 1][];
-    private long mask;
+    private final Signals signals;
 
     SignalSyscalls(LinuxProcess process) {
+        this.process = process;
         this.user = process.user();
+        this.signals = process.signals();
     }
 
     void register(Map<Integer, Handler> table) {
         table.put(13, a -> sigaction(a.i(0), a.a1(), a.a2(), a.a3()));
         table.put(14, a -> sigprocmask(a.i(0), a.a1(), a.a2(), a.a3()));
+        table.put(15, a -> signals.sigreturn());
         table.put(24, a -> 0L);
+        table.put(34, a -> waitForSignal());
+        table.put(62, a -> kill(a.i(0), a.i(1)));
+        table.put(127, a -> {
+            requireSigsetSize(a.a1());
+            user.writeLong(a.a0(), signals.pendingSet() & signals.blocked());
+            return 0;
+        });
+        table.put(128, a -> sigtimedwait(a.a0(), a.a1(), a.a2(), a.a3()));
+        table.put(129, a -> queueInfo(a.i(0), a.i(1), a.a2()));
+        table.put(130, a -> {
+            requireSigsetSize(a.a1());
+            signals.suspendWith(user.readLong(a.a0()));
+            return waitForSignal();
+        });
+        table.put(131, a -> sigaltstack(a.a0(), a.a1()));
+        table.put(200, a -> {
+            requireThread(a.i(0));
+            return send(a.i(1), SignalInfo.SI_TKILL);
+        });
+        table.put(234, a -> {
+            if (a.i(0) != process.config().pid()) {
+                throw new SyscallException(a.i(0) <= 0 ? Errno.EINVAL : Errno.ESRCH);
+            }
+            requireThread(a.i(1));
+            return send(a.i(2), SignalInfo.SI_TKILL);
+        });
+    }
+
+    private static void requireSigsetSize(long size) {
+        if (size != SIGSET_SIZE) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+    }
+
+    private static void requireSignal(int signal) {
+        if (signal < 1 || signal > Signals.NSIG) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+    }
+
+    private void requireThread(int tid) {
+        if (tid <= 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (tid != process.config().tid()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
     }
 
     private long sigaction(int signal, long action, long oldAction, long setSize) {
-        if (setSize != SIGSET_SIZE || signal < 1 || signal > NSIG
-                || action != 0 && (signal == SIGKILL || signal == SIGSTOP)) {
+        requireSigsetSize(setSize);
+        requireSignal(signal);
+        if (action != 0 && (signal == Signals.SIGKILL || signal == Signals.SIGSTOP)) {
             throw new SyscallException(Errno.EINVAL);
         }
-        byte[] replacement = action != 0 ? user.read(action, SIGACTION_SIZE) : null;
+        Signals.Action replacement = null;
+        if (action != 0) {
+            ByteBuffer b = UserMemory.struct(SIGACTION_SIZE).put(user.read(action, SIGACTION_SIZE));
+            replacement = new Signals.Action(b.getLong(0), b.getLong(8), b.getLong(16),
+                    b.getLong(24) & ~Signals.UNBLOCKABLE);
+        }
         if (oldAction != 0) {
-            user.write(oldAction, actions[signal] != null ? actions[signal] : new byte[SIGACTION_SIZE]); // SIG_DFL
+            Signals.Action old = signals.action(signal);
+            user.write(oldAction, UserMemory.struct(SIGACTION_SIZE).putLong(old.handler()).putLong(old.flags())
+                    .putLong(old.restorer()).putLong(old.mask()).array());
         }
         if (replacement != null) {
-            actions[signal] = replacement;
+            signals.setAction(signal, replacement);
         }
         return 0;
     }
 
     private long sigprocmask(int how, long set, long oldSet, long setSize) {
-        if (setSize != SIGSET_SIZE) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        long old = mask;
+        requireSigsetSize(setSize);
+        long old = signals.blocked();
         if (set != 0) {
             long bits = user.readLong(set);
-            mask = switch (how) {
-                case SIG_BLOCK -> mask | bits;
-                case SIG_UNBLOCK -> mask & ~bits;
+            signals.setBlocked(switch (how) {
+                case SIG_BLOCK -> old | bits;
+                case SIG_UNBLOCK -> old & ~bits;
                 case SIG_SETMASK -> bits;
                 default -> throw new SyscallException(Errno.EINVAL);
-            } & ~UNBLOCKABLE;
+            });
         }
         if (oldSet != 0) {
             user.writeLong(oldSet, old);
         }
         return 0;
+    }
+
+    /** stack_t: ss_sp, ss_flags, ss_size. */
+    private long sigaltstack(long stack, long oldStack) {
+        long rsp = process.machine().unicorn().regRead(X86Reg.RSP);
+        ByteBuffer replacement = stack != 0 ? UserMemory.struct(24).put(user.read(stack, 24)) : null;
+        if (oldStack != 0) {
+            int mode = signals.altStackMode() & Signals.SS_AUTODISARM | signals.altStackFlags(rsp);
+            user.write(oldStack, UserMemory.struct(24).putLong(signals.altStackSp()).putInt(mode).putInt(0)
+                    .putLong(signals.altStackSize()).array());
+        }
+        if (replacement != null) {
+            if (signals.altStackFlags(rsp) == Signals.SS_ONSTACK) {
+                throw new SyscallException(Errno.EPERM);
+            }
+            int flags = replacement.getInt(8);
+            int mode = flags & ~Signals.SS_AUTODISARM;
+            if (mode != 0 && mode != Signals.SS_DISABLE && mode != Signals.SS_ONSTACK) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            if (mode == Signals.SS_DISABLE) {
+                signals.setAltStack(0, 0, Signals.SS_DISABLE);
+            } else {
+                if (replacement.getLong(16) < MIN_SIGSTACK) {
+                    throw new SyscallException(Errno.ENOMEM);
+                }
+                signals.setAltStack(replacement.getLong(0), replacement.getLong(16), flags & Signals.SS_AUTODISARM);
+            }
+        }
+        return 0;
+    }
+
+    /** kill: the process itself (its pid, its group 0 or -pid, or every process, -1); others do not exist. */
+    private long kill(int pid, int signal) {
+        long self = process.config().pid();
+        if (pid != self && pid != 0 && pid != -1 && pid != -self) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+        return send(signal, SignalInfo.SI_USER);
+    }
+
+    private long send(int signal, int code) {
+        if (signal == 0) {
+            return 0; // only asks whether the process exists
+        }
+        requireSignal(signal);
+        signals.send(SignalInfo.sentBy(signal, code, process.config().pid(), Credentials.UID));
+        return 0;
+    }
+
+    /** rt_sigqueueinfo to the process itself, with the caller's siginfo (its si_code must not pose as the kernel's). */
+    private long queueInfo(int pid, int signal, long info) {
+        if (pid != process.config().pid()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+        requireSignal(signal);
+        ByteBuffer b = UserMemory.struct(SignalInfo.SIZE).put(user.read(info, SignalInfo.SIZE));
+        int code = b.getInt(8);
+        if (code >= 0 || code == SignalInfo.SI_TKILL) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        signals.send(new SignalInfo(signal, code, b.getLong(16), b.getLong(24)));
+        return 0;
+    }
+
+    /**
+     * pause and rt_sigsuspend: wait until a signal is delivered. Time jumps to the next timer's expiry (see
+     * {@link GuestClock}); the signal is delivered as the call returns -EINTR. With no timer armed and nothing pending,
+     * nothing could ever end the wait natively: the call returns -EINTR at once, and the user is told.
+     */
+    private long waitForSignal() {
+        Timers timers = process.timers();
+        GuestClock clock = timers.clock();
+        while (true) {
+            timers.fire(signals, clock.monotonic());
+            if (signals.deliverable()) {
+                return -Errno.EINTR;
+            }
+            long next = timers.nextDeadline();
+            if (next == 0) {
+                process.io().notice("the program waits for a signal (pause or sigsuspend) that no timer and no other "
+                        + "process can send: natively it would wait for ever; here the call returns EINTR");
+                return -Errno.EINTR;
+            }
+            clock.sleep(next - clock.monotonic());
+        }
+    }
+
+    /** rt_sigtimedwait: takes a pending signal of {@code set} (normally blocked) without running a handler. */
+    private long sigtimedwait(long setAddress, long infoAddress, long timeout, long setSize) {
+        requireSigsetSize(setSize);
+        long set = user.readLong(setAddress) & ~Signals.UNBLOCKABLE;
+        Timers timers = process.timers();
+        GuestClock clock = timers.clock();
+        long deadline = timeout == 0 ? Long.MAX_VALUE : clock.monotonic() + TimeSyscalls.readTimespec(user, timeout);
+        while (true) {
+            timers.fire(signals, clock.monotonic());
+            long ready = signals.pendingSet() & set;
+            if (ready != 0) {
+                int s = Long.numberOfTrailingZeros(ready) + 1;
+                SignalInfo info = signals.takePending(s);
+                if (infoAddress != 0) {
+                    user.write(infoAddress, info.bytes());
+                }
+                return s;
+            }
+            if (signals.deliverable()) {
+                return -Errno.EINTR;
+            }
+            long next = timers.nextDeadline();
+            long now = clock.monotonic();
+            if (next == 0 || next > deadline) {
+                if (deadline == Long.MAX_VALUE) {
+                    process.io().notice("rt_sigtimedwait waits for a signal that no timer and no other process can "
+                            + "send: natively it would wait for ever; here it returns EAGAIN");
+                } else {
+                    clock.sleep(deadline - now);
+                }
+                return -Errno.EAGAIN;
+            }
+            clock.sleep(next - now);
+        }
     }
 }

@@ -21,6 +21,9 @@ final class Stat {
     static final int S_IFLNK = 0120000;
     static final int S_IFSOCK = 0140000;
     private static final int BLOCK_SIZE = 4096;
+    /** The device number of the made-up files: proc's on a typical machine (0:22). */
+    private static final long VIRTUAL_DEVICE = 22;
+    private static final Instant BOOT = Instant.now();
 
     private Stat() {
     }
@@ -31,19 +34,74 @@ final class Stat {
                 : Files.readAttributes(host, "unix:*", LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** The {@code struct stat} of a host file, from its real attributes. */
-    static byte[] of(Path host, boolean follow) throws IOException {
-        Map<String, Object> a = attributes(host, follow);
-        long size = (Long) a.get("size");
-        return layout((Long) a.get("dev"), (Long) a.get("ino"), (Integer) a.get("nlink"), (Integer) a.get("mode"),
-                (Integer) a.get("uid"), (Integer) a.get("gid"), (Long) a.get("rdev"), size, (size + 511) / 512,
-                time(a.get("lastAccessTime")), time(a.get("lastModifiedTime")), time(a.get("ctime")));
+    /** The {@code struct stat} of a host file, as the host's kernel gives it. */
+    static byte[] of(Path host, boolean follow) {
+        return HostStat.stat(host, follow);
     }
 
     /** A {@code struct stat} for something with no host file: the standard streams, a pipe. */
     static byte[] synthetic(int mode, long rdev, long ino, int uid, int gid) {
         Instant now = Instant.now();
         return layout(0, ino, 1, mode, uid, gid, rdev, 0, 0, now, now, now);
+    }
+
+    /** The size of struct statx (linux/stat.h). */
+    static final int STATX_SIZE = 256;
+    /** STATX_BASIC_STATS: type, mode, nlink, uid, gid, atime, mtime, ctime, ino, size, blocks. */
+    private static final int STATX_BASIC_STATS = 0x7ff;
+
+    /** st_mode's file type bits of a struct stat. */
+    static int fileType(byte[] stat) {
+        return UserMemory.struct(SIZE).put(stat).getInt(24) & S_IFMT;
+    }
+
+    /** st_ino of a struct stat. */
+    static long inode(byte[] stat) {
+        return UserMemory.struct(SIZE).put(stat).getLong(8);
+    }
+
+    /** The struct statx with the same facts as a struct stat; no birth time, no mount id. */
+    static byte[] statx(byte[] stat) {
+        ByteBuffer s = UserMemory.struct(SIZE).put(stat);
+        long dev = s.getLong(0);
+        long rdev = s.getLong(40);
+        ByteBuffer x = UserMemory.struct(STATX_SIZE);
+        x.putInt(0, STATX_BASIC_STATS).putInt(4, (int) s.getLong(56)).putInt(16, (int) s.getLong(16))
+                .putInt(20, s.getInt(28)).putInt(24, s.getInt(32)).putShort(28, (short) s.getInt(24))
+                .putLong(32, s.getLong(8)).putLong(40, s.getLong(48)).putLong(48, s.getLong(64));
+        int[][] times = {{72, 64}, {104, 96}, {88, 112}}; // atime, ctime, mtime: struct stat offset, statx offset
+        for (int[] t : times) {
+            x.putLong(t[1], s.getLong(t[0])).putInt(t[1] + 8, (int) s.getLong(t[0] + 8));
+        }
+        x.putInt(128, major(rdev)).putInt(132, minor(rdev)).putInt(136, major(dev)).putInt(140, minor(dev));
+        return x.array();
+    }
+
+    /** glibc's gnu_dev_major. */
+    private static int major(long dev) {
+        return (int) (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL));
+    }
+
+    /** glibc's gnu_dev_minor. */
+    private static int minor(long dev) {
+        return (int) ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
+    }
+
+    /** A made-up directory ({@code /proc/self}): read and search for everyone, owned by the process's user. */
+    static byte[] virtualDirectory(String guestPath) {
+        return layout(VIRTUAL_DEVICE, virtualInode(guestPath), 2, S_IFDIR | 0555, Credentials.UID, Credentials.GID, 0, 0, 0,
+                BOOT, BOOT, BOOT);
+    }
+
+    /** A made-up file: size 0, as Linux's proc files say, though reading them gives their text. */
+    static byte[] virtualFile(String guestPath, int mode) {
+        return layout(VIRTUAL_DEVICE, virtualInode(guestPath), 1, mode, Credentials.UID, Credentials.GID, 0, 0, 0,
+                BOOT, BOOT, BOOT);
+    }
+
+    /** A stable inode number for a made-up path. */
+    static long virtualInode(String guestPath) {
+        return 0x1000_0000L | (guestPath.hashCode() & 0x0fff_ffffL);
     }
 
     /** {@code linux_dirent64.d_type} (DT_*) for an {@code st_mode}: the file type bits shifted down. */

@@ -1,43 +1,46 @@
 package dev.hdbg.agent.os.linux;
 
-import java.time.Instant;
 import java.util.Map;
 
 /**
- * Clocks. CLOCK_REALTIME is the host's wall clock; the monotonic clocks count from the agent's start (a
- * "boot" of the emulated machine). The process and thread CPU clocks read the same, since the emulation has no
- * separate account of guest CPU time. Sleeping returns at once: blocking would stall the debugger's execution
- * thread, and no other guest thread could run meanwhile.
+ * Clocks and sleeping, on the {@link GuestClock}. CLOCK_REALTIME is the host's wall clock; the monotonic clocks count
+ * from the agent's start (a "boot" of the emulated machine). The process and thread CPU clocks read the monotonic
+ * one, since the emulation has no separate account of guest CPU time. Sleeping never blocks the debugger's execution
+ * thread: the guest's clock moves ahead by the time slept, and a timer expiring meanwhile interrupts the sleep with
+ * its signal (EINTR and the time left), as it would natively.
  */
 final class TimeSyscalls {
-    static final long BOOT_NANOS = System.nanoTime();
     private static final int CLOCK_REALTIME = 0;
     private static final int CLOCK_REALTIME_COARSE = 5;
+    private static final int CLOCK_MONOTONIC_COARSE = 6;
     private static final int CLOCK_REALTIME_ALARM = 8;
     private static final int CLOCK_TAI = 11;
+    private static final int TIMER_ABSTIME = 1;
     /** CLOCK_*_COARSE resolution: one tick at HZ=250. */
     private static final long COARSE_RESOLUTION = 4_000_000;
+    private static final long NANOS = 1_000_000_000L;
 
+    private final LinuxProcess process;
     private final UserMemory user;
+    private final GuestClock clock;
 
     TimeSyscalls(LinuxProcess process) {
+        this.process = process;
         this.user = process.user();
+        this.clock = process.timers().clock();
     }
 
     void register(Map<Integer, Handler> table) {
-        table.put(35, a -> {
-            long seconds = user.readLong(a.a0());
-            long nanos = user.readLong(a.a0() + 8);
-            if (seconds < 0 || nanos < 0 || nanos >= 1_000_000_000L) {
-                throw new SyscallException(Errno.EINVAL);
-            }
-            return 0;
+        table.put(35, a -> sleep(readTimespec(user, a.a0()), a.a1()));
+        table.put(230, a -> {
+            long when = readTimespec(user, a.a2());
+            long now = now(a.i(0));
+            return sleep((a.i(1) & TIMER_ABSTIME) != 0 ? when - now : when, (a.i(1) & TIMER_ABSTIME) != 0 ? 0 : a.a3());
         });
         table.put(96, a -> {
             if (a.a0() != 0) {
-                Instant now = Instant.now();
-                user.write(a.a0(), UserMemory.struct(16).putLong(now.getEpochSecond())
-                        .putLong(now.getNano() / 1000).array());
+                long now = clock.realtime();
+                user.write(a.a0(), UserMemory.struct(16).putLong(now / NANOS).putLong(now % NANOS / 1000).array());
             }
             if (a.a1() != 0) {
                 user.write(a.a1(), new byte[8]); // struct timezone: UTC, no DST
@@ -45,7 +48,7 @@ final class TimeSyscalls {
             return 0;
         });
         table.put(201, a -> {
-            long seconds = Instant.now().getEpochSecond();
+            long seconds = clock.realtime() / NANOS;
             if (a.a0() != 0) {
                 user.writeLong(a.a0(), seconds);
             }
@@ -60,26 +63,71 @@ final class TimeSyscalls {
             now(a.i(0)); // validates the clock id
             if (a.a1() != 0) {
                 int id = a.i(0);
-                user.write(a.a1(), timespec(id == CLOCK_REALTIME_COARSE || id == 6 ? COARSE_RESOLUTION : 1));
+                user.write(a.a1(), timespec(id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE
+                        ? COARSE_RESOLUTION : 1));
             }
             return 0;
         });
+        // times: process and children CPU times in clock ticks, all the guest's monotonic time; returns the uptime.
+        table.put(100, a -> {
+            long ticks = clock.monotonic() / (NANOS / dev.hdbg.agent.machine.elf.Auxv.CLOCK_TICKS);
+            if (a.a0() != 0) {
+                user.write(a.a0(), UserMemory.struct(32).putLong(ticks).putLong(0).putLong(0).putLong(0).array());
+            }
+            return ticks;
+        });
+    }
+
+    /**
+     * Sleeps {@code nanos} of guest time, or until a timer's signal is due: then -EINTR, with the time left written to
+     * {@code remaining} when it is not NULL.
+     */
+    private long sleep(long nanos, long remaining) {
+        Timers timers = process.timers();
+        Signals signals = process.signals();
+        long deadline = clock.monotonic() + Math.max(0, nanos);
+        while (true) {
+            timers.fire(signals, clock.monotonic());
+            long now = clock.monotonic();
+            if (signals.deliverable()) {
+                if (remaining != 0) {
+                    user.write(remaining, timespec(Math.max(0, deadline - now)));
+                }
+                return -Errno.EINTR;
+            }
+            long next = timers.nextDeadline();
+            if (next == 0 || next >= deadline) {
+                clock.sleep(deadline - now);
+                timers.fire(signals, clock.monotonic());
+                return 0;
+            }
+            clock.sleep(next - now);
+        }
+    }
+
+    /** A struct timespec in nanoseconds. @throws SyscallException EINVAL when it is negative or not normalized */
+    static long readTimespec(UserMemory user, long address) {
+        long seconds = user.readLong(address);
+        long nanos = user.readLong(address + 8);
+        if (seconds < 0 || nanos < 0 || nanos >= NANOS) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return seconds > Long.MAX_VALUE / NANOS - 1 ? Long.MAX_VALUE / 2 : seconds * NANOS + nanos;
     }
 
     /** The clock's reading in nanoseconds. @throws SyscallException EINVAL for an unknown clock */
-    private static long now(int clock) {
-        if (clock < 0 || clock > CLOCK_TAI || clock == 10) {
+    private long now(int clockId) {
+        if (clockId < 0 || clockId > CLOCK_TAI || clockId == 10) {
             throw new SyscallException(Errno.EINVAL); // negative ids name CPU clocks of other processes
         }
-        if (clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE || clock == CLOCK_REALTIME_ALARM
-                || clock == CLOCK_TAI) {
-            Instant now = Instant.now();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        if (clockId == CLOCK_REALTIME || clockId == CLOCK_REALTIME_COARSE || clockId == CLOCK_REALTIME_ALARM
+                || clockId == CLOCK_TAI) {
+            return clock.realtime();
         }
-        return System.nanoTime() - BOOT_NANOS + 1_000_000_000L; // a machine up for a second at the agent's start
+        return clock.monotonic();
     }
 
-    private static byte[] timespec(long nanos) {
-        return UserMemory.struct(16).putLong(nanos / 1_000_000_000L).putLong(nanos % 1_000_000_000L).array();
+    static byte[] timespec(long nanos) {
+        return UserMemory.struct(16).putLong(nanos / NANOS).putLong(nanos % NANOS).array();
     }
 }

@@ -3,6 +3,7 @@ package dev.hdbg.agent.machine.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.MemoryRegionInfo;
 import dev.hdbg.agent.machine.elf.ElfImage.ProgramHeader;
@@ -11,6 +12,7 @@ import dev.hdbg.agent.unicorn.X86Reg;
 import dev.hdbg.common.event.GuestRegister;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -95,7 +97,8 @@ class ElfLoaderTest {
                 Auxv.AT_HWCAP2}) {
                 assertThat(stack.aux(key)).as("auxv %d", key).isZero();
             }
-            assertThat(stack.aux(Auxv.AT_HWCAP)).isEqualTo(0x178bfbffL);
+            assertThat(stack.aux(Auxv.AT_HWCAP)).as("CPUID.1:EDX of this machine's CPU").isEqualTo(cpuidLeaf1Edx())
+                    .satisfies(hwcap -> assertThat(hwcap & (1L << 25 | 1L << 26)).as("SSE, SSE2").isNotZero());
             assertThat(stack.aux(Auxv.AT_CLKTCK)).isEqualTo(100);
             assertThat(stack.cString(stack.aux(Auxv.AT_PLATFORM))).isEqualTo("x86_64");
             assertThat(stack.cString(stack.aux(Auxv.AT_EXECFN))).isEqualTo("/usr/bin/hello");
@@ -107,6 +110,65 @@ class ElfLoaderTest {
             assertThat(stack.argvPointers().getFirst()).isGreaterThan(random);
             assertThat(stack.aux(Auxv.AT_EXECFN)).isEqualTo(ElfLoader.STACK_TOP - 8 - "/usr/bin/hello".length() - 1);
             assertThat(qword(machine, ElfLoader.STACK_TOP - 8)).isZero();
+        }
+    }
+
+    /** CPUID leaf 1 executed in a machine of its own, as the guest would. */
+    private static long cpuidLeaf1Edx() {
+        try (Machine machine = new Machine()) {
+            machine.memory().map("code", 0x1000, 0x1000, Prot.ALL);
+            machine.memory().write(0x1000, new byte[] {0x0f, (byte) 0xa2});
+            machine.cpu().write(CpuRegister.RAX, 1);
+            machine.cpu().step(0x1000);
+            return machine.cpu().read(CpuRegister.RDX);
+        }
+    }
+
+    @Test
+    void aDynamicallyLinkedProgramStartsInItsInterpreterPlacedBelowTheMmapTop() {
+        byte[] program = TestPrograms.dynamicTrue();
+        byte[] ld = TestPrograms.interpreter();
+        ElfImage image = ElfParser.parse("true", program);
+        ElfImage interpreter = ElfParser.parse("ld", ld);
+        try (Machine machine = new Machine()) {
+            LoadedElf loaded = ElfLoader.load(machine, new ElfLoader.Executable("/bin/true", program),
+                    Optional.of(new ElfLoader.Executable("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", ld)),
+                    new ElfLoader.Process(List.of("true"), List.of(), 1234, 5678, new Random(1)), PIE_BASE);
+
+            LoadedElf.Image placed = loaded.interpreter().orElseThrow();
+            assertThat(placed.end()).isEqualTo(ElfLoader.MMAP_TOP);
+            assertThat(placed.bias() % 4096).isZero();
+            assertThat(machine.rip()).isEqualTo(loaded.entry()).isEqualTo(placed.bias() + interpreter.entry());
+            assertThat(machine.memory().read(placed.begin(), 4)).containsExactly(0x7f, 'E', 'L', 'F');
+            assertThat(regionAt(machine.memory().regions(), placed.begin()).name())
+                    .isEqualTo("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
+            assertThat(loaded.programEntry()).isEqualTo(PIE_BASE + image.entry());
+            assertThat(loaded.imageBegin()).isEqualTo(PIE_BASE);
+            StackReader stack = new StackReader(machine, loaded.initialRsp());
+            assertThat(stack.aux(Auxv.AT_BASE)).isEqualTo(placed.bias());
+            assertThat(stack.aux(Auxv.AT_ENTRY)).isEqualTo(loaded.programEntry());
+            assertThat(stack.aux(Auxv.AT_PHDR)).isEqualTo(PIE_BASE + image.phdrAddress().orElseThrow());
+            assertThat(stack.aux(Auxv.AT_UID)).isEqualTo(1234);
+            assertThat(stack.aux(Auxv.AT_EGID)).isEqualTo(5678);
+            assertThat(stack.cString(stack.aux(Auxv.AT_EXECFN))).isEqualTo("/bin/true");
+            assertThat(loaded.auxv()).containsSubsequence(Auxv.AT_BASE, placed.bias());
+            for (int reg = 0; reg < 4; reg++) {
+                X86Reg r = new X86Reg[] {X86Reg.RAX, X86Reg.RBX, X86Reg.RCX, X86Reg.RDX}[reg];
+                assertThat(machine.unicorn().regRead(r)).as("%s after the CPUID the loader asked", r).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aDynamicProgramWithoutItsInterpreterOrWithAStaticOneIsRefused() {
+        try (Machine machine = new Machine()) {
+            assertThatThrownBy(() -> ElfLoader.load(machine, "/bin/true", TestPrograms.dynamicTrue(), ARGV, ENVP,
+                    PIE_BASE)).hasMessageContaining("'/bin/true' is dynamically linked: it needs its interpreter "
+                    + "/lib64/ld-linux-x86-64.so.2");
+            assertThatThrownBy(() -> ElfLoader.load(machine, new ElfLoader.Executable("/bin/true",
+                    TestPrograms.dynamicTrue()), Optional.of(new ElfLoader.Executable("hello", TestPrograms.staticHello())),
+                    new ElfLoader.Process(ARGV, ENVP, 0, 0, new Random(1)), PIE_BASE))
+                    .hasMessageContaining("the interpreter 'hello' is not a position-independent program");
         }
     }
 
@@ -223,8 +285,6 @@ class ElfLoaderTest {
     @Test
     void refusalsLeaveTheMessageOfTheParserOrOfTheLayout() {
         try (Machine machine = new Machine()) {
-            assertThatThrownBy(() -> ElfLoader.load(machine, "/bin/true", TestPrograms.dynamicTrue(), ARGV, ENVP,
-                    PIE_BASE)).hasMessageContaining("is dynamically linked; hdbg runs static executables");
             assertThatThrownBy(() -> ElfLoader.load(machine, "pie", TestPrograms.staticPieHello(), ARGV, ENVP,
                     0x5555_5555_4123L)).hasMessageContaining("the PIE base 0x555555554123 is not page-aligned");
             byte[] huge = new TinyElf().entry(0x401000).load(ElfImage.PF_R, 0x401000, new byte[1], 1L << 40).build();

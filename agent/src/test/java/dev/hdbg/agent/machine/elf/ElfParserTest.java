@@ -60,11 +60,35 @@ class ElfParserTest {
     }
 
     @Test
-    void aDynamicallyLinkedProgramIsRefusedWithTheRemedy() {
-        assertThatThrownBy(() -> ElfParser.parse("/bin/true", TestPrograms.dynamicTrue()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'/bin/true' is dynamically linked; hdbg runs static executables (gcc -static)")
-                .hasMessageContaining("ld-linux");
+    void aDynamicallyLinkedProgramNamesItsInterpreterAndHasItsDynamicSymbolsAndBuildId() {
+        ElfImage image = ElfParser.parse("/bin/true", TestPrograms.dynamicTrue());
+
+        assertThat(image.interpreter()).hasValue("/lib64/ld-linux-x86-64.so.2");
+        assertThat(image.isPie()).isTrue();
+        assertThat(image.buildId()).hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{40}"));
+        // Debian strips .symtab; .dynsym keeps what the program exports, if anything, and the parse still works.
+        assertThat(ElfParser.parse("hello", TestPrograms.staticHello()).interpreter()).isEmpty();
+    }
+
+    @Test
+    void aLibraryWithoutEntryIsStillReadForItsSymbolsAndItsHead() throws Exception {
+        byte[] libc = java.nio.file.Files.readAllBytes(TestPrograms.LIBC);
+        ElfParser.SymbolFile symbols = ElfParser.symbolFile("libc.so.6", libc);
+
+        assertThat(symbols.symbols()).extracting(Symbols.Symbol::name).contains("malloc", "memcpy", "printf");
+        assertThat(symbols.buildId()).isPresent();
+        assertThat(ElfParser.linked(Arrays.copyOf(libc, 4096))).hasValue(new ElfParser.Linked(ElfImage.ET_DYN, 0));
+        assertThat(ElfParser.linked(new byte[4096])).isEmpty();
+        assertThatThrownBy(() -> ElfParser.symbolFile("junk", new byte[100])).hasMessageContaining("not a 64-bit");
+    }
+
+    @Test
+    void aPtInterpWithoutItsNulIsRefused() {
+        byte[] file = new TinyElf().entry(0x401000).load(ElfImage.PF_R | ElfImage.PF_X, 0x401000, new byte[1], 1)
+                .segment(ElfImage.PT_INTERP, ElfImage.PF_R, 0, "/lib/ld.so".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        10).build();
+
+        assertThatThrownBy(() -> ElfParser.parse("tiny", file)).hasMessageContaining("PT_INTERP without its terminating NUL");
     }
 
     @Test

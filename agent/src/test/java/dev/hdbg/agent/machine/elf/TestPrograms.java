@@ -29,6 +29,8 @@ final class TestPrograms {
             """;
     static final Path BUSYBOX = Path.of("/bin/busybox");
     static final Path DYNAMIC_TRUE = Path.of("/bin/true");
+    static final Path INTERPRETER = Path.of("/lib64/ld-linux-x86-64.so.2");
+    static final Path LIBC = Path.of("/lib/x86_64-linux-gnu/libc.so.6");
 
     private static final Map<String, byte[]> COMPILED = new HashMap<>();
 
@@ -53,6 +55,12 @@ final class TestPrograms {
     static byte[] dynamicTrue() {
         assumeTrue(Files.isRegularFile(DYNAMIC_TRUE), "no " + DYNAMIC_TRUE);
         return read(DYNAMIC_TRUE);
+    }
+
+    /** The host's dynamic loader, which /bin/true names as its interpreter. */
+    static byte[] interpreter() {
+        assumeTrue(Files.isRegularFile(INTERPRETER), "no " + INTERPRETER);
+        return read(INTERPRETER);
     }
 
     private static synchronized byte[] compile(String linkMode) {

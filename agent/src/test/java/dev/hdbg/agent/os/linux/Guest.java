@@ -20,6 +20,7 @@ final class Guest implements AutoCloseable {
     final Machine machine = new Machine();
     final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    final java.util.List<String> notices = new java.util.ArrayList<>();
     final LinuxProcess process;
     final LinuxSyscalls syscalls;
     private long next = SCRATCH;
@@ -37,6 +38,11 @@ final class Guest implements AutoCloseable {
             @Override
             public void stderr(byte[] data) {
                 stderr.writeBytes(data);
+            }
+
+            @Override
+            public void notice(String message) {
+                notices.add(message);
             }
         };
         process = new LinuxProcess(machine, new ProcessConfig(root, writable, Optional.empty(), "/bin/prog",

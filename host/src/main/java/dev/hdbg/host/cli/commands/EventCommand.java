@@ -3,6 +3,7 @@ package dev.hdbg.host.cli.commands;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.common.text.Numbers;
 import dev.hdbg.host.cli.parse.EventCommandParser;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +32,45 @@ final class EventCommand extends SessionCommand {
     void run() {
         List<String> tokens = new ArrayList<>();
         tokens.add(type.command());
-        tokens.addAll(args);
+        tokens.addAll(withAddressesResolved(args));
         EventCommandParser.ParsedEvent parsed = EventCommandParser.parseCommand(tokens);
         // spec: the output must exist and be open when the event is added (HyperDbg refuses it otherwise).
         parsed.output().ifPresent(name -> session.forwarding().requireOpen(name));
         AddedEvent added = session.await(session.client().addEvent(parsed.spec()));
         parsed.output().ifPresent(name -> session.forwarding().route(added.eventId(), name));
         out().eventAdded(added);
+    }
+
+    /**
+     * The hooks' addresses as the host resolves any address ({@code main+4}, {@code libc!malloc}, registers), made
+     * numbers for the parser: {@code !epthook} and {@code !epthook2}'s address, {@code !monitor}'s from and to. A token
+     * the session cannot evaluate is left as it is, for the parser to say what is wrong with it.
+     */
+    private List<String> withAddressesResolved(List<String> given) {
+        List<String> resolved = new ArrayList<>(given);
+        int at = 0;
+        if (type == EventType.MONITOR && at < resolved.size() && resolved.get(at).matches("(?i)[rwx]+")) {
+            at++; // the access letters
+        }
+        boolean addresses = type == EventType.EPT_HOOK || type == EventType.EPT_HOOK2 || type == EventType.MONITOR;
+        if (addresses && at < resolved.size()) {
+            resolved.set(at, evaluated(resolved.get(at)));
+            at++;
+            if (type == EventType.MONITOR && at < resolved.size() && !resolved.get(at).equalsIgnoreCase("l")) {
+                resolved.set(at, evaluated(resolved.get(at)));
+            }
+        }
+        return resolved;
+    }
+
+    private String evaluated(String token) {
+        if (Numbers.isNumber(token) || token.startsWith("{") || !Character.isLetter(token.charAt(0))) {
+            return token;
+        }
+        try {
+            return "0x" + Long.toHexString(session.evaluate(token));
+        } catch (RuntimeException e) {
+            return token; // a keyword, or no such symbol: the parser's message says which
+        }
     }
 }

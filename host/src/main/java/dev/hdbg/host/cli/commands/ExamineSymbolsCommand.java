@@ -18,9 +18,7 @@ final class ExamineSymbolsCommand extends SessionCommand {
 
     @Override
     void run() {
-        String p = String.join("", pattern);
-        // WinDbg writes module!symbol; an ELF target has one module, so the module part is ignored.
-        int bang = p.indexOf('!');
-        out().symbols(session.await(session.client().listSymbols(bang >= 0 ? p.substring(bang + 1) : p)));
+        // WinDbg's module!pattern: the agent matches both parts (libc!mem*, *!malloc); a bare pattern, every module.
+        out().symbols(session.await(session.client().listSymbols(String.join("", pattern))));
     }
 }

@@ -28,6 +28,8 @@ final class RecordLines {
             };
             case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + switch (e.reason()) {
                 case EXIT -> "the program exited with status " + e.status();
+                case SIGNAL -> "the program was killed by signal " + (e.status() - 128) + signalName((int) e.status() - 128)
+                        + " (exit status " + e.status() + ")";
                 // The exit's rip is just past the one-byte hlt; show the hlt itself.
                 case HLT -> "target ended (hlt at " + hex(e.rip() - 1) + ", rax " + hex(e.status()) + ")";
             } + " after " + String.format("%.3f", e.runNanos() / 1e6) + " ms of execution";
@@ -39,6 +41,16 @@ final class RecordLines {
                     + " (#" + l.firstSeq() + (l.count() == 1 ? "" : "..#" + l.lastSeq())
                     + ") dropped: the agent's record store was full (--on-full drop-oldest)";
         };
+    }
+
+    /** Linux's signal names, as a shell reports a death by one. */
+    private static final String[] SIGNAL_NAMES = {"", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
+        "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
+        "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM",
+        "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
+
+    private static String signalName(int signal) {
+        return signal > 0 && signal < SIGNAL_NAMES.length ? " (" + SIGNAL_NAMES[signal] + ")" : "";
     }
 
     private static String stripLastNewline(String text) {

@@ -227,8 +227,9 @@ public final class ExpressionParser {
         int start = pos;
         while (pos < text.length()) {
             char c = text.charAt(pos);
+            // A ! inside a word joins WinDbg's module and symbol: libc!malloc.
             boolean wordChar = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
-                    || c == '`' && pos > start;
+                    || (c == '`' || c == '!') && pos > start;
             if (!wordChar) {
                 break;
             }

@@ -46,15 +46,16 @@ class SessionVerbsTest {
     }
 
     @Test
-    void xFindsSymbolsWithWildcardsIgnoringTheModule() {
+    void xFindsSymbolsWithWildcardsPassingTheModuleToTheAgent() {
         Verb x = new Verb(new ExamineSymbolsCommand(session));
 
         assertThat(x.run("answer!p*")).isZero();
+        assertThat(x.run("libc!p*")).isZero();
         assertThat(x.run("nothing*")).isZero();
 
         assertThat(x.lines()).containsExactly("0000000000402000     80 function printf",
-                "0000000000402100     20 function puts", "no matching symbols");
-        assertThat(client.calls("listSymbols").getFirst().arguments()).containsExactly("p*");
+                "0000000000402100     20 function puts", "no matching symbols", "no matching symbols");
+        assertThat(client.calls("listSymbols").getFirst().arguments()).containsExactly("answer!p*");
     }
 
     @Test

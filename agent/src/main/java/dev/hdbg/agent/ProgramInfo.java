@@ -1,0 +1,79 @@
+package dev.hdbg.agent;
+
+import dev.hdbg.agent.debugger.TargetInfo;
+import dev.hdbg.agent.machine.elf.LoadedElf;
+import dev.hdbg.agent.machine.elf.Symbols;
+import dev.hdbg.agent.os.linux.LoadedModules;
+import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.Section;
+import dev.hdbg.common.model.Symbol;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the debugger knows of a Linux program: its modules as the process has them loaded now (the program, the
+ * interpreter, each library), and their symbols. The program's symbols are named plainly ({@code main}); every
+ * other module's carry WinDbg's module prefix ({@code libc!malloc}), so the host can tell them apart, symbolize
+ * addresses in libraries and resolve {@code libc!malloc} in an expression. Read from the server's threads while the
+ * guest runs: the module list is an immutable snapshot.
+ */
+final class ProgramInfo implements TargetInfo {
+    private final String name;
+    private final long pid;
+    private final LoadedModules modules;
+    private final List<Section> programSections;
+
+    ProgramInfo(String name, long pid, LoadedModules modules, List<LoadedElf.Section> sections) {
+        this.name = name;
+        this.pid = pid;
+        this.modules = modules;
+        this.programSections = sections.stream().map(s -> new Section(s.name(), s.address(), s.size(), s.flags())).toList();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public long tid() {
+        return pid;
+    }
+
+    /**
+     * WinDbg's {@code x}: {@code PATTERN} searches every module, {@code MODULE!PATTERN} the modules whose name (or
+     * file name) matches {@code MODULE}; both parts take {@code *} and {@code ?}.
+     */
+    @Override
+    public List<Symbol> symbols(String pattern) {
+        int bang = pattern.indexOf('!');
+        String modulePattern = bang >= 0 ? pattern.substring(0, bang) : "*";
+        String symbolPattern = bang >= 0 ? pattern.substring(bang + 1) : pattern;
+        List<Symbol> found = new ArrayList<>();
+        for (LoadedModules.Module m : modules.all()) {
+            String file = m.path().substring(m.path().lastIndexOf('/') + 1);
+            if (!Symbols.wildcardMatches(modulePattern, m.name()) && !Symbols.wildcardMatches(modulePattern, file)) {
+                continue;
+            }
+            Symbols symbols = m.symbols().get();
+            List<Symbols.Symbol> matching = symbolPattern.isEmpty() || symbolPattern.equals("*") ? symbols.all()
+                    : symbols.matching(symbolPattern);
+            String prefix = m.program() ? "" : m.name() + "!";
+            for (Symbols.Symbol s : matching) {
+                found.add(new Symbol(prefix + s.name(), s.address(), s.size(), s.kind()));
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public List<LoadedModule> modules() {
+        return modules.all().stream().map(m -> new LoadedModule(m.program() ? name : m.name(), m.begin(), m.end(),
+                m.program() ? programSections : List.of())).toList();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.hdbg.agent.os.linux;
+
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+/** The character devices of the guest's {@code /dev}: none is the host's. */
+final class Devices {
+    /** A device the guest can open, with its number ({@code st_rdev}). */
+    enum Kind {
+        NULL(1, 3), ZERO(1, 5), FULL(1, 7), RANDOM(1, 8), URANDOM(1, 9), TTY(5, 0);
+
+        final long rdev;
+
+        Kind(int major, int minor) {
+            this.rdev = (long) major << 8 | minor;
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Devices() {
+    }
+
+    /**
+     * Opens {@code kind}.
+     *
+     * @throws SyscallException ENXIO for {@code /dev/tty}: the process has no controlling terminal, as under a
+     *                          harness whose streams are pipes
+     */
+    static OpenFile open(Kind kind, int statusFlags) {
+        return switch (kind) {
+            case TTY -> throw new SyscallException(Errno.ENXIO);
+            case NULL -> StreamFile.nullDevice(statusFlags);
+            default -> new Device(kind, statusFlags);
+        };
+    }
+
+    static byte[] stat(Kind kind) {
+        return Stat.synthetic(Stat.S_IFCHR | 0666, kind.rdev, kind.rdev, 0, 0);
+    }
+
+    /** /dev/zero, /dev/full, /dev/random and /dev/urandom. */
+    private static final class Device extends OpenFile {
+        private final Kind kind;
+
+        Device(Kind kind, int statusFlags) {
+            super(statusFlags);
+            this.kind = kind;
+        }
+
+        @Override
+        int read(byte[] buffer) {
+            if (kind == Kind.RANDOM || kind == Kind.URANDOM) {
+                RANDOM.nextBytes(buffer);
+            } else {
+                Arrays.fill(buffer, (byte) 0);
+            }
+            return buffer.length;
+        }
+
+        @Override
+        int write(byte[] data) {
+            if (kind == Kind.FULL) {
+                throw new SyscallException(Errno.ENOSPC);
+            }
+            return data.length;
+        }
+
+        @Override
+        long seek(long offset, int whence) {
+            return 0; // seeking a character device succeeds and means nothing
+        }
+
+        @Override
+        byte[] stat() {
+            return Devices.stat(kind);
+        }
+    }
+}

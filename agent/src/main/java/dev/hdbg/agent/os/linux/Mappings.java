@@ -1,0 +1,91 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.unicorn.MemoryRegion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What each mapped range of the guest is, as {@code /proc/self/maps} names it: a file with its offset, the heap,
+ * the stack, or anonymous memory. The emulator's regions say only where memory is and its permissions; this says
+ * what the process mapped there, and a range the process unmapped is not listed, though the emulator keeps it as
+ * inaccessible pages.
+ */
+final class Mappings {
+    /**
+     * What a range holds.
+     *
+     * @param name   the file's guest path, {@code [heap]}, {@code [stack]}, or "" for anonymous memory
+     * @param offset the file offset of the range's first byte
+     * @param inode  the file's inode, 0 for anonymous memory
+     */
+    record Kind(String name, long offset, long inode) {
+        static final Kind ANONYMOUS = new Kind("", 0, 0);
+
+        /** The same kind {@code delta} bytes further on (a file's offset moves with the address). */
+        Kind from(long delta) {
+            return inode == 0 && offset == 0 ? this : new Kind(name, offset + delta, inode);
+        }
+    }
+
+    private record Entry(long end, Kind kind) {
+    }
+
+    private final TreeMap<Long, Entry> entries = new TreeMap<>();
+
+    /** [begin, end) now holds {@code kind}, replacing what was there. */
+    void set(long begin, long end, Kind kind) {
+        remove(begin, end);
+        entries.put(begin, new Entry(end, kind));
+    }
+
+    /** What holds {@code address}: its range's kind moved to that address; empty when nothing the process mapped. */
+    java.util.Optional<Kind> at(long address) {
+        Map.Entry<Long, Entry> e = entries.floorEntry(address);
+        return e != null && e.getValue().end() > address
+                ? java.util.Optional.of(e.getValue().kind().from(address - e.getKey())) : java.util.Optional.empty();
+    }
+
+    /** [begin, end) holds nothing any more. */
+    void remove(long begin, long end) {
+        Map.Entry<Long, Entry> before = entries.lowerEntry(begin);
+        if (before != null && before.getValue().end() > begin) {
+            entries.put(before.getKey(), new Entry(begin, before.getValue().kind()));
+            if (before.getValue().end() > end) {
+                entries.put(end, new Entry(before.getValue().end(), before.getValue().kind().from(end - before.getKey())));
+            }
+        }
+        for (Map.Entry<Long, Entry> e : new ArrayList<>(entries.subMap(begin, true, end, false).entrySet())) {
+            entries.remove(e.getKey());
+            if (e.getValue().end() > end) {
+                entries.put(end, new Entry(e.getValue().end(), e.getValue().kind().from(end - e.getKey())));
+            }
+        }
+    }
+
+    /**
+     * The lines of {@code /proc/self/maps}: each named range, cut where the emulator's permissions change, in
+     * address order: {@code 555555554000-555555556000 r--p 00000000 00:00 1234    /usr/bin/sort}.
+     */
+    String render(List<MemoryRegion> regions) {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<Long, Entry> e : entries.entrySet()) {
+            long begin = e.getKey();
+            long end = e.getValue().end();
+            Kind kind = e.getValue().kind();
+            for (MemoryRegion r : regions) {
+                long from = Math.max(begin, r.begin());
+                long to = Math.min(end, r.end() + 1);
+                if (r.begin() < 0 || from >= to) {
+                    continue;
+                }
+                String line = String.format("%08x-%08x %s%s%sp %08x 00:00 %d", from, to, (r.perms() & 1) != 0 ? "r" : "-",
+                        (r.perms() & 2) != 0 ? "w" : "-", (r.perms() & 4) != 0 ? "x" : "-",
+                        kind.from(from - begin).offset(), kind.inode());
+                out.append(kind.name().isEmpty() ? line : String.format("%-72s %s", line, kind.name())).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}

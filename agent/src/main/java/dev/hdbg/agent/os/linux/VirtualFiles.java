@@ -1,0 +1,250 @@
+package dev.hdbg.agent.os.linux;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The guest's {@code /proc}, {@code /sys} and {@code /dev}, made up from the process's own state: its executable,
+ * memory map, auxiliary vector, arguments and descriptors under {@code /proc/self} (and {@code /proc/PID}), one
+ * online CPU under {@code /sys}, and the devices of {@link Devices} with the standard-stream links under {@code /dev}.
+ * Everything else there does not exist (ENOENT).
+ */
+final class VirtualFiles implements Sandbox.Virtual {
+    private final LinuxProcess process;
+
+    VirtualFiles(LinuxProcess process) {
+        this.process = process;
+    }
+
+    @Override
+    public VirtualNode node(List<String> path) {
+        return switch (path.getFirst()) {
+            case "proc" -> proc(path.subList(1, path.size()));
+            case "sys" -> sys(path.subList(1, path.size()));
+            case "dev" -> dev(path.subList(1, path.size()));
+            default -> null;
+        };
+    }
+
+    @Override
+    public Optional<String> pathOf(int fd) {
+        if (!process.fds().isOpen(fd)) {
+            return Optional.empty();
+        }
+        return switch (process.fds().get(fd)) {
+            case HostFile f -> Optional.of(f.guestPath());
+            case DirectoryFile d -> Optional.of(d.guestPath());
+            default -> Optional.empty();
+        };
+    }
+
+    private VirtualNode proc(List<String> rest) {
+        String pid = Long.toString(process.config().pid());
+        if (rest.isEmpty()) {
+            return VirtualNode.Directory.of(List.of("self", "thread-self", pid, "meminfo", "uptime"));
+        }
+        String first = rest.getFirst();
+        if (rest.size() == 1) {
+            switch (first) {
+                case "self":
+                    return new VirtualNode.Link(pid);
+                case "thread-self":
+                    return new VirtualNode.Link(pid + "/task/" + process.config().tid());
+                case "meminfo":
+                    return file(() -> String.format("MemTotal:       %8d kB%nMemFree:        %8d kB%nMemAvailable:   %8d kB%n",
+                            ProcessSyscalls.TOTAL_RAM >> 10, ProcessSyscalls.FREE_RAM >> 10, ProcessSyscalls.FREE_RAM >> 10));
+                case "uptime":
+                    return file(() -> String.format("%.2f %.2f%n", process.timers().clock().uptimeSeconds(), process.timers().clock().uptimeSeconds()));
+                default:
+                    break;
+            }
+        }
+        if (!first.equals(pid)) {
+            return null;
+        }
+        List<String> inside = rest.subList(1, rest.size());
+        if (inside.size() >= 2 && inside.get(0).equals("task")) {
+            // The one thread: /proc/PID/task/TID is the process directory again.
+            if (!inside.get(1).equals(Long.toString(process.config().tid()))) {
+                return null;
+            }
+            return processEntry(inside.subList(2, inside.size()));
+        }
+        if (inside.size() == 1 && inside.getFirst().equals("task")) {
+            return VirtualNode.Directory.of(List.of(Long.toString(process.config().tid())));
+        }
+        return processEntry(inside);
+    }
+
+    /** What /proc/self holds. */
+    private VirtualNode processEntry(List<String> rest) {
+        if (rest.isEmpty()) {
+            return VirtualNode.Directory.of(List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "maps", "root",
+                    "task"));
+        }
+        if (rest.size() == 2 && rest.getFirst().equals("fd")) {
+            try {
+                int fd = Integer.parseInt(rest.get(1));
+                return process.fds().isOpen(fd) ? new VirtualNode.Descriptor(fd) : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        if (rest.size() != 1) {
+            return null;
+        }
+        ProcessConfig config = process.config();
+        return switch (rest.getFirst()) {
+            case "exe" -> new VirtualNode.Link(config.executable());
+            case "root" -> new VirtualNode.Link("/");
+            case "cwd" -> new VirtualNode.Link(process.cwd());
+            case "fd" -> new VirtualNode.Directory(this::openDescriptors);
+            case "maps" -> new VirtualNode.File(() -> process.mappings().render(process.machine().unicorn().memRegions())
+                    .getBytes(StandardCharsets.UTF_8));
+            case "auxv" -> new VirtualNode.File(this::auxv);
+            case "cmdline" -> new VirtualNode.File(this::cmdline);
+            case "comm" -> file(() -> ProcessSyscalls.commName(config.programName()) + "\n");
+            default -> null;
+        };
+    }
+
+    private List<String> openDescriptors() {
+        List<String> names = new ArrayList<>();
+        for (int fd = 0; fd < FdTable.MAX; fd++) {
+            if (process.fds().isOpen(fd)) {
+                names.add(Integer.toString(fd));
+            }
+        }
+        return names;
+    }
+
+    private byte[] auxv() {
+        long[] pairs = process.config().auxv();
+        ByteBuffer bytes = UserMemory.struct(pairs.length * 8);
+        for (long v : pairs) {
+            bytes.putLong(v);
+        }
+        return bytes.array();
+    }
+
+    private byte[] cmdline() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String arg : process.config().argv()) {
+            out.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
+            out.write(0);
+        }
+        return out.toByteArray();
+    }
+
+    /** One CPU, number 0: what glibc's get_nprocs reads, agreeing with sched_getaffinity. */
+    private static VirtualNode sys(List<String> rest) {
+        List<String> cpu = List.of("devices", "system", "cpu");
+        if (rest.size() <= cpu.size()) {
+            if (!rest.equals(cpu.subList(0, rest.size()))) {
+                return null;
+            }
+            return VirtualNode.Directory.of(rest.size() == cpu.size() ? List.of("online", "possible", "present")
+                    : List.of(cpu.get(rest.size())));
+        }
+        if (rest.size() == cpu.size() + 1 && rest.subList(0, cpu.size()).equals(cpu)
+                && List.of("online", "possible", "present").contains(rest.getLast())) {
+            return file(() -> "0\n");
+        }
+        return null;
+    }
+
+    private static VirtualNode dev(List<String> rest) {
+        if (rest.isEmpty()) {
+            return VirtualNode.Directory.of(List.of("fd", "full", "null", "random", "stderr", "stdin", "stdout", "tty",
+                    "urandom", "zero"));
+        }
+        if (rest.size() != 1) {
+            return null;
+        }
+        return switch (rest.getFirst()) {
+            case "null" -> new VirtualNode.Device(Devices.Kind.NULL);
+            case "zero" -> new VirtualNode.Device(Devices.Kind.ZERO);
+            case "full" -> new VirtualNode.Device(Devices.Kind.FULL);
+            case "random" -> new VirtualNode.Device(Devices.Kind.RANDOM);
+            case "urandom" -> new VirtualNode.Device(Devices.Kind.URANDOM);
+            case "tty" -> new VirtualNode.Device(Devices.Kind.TTY);
+            case "stdin" -> new VirtualNode.Link("/proc/self/fd/0");
+            case "stdout" -> new VirtualNode.Link("/proc/self/fd/1");
+            case "stderr" -> new VirtualNode.Link("/proc/self/fd/2");
+            case "fd" -> new VirtualNode.Link("/proc/self/fd");
+            default -> null;
+        };
+    }
+
+    private static VirtualNode file(java.util.function.Supplier<String> text) {
+        return new VirtualNode.File(() -> text.get().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Opens a made-up file: its directories list, its files read, its devices work; none can be created or written. */
+    OpenFile open(Sandbox.Resolved resolved, int flags, int status, boolean writes) {
+        return switch (resolved.node()) {
+            case null -> throw new SyscallException(Errno.ENOENT);
+            case VirtualNode.Directory d -> {
+                if (writes) {
+                    throw new SyscallException(Errno.EISDIR);
+                }
+                yield new DirectoryFile(resolved.guestPath(), status, () -> d.names().get().stream()
+                        .map(name -> entry(resolved.guestPath(), name)).toList());
+            }
+            case VirtualNode.File f -> {
+                if (writes) {
+                    throw new SyscallException(Errno.EACCES);
+                }
+                if ((flags & PathSyscalls.O_DIRECTORY) != 0) {
+                    throw new SyscallException(Errno.ENOTDIR);
+                }
+                yield new MemoryFile(f.content().get(), Stat.virtualFile(resolved.guestPath(), Stat.S_IFREG | 0444), status);
+            }
+            case VirtualNode.Link l -> throw new SyscallException(Errno.ELOOP); // reached only with O_NOFOLLOW
+            case VirtualNode.Descriptor d -> {
+                if ((flags & PathSyscalls.O_NOFOLLOW) != 0) {
+                    throw new SyscallException(Errno.ELOOP);
+                }
+                yield process.fds().get(d.fd()); // a pipe or stream without a path: the same open file, as its magic link gives
+            }
+            case VirtualNode.Device d -> Devices.open(d.kind(), status);
+        };
+    }
+
+    private DirectoryFile.Entry entry(String directory, String name) {
+        String path = (directory.equals("/") ? "" : directory) + "/" + name;
+        VirtualNode node = virtualNode(path);
+        int mode = node == null ? Stat.S_IFREG : Stat.fileType(stat(path, node, false));
+        return new DirectoryFile.Entry(name, Stat.virtualInode(path), Stat.direntType(mode));
+    }
+
+    private VirtualNode virtualNode(String guestPath) {
+        try {
+            return process.sandbox().resolve("/", guestPath, false, false).node();
+        } catch (SyscallException | IOException e) {
+            return null;
+        }
+    }
+
+    /** The struct stat of a made-up file; a descriptor's magic link, followed, is the open file's. */
+    byte[] stat(String guestPath, VirtualNode node, boolean follow) {
+        try {
+            return switch (node) {
+                case VirtualNode.Directory d -> Stat.virtualDirectory(guestPath);
+                case VirtualNode.File f -> Stat.virtualFile(guestPath, Stat.S_IFREG | 0444);
+                case VirtualNode.Link l -> Stat.virtualFile(guestPath, Stat.S_IFLNK | 0777);
+                case VirtualNode.Descriptor d -> follow ? process.fds().get(d.fd()).stat()
+                        : Stat.virtualFile(guestPath, Stat.S_IFLNK | 0700);
+                case VirtualNode.Device d -> Devices.stat(d.kind());
+            };
+        } catch (IOException e) {
+            throw new SyscallException(Errno.of(e));
+        }
+    }
+
+}

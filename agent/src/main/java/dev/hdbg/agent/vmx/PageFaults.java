@@ -1,0 +1,78 @@
+package dev.hdbg.agent.vmx;
+
+import dev.hdbg.agent.machine.Cpu;
+import dev.hdbg.agent.machine.CpuRegister;
+import dev.hdbg.common.event.Access;
+import java.util.EnumSet;
+
+/**
+ * The page faults: an access to memory that is not mapped, or not with that permission. Each raises
+ * {@code !exception} (vector 14) first. Unless an event swallowed it ({@code sc on}: the guest retries the access
+ * where it stands, or wherever the event moved RIP), the guest's operating system takes it (a SIGSEGV handler, or the
+ * program's death) at the next safe point; without one, the machine halts as the CPU reports the fault.
+ */
+final class PageFaults {
+    static final int PF = 14;
+    /** The last address of the canonical lower half, where the guest's own memory is. */
+    private static final long USER_END = 0x7fff_ffff_ffffL;
+
+    private final Cpu guest;
+    private final InstructionExits exits;
+    private ExitHandler handler;
+    private SystemCalls systemCalls;
+
+    PageFaults(Cpu guest, InstructionExits exits) {
+        this.guest = guest;
+        this.exits = exits;
+    }
+
+    /** Installs the always-armed hooks. */
+    void start(ExitHandler exitHandler) {
+        this.handler = exitHandler;
+        guest.onUnmapped(EnumSet.allOf(Access.class), (access, address, size, value) -> onPageFault(access, address,
+                false));
+        // Protection faults in the user half only: the agent's GDT is read-only above it, and loading a selector
+        // from the host (r fs = ...) writes its accessed bit there from inside a call that cannot call back.
+        guest.onProtectionFault(EnumSet.allOf(Access.class), 0, USER_END, (access, address, size, value) ->
+                onPageFault(access, address, true));
+    }
+
+    /** The guest's operating system, which takes the faults no event swallows. */
+    void setSystemCalls(SystemCalls calls) {
+        this.systemCalls = calls;
+    }
+
+    /** @param present whether the page is mapped (a protection fault), as the x86 error code's bit 0 says */
+    private boolean onPageFault(Access access, long address, boolean present) {
+        if (address == InstructionExits.STOP_ADDRESS) {
+            return false;
+        }
+        long rip = guest.read(CpuRegister.RIP);
+        boolean shortCircuit = false;
+        if (handler.watches(ExitReason.EXCEPTION)) {
+            VmExit exit = VmExit.pre(ExitReason.EXCEPTION, PF);
+            shortCircuit = handler.onExit(exit);
+            if (handler.wantsPost(ExitReason.EXCEPTION, PF)) {
+                handler.onExit(exit.post());
+            }
+        }
+        if (systemCalls == null) {
+            return false; // nothing maps it: the CPU reports the fault, the machine halts
+        }
+        if (shortCircuit) {
+            exits.complete(new Completion.Resume(guest.read(CpuRegister.RIP)));
+            return false;
+        }
+        boolean write = access == Access.WRITE;
+        boolean fetch = access == Access.EXECUTE;
+        long errorCode = (present ? 1 : 0) | (write ? 2 : 0) | 4 | (fetch ? 16 : 0);
+        // The CPU ends the run with the access's error whatever happens here; the loop then resumes where this says.
+        exits.complete(switch (systemCalls.fault(new SystemCalls.Fault(PF, rip, address, errorCode)).orElse(null)) {
+            case null -> null;
+            case SystemCalls.Outcome.Returned r -> new Completion.Resume(guest.read(CpuRegister.RIP));
+            case SystemCalls.Outcome.Exited e -> new Completion.Exited(e.status(), rip);
+            case SystemCalls.Outcome.Killed k -> new Completion.Killed(k.signal(), rip);
+        });
+        return false;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.hdbg.agent.os.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The made-up /proc, /sys and /dev: the process's own, never the host's, and no way out of the root through them. */
+class VirtualFilesTest {
+    private static final int AT_FDCWD = -100;
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+
+    @TempDir
+    Path root;
+
+    private static String readAll(Guest g, String path) {
+        long fd = g.rax(257, AT_FDCWD, g.string(path), O_RDONLY, 0);
+        assertThat(fd).as("open %s", path).isNotNegative();
+        long buffer = g.buffer(4096);
+        long n = g.rax(0, fd, buffer, 4096);
+        g.rax(3, fd);
+        return new String(g.machine.memory().read(buffer, (int) n), StandardCharsets.UTF_8);
+    }
+
+    private static String readlink(Guest g, String path) {
+        long buffer = g.buffer(256);
+        long n = g.rax(89, g.string(path), buffer, 256);
+        assertThat(n).as("readlink %s", path).isPositive();
+        return new String(g.machine.memory().read(buffer, (int) n), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void procSelfIsTheProcessAndLinksBackIntoTheRoot() throws Exception {
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/motd"), "inside\n");
+        try (Guest g = new Guest(root, false)) {
+            assertThat(readlink(g, "/proc/self")).isEqualTo("4242");
+            assertThat(readlink(g, "/proc/self/exe")).isEqualTo("/bin/prog");
+            assertThat(readlink(g, "/proc/self/root")).isEqualTo("/");
+            assertThat(readlink(g, "/proc/self/fd/1")).startsWith("pipe:[");
+            assertThat(readAll(g, "/proc/self/cmdline")).isEqualTo("prog\0");
+            assertThat(readAll(g, "/proc/4242/root/etc/motd")).isEqualTo("inside\n");
+            // .. above the root through the magic link is refused like any other climb.
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/self/root/../etc/motd"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
+            for (String absent : new String[] {"/proc/self/environ", "/proc/self/mem", "/proc/1/cmdline", "/proc/kcore",
+                "/dev/sda", "/sys/kernel"}) {
+                assertThat(g.rax(257, AT_FDCWD, g.string(absent), O_RDONLY, 0)).as(absent).isEqualTo(-Errno.ENOENT);
+            }
+        }
+    }
+
+    @Test
+    void devicesWorkAndTheTerminalIsAbsent() {
+        try (Guest g = new Guest(root, false)) {
+            long fd = g.rax(257, AT_FDCWD, g.string("/dev/urandom"), O_RDONLY, 0);
+            long buffer = g.buffer(64);
+            assertThat(g.rax(0, fd, buffer, 64)).isEqualTo(64);
+            assertThat(g.machine.memory().read(buffer, 64)).as("random, not zero").isNotEqualTo(new byte[64]);
+            long zero = g.rax(257, AT_FDCWD, g.string("/dev/zero"), O_RDONLY, 0);
+            g.rax(0, zero, buffer, 64);
+            assertThat(g.machine.memory().read(buffer, 64)).containsOnly(0);
+            long devNull = g.rax(257, AT_FDCWD, g.string("/dev/null"), O_WRONLY, 0);
+            assertThat(g.rax(1, devNull, buffer, 64)).as("writes to /dev/null need no writable root").isEqualTo(64);
+            assertThat(g.rax(257, AT_FDCWD, g.string("/dev/tty"), O_RDONLY, 0)).isEqualTo(-Errno.ENXIO);
+            assertThat(readlink(g, "/dev/stdout")).isEqualTo("/proc/self/fd/1");
+            assertThat(readAll(g, "/sys/devices/system/cpu/online")).isEqualTo("0\n");
+        }
+    }
+
+    @Test
+    void procSelfMapsNamesWhatTheProcessMappedAndNotWhatItUnmapped() {
+        try (Guest g = new Guest(root, false)) {
+            int prot = 3;
+            int privateAnonymous = 0x22;
+            long a = g.rax(9, 0, 0x2000, prot, privateAnonymous, -1, 0);
+            String maps = readAll(g, "/proc/self/maps");
+            assertThat(maps).contains(String.format("%08x-%08x rw-p 00000000 00:00 0", a, a + 0x2000))
+                    .doesNotContain("kernel");
+            g.rax(11, a, 0x1000);
+            assertThat(readAll(g, "/proc/self/maps")).doesNotContain(String.format("%08x-", a))
+                    .contains(String.format("%08x-%08x rw-p", a + 0x1000, a + 0x2000));
+        }
+    }
+}

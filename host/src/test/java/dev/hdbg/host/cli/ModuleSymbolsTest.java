@@ -1,0 +1,39 @@
+package dev.hdbg.host.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hdbg.common.model.Symbol;
+import dev.hdbg.host.cli.parse.ExpressionParser;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A dynamically linked program's symbols: the program's plain, each library's as WinDbg writes them, module!name. */
+class ModuleSymbolsTest {
+    private final SymbolTable table = new SymbolTable(List.of(
+            new Symbol("main", 0x5555_5555_5100L, 0x40, "function"),
+            new Symbol("malloc", 0x5555_5555_5200L, 0x10, "function"), // the program's own
+            new Symbol("libc!malloc", 0x7fff_efe5_0000L, 0x100, "function"),
+            new Symbol("libc!qsort", 0x7fff_efe6_0000L, 0x80, "function"),
+            new Symbol("ld_linux_x86_64!qsort", 0x7fff_effd_0000L, 0x80, "function")));
+
+    @Test
+    void aLibrarySymbolIsFoundByModuleAndByItsPlainNameWhenTheProgramHasNone() {
+        assertThat(table.address("libc!malloc")).hasValue(0x7fff_efe5_0000L);
+        assertThat(table.address("malloc")).as("the program's first").hasValue(0x5555_5555_5200L);
+        assertThat(table.address("qsort")).as("then the lowest library").hasValue(0x7fff_efe6_0000L);
+        assertThat(table.address("ld_linux_x86_64!qsort")).hasValue(0x7fff_effd_0000L);
+    }
+
+    @Test
+    void addressesInLibrariesAreNamedWithTheirModule() {
+        assertThat(table.describe(0x7fff_efe6_0010L)).hasValue("libc!qsort+0x10");
+    }
+
+    @Test
+    void expressionsReadModuleBangSymbolAsOneName() {
+        assertThat(ExpressionParser.evaluate("libc!qsort+8", table::address)).isEqualTo(0x7fff_efe6_0008L);
+        assertThatThrownBy(() -> ExpressionParser.evaluate("libc!nothing", table::address))
+                .hasMessageContaining("unknown register or symbol 'libc!nothing'");
+    }
+}

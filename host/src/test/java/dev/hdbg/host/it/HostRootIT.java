@@ -1,0 +1,113 @@
+package dev.hdbg.host.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --root /}: the host's programs and libraries, read-only unless a directory is named writable, with a
+ * {@code /proc}, {@code /sys} and {@code /dev} of the guest's own (never the agent's), and an environment that is only
+ * what the user gives.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class HostRootIT {
+    private static final Path ROOT = Path.of("/");
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        Files.writeString(dir.resolve("kept.txt"), "kept\n");
+    }
+
+    private static ProgramRun inDir(List<String> options, String program, String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("--cwd", dir.toString()));
+        all.addAll(options);
+        return ProgramRun.underAgent(all, ROOT, Optional.empty(), Path.of(program), args);
+    }
+
+    private static void sameAsNative(String program, String... args) throws Exception {
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), Path.of(program), args);
+        ProgramRun actual = inDir(List.of(), program, args);
+        actual.assertSameAs(expected);
+    }
+
+    @Test
+    void procSelfIsTheProgramAsNatively() throws Exception {
+        sameAsNative("/usr/bin/readlink", "/proc/self/exe", "/proc/self/cwd", "/proc/self/root");
+        sameAsNative("/usr/bin/cat", "/proc/self/cmdline");
+        sameAsNative("/usr/bin/ls", "/proc/self/fd/");
+        sameAsNative("/usr/bin/cat", "/dev/null", "/dev/tty"); // no controlling terminal: ENXIO
+    }
+
+    @Test
+    void procSelfMapsAndAuxvDescribeTheGuestNotTheAgent() throws Exception {
+        ProgramRun maps = inDir(List.of(), "/usr/bin/cat", "/proc/self/maps");
+        assertThat(maps.out()).containsPattern("(?m)^555555554000-[0-9a-f]+ r--p 00000000 00:00 \\d+ +/usr/bin/cat$")
+                .containsPattern("(?m)^[0-9a-f]+-[0-9a-f]+ r-xp [0-9a-f]+ 00:00 \\d+ +/usr/lib/x86_64-linux-gnu/libc.so.6$")
+                .containsPattern("(?m)^[0-9a-f]+-[0-9a-f]+ r-xp 00000000 00:00 0 +\\[vdso\\]$")
+                .containsPattern("(?m)^[0-9a-f]+-[0-9a-f]+ rw-p 00000000 00:00 0 +\\[stack\\]$")
+                .contains("ld-linux-x86-64.so.2").doesNotContain("java", "libjvm", "hdbg");
+        ProgramRun auxv = inDir(List.of("--env", "LD_SHOW_AUXV=1"), "/usr/bin/true");
+        assertThat(auxv.out()).containsPattern("(?m)^AT_SYSINFO_EHDR: +0x7fff[0-9a-f]+$")
+                .containsPattern("(?m)^AT_BASE: +0x7fff[0-9a-f]+$").containsPattern("(?m)^AT_ENTRY: +0x5555555[0-9a-f]+$")
+                .contains("AT_EXECFN:            /usr/bin/true").contains("AT_PLATFORM:          x86_64");
+        ProgramRun od = inDir(List.of(), "/usr/bin/od", "-A", "n", "-t", "x8", "-w16", "/proc/self/auxv");
+        assertThat(od.out()).as("AT_PAGESZ 4096, then AT_NULL").contains(" 0000000000000006 0000000000001000\n")
+                .endsWith(" 0000000000000000 0000000000000000\n");
+    }
+
+    @Test
+    void theHostsProcAndDevAreNotTheGuests() throws Exception {
+        assertThat(inDir(List.of(), "/usr/bin/ls", "/proc").out()).isEqualTo("1000\nmeminfo\nself\nthread-self\nuptime\n");
+        ProgramRun init = inDir(List.of(), "/usr/bin/cat", "/proc/1/cmdline", "/proc/self/environ", "/proc/self/mem");
+        assertThat(init.err()).isEqualTo("""
+                /usr/bin/cat: /proc/1/cmdline: No such file or directory
+                /usr/bin/cat: /proc/self/environ: No such file or directory
+                /usr/bin/cat: /proc/self/mem: No such file or directory
+                """);
+        assertThat(inDir(List.of(), "/usr/bin/ls", "/dev").out())
+                .isEqualTo("fd\nfull\nnull\nrandom\nstderr\nstdin\nstdout\ntty\nurandom\nzero\n");
+        assertThat(inDir(List.of(), "/usr/bin/head", "-c", "32", "/dev/urandom").stdout()).hasSize(32);
+        assertThat(inDir(List.of(), "/usr/bin/cat", "/sys/devices/system/cpu/online").out()).isEqualTo("0\n");
+    }
+
+    @Test
+    void theRootIsReadOnlyButForTheDirectoriesNamedWritable() throws Exception {
+        ProgramRun refused = inDir(List.of(), "/usr/bin/touch", "new.txt");
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("/usr/bin/touch: cannot touch 'new.txt': Read-only file system\n");
+        assertThat(dir.resolve("new.txt")).doesNotExist();
+
+        ProgramRun copied = inDir(List.of("--writable-dir", dir.toString()), "/usr/bin/cp", "kept.txt", "copy.txt");
+        assertThat(copied.err()).isEmpty();
+        assertThat(copied.status()).isZero();
+        assertThat(dir.resolve("copy.txt")).hasContent("kept\n");
+
+        Path elsewhere = Files.createTempDirectory("hdbg-elsewhere");
+        ProgramRun outside = inDir(List.of("--writable-dir", dir.toString()), "/usr/bin/cp", "kept.txt",
+                elsewhere.resolve("copy.txt").toString());
+        assertThat(outside.err()).isEqualTo("/usr/bin/cp: cannot create regular file '" + elsewhere.resolve("copy.txt")
+                + "': Read-only file system\n");
+        assertThat(elsewhere.resolve("copy.txt")).doesNotExist();
+    }
+
+    @Test
+    void theEnvironmentIsOnlyWhatIsGivenUnlessInherited() throws Exception {
+        assertThat(inDir(List.of(), "/usr/bin/env").out()).isEmpty();
+        assertThat(inDir(List.of("--env", "GREETING=hello world", "--env", "LANG=C"), "/usr/bin/env").out())
+                .isEqualTo("GREETING=hello world\nLANG=C\n");
+        String path = System.getenv("PATH");
+        assertThat(inDir(List.of("--inherit-env", "--env", "EXTRA=1"), "/usr/bin/env").out())
+                .contains("PATH=" + path + "\n").endsWith("EXTRA=1\n");
+    }
+}

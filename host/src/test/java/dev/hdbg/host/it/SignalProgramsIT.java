@@ -1,0 +1,114 @@
+package dev.hdbg.host.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * gcc-compiled programs, dynamically linked and position-independent (Debian's gcc default), that rely on the kernel's
+ * signals: a SIGSEGV handler that recovers with siglongjmp, a SIGALRM interval timer, raise(SIGUSR1) to an
+ * SA_SIGINFO handler, an uncaught SIGFPE, SIGPIPE from a pipe, timers that strike a loop without system calls. Each
+ * runs with {@code --root /} and natively; stdout,
+ * stderr and the exit status must be equal. The sources are in {@code src/test/resources/elf}.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SignalProgramsIT {
+    private static final Path ROOT = Path.of("/");
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void compileThePrograms() throws Exception {
+        for (String name : List.of("sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "threads", "spin")) {
+            compile(name);
+        }
+    }
+
+    private static void compile(String name) throws IOException, InterruptedException {
+        Path source = dir.resolve(name + ".c");
+        try (InputStream in = SignalProgramsIT.class.getResourceAsStream("/elf/" + name + ".c")) {
+            assertThat(in).as("test resource elf/%s.c", name).isNotNull();
+            Files.copy(in, source);
+        }
+        Process gcc = new ProcessBuilder("gcc", "-O1", "-o", dir.resolve(name).toString(), source.toString(), "-lpthread")
+                .redirectErrorStream(true).start();
+        String messages = new String(gcc.getInputStream().readAllBytes());
+        assertThat(gcc.waitFor()).as("gcc %s.c:\n%s", name, messages).isZero();
+        Process file = new ProcessBuilder("file", "-b", dir.resolve(name).toString()).start();
+        assertThat(new String(file.getInputStream().readAllBytes())).as("what gcc made of %s", name)
+                .contains("pie executable", "dynamically linked");
+    }
+
+    private static ProgramRun agentRun(String program, String... args) throws Exception {
+        return ProgramRun.underAgent(List.of("--cwd", dir.toString()), ROOT, Optional.empty(), dir.resolve(program), args);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin"})
+    void signalsReachTheProgramAsTheyDoNatively(String program) throws Exception {
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), dir.resolve(program));
+        ProgramRun actual = agentRun(program);
+        actual.assertSameAs(expected);
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+    }
+
+    @Test
+    void anUncaughtSigfpeEndsTheProgramWithStatus136AndASigpipeWith141() throws Exception {
+        assertThat(agentRun("sigfpe").status()).isEqualTo(128 + 8);
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("sigfpe").toString(), "--root", "/", "--cwd",
+                dir.toString())) {
+            String out = HdbgBatch.run(dir, agent, "g\n").out();
+            assertThat(out).containsPattern("\\[exit +#\\d+\\] the program was killed by signal 8 \\(SIGFPE\\) "
+                    + "\\(exit status 136\\)");
+        }
+        ProgramRun pipe = agentRun("sigpipe");
+        assertThat(pipe.status()).isEqualTo(128 + 13);
+        assertThat(pipe.out()).isEqualTo("ignored: write returned -1, Broken pipe\npending SIGPIPE: 0\ndefault: writing again\n");
+    }
+
+    @Test
+    void theExceptionEventSeesTheFaultBeforeTheSignalHandlerRuns() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("ud2").toString(), "--root", "/", "--cwd",
+                dir.toString())) {
+            String out = HdbgBatch.run(dir, agent, "!exception 6 log {$context}\ng\n", "--json").out();
+            int logged = out.indexOf("{\"type\":\"log\"");
+            int handled = out.indexOf("SIGILL 4, code ILL_ILLOPN 1");
+            assertThat(logged).as(out).isNotNegative();
+            assertThat(out).contains("\"name\":\"$context\",\"value\":\"0x6\"");
+            assertThat(handled).as("the handler's output, after the event's log, in %s", out).isGreaterThan(logged);
+        }
+    }
+
+    @Test
+    void anExceptionEventThatShortCircuitsTheFaultKeepsTheSignalFromTheProgram() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("ud2").toString(), "--root", "/", "--cwd",
+                dir.toString())) {
+            // The event breaks with the #UD swallowed (sc on); the host steps over the two-byte ud2 and continues.
+            String out = HdbgBatch.run(dir, agent, "!exception 6 sc on\ng\nr rip = rip + 2\ng\n").out();
+            assertThat(out).contains("went past ud2\ndone\n").doesNotContain("SIGILL")
+                    .contains("the program exited with status 0");
+        }
+    }
+
+    @Test
+    void aProgramThatStartsThreadsIsToldOnceThatThreadsAreNotEmulatedYet() throws Exception {
+        ProgramRun run = agentRun("threads");
+        assertThat(run.notices()).hasSize(1).first().asString()
+                .startsWith("clone3 was asked to start a thread (flags 0x")
+                .contains("hdbg runs one thread of one process for now (issue 13)");
+        assertThat(run.out()).isEqualTo("pthread_create: Function not implemented\n0 threads, counter 0\n");
+    }
+}

@@ -1,0 +1,33 @@
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+/* Timers while the program spins without a system call: a handler ends the first loop, the default action the second
+ * (exit status 142). The kernel's timer interrupt gets there natively; hdbg has to stop the guest for it. */
+static volatile sig_atomic_t fired;
+
+static void on_alarm(int signal) {
+    (void) signal;
+    fired = 1;
+}
+
+int main(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_alarm;
+    sigaction(SIGALRM, &action, NULL);
+    struct itimerval once = {{0, 0}, {0, 100000}};
+    setitimer(ITIMER_REAL, &once, NULL);
+    volatile unsigned long spins = 0;
+    while (!fired) {
+        spins++;
+    }
+    printf("the handler ended the loop: %s\n", spins > 0 ? "yes" : "no");
+    fflush(stdout);
+    signal(SIGALRM, SIG_DFL);
+    setitimer(ITIMER_REAL, &once, NULL);
+    for (;;) {
+        spins++;
+    }
+}
