@@ -50,10 +50,12 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         List<String> argv = new ArrayList<>();
         argv.add(file.toString());
         argv.addAll(args);
-        LoadedElf elf = ElfLoader.load(machine, file.toString(), Files.readAllBytes(file), argv, env, ElfLoader.DEFAULT_PIE_BASE);
+        LoadedElf elf = ElfLoader.load(machine, file.toString(), Target.readImage(file, "--elf"), argv, env, ElfLoader.DEFAULT_PIE_BASE);
         machine.loaded(name + " (ELF, static, entry 0x" + Long.toHexString(elf.entry()) + ")", elf.entry());
-        ProcessConfig config = new ProcessConfig(root.toAbsolutePath().normalize(), writable, stdin, file.toString(), argv,
-                PID, PID);
+        // /proc/self/exe is absolute with links resolved, as Linux's: glibc's _dl_get_origin asserts so
+        // (a relative --elf aborted the program).
+        ProcessConfig config = new ProcessConfig(root.toAbsolutePath().normalize(), writable, stdin,
+                file.toRealPath().toString(), argv, PID, PID);
         LinuxProcess process = new LinuxProcess(machine, config, LinuxProgram.recordsTo(debugger.records()), elf.brkStart());
         debugger.setSystemCalls(new LinuxProgram(process, debugger.records()));
         debugger.setTarget(info(name, elf));

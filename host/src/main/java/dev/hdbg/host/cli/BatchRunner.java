@@ -1,16 +1,20 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.text.Echo;
 import dev.hdbg.host.cli.commands.CommandShell;
 import dev.hdbg.host.cli.output.Output;
-import java.io.BufferedReader;
 import java.io.IOException;
 
 /**
  * Runs a command file line by line ({@code --batch FILE} or {@code -}, and {@code .script FILE}):
  * every command runs even after one fails; {@code g} waits for the next break or exit; {@code #}
- * starts a comment. Human mode echoes each command.
+ * starts a comment. Human mode echoes each command. A line that cannot be read as a command (not UTF-8, too long)
+ * is a failed command naming its line.
  */
 public final class BatchRunner {
+    /** The echo of a command shows this much of it: enough for any command typed, not a pasted megabyte. */
+    static final int MAX_ECHO = 1000;
+
     /**
      * What a file did.
      *
@@ -28,25 +32,30 @@ public final class BatchRunner {
     private BatchRunner() {
     }
 
-    public static Summary run(BufferedReader commands, CommandShell shell, Output output) throws IOException {
+    public static Summary run(CommandFile commands, CommandShell shell, Output output) throws IOException {
         int failures = 0;
         int firstFailed = 0;
-        int number = 0;
-        String line;
-        while ((line = commands.readLine()) != null) {
-            number++;
-            if (line.isBlank() || line.stripLeading().startsWith("#")) {
-                continue;
+        CommandFile.Line line;
+        while ((line = commands.next()) != null) {
+            CommandShell.Result result;
+            if (line.problem() != null) {
+                output.error(commands.name() + " " + line.problem());
+                result = CommandShell.Result.FAILED;
+            } else {
+                String text = line.text();
+                if (text.isBlank() || text.stripLeading().startsWith("#")) {
+                    continue;
+                }
+                output.note("hdbg> " + Echo.cut(text.strip(), MAX_ECHO));
+                result = shell.execute(text);
             }
-            output.note("hdbg> " + line.strip());
-            CommandShell.Result result = shell.execute(line);
             if (result == CommandShell.Result.EXIT) {
                 return new Summary(failures, firstFailed, true);
             }
             if (result == CommandShell.Result.FAILED) {
                 failures++;
                 if (firstFailed == 0) {
-                    firstFailed = number;
+                    firstFailed = line.number();
                 }
             }
         }

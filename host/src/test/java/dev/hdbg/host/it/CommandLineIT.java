@@ -111,7 +111,7 @@ class CommandLineIT {
     @Test
     void anUnreachableAgentIsReportedWithExitCodeTwo() {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new HdbgMain());
+        CommandLine cli = HdbgMain.commandLine();
         cli.setOut(new PrintWriter(out, true));
         int code = cli.execute("--connect", "127.0.0.1:1", "--batch", "-");
         assertThat(code).isEqualTo(2);

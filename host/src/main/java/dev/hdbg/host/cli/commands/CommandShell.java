@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.text.Echo;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.CommandTokenizer;
@@ -30,6 +31,9 @@ public final class CommandShell {
         }
     }
 
+    /** A message quoting what the user typed (picocli's "Unknown option: '...'") is cut to this. */
+    private static final int MAX_MESSAGE = 200;
+
     private final DebugSession session;
     private final CommandLine commandLine;
 
@@ -46,7 +50,7 @@ public final class CommandShell {
         commandLine.setOut(session.screen());
         commandLine.setErr(session.screen());
         commandLine.setParameterExceptionHandler((ex, args) -> {
-            errors(ex.getCommandLine()).error(ex.getMessage() + " (see: help " + args[0] + ")");
+            errors(ex.getCommandLine()).error(Echo.cut(ex.getMessage(), MAX_MESSAGE) + " (see: help " + args[0] + ")");
             return 2;
         });
         commandLine.setExecutionExceptionHandler((ex, command, parsed) -> {
@@ -75,7 +79,7 @@ public final class CommandShell {
         String verb = tokens.get(0);
         CommandLine command = commandLine.getSubcommands().get(verb);
         if (command == null) {
-            errors(commandLine).error("unknown command '" + verb + "' (try: help)");
+            errors(commandLine).error("unknown command '" + Echo.cut(verb) + "' (try: help)");
             return Result.FAILED;
         }
         if (command.getCommand() instanceof Exit) {
