@@ -48,6 +48,9 @@ final class EventRegistry {
         this.limits = limits;
     }
 
+    /** The emulated machine's cores: Unicorn runs one CPU. */
+    static final int CORES = 1;
+
     Event add(EventSpec spec) {
         if (events.size() >= limits.maxEvents()) {
             throw DebuggerException.limit("at most " + limits.maxEvents() + " events may exist at once (the agent's "
@@ -56,6 +59,11 @@ final class EventRegistry {
         if (spec.actions().size() > limits.maxActionsPerEvent()) {
             throw DebuggerException.limit("an event may hold at most " + limits.maxActionsPerEvent()
                     + " actions (the agent's --max-actions)");
+        }
+        if (spec.options().core().isPresent() && spec.options().core().getAsInt() >= CORES) {
+            // An event for a core the machine does not have would never trigger, and say nothing.
+            throw DebuggerException.invalid("core 0x" + Integer.toHexString(spec.options().core().getAsInt())
+                    + ": the emulated machine has " + CORES + " core (core 0); give core 0 or core all");
         }
         spec.condition().ifPresent(c -> limits.checkCode(c.length(), "condition"));
         spec.actions().forEach(this::check);
@@ -128,7 +136,7 @@ final class EventRegistry {
     Event require(long eventId) {
         Event event = events.get(eventId);
         if (event == null) {
-            throw DebuggerException.notFound("no event " + eventId + " (list them with: events)");
+            throw DebuggerException.notFound("no event 0x" + Long.toHexString(eventId) + " (list them with: events)");
         }
         return event;
     }

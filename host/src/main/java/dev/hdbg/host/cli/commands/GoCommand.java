@@ -20,6 +20,9 @@ final class GoCommand extends SessionCommand {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "batch mode: how long to wait for a stop (default ${DEFAULT-VALUE})")
     long timeoutSeconds = 600;
 
+    /** A day: longer is no timeout, and a Duration of more overflows in milliseconds. */
+    private static final long MAX_TIMEOUT_SECONDS = 86_400;
+
     GoCommand(DebugSession session, boolean waitForStop) {
         super(session);
         this.waitForStop = waitForStop;
@@ -27,6 +30,11 @@ final class GoCommand extends SessionCommand {
 
     @Override
     void run() throws InterruptedException {
+        // Checked before anything is sent: a g that cannot wait must not leave the target running.
+        if (timeoutSeconds < 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+            throw new IllegalArgumentException("g --timeout " + timeoutSeconds + ": give a number of seconds from 0 to "
+                    + MAX_TIMEOUT_SECONDS + " (decimal), e.g. g --timeout 60");
+        }
         long before = session.lastStopSeq();
         if (address.isEmpty() && waitForStop && session.runningSinceAttach()) {
             // The same batch file run again after a host crashed (hdbg --resume FILE): the target the crashed host
