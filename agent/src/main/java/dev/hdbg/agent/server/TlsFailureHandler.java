@@ -74,8 +74,8 @@ final class TlsFailureHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private static final String CLOSED_HINT = " (a host that does not trust this agent's certificate closes so: its "
-            + "--fingerprint or known_agents names another one; or the host was stopped)";
+    private static final String CLOSED_HINT = " (the host does not trust this agent's certificate: its --fingerprint or "
+            + "known_agents names another one; or the host was stopped)";
 
     private static boolean handshaking(ChannelHandlerContext ctx) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
@@ -110,10 +110,17 @@ final class TlsFailureHandler extends ChannelInboundHandlerAdapter {
             return " (the host presented no certificate issued by --client-ca " + clientCa.map(Path::toString).orElse("")
                     + ", which this agent requires: hdbg --cert FILE --key FILE)";
         }
+        if (reason.contains("Extended key usage") || reason.contains("KeyUsage") || reason.contains("key usage")) {
+            return " (the host's certificate is not for TLS client authentication: its CA must issue it with "
+                    + "extendedKeyUsage = clientAuth)";
+        }
         if (clientCa.isPresent() && (reason.contains("PKIX") || reason.contains("certification path"))) {
             return " (the host's certificate is not issued by a CA in --client-ca " + clientCa.get() + ")";
         }
-        if (reason.contains("certificate_unknown") || reason.contains("bad_certificate")) {
+        // Only an alert the host sent says that the host refused: the same words in this side's own failure are this
+        // side refusing the host's certificate, not the other way round.
+        if (reason.contains("Received fatal alert")
+                && (reason.contains("certificate_unknown") || reason.contains("bad_certificate"))) {
             return " (the host does not trust this agent's certificate: its --fingerprint or known_agents names another one)";
         }
         return "";

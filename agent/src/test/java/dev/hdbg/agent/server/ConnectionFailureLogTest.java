@@ -48,7 +48,7 @@ class ConnectionFailureLogTest {
         channel.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(new ClosedChannelException()));
 
         assertThat(logged()).contains("WARN", "TLS with host", "failed: it closed the connection during the handshake",
-                "does not trust this agent's certificate");
+                "the host does not trust this agent's certificate");
         assertThat(channel.isOpen()).isFalse();
     }
 
@@ -62,6 +62,17 @@ class ConnectionFailureLogTest {
 
         assertThat(logged()).contains("certificate_unknown (the host does not trust this agent's certificate");
         assertThat(logged().lines().filter(l -> l.contains("TLS with host"))).hasSize(1);
+    }
+
+    @Test
+    void aHostCertificateNotForClientAuthenticationIsNamedAsSuchNotAsTheHostDistrustingTheAgent() {
+        EmbeddedChannel channel = new EmbeddedChannel(new TlsFailureHandler(Optional.of(java.nio.file.Path.of("ca.pem"))));
+
+        channel.pipeline().fireExceptionCaught(new SSLHandshakeException(
+                "(certificate_unknown) Extended key usage does not permit use for TLS client authentication"));
+
+        assertThat(logged()).contains("the host's certificate is not for TLS client authentication")
+                .doesNotContain("does not trust this agent's certificate");
     }
 
     @Test
