@@ -12,6 +12,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,6 +99,26 @@ public final class HdbgMain implements Callable<Integer> {
         }
     }
 
+    /**
+     * Says what an earlier host left armed in the agent: a session file run again after a dropped network would
+     * otherwise add every event a second time, each hit then logged twice (docs/security.md, step 5).
+     */
+    private static void armedAlready(DebuggerClient client, Output output) {
+        try {
+            int events = client.listEvents().get(ARMED_QUERY_SECONDS, TimeUnit.SECONDS).size();
+            if (events > 0) {
+                output.note("the agent has " + events + " event" + (events > 1 ? "s" : "") + " armed already (list them "
+                        + "with: events; events c all clears them)");
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // Only a courtesy: the commands that follow report whatever is wrong with the agent.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final long ARMED_QUERY_SECONDS = 10;
+
     /** @param output where the host shows what happens before there is a session, which shows everything after */
     private int attachAndRun(PrintWriter screen, OutputFormat format, Output output, Transcript transcript,
                              ConnectSettings settings, CommandFile commands, RecordJournal journal) throws Exception {
@@ -108,6 +131,7 @@ public final class HdbgMain implements Callable<Integer> {
             return 2;
         }
         client.tookOverFrom().ifPresent(previous -> output.note("took over from " + previous + " (it was disconnected)"));
+        armedAlready(client, output);
         String address = connect.host() + ":" + connect.port();
         if (commands == null) {
             return InteractivePrompt.run(client, address, connect.token(), json, journal);

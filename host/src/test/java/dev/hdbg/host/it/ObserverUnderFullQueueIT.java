@@ -42,7 +42,8 @@ class ObserverUnderFullQueueIT {
                     """, "--observe");
 
             assertThat(observer.exitCode()).as(observer.out()).isZero();
-            assertThat(observer.out()).contains("rip=000000000040000", "00400000  ", "!epthook", "running");
+            assertThat(observer.out()).contains("rip=000000000040000", "00400000  ", "!epthook", "running",
+                    "the agent has 1 event armed already (list them with: events; events c all clears them)");
         }
     }
 }
