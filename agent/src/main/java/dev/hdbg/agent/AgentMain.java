@@ -312,11 +312,10 @@ public final class AgentMain implements Callable<Integer> {
         return 2;
     }
 
-    /** One line, whatever the message quotes: a pasted megabyte is cut short, a second line dropped. */
+    /** One line, whatever the message quotes: a pasted megabyte is cut short, a line break written escaped. */
     private static void say(PrintWriter err, String message) {
-        String text = message == null ? "failed" : message.strip();
-        int newline = text.indexOf('\n');
-        err.println("hdbg-agent: " + Echo.cut(newline < 0 ? text : text.substring(0, newline), MAX_MESSAGE));
+        // Whatever the message quotes of what was typed, it stays one line: control characters are written escaped.
+        err.println("hdbg-agent: " + Echo.cut(message == null ? "failed" : message.strip(), MAX_MESSAGE));
         err.flush();
     }
 

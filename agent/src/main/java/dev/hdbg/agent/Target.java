@@ -66,6 +66,9 @@ public sealed interface Target permits Target.Raw, Target.Sample, ElfTarget {
      */
     static void requireLoadable(Path file, String option) throws IOException {
         long size = Files.size(file);
+        if (size == 0) {
+            throw new IllegalArgumentException(option + " " + file + " is empty: there is no code to run");
+        }
         if (size > MAX_FILE_BYTES) {
             throw new IllegalArgumentException(option + " " + file + " is " + size + " bytes: a target file may be at most "
                     + MAX_FILE_BYTES + " bytes (1 GiB)");

@@ -110,7 +110,11 @@ public final class ConnectOptions {
         if (token != null && tokenFile != null) {
             throw new IllegalArgumentException("give the token once: --token or --token-file, not both");
         }
-        return tokenFile != null ? Tokens.read(tokenFile) : token;
+        // The agent refuses to start with a token shorter than Tokens.MIN_LENGTH: such a token cannot be its own.
+        if (tokenFile != null) {
+            return Tokens.requireUsable(Tokens.read(tokenFile), "--token-file " + tokenFile);
+        }
+        return token == null ? null : Tokens.requireUsable(token, "--token");
     }
 
     /**

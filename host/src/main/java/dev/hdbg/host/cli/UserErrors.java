@@ -35,9 +35,8 @@ final class UserErrors {
     }
 
     private static void say(PrintWriter err, String program, String message) {
-        String text = message == null ? "failed" : message.strip();
-        int newline = text.indexOf('\n');
-        err.println(program + ": " + Echo.cut(newline < 0 ? text : text.substring(0, newline), MAX_MESSAGE));
+        // Whatever the message quotes of what was typed, it stays one line: control characters are written escaped.
+        err.println(program + ": " + Echo.cut(message == null ? "failed" : message.strip(), MAX_MESSAGE));
         err.flush();
     }
 }

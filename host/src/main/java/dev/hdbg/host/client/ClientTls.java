@@ -27,7 +27,7 @@ final class ClientTls {
         settings.clientCertificate().ifPresent(c -> {
             requireReadable(c.certificateChain(), "client certificate");
             requireReadable(c.privateKey(), "client key");
-            ClientCertificate.check(c.certificateChain(), c.privateKey());
+            ClientCertificates.check(c.certificateChain(), c.privateKey());
             try {
                 builder.keyManager(c.certificateChain().toFile(), c.privateKey().toFile());
             } catch (IllegalArgumentException e) {

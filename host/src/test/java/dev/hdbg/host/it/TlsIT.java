@@ -207,10 +207,10 @@ class TlsIT {
                 "--state-dir", dir.resolve("state").toString())) {
             String pin = agent.fingerprint();
             assertThat(refused(agent, "--fingerprint", pin, "--cert", server.certificate().toString(), "--key",
-                    server.key().toString()).out()).contains("error: the certificate " + server.certificate()
+                    server.key().toString()).out()).contains("hdbg: the certificate " + server.certificate()
                     + " is not for TLS client authentication: its extended key usage allows serverAuth but not clientAuth");
             assertThat(refused(agent, "--fingerprint", pin, "--cert", alice.certificate().toString(), "--key",
-                    eve.key().toString()).out()).contains("error: the key " + eve.key()
+                    eve.key().toString()).out()).contains("hdbg: the key " + eve.key()
                     + " is not the private key of the certificate " + alice.certificate());
             assertThat(agent.output()).as("nothing reached the agent").doesNotContain("TLS with host");
 

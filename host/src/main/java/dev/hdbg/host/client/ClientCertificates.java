@@ -31,14 +31,14 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * ({@code BEGIN PRIVATE KEY}), SEC1 ({@code BEGIN EC PRIVATE KEY}) or PKCS#1 ({@code BEGIN RSA PRIVATE KEY}),
  * unencrypted: what Netty's own reading takes.
  */
-final class ClientCertificate {
+final class ClientCertificates {
     /** id-kp-clientAuth and anyExtendedKeyUsage (RFC 5280, 4.2.1.12). */
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String ANY_USAGE = "2.5.29.37.0";
     /** keyUsage's digitalSignature bit, which a TLS 1.3 client's CertificateVerify needs. */
     private static final int DIGITAL_SIGNATURE = 0;
 
-    private ClientCertificate() {
+    private ClientCertificates() {
     }
 
     /**
@@ -79,8 +79,27 @@ final class ClientCertificate {
         }
     }
 
+    /** A PEM file of a certificate chain or a key is a few kilobytes; anything past this is not one. */
+    private static final long MAX_PEM_BYTES = 1 << 20;
+
+    /** The file's bytes, refused with the reason when it cannot be read or is too large to be a PEM file. */
+    private static byte[] read(Path file, String what) {
+        try {
+            if (Files.isDirectory(file)) {
+                throw new IllegalArgumentException("cannot read the " + what + " " + file + ": is a directory");
+            }
+            if (Files.size(file) > MAX_PEM_BYTES) {
+                throw new IllegalArgumentException("the " + what + " " + file + " is " + Files.size(file)
+                        + " bytes: not a PEM file");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the " + what + " " + file + ": " + IoReasons.of(e), e);
+        }
+    }
+
     private static X509Certificate certificate(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new java.io.ByteArrayInputStream(read(file, "certificate"))) {
             List<X509Certificate> chain = new ArrayList<>();
             for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 chain.add((X509Certificate) c);
@@ -92,17 +111,18 @@ final class ClientCertificate {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the certificate " + file + ": " + IoReasons.of(e), e);
         } catch (CertificateException e) {
-            throw new IllegalArgumentException("the certificate " + file + " is not a PEM certificate (BEGIN CERTIFICATE): "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException("the certificate " + file + " is not a PEM certificate (BEGIN CERTIFICATE)", e);
         }
     }
 
     private static PrivateKey key(Path file) {
         Object pem;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+        try (Reader reader = new java.io.StringReader(new String(read(file, "key"), StandardCharsets.ISO_8859_1));
+             PEMParser parser = new PEMParser(reader)) {
             pem = parser.readObject();
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the key " + file + ": " + IoReasons.of(e), e);
+            throw new IllegalArgumentException("the key " + file + " is not a PEM private key (BEGIN PRIVATE KEY, "
+                    + "BEGIN EC PRIVATE KEY or BEGIN RSA PRIVATE KEY): " + deepest(e), e);
         }
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try {
@@ -117,8 +137,17 @@ final class ClientCertificate {
                         + ", not a private key (BEGIN PRIVATE KEY, BEGIN EC PRIVATE KEY or BEGIN RSA PRIVATE KEY)");
             };
         } catch (IOException e) {
-            throw new IllegalArgumentException("the key " + file + " cannot be used: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the key " + file + " cannot be used: " + deepest(e), e);
         }
+    }
+
+    /** The innermost cause's words, without the exception class names a library puts in its own messages. */
+    private static String deepest(Throwable e) {
+        Throwable inner = e;
+        while (inner.getCause() != null && inner.getCause().getMessage() != null) {
+            inner = inner.getCause();
+        }
+        return inner.getMessage() == null ? "unreadable" : inner.getMessage().replaceAll("[\\w.$]+Exception: ", "");
     }
 
     private static IllegalArgumentException encrypted(Path file) {
