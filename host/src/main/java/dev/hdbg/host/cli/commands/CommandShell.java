@@ -54,7 +54,7 @@ public final class CommandShell {
             return 2;
         });
         commandLine.setExecutionExceptionHandler((ex, command, parsed) -> {
-            errors(command).error(message(ex));
+            errors(command).error(Echo.printable(message(ex)));
             return 1;
         });
     }
@@ -70,7 +70,7 @@ public final class CommandShell {
         try {
             tokens = CommandTokenizer.tokenize(line);
         } catch (IllegalArgumentException e) {
-            errors(commandLine).error(e.getMessage());
+            errors(commandLine).error(Echo.printable(e.getMessage()));
             return Result.FAILED;
         }
         if (tokens.isEmpty()) {
@@ -88,7 +88,10 @@ public final class CommandShell {
         return commandLine.execute(tokens.toArray(String[]::new)) == 0 ? Result.OK : Result.FAILED;
     }
 
-    /** Where a failure of {@code command} is shown: picocli's error writer, in the session's form. */
+    /**
+     * Where a failure of {@code command} is shown: picocli's error writer, in the session's form. Every message goes
+     * through {@link Echo}: what it quotes of the command line cannot break the screen's line.
+     */
     private Output errors(CommandLine command) {
         return session.outputOn(command.getErr());
     }
