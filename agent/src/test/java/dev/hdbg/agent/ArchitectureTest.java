@@ -6,6 +6,8 @@ import static dev.hdbg.common.testing.Architecture.packages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.common.testing.Architecture;
+import dev.hdbg.common.testing.ClassSizes;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,19 +21,25 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final Architecture AGENT = Architecture.ofModuleOf(AgentMain.class);
 
-    static final List<Architecture.Rule> LAYERS = Architecture.layers()
-            .layer("wiring", exactly("dev.hdbg.agent"), "server", "debugger", "vmx", "machine", "unicorn")
+    /** The script compiler is a library of the exit handlers: it knows its {@code ScriptHost}, not the machine. */
+    static final Architecture.Layers LAYERS = Architecture.layers()
+            .layer("wiring", exactly("dev.hdbg.agent"), "server", "debugger", "vmx", "script", "machine", "unicorn")
             .layer("server", List.of("dev.hdbg.agent.server"), "debugger")
-            .layer("debugger", List.of("dev.hdbg.agent.debugger"), "vmx", "machine")
-            .layer("vmx", List.of("dev.hdbg.agent.vmx"), "machine")
+            .layer("debugger", List.of("dev.hdbg.agent.debugger"), "vmx", "script", "machine")
+            .layer("vmx", List.of("dev.hdbg.agent.vmx"), "script", "machine")
+            .layer("script", List.of("dev.hdbg.agent.script"))
             .layer("machine", List.of("dev.hdbg.agent.machine", "dev.hdbg.agent.os"), "unicorn")
-            .layer("unicorn", List.of("dev.hdbg.agent.unicorn"))
-            .rules();
+            .layer("unicorn", List.of("dev.hdbg.agent.unicorn"));
 
     @Test
     void layersDependOnlyDownwardsAndUnicornOnlyThroughTheMachine() {
         assertThat(AGENT.classes()).contains("dev.hdbg.agent.debugger.Debugger", "dev.hdbg.agent.unicorn.Unicorn");
-        AGENT.check(LAYERS);
+        AGENT.check(LAYERS.rules());
+    }
+
+    @Test
+    void everyPackageHasItsPlaceAmongTheLayers() {
+        AGENT.checkEveryClassIsInALayer("dev.hdbg.agent", LAYERS);
     }
 
     @Test
@@ -45,5 +53,10 @@ class ArchitectureTest {
     void theAgentKnowsNothingOfTheHost() {
         AGENT.check(Architecture.never("the agent must not depend on the host", packages("dev.hdbg.agent"),
                 packages("dev.hdbg.host")));
+    }
+
+    @Test
+    void noClassIsOver400LinesWithoutSayingWhy() {
+        ClassSizes.check(Path.of("src/main/java"));
     }
 }

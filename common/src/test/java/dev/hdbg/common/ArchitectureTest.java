@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.testing.Architecture;
+import dev.hdbg.common.testing.ClassSizes;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,5 +29,10 @@ class ArchitectureTest {
         COMMON.check(
                 onlyIn("protobuf", packages("dev.hdbg.proto", "com.google.protobuf"), "dev.hdbg.common.wire"),
                 onlyIn("Netty", packages("io.netty"), "dev.hdbg.common.wire"));
+    }
+
+    @Test
+    void noClassIsOver400LinesWithoutSayingWhy() {
+        ClassSizes.check(Path.of("src/main/java"));
     }
 }

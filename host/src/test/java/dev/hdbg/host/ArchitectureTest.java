@@ -5,6 +5,8 @@ import static dev.hdbg.common.testing.Architecture.packages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.common.testing.Architecture;
+import dev.hdbg.common.testing.ClassSizes;
+import java.nio.file.Path;
 import dev.hdbg.host.cli.HdbgMain;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,14 +20,20 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final Architecture HOST = Architecture.ofModuleOf(HdbgMain.class);
 
+    private static final Architecture.Layers LAYERS = Architecture.layers()
+            .layer("cli", List.of("dev.hdbg.host.cli"), "client", "disasm")
+            .layer("client", List.of("dev.hdbg.host.client"))
+            .layer("disasm", List.of("dev.hdbg.host.disasm"));
+
     @Test
     void theCommandLineUsesTheClientAndTheClientNotTheCommandLine() {
         assertThat(HOST.classes()).contains("dev.hdbg.host.cli.HdbgMain", "dev.hdbg.host.client.DebuggerClient");
-        HOST.check(Architecture.layers()
-                .layer("cli", List.of("dev.hdbg.host.cli"), "client", "disasm")
-                .layer("client", List.of("dev.hdbg.host.client"))
-                .layer("disasm", List.of("dev.hdbg.host.disasm"))
-                .rules());
+        HOST.check(LAYERS.rules());
+    }
+
+    @Test
+    void everyPackageHasItsPlaceAmongTheLayers() {
+        HOST.checkEveryClassIsInALayer("dev.hdbg.host", LAYERS);
     }
 
     @Test
@@ -40,5 +48,10 @@ class ArchitectureTest {
         HOST.check(Architecture.never("only the demo runs an agent (in its own process)",
                 packages("dev.hdbg.host").and(name -> !name.startsWith("dev.hdbg.host.cli.DemoCommand")),
                 packages("dev.hdbg.agent")));
+    }
+
+    @Test
+    void noClassIsOver400LinesWithoutSayingWhy() {
+        ClassSizes.check(Path.of("src/main/java"));
     }
 }

@@ -105,7 +105,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
     /** Execution thread: lets a paused guest run. */
     void resume() {
         requirePaused();
-        state = TargetState.RUNNING;
+        startRunning();
     }
 
     /** Execution thread: {@code g ADDR}, run until execution reaches {@code address}. */
@@ -116,13 +116,23 @@ final class ExecutionLoop implements BreakService, GuestStops {
                     + " is not mapped; mapped: " + machine.memory().describe());
         }
         breakpoints.addOneShot(address, 0);
-        state = TargetState.RUNNING;
+        startRunning();
     }
 
     /** Execution thread: {@code t}, {@code p}, {@code gu}; a break record with reason STEP ends it. */
     void step(StepMode mode) {
         requirePaused();
         stepping.request(mode);
+        startRunning();
+    }
+
+    /**
+     * A pause asked for while the target was paused has nothing left to do, so it is dropped here, when the
+     * target starts to run, and nowhere else: a pause arriving a moment after a {@code g} must stop the run it
+     * follows.
+     */
+    private void startRunning() {
+        pauseRequested = false;
         state = TargetState.RUNNING;
     }
 
@@ -169,7 +179,6 @@ final class ExecutionLoop implements BreakService, GuestStops {
         if (task != null) {
             task.run();
         }
-        pauseRequested = false; // a pause that arrives while paused has nothing to do
         settleIfSafe();
     }
 
@@ -254,7 +263,6 @@ final class ExecutionLoop implements BreakService, GuestStops {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pauseRequested = false;
         runs.brokenIn(System.nanoTime() - started);
         if (stepping.pending() || registry.armingDirty() || breakpoints.dirty()) {
             armSoon(exit);

@@ -124,6 +124,8 @@ class RecordQueueTest {
                 queue.publish(RecordQueueTest::record, true);
             }
             first.awaitRecords(5);
+            // The sink has the records, but only a send that has returned puts them in the ledger: wait for it.
+            assertThat(queue.awaitDrained(Duration.ofSeconds(5))).isTrue();
             queue.acknowledge(2);
             assertThat(queue.unacknowledgedCount()).isEqualTo(3);
             queue.detach(first); // the host died having processed 1 and 2 only

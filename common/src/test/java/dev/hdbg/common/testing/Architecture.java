@@ -165,6 +165,25 @@ public final class Architecture {
         }
     }
 
+    /**
+     * Checks that every class read under {@code root} belongs to one of {@code layers}: a new package must take its
+     * place among the layers, or the layer rules would not see it at all.
+     *
+     * @throws AssertionError naming the packages that belong to no layer
+     */
+    public void checkEveryClassIsInALayer(String root, Layers layers) {
+        Set<String> outside = new java.util.TreeSet<>();
+        for (String name : uses.keySet()) {
+            if (name.startsWith(root + ".") && !layers.contains(name)) {
+                outside.add(name.substring(0, name.lastIndexOf('.')));
+            }
+        }
+        if (!outside.isEmpty()) {
+            throw new AssertionError("packages in no layer (" + where + "): " + String.join(", ", outside)
+                    + "; give each its place among the layers (" + layers.order() + ")");
+        }
+    }
+
     /** Checks {@code rules}, as {@link #check(List, Rule...)}. */
     public void check(Rule... rules) {
         check(List.of(), rules);
@@ -229,6 +248,18 @@ public final class Architecture {
             return this;
         }
 
+        /** Whether {@code className} belongs to one of the layers. */
+        public boolean contains(String className) {
+            return members.values().stream().anyMatch(layer -> layer.test(className));
+        }
+
+        /** The layers and what each may use, for messages. */
+        public String order() {
+            return String.join(", ", mayUse.entrySet().stream()
+                    .map(e -> e.getKey() + " → " + (e.getValue().isEmpty() ? "nothing" : String.join(" | ", e.getValue())))
+                    .toList());
+        }
+
         /** One rule per layer. */
         public List<Rule> rules() {
             for (Map.Entry<String, List<String>> e : mayUse.entrySet()) {
@@ -238,9 +269,7 @@ public final class Architecture {
                     }
                 }
             }
-            String order = String.join(", ", mayUse.entrySet().stream()
-                    .map(e -> e.getKey() + " → " + (e.getValue().isEmpty() ? "nothing" : String.join(" | ", e.getValue())))
-                    .toList());
+            String order = order();
             List<Rule> rules = new ArrayList<>();
             for (String layer : members.keySet()) {
                 Predicate<String> mine = members.get(layer);

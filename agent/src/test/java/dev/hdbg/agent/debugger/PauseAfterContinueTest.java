@@ -1,0 +1,49 @@
+package dev.hdbg.agent.debugger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.agent.Target;
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.record.DebuggerRecord;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A pause that arrives the moment a {@code g} has been carried out must stop the run that {@code g} started. The
+ * pause is asked for from the continue's own completion, which runs on the execution thread right after the
+ * continue's task when the callback is registered in time (nearly always): exactly where the loop used to drop
+ * "a pause asked for while paused", losing this one too, and the guest then ran on forever.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PauseAfterContinueTest {
+    private static final int ROUNDS = 200;
+
+    @Test
+    void everyPauseFollowingAContinueStopsTheGuest() throws Exception {
+        try (Machine machine = new Machine()) {
+            var info = Target.sample("loop").loadInto(machine);
+            RecordQueue queue = new RecordQueue(1024, 64, Duration.ofMillis(1));
+            Debugger debugger = new Debugger(machine, Limits.DEFAULT, queue);
+            LinkedBlockingQueue<DebuggerRecord.Break> breaks = new LinkedBlockingQueue<>();
+            queue.attach(batch -> batch.stream().filter(DebuggerRecord.Break.class::isInstance)
+                    .map(DebuggerRecord.Break.class::cast).forEach(breaks::add));
+            try {
+                debugger.setTarget(info);
+                debugger.writeRegister(GuestRegister.RCX, 1L << 40).get(); // the loop outlasts the test
+                for (int round = 0; round < ROUNDS; round++) {
+                    debugger.cont().thenRun(debugger::pause).get();
+                    DebuggerRecord.Break paused = breaks.poll(10, TimeUnit.SECONDS);
+                    assertThat(paused).as("the break after round %d's pause", round).isNotNull();
+                    assertThat(paused.reason()).isEqualTo(DebuggerRecord.BreakReason.PAUSE);
+                }
+            } finally {
+                debugger.close();
+                queue.close();
+            }
+        }
+    }
+}
