@@ -41,6 +41,7 @@ final class GoCommand extends SessionCommand {
             // let run is still running, and this g waits for the stop that host's g was waiting for. Sending the
             // continue would only fail as "already running" and end the script before the records are in.
             out().note("the target is already running: waiting for its next break or exit");
+            // (Or it ended while no host was attached, and the records up to its exit are still to come.)
         } else if (address.isEmpty()) {
             session.await(session.client().cont());
         } else {
