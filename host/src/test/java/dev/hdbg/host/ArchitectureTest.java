@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The host's layers, read from its compiled classes, as {@code dev.hdbg.agent.ArchitectureTest} reads the agent's:
- * the command line uses the client (the Java API) and the disassembler, and neither of those knows the command
+ * the command line uses the gdb bridge, the client (the Java API) and the disassembler; the bridge uses the client
+ * (it reaches hdbg's commands through an interface the command line implements), and none of them knows the command
  * line. Protobuf and Netty stay in the client, the protocol's edge: the command line never sees a generated type.
  * The agent is the demo's alone, which runs one in its own process.
  */
@@ -21,7 +22,8 @@ class ArchitectureTest {
     private static final Architecture HOST = Architecture.ofModuleOf(HdbgMain.class);
 
     private static final Architecture.Layers LAYERS = Architecture.layers()
-            .layer("cli", List.of("dev.hdbg.host.cli"), "client", "disasm")
+            .layer("cli", List.of("dev.hdbg.host.cli"), "gdb", "client", "disasm")
+            .layer("gdb", List.of("dev.hdbg.host.gdb"), "client")
             .layer("client", List.of("dev.hdbg.host.client"))
             .layer("disasm", List.of("dev.hdbg.host.disasm"));
 

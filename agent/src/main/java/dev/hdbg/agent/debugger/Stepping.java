@@ -41,6 +41,9 @@ final class Stepping {
         this.stops = stops;
     }
 
+    /** A stop ended the step in progress; set by {@link #end}, cleared when a step starts. */
+    private boolean endedByStop;
+
     /** A step the host asked for, started at the loop's next safe point. */
     void request(StepMode mode) {
         pending = mode;
@@ -59,6 +62,7 @@ final class Stepping {
     void start() {
         StepMode mode = pending;
         pending = null;
+        endedByStop = false;
         switch (mode) {
             case INTO -> {
                 if (runOne()) {
@@ -91,12 +95,15 @@ final class Stepping {
         } else if (machine.rip() == hooks.lastCodeExit()) {
             hooks.suppressNextExecutionAt(machine.rip()); // the next instruction's hooks already ran
         }
-        return stops.running();
+        // A break inside the step (a breakpoint on the next instruction) ended it; the host may have let the
+        // guest run again before the step's run returned, which must not then report the step as done.
+        return stops.running() && !endedByStop;
     }
 
     /** Forgets a step in progress: its one-shot breakpoints and its return watch. */
     void end() {
         pending = null;
+        endedByStop = true;
         breakpoints.clearOneShots();
         stepOut.end();
         stepOut.dropHookIfSafe(runs.inside());

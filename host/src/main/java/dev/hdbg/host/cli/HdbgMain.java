@@ -55,6 +55,14 @@ public final class HdbgMain implements Callable<Integer> {
             + "moment and started again with the same FILE neither loses nor repeats a record")
     Path resume;
 
+    @Option(names = "--gdb", paramLabel = "HOST:PORT", description = "serve one GDB remote-protocol session on HOST:PORT "
+            + "(gdb: target remote HOST:PORT), then exit; loopback only unless --gdb-any-address (docs/gdb.md)")
+    String gdb;
+
+    @Option(names = "--gdb-any-address", description = "let --gdb listen on an address other than loopback: the remote "
+            + "protocol has no authentication, anyone who reaches the port controls the target")
+    boolean gdbAnyAddress;
+
     public static void main(String[] args) {
         // The demo runs an agent in this process: its operator log stays quiet unless asked for.
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
@@ -133,6 +141,17 @@ public final class HdbgMain implements Callable<Integer> {
         client.tookOverFrom().ifPresent(previous -> output.note("took over from " + previous + " (it was disconnected)"));
         armedAlready(client, output);
         String address = connect.host() + ":" + connect.port();
+        if (gdb != null) {
+            if (batch != null) {
+                client.close();
+                output.error("--gdb serves a front end instead of running commands: drop --batch (at the prompt, .gdb "
+                        + "HOST:PORT serves one beside the commands)");
+                return 1;
+            }
+            try (DebugSession session = new DebugSession(client, address, screen, format, transcript, connect.token(), journal)) {
+                return GdbServe.once(session, gdb, gdbAnyAddress);
+            }
+        }
         if (commands == null) {
             return InteractivePrompt.run(client, address, connect.token(), json, journal);
         }

@@ -34,8 +34,15 @@ final class ReplyCorrelator extends ChannelInboundHandlerAdapter {
         pending.put(id, future);
         channel.writeAndFlush(request.setRequestId(id).build()).addListener(f -> {
             if (!f.isSuccess()) {
-                pending.remove(id);
-                future.completeExceptionally(new AgentError(AgentError.Kind.CONNECTION, "sending failed: " + f.cause()));
+                // A write fails when the connection is ending before the handlers hear why: Netty's SslHandler fails
+                // the writes it holds, then fires the agent's alert. The call fails once the event loop has passed
+                // that on, with the reason if one came.
+                channel.eventLoop().execute(() -> {
+                    if (pending.remove(id) != null) {
+                        future.completeExceptionally(end.ended() ? end.error()
+                                : new AgentError(AgentError.Kind.CONNECTION, "sending failed: " + f.cause()));
+                    }
+                });
             }
         });
         return future;

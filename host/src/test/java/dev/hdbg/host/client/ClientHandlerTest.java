@@ -1,6 +1,7 @@
 package dev.hdbg.host.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.RecordCodec;
@@ -11,9 +12,14 @@ import dev.hdbg.proto.v1.RecordBatch;
 import dev.hdbg.proto.v1.StatusReply;
 import dev.hdbg.proto.v1.StatusRequest;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslClosedEngineException;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -204,5 +211,42 @@ class ClientHandlerTest {
             batch.addRecords(RecordCodec.encode(new DebuggerRecord.ActionError(seq, 1, 1, "r" + seq)));
         }
         return Envelope.newBuilder().setRecordBatch(batch).build();
+    }
+
+    /**
+     * TLS 1.3: the host's handshake is over before the agent judges its certificate, so the agent's alert can arrive as
+     * the first call is written. Netty's SslHandler then fails the pending write (the engine is closed) before it fires
+     * the alert's exception: the call must fail with what the alert means, not with the closed engine.
+     */
+    @Test
+    void aCallWhoseWriteFailsAsTheAgentRefusesTheHostFailsWithTheAgentsReason() {
+        ClientHandler refusedHost = new ClientHandler();
+        List<ChannelPromise> held = new ArrayList<>();
+        EmbeddedChannel refused = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+                ReferenceCountUtil.release(message);
+                held.add(promise); // the TLS engine holds the write until the agent's answer is read
+            }
+        }, new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                ClientChannelInitializer.addHandlers(channel.pipeline(), refusedHost);
+            }
+        });
+        CompletableFuture<Envelope> call = refusedHost.call(refused,
+                Envelope.newBuilder().setStatusRequest(StatusRequest.getDefaultInstance()));
+        // The alert is read: SslHandler fails the writes it holds, then fires the alert.
+        held.forEach(promise -> promise.setFailure(new SslClosedEngineException("SSLEngine closed already")));
+        refused.pipeline().fireExceptionCaught(new DecoderException(
+                new SSLHandshakeException("Received fatal alert: certificate_required")));
+        refused.runPendingTasks();
+
+        assertThat(call).isCompletedExceptionally();
+        assertThatThrownBy(call::join).hasCauseInstanceOf(AgentError.class)
+                .cause().hasMessageContaining("requires a client certificate issued by its --client-ca")
+                .hasMessageNotContaining("SSLEngine closed");
+        refused.finishAndReleaseAll();
+        refusedHost.shutdown();
     }
 }

@@ -79,6 +79,7 @@ final class Verbs {
                 new LogOpenCommand(s),
                 new LogCloseCommand(s),
                 new OutputCommand(s),
+                new GdbCommand(s),
                 new CommandShell.Exit());
     }
 }

@@ -1,0 +1,130 @@
+package dev.hdbg.host.gdb;
+
+import dev.hdbg.host.client.DebuggerClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.function.Consumer;
+
+/**
+ * A GDB remote-protocol server in front of one hdbg connection: gdb ({@code target remote HOST:PORT}), IDA, Ghidra
+ * or radare2 connect here and drive the target through {@link DebuggerClient}. One front end at a time (all-stop,
+ * like gdbserver without {@code --multi}); another that connects meanwhile waits in the listen backlog. Listens on
+ * loopback unless {@code anyAddress}: the remote protocol has no authentication.
+ *
+ * <p>A plain blocking socket rather than Netty: one client, one packet at a time, answered in order, and each answer
+ * waits for the agent; a reader thread per session is all the concurrency there is (Ctrl-C while the target runs).
+ */
+public final class GdbBridge implements AutoCloseable {
+    private final ServerSocket server;
+    private final DebuggerClient client;
+    private final Monitor monitor;
+    private final Consumer<String> log;
+    private volatile boolean closed;
+    private volatile Socket current;
+
+    private GdbBridge(ServerSocket server, DebuggerClient client, Monitor monitor, Consumer<String> log) {
+        this.server = server;
+        this.client = client;
+        this.monitor = monitor;
+        this.log = log;
+    }
+
+    /**
+     * Listens on {@code host:port} (port 0 picks a free one).
+     *
+     * @param anyAddress whether an address other than loopback is allowed
+     * @param log        what the operator is told: where it listens, sessions starting and ending, hostile input
+     * @throws IllegalArgumentException when {@code host} is not a loopback address and {@code anyAddress} is false
+     * @throws IOException              when the address cannot be bound
+     */
+    public static GdbBridge listen(String host, int port, boolean anyAddress, DebuggerClient client, Monitor monitor,
+                                   Consumer<String> log) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
+        if (!address.isLoopbackAddress()) {
+            if (!anyAddress) {
+                throw new IllegalArgumentException("the gdb bridge listens on loopback only (the remote protocol has no "
+                        + "authentication): use 127.0.0.1:PORT, or add --gdb-any-address to listen on " + host);
+            }
+            log.accept("WARNING: the gdb bridge listens on " + host + ":" + port
+                    + " without authentication: anyone who reaches it controls the target");
+        }
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(address, port), 1);
+        return new GdbBridge(server, client, monitor, log);
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** {@code host:port} as the front end is told to connect. */
+    public String address() {
+        return server.getInetAddress().getHostAddress() + ":" + port();
+    }
+
+    /**
+     * Serves one front end, from its connection to its end ({@code detach}, {@code kill}, a closed connection).
+     *
+     * @return false when the bridge was closed instead
+     */
+    public boolean serveOne() throws InterruptedException {
+        Socket socket;
+        try {
+            socket = server.accept();
+        } catch (SocketException e) {
+            if (closed) {
+                return false;
+            }
+            log.accept("gdb: accepting failed: " + e.getMessage());
+            return !closed;
+        } catch (IOException e) {
+            log.accept("gdb: accepting failed: " + e.getMessage());
+            return !closed;
+        }
+        log.accept("gdb: front end connected from " + socket.getRemoteSocketAddress());
+        current = socket;
+        if (closed) {
+            closeQuietly(socket);
+        }
+        try {
+            new GdbSession(socket, client, monitor, log).run();
+        } catch (IOException e) {
+            log.accept("gdb: session failed: " + e.getMessage());
+        }
+        current = null;
+        log.accept("gdb: session ended");
+        return !closed;
+    }
+
+    /** Serves front ends one after the other until {@link #close()}. */
+    public void serveUntilClosed() throws InterruptedException {
+        while (serveOne()) {
+            // next front end
+        }
+    }
+
+    /** Stops listening and ends the current session (its points are removed, the target is left as it is). */
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(server);
+        Socket session = current;
+        if (session != null) {
+            closeQuietly(session);
+        }
+    }
+
+    private void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            log.accept("gdb: closing failed: " + e.getMessage());
+        }
+    }
+}

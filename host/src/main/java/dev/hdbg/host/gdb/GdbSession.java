@@ -1,0 +1,438 @@
+package dev.hdbg.host.gdb;
+
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.TargetState;
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.DebuggerClient;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * One front end's session, in all-stop mode: packets are answered one at a time on the session's thread; a reader
+ * thread turns the socket into {@link Inbound}s and the client's record thread adds the target's stops, both into one
+ * bounded queue, so that a Ctrl-C and a stop are seen in the order they came. While the target runs, records reach
+ * the front end's console as {@code O} packets; when it is stopped they wait (bounded) for the next run or monitor
+ * command. Whatever the front end does — vanish mid-packet, send garbage — the session ends and the target is left
+ * as it is, without the session's breakpoints. Just over 400 lines: the dispatch of every packet that is not a
+ * query stays in one switch, beside the run state it reads ({@link Queries} has the queries, {@link StopReplies} the
+ * replies, {@link ConsoleRelay} the console).
+ */
+final class GdbSession {
+    /** The largest packet gdb may send: {@code PacketSize} in {@code qSupported}, hex there. */
+    static final int MAX_PACKET = 0x4000;
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
+
+    /** What the session thread waits for. */
+    private sealed interface Event {
+    }
+
+    private record FromFrontEnd(Inbound inbound) implements Event {
+    }
+
+    private record Stopped(DebuggerRecord stop) implements Event {
+    }
+
+    private record Gone(String why) implements Event {
+    }
+
+    private final Socket socket;
+    private final DebuggerClient client;
+    private final Monitor monitor;
+    private final Consumer<String> log;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(256);
+    private final FrontEnd frontEnd;
+    private final RegisterFile registers;
+    private final TargetPoints points;
+    private final Queries queries;
+    private final StopReplies replies;
+    private final ConsoleRelay console;
+    private volatile boolean running;
+    private volatile boolean ended;
+    private boolean interrupted;
+    private boolean exited;
+    private DebuggerRecord lastStop;
+    private boolean multiprocess;
+
+    /** @param log where the session tells the operator what happens (connections, hostile input) */
+    GdbSession(Socket socket, DebuggerClient client, Monitor monitor, Consumer<String> log) throws IOException {
+        this.socket = socket;
+        this.client = client;
+        this.monitor = monitor;
+        this.log = log;
+        this.frontEnd = new FrontEnd(socket.getOutputStream());
+        this.console = new ConsoleRelay(frontEnd);
+        RegisterFile.Replies waits = this::await;
+        this.registers = new RegisterFile(client, waits);
+        this.points = new TargetPoints(client, waits);
+        this.queries = new Queries(this, client, waits);
+        this.replies = new StopReplies(registers, points, frontEnd, this::threadId);
+    }
+
+    /** Serves the front end until it detaches, kills or goes away. */
+    void run() throws InterruptedException, IOException {
+        socket.setTcpNoDelay(true);
+        client.addRecordListener(this::onRecord);
+        Thread reader = Thread.ofPlatform().name("hdbg-gdb-reader").daemon().start(this::readFrontEnd);
+        try {
+            serve();
+        } finally {
+            ended = true;
+            closeSocket();
+            reader.interrupt();
+            try {
+                points.clear();
+            } catch (RuntimeException e) {
+                log.accept("gdb: could not remove the session's breakpoints: " + e.getMessage());
+            }
+        }
+    }
+
+    private void serve() throws InterruptedException {
+        while (true) {
+            Event event = events.take();
+            try {
+                switch (event) {
+                    case Gone gone -> {
+                        log.accept("gdb: " + gone.why());
+                        return;
+                    }
+                    case Stopped stopped -> onStop(stopped.stop());
+                    case FromFrontEnd(Inbound.Packet packet) -> {
+                        frontEnd.ack(true);
+                        if (!answer(packet)) {
+                            return;
+                        }
+                    }
+                    case FromFrontEnd(Inbound.Interrupt _) -> interrupt();
+                    case FromFrontEnd(Inbound.Nack _) -> frontEnd.resend();
+                    case FromFrontEnd(Inbound.Damaged damaged) -> {
+                        log.accept("gdb: damaged packet (" + damaged.why() + ")");
+                        if (frontEnd.acknowledging()) {
+                            frontEnd.ack(false);
+                        } else {
+                            frontEnd.send("E01");
+                        }
+                    }
+                    case FromFrontEnd(Inbound.Oversized oversized) -> {
+                        log.accept("gdb: dropped a packet of " + oversized.length() + " bytes (limit " + MAX_PACKET + ")");
+                        frontEnd.ack(true);
+                        frontEnd.send("E01");
+                    }
+                }
+            } catch (IOException e) {
+                log.accept("gdb: the front end went away: " + e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /** @return false when the session ends ({@code D}, {@code k}) */
+    private boolean answer(Inbound.Packet packet) throws IOException, InterruptedException {
+        String text = packet.text();
+        if (text.isEmpty()) {
+            frontEnd.send("");
+            return true;
+        }
+        if (running) {
+            // All-stop: nothing but Ctrl-C is expected while the target runs.
+            frontEnd.send("E01");
+            return true;
+        }
+        try {
+            return dispatch(text, packet.payload());
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            frontEnd.send("E01");
+        } catch (AgentError e) {
+            frontEnd.send(e.kind() == AgentError.Kind.UNMAPPED_ADDRESS ? "E14" : "E01");
+        }
+        return true;
+    }
+
+    private boolean dispatch(String text, byte[] payload) throws IOException, InterruptedException {
+        char command = text.charAt(0);
+        String args = text.substring(1);
+        switch (command) {
+            case '?' -> frontEnd.send(stopReplyForAttach());
+            case 'g' -> frontEnd.send(registers.readAll());
+            case 'G' -> {
+                registers.writeAll(Packets.unhex(args));
+                frontEnd.send("OK");
+            }
+            case 'p' -> frontEnd.send(registers.read(register(args)));
+            case 'P' -> {
+                int eq = args.indexOf('=');
+                registers.write(register(args.substring(0, eq)), Packets.unhex(args.substring(eq + 1)));
+                frontEnd.send("OK");
+            }
+            case 'm' -> frontEnd.send(Packets.hex(readMemory(args)));
+            case 'M' -> {
+                int colon = args.indexOf(':');
+                long[] range = range(args.substring(0, colon));
+                writeMemory(range[0], Packets.unhex(args.substring(colon + 1)), range[1]);
+            }
+            case 'X' -> {
+                int colon = text.indexOf(':');
+                long[] range = range(text.substring(1, colon));
+                writeMemory(range[0], Packets.unescape(payload, colon + 1, payload.length - colon - 1), range[1]);
+            }
+            case 'Z', 'z' -> {
+                String[] parts = args.split(",");
+                TargetPoints.Kind kind = TargetPoints.Kind.values()[Integer.parseInt(parts[0])];
+                TargetPoints.Point point = new TargetPoints.Point(kind, Packets.number(parts[1]), Packets.number(parts[2]));
+                if (command == 'Z') {
+                    points.insert(point);
+                } else {
+                    points.remove(point);
+                }
+                frontEnd.send("OK");
+            }
+            case 'c', 'C' -> resume(false, command == 'c' ? args : afterSignal(args));
+            case 's', 'S' -> resume(true, command == 's' ? args : afterSignal(args));
+            case 'H', 'T' -> frontEnd.send("OK");
+            case 'D' -> {
+                points.clear();
+                frontEnd.send("OK");
+                log.accept("gdb: detached; the target stays as it is");
+                return false;
+            }
+            case 'k' -> {
+                if (!exited) {
+                    pauseQuietly();
+                }
+                log.accept("gdb: kill: the session ends; the target stays paused in the agent");
+                return false;
+            }
+            case 'q', 'Q', 'v' -> {
+                return queries.answer(text, payload);
+            }
+            default -> frontEnd.send("");
+        }
+        return true;
+    }
+
+    // ---- execution ---------------------------------------------------------------------------------------------
+
+    /** {@code c}, {@code s}, {@code vCont}: lets the target run; the stop reply follows when it stops. */
+    void resume(boolean step, String address) throws IOException {
+        if (exited) {
+            frontEnd.send(StopReplies.exit(lastStop));
+            return;
+        }
+        if (!address.isEmpty()) {
+            registers.write(TargetDescription.REGISTERS.get(16), Packets.unhex(Packets.littleEndian(Packets.number(address), 8)));
+        }
+        points.sync();
+        registers.invalidate();
+        interrupted = false;
+        console.open();
+        running = true;
+        try {
+            await(step ? client.step(StepMode.INTO) : client.cont());
+        } catch (AgentError e) {
+            running = false;
+            console.close();
+            throw e;
+        }
+    }
+
+    /** Ctrl-C: a running target pauses; its PAUSE break becomes the stop reply (SIGINT). */
+    private void interrupt() {
+        if (running) {
+            interrupted = true;
+            client.pause(); // a stop that wins the race makes the pause a no-op; its reply is not needed
+        }
+    }
+
+    private void pauseQuietly() {
+        try {
+            if (running || client.status().get(5, TimeUnit.SECONDS).state() == TargetState.RUNNING) {
+                client.pause().get(5, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            log.accept("gdb: could not pause the target: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onStop(DebuggerRecord stop) throws IOException {
+        registers.invalidate();
+        if (stop instanceof DebuggerRecord.Exit) {
+            exited = true;
+        }
+        lastStop = stop;
+        if (!running) {
+            return; // a stop gdb did not resume for (a monitor g): gdb hears of it at its next resume or '?'
+        }
+        String reply = replies.of(stop, interrupted);
+        running = false;
+        console.closeWith(reply);
+    }
+
+    private String stopReplyForAttach() throws IOException, InterruptedException {
+        AgentStatus status = await(client.status());
+        if (status.state() == TargetState.EXITED) {
+            exited = true;
+            return lastStop instanceof DebuggerRecord.Exit ? StopReplies.exit(lastStop) : "W00";
+        }
+        if (status.state() == TargetState.RUNNING) {
+            // gdb attaches in all-stop mode: the target must be stopped when it asks.
+            long seq = -1;
+            await(client.pause());
+            Event event = events.poll(REPLY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (event instanceof Stopped(DebuggerRecord stop)) {
+                lastStop = stop;
+                seq = stop.seq();
+            }
+            if (seq < 0) {
+                throw new AgentError(AgentError.Kind.TIMEOUT, "the target did not pause");
+            }
+        }
+        return lastStop instanceof DebuggerRecord.Break b && b.reason() == DebuggerRecord.BreakReason.PAUSE
+                ? replies.withRegisters(2, "") : replies.withRegisters(5, "");
+    }
+
+    // ---- memory --------------------------------------------------------------------------------------------------
+
+    private byte[] readMemory(String args) {
+        long[] range = range(args);
+        if (range[1] > MAX_PACKET / 2) {
+            range[1] = MAX_PACKET / 2; // gdb takes a shorter reply as a partial read
+        }
+        return await(client.readMemory(range[0], (int) range[1]));
+    }
+
+    private void writeMemory(long address, byte[] data, long length) throws IOException {
+        if (data.length != length) {
+            throw new IllegalArgumentException("length " + length + " but " + data.length + " bytes");
+        }
+        if (data.length > 0) {
+            await(client.writeMemory(address, data));
+        }
+        frontEnd.send("OK");
+    }
+
+    private static long[] range(String addressComma) {
+        int comma = addressComma.indexOf(',');
+        long length = Packets.number(addressComma.substring(comma + 1));
+        if (length < 0 || length > MAX_PACKET) {
+            throw new IllegalArgumentException("length " + length);
+        }
+        return new long[] {Packets.number(addressComma.substring(0, comma)), length};
+    }
+
+    private static TargetDescription.Register register(String hexNumber) {
+        return TargetDescription.byNumber(Packets.number(hexNumber))
+                .orElseThrow(() -> new IllegalArgumentException("no register " + hexNumber));
+    }
+
+    private static String afterSignal(String args) {
+        int semicolon = args.indexOf(';');
+        return semicolon < 0 ? "" : args.substring(semicolon + 1);
+    }
+
+    // ---- console -------------------------------------------------------------------------------------------------
+
+    /** {@code monitor}: runs an hdbg command with records reaching the console meanwhile; its output follows. */
+    String runMonitor(String command) throws IOException {
+        console.open();
+        try {
+            return monitor.execute(command);
+        } finally {
+            console.close();
+        }
+    }
+
+    /** gdb asked for {@code multiprocess+}: thread ids are {@code pPID.TID}. */
+    void multiprocess(boolean on) {
+        multiprocess = on;
+    }
+
+    /** The one thread's id as the front end writes it. */
+    String threadId() {
+        return multiprocess ? "p1.1" : "1";
+    }
+
+    FrontEnd frontEnd() {
+        return frontEnd;
+    }
+
+    /** On the client's record thread. */
+    private void onRecord(DebuggerRecord record) {
+        if (ended) {
+            return;
+        }
+        if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
+            try {
+                events.put(new Stopped(record));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        String text = record instanceof DebuggerRecord.Output output
+                ? new String(output.data(), StandardCharsets.UTF_8)
+                : monitor.describe(record).map(line -> line + "\n").orElse(null);
+        if (text != null) {
+            console.show(text);
+        }
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------------------------
+
+    private void readFrontEnd() {
+        try {
+            PacketReader reader = new PacketReader(socket.getInputStream(), MAX_PACKET);
+            while (!ended) {
+                events.put(new FromFrontEnd(reader.next()));
+            }
+        } catch (EOFException e) {
+            offer(new Gone("the front end closed the connection"));
+        } catch (IOException e) {
+            offer(new Gone(ended ? "session ended" : "the connection failed: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void offer(Event event) {
+        try {
+            events.put(event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.accept("gdb: closing the connection failed: " + e.getMessage());
+        }
+    }
+
+    <T> T await(CompletableFuture<T> reply) {
+        try {
+            return reply.get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof AgentError ae ? ae : new AgentError(AgentError.Kind.INTERNAL, String.valueOf(e.getCause()));
+        } catch (TimeoutException e) {
+            throw new AgentError(AgentError.Kind.TIMEOUT, "the agent did not answer within " + REPLY_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentError(AgentError.Kind.TIMEOUT, "interrupted");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.hdbg.host.gdb;
+
+import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.host.gdb.TargetDescription.Register;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The registers of the stopped target as gdb numbers them ({@link TargetDescription}), read from the agent once per
+ * stop: the general registers in one request at the stop (the stop reply carries rip, rsp and rbp), the xmm registers
+ * on the first {@code g} or {@code p} that needs them, their sixteen requests sent together rather than one after the
+ * other. Writes go to the agent at once and into the cache.
+ */
+final class RegisterFile {
+    private static final List<String> HDBG_NAMES = TargetDescription.REGISTERS.stream()
+            .filter(r -> r.source() == TargetDescription.Source.HDBG).map(Register::hdbgName).toList();
+
+    private final DebuggerClient client;
+    private final Replies replies;
+    private Map<String, Long> general;
+    private byte[][] xmm;
+
+    /** How the session waits for a reply (its timeout and error mapping). */
+    interface Replies {
+        <T> T await(CompletableFuture<T> reply);
+    }
+
+    RegisterFile(DebuggerClient client, Replies replies) {
+        this.client = client;
+        this.replies = replies;
+    }
+
+    /** The target ran: what was read is stale. */
+    void invalidate() {
+        general = null;
+        xmm = null;
+    }
+
+    long general(String hdbgName) {
+        if (general == null) {
+            general = new HashMap<>(replies.await(client.readRegisters(HDBG_NAMES)));
+        }
+        Long value = general.get(hdbgName);
+        return value == null ? 0 : value;
+    }
+
+    /** One register in the {@code g}/{@code p} form: little-endian hex, or {@code x}s where hdbg has no value. */
+    String read(Register register) {
+        return switch (register.source()) {
+            case HDBG -> Packets.littleEndian(general(register.hdbgName()), register.bytes());
+            case XMM -> Packets.hex(xmm()[register.index()]);
+            case ORIG_RAX -> Packets.littleEndian(-1L, 8);
+            case UNAVAILABLE -> "xx".repeat(register.bytes());
+        };
+    }
+
+    /** The {@code g} reply: every register in gdb's order. */
+    String readAll() {
+        StringBuilder all = new StringBuilder(TargetDescription.totalBytes() * 2);
+        for (Register register : TargetDescription.REGISTERS) {
+            all.append(read(register));
+        }
+        return all.toString();
+    }
+
+    /**
+     * {@code P}: writes one register from its little-endian bytes.
+     *
+     * @throws IllegalArgumentException when hdbg does not model the register, or the size is wrong
+     */
+    void write(Register register, byte[] value) {
+        if (value.length != register.bytes()) {
+            throw new IllegalArgumentException(register.name() + " takes " + register.bytes() + " bytes, not " + value.length);
+        }
+        switch (register.source()) {
+            case HDBG -> {
+                long number = Packets.fromLittleEndian(value);
+                replies.await(client.writeRegister(register.hdbgName(), number));
+                if (general != null) {
+                    general.put(register.hdbgName(), number);
+                }
+            }
+            case XMM -> {
+                replies.await(client.writeXmm(register.index(), value));
+                if (xmm != null) {
+                    xmm[register.index()] = value.clone();
+                }
+            }
+            case ORIG_RAX -> {
+                // gdb writes -1 here before calling a function in the target, to keep the kernel from restarting a
+                // system call; hdbg restarts none, so there is nothing to do.
+            }
+            case UNAVAILABLE -> throw new IllegalArgumentException(register.name() + " is not modelled by hdbg");
+        }
+    }
+
+    /** {@code G}: writes the registers whose value differs from what was read; unavailable ones are skipped. */
+    void writeAll(byte[] values) {
+        if (values.length != TargetDescription.totalBytes()) {
+            throw new IllegalArgumentException("G carries " + values.length + " bytes, the registers take "
+                    + TargetDescription.totalBytes());
+        }
+        int offset = 0;
+        for (Register register : TargetDescription.REGISTERS) {
+            byte[] value = java.util.Arrays.copyOfRange(values, offset, offset + register.bytes());
+            offset += register.bytes();
+            if (register.source() == TargetDescription.Source.UNAVAILABLE
+                    || register.source() == TargetDescription.Source.ORIG_RAX) {
+                continue;
+            }
+            if (!Packets.hex(value).equals(read(register))) {
+                write(register, value);
+            }
+        }
+    }
+
+    private byte[][] xmm() {
+        if (xmm == null) {
+            List<CompletableFuture<byte[]>> reads = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                reads.add(client.readXmm(i));
+            }
+            byte[][] values = new byte[16][];
+            for (int i = 0; i < 16; i++) {
+                values[i] = replies.await(reads.get(i));
+            }
+            xmm = values;
+        }
+        return xmm;
+    }
+}

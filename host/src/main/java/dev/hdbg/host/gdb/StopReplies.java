@@ -1,0 +1,67 @@
+package dev.hdbg.host.gdb;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * Stop replies as gdbserver sends them: {@code T05} with the thread, the expedited registers (so that a step needs no
+ * {@code g}) and why ({@code swbreak:}, {@code hwbreak:}, {@code watch:ADDR}); {@code T02} after a Ctrl-C, {@code T0b}
+ * for a fault, {@code Wnn} for an exit. A HyperDbg event's break is a SIGTRAP whose console line names the event.
+ */
+final class StopReplies {
+    private final RegisterFile registers;
+    private final TargetPoints points;
+    private final FrontEnd frontEnd;
+    private final Supplier<String> threadId;
+
+    StopReplies(RegisterFile registers, TargetPoints points, FrontEnd frontEnd, Supplier<String> threadId) {
+        this.registers = registers;
+        this.points = points;
+        this.frontEnd = frontEnd;
+        this.threadId = threadId;
+    }
+
+    /** The reply to the stop that ended a {@code c} or {@code s}; {@code interrupted} after a Ctrl-C. */
+    String of(DebuggerRecord stop, boolean interrupted) throws IOException {
+        return switch (stop) {
+            case DebuggerRecord.Exit exit -> exit(exit);
+            case DebuggerRecord.Break b -> switch (b.reason()) {
+                case PAUSE -> withRegisters(interrupted ? 2 : 5, "");
+                case STEP -> withRegisters(5, "");
+                case FAULT -> {
+                    frontEnd.console("hdbg: " + b.message() + "\n");
+                    yield withRegisters(11, "");
+                }
+                case BREAKPOINT -> withRegisters(5, points.byId(b.eventId(), false)
+                        .map(p -> p.kind().stopKey() + ":;").orElse(""));
+                case EVENT -> {
+                    var watch = points.byId(b.eventId(), true);
+                    if (watch.isPresent()) {
+                        yield withRegisters(5, watch.get().kind().stopKey() + ":" + Long.toHexString(b.context()) + ";");
+                    }
+                    frontEnd.console("hdbg: " + b.message() + b.eventType().map(t -> " (" + t.command() + ")").orElse("")
+                            + " broke in at 0x" + Long.toHexString(b.rip()) + "\n");
+                    yield withRegisters(5, "");
+                }
+            };
+            default -> throw new IllegalStateException("not a stop: " + stop);
+        };
+    }
+
+    static String exit(DebuggerRecord stop) {
+        long status = stop instanceof DebuggerRecord.Exit exit ? exit.status() : 0;
+        return "W" + Packets.hex(new byte[] {(byte) status});
+    }
+
+    /** {@code TAAthread:1;06:rbp;07:rsp;10:rip;} plus {@code reason}, as gdbserver sends it. */
+    String withRegisters(int signal, String reason) {
+        StringBuilder reply = new StringBuilder("T").append(Packets.hex(new byte[] {(byte) signal})).append("thread:").append(threadId.get()).append(';');
+        for (int number : TargetDescription.EXPEDITED) {
+            reply.append(Packets.hex(new byte[] {(byte) number})).append(':')
+                    .append(registers.read(TargetDescription.REGISTERS.get(number))).append(';');
+        }
+        return reply.append(reason).toString();
+    }
+
+}

@@ -1,0 +1,181 @@
+package dev.hdbg.host.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.host.cli.HdbgMain;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Debian's gdb, in batch mode, against {@code hdbg --connect AGENT --gdb 127.0.0.1:0} on a {@code gcc -static -g}
+ * program under a real agent: what a user types in gdb works as it does with gdbserver, and {@code monitor} reaches
+ * hdbg's events. The programs are in {@code src/test/resources/gdb}.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class GdbBridgeIT {
+    private static final Pattern LISTENING = Pattern.compile("gdb: listening on 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void compile() throws Exception {
+        for (String name : List.of("calls", "spin")) {
+            Path source = dir.resolve(name + ".c");
+            try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/gdb/" + name + ".c")) {
+                Files.copy(in, source);
+            }
+            Process gcc = new ProcessBuilder("gcc", "-static", "-g", "-O0", "-o", dir.resolve(name).toString(),
+                    source.toString()).redirectErrorStream(true).start();
+            String messages = new String(gcc.getInputStream().readAllBytes());
+            assertThat(gcc.waitFor()).as("gcc -static -g %s.c:\n%s", name, messages).isZero();
+        }
+    }
+
+    /** The bridge in this process, as {@code hdbg --connect 127.0.0.1:PORT --gdb 127.0.0.1:0} runs it. */
+    private record Bridge(CompletableFuture<Integer> exit, StringWriter out, int port) {
+        static Bridge start(AgentProcess agent) throws Exception {
+            StringWriter out = new StringWriter();
+            CommandLine cli = new CommandLine(new HdbgMain());
+            PrintWriter writer = new PrintWriter(out, true);
+            cli.setOut(writer);
+            cli.setErr(writer);
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
+                    "--connect", "127.0.0.1:" + agent.port(), "--gdb", "127.0.0.1:0"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                Matcher m = LISTENING.matcher(out.toString());
+                if (m.find()) {
+                    return new Bridge(exit, out, Integer.parseInt(m.group(1)));
+                }
+                assertThat(exit).as("hdbg --gdb ended early:\n%s", out).isNotDone();
+                Thread.sleep(20);
+            }
+            throw new AssertionError("the bridge did not listen:\n" + out);
+        }
+    }
+
+    /** gdb -batch on {@code program} with {@code commands} after {@code target remote}; its output, stdout and stderr. */
+    private static Process gdb(String program, int port, String... commands) throws IOException {
+        List<String> command = new ArrayList<>(List.of("gdb", "-batch", "-nx", "-ex", "set confirm off",
+                "-ex", "target remote 127.0.0.1:" + port));
+        for (String c : commands) {
+            command.add("-ex");
+            command.add(c);
+        }
+        command.add(dir.resolve(program).toString());
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static String finish(Process gdb) throws Exception {
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(gdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        if (!gdb.waitFor(120, TimeUnit.SECONDS)) {
+            gdb.destroyForcibly();
+            throw new AssertionError("gdb did not finish:\n" + output.getNow(""));
+        }
+        return output.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void gdbBreaksStepsWatchesAndReachesHdbgsEventsThroughMonitor() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("calls", bridge.port(),
+                    "break f", "continue", "bt", "info registers rip", "p x", "x/4gx $rsp",
+                    // hdbg's event commands take numbers (hex, as HyperDbg's: "f" is 0xf): gdb writes f's address in
+                    "eval \"monitor !epthook %lx log {rdi}\", (long) &f",
+                    "watch global", "continue", "delete",
+                    "finish", "stepi 100", "info registers rip",
+                    "until", "info proc mappings", "monitor events", "continue",
+                    "kill"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out)
+                    .contains("Breakpoint 1, f (a=5) at ")
+                    .containsPattern("#0  f \\(a=5\\) at .*calls.c:8")
+                    .containsPattern("#1  0x[0-9a-f]+ in main \\(\\) at .*calls.c:16")
+                    .containsPattern("rip +0x[0-9a-f]+ +0x[0-9a-f]+ <f\\+\\d+>")
+                    .contains("$1 = 42")
+                    .containsPattern("0x7ffffe[0-9a-f]+:\\s+0x[0-9a-f]{16}\\s+0x0000000000401[0-9a-f]{3}")
+                    .contains("Hardware watchpoint 2: global")
+                    .contains("Old value = 0", "New value = 11")
+                    // x86 reports a data breakpoint after the write: the next line of f, as with gdbserver
+                    .containsPattern("f \\(a=5\\) at .*calls.c:10\\s+10\\s+return y \\+ x;")
+                    .contains("Value returned is $2 = 52")
+                    .containsPattern("0x401000\\s+0x4[0-9a-f]{5}\\s+0x[0-9a-f]+\\s+0x0\\s+r-xp\\s+.*calls")
+                    .contains("event 1 added with action 1")
+                    // the hook's records reach gdb's console while the target runs: f(6) and f(7)
+                    .contains("event 1: rdi=0x6", "event 1: rdi=0x7")
+                    .containsPattern("1 +enabled +!epthook +0x401[0-9a-f]{3} +2 +log")
+                    .containsPattern("\\[Inferior 1 \\(.*\\) exited normally\\]")
+                    .doesNotContain("Remote connection closed", "Protocol error", "Ignoring packet error");
+            assertThat(out.lines().filter(l -> l.startsWith("rip ")).count()).as(out).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A second client with another feature set: gdb-multiarch, given no program, learns it from the bridge
+     * ({@code qXfer:exec-file}) and reads its symbols from the local disk ({@code set sysroot /}).
+     */
+    @Test
+    void gdbMultiarchFindsTheProgramThroughTheBridge() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            Process gdb = new ProcessBuilder("gdb-multiarch", "-batch", "-nx", "-ex", "set confirm off",
+                    "-ex", "set sysroot /", "-ex", "target remote 127.0.0.1:" + bridge.port(),
+                    "-ex", "break f", "-ex", "continue", "-ex", "bt", "-ex", "p $xmm0.v2_int64", "-ex", "nexti",
+                    "-ex", "detach").redirectErrorStream(true).start();
+            String out = finish(gdb);
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).isZero();
+            assertThat(out).as(out).containsPattern("Reading symbols from .*calls")
+                    .contains("Breakpoint 1, f (a=5) at ")
+                    .containsPattern("#1  0x[0-9a-f]+ in main \\(\\) at .*calls.c:16")
+                    .containsPattern("\\$1 = \\{-?\\d+, -?\\d+\\}")
+                    .contains("[Inferior 1 (process 1) detached]");
+            assertThat(bridge.out().toString()).contains("detached; the target stays as it is");
+        }
+    }
+
+    @Test
+    void ctrlCInGdbInterruptsAProgramThatLoopsForever() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("spin").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            Process gdb = gdb("spin", bridge.port(), "continue", "info registers rip", "p counter > 1000", "kill");
+            // Once the target runs, gdb waits; SIGINT is what Ctrl-C at gdb's terminal sends it.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!bridge.out().toString().contains("front end connected") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(3000);
+            new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start().waitFor();
+            String out = finish(gdb);
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).isZero();
+            assertThat(out).as(out).contains("Program received signal SIGINT, Interrupt.")
+                    .containsPattern("main \\(\\) at .*spin.c:\\d+")
+                    .containsPattern("rip +0x40[0-9a-f]+ +0x40[0-9a-f]+ <main\\+\\d+>")
+                    .contains("$1 = 1");
+        }
+    }
+}
