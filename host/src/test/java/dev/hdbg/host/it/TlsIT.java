@@ -163,7 +163,7 @@ class TlsIT {
                 dir.resolve("state").toString(), "--token", "s3cret-s3cret-s3cret")) {
             String pin = agent.fingerprint();
             assertThat(hdbg(agent, R_RIP, "--fingerprint", pin, "--token", "s3cret-s3cret-s3cret").out()).contains(AT_ENTRY);
-            assertThat(refused(agent, "--fingerprint", pin, "--token", "guess").out()).contains("error: wrong token");
+            assertThat(refused(agent, "--fingerprint", pin, "--token", "guess-guess-guess").out()).contains("error: wrong token");
             assertThat(refused(agent, "--fingerprint", pin).out()).contains("error: this agent requires a token: pass --token");
             assertThat(agent.output()).doesNotContain("warning:");
         }
