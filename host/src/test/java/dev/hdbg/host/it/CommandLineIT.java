@@ -124,7 +124,7 @@ class CommandLineIT {
             HdbgBatch without = hdbg(agent, "r rip\n");
             assertThat(without.exitCode()).isEqualTo(2);
             assertThat(without.out()).contains("this agent requires a token: pass --token");
-            HdbgBatch wrong = hdbg(agent, "r rip\n", "--token", "guess");
+            HdbgBatch wrong = hdbg(agent, "r rip\n", "--token", "guess-guess-guess");
             assertThat(wrong.out()).contains("wrong token");
             HdbgBatch right = hdbg(agent, "r rip\n", "--token", "s3cret-s3cret-s3cret");
             assertThat(right.exitCode()).isZero();
