@@ -9,6 +9,8 @@ import dev.hdbg.agent.server.ServerOptions;
 import dev.hdbg.agent.server.ServerTls;
 import dev.hdbg.agent.server.TlsIdentity;
 import dev.hdbg.common.auth.Tokens;
+import dev.hdbg.common.text.Echo;
+import dev.hdbg.common.text.HostPort;
 import dev.hdbg.common.text.Numbers;
 import dev.hdbg.common.wire.Framing;
 import dev.hdbg.common.wire.Protocol;
@@ -16,7 +18,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +46,11 @@ import picocli.CommandLine.Spec;
 public final class AgentMain implements Callable<Integer> {
     /** A condition or custom code travels in one frame, with the rest of its request. */
     private static final int MAX_CODE_ON_THE_WIRE = Framing.MAX_FRAME_BYTES - 64 * 1024;
+    /** Where the canonical lower half of the address space ends: user-mode code and data lie below. */
+    private static final long USER_LIMIT = 0x0000_8000_0000_0000L;
+    /** A message quoting what was typed is cut to this, whatever was pasted. */
+    /** A day: a longer wait is no timeout, and larger values overflow a Duration in milliseconds. */
+    private static final long MAX_HOST_TIMEOUT_SECONDS = 86_400;
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -178,7 +184,28 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new AgentMain()).setExecutionExceptionHandler(AgentMain::reportUserError).execute(args));
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (Error e) {
+            // A heap exhausted or a native failure at start: one line, and an exit the execution thread cannot hold up.
+            System.err.println("hdbg-agent: " + e);
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    /**
+     * The program as {@link #main} runs it: a mistake on the command line is one line and a pointer to --help, exit
+     * status 2, as is any option or file that cannot be used ({@link StartFailures#reportUserError}).
+     */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new AgentMain());
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            StartFailures.say(e.getCommandLine().getErr(), e.getMessage() + " (see hdbg-agent --help)");
+            return 2;
+        });
+        return commandLine.setExecutionExceptionHandler(StartFailures::reportUserError);
     }
 
     @Override
@@ -194,8 +221,8 @@ public final class AgentMain implements Callable<Integer> {
             System.getenv().forEach((k, v) -> environment.add(k + "=" + v));
         }
         environment.addAll(env);
-        long loadAt = Numbers.parse(base);
-        long entryPoint = entry == null ? loadAt : Numbers.parse(entry);
+        long loadAt = address("--base", base);
+        long entryPoint = entry == null ? loadAt : address("--entry", entry);
         Target target = elf != null ? new ElfTarget(elf, programArgs, environment, root, writable,
                         Optional.ofNullable(stdin), cwd, writableDirs)
                 : image != null ? new Target.Raw(image, loadAt, entryPoint)
@@ -209,14 +236,11 @@ public final class AgentMain implements Callable<Integer> {
         }
         requireTargetFiles();
         Limits limits = limits();
-        if (hostTimeoutSeconds <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--host-timeout " + hostTimeoutSeconds
-                    + ": give a positive number of seconds");
-        }
+        Delivery delivery = delivery();
+        requirePositive("--host-timeout", hostTimeoutSeconds, MAX_HOST_TIMEOUT_SECONDS, "seconds");
         ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), secret, once,
                 serverTls(), Duration.ofSeconds(hostTimeoutSeconds));
-        try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits,
-                new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull, queueBytes))) {
+        try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits, delivery)) {
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.
             serverOptions.tls().ifPresent(t -> out.printf("hdbg-agent TLS fingerprint %s%n", t.identity().fingerprint()));
             out.printf("hdbg-agent listening on %s:%d%n", runtime.address().getHostString(), runtime.address().getPort());
@@ -240,27 +264,18 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     /** The files the target needs, checked before the TLS state is created: a refused start creates nothing. */
-    private void requireTargetFiles() {
-        requireFile(elf, "--elf");
-        requireFile(image, "--image");
-        requireFile(stdin, "--stdin");
+    private void requireTargetFiles() throws IOException {
+        StartFailures.requireFile(elf, "--elf");
+        StartFailures.requireFile(image, "--image");
+        StartFailures.requireFile(stdin, "--stdin");
+        if (elf != null) {
+            Target.requireLoadable(elf, "--elf");
+        }
+        if (image != null) {
+            Target.requireLoadable(image, "--image");
+        }
         if (elf != null && !Files.isDirectory(root)) {
             throw new IllegalArgumentException("--root is not a directory: " + root);
-        }
-    }
-
-    private static void requireFile(Path file, String option) {
-        if (file == null) {
-            return;
-        }
-        if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException(option + " " + file + " is a directory, not a file");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(option + " " + file + ": no such file");
-        }
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException(option + " " + file + ": permission denied");
         }
     }
 
@@ -288,25 +303,14 @@ public final class AgentMain implements Callable<Integer> {
         return Optional.of(new ServerTls(TlsIdentity.loadOrCreate(directory), Optional.ofNullable(clientCa)));
     }
 
-    /**
-     * A target that cannot be loaded (a missing file, a dynamically linked ELF, a --root that is no directory) or TLS
-     * state that cannot be used (a corrupt key file, an unreadable --client-ca) is the user's mistake: one line saying
-     * what is wrong, exit status 2, no stack trace. Anything else is a bug and keeps its trace.
-     */
-    private static int reportUserError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
-        if (!(e instanceof IllegalArgumentException || e instanceof IOException)) {
-            throw e;
-        }
-        cmd.getErr().println("hdbg-agent: " + (e instanceof NoSuchFileException ? "no such file: " : "")
-                + e.getMessage());
-        return 2;
-    }
-
     private Limits limits() {
-        if (maxCodeBytes > MAX_CODE_ON_THE_WIRE) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-code-bytes can be at most "
-                    + MAX_CODE_ON_THE_WIRE + ": a longer code does not fit in one frame");
-        }
+        requirePositive("--max-events", maxEvents, Integer.MAX_VALUE, "");
+        requirePositive("--max-actions", maxActions, Integer.MAX_VALUE, "");
+        requirePositive("--max-code-bytes", maxCodeBytes, MAX_CODE_ON_THE_WIRE, "bytes: a longer code does not fit in one frame");
+        requireAtLeastZero("--max-buffer-bytes", maxBufferBytes);
+        requirePositive("--max-log-bytes", maxLogBytes, Integer.MAX_VALUE, "bytes");
+        requirePositive("--code-budget", codeBudget, Long.MAX_VALUE, "instructions");
+        requirePositive("--max-root-bytes", maxRootBytes, Long.MAX_VALUE, "bytes");
         try {
             return new Limits(maxEvents, maxActions, maxCodeBytes, maxBufferBytes, maxLogBytes, codeBudget, maxRootBytes);
         } catch (IllegalArgumentException e) {
@@ -314,15 +318,61 @@ public final class AgentMain implements Callable<Integer> {
         }
     }
 
-    private InetSocketAddress parseListen(String value) {
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--listen wants HOST:PORT, got '" + value + "'");
-        }
+    private Delivery delivery() {
+        requirePositive("--queue-capacity", queueCapacity, Integer.MAX_VALUE, "records");
+        requirePositive("--batch-size", batchSize, queueCapacity, "records (at most --queue-capacity)");
+        requirePositive("--batch-delay-ms", batchDelayMs, MAX_HOST_TIMEOUT_SECONDS * 1000, "milliseconds");
+        requirePositive("--queue-bytes", queueBytes, Long.MAX_VALUE, "bytes");
         try {
-            return InetSocketAddress.createUnresolved(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+            return new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull, queueBytes);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--listen wants HOST:PORT with a decimal port, got '" + value + "'");
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** A number of {@code units} from 1 to {@code max}, refused naming the option and the value as the user typed it. */
+    private void requirePositive(String option, long value, long max, String units) {
+        if (value < 1 || value > max) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + typed(option) + ": give "
+                    + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "a number above 0" : "a number from 1 to " + max)
+                    + (units.isEmpty() ? "" : " " + units));
+        }
+    }
+
+    private void requireAtLeastZero(String option, long value) {
+        if (value < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + typed(option) + ": give 0 or more");
+        }
+    }
+
+    /** An option's value as typed, for a message in the user's own units ("-1", not "PT-1S"). */
+    private String typed(String option) {
+        CommandLine.Model.OptionSpec found = spec.findOption(option);
+        return found == null || found.originalStringValues().isEmpty() ? "?" : Echo.cut(found.originalStringValues().getLast());
+    }
+
+    /** --base and --entry: a hex address where user code can be (canonical, lower half: the guest runs in user mode). */
+    private long address(String option, String value) {
+        long parsed;
+        try {
+            parsed = Numbers.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + Echo.cut(value) + ": " + e.getMessage());
+        }
+        if (Long.compareUnsigned(parsed, USER_LIMIT) >= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + Echo.cut(value)
+                    + ": not a user-mode address (give one below 0x" + Long.toHexString(USER_LIMIT)
+                    + ", the top of the canonical lower half)");
+        }
+        return parsed;
+    }
+
+    private InetSocketAddress parseListen(String value) {
+        try {
+            HostPort address = HostPort.parse("--listen", value);
+            return InetSocketAddress.createUnresolved(address.host(), address.port());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 }

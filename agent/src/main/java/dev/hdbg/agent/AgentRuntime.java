@@ -50,7 +50,8 @@ public final class AgentRuntime implements AutoCloseable {
             }
             InetSocketAddress bound = server.start(debugger, serverOptions);
             return new AgentRuntime(machine, debugger, server, bound);
-        } catch (IOException | RuntimeException | InterruptedException e) {
+        } catch (IOException | RuntimeException | InterruptedException | Error e) {
+            // An Error too (a heap exhausted while loading): the debugger's execution thread must end with the start.
             server.close();
             if (debugger != null) {
                 debugger.close();

@@ -62,7 +62,7 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         List<String> argv = new ArrayList<>();
         argv.add(file.toString());
         argv.addAll(args);
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = Target.readImage(file, "--elf");
         ElfImage image = ElfParser.parse(file.toString(), bytes);
         Optional<Sandbox.Found> interpreter = image.interpreter().map(path -> sandbox.find(path).orElseThrow(() ->
                 new IllegalArgumentException("'" + file + "' is dynamically linked and its interpreter " + path

@@ -31,7 +31,7 @@ public sealed interface Target permits Target.Raw, Target.Sample, ElfTarget {
             if (!Files.isRegularFile(image)) {
                 throw new IllegalArgumentException("image file not found: " + image);
             }
-            return loadRaw(machine, image.getFileName().toString(), Files.readAllBytes(image), base, entry);
+            return loadRaw(machine, image.getFileName().toString(), readImage(image, "--image"), base, entry);
         }
     }
 
@@ -52,6 +52,34 @@ public sealed interface Target permits Target.Raw, Target.Sample, ElfTarget {
         public TargetInfo loadInto(Machine machine) {
             return loadRaw(machine, "sample " + name, Samples.bytes(name), base, entry);
         }
+    }
+
+    /**
+     * The largest file the agent loads as a target: a gigabyte, the most an ELF image may map
+     * ({@code SegmentLayout.MAX_IMAGE_BYTES}); the file is read whole, so a larger one would only exhaust the heap.
+     */
+    long MAX_FILE_BYTES = 1L << 30;
+
+    /**
+     * Refuses a target file that is too large to load before anything is read or created.
+     *
+     * @throws IllegalArgumentException naming the option, the file and its size
+     */
+    static void requireLoadable(Path file, String option) throws IOException {
+        long size = Files.size(file);
+        if (size == 0) {
+            throw new IllegalArgumentException(option + " " + file + " is empty: there is no code to run");
+        }
+        if (size > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException(option + " " + file + " is " + size + " bytes: a target file may be at most "
+                    + MAX_FILE_BYTES + " bytes (1 GiB)");
+        }
+    }
+
+    /** The whole of a target file that {@link #requireLoadable} accepts. */
+    static byte[] readImage(Path file, String option) throws IOException {
+        requireLoadable(file, option);
+        return Files.readAllBytes(file);
     }
 
     private static TargetInfo loadRaw(Machine machine, String name, byte[] bytes, long base, long entry) {

@@ -86,7 +86,7 @@ final class Breakpoints {
         } else {
             Breakpoint bp = breakpoints.get(id);
             if (bp == null) {
-                throw DebuggerException.notFound("no breakpoint " + id + " (list them with: bl)");
+                throw DebuggerException.notFound("no breakpoint 0x" + Long.toHexString(id) + " (list them with: bl)");
             }
             targets = List.of(bp);
         }

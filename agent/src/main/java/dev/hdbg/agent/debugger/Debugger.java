@@ -119,7 +119,7 @@ public final class Debugger implements AutoCloseable {
     }
 
     public CompletableFuture<List<EventInfo>> listEvents() {
-        return loop.submit(registry::list);
+        return loop.submitReading(registry::list);
     }
 
     /**
@@ -169,7 +169,7 @@ public final class Debugger implements AutoCloseable {
     }
 
     public CompletableFuture<List<BreakpointInfo>> listBreakpoints() {
-        return loop.submit(breakpoints::list);
+        return loop.submitReading(breakpoints::list);
     }
 
     /** Halts a running guest; the break record follows. Pausing a halted guest does nothing. */
@@ -179,7 +179,7 @@ public final class Debugger implements AutoCloseable {
     }
 
     public CompletableFuture<AgentStatus> status() {
-        return loop.submit(() -> {
+        return loop.submitReading(() -> {
             AgentStatus status = new AgentStatus(loop.state(), machine.rip(), machine.targetDescription(),
                     regions(machine.memory().regions()), queue.lastSeq());
             lastStatus = status;
@@ -211,7 +211,7 @@ public final class Debugger implements AutoCloseable {
     }
 
     public CompletableFuture<Map<GuestRegister, Long>> readRegisters(List<GuestRegister> registers) {
-        return loop.submit(() -> {
+        return loop.submitReading(() -> {
             Map<GuestRegister, Long> values = new LinkedHashMap<>();
             for (GuestRegister r : registers) {
                 values.put(r, machine.read(r));
@@ -249,7 +249,7 @@ public final class Debugger implements AutoCloseable {
 
     /** XMM{@code index} as 16 little-endian bytes. */
     public CompletableFuture<byte[]> readXmm(int index) {
-        return loop.submit(() -> machine.cpu().readXmm(index));
+        return loop.submitReading(() -> machine.cpu().readXmm(index));
     }
 
     public CompletableFuture<Void> writeXmm(int index, byte[] value) {
@@ -261,7 +261,7 @@ public final class Debugger implements AutoCloseable {
     }
 
     public CompletableFuture<byte[]> readMemory(long address, int length) {
-        return loop.submit(() -> {
+        return loop.submitReading(() -> {
             try {
                 return machine.memory().read(address, length);
             } catch (UnmappedAddressException e) {

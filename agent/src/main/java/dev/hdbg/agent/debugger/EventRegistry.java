@@ -50,6 +50,9 @@ final class EventRegistry {
         this.limits = limits;
     }
 
+    /** The emulated machine's cores: Unicorn runs one CPU. */
+    static final int CORES = 1;
+
     /** Where script actions are compiled; set once, by the action runner that runs them. */
     void compileScriptsWith(ScriptActions compiler) {
         this.scripts = compiler;
@@ -63,6 +66,11 @@ final class EventRegistry {
         if (spec.actions().size() > limits.maxActionsPerEvent()) {
             throw DebuggerException.limit("an event may hold at most " + limits.maxActionsPerEvent()
                     + " actions (the agent's --max-actions)");
+        }
+        if (spec.options().core().isPresent() && spec.options().core().getAsInt() >= CORES) {
+            // An event for a core the machine does not have would never trigger, and say nothing.
+            throw DebuggerException.invalid("core 0x" + Integer.toHexString(spec.options().core().getAsInt())
+                    + ": the emulated machine has " + CORES + " core (core 0); give core 0 or core all");
         }
         spec.condition().ifPresent(c -> limits.checkCode(c.length(), "condition"));
         spec.actions().forEach(this::check);
@@ -151,7 +159,7 @@ final class EventRegistry {
     Event require(long eventId) {
         Event event = events.get(eventId);
         if (event == null) {
-            throw DebuggerException.notFound("no event " + eventId + " (list them with: events)");
+            throw DebuggerException.notFound("no event 0x" + Long.toHexString(eventId) + " (list them with: events)");
         }
         return event;
     }

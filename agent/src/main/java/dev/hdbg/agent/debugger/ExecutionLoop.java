@@ -57,6 +57,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
         this.kicker = new Kicker(machine.cpu(), this::stopWanted);
+        queue.whileFull(this::whileRecordsWait);
     }
 
     /** Wraps {@code inner} so kicks wait while an exit is handled. */
@@ -81,6 +82,24 @@ final class ExecutionLoop implements BreakService, GuestStops {
         CompletableFuture<T> future = mailbox.submit(task);
         kicker.kickIfWanted();
         return future;
+    }
+
+    /** {@link #submit} for a task that only reads: it is served even while the guest waits for room for a record. */
+    <T> CompletableFuture<T> submitReading(Supplier<T> task) {
+        CompletableFuture<T> future = mailbox.submitReading(task);
+        kicker.kickIfWanted();
+        return future;
+    }
+
+    /**
+     * The record queue's thread that waits for room: on the execution thread, the guest is held inside an exit until
+     * a host takes records, perhaps for good (the controlling host gone, --on-full block); requests that only read
+     * are answered meanwhile, so an observer is never left waiting.
+     */
+    void whileRecordsWait() {
+        if (Thread.currentThread() == thread) {
+            mailbox.runReadingJobs();
+        }
     }
 
     /** Execution thread: lets a paused guest run. */

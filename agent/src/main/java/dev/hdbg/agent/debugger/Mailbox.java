@@ -17,7 +17,19 @@ final class Mailbox {
 
     /** Queues {@code task}; its future completes with what it returns or throws. */
     <T> CompletableFuture<T> submit(Supplier<T> task) {
-        Job<T> job = new Job<>(task, new CompletableFuture<>());
+        return submit(task, false);
+    }
+
+    /**
+     * Queues {@code task}, which only reads the machine and the debugger's state: it may also run while the guest
+     * waits inside an exit for room in the record queue ({@link #runReadingJobs}).
+     */
+    <T> CompletableFuture<T> submitReading(Supplier<T> task) {
+        return submit(task, true);
+    }
+
+    private <T> CompletableFuture<T> submit(Supplier<T> task, boolean reading) {
+        Job<T> job = new Job<>(task, new CompletableFuture<>(), reading);
         DebuggerException refusal = closedBecause;
         if (refusal != null) {
             job.future().completeExceptionally(refusal);
@@ -40,6 +52,17 @@ final class Mailbox {
         return jobs.poll();
     }
 
+    /**
+     * Execution thread: runs the requests at the front that only read, in order, and stops at the first that would
+     * change something (it, and all behind it, wait for a safe point, so no reply overtakes an earlier change).
+     */
+    void runReadingJobs() {
+        Job<?> job;
+        while ((job = jobs.peek()) != null && job.reading() && jobs.remove(job)) {
+            job.run();
+        }
+    }
+
     boolean isEmpty() {
         return jobs.isEmpty();
     }
@@ -59,7 +82,7 @@ final class Mailbox {
         }
     }
 
-    private record Job<T>(Supplier<T> task, CompletableFuture<T> future) implements Runnable {
+    private record Job<T>(Supplier<T> task, CompletableFuture<T> future, boolean reading) implements Runnable {
         @Override
         public void run() {
             try {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
@@ -49,6 +50,10 @@ public final class RecordQueue implements AutoCloseable {
     private final RecordSender sender;
     private final String instanceId = UUID.randomUUID().toString();
     private final List<RecordObserver> observers = new CopyOnWriteArrayList<>();
+    /** How long a publisher waits for room before it looks for something to do meanwhile ({@link #whileFull}). */
+    private static final long ROOM_WAIT_MILLIS = 20;
+
+    private volatile Runnable whileFull = () -> { };
     private long nextSeq = 1;
     private boolean closed;
 
@@ -95,7 +100,7 @@ public final class RecordQueue implements AutoCloseable {
                     break;
                 }
                 if (drop == RecordStore.Drop.WAIT_FOR_SEND) {
-                    changed.awaitUninterruptibly();
+                    awaitRoom();
                 }
             }
             long seq = nextSeq++;
@@ -110,6 +115,35 @@ public final class RecordQueue implements AutoCloseable {
             return seq;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Sets what a publisher does, outside the lock, between waits for room in a full queue: the execution thread
+     * answers requests that only read ({@link ExecutionLoop#whileRecordsWait}).
+     */
+    void whileFull(Runnable task) {
+        whileFull = task;
+    }
+
+    /** Lock held: waits a while for room, then runs {@link #whileFull} without the lock (it may take a while). */
+    private void awaitRoom() {
+        boolean interrupted = false;
+        try {
+            changed.await(ROOM_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true; // the wait was uninterruptible before; keep the flag for the caller
+        }
+        if (store.full() && !closed) {
+            lock.unlock();
+            try {
+                whileFull.run();
+            } finally {
+                lock.lock();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -114,13 +114,20 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     public boolean isMapped(long address, long length) {
+        // Counted by what remains, not up to address + length: at the top of the address space that sum wraps to a
+        // small number, and "nothing between 0xffffffffffffffff and 0" once made that address look mapped.
         long cursor = address;
-        long end = address + length;
-        while (Long.compareUnsigned(cursor, end) < 0) {
+        long remaining = length;
+        while (remaining != 0) { // unsigned: a "negative" length is a huge one
             MemoryRegionInfo r = regionAt(cursor);
             if (r == null) {
                 return false;
             }
+            long here = r.end() - cursor;
+            if (Long.compareUnsigned(here, remaining) >= 0) {
+                return true;
+            }
+            remaining -= here;
             cursor = r.end();
         }
         return true;

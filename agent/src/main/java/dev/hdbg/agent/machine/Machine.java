@@ -60,8 +60,8 @@ public final class Machine implements AutoCloseable {
 
     /**
      * Why the host may not write {@code value} to {@code register}, or empty: a control register
-     * must be left in a state a CPU can run ({@link ControlRegisterCheck#hostRefusal}); other
-     * registers take any value.
+     * must be left in a state a CPU can run ({@link ControlRegisterCheck#hostRefusal}), a selector
+     * or RFLAGS must be one the CPU would load ({@link SegmentCheck}); other registers take any value.
      */
     public Optional<String> refusal(GuestRegister register, long value) {
         int cr = switch (register) {
@@ -70,7 +70,7 @@ public final class Machine implements AutoCloseable {
             case CR4 -> 4;
             default -> -1;
         };
-        return cr < 0 ? Optional.empty() : ControlRegisterCheck.of(cpu).hostRefusal(cr, value);
+        return cr < 0 ? UserMode.segmentRefusal(register, value) : ControlRegisterCheck.of(cpu).hostRefusal(cr, value);
     }
 
     public long rip() {

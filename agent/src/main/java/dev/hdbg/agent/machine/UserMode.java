@@ -40,6 +40,11 @@ public final class UserMode {
     private UserMode() {
     }
 
+    /** Why the host may not write {@code value} to a selector or RFLAGS of the guest, or empty ({@link SegmentCheck}). */
+    static java.util.Optional<String> segmentRefusal(dev.hdbg.common.event.GuestRegister register, long value) {
+        return SegmentCheck.refusal(register, value, DESCRIPTORS);
+    }
+
     /** CR4 as the guest and the host see it: without the agent's TSD bit. */
     public static long guestCr4(long actual) {
         return actual & ~CR4_TSD;

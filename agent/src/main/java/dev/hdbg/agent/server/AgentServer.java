@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,11 @@ public final class AgentServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
-        bossGroup.shutdownGracefully();
-        workerGroup.shutdownGracefully();
+        // Waited for, without the default quiet period of 2 s: a start refused after the server was made (a target
+        // that cannot load) must leave no event-loop thread behind, and a stopped agent has nothing more to send.
+        bossGroup.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS).syncUninterruptibly();
     }
+
+    private static final long SHUTDOWN_SECONDS = 5;
 }

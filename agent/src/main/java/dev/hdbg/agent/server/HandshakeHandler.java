@@ -163,6 +163,6 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Replies.malformed(ctx, cause);
+        Replies.failed(ctx, cause);
     }
 }

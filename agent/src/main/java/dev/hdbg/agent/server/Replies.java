@@ -1,10 +1,12 @@
 package dev.hdbg.agent.server;
 
+import dev.hdbg.common.io.IoReasons;
 import dev.hdbg.common.wire.Framing;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ErrorCode;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,19 @@ final class Replies {
     static void error(ChannelHandlerContext ctx, long requestId, ErrorCode code, String message) {
         ctx.writeAndFlush(Envelope.newBuilder().setRequestId(requestId)
                 .setErrorReply(ErrorMapping.reply(code, message)).build());
+    }
+
+    /**
+     * What went wrong on a connection: the socket failing (the host killed, the network reset) is the host's
+     * leaving, logged as a disconnect; anything else is a frame that cannot be decoded ({@link #malformed}).
+     */
+    static void failed(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.info("host {} disconnected: {}", ctx.channel().remoteAddress(), IoReasons.of((IOException) cause));
+            ctx.close();
+            return;
+        }
+        malformed(ctx, cause);
     }
 
     /** A frame that cannot be decoded: say why, then close, since the stream cannot be trusted. */

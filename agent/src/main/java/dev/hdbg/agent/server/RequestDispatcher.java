@@ -66,6 +66,6 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<Envelope> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Replies.malformed(ctx, cause);
+        Replies.failed(ctx, cause);
     }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,9 @@ final class TlsProbe extends ByteToMessageDecoder {
     private static final int RECORD_HEADER_BYTES = 5;
     static final String REQUIRES_TLS = "this agent requires TLS: connect with hdbg --tls (and pin the agent's certificate "
             + "with --fingerprint SHA256:... as hdbg-agent printed it at its start)";
+
+    /** Set on a channel this probe refused, and logged: the TLS failure that follows needs no second line. */
+    static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("hdbg.tlsProbe.refused");
 
     private final boolean agentSpeaksTls;
     private boolean refused;
@@ -48,6 +52,7 @@ final class TlsProbe extends ByteToMessageDecoder {
             return;
         }
         refused = true;
+        ctx.channel().attr(REFUSED).set(true);
         in.skipBytes(in.readableBytes());
         if (agentSpeaksTls) {
             LOG.warn("refusing host {}: it speaks clear text, and this agent requires TLS (hdbg --tls)", ctx.channel().remoteAddress());

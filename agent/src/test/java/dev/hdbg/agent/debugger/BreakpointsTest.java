@@ -44,4 +44,21 @@ class BreakpointsTest {
             }
         }
     }
+
+    @Test
+    void theLastAddressOfTheAddressSpaceIsUnmappedLikeAnyOther() {
+        try (Machine machine = new Machine()) {
+            RawImageLoader.load(machine, "t", new byte[] {(byte) 0x90, (byte) 0xf4}, IMAGE, IMAGE);
+            try (VmxRoot root = new VmxRoot(machine, LIMITS.codeBudget())) {
+                Breakpoints breakpoints = new Breakpoints(machine, root, LIMITS);
+                for (long address : new long[] {-1L, -16L, 0}) {
+                    assertThatThrownBy(() -> breakpoints.add(address, null)).isInstanceOfSatisfying(DebuggerException.class,
+                            e -> assertThat(e.kind()).isEqualTo(DebuggerException.Kind.UNMAPPED_ADDRESS));
+                }
+                assertThat(breakpoints.list()).isEmpty();
+                assertThat(machine.memory().isMapped(IMAGE, 2)).isTrue();
+                assertThat(machine.memory().isMapped(IMAGE + 1, -1L)).as("a length that wraps").isFalse();
+            }
+        }
+    }
 }

@@ -181,12 +181,23 @@ class EventRegistryTest {
     @Test
     void pidAndCoreOptionsAreLeftToTheActionRunner() {
         // The registry matches the exit; whether this process and core are the event's is decided per trigger.
-        EventOptions elsewhere = new EventOptions(OptionalLong.of(2), OptionalInt.of(1), Stage.PRE, false);
+        EventOptions elsewhere = new EventOptions(OptionalLong.of(2), OptionalInt.of(0), Stage.PRE, false);
         long event = add(EventSpec.cpuid(BREAK).withOptions(elsewhere));
 
         assertThat(registry.triggeredBy(exit(EventType.CPUID, 1))).singleElement()
                 .satisfies(e -> assertThat(e.id()).isEqualTo(event))
                 .satisfies(e -> assertThat(e.spec().options()).isEqualTo(elsewhere));
+    }
+
+    @Test
+    void anEventForACoreTheMachineLacksIsRefusedNotLeftNeverToTrigger() {
+        EventOptions coreFive = new EventOptions(OptionalLong.empty(), OptionalInt.of(5), Stage.PRE, false);
+
+        assertThatThrownBy(() -> registry.add(EventSpec.cpuid(BREAK).withOptions(coreFive)))
+                .isInstanceOfSatisfying(DebuggerException.class,
+                        e -> assertThat(e.kind()).isEqualTo(DebuggerException.Kind.INVALID_ARGUMENT))
+                .hasMessage("core 0x5: the emulated machine has 1 core (core 0); give core 0 or core all");
+        assertThat(registry.list()).isEmpty();
     }
 
     @Test
@@ -209,7 +220,7 @@ class EventRegistryTest {
         assertThatThrownBy(() -> registry.modify(second, EventModification.ENABLE))
                 .isInstanceOfSatisfying(DebuggerException.class,
                         e -> assertThat(e.kind()).isEqualTo(DebuggerException.Kind.NOT_FOUND))
-                .hasMessage("no event " + second + " (list them with: events)");
+                .hasMessage("no event 0x" + Long.toHexString(second) + " (list them with: events)");
 
         assertThat(registry.modify(null, EventModification.CLEAR)).containsExactly(first);
         assertThat(registry.list()).isEmpty();

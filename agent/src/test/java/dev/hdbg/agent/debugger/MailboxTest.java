@@ -25,6 +25,24 @@ class MailboxTest {
     }
 
     @Test
+    void whileTheGuestWaitsOnlyTheReadsAtTheFrontAreServedSoNoReplyOvertakesAChange() throws Exception {
+        CompletableFuture<Integer> read = mailbox.submitReading(() -> 1);
+        CompletableFuture<Integer> write = mailbox.submit(() -> 2);
+        CompletableFuture<Integer> readAfterTheWrite = mailbox.submitReading(() -> 3);
+
+        mailbox.runReadingJobs();
+
+        assertThat(read.get()).isEqualTo(1);
+        assertThat(write).isNotDone();
+        assertThat(readAfterTheWrite).isNotDone();
+        mailbox.poll().run();
+        mailbox.runReadingJobs();
+        assertThat(write.get()).isEqualTo(2);
+        assertThat(readAfterTheWrite.get()).isEqualTo(3);
+        assertThat(mailbox.isEmpty()).isTrue();
+    }
+
+    @Test
     void aTaskThatOverflowsTheStackFailsAloneAndTheThreadGoesOn() throws Exception {
         CompletableFuture<Integer> deep = mailbox.submit(MailboxTest::recurse);
         mailbox.poll(1, TimeUnit.SECONDS).run();

@@ -91,11 +91,47 @@ class RegisterWritesTest {
     @Test
     void aSelectorTheGdtDoesNotDescribeIsRefusedAsTheHostsMistakeNotTheAgents() throws Exception {
         long fs = read(GuestRegister.FS);
-        assertRefused(GuestRegister.FS, 0x1234, "fs = 0x1234 is refused: the CPU raises an exception loading it");
+        assertRefused(GuestRegister.FS, 0x1234, "fs = 0x1234 is refused: it names the LDT (bit 2), and the guest has none");
+        assertRefused(GuestRegister.FS, 0x1230, "fs = 0x1230 is refused: descriptor 582 is past the GDT's 5");
         assertRefused(GuestRegister.FS, 0x1234, "a selector must name a descriptor of the guest's GDT");
         assertThat(read(GuestRegister.FS)).isEqualTo(fs);
         debugger.writeRegister(GuestRegister.FS, 0x1b).get(); // the user data segment
         assertThat(read(GuestRegister.FS)).isEqualTo(0x1b);
+    }
+
+    @Test
+    void everySelectorIsCheckedAsTheCpuWouldAtCpl3() throws Exception {
+        long cs = read(GuestRegister.CS);
+        long ss = read(GuestRegister.SS);
+        long ds = read(GuestRegister.DS);
+        assertRefused(GuestRegister.CS, 0, "cs = 0x0 is refused: a null selector cannot be loaded into cs at CPL 3");
+        assertRefused(GuestRegister.CS, 0x1b, "CS must name a code descriptor of DPL 3 with RPL 3");
+        assertRefused(GuestRegister.SS, 0xfffc, "ss = 0xfffc is refused: it names the LDT");
+        assertRefused(GuestRegister.SS, 0xfff8, "ss = 0xfff8 is refused: descriptor 8191 is past the GDT's 5");
+        assertRefused(GuestRegister.SS, 0x10, "SS must name a writable data descriptor of DPL 3 with RPL 3");
+        assertRefused(GuestRegister.DS, 0xfffc, "ds = 0xfffc is refused: it names the LDT");
+        assertRefused(GuestRegister.DS, 0x2b, "ds = 0x2b is refused: descriptor 5 is past the GDT's 5");
+        assertRefused(GuestRegister.DS, 0x10, "descriptor 2 has DPL 0: code at CPL 3 cannot load it");
+        assertRefused(GuestRegister.ES, 0x1c, "it names the LDT");
+        assertRefused(GuestRegister.GS, 0x10000, "a selector has 16 bits");
+        assertThat(read(GuestRegister.CS)).isEqualTo(cs);
+        assertThat(read(GuestRegister.SS)).isEqualTo(ss);
+        assertThat(read(GuestRegister.DS)).isEqualTo(ds);
+        debugger.writeRegister(GuestRegister.DS, 0).get(); // a null data selector is allowed in 64-bit mode
+        assertThat(read(GuestRegister.DS)).isZero();
+        debugger.writeRegister(GuestRegister.SS, 0x1b).get();
+        debugger.writeRegister(GuestRegister.CS, 0x23).get();
+    }
+
+    @Test
+    void rflagsWithReservedBitsIsRefusedAndStoresNothing() throws Exception {
+        long rflags = read(GuestRegister.RFLAGS);
+        assertRefused(GuestRegister.RFLAGS, -1L, "rflags = 0xffffffffffffffff is refused: reserved bits 0xffffffffffc08028");
+        assertRefused(GuestRegister.RFLAGS, 0, "bit 1 is clear");
+        assertRefused(GuestRegister.RFLAGS, 0x20202, "VM (bit 17)");
+        assertThat(read(GuestRegister.RFLAGS)).isEqualTo(rflags);
+        debugger.writeRegister(GuestRegister.RFLAGS, 0x3246).get();
+        assertThat(read(GuestRegister.RFLAGS)).isEqualTo(0x3246);
     }
 
     @Test

@@ -1,18 +1,22 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.text.Echo;
 import dev.hdbg.host.cli.commands.CommandShell;
 import dev.hdbg.host.cli.output.Output;
-import java.io.BufferedReader;
+import dev.hdbg.host.cli.parse.CommandTokenizer;
 import java.io.IOException;
 import java.util.List;
-import dev.hdbg.host.cli.parse.CommandTokenizer;
 
 /**
  * Runs a command file line by line ({@code --batch FILE} or {@code -}, and {@code .script FILE}):
  * every command runs even after one fails; {@code g} waits for the next break or exit; {@code #}
- * starts a comment. Human mode echoes each command.
+ * starts a comment. Human mode echoes each command. A line that cannot be read as a command (not UTF-8, too long)
+ * is a failed command naming its line.
  */
 public final class BatchRunner {
+    /** The echo of a command shows this much of it: enough for any command typed, not a pasted megabyte. */
+    static final int MAX_ECHO = 1000;
+
     /**
      * What a file did.
      *
@@ -30,7 +34,7 @@ public final class BatchRunner {
     private BatchRunner() {
     }
 
-    public static Summary run(BufferedReader commands, CommandShell shell, Output output) throws IOException {
+    public static Summary run(CommandFile commands, CommandShell shell, Output output) throws IOException {
         return run(commands, shell, output, List.of());
     }
 
@@ -41,35 +45,41 @@ public final class BatchRunner {
      *
      * @param arguments {@code $arg0}, {@code $arg1} ...; a line naming one beyond them fails
      */
-    public static Summary run(BufferedReader commands, CommandShell shell, Output output, List<String> arguments)
+    public static Summary run(CommandFile commands, CommandShell shell, Output output, List<String> arguments)
             throws IOException {
         int failures = 0;
         int firstFailed = 0;
-        int number = 0;
-        String line;
-        while ((line = commands.readLine()) != null) {
-            number++;
-            if (line.isBlank() || line.stripLeading().startsWith("#")) {
-                continue;
-            }
-            int first = number;
-            String next;
-            while (CommandTokenizer.endsInsideGroup(line) && (next = commands.readLine()) != null) {
-                number++;
-                line = line + "\n" + next;
-            }
-            if (!arguments.isEmpty()) {
-                try {
-                    line = ScriptArguments.substitute(line, arguments);
-                } catch (IllegalArgumentException e) {
-                    output.error("line " + first + ": " + e.getMessage());
-                    failures++;
-                    firstFailed = firstFailed == 0 ? first : firstFailed;
-                    continue;
+        CommandFile.Line line;
+        while ((line = commands.next()) != null) {
+            int first = line.number();
+            String problem = line.problem();
+            String text = line.text();
+            if (problem == null && !text.isBlank() && !text.stripLeading().startsWith("#")) {
+                CommandFile.Line next;
+                while (problem == null && CommandTokenizer.endsInsideGroup(text) && (next = commands.next()) != null) {
+                    problem = next.problem();
+                    text = text + "\n" + next.text();
                 }
             }
-            output.note("hdbg> " + line.strip());
-            CommandShell.Result result = shell.execute(line);
+            String failure = problem == null ? null : commands.name() + " " + problem;
+            if (failure == null && (text.isBlank() || text.stripLeading().startsWith("#"))) {
+                continue;
+            }
+            if (failure == null && !arguments.isEmpty()) {
+                try {
+                    text = ScriptArguments.substitute(text, arguments);
+                } catch (IllegalArgumentException e) {
+                    failure = "line " + first + ": " + e.getMessage();
+                }
+            }
+            CommandShell.Result result;
+            if (failure != null) {
+                output.error(failure);
+                result = CommandShell.Result.FAILED;
+            } else {
+                output.note("hdbg> " + Echo.cut(text.strip(), MAX_ECHO));
+                result = shell.execute(text);
+            }
             if (result == CommandShell.Result.EXIT) {
                 return new Summary(failures, firstFailed, true);
             }

@@ -1,6 +1,7 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.auth.Tokens;
+import dev.hdbg.common.text.HostPort;
 import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.tls.Fingerprints;
 import dev.hdbg.common.wire.Protocol;
@@ -41,12 +42,26 @@ public final class ConnectOptions {
             + "(default: ${DEFAULT-VALUE})")
     double deadAfterSeconds = ConnectSettings.DEFAULT_DEAD_AFTER.toSeconds();
 
+    /** A day: a longer silence is no dead-link detection, and larger values overflow a Duration in milliseconds. */
+    private static final long MAX_DEAD_AFTER_SECONDS = 86_400;
+
+    /** An option's value as the user typed it (picocli has converted it), for messages in the user's own units. */
+    private String typed(String option) {
+        CommandLine.Model.OptionSpec spec = mixee.findOption(option);
+        return spec == null || spec.originalStringValues().isEmpty() ? "?" : spec.originalStringValues().getLast();
+    }
+
     /**
      * Everything the options say about connecting, but where to resume.
      *
      * @param notices where trust on first use says that it recorded an agent (standard error)
      */
     public ConnectSettings settings(Consumer<String> notices) {
+        // NaN and infinity are doubles too; "!(x > 0)" refuses NaN where "x <= 0" would not
+        if (!(deadAfterSeconds > 0) || deadAfterSeconds > MAX_DEAD_AFTER_SECONDS) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--dead-after " + typed("--dead-after")
+                    + ": give a number of seconds above 0 and at most " + MAX_DEAD_AFTER_SECONDS + ", e.g. --dead-after 20");
+        }
         return ConnectSettings.defaults().withToken(token()).withTls(tls(notices)).withMode(mode())
                 .withDeadAfter(Duration.ofMillis(Math.round(deadAfterSeconds * 1000)));
     }
@@ -78,28 +93,28 @@ public final class ConnectOptions {
     @Option(names = "--key", paramLabel = "FILE", description = "the private key of --cert (PEM, unencrypted PKCS#8)")
     Path key;
 
+    /** The agent's host; a --connect without a port means the default port. */
     public String host() {
-        int colon = connect.lastIndexOf(':');
-        return colon < 0 ? connect : connect.substring(0, colon);
+        return address().host();
     }
 
     public int port() {
-        int colon = connect.lastIndexOf(':');
-        if (colon < 0) {
-            return Protocol.DEFAULT_PORT;
-        }
-        try {
-            return Integer.parseInt(connect.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--connect wants HOST:PORT with a decimal port, got '" + connect + "'");
-        }
+        return address().port();
+    }
+
+    private HostPort address() {
+        return HostPort.parse("--connect", connect.indexOf(':') < 0 ? connect + ":" + Protocol.DEFAULT_PORT : connect);
     }
 
     public String token() {
         if (token != null && tokenFile != null) {
             throw new IllegalArgumentException("give the token once: --token or --token-file, not both");
         }
-        return tokenFile != null ? Tokens.read(tokenFile) : token;
+        // The agent refuses to start with a token shorter than Tokens.MIN_LENGTH: such a token cannot be its own.
+        if (tokenFile != null) {
+            return Tokens.requireUsable(Tokens.read(tokenFile), "--token-file " + tokenFile);
+        }
+        return token == null ? null : Tokens.requireUsable(token, "--token");
     }
 
     /**

@@ -174,13 +174,29 @@ public final class DebugSession implements AutoCloseable {
         return true;
     }
 
+    /**
+     * A target that ended while no host was attached, whose records up to its exit this host's journal does not hold
+     * yet: they come (the agent keeps what no host acknowledged), so a {@code g} waits for the exit as for a running
+     * target's next stop (docs/security.md, step 5). Without a journal nothing says which records will come, so a
+     * {@code g} then reports the exit at once.
+     */
+    private boolean exitStillToCome(AgentStatus status, DebuggerClient fresh) {
+        if (status.state() != TargetState.EXITED || journal == null) {
+            return false;
+        }
+        String instance = fresh.resumePoint().agentInstance();
+        long journaled = journal.resumePoint().filter(p -> p.agentInstance().equals(instance))
+                .map(DebuggerClient.ResumePoint::lastSeq).orElse(0L);
+        return status.lastSeq() > journaled;
+    }
+
     private void attach(DebuggerClient fresh, String where) {
         symbols.forget();
         synchronized (this) {
             client = fresh;
             address = where;
             AgentStatus status = fresh.statusAtConnect();
-            stops.attached(status != null && status.state() == TargetState.RUNNING);
+            stops.attached(status != null && (status.state() == TargetState.RUNNING || exitStillToCome(status, fresh)));
         }
         if (journal != null) {
             journal.begin(fresh.resumePoint().agentInstance());

@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.io.IoReasons;
 import dev.hdbg.host.cli.commands.CommandShell;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.output.OutputFormat;
@@ -7,14 +8,13 @@ import dev.hdbg.host.cli.output.ScreenWriter;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,7 +68,12 @@ public final class HdbgMain implements Callable<Integer> {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        System.exit(new CommandLine(new HdbgMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The program as {@link #main} runs it: a mistake on the command line is one line and exit status 2. */
+    public static CommandLine commandLine() {
+        return UserErrors.install(new CommandLine(new HdbgMain()), "hdbg");
     }
 
     @Override
@@ -81,37 +86,60 @@ public final class HdbgMain implements Callable<Integer> {
         }));
         OutputFormat format = OutputFormat.of(json);
         Output output = format.on(screen, address -> Optional.empty());
-        RecordJournal journal = null;
-        if (resume != null) {
-            try {
-                journal = RecordJournal.open(resume);
-            } catch (java.io.IOException e) {
-                output.error("cannot open the journal " + resume + ": " + e.getMessage());
-                return 2;
-            }
-        }
-        try (RecordJournal closing = journal) {
-            return attachAndRun(screen, format, output, transcript, journal);
+        // Every option and file is checked before anything is created or connected: a refused start changes nothing.
+        PrintWriter err = spec.commandLine().getErr();
+        ConnectSettings settings = connect.settings(notice -> {
+            err.println(notice);
+            err.flush();
+        });
+        connect.port();
+        try (CommandFile commands = batch == null ? null : CommandFile.open(batch, "the batch file", System.in);
+             RecordJournal journal = resume == null ? null : openJournal(resume)) {
+            return attachAndRun(screen, format, output, transcript, settings, commands, journal);
         }
     }
 
+    private static RecordJournal openJournal(Path file) {
+        try {
+            return RecordJournal.open(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot open the journal " + file + ": " + IoReasons.of(e), e);
+        }
+    }
+
+    /**
+     * Says what an earlier host left armed in the agent: a session file run again after a dropped network would
+     * otherwise add every event a second time, each hit then logged twice (docs/security.md, step 5).
+     */
+    private static void armedAlready(DebuggerClient client, Output output) {
+        try {
+            int events = client.listEvents().get(ARMED_QUERY_SECONDS, TimeUnit.SECONDS).size();
+            if (events > 0) {
+                output.note("the agent has " + events + " event" + (events > 1 ? "s" : "") + " armed already (list them "
+                        + "with: events; events c all clears them)");
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // Only a courtesy: the commands that follow report whatever is wrong with the agent.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final long ARMED_QUERY_SECONDS = 10;
+
     /** @param output where the host shows what happens before there is a session, which shows everything after */
     private int attachAndRun(PrintWriter screen, OutputFormat format, Output output, Transcript transcript,
-                             RecordJournal journal) throws Exception {
+                             ConnectSettings settings, CommandFile commands, RecordJournal journal) throws Exception {
         DebuggerClient client;
         try {
             DebuggerClient.ResumePoint from = journal == null ? null : journal.resumePoint().orElse(null);
-            PrintWriter err = spec.commandLine().getErr();
-            ConnectSettings settings = connect.settings(notice -> {
-                err.println(notice);
-                err.flush();
-            });
             client = DebuggerClient.connectWith(connect.host(), connect.port(), settings.withResumeFrom(from));
         } catch (AgentError | IllegalArgumentException e) {
             output.error(e.getMessage());
             return 2;
         }
         client.tookOverFrom().ifPresent(previous -> output.note("took over from " + previous + " (it was disconnected)"));
+        armedAlready(client, output);
         String address = connect.host() + ":" + connect.port();
         if (gdb != null) {
             if (batch != null) {
@@ -124,24 +152,13 @@ public final class HdbgMain implements Callable<Integer> {
                 return GdbServe.once(session, gdb, gdbAnyAddress);
             }
         }
-        if (batch == null) {
+        if (commands == null) {
             return InteractivePrompt.run(client, address, connect.token(), json, journal);
         }
         try (DebugSession session = new DebugSession(client, address, screen, format, transcript, connect.token(), journal)) {
             session.showRegistersOnBreak(!json);
             CommandShell shell = new CommandShell(session, true);
-            if (batch.equals("-")) {
-                return BatchRunner.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), shell,
-                        session.output()).exitCode();
-            }
-            Path file = Path.of(batch);
-            if (!Files.isReadable(file)) {
-                session.output().error("cannot read the batch file " + file);
-                return 1;
-            }
-            try (BufferedReader reader = Files.newBufferedReader(file)) {
-                return BatchRunner.run(reader, shell, session.output()).exitCode();
-            }
+            return BatchRunner.run(commands, shell, session.output()).exitCode();
         }
     }
 }

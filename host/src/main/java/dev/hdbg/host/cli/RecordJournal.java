@@ -4,6 +4,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.output.Json;
 import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.common.io.IoReasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -98,7 +99,7 @@ public final class RecordJournal implements Consumer<DebuggerRecord>, AutoClosea
             }
         } catch (IOException e) {
             // Not acknowledged, so the agent keeps the record: stopping here loses nothing.
-            throw new UncheckedIOException("cannot append to the journal " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot append to the journal " + file + ": " + IoReasons.of(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.io.IoReasons;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ public final class Transcript {
             Path failed = path;
             closeQuietly();
             // Shown on the screen only: the file is what failed.
-            screen.accept("error: writing the log file " + failed + " failed (" + e.getMessage() + "); logging stopped, .logopen FILE starts it again");
+            screen.accept("error: writing the log file " + failed + " failed (" + IoReasons.of(e) + "); logging stopped, .logopen FILE starts it again");
         }
     }
 
@@ -75,7 +76,7 @@ public final class Transcript {
         try {
             file.close();
         } catch (IOException e) {
-            screen.accept("error: closing the log file " + closed + " failed (" + e.getMessage() + ")");
+            screen.accept("error: closing the log file " + closed + " failed (" + IoReasons.of(e) + ")");
         }
         file = null;
         path = null;

@@ -27,11 +27,12 @@ final class ClientTls {
         settings.clientCertificate().ifPresent(c -> {
             requireReadable(c.certificateChain(), "client certificate");
             requireReadable(c.privateKey(), "client key");
+            ClientCertificates.check(c.certificateChain(), c.privateKey());
             try {
                 builder.keyManager(c.certificateChain().toFile(), c.privateKey().toFile());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("cannot use the client certificate " + c.certificateChain() + " with the key "
-                        + c.privateKey() + ": " + e.getMessage() + " (PEM files; the key unencrypted PKCS#8, BEGIN PRIVATE KEY)", e);
+                        + c.privateKey() + ": " + e.getMessage() + " (PEM files; the key unencrypted: BEGIN PRIVATE KEY or BEGIN EC PRIVATE KEY)", e);
             }
         });
         try {

@@ -31,12 +31,19 @@ public record TlsSettings(AgentTrust trust, Optional<ClientCertificate> clientCe
         return new TlsSettings(new AgentTrust.TrustOnFirstUse(knownAgents, onRecorded), Optional.empty());
     }
 
-    /** The same, presenting {@code certificateChain} (PEM) with {@code privateKey} (PKCS#8 PEM) to the agent. */
+    /**
+     * The same, presenting {@code certificateChain} (PEM) with {@code privateKey} (PEM, unencrypted) to the agent.
+     *
+     * @throws IllegalArgumentException when the two cannot be used together ({@link ClientCertificates#check})
+     */
     public TlsSettings withClientCertificate(Path certificateChain, Path privateKey) {
+        // Checked now, before anything connects: a key that is not the certificate's is the user's mistake to hear of
+        // at once, not a failed handshake.
+        ClientCertificates.check(certificateChain, privateKey);
         return new TlsSettings(trust, Optional.of(new ClientCertificate(certificateChain, privateKey)));
     }
 
-    /** A certificate chain and its key, both PEM files; the key unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}). */
+    /** A certificate chain and its key, both PEM files; the key unencrypted (PKCS#8, SEC1 or PKCS#1). */
     public record ClientCertificate(Path certificateChain, Path privateKey) {
         public ClientCertificate {
             Objects.requireNonNull(certificateChain, "certificateChain");

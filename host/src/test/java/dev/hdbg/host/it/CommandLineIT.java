@@ -111,7 +111,7 @@ class CommandLineIT {
     @Test
     void anUnreachableAgentIsReportedWithExitCodeTwo() {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new HdbgMain());
+        CommandLine cli = HdbgMain.commandLine();
         cli.setOut(new PrintWriter(out, true));
         int code = cli.execute("--connect", "127.0.0.1:1", "--batch", "-");
         assertThat(code).isEqualTo(2);
@@ -124,7 +124,7 @@ class CommandLineIT {
             HdbgBatch without = hdbg(agent, "r rip\n");
             assertThat(without.exitCode()).isEqualTo(2);
             assertThat(without.out()).contains("this agent requires a token: pass --token");
-            HdbgBatch wrong = hdbg(agent, "r rip\n", "--token", "guess");
+            HdbgBatch wrong = hdbg(agent, "r rip\n", "--token", "guess-guess-guess");
             assertThat(wrong.out()).contains("wrong token");
             HdbgBatch right = hdbg(agent, "r rip\n", "--token", "s3cret-s3cret-s3cret");
             assertThat(right.exitCode()).isZero();

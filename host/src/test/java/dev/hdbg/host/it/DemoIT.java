@@ -20,7 +20,7 @@ class DemoIT {
     @Test
     void demoShowsEachKindOfActionAndEndsWithTheSum() {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new HdbgMain());
+        CommandLine cli = HdbgMain.commandLine();
         cli.setOut(new PrintWriter(out, true));
         int code = cli.execute("demo");
 

@@ -16,7 +16,7 @@ record HdbgBatch(int exitCode, String out) {
         Path file = Files.createTempFile(dir, "script", ".txt");
         Files.writeString(file, script);
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new HdbgMain());
+        CommandLine cli = HdbgMain.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));
         List<String> args = new ArrayList<>(List.of("--connect", "127.0.0.1:" + agent.port(), "--batch", file.toString()));

@@ -93,7 +93,8 @@ class SessionCommandsIT {
                     "hdbg> r rdi", "   rdi=000000000000002a",
                     "error: .script " + script + ": 2 commands failed, the first at line 3",
                     "hdbg> r rsi = 1",
-                    "hdbg> .script " + dir.resolve("missing.txt"), "error: cannot read the script " + dir.resolve("missing.txt"));
+                    "hdbg> .script " + dir.resolve("missing.txt"),
+                    "error: cannot read the script " + dir.resolve("missing.txt") + ": no such file or directory");
         }
     }
 

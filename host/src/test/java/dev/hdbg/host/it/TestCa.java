@@ -66,12 +66,35 @@ final class TestCa {
 
     /** A client certificate for {@code cn}, issued by this CA, with its key, in {@code dir}. */
     HostCertificate issueHost(Path dir, String cn) throws IOException, GeneralSecurityException {
+        return issue(dir, cn, KeyPurposeId.id_kp_clientAuth, false);
+    }
+
+    /**
+     * A certificate for {@code cn} for {@code usage} only (serverAuth: a certificate a host cannot authenticate with),
+     * its key written as SEC1 ({@code BEGIN EC PRIVATE KEY}, what {@code openssl ecparam -genkey} writes) or PKCS#8.
+     */
+    HostCertificate issue(Path dir, String cn, KeyPurposeId usage, boolean sec1) throws IOException, GeneralSecurityException {
         KeyPair host = newKeys();
         X509Certificate cert = sign(new JcaX509v3CertificateBuilder(name, serial(), notBefore(), notAfter(), new X500Name("CN=" + cn),
                 host.getPublic()), keys, new BasicConstraints(false), new KeyUsage(KeyUsage.digitalSignature),
-                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+                new ExtendedKeyUsage(usage));
         Path certFile = Files.writeString(dir.resolve(cn + ".pem"), pem(cert));
         Path keyFile = Files.writeString(dir.resolve(cn + ".key"), pem(new JcaPKCS8Generator(host.getPrivate(), null)));
+        if (sec1) {
+            // As an operator's openssl writes it (with the curve named inside), not as a Java library might.
+            Path pkcs8 = Files.move(keyFile, dir.resolve(cn + ".pkcs8.key"));
+            Process openssl = new ProcessBuilder("openssl", "ec", "-in", pkcs8.toString(), "-out", keyFile.toString())
+                    .redirectErrorStream(true).start();
+            String said = new String(openssl.getInputStream().readAllBytes());
+            try {
+                if (openssl.waitFor() != 0) {
+                    throw new IOException("openssl ec failed: " + said);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
         return new HostCertificate(certFile, keyFile);
     }
 

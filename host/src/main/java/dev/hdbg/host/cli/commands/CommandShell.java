@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.text.Echo;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.CommandTokenizer;
@@ -32,6 +33,9 @@ public final class CommandShell {
         }
     }
 
+    /** A message quoting what the user typed (picocli's "Unknown option: '...'") is cut to this. */
+    private static final int MAX_MESSAGE = 200;
+
     private final DebugSession session;
     private final CommandLine commandLine;
 
@@ -48,11 +52,11 @@ public final class CommandShell {
         commandLine.setOut(session.screen());
         commandLine.setErr(session.screen());
         commandLine.setParameterExceptionHandler((ex, args) -> {
-            errors(ex.getCommandLine()).error(ex.getMessage() + " (see: help " + args[0] + ")");
+            errors(ex.getCommandLine()).error(Echo.cut(ex.getMessage(), MAX_MESSAGE) + " (see: help " + args[0] + ")");
             return 2;
         });
         commandLine.setExecutionExceptionHandler((ex, command, parsed) -> {
-            errors(command).error(message(ex));
+            errors(command).error(Echo.printable(message(ex)));
             return 1;
         });
     }
@@ -76,7 +80,7 @@ public final class CommandShell {
             tokens = script.matches() ? scriptTokens(script.group(1), script.group(2))
                     : CommandTokenizer.tokenize(line);
         } catch (IllegalArgumentException e) {
-            errors(commandLine).error(e.getMessage());
+            errors(commandLine).error(Echo.printable(e.getMessage()));
             return Result.FAILED;
         }
         if (tokens.isEmpty()) {
@@ -85,7 +89,7 @@ public final class CommandShell {
         String verb = tokens.get(0);
         CommandLine command = commandLine.getSubcommands().get(verb);
         if (command == null) {
-            errors(commandLine).error("unknown command '" + verb + "' (try: help)");
+            errors(commandLine).error("unknown command '" + Echo.cut(verb) + "' (try: help)");
             return Result.FAILED;
         }
         if (command.getCommand() instanceof Exit) {
@@ -98,7 +102,10 @@ public final class CommandShell {
         return text.isBlank() ? List.of(verb) : List.of(verb, text.strip());
     }
 
-    /** Where a failure of {@code command} is shown: picocli's error writer, in the session's form. */
+    /**
+     * Where a failure of {@code command} is shown: picocli's error writer, in the session's form. Every message goes
+     * through {@link Echo}: what it quotes of the command line cannot break the screen's line.
+     */
     private Output errors(CommandLine command) {
         return session.outputOn(command.getErr());
     }

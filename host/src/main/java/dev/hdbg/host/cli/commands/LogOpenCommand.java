@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli.commands;
 
+import dev.hdbg.common.io.IoReasons;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.Transcript;
 import java.io.IOException;
@@ -31,7 +32,7 @@ final class LogOpenCommand extends SessionCommand {
         try {
             previous = transcript.open(file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot open the log file " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot open the log file " + file + ": " + IoReasons.of(e));
         }
         out().note(previous.map(p -> "Closed log file '" + p + "'; ").orElse("") + "Opened log file '" + file + "'");
         out().ok(".logopen");

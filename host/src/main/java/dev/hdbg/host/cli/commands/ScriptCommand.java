@@ -1,9 +1,8 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.host.cli.BatchRunner;
+import dev.hdbg.host.cli.CommandFile;
 import dev.hdbg.host.cli.DebugSession;
-import java.io.BufferedReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,19 +39,19 @@ final class ScriptCommand extends SessionCommand {
     @Override
     void run() throws Exception {
         Path script = file;
-        if (!Files.isReadable(script)) {
-            throw new IllegalArgumentException("cannot read the script " + script);
-        }
         if (depth >= MAX_DEPTH) {
             throw new IllegalArgumentException(".script " + script + ": scripts nest more than " + MAX_DEPTH + " deep; does one run itself?");
         }
         BatchRunner.Summary summary;
         depth++;
-        try (BufferedReader reader = Files.newBufferedReader(script)) {
+        try (CommandFile commands = CommandFile.open(script, "the script")) {
             List<String> all = new ArrayList<>();
             all.add(script.toString());
             all.addAll(arguments);
-            summary = BatchRunner.run(reader, shell, out(), all);
+            summary = BatchRunner.run(commands, shell, out(), all);
+        } catch (java.io.IOException e) {
+            // CommandFile's message names the file and the reason
+            throw new IllegalArgumentException(e.getMessage(), e);
         } finally {
             depth--;
         }

@@ -2,6 +2,7 @@ package dev.hdbg.host.cli.forward;
 
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.output.JsonOutput;
+import dev.hdbg.common.io.IoReasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -46,7 +47,7 @@ public final class EventForwarding {
         try {
             output.open();
         } catch (IOException e) {
-            throw new UncheckedIOException("output " + name + " (" + output.describe() + ") cannot be opened: " + e.getMessage(), e);
+            throw new UncheckedIOException("output " + name + " (" + output.describe() + ") cannot be opened: " + IoReasons.of(e), e);
         }
         return output.describe();
     }
@@ -57,7 +58,7 @@ public final class EventForwarding {
         try {
             output.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("output " + name + " (" + output.describe() + ") did not close cleanly: " + e.getMessage(), e);
+            throw new UncheckedIOException("output " + name + " (" + output.describe() + ") did not close cleanly: " + IoReasons.of(e), e);
         }
         return output.describe();
     }
@@ -124,7 +125,7 @@ public final class EventForwarding {
                 try {
                     output.close();
                 } catch (IOException e) {
-                    problems.accept("output " + output.name() + " did not close cleanly: " + e.getMessage());
+                    problems.accept("output " + output.name() + " did not close cleanly: " + IoReasons.of(e));
                 }
             }
         }

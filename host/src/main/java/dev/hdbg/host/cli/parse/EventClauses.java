@@ -247,8 +247,20 @@ final class EventClauses {
         if (isMissingValue(value)) {
             throw new IllegalArgumentException("pid needs a process id or all, e.g. pid 4 or pid all");
         }
-        return value.equalsIgnoreCase("all") ? OptionalLong.empty() : OptionalLong.of(number(value, "pid"));
+        if (value.equalsIgnoreCase("all")) {
+            return OptionalLong.empty();
+        }
+        long pid = number(value, "pid");
+        // Linux's process ids go up to PID_MAX_LIMIT (2^22); -1 is no process, and would silently never match.
+        if (pid < 1 || pid > MAX_PID) {
+            throw new IllegalArgumentException("pid " + value + " is not a process id (1 .. 0x" + Long.toHexString(MAX_PID)
+                    + "), e.g. pid 3e8 or pid all");
+        }
+        return OptionalLong.of(pid);
     }
+
+    /** Linux's PID_MAX_LIMIT. */
+    private static final long MAX_PID = 1L << 22;
 
     private static OptionalInt core(String value) {
         if (isMissingValue(value)) {

@@ -59,6 +59,16 @@ class ExecutionVerbsTest {
     }
 
     @Test
+    void aNegativeTimeoutIsRefusedBeforeTheTargetIsContinued() {
+        Verb g = new Verb(new GoCommand(session, true));
+
+        assertThat(g.run("--timeout -1")).isEqualTo(1);
+
+        assertThat(g.failure()).hasMessage("g --timeout -1: give a number of seconds from 0 to 86400 (decimal), e.g. g --timeout 60");
+        assertThat(client.calls("cont")).isEmpty();
+    }
+
+    @Test
     void aRunningTargetCannotBeContinued() {
         new Verb(new GoCommand(session, false)).run("");
         Verb again = new Verb(new GoCommand(session, false));

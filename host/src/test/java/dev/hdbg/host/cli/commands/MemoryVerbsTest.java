@@ -117,8 +117,19 @@ class MemoryVerbsTest {
 
         assertThat(ew.run("400100 1 10000")).isEqualTo(1);
 
-        assertThat(ew.failure()).isInstanceOf(IllegalArgumentException.class).hasMessage("0x10000 does not fit in 2 bytes");
+        assertThat(ew.failure()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'10000' does not fit in 2 bytes: give 0 to ffff, or -8000 to -1 for its two's complement");
         assertThat(client.calls("writeMemory")).isEmpty();
+    }
+
+    @Test
+    void aNegativeByteIsItsTwosComplementAndOneBelowMinus80IsRefusedAsTyped() {
+        Verb eb = new Verb(new EbCommand(session));
+
+        assertThat(eb.run("400100 -1 -80")).isZero();
+        assertThat(client.memory(0x400100, 2)).containsExactly(0xff, 0x80);
+        assertThat(eb.run("400100 -ff")).isEqualTo(1);
+        assertThat(eb.failure()).hasMessage("'-ff' does not fit in 1 byte: give 0 to ff, or -80 to -1 for its two's complement");
     }
 
     @Test

@@ -132,6 +132,39 @@ class SessionVerbsTest {
     }
 
     @Test
+    void logopenSaysWhyAFileCannotBeOpenedNamingItOnce() {
+        Verb logopen = new Verb(new LogOpenCommand(session));
+
+        assertThat(logopen.run("/proc/x/y")).isEqualTo(1);
+        assertThat(logopen.failure()).hasMessage("cannot open the log file /proc/x/y: no such file or directory");
+        assertThat(logopen.run(dir.toString())).isEqualTo(1);
+        assertThat(logopen.failure()).hasMessage("cannot open the log file " + dir + ": is a directory");
+    }
+
+    @Test
+    void scriptOfADirectoryOrOfBytesThatAreNotUtf8SaysSoInOneLine() throws Exception {
+        CommandShell shell = new CommandShell(session, true);
+        Path script = Files.write(dir.resolve("latin1.txt"), new byte[] {'r', ' ', 'r', 'b', 'x', '\n', '#', (byte) 0xe9, '\n'});
+
+        assertThat(shell.execute(".script " + dir)).isEqualTo(CommandShell.Result.FAILED);
+        assertThat(shell.execute(".script " + script)).isEqualTo(CommandShell.Result.FAILED);
+
+        assertThat(screen).containsExactly("error: cannot read the script " + dir + ": is a directory",
+                "hdbg> r rbx", "   rbx=0000000000000010",
+                "error: " + script + " line 2 is not UTF-8 text (byte 0xe9 at column 2): save the file as UTF-8",
+                "error: .script " + script + ": 1 command failed, the first at line 2");
+    }
+
+    @Test
+    void aLongUnknownCommandIsEchoedCutShort() {
+        CommandShell shell = new CommandShell(session, true);
+
+        assertThat(shell.execute("x".repeat(1_000_000) + " 1")).isEqualTo(CommandShell.Result.FAILED);
+
+        assertThat(screen).containsExactly("error: unknown command '" + "x".repeat(40) + "... (1000000 characters)' (try: help)");
+    }
+
+    @Test
     void scriptRunsEveryLineAndSaysWhichFailedFirst() throws Exception {
         Path script = Files.writeString(dir.resolve("setup.txt"), "# set up\nr rbx\nbogus\n? 1\n");
         client.answerEvaluations(new Evaluation(1, List.of()));

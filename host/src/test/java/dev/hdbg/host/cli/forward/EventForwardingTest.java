@@ -32,6 +32,14 @@ class EventForwardingTest {
     }
 
     @Test
+    void aFileThatCannotBeOpenedSaysWhyNamingThePathOnce() {
+        forwarding.create("p", "file", "/proc/x/y");
+
+        assertThatThrownBy(() -> forwarding.open("p"))
+                .hasMessage("output p (file /proc/x/y) cannot be opened: no such file or directory");
+    }
+
+    @Test
     void anEventMayOnlyNameAnOutputThatExistsAndIsOpen() {
         assertThatThrownBy(() -> forwarding.requireOpen("nosuch")).hasMessageContaining("there is no output named nosuch");
         forwarding.create("f", "file", dir.resolve("f.jsonl").toString());

@@ -126,6 +126,9 @@ class EventCommandParserOptionsTest {
                 .hasMessage("pid needs a process id or all, e.g. pid 4 or pid all");
         assertThatThrownBy(() -> parse("!cpuid pid core 1"))
                 .hasMessage("pid needs a process id or all, e.g. pid 4 or pid all");
+        assertThatThrownBy(() -> parse("!cpuid pid -1"))
+                .hasMessage("pid -1 is not a process id (1 .. 0x400000), e.g. pid 3e8 or pid all");
+        assertThatThrownBy(() -> parse("!cpuid pid 0")).hasMessageStartingWith("pid 0 is not a process id");
         assertThatThrownBy(() -> parse("!cpuid pid me"))
                 .hasMessage("pid: not a number: 'me' (numbers are hex by default; write 0n10 for decimal)");
         assertThatThrownBy(() -> parse("!cpuid core"))
