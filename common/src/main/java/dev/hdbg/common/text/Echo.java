@@ -24,6 +24,14 @@ public final class Echo {
     }
 
     /**
+     * {@code text} as {@link #printable}, line by line: a message written on several lines on purpose (a script's
+     * error with its caret under the offending token) keeps its line breaks, and nothing else it quotes can break one.
+     */
+    public static String printableLines(String text) {
+        return String.join("\n", java.util.Arrays.stream(text.split("\n", -1)).map(Echo::printable).toList());
+    }
+
+    /**
      * {@code text} with its control characters (line breaks, tabs, escapes, the Unicode line and paragraph
      * separators) written as Java escapes ({@code \n}, {@code \x1b}, {@code \u2028}): a message stays one line.
      */

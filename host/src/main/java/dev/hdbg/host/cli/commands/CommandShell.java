@@ -56,7 +56,7 @@ public final class CommandShell {
             return 2;
         });
         commandLine.setExecutionExceptionHandler((ex, command, parsed) -> {
-            errors(command).error(Echo.printable(message(ex)));
+            errors(command).error(Echo.printableLines(message(ex)));
             return 1;
         });
     }
