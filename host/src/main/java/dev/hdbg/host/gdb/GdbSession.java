@@ -6,6 +6,7 @@ import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.host.client.Replies;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
@@ -424,15 +425,6 @@ final class GdbSession {
     }
 
     <T> T await(CompletableFuture<T> reply) {
-        try {
-            return reply.get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof AgentError ae ? ae : new AgentError(AgentError.Kind.INTERNAL, String.valueOf(e.getCause()));
-        } catch (TimeoutException e) {
-            throw new AgentError(AgentError.Kind.TIMEOUT, "the agent did not answer within " + REPLY_TIMEOUT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AgentError(AgentError.Kind.TIMEOUT, "interrupted");
-        }
+        return Replies.await(reply, REPLY_TIMEOUT);
     }
 }
