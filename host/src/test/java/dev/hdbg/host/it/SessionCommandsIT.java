@@ -161,7 +161,7 @@ class SessionCommandsIT {
 
             assertThat(human.exitCode()).as(human.out()).isZero();
             List<String> lines = human.lines();
-            int at = lines.indexOf("[break  #1] event 1 (!epthook, context 0x400040) at rip 0x400040");
+            int at = lines.indexOf("[break  #1] event 0 (!epthook, context 0x400040) at rip 0x400040");
             assertThat(at).as(human.out()).isPositive();
             assertThat(lines.subList(at + 1, at + 7)).allSatisfy(l -> assertThat(l).matches("( +[a-z0-9]+=[0-9a-f]{16})+"));
             assertThat(lines.get(at + 1)).startsWith("   rax=0000000000000000");
