@@ -100,7 +100,7 @@ class EventForwardingIT {
             // rdi 0..7 were logged before the break at rdi == 7; 8 and 9 are dropped, said once
             assertThat(Files.readAllLines(file)).hasSize(8);
             assertThat(run.lines()).filteredOn(l -> l.startsWith("error:")).containsExactly(
-                    "error: output logs is not open: records of event 1 are dropped (output open logs resumes them)");
+                    "error: output logs is closed: records of event 0 are dropped (a closed output cannot be opened again)");
             assertThat(run.out()).doesNotContain("[log");
         }
     }
