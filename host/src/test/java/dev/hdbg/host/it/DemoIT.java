@@ -46,8 +46,8 @@ class DemoIT {
                 "hdbg> g", "hdbg> r rax r13", "   rax=000000000000002d    r13=0000000000001337", "hdbg> events");
         assertThat(lines.getLast()).isEqualTo("demo finished.");
 
-        // The first g: each call of add_item(i) is a log of event 1 (rdi = i, the counter before it adds i) and then a
-        // buffer of event 2 (its code counting the calls), until event 3's condition holds at rdi = 7 and breaks.
+        // The first g: each call of add_item(i) is a log of event 0 (rdi = i, the counter before it adds i) and then a
+        // buffer of event 1 (its code counting the calls), until event 2's condition holds at rdi = 7 and breaks.
         List<String> firstRun = between(lines, 0, "hdbg> g", "hdbg> r rdi");
         assertThat(firstRun).as(text).hasSize(17);
         for (int i = 0; i <= 7; i++) {
@@ -55,7 +55,7 @@ class DemoIT {
         }
         assertThat(firstRun.get(16)).isEqualTo("[break  #17] event 2 (!epthook, context 0x400040) at rip 0x400040");
 
-        // The second g: the calls with rdi = 8 and 9, then the halt; CPUID ran event 4's code, which set r13.
+        // The second g: the calls with rdi = 8 and 9, then the halt; CPUID ran event 3's code, which set r13.
         List<String> secondRun = between(lines, lines.indexOf("hdbg> r rdi"), "hdbg> g", "hdbg> r rax r13");
         assertThat(secondRun).as(text).hasSize(5);
         assertCall(secondRun, 0, 8, 18);
@@ -72,8 +72,8 @@ class DemoIT {
     }
 
     /**
-     * The two records of add_item(rdi) at line {@code from} of {@code run}, numbered {@code seq} and the next: event 1's
-     * log of rdi, the counter (the sum of the calls before) and the context, then event 2's buffer holding the number of
+     * The two records of add_item(rdi) at line {@code from} of {@code run}, numbered {@code seq} and the next: event 0's
+     * log of rdi, the counter (the sum of the calls before) and the context, then event 1's buffer holding the number of
      * calls so far.
      */
     private static void assertCall(List<String> run, int from, int rdi, int seq) {

@@ -54,11 +54,11 @@ class EventForwardingIT {
             assertThat(logs).hasSize(10);
             for (int i = 0; i < 10; i++) {
                 assertThat(logs.get(i)).startsWith("{\"type\":\"log\",\"seq\":").endsWith(
-                        "\"event\":1,\"action\":1,\"core\":0,\"values\":[{\"name\":\"rdi\",\"value\":\"0x" + i + "\"}]}");
+                        "\"event\":0,\"action\":1,\"core\":0,\"values\":[{\"name\":\"rdi\",\"value\":\"0x" + i + "\"}]}");
             }
             List<String> buffers = received.get(10, TimeUnit.SECONDS);
             assertThat(buffers).hasSize(10);
-            assertThat(buffers.getLast()).startsWith("{\"type\":\"buffer\"").contains("\"event\":2", "\"data\":\"0a00000000000000\"");
+            assertThat(buffers.getLast()).startsWith("{\"type\":\"buffer\"").contains("\"event\":1", "\"data\":\"0a00000000000000\"");
         }
     }
 

@@ -128,7 +128,7 @@ class GdbBridgeIT {
                     .contains("event 0 added with action 1")
                     // the hook's records reach gdb's console while the target runs: f(6) and f(7)
                     .contains("event 0: rdi=0x6", "event 0: rdi=0x7")
-                    .containsPattern("1 +enabled +!epthook +0x401[0-9a-f]{3} +2 +log")
+                    .containsPattern("0 +enabled +!epthook +0x401[0-9a-f]{3} +2 +log")
                     .containsPattern("\\[Inferior 1 \\(.*\\) exited normally\\]")
                     .doesNotContain("Remote connection closed", "Protocol error", "Ignoring packet error");
             assertThat(out.lines().filter(l -> l.startsWith("rip ")).count()).as(out).isEqualTo(2);

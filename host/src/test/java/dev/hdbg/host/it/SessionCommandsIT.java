@@ -62,12 +62,13 @@ class SessionCommandsIT {
     @Test
     void aFailedConnectLeavesTheSessionDisconnected() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
-            HdbgBatch run = HdbgBatch.run(dir, agent, ".connect 127.0.0.1:1\nr rip\n.connect nowhere\n");
+            // .connect HOST alone is HyperDbg's .connect IP (at the default port): a malformed port is the error now
+            HdbgBatch run = HdbgBatch.run(dir, agent, ".connect 127.0.0.1:1\nr rip\n.connect 127.0.0.1 0x10\n");
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.lines()).containsSubsequence("hdbg> .connect 127.0.0.1:1", "error: cannot connect to an agent at 127.0.0.1:1: Connection refused: /127.0.0.1:1 (is bin/hdbg-agent running there?)",
                     "hdbg> r rip", "error: not connected (use .connect HOST:PORT)",
-                    "hdbg> .connect nowhere", "error: .connect wants HOST:PORT, e.g. .connect 127.0.0.1:7321, not 'nowhere'");
+                    "hdbg> .connect 127.0.0.1 0x10", "error: .connect wants a decimal port, e.g. .connect 127.0.0.1 7321, not '0x10'");
         }
     }
 

@@ -105,7 +105,10 @@ class MemoryVerbsTest {
         new Verb(new EwCommand(session)).run("400110 1234");
         new Verb(new EdCommand(session)).run("400120 -1");
         new Verb(new EqCommand(session)).run("400130 1122334455667788");
+        // HyperDbg's eb ... pid PID: the pid names the one process, and is no value to write
+        new Verb(new EbCommand(session)).run("400140 90 90 pid 4");
 
+        assertThat(client.memory(0x400140, 3)).containsExactly(0x90, 0x90, 0);
         assertThat(client.memory(0x400100, 3)).containsExactly(1, 2, 0xff);
         assertThat(client.memory(0x400110, 2)).containsExactly(0x34, 0x12);
         assertThat(client.memory(0x400120, 4)).containsExactly(0xff, 0xff, 0xff, 0xff);
