@@ -248,7 +248,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
     @Override
     public void breakIn(DebuggerRecord.BreakReason reason, long id, VmExit exit) {
         String message = switch (reason) {
-            case EVENT -> "event " + id + (exit.stage() == ExitStage.POST ? " (post)" : "");
+            case EVENT -> "event " + Long.toHexString(id) + (exit.stage() == ExitStage.POST ? " (post)" : "");
             case BREAKPOINT -> "breakpoint " + id;
             default -> "stepped";
         };

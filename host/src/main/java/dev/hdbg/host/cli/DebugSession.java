@@ -1,6 +1,7 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.script.ScriptRegister;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
@@ -276,6 +277,7 @@ public final class DebugSession implements AutoCloseable {
     public long evaluate(String expression) {
         return ExpressionParser.evaluate(expression, name -> GuestRegister.byName(name)
                 .map(r -> OptionalLong.of(await(client().readRegisters(List.of(r.wireName()))).get(r.wireName())))
+                .or(() -> registerPart(name))
                 .orElseGet(() -> symbols().address(name)), address -> {
                     byte[] qword;
                     try {
@@ -288,6 +290,15 @@ public final class DebugSession implements AutoCloseable {
                     }
                     return ByteBuffer.wrap(qword).order(ByteOrder.LITTLE_ENDIAN).getLong();
                 });
+    }
+
+    /** A part of a register HyperDbg names ({@code eip}, {@code eax}, {@code r8w}) whose whole register the agent has. */
+    private Optional<OptionalLong> registerPart(String name) {
+        String key = (name.startsWith("@") ? name.substring(1) : name).toLowerCase(java.util.Locale.ROOT);
+        return ScriptRegister.byName(key).filter(part -> part.base().isAvailable()).map(part -> {
+            String base = part.base().guestRegister().orElseThrow().wireName();
+            return OptionalLong.of(part.extract(await(client().readRegisters(List.of(base))).get(base)));
+        });
     }
 
     @Override

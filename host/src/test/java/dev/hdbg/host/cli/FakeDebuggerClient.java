@@ -77,7 +77,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
     private volatile TargetState state;
     private volatile boolean closed;
     private volatile boolean stopsAtOnce;
-    private long nextEventId = 1;
+    private long nextEventId = 0; // as the agent: HyperDbg numbers events from 0
     private long nextActionId = 1;
     private long nextBreakpointId = 1;
     private volatile long lastSeq;

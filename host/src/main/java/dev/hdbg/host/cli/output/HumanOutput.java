@@ -147,9 +147,10 @@ final class HumanOutput implements Output {
 
     @Override
     public void eventAdded(AddedEvent event) {
-        print("event " + event.eventId() + " added" + (event.actionIds().isEmpty() ? ""
+        // spec: HyperDbg shows event numbers in hex (events.cpp: "%x") and reads them so (events e|d|c ID).
+        print("event " + Long.toHexString(event.eventId()) + " added" + (event.actionIds().isEmpty() ? ""
                 : " with action" + (event.actionIds().size() > 1 ? "s " : " ")
-                + event.actionIds().stream().map(String::valueOf).collect(Collectors.joining(", "))));
+                + event.actionIds().stream().map(Long::toHexString).collect(Collectors.joining(", "))));
     }
 
     @Override
@@ -166,7 +167,7 @@ final class HumanOutput implements Output {
             default -> what;
         };
         print(ids.isEmpty() ? "no events to " + what : done + " event" + (ids.size() > 1 ? "s " : " ")
-                + ids.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+                + ids.stream().map(Long::toHexString).collect(Collectors.joining(", ")));
     }
 
     @Override
@@ -188,7 +189,7 @@ final class HumanOutput implements Output {
         }
         StringBuilder text = new StringBuilder();
         for (var bp : breakpoints) {
-            text.append(String.format("%3d %s %016x %8d hits%s%n", bp.id(), bp.enabled() ? "e" : "d", bp.address(), bp.hits(),
+            text.append(String.format("%3x %s %016x %8d hits%s%n", bp.id(), bp.enabled() ? "e" : "d", bp.address(), bp.hits(),
                     bp.conditional() ? "  if condition" : ""));
         }
         print(text.toString().stripTrailing());
