@@ -229,6 +229,20 @@ public final class DebugSession implements AutoCloseable {
             stops.stopped(record);
             stopListeners.forEach(Runnable::run);
         }
+        stops.received(record);
+    }
+
+    /** How long {@link #targetStarted} waits for the records of the start; they are on their way with its reply. */
+    private static final Duration START_RECORDS_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * The target was started again ({@code .start}, {@code .restart}) and is now as {@code status} says: its symbols
+     * are fetched again when next needed, and the records of the start (the old target's exit, the notice) are
+     * waited for, so that a {@code g} that follows waits for the new run's stop.
+     */
+    public void targetStarted(AgentStatus status) throws InterruptedException {
+        symbols.forget();
+        stops.awaitRecord(status.lastSeq(), START_RECORDS_WAIT);
     }
 
     /** Runs {@code listener} on the record thread after each break or exit, e.g. to show the new state in a prompt. */
