@@ -30,7 +30,7 @@ class InlineAssemblyIT {
                     !epthook 400040 code {48 ff 01 48 89 c8 c3} buffer 8
                     !epthook 400040 asm code { inc qword ptr [rcx]; mov rax, rcx; ret } buffer 8
                     !epthook 400040 asm code { inc qword ptr [rcx]; movv rax, rcx; ret } buffer 8
-                    !epthook 400040 asm condition { cmp rdi, 7
+                    !epthook 400040 asm condition { mov rax, [rcx+0x38]; cmp rax, 7
                                                     sete al; movzx rax, al }
                     events
                     g
@@ -47,7 +47,8 @@ class InlineAssemblyIT {
             assertThat(events.split("\"command\":\"!epthook\"", -1)).as(events).hasSize(3 + 1);
             List<String> hex = buffers(lines, added.get(0));
             List<String> asm = buffers(lines, added.get(1));
-            assertThat(hex).as(run.out()).hasSize(7).first().isEqualTo("0100000000000000");
+            // rdi = 0 .. 7: the condition (GUEST_REGS.rdi == 7, RCX = GUEST_REGS) breaks in at the eighth call
+            assertThat(hex).as(run.out()).hasSize(8).first().isEqualTo("0100000000000000");
             assertThat(asm).isEqualTo(hex);
             // the assembled condition (rdi == 7) broke in, as its hex form does in CommandLineIT
             assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("{\"type\":\"break\"")
@@ -76,11 +77,12 @@ class InlineAssemblyIT {
                     // call 0x400040 from 0x400000: rel32 = 0x400040 - 0x400005
                     "generated assembly: 6 bytes, 2 statements ==>> call 0x400040; nop = e8 3b 00 00 00 90",
                     "successfully assembled at 0x400000 address",
-                    // over two lines; the short jump back to 0x400000 from 0x400045
-                    "generated assembly: 5 bytes, 2 statements ==>> mov rax, [rbx]; jmp 0x400000 = 48 8b 03 eb bb",
+                    // over two lines; a jump to an absolute address is near (rel32): 0x400000 - 0x400048
+                    "generated assembly: 8 bytes, 2 statements ==>> mov rax, [rbx]; jmp 0x400000 = 48 8b 03 e9 b8 ff ff ff",
                     "error: assembly error, nothing was done:\n  statement 2 'bogus rax': no such instruction");
-            assertThat(run.out().split("e8 3b 00 00 00 90", -1)).as("db shows the bytes, before and after the error")
-                    .hasSizeGreaterThanOrEqualTo(3);
+            assertThat(run.lines()).as("db shows the bytes, before and after the error").filteredOn(
+                    l -> l.startsWith("0000000000400000  e8 3b 00 00 00 90")).hasSize(2);
+            assertThat(run.lines()).contains("0000000000400040  48 8b 03 e9 b8 ff                                H.....");
         }
     }
 

@@ -34,7 +34,10 @@ class TrackIT {
 
             String track = run.lines().stream().filter(l -> l.startsWith("{\"type\":\"track\"")).findFirst()
                     .orElseThrow(() -> new AssertionError(run.out()));
-            assertThat(track).contains("\"instructions\":" + 0x3000);
+            // the program ends within 0x3000 instructions of work: the track ends with it, at _exit's system call
+            assertThat(run.lines()).anySatisfy(l -> assertThat(l).startsWith("{\"type\":\"exit\"")
+                    .contains("\"reason\":\"exit\""));
+            assertThat(track).doesNotContain("\"instructions\":" + 0x3000);
             List<String> nodes = NODE.matcher(track).results().map(m -> m.group(1) + " " + m.group(2) + " "
                     + (m.group(3) == null ? "?" : m.group(3))).toList();
             // work's loop calls leaf(0) and leaf(1), each calling square; then printf
@@ -50,6 +53,7 @@ class TrackIT {
             assertThat(nodes.get(8)).isIn("call 0 printf", "call 0 _IO_printf");
             assertThat(nodes).as("work returns to main once printf is done").anySatisfy(n -> assertThat(n)
                     .startsWith("return 0 work+0x"));
+            assertThat(nodes.getLast()).endsWith(" _exit");
             List<String> named = NODE.matcher(track).results().map(m -> m.group(3)).filter(s -> s != null)
                     .map(s -> s.replaceAll("\\+0x[0-9a-f]+$", "")).distinct().toList();
             assertThat(named).as("names in the tree").hasSizeGreaterThan(10).allSatisfy(name -> assertThat(nm).contains(name));
