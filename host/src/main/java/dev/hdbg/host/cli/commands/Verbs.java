@@ -22,8 +22,12 @@ final class Verbs {
         List<CommandLine> verbs = new ArrayList<>();
         verbs.add(new CommandLine(new HelpCommand(session))); // first, where picocli lists its own help command
         for (EventType type : EventType.values()) {
-            verbs.add(event(session, type));
+            verbs.add(event(session, type, type.command()));
         }
+        // HyperDbg's second way to hook them takes every #UD for a SYSCALL or SYSRET without reading the instruction;
+        // the agent sees each SYSCALL and SYSRET exactly, so both ways are the same event here.
+        verbs.add(event(session, EventType.SYSCALL, "!syscall2"));
+        verbs.add(event(session, EventType.SYSRET, "!sysret2"));
         for (Object verb : others(session, waitForStops, shell)) {
             verbs.add(new CommandLine(verb));
         }
@@ -31,9 +35,9 @@ final class Verbs {
     }
 
     /** {@code !epthook}, {@code !monitor} ...: one class, named and described per event type. */
-    private static CommandLine event(DebugSession session, EventType type) {
+    private static CommandLine event(DebugSession session, EventType type, String name) {
         CommandLine event = new CommandLine(new EventCommand(session, type));
-        event.getCommandSpec().name(type.command());
+        event.getCommandSpec().name(name);
         event.getCommandSpec().usageMessage().description(EventHelp.of(type));
         return event;
     }
