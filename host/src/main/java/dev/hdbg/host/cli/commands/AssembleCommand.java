@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
  * an address, only shows the bytes. The statements come in braces, as HyperDbg writes them ({@code a 400000 {nop; ret}},
  * a {@code {} left open continuing over the next lines), or plainly after the address ({@code a 400000 nop; ret}).
  * They are assembled at the address ({@link GnuAssembler}), so jumps and calls to absolute addresses land where they
- * say; {@code <EXPR>} is an address expression ({@code call <main>}).
+ * say; {@code <EXPR>} is an address expression ({@code call <main>}). HyperDbg's {@code pid PID} after the braces is
+ * accepted: the agent runs one process.
  */
 @Command(name = "a", description = {"Assembles into guest memory: a ADDR {ASM; ASM} or a ADDR ASM; ASM; without ADDR,"
         + " shows the bytes only. Intel syntax (GNU as from binutils); <EXPR> is an address, e.g. call <main+4>.",
@@ -64,7 +65,9 @@ final class AssembleCommand extends SessionCommand {
             throw new IllegalArgumentException("a needs the statements after the address, " + EXAMPLE);
         }
         if (isBraceGroup(words.getFirst())) {
-            if (words.size() > 1) {
+            // HyperDbg's pid PID: the agent runs one process, whose memory this is.
+            boolean pid = words.size() == 3 && words.get(1).equalsIgnoreCase("pid");
+            if (words.size() > 1 && !pid) {
                 throw new IllegalArgumentException("a: unexpected '" + words.get(1) + "' after the {...} group, "
                         + EXAMPLE);
             }

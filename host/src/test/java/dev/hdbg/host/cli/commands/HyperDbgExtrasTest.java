@@ -74,6 +74,20 @@ class HyperDbgExtrasTest {
     }
 
     @Test
+    void aWritesTheAssembledBytesAtItsAddressAndTakesHyperDbgsPid() {
+        Verb a = new Verb(new AssembleCommand(session));
+
+        assertThat(a.run("400010 {xor eax, eax; ret} pid 3e8")).isZero();
+        assertThat(a.run("400020 mov rax, 1; ret")).isZero();
+        assertThat(a.run("400030 {nop} 3e8")).isEqualTo(1);
+
+        assertThat(client.memory(0x400010, 3)).containsExactly(0x31, 0xc0, 0xc3);
+        assertThat(client.memory(0x400020, 8)).containsExactly(0x48, 0xc7, 0xc0, 0x01, 0x00, 0x00, 0x00, 0xc3);
+        assertThat(a.failure()).hasMessageContaining("unexpected '3e8' after the {...} group");
+        assertThat(client.memory(0x400030, 1)).containsExactly(0);
+    }
+
+    @Test
     void sleepReadsHexMillisecondsAndRefusesAnHourOrMore() {
         Verb sleep = new Verb(new SleepCommand(session));
         long started = System.nanoTime();
