@@ -259,7 +259,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         }
     }
 
-    /** The linux SIGKILL, whose status {@code .kill} reports: 128 + 9, as a shell shows it. */
+    /** Linux's SIGKILL, whose status {@code .kill} reports: 128 + 9, as a shell shows it. */
     private static final int SIGKILL = 9;
 
     /**
