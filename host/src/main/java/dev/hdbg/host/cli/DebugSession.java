@@ -36,6 +36,8 @@ public final class DebugSession implements AutoCloseable {
     private final PrintWriter screen;
     private final OutputFormat format;
     private final Output output;
+    /** HyperDbg's {@code settings addressconversion}: addresses shown with the symbol that holds them. */
+    private volatile boolean addressConversion = true;
     private final Optional<Transcript> transcript;
     private final RecordJournal journal;
     private final EventForwarding forwarding;
@@ -108,7 +110,21 @@ public final class DebugSession implements AutoCloseable {
 
     /** The session's form of output (text or JSON) on {@code out}, such as a command's picocli writer. */
     public Output outputOn(PrintWriter out) {
-        return format.on(out, at -> symbols().describe(at));
+        return format.on(out, this::describe);
+    }
+
+    /** {@code main+0x12} for an address inside a known symbol, unless {@code settings addressconversion off}. */
+    public Optional<String> describe(long address) {
+        return addressConversion ? symbols().describe(address) : Optional.empty();
+    }
+
+    public boolean addressConversion() {
+        return addressConversion;
+    }
+
+    /** {@code settings addressconversion on|off}. */
+    public void addressConversion(boolean on) {
+        addressConversion = on;
     }
 
     /** The log file of {@code .logopen}, when this session's output prints through one. */

@@ -48,6 +48,6 @@ final class TrackCommand extends SessionCommand {
         }
         long count = rest.isEmpty() ? DEFAULT_COUNT : session.evaluate(rest.getFirst());
         CallTrack track = session.await(session.client().track(count, registers));
-        out().callTree(CallTree.of(track, address -> session.symbols().describe(address)));
+        out().callTree(CallTree.of(track, session::describe));
     }
 }

@@ -83,6 +83,7 @@ final class Verbs {
                 new DumpCommand(s),
                 new SleepCommand(s),
                 new ClsCommand(s),
+                new SettingsCommand(s),
                 new EvaluateCommand(s),
                 new PrintCommand(s),
                 new StatusCommand(s),

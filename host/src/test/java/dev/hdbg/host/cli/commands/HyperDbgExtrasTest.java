@@ -88,6 +88,23 @@ class HyperDbgExtrasTest {
     }
 
     @Test
+    void settingsAddressconversionOffShowsAddressesWithoutTheirSymbols() {
+        client.symbol("main", 0x401000, 0x10);
+        Verb settings = new Verb(new SettingsCommand(session));
+
+        assertThat(session.describe(0x401004)).hasValue("main+0x4");
+        assertThat(settings.run("addressconversion off")).isZero();
+        assertThat(session.describe(0x401004)).isEmpty();
+        assertThat(settings.run("")).isZero();
+        assertThat(settings.run("addressconversion ON")).isZero();
+        assertThat(session.describe(0x401004)).hasValue("main+0x4");
+        assertThat(settings.run("syntax att")).isEqualTo(1);
+
+        assertThat(settings.lines()).containsExactly("addressconversion off");
+        assertThat(settings.failure()).hasMessageContaining("the disassembly is in Intel syntax only");
+    }
+
+    @Test
     void sleepReadsHexMillisecondsAndRefusesAnHourOrMore() {
         Verb sleep = new Verb(new SleepCommand(session));
         long started = System.nanoTime();
