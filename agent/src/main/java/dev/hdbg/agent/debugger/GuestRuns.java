@@ -58,6 +58,14 @@ final class GuestRuns {
         brokenNanos += nanos;
     }
 
+    /** The target starts again: what the exits left of the old one and its running time are forgotten. */
+    void forget() {
+        instructions.takeCompletion();
+        hooks.forgetHeldBack();
+        runNanos = 0;
+        brokenNanos = 0;
+    }
+
     /**
      * Runs the guest from RIP until something stops it, then finishes what its exits left. What the guest's operating
      * system has due (a timer's signal to a program spinning without system calls) is delivered first: the guest

@@ -167,6 +167,13 @@ public final class ExitHooks {
         return lastCodeExit;
     }
 
+    /** The target starts again: no instruction of the old one is held back, none of its exits suppressed. */
+    public void forgetHeldBack() {
+        suppressExecutionAt = NONE;
+        suppressRemaining = 0;
+        lastCodeExit = NONE;
+    }
+
     /** Forgets {@link #lastCodeExit()}; the loop calls it before each run. */
     public void forgetLastCodeExit() {
         lastCodeExit = NONE;

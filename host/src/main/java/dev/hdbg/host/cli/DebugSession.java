@@ -37,6 +37,8 @@ public final class DebugSession implements AutoCloseable {
     private final PrintWriter screen;
     private final OutputFormat format;
     private final Output output;
+    /** HyperDbg's {@code settings addressconversion}: addresses shown with the symbol that holds them. */
+    private volatile boolean addressConversion = true;
     private final Optional<Transcript> transcript;
     private final RecordJournal journal;
     private final EventForwarding forwarding;
@@ -109,7 +111,21 @@ public final class DebugSession implements AutoCloseable {
 
     /** The session's form of output (text or JSON) on {@code out}, such as a command's picocli writer. */
     public Output outputOn(PrintWriter out) {
-        return format.on(out, at -> symbols().describe(at));
+        return format.on(out, this::describe);
+    }
+
+    /** {@code main+0x12} for an address inside a known symbol, unless {@code settings addressconversion off}. */
+    public Optional<String> describe(long address) {
+        return addressConversion ? symbols().describe(address) : Optional.empty();
+    }
+
+    public boolean addressConversion() {
+        return addressConversion;
+    }
+
+    /** {@code settings addressconversion on|off}. */
+    public void addressConversion(boolean on) {
+        addressConversion = on;
     }
 
     /** The log file of {@code .logopen}, when this session's output prints through one. */
@@ -230,6 +246,20 @@ public final class DebugSession implements AutoCloseable {
             stops.stopped(record);
             stopListeners.forEach(Runnable::run);
         }
+        stops.received(record);
+    }
+
+    /** How long {@link #targetStarted} waits for the records of the start; they are on their way with its reply. */
+    private static final Duration START_RECORDS_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * The target was started again ({@code .start}, {@code .restart}) and is now as {@code status} says: its symbols
+     * are fetched again when next needed, and the records of the start (the old target's exit, the notice) are
+     * waited for, so that a {@code g} that follows waits for the new run's stop.
+     */
+    public void targetStarted(AgentStatus status) throws InterruptedException {
+        symbols.forget();
+        stops.awaitRecord(status.lastSeq(), START_RECORDS_WAIT);
     }
 
     /** Runs {@code listener} on the record thread after each break or exit, e.g. to show the new state in a prompt. */

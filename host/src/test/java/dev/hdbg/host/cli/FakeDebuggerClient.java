@@ -7,6 +7,7 @@ import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.Evaluation;
 import dev.hdbg.common.model.EventModification;
@@ -393,6 +394,24 @@ public final class FakeDebuggerClient implements DebuggerClient {
     public CompletableFuture<Evaluation> evaluate(String script, boolean expression) {
         record("evaluate", script, expression);
         return done(nextEvaluation);
+    }
+
+    @Override
+    public CompletableFuture<AgentStatus> start(Optional<String> path, List<String> args) {
+        record("start", path, args);
+        return status();
+    }
+
+    @Override
+    public CompletableFuture<CallTrack> track(long count, boolean registers) {
+        record("track", count, registers);
+        return done(new CallTrack(List.of(), count, 0));
+    }
+
+    @Override
+    public CompletableFuture<Void> kill() {
+        record("kill");
+        return done(null);
     }
 
     @Override

@@ -70,7 +70,8 @@ final class EventClauses {
         EventClauses clauses = new EventClauses(type, symbols);
         int i = from;
         while (i < tokens.size()) {
-            i += clauses.option(tokens.get(i), at(tokens, i + 1));
+            i += tokens.get(i).equalsIgnoreCase("asm") ? clauses.assembly(at(tokens, i + 1), at(tokens, i + 2))
+                    : clauses.option(tokens.get(i), at(tokens, i + 1));
         }
         clauses.checkCombinations();
         return clauses;
@@ -98,15 +99,27 @@ final class EventClauses {
             case "code" -> pending.add(new Pending.Code(code(value, "code", "code {90 c3}")));
             case "script" -> pending.add(new Pending.Script(ScriptClause.read(value, symbols)));
             case "log" -> pending.add(new Pending.Log(log(value)));
-            case "condition" -> {
-                if (condition.isPresent()) {
-                    throw new IllegalArgumentException("condition given twice (an event has one condition)");
-                }
-                condition = Optional.of(code(value, "condition", "condition {48 31 c0 c3}"));
-            }
+            case "condition" -> condition(code(value, "condition", "condition {48 31 c0 c3}"));
             default -> valued(option, value);
         }
         return option.equals("break") || option.equals("disabled") ? 1 : 2;
+    }
+
+    private void condition(MachineCode code) {
+        if (condition.isPresent()) {
+            throw new IllegalArgumentException("condition given twice (an event has one condition)");
+        }
+        condition = Optional.of(code);
+    }
+
+    /** {@code asm code {...}} or {@code asm condition {...}}: the assembled bytes, as their hex clause; 3 tokens. */
+    private int assembly(String kind, String value) {
+        AsmClause.Assembled assembled = AsmClause.read(kind, value, symbols);
+        switch (assembled.kind()) {
+            case CODE -> pending.add(new Pending.Code(assembled.code()));
+            case CONDITION -> condition(assembled.code());
+        }
+        return 3;
     }
 
     /** The options with one value each that may be given once per command. */

@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
  *            | "break"                            (* adds a BREAK_TO_DEBUGGER action *)
  *            | "buffer" number                    (* requested buffer of every code action, 0 .. MAX_BUFFER_SIZE *)
  *            | "condition" "{" hex-bytes "}"      (* at most once *)
+ *            | "asm" "code" "{" statements "}"    (* as code {...}: Intel syntax assembled on the host, AsmClause *)
+ *            | "asm" "condition" "{" statements "}" (* as condition {...}; one condition in all *)
  *            | "imm" ( "yes" | "no" )             (* for every log and code action; default yes *)
  *            | "disabled"                         (* add the event unarmed *)
  *            | "pid" ( number | "all" )           (* only this process; default all *)

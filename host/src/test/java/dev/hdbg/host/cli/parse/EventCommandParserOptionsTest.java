@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** HyperDbg's event options (pid, core, sc, stage, output, mask) and how they may combine. */
 class EventCommandParserOptionsTest {
-    private static final String VALID = "(valid: code script buffer log break condition imm disabled pid core sc stage output)";
+    private static final String VALID = "(valid: code script buffer log break condition imm disabled pid core sc stage output asm)";
     private static final LogConfiguration LOG_RAX = new LogConfiguration(List.of(new LogItem.Register("rax")));
 
     private static EventSpec parse(String line) {
@@ -196,7 +196,7 @@ class EventCommandParserOptionsTest {
                 .hasMessage("unknown option 'scripts' for !tsc " + VALID);
         assertThatThrownBy(() -> parse("!crwrite cr4 output {o} filter 1"))
                 .hasMessage("unknown option 'filter' for !crwrite "
-                        + "(valid: code script buffer log break condition imm disabled pid core sc stage output mask)");
+                        + "(valid: code script buffer log break condition imm disabled pid core sc stage output mask asm)");
     }
 
     @Test
