@@ -310,6 +310,11 @@ final class UnicornCpu implements Cpu {
         return uc.hookCode(from, to, hook::beforeInstruction)::close;
     }
 
+    @Override
+    public void endSteps() {
+        dropStepHook();
+    }
+
     /** Removes the hook kept from the last steps, unless a step runs now (it is on the native stack). */
     private void dropStepHook() {
         if (stepHook != null && !stepping) {
