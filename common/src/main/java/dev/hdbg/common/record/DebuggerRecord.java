@@ -1,7 +1,11 @@
 package dev.hdbg.common.record;
 
 import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.event.GuestRegister;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -49,9 +53,23 @@ public sealed interface DebuggerRecord {
     /** EVENT: an event's break action (eventId = the event); BREAKPOINT: eventId = the breakpoint; STEP: t, p, gu, g ADDR. */
     enum BreakReason { EVENT, PAUSE, FAULT, BREAKPOINT, STEP }
 
-    /** The machine halted; the host's commands are served until it continues. */
+    /**
+     * The machine halted; the host's commands are served until it continues.
+     *
+     * @param registers since 1.9, the registers at the stop ({@link GuestRegister#AT_STOP}) in that order; empty when
+     *                  the agent did not send them
+     */
     record Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
-                 String message) implements DebuggerRecord {
+                 String message, Map<GuestRegister, Long> registers) implements DebuggerRecord {
+        public Break {
+            registers = registers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(registers));
+        }
+
+        /** A break without the registers (an agent before 1.9, or a test that does not need them). */
+        public Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
+                     String message) {
+            this(seq, reason, eventId, eventType, context, rip, message, Map.of());
+        }
     }
 
     /** How the target ended. */
