@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * flush never interleaves with a line being written.
  */
 public final class CoalescedFlush implements AutoCloseable {
-    private static final long COALESCE_NANOS = 100_000;
+    private static final long COALESCE_NANOS = 500_000;
 
     private final Flushable target;
     private final AtomicBoolean requested = new AtomicBoolean();
@@ -42,7 +42,7 @@ public final class CoalescedFlush implements AutoCloseable {
                 continue;
             }
             // A moment for the lines that follow this one (a stream of records) to join the same flush; a user does not
-            // see 100 microseconds. Cleared before the flush: a line written during it asks again, for the next round.
+            // see half a millisecond. Cleared before the flush: a line written during it asks again, for the next round.
             LockSupport.parkNanos(COALESCE_NANOS);
             requested.set(false);
             flushQuietly();
