@@ -31,6 +31,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionLoop.class);
 
     private final Machine machine;
+    /** The process and thread ids a break record names. */
+    private final LogTaker target;
     private final EventRegistry registry;
     private final RecordQueue queue;
     private ExitHooks hooks;
@@ -44,12 +46,15 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private final StepOut stepOut;
 
     private volatile TargetState state = TargetState.PAUSED;
+    /** The core {@code ~ N} selected: registers and steps act on it. A halt selects the core that halted. */
+    private int selectedCore;
     private volatile boolean pauseRequested;
     private volatile boolean armingPending;
     private volatile boolean closed;
 
-    ExecutionLoop(Machine machine, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue) {
+    ExecutionLoop(Machine machine, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue, LogTaker target) {
         this.machine = machine;
+        this.target = target;
         this.registry = registry;
         this.breakpoints = breakpoints;
         this.stepper = new Stepper(machine, breakpoints);
@@ -122,7 +127,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
     /** Execution thread: {@code t}, {@code p}, {@code gu}; a break record with reason STEP ends it. */
     void step(StepMode mode) {
         requirePaused();
-        stepping.request(mode);
+        if (!machine.vcpus().runnable(selectedCore)) {
+            throw DebuggerException.badState("core " + selectedCore + " cannot step: its thread waits (or has exited); "
+                    + "select a running core (~) or continue (g)");
+        }
+        stepping.request(mode, selectedCore);
         startRunning();
     }
 
@@ -224,7 +233,31 @@ final class ExecutionLoop implements BreakService, GuestStops {
         long context = exit == null ? 0 : exit.context();
         Optional<EventType> type = exit == null || reason != DebuggerRecord.BreakReason.EVENT ? Optional.empty()
                 : exit.reason().eventType();
-        queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message), true);
+        // All-stop: one core runs at a time, so every other core already stands where its thread was switched out.
+        int core = machine.vcpus().current();
+        selectedCore = core;
+        long pid = target.pid();
+        long tid = target.tid();
+        queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message, core, pid, tid),
+                true);
+    }
+
+    /** Execution thread: the core {@code ~} selected, or the one that halted. */
+    int selectedCore() {
+        return selectedCore;
+    }
+
+    /** Execution thread: {@code ~ N}, while halted. */
+    void selectCore(int core) {
+        if (state == TargetState.RUNNING) {
+            throw DebuggerException.badState("the target is running; pause it first (pause) to switch cores");
+        }
+        if (!machine.vcpus().exists(core)) {
+            throw DebuggerException.invalid("core " + core + " does not exist; the cores are "
+                    + machine.vcpus().list().stream().map(c -> c.number() + " (thread " + c.tid() + ")")
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        selectedCore = core;
     }
 
     @Override

@@ -59,6 +59,26 @@ public final class ExitHooks {
         return calls != null && calls.due();
     }
 
+    /** Whether the guest's operating system wants to switch threads after a run: execution thread only. */
+    public boolean switchDue() {
+        SystemCalls calls = systemCalls;
+        return calls != null && calls.switchDue();
+    }
+
+    /** The instruction count the next run may execute (a thread's time slice), or 0 for no limit. */
+    public long sliceInstructions() {
+        SystemCalls calls = systemCalls;
+        return calls == null ? 0 : calls.sliceInstructions();
+    }
+
+    /** A run limited by {@link #sliceInstructions} returned on its own: the slice is over. */
+    public void sliceEnded() {
+        SystemCalls calls = systemCalls;
+        if (calls != null) {
+            calls.sliceEnded();
+        }
+    }
+
     /** Lets the guest's operating system deliver what is due, at a safe point; how the guest goes on. */
     public SystemCalls.Outcome atSafePoint() {
         return systemCalls == null ? new SystemCalls.Outcome.Returned() : systemCalls.atSafePoint();
@@ -145,6 +165,28 @@ public final class ExitHooks {
     }
 
     private int suppressRemaining;
+
+    /** A held-back instruction's pending suppression ({@link #suppressNextExecutionAt}), as one core left it. */
+    public record HeldBack(long address, int remaining) {
+        public static final HeldBack NONE = new HeldBack(ExitHooks.NONE, 0);
+    }
+
+    /**
+     * Takes the pending suppression away, for a switch of cores: it belongs to the instruction the core on the CPU
+     * was held back at, and must not skip another core's exits at that address.
+     */
+    public HeldBack takeHeldBack() {
+        HeldBack held = new HeldBack(suppressExecutionAt, suppressRemaining);
+        suppressExecutionAt = NONE;
+        suppressRemaining = 0;
+        return held;
+    }
+
+    /** Gives back what {@link #takeHeldBack} took, when its core is on the CPU again. */
+    public void restoreHeldBack(HeldBack held) {
+        suppressExecutionAt = held.address();
+        suppressRemaining = held.remaining();
+    }
 
     /** Whether this code hook's exit at {@code address} is one of the held-back instruction's, to skip. */
     private boolean suppressed(long address) {
@@ -346,6 +388,7 @@ public final class ExitHooks {
         long returnTo = guest.read(CpuRegister.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
         boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit);
+        boolean yielded = false;
         if (!shortCircuit && systemCalls != null) {
             switch (systemCalls.perform()) {
                 case SystemCalls.Outcome.Exited(int status) -> {
@@ -358,6 +401,7 @@ public final class ExitHooks {
                 }
                 case SystemCalls.Outcome.Returned r -> {
                 }
+                case SystemCalls.Outcome.Yielded y -> yielded = true;
             }
         }
         long resumeAt = guest.read(CpuRegister.RIP);
@@ -371,6 +415,11 @@ public final class ExitHooks {
         }
         if (!shortCircuit) {
             instructions.sysretExit(returnTo);
+        }
+        if (yielded) {
+            // The thread waits, exited or yields: the run ends here, and the loop puts the next thread on the CPU at
+            // its safe point. RIP is 2 short of where the thread goes on (see above).
+            instructions.stopWith(new Completion.Resume(guest.read(CpuRegister.RIP) + 2));
         }
     }
 }
