@@ -49,9 +49,17 @@ public sealed interface DebuggerRecord {
     /** EVENT: an event's break action (eventId = the event); BREAKPOINT: eventId = the breakpoint; STEP: t, p, gu, g ADDR. */
     enum BreakReason { EVENT, PAUSE, FAULT, BREAKPOINT, STEP }
 
-    /** The machine halted; the host's commands are served until it continues. */
+    /**
+     * The machine halted; the host's commands are served until it continues. Since 1.10 it says where: the core that
+     * broke (one per thread of the program), its thread and the process; every other core stands still too.
+     */
     record Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
-                 String message) implements DebuggerRecord {
+                 String message, int core, long pid, long tid) implements DebuggerRecord {
+        /** A break on core 0 of a target that says nothing of processes and threads (pid and tid 0). */
+        public Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
+                     String message) {
+            this(seq, reason, eventId, eventType, context, rip, message, 0, 0, 0);
+        }
     }
 
     /** How the target ended. */

@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 7;
+    public static final int MINOR = 10;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -26,10 +26,17 @@ public final class Protocol {
     public static final String SCRIPTS = "scripts";
 
     /**
+     * Since 1.10: the threads of a program run, each on a core of its own: break records say which core, thread and
+     * process; the status lists the cores; {@code SelectCoreRequest} ({@code ~ N}) selects the one registers and
+     * steps act on.
+     */
+    public static final String THREADS = "threads";
+
+    /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
-     * linked programs and signals; 1.7 scripts.
+     * linked programs and signals; 1.7 scripts; 1.10 threads.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -41,7 +48,7 @@ public final class Protocol {
             "targets.elf", "symbols", "records.output",
             RECORDS_ACK,
             ATTACH_MODES, PING,
-            SIGNALS, SCRIPTS);
+            SIGNALS, SCRIPTS, THREADS);
 
     private Protocol() {
     }

@@ -42,7 +42,8 @@ public final class RecordCodec {
                     .setActionId(buf.actionId()).setAddress(buf.address()).setData(ByteString.copyFrom(buf.data())));
             case DebuggerRecord.Break br -> {
                 var bb = BreakRecord.newBuilder().setReason(encode(br.reason())).setEventId(br.eventId())
-                        .setContext(br.context()).setRip(br.rip()).setMessage(br.message());
+                        .setContext(br.context()).setRip(br.rip()).setMessage(br.message()).setCore(br.core())
+                        .setPid(br.pid()).setTid(br.tid());
                 br.eventType().ifPresent(t -> bb.setEventType(EventCodec.encode(t)));
                 b.setBreak(bb);
             }
@@ -88,7 +89,7 @@ public final class RecordCodec {
                 yield new DebuggerRecord.Break(seq, decode(br.getReason()), br.getEventId(),
                         br.getEventType() == EventType.EVENT_TYPE_UNSPECIFIED
                                 ? Optional.empty() : Optional.of(EventCodec.decode(br.getEventType())),
-                        br.getContext(), br.getRip(), br.getMessage());
+                        br.getContext(), br.getRip(), br.getMessage(), br.getCore(), br.getPid(), br.getTid());
             }
             case EXIT -> {
                 var exit = msg.getExit();

@@ -74,6 +74,7 @@ final class Verbs {
                 new EvaluateCommand(s),
                 new PrintCommand(s),
                 new StatusCommand(s),
+                new CoreCommand(s),
                 new ConnectCommand(s),
                 new DisconnectCommand(s),
                 new ScriptCommand(s, shell),
