@@ -163,7 +163,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
     /** Whether the running guest should stop: a pause, events to arm, a request waiting, a signal due. */
     private boolean stopWanted() {
         return state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty()
-                || hooks != null && hooks.systemDue());
+                || hooks != null && hooks.system().due());
     }
 
     private void loop() {

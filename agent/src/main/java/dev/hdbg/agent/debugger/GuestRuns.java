@@ -69,15 +69,16 @@ final class GuestRuns {
      * then runs in its handler, or the signal's default action ended it.
      */
     void run() {
-        if ((hooks.systemDue() || hooks.switchDue())
-                && onCoreSwitch(hooks::atSafePoint) instanceof SystemCalls.Outcome.Killed(int signal)) {
+        SystemCalls system = hooks.system();
+        if ((system.due() || system.switchDue())
+                && onCoreSwitch(system::atSafePoint) instanceof SystemCalls.Outcome.Killed(int signal)) {
             finish(new Completion.Killed(signal, machine.rip()));
             return;
         }
         long started = System.nanoTime();
         brokenNanos = 0;
         hooks.forgetLastCodeExit();
-        long slice = hooks.sliceInstructions();
+        long slice = hooks.system().sliceInstructions();
         inside = true;
         try {
             cpu.run(machine.rip(), slice);
@@ -98,7 +99,7 @@ final class GuestRuns {
         runNanos += System.nanoTime() - started - brokenNanos;
         Completion completion = instructions.takeCompletion();
         if (completion == null && slice != 0) {
-            hooks.sliceEnded(); // the count ran out (or a kick came first: the next thread's turn a little early)
+            hooks.system().sliceEnded(); // the count ran out (or a kick came first: the next thread's turn a little early)
         }
         finish(completion);
     }

@@ -53,35 +53,13 @@ public final class ExitHooks {
         instructions.setSystemCalls(calls);
     }
 
-    /** Whether the guest's operating system has something due (a timer's signal): any thread. */
-    public boolean systemDue() {
+    /**
+     * The guest's operating system, or one that does nothing (a raw image): what it has due (a timer's signal, any
+     * thread; another thread's turn, execution thread), delivered at a safe point.
+     */
+    public SystemCalls system() {
         SystemCalls calls = systemCalls;
-        return calls != null && calls.due();
-    }
-
-    /** Whether the guest's operating system wants to switch threads after a run: execution thread only. */
-    public boolean switchDue() {
-        SystemCalls calls = systemCalls;
-        return calls != null && calls.switchDue();
-    }
-
-    /** The instruction count the next run may execute (a thread's time slice), or 0 for no limit. */
-    public long sliceInstructions() {
-        SystemCalls calls = systemCalls;
-        return calls == null ? 0 : calls.sliceInstructions();
-    }
-
-    /** A run limited by {@link #sliceInstructions} returned on its own: the slice is over. */
-    public void sliceEnded() {
-        SystemCalls calls = systemCalls;
-        if (calls != null) {
-            calls.sliceEnded();
-        }
-    }
-
-    /** Lets the guest's operating system deliver what is due, at a safe point; how the guest goes on. */
-    public SystemCalls.Outcome atSafePoint() {
-        return systemCalls == null ? new SystemCalls.Outcome.Returned() : systemCalls.atSafePoint();
+        return calls == null ? SystemCalls.NONE : calls;
     }
 
     /** Installs the hooks that are always there: IN, OUT, SYSCALL and CPUID, which the agent emulates. */
@@ -171,10 +149,7 @@ public final class ExitHooks {
         public static final HeldBack NONE = new HeldBack(ExitHooks.NONE, 0);
     }
 
-    /**
-     * Takes the pending suppression away, for a switch of cores: it belongs to the instruction the core on the CPU
-     * was held back at, and must not skip another core's exits at that address.
-     */
+    /** Takes the pending suppression away for a switch of cores: it is the held-back core's, not the next one's. */
     public HeldBack takeHeldBack() {
         HeldBack held = new HeldBack(suppressExecutionAt, suppressRemaining);
         suppressExecutionAt = NONE;

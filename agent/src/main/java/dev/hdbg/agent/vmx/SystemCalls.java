@@ -6,6 +6,9 @@ package dev.hdbg.agent.vmx;
  * has none; an ELF program has the Linux layer.
  */
 public interface SystemCalls {
+    /** No operating system (a raw image): a call does nothing. */
+    SystemCalls NONE = Outcome.Returned::new;
+
     Outcome perform();
 
     /**
