@@ -42,7 +42,7 @@ hdbg_require_packages() {
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -eq 0 ]; then
         echo "hdbg: installing ${missing[*]} ..." >&2
-        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 || {
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=300 -y -qq "${missing[@]}" >&2 || {
             echo "hdbg: installing ${missing[*]} failed" >&2
             return 1
         }
@@ -53,19 +53,29 @@ hdbg_require_packages() {
     fi
 }
 
-# Builds the jars and their runtime classpath when they are missing or older than the sources.
-hdbg_build_if_needed() {
+# Whether the jars and their runtime classpath are missing or older than the sources.
+hdbg_build_needed() {
     local marker="$HDBG_ROOT/host/target/lib"
-    if [ -d "$marker" ] && [ -z "$(find "$HDBG_ROOT/proto/src" "$HDBG_ROOT/common/src/main" "$HDBG_ROOT/agent/src/main" \
-            "$HDBG_ROOT/host/src/main" -newer "$marker" -type f -print -quit 2>/dev/null)" ]; then
-        return 0
-    fi
-    echo "hdbg: building (first run or sources changed) ..." >&2
-    (cd "$HDBG_ROOT" && JAVA_HOME="$HDBG_JAVA_HOME" ./mvnw -q -B -DskipTests package >&2) || {
-        echo "hdbg: the build failed; run ./mvnw -B package to see why" >&2
-        return 1
-    }
-    touch "$marker"
+    [ ! -d "$marker" ] || [ -n "$(find "$HDBG_ROOT/proto/src" "$HDBG_ROOT/common/src/main" "$HDBG_ROOT/agent/src/main" \
+            "$HDBG_ROOT/host/src/main" -newer "$marker" -type f -print -quit 2>/dev/null)" ]
+}
+
+# Builds the jars and their runtime classpath when they are missing or older than the sources. One build at a time
+# per checkout: an agent and a host started together on a fresh clone would otherwise build into the same target
+# directories at once, and one could run classes the other is deleting. The second waits, then finds nothing to do.
+hdbg_build_if_needed() {
+    hdbg_build_needed || return 0
+    local lock="$HDBG_ROOT/.hdbg-build.lock"
+    (
+        flock 9
+        hdbg_build_needed || exit 0
+        echo "hdbg: building (first run or sources changed) ..." >&2
+        (cd "$HDBG_ROOT" && JAVA_HOME="$HDBG_JAVA_HOME" ./mvnw -q -B -DskipTests package >&2) || {
+            echo "hdbg: the build failed; run ./mvnw -B package to see why" >&2
+            exit 1
+        }
+        touch "$HDBG_ROOT/host/target/lib"
+    ) 9>"$lock"
 }
 
 hdbg_prepare() {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -32,9 +33,18 @@ class SignalProgramsIT {
 
     @BeforeAll
     static void compileThePrograms() throws Exception {
-        for (String name : List.of("sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin")) {
+        for (String name : List.of("sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin", "abort")) {
             compile(name);
         }
+        compileStatic("abort");
+    }
+
+    /** A static glibc program: where a relative --elf once made glibc's start-up assert and abort (issue 16). */
+    private static void compileStatic(String name) throws IOException, InterruptedException {
+        Process gcc = new ProcessBuilder("gcc", "-O1", "-static", "-o", dir.resolve(name + "-static").toString(),
+                dir.resolve(name + ".c").toString()).redirectErrorStream(true).start();
+        String messages = new String(gcc.getInputStream().readAllBytes());
+        assertThat(gcc.waitFor()).as("gcc -static %s.c:\n%s", name, messages).isZero();
     }
 
     private static void compile(String name) throws IOException, InterruptedException {
@@ -77,6 +87,21 @@ class SignalProgramsIT {
         ProgramRun pipe = agentRun("sigpipe");
         assertThat(pipe.status()).isEqualTo(128 + 13);
         assertThat(pipe.out()).isEqualTo("ignored: write returned -1, Broken pipe\npending SIGPIPE: 0\ndefault: writing again\n");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"abort, assert", "abort, abort", "abort-static, assert",
+            "abort-static, abort"})
+    void aGlibcAssertionOrAbortEndsTheProgramBySigabrtAsNatively(String program, String how) throws Exception {
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), dir.resolve(program), how);
+        assertThat(expected.status()).as("the native run").isEqualTo(128 + 6);
+        agentRun(program, how).assertSameAs(expected);
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve(program).toString(), "--root", "/", "--cwd",
+                dir.toString(), "--", how)) {
+            String out = HdbgBatch.run(dir, agent, "g\n").out();
+            assertThat(out).containsPattern("\\[exit +#\\d+\\] the program was killed by signal 6 \\(SIGABRT\\) "
+                    + "\\(exit status 134\\)").doesNotContain("hlt");
+        }
     }
 
     @Test
