@@ -81,7 +81,7 @@ hdbg_build_if_needed() {
 hdbg_prepare() {
     HDBG_JAVA_HOME="$(hdbg_find_java)" || exit 1
     export HDBG_JAVA_HOME
-    hdbg_require_packages libunicorn2 libcapstone4 || exit 1
+    hdbg_require_packages libunicorn2 libcapstone4 binutils || exit 1
     hdbg_build_if_needed || exit 1
 }
 

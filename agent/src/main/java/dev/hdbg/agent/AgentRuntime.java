@@ -5,6 +5,7 @@ import dev.hdbg.agent.debugger.Delivery;
 import dev.hdbg.agent.debugger.Limits;
 import dev.hdbg.agent.debugger.TargetInfo;
 import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.os.linux.LinuxProcess;
 import dev.hdbg.agent.server.AgentServer;
 import dev.hdbg.agent.server.ServerOptions;
 import java.io.IOException;
@@ -43,11 +44,13 @@ public final class AgentRuntime implements AutoCloseable {
                 case ElfTarget elf -> null;
             };
             debugger = new Debugger(machine, limits, delivery.newQueue());
+            LinuxProcess process = null;
             if (target instanceof ElfTarget elf) {
-                elf.load(machine, debugger);
+                process = elf.load(machine, debugger);
             } else {
                 debugger.setTarget(raw);
             }
+            debugger.setStarter(new TargetReload(machine, target, process));
             InetSocketAddress bound = server.start(debugger, serverOptions);
             return new AgentRuntime(machine, debugger, server, bound);
         } catch (IOException | RuntimeException | InterruptedException | Error e) {

@@ -49,8 +49,12 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         this(file, args, env, root, writable, stdin, "/", List.of());
     }
 
-    /** Loads the program paused at its entry and gives the debugger its system-call layer and symbols. */
-    void load(Machine machine, Debugger debugger) throws IOException {
+    /**
+     * Loads the program paused at its entry and gives the debugger its system-call layer and symbols.
+     *
+     * @return the program's process, which holds the host files it opens until it is closed
+     */
+    LinuxProcess load(Machine machine, Debugger debugger) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("ELF file not found: " + file);
         }
@@ -88,5 +92,18 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
                 ld.end(), false));
         debugger.setSystemCalls(new LinuxProgram(process, debugger.records()));
         debugger.setTarget(new ProgramInfo(name, PID, process.modules(), elf.sections()));
+        return process;
+    }
+
+    /**
+     * This target with another program and arguments ({@code .start path}): {@code guestPath} is found beneath the
+     * root, as the program itself would name it.
+     *
+     * @throws IllegalArgumentException when no regular file is there
+     */
+    ElfTarget withProgram(String guestPath, List<String> arguments) {
+        Sandbox.Found found = new Sandbox(root).find(guestPath).orElseThrow(() -> new IllegalArgumentException(
+                "no program file " + guestPath + " beneath the agent's --root " + root));
+        return new ElfTarget(found.host(), arguments, env, root, writable, stdin, cwd, writableDirs);
     }
 }

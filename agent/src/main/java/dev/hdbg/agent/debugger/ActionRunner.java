@@ -203,7 +203,8 @@ final class ActionRunner implements ExitHandler {
                     + " instructions (stopped at rip 0x" + Long.toHexString(b.rip()) + ")";
             case RootCallResult.Returned r -> throw new IllegalStateException("not a failure");
         };
-        String message = "event " + eventId + (actionId == 0 ? "" : " action " + actionId) + ": " + what + " " + why
+        String message = "event " + Long.toHexString(eventId)
+                + (actionId == 0 ? "" : " action " + Long.toHexString(actionId)) + ": " + what + " " + why
                 + "; the guest's registers were left as they were";
         queue.publish(seq -> new DebuggerRecord.ActionError(seq, eventId, actionId, message), true);
     }

@@ -15,6 +15,7 @@ import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.MachineCode;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,6 +50,7 @@ public final class Debugger implements AutoCloseable {
     private final RecordQueue queue;
     private final ExecutionLoop loop;
     private final ScriptActions scripts;
+    private final TargetStarts starts;
     /** {@code ?}'s own GUEST_REGS frame: an exit's may be in use when the host evaluates during a break. */
     private final GuestRegs evaluationFrame = new GuestRegs();
     /** The last status the execution thread computed, for {@link #statusWithin}. */
@@ -72,6 +75,7 @@ public final class Debugger implements AutoCloseable {
         this.hooks = new ExitHooks(machine, handler, instructions);
         hooks.start();
         loop.start(hooks, instructions, handler);
+        this.starts = new TargetStarts(this, machine, loop, queue);
     }
 
     public RecordQueue records() {
@@ -89,6 +93,28 @@ public final class Debugger implements AutoCloseable {
     /** Gives the guest an operating system (an ELF program's Linux layer); before it first runs. */
     public void setSystemCalls(SystemCalls calls) {
         hooks.setSystemCalls(calls);
+    }
+
+    /** How the target is started again; without one, {@link #start} is refused. */
+    public void setStarter(TargetStarter starter) {
+        starts.setStarter(starter);
+    }
+
+    /**
+     * HyperDbg's {@code .restart} (empty {@code program}) and {@code .start path}: ends the target if it is alive
+     * (an exit record, as {@link #kill}), empties the machine and loads the target again, paused at its entry. Events,
+     * breakpoints and the record sequence stay; a notice record says what started.
+     *
+     * @return the new target's status; failed with INVALID_ARGUMENT when it cannot be started (the machine is then
+     *         empty when the failure came from loading it) or BAD_STATE when the agent has no {@link TargetStarter}
+     */
+    public CompletableFuture<AgentStatus> start(Optional<TargetStarter.Program> program) {
+        return starts.start(program);
+    }
+
+    /** HyperDbg's {@code .kill}: the target ends now, with an exit record as SIGKILL gives; BAD_STATE when it has. */
+    public CompletableFuture<Void> kill() {
+        return starts.kill();
     }
 
     public CompletableFuture<List<Symbol>> listSymbols(String pattern) {
@@ -157,6 +183,24 @@ public final class Debugger implements AutoCloseable {
             loop.step(mode);
             return null;
         });
+    }
+
+    /**
+     * HyperDbg's {@code !track}: runs the paused target for {@code count} instructions, looking at each, and answers
+     * with the calls and returns it executed once the run ends (the count, a break, the target's end). A run ended by
+     * its count leaves a break record with reason STEP.
+     */
+    public CompletableFuture<CallTrack> track(long count, boolean registers) {
+        CompletableFuture<CallTrack> tracked = new CompletableFuture<>();
+        loop.submit(() -> {
+            loop.track(count, registers, tracked);
+            return null;
+        }).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                tracked.completeExceptionally(failure);
+            }
+        });
+        return tracked;
     }
 
     /** {@code bp ADDR [condition {HEX}]}; condition may be null. */

@@ -41,7 +41,9 @@ final class EventRegistry {
     private final Limits limits;
     private final Map<Long, Event> events = new LinkedHashMap<>();
     private final List<RootAllocation> pendingFrees = new ArrayList<>();
-    private long nextEventId = 1;
+    // spec: HyperDbg numbers events from 0 (its tag minus DebuggerEventTagStartSeed) and does not reset the numbering
+    // when every event is cleared (events c all), only when the debuggee goes away: ids are never reused here either.
+    private long nextEventId = 0;
     private long nextActionId = 1;
     private boolean armingDirty;
     private ScriptActions scripts;
@@ -100,7 +102,8 @@ final class EventRegistry {
     Action addAction(long eventId, ActionSpec spec) {
         Event event = require(eventId);
         if (event.actions().size() >= limits.maxActionsPerEvent()) {
-            throw DebuggerException.limit("event " + eventId + " already holds " + limits.maxActionsPerEvent() + " actions");
+            throw DebuggerException.limit("event " + Long.toHexString(eventId) + " already holds "
+                    + limits.maxActionsPerEvent() + " actions");
         }
         check(spec);
         CompiledScript compiled = spec instanceof ActionSpec.Script s ? compile(s) : null;

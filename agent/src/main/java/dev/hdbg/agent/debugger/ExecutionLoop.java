@@ -4,16 +4,19 @@ import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.vmx.ArmedExits;
 import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitHooks;
+import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.InstructionExits;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While the guest runs, a request in the mailbox "kicks" it ({@link Kicker}): the CPU's run returns, the loop
  * serves the mailbox, re-arms the exits if events changed, and resumes. The runs themselves and what their exits
- * leave are {@link GuestRuns}'; steps wait in {@link Stepping}; breaks and the target's state are here.
+ * leave are {@link GuestRuns}'; steps wait in {@link Stepping}, {@code !track} in {@link Tracking}; breaks, kills,
+ * starts and the target's state are here. It is over 400 lines because every change of the target's state is made
+ * here, on the one thread that owns the emulator, where the order of those changes can be read in one place.
  */
 final class ExecutionLoop implements BreakService, GuestStops {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionLoop.class);
@@ -44,6 +49,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private final Breakpoints breakpoints;
     private final Stepper stepper;
     private final StepOut stepOut;
+    private final Tracking tracking;
 
     private volatile TargetState state = TargetState.PAUSED;
     /** The core {@code ~ N} selected: registers and steps act on it. A halt selects the core that halted. */
@@ -51,6 +57,13 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private volatile boolean pauseRequested;
     private volatile boolean armingPending;
     private volatile boolean closed;
+    /**
+     * Set while the run of a killed or restarted target is still on the stack (it was broken in): the CPU is asked to
+     * stop and its exits are no longer handled, so nothing of the old program reaches the host.
+     */
+    private volatile boolean abandoned;
+    /** A start ({@code .restart}) waiting for the abandoned run to unwind; execution thread only. */
+    private BooleanSupplier pendingStart;
 
     ExecutionLoop(Machine machine, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue, LogTaker target) {
         this.machine = machine;
@@ -59,15 +72,31 @@ final class ExecutionLoop implements BreakService, GuestStops {
         this.breakpoints = breakpoints;
         this.stepper = new Stepper(machine, breakpoints);
         this.stepOut = new StepOut(stepper, machine.cpu());
+        this.tracking = new Tracking(machine);
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
         this.kicker = new Kicker(machine.cpu(), this::stopWanted);
         queue.whileFull(this::whileRecordsWait);
     }
 
-    /** Wraps {@code inner} so kicks wait while an exit is handled. */
+    /** Wraps {@code inner} so kicks wait while an exit is handled, and an abandoned run's exits are ignored. */
     ExitHandler gated(ExitHandler inner) {
-        return kicker.gated(inner);
+        return kicker.gated(new ExitHandler() {
+            @Override
+            public boolean onExit(VmExit exit) {
+                return !abandoned && inner.onExit(exit);
+            }
+
+            @Override
+            public boolean wantsPost(ExitReason reason, long context) {
+                return !abandoned && inner.wantsPost(reason, context);
+            }
+
+            @Override
+            public boolean watches(ExitReason reason) {
+                return inner.watches(reason);
+            }
+        });
     }
 
     void start(ExitHooks exitHooks, InstructionExits instructions, ExitHandler handler) {
@@ -135,6 +164,13 @@ final class ExecutionLoop implements BreakService, GuestStops {
         startRunning();
     }
 
+    /** Execution thread: {@code !track}, the next {@code count} instructions with their calls and returns. */
+    void track(long count, boolean registers, CompletableFuture<CallTrack> tracked) {
+        requirePaused();
+        tracking.request(count, registers, tracked);
+        startRunning();
+    }
+
     /**
      * A pause asked for while the target was paused has nothing left to do, so it is dropped here, when the
      * target starts to run, and nowhere else: a pause arriving a moment after a {@code g} must stop the run it
@@ -162,14 +198,17 @@ final class ExecutionLoop implements BreakService, GuestStops {
 
     /** Whether the running guest should stop: a pause, events to arm, a request waiting, a signal due. */
     private boolean stopWanted() {
-        return state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty()
+        return abandoned || state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty()
                 || hooks != null && hooks.system().due());
     }
 
     private void loop() {
         try {
             while (!closed) {
-                if (state == TargetState.RUNNING) {
+                abandoned = false; // it is set only while a run is on the stack, and that run has unwound here
+                if (pendingStart != null) {
+                    startNow(pendingStart); // the abandoned run has unwound: this is a safe point
+                } else if (state == TargetState.RUNNING) {
                     runGuest();
                 } else {
                     serveOne();
@@ -222,11 +261,70 @@ final class ExecutionLoop implements BreakService, GuestStops {
             stepping.start();
             return;
         }
+        tracking.startIfRequested();
         runs.run();
+        if (tracking.done() && state == TargetState.RUNNING) {
+            halt(DebuggerRecord.BreakReason.STEP, 0, null, "tracked the instructions asked for (!track)");
+        }
+    }
+
+    /** Linux's SIGKILL, whose status {@code .kill} reports: 128 + 9, as a shell shows it. */
+    private static final int SIGKILL = 9;
+
+    /**
+     * Execution thread: ends the target now ({@code .kill}), as SIGKILL would, with an exit record. From inside a
+     * break, the run it broke is abandoned: the CPU stops and nothing of it is handled any more.
+     */
+    void kill() {
+        if (state == TargetState.EXITED) {
+            throw DebuggerException.badState("the target has already exited; start it again with .restart");
+        }
+        long rip = machine.rip();
+        long nanos = runs.runNanos();
+        state = TargetState.EXITED;
+        stepping.end();
+        stepOut.end();
+        tracking.end();
+        if (runs.inside()) {
+            abandoned = true;
+            machine.cpu().stop();
+        }
+        queue.publish(seq -> new DebuggerRecord.Exit(seq, DebuggerRecord.ExitKind.SIGNAL, rip, 128 + SIGKILL, nanos),
+                true);
+    }
+
+    /**
+     * Execution thread: starts the target again ({@code .restart}, {@code .start}), killing a live one first.
+     * {@code load} runs at a safe point, outside any run: now, or once the abandoned run has unwound; when it returns
+     * true the new target is paused at its entry, else the machine stays empty and the target exited.
+     */
+    void restart(BooleanSupplier load) {
+        if (state != TargetState.EXITED) {
+            kill();
+        }
+        if (runs.inside()) {
+            pendingStart = load;
+        } else {
+            startNow(load);
+        }
+    }
+
+    private void startNow(BooleanSupplier load) {
+        pendingStart = null;
+        abandoned = false;
+        runs.forget();
+        selectedCore = 0; // the machine's reset left one core, core 0
+        if (load.getAsBoolean()) {
+            pauseRequested = false;
+            state = TargetState.PAUSED;
+        }
     }
 
     @Override
     public void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, String message) {
+        if (abandoned) {
+            return; // the old program's last instruction: the target has ended
+        }
         state = TargetState.PAUSED;
         stepping.end();
         long rip = machine.rip();
@@ -240,6 +338,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         long tid = target.tid();
         queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message, core, pid, tid),
                 true);
+        tracking.end(); // after the break record: a host reading the track's reply has the stop before it
     }
 
     /** Execution thread: the core {@code ~} selected, or the one that halted. */
@@ -262,10 +361,14 @@ final class ExecutionLoop implements BreakService, GuestStops {
 
     @Override
     public void exited(DebuggerRecord.ExitKind kind, long rip, long status) {
+        if (abandoned) {
+            return;
+        }
         state = TargetState.EXITED;
         stepping.end();
         long nanos = runs.runNanos();
         queue.publish(seq -> new DebuggerRecord.Exit(seq, kind, rip, status, nanos), true);
+        tracking.end();
     }
 
     @Override
@@ -281,7 +384,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
     @Override
     public void breakIn(DebuggerRecord.BreakReason reason, long id, VmExit exit) {
         String message = switch (reason) {
-            case EVENT -> "event " + id + (exit.stage() == ExitStage.POST ? " (post)" : "");
+            case EVENT -> "event " + Long.toHexString(id) + (exit.stage() == ExitStage.POST ? " (post)" : "");
             case BREAKPOINT -> "breakpoint " + id;
             default -> "stepped";
         };
@@ -298,7 +401,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
             Thread.currentThread().interrupt();
         }
         runs.brokenIn(System.nanoTime() - started);
-        if (stepping.pending() || registry.armingDirty() || breakpoints.dirty()) {
+        if (stepping.pending() || tracking.requested() || registry.armingDirty() || breakpoints.dirty()) {
             armSoon(exit);
         }
     }
@@ -313,8 +416,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
         if (exit.stage() == ExitStage.PRE && exit.raisedByCodeHook() && machine.rip() == exit.context()) {
             hooks.suppressNextExecutionAt(exit.context());
             machine.cpu().stop();
-        } else if (stepping.pending()) {
-            // A step from inside another kind of exit: stop as soon as Unicorn allows; the step
+        } else if (stepping.pending() || tracking.requested()) {
+            // A step (or a track) from inside another kind of exit: stop as soon as Unicorn allows; the step
             // then starts from wherever that is (not exact, documented).
             machine.cpu().stop();
         } else {

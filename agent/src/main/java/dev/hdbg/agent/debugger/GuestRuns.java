@@ -63,6 +63,15 @@ final class GuestRuns {
         brokenNanos += nanos;
     }
 
+    /** The target starts again: what the exits left of the old one and its running time are forgotten. */
+    void forget() {
+        instructions.takeCompletion();
+        hooks.forgetHeldBack();
+        heldBack.clear(); // the cores' too: the machine's reset left one core
+        runNanos = 0;
+        brokenNanos = 0;
+    }
+
     /**
      * Runs the guest from RIP until something stops it, then finishes what its exits left. What the guest's operating
      * system has due (a timer's signal to a program spinning without system calls) is delivered first: the guest
@@ -121,8 +130,7 @@ final class GuestRuns {
                 hooks.restoreHeldBack(held);
             } else {
                 heldBack.put(before, held);
-                hooks.restoreHeldBack(heldBack.getOrDefault(after, ExitHooks.HeldBack.NONE));
-                heldBack.remove(after);
+                hooks.restoreHeldBack(heldBack.remove(after));
             }
         }
         return result;

@@ -108,7 +108,8 @@ final class ScriptActions {
     }
 
     private static void error(RecordQueue queue, long eventId, long actionId, String why) {
-        String message = "event " + eventId + " action " + actionId + ": script: " + why;
+        String message = "event " + Long.toHexString(eventId) + " action " + Long.toHexString(actionId)
+                + ": script: " + why;
         queue.publish(seq -> new DebuggerRecord.ActionError(seq, eventId, actionId, message), true);
     }
 

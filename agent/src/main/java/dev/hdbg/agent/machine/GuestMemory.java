@@ -22,6 +22,10 @@ public final class GuestMemory implements AutoCloseable {
     /** Told of every region mapped into the guest, so another instance can mirror it. */
     public interface MappingListener {
         void mapped(long address, MemorySegment memory, int perms);
+
+        /** The region at {@code address} is gone ({@link #unmapAll}); its host memory is freed after this returns. */
+        default void unmapped(long address, long size) {
+        }
     }
 
     private final Cpu cpu;
@@ -94,6 +98,25 @@ public final class GuestMemory implements AutoCloseable {
         for (MappingListener l : listeners) {
             l.mapped(address, memory, perms);
         }
+    }
+
+    /**
+     * Empties the guest's address space, for a target started again ({@code .restart}): every region is unmapped
+     * from the CPU and the listeners, the code translated from it forgotten, and its host memory freed. The
+     * reserved areas stay reserved.
+     */
+    public void unmapAll() {
+        for (Mapping m : mappings) {
+            long size = m.memory().byteSize();
+            cpu.unmap(m.address(), size);
+            cpu.forgetTranslations(m.address(), m.address() + size);
+            for (MappingListener l : listeners) {
+                l.unmapped(m.address(), size);
+            }
+            pages.free(m.memory());
+        }
+        mappings.clear();
+        regions.clear();
     }
 
     /** Keeps the guest out of [{@code begin}, top of the address space): the vmx-root area lives there. */

@@ -56,16 +56,27 @@ final class HostPages implements AutoCloseable {
         return pages;
     }
 
+    /** Unmaps {@code pages}, which {@link #allocate} gave; the emulator must no longer use them. */
+    void free(MemorySegment pages) {
+        if (mapped.remove(pages)) {
+            munmap(pages);
+        }
+    }
+
     /** Unmaps everything; the emulator must no longer use it. */
     @Override
     public void close() {
         for (MemorySegment pages : mapped) {
-            try {
-                int ignored = (int) MUNMAP.invokeExact(pages, pages.byteSize());
-            } catch (Throwable t) {
-                throw new IllegalStateException("munmap could not be called", t);
-            }
+            munmap(pages);
         }
         mapped.clear();
+    }
+
+    private static void munmap(MemorySegment pages) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(pages, pages.byteSize());
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap could not be called", t);
+        }
     }
 }

@@ -107,6 +107,26 @@ public final class Machine implements AutoCloseable {
         this.entry = entryPoint;
     }
 
+    /**
+     * Empties the machine for a target started again ({@code .restart}): no guest memory, one core (core 0, the old
+     * program's threads gone), the general-purpose, XMM registers and the TLS bases zeroed as a new process has them,
+     * nothing loaded. The loader then enters user mode
+     * again ({@link UserMode#enter}).
+     */
+    public void reset() {
+        vcpus.reset();
+        memory.unmapAll();
+        for (int encoding = 0; encoding < 16; encoding++) {
+            cpu.write(CpuRegister.gpr(encoding), 0);
+        }
+        cpu.write(CpuRegister.FS_BASE, 0);
+        cpu.write(CpuRegister.GS_BASE, 0);
+        for (int xmm = 0; xmm < 16; xmm++) {
+            cpu.writeXmm(xmm, new byte[16]);
+        }
+        loaded("nothing loaded", 0);
+    }
+
     @Override
     public void close() {
         cpu.close();

@@ -55,6 +55,18 @@ public final class Vcpus {
         slots[0] = new Slot(1);
     }
 
+    /** Back to one core, core 0, which keeps the CPU's registers as they are: for a target started again. */
+    public void reset() {
+        for (int i = 0; i < MAX; i++) {
+            if (slots[i] != null && slots[i].context != null) {
+                slots[i].context.close();
+            }
+            slots[i] = null;
+        }
+        slots[0] = new Slot(1);
+        current = 0;
+    }
+
     /** The core on the CPU: the one that runs, and whose exits the debugger sees. */
     public int current() {
         return current;

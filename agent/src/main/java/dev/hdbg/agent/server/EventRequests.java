@@ -5,7 +5,6 @@ import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.wire.EventCodec;
-import dev.hdbg.common.wire.WireFormatException;
 import dev.hdbg.proto.v1.AddActionReply;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ListEventsReply;
@@ -44,9 +43,6 @@ final class EventRequests {
     private CompletableFuture<Envelope.Builder> modify(Envelope envelope) {
         ModifyEventRequest request = envelope.getModifyEventRequest();
         EventModification modification = EventCodec.decode(request.getModification());
-        if (!request.getAll() && request.getEventId() == 0) {
-            throw new WireFormatException("name an event id, or all");
-        }
         return debugger.modifyEvents(request.getAll() ? null : request.getEventId(), modification)
                 .thenApply(ids -> Envelope.newBuilder().setModifyEventReply(ModifyEventReply.newBuilder().addAllEventIds(ids)));
     }

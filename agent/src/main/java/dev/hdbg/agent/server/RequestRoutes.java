@@ -27,6 +27,8 @@ final class RequestRoutes {
         new StateRequests(debugger).addTo(table);
         new TargetRequests(debugger).addTo(table);
         new ScriptRequests(debugger).addTo(table);
+        new StartRequests(debugger).addTo(table);
+        new TrackRequests(debugger).addTo(table);
         table.route(Envelope.BodyCase.HELLO_REQUEST, request -> CompletableFuture.completedFuture(
                 Envelope.newBuilder().setErrorReply(ErrorMapping.reply(ErrorCode.ERROR_CODE_BAD_STATE, "already said hello"))));
         return new RequestRoutes(table.routes);

@@ -53,13 +53,9 @@ public final class ExitHooks {
         instructions.setSystemCalls(calls);
     }
 
-    /**
-     * The guest's operating system, or one that does nothing (a raw image): what it has due (a timer's signal, any
-     * thread; another thread's turn, execution thread), delivered at a safe point.
-     */
+    /** The guest's operating system, or one that does nothing (a raw image): what it has due, and its threads. */
     public SystemCalls system() {
-        SystemCalls calls = systemCalls;
-        return calls == null ? SystemCalls.NONE : calls;
+        return systemCalls == null ? SystemCalls.NONE : systemCalls;
     }
 
     /** Installs the hooks that are always there: IN, OUT, SYSCALL and CPUID, which the agent emulates. */
@@ -145,22 +141,19 @@ public final class ExitHooks {
     private int suppressRemaining;
 
     /** A held-back instruction's pending suppression ({@link #suppressNextExecutionAt}), as one core left it. */
-    public record HeldBack(long address, int remaining) {
-        public static final HeldBack NONE = new HeldBack(ExitHooks.NONE, 0);
-    }
+    public record HeldBack(long address, int remaining) { }
 
     /** Takes the pending suppression away for a switch of cores: it is the held-back core's, not the next one's. */
     public HeldBack takeHeldBack() {
         HeldBack held = new HeldBack(suppressExecutionAt, suppressRemaining);
-        suppressExecutionAt = NONE;
-        suppressRemaining = 0;
+        forgetHeldBack();
         return held;
     }
 
-    /** Gives back what {@link #takeHeldBack} took, when its core is on the CPU again. */
+    /** Gives back what {@link #takeHeldBack} took (null: nothing), when its core is on the CPU again. */
     public void restoreHeldBack(HeldBack held) {
-        suppressExecutionAt = held.address();
-        suppressRemaining = held.remaining();
+        suppressExecutionAt = held == null ? NONE : held.address();
+        suppressRemaining = held == null ? 0 : held.remaining();
     }
 
     /** Whether this code hook's exit at {@code address} is one of the held-back instruction's, to skip. */
@@ -182,6 +175,13 @@ public final class ExitHooks {
      */
     public long lastCodeExit() {
         return lastCodeExit;
+    }
+
+    /** The target starts again: no instruction of the old one is held back, none of its exits suppressed. */
+    public void forgetHeldBack() {
+        suppressExecutionAt = NONE;
+        suppressRemaining = 0;
+        lastCodeExit = NONE;
     }
 
     /** Forgets {@link #lastCodeExit()}; the loop calls it before each run. */

@@ -260,8 +260,8 @@ public final class InstructionExits {
     }
 
     private void sysret(long rip, long next) {
-        long target = guest.read(CpuRegister.RCX);
-        VmExit exit = VmExit.pre(ExitReason.SYSRET, target);
+        // spec: HyperDbg's !sysret context is the RIP of the SYSRET instruction itself (sysret.md, "Context").
+        VmExit exit = VmExit.pre(ExitReason.SYSRET, rip);
         boolean shortCircuit = handler.watches(ExitReason.SYSRET) && handler.onExit(exit);
         if (shortCircuit) {
             guest.write(CpuRegister.RIP, next);
@@ -270,7 +270,7 @@ public final class InstructionExits {
             guest.write(CpuRegister.RFLAGS, (guest.read(CpuRegister.R11) & ~0x3000L) | 0x3002L);
             guest.write(CpuRegister.RIP, guest.read(CpuRegister.RCX));
         }
-        if (handler.wantsPost(ExitReason.SYSRET, target)) {
+        if (handler.wantsPost(ExitReason.SYSRET, rip)) {
             handler.onExit(exit.post());
         }
     }

@@ -108,7 +108,18 @@ public final class VmxRoot implements AutoCloseable {
         root.map(BASE, fixed, ALL);
         GuestMemory guestMemory = machine.memory();
         guestMemory.reserveFrom(BASE, "vmx-root");
-        guestMemory.addMappingListener((address, memory, perms) -> root.map(address, memory, ALL));
+        guestMemory.addMappingListener(new GuestMemory.MappingListener() {
+            @Override
+            public void mapped(long address, MemorySegment memory, int perms) {
+                root.map(address, memory, ALL);
+            }
+
+            @Override
+            public void unmapped(long address, long size) {
+                root.forgetTranslations(address, address + size);
+                root.unmap(address, size);
+            }
+        });
     }
 
     /**

@@ -94,7 +94,8 @@ public sealed interface Positional {
 
     /**
      * A control register whose writes trigger, and an optional mask of the bits whose change triggers
-     * ({@code !crwrite 0|4 [mask M]}); the event triggers when the context (the CR number) equals it.
+     * ({@code !crwrite 0|4 [MASK]}, HyperDbg's positional mask; {@code mask M} is hdbg's older spelling of it); the
+     * event triggers when the context (the CR number) equals it.
      *
      * @param registers the CR numbers it may watch
      * @param example   a command, for messages
@@ -106,7 +107,7 @@ public sealed interface Positional {
 
         @Override
         public List<String> forms(String command) {
-            return List.of(command + " " + join("|", "", registers) + " [mask M]");
+            return List.of(command + " " + join("|", "", registers) + " [MASK]");
         }
 
         @Override

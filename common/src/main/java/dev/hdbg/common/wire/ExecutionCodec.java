@@ -2,11 +2,17 @@ package dev.hdbg.common.wire;
 
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.MemoryRegion;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
+import dev.hdbg.proto.v1.RegisterValue;
 import dev.hdbg.proto.v1.StatusReply;
+import dev.hdbg.proto.v1.TrackReply;
+import dev.hdbg.proto.v1.TrackTransfer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Translates the target's execution state, stepping and breakpoints between the common model and protobuf. */
 public final class ExecutionCodec {
@@ -39,6 +45,34 @@ public final class ExecutionCodec {
 
     public static CoreInfo decode(dev.hdbg.proto.v1.CoreInfo core) {
         return new CoreInfo(core.getNumber(), core.getTid(), core.getRip(), core.getState(), core.getCurrent());
+    }
+
+    public static TrackReply encode(CallTrack track) {
+        TrackReply.Builder b = TrackReply.newBuilder().setInstructions(track.instructions()).setDropped(track.dropped());
+        for (CallTrack.Transfer t : track.transfers()) {
+            TrackTransfer.Builder transfer = TrackTransfer.newBuilder().setIsReturn(t.kind() == CallTrack.Kind.RETURN)
+                    .setFrom(t.from()).setTo(t.to());
+            t.registers().forEach((name, value) -> transfer.addRegisters(RegisterValue.newBuilder().setName(name)
+                    .setValue(value)));
+            b.addTransfers(transfer);
+        }
+        return b.build();
+    }
+
+    /**
+     * @throws WireFormatException when the agent sent more transfers than {@link CallTrack#MAX_TRANSFERS}
+     */
+    public static CallTrack decode(TrackReply reply) {
+        if (reply.getTransfersCount() > CallTrack.MAX_TRANSFERS) {
+            throw new WireFormatException(reply.getTransfersCount() + " transfers in a track reply; at most "
+                    + CallTrack.MAX_TRANSFERS);
+        }
+        return new CallTrack(reply.getTransfersList().stream().map(t -> {
+            Map<String, Long> registers = new LinkedHashMap<>();
+            t.getRegistersList().forEach(r -> registers.put(r.getName(), r.getValue()));
+            return new CallTrack.Transfer(t.getIsReturn() ? CallTrack.Kind.RETURN : CallTrack.Kind.CALL, t.getFrom(),
+                    t.getTo(), registers);
+        }).toList(), reply.getInstructions(), reply.getDropped());
     }
 
     public static dev.hdbg.proto.v1.TargetState encode(TargetState state) {

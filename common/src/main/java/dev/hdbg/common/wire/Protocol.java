@@ -25,6 +25,12 @@ public final class Protocol {
     /** Since 1.7: script actions, script-output records and EvaluateRequest ({@code ?}, {@code print}). */
     public static final String SCRIPTS = "scripts";
 
+    /** Since 1.8: StartRequest and KillRequest ({@code .start}, {@code .restart}, {@code .kill}). */
+    public static final String RESTART = "targets.restart";
+
+    /** Since 1.8: TrackRequest ({@code !track}). */
+    public static final String TRACK = "execution.track";
+
     /**
      * Since 1.10: the threads of a program run, each on a core of its own: break records say which core, thread and
      * process; the status lists the cores; {@code SelectCoreRequest} ({@code ~ N}) selects the one registers and
@@ -36,7 +42,7 @@ public final class Protocol {
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
-     * linked programs and signals; 1.7 scripts; 1.10 threads.
+     * linked programs and signals; 1.7 scripts; 1.8 starting the target again; 1.10 threads.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -48,7 +54,9 @@ public final class Protocol {
             "targets.elf", "symbols", "records.output",
             RECORDS_ACK,
             ATTACH_MODES, PING,
-            SIGNALS, SCRIPTS, THREADS);
+            SIGNALS, SCRIPTS,
+            RESTART, TRACK,
+            THREADS);
 
     private Protocol() {
     }

@@ -54,7 +54,7 @@ public final class BatchRunner {
             int first = line.number();
             String problem = line.problem();
             String text = line.text();
-            if (problem == null && !text.isBlank() && !text.stripLeading().startsWith("#")) {
+            if (problem == null && !text.isBlank() && !CommandTokenizer.isLineComment(text)) {
                 CommandFile.Line next;
                 while (problem == null && CommandTokenizer.endsInsideGroup(text) && (next = commands.next()) != null) {
                     problem = next.problem();
@@ -62,7 +62,7 @@ public final class BatchRunner {
                 }
             }
             String failure = problem == null ? null : commands.name() + " " + problem;
-            if (failure == null && (text.isBlank() || text.stripLeading().startsWith("#"))) {
+            if (failure == null && (text.isBlank() || CommandTokenizer.isComment(text))) {
                 continue;
             }
             if (failure == null && !arguments.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.script.ScriptRegister;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
@@ -36,6 +37,8 @@ public final class DebugSession implements AutoCloseable {
     private final PrintWriter screen;
     private final OutputFormat format;
     private final Output output;
+    /** HyperDbg's {@code settings addressconversion}: addresses shown with the symbol that holds them. */
+    private volatile boolean addressConversion = true;
     private final Optional<Transcript> transcript;
     private final RecordJournal journal;
     private final EventForwarding forwarding;
@@ -108,7 +111,21 @@ public final class DebugSession implements AutoCloseable {
 
     /** The session's form of output (text or JSON) on {@code out}, such as a command's picocli writer. */
     public Output outputOn(PrintWriter out) {
-        return format.on(out, at -> symbols().describe(at));
+        return format.on(out, this::describe);
+    }
+
+    /** {@code main+0x12} for an address inside a known symbol, unless {@code settings addressconversion off}. */
+    public Optional<String> describe(long address) {
+        return addressConversion ? symbols().describe(address) : Optional.empty();
+    }
+
+    public boolean addressConversion() {
+        return addressConversion;
+    }
+
+    /** {@code settings addressconversion on|off}. */
+    public void addressConversion(boolean on) {
+        addressConversion = on;
     }
 
     /** The log file of {@code .logopen}, when this session's output prints through one. */
@@ -229,6 +246,20 @@ public final class DebugSession implements AutoCloseable {
             stops.stopped(record);
             stopListeners.forEach(Runnable::run);
         }
+        stops.received(record);
+    }
+
+    /** How long {@link #targetStarted} waits for the records of the start; they are on their way with its reply. */
+    private static final Duration START_RECORDS_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * The target was started again ({@code .start}, {@code .restart}) and is now as {@code status} says: its symbols
+     * are fetched again when next needed, and the records of the start (the old target's exit, the notice) are
+     * waited for, so that a {@code g} that follows waits for the new run's stop.
+     */
+    public void targetStarted(AgentStatus status) throws InterruptedException {
+        symbols.forget();
+        stops.awaitRecord(status.lastSeq(), START_RECORDS_WAIT);
     }
 
     /** Runs {@code listener} on the record thread after each break or exit, e.g. to show the new state in a prompt. */
@@ -276,6 +307,7 @@ public final class DebugSession implements AutoCloseable {
     public long evaluate(String expression) {
         return ExpressionParser.evaluate(expression, name -> GuestRegister.byName(name)
                 .map(r -> OptionalLong.of(await(client().readRegisters(List.of(r.wireName()))).get(r.wireName())))
+                .or(() -> registerPart(name))
                 .orElseGet(() -> symbols().address(name)), address -> {
                     byte[] qword;
                     try {
@@ -288,6 +320,15 @@ public final class DebugSession implements AutoCloseable {
                     }
                     return ByteBuffer.wrap(qword).order(ByteOrder.LITTLE_ENDIAN).getLong();
                 });
+    }
+
+    /** A part of a register HyperDbg names ({@code eip}, {@code eax}, {@code r8w}) whose whole register the agent has. */
+    private Optional<OptionalLong> registerPart(String name) {
+        String key = (name.startsWith("@") ? name.substring(1) : name).toLowerCase(java.util.Locale.ROOT);
+        return ScriptRegister.byName(key).filter(part -> part.base().isAvailable()).map(part -> {
+            String base = part.base().guestRegister().orElseThrow().wireName();
+            return OptionalLong.of(part.extract(await(client().readRegisters(List.of(base))).get(base)));
+        });
     }
 
     @Override

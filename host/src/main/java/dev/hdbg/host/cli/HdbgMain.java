@@ -2,6 +2,7 @@ package dev.hdbg.host.cli;
 
 import dev.hdbg.common.io.IoReasons;
 import dev.hdbg.host.cli.commands.CommandShell;
+import dev.hdbg.host.cli.output.CoalescedFlush;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.host.cli.output.ScreenWriter;
@@ -78,12 +79,19 @@ public final class HdbgMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        // picocli's writer flushes every println; this one leaves the flushing to outFlush, a block at a time.
+        PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
         Transcript transcript = new Transcript();
-        PrintWriter screen = ScreenWriter.over(transcript.tee(line -> {
-            out.println(line);
-            out.flush();
-        }));
+        try (CoalescedFlush outFlush = new CoalescedFlush(out)) {
+            PrintWriter screen = ScreenWriter.over(transcript.tee(line -> {
+                out.println(line);
+                outFlush.request();
+            }));
+            return run(screen, transcript);
+        }
+    }
+
+    private int run(PrintWriter screen, Transcript transcript) throws Exception {
         OutputFormat format = OutputFormat.of(json);
         Output output = format.on(screen, address -> Optional.empty());
         // Every option and file is checked before anything is created or connected: a refused start changes nothing.

@@ -16,6 +16,8 @@ final class StopTracker {
     private boolean connected;
     /** The target was running when this connection attached, and no break or exit has come since. */
     private boolean runningSinceAttach;
+    /** The sequence number of the last record of any kind the connection delivered. */
+    private long lastSeq;
 
     /** A new connection, to a target that runs ({@code running}) or not as it attaches. */
     synchronized void attached(boolean running) {
@@ -24,6 +26,30 @@ final class StopTracker {
         lastStop = null;
         disconnectReason = null;
         runningSinceAttach = running;
+        lastSeq = 0;
+    }
+
+    /** A record of the connection, of any kind: delivered in sequence order. */
+    synchronized void received(DebuggerRecord record) {
+        lastSeq = Math.max(lastSeq, record.seq());
+        notifyAll();
+    }
+
+    /**
+     * Waits until the records through {@code seq} have been delivered, at most {@code timeout}; whether they were.
+     * A target started again ({@code .restart}) ends the old one with an exit record: a {@code g} that follows must
+     * wait for the new run's stop, not take that one for it.
+     */
+    synchronized boolean awaitRecord(long seq, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (lastSeq < seq && connected && disconnectReason == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return lastSeq >= seq;
     }
 
     /** A break or exit record of the connection. */

@@ -9,6 +9,7 @@ import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
@@ -19,6 +20,7 @@ import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -154,6 +156,40 @@ public interface DebuggerClient extends AutoCloseable {
      *                    message saying where; INVALID_ARGUMENT too from an agent before 1.7
      */
     CompletableFuture<Evaluation> evaluate(String script, boolean expression);
+
+    /**
+     * HyperDbg's {@code .restart} and {@code .start path} (since protocol 1.8): a live target ends (an exit record with
+     * signal 9), the agent empties its machine and loads the target again, paused at its entry. Events, breakpoints
+     * and the record sequence stay; a notice record says what started.
+     *
+     * @param path empty for the target as last started; else a Linux program as the program's file system names it
+     *             (beneath the agent's --root)
+     * @param args with {@code path}, the new program's argv[1..]
+     * @return the new target's status
+     * @throws AgentError (in the future) INVALID_ARGUMENT when it cannot be started (no such program, a raw target
+     *                    given a path, an agent before 1.8), the reason in the message
+     */
+    CompletableFuture<AgentStatus> start(Optional<String> path, List<String> args);
+
+    /**
+     * HyperDbg's {@code .kill} (since protocol 1.8): the target ends now, an exit record with status 128 + 9 follows.
+     *
+     * @throws AgentError (in the future) BAD_STATE when the target has already exited; INVALID_ARGUMENT from an agent
+     *                    before 1.8
+     */
+    CompletableFuture<Void> kill();
+
+    /**
+     * HyperDbg's {@code !track} (since protocol 1.8): runs the paused target for {@code count} instructions, each one
+     * looked at, and completes with the calls and returns it executed when the run ends: by its count (a break
+     * record with reason STEP), a break or the target's end.
+     *
+     * @param count     1 .. 0x10000000 instructions
+     * @param registers with each call, the registers as the called function starts ({@code !track reg})
+     * @throws AgentError (in the future) BAD_STATE when the target is not paused; INVALID_ARGUMENT for a count out of
+     *                    range or an agent before 1.8
+     */
+    CompletableFuture<CallTrack> track(long count, boolean registers);
 
     /** spec: DEBUGGER_EVENT_REQUEST_CUSTOM_CODE. */
     record CustomCodeRequest(MachineCode code, int optionalRequestedBufferSize) {

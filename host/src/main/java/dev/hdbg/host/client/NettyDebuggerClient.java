@@ -7,6 +7,7 @@ import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
@@ -55,7 +56,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** {@link DebuggerClient} over Netty; protobuf stays in this class and {@link ClientHandler}. */
+/**
+ * {@link DebuggerClient} over Netty; protobuf stays in this class and {@link ClientHandler}. It is over 400 lines
+ * because it builds the request of every call of the API in one place, a few lines each, as the one protobuf edge.
+ */
 final class NettyDebuggerClient implements DebuggerClient {
     private static final int CONNECT_TIMEOUT_MS = 5000;
     /** Longer than the SslHandler's own 10 s, which fails the handshake with a reason first. */
@@ -294,6 +298,34 @@ final class NettyDebuggerClient implements DebuggerClient {
         return call(Envelope.newBuilder().setEvaluateRequest(dev.hdbg.proto.v1.EvaluateRequest.newBuilder()
                 .setScript(script).setExpression(expression)))
                 .thenApply(e -> new Evaluation(e.getEvaluateReply().getValue(), e.getEvaluateReply().getOutputList()));
+    }
+
+    @Override
+    public CompletableFuture<AgentStatus> start(Optional<String> path, List<String> args) {
+        return this.<AgentStatus>requiring(Protocol.RESTART, "start its target again", "1.8").orElseGet(() -> call(Envelope.newBuilder()
+                .setStartRequest(dev.hdbg.proto.v1.StartRequest.newBuilder().setPath(path.orElse("")).addAllArgs(args)))
+                .thenApply(e -> ExecutionCodec.decode(e.getStartReply().getStatus())));
+    }
+
+    @Override
+    public CompletableFuture<Void> kill() {
+        return this.<Void>requiring(Protocol.RESTART, "kill its target", "1.8").orElseGet(() -> call(Envelope.newBuilder()
+                .setKillRequest(dev.hdbg.proto.v1.KillRequest.getDefaultInstance())).thenApply(e -> null));
+    }
+
+    @Override
+    public CompletableFuture<CallTrack> track(long count, boolean registers) {
+        return this.<CallTrack>requiring(Protocol.TRACK, "track calls (!track)", "1.8").orElseGet(() -> call(Envelope.newBuilder()
+                .setTrackRequest(dev.hdbg.proto.v1.TrackRequest.newBuilder().setCount(count).setRegisters(registers)))
+                .thenApply(e -> ExecutionCodec.decode(e.getTrackReply())));
+    }
+
+    /** A failed future when the agent lacks {@code capability}: it cannot do {@code what}, before {@code minor}. */
+    private <T> Optional<CompletableFuture<T>> requiring(String capability, String what, String minor) {
+        return hello.getCapabilitiesList().contains(capability) ? Optional.empty()
+                : Optional.of(CompletableFuture.failedFuture(new AgentError(AgentError.Kind.INVALID_ARGUMENT, "the agent"
+                + " cannot " + what + " (protocol " + hello.getVersion().getMajor() + "." + hello.getVersion().getMinor()
+                + "; this needs " + minor + ")")));
     }
 
     @Override

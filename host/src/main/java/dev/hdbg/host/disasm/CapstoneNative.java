@@ -22,6 +22,7 @@ final class CapstoneNative {
     static final String LIBRARY = "libcapstone.so.4";
     // capstone.h 4.0: enum cs_arch, enum cs_mode
     static final int CS_ARCH_X86 = 3;
+    static final int CS_MODE_32 = 1 << 2;
     static final int CS_MODE_64 = 1 << 3;
     static final int CS_ERR_OK = 0;
 

@@ -29,11 +29,25 @@ public final class Disassembler implements AutoCloseable {
      * @throws UnsatisfiedLinkError when libcapstone.so.4 cannot be loaded
      */
     public static Disassembler x86_64() {
+        return open(CapstoneNative.CS_MODE_64, "CS_MODE_64");
+    }
+
+    /**
+     * Opens an x86-32 disassembler, {@code cs_open(CS_ARCH_X86, CS_MODE_32)}: HyperDbg's {@code u2}/{@code u32}.
+     *
+     * @throws CapstoneException    when Capstone refuses
+     * @throws UnsatisfiedLinkError when libcapstone.so.4 cannot be loaded
+     */
+    public static Disassembler x86_32() {
+        return open(CapstoneNative.CS_MODE_32, "CS_MODE_32");
+    }
+
+    private static Disassembler open(int mode, String modeName) {
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment out = temp.allocate(JAVA_LONG);
-            int err = CapstoneNative.open(CapstoneNative.CS_ARCH_X86, CapstoneNative.CS_MODE_64, out);
+            int err = CapstoneNative.open(CapstoneNative.CS_ARCH_X86, mode, out);
             if (err != CapstoneNative.CS_ERR_OK) {
-                throw new CapstoneException("cs_open(CS_ARCH_X86, CS_MODE_64)", err);
+                throw new CapstoneException("cs_open(CS_ARCH_X86, " + modeName + ")", err);
             }
             return new Disassembler(out.get(JAVA_LONG, 0));
         }

@@ -7,6 +7,7 @@ import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.Evaluation;
 import dev.hdbg.common.model.EventModification;
@@ -77,7 +78,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
     private volatile TargetState state;
     private volatile boolean closed;
     private volatile boolean stopsAtOnce;
-    private long nextEventId = 1;
+    private long nextEventId = 0; // as the agent: HyperDbg numbers events from 0
     private long nextActionId = 1;
     private long nextBreakpointId = 1;
     private volatile long lastSeq;
@@ -393,6 +394,24 @@ public final class FakeDebuggerClient implements DebuggerClient {
     public CompletableFuture<Evaluation> evaluate(String script, boolean expression) {
         record("evaluate", script, expression);
         return done(nextEvaluation);
+    }
+
+    @Override
+    public CompletableFuture<AgentStatus> start(Optional<String> path, List<String> args) {
+        record("start", path, args);
+        return status();
+    }
+
+    @Override
+    public CompletableFuture<CallTrack> track(long count, boolean registers) {
+        record("track", count, registers);
+        return done(new CallTrack(List.of(), count, 0));
+    }
+
+    @Override
+    public CompletableFuture<Void> kill() {
+        record("kill");
+        return done(null);
     }
 
     @Override

@@ -45,11 +45,11 @@ class CommandLineIT {
             assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("{\"type\":\"").endsWith("}"));
             assertThat(lines).filteredOn(l -> l.startsWith("{\"type\":\"event\"")).hasSize(3);
             assertThat(lines).filteredOn(l -> l.startsWith("{\"type\":\"buffer\"")).hasSize(10 - 2)
-                    .first().asString().contains("\"data\":\"0100000000000000\"", "\"event\":1");
+                    .first().asString().contains("\"data\":\"0100000000000000\"", "\"event\":0"); // HyperDbg numbers events from 0
             assertThat(lines).filteredOn(l -> l.startsWith("{\"type\":\"log\"")).first().asString()
                     .contains("{\"name\":\"rdi\",\"value\":\"0x0\"}", "{\"name\":\"$context\",\"value\":\"0x400040\"}");
             assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("{\"type\":\"break\"")
-                    .contains("\"reason\":\"event\"", "\"event\":3", "\"rip\":\"0x400040\""));
+                    .contains("\"reason\":\"event\"", "\"event\":2", "\"rip\":\"0x400040\""));
             assertThat(lines).contains("{\"type\":\"registers\",\"registers\":{\"rdi\":\"0x7\"}}");
             assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("{\"type\":\"memory\"")
                     .contains("\"address\":\"0x400080\"", "\"data\":\"6400000000000000\""));

@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code u}, {@code u2} and {@code ?} through {@code hdbg --batch FILE} against a real agent on the demo sample. */
+/**
+ * {@code u}/{@code u64}, {@code u2}/{@code u32} and {@code ?} through {@code hdbg --batch FILE} against a real agent on
+ * the demo sample. HyperDbg's {@code l} counts bytes, and {@code u2} is its x86-32 disassembly (it was hdbg's "u with
+ * bytes" before, and {@code L} counted instructions as in WinDbg): the expectations follow HyperDbg's meaning.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DisassemblyIT {
     // The demo stays at its first instruction: no test runs it, so one agent serves them all.
@@ -35,52 +39,64 @@ class DisassemblyIT {
     }
 
     @Test
-    void uShowsTheDemosAddItemAtAnAddress() throws Exception {
-        HdbgBatch run = hdbg("u 400040 L4\n");
+    void uShowsTheDemosAddItemWithItsBytesWithinLengthBytes() throws Exception {
+        HdbgBatch run = hdbg("u 400040 l a\nu64 400040 l 9\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
         assertThat(run.lines()).containsExactly(
-                "hdbg> u 400040 L4",
-                "0000000000400040  mov rax, qword ptr [rbx]",
-                "0000000000400043  add rax, rdi",
-                "0000000000400046  mov qword ptr [rbx], rax",
-                "0000000000400049  ret");
-    }
-
-    @Test
-    void u2AddsAnAlignedBytesColumn() throws Exception {
-        HdbgBatch run = hdbg("u2 400040 L4\n");
-
-        assertThat(run.exitCode()).as(run.out()).isZero();
-        assertThat(run.lines()).containsExactly(
-                "hdbg> u2 400040 L4",
+                "hdbg> u 400040 l a",
                 "0000000000400040  488b03            mov rax, qword ptr [rbx]",
                 "0000000000400043  4801f8            add rax, rdi",
                 "0000000000400046  488903            mov qword ptr [rbx], rax",
+                "0000000000400049  c3                ret",
+                "hdbg> u64 400040 l 9",
+                "0000000000400040  488b03            mov rax, qword ptr [rbx]",
+                "0000000000400043  4801f8            add rax, rdi",
+                "0000000000400046  488903            mov qword ptr [rbx], rax");
+    }
+
+    @Test
+    void u2AndU32ReadTheSameBytesAsX86_32Code() throws Exception {
+        HdbgBatch run = hdbg("u2 400040 l a\nu32 400049 l 1\n");
+
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(run.lines()).containsExactly(
+                "hdbg> u2 400040 l a",
+                "0000000000400040  48                dec eax",
+                "0000000000400041  8b03              mov eax, dword ptr [ebx]",
+                "0000000000400043  48                dec eax",
+                "0000000000400044  01f8              add eax, edi",
+                "0000000000400046  48                dec eax",
+                "0000000000400047  8903              mov dword ptr [ebx], eax",
+                "0000000000400049  c3                ret",
+                "hdbg> u32 400049 l 1",
                 "0000000000400049  c3                ret");
     }
 
     @Test
-    void uWithoutAnAddressStartsAtRipWithEightInstructions() throws Exception {
-        HdbgBatch run = hdbg("u\nu l2\n");
+    void uWithoutAnAddressStartsAtRipWithHyperDbgsDefault0x40Bytes() throws Exception {
+        HdbgBatch run = hdbg("u\nu l a\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
         List<String> lines = run.lines();
-        assertThat(lines.subList(0, 10)).startsWith("hdbg> u", "0000000000400000  xor r12, r12")
-                .contains("000000000040000d  call 0x400040")
-                .endsWith("000000000040001b  mov eax, 1", "hdbg> u l2");
-        assertThat(lines.subList(10, lines.size())).containsExactly(
-                "0000000000400000  xor r12, r12", "0000000000400003  lea rbx, [rip + 0x76]");
+        int second = lines.indexOf("hdbg> u l a");
+        // the demo's code up to its hlt at 0x400029, then the nops that pad it to add_item at 0x400040
+        assertThat(lines.subList(0, second)).startsWith("hdbg> u", "0000000000400000  4d31e4            xor r12, r12")
+                .contains("000000000040000d  e82e000000        call 0x400040", "0000000000400029  f4                hlt")
+                .endsWith("000000000040003f  90                nop");
+        assertThat(lines.subList(second + 1, lines.size())).containsExactly(
+                "0000000000400000  4d31e4            xor r12, r12", "0000000000400003  488d1d76000000    lea rbx, [rip + 0x76]");
     }
 
     @Test
     void uWithoutAnAddressFollowsRip() throws Exception {
         // batch mode runs every line, so rip is set back even when a check in between fails
-        HdbgBatch run = hdbg("r rip = 400043\nu L1\n? rip\nr rip = 400000\n");
+        HdbgBatch run = hdbg("r rip = 400043\nu l 3\n? rip\nr rip = 400000\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
-        assertThat(run.lines()).contains("0000000000400043  add rax, rdi", "Evaluate expression: 0x400043 = 4194371")
-                .doesNotContain("0000000000400000  xor r12, r12");
+        assertThat(run.lines()).contains("0000000000400043  4801f8            add rax, rdi",
+                        "Evaluate expression: 0x400043 = 4194371")
+                .doesNotContain("0000000000400000  4d31e4            xor r12, r12");
     }
 
     @Test
@@ -120,7 +136,7 @@ class DisassemblyIT {
 
     @Test
     void jsonModeHasTheDocumentedFields() throws Exception {
-        HdbgBatch run = hdbg("u 400040 L2\nu2 400049 L1\n? 2d\nu 7fff0000\n", "--json");
+        HdbgBatch run = hdbg("u 400040 l 6\nu2 400049 l 1\n? 2d\nu 7fff0000\n", "--json");
 
         assertThat(run.exitCode()).isEqualTo(1);
         List<String> lines = run.lines();
@@ -136,9 +152,9 @@ class DisassemblyIT {
 
     @Test
     void aCountOutOfRangeIsRefused() throws Exception {
-        HdbgBatch run = hdbg("u 400040 L0\n");
+        HdbgBatch run = hdbg("u 400040 l 0\nu 400040 l 10001\n");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.out()).contains("error: unassemble 0x1..0x1000 instructions at a time, not 0x0");
+        assertThat(run.out()).contains("error: l counts bytes, 0x1..0x10000, not 0x0", "error: l counts bytes, 0x1..0x10000, not 0x10001");
     }
 }

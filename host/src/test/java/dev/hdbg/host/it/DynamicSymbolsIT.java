@@ -80,7 +80,7 @@ class DynamicSymbolsIT {
     void eventsTakeModuleQualifiedSymbols() throws Exception {
         // printf's first argument, the format, is in the program's rodata.
         String out = session("g main\n!epthook libc!printf log {rdi}\ng\n");
-        assertThat(out).containsPattern("\\[log +#\\d+\\] event 1: rdi=0x5555555[0-9a-f]+")
+        assertThat(out).containsPattern("\\[log +#\\d+\\] event 0: rdi=0x5555555[0-9a-f]+")
                 .contains("the program exited with status");
     }
 }

@@ -28,21 +28,23 @@ class EventCatalogueIT {
         assertThat(run.values(1, "$context")).containsExactly(0x3cL, 0x3cL);
         assertThat(run.values(1, "$event_stage")).containsExactly(PRE, POST);
         assertThat(run.logs(2)).isEmpty();
-        // the return of the emulated call, then the SYSRET instruction itself
-        assertThat(run.values(3, "$context")).containsExactly(EventRun.SYSCALL_RETURN, EventRun.AFTER_SYSRET);
+        // the return of the emulated call (the address returned to), then the SYSRET instruction (its own address)
+        assertThat(run.values(3, "$context")).containsExactly(EventRun.SYSCALL_RETURN, EventRun.SYSRET);
     }
 
     @Test
     void shortCircuitedSyscallIsNotPerformedSoItDoesNotReturn() throws Exception {
         EventRun run = EventRun.of("!syscall sc on log {$context}", "!sysret log {$context}");
-        assertThat(run.values(2, "$context")).containsExactly(EventRun.AFTER_SYSRET);
+        assertThat(run.values(2, "$context")).containsExactly(EventRun.SYSRET);
     }
 
     @Test
-    void sysretPassesTheReturnRipAndShortCircuitingSkipsTheReturn() throws Exception {
+    void sysretPassesTheSysretsOwnRipAndShortCircuitingSkipsTheReturn() throws Exception {
+        // HyperDbg's context is the address of the SYSRET instruction; an emulated call's return has none: the
+        // address returned to
         EventRun run = EventRun.of("!sysret stage all log {$context $ip $event_stage}");
         assertThat(run.values(1, "$context")).containsExactly(EventRun.SYSCALL_RETURN, EventRun.SYSCALL_RETURN,
-                EventRun.AFTER_SYSRET, EventRun.AFTER_SYSRET);
+                EventRun.SYSRET, EventRun.SYSRET);
         assertThat(run.values(1, "$ip").subList(2, 4)).containsExactly(EventRun.SYSRET, EventRun.AFTER_SYSRET);
         assertThat(run.reg("rsi")).isZero();
         EventRun skipped = EventRun.of("!sysret sc on log {$context}");

@@ -54,11 +54,11 @@ class EventForwardingIT {
             assertThat(logs).hasSize(10);
             for (int i = 0; i < 10; i++) {
                 assertThat(logs.get(i)).startsWith("{\"type\":\"log\",\"seq\":").endsWith(
-                        "\"event\":1,\"action\":1,\"core\":0,\"values\":[{\"name\":\"rdi\",\"value\":\"0x" + i + "\"}]}");
+                        "\"event\":0,\"action\":1,\"core\":0,\"values\":[{\"name\":\"rdi\",\"value\":\"0x" + i + "\"}]}");
             }
             List<String> buffers = received.get(10, TimeUnit.SECONDS);
             assertThat(buffers).hasSize(10);
-            assertThat(buffers.getLast()).startsWith("{\"type\":\"buffer\"").contains("\"event\":2", "\"data\":\"0a00000000000000\"");
+            assertThat(buffers.getLast()).startsWith("{\"type\":\"buffer\"").contains("\"event\":1", "\"data\":\"0a00000000000000\"");
         }
     }
 
@@ -100,7 +100,7 @@ class EventForwardingIT {
             // rdi 0..7 were logged before the break at rdi == 7; 8 and 9 are dropped, said once
             assertThat(Files.readAllLines(file)).hasSize(8);
             assertThat(run.lines()).filteredOn(l -> l.startsWith("error:")).containsExactly(
-                    "error: output logs is not open: records of event 1 are dropped (output open logs resumes them)");
+                    "error: output logs is closed: records of event 0 are dropped (a closed output cannot be opened again)");
             assertThat(run.out()).doesNotContain("[log");
         }
     }

@@ -62,20 +62,23 @@ final class EventRun {
         return registers.get(name);
     }
 
-    /** The log records of event {@code eventId} (1-based, in the order the commands were given). */
-    List<DebuggerRecord.Log> logs(long eventId) {
+    /**
+     * The log records of the {@code command}-th command's event (1-based, in the order the commands were given; the
+     * agent numbers the events themselves from 0, as HyperDbg does).
+     */
+    List<DebuggerRecord.Log> logs(long command) {
         List<DebuggerRecord.Log> out = new ArrayList<>();
         for (DebuggerRecord.Log l : records.of(DebuggerRecord.Log.class)) {
-            if (l.eventId() == eventId) {
+            if (l.eventId() == command - 1) {
                 out.add(l);
             }
         }
         return out;
     }
 
-    /** Value {@code name} of every log of event {@code eventId}, in order. */
-    List<Long> values(long eventId, String name) {
-        return logs(eventId).stream().map(l -> l.values().stream().filter(v -> v.name().equals(name)).findFirst()
+    /** Value {@code name} of every log of the {@code command}-th command's event, in order. */
+    List<Long> values(long command, String name) {
+        return logs(command).stream().map(l -> l.values().stream().filter(v -> v.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError(name + " not in " + l)).number().orElseThrow()).toList();
     }
 }

@@ -125,10 +125,10 @@ class GdbBridgeIT {
                     .containsPattern("f \\(a=5\\) at .*calls.c:10\\s+10\\s+return y \\+ x;")
                     .contains("Value returned is $2 = 52")
                     .containsPattern("0x401000\\s+0x4[0-9a-f]{5}\\s+0x[0-9a-f]+\\s+0x0\\s+r-xp\\s+.*calls")
-                    .contains("event 1 added with action 1")
+                    .contains("event 0 added with action 1")
                     // the hook's records reach gdb's console while the target runs: f(6) and f(7)
-                    .contains("event 1: rdi=0x6", "event 1: rdi=0x7")
-                    .containsPattern("1 +enabled +!epthook +0x401[0-9a-f]{3} +2 +log")
+                    .contains("event 0: rdi=0x6", "event 0: rdi=0x7")
+                    .containsPattern("0 +enabled +!epthook +0x401[0-9a-f]{3} +2 +log")
                     .containsPattern("\\[Inferior 1 \\(.*\\) exited normally\\]")
                     .doesNotContain("Remote connection closed", "Protocol error", "Ignoring packet error");
             assertThat(out.lines().filter(l -> l.startsWith("rip ")).count()).as(out).isEqualTo(2);

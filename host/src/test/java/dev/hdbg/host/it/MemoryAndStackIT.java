@@ -54,7 +54,7 @@ class MemoryAndStackIT {
     @Test
     void systemRegistersWordsAndAtRegisterExpressions() throws Exception {
         HdbgBatch run = hdbg("r cs\nr ss\nr cr4\nr dr7\nr fs_base = 7000\nr fs_base\nr dr0 = 400040\nr dr0\n"
-                + "dw 400088 L4\n? @rip + 1\n? rip + 1\n");
+                + "dw 400088 l 8\n? @rip + 1\n? rip + 1\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
         // The guest runs at CPL 3: user code and stack selectors with RPL 3, CR4.TSD set so RDTSC exits.
@@ -64,19 +64,19 @@ class MemoryAndStackIT {
         assertThat(outputOf(run, "r dr7")).containsExactly("   dr7=0000000000000400");
         assertThat(outputOf(run, "r fs_base")).containsExactly("fs_base=0000000000007000");
         assertThat(outputOf(run, "r dr0")).containsExactly("   dr0=0000000000400040");
-        assertThat(outputOf(run, "dw 400088 L4")).containsExactly("0000000000400088  6468 6762 6420 6d65");
+        assertThat(outputOf(run, "dw 400088 l 8")).containsExactly("0000000000400088  6468 6762 6420 6d65");
         assertThat(outputOf(run, "? @rip + 1")).containsExactly("Evaluate expression: 0x400001 = 4194305");
         assertThat(outputOf(run, "? rip + 1")).containsExactly("Evaluate expression: 0x400001 = 4194305");
     }
 
     @Test
     void dcShowsDoubleWordsWithTheirAscii() throws Exception {
-        HdbgBatch run = hdbg("dc 400088 L4\ndc 400088 L3\n");
+        HdbgBatch run = hdbg("dc 400088 l 10\ndc 400088 l c\n");
 
         assertThat(run.exitCode()).as(run.out()).isZero();
-        assertThat(outputOf(run, "dc 400088 L4")).containsExactly(
+        assertThat(outputOf(run, "dc 400088 l 10")).containsExactly(
                 "0000000000400088  67626468 6d656420 0000006f 00000000  hdbg demo.......");
-        assertThat(outputOf(run, "dc 400088 L3")).containsExactly(
+        assertThat(outputOf(run, "dc 400088 l c")).containsExactly(
                 "0000000000400088  67626468 6d656420 0000006f           hdbg demo...");
     }
 
@@ -265,7 +265,7 @@ class MemoryAndStackIT {
     @Test
     void jsonModeHasTheDocumentedFields() throws Exception {
         HdbgBatch run = hdbg("""
-                dc 400088 L2
+                dc 400088 l 8
                 da 400088
                 ew 402500 4f 4b
                 du 402500

@@ -99,7 +99,7 @@ class ScriptsIT {
                 """);
 
         assertThat(run.exitCode()).as(run.out()).isZero();
-        assertThat(run.out()).contains("event 1 (!epthook, context 0x40000e) at rip 0x40000e");
+        assertThat(run.out()).contains("event 0 (!epthook, context 0x40000e) at rip 0x40000e");
         // Ten adds ran before the tenth dec: rax is 0xa + 1 when rcx is 0n10 at the 11th.
         assertThat(run.lines()).containsSequence("hdbg> ? @rax", "Evaluate expression: 0xb = 11");
         assertThat(run.lines()).contains("broken in at 40000e, rcx 10");
@@ -135,7 +135,7 @@ class ScriptsIT {
         assertThat(run.exitCode()).as(run.out()).isZero();
         List<String> errors = run.lines().stream().filter(l -> l.startsWith("[error")).toList();
         assertThat(errors).hasSize(3).allSatisfy(l -> assertThat(l)
-                .contains("event 1 action 1: script: stopped at line 3; the guest goes on"));
+                .contains("event 0 action 1: script: stopped at line 3; the guest goes on"));
         assertThat(run.out()).contains("the run exceeded its operation budget")
                 .contains("target ended (hlt at 0x400013, rax 0x3)");
         assertThat(run.lines()).containsSequence("hdbg> ? .runs", "Evaluate expression: 0x3 = 3");
@@ -157,7 +157,7 @@ class ScriptsIT {
                 "script:3:15: error: expected an expression, found ')'",
                 "  if (@rcx == ) { pause(); }",
                 "              ^");
-        assertThat(run.out()).doesNotContain("event 1 added");
+        assertThat(run.out()).doesNotContain("event 0 added");
         assertThat(run.lines()).last().asString().doesNotContain("!epthook");
     }
 

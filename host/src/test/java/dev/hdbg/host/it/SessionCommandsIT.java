@@ -62,12 +62,13 @@ class SessionCommandsIT {
     @Test
     void aFailedConnectLeavesTheSessionDisconnected() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
-            HdbgBatch run = HdbgBatch.run(dir, agent, ".connect 127.0.0.1:1\nr rip\n.connect nowhere\n");
+            // .connect HOST alone is HyperDbg's .connect IP (at the default port): a malformed port is the error now
+            HdbgBatch run = HdbgBatch.run(dir, agent, ".connect 127.0.0.1:1\nr rip\n.connect 127.0.0.1 0x10\n");
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.lines()).containsSubsequence("hdbg> .connect 127.0.0.1:1", "error: cannot connect to an agent at 127.0.0.1:1: Connection refused: /127.0.0.1:1 (is bin/hdbg-agent running there?)",
                     "hdbg> r rip", "error: not connected (use .connect HOST:PORT)",
-                    "hdbg> .connect nowhere", "error: .connect wants HOST:PORT, e.g. .connect 127.0.0.1:7321, not 'nowhere'");
+                    "hdbg> .connect 127.0.0.1 0x10", "error: .connect wants a decimal port, e.g. .connect 127.0.0.1 7321, not '0x10'");
         }
     }
 
@@ -161,7 +162,7 @@ class SessionCommandsIT {
 
             assertThat(human.exitCode()).as(human.out()).isZero();
             List<String> lines = human.lines();
-            int at = lines.indexOf("[break  #1] event 1 (!epthook, context 0x400040) at rip 0x400040");
+            int at = lines.indexOf("[break  #1] event 0 (!epthook, context 0x400040) at rip 0x400040");
             assertThat(at).as(human.out()).isPositive();
             assertThat(lines.subList(at + 1, at + 7)).allSatisfy(l -> assertThat(l).matches("( +[a-z0-9]+=[0-9a-f]{16})+"));
             assertThat(lines.get(at + 1)).startsWith("   rax=0000000000000000");

@@ -42,7 +42,7 @@ final class BreakpointCommand extends SessionCommand {
             throw new IllegalArgumentException("bp needs an address, e.g. bp 400040");
         }
         long id = session.await(session.client().addBreakpoint(session.evaluate(String.join(" ", address)), condition));
-        out().note("breakpoint " + id + " set");
+        out().note("breakpoint " + Long.toHexString(id) + " set");
         out().ok("bp");
     }
 }

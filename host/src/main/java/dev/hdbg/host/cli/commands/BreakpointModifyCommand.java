@@ -27,7 +27,7 @@ abstract class BreakpointModifyCommand extends SessionCommand {
         long id = all ? 0 : Numbers.parse(target);
         List<Long> ids = session.await(session.client().modifyBreakpoints(id, all, modification));
         out().note(ids.isEmpty() ? "no breakpoints" : verb + " breakpoint" + (ids.size() > 1 ? "s " : " ")
-                + ids.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+                + ids.stream().map(Long::toHexString).collect(Collectors.joining(", ")));
         out().ok(verb);
     }
 }

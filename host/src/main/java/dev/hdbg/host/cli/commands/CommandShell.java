@@ -26,7 +26,7 @@ public final class CommandShell {
     static final class Root {
     }
 
-    @Command(name = "exit", aliases = {"q", "quit"}, description = "Ends the session (the agent keeps running).")
+    @Command(name = "exit", aliases = {"q", "quit", ".exit"}, description = "Ends the session (the agent keeps running).")
     static final class Exit implements Runnable {
         @Override
         public void run() {

@@ -6,10 +6,10 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "dc", description = {"Displays memory as double words with ASCII: dc ADDR [L COUNT]",
-        "COUNT in double words (hex), 128 bytes when omitted.", "Example: dc 400088 L4"})
+@Command(name = "dc", description = {"Displays memory as double words with ASCII: dc ADDR [l LENGTH] [pid PID]",
+        "LENGTH in bytes (hex), 0x80 when omitted.", "Example: dc 400088 l 10"})
 final class DcCommand extends SessionCommand {
-    @Parameters(arity = "1..*", paramLabel = "ADDR [L COUNT]")
+    @Parameters(arity = "1..*", paramLabel = "ADDR [l LENGTH] [pid PID]")
     List<String> args = new ArrayList<>();
 
     DcCommand(DebugSession session) {
@@ -18,13 +18,9 @@ final class DcCommand extends SessionCommand {
 
     @Override
     void run() {
-        var range = DisplayMemoryCommand.AddressRange.parse(session, args, 128 / 4);
-        long bytes = range.count() * 4;
-        if (bytes <= 0 || bytes > DisplayMemoryCommand.MAX_BYTES) {
-            throw new IllegalArgumentException("display 1.." + (DisplayMemoryCommand.MAX_BYTES / 4)
-                    + " double words at a time, not 0x" + Long.toHexString(range.count()));
-        }
-        byte[] data = session.await(session.client().readMemory(range.address(), (int) bytes));
+        var range = DisplayMemoryCommand.AddressRange.parse(session, args, DisplayMemoryCommand.DEFAULT_BYTES);
+        byte[] data = session.await(session.client().readMemory(range.address(),
+                DisplayMemoryCommand.wholeUnits(range.count(), 4)));
         out().doubleWordsWithChars(range.address(), data);
     }
 }

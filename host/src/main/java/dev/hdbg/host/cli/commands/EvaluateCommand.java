@@ -48,6 +48,12 @@ final class EvaluateCommand extends SessionCommand {
         } catch (ScriptException e) {
             scriptError = e;
         }
+        if (scriptError != null && session.connected() && isStatements(source)) {
+            // HyperDbg's ? takes statements without braces too: ? @rax = 0x55;  ? printf("%llx", @rax);
+            Evaluation result = session.await(session.client().evaluate(source, false));
+            out().scriptOutput(result.output());
+            return;
+        }
         if (scriptError == null && session.connected()) {
             Evaluation result = session.await(session.client().evaluate(source, true));
             out().scriptOutput(result.output());
@@ -81,6 +87,16 @@ final class EvaluateCommand extends SessionCommand {
         Evaluation result = s.await(s.client().evaluate(statements, false));
         out().scriptOutput(result.output());
         return result;
+    }
+
+    /** Whether {@code source} checks as statements of the script language (where it does not as an expression). */
+    private boolean isStatements(String source) {
+        try {
+            ScriptChecker.check(new SourceText("script", source), environment(session));
+            return true;
+        } catch (ScriptException e) {
+            return false;
+        }
     }
 
     static void check(DebugSession s, String statements) {

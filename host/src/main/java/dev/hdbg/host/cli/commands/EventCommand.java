@@ -35,9 +35,11 @@ final class EventCommand extends SessionCommand {
         tokens.addAll(withAddressesResolved(args));
         EventCommandParser.ParsedEvent parsed = EventCommandParser.parseCommand(tokens, session.scriptSymbols());
         // spec: the output must exist and be open when the event is added (HyperDbg refuses it otherwise).
-        parsed.output().ifPresent(name -> session.forwarding().requireOpen(name));
+        parsed.outputs().forEach(name -> session.forwarding().requireOpen(name));
         AddedEvent added = session.await(session.client().addEvent(parsed.spec()));
-        parsed.output().ifPresent(name -> session.forwarding().route(added.eventId(), name));
+        if (!parsed.outputs().isEmpty()) {
+            session.forwarding().route(added.eventId(), parsed.outputs());
+        }
         out().eventAdded(added);
     }
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "events", description = {"Lists the events, or enables (e), disables (d) or clears (c) one or all.",
-        "  events", "  events e|d|c ID|all", "Example: events d 2"})
+        "  events", "  events e|d|c ID|all   ids from 0, in hex, as HyperDbg numbers them", "Example: events d 1"})
 final class EventsCommand extends SessionCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "e|d|c")
     String verb;

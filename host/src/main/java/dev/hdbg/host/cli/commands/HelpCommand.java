@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
  * {@code help [COMMAND]}: the usage of one command, or the list of them all, as picocli's own help command writes it,
  * shown as a note: text in the human output, nothing with {@code --json}, whose lines are JSON objects only.
  */
-@Command(name = "help", header = "Display help information about the specified command.", synopsisHeading = "%nUsage: ",
+@Command(name = "help", aliases = ".help", header = "Display help information about the specified command.", synopsisHeading = "%nUsage: ",
         helpCommand = true, description = {"%nWhen no COMMAND is given, the usage help for the main command is displayed.",
                 "If a COMMAND is specified, the help for that command is shown.%n"})
 final class HelpCommand extends SessionCommand {

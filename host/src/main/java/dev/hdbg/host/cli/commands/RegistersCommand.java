@@ -1,20 +1,25 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.script.RegisterBase;
+import dev.hdbg.common.script.ScriptRegister;
 import dev.hdbg.host.cli.DebugSession;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "r", description = {"Shows or changes registers.",
         "  r                 general-purpose registers, rip and rflags",
-        "  r REG [REG...]    the named ones (rax .. r15, rip, rflags, cs .. ss, fs_base, gs_base, cr0 .. cr4, dr0 .. dr7)",
-        "  r REG = EXPR      sets one; EXPR is hex by default and may name registers: r rax = rbx+10",
+        "  r REG [REG...]    the named ones (rax .. r15, rip, rflags, cs .. ss, fs_base, gs_base, cr0 .. cr4, dr0 .. dr7),",
+        "                    their parts as HyperDbg names them (eax ax ah al, r8d r8w r8b, eflags, iopl ...), @rax as rax",
+        "  r REG = EXPR      sets one (a part: only its bits); EXPR is hex by default and may name registers: r rax = rbx+10",
         "  r FLAG [FLAG...]  rflags bits, 0 or 1: cf pf af zf sf tf if df of",
         "  r FLAG = 0|1      sets or clears one",
         "  r efl             rflags with the set flags named (also: r fl)",
@@ -30,6 +35,8 @@ final class RegistersCommand extends SessionCommand {
 
     @Override
     void run() {
+        // HyperDbg's @ names a register in r too (r @rax); the name is the same without it.
+        args.replaceAll(a -> a.startsWith("@") && a.length() > 1 ? a.substring(1) : a);
         int equals = args.indexOf("=");
         if (!args.isEmpty() && xmmIndex(args.get(0)) >= 0) {
             xmm(equals);
@@ -40,17 +47,65 @@ final class RegistersCommand extends SessionCommand {
             return;
         }
         if (equals < 0) {
-            List<String> names = args.stream().map(n -> GuestRegister.parse(n).wireName()).toList();
-            out().registers(session.await(session.client().readRegisters(names)));
+            show();
             return;
         }
         if (equals != 1 || args.size() < 3) {
             throw new IllegalArgumentException("write r REG = VALUE, e.g. r rax = 1234");
         }
-        GuestRegister register = GuestRegister.parse(args.get(0));
         long value = session.evaluate(String.join(" ", args.subList(2, args.size())));
-        session.await(session.client().writeRegister(register.wireName(), value));
+        Optional<GuestRegister> whole = GuestRegister.byName(args.get(0));
+        if (whole.isPresent()) {
+            session.await(session.client().writeRegister(whole.get().wireName(), value));
+        } else {
+            ScriptRegister part = part(args.get(0));
+            String base = baseName(part);
+            long old = session.await(session.client().readRegisters(List.of(base))).get(base);
+            session.await(session.client().writeRegister(base, part.insert(old, value)));
+        }
         out().ok("r");
+    }
+
+    /** {@code r}, {@code r rax rip}, {@code r eax ah r8b}: whole registers as the agent has them, parts cut out of them. */
+    private void show() {
+        if (args.isEmpty()) {
+            out().registers(session.await(session.client().readRegisters(List.of())));
+            return;
+        }
+        Map<String, String> wireNames = new LinkedHashMap<>();
+        for (String name : args) {
+            Optional<GuestRegister> whole = GuestRegister.byName(name);
+            wireNames.put(name.toLowerCase(Locale.ROOT), whole.isPresent() ? whole.get().wireName() : baseName(part(name)));
+        }
+        Map<String, Long> read = session.await(session.client().readRegisters(List.copyOf(new LinkedHashSet<>(wireNames.values()))));
+        Map<String, Long> shown = new LinkedHashMap<>();
+        wireNames.forEach((name, wire) -> shown.put(name, GuestRegister.byName(name).isPresent() ? read.get(wire)
+                : part(name).extract(read.get(wire))));
+        out().registers(shown);
+    }
+
+    /**
+     * A part of a register as HyperDbg's script language names it ({@code eax}, {@code ah}, {@code r8w}, {@code iopl}).
+     *
+     * @throws IllegalArgumentException naming the register when there is no such name
+     */
+    private static ScriptRegister part(String name) {
+        return ScriptRegister.byName(name.toLowerCase(Locale.ROOT)).orElseThrow(() -> new IllegalArgumentException(
+                "unknown register '" + name + "' (known: the 64-bit registers " + GuestRegister.RAX.wireName() + " .. "
+                        + "dr7, their parts eax ax ah al .. r15d r15w r15b, the flags, efl; see help r)"));
+    }
+
+    /**
+     * The wire name of the whole register {@code part} is a part of.
+     *
+     * @throws IllegalArgumentException when the emulated machine has no such register (cr8, the descriptor tables)
+     */
+    private static String baseName(ScriptRegister part) {
+        RegisterBase base = part.base();
+        return base.guestRegister().map(GuestRegister::wireName).orElseThrow(() -> new IllegalArgumentException(
+                part.scriptName() + " is not available: hdbg's emulated machine does not give the host its "
+                        + base.name().toLowerCase(Locale.ROOT) + " (cr8, gdtr, idtr, ldtr and tr are not read or written"
+                        + " by the agent; see docs/commands.md)"));
     }
 
     /** {@code r zf}, {@code r zf cf}, {@code r zf = 1}, {@code r efl}: read-modify-write of rflags. */

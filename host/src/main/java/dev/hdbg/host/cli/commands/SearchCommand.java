@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
         "  -b bytes; -w, -d, -q values of 2, 4, 8 bytes, little-endian, found at addresses aligned to their size;",
         "  -a an ASCII string (quote it when it has spaces). LEN in bytes (hex), at most 256 MiB.",
         "Examples: s -b 400000 L100 48 8b 03     s -a 400000 L200 \"hdbg demo\""})
-final class SearchCommand extends SessionCommand {
+class SearchCommand extends SessionCommand {
     static final long MAX_LENGTH = 256L * 1024 * 1024;
     /** Each read asks for at most this much, as the client pages its requests. */
     static final int PAGE = 1024 * 1024;
@@ -65,6 +65,24 @@ final class SearchCommand extends SessionCommand {
             patternAt = l + 2;
         }
         long length = session.evaluate(lengthText);
+        List<String> words = args.subList(patternAt, args.size());
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("give the pattern to search for after the range");
+        }
+        byte[] pattern = kind.equals("-a") ? String.join(" ", words).getBytes(StandardCharsets.ISO_8859_1)
+                : LittleEndian.pack(words, unit, session::evaluate);
+        searchRange(from, length, pattern, unit, 0);
+    }
+
+    /**
+     * Searches {@code length} bytes from {@code from} for {@code pattern} at the addresses {@code origin + k * unit}
+     * ({@code origin} 0: aligned to the unit, WinDbg's; {@code from}: stepping from the start, HyperDbg's) and shows
+     * the hits.
+     *
+     * @throws IllegalArgumentException when the length is out of range, the range wraps or runs into unmapped memory,
+     *                                  or the pattern is empty
+     */
+    final void searchRange(long from, long length, byte[] pattern, int unit, long origin) {
         if (length <= 0 || length > MAX_LENGTH) {
             throw new IllegalArgumentException("search 0x1..0x" + Long.toHexString(MAX_LENGTH) + " bytes at a time, not 0x"
                     + Long.toHexString(length));
@@ -73,12 +91,6 @@ final class SearchCommand extends SessionCommand {
             throw new IllegalArgumentException("0x" + Long.toHexString(from) + " L 0x" + Long.toHexString(length)
                     + " runs past the end of the address space");
         }
-        List<String> words = args.subList(patternAt, args.size());
-        if (words.isEmpty()) {
-            throw new IllegalArgumentException("give the pattern to search for after the range");
-        }
-        byte[] pattern = kind.equals("-a") ? String.join(" ", words).getBytes(StandardCharsets.ISO_8859_1)
-                : LittleEndian.pack(words, unit, session::evaluate);
         if (pattern.length == 0) {
             throw new IllegalArgumentException("the pattern is empty");
         }
@@ -89,10 +101,10 @@ final class SearchCommand extends SessionCommand {
                     + " runs into unmapped memory at 0x" + Long.toHexString(unmapped.getAsLong())
                     + "; shorten L (mapped: " + map.describe() + ")");
         }
-        search(from, length, pattern, unit);
+        search(from, length, pattern, unit, origin);
     }
 
-    private void search(long from, long length, byte[] pattern, int unit) {
+    private void search(long from, long length, byte[] pattern, int unit, long origin) {
         // Consecutive reads overlap by what a match or its shown bytes may reach past a read's own part.
         int overlap = Math.max(pattern.length, SHOWN_BYTES) - 1;
         int step = PAGE - overlap;
@@ -103,7 +115,7 @@ final class SearchCommand extends SessionCommand {
             boolean last = offset + read >= length;
             byte[] data = session.await(session.client().readMemory(base, read));
             for (int p = 0; p + pattern.length <= read && (last || p < step); p++) {
-                if (((base + p) & (unit - 1)) == 0 && matches(data, p, pattern)) {
+                if (((base + p - origin) & (unit - 1)) == 0 && matches(data, p, pattern)) {
                     hits.add(new Output.SearchHit(base + p, Arrays.copyOfRange(data, p, Math.min(read, p + SHOWN_BYTES))));
                     if (hits.size() == MAX_HITS) {
                         break;

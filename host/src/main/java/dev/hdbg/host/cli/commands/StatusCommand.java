@@ -3,7 +3,7 @@ package dev.hdbg.host.cli.commands;
 import dev.hdbg.host.cli.DebugSession;
 import picocli.CommandLine.Command;
 
-@Command(name = ".status", description = {"Shows the target, its state, its memory map and how many records were sent;",
+@Command(name = ".status", aliases = "status", description = {"Shows the target, its state, its memory map and how many records were sent;",
         "while disconnected, says so.", "Example: .status"})
 final class StatusCommand extends SessionCommand {
     StatusCommand(DebugSession session) {

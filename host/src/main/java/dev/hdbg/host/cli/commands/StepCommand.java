@@ -1,13 +1,27 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.common.text.Numbers;
 import dev.hdbg.host.cli.DebugSession;
 import java.time.Duration;
+import picocli.CommandLine.Parameters;
 
-/** {@code t}, {@code p}, {@code gu}: one step; batch mode waits for the stop that ends it. */
+/**
+ * {@code t}, {@code p}, {@code i} (and their {@code r} forms), {@code gu}: HyperDbg's stepping, COUNT steps (hex, 1
+ * when omitted), each stop shown as it comes. Between steps the command waits for the stop; after the last, batch
+ * mode waits too. The steps end early when one stops otherwise: a breakpoint, an event's break, the target's exit.
+ */
 abstract class StepCommand extends SessionCommand {
+    /** Enough for any tracing by hand; a typo such as t 100000 should not step for an hour. */
+    static final long MAX_COUNT = 0x10000;
+    private static final Duration STEP_WAIT = Duration.ofSeconds(600);
+
     private final StepMode mode;
     private final boolean waitForStop;
+
+    @Parameters(arity = "0..1", paramLabel = "COUNT", description = "how many steps (hex), 1 when omitted")
+    String count;
 
     StepCommand(DebugSession session, StepMode mode, boolean waitForStop) {
         super(session);
@@ -17,10 +31,21 @@ abstract class StepCommand extends SessionCommand {
 
     @Override
     void run() throws InterruptedException {
-        long before = session.lastStopSeq();
-        session.await(session.client().step(mode));
-        if (waitForStop) {
-            session.awaitStopAfter(before, Duration.ofSeconds(600));
+        long steps = count == null ? 1 : Numbers.parse(count);
+        if (steps < 1 || steps > MAX_COUNT) {
+            throw new IllegalArgumentException(spec.name() + " takes a count of steps 0x1..0x" + Long.toHexString(MAX_COUNT)
+                    + " (hex), not " + count);
+        }
+        for (long i = 1; i <= steps; i++) {
+            long before = session.lastStopSeq();
+            session.await(session.client().step(mode));
+            if (i == steps && !waitForStop) {
+                return;
+            }
+            DebuggerRecord stop = session.awaitStopAfter(before, STEP_WAIT);
+            if (!(stop instanceof DebuggerRecord.Break b) || b.reason() != DebuggerRecord.BreakReason.STEP) {
+                return; // the steps end where the target stopped otherwise, as a debugger's trace does
+            }
         }
     }
 }

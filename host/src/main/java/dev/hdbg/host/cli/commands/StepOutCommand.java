@@ -10,4 +10,13 @@ final class StepOutCommand extends StepCommand {
     StepOutCommand(DebugSession session, boolean waitForStop) {
         super(session, StepMode.OUT, waitForStop);
     }
+
+    @Override
+    void run() throws InterruptedException {
+        if (count != null) {
+            // HyperDbg's gu COUNT bounds the instructions it traces looking for the RET; hdbg's gu runs to the return.
+            throw new IllegalArgumentException("gu takes no count: it runs until the current function returns");
+        }
+        super.run();
+    }
 }

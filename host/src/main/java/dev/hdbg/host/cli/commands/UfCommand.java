@@ -27,7 +27,7 @@ final class UfCommand extends SessionCommand {
         long at = session.evaluate(address);
         Symbol function = session.symbols().containing(at).filter(s -> s.size() > 0).orElseThrow(() ->
                 new IllegalArgumentException("no function with a known size contains 0x" + Long.toHexString(at)
-                        + " (uf needs the target's symbols; use u ADDR L COUNT instead)"));
+                        + " (uf needs the target's symbols; use u ADDR l LENGTH instead)"));
         int length = (int) Math.min(function.size(), MAX_BYTES);
         byte[] code = session.await(session.client().readMemory(function.address(), length));
         List<Instruction> instructions;

@@ -22,8 +22,12 @@ final class Verbs {
         List<CommandLine> verbs = new ArrayList<>();
         verbs.add(new CommandLine(new HelpCommand(session))); // first, where picocli lists its own help command
         for (EventType type : EventType.values()) {
-            verbs.add(event(session, type));
+            verbs.add(event(session, type, type.command()));
         }
+        // HyperDbg's second way to hook them takes every #UD for a SYSCALL or SYSRET without reading the instruction;
+        // the agent sees each SYSCALL and SYSRET exactly, so both ways are the same event here.
+        verbs.add(event(session, EventType.SYSCALL, "!syscall2"));
+        verbs.add(event(session, EventType.SYSRET, "!sysret2"));
         for (Object verb : others(session, waitForStops, shell)) {
             verbs.add(new CommandLine(verb));
         }
@@ -31,9 +35,9 @@ final class Verbs {
     }
 
     /** {@code !epthook}, {@code !monitor} ...: one class, named and described per event type. */
-    private static CommandLine event(DebugSession session, EventType type) {
+    private static CommandLine event(DebugSession session, EventType type, String name) {
         CommandLine event = new CommandLine(new EventCommand(session, type));
-        event.getCommandSpec().name(type.command());
+        event.getCommandSpec().name(name);
         event.getCommandSpec().usageMessage().description(EventHelp.of(type));
         return event;
     }
@@ -46,6 +50,7 @@ final class Verbs {
                 new ExamineSymbolsCommand(s),
                 new StepIntoCommand(s, waitForStops),
                 new StepOverCommand(s, waitForStops),
+                new InstrumentationStepCommand(s, waitForStops),
                 new StepOutCommand(s, waitForStops),
                 new BreakpointCommand(s),
                 new BreakpointListCommand(s),
@@ -63,20 +68,35 @@ final class Verbs {
                 new DuCommand(s),
                 new DqsCommand(s),
                 new SearchCommand(s),
+                new HyperDbgSearchCommand.Bytes(s),
+                new HyperDbgSearchCommand.DoubleWords(s),
+                new HyperDbgSearchCommand.QuadWords(s),
                 new StackCommand(s),
                 new EbCommand(s),
                 new EwCommand(s),
                 new EdCommand(s),
                 new EqCommand(s),
+                new AssembleCommand(s),
                 new UCommand(s),
-                new U2Command(s),
+                new U32Command(s),
                 new UfCommand(s),
+                new TrackCommand(s),
+                new FormatsCommand(s),
+                new AddressTranslationCommand.Va2pa(s),
+                new AddressTranslationCommand.Pa2va(s),
+                new DumpCommand(s),
+                new SleepCommand(s),
+                new ClsCommand(s),
+                new SettingsCommand(s),
                 new EvaluateCommand(s),
                 new PrintCommand(s),
                 new StatusCommand(s),
                 new CoreCommand(s),
                 new ConnectCommand(s),
                 new DisconnectCommand(s),
+                new StartCommand(s),
+                new RestartCommand(s),
+                new KillCommand(s),
                 new ScriptCommand(s, shell),
                 new LogOpenCommand(s),
                 new LogCloseCommand(s),

@@ -5,24 +5,29 @@ import dev.hdbg.host.cli.output.JsonOutput;
 import dev.hdbg.common.io.IoReasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * HyperDbg's event forwarding: named outputs ({@code output create NAME file PATH|tcp HOST:PORT},
- * {@code output open NAME}, {@code output close NAME}) and the events whose {@code output {NAME}}
- * clause sends their log and buffer records there, one JSON object a line (the objects of
- * {@code --json}), instead of to the screen. Thread-safe: commands and records use it from
- * different threads.
+ * HyperDbg's event forwarding: named outputs ({@code output create NAME file PATH|namedpipe FIFO|tcp HOST:PORT},
+ * {@code output open NAME}, {@code output close NAME}, {@code output} to list them) and the events whose
+ * {@code output {NAME, ...}} clause sends their log and buffer records to up to {@link #MAX_OUTPUTS_PER_EVENT} of them,
+ * one JSON object a line (the objects of {@code --json}), instead of to the screen. Thread-safe: commands and records
+ * use it from different threads.
  */
 public final class EventForwarding {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
     private final Map<String, EventOutput> outputs = new LinkedHashMap<>();
-    private final Map<Long, EventOutput> routes = new HashMap<>();
+    /** HyperDbg's DebuggerOutputSourceMaximumRemoteSourceForSingleEvent in its default build. */
+    public static final int MAX_OUTPUTS_PER_EVENT = 5;
+
+    private final Map<Long, List<EventOutput>> routes = new HashMap<>();
     private final Consumer<String> problems;
 
     /** @param problems where a dropped or failed write is reported (once per output), e.g. the screen's errors */
@@ -75,9 +80,21 @@ public final class EventForwarding {
         }
     }
 
-    /** Sends the log and buffer records of {@code eventId} to the output {@code name}. */
-    public synchronized void route(long eventId, String name) {
-        routes.put(eventId, find(name));
+    /** Sends the log and buffer records of {@code eventId} to the outputs {@code names}, each of them. */
+    public synchronized void route(long eventId, List<String> names) {
+        routes.put(eventId, names.stream().map(this::find).toList());
+    }
+
+    /** One line an output, as HyperDbg's {@code output} lists them: number, type, state, name, and here the target. */
+    public synchronized List<String> list() {
+        List<String> lines = new ArrayList<>();
+        int number = 1;
+        for (EventOutput output : outputs.values()) {
+            String[] described = output.describe().split(" ", 2);
+            lines.add(String.format("%-3d%-12s%-17s%s  %s", number++, described[0], output.stateName(), output.name(),
+                    described[1]));
+        }
+        return lines;
     }
 
     /** Forgets which event goes where, e.g. when the session connects to another agent. */
@@ -98,19 +115,23 @@ public final class EventForwarding {
             case DebuggerRecord.ScriptOutput script -> script.eventId();
             default -> -1;
         };
-        String problem;
+        List<String> said = new ArrayList<>();
         synchronized (this) {
-            EventOutput output = eventId < 0 ? null : routes.get(eventId);
-            if (output == null) {
+            List<EventOutput> targets = eventId < 0 ? null : routes.get(eventId);
+            if (targets == null) {
                 return false;
             }
             // HyperDbg forwards a script's printf text as it is; logs and buffers go as JSON lines.
-            problem = output.write(record instanceof DebuggerRecord.ScriptOutput script ? withoutLastNewline(script.text())
-                    : JsonOutput.toJson(record).toString(), eventId);
+            String line = record instanceof DebuggerRecord.ScriptOutput script ? withoutLastNewline(script.text())
+                    : JsonOutput.toJson(record).toString();
+            for (EventOutput output : targets) {
+                String problem = output.write(line, eventId);
+                if (problem != null) {
+                    said.add(problem);
+                }
+            }
         }
-        if (problem != null) {
-            problems.accept(problem);
-        }
+        said.forEach(problems);
         return true;
     }
 
@@ -135,7 +156,7 @@ public final class EventForwarding {
         EventOutput output = outputs.get(name);
         if (output == null) {
             throw new IllegalArgumentException("there is no output named " + name + " (create it: output create "
-                    + name + " file PATH or tcp HOST:PORT)"
+                    + name + " file PATH, namedpipe FIFO or tcp HOST:PORT)"
                     + (outputs.isEmpty() ? "" : "; outputs: " + String.join(", ", outputs.keySet())));
         }
         return output;

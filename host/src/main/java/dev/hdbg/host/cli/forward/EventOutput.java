@@ -13,22 +13,28 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
- * One named output source of HyperDbg's {@code output} command: a file (appended to) or a TCP
- * connection, opened by {@code output open} and closed by {@code output close}. Records are
- * written one JSON object a line. Not thread-safe: {@link EventForwarding} guards it.
+ * One named output source of HyperDbg's {@code output} command: a file (appended to), a named pipe (a FIFO, HyperDbg's
+ * {@code namedpipe}) or a TCP connection, opened by {@code output open} and closed for good by {@code output close}
+ * (HyperDbg cannot open a closed source again). Records are written one JSON object a line. Not thread-safe:
+ * {@link EventForwarding} guards it.
  */
 final class EventOutput {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     /** The kinds HyperDbg's {@code output create NAME TYPE TARGET} accepts here. */
     enum Kind {
-        FILE, TCP;
+        FILE, NAMEDPIPE, TCP;
 
         static Kind parse(String text) {
             return switch (text.toLowerCase(Locale.ROOT)) {
                 case "file" -> FILE;
+                case "namedpipe" -> NAMEDPIPE;
                 case "tcp" -> TCP;
-                default -> throw new IllegalArgumentException("output type '" + text + "' is not supported; use file PATH or tcp HOST:PORT");
+                // HyperDbg's module loads a Windows DLL into the debugger; a host has no such plug-in mechanism.
+                case "module" -> throw new IllegalArgumentException("output type module (a DLL HyperDbg loads) has no "
+                        + "counterpart in hdbg; use file PATH, namedpipe FIFO or tcp HOST:PORT");
+                default -> throw new IllegalArgumentException("output type '" + text
+                        + "' is not supported; use file PATH, namedpipe FIFO or tcp HOST:PORT");
             };
         }
     }
@@ -69,9 +75,15 @@ final class EventOutput {
         if (state == State.OPEN) {
             throw new IllegalArgumentException("output " + name + " is open already");
         }
+        if (state == State.CLOSED) {
+            // spec: "Once you close an output source ... you CANNOT open it again" (HyperDbg's output page).
+            throw new IllegalArgumentException("output " + name + " was closed and cannot be opened again, as in HyperDbg;"
+                    + " create another with the same target: output create NEWNAME " + describe());
+        }
         switch (kind) {
             case FILE -> writer = Files.newBufferedWriter(Path.of(target), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            case NAMEDPIPE -> writer = fifo(Path.of(target));
             case TCP -> {
                 Socket s = new Socket();
                 try {
@@ -87,6 +99,36 @@ final class EventOutput {
         }
         state = State.OPEN;
         dropReported = false;
+    }
+
+    /**
+     * Opens an existing FIFO for writing. It is opened for reading too (O_RDWR), which Linux allows on a FIFO and which
+     * does not wait for a reader as a plain open for writing would: the prompt never hangs on {@code output open}, and
+     * lines wait in the pipe until a reader comes (a full pipe makes the writer wait, as HyperDbg's named pipe does).
+     */
+    private static Writer fifo(Path path) throws IOException {
+        Object mode;
+        try {
+            mode = Files.getAttribute(path, "unix:mode");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("no such FIFO: create it first, e.g. mkfifo " + path, e);
+        }
+        if (((Integer) mode & 0170000) != 0010000) {
+            throw new IOException(path + " is not a FIFO (a named pipe; create one with mkfifo), use file PATH for a file");
+        }
+        var channel = java.nio.channels.FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new BufferedWriter(new OutputStreamWriter(java.nio.channels.Channels.newOutputStream(channel),
+                StandardCharsets.UTF_8));
+    }
+
+    /** What {@code output} lists: not opened, opened, closed, or broken (a write failed). */
+    String stateName() {
+        return switch (state) {
+            case CREATED -> "not opened";
+            case OPEN -> "opened";
+            case CLOSED -> "closed";
+            case BROKEN -> "broken";
+        };
     }
 
     /** Closes the file or connection; an output that is not open is an error. */
@@ -120,8 +162,11 @@ final class EventOutput {
      */
     String write(String line, long eventId) {
         if (state != State.OPEN) {
-            return dropOnce("output " + name + " is " + (state == State.BROKEN ? "broken" : "not open")
-                    + ": records of event " + eventId + " are dropped (output open " + name + " resumes them)");
+            return dropOnce(state == State.BROKEN
+                    ? "output " + name + " is broken: records of event " + Long.toHexString(eventId)
+                            + " are dropped (output open " + name + " resumes them)"
+                    : "output " + name + " is closed: records of event " + Long.toHexString(eventId)
+                            + " are dropped (a closed output cannot be opened again)");
         }
         try {
             writer.write(line);
@@ -136,7 +181,7 @@ final class EventOutput {
                 e.addSuppressed(closing);
             }
             return dropOnce("output " + name + " (" + describe() + ") failed: " + e.getMessage()
-                    + "; records of event " + eventId + " are dropped (output open " + name + " resumes them)");
+                    + "; records of event " + Long.toHexString(eventId) + " are dropped (output open " + name + " resumes them)");
         }
     }
 

@@ -22,7 +22,8 @@ final class EventTable {
         for (EventInfo e : events) {
             String where = where(e.spec());
             String actions = e.spec().actions().stream().map(EventTable::describe).collect(Collectors.joining(", "));
-            text.append(String.format("%-4d %-8s %-10s %-30s %8d  %s%s%n", e.id(), e.enabled() ? "enabled" : "disabled",
+            // spec: HyperDbg lists event numbers in hex (events.cpp: "%x"), as `events e|d|c ID` reads them.
+            text.append(String.format("%-4x %-8s %-10s %-30s %8d  %s%s%n", e.id(), e.enabled() ? "enabled" : "disabled",
                     e.spec().type().command(), where, e.hits(), e.spec().condition().isPresent() ? "if condition: " : "", actions));
         }
         return text.toString().stripTrailing();
@@ -39,8 +40,9 @@ final class EventTable {
         var options = spec.options();
         String extra = (options.stage() != EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")
                 + (options.shortCircuit() ? " sc" : "")
-                + (options.pid().isPresent() ? " pid " + options.pid().getAsLong() : "")
-                + (options.core().isPresent() ? " core " + options.core().getAsInt() : "");
+                // hex, as HyperDbg reads pid and core (and as the command gave them)
+                + (options.pid().isPresent() ? " pid " + Long.toHexString(options.pid().getAsLong()) : "")
+                + (options.core().isPresent() ? " core " + Integer.toHexString(options.core().getAsInt()) : "");
         return base + extra;
     }
 

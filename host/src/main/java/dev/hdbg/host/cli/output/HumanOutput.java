@@ -3,11 +3,13 @@ package dev.hdbg.host.cli.output;
 import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.asm.Assembly;
 import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
 import java.util.HexFormat;
@@ -148,9 +150,10 @@ final class HumanOutput implements Output {
 
     @Override
     public void eventAdded(AddedEvent event) {
-        print("event " + event.eventId() + " added" + (event.actionIds().isEmpty() ? ""
+        // spec: HyperDbg shows event numbers in hex (events.cpp: "%x") and reads them so (events e|d|c ID).
+        print("event " + Long.toHexString(event.eventId()) + " added" + (event.actionIds().isEmpty() ? ""
                 : " with action" + (event.actionIds().size() > 1 ? "s " : " ")
-                + event.actionIds().stream().map(String::valueOf).collect(Collectors.joining(", "))));
+                + event.actionIds().stream().map(Long::toHexString).collect(Collectors.joining(", "))));
     }
 
     @Override
@@ -167,7 +170,7 @@ final class HumanOutput implements Output {
             default -> what;
         };
         print(ids.isEmpty() ? "no events to " + what : done + " event" + (ids.size() > 1 ? "s " : " ")
-                + ids.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+                + ids.stream().map(Long::toHexString).collect(Collectors.joining(", ")));
     }
 
     @Override
@@ -215,7 +218,7 @@ final class HumanOutput implements Output {
         }
         StringBuilder text = new StringBuilder();
         for (var bp : breakpoints) {
-            text.append(String.format("%3d %s %016x %8d hits%s%n", bp.id(), bp.enabled() ? "e" : "d", bp.address(), bp.hits(),
+            text.append(String.format("%3x %s %016x %8d hits%s%n", bp.id(), bp.enabled() ? "e" : "d", bp.address(), bp.hits(),
                     bp.conditional() ? "  if condition" : ""));
         }
         print(text.toString().stripTrailing());
@@ -277,6 +280,78 @@ final class HumanOutput implements Output {
     @Override
     public void rflags(long value, List<String> setFlags) {
         print(String.format("efl=%08x", value) + (setFlags.isEmpty() ? "" : "  " + String.join(" ", setFlags)));
+    }
+
+    /** As HyperDbg's {@code a} shows it. */
+    @Override
+    public void assembled(Assembly assembly, boolean written) {
+        String bytes = HexFormat.ofDelimiter(" ").formatHex(assembly.bytes());
+        String made = "generated assembly: " + assembly.bytes().length + " bytes, " + assembly.statements().size()
+                + " statements ==>> " + assembly.statements() + " = " + bytes;
+        print(written ? made + "\nsuccessfully assembled at " + hex(assembly.origin()) + " address"
+                : "warning, no start address provided to calculate relative asm commands\n" + made);
+    }
+
+    @Override
+    public void started(AgentStatus status) {
+        print("started " + status.target() + ", " + status.state().name().toLowerCase() + " at rip " + hex(status.rip()));
+    }
+
+    /** As HyperDbg's {@code !track} draws it, with hdbg's addresses: {@code │  ┌── work (0x401d35)}. */
+    @Override
+    public void callTree(CallTree tree) {
+        StringBuilder text = new StringBuilder();
+        for (CallTree.Node node : tree.nodes()) {
+            text.append("\u2502  ".repeat(node.depth()))
+                    .append(node.kind() == CallTrack.Kind.CALL ? "\u250c\u2500\u2500 " : "\u2514\u2500\u2500 ")
+                    .append(node.symbol().map(s -> s + " (" + hex(node.address()) + ")").orElse(hex(node.address())))
+                    .append('\n');
+            if (!node.registers().isEmpty()) {
+                node.registers().forEach((name, value) -> text.append(name).append('=').append(String.format("%016x ", value)));
+                text.append('\n');
+            }
+        }
+        text.append("tracked ").append(tree.instructions()).append(" instructions");
+        if (tree.dropped() > 0) {
+            text.append("; ").append(tree.dropped()).append(" later calls and returns were not kept");
+        }
+        print(text.toString());
+    }
+
+    /** As HyperDbg's {@code .formats} shows it (without its Time line: the value is no time the guest knows). */
+    @Override
+    public void formats(long value) {
+        String hex = String.format("%016x", value);
+        StringBuilder chars = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            int c = (int) (value >>> (8 * i)) & 0xff;
+            chars.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+        }
+        String binary = String.format("%64s", Long.toBinaryString(value)).replace(' ', '0').replaceAll("(.{8})(?!$)", "$1 ");
+        print("Evaluate expression:\n"
+                + "Hex :        " + hex.substring(0, 8) + "`" + hex.substring(8) + "\n"
+                + "Decimal :    " + value + "\n"
+                + "Octal :      " + Long.toOctalString(value) + "\n"
+                + "Binary :     " + binary + "\n"
+                + "Char :       " + chars + "\n"
+                + "Float :      " + Float.intBitsToFloat((int) value) + "\n"
+                + "Double :     " + Double.longBitsToDouble(value));
+    }
+
+    /** As HyperDbg shows it: the address alone, in hex. */
+    @Override
+    public void translated(String command, long address, long translated) {
+        print(Long.toHexString(translated));
+    }
+
+    @Override
+    public void dumped(String path, long bytes) {
+        print("the dump file is saved at: " + path);
+    }
+
+    @Override
+    public void clearScreen() {
+        print("\u001b[H\u001b[2J");
     }
 
     @Override

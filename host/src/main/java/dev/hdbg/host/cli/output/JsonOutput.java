@@ -10,6 +10,7 @@ import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.asm.Assembly;
 import dev.hdbg.host.disasm.Instruction;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -259,6 +260,56 @@ public final class JsonOutput implements Output {
         symbols.forEach(sym -> list.add(new Json().put("name", sym.name()).hex("address", sym.address())
                 .hex("size", sym.size()).put("kind", sym.kind())));
         emit(Json.type("symbols").put("symbols", list));
+    }
+
+    @Override
+    public void assembled(Assembly assembly, boolean written) {
+        emit(Json.type("assembly").hex("address", assembly.origin()).put("statements", assembly.statements().size())
+                .data("bytes", assembly.bytes()).put("written", written));
+    }
+
+    @Override
+    public void started(AgentStatus status) {
+        emit(Json.type("started").put("target", status.target())
+                .put("state", status.state().name().toLowerCase(Locale.ROOT)).hex("rip", status.rip()));
+    }
+
+    @Override
+    public void callTree(CallTree tree) {
+        List<Json> nodes = new ArrayList<>();
+        for (CallTree.Node node : tree.nodes()) {
+            Json json = new Json().put("kind", node.kind().name().toLowerCase(Locale.ROOT)).put("depth", node.depth())
+                    .hex("address", node.address());
+            node.symbol().ifPresent(s -> json.put("symbol", s));
+            if (!node.registers().isEmpty()) {
+                Json registers = new Json();
+                node.registers().forEach(registers::hex);
+                json.put("registers", registers);
+            }
+            nodes.add(json);
+        }
+        emit(Json.type("track").put("instructions", tree.instructions()).put("dropped", tree.dropped())
+                .put("transfers", nodes));
+    }
+
+    @Override
+    public void formats(long value) {
+        emit(Json.type("formats").hex("hex", value).put("decimal", Long.toString(value))
+                .put("octal", Long.toOctalString(value)).put("binary", Long.toBinaryString(value)));
+    }
+
+    @Override
+    public void translated(String command, long address, long translated) {
+        emit(Json.type("translation").put("command", command).hex("address", address).hex("translated", translated));
+    }
+
+    @Override
+    public void dumped(String path, long bytes) {
+        emit(Json.type("dump").put("path", path).put("bytes", bytes));
+    }
+
+    @Override
+    public void clearScreen() {
     }
 
     @Override

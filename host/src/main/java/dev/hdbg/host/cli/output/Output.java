@@ -8,6 +8,7 @@ import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.asm.Assembly;
 import dev.hdbg.host.disasm.Instruction;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,44 @@ public interface Output {
 
     /** {@code r efl}, {@code r fl}: rflags with the names of its set flags, in bit order. */
     void rflags(long value, List<String> setFlags);
+
+    /**
+     * {@code a}: what the assembler made of the statements, and whether it was written at its origin (without an
+     * address, the bytes are only shown, assembled at 0).
+     */
+    default void assembled(Assembly assembly, boolean written) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@code .start}, {@code .restart}: the target started again and is paused at its entry. */
+    default void started(AgentStatus status) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@code !track}: the calls and returns the target executed, as a tree. */
+    default void callTree(CallTree tree) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@code .formats}: one value in several formats. */
+    default void formats(long value) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@code !va2pa}, {@code !pa2va}: {@code address} translated by {@code command}; 0 when it does not exist. */
+    default void translated(String command, long address, long translated) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@code .dump}: {@code bytes} bytes of guest memory were saved in {@code path}. */
+    default void dumped(String path, long bytes) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@code .cls}: clears the screen; nothing in JSON. */
+    default void clearScreen() {
+        throw new UnsupportedOperationException();
+    }
 
     /** A command that succeeded with nothing else to show, such as {@code eq}. */
     void ok(String command);

@@ -14,16 +14,16 @@ final class RecordLines {
     /** @param at an address as shown, {@code 0x401136 (main+0x12)} where a symbol is known */
     static String of(DebuggerRecord record, LongFunction<String> at) {
         return switch (record) {
-            case DebuggerRecord.Log log -> "[log    #" + log.seq() + "] event " + log.eventId() + ": " + log.values().stream()
+            case DebuggerRecord.Log log -> "[log    #" + log.seq() + "] event " + Long.toHexString(log.eventId()) + ": " + log.values().stream()
                     .map(RecordLines::value).collect(Collectors.joining("  "));
-            case DebuggerRecord.Buffer b -> "[buffer #" + b.seq() + "] event " + b.eventId() + " action " + b.actionId()
+            case DebuggerRecord.Buffer b -> "[buffer #" + b.seq() + "] event " + Long.toHexString(b.eventId()) + " action " + Long.toHexString(b.actionId())
                     + " from " + hex(b.address()) + " (" + b.data().length + " bytes): " + HexFormat.ofDelimiter(" ").formatHex(b.data());
             case DebuggerRecord.Break b -> switch (b.reason()) {
-                case EVENT -> "[break  #" + b.seq() + "] event " + b.eventId() + " ("
+                case EVENT -> "[break  #" + b.seq() + "] event " + Long.toHexString(b.eventId()) + " ("
                         + b.eventType().map(t -> t.command()).orElse("?") + ", context " + hex(b.context()) + ") at rip " + at.apply(b.rip());
                 case PAUSE -> "[break  #" + b.seq() + "] paused at rip " + at.apply(b.rip());
                 case FAULT -> "[break  #" + b.seq() + "] fault: " + b.message();
-                case BREAKPOINT -> "[break  #" + b.seq() + "] breakpoint " + b.eventId() + " hit at rip " + at.apply(b.rip());
+                case BREAKPOINT -> "[break  #" + b.seq() + "] breakpoint " + Long.toHexString(b.eventId()) + " hit at rip " + at.apply(b.rip());
                 case STEP -> "[break  #" + b.seq() + "] " + b.message() + " to rip " + at.apply(b.rip());
             } + onCore(b);
             case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + switch (e.reason()) {

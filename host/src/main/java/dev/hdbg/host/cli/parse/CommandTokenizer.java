@@ -16,7 +16,8 @@ import java.util.List;
  *   <li>{@code "..."} is one token without the quotes, even when empty; inside it {@code \"} is a
  *       quote and {@code \\} a backslash, any other backslash is kept (Windows paths stay as
  *       written). Like a brace group, it starts and ends a token.</li>
- *   <li>{@code #} starts a comment that runs to the end of its line.</li>
+ *   <li>{@code #} and HyperDbg's {@code //} start a comment that runs to the end of its line; HyperDbg's
+ *       {@code /* ... *}{@code /} is a comment that may span lines (HyperDbg's batch scripts use C's comments).</li>
  *   <li>{@code =} is a token of its own, spaced or not: {@code rax=5} is {@code rax}, {@code =},
  *       {@code 5}.</li>
  *   <li>Whitespace, newlines included, separates tokens; everything else joins into words.</li>
@@ -42,6 +43,12 @@ public final class CommandTokenizer {
         int i = 0;
         while (i < line.length()) {
             char c = line.charAt(i);
+            int comment = commentEnd(line, i);
+            if (comment >= 0) {
+                flush(word, tokens);
+                i = comment;
+                continue;
+            }
             if (c == '{' || c == '"' || c == '#' || c == '=' || Character.isWhitespace(c)) {
                 flush(word, tokens);
             }
@@ -65,6 +72,25 @@ public final class CommandTokenizer {
         }
         flush(word, tokens);
         return List.copyOf(tokens);
+    }
+
+    /**
+     * When a HyperDbg comment starts at {@code i}, the index after it: after the line break that ends a {@code //}
+     * comment, or after the {@code *}{@code /} of a {@code /*} one (the end of the text when it is not closed);
+     * otherwise -1.
+     */
+    private static int commentEnd(String text, int i) {
+        if (text.charAt(i) != '/' || i + 1 >= text.length()) {
+            return -1;
+        }
+        if (text.charAt(i + 1) == '/') {
+            return endOfLine(text, i);
+        }
+        if (text.charAt(i + 1) == '*') {
+            int close = text.indexOf("*/", i + 2);
+            return close < 0 ? text.length() : close + 2;
+        }
+        return -1;
     }
 
     /** Adds the group opened at {@code open}; returns the index after its '}'. */
@@ -146,11 +172,40 @@ public final class CommandTokenizer {
             } else if (c == '#') {
                 int newline = text.indexOf('\n', i);
                 i = newline < 0 ? text.length() : newline;
+            } else if (commentEnd(text, i) >= 0) {
+                if (text.startsWith("/*", i) && text.indexOf("*/", i + 2) < 0) {
+                    return true; // a block comment goes on on the next line
+                }
+                i = commentEnd(text, i);
             } else {
                 i++;
             }
         }
         return false;
+    }
+
+    /** Whether {@code text} is a one-line comment: {@code # ...} or HyperDbg's {@code // ...}. */
+    public static boolean isLineComment(String text) {
+        String start = text.stripLeading();
+        return start.startsWith("#") || start.startsWith("//");
+    }
+
+    /**
+     * Whether {@code text} is nothing but comments ({@code #}, {@code //}, {@code /* *}{@code /}) and blanks, so that a
+     * command file skips it without showing it.
+     */
+    public static boolean isComment(String text) {
+        if (isLineComment(text)) {
+            return true;
+        }
+        if (!text.stripLeading().startsWith("/*")) {
+            return false;
+        }
+        try {
+            return tokenize(text).isEmpty();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** As {@link #quoted}'s scan: the index after the closing quote, or the end. */

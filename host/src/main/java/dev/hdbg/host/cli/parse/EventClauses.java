@@ -35,6 +35,8 @@ final class EventClauses {
     static final int MAX_BUFFER_SIZE = 1024 * 1024;
 
     private static final String OUTPUT_EXAMPLE = "e.g. output {MyOutputName1}";
+    /** HyperDbg's DebuggerOutputSourceMaximumRemoteSourceForSingleEvent in its default build. */
+    static final int MAX_OUTPUTS = 5;
 
     private final EventType type;
     private final SymbolResolver symbols;
@@ -50,7 +52,7 @@ final class EventClauses {
     private OptionalInt core = OptionalInt.empty();
     private Stage stage = Stage.PRE;
     private boolean shortCircuit;
-    private Optional<String> output = Optional.empty();
+    private List<String> output = List.of();
     private OptionalLong mask = OptionalLong.empty();
 
     private EventClauses(EventType type, SymbolResolver symbols) {
@@ -68,7 +70,8 @@ final class EventClauses {
         EventClauses clauses = new EventClauses(type, symbols);
         int i = from;
         while (i < tokens.size()) {
-            i += clauses.option(tokens.get(i), at(tokens, i + 1));
+            i += tokens.get(i).equalsIgnoreCase("asm") ? clauses.assembly(at(tokens, i + 1), at(tokens, i + 2))
+                    : clauses.option(tokens.get(i), at(tokens, i + 1));
         }
         clauses.checkCombinations();
         return clauses;
@@ -96,15 +99,27 @@ final class EventClauses {
             case "code" -> pending.add(new Pending.Code(code(value, "code", "code {90 c3}")));
             case "script" -> pending.add(new Pending.Script(ScriptClause.read(value, symbols)));
             case "log" -> pending.add(new Pending.Log(log(value)));
-            case "condition" -> {
-                if (condition.isPresent()) {
-                    throw new IllegalArgumentException("condition given twice (an event has one condition)");
-                }
-                condition = Optional.of(code(value, "condition", "condition {48 31 c0 c3}"));
-            }
+            case "condition" -> condition(code(value, "condition", "condition {48 31 c0 c3}"));
             default -> valued(option, value);
         }
         return option.equals("break") || option.equals("disabled") ? 1 : 2;
+    }
+
+    private void condition(MachineCode code) {
+        if (condition.isPresent()) {
+            throw new IllegalArgumentException("condition given twice (an event has one condition)");
+        }
+        condition = Optional.of(code);
+    }
+
+    /** {@code asm code {...}} or {@code asm condition {...}}: the assembled bytes, as their hex clause; 3 tokens. */
+    private int assembly(String kind, String value) {
+        AsmClause.Assembled assembled = AsmClause.read(kind, value, symbols);
+        switch (assembled.kind()) {
+            case CODE -> pending.add(new Pending.Code(assembled.code()));
+            case CONDITION -> condition(assembled.code());
+        }
+        return 3;
     }
 
     /** The options with one value each that may be given once per command. */
@@ -119,7 +134,7 @@ final class EventClauses {
             case "stage" -> stage = stage(value);
             case "pid" -> pid = pid(value);
             case "core" -> core = core(value);
-            case "output" -> output = Optional.of(output(value));
+            case "output" -> output = output(value);
             case "mask" -> mask = OptionalLong.of(mask(value));
             default -> throw new IllegalStateException("option without a parser: " + option);
         }
@@ -134,7 +149,7 @@ final class EventClauses {
             throw new IllegalArgumentException("sc on needs stage pre: after the instruction ran there is nothing"
                     + " left to skip (got stage " + stage.name().toLowerCase(Locale.ROOT) + ")");
         }
-        if (!immediate && output.isPresent()) {
+        if (!immediate && !output.isEmpty()) {
             throw new IllegalArgumentException("imm no cannot be combined with output: forwarded records are sent at once");
         }
     }
@@ -147,7 +162,7 @@ final class EventClauses {
         return mask;
     }
 
-    Optional<String> output() {
+    List<String> output() {
         return output;
     }
 
@@ -276,17 +291,34 @@ final class EventClauses {
         return OptionalInt.of((int) core);
     }
 
-    /** HyperDbg's output source: one name, as created with {@code output create NAME ...}. */
-    private static String output(String value) {
-        String name = braceContent(value, "output needs {NAME}, the output source to forward to, " + OUTPUT_EXAMPLE).strip();
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException("output {} names no output source, " + OUTPUT_EXAMPLE);
+    /**
+     * HyperDbg's output sources: up to five names, as created with {@code output create NAME ...}, separated by commas
+     * ({@code output {MyOutputName1 , MyOutputName2}}).
+     */
+    private static List<String> output(String value) {
+        String content = braceContent(value, "output needs {NAME}, the output source to forward to, " + OUTPUT_EXAMPLE);
+        List<String> names = new ArrayList<>();
+        for (String part : content.split(",", -1)) {
+            String name = part.strip();
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("output {" + content.strip() + "} names no output source"
+                        + (content.isBlank() ? "" : " between two commas") + ", " + OUTPUT_EXAMPLE);
+            }
+            if (name.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("output {" + content.strip() + "}: separate the output source names"
+                        + " with commas, e.g. output {MyOutputName1, MyOutputName2}");
+            }
+            if (names.contains(name)) {
+                throw new IllegalArgumentException("output {" + content.strip() + "} names " + name + " twice");
+            }
+            names.add(name);
         }
-        if (name.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("output {" + name + "}: give one output source name without spaces, "
-                    + OUTPUT_EXAMPLE);
+        // spec: HyperDbg's default build forwards one event to at most five sources.
+        if (names.size() > MAX_OUTPUTS) {
+            throw new IllegalArgumentException("output {" + content.strip() + "} names " + names.size()
+                    + " output sources; an event may forward to at most " + MAX_OUTPUTS);
         }
-        return name;
+        return List.copyOf(names);
     }
 
     private static long mask(String value) {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  *              | "!exception" | "!xsetbv" ) [ number ] { option }
  *            | ( "!sysret" | "!tsc" | "!pmc" | "!vmcall" | "!dr" ) { option }
  *            | "!interrupt" number { option }
- *            | "!crwrite" cr { option | "mask" number } ;
+ *            | "!crwrite" cr [ number ] { option | "mask" number } ;   (* the number: HyperDbg's mask *)
  * access     = ? a non-empty combination of r, w and x, each at most once ? ;
  * cr         = "cr0" | "cr4" | number ;           (* 0 or 4 *)
  * option     = "code" "{" hex-bytes "}"           (* adds a RUN_CUSTOM_CODE action *)
@@ -32,13 +33,15 @@ import java.util.stream.Collectors;
  *            | "break"                            (* adds a BREAK_TO_DEBUGGER action *)
  *            | "buffer" number                    (* requested buffer of every code action, 0 .. MAX_BUFFER_SIZE *)
  *            | "condition" "{" hex-bytes "}"      (* at most once *)
+ *            | "asm" "code" "{" statements "}"    (* as code {...}: Intel syntax assembled on the host, AsmClause *)
+ *            | "asm" "condition" "{" statements "}" (* as condition {...}; one condition in all *)
  *            | "imm" ( "yes" | "no" )             (* for every log and code action; default yes *)
  *            | "disabled"                         (* add the event unarmed *)
  *            | "pid" ( number | "all" )           (* only this process; default all *)
  *            | "core" ( number | "all" )          (* only this core; default all *)
  *            | "sc" ( "on" | "off" )              (* short-circuit: skip the instruction; needs stage pre *)
  *            | "stage" ( "pre" | "post" | "all" ) (* actions before, after or around it; default pre *)
- *            | "output" "{" name "}" ;            (* forward the records to this output source *)
+ *            | "output" "{" name { "," name } "}" ;   (* forward the records to these output sources, at most 5 *)
  * </pre>
  * Numbers are hex by default ({@link dev.hdbg.common.text.Numbers}). The optional number of the
  * third line is taken only right after the command. Ranges, checked before anything is built:
@@ -69,13 +72,18 @@ public final class EventCommandParser {
      * A parsed event command: the event, and where its records go besides the debugger.
      *
      * @param spec   the event to add
-     * @param output the {@code output {NAME}} source to forward the event's records to; empty
-     *               when the command has no {@code output} clause
+     * @param outputs the {@code output {NAME, ...}} sources to forward the event's records to, in order; empty when
+     *                the command has no {@code output} clause
      */
-    public record ParsedEvent(EventSpec spec, Optional<String> output) {
+    public record ParsedEvent(EventSpec spec, List<String> outputs) {
         public ParsedEvent {
             Objects.requireNonNull(spec, "spec");
-            Objects.requireNonNull(output, "output");
+            outputs = List.copyOf(outputs);
+        }
+
+        /** The first output source, for callers that forward to one. */
+        public Optional<String> output() {
+            return outputs.stream().findFirst();
         }
     }
 
@@ -124,8 +132,13 @@ public final class EventCommandParser {
                 "not an event command: '" + tokens.getFirst() + "' (expected one of " + COMMANDS + ")"));
         EventPositionals.Positional positional = EventPositionals.read(type, tokens);
         EventClauses clauses = EventClauses.read(type, tokens, positional.next(), symbols);
+        if (positional.mask().isPresent() && clauses.mask().isPresent()) {
+            throw new IllegalArgumentException(type.command() + ": the mask is given twice (as a number after the"
+                    + " register and with mask); give it once, e.g. " + type.command() + " 0 0x10000");
+        }
+        OptionalLong mask = positional.mask().isPresent() ? positional.mask() : clauses.mask();
         EventSpec spec = naming(type, () -> new EventSpec(type, positional.address(), positional.end(),
-                positional.access(), positional.filter(), clauses.mask(), clauses.options(), clauses.condition(),
+                positional.access(), positional.filter(), mask, clauses.options(), clauses.condition(),
                 clauses.actions(), clauses.enabled()));
         return new ParsedEvent(spec, clauses.output());
     }

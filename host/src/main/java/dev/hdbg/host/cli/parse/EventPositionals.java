@@ -33,7 +33,11 @@ final class EventPositionals {
      *
      * @param next the index of the first option token
      */
-    record Positional(long address, long end, Set<Access> access, OptionalLong filter, int next) {
+    record Positional(long address, long end, Set<Access> access, OptionalLong filter, OptionalLong mask, int next) {
+        Positional(long address, long end, Set<Access> access, OptionalLong filter, int next) {
+            this(address, end, access, filter, OptionalLong.empty(), next);
+        }
+
         static Positional none() {
             return new Positional(0, 0, Set.of(), OptionalLong.empty(), 1);
         }
@@ -113,7 +117,17 @@ final class EventPositionals {
         if (!kind.accepts(cr)) {
             throw new IllegalArgumentException(kind.refused(command, first) + example);
         }
-        return Positional.filter(cr, 2);
+        // spec: HyperDbg's !crwrite takes the mask as its second positional number (crwrite.cpp: !crwrite 0 0x10000).
+        String second = at(tokens, 2);
+        if (second == null || !looksNumeric(second)) {
+            return Positional.filter(cr, 2);
+        }
+        long mask = number(second, command + " mask");
+        if (mask == 0) {
+            throw new IllegalArgumentException(command + " mask 0 selects no bit, so the event could never trigger"
+                    + " (leave the mask out to watch every bit)" + example);
+        }
+        return new Positional(0, 0, Set.of(), OptionalLong.of(cr), OptionalLong.of(mask), 3);
     }
 
     private static Positional monitor(String command, AccessRange kind,

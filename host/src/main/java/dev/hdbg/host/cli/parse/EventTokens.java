@@ -12,7 +12,7 @@ final class EventTokens {
      * {@code !epthook code {90}} says "needs an address" rather than "code is not a number".
      */
     static final List<String> KEYWORDS = List.of("code", "script", "buffer", "log", "break", "condition", "imm",
-            "disabled", "pid", "core", "sc", "stage", "output", "mask");
+            "disabled", "pid", "core", "sc", "stage", "output", "mask", "asm");
 
     private EventTokens() {
     }

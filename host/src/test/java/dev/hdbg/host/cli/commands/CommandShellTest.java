@@ -6,6 +6,7 @@ import dev.hdbg.common.event.EventType;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.FakeDebuggerClient;
 import dev.hdbg.host.cli.output.OutputFormat;
+import dev.hdbg.host.cli.parse.EventCommandParser;
 import dev.hdbg.host.cli.output.ScreenWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +32,20 @@ class CommandShellTest {
                 "dq", "dc", "da", "du", "dqs", "s", "k", "eb", "ew", "ed", "eq", "u", "u2", "uf", "?", "lm", "x", ".status",
                 ".connect", ".disconnect", ".script", ".logopen", ".logclose", "output", "exit", "q", "quit");
         assertThat(names).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void syscall2AndSysret2AreHyperDbgsOtherNamesOfTheSameEvents() {
+        CommandShell shell = shell(OutputFormat.HUMAN);
+
+        assertThat(shell.execute("!syscall2 3c log {rdi}")).isEqualTo(CommandShell.Result.OK);
+        assertThat(shell.execute("!sysret2 stage post")).isEqualTo(CommandShell.Result.OK);
+
+        assertThat(client.calls("addEvent")).extracting(c -> ((dev.hdbg.common.event.EventSpec) c.arguments().getFirst()))
+                .satisfiesExactly(
+                        syscall -> assertThat(syscall).isEqualTo(EventCommandParser.parse(List.of("!syscall", "3c", "log",
+                                "{rdi}"))),
+                        sysret -> assertThat(sysret).isEqualTo(EventCommandParser.parse(List.of("!sysret", "stage", "post"))));
     }
 
     @Test

@@ -24,8 +24,8 @@ class EventVerbsTest {
         assertThat(epthook.run("400040 log {rdi $context} imm no")).isZero();
         assertThat(cpuid.run("1")).isZero();
 
-        assertThat(epthook.lines()).containsExactly("event 1 added with action 1");
-        assertThat(cpuid.lines()).containsExactly("event 2 added with action 2");
+        assertThat(epthook.lines()).containsExactly("event 0 added with action 1");
+        assertThat(cpuid.lines()).containsExactly("event 1 added with action 2");
         EventSpec hook = (EventSpec) client.calls("addEvent").getFirst().arguments().getFirst();
         assertThat(hook.type()).isEqualTo(EventType.EPT_HOOK);
         assertThat(hook.address()).isEqualTo(0x400040);
@@ -50,20 +50,40 @@ class EventVerbsTest {
         new Verb(new EventCommand(session, EventType.CPUID)).run("1");
         Verb events = new Verb(new EventsCommand(session));
 
-        assertThat(events.run("d 2")).isZero();
+        assertThat(events.run("d 1")).isZero();
         assertThat(events.run("")).isZero();
         assertThat(events.run("c all")).isZero();
         assertThat(events.run("")).isZero();
 
         assertThat(events.lines()).containsExactly(
-                "disabled event 2",
+                "disabled event 1",
                 "id   state    event      where                              hits  actions",
-                "1    enabled  !epthook   0x400040                              0  log (batched)",
-                "2    disabled !cpuid     0x1                                   0  break",
-                "cleared events 1, 2",
+                "0    enabled  !epthook   0x400040                              0  log (batched)",
+                "1    disabled !cpuid     0x1                                   0  break",
+                "cleared events 0, 1",
                 "no events");
-        assertThat(client.calls("disableEvent").getFirst().arguments()).containsExactly(2L);
+        assertThat(client.calls("disableEvent").getFirst().arguments()).containsExactly(1L);
         assertThat(client.calls("modifyAllEvents").getFirst().arguments()).containsExactly(EventModification.CLEAR);
+    }
+
+    @Test
+    void eventIdsAreShownInHexAsTheyAreRead() {
+        // HyperDbg shows and reads event numbers in hex; hdbg once printed them in decimal and read them as hex, so
+        // the event listed as 16 was event 0x16 to events d 16.
+        Verb cpuid = new Verb(new EventCommand(session, EventType.CPUID));
+        for (int i = 0; i < 0x11; i++) {
+            assertThat(cpuid.run(Integer.toHexString(i))).isZero();
+        }
+        Verb events = new Verb(new EventsCommand(session));
+
+        assertThat(events.run("d 10")).isZero();
+        assertThat(events.run("")).isZero();
+
+        assertThat(cpuid.lines()).contains("event a added with action b", "event 10 added with action 11");
+        assertThat(client.calls("disableEvent").getFirst().arguments()).containsExactly(0x10L);
+        assertThat(events.lines()).contains("disabled event 10",
+                "a    enabled  !cpuid     0xa                                   0  break",
+                "10   disabled !cpuid     0x10                                  0  break");
     }
 
     @Test

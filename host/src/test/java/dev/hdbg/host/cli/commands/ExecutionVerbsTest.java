@@ -39,6 +39,25 @@ class ExecutionVerbsTest {
     }
 
     @Test
+    void stepsTakeHyperDbgsCountAndWaitForEachStopBeforeTheNext() {
+        client.stopsAtOnce();
+        Verb t = new Verb(new StepIntoCommand(session, false));
+        Verb i = new Verb(new InstrumentationStepCommand(session, false));
+        Verb p = new Verb(new StepOverCommand(session, false));
+        Verb gu = new Verb(new StepOutCommand(session, false));
+
+        assertThat(t.run("a")).isZero();
+        assertThat(i.run("2")).isZero();
+        assertThat(p.run("0")).isEqualTo(1);
+        assertThat(gu.run("2")).isEqualTo(1);
+
+        assertThat(client.calls("step").stream().map(c -> c.arguments().getFirst()).toList())
+                .containsExactlyElementsOf(java.util.Collections.nCopies(0xa + 2, StepMode.INTO));
+        assertThat(p.failure()).hasMessage("p takes a count of steps 0x1..0x10000 (hex), not 0");
+        assertThat(gu.failure()).hasMessage("gu takes no count: it runs until the current function returns");
+    }
+
+    @Test
     void inBatchModeGReturnsAfterTheStopHasBeenShown() {
         client.stopsAtOnce();
         Verb g = new Verb(new GoCommand(session, true));

@@ -39,15 +39,16 @@ class MemoryVerbsTest {
     }
 
     @Test
-    void dwDdAndDqShowLittleEndianUnitsAndCountInUnits() {
+    void dwDdAndDqShowLittleEndianUnitsAndCountBytesAsHyperDbg() {
         put(image, 0, HexFormat.of().parseHex("0102030405060708090a0b0c0d0e0f10"));
         Verb dw = new Verb(new DwCommand(session));
         Verb dd = new Verb(new DdCommand(session));
         Verb dq = new Verb(new DqCommand(session));
 
-        assertThat(dw.run("400000 L2")).isZero();
-        assertThat(dd.run("400000 l3")).isZero();
-        assertThat(dq.run("400000 L2")).isZero();
+        // HyperDbg's l counts bytes (d-u.cpp hands it to the read as its size); a length ending inside a unit shows it
+        assertThat(dw.run("400000 L4")).isZero();
+        assertThat(dd.run("400000 l c pid 1")).isZero();
+        assertThat(dq.run("400000 l 9")).isZero();
 
         assertThat(dw.lines()).containsExactly("0000000000400000  0201 0403");
         assertThat(dd.lines()).containsExactly("0000000000400000  04030201 08070605 0c0b0a09");
@@ -59,7 +60,7 @@ class MemoryVerbsTest {
         put(image, 0x88, "hdbg demo".getBytes(StandardCharsets.US_ASCII));
         Verb dc = new Verb(new DcCommand(session));
 
-        assertThat(dc.run("400088 L3")).isZero();
+        assertThat(dc.run("400088 l c")).isZero();
 
         assertThat(dc.lines()).containsExactly("0000000000400088  67626468 6d656420 0000006f           hdbg demo...");
     }
@@ -104,7 +105,10 @@ class MemoryVerbsTest {
         new Verb(new EwCommand(session)).run("400110 1234");
         new Verb(new EdCommand(session)).run("400120 -1");
         new Verb(new EqCommand(session)).run("400130 1122334455667788");
+        // HyperDbg's eb ... pid PID: the pid names the one process, and is no value to write
+        new Verb(new EbCommand(session)).run("400140 90 90 pid 4");
 
+        assertThat(client.memory(0x400140, 3)).containsExactly(0x90, 0x90, 0);
         assertThat(client.memory(0x400100, 3)).containsExactly(1, 2, 0xff);
         assertThat(client.memory(0x400110, 2)).containsExactly(0x34, 0x12);
         assertThat(client.memory(0x400120, 4)).containsExactly(0xff, 0xff, 0xff, 0xff);
@@ -147,7 +151,7 @@ class MemoryVerbsTest {
         DebugSession json = new DebugSession(client, new PrintWriter(new StringWriter()), OutputFormat.JSON);
         Verb dc = new Verb(new DcCommand(json));
 
-        assertThat(dc.run("400000 L1")).isZero();
+        assertThat(dc.run("400000 l 4")).isZero();
 
         assertThat(dc.lines()).containsExactly("{\"type\":\"memory\",\"address\":\"0x400000\",\"unit\":4,\"data\":\"01020304\"}");
     }

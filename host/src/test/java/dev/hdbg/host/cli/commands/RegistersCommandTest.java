@@ -97,4 +97,30 @@ class RegistersCommandTest {
         assertThat(verb.lines()).containsExactly("{\"type\":\"registers\",\"registers\":{\"rax\":\"0x1234\",\"rbx\":\"0x10\"}}",
                 "{\"type\":\"ok\",\"command\":\"r\"}");
     }
+
+    @Test
+    void showsAndSetsThePartsOfRegistersAsHyperDbgNamesThem() {
+        client.register("rax", 0x1122334455667788L).register("r8", 0xa1b2c3d4e5f60718L);
+
+        assertThat(r.run("eax ax ah al @r8d r8w r8b iopl")).isZero();
+        assertThat(r.run("@ah = 0x99")).isZero();
+        assertThat(r.run("eax = 1")).isZero();
+
+        assertThat(r.lines()).containsExactly(
+                "   eax=0000000055667788     ax=0000000000007788     ah=0000000000000077",
+                "    al=0000000000000088    r8d=00000000e5f60718    r8w=0000000000000718",
+                "   r8b=0000000000000018   iopl=0000000000000000");
+        // a part writes only its bits: HyperDbg's meaning, not the processor's zero-extension of eax
+        assertThat(client.registerValue("rax")).isEqualTo(0x1122334400000001L);
+    }
+
+    @Test
+    void aRegisterTheMachineDoesNotGiveIsNamedInTheError() {
+        assertThat(r.run("cr8")).isEqualTo(1);
+        assertThat(r.failure()).hasMessageStartingWith("cr8 is not available: hdbg's emulated machine does not give the host its cr8");
+        assertThat(r.run("gdtr = 0")).isEqualTo(1);
+        assertThat(r.failure()).hasMessageStartingWith("gdtr is not available");
+        assertThat(r.run("r99")).isEqualTo(1);
+        assertThat(r.failure()).hasMessageStartingWith("unknown register 'r99'");
+    }
 }

@@ -76,4 +76,31 @@ class SearchCommandTest {
                 "{\"type\":\"search\",\"hits\":[\"0x" + Long.toHexString(BASE + 0x100) + "\"]}",
                 "{\"type\":\"search\",\"hits\":[\"0x" + Long.toHexString(BASE + 0x100) + "\",\"0x" + Long.toHexString(BASE + 0x201) + "\"]}");
     }
+
+    @Test
+    void hyperDbgsSbSdSqTakeLengthAndPidAnywhereAndStepFromTheStart() {
+        // sd steps from its ADDR by 4 (HyperDbg's PerformSearchAddress), so a value at an odd address is found when
+        // the search starts there, where s -d, aligned to the value's size, never finds it
+        memory[0x201] = 0x78;
+        memory[0x202] = 0x56;
+        memory[0x203] = 0x34;
+        memory[0x204] = 0x12;
+        memory[0x300] = 0x48;
+        memory[0x301] = (byte) 0x8b;
+        memory[0x302] = 0x03;
+        CommandShell shell = shell();
+
+        shell.execute("sd " + Long.toHexString(BASE + 0x201) + " pid 1dd0 l fff 12345678");
+        shell.execute("s -d " + Long.toHexString(BASE + 0x200) + " L1000 12345678");
+        shell.execute("sb " + Long.toHexString(BASE) + " l 1000 48 8b 03");
+        shell.execute("sq " + Long.toHexString(BASE + 0x200) + " l 100 0000001234567800");
+        shell.execute("sb " + Long.toHexString(BASE) + " 48 8b");
+
+        assertThat(lines).containsExactly(
+                "{\"type\":\"search\",\"hits\":[\"0x" + Long.toHexString(BASE + 0x201) + "\"]}",
+                "{\"type\":\"search\",\"hits\":[]}",
+                "{\"type\":\"search\",\"hits\":[\"0x" + Long.toHexString(BASE + 0x300) + "\"]}",
+                "{\"type\":\"search\",\"hits\":[\"0x" + Long.toHexString(BASE + 0x200) + "\"]}",
+                "{\"type\":\"error\",\"message\":\"give the length to search as l LENGTH, e.g. sb 400000 l 100 48 8b 03\"}");
+    }
 }

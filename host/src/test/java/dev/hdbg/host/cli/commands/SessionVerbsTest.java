@@ -103,12 +103,15 @@ class SessionVerbsTest {
     void connectWantsHostAndADecimalPortInRange() {
         Verb connect = new Verb(new ConnectCommand(session));
 
-        assertThat(connect.run("agent.lan")).isEqualTo(1);
-        assertThat(connect.failure()).hasMessage(".connect wants HOST:PORT, e.g. .connect 127.0.0.1:7321, not 'agent.lan'");
+        // HyperDbg's .connect IP [PORT] and hdbg's HOST:PORT take the same checks
+        assertThat(connect.run("agent.lan 0x10")).isEqualTo(1);
+        assertThat(connect.failure()).hasMessage(".connect wants a decimal port, e.g. .connect 127.0.0.1 7321, not '0x10'");
         assertThat(connect.run("agent.lan:0x10")).isEqualTo(1);
-        assertThat(connect.failure()).hasMessage(".connect wants a decimal port, e.g. .connect 127.0.0.1:7321, not 'agent.lan:0x10'");
+        assertThat(connect.failure()).hasMessage(".connect wants a decimal port, e.g. .connect 127.0.0.1 7321, not '0x10'");
         assertThat(connect.run("agent.lan:70000")).isEqualTo(1);
         assertThat(connect.failure()).hasMessage("port 70000 is out of range 1..65535");
+        assertThat(connect.run("agent.lan 0")).isEqualTo(1);
+        assertThat(connect.failure()).hasMessage("port 0 is out of range 1..65535");
         assertThat(session.connected()).as("nothing was dropped for a .connect that could not start").isTrue();
     }
 
@@ -205,7 +208,7 @@ class SessionVerbsTest {
         assertThat(json.execute("help nosuch")).isEqualTo(CommandShell.Result.FAILED);
 
         assertThat(screen.getFirst()).startsWith("Usage:  .logopen FILE").contains("Appends a copy of everything shown");
-        assertThat(screen.get(1)).contains("Commands:", "  help ", "  !epthook ", "  .logopen ", "  exit, q, quit ");
+        assertThat(screen.get(1)).contains("Commands:", "  help, .help ", "  !epthook ", "  .logopen ", "  exit, q, quit, .exit ");
         assertThat(jsonScreen).containsExactly("{\"type\":\"error\",\"message\":\"Unknown subcommand 'nosuch'. (see: help help)\"}");
     }
 

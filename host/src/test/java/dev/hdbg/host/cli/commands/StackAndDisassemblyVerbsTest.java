@@ -62,17 +62,19 @@ class StackAndDisassemblyVerbsTest {
     }
 
     @Test
-    void uDisassemblesAtRipAndU2ShowsTheBytes() {
+    void uDisassemblesLengthBytesAtRipAndU32ReadsThemAsX86_32() {
         put(image, 0, "4889c8c3");
         Verb u = new Verb(new UCommand(session));
-        Verb u2 = new Verb(new U2Command(session));
+        Verb u32 = new Verb(new U32Command(session));
 
-        assertThat(u.run("L2")).isZero();
-        assertThat(u2.run("main L2")).isZero();
+        // HyperDbg's l counts bytes: the ret at +3 lies outside the first 3 bytes
+        assertThat(u.run("l 3")).isZero();
+        // 48 is dec eax in 32-bit code, where x86-64 reads it as the REX.W prefix
+        assertThat(u32.run("main l 4")).isZero();
 
-        assertThat(u.lines()).containsExactly("main:", "0000000000400000  mov rax, rcx", "0000000000400003  ret");
-        assertThat(u2.lines()).containsExactly("main:", "0000000000400000  4889c8            mov rax, rcx",
-                "0000000000400003  c3                ret");
+        assertThat(u.lines()).containsExactly("main:", "0000000000400000  4889c8            mov rax, rcx");
+        assertThat(u32.lines()).containsExactly("main:", "0000000000400000  48                dec eax",
+                "0000000000400001  89c8              mov eax, ecx", "0000000000400003  c3                ret");
     }
 
     @Test
@@ -82,7 +84,8 @@ class StackAndDisassemblyVerbsTest {
 
         assertThat(u.run("400ffe")).isZero();
 
-        assertThat(u.lines()).containsExactly("0000000000400ffe  nop", "0000000000400fff  nop");
+        assertThat(u.lines()).containsExactly("0000000000400ffe  90                nop",
+                "0000000000400fff  90                nop");
     }
 
     @Test
@@ -104,6 +107,6 @@ class StackAndDisassemblyVerbsTest {
         assertThat(uf.run("400800")).isEqualTo(1);
 
         assertThat(uf.failure()).hasMessage("no function with a known size contains 0x400800 (uf needs the target's symbols; "
-                + "use u ADDR L COUNT instead)");
+                + "use u ADDR l LENGTH instead)");
     }
 }

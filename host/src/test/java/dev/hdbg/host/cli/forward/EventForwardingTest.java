@@ -52,7 +52,8 @@ class EventForwardingTest {
 
     @Test
     void badDefinitionsAreRefused() {
-        assertThatThrownBy(() -> forwarding.create("x", "pipe", "p")).hasMessageContaining("use file PATH or tcp HOST:PORT");
+        assertThatThrownBy(() -> forwarding.create("x", "pipe", "p")).hasMessageContaining("use file PATH, namedpipe FIFO or tcp HOST:PORT");
+        assertThatThrownBy(() -> forwarding.create("x", "module", "C:\\module.dll")).hasMessageStartingWith("output type module (a DLL HyperDbg loads) has no counterpart");
         assertThatThrownBy(() -> forwarding.create("x", "tcp", "nowhere")).hasMessageContaining("HOST:PORT");
         assertThatThrownBy(() -> forwarding.create("bad name", "file", "p")).hasMessageContaining("is not an output name");
         forwarding.create("x", "file", "p");
@@ -66,7 +67,7 @@ class EventForwardingTest {
         Path file = dir.resolve("events.jsonl");
         forwarding.create("f", "file", file.toString());
         forwarding.open("f");
-        forwarding.route(2, "f");
+        forwarding.route(2, List.of("f"));
 
         assertThat(forwarding.forward(log(1, 2, 7))).isTrue();
         assertThat(forwarding.forward(new DebuggerRecord.Buffer(2, 2, 3, 0x1000, new byte[] {1, 0}))).isTrue();
@@ -84,7 +85,7 @@ class EventForwardingTest {
         Path file = dir.resolve("script.txt");
         forwarding.create("f", "file", file.toString());
         forwarding.open("f");
-        forwarding.route(2, "f");
+        forwarding.route(2, List.of("f"));
 
         assertThat(forwarding.forward(new DebuggerRecord.ScriptOutput(1, 2, 5, 0, "rdi = 7\n"))).isTrue();
         assertThat(forwarding.forward(new DebuggerRecord.ScriptOutput(2, 3, 6, 0, "other event\n"))).isFalse();
@@ -95,23 +96,63 @@ class EventForwardingTest {
     }
 
     @Test
-    void recordsForAClosedOutputAreDroppedAndThatIsSaidOnceUntilItIsOpenedAgain() throws Exception {
+    void recordsForAClosedOutputAreDroppedSaidOnceAndItCannotBeOpenedAgain() throws Exception {
         Path file = dir.resolve("events.jsonl");
         forwarding.create("f", "file", file.toString());
         forwarding.open("f");
-        forwarding.route(1, "f");
+        forwarding.route(1, List.of("f"));
+        forwarding.forward(log(1, 1, 1));
         forwarding.close("f");
 
-        assertThat(forwarding.forward(log(1, 1, 1))).isTrue();
         assertThat(forwarding.forward(log(2, 1, 2))).isTrue();
-        assertThat(problems).containsExactly("output f is not open: records of event 1 are dropped (output open f resumes them)");
+        assertThat(forwarding.forward(log(3, 1, 3))).isTrue();
+        assertThat(problems).containsExactly(
+                "output f is closed: records of event 1 are dropped (a closed output cannot be opened again)");
+        // spec: "Once you close an output source ... you CANNOT open it again" (HyperDbg's output page)
+        assertThatThrownBy(() -> forwarding.open("f")).hasMessage("output f was closed and cannot be opened again, as in"
+                + " HyperDbg; create another with the same target: output create NEWNAME file " + file);
+        assertThat(Files.readAllLines(file)).hasSize(1).first().asString().contains("\"seq\":1");
+        assertThat(forwarding.list()).containsExactly("1  file        closed           f  " + file);
+    }
 
-        forwarding.open("f");
-        forwarding.forward(log(3, 1, 3));
-        forwarding.close("f");
-        forwarding.forward(log(4, 1, 4));
-        assertThat(problems).hasSize(2);
-        assertThat(Files.readAllLines(file)).hasSize(1).first().asString().contains("\"seq\":3");
+    @Test
+    void oneEventForwardsToEachOfItsOutputsAndTheListShowsTheirStates() throws Exception {
+        Path first = dir.resolve("first.jsonl");
+        Path second = dir.resolve("second.jsonl");
+        forwarding.create("a", "file", first.toString());
+        forwarding.create("b", "file", second.toString());
+        forwarding.create("c", "namedpipe", dir.resolve("fifo").toString());
+        forwarding.open("a");
+        forwarding.open("b");
+        forwarding.route(0, List.of("a", "b"));
+
+        assertThat(forwarding.forward(log(1, 0, 7))).isTrue();
+
+        assertThat(Files.readAllLines(first)).singleElement().asString().contains("\"event\":0");
+        assertThat(Files.readAllLines(second)).isEqualTo(Files.readAllLines(first));
+        assertThat(forwarding.list()).containsExactly("1  file        opened           a  " + first,
+                "2  file        opened           b  " + second, "3  namedpipe   not opened       c  " + dir.resolve("fifo"));
+        forwarding.close("a");
+        forwarding.close("b");
+    }
+
+    @Test
+    void aNamedPipeIsAFifoThatOpensWithoutWaitingForItsReader() throws Exception {
+        Path fifo = dir.resolve("events.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        forwarding.create("p", "namedpipe", fifo.toString());
+        forwarding.create("notapipe", "namedpipe", dir.resolve("plain").toString());
+        Files.writeString(dir.resolve("plain"), "");
+
+        forwarding.open("p");
+        forwarding.route(3, List.of("p"));
+        forwarding.forward(log(1, 3, 0x2a));
+        try (BufferedReader in = Files.newBufferedReader(fifo)) {
+            assertThat(in.readLine()).startsWith("{\"type\":\"log\",\"seq\":1,\"event\":3");
+        }
+        forwarding.close("p");
+        assertThatThrownBy(() -> forwarding.open("notapipe")).hasMessageContaining("is not a FIFO");
     }
 
     @Test
@@ -119,7 +160,7 @@ class EventForwardingTest {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             forwarding.create("t", "tcp", "127.0.0.1:" + server.getLocalPort());
             forwarding.open("t");
-            forwarding.route(5, "t");
+            forwarding.route(5, List.of("t"));
             try (Socket peer = server.accept()) {
                 forwarding.forward(log(1, 5, 0x2a));
                 BufferedReader in = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));

@@ -112,4 +112,19 @@ class CommandTokenizerTest {
     void returnsAnUnmodifiableList() {
         assertThat(CommandTokenizer.tokenize("g")).isUnmodifiable();
     }
+
+    @Test
+    void hyperDbgsCCommentsAreCommentsOutsideGroupsAndStrings() {
+        assertThat(CommandTokenizer.tokenize("r rax // the accumulator")).containsExactly("r", "rax");
+        assertThat(CommandTokenizer.tokenize("db 400000 /* the image */ l 10")).containsExactly("db", "400000", "l", "10");
+        assertThat(CommandTokenizer.tokenize("/* a comment\nover lines */ g")).containsExactly("g");
+        assertThat(CommandTokenizer.tokenize("? {print(1); // kept for the script\n}")).containsExactly("?",
+                "{print(1); // kept for the script\n}");
+        assertThat(CommandTokenizer.tokenize(".script \"a//b.ds\" 10/2")).containsExactly(".script", "a//b.ds", "10/2");
+        assertThat(CommandTokenizer.isComment("  // only a comment")).isTrue();
+        assertThat(CommandTokenizer.isComment("/* one */ /* two */")).isTrue();
+        assertThat(CommandTokenizer.isComment("/* one */ g")).isFalse();
+        assertThat(CommandTokenizer.endsInsideGroup("/* goes on")).isTrue();
+        assertThat(CommandTokenizer.endsInsideGroup("r rax // {")).isFalse();
+    }
 }

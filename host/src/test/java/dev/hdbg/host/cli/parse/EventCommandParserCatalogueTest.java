@@ -231,16 +231,29 @@ class EventCommandParserCatalogueTest {
     }
 
     @Test
+    void crWriteTakesHyperDbgsMaskAsItsSecondNumber() {
+        // crwrite.cpp's examples: !crwrite 0 0x10000, !crwrite 4 pid 400
+        assertThat(parse("!crwrite 0 0x10000")).isEqualTo(plain(EventType.CR_WRITE, 0, 0, NONE,
+                OptionalLong.of(0), OptionalLong.of(0x10000)));
+        assertThat(parse("!crwrite 4 pid 400").mask()).isEmpty();
+        assertThat(parse("!crwrite 4 200 log {cr4}").mask()).isEqualTo(OptionalLong.of(0x200));
+        assertThatThrownBy(() -> parse("!crwrite 4 20 mask 20"))
+                .hasMessageContaining("the mask is given twice");
+        assertThatThrownBy(() -> parse("!crwrite 4 0"))
+                .hasMessageContaining("mask 0 selects no bit");
+    }
+
+    @Test
     void rejectsACrWriteWithoutCr0OrCr4() {
         assertThatThrownBy(() -> parse("!crwrite"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("!crwrite needs a control register, cr0 or cr4 (0 or 4), e.g. !crwrite cr4 mask 0x20");
+                .hasMessage("!crwrite needs a control register, cr0 or cr4 (0 or 4), e.g. !crwrite 4 0x20");
         assertThatThrownBy(() -> parse("!crwrite mask 20"))
-                .hasMessage("!crwrite needs a control register, cr0 or cr4 (0 or 4), e.g. !crwrite cr4 mask 0x20");
+                .hasMessage("!crwrite needs a control register, cr0 or cr4 (0 or 4), e.g. !crwrite 4 0x20");
         assertThatThrownBy(() -> parse("!crwrite cr3"))
-                .hasMessage("!crwrite cannot watch 'cr3': only cr0 and cr4 (0 or 4), e.g. !crwrite cr4 mask 0x20");
+                .hasMessage("!crwrite cannot watch 'cr3': only cr0 and cr4 (0 or 4), e.g. !crwrite 4 0x20");
         assertThatThrownBy(() -> parse("!crwrite 8"))
-                .hasMessage("!crwrite cannot watch '8': only cr0 and cr4 (0 or 4), e.g. !crwrite cr4 mask 0x20");
+                .hasMessage("!crwrite cannot watch '8': only cr0 and cr4 (0 or 4), e.g. !crwrite 4 0x20");
     }
 
     @Test

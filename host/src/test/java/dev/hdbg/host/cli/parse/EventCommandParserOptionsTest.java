@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** HyperDbg's event options (pid, core, sc, stage, output, mask) and how they may combine. */
 class EventCommandParserOptionsTest {
-    private static final String VALID = "(valid: code script buffer log break condition imm disabled pid core sc stage output)";
+    private static final String VALID = "(valid: code script buffer log break condition imm disabled pid core sc stage output asm)";
     private static final LogConfiguration LOG_RAX = new LogConfiguration(List.of(new LogItem.Register("rax")));
 
     private static EventSpec parse(String line) {
@@ -71,6 +71,9 @@ class EventCommandParserOptionsTest {
         assertThat(parsed.spec()).isEqualTo(EventSpec.eptHook(0x401000, List.of(new ActionSpec.Log(LOG_RAX, true))));
         assertThat(parseCommand("!cpuid output { name }").output()).contains("name");
         assertThat(parseCommand("!cpuid").output()).isEmpty();
+        // HyperDbg's several sources, separated by commas, up to five
+        assertThat(parseCommand("!syscall script { print(@rax); } output {MyOutputName1 , MyOutputName2 , MyOutputName3}")
+                .outputs()).containsExactly("MyOutputName1", "MyOutputName2", "MyOutputName3");
         assertThat(parse("!cpuid output {x}")).isEqualTo(EventSpec.cpuid(List.of(new ActionSpec.Break())));
     }
 
@@ -164,7 +167,12 @@ class EventCommandParserOptionsTest {
         assertThatThrownBy(() -> parse("!cpuid output { }"))
                 .hasMessage("output {} names no output source, e.g. output {MyOutputName1}");
         assertThatThrownBy(() -> parse("!cpuid output {a b}"))
-                .hasMessage("output {a b}: give one output source name without spaces, e.g. output {MyOutputName1}");
+                .hasMessage("output {a b}: separate the output source names with commas, e.g. output {MyOutputName1, MyOutputName2}");
+        assertThatThrownBy(() -> parse("!cpuid output {a, , b}"))
+                .hasMessage("output {a, , b} names no output source between two commas, e.g. output {MyOutputName1}");
+        assertThatThrownBy(() -> parse("!cpuid output {a, a}")).hasMessage("output {a, a} names a twice");
+        assertThatThrownBy(() -> parse("!cpuid output {a, b, c, d, e, f}"))
+                .hasMessage("output {a, b, c, d, e, f} names 6 output sources; an event may forward to at most 5");
     }
 
     @Test
@@ -188,7 +196,7 @@ class EventCommandParserOptionsTest {
                 .hasMessage("unknown option 'scripts' for !tsc " + VALID);
         assertThatThrownBy(() -> parse("!crwrite cr4 output {o} filter 1"))
                 .hasMessage("unknown option 'filter' for !crwrite "
-                        + "(valid: code script buffer log break condition imm disabled pid core sc stage output mask)");
+                        + "(valid: code script buffer log break condition imm disabled pid core sc stage output mask asm)");
     }
 
     @Test

@@ -1,0 +1,75 @@
+package dev.hdbg.host.cli.output;
+
+import java.io.Flushable;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Flushes a writer soon after something was written to it, on a thread of its own, coalescing the requests that come
+ * while a flush waits: a line shown alone (a command's result, a break) reaches the screen at once, and a stream of
+ * records written faster than the terminal or the file takes them goes out in blocks, one system call each, instead of
+ * one system call a line. Flushing every record was the host's largest cost at a few hundred thousand records a
+ * second (docs/benchmarks.md, "records to a --json file").
+ *
+ * <p>The writer must be thread-safe (a {@link java.io.PrintWriter} is: its writes and its flush share one lock), so a
+ * flush never interleaves with a line being written.
+ */
+public final class CoalescedFlush implements AutoCloseable {
+    private static final long COALESCE_NANOS = 100_000;
+
+    private final Flushable target;
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private final Thread flusher;
+    private volatile boolean closed;
+
+    public CoalescedFlush(Flushable target) {
+        this.target = target;
+        this.flusher = Thread.ofPlatform().name("hdbg-screen-flush").daemon().start(this::flushWhenAsked);
+    }
+
+    /** Something was written: it reaches the target soon, with whatever else is written before the flush. */
+    public void request() {
+        if (!requested.getAndSet(true)) {
+            LockSupport.unpark(flusher);
+        }
+    }
+
+    private void flushWhenAsked() {
+        while (!closed) {
+            if (!requested.get()) {
+                LockSupport.park(this);
+                continue;
+            }
+            // A moment for the lines that follow this one (a stream of records) to join the same flush; a user does not
+            // see 100 microseconds. Cleared before the flush: a line written during it asks again, for the next round.
+            LockSupport.parkNanos(COALESCE_NANOS);
+            requested.set(false);
+            flushQuietly();
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            target.flush();
+        } catch (IOException e) {
+            // The screen or file is gone: there is nowhere left to say so (a PrintWriter never throws here anyway).
+        }
+    }
+
+    /**
+     * Flushes what is written now, on the calling thread, and ends the flusher before returning: for the end of the
+     * program, which leaves no thread behind (a refused command line is checked for that).
+     */
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(flusher);
+        try {
+            flusher.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flushQuietly();
+    }
+}
