@@ -287,6 +287,11 @@ public final class Debugger implements AutoCloseable {
         });
     }
 
+    /** How many reading requests were answered on the caller's thread, without waking the execution thread. */
+    long readsServedDirectly() {
+        return loop.readsServedDirectly();
+    }
+
     public CompletableFuture<Void> writeRegister(GuestRegister register, long value) {
         return loop.submit(() -> {
             requireHalted("change registers");

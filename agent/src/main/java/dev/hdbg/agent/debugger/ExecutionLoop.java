@@ -10,12 +10,17 @@ import dev.hdbg.agent.vmx.InstructionExits;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.model.CallTrack;
+import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * leave are {@link GuestRuns}'; steps wait in {@link Stepping}, {@code !track} in {@link Tracking}; breaks, kills,
  * starts and the target's state are here. It is over 400 lines because every change of the target's state is made
  * here, on the one thread that owns the emulator, where the order of those changes can be read in one place.
+ *
+ * <p>A request that only reads, made while the guest is stopped and nothing waits in the mailbox, is answered on the
+ * caller's thread (the server's event loop) instead: the execution thread holds {@link #emulator} whenever it is not
+ * waiting for the mailbox, so whoever takes it has the stopped machine to itself, and hands nothing over.
  */
 final class ExecutionLoop implements BreakService, GuestStops {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionLoop.class);
@@ -44,6 +53,13 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private GuestRuns runs;
     private Stepping stepping;
     private final Mailbox mailbox = new Mailbox();
+    /**
+     * The machine's owner: the execution thread, but for its waits on the mailbox, during which a reading request
+     * may take it ({@link #submitReading}). Never waited for by anyone but the execution thread.
+     */
+    private final ReentrantLock emulator = new ReentrantLock();
+    /** Reading requests answered without the execution thread, for tests and the benchmark's account. */
+    private final AtomicLong readsServedDirectly = new AtomicLong();
     private final Thread thread;
     private final Kicker kicker;
     private final Breakpoints breakpoints;
@@ -118,11 +134,41 @@ final class ExecutionLoop implements BreakService, GuestStops {
         return future;
     }
 
-    /** {@link #submit} for a task that only reads: it is served even while the guest waits for room for a record. */
+    /**
+     * {@link #submit} for a task that only reads: it is served even while the guest waits for room for a record. While
+     * the guest is stopped (paused, broken in, exited), the mailbox is idle and the execution thread waits for it, the
+     * task runs here and now, on the caller's thread: the execution thread cannot take the machine back meanwhile,
+     * and every request submitted before has finished, so the answer is the one the execution thread would give.
+     */
     <T> CompletableFuture<T> submitReading(Supplier<T> task) {
+        if (mailbox.idle() && state != TargetState.RUNNING && emulator.tryLock()) {
+            try {
+                if (mailbox.idle() && state != TargetState.RUNNING && !closed) {
+                    readsServedDirectly.incrementAndGet();
+                    return Mailbox.runHere(task);
+                }
+            } finally {
+                emulator.unlock();
+            }
+        }
         CompletableFuture<T> future = mailbox.submitReading(task);
         kicker.kickIfWanted();
         return future;
+    }
+
+    /** How many reading requests were answered on the caller's thread, without a hand-over. */
+    long readsServedDirectly() {
+        return readsServedDirectly.get();
+    }
+
+    /** The next request, waiting up to 100 ms with the machine left to readers ({@link #submitReading}). */
+    private Runnable awaitRequest() throws InterruptedException {
+        emulator.unlock();
+        try {
+            return mailbox.poll(100, TimeUnit.MILLISECONDS);
+        } finally {
+            emulator.lock();
+        }
     }
 
     /**
@@ -203,6 +249,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
     }
 
     private void loop() {
+        emulator.lock(); // kept: a thread that ends holding it leaves every read to the (closed) mailbox
         try {
             while (!closed) {
                 abandoned = false; // it is set only while a run is on the stack, and that run has unwound here
@@ -224,7 +271,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
     }
 
     private void serveOne() throws InterruptedException {
-        Runnable task = mailbox.poll(100, TimeUnit.MILLISECONDS);
+        Runnable task = awaitRequest();
         if (task != null) {
             task.run();
         }
@@ -336,9 +383,20 @@ final class ExecutionLoop implements BreakService, GuestStops {
         selectedCore = core;
         long pid = target.pid();
         long tid = target.tid();
-        queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message, core, pid, tid),
+        Map<GuestRegister, Long> registers = registersAtStop();
+        queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message, registers, core,
+                pid, tid),
                 true);
         tracking.end(); // after the break record: a host reading the track's reply has the stop before it
+    }
+
+    /** What a break record carries (since 1.9), so a host needs no second request to show the stop. */
+    private Map<GuestRegister, Long> registersAtStop() {
+        Map<GuestRegister, Long> values = new EnumMap<>(GuestRegister.class);
+        for (GuestRegister register : GuestRegister.AT_STOP) {
+            values.put(register, machine.read(register));
+        }
+        return values;
     }
 
     /** Execution thread: the core {@code ~} selected, or the one that halted. */
@@ -392,7 +450,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         long started = System.nanoTime();
         try {
             while (state == TargetState.PAUSED && !closed) {
-                Runnable task = mailbox.poll(100, TimeUnit.MILLISECONDS);
+                Runnable task = awaitRequest();
                 if (task != null) {
                     task.run();
                 }

@@ -4,6 +4,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +14,8 @@ import java.util.function.Supplier;
  */
 final class Mailbox {
     private final BlockingQueue<Job<?>> jobs = new LinkedBlockingQueue<>();
+    /** Jobs submitted and not finished yet (waiting or running); see {@link #idle}. */
+    private final AtomicInteger unfinished = new AtomicInteger();
     private volatile DebuggerException closedBecause;
 
     /** Queues {@code task}; its future completes with what it returns or throws. */
@@ -29,12 +32,13 @@ final class Mailbox {
     }
 
     private <T> CompletableFuture<T> submit(Supplier<T> task, boolean reading) {
-        Job<T> job = new Job<>(task, new CompletableFuture<>(), reading);
+        Job<T> job = new Job<>(task, new CompletableFuture<>(), reading, unfinished);
         DebuggerException refusal = closedBecause;
         if (refusal != null) {
             job.future().completeExceptionally(refusal);
             return job.future();
         }
+        unfinished.incrementAndGet();
         jobs.add(job);
         if (closedBecause != null) {
             failWaiting(); // closed while the job was being added: nobody else will run it
@@ -67,6 +71,14 @@ final class Mailbox {
         return jobs.isEmpty();
     }
 
+    /**
+     * Whether every job submitted so far has finished (none waits, none runs): a read asked for now by a thread that
+     * submitted the earlier requests cannot overtake any of them.
+     */
+    boolean idle() {
+        return unfinished.get() == 0;
+    }
+
     /** Fails every waiting request and every later one with {@code reason}; the first reason stays. */
     void close(DebuggerException reason) {
         if (closedBecause == null) {
@@ -78,11 +90,22 @@ final class Mailbox {
     private void failWaiting() {
         Job<?> job;
         while ((job = jobs.poll()) != null) {
+            unfinished.decrementAndGet();
             job.future().completeExceptionally(closedBecause);
         }
     }
 
-    private record Job<T>(Supplier<T> task, CompletableFuture<T> future, boolean reading) implements Runnable {
+    /** Runs {@code task} on the calling thread, with its outcome as a job's: a value, or a failed future. */
+    static <T> CompletableFuture<T> runHere(Supplier<T> task) {
+        try {
+            return CompletableFuture.completedFuture(task.get());
+        } catch (RuntimeException | StackOverflowError e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private record Job<T>(Supplier<T> task, CompletableFuture<T> future, boolean reading, AtomicInteger unfinished)
+            implements Runnable {
         @Override
         public void run() {
             try {
@@ -90,6 +113,9 @@ final class Mailbox {
             } catch (RuntimeException | StackOverflowError e) {
                 // A request that overflows the stack (a pathological pattern, say) fails alone; the thread goes on.
                 future.completeExceptionally(e);
+            } finally {
+                // After the completion, which writes the reply: a read that finds no job unfinished comes after it.
+                unfinished.decrementAndGet();
             }
         }
     }

@@ -208,8 +208,13 @@ public final class RecordQueue implements AutoCloseable {
     public void acknowledge(long seq) {
         lock.lock();
         try {
+            boolean wasFull = store.full();
             store.acknowledge(seq);
-            changed.signalAll();
+            if (wasFull) {
+                // Only a publisher waiting for room cares: the sender does not, and waking it for every acknowledgement
+                // (one per step) cost a thread wake-up each on the request path (issue 15).
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
         }

@@ -154,6 +154,12 @@ public interface Cpu extends AutoCloseable {
     void step(long from);
 
     /**
+     * Drops what {@link #step} keeps from one step to the next (its code hook), as the next run that is not a step
+     * would: for code that steps once before others use the engine (setting up a machine).
+     */
+    void endSteps();
+
+    /**
      * Asks the running {@link #run} to return at the next instruction boundary, also from a tight loop. Any thread,
      * any time; after {@link #close()} it does nothing. From another thread than the run's, Unicorn 2.0.1 is not
      * exact: the run returns with RIP at an instruction it had already executed about once in each such stop

@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * {@link Cpu} on one Unicorn engine. Unicorn's failures become {@link CpuException}s here, its int masks and
- * register ids stay here; everything else is Unicorn's own behaviour, passed on unchanged.
+ * register ids stay here; everything else is Unicorn's own behaviour, passed on unchanged. Just over 400 lines: the
+ * register table (one case per register) and the hook a step keeps belong with the engine's other calls.
  */
 final class UnicornCpu implements Cpu {
     private static final X86Reg[] UNICORN = new X86Reg[CpuRegister.values().length];
@@ -240,6 +241,9 @@ final class UnicornCpu implements Cpu {
 
     @Override
     public void run(long from, long maxInstructions) {
+        // A run that is not a step: the hook kept from the last steps would stop it after one instruction, and costs
+        // a call per instruction. Removing it drops the translated code once, not once per step.
+        dropStepHook();
         try {
             uc.emuStart(from, -1L, 0, maxInstructions);
         } catch (UnicornException e) {
@@ -248,21 +252,37 @@ final class UnicornCpu implements Cpu {
     }
 
     /**
+     * The hook {@link #step} stops with, kept from one step to the next until a run that is not a step: adding and
+     * removing a code hook over every address drops every translated block each time ({@code TranslationCache}) and
+     * makes an upcall stub, which cost most of a step (issue 15, profiled: a {@code t} took 1.8 to 2.7 ms).
+     */
+    private Hook stepHook;
+    /** The step's first instruction has not been reached yet: the hook lets it run and stops before the next. */
+    private boolean stepFirst;
+    private boolean stepping;
+
+    /**
      * Unicorn's own {@code count} is not used: switching between counted and uncounted runs makes Unicorn 2.0.1
      * flush every translated block, which took 2.4 s here (measured). Instead a code hook over every address lets
      * the first instruction run and stops before the second (a stop from a code hook holds its instruction back).
      */
     @Override
     public void step(long from) {
-        boolean[] first = {true};
-        try (Hook hook = beforeEveryInstruction((address, size) -> {
-            if (first[0]) {
-                first[0] = false;
-            } else {
-                uc.emuStop();
-            }
-        })) {
+        if (stepHook == null) {
+            stepHook = beforeEveryInstruction((address, size) -> {
+                if (stepFirst) {
+                    stepFirst = false;
+                } else {
+                    uc.emuStop();
+                }
+            });
+        }
+        stepFirst = true;
+        stepping = true;
+        try {
             run(from);
+        } finally {
+            stepping = false;
         }
     }
 
@@ -284,7 +304,24 @@ final class UnicornCpu implements Cpu {
 
     @Override
     public Hook beforeInstructions(long from, long to, InstructionHook hook) {
+        // Unicorn calls the code hooks of an address in the order they were added, and a step's must come last: the
+        // others at the instruction after the step (a breakpoint there) fire before it stops.
+        dropStepHook();
         return uc.hookCode(from, to, hook::beforeInstruction)::close;
+    }
+
+    @Override
+    public void endSteps() {
+        dropStepHook();
+    }
+
+    /** Removes the hook kept from the last steps, unless a step runs now (it is on the native stack). */
+    private void dropStepHook() {
+        if (stepHook != null && !stepping) {
+            Hook kept = stepHook;
+            stepHook = null;
+            kept.close();
+        }
     }
 
     @Override

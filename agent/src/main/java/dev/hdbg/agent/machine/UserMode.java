@@ -75,6 +75,7 @@ public final class UserMode {
         cpu.write(CpuRegister.CR4, cpu.read(CpuRegister.CR4) | CR4_TSD);
         cpu.write(CpuRegister.RSP, FRAME);
         cpu.step(STUB);
+        cpu.endSteps();
         if (cpu.read(CpuRegister.RIP) != entry || (cpu.read(CpuRegister.CS) & 3) != 3) {
             throw new IllegalStateException("entering user mode failed: rip 0x" + Long.toHexString(cpu.read(CpuRegister.RIP))
                     + ", cs 0x" + Long.toHexString(cpu.read(CpuRegister.CS)));

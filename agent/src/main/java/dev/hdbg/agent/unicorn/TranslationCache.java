@@ -37,6 +37,7 @@ final class TranslationCache {
     private boolean countedLastRun;
     private boolean untilKnown;
     private long lastUntil;
+    private long drops;
 
     TranslationCache(Unicorn owner, MemorySegment uc, Registers registers) {
         this.owner = owner;
@@ -53,8 +54,14 @@ final class TranslationCache {
         }
     }
 
+    /** How many times {@link #dropAll} ran. */
+    long drops() {
+        return drops;
+    }
+
     /** Drops every translated block, in the way that is exact and safe for the current state (class comment). */
     void dropAll() {
+        drops++;
         if (owner.emulating() || !pagingOn()) {
             for (MemoryRegion region : owner.memRegions()) {
                 dropChunked(region.begin(), region.end());

@@ -429,6 +429,15 @@ public final class Unicorn implements AutoCloseable {
         cache.dropAll();
     }
 
+    /**
+     * How many times all translated code was dropped so far (by {@link #flushTranslationCache}, a code hook over every
+     * address added or removed, a switch between counted and uncounted runs): each drop makes the guest's code be
+     * translated again, so a path that drops per instruction is slow. For tests that hold such a path to a count.
+     */
+    public long translationDrops() {
+        return cache.drops();
+    }
+
     // ---- context -------------------------------------------------------------------------------------------
 
     /**

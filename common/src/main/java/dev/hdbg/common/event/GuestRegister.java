@@ -21,6 +21,12 @@ public enum GuestRegister {
     /** The sixteen general-purpose registers in GUEST_REGS order. */
     public static final List<GuestRegister> GPRS = List.of(Arrays.copyOf(values(), 16));
 
+    /**
+     * What a break record carries (since protocol 1.9): the general-purpose registers, rip, rflags, the segment
+     * selectors, fs_base and gs_base; everything a host shows at a stop and a gdb front end's {@code g} reads.
+     */
+    public static final List<GuestRegister> AT_STOP = List.of(Arrays.copyOf(values(), GS_BASE.ordinal() + 1));
+
     private static final Map<String, GuestRegister> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(GuestRegister::wireName, Function.identity()));
 

@@ -1,7 +1,11 @@
 package dev.hdbg.common.record;
 
 import dev.hdbg.common.event.EventType;
+import dev.hdbg.common.event.GuestRegister;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -52,13 +56,27 @@ public sealed interface DebuggerRecord {
     /**
      * The machine halted; the host's commands are served until it continues. Since 1.10 it says where: the core that
      * broke (one per thread of the program), its thread and the process; every other core stands still too.
+     *
+     * @param registers since 1.9, the registers at the stop ({@link GuestRegister#AT_STOP}) in that order; empty when
+     *                  the agent did not send them
      */
     record Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
-                 String message, int core, long pid, long tid) implements DebuggerRecord {
+                 String message, Map<GuestRegister, Long> registers, int core, long pid, long tid)
+            implements DebuggerRecord {
+        public Break {
+            registers = registers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(registers));
+        }
+
         /** A break on core 0 of a target that says nothing of processes and threads (pid and tid 0). */
         public Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
+                     String message, Map<GuestRegister, Long> registers) {
+            this(seq, reason, eventId, eventType, context, rip, message, registers, 0, 0, 0);
+        }
+
+        /** A break without the registers (an agent before 1.9, or a test that does not need them). */
+        public Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
                      String message) {
-            this(seq, reason, eventId, eventType, context, rip, message, 0, 0, 0);
+            this(seq, reason, eventId, eventType, context, rip, message, Map.of());
         }
     }
 

@@ -16,7 +16,7 @@ public final class RecordSizes {
             case DebuggerRecord.Log log -> values(log);
             case DebuggerRecord.Buffer buffer -> buffer.data().length;
             case DebuggerRecord.Output output -> output.data().length;
-            case DebuggerRecord.Break b -> 2L * b.message().length();
+            case DebuggerRecord.Break b -> 2L * b.message().length() + 32L * b.registers().size();
             case DebuggerRecord.Notice notice -> 2L * notice.message().length();
             case DebuggerRecord.ActionError error -> 2L * error.message().length();
             case DebuggerRecord.ScriptOutput output -> 2L * output.text().length();

@@ -31,6 +31,9 @@ public final class Protocol {
     /** Since 1.8: TrackRequest ({@code !track}). */
     public static final String TRACK = "execution.track";
 
+    /** Since 1.9: a break record carries the registers at the stop ({@code GuestRegister.AT_STOP}). */
+    public static final String BREAK_REGISTERS = "records.break-registers";
+
     /**
      * Since 1.10: the threads of a program run, each on a core of its own: break records say which core, thread and
      * process; the status lists the cores; {@code SelectCoreRequest} ({@code ~ N}) selects the one registers and
@@ -42,7 +45,8 @@ public final class Protocol {
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
-     * linked programs and signals; 1.7 scripts; 1.8 starting the target again; 1.10 threads.
+     * linked programs and signals; 1.7 scripts; 1.8 starting the target again and !track; 1.9 break records with the
+     * registers; 1.10 threads.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -56,7 +60,7 @@ public final class Protocol {
             ATTACH_MODES, PING,
             SIGNALS, SCRIPTS,
             RESTART, TRACK,
-            THREADS);
+            BREAK_REGISTERS, THREADS);
 
     private Protocol() {
     }

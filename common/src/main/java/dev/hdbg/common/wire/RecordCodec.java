@@ -1,6 +1,7 @@
 package dev.hdbg.common.wire;
 
 import com.google.protobuf.ByteString;
+import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.proto.v1.ActionErrorRecord;
 import dev.hdbg.proto.v1.ScriptOutputRecord;
@@ -15,8 +16,11 @@ import dev.hdbg.proto.v1.LostRecord;
 import dev.hdbg.proto.v1.NoticeRecord;
 import dev.hdbg.proto.v1.OutputRecord;
 import dev.hdbg.proto.v1.Record;
+import dev.hdbg.proto.v1.RegisterValue;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Translates {@link DebuggerRecord}s to and from their protobuf messages. */
@@ -45,6 +49,7 @@ public final class RecordCodec {
                         .setContext(br.context()).setRip(br.rip()).setMessage(br.message()).setCore(br.core())
                         .setPid(br.pid()).setTid(br.tid());
                 br.eventType().ifPresent(t -> bb.setEventType(EventCodec.encode(t)));
+                br.registers().forEach((r, v) -> bb.addRegisters(RegisterValue.newBuilder().setName(r.wireName()).setValue(v)));
                 b.setBreak(bb);
             }
             case DebuggerRecord.Exit exit -> b.setExit(ExitRecord.newBuilder().setReason(encode(exit.reason()))
@@ -89,7 +94,8 @@ public final class RecordCodec {
                 yield new DebuggerRecord.Break(seq, decode(br.getReason()), br.getEventId(),
                         br.getEventType() == EventType.EVENT_TYPE_UNSPECIFIED
                                 ? Optional.empty() : Optional.of(EventCodec.decode(br.getEventType())),
-                        br.getContext(), br.getRip(), br.getMessage(), br.getCore(), br.getPid(), br.getTid());
+                        br.getContext(), br.getRip(), br.getMessage(), registers(br), br.getCore(), br.getPid(),
+                        br.getTid());
             }
             case EXIT -> {
                 var exit = msg.getExit();
@@ -112,6 +118,18 @@ public final class RecordCodec {
                     msg.getLost().getCount());
             case BODY_NOT_SET -> throw new WireFormatException("record " + seq + " is empty");
         };
+    }
+
+    /** A break's registers (since 1.9); a name this build does not know is left out, as a newer agent may add some. */
+    private static Map<GuestRegister, Long> registers(BreakRecord record) {
+        if (record.getRegistersCount() == 0) {
+            return Map.of();
+        }
+        Map<GuestRegister, Long> values = new LinkedHashMap<>();
+        for (RegisterValue value : record.getRegistersList()) {
+            GuestRegister.byName(value.getName()).ifPresent(r -> values.put(r, value.getValue()));
+        }
+        return values;
     }
 
     static BreakReason encode(DebuggerRecord.BreakReason reason) {

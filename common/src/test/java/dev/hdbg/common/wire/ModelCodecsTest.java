@@ -2,6 +2,7 @@ package dev.hdbg.common.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.CoreInfo;
@@ -12,7 +13,10 @@ import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.proto.v1.StatusReply;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The shared model survives the wire through its one codec each, as both sides use them. */
@@ -75,5 +79,25 @@ class ModelCodecsTest {
         var err = RecordCodec.encode(new DebuggerRecord.Output(6, DebuggerRecord.Stream.STDERR, new byte[] {'x'}));
         assertThat(err.getOutput().getStream().getNumber()).isEqualTo(2);
         assertThat(((DebuggerRecord.Output) RecordCodec.decode(err)).stream()).isEqualTo(DebuggerRecord.Stream.STDERR);
+    }
+
+    @Test
+    void aBreakCarriesTheRegistersAtTheStopInTheirOrderAndAnOlderAgentsBreakNone() {
+        Map<GuestRegister, Long> registers = new LinkedHashMap<>();
+        for (GuestRegister register : GuestRegister.AT_STOP) {
+            registers.put(register, 0x1000L + register.ordinal());
+        }
+        var stop = new DebuggerRecord.Break(7, DebuggerRecord.BreakReason.STEP, 0, Optional.empty(), 0, 0x1010,
+                "stepped (t)", registers);
+
+        var wire = RecordCodec.encode(stop);
+        assertThat(wire.getBreak().getRegistersList()).extracting(r -> r.getName())
+                .containsExactlyElementsOf(GuestRegister.AT_STOP.stream().map(GuestRegister::wireName).toList());
+        var decoded = (DebuggerRecord.Break) RecordCodec.decode(wire);
+        assertThat(decoded).isEqualTo(stop);
+        assertThat(decoded.registers().keySet()).containsExactlyElementsOf(GuestRegister.AT_STOP);
+
+        var older = wire.toBuilder().setBreak(wire.getBreak().toBuilder().clearRegisters()).build();
+        assertThat(((DebuggerRecord.Break) RecordCodec.decode(older)).registers()).isEmpty();
     }
 }

@@ -1,10 +1,13 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.disasm.Disassembler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -16,6 +19,8 @@ import java.util.function.Supplier;
 final class BreakDisplay {
     /** The longest x86-64 instruction. */
     private static final int LONGEST_INSTRUCTION = 15;
+    /** The registers {@code r} shows, in its order: the agent's default set. */
+    private static final List<GuestRegister> SHOWN = shownRegisters();
 
     private final Supplier<Output> output;
     private volatile boolean enabled;
@@ -23,6 +28,13 @@ final class BreakDisplay {
     /** @param output where the registers and the instruction are shown */
     BreakDisplay(Supplier<Output> output) {
         this.output = output;
+    }
+
+    private static List<GuestRegister> shownRegisters() {
+        List<GuestRegister> shown = new ArrayList<>(GuestRegister.GPRS);
+        shown.add(GuestRegister.RIP);
+        shown.add(GuestRegister.RFLAGS);
+        return List.copyOf(shown);
     }
 
     void enable(boolean show) {
@@ -40,12 +52,31 @@ final class BreakDisplay {
             return;
         }
         try {
-            Map<String, Long> registers = Await.reply(from.readRegisters(List.of()));
+            Map<String, Long> registers = shown((DebuggerRecord.Break) record);
+            if (registers.isEmpty()) {
+                registers = Await.reply(from.readRegisters(List.of())); // an agent before 1.9 sends none with the break
+            }
             output.get().registers(registers);
             showInstructionAt(from, registers.get("rip"));
         } catch (AgentError e) {
             output.get().error("cannot show the registers after the break: " + e.getMessage());
         }
+    }
+
+    /** What {@code r} shows (the general-purpose registers, rip, rflags), from the break record; empty when it has none. */
+    static Map<String, Long> shown(DebuggerRecord.Break stop) {
+        if (stop.registers().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (GuestRegister register : SHOWN) {
+            Long value = stop.registers().get(register);
+            if (value == null) {
+                return Map.of();
+            }
+            values.put(register.wireName(), value);
+        }
+        return values;
     }
 
     private void showInstructionAt(DebuggerClient from, long rip) {

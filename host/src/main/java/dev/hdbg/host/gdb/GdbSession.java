@@ -1,5 +1,6 @@
 package dev.hdbg.host.gdb;
 
+import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
  * command. Whatever the front end does — vanish mid-packet, send garbage — the session ends and the target is left
  * as it is, without the session's breakpoints. Just over 400 lines: the dispatch of every packet that is not a
  * query stays in one switch, beside the run state it reads ({@link Queries} has the queries, {@link StopReplies} the
- * replies, {@link ConsoleRelay} the console).
+ * replies, {@link ConsoleRelay} the console, {@link StopMemory} the memory read ahead at a stop).
  */
 final class GdbSession {
     /** The largest packet gdb may send: {@code PacketSize} in {@code qSupported}, hex there. */
@@ -55,6 +56,7 @@ final class GdbSession {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(256);
     private final FrontEnd frontEnd;
     private final RegisterFile registers;
+    private final StopMemory memory;
     private final TargetPoints points;
     private final Queries queries;
     private final StopReplies replies;
@@ -76,6 +78,7 @@ final class GdbSession {
         this.console = new ConsoleRelay(frontEnd);
         RegisterFile.Replies waits = this::await;
         this.registers = new RegisterFile(client, waits);
+        this.memory = new StopMemory(client, waits);
         this.points = new TargetPoints(client, waits);
         this.queries = new Queries(this, client, waits);
         this.replies = new StopReplies(registers, points, frontEnd, this::threadId);
@@ -236,6 +239,7 @@ final class GdbSession {
         }
         points.sync();
         registers.invalidate();
+        memory.forget();
         interrupted = false;
         console.open();
         running = true;
@@ -269,7 +273,12 @@ final class GdbSession {
     }
 
     private void onStop(DebuggerRecord stop) throws IOException {
-        registers.invalidate();
+        registers.stoppedAt(stop);
+        memory.forget();
+        if (stop instanceof DebuggerRecord.Break b && b.registers().containsKey(GuestRegister.RSP)) {
+            // gdb reads the stack next, to find the frame: the read crosses the network while gdb takes the reply in
+            memory.stopped(b.registers().get(GuestRegister.RSP), b.registers().get(GuestRegister.RBP));
+        }
         if (stop instanceof DebuggerRecord.Exit) {
             exited = true;
         }
@@ -312,7 +321,7 @@ final class GdbSession {
         if (range[1] > MAX_PACKET / 2) {
             range[1] = MAX_PACKET / 2; // gdb takes a shorter reply as a partial read
         }
-        return await(client.readMemory(range[0], (int) range[1]));
+        return memory.read(range[0], (int) range[1]);
     }
 
     private void writeMemory(long address, byte[] data, long length) throws IOException {
@@ -320,6 +329,7 @@ final class GdbSession {
             throw new IllegalArgumentException("length " + length + " but " + data.length + " bytes");
         }
         if (data.length > 0) {
+            memory.forget();
             await(client.writeMemory(address, data));
         }
         frontEnd.send("OK");
@@ -353,6 +363,8 @@ final class GdbSession {
             return monitor.execute(command);
         } finally {
             console.close();
+            registers.invalidate(); // a monitor command may have changed them (r rax = 1) or memory
+            memory.forget();
         }
     }
 

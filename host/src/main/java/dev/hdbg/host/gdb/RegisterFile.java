@@ -1,5 +1,6 @@
 package dev.hdbg.host.gdb;
 
+import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.gdb.TargetDescription.Register;
 import java.util.ArrayList;
@@ -10,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The registers of the stopped target as gdb numbers them ({@link TargetDescription}), read from the agent once per
- * stop: the general registers in one request at the stop (the stop reply carries rip, rsp and rbp), the xmm registers
+ * stop: the general registers from the stop's record (since protocol 1.9; before, in one request at the stop), as
+ * the stop reply carries rip, rsp and rbp; the xmm registers
  * on the first {@code g} or {@code p} that needs them, their sixteen requests sent together rather than one after the
  * other. Writes go to the agent at once and into the cache.
  */
@@ -22,6 +24,7 @@ final class RegisterFile {
     private final Replies replies;
     private Map<String, Long> general;
     private byte[][] xmm;
+    private int generalReads;
 
     /** How the session waits for a reply (its timeout and error mapping). */
     interface Replies {
@@ -39,8 +42,30 @@ final class RegisterFile {
         xmm = null;
     }
 
+    /**
+     * The target stopped with {@code stop}: its record carries the general registers (since protocol 1.9), which the
+     * stop reply and a {@code g} then take from here instead of asking the agent; the xmm registers are read when
+     * needed. Counts in {@link #generalReads} only what had to be asked for.
+     */
+    void stoppedAt(DebuggerRecord stop) {
+        invalidate();
+        if (stop instanceof DebuggerRecord.Break b && !b.registers().isEmpty()) {
+            Map<String, Long> values = new HashMap<>();
+            b.registers().forEach((register, value) -> values.put(register.wireName(), value));
+            if (values.keySet().containsAll(HDBG_NAMES)) {
+                general = values;
+            }
+        }
+    }
+
+    /** How many times the general registers were asked of the agent: once per stop at most, none with 1.9's records. */
+    int generalReads() {
+        return generalReads;
+    }
+
     long general(String hdbgName) {
         if (general == null) {
+            generalReads++;
             general = new HashMap<>(replies.await(client.readRegisters(HDBG_NAMES)));
         }
         Long value = general.get(hdbgName);

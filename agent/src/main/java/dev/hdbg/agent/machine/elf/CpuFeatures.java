@@ -29,6 +29,7 @@ final class CpuFeatures {
             cpu.write(CpuRegister.RAX, 1);
             cpu.write(CpuRegister.RCX, 0);
             cpu.step(code);
+            cpu.endSteps();
             return cpu.read(CpuRegister.RDX) & 0xffff_ffffL;
         } finally {
             machine.memory().write(code, saved);

@@ -6,7 +6,10 @@ import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.parse.CommandTokenizer;
 import dev.hdbg.host.client.AgentError;
 import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -38,6 +41,8 @@ public final class CommandShell {
 
     private final DebugSession session;
     private final CommandLine commandLine;
+    /** The verbs and their aliases, read once: picocli's {@code getSubcommands} copies its map on every call (JFR). */
+    private final Map<String, CommandLine> verbs;
 
     /** @param batch whether {@code g} waits for the next stop (batch mode, the demo) */
     public CommandShell(DebugSession session, boolean batch) {
@@ -59,11 +64,12 @@ public final class CommandShell {
             errors(command).error(Echo.printableLines(message(ex)));
             return 1;
         });
+        this.verbs = Collections.unmodifiableMap(new LinkedHashMap<>(commandLine.getSubcommands()));
     }
 
     /** The command names, for completion and help. */
     public List<String> commandNames() {
-        return List.copyOf(commandLine.getSubcommands().keySet());
+        return List.copyOf(verbs.keySet());
     }
 
     /**
@@ -87,7 +93,7 @@ public final class CommandShell {
             return Result.OK;
         }
         String verb = tokens.get(0);
-        CommandLine command = commandLine.getSubcommands().get(verb);
+        CommandLine command = verbs.get(verb);
         if (command == null) {
             errors(commandLine).error("unknown command '" + Echo.cut(verb) + "' (try: help)");
             return Result.FAILED;
