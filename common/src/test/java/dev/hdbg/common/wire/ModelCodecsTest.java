@@ -42,7 +42,7 @@ class ModelCodecsTest {
     @Test
     void aBreakSaysWhichCoreThreadAndProcessBroke() {
         var record = new DebuggerRecord.Break(3, DebuggerRecord.BreakReason.BREAKPOINT, 1, java.util.Optional.empty(), 0,
-                0x401100, "breakpoint 1", 1, 1000, 1001);
+                0x401100, "breakpoint 1", java.util.Map.of(), 1, 1000, 1001);
         var wire = RecordCodec.encode(record);
         assertThat(wire.getBreak().getCore()).isEqualTo(1);
         assertThat(wire.getBreak().getTid()).isEqualTo(1001);
