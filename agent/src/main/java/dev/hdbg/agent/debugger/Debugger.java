@@ -163,24 +163,27 @@ public final class Debugger implements AutoCloseable {
     }
 
     public CompletableFuture<Void> cont() {
+        long run = loop.askToRun();
         return loop.submit(() -> {
-            loop.resume();
+            loop.resume(run);
             return null;
         });
     }
 
     /** {@code g ADDR}: runs until execution reaches {@code address} (a one-shot breakpoint). */
     public CompletableFuture<Void> runTo(long address) {
+        long run = loop.askToRun();
         return loop.submit(() -> {
-            loop.runTo(address);
+            loop.runTo(address, run);
             return null;
         });
     }
 
     /** {@code t}, {@code p}, {@code gu}: a break record with reason STEP ends the step. */
     public CompletableFuture<Void> step(StepMode mode) {
+        long run = loop.askToRun();
         return loop.submit(() -> {
-            loop.step(mode);
+            loop.step(mode, run);
             return null;
         });
     }
@@ -192,8 +195,9 @@ public final class Debugger implements AutoCloseable {
      */
     public CompletableFuture<CallTrack> track(long count, boolean registers) {
         CompletableFuture<CallTrack> tracked = new CompletableFuture<>();
+        long run = loop.askToRun();
         loop.submit(() -> {
-            loop.track(count, registers, tracked);
+            loop.track(count, registers, tracked, run);
             return null;
         }).whenComplete((ignored, failure) -> {
             if (failure != null) {

@@ -71,6 +71,10 @@ final class ExecutionLoop implements BreakService, GuestStops {
     /** The core {@code ~ N} selected: registers and steps act on it. A halt selects the core that halted. */
     private int selectedCore;
     private volatile boolean pauseRequested;
+    /** Runs asked for so far ({@link #askToRun}), counted on the requesting thread in the order requests arrive. */
+    private final AtomicLong runsAsked = new AtomicLong();
+    /** How many runs had been asked for when the last pause was: the pause stops a run asked for up to then. */
+    private volatile long runsAskedAtPause;
     private volatile boolean armingPending;
     private volatile boolean closed;
     /**
@@ -182,48 +186,59 @@ final class ExecutionLoop implements BreakService, GuestStops {
         }
     }
 
+    /**
+     * Any thread, before it submits a run ({@code g}, a step, {@code !track}): the run's place among the pauses, which
+     * {@link #resume} and the others take, so that a pause that arrives after the request stops that run even when it
+     * is noticed before the run starts.
+     */
+    long askToRun() {
+        return runsAsked.incrementAndGet();
+    }
+
     /** Execution thread: lets a paused guest run. */
-    void resume() {
+    void resume(long run) {
         requirePaused();
-        startRunning();
+        startRunning(run);
     }
 
     /** Execution thread: {@code g ADDR}, run until execution reaches {@code address}. */
-    void runTo(long address) {
+    void runTo(long address, long run) {
         requirePaused();
         if (!machine.memory().isMapped(address, 1)) {
             throw new DebuggerException(DebuggerException.Kind.UNMAPPED_ADDRESS, "address 0x" + Long.toHexString(address)
                     + " is not mapped; mapped: " + machine.memory().describe());
         }
         breakpoints.addOneShot(address, 0);
-        startRunning();
+        startRunning(run);
     }
 
     /** Execution thread: {@code t}, {@code p}, {@code gu}; a break record with reason STEP ends it. */
-    void step(StepMode mode) {
+    void step(StepMode mode, long run) {
         requirePaused();
         if (!machine.vcpus().runnable(selectedCore)) {
             throw DebuggerException.badState("core " + selectedCore + " cannot step: its thread waits (or has exited); "
                     + "select a running core (~) or continue (g)");
         }
         stepping.request(mode, selectedCore);
-        startRunning();
+        startRunning(run);
     }
 
     /** Execution thread: {@code !track}, the next {@code count} instructions with their calls and returns. */
-    void track(long count, boolean registers, CompletableFuture<CallTrack> tracked) {
+    void track(long count, boolean registers, CompletableFuture<CallTrack> tracked, long run) {
         requirePaused();
         tracking.request(count, registers, tracked);
-        startRunning();
+        startRunning(run);
     }
 
     /**
-     * A pause asked for while the target was paused has nothing left to do, so it is dropped here, when the
-     * target starts to run, and nowhere else: a pause arriving a moment after a {@code g} must stop the run it
-     * follows.
+     * A pause asked for before this run was (while the target was paused) has nothing left to do, so it is dropped
+     * here, when the target starts to run, and nowhere else. A pause asked for after this run's request stays, even
+     * when it was noticed first: a Ctrl-C a moment after {@code g} must stop the run it follows.
      */
-    private void startRunning() {
-        pauseRequested = false;
+    private void startRunning(long run) {
+        if (runsAskedAtPause < run) {
+            pauseRequested = false;
+        }
         state = TargetState.RUNNING;
     }
 
@@ -238,6 +253,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
 
     /** Any thread: asks a running guest to halt at the next instruction boundary. */
     void requestPause() {
+        runsAskedAtPause = runsAsked.get();
         pauseRequested = true;
         kicker.kickIfWanted();
     }
