@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Four threads adding to a counter: hdbg runs one thread (issue 13), so pthread_create fails, and says why. */
+/* Four threads adding 100,000 each to a counter under a mutex: 400000, with pthread_create and pthread_join. */
 static long counter;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 

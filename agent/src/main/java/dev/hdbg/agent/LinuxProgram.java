@@ -74,16 +74,46 @@ final class LinuxProgram implements SystemCalls {
         return syscalls.signalDue();
     }
 
+    /** Another thread's turn. */
+    @Override
+    public boolean switchDue() {
+        return syscalls.switchDue();
+    }
+
+    @Override
+    public long sliceInstructions() {
+        return syscalls.sliceInstructions();
+    }
+
+    @Override
+    public void sliceEnded() {
+        syscalls.sliceEnded();
+    }
+
+    /** Another thread's turn, a timer's signal; a deadlock ends the program with a notice saying where each waits. */
     @Override
     public Outcome atSafePoint() {
-        return syscalls.deliverDue() instanceof LinuxSyscalls.Result.Killed(int signal) ? new Outcome.Killed(signal)
-                : new Outcome.Returned();
+        return switch (syscalls.deliverDue()) {
+            case LinuxSyscalls.Result.Killed(int signal) -> new Outcome.Killed(signal);
+            case LinuxSyscalls.Result.Deadlocked(String message) -> {
+                queue.publish(seq -> new DebuggerRecord.Notice(seq, "deadlock: " + message
+                        + "; hdbg ends it as kill -9 would (exit status 137)"), true);
+                yield new Outcome.Killed(DEADLOCK_SIGNAL);
+            }
+            default -> new Outcome.Returned();
+        };
     }
+
+    /** SIGKILL: how a deadlocked program ends. */
+    private static final int DEADLOCK_SIGNAL = 9;
 
     @Override
     public Outcome perform() {
         return switch (syscalls.handle()) {
             case LinuxSyscalls.Result.Returned r -> new Outcome.Returned();
+            case LinuxSyscalls.Result.Yielded y -> new Outcome.Yielded();
+            case LinuxSyscalls.Result.Deadlocked d -> throw new IllegalStateException("a system call deadlocked: "
+                    + d.message()); // only deliverDue schedules
             case LinuxSyscalls.Result.Exited e -> new Outcome.Exited(e.status());
             case LinuxSyscalls.Result.Killed k -> new Outcome.Killed(k.signal());
             case LinuxSyscalls.Result.Unknown u -> {

@@ -119,11 +119,11 @@ final class ActionRunner implements ExitHandler {
         return reason == ExitReason.BREAKPOINT || registry.watches(reason);
     }
 
-    // One emulated core, one process for a raw target: the filters are still checked.
+    // The core is the thread on the CPU (one per guest thread); one process.
     private boolean onThisProcessAndCore(Event event) {
         var options = event.spec().options();
         return (options.pid().isEmpty() || options.pid().getAsLong() == logTaker.pid())
-                && (options.core().isEmpty() || options.core().getAsInt() == 0);
+                && (options.core().isEmpty() || options.core().getAsInt() == logTaker.core());
     }
 
     private boolean conditionHolds(Event event, VmExit exit) {
@@ -152,7 +152,9 @@ final class ActionRunner implements ExitHandler {
                 }
                 case ActionSpec.Log log -> {
                     var values = logTaker.take(log.configuration(), exit, event.id(), frame);
-                    queue.publish(seq -> new DebuggerRecord.Log(seq, event.id(), action.id(), 0, values), log.immediate());
+                    int core = logTaker.core(); // the record says which core (thread) the event happened on
+                    queue.publish(seq -> new DebuggerRecord.Log(seq, event.id(), action.id(), core, values),
+                            log.immediate());
                 }
                 case ActionSpec.CustomCode code -> runCustomCode(event, action, code, exit);
                 case ActionSpec.Script script -> shortCircuit = runScript(event, action, script, exit, shortCircuit);

@@ -16,6 +16,7 @@ import dev.hdbg.common.event.MachineCode;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.CallTrack;
+import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.Evaluation;
@@ -65,7 +66,7 @@ public final class Debugger implements AutoCloseable {
         this.root = new VmxRoot(machine, limits.codeBudget());
         this.registry = new EventRegistry(root, limits);
         this.breakpoints = new Breakpoints(machine, root, limits);
-        this.loop = new ExecutionLoop(machine, registry, breakpoints, queue);
+        this.loop = new ExecutionLoop(machine, registry, breakpoints, queue, new LogTaker(machine, logTarget::get));
         ActionRunner actions = new ActionRunner(machine, root, registry, breakpoints, queue, loop, logTarget::get);
         this.scripts = actions.scripts();
         ExitHandler handler = loop.gated(actions);
@@ -228,10 +229,30 @@ public final class Debugger implements AutoCloseable {
 
     public CompletableFuture<AgentStatus> status() {
         return loop.submitReading(() -> {
-            AgentStatus status = new AgentStatus(loop.state(), machine.rip(), machine.targetDescription(),
-                    regions(machine.memory().regions()), queue.lastSeq());
+            int selected = loop.selectedCore();
+            AgentStatus status = new AgentStatus(loop.state(), machine.read(selected, GuestRegister.RIP),
+                    machine.targetDescription(), regions(machine.memory().regions()), queue.lastSeq(), cores(),
+                    selected);
             lastStatus = status;
             return status;
+        });
+    }
+
+    private List<CoreInfo> cores() {
+        return machine.vcpus().list().stream().map(c -> new CoreInfo(c.number(), c.tid(), c.rip(), c.state(),
+                c.current())).toList();
+    }
+
+    /**
+     * {@code ~ N}: selects core {@code core}, whose registers {@link #readRegisters} and {@link #writeRegister} then
+     * read and write and which {@link #step} steps, alone; the target must be halted.
+     *
+     * @return the core selected
+     */
+    public CompletableFuture<CoreInfo> selectCore(int core) {
+        return loop.submit(() -> {
+            loop.selectCore(core);
+            return cores().stream().filter(c -> c.number() == core).findFirst().orElseThrow();
         });
     }
 
@@ -254,15 +275,17 @@ public final class Debugger implements AutoCloseable {
             }
             AgentStatus last = lastStatus;
             return new AgentStatus(loop.state(), last == null ? 0 : last.rip(), machine.targetDescription(),
-                    last == null ? List.of() : last.regions(), queue.lastSeq());
+                    last == null ? List.of() : last.regions(), queue.lastSeq(), last == null ? List.of() : last.cores(),
+                    last == null ? 0 : last.selectedCore());
         });
     }
 
     public CompletableFuture<Map<GuestRegister, Long>> readRegisters(List<GuestRegister> registers) {
         return loop.submitReading(() -> {
             Map<GuestRegister, Long> values = new LinkedHashMap<>();
+            int core = loop.selectedCore();
             for (GuestRegister r : registers) {
-                values.put(r, machine.read(r));
+                values.put(r, machine.read(core, r));
             }
             return values;
         });
@@ -282,7 +305,7 @@ public final class Debugger implements AutoCloseable {
                         + " is refused: " + refusal.get() + " (the CPU would raise #GP)");
             }
             try {
-                machine.write(register, value);
+                machine.write(loop.selectedCore(), register, value);
             } catch (CpuException e) {
                 // A selector the GDT does not describe: loading it raises #GP or #NP, which Unicorn reports as an error.
                 throw DebuggerException.invalid(register.wireName() + " = 0x" + Long.toHexString(value)
@@ -302,12 +325,25 @@ public final class Debugger implements AutoCloseable {
 
     /** XMM{@code index} as 16 little-endian bytes. */
     public CompletableFuture<byte[]> readXmm(int index) {
-        return loop.submitReading(() -> machine.cpu().readXmm(index));
+        return loop.submitReading(() -> {
+            requireOnCpu("xmm registers");
+            return machine.cpu().readXmm(index);
+        });
+    }
+
+    /** The XMM registers of a core off the CPU stay in its saved context, which hdbg does not read apart. */
+    private void requireOnCpu(String what) {
+        if (loop.selectedCore() != machine.vcpus().current()) {
+            throw DebuggerException.invalid("the " + what + " of core " + loop.selectedCore() + " are saved while "
+                    + "another core runs: select core " + machine.vcpus().current() + " (~ " + machine.vcpus().current()
+                    + "), or step core " + loop.selectedCore() + " (t) to put it on the CPU");
+        }
     }
 
     public CompletableFuture<Void> writeXmm(int index, byte[] value) {
         return loop.submit(() -> {
             requireHalted("change registers");
+            requireOnCpu("xmm registers");
             machine.cpu().writeXmm(index, value);
             return null;
         });

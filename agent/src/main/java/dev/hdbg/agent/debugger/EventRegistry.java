@@ -1,5 +1,6 @@
 package dev.hdbg.agent.debugger;
 
+import dev.hdbg.agent.machine.Vcpus;
 import dev.hdbg.agent.script.CompiledScript;
 import dev.hdbg.agent.vmx.ArmedExits;
 import dev.hdbg.agent.vmx.ExitReason;
@@ -52,8 +53,8 @@ final class EventRegistry {
         this.limits = limits;
     }
 
-    /** The emulated machine's cores: Unicorn runs one CPU. */
-    static final int CORES = 1;
+    /** The emulated machine's cores: one per guest thread, at most this many (they come and go with the threads). */
+    static final int CORES = Vcpus.MAX;
 
     /** Where script actions are compiled; set once, by the action runner that runs them. */
     void compileScriptsWith(ScriptActions compiler) {
@@ -72,7 +73,8 @@ final class EventRegistry {
         if (spec.options().core().isPresent() && spec.options().core().getAsInt() >= CORES) {
             // An event for a core the machine does not have would never trigger, and say nothing.
             throw DebuggerException.invalid("core 0x" + Integer.toHexString(spec.options().core().getAsInt())
-                    + ": the emulated machine has " + CORES + " core (core 0); give core 0 or core all");
+                    + ": the emulated machine has at most " + CORES + " cores (0 .. " + (CORES - 1)
+                    + ", one per thread of the program); give one of them or core all");
         }
         spec.condition().ifPresent(c -> limits.checkCode(c.length(), "condition"));
         spec.actions().forEach(this::check);

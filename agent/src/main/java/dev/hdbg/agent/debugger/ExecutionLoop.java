@@ -45,6 +45,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionLoop.class);
 
     private final Machine machine;
+    /** The process and thread ids a break record names. */
+    private final LogTaker target;
     private final EventRegistry registry;
     private final RecordQueue queue;
     private ExitHooks hooks;
@@ -66,6 +68,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private final Tracking tracking;
 
     private volatile TargetState state = TargetState.PAUSED;
+    /** The core {@code ~ N} selected: registers and steps act on it. A halt selects the core that halted. */
+    private int selectedCore;
     private volatile boolean pauseRequested;
     /** Runs asked for so far ({@link #askToRun}), counted on the requesting thread in the order requests arrive. */
     private final AtomicLong runsAsked = new AtomicLong();
@@ -81,8 +85,9 @@ final class ExecutionLoop implements BreakService, GuestStops {
     /** A start ({@code .restart}) waiting for the abandoned run to unwind; execution thread only. */
     private BooleanSupplier pendingStart;
 
-    ExecutionLoop(Machine machine, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue) {
+    ExecutionLoop(Machine machine, EventRegistry registry, Breakpoints breakpoints, RecordQueue queue, LogTaker target) {
         this.machine = machine;
+        this.target = target;
         this.registry = registry;
         this.breakpoints = breakpoints;
         this.stepper = new Stepper(machine, breakpoints);
@@ -210,7 +215,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
     /** Execution thread: {@code t}, {@code p}, {@code gu}; a break record with reason STEP ends it. */
     void step(StepMode mode, long run) {
         requirePaused();
-        stepping.request(mode);
+        if (!machine.vcpus().runnable(selectedCore)) {
+            throw DebuggerException.badState("core " + selectedCore + " cannot step: its thread waits (or has exited); "
+                    + "select a running core (~) or continue (g)");
+        }
+        stepping.request(mode, selectedCore);
         startRunning(run);
     }
 
@@ -252,7 +261,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
     /** Whether the running guest should stop: a pause, events to arm, a request waiting, a signal due. */
     private boolean stopWanted() {
         return abandoned || state == TargetState.RUNNING && (pauseRequested || armingPending || !mailbox.isEmpty()
-                || hooks != null && hooks.systemDue());
+                || hooks != null && hooks.system().due());
     }
 
     private void loop() {
@@ -367,6 +376,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         pendingStart = null;
         abandoned = false;
         runs.forget();
+        selectedCore = 0; // the machine's reset left one core, core 0
         if (load.getAsBoolean()) {
             pauseRequested = false;
             state = TargetState.PAUSED;
@@ -384,8 +394,14 @@ final class ExecutionLoop implements BreakService, GuestStops {
         long context = exit == null ? 0 : exit.context();
         Optional<EventType> type = exit == null || reason != DebuggerRecord.BreakReason.EVENT ? Optional.empty()
                 : exit.reason().eventType();
+        // All-stop: one core runs at a time, so every other core already stands where its thread was switched out.
+        int core = machine.vcpus().current();
+        selectedCore = core;
+        long pid = target.pid();
+        long tid = target.tid();
         Map<GuestRegister, Long> registers = registersAtStop();
-        queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message, registers),
+        queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message, registers, core,
+                pid, tid),
                 true);
         tracking.end(); // after the break record: a host reading the track's reply has the stop before it
     }
@@ -397,6 +413,24 @@ final class ExecutionLoop implements BreakService, GuestStops {
             values.put(register, machine.read(register));
         }
         return values;
+    }
+
+    /** Execution thread: the core {@code ~} selected, or the one that halted. */
+    int selectedCore() {
+        return selectedCore;
+    }
+
+    /** Execution thread: {@code ~ N}, while halted. */
+    void selectCore(int core) {
+        if (state == TargetState.RUNNING) {
+            throw DebuggerException.badState("the target is running; pause it first (pause) to switch cores");
+        }
+        if (!machine.vcpus().exists(core)) {
+            throw DebuggerException.invalid("core " + core + " does not exist; the cores are "
+                    + machine.vcpus().list().stream().map(c -> c.number() + " (thread " + c.tid() + ")")
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        selectedCore = core;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.hdbg.agent.debugger;
 import dev.hdbg.agent.machine.Cpu;
 import dev.hdbg.agent.machine.CpuException;
 import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.Vcpus;
 import dev.hdbg.agent.vmx.Completion;
 import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitHooks;
@@ -14,6 +15,9 @@ import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.record.DebuggerRecord;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs the guest's CPU for the execution loop, at a safe point, and finishes what its exits left for after the run
@@ -28,6 +32,7 @@ final class GuestRuns {
     private final ExitHandler handler;
     private final StepOut stepOut;
     private final GuestStops stops;
+    private final Map<Integer, ExitHooks.HeldBack> heldBack = new HashMap<>();
     private boolean inside;
     private long runNanos;
     private long brokenNanos;
@@ -62,6 +67,7 @@ final class GuestRuns {
     void forget() {
         instructions.takeCompletion();
         hooks.forgetHeldBack();
+        heldBack.clear(); // the cores' too: the machine's reset left one core
         runNanos = 0;
         brokenNanos = 0;
     }
@@ -72,16 +78,19 @@ final class GuestRuns {
      * then runs in its handler, or the signal's default action ended it.
      */
     void run() {
-        if (hooks.systemDue() && hooks.atSafePoint() instanceof SystemCalls.Outcome.Killed(int signal)) {
+        SystemCalls system = hooks.system();
+        if ((system.due() || system.switchDue())
+                && onCoreSwitch(system::atSafePoint) instanceof SystemCalls.Outcome.Killed(int signal)) {
             finish(new Completion.Killed(signal, machine.rip()));
             return;
         }
         long started = System.nanoTime();
         brokenNanos = 0;
         hooks.forgetLastCodeExit();
+        long slice = hooks.system().sliceInstructions();
         inside = true;
         try {
-            cpu.run(machine.rip());
+            cpu.run(machine.rip(), slice);
         } catch (CpuException e) {
             inside = false;
             runNanos += System.nanoTime() - started - brokenNanos;
@@ -97,7 +106,34 @@ final class GuestRuns {
             inside = false;
         }
         runNanos += System.nanoTime() - started - brokenNanos;
-        finish(instructions.takeCompletion());
+        Completion completion = instructions.takeCompletion();
+        if (completion == null && slice != 0) {
+            hooks.system().sliceEnded(); // the count ran out (or a kick came first: the next thread's turn a little early)
+        }
+        finish(completion);
+    }
+
+    /**
+     * Runs {@code change}, which may put another core on the CPU, keeping each core's held-back instruction
+     * ({@link ExitHooks.HeldBack}) with its core.
+     */
+    <T> T onCoreSwitch(Supplier<T> change) {
+        Vcpus vcpus = machine.vcpus();
+        int before = vcpus.current();
+        ExitHooks.HeldBack held = hooks.takeHeldBack();
+        T result;
+        try {
+            result = change.get();
+        } finally {
+            int after = vcpus.current();
+            if (after == before) {
+                hooks.restoreHeldBack(held);
+            } else {
+                heldBack.put(before, held);
+                hooks.restoreHeldBack(heldBack.remove(after));
+            }
+        }
+        return result;
     }
 
     /**
@@ -112,6 +148,12 @@ final class GuestRuns {
         } catch (CpuException e) {
             inside = false;
             Completion stopped = instructions.takeCompletion();
+            if (stopped instanceof Completion.Resume) {
+                // The instruction completed, and its exit stopped the run to go on elsewhere (a system call after
+                // which the thread waits, an emulated instruction): the step is done.
+                finish(stopped);
+                return true;
+            }
             if (stopped != null) {
                 finish(stopped);
             } else {

@@ -19,9 +19,9 @@ import java.util.function.Consumer;
  * strings of {@link PseudoStrings} readable beside it; the triggering event's pseudo-registers. One per debugger,
  * reused for every run on the execution thread: {@link #begin} sets up a run and nothing is allocated per trigger.
  *
- * <p>Memory is emulated physical memory mapped one-to-one, so the {@code _pa} functions read the same bytes. The machine
- * has one core and this thread is the only one touching guest memory, so the interlocked functions are atomic with
- * respect to every vCPU by construction.
+ * <p>Memory is emulated physical memory mapped one-to-one, so the {@code _pa} functions read the same bytes. The
+ * machine's cores take turns on this thread, the only one touching guest memory, so the interlocked functions are
+ * atomic with respect to every vCPU by construction.
  */
 final class GuestScriptHost implements ScriptHost {
     private final Machine machine;
@@ -104,7 +104,7 @@ final class GuestScriptHost implements ScriptHost {
         return switch (register) {
             case PID -> target.pid();
             case TID -> target.tid();
-            case CORE -> 0; // one emulated core
+            case CORE -> target.core();
             case IP -> machine.rip();
             case CONTEXT -> exit == null ? 0 : exit.context();
             case EVENT_ID, EVENT_TAG -> eventId;

@@ -52,9 +52,15 @@ final class LogTaker {
         return info == null ? RAW_PID : info.pid();
     }
 
+    /** The thread on the CPU: each core is one of the program's threads (a raw image's one has RAW_TID). */
     long tid() {
         TargetInfo info = target.get();
-        return info == null ? RAW_TID : info.tid();
+        return info == null ? RAW_TID : machine.vcpus().currentTid();
+    }
+
+    /** The core on the CPU ({@code $core}). */
+    int core() {
+        return machine.vcpus().current();
     }
 
     /** Checks register and pseudo-register names when the action is added, not when it fires. */
@@ -133,7 +139,7 @@ final class LogTaker {
             case CONTEXT -> LogValue.ofNumber(item.label(), exit.context());
             case IP -> LogValue.ofNumber(item.label(), machine.rip());
             case EVENT_ID, EVENT_TAG -> LogValue.ofNumber(item.label(), eventId);
-            case CORE -> LogValue.ofNumber(item.label(), 0);
+            case CORE -> LogValue.ofNumber(item.label(), core());
             case PID -> LogValue.ofNumber(item.label(), pid());
             case TID -> LogValue.ofNumber(item.label(), tid());
             case EVENT_STAGE -> LogValue.ofNumber(item.label(), exit.stage().pseudoRegisterValue());

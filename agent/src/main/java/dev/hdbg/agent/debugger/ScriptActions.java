@@ -1,6 +1,7 @@
 package dev.hdbg.agent.debugger;
 
 import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.Vcpus;
 import dev.hdbg.agent.script.CompiledScript;
 import dev.hdbg.agent.script.RunLimits;
 import dev.hdbg.agent.script.ScriptCompiler;
@@ -29,8 +30,8 @@ import java.util.function.Supplier;
  * the execution thread calls too when an action is added.
  */
 final class ScriptActions {
-    /** One emulated core: one set of locals per script. */
-    private static final int CORES = 1;
+    /** One set of locals per script and core: a core is one of the program's threads. */
+    private static final int CORES = Vcpus.MAX;
     /** What one {@code ?} may print: its reply must fit a frame (4 MiB) with room to spare. */
     static final int MAX_EVALUATION_OUTPUT_CHARS = 1024 * 1024;
 
@@ -38,11 +39,13 @@ final class ScriptActions {
     private final ScriptCompiler compiler = new ScriptCompiler(globals, RunLimits.DEFAULT, CORES);
     private final Supplier<TargetInfo> target;
     private final GuestScriptHost host;
+    private final Machine machine;
     private final List<String> evaluationOutput = new ArrayList<>();
     private long evaluationChars;
 
     ScriptActions(Machine machine, VmxRoot root, EventRegistry registry, Supplier<TargetInfo> target) {
         this.target = target;
+        this.machine = machine;
         this.host = new GuestScriptHost(machine, registry, new PseudoStrings(root), new LogTaker(machine, target));
     }
 
@@ -66,10 +69,10 @@ final class ScriptActions {
      */
     GuestScriptHost run(CompiledScript script, long eventId, long actionId, boolean immediate, VmExit exit,
                         GuestRegs frame, RecordQueue queue) {
-        actionOutput.set(queue, eventId, actionId, immediate);
+        actionOutput.set(queue, eventId, actionId, immediate, machine.vcpus().current());
         host.begin(frame, exit, eventId, actionOutput, actionOutput.refusals);
         try {
-            script.run(host, 0);
+            script.run(host, machine.vcpus().current());
         } catch (ScriptRunException e) {
             error(queue, eventId, actionId, "stopped at line " + e.line() + "; the guest goes on\n" + e.getMessage());
         }
@@ -84,9 +87,11 @@ final class ScriptActions {
         private long eventId;
         private long actionId;
         private boolean immediate;
+        private int core;
         final Consumer<String> refusals = why -> error(queue, eventId, actionId, why);
 
-        void set(RecordQueue to, long event, long action, boolean now) {
+        void set(RecordQueue to, long event, long action, boolean now, int onCore) {
+            core = onCore;
             queue = to;
             eventId = event;
             actionId = action;
@@ -97,7 +102,8 @@ final class ScriptActions {
         public void accept(String text) {
             long event = eventId;
             long action = actionId;
-            queue.publish(seq -> new DebuggerRecord.ScriptOutput(seq, event, action, 0, text), immediate);
+            int where = core;
+            queue.publish(seq -> new DebuggerRecord.ScriptOutput(seq, event, action, where, text), immediate);
         }
     }
 
@@ -127,7 +133,7 @@ final class ScriptActions {
         host.begin(frame, null, 0, this::evaluationPrint, this::evaluationPrint);
         long value;
         try {
-            value = script.run(host, 0);
+            value = script.run(host, machine.vcpus().current());
         } catch (ScriptRunException e) {
             throw DebuggerException.invalid(e.getMessage());
         }

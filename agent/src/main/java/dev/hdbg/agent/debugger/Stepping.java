@@ -24,6 +24,7 @@ final class Stepping {
     private final GuestRuns runs;
     private final GuestStops stops;
     private StepMode pending;
+    private int core;
 
     /**
      * @param runs  carries the steps out
@@ -44,9 +45,10 @@ final class Stepping {
     /** A stop ended the step in progress; set by {@link #end}, cleared when a step starts. */
     private boolean endedByStop;
 
-    /** A step the host asked for, started at the loop's next safe point. */
-    void request(StepMode mode) {
+    /** A step of {@code stepCore} the host asked for, started at the loop's next safe point. */
+    void request(StepMode mode, int stepCore) {
         pending = mode;
+        core = stepCore;
     }
 
     /** Whether a step waits for a safe point. */
@@ -63,6 +65,11 @@ final class Stepping {
         StepMode mode = pending;
         pending = null;
         endedByStop = false;
+        // The core stepped is the one selected (~ N): it goes on the CPU, alone; the others stay where they stand.
+        runs.onCoreSwitch(() -> {
+            machine.vcpus().load(core);
+            return null;
+        });
         switch (mode) {
             case INTO -> {
                 if (runOne()) {

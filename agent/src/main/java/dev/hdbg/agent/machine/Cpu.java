@@ -135,9 +135,11 @@ public interface Cpu extends AutoCloseable {
     void run(long from);
 
     /**
-     * {@link #run(long)}, stopping after {@code maxInstructions} instructions too. For a private CPU's short calls:
-     * on the guest's CPU, switching between counted and uncounted runs makes Unicorn 2.0.1 retranslate every block
-     * (2.4 s measured); use {@link #step} there.
+     * {@link #run(long)}, stopping after {@code maxInstructions} instructions too, exactly (RIP at the first
+     * instruction not executed). For a private CPU's short calls, and for the guest's time slices once a program has
+     * threads: on the guest's CPU, switching between counted and uncounted runs makes Unicorn 2.0.1 retranslate every
+     * block (2.4 s measured), so the scheduler keeps counting once it has started; use {@link #step} for one
+     * instruction.
      *
      * @throws CpuException as {@link #run(long)}
      */
@@ -159,7 +161,10 @@ public interface Cpu extends AutoCloseable {
 
     /**
      * Asks the running {@link #run} to return at the next instruction boundary, also from a tight loop. Any thread,
-     * any time; after {@link #close()} it does nothing.
+     * any time; after {@link #close()} it does nothing. From another thread than the run's, Unicorn 2.0.1 is not
+     * exact: the run returns with RIP at an instruction it had already executed about once in each such stop
+     * (measured with {@code bench/unicorn_vcpus.c}'s companion loop: 7,400 stops of a {@code lock inc} loop, 6,700
+     * increments too many), so the guest then executes it again; a stop from inside a hook is exact.
      */
     void stop();
 

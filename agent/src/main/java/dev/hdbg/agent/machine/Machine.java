@@ -11,12 +11,19 @@ import java.util.Optional;
 public final class Machine implements AutoCloseable {
     private final UnicornCpu cpu;
     private final GuestMemory memory;
+    private final Vcpus vcpus;
     private String targetDescription = "nothing loaded";
     private long entry;
 
     public Machine() {
         this.cpu = UnicornCpu.open();
         this.memory = new GuestMemory(cpu);
+        this.vcpus = new Vcpus(cpu, cpu.unicorn());
+    }
+
+    /** The machine's cores (one per guest thread), which take turns on {@link #cpu()}. */
+    public Vcpus vcpus() {
+        return vcpus;
     }
 
     /** The guest's CPU: what the exits and the debugger run, stop, hook and read. */
@@ -73,6 +80,16 @@ public final class Machine implements AutoCloseable {
         return cr < 0 ? UserMode.segmentRefusal(register, value) : ControlRegisterCheck.of(cpu).hostRefusal(cr, value);
     }
 
+    /** {@code register} of {@code core}, which may be off the CPU ({@link Vcpus#read}). */
+    public long read(int core, GuestRegister register) {
+        return vcpus.read(core, RegisterMap.toCpu(register));
+    }
+
+    /** Writes {@code register} of {@code core}, as {@link #write(GuestRegister, long)} does for the CPU's. */
+    public void write(int core, GuestRegister register, long value) {
+        vcpus.write(core, RegisterMap.toCpu(register), register == GuestRegister.CR4 ? UserMode.actualCr4(value) : value);
+    }
+
     public long rip() {
         return cpu.read(CpuRegister.RIP);
     }
@@ -91,11 +108,13 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Empties the machine for a target started again ({@code .restart}): no guest memory, the general-purpose, XMM
-     * registers and the TLS bases zeroed as a new process has them, nothing loaded. The loader then enters user mode
+     * Empties the machine for a target started again ({@code .restart}): no guest memory, one core (core 0, the old
+     * program's threads gone), the general-purpose, XMM registers and the TLS bases zeroed as a new process has them,
+     * nothing loaded. The loader then enters user mode
      * again ({@link UserMode#enter}).
      */
     public void reset() {
+        vcpus.reset();
         memory.unmapAll();
         for (int encoding = 0; encoding < 16; encoding++) {
             cpu.write(CpuRegister.gpr(encoding), 0);

@@ -11,6 +11,7 @@ import dev.hdbg.proto.v1.ReadMemoryReply;
 import dev.hdbg.proto.v1.ReadMemoryRequest;
 import dev.hdbg.proto.v1.ReadRegistersReply;
 import dev.hdbg.proto.v1.RegisterValue;
+import dev.hdbg.proto.v1.SelectCoreReply;
 import dev.hdbg.proto.v1.WriteMemoryReply;
 import dev.hdbg.proto.v1.WriteMemoryRequest;
 import dev.hdbg.proto.v1.WriteRegisterReply;
@@ -22,7 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** The target's state: the status, registers (xmm included) and memory. */
+/** The target's state: the status, registers (xmm included), memory, and which core they are read from. */
 final class StateRequests {
     /** Registers {@code r} shows: the general-purpose ones, rip and rflags. */
     private static final List<GuestRegister> DEFAULT_REGISTERS = defaultRegisters();
@@ -39,6 +40,17 @@ final class StateRequests {
         table.route(Envelope.BodyCase.WRITE_REGISTER_REQUEST, this::writeRegister);
         table.route(Envelope.BodyCase.READ_MEMORY_REQUEST, this::readMemory);
         table.route(Envelope.BodyCase.WRITE_MEMORY_REQUEST, this::writeMemory);
+        table.route(Envelope.BodyCase.SELECT_CORE_REQUEST, this::selectCore);
+    }
+
+    /** Since 1.10: {@code ~ N}. */
+    private CompletableFuture<Envelope.Builder> selectCore(Envelope envelope) {
+        int core = envelope.getSelectCoreRequest().getCore();
+        if (core < 0) { // a uint32 above Integer.MAX_VALUE
+            throw new WireFormatException("core " + Integer.toUnsignedString(core) + " does not exist");
+        }
+        return debugger.selectCore(core).thenApply(c -> Envelope.newBuilder().setSelectCoreReply(
+                SelectCoreReply.newBuilder().setCore(ExecutionCodec.encode(c))));
     }
 
     private static List<GuestRegister> defaultRegisters() {

@@ -39,6 +39,17 @@ final class SavedContexts {
         }
     }
 
+    /** Saves the registers again into {@code context}, which this engine made: no allocation. */
+    void saveInto(UnicornContext context) {
+        if (!context.savedBy(this)) {
+            throw new IllegalArgumentException("the context was saved by another Unicorn instance");
+        }
+        int err = UnicornNative.call(UnicornNative.CONTEXT_SAVE, uc, context.pointer());
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_context_save");
+        }
+    }
+
     void restore(UnicornContext context) {
         if (!context.savedBy(this)) {
             throw new IllegalArgumentException("the context was saved by another Unicorn instance");

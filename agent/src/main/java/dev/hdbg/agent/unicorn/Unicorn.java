@@ -469,6 +469,19 @@ public final class Unicorn implements AutoCloseable {
     }
 
     /**
+     * Saves the registers into {@code context} again ({@code uc_context_save}), overwriting what it held: a vCPU
+     * switched out many times reuses one context.
+     *
+     * @throws IllegalArgumentException when another engine saved it
+     * @throws IllegalStateException    when it was closed
+     * @throws UnicornException         when {@code uc_context_save} fails
+     */
+    public void contextSave(UnicornContext context) {
+        ensureOpen();
+        contexts.saveInto(context);
+    }
+
+    /**
      * Restores the registers saved in {@code context} ({@code uc_context_restore}); memory is untouched.
      *
      * @throws IllegalArgumentException when another engine saved it

@@ -53,15 +53,9 @@ public final class ExitHooks {
         instructions.setSystemCalls(calls);
     }
 
-    /** Whether the guest's operating system has something due (a timer's signal): any thread. */
-    public boolean systemDue() {
-        SystemCalls calls = systemCalls;
-        return calls != null && calls.due();
-    }
-
-    /** Lets the guest's operating system deliver what is due, at a safe point; how the guest goes on. */
-    public SystemCalls.Outcome atSafePoint() {
-        return systemCalls == null ? new SystemCalls.Outcome.Returned() : systemCalls.atSafePoint();
+    /** The guest's operating system, or one that does nothing (a raw image): what it has due, and its threads. */
+    public SystemCalls system() {
+        return systemCalls == null ? SystemCalls.NONE : systemCalls;
     }
 
     /** Installs the hooks that are always there: IN, OUT, SYSCALL and CPUID, which the agent emulates. */
@@ -145,6 +139,22 @@ public final class ExitHooks {
     }
 
     private int suppressRemaining;
+
+    /** A held-back instruction's pending suppression ({@link #suppressNextExecutionAt}), as one core left it. */
+    public record HeldBack(long address, int remaining) { }
+
+    /** Takes the pending suppression away for a switch of cores: it is the held-back core's, not the next one's. */
+    public HeldBack takeHeldBack() {
+        HeldBack held = new HeldBack(suppressExecutionAt, suppressRemaining);
+        forgetHeldBack();
+        return held;
+    }
+
+    /** Gives back what {@link #takeHeldBack} took (null: nothing), when its core is on the CPU again. */
+    public void restoreHeldBack(HeldBack held) {
+        suppressExecutionAt = held == null ? NONE : held.address();
+        suppressRemaining = held == null ? 0 : held.remaining();
+    }
 
     /** Whether this code hook's exit at {@code address} is one of the held-back instruction's, to skip. */
     private boolean suppressed(long address) {
@@ -353,6 +363,7 @@ public final class ExitHooks {
         long returnTo = guest.read(CpuRegister.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
         boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit);
+        boolean yielded = false;
         if (!shortCircuit && systemCalls != null) {
             switch (systemCalls.perform()) {
                 case SystemCalls.Outcome.Exited(int status) -> {
@@ -365,6 +376,7 @@ public final class ExitHooks {
                 }
                 case SystemCalls.Outcome.Returned r -> {
                 }
+                case SystemCalls.Outcome.Yielded y -> yielded = true;
             }
         }
         long resumeAt = guest.read(CpuRegister.RIP);
@@ -378,6 +390,11 @@ public final class ExitHooks {
         }
         if (!shortCircuit) {
             instructions.sysretExit(returnTo);
+        }
+        if (yielded) {
+            // The thread waits, exited or yields: the run ends here, and the loop puts the next thread on the CPU at
+            // its safe point. RIP is 2 short of where the thread goes on (see above).
+            instructions.stopWith(new Completion.Resume(guest.read(CpuRegister.RIP) + 2));
         }
     }
 }

@@ -74,7 +74,7 @@ public final class InstructionExits {
         // The hook absorbs the exception; QEMU would otherwise count the next #GP as a double fault.
         guest.clearExceptionInFlight();
         long rip = guest.read(CpuRegister.RIP);
-        if (rip == STOP_ADDRESS) {
+        if (isStop(rip)) {
             // stopWith's fetch faulted through the guest's own page tables (#PF) instead of reaching the
             // unmapped hook. Writing RIP again would cancel the stop and loop here for ever; the stop
             // request alone ends this run, and the loop restores RIP from the completion already left.
@@ -118,6 +118,14 @@ public final class InstructionExits {
     /** In the vmx-root area: never mapped in the guest. */
     public static final long STOP_ADDRESS = VmxRoot.BASE;
 
+    /**
+     * Whether a fetch at {@code address} is {@link #stopWith}'s: from a SYSCALL hook the CPU adds the instruction's
+     * length to the RIP written (measured: 2), so the fetch lands a few bytes past {@link #STOP_ADDRESS}.
+     */
+    static boolean isStop(long address) {
+        return address - STOP_ADDRESS >= 0 && address - STOP_ADDRESS < 16;
+    }
+
     private void interrupt(int vector) {
         VmExit exit = VmExit.pre(ExitReason.INTERRUPT, vector);
         handler.onExit(exit); // a raw target has no IDT: delivering is a no-op, short-circuited or not
@@ -153,6 +161,7 @@ public final class InstructionExits {
                 case SystemCalls.Outcome.Returned r -> {
                     return; // the operating system moved the guest (to a signal handler)
                 }
+                case SystemCalls.Outcome.Yielded y -> throw new IllegalStateException("a fault gave up the CPU");
                 case SystemCalls.Outcome.Exited e -> {
                     stopWith(new Completion.Exited(e.status(), rip));
                     return;

@@ -44,7 +44,7 @@ final class PageFaults {
 
     /** @param present whether the page is mapped (a protection fault), as the x86 error code's bit 0 says */
     private boolean onPageFault(Access access, long address, boolean present) {
-        if (address == InstructionExits.STOP_ADDRESS) {
+        if (InstructionExits.isStop(address)) {
             return false;
         }
         long rip = guest.read(CpuRegister.RIP);
@@ -70,6 +70,7 @@ final class PageFaults {
         exits.complete(switch (systemCalls.fault(new SystemCalls.Fault(PF, rip, address, errorCode)).orElse(null)) {
             case null -> null;
             case SystemCalls.Outcome.Returned r -> new Completion.Resume(guest.read(CpuRegister.RIP));
+            case SystemCalls.Outcome.Yielded y -> throw new IllegalStateException("a page fault gave up the CPU");
             case SystemCalls.Outcome.Exited e -> new Completion.Exited(e.status(), rip);
             case SystemCalls.Outcome.Killed k -> new Completion.Killed(k.signal(), rip);
         });

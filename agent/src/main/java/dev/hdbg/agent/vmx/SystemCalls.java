@@ -6,6 +6,9 @@ package dev.hdbg.agent.vmx;
  * has none; an ELF program has the Linux layer.
  */
 public interface SystemCalls {
+    /** No operating system (a raw image): a call does nothing. */
+    SystemCalls NONE = Outcome.Returned::new;
+
     Outcome perform();
 
     /**
@@ -17,8 +20,25 @@ public interface SystemCalls {
     }
 
     /**
+     * Whether the guest's operating system wants to put another thread on the CPU at the safe point after a run: the
+     * debugger then calls {@link #atSafePoint}. Execution thread only; the watchdog never stops the guest for it.
+     */
+    default boolean switchDue() {
+        return false;
+    }
+
+    /** How many instructions the next run may execute before the thread's time slice is over; 0 for no limit. */
+    default long sliceInstructions() {
+        return 0;
+    }
+
+    /** A run limited by {@link #sliceInstructions} returned without finishing otherwise: the slice is over. */
+    default void sliceEnded() {
+    }
+
+    /**
      * At a safe point, outside any hook: delivers what is due (a timer's signal: the guest goes on in its handler, or
-     * the signal ends the program).
+     * the signal ends the program; another thread's turn: the CPU then holds that thread's registers).
      *
      * @return {@link Outcome.Returned} when the guest goes on at RIP, {@link Outcome.Killed} when it ended
      */
@@ -54,6 +74,13 @@ public interface SystemCalls {
     sealed interface Outcome {
         /** The call returned; its result is in RAX. */
         record Returned() implements Outcome {
+        }
+
+        /**
+         * The call returned (its result is in RAX) and the thread gives up the CPU (it waits in futex, exited alone,
+         * yielded): the guest stops after the call, and {@link #atSafePoint} puts the next thread on the CPU.
+         */
+        record Yielded() implements Outcome {
         }
 
         /** exit or exit_group: the program ended with this status. */

@@ -191,13 +191,18 @@ class EventRegistryTest {
 
     @Test
     void anEventForACoreTheMachineLacksIsRefusedNotLeftNeverToTrigger() {
-        EventOptions coreFive = new EventOptions(OptionalLong.empty(), OptionalInt.of(5), Stage.PRE, false);
+        // A core is a thread of the program: any of the 64 may come to exist, core 64 never will.
+        EventOptions core64 = new EventOptions(OptionalLong.empty(), OptionalInt.of(64), Stage.PRE, false);
 
-        assertThatThrownBy(() -> registry.add(EventSpec.cpuid(BREAK).withOptions(coreFive)))
+        assertThatThrownBy(() -> registry.add(EventSpec.cpuid(BREAK).withOptions(core64)))
                 .isInstanceOfSatisfying(DebuggerException.class,
                         e -> assertThat(e.kind()).isEqualTo(DebuggerException.Kind.INVALID_ARGUMENT))
-                .hasMessage("core 0x5: the emulated machine has 1 core (core 0); give core 0 or core all");
+                .hasMessage("core 0x40: the emulated machine has at most 64 cores (0 .. 63, one per thread of the "
+                        + "program); give one of them or core all");
         assertThat(registry.list()).isEmpty();
+        EventOptions core5 = new EventOptions(OptionalLong.empty(), OptionalInt.of(5), Stage.PRE, false);
+        registry.add(EventSpec.cpuid(BREAK).withOptions(core5));
+        assertThat(registry.list()).hasSize(1);
     }
 
     @Test

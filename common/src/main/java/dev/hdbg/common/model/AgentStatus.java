@@ -5,12 +5,20 @@ import java.util.Objects;
 
 /**
  * The agent at a glance: where the guest is, its RIP, what the target is, its memory and the last record sequence
- * number the agent produced.
+ * number the agent produced; since 1.10 its cores (one per thread of the program) and the one selected ({@code ~ N},
+ * or the core that broke), whose RIP {@code rip} is.
  */
-public record AgentStatus(TargetState state, long rip, String target, List<MemoryRegion> regions, long lastSeq) {
+public record AgentStatus(TargetState state, long rip, String target, List<MemoryRegion> regions, long lastSeq,
+                          List<CoreInfo> cores, int selectedCore) {
     public AgentStatus {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(target, "target");
         regions = List.copyOf(regions);
+        cores = List.copyOf(cores);
+    }
+
+    /** A status that says nothing of cores (an agent older than 1.10). */
+    public AgentStatus(TargetState state, long rip, String target, List<MemoryRegion> regions, long lastSeq) {
+        this(state, rip, target, regions, lastSeq, List.of(), 0);
     }
 }

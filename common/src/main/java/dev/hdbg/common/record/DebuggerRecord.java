@@ -54,15 +54,23 @@ public sealed interface DebuggerRecord {
     enum BreakReason { EVENT, PAUSE, FAULT, BREAKPOINT, STEP }
 
     /**
-     * The machine halted; the host's commands are served until it continues.
+     * The machine halted; the host's commands are served until it continues. Since 1.10 it says where: the core that
+     * broke (one per thread of the program), its thread and the process; every other core stands still too.
      *
      * @param registers since 1.9, the registers at the stop ({@link GuestRegister#AT_STOP}) in that order; empty when
      *                  the agent did not send them
      */
     record Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
-                 String message, Map<GuestRegister, Long> registers) implements DebuggerRecord {
+                 String message, Map<GuestRegister, Long> registers, int core, long pid, long tid)
+            implements DebuggerRecord {
         public Break {
             registers = registers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(registers));
+        }
+
+        /** A break on core 0 of a target that says nothing of processes and threads (pid and tid 0). */
+        public Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
+                     String message, Map<GuestRegister, Long> registers) {
+            this(seq, reason, eventId, eventType, context, rip, message, registers, 0, 0, 0);
         }
 
         /** A break without the registers (an agent before 1.9, or a test that does not need them). */

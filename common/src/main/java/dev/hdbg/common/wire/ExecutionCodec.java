@@ -3,6 +3,7 @@ package dev.hdbg.common.wire;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.CallTrack;
+import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.MemoryRegion;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
@@ -25,13 +26,25 @@ public final class ExecutionCodec {
             b.addRegions(dev.hdbg.proto.v1.MemoryRegion.newBuilder().setBegin(r.begin()).setEnd(r.end())
                     .setPermissions(r.permissions()).setName(r.name()));
         }
-        return b.build();
+        status.cores().forEach(c -> b.addCores(encode(c)));
+        return b.setSelectedCore(status.selectedCore()).build();
     }
 
     public static AgentStatus decode(StatusReply reply) {
         return new AgentStatus(decode(reply.getState()), reply.getRip(), reply.getTarget(), reply.getRegionsList().stream()
                 .map(r -> new MemoryRegion(r.getBegin(), r.getEnd(), r.getPermissions(), r.getName())).toList(),
-                reply.getLastSeq());
+                reply.getLastSeq(), reply.getCoresList().stream().map(ExecutionCodec::decode).toList(),
+                reply.getSelectedCore());
+    }
+
+    /** Since 1.10: one core. */
+    public static dev.hdbg.proto.v1.CoreInfo encode(CoreInfo core) {
+        return dev.hdbg.proto.v1.CoreInfo.newBuilder().setNumber(core.number()).setTid(core.tid()).setRip(core.rip())
+                .setState(core.state()).setCurrent(core.current()).build();
+    }
+
+    public static CoreInfo decode(dev.hdbg.proto.v1.CoreInfo core) {
+        return new CoreInfo(core.getNumber(), core.getTid(), core.getRip(), core.getState(), core.getCurrent());
     }
 
     public static TrackReply encode(CallTrack track) {

@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 9;
+    public static final int MINOR = 10;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -35,11 +35,18 @@ public final class Protocol {
     public static final String BREAK_REGISTERS = "records.break-registers";
 
     /**
+     * Since 1.10: the threads of a program run, each on a core of its own: break records say which core, thread and
+     * process; the status lists the cores; {@code SelectCoreRequest} ({@code ~ N}) selects the one registers and
+     * steps act on.
+     */
+    public static final String THREADS = "threads";
+
+    /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
      * linked programs and signals; 1.7 scripts; 1.8 starting the target again and !track; 1.9 break records with the
-     * registers.
+     * registers; 1.10 threads.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -53,7 +60,7 @@ public final class Protocol {
             ATTACH_MODES, PING,
             SIGNALS, SCRIPTS,
             RESTART, TRACK,
-            BREAK_REGISTERS);
+            BREAK_REGISTERS, THREADS);
 
     private Protocol() {
     }

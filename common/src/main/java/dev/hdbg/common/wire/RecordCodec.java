@@ -46,7 +46,8 @@ public final class RecordCodec {
                     .setActionId(buf.actionId()).setAddress(buf.address()).setData(ByteString.copyFrom(buf.data())));
             case DebuggerRecord.Break br -> {
                 var bb = BreakRecord.newBuilder().setReason(encode(br.reason())).setEventId(br.eventId())
-                        .setContext(br.context()).setRip(br.rip()).setMessage(br.message());
+                        .setContext(br.context()).setRip(br.rip()).setMessage(br.message()).setCore(br.core())
+                        .setPid(br.pid()).setTid(br.tid());
                 br.eventType().ifPresent(t -> bb.setEventType(EventCodec.encode(t)));
                 br.registers().forEach((r, v) -> bb.addRegisters(RegisterValue.newBuilder().setName(r.wireName()).setValue(v)));
                 b.setBreak(bb);
@@ -93,7 +94,8 @@ public final class RecordCodec {
                 yield new DebuggerRecord.Break(seq, decode(br.getReason()), br.getEventId(),
                         br.getEventType() == EventType.EVENT_TYPE_UNSPECIFIED
                                 ? Optional.empty() : Optional.of(EventCodec.decode(br.getEventType())),
-                        br.getContext(), br.getRip(), br.getMessage(), registers(br));
+                        br.getContext(), br.getRip(), br.getMessage(), registers(br), br.getCore(), br.getPid(),
+                        br.getTid());
             }
             case EXIT -> {
                 var exit = msg.getExit();

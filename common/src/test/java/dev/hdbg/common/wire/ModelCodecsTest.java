@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.MemoryRegion;
 import dev.hdbg.common.model.Section;
@@ -28,6 +29,24 @@ class ModelCodecsTest {
                     new MemoryRegion(0x7fff_fff0_0000L, 0x7fff_ffff_ffffL, "rw-", "stack")), 77);
             assertThat(ExecutionCodec.decode(ExecutionCodec.encode(status))).isEqualTo(status);
         }
+    }
+
+    @Test
+    void theCoresAndTheSelectedOneSurviveTheWire() {
+        AgentStatus status = new AgentStatus(TargetState.PAUSED, 0x401100, "threads", List.of(), 9, List.of(
+                new CoreInfo(0, 1000, 0x401000, "futex wait", false),
+                new CoreInfo(1, 1001, 0x401100, "running", true)), 1);
+        assertThat(ExecutionCodec.decode(ExecutionCodec.encode(status))).isEqualTo(status);
+    }
+
+    @Test
+    void aBreakSaysWhichCoreThreadAndProcessBroke() {
+        var record = new DebuggerRecord.Break(3, DebuggerRecord.BreakReason.BREAKPOINT, 1, java.util.Optional.empty(), 0,
+                0x401100, "breakpoint 1", java.util.Map.of(), 1, 1000, 1001);
+        var wire = RecordCodec.encode(record);
+        assertThat(wire.getBreak().getCore()).isEqualTo(1);
+        assertThat(wire.getBreak().getTid()).isEqualTo(1001);
+        assertThat(RecordCodec.decode(wire)).isEqualTo(record);
     }
 
     @Test

@@ -175,7 +175,9 @@ final class InteractivePrompt {
         }
         try {
             AgentStatus status = session.await(session.client().status());
-            String who = session.client().attachMode() == AttachMode.OBSERVE ? "hdbg 0:0 observing " : "hdbg 0:0 ";
+            // 0:N, WinDbg's process:thread, N the selected core (~ N), which is a thread of the program.
+            String where = "hdbg 0:" + status.selectedCore() + " ";
+            String who = session.client().attachMode() == AttachMode.OBSERVE ? where + "observing " : where;
             return who + switch (status.state()) {
                 case RUNNING -> "running> ";
                 case PAUSED -> "broken @ " + session.symbols().describe(status.rip())

@@ -10,6 +10,7 @@ import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.CallTrack;
+import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.Evaluation;
@@ -244,6 +245,19 @@ public interface DebuggerClient extends AutoCloseable {
     CompletableFuture<Void> pause();
 
     CompletableFuture<AgentStatus> status();
+
+    /**
+     * HyperDbg's {@code ~ N}: selects core {@code core} (each thread of the program runs on a core of its own), whose
+     * registers {@link #readRegisters} and {@link #writeRegister} then read and write and which {@link #step} steps,
+     * the other cores standing still. A break selects the core that broke. Since 1.10.
+     *
+     * @return the core selected
+     * @throws AgentError (in the future) INVALID_ARGUMENT when the core does not exist, BAD_STATE while the target
+     *                    runs, and an UnsupportedOperationException from an agent older than 1.10
+     */
+    default CompletableFuture<CoreInfo> selectCore(int core) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("selecting a core needs protocol 1.10"));
+    }
 
     /** @param names register names; empty for the general-purpose registers, rip and rflags */
     CompletableFuture<Map<String, Long>> readRegisters(List<String> names);

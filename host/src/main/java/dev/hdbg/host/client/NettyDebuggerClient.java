@@ -8,6 +8,7 @@ import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.CallTrack;
+import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.LoadedModule;
@@ -32,6 +33,7 @@ import dev.hdbg.proto.v1.ModifyEventRequest;
 import dev.hdbg.proto.v1.PauseRequest;
 import dev.hdbg.proto.v1.ReadMemoryRequest;
 import dev.hdbg.proto.v1.ReadRegistersRequest;
+import dev.hdbg.proto.v1.SelectCoreRequest;
 import dev.hdbg.proto.v1.StatusRequest;
 import dev.hdbg.proto.v1.WriteMemoryRequest;
 import dev.hdbg.proto.v1.WriteRegisterRequest;
@@ -330,6 +332,12 @@ final class NettyDebuggerClient implements DebuggerClient {
     public CompletableFuture<AgentStatus> status() {
         return call(Envelope.newBuilder().setStatusRequest(StatusRequest.getDefaultInstance()))
                 .thenApply(e -> ExecutionCodec.decode(e.getStatusReply()));
+    }
+
+    @Override
+    public CompletableFuture<CoreInfo> selectCore(int core) {
+        return call(Envelope.newBuilder().setSelectCoreRequest(SelectCoreRequest.newBuilder().setCore(core)))
+                .thenApply(e -> ExecutionCodec.decode(e.getSelectCoreReply().getCore()));
     }
 
     @Override

@@ -33,7 +33,7 @@ class SignalProgramsIT {
 
     @BeforeAll
     static void compileThePrograms() throws Exception {
-        for (String name : List.of("sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "threads", "spin", "abort")) {
+        for (String name : List.of("sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin", "abort")) {
             compile(name);
         }
         compileStatic("abort");
@@ -126,14 +126,5 @@ class SignalProgramsIT {
             assertThat(out).contains("went past ud2\ndone\n").doesNotContain("SIGILL")
                     .contains("the program exited with status 0");
         }
-    }
-
-    @Test
-    void aProgramThatStartsThreadsIsToldOnceThatThreadsAreNotEmulatedYet() throws Exception {
-        ProgramRun run = agentRun("threads");
-        assertThat(run.notices()).hasSize(1).first().asString()
-                .startsWith("clone3 was asked to start a thread (flags 0x")
-                .contains("hdbg runs one thread of one process for now (issue 13)");
-        assertThat(run.out()).isEqualTo("pthread_create: Function not implemented\n0 threads, counter 0\n");
     }
 }

@@ -29,6 +29,7 @@ public final class LinuxProcess implements AutoCloseable {
     private final ProcessIo io;
     private final Timers timers = new Timers(new GuestClock());
     private final Signals signals;
+    private final Scheduler scheduler;
     private final LoadedModules modules;
     private final VirtualFiles virtualFiles;
     private int umask = 022;
@@ -46,6 +47,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.io = Objects.requireNonNull(io, "io");
         this.signals = new Signals(this);
+        this.scheduler = new Scheduler(machine.vcpus(), timers.clock(), config.pid(), config.tid());
         if (brkStart < 0) {
             throw new IllegalArgumentException("brkStart 0x" + Long.toHexString(brkStart) + " is not a user address");
         }
@@ -212,6 +214,11 @@ public final class LinuxProcess implements AutoCloseable {
 
     ProcessIo io() {
         return io;
+    }
+
+    /** The process's threads, and which of them runs. */
+    Scheduler scheduler() {
+        return scheduler;
     }
 
     Signals signals() {

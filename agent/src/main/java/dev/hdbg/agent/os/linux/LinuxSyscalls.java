@@ -33,6 +33,21 @@ public final class LinuxSyscalls {
         }
 
         /**
+         * The call completed ({@code value} is in RAX) and the thread gives up the CPU: it waits (a futex), exited
+         * alone, or yielded. The guest must stop at the next instruction so that {@link #deliverDue} switches
+         * threads.
+         */
+        record Yielded(long value) implements Result {
+        }
+
+        /**
+         * No thread can ever run again: each waits in futex without a timeout. The program has ended as SIGKILL
+         * would end it (exit status 137); the message says which threads wait where.
+         */
+        record Deadlocked(String message) implements Result {
+        }
+
+        /**
          * The call is not emulated: RAX holds {@code -ENOSYS} (-38), which programs treat as "not supported by
          * this kernel". Worth telling the user once per number.
          */
@@ -50,11 +65,13 @@ public final class LinuxSyscalls {
         new StatSyscalls(process).register(table);
         new MemorySyscalls(process).register(table);
         new ProcessSyscalls(process).register(table);
+        Refusals refusals = new Refusals(process);
+        refusals.register(table);
+        new ThreadSyscalls(process, refusals).register(table);
         new TimeSyscalls(process).register(table);
         new TimerSyscalls(process).register(table);
         new SignalSyscalls(process).register(table);
         new SocketSyscalls(process).register(table);
-        new Refusals(process).register(table);
     }
 
     /**
@@ -87,11 +104,14 @@ public final class LinuxSyscalls {
         long after = uc.regRead(X86Reg.RIP);
         long resumeAt = after != rip ? after : rip + SYSCALL_LENGTH;
         process.timers().fire(process.signals(), process.timers().clock().monotonic());
-        if (process.signals().deliverPending(resumeAt) instanceof Signals.Delivery.Killed(int signal)) {
+        Scheduler scheduler = process.scheduler();
+        // A thread that now waits or has exited takes no signal: the next thread to return to user mode does.
+        if (scheduler.current().state == GuestThread.State.RUNNABLE
+                && process.signals().deliverPending(resumeAt) instanceof Signals.Delivery.Killed(int signal)) {
             process.exit(128 + signal);
             return new Result.Killed(signal);
         }
-        return new Result.Returned(value);
+        return scheduler.switchWanted() ? new Result.Yielded(value) : new Result.Returned(value);
     }
 
     /**
@@ -103,14 +123,39 @@ public final class LinuxSyscalls {
     }
 
     /**
-     * At a safe point between two instructions: fires the timers that are due and delivers what is pending, as Linux
-     * does when a timer interrupt returns to user mode. The interrupted instruction is at RIP.
+     * Whether another thread may be due on the CPU: the last one gave up the CPU or its slice ran out. Checked by the
+     * debugger after each run, never from another thread: a stop from another thread is not exact in Unicorn 2.0.1
+     * ({@link Scheduler}). Execution thread.
+     */
+    public boolean switchDue() {
+        return process.exitStatus().isEmpty() && process.scheduler().due();
+    }
+
+    /** The instruction count the next run of the guest may execute: a thread's time slice, or 0 for no limit. */
+    public long sliceInstructions() {
+        return process.scheduler().sliceInstructions();
+    }
+
+    /** A run limited by {@link #sliceInstructions} returned: the thread's slice is over. */
+    public void sliceEnded() {
+        process.scheduler().sliceEnded();
+    }
+
+    /**
+     * At a safe point between two instructions: puts the thread whose turn it is on the CPU, fires the timers that
+     * are due and delivers what is pending, as Linux does when a timer interrupt returns to user mode. The
+     * interrupted instruction is at RIP.
      *
-     * @return Returned (RIP is the handler's, or unchanged) or Killed
+     * @return Returned (RIP is the handler's, or unchanged, or another thread's), Killed, or Deadlocked
      */
     public Result deliverDue() {
         if (process.exitStatus().isPresent()) {
             return new Result.Returned(0);
+        }
+        Scheduler scheduler = process.scheduler();
+        if (scheduler.due() && !scheduler.schedule()) {
+            process.exit(128 + Signals.SIGKILL); // what a user's kill -9 of the hung program would leave
+            return new Result.Deadlocked(scheduler.deadlock());
         }
         Unicorn uc = process.machine().unicorn();
         process.timers().fire(process.signals(), process.timers().clock().monotonic());

@@ -7,18 +7,12 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 
-/** Identity, exit, resource limits, the thread area and the single thread's futexes. */
+/** Identity, exit_group, resource limits and the thread area. */
 final class ProcessSyscalls {
     private static final int ARCH_SET_GS = 0x1001;
     private static final int ARCH_SET_FS = 0x1002;
     private static final int ARCH_GET_FS = 0x1003;
     private static final int ARCH_GET_GS = 0x1004;
-    private static final int FUTEX_WAIT = 0;
-    private static final int FUTEX_WAKE = 1;
-    private static final int FUTEX_WAIT_BITSET = 9;
-    private static final int FUTEX_WAKE_BITSET = 10;
-    /** FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME: they do not change what a single thread sees. */
-    private static final int FUTEX_OP_FLAGS = 128 | 256;
     /** The machine's memory as sysinfo and /proc/meminfo report it: a modest fixed machine. */
     static final long TOTAL_RAM = 8L << 30;
     static final long FREE_RAM = 4L << 30;
@@ -47,16 +41,14 @@ final class ProcessSyscalls {
     void register(Map<Integer, Handler> table) {
         ProcessConfig config = process.config();
         table.put(39, a -> config.pid());
-        table.put(186, a -> config.tid());
         table.put(110, a -> PPID);
         table.put(111, a -> config.pid());
         table.put(102, a -> Credentials.UID);
         table.put(107, a -> Credentials.UID);
         table.put(104, a -> Credentials.GID);
         table.put(108, a -> Credentials.GID);
-        // exit ends the only thread, which ends the process just as exit_group does.
-        table.put(60, a -> exit(a.i(0)));
-        table.put(231, a -> exit(a.i(0)));
+        table.put(231, a -> exit(a.i(0))); // exit_group; exit (60), of one thread, is ThreadSyscalls'
+
         table.put(63, a -> uname(a.a0()));
         table.put(97, a -> limits.prlimit(user, a.i(0), 0, a.a1()));
         table.put(302, a -> {
@@ -68,14 +60,6 @@ final class ProcessSyscalls {
         table.put(99, a -> sysinfo(a.a0()));
         table.put(157, a -> prctl(a.i(0), a.a1()));
         table.put(158, a -> archPrctl(a.i(0), a.a1()));
-        table.put(202, a -> futex(a.a0(), a.i(1), a.i(2), a.a3()));
-        table.put(218, a -> config.tid()); // clear_child_tid matters only when a thread exits to a joiner
-        table.put(273, a -> {
-            if (a.a1() != 24) { // sizeof(struct robust_list_head)
-                throw new SyscallException(Errno.EINVAL);
-            }
-            return 0;
-        });
         table.put(318, a -> getrandom(a.a0(), a.a1(), a.i(2)));
         // One CPU, number 0: what sched_getaffinity reports, and the only affinity that can be set.
         table.put(204, a -> {
@@ -163,9 +147,9 @@ final class ProcessSyscalls {
         return 0;
     }
 
-    /** A call about a process or thread by id accepts 0 (the caller) and the process's own ids; else ESRCH. */
+    /** A call about a process or thread by id accepts 0 (the caller), the process's id and its threads'; else ESRCH. */
     private void requireSelf(long id) {
-        if (id != 0 && id != process.config().pid() && id != process.config().tid()) {
+        if (id != 0 && id != process.config().pid() && !process.scheduler().isLive(id)) {
             throw new SyscallException(Errno.ESRCH);
         }
     }
@@ -228,27 +212,6 @@ final class ProcessSyscalls {
             default -> throw new SyscallException(Errno.EINVAL);
         }
         return 0;
-    }
-
-    /**
-     * With one thread nobody else can change the word or wake a waiter: a wait on a changed value fails with
-     * EAGAIN as on Linux, and a wait that would sleep returns at once (a spurious wake-up the caller must
-     * tolerate), or ETIMEDOUT when it had a timeout.
-     */
-    private long futex(long address, int op, int value, long timeout) {
-        return switch (op & ~FUTEX_OP_FLAGS) {
-            case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
-                if (user.readInt(address) != value) {
-                    throw new SyscallException(Errno.EAGAIN);
-                }
-                if (timeout != 0) {
-                    throw new SyscallException(Errno.ETIMEDOUT);
-                }
-                yield 0;
-            }
-            case FUTEX_WAKE, FUTEX_WAKE_BITSET -> 0;
-            default -> -Errno.ENOSYS;
-        };
     }
 
     private long getrandom(long buffer, long length, int flags) {

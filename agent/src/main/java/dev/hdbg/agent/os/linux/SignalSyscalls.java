@@ -35,7 +35,6 @@ final class SignalSyscalls {
         table.put(13, a -> sigaction(a.i(0), a.a1(), a.a2(), a.a3()));
         table.put(14, a -> sigprocmask(a.i(0), a.a1(), a.a2(), a.a3()));
         table.put(15, a -> signals.sigreturn());
-        table.put(24, a -> 0L);
         table.put(34, a -> waitForSignal());
         table.put(62, a -> kill(a.i(0), a.i(1)));
         table.put(127, a -> {
@@ -80,7 +79,7 @@ final class SignalSyscalls {
         if (tid <= 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        if (tid != process.config().tid()) {
+        if (!process.scheduler().isLive(tid)) {
             throw new SyscallException(Errno.ESRCH);
         }
     }

@@ -91,6 +91,7 @@ final class Verbs {
                 new EvaluateCommand(s),
                 new PrintCommand(s),
                 new StatusCommand(s),
+                new CoreCommand(s),
                 new ConnectCommand(s),
                 new DisconnectCommand(s),
                 new StartCommand(s),

@@ -4,6 +4,7 @@ import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.CallTrack;
+import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
@@ -180,7 +181,33 @@ final class HumanOutput implements Output {
         text.append("records sent: ").append(status.lastSeq()).append('\n');
         text.append("memory:");
         status.regions().forEach(r -> text.append(String.format("%n  %016x-%016x %s %s", r.begin(), r.end(), r.permissions(), r.name())));
-        print(text.toString());
+        if (status.cores().size() > 1) {
+            text.append("\ncores:\n").append(coreLines(status.cores(), status.selectedCore()));
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    /** As HyperDbg's {@code ~} lists them, the selected core marked with {@code *}. */
+    private static String coreLines(List<CoreInfo> cores, int selected) {
+        StringBuilder text = new StringBuilder();
+        for (CoreInfo c : cores) {
+            text.append(String.format("%s core %d  thread %d  rip %016x  %s%s%n", c.number() == selected ? "*" : " ",
+                    c.number(), c.tid(), c.rip(), c.state(), c.current() ? " (on the CPU)" : ""));
+        }
+        return text.toString();
+    }
+
+    @Override
+    public void cores(List<CoreInfo> cores, int selected) {
+        // HyperDbg's first line, then every core.
+        print(cores.isEmpty() ? "the agent does not report cores (protocol 1.10 or later does)"
+                : "current processor : 0x" + Integer.toHexString(selected) + "\n" + coreLines(cores, selected).stripTrailing());
+    }
+
+    @Override
+    public void coreSelected(CoreInfo core) {
+        print(String.format("current core is %d (thread %d, rip %016x, %s)", core.number(), core.tid(), core.rip(),
+                core.state()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.hdbg.common.event.Positional;
 import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
@@ -65,7 +66,8 @@ public final class JsonOutput implements Output {
                     json.put("event", b.eventId()).hex("context", b.context());
                     b.eventType().ifPresent(t -> json.put("event_type", t.command()));
                 }
-                yield json.hex("rip", b.rip()).put("message", b.message());
+                yield json.hex("rip", b.rip()).put("message", b.message()).put("core", b.core()).put("pid", b.pid())
+                        .put("tid", b.tid());
             }
             case DebuggerRecord.Exit e -> Json.type("exit").put("seq", e.seq())
                     .put("reason", e.reason().name().toLowerCase(Locale.ROOT)).hex("rip", e.rip())
@@ -161,7 +163,26 @@ public final class JsonOutput implements Output {
         status.regions().forEach(r -> regions.add(new Json().hex("begin", r.begin()).hex("end", r.end())
                 .put("permissions", r.permissions()).put("name", r.name())));
         emit(Json.type("status").put("state", status.state().name().toLowerCase(Locale.ROOT)).hex("rip", status.rip())
-                .put("target", status.target()).put("regions", regions).put("last_seq", status.lastSeq()));
+                .put("target", status.target()).put("regions", regions).put("last_seq", status.lastSeq())
+                .put("cores", coreList(status.cores())).put("selected_core", status.selectedCore()));
+    }
+
+    private static List<Json> coreList(List<CoreInfo> cores) {
+        List<Json> list = new ArrayList<>();
+        cores.forEach(c -> list.add(new Json().put("core", c.number()).put("tid", c.tid()).hex("rip", c.rip())
+                .put("state", c.state()).put("current", c.current())));
+        return list;
+    }
+
+    @Override
+    public void cores(List<CoreInfo> cores, int selected) {
+        emit(Json.type("cores").put("cores", coreList(cores)).put("selected_core", selected));
+    }
+
+    @Override
+    public void coreSelected(CoreInfo core) {
+        emit(Json.type("core_selected").put("core", core.number()).put("tid", core.tid()).hex("rip", core.rip())
+                .put("state", core.state()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.hdbg.host.cli.output;
 import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
+import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
@@ -57,6 +58,12 @@ public interface Output {
     void eventsModified(String what, List<Long> ids);
 
     void status(AgentStatus status);
+
+    /** {@code ~}: the machine's cores (one per thread of the program), the selected one marked. */
+    void cores(List<CoreInfo> cores, int selected);
+
+    /** {@code ~ N}: core N is selected. */
+    void coreSelected(CoreInfo core);
 
     /** {@code bl}. */
     void breakpoints(List<BreakpointInfo> breakpoints);

@@ -25,7 +25,7 @@ final class RecordLines {
                 case FAULT -> "[break  #" + b.seq() + "] fault: " + b.message();
                 case BREAKPOINT -> "[break  #" + b.seq() + "] breakpoint " + Long.toHexString(b.eventId()) + " hit at rip " + at.apply(b.rip());
                 case STEP -> "[break  #" + b.seq() + "] " + b.message() + " to rip " + at.apply(b.rip());
-            };
+            } + onCore(b);
             case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + switch (e.reason()) {
                 case EXIT -> "the program exited with status " + e.status();
                 case SIGNAL -> "the program was killed by signal " + (e.status() - 128) + signalName((int) e.status() - 128)
@@ -71,5 +71,14 @@ final class RecordLines {
 
     private static String hex(long value) {
         return HumanOutput.hex(value);
+    }
+
+    /**
+     * Where a break happened, when the program has threads: the main thread on core 0 says nothing, as a
+     * single-threaded program's breaks always did; any other thread or core is named (HyperDbg's all-stop: the other
+     * cores stand still too).
+     */
+    private static String onCore(DebuggerRecord.Break b) {
+        return b.core() == 0 && b.tid() == b.pid() ? "" : " on core " + b.core() + " (thread " + b.tid() + ")";
     }
 }

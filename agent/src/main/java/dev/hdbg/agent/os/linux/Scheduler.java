@@ -1,0 +1,256 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.machine.CpuRegister;
+import dev.hdbg.agent.machine.Vcpus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The process's threads and which of them is on the CPU. Each thread has a core ({@link Vcpus}); the cores take
+ * turns on the machine's one CPU: a thread runs until it blocks (a futex wait), exits, yields, or its time slice of
+ * {@link #SLICE_INSTRUCTIONS} instructions is over, and the next runnable thread in core order follows. Switches
+ * happen only at safe points ({@link #schedule}), outside every hook.
+ *
+ * <p>Slices are counted in instructions, by the CPU's run itself ({@link #sliceInstructions}), not timed: Unicorn
+ * 2.0.1 stopped from another thread ({@code uc_emu_stop}) returns with RIP before an instruction it already executed
+ * about once in each stop (measured: a {@code lock inc} loop stopped 7,400 times counted 6,700 increments too many),
+ * which would run a thread's instruction twice; a counted run stops exactly. Counting costs the CPU a little (about
+ * 8% measured), so runs are counted once the program has had a second thread, and from then on: switching between
+ * counted and uncounted runs retranslates all code. The interleaving is then the same from one run to the next.
+ *
+ * <p>When no thread can run, the earliest futex timeout expires at once, the guest's clock jumping to it as it does
+ * for a sleep; with none, the program has deadlocked: {@link #schedule} says so and the program ends with the
+ * message {@link #deadlock()}. Execution thread only, except {@link #due}.
+ */
+final class Scheduler {
+    /** A thread's time slice: long beside a switch (about a microsecond), a millisecond or so of emulation. */
+    static final long SLICE_INSTRUCTIONS = 200_000;
+
+    private final Vcpus vcpus;
+    private final GuestClock clock;
+    private final long pid;
+    private final Map<Integer, GuestThread> threads = new TreeMap<>();
+    private long nextTid;
+    private boolean yielded;
+    private boolean switchWanted;
+    private boolean sliceOver;
+    /** Whether the program has had a second thread: its runs are counted from then on. */
+    private boolean counted;
+    private int runnable = 1;
+
+    Scheduler(Vcpus vcpus, GuestClock clock, long pid, long tid) {
+        this.vcpus = vcpus;
+        this.clock = clock;
+        this.pid = pid;
+        this.nextTid = tid + 1;
+        int core = vcpus.current();
+        vcpus.setTid(core, tid);
+        threads.put(core, new GuestThread(tid, core));
+    }
+
+    /** The thread on the CPU. */
+    GuestThread current() {
+        return threads.get(vcpus.current());
+    }
+
+    /** Whether {@code tid} is a thread of the process that has not exited. */
+    boolean isLive(long tid) {
+        return threads.values().stream().anyMatch(t -> t.tid == tid && t.state != GuestThread.State.EXITED);
+    }
+
+    /** The threads that have not exited. */
+    int live() {
+        return (int) threads.values().stream().filter(t -> t.state != GuestThread.State.EXITED).count();
+    }
+
+    /**
+     * A new thread, as {@code clone} with {@code CLONE_THREAD} makes one: the caller's registers except
+     * {@code registers}, runnable, on the CPU once the scheduler picks it.
+     *
+     * @throws SyscallException EAGAIN when every core is taken
+     */
+    GuestThread spawn(Map<CpuRegister, Long> registers) {
+        if (vcpus.count() >= Vcpus.MAX) {
+            throw new SyscallException(Errno.EAGAIN);
+        }
+        long tid = nextTid++;
+        int core = vcpus.start(tid, registers);
+        GuestThread thread = new GuestThread(tid, core);
+        threads.put(core, thread);
+        vcpus.setState(core, "running", true);
+        counted();
+        return thread;
+    }
+
+    /** The current thread waits on the futex word at {@code address} until woken or {@code deadline}. */
+    void block(long address, int bitset, long deadline) {
+        GuestThread thread = current();
+        thread.waitOn(address, bitset, deadline);
+        vcpus.setState(thread.core, "futex wait", false);
+        switchWanted = true;
+        counted();
+    }
+
+    /**
+     * Wakes up to {@code count} threads waiting on {@code address} whose bitset meets {@code bitset}, in core order;
+     * their futex call returns 0.
+     *
+     * @return how many woke
+     */
+    int wake(long address, int count, int bitset) {
+        int woken = 0;
+        for (GuestThread t : threads.values()) {
+            if (woken >= count) {
+                break;
+            }
+            if (t.waitsOn(address, bitset)) {
+                resume(t, 0);
+                woken++;
+            }
+        }
+        counted();
+        return woken;
+    }
+
+    /** Moves up to {@code count} waiters from {@code from} to {@code to} (FUTEX_REQUEUE); how many moved. */
+    int requeue(long from, long to, int count) {
+        int moved = 0;
+        for (GuestThread t : threads.values()) {
+            if (moved < count && t.waitsOn(from, -1)) {
+                t.futex = to;
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    /** The current thread ends alone (exit, not exit_group); the others go on. */
+    void exitCurrent() {
+        GuestThread thread = current();
+        thread.runnable();
+        thread.state = GuestThread.State.EXITED;
+        vcpus.setState(thread.core, "exited", false);
+        switchWanted = true;
+        counted();
+    }
+
+    /** sched_yield: the next runnable thread, if any, runs now. */
+    void yieldCurrent() {
+        if (runnable > 1) {
+            yielded = true;
+            switchWanted = true;
+        }
+    }
+
+    /** Whether the current thread must give up the CPU before it goes on (it waits, exited, or yields). */
+    boolean switchWanted() {
+        return switchWanted;
+    }
+
+    /** Whether the scheduler wants the safe point that follows a run: a thread gave up the CPU, or its slice ran out. */
+    boolean due() {
+        return switchWanted || sliceOver;
+    }
+
+    /** How many instructions the next run may execute: 0 (no limit) until the program has had a second thread. */
+    long sliceInstructions() {
+        return counted ? SLICE_INSTRUCTIONS : 0;
+    }
+
+    /** A counted run returned without a system call that gave up the CPU: the thread's slice is over. */
+    void sliceEnded() {
+        sliceOver = true;
+    }
+
+    /**
+     * At a safe point: expires the futex timeouts that are due, and puts the thread that runs next on the CPU.
+     *
+     * @return false when no thread can ever run again: a deadlock ({@link #deadlock()} says which threads wait)
+     */
+    boolean schedule() {
+        switchWanted = false;
+        long now = clock.monotonic();
+        for (GuestThread t : threads.values()) {
+            if (t.state == GuestThread.State.FUTEX_WAIT && t.deadline <= now) {
+                resume(t, -Errno.ETIMEDOUT);
+            }
+        }
+        GuestThread current = current();
+        GuestThread next = current.state == GuestThread.State.RUNNABLE && !yielded && !sliceOver ? current
+                : nextRunnableAfter(current.core);
+        yielded = false;
+        sliceOver = false;
+        if (next == null) {
+            Optional<GuestThread> timed = threads.values().stream()
+                    .filter(t -> t.state == GuestThread.State.FUTEX_WAIT && t.deadline != GuestThread.FOREVER)
+                    .min((a, b) -> Long.compare(a.deadline, b.deadline));
+            if (timed.isEmpty()) {
+                counted();
+                return false;
+            }
+            clock.sleep(timed.get().deadline - now); // nobody can run until then: the guest's time jumps there
+            resume(timed.get(), -Errno.ETIMEDOUT);
+            next = timed.get();
+        }
+        vcpus.load(next.core);
+        List<Integer> gone = new ArrayList<>();
+        for (GuestThread t : threads.values()) {
+            if (t.state == GuestThread.State.EXITED && t.core != next.core) {
+                gone.add(t.core);
+            }
+        }
+        for (int core : gone) {
+            threads.remove(core);
+            vcpus.free(core);
+        }
+        counted();
+        return true;
+    }
+
+    /** Why no thread can run: every live thread and what it waits for. */
+    String deadlock() {
+        return "every thread of process " + pid + " waits in futex without a timeout, so none can ever run again: "
+                + threads.values().stream().filter(t -> t.state != GuestThread.State.EXITED)
+                .map(GuestThread::toString).collect(Collectors.joining(", "))
+                + "; natively the program would hang here for ever";
+    }
+
+    /** The first runnable thread after {@code core} in core order, wrapping round to {@code core} itself last. */
+    private GuestThread nextRunnableAfter(int core) {
+        GuestThread first = null;
+        for (GuestThread t : threads.values()) {
+            if (t.state != GuestThread.State.RUNNABLE) {
+                continue;
+            }
+            if (t.core > core) {
+                return t;
+            }
+            if (first == null) {
+                first = t;
+            }
+        }
+        return first;
+    }
+
+    private void resume(GuestThread thread, long result) {
+        thread.runnable();
+        vcpus.write(thread.core, CpuRegister.RAX, result);
+        vcpus.setState(thread.core, "running", true);
+    }
+
+    /** Counts the runnable threads, and starts counting runs once there are two threads. */
+    private void counted() {
+        int n = 0;
+        for (GuestThread t : threads.values()) {
+            if (t.state == GuestThread.State.RUNNABLE) {
+                n++;
+            }
+        }
+        runnable = n;
+        counted |= threads.size() > 1;
+    }
+}
