@@ -72,6 +72,8 @@ final class Verbs {
                 new HyperDbgSearchCommand.DoubleWords(s),
                 new HyperDbgSearchCommand.QuadWords(s),
                 new StackCommand(s),
+                new StackValuesCommand.DoubleWords(s),
+                new StackValuesCommand.QuadWords(s),
                 new EbCommand(s),
                 new EwCommand(s),
                 new EdCommand(s),

@@ -246,6 +246,19 @@ final class HumanOutput implements Output {
     }
 
     @Override
+    public void stackValues(List<PointerSlot> slots, int size) {
+        StringBuilder text = new StringBuilder();
+        String format = "%016x  %0" + size * 2 + "x";
+        for (PointerSlot slot : slots) {
+            text.append(String.format(format, slot.address(), slot.value()));
+            symbolizer.apply(slot.value()).ifPresent(symbol -> text.append("  ").append(symbol));
+            slot.pointsInto().ifPresent(r -> text.append("  <").append(r).append('>'));
+            text.append('\n');
+        }
+        print(text.toString().stripTrailing());
+    }
+
+    @Override
     public void flags(Map<String, Integer> bits) {
         print(bits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
     }

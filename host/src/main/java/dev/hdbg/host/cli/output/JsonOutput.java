@@ -212,6 +212,17 @@ public final class JsonOutput implements Output {
     }
 
     @Override
+    public void stackValues(List<PointerSlot> slots, int size) {
+        List<Json> list = new ArrayList<>();
+        for (PointerSlot slot : slots) {
+            Json entry = new Json().hex("address", slot.address()).hex("value", slot.value());
+            slot.pointsInto().ifPresent(r -> entry.put("points_into", r));
+            list.add(entry);
+        }
+        emit(Json.type("stack_values").put("size", size).put("slots", list));
+    }
+
+    @Override
     public void flags(Map<String, Integer> bits) {
         emit(Json.type("flags").put("flags", new LinkedHashMap<>(bits)));
     }

@@ -97,6 +97,9 @@ public interface Output {
     /** {@code dqs}. */
     void pointers(List<PointerSlot> slots);
 
+    /** {@code kd}, {@code kq}: the stack's slots of {@code size} bytes (4 or 8), each value's symbol where known. */
+    void stackValues(List<PointerSlot> slots, int size);
+
     /** {@code r zf}, {@code r cf ...}: rflags bits by name, each 0 or 1. */
     void flags(Map<String, Integer> bits);
 
