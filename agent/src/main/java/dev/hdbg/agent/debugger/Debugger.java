@@ -291,6 +291,47 @@ public final class Debugger implements AutoCloseable {
         };
     }
 
+    /** HyperDbg's {@code rdmsr}: MSR {@code msr} of core {@code core}; an MSR the CPU lacks is refused. */
+    public CompletableFuture<Long> readMsr(int msr, int core) {
+        return loop.submitReading(() -> {
+            requireCore(core);
+            ModelSpecificRegisters.requireKnown(msr);
+            return readMsrChecked(msr);
+        });
+    }
+
+    /** HyperDbg's {@code wrmsr}, while halted. */
+    public CompletableFuture<Void> writeMsr(int msr, long value, int core) {
+        return loop.submit(() -> {
+            requireCore(core);
+            ModelSpecificRegisters.requireKnown(msr);
+            requireHalted("change MSRs");
+            try {
+                machine.cpu().writeMsr(msr, value);
+            } catch (CpuException e) {
+                throw DebuggerException.invalid("wrmsr 0x" + Integer.toHexString(msr) + " = 0x" + Long.toHexString(value)
+                        + " is refused: " + e.reason());
+            }
+            return null;
+        });
+    }
+
+    private long readMsrChecked(int msr) {
+        try {
+            return machine.cpu().readMsr(msr);
+        } catch (CpuException e) {
+            throw DebuggerException.invalid("rdmsr 0x" + Integer.toHexString(msr) + " is refused: " + e.reason());
+        }
+    }
+
+    /** One emulated core: core 0. */
+    private static void requireCore(int core) {
+        if (core != 0) {
+            throw DebuggerException.invalid("core " + Integer.toUnsignedString(core, 16)
+                    + " does not exist: the target has one core, core 0");
+        }
+    }
+
     /** XMM{@code index} as 16 little-endian bytes. */
     public CompletableFuture<byte[]> readXmm(int index) {
         return loop.submitReading(() -> machine.cpu().readXmm(index));

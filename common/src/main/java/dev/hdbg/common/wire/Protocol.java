@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 8;
+    public static final int MINOR = 11;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -31,11 +31,14 @@ public final class Protocol {
     /** Since 1.8: TrackRequest ({@code !track}). */
     public static final String TRACK = "execution.track";
 
+    /** Since 1.11: ReadMsrRequest and WriteMsrRequest (HyperDbg's {@code rdmsr}, {@code wrmsr}). */
+    public static final String MSR = "registers.msr";
+
     /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
-     * linked programs and signals; 1.7 scripts; 1.8 starting the target again.
+     * linked programs and signals; 1.7 scripts; 1.8 starting the target again; 1.11 model-specific registers.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -48,7 +51,8 @@ public final class Protocol {
             RECORDS_ACK,
             ATTACH_MODES, PING,
             SIGNALS, SCRIPTS,
-            RESTART, TRACK);
+            RESTART, TRACK,
+            MSR);
 
     private Protocol() {
     }

@@ -250,6 +250,12 @@ public interface DebuggerClient extends AutoCloseable {
 
     CompletableFuture<Void> writeRegister(String name, long value);
 
+    /** HyperDbg's {@code rdmsr} (since protocol 1.11): MSR {@code msr} of core {@code core}. */
+    CompletableFuture<Long> readMsr(int msr, int core);
+
+    /** HyperDbg's {@code wrmsr} (since protocol 1.11), while the target is halted. */
+    CompletableFuture<Void> writeMsr(int msr, long value, int core);
+
     /** xmm0 .. xmm15 as 16 little-endian bytes. */
     CompletableFuture<byte[]> readXmm(int index);
 

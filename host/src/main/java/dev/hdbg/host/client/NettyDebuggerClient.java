@@ -349,6 +349,20 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<Long> readMsr(int msr, int core) {
+        return this.<Long>requiring(Protocol.MSR, "read MSRs (rdmsr)", "1.11").orElseGet(() -> call(Envelope.newBuilder()
+                .setReadMsrRequest(dev.hdbg.proto.v1.ReadMsrRequest.newBuilder().setMsr(msr).setCore(core)))
+                .thenApply(e -> e.getReadMsrReply().getValue()));
+    }
+
+    @Override
+    public CompletableFuture<Void> writeMsr(int msr, long value, int core) {
+        return this.<Void>requiring(Protocol.MSR, "write MSRs (wrmsr)", "1.11").orElseGet(() -> call(Envelope.newBuilder()
+                .setWriteMsrRequest(dev.hdbg.proto.v1.WriteMsrRequest.newBuilder().setMsr(msr).setValue(value).setCore(core)))
+                .thenApply(e -> null));
+    }
+
+    @Override
     public CompletableFuture<byte[]> readXmm(int index) {
         return call(Envelope.newBuilder().setReadRegistersRequest(ReadRegistersRequest.newBuilder().addNames("xmm" + index)))
                 .thenApply(e -> e.getReadRegistersReply().getRegisters(0).getWide().toByteArray());

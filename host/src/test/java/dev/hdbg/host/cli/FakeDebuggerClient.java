@@ -66,6 +66,8 @@ public final class FakeDebuggerClient implements DebuggerClient {
     private final List<Consumer<DebuggerRecord>> recordListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> registers = new LinkedHashMap<>();
+    /** The MSRs the fake CPU implements; others are refused, as the agent refuses them. */
+    private final Map<Integer, Long> msrs = new LinkedHashMap<>();
     private final byte[][] xmm = new byte[16][16];
     private final List<Region> memory = new ArrayList<>();
     private final List<EventInfo> events = new ArrayList<>();
@@ -443,6 +445,31 @@ public final class FakeDebuggerClient implements DebuggerClient {
             return refused(AgentError.Kind.BAD_STATE, "the target is running; pause it first (pause) to change registers");
         }
         registers.put(name, value);
+        return done(null);
+    }
+
+    /** Gives the fake CPU MSR {@code msr}, holding {@code value}. */
+    public synchronized FakeDebuggerClient msr(int msr, long value) {
+        msrs.put(msr, value);
+        return this;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> readMsr(int msr, int core) {
+        record("readMsr", msr, core);
+        Long value = msrs.get(msr);
+        return value == null ? CompletableFuture.failedFuture(new AgentError(AgentError.Kind.INVALID_ARGUMENT,
+                "MSR 0x" + Integer.toHexString(msr) + " is not implemented by the emulated CPU")) : done(value);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> writeMsr(int msr, long value, int core) {
+        record("writeMsr", msr, value, core);
+        if (!msrs.containsKey(msr)) {
+            return CompletableFuture.failedFuture(new AgentError(AgentError.Kind.INVALID_ARGUMENT,
+                    "MSR 0x" + Integer.toHexString(msr) + " is not implemented by the emulated CPU"));
+        }
+        msrs.put(msr, value);
         return done(null);
     }
 

@@ -74,6 +74,8 @@ final class Verbs {
                 new StackCommand(s),
                 new StackValuesCommand.DoubleWords(s),
                 new StackValuesCommand.QuadWords(s),
+                new MsrCommand.Read(s),
+                new MsrCommand.Write(s),
                 new EbCommand(s),
                 new EwCommand(s),
                 new EdCommand(s),

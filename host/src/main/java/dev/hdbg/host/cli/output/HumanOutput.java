@@ -245,6 +245,12 @@ final class HumanOutput implements Output {
         print(text.toString().stripTrailing());
     }
 
+    /** As HyperDbg's {@code rdmsr} shows it. */
+    @Override
+    public void msr(int core, int msr, long value) {
+        print(String.format("core : 0x%x - msr[%x] = %016x", core, msr, value));
+    }
+
     @Override
     public void stackValues(List<PointerSlot> slots, int size) {
         StringBuilder text = new StringBuilder();

@@ -212,6 +212,11 @@ public final class JsonOutput implements Output {
     }
 
     @Override
+    public void msr(int core, int msr, long value) {
+        emit(Json.type("msr").put("core", core).hex("msr", Integer.toUnsignedLong(msr)).hex("value", value));
+    }
+
+    @Override
     public void stackValues(List<PointerSlot> slots, int size) {
         List<Json> list = new ArrayList<>();
         for (PointerSlot slot : slots) {

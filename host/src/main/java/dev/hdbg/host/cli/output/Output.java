@@ -97,6 +97,9 @@ public interface Output {
     /** {@code dqs}. */
     void pointers(List<PointerSlot> slots);
 
+    /** {@code rdmsr}: MSR {@code msr} of core {@code core}. */
+    void msr(int core, int msr, long value);
+
     /** {@code kd}, {@code kq}: the stack's slots of {@code size} bytes (4 or 8), each value's symbol where known. */
     void stackValues(List<PointerSlot> slots, int size);
 

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** HyperDbg's {@code .formats}, {@code !va2pa}, {@code !pa2va}, {@code .dump} and {@code sleep}. */
+/** HyperDbg's {@code .formats}, {@code !va2pa}, {@code !pa2va}, {@code .dump}, {@code sleep}, {@code rdmsr}, {@code wrmsr}. */
 class HyperDbgExtrasTest {
     private static final long IMAGE = 0x400000;
 
@@ -22,6 +22,35 @@ class HyperDbgExtrasTest {
     private final byte[] image = new byte[0x2000];
     private final FakeDebuggerClient client = new FakeDebuggerClient().map(IMAGE, image, "fake");
     private final DebugSession session = new DebugSession(client, new PrintWriter(new StringWriter()), OutputFormat.HUMAN);
+
+    @Test
+    void wrmsrWritesTheCoresMsrAndRdmsrShowsItAsHyperDbgDoes() {
+        client.msr(0xc0000102, 0);
+        Verb wrmsr = new Verb(new MsrCommand.Write(session));
+        Verb rdmsr = new Verb(new MsrCommand.Read(session));
+
+        assertThat(wrmsr.run("c0000102 7fff`12340000 core 0")).isZero();
+        assertThat(rdmsr.run("c0000102")).isZero();
+
+        assertThat(rdmsr.lines()).containsExactly("core : 0x0 - msr[c0000102] = 00007fff12340000");
+        assertThat(client.calls()).contains(new FakeDebuggerClient.Call("writeMsr",
+                java.util.List.of(0xc0000102, 0x7fff12340000L, 0)));
+    }
+
+    @Test
+    void msrCommandsRefuseAMissingValueAnUnknownMsrAndA64BitNumber() {
+        Verb wrmsr = new Verb(new MsrCommand.Write(session));
+        Verb rdmsr = new Verb(new MsrCommand.Read(session));
+
+        assertThat(wrmsr.run("c0000102")).isEqualTo(1);
+        assertThat(wrmsr.failure()).hasMessage("write wrmsr ECX VALUE [core N], e.g. wrmsr c0000102 7fff12340000");
+        assertThat(rdmsr.run("12345")).isEqualTo(1);
+        assertThat(rdmsr.failure()).hasMessageContaining("MSR 0x12345 is not implemented");
+        assertThat(rdmsr.run("1`00000000")).isEqualTo(1);
+        assertThat(rdmsr.failure()).hasMessage("an MSR number is 32 bits (ECX), not 0x100000000");
+        assertThat(rdmsr.run("10 core")).isEqualTo(1);
+        assertThat(rdmsr.failure()).hasMessageContaining("core takes the core's number");
+    }
 
     @Test
     void formatsShowsTheValueAsHyperDbgDoes() {
