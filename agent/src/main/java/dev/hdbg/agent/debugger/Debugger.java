@@ -324,6 +324,11 @@ public final class Debugger implements AutoCloseable {
         }
     }
 
+    /** HyperDbg's {@code cpu}: EAX, EBX, ECX, EDX of CPUID {@code leaf}.{@code subleaf} as the guest sees them. */
+    public CompletableFuture<long[]> cpuid(long leaf, long subleaf) {
+        return loop.submitReading(() -> root.guestCpuid(leaf, subleaf));
+    }
+
     /** One emulated core: core 0. */
     private static void requireCore(int core) {
         if (core != 0) {

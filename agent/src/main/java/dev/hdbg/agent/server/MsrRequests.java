@@ -1,6 +1,8 @@
 package dev.hdbg.agent.server;
 
 import dev.hdbg.agent.debugger.Debugger;
+import dev.hdbg.proto.v1.CpuidReply;
+import dev.hdbg.proto.v1.CpuidRequest;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ReadMsrReply;
 import dev.hdbg.proto.v1.ReadMsrRequest;
@@ -8,7 +10,7 @@ import dev.hdbg.proto.v1.WriteMsrReply;
 import dev.hdbg.proto.v1.WriteMsrRequest;
 import java.util.concurrent.CompletableFuture;
 
-/** Since 1.11: HyperDbg's {@code rdmsr} and {@code wrmsr}. */
+/** Since 1.11: HyperDbg's {@code rdmsr}, {@code wrmsr} and the CPUID leaves its {@code cpu} shows. */
 final class MsrRequests {
     private final Debugger debugger;
 
@@ -19,6 +21,14 @@ final class MsrRequests {
     void addTo(RequestRoutes.Table table) {
         table.route(Envelope.BodyCase.READ_MSR_REQUEST, this::read);
         table.route(Envelope.BodyCase.WRITE_MSR_REQUEST, this::write);
+        table.route(Envelope.BodyCase.CPUID_REQUEST, this::cpuid);
+    }
+
+    private CompletableFuture<Envelope.Builder> cpuid(Envelope envelope) {
+        CpuidRequest request = envelope.getCpuidRequest();
+        return debugger.cpuid(Integer.toUnsignedLong(request.getLeaf()), Integer.toUnsignedLong(request.getSubleaf()))
+                .thenApply(r -> Envelope.newBuilder().setCpuidReply(CpuidReply.newBuilder().setEax((int) r[0])
+                        .setEbx((int) r[1]).setEcx((int) r[2]).setEdx((int) r[3])));
     }
 
     private CompletableFuture<Envelope.Builder> read(Envelope envelope) {

@@ -256,6 +256,9 @@ public interface DebuggerClient extends AutoCloseable {
     /** HyperDbg's {@code wrmsr} (since protocol 1.11), while the target is halted. */
     CompletableFuture<Void> writeMsr(int msr, long value, int core);
 
+    /** HyperDbg's {@code cpu} (since protocol 1.11): EAX, EBX, ECX, EDX of CPUID leaf.subleaf as the guest sees them. */
+    CompletableFuture<int[]> cpuid(int leaf, int subleaf);
+
     /** xmm0 .. xmm15 as 16 little-endian bytes. */
     CompletableFuture<byte[]> readXmm(int index);
 

@@ -363,6 +363,14 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<int[]> cpuid(int leaf, int subleaf) {
+        return this.<int[]>requiring(Protocol.CPUID, "show the CPU's features (cpu)", "1.11").orElseGet(() -> call(
+                Envelope.newBuilder().setCpuidRequest(dev.hdbg.proto.v1.CpuidRequest.newBuilder().setLeaf(leaf).setSubleaf(subleaf)))
+                .thenApply(e -> new int[] {e.getCpuidReply().getEax(), e.getCpuidReply().getEbx(), e.getCpuidReply().getEcx(),
+                        e.getCpuidReply().getEdx()}));
+    }
+
+    @Override
     public CompletableFuture<byte[]> readXmm(int index) {
         return call(Envelope.newBuilder().setReadRegistersRequest(ReadRegistersRequest.newBuilder().addNames("xmm" + index)))
                 .thenApply(e -> e.getReadRegistersReply().getRegisters(0).getWide().toByteArray());

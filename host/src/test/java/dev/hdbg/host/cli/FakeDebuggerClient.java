@@ -473,6 +473,20 @@ public final class FakeDebuggerClient implements DebuggerClient {
         return done(null);
     }
 
+    private final Map<Long, int[]> cpuid = new LinkedHashMap<>();
+
+    /** The fake CPU's CPUID leaf.subleaf; a leaf not given answers zeros, as a CPU answers above its last leaf. */
+    public synchronized FakeDebuggerClient cpuid(int leaf, int subleaf, int eax, int ebx, int ecx, int edx) {
+        cpuid.put((long) leaf << 32 | Integer.toUnsignedLong(subleaf), new int[] {eax, ebx, ecx, edx});
+        return this;
+    }
+
+    @Override
+    public synchronized CompletableFuture<int[]> cpuid(int leaf, int subleaf) {
+        record("cpuid", leaf, subleaf);
+        return done(cpuid.getOrDefault((long) leaf << 32 | Integer.toUnsignedLong(subleaf), new int[4]).clone());
+    }
+
     @Override
     public synchronized CompletableFuture<byte[]> readXmm(int index) {
         record("readXmm", index);

@@ -106,6 +106,17 @@ class MemoryAndStackIT {
     }
 
     @Test
+    void cpuReportsTheFeaturesTheGuestsCpuidReports() throws Exception {
+        HdbgBatch run = hdbg("cpu\n");
+
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        // MMX is one of the bits the agent adds to Unicorn's CPUID.1:EDX for the guest (CpuidModel)
+        assertThat(outputOf(run, "cpu")).as(run.out()).hasSize(2 + 51)
+                .contains("MMX supported", "SSE2 supported", "CX8 supported", "FXSR supported");
+        assertThat(outputOf(run, "cpu").getFirst()).matches("GenuineIntel|AuthenticAMD");
+    }
+
+    @Test
     void kqAndKdShowTheStackFromRspAsValues() throws Exception {
         HdbgBatch run = hdbg("kq l 10\nkd base rsp l 8\n");
 

@@ -76,6 +76,7 @@ final class Verbs {
                 new StackValuesCommand.QuadWords(s),
                 new MsrCommand.Read(s),
                 new MsrCommand.Write(s),
+                new CpuCommand(s),
                 new EbCommand(s),
                 new EwCommand(s),
                 new EdCommand(s),

@@ -245,6 +245,14 @@ final class HumanOutput implements Output {
         print(text.toString().stripTrailing());
     }
 
+    /** As HyperDbg's {@code cpu} shows it. */
+    @Override
+    public void cpuFeatures(String vendor, String brand, Map<String, Boolean> features) {
+        StringBuilder text = new StringBuilder(vendor).append('\n').append(brand).append('\n');
+        features.forEach((name, supported) -> text.append(name).append(supported ? " supported" : " not supported").append('\n'));
+        print(text.toString().stripTrailing());
+    }
+
     /** As HyperDbg's {@code rdmsr} shows it. */
     @Override
     public void msr(int core, int msr, long value) {

@@ -212,6 +212,11 @@ public final class JsonOutput implements Output {
     }
 
     @Override
+    public void cpuFeatures(String vendor, String brand, Map<String, Boolean> features) {
+        emit(Json.type("cpu").put("vendor", vendor).put("brand", brand).put("features", new LinkedHashMap<>(features)));
+    }
+
+    @Override
     public void msr(int core, int msr, long value) {
         emit(Json.type("msr").put("core", core).hex("msr", Integer.toUnsignedLong(msr)).hex("value", value));
     }

@@ -97,6 +97,9 @@ public interface Output {
     /** {@code dqs}. */
     void pointers(List<PointerSlot> slots);
 
+    /** {@code cpu}: the vendor and brand strings and each extension HyperDbg names, supported or not, in its order. */
+    void cpuFeatures(String vendor, String brand, Map<String, Boolean> features);
+
     /** {@code rdmsr}: MSR {@code msr} of core {@code core}. */
     void msr(int core, int msr, long value);
 

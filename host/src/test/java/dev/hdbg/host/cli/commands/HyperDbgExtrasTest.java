@@ -53,6 +53,27 @@ class HyperDbgExtrasTest {
     }
 
     @Test
+    void cpuDecodesTheCpuidLeavesAsHyperDbgReportsThem() {
+        // "GenuineIntel"; leaf 1: SSE3 (ECX 0), SSE2 (EDX 26); leaf 7: AVX2 (EBX 5), RTM (EBX 11); 80000001h: 3DNow! (EDX 31)
+        client.cpuid(0, 0, 7, 0x756e6547, 0x6c65746e, 0x49656e69).cpuid(1, 0, 0, 0, 1, 1 << 26)
+                .cpuid(7, 0, 0, 1 << 5 | 1 << 11, 0, 0).cpuid(0x80000000, 0, 0x80000004, 0, 0, 0)
+                .cpuid(0x80000001, 0, 0, 0, 0, 1 << 31)
+                .cpuid(0x80000002, 0, 0x67626468, 0x55504320, 0, 0) // "hdbg CPU"
+                .cpuid(0x80000003, 0, 0, 0, 0, 0).cpuid(0x80000004, 0, 0, 0, 0, 0);
+        Verb cpu = new Verb(new CpuCommand(session));
+
+        assertThat(cpu.run("")).isZero();
+
+        assertThat(cpu.lines()).startsWith("GenuineIntel", "hdbg CPU");
+        assertThat(cpu.lines()).hasSize(2 + 51).contains("SSE3 supported", "SSE2 supported", "AVX2 supported", "RTM supported",
+                "SSE not supported", "AVX not supported", "SSE4.1 not supported",
+                // 3DNow! is AMD's: HyperDbg reports it only on AMD
+                "3DNOW not supported");
+        assertThat(cpu.lines().get(2)).isEqualTo("3DNOW not supported");
+        assertThat(cpu.lines().getLast()).isEqualTo("XSAVE not supported");
+    }
+
+    @Test
     void formatsShowsTheValueAsHyperDbgDoes() {
         Verb formats = new Verb(new FormatsCommand(session));
 
