@@ -329,6 +329,14 @@ public final class Debugger implements AutoCloseable {
         return loop.submitReading(() -> root.guestCpuid(leaf, subleaf));
     }
 
+    /**
+     * HyperDbg's {@code flush}: the event messages (log, buffer, script output) still waiting to be sent become lost
+     * records, which the host is told of; how many went. Not on the execution thread: the queue has its own lock.
+     */
+    public CompletableFuture<Long> flushMessages() {
+        return CompletableFuture.completedFuture(queue.flushMessages());
+    }
+
     /** One emulated core: core 0. */
     private static void requireCore(int core) {
         if (core != 0) {

@@ -10,7 +10,7 @@ import dev.hdbg.proto.v1.WriteMsrReply;
 import dev.hdbg.proto.v1.WriteMsrRequest;
 import java.util.concurrent.CompletableFuture;
 
-/** Since 1.11: HyperDbg's {@code rdmsr}, {@code wrmsr} and the CPUID leaves its {@code cpu} shows. */
+/** Since 1.11: HyperDbg's {@code rdmsr}, {@code wrmsr}, the CPUID leaves its {@code cpu} shows, and {@code flush}. */
 final class MsrRequests {
     private final Debugger debugger;
 
@@ -22,6 +22,8 @@ final class MsrRequests {
         table.route(Envelope.BodyCase.READ_MSR_REQUEST, this::read);
         table.route(Envelope.BodyCase.WRITE_MSR_REQUEST, this::write);
         table.route(Envelope.BodyCase.CPUID_REQUEST, this::cpuid);
+        table.route(Envelope.BodyCase.FLUSH_REQUEST, request -> debugger.flushMessages()
+                .thenApply(n -> Envelope.newBuilder().setFlushReply(dev.hdbg.proto.v1.FlushReply.newBuilder().setFlushed(n))));
     }
 
     private CompletableFuture<Envelope.Builder> cpuid(Envelope envelope) {

@@ -34,6 +34,9 @@ public final class Protocol {
     /** Since 1.11: ReadMsrRequest and WriteMsrRequest (HyperDbg's {@code rdmsr}, {@code wrmsr}). */
     public static final String MSR = "registers.msr";
 
+    /** Since 1.11: FlushRequest (HyperDbg's {@code flush}). */
+    public static final String FLUSH = "records.flush";
+
     /** Since 1.11: CpuidRequest (HyperDbg's {@code cpu}). */
     public static final String CPUID = "cpu.cpuid";
 
@@ -41,7 +44,7 @@ public final class Protocol {
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
-     * linked programs and signals; 1.7 scripts; 1.8 starting the target again; 1.11 model-specific registers and CPUID.
+     * linked programs and signals; 1.7 scripts; 1.8 starting the target again; 1.11 model-specific registers, CPUID and flushing messages.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -55,7 +58,7 @@ public final class Protocol {
             ATTACH_MODES, PING,
             SIGNALS, SCRIPTS,
             RESTART, TRACK,
-            MSR, CPUID);
+            MSR, CPUID, FLUSH);
 
     private Protocol() {
     }

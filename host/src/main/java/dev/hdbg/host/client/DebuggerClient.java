@@ -259,6 +259,9 @@ public interface DebuggerClient extends AutoCloseable {
     /** HyperDbg's {@code cpu} (since protocol 1.11): EAX, EBX, ECX, EDX of CPUID leaf.subleaf as the guest sees them. */
     CompletableFuture<int[]> cpuid(int leaf, int subleaf);
 
+    /** HyperDbg's {@code flush} (since protocol 1.11): how many waiting event messages the agent discarded. */
+    CompletableFuture<Long> flushMessages();
+
     /** xmm0 .. xmm15 as 16 little-endian bytes. */
     CompletableFuture<byte[]> readXmm(int index);
 

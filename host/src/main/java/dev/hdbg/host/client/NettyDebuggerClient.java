@@ -371,6 +371,13 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<Long> flushMessages() {
+        return this.<Long>requiring(Protocol.FLUSH, "flush its messages (flush)", "1.11").orElseGet(() -> call(
+                Envelope.newBuilder().setFlushRequest(dev.hdbg.proto.v1.FlushRequest.getDefaultInstance()))
+                .thenApply(e -> e.getFlushReply().getFlushed()));
+    }
+
+    @Override
     public CompletableFuture<byte[]> readXmm(int index) {
         return call(Envelope.newBuilder().setReadRegistersRequest(ReadRegistersRequest.newBuilder().addNames("xmm" + index)))
                 .thenApply(e -> e.getReadRegistersReply().getRegisters(0).getWide().toByteArray());

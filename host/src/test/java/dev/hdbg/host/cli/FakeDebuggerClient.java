@@ -487,6 +487,22 @@ public final class FakeDebuggerClient implements DebuggerClient {
         return done(cpuid.getOrDefault((long) leaf << 32 | Integer.toUnsignedLong(subleaf), new int[4]).clone());
     }
 
+    private long messagesToFlush;
+
+    /** How many messages the fake agent holds for the next {@code flush}. */
+    public synchronized FakeDebuggerClient messagesToFlush(long count) {
+        messagesToFlush = count;
+        return this;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> flushMessages() {
+        record("flushMessages");
+        long flushed = messagesToFlush;
+        messagesToFlush = 0;
+        return done(flushed);
+    }
+
     @Override
     public synchronized CompletableFuture<byte[]> readXmm(int index) {
         record("readXmm", index);

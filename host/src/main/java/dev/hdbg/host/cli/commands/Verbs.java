@@ -77,6 +77,7 @@ final class Verbs {
                 new MsrCommand.Read(s),
                 new MsrCommand.Write(s),
                 new CpuCommand(s),
+                new FlushCommand(s),
                 new EbCommand(s),
                 new EwCommand(s),
                 new EdCommand(s),

@@ -74,6 +74,18 @@ class HyperDbgExtrasTest {
     }
 
     @Test
+    void flushSaysHowManyMessagesTheAgentDiscarded() {
+        client.messagesToFlush(0x12);
+        Verb flush = new Verb(new FlushCommand(session));
+
+        assertThat(flush.run("")).isZero();
+        assertThat(flush.run("")).isZero();
+
+        assertThat(flush.lines()).containsExactly("flushing buffers was successful, total 18 messages were cleared.",
+                "flushing buffers was successful, total 0 messages were cleared.");
+    }
+
+    @Test
     void formatsShowsTheValueAsHyperDbgDoes() {
         Verb formats = new Verb(new FormatsCommand(session));
 
