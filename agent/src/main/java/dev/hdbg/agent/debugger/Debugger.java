@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The debugger as the server sees it: every operation of the protocol, typed, asynchronous and
  * thread-safe. Each runs on the execution thread at a safe point; failures complete the future
- * with a {@link DebuggerException}.
+ * with a {@link DebuggerException}. It is over 400 lines because it is the one typed entry of every operation of the
+ * protocol, a few lines each, handing the work to the classes that do it.
  */
 public final class Debugger implements AutoCloseable {
     private final Machine machine;
@@ -335,6 +336,14 @@ public final class Debugger implements AutoCloseable {
      */
     public CompletableFuture<Long> flushMessages() {
         return CompletableFuture.completedFuture(queue.flushMessages());
+    }
+
+    /** HyperDbg's {@code events sc on|off}: short-circuits (or not) the event whose break holds the target. */
+    public CompletableFuture<Void> shortCircuitEventInBreak(boolean on) {
+        return loop.submit(() -> {
+            loop.shortCircuitEventInBreak(on);
+            return null;
+        });
     }
 
     /** One emulated core: core 0. */

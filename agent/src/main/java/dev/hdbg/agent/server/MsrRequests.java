@@ -10,7 +10,10 @@ import dev.hdbg.proto.v1.WriteMsrReply;
 import dev.hdbg.proto.v1.WriteMsrRequest;
 import java.util.concurrent.CompletableFuture;
 
-/** Since 1.11: HyperDbg's {@code rdmsr}, {@code wrmsr}, the CPUID leaves its {@code cpu} shows, and {@code flush}. */
+/**
+ * Since 1.11: HyperDbg's {@code rdmsr}, {@code wrmsr}, the CPUID leaves its {@code cpu} shows,
+ * {@code flush} and {@code events sc}: the 1.11 requests of HyperDbg's leftover commands.
+ */
 final class MsrRequests {
     private final Debugger debugger;
 
@@ -22,6 +25,9 @@ final class MsrRequests {
         table.route(Envelope.BodyCase.READ_MSR_REQUEST, this::read);
         table.route(Envelope.BodyCase.WRITE_MSR_REQUEST, this::write);
         table.route(Envelope.BodyCase.CPUID_REQUEST, this::cpuid);
+        table.route(Envelope.BodyCase.SHORT_CIRCUIT_REQUEST, request -> debugger.shortCircuitEventInBreak(
+                request.getShortCircuitRequest().getOn()).thenApply(done -> Envelope.newBuilder()
+                .setShortCircuitReply(dev.hdbg.proto.v1.ShortCircuitReply.getDefaultInstance())));
         table.route(Envelope.BodyCase.FLUSH_REQUEST, request -> debugger.flushMessages()
                 .thenApply(n -> Envelope.newBuilder().setFlushReply(dev.hdbg.proto.v1.FlushReply.newBuilder().setFlushed(n))));
     }

@@ -37,6 +37,9 @@ public final class Protocol {
     /** Since 1.11: FlushRequest (HyperDbg's {@code flush}). */
     public static final String FLUSH = "records.flush";
 
+    /** Since 1.11: ShortCircuitRequest (HyperDbg's {@code events sc on|off}). */
+    public static final String SHORT_CIRCUIT = "events.short-circuit-in-break";
+
     /** Since 1.11: CpuidRequest (HyperDbg's {@code cpu}). */
     public static final String CPUID = "cpu.cpuid";
 
@@ -58,7 +61,7 @@ public final class Protocol {
             ATTACH_MODES, PING,
             SIGNALS, SCRIPTS,
             RESTART, TRACK,
-            MSR, CPUID, FLUSH);
+            MSR, CPUID, FLUSH, SHORT_CIRCUIT);
 
     private Protocol() {
     }

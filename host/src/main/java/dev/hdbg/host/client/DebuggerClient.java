@@ -262,6 +262,9 @@ public interface DebuggerClient extends AutoCloseable {
     /** HyperDbg's {@code flush} (since protocol 1.11): how many waiting event messages the agent discarded. */
     CompletableFuture<Long> flushMessages();
 
+    /** HyperDbg's {@code events sc on|off} (since protocol 1.11): short-circuit the event whose break holds the target. */
+    CompletableFuture<Void> shortCircuitEventInBreak(boolean on);
+
     /** xmm0 .. xmm15 as 16 little-endian bytes. */
     CompletableFuture<byte[]> readXmm(int index);
 

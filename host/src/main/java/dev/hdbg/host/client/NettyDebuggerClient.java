@@ -378,6 +378,13 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<Void> shortCircuitEventInBreak(boolean on) {
+        return this.<Void>requiring(Protocol.SHORT_CIRCUIT, "short-circuit the event (events sc)", "1.11").orElseGet(() -> call(
+                Envelope.newBuilder().setShortCircuitRequest(dev.hdbg.proto.v1.ShortCircuitRequest.newBuilder().setOn(on)))
+                .thenApply(e -> null));
+    }
+
+    @Override
     public CompletableFuture<byte[]> readXmm(int index) {
         return call(Envelope.newBuilder().setReadRegistersRequest(ReadRegistersRequest.newBuilder().addNames("xmm" + index)))
                 .thenApply(e -> e.getReadRegistersReply().getRegisters(0).getWide().toByteArray());

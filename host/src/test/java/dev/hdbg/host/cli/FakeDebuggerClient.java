@@ -487,6 +487,12 @@ public final class FakeDebuggerClient implements DebuggerClient {
         return done(cpuid.getOrDefault((long) leaf << 32 | Integer.toUnsignedLong(subleaf), new int[4]).clone());
     }
 
+    @Override
+    public synchronized CompletableFuture<Void> shortCircuitEventInBreak(boolean on) {
+        record("shortCircuitEventInBreak", on);
+        return done(null);
+    }
+
     private long messagesToFlush;
 
     /** How many messages the fake agent holds for the next {@code flush}. */
