@@ -147,8 +147,9 @@ final class ActionRunner implements ExitHandler {
             }
             switch (action.spec()) {
                 case ActionSpec.Break ignored -> {
-                    breaks.breakIn(event.id(), exit);
+                    breaks.breakIn(event.id(), exit, skippable(event, exit));
                     frame.invalidate(); // the host may have changed registers
+                    shortCircuit = hostShortCircuit(shortCircuit);
                 }
                 case ActionSpec.Log log -> {
                     var values = logTaker.take(log.configuration(), exit, event.id(), frame);
@@ -170,13 +171,24 @@ final class ActionRunner implements ExitHandler {
     private boolean runScript(Event event, Action action, ActionSpec.Script script, VmExit exit, boolean shortCircuit) {
         GuestScriptHost ran = scripts.run(action.script(), event.id(), action.id(), script.immediate(), exit, frame, queue);
         // Only where there is an instruction left to skip, as sc on itself.
-        boolean skippable = event.spec().type().shortCircuit() && exit.stage() == ExitStage.PRE;
+        boolean skippable = skippable(event, exit);
         boolean skip = ran.shortCircuit() == null || !skippable ? shortCircuit : ran.shortCircuit();
         if (ran.pauseRequested()) {
-            breaks.breakIn(event.id(), exit);
+            breaks.breakIn(event.id(), exit, skippable);
             frame.invalidate(); // the host may have changed registers
+            skip = hostShortCircuit(skip);
         }
         return skip;
+    }
+
+    private static boolean skippable(Event event, VmExit exit) {
+        return event.spec().type().shortCircuit() && exit.stage() == ExitStage.PRE;
+    }
+
+    /** {@code events sc on|off} given during the break just ended decides, else {@code shortCircuit} stands. */
+    private boolean hostShortCircuit(boolean shortCircuit) {
+        Boolean host = breaks.takeShortCircuit();
+        return host == null ? shortCircuit : host;
     }
 
     private void runCustomCode(Event event, Action action, ActionSpec.CustomCode code, VmExit exit) {

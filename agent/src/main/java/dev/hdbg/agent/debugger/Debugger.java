@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The debugger as the server sees it: every operation of the protocol, typed, asynchronous and
  * thread-safe. Each runs on the execution thread at a safe point; failures complete the future
- * with a {@link DebuggerException}.
+ * with a {@link DebuggerException}. It is over 400 lines because it is the one typed entry of every operation of the
+ * protocol, a few lines each, handing the work to the classes that do it.
  */
 public final class Debugger implements AutoCloseable {
     private final Machine machine;
@@ -321,6 +322,68 @@ public final class Debugger implements AutoCloseable {
             case CS, DS, ES, FS, GS, SS -> true;
             default -> false;
         };
+    }
+
+    /** HyperDbg's {@code rdmsr}: MSR {@code msr} of core {@code core}; an MSR the CPU lacks is refused. */
+    public CompletableFuture<Long> readMsr(int msr, int core) {
+        return loop.submitReading(() -> {
+            requireCore(core);
+            ModelSpecificRegisters.requireKnown(msr);
+            return readMsrChecked(msr);
+        });
+    }
+
+    /** HyperDbg's {@code wrmsr}, while halted. */
+    public CompletableFuture<Void> writeMsr(int msr, long value, int core) {
+        return loop.submit(() -> {
+            requireCore(core);
+            ModelSpecificRegisters.requireKnown(msr);
+            requireHalted("change MSRs");
+            try {
+                machine.cpu().writeMsr(msr, value);
+            } catch (CpuException e) {
+                throw DebuggerException.invalid("wrmsr 0x" + Integer.toHexString(msr) + " = 0x" + Long.toHexString(value)
+                        + " is refused: " + e.reason());
+            }
+            return null;
+        });
+    }
+
+    private long readMsrChecked(int msr) {
+        try {
+            return machine.cpu().readMsr(msr);
+        } catch (CpuException e) {
+            throw DebuggerException.invalid("rdmsr 0x" + Integer.toHexString(msr) + " is refused: " + e.reason());
+        }
+    }
+
+    /** HyperDbg's {@code cpu}: EAX, EBX, ECX, EDX of CPUID {@code leaf}.{@code subleaf} as the guest sees them. */
+    public CompletableFuture<long[]> cpuid(long leaf, long subleaf) {
+        return loop.submitReading(() -> root.guestCpuid(leaf, subleaf));
+    }
+
+    /**
+     * HyperDbg's {@code flush}: the event messages (log, buffer, script output) still waiting to be sent become lost
+     * records, which the host is told of; how many went. Not on the execution thread: the queue has its own lock.
+     */
+    public CompletableFuture<Long> flushMessages() {
+        return CompletableFuture.completedFuture(queue.flushMessages());
+    }
+
+    /** HyperDbg's {@code events sc on|off}: short-circuits (or not) the event whose break holds the target. */
+    public CompletableFuture<Void> shortCircuitEventInBreak(boolean on) {
+        return loop.submit(() -> {
+            loop.shortCircuitEventInBreak(on);
+            return null;
+        });
+    }
+
+    /** One emulated core: core 0. */
+    private static void requireCore(int core) {
+        if (core != 0) {
+            throw DebuggerException.invalid("core " + Integer.toUnsignedString(core, 16)
+                    + " does not exist: the target has one core, core 0");
+        }
     }
 
     /** XMM{@code index} as 16 little-endian bytes. */

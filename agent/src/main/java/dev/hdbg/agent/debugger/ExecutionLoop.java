@@ -70,6 +70,10 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private volatile TargetState state = TargetState.PAUSED;
     /** The core {@code ~ N} selected: registers and steps act on it. A halt selects the core that halted. */
     private int selectedCore;
+    /** The event whose break holds the guest (-1 for none), whether it may be short-circuited, and what events sc said. */
+    private long eventInBreak = -1;
+    private boolean shortCircuitable;
+    private Boolean shortCircuitByHost;
     private volatile boolean pauseRequested;
     /** Runs asked for so far ({@link #askToRun}), counted on the requesting thread in the order requests arrive. */
     private final AtomicLong runsAsked = new AtomicLong();
@@ -455,6 +459,38 @@ final class ExecutionLoop implements BreakService, GuestStops {
      * until it continues. Events changed meanwhile are armed at the next safe point after the exit
      * handler returns; the watchdog stops the guest there.
      */
+    @Override
+    public void breakIn(long eventId, VmExit exit, boolean shortCircuitable) {
+        eventInBreak = eventId;
+        this.shortCircuitable = shortCircuitable;
+        shortCircuitByHost = null;
+        try {
+            breakIn(eventId, exit);
+        } finally {
+            eventInBreak = -1;
+        }
+    }
+
+    @Override
+    public Boolean takeShortCircuit() {
+        Boolean said = shortCircuitByHost;
+        shortCircuitByHost = null;
+        return said;
+    }
+
+    /** HyperDbg's {@code events sc on|off}, on this thread: decides the short-circuit of the event whose break holds us. */
+    void shortCircuitEventInBreak(boolean on) {
+        if (eventInBreak < 0 || state != TargetState.PAUSED) {
+            throw DebuggerException.badState("events sc works only while an event's break holds the target (its break "
+                    + "action or a script's pause()); give sc on to the event itself otherwise");
+        }
+        if (!shortCircuitable) {
+            throw DebuggerException.badState("event " + Long.toHexString(eventInBreak) + " cannot be short-circuited here: "
+                    + "its type has no instruction to skip, or it broke after the instruction ran (post)");
+        }
+        shortCircuitByHost = on;
+    }
+
     @Override
     public void breakIn(DebuggerRecord.BreakReason reason, long id, VmExit exit) {
         String message = switch (reason) {

@@ -220,6 +220,18 @@ public final class RecordQueue implements AutoCloseable {
         }
     }
 
+    /** HyperDbg's {@code flush}: the event messages waiting to be sent become lost records; how many went. */
+    public long flushMessages() {
+        lock.lock();
+        try {
+            long flushed = store.flushMessages();
+            changed.signalAll();
+            return flushed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Records sent to an acknowledging host that it has not acknowledged yet. */
     public int unacknowledgedCount() {
         lock.lock();

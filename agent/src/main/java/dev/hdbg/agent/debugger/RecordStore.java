@@ -119,6 +119,46 @@ final class RecordStore {
         records.addFirst(merged);
     }
 
+    /**
+     * HyperDbg's {@code flush}: discards the event actions' messages (log, buffer and script-output records) waiting
+     * to be sent, beyond the batch in flight. Each run of them becomes one lost record, so the host is told what
+     * went, as with every drop; breaks, exits, the program's output and notices stay.
+     *
+     * @return how many messages were discarded
+     */
+    long flushMessages() {
+        List<DebuggerRecord> inFlight = new ArrayList<>();
+        for (int i = 0; i < sending; i++) {
+            inFlight.add(pending.pollFirst());
+        }
+        ArrayDeque<DebuggerRecord> kept = new ArrayDeque<>();
+        long flushed = 0;
+        for (DebuggerRecord r : pending) {
+            if (!isMessage(r)) {
+                kept.add(r);
+                continue;
+            }
+            flushed++;
+            heldBytes -= RecordSizes.estimate(r);
+            DebuggerRecord.Lost lost = DebuggerRecord.Lost.of(r);
+            if (kept.peekLast() instanceof DebuggerRecord.Lost previous && previous.lastSeq() + 1 == r.seq()) {
+                kept.pollLast();
+                heldBytes -= RecordSizes.estimate(previous);
+                lost = previous.and(r);
+            }
+            heldBytes += RecordSizes.estimate(lost);
+            kept.add(lost);
+        }
+        pending.clear();
+        pending.addAll(inFlight);
+        pending.addAll(kept);
+        return flushed;
+    }
+
+    private static boolean isMessage(DebuggerRecord r) {
+        return r instanceof DebuggerRecord.Log || r instanceof DebuggerRecord.Buffer || r instanceof DebuggerRecord.ScriptOutput;
+    }
+
     /** Up to {@code max} records from pending's front, which are being sent until {@link #sent} or {@link #notSent}. */
     List<DebuggerRecord> startSending(int max) {
         List<DebuggerRecord> batch = new ArrayList<>(Math.min(pending.size(), max));

@@ -14,7 +14,8 @@ import java.util.Set;
 final class ObserverGuard extends ChannelInboundHandlerAdapter {
     /** What an observing host may ask: nothing here changes the target, its events or what the agent keeps. */
     static final Set<Envelope.BodyCase> READ_ONLY_REQUESTS = EnumSet.of(Envelope.BodyCase.STATUS_REQUEST,
-            Envelope.BodyCase.READ_REGISTERS_REQUEST, Envelope.BodyCase.READ_MEMORY_REQUEST,
+            Envelope.BodyCase.READ_REGISTERS_REQUEST, Envelope.BodyCase.READ_MEMORY_REQUEST, Envelope.BodyCase.READ_MSR_REQUEST,
+            Envelope.BodyCase.CPUID_REQUEST,
             Envelope.BodyCase.LIST_EVENTS_REQUEST, Envelope.BodyCase.LIST_BREAKPOINTS_REQUEST,
             Envelope.BodyCase.LIST_SYMBOLS_REQUEST, Envelope.BodyCase.LIST_MODULES_REQUEST,
             Envelope.BodyCase.DETACH_REQUEST, Envelope.BodyCase.HELLO_REQUEST, Envelope.BodyCase.PING_REQUEST,

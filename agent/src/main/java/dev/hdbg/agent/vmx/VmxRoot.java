@@ -147,6 +147,11 @@ public final class VmxRoot implements AutoCloseable {
         return out;
     }
 
+    /** CPUID as the guest sees it: this CPU model's answer with what {@link CpuidModel} adds (HyperDbg's {@code cpu}). */
+    public long[] guestCpuid(long leaf, long subleaf) {
+        return CpuidModel.complete(leaf, cpuid(leaf, subleaf));
+    }
+
     /** Copies code into root pages and appends the {@code ret} HyperDbg appends. */
     public RootAllocation installCode(byte[] code) {
         byte[] withRet = Arrays.copyOf(code, code.length + 1);

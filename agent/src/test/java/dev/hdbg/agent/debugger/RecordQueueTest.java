@@ -54,6 +54,27 @@ class RecordQueueTest {
     }
 
     @Test
+    void flushTurnsTheWaitingEventMessagesIntoLostRecordsAndKeepsTheOthers() throws InterruptedException {
+        try (RecordQueue queue = new RecordQueue(100, 10, Duration.ofSeconds(60))) {
+            queue.publish(seq -> new DebuggerRecord.Log(seq, 1, 1, 0, List.of()), false);
+            queue.publish(seq -> new DebuggerRecord.ScriptOutput(seq, 1, 2, 0, "x"), false);
+            queue.publish(seq -> new DebuggerRecord.Notice(seq, "kept"), false);
+            queue.publish(seq -> new DebuggerRecord.Buffer(seq, 1, 3, 0x1000, new byte[8]), false);
+
+            assertThat(queue.flushMessages()).isEqualTo(3);
+            assertThat(queue.flushMessages()).as("nothing left to flush").isZero();
+
+            ScriptedSink sink = new ScriptedSink();
+            queue.attach(sink);
+            queue.publish(seq -> new DebuggerRecord.Notice(seq, "now"), true);
+            sink.awaitRecords(4);
+            assertThat(sink.batches.stream().flatMap(List::stream).toList()).containsExactly(
+                    new DebuggerRecord.Lost(1, 1, 2, 2), new DebuggerRecord.Notice(3, "kept"),
+                    new DebuggerRecord.Lost(4, 4, 4, 1), new DebuggerRecord.Notice(5, "now"));
+        }
+    }
+
+    @Test
     void sequenceNumbersStartAtOneAndIncreaseByOne() {
         try (RecordQueue queue = new RecordQueue(100, 10, Duration.ofSeconds(60))) {
             assertThat(queue.publish(RecordQueueTest::record, false)).isEqualTo(1);

@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 10;
+    public static final int MINOR = 11;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -41,12 +41,25 @@ public final class Protocol {
      */
     public static final String THREADS = "threads";
 
+    /** Since 1.11: ReadMsrRequest and WriteMsrRequest (HyperDbg's {@code rdmsr}, {@code wrmsr}). */
+    public static final String MSR = "registers.msr";
+
+    /** Since 1.11: FlushRequest (HyperDbg's {@code flush}). */
+    public static final String FLUSH = "records.flush";
+
+    /** Since 1.11: ShortCircuitRequest (HyperDbg's {@code events sc on|off}). */
+    public static final String SHORT_CIRCUIT = "events.short-circuit-in-break";
+
+    /** Since 1.11: CpuidRequest (HyperDbg's {@code cpu}). */
+    public static final String CPUID = "cpu.cpuid";
+
     /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
      * linked programs and signals; 1.7 scripts; 1.8 starting the target again and !track; 1.9 break records with the
-     * registers; 1.10 threads.
+     * registers; 1.10 threads; 1.11 model-specific registers, CPUID, flushing
+     * messages and events sc.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -60,7 +73,8 @@ public final class Protocol {
             ATTACH_MODES, PING,
             SIGNALS, SCRIPTS,
             RESTART, TRACK,
-            BREAK_REGISTERS, THREADS);
+            BREAK_REGISTERS, THREADS,
+            MSR, CPUID, FLUSH, SHORT_CIRCUIT);
 
     private Protocol() {
     }

@@ -264,6 +264,21 @@ public interface DebuggerClient extends AutoCloseable {
 
     CompletableFuture<Void> writeRegister(String name, long value);
 
+    /** HyperDbg's {@code rdmsr} (since protocol 1.11): MSR {@code msr} of core {@code core}. */
+    CompletableFuture<Long> readMsr(int msr, int core);
+
+    /** HyperDbg's {@code wrmsr} (since protocol 1.11), while the target is halted. */
+    CompletableFuture<Void> writeMsr(int msr, long value, int core);
+
+    /** HyperDbg's {@code cpu} (since protocol 1.11): EAX, EBX, ECX, EDX of CPUID leaf.subleaf as the guest sees them. */
+    CompletableFuture<int[]> cpuid(int leaf, int subleaf);
+
+    /** HyperDbg's {@code flush} (since protocol 1.11): how many waiting event messages the agent discarded. */
+    CompletableFuture<Long> flushMessages();
+
+    /** HyperDbg's {@code events sc on|off} (since protocol 1.11): short-circuit the event whose break holds the target. */
+    CompletableFuture<Void> shortCircuitEventInBreak(boolean on);
+
     /** xmm0 .. xmm15 as 16 little-endian bytes. */
     CompletableFuture<byte[]> readXmm(int index);
 

@@ -357,6 +357,42 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<Long> readMsr(int msr, int core) {
+        return this.<Long>requiring(Protocol.MSR, "read MSRs (rdmsr)", "1.11").orElseGet(() -> call(Envelope.newBuilder()
+                .setReadMsrRequest(dev.hdbg.proto.v1.ReadMsrRequest.newBuilder().setMsr(msr).setCore(core)))
+                .thenApply(e -> e.getReadMsrReply().getValue()));
+    }
+
+    @Override
+    public CompletableFuture<Void> writeMsr(int msr, long value, int core) {
+        return this.<Void>requiring(Protocol.MSR, "write MSRs (wrmsr)", "1.11").orElseGet(() -> call(Envelope.newBuilder()
+                .setWriteMsrRequest(dev.hdbg.proto.v1.WriteMsrRequest.newBuilder().setMsr(msr).setValue(value).setCore(core)))
+                .thenApply(e -> null));
+    }
+
+    @Override
+    public CompletableFuture<int[]> cpuid(int leaf, int subleaf) {
+        return this.<int[]>requiring(Protocol.CPUID, "show the CPU's features (cpu)", "1.11").orElseGet(() -> call(
+                Envelope.newBuilder().setCpuidRequest(dev.hdbg.proto.v1.CpuidRequest.newBuilder().setLeaf(leaf).setSubleaf(subleaf)))
+                .thenApply(e -> new int[] {e.getCpuidReply().getEax(), e.getCpuidReply().getEbx(), e.getCpuidReply().getEcx(),
+                        e.getCpuidReply().getEdx()}));
+    }
+
+    @Override
+    public CompletableFuture<Long> flushMessages() {
+        return this.<Long>requiring(Protocol.FLUSH, "flush its messages (flush)", "1.11").orElseGet(() -> call(
+                Envelope.newBuilder().setFlushRequest(dev.hdbg.proto.v1.FlushRequest.getDefaultInstance()))
+                .thenApply(e -> e.getFlushReply().getFlushed()));
+    }
+
+    @Override
+    public CompletableFuture<Void> shortCircuitEventInBreak(boolean on) {
+        return this.<Void>requiring(Protocol.SHORT_CIRCUIT, "short-circuit the event (events sc)", "1.11").orElseGet(() -> call(
+                Envelope.newBuilder().setShortCircuitRequest(dev.hdbg.proto.v1.ShortCircuitRequest.newBuilder().setOn(on)))
+                .thenApply(e -> null));
+    }
+
+    @Override
     public CompletableFuture<byte[]> readXmm(int index) {
         return call(Envelope.newBuilder().setReadRegistersRequest(ReadRegistersRequest.newBuilder().addNames("xmm" + index)))
                 .thenApply(e -> e.getReadRegistersReply().getRegisters(0).getWide().toByteArray());

@@ -66,6 +66,8 @@ public final class FakeDebuggerClient implements DebuggerClient {
     private final List<Consumer<DebuggerRecord>> recordListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Long> registers = new LinkedHashMap<>();
+    /** The MSRs the fake CPU implements; others are refused, as the agent refuses them. */
+    private final Map<Integer, Long> msrs = new LinkedHashMap<>();
     private final byte[][] xmm = new byte[16][16];
     private final List<Region> memory = new ArrayList<>();
     private final List<EventInfo> events = new ArrayList<>();
@@ -444,6 +446,67 @@ public final class FakeDebuggerClient implements DebuggerClient {
         }
         registers.put(name, value);
         return done(null);
+    }
+
+    /** Gives the fake CPU MSR {@code msr}, holding {@code value}. */
+    public synchronized FakeDebuggerClient msr(int msr, long value) {
+        msrs.put(msr, value);
+        return this;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> readMsr(int msr, int core) {
+        record("readMsr", msr, core);
+        Long value = msrs.get(msr);
+        return value == null ? CompletableFuture.failedFuture(new AgentError(AgentError.Kind.INVALID_ARGUMENT,
+                "MSR 0x" + Integer.toHexString(msr) + " is not implemented by the emulated CPU")) : done(value);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> writeMsr(int msr, long value, int core) {
+        record("writeMsr", msr, value, core);
+        if (!msrs.containsKey(msr)) {
+            return CompletableFuture.failedFuture(new AgentError(AgentError.Kind.INVALID_ARGUMENT,
+                    "MSR 0x" + Integer.toHexString(msr) + " is not implemented by the emulated CPU"));
+        }
+        msrs.put(msr, value);
+        return done(null);
+    }
+
+    private final Map<Long, int[]> cpuid = new LinkedHashMap<>();
+
+    /** The fake CPU's CPUID leaf.subleaf; a leaf not given answers zeros, as a CPU answers above its last leaf. */
+    public synchronized FakeDebuggerClient cpuid(int leaf, int subleaf, int eax, int ebx, int ecx, int edx) {
+        cpuid.put((long) leaf << 32 | Integer.toUnsignedLong(subleaf), new int[] {eax, ebx, ecx, edx});
+        return this;
+    }
+
+    @Override
+    public synchronized CompletableFuture<int[]> cpuid(int leaf, int subleaf) {
+        record("cpuid", leaf, subleaf);
+        return done(cpuid.getOrDefault((long) leaf << 32 | Integer.toUnsignedLong(subleaf), new int[4]).clone());
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> shortCircuitEventInBreak(boolean on) {
+        record("shortCircuitEventInBreak", on);
+        return done(null);
+    }
+
+    private long messagesToFlush;
+
+    /** How many messages the fake agent holds for the next {@code flush}. */
+    public synchronized FakeDebuggerClient messagesToFlush(long count) {
+        messagesToFlush = count;
+        return this;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> flushMessages() {
+        record("flushMessages");
+        long flushed = messagesToFlush;
+        messagesToFlush = 0;
+        return done(flushed);
     }
 
     @Override

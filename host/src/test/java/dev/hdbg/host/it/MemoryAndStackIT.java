@@ -92,6 +92,40 @@ class MemoryAndStackIT {
     }
 
     @Test
+    void wrmsrReachesTheCpuAndRdmsrReadsItBackWhileAnMsrTheCpuLacksIsRefused() throws Exception {
+        // IA32_FS_BASE is the CPU's fs base, which r fs_base reads; IA32_KERNEL_GS_BASE only an MSR
+        HdbgBatch run = hdbg("wrmsr c0000100 7ff0001000\nr fs_base\nrdmsr c0000100\nwrmsr c0000102 1234 core 0\n"
+                + "rdmsr c0000102\nrdmsr 12345\n");
+
+        assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
+        assertThat(outputOf(run, "r fs_base")).containsExactly("fs_base=0000007ff0001000");
+        assertThat(outputOf(run, "rdmsr c0000100")).containsExactly("core : 0x0 - msr[c0000100] = 0000007ff0001000");
+        assertThat(outputOf(run, "rdmsr c0000102")).containsExactly("core : 0x0 - msr[c0000102] = 0000000000001234");
+        assertThat(outputOf(run, "rdmsr 12345")).singleElement().asString()
+                .startsWith("error: MSR 0x12345 is not implemented by the emulated CPU");
+    }
+
+    @Test
+    void cpuReportsTheFeaturesTheGuestsCpuidReports() throws Exception {
+        HdbgBatch run = hdbg("cpu\n");
+
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        // MMX is one of the bits the agent adds to Unicorn's CPUID.1:EDX for the guest (CpuidModel)
+        assertThat(outputOf(run, "cpu")).as(run.out()).hasSize(2 + 51)
+                .contains("MMX supported", "SSE2 supported", "CX8 supported", "FXSR supported");
+        assertThat(outputOf(run, "cpu").getFirst()).matches("GenuineIntel|AuthenticAMD");
+    }
+
+    @Test
+    void kqAndKdShowTheStackFromRspAsValues() throws Exception {
+        HdbgBatch run = hdbg("kq l 10\nkd base rsp l 8\n");
+
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(outputOf(run, "kq l 10")).hasSize(2).allSatisfy(l -> assertThat(l).matches("[0-9a-f]{16}  [0-9a-f]{16}.*"));
+        assertThat(outputOf(run, "kd base rsp l 8")).hasSize(2).allSatisfy(l -> assertThat(l).matches("[0-9a-f]{16}  [0-9a-f]{8}( .*)?"));
+    }
+
+    @Test
     void daStopsWhereMappedMemoryEnds() throws Exception {
         // the image is mapped up to 0x411000; no NUL before it
         HdbgBatch run = hdbg("eb 410ffd 41 42 43\nda 410ffd\nda 7fff0000\n");

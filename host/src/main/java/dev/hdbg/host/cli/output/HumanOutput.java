@@ -272,6 +272,33 @@ final class HumanOutput implements Output {
         print(text.toString().stripTrailing());
     }
 
+    /** As HyperDbg's {@code cpu} shows it. */
+    @Override
+    public void cpuFeatures(String vendor, String brand, Map<String, Boolean> features) {
+        StringBuilder text = new StringBuilder(vendor).append('\n').append(brand).append('\n');
+        features.forEach((name, supported) -> text.append(name).append(supported ? " supported" : " not supported").append('\n'));
+        print(text.toString().stripTrailing());
+    }
+
+    /** As HyperDbg's {@code rdmsr} shows it. */
+    @Override
+    public void msr(int core, int msr, long value) {
+        print(String.format("core : 0x%x - msr[%x] = %016x", core, msr, value));
+    }
+
+    @Override
+    public void stackValues(List<PointerSlot> slots, int size) {
+        StringBuilder text = new StringBuilder();
+        String format = "%016x  %0" + size * 2 + "x";
+        for (PointerSlot slot : slots) {
+            text.append(String.format(format, slot.address(), slot.value()));
+            symbolizer.apply(slot.value()).ifPresent(symbol -> text.append("  ").append(symbol));
+            slot.pointsInto().ifPresent(r -> text.append("  <").append(r).append('>'));
+            text.append('\n');
+        }
+        print(text.toString().stripTrailing());
+    }
+
     @Override
     public void flags(Map<String, Integer> bits) {
         print(bits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));

@@ -233,6 +233,27 @@ public final class JsonOutput implements Output {
     }
 
     @Override
+    public void cpuFeatures(String vendor, String brand, Map<String, Boolean> features) {
+        emit(Json.type("cpu").put("vendor", vendor).put("brand", brand).put("features", new LinkedHashMap<>(features)));
+    }
+
+    @Override
+    public void msr(int core, int msr, long value) {
+        emit(Json.type("msr").put("core", core).hex("msr", Integer.toUnsignedLong(msr)).hex("value", value));
+    }
+
+    @Override
+    public void stackValues(List<PointerSlot> slots, int size) {
+        List<Json> list = new ArrayList<>();
+        for (PointerSlot slot : slots) {
+            Json entry = new Json().hex("address", slot.address()).hex("value", slot.value());
+            slot.pointsInto().ifPresent(r -> entry.put("points_into", r));
+            list.add(entry);
+        }
+        emit(Json.type("stack_values").put("size", size).put("slots", list));
+    }
+
+    @Override
     public void flags(Map<String, Integer> bits) {
         emit(Json.type("flags").put("flags", new LinkedHashMap<>(bits)));
     }

@@ -104,6 +104,15 @@ public interface Output {
     /** {@code dqs}. */
     void pointers(List<PointerSlot> slots);
 
+    /** {@code cpu}: the vendor and brand strings and each extension HyperDbg names, supported or not, in its order. */
+    void cpuFeatures(String vendor, String brand, Map<String, Boolean> features);
+
+    /** {@code rdmsr}: MSR {@code msr} of core {@code core}. */
+    void msr(int core, int msr, long value);
+
+    /** {@code kd}, {@code kq}: the stack's slots of {@code size} bytes (4 or 8), each value's symbol where known. */
+    void stackValues(List<PointerSlot> slots, int size);
+
     /** {@code r zf}, {@code r cf ...}: rflags bits by name, each 0 or 1. */
     void flags(Map<String, Integer> bits);
 

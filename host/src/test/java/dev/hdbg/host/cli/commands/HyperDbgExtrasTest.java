@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** HyperDbg's {@code .formats}, {@code !va2pa}, {@code !pa2va}, {@code .dump} and {@code sleep}. */
+/** HyperDbg's {@code .formats}, {@code !va2pa}, {@code !pa2va}, {@code .dump}, {@code sleep}, {@code rdmsr}, {@code wrmsr}. */
 class HyperDbgExtrasTest {
     private static final long IMAGE = 0x400000;
 
@@ -22,6 +22,68 @@ class HyperDbgExtrasTest {
     private final byte[] image = new byte[0x2000];
     private final FakeDebuggerClient client = new FakeDebuggerClient().map(IMAGE, image, "fake");
     private final DebugSession session = new DebugSession(client, new PrintWriter(new StringWriter()), OutputFormat.HUMAN);
+
+    @Test
+    void wrmsrWritesTheCoresMsrAndRdmsrShowsItAsHyperDbgDoes() {
+        client.msr(0xc0000102, 0);
+        Verb wrmsr = new Verb(new MsrCommand.Write(session));
+        Verb rdmsr = new Verb(new MsrCommand.Read(session));
+
+        assertThat(wrmsr.run("c0000102 7fff`12340000 core 0")).isZero();
+        assertThat(rdmsr.run("c0000102")).isZero();
+
+        assertThat(rdmsr.lines()).containsExactly("core : 0x0 - msr[c0000102] = 00007fff12340000");
+        assertThat(client.calls()).contains(new FakeDebuggerClient.Call("writeMsr",
+                java.util.List.of(0xc0000102, 0x7fff12340000L, 0)));
+    }
+
+    @Test
+    void msrCommandsRefuseAMissingValueAnUnknownMsrAndA64BitNumber() {
+        Verb wrmsr = new Verb(new MsrCommand.Write(session));
+        Verb rdmsr = new Verb(new MsrCommand.Read(session));
+
+        assertThat(wrmsr.run("c0000102")).isEqualTo(1);
+        assertThat(wrmsr.failure()).hasMessage("write wrmsr ECX VALUE [core N], e.g. wrmsr c0000102 7fff12340000");
+        assertThat(rdmsr.run("12345")).isEqualTo(1);
+        assertThat(rdmsr.failure()).hasMessageContaining("MSR 0x12345 is not implemented");
+        assertThat(rdmsr.run("1`00000000")).isEqualTo(1);
+        assertThat(rdmsr.failure()).hasMessage("an MSR number is 32 bits (ECX), not 0x100000000");
+        assertThat(rdmsr.run("10 core")).isEqualTo(1);
+        assertThat(rdmsr.failure()).hasMessageContaining("core takes the core's number");
+    }
+
+    @Test
+    void cpuDecodesTheCpuidLeavesAsHyperDbgReportsThem() {
+        // "GenuineIntel"; leaf 1: SSE3 (ECX 0), SSE2 (EDX 26); leaf 7: AVX2 (EBX 5), RTM (EBX 11); 80000001h: 3DNow! (EDX 31)
+        client.cpuid(0, 0, 7, 0x756e6547, 0x6c65746e, 0x49656e69).cpuid(1, 0, 0, 0, 1, 1 << 26)
+                .cpuid(7, 0, 0, 1 << 5 | 1 << 11, 0, 0).cpuid(0x80000000, 0, 0x80000004, 0, 0, 0)
+                .cpuid(0x80000001, 0, 0, 0, 0, 1 << 31)
+                .cpuid(0x80000002, 0, 0x67626468, 0x55504320, 0, 0) // "hdbg CPU"
+                .cpuid(0x80000003, 0, 0, 0, 0, 0).cpuid(0x80000004, 0, 0, 0, 0, 0);
+        Verb cpu = new Verb(new CpuCommand(session));
+
+        assertThat(cpu.run("")).isZero();
+
+        assertThat(cpu.lines()).startsWith("GenuineIntel", "hdbg CPU");
+        assertThat(cpu.lines()).hasSize(2 + 51).contains("SSE3 supported", "SSE2 supported", "AVX2 supported", "RTM supported",
+                "SSE not supported", "AVX not supported", "SSE4.1 not supported",
+                // 3DNow! is AMD's: HyperDbg reports it only on AMD
+                "3DNOW not supported");
+        assertThat(cpu.lines().get(2)).isEqualTo("3DNOW not supported");
+        assertThat(cpu.lines().getLast()).isEqualTo("XSAVE not supported");
+    }
+
+    @Test
+    void flushSaysHowManyMessagesTheAgentDiscarded() {
+        client.messagesToFlush(0x12);
+        Verb flush = new Verb(new FlushCommand(session));
+
+        assertThat(flush.run("")).isZero();
+        assertThat(flush.run("")).isZero();
+
+        assertThat(flush.lines()).containsExactly("flushing buffers was successful, total 18 messages were cleared.",
+                "flushing buffers was successful, total 0 messages were cleared.");
+    }
 
     @Test
     void formatsShowsTheValueAsHyperDbgDoes() {

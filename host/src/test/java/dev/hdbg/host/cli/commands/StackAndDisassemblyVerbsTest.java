@@ -62,6 +62,33 @@ class StackAndDisassemblyVerbsTest {
     }
 
     @Test
+    void kqShowsLengthBytesFromRspAsQuadWordsWithTheirSymbols() {
+        client.register("rsp", 0x7fee00);
+        put(stack, 0xe00, qword(0x400102) + qword(0x7fee40) + qword(0x400002));
+        Verb kq = new Verb(new StackValuesCommand.QuadWords(session));
+
+        assertThat(kq.run("l 18")).isZero();
+
+        assertThat(kq.lines()).containsExactly(
+                "00000000007fee00  0000000000400102  helper+0x2  <image>",
+                "00000000007fee08  00000000007fee40  <stack>",
+                "00000000007fee10  0000000000400002  main+0x2  <image>");
+    }
+
+    @Test
+    void kdShowsTheSlotsAtBaseAsDoubleWords() {
+        put(stack, 0xe08, qword(0x400002));
+        Verb kd = new Verb(new StackValuesCommand.DoubleWords(session));
+
+        assertThat(kd.run("base 7fee08 l 8")).isZero();
+        assertThat(kd.lines()).containsExactly("00000000007fee08  00400002  main+0x2  <image>", "00000000007fee0c  00000000");
+        assertThat(kd.run("l 2")).isEqualTo(1);
+        assertThat(kd.failure()).hasMessageContaining("l is the length in bytes, 0x4..0x10000, not 0x2");
+        assertThat(kd.run("base")).isEqualTo(1);
+        assertThat(kd.failure()).hasMessageContaining("base takes an address");
+    }
+
+    @Test
     void uDisassemblesLengthBytesAtRipAndU32ReadsThemAsX86_32() {
         put(image, 0, "4889c8c3");
         Verb u = new Verb(new UCommand(session));
