@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Paired A/B of two builds on bench/run.sh's agent rows, not part of the tests:
+#
+#   HDBG_AB_A=/path/to/checkout-a HDBG_AB_B=/path/to/checkout-b bench/ab.sh [ROUNDS]
+#
+# For each round and each row, runs the row in build A and build B back to back (alternating which goes first), so
+# both see the same load; prints the median and the quartiles of B/A per row. Each checkout builds on first use.
+set -u
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+ROUNDS=${1:-10}
+A=${HDBG_AB_A:?set HDBG_AB_A to the first built checkout}; B=${HDBG_AB_B:?set HDBG_AB_B to the second}
+OUT=$(mktemp -d)
+LOOP=$((0x10000000)); HOOK=$((0x200000))
+run() { # dir iterations script -> prints rate (units per second from run_nanos)
+    local dir=$1 it=$2 script=$3 port log
+    port=$((20000 + RANDOM % 20000)); log=$OUT/agent.$port.log
+    (cd $dir && bin/hdbg-agent --sample loop --listen 127.0.0.1:$port --once >$log 2>&1) &
+    local pid=$!
+    for _ in $(seq 1 300); do grep -q "listening on" $log 2>/dev/null && break; sleep 0.1; done
+    printf 'r rcx = 0n%s\n%s\ng\n' "$it" "$script" | (cd $dir && bin/hdbg --connect 127.0.0.1:$port --batch - --json) >$OUT/host.json
+    wait $pid
+    python3 - $OUT/host.json $it "$4" <<'PY'
+import json, sys
+recs=[json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+ex=[r for r in recs if r["type"]=="exit"]
+it=int(sys.argv[2]); ns=ex[0]["run_nanos"] if ex else 0
+n=(3*it+3) if sys.argv[3]=="instr" else it
+print(n/ns*1e9 if ns else "nan")
+PY
+}
+declare -A rows=(
+  [1-loop]="$LOOP||instr"
+  [2-epthook]="$HOOK|!epthook 40000a condition {31 c0}|hits"
+  [3-epthook2]="$HOOK|!epthook2 40000a condition {31 c0}|hits"
+  [4-log]="$HOOK|!epthook 40000a log {rdi} imm no|hits"
+  [5-armed]="$LOOP|!epthook 400100 log {rax}
+!epthook2 400108 log {rax}
+!monitor rwx 400200 l 8 log {rax}
+!syscall log {rax}
+!sysret log {rax}
+!cpuid log {rax}
+!msrread log {rax}
+!msrwrite log {rax}
+!tsc log {rax}
+!pmc log {rax}
+!vmcall log {rax}
+!ioin log {rax}
+!ioout log {rax}
+!exception log {rax}
+!interrupt 2e log {rax}
+!dr log {rax}
+!crwrite 0 log {rax}
+!xsetbv log {rax}|instr"
+)
+for r in $(seq 1 $ROUNDS); do
+  for row in 1-loop 2-epthook 3-epthook2 4-log 5-armed; do
+    v=${rows[$row]}; it=${v%%|*}; unit=${v##*|}; script=${v#*|}; script=${script%|*}
+    if (( r % 2 )); then a=$(run $A $it "$script" $unit); b=$(run $B $it "$script" $unit)
+    else b=$(run $B $it "$script" $unit); a=$(run $A $it "$script" $unit); fi
+    echo "$row $r $a $b $(cut -d' ' -f1 /proc/loadavg)"
+  done
+done | tee $OUT/pairs.txt
+python3 - $OUT/pairs.txt <<'PY'
+import sys, statistics as st, collections
+d=collections.defaultdict(list); a=collections.defaultdict(list); b=collections.defaultdict(list)
+for l in open(sys.argv[1]):
+    row,r,x,y,load=l.split()
+    try: x=float(x); y=float(y)
+    except: continue
+    if x!=x or y!=y or x==0: continue
+    d[row].append(y/x); a[row].append(x); b[row].append(y)
+print(f"{'row':<12} {'pairs':>5} {'median A':>14} {'median B':>14} {'B/A median':>10} {'B/A q1':>7} {'B/A q3':>7}")
+for row in sorted(d):
+    q=st.quantiles(d[row],n=4) if len(d[row])>1 else [d[row][0]]*3
+    print(f"{row:<12} {len(d[row]):>5} {st.median(a[row]):>14,.0f} {st.median(b[row]):>14,.0f} {st.median(d[row]):>10.3f} {q[0]:>7.3f} {q[2]:>7.3f}")
+PY
+rm -rf $OUT
