@@ -57,6 +57,22 @@ public final class GuestMemory implements AutoCloseable {
             return List.copyOf(regions);
         }
 
+        /**
+         * Writes {@code data} at {@code address} in this space, which is off the CPU.
+         *
+         * @return false when the range is not within one of its regions
+         */
+        public boolean write(long address, byte[] data) {
+            for (Mapping m : mappings) {
+                long offset = address - m.address();
+                if (offset >= 0 && offset + data.length <= m.memory().byteSize()) {
+                    MemorySegment.copy(MemorySegment.ofArray(data), 0, m.memory(), offset, data.length);
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** Bytes of guest memory it spans. */
         public long bytes() {
             return mappings.stream().mapToLong(m -> m.memory().byteSize()).sum();

@@ -26,7 +26,7 @@ public final class Vcpus {
     private static final RegisterList ALL = RegisterList.of(CpuRegister.values());
 
     /** A core as the debugger lists it: its number, its thread, where it is, what it does. */
-    public record Core(int number, long tid, long rip, String state, boolean current) {
+    public record Core(int number, long tid, long rip, String state, boolean current, long pid) {
     }
 
     private final Cpu cpu;
@@ -36,6 +36,8 @@ public final class Vcpus {
 
     private static final class Slot {
         long tid;
+        /** The process the core's thread belongs to (since protocol 1.12 shown per core). */
+        long pid;
         String state = "running";
         boolean runnable = true;
         /** The registers while the core is off the CPU; reused from one switch to the next. */
@@ -46,6 +48,7 @@ public final class Vcpus {
 
         Slot(long tid) {
             this.tid = tid;
+            this.pid = tid;
         }
     }
 
@@ -84,6 +87,20 @@ public final class Vcpus {
 
     public void setTid(int core, long tid) {
         slot(core).tid = tid;
+    }
+
+    /** The process id of {@code core}'s thread. */
+    public long pid(int core) {
+        return slot(core).pid;
+    }
+
+    /** The process id of the core on the CPU ({@code $pid}). */
+    public long currentPid() {
+        return slots[current].pid;
+    }
+
+    public void setPid(int core, long pid) {
+        slot(core).pid = pid;
     }
 
     public boolean exists(int core) {
@@ -197,7 +214,8 @@ public final class Vcpus {
         List<Core> cores = new ArrayList<>();
         for (int i = 0; i < MAX; i++) {
             if (slots[i] != null) {
-                cores.add(new Core(i, slots[i].tid, read(i, CpuRegister.RIP), slots[i].state, i == current));
+                cores.add(new Core(i, slots[i].tid, read(i, CpuRegister.RIP), slots[i].state, i == current,
+                        slots[i].pid));
             }
         }
         return cores;
