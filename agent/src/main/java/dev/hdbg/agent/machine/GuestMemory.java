@@ -1,5 +1,6 @@
 package dev.hdbg.agent.machine;
 
+import dev.hdbg.agent.unicorn.MemoryRegion;
 import dev.hdbg.agent.unicorn.Prot;
 import dev.hdbg.common.event.Access;
 import java.lang.foreign.MemorySegment;
@@ -46,10 +47,13 @@ public final class GuestMemory implements AutoCloseable {
     public static final class AddressSpace {
         private final List<Mapping> mappings;
         private final List<MemoryRegionInfo> regions;
+        /** The engine's permissions page range by page range, which mprotect changed within a mapping. */
+        private final List<MemoryRegion> protections;
 
-        private AddressSpace(List<Mapping> mappings, List<MemoryRegionInfo> regions) {
+        private AddressSpace(List<Mapping> mappings, List<MemoryRegionInfo> regions, List<MemoryRegion> protections) {
             this.mappings = mappings;
             this.regions = regions;
+            this.protections = protections;
         }
 
         /** Its regions, as {@link #regions()} lists them while it is on the CPU. */
@@ -168,6 +172,7 @@ public final class GuestMemory implements AutoCloseable {
      * unmapping itself (docs/targets.md, "Processes"). The host memory stays allocated in the returned space.
      */
     public AddressSpace detach() {
+        List<MemoryRegion> protections = userProtections();
         List<Mapping> taken = new ArrayList<>();
         List<MemoryRegionInfo> takenRegions = new ArrayList<>();
         for (int i = mappings.size() - 1; i >= 0; i--) {
@@ -190,7 +195,15 @@ public final class GuestMemory implements AutoCloseable {
                 takenRegions.add(0, regions.remove(i));
             }
         }
-        return new AddressSpace(taken, takenRegions);
+        return new AddressSpace(taken, takenRegions, protections);
+    }
+
+    /** The engine's permissions of the user regions: a mapping's first permissions, or what mprotect made of them. */
+    private List<MemoryRegion> userProtections() {
+        if (!(cpu instanceof UnicornCpu engine)) {
+            return List.of();
+        }
+        return engine.unicorn().memRegions().stream().filter(r -> r.begin() >= 0).toList();
     }
 
     /** Puts {@code space}'s regions on the CPU and the listeners, after {@link #detach} took the previous ones. */
@@ -203,6 +216,15 @@ public final class GuestMemory implements AutoCloseable {
         }
         mappings.addAll(space.mappings);
         regions.addAll(space.regions);
+        if (cpu instanceof UnicornCpu engine) {
+            for (MemoryRegion r : space.protections) {
+                int mapped = space.mappings.stream().filter(m -> m.address() <= r.begin()
+                        && r.begin() - m.address() < m.memory().byteSize()).mapToInt(Mapping::perms).findFirst().orElse(-1);
+                if (mapped != r.perms()) {
+                    engine.unicorn().memProtect(r.begin(), r.end() + 1 - r.begin(), r.perms());
+                }
+            }
+        }
     }
 
     /**
@@ -233,7 +255,7 @@ public final class GuestMemory implements AutoCloseable {
                 copiedRegions.add(r);
             }
         }
-        return new AddressSpace(copied, copiedRegions);
+        return new AddressSpace(copied, copiedRegions, userProtections());
     }
 
     /** Frees the host memory of {@code space}, which is off the CPU: a process that ended. */

@@ -80,8 +80,9 @@ class ThreadProgramsIT {
         assertThat(run.out()).isEqualTo("both hold their mutex\n");
         assertThat(run.status()).isEqualTo(128 + 9);
         assertThat(run.notices()).singleElement().asString()
-                .startsWith("deadlock: every thread of process 1000 waits in futex without a timeout")
-                .contains("thread 1000 (core 0, waiting in futex at 0x", "thread 1001 (core 1, waiting in futex at 0x")
+                .startsWith("deadlock: every thread waits (in futex without a timeout, for a pipe or a child)")
+                .contains("thread 1000 of process 1000 (core 0, waiting in futex at 0x",
+                        "thread 1001 of process 1000 (core 1, waiting in futex at 0x")
                 .endsWith("hdbg ends it as kill -9 would (exit status 137)");
     }
 
