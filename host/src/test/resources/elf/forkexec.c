@@ -17,6 +17,12 @@ static void on_chld(int s) {
     chld++;
 }
 
+static void on_usr1(int s) {
+    (void) s;
+    static const char message[] = "child: SIGUSR1 handled\n";
+    write(1, message, sizeof message - 1);
+}
+
 static int child_mode(char **argv) {
     if (strcmp(argv[1], "exec") == 0) {
         printf("exec'd child: argv[2]=%s\n", argv[2]);
@@ -94,6 +100,43 @@ int main(int argc, char **argv) {
     waitpid(pid, &status, 0);
     printf("SIGCHLD handled %d time(s)\n", (int) chld);
     fflush(stdout);
+
+    int q[2];
+    char c;
+    if (pipe(q) != 0) {
+        return 91;
+    }
+    pid = fork();
+    if (pid == 0) {
+        close(q[1]);
+        read(q[0], &c, 1); /* never written: SIGTERM ends the wait */
+        _exit(0);
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+    printf("a child waiting in read: signaled %d, signal %d\n", WIFSIGNALED(status), WTERMSIG(status));
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        struct sigaction usr1 = {0};
+        usr1.sa_handler = on_usr1;
+        sigaction(SIGUSR1, &usr1, NULL);
+        sigset_t usr1_only, none;
+        sigemptyset(&usr1_only);
+        sigaddset(&usr1_only, SIGUSR1);
+        sigemptyset(&none);
+        sigprocmask(SIG_BLOCK, &usr1_only, NULL); /* held until sigsuspend waits, so it cannot come before */
+        write(q[1], "r", 1); /* ready */
+        sigsuspend(&none);
+        _exit(3);
+    }
+    read(q[0], &c, 1);
+    kill(pid, SIGUSR1);
+    waitpid(pid, &status, 0);
+    printf("a child with a handler: exited %d, status %d\n", WIFEXITED(status), WEXITSTATUS(status));
+    fflush(stdout);
+    close(q[0]);
+    close(q[1]);
 
     int closing = open("/dev/null", O_RDONLY | O_CLOEXEC);
     int kept = open("/dev/null", O_RDONLY);

@@ -155,10 +155,25 @@ final class ProcessTable {
             return;
         }
         boolean killed = process.killedBy() != 0;
-        parent.signals().send(new SignalInfo(Signals.SIGCHLD, killed ? CLD_KILLED : CLD_EXITED,
+        signal(parent, new SignalInfo(Signals.SIGCHLD, killed ? CLD_KILLED : CLD_EXITED,
                 (process.pid() & 0xffff_ffffL) | (long) Credentials.UID << 32,
                 killed ? process.killedBy() : process.exitStatus().orElse(0)));
         scheduler.wakeAll(parent);
+    }
+
+    /**
+     * A signal from another process to {@code target}: pending there, and when it can be delivered, the target's
+     * waiting threads wake to take it (a wait made again after the handler, as with SA_RESTART; a futex or pause
+     * returning EINTR). An ended process takes none.
+     */
+    void signal(LinuxProcess target, SignalInfo info) {
+        if (target.ended()) {
+            return;
+        }
+        target.signals().send(info);
+        if (target.signals().deliverable()) {
+            scheduler.interrupt(target);
+        }
     }
 
     /** wait4 took {@code child}'s status: it is gone. */

@@ -213,6 +213,28 @@ final class Scheduler {
         counted();
     }
 
+    /**
+     * A signal for {@code process} can be delivered: its waiting threads wake to take it. A restartable wait is made
+     * again after the signal (its handler, or its default action ending the process); a futex wait, a pause return
+     * EINTR; a vfork parent keeps waiting for its child.
+     */
+    void interrupt(LinuxProcess process) {
+        for (GuestThread t : threads.values()) {
+            if (t.process != process) {
+                continue;
+            }
+            if (t.state == GuestThread.State.FUTEX_WAIT
+                    || t.state == GuestThread.State.WAITING && !t.restart && t.channel == process.signals()) {
+                resume(t, -Errno.EINTR);
+            } else if (t.state == GuestThread.State.WAITING && t.restart) {
+                long rip = t.restartRip;
+                resume(t, t.restartNumber);
+                vcpus.write(t.core, CpuRegister.RIP, rip);
+            }
+        }
+        counted();
+    }
+
     /** execve: every thread of {@code process} but the caller ends. */
     void exitOthers(LinuxProcess process) {
         GuestThread caller = current();
