@@ -1,11 +1,16 @@
 /* What the agent bounds instead of hanging or running out of memory, run under the agent only (natively both would
  * hang or take the machine): "bomb" forks until fork fails, "stuck" leaves a parent waiting for a child that waits
- * for the parent. ProcessProgramsIT. */
+ * for the parent. And "marker", where a parent and its child each call marker() once, for events filtered by pid.
+ * ProcessProgramsIT. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+__attribute__((noinline)) void marker(int who) {
+    __asm__ volatile("" : : "r"(who) : "memory");
+}
 
 int main(int argc, char **argv) {
     int p[2];
@@ -13,6 +18,17 @@ int main(int argc, char **argv) {
         return 90;
     }
     char c;
+    if (strcmp(argv[1], "marker") == 0) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            marker(1);
+            _exit(0);
+        }
+        waitpid(pid, NULL, 0);
+        marker(0);
+        printf("marker done\n");
+        return 0;
+    }
     if (strcmp(argv[1], "bomb") == 0) {
         int forked = 0;
         for (;;) {

@@ -90,6 +90,29 @@ class ProcessProgramsIT {
     }
 
     @Test
+    void anEventFilteredOnTheChildsPidFiresOnlyInTheChildAndABreakThereNamesItsProcess() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("limits-static").toString(), "--root", "/",
+                "--cwd", dir.toString(), "--", "marker")) {
+            HdbgBatch run = HdbgBatch.run(dir, agent, """
+                    !epthook marker pid 3e9 script { printf("pid-1001 event: pid %d tid %d who %d\\n", $pid, $tid, @rdi); }
+                    !epthook marker script { printf("any-pid event: pid %d tid %d who %d\\n", $pid, $tid, @rdi); }
+                    bp marker
+                    g
+                    r rdi
+                    g
+                    r rdi
+                    g
+                    """);
+            assertThat(run.lines()).filteredOn(l -> l.matches("(pid-1001|any-pid) event: .*")).containsExactly(
+                    "pid-1001 event: pid 1001 tid 1001 who 1",
+                    "any-pid event: pid 1001 tid 1001 who 1",
+                    "any-pid event: pid 1000 tid 1000 who 0");
+            assertThat(run.out()).containsPattern("breakpoint 1 hit at rip 0x[0-9a-f]+ \\(marker\\) on core 1 "
+                    + "\\(process 1001\\)").contains("marker done", "the program exited with status 0");
+        }
+    }
+
+    @Test
     void processesWaitingForEachOtherAreADeadlockThatEndsTheProgramWithANotice() throws Exception {
         ProgramRun run = agentRun(dir.resolve("limits-dynamic"), "stuck");
         assertThat(run.out()).isEqualTo("parent waits for child\n");

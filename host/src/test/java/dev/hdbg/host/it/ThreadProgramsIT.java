@@ -122,7 +122,7 @@ class ThreadProgramsIT {
                     """);
             String out = run.out();
             assertThat(out).containsPattern("\\[break +#\\d+\\] breakpoint 1 hit at rip 0x[0-9a-f]+ \\(worker_spot\\) "
-                    + "on core 1 \\(thread 1001\\)");
+                    + "on core 1 \\(thread 1001 of process 1000\\)");
             List<Long> rips = registerValues(out, "rip");
             assertThat(rips).as(out).hasSize(2);
             long worker = rips.get(0);
