@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+volatile int role = -1; /* 0 in the parent, 1 in the child: each process has its own memory */
+
 __attribute__((noinline)) void marker(int who) {
     __asm__ volatile("" : : "r"(who) : "memory");
 }
@@ -21,9 +23,11 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "marker") == 0) {
         pid_t pid = fork();
         if (pid == 0) {
+            role = 1;
             marker(1);
             _exit(0);
         }
+        role = 0;
         waitpid(pid, NULL, 0);
         marker(0);
         printf("marker done\n");

@@ -33,6 +33,8 @@ public final class Vcpus {
     private final Unicorn unicorn;
     private final Slot[] slots = new Slot[MAX];
     private int current;
+    private java.util.function.LongConsumer showProcess = pid -> {
+    };
 
     private static final class Slot {
         long tid;
@@ -58,6 +60,23 @@ public final class Vcpus {
         slots[0] = new Slot(1);
     }
 
+    /**
+     * Called with a core's pid whenever that core's process's memory must be the machine's: a core of another process
+     * goes on the CPU ({@link #load}), or the debugger looks at one ({@link #showMemoryOf}). The guest's operating
+     * system swaps the address spaces.
+     */
+    public void onProcessMemory(java.util.function.LongConsumer action) {
+        showProcess = action;
+    }
+
+    /**
+     * Makes {@code core}'s process's memory the machine's, at a safe point: what {@code d} and {@code u} then read
+     * after {@code ~ N} or {@code .process pid N} while halted; before the guest runs again, the current core's.
+     */
+    public void showMemoryOf(int core) {
+        showProcess.accept(slot(core).pid);
+    }
+
     /** Back to one core, core 0, which keeps the CPU's registers as they are: for a target started again. */
     public void reset() {
         for (int i = 0; i < MAX; i++) {
@@ -68,6 +87,8 @@ public final class Vcpus {
         }
         slots[0] = new Slot(1);
         current = 0;
+        showProcess = pid -> {
+        };
     }
 
     /** The core on the CPU: the one that runs, and whose exits the debugger sees. */
@@ -181,6 +202,7 @@ public final class Vcpus {
             }
             cpu.read(ALL, out.saved);
         }
+        showProcess.accept(target.pid);
         unicorn.contextRestore(target.context);
         current = core;
         for (Map.Entry<CpuRegister, Long> e : target.pending.entrySet()) {

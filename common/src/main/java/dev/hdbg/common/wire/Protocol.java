@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 11;
+    public static final int MINOR = 12;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -53,13 +53,16 @@ public final class Protocol {
     /** Since 1.11: CpuidRequest (HyperDbg's {@code cpu}). */
     public static final String CPUID = "cpu.cpuid";
 
+    /** Since 1.12: processes (fork, exec, wait, pipes between them), each core's pid, {@code .process}. */
+    public static final String PROCESSES = "targets.processes";
+
     /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
      * linked programs and signals; 1.7 scripts; 1.8 starting the target again and !track; 1.9 break records with the
      * registers; 1.10 threads; 1.11 model-specific registers, CPUID, flushing
-     * messages and events sc.
+     * messages and events sc; 1.12 processes.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -74,7 +77,8 @@ public final class Protocol {
             SIGNALS, SCRIPTS,
             RESTART, TRACK,
             BREAK_REGISTERS, THREADS,
-            MSR, CPUID, FLUSH, SHORT_CIRCUIT);
+            MSR, CPUID, FLUSH, SHORT_CIRCUIT,
+            PROCESSES);
 
     private Protocol() {
     }

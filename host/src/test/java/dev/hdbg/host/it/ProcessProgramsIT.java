@@ -113,6 +113,38 @@ class ProcessProgramsIT {
     }
 
     @Test
+    void dotProcessListsTheProcessesAndSwitchesWhoseRegistersAndMemoryTheDebuggerShows() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("limits-static").toString(), "--root", "/",
+                "--cwd", dir.toString(), "--", "marker")) {
+            HdbgBatch run = HdbgBatch.run(dir, agent, """
+                    bp marker
+                    g
+                    .process
+                    dd role l4
+                    .process pid 0n1000
+                    r rdi
+                    dd role l4
+                    .process pid 0n1001
+                    dd role l4
+                    g
+                    g
+                    """);
+            String out = run.out();
+            assertThat(out).containsPattern("(?m)^\\* process 1001  threads 1001 \\(core 1, running\\)")
+                    .containsPattern("(?m)^  process 1000  threads 1000 \\(core 0, waiting\\)")
+                    .contains("current core is 0 (thread 1000", "current core is 1 (thread 1001", "marker done",
+                            "the program exited with status 0");
+            assertThat(roles(out)).as("role as each process's memory holds it:\n%s", out).containsExactly(1L, 0L, 1L);
+        }
+    }
+
+    /** The first double word of each {@code dd role l4}. */
+    private static List<Long> roles(String out) {
+        return java.util.regex.Pattern.compile("(?m)^[0-9a-f]{16}  ([0-9a-f]{8})").matcher(out).results()
+                .map(r -> Long.parseLong(r.group(1), 16)).toList();
+    }
+
+    @Test
     void processesWaitingForEachOtherAreADeadlockThatEndsTheProgramWithANotice() throws Exception {
         ProgramRun run = agentRun(dir.resolve("limits-dynamic"), "stuck");
         assertThat(run.out()).isEqualTo("parent waits for child\n");

@@ -39,6 +39,8 @@ final class ProcessTable {
         this.initPid = initPid;
         this.scheduler = new Scheduler(machine.vcpus(), clock, initPid);
         scheduler.onProcessSwitch(this::attach);
+        machine.vcpus().onProcessMemory(pid -> get(pid).filter(p -> !p.ended() || p == attached)
+                .ifPresent(this::attach));
     }
 
     /** The first process, whose memory is the machine's as it was loaded. */

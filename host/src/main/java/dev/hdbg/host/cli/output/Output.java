@@ -65,6 +65,9 @@ public interface Output {
     /** {@code ~ N}: core N is selected. */
     void coreSelected(CoreInfo core);
 
+    /** {@code .process}: the program's processes (from the cores: each thread of each process has one), the selected core's marked. */
+    void processes(List<CoreInfo> cores, int selected);
+
     /** {@code bl}. */
     void breakpoints(List<BreakpointInfo> breakpoints);
 
