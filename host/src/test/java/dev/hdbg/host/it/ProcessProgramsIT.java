@@ -83,6 +83,37 @@ class ProcessProgramsIT {
     }
 
     @Test
+    void debiansBashStaticRunsAScriptWithAPipelineACommandSubstitutionAndASubshellAsNatively() throws Exception {
+        Path bash = Path.of("/bin/bash-static");
+        assertThat(bash).as("bash-static (bin/test installs it)").isExecutable();
+        Files.writeString(dir.resolve("script.sh"), """
+                words="pear apple fig"
+                for w in $words; do echo "$w"; done | sort | tr a-z A-Z
+                count=$(echo $words | wc -w)
+                echo "count $count"
+                ( cd /; echo "subshell in $(pwd)"; exit 6 )
+                echo "subshell status $?"
+                echo err >&2
+                exit 2
+                """);
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), bash, "script.sh");
+        ProgramRun actual = agentRun(bash, "script.sh");
+        actual.assertSameAs(expected);
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+        assertThat(actual.status()).isEqualTo(2);
+    }
+
+    @Test
+    void theHostsDynamicallyLinkedShRunsAPipelineOfHostProgramsAsNatively() throws Exception {
+        Path sh = Path.of("/bin/sh");
+        String script = "echo one two three | tr ' ' '\\n' | sort -r; (exit 3); echo \"status $?\"";
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), sh, "-c", script);
+        ProgramRun actual = agentRun(sh, "-c", script);
+        actual.assertSameAs(expected);
+        assertThat(actual.out()).isEqualTo("two\nthree\none\nstatus 3\n");
+    }
+
+    @Test
     void aForkBombEndsInEagainAtTheProcessLimitAndEveryChildIsReaped() throws Exception {
         ProgramRun run = agentRun(dir.resolve("limits-static"), "bomb");
         assertThat(run.out()).isEqualTo("fork failed with EAGAIN after 31 children\nreaped 31\n");
