@@ -303,7 +303,7 @@ public final class Debugger implements AutoCloseable {
             var refusal = machine.refusal(register, value);
             if (refusal.isPresent()) {
                 throw DebuggerException.invalid(register.wireName() + " = 0x" + Long.toHexString(value)
-                        + " is refused: " + refusal.get() + " (the CPU would raise #GP)");
+                        + " is refused: " + Machine.refusalText(register, refusal.get()));
             }
             try {
                 machine.write(loop.selectedCore(), register, value);

@@ -84,7 +84,7 @@ final class GuestScriptHost implements ScriptHost {
         var refusal = machine.refusal(register, value);
         if (refusal.isPresent()) {
             refusals.accept("@" + register.wireName() + " = 0x" + Long.toHexString(value) + " was not written: "
-                    + refusal.get() + " (the CPU would raise #GP)");
+                    + Machine.refusalText(register, refusal.get()));
             return;
         }
         try {
