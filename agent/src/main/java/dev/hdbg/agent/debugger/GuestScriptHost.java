@@ -28,6 +28,7 @@ final class GuestScriptHost implements ScriptHost {
     private final EventRegistry registry;
     private final PseudoStrings strings;
     private final LogTaker target;
+    private final InstructionLengths lengths;
 
     private GuestRegs frame;
     private VmExit exit;
@@ -42,6 +43,7 @@ final class GuestScriptHost implements ScriptHost {
         this.registry = registry;
         this.strings = strings;
         this.target = target;
+        this.lengths = new InstructionLengths(machine);
     }
 
     /**
@@ -188,10 +190,9 @@ final class GuestScriptHost implements ScriptHost {
         return before;
     }
 
-    /** The agent has no instruction-length decoder: 0, as for bytes that are no instruction (docs/scripts.md). */
     @Override
     public int instructionLength(long address, int bits) {
-        return 0;
+        return lengths.at(address, bits);
     }
 
     @Override

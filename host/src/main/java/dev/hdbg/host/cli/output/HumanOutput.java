@@ -9,7 +9,7 @@ import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.asm.Assembly;
-import dev.hdbg.host.disasm.Instruction;
+import dev.hdbg.common.disasm.Instruction;
 import java.io.PrintWriter;
 import java.util.HexFormat;
 import java.util.List;
