@@ -33,4 +33,21 @@ class ScriptFunctionsIT {
                     "hdbg> ? disassemble_len(0)", "Evaluate expression: 0x0 = 0");
         }
     }
+
+    @Test
+    void aScriptsBufferKeepsWhatEachHitLeftThere() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--sample", "loop")) {
+            HdbgBatch run = HdbgBatch.run(dir, agent, """
+                    r rcx = 0n20
+                    !epthook 40000a buffer 10 script { *($buffer) = poi($buffer) + @rcx; eq($buffer + 8, poi($buffer + 8) + 1); if (@rcx == 1) { printf("sum=%d hits=%d\\n", poi($buffer), dq($buffer + 8)); } }
+                    events
+                    g
+                    """);
+
+            assertThat(run.exitCode()).as(run.out()).isZero();
+            // 20 + 19 + .. + 1, summed across the 20 hits in the buffer the action keeps
+            assertThat(run.lines()).as(run.out()).contains("sum=210 hits=20");
+            assertThat(run.out()).contains("script 1 line, buffer 0x10");
+        }
+    }
 }

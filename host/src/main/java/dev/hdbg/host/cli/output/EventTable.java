@@ -53,7 +53,8 @@ final class EventTable {
             case ActionSpec.CustomCode c -> "code " + c.code().length() + " bytes"
                     + (c.requestedBufferSize() > 0 ? ", buffer " + hex(c.requestedBufferSize()) : "") + (c.immediate() ? "" : " (batched)");
             case ActionSpec.Script s -> "script " + s.source().lines().count() + " line"
-                    + (s.source().lines().count() == 1 ? "" : "s") + (s.immediate() ? "" : " (batched)");
+                    + (s.source().lines().count() == 1 ? "" : "s")
+                    + (s.requestedBufferSize() > 0 ? ", buffer " + hex(s.requestedBufferSize()) : "") + (s.immediate() ? "" : " (batched)");
         };
     }
 
