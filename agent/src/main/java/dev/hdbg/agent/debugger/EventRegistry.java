@@ -289,7 +289,7 @@ final class EventRegistry {
         return switch (spec.type().positional()) {
             case Positional.AccessRange _ -> spec.access().contains(exit.access());
             case Positional.ControlRegister _ -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.changedBits()) != 0;
-            case Positional.None _, Positional.Address _, Positional.Filter _ -> true;
+            case Positional.None _, Positional.Address _, Positional.Filter _, Positional.Mode _ -> true;
         };
     }
 
@@ -305,6 +305,7 @@ final class EventRegistry {
                     && Long.compareUnsigned(context, spec.end()) <= 0;
             case Positional.Filter _, Positional.ControlRegister _ ->
                     spec.filter().isEmpty() || spec.filter().getAsLong() == context;
+            case Positional.Mode _ -> Positional.Mode.matches(spec.filter().orElse(Positional.Mode.BOTH), context);
             case Positional.None _ -> true;
         };
     }

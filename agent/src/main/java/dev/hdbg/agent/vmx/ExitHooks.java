@@ -16,12 +16,13 @@ import java.util.function.Function;
 /**
  * Turns Unicorn hooks into {@link VmExit}s for the exits that need a hook: execution of an address
  * ({@code !epthook}, {@code !epthook2}), memory accesses ({@code !monitor}), CPUID, IN/OUT and
- * SYSCALL. An exit costs nothing while it is not armed: an execution hook covers exactly its
- * address (Unicorn instruments only the instructions inside a hook's range), a monitor only its
- * range, and the instruction hooks exist only while an event needs them. The fault-driven exits
- * live in {@link InstructionExits}.
+ * SYSCALL (and with it {@link ModeTransitions}). An exit costs nothing while it is not armed: an execution hook
+ * covers exactly its address (Unicorn instruments only the instructions inside a hook's range), a monitor only its
+ * range, and the instruction hooks exist only while an event needs them. The fault-driven exits live in
+ * {@link InstructionExits}.
  *
- * <p>{@link #arm} changes Unicorn's hook list, so the execution loop calls it only at safe points.
+ * <p>{@link #arm} changes Unicorn's hook list, so the execution loop calls it only at safe points. Just over 400 lines:
+ * a system call's exits (SYSCALL, the mode transitions, the return) stay in the one hook that raises them in order.
  */
 public final class ExitHooks {
     private static final long NONE = -1;
@@ -362,7 +363,8 @@ public final class ExitHooks {
         long number = guest.read(CpuRegister.RAX);
         long returnTo = guest.read(CpuRegister.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
-        boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit);
+        boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit)
+                || ModeTransitions.toKernel(handler, systemCalls);
         boolean yielded = false;
         if (!shortCircuit && systemCalls != null) {
             switch (systemCalls.perform()) {
@@ -390,6 +392,7 @@ public final class ExitHooks {
         }
         if (!shortCircuit) {
             instructions.sysretExit(returnTo);
+            ModeTransitions.toUser(handler, systemCalls);
         }
         if (yielded) {
             // The thread waits, exited or yields: the run ends here, and the loop puts the next thread on the CPU at

@@ -85,7 +85,13 @@ public enum EventType {
     XSETBV(18, "!xsetbv", new Positional.Filter("XCR", "XCR", 0, 0xffff_ffffL, false,
             "does not fit in 32 bits (XSETBV takes the XCR in ECX)", "!xsetbv 0"),
             "XSETBV, optionally one XCR (ECX).", "ECX",
-            "!xsetbv 0 stage all log {$context $event_stage rax}");
+            "!xsetbv 0 stage all log {$context $event_stage rax}"),
+    // spec: !mode's context is 0 on the transition to the kernel, 3 on the one to user mode (mode.md, "Context"); it
+    // has no calling stages. The guest's kernel is the agent's Linux layer: it is entered by SYSCALL.
+    MODE(19, "!mode", new Positional.Mode("!mode u"),
+            "The guest entering the kernel (k: a system call, handed to the agent's Linux layer) or returning to user"
+                    + " mode (u: the call done); ku both.", "0 entering the kernel, 3 returning to user mode",
+            EnumSet.of(Stage.PRE), true, "!mode ku log {$context $ip rax}");
 
     private final int wireNumber;
     private final String command;

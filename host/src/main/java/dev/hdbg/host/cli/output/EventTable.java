@@ -36,6 +36,7 @@ final class EventTable {
             case Positional.ControlRegister _ -> "cr" + spec.filter().orElse(0)
                     + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
             case Positional.Filter _, Positional.None _ -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
+            case Positional.Mode _ -> Positional.Mode.word(spec.filter().orElse(Positional.Mode.BOTH));
         };
         var options = spec.options();
         String extra = (options.stage() != EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")

@@ -139,7 +139,7 @@ public final class JsonOutput implements Output {
                 case Positional.Address _ -> json.hex("address", e.spec().address());
                 case Positional.AccessRange _ -> json.hex("from", e.spec().address()).hex("to", e.spec().end())
                         .put("access", Access.bits(e.spec().access()));
-                case Positional.Filter _, Positional.ControlRegister _, Positional.None _ -> {
+                case Positional.Filter _, Positional.ControlRegister _, Positional.None _, Positional.Mode _ -> {
                 }
             }
             e.spec().filter().ifPresent(f -> json.hex("filter", f));

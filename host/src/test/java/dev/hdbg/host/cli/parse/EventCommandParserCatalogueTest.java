@@ -273,6 +273,7 @@ class EventCommandParserCatalogueTest {
                 case MONITOR -> " rw 1000 1fff";
                 case INTERRUPT -> " 2e";
                 case CR_WRITE -> " cr0";
+                case MODE -> " ku";
                 default -> "";
             };
             assertThat(parse(type.command() + positional).type()).isEqualTo(type);
