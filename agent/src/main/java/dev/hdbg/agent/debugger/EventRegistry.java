@@ -289,7 +289,8 @@ final class EventRegistry {
         return switch (spec.type().positional()) {
             case Positional.AccessRange _ -> spec.access().contains(exit.access());
             case Positional.ControlRegister _ -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.changedBits()) != 0;
-            case Positional.None _, Positional.Address _, Positional.Filter _, Positional.Mode _ -> true;
+            case Positional.None _, Positional.Address _, Positional.Filter _, Positional.Mode _, Positional.TraceType _ ->
+                    true;
         };
     }
 
@@ -306,7 +307,8 @@ final class EventRegistry {
             case Positional.Filter _, Positional.ControlRegister _ ->
                     spec.filter().isEmpty() || spec.filter().getAsLong() == context;
             case Positional.Mode _ -> Positional.Mode.matches(spec.filter().orElse(Positional.Mode.BOTH), context);
-            case Positional.None _ -> true;
+            // Every trace event sees every instruction, whichever type it names (HyperDbg raises step-in for all).
+            case Positional.None _, Positional.TraceType _ -> true;
         };
     }
 

@@ -91,7 +91,13 @@ public enum EventType {
     MODE(19, "!mode", new Positional.Mode("!mode u"),
             "The guest entering the kernel (k: a system call, handed to the agent's Linux layer) or returning to user"
                     + " mode (u: the call done); ku both.", "0 entering the kernel, 3 returning to user mode",
-            EnumSet.of(Stage.PRE), true, "!mode ku log {$context $ip rax}");
+            EnumSet.of(Stage.PRE), true, "!mode ku log {$context $ip rax}"),
+    // spec: HyperDbg raises !trace before each traced instruction with context DEBUGGER_EVENT_TRACE_TYPE_STEP_IN
+    // (MetaDispatchEventInstrumentationTrace) and says short-circuiting makes no sense for it; pre stage only.
+    TRACE(20, "!trace", new Positional.TraceType("!trace step-in"),
+            "Each instruction the guest executes, before it runs (exact: the emulator sees every one).",
+            "1 (HyperDbg's DEBUGGER_EVENT_TRACE_TYPE_STEP_IN)", EnumSet.of(Stage.PRE), false,
+            "!trace step-in script { .n = .n + 1; }");
 
     private final int wireNumber;
     private final String command;

@@ -81,6 +81,11 @@ class EventCodecTest {
                     forms.add(spec(type, 0, 0, Set.of(), OptionalLong.of(register), OptionalLong.of(-1L)));
                 }
             }
+            case Positional.TraceType _ -> {
+                forms.add(spec(type, 0, 0, Set.of(), OptionalLong.of(Positional.TraceType.STEP_IN), OptionalLong.empty()));
+                forms.add(spec(type, 0, 0, Set.of(), OptionalLong.of(Positional.TraceType.INSTRUMENT_STEP),
+                        OptionalLong.empty()));
+            }
             case Positional.Mode _ -> {
                 for (long mode : new long[] {Positional.Mode.KERNEL, Positional.Mode.BOTH, Positional.Mode.USER}) {
                     forms.add(spec(type, 0, 0, Set.of(), OptionalLong.of(mode), OptionalLong.empty()));
@@ -113,7 +118,7 @@ class EventCodecTest {
         for (EventSpec form : forms) {
             assertThat(roundTrip(form)).isEqualTo(form);
             for (EventOptions options : EVERY_OPTION) {
-                if (!type.stages().contains(options.stage())) {
+                if (!type.stages().contains(options.stage()) || options.shortCircuit() && !type.shortCircuit()) {
                     continue;
                 }
                 EventSpec full = withActions(form.withOptions(options), EVERY_ACTION).withCondition(CONDITION);

@@ -37,6 +37,7 @@ final class EventTable {
                     + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
             case Positional.Filter _, Positional.None _ -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
             case Positional.Mode _ -> Positional.Mode.word(spec.filter().orElse(Positional.Mode.BOTH));
+            case Positional.TraceType _ -> Positional.TraceType.word(spec.filter().orElse(Positional.TraceType.STEP_IN));
         };
         var options = spec.options();
         String extra = (options.stage() != EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")

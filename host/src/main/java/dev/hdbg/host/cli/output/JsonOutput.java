@@ -139,7 +139,8 @@ public final class JsonOutput implements Output {
                 case Positional.Address _ -> json.hex("address", e.spec().address());
                 case Positional.AccessRange _ -> json.hex("from", e.spec().address()).hex("to", e.spec().end())
                         .put("access", Access.bits(e.spec().access()));
-                case Positional.Filter _, Positional.ControlRegister _, Positional.None _, Positional.Mode _ -> {
+                case Positional.Filter _, Positional.ControlRegister _, Positional.None _, Positional.Mode _,
+                     Positional.TraceType _ -> {
                 }
             }
             e.spec().filter().ifPresent(f -> json.hex("filter", f));

@@ -274,6 +274,7 @@ class EventCommandParserCatalogueTest {
                 case INTERRUPT -> " 2e";
                 case CR_WRITE -> " cr0";
                 case MODE -> " ku";
+                case TRACE -> " step-in";
                 default -> "";
             };
             assertThat(parse(type.command() + positional).type()).isEqualTo(type);

@@ -21,7 +21,7 @@ class EventCommandParserTest {
     private static final MachineCode XOR_RAX_RAX = MachineCode.of(new byte[] {0x48, 0x31, (byte) 0xc0});
     private static final String VALID = "(valid: code script buffer log break condition imm disabled pid core sc stage output asm)";
     private static final String COMMANDS = "!epthook !epthook2 !monitor !syscall !sysret !cpuid !msrread !msrwrite"
-            + " !tsc !pmc !vmcall !ioin !ioout !exception !interrupt !dr !crwrite !xsetbv !mode";
+            + " !tsc !pmc !vmcall !ioin !ioout !exception !interrupt !dr !crwrite !xsetbv !mode !trace";
 
     private static EventSpec parse(String line) {
         return EventCommandParser.parse(CommandTokenizer.tokenize(line));
