@@ -345,6 +345,11 @@ final class HumanOutput implements Output {
     }
 
     @Override
+    public void text(List<String> lines) {
+        print(String.join("\n", lines));
+    }
+
+    @Override
     public void clearScreen() {
         print("\u001b[H\u001b[2J");
     }

@@ -331,6 +331,11 @@ public final class JsonOutput implements Output {
     }
 
     @Override
+    public void text(List<String> lines) {
+        emit(Json.type("text").put("lines", List.copyOf(lines)));
+    }
+
+    @Override
     public void clearScreen() {
     }
 

@@ -152,6 +152,11 @@ public interface Output {
         throw new UnsupportedOperationException();
     }
 
+    /** {@code dt}, {@code struct}: a type of the program's debug information, as lines of text. */
+    default void text(List<String> lines) {
+        throw new UnsupportedOperationException();
+    }
+
     /** {@code .cls}: clears the screen; nothing in JSON. */
     default void clearScreen() {
         throw new UnsupportedOperationException();
