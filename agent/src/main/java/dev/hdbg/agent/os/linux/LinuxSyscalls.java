@@ -209,6 +209,15 @@ public final class LinuxSyscalls {
         }
     }
 
+    /**
+     * A CPU exception of the thread on the CPU, delivered to its process ({@link LinuxProcess#fault}). A signal that
+     * kills a forked child this way ends the whole run for now (the fault is taken inside the engine's hook, where
+     * the CPU cannot go to another process).
+     */
+    public int fault(int vector, long rip, long address, long errorCode) {
+        return processes.current().fault(vector, rip, address, errorCode);
+    }
+
     /** The length of the SYSCALL instruction (0f 05). */
     private static final int SYSCALL_LENGTH = 2;
 
