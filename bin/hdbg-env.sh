@@ -123,10 +123,12 @@ hdbg_train_host() {
 }
 
 # Whether the host's AOT cache is there and newer than every jar it was made from (a jar rebuilt since would make the
-# JVM refuse it anyway, after reading it).
+# JVM refuse it anyway, after reading it) and than every compiled class (a `./mvnw compile` leaves the jars stale: the
+# host then runs from its classes, as without a cache).
 hdbg_host_aot_usable() {
     [ -f "$HDBG_HOST_AOT" ] && [ -z "$(find "$HDBG_ROOT/host/target" -maxdepth 2 -name '*.jar' -newer "$HDBG_HOST_AOT" \
-        -print -quit 2>/dev/null)" ]
+        -print -quit 2>/dev/null)" ] && [ -z "$(find "$HDBG_ROOT/host/target/classes" "$HDBG_ROOT/common/target/classes" \
+        -newer "$HDBG_HOST_AOT" -name '*.class' -print -quit 2>/dev/null)" ]
 }
 
 hdbg_prepare() {
