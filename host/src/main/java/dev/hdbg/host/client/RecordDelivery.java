@@ -104,6 +104,17 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
             }
             lastSeq = record.seq();
         }
+        for (Consumer<DebuggerRecord> listener : recordListeners) {
+            if (listener instanceof RecordListener batched) {
+                try {
+                    batched.batchDelivered();
+                } catch (RuntimeException e) {
+                    stopDelivering(null, "a record listener failed after record " + through + " (" + e.getMessage()
+                            + "); the agent keeps the records from there on for the next connection");
+                    return;
+                }
+            }
+        }
         Channel channel = acknowledgeTo;
         if (channel != null && through > 0) {
             channel.writeAndFlush(Envelope.newBuilder().setRecordsAck(RecordsAck.newBuilder().setThroughSeq(through)).build());

@@ -90,6 +90,29 @@ class ClientHandlerTest {
         assertThat(handler.lastSeq()).isEqualTo(3);
     }
 
+    /** Issue 15: a listener that buffers what it shows passes it on once a batch, after the batch's records. */
+    @Test
+    void aRecordListenerIsToldOnceABatchAfterItsRecords() {
+        handler.acknowledgeOn(channel);
+        List<String> events = new CopyOnWriteArrayList<>();
+        handler.addRecordListener(new RecordListener() {
+            @Override
+            public void accept(DebuggerRecord record) {
+                events.add("record " + record.seq());
+            }
+
+            @Override
+            public void batchDelivered() {
+                events.add("end of batch");
+            }
+        });
+        receive(1, 2, 3);
+        receive(4);
+
+        assertThat(acknowledgements()).containsExactly(3L, 4L);
+        assertThat(events).containsExactly("record 1", "record 2", "record 3", "end of batch", "record 4", "end of batch");
+    }
+
     @Test
     void recordsAnEarlierConnectionProcessedAreSkippedButStillAcknowledged() {
         handler.acknowledgeOn(channel);
