@@ -4,7 +4,6 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
 import dev.hdbg.common.record.DebuggerRecord;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -26,6 +25,9 @@ public final class RecordBatchWriter {
     /** Each record's {@code Record} message alone: {@link #sizes} without the tag and the length. */
     private int[] bodies = new int[256];
     private MessageLite[] general = new MessageLite[256];
+    /** The envelope being written, and where the next byte goes. */
+    private byte[] bytes = new byte[16 * 1024];
+    private int pos;
 
     /**
      * Measures {@code records} for one envelope.
@@ -64,17 +66,23 @@ public final class RecordBatchWriter {
         for (int i = from; i < to; i++) {
             batchBytes += sizes[i];
         }
-        varint(out, ENVELOPE_RECORD_BATCH_TAG);
-        varint(out, batchBytes);
+        // Into an array, then to the buffer at once: a ByteBuf checks its reference count on every byte written.
+        pos = 0;
+        if (bytes.length < batchBytes + 16) {
+            bytes = new byte[Math.max(batchBytes + 16, bytes.length * 2)];
+        }
+        varint(ENVELOPE_RECORD_BATCH_TAG);
+        varint(batchBytes);
         for (int i = from; i < to; i++) {
-            out.writeByte(1 << 3 | LENGTH_DELIMITED); // RecordBatch.records = 1
-            varint(out, bodies[i]);
+            put(1 << 3 | LENGTH_DELIMITED); // RecordBatch.records = 1
+            varint(bodies[i]);
             if (general[i] != null) {
-                out.writeBytes(general[i].toByteArray());
+                putBytes(general[i].toByteArray());
             } else {
-                writeFast(records.get(i), out);
+                writeFast(records.get(i));
             }
         }
+        out.writeBytes(bytes, 0, pos);
     }
 
     /** The size of the {@code Record} message, or -1 for a record the general path writes. */
@@ -110,7 +118,7 @@ public final class RecordBatchWriter {
             int n = v.bytes().get().length;
             return size + 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
         }
-        int n = ByteBufUtil.utf8Bytes(v.error().orElseThrow());
+        int n = utf8Length(v.error().orElseThrow());
         return size + 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
     }
 
@@ -118,43 +126,40 @@ public final class RecordBatchWriter {
         return uint64Field(s.eventId()) + uint64Field(s.actionId()) + uint32Field(s.core()) + stringField(s.text());
     }
 
-    private static void writeFast(DebuggerRecord record, ByteBuf out) {
+    private void writeFast(DebuggerRecord record) {
         switch (record) {
             case DebuggerRecord.Log log -> {
-                writeUInt64(out, 1, log.seq());
-                out.writeByte(10 << 3 | LENGTH_DELIMITED); // Record.log = 10
-                varint(out, logBody(log));
-                writeUInt64(out, 1, log.eventId());
-                writeUInt64(out, 2, log.actionId());
-                writeUInt64(out, 3, Integer.toUnsignedLong(log.core()));
+                writeUInt64(1, log.seq());
+                put(10 << 3 | LENGTH_DELIMITED); // Record.log = 10
+                varint(logBody(log));
+                writeUInt64(1, log.eventId());
+                writeUInt64(2, log.actionId());
+                writeUInt64(3, Integer.toUnsignedLong(log.core()));
                 for (DebuggerRecord.LogValue v : log.values()) {
-                    out.writeByte(4 << 3 | LENGTH_DELIMITED);
-                    varint(out, valueBody(v));
-                    writeString(out, 1, v.name());
+                    put(4 << 3 | LENGTH_DELIMITED);
+                    varint(valueBody(v));
+                    writeString(1, v.name());
                     if (v.number().isPresent()) {
-                        out.writeByte(2 << 3);
-                        varint(out, v.number().get());
+                        put(2 << 3);
+                        varint(v.number().get());
                     } else if (v.bytes().isPresent()) {
                         byte[] bytes = v.bytes().get();
-                        out.writeByte(3 << 3 | LENGTH_DELIMITED);
-                        varint(out, bytes.length);
-                        out.writeBytes(bytes);
+                        put(3 << 3 | LENGTH_DELIMITED);
+                        varint(bytes.length);
+                        putBytes(bytes);
                     } else {
-                        String error = v.error().orElseThrow();
-                        out.writeByte(4 << 3 | LENGTH_DELIMITED);
-                        varint(out, ByteBufUtil.utf8Bytes(error));
-                        out.writeCharSequence(error, StandardCharsets.UTF_8);
+                        writeString(4, v.error().orElseThrow(), true);
                     }
                 }
             }
             case DebuggerRecord.ScriptOutput s -> {
-                writeUInt64(out, 1, s.seq());
-                varint(out, 18 << 3 | LENGTH_DELIMITED); // Record.script_output = 18
-                varint(out, scriptBody(s));
-                writeUInt64(out, 1, s.eventId());
-                writeUInt64(out, 2, s.actionId());
-                writeUInt64(out, 3, Integer.toUnsignedLong(s.core()));
-                writeString(out, 4, s.text());
+                writeUInt64(1, s.seq());
+                varint(18 << 3 | LENGTH_DELIMITED); // Record.script_output = 18
+                varint(scriptBody(s));
+                writeUInt64(1, s.eventId());
+                writeUInt64(2, s.actionId());
+                writeUInt64(3, Integer.toUnsignedLong(s.core()));
+                writeString(4, s.text());
             }
             default -> throw new IllegalStateException("no fast path for " + record.getClass().getSimpleName());
         }
@@ -174,30 +179,69 @@ public final class RecordBatchWriter {
         if (value.isEmpty()) {
             return 0;
         }
-        int n = ByteBufUtil.utf8Bytes(value);
+        int n = utf8Length(value);
         return 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
     }
 
-    private static void writeUInt64(ByteBuf out, int field, long value) {
+    private void writeUInt64(int field, long value) {
         if (value != 0) {
-            out.writeByte(field << 3);
-            varint(out, value);
+            put(field << 3);
+            varint(value);
         }
     }
 
-    private static void writeString(ByteBuf out, int field, String value) {
-        if (!value.isEmpty()) {
-            out.writeByte(field << 3 | LENGTH_DELIMITED);
-            varint(out, ByteBufUtil.utf8Bytes(value));
-            out.writeCharSequence(value, StandardCharsets.UTF_8);
+    /** proto3: an empty string is not written. */
+    private void writeString(int field, String value) {
+        writeString(field, value, false);
+    }
+
+    /** @param evenEmpty a oneof member: written when empty too */
+    private void writeString(int field, String value, boolean evenEmpty) {
+        if (value.isEmpty() && !evenEmpty) {
+            return;
+        }
+        put(field << 3 | LENGTH_DELIMITED);
+        int length = value.length();
+        int ascii = 0;
+        while (ascii < length && value.charAt(ascii) < 0x80) {
+            ascii++;
+        }
+        if (ascii == length) {
+            varint(length);
+            for (int i = 0; i < length; i++) {
+                bytes[pos++] = (byte) value.charAt(i);
+            }
+        } else {
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8); // as the generated classes write it
+            varint(utf8.length);
+            putBytes(utf8);
         }
     }
 
-    private static void varint(ByteBuf out, long value) {
+    /** The length {@link #writeString} writes: one byte a character in ASCII, else what Java's UTF-8 encoder makes. */
+    private static int utf8Length(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return value.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return value.length();
+    }
+
+    private void varint(long value) {
         while ((value & ~0x7FL) != 0) {
-            out.writeByte((int) (value & 0x7F) | 0x80);
+            bytes[pos++] = (byte) ((value & 0x7F) | 0x80);
             value >>>= 7;
         }
-        out.writeByte((int) value);
+        bytes[pos++] = (byte) value;
+    }
+
+    private void put(int b) {
+        bytes[pos++] = (byte) b;
+    }
+
+    private void putBytes(byte[] more) {
+        System.arraycopy(more, 0, bytes, pos, more.length);
+        pos += more.length;
     }
 }

@@ -16,7 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RecordBatchWriterTest {
-    private static final String[] TEXTS = {"rdi", "", "$context", "[rsp+0x8]:0x20", "é€𝄞 wide", "line\n", "x".repeat(300)};
+    private static final String[] TEXTS = {"rdi", "", "$context", "[rsp+0x8]:0x20", "é€𝄞 wide", "line\n", "x".repeat(300), "lone \ud800 surrogate"};
 
     static List<DebuggerRecord> randomRecords(Random random, int count) {
         List<DebuggerRecord> records = new ArrayList<>();
