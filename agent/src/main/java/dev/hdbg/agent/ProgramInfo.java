@@ -7,8 +7,10 @@ import dev.hdbg.agent.os.linux.LoadedModules;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Section;
 import dev.hdbg.common.model.Symbol;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the debugger knows of a Linux program: its modules as the process has them loaded now (the program, the
@@ -69,6 +71,11 @@ final class ProgramInfo implements TargetInfo {
             }
         }
         return found;
+    }
+
+    @Override
+    public Optional<Path> programFile() {
+        return modules.all().stream().filter(LoadedModules.Module::program).map(LoadedModules.Module::host).findFirst();
     }
 
     @Override

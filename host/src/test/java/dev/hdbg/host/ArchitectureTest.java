@@ -22,10 +22,9 @@ class ArchitectureTest {
     private static final Architecture HOST = Architecture.ofModuleOf(HdbgMain.class);
 
     private static final Architecture.Layers LAYERS = Architecture.layers()
-            .layer("cli", List.of("dev.hdbg.host.cli"), "gdb", "client", "disasm", "asm")
+            .layer("cli", List.of("dev.hdbg.host.cli"), "gdb", "client", "asm")
             .layer("gdb", List.of("dev.hdbg.host.gdb"), "client")
             .layer("client", List.of("dev.hdbg.host.client"))
-            .layer("disasm", List.of("dev.hdbg.host.disasm"))
             .layer("asm", List.of("dev.hdbg.host.asm"));
 
     @Test

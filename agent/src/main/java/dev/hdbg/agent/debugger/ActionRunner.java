@@ -169,7 +169,8 @@ final class ActionRunner implements ExitHandler {
      * (HyperDbg: "break to the debugger after the script"); its {@code event_sc()} decides the short-circuit.
      */
     private boolean runScript(Event event, Action action, ActionSpec.Script script, VmExit exit, boolean shortCircuit) {
-        GuestScriptHost ran = scripts.run(action.script(), event.id(), action.id(), script.immediate(), exit, frame, queue);
+        GuestScriptHost ran = scripts.run(action.script(), event.id(), action.id(), script.immediate(), exit, frame, queue,
+                action.buffer(), script.requestedBufferSize());
         // Only where there is an instruction left to skip, as sc on itself.
         boolean skippable = skippable(event, exit);
         boolean skip = ran.shortCircuit() == null || !skippable ? shortCircuit : ran.shortCircuit();

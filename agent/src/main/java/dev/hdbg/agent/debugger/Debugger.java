@@ -123,6 +123,14 @@ public final class Debugger implements AutoCloseable {
         return CompletableFuture.completedFuture(info == null ? List.of() : info.symbols(pattern));
     }
 
+    /** HyperDbg's {@code dt} and {@code struct}: gdb's layout of {@code type} ({@link TypeLayouts}). */
+    public CompletableFuture<String> typeLayout(String type) {
+        TargetInfo info = target;
+        return types.layout(type, info == null ? Optional.empty() : info.programFile());
+    }
+
+    private final TypeLayouts types = new TypeLayouts();
+
     public CompletableFuture<List<LoadedModule>> listModules() {
         TargetInfo info = target;
         return CompletableFuture.completedFuture(info == null ? List.of() : info.modules());
@@ -303,7 +311,7 @@ public final class Debugger implements AutoCloseable {
             var refusal = machine.refusal(register, value);
             if (refusal.isPresent()) {
                 throw DebuggerException.invalid(register.wireName() + " = 0x" + Long.toHexString(value)
-                        + " is refused: " + refusal.get() + " (the CPU would raise #GP)");
+                        + " is refused: " + Machine.refusalText(register, refusal.get()));
             }
             try {
                 machine.write(loop.selectedCore(), register, value);

@@ -117,10 +117,7 @@ final class EventRegistry {
         switch (spec) {
             case ActionSpec.CustomCode code -> {
                 limits.checkCode(code.code().length(), "custom code");
-                if (code.requestedBufferSize() > limits.maxBufferBytes()) {
-                    throw DebuggerException.limit("requested buffer of " + Integer.toUnsignedString(code.requestedBufferSize())
-                            + " bytes exceeds the limit of " + limits.maxBufferBytes() + " (the agent's --max-buffer-bytes)");
-                }
+                checkBuffer(code.requestedBufferSize());
             }
             case ActionSpec.Log log -> {
                 long bytes = log.configuration().items().stream()
@@ -136,8 +133,16 @@ final class EventRegistry {
                 }
                 LogTaker.validate(log.configuration());
             }
-            case ActionSpec.Break _, ActionSpec.Script _ -> {
+            case ActionSpec.Script script -> checkBuffer(script.requestedBufferSize());
+            case ActionSpec.Break _ -> {
             }
+        }
+    }
+
+    private void checkBuffer(int requestedBufferSize) {
+        if (requestedBufferSize > limits.maxBufferBytes()) {
+            throw DebuggerException.limit("requested buffer of " + Integer.toUnsignedString(requestedBufferSize)
+                    + " bytes exceeds the limit of " + limits.maxBufferBytes() + " (the agent's --max-buffer-bytes)");
         }
     }
 
@@ -150,7 +155,8 @@ final class EventRegistry {
 
     private Action install(ActionSpec spec, CompiledScript script) {
         if (script != null) {
-            return new Action(nextActionId++, spec, null, null, script);
+            int size = ((ActionSpec.Script) spec).requestedBufferSize();
+            return new Action(nextActionId++, spec, null, size > 0 ? root.allocateBuffer(size) : null, script);
         }
         long id = nextActionId++;
         if (spec instanceof ActionSpec.CustomCode code) {
@@ -283,7 +289,8 @@ final class EventRegistry {
         return switch (spec.type().positional()) {
             case Positional.AccessRange _ -> spec.access().contains(exit.access());
             case Positional.ControlRegister _ -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.changedBits()) != 0;
-            case Positional.None _, Positional.Address _, Positional.Filter _ -> true;
+            case Positional.None _, Positional.Address _, Positional.Filter _, Positional.Mode _, Positional.TraceType _ ->
+                    true;
         };
     }
 
@@ -299,7 +306,9 @@ final class EventRegistry {
                     && Long.compareUnsigned(context, spec.end()) <= 0;
             case Positional.Filter _, Positional.ControlRegister _ ->
                     spec.filter().isEmpty() || spec.filter().getAsLong() == context;
-            case Positional.None _ -> true;
+            case Positional.Mode _ -> Positional.Mode.matches(spec.filter().orElse(Positional.Mode.BOTH), context);
+            // Every trace event sees every instruction, whichever type it names (HyperDbg raises step-in for all).
+            case Positional.None _, Positional.TraceType _ -> true;
         };
     }
 

@@ -5,6 +5,7 @@ import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.UnmappedAddressException;
 import dev.hdbg.agent.script.GuestMemoryFault;
 import dev.hdbg.agent.script.ScriptHost;
+import dev.hdbg.agent.vmx.RootAllocation;
 import dev.hdbg.agent.vmx.GuestRegs;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.GuestRegister;
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
 /**
  * A script's view of the guest while one trigger (or one {@code ?}) runs: registers through the exit's GUEST_REGS
  * frame, so a script's writes reach the guest as custom code's GUEST_REGS writes do; guest memory, with the pseudo
- * strings of {@link PseudoStrings} readable beside it; the triggering event's pseudo-registers. One per debugger,
+ * strings of {@link PseudoStrings} readable beside it and the action's {@link ScriptBuffer} ({@code $buffer}) before
+ * it; the triggering event's pseudo-registers. One per debugger,
  * reused for every run on the execution thread: {@link #begin} sets up a run and nothing is allocated per trigger.
  *
  * <p>Memory is emulated physical memory mapped one-to-one, so the {@code _pa} functions read the same bytes. The
@@ -28,6 +30,8 @@ final class GuestScriptHost implements ScriptHost {
     private final EventRegistry registry;
     private final PseudoStrings strings;
     private final LogTaker target;
+    private final InstructionLengths lengths;
+    private final ScriptBuffer buffer;
 
     private GuestRegs frame;
     private VmExit exit;
@@ -37,11 +41,13 @@ final class GuestScriptHost implements ScriptHost {
     private boolean pauseRequested;
     private Boolean shortCircuit;
 
-    GuestScriptHost(Machine machine, EventRegistry registry, PseudoStrings strings, LogTaker target) {
+    GuestScriptHost(Machine machine, EventRegistry registry, PseudoStrings strings, ScriptBuffer buffer, LogTaker target) {
         this.machine = machine;
         this.registry = registry;
         this.strings = strings;
         this.target = target;
+        this.lengths = new InstructionLengths(machine);
+        this.buffer = buffer;
     }
 
     /**
@@ -50,8 +56,12 @@ final class GuestScriptHost implements ScriptHost {
      * @param exit     the exit that triggered the event, or null for {@code ?} ($context and $event_stage are then 0)
      * @param output   where printf's text goes
      * @param refusals where a register write the CPU would refuse is reported (the write is skipped)
+     * @param buffer   the action's requested buffer ({@code $buffer}), or null
+     * @param bufferSize the bytes requested for it
      */
-    void begin(GuestRegs frame, VmExit exit, long eventId, Consumer<String> output, Consumer<String> refusals) {
+    void begin(GuestRegs frame, VmExit exit, long eventId, Consumer<String> output, Consumer<String> refusals,
+               RootAllocation buffer, int bufferSize) {
+        this.buffer.use(buffer, bufferSize);
         this.frame = frame;
         this.exit = exit;
         this.eventId = eventId;
@@ -84,7 +94,7 @@ final class GuestScriptHost implements ScriptHost {
         var refusal = machine.refusal(register, value);
         if (refusal.isPresent()) {
             refusals.accept("@" + register.wireName() + " = 0x" + Long.toHexString(value) + " was not written: "
-                    + refusal.get() + " (the CPU would raise #GP)");
+                    + Machine.refusalText(register, refusal.get()));
             return;
         }
         try {
@@ -112,8 +122,9 @@ final class GuestScriptHost implements ScriptHost {
             case PNAME -> strings.processName(target.processName());
             case DATE -> strings.date();
             case TIME -> strings.time();
-            // No process or thread object, no PEB or TEB, no buffer for a script: HyperDbg's 0 for what is absent.
-            case PROC, THREAD, PEB, TEB, BUFFER -> 0;
+            case BUFFER -> buffer.address();
+            // No process or thread object, no PEB or TEB: HyperDbg's 0 for what is absent.
+            case PROC, THREAD, PEB, TEB -> 0;
         };
     }
 
@@ -158,7 +169,7 @@ final class GuestScriptHost implements ScriptHost {
 
     @Override
     public boolean isAddressValid(long address, int length) {
-        return length >= 0 && machine.memory().isMapped(address, length);
+        return length >= 0 && (buffer.holds(address, length) || machine.memory().isMapped(address, length));
     }
 
     @Override
@@ -188,10 +199,9 @@ final class GuestScriptHost implements ScriptHost {
         return before;
     }
 
-    /** The agent has no instruction-length decoder: 0, as for bytes that are no instruction (docs/scripts.md). */
     @Override
     public int instructionLength(long address, int bits) {
-        return 0;
+        return lengths.at(address, bits);
     }
 
     @Override
@@ -254,6 +264,9 @@ final class GuestScriptHost implements ScriptHost {
     }
 
     private byte[] read(long address, int length) {
+        if (buffer.holds(address, length)) {
+            return buffer.read(address, length);
+        }
         try {
             return machine.memory().read(address, length);
         } catch (UnmappedAddressException e) {
@@ -262,6 +275,10 @@ final class GuestScriptHost implements ScriptHost {
     }
 
     private boolean write(long address, byte[] bytes) {
+        if (buffer.holds(address, bytes.length)) {
+            buffer.write(address, bytes);
+            return true;
+        }
         try {
             machine.memory().write(address, bytes);
             return true;

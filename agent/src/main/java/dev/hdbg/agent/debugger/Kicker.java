@@ -18,6 +18,13 @@ import java.util.function.BooleanSupplier;
  * was for); a kick that lands just before {@code uc_emu_start} begins would be lost, so a watchdog
  * repeats it every few milliseconds while the stop is still wanted. Exits that move RIP themselves
  * stop the guest on their own ({@link ExitHandler#stopWanted}): Unicorn drops a kick made meanwhile.
+ *
+ * <p>A kick is not exact: Unicorn 2.0.1 takes the stop at the guest's next
+ * memory access and reports RIP at the start of the translated block, so the block's instructions before that access
+ * run again on resume (bench/unicorn_stop.c; docs/targets.md, "Limits"). The exact alternatives cost every run: a
+ * block hook that stops when asked made a tight loop 1.4 to 3 times slower from C, and uc_emu_start's instruction
+ * count (a hook on every instruction) far more. Stops that must be exact are made inside a hook or by instruction
+ * count, never by a kick.
  */
 final class Kicker implements AutoCloseable {
     private static final long WATCHDOG_MILLIS = 5;

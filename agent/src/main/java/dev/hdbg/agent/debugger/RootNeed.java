@@ -15,12 +15,15 @@ record RootNeed(int allocations, long bytes) {
         return new RootNeed(1, VmxRoot.footprint(length + 1));
     }
 
-    /** An action's code and its requested buffer, if any. */
+    /** An action's code and its requested buffer, if any (a script's buffer too: its {@code $buffer}). */
     static RootNeed of(ActionSpec spec) {
         if (spec instanceof ActionSpec.CustomCode custom) {
             RootNeed code = code(custom.code().length());
             return custom.requestedBufferSize() > 0
                     ? code.plus(new RootNeed(1, VmxRoot.footprint(custom.requestedBufferSize()))) : code;
+        }
+        if (spec instanceof ActionSpec.Script script && script.requestedBufferSize() > 0) {
+            return new RootNeed(1, VmxRoot.footprint(script.requestedBufferSize()));
         }
         return NONE;
     }

@@ -8,6 +8,7 @@ import dev.hdbg.agent.script.ScriptCompiler;
 import dev.hdbg.agent.script.ScriptGlobals;
 import dev.hdbg.agent.script.ScriptRunException;
 import dev.hdbg.agent.vmx.GuestRegs;
+import dev.hdbg.agent.vmx.RootAllocation;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.agent.vmx.VmxRoot;
 import dev.hdbg.common.model.Evaluation;
@@ -46,7 +47,8 @@ final class ScriptActions {
     ScriptActions(Machine machine, VmxRoot root, EventRegistry registry, Supplier<TargetInfo> target) {
         this.target = target;
         this.machine = machine;
-        this.host = new GuestScriptHost(machine, registry, new PseudoStrings(root), new LogTaker(machine, target));
+        this.host = new GuestScriptHost(machine, registry, new PseudoStrings(root), new ScriptBuffer(root),
+                new LogTaker(machine, target));
     }
 
     /**
@@ -68,9 +70,9 @@ final class ScriptActions {
      * @return the host's view after the run: {@code pause()} and {@code event_sc()} are read from it
      */
     GuestScriptHost run(CompiledScript script, long eventId, long actionId, boolean immediate, VmExit exit,
-                        GuestRegs frame, RecordQueue queue) {
+                        GuestRegs frame, RecordQueue queue, RootAllocation buffer, int bufferSize) {
         actionOutput.set(queue, eventId, actionId, immediate, machine.vcpus().current());
-        host.begin(frame, exit, eventId, actionOutput, actionOutput.refusals);
+        host.begin(frame, exit, eventId, actionOutput, actionOutput.refusals, buffer, bufferSize);
         try {
             script.run(host, machine.vcpus().current());
         } catch (ScriptRunException e) {
@@ -130,7 +132,7 @@ final class ScriptActions {
         }
         evaluationOutput.clear();
         evaluationChars = 0;
-        host.begin(frame, null, 0, this::evaluationPrint, this::evaluationPrint);
+        host.begin(frame, null, 0, this::evaluationPrint, this::evaluationPrint, null, 0);
         long value;
         try {
             value = script.run(host, machine.vcpus().current());

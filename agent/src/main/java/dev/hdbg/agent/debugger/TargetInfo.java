@@ -2,7 +2,9 @@ package dev.hdbg.agent.debugger;
 
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the debugger knows of the loaded program: its name and ids (for {@code $proc}, {@code $pid},
@@ -20,6 +22,11 @@ public interface TargetInfo {
     List<Symbol> symbols(String pattern);
 
     List<LoadedModule> modules();
+
+    /** The program's file on the agent's machine, whose debug information {@code dt} reads; empty for a raw image. */
+    default Optional<Path> programFile() {
+        return Optional.empty();
+    }
 
     /** A raw image: one process and thread (ids 1), no symbols, the image as its one module. */
     static TargetInfo raw(String name, long base, long end) {

@@ -15,7 +15,9 @@ public enum CpuRegister {
     CR0, CR2, CR3, CR4,
     /** The task-priority register; Unicorn 2.0.1 drops writes to it and reads it as 0 (measured). */
     CR8,
-    DR0, DR1, DR2, DR3, DR6, DR7;
+    DR0, DR1, DR2, DR3, DR6, DR7,
+    /** The descriptor-table registers as their base address (HyperDbg's VMCS_GUEST_*_BASE); the limit is kept. */
+    GDTR, IDTR, LDTR, TR;
 
     private static final CpuRegister[] VALUES = values();
 

@@ -65,6 +65,15 @@ public final class Machine implements AutoCloseable {
         cpu.write(RegisterMap.toCpu(register), register == GuestRegister.CR4 ? UserMode.actualCr4(value) : value);
     }
 
+    /** A {@link #refusal} as a sentence: what the CPU would do, where it would fault. */
+    public static String refusalText(GuestRegister register, String refusal) {
+        return register == GuestRegister.CR8 ? refusal : refusal + " (the CPU would raise #GP)";
+    }
+
+    /** Why cr8 takes no value but 0: said rather than the write dropped silently. */
+    static final String CR8_DROPPED = "the emulated CPU has no local APIC, so cr8 (its task priority) stays 0"
+            + " (Unicorn 2.0.1 drops writes to it)";
+
     /**
      * Why the host may not write {@code value} to {@code register}, or empty: a control register
      * must be left in a state a CPU can run ({@link ControlRegisterCheck#hostRefusal}), a selector
@@ -77,6 +86,9 @@ public final class Machine implements AutoCloseable {
             case CR4 -> 4;
             default -> -1;
         };
+        if (register == GuestRegister.CR8 && value != 0) {
+            return Optional.of(CR8_DROPPED);
+        }
         return cr < 0 ? UserMode.segmentRefusal(register, value) : ControlRegisterCheck.of(cpu).hostRefusal(cr, value);
     }
 

@@ -48,6 +48,11 @@ public final class RegisterMap {
             case DR3 -> CpuRegister.DR3;
             case DR6 -> CpuRegister.DR6;
             case DR7 -> CpuRegister.DR7;
+            case CR8 -> CpuRegister.CR8;
+            case GDTR -> CpuRegister.GDTR;
+            case IDTR -> CpuRegister.IDTR;
+            case LDTR -> CpuRegister.LDTR;
+            case TR -> CpuRegister.TR;
         };
     }
 }

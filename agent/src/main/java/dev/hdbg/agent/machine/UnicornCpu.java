@@ -80,6 +80,10 @@ final class UnicornCpu implements Cpu {
             case DR3 -> X86Reg.DR3;
             case DR6 -> X86Reg.DR6;
             case DR7 -> X86Reg.DR7;
+            case GDTR -> X86Reg.GDTR;
+            case IDTR -> X86Reg.IDTR;
+            case LDTR -> X86Reg.LDTR;
+            case TR -> X86Reg.TR;
         };
     }
 

@@ -67,8 +67,7 @@ public interface ScriptHost {
 
     /**
      * The length of the instruction at {@code address} decoded as 32- or 64-bit code ({@code disassemble_len}); 0 when
-     * the bytes cannot be read or are no valid instruction. The agent has no disassembler of its own: phase 2 puts a
-     * length decoder behind this method.
+     * the bytes cannot be read or are no valid instruction.
      */
     int instructionLength(long address, int bits);
 

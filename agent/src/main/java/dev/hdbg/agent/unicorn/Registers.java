@@ -20,20 +20,28 @@ import java.util.Arrays;
  */
 final class Registers {
     private static final int XMM_BYTES = 16;
+    /** uc_x86_mmr {uint16 selector; uint64 base at 8; uint32 limit at 16; uint32 flags at 20}. */
+    private static final int MMR_BYTES = 24;
+    private static final long MMR_BASE = 8;
+    /** Stands in a batch for a descriptor-table register, which is then read on its own (see {@link #readBatch}). */
+    private static final int STAND_IN = X86Reg.RIP.ucId();
 
     private final MemorySegment uc;
     private final Arena arena;
-    /** 16 bytes: one register, one XMM register, or a uc_x86_msr {uint32 rid; uint64 value at offset 8}. */
+    /** 24 bytes: one register, one XMM register, a uc_x86_msr {uint32 rid; uint64 value at 8} or a uc_x86_mmr. */
     private final MemorySegment scratch;
     private Batch[] batches = new Batch[0];
 
     Registers(MemorySegment uc, Arena arena) {
         this.uc = uc;
         this.arena = arena;
-        this.scratch = arena.allocate(XMM_BYTES, 16);
+        this.scratch = arena.allocate(MMR_BYTES, 16);
     }
 
     long read(X86Reg reg) {
+        if (reg.isDescriptorTable()) {
+            return readMmr(reg).get(JAVA_LONG, MMR_BASE);
+        }
         scratch.set(JAVA_LONG, 0, 0L);
         int err = UnicornNative.call(UnicornNative.REG_READ, uc, reg.ucId(), scratch);
         if (err != 0) {
@@ -43,6 +51,11 @@ final class Registers {
     }
 
     void write(X86Reg reg, long value) {
+        if (reg.isDescriptorTable()) {
+            readMmr(reg).set(JAVA_LONG, MMR_BASE, value); // the limit, selector and flags stay as they are
+            check(UnicornNative.call(UnicornNative.REG_WRITE, uc, reg.ucId(), scratch), "uc_reg_write(" + reg + ", " + hex(value) + ")");
+            return;
+        }
         scratch.set(JAVA_LONG, 0, value);
         int err = UnicornNative.call(UnicornNative.REG_WRITE, uc, reg.ucId(), scratch);
         if (err != 0) {
@@ -59,13 +72,20 @@ final class Registers {
             return;
         }
         Batch batch = batch(count);
-        batch.setIds(regs);
+        boolean descriptorTables = batch.setIds(regs);
         batch.values.fill((byte) 0);
         int err = UnicornNative.call(UnicornNative.REG_READ_BATCH, uc, batch.ids, batch.pointers, count);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_read_batch(" + Arrays.toString(regs) + ")");
         }
         MemorySegment.copy(batch.values, JAVA_LONG, 0, out, 0, count);
+        if (descriptorTables) {
+            for (int i = 0; i < count; i++) {
+                if (regs[i].isDescriptorTable()) {
+                    out[i] = read(regs[i]);
+                }
+            }
+        }
     }
 
     void writeBatch(X86Reg[] regs, long[] values) {
@@ -77,7 +97,13 @@ final class Registers {
             return;
         }
         Batch batch = batch(count);
-        batch.setIds(regs);
+        if (batch.setIds(regs)) {
+            // Rare (a core's whole register set): one call per register rather than a stand-in that would be written.
+            for (int i = 0; i < count; i++) {
+                write(regs[i], values[i]);
+            }
+            return;
+        }
         MemorySegment.copy(values, 0, batch.values, JAVA_LONG, 0, count);
         int err = UnicornNative.call(UnicornNative.REG_WRITE_BATCH, uc, batch.ids, batch.pointers, count);
         if (err != 0) {
@@ -92,7 +118,7 @@ final class Registers {
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_read(XMM" + index + ")");
         }
-        return scratch.toArray(JAVA_BYTE);
+        return scratch.asSlice(0, XMM_BYTES).toArray(JAVA_BYTE);
     }
 
     void writeXmm(int index, byte[] sixteenBytes) {
@@ -139,6 +165,19 @@ final class Registers {
         }
     }
 
+    /** Reads {@code reg}'s whole uc_x86_mmr into {@link #scratch}, which it returns. */
+    private MemorySegment readMmr(X86Reg reg) {
+        scratch.fill((byte) 0);
+        check(UnicornNative.call(UnicornNative.REG_READ, uc, reg.ucId(), scratch), "uc_reg_read(" + reg + ")");
+        return scratch;
+    }
+
+    private static void check(int err, String call) {
+        if (err != 0) {
+            throw UnicornException.of(err, call);
+        }
+    }
+
     private static void checkXmm(int index) {
         if (index < 0 || index > 15) {
             throw new IllegalArgumentException("XMM" + index + " is not one of XMM0 .. XMM15");
@@ -172,11 +211,20 @@ final class Registers {
             }
         }
 
-        // The ids are written every call: the caller may reuse one array with different contents.
-        void setIds(X86Reg[] regs) {
+        /**
+         * Writes the ids, every call: the caller may reuse one array with different contents. A descriptor-table
+         * register, which Unicorn would write 24 bytes of into an eight-byte slot, is given a stand-in's id.
+         *
+         * @return whether any register is a descriptor-table register
+         */
+        boolean setIds(X86Reg[] regs) {
+            boolean descriptorTables = false;
             for (int i = 0; i < regs.length; i++) {
-                ids.setAtIndex(JAVA_INT, i, regs[i].ucId());
+                boolean table = regs[i].isDescriptorTable();
+                descriptorTables |= table;
+                ids.setAtIndex(JAVA_INT, i, table ? STAND_IN : regs[i].ucId());
             }
+            return descriptorTables;
         }
     }
 }

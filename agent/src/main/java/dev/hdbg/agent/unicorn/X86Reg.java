@@ -15,6 +15,11 @@ public enum X86Reg {
     /** Unicorn 2.0.1 ignores CR8: a write is dropped and a read yields 0 (measured). */
     CR8(58),
     DR0(66), DR1(67), DR2(68), DR3(69), DR4(70), DR5(71), DR6(72), DR7(73),
+    /**
+     * The descriptor-table registers, each a {@code uc_x86_mmr} in Unicorn: read and written here as their base
+     * address alone (the limit, selector and flags are kept on a write), as HyperDbg reads VMCS_GUEST_*_BASE.
+     */
+    IDTR(242), GDTR(243), LDTR(244), TR(245),
     /** The low 32 bits of RFLAGS. */
     EFLAGS(25),
     MXCSR(249), FPCW(246), FPSW(31), FPTAG(247);
@@ -23,6 +28,11 @@ public enum X86Reg {
 
     X86Reg(int ucId) {
         this.ucId = ucId;
+    }
+
+    /** Whether Unicorn reads and writes this register as a 24-byte {@code uc_x86_mmr} rather than eight bytes. */
+    public boolean isDescriptorTable() {
+        return this == IDTR || this == GDTR || this == LDTR || this == TR;
     }
 
     /** The {@code UC_X86_REG_*} value. */

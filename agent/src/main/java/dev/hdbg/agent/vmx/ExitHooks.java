@@ -5,6 +5,7 @@ import dev.hdbg.agent.machine.Cpu.Hook;
 import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.common.event.Access;
+import dev.hdbg.common.event.Positional;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -15,13 +16,16 @@ import java.util.function.Function;
 
 /**
  * Turns Unicorn hooks into {@link VmExit}s for the exits that need a hook: execution of an address
- * ({@code !epthook}, {@code !epthook2}), memory accesses ({@code !monitor}), CPUID, IN/OUT and
- * SYSCALL. An exit costs nothing while it is not armed: an execution hook covers exactly its
- * address (Unicorn instruments only the instructions inside a hook's range), a monitor only its
- * range, and the instruction hooks exist only while an event needs them. The fault-driven exits
- * live in {@link InstructionExits}.
+ * ({@code !epthook}, {@code !epthook2}), every instruction ({@code !trace}), memory accesses ({@code !monitor}), CPUID, IN/OUT and
+ * SYSCALL (and with it {@link ModeTransitions}). An exit costs nothing while it is not armed: an execution hook
+ * covers exactly its address (Unicorn instruments only the instructions inside a hook's range), a monitor only its
+ * range, and the instruction hooks exist only while an event needs them. The fault-driven exits live in
+ * {@link InstructionExits}.
  *
- * <p>{@link #arm} changes Unicorn's hook list, so the execution loop calls it only at safe points.
+ * <p>{@link #arm} changes Unicorn's hook list, so the execution loop calls it only at safe points. Just over 400 lines:
+ * the code hooks ({@code !epthook}, {@code !epthook2}, breakpoints, {@code !monitor x}, {@code !trace}) share one
+ * suppression of a held-back instruction, and a system call's exits (SYSCALL, the mode transitions, the return) stay
+ * in the one hook that raises them in order.
  */
 public final class ExitHooks {
     private static final long NONE = -1;
@@ -34,6 +38,8 @@ public final class ExitHooks {
     private final Map<Long, Hook> detourHooks = new HashMap<>();
     private final Map<Long, Hook> breakpointHooks = new HashMap<>();
     private final List<Hook> monitorHooks = new ArrayList<>();
+    /** Before every instruction while a {@code !trace} event is enabled; null otherwise. */
+    private Hook traceHook;
     private ArmedExits armed = ArmedExits.NONE;
     private volatile SystemCalls systemCalls;
     private long suppressExecutionAt = NONE;
@@ -86,7 +92,16 @@ public final class ExitHooks {
                 armMonitor(m);
             }
         }
+        boolean trace = handler.watches(ExitReason.TRACE);
+        if (trace != (traceHook != null)) {
+            traceHook = trace ? guest.beforeEveryInstruction(this::onTrace) : close(traceHook);
+        }
         armed = wanted;
+    }
+
+    private static Hook close(Hook hook) {
+        hook.close();
+        return null;
     }
 
     private static void armAddresses(Map<Long, Hook> hooks, Set<Long> wanted,
@@ -128,7 +143,7 @@ public final class ExitHooks {
      */
     public void suppressNextExecutionAt(long address) {
         int hooks = (executionHooks.containsKey(address) ? 1 : 0) + (detourHooks.containsKey(address) ? 1 : 0)
-                + (breakpointHooks.containsKey(address) ? 1 : 0);
+                + (breakpointHooks.containsKey(address) ? 1 : 0) + (traceHook != null ? 1 : 0);
         for (ArmedExits.MonitorRange m : armed.monitors()) {
             if (m.watchesExecutionAt(address)) {
                 hooks++;
@@ -206,6 +221,16 @@ public final class ExitHooks {
         VmExit exit = VmExit.pre(ExitReason.EPT_HOOK, address);
         boolean shortCircuit = handler.onExit(exit);
         finishCodeExit(exit, address, size, shortCircuit);
+    }
+
+    /** {@code !trace}: before each instruction, with HyperDbg's step-in context; nothing to short-circuit. */
+    private void onTrace(long address, int size) {
+        if (suppressed(address) || stepping) {
+            return;
+        }
+        VmExit exit = VmExit.pre(ExitReason.TRACE, Positional.TraceType.STEP_IN);
+        handler.onExit(exit);
+        finishCodeExit(exit, address, size, false);
     }
 
     /**
@@ -362,7 +387,8 @@ public final class ExitHooks {
         long number = guest.read(CpuRegister.RAX);
         long returnTo = guest.read(CpuRegister.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);
-        boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit);
+        boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit)
+                || ModeTransitions.toKernel(handler, systemCalls);
         boolean yielded = false;
         if (!shortCircuit && systemCalls != null) {
             switch (systemCalls.perform()) {
@@ -390,6 +416,7 @@ public final class ExitHooks {
         }
         if (!shortCircuit) {
             instructions.sysretExit(returnTo);
+            ModeTransitions.toUser(handler, systemCalls);
         }
         if (yielded) {
             // The thread waits, exited or yields: the run ends here, and the loop puts the next thread on the CPU at

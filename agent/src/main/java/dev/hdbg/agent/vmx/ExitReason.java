@@ -29,6 +29,10 @@ public enum ExitReason {
     DR(EventType.DR),
     CR_WRITE(EventType.CR_WRITE),
     XSETBV(EventType.XSETBV),
+    /** A transition between the guest's user mode and its kernel, the agent's Linux layer ({@code !mode}). */
+    MODE(EventType.MODE),
+    /** Before each instruction while a {@code !trace} event is enabled. */
+    TRACE(EventType.TRACE),
     /** A debugger breakpoint ({@code bp}, or the one-shot ones of {@code g ADDR} and {@code p}); no event type. */
     BREAKPOINT(null);
 

@@ -107,6 +107,28 @@ class ScriptActionTest {
     }
 
     @Test
+    void scriptBufferPersistsAcrossTriggersAndIsTheScriptsMemory() {
+        registry.add(EventSpec.eptHook(IMAGE, List.of(new ActionSpec.Script("*($buffer) = poi($buffer) + 1;"
+                + " memcpy($buffer + 8, $buffer, 8); eb($buffer + 0x17, 0x80);"
+                + " printf(\"%d %d %x %d %d\", dq($buffer), dq($buffer + 8), db($buffer + 0x17),"
+                + " check_address($buffer + 0x17), check_address($buffer + 0x18));", 0x18, true))));
+        for (int hit = 0; hit < 3; hit++) {
+            runner.onExit(EXIT);
+        }
+        // the count the first quad word keeps, its copy, the buffer's last byte; the byte after it is not the buffer
+        assertThat(records).extracting(r -> ((DebuggerRecord.ScriptOutput) r).text())
+                .containsExactly("1 1 80 1 0", "2 2 80 1 0", "3 3 80 1 0");
+    }
+
+    @Test
+    void withoutABufferTheScriptsBufferIsZero() {
+        registry.add(EventSpec.eptHook(IMAGE, List.of(script("printf(\"%x\", $buffer);"))));
+        runner.onExit(EXIT);
+        assertThat(records).singleElement().isInstanceOfSatisfying(DebuggerRecord.ScriptOutput.class,
+                o -> assertThat(o.text()).isEqualTo("0"));
+    }
+
+    @Test
     void aScriptWithErrorsAddsNothing() {
         assertThatThrownBy(() -> registry.add(EventSpec.eptHook(IMAGE, List.of(script("if (@rxx == 1) { }")))))
                 .isInstanceOf(DebuggerException.class).hasMessageContaining("script:1:5").hasMessageContaining("^");

@@ -61,6 +61,45 @@ class UnicornRegisterTest {
         }
     }
 
+    // sgdt [0x2000] ; sidt [0x2010] ; hlt
+    private static final String STORE_GDTR_IDTR = "0f 01 04 25 00 20 00 00 0f 01 0c 25 10 20 00 00 f4";
+
+    @Test
+    void descriptorTablesReadAndWriteTheirBaseAndKeepTheLimit() {
+        try (Unicorn unicorn = Guest.withCode(STORE_GDTR_IDTR)) {
+            unicorn.gdtrWrite(0x3000, 0x37);
+            assertThat(unicorn.regRead(X86Reg.GDTR)).isEqualTo(0x3000);
+
+            unicorn.regWrite(X86Reg.GDTR, 0x3800);
+            unicorn.regWrite(X86Reg.IDTR, 0xffff_8000_1234_5000L);
+            unicorn.regWrite(X86Reg.LDTR, 0x4400);
+            unicorn.regWrite(X86Reg.TR, 0x4800);
+            unicorn.emuStart(CODE, 0, 0, 0);
+
+            // what the guest's own SGDT and SIDT store: a 16-bit limit, then the 64-bit base
+            byte[] stored = unicorn.memRead(Guest.DATA, 0x1a);
+            var le = java.nio.ByteBuffer.wrap(stored).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertThat(le.getShort(0)).isEqualTo((short) 0x37);
+            assertThat(le.getLong(2)).isEqualTo(0x3800);
+            assertThat(le.getLong(0x12)).isEqualTo(0xffff_8000_1234_5000L);
+            assertThat(unicorn.regRead(X86Reg.LDTR)).isEqualTo(0x4400);
+            assertThat(unicorn.regRead(X86Reg.TR)).isEqualTo(0x4800);
+        }
+    }
+
+    @Test
+    void aBatchWithDescriptorTablesLeavesItsNeighboursIntact() {
+        try (Unicorn unicorn = Guest.withCode(HLT)) {
+            X86Reg[] regs = {X86Reg.RAX, X86Reg.GDTR, X86Reg.RBX, X86Reg.IDTR, X86Reg.RCX};
+            unicorn.regWriteBatch(regs, new long[] {1, 0x3000, 2, 0x5000, 3});
+
+            long[] out = new long[regs.length];
+            unicorn.regReadBatch(regs, out);
+            assertThat(out).containsExactly(1, 0x3000, 2, 0x5000, 3);
+            assertThat(unicorn.regRead(X86Reg.RIP)).as("the stand-in of the batch").isNotEqualTo(0x3000);
+        }
+    }
+
     @Test
     void batchWritesAndReadsAgreeWithSingleAccess() {
         try (Unicorn unicorn = Guest.withCode(HLT)) {

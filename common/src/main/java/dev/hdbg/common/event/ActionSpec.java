@@ -58,13 +58,19 @@ public sealed interface ActionSpec {
     /**
      * Run a script in HyperDbg's script language (docs/scripts.md) in vmx-root: the agent checks and compiles the text
      * when the action is added; its printf output becomes script-output records, sent as {@code immediate} says.
+     *
+     * @param requestedBufferSize since 1.13, HyperDbg's {@code buffer} option: the bytes of the vmx-root buffer
+     *                            {@code $buffer} points to, allocated once and kept across triggers; 0 for none
      */
-    record Script(String source, boolean immediate) implements ActionSpec {
+    record Script(String source, int requestedBufferSize, boolean immediate) implements ActionSpec {
         /** The most text one script may have, {@code ScriptLimits.DEFAULT}'s. */
         public static final int MAX_SOURCE_CHARS = 256 * 1024;
 
         public Script {
             Objects.requireNonNull(source, "source");
+            if (requestedBufferSize < 0) {
+                throw new IllegalArgumentException("requested buffer size must not be negative: " + requestedBufferSize);
+            }
             if (source.isBlank()) {
                 throw new IllegalArgumentException("a script action needs a script, e.g. script { printf(\"%llx\\n\", @rax); }");
             }
@@ -72,6 +78,11 @@ public sealed interface ActionSpec {
                 throw new IllegalArgumentException("the script has " + source.length() + " characters; at most "
                         + MAX_SOURCE_CHARS + " are taken");
             }
+        }
+
+        /** A script without a buffer. */
+        public Script(String source, boolean immediate) {
+            this(source, 0, immediate);
         }
 
         @Override

@@ -83,6 +83,25 @@ public record EventSpec(EventType type, long address, long end, Set<Access> acce
                     throw new IllegalArgumentException(cr.refused(command, Numbers.hex(filter.getAsLong())));
                 }
             }
+            case Positional.Mode m -> {
+                if (filter.isEmpty()) {
+                    throw new IllegalArgumentException(m.missing(command) + ", e.g. " + m.example());
+                }
+                if (!m.accepts(filter.getAsLong())) {
+                    throw new IllegalArgumentException(command + " mode " + Numbers.hex(filter.getAsLong())
+                            + " is none of 0 (k), 3 (u) and 1 (ku), HyperDbg's DEBUGGER_EVENT_MODE_TYPE");
+                }
+            }
+            case Positional.TraceType t -> {
+                if (filter.isEmpty()) {
+                    throw new IllegalArgumentException(t.missing(command) + ", e.g. " + t.example());
+                }
+                if (!t.accepts(filter.getAsLong())) {
+                    throw new IllegalArgumentException(command + " type " + Numbers.hex(filter.getAsLong())
+                            + " is neither 1 (step-in) nor 3 (instrument-step); step-out (2) is not traced: HyperDbg"
+                            + " raises only step-in traces");
+                }
+            }
             case Positional.None _, Positional.Address _, Positional.AccessRange _ -> {
                 if (filter.isPresent()) {
                     throw new IllegalArgumentException(command + " takes no filter");

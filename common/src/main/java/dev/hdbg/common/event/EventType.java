@@ -85,7 +85,19 @@ public enum EventType {
     XSETBV(18, "!xsetbv", new Positional.Filter("XCR", "XCR", 0, 0xffff_ffffL, false,
             "does not fit in 32 bits (XSETBV takes the XCR in ECX)", "!xsetbv 0"),
             "XSETBV, optionally one XCR (ECX).", "ECX",
-            "!xsetbv 0 stage all log {$context $event_stage rax}");
+            "!xsetbv 0 stage all log {$context $event_stage rax}"),
+    // spec: !mode's context is 0 on the transition to the kernel, 3 on the one to user mode (mode.md, "Context"); it
+    // has no calling stages. The guest's kernel is the agent's Linux layer: it is entered by SYSCALL.
+    MODE(19, "!mode", new Positional.Mode("!mode u"),
+            "The guest entering the kernel (k: a system call, handed to the agent's Linux layer) or returning to user"
+                    + " mode (u: the call done); ku both.", "0 entering the kernel, 3 returning to user mode",
+            EnumSet.of(Stage.PRE), true, "!mode ku log {$context $ip rax}"),
+    // spec: HyperDbg raises !trace before each traced instruction with context DEBUGGER_EVENT_TRACE_TYPE_STEP_IN
+    // (MetaDispatchEventInstrumentationTrace) and says short-circuiting makes no sense for it; pre stage only.
+    TRACE(20, "!trace", new Positional.TraceType("!trace step-in"),
+            "Each instruction the guest executes, before it runs (exact: the emulator sees every one).",
+            "1 (HyperDbg's DEBUGGER_EVENT_TRACE_TYPE_STEP_IN)", EnumSet.of(Stage.PRE), false,
+            "!trace step-in script { .n = .n + 1; }");
 
     private final int wireNumber;
     private final String command;

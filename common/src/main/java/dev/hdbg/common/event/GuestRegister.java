@@ -16,7 +16,14 @@ public enum GuestRegister {
     CS, DS, ES, FS, GS, SS,
     FS_BASE, GS_BASE,
     CR0, CR2, CR3, CR4,
-    DR0, DR1, DR2, DR3, DR6, DR7;
+    DR0, DR1, DR2, DR3, DR6, DR7,
+    /** Since protocol 1.13: the task-priority register (reads 0 on hdbg's machine, which has no local APIC). */
+    CR8,
+    /**
+     * Since protocol 1.13: the descriptor-table registers, each as its base address, as HyperDbg's {@code r} and
+     * scripts read VMCS_GUEST_GDTR_BASE .. VMCS_GUEST_TR_BASE; a write changes the base and keeps the limit.
+     */
+    GDTR, IDTR, LDTR, TR;
 
     /** The sixteen general-purpose registers in GUEST_REGS order. */
     public static final List<GuestRegister> GPRS = List.of(Arrays.copyOf(values(), 16));

@@ -134,4 +134,92 @@ public sealed interface Positional {
             return registers.stream().map(r -> prefix + r).collect(Collectors.joining(separator));
         }
     }
+
+    /**
+     * HyperDbg's {@code !mode u|k|ku}: the transitions that trigger, kept as HyperDbg's DEBUGGER_EVENT_MODE_TYPE in
+     * the event's filter ({@link #KERNEL} 0, {@link #USER} 3, {@link #BOTH} 1); the context of a trigger is
+     * {@link #KERNEL} or {@link #USER}.
+     *
+     * @param example a command, for messages
+     */
+    record Mode(String example) implements Positional {
+        public static final long KERNEL = 0;
+        public static final long BOTH = 1;
+        public static final long USER = 3;
+
+        @Override
+        public List<String> forms(String command) {
+            return List.of(command + " u|k|ku");
+        }
+
+        public boolean accepts(long mode) {
+            return mode == KERNEL || mode == BOTH || mode == USER;
+        }
+
+        /** Whether an event with {@code mode} triggers on a transition to {@code context}. */
+        public static boolean matches(long mode, long context) {
+            return mode == BOTH || mode == context;
+        }
+
+        /** The mode a word names ({@code u}, {@code k}, {@code ku} or {@code uk}, as HyperDbg reads them), or -1. */
+        public static long parse(String word) {
+            return switch (word.toLowerCase(java.util.Locale.ROOT)) {
+                case "u" -> USER;
+                case "k" -> KERNEL;
+                case "ku", "uk" -> BOTH;
+                default -> -1;
+            };
+        }
+
+        /** The word for {@code mode}: {@code u}, {@code k} or {@code ku}. */
+        public static String word(long mode) {
+            return mode == USER ? "u" : mode == KERNEL ? "k" : "ku";
+        }
+
+        public String missing(String command) {
+            return command + " needs the transitions to watch: u (to user mode), k (to the kernel) or ku (both)";
+        }
+    }
+
+    /**
+     * HyperDbg's {@code !trace step-in|instrument-step}, kept as HyperDbg's DEBUGGER_EVENT_TRACE_TYPE in the event's
+     * filter ({@link #STEP_IN} 1, {@link #INSTRUMENT_STEP} 3). Both trace every instruction here: the emulator sees
+     * each one, as HyperDbg's instrumentation step does. {@code step-out} (2) is refused: HyperDbg parses it but its
+     * hypervisor raises only step-in traces, so it has no meaning to follow.
+     *
+     * @param example a command, for messages
+     */
+    record TraceType(String example) implements Positional {
+        public static final long STEP_IN = 1;
+        public static final long STEP_OUT = 2;
+        public static final long INSTRUMENT_STEP = 3;
+
+        @Override
+        public List<String> forms(String command) {
+            return List.of(command + " step-in|instrument-step");
+        }
+
+        public boolean accepts(long type) {
+            return type == STEP_IN || type == INSTRUMENT_STEP;
+        }
+
+        /** The type a word names, with HyperDbg's spellings ({@code step}, {@code stepin}, {@code instrumentstep} ...), or -1. */
+        public static long parse(String word) {
+            return switch (word.toLowerCase(java.util.Locale.ROOT)) {
+                case "step-in", "stepin", "step" -> STEP_IN;
+                case "step-out", "stepout" -> STEP_OUT;
+                case "instrument-step", "step-instrument", "instrumentstep", "instrument-step-in" -> INSTRUMENT_STEP;
+                default -> -1;
+            };
+        }
+
+        /** The word for {@code type}. */
+        public static String word(long type) {
+            return type == INSTRUMENT_STEP ? "instrument-step" : type == STEP_OUT ? "step-out" : "step-in";
+        }
+
+        public String missing(String command) {
+            return command + " needs the trace type: step-in or instrument-step";
+        }
+    }
 }

@@ -9,10 +9,9 @@ import java.util.Optional;
  * A whole register that script register forms are bit fields of: {@code @ah} is bits 8-15 of {@link #RAX},
  * {@code @zf} bit 6 of {@link #RFLAGS}.
  *
- * <p>Each base is backed by the {@link GuestRegister} of the same name when hdbg's machine has one. The bases it lacks
- * today ({@link #CR8} and the descriptor-table registers) are defined all the same, so that the language knows every
- * form HyperDbg has; a script that uses one gets a clear error until {@code GuestRegister} gains the constant of that
- * name, and then it works with no change here.
+ * <p>Each base is backed by the {@link GuestRegister} of the same name when hdbg's machine has one (since protocol
+ * 1.13 every base has one: CR8 and the descriptor-table registers came last). A base without one would be defined all
+ * the same, so that the language knows every form HyperDbg has, and a script using it would get a clear error.
  */
 public enum RegisterBase {
     RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15,

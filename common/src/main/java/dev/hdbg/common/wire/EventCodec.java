@@ -152,7 +152,8 @@ public final class EventCodec {
                     .setCustomCode(CustomCode.newBuilder()
                             .setCode(ByteString.copyFrom(code.code().bytes()))
                             .setRequestedBufferSize(code.requestedBufferSize()));
-            case ActionSpec.Script script -> b.setType(ActionType.ACTION_TYPE_RUN_SCRIPT).setScript(script.source());
+            case ActionSpec.Script script -> b.setType(ActionType.ACTION_TYPE_RUN_SCRIPT).setScript(script.source())
+                    .setScriptBufferSize(script.requestedBufferSize());
         }
         return b.build();
     }
@@ -179,7 +180,14 @@ public final class EventCodec {
                     yield new ActionSpec.CustomCode(MachineCode.of(msg.getCustomCode().getCode().toByteArray()),
                             size, msg.getImmediate());
                 }
-                case ACTION_TYPE_RUN_SCRIPT -> new ActionSpec.Script(msg.getScript(), msg.getImmediate());
+                case ACTION_TYPE_RUN_SCRIPT -> {
+                    int size = msg.getScriptBufferSize();
+                    if (size < 0) {
+                        throw new WireFormatException("requested buffer size too large: "
+                                + Integer.toUnsignedString(size) + " bytes");
+                    }
+                    yield new ActionSpec.Script(msg.getScript(), size, msg.getImmediate());
+                }
                 case ACTION_TYPE_UNSPECIFIED, UNRECOGNIZED ->
                         throw new WireFormatException("action type is missing or unknown: " + msg.getType());
             };

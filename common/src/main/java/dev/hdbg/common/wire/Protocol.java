@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 11;
+    public static final int MINOR = 13;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -54,12 +54,24 @@ public final class Protocol {
     public static final String CPUID = "cpu.cpuid";
 
     /**
+     * Since 1.13: the registers cr8, gdtr, idtr, ldtr and tr (the descriptor tables as their base), by name in
+     * ReadRegistersRequest, WriteRegisterRequest and scripts.
+     */
+    public static final String SYSTEM_REGISTERS = "registers.system";
+
+    /** Since 1.13: the !mode and !trace events and script actions' buffer ($buffer). */
+    public static final String EVENTS_1_13 = "events.mode-trace-buffer";
+
+    /** Since 1.13: TypeLayoutRequest (HyperDbg's {@code dt} and {@code struct}). */
+    public static final String TYPES = "symbols.types";
+
+    /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
      * linked programs and signals; 1.7 scripts; 1.8 starting the target again and !track; 1.9 break records with the
      * registers; 1.10 threads; 1.11 model-specific registers, CPUID, flushing
-     * messages and events sc.
+     * messages and events sc; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer, dt and struct.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -74,7 +86,8 @@ public final class Protocol {
             SIGNALS, SCRIPTS,
             RESTART, TRACK,
             BREAK_REGISTERS, THREADS,
-            MSR, CPUID, FLUSH, SHORT_CIRCUIT);
+            MSR, CPUID, FLUSH, SHORT_CIRCUIT,
+            SYSTEM_REGISTERS, EVENTS_1_13, TYPES);
 
     private Protocol() {
     }

@@ -49,8 +49,6 @@ class ScriptCheckerTest {
             "x = interlocked_increment(&@rax); => & => registers and expressions have no address",
             "void fn() { l = 0; spinlock_lock(&l); } => & => a function's locals live only for one call",
             "spinlock_lock(&nolock); => nolock => nolock is used before any value is assigned",
-            "x = @cr8; => @cr8 => @cr8 is not available: hdbg's machine has no CR8 register yet",
-            "@gdtr = 0; => @gdtr => @gdtr is not available",
             "int fn() { return 1; } fn = 2; => fn = => fn is a function; a variable needs another name",
     })
     void errorsPointAtTheOffendingToken(String script, String token, String message) {

@@ -41,6 +41,7 @@ class EventCodecTest {
             new ActionSpec.CustomCode(MachineCode.of(new byte[] {(byte) 0x90}), 0, false),
             new ActionSpec.Break(),
             new ActionSpec.Script("if (@rdi == 7) { printf(\"%s\\n\", $pname); pause(); }", false),
+            new ActionSpec.Script("*($buffer) = @rdi;", 0x40, true),
             new ActionSpec.Script(".hits++;", true));
 
     /** HyperDbg's event options in every combination that is valid (sc on needs stage pre). */
@@ -80,6 +81,16 @@ class EventCodecTest {
                     forms.add(spec(type, 0, 0, Set.of(), OptionalLong.of(register), OptionalLong.of(-1L)));
                 }
             }
+            case Positional.TraceType _ -> {
+                forms.add(spec(type, 0, 0, Set.of(), OptionalLong.of(Positional.TraceType.STEP_IN), OptionalLong.empty()));
+                forms.add(spec(type, 0, 0, Set.of(), OptionalLong.of(Positional.TraceType.INSTRUMENT_STEP),
+                        OptionalLong.empty()));
+            }
+            case Positional.Mode _ -> {
+                for (long mode : new long[] {Positional.Mode.KERNEL, Positional.Mode.BOTH, Positional.Mode.USER}) {
+                    forms.add(spec(type, 0, 0, Set.of(), OptionalLong.of(mode), OptionalLong.empty()));
+                }
+            }
         }
         return forms;
     }
@@ -107,6 +118,9 @@ class EventCodecTest {
         for (EventSpec form : forms) {
             assertThat(roundTrip(form)).isEqualTo(form);
             for (EventOptions options : EVERY_OPTION) {
+                if (!type.stages().contains(options.stage()) || options.shortCircuit() && !type.shortCircuit()) {
+                    continue;
+                }
                 EventSpec full = withActions(form.withOptions(options), EVERY_ACTION).withCondition(CONDITION);
                 assertThat(roundTrip(full)).isEqualTo(full);
                 assertThat(roundTrip(full.withEnabled(false))).isEqualTo(full.withEnabled(false));

@@ -5,7 +5,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
-import dev.hdbg.host.disasm.Disassembler;
+import dev.hdbg.common.disasm.Disassembler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

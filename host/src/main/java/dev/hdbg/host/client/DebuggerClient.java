@@ -273,6 +273,16 @@ public interface DebuggerClient extends AutoCloseable {
     /** HyperDbg's {@code cpu} (since protocol 1.11): EAX, EBX, ECX, EDX of CPUID leaf.subleaf as the guest sees them. */
     CompletableFuture<int[]> cpuid(int leaf, int subleaf);
 
+    /**
+     * HyperDbg's {@code dt} and {@code struct} (since protocol 1.13): gdb's {@code ptype /o} layout of the struct,
+     * union or typedef {@code name} in the program's DWARF debug information.
+     *
+     * @throws UnsupportedOperationException (in the future) when this client or its agent has no such request
+     */
+    default CompletableFuture<String> typeLayout(String name) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this client reads no types (dt)"));
+    }
+
     /** HyperDbg's {@code flush} (since protocol 1.11): how many waiting event messages the agent discarded. */
     CompletableFuture<Long> flushMessages();
 

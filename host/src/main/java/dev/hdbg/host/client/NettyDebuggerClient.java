@@ -379,6 +379,13 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<String> typeLayout(String name) {
+        return this.<String>requiring(Protocol.TYPES, "read the program's types (dt, struct)", "1.13").orElseGet(() -> call(
+                Envelope.newBuilder().setTypeLayoutRequest(dev.hdbg.proto.v1.TypeLayoutRequest.newBuilder().setName(name)))
+                .thenApply(e -> e.getTypeLayoutReply().getLayout()));
+    }
+
+    @Override
     public CompletableFuture<Long> flushMessages() {
         return this.<Long>requiring(Protocol.FLUSH, "flush its messages (flush)", "1.11").orElseGet(() -> call(
                 Envelope.newBuilder().setFlushRequest(dev.hdbg.proto.v1.FlushRequest.getDefaultInstance()))

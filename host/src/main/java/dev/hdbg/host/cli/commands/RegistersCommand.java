@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "r", description = {"Shows or changes registers.",
         "  r                 general-purpose registers, rip and rflags",
-        "  r REG [REG...]    the named ones (rax .. r15, rip, rflags, cs .. ss, fs_base, gs_base, cr0 .. cr4, dr0 .. dr7),",
+        "  r REG [REG...]    the named ones (rax .. r15, rip, rflags, cs .. ss, fs_base, gs_base, cr0 .. cr4, cr8,",
+        "                    dr0 .. dr7, gdtr idtr ldtr tr: a descriptor table's base, as in HyperDbg),",
         "                    their parts as HyperDbg names them (eax ax ah al, r8d r8w r8b, eflags, iopl ...), @rax as rax",
         "  r REG = EXPR      sets one (a part: only its bits); EXPR is hex by default and may name registers: r rax = rbx+10",
         "  r FLAG [FLAG...]  rflags bits, 0 or 1: cf pf af zf sf tf if df of",
@@ -98,14 +99,13 @@ final class RegistersCommand extends SessionCommand {
     /**
      * The wire name of the whole register {@code part} is a part of.
      *
-     * @throws IllegalArgumentException when the emulated machine has no such register (cr8, the descriptor tables)
+     * @throws IllegalArgumentException when the emulated machine has no such register
      */
     private static String baseName(ScriptRegister part) {
         RegisterBase base = part.base();
         return base.guestRegister().map(GuestRegister::wireName).orElseThrow(() -> new IllegalArgumentException(
-                part.scriptName() + " is not available: hdbg's emulated machine does not give the host its "
-                        + base.name().toLowerCase(Locale.ROOT) + " (cr8, gdtr, idtr, ldtr and tr are not read or written"
-                        + " by the agent; see docs/commands.md)"));
+                part.scriptName() + " is not available: hdbg's emulated machine has no "
+                        + base.name().toLowerCase(Locale.ROOT) + " (see docs/commands.md)"));
     }
 
     /** {@code r zf}, {@code r zf cf}, {@code r zf = 1}, {@code r efl}: read-modify-write of rflags. */

@@ -1,7 +1,7 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.disasm.Disassembler;
+import dev.hdbg.common.disasm.Disassembler;
 import picocli.CommandLine.Command;
 
 /** HyperDbg's {@code u2}/{@code u32}: the same bytes read as x86-32 code (Capstone's 32-bit mode). */

@@ -1,7 +1,7 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.disasm.Disassembler;
+import dev.hdbg.common.disasm.Disassembler;
 import picocli.CommandLine.Command;
 
 @Command(name = "u", aliases = "u64", description = {"Disassembles x86-64 code, with each instruction's bytes:",

@@ -2,8 +2,8 @@ package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.disasm.Disassembler;
-import dev.hdbg.host.disasm.Instruction;
+import dev.hdbg.common.disasm.Disassembler;
+import dev.hdbg.common.disasm.Instruction;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,8 +1,8 @@
 package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.host.cli.DebugSession;
-import dev.hdbg.host.disasm.Disassembler;
-import dev.hdbg.host.disasm.Instruction;
+import dev.hdbg.common.disasm.Disassembler;
+import dev.hdbg.common.disasm.Instruction;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;

@@ -77,6 +77,8 @@ final class Verbs {
                 new MsrCommand.Read(s),
                 new MsrCommand.Write(s),
                 new CpuCommand(s),
+                new TypeCommand.Dt(s),
+                new TypeCommand.Struct(s),
                 new FlushCommand(s),
                 new EbCommand(s),
                 new EwCommand(s),

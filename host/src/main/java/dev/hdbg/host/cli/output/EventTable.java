@@ -36,6 +36,8 @@ final class EventTable {
             case Positional.ControlRegister _ -> "cr" + spec.filter().orElse(0)
                     + (spec.mask().isPresent() ? " mask " + hex(spec.mask().getAsLong()) : "");
             case Positional.Filter _, Positional.None _ -> spec.filter().isPresent() ? hex(spec.filter().getAsLong()) : "any";
+            case Positional.Mode _ -> Positional.Mode.word(spec.filter().orElse(Positional.Mode.BOTH));
+            case Positional.TraceType _ -> Positional.TraceType.word(spec.filter().orElse(Positional.TraceType.STEP_IN));
         };
         var options = spec.options();
         String extra = (options.stage() != EventOptions.Stage.PRE ? " stage " + options.stage().name().toLowerCase() : "")
@@ -53,7 +55,8 @@ final class EventTable {
             case ActionSpec.CustomCode c -> "code " + c.code().length() + " bytes"
                     + (c.requestedBufferSize() > 0 ? ", buffer " + hex(c.requestedBufferSize()) : "") + (c.immediate() ? "" : " (batched)");
             case ActionSpec.Script s -> "script " + s.source().lines().count() + " line"
-                    + (s.source().lines().count() == 1 ? "" : "s") + (s.immediate() ? "" : " (batched)");
+                    + (s.source().lines().count() == 1 ? "" : "s")
+                    + (s.requestedBufferSize() > 0 ? ", buffer " + hex(s.requestedBufferSize()) : "") + (s.immediate() ? "" : " (batched)");
         };
     }
 

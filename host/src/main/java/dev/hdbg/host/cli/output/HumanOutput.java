@@ -9,7 +9,7 @@ import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.asm.Assembly;
-import dev.hdbg.host.disasm.Instruction;
+import dev.hdbg.common.disasm.Instruction;
 import java.io.PrintWriter;
 import java.util.HexFormat;
 import java.util.List;
@@ -342,6 +342,11 @@ final class HumanOutput implements Output {
     @Override
     public void dumped(String path, long bytes) {
         print("the dump file is saved at: " + path);
+    }
+
+    @Override
+    public void text(List<String> lines) {
+        print(String.join("\n", lines));
     }
 
     @Override

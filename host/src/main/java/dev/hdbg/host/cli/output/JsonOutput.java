@@ -11,7 +11,7 @@ import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.asm.Assembly;
-import dev.hdbg.host.disasm.Instruction;
+import dev.hdbg.common.disasm.Instruction;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -173,7 +173,8 @@ public final class JsonOutput implements Output {
                 case Positional.Address _ -> json.hex("address", e.spec().address());
                 case Positional.AccessRange _ -> json.hex("from", e.spec().address()).hex("to", e.spec().end())
                         .put("access", Access.bits(e.spec().access()));
-                case Positional.Filter _, Positional.ControlRegister _, Positional.None _ -> {
+                case Positional.Filter _, Positional.ControlRegister _, Positional.None _, Positional.Mode _,
+                     Positional.TraceType _ -> {
                 }
             }
             e.spec().filter().ifPresent(f -> json.hex("filter", f));
@@ -361,6 +362,11 @@ public final class JsonOutput implements Output {
     @Override
     public void dumped(String path, long bytes) {
         emit(Json.type("dump").put("path", path).put("bytes", bytes));
+    }
+
+    @Override
+    public void text(List<String> lines) {
+        emit(Json.type("text").put("lines", List.copyOf(lines)));
     }
 
     @Override

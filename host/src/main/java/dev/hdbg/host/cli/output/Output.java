@@ -9,7 +9,7 @@ import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.asm.Assembly;
-import dev.hdbg.host.disasm.Instruction;
+import dev.hdbg.common.disasm.Instruction;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -162,6 +162,11 @@ public interface Output {
 
     /** {@code .dump}: {@code bytes} bytes of guest memory were saved in {@code path}. */
     default void dumped(String path, long bytes) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** {@code dt}, {@code struct}: a type of the program's debug information, as lines of text. */
+    default void text(List<String> lines) {
         throw new UnsupportedOperationException();
     }
 

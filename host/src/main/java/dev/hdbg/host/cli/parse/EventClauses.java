@@ -141,9 +141,9 @@ final class EventClauses {
     }
 
     private void checkCombinations() {
-        if (given.contains("buffer") && pending.stream().noneMatch(p -> p instanceof Pending.Code)) {
-            throw new IllegalArgumentException("buffer needs a code {...} clause"
-                    + " (the buffer is handed to the custom code in RCX), e.g. code {90 c3} buffer 0x100");
+        if (given.contains("buffer") && pending.stream().noneMatch(p -> p instanceof Pending.Code || p instanceof Pending.Script)) {
+            throw new IllegalArgumentException("buffer needs a code {...} or script {...} clause (the buffer is handed to"
+                    + " the custom code in RCX, to a script as $buffer), e.g. code {90 c3} buffer 0x100");
         }
         if (shortCircuit && stage != Stage.PRE) {
             throw new IllegalArgumentException("sc on needs stage pre: after the instruction ran there is nothing"
@@ -185,7 +185,7 @@ final class EventClauses {
             case Pending.Code code -> new ActionSpec.CustomCode(code.code(), bufferSize, immediate);
             case Pending.Log log -> new ActionSpec.Log(log.configuration(), immediate);
             case Pending.Break _ -> new ActionSpec.Break();
-            case Pending.Script script -> new ActionSpec.Script(script.source(), immediate);
+            case Pending.Script script -> new ActionSpec.Script(script.source(), bufferSize, immediate);
         }).toList();
     }
 

@@ -7,6 +7,8 @@ import dev.hdbg.common.event.Positional.AccessRange;
 import dev.hdbg.common.event.Positional.Address;
 import dev.hdbg.common.event.Positional.ControlRegister;
 import dev.hdbg.common.event.Positional.Filter;
+import dev.hdbg.common.event.Positional.Mode;
+import dev.hdbg.common.event.Positional.TraceType;
 import dev.hdbg.common.event.Positional.None;
 import dev.hdbg.common.text.Numbers;
 
@@ -66,7 +68,41 @@ final class EventPositionals {
             case Filter f -> f.required()
                     ? requiredFilter(command, f, tokens) : optionalFilter(command, f, tokens);
             case ControlRegister cr -> controlRegister(command, cr, tokens);
+            case Mode m -> mode(command, m, tokens);
+            case TraceType t -> traceType(command, t, tokens);
         };
+    }
+
+    /** HyperDbg's {@code !trace step-in|instrument-step}, with its other spellings. */
+    private static Positional traceType(String command, TraceType kind, List<String> tokens) {
+        String first = at(tokens, 1);
+        if (first == null || isKeyword(first)) {
+            throw new IllegalArgumentException(kind.missing(command) + ", e.g. " + kind.example());
+        }
+        long type = TraceType.parse(first);
+        if (type == TraceType.STEP_OUT) {
+            throw new IllegalArgumentException(command + " step-out is not traced: HyperDbg parses it, but its hypervisor"
+                    + " raises only step-in traces; use step-in (every instruction), or gu to run to the return");
+        }
+        if (type < 0) {
+            throw new IllegalArgumentException(command + " cannot trace '" + first + "': give step-in or instrument-step,"
+                    + " e.g. " + kind.example());
+        }
+        return Positional.filter(type, 2);
+    }
+
+    /** HyperDbg's {@code !mode u|k|ku}: the word right after the command. */
+    private static Positional mode(String command, Mode kind, List<String> tokens) {
+        String first = at(tokens, 1);
+        if (first == null || isKeyword(first)) {
+            throw new IllegalArgumentException(kind.missing(command) + ", e.g. " + kind.example());
+        }
+        long mode = Mode.parse(first);
+        if (mode < 0) {
+            throw new IllegalArgumentException(command + " cannot watch '" + first + "': give u (to user mode), k (to the"
+                    + " kernel) or ku (both), e.g. " + kind.example());
+        }
+        return Positional.filter(mode, 2);
     }
 
     private static Positional address(String command, Address kind, List<String> tokens) {

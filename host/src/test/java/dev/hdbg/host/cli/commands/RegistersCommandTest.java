@@ -115,11 +115,20 @@ class RegistersCommandTest {
     }
 
     @Test
-    void aRegisterTheMachineDoesNotGiveIsNamedInTheError() {
-        assertThat(r.run("cr8")).isEqualTo(1);
-        assertThat(r.failure()).hasMessageStartingWith("cr8 is not available: hdbg's emulated machine does not give the host its cr8");
-        assertThat(r.run("gdtr = 0")).isEqualTo(1);
-        assertThat(r.failure()).hasMessageStartingWith("gdtr is not available");
+    void showsAndSetsCr8AndTheDescriptorTablesAsTheAgentGivesThem() {
+        client.register("cr8", 0).register("gdtr", 0x7fff_f000L).register("idtr", 0).register("ldtr", 0).register("tr", 0);
+
+        assertThat(r.run("cr8 gdtr @idtr ldtr tr")).isZero();
+        assertThat(r.run("gdtr = 7fffe000")).isZero();
+
+        assertThat(r.lines()).containsExactly(
+                "   cr8=0000000000000000   gdtr=000000007ffff000   idtr=0000000000000000",
+                "  ldtr=0000000000000000     tr=0000000000000000");
+        assertThat(client.registerValue("gdtr")).isEqualTo(0x7fff_e000L);
+    }
+
+    @Test
+    void anUnknownRegisterIsNamedInTheError() {
         assertThat(r.run("r99")).isEqualTo(1);
         assertThat(r.failure()).hasMessageStartingWith("unknown register 'r99'");
     }

@@ -273,6 +273,8 @@ class EventCommandParserCatalogueTest {
                 case MONITOR -> " rw 1000 1fff";
                 case INTERRUPT -> " 2e";
                 case CR_WRITE -> " cr0";
+                case MODE -> " ku";
+                case TRACE -> " step-in";
                 default -> "";
             };
             assertThat(parse(type.command() + positional).type()).isEqualTo(type);

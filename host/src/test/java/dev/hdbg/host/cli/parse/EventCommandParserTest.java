@@ -21,7 +21,7 @@ class EventCommandParserTest {
     private static final MachineCode XOR_RAX_RAX = MachineCode.of(new byte[] {0x48, 0x31, (byte) 0xc0});
     private static final String VALID = "(valid: code script buffer log break condition imm disabled pid core sc stage output asm)";
     private static final String COMMANDS = "!epthook !epthook2 !monitor !syscall !sysret !cpuid !msrread !msrwrite"
-            + " !tsc !pmc !vmcall !ioin !ioout !exception !interrupt !dr !crwrite !xsetbv";
+            + " !tsc !pmc !vmcall !ioin !ioout !exception !interrupt !dr !crwrite !xsetbv !mode !trace";
 
     private static EventSpec parse(String line) {
         return EventCommandParser.parse(CommandTokenizer.tokenize(line));
@@ -269,11 +269,17 @@ class EventCommandParserTest {
     }
 
     @Test
-    void rejectsBufferWithoutCode() {
+    void rejectsBufferWithoutCodeOrScript() {
         assertThatThrownBy(() -> parse("!epthook 401000 buffer 100 log {rax}"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("buffer needs a code {...} clause (the buffer is handed to the custom code in RCX),"
-                        + " e.g. code {90 c3} buffer 0x100");
+                .hasMessage("buffer needs a code {...} or script {...} clause (the buffer is handed to the custom code"
+                        + " in RCX, to a script as $buffer), e.g. code {90 c3} buffer 0x100");
+    }
+
+    @Test
+    void bufferReachesAScriptAsHyperDbgsBuffer() {
+        EventSpec spec = parse("!epthook 40000a buffer 20 script { *($buffer) = @rdi; }");
+        assertThat(spec.actions()).containsExactly(new ActionSpec.Script(" *($buffer) = @rdi; ", 0x20, true));
     }
 
     @Test

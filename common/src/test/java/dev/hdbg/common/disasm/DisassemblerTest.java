@@ -1,4 +1,4 @@
-package dev.hdbg.host.disasm;
+package dev.hdbg.common.disasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.hdbg.host.disasm;
+package dev.hdbg.common.disasm;
 
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -1,4 +1,4 @@
-package dev.hdbg.host.disasm;
+package dev.hdbg.common.disasm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

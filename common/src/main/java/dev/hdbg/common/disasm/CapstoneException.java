@@ -1,4 +1,4 @@
-package dev.hdbg.host.disasm;
+package dev.hdbg.common.disasm;
 
 /**
  * A Capstone call failed. The message is the operation, a colon, and {@code cs_strerror}'s text:

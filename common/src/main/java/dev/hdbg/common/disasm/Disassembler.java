@@ -1,4 +1,4 @@
-package dev.hdbg.host.disasm;
+package dev.hdbg.common.disasm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -92,6 +92,18 @@ public final class Disassembler implements AutoCloseable {
                 CapstoneNative.free(insns, count);
             }
         }
+    }
+
+    /**
+     * The length in bytes of the instruction {@code code} starts with, or 0 when its first bytes are no valid
+     * instruction (or one cut off by the end of {@code code}): HyperDbg's {@code disassemble_len}.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     * @throws CapstoneException     when Capstone reports an error (such as running out of memory)
+     */
+    public int length(byte[] code) {
+        List<Instruction> first = disassemble(code, 0, 1);
+        return first.isEmpty() ? 0 : first.getFirst().bytes().length;
     }
 
     private static List<Instruction> read(MemorySegment insns, long count) {
