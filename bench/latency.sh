@@ -53,25 +53,38 @@ gdb_timed() {
 
 start_gdbserver() {
     local port; port="$(free_port)"
-    gdbserver --once "127.0.0.1:$port" "$OUT/bench" >"$OUT/gdbserver.log" 2>&1 &
+    : >"$OUT/gdbserver.log"
+    gdbserver --once "127.0.0.1:$port" "$OUT/bench" >>"$OUT/gdbserver.log" 2>&1 &
     echo $! >>"$OUT/pids"
     until grep -q 'Listening on port' "$OUT/gdbserver.log" 2>/dev/null; do sleep 0.1; done
     echo "$port"
 }
 start_agent() { # log file -> port
-    local port; port="$(free_port)"
-    "$AGENT" --elf "$OUT/bench" --listen "127.0.0.1:$port" >"$1" 2>&1 &
-    echo $! >>"$OUT/pids"
-    until grep -q 'listening' "$1" 2>/dev/null; do sleep 0.1; done
+    local port pid; port="$(free_port)"
+    # Emptied here, not by the redirection in the background: that could come after the wait below has read the
+    # previous run's "listening" from the same file.
+    : >"$1"
+    "$AGENT" --elf "$OUT/bench" --listen "127.0.0.1:$port" >>"$1" 2>&1 &
+    pid=$!
+    echo "$pid" >>"$OUT/pids"
+    until grep -q 'listening' "$1" 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || { echo "bench: the agent ended: $(cat "$1")" >&2; exit 1; }
+        sleep 0.1
+    done
     echo "$port"
 }
 start_bridge() {
-    local agent_port port; agent_port="$(start_agent "$OUT/agent.log")"; port="$(free_port)"
+    local agent_port port pid; agent_port="$(start_agent "$OUT/agent.log")"; port="$(free_port)"
+    : >"$OUT/bridge.log"
     # shellcheck disable=SC2086
     JAVA_TOOL_OPTIONS="${HDBG_BENCH_HOST_OPTS:-}" "$HDBG" --connect "127.0.0.1:$agent_port" \
-        --gdb "127.0.0.1:$port" >"$OUT/bridge.log" 2>&1 &
-    echo $! >>"$OUT/pids"
-    until grep -q 'gdb: listening' "$OUT/bridge.log" 2>/dev/null; do sleep 0.1; done
+        --gdb "127.0.0.1:$port" >>"$OUT/bridge.log" 2>&1 &
+    pid=$!
+    echo "$pid" >>"$OUT/pids"
+    until grep -q 'gdb: listening' "$OUT/bridge.log" 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || { echo "bench: the bridge ended: $(cat "$OUT/bridge.log")" >&2; exit 1; }
+        sleep 0.1
+    done
     echo "$port"
 }
 batch() { # agent port, file -> seconds of the hdbg run, minus an empty batch's (start-up and connection)

@@ -10,7 +10,8 @@
 #   2. hot !epthook with a false condition: an event on the loop's body whose condition
 #      (xor eax, eax) never holds; hits per second. Target: >= 500,000/s.
 #   3. hot !epthook2 (the detours-style hook) with the same false condition.
-#   4. hot !epthook logging rdi, batched (imm no): records per second delivered to the host.
+#   4. hot !epthook logging rdi, batched (imm no): records per second delivered to a host
+#      writing --json to a file. Target (issue 15): >= 1,000,000/s.
 #   5. the loop with one armed event of each kind that never fires, against no events.
 #      Target: >= 0.9.
 #   6. hot !epthook with a false script condition (issue 10): script { if (@rdi == 0x12345)
@@ -18,6 +19,9 @@
 #      >= 5,000,000/s and >= 3x row 2 (the machine-code condition) of the same run.
 #   7. hot !epthook printing two registers from a script, imm no: script-output records per
 #      second delivered to a host writing --json to a file. Target: >= 1,000,000/s.
+#   8. the log of row 4 sent immediately (imm yes): every record leaves alone, at once.
+#      200,000 records. Target (issue 15): >= 50,000/s.
+# CPU per record on each side (what tells two builds apart on a busy machine): bench/records.sh.
 # Speeds come from the agent's exit record (run_nanos: time in uc_emu_start, no network, no
 # start-up) and from clock_gettime around uc_emu_start in C: the same span on both sides.
 set -euo pipefail
@@ -34,6 +38,7 @@ gcc -O2 -o "$OUT/bare_unicorn" bench/bare_unicorn.c -lunicorn
 
 LOOP_ITERATIONS=$((0x10000000))   # 805 M instructions
 HOOK_ITERATIONS=$((0x200000))     # 2 M hits
+IMMEDIATE_ITERATIONS=200000
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -78,7 +83,7 @@ ARMED_NEVER_FIRING='!epthook 400100 log {rax}
 !crwrite 0 log {rax}
 !xsetbv log {rax}'
 
-bare=(); agent=(); cond=(); cond2=(); logs=(); armed=(); scond=(); sprint=()
+bare=(); agent=(); cond=(); cond2=(); logs=(); armed=(); scond=(); sprint=(); imm=()
 for i in $(seq 1 "$REPEATS"); do
     read -r n ns < <("$OUT/bare_unicorn" "$SAMPLE" "$LOOP_ITERATIONS")
     bare+=("$(python3 -c "print($n / $ns * 1e9)")")
@@ -98,6 +103,9 @@ for i in $(seq 1 "$REPEATS"); do
     read -r it ns count < <(agent_run "$HOOK_ITERATIONS" '!epthook 40000a script { printf("%llx %llx\n", @rax, @rcx); } imm no')
     [ "$count" -eq "$it" ] || { echo "expected $it script records, got $count" >&2; exit 1; }
     sprint+=("$(python3 -c "print($it / $ns * 1e9)")")
+    read -r it ns count < <(agent_run "$IMMEDIATE_ITERATIONS" '!epthook 40000a log {rdi} imm yes')
+    [ "$count" -eq "$it" ] || { echo "expected $it log records, got $count" >&2; exit 1; }
+    imm+=("$(python3 -c "print($it / $ns * 1e9)")")
 done
 
 b=$(printf '%s\n' "${bare[@]}" | median)
@@ -108,9 +116,10 @@ c2=$(printf '%s\n' "${cond2[@]}" | median)
 r=$(printf '%s\n' "${armed[@]}" | median)
 sc=$(printf '%s\n' "${scond[@]}" | median)
 sp=$(printf '%s\n' "${sprint[@]}" | median)
-python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" "$sc" "$sp" <<'PY'
+im=$(printf '%s\n' "${imm[@]}" | median)
+python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" "$sc" "$sp" "$im" <<'PY'
 import sys
-b, a, c, l, n, c2, r, sc, sp = map(float, sys.argv[1:])
+b, a, c, l, n, c2, r, sc, sp, im = map(float, sys.argv[1:])
 print(f"hdbg benchmark, median of {int(n)} runs")
 print(f"{'row':<44} {'result':>18} {'target':>12}")
 print(f"{'bare Unicorn (C), loop sample':<44} {b/1e6:>12.0f} Minstr/s {'':>12}")
@@ -118,10 +127,11 @@ print(f"{'agent, loop sample, no events':<44} {a/1e6:>12.0f} Minstr/s {'':>12}")
 print(f"{'  ratio agent / bare':<44} {a/b:>18.3f} {'>= 0.9':>12}")
 print(f"{'agent, hot !epthook, false condition':<44} {c:>13,.0f} hits/s {'>= 500,000':>12}")
 print(f"{'agent, hot !epthook2, false condition':<44} {c2:>13,.0f} hits/s {'>= 500,000':>12}")
-print(f"{'agent, hot !epthook, log rdi, imm no':<44} {l:>11,.0f} records/s {'':>12}")
+print(f"{'agent, hot !epthook, log rdi, imm no':<44} {l:>11,.0f} records/s {'>= 1,000,000':>12}")
 print(f"{'agent, loop, 18 armed events never firing':<44} {r/1e6:>12.0f} Minstr/s {'':>12}")
 print(f"{'  ratio armed / no events':<44} {r/a:>18.3f} {'>= 0.9':>12}")
 print(f"{'agent, hot !epthook, false script condition':<44} {sc:>13,.0f} hits/s {'>= 5,000,000':>12}")
 print(f"{'  ratio script / machine-code condition':<44} {sc/c:>18.3f} {'>= 3':>12}")
 print(f"{'agent, hot !epthook, script printf, imm no':<44} {sp:>11,.0f} records/s {'>= 1,000,000':>12}")
+print(f"{'agent, hot !epthook, log rdi, imm yes':<44} {im:>11,.0f} records/s {'>= 50,000':>12}")
 PY

@@ -123,9 +123,13 @@ final class LogTaker {
         return values;
     }
 
+    /**
+     * A general-purpose register from the exit's frame when an earlier action loaded it, else read alone: a hot
+     * {@code log {rdi}} read all sixteen for one (docs/benchmarks.md, "Records, wave 4").
+     */
     private long register(String name, GuestRegs frame) {
         GuestRegister register = GuestRegister.parse(name);
-        return register.isGeneralPurpose() ? frame.load(machine.cpu())[register.ordinal()] : machine.read(register);
+        return register.isGeneralPurpose() ? frame.get(machine.cpu(), register.ordinal()) : machine.read(register);
     }
 
     /** The script language's meaning ({@link GuestScriptHost#pseudoRegister}); a string's bytes where it points to one. */

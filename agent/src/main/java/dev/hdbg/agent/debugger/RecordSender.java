@@ -145,7 +145,11 @@ final class RecordSender {
                 lock.unlock();
             }
             try {
-                target.deliver(batch);
+                if (targetAcknowledges) {
+                    target.deliverKept(batch);
+                } else {
+                    target.deliver(batch);
+                }
                 sent(targetAcknowledges);
             } catch (RecordSink.SinkClosedException e) {
                 notSent(target);

@@ -13,6 +13,15 @@ public interface RecordSink {
      */
     void deliver(List<DebuggerRecord> batch) throws InterruptedException;
 
+    /**
+     * Delivers a batch to a host that acknowledges what it processed: the records are kept until then, so the sink
+     * may return before the batch has been written (several batches in flight, bounded by the transport); a write
+     * that fails closes the connection, and the next host is sent the unacknowledged records again.
+     */
+    default void deliverKept(List<DebuggerRecord> batch) throws InterruptedException {
+        deliver(batch);
+    }
+
     final class SinkClosedException extends RuntimeException {
         public SinkClosedException(String message) {
             super(message);

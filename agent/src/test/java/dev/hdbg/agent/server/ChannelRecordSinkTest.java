@@ -31,7 +31,7 @@ class ChannelRecordSinkTest {
         assertThat(channel.outboundMessages()).as("nothing written while the channel is not writable").isEmpty();
         setWritable(channel, true); // fires channelWritabilityChanged: nothing else wakes the sender
         delivered.get(10, TimeUnit.SECONDS);
-        Envelope written = channel.readOutbound();
+        Envelope written = envelope(channel.readOutbound());
         assertThat(written.getRecordBatch().getRecordsCount()).isEqualTo(1);
         assertThat(written.getRecordBatch().getRecords(0).getSeq()).isEqualTo(7);
     }
@@ -50,6 +50,57 @@ class ChannelRecordSinkTest {
             throw new AssertionError("the delivery went through a closed channel");
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(RecordSink.SinkClosedException.class).hasMessageContaining("closed");
+        }
+    }
+
+    /**
+     * Issue 15: a host that acknowledges keeps the records safe until it has processed them, so the sender does not
+     * wait for each write; it did, and the sender and the network thread woke each other for every batch.
+     */
+    @Test
+    void batchesToAnAcknowledgingHostArePipelinedAndBatchesToOthersAwaited() throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        ChannelRecordSink sink = new ChannelRecordSink(channel);
+        for (long seq = 1; seq <= 100; seq++) {
+            sink.deliverKept(List.of(new DebuggerRecord.ActionError(seq, 1, 2, "kept")));
+        }
+        sink.deliver(BATCH);
+        assertThat(sink.framesWritten()).isEqualTo(101);
+        assertThat(sink.writesAwaited()).isEqualTo(1);
+        for (long seq = 1; seq <= 100; seq++) {
+            assertThat(envelope(channel.readOutbound()).getRecordBatch().getRecords(0).getSeq()).isEqualTo(seq);
+        }
+        assertThat(envelope(channel.readOutbound()).getRecordBatch().getRecords(0).getSeq()).isEqualTo(7);
+    }
+
+    @Test
+    void aPipelinedWriteThatFailsClosesTheChannelAndTheNextBatchFindsItClosed() throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                promise.setFailure(new java.io.IOException("connection reset by peer"));
+            }
+        });
+        ChannelRecordSink sink = new ChannelRecordSink(channel);
+        sink.deliverKept(BATCH);
+        channel.runPendingTasks();
+        assertThat(channel.isActive()).isFalse();
+        try {
+            sink.deliverKept(BATCH);
+            throw new AssertionError("the delivery went through a closed channel");
+        } catch (RecordSink.SinkClosedException e) {
+            assertThat(e).hasMessageContaining("closed");
+        }
+    }
+
+    /** The sink writes the envelope's bytes; the protobuf encoder lets them through to the framing. */
+    private static Envelope envelope(Object written) throws Exception {
+        io.netty.buffer.ByteBuf bytes = (io.netty.buffer.ByteBuf) written;
+        try {
+            return Envelope.parseFrom(io.netty.buffer.ByteBufUtil.getBytes(bytes));
+        } finally {
+            bytes.release();
         }
     }
 

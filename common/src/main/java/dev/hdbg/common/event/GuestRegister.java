@@ -56,6 +56,10 @@ public enum GuestRegister {
 
     /** Looks a register up by name, case-insensitively, with an optional leading '@'. */
     public static Optional<GuestRegister> byName(String name) {
+        GuestRegister usual = BY_NAME.get(name); // lower case without '@', as a log item holds it: no new string
+        if (usual != null) {
+            return Optional.of(usual);
+        }
         String key = name.startsWith("@") ? name.substring(1) : name;
         return Optional.ofNullable(BY_NAME.get(key.toLowerCase(Locale.ROOT)));
     }

@@ -9,6 +9,7 @@ import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.forward.EventForwarding;
 import dev.hdbg.host.cli.output.Output;
+import dev.hdbg.host.client.RecordListener;
 import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.common.script.SymbolResolver;
 import dev.hdbg.host.cli.parse.ExpressionParser;
@@ -219,12 +220,22 @@ public final class DebugSession implements AutoCloseable {
             journal.begin(fresh.resumePoint().agentInstance());
         }
         // Records and disconnects of a replaced connection are ignored.
-        fresh.addRecordListener(record -> {
-            if (client == fresh) {
-                if (journal != null) {
-                    journal.accept(record); // first: a record shown but not in the journal would be shown twice
+        fresh.addRecordListener(new RecordListener() {
+            @Override
+            public void accept(DebuggerRecord record) {
+                if (client == fresh) {
+                    if (journal != null) {
+                        journal.accept(record); // first: a record shown but not in the journal would be shown twice
+                    }
+                    onRecord(fresh, record);
                 }
-                onRecord(fresh, record);
+            }
+
+            @Override
+            public void batchDelivered() {
+                if (client == fresh) {
+                    output.endOfRecords();
+                }
             }
         });
         fresh.onDisconnect(reason -> {
@@ -239,7 +250,7 @@ public final class DebugSession implements AutoCloseable {
             symbols.stopped(); // before the record and the break display name addresses
         }
         if (!forwarding.forward(record)) {
-            output.record(record);
+            output.recordOfBatch(record); // shown when the batch ends (batchDelivered), a block of lines at once
         }
         breakDisplay.after(from, record);
         if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {

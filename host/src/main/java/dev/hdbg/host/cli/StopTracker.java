@@ -18,6 +18,10 @@ final class StopTracker {
     private boolean runningSinceAttach;
     /** The sequence number of the last record of any kind the connection delivered. */
     private long lastSeq;
+    /** Threads in {@link #awaitRecord}: only they care about a record that is not a stop. */
+    private int recordWaiters;
+    /** How many times {@link #received} woke the waiting threads (for the tests: it must not be once a record). */
+    private long recordWakeUps;
 
     /** A new connection, to a target that runs ({@code running}) or not as it attaches. */
     synchronized void attached(boolean running) {
@@ -32,7 +36,17 @@ final class StopTracker {
     /** A record of the connection, of any kind: delivered in sequence order. */
     synchronized void received(DebuggerRecord record) {
         lastSeq = Math.max(lastSeq, record.seq());
-        notifyAll();
+        // Waking the thread that waits for a stop (a batch's g) on every record cost a futex wake-up and a context
+        // switch a record, a third of the host's CPU at 150,000 records/s (docs/benchmarks.md, "Records, wave 4"):
+        // only awaitRecord's threads wait for a record that is not a stop, and stopped() wakes the others.
+        if (recordWaiters > 0) {
+            recordWakeUps++;
+            notifyAll();
+        }
+    }
+
+    synchronized long recordWakeUps() {
+        return recordWakeUps;
     }
 
     /**
@@ -42,14 +56,19 @@ final class StopTracker {
      */
     synchronized boolean awaitRecord(long seq, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (lastSeq < seq && connected && disconnectReason == null) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
+        recordWaiters++;
+        try {
+            while (lastSeq < seq && connected && disconnectReason == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            return lastSeq >= seq;
+        } finally {
+            recordWaiters--;
         }
-        return lastSeq >= seq;
     }
 
     /** A break or exit record of the connection. */

@@ -41,6 +41,10 @@ final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     /** The host's handlers after the framing, in the order a message passes them; tests put them on an EmbeddedChannel. */
     static void addHandlers(ChannelPipeline pipeline, ClientHandler handler) {
+        if (pipeline.get(Framing.PROTOBUF_DECODER) != null) {
+            // Record batches read without the generated classes (docs/benchmarks.md, "Records, wave 4").
+            pipeline.addBefore(Framing.PROTOBUF_DECODER, "recordBatches", new RecordBatchDecoder());
+        }
         pipeline.addLast("pings", handler.pings());       // anything read is a sign of life; pings while idle
         pipeline.addLast("replies", handler.replies());   // replies to calls, by request id
         pipeline.addLast("records", handler.records());   // record batches, to the listener thread

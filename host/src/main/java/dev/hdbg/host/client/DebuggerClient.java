@@ -299,6 +299,10 @@ public interface DebuggerClient extends AutoCloseable {
 
     CompletableFuture<Void> writeMemory(long address, byte[] data);
 
+    /**
+     * Hands {@code listener} every record from now on, in sequence order, on one record thread. A
+     * {@link RecordListener} is also told each time the records the agent sent together have been handed over.
+     */
     void addRecordListener(Consumer<DebuggerRecord> listener);
 
     /** Called once when the connection ends, with the reason. */

@@ -33,7 +33,7 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
     private final ExecutorService listenerThread;
     private final ConnectionEnd end;
     /** Touched on the listener thread only. */
-    private final List<Record> backlog = new ArrayList<>();
+    private final List<Batch> backlog = new ArrayList<>();
     private volatile Channel acknowledgeTo;
     private volatile long skipThrough;
     private volatile long lastSeq;
@@ -54,9 +54,13 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (message instanceof RecordBatchDecoder.RecordsRead read) {
+            listenerThread.execute(() -> deliver(new Batch(read.records(), null)));
+            return;
+        }
         if (message instanceof Envelope envelope && envelope.hasRecordBatch()) {
             List<Record> records = envelope.getRecordBatch().getRecordsList();
-            listenerThread.execute(() -> deliver(records));
+            listenerThread.execute(() -> deliver(decode(records)));
             return;
         }
         ctx.fireChannelRead(message);
@@ -70,26 +74,38 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /**
+     * A batch's records, decoded as far as they could be: {@code malformed} says why the record after them could not
+     * be read (null when every one was).
+     */
+    private record Batch(List<DebuggerRecord> records, String malformed) {
+    }
+
+    /** On the listener thread: the records of a batch parsed by the protobuf decoder, up to one that is malformed. */
+    private static Batch decode(List<Record> records) {
+        List<DebuggerRecord> decoded = new ArrayList<>(records.size());
+        for (Record r : records) {
+            try {
+                decoded.add(RecordCodec.decode(r));
+            } catch (RuntimeException e) {
+                return new Batch(decoded, "the agent sent record " + r.getSeq() + " in a form this host cannot read ("
+                        + e.getMessage() + "): are the agent and the host the same hdbg version? Disconnected");
+            }
+        }
+        return new Batch(decoded, null);
+    }
+
     /** On the listener thread: to the listeners in order, or held until there is one; then acknowledged. */
-    private void deliver(List<Record> records) {
+    private void deliver(Batch batch) {
         if (listenerFailed) {
             return;
         }
         if (recordListeners.isEmpty()) {
-            backlog.addAll(records);
+            backlog.add(batch);
             return;
         }
         long through = 0;
-        for (Record r : records) {
-            DebuggerRecord record;
-            try {
-                record = RecordCodec.decode(r);
-            } catch (RuntimeException e) {
-                // Nothing after it can be acknowledged either: the agent keeps the records.
-                stopDelivering(AgentError.Kind.MALFORMED, "the agent sent record " + r.getSeq() + " in a form this host "
-                        + "cannot read (" + e.getMessage() + "): are the agent and the host the same hdbg version? Disconnected");
-                return;
-            }
+        for (DebuggerRecord record : batch.records()) {
             through = record.seq();
             if (record.seq() <= skipThrough) {
                 continue;
@@ -103,6 +119,22 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
                 return;
             }
             lastSeq = record.seq();
+        }
+        for (Consumer<DebuggerRecord> listener : recordListeners) {
+            if (listener instanceof RecordListener batched) {
+                try {
+                    batched.batchDelivered();
+                } catch (RuntimeException e) {
+                    stopDelivering(null, "a record listener failed after record " + through + " (" + e.getMessage()
+                            + "); the agent keeps the records from there on for the next connection");
+                    return;
+                }
+            }
+        }
+        if (batch.malformed() != null) {
+            // Nothing after it can be acknowledged either: the agent keeps the records.
+            stopDelivering(AgentError.Kind.MALFORMED, batch.malformed());
+            return;
         }
         Channel channel = acknowledgeTo;
         if (channel != null && through > 0) {
@@ -132,9 +164,9 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
         listenerThread.execute(() -> {
             recordListeners.add(listener);
             if (!backlog.isEmpty()) {
-                List<Record> held = List.copyOf(backlog);
+                List<Batch> held = List.copyOf(backlog);
                 backlog.clear();
-                deliver(held);
+                held.forEach(this::deliver);
             }
         });
     }

@@ -40,6 +40,7 @@ final class Queries {
             session.multiprocess(text.contains("multiprocess+"));
             out.send("PacketSize=" + Integer.toHexString(GdbSession.MAX_PACKET)
                     + ";qXfer:features:read+;qXfer:exec-file:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+"
+                    + (fromFile() ? ";qXfer:auxv:read+" : "")
                     + (text.contains("multiprocess+") ? ";multiprocess+" : ""));
         } else if (text.equals("QStartNoAckMode")) {
             out.send("OK");
@@ -49,6 +50,8 @@ final class Queries {
         } else if (text.startsWith("qXfer:exec-file:read:")) {
             String rest = text.substring(21);
             out.send(xfer(executable().getBytes(StandardCharsets.UTF_8), rest.substring(rest.indexOf(':') + 1)));
+        } else if (text.startsWith("qXfer:auxv:read::")) {
+            out.send(auxv(text.substring(17)));
         } else if (text.startsWith("qXfer:")) {
             out.send("E00");
         } else if (text.equals("qAttached")) {
@@ -109,6 +112,22 @@ final class Queries {
         reply[0] = (byte) (end == data.length ? 'l' : 'm');
         System.arraycopy(part, 0, reply, 1, part.length);
         return reply;
+    }
+
+    /** Whether the target is a program loaded from a file (not a sample): it has an ELF header and a vector. */
+    private boolean fromFile() {
+        return replies.await(client.status()).regions().stream().anyMatch(r -> r.name().startsWith("/"));
+    }
+
+    /** The auxiliary vector, rebuilt from the program in memory ({@link AuxiliaryVector}); E01 when it cannot be. */
+    private byte[] auxv(String offsetLength) {
+        try {
+            byte[] vector = AuxiliaryVector.of(executable(), replies.await(client.status()).regions(),
+                    (address, length) -> replies.await(client.readMemory(address, length)));
+            return xfer(vector, offsetLength);
+        } catch (RuntimeException e) {
+            return ascii("E01");
+        }
     }
 
     /** The program's path: the name of the memory map's first file mapping (the status' target is a description). */

@@ -170,7 +170,12 @@ public final class FakeDebuggerClient implements DebuggerClient {
         } else if (record instanceof DebuggerRecord.Exit) {
             state = TargetState.EXITED;
         }
-        recordListeners.forEach(l -> l.accept(record));
+        recordListeners.forEach(l -> {
+            l.accept(record);
+            if (l instanceof dev.hdbg.host.client.RecordListener batched) {
+                batched.batchDelivered(); // one record a batch, as an agent sending each at once
+            }
+        });
     }
 
     private void record(String request, Object... arguments) {

@@ -90,6 +90,60 @@ class ClientHandlerTest {
         assertThat(handler.lastSeq()).isEqualTo(3);
     }
 
+    /** Issue 15: a listener that buffers what it shows passes it on once a batch, after the batch's records. */
+    @Test
+    void aRecordListenerIsToldOnceABatchAfterItsRecords() {
+        handler.acknowledgeOn(channel);
+        List<String> events = new CopyOnWriteArrayList<>();
+        handler.addRecordListener(new RecordListener() {
+            @Override
+            public void accept(DebuggerRecord record) {
+                events.add("record " + record.seq());
+            }
+
+            @Override
+            public void batchDelivered() {
+                events.add("end of batch");
+            }
+        });
+        receive(1, 2, 3);
+        receive(4);
+
+        assertThat(acknowledgements()).containsExactly(3L, 4L);
+        assertThat(events).containsExactly("record 1", "record 2", "record 3", "end of batch", "record 4", "end of batch");
+    }
+
+    /** Issue 15: a batch of records on a framed connection is read without the generated classes. */
+    @Test
+    void aFramedBatchIsReadByTheRecordBatchDecoder() {
+        ClientHandler framed = new ClientHandler();
+        EmbeddedChannel wire = new EmbeddedChannel(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                dev.hdbg.common.wire.Framing.addTo(ch.pipeline());
+                ClientChannelInitializer.addHandlers(ch.pipeline(), framed);
+            }
+        });
+        try {
+            framed.addRecordListener(r -> seen.add(r.seq()));
+            List<DebuggerRecord> batch = List.of(
+                    new DebuggerRecord.Log(1, 1, 1, 0, List.of(DebuggerRecord.LogValue.ofNumber("rdi", 5))),
+                    new DebuggerRecord.ScriptOutput(2, 1, 2, 0, "5\n"));
+            dev.hdbg.common.wire.RecordBatchWriter writer = new dev.hdbg.common.wire.RecordBatchWriter();
+            writer.measure(batch);
+            io.netty.buffer.ByteBuf body = io.netty.buffer.Unpooled.buffer();
+            writer.write(batch, 0, batch.size(), body);
+            wire.writeInbound(io.netty.buffer.Unpooled.buffer().writeInt(body.readableBytes()).writeBytes(body));
+            body.release();
+            framed.finishDelivery(5_000);
+            assertThat(seen).containsExactly(1L, 2L);
+            assertThat(((RecordBatchDecoder) wire.pipeline().get("recordBatches")).batchesRead()).isEqualTo(1);
+        } finally {
+            framed.shutdown();
+            wire.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void recordsAnEarlierConnectionProcessedAreSkippedButStillAcknowledged() {
         handler.acknowledgeOn(channel);

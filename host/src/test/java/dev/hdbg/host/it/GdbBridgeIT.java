@@ -46,6 +46,10 @@ class GdbBridgeIT {
             String messages = new String(gcc.getInputStream().readAllBytes());
             assertThat(gcc.waitFor()).as("gcc -static -g %s.c:\n%s", name, messages).isZero();
         }
+        Process gcc = new ProcessBuilder("gcc", "-g", "-O0", "-o", dir.resolve("calls-dynamic").toString(),
+                dir.resolve("calls.c").toString()).redirectErrorStream(true).start();
+        String messages = new String(gcc.getInputStream().readAllBytes());
+        assertThat(gcc.waitFor()).as("gcc -g calls.c (dynamically linked):\n%s", messages).isZero();
     }
 
     /** The bridge in this process, as {@code hdbg --connect 127.0.0.1:PORT --gdb 127.0.0.1:0} runs it. */
@@ -132,6 +136,36 @@ class GdbBridgeIT {
                     .containsPattern("\\[Inferior 1 \\(.*\\) exited normally\\]")
                     .doesNotContain("Remote connection closed", "Protocol error", "Ignoring packet error");
             assertThat(out.lines().filter(l -> l.startsWith("rip ")).count()).as(out).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A dynamically linked PIE run with {@code --root /}: gdb places the program and the dynamic linker from the
+     * auxiliary vector ({@code qXfer:auxv:read}) and finds the shared libraries through the dynamic linker's list in
+     * memory, as with gdbserver; the local files are the target's ({@code set sysroot /}).
+     */
+    @Test
+    void gdbDebugsADynamicallyLinkedProgram() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls-dynamic").toString(), "--root", "/")) {
+            Bridge bridge = Bridge.start(agent);
+            Process gdb = new ProcessBuilder("gdb", "-batch", "-nx", "-ex", "set confirm off", "-ex", "set sysroot /",
+                    "-ex", "target remote 127.0.0.1:" + bridge.port(), "-ex", "break f", "-ex", "continue", "-ex", "bt",
+                    "-ex", "p x", "-ex", "info sharedlibrary", "-ex", "finish", "-ex", "stepi", "-ex", "info registers rip",
+                    "-ex", "kill", dir.resolve("calls-dynamic").toString()).redirectErrorStream(true).start();
+            String out = finish(gdb);
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out)
+                    .contains("Breakpoint 1, f (a=5) at ")
+                    .containsPattern("#0  f \\(a=5\\) at .*calls.c:8")
+                    .containsPattern("#1  0x0000555555[0-9a-f]+ in main \\(\\) at .*calls.c:16")
+                    .contains("$1 = 42")
+                    .containsPattern("0x[0-9a-f]+ +0x[0-9a-f]+ +Yes +/lib64/ld-linux-x86-64.so.2")
+                    .containsPattern("/lib/x86_64-linux-gnu/libc.so.6")
+                    .contains("Value returned is $2 = 52")
+                    .containsPattern("rip +0x5555555[0-9a-f]+ +0x[0-9a-f]+ <main\\+\\d+>")
+                    .contains("[Inferior 1 (process 1) killed]")
+                    .doesNotContain("Remote failure reply", "Cannot insert breakpoint", "Protocol error");
         }
     }
 

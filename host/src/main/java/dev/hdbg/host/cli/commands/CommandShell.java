@@ -43,9 +43,16 @@ public final class CommandShell {
     private final CommandLine commandLine;
     /** The verbs and their aliases, read once: picocli's {@code getSubcommands} copies its map on every call (JFR). */
     private final Map<String, CommandLine> verbs;
+    /** The verbs run without picocli's parser when a line's words can mean only one thing. */
+    private final DirectVerbs direct;
 
     /** @param batch whether {@code g} waits for the next stop (batch mode, the demo) */
     public CommandShell(DebugSession session, boolean batch) {
+        this(session, batch, true);
+    }
+
+    /** @param directRuns false to parse every line with picocli (tests compare the two ways) */
+    CommandShell(DebugSession session, boolean batch, boolean directRuns) {
         this.session = session;
         this.commandLine = new CommandLine(new Root());
         for (CommandLine verb : Verbs.of(session, batch, this)) {
@@ -65,6 +72,7 @@ public final class CommandShell {
             return 1;
         });
         this.verbs = Collections.unmodifiableMap(new LinkedHashMap<>(commandLine.getSubcommands()));
+        this.direct = new DirectVerbs(directRuns ? verbs.values() : List.of());
     }
 
     /** The command names, for completion and help. */
@@ -101,7 +109,14 @@ public final class CommandShell {
         if (command.getCommand() instanceof Exit) {
             return Result.EXIT;
         }
-        return commandLine.execute(tokens.toArray(String[]::new)) == 0 ? Result.OK : Result.FAILED;
+        String[] words = tokens.toArray(String[]::new);
+        int status = direct.accepts(command, words) ? direct.run(command, words) : commandLine.execute(words);
+        return status == 0 ? Result.OK : Result.FAILED;
+    }
+
+    /** How many lines ran without picocli's parser ({@link DirectVerbs}); for tests. */
+    long directRuns() {
+        return direct.runs();
     }
 
     private static List<String> scriptTokens(String verb, String text) {

@@ -115,9 +115,11 @@ public final class EventForwarding {
             case DebuggerRecord.ScriptOutput script -> script.eventId();
             default -> -1;
         };
-        List<String> said = new ArrayList<>();
+        List<String> said = new ArrayList<>(0);
         synchronized (this) {
-            List<EventOutput> targets = eventId < 0 ? null : routes.get(eventId);
+            // Most records belong to no output: no boxed id and no lookup for them (the host takes hundreds of
+            // thousands a second).
+            List<EventOutput> targets = eventId < 0 || routes.isEmpty() ? null : routes.get(eventId);
             if (targets == null) {
                 return false;
             }

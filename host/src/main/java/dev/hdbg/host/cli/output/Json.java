@@ -84,7 +84,7 @@ public final class Json {
         }
     }
 
-    private static void string(StringBuilder out, String s) {
+    static void string(StringBuilder out, String s) {
         out.append('"');
         int plain = 0;
         while (plain < s.length() && s.charAt(plain) >= 0x20 && s.charAt(plain) != '"' && s.charAt(plain) != '\\') {

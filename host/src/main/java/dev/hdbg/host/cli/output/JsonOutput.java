@@ -29,6 +29,10 @@ public final class JsonOutput implements Output {
         this.out = out;
     }
 
+    /** A record's line, reused: the host writes hundreds of thousands a second. Guarded by this output's lock. */
+    private final StringBuilder line = new StringBuilder(256);
+    private char[] lineChars = new char[256];
+
     /** One object, one line, flushed: {@code --json} output is one object a line, whoever writes beside it. */
     private synchronized void emit(Json json) {
         out.println(json);
@@ -36,8 +40,38 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void record(DebuggerRecord record) {
-        emit(toJson(record));
+    public synchronized void record(DebuggerRecord record) {
+        write(record);
+        out.flush();
+    }
+
+    /** Written now, flushed with the batch ({@link #endOfRecords}); a break or an exit is flushed at once. */
+    @Override
+    public synchronized void recordOfBatch(DebuggerRecord record) {
+        write(record);
+        if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
+            out.flush();
+        }
+    }
+
+    @Override
+    public synchronized void endOfRecords() {
+        out.flush();
+    }
+
+    /** The record's line, through a reused buffer: no string of its own on the way to the writer. */
+    private void write(DebuggerRecord record) {
+        line.setLength(0);
+        if (!RecordJson.append(line, record)) {
+            line.append(toJson(record));
+        }
+        line.append(System.lineSeparator());
+        int length = line.length();
+        if (lineChars.length < length) {
+            lineChars = new char[Math.max(length, lineChars.length * 2)];
+        }
+        line.getChars(0, length, lineChars, 0);
+        out.write(lineChars, 0, length);
     }
 
     /** A record as the JSON object {@code --json} prints (docs/json.md); event forwarding writes the same. */

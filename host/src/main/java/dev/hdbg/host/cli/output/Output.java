@@ -32,7 +32,20 @@ public interface Output {
         throw new UnsupportedOperationException();
     }
 
+    /** A record, shown at once. */
     void record(DebuggerRecord record);
+
+    /**
+     * A record among others the agent sent together: shown by {@link #endOfRecords} at the latest (an output may
+     * keep it until then, to pass a batch's lines on at once).
+     */
+    default void recordOfBatch(DebuggerRecord record) {
+        record(record);
+    }
+
+    /** The records the agent sent together have all been given ({@link #recordOfBatch}): what is kept is shown now. */
+    default void endOfRecords() {
+    }
 
     void registers(Map<String, Long> values);
 

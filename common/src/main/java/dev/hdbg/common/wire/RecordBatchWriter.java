@@ -1,0 +1,247 @@
+package dev.hdbg.common.wire;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
+import dev.hdbg.common.record.DebuggerRecord;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes a batch of records as the bytes of an {@code Envelope} holding a {@code RecordBatch}, byte for byte what the
+ * generated classes write for it, straight into the outgoing buffer. Log and script-output records, which a hot event
+ * produces by the hundred thousand a second, are written field by field; building a protobuf message and its builder
+ * per record and per value, then copying the envelope's bytes once more, was most of the agent's CPU per record
+ * (docs/benchmarks.md, "Records, wave 4"). Other records go through {@link RecordCodec}.
+ *
+ * <p>Not thread-safe: one per sender. {@link #measure} a run of records, then {@link #write} it.
+ */
+public final class RecordBatchWriter {
+    /** Envelope.record_batch = 60, length-delimited. */
+    private static final int ENVELOPE_RECORD_BATCH_TAG = 60 << 3 | 2;
+    private static final int LENGTH_DELIMITED = 2;
+
+    private int[] sizes = new int[256];
+    /** Each record's {@code Record} message alone: {@link #sizes} without the tag and the length. */
+    private int[] bodies = new int[256];
+    private MessageLite[] general = new MessageLite[256];
+    /** The envelope being written, and where the next byte goes. */
+    private byte[] bytes = new byte[16 * 1024];
+    private int pos;
+
+    /**
+     * Measures {@code records} for one envelope.
+     *
+     * @return the size of each record's {@code Record} message with its tag and length, as {@code RecordBatch} holds it
+     *         (valid until the next call)
+     */
+    public int[] measure(List<DebuggerRecord> records) {
+        int count = records.size();
+        if (sizes.length < count) {
+            sizes = new int[Math.max(count, sizes.length * 2)];
+            bodies = new int[sizes.length];
+            general = new MessageLite[sizes.length];
+        }
+        for (int i = 0; i < count; i++) {
+            DebuggerRecord record = records.get(i);
+            int size = fastSize(record);
+            if (size < 0) {
+                general[i] = RecordCodec.encode(record);
+                size = general[i].getSerializedSize();
+            } else {
+                general[i] = null;
+            }
+            bodies[i] = size;
+            sizes[i] = 1 + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+        }
+        return sizes;
+    }
+
+    /**
+     * Writes records {@code from} (inclusive) to {@code to} (exclusive) of the last {@link #measure}d list as one
+     * envelope to {@code out}.
+     */
+    public void write(List<DebuggerRecord> records, int from, int to, ByteBuf out) {
+        int batchBytes = 0;
+        for (int i = from; i < to; i++) {
+            batchBytes += sizes[i];
+        }
+        // Into an array, then to the buffer at once: a ByteBuf checks its reference count on every byte written.
+        pos = 0;
+        if (bytes.length < batchBytes + 16) {
+            bytes = new byte[Math.max(batchBytes + 16, bytes.length * 2)];
+        }
+        varint(ENVELOPE_RECORD_BATCH_TAG);
+        varint(batchBytes);
+        for (int i = from; i < to; i++) {
+            put(1 << 3 | LENGTH_DELIMITED); // RecordBatch.records = 1
+            varint(bodies[i]);
+            if (general[i] != null) {
+                putBytes(general[i].toByteArray());
+            } else {
+                writeFast(records.get(i));
+            }
+        }
+        out.writeBytes(bytes, 0, pos);
+    }
+
+    /** The size of the {@code Record} message, or -1 for a record the general path writes. */
+    private static int fastSize(DebuggerRecord record) {
+        return switch (record) {
+            case DebuggerRecord.Log log -> {
+                int body = logBody(log);
+                yield uint64Field(log.seq()) + 1 + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
+            }
+            case DebuggerRecord.ScriptOutput s -> {
+                int body = scriptBody(s);
+                yield uint64Field(s.seq()) + 2 + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
+            }
+            default -> -1;
+        };
+    }
+
+    private static int logBody(DebuggerRecord.Log log) {
+        int size = uint64Field(log.eventId()) + uint64Field(log.actionId()) + uint32Field(log.core());
+        for (DebuggerRecord.LogValue v : log.values()) {
+            int value = valueBody(v);
+            size += 1 + CodedOutputStream.computeUInt32SizeNoTag(value) + value;
+        }
+        return size;
+    }
+
+    private static int valueBody(DebuggerRecord.LogValue v) {
+        int size = stringField(v.name());
+        if (v.number().isPresent()) {
+            return size + 1 + CodedOutputStream.computeUInt64SizeNoTag(v.number().get()); // a oneof: written when 0
+        }
+        if (v.bytes().isPresent()) {
+            int n = v.bytes().get().length;
+            return size + 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+        }
+        int n = utf8Length(v.error().orElseThrow());
+        return size + 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+    }
+
+    private static int scriptBody(DebuggerRecord.ScriptOutput s) {
+        return uint64Field(s.eventId()) + uint64Field(s.actionId()) + uint32Field(s.core()) + stringField(s.text());
+    }
+
+    private void writeFast(DebuggerRecord record) {
+        switch (record) {
+            case DebuggerRecord.Log log -> {
+                writeUInt64(1, log.seq());
+                put(10 << 3 | LENGTH_DELIMITED); // Record.log = 10
+                varint(logBody(log));
+                writeUInt64(1, log.eventId());
+                writeUInt64(2, log.actionId());
+                writeUInt64(3, Integer.toUnsignedLong(log.core()));
+                for (DebuggerRecord.LogValue v : log.values()) {
+                    put(4 << 3 | LENGTH_DELIMITED);
+                    varint(valueBody(v));
+                    writeString(1, v.name());
+                    if (v.number().isPresent()) {
+                        put(2 << 3);
+                        varint(v.number().get());
+                    } else if (v.bytes().isPresent()) {
+                        byte[] bytes = v.bytes().get();
+                        put(3 << 3 | LENGTH_DELIMITED);
+                        varint(bytes.length);
+                        putBytes(bytes);
+                    } else {
+                        writeString(4, v.error().orElseThrow(), true);
+                    }
+                }
+            }
+            case DebuggerRecord.ScriptOutput s -> {
+                writeUInt64(1, s.seq());
+                varint(18 << 3 | LENGTH_DELIMITED); // Record.script_output = 18
+                varint(scriptBody(s));
+                writeUInt64(1, s.eventId());
+                writeUInt64(2, s.actionId());
+                writeUInt64(3, Integer.toUnsignedLong(s.core()));
+                writeString(4, s.text());
+            }
+            default -> throw new IllegalStateException("no fast path for " + record.getClass().getSimpleName());
+        }
+    }
+
+    /** proto3: a zero is not written. */
+    private static int uint64Field(long value) {
+        return value == 0 ? 0 : 1 + CodedOutputStream.computeUInt64SizeNoTag(value);
+    }
+
+    private static int uint32Field(int value) {
+        return value == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(value);
+    }
+
+    /** proto3: an empty string is not written. */
+    private static int stringField(String value) {
+        if (value.isEmpty()) {
+            return 0;
+        }
+        int n = utf8Length(value);
+        return 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+    }
+
+    private void writeUInt64(int field, long value) {
+        if (value != 0) {
+            put(field << 3);
+            varint(value);
+        }
+    }
+
+    /** proto3: an empty string is not written. */
+    private void writeString(int field, String value) {
+        writeString(field, value, false);
+    }
+
+    /** @param evenEmpty a oneof member: written when empty too */
+    private void writeString(int field, String value, boolean evenEmpty) {
+        if (value.isEmpty() && !evenEmpty) {
+            return;
+        }
+        put(field << 3 | LENGTH_DELIMITED);
+        int length = value.length();
+        int ascii = 0;
+        while (ascii < length && value.charAt(ascii) < 0x80) {
+            ascii++;
+        }
+        if (ascii == length) {
+            varint(length);
+            for (int i = 0; i < length; i++) {
+                bytes[pos++] = (byte) value.charAt(i);
+            }
+        } else {
+            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8); // as the generated classes write it
+            varint(utf8.length);
+            putBytes(utf8);
+        }
+    }
+
+    /** The length {@link #writeString} writes: one byte a character in ASCII, else what Java's UTF-8 encoder makes. */
+    private static int utf8Length(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return value.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return value.length();
+    }
+
+    private void varint(long value) {
+        while ((value & ~0x7FL) != 0) {
+            bytes[pos++] = (byte) ((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        bytes[pos++] = (byte) value;
+    }
+
+    private void put(int b) {
+        bytes[pos++] = (byte) b;
+    }
+
+    private void putBytes(byte[] more) {
+        System.arraycopy(more, 0, bytes, pos, more.length);
+        pos += more.length;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.hdbg.common.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.LogRecord;
+import dev.hdbg.proto.v1.LogValue;
+import dev.hdbg.proto.v1.Record;
+import dev.hdbg.proto.v1.RecordBatch;
+import dev.hdbg.proto.v1.RecordsAck;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RecordBatchReaderTest {
+    /** The general path, as the host took it for every batch: the generated classes, then RecordCodec. */
+    private static List<DebuggerRecord> general(byte[] envelope) throws Exception {
+        return Envelope.parseFrom(envelope).getRecordBatch().getRecordsList().stream().map(RecordCodec::decode).toList();
+    }
+
+    /** Records compare by value, except that arrays (a log value's bytes) compare by identity: compare their text. */
+    private static String text(List<DebuggerRecord> records) {
+        StringBuilder out = new StringBuilder();
+        for (DebuggerRecord r : records) {
+            out.append(r.toString().replaceAll("\\[B@[0-9a-f]+", "bytes"));
+            if (r instanceof DebuggerRecord.Log log) {
+                log.values().forEach(v -> v.bytes().ifPresent(b -> out.append(java.util.HexFormat.of().formatHex(b))));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    @Test
+    void readsWhatTheGeneralPathReads() throws Exception {
+        Random random = new Random(15);
+        RecordBatchWriter writer = new RecordBatchWriter();
+        int fast = 0;
+        for (int round = 0; round < 300; round++) {
+            List<DebuggerRecord> records = RecordBatchWriterTest.randomRecords(random, random.nextInt(1, 300));
+            writer.measure(records);
+            ByteBuf bytes = Unpooled.buffer();
+            writer.write(records, 0, records.size(), bytes);
+            byte[] envelope = io.netty.buffer.ByteBufUtil.getBytes(bytes);
+            List<DebuggerRecord> read = RecordBatchReader.read(bytes);
+            if (read != null) {
+                fast++;
+                assertThat(text(read)).isEqualTo(text(general(envelope)));
+            }
+            assertThat(bytes.readerIndex()).as("the frame is left as it was").isZero();
+        }
+        assertThat(fast).as("batches read without the general path").isGreaterThan(250);
+    }
+
+    @Test
+    void aHotLogBatchIsReadWithoutTheGeneralPath() {
+        List<DebuggerRecord> records = new java.util.ArrayList<>();
+        for (long seq = 1; seq <= 256; seq++) {
+            records.add(new DebuggerRecord.Log(seq, 1, 1, 0, List.of(DebuggerRecord.LogValue.ofNumber("rdi", seq * 7))));
+        }
+        RecordBatchWriter writer = new RecordBatchWriter();
+        writer.measure(records);
+        ByteBuf bytes = Unpooled.buffer();
+        writer.write(records, 0, records.size(), bytes);
+        assertThat(RecordBatchReader.read(bytes)).isEqualTo(records);
+    }
+
+    @Test
+    void anythingItIsNotSureOfGoesToTheGeneralPath() {
+        Envelope ack = Envelope.newBuilder().setRecordsAck(RecordsAck.newBuilder().setThroughSeq(4)).build();
+        assertThat(RecordBatchReader.read(Unpooled.wrappedBuffer(ack.toByteArray()))).isNull();
+        Envelope emptyValue = Envelope.newBuilder().setRecordBatch(RecordBatch.newBuilder().addRecords(Record.newBuilder()
+                .setSeq(1).setLog(LogRecord.newBuilder().addValues(LogValue.newBuilder().setName("rdi"))))).build();
+        assertThat(RecordBatchReader.read(Unpooled.wrappedBuffer(emptyValue.toByteArray())))
+                .as("an empty log value is the general path's to report").isNull();
+        byte[] good = Envelope.newBuilder().setRecordBatch(RecordBatch.newBuilder().addRecords(
+                RecordCodec.encode(new DebuggerRecord.Notice(3, "n")))).build().toByteArray();
+        for (int cut = 0; cut < good.length; cut++) {
+            assertThat(RecordBatchReader.read(Unpooled.wrappedBuffer(good, 0, cut))).as("cut at " + cut).isNull();
+        }
+        Random random = new Random(1);
+        for (int i = 0; i < 10_000; i++) {
+            byte[] noise = good.clone();
+            noise[random.nextInt(noise.length)] = (byte) random.nextInt();
+            RecordBatchReader.read(Unpooled.wrappedBuffer(noise)); // answers or says null; never throws
+        }
+    }
+}

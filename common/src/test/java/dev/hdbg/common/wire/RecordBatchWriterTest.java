@@ -1,0 +1,89 @@
+package dev.hdbg.common.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.common.record.DebuggerRecord.LogValue;
+import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.RecordBatch;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RecordBatchWriterTest {
+    private static final String[] TEXTS = {"rdi", "", "$context", "[rsp+0x8]:0x20", "é€𝄞 wide", "line\n", "x".repeat(300), "lone \ud800 surrogate"};
+
+    static List<DebuggerRecord> randomRecords(Random random, int count) {
+        List<DebuggerRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long seq = random.nextInt(4) == 0 ? random.nextInt(3) : random.nextLong();
+            long event = random.nextInt(3) == 0 ? 0 : random.nextLong();
+            long action = random.nextInt(3) == 0 ? 0 : random.nextLong(1, 300);
+            int core = random.nextInt(3) == 0 ? 0 : random.nextInt();
+            String text = TEXTS[random.nextInt(TEXTS.length)];
+            records.add(switch (random.nextInt(5)) {
+                case 0, 1 -> {
+                    List<LogValue> values = new ArrayList<>();
+                    for (int v = random.nextInt(4); v > 0; v--) {
+                        String name = TEXTS[random.nextInt(TEXTS.length)];
+                        values.add(switch (random.nextInt(3)) {
+                            case 0 -> LogValue.ofNumber(name, random.nextInt(3) == 0 ? 0 : random.nextLong());
+                            case 1 -> {
+                                byte[] bytes = new byte[random.nextInt(200)];
+                                random.nextBytes(bytes);
+                                yield LogValue.ofBytes(name, bytes);
+                            }
+                            default -> LogValue.ofError(name, random.nextBoolean() ? "" : "unmapped " + text);
+                        });
+                    }
+                    yield new DebuggerRecord.Log(seq, event, action, core, values);
+                }
+                case 2 -> new DebuggerRecord.ScriptOutput(seq, event, action, core, text);
+                case 3 -> new DebuggerRecord.Notice(seq, text);
+                default -> new DebuggerRecord.Break(seq, DebuggerRecord.BreakReason.PAUSE, event, Optional.empty(), 0,
+                        random.nextLong(), text);
+            });
+        }
+        return records;
+    }
+
+    /** What the generated classes write for the same records: the host reads either, old hosts included. */
+    private static byte[] generated(List<DebuggerRecord> records) {
+        RecordBatch.Builder batch = RecordBatch.newBuilder();
+        records.forEach(r -> batch.addRecords(RecordCodec.encode(r)));
+        return Envelope.newBuilder().setRecordBatch(batch).build().toByteArray();
+    }
+
+    @Test
+    void writesTheBytesTheGeneratedClassesWrite() {
+        Random random = new Random(15);
+        RecordBatchWriter writer = new RecordBatchWriter();
+        for (int round = 0; round < 300; round++) {
+            List<DebuggerRecord> records = randomRecords(random, random.nextInt(1, 600));
+            writer.measure(records);
+            ByteBuf out = Unpooled.buffer();
+            writer.write(records, 0, records.size(), out);
+            assertThat(ByteBufUtil.getBytes(out)).isEqualTo(generated(records));
+        }
+    }
+
+    @Test
+    void aRunOfTheBatchIsAnEnvelopeOfItsOwnAndTheSizesAddUp() {
+        List<DebuggerRecord> records = randomRecords(new Random(3), 50);
+        RecordBatchWriter writer = new RecordBatchWriter();
+        int[] sizes = writer.measure(records);
+        ByteBuf out = Unpooled.buffer();
+        writer.write(records, 10, 20, out);
+        assertThat(ByteBufUtil.getBytes(out)).isEqualTo(generated(records.subList(10, 20)));
+        int recordBytes = 0;
+        for (int i = 10; i < 20; i++) {
+            recordBytes += sizes[i];
+        }
+        assertThat(generated(records.subList(10, 20)).length).isBetween(recordBytes + 2, recordBytes + 4);
+    }
+}
