@@ -215,11 +215,6 @@ public final class JsonOutput implements Output {
     }
 
     @Override
-    public void processes(List<CoreInfo> cores, int selected) {
-        emit(Json.type("processes").put("cores", coreList(cores)).put("selected_core", selected));
-    }
-
-    @Override
     public void coreSelected(CoreInfo core) {
         emit(Json.type("core_selected").put("core", core.number()).put("tid", core.tid()).hex("rip", core.rip())
                 .put("state", core.state()));
