@@ -19,12 +19,10 @@ import java.util.Set;
  */
 final class LinuxProgram implements SystemCalls {
     private final LinuxSyscalls syscalls;
-    private final LinuxProcess process;
     private final RecordQueue queue;
     private final Set<Long> reported = new HashSet<>();
 
     LinuxProgram(LinuxProcess process, RecordQueue queue) {
-        this.process = process;
         this.syscalls = new LinuxSyscalls(process);
         this.queue = queue;
     }
@@ -64,7 +62,7 @@ final class LinuxProgram implements SystemCalls {
     /** A fault no event swallowed becomes the signal Linux sends for it. */
     @Override
     public Optional<Outcome> fault(Fault fault) {
-        int signal = process.fault(fault.vector(), fault.rip(), fault.address(), fault.errorCode());
+        int signal = syscalls.fault(fault.vector(), fault.rip(), fault.address(), fault.errorCode());
         return Optional.of(signal > 0 ? new Outcome.Returned() : new Outcome.Killed(-signal));
     }
 

@@ -249,7 +249,7 @@ public final class Debugger implements AutoCloseable {
 
     private List<CoreInfo> cores() {
         return machine.vcpus().list().stream().map(c -> new CoreInfo(c.number(), c.tid(), c.rip(), c.state(),
-                c.current())).toList();
+                c.current(), c.pid())).toList();
     }
 
     /**

@@ -435,6 +435,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
                     .collect(java.util.stream.Collectors.joining(", ")));
         }
         selectedCore = core;
+        machine.vcpus().showMemoryOf(core); // d and u read the selected core's process's memory
     }
 
     @Override

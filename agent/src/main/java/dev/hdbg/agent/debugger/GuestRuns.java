@@ -84,6 +84,7 @@ final class GuestRuns {
             finish(new Completion.Killed(signal, machine.rip()));
             return;
         }
+        machine.vcpus().showMemoryOf(machine.vcpus().current()); // not another process's a halted debugger looked at
         long started = System.nanoTime();
         brokenNanos = 0;
         hooks.forgetLastCodeExit();
@@ -141,6 +142,7 @@ final class GuestRuns {
      * guest (finished here) or the CPU having failed (the machine halts on the fault).
      */
     boolean stepOne(long rip) {
+        machine.vcpus().showMemoryOf(machine.vcpus().current());
         inside = true;
         try {
             cpu.step(rip);

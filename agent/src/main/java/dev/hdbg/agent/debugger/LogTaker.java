@@ -49,7 +49,7 @@ final class LogTaker {
 
     long pid() {
         TargetInfo info = target.get();
-        return info == null ? RAW_PID : info.pid();
+        return info == null ? RAW_PID : machine.vcpus().currentPid(); // the process whose thread is on the CPU
     }
 
     /** The thread on the CPU: each core is one of the program's threads (a raw image's one has RAW_TID). */

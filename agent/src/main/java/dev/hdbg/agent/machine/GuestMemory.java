@@ -1,5 +1,6 @@
 package dev.hdbg.agent.machine;
 
+import dev.hdbg.agent.unicorn.MemoryRegion;
 import dev.hdbg.agent.unicorn.Prot;
 import dev.hdbg.common.event.Access;
 import java.lang.foreign.MemorySegment;
@@ -36,6 +37,50 @@ public final class GuestMemory implements AutoCloseable {
     private final List<MemoryRegionInfo> reserved = new ArrayList<>();
 
     private record Mapping(long address, MemorySegment memory, int perms) {
+    }
+
+    /**
+     * A process's own regions while another process's are on the CPU ({@link #detach}, {@link #attach}): the host
+     * memory stays allocated, unmapped from the guest. The agent's reserved regions (above the user half) are not part
+     * of it: every process sees them.
+     */
+    public static final class AddressSpace {
+        private final List<Mapping> mappings;
+        private final List<MemoryRegionInfo> regions;
+        /** The engine's permissions page range by page range, which mprotect changed within a mapping. */
+        private final List<MemoryRegion> protections;
+
+        private AddressSpace(List<Mapping> mappings, List<MemoryRegionInfo> regions, List<MemoryRegion> protections) {
+            this.mappings = mappings;
+            this.regions = regions;
+            this.protections = protections;
+        }
+
+        /** Its regions, as {@link #regions()} lists them while it is on the CPU. */
+        public List<MemoryRegionInfo> regions() {
+            return List.copyOf(regions);
+        }
+
+        /**
+         * Writes {@code data} at {@code address} in this space, which is off the CPU.
+         *
+         * @return false when the range is not within one of its regions
+         */
+        public boolean write(long address, byte[] data) {
+            for (Mapping m : mappings) {
+                long offset = address - m.address();
+                if (offset >= 0 && offset + data.length <= m.memory().byteSize()) {
+                    MemorySegment.copy(MemorySegment.ofArray(data), 0, m.memory(), offset, data.length);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Bytes of guest memory it spans. */
+        public long bytes() {
+            return mappings.stream().mapToLong(m -> m.memory().byteSize()).sum();
+        }
     }
 
     /** The guest's memory as {@code cpu} sees it. */
@@ -117,6 +162,109 @@ public final class GuestMemory implements AutoCloseable {
         }
         mappings.clear();
         regions.clear();
+    }
+
+    /**
+     * Takes the current process's regions off the CPU and the listeners, leaving only the agent's own (those at
+     * negative, kernel-half addresses), and drops the code translated from the executable ones. A swap to other host
+     * memory ran no stale block without the drop (AddressSpaceSwitchTest), but the engine keeps blocks across
+     * {@code uc_mem_unmap} of the same pages ({@code TranslationCache}), and the drop costs little beside the
+     * unmapping itself (docs/targets.md, "Processes"). The host memory stays allocated in the returned space.
+     */
+    public AddressSpace detach() {
+        List<MemoryRegion> protections = userProtections();
+        List<Mapping> taken = new ArrayList<>();
+        List<MemoryRegionInfo> takenRegions = new ArrayList<>();
+        for (int i = mappings.size() - 1; i >= 0; i--) {
+            Mapping m = mappings.get(i);
+            if (m.address() < 0) {
+                continue;
+            }
+            long size = m.memory().byteSize();
+            cpu.unmap(m.address(), size);
+            if ((m.perms() & Prot.EXEC) != 0) {
+                cpu.forgetTranslations(m.address(), m.address() + size);
+            }
+            for (MappingListener l : listeners) {
+                l.unmapped(m.address(), size);
+            }
+            taken.add(0, mappings.remove(i));
+        }
+        for (int i = regions.size() - 1; i >= 0; i--) {
+            if (regions.get(i).begin() >= 0) {
+                takenRegions.add(0, regions.remove(i));
+            }
+        }
+        return new AddressSpace(taken, takenRegions, protections);
+    }
+
+    /** The engine's permissions of the user regions: a mapping's first permissions, or what mprotect made of them. */
+    private List<MemoryRegion> userProtections() {
+        if (!(cpu instanceof UnicornCpu engine)) {
+            return List.of();
+        }
+        return engine.unicorn().memRegions().stream().filter(r -> r.begin() >= 0).toList();
+    }
+
+    /** Puts {@code space}'s regions on the CPU and the listeners, after {@link #detach} took the previous ones. */
+    public void attach(AddressSpace space) {
+        for (Mapping m : space.mappings) {
+            cpu.map(m.address(), m.memory(), permissions(m.perms()));
+            for (MappingListener l : listeners) {
+                l.mapped(m.address(), m.memory(), m.perms());
+            }
+        }
+        mappings.addAll(space.mappings);
+        regions.addAll(space.regions);
+        if (cpu instanceof UnicornCpu engine) {
+            for (MemoryRegion r : space.protections) {
+                int mapped = space.mappings.stream().filter(m -> m.address() <= r.begin()
+                        && r.begin() - m.address() < m.memory().byteSize()).mapToInt(Mapping::perms).findFirst().orElse(-1);
+                if (mapped != r.perms()) {
+                    engine.unicorn().memProtect(r.begin(), r.end() + 1 - r.begin(), r.perms());
+                }
+            }
+        }
+    }
+
+    /**
+     * A copy of the current process's regions in new host memory, off the CPU: what {@code fork} gives the child.
+     * Pages that read as zero are not written, so the untouched part of a stack or heap stays unallocated on the host
+     * as in the original.
+     *
+     * @throws HostMemoryException when the host has no memory for the copy
+     */
+    public AddressSpace copy() {
+        List<Mapping> copied = new ArrayList<>();
+        List<MemoryRegionInfo> copiedRegions = new ArrayList<>();
+        try {
+            for (Mapping m : mappings) {
+                if (m.address() < 0) {
+                    continue;
+                }
+                MemorySegment to = pages.allocate(m.memory().byteSize());
+                copied.add(new Mapping(m.address(), to, m.perms()));
+                HostPages.copyNonZero(m.memory(), to);
+            }
+        } catch (HostMemoryException e) {
+            copied.forEach(m -> pages.free(m.memory()));
+            throw e;
+        }
+        for (MemoryRegionInfo r : regions) {
+            if (r.begin() >= 0) {
+                copiedRegions.add(r);
+            }
+        }
+        return new AddressSpace(copied, copiedRegions, userProtections());
+    }
+
+    /** Frees the host memory of {@code space}, which is off the CPU: a process that ended. */
+    public void release(AddressSpace space) {
+        for (Mapping m : space.mappings) {
+            pages.free(m.memory());
+        }
+        space.mappings.clear();
+        space.regions.clear();
     }
 
     /** Keeps the guest out of [{@code begin}, top of the address space): the vmx-root area lives there. */

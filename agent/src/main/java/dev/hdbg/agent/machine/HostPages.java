@@ -56,6 +56,23 @@ final class HostPages implements AutoCloseable {
         return pages;
     }
 
+    /**
+     * Copies {@code from} into {@code to} (as long), page by page, skipping the pages of {@code from} that are all zero:
+     * {@code to} is fresh {@link #allocate} memory, zero already, and an untouched page stays untouched.
+     */
+    static void copyNonZero(MemorySegment from, MemorySegment to) {
+        long page = GuestMemory.PAGE;
+        for (long at = 0; at < from.byteSize(); at += page) {
+            long length = Math.min(page, from.byteSize() - at);
+            MemorySegment source = from.asSlice(at, length);
+            if (MemorySegment.mismatch(source, 0, length, ZERO_PAGE, 0, length) != -1) {
+                MemorySegment.copy(source, 0, to, at, length);
+            }
+        }
+    }
+
+    private static final MemorySegment ZERO_PAGE = java.lang.foreign.Arena.global().allocate(GuestMemory.PAGE);
+
     /** Unmaps {@code pages}, which {@link #allocate} gave; the emulator must no longer use them. */
     void free(MemorySegment pages) {
         if (mapped.remove(pages)) {

@@ -26,16 +26,20 @@ public final class Vcpus {
     private static final RegisterList ALL = RegisterList.of(CpuRegister.values());
 
     /** A core as the debugger lists it: its number, its thread, where it is, what it does. */
-    public record Core(int number, long tid, long rip, String state, boolean current) {
+    public record Core(int number, long tid, long rip, String state, boolean current, long pid) {
     }
 
     private final Cpu cpu;
     private final Unicorn unicorn;
     private final Slot[] slots = new Slot[MAX];
     private int current;
+    private java.util.function.LongConsumer showProcess = pid -> {
+    };
 
     private static final class Slot {
         long tid;
+        /** The process the core's thread belongs to (since protocol 1.12 shown per core). */
+        long pid;
         String state = "running";
         boolean runnable = true;
         /** The registers while the core is off the CPU; reused from one switch to the next. */
@@ -46,6 +50,7 @@ public final class Vcpus {
 
         Slot(long tid) {
             this.tid = tid;
+            this.pid = tid;
         }
     }
 
@@ -53,6 +58,23 @@ public final class Vcpus {
         this.cpu = cpu;
         this.unicorn = unicorn;
         slots[0] = new Slot(1);
+    }
+
+    /**
+     * Called with a core's pid whenever that core's process's memory must be the machine's: a core of another process
+     * goes on the CPU ({@link #load}), or the debugger looks at one ({@link #showMemoryOf}). The guest's operating
+     * system swaps the address spaces.
+     */
+    public void onProcessMemory(java.util.function.LongConsumer action) {
+        showProcess = action;
+    }
+
+    /**
+     * Makes {@code core}'s process's memory the machine's, at a safe point: what {@code d} and {@code u} then read
+     * after {@code ~ N} or {@code .process pid N} while halted; before the guest runs again, the current core's.
+     */
+    public void showMemoryOf(int core) {
+        showProcess.accept(slot(core).pid);
     }
 
     /** Back to one core, core 0, which keeps the CPU's registers as they are: for a target started again. */
@@ -65,6 +87,8 @@ public final class Vcpus {
         }
         slots[0] = new Slot(1);
         current = 0;
+        showProcess = pid -> {
+        };
     }
 
     /** The core on the CPU: the one that runs, and whose exits the debugger sees. */
@@ -84,6 +108,20 @@ public final class Vcpus {
 
     public void setTid(int core, long tid) {
         slot(core).tid = tid;
+    }
+
+    /** The process id of {@code core}'s thread. */
+    public long pid(int core) {
+        return slot(core).pid;
+    }
+
+    /** The process id of the core on the CPU ({@code $pid}). */
+    public long currentPid() {
+        return slots[current].pid;
+    }
+
+    public void setPid(int core, long pid) {
+        slot(core).pid = pid;
     }
 
     public boolean exists(int core) {
@@ -164,6 +202,7 @@ public final class Vcpus {
             }
             cpu.read(ALL, out.saved);
         }
+        showProcess.accept(target.pid);
         unicorn.contextRestore(target.context);
         current = core;
         for (Map.Entry<CpuRegister, Long> e : target.pending.entrySet()) {
@@ -197,7 +236,8 @@ public final class Vcpus {
         List<Core> cores = new ArrayList<>();
         for (int i = 0; i < MAX; i++) {
             if (slots[i] != null) {
-                cores.add(new Core(i, slots[i].tid, read(i, CpuRegister.RIP), slots[i].state, i == current));
+                cores.add(new Core(i, slots[i].tid, read(i, CpuRegister.RIP), slots[i].state, i == current,
+                        slots[i].pid));
             }
         }
         return cores;

@@ -6,13 +6,19 @@ import java.util.Objects;
  * One core of the emulated machine, as HyperDbg's {@code ~} lists it: each thread of the program runs on a core of its
  * own. {@code current} marks the core on the CPU, the one that last ran (and broke).
  *
- * @param state what its thread does: {@code running}, {@code futex wait}, {@code exited}
+ * @param state what its thread does: {@code running}, {@code futex wait}, {@code waiting}, {@code exited}
+ * @param pid   the process its thread belongs to (since 1.12; 0 when the agent does not say)
  */
-public record CoreInfo(int number, long tid, long rip, String state, boolean current) {
+public record CoreInfo(int number, long tid, long rip, String state, boolean current, long pid) {
     public CoreInfo {
         if (number < 0) {
             throw new IllegalArgumentException("core " + number + " is negative");
         }
         Objects.requireNonNull(state, "state");
+    }
+
+    /** A core whose process is not known (an agent before 1.12). */
+    public CoreInfo(int number, long tid, long rip, String state, boolean current) {
+        this(number, tid, rip, state, current, 0);
     }
 }

@@ -40,11 +40,12 @@ public final class ExecutionCodec {
     /** Since 1.10: one core. */
     public static dev.hdbg.proto.v1.CoreInfo encode(CoreInfo core) {
         return dev.hdbg.proto.v1.CoreInfo.newBuilder().setNumber(core.number()).setTid(core.tid()).setRip(core.rip())
-                .setState(core.state()).setCurrent(core.current()).build();
+                .setState(core.state()).setCurrent(core.current()).setPid(core.pid()).build();
     }
 
     public static CoreInfo decode(dev.hdbg.proto.v1.CoreInfo core) {
-        return new CoreInfo(core.getNumber(), core.getTid(), core.getRip(), core.getState(), core.getCurrent());
+        return new CoreInfo(core.getNumber(), core.getTid(), core.getRip(), core.getState(), core.getCurrent(),
+                core.getPid());
     }
 
     public static TrackReply encode(CallTrack track) {

@@ -53,6 +53,9 @@ public final class Protocol {
     /** Since 1.11: CpuidRequest (HyperDbg's {@code cpu}). */
     public static final String CPUID = "cpu.cpuid";
 
+    /** Since 1.12: processes (fork, exec, wait, pipes between them), each core's pid, {@code .process}. */
+    public static final String PROCESSES = "targets.processes";
+
     /**
      * Since 1.13: the registers cr8, gdtr, idtr, ldtr and tr (the descriptor tables as their base), by name in
      * ReadRegistersRequest, WriteRegisterRequest and scripts.
@@ -71,7 +74,8 @@ public final class Protocol {
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
      * linked programs and signals; 1.7 scripts; 1.8 starting the target again and !track; 1.9 break records with the
      * registers; 1.10 threads; 1.11 model-specific registers, CPUID, flushing
-     * messages and events sc; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer, dt and struct.
+     * messages and events sc; 1.12 processes; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer,
+     * dt and struct.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -87,6 +91,7 @@ public final class Protocol {
             RESTART, TRACK,
             BREAK_REGISTERS, THREADS,
             MSR, CPUID, FLUSH, SHORT_CIRCUIT,
+            PROCESSES,
             SYSTEM_REGISTERS, EVENTS_1_13, TYPES);
 
     private Protocol() {

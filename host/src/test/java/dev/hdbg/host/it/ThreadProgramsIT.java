@@ -80,8 +80,9 @@ class ThreadProgramsIT {
         assertThat(run.out()).isEqualTo("both hold their mutex\n");
         assertThat(run.status()).isEqualTo(128 + 9);
         assertThat(run.notices()).singleElement().asString()
-                .startsWith("deadlock: every thread of process 1000 waits in futex without a timeout")
-                .contains("thread 1000 (core 0, waiting in futex at 0x", "thread 1001 (core 1, waiting in futex at 0x")
+                .startsWith("deadlock: every thread waits (in futex without a timeout, for a pipe or a child)")
+                .contains("thread 1000 of process 1000 (core 0, waiting in futex at 0x",
+                        "thread 1001 of process 1000 (core 1, waiting in futex at 0x")
                 .endsWith("hdbg ends it as kill -9 would (exit status 137)");
     }
 
@@ -121,7 +122,7 @@ class ThreadProgramsIT {
                     """);
             String out = run.out();
             assertThat(out).containsPattern("\\[break +#\\d+\\] breakpoint 1 hit at rip 0x[0-9a-f]+ \\(worker_spot\\) "
-                    + "on core 1 \\(thread 1001\\)");
+                    + "on core 1 \\(thread 1001 of process 1000\\)");
             List<Long> rips = registerValues(out, "rip");
             assertThat(rips).as(out).hasSize(2);
             long worker = rips.get(0);

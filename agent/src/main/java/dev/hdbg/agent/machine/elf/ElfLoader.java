@@ -1,5 +1,6 @@
 package dev.hdbg.agent.machine.elf;
 
+import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.GuestMemory;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.UserMode;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -132,6 +134,22 @@ public final class ElfLoader {
      */
     public static LoadedElf load(Machine machine, Executable program, Optional<Executable> interpreter, Process process,
             long pieBase, Optional<byte[]> vdsoImage) {
+        return load(machine, program, interpreter, process, pieBase, vdsoImage, OptionalLong.empty());
+    }
+
+    /**
+     * execve's load, inside the running program's SYSCALL exit: as {@link #load(Machine, Executable, Optional, Process,
+     * long, Optional)} into a machine whose user memory is empty and which is in user mode already, but without
+     * running an instruction (the engine is inside a hook): {@code hwcap} is the one the first program was given, and
+     * RIP, RSP and the general registers are written directly (all zero but RSP, FS and GS bases zero).
+     */
+    public static LoadedElf loadForExec(Machine machine, Executable program, Optional<Executable> interpreter,
+            Process process, long pieBase, Optional<byte[]> vdsoImage, long hwcap) {
+        return load(machine, program, interpreter, process, pieBase, vdsoImage, OptionalLong.of(hwcap));
+    }
+
+    private static LoadedElf load(Machine machine, Executable program, Optional<Executable> interpreter,
+            Process process, long pieBase, Optional<byte[]> vdsoImage, OptionalLong knownHwcap) {
         ElfImage image = ElfParser.parse(program.path(), program.bytes());
         if (image.isPie() && (pieBase & (GuestMemory.PAGE - 1)) != 0) {
             throw new IllegalArgumentException("the PIE base 0x" + Long.toHexString(pieBase)
@@ -159,7 +177,7 @@ public final class ElfLoader {
                     at.end()));
             start = ld.entry() + interpreterBias;
         }
-        long hwcap = CpuFeatures.hwcap(machine, start);
+        long hwcap = knownHwcap.isPresent() ? knownHwcap.getAsLong() : CpuFeatures.hwcap(machine, start);
         // The vDSO goes below the interpreter, as Linux maps it after it (top-down), or at the top of the mmap area.
         long vdsoEnd = loadedInterpreter.map(LoadedElf.Image::begin).orElse(MMAP_TOP);
         long vdso = 0;
@@ -183,7 +201,18 @@ public final class ElfLoader {
                         process.uid(), process.gid(), vdso), randomBytes);
         memory.write(stack.rsp(), stack.bytes());
 
-        UserMode.enter(machine, start, stack.rsp());
+        if (knownHwcap.isPresent()) {
+            var cpu = machine.cpu();
+            for (int encoding = 0; encoding < 16; encoding++) {
+                cpu.write(CpuRegister.gpr(encoding), 0);
+            }
+            cpu.write(CpuRegister.FS_BASE, 0);
+            cpu.write(CpuRegister.GS_BASE, 0);
+            cpu.write(CpuRegister.RSP, stack.rsp());
+            cpu.write(CpuRegister.RIP, start);
+        } else {
+            UserMode.enter(machine, start, stack.rsp());
+        }
         return new LoadedElf(start, entry, bias, placed.begin(), placed.end(),
                 SegmentLayout.brkStart(image.loads(), bias), STACK_TOP, stack.rsp(),
                 new Symbols(image.symbols()).relocated(bias), sections(image.sections(), bias), loadedInterpreter,

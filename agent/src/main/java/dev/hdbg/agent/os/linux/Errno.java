@@ -19,6 +19,7 @@ final class Errno {
     static final int EIO = 5;
     static final int ENXIO = 6;
     static final int E2BIG = 7;
+    static final int ENOEXEC = 8;
     static final int ECHILD = 10;
     static final int EBADF = 9;
     static final int EAGAIN = 11;

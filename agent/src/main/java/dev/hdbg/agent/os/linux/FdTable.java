@@ -10,6 +10,26 @@ final class FdTable {
     private final OpenFile[] files = new OpenFile[MAX];
     private final boolean[] closeOnExec = new boolean[MAX];
 
+    /** The same open files under the same numbers, each one more reference: what fork gives the child. */
+    FdTable copy() {
+        FdTable copy = new FdTable();
+        for (int fd = 0; fd < MAX; fd++) {
+            if (files[fd] != null) {
+                copy.place(fd, files[fd], closeOnExec[fd]);
+            }
+        }
+        return copy;
+    }
+
+    /** execve: the descriptors marked close-on-exec close. */
+    void closeOnExec() throws IOException {
+        for (int fd = 0; fd < MAX; fd++) {
+            if (files[fd] != null && closeOnExec[fd]) {
+                close(fd);
+            }
+        }
+    }
+
     /** @throws SyscallException EBADF when {@code fd} is not open */
     OpenFile get(int fd) {
         if (fd < 0 || fd >= MAX || files[fd] == null) {

@@ -142,7 +142,15 @@ final class FileSyscalls {
             if (done + total > 0 && !process.machine().memory().isMapped(buffer + total, n)) {
                 break;
             }
-            int written = writeTo(file, user.read(buffer + total, n));
+            int written;
+            try {
+                written = writeTo(file, user.read(buffer + total, n));
+            } catch (Blocked full) {
+                if (done + total == 0) {
+                    throw full;
+                }
+                break; // a short write: what was written is the result, as Linux returns it on a signal
+            }
             total += written;
             if (written < n) {
                 break;
@@ -263,7 +271,11 @@ final class FileSyscalls {
             throw new SyscallException(Errno.EINVAL);
         }
         user.requireMapped(fdsAddress, 8);
-        Pipe pipe = new Pipe();
+        Pipe pipe = new Pipe(process.scheduler());
+        if ((flags & OpenFile.O_NONBLOCK) != 0) {
+            pipe.readEnd.setStatusFlags(OpenFile.O_NONBLOCK);
+            pipe.writeEnd.setStatusFlags(OpenFile.O_NONBLOCK);
+        }
         boolean cloexec = (flags & O_CLOEXEC) != 0;
         int readFd = fds.install(pipe.readEnd, 0, cloexec);
         int writeFd;

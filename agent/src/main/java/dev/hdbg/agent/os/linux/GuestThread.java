@@ -1,19 +1,20 @@
 package dev.hdbg.agent.os.linux;
 
 /**
- * One thread of the process, as Linux's {@code task_struct} of a thread: its id, the core (vCPU) it runs on, the
- * word {@code CLONE_CHILD_CLEARTID} / {@code set_tid_address} asked to clear when it exits, and the futex it waits on.
- * Execution thread only.
+ * One thread, as Linux's {@code task_struct} of a thread: its process, its id, the core (vCPU) it runs on, the word
+ * {@code CLONE_CHILD_CLEARTID} / {@code set_tid_address} asked to clear when it exits, and what it waits on: a futex,
+ * or another wait ({@link #channel}: a pipe, its process's children, a vfork child). Execution thread only.
  */
 final class GuestThread {
     /** What a thread is doing. */
     enum State {
-        RUNNABLE, FUTEX_WAIT, EXITED
+        RUNNABLE, FUTEX_WAIT, WAITING, EXITED
     }
 
     /** No deadline: a futex wait without a timeout. */
     static final long FOREVER = Long.MAX_VALUE;
 
+    final LinuxProcess process;
     final long tid;
     final int core;
     State state = State.RUNNABLE;
@@ -22,8 +23,18 @@ final class GuestThread {
     long futex;
     int bitset;
     long deadline = FOREVER;
+    /**
+     * While WAITING: what it waits on, and how it goes on when woken: the system call made again (a read of an empty
+     * pipe, a wait4 with no child ended: its SYSCALL's address and number), or returning {@link #result} (vfork).
+     */
+    Object channel;
+    boolean restart;
+    long restartRip;
+    long restartNumber;
+    long result;
 
-    GuestThread(long tid, int core) {
+    GuestThread(LinuxProcess process, long tid, int core) {
+        this.process = process;
         this.tid = tid;
         this.core = core;
     }
@@ -35,8 +46,18 @@ final class GuestThread {
         deadline = until;
     }
 
+    void waitFor(Object on, boolean again, long rip, long number, long value) {
+        state = State.WAITING;
+        channel = on;
+        restart = again;
+        restartRip = rip;
+        restartNumber = number;
+        result = value;
+    }
+
     void runnable() {
         state = State.RUNNABLE;
+        channel = null;
         futex = 0;
         bitset = 0;
         deadline = FOREVER;
@@ -48,10 +69,11 @@ final class GuestThread {
 
     @Override
     public String toString() {
-        return "thread " + tid + " (core " + core + ", " + switch (state) {
+        return "thread " + tid + " of process " + process.pid() + " (core " + core + ", " + switch (state) {
             case RUNNABLE -> "runnable";
             case FUTEX_WAIT -> "waiting in futex at 0x" + Long.toHexString(futex)
                     + (deadline == FOREVER ? " without timeout" : " with a timeout");
+            case WAITING -> "waiting for " + channel;
             case EXITED -> "exited";
         } + ")";
     }

@@ -1,5 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
+import dev.hdbg.agent.machine.GuestMemory;
 import dev.hdbg.agent.machine.Machine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,30 +11,48 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * The guest process's operating-system state, what Linux keeps in its {@code task_struct}: the descriptor table
+ * A guest process's operating-system state, what Linux keeps in its {@code task_struct}: the descriptor table
  * (0 is the stdin file or an empty stream, 1 and 2 go to {@link ProcessIo}), the program break, the mmap area,
- * the working directory inside the sandbox root, and the exit status once the process has exited.
+ * the working directory inside the sandbox root, its parent, and the exit status once the process has exited. The
+ * program started is the first process ({@link #LinuxProcess(Machine, ProcessConfig, ProcessIo, long)}); {@link #fork}
+ * makes the others, which the {@link ProcessTable} holds. Its memory is the machine's while one of its threads runs,
+ * else {@link #park parked}. The class is over 400 lines because it is the one owner of a process's state, which
+ * fork and execve must copy or reset field by field; what the calls do with it lives in the *Syscalls classes.
  *
  * <p>Owned by the execution thread, like the {@link Machine}; not thread-safe. {@link #close()} releases the host
  * files the guest left open; it does not close the machine.
  */
 public final class LinuxProcess implements AutoCloseable {
     private final Machine machine;
-    private final ProcessConfig config;
+    private ProcessConfig config;
     private final UserMemory user;
     private final Sandbox sandbox;
-    private final FdTable fds = new FdTable();
-    private final ProgramBreak programBreak;
-    private final MmapAllocator mmap;
-    private final Mappings mappings = new Mappings();
+    private final FdTable fds;
+    private ProgramBreak programBreak;
+    private MmapAllocator mmap;
+    private Mappings mappings;
     private final ProcessIo io;
-    private final Timers timers = new Timers(new GuestClock());
+    private final ProcessTable table;
+    private final Timers timers;
     private final Signals signals;
     private final Scheduler scheduler;
     private final LoadedModules modules;
     private final VirtualFiles virtualFiles;
+    private final RegionBudget regions;
     private int umask = 022;
     private OptionalInt exitStatus = OptionalInt.empty();
+    private int killedBy;
+    private boolean execed;
+    private long parentPid;
+    /** The process's memory while another's is on the CPU. */
+    private GuestMemory.AddressSpace parked;
+    /** What a vfork parent waits on until this child runs another program or ends. */
+    private final Object vforkDone = new Object() {
+        @Override
+        public String toString() {
+            return "its vfork child " + config.pid() + " to exec or exit";
+        }
+    };
 
     /**
      * Sets up the process with its standard descriptors.
@@ -46,8 +65,13 @@ public final class LinuxProcess implements AutoCloseable {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.config = Objects.requireNonNull(config, "config");
         this.io = Objects.requireNonNull(io, "io");
+        this.table = new ProcessTable(machine, config.pid());
+        this.timers = new Timers(table.clock());
         this.signals = new Signals(this);
-        this.scheduler = new Scheduler(machine.vcpus(), timers.clock(), config.pid(), config.tid());
+        this.scheduler = table.scheduler();
+        this.fds = new FdTable();
+        this.mappings = new Mappings();
+        this.parentPid = INIT_PARENT;
         if (brkStart < 0) {
             throw new IllegalArgumentException("brkStart 0x" + Long.toHexString(brkStart) + " is not a user address");
         }
@@ -68,13 +92,178 @@ public final class LinuxProcess implements AutoCloseable {
                         region.name().equals("stack") ? "[stack]" : region.name(), 0, 0));
             }
         }
-        RegionBudget regions = new RegionBudget(machine.unicorn());
+        this.regions = new RegionBudget(machine.unicorn());
         this.programBreak = new ProgramBreak(machine.memory(), regions, brkStart);
         this.mmap = new MmapAllocator(machine, regions, programBreak);
         fds.install(stdin(config), 0, false);
         // A native run under a harness has stdout on a pipe: report one, so glibc buffers it the same way.
         fds.install(StreamFile.output(io::stdout, Stat.S_IFIFO | 0600, 2), 1, false);
         fds.install(StreamFile.output(io::stderr, Stat.S_IFCHR | 0620, 3), 2, false);
+        table.init(this, config.tid());
+    }
+
+    /** The first process's parent, as getppid reports it: init. */
+    private static final long INIT_PARENT = 1;
+
+    /** A forked child of {@code parent}: a copy of its state, {@code memory} a copy of its memory. */
+    private LinuxProcess(LinuxProcess parent, long pid, GuestMemory.AddressSpace memory) {
+        ProcessConfig p = parent.config;
+        this.machine = parent.machine;
+        this.config = new ProcessConfig(p.root(), p.writable(), p.stdin(), p.programName(), p.argv(), pid, pid,
+                parent.sandbox.cwd(), p.executable(), p.writableDirs(), p.auxv());
+        this.io = parent.io;
+        this.table = parent.table;
+        this.timers = new Timers(table.clock()); // timers are not inherited
+        this.signals = new Signals(this);
+        signals.inheritFrom(parent.signals);
+        this.scheduler = table.scheduler();
+        this.user = parent.user;
+        this.sandbox = new Sandbox(p.root());
+        this.virtualFiles = new VirtualFiles(this);
+        sandbox.setVirtual(virtualFiles);
+        try {
+            sandbox.chdir(sandbox.resolve("/", parent.sandbox.cwd(), true, false));
+        } catch (IOException | SyscallException e) {
+            throw new IllegalStateException("the parent's working directory " + parent.sandbox.cwd() + " is gone", e);
+        }
+        this.modules = new LoadedModules(path -> sandbox.find(path).map(Sandbox.Found::host));
+        modules.copyFrom(parent.modules);
+        this.mappings = parent.mappings.copy();
+        this.regions = parent.regions;
+        this.programBreak = parent.programBreak.copy();
+        this.mmap = parent.mmap.copy(programBreak);
+        this.fds = parent.fds.copy();
+        this.umask = parent.umask;
+        this.parentPid = parent.pid();
+        this.parked = memory;
+    }
+
+    /**
+     * fork: a child with a copy of this process's memory, descriptors, signal actions and working directory, off the
+     * CPU until its first thread is scheduled.
+     *
+     * @throws SyscallException EAGAIN when {@link ProcessTable#MAX} processes exist, ENOMEM when the host has no
+     *                          memory for the copy
+     */
+    LinuxProcess fork(long pid) {
+        if (table.full()) {
+            throw new SyscallException(Errno.EAGAIN);
+        }
+        GuestMemory.AddressSpace copy;
+        try {
+            copy = machine.memory().copy();
+        } catch (dev.hdbg.agent.machine.HostMemoryException e) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        LinuxProcess child = new LinuxProcess(this, pid, copy);
+        table.add(child);
+        return child;
+    }
+
+    /**
+     * execve's point of no return: the process's memory is emptied (the caller then loads the new program into it) and
+     * what belonged to the old program goes: its mappings, the descriptors marked close-on-exec, the signal handlers.
+     */
+    void exec() throws IOException {
+        machine.memory().release(machine.memory().detach());
+        this.mappings = new Mappings();
+        modules.clear();
+        fds.closeOnExec();
+        signals.resetForExec();
+        table.scheduler().wakeAll(vforkDone);
+        execed = true;
+    }
+
+    /** Whether an execve replaced the program since the last call of this. */
+    boolean takeExeced() {
+        boolean was = execed;
+        execed = false;
+        return was;
+    }
+
+    /** After {@link #exec}: the new program's break once the loader placed it, and {@code next} describing it. */
+    void execLoaded(long brkStart, ProcessConfig next) {
+        this.config = next;
+        this.programBreak = new ProgramBreak(machine.memory(), regions, brkStart);
+        this.mmap = new MmapAllocator(machine, regions, programBreak);
+        for (var region : machine.memory().regions()) {
+            if (region.begin() >= 0) {
+                mappings.set(region.begin(), region.end(), new Mappings.Kind(
+                        region.name().equals("stack") ? "[stack]" : region.name(), 0, 0));
+            }
+        }
+    }
+
+    /** This process's id. */
+    public long pid() {
+        return config.pid();
+    }
+
+    /** The parent's id, as getppid says: 1 for the program started. */
+    long parentPid() {
+        return parentPid;
+    }
+
+    void reparent(long pid) {
+        parentPid = pid;
+    }
+
+    /** Whether the process ended: its status waits for the parent. */
+    boolean ended() {
+        return exitStatus.isPresent();
+    }
+
+    /** The signal that killed the process, or 0 when it exited (or lives). */
+    int killedBy() {
+        return killedBy;
+    }
+
+    /** Ends the process as signal {@code signal}'s default action does (exit status 128 + signal for a shell). */
+    void killed(int signal) {
+        killedBy = signal;
+        exitStatus = OptionalInt.of((128 + signal) & 0xff);
+    }
+
+    /** The wait status wait4 reports: exit code in bits 8-15, or the killing signal in bits 0-6. */
+    int waitStatus() {
+        return killedBy != 0 ? killedBy : (exitStatus.orElse(0) & 0xff) << 8;
+    }
+
+    Object vforkDone() {
+        return vforkDone;
+    }
+
+    ProcessTable table() {
+        return table;
+    }
+
+    void park(GuestMemory.AddressSpace memory) {
+        parked = memory;
+    }
+
+    /** Writes into this process's memory while it is off the CPU: CLONE_CHILD_SETTID into a new child's. */
+    void parkedWrite(long address, byte[] data) {
+        if (parked == null || !parked.write(address, data)) {
+            throw new SyscallException(Errno.EFAULT);
+        }
+    }
+
+    boolean parked() {
+        return parked != null;
+    }
+
+    GuestMemory.AddressSpace unpark() {
+        GuestMemory.AddressSpace memory = parked;
+        if (memory == null) {
+            throw new IllegalStateException("process " + pid() + "'s memory is on the CPU already");
+        }
+        parked = null;
+        return memory;
+    }
+
+    @Override
+    public String toString() {
+        return "process " + pid();
     }
 
     private static OpenFile stdin(ProcessConfig config) {
@@ -159,7 +348,7 @@ public final class LinuxProcess implements AutoCloseable {
         return switch (signals.fault(info, rip, trap)) {
             case Signals.Delivery.Handler h -> h.signal();
             case Signals.Delivery.Killed k -> {
-                exit(128 + k.signal());
+                killed(k.signal());
                 yield -k.signal();
             }
             case Signals.Delivery.None n -> throw new IllegalStateException("signal " + info.signal()
@@ -194,10 +383,15 @@ public final class LinuxProcess implements AutoCloseable {
         return sandbox;
     }
 
-    /** Closes every descriptor the guest still holds. */
+    /** Closes every descriptor the guest's processes still hold. */
     @Override
     public void close() {
         try {
+            for (LinuxProcess p : table.all()) {
+                if (p != this) {
+                    p.fds.closeAll();
+                }
+            }
             fds.closeAll();
         } catch (IOException e) {
             throw new UncheckedIOException("closing the guest's files", e);

@@ -6,11 +6,13 @@ import dev.hdbg.agent.unicorn.X86Reg;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * The Linux x86-64 system call interface of one {@link LinuxProcess}: enough for the start-up and ordinary work of
- * static glibc and busybox programs. Call {@link #handle()} at a {@code syscall} instruction; it follows the
+ * The Linux x86-64 system call interface of a program's processes (the {@link LinuxProcess} started and those it
+ * forks): enough for the start-up and ordinary work of static glibc and busybox programs and of the shells that fork
+ * them. Each call is the current process's: the one whose thread is on the CPU. Call {@link #handle()} at a {@code syscall} instruction; it follows the
  * kernel's calling convention (number in RAX; arguments in RDI, RSI, RDX, R10, R8, R9; result or {@code -errno}
  * in RAX) and leaves every other register as it was. Not thread-safe: the execution thread's.
  */
@@ -55,23 +57,34 @@ public final class LinuxSyscalls {
         }
     }
 
-    private final LinuxProcess process;
-    private final Map<Integer, Handler> table = new HashMap<>();
+    private final ProcessTable processes;
+    /** Each process's handlers, which hold its state; made at its first call, again after an execve. */
+    private final Map<LinuxProcess, Map<Integer, Handler>> tables = new IdentityHashMap<>();
 
     public LinuxSyscalls(LinuxProcess process) {
-        this.process = process;
+        this.processes = process.table();
+    }
+
+    private Map<Integer, Handler> tableOf(LinuxProcess process) {
+        return tables.computeIfAbsent(process, LinuxSyscalls::register);
+    }
+
+    private static Map<Integer, Handler> register(LinuxProcess process) {
+        Map<Integer, Handler> table = new HashMap<>();
         new FileSyscalls(process).register(table);
         new PathSyscalls(process).register(table);
         new StatSyscalls(process).register(table);
         new MemorySyscalls(process).register(table);
         new ProcessSyscalls(process).register(table);
-        Refusals refusals = new Refusals(process);
-        refusals.register(table);
-        new ThreadSyscalls(process, refusals).register(table);
+        ForkSyscalls forks = new ForkSyscalls(process);
+        forks.register(table);
+        new ThreadSyscalls(process, forks).register(table);
         new TimeSyscalls(process).register(table);
         new TimerSyscalls(process).register(table);
         new SignalSyscalls(process).register(table);
         new SocketSyscalls(process).register(table);
+        new ExecSyscalls(process).register(table);
+        return table;
     }
 
     /**
@@ -80,13 +93,14 @@ public final class LinuxSyscalls {
      * @throws IllegalStateException when the process has already exited
      */
     public Result handle() {
+        LinuxProcess process = processes.current();
         if (process.exitStatus().isPresent()) {
             throw new IllegalStateException("the process exited with status " + process.exitStatus().getAsInt()
                     + "; it makes no more system calls");
         }
         Unicorn uc = process.machine().unicorn();
         long number = uc.regRead(X86Reg.RAX);
-        Handler handler = number >= 0 && number <= Integer.MAX_VALUE ? table.get((int) number) : null;
+        Handler handler = number >= 0 && number <= Integer.MAX_VALUE ? tableOf(process).get((int) number) : null;
         if (handler == null) {
             uc.regWrite(X86Reg.RAX, -Errno.ENOSYS);
             return new Result.Unknown(number);
@@ -94,9 +108,15 @@ public final class LinuxSyscalls {
         SyscallArgs args = new SyscallArgs(uc.regRead(X86Reg.RDI), uc.regRead(X86Reg.RSI), uc.regRead(X86Reg.RDX),
                 uc.regRead(X86Reg.R10), uc.regRead(X86Reg.R8), uc.regRead(X86Reg.R9));
         long rip = uc.regRead(X86Reg.RIP);
-        long value = call(handler, args);
+        long value = call(process, handler, args, rip, number);
         if (process.exitStatus().isPresent()) {
-            return new Result.Exited(process.exitStatus().getAsInt());
+            return ended(process, new Result.Exited(process.exitStatus().getAsInt()));
+        }
+        if (process.takeExeced()) {
+            tables.remove(process); // the new program's handlers start afresh (its name, its limits)
+        }
+        if (tables.size() > processes.all().size()) {
+            tables.keySet().removeIf(p -> processes.get(p.pid()).orElse(null) != p); // reaped
         }
         uc.regWrite(X86Reg.RAX, value);
         // The return to user mode: at the SYSCALL's successor (Unicorn leaves RIP on the SYSCALL in its hook), or
@@ -108,10 +128,22 @@ public final class LinuxSyscalls {
         // A thread that now waits or has exited takes no signal: the next thread to return to user mode does.
         if (scheduler.current().state == GuestThread.State.RUNNABLE
                 && process.signals().deliverPending(resumeAt) instanceof Signals.Delivery.Killed(int signal)) {
-            process.exit(128 + signal);
-            return new Result.Killed(signal);
+            process.killed(signal);
+            return ended(process, new Result.Killed(signal));
         }
         return scheduler.switchWanted() ? new Result.Yielded(value) : new Result.Returned(value);
+    }
+
+    /**
+     * A process ended: the program started ends the run ({@code result}); another process becomes a zombie for its
+     * parent and the CPU goes to the next thread.
+     */
+    private Result ended(LinuxProcess process, Result result) {
+        if (processes.isInit(process)) {
+            return result;
+        }
+        processes.ended(process);
+        return new Result.Yielded(0);
     }
 
     /**
@@ -119,6 +151,7 @@ public final class LinuxSyscalls {
      * SIGALRM): the debugger then stops the guest at a safe point and calls {@link #deliverDue}. Any thread.
      */
     public boolean signalDue() {
+        LinuxProcess process = processes.current();
         return process.exitStatus().isEmpty() && process.timers().signalDue();
     }
 
@@ -128,17 +161,18 @@ public final class LinuxSyscalls {
      * ({@link Scheduler}). Execution thread.
      */
     public boolean switchDue() {
-        return process.exitStatus().isEmpty() && process.scheduler().due();
+        return processes.current().exitStatus().isEmpty() && processes.scheduler().due()
+                || !processes.isInit(processes.current()) && processes.current().ended();
     }
 
     /** The instruction count the next run of the guest may execute: a thread's time slice, or 0 for no limit. */
     public long sliceInstructions() {
-        return process.scheduler().sliceInstructions();
+        return processes.scheduler().sliceInstructions();
     }
 
     /** A run limited by {@link #sliceInstructions} returned: the thread's slice is over. */
     public void sliceEnded() {
-        process.scheduler().sliceEnded();
+        processes.scheduler().sliceEnded();
     }
 
     /**
@@ -149,30 +183,54 @@ public final class LinuxSyscalls {
      * @return Returned (RIP is the handler's, or unchanged, or another thread's), Killed, or Deadlocked
      */
     public Result deliverDue() {
-        if (process.exitStatus().isPresent()) {
+        Scheduler scheduler = processes.scheduler();
+        while (true) {
+            LinuxProcess process = processes.current();
+            if (process.exitStatus().isPresent() && processes.isInit(process)) {
+                return new Result.Returned(0);
+            }
+            if ((scheduler.due() || process.ended()) && !scheduler.schedule()) {
+                LinuxProcess init = processes.init();
+                init.killed(Signals.SIGKILL); // what a user's kill -9 of the hung program would leave
+                return new Result.Deadlocked(scheduler.deadlock());
+            }
+            process = processes.current();
+            Unicorn uc = process.machine().unicorn();
+            process.timers().fire(process.signals(), process.timers().clock().monotonic());
+            if (process.signals().deliverPending(uc.regRead(X86Reg.RIP)) instanceof Signals.Delivery.Killed(int signal)) {
+                process.killed(signal);
+                if (processes.isInit(process)) {
+                    return new Result.Killed(signal);
+                }
+                processes.ended(process); // a child killed: the next thread's turn
+                continue;
+            }
             return new Result.Returned(0);
         }
-        Scheduler scheduler = process.scheduler();
-        if (scheduler.due() && !scheduler.schedule()) {
-            process.exit(128 + Signals.SIGKILL); // what a user's kill -9 of the hung program would leave
-            return new Result.Deadlocked(scheduler.deadlock());
-        }
-        Unicorn uc = process.machine().unicorn();
-        process.timers().fire(process.signals(), process.timers().clock().monotonic());
-        if (process.signals().deliverPending(uc.regRead(X86Reg.RIP)) instanceof Signals.Delivery.Killed(int signal)) {
-            process.exit(128 + signal);
-            return new Result.Killed(signal);
-        }
-        return new Result.Returned(0);
+    }
+
+    /**
+     * A CPU exception of the thread on the CPU, delivered to its process ({@link LinuxProcess#fault}). A signal that
+     * kills a forked child this way ends the whole run for now (the fault is taken inside the engine's hook, where
+     * the CPU cannot go to another process).
+     */
+    public int fault(int vector, long rip, long address, long errorCode) {
+        return processes.current().fault(vector, rip, address, errorCode);
     }
 
     /** The length of the SYSCALL instruction (0f 05). */
     private static final int SYSCALL_LENGTH = 2;
 
-    /** The one place a failure becomes {@code -errno}. */
-    private static long call(Handler handler, SyscallArgs args) {
+    /**
+     * The one place a failure becomes {@code -errno}; a call that must wait ({@link Blocked}) puts its thread to sleep,
+     * to make the call again when woken.
+     */
+    private static long call(LinuxProcess process, Handler handler, SyscallArgs args, long rip, long number) {
         try {
             return handler.call(args);
+        } catch (Blocked e) {
+            process.scheduler().waitAndRestart(e.channel(), rip, number);
+            return number;
         } catch (SyscallException e) {
             return -e.errno();
         } catch (UnmappedAddressException e) {

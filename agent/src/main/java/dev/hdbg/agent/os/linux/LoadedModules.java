@@ -78,6 +78,16 @@ public final class LoadedModules {
         this.guestToHost = guestToHost;
     }
 
+    /** The modules of {@code other}: a forked child's, which has the same images at the same places. */
+    void copyFrom(LoadedModules other) {
+        modules = other.modules;
+    }
+
+    /** No module: the process runs another program ({@code execve}), whose images are added next. */
+    void clear() {
+        modules = List.of();
+    }
+
     /** Every module, by address. */
     public List<Module> all() {
         return modules;

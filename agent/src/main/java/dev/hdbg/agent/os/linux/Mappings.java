@@ -34,6 +34,13 @@ final class Mappings {
 
     private final TreeMap<Long, Entry> entries = new TreeMap<>();
 
+    /** A copy, for a forked child. */
+    Mappings copy() {
+        Mappings copy = new Mappings();
+        copy.entries.putAll(entries);
+        return copy;
+    }
+
     /** [begin, end) now holds {@code kind}, replacing what was there. */
     void set(long begin, long end, Kind kind) {
         remove(begin, end);

@@ -40,6 +40,14 @@ final class MmapAllocator {
         this.heap = heap;
     }
 
+    /** The same mmap area over a forked child's copy of the memory, with its heap {@code heap}. */
+    MmapAllocator copy(ProgramBreak childHeap) {
+        MmapAllocator copy = new MmapAllocator(machine, budget, childHeap);
+        copy.owned.addAll(owned);
+        copy.free.addAll(free);
+        return copy;
+    }
+
     /**
      * Maps {@code length} zeroed bytes anywhere.
      *

@@ -5,8 +5,10 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-memory pipe. The process has one thread, so nothing can ever fill or drain the pipe while a call waits:
- * where Linux would block, these ends fail with EAGAIN instead of hanging the emulation.
+ * An in-memory pipe between the threads and processes that hold its ends. A read of an empty pipe whose write end is
+ * open somewhere, and a write to a full one, wait ({@link Blocked}: the thread sleeps until the other side acts, and
+ * makes the call again); with O_NONBLOCK they fail with EAGAIN. A read sees end of file once every write end is closed,
+ * a write EPIPE once every read end is.
  */
 final class Pipe {
     /** Linux's default pipe capacity (16 pages). */
@@ -17,19 +19,35 @@ final class Pipe {
     private byte[] data = new byte[0];
     private boolean readerOpen = true;
     private boolean writerOpen = true;
+    private final Scheduler scheduler;
+
+    /** @param scheduler wakes the threads that wait on this pipe when its state changes */
+    Pipe(Scheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public String toString() {
+        return "pipe:[" + ino + "]";
+    }
+
+    private SyscallException wouldBlock(OpenFile end) {
+        return (end.statusFlags() & OpenFile.O_NONBLOCK) != 0 ? new SyscallException(Errno.EAGAIN) : new Blocked(this);
+    }
 
     final OpenFile readEnd = new OpenFile(OpenFile.O_RDONLY) {
         @Override
         int read(byte[] buffer) {
             if (data.length == 0) {
-                if (writerOpen) {
-                    throw new SyscallException(Errno.EAGAIN);
+                if (writerOpen && buffer.length > 0) {
+                    throw wouldBlock(this);
                 }
                 return 0;
             }
             int n = Math.min(buffer.length, data.length);
             System.arraycopy(data, 0, buffer, 0, n);
             data = Arrays.copyOfRange(data, n, data.length);
+            scheduler.wakeAll(Pipe.this); // a writer waiting for room
             return n;
         }
 
@@ -46,6 +64,7 @@ final class Pipe {
         @Override
         void release() {
             readerOpen = false;
+            scheduler.wakeAll(Pipe.this); // a waiting writer now gets EPIPE
         }
     };
 
@@ -57,12 +76,13 @@ final class Pipe {
             }
             int n = Math.min(bytes.length, CAPACITY - data.length);
             if (n == 0 && bytes.length > 0) {
-                throw new SyscallException(Errno.EAGAIN);
+                throw wouldBlock(this);
             }
             ByteArrayOutputStream joined = new ByteArrayOutputStream(data.length + n);
             joined.writeBytes(data);
             joined.write(bytes, 0, n);
             data = joined.toByteArray();
+            scheduler.wakeAll(Pipe.this); // a reader waiting for data
             return n;
         }
 
@@ -74,6 +94,7 @@ final class Pipe {
         @Override
         void release() {
             writerOpen = false;
+            scheduler.wakeAll(Pipe.this); // a waiting reader now sees end of file
         }
     };
 

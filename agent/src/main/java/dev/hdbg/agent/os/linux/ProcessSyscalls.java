@@ -19,7 +19,6 @@ final class ProcessSyscalls {
     private static final int UTS_FIELD = 65;
     /** getrandom's per-call maximum. */
     private static final int GETRANDOM_MAX = 33_554_431;
-    private static final long PPID = 1;
     private static final int PR_SET_NAME = 15;
     private static final int PR_GET_NAME = 16;
     /** TASK_COMM_LEN: the thread name's buffer, terminator included. */
@@ -41,7 +40,6 @@ final class ProcessSyscalls {
     void register(Map<Integer, Handler> table) {
         ProcessConfig config = process.config();
         table.put(39, a -> config.pid());
-        table.put(110, a -> PPID);
         table.put(111, a -> config.pid());
         table.put(102, a -> Credentials.UID);
         table.put(107, a -> Credentials.UID);

@@ -30,6 +30,14 @@ final class ProgramBreak {
         this.mappedEnd = roundUp(start); // the page holding start belongs to the image
     }
 
+    /** The same break over another process's copy of the memory: a forked child's. */
+    ProgramBreak copy() {
+        ProgramBreak copy = new ProgramBreak(memory, regions, start);
+        copy.current = current;
+        copy.mappedEnd = mappedEnd;
+        return copy;
+    }
+
     long start() {
         return start;
     }

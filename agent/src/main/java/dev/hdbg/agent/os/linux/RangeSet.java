@@ -9,6 +9,11 @@ import java.util.TreeMap;
 final class RangeSet {
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
 
+    /** Adds every range of {@code other}: a forked child's copy. */
+    void addAll(RangeSet other) {
+        ranges.putAll(other.ranges);
+    }
+
     void add(long begin, long end) {
         remove(begin, end);
         long b = begin;

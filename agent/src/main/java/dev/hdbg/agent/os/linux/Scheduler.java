@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * The process's threads and which of them is on the CPU. Each thread has a core ({@link Vcpus}); the cores take
+ * The threads of every process and which of them is on the CPU. Each thread has a core ({@link Vcpus}); the cores take
  * turns on the machine's one CPU: a thread runs until it blocks (a futex wait), exits, yields, or its time slice of
  * {@link #SLICE_INSTRUCTIONS} instructions is over, and the next runnable thread in core order follows. Switches
  * happen only at safe points ({@link #schedule}), outside every hook.
@@ -24,7 +25,9 @@ import java.util.stream.Collectors;
  *
  * <p>When no thread can run, the earliest futex timeout expires at once, the guest's clock jumping to it as it does
  * for a sleep; with none, the program has deadlocked: {@link #schedule} says so and the program ends with the
- * message {@link #deadlock()}. Execution thread only, except {@link #due}.
+ * message {@link #deadlock()}. Threads of several processes take turns the same way; when the next thread is another
+ * process's, {@link #onProcessSwitch} puts that process's memory on the CPU first ({@link ProcessTable#attach}).
+ * Thread and process ids come from one counter, as on Linux. Execution thread only, except {@link #due}.
  */
 final class Scheduler {
     /** A thread's time slice: long beside a switch (about a microsecond), a millisecond or so of emulation. */
@@ -32,9 +35,10 @@ final class Scheduler {
 
     private final Vcpus vcpus;
     private final GuestClock clock;
-    private final long pid;
     private final Map<Integer, GuestThread> threads = new TreeMap<>();
     private long nextTid;
+    private Consumer<LinuxProcess> onProcessSwitch = p -> {
+    };
     private boolean yielded;
     private boolean switchWanted;
     private boolean sliceOver;
@@ -42,14 +46,28 @@ final class Scheduler {
     private boolean counted;
     private int runnable = 1;
 
-    Scheduler(Vcpus vcpus, GuestClock clock, long pid, long tid) {
+    Scheduler(Vcpus vcpus, GuestClock clock, long firstTid) {
         this.vcpus = vcpus;
         this.clock = clock;
-        this.pid = pid;
-        this.nextTid = tid + 1;
+        this.nextTid = firstTid + 1;
+    }
+
+    /** The first process's first thread: the core on the CPU. */
+    void adopt(LinuxProcess process, long tid) {
         int core = vcpus.current();
         vcpus.setTid(core, tid);
-        threads.put(core, new GuestThread(tid, core));
+        vcpus.setPid(core, process.pid());
+        threads.put(core, new GuestThread(process, tid, core));
+    }
+
+    /** Called with the process of the thread about to go on the CPU when it is not the current thread's. */
+    void onProcessSwitch(Consumer<LinuxProcess> action) {
+        onProcessSwitch = action;
+    }
+
+    /** A new thread or process id. */
+    long nextId() {
+        return nextTid++;
     }
 
     /** The thread on the CPU. */
@@ -62,9 +80,16 @@ final class Scheduler {
         return threads.values().stream().anyMatch(t -> t.tid == tid && t.state != GuestThread.State.EXITED);
     }
 
-    /** The threads that have not exited. */
-    int live() {
-        return (int) threads.values().stream().filter(t -> t.state != GuestThread.State.EXITED).count();
+    /** The threads of {@code process} that have not exited. */
+    int live(LinuxProcess process) {
+        return (int) threads.values().stream()
+                .filter(t -> t.process == process && t.state != GuestThread.State.EXITED).count();
+    }
+
+    /** The threads of {@code process} that have not exited. */
+    List<GuestThread> threadsOf(LinuxProcess process) {
+        return threads.values().stream().filter(t -> t.process == process && t.state != GuestThread.State.EXITED)
+                .toList();
     }
 
     /**
@@ -74,12 +99,22 @@ final class Scheduler {
      * @throws SyscallException EAGAIN when every core is taken
      */
     GuestThread spawn(Map<CpuRegister, Long> registers) {
+        return spawn(current().process, nextId(), registers);
+    }
+
+    /**
+     * A new thread of {@code process} with id {@code tid}: for {@code fork}, the child's first thread, whose registers
+     * are the caller's but {@code registers}.
+     *
+     * @throws SyscallException EAGAIN when every core is taken
+     */
+    GuestThread spawn(LinuxProcess process, long tid, Map<CpuRegister, Long> registers) {
         if (vcpus.count() >= Vcpus.MAX) {
             throw new SyscallException(Errno.EAGAIN);
         }
-        long tid = nextTid++;
         int core = vcpus.start(tid, registers);
-        GuestThread thread = new GuestThread(tid, core);
+        vcpus.setPid(core, process.pid());
+        GuestThread thread = new GuestThread(process, tid, core);
         threads.put(core, thread);
         vcpus.setState(core, "running", true);
         counted();
@@ -103,11 +138,12 @@ final class Scheduler {
      */
     int wake(long address, int count, int bitset) {
         int woken = 0;
+        LinuxProcess process = current().process; // a futex word is an address in the caller's own memory
         for (GuestThread t : threads.values()) {
             if (woken >= count) {
                 break;
             }
-            if (t.waitsOn(address, bitset)) {
+            if (t.process == process && t.waitsOn(address, bitset)) {
                 resume(t, 0);
                 woken++;
             }
@@ -119,8 +155,9 @@ final class Scheduler {
     /** Moves up to {@code count} waiters from {@code from} to {@code to} (FUTEX_REQUEUE); how many moved. */
     int requeue(long from, long to, int count) {
         int moved = 0;
+        LinuxProcess process = current().process;
         for (GuestThread t : threads.values()) {
-            if (moved < count && t.waitsOn(from, -1)) {
+            if (moved < count && t.process == process && t.waitsOn(from, -1)) {
                 t.futex = to;
                 moved++;
             }
@@ -134,6 +171,92 @@ final class Scheduler {
         thread.runnable();
         thread.state = GuestThread.State.EXITED;
         vcpus.setState(thread.core, "exited", false);
+        switchWanted = true;
+        counted();
+    }
+
+    /**
+     * The current thread waits on {@code channel} until {@link #wakeAll} names it: then it makes the system call at
+     * {@code rip} (number {@code number}) again, as Linux restarts a call a wait interrupted.
+     */
+    void waitAndRestart(Object channel, long rip, long number) {
+        GuestThread thread = current();
+        thread.waitFor(channel, true, rip, number, 0);
+        vcpus.setState(thread.core, "waiting", false);
+        switchWanted = true;
+        counted();
+    }
+
+    /** The current thread waits on {@code channel}; its system call returns {@code result} when woken. */
+    void waitFor(Object channel, long result) {
+        GuestThread thread = current();
+        thread.waitFor(channel, false, 0, 0, result);
+        vcpus.setState(thread.core, "waiting", false);
+        switchWanted = true;
+        counted();
+    }
+
+    /** Wakes every thread waiting on {@code channel}. */
+    void wakeAll(Object channel) {
+        for (GuestThread t : threads.values()) {
+            if (t.state == GuestThread.State.WAITING && t.channel == channel) {
+                boolean restart = t.restart;
+                long rip = t.restartRip;
+                long number = t.restartNumber;
+                long result = t.result;
+                resume(t, restart ? number : result);
+                if (restart) {
+                    vcpus.write(t.core, CpuRegister.RIP, rip);
+                }
+            }
+        }
+        counted();
+    }
+
+    /**
+     * A signal for {@code process} can be delivered: its waiting threads wake to take it. A restartable wait is made
+     * again after the signal (its handler, or its default action ending the process); a futex wait, a pause return
+     * EINTR; a vfork parent keeps waiting for its child.
+     */
+    void interrupt(LinuxProcess process) {
+        for (GuestThread t : threads.values()) {
+            if (t.process != process) {
+                continue;
+            }
+            if (t.state == GuestThread.State.FUTEX_WAIT
+                    || t.state == GuestThread.State.WAITING && !t.restart && t.channel == process.signals()) {
+                resume(t, -Errno.EINTR);
+            } else if (t.state == GuestThread.State.WAITING && t.restart) {
+                long rip = t.restartRip;
+                resume(t, t.restartNumber);
+                vcpus.write(t.core, CpuRegister.RIP, rip);
+            }
+        }
+        counted();
+    }
+
+    /** execve: every thread of {@code process} but the caller ends. */
+    void exitOthers(LinuxProcess process) {
+        GuestThread caller = current();
+        for (GuestThread t : threads.values()) {
+            if (t != caller && t.process == process && t.state != GuestThread.State.EXITED) {
+                t.runnable();
+                t.state = GuestThread.State.EXITED;
+                vcpus.setState(t.core, "exited", false);
+            }
+        }
+        counted();
+    }
+
+    /** Every thread of {@code process} ends: it exited, or a signal killed it. */
+    void exitProcess(LinuxProcess process) {
+        for (GuestThread t : threads.values()) {
+            if (t.process == process && t.state != GuestThread.State.EXITED) {
+                t.runnable();
+                t.state = GuestThread.State.EXITED;
+                vcpus.setState(t.core, "exited", false);
+            }
+        }
         switchWanted = true;
         counted();
     }
@@ -196,6 +319,9 @@ final class Scheduler {
             resume(timed.get(), -Errno.ETIMEDOUT);
             next = timed.get();
         }
+        if (next.process != current.process) {
+            onProcessSwitch.accept(next.process);
+        }
         vcpus.load(next.core);
         List<Integer> gone = new ArrayList<>();
         for (GuestThread t : threads.values()) {
@@ -213,7 +339,7 @@ final class Scheduler {
 
     /** Why no thread can run: every live thread and what it waits for. */
     String deadlock() {
-        return "every thread of process " + pid + " waits in futex without a timeout, so none can ever run again: "
+        return "every thread waits (in futex without a timeout, for a pipe or a child), so none can ever run again: "
                 + threads.values().stream().filter(t -> t.state != GuestThread.State.EXITED)
                 .map(GuestThread::toString).collect(Collectors.joining(", "))
                 + "; natively the program would hang here for ever";

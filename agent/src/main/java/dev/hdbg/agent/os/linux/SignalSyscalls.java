@@ -2,6 +2,7 @@ package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.unicorn.X86Reg;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -156,12 +157,28 @@ final class SignalSyscalls {
     }
 
     /** kill: the process itself (its pid, its group 0 or -pid, or every process, -1); others do not exist. */
+    /**
+     * kill: to a process by pid, or to every process ({@code 0} and {@code -pgid}: all are in one group; {@code -1}:
+     * all but the caller). A process that waits is woken to take it ({@link ProcessTable#signal}).
+     */
     private long kill(int pid, int signal) {
-        long self = process.config().pid();
-        if (pid != self && pid != 0 && pid != -1 && pid != -self) {
+        if (signal != 0) {
+            requireSignal(signal);
+        }
+        ProcessTable table = process.table();
+        List<LinuxProcess> targets = pid > 0 ? table.get(pid).stream().toList()
+                : table.all().stream().filter(p -> pid != -1 || p != process).toList();
+        if (targets.isEmpty()) {
             throw new SyscallException(Errno.ESRCH);
         }
-        return send(signal, SignalInfo.SI_USER);
+        for (LinuxProcess target : targets) {
+            if (target == process) {
+                send(signal, SignalInfo.SI_USER);
+            } else if (signal != 0) {
+                table.signal(target, SignalInfo.sentBy(signal, SignalInfo.SI_USER, process.pid(), Credentials.UID));
+            }
+        }
+        return 0;
     }
 
     private long send(int signal, int code) {
@@ -202,6 +219,10 @@ final class SignalSyscalls {
                 return -Errno.EINTR;
             }
             long next = timers.nextDeadline();
+            if (next == 0 && process.table().all().stream().anyMatch(p -> p != process && !p.ended())) {
+                process.scheduler().waitFor(signals, -Errno.EINTR); // another process may send one
+                return -Errno.EINTR;
+            }
             if (next == 0) {
                 process.io().notice("the program waits for a signal (pause or sigsuspend) that no timer and no other "
                         + "process can send: natively it would wait for ever; here the call returns EINTR");

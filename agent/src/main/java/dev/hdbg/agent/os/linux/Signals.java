@@ -83,6 +83,24 @@ final class Signals {
         java.util.Arrays.fill(actions, Action.DEFAULT);
     }
 
+    /** What a forked child inherits: the actions and the blocked mask; nothing pending, no alternate stack. */
+    void inheritFrom(Signals parent) {
+        System.arraycopy(parent.actions, 0, actions, 0, actions.length);
+        blocked = parent.blocked;
+    }
+
+    /** execve: caught signals go back to their default action (ignored ones stay ignored); the alternate stack goes. */
+    void resetForExec() {
+        for (int s = 1; s <= NSIG; s++) {
+            if (actions[s].handler() != SIG_IGN) {
+                actions[s] = Action.DEFAULT;
+            }
+        }
+        altStackSp = 0;
+        altStackSize = 0;
+        altStackFlags = SS_DISABLE;
+    }
+
     static long bit(int signal) {
         return 1L << (signal - 1);
     }

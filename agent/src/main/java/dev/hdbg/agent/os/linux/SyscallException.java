@@ -1,7 +1,7 @@
 package dev.hdbg.agent.os.linux;
 
 /** A system call failing with an errno; the dispatcher writes {@code -errno} to RAX. No stack trace: it is routine. */
-final class SyscallException extends RuntimeException {
+class SyscallException extends RuntimeException {
     private final int errno;
 
     SyscallException(int errno) {

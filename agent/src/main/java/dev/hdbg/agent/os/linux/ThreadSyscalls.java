@@ -10,7 +10,7 @@ import java.util.Map;
  * Threads as glibc's {@code pthread_create}, {@code pthread_join}, its mutexes and condition variables use them:
  * {@code clone} and {@code clone3} with {@code CLONE_THREAD}, {@code futex}, {@code exit} of one thread,
  * {@code set_tid_address}, {@code set_robust_list}, {@code gettid}, {@code sched_yield}. A {@code clone} without
- * {@code CLONE_THREAD} (a new process) is {@link Refusals}' for now. {@link Scheduler} decides who runs.
+ * {@code CLONE_THREAD} (a new process) is {@link ForkSyscalls}'. {@link Scheduler} decides who runs.
  */
 final class ThreadSyscalls {
     static final long CLONE_VM = 0x100;
@@ -38,17 +38,17 @@ final class ThreadSyscalls {
     private final LinuxProcess process;
     private final UserMemory user;
     private final Scheduler scheduler;
-    private final Refusals refusals;
+    private final ForkSyscalls forks;
 
-    ThreadSyscalls(LinuxProcess process, Refusals refusals) {
+    ThreadSyscalls(LinuxProcess process, ForkSyscalls forks) {
         this.process = process;
         this.user = process.user();
         this.scheduler = process.scheduler();
-        this.refusals = refusals;
+        this.forks = forks;
     }
 
     void register(Map<Integer, Handler> table) {
-        table.put(56, a -> (a.a0() & CLONE_THREAD) == 0 ? refusals.refuse("clone", a.a0())
+        table.put(56, a -> (a.a0() & CLONE_THREAD) == 0 ? forks.cloneProcess(a.a0(), a.a1(), a.a2(), a.a3(), a.a4())
                 : cloneThread(a.a0(), a.a1(), a.a2(), a.a3(), a.a4()));
         table.put(435, a -> clone3(a.a0(), a.a1()));
         table.put(202, a -> futex(a.a0(), a.i(1), a.i(2), a.a3(), a.a4(), a.i(5)));
@@ -76,11 +76,12 @@ final class ThreadSyscalls {
         }
         ByteBuffer b = UserMemory.struct(CLONE_ARGS_SIZE).put(user.read(args, CLONE_ARGS_SIZE));
         long flags = b.getLong(0);
-        if ((flags & CLONE_THREAD) == 0) {
-            return refusals.refuse("clone3", flags);
-        }
         long stack = b.getLong(40);
         long stackSize = b.getLong(48);
+        if ((flags & CLONE_THREAD) == 0) {
+            return forks.cloneProcess(flags, stack == 0 ? 0 : stack + stackSize, b.getLong(24), b.getLong(16),
+                    b.getLong(56));
+        }
         if (stack == 0 || stackSize == 0) {
             throw new SyscallException(Errno.EINVAL); // a thread sharing the caller's stack would trample it
         }
@@ -121,7 +122,7 @@ final class ThreadSyscalls {
      * {@code pthread_join} learns of it); the last thread's exit ends the process with its status.
      */
     private long exitThread(int status) {
-        if (scheduler.live() == 1) {
+        if (scheduler.live(process) == 1) {
             process.exit(status);
             return 0;
         }

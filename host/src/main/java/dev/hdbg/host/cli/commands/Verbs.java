@@ -100,6 +100,8 @@ final class Verbs {
                 new PrintCommand(s),
                 new StatusCommand(s),
                 new CoreCommand(s),
+                new ProcessCommand.Processes(s),
+                new ProcessCommand.Threads(s),
                 new ConnectCommand(s),
                 new DisconnectCommand(s),
                 new StartCommand(s),

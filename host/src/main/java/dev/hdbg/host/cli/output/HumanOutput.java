@@ -204,6 +204,11 @@ final class HumanOutput implements Output {
     }
 
     @Override
+    public void processes(List<CoreInfo> cores, int selected) {
+        print(ProcessLines.of(cores, selected));
+    }
+
+    @Override
     public void coreSelected(CoreInfo core) {
         print(String.format("current core is %d (thread %d, rip %016x, %s)", core.number(), core.tid(), core.rip(),
                 core.state()));

@@ -78,6 +78,14 @@ public interface Output {
     /** {@code ~ N}: core N is selected. */
     void coreSelected(CoreInfo core);
 
+    /**
+     * {@code .process}: the program's processes (from the cores: each thread of each process has one), the selected
+     * core's marked. As {@link #cores} unless the form says it otherwise: {@code --json}'s cores carry their pid.
+     */
+    default void processes(List<CoreInfo> cores, int selected) {
+        cores(cores, selected);
+    }
+
     /** {@code bl}. */
     void breakpoints(List<BreakpointInfo> breakpoints);
 

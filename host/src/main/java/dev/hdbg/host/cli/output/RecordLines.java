@@ -74,11 +74,15 @@ final class RecordLines {
     }
 
     /**
-     * Where a break happened, when the program has threads: the main thread on core 0 says nothing, as a
-     * single-threaded program's breaks always did; any other thread or core is named (HyperDbg's all-stop: the other
-     * cores stand still too).
+     * Where a break happened, when the program has threads or processes: the main thread on core 0 says nothing, as a
+     * single-threaded program's breaks always did; any other core is named with its process's main thread or its
+     * thread and process (HyperDbg's all-stop: the other cores stand still too).
      */
     private static String onCore(DebuggerRecord.Break b) {
-        return b.core() == 0 && b.tid() == b.pid() ? "" : " on core " + b.core() + " (thread " + b.tid() + ")";
+        if (b.core() == 0 && b.tid() == b.pid()) {
+            return "";
+        }
+        return " on core " + b.core() + " (" + (b.tid() == b.pid() ? "process " + b.pid()
+                : "thread " + b.tid() + " of process " + b.pid()) + ")";
     }
 }

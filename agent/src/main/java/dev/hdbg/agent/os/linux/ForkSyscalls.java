@@ -1,0 +1,161 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.machine.CpuRegister;
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * New processes and their ends as the parent sees them: {@code fork}, {@code vfork}, {@code clone} and
+ * {@code clone3} without {@code CLONE_THREAD} (those with it are {@link ThreadSyscalls}'), {@code wait4},
+ * {@code waitid}, {@code getppid}. A child gets a copy of the parent's memory ({@link LinuxProcess#fork}), also when
+ * the caller asked to share it ({@code vfork}, {@code CLONE_VM}): what such a child does before it execs or exits
+ * stays in its copy, which is what programs written for vfork expect; the parent waits meanwhile, as vfork's does.
+ */
+final class ForkSyscalls {
+    private static final long CLONE_VFORK = 0x4000;
+    private static final long SIGCHLD = Signals.SIGCHLD;
+    private static final int WNOHANG = 1;
+    /** The options wait4 knows: WNOHANG, WUNTRACED, WCONTINUED, __WNOTHREAD, __WALL, __WCLONE. */
+    private static final int WAIT4_OPTIONS = 1 | 2 | 8 | 0x20000000 | 0x40000000 | 0x80000000;
+    private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x01000000;
+    private static final int P_ALL = 0;
+    private static final int P_PID = 1;
+    private static final int P_PGID = 2;
+    private static final int SYSCALL_LENGTH = 2;
+    private static final int RUSAGE_SIZE = 144;
+
+    private final LinuxProcess process;
+    private final UserMemory user;
+    private final Scheduler scheduler;
+    private final ProcessTable table;
+
+    ForkSyscalls(LinuxProcess process) {
+        this.process = process;
+        this.user = process.user();
+        this.scheduler = process.scheduler();
+        this.table = process.table();
+    }
+
+    void register(Map<Integer, Handler> table) {
+        table.put(57, a -> cloneProcess(SIGCHLD, 0, 0, 0, 0));
+        table.put(58, a -> cloneProcess(ThreadSyscalls.CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0));
+        table.put(61, a -> wait4(a.i(0), a.a1(), a.i(2), a.a3()));
+        table.put(247, a -> waitid(a.i(0), a.i(1), a.a2(), a.i(3), a.a4()));
+        table.put(110, a -> process.parentPid());
+    }
+
+    /**
+     * A new process, its first thread the caller's registers but RAX 0 (and the stack and TLS {@code clone} names).
+     *
+     * @return the child's pid
+     */
+    long cloneProcess(long flags, long stack, long parentTid, long childTid, long tls) {
+        var cpu = process.machine().cpu();
+        Map<CpuRegister, Long> registers = new EnumMap<>(CpuRegister.class);
+        registers.put(CpuRegister.RAX, 0L);
+        // In the SYSCALL hook RIP is at the instruction; the child starts after it, as the parent returns.
+        registers.put(CpuRegister.RIP, cpu.read(CpuRegister.RIP) + SYSCALL_LENGTH);
+        if (stack != 0) {
+            registers.put(CpuRegister.RSP, stack);
+        }
+        if ((flags & ThreadSyscalls.CLONE_SETTLS) != 0) {
+            registers.put(CpuRegister.FS_BASE, tls);
+        }
+        long pid = scheduler.nextId();
+        LinuxProcess child = process.fork(pid);
+        GuestThread thread;
+        try {
+            thread = scheduler.spawn(child, pid, registers);
+        } catch (SyscallException e) {
+            table.reap(child);
+            process.machine().memory().release(child.unpark());
+            throw e;
+        }
+        if ((flags & ThreadSyscalls.CLONE_CHILD_CLEARTID) != 0) {
+            thread.clearChildTid = childTid;
+        }
+        if ((flags & ThreadSyscalls.CLONE_PARENT_SETTID) != 0) {
+            user.writeInt(parentTid, (int) pid);
+        }
+        if ((flags & ThreadSyscalls.CLONE_CHILD_SETTID) != 0) {
+            // glibc's fork sets the child's own tid in its thread descriptor this way: in the child's memory
+            child.parkedWrite(childTid, UserMemory.struct(4).putInt((int) pid).array());
+        }
+        if ((flags & CLONE_VFORK) != 0) {
+            scheduler.waitFor(child.vforkDone(), pid);
+        }
+        return pid;
+    }
+
+    private long wait4(int pid, long status, int options, long rusage) {
+        if ((options & ~WAIT4_OPTIONS) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        Optional<LinuxProcess> ended = endedChild(pid > 0 ? pid : 0, pid > 0);
+        if (ended.isEmpty()) {
+            if ((options & WNOHANG) != 0) {
+                return 0;
+            }
+            throw new Blocked(process);
+        }
+        LinuxProcess child = ended.get();
+        if (status != 0) {
+            user.writeInt(status, child.waitStatus());
+        }
+        if (rusage != 0) {
+            user.write(rusage, new byte[RUSAGE_SIZE]);
+        }
+        table.reap(child);
+        return child.pid();
+    }
+
+    private long waitid(int idType, int id, long info, int options, long rusage) {
+        if (idType < P_ALL || idType > P_PGID || (options & (WEXITED | 2 | 8)) == 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        Optional<LinuxProcess> ended = endedChild(id, idType == P_PID);
+        if (ended.isEmpty()) {
+            if ((options & WNOHANG) != 0) {
+                if (info != 0) {
+                    user.write(info, new byte[SignalInfo.SIZE]); // si_pid 0: nothing ended yet
+                }
+                return 0;
+            }
+            throw new Blocked(process);
+        }
+        LinuxProcess child = ended.get();
+        if (info != 0) {
+            boolean killed = child.killedBy() != 0;
+            ByteBuffer b = UserMemory.struct(SignalInfo.SIZE).putInt(0, Signals.SIGCHLD)
+                    .putInt(8, killed ? ProcessTable.CLD_KILLED : ProcessTable.CLD_EXITED)
+                    .putInt(16, (int) child.pid()).putInt(20, Credentials.UID)
+                    .putInt(24, killed ? child.killedBy() : child.exitStatus().orElse(0));
+            user.write(info, b.array());
+        }
+        if (rusage != 0) {
+            user.write(rusage, new byte[RUSAGE_SIZE]);
+        }
+        if ((options & WNOWAIT) == 0) {
+            table.reap(child);
+        }
+        return 0;
+    }
+
+    /**
+     * The first child that ended, of those {@code pid} selects (only that one when {@code one}, else all: every
+     * process is in one group here).
+     *
+     * @throws SyscallException ECHILD when no child is selected
+     */
+    private Optional<LinuxProcess> endedChild(long pid, boolean one) {
+        List<LinuxProcess> children = table.children(process).stream().filter(c -> !one || c.pid() == pid).toList();
+        if (children.isEmpty()) {
+            throw new SyscallException(Errno.ECHILD);
+        }
+        return children.stream().filter(LinuxProcess::ended).findFirst();
+    }
+}

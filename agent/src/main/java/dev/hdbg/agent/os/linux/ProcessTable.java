@@ -1,0 +1,185 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.machine.GuestMemory;
+import dev.hdbg.agent.machine.Machine;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Every process of the program, by pid, as Linux's process list: the first one (the program started) and those it
+ * forked, until their parent reaps them. All share the machine's one CPU and one engine: a process's memory is on
+ * the CPU only while one of its threads runs ({@link #attach}: its regions are mapped in, the previous process's out,
+ * design (a) of docs/targets.md "Processes"). A process that ended is a zombie, holding its wait status until its
+ * parent's {@code wait4}. Execution thread only.
+ */
+final class ProcessTable {
+    /**
+     * At most this many processes at once (zombies included): a fork beyond fails with EAGAIN, as RLIMIT_NPROC makes
+     * it fail natively, so a fork bomb ends in errors instead of taking the agent's memory.
+     */
+    static final int MAX = 32;
+    /** si_code of SIGCHLD: the child exited, or a signal killed it. */
+    static final int CLD_EXITED = 1;
+    static final int CLD_KILLED = 2;
+
+    private final Machine machine;
+    private final GuestClock clock = new GuestClock();
+    private final Scheduler scheduler;
+    private final Map<Long, LinuxProcess> processes = new TreeMap<>();
+    private final long initPid;
+    private LinuxProcess attached;
+    private long switches;
+
+    ProcessTable(Machine machine, long initPid) {
+        this.machine = machine;
+        this.initPid = initPid;
+        this.scheduler = new Scheduler(machine.vcpus(), clock, initPid);
+        scheduler.onProcessSwitch(this::attach);
+        machine.vcpus().onProcessMemory(pid -> get(pid).filter(p -> !p.ended() || p == attached)
+                .ifPresent(this::attach));
+    }
+
+    /** The first process, whose memory is the machine's as it was loaded. */
+    void init(LinuxProcess process, long tid) {
+        processes.put(process.pid(), process);
+        attached = process;
+        scheduler.adopt(process, tid);
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    GuestClock clock() {
+        return clock;
+    }
+
+    /** The process whose thread is on the CPU. */
+    LinuxProcess current() {
+        return scheduler.current().process;
+    }
+
+    /** Whether {@code process} is the program started, whose end ends the run. */
+    boolean isInit(LinuxProcess process) {
+        return process.pid() == initPid;
+    }
+
+    /** The program started. */
+    LinuxProcess init() {
+        return processes.get(initPid);
+    }
+
+    Optional<LinuxProcess> get(long pid) {
+        return Optional.ofNullable(processes.get(pid));
+    }
+
+    /** Every process, by pid, zombies included. */
+    List<LinuxProcess> all() {
+        return List.copyOf(processes.values());
+    }
+
+    /** The children of {@code parent}, by pid. */
+    List<LinuxProcess> children(LinuxProcess parent) {
+        List<LinuxProcess> children = new ArrayList<>();
+        for (LinuxProcess p : processes.values()) {
+            if (p.parentPid() == parent.pid() && p != parent) {
+                children.add(p);
+            }
+        }
+        return children;
+    }
+
+    /**
+     * Takes in a forked child.
+     *
+     * @throws SyscallException EAGAIN when {@link #MAX} processes exist
+     */
+    void add(LinuxProcess child) {
+        processes.put(child.pid(), child);
+    }
+
+    /** Whether another process may be forked. */
+    boolean full() {
+        return processes.size() >= MAX;
+    }
+
+    /** How many times a process's memory replaced another's on the CPU. */
+    long switches() {
+        return switches;
+    }
+
+    /** Puts {@code process}'s memory on the CPU in place of the attached one's, which is kept (or freed, if it ended). */
+    void attach(LinuxProcess process) {
+        if (process == attached) {
+            return;
+        }
+        GuestMemory memory = machine.memory();
+        GuestMemory.AddressSpace out = memory.detach();
+        if (attached.ended()) {
+            memory.release(out);
+        } else {
+            attached.park(out);
+        }
+        memory.attach(process.unpark());
+        attached = process;
+        switches++;
+    }
+
+    /**
+     * {@code process} ended (exit_group, its last thread's exit, a signal): its threads stop, its descriptors close
+     * (a pipe's reader sees end of file), its children pass to the first process, and its parent gets SIGCHLD and
+     * finds it in wait4. Its memory is freed once another process is on the CPU.
+     */
+    void ended(LinuxProcess process) {
+        scheduler.exitProcess(process);
+        try {
+            process.fds().closeAll();
+        } catch (IOException e) {
+            process.io().notice("closing the files of process " + process.pid() + " failed: " + e.getMessage());
+        }
+        for (LinuxProcess child : children(process)) {
+            child.reparent(initPid);
+            if (child.ended()) {
+                scheduler.wakeAll(processes.get(initPid));
+            }
+        }
+        scheduler.wakeAll(process.vforkDone());
+        if (process != attached && process.parked()) {
+            machine.memory().release(process.unpark());
+        }
+        LinuxProcess parent = processes.get(process.parentPid());
+        if (parent == null || parent.ended()) {
+            processes.remove(process.pid()); // nobody will wait for it
+            return;
+        }
+        boolean killed = process.killedBy() != 0;
+        signal(parent, new SignalInfo(Signals.SIGCHLD, killed ? CLD_KILLED : CLD_EXITED,
+                (process.pid() & 0xffff_ffffL) | (long) Credentials.UID << 32,
+                killed ? process.killedBy() : process.exitStatus().orElse(0)));
+        scheduler.wakeAll(parent);
+    }
+
+    /**
+     * A signal from another process to {@code target}: pending there, and when it can be delivered, the target's
+     * waiting threads wake to take it (a wait made again after the handler, as with SA_RESTART; a futex or pause
+     * returning EINTR). An ended process takes none.
+     */
+    void signal(LinuxProcess target, SignalInfo info) {
+        if (target.ended()) {
+            return;
+        }
+        target.signals().send(info);
+        if (target.signals().deliverable()) {
+            scheduler.interrupt(target);
+        }
+    }
+
+    /** wait4 took {@code child}'s status: it is gone. */
+    void reap(LinuxProcess child) {
+        processes.remove(child.pid());
+    }
+}

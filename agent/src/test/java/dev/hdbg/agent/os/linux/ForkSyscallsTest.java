@@ -1,0 +1,71 @@
+package dev.hdbg.agent.os.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.agent.unicorn.X86Reg;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * fork, wait4 and the process switch at the system-call level: the child runs in a copy of the memory with its own
+ * pid, its end wakes the parent's wait4 (made again, as Linux restarts it), which reads its status.
+ */
+class ForkSyscallsTest {
+    private static final int WNOHANG = 1;
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aChildRunsInACopyAndItsExitStatusReachesTheParentsWait4() {
+        try (Guest g = new Guest(root, false)) {
+            long word = g.put(new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
+            long status = g.buffer(8);
+            assertThat(g.rax(57)).as("fork's result in the parent").isEqualTo(4243);
+            assertThat(g.rax(39)).as("getpid in the parent").isEqualTo(4242);
+            assertThat(g.rax(61, -1, status, WNOHANG, 0)).as("the child still runs").isZero();
+            g.machine.unicorn().regWrite(X86Reg.RIP, 0x400100);
+            assertThat(g.call(61, -1, status, 0, 0)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.machine.unicorn().regRead(X86Reg.RAX)).as("fork's result in the child").isZero();
+            assertThat(g.rax(39)).as("getpid in the child").isEqualTo(4243);
+            assertThat(g.rax(110)).as("getppid in the child").isEqualTo(4242);
+            g.machine.memory().write(word, new byte[] {2});
+            assertThat(g.call(231, 3)).as("exit_group of a child ends the child alone")
+                    .isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.machine.unicorn().regRead(X86Reg.RIP)).as("the parent makes its wait4 again")
+                    .isEqualTo(0x400100);
+            assertThat(g.machine.unicorn().regRead(X86Reg.RAX)).isEqualTo(61);
+            assertThat(g.read(word, 1).get(0)).as("the child's write stayed in its copy").isEqualTo((byte) 1);
+            assertThat(g.rax(61, -1, status, 0, 0)).isEqualTo(4243);
+            assertThat(g.read(status, 4).getInt(0)).as("WIFEXITED, WEXITSTATUS 3").isEqualTo(3 << 8);
+            assertThat(g.rax(61, -1, status, 0, 0)).as("reaped: no child left").isEqualTo(-Errno.ECHILD);
+            assertThat(g.machine.vcpus().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void forksBeyondTheProcessLimitFailWithEagain() {
+        try (Guest g = new Guest(root, false)) {
+            int forked = 0;
+            long result;
+            while ((result = g.rax(57)) > 0) {
+                forked++;
+            }
+            assertThat(result).isEqualTo(-Errno.EAGAIN);
+            assertThat(forked).isEqualTo(ProcessTable.MAX - 1);
+        }
+    }
+
+    @Test
+    void aWaitWithoutChildrenFailsWithEchild() {
+        try (Guest g = new Guest(root, false)) {
+            assertThat(g.rax(61, -1, 0, 0, 0)).isEqualTo(-Errno.ECHILD);
+            assertThat(g.rax(247, 0, 0, g.buffer(128), 4, 0)).isEqualTo(-Errno.ECHILD);
+        }
+    }
+}

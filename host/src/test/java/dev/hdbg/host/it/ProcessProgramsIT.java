@@ -1,0 +1,189 @@
+package dev.hdbg.host.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Programs of several processes (issue 13) run natively and under the agent: stdout, stderr and the exit status must
+ * be equal byte for byte, with nothing the agent had to say. A gcc program that forks, waits, pipes, execs and returns
+ * its child's status (linked statically and dynamically, run with {@code --root /}); busybox's shell running
+ * pipelines. Then what the agent bounds where a native run would hang or exhaust the machine: a fork bomb, and
+ * processes waiting for each other. The sources are in {@code src/test/resources/elf}.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ProcessProgramsIT {
+    private static final Path ROOT = Path.of("/");
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void compileThePrograms() throws Exception {
+        for (String name : List.of("forkexec", "limits")) {
+            Path source = dir.resolve(name + ".c");
+            try (InputStream in = ProcessProgramsIT.class.getResourceAsStream("/elf/" + name + ".c")) {
+                assertThat(in).as("test resource elf/%s.c", name).isNotNull();
+                Files.copy(in, source);
+            }
+            compile(source, name + "-static", "-static");
+            compile(source, name + "-dynamic", "-pie");
+        }
+    }
+
+    private static void compile(Path source, String output, String linking) throws IOException, InterruptedException {
+        Process gcc = new ProcessBuilder("gcc", linking, "-O1", "-o", dir.resolve(output).toString(), source.toString())
+                .redirectErrorStream(true).start();
+        String messages = new String(gcc.getInputStream().readAllBytes());
+        assertThat(gcc.waitFor()).as("gcc %s %s:\n%s", linking, source, messages).isZero();
+    }
+
+    private static ProgramRun agentRun(Path program, String... args) throws Exception {
+        return ProgramRun.underAgent(List.of("--cwd", dir.toString()), ROOT, Optional.empty(), program, args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void aProgramThatForksPipesExecsAndWaitsPrintsWhatItPrintsNativelyAndReturnsItsChildsStatus(String linking)
+            throws Exception {
+        Path program = dir.resolve("forkexec-" + linking);
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), program);
+        ProgramRun actual = agentRun(program);
+        actual.assertSameAs(expected);
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+        assertThat(actual.status()).as("the exec'd child's status").isEqualTo(5);
+        assertThat(actual.out()).contains("SIGCHLD handled 1 time(s)", "the O_CLOEXEC fd is closed, the other open");
+    }
+
+    @ParameterizedTest(name = "busybox sh -c {0}")
+    @CsvSource(delimiter = '|', value = {
+            "echo abc | tr a-c x-z; exit 3",
+            "for i in 1 2 3; do echo $i; done | sort -r",
+            "echo one; (echo sub; exit 4); echo \"status $?\" >&2; false | true && echo piped-ok"})
+    void busyboxShellPipelinesPrintWhatTheyPrintNatively(String script) throws Exception {
+        assertThat(BUSYBOX).as("busybox-static (bin/test installs it)").isExecutable();
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), BUSYBOX, "sh", "-c", script);
+        ProgramRun actual = agentRun(BUSYBOX, "sh", "-c", script);
+        actual.assertSameAs(expected);
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+    }
+
+    @Test
+    void debiansBashStaticRunsAScriptWithAPipelineACommandSubstitutionAndASubshellAsNatively() throws Exception {
+        Path bash = Path.of("/bin/bash-static");
+        assertThat(bash).as("bash-static (bin/test installs it)").isExecutable();
+        Files.writeString(dir.resolve("script.sh"), """
+                words="pear apple fig"
+                for w in $words; do echo "$w"; done | sort | tr a-z A-Z
+                count=$(echo $words | wc -w)
+                echo "count $count"
+                ( cd /; echo "subshell in $(pwd)"; exit 6 )
+                echo "subshell status $?"
+                echo err >&2
+                exit 2
+                """);
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), bash, "script.sh");
+        ProgramRun actual = agentRun(bash, "script.sh");
+        actual.assertSameAs(expected);
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+        assertThat(actual.status()).isEqualTo(2);
+    }
+
+    @Test
+    void theHostsDynamicallyLinkedShRunsAPipelineOfHostProgramsAsNatively() throws Exception {
+        Path sh = Path.of("/bin/sh");
+        String script = "echo one two three | tr ' ' '\\n' | sort -r; (exit 3); echo \"status $?\"";
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), sh, "-c", script);
+        ProgramRun actual = agentRun(sh, "-c", script);
+        actual.assertSameAs(expected);
+        assertThat(actual.out()).isEqualTo("two\nthree\none\nstatus 3\n");
+    }
+
+    @Test
+    void aForkBombEndsInEagainAtTheProcessLimitAndEveryChildIsReaped() throws Exception {
+        ProgramRun run = agentRun(dir.resolve("limits-static"), "bomb");
+        assertThat(run.out()).isEqualTo("fork failed with EAGAIN after 31 children\nreaped 31\n");
+        assertThat(run.status()).isZero();
+    }
+
+    @Test
+    void anEventFilteredOnTheChildsPidFiresOnlyInTheChildAndABreakThereNamesItsProcess() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("limits-static").toString(), "--root", "/",
+                "--cwd", dir.toString(), "--", "marker")) {
+            HdbgBatch run = HdbgBatch.run(dir, agent, """
+                    !epthook marker pid 3e9 script { printf("pid-1001 event: pid %d tid %d who %d\\n", $pid, $tid, @rdi); }
+                    !epthook marker script { printf("any-pid event: pid %d tid %d who %d\\n", $pid, $tid, @rdi); }
+                    bp marker
+                    g
+                    r rdi
+                    g
+                    r rdi
+                    g
+                    """);
+            assertThat(run.lines()).filteredOn(l -> l.matches("(pid-1001|any-pid) event: .*")).containsExactly(
+                    "pid-1001 event: pid 1001 tid 1001 who 1",
+                    "any-pid event: pid 1001 tid 1001 who 1",
+                    "any-pid event: pid 1000 tid 1000 who 0");
+            assertThat(run.out()).containsPattern("breakpoint 1 hit at rip 0x[0-9a-f]+ \\(marker\\) on core 1 "
+                    + "\\(process 1001\\)").contains("marker done", "the program exited with status 0");
+        }
+    }
+
+    @Test
+    void dotProcessListsTheProcessesAndSwitchesWhoseRegistersAndMemoryTheDebuggerShows() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("limits-static").toString(), "--root", "/",
+                "--cwd", dir.toString(), "--", "marker")) {
+            HdbgBatch run = HdbgBatch.run(dir, agent, """
+                    bp marker
+                    g
+                    .process
+                    dd role l4
+                    .process pid 0n1000
+                    r rdi
+                    dd role l4
+                    .process pid 0n1001
+                    dd role l4
+                    g
+                    g
+                    """);
+            String out = run.out();
+            assertThat(out).containsPattern("(?m)^\\* process 1001  threads 1001 \\(core 1, running\\)")
+                    .containsPattern("(?m)^  process 1000  threads 1000 \\(core 0, waiting\\)")
+                    .contains("current core is 0 (thread 1000", "current core is 1 (thread 1001", "marker done",
+                            "the program exited with status 0");
+            assertThat(roles(out)).as("role as each process's memory holds it:\n%s", out).containsExactly(1L, 0L, 1L);
+        }
+    }
+
+    /** The first double word of each {@code dd role l4}. */
+    private static List<Long> roles(String out) {
+        return java.util.regex.Pattern.compile("(?m)^[0-9a-f]{16}  ([0-9a-f]{8})").matcher(out).results()
+                .map(r -> Long.parseLong(r.group(1), 16)).toList();
+    }
+
+    @Test
+    void processesWaitingForEachOtherAreADeadlockThatEndsTheProgramWithANotice() throws Exception {
+        ProgramRun run = agentRun(dir.resolve("limits-dynamic"), "stuck");
+        assertThat(run.out()).isEqualTo("parent waits for child\n");
+        assertThat(run.status()).isEqualTo(128 + 9);
+        assertThat(run.notices()).singleElement().asString()
+                .startsWith("deadlock: every thread waits")
+                .contains("thread 1000 of process 1000 (core 0, waiting for process 1000)",
+                        "of process 1001 (core 1, waiting for pipe:[")
+                .endsWith("hdbg ends it as kill -9 would (exit status 137)");
+    }
+}
