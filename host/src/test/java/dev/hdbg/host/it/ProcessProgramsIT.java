@@ -144,7 +144,7 @@ class ProcessProgramsIT {
     }
 
     @Test
-    void dotProcessListsTheProcessesAndSwitchesWhoseRegistersAndMemoryTheDebuggerShows() throws Exception {
+    void dotProcessListsTheProcessesAndSwitchesWhoseRegistersAndMemoryTheDebuggerShowsAndPidReadsAnotherOnce() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("limits-static").toString(), "--root", "/",
                 "--cwd", dir.toString(), "--", "marker")) {
             HdbgBatch run = HdbgBatch.run(dir, agent, """
@@ -157,6 +157,8 @@ class ProcessProgramsIT {
                     dd role l4
                     .process pid 0n1001
                     dd role l4
+                    dd role l4 pid 0n1000
+                    dd role l4
                     g
                     g
                     """);
@@ -165,7 +167,8 @@ class ProcessProgramsIT {
                     .containsPattern("(?m)^  process 1000  threads 1000 \\(core 0, waiting\\)")
                     .contains("current core is 0 (thread 1000", "current core is 1 (thread 1001", "marker done",
                             "the program exited with status 0");
-            assertThat(roles(out)).as("role as each process's memory holds it:\n%s", out).containsExactly(1L, 0L, 1L);
+            assertThat(roles(out)).as("role in each process's memory (pid 0n1000: the parent's):\n%s", out)
+                    .containsExactly(1L, 0L, 1L, 0L, 1L);
         }
     }
 

@@ -27,9 +27,12 @@ abstract class DisplayMemoryCommand extends SessionCommand {
 
     @Override
     void run() {
-        AddressRange range = AddressRange.parse(session, args, DEFAULT_BYTES);
-        byte[] data = session.await(session.client().readMemory(range.address(), wholeUnits(range.count(), unit)));
-        out().memory(range.address(), data, unit);
+        InProcess.run(session, RangeArguments.parse(args).pid(), () -> {
+            AddressRange range = AddressRange.parse(session, args, DEFAULT_BYTES);
+            byte[] data = session.await(session.client().readMemory(range.address(), wholeUnits(range.count(), unit)));
+            out().memory(range.address(), data, unit);
+            return null;
+        });
     }
 
     /**

@@ -8,8 +8,7 @@ import java.util.List;
  * and the length may be absent ({@code null}). Shared by the memory display and disassembly commands. What the length
  * counts is the command's: bytes for HyperDbg's {@code db dc dd dq u u2}, units for WinDbg's {@code dqs da du}.
  *
- * @param pid the {@code pid} given, or null: one emulated process has one address space, so the commands read it
- *            whatever the pid (HyperDbg's Debugger Mode ignores it too)
+ * @param pid the {@code pid} given, or null: the commands then read that process's memory ({@link InProcess})
  */
 record RangeArguments(String address, String count, String pid) {
     private static final java.util.regex.Pattern GLUED_LENGTH =

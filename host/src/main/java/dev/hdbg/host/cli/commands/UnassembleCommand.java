@@ -38,6 +38,13 @@ abstract class UnassembleCommand extends SessionCommand {
     @Override
     void run() {
         RangeArguments range = RangeArguments.parse(args);
+        InProcess.run(session, range.pid(), () -> {
+            disassemble(range);
+            return null;
+        });
+    }
+
+    private void disassemble(RangeArguments range) {
         long address = range.address() == null ? rip() : session.evaluate(range.address());
         long length = range.count() == null ? defaultLength : session.evaluate(range.count());
         if (length <= 0 || length > MAX_LENGTH) {
@@ -46,7 +53,7 @@ abstract class UnassembleCommand extends SessionCommand {
         }
         byte[] code = readUpTo(address, length);
         List<Instruction> instructions;
-        try (Disassembler disassembler = mode.get()) {
+        try (Disassembler disassembler = session.disassembler(mode)) {
             instructions = disassembler.disassemble(code, address, code.length);
         }
         if (instructions.isEmpty()) {

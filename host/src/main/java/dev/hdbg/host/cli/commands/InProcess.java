@@ -1,0 +1,40 @@
+package dev.hdbg.host.cli.commands;
+
+import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.CoreInfo;
+import dev.hdbg.host.cli.DebugSession;
+import java.util.Comparator;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * HyperDbg's {@code pid N} on a memory command ({@code db ... pid N}, {@code u ... pid N}): the command reads the
+ * memory of process N. Each process has its own address space and the agent reads the selected core's, so the work
+ * runs with one of N's cores selected, and the core selected before is selected again afterwards, whatever happened.
+ */
+final class InProcess {
+    private InProcess() {
+    }
+
+    /** Runs {@code work} with process {@code pid}'s memory (the selected process's when {@code pid} is null). */
+    static <T> T run(DebugSession session, String pid, Supplier<T> work) {
+        if (pid == null) {
+            return work.get();
+        }
+        long wanted = session.evaluate(pid);
+        AgentStatus status = session.await(session.client().status());
+        if (status.cores().stream().anyMatch(c -> c.number() == status.selectedCore() && c.pid() == wanted)) {
+            return work.get();
+        }
+        CoreInfo core = status.cores().stream().filter(c -> c.pid() == wanted && !c.state().equals("exited"))
+                .min(Comparator.comparingInt(CoreInfo::number)).orElseThrow(() -> new IllegalArgumentException(
+                        "process " + wanted + " does not exist; there are " + status.cores().stream()
+                                .map(c -> Long.toString(c.pid())).distinct().collect(Collectors.joining(", "))));
+        session.await(session.client().selectCore(core.number()));
+        try {
+            return work.get();
+        } finally {
+            session.await(session.client().selectCore(status.selectedCore()));
+        }
+    }
+}
