@@ -47,6 +47,11 @@ final class CapstoneNative {
     private static final MethodHandle FREE = link("cs_free", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG));
     private static final MethodHandle ERRNO = link("cs_errno", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
     private static final MethodHandle STRERROR = link("cs_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle OPTION = link("cs_option",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
+
+    /** capstone.h's {@code CS_OPT_SYNTAX}, the {@code cs_opt_type} that picks the assembly syntax. */
+    static final int CS_OPT_SYNTAX = 1;
 
     private CapstoneNative() {
     }
@@ -82,6 +87,15 @@ final class CapstoneNative {
     static void free(MemorySegment insn, long count) {
         try {
             FREE.invokeExact(insn, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code cs_err cs_option(csh, cs_opt_type, size_t value)}. */
+    static int option(long handle, int type, long value) {
+        try {
+            return (int) OPTION.invokeExact(handle, type, value);
         } catch (Throwable t) {
             throw rethrow(t);
         }

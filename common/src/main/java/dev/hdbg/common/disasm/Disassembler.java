@@ -11,10 +11,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One Capstone handle ({@code csh}) for x86-64 in Intel syntax. Not thread-safe: one thread uses a
- * disassembler, and closes it when done.
+ * One Capstone handle ({@code csh}) for x86-64 (or x86-32), in Intel syntax unless told otherwise ({@link #syntax}).
+ * Not thread-safe: one thread uses a disassembler, and closes it when done.
  */
 public final class Disassembler implements AutoCloseable {
+    /** The assembly syntaxes HyperDbg's {@code settings syntax} offers, with capstone.h's {@code CS_OPT_SYNTAX_*}. */
+    public enum Syntax {
+        INTEL(1), ATT(2), MASM(4);
+
+        private final int capstoneValue;
+
+        Syntax(int capstoneValue) {
+            this.capstoneValue = capstoneValue;
+        }
+    }
+
     private final long handle;
     private boolean closed;
 
@@ -51,6 +62,23 @@ public final class Disassembler implements AutoCloseable {
             }
             return new Disassembler(out.get(JAVA_LONG, 0));
         }
+    }
+
+    /**
+     * Shows the instructions in {@code syntax} from now on ({@code cs_option(CS_OPT_SYNTAX)}).
+     *
+     * @return this disassembler
+     * @throws CapstoneException when Capstone refuses (a library built without that syntax)
+     */
+    public Disassembler syntax(Syntax syntax) {
+        if (closed) {
+            throw new IllegalStateException("the disassembler is closed");
+        }
+        int err = CapstoneNative.option(handle, CapstoneNative.CS_OPT_SYNTAX, syntax.capstoneValue);
+        if (err != CapstoneNative.CS_ERR_OK) {
+            throw new CapstoneException("cs_option(CS_OPT_SYNTAX, " + syntax + ")", err);
+        }
+        return this;
     }
 
     /**

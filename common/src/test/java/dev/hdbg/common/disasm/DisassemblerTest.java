@@ -53,6 +53,18 @@ class DisassemblerTest {
     }
 
     @Test
+    void showsTheSameCodeInAttAndMasmSyntaxWhenAskedAndIntelAgain() {
+        byte[] code = hex("488b03 4883c010");
+
+        assertThat(disassembler.syntax(Disassembler.Syntax.ATT).disassemble(code, 0, 10)).extracting(Instruction::text)
+                .containsExactly("movq (%rbx), %rax", "addq $0x10, %rax");
+        assertThat(disassembler.syntax(Disassembler.Syntax.MASM).disassemble(code, 0, 10)).extracting(Instruction::text)
+                .containsExactly("mov rax, qword ptr [rbx]", "add rax, 10h");
+        assertThat(disassembler.syntax(Disassembler.Syntax.INTEL).disassemble(code, 0, 10))
+                .extracting(Instruction::text).containsExactly("mov rax, qword ptr [rbx]", "add rax, 0x10");
+    }
+
+    @Test
     void aCallTargetIsAbsoluteGivenTheAddress() {
         // call rel32 = +0x10: the target is the address after the 5-byte call plus 0x10
         Instruction call = disassembler.disassemble(hex("e8 10 00 00 00"), 0x400000, 1).getFirst();

@@ -23,11 +23,16 @@ final class BreakDisplay {
     private static final List<GuestRegister> SHOWN = shownRegisters();
 
     private final Supplier<Output> output;
+    private final Supplier<Disassembler.Syntax> syntax;
     private volatile boolean enabled;
 
-    /** @param output where the registers and the instruction are shown */
-    BreakDisplay(Supplier<Output> output) {
+    /**
+     * @param output where the registers and the instruction are shown
+     * @param syntax the syntax the instruction is shown in
+     */
+    BreakDisplay(Supplier<Output> output, Supplier<Disassembler.Syntax> syntax) {
         this.output = output;
+        this.syntax = syntax;
     }
 
     private static List<GuestRegister> shownRegisters() {
@@ -87,7 +92,7 @@ final class BreakDisplay {
         } catch (AgentError e) {
             return; // rip is not in mapped memory: there is no instruction to show
         }
-        try (Disassembler disassembler = Disassembler.x86_64()) {
+        try (Disassembler disassembler = Disassembler.x86_64().syntax(syntax.get())) {
             var instructions = disassembler.disassemble(code, rip, 1);
             if (!instructions.isEmpty()) {
                 output.get().disassembly(instructions, true);

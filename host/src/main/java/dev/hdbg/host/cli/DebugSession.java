@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.disasm.Disassembler;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.script.ScriptRegister;
 import dev.hdbg.common.model.AgentStatus;
@@ -21,6 +22,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +42,7 @@ public final class DebugSession implements AutoCloseable {
     private final Output output;
     /** HyperDbg's {@code settings addressconversion}: addresses shown with the symbol that holds them. */
     private volatile boolean addressConversion = true;
+    private volatile Disassembler.Syntax disassemblySyntax = Disassembler.Syntax.INTEL;
     private final Optional<Transcript> transcript;
     private final RecordJournal journal;
     private final EventForwarding forwarding;
@@ -74,7 +77,7 @@ public final class DebugSession implements AutoCloseable {
         this.journal = journal;
         this.forwarding = new EventForwarding(output::error);
         this.reconnector = new Reconnector(client, token);
-        this.breakDisplay = new BreakDisplay(() -> output);
+        this.breakDisplay = new BreakDisplay(() -> output, () -> disassemblySyntax);
         attach(client, address);
     }
 
@@ -127,6 +130,27 @@ public final class DebugSession implements AutoCloseable {
     /** {@code settings addressconversion on|off}. */
     public void addressConversion(boolean on) {
         addressConversion = on;
+    }
+
+    /** The syntax every disassembly of this session is shown in ({@code settings syntax}). */
+    public Disassembler.Syntax disassemblySyntax() {
+        return disassemblySyntax;
+    }
+
+    /** {@code settings syntax intel|att|masm}. */
+    public void disassemblySyntax(Disassembler.Syntax syntax) {
+        disassemblySyntax = syntax;
+    }
+
+    /** Opens a disassembler ({@code x86_64()} or {@code x86_32()}) set to this session's syntax. */
+    public Disassembler disassembler(Supplier<Disassembler> mode) {
+        Disassembler disassembler = mode.get();
+        try {
+            return disassembler.syntax(disassemblySyntax);
+        } catch (RuntimeException e) {
+            disassembler.close();
+            throw e;
+        }
     }
 
     /** The log file of {@code .logopen}, when this session's output prints through one. */

@@ -160,10 +160,10 @@ class HyperDbgExtrasTest {
         assertThat(settings.run("")).isZero();
         assertThat(settings.run("addressconversion ON")).isZero();
         assertThat(session.describe(0x401004)).hasValue("main+0x4");
-        assertThat(settings.run("syntax att")).isEqualTo(1);
+        assertThat(settings.run("autoflush on")).isEqualTo(1);
 
-        assertThat(settings.lines()).containsExactly("addressconversion off");
-        assertThat(settings.failure()).hasMessageContaining("the disassembly is in Intel syntax only");
+        assertThat(settings.lines()).containsExactly("addressconversion off", "syntax intel");
+        assertThat(settings.failure()).hasMessageContaining("autoflush has no meaning here");
     }
 
     @Test

@@ -105,6 +105,25 @@ class StackAndDisassemblyVerbsTest {
     }
 
     @Test
+    void settingsSyntaxAttAndMasmChangeHowUShowsTheSameBytes() {
+        put(image, 0, "4883c010c3");
+        Verb settings = new Verb(new SettingsCommand(session));
+        Verb u = new Verb(new UCommand(session));
+
+        assertThat(settings.run("syntax att")).isZero();
+        assertThat(u.run("l 4")).isZero();
+        assertThat(settings.run("syntax MASM")).isZero();
+        assertThat(u.run("l 4")).isZero();
+        assertThat(settings.run("syntax")).isZero();
+        assertThat(settings.run("syntax nasm")).isEqualTo(1);
+
+        assertThat(u.lines()).containsExactly("main:", "0000000000400000  4883c010          addq $0x10, %rax",
+                "main:", "0000000000400000  4883c010          add rax, 10h");
+        assertThat(settings.lines()).containsExactly("syntax masm");
+        assertThat(settings.failure()).hasMessageContaining("settings syntax takes intel, att or masm");
+    }
+
+    @Test
     void uStopsWhereMappedMemoryEnds() {
         put(image, 0xffe, "9090");
         Verb u = new Verb(new UCommand(session));
