@@ -23,7 +23,8 @@ final class InProcess {
         }
         long wanted = session.evaluate(pid);
         AgentStatus status = session.await(session.client().status());
-        if (status.cores().stream().anyMatch(c -> c.number() == status.selectedCore() && c.pid() == wanted)) {
+        if (status.cores().isEmpty() // an agent older than 1.10 names no cores: one address space, the pid means nothing
+                || status.cores().stream().anyMatch(c -> c.number() == status.selectedCore() && c.pid() == wanted)) {
             return work.get();
         }
         CoreInfo core = status.cores().stream().filter(c -> c.pid() == wanted && !c.state().equals("exited"))
