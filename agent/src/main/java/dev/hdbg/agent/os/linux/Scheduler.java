@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
  * <p>Slices are counted in instructions, by the CPU's run itself ({@link #sliceInstructions}), not timed: Unicorn
  * 2.0.1 stopped from another thread ({@code uc_emu_stop}) returns with RIP before an instruction it already executed
  * about once in each stop (measured: a {@code lock inc} loop stopped 7,400 times counted 6,700 increments too many),
- * which would run a thread's instruction twice; a counted run stops exactly. Counting costs the CPU a little (about
- * 8% measured), so runs are counted once the program has had a second thread, and from then on: switching between
+ * which would run a thread's instruction twice; a counted run stops exactly. Counting puts a hook on every instruction
+ * (a store-heavy loop 35-45% slower, a register-only loop far more: docs/benchmarks.md), so runs are counted once the
+ * program has had a second thread, and from then on: switching between
  * counted and uncounted runs retranslates all code. The interleaving is then the same from one run to the next.
  *
  * <p>When no thread can run, the earliest futex timeout expires at once, the guest's clock jumping to it as it does
