@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -71,6 +72,12 @@ record ProgramRun(byte[] stdout, byte[] stderr, int status, List<String> notices
     /** {@link #underAgent(Path, Optional, Path, String...)} with more agent options, such as --writable. */
     static ProgramRun underAgent(List<String> options, Path root, Optional<Path> stdin, Path program, String... args)
             throws Exception {
+        return underAgent(Duration.ofSeconds(30), options, root, stdin, program, args);
+    }
+
+    /** {@link #underAgent(List, Path, Optional, Path, String...)} for a program whose run takes longer than usual. */
+    static ProgramRun underAgent(Duration exitWithin, List<String> options, Path root, Optional<Path> stdin,
+            Path program, String... args) throws Exception {
         List<String> agentArgs = new ArrayList<>(List.of("--elf", program.toString(), "--root", root.toString()));
         agentArgs.addAll(options);
         stdin.ifPresent(file -> agentArgs.addAll(List.of("--stdin", file.toString())));
@@ -81,7 +88,7 @@ record ProgramRun(byte[] stdout, byte[] stderr, int status, List<String> notices
             Records records = new Records();
             client.addRecordListener(records);
             client.cont().get(10, TimeUnit.SECONDS);
-            DebuggerRecord.Exit exit = records.awaitExit();
+            DebuggerRecord.Exit exit = records.awaitExit(exitWithin);
             // A signal's default action ends a program too; its status is then 128 + the signal, as natively.
             assertThat(exit.reason()).as("how the program ended; agent output:\n%s", agent.output())
                     .isIn(DebuggerRecord.ExitKind.EXIT, DebuggerRecord.ExitKind.SIGNAL);

@@ -44,7 +44,11 @@ final class Records implements Consumer<DebuggerRecord> {
     }
 
     DebuggerRecord.Exit awaitExit() throws InterruptedException {
-        return (DebuggerRecord.Exit) await(r -> r instanceof DebuggerRecord.Exit, Duration.ofSeconds(30));
+        return awaitExit(Duration.ofSeconds(30));
+    }
+
+    DebuggerRecord.Exit awaitExit(Duration within) throws InterruptedException {
+        return (DebuggerRecord.Exit) await(r -> r instanceof DebuggerRecord.Exit, within);
     }
 
     DebuggerRecord.Break awaitBreak() throws InterruptedException {
