@@ -3,9 +3,7 @@ package dev.hdbg.host.cli.commands;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.host.cli.DebugSession;
-import java.util.Comparator;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * HyperDbg's {@code pid N} on a memory command ({@code db ... pid N}, {@code u ... pid N}): the command reads the
@@ -30,10 +28,7 @@ final class InProcess {
                 || status.cores().stream().anyMatch(c -> c.number() == status.selectedCore() && c.pid() == wanted)) {
             return work.get();
         }
-        CoreInfo core = status.cores().stream().filter(c -> c.pid() == wanted && !c.state().equals("exited"))
-                .min(Comparator.comparingInt(CoreInfo::number)).orElseThrow(() -> new IllegalArgumentException(
-                        "process " + wanted + " does not exist; there are " + status.cores().stream()
-                                .map(c -> Long.toString(c.pid())).distinct().collect(Collectors.joining(", "))));
+        CoreInfo core = ProcessCommand.firstCore(status, CoreInfo::pid, wanted, "process ");
         session.await(session.client().selectCore(core.number()));
         try {
             return work.get();

@@ -45,12 +45,21 @@ abstract class ProcessCommand extends SessionCommand {
             throw new IllegalArgumentException("usage: " + spec.name() + " [" + key() + " N]");
         }
         long wanted = Numbers.parse(words.get(1));
-        CoreInfo core = status.cores().stream().filter(c -> id().applyAsLong(c) == wanted && !c.state().equals("exited"))
-                .min(Comparator.comparingInt(CoreInfo::number)).orElseThrow(() -> new IllegalArgumentException(
-                        (key().equals("pid") ? "process " : "thread ") + wanted + " does not exist; there are "
-                        + status.cores().stream().map(c -> Long.toString(id().applyAsLong(c))).distinct()
-                        .collect(Collectors.joining(", "))));
+        CoreInfo core = firstCore(status, id(), wanted, key().equals("pid") ? "process " : "thread ");
         out().coreSelected(session.await(session.client().selectCore(core.number())));
+    }
+
+    /**
+     * The lowest-numbered live core whose process or thread ({@code id}) is {@code wanted}.
+     *
+     * @throws IllegalArgumentException naming the ones there are, when there is none
+     */
+    static CoreInfo firstCore(AgentStatus status, ToLongFunction<CoreInfo> id, long wanted, String what) {
+        return status.cores().stream().filter(c -> id.applyAsLong(c) == wanted && !c.state().equals("exited"))
+                .min(Comparator.comparingInt(CoreInfo::number)).orElseThrow(() -> new IllegalArgumentException(
+                        what + wanted + " does not exist; there are " + status.cores().stream()
+                                .map(c -> Long.toString(id.applyAsLong(c))).distinct()
+                                .collect(Collectors.joining(", "))));
     }
 
     /** {@code .process [pid N]}. */
