@@ -190,11 +190,7 @@ public final class Debugger implements AutoCloseable {
 
     /** {@code t}, {@code p}, {@code gu}: a break record with reason STEP ends the step. */
     public CompletableFuture<Void> step(StepMode mode) {
-        long run = loop.askToRun();
-        return loop.submit(() -> {
-            loop.step(mode, run);
-            return null;
-        });
+        return loop.submitStep(mode, loop.askToRun());
     }
 
     /**
@@ -298,6 +294,11 @@ public final class Debugger implements AutoCloseable {
             }
             return values;
         });
+    }
+
+    /** How many steps ran on the caller's thread, without waking the execution thread. */
+    long stepsServedDirectly() {
+        return loop.stepsServedDirectly();
     }
 
     /** How many reading requests were answered on the caller's thread, without waking the execution thread. */

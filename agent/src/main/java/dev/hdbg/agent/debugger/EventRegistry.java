@@ -341,6 +341,11 @@ final class EventRegistry {
         return new ArmedExits(executions, detours, Set.of(), monitors, cpuid);
     }
 
+    /** Whether no event exists (armed or disabled): nothing an exit does can break in or publish a record. */
+    boolean isEmpty() {
+        return events.isEmpty();
+    }
+
     boolean armingDirty() {
         return armingDirty || !pendingFrees.isEmpty();
     }

@@ -60,6 +60,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private final ReentrantLock emulator = new ReentrantLock();
     /** Reading requests answered without the execution thread, for tests and the benchmark's account. */
     private final AtomicLong readsServedDirectly = new AtomicLong();
+    /** Steps run on the requesting thread ({@link #submitStep}), for tests. */
+    private final AtomicLong stepsServedDirectly = new AtomicLong();
+    private final DirectSteps directSteps;
+    /** The thread running a step of {@link #submitStep} on its own, while it does; else null. */
+    private volatile Thread directStepper;
     private final Thread thread;
     private final Kicker kicker;
     private final Breakpoints breakpoints;
@@ -100,6 +105,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
         this.kicker = new Kicker(machine.cpu(), this::stopWanted);
+        this.directSteps = new DirectSteps(machine, registry, queue);
         queue.whileFull(this::whileRecordsWait);
     }
 
@@ -162,6 +168,59 @@ final class ExecutionLoop implements BreakService, GuestStops {
         CompletableFuture<T> future = mailbox.submitReading(task);
         kicker.kickIfWanted();
         return future;
+    }
+
+    /**
+     * A step ({@link #step}): a {@code t} of a stopped target that {@link DirectSteps} allows runs here and now, on
+     * the caller's thread, under the same conditions as {@link #submitReading}'s reads (the execution thread waits for
+     * its idle mailbox and cannot take the machine back meanwhile); the future is complete when it returns, and the
+     * break record is published. Anything else is submitted to the execution thread.
+     */
+    CompletableFuture<Void> submitStep(StepMode mode, long run) {
+        if (mode == StepMode.INTO && mailbox.idle() && state == TargetState.PAUSED && emulator.tryLock()) {
+            try {
+                if (mailbox.idle() && state == TargetState.PAUSED && !closed && pendingStart == null && !runs.inside()
+                        && directSteps.allowed()) {
+                    stepsServedDirectly.incrementAndGet();
+                    directStepper = Thread.currentThread();
+                    try {
+                        return Mailbox.runHere(() -> {
+                            stepHere(mode, run);
+                            return null;
+                        });
+                    } finally {
+                        directStepper = null;
+                    }
+                }
+            } finally {
+                emulator.unlock();
+            }
+        }
+        return submit(() -> {
+            step(mode, run);
+            return null;
+        });
+    }
+
+    /** {@link #runGuest}'s part for a step asked for while nothing else waits: a pause first, then the step. */
+    private void stepHere(StepMode mode, long run) {
+        step(mode, run);
+        if (pauseRequested) {
+            pauseRequested = false;
+            halt(DebuggerRecord.BreakReason.PAUSE, 0, null, "paused by the host");
+            return;
+        }
+        stepping.start();
+        if (state == TargetState.RUNNING) {
+            // Not expected of a t (it halts or ends the target), but a running target must be the execution
+            // thread's: an empty request wakes it from its wait, and it runs the guest on.
+            mailbox.submit(() -> null);
+        }
+    }
+
+    /** How many steps ran on the caller's thread ({@link #submitStep}). */
+    long stepsServedDirectly() {
+        return stepsServedDirectly.get();
     }
 
     /** How many reading requests were answered on the caller's thread, without a hand-over. */
@@ -500,6 +559,16 @@ final class ExecutionLoop implements BreakService, GuestStops {
             default -> "stepped";
         };
         halt(reason, id, exit, message);
+        if (Thread.currentThread() == directStepper) {
+            // A step run by a thread that reads requests (submitStep) met a breakpoint on the next instruction: that
+            // thread cannot wait here for the next request. The guest stops before the instruction instead, its
+            // breakpoint suppressed once, as a break that ended inside a code hook leaves it (armSoon).
+            if (exit.stage() == ExitStage.PRE && exit.raisedByCodeHook() && machine.rip() == exit.context()) {
+                hooks.suppressNextExecutionAt(exit.context());
+            }
+            machine.cpu().stop();
+            return;
+        }
         long started = System.nanoTime();
         try {
             while (state == TargetState.PAUSED && !closed) {

@@ -147,6 +147,16 @@ public final class RecordQueue implements AutoCloseable {
         }
     }
 
+    /** Whether {@code records} more could be published now without waiting for room (see {@link OnFull}). */
+    public boolean hasRoomFor(int records) {
+        lock.lock();
+        try {
+            return store.roomFor(records);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The sequence number of the last record published, 0 before any. */
     public long lastSeq() {
         lock.lock();

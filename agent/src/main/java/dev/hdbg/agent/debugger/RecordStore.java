@@ -34,6 +34,12 @@ final class RecordStore {
         return held >= capacity || held > 0 && heldBytes >= byteBudget;
     }
 
+    /** Whether {@code records} more, of a few KiB each, fit without making the store full. */
+    boolean roomFor(int records) {
+        int held = pending.size() + ledger.size();
+        return held + records < capacity && heldBytes + records * 4096L < byteBudget;
+    }
+
     void add(DebuggerRecord record) {
         pending.add(record);
         heldBytes += RecordSizes.estimate(record);

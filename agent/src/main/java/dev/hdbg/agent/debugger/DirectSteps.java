@@ -1,0 +1,53 @@
+package dev.hdbg.agent.debugger;
+
+import dev.hdbg.agent.machine.Machine;
+
+/**
+ * Whether a {@code t} of a stopped target may run on the thread that read the request (the server's event loop)
+ * instead of being handed to the execution thread: two thread wake-ups of a step's round trip, and the reply's third
+ * (docs/benchmarks.md, "Step latency, wave 5"). Only a step that cannot wait for anything may: a thread that reads
+ * requests must never block on one. So no event may be armed (an event's break holds the guest and serves requests;
+ * its actions publish records), the record store must have room for the break record (a full store waits for the
+ * host's acknowledgement, which the same thread would have to read), and the instruction must not enter the guest's
+ * operating system (a system call may wait, for a child or another thread). A breakpoint on the next instruction is
+ * the one break such a step can meet: {@link ExecutionLoop} turns it into a plain stop there.
+ */
+final class DirectSteps {
+    private final Machine machine;
+    private final EventRegistry registry;
+    private final RecordQueue queue;
+
+    DirectSteps(Machine machine, EventRegistry registry, RecordQueue queue) {
+        this.machine = machine;
+        this.registry = registry;
+        this.queue = queue;
+    }
+
+    /** With the machine held and the target stopped: whether a step of the current core may run here and now. */
+    boolean allowed() {
+        return registry.isEmpty() && queue.hasRoomFor(2) && !entersTheSystem(machine.memory().readUpTo(machine.rip(), 15));
+    }
+
+    /** {@code syscall}, {@code sysenter}, {@code int N}, {@code int3}, {@code int1}, {@code into}, after any prefixes. */
+    static boolean entersTheSystem(byte[] code) {
+        int i = 0;
+        while (i < code.length && Stepper.isPrefix(code[i])) {
+            i++;
+        }
+        if (i >= code.length) {
+            return true; // unreadable: let the execution thread meet the fault
+        }
+        int op = code[i] & 0xff;
+        if (op == 0xcd || op == 0xcc || op == 0xf1 || op == 0xce) {
+            return true;
+        }
+        if (op == 0x0f) {
+            if (i + 1 >= code.length) {
+                return true;
+            }
+            int second = code[i + 1] & 0xff;
+            return second == 0x05 || second == 0x34 || second == 0x07 || second == 0x35;
+        }
+        return false;
+    }
+}
