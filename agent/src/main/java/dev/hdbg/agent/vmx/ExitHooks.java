@@ -97,6 +97,29 @@ public final class ExitHooks {
             traceHook = trace ? guest.beforeEveryInstruction(this::onTrace) : close(traceHook);
         }
         armed = wanted;
+        keepSuppressionToArmedHooks();
+    }
+
+    /**
+     * A held-back instruction's suppression counts the hooks at its address that already ran; once some of those hooks
+     * are gone (gdb removes its breakpoints at every stop and steps over the one it stopped at), the instruction runs
+     * past fewer hooks, and what is left of the count would swallow the next hit of a hook armed there later: gdb's
+     * breakpoint on the dynamic linker's {@code _dl_debug_state} missed every call after its first, so gdb never read
+     * libc's symbols (issue 14).
+     */
+    private void keepSuppressionToArmedHooks() {
+        if (suppressExecutionAt == NONE) {
+            return;
+        }
+        long address = suppressExecutionAt;
+        int remaining = suppressRemaining;
+        suppressNextExecutionAt(address);
+        if (suppressRemaining > remaining) {
+            suppressRemaining = remaining; // a hook added since has not run: its first hit is not swallowed
+        }
+        if (suppressRemaining <= 0) {
+            suppressExecutionAt = NONE;
+        }
     }
 
     private static Hook close(Hook hook) {
