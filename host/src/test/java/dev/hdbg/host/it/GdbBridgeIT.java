@@ -142,7 +142,8 @@ class GdbBridgeIT {
     /**
      * A dynamically linked PIE run with {@code --root /}: gdb places the program and the dynamic linker from the
      * auxiliary vector ({@code qXfer:auxv:read}) and finds the shared libraries through the dynamic linker's list in
-     * memory, as with gdbserver; the local files are the target's ({@code set sysroot /}).
+     * memory, as with gdbserver, and reads their symbols ({@code bt} in libc's {@code printf}); the local files are
+     * the target's ({@code set sysroot /}).
      */
     @Test
     void gdbDebugsADynamicallyLinkedProgram() throws Exception {
@@ -151,6 +152,7 @@ class GdbBridgeIT {
             Process gdb = new ProcessBuilder("gdb", "-batch", "-nx", "-ex", "set confirm off", "-ex", "set sysroot /",
                     "-ex", "target remote 127.0.0.1:" + bridge.port(), "-ex", "break f", "-ex", "continue", "-ex", "bt",
                     "-ex", "p x", "-ex", "info sharedlibrary", "-ex", "finish", "-ex", "stepi", "-ex", "info registers rip",
+                    "-ex", "delete 1", "-ex", "break printf", "-ex", "continue", "-ex", "bt",
                     "-ex", "kill", dir.resolve("calls-dynamic").toString()).redirectErrorStream(true).start();
             String out = finish(gdb);
             assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
@@ -161,9 +163,13 @@ class GdbBridgeIT {
                     .containsPattern("#1  0x0000555555[0-9a-f]+ in main \\(\\) at .*calls.c:16")
                     .contains("$1 = 42")
                     .containsPattern("0x[0-9a-f]+ +0x[0-9a-f]+ +Yes +/lib64/ld-linux-x86-64.so.2")
-                    .containsPattern("/lib/x86_64-linux-gnu/libc.so.6")
+                    .containsPattern("0x[0-9a-f]+ +0x[0-9a-f]+ +Yes +/lib/x86_64-linux-gnu/libc.so.6")
                     .contains("Value returned is $2 = 52")
                     .containsPattern("rip +0x5555555[0-9a-f]+ +0x[0-9a-f]+ <main\\+\\d+>")
+                    // libc's symbols were read (issue 14): the breakpoint is in libc's printf, not the program's stub
+                    .containsPattern("#0  [^\\n]*printf \\(")
+                    .containsPattern("#1  0x0000555555[0-9a-f]+ in main \\(\\) at .*calls.c:21")
+                    .doesNotContain("printf@plt")
                     .contains("[Inferior 1 (process 1) killed]")
                     .doesNotContain("Remote failure reply", "Cannot insert breakpoint", "Protocol error");
         }
