@@ -65,6 +65,16 @@ final class Stepping {
         StepMode mode = pending;
         pending = null;
         endedByStop = false;
+        if (!machine.vcpus().runnable(core)) {
+            // What the step went on from ended its thread (a fault killed its process) or made it wait: there is no
+            // instruction of it to run. The step ends on the thread that has the CPU next.
+            if (runs.deliverDue()) {
+                stops.halt(DebuggerRecord.BreakReason.STEP, 0, null, "core " + core + "'s thread can no longer run "
+                        + "(its process ended, or it waits), so the step went to the thread that runs next, on core "
+                        + machine.vcpus().current() + ",");
+            }
+            return;
+        }
         // The core stepped is the one selected (~ N): it goes on the CPU, alone; the others stay where they stand.
         runs.onCoreSwitch(() -> {
             machine.vcpus().load(core);
