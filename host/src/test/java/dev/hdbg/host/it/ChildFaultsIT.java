@@ -109,6 +109,25 @@ class ChildFaultsIT {
                 .contains(String.join("\n", KILLED) + "\n", "the program exited with status 0");
     }
 
+    @Test
+    void aStepOfTheFaultingInstructionFromABreakpointEndsOnTheThreadThatRunsNext() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("childfault-static").toString(), "--root",
+                "/", "--cwd", dir.toString())) {
+            // The NULL store's address, from the break on its fault; only child 1002 executes it.
+            String found = HdbgBatch.run(dir, agent, "!exception e pid 3ea\ng\n").out();
+            java.util.regex.Matcher rip = java.util.regex.Pattern.compile("context 0xe\\) at rip (0x[0-9a-f]+)")
+                    .matcher(found);
+            assertThat(rip.find()).as(found).isTrue();
+            try (AgentProcess again = AgentProcess.start("--elf", dir.resolve("childfault-static").toString(),
+                    "--root", "/", "--cwd", dir.toString())) {
+                String out = HdbgBatch.run(dir, again, "bp " + rip.group(1) + "\ng\nt\ng\n").out();
+                assertThat(out).contains("core 2's thread can no longer run (its process ended, or it waits), so "
+                        + "the step went to the thread that runs next, on core 0, to rip").doesNotContain("stepped (t)")
+                        .contains(String.join("\n", KILLED) + "\n", "the program exited with status 0");
+            }
+        }
+    }
+
     /** Runs the static program with a break on the page fault of child 1002 (its NULL store), then {@code script}. */
     private static String breakOnTheNullStoreThen(String script) throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("childfault-static").toString(), "--root",
