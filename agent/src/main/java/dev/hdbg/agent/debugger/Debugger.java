@@ -13,6 +13,7 @@ import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.event.Scope;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.CallTrack;
@@ -66,7 +67,7 @@ public final class Debugger implements AutoCloseable {
         this.queue = queue;
         this.root = new VmxRoot(machine, limits.codeBudget());
         this.registry = new EventRegistry(root, limits);
-        this.breakpoints = new Breakpoints(machine, root, limits);
+        this.breakpoints = new Breakpoints(machine, root, limits, new LogTaker(machine, logTarget::get));
         this.loop = new ExecutionLoop(machine, registry, breakpoints, queue, new LogTaker(machine, logTarget::get));
         ActionRunner actions = new ActionRunner(machine, root, registry, breakpoints, queue, loop, logTarget::get);
         this.scripts = actions.scripts();
@@ -218,7 +219,12 @@ public final class Debugger implements AutoCloseable {
 
     /** {@code bp ADDR [condition {HEX}]}; condition may be null. */
     public CompletableFuture<Long> addBreakpoint(long address, MachineCode condition) {
-        return loop.submit(() -> breakpoints.add(address, condition));
+        return addBreakpoint(address, condition, Scope.ALL);
+    }
+
+    /** {@code bp ADDR [pid N] [tid N] [core N] [condition {HEX}]}: stops only where {@code scope} admits. */
+    public CompletableFuture<Long> addBreakpoint(long address, MachineCode condition, Scope scope) {
+        return loop.submit(() -> breakpoints.add(address, condition, scope));
     }
 
     /** {@code be}, {@code bd}, {@code bc}; id null for all. */
