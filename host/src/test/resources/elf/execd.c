@@ -8,6 +8,7 @@ __attribute__((noinline)) long execd_only(long pid) {
 }
 
 int main(void) {
+    getppid(); /* a system call the debugger can stop at once this program runs (no libc start-up makes it) */
     long next = execd_only(getpid());
     printf("execd getpid %ld\n", next - 1);
     return 3;

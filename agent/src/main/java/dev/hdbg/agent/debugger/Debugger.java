@@ -119,22 +119,38 @@ public final class Debugger implements AutoCloseable {
         return starts.kill();
     }
 
+    /** {@code x}, and the symbols the host resolves and shows addresses with: the selected process's. */
     public CompletableFuture<List<Symbol>> listSymbols(String pattern) {
-        TargetInfo info = target;
-        return CompletableFuture.completedFuture(info == null ? List.of() : info.symbols(pattern));
+        return selectedProcess().thenApply(info -> info == null ? List.of() : info.symbols(pattern));
     }
 
     /** HyperDbg's {@code dt} and {@code struct}: gdb's layout of {@code type} ({@link TypeLayouts}). */
     public CompletableFuture<String> typeLayout(String type) {
-        TargetInfo info = target;
-        return types.layout(type, info == null ? Optional.empty() : info.programFile());
+        return selectedProcess().thenCompose(info -> types.layout(type, info == null ? Optional.empty()
+                : info.programFile()));
     }
 
     private final TypeLayouts types = new TypeLayouts();
 
+    /** {@code lm}: the selected process's modules. */
     public CompletableFuture<List<LoadedModule>> listModules() {
+        return selectedProcess().thenApply(info -> info == null ? List.of() : info.modules());
+    }
+
+    /**
+     * The target as the process of the selected core sees it ({@code .process pid N}, {@code ~ N}, the core that
+     * broke): after an execve, another program's modules and symbols. Null before a target is loaded.
+     */
+    private CompletableFuture<TargetInfo> selectedProcess() {
         TargetInfo info = target;
-        return CompletableFuture.completedFuture(info == null ? List.of() : info.modules());
+        if (info == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return loop.submitReading(() -> {
+            int core = loop.selectedCore();
+            var vcpus = machine.vcpus();
+            return info.ofProcess(vcpus.exists(core) ? vcpus.pid(core) : vcpus.currentPid());
+        });
     }
 
     public CompletableFuture<EventInfo> addEvent(EventSpec spec) {
