@@ -18,7 +18,6 @@ import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -215,18 +214,32 @@ final class EventRegistry {
         return detours.wantsPost(address);
     }
 
-    /** The enabled events an exit triggers at its stage, in the order they were added. */
+    /** The enabled events an exit triggers at its stage, in the order they were added (a list: for tests). */
     List<Event> triggeredBy(VmExit exit) {
-        List<Event> result = null;
-        for (Event event : events.values()) {
-            if (event.active() && matches(event.spec(), exit) && stageMatches(event.spec(), exit.stage())) {
-                if (result == null) {
-                    result = new ArrayList<>(2);
-                }
+        List<Event> result = new ArrayList<>(2);
+        for (Event event : candidates(exit.reason())) {
+            if (triggers(event, exit)) {
                 result.add(event);
             }
         }
-        return result == null ? Collections.emptyList() : result;
+        return result;
+    }
+
+    /**
+     * The events that were enabled at the last change, of the kind that raises {@code reason}, in the order they were
+     * added: the only ones an exit of that reason may trigger ({@link #triggers} says which do). The array is kept
+     * ready and rebuilt on every change, so an exit neither walks every event nor allocates: walking the map and a
+     * list per exit were a third of a hot script condition's exit path (docs/benchmarks.md, "Exit path, wave 5").
+     * The array is a snapshot: an event enabled or added during a break in an earlier event's action waits for the
+     * next exit, as it did when the list was made before the first event ran.
+     */
+    Event[] candidates(ExitReason reason) {
+        return byReason[reason.ordinal()];
+    }
+
+    /** Whether {@code event}, one of {@link #candidates}, is enabled now and watches this exit at its stage. */
+    static boolean triggers(Event event, VmExit exit) {
+        return event.active() && matches(event.spec(), exit) && stageMatches(event.spec(), exit.stage());
     }
 
     /** Whether an enabled event of this exit's kind and context runs at the POST stage. */
@@ -250,6 +263,14 @@ final class EventRegistry {
 
     private final int[] watchers = new int[ExitReason.values().length];
     private final int[] postWatchers = new int[ExitReason.values().length];
+    private static final Event[] NO_EVENTS = new Event[0];
+    private final Event[][] byReason = emptyByReason();
+
+    private static Event[][] emptyByReason() {
+        Event[][] empty = new Event[ExitReason.values().length][];
+        Arrays.fill(empty, NO_EVENTS);
+        return empty;
+    }
 
     /** Recounts the watchers after any change; events are few, changes rare. */
     private void recount() {
@@ -262,6 +283,18 @@ final class EventRegistry {
         detours = new DetourIndex(byAddress);
         Arrays.fill(watchers, 0);
         Arrays.fill(postWatchers, 0);
+        List<List<Event>> active = new ArrayList<>();
+        for (int i = 0; i < byReason.length; i++) {
+            active.add(new ArrayList<>());
+        }
+        for (Event e : events.values()) {
+            if (e.active()) {
+                active.get(reasonOf(e.spec().type()).ordinal()).add(e);
+            }
+        }
+        for (int i = 0; i < byReason.length; i++) {
+            byReason[i] = active.get(i).isEmpty() ? NO_EVENTS : active.get(i).toArray(NO_EVENTS);
+        }
         for (Event e : events.values()) {
             if (e.active()) {
                 int reason = reasonOf(e.spec().type()).ordinal();
