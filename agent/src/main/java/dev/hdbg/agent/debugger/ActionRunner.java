@@ -142,7 +142,7 @@ final class ActionRunner implements ExitHandler {
     /** @return whether the instruction is short-circuited: the event's {@code sc}, or a script's last event_sc() */
     private boolean runActions(Event event, VmExit exit) {
         boolean shortCircuit = event.spec().options().shortCircuit();
-        for (Action action : event.actions()) {
+        for (Action action : event.actionsNow()) {
             if (!event.active()) {
                 return shortCircuit; // cleared or disabled by the host during a break in an earlier action
             }
