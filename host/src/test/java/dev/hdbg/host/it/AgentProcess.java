@@ -88,8 +88,14 @@ final class AgentProcess implements AutoCloseable {
      * buys). The launchers keep C2 for sessions that run long.
      */
     private static List<String> javaCommand() {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.hdbg.agent.AgentMain");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> flags = List.of("-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED");
+        AgentAotCache.Launch launch = AgentAotCache.launch(java, flags, System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(launch.options());
+        command.addAll(flags);
+        command.addAll(List.of("-cp", launch.classPath(), "dev.hdbg.agent.AgentMain"));
+        return command;
     }
 
     private static AgentProcess launch(List<String> prefix, Map<String, String> environment, String listen, String... args)
