@@ -77,8 +77,14 @@ final class Kicker implements AutoCloseable {
         if (depth++ > 0) {
             return; // the outer handler holds the gate
         }
-        while (!gate.compareAndSet(OPEN, IN_HANDLER)) {
-            Thread.onSpinWait(); // a kick is making its stop: a call into Unicorn, microseconds at most
+        for (int spins = 0; !gate.compareAndSet(OPEN, IN_HANDLER); spins++) {
+            // A kick is making its stop: a call into Unicorn, microseconds, unless the kicking thread lost its core
+            // meanwhile (2 cores, a busy machine): then give it ours.
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 
