@@ -120,11 +120,9 @@ final class ActionRunner implements ExitHandler {
         return reason == ExitReason.BREAKPOINT || registry.watches(reason);
     }
 
-    // The core is the thread on the CPU (one per guest thread); one process.
+    // The core is the thread on the CPU (one per guest thread), in the process whose thread it is.
     private boolean onThisProcessAndCore(Event event) {
-        var options = event.spec().options();
-        return (options.pid().isEmpty() || options.pid().getAsLong() == logTaker.pid())
-                && (options.core().isEmpty() || options.core().getAsInt() == logTaker.core());
+        return event.scope().isAll() || logTaker.admits(event.scope());
     }
 
     private boolean conditionHolds(Event event, VmExit exit) {
@@ -154,8 +152,11 @@ final class ActionRunner implements ExitHandler {
                 }
                 case ActionSpec.Log log -> {
                     var values = logTaker.take(log.configuration(), exit, event.id(), frame);
-                    int core = logTaker.core(); // the record says which core (thread) the event happened on
-                    queue.publish(seq -> new DebuggerRecord.Log(seq, event.id(), action.id(), core, values),
+                    // The record says where the event happened: the core, and the process and thread on it.
+                    int core = logTaker.core();
+                    long pid = logTaker.pid();
+                    long tid = logTaker.tid();
+                    queue.publish(seq -> new DebuggerRecord.Log(seq, event.id(), action.id(), core, values, pid, tid),
                             log.immediate());
                 }
                 case ActionSpec.CustomCode code -> runCustomCode(event, action, code, exit);
@@ -206,7 +207,11 @@ final class ActionRunner implements ExitHandler {
         }
         byte[] data = root.readIfMapped(rax, code.requestedBufferSize());
         if (data != null) {
-            queue.publish(seq -> new DebuggerRecord.Buffer(seq, event.id(), action.id(), rax, data), code.immediate());
+            int core = logTaker.core();
+            long pid = logTaker.pid();
+            long tid = logTaker.tid();
+            queue.publish(seq -> new DebuggerRecord.Buffer(seq, event.id(), action.id(), rax, data, core, pid, tid),
+                    code.immediate());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.hdbg.agent.debugger;
 import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.RootAllocation;
 import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.Scope;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -12,6 +13,8 @@ final class Event {
     private final EventSpec spec;
     private final ExitReason reason;
     private final RootAllocation condition;
+    /** Its pid and core options, made once: an exit asks it without allocating. */
+    private final Scope scope;
     // Copy-on-write: a break inside one of these actions may add another action to this event.
     private final List<Action> actions = new CopyOnWriteArrayList<>();
     /**
@@ -29,6 +32,11 @@ final class Event {
         this.reason = reason;
         this.condition = condition;
         this.enabled = spec.enabled();
+        this.scope = Scope.of(spec.options());
+    }
+
+    Scope scope() {
+        return scope;
     }
 
     long id() {
