@@ -10,7 +10,6 @@ import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.agent.vmx.VmxRoot;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.record.DebuggerRecord;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -59,14 +58,16 @@ final class ActionRunner implements ExitHandler {
         if (exit.reason() == ExitReason.EPT_HOOK2 && exit.stage() == ExitStage.PRE) {
             return onDetour(exit);
         }
-        List<Event> events = registry.triggeredBy(exit);
-        if (events.isEmpty()) {
+        Event[] events = registry.candidates(exit.reason());
+        if (events.length == 0) {
             return false;
         }
         frame.invalidate();
         boolean shortCircuit = false;
         for (Event event : events) {
-            shortCircuit |= trigger(event, exit);
+            if (EventRegistry.triggers(event, exit)) {
+                shortCircuit |= trigger(event, exit);
+            }
         }
         return shortCircuit;
     }
@@ -139,7 +140,7 @@ final class ActionRunner implements ExitHandler {
     /** @return whether the instruction is short-circuited: the event's {@code sc}, or a script's last event_sc() */
     private boolean runActions(Event event, VmExit exit) {
         boolean shortCircuit = event.spec().options().shortCircuit();
-        for (Action action : event.actions()) {
+        for (Action action : event.actionsNow()) {
             if (!event.active()) {
                 return shortCircuit; // cleared or disabled by the host during a break in an earlier action
             }
