@@ -2,6 +2,7 @@
 # Paired A/B of two builds on bench/run.sh's agent rows, not part of the tests:
 #
 #   HDBG_AB_A=/path/to/checkout-a HDBG_AB_B=/path/to/checkout-b bench/ab.sh [ROUNDS]
+#   HDBG_AB_ROWS="6-script 2-epthook" ... to run only some rows (default: all)
 #
 # For each round and each row, runs the row in build A and build B back to back (alternating which goes first), so
 # both see the same load; prints the median and the quartiles of B/A per row. Each checkout builds on first use.
@@ -51,9 +52,11 @@ declare -A rows=(
 !dr log {rax}
 !crwrite 0 log {rax}
 !xsetbv log {rax}|instr"
+  [6-script]="$HOOK|!epthook 40000a script { if (@rdi == 0x12345) { pause(); } }|hits"
+  [7-sprint]="$HOOK|!epthook 40000a script { printf(\"%llx %llx\\n\", @rax, @rcx); } imm no|hits"
 )
 for r in $(seq 1 $ROUNDS); do
-  for row in 1-loop 2-epthook 3-epthook2 4-log 5-armed; do
+  for row in ${HDBG_AB_ROWS:-1-loop 2-epthook 3-epthook2 4-log 5-armed 6-script 7-sprint}; do
     v=${rows[$row]}; it=${v%%|*}; unit=${v##*|}; script=${v#*|}; script=${script%|*}
     if (( r % 2 )); then a=$(run $A $it "$script" $unit); b=$(run $B $it "$script" $unit)
     else b=$(run $B $it "$script" $unit); a=$(run $A $it "$script" $unit); fi

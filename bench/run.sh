@@ -21,6 +21,8 @@
 #      second delivered to a host writing --json to a file. Target: >= 1,000,000/s.
 #   8. the log of row 4 sent immediately (imm yes): every record leaves alone, at once.
 #      200,000 records. Target (issue 15): >= 50,000/s.
+#   9. the floor under row 6: bare Unicorn from C (bench/hook_floor.c) with one code hook on the loop's body that
+#      reads rdi and compares it, as the script does; no Java, no debugger. Hits per second.
 # CPU per record on each side (what tells two builds apart on a busy machine): bench/records.sh.
 # Speeds come from the agent's exit record (run_nanos: time in uc_emu_start, no network, no
 # start-up) and from clock_gettime around uc_emu_start in C: the same span on both sides.
@@ -35,6 +37,7 @@ OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 SAMPLE=agent/src/main/resources/samples/loop.bin
 gcc -O2 -o "$OUT/bare_unicorn" bench/bare_unicorn.c -lunicorn
+gcc -O2 -o "$OUT/hook_floor" bench/hook_floor.c -lunicorn
 
 LOOP_ITERATIONS=$((0x10000000))   # 805 M instructions
 HOOK_ITERATIONS=$((0x200000))     # 2 M hits
@@ -83,7 +86,7 @@ ARMED_NEVER_FIRING='!epthook 400100 log {rax}
 !crwrite 0 log {rax}
 !xsetbv log {rax}'
 
-bare=(); agent=(); cond=(); cond2=(); logs=(); armed=(); scond=(); sprint=(); imm=()
+bare=(); agent=(); cond=(); cond2=(); logs=(); armed=(); scond=(); sprint=(); imm=(); floor=()
 for i in $(seq 1 "$REPEATS"); do
     read -r n ns < <("$OUT/bare_unicorn" "$SAMPLE" "$LOOP_ITERATIONS")
     bare+=("$(python3 -c "print($n / $ns * 1e9)")")
@@ -106,6 +109,8 @@ for i in $(seq 1 "$REPEATS"); do
     read -r it ns count < <(agent_run "$IMMEDIATE_ITERATIONS" '!epthook 40000a log {rdi} imm yes')
     [ "$count" -eq "$it" ] || { echo "expected $it log records, got $count" >&2; exit 1; }
     imm+=("$(python3 -c "print($it / $ns * 1e9)")")
+    read -r n ns < <("$OUT/hook_floor" "$SAMPLE" "$HOOK_ITERATIONS" 1)
+    floor+=("$(python3 -c "print($n / $ns * 1e9)")")
 done
 
 b=$(printf '%s\n' "${bare[@]}" | median)
@@ -117,9 +122,10 @@ r=$(printf '%s\n' "${armed[@]}" | median)
 sc=$(printf '%s\n' "${scond[@]}" | median)
 sp=$(printf '%s\n' "${sprint[@]}" | median)
 im=$(printf '%s\n' "${imm[@]}" | median)
-python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" "$sc" "$sp" "$im" <<'PY'
+fl=$(printf '%s\n' "${floor[@]}" | median)
+python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" "$sc" "$sp" "$im" "$fl" <<'PY'
 import sys
-b, a, c, l, n, c2, r, sc, sp, im = map(float, sys.argv[1:])
+b, a, c, l, n, c2, r, sc, sp, im, fl = map(float, sys.argv[1:])
 print(f"hdbg benchmark, median of {int(n)} runs")
 print(f"{'row':<44} {'result':>18} {'target':>12}")
 print(f"{'bare Unicorn (C), loop sample':<44} {b/1e6:>12.0f} Minstr/s {'':>12}")
@@ -132,6 +138,7 @@ print(f"{'agent, loop, 18 armed events never firing':<44} {r/1e6:>12.0f} Minstr/
 print(f"{'  ratio armed / no events':<44} {r/a:>18.3f} {'>= 0.9':>12}")
 print(f"{'agent, hot !epthook, false script condition':<44} {sc:>13,.0f} hits/s {'>= 5,000,000':>12}")
 print(f"{'  ratio script / machine-code condition':<44} {sc/c:>18.3f} {'>= 3':>12}")
+print(f"{'  floor: bare Unicorn (C), hook reading rdi':<44} {fl:>13,.0f} hits/s {'':>12}")
 print(f"{'agent, hot !epthook, script printf, imm no':<44} {sp:>11,.0f} records/s {'>= 1,000,000':>12}")
 print(f"{'agent, hot !epthook, log rdi, imm yes':<44} {im:>11,.0f} records/s {'>= 50,000':>12}")
 PY

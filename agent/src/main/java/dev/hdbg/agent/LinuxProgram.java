@@ -59,11 +59,17 @@ final class LinuxProgram implements SystemCalls {
         } while (at < data.length);
     }
 
-    /** A fault no event swallowed becomes the signal Linux sends for it. */
+    /**
+     * A fault no event swallowed becomes the signal Linux sends for it: its handler runs, or it kills the program, or
+     * it kills another process, and the CPU goes to the next thread.
+     */
     @Override
     public Optional<Outcome> fault(Fault fault) {
-        int signal = syscalls.fault(fault.vector(), fault.rip(), fault.address(), fault.errorCode());
-        return Optional.of(signal > 0 ? new Outcome.Returned() : new Outcome.Killed(-signal));
+        return Optional.of(switch (syscalls.fault(fault.vector(), fault.rip(), fault.address(), fault.errorCode())) {
+            case LinuxSyscalls.Result.Killed(int signal) -> new Outcome.Killed(signal);
+            case LinuxSyscalls.Result.Yielded y -> new Outcome.Yielded();
+            default -> new Outcome.Returned();
+        });
     }
 
     /** A timer's signal is due while the program spins without system calls. */

@@ -11,25 +11,53 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * What the debugger knows of a Linux program: its modules as the process has them loaded now (the program, the
  * interpreter, each library), and their symbols. The program's symbols are named plainly ({@code main}); every
  * other module's carry WinDbg's module prefix ({@code libc!malloc}), so the host can tell them apart, symbolize
  * addresses in libraries and resolve {@code libc!malloc} in an expression. Read from the server's threads while the
- * guest runs: the module list is an immutable snapshot.
+ * guest runs: the module list is an immutable snapshot. Each process has its own ({@link #ofProcess}): a forked child
+ * starts with its parent's, an {@code execve} replaces them with the new program's.
  */
 final class ProgramInfo implements TargetInfo {
     private final String name;
     private final long pid;
     private final LoadedModules modules;
+    /** The program started: its file on the host, and its sections (another program's are not kept). */
+    private final Path programHost;
     private final List<Section> programSections;
+    /** Another process's modules, by pid; execution thread only. */
+    private final LongFunction<Optional<LoadedModules>> processes;
 
-    ProgramInfo(String name, long pid, LoadedModules modules, List<LoadedElf.Section> sections) {
+    /**
+     * @param programHost the program started, whose {@code sections} these are
+     * @param processes   the modules of a process by pid (empty when there is none)
+     */
+    ProgramInfo(String name, long pid, LoadedModules modules, Path programHost, List<LoadedElf.Section> sections,
+                LongFunction<Optional<LoadedModules>> processes) {
+        this(name, pid, modules, programHost, processes,
+                sections.stream().map(s -> new Section(s.name(), s.address(), s.size(), s.flags())).toList());
+    }
+
+    private ProgramInfo(String name, long pid, LoadedModules modules, Path programHost,
+                        LongFunction<Optional<LoadedModules>> processes, List<Section> sections) {
         this.name = name;
         this.pid = pid;
         this.modules = modules;
-        this.programSections = sections.stream().map(s -> new Section(s.name(), s.address(), s.size(), s.flags())).toList();
+        this.programHost = programHost;
+        this.programSections = sections;
+        this.processes = processes;
+    }
+
+    @Override
+    public TargetInfo ofProcess(long other) {
+        if (other == pid) {
+            return this;
+        }
+        return processes.apply(other).<TargetInfo>map(m -> new ProgramInfo(name, other, m, programHost, processes,
+                programSections)).orElse(this);
     }
 
     @Override
@@ -78,9 +106,19 @@ final class ProgramInfo implements TargetInfo {
         return modules.all().stream().filter(LoadedModules.Module::program).map(LoadedModules.Module::host).findFirst();
     }
 
+    /**
+     * The program's module is named as the program started is ({@code --elf}'s file name) while it is that file;
+     * a program an {@code execve} loaded is named by its own file name, without the sections (not kept).
+     */
     @Override
     public List<LoadedModule> modules() {
-        return modules.all().stream().map(m -> new LoadedModule(m.program() ? name : m.name(), m.begin(), m.end(),
-                m.program() ? programSections : List.of())).toList();
+        return modules.all().stream().map(m -> {
+            if (!m.program()) {
+                return new LoadedModule(m.name(), m.begin(), m.end(), List.of());
+            }
+            boolean started = m.host().equals(programHost);
+            return new LoadedModule(started ? name : m.path().substring(m.path().lastIndexOf('/') + 1), m.begin(),
+                    m.end(), started ? programSections : List.of());
+        }).toList();
     }
 }

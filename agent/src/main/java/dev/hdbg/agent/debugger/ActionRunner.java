@@ -10,7 +10,6 @@ import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.agent.vmx.VmxRoot;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.record.DebuggerRecord;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -59,14 +58,16 @@ final class ActionRunner implements ExitHandler {
         if (exit.reason() == ExitReason.EPT_HOOK2 && exit.stage() == ExitStage.PRE) {
             return onDetour(exit);
         }
-        List<Event> events = registry.triggeredBy(exit);
-        if (events.isEmpty()) {
+        Event[] events = registry.candidates(exit.reason());
+        if (events.length == 0) {
             return false;
         }
         frame.invalidate();
         boolean shortCircuit = false;
         for (Event event : events) {
-            shortCircuit |= trigger(event, exit);
+            if (EventRegistry.triggers(event, exit)) {
+                shortCircuit |= trigger(event, exit);
+            }
         }
         return shortCircuit;
     }
@@ -119,11 +120,9 @@ final class ActionRunner implements ExitHandler {
         return reason == ExitReason.BREAKPOINT || registry.watches(reason);
     }
 
-    // The core is the thread on the CPU (one per guest thread); one process.
+    // The core is the thread on the CPU (one per guest thread), in the process whose thread it is.
     private boolean onThisProcessAndCore(Event event) {
-        var options = event.spec().options();
-        return (options.pid().isEmpty() || options.pid().getAsLong() == logTaker.pid())
-                && (options.core().isEmpty() || options.core().getAsInt() == logTaker.core());
+        return event.scope().isAll() || logTaker.admits(event.scope());
     }
 
     private boolean conditionHolds(Event event, VmExit exit) {
@@ -141,7 +140,7 @@ final class ActionRunner implements ExitHandler {
     /** @return whether the instruction is short-circuited: the event's {@code sc}, or a script's last event_sc() */
     private boolean runActions(Event event, VmExit exit) {
         boolean shortCircuit = event.spec().options().shortCircuit();
-        for (Action action : event.actions()) {
+        for (Action action : event.actionsNow()) {
             if (!event.active()) {
                 return shortCircuit; // cleared or disabled by the host during a break in an earlier action
             }
@@ -153,8 +152,11 @@ final class ActionRunner implements ExitHandler {
                 }
                 case ActionSpec.Log log -> {
                     var values = logTaker.take(log.configuration(), exit, event.id(), frame);
-                    int core = logTaker.core(); // the record says which core (thread) the event happened on
-                    queue.publish(seq -> new DebuggerRecord.Log(seq, event.id(), action.id(), core, values),
+                    // The record says where the event happened: the core, and the process and thread on it.
+                    int core = logTaker.core();
+                    long pid = logTaker.pid();
+                    long tid = logTaker.tid();
+                    queue.publish(seq -> new DebuggerRecord.Log(seq, event.id(), action.id(), core, values, pid, tid),
                             log.immediate());
                 }
                 case ActionSpec.CustomCode code -> runCustomCode(event, action, code, exit);
@@ -205,7 +207,11 @@ final class ActionRunner implements ExitHandler {
         }
         byte[] data = root.readIfMapped(rax, code.requestedBufferSize());
         if (data != null) {
-            queue.publish(seq -> new DebuggerRecord.Buffer(seq, event.id(), action.id(), rax, data), code.immediate());
+            int core = logTaker.core();
+            long pid = logTaker.pid();
+            long tid = logTaker.tid();
+            queue.publish(seq -> new DebuggerRecord.Buffer(seq, event.id(), action.id(), rax, data, core, pid, tid),
+                    code.immediate());
         }
     }
 

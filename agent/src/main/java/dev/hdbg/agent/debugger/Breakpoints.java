@@ -8,6 +8,7 @@ import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.agent.vmx.VmxRoot;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.event.Scope;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -23,12 +24,15 @@ import java.util.Set;
  * one-shot ones stepping and {@code g ADDR} use. A breakpoint is a code hook on its address, so
  * no byte of guest memory changes: the guest reading its own code sees its original bytes. A
  * condition uses the condition convention (RCX = GUEST_REGS, RDX = the address, RAX != 0 holds).
- * Execution thread only.
+ * HyperDbg's {@code pid}, {@code tid} and {@code core} options make one stop only there, with the
+ * events' filter ({@link Scope}). Execution thread only.
  */
 final class Breakpoints {
     private final Machine machine;
     private final VmxRoot root;
     private final Limits limits;
+    /** Where the thread on the CPU is (pid, tid, core), as events ask it. */
+    private final LogTaker where;
     private final Map<Long, Breakpoint> breakpoints = new LinkedHashMap<>();
     private final List<OneShot> oneShots = new ArrayList<>();
     private final List<RootAllocation> pendingFrees = new ArrayList<>();
@@ -40,13 +44,15 @@ final class Breakpoints {
         final long id;
         final long address;
         final RootAllocation condition;
+        final Scope scope;
         boolean enabled = true;
         long hits;
 
-        Breakpoint(long id, long address, RootAllocation condition) {
+        Breakpoint(long id, long address, RootAllocation condition, Scope scope) {
             this.id = id;
             this.address = address;
             this.condition = condition;
+            this.scope = scope;
         }
     }
 
@@ -54,13 +60,18 @@ final class Breakpoints {
     private record OneShot(long address, long minRsp) {
     }
 
-    Breakpoints(Machine machine, VmxRoot root, Limits limits) {
+    Breakpoints(Machine machine, VmxRoot root, Limits limits, LogTaker where) {
         this.machine = machine;
         this.root = root;
         this.limits = limits;
+        this.where = where;
     }
 
     long add(long address, MachineCode condition) {
+        return add(address, condition, Scope.ALL);
+    }
+
+    long add(long address, MachineCode condition, Scope scope) {
         if (breakpoints.size() >= limits.maxEvents()) {
             throw DebuggerException.limit("at most " + limits.maxEvents() + " breakpoints may exist (the agent's --max-events); clear some (bc ID)");
         }
@@ -73,7 +84,7 @@ final class Breakpoints {
             RootNeed.code(condition.length()).requireRoom(root, limits);
         }
         RootAllocation code = condition == null ? null : root.installCode(condition.bytes());
-        Breakpoint bp = new Breakpoint(nextId++, address, code);
+        Breakpoint bp = new Breakpoint(nextId++, address, code, scope);
         breakpoints.put(bp.id, bp);
         dirty = true;
         return bp.id;
@@ -108,7 +119,7 @@ final class Breakpoints {
 
     List<BreakpointInfo> list() {
         return breakpoints.values().stream()
-                .map(bp -> new BreakpointInfo(bp.id, bp.address, bp.enabled, bp.condition != null, bp.hits)).toList();
+                .map(bp -> new BreakpointInfo(bp.id, bp.address, bp.enabled, bp.condition != null, bp.hits, bp.scope)).toList();
     }
 
     void addOneShot(long address, long minRsp) {
@@ -142,7 +153,8 @@ final class Breakpoints {
 
     /**
      * A breakpoint exit: a one-shot stop first (stepping, g ADDR), else the first enabled breakpoint
-     * here whose condition holds.
+     * here whose pid, tid and core admit the thread on the CPU and whose condition holds (a breakpoint
+     * of another process does not count as hit there).
      */
     void onHit(VmExit exit, BreakService breaks, RecordQueue queue) {
         long address = exit.context();
@@ -156,7 +168,7 @@ final class Breakpoints {
         }
         frame.invalidate();
         for (Breakpoint bp : List.copyOf(breakpoints.values())) {
-            if (bp.address != address || !bp.enabled) {
+            if (bp.address != address || !bp.enabled || !(bp.scope.isAll() || where.admits(bp.scope))) {
                 continue;
             }
             if (bp.condition != null) {

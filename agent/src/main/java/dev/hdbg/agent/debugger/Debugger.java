@@ -13,6 +13,7 @@ import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.event.Scope;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.CallTrack;
@@ -66,7 +67,7 @@ public final class Debugger implements AutoCloseable {
         this.queue = queue;
         this.root = new VmxRoot(machine, limits.codeBudget());
         this.registry = new EventRegistry(root, limits);
-        this.breakpoints = new Breakpoints(machine, root, limits);
+        this.breakpoints = new Breakpoints(machine, root, limits, new LogTaker(machine, logTarget::get));
         this.loop = new ExecutionLoop(machine, registry, breakpoints, queue, new LogTaker(machine, logTarget::get));
         ActionRunner actions = new ActionRunner(machine, root, registry, breakpoints, queue, loop, logTarget::get);
         this.scripts = actions.scripts();
@@ -118,22 +119,38 @@ public final class Debugger implements AutoCloseable {
         return starts.kill();
     }
 
+    /** {@code x}, and the symbols the host resolves and shows addresses with: the selected process's. */
     public CompletableFuture<List<Symbol>> listSymbols(String pattern) {
-        TargetInfo info = target;
-        return CompletableFuture.completedFuture(info == null ? List.of() : info.symbols(pattern));
+        return selectedProcess().thenApply(info -> info == null ? List.of() : info.symbols(pattern));
     }
 
     /** HyperDbg's {@code dt} and {@code struct}: gdb's layout of {@code type} ({@link TypeLayouts}). */
     public CompletableFuture<String> typeLayout(String type) {
-        TargetInfo info = target;
-        return types.layout(type, info == null ? Optional.empty() : info.programFile());
+        return selectedProcess().thenCompose(info -> types.layout(type, info == null ? Optional.empty()
+                : info.programFile()));
     }
 
     private final TypeLayouts types = new TypeLayouts();
 
+    /** {@code lm}: the selected process's modules. */
     public CompletableFuture<List<LoadedModule>> listModules() {
+        return selectedProcess().thenApply(info -> info == null ? List.of() : info.modules());
+    }
+
+    /**
+     * The target as the process of the selected core sees it ({@code .process pid N}, {@code ~ N}, the core that
+     * broke): after an execve, another program's modules and symbols. Null before a target is loaded.
+     */
+    private CompletableFuture<TargetInfo> selectedProcess() {
         TargetInfo info = target;
-        return CompletableFuture.completedFuture(info == null ? List.of() : info.modules());
+        if (info == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return loop.submitReading(() -> {
+            int core = loop.selectedCore();
+            var vcpus = machine.vcpus();
+            return info.ofProcess(vcpus.exists(core) ? vcpus.pid(core) : vcpus.currentPid());
+        });
     }
 
     public CompletableFuture<EventInfo> addEvent(EventSpec spec) {
@@ -214,7 +231,12 @@ public final class Debugger implements AutoCloseable {
 
     /** {@code bp ADDR [condition {HEX}]}; condition may be null. */
     public CompletableFuture<Long> addBreakpoint(long address, MachineCode condition) {
-        return loop.submit(() -> breakpoints.add(address, condition));
+        return addBreakpoint(address, condition, Scope.ALL);
+    }
+
+    /** {@code bp ADDR [pid N] [tid N] [core N] [condition {HEX}]}: stops only where {@code scope} admits. */
+    public CompletableFuture<Long> addBreakpoint(long address, MachineCode condition, Scope scope) {
+        return loop.submit(() -> breakpoints.add(address, condition, scope));
     }
 
     /** {@code be}, {@code bd}, {@code bc}; id null for all. */

@@ -1,7 +1,9 @@
 package dev.hdbg.agent.debugger;
 
+import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.RootAllocation;
 import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.Scope;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -9,18 +11,32 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Event {
     private final long id;
     private final EventSpec spec;
+    private final ExitReason reason;
     private final RootAllocation condition;
+    /** Its pid and core options, made once: an exit asks it without allocating. */
+    private final Scope scope;
     // Copy-on-write: a break inside one of these actions may add another action to this event.
     private final List<Action> actions = new CopyOnWriteArrayList<>();
+    /**
+     * The same actions as an array, replaced on every add: an exit walks it without the list's iterator (an object a
+     * trigger), and a walk under way keeps the actions it started with, as the list's iterator did.
+     */
+    private volatile Action[] actionArray = new Action[0];
     private boolean enabled;
     private boolean cleared;
     private long hits;
 
-    Event(long id, EventSpec spec, RootAllocation condition) {
+    Event(long id, EventSpec spec, ExitReason reason, RootAllocation condition) {
         this.id = id;
         this.spec = spec;
+        this.reason = reason;
         this.condition = condition;
         this.enabled = spec.enabled();
+        this.scope = Scope.of(spec.options());
+    }
+
+    Scope scope() {
+        return scope;
     }
 
     long id() {
@@ -31,6 +47,11 @@ final class Event {
         return spec;
     }
 
+    /** The exit that raises this event. */
+    ExitReason reason() {
+        return reason;
+    }
+
     RootAllocation condition() {
         return condition;
     }
@@ -39,8 +60,14 @@ final class Event {
         return actions;
     }
 
+    /** The actions in insertion order, as they are now; the caller must not change the array. */
+    Action[] actionsNow() {
+        return actionArray;
+    }
+
     void add(Action action) {
         actions.add(action);
+        actionArray = actions.toArray(new Action[0]);
     }
 
     boolean enabled() {

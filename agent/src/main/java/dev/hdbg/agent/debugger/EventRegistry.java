@@ -18,7 +18,6 @@ import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,7 +88,7 @@ final class EventRegistry {
             compiled.add(action instanceof ActionSpec.Script s ? compile(s) : null);
         }
         RootAllocation condition = spec.condition().map(c -> root.installCode(c.bytes())).orElse(null);
-        Event event = new Event(nextEventId++, spec, condition);
+        Event event = new Event(nextEventId++, spec, reasonOf(spec.type()), condition);
         for (int i = 0; i < spec.actions().size(); i++) {
             event.add(install(spec.actions().get(i), compiled.get(i)));
         }
@@ -215,18 +214,32 @@ final class EventRegistry {
         return detours.wantsPost(address);
     }
 
-    /** The enabled events an exit triggers at its stage, in the order they were added. */
+    /** The enabled events an exit triggers at its stage, in the order they were added (a list: for tests). */
     List<Event> triggeredBy(VmExit exit) {
-        List<Event> result = null;
-        for (Event event : events.values()) {
-            if (event.active() && matches(event.spec(), exit) && stageMatches(event.spec(), exit.stage())) {
-                if (result == null) {
-                    result = new ArrayList<>(2);
-                }
+        List<Event> result = new ArrayList<>(2);
+        for (Event event : candidates(exit.reason())) {
+            if (triggers(event, exit)) {
                 result.add(event);
             }
         }
-        return result == null ? Collections.emptyList() : result;
+        return result;
+    }
+
+    /**
+     * The events that were enabled at the last change, of the kind that raises {@code reason}, in the order they were
+     * added: the only ones an exit of that reason may trigger ({@link #triggers} says which do). The array is kept
+     * ready and rebuilt on every change, so an exit neither walks every event nor allocates: walking the map and a
+     * list per exit were a third of a hot script condition's exit path (docs/benchmarks.md, "Exit path, wave 5").
+     * The array is a snapshot: an event enabled or added during a break in an earlier event's action waits for the
+     * next exit, as it did when the list was made before the first event ran.
+     */
+    Event[] candidates(ExitReason reason) {
+        return byReason[reason.ordinal()];
+    }
+
+    /** Whether {@code event}, one of {@link #candidates}, is enabled now and watches this exit at its stage. */
+    static boolean triggers(Event event, VmExit exit) {
+        return event.active() && matches(event, exit) && stageMatches(event.spec(), exit.stage());
     }
 
     /** Whether an enabled event of this exit's kind and context runs at the POST stage. */
@@ -236,7 +249,7 @@ final class EventRegistry {
         }
         for (Event event : events.values()) {
             if (event.active() && event.spec().options().stage().includesPost()
-                    && matchesContext(event.spec(), reason, context)) {
+                    && matchesContext(event, reason, context)) {
                 return true;
             }
         }
@@ -250,6 +263,14 @@ final class EventRegistry {
 
     private final int[] watchers = new int[ExitReason.values().length];
     private final int[] postWatchers = new int[ExitReason.values().length];
+    private static final Event[] NO_EVENTS = new Event[0];
+    private final Event[][] byReason = emptyByReason();
+
+    private static Event[][] emptyByReason() {
+        Event[][] empty = new Event[ExitReason.values().length][];
+        Arrays.fill(empty, NO_EVENTS);
+        return empty;
+    }
 
     /** Recounts the watchers after any change; events are few, changes rare. */
     private void recount() {
@@ -262,9 +283,21 @@ final class EventRegistry {
         detours = new DetourIndex(byAddress);
         Arrays.fill(watchers, 0);
         Arrays.fill(postWatchers, 0);
+        List<List<Event>> active = new ArrayList<>();
+        for (int i = 0; i < byReason.length; i++) {
+            active.add(new ArrayList<>());
+        }
         for (Event e : events.values()) {
             if (e.active()) {
-                int reason = reasonOf(e.spec().type()).ordinal();
+                active.get(e.reason().ordinal()).add(e);
+            }
+        }
+        for (int i = 0; i < byReason.length; i++) {
+            byReason[i] = active.get(i).isEmpty() ? NO_EVENTS : active.get(i).toArray(NO_EVENTS);
+        }
+        for (Event e : events.values()) {
+            if (e.active()) {
+                int reason = e.reason().ordinal();
                 watchers[reason]++;
                 if (e.spec().options().stage().includesPost()) {
                     postWatchers[reason]++;
@@ -282,8 +315,9 @@ final class EventRegistry {
         return stage == ExitStage.PRE ? spec.options().stage().includesPre() : spec.options().stage().includesPost();
     }
 
-    private static boolean matches(EventSpec spec, VmExit exit) {
-        if (!matchesContext(spec, exit.reason(), exit.context())) {
+    private static boolean matches(Event event, VmExit exit) {
+        EventSpec spec = event.spec();
+        if (!matchesContext(event, exit.reason(), exit.context())) {
             return false;
         }
         return switch (spec.type().positional()) {
@@ -294,11 +328,13 @@ final class EventRegistry {
         };
     }
 
-    /** Whether an exit of {@code reason} with {@code context} is one {@code spec} watches, as its entry's kind says. */
-    private static boolean matchesContext(EventSpec spec, ExitReason reason, long context) {
-        if (reasonOf(spec.type()) != reason) {
+    /** Whether an exit of {@code reason} with {@code context} is one {@code event} watches, as its entry's kind says. */
+    private static boolean matchesContext(Event event, ExitReason reason, long context) {
+        // The event's own reason, found once: ExitReason.of's map look-up was an eighth of a hot exit (JFR).
+        if (event.reason() != reason) {
             return false;
         }
+        EventSpec spec = event.spec();
         return switch (spec.type().positional()) {
             case Positional.Address _ -> spec.address() == context;
             // An access of up to 8 bytes starting before the range still touches it.

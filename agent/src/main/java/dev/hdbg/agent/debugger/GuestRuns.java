@@ -78,10 +78,7 @@ final class GuestRuns {
      * then runs in its handler, or the signal's default action ended it.
      */
     void run() {
-        SystemCalls system = hooks.system();
-        if ((system.due() || system.switchDue())
-                && onCoreSwitch(system::atSafePoint) instanceof SystemCalls.Outcome.Killed(int signal)) {
-            finish(new Completion.Killed(signal, machine.rip()));
+        if (!deliverDue()) {
             return;
         }
         machine.vcpus().showMemoryOf(machine.vcpus().current()); // not another process's a halted debugger looked at
@@ -112,6 +109,22 @@ final class GuestRuns {
             hooks.system().sliceEnded(); // the count ran out (or a kick came first: the next thread's turn a little early)
         }
         finish(completion);
+    }
+
+    /**
+     * At a safe point: what the guest's operating system has due — a timer's signal, another thread's turn (the one on
+     * the CPU waits, yields or is gone) — is delivered.
+     *
+     * @return false when that ended the program (finished here: the exit record is sent)
+     */
+    boolean deliverDue() {
+        SystemCalls system = hooks.system();
+        if ((system.due() || system.switchDue())
+                && onCoreSwitch(system::atSafePoint) instanceof SystemCalls.Outcome.Killed(int signal)) {
+            finish(new Completion.Killed(signal, machine.rip()));
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -8,7 +8,7 @@ import dev.hdbg.agent.vmx.VmExit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,6 +25,11 @@ import java.util.function.BooleanSupplier;
  * block hook that stops when asked made a tight loop 1.4 to 3 times slower from C, and uc_emu_start's instruction
  * count (a hook on every instruction) far more. Stops that must be exact are made inside a hook or by instruction
  * count, never by a kick.
+ *
+ * <p>The gate between kicks and handlers is one atomic word, not a lock: a handler enters with one compare-and-set and
+ * leaves with a plain release store, where a {@code ReentrantLock} taken twice per exit cost four fenced updates and a
+ * tenth of a hot script condition's exit path (docs/benchmarks.md, "Exit path, wave 5"). A kick holds the gate only
+ * for {@link Cpu#stop()}; a handler that finds it held spins that short while.
  */
 final class Kicker implements AutoCloseable {
     private static final long WATCHDOG_MILLIS = 5;
@@ -33,8 +38,13 @@ final class Kicker implements AutoCloseable {
     private final BooleanSupplier stopWanted;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hdbg-kick").daemon().factory());
-    private final ReentrantLock handlerGate = new ReentrantLock();
-    private boolean inHandler;
+    private static final int OPEN = 0;
+    private static final int IN_HANDLER = 1;
+    private static final int KICKING = 2;
+    /** OPEN, IN_HANDLER (an exit is handled: kicks wait) or KICKING (a stop is being made: handlers wait). */
+    private final AtomicInteger gate = new AtomicInteger(OPEN);
+    /** Handlers on the stack: an exit raised while one is handled (vmx-root code runs the guest) nests. */
+    private int depth;
 
     /** @param stopWanted whether the running guest should stop now; called from any thread */
     Kicker(Cpu cpu, BooleanSupplier stopWanted) {
@@ -52,13 +62,35 @@ final class Kicker implements AutoCloseable {
         if (!stopWanted.getAsBoolean()) {
             return;
         }
-        handlerGate.lock();
-        try {
-            if (!inHandler) {
+        if (gate.compareAndSet(OPEN, KICKING)) {
+            try {
                 cpu.stop();
+            } finally {
+                gate.set(OPEN);
             }
-        } finally {
-            handlerGate.unlock();
+        }
+        // Else a handler runs (the stop would hold back its instruction: the watchdog or the handler's end kicks
+        // again) or another thread is kicking now.
+    }
+
+    private void enter() {
+        if (depth++ > 0) {
+            return; // the outer handler holds the gate
+        }
+        for (int spins = 0; !gate.compareAndSet(OPEN, IN_HANDLER); spins++) {
+            // A kick is making its stop: a call into Unicorn, microseconds, unless the kicking thread lost its core
+            // meanwhile (2 cores, a busy machine): then give it ours.
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    private void leave() {
+        if (--depth == 0) {
+            gate.setRelease(OPEN);
         }
     }
 
@@ -67,15 +99,11 @@ final class Kicker implements AutoCloseable {
         return new ExitHandler() {
             @Override
             public boolean onExit(VmExit exit) {
-                handlerGate.lock();
-                inHandler = true;
-                handlerGate.unlock();
+                enter();
                 try {
                     return inner.onExit(exit);
                 } finally {
-                    handlerGate.lock();
-                    inHandler = false;
-                    handlerGate.unlock();
+                    leave();
                     if (exit.stage() == ExitStage.PRE && exit.raisedByCodeHook()) {
                         // A guest held in its exits (a hot event waiting for room in the record queue) is almost
                         // never outside a handler when the watchdog looks: a waiting request stops it here instead.

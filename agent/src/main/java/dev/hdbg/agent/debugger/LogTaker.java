@@ -8,6 +8,7 @@ import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.event.PseudoRegisters;
+import dev.hdbg.common.event.Scope;
 import dev.hdbg.common.script.PseudoRegister;
 import dev.hdbg.common.record.DebuggerRecord.LogValue;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +62,11 @@ final class LogTaker {
     /** The core on the CPU ({@code $core}). */
     int core() {
         return machine.vcpus().current();
+    }
+
+    /** Whether the thread on the CPU is one {@code scope} selects (an event's or a breakpoint's pid, tid, core). */
+    boolean admits(Scope scope) {
+        return scope.admits(pid(), tid(), core());
     }
 
     /** Checks register and pseudo-register names when the action is added, not when it fires. */

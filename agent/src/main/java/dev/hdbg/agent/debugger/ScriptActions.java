@@ -41,14 +41,15 @@ final class ScriptActions {
     private final Supplier<TargetInfo> target;
     private final GuestScriptHost host;
     private final Machine machine;
+    private final LogTaker where;
     private final List<String> evaluationOutput = new ArrayList<>();
     private long evaluationChars;
 
     ScriptActions(Machine machine, VmxRoot root, EventRegistry registry, Supplier<TargetInfo> target) {
         this.target = target;
         this.machine = machine;
-        this.host = new GuestScriptHost(machine, registry, new PseudoStrings(root), new ScriptBuffer(root),
-                new LogTaker(machine, target));
+        this.where = new LogTaker(machine, target);
+        this.host = new GuestScriptHost(machine, registry, new PseudoStrings(root), new ScriptBuffer(root), where);
     }
 
     /**
@@ -71,7 +72,7 @@ final class ScriptActions {
      */
     GuestScriptHost run(CompiledScript script, long eventId, long actionId, boolean immediate, VmExit exit,
                         GuestRegs frame, RecordQueue queue, RootAllocation buffer, int bufferSize) {
-        actionOutput.set(queue, eventId, actionId, immediate, machine.vcpus().current());
+        actionOutput.set(queue, eventId, actionId, immediate, where.core(), where.pid(), where.tid());
         host.begin(frame, exit, eventId, actionOutput, actionOutput.refusals, buffer, bufferSize);
         try {
             script.run(host, machine.vcpus().current());
@@ -90,10 +91,14 @@ final class ScriptActions {
         private long actionId;
         private boolean immediate;
         private int core;
+        private long pid;
+        private long tid;
         final Consumer<String> refusals = why -> error(queue, eventId, actionId, why);
 
-        void set(RecordQueue to, long event, long action, boolean now, int onCore) {
+        void set(RecordQueue to, long event, long action, boolean now, int onCore, long inPid, long inTid) {
             core = onCore;
+            pid = inPid;
+            tid = inTid;
             queue = to;
             eventId = event;
             actionId = action;
@@ -105,7 +110,10 @@ final class ScriptActions {
             long event = eventId;
             long action = actionId;
             int where = core;
-            queue.publish(seq -> new DebuggerRecord.ScriptOutput(seq, event, action, where, text), immediate);
+            long process = pid;
+            long thread = tid;
+            queue.publish(seq -> new DebuggerRecord.ScriptOutput(seq, event, action, where, text, process, thread),
+                    immediate);
         }
     }
 

@@ -65,6 +65,12 @@ final class Stepping {
         StepMode mode = pending;
         pending = null;
         endedByStop = false;
+        if (!machine.vcpus().runnable(core)) {
+            // What the step went on from ended its thread (a fault killed its process) or made it wait: there is no
+            // instruction of it to run.
+            endOnNextThread();
+            return;
+        }
         // The core stepped is the one selected (~ N): it goes on the CPU, alone; the others stay where they stand.
         runs.onCoreSwitch(() -> {
             machine.vcpus().load(core);
@@ -73,7 +79,7 @@ final class Stepping {
         switch (mode) {
             case INTO -> {
                 if (runOne()) {
-                    stops.halt(DebuggerRecord.BreakReason.STEP, 0, null, "stepped (t)");
+                    stepped("stepped (t)");
                 }
             }
             case OVER -> {
@@ -83,10 +89,31 @@ final class Stepping {
                 long rip = machine.rip();
                 long rsp = machine.read(GuestRegister.RSP);
                 if (runOne() && !stepper.afterOverStep(rip, rsp)) {
-                    stops.halt(DebuggerRecord.BreakReason.STEP, 0, null, "stepped (p)");
+                    stepped("stepped (p)");
                 }
             }
             case OUT -> stepOut.start(machine.read(GuestRegister.RSP));
+        }
+    }
+
+    /**
+     * The step ran its instruction: it ends there, unless that instruction ended its thread (a fault that killed its
+     * process), which leaves nothing of it to show.
+     */
+    private void stepped(String message) {
+        if (machine.vcpus().exited(core)) {
+            endOnNextThread();
+        } else {
+            stops.halt(DebuggerRecord.BreakReason.STEP, 0, null, message);
+        }
+    }
+
+    /** The stepped thread can no longer run: the step ends on the thread that has the CPU next. */
+    private void endOnNextThread() {
+        if (runs.deliverDue()) {
+            stops.halt(DebuggerRecord.BreakReason.STEP, 0, null, "core " + core + "'s thread can no longer run (its "
+                    + "process ended, or it waits), so the step went to the thread that runs next, on core "
+                    + machine.vcpus().current() + ",");
         }
     }
 

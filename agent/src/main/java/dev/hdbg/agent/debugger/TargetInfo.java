@@ -23,6 +23,15 @@ public interface TargetInfo {
 
     List<LoadedModule> modules();
 
+    /**
+     * The debugger's view of process {@code pid} ({@code .process pid N} or {@code ~ N} selects it): its modules and
+     * their symbols, which after an {@code execve} are another program's. This one when there is no such process or
+     * the target has one. Execution thread.
+     */
+    default TargetInfo ofProcess(long pid) {
+        return this;
+    }
+
     /** The program's file on the agent's machine, whose debug information {@code dt} reads; empty for a raw image. */
     default Optional<Path> programFile() {
         return Optional.empty();

@@ -22,6 +22,8 @@ import java.util.Map;
 public final class Vcpus {
     /** At most this many cores at once (a program asking for more threads gets EAGAIN from clone). */
     public static final int MAX = 64;
+    /** The state of a core whose thread has ended. */
+    public static final String EXITED = "exited";
 
     private static final RegisterList ALL = RegisterList.of(CpuRegister.values());
 
@@ -177,7 +179,12 @@ public final class Vcpus {
         return slot(core).runnable;
     }
 
-    /** What the core's thread is doing, for {@code ~}: "running", "futex wait", "exited". */
+    /** Whether {@code core}'s thread has ended ({@link #EXITED}): its core is freed at the next switch. */
+    public boolean exited(int core) {
+        return exists(core) && EXITED.equals(slot(core).state);
+    }
+
+    /** What the core's thread is doing, for {@code ~}: "running", "futex wait", {@link #EXITED}. */
     public void setState(int core, String state, boolean runnable) {
         Slot slot = slot(core);
         slot.state = state;

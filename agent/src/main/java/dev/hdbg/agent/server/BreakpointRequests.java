@@ -29,7 +29,7 @@ final class BreakpointRequests {
     private CompletableFuture<Envelope.Builder> add(Envelope envelope) {
         var request = envelope.getAddBreakpointRequest();
         MachineCode condition = request.getCondition().isEmpty() ? null : MachineCode.of(request.getCondition().toByteArray());
-        return debugger.addBreakpoint(request.getAddress(), condition).thenApply(id -> Envelope.newBuilder()
+        return debugger.addBreakpoint(request.getAddress(), condition, ExecutionCodec.decode(request.getScope())).thenApply(id -> Envelope.newBuilder()
                 .setAddBreakpointReply(AddBreakpointReply.newBuilder().setBreakpointId(id)));
     }
 

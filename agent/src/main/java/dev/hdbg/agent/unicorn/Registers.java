@@ -30,6 +30,14 @@ final class Registers {
     private final Arena arena;
     /** 24 bytes: one register, one XMM register, a uc_x86_msr {uint32 rid; uint64 value at 8} or a uc_x86_mmr. */
     private final MemorySegment scratch;
+    /**
+     * One register's value on the Java heap, for uc_reg_read and uc_reg_write of a plain register (the hot path of a
+     * script condition: one read a hit). A heap segment belongs to the global session, so a call does not acquire and
+     * release the engine's shared arena (two atomic updates a call, a tenth of a hot script hit in a profile);
+     * docs/benchmarks.md, "Exit path, wave 5".
+     */
+    private final long[] one = new long[1];
+    private final MemorySegment oneSegment = MemorySegment.ofArray(one);
     private Batch[] batches = new Batch[0];
 
     Registers(MemorySegment uc, Arena arena) {
@@ -42,12 +50,12 @@ final class Registers {
         if (reg.isDescriptorTable()) {
             return readMmr(reg).get(JAVA_LONG, MMR_BASE);
         }
-        scratch.set(JAVA_LONG, 0, 0L);
-        int err = UnicornNative.call(UnicornNative.REG_READ, uc, reg.ucId(), scratch);
+        one[0] = 0;
+        int err = UnicornNative.call(UnicornNative.REG_READ, uc, reg.ucId(), oneSegment);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_read(" + reg + ")");
         }
-        return scratch.get(JAVA_LONG, 0);
+        return one[0];
     }
 
     void write(X86Reg reg, long value) {
@@ -56,8 +64,8 @@ final class Registers {
             check(UnicornNative.call(UnicornNative.REG_WRITE, uc, reg.ucId(), scratch), "uc_reg_write(" + reg + ", " + hex(value) + ")");
             return;
         }
-        scratch.set(JAVA_LONG, 0, value);
-        int err = UnicornNative.call(UnicornNative.REG_WRITE, uc, reg.ucId(), scratch);
+        one[0] = value;
+        int err = UnicornNative.call(UnicornNative.REG_WRITE, uc, reg.ucId(), oneSegment);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_write(" + reg + ", " + hex(value) + ")");
         }

@@ -20,7 +20,8 @@ import java.lang.invoke.MethodHandle;
  * <p>Each call returns the raw {@code uc_err}: only the caller knows the operation's arguments for the
  * exception message. Calls that are short and never call back into Java are linked
  * {@link Linker.Option#critical critical}, which skips the thread-state transition on the register hot path;
- * {@code uc_mem_read}/{@code uc_mem_write} also accept heap segments, so byte arrays need no native copy.
+ * {@code uc_mem_read}/{@code uc_mem_write} also accept heap segments, so byte arrays need no native copy, and
+ * {@code uc_reg_read}/{@code uc_reg_write} of one register take a heap segment, which needs no session acquired.
  */
 @SuppressWarnings("restricted") // linking libunicorn is this class's job; surefire enables native access
 final class UnicornNative {
@@ -69,9 +70,9 @@ final class UnicornNative {
             link("uc_mem_regions", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     static final MethodHandle FREE = link("uc_free", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle REG_READ =
-            link("uc_reg_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), CRITICAL);
+            link("uc_reg_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), CRITICAL_HEAP);
     static final MethodHandle REG_WRITE =
-            link("uc_reg_write", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), CRITICAL);
+            link("uc_reg_write", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), CRITICAL_HEAP);
     static final MethodHandle REG_READ_BATCH = link("uc_reg_read_batch",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT), CRITICAL);
     static final MethodHandle REG_WRITE_BATCH = link("uc_reg_write_batch",

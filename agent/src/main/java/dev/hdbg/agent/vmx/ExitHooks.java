@@ -75,7 +75,12 @@ public final class ExitHooks {
 
     /** Makes the hooks match {@code wanted}; only at a safe point. */
     public void arm(ArmedExits wanted) {
-        armAddresses(executionHooks, wanted.executions(), a -> guest.beforeInstructions(a, a, this::onExecution));
+        armAddresses(executionHooks, wanted.executions(), a -> {
+            // One exit object per address, made now, as for detours: a new one each hit was a tenth of a hot script
+            // condition's exit path (docs/benchmarks.md, "Exit path, wave 5"). A VmExit is immutable.
+            VmExit exit = VmExit.pre(ExitReason.EPT_HOOK, a);
+            return guest.beforeInstructions(a, a, (address, size) -> onExecution(exit, size));
+        });
         armAddresses(breakpointHooks, wanted.breakpoints(), a -> {
             VmExit exit = VmExit.pre(ExitReason.BREAKPOINT, a);
             return guest.beforeInstructions(a, a, (address, size) -> onBreakpoint(exit));
@@ -234,14 +239,14 @@ public final class ExitHooks {
 
     // ---- callbacks (inside uc_emu_start) ----------------------------------------------------
 
-    private void onExecution(long address, int size) {
+    private void onExecution(VmExit exit, int size) {
+        long address = exit.context();
         if (suppressed(address)) {
             return;
         }
         if (stepping) {
             return;
         }
-        VmExit exit = VmExit.pre(ExitReason.EPT_HOOK, address);
         boolean shortCircuit = handler.onExit(exit);
         finishCodeExit(exit, address, size, shortCircuit);
     }

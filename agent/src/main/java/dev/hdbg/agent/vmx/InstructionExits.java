@@ -161,7 +161,10 @@ public final class InstructionExits {
                 case SystemCalls.Outcome.Returned r -> {
                     return; // the operating system moved the guest (to a signal handler)
                 }
-                case SystemCalls.Outcome.Yielded y -> throw new IllegalStateException("a fault gave up the CPU");
+                case SystemCalls.Outcome.Yielded y -> {
+                    stopWith(new Completion.Resume(rip)); // its process died: the next thread's turn
+                    return;
+                }
                 case SystemCalls.Outcome.Exited e -> {
                     stopWith(new Completion.Exited(e.status(), rip));
                     return;

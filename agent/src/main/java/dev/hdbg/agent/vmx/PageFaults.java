@@ -70,7 +70,7 @@ final class PageFaults {
         exits.complete(switch (systemCalls.fault(new SystemCalls.Fault(PF, rip, address, errorCode)).orElse(null)) {
             case null -> null;
             case SystemCalls.Outcome.Returned r -> new Completion.Resume(guest.read(CpuRegister.RIP));
-            case SystemCalls.Outcome.Yielded y -> throw new IllegalStateException("a page fault gave up the CPU");
+            case SystemCalls.Outcome.Yielded y -> new Completion.Resume(rip); // its process died: another's turn
             case SystemCalls.Outcome.Exited e -> new Completion.Exited(e.status(), rip);
             case SystemCalls.Outcome.Killed k -> new Completion.Killed(k.signal(), rip);
         });

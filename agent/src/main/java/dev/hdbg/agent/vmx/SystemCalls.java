@@ -51,7 +51,9 @@ public interface SystemCalls {
      * exception handler (Linux sends the thread a signal). Called inside the exit, registers as the fault left them.
      *
      * @return how it was dealt with — {@link Outcome.Returned}: the guest goes on at the RIP the call left (a signal
-     *         handler), {@link Outcome.Killed}: the signal ended the program — or empty when there is no
+     *         handler), {@link Outcome.Killed}: the signal ended the program, {@link Outcome.Yielded}: it ended one
+     *         process of several (the thread on the CPU is gone: the run stops, and {@link #atSafePoint} puts the
+     *         next thread on the CPU) — or empty when there is no
      *         operating system to take it (a raw image), and the machine halts on the fault as it would without one
      */
     default java.util.Optional<Outcome> fault(Fault fault) {

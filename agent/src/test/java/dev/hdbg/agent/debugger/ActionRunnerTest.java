@@ -53,7 +53,7 @@ class ActionRunnerTest {
         queue = new RecordQueue(1000, 10, Duration.ofSeconds(60));
         queue.addObserver(records::add);
         BreakService scripted = (reason, id, exit) -> breaks.add(reason + " " + id);
-        runner = new ActionRunner(machine, root, registry, new Breakpoints(machine, root, Limits.DEFAULT), queue,
+        runner = new ActionRunner(machine, root, registry, new Breakpoints(machine, root, Limits.DEFAULT, new LogTaker(machine, () -> null)), queue,
                 scripted, () -> null);
     }
 

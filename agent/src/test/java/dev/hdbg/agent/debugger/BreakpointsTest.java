@@ -19,7 +19,7 @@ class BreakpointsTest {
         try (Machine machine = new Machine()) {
             RawImageLoader.load(machine, "t", new byte[] {(byte) 0x90, (byte) 0xf4}, IMAGE, IMAGE);
             try (VmxRoot root = new VmxRoot(machine, LIMITS.codeBudget())) {
-                Breakpoints breakpoints = new Breakpoints(machine, root, LIMITS);
+                Breakpoints breakpoints = new Breakpoints(machine, root, LIMITS, new LogTaker(machine, () -> null));
                 assertThatThrownBy(() -> breakpoints.add(IMAGE, MachineCode.of(new byte[65])))
                         .isInstanceOfSatisfying(DebuggerException.class,
                                 e -> assertThat(e.kind()).isEqualTo(DebuggerException.Kind.LIMIT_EXCEEDED))
@@ -35,7 +35,7 @@ class BreakpointsTest {
         try (Machine machine = new Machine()) {
             RawImageLoader.load(machine, "t", new byte[] {(byte) 0x90, (byte) 0xf4}, IMAGE, IMAGE);
             try (VmxRoot root = new VmxRoot(machine, LIMITS.codeBudget())) {
-                Breakpoints breakpoints = new Breakpoints(machine, root, LIMITS);
+                Breakpoints breakpoints = new Breakpoints(machine, root, LIMITS, new LogTaker(machine, () -> null));
                 breakpoints.add(IMAGE, null);
                 breakpoints.add(IMAGE + 1, null);
                 assertThatThrownBy(() -> breakpoints.add(IMAGE, null)).isInstanceOfSatisfying(DebuggerException.class,
@@ -50,7 +50,7 @@ class BreakpointsTest {
         try (Machine machine = new Machine()) {
             RawImageLoader.load(machine, "t", new byte[] {(byte) 0x90, (byte) 0xf4}, IMAGE, IMAGE);
             try (VmxRoot root = new VmxRoot(machine, LIMITS.codeBudget())) {
-                Breakpoints breakpoints = new Breakpoints(machine, root, LIMITS);
+                Breakpoints breakpoints = new Breakpoints(machine, root, LIMITS, new LogTaker(machine, () -> null));
                 for (long address : new long[] {-1L, -16L, 0}) {
                     assertThatThrownBy(() -> breakpoints.add(address, null)).isInstanceOfSatisfying(DebuggerException.class,
                             e -> assertThat(e.kind()).isEqualTo(DebuggerException.Kind.UNMAPPED_ADDRESS));

@@ -83,6 +83,54 @@ class EventRegistryTest {
     }
 
     @Test
+    void findingTheEventsAnExitTriggersAllocatesNothing() {
+        long first = add(EventSpec.eptHook(0x401000, BREAK));
+        add(EventSpec.eptHook(0x402000, BREAK));
+        long third = add(EventSpec.eptHook(0x401000, BREAK));
+        add(EventSpec.monitor(EnumSet.of(Access.READ), 0x1000, 0x100f, BREAK));
+        VmExit exit = exit(EventType.EPT_HOOK, 0x401000);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+        long found = lookUp(exit, 1_000); // loads the classes the walk uses
+        long before = threads.getCurrentThreadAllocatedBytes();
+        found += lookUp(exit, 100_000);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(found).isEqualTo(2 * 101_000);
+        // A list or an iterator per exit would be at least 2.4 MB here; the walk over the kept array allocates none.
+        assertThat(allocated).isLessThan(10_000);
+        assertThat(registry.candidates(ExitReason.EPT_HOOK)).extracting(Event::id).startsWith(first).endsWith(third);
+    }
+
+    private long lookUp(VmExit exit, int times) {
+        long found = 0;
+        for (int i = 0; i < times; i++) {
+            for (Event event : registry.candidates(exit.reason())) {
+                if (EventRegistry.triggers(event, exit)) {
+                    found++;
+                }
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void anEventEnabledWhileAnExitIsHandledWaitsForTheNextExitAndOneDisabledIsSkippedAtOnce() {
+        long kept = add(EventSpec.eptHook(0x401000, BREAK));
+        long disabled = add(EventSpec.eptHook(0x401000, BREAK));
+        registry.modify(disabled, EventModification.DISABLE);
+        VmExit exit = exit(EventType.EPT_HOOK, 0x401000);
+
+        Event[] handling = registry.candidates(ExitReason.EPT_HOOK);
+        registry.modify(disabled, EventModification.ENABLE); // say, by a script of the first event
+        registry.modify(kept, EventModification.DISABLE);
+
+        assertThat(handling).extracting(Event::id).containsExactly(kept);
+        assertThat(EventRegistry.triggers(handling[0], exit)).isFalse();
+        assertThat(triggered(exit)).containsExactly(disabled);
+    }
+
+    @Test
     void anAddressedEventTriggersOnlyAtItsAddressAndOnlyOnItsOwnExit() {
         long hook = add(EventSpec.eptHook(0x401000, BREAK));
         long detour = add(new EventSpec(EventType.EPT_HOOK2, 0x401000, OptionalLong.empty(), Optional.empty(), BREAK, true));

@@ -47,7 +47,7 @@ class ScriptActionTest {
         queue = new RecordQueue(1000, 10, Duration.ofSeconds(60));
         queue.addObserver(records::add);
         BreakService scripted = (reason, id, exit) -> breaks.add(reason + " " + id + " rdi=" + machine.read(GuestRegister.RDI));
-        runner = new ActionRunner(machine, root, registry, new Breakpoints(machine, root, Limits.DEFAULT), queue,
+        runner = new ActionRunner(machine, root, registry, new Breakpoints(machine, root, Limits.DEFAULT, new LogTaker(machine, () -> null)), queue,
                 scripted, () -> null);
     }
 
@@ -69,7 +69,8 @@ class ScriptActionTest {
                 script("if (@rdi == 7) { printf(\"rdi=%d ctx=%llx id=%d\\n\", @rdi, $context, $event_id); }"))));
         runner.onExit(EXIT);
         assertThat(records).singleElement().isEqualTo(new DebuggerRecord.ScriptOutput(records.getFirst().seq(),
-                event.id(), event.actions().getFirst().id(), 0, "rdi=7 ctx=400000 id=" + event.id() + "\n"));
+                event.id(), event.actions().getFirst().id(), 0, "rdi=7 ctx=400000 id=" + event.id() + "\n",
+                LogTaker.RAW_PID, LogTaker.RAW_TID)); // a raw image is one process with one thread
     }
 
     @Test

@@ -40,14 +40,32 @@ public sealed interface DebuggerRecord {
         }
     }
 
-    record Log(long seq, long eventId, long actionId, int core, List<LogValue> values) implements DebuggerRecord {
+    /**
+     * An event's log action: the values it read, where it happened (the core, and since 1.14 the process and thread
+     * on it; pid and tid 0 from older agents).
+     */
+    record Log(long seq, long eventId, long actionId, int core, List<LogValue> values, long pid, long tid)
+            implements DebuggerRecord {
         public Log {
             values = List.copyOf(values);
         }
+
+        /** A log of a target that says nothing of processes and threads (pid and tid 0). */
+        public Log(long seq, long eventId, long actionId, int core, List<LogValue> values) {
+            this(seq, eventId, actionId, core, values, 0, 0);
+        }
     }
 
-    /** The RequestedBufferSize bytes at the address custom code returned in RAX. */
-    record Buffer(long seq, long eventId, long actionId, long address, byte[] data) implements DebuggerRecord {
+    /**
+     * The RequestedBufferSize bytes at the address custom code returned in RAX; since 1.14 with the core, process and
+     * thread the event happened on (0 from older agents).
+     */
+    record Buffer(long seq, long eventId, long actionId, long address, byte[] data, int core, long pid, long tid)
+            implements DebuggerRecord {
+        /** A buffer of a target that says nothing of cores, processes and threads (all 0). */
+        public Buffer(long seq, long eventId, long actionId, long address, byte[] data) {
+            this(seq, eventId, actionId, address, data, 0, 0, 0);
+        }
     }
 
     /** EVENT: an event's break action (eventId = the event); BREAKPOINT: eventId = the breakpoint; STEP: t, p, gu, g ADDR. */
@@ -136,9 +154,15 @@ public sealed interface DebuggerRecord {
      * What one {@code printf} or {@code print} of a script action wrote (since protocol 1.7); HyperDbg forwards the
      * text to the event's output sources as it is.
      */
-    record ScriptOutput(long seq, long eventId, long actionId, int core, String text) implements DebuggerRecord {
+    record ScriptOutput(long seq, long eventId, long actionId, int core, String text, long pid, long tid)
+            implements DebuggerRecord {
         public ScriptOutput {
             Objects.requireNonNull(text, "text");
+        }
+
+        /** Output of a target that says nothing of processes and threads (pid and tid 0; since 1.14 they are sent). */
+        public ScriptOutput(long seq, long eventId, long actionId, int core, String text) {
+            this(seq, eventId, actionId, core, text, 0, 0);
         }
     }
 

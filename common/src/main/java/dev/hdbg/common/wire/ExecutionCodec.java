@@ -1,5 +1,6 @@
 package dev.hdbg.common.wire;
 
+import dev.hdbg.common.event.Scope;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.CallTrack;
@@ -7,12 +8,15 @@ import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.MemoryRegion;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
+import dev.hdbg.proto.v1.BreakpointScope;
 import dev.hdbg.proto.v1.RegisterValue;
 import dev.hdbg.proto.v1.StatusReply;
 import dev.hdbg.proto.v1.TrackReply;
 import dev.hdbg.proto.v1.TrackTransfer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /** Translates the target's execution state, stepping and breakpoints between the common model and protobuf. */
 public final class ExecutionCodec {
@@ -112,12 +116,32 @@ public final class ExecutionCodec {
     }
 
     public static dev.hdbg.proto.v1.BreakpointInfo encode(BreakpointInfo bp) {
-        return dev.hdbg.proto.v1.BreakpointInfo.newBuilder().setBreakpointId(bp.id()).setAddress(bp.address())
-                .setEnabled(bp.enabled()).setConditional(bp.conditional()).setHits(bp.hits()).build();
+        var b = dev.hdbg.proto.v1.BreakpointInfo.newBuilder().setBreakpointId(bp.id()).setAddress(bp.address())
+                .setEnabled(bp.enabled()).setConditional(bp.conditional()).setHits(bp.hits());
+        if (!bp.scope().isAll()) {
+            b.setScope(encode(bp.scope()));
+        }
+        return b.build();
     }
 
     public static BreakpointInfo decode(dev.hdbg.proto.v1.BreakpointInfo msg) {
         return new BreakpointInfo(msg.getBreakpointId(), msg.getAddress(), msg.getEnabled(), msg.getConditional(),
-                msg.getHits());
+                msg.getHits(), decode(msg.getScope()));
+    }
+
+    /** Since 1.14: bp's pid, tid and core. */
+    public static BreakpointScope encode(Scope scope) {
+        var b = BreakpointScope.newBuilder();
+        scope.pid().ifPresent(p -> b.setHasPid(true).setPid(p));
+        scope.tid().ifPresent(t -> b.setHasTid(true).setTid(t));
+        scope.core().ifPresent(c -> b.setHasCore(true).setCore(c));
+        return b.build();
+    }
+
+    /** An unset scope (older peers) is everywhere. */
+    public static Scope decode(BreakpointScope msg) {
+        return new Scope(msg.getHasPid() ? OptionalLong.of(msg.getPid()) : OptionalLong.empty(),
+                msg.getHasTid() ? OptionalLong.of(msg.getTid()) : OptionalLong.empty(),
+                msg.getHasCore() ? OptionalInt.of(msg.getCore()) : OptionalInt.empty());
     }
 }

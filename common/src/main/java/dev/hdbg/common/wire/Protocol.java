@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 13;
+    public static final int MINOR = 14;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -69,13 +69,19 @@ public final class Protocol {
     public static final String TYPES = "symbols.types";
 
     /**
+     * Since 1.14: log, script-output and buffer records say which process and thread produced them (buffers also
+     * the core); breakpoints take pid, tid and core filters; symbols and modules are the selected process's.
+     */
+    public static final String RECORDS_PID_TID = "records.pid-tid";
+
+    /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
      * linked programs and signals; 1.7 scripts; 1.8 starting the target again and !track; 1.9 break records with the
      * registers; 1.10 threads; 1.11 model-specific registers, CPUID, flushing
      * messages and events sc; 1.12 processes; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer,
-     * dt and struct.
+     * dt and struct; 1.14 records with their pid and tid, breakpoints filtered by pid, tid and core.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -92,7 +98,8 @@ public final class Protocol {
             BREAK_REGISTERS, THREADS,
             MSR, CPUID, FLUSH, SHORT_CIRCUIT,
             PROCESSES,
-            SYSTEM_REGISTERS, EVENTS_1_13, TYPES);
+            SYSTEM_REGISTERS, EVENTS_1_13, TYPES,
+            RECORDS_PID_TID);
 
     private Protocol() {
     }

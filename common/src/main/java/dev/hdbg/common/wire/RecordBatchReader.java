@@ -129,6 +129,8 @@ public final class RecordBatchReader {
             long eventId = 0;
             long actionId = 0;
             int core = 0;
+            long pid = 0;
+            long tid = 0;
             List<DebuggerRecord.LogValue> values = new ArrayList<>(2);
             while (at < end) {
                 long tag = varint(end);
@@ -146,11 +148,15 @@ public final class RecordBatchReader {
                     }
                     values.add(value);
                     at = valueEnd;
+                } else if (tag == (5 << 3 | VARINT)) {
+                    pid = varint(end);
+                } else if (tag == (6 << 3 | VARINT)) {
+                    tid = varint(end);
                 } else {
                     return null;
                 }
             }
-            return new DebuggerRecord.Log(seq, eventId, actionId, core, values);
+            return new DebuggerRecord.Log(seq, eventId, actionId, core, values, pid, tid);
         }
 
         /** One log value, or null for the general path (which also says what is wrong with an empty one). */
@@ -201,6 +207,8 @@ public final class RecordBatchReader {
             long eventId = 0;
             long actionId = 0;
             int core = 0;
+            long pid = 0;
+            long tid = 0;
             String text = "";
             while (at < end) {
                 long tag = varint(end);
@@ -215,11 +223,15 @@ public final class RecordBatchReader {
                     if (text == null) {
                         return null;
                     }
+                } else if (tag == (5 << 3 | VARINT)) {
+                    pid = varint(end);
+                } else if (tag == (6 << 3 | VARINT)) {
+                    tid = varint(end);
                 } else {
                     return null;
                 }
             }
-            return new DebuggerRecord.ScriptOutput(seq, eventId, actionId, core, text);
+            return new DebuggerRecord.ScriptOutput(seq, eventId, actionId, core, text, pid, tid);
         }
 
         /** A record the general way; a record the generated classes cannot read either sends the frame there too. */

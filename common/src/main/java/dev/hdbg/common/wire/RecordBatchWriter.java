@@ -106,7 +106,7 @@ public final class RecordBatchWriter {
             int value = valueBody(v);
             size += 1 + CodedOutputStream.computeUInt32SizeNoTag(value) + value;
         }
-        return size;
+        return size + uint64Field(log.pid()) + uint64Field(log.tid());
     }
 
     private static int valueBody(DebuggerRecord.LogValue v) {
@@ -123,7 +123,8 @@ public final class RecordBatchWriter {
     }
 
     private static int scriptBody(DebuggerRecord.ScriptOutput s) {
-        return uint64Field(s.eventId()) + uint64Field(s.actionId()) + uint32Field(s.core()) + stringField(s.text());
+        return uint64Field(s.eventId()) + uint64Field(s.actionId()) + uint32Field(s.core()) + stringField(s.text())
+                + uint64Field(s.pid()) + uint64Field(s.tid());
     }
 
     private void writeFast(DebuggerRecord record) {
@@ -151,6 +152,8 @@ public final class RecordBatchWriter {
                         writeString(4, v.error().orElseThrow(), true);
                     }
                 }
+                writeUInt64(5, log.pid()); // since 1.14, after the values as the generated classes order fields
+                writeUInt64(6, log.tid());
             }
             case DebuggerRecord.ScriptOutput s -> {
                 writeUInt64(1, s.seq());
@@ -160,6 +163,8 @@ public final class RecordBatchWriter {
                 writeUInt64(2, s.actionId());
                 writeUInt64(3, Integer.toUnsignedLong(s.core()));
                 writeString(4, s.text());
+                writeUInt64(5, s.pid()); // since 1.14
+                writeUInt64(6, s.tid());
             }
             default -> throw new IllegalStateException("no fast path for " + record.getClass().getSimpleName());
         }

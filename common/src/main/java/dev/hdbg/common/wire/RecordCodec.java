@@ -32,7 +32,8 @@ public final class RecordCodec {
         var b = Record.newBuilder().setSeq(record.seq());
         switch (record) {
             case DebuggerRecord.Log log -> {
-                var lb = LogRecord.newBuilder().setEventId(log.eventId()).setActionId(log.actionId()).setCore(log.core());
+                var lb = LogRecord.newBuilder().setEventId(log.eventId()).setActionId(log.actionId()).setCore(log.core())
+                        .setPid(log.pid()).setTid(log.tid());
                 for (var v : log.values()) {
                     var vb = LogValue.newBuilder().setName(v.name());
                     v.number().ifPresent(vb::setNumber);
@@ -43,7 +44,8 @@ public final class RecordCodec {
                 b.setLog(lb);
             }
             case DebuggerRecord.Buffer buf -> b.setBuffer(BufferRecord.newBuilder().setEventId(buf.eventId())
-                    .setActionId(buf.actionId()).setAddress(buf.address()).setData(ByteString.copyFrom(buf.data())));
+                    .setActionId(buf.actionId()).setAddress(buf.address()).setData(ByteString.copyFrom(buf.data()))
+                    .setCore(buf.core()).setPid(buf.pid()).setTid(buf.tid()));
             case DebuggerRecord.Break br -> {
                 var bb = BreakRecord.newBuilder().setReason(encode(br.reason())).setEventId(br.eventId())
                         .setContext(br.context()).setRip(br.rip()).setMessage(br.message()).setCore(br.core())
@@ -63,7 +65,8 @@ public final class RecordCodec {
             case DebuggerRecord.ActionError err -> b.setActionError(ActionErrorRecord.newBuilder()
                     .setEventId(err.eventId()).setActionId(err.actionId()).setMessage(err.message()));
             case DebuggerRecord.ScriptOutput out -> b.setScriptOutput(ScriptOutputRecord.newBuilder()
-                    .setEventId(out.eventId()).setActionId(out.actionId()).setCore(out.core()).setText(out.text()));
+                    .setEventId(out.eventId()).setActionId(out.actionId()).setCore(out.core()).setText(out.text())
+                    .setPid(out.pid()).setTid(out.tid()));
         }
         return b.build();
     }
@@ -82,12 +85,13 @@ public final class RecordCodec {
                         case VALUE_NOT_SET -> throw new WireFormatException("log value '" + v.getName() + "' is empty");
                     });
                 }
-                yield new DebuggerRecord.Log(seq, log.getEventId(), log.getActionId(), log.getCore(), values);
+                yield new DebuggerRecord.Log(seq, log.getEventId(), log.getActionId(), log.getCore(), values, log.getPid(),
+                        log.getTid());
             }
             case BUFFER -> {
                 var buf = msg.getBuffer();
                 yield new DebuggerRecord.Buffer(seq, buf.getEventId(), buf.getActionId(), buf.getAddress(),
-                        buf.getData().toByteArray());
+                        buf.getData().toByteArray(), buf.getCore(), buf.getPid(), buf.getTid());
             }
             case BREAK -> {
                 var br = msg.getBreak();
@@ -111,7 +115,7 @@ public final class RecordCodec {
             case SCRIPT_OUTPUT -> {
                 var out = msg.getScriptOutput();
                 yield new DebuggerRecord.ScriptOutput(seq, out.getEventId(), out.getActionId(), out.getCore(),
-                        out.getText());
+                        out.getText(), out.getPid(), out.getTid());
             }
             case NOTICE -> new DebuggerRecord.Notice(seq, msg.getNotice().getMessage());
             case LOST -> new DebuggerRecord.Lost(seq, msg.getLost().getFirstSeq(), msg.getLost().getLastSeq(),

@@ -55,6 +55,35 @@ class RecordBatchReaderTest {
         assertThat(fast).as("batches read without the general path").isGreaterThan(250);
     }
 
+    /** Where each record says it happened, for the records that say it: "core/pid/tid". */
+    private static List<String> where(List<DebuggerRecord> records) {
+        return records.stream().<String>mapMulti((r, out) -> {
+            switch (r) {
+                case DebuggerRecord.Log l -> out.accept(l.core() + "/" + l.pid() + "/" + l.tid());
+                case DebuggerRecord.ScriptOutput s -> out.accept(s.core() + "/" + s.pid() + "/" + s.tid());
+                case DebuggerRecord.Buffer b -> out.accept(b.core() + "/" + b.pid() + "/" + b.tid());
+                default -> { }
+            }
+        }).toList();
+    }
+
+    @Test
+    void eachRecordKeepsTheCorePidAndTidItWasWrittenWithOnBothPaths() throws Exception {
+        Random random = new Random(114);
+        RecordBatchWriter writer = new RecordBatchWriter();
+        for (int round = 0; round < 100; round++) {
+            List<DebuggerRecord> records = RecordBatchWriterTest.randomRecords(random, random.nextInt(1, 100));
+            writer.measure(records);
+            ByteBuf bytes = Unpooled.buffer();
+            writer.write(records, 0, records.size(), bytes);
+            assertThat(where(general(io.netty.buffer.ByteBufUtil.getBytes(bytes)))).isEqualTo(where(records));
+            List<DebuggerRecord> read = RecordBatchReader.read(bytes);
+            if (read != null) {
+                assertThat(where(read)).isEqualTo(where(records));
+            }
+        }
+    }
+
     @Test
     void aHotLogBatchIsReadWithoutTheGeneralPath() {
         List<DebuggerRecord> records = new java.util.ArrayList<>();

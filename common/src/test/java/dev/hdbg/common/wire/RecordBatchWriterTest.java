@@ -26,7 +26,9 @@ class RecordBatchWriterTest {
             long action = random.nextInt(3) == 0 ? 0 : random.nextLong(1, 300);
             int core = random.nextInt(3) == 0 ? 0 : random.nextInt();
             String text = TEXTS[random.nextInt(TEXTS.length)];
-            records.add(switch (random.nextInt(5)) {
+            long pid = random.nextInt(3) == 0 ? 0 : random.nextInt(3) == 0 ? random.nextLong() : random.nextInt(1, 40000);
+            long tid = random.nextInt(3) == 0 ? 0 : random.nextLong(1, Long.MAX_VALUE);
+            records.add(switch (random.nextInt(6)) {
                 case 0, 1 -> {
                     List<LogValue> values = new ArrayList<>();
                     for (int v = random.nextInt(4); v > 0; v--) {
@@ -41,9 +43,11 @@ class RecordBatchWriterTest {
                             default -> LogValue.ofError(name, random.nextBoolean() ? "" : "unmapped " + text);
                         });
                     }
-                    yield new DebuggerRecord.Log(seq, event, action, core, values);
+                    yield new DebuggerRecord.Log(seq, event, action, core, values, pid, tid);
                 }
-                case 2 -> new DebuggerRecord.ScriptOutput(seq, event, action, core, text);
+                case 2 -> new DebuggerRecord.ScriptOutput(seq, event, action, core, text, pid, tid);
+                case 5 -> new DebuggerRecord.Buffer(seq, event, action, random.nextLong(), new byte[random.nextInt(40)],
+                        core, pid, tid);
                 case 3 -> new DebuggerRecord.Notice(seq, text);
                 default -> new DebuggerRecord.Break(seq, DebuggerRecord.BreakReason.PAUSE, event, Optional.empty(), 0,
                         random.nextLong(), text);

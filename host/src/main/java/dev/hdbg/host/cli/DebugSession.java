@@ -172,6 +172,14 @@ public final class DebugSession implements AutoCloseable {
         return symbols.table();
     }
 
+    /**
+     * {@code ~ N}, {@code .process pid N}, {@code .thread tid N}: the selected core may be another process's, whose
+     * modules (after its execve, another program's) the symbols must then be.
+     */
+    public void coreSelected() {
+        symbols.stopped();
+    }
+
     private List<Symbol> fetchSymbols() {
         return connected() ? await(client().listSymbols("")) : List.of();
     }

@@ -5,6 +5,7 @@ import dev.hdbg.common.event.ActionType;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.event.Scope;
 import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.AttachMode;
@@ -224,6 +225,23 @@ public interface DebuggerClient extends AutoCloseable {
      * @return the breakpoint's id
      */
     CompletableFuture<Long> addBreakpoint(long address, MachineCode condition);
+
+    /**
+     * {@code bp ADDR [pid N] [tid N] [core N] [condition {HEX}]} (since 1.14): a breakpoint that stops only in the
+     * process, thread and core {@code scope} admits, as an event's {@code pid} and {@code core} options select.
+     *
+     * @param condition machine code with the condition convention, or null
+     * @return the breakpoint's id; a failed future ({@link AgentError}, invalid argument) when the scope is not all and
+     *         the agent is older than 1.14, which would stop everywhere. This default, for clients that cannot send a
+     *         scope, fails the same way for any scope but all.
+     */
+    default CompletableFuture<Long> addBreakpoint(long address, MachineCode condition, Scope scope) {
+        if (!scope.isAll()) {
+            return CompletableFuture.failedFuture(new AgentError(AgentError.Kind.INVALID_ARGUMENT,
+                    "this client cannot send a breakpoint's pid, tid or core"));
+        }
+        return addBreakpoint(address, condition);
+    }
 
     /** {@code be}, {@code bd}, {@code bc}; {@code id} 0 with {@code all}. */
     CompletableFuture<List<Long>> modifyBreakpoints(long id, boolean all, EventModification modification);

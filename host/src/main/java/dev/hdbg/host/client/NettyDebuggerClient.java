@@ -249,9 +249,26 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public CompletableFuture<Long> addBreakpoint(long address, dev.hdbg.common.event.MachineCode condition) {
+        return addBreakpoint(address, condition, dev.hdbg.common.event.Scope.ALL);
+    }
+
+    @Override
+    public CompletableFuture<Long> addBreakpoint(long address, dev.hdbg.common.event.MachineCode condition,
+                                                 dev.hdbg.common.event.Scope scope) {
+        if (!scope.isAll()) {
+            // An older agent would ignore the scope and stop everywhere.
+            var refused = this.<Long>requiring(Protocol.RECORDS_PID_TID, "stop a breakpoint only in a process, thread or"
+                    + " core (bp ... pid, tid, core)", "1.14");
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
         var request = dev.hdbg.proto.v1.AddBreakpointRequest.newBuilder().setAddress(address);
         if (condition != null) {
             request.setCondition(ByteString.copyFrom(condition.bytes()));
+        }
+        if (!scope.isAll()) {
+            request.setScope(ExecutionCodec.encode(scope));
         }
         return call(Envelope.newBuilder().setAddBreakpointRequest(request))
                 .thenApply(e -> e.getAddBreakpointReply().getBreakpointId());

@@ -320,9 +320,20 @@ public final class FakeDebuggerClient implements DebuggerClient {
 
     @Override
     public synchronized CompletableFuture<Long> addBreakpoint(long address, MachineCode condition) {
-        record("addBreakpoint", address, condition);
+        return addBreakpoint(address, condition, dev.hdbg.common.event.Scope.ALL);
+    }
+
+    /** Recorded as addBreakpoint(address, condition), with the scope as a third argument when it is not all. */
+    @Override
+    public synchronized CompletableFuture<Long> addBreakpoint(long address, MachineCode condition,
+                                                              dev.hdbg.common.event.Scope scope) {
+        if (scope.isAll()) {
+            record("addBreakpoint", address, condition);
+        } else {
+            record("addBreakpoint", address, condition, scope);
+        }
         long id = nextBreakpointId++;
-        breakpoints.add(new BreakpointInfo(id, address, true, condition != null, 0));
+        breakpoints.add(new BreakpointInfo(id, address, true, condition != null, 0, scope));
         return done(id);
     }
 
@@ -334,7 +345,8 @@ public final class FakeDebuggerClient implements DebuggerClient {
             return refused(AgentError.Kind.NOT_FOUND, "no breakpoint " + id);
         }
         breakpoints.replaceAll(b -> ids.contains(b.id()) && modification != EventModification.CLEAR
-                ? new BreakpointInfo(b.id(), b.address(), modification == EventModification.ENABLE, b.conditional(), b.hits()) : b);
+                ? new BreakpointInfo(b.id(), b.address(), modification == EventModification.ENABLE, b.conditional(), b.hits(),
+                        b.scope()) : b);
         if (modification == EventModification.CLEAR) {
             breakpoints.removeIf(b -> ids.contains(b.id()));
         }

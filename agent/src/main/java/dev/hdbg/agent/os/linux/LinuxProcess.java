@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -309,6 +310,14 @@ public final class LinuxProcess implements AutoCloseable {
     /** The ELF images loaded in the process: the program, its interpreter, its libraries. */
     public LoadedModules modules() {
         return modules;
+    }
+
+    /**
+     * The modules of process {@code pid}, a child of this program or this one (empty when there is no such process, or
+     * it has ended): what the debugger's {@code lm} and symbols show after {@code .process pid N}. Execution thread.
+     */
+    public Optional<LoadedModules> modulesOf(long pid) {
+        return table.get(pid).filter(p -> !p.ended()).map(LinuxProcess::modules);
     }
 
     /**

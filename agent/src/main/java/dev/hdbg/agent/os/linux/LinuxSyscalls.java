@@ -210,12 +210,21 @@ public final class LinuxSyscalls {
     }
 
     /**
-     * A CPU exception of the thread on the CPU, delivered to its process ({@link LinuxProcess#fault}). A signal that
-     * kills a forked child this way ends the whole run for now (the fault is taken inside the engine's hook, where
-     * the CPU cannot go to another process).
+     * A CPU exception of the thread on the CPU, delivered to its process ({@link LinuxProcess#fault}). Called inside
+     * the engine's fault hook, which then stops the run: a signal that kills the program started ends the run; one
+     * that kills another process ends that process alone, as {@code exit_group} does (its threads, SIGCHLD and the
+     * wait status {@code WTERMSIG} for its parent), and the next thread goes on the CPU at the safe point that follows.
+     *
+     * @return Returned (the signal's handler runs next: RIP and the registers are set), Killed (the program started
+     *         ended), or Yielded (another process ended: the thread on the CPU is gone)
      */
-    public int fault(int vector, long rip, long address, long errorCode) {
-        return processes.current().fault(vector, rip, address, errorCode);
+    public Result fault(int vector, long rip, long address, long errorCode) {
+        LinuxProcess process = processes.current();
+        int signal = process.fault(vector, rip, address, errorCode);
+        if (signal > 0) {
+            return new Result.Returned(0);
+        }
+        return ended(process, new Result.Killed(-signal));
     }
 
     /** The length of the SYSCALL instruction (0f 05). */

@@ -171,7 +171,7 @@ final class Scheduler {
         GuestThread thread = current();
         thread.runnable();
         thread.state = GuestThread.State.EXITED;
-        vcpus.setState(thread.core, "exited", false);
+        vcpus.setState(thread.core, Vcpus.EXITED, false);
         switchWanted = true;
         counted();
     }
@@ -243,7 +243,7 @@ final class Scheduler {
             if (t != caller && t.process == process && t.state != GuestThread.State.EXITED) {
                 t.runnable();
                 t.state = GuestThread.State.EXITED;
-                vcpus.setState(t.core, "exited", false);
+                vcpus.setState(t.core, Vcpus.EXITED, false);
             }
         }
         counted();
@@ -255,7 +255,7 @@ final class Scheduler {
             if (t.process == process && t.state != GuestThread.State.EXITED) {
                 t.runnable();
                 t.state = GuestThread.State.EXITED;
-                vcpus.setState(t.core, "exited", false);
+                vcpus.setState(t.core, Vcpus.EXITED, false);
             }
         }
         switchWanted = true;

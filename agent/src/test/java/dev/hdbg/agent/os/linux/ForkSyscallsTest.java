@@ -49,6 +49,37 @@ class ForkSyscallsTest {
     }
 
     @Test
+    void aChildsFaultKillsTheChildAloneAndTheParentsWait4ReadsTheSignal() {
+        try (Guest g = new Guest(root, false)) {
+            long status = g.buffer(8);
+            assertThat(g.rax(57)).as("fork's result in the parent").isEqualTo(4243);
+            g.machine.unicorn().regWrite(X86Reg.RIP, 0x400100);
+            assertThat(g.call(61, -1, status, 0, 0)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.rax(39)).as("getpid in the child").isEqualTo(4243);
+
+            assertThat(g.syscalls.fault(14, 0x400200, 0, 4 | 2)).as("a NULL store: SIGSEGV ends the child alone")
+                    .isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+            assertThat(g.syscalls.switchDue()).as("the next thread's turn").isTrue();
+
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.rax(39)).as("getpid in the parent again").isEqualTo(4242);
+            assertThat(g.machine.unicorn().regRead(X86Reg.RIP)).as("the parent makes its wait4 again")
+                    .isEqualTo(0x400100);
+            assertThat(g.rax(61, -1, status, 0, 0)).isEqualTo(4243);
+            assertThat(g.read(status, 4).getInt(0)).as("WIFSIGNALED, WTERMSIG 11, no core dumped").isEqualTo(11);
+            assertThat(g.machine.vcpus().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theFirstProcesssFaultEndsTheRunWithItsSignal() {
+        try (Guest g = new Guest(root, false)) {
+            assertThat(g.syscalls.fault(6, 0x400200, 0, 0)).isEqualTo(new LinuxSyscalls.Result.Killed(4));
+        }
+    }
+
+    @Test
     void forksBeyondTheProcessLimitFailWithEagain() {
         try (Guest g = new Guest(root, false)) {
             int forked = 0;

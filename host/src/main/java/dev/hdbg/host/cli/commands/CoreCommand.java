@@ -32,6 +32,8 @@ final class CoreCommand extends SessionCommand {
         if (number < 0 || number > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("core " + core + " does not exist");
         }
-        out().coreSelected(session.await(session.client().selectCore((int) number)));
+        var selected = session.await(session.client().selectCore((int) number));
+        session.coreSelected(); // lm and symbols are now the selected process's
+        out().coreSelected(selected);
     }
 }

@@ -46,7 +46,9 @@ abstract class ProcessCommand extends SessionCommand {
         }
         long wanted = Numbers.parse(words.get(1));
         CoreInfo core = firstCore(status, id(), wanted, key().equals("pid") ? "process " : "thread ");
-        out().coreSelected(session.await(session.client().selectCore(core.number())));
+        var selected = session.await(session.client().selectCore(core.number()));
+        session.coreSelected(); // lm and symbols are now the selected process's
+        out().coreSelected(selected);
     }
 
     /**

@@ -222,8 +222,8 @@ final class HumanOutput implements Output {
         }
         StringBuilder text = new StringBuilder();
         for (var bp : breakpoints) {
-            text.append(String.format("%3x %s %016x %8d hits%s%n", bp.id(), bp.enabled() ? "e" : "d", bp.address(), bp.hits(),
-                    bp.conditional() ? "  if condition" : ""));
+            text.append(String.format("%3x %s %016x %8d hits%s%s%n", bp.id(), bp.enabled() ? "e" : "d", bp.address(), bp.hits(),
+                    bp.scope().isAll() ? "" : "  " + bp.scope().options(), bp.conditional() ? "  if condition" : ""));
         }
         print(text.toString().stripTrailing());
     }

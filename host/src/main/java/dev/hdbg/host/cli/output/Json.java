@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli.output;
 
+import dev.hdbg.common.event.Scope;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,14 @@ public final class Json {
         string(text, name);
         text.append(':');
         write(text, value);
+        return this;
+    }
+
+    /** Since 1.14, a breakpoint's pid, tid and core: each only when it is not all. */
+    public Json scope(Scope scope) {
+        scope.pid().ifPresent(p -> put("pid", p));
+        scope.tid().ifPresent(t -> put("tid", t));
+        scope.core().ifPresent(c -> put("core", c));
         return this;
     }
 

@@ -87,10 +87,10 @@ public final class JsonOutput implements Output {
                     values.add(value);
                 }
                 yield Json.type("log").put("seq", log.seq()).put("event", log.eventId()).put("action", log.actionId())
-                        .put("core", log.core()).put("values", values);
+                        .put("core", log.core()).put("pid", log.pid()).put("tid", log.tid()).put("values", values);
             }
             case DebuggerRecord.Buffer b -> Json.type("buffer").put("seq", b.seq()).put("event", b.eventId())
-                    .put("action", b.actionId()).hex("address", b.address()).data("data", b.data());
+                    .put("action", b.actionId()).hex("address", b.address()).data("data", b.data()).put("core", b.core()).put("pid", b.pid()).put("tid", b.tid());
             case DebuggerRecord.Break b -> {
                 Json json = Json.type("break").put("seq", b.seq()).put("reason", b.reason().name().toLowerCase(Locale.ROOT));
                 if (b.reason() == DebuggerRecord.BreakReason.BREAKPOINT) {
@@ -114,7 +114,7 @@ public final class JsonOutput implements Output {
             case DebuggerRecord.ActionError e -> Json.type("action_error").put("seq", e.seq()).put("event", e.eventId())
                     .put("action", e.actionId()).put("message", e.message());
             case DebuggerRecord.ScriptOutput s -> Json.type("script").put("seq", s.seq()).put("event", s.eventId())
-                    .put("action", s.actionId()).put("core", s.core()).put("text", s.text());
+                    .put("action", s.actionId()).put("core", s.core()).put("pid", s.pid()).put("tid", s.tid()).put("text", s.text());
         };
     }
 
@@ -224,7 +224,7 @@ public final class JsonOutput implements Output {
     public void breakpoints(List<BreakpointInfo> breakpoints) {
         List<Json> list = new ArrayList<>();
         breakpoints.forEach(bp -> list.add(new Json().put("breakpoint", bp.id()).hex("address", bp.address())
-                .put("enabled", bp.enabled()).put("conditional", bp.conditional()).put("hits", bp.hits())));
+                .put("enabled", bp.enabled()).put("conditional", bp.conditional()).put("hits", bp.hits()).scope(bp.scope())));
         emit(Json.type("breakpoints").put("breakpoints", list));
     }
 

@@ -20,6 +20,7 @@ final class RecordJson {
             case DebuggerRecord.Log log -> {
                 out.append("{\"type\":\"log\",\"seq\":").append(log.seq()).append(",\"event\":").append(log.eventId())
                         .append(",\"action\":").append(log.actionId()).append(",\"core\":").append(log.core())
+                        .append(",\"pid\":").append(log.pid()).append(",\"tid\":").append(log.tid())
                         .append(",\"values\":[");
                 for (int i = 0; i < log.values().size(); i++) {
                     if (i > 0) {
@@ -33,6 +34,7 @@ final class RecordJson {
             case DebuggerRecord.ScriptOutput s -> {
                 out.append("{\"type\":\"script\",\"seq\":").append(s.seq()).append(",\"event\":").append(s.eventId())
                         .append(",\"action\":").append(s.actionId()).append(",\"core\":").append(s.core())
+                        .append(",\"pid\":").append(s.pid()).append(",\"tid\":").append(s.tid())
                         .append(",\"text\":");
                 Json.string(out, s.text());
                 out.append('}');

@@ -14,9 +14,11 @@ final class RecordLines {
     /** @param at an address as shown, {@code 0x401136 (main+0x12)} where a symbol is known */
     static String of(DebuggerRecord record, LongFunction<String> at) {
         return switch (record) {
-            case DebuggerRecord.Log log -> "[log    #" + log.seq() + "] event " + Long.toHexString(log.eventId()) + ": " + log.values().stream()
+            case DebuggerRecord.Log log -> "[log    #" + log.seq() + "] event " + Long.toHexString(log.eventId())
+                    + onCore(log.core(), log.pid(), log.tid()) + ": " + log.values().stream()
                     .map(RecordLines::value).collect(Collectors.joining("  "));
             case DebuggerRecord.Buffer b -> "[buffer #" + b.seq() + "] event " + Long.toHexString(b.eventId()) + " action " + Long.toHexString(b.actionId())
+                    + onCore(b.core(), b.pid(), b.tid())
                     + " from " + hex(b.address()) + " (" + b.data().length + " bytes): " + HexFormat.ofDelimiter(" ").formatHex(b.data());
             case DebuggerRecord.Break b -> switch (b.reason()) {
                 case EVENT -> "[break  #" + b.seq() + "] event " + Long.toHexString(b.eventId()) + " ("
@@ -25,7 +27,7 @@ final class RecordLines {
                 case FAULT -> "[break  #" + b.seq() + "] fault: " + b.message();
                 case BREAKPOINT -> "[break  #" + b.seq() + "] breakpoint " + Long.toHexString(b.eventId()) + " hit at rip " + at.apply(b.rip());
                 case STEP -> "[break  #" + b.seq() + "] " + b.message() + " to rip " + at.apply(b.rip());
-            } + onCore(b);
+            } + onCore(b.core(), b.pid(), b.tid());
             case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + switch (e.reason()) {
                 case EXIT -> "the program exited with status " + e.status();
                 case SIGNAL -> "the program was killed by signal " + (e.status() - 128) + signalName((int) e.status() - 128)
@@ -74,15 +76,18 @@ final class RecordLines {
     }
 
     /**
-     * Where a break happened, when the program has threads or processes: the main thread on core 0 says nothing, as a
-     * single-threaded program's breaks always did; any other core is named with its process's main thread or its
-     * thread and process (HyperDbg's all-stop: the other cores stand still too).
+     * Where a break, log or buffer happened, when the program has threads or processes: the main thread on core 0
+     * says nothing, as a single-threaded program's records always did (and so does an agent before 1.14, whose logs
+     * and buffers carry no pid); any other core is named with its process's main thread or its thread and process
+     * (HyperDbg's all-stop: the other cores stand still too).
      */
-    private static String onCore(DebuggerRecord.Break b) {
-        if (b.core() == 0 && b.tid() == b.pid()) {
+    private static String onCore(int core, long pid, long tid) {
+        if (core == 0 && tid == pid) {
             return "";
         }
-        return " on core " + b.core() + " (" + (b.tid() == b.pid() ? "process " + b.pid()
-                : "thread " + b.tid() + " of process " + b.pid()) + ")";
+        if (pid == 0) {
+            return " on core " + core; // an agent before 1.14 sends no pid with a log
+        }
+        return " on core " + core + " (" + (tid == pid ? "process " + pid : "thread " + tid + " of process " + pid) + ")";
     }
 }

@@ -132,8 +132,8 @@ final class EventClauses {
             case "imm" -> immediate = choice(value, "yes", "no", "imm needs yes or no, e.g. imm no");
             case "sc" -> shortCircuit = choice(value, "on", "off", "sc needs on or off, e.g. sc on");
             case "stage" -> stage = stage(value);
-            case "pid" -> pid = pid(value);
-            case "core" -> core = core(value);
+            case "pid" -> pid = ScopeOptions.pid(value);
+            case "core" -> core = ScopeOptions.core(value);
             case "output" -> output = output(value);
             case "mask" -> mask = OptionalLong.of(mask(value));
             default -> throw new IllegalStateException("option without a parser: " + option);
@@ -256,39 +256,6 @@ final class EventClauses {
             case "all" -> Stage.ALL;
             default -> throw new IllegalArgumentException("stage needs pre, post or all, e.g. stage post");
         };
-    }
-
-    private static OptionalLong pid(String value) {
-        if (isMissingValue(value)) {
-            throw new IllegalArgumentException("pid needs a process id or all, e.g. pid 4 or pid all");
-        }
-        if (value.equalsIgnoreCase("all")) {
-            return OptionalLong.empty();
-        }
-        long pid = number(value, "pid");
-        // Linux's process ids go up to PID_MAX_LIMIT (2^22); -1 is no process, and would silently never match.
-        if (pid < 1 || pid > MAX_PID) {
-            throw new IllegalArgumentException("pid " + value + " is not a process id (1 .. 0x" + Long.toHexString(MAX_PID)
-                    + "), e.g. pid 3e8 or pid all");
-        }
-        return OptionalLong.of(pid);
-    }
-
-    /** Linux's PID_MAX_LIMIT. */
-    private static final long MAX_PID = 1L << 22;
-
-    private static OptionalInt core(String value) {
-        if (isMissingValue(value)) {
-            throw new IllegalArgumentException("core needs a core number or all, e.g. core 0 or core all");
-        }
-        if (value.equalsIgnoreCase("all")) {
-            return OptionalInt.empty();
-        }
-        long core = number(value, "core");
-        if (Long.compareUnsigned(core, Integer.MAX_VALUE) > 0) {
-            throw new IllegalArgumentException("core " + value + " is out of range (0 .. 0x7fffffff), e.g. core 0");
-        }
-        return OptionalInt.of((int) core);
     }
 
     /**

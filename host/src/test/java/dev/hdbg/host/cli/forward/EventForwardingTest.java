@@ -75,8 +75,8 @@ class EventForwardingTest {
         forwarding.close("f");
 
         assertThat(Files.readAllLines(file)).containsExactly(
-                "{\"type\":\"log\",\"seq\":1,\"event\":2,\"action\":1,\"core\":0,\"values\":[{\"name\":\"rdi\",\"value\":\"0x7\"}]}",
-                "{\"type\":\"buffer\",\"seq\":2,\"event\":2,\"action\":3,\"address\":\"0x1000\",\"data\":\"0100\"}");
+                "{\"type\":\"log\",\"seq\":1,\"event\":2,\"action\":1,\"core\":0,\"pid\":0,\"tid\":0,\"values\":[{\"name\":\"rdi\",\"value\":\"0x7\"}]}",
+                "{\"type\":\"buffer\",\"seq\":2,\"event\":2,\"action\":3,\"address\":\"0x1000\",\"data\":\"0100\",\"core\":0,\"pid\":0,\"tid\":0}");
         assertThat(problems).isEmpty();
     }
 

@@ -33,10 +33,12 @@ class RecordJsonTest {
                         default -> LogValue.ofError(name, "address 0x" + Long.toHexString(random.nextLong()) + " \"unmapped\"");
                     });
                 }
-                records.add(new DebuggerRecord.Log(seq, random.nextLong(), random.nextLong(), random.nextInt(64), values));
+                records.add(new DebuggerRecord.Log(seq, random.nextLong(), random.nextLong(), random.nextInt(64), values,
+                        random.nextInt(1, 1 << 22), random.nextInt(1, 1 << 22)));
             } else {
                 records.add(new DebuggerRecord.ScriptOutput(seq, random.nextLong(), random.nextLong(), random.nextInt(64),
-                        NAMES[random.nextInt(NAMES.length)] + random.nextLong() + "\n"));
+                        NAMES[random.nextInt(NAMES.length)] + random.nextLong() + "\n", random.nextInt(1, 1 << 22),
+                        random.nextInt(1, 1 << 22)));
             }
         }
         return records;
@@ -49,6 +51,19 @@ class RecordJsonTest {
             assertThat(RecordJson.append(fast, record)).isTrue();
             assertThat(fast.toString()).isEqualTo(JsonOutput.toJson(record).toString());
         }
+    }
+
+    @Test
+    void logAndScriptLinesSayTheProcessAndThread() {
+        var log = new DebuggerRecord.Log(3, 1, 2, 1, List.of(LogValue.ofNumber("rdi", 7)), 1235, 1236);
+        var script = new DebuggerRecord.ScriptOutput(4, 1, 3, 1, "x\n", 1235, 1236);
+        for (DebuggerRecord record : List.of(log, script)) {
+            StringBuilder fast = new StringBuilder();
+            RecordJson.append(fast, record);
+            assertThat(fast.toString()).contains("\"core\":1,\"pid\":1235,\"tid\":1236,");
+        }
+        assertThat(JsonOutput.toJson(new DebuggerRecord.Buffer(5, 1, 4, 0x1000, new byte[] {1}, 1, 1235, 1236))
+                .toString()).contains("\"core\":1,\"pid\":1235,\"tid\":1236");
     }
 
     @Test

@@ -1,0 +1,140 @@
+package dev.hdbg.agent.debugger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.agent.machine.Cpu;
+import dev.hdbg.agent.vmx.ExitHandler;
+import dev.hdbg.agent.vmx.ExitReason;
+import dev.hdbg.agent.vmx.VmExit;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The gate between kicks and exit handlers: a kick ({@link Cpu#stop()}) never lands while an exit is handled, nested
+ * exits included, and lands when none is.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class KickerTest {
+    /** Counts stops, and those made while a handler runs. */
+    private final AtomicInteger stops = new AtomicInteger();
+    private final AtomicInteger stopsInHandler = new AtomicInteger();
+    private final AtomicBoolean inHandler = new AtomicBoolean();
+    private final Kicker kicker = new Kicker(cpu(), () -> true);
+    private static final VmExit CPUID = VmExit.pre(ExitReason.CPUID, 0);
+
+    private Cpu cpu() {
+        return (Cpu) Proxy.newProxyInstance(Cpu.class.getClassLoader(), new Class<?>[] {Cpu.class}, (proxy, method, args) -> {
+            if (method.getName().equals("stop")) {
+                stops.incrementAndGet();
+                if (inHandler.get()) {
+                    stopsInHandler.incrementAndGet();
+                }
+                return null;
+            }
+            throw new UnsupportedOperationException(method.getName());
+        });
+    }
+
+    private ExitHandler handler(Runnable body) {
+        return new ExitHandler() {
+            @Override
+            public boolean onExit(VmExit exit) {
+                inHandler.set(true);
+                body.run();
+                inHandler.set(false);
+                return false;
+            }
+
+            @Override
+            public boolean wantsPost(ExitReason reason, long context) {
+                return false;
+            }
+
+            @Override
+            public boolean watches(ExitReason reason) {
+                return true;
+            }
+        };
+    }
+
+    private void kickFromAnotherThread() throws InterruptedException {
+        Thread other = Thread.ofPlatform().start(kicker::kickIfWanted);
+        other.join();
+    }
+
+    @Test
+    void aKickWaitsWhileAnExitIsHandledAndLandsOutsideOne() throws Exception {
+        ExitHandler gated = kicker.gated(handler(() -> {
+            try {
+                kickFromAnotherThread();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+
+        gated.onExit(CPUID);
+        assertThat(stops).hasValue(0);
+
+        kickFromAnotherThread();
+        assertThat(stops).hasValue(1);
+    }
+
+    @Test
+    void aNestedExitKeepsKicksOutUntilTheOutermostHandlerReturns() throws Exception {
+        ExitHandler[] nested = new ExitHandler[1];
+        nested[0] = kicker.gated(handler(() -> { }));
+        ExitHandler outer = kicker.gated(new ExitHandler() {
+            @Override
+            public boolean onExit(VmExit exit) {
+                nested[0].onExit(CPUID); // vmx-root code running the guest raises an exit inside this one
+                try {
+                    kickFromAnotherThread();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return false;
+            }
+
+            @Override
+            public boolean wantsPost(ExitReason reason, long context) {
+                return false;
+            }
+
+            @Override
+            public boolean watches(ExitReason reason) {
+                return true;
+            }
+        });
+
+        outer.onExit(CPUID);
+        assertThat(stops).hasValue(0);
+
+        kickFromAnotherThread();
+        assertThat(stops).hasValue(1);
+    }
+
+    @Test
+    void kicksRacingWithExitsNeverLandInsideAHandler() throws Exception {
+        ExitHandler gated = kicker.gated(handler(Thread::onSpinWait));
+        AtomicBoolean done = new AtomicBoolean();
+        Thread kicks = Thread.ofPlatform().start(() -> {
+            while (!done.get()) {
+                kicker.kickIfWanted();
+            }
+        });
+        for (int i = 0; i < 200_000; i++) {
+            gated.onExit(CPUID);
+        }
+        done.set(true);
+        kicks.join();
+
+        assertThat(stopsInHandler).hasValue(0);
+        int before = stops.get();
+        kicker.kickIfWanted();
+        assertThat(stops).hasValue(before + 1);
+    }
+}
