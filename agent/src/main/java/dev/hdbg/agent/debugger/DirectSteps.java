@@ -9,7 +9,8 @@ import dev.hdbg.agent.machine.Machine;
  * requests must never block on one. So no event may be armed (an event's break holds the guest and serves requests;
  * its actions publish records), the record store must have room for the break record (a full store waits for the
  * host's acknowledgement, which the same thread would have to read), and the instruction must not enter the guest's
- * operating system (a system call may wait, for a child or another thread). A breakpoint on the next instruction is
+ * operating system (a system call may wait, for a child or another thread); and the program must have one thread (a
+ * step of one of several may end on another). A breakpoint on the next instruction is
  * the one break such a step can meet: {@link ExecutionLoop} turns it into a plain stop there.
  */
 final class DirectSteps {
@@ -25,7 +26,10 @@ final class DirectSteps {
 
     /** With the machine held and the target stopped: whether a step of the current core may run here and now. */
     boolean allowed() {
-        return registry.isEmpty() && queue.hasRoomFor(2) && !entersTheSystem(machine.memory().readUpTo(machine.rip(), 15));
+        // One core: with more threads a step can end on another one (its own killed by a fault, a signal due), which
+        // is the guest's scheduling, left to the execution thread.
+        return machine.vcpus().count() == 1 && registry.isEmpty() && queue.hasRoomFor(2)
+                && !entersTheSystem(machine.memory().readUpTo(machine.rip(), 15));
     }
 
     /** {@code syscall}, {@code sysenter}, {@code int N}, {@code int3}, {@code int1}, {@code into}, after any prefixes. */
