@@ -75,7 +75,7 @@ hdbg_build_if_needed() {
             exit 1
         }
         touch "$HDBG_ROOT/host/target/lib"
-        hdbg_train_host
+        hdbg_train
     ) 9>"$lock"
 }
 
@@ -90,20 +90,38 @@ hdbg_jars() {
 }
 
 HDBG_HOST_AOT="$HDBG_ROOT/host/target/hdbg-host.aot"
+HDBG_AGENT_AOT="$HDBG_ROOT/agent/target/hdbg-agent.aot"
 
-# JDK 25's AOT cache for the host (JEP 483 and 515: classes loaded and linked, and method profiles, from a training
-# run), made right after a build: a scripted batch against an agent on the 'loop' sample, the verbs a session uses
-# most. It takes the host's start-up and its first thousands of commands' JIT work down (docs/benchmarks.md, "Request
-# latency, wave 4"). Best effort: when anything fails there is no cache and the host runs as before.
-hdbg_train_host() {
-    local work agent port i
-    rm -f "$HDBG_HOST_AOT"
+# Waits up to $2 tenths of a second for process $1 to end, then kills it; fails when it had to be killed.
+hdbg_stop_within() {
+    local pid="$1" tenths="$2" i
+    for ((i = 0; i < tenths; i++)); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 1
+}
+
+# JDK 25's AOT caches for the host and the agent (JEP 483 and 515: classes loaded and linked, and method profiles,
+# from a training run), made right after a build by one scripted session: an agent on the 'loop' sample started with
+# -XX:AOTCacheOutput, driven by a host started with it too through the verbs a session uses most (3,300 lines of r, t,
+# p, db, u, ...), then by a second host through the agent's hot paths (hot events on the loop's body with a
+# machine-code condition, a script condition, a log and a script printf batched, then g to the program's end). They
+# take both processes' start-up and the JIT's warm-up of their first thousands of requests or hits down
+# (docs/benchmarks.md, "Request latency, wave 4" and "Agent AOT cache, wave 5"). Best effort and bounded: every step
+# has a time limit (a fresh clone's first start must neither fail nor hang here), and a cache whose training did not
+# end cleanly is deleted, so the launcher runs without it as before.
+hdbg_train() {
+    local work agent port i agent_ok=0
+    rm -f "$HDBG_HOST_AOT" "$HDBG_AGENT_AOT"
     work="$(mktemp -d)"
     : >"$work/agent.log"
-    "$HDBG_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
-        --sample loop --listen 127.0.0.1:0 >"$work/agent.log" 2>&1 &
+    "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_AOT" -Xlog:aot*=off --enable-native-access=ALL-UNNAMED \
+        -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain --sample loop --listen 127.0.0.1:0 >"$work/agent.log" 2>&1 &
     agent=$!
-    for ((i = 0; i < 300; i++)); do
+    for ((i = 0; i < 600; i++)); do
         port="$(sed -n 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/agent.log")"
         [ -n "$port" ] || ! kill -0 "$agent" 2>/dev/null && break
         sleep 0.1
@@ -112,23 +130,33 @@ hdbg_train_host() {
         for ((i = 0; i < 300; i++)); do
             printf '%s\n' 'r rip' 'r' 't' 'p' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'r rax = 1' 'bl' 'events'
         done >"$work/train.txt"
-        "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_AOT" -Xlog:aot*=off --enable-native-access=ALL-UNNAMED \
-            -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain --connect "127.0.0.1:$port" --batch "$work/train.txt" \
-            --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
+        timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_AOT" -Xlog:aot*=off \
+            --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
+            --connect "127.0.0.1:$port" --batch "$work/train.txt" --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
+        printf '%s\n' 'r rcx = 0n300000' 'r rip = 400000' '!epthook 40000a condition {31 c0}' \
+            '!epthook 40000a script { if (@rdi == 0x12345) { pause(); } }' '!epthook 40000a log {rdi} imm no' \
+            '!epthook 40000a script { printf("%llx %llx\n", @rax, @rcx); } imm no' 'g' >"$work/events.txt"
+        timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" \
+            dev.hdbg.host.cli.HdbgMain --connect "127.0.0.1:$port" --batch "$work/events.txt" --json \
+            >"$work/events.json" 2>&1 && grep -q '"type":"exit"' "$work/events.json" && agent_ok=1
     fi
+    # The agent writes its cache as it exits (after SIGTERM too); a JVM still busy after two minutes is killed.
     kill "$agent" 2>/dev/null
-    wait "$agent" 2>/dev/null
+    hdbg_stop_within "$agent" 1200 || agent_ok=0
+    [ "$agent_ok" = 1 ] || rm -f "$HDBG_AGENT_AOT"
     rm -rf "$work"
     return 0
 }
 
-# Whether the host's AOT cache is there and newer than every jar it was made from (a jar rebuilt since would make the
-# JVM refuse it anyway, after reading it) and than every compiled class (a `./mvnw compile` leaves the jars stale: the
-# host then runs from its classes, as without a cache).
-hdbg_host_aot_usable() {
-    [ -f "$HDBG_HOST_AOT" ] && [ -z "$(find "$HDBG_ROOT/host/target" -maxdepth 2 -name '*.jar' -newer "$HDBG_HOST_AOT" \
-        -print -quit 2>/dev/null)" ] && [ -z "$(find "$HDBG_ROOT/host/target/classes" "$HDBG_ROOT/common/target/classes" \
-        -newer "$HDBG_HOST_AOT" -name '*.class' -print -quit 2>/dev/null)" ]
+# Whether the AOT cache $1 is there and newer than every jar it was made from (a jar rebuilt since would make the JVM
+# refuse it anyway, after reading it: $2 is the module whose target holds them) and than every compiled class of the
+# modules it runs (a `./mvnw compile` leaves the jars stale: the program then runs from its classes, as without a
+# cache).
+hdbg_aot_usable() {
+    local cache="$1" module="$2"
+    [ -f "$cache" ] && [ -z "$(find "$HDBG_ROOT/$module/target" -maxdepth 2 -name '*.jar' -newer "$cache" \
+        -print -quit 2>/dev/null)" ] && [ -z "$(find "$HDBG_ROOT/$module/target/classes" "$HDBG_ROOT/common/target/classes" \
+        "$HDBG_ROOT/proto/target/classes" -newer "$cache" -name '*.class' -print -quit 2>/dev/null)" ]
 }
 
 hdbg_prepare() {
@@ -138,14 +166,20 @@ hdbg_prepare() {
     hdbg_build_if_needed || exit 1
 }
 
-# Runs a main class from MODULE's classes with its runtime dependencies; the host from its jars with its AOT cache
-# when that is usable (-Xlog:aot*=off: a cache the JVM refuses all the same is not the user's business).
+# Runs a main class from MODULE's classes with its runtime dependencies; the host and the agent from their jars with
+# their AOT cache when it is usable and HDBG_AOT is not 0 (the JVM options are the training's but for the cache's:
+# a cache made with other options may be refused; -Xlog:aot*=off: a cache the JVM refuses all the same is not the
+# user's business).
 hdbg_run() {
-    local module="$1" main="$2"
+    local module="$1" main="$2" cache=""
     shift 2
-    if [ "$module" = host ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_host_aot_usable; then
-        exec "$HDBG_JAVA_HOME/bin/java" -XX:AOTCache="$HDBG_HOST_AOT" -Xlog:aot*=off --enable-native-access=ALL-UNNAMED \
-            -cp "$(hdbg_jars host)" "$main" "$@"
+    case "$module" in
+        host) cache="$HDBG_HOST_AOT" ;;
+        agent) cache="$HDBG_AGENT_AOT" ;;
+    esac
+    if [ -n "$cache" ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_aot_usable "$cache" "$module"; then
+        exec "$HDBG_JAVA_HOME/bin/java" -XX:AOTCache="$cache" -Xlog:aot*=off --enable-native-access=ALL-UNNAMED \
+            -cp "$(hdbg_jars "$module")" "$main" "$@"
     fi
     exec "$HDBG_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
         -cp "$HDBG_ROOT/$module/target/classes:$HDBG_ROOT/$module/target/lib/*" "$main" "$@"
