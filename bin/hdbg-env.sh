@@ -96,11 +96,11 @@ HDBG_AGENT_AOT="$HDBG_ROOT/agent/target/hdbg-agent.aot"
 hdbg_stop_within() {
     local pid="$1" tenths="$2" i
     for ((i = 0; i < tenths; i++)); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
         sleep 0.1
     done
-    kill -9 "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
     return 1
 }
 
@@ -141,7 +141,7 @@ hdbg_train() {
             >"$work/events.json" 2>&1 && grep -q '"type":"exit"' "$work/events.json" && agent_ok=1
     fi
     # The agent writes its cache as it exits (after SIGTERM too); a JVM still busy after two minutes is killed.
-    kill "$agent" 2>/dev/null
+    kill "$agent" 2>/dev/null || true
     hdbg_stop_within "$agent" 1200 || agent_ok=0
     [ "$agent_ok" = 1 ] || rm -f "$HDBG_AGENT_AOT"
     rm -rf "$work"
