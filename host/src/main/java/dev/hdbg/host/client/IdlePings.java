@@ -46,11 +46,16 @@ final class IdlePings extends ChannelInboundHandlerAdapter {
         long silentMillis = (System.nanoTime() - lastReadNanos) / 1_000_000;
         if (silentMillis >= deadAfter.toMillis()) {
             end.set("no answer from the agent at " + AgentAddress.of(ctx.channel().remoteAddress()) + " for "
-                    + silentMillis / 1000 + " s: the network or the agent is down; "
+                    + seconds(silentMillis) + " s: the network or the agent is down; "
                     + "connect again (.connect HOST:PORT, or hdbg --resume FILE) once it is back");
             ctx.close();
             return;
         }
         replies.call(ctx.channel(), Envelope.newBuilder().setPingRequest(PingRequest.getDefaultInstance()));
+    }
+
+    /** Whole seconds as the user set them (20), tenths below ten (0.8: a test's short timeout said "0 s"). */
+    private static String seconds(long millis) {
+        return millis >= 10_000 ? Long.toString(millis / 1000) : String.format(java.util.Locale.ROOT, "%.1f", millis / 1000.0);
     }
 }

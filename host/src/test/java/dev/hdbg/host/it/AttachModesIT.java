@@ -158,10 +158,13 @@ class AttachModesIT {
 
     @Test
     void anIdleHostPingsSoTheAgentKeepsIt() throws Exception {
-        try (AgentProcess agent = AgentProcess.start("--sample", "demo", "--host-timeout", "1");
+        // Pings every 400 ms (a quarter of the host's 1.6 s) against the agent's 2 s: the margins are for a machine
+        // so loaded that either JVM can stall for most of a second (the first form, 200 ms pings against 1 s and a
+        // host giving up after 0.8 s of silence, failed there once).
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo", "--host-timeout", "2");
              DebuggerClient idle = DebuggerClient.connectWith("127.0.0.1", agent.port(),
-                     dev.hdbg.host.client.ConnectSettings.defaults().withDeadAfter(java.time.Duration.ofMillis(800)))) {
-            Thread.sleep(3000); // three host timeouts without a request: only pings keep it attached
+                     dev.hdbg.host.client.ConnectSettings.defaults().withDeadAfter(java.time.Duration.ofMillis(1600)))) {
+            Thread.sleep(5000); // two and a half host timeouts without a request: only pings keep it attached
             assertThat(idle.status().get(10, TimeUnit.SECONDS).rip()).isEqualTo(0x400000L);
         }
     }

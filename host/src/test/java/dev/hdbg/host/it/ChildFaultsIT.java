@@ -2,9 +2,6 @@ package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -40,20 +37,9 @@ class ChildFaultsIT {
 
     @BeforeAll
     static void compileTheProgram() throws Exception {
-        Path source = dir.resolve("childfault.c");
-        try (InputStream in = ChildFaultsIT.class.getResourceAsStream("/elf/childfault.c")) {
-            assertThat(in).as("test resource elf/childfault.c").isNotNull();
-            Files.copy(in, source);
-        }
-        compile(source, "childfault-static", "-static");
-        compile(source, "childfault-dynamic", "-pie");
-    }
-
-    private static void compile(Path source, String output, String linking) throws IOException, InterruptedException {
-        Process gcc = new ProcessBuilder("gcc", linking, "-O1", "-pthread", "-o", dir.resolve(output).toString(),
-                source.toString()).redirectErrorStream(true).start();
-        String messages = new String(gcc.getInputStream().readAllBytes());
-        assertThat(gcc.waitFor()).as("gcc %s %s:\n%s", linking, source, messages).isZero();
+        Path source = GuestPrograms.source(dir, "childfault.c");
+        GuestPrograms.compile(source, dir.resolve("childfault-static"), "-static", "-O1", "-pthread");
+        GuestPrograms.compile(source, dir.resolve("childfault-dynamic"), "-pie", "-O1", "-pthread");
     }
 
     private static ProgramRun agentRun(Path program, String... args) throws Exception {

@@ -54,7 +54,7 @@ class EventForwardingIT {
             assertThat(logs).hasSize(10);
             for (int i = 0; i < 10; i++) {
                 assertThat(logs.get(i)).startsWith("{\"type\":\"log\",\"seq\":").endsWith(
-                        "\"event\":0,\"action\":1,\"core\":0,\"values\":[{\"name\":\"rdi\",\"value\":\"0x" + i + "\"}]}");
+                        "\"event\":0,\"action\":1,\"core\":0,\"pid\":1,\"tid\":1,\"values\":[{\"name\":\"rdi\",\"value\":\"0x" + i + "\"}]}");
             }
             List<String> buffers = received.get(10, TimeUnit.SECONDS);
             assertThat(buffers).hasSize(10);

@@ -2,9 +2,6 @@ package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,16 +24,8 @@ class ModeIT {
 
     @BeforeAll
     static void compileTheProgram() throws Exception {
-        Path source = root.resolve("modes.c");
-        try (InputStream in = ModeIT.class.getResourceAsStream("/elf/modes.c")) {
-            assertThat(in).as("test resource elf/modes.c").isNotNull();
-            Files.copy(in, source);
-        }
-        program = root.resolve("modes");
-        Process gcc = new ProcessBuilder("gcc", "-static", "-nostdlib", "-O1", "-fno-stack-protector", "-o",
-                program.toString(), source.toString()).redirectErrorStream(true).start();
-        String messages = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(gcc.waitFor()).as("gcc modes.c:\n%s", messages).isZero();
+        program = GuestPrograms.compile(GuestPrograms.source(root, "modes.c"), root.resolve("modes"), "-static",
+                "-nostdlib", "-O1", "-fno-stack-protector");
     }
 
     @Test

@@ -2,8 +2,6 @@ package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,21 +33,10 @@ class ProcessProgramsIT {
     @BeforeAll
     static void compileThePrograms() throws Exception {
         for (String name : List.of("forkexec", "limits")) {
-            Path source = dir.resolve(name + ".c");
-            try (InputStream in = ProcessProgramsIT.class.getResourceAsStream("/elf/" + name + ".c")) {
-                assertThat(in).as("test resource elf/%s.c", name).isNotNull();
-                Files.copy(in, source);
-            }
-            compile(source, name + "-static", "-static");
-            compile(source, name + "-dynamic", "-pie");
+            Path source = GuestPrograms.source(dir, name + ".c");
+            GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
+            GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
         }
-    }
-
-    private static void compile(Path source, String output, String linking) throws IOException, InterruptedException {
-        Process gcc = new ProcessBuilder("gcc", linking, "-O1", "-o", dir.resolve(output).toString(), source.toString())
-                .redirectErrorStream(true).start();
-        String messages = new String(gcc.getInputStream().readAllBytes());
-        assertThat(gcc.waitFor()).as("gcc %s %s:\n%s", linking, source, messages).isZero();
     }
 
     private static ProgramRun agentRun(Path program, String... args) throws Exception {

@@ -3,8 +3,6 @@ package dev.hdbg.host.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +26,7 @@ class RestartIT {
 
     /** Compiles elf/calls.c into {@code root} as a static program. */
     static Path compileCalls(Path root) throws IOException, InterruptedException {
-        Path source = root.resolve("calls.c");
-        try (InputStream in = RestartIT.class.getResourceAsStream("/elf/calls.c")) {
-            assertThat(in).as("test resource elf/calls.c").isNotNull();
-            Files.copy(in, source);
-        }
-        Path program = root.resolve("calls");
-        Process gcc = new ProcessBuilder("gcc", "-static", "-O0", "-o", program.toString(), source.toString())
-                .redirectErrorStream(true).start();
-        String messages = new String(gcc.getInputStream().readAllBytes());
-        assertThat(gcc.waitFor()).as("gcc -static calls.c:\n%s", messages).isZero();
-        return program;
+        return GuestPrograms.compile(GuestPrograms.source(root, "calls.c"), root.resolve("calls"), "-static", "-O0");
     }
 
     @Test

@@ -7,9 +7,7 @@ import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.DebuggerClient;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,16 +35,7 @@ class ScriptsIT {
 
     @BeforeAll
     static void compileTheProgram() throws Exception {
-        Path source = root.resolve("scripted.c");
-        try (InputStream in = ScriptsIT.class.getResourceAsStream("/elf/scripted.c")) {
-            assertThat(in).as("test resource elf/scripted.c").isNotNull();
-            Files.copy(in, source);
-        }
-        program = root.resolve("scripted");
-        Process gcc = new ProcessBuilder("gcc", "-static", "-O1", "-o", program.toString(), source.toString())
-                .redirectErrorStream(true).start();
-        String messages = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(gcc.waitFor()).as("gcc -static scripted.c:\n%s", messages).isZero();
+        program = GuestPrograms.compile(GuestPrograms.source(root, "scripted.c"), root.resolve("scripted"), "-static", "-O1");
     }
 
     private HdbgBatch onTheLoop(String commands) throws Exception {
