@@ -77,7 +77,8 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
             loader = Optional.of(new ElfLoader.Executable(interpreter.get().guestPath(),
                     Files.readAllBytes(interpreter.get().host())));
         }
-        LoadedElf elf = ElfLoader.load(machine, new ElfLoader.Executable(file.toString(), bytes), loader,
+        LoadedElf elf = ElfLoader.load(machine, new ElfLoader.Executable(file.toString(),
+                file.toAbsolutePath().normalize().toString(), bytes), loader,
                 new ElfLoader.Process(argv, env, Credentials.UID, Credentials.GID, new SecureRandom()),
                 ElfLoader.DEFAULT_PIE_BASE, Vdso.image());
         machine.loaded(name + " (ELF, " + (interpreter.isPresent() ? "dynamically linked" : "static") + ", entry 0x"

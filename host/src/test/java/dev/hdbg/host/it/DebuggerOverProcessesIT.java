@@ -132,9 +132,10 @@ class DebuggerOverProcessesIT {
     @Test
     void afterAnExecTheChildsModulesAndSymbolsAreTheNewProgramsAndABreakpointOnOneOfItsFunctionsStops() throws Exception {
         try (AgentProcess agent = agent("pids", "exec", dir.resolve("execd").toString())) {
-            // The t before g: a breakpoint added while stopped in a process that has exec'd does not fire there until
-            // the engine's translations are dropped (a step does it); set before the run, it fires. Reported with
-            // issue 13's work (recpid branch report); not a matter of symbols, which this test is about.
+            // The t before g: a breakpoint added while stopped in a process that has exec'd does not fire there
+            // unless a step comes first; set before the run, it fires. Not a matter of symbols, which this test is
+            // about, nor of translated code (execfix branch report: a full TB flush when the hook is added does not
+            // help; without the t, the g resumes the engine elsewhere than at the child's held-back syscall).
             HdbgBatch run = HdbgBatch.run(dir, agent, """
                     !syscall 6e pid 3e9
                     g

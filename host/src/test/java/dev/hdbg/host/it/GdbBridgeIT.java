@@ -176,6 +176,33 @@ class GdbBridgeIT {
     }
 
     /**
+     * The agent started with a relative {@code --elf} path: the bridge names the program, by an absolute path, as
+     * gdbserver does ({@code qXfer:exec-file}), so gdb, given no program, reads it and places the dynamic linker's
+     * breakpoint and the user's. The relative path's regions used to keep the name as given, and the bridge named
+     * the first region with an absolute path: the dynamic linker's.
+     */
+    @Test
+    void gdbFindsADynamicProgramTheAgentWasGivenByARelativePath() throws Exception {
+        Path relative = Path.of("").toAbsolutePath().relativize(dir.resolve("calls-dynamic"));
+        assertThat(relative.isAbsolute()).isFalse();
+        try (AgentProcess agent = AgentProcess.start("--elf", relative.toString(), "--root", "/")) {
+            Bridge bridge = Bridge.start(agent);
+            Process gdb = new ProcessBuilder("gdb", "-batch", "-nx", "-ex", "set confirm off", "-ex", "set sysroot /",
+                    "-ex", "target remote 127.0.0.1:" + bridge.port(), "-ex", "info inferiors", "-ex", "break f",
+                    "-ex", "continue", "-ex", "bt", "-ex", "kill").redirectErrorStream(true).start();
+            String out = finish(gdb);
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out)
+                    .contains(dir.resolve("calls-dynamic").toString())
+                    .contains("Breakpoint 1, f (a=5) at ")
+                    .containsPattern("#1  0x0000555555[0-9a-f]+ in main \\(\\) at .*calls.c:16")
+                    .contains("[Inferior 1 (process 1) killed]")
+                    .doesNotContain("Unable to find dynamic linker breakpoint function", "Remote failure reply");
+        }
+    }
+
+    /**
      * A second client with another feature set: gdb-multiarch, given no program, learns it from the bridge
      * ({@code qXfer:exec-file}) and reads its symbols from the local disk ({@code set sysroot /}).
      */

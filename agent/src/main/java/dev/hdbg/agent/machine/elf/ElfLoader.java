@@ -44,13 +44,21 @@ public final class ElfLoader {
     /**
      * An ELF file to load.
      *
-     * @param path  its path as the guest names it: {@code AT_EXECFN} for the program, and the name of its regions
-     * @param bytes the whole file
+     * @param path       its path as the guest names it: {@code AT_EXECFN} for the program (as given, relative or not)
+     * @param regionName the name of its regions, as /proc/PID/maps names the file: an absolute path, since a front
+     *                   end (gdb's {@code qXfer:exec-file} through the bridge) opens the file by it
+     * @param bytes      the whole file
      */
-    public record Executable(String path, byte[] bytes) {
+    public record Executable(String path, String regionName, byte[] bytes) {
         public Executable {
             Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(regionName, "regionName");
             Objects.requireNonNull(bytes, "bytes");
+        }
+
+        /** A file whose regions are named by {@code path}. */
+        public Executable(String path, byte[] bytes) {
+            this(path, path, bytes);
         }
     }
 
@@ -240,7 +248,7 @@ public final class ElfLoader {
         List<SegmentLayout.Mapping> mappings = SegmentLayout.of(who, loads, bias);
         GuestMemory memory = machine.memory();
         for (SegmentLayout.Mapping m : mappings) {
-            memory.map(file.path(), m.begin(), m.end() - m.begin(), m.prot());
+            memory.map(file.regionName(), m.begin(), m.end() - m.begin(), m.prot());
         }
         for (ProgramHeader p : loads) {
             if (p.filesz() > 0) {
