@@ -4,8 +4,8 @@ import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.RootAllocation;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.Scope;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An event as the agent holds it. Mutated on the execution thread only. */
 final class Event {
@@ -15,11 +15,10 @@ final class Event {
     private final RootAllocation condition;
     /** Its pid and core options, made once: an exit asks it without allocating. */
     private final Scope scope;
-    // Copy-on-write: a break inside one of these actions may add another action to this event.
-    private final List<Action> actions = new CopyOnWriteArrayList<>();
     /**
-     * The same actions as an array, replaced on every add: an exit walks it without the list's iterator (an object a
-     * trigger), and a walk under way keeps the actions it started with, as the list's iterator did.
+     * Copy-on-write, replaced on every add: a break inside one of these actions may add another action to this event,
+     * and a walk under way keeps the actions it started with; an exit walks the array without an iterator (an object a
+     * trigger).
      */
     private volatile Action[] actionArray = new Action[0];
     private boolean enabled;
@@ -57,7 +56,7 @@ final class Event {
     }
 
     List<Action> actions() {
-        return actions;
+        return List.of(actionArray);
     }
 
     /** The actions in insertion order, as they are now; the caller must not change the array. */
@@ -66,8 +65,9 @@ final class Event {
     }
 
     void add(Action action) {
-        actions.add(action);
-        actionArray = actions.toArray(new Action[0]);
+        Action[] more = Arrays.copyOf(actionArray, actionArray.length + 1);
+        more[more.length - 1] = action;
+        actionArray = more;
     }
 
     boolean enabled() {

@@ -258,10 +258,9 @@ final class EventRegistry {
 
     /** Whether any enabled event watches this kind of exit; an array read. */
     boolean watches(ExitReason reason) {
-        return watchers[reason.ordinal()] > 0;
+        return byReason[reason.ordinal()].length > 0;
     }
 
-    private final int[] watchers = new int[ExitReason.values().length];
     private final int[] postWatchers = new int[ExitReason.values().length];
     private static final Event[] NO_EVENTS = new Event[0];
     private final Event[][] byReason = emptyByReason();
@@ -281,7 +280,6 @@ final class EventRegistry {
             }
         }
         detours = new DetourIndex(byAddress);
-        Arrays.fill(watchers, 0);
         Arrays.fill(postWatchers, 0);
         List<List<Event>> active = new ArrayList<>();
         for (int i = 0; i < byReason.length; i++) {
@@ -289,20 +287,15 @@ final class EventRegistry {
         }
         for (Event e : events.values()) {
             if (e.active()) {
-                active.get(e.reason().ordinal()).add(e);
-            }
-        }
-        for (int i = 0; i < byReason.length; i++) {
-            byReason[i] = active.get(i).isEmpty() ? NO_EVENTS : active.get(i).toArray(NO_EVENTS);
-        }
-        for (Event e : events.values()) {
-            if (e.active()) {
                 int reason = e.reason().ordinal();
-                watchers[reason]++;
+                active.get(reason).add(e);
                 if (e.spec().options().stage().includesPost()) {
                     postWatchers[reason]++;
                 }
             }
+        }
+        for (int i = 0; i < byReason.length; i++) {
+            byReason[i] = active.get(i).isEmpty() ? NO_EVENTS : active.get(i).toArray(NO_EVENTS);
         }
     }
 
