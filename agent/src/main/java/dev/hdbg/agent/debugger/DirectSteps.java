@@ -34,10 +34,7 @@ final class DirectSteps {
 
     /** {@code syscall}, {@code sysenter}, {@code int N}, {@code int3}, {@code int1}, {@code into}, after any prefixes. */
     static boolean entersTheSystem(byte[] code) {
-        int i = 0;
-        while (i < code.length && Stepper.isPrefix(code[i])) {
-            i++;
-        }
+        int i = Stepper.opcodeIndex(code);
         if (i >= code.length) {
             return true; // unreadable: let the execution thread meet the fault
         }

@@ -103,10 +103,7 @@ final class Stepper {
     }
 
     private static boolean isRet(byte[] code) {
-        int i = 0;
-        while (i < code.length && isPrefix(code[i])) {
-            i++;
-        }
+        int i = opcodeIndex(code);
         if (i >= code.length) {
             return false;
         }
@@ -114,7 +111,16 @@ final class Stepper {
         return op == 0xc3 || op == 0xc2 || op == 0xcb || op == 0xca;
     }
 
-    static boolean isPrefix(byte b) {
+    /** Where the opcode of the instruction in {@code code} is: after its legacy and REX prefixes (the length if none). */
+    static int opcodeIndex(byte[] code) {
+        int i = 0;
+        while (i < code.length && isPrefix(code[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isPrefix(byte b) {
         int v = b & 0xff;
         return v == 0xf2 || v == 0xf3 || v == 0x66 || v == 0x67 || v == 0x2e || v == 0x36 || v == 0x3e || v == 0x26
                 || v == 0x64 || v == 0x65 || (v >= 0x40 && v <= 0x4f);

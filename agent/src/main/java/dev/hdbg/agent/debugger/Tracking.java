@@ -134,10 +134,7 @@ final class Tracking {
      * and REX prefixes.
      */
     static Previous kind(byte[] code) {
-        int i = 0;
-        while (i < code.length && isPrefix(code[i])) {
-            i++;
-        }
+        int i = Stepper.opcodeIndex(code);
         if (i >= code.length) {
             return Previous.OTHER;
         }
@@ -150,11 +147,5 @@ final class Tracking {
             return reg == 2 || reg == 3 ? Previous.CALL : Previous.OTHER;
         }
         return op == 0xc3 || op == 0xc2 || op == 0xcb || op == 0xca ? Previous.RETURN : Previous.OTHER;
-    }
-
-    private static boolean isPrefix(byte b) {
-        int v = b & 0xff;
-        return v == 0xf2 || v == 0xf3 || v == 0x66 || v == 0x67 || v == 0x2e || v == 0x36 || v == 0x3e || v == 0x26
-                || v == 0x64 || v == 0x65 || (v >= 0x40 && v <= 0x4f);
     }
 }
