@@ -122,7 +122,7 @@ final class ActionRunner implements ExitHandler {
 
     // The core is the thread on the CPU (one per guest thread), in the process whose thread it is.
     private boolean onThisProcessAndCore(Event event) {
-        return event.scope().isAll() || logTaker.admits(event.scope());
+        return logTaker.admits(event.scope());
     }
 
     private boolean conditionHolds(Event event, VmExit exit) {

@@ -168,7 +168,7 @@ final class Breakpoints {
         }
         frame.invalidate();
         for (Breakpoint bp : List.copyOf(breakpoints.values())) {
-            if (bp.address != address || !bp.enabled || !(bp.scope.isAll() || where.admits(bp.scope))) {
+            if (bp.address != address || !bp.enabled || !where.admits(bp.scope)) {
                 continue;
             }
             if (bp.condition != null) {

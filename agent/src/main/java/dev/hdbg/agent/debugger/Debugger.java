@@ -67,8 +67,9 @@ public final class Debugger implements AutoCloseable {
         this.queue = queue;
         this.root = new VmxRoot(machine, limits.codeBudget());
         this.registry = new EventRegistry(root, limits);
-        this.breakpoints = new Breakpoints(machine, root, limits, new LogTaker(machine, logTarget::get));
-        this.loop = new ExecutionLoop(machine, registry, breakpoints, queue, new LogTaker(machine, logTarget::get));
+        LogTaker where = new LogTaker(machine, logTarget::get);
+        this.breakpoints = new Breakpoints(machine, root, limits, where);
+        this.loop = new ExecutionLoop(machine, registry, breakpoints, queue, where);
         ActionRunner actions = new ActionRunner(machine, root, registry, breakpoints, queue, loop, logTarget::get);
         this.scripts = actions.scripts();
         ExitHandler handler = loop.gated(actions);

@@ -64,9 +64,12 @@ final class LogTaker {
         return machine.vcpus().current();
     }
 
-    /** Whether the thread on the CPU is one {@code scope} selects (an event's or a breakpoint's pid, tid, core). */
+    /**
+     * Whether the thread on the CPU is one {@code scope} selects (an event's or a breakpoint's pid, tid, core); a scope
+     * of all asks nothing of the machine.
+     */
     boolean admits(Scope scope) {
-        return scope.admits(pid(), tid(), core());
+        return scope.isAll() || scope.admits(pid(), tid(), core());
     }
 
     /** Checks register and pseudo-register names when the action is added, not when it fires. */
