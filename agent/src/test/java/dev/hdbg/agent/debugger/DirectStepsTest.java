@@ -2,8 +2,6 @@ package dev.hdbg.agent.debugger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hdbg.agent.Target;
-import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.GuestRegister;
@@ -13,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -126,26 +123,11 @@ class DirectStepsTest {
     }
 
     private static void withDebugger(List<EventSpec> events, Scenario scenario) throws Exception {
-        try (Machine machine = new Machine()) {
-            var info = Target.sample("loop").loadInto(machine);
-            Debugger debugger = new Debugger(machine, Limits.DEFAULT, Delivery.DEFAULT.newQueue());
-            BlockingQueue<DebuggerRecord> stops = new LinkedBlockingQueue<>();
-            // Observers see each record as it is published, on the publishing thread.
-            debugger.records().addObserver(r -> {
-                if (r instanceof DebuggerRecord.Break || r instanceof DebuggerRecord.Exit) {
-                    stops.add(r);
-                }
-            });
-            try {
-                debugger.setTarget(info);
-                for (EventSpec event : events) {
-                    debugger.addEvent(event).get(10, TimeUnit.SECONDS);
-                }
-                scenario.run(debugger, stops);
-            } finally {
-                debugger.close();
-                debugger.records().close();
+        try (LoopSample sample = new LoopSample()) {
+            for (EventSpec event : events) {
+                sample.debugger.addEvent(event).get(10, TimeUnit.SECONDS);
             }
+            scenario.run(sample.debugger, sample.stops);
         }
     }
 }

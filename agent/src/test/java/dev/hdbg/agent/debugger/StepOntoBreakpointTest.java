@@ -2,13 +2,10 @@ package dev.hdbg.agent.debugger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hdbg.agent.Target;
-import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,28 +24,20 @@ class StepOntoBreakpointTest {
     private static final long ENTRY = 0x400000;
     private static final long JNZ = 0x400003;
 
-    private Machine machine;
+    private LoopSample sample;
     private Debugger debugger;
-    private final BlockingQueue<DebuggerRecord> stops = new LinkedBlockingQueue<>();
+    private BlockingQueue<DebuggerRecord> stops;
 
     @BeforeEach
     void start() throws Exception {
-        machine = new Machine();
-        var info = Target.sample("loop").loadInto(machine);
-        debugger = new Debugger(machine, Limits.DEFAULT, Delivery.DEFAULT.newQueue());
-        debugger.setTarget(info);
-        debugger.records().addObserver(r -> {
-            if (r instanceof DebuggerRecord.Break || r instanceof DebuggerRecord.Exit) {
-                stops.add(r);
-            }
-        });
+        sample = new LoopSample();
+        debugger = sample.debugger;
+        stops = sample.stops;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        debugger.close();
-        debugger.records().close();
-        machine.close();
+        sample.close();
     }
 
     @Test
