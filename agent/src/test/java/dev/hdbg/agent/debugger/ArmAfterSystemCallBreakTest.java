@@ -13,25 +13,31 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A breakpoint or an {@code !epthook} added while the guest is broken in at a {@code !syscall} exit fires at the
  * instruction right after that system call. It did not (issue 13: a {@code bp} set at a {@code !syscall} break in a
  * child that had exec'd missed the function called next): a system call's exit is not a code hook, so the new hook
  * was armed only when the watchdog's kick stopped the guest, milliseconds and thousands of instructions later. The
- * loop counts its passes in RBX, so the pass the hook fires in says whether the guest ran on unarmed.
+ * loop counts its passes in RBX, so the pass the hook fires in says whether the guest ran on unarmed. An instruction
+ * the agent emulates (rdtsc) stops its run itself after its exit, and stays so.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ArmAfterSystemCallBreakTest {
     private static final long ENTRY = 0x400000;
     /** inc rbx; syscall; nop; jmp ENTRY: the nop, right after the system call, is where the new hook goes. */
-    private static final byte[] LOOP = HexFormat.of().parseHex("48ffc30f0590ebf8");
+    private static final String SYSCALL_LOOP = "48ffc30f0590ebf8";
+    /** The nop, right after the 2-byte instruction whose exit broke (syscall, or rdtsc in the TSC loop). */
     private static final long AFTER_SYSCALL = ENTRY + 5;
 
-    @Test
-    void aBreakpointAddedWhileBrokenInASystemCallStopsAtTheNextInstructionInTheSamePass() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"SYSCALL, 48ffc30f0590ebf8", "TSC, 48ffc30f3190ebf8"})
+    void aBreakpointAddedWhileBrokenInTheExitStopsAtTheNextInstructionInTheSamePass(EventType exit, String loop)
+            throws Exception {
         try (LoopSample sample = new LoopSample()) {
-            long pass = breakInTheSystemCall(sample);
+            long pass = breakInTheExit(sample, exit, loop);
             sample.debugger.addBreakpoint(AFTER_SYSCALL, null).get(10, TimeUnit.SECONDS);
             sample.debugger.cont().get(10, TimeUnit.SECONDS);
 
@@ -45,7 +51,7 @@ class ArmAfterSystemCallBreakTest {
     @Test
     void anEptHookAddedWhileBrokenInASystemCallFiresAtTheNextInstructionInTheSamePass() throws Exception {
         try (LoopSample sample = new LoopSample()) {
-            long pass = breakInTheSystemCall(sample);
+            long pass = breakInTheExit(sample, EventType.SYSCALL, SYSCALL_LOOP);
             sample.debugger.addEvent(EventSpec.eptHook(AFTER_SYSCALL, List.of(new ActionSpec.Break())))
                     .get(10, TimeUnit.SECONDS);
             sample.debugger.cont().get(10, TimeUnit.SECONDS);
@@ -57,11 +63,11 @@ class ArmAfterSystemCallBreakTest {
         }
     }
 
-    /** Runs the loop to its first system call's {@code !syscall} break, disables that event; the pass (RBX) there. */
-    private static long breakInTheSystemCall(LoopSample sample) throws Exception {
+    /** Runs {@code loop} to its first {@code exit} break, disables that event; the pass (RBX) there. */
+    private static long breakInTheExit(LoopSample sample, EventType exit, String loop) throws Exception {
         Debugger debugger = sample.debugger;
-        debugger.writeMemory(ENTRY, LOOP).get(10, TimeUnit.SECONDS);
-        long id = debugger.addEvent(EventSpec.of(EventType.SYSCALL, List.of(new ActionSpec.Break())))
+        debugger.writeMemory(ENTRY, HexFormat.of().parseHex(loop)).get(10, TimeUnit.SECONDS);
+        long id = debugger.addEvent(EventSpec.of(exit, List.of(new ActionSpec.Break())))
                 .get(10, TimeUnit.SECONDS).id();
         debugger.cont().get(10, TimeUnit.SECONDS);
         DebuggerRecord.Break inCall = nextBreak(sample);
