@@ -589,8 +589,10 @@ final class ExecutionLoop implements BreakService, GuestStops {
     /**
      * Events changed during a break are armed at the next safe point. After an exit caught by a
      * code hook, the guest stops right away: the stop holds back the hooked instruction, whose exit
-     * was just handled, so it is suppressed once. Other exits leave it to the watchdog's next kick,
-     * a few milliseconds away, since a stop inside their hooks would replay the access.
+     * was just handled, so it is suppressed once. A system call's exits (and an emulated instruction's) stop the
+     * guest themselves right after the instruction, seeing {@link #stopWanted} ({@code ExitHooks}). Other exits leave
+     * it to the watchdog's next kick, a few milliseconds away, since a stop inside their hooks would replay the
+     * access: until then the guest runs with the old arming.
      */
     private void armSoon(VmExit exit) {
         if (exit.stage() == ExitStage.PRE && exit.raisedByCodeHook() && machine.rip() == exit.context()) {

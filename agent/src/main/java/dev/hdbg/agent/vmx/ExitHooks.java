@@ -450,6 +450,11 @@ public final class ExitHooks {
             // The thread waits, exited or yields: the run ends here, and the loop puts the next thread on the CPU at
             // its safe point. RIP is 2 short of where the thread goes on (see above).
             instructions.stopWith(new Completion.Resume(guest.read(CpuRegister.RIP) + 2));
+        } else {
+            // The debugger wants the guest stopped: above all, events or breakpoints changed while this call's exit
+            // was broken in, which are armed at the next safe point. That point is here, after the call: a kick
+            // landed milliseconds later, so a bp on the code right after the call missed (issue 13, execbp).
+            instructions.stopIfWanted(guest.read(CpuRegister.RIP) + 2);
         }
     }
 }

@@ -82,9 +82,7 @@ public final class InstructionExits {
             return;
         }
         if (intno == GP && emulate(rip)) {
-            if (completion == null && handler.stopWanted()) {
-                stopWith(new Completion.Resume(guest.read(CpuRegister.RIP)));
-            }
+            stopIfWanted(guest.read(CpuRegister.RIP));
             return;
         }
         if (intno >= 32) {
@@ -113,6 +111,18 @@ public final class InstructionExits {
         completion = work;
         guest.write(CpuRegister.RIP, STOP_ADDRESS);
         guest.stop();
+    }
+
+    /**
+     * Ends the run exactly here, the guest to go on at {@code resumeAt}, when the debugger wants it stopped
+     * ({@link ExitHandler#stopWanted}) and nothing else ended it: from a hook that moves RIP itself (an emulated
+     * instruction, a system call), where Unicorn 2.0.1 drops a kick, and a kick from outside would land only after
+     * the guest ran on, perhaps over the breakpoint the debugger has still to arm.
+     */
+    void stopIfWanted(long resumeAt) {
+        if (completion == null && handler.stopWanted()) {
+            stopWith(new Completion.Resume(resumeAt));
+        }
     }
 
     /** In the vmx-root area: never mapped in the guest. */
