@@ -31,7 +31,6 @@ public final class JsonOutput implements Output {
 
     /** A record's line, reused: the host writes hundreds of thousands a second. Guarded by this output's lock. */
     private final JsonLine line = new JsonLine();
-    private static final String LINE_END = System.lineSeparator();
 
     /** One object, one line, flushed: {@code --json} output is one object a line, whoever writes beside it. */
     private synchronized void emit(Json json) {
@@ -59,17 +58,14 @@ public final class JsonOutput implements Output {
         out.flush();
     }
 
-    /**
-     * The record's line, through a reused buffer: no string of its own on the way to the writer, and, on a screen
-     * that takes bytes (a batch's stdout), no chars either.
-     */
+    /** The record's line, through a reused buffer: no string on the way to the writer, no chars to a byte screen. */
     private void write(DebuggerRecord record) {
         line.clear();
         if (!RecordJson.append(line, record)) {
-            out.print(toJson(record) + LINE_END);
+            out.print(toJson(record) + System.lineSeparator());
             return;
         }
-        line.ascii(LINE_END);
+        line.ascii(System.lineSeparator());
         if (out instanceof ScreenWriter.Screen screen) {
             screen.line(line);
         } else {
