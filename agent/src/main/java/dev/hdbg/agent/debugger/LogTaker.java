@@ -114,22 +114,43 @@ final class LogTaker {
         }
     }
 
+    /**
+     * The log's values, as a list {@code DebuggerRecord.Log} keeps as it is: a log of one or two items (a hot
+     * {@code log {rdi}}) makes {@code List.of}'s list of them, where a growing {@code ArrayList} and the record's
+     * {@code List.copyOf} of it were a quarter of the execution thread's Java time a record (docs/benchmarks.md,
+     * "Records, wave 6").
+     */
     List<LogValue> take(LogConfiguration configuration, VmExit exit, long eventId, GuestRegs frame) {
-        List<LogValue> values = new ArrayList<>(configuration.items().size() + 16);
-        for (LogItem item : configuration.items()) {
-            switch (item) {
-                case LogItem.AllGprs ignored -> {
-                    long[] gprs = frame.load(machine.cpu());
-                    for (GuestRegister r : GuestRegister.GPRS) {
-                        values.add(LogValue.ofNumber(r.wireName(), gprs[r.ordinal()]));
-                    }
+        List<LogItem> items = configuration.items();
+        if (items.size() == 1 && !(items.getFirst() instanceof LogItem.AllGprs)) {
+            return List.of(value(items.getFirst(), exit, eventId, frame));
+        }
+        if (items.size() == 2 && !(items.get(0) instanceof LogItem.AllGprs) && !(items.get(1) instanceof LogItem.AllGprs)) {
+            LogValue first = value(items.get(0), exit, eventId, frame);
+            return List.of(first, value(items.get(1), exit, eventId, frame));
+        }
+        List<LogValue> values = new ArrayList<>(items.size() + 16);
+        for (LogItem item : items) {
+            if (item instanceof LogItem.AllGprs) {
+                long[] gprs = frame.load(machine.cpu());
+                for (GuestRegister r : GuestRegister.GPRS) {
+                    values.add(LogValue.ofNumber(r.wireName(), gprs[r.ordinal()]));
                 }
-                case LogItem.Register r -> values.add(LogValue.ofNumber(r.name(), register(r.name(), frame)));
-                case LogItem.PseudoRegister p -> values.add(pseudo(p, exit, eventId));
-                case LogItem.Memory m -> values.add(memory(m, frame));
+            } else {
+                values.add(value(item, exit, eventId, frame));
             }
         }
         return values;
+    }
+
+    /** One item's value; not {@link LogItem.AllGprs}, which is sixteen. */
+    private LogValue value(LogItem item, VmExit exit, long eventId, GuestRegs frame) {
+        return switch (item) {
+            case LogItem.Register r -> LogValue.ofNumber(r.name(), register(r.name(), frame));
+            case LogItem.PseudoRegister p -> pseudo(p, exit, eventId);
+            case LogItem.Memory m -> memory(m, frame);
+            case LogItem.AllGprs ignored -> throw new IllegalArgumentException("all registers are sixteen values");
+        };
     }
 
     /**

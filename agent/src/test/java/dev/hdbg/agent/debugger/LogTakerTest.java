@@ -10,6 +10,7 @@ import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
+import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.record.DebuggerRecord.LogValue;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -57,5 +58,33 @@ class LogTakerTest {
         machine.write(GuestRegister.RDI, 8); // as an earlier action's frame would have it until applied
         List<LogValue> values = taker.take(new LogConfiguration(List.of(new LogItem.Register("rdi"))), EXIT, 1, frame);
         assertThat(values).singleElement().satisfies(v -> assertThat(v.number()).contains(7L));
+    }
+
+    /**
+     * Issue 15: the values went into a growing ArrayList that the record's List.copyOf then copied again, a quarter of
+     * the execution thread's Java time a hot log record. A log of one or two items is a list the record keeps.
+     */
+    @Test
+    void aLogOfOneOrTwoItemsIsAListTheRecordKeepsAsItIs() {
+        machine.write(GuestRegister.RDI, 7);
+        machine.write(GuestRegister.RSI, 8);
+        for (List<LogItem> items : List.of(List.<LogItem>of(new LogItem.Register("rdi")),
+                List.<LogItem>of(new LogItem.Register("rdi"), new LogItem.Register("rsi")))) {
+            List<LogValue> values = taker.take(new LogConfiguration(items), EXIT, 1, new GuestRegs());
+            assertThat(values).extracting(LogValue::name).containsExactlyElementsOf(
+                    items.stream().map(i -> ((LogItem.Register) i).name()).toList());
+            assertThat(new DebuggerRecord.Log(1, 1, 1, 0, values).values()).as("not copied by the record").isSameAs(values);
+        }
+    }
+
+    @Test
+    void aLogOfAllRegistersAndMoreKeepsEveryValueInOrder() {
+        machine.write(GuestRegister.RDI, 7);
+        List<LogValue> values = taker.take(new LogConfiguration(List.of(new LogItem.Register("rdi"), new LogItem.AllGprs(),
+                new LogItem.Register("rdi"))), EXIT, 1, new GuestRegs());
+        assertThat(values).hasSize(18);
+        assertThat(values.getFirst().number()).contains(7L);
+        assertThat(values.getLast().number()).contains(7L);
+        assertThat(values.get(1).name()).isEqualTo(GuestRegister.GPRS.getFirst().wireName());
     }
 }

@@ -63,6 +63,11 @@ public final class RecordBatchReader {
         private final byte[] in;
         private final int end;
         private int at;
+        /**
+         * The last name read for each of a log's first values: a hot event's records name the same values in the same
+         * order, one string each for a batch of them.
+         */
+        private final String[] lastNames = {"", "", "", ""};
 
         Cursor(byte[] in, int from, int end) {
             this.in = in;
@@ -131,7 +136,11 @@ public final class RecordBatchReader {
             int core = 0;
             long pid = 0;
             long tid = 0;
-            List<DebuggerRecord.LogValue> values = new ArrayList<>(2);
+            // Up to two values in locals, handed over as List.of's list: Log's List.copyOf then keeps it as it is,
+            // where an ArrayList was copied again (docs/benchmarks.md, "Records, wave 6").
+            DebuggerRecord.LogValue first = null;
+            DebuggerRecord.LogValue second = null;
+            List<DebuggerRecord.LogValue> more = null;
             while (at < end) {
                 long tag = varint(end);
                 if (tag == (1 << 3 | VARINT)) {
@@ -142,11 +151,23 @@ public final class RecordBatchReader {
                     core = (int) varint(end);
                 } else if (tag == (4 << 3 | LENGTH_DELIMITED)) {
                     int valueEnd = length(end);
-                    DebuggerRecord.LogValue value = value(valueEnd);
+                    int index = first == null ? 0 : second == null ? 1 : more == null ? 2 : more.size();
+                    DebuggerRecord.LogValue value = value(valueEnd, index);
                     if (value == null) {
                         return null;
                     }
-                    values.add(value);
+                    if (first == null) {
+                        first = value;
+                    } else if (second == null) {
+                        second = value;
+                    } else {
+                        if (more == null) {
+                            more = new ArrayList<>();
+                            more.add(first);
+                            more.add(second);
+                        }
+                        more.add(value);
+                    }
                     at = valueEnd;
                 } else if (tag == (5 << 3 | VARINT)) {
                     pid = varint(end);
@@ -156,11 +177,13 @@ public final class RecordBatchReader {
                     return null;
                 }
             }
+            List<DebuggerRecord.LogValue> values = more != null ? more
+                    : second != null ? List.of(first, second) : first != null ? List.of(first) : List.of();
             return new DebuggerRecord.Log(seq, eventId, actionId, core, values, pid, tid);
         }
 
         /** One log value, or null for the general path (which also says what is wrong with an empty one). */
-        private DebuggerRecord.LogValue value(int end) throws NotFast {
+        private DebuggerRecord.LogValue value(int end, int index) throws NotFast {
             String name = "";
             int kind = 0;
             long number = 0;
@@ -169,7 +192,7 @@ public final class RecordBatchReader {
             while (at < end) {
                 long tag = varint(end);
                 if (tag == (1 << 3 | LENGTH_DELIMITED)) {
-                    name = ascii(end);
+                    name = name(end, index);
                     if (name == null) {
                         return null;
                     }
@@ -241,6 +264,32 @@ public final class RecordBatchReader {
             } catch (InvalidProtocolBufferException | RuntimeException e) {
                 throw NotFast.INSTANCE;
             }
+        }
+
+        /** The name of a log's value {@code index}, as {@link #ascii}: the last one there when the bytes are its characters. */
+        private String name(int end, int index) throws NotFast {
+            if (index >= lastNames.length) {
+                return ascii(end);
+            }
+            int nameEnd = length(end);
+            String last = lastNames[index];
+            int length = nameEnd - at;
+            if (length == last.length()) {
+                int i = 0;
+                while (i < length && in[at + i] == last.charAt(i)) {
+                    i++;
+                }
+                if (i == length) {
+                    at = nameEnd;
+                    return last;
+                }
+            }
+            String name = asciiOf(at, length);
+            at = nameEnd;
+            if (name != null) {
+                lastNames[index] = name;
+            }
+            return name;
         }
 
         /** A length-delimited field's bytes as a string, when they are plain ASCII (null otherwise). */

@@ -117,4 +117,45 @@ class RecordBatchReaderTest {
             RecordBatchReader.read(Unpooled.wrappedBuffer(noise)); // answers or says null; never throws
         }
     }
+
+    /** Issue 15: a string a value name and a copied list a record were most of what reading a hot event's batch made. */
+    @Test
+    void aBatchOfLogsNamesItsValuesWithOneStringAndKeepsTheirList() {
+        List<DebuggerRecord> records = new java.util.ArrayList<>();
+        for (int i = 1; i <= 256; i++) {
+            records.add(new DebuggerRecord.Log(i, 1, 1, 0, List.of(DebuggerRecord.LogValue.ofNumber("rdi", i),
+                    DebuggerRecord.LogValue.ofNumber("rsi", -i)), 7, 7));
+        }
+        RecordBatchWriter writer = new RecordBatchWriter();
+        writer.measure(records);
+        ByteBuf bytes = Unpooled.buffer();
+        writer.write(records, 0, records.size(), bytes);
+
+        List<DebuggerRecord> read = RecordBatchReader.read(bytes);
+
+        assertThat(read).isEqualTo(records);
+        DebuggerRecord.Log first = (DebuggerRecord.Log) read.getFirst();
+        for (DebuggerRecord r : read) {
+            DebuggerRecord.Log log = (DebuggerRecord.Log) r;
+            assertThat(log.values().get(0).name()).isSameAs(first.values().get(0).name());
+            assertThat(log.values().get(1).name()).isSameAs(first.values().get(1).name());
+        }
+        List<DebuggerRecord.LogValue> values = first.values();
+        assertThat(new DebuggerRecord.Log(1, 1, 1, 0, values, 7, 7).values()).as("List.copyOf kept it").isSameAs(values);
+    }
+
+    @Test
+    void aLogOfManyValuesKeepsThemAllInOrder() {
+        List<DebuggerRecord.LogValue> values = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            values.add(DebuggerRecord.LogValue.ofNumber(i % 2 == 0 ? "rdi" : "rax", i));
+        }
+        List<DebuggerRecord> records = List.of(new DebuggerRecord.Log(1, 1, 1, 0, values, 7, 7),
+                new DebuggerRecord.Log(2, 1, 1, 0, List.of(), 7, 7));
+        RecordBatchWriter writer = new RecordBatchWriter();
+        writer.measure(records);
+        ByteBuf bytes = Unpooled.buffer();
+        writer.write(records, 0, records.size(), bytes);
+        assertThat(RecordBatchReader.read(bytes)).isEqualTo(records);
+    }
 }

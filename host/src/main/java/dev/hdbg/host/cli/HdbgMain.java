@@ -2,6 +2,7 @@ package dev.hdbg.host.cli;
 
 import dev.hdbg.common.io.IoReasons;
 import dev.hdbg.host.cli.commands.CommandShell;
+import dev.hdbg.host.cli.output.ByteScreen;
 import dev.hdbg.host.cli.output.CoalescedFlush;
 import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.cli.output.OutputFormat;
@@ -9,6 +10,7 @@ import dev.hdbg.host.cli.output.ScreenWriter;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -64,29 +66,82 @@ public final class HdbgMain implements Callable<Integer> {
             + "protocol has no authentication, anyone who reaches the port controls the target")
     boolean gdbAnyAddress;
 
+    /**
+     * The process's stdout when {@link #main} runs the program (null under a test's {@code CommandLine}, whose writer
+     * is picocli's): a batch writes its screen there as bytes ({@link ByteScreen}).
+     */
+    private final PrintStream stdout;
+
+    public HdbgMain() {
+        this(null);
+    }
+
+    private HdbgMain(PrintStream stdout) {
+        this.stdout = stdout;
+    }
+
     public static void main(String[] args) {
         // The demo runs an agent in this process: its operator log stays quiet unless asked for.
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(new HdbgMain(System.out)).execute(args));
     }
 
     /** The program as {@link #main} runs it: a mistake on the command line is one line and exit status 2. */
     public static CommandLine commandLine() {
-        return UserErrors.install(new CommandLine(new HdbgMain()), "hdbg");
+        return commandLine(new HdbgMain());
+    }
+
+    private static CommandLine commandLine(HdbgMain program) {
+        return UserErrors.install(new CommandLine(program), "hdbg");
     }
 
     @Override
     public Integer call() throws Exception {
+        Transcript transcript = new Transcript();
+        if (stdout != null && batch != null) {
+            return callOnBytes(stdout, transcript);
+        }
         // picocli's writer flushes every println; this one leaves the flushing to outFlush, a block at a time.
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
-        Transcript transcript = new Transcript();
         try (CoalescedFlush outFlush = new CoalescedFlush(out)) {
             PrintWriter screen = ScreenWriter.over(transcript.tee(line -> {
                 out.println(line);
                 outFlush.request();
             }));
+            return run(screen, transcript);
+        }
+    }
+
+    /**
+     * A batch's screen on the process's stdout as bytes: the results' text encoded as picocli's writer would, the JSON
+     * lines of records (UTF-8) written as they are unless a log file must see them too. A record's line on its way to
+     * a file was copied six times through chars and writers, the host's largest cost per record after decoding
+     * (docs/benchmarks.md, "Records, wave 6").
+     */
+    private int callOnBytes(PrintStream stdout, Transcript transcript) throws Exception {
+        ByteScreen bytes = new ByteScreen(stdout, stdout.charset());
+        try (CoalescedFlush flush = new CoalescedFlush(bytes)) {
+            ScreenWriter.ByteLane lane = !bytes.takesUtf8() ? null : new ScreenWriter.ByteLane() {
+                @Override
+                public boolean write(byte[] utf8, int length) {
+                    if (transcript.logging()) {
+                        return false;
+                    }
+                    bytes.write(utf8, 0, length);
+                    return true;
+                }
+
+                @Override
+                public void written() {
+                    flush.request();
+                }
+            };
+            PrintWriter screen = ScreenWriter.over(transcript.tee(line -> {
+                bytes.println(line);
+                flush.request();
+            }), lane);
             return run(screen, transcript);
         }
     }

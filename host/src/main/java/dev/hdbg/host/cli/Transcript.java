@@ -19,6 +19,8 @@ public final class Transcript {
     private Consumer<String> screen = line -> { };
     private Writer file;
     private Path path;
+    /** A log file is open: read without the lock by a record's line on its way to a byte screen, once a record. */
+    private volatile boolean logging;
 
     /** The consumer an output prints through: {@code screen}, and the log file while one is open. */
     public synchronized Consumer<String> tee(Consumer<String> screen) {
@@ -64,6 +66,7 @@ public final class Transcript {
         Optional<Path> previous = close();
         this.file = opened;
         this.path = file;
+        logging = true;
         return previous;
     }
 
@@ -80,6 +83,7 @@ public final class Transcript {
         }
         file = null;
         path = null;
+        logging = false;
         return Optional.of(closed);
     }
 
@@ -91,6 +95,12 @@ public final class Transcript {
         }
         file = null;
         path = null;
+        logging = false;
+    }
+
+    /** Whether a log file is open, so every line shown must go through {@link #tee}'s consumer. */
+    public boolean logging() {
+        return logging;
     }
 
     public synchronized Optional<Path> path() {

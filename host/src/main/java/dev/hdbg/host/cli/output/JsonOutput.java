@@ -30,8 +30,7 @@ public final class JsonOutput implements Output {
     }
 
     /** A record's line, reused: the host writes hundreds of thousands a second. Guarded by this output's lock. */
-    private final StringBuilder line = new StringBuilder(256);
-    private char[] lineChars = new char[256];
+    private final JsonLine line = new JsonLine();
 
     /** One object, one line, flushed: {@code --json} output is one object a line, whoever writes beside it. */
     private synchronized void emit(Json json) {
@@ -59,19 +58,19 @@ public final class JsonOutput implements Output {
         out.flush();
     }
 
-    /** The record's line, through a reused buffer: no string of its own on the way to the writer. */
+    /** The record's line, through a reused buffer: no string on the way to the writer, no chars to a byte screen. */
     private void write(DebuggerRecord record) {
-        line.setLength(0);
+        line.clear();
         if (!RecordJson.append(line, record)) {
-            line.append(toJson(record));
+            out.print(toJson(record) + System.lineSeparator());
+            return;
         }
-        line.append(System.lineSeparator());
-        int length = line.length();
-        if (lineChars.length < length) {
-            lineChars = new char[Math.max(length, lineChars.length * 2)];
+        line.ascii(System.lineSeparator());
+        if (out instanceof ScreenWriter.Screen screen) {
+            screen.line(line);
+        } else {
+            out.write(line.toString());
         }
-        line.getChars(0, length, lineChars, 0);
-        out.write(lineChars, 0, length);
     }
 
     /** A record as the JSON object {@code --json} prints (docs/json.md); event forwarding writes the same. */

@@ -6,14 +6,17 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.record.DebuggerRecord.LogValue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RecordJsonTest {
-    private static final String[] NAMES = {"rdi", "$context", "[rsp+0x8]:0x20", "quote\"back\\slash", "tab\tnl\n\u0001é"};
+    private static final String[] NAMES = {"rdi", "$context", "[rsp+0x8]:0x20", "quote\"back\\slash", "tab\tnl\n\u0001é",
+        "\u00ff\u0800\uffff\uD83D\uDE00", "lone\uD800x\uDC00", "del\u007f\u001f"};
 
     private static List<DebuggerRecord> randomRecords(Random random, int count) {
         List<DebuggerRecord> records = new ArrayList<>();
@@ -46,10 +49,23 @@ class RecordJsonTest {
 
     @Test
     void theFastPathWritesWhatTheGeneralPathWrites() {
+        JsonLine fast = new JsonLine();
         for (DebuggerRecord record : randomRecords(new Random(15), 5_000)) {
-            StringBuilder fast = new StringBuilder();
+            fast.clear();
             assertThat(RecordJson.append(fast, record)).isTrue();
-            assertThat(fast.toString()).isEqualTo(JsonOutput.toJson(record).toString());
+            // The bytes a UTF-8 print writer makes of the general path's text (a lone surrogate becomes '?').
+            assertThat(Arrays.copyOf(fast.bytes(), fast.length()))
+                    .isEqualTo(JsonOutput.toJson(record).toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void numbersAreWrittenAsAppendWritesThem() {
+        JsonLine line = new JsonLine();
+        for (long n : new long[] {0, 9, 10, -1, 99, 100, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, 1L << 40}) {
+            line.clear();
+            line.decimal(n).ascii(' ').hex(n);
+            assertThat(line.toString()).isEqualTo(n + " " + Long.toHexString(n));
         }
     }
 
@@ -58,7 +74,7 @@ class RecordJsonTest {
         var log = new DebuggerRecord.Log(3, 1, 2, 1, List.of(LogValue.ofNumber("rdi", 7)), 1235, 1236);
         var script = new DebuggerRecord.ScriptOutput(4, 1, 3, 1, "x\n", 1235, 1236);
         for (DebuggerRecord record : List.of(log, script)) {
-            StringBuilder fast = new StringBuilder();
+            JsonLine fast = new JsonLine();
             RecordJson.append(fast, record);
             assertThat(fast.toString()).contains("\"core\":1,\"pid\":1235,\"tid\":1236,");
         }
@@ -68,9 +84,9 @@ class RecordJsonTest {
 
     @Test
     void otherRecordsTakeTheGeneralPath() {
-        StringBuilder out = new StringBuilder();
+        JsonLine out = new JsonLine();
         assertThat(RecordJson.append(out, new DebuggerRecord.Notice(1, "n"))).isFalse();
-        assertThat(out).isEmpty();
+        assertThat(out.length()).isZero();
     }
 
     /** Issue 15: a line a flush through ScreenWriter, the transcript and two print writers cost more than the line. */

@@ -1,0 +1,153 @@
+package dev.hdbg.host.cli.output;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One JSON line as UTF-8 bytes, reused from record to record: what {@link RecordJson} writes a hot event's records
+ * into, so that they reach a byte stream (the {@link ByteScreen} over stdout) without being chars on the way — a
+ * char copy, a string of the block and an encoder pass a record before (docs/benchmarks.md, "Records, wave 6").
+ * Not thread-safe: each writer has its own.
+ */
+final class JsonLine {
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+
+    private byte[] bytes = new byte[256];
+    private int length;
+
+    void clear() {
+        length = 0;
+    }
+
+    int length() {
+        return length;
+    }
+
+    /** The line's bytes, valid up to {@link #length}; the array is the line's own, reused by the next one. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    private void room(int more) {
+        if (length + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(length + more, bytes.length * 2));
+        }
+    }
+
+    /** Text that is plain ASCII and needs no escaping: the field names and punctuation. */
+    JsonLine ascii(String text) {
+        int n = text.length();
+        room(n);
+        text.getBytes(0, n, bytes, length); // ASCII only here: the deprecated form is exactly the copy wanted
+        length += n;
+        return this;
+    }
+
+    JsonLine ascii(char c) {
+        room(1);
+        bytes[length++] = (byte) c;
+        return this;
+    }
+
+    /** A decimal number, as {@link StringBuilder#append(long)} writes it. */
+    JsonLine decimal(long value) {
+        if (value == Long.MIN_VALUE) {
+            return ascii("-9223372036854775808");
+        }
+        room(20);
+        if (value < 0) {
+            bytes[length++] = '-';
+            value = -value;
+        }
+        int digits = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        for (int i = length + digits - 1; i >= length; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        length += digits;
+        return this;
+    }
+
+    /** {@link Long#toHexString}'s digits. */
+    JsonLine hex(long value) {
+        room(16);
+        int shift = value == 0 ? 0 : (63 - Long.numberOfLeadingZeros(value)) & ~3;
+        for (; shift >= 0; shift -= 4) {
+            bytes[length++] = DIGITS[(int) (value >>> shift) & 0xf];
+        }
+        return this;
+    }
+
+    /** Each byte as two lower-case hex digits. */
+    JsonLine hexBytes(byte[] data) {
+        room(2 * data.length);
+        for (byte b : data) {
+            bytes[length++] = DIGITS[(b >> 4) & 0xf];
+            bytes[length++] = DIGITS[b & 0xf];
+        }
+        return this;
+    }
+
+    /**
+     * A JSON string, escaped as {@link Json#string} escapes it, in UTF-8 as {@link String#getBytes} encodes it (a lone
+     * surrogate becomes {@code ?}).
+     */
+    JsonLine string(String s) {
+        int n = s.length();
+        room(n + 2);
+        bytes[length++] = '"';
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                room(1);
+                bytes[length++] = (byte) c;
+                continue;
+            }
+            switch (c) {
+                case '"' -> ascii("\\\"");
+                case '\\' -> ascii("\\\\");
+                case '\n' -> ascii("\\n");
+                case '\r' -> ascii("\\r");
+                case '\t' -> ascii("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        ascii("\\u00").ascii((char) DIGITS[c >> 4]).ascii((char) DIGITS[c & 0xf]);
+                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        utf8(Character.toCodePoint(c, s.charAt(++i)));
+                    } else if (Character.isSurrogate(c)) {
+                        ascii('?');
+                    } else {
+                        utf8(c);
+                    }
+                }
+            }
+        }
+        room(1);
+        bytes[length++] = '"';
+        return this;
+    }
+
+    private void utf8(int codePoint) {
+        room(4);
+        if (codePoint < 0x800) {
+            bytes[length++] = (byte) (0xc0 | codePoint >> 6);
+        } else if (codePoint < 0x10000) {
+            bytes[length++] = (byte) (0xe0 | codePoint >> 12);
+            bytes[length++] = (byte) (0x80 | (codePoint >> 6) & 0x3f);
+        } else {
+            bytes[length++] = (byte) (0xf0 | codePoint >> 18);
+            bytes[length++] = (byte) (0x80 | (codePoint >> 12) & 0x3f);
+            bytes[length++] = (byte) (0x80 | (codePoint >> 6) & 0x3f);
+        }
+        bytes[length++] = (byte) (0x80 | codePoint & 0x3f);
+    }
+
+    /** The line as text (for the writers that take chars, and the tests). */
+    @Override
+    public String toString() {
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+}
