@@ -1,6 +1,7 @@
 package dev.hdbg.host.client;
 
 import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.RecordBatch;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -57,6 +58,13 @@ final class ReplyCorrelator extends ChannelInboundHandlerAdapter {
             return;
         }
         Envelope reply = (Envelope) message;
+        if (reply.hasStepReply() && reply.getStepReply().hasBreakRecord()) {
+            // Since 1.15 a step's stop may come with its reply instead of a batch: it takes its place among the records
+            // here, on the event loop, after every batch read before it, so the listeners see it (once) and it is
+            // acknowledged as any other record; then the step's caller has it too.
+            ctx.fireChannelRead(Envelope.newBuilder().setRecordBatch(RecordBatch.newBuilder()
+                    .addRecords(reply.getStepReply().getBreakRecord())).build());
+        }
         if (reply.hasErrorReply()) {
             future.completeExceptionally(AgentError.of(reply.getErrorReply()));
         } else {
