@@ -229,6 +229,16 @@ public interface DebuggerClient extends AutoCloseable {
     }
 
     /**
+     * Whether {@code stop}, as a record listener is given it, is the last stop that came with a step's reply (since
+     * 1.15): the agent took that step at once, and such a step runs no system call (docs/protocol.md), so the
+     * target's modules and memory map are as they were before it. False for any other record, and for clients that
+     * cannot tell.
+     */
+    default boolean cameWithStepReply(DebuggerRecord stop) {
+        return false;
+    }
+
+    /**
      * {@code bp ADDR [condition {HEX}]}: a breakpoint invisible to the guest (no memory changes).
      *
      * @param condition machine code with the condition convention, or null

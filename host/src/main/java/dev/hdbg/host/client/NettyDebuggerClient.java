@@ -248,6 +248,11 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public boolean cameWithStepReply(DebuggerRecord stop) {
+        return stop.seq() == handler.replies().lastStopInReply();
+    }
+
+    @Override
     public CompletableFuture<Optional<DebuggerRecord>> stepWithStop(StepMode mode) {
         return call(Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder()
                 .setMode(ExecutionCodec.encode(mode))))
