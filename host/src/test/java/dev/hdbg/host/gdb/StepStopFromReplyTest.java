@@ -2,6 +2,7 @@ package dev.hdbg.host.gdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.FakeDebuggerClient;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,43 @@ class StepStopFromReplyTest {
             assertThat(client.calls()).as("registers came with the stop").noneMatch(c -> c.request().equals("readRegisters"));
             assertThat(client.calls().size()).as("m answered from the stack read at the stop: " + client.calls())
                     .isEqualTo(requestsAtStop);
+
+            send(out, "D");
+            receive(in, out);
+            serving.join(10_000);
+            assertThat(serving.isAlive()).isFalse();
+        }
+    }
+
+    @Test
+    void withAnAgentBefore115TheStepiIsAnsweredFromTheRecord() throws Exception {
+        FakeDebuggerClient older = new FakeDebuggerClient(); // an empty step reply; the record comes by itself
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket gdb = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
+             Socket bridgeSide = listening.accept()) {
+            GdbSession session = new GdbSession(bridgeSide, older, monitor(), line -> { });
+            Thread serving = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    session.run();
+                } catch (InterruptedException | IOException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            InputStream in = gdb.getInputStream();
+            OutputStream out = gdb.getOutputStream();
+
+            send(out, "s");
+            while (older.calls().stream().noneMatch(c -> c.request().equals("step"))) {
+                Thread.onSpinWait();
+            }
+            Map<GuestRegister, Long> values = new EnumMap<>(GuestRegister.class);
+            GuestRegister.AT_STOP.forEach(r -> values.put(r, 0L));
+            values.put(GuestRegister.RIP, 0x401000L);
+            older.emit(new DebuggerRecord.Break(1, DebuggerRecord.BreakReason.STEP, 0, Optional.empty(), 0, 0x401000,
+                    "stepped (t)", values));
+            String stopReply = receive(in, out);
+            assertThat(stopReply).startsWith("T05").contains("10:" + Packets.littleEndian(0x401000L, 8));
+            assertThat(older.calls().stream().filter(c -> c.request().equals("step")).count()).isEqualTo(1);
 
             send(out, "D");
             receive(in, out);
