@@ -244,7 +244,12 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public CompletableFuture<Void> step(StepMode mode) {
-        return stepWithStop(mode).thenApply(stop -> null);
+        // The stop a 1.15 agent sends with the reply reaches the record listeners (ReplyCorrelator): not decoded here.
+        return call(stepRequest(mode)).thenApply(e -> null);
+    }
+
+    private static Envelope.Builder stepRequest(StepMode mode) {
+        return Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder().setMode(ExecutionCodec.encode(mode)));
     }
 
     @Override
@@ -254,8 +259,7 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public CompletableFuture<Optional<DebuggerRecord>> stepWithStop(StepMode mode) {
-        return call(Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder()
-                .setMode(ExecutionCodec.encode(mode))))
+        return call(stepRequest(mode))
                 .thenApply(e -> e.getStepReply().hasBreakRecord()
                         ? Optional.of(RecordCodec.decode(e.getStepReply().getBreakRecord())) : Optional.empty());
     }
