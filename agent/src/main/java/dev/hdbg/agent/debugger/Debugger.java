@@ -27,6 +27,7 @@ import dev.hdbg.common.model.MemoryRegion;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.model.TargetState;
+import dev.hdbg.common.record.DebuggerRecord;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,7 +209,17 @@ public final class Debugger implements AutoCloseable {
 
     /** {@code t}, {@code p}, {@code gu}: a break record with reason STEP ends the step. */
     public CompletableFuture<Void> step(StepMode mode) {
-        return loop.submitStep(mode, loop.askToRun());
+        return step(mode, null).thenApply(stop -> null);
+    }
+
+    /**
+     * {@link #step(StepMode)} for {@code host}, the acknowledging host that asked, which takes the step's stop with its
+     * reply (since 1.15; null for none): when the step was taken at once and the record queue allowed it
+     * ({@link RecordQueue#publishForReply}), the future holds the stop, which is not sent to {@code host} in a batch;
+     * else it is empty and the stop is sent as a record.
+     */
+    public CompletableFuture<Optional<DebuggerRecord>> step(StepMode mode, RecordSink host) {
+        return loop.submitStep(mode, loop.askToRun(), host);
     }
 
     /**

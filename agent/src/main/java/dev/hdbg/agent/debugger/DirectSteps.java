@@ -12,6 +12,10 @@ import dev.hdbg.agent.machine.Machine;
  * operating system (a system call may wait, for a child or another thread); and the program must have one thread (a
  * step of one of several may end on another). A breakpoint on the next instruction is
  * the one break such a step can meet: {@link ExecutionLoop} turns it into a plain stop there.
+ *
+ * <p>Its stop may go to the host with the step's reply (since 1.15), and hosts take such a stop as one no system call
+ * led to (the modules and the memory map are as they were: docs/protocol.md, "A step's stop in its reply"): a step
+ * allowed here must never enter the guest's operating system.
  */
 final class DirectSteps {
     private final Machine machine;

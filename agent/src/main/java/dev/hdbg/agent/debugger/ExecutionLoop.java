@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,12 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private final DirectSteps directSteps;
     /** The thread running a step of {@link #submitStep} on its own, while it does; else null. */
     private volatile Thread directStepper;
+    /**
+     * The host whose direct step is running and that takes the step's stop with its reply (since 1.15), until the
+     * stop is published; then the stop, if it went that way. The direct stepper's only.
+     */
+    private RecordSink stopReplyTo;
+    private DebuggerRecord stopForReply;
     private final Thread thread;
     private final Kicker kicker;
     private final Breakpoints breakpoints;
@@ -175,21 +182,29 @@ final class ExecutionLoop implements BreakService, GuestStops {
      * the caller's thread, under the same conditions as {@link #submitReading}'s reads (the execution thread waits for
      * its idle mailbox and cannot take the machine back meanwhile); the future is complete when it returns, and the
      * break record is published. Anything else is submitted to the execution thread.
+     *
+     * <p>With {@code replyTo}, the acknowledging host that asked (since 1.15), a direct step's stop is handed to that
+     * host with the reply instead of a batch when the record queue allows it ({@link RecordQueue#publishForReply}):
+     * the future then holds it. It is empty for a step through the execution thread, whose stop is sent as a record.
      */
-    CompletableFuture<Void> submitStep(StepMode mode, long run) {
+    CompletableFuture<Optional<DebuggerRecord>> submitStep(StepMode mode, long run, RecordSink replyTo) {
         if (mode == StepMode.INTO && mailbox.idle() && state == TargetState.PAUSED && emulator.tryLock()) {
             try {
                 if (mailbox.idle() && state == TargetState.PAUSED && !closed && pendingStart == null && !runs.inside()
                         && directSteps.allowed()) {
                     stepsServedDirectly.incrementAndGet();
                     directStepper = Thread.currentThread();
+                    stopReplyTo = replyTo;
+                    stopForReply = null;
                     try {
                         return Mailbox.runHere(() -> {
                             stepHere(mode, run);
-                            return null;
+                            return Optional.ofNullable(stopForReply);
                         });
                     } finally {
                         directStepper = null;
+                        stopReplyTo = null;
+                        stopForReply = null;
                     }
                 }
             } finally {
@@ -198,8 +213,22 @@ final class ExecutionLoop implements BreakService, GuestStops {
         }
         return submit(() -> {
             step(mode, run);
-            return null;
+            return Optional.empty();
         });
+    }
+
+    /**
+     * Publishes a stop (a break or exit record): the first of a direct step goes to the host that asked, with the
+     * reply, when it can ({@link #submitStep}); every other as usual, immediate.
+     */
+    private void publishStop(LongFunction<DebuggerRecord> stop) {
+        RecordSink replyTo = stopReplyTo;
+        if (replyTo != null && Thread.currentThread() == directStepper) {
+            stopReplyTo = null; // one stop a reply: a second record of the step (none is known) goes as a batch
+            stopForReply = queue.publishForReply(stop, replyTo).orElse(null);
+        } else {
+            queue.publish(stop, true);
+        }
     }
 
     /** {@link #runGuest}'s part for a step asked for while nothing else waits: a pause first, then the step. */
@@ -463,9 +492,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
         long pid = target.pid();
         long tid = target.tid();
         Map<GuestRegister, Long> registers = registersAtStop();
-        queue.publish(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message, registers, core,
-                pid, tid),
-                true);
+        publishStop(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message, registers, core,
+                pid, tid));
         tracking.end(); // after the break record: a host reading the track's reply has the stop before it
     }
 
@@ -505,7 +533,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         state = TargetState.EXITED;
         stepping.end();
         long nanos = runs.runNanos();
-        queue.publish(seq -> new DebuggerRecord.Exit(seq, kind, rip, status, nanos), true);
+        publishStop(seq -> new DebuggerRecord.Exit(seq, kind, rip, status, nanos));
         tracking.end();
     }
 

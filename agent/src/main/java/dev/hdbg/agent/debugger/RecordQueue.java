@@ -4,6 +4,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.record.RecordSizes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,7 @@ public final class RecordQueue implements AutoCloseable {
 
     private volatile Runnable whileFull = () -> { };
     private long nextSeq = 1;
+    private long handedOver;
     private boolean closed;
 
     public RecordQueue(int capacity, int batchSize, Duration maxDelay) {
@@ -113,6 +115,46 @@ public final class RecordQueue implements AutoCloseable {
                 changed.signalAll();
             }
             return seq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@link #publish} for a record that {@code host} will be given by other means than a batch (a step's reply,
+     * since 1.15), when that is possible without reordering or losing anything: {@code host} is the acknowledging
+     * host records go to now, nothing waits to be sent before the record and there is room for it. The record then
+     * never goes to the sender: it is numbered, handed to the observers, and kept as sent to {@code host} until it
+     * acknowledges it (a host that goes away first leaves it to the next one, as a batch it was sent). Otherwise it is
+     * published as usual, immediate, and the result is empty.
+     *
+     * @return the record, when {@code host} is to be given it; empty when it goes in a batch
+     */
+    public Optional<DebuggerRecord> publishForReply(LongFunction<DebuggerRecord> record, RecordSink host) {
+        lock.lock();
+        try {
+            if (!closed && !store.full() && store.nothingPending() && sender.sendsTo(host)) {
+                long seq = nextSeq++;
+                DebuggerRecord published = record.apply(seq);
+                store.handedOver(published);
+                if (!observers.isEmpty()) {
+                    observers.forEach(o -> o.observe(published));
+                }
+                handedOver++;
+                return Optional.of(published);
+            }
+        } finally {
+            lock.unlock();
+        }
+        publish(record, true); // outside the lock: a publisher waiting for room lets go of it
+        return Optional.empty();
+    }
+
+    /** How many records went to the host by {@link #publishForReply}, for tests. */
+    public long handedOverCount() {
+        lock.lock();
+        try {
+            return handedOver;
         } finally {
             lock.unlock();
         }

@@ -89,6 +89,15 @@ final class RecordSender {
         nextSinkFlushThrough = flushThrough;
     }
 
+    /**
+     * Under the lock: whether {@code candidate} is the acknowledging host records go to now, with no other host named
+     * to take over: a record kept for it ({@link RecordStore#handedOver}) is then this sender's business as a batch
+     * it sent would be.
+     */
+    boolean sendsTo(RecordSink candidate) {
+        return candidate != null && sink == candidate && sinkAcknowledges && nextSink == null;
+    }
+
     /** Under the lock: {@code oldSink} is gone. */
     void detach(RecordSink oldSink) {
         if (sink == oldSink) {

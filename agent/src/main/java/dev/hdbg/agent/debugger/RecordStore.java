@@ -189,6 +189,16 @@ final class RecordStore {
         sending = 0;
     }
 
+    /**
+     * {@code record} went to the acknowledging host by another way than a batch (a step's reply, since 1.15): held
+     * in the ledger until the host acknowledges it, and sent to the next host if it does not, as a batch sent is.
+     */
+    void handedOver(DebuggerRecord record) {
+        if (ledger.keep(record)) {
+            heldBytes += RecordSizes.estimate(record);
+        }
+    }
+
     /** The batch being sent did not reach the host: it stays first in line. */
     void notSent() {
         sending = 0;

@@ -1,19 +1,27 @@
 package dev.hdbg.agent.server;
 
 import dev.hdbg.agent.debugger.Debugger;
+import dev.hdbg.agent.debugger.RecordSink;
+import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.ExecutionCodec;
+import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.ContinueReply;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.PauseReply;
 import dev.hdbg.proto.v1.StepReply;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** Running the target: continue ({@code g}, {@code g ADDR}), step ({@code t}, {@code p}, {@code gu}), pause. */
 final class ExecutionRequests {
     private final Debugger debugger;
+    /** The host served, for a step's stop in its reply (since 1.15); null when there is none in particular. */
+    private final HostSession session;
 
-    ExecutionRequests(Debugger debugger) {
+    ExecutionRequests(Debugger debugger, HostSession session) {
         this.debugger = debugger;
+        this.session = session;
     }
 
     void addTo(RequestRoutes.Table table) {
@@ -29,8 +37,25 @@ final class ExecutionRequests {
     }
 
     private CompletableFuture<Envelope.Builder> step(Envelope request) {
-        return debugger.step(ExecutionCodec.decode(request.getStepRequest().getMode()))
-                .thenApply(v -> Envelope.newBuilder().setStepReply(StepReply.getDefaultInstance()));
+        StepMode mode = ExecutionCodec.decode(request.getStepRequest().getMode());
+        RecordSink host = session == null ? null : session.stopReplySink();
+        if (host == null) {
+            return debugger.step(mode).thenApply(v -> Envelope.newBuilder().setStepReply(StepReply.getDefaultInstance()));
+        }
+        return debugger.step(mode, host).thenCompose(this::stepReply);
+    }
+
+    /**
+     * A reply with the step's stop is written by the host's writer thread as a task of its own: a batch the record
+     * sender handed to that thread before (the records before the stop) is then written first, even when the step ran
+     * on that thread and its reply would otherwise overtake the batch (docs/protocol.md, "A step's stop in its reply").
+     */
+    private CompletableFuture<Envelope.Builder> stepReply(Optional<DebuggerRecord> stop) {
+        if (stop.isEmpty()) {
+            return CompletableFuture.completedFuture(Envelope.newBuilder().setStepReply(StepReply.getDefaultInstance()));
+        }
+        return CompletableFuture.supplyAsync(() -> Envelope.newBuilder()
+                .setStepReply(StepReply.newBuilder().setBreakRecord(RecordCodec.encode(stop.get()))), session.writer());
     }
 
     private CompletableFuture<Envelope.Builder> pause(Envelope request) {

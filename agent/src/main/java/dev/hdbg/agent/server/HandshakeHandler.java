@@ -122,7 +122,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         // One handler per concern: liveness, then (for an observer) the read-only guard, then dispatch.
         ctx.pipeline().replace(this, KEEP_ALIVE, new KeepAlive(envelope.getHelloRequest().getCapabilitiesList()
                 .contains(Protocol.PING)));
-        ctx.pipeline().addAfter(KEEP_ALIVE, DISPATCHER, new RequestDispatcher(RequestRoutes.of(debugger), session));
+        ctx.pipeline().addAfter(KEEP_ALIVE, DISPATCHER, new RequestDispatcher(RequestRoutes.of(debugger, session), session));
         if (session.observing()) {
             ctx.pipeline().addAfter(KEEP_ALIVE, OBSERVER_GUARD, new ObserverGuard());
         }
@@ -137,7 +137,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                 reply.setStatus(ExecutionCodec.encode(status));
             }
             ctx.writeAndFlush(Envelope.newBuilder().setRequestId(envelope.getRequestId()).setHelloReply(reply).build())
-                    .addListener(f -> session.start(acknowledges));
+                    .addListener(f -> session.start(acknowledges, envelope.getHelloRequest().getCapabilitiesList()
+                            .contains(Protocol.STEP_BREAK_RECORD)));
         });
     }
 

@@ -1,7 +1,9 @@
 package dev.hdbg.agent.server;
 
 import dev.hdbg.agent.debugger.RecordQueue;
+import dev.hdbg.agent.debugger.RecordSink;
 import io.netty.channel.Channel;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,8 @@ final class HostSession {
     private final ObserverFeed feed;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Runnable onControlEnd;
+    /** The host takes a step's stop with the step's reply (it announced "step.break-record" and acknowledges). */
+    private volatile boolean stopsInReplies;
 
     private HostSession(Channel channel, RecordQueue records, SessionGate gate, boolean observing, Runnable onControlEnd) {
         this.channel = channel;
@@ -45,13 +49,28 @@ final class HostSession {
         return feed != null;
     }
 
-    /** After the Hello reply: records flow from here on. */
-    void start(boolean acknowledges) {
+    /**
+     * After the Hello reply: records flow from here on.
+     *
+     * @param stopsInReplies the host takes a step's stop with the step's reply (since 1.15); only with acknowledges
+     */
+    void start(boolean acknowledges, boolean stopsInReplies) {
+        this.stopsInReplies = acknowledges && stopsInReplies && !observing();
         if (observing()) {
             records.addObserver(feed);
         } else {
             records.attach(sink, acknowledges);
         }
+    }
+
+    /** This host's records, when it takes a step's stop with the step's reply (since 1.15); else null. */
+    RecordSink stopReplySink() {
+        return stopsInReplies ? sink : null;
+    }
+
+    /** The thread that writes to this host: a reply completed there is written after what was handed to it before. */
+    Executor writer() {
+        return channel.eventLoop();
     }
 
     /** The host processed every record through {@code seq}; an observer's acknowledgements mean nothing. */

@@ -18,11 +18,16 @@ final class RequestRoutes {
         this.routes = routes;
     }
 
-    /** Every request group of the protocol, served by {@code debugger}. */
+    /** Every request group of the protocol, served by {@code debugger}, for a host that takes no stop in a reply. */
     static RequestRoutes of(Debugger debugger) {
+        return of(debugger, null);
+    }
+
+    /** Every request group of the protocol, served by {@code debugger} to {@code session} (null: none in particular). */
+    static RequestRoutes of(Debugger debugger, HostSession session) {
         Table table = new Table();
         new EventRequests(debugger).addTo(table);
-        new ExecutionRequests(debugger).addTo(table);
+        new ExecutionRequests(debugger, session).addTo(table);
         new BreakpointRequests(debugger).addTo(table);
         new StateRequests(debugger).addTo(table);
         new TargetRequests(debugger).addTo(table);

@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 14;
+    public static final int MINOR = 15;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -75,13 +75,20 @@ public final class Protocol {
     public static final String RECORDS_PID_TID = "records.pid-tid";
 
     /**
+     * Since 1.15: a step the agent took at once answers with the record of its stop in the StepReply
+     * ({@code break_record}) instead of sending it in a record batch; announced by hosts that take it from there.
+     */
+    public static final String STEP_BREAK_RECORD = "step.break-record";
+
+    /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
      * linked programs and signals; 1.7 scripts; 1.8 starting the target again and !track; 1.9 break records with the
      * registers; 1.10 threads; 1.11 model-specific registers, CPUID, flushing
      * messages and events sc; 1.12 processes; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer,
-     * dt and struct; 1.14 records with their pid and tid, breakpoints filtered by pid, tid and core.
+     * dt and struct; 1.14 records with their pid and tid, breakpoints filtered by pid, tid and core; 1.15 a
+     * step's stop in its reply.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -99,7 +106,8 @@ public final class Protocol {
             MSR, CPUID, FLUSH, SHORT_CIRCUIT,
             PROCESSES,
             SYSTEM_REGISTERS, EVENTS_1_13, TYPES,
-            RECORDS_PID_TID);
+            RECORDS_PID_TID,
+            STEP_BREAK_RECORD);
 
     private Protocol() {
     }

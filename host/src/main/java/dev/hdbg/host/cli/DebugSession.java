@@ -278,8 +278,12 @@ public final class DebugSession implements AutoCloseable {
     }
 
     private void onRecord(DebuggerClient from, DebuggerRecord record) {
-        if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
-            symbols.stopped(); // before the record and the break display name addresses
+        if ((record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit)
+                && !from.cameWithStepReply(record)) {
+            // Before the record and the break display name addresses. Not after a step whose stop came with its reply:
+            // it ran no system call, so no library came or went, and asking for the modules again cost every stop
+            // shown (a gdb stepi through the bridge, a t at the prompt) a round trip to the agent (issue 14).
+            symbols.stopped();
         }
         if (!forwarding.forward(record)) {
             output.recordOfBatch(record); // shown when the batch ends (batchDelivered), a block of lines at once

@@ -219,6 +219,26 @@ public interface DebuggerClient extends AutoCloseable {
     CompletableFuture<Void> step(StepMode mode);
 
     /**
+     * {@link #step}, with the stop that ended it when the agent sent it with the reply (since 1.15,
+     * "step.break-record": a step taken at once). The record listeners get that stop too, once and in order, as
+     * any record; a caller that takes it from here must not act on it again when its listener sees the same sequence
+     * number. Empty when the stop comes only as a record (an older agent, a step through the execution thread).
+     */
+    default CompletableFuture<Optional<DebuggerRecord>> stepWithStop(StepMode mode) {
+        return step(mode).thenApply(v -> Optional.empty());
+    }
+
+    /**
+     * Whether {@code stop}, as a record listener is given it, is the last stop that came with a step's reply (since
+     * 1.15): the agent took that step at once, and such a step runs no system call (docs/protocol.md), so the
+     * target's modules and memory map are as they were before it. False for any other record, and for clients that
+     * cannot tell.
+     */
+    default boolean cameWithStepReply(DebuggerRecord stop) {
+        return false;
+    }
+
+    /**
      * {@code bp ADDR [condition {HEX}]}: a breakpoint invisible to the guest (no memory changes).
      *
      * @param condition machine code with the condition convention, or null

@@ -18,6 +18,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.EventCodec;
 import dev.hdbg.common.wire.ExecutionCodec;
 import dev.hdbg.common.wire.Protocol;
+import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.common.model.Evaluation;
 import dev.hdbg.common.wire.SessionCodec;
 import dev.hdbg.common.wire.TargetCodec;
@@ -110,7 +111,8 @@ final class NettyDebuggerClient implements DebuggerClient {
             }
             Envelope hello = handler.call(channel, Envelope.newBuilder().setHelloRequest(HelloRequest.newBuilder()
                     .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)
-                    .addCapabilities(Protocol.RECORDS_ACK).addCapabilities(Protocol.PING).setMode(SessionCodec.encode(mode))))
+                    .addCapabilities(Protocol.RECORDS_ACK).addCapabilities(Protocol.PING)
+                    .addCapabilities(Protocol.STEP_BREAK_RECORD).setMode(SessionCodec.encode(mode))))
                     .get(10, TimeUnit.SECONDS);
             HelloReply reply = hello.getHelloReply();
             if (reply.getCapabilitiesList().contains(Protocol.RECORDS_ACK)) {
@@ -242,9 +244,24 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public CompletableFuture<Void> step(StepMode mode) {
-        return call(Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder()
-                .setMode(ExecutionCodec.encode(mode))))
-                .thenApply(e -> null);
+        // The stop a 1.15 agent sends with the reply reaches the record listeners (ReplyCorrelator): not decoded here.
+        return call(stepRequest(mode)).thenApply(e -> null);
+    }
+
+    private static Envelope.Builder stepRequest(StepMode mode) {
+        return Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder().setMode(ExecutionCodec.encode(mode)));
+    }
+
+    @Override
+    public boolean cameWithStepReply(DebuggerRecord stop) {
+        return stop.seq() == handler.replies().lastStopInReply();
+    }
+
+    @Override
+    public CompletableFuture<Optional<DebuggerRecord>> stepWithStop(StepMode mode) {
+        return call(stepRequest(mode))
+                .thenApply(e -> e.getStepReply().hasBreakRecord()
+                        ? Optional.of(RecordCodec.decode(e.getStepReply().getBreakRecord())) : Optional.empty());
     }
 
     @Override

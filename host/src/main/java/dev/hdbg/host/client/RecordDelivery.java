@@ -107,8 +107,8 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
         long through = 0;
         for (DebuggerRecord record : batch.records()) {
             through = record.seq();
-            if (record.seq() <= skipThrough) {
-                continue;
+            if (record.seq() <= skipThrough || record.seq() <= lastSeq) {
+                continue; // processed on an earlier connection, or already seen on this one (a step's stop, since 1.15)
             }
             try {
                 recordListeners.forEach(l -> l.accept(record));

@@ -1,6 +1,7 @@
 package dev.hdbg.host.client;
 
 import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.RecordBatch;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -18,6 +19,8 @@ final class ReplyCorrelator extends ChannelInboundHandlerAdapter {
     private final AtomicLong nextRequestId = new AtomicLong(1);
     private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
     private final ConnectionEnd end;
+    /** The sequence number of the last stop that came with a step's reply (since 1.15), 0 before any. */
+    private volatile long lastStopInReply;
 
     ReplyCorrelator(ConnectionEnd end) {
         this.end = end;
@@ -57,11 +60,24 @@ final class ReplyCorrelator extends ChannelInboundHandlerAdapter {
             return;
         }
         Envelope reply = (Envelope) message;
+        if (reply.hasStepReply() && reply.getStepReply().hasBreakRecord()) {
+            // Since 1.15 a step's stop may come with its reply instead of a batch: it takes its place among the records
+            // here, on the event loop, after every batch read before it, so the listeners see it (once) and it is
+            // acknowledged as any other record; then the step's caller has it too.
+            lastStopInReply = reply.getStepReply().getBreakRecord().getSeq(); // before the listeners can see it
+            ctx.fireChannelRead(Envelope.newBuilder().setRecordBatch(RecordBatch.newBuilder()
+                    .addRecords(reply.getStepReply().getBreakRecord())).build());
+        }
         if (reply.hasErrorReply()) {
             future.completeExceptionally(AgentError.of(reply.getErrorReply()));
         } else {
             future.complete(reply);
         }
+    }
+
+    /** The sequence number of the last stop that came with a step's reply (since 1.15), 0 before any. */
+    long lastStopInReply() {
+        return lastStopInReply;
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -66,6 +67,11 @@ final class GdbSession {
     private boolean interrupted;
     private boolean exited;
     private DebuggerRecord lastStop;
+    /**
+     * The sequence number of the last stop taken from a step's reply (since 1.15): the record listener delivers the
+     * same stop later, and it, or anything older, is not a new stop.
+     */
+    private long stopTakenFromReply;
     private boolean multiprocess;
 
     /** @param log where the session tells the operator what happens (connections, hostile input) */
@@ -112,7 +118,11 @@ final class GdbSession {
                         log.accept("gdb: " + gone.why());
                         return;
                     }
-                    case Stopped stopped -> onStop(stopped.stop());
+                    case Stopped stopped -> {
+                        if (stopped.stop().seq() > stopTakenFromReply) {
+                            onStop(stopped.stop());
+                        }
+                    }
                     case FromFrontEnd(Inbound.Packet packet) -> {
                         frontEnd.ack(true);
                         if (!answer(packet)) {
@@ -244,7 +254,17 @@ final class GdbSession {
         console.open();
         running = true;
         try {
-            await(step ? client.step(StepMode.INTO) : client.cont());
+            if (!step) {
+                await(client.cont());
+                return;
+            }
+            // A step the agent took at once answers with its stop: gdb's stop reply leaves now, without waiting for
+            // the record to come round through the record listener.
+            Optional<DebuggerRecord> stop = await(client.stepWithStop(StepMode.INTO));
+            if (stop.isPresent()) {
+                stopTakenFromReply = stop.get().seq();
+                onStop(stop.get());
+            }
         } catch (AgentError e) {
             running = false;
             console.close();

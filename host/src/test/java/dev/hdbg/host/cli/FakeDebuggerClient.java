@@ -80,6 +80,9 @@ public final class FakeDebuggerClient implements DebuggerClient {
     private volatile TargetState state;
     private volatile boolean closed;
     private volatile boolean stopsAtOnce;
+    private volatile boolean stopsInStepReplies;
+    private volatile long lastStopInReply;
+    private final List<DebuggerRecord> heldStops = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long nextEventId = 0; // as the agent: HyperDbg numbers events from 0
     private long nextActionId = 1;
     private long nextBreakpointId = 1;
@@ -132,6 +135,23 @@ public final class FakeDebuggerClient implements DebuggerClient {
     public FakeDebuggerClient stopsAtOnce() {
         stopsAtOnce = true;
         return this;
+    }
+
+    /**
+     * Steps answer with their stop, as a 1.15 agent that took the step at once ({@link #stepWithStop}); the record
+     * itself reaches the listeners only at {@link #deliverHeldStops}, as the real client's listener thread may deliver
+     * it after the caller has the reply.
+     */
+    public FakeDebuggerClient stopsInStepReplies() {
+        stopsInStepReplies = true;
+        return this;
+    }
+
+    /** The stops {@link #stopsInStepReplies} answered with, to the listeners now. */
+    public void deliverHeldStops() {
+        List<DebuggerRecord> held = List.copyOf(heldStops);
+        heldStops.clear();
+        held.forEach(this::emit);
     }
 
     /** Every request so far, in order. */
@@ -299,6 +319,37 @@ public final class FakeDebuggerClient implements DebuggerClient {
     public CompletableFuture<Void> step(StepMode mode) {
         record("step", mode);
         return run();
+    }
+
+    @Override
+    public CompletableFuture<Optional<DebuggerRecord>> stepWithStop(StepMode mode) {
+        if (!stopsInStepReplies) {
+            return DebuggerClient.super.stepWithStop(mode);
+        }
+        record("step", mode);
+        if (state != TargetState.PAUSED) {
+            return refused(AgentError.Kind.BAD_STATE, "the target is not paused");
+        }
+        lastSeq++;
+        DebuggerRecord stop = new DebuggerRecord.Break(lastSeq, DebuggerRecord.BreakReason.STEP, 0, Optional.empty(), 0,
+                registers.getOrDefault("rip", 0L), "stepped (t)", stopRegisters());
+        heldStops.add(stop);
+        lastStopInReply = stop.seq();
+        return done(Optional.of(stop));
+    }
+
+    @Override
+    public boolean cameWithStepReply(DebuggerRecord stop) {
+        return stopsInStepReplies && stop.seq() == lastStopInReply;
+    }
+
+    /** The registers a 1.9 break record carries, from this fake's registers (0 for those it does not hold). */
+    private Map<dev.hdbg.common.event.GuestRegister, Long> stopRegisters() {
+        Map<dev.hdbg.common.event.GuestRegister, Long> values = new java.util.EnumMap<>(dev.hdbg.common.event.GuestRegister.class);
+        for (dev.hdbg.common.event.GuestRegister register : dev.hdbg.common.event.GuestRegister.AT_STOP) {
+            values.put(register, registers.getOrDefault(register.name().toLowerCase(java.util.Locale.ROOT), 0L));
+        }
+        return values;
     }
 
     private CompletableFuture<Void> run() {

@@ -80,6 +80,21 @@ class StopAnswersTest {
         assertThat(readsOfMemory()).isEqualTo(asked + 2);
     }
 
+    @Test
+    void gdbsReadsJustBelowRspAndPastTheFrameAreAnsweredFromTheStackReadAhead() {
+        client.map(0x7ff000, new byte[0x1000], "stack");
+        StopMemory memory = new StopMemory(client, joining);
+        memory.stopped(0x7ff100, 0x7ff120); // rsp, rbp
+        long asked = readsOfMemory();
+
+        memory.read(0x7ff100 - 16, 0x40); // a prologue's frame, seen with set debug remote 1
+        memory.read(0x7ff100 - 24, 0x40);
+        memory.read(0x7ff120 + 0x80, 0x40);
+
+        assertThat(readsOfMemory()).isEqualTo(asked);
+        assertThat(memory.servedAhead()).isEqualTo(3);
+    }
+
     private long readsOfMemory() {
         return client.calls().stream().filter(call -> call.request().equals("readMemory")).count();
     }

@@ -1,0 +1,149 @@
+package dev.hdbg.host.gdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.cli.FakeDebuggerClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * gdb's {@code stepi} through the bridge with a 1.15 agent: the stop reply is made from the stop the step's reply
+ * carries, before the record reaches the bridge's record listener (issue 14: the record's own path was most of a
+ * stepi), with one request to the agent for the step and none for registers; the record arriving after that is not a
+ * second stop; gdb's read of the frame is answered from the stack read at the stop.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class StepStopFromReplyTest {
+    private final FakeDebuggerClient client = new FakeDebuggerClient().stopsInStepReplies();
+
+    @Test
+    void aStepiIsAnsweredFromTheStepsReplyAndItsRecordIsNotASecondStop() throws Exception {
+        client.writeRegister("rip", 0x401000).join();
+        client.writeRegister("rsp", 0x7ff100).join();
+        client.writeRegister("rbp", 0x7ff120).join();
+        client.map(0x7ff000, new byte[0x1000], "stack");
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket gdb = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
+             Socket bridgeSide = listening.accept()) {
+            GdbSession session = new GdbSession(bridgeSide, client, monitor(), line -> { });
+            Thread serving = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    session.run();
+                } catch (InterruptedException | IOException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            InputStream in = gdb.getInputStream();
+            OutputStream out = gdb.getOutputStream();
+
+            send(out, "s");
+            String stopReply = receive(in, out);
+            assertThat(stopReply).as("the stop reply, before the record was delivered").startsWith("T05");
+            assertThat(stopReply).contains("10:" + Packets.littleEndian(0x401000L, 8));
+            long requestsAtStop = client.calls().size();
+
+            client.deliverHeldStops(); // the record, as the listener thread delivers it later
+            send(out, "m7ff120,40"); // gdb's read of the frame after each stepi (set debug remote 1)
+            String frame = receive(in, out);
+            assertThat(frame).as("the next packet answers m: no second stop reply").isEqualTo("00".repeat(0x40));
+
+            assertThat(client.calls().stream().filter(c -> c.request().equals("step")).count()).isEqualTo(1);
+            assertThat(client.calls()).as("registers came with the stop").noneMatch(c -> c.request().equals("readRegisters"));
+            assertThat(client.calls().size()).as("m answered from the stack read at the stop: " + client.calls())
+                    .isEqualTo(requestsAtStop);
+
+            send(out, "D");
+            receive(in, out);
+            serving.join(10_000);
+            assertThat(serving.isAlive()).isFalse();
+        }
+    }
+
+    @Test
+    void withAnAgentBefore115TheStepiIsAnsweredFromTheRecord() throws Exception {
+        FakeDebuggerClient older = new FakeDebuggerClient(); // an empty step reply; the record comes by itself
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket gdb = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
+             Socket bridgeSide = listening.accept()) {
+            GdbSession session = new GdbSession(bridgeSide, older, monitor(), line -> { });
+            Thread serving = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    session.run();
+                } catch (InterruptedException | IOException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            InputStream in = gdb.getInputStream();
+            OutputStream out = gdb.getOutputStream();
+
+            send(out, "s");
+            while (older.calls().stream().noneMatch(c -> c.request().equals("step"))) {
+                Thread.onSpinWait();
+            }
+            Map<GuestRegister, Long> values = new EnumMap<>(GuestRegister.class);
+            GuestRegister.AT_STOP.forEach(r -> values.put(r, 0L));
+            values.put(GuestRegister.RIP, 0x401000L);
+            older.emit(new DebuggerRecord.Break(1, DebuggerRecord.BreakReason.STEP, 0, Optional.empty(), 0, 0x401000,
+                    "stepped (t)", values));
+            String stopReply = receive(in, out);
+            assertThat(stopReply).startsWith("T05").contains("10:" + Packets.littleEndian(0x401000L, 8));
+            assertThat(older.calls().stream().filter(c -> c.request().equals("step")).count()).isEqualTo(1);
+
+            send(out, "D");
+            receive(in, out);
+            serving.join(10_000);
+            assertThat(serving.isAlive()).isFalse();
+        }
+    }
+
+    private static Monitor monitor() {
+        return new Monitor() {
+            @Override
+            public String execute(String commandLine) {
+                return "";
+            }
+
+            @Override
+            public Optional<String> describe(DebuggerRecord record) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    private static void send(OutputStream out, String payload) throws IOException {
+        out.write(Packets.frame(payload.getBytes(StandardCharsets.ISO_8859_1)));
+        out.flush();
+    }
+
+    /** The next packet's payload, skipping acknowledgements; acknowledged. */
+    private static String receive(InputStream in, OutputStream out) throws IOException {
+        int c;
+        while ((c = in.read()) != '$') {
+            if (c < 0) {
+                throw new IOException("the bridge closed the connection");
+            }
+        }
+        StringBuilder payload = new StringBuilder();
+        while ((c = in.read()) != '#') {
+            payload.append((char) c);
+        }
+        in.read();
+        in.read();
+        out.write('+');
+        out.flush();
+        return payload.toString();
+    }
+}
