@@ -166,21 +166,36 @@ hdbg_prepare() {
     hdbg_build_if_needed || exit 1
 }
 
+# The agent's hot exit path compiles in the foreground: the thread that makes one of these methods hot (a code hook's
+# upcall, the exit hooks, matching events, running actions and scripts) waits for its compiled code instead of running
+# on in the interpreter and through the FFM upcall's method handles while the compiler works: most of the third less
+# CPU the execution thread takes for row 6 of bench/run.sh (docs/benchmarks.md, "Script hits, wave 6"). These methods
+# only: the whole agent in the foreground (-XX:-BackgroundCompilation) made 2,000 `t` 45-55 % slower in wall time,
+# each request waiting for its own compiles.
+HDBG_AGENT_JIT=(-XX:CompileCommand=quiet)
+for pattern in 'dev.hdbg.agent.unicorn.Trampolines$Code::invoke' 'dev.hdbg.agent.vmx.ExitHooks::*' \
+        'dev.hdbg.agent.debugger.ActionRunner::*' 'dev.hdbg.agent.debugger.EventRegistry::*' \
+        'dev.hdbg.agent.debugger.Kicker*::*' 'dev.hdbg.agent.debugger.ScriptActions*::*' \
+        'dev.hdbg.agent.debugger.GuestScriptHost::*' 'dev.hdbg.agent.script.*::*'; do
+    HDBG_AGENT_JIT+=("-XX:CompileCommand=BackgroundCompilation,$pattern,false")
+done
+unset pattern
+
 # Runs a main class from MODULE's classes with its runtime dependencies; the host and the agent from their jars with
 # their AOT cache when it is usable and HDBG_AOT is not 0 (the JVM options are the training's but for the cache's:
 # a cache made with other options may be refused; -Xlog:aot*=off: a cache the JVM refuses all the same is not the
 # user's business).
 hdbg_run() {
-    local module="$1" main="$2" cache=""
+    local module="$1" main="$2" cache="" jit=()
     shift 2
     case "$module" in
         host) cache="$HDBG_HOST_AOT" ;;
-        agent) cache="$HDBG_AGENT_AOT" ;;
+        agent) cache="$HDBG_AGENT_AOT"; jit=("${HDBG_AGENT_JIT[@]}") ;;
     esac
     if [ -n "$cache" ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_aot_usable "$cache" "$module"; then
-        exec "$HDBG_JAVA_HOME/bin/java" -XX:AOTCache="$cache" -Xlog:aot*=off --enable-native-access=ALL-UNNAMED \
-            -cp "$(hdbg_jars "$module")" "$main" "$@"
+        exec "$HDBG_JAVA_HOME/bin/java" -XX:AOTCache="$cache" -Xlog:aot*=off ${jit[@]+"${jit[@]}"} \
+            --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars "$module")" "$main" "$@"
     fi
-    exec "$HDBG_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+    exec "$HDBG_JAVA_HOME/bin/java" ${jit[@]+"${jit[@]}"} --enable-native-access=ALL-UNNAMED \
         -cp "$HDBG_ROOT/$module/target/classes:$HDBG_ROOT/$module/target/lib/*" "$main" "$@"
 }

@@ -144,23 +144,28 @@ final class ActionRunner implements ExitHandler {
             if (!event.active()) {
                 return shortCircuit; // cleared or disabled by the host during a break in an earlier action
             }
-            switch (action.spec()) {
-                case ActionSpec.Break ignored -> {
-                    breaks.breakIn(event.id(), exit, skippable(event, exit));
-                    frame.invalidate(); // the host may have changed registers
-                    shortCircuit = hostShortCircuit(shortCircuit);
-                }
-                case ActionSpec.Log log -> {
-                    var values = logTaker.take(log.configuration(), exit, event.id(), frame);
-                    // The record says where the event happened: the core, and the process and thread on it.
-                    int core = logTaker.core();
-                    long pid = logTaker.pid();
-                    long tid = logTaker.tid();
-                    queue.publish(seq -> new DebuggerRecord.Log(seq, event.id(), action.id(), core, values, pid, tid),
-                            log.immediate());
-                }
-                case ActionSpec.CustomCode code -> runCustomCode(event, action, code, exit);
-                case ActionSpec.Script script -> shortCircuit = runScript(event, action, script, exit, shortCircuit);
+            // instanceof tests, not a pattern switch over the sealed ActionSpec: that is an invokedynamic typeSwitch,
+            // run through method handles until the JIT compiles this loop (ContextMatch; docs/benchmarks.md, "Script
+            // hits, wave 6").
+            ActionSpec spec = action.spec();
+            if (spec instanceof ActionSpec.Script script) {
+                shortCircuit = runScript(event, action, script, exit, shortCircuit);
+            } else if (spec instanceof ActionSpec.Log log) {
+                var values = logTaker.take(log.configuration(), exit, event.id(), frame);
+                // The record says where the event happened: the core, and the process and thread on it.
+                int core = logTaker.core();
+                long pid = logTaker.pid();
+                long tid = logTaker.tid();
+                queue.publish(seq -> new DebuggerRecord.Log(seq, event.id(), action.id(), core, values, pid, tid),
+                        log.immediate());
+            } else if (spec instanceof ActionSpec.CustomCode code) {
+                runCustomCode(event, action, code, exit);
+            } else if (spec instanceof ActionSpec.Break) {
+                breaks.breakIn(event.id(), exit, skippable(event, exit));
+                frame.invalidate(); // the host may have changed registers
+                shortCircuit = hostShortCircuit(shortCircuit);
+            } else {
+                throw new IllegalStateException("an action of a kind the runner does not know: " + spec);
             }
         }
         return shortCircuit;

@@ -12,6 +12,8 @@ final class Event {
     private final long id;
     private final EventSpec spec;
     private final ExitReason reason;
+    /** How an exit's context is compared with this event's filter: found once, an exit reads it. */
+    private final ContextMatch contextMatch;
     private final RootAllocation condition;
     /** Its pid and core options, made once: an exit asks it without allocating. */
     private final Scope scope;
@@ -29,6 +31,7 @@ final class Event {
         this.id = id;
         this.spec = spec;
         this.reason = reason;
+        this.contextMatch = ContextMatch.of(spec.type().positional());
         this.condition = condition;
         this.enabled = spec.enabled();
         this.scope = Scope.of(spec.options());
@@ -49,6 +52,10 @@ final class Event {
     /** The exit that raises this event. */
     ExitReason reason() {
         return reason;
+    }
+
+    ContextMatch contextMatch() {
+        return contextMatch;
     }
 
     RootAllocation condition() {

@@ -313,11 +313,10 @@ final class EventRegistry {
         if (!matchesContext(event, exit.reason(), exit.context())) {
             return false;
         }
-        return switch (spec.type().positional()) {
-            case Positional.AccessRange _ -> spec.access().contains(exit.access());
-            case Positional.ControlRegister _ -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.changedBits()) != 0;
-            case Positional.None _, Positional.Address _, Positional.Filter _, Positional.Mode _, Positional.TraceType _ ->
-                    true;
+        return switch (event.contextMatch()) {
+            case ACCESS_RANGE -> spec.access().contains(exit.access());
+            case CONTROL_REGISTER -> spec.mask().isEmpty() || (spec.mask().getAsLong() & exit.changedBits()) != 0;
+            case ADDRESS, FILTER, MODE, ANY -> true;
         };
     }
 
@@ -328,16 +327,15 @@ final class EventRegistry {
             return false;
         }
         EventSpec spec = event.spec();
-        return switch (spec.type().positional()) {
-            case Positional.Address _ -> spec.address() == context;
+        // An enum switch, not a pattern switch over Positional: no invokedynamic on the exit path (ContextMatch).
+        return switch (event.contextMatch()) {
+            case ADDRESS -> spec.address() == context;
             // An access of up to 8 bytes starting before the range still touches it.
-            case Positional.AccessRange _ -> Long.compareUnsigned(context + 7, spec.address()) >= 0
+            case ACCESS_RANGE -> Long.compareUnsigned(context + 7, spec.address()) >= 0
                     && Long.compareUnsigned(context, spec.end()) <= 0;
-            case Positional.Filter _, Positional.ControlRegister _ ->
-                    spec.filter().isEmpty() || spec.filter().getAsLong() == context;
-            case Positional.Mode _ -> Positional.Mode.matches(spec.filter().orElse(Positional.Mode.BOTH), context);
-            // Every trace event sees every instruction, whichever type it names (HyperDbg raises step-in for all).
-            case Positional.None _, Positional.TraceType _ -> true;
+            case FILTER, CONTROL_REGISTER -> spec.filter().isEmpty() || spec.filter().getAsLong() == context;
+            case MODE -> Positional.Mode.matches(spec.filter().orElse(Positional.Mode.BOTH), context);
+            case ANY -> true;
         };
     }
 

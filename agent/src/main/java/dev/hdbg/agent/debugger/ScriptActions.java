@@ -72,33 +72,36 @@ final class ScriptActions {
      */
     GuestScriptHost run(CompiledScript script, long eventId, long actionId, boolean immediate, VmExit exit,
                         GuestRegs frame, RecordQueue queue, RootAllocation buffer, int bufferSize) {
-        actionOutput.set(queue, eventId, actionId, immediate, where.core(), where.pid(), where.tid());
+        actionOutput.set(queue, eventId, actionId, immediate);
         host.begin(frame, exit, eventId, actionOutput, actionOutput.refusals, buffer, bufferSize);
         try {
             script.run(host, machine.vcpus().current());
         } catch (ScriptRunException e) {
-            error(queue, eventId, actionId, "stopped at line " + e.line() + "; the guest goes on\n" + e.getMessage());
+            stoppedEarly(queue, eventId, actionId, e);
         }
         return host;
     }
 
-    /** Where a running action's printf text and refusals go; one, reused, so a trigger allocates nothing for it. */
+    /** A run that stopped early: its error record (outside {@link #run}, whose every trigger this text would weigh). */
+    private static void stoppedEarly(RecordQueue queue, long eventId, long actionId, ScriptRunException e) {
+        error(queue, eventId, actionId, "stopped at line " + e.line() + "; the guest goes on\n" + e.getMessage());
+    }
+
+    /**
+     * Where a running action's printf text and refusals go; one, reused, so a trigger allocates nothing for it. The
+     * core, process and thread a record names are read when the script prints, not on every trigger: a hot condition
+     * that prints nothing asks the machine nothing (docs/benchmarks.md, "Script hits, wave 6").
+     */
     private final ActionOutput actionOutput = new ActionOutput();
 
-    private static final class ActionOutput implements Consumer<String> {
+    private final class ActionOutput implements Consumer<String> {
         private RecordQueue queue;
         private long eventId;
         private long actionId;
         private boolean immediate;
-        private int core;
-        private long pid;
-        private long tid;
         final Consumer<String> refusals = why -> error(queue, eventId, actionId, why);
 
-        void set(RecordQueue to, long event, long action, boolean now, int onCore, long inPid, long inTid) {
-            core = onCore;
-            pid = inPid;
-            tid = inTid;
+        void set(RecordQueue to, long event, long action, boolean now) {
             queue = to;
             eventId = event;
             actionId = action;
@@ -109,10 +112,10 @@ final class ScriptActions {
         public void accept(String text) {
             long event = eventId;
             long action = actionId;
-            int where = core;
-            long process = pid;
-            long thread = tid;
-            queue.publish(seq -> new DebuggerRecord.ScriptOutput(seq, event, action, where, text, process, thread),
+            int core = where.core();
+            long process = where.pid();
+            long thread = where.tid();
+            queue.publish(seq -> new DebuggerRecord.ScriptOutput(seq, event, action, core, text, process, thread),
                     immediate);
         }
     }
