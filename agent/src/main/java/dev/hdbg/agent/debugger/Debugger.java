@@ -24,6 +24,7 @@ import dev.hdbg.common.model.Evaluation;
 import dev.hdbg.agent.vmx.GuestRegs;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.MemoryRegion;
+import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.model.TargetState;
@@ -219,7 +220,15 @@ public final class Debugger implements AutoCloseable {
      * else it is empty and the stop is sent as a record.
      */
     public CompletableFuture<Optional<DebuggerRecord>> step(StepMode mode, RecordSink host) {
-        return loop.submitStep(mode, loop.askToRun(), host);
+        return step(mode, host, null).thenApply(stop -> stop.map(StopInReply::stop));
+    }
+
+    /**
+     * {@link #step(StepMode, RecordSink)}, with the stack {@code window} asks for (since 1.15, "step.stop-memory";
+     * null for none) read at the stop that comes with the reply, on the thread that took the step.
+     */
+    public CompletableFuture<Optional<StopInReply>> step(StepMode mode, RecordSink host, StackWindow window) {
+        return loop.submitStep(mode, loop.askToRun(), host, window);
     }
 
     /**

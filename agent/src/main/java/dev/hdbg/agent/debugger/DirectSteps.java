@@ -1,6 +1,10 @@
 package dev.hdbg.agent.debugger;
 
+import dev.hdbg.agent.machine.GuestMemory;
 import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.StackBytes;
+import dev.hdbg.common.model.StackWindow;
 
 /**
  * Whether a {@code t} of a stopped target may run on the thread that read the request (the server's event loop)
@@ -54,5 +58,26 @@ final class DirectSteps {
             return second == 0x05 || second == 0x34 || second == 0x07 || second == 0x35;
         }
         return false;
+    }
+
+    /**
+     * With the machine held at a direct step's stop: the stack {@code window} covers around {@code core}'s rsp and
+     * rbp (at most {@link StackWindow#MAX_BYTES}). Its part below rsp is left out when unmapped (the stack's lowest
+     * page); nothing when the rest is unmapped too: the host then reads exactly, and meets the fault there.
+     */
+    StackBytes readStack(StackWindow window, int core) {
+        long rsp = machine.read(core, GuestRegister.RSP);
+        long rbp = machine.read(core, GuestRegister.RBP);
+        long start = window.start(rsp);
+        int length = window.length(rsp, rbp);
+        GuestMemory memory = machine.memory();
+        if (length > 0 && memory.isMapped(start, length)) {
+            return new StackBytes(start, memory.read(start, length));
+        }
+        int fromRsp = (int) (length - (rsp - start));
+        if (start != rsp && fromRsp > 0 && memory.isMapped(rsp, fromRsp)) {
+            return new StackBytes(rsp, memory.read(rsp, fromRsp));
+        }
+        return new StackBytes(start, new byte[0]);
     }
 }

@@ -11,6 +11,7 @@ import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -185,9 +186,10 @@ final class ExecutionLoop implements BreakService, GuestStops {
      *
      * <p>With {@code replyTo}, the acknowledging host that asked (since 1.15), a direct step's stop is handed to that
      * host with the reply instead of a batch when the record queue allows it ({@link RecordQueue#publishForReply}):
-     * the future then holds it. It is empty for a step through the execution thread, whose stop is sent as a record.
+     * the future then holds it, with the stack {@code window} asks for (since 1.15, null for none) read at that stop.
+     * It is empty for a step through the execution thread, whose stop is sent as a record.
      */
-    CompletableFuture<Optional<DebuggerRecord>> submitStep(StepMode mode, long run, RecordSink replyTo) {
+    CompletableFuture<Optional<StopInReply>> submitStep(StepMode mode, long run, RecordSink replyTo, StackWindow window) {
         if (mode == StepMode.INTO && mailbox.idle() && state == TargetState.PAUSED && emulator.tryLock()) {
             try {
                 if (mailbox.idle() && state == TargetState.PAUSED && !closed && pendingStart == null && !runs.inside()
@@ -199,7 +201,13 @@ final class ExecutionLoop implements BreakService, GuestStops {
                     try {
                         return Mailbox.runHere(() -> {
                             stepHere(mode, run);
-                            return Optional.ofNullable(stopForReply);
+                            DebuggerRecord stop = stopForReply;
+                            if (stop == null) {
+                                return Optional.empty();
+                            }
+                            // Read at the stop, with the machine still held on this thread: no hop, no change since
+                            return Optional.of(new StopInReply(stop, window == null || state != TargetState.PAUSED
+                                    ? Optional.empty() : Optional.of(directSteps.readStack(window, selectedCore))));
                         });
                     } finally {
                         directStepper = null;

@@ -2,8 +2,9 @@ package dev.hdbg.agent.server;
 
 import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.agent.debugger.RecordSink;
+import dev.hdbg.agent.debugger.StopInReply;
+import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
-import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.ExecutionCodec;
 import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.ContinueReply;
@@ -42,7 +43,9 @@ final class ExecutionRequests {
         if (host == null) {
             return debugger.step(mode).thenApply(v -> Envelope.newBuilder().setStepReply(StepReply.getDefaultInstance()));
         }
-        return debugger.step(mode, host).thenCompose(this::stepReply);
+        var asked = request.getStepRequest();
+        StackWindow window = asked.hasStopMemory() ? ExecutionCodec.decode(asked.getStopMemory()) : null;
+        return debugger.step(mode, host, window).thenCompose(this::stepReply);
     }
 
     /**
@@ -50,12 +53,15 @@ final class ExecutionRequests {
      * sender handed to that thread before (the records before the stop) is then written first, even when the step ran
      * on that thread and its reply would otherwise overtake the batch (docs/protocol.md, "A step's stop in its reply").
      */
-    private CompletableFuture<Envelope.Builder> stepReply(Optional<DebuggerRecord> stop) {
+    private CompletableFuture<Envelope.Builder> stepReply(Optional<StopInReply> stop) {
         if (stop.isEmpty()) {
             return CompletableFuture.completedFuture(Envelope.newBuilder().setStepReply(StepReply.getDefaultInstance()));
         }
-        return CompletableFuture.supplyAsync(() -> Envelope.newBuilder()
-                .setStepReply(StepReply.newBuilder().setBreakRecord(RecordCodec.encode(stop.get()))), session.writer());
+        return CompletableFuture.supplyAsync(() -> {
+            StepReply.Builder reply = StepReply.newBuilder().setBreakRecord(RecordCodec.encode(stop.get().stop()));
+            stop.get().stack().ifPresent(stack -> reply.setStopMemory(ExecutionCodec.encode(stack)));
+            return Envelope.newBuilder().setStepReply(reply);
+        }, session.writer());
     }
 
     private CompletableFuture<Envelope.Builder> pause(Envelope request) {

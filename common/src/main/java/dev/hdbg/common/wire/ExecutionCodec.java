@@ -6,6 +6,8 @@ import dev.hdbg.common.model.BreakpointInfo;
 import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.MemoryRegion;
+import dev.hdbg.common.model.StackBytes;
+import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.proto.v1.BreakpointScope;
@@ -143,5 +145,29 @@ public final class ExecutionCodec {
         return new Scope(msg.getHasPid() ? OptionalLong.of(msg.getPid()) : OptionalLong.empty(),
                 msg.getHasTid() ? OptionalLong.of(msg.getTid()) : OptionalLong.empty(),
                 msg.getHasCore() ? OptionalInt.of(msg.getCore()) : OptionalInt.empty());
+    }
+
+    public static dev.hdbg.proto.v1.StackWindow encode(StackWindow window) {
+        return dev.hdbg.proto.v1.StackWindow.newBuilder().setBelowRsp(window.belowRsp()).setPastRsp(window.pastRsp())
+                .setPastRbp(window.pastRbp()).setFrameSpan(window.frameSpan()).build();
+    }
+
+    /** Any sizes a host sends are taken, unsigned and capped (a window reads at most {@link StackWindow#MAX_BYTES}). */
+    public static StackWindow decode(dev.hdbg.proto.v1.StackWindow window) {
+        return new StackWindow(capped(window.getBelowRsp()), capped(window.getPastRsp()), capped(window.getPastRbp()),
+                (int) Math.min(Integer.toUnsignedLong(window.getFrameSpan()), Integer.MAX_VALUE));
+    }
+
+    private static int capped(int size) {
+        return (int) Math.min(Integer.toUnsignedLong(size), StackWindow.MAX_BYTES);
+    }
+
+    public static dev.hdbg.proto.v1.StopMemory encode(StackBytes stack) {
+        return dev.hdbg.proto.v1.StopMemory.newBuilder().setAddress(stack.address())
+                .setData(com.google.protobuf.ByteString.copyFrom(stack.data())).build();
+    }
+
+    public static StackBytes decode(dev.hdbg.proto.v1.StopMemory stack) {
+        return new StackBytes(stack.getAddress(), stack.getData().toByteArray());
     }
 }

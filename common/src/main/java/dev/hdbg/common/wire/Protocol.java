@@ -81,6 +81,12 @@ public final class Protocol {
     public static final String STEP_BREAK_RECORD = "step.break-record";
 
     /**
+     * Since 1.15: a step's reply that carries its stop also carries the stack read at that stop, as the request's
+     * {@code stop_memory} window asks ({@code StepReply.stop_memory}); announced by agents.
+     */
+    public static final String STEP_STOP_MEMORY = "step.stop-memory";
+
+    /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
@@ -88,7 +94,7 @@ public final class Protocol {
      * registers; 1.10 threads; 1.11 model-specific registers, CPUID, flushing
      * messages and events sc; 1.12 processes; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer,
      * dt and struct; 1.14 records with their pid and tid, breakpoints filtered by pid, tid and core; 1.15 a
-     * step's stop in its reply.
+     * step's stop in its reply, and the stack at that stop.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -107,7 +113,7 @@ public final class Protocol {
             PROCESSES,
             SYSTEM_REGISTERS, EVENTS_1_13, TYPES,
             RECORDS_PID_TID,
-            STEP_BREAK_RECORD);
+            STEP_BREAK_RECORD, STEP_STOP_MEMORY);
 
     private Protocol() {
     }

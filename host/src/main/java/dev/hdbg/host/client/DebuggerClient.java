@@ -16,6 +16,7 @@ import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.Evaluation;
 import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -226,6 +227,16 @@ public interface DebuggerClient extends AutoCloseable {
      */
     default CompletableFuture<Optional<DebuggerRecord>> stepWithStop(StepMode mode) {
         return step(mode).thenApply(v -> Optional.empty());
+    }
+
+    /**
+     * {@link #stepWithStop(StepMode)}, asking the agent to read {@code window} of the stack at that stop and send it
+     * with the reply (since 1.15, "step.stop-memory"): one round trip for the step and gdb's read of the frame. The
+     * stop's stack is empty from an agent that does not announce it; its bytes are empty when the agent could not
+     * read the stack (read exactly then, to meet the fault).
+     */
+    default CompletableFuture<Optional<StepStop>> stepWithStop(StepMode mode, StackWindow window) {
+        return stepWithStop(mode).thenApply(stop -> stop.map(s -> new StepStop(s, Optional.empty())));
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -255,6 +256,19 @@ final class NettyDebuggerClient implements DebuggerClient {
     @Override
     public boolean cameWithStepReply(DebuggerRecord stop) {
         return stop.seq() == handler.replies().lastStopInReply();
+    }
+
+    @Override
+    public CompletableFuture<Optional<StepStop>> stepWithStop(StepMode mode, StackWindow window) {
+        // An agent before "step.stop-memory" ignores the window: the reply then has no stop_memory
+        return call(Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder()
+                .setMode(ExecutionCodec.encode(mode)).setStopMemory(ExecutionCodec.encode(window))))
+                .thenApply(e -> {
+                    var reply = e.getStepReply();
+                    return reply.hasBreakRecord() ? Optional.of(new StepStop(RecordCodec.decode(reply.getBreakRecord()),
+                            reply.hasStopMemory() ? Optional.of(ExecutionCodec.decode(reply.getStopMemory()))
+                                    : Optional.empty())) : Optional.empty();
+                });
     }
 
     @Override

@@ -2,12 +2,14 @@ package dev.hdbg.host.gdb;
 
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.StackBytes;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.client.Replies;
+import dev.hdbg.host.client.StepStop;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
@@ -260,10 +262,10 @@ final class GdbSession {
             }
             // A step the agent took at once answers with its stop: gdb's stop reply leaves now, without waiting for
             // the record to come round through the record listener.
-            Optional<DebuggerRecord> stop = await(client.stepWithStop(StepMode.INTO));
+            Optional<StepStop> stop = await(client.stepWithStop(StepMode.INTO, StopMemory.WINDOW));
             if (stop.isPresent()) {
-                stopTakenFromReply = stop.get().seq();
-                onStop(stop.get());
+                stopTakenFromReply = stop.get().stop().seq();
+                onStop(stop.get().stop(), stop.get().stack());
             }
         } catch (AgentError e) {
             running = false;
@@ -293,9 +295,16 @@ final class GdbSession {
     }
 
     private void onStop(DebuggerRecord stop) throws IOException {
+        onStop(stop, Optional.empty());
+    }
+
+    /** A stop, with the stack the step's reply brought from it (since 1.15) when it did. */
+    private void onStop(DebuggerRecord stop, Optional<StackBytes> stack) throws IOException {
         registers.stoppedAt(stop);
         memory.forget();
-        if (stop instanceof DebuggerRecord.Break b && b.registers().containsKey(GuestRegister.RSP)) {
+        if (stack.isPresent()) {
+            memory.stoppedWith(stack.get()); // read at the stop by the agent: no request of the bridge's
+        } else if (stop instanceof DebuggerRecord.Break b && b.registers().containsKey(GuestRegister.RSP)) {
             // gdb reads the stack next, to find the frame: the read crosses the network while gdb takes the reply in
             memory.stopped(b.registers().get(GuestRegister.RSP), b.registers().get(GuestRegister.RBP));
         }

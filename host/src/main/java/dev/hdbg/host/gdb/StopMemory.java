@@ -1,5 +1,7 @@
 package dev.hdbg.host.gdb;
 
+import dev.hdbg.common.model.StackBytes;
+import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.host.client.DebuggerClient;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -13,20 +15,14 @@ import java.util.concurrent.CompletableFuture;
  * {@code monitor} command) forgets it.
  */
 final class StopMemory {
-    /** Read beyond rsp: gdb reads 0x40 bytes at the frame, rounded up. */
-    static final int STACK_AHEAD = 128;
     /**
-     * Read beyond rbp: gdb also reads 0x40 bytes at rbp+0x80 (26 of 454 reads over 400 stepi of bench/latency.sh's
-     * program, {@code set debug remote 1}).
+     * The read ahead, asked with the step as well (since 1.15, "step.stop-memory"): from 128 bytes below rsp (in a
+     * function's prologue and epilogue gdb reads 0x40 bytes from 16 or 24 bytes below rsp: 211 of 454 reads over 400
+     * stepi of bench/latency.sh's program, {@code set debug remote 1}, each a round trip of its own while the read
+     * started at rsp), to 128 past rsp (gdb reads 0x40 bytes at the frame, rounded up) or 0xc0 past an rbp at most
+     * 4 KiB above rsp (gdb also reads 0x40 bytes at rbp+0x80: 26 of the 454).
      */
-    static final int FRAME_AHEAD = 0xc0;
-    /**
-     * Read below rsp: in a function's prologue and epilogue gdb reads 0x40 bytes from 16 or 24 bytes below rsp (211 of
-     * the 454 reads, each a round trip of its own while the read started at rsp); the red zone's 128 bytes cover them.
-     */
-    static final int BELOW_RSP = 128;
-    /** An rbp further above rsp than this is no frame pointer of the current frame: only rsp's part is read. */
-    static final long FRAME_SPAN = 4096;
+    static final StackWindow WINDOW = StackWindow.GDB;
 
     private final DebuggerClient client;
     private final RegisterFile.Replies replies;
@@ -42,15 +38,24 @@ final class StopMemory {
 
     /** The target stopped with {@code rsp} and {@code rbp}: starts reading the stack from below rsp to past rbp. */
     void stopped(long rsp, long rbp) {
-        long end = rsp + STACK_AHEAD;
-        if (Long.compareUnsigned(rbp, rsp) >= 0 && rbp - rsp <= FRAME_SPAN) {
-            end = Math.max(end, rbp + FRAME_AHEAD);
-        }
         // Below the stack's lowest page the read fails as a whole, and every read is then asked for exactly: as before.
-        long start = Long.compareUnsigned(rsp, BELOW_RSP) >= 0 ? rsp - BELOW_RSP : rsp;
-        prefetchedAt = start;
-        prefetchedLength = (int) (end - start);
-        prefetched = client.readMemory(start, prefetchedLength);
+        prefetchedAt = WINDOW.start(rsp);
+        prefetchedLength = WINDOW.length(rsp, rbp);
+        prefetched = client.readMemory(prefetchedAt, prefetchedLength);
+    }
+
+    /**
+     * The target stopped, and the step's reply brought the stack read there ({@link #WINDOW}): no read of the agent's.
+     * An unreadable stack (no bytes) leaves every read to the agent, to meet the fault there.
+     */
+    void stoppedWith(StackBytes stack) {
+        if (stack.data().length == 0) {
+            prefetched = null;
+            return;
+        }
+        prefetchedAt = stack.address();
+        prefetchedLength = stack.data().length;
+        prefetched = CompletableFuture.completedFuture(stack.data());
     }
 
     /** Memory may have changed: what was read ahead is not used. */

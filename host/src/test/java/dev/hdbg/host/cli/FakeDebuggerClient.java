@@ -81,6 +81,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
     private volatile boolean closed;
     private volatile boolean stopsAtOnce;
     private volatile boolean stopsInStepReplies;
+    private volatile boolean stacksInStepReplies;
     private volatile long lastStopInReply;
     private final List<DebuggerRecord> heldStops = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long nextEventId = 0; // as the agent: HyperDbg numbers events from 0
@@ -145,6 +146,15 @@ public final class FakeDebuggerClient implements DebuggerClient {
     public FakeDebuggerClient stopsInStepReplies() {
         stopsInStepReplies = true;
         return this;
+    }
+
+    /**
+     * {@link #stopsInStepReplies}, and the stack a step asks for comes with its stop, as an agent that announces
+     * "step.stop-memory" sends it (since 1.15): the part below rsp left out when unmapped, nothing when unreadable.
+     */
+    public FakeDebuggerClient stacksInStepReplies() {
+        stacksInStepReplies = true;
+        return stopsInStepReplies();
     }
 
     /** The stops {@link #stopsInStepReplies} answered with, to the listeners now. */
@@ -336,6 +346,31 @@ public final class FakeDebuggerClient implements DebuggerClient {
         heldStops.add(stop);
         lastStopInReply = stop.seq();
         return done(Optional.of(stop));
+    }
+
+    @Override
+    public CompletableFuture<Optional<dev.hdbg.host.client.StepStop>> stepWithStop(StepMode mode,
+                                                                                    dev.hdbg.common.model.StackWindow window) {
+        if (!stacksInStepReplies) {
+            return DebuggerClient.super.stepWithStop(mode, window);
+        }
+        return stepWithStop(mode).thenApply(stop -> stop.map(s -> new dev.hdbg.host.client.StepStop(s,
+                Optional.of(stackAt(window)))));
+    }
+
+    private synchronized dev.hdbg.common.model.StackBytes stackAt(dev.hdbg.common.model.StackWindow window) {
+        long rsp = registers.getOrDefault("rsp", 0L);
+        long start = window.start(rsp);
+        int length = window.length(rsp, registers.getOrDefault("rbp", 0L));
+        try {
+            return new dev.hdbg.common.model.StackBytes(start, read(start, length));
+        } catch (AgentError belowRsp) {
+            try {
+                return new dev.hdbg.common.model.StackBytes(rsp, read(rsp, (int) (length - (rsp - start))));
+            } catch (AgentError unreadable) {
+                return new dev.hdbg.common.model.StackBytes(start, new byte[0]);
+            }
+        }
     }
 
     @Override

@@ -12,7 +12,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +108,83 @@ class StepStopFromReplyTest {
             receive(in, out);
             serving.join(10_000);
             assertThat(serving.isAlive()).isFalse();
+        }
+    }
+
+    @Test
+    void aStepiAndGdbsReadsOfTheFrameAreOneRequestWhenTheReplyCarriesTheStack() throws Exception {
+        FakeDebuggerClient withStack = new FakeDebuggerClient().stacksInStepReplies();
+
+        Stepi stepi = stepiThenReadTheFrame(withStack, 0x7ff100, 0x7ff120);
+
+        assertThat(stepi.answers()).as("gdb's reads answered").allMatch(a -> a.matches("([0-9a-f]{2})+"));
+        assertThat(stepi.requests()).as("one request for the stepi and its reads").containsExactly("step");
+    }
+
+    @Test
+    void withAnAgentWithoutStopMemoryTheBridgeReadsTheStackItself() throws Exception {
+        FakeDebuggerClient without = new FakeDebuggerClient().stopsInStepReplies(); // 1.15, no "step.stop-memory"
+
+        Stepi stepi = stepiThenReadTheFrame(without, 0x7ff100, 0x7ff120);
+
+        assertThat(stepi.answers()).allMatch(a -> a.matches("([0-9a-f]{2})+"));
+        assertThat(stepi.requests()).as("the step and the stack read ahead, as before")
+                .containsExactly("step", "readMemory");
+    }
+
+    @Test
+    void anUnreadableStackInTheReplyLeavesEveryReadToTheAgent() throws Exception {
+        FakeDebuggerClient withStack = new FakeDebuggerClient().stacksInStepReplies();
+
+        Stepi stepi = stepiThenReadTheFrame(withStack, 0x10_0000_0000L, 0x10_0000_0020L);
+
+        assertThat(stepi.answers()).as("each read fails as the agent's read does").allMatch(a -> a.startsWith("E"));
+        assertThat(stepi.requests()).as("each read asked exactly, none read ahead")
+                .containsExactly("step", "readMemory", "readMemory", "readMemory");
+    }
+
+    private record Stepi(List<String> answers, List<String> requests) {
+    }
+
+    /**
+     * A gdb {@code stepi} with rsp and rbp set, then gdb's reads at a function's prologue and frame ({@code m
+     * rsp-0x18,40}, {@code m rbp,40}, {@code m rbp+0x80,40}, seen with {@code set debug remote 1}): their answers,
+     * and the requests the bridge made of the agent from the stepi on.
+     */
+    private static Stepi stepiThenReadTheFrame(FakeDebuggerClient client, long rsp, long rbp) throws Exception {
+        client.writeRegister("rip", 0x401000).join();
+        client.writeRegister("rsp", rsp).join();
+        client.writeRegister("rbp", rbp).join();
+        client.map(0x7ff000, new byte[0x1000], "stack");
+        client.map(0x401000, new byte[0x1000], "text");
+        List<String> answers = new ArrayList<>();
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket gdb = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
+             Socket bridgeSide = listening.accept()) {
+            GdbSession session = new GdbSession(bridgeSide, client, monitor(), line -> { });
+            Thread serving = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    session.run();
+                } catch (InterruptedException | IOException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            InputStream in = gdb.getInputStream();
+            OutputStream out = gdb.getOutputStream();
+            long before = client.calls().size();
+            send(out, "s");
+            assertThat(receive(in, out)).startsWith("T05");
+            for (long address : new long[] {rsp - 0x18, rbp, rbp + 0x80}) {
+                send(out, "m" + Long.toHexString(address) + ",40");
+                answers.add(receive(in, out));
+            }
+            List<String> requests = client.calls().subList((int) before, client.calls().size()).stream()
+                    .map(FakeDebuggerClient.Call::request).toList();
+            send(out, "D");
+            receive(in, out);
+            serving.join(10_000);
+            assertThat(serving.isAlive()).isFalse();
+            return new Stepi(answers, requests);
         }
     }
 
