@@ -37,29 +37,16 @@ class StepStopFromReplyTest {
         client.writeRegister("rsp", 0x7ff100).join();
         client.writeRegister("rbp", 0x7ff120).join();
         client.map(0x7ff000, new byte[0x1000], "stack");
-        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Socket gdb = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
-             Socket bridgeSide = listening.accept()) {
-            GdbSession session = new GdbSession(bridgeSide, client, monitor(), line -> { });
-            Thread serving = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    session.run();
-                } catch (InterruptedException | IOException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            InputStream in = gdb.getInputStream();
-            OutputStream out = gdb.getOutputStream();
-
-            send(out, "s");
-            String stopReply = receive(in, out);
+        try (Gdb gdb = new Gdb(client)) {
+            gdb.send("s");
+            String stopReply = gdb.receive();
             assertThat(stopReply).as("the stop reply, before the record was delivered").startsWith("T05");
             assertThat(stopReply).contains("10:" + Packets.littleEndian(0x401000L, 8));
             long requestsAtStop = client.calls().size();
 
             client.deliverHeldStops(); // the record, as the listener thread delivers it later
-            send(out, "m7ff120,40"); // gdb's read of the frame after each stepi (set debug remote 1)
-            String frame = receive(in, out);
+            gdb.send("m7ff120,40"); // gdb's read of the frame after each stepi (set debug remote 1)
+            String frame = gdb.receive();
             assertThat(frame).as("the next packet answers m: no second stop reply").isEqualTo("00".repeat(0x40));
 
             assertThat(client.calls().stream().filter(c -> c.request().equals("step")).count()).isEqualTo(1);
@@ -67,31 +54,15 @@ class StepStopFromReplyTest {
             assertThat(client.calls().size()).as("m answered from the stack read at the stop: " + client.calls())
                     .isEqualTo(requestsAtStop);
 
-            send(out, "D");
-            receive(in, out);
-            serving.join(10_000);
-            assertThat(serving.isAlive()).isFalse();
+            gdb.detach();
         }
     }
 
     @Test
     void withAnAgentBefore115TheStepiIsAnsweredFromTheRecord() throws Exception {
         FakeDebuggerClient older = new FakeDebuggerClient(); // an empty step reply; the record comes by itself
-        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Socket gdb = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
-             Socket bridgeSide = listening.accept()) {
-            GdbSession session = new GdbSession(bridgeSide, older, monitor(), line -> { });
-            Thread serving = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    session.run();
-                } catch (InterruptedException | IOException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            InputStream in = gdb.getInputStream();
-            OutputStream out = gdb.getOutputStream();
-
-            send(out, "s");
+        try (Gdb gdb = new Gdb(older)) {
+            gdb.send("s");
             while (older.calls().stream().noneMatch(c -> c.request().equals("step"))) {
                 Thread.onSpinWait();
             }
@@ -100,14 +71,11 @@ class StepStopFromReplyTest {
             values.put(GuestRegister.RIP, 0x401000L);
             older.emit(new DebuggerRecord.Break(1, DebuggerRecord.BreakReason.STEP, 0, Optional.empty(), 0, 0x401000,
                     "stepped (t)", values));
-            String stopReply = receive(in, out);
+            String stopReply = gdb.receive();
             assertThat(stopReply).startsWith("T05").contains("10:" + Packets.littleEndian(0x401000L, 8));
             assertThat(older.calls().stream().filter(c -> c.request().equals("step")).count()).isEqualTo(1);
 
-            send(out, "D");
-            receive(in, out);
-            serving.join(10_000);
-            assertThat(serving.isAlive()).isFalse();
+            gdb.detach();
         }
     }
 
@@ -158,32 +126,17 @@ class StepStopFromReplyTest {
         client.map(0x7ff000, new byte[0x1000], "stack");
         client.map(0x401000, new byte[0x1000], "text");
         List<String> answers = new ArrayList<>();
-        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Socket gdb = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
-             Socket bridgeSide = listening.accept()) {
-            GdbSession session = new GdbSession(bridgeSide, client, monitor(), line -> { });
-            Thread serving = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    session.run();
-                } catch (InterruptedException | IOException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            InputStream in = gdb.getInputStream();
-            OutputStream out = gdb.getOutputStream();
+        try (Gdb gdb = new Gdb(client)) {
             long before = client.calls().size();
-            send(out, "s");
-            assertThat(receive(in, out)).startsWith("T05");
+            gdb.send("s");
+            assertThat(gdb.receive()).startsWith("T05");
             for (long address : new long[] {rsp - 0x18, rbp, rbp + 0x80}) {
-                send(out, "m" + Long.toHexString(address) + ",40");
-                answers.add(receive(in, out));
+                gdb.send("m" + Long.toHexString(address) + ",40");
+                answers.add(gdb.receive());
             }
             List<String> requests = client.calls().subList((int) before, client.calls().size()).stream()
                     .map(FakeDebuggerClient.Call::request).toList();
-            send(out, "D");
-            receive(in, out);
-            serving.join(10_000);
-            assertThat(serving.isAlive()).isFalse();
+            gdb.detach();
             return new Stepi(answers, requests);
         }
     }
@@ -202,27 +155,63 @@ class StepStopFromReplyTest {
         };
     }
 
-    private static void send(OutputStream out, String payload) throws IOException {
-        out.write(Packets.frame(payload.getBytes(StandardCharsets.ISO_8859_1)));
-        out.flush();
-    }
+    /** A gdb connected to a bridge session over {@code client}, served on its own thread (each test's set-up). */
+    private static final class Gdb implements AutoCloseable {
+        private final ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        private final Socket socket = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
+        private final Socket bridgeSide = listening.accept();
+        private final InputStream in = socket.getInputStream();
+        private final OutputStream out = socket.getOutputStream();
+        private final Thread serving;
 
-    /** The next packet's payload, skipping acknowledgements; acknowledged. */
-    private static String receive(InputStream in, OutputStream out) throws IOException {
-        int c;
-        while ((c = in.read()) != '$') {
-            if (c < 0) {
-                throw new IOException("the bridge closed the connection");
+        Gdb(FakeDebuggerClient client) throws IOException {
+            GdbSession session = new GdbSession(bridgeSide, client, monitor(), line -> { });
+            serving = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    session.run();
+                } catch (InterruptedException | IOException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        void send(String payload) throws IOException {
+            out.write(Packets.frame(payload.getBytes(StandardCharsets.ISO_8859_1)));
+            out.flush();
+        }
+
+        /** The next packet's payload, skipping acknowledgements; acknowledged. */
+        String receive() throws IOException {
+            int c;
+            while ((c = in.read()) != '$') {
+                if (c < 0) {
+                    throw new IOException("the bridge closed the connection");
+                }
+            }
+            StringBuilder payload = new StringBuilder();
+            while ((c = in.read()) != '#') {
+                payload.append((char) c);
+            }
+            in.read();
+            in.read();
+            out.write('+');
+            out.flush();
+            return payload.toString();
+        }
+
+        /** gdb's {@code D}: the session answers and ends. */
+        void detach() throws IOException, InterruptedException {
+            send("D");
+            receive();
+            serving.join(10_000);
+            assertThat(serving.isAlive()).isFalse();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (listening; socket; bridgeSide) {
+                // closed in reverse order
             }
         }
-        StringBuilder payload = new StringBuilder();
-        while ((c = in.read()) != '#') {
-            payload.append((char) c);
-        }
-        in.read();
-        in.read();
-        out.write('+');
-        out.flush();
-        return payload.toString();
     }
 }
