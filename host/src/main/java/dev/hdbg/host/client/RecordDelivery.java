@@ -106,7 +106,9 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
         }
         long through = 0;
         for (DebuggerRecord record : batch.records()) {
-            through = record.seq();
+            // A lost record stands for its whole range: acknowledged through its last, or the agent keeps the rest of
+            // the range for the next host (AcknowledgementLedger keeps what an acknowledgement ends inside).
+            through = record instanceof DebuggerRecord.Lost lost ? lost.lastSeq() : record.seq();
             if (record.seq() <= skipThrough || record.seq() <= lastSeq) {
                 continue; // processed on an earlier connection, or already seen on this one (a step's stop, since 1.15)
             }
@@ -118,7 +120,7 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
                         + "); the agent keeps the records from there on for the next connection");
                 return;
             }
-            lastSeq = record.seq();
+            lastSeq = through;
         }
         for (Consumer<DebuggerRecord> listener : recordListeners) {
             if (listener instanceof RecordListener batched) {
