@@ -98,20 +98,15 @@ final class Stepper {
                 onReturned.run();
                 return;
             }
-            previousWasRet[0] = isRet(machine.memory().readUpTo(address, Math.min(size, 4)));
+            previousWasRet[0] = Tracking.kind(machine.memory().readUpTo(address, Math.min(size, 4)))
+                    == Tracking.Previous.RETURN;
         });
     }
 
-    private static boolean isRet(byte[] code) {
-        int i = opcodeIndex(code);
-        if (i >= code.length) {
-            return false;
-        }
-        int op = code[i] & 0xff;
-        return op == 0xc3 || op == 0xc2 || op == 0xcb || op == 0xca;
-    }
-
-    /** Where the opcode of the instruction in {@code code} is: after its legacy and REX prefixes (the length if none). */
+    /**
+     * Where the opcode of the instruction in {@code code} is: after its legacy and REX prefixes (the length if none);
+     * for {@link Tracking#kind} and {@link DirectSteps#entersTheSystem}.
+     */
     static int opcodeIndex(byte[] code) {
         int i = 0;
         while (i < code.length && isPrefix(code[i])) {
