@@ -38,12 +38,10 @@ final class ExecutionRequests {
     }
 
     private CompletableFuture<Envelope.Builder> step(Envelope request) {
-        StepMode mode = ExecutionCodec.decode(request.getStepRequest().getMode());
-        RecordSink host = session == null ? null : session.stopReplySink();
-        if (host == null) {
-            return debugger.step(mode).thenApply(v -> Envelope.newBuilder().setStepReply(StepReply.getDefaultInstance()));
-        }
         var asked = request.getStepRequest();
+        StepMode mode = ExecutionCodec.decode(asked.getMode());
+        // A host that takes no stop in a reply (null) is given none: the step's future is then empty.
+        RecordSink host = session == null ? null : session.stopReplySink();
         StackWindow window = asked.hasStopMemory() ? ExecutionCodec.decode(asked.getStopMemory()) : null;
         return debugger.step(mode, host, window).thenCompose(this::stepReply);
     }
