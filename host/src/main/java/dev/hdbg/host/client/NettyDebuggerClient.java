@@ -246,11 +246,24 @@ final class NettyDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<Void> step(StepMode mode) {
         // The stop a 1.15 agent sends with the reply reaches the record listeners (ReplyCorrelator): not decoded here.
-        return call(stepRequest(mode)).thenApply(e -> null);
+        return call(stepRequest(mode, null)).thenApply(e -> null);
     }
 
-    private static Envelope.Builder stepRequest(StepMode mode) {
-        return Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder().setMode(ExecutionCodec.encode(mode)));
+    /** A step; with {@code window} (not null), the stack an agent with "step.stop-memory" reads at its stop. */
+    private static Envelope.Builder stepRequest(StepMode mode, StackWindow window) {
+        var step = dev.hdbg.proto.v1.StepRequest.newBuilder().setMode(ExecutionCodec.encode(mode));
+        if (window != null) {
+            step.setStopMemory(ExecutionCodec.encode(window)); // an agent before "step.stop-memory" ignores it
+        }
+        return Envelope.newBuilder().setStepRequest(step);
+    }
+
+    /** The stop a step's reply carries (since 1.15), with the stack read there when it came too; else empty. */
+    private static Optional<StepStop> stopIn(Envelope reply) {
+        var step = reply.getStepReply();
+        return step.hasBreakRecord() ? Optional.of(new StepStop(RecordCodec.decode(step.getBreakRecord()),
+                step.hasStopMemory() ? Optional.of(ExecutionCodec.decode(step.getStopMemory())) : Optional.empty()))
+                : Optional.empty();
     }
 
     @Override
@@ -260,22 +273,12 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public CompletableFuture<Optional<StepStop>> stepWithStop(StepMode mode, StackWindow window) {
-        // An agent before "step.stop-memory" ignores the window: the reply then has no stop_memory
-        return call(Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder()
-                .setMode(ExecutionCodec.encode(mode)).setStopMemory(ExecutionCodec.encode(window))))
-                .thenApply(e -> {
-                    var reply = e.getStepReply();
-                    return reply.hasBreakRecord() ? Optional.of(new StepStop(RecordCodec.decode(reply.getBreakRecord()),
-                            reply.hasStopMemory() ? Optional.of(ExecutionCodec.decode(reply.getStopMemory()))
-                                    : Optional.empty())) : Optional.empty();
-                });
+        return call(stepRequest(mode, window)).thenApply(NettyDebuggerClient::stopIn);
     }
 
     @Override
     public CompletableFuture<Optional<DebuggerRecord>> stepWithStop(StepMode mode) {
-        return call(stepRequest(mode))
-                .thenApply(e -> e.getStepReply().hasBreakRecord()
-                        ? Optional.of(RecordCodec.decode(e.getStepReply().getBreakRecord())) : Optional.empty());
+        return call(stepRequest(mode, null)).thenApply(e -> stopIn(e).map(StepStop::stop));
     }
 
     @Override
