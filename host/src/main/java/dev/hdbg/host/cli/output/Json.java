@@ -102,21 +102,29 @@ public final class Json {
         out.append(s, 0, plain);
         for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+            String escaped = escape(c);
+            if (escaped != null) {
+                out.append(escaped);
+            } else {
+                out.append(c);
             }
         }
         out.append('"');
+    }
+
+    /**
+     * How {@code c} is written inside a JSON string when it must be escaped (a quote, a backslash and the control
+     * characters: newline, return and tab in their short forms, the others as six-character Unicode escapes in lower
+     * case); null when it is written as it is. {@link JsonLine} writes the same escapes as bytes.
+     */
+    static String escape(char c) {
+        return switch (c) {
+            case '"' -> "\\\"";
+            case '\\' -> "\\\\";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default -> c < 0x20 ? String.format("\\u%04x", (int) c) : null;
+        };
     }
 }

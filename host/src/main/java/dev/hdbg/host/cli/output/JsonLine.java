@@ -106,23 +106,15 @@ final class JsonLine {
                 bytes[length++] = (byte) c;
                 continue;
             }
-            switch (c) {
-                case '"' -> ascii("\\\"");
-                case '\\' -> ascii("\\\\");
-                case '\n' -> ascii("\\n");
-                case '\r' -> ascii("\\r");
-                case '\t' -> ascii("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        ascii("\\u00").ascii((char) DIGITS[c >> 4]).ascii((char) DIGITS[c & 0xf]);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        utf8(Character.toCodePoint(c, s.charAt(++i)));
-                    } else if (Character.isSurrogate(c)) {
-                        ascii('?');
-                    } else {
-                        utf8(c);
-                    }
-                }
+            String escaped = Json.escape(c);
+            if (escaped != null) {
+                ascii(escaped);
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                utf8(Character.toCodePoint(c, s.charAt(++i)));
+            } else if (Character.isSurrogate(c)) {
+                ascii('?');
+            } else {
+                utf8(c);
             }
         }
         room(1);
