@@ -155,6 +155,21 @@ class ClientHandlerTest {
         assertThat(seen).containsExactly(3L, 4L);
     }
 
+    /** The agent keeps the part of a lost range an acknowledgement ends inside: a lost record is acknowledged whole. */
+    @Test
+    void aBatchEndingInALostRecordIsAcknowledgedThroughTheLastRecordItStandsFor() {
+        handler.acknowledgeOn(channel);
+        handler.addRecordListener(r -> seen.add(r.seq()));
+        receive(1, 2);
+        channel.writeInbound(Envelope.newBuilder().setRecordBatch(RecordBatch.newBuilder()
+                .addRecords(RecordCodec.encode(new DebuggerRecord.Lost(3, 3, 40, 38)))).build());
+        receive(41);
+
+        assertThat(acknowledgements()).containsExactly(2L, 40L, 41L);
+        assertThat(seen).containsExactly(1L, 2L, 3L, 41L);
+        assertThat(handler.lastSeq()).isEqualTo(41);
+    }
+
     @Test
     void nothingIsAcknowledgedToAnAgentThatDoesNotKeepRecords() {
         handler.addRecordListener(r -> seen.add(r.seq()));
