@@ -88,9 +88,18 @@ final class ClientHandler {
         records.onDisconnect(listener);
     }
 
-    /** Lets the listener thread finish what it was handed, so everything the listeners saw is acknowledged. */
+    /** Lets the listener thread finish what it was handed, and so acknowledge it (the tests wait with it). */
     void finishDelivery(long timeoutMillis) {
         records.finishDelivery(timeoutMillis);
+    }
+
+    /**
+     * Before a closing host's Detach: the listeners finish what was handed to them, which is acknowledged, and see
+     * nothing read afterwards, which the agent keeps for the next host. Called on the listener thread (a listener
+     * closing the client), it only stops.
+     */
+    void endDelivery(long timeoutMillis) {
+        records.endDelivery(timeoutMillis, Thread.currentThread().getName().equals(LISTENER_THREAD));
     }
 
     void shutdown() {

@@ -498,10 +498,8 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public void close() {
-        // Called from a listener itself, waiting for the listener thread would only time out.
-        if (!Thread.currentThread().getName().equals(ClientHandler.LISTENER_THREAD)) {
-            handler.finishDelivery(2_000);
-        }
+        // What the listeners saw is acknowledged before the Detach; what comes later waits for the next host.
+        handler.endDelivery(2_000);
         if (channel.isActive() && hello.getCapabilitiesList().contains(Protocol.ATTACH_MODES)) {
             // After the last acknowledgement: the agent releases this host before it answers, so a host started
             // right after this one ends is not refused as busy.

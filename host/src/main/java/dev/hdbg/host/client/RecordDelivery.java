@@ -39,6 +39,8 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
     private volatile long lastSeq;
     /** A listener threw: nothing more is delivered or acknowledged on this connection. */
     private volatile boolean listenerFailed;
+    /** The host is closing ({@link #endDelivery}): batches read from now on are neither shown nor acknowledged. */
+    private volatile boolean ended;
     private volatile Channel connection;
 
     RecordDelivery(ExecutorService listenerThread, ConnectionEnd end) {
@@ -97,8 +99,8 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
 
     /** On the listener thread: to the listeners in order, or held until there is one; then acknowledged. */
     private void deliver(Batch batch) {
-        if (listenerFailed) {
-            return;
+        if (listenerFailed || ended) {
+            return; // not acknowledged either: the agent keeps these records for the next host
         }
         if (recordListeners.isEmpty()) {
             backlog.add(batch);
@@ -106,6 +108,9 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
         }
         long through = 0;
         for (DebuggerRecord record : batch.records()) {
+            if (ended) {
+                return; // the client closed meanwhile (a listener closed it, or close gave up waiting): see endDelivery
+            }
             // A lost record stands for its whole range: acknowledged through its last, or the agent keeps the rest of
             // the range for the next host (AcknowledgementLedger keeps what an acknowledgement ends inside).
             through = record instanceof DebuggerRecord.Lost lost ? lost.lastSeq() : record.seq();
@@ -193,13 +198,29 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
         disconnectListeners.add(listener);
     }
 
-    /**
-     * Lets the listener thread finish what it was handed, so the acknowledgements of everything the listeners saw are
-     * written before the connection closes; otherwise the agent would send those records again to the next host.
-     */
+    /** Lets the listener thread finish what it was handed, and so acknowledge it (the tests wait with it). */
     void finishDelivery(long timeoutMillis) {
+        runAfterWhatWasHanded(() -> { }, timeoutMillis);
+    }
+
+    /**
+     * {@link #finishDelivery}, then no more: what the listener thread was handed is shown and acknowledged, and
+     * batches read after it are neither shown nor acknowledged, so they stay with the agent for the next host. A
+     * closing host calls this before its Detach. Showing records read while the Detach was on its way repeated them:
+     * their acknowledgements followed the Detach, after which the agent closes the connection and reads nothing more,
+     * so it sent them again to the next host (ReconnectIT saw a new host start at 1 after the last one had shown
+     * 1 to 204). On the listener thread itself (a listener closing the client) it cannot wait, and only stops.
+     */
+    void endDelivery(long timeoutMillis, boolean onListenerThread) {
+        if (!onListenerThread) {
+            runAfterWhatWasHanded(() -> ended = true, timeoutMillis);
+        }
+        ended = true; // also when a listener is still busy after the timeout: deliver checks before each record
+    }
+
+    private void runAfterWhatWasHanded(Runnable task, long timeoutMillis) {
         try {
-            listenerThread.submit(() -> { }).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            listenerThread.submit(task).get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
