@@ -357,6 +357,12 @@ public interface DebuggerClient extends AutoCloseable {
     /** Called once when the connection ends, with the reason. */
     void onDisconnect(Consumer<String> listener);
 
+    /**
+     * Leaves the agent: the record listeners finish the records already read (waiting up to 2 s), which are
+     * acknowledged, then the host detaches. Records read after that are not handed to the listeners: the agent keeps
+     * them for the next host, so nothing is lost or shown twice (docs/protocol.md, "Delivery across disconnects").
+     * Called from a record listener, the records after the one being handed over are not handed over.
+     */
     @Override
     void close();
 }
