@@ -112,7 +112,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         this.tracking = new Tracking(machine);
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
-        this.kicker = new Kicker(machine.cpu(), this::stopWanted);
+        this.kicker = new Kicker(machine.cpu(), this::stopWanted, () -> abandoned || state == TargetState.RUNNING);
         this.directSteps = new DirectSteps(machine, registry, queue);
         queue.whileFull(this::whileRecordsWait);
     }
@@ -142,7 +142,6 @@ final class ExecutionLoop implements BreakService, GuestStops {
         this.runs = new GuestRuns(machine, exitHooks, instructions, handler, stepOut, this);
         this.stepping = new Stepping(machine, breakpoints, exitHooks, instructions, stepper, stepOut, runs, this);
         thread.start();
-        kicker.start();
     }
 
     TargetState state() {
@@ -260,6 +259,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
         return stepsServedDirectly.get();
     }
 
+    /** How many times the kick watchdog was started. */
+    long watchdogStarts() {
+        return kicker.watchdogStarts();
+    }
+
     /** How many reading requests were answered on the caller's thread, without a hand-over. */
     long readsServedDirectly() {
         return readsServedDirectly.get();
@@ -340,6 +344,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
             pauseRequested = false;
         }
         state = TargetState.RUNNING;
+        if (Thread.currentThread() != directStepper) {
+            // A guest resumed from a break inside a hook runs on in the same run, where a kick made while the break
+            // was handled was skipped: the watchdog repeats it. A direct step runs one instruction and needs none.
+            kicker.watch();
+        }
     }
 
     private void requirePaused() {
@@ -372,6 +381,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
                 if (pendingStart != null) {
                     startNow(pendingStart); // the abandoned run has unwound: this is a safe point
                 } else if (state == TargetState.RUNNING) {
+                    kicker.watch(); // a kick can be lost just before the run starts: the watchdog repeats it
                     runGuest();
                 } else {
                     serveOne();
