@@ -15,7 +15,6 @@ import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -509,19 +508,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
         selectedCore = core;
         long pid = target.pid();
         long tid = target.tid();
-        Map<GuestRegister, Long> registers = registersAtStop();
+        // What a break record carries (since 1.9), so a host needs no second request to show the stop.
+        Map<GuestRegister, Long> registers = machine.readAtStop();
         publishStop(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message, registers, core,
                 pid, tid));
         tracking.end(); // after the break record: a host reading the track's reply has the stop before it
-    }
-
-    /** What a break record carries (since 1.9), so a host needs no second request to show the stop. */
-    private Map<GuestRegister, Long> registersAtStop() {
-        Map<GuestRegister, Long> values = new EnumMap<>(GuestRegister.class);
-        for (GuestRegister register : GuestRegister.AT_STOP) {
-            values.put(register, machine.read(register));
-        }
-        return values;
     }
 
     /** Execution thread: the core {@code ~} selected, or the one that halted. */
