@@ -460,6 +460,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         if (runs.inside()) {
             abandoned = true;
             machine.cpu().stop();
+            kicker.watch(); // the watchdog slept through the break: it repeats the stop until the run has unwound
         }
         queue.publish(seq -> new DebuggerRecord.Exit(seq, DebuggerRecord.ExitKind.SIGNAL, rip, 128 + SIGKILL, nanos),
                 true);
