@@ -344,6 +344,11 @@ public final class Debugger implements AutoCloseable {
         return loop.stepsServedDirectly();
     }
 
+    /** How many times the kick watchdog was started (it runs only while the guest may be running), for tests. */
+    long watchdogStarts() {
+        return loop.watchdogStarts();
+    }
+
     /** How many reading requests were answered on the caller's thread, without waking the execution thread. */
     long readsServedDirectly() {
         return loop.readsServedDirectly();

@@ -15,7 +15,6 @@ import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -112,7 +111,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         this.tracking = new Tracking(machine);
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
-        this.kicker = new Kicker(machine.cpu(), this::stopWanted);
+        this.kicker = new Kicker(machine.cpu(), this::stopWanted, () -> abandoned || state == TargetState.RUNNING);
         this.directSteps = new DirectSteps(machine, registry, queue);
         queue.whileFull(this::whileRecordsWait);
     }
@@ -142,7 +141,6 @@ final class ExecutionLoop implements BreakService, GuestStops {
         this.runs = new GuestRuns(machine, exitHooks, instructions, handler, stepOut, this);
         this.stepping = new Stepping(machine, breakpoints, exitHooks, instructions, stepper, stepOut, runs, this);
         thread.start();
-        kicker.start();
     }
 
     TargetState state() {
@@ -260,6 +258,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
         return stepsServedDirectly.get();
     }
 
+    /** How many times the kick watchdog was started. */
+    long watchdogStarts() {
+        return kicker.watchdogStarts();
+    }
+
     /** How many reading requests were answered on the caller's thread, without a hand-over. */
     long readsServedDirectly() {
         return readsServedDirectly.get();
@@ -340,6 +343,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
             pauseRequested = false;
         }
         state = TargetState.RUNNING;
+        if (Thread.currentThread() != directStepper) {
+            // A guest resumed from a break inside a hook runs on in the same run, where a kick made while the break
+            // was handled was skipped: the watchdog repeats it. A direct step runs one instruction and needs none.
+            kicker.watch();
+        }
     }
 
     private void requirePaused() {
@@ -372,6 +380,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
                 if (pendingStart != null) {
                     startNow(pendingStart); // the abandoned run has unwound: this is a safe point
                 } else if (state == TargetState.RUNNING) {
+                    kicker.watch(); // a kick can be lost just before the run starts: the watchdog repeats it
                     runGuest();
                 } else {
                     serveOne();
@@ -451,6 +460,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         if (runs.inside()) {
             abandoned = true;
             machine.cpu().stop();
+            kicker.watch(); // the watchdog slept through the break: it repeats the stop until the run has unwound
         }
         queue.publish(seq -> new DebuggerRecord.Exit(seq, DebuggerRecord.ExitKind.SIGNAL, rip, 128 + SIGKILL, nanos),
                 true);
@@ -499,19 +509,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
         selectedCore = core;
         long pid = target.pid();
         long tid = target.tid();
-        Map<GuestRegister, Long> registers = registersAtStop();
+        // What a break record carries (since 1.9), so a host needs no second request to show the stop.
+        Map<GuestRegister, Long> registers = machine.readAtStop();
         publishStop(seq -> new DebuggerRecord.Break(seq, reason, eventId, type, context, rip, message, registers, core,
                 pid, tid));
         tracking.end(); // after the break record: a host reading the track's reply has the stop before it
-    }
-
-    /** What a break record carries (since 1.9), so a host needs no second request to show the stop. */
-    private Map<GuestRegister, Long> registersAtStop() {
-        Map<GuestRegister, Long> values = new EnumMap<>(GuestRegister.class);
-        for (GuestRegister register : GuestRegister.AT_STOP) {
-            values.put(register, machine.read(register));
-        }
-        return values;
     }
 
     /** Execution thread: the core {@code ~} selected, or the one that halted. */

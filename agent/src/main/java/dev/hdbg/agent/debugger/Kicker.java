@@ -6,9 +6,12 @@ import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.ExitStage;
 import dev.hdbg.agent.vmx.VmExit;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,14 +33,22 @@ import java.util.function.BooleanSupplier;
  * leaves with a plain release store, where a {@code ReentrantLock} taken twice per exit cost four fenced updates and a
  * tenth of a hot script condition's exit path (docs/benchmarks.md, "Exit path, wave 5"). A kick holds the gate only
  * for {@link Cpu#stop()}; a handler that finds it held spins that short while.
+ *
+ * <p>The watchdog looks only while the guest may be running ({@link #watch}, until {@code running} says no more): a
+ * stopped target wants no stop, and a watchdog ticking every 5 ms regardless woke a thread 200 times a second for
+ * nothing, a tenth of a stepping agent's CPU (docs/benchmarks.md, "Agent step cost, wave 7").
  */
 final class Kicker implements AutoCloseable {
     private static final long WATCHDOG_MILLIS = 5;
 
     private final Cpu cpu;
     private final BooleanSupplier stopWanted;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("hdbg-kick").daemon().factory());
+    private final BooleanSupplier running;
+    private final Timer timer;
+    /** Whether a watchdog tick is scheduled (or running): at most one is. */
+    private final AtomicBoolean watching = new AtomicBoolean();
+    private final AtomicLong ticks = new AtomicLong();
+    private final AtomicLong watches = new AtomicLong();
     private static final int OPEN = 0;
     private static final int IN_HANDLER = 1;
     private static final int KICKING = 2;
@@ -46,15 +57,82 @@ final class Kicker implements AutoCloseable {
     /** Handlers on the stack: an exit raised while one is handled (vmx-root code runs the guest) nests. */
     private int depth;
 
-    /** @param stopWanted whether the running guest should stop now; called from any thread */
-    Kicker(Cpu cpu, BooleanSupplier stopWanted) {
-        this.cpu = cpu;
-        this.stopWanted = stopWanted;
+    /** Runs a task once after a delay: the watchdog's clock (a scheduled executor; a hand-driven one in tests). */
+    interface Timer extends AutoCloseable {
+        void after(long millis, Runnable task);
+
+        @Override
+        void close();
     }
 
-    /** Starts the watchdog. */
-    void start() {
-        watchdog.scheduleWithFixedDelay(this::kickIfWanted, WATCHDOG_MILLIS, WATCHDOG_MILLIS, TimeUnit.MILLISECONDS);
+    /**
+     * @param stopWanted whether the running guest should stop now; called from any thread
+     * @param running    whether the guest may be running (or a stop may otherwise come to be wanted); false only
+     *                   when {@code stopWanted} will stay false until the next {@link #watch}; called from any thread
+     */
+    Kicker(Cpu cpu, BooleanSupplier stopWanted, BooleanSupplier running) {
+        this(cpu, stopWanted, running, scheduled());
+    }
+
+    Kicker(Cpu cpu, BooleanSupplier stopWanted, BooleanSupplier running, Timer timer) {
+        this.cpu = cpu;
+        this.stopWanted = stopWanted;
+        this.running = running;
+        this.timer = timer;
+    }
+
+    private static Timer scheduled() {
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("hdbg-kick").daemon().factory());
+        return new Timer() {
+            @Override
+            public void after(long millis, Runnable task) {
+                try {
+                    watchdog.schedule(task, millis, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // Closed: the agent is shutting down, and close() stops the guest itself.
+                }
+            }
+
+            @Override
+            public void close() {
+                watchdog.shutdownNow();
+            }
+        };
+    }
+
+    /**
+     * Any thread, before the guest may run (the execution thread, before each run): the watchdog repeats kicks from
+     * now until {@code running} says no more. Idempotent while it watches.
+     */
+    void watch() {
+        if (watching.compareAndSet(false, true)) {
+            watches.incrementAndGet();
+            timer.after(WATCHDOG_MILLIS, this::tick);
+        }
+    }
+
+    private void tick() {
+        ticks.incrementAndGet();
+        kickIfWanted();
+        if (!running.getAsBoolean()) {
+            watching.set(false);
+            // A watch() between the look above and the flag's clearing found the flag set and left the next tick to
+            // this one: look again, now that a later watch() schedules its own.
+            if (!running.getAsBoolean() || !watching.compareAndSet(false, true)) {
+                return;
+            }
+        }
+        timer.after(WATCHDOG_MILLIS, this::tick);
+    }
+
+    /** How many times the watchdog ran, and how many times it was started: for the tests. */
+    long watchdogTicks() {
+        return ticks.get();
+    }
+
+    long watchdogStarts() {
+        return watches.get();
     }
 
     /** Any thread: stops the guest now if a stop is wanted and no exit is being handled. */
@@ -133,6 +211,6 @@ final class Kicker implements AutoCloseable {
 
     @Override
     public void close() {
-        watchdog.shutdownNow();
+        timer.close();
     }
 }

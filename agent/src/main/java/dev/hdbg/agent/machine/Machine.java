@@ -2,6 +2,8 @@ package dev.hdbg.agent.machine;
 
 import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.common.event.GuestRegister;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -9,6 +11,9 @@ import java.util.Optional;
  * not thread-safe.
  */
 public final class Machine implements AutoCloseable {
+    /** {@link GuestRegister#AT_STOP} for one call into the emulator. */
+    private static final RegisterList AT_STOP = RegisterList.of(
+            GuestRegister.AT_STOP.stream().map(RegisterMap::toCpu).toArray(CpuRegister[]::new));
     private final UnicornCpu cpu;
     private final GuestMemory memory;
     private final Vcpus vcpus;
@@ -50,6 +55,21 @@ public final class Machine implements AutoCloseable {
 
     public GuestMemory memory() {
         return memory;
+    }
+
+    /**
+     * What a break record carries ({@link GuestRegister#AT_STOP}), as {@link #read(GuestRegister)} reads each, in one
+     * call into the emulator: 26 calls of their own were a tenth of a step's work in the agent (docs/benchmarks.md,
+     * "Agent step cost, wave 7").
+     */
+    public Map<GuestRegister, Long> readAtStop() {
+        long[] values = new long[AT_STOP.size()];
+        cpu.read(AT_STOP, values);
+        Map<GuestRegister, Long> registers = new EnumMap<>(GuestRegister.class);
+        for (int i = 0; i < values.length; i++) {
+            registers.put(GuestRegister.AT_STOP.get(i), values[i]);
+        }
+        return registers;
     }
 
     /** {@code register}'s value as the machine holds it: CR4 shows the agent's TSD bit. */

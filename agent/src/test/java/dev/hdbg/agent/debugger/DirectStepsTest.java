@@ -50,6 +50,23 @@ class DirectStepsTest {
     }
 
     @Test
+    void stepsTakenDirectlyLeaveTheKickWatchdogAsleepAndARunWakesIt() throws Exception {
+        withDebugger(List.of(), (debugger, stops) -> {
+            stepRips(debugger, stops, 200);
+            long throughTheExecutionThread = 200 - debugger.stepsServedDirectly();
+            // Each of those ran the guest on the execution thread, which starts the watchdog; a direct step never does.
+            // Before, it ticked every 5 ms from the agent's start, 200 thread wake-ups a second while nothing ran.
+            assertThat(debugger.watchdogStarts()).isLessThanOrEqualTo(throughTheExecutionThread);
+
+            long before = debugger.watchdogStarts();
+            debugger.cont().get(10, TimeUnit.SECONDS);
+            debugger.pause().get(10, TimeUnit.SECONDS);
+            assertThat(stops.poll(10, TimeUnit.SECONDS)).isInstanceOf(DebuggerRecord.Break.class);
+            assertThat(debugger.watchdogStarts()).as("a run is watched").isGreaterThan(before);
+        });
+    }
+
+    @Test
     void aStepTakenDirectlyOntoABreakpointStopsThereAndTheGuestRunsOnFromIt() throws Exception {
         withDebugger(List.of(), (debugger, stops) -> {
             debugger.addBreakpoint(JNZ, null).get(10, TimeUnit.SECONDS);

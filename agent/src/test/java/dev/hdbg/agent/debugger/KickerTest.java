@@ -7,6 +7,8 @@ import dev.hdbg.agent.vmx.ExitHandler;
 import dev.hdbg.agent.vmx.ExitReason;
 import dev.hdbg.agent.vmx.VmExit;
 import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +25,19 @@ class KickerTest {
     private final AtomicInteger stops = new AtomicInteger();
     private final AtomicInteger stopsInHandler = new AtomicInteger();
     private final AtomicBoolean inHandler = new AtomicBoolean();
-    private final Kicker kicker = new Kicker(cpu(), () -> true);
+    /** The watchdog's ticks waiting to run, run by hand. */
+    private final Deque<Runnable> scheduled = new ArrayDeque<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Kicker kicker = new Kicker(cpu(), () -> true, running::get, new Kicker.Timer() {
+        @Override
+        public void after(long millis, Runnable task) {
+            scheduled.add(task);
+        }
+
+        @Override
+        public void close() {
+        }
+    });
     private static final VmExit CPUID = VmExit.pre(ExitReason.CPUID, 0);
 
     private Cpu cpu() {
@@ -136,5 +150,57 @@ class KickerTest {
         int before = stops.get();
         kicker.kickIfWanted();
         assertThat(stops).hasValue(before + 1);
+    }
+
+    @Test
+    void theWatchdogSleepsWhileTheGuestIsStoppedAndKicksWhileItRuns() {
+        assertThat(scheduled).as("nothing runs: no tick").isEmpty();
+
+        running.set(true);
+        kicker.watch();
+        kicker.watch();
+        assertThat(scheduled).as("one tick, however often watched").hasSize(1);
+        scheduled.poll().run();
+        assertThat(stops).as("the tick repeats the wanted stop").hasValue(1);
+        assertThat(scheduled).as("and comes again while the guest runs").hasSize(1);
+
+        running.set(false);
+        scheduled.poll().run();
+        assertThat(scheduled).as("the guest stopped: no further tick (it ticked every 5 ms before)").isEmpty();
+        assertThat(kicker.watchdogTicks()).isEqualTo(2);
+
+        running.set(true);
+        kicker.watch();
+        assertThat(scheduled).as("watched again for the next run").hasSize(1);
+        assertThat(kicker.watchdogStarts()).isEqualTo(2);
+    }
+
+    @Test
+    void aRunStartedWhileTheLastTickGivesUpIsStillWatched() {
+        AtomicInteger looks = new AtomicInteger();
+        Kicker[] racing = new Kicker[1];
+        racing[0] = new Kicker(cpu(), () -> false, () -> {
+            if (looks.incrementAndGet() == 1) {
+                // The tick found the guest stopped; before it clears its flag the guest runs again and asks for the
+                // watchdog, which finds it still set.
+                running.set(true);
+                racing[0].watch();
+                return false;
+            }
+            return running.get();
+        }, new Kicker.Timer() {
+            @Override
+            public void after(long millis, Runnable task) {
+                scheduled.add(task);
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        racing[0].watch();
+        scheduled.poll().run();
+        assertThat(scheduled).as("the tick that gave up looked again and stayed").hasSize(1);
+        assertThat(racing[0].watchdogStarts()).as("the racing watch() left it to that tick").isEqualTo(1);
     }
 }

@@ -37,9 +37,12 @@ public enum GuestRegister {
     private static final Map<String, GuestRegister> BY_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(GuestRegister::wireName, Function.identity()));
 
+    /** Made once: a break record names each of its registers on the wire, every step. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** The name commands and the wire use: {@code rax}, {@code fs_base}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     public boolean isGeneralPurpose() {

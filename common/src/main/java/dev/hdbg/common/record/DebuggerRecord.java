@@ -3,6 +3,7 @@ package dev.hdbg.common.record;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.GuestRegister;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,10 @@ public sealed interface DebuggerRecord {
                  String message, Map<GuestRegister, Long> registers, int core, long pid, long tid)
             implements DebuggerRecord {
         public Break {
-            registers = registers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(registers));
+            // An enum map's copy is an array's (the agent's stops, every step); it keeps the same order as a linked one
+            registers = registers.isEmpty() ? Map.of() : Collections.unmodifiableMap(
+                    registers instanceof EnumMap<GuestRegister, Long> byOrdinal ? new EnumMap<>(byOrdinal)
+                            : new LinkedHashMap<>(registers));
         }
 
         /** A break on core 0 of a target that says nothing of processes and threads (pid and tid 0). */
