@@ -5,9 +5,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
-/** Waiting for one of the agent's replies, for a caller that blocks: every failure becomes an {@link AgentError}. */
+/**
+ * Waiting for one of the agent's replies, for a caller that blocks: every failure becomes an {@link AgentError}.
+ *
+ * <p>The caller first yields for up to {@link #YIELD_NANOS} ({@code Thread.yield} between looks at the reply), then
+ * parks. Parked, each reply cost the event loop a futex wake-up of the caller and the caller a context switch, on a
+ * machine where wake-ups are the host's largest cost; yielding, the caller finds the reply at its next look and lets
+ * any thread that can run (the event loop reading the reply, the agent) have the core meanwhile. 10,000 {@code r rip}
+ * ran twice as fast with less host CPU (docs/benchmarks.md, "Request hand-overs, wave 7"). A reply that takes longer
+ * (a long command) is waited for parked, as before.
+ */
 public final class Replies {
+    /**
+     * Longer than the agent's answer to a short request; short beside a person's wait. The system property
+     * {@code hdbg.host.awaitYieldMicros} changes it for measurements (0: park at once).
+     */
+    static final long YIELD_NANOS = Long.getLong("hdbg.host.awaitYieldMicros", 300) * 1_000;
+
     private Replies() {
     }
 
@@ -16,6 +32,16 @@ public final class Replies {
      * for anything else.
      */
     public static <T> T await(CompletableFuture<T> reply, Duration timeout) {
+        return await(reply, timeout, YIELD_NANOS, System::nanoTime, Thread::yield);
+    }
+
+    /** With the yielding time, the clock and what is done between looks at the reply given, for the tests. */
+    static <T> T await(CompletableFuture<T> reply, Duration timeout, long yieldNanos, LongSupplier clock,
+                       Runnable yield) {
+        long until = clock.getAsLong() + yieldNanos;
+        while (!reply.isDone() && clock.getAsLong() - until < 0) {
+            yield.run();
+        }
         try {
             return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
