@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * and was slower than no wait at all under load; so was a longer wait (300 µs), which outlasts the agent's answer.
  * The loop stays awake for at most {@link #AWAKE_NANOS} after a reply and stops at the first task that comes (the next
  * request, or anything else): then it selects as Netty's default strategy does. While awake it does not read the
- * socket: a record that arrives then waits at most that long. Used only on the loop's own thread.
+ * socket: a record that arrives then waits at most that long. A yield that returns late (the core went to another
+ * process: a loaded machine) ends it too. Used only on the loop's own thread.
  */
 final class AwakeAfterReply implements SelectStrategy {
     /**
@@ -28,6 +29,7 @@ final class AwakeAfterReply implements SelectStrategy {
 
     private final long awakeNanos;
     private final LongSupplier clock;
+    private final Runnable yield;
     /** When the loop stops spinning; meaningful while {@link #awake}. */
     private long awakeUntil;
     private boolean awake;
@@ -35,13 +37,14 @@ final class AwakeAfterReply implements SelectStrategy {
     private long selects;
 
     AwakeAfterReply() {
-        this(AWAKE_NANOS, System::nanoTime);
+        this(AWAKE_NANOS, System::nanoTime, Thread::yield);
     }
 
-    /** With the spin's length and the clock given, so a test decides what time it is. */
-    AwakeAfterReply(long awakeNanos, LongSupplier clock) {
+    /** With the awake time, the clock and the yield given, so a test decides what time it is. */
+    AwakeAfterReply(long awakeNanos, LongSupplier clock, Runnable yield) {
         this.awakeNanos = awakeNanos;
         this.clock = clock;
+        this.yield = yield;
     }
 
     /** A reply was handed to its caller, whose next request may follow at once. */
@@ -59,8 +62,12 @@ final class AwakeAfterReply implements SelectStrategy {
             return selectSupplier.get();
         }
         if (awake && clock.getAsLong() - awakeUntil < 0) {
-            Thread.yield(); // awake, but any thread that can run gets the core first (a spin took it: measured slower)
-            return SelectStrategy.CONTINUE;
+            long before = clock.getAsLong();
+            yield.run(); // awake, but any thread that can run gets the core first (a spin took it: measured slower)
+            if (clock.getAsLong() - before <= Replies.YIELD_GONE_NANOS) {
+                return SelectStrategy.CONTINUE;
+            }
+            // The core went to another process for a slice: on a loaded machine the selector is the better wait.
         }
         awake = false;
         selects++;

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * machine where wake-ups are the host's largest cost; yielding, the caller finds the reply at its next look and lets
  * any thread that can run (the event loop reading the reply, the agent) have the core meanwhile. 10,000 {@code r rip}
  * ran twice as fast with less host CPU (docs/benchmarks.md, "Request hand-overs, wave 7"). A reply that takes longer
- * (a long command) is waited for parked, as before.
+ * (a long command) is waited for parked, as before, and so is one on a loaded machine, where a yield gives the core
+ * away for a whole slice ({@link #YIELD_GONE_NANOS}).
  */
 public final class Replies {
     /**
@@ -23,6 +24,12 @@ public final class Replies {
      * {@code hdbg.host.awaitYieldMicros} changes it for measurements (0: park at once).
      */
     static final long YIELD_NANOS = Long.getLong("hdbg.host.awaitYieldMicros", 300) * 1_000;
+    /**
+     * A yield that returns this late gave the core to another process for a slice: on a loaded machine yielding again
+     * would queue the caller behind every runnable thread, so it parks (measured at load 15-19: always yielding was
+     * slower than parking at once).
+     */
+    static final long YIELD_GONE_NANOS = 50_000;
 
     private Replies() {
     }
@@ -38,9 +45,15 @@ public final class Replies {
     /** With the yielding time, the clock and what is done between looks at the reply given, for the tests. */
     static <T> T await(CompletableFuture<T> reply, Duration timeout, long yieldNanos, LongSupplier clock,
                        Runnable yield) {
-        long until = clock.getAsLong() + yieldNanos;
-        while (!reply.isDone() && clock.getAsLong() - until < 0) {
+        long last = clock.getAsLong();
+        long until = last + yieldNanos;
+        while (!reply.isDone() && last - until < 0) {
             yield.run();
+            long now = clock.getAsLong();
+            if (now - last > YIELD_GONE_NANOS) {
+                break; // the core went to another process for a while: the machine is busy, park instead
+            }
+            last = now;
         }
         try {
             return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

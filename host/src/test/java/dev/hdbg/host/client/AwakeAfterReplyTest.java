@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 class AwakeAfterReplyTest {
     private static final long AWAKE = 100_000;
     private long now = 1_000_000_000L;
-    private final AwakeAfterReply awake = new AwakeAfterReply(AWAKE, () -> now);
+    /** How long the next yield takes on the test's clock. */
+    private long yieldTakes = 1_000;
+    private final AwakeAfterReply awake = new AwakeAfterReply(AWAKE, () -> now, () -> now += yieldTakes);
     private final AtomicInteger selectNows = new AtomicInteger();
     private final IntSupplier selectNow = () -> {
         selectNows.incrementAndGet();
@@ -59,6 +61,16 @@ class AwakeAfterReplyTest {
     }
 
     @Test
+    void aYieldThatGaveTheCoreAwayForASliceSendsTheLoopToTheSelector() throws Exception {
+        awake.replied();
+        assertThat(strategy(false)).isEqualTo(SelectStrategy.CONTINUE);
+        yieldTakes = 60_000; // another process ran: the machine is loaded
+        assertThat(strategy(false)).isEqualTo(SelectStrategy.SELECT);
+        yieldTakes = 1_000;
+        assertThat(strategy(false)).as("awake no more until the next reply").isEqualTo(SelectStrategy.SELECT);
+    }
+
+    @Test
     void withoutAReplyTheLoopSelectsAsNettysDefaultStrategyDoes() throws Exception {
         assertThat(strategy(false)).isEqualTo(SelectStrategy.SELECT);
         assertThat(strategy(true)).isZero();
@@ -67,7 +79,7 @@ class AwakeAfterReplyTest {
 
     @Test
     void anAwakeTimeOfZeroNeverKeepsTheLoopAwake() throws Exception {
-        AwakeAfterReply never = new AwakeAfterReply(0, () -> now);
+        AwakeAfterReply never = new AwakeAfterReply(0, () -> now, () -> { });
         never.replied();
         assertThat(never.calculateStrategy(selectNow, false)).isEqualTo(SelectStrategy.SELECT);
     }

@@ -33,10 +33,20 @@ class RepliesTest {
         CompletableFuture<String> reply = new CompletableFuture<>();
         AtomicInteger yields = new AtomicInteger();
         assertThatThrownBy(() -> Replies.await(reply, Duration.ofMillis(1), 300_000, () -> now, () -> {
-            now += 100_000;
+            now += 40_000;
             yields.incrementAndGet();
         })).isInstanceOf(AgentError.class).hasMessageContaining("did not answer");
-        assertThat(yields).as("yields until the yielding time is over, then parks").hasValue(3);
+        assertThat(yields).as("yields until the yielding time is over, then parks").hasValue(8);
+    }
+
+    @Test
+    void aYieldThatGaveTheCoreAwayForASliceEndsTheYielding() {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        AtomicInteger yields = new AtomicInteger();
+        assertThatThrownBy(() -> Replies.await(reply, Duration.ofMillis(1), 300_000, () -> now, () -> {
+            now += yields.incrementAndGet() == 2 ? 60_000 : 1_000; // the second: another process ran meanwhile
+        })).isInstanceOf(AgentError.class);
+        assertThat(yields).as("a loaded machine: parked after the slow yield, not yielding on").hasValue(2);
     }
 
     @Test
