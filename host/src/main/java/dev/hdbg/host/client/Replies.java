@@ -10,20 +10,20 @@ import java.util.function.LongSupplier;
 /**
  * Waiting for one of the agent's replies, for a caller that blocks: every failure becomes an {@link AgentError}.
  *
- * <p>The caller first yields for up to {@link #YIELD_NANOS} ({@code Thread.yield} between looks at the reply), then
- * parks. Parked, each reply cost the event loop a futex wake-up of the caller and the caller a context switch, on a
- * machine where wake-ups are the host's largest cost; yielding, the caller finds the reply at its next look and lets
- * any thread that can run (the event loop reading the reply, the agent) have the core meanwhile. 10,000 {@code r rip}
- * ran twice as fast with less host CPU (docs/benchmarks.md, "Request hand-overs, wave 7"). A reply that takes longer
- * (a long command) is waited for parked, as before, and so is one on a loaded machine, where a yield gives the core
- * away for a whole slice ({@link #YIELD_GONE_NANOS}).
+ * <p>With {@link #YIELD_NANOS} set, the caller first yields for up to that long ({@code Thread.yield} between looks at
+ * the reply), then parks: parked, each reply costs the event loop a futex wake-up of the caller and the caller a
+ * context switch, on a machine where wake-ups are the host's largest cost. Off by default: on the shared, loaded
+ * machine of wave 7 it was once twice as fast for 10,000 {@code r rip} and in other rounds slower than parking at
+ * once, so whether it pays is for a quiet machine to show (docs/benchmarks.md, "Request hand-overs, wave 7"). A reply
+ * that takes longer is waited for parked, and so is one on a loaded machine, where a yield gives the core away for a
+ * whole slice ({@link #YIELD_GONE_NANOS}).
  */
 public final class Replies {
     /**
-     * Longer than the agent's answer to a short request; short beside a person's wait. The system property
-     * {@code hdbg.host.awaitYieldMicros} changes it for measurements (0: park at once).
+     * How long a caller yields before it parks: 0, park at once (the default). The system property
+     * {@code hdbg.host.awaitYieldMicros} sets it for measurements (300: longer than the agent's answer to {@code r}).
      */
-    static final long YIELD_NANOS = Long.getLong("hdbg.host.awaitYieldMicros", 300) * 1_000;
+    static final long YIELD_NANOS = Long.getLong("hdbg.host.awaitYieldMicros", 0) * 1_000;
     /**
      * A yield that returns this late gave the core to another process for a slice: on a loaded machine yielding again
      * would queue the caller behind every runnable thread, so it parks (measured at load 15-19: always yielding was
