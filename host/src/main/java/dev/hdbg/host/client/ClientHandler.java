@@ -20,7 +20,8 @@ final class ClientHandler {
     static final String LISTENER_THREAD = "hdbg-records";
 
     private final ConnectionEnd end = new ConnectionEnd();
-    private final ReplyCorrelator replies = new ReplyCorrelator(end);
+    private final AwakeAfterReply awake = new AwakeAfterReply();
+    private final ReplyCorrelator replies = new ReplyCorrelator(end, awake);
     private final RecordDelivery records;
     private final IdlePings pings;
     private final ConnectionFailures failures = new ConnectionFailures(end);
@@ -45,6 +46,11 @@ final class ClientHandler {
 
     ReplyCorrelator replies() {
         return replies;
+    }
+
+    /** The select strategy of the connection's event loop, which stays awake for a moment after each reply. */
+    AwakeAfterReply selectStrategy() {
+        return awake;
     }
 
     RecordDelivery records() {

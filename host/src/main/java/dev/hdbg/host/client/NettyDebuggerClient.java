@@ -50,6 +50,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,8 +95,9 @@ final class NettyDebuggerClient implements DebuggerClient {
         TlsSettings tls = settings.tls();
         // Before any thread or socket: a client certificate that cannot be read is the user's to fix, not a connection failure.
         Optional<SslContext> sslContext = Optional.ofNullable(tls).map(t -> ClientTls.context(t, host + ":" + port));
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ClientHandler handler = new ClientHandler(settings.deadAfter());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory(SelectorProvider.provider(),
+                handler::selectStrategy));
         try {
             Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)

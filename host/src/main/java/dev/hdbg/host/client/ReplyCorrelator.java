@@ -19,11 +19,13 @@ final class ReplyCorrelator extends ChannelInboundHandlerAdapter {
     private final AtomicLong nextRequestId = new AtomicLong(1);
     private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
     private final ConnectionEnd end;
+    private final AwakeAfterReply awake;
     /** The sequence number of the last stop that came with a step's reply (since 1.15), 0 before any. */
     private volatile long lastStopInReply;
 
-    ReplyCorrelator(ConnectionEnd end) {
+    ReplyCorrelator(ConnectionEnd end, AwakeAfterReply awake) {
         this.end = end;
+        this.awake = awake;
     }
 
     /** Sends {@code request} with the next request id; the future completes with its reply. */
@@ -68,6 +70,7 @@ final class ReplyCorrelator extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(Envelope.newBuilder().setRecordBatch(RecordBatch.newBuilder()
                     .addRecords(reply.getStepReply().getBreakRecord())).build());
         }
+        awake.replied(); // before the caller runs: its next request finds the loop awake
         if (reply.hasErrorReply()) {
             future.completeExceptionally(AgentError.of(reply.getErrorReply()));
         } else {

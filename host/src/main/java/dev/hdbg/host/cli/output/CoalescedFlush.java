@@ -3,6 +3,7 @@ package dev.hdbg.host.cli.output;
 import java.io.Flushable;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,6 +12,12 @@ import java.util.concurrent.locks.LockSupport;
  * records written faster than the terminal or the file takes them goes out in blocks, one system call each, instead of
  * one system call a line. Flushing every record was the host's largest cost at a few hundred thousand records a
  * second (docs/benchmarks.md, "records to a --json file").
+ *
+ * <p>The thread that makes it is the one that runs the commands: what it writes (a command's result) it flushes itself,
+ * at once, without the flusher. A batch of requests (10,000 {@code r rip}) woke the flusher for every result, a
+ * futex wake-up, a timed park and its timer, and a context switch on each side, on a machine where those cost more
+ * than the write itself (docs/benchmarks.md, "Request hand-overs, wave 7"). Lines from other threads (records) are
+ * coalesced by the flusher as before.
  *
  * <p>The writer must be thread-safe (a {@link java.io.PrintWriter} is: its writes and its flush share one lock), so a
  * flush never interleaves with a line being written.
@@ -21,18 +28,36 @@ public final class CoalescedFlush implements AutoCloseable {
     private final Flushable target;
     private final AtomicBoolean requested = new AtomicBoolean();
     private final Thread flusher;
+    /** The thread that runs the commands, which flushes its own lines. */
+    private final Thread commands;
+    private final AtomicLong wakeUps = new AtomicLong();
     private volatile boolean closed;
 
+    /** Made on the thread that runs the commands: that thread's lines are flushed as it writes them. */
     public CoalescedFlush(Flushable target) {
         this.target = target;
+        this.commands = Thread.currentThread();
         this.flusher = Thread.ofPlatform().name("hdbg-screen-flush").daemon().start(this::flushWhenAsked);
     }
 
-    /** Something was written: it reaches the target soon, with whatever else is written before the flush. */
+    /**
+     * Something was written: on the thread that runs the commands it reaches the target now (with whatever other
+     * threads wrote before it); from another thread soon, with whatever else is written before the flush.
+     */
     public void request() {
+        if (Thread.currentThread() == commands) {
+            flushQuietly();
+            return;
+        }
         if (!requested.getAndSet(true)) {
+            wakeUps.incrementAndGet();
             LockSupport.unpark(flusher);
         }
+    }
+
+    /** For the tests: how many times a request woke the flusher. */
+    long wakeUps() {
+        return wakeUps.get();
     }
 
     private void flushWhenAsked() {

@@ -26,23 +26,57 @@ class CoalescedFlushTest {
     void aLineWrittenAloneIsFlushedWithoutAnotherWrite() throws Exception {
         CountingWriter target = new CountingWriter();
         try (CoalescedFlush flush = new CoalescedFlush(target)) {
-            target.write("a break\n");
-            flush.request();
+            onAnotherThread(() -> {
+                target.write("a break\n");
+                flush.request();
+            });
             assertThat(target.flushed.await(10, TimeUnit.SECONDS)).as("flushed by the flusher thread").isTrue();
         }
     }
 
     @Test
-    void aStreamOfLinesIsFlushedInBlocksNotOneFlushALine() {
+    void aStreamOfLinesIsFlushedInBlocksNotOneFlushALine() throws Exception {
         CountingWriter target = new CountingWriter();
         try (CoalescedFlush flush = new CoalescedFlush(target)) {
-            for (int i = 0; i < 100_000; i++) {
-                target.write("record\n");
-                flush.request();
-            }
+            onAnotherThread(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    target.write("record\n");
+                    flush.request();
+                }
+            });
         }
         // A flush a line would be 100,000 (and close() adds one); requests made while one waits share it.
         assertThat(target.flushes.get()).isBetween(1, 50_000);
+    }
+
+    @Test
+    void theCommandThreadFlushesItsOwnLinesWithoutWakingTheFlusher() {
+        CountingWriter target = new CountingWriter();
+        try (CoalescedFlush flush = new CoalescedFlush(target)) {
+            for (int i = 1; i <= 1_000; i++) {
+                target.write("{\"type\":\"registers\"}\n");
+                flush.request();
+                assertThat(target.flushes.get()).as("flushed before the next command").isEqualTo(i);
+            }
+            // A batch of requests woke the flusher once a result: a hand-over between threads a command.
+            assertThat(flush.wakeUps()).isZero();
+        }
+    }
+
+    @Test
+    void linesOfOtherThreadsStillWakeTheFlusher() throws Exception {
+        CountingWriter target = new CountingWriter();
+        try (CoalescedFlush flush = new CoalescedFlush(target)) {
+            onAnotherThread(flush::request);
+            assertThat(target.flushed.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(flush.wakeUps()).isEqualTo(1);
+        }
+    }
+
+    /** Runs {@code lines} on a thread of its own (the records' thread beside the command thread), to its end. */
+    private static void onAnotherThread(Runnable lines) throws InterruptedException {
+        Thread thread = Thread.ofPlatform().name("records").start(lines);
+        thread.join();
     }
 
     @Test
