@@ -1,5 +1,6 @@
 package dev.hdbg.host.gdb;
 
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +16,17 @@ import java.util.function.Consumer;
  * {@code /proc/PID/task/TID/status} over gdb's {@code stepi 3000}, issue 14), on a machine where a wake-up costs more
  * than the work it carries.
  *
+ * <p>Read through a buffer: {@link PacketReader} takes a byte at a time, and a socket's stream read a byte at a time
+ * is a system call a byte (strace of the bridge over gdb's {@code stepi 200}: 40 one-byte reads a {@code stepi}, for
+ * its {@code vCont} and {@code m} packets).
+ *
  * <p>One thread reads at a time: the session's while {@link #readingInBackground()} is false, the reader's while it is
  * true; the session's queue orders the hand-over between them.
  */
 final class FrontEndInput {
+    /** Bytes a read may take at once: what gdb sends between two answers is a packet or two, far below this. */
+    private static final int BUFFER = 8192;
+
     private final PacketReader reader;
     private final Consumer<Inbound> handOver;
     private final Consumer<IOException> failed;
@@ -33,7 +41,7 @@ final class FrontEndInput {
      * @param failed   where it says that the front end went away ({@link EOFException} when it closed the connection)
      */
     FrontEndInput(InputStream in, int maxPacket, Consumer<Inbound> handOver, Consumer<IOException> failed) {
-        this.reader = new PacketReader(in, maxPacket);
+        this.reader = new PacketReader(new BufferedInputStream(in, BUFFER), maxPacket);
         this.handOver = handOver;
         this.failed = failed;
     }

@@ -26,15 +26,15 @@ import java.util.function.Consumer;
 
 /**
  * One front end's session, in all-stop mode: packets are answered one at a time on the session's thread, which reads
- * them itself while the target is stopped ({@link FrontEndInput}); while it runs, a reader thread turns the socket into
- * {@link Inbound}s and the client's record thread adds the target's stops, both into one bounded queue, so that a
- * Ctrl-C and a stop are seen in the order they came. While the target runs, records reach
- * the front end's console as {@code O} packets; when it is stopped they wait (bounded) for the next run or monitor
- * command. Whatever the front end does — vanish mid-packet, send garbage — the session ends and the target is left
- * as it is, without the session's breakpoints. Over 400 lines: the dispatch of every packet that is not a query stays
- * in one switch, beside the run state it reads and the choice of where the next event comes from, which reads that
- * state too ({@link Queries} has the queries, {@link StopReplies} the replies, {@link ConsoleRelay} the console,
- * {@link StopMemory} the memory read ahead at a stop, {@link FrontEndInput} the socket's reading).
+ * them itself while the target is stopped ({@link FrontEndInput}); while it runs, a reader thread turns the socket
+ * into {@link Inbound}s and the client's record thread adds the target's stops, both into one bounded queue, so that a
+ * Ctrl-C and a stop are seen in the order they came. While the target runs, records reach the front end's console as
+ * {@code O} packets; when it is stopped they wait (bounded) for the next run or monitor command. Whatever the front
+ * end does — vanish mid-packet, send garbage — the session ends and the target is left as it is, without the session's
+ * breakpoints. It is over 400 lines: the dispatch of every packet that is not a query stays in one switch, beside the
+ * run state it reads and the choice of where the next event comes from, which reads that state too ({@link Queries}
+ * has the queries, {@link StopReplies} the replies, {@link ConsoleRelay} the console, {@link StopMemory} the memory
+ * read ahead at a stop, {@link FrontEndInput} the socket's reading).
  */
 final class GdbSession {
     /** The largest packet gdb may send: {@code PacketSize} in {@code qSupported}, hex there. */

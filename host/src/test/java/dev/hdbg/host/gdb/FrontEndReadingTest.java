@@ -88,6 +88,49 @@ class FrontEndReadingTest {
         }
     }
 
+    @Test
+    void packetsThatArriveTogetherAreTakenFromTheSocketInOneRead() throws Exception {
+        byte[] sent = ("$vCont;s:p1.1;c:p1.-1#f7$m7ffffefffc80,40#2e").getBytes(StandardCharsets.US_ASCII);
+        CountingStream socket = new CountingStream(sent);
+        FrontEndInput input = new FrontEndInput(socket, GdbSession.MAX_PACKET, inbound -> { }, failure -> { });
+
+        Inbound step = input.read();
+        Inbound read = input.read();
+
+        assertThat(((Inbound.Packet) step).text()).isEqualTo("vCont;s:p1.1;c:p1.-1");
+        assertThat(((Inbound.Packet) read).text()).isEqualTo("m7ffffefffc80,40");
+        assertThat(socket.reads).as("reads of the socket's stream (a byte a read was 45)").isEqualTo(1);
+    }
+
+    /** A socket's stream that has {@code bytes} waiting, counting how often it is read (each read a system call). */
+    private static final class CountingStream extends InputStream {
+        private final byte[] bytes;
+        private int at;
+        int reads;
+
+        CountingStream(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() {
+            reads++;
+            return at < bytes.length ? bytes[at++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            reads++;
+            if (at == bytes.length) {
+                return -1;
+            }
+            int n = Math.min(length, bytes.length - at);
+            System.arraycopy(bytes, at, into, offset, n);
+            at += n;
+            return n;
+        }
+    }
+
     private static Monitor monitor() {
         return new Monitor() {
             @Override
