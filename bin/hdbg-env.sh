@@ -107,8 +107,7 @@ hdbg_stop_within() {
 # JDK 25's AOT caches for the host and the agent (JEP 483 and 515: classes loaded and linked, and method profiles,
 # from a training run), made right after a build by one scripted session: an agent on the 'loop' sample started with
 # -XX:AOTCacheOutput, driven by a host started with it too through the verbs a session uses most (3,300 lines of r, t,
-# p, db, u, ...) and then, when gdb is installed, through the gdb bridge (hdbg_train_gdb), then by a second host
-# through the agent's hot paths (hot events on the loop's body with a
+# p, db, u, ...), then by a second host through the agent's hot paths (hot events on the loop's body with a
 # machine-code condition, a script condition, a log and a script printf batched, then g to the program's end). They
 # take both processes' start-up and the JIT's warm-up of their first thousands of requests or hits down
 # (docs/benchmarks.md, "Request latency, wave 4" and "Agent AOT cache, wave 5"). Best effort and bounded: every step
@@ -131,10 +130,9 @@ hdbg_train() {
         for ((i = 0; i < 300; i++)); do
             printf '%s\n' 'r rip' 'r' 't' 'p' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'r rax = 1' 'bl' 'events'
         done >"$work/train.txt"
-        : >"$work/host.json"
-        hdbg_train_gdb "$work" | timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_AOT" \
-            -Xlog:aot*=off --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
-            --connect "127.0.0.1:$port" --batch - --json >"$work/host.json" 2>&1 || rm -f "$HDBG_HOST_AOT"
+        timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_AOT" -Xlog:aot*=off \
+            --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
+            --connect "127.0.0.1:$port" --batch "$work/train.txt" --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
         printf '%s\n' 'r rcx = 0n300000' 'r rip = 400000' '!epthook 40000a condition {31 c0}' \
             '!epthook 40000a script { if (@rdi == 0x12345) { pause(); } }' '!epthook 40000a log {rdi} imm no' \
             '!epthook 40000a script { printf("%llx %llx\n", @rax, @rcx); } imm no' 'g' >"$work/events.txt"
@@ -148,37 +146,6 @@ hdbg_train() {
     [ "$agent_ok" = 1 ] || rm -f "$HDBG_AGENT_AOT"
     rm -rf "$work"
     return 0
-}
-
-# The training host's commands, on its standard input: the batch in $1/train.txt, then, when gdb is installed, a gdb
-# session through the bridge (.gdb) of the same host: one process, as one cache is made by one (JEP 514), so the
-# bridge's classes and its stepi path (a step with its stop and the stack in the reply, gdb's reads of the frame, a
-# breakpoint and a continue) are in the host's cache, and a step with the stack in the agent's. Without it a bridge
-# started cold, the agent's training never served such a step. Bounded: the bridge's port is one nothing listens on;
-# gdb starts only once the host has answered the line after .gdb, and only when .gdb was no error; gdb has two
-# minutes; the loop sample's counter is set so that its 2,000 stepi stay in the loop.
-hdbg_train_gdb() {
-    local work="$1" gport="" i
-    cat "$work/train.txt"
-    command -v gdb >/dev/null 2>&1 || return 0
-    for ((i = 0; i < 20; i++)); do
-        gport=$((20000 + RANDOM % 30000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$gport") 2>/dev/null || break
-        gport=""
-    done
-    [ -n "$gport" ] || return 0
-    printf '%s\n' 'r rcx = 0n100000' 'r rip = 40000a' '? 5ca1ab1d' ".gdb 127.0.0.1:$gport" '? 5ca1ab1e'
-    for ((i = 0; i < 600; i++)); do
-        grep -q 5ca1ab1e "$work/host.json" 2>/dev/null && break
-        sleep 0.1
-    done
-    if grep -q 5ca1ab1e "$work/host.json" 2>/dev/null \
-            && ! sed -n '/5ca1ab1d/,/5ca1ab1e/p' "$work/host.json" | grep -q '"type":"error"'; then
-        timeout -k 5 120 gdb -batch -nx -ex 'set confirm off' -ex 'set pagination off' \
-            -ex "target remote 127.0.0.1:$gport" -ex 'break *0x40000e' -ex 'continue' -ex 'delete' -ex 'stepi 2000' \
-            -ex 'info registers' -ex 'x/4gx $rsp' -ex 'monitor events' -ex 'detach' >"$work/gdb.log" 2>&1 || true
-    fi
-    echo '.gdb stop'
 }
 
 # Whether the AOT cache $1 is there and newer than every jar it was made from (a jar rebuilt since would make the JVM
