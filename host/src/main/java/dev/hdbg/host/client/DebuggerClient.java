@@ -240,10 +240,10 @@ public interface DebuggerClient extends AutoCloseable {
     }
 
     /**
-     * Whether {@code stop}, as a record listener is given it, is the last stop that came with a step's reply (since
-     * 1.15): the agent took that step at once, and such a step runs no system call (docs/protocol.md), so the
-     * target's modules and memory map are as they were before it. False for any other record, and for clients that
-     * cannot tell.
+     * Whether {@code stop}, as a record listener is given it, came with a step's reply (since 1.15), also when the
+     * listeners are behind the replies (records are asked about in their order): the agent took that step at once,
+     * and such a step runs no system call (docs/protocol.md), so the target's modules and memory map are as they were
+     * before it. False for any other record, and for clients that cannot tell.
      */
     default boolean cameWithStepReply(DebuggerRecord stop) {
         return false;

@@ -270,7 +270,7 @@ final class NettyDebuggerClient implements DebuggerClient {
 
     @Override
     public boolean cameWithStepReply(DebuggerRecord stop) {
-        return stop.seq() == handler.replies().lastStopInReply();
+        return handler.replies().cameWithStepReply(stop.seq());
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,8 +21,17 @@ final class ReplyCorrelator extends ChannelInboundHandlerAdapter {
     private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
     private final ConnectionEnd end;
     private final AwakeAfterReply awake;
-    /** The sequence number of the last stop that came with a step's reply (since 1.15), 0 before any. */
-    private volatile long lastStopInReply;
+    /**
+     * How far behind the replies the listener thread may be and still be told which stops came with one: gdb's stepi
+     * through the bridge runs ahead of the record thread by hundreds of records while the JVM warms up.
+     */
+    private static final long REMEMBERED_STOPS = 1 << 16;
+    /**
+     * The sequence numbers of the stops that came with a step's reply (since 1.15) that no one has asked about yet.
+     * All of them, not only the last: a listener behind the replies took an earlier step's stop for one that did not
+     * come with a reply, and asked for the modules again (7,417 ListModules over gdb's stepi 5000 through the bridge).
+     */
+    private final ConcurrentSkipListSet<Long> stopsInReplies = new ConcurrentSkipListSet<>();
 
     ReplyCorrelator(ConnectionEnd end, AwakeAfterReply awake) {
         this.end = end;
@@ -66,7 +76,9 @@ final class ReplyCorrelator extends ChannelInboundHandlerAdapter {
             // Since 1.15 a step's stop may come with its reply instead of a batch: it takes its place among the records
             // here, on the event loop, after every batch read before it, so the listeners see it (once) and it is
             // acknowledged as any other record; then the step's caller has it too.
-            lastStopInReply = reply.getStepReply().getBreakRecord().getSeq(); // before the listeners can see it
+            long seq = reply.getStepReply().getBreakRecord().getSeq();
+            stopsInReplies.add(seq); // before the listeners can see it
+            stopsInReplies.headSet(seq - REMEMBERED_STOPS).clear();
             ctx.fireChannelRead(Envelope.newBuilder().setRecordBatch(RecordBatch.newBuilder()
                     .addRecords(reply.getStepReply().getBreakRecord())).build());
         }
@@ -78,9 +90,13 @@ final class ReplyCorrelator extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The sequence number of the last stop that came with a step's reply (since 1.15), 0 before any. */
-    long lastStopInReply() {
-        return lastStopInReply;
+    /**
+     * Whether the stop numbered {@code seq} came with a step's reply (since 1.15). Asked in the records' order: the
+     * stops before {@code seq} are forgotten.
+     */
+    boolean cameWithStepReply(long seq) {
+        stopsInReplies.headSet(seq).clear();
+        return stopsInReplies.contains(seq);
     }
 
     @Override

@@ -25,14 +25,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * One front end's session, in all-stop mode: packets are answered one at a time on the session's thread; a reader
- * thread turns the socket into {@link Inbound}s and the client's record thread adds the target's stops, both into one
- * bounded queue, so that a Ctrl-C and a stop are seen in the order they came. While the target runs, records reach
- * the front end's console as {@code O} packets; when it is stopped they wait (bounded) for the next run or monitor
- * command. Whatever the front end does — vanish mid-packet, send garbage — the session ends and the target is left
- * as it is, without the session's breakpoints. Just over 400 lines: the dispatch of every packet that is not a
- * query stays in one switch, beside the run state it reads ({@link Queries} has the queries, {@link StopReplies} the
- * replies, {@link ConsoleRelay} the console, {@link StopMemory} the memory read ahead at a stop).
+ * One front end's session, in all-stop mode: packets are answered one at a time on the session's thread, which reads
+ * them itself while the target is stopped ({@link FrontEndInput}); while it runs, a reader thread turns the socket
+ * into {@link Inbound}s and the client's record thread adds the target's stops, both into one bounded queue, so that a
+ * Ctrl-C and a stop are seen in the order they came. While the target runs, records reach the front end's console as
+ * {@code O} packets; when it is stopped they wait (bounded) for the next run or monitor command. Whatever the front
+ * end does — vanish mid-packet, send garbage — the session ends and the target is left as it is, without the session's
+ * breakpoints. It is over 400 lines: the dispatch of every packet that is not a query stays in one switch, beside the
+ * run state it reads and the choice of where the next event comes from, which reads that state too ({@link Queries}
+ * has the queries, {@link StopReplies} the replies, {@link ConsoleRelay} the console, {@link StopMemory} the memory
+ * read ahead at a stop, {@link FrontEndInput} the socket's reading).
  */
 final class GdbSession {
     /** The largest packet gdb may send: {@code PacketSize} in {@code qSupported}, hex there. */
@@ -58,6 +60,7 @@ final class GdbSession {
     private final Consumer<String> log;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(256);
     private final FrontEnd frontEnd;
+    private final FrontEndInput input;
     private final RegisterFile registers;
     private final StopMemory memory;
     private final TargetPoints points;
@@ -75,6 +78,7 @@ final class GdbSession {
      */
     private long stopTakenFromReply;
     private boolean multiprocess;
+    private volatile int queueWaits;
 
     /** @param log where the session tells the operator what happens (connections, hostile input) */
     GdbSession(Socket socket, DebuggerClient client, Monitor monitor, Consumer<String> log) throws IOException {
@@ -83,6 +87,8 @@ final class GdbSession {
         this.monitor = monitor;
         this.log = log;
         this.frontEnd = new FrontEnd(socket.getOutputStream());
+        this.input = new FrontEndInput(socket.getInputStream(), MAX_PACKET, inbound -> offer(new FromFrontEnd(inbound)),
+                failure -> offer(new Gone(why(failure))));
         this.console = new ConsoleRelay(frontEnd);
         RegisterFile.Replies waits = this::await;
         this.registers = new RegisterFile(client, waits);
@@ -96,13 +102,12 @@ final class GdbSession {
     void run() throws InterruptedException, IOException {
         socket.setTcpNoDelay(true);
         client.addRecordListener(this::onRecord);
-        Thread reader = Thread.ofPlatform().name("hdbg-gdb-reader").daemon().start(this::readFrontEnd);
         try {
             serve();
         } finally {
             ended = true;
             closeSocket();
-            reader.interrupt();
+            input.close();
             try {
                 points.clear();
             } catch (RuntimeException e) {
@@ -113,7 +118,7 @@ final class GdbSession {
 
     private void serve() throws InterruptedException {
         while (true) {
-            Event event = events.take();
+            Event event = next();
             try {
                 switch (event) {
                     case Gone gone -> {
@@ -151,7 +156,41 @@ final class GdbSession {
                 log.accept("gdb: the front end went away: " + e.getMessage());
                 return;
             }
+            if (running) {
+                input.readInBackground(); // a Ctrl-C may come while the session waits for the stop
+            }
         }
+    }
+
+    /**
+     * What to do next: while the target runs (or the reader thread still reads from when it did), what the queue
+     * brings; while it is stopped, a stop or a loss queued meanwhile, else the front end's next packet, read here.
+     */
+    private Event next() throws InterruptedException {
+        if (running || input.readingInBackground()) {
+            queueWaits++;
+            Event event = events.take();
+            if (event instanceof FromFrontEnd) {
+                input.tookHandOver();
+            }
+            return event;
+        }
+        Event queued = events.poll(); // a stop gdb did not resume for (a monitor g): before gdb's next packet
+        if (queued != null) {
+            return queued;
+        }
+        try {
+            return new FromFrontEnd(input.read());
+        } catch (IOException e) {
+            return new Gone(why(e));
+        }
+    }
+
+    private String why(IOException failure) {
+        if (failure instanceof EOFException) {
+            return "the front end closed the connection";
+        }
+        return ended ? "session ended" : "the connection failed: " + failure.getMessage();
     }
 
     /** @return false when the session ends ({@code D}, {@code k}) */
@@ -434,19 +473,14 @@ final class GdbSession {
 
     // ---- plumbing ------------------------------------------------------------------------------------------------
 
-    private void readFrontEnd() {
-        try {
-            PacketReader reader = new PacketReader(socket.getInputStream(), MAX_PACKET);
-            while (!ended) {
-                events.put(new FromFrontEnd(reader.next()));
-            }
-        } catch (EOFException e) {
-            offer(new Gone("the front end closed the connection"));
-        } catch (IOException e) {
-            offer(new Gone(ended ? "session ended" : "the connection failed: " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** How many times the session thread waited on its queue (for tests: never while the target stays stopped). */
+    int queueWaits() {
+        return queueWaits;
+    }
+
+    /** How many things the front end sent came through a reader thread (for tests). */
+    int handedOver() {
+        return input.handedOver();
     }
 
     private void offer(Event event) {

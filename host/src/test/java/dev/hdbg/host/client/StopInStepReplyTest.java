@@ -74,6 +74,36 @@ class StopInStepReplyTest {
         assertThat(seen).containsExactly(1L);
     }
 
+    @Test
+    void everyStopThatCameWithAStepsReplyIsKnownAsSuchWhenTheListenersAreBehindTheReplies() throws Exception {
+        List<Boolean> fromReplies = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch repliesIn = new java.util.concurrent.CountDownLatch(1);
+        handler.addRecordListener(r -> {
+            try {
+                repliesIn.await(10, TimeUnit.SECONDS); // the listener thread behind the replies
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            fromReplies.add(handler.replies().cameWithStepReply(r.seq()));
+        });
+        receiveBatch(1); // a stop that did not come with a reply
+        List<CompletableFuture<Envelope>> replies = new ArrayList<>();
+        for (long seq = 2; seq <= 6; seq++) {
+            replies.add(step());
+            channel.writeInbound(Envelope.newBuilder().setRequestId(sentId()).setStepReply(StepReply.newBuilder()
+                    .setBreakRecord(RecordCodec.encode(stepBreak(seq)))).build());
+        }
+        for (CompletableFuture<Envelope> reply : replies) {
+            reply.get(1, TimeUnit.SECONDS);
+        }
+        repliesIn.countDown();
+        handler.finishDelivery(5_000);
+
+        // Only the last was known before: a listener behind the replies took the others for stops that came alone
+        // (and the host's screen asked the agent for its modules again at each of them).
+        assertThat(fromReplies).containsExactly(false, true, true, true, true, true);
+    }
+
     private static DebuggerRecord.Break stepBreak(long seq) {
         return new DebuggerRecord.Break(seq, DebuggerRecord.BreakReason.STEP, 0, Optional.empty(), 0, 0x400003,
                 "stepped (t)");
