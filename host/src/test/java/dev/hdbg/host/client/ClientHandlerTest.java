@@ -13,9 +13,9 @@ import dev.hdbg.proto.v1.StatusReply;
 import dev.hdbg.proto.v1.StatusRequest;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslClosedEngineException;
@@ -37,17 +37,7 @@ import org.junit.jupiter.api.Test;
 
 class ClientHandlerTest {
     private final ClientHandler handler = new ClientHandler();
-    private final EmbeddedChannel channel = channelWith(handler);
-
-    /** A channel with the host's handlers, as ClientChannelInitializer puts them after the framing. */
-    private static EmbeddedChannel channelWith(ClientHandler handler) {
-        return new EmbeddedChannel(new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                ClientChannelInitializer.addHandlers(channel.pipeline(), handler);
-            }
-        });
-    }
+    private final EmbeddedChannel channel = HandlerChannel.of(handler);
     private final List<Long> seen = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -57,22 +47,11 @@ class ClientHandlerTest {
     }
 
     private void receive(long... seqs) {
-        RecordBatch.Builder batch = RecordBatch.newBuilder();
-        for (long seq : seqs) {
-            batch.addRecords(RecordCodec.encode(new DebuggerRecord.ActionError(seq, 1, 1, "r" + seq)));
-        }
-        channel.writeInbound(Envelope.newBuilder().setRecordBatch(batch).build());
+        HandlerChannel.receive(channel, seq -> new DebuggerRecord.ActionError(seq, 1, 1, "r" + seq), seqs);
     }
 
-    /** Waits for the listener thread to finish what was handed to it, then collects the acknowledgements sent. */
     private List<Long> acknowledgements() {
-        handler.finishDelivery(5_000);
-        channel.runPendingTasks(); // an EmbeddedChannel runs writes from other threads as tasks
-        List<Long> acks = new ArrayList<>();
-        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-            acks.add(((Envelope) out).getRecordsAck().getThroughSeq());
-        }
-        return acks;
+        return HandlerChannel.acknowledgements(handler, channel);
     }
 
     @Test
@@ -181,7 +160,7 @@ class ClientHandlerTest {
     @Test
     void aConnectionSilentForDeadAfterIsClosedWithAReasonNamingTheAgent() throws Exception {
         ClientHandler pinging = new ClientHandler(Duration.ofMillis(1));
-        EmbeddedChannel silent = channelWith(pinging);
+        EmbeddedChannel silent = HandlerChannel.of(pinging);
         CompletableFuture<String> reason = new CompletableFuture<>();
         pinging.onDisconnect(reason::complete);
         pinging.pingWhileIdle();
@@ -199,7 +178,7 @@ class ClientHandlerTest {
     void aBatchWhoseDeliveryWasQueuedWhenTheFirstListenerCameNeverOvertakesTheBacklog() throws Exception {
         ExecutorService listenerThread = Executors.newSingleThreadExecutor();
         ClientHandler held = new ClientHandler(ConnectSettings.DEFAULT_DEAD_AFTER, listenerThread);
-        EmbeddedChannel connection = channelWith(held);
+        EmbeddedChannel connection = HandlerChannel.of(held);
         try {
             held.acknowledgeOn(connection);
             connection.writeInbound(batch(1, 2));

@@ -3,13 +3,7 @@ package dev.hdbg.host.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.common.record.DebuggerRecord;
-import dev.hdbg.common.wire.RecordCodec;
-import dev.hdbg.proto.v1.Envelope;
-import dev.hdbg.proto.v1.RecordBatch;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -23,12 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class ClosingDeliveryTest {
     private final ClientHandler handler = new ClientHandler();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<>() {
-        @Override
-        protected void initChannel(Channel channel) {
-            ClientChannelInitializer.addHandlers(channel.pipeline(), handler);
-        }
-    });
+    private final EmbeddedChannel channel = HandlerChannel.of(handler);
     private final List<Long> seen = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -38,22 +27,11 @@ class ClosingDeliveryTest {
     }
 
     private void receive(long... seqs) {
-        RecordBatch.Builder batch = RecordBatch.newBuilder();
-        for (long seq : seqs) {
-            batch.addRecords(RecordCodec.encode(new DebuggerRecord.ActionError(seq, 1, 1, "r" + seq)));
-        }
-        channel.writeInbound(Envelope.newBuilder().setRecordBatch(batch).build());
+        HandlerChannel.receive(channel, seq -> new DebuggerRecord.ActionError(seq, 1, 1, "r" + seq), seqs);
     }
 
-    /** Waits for the listener thread to finish what was handed to it, then collects the acknowledgements written. */
     private List<Long> acknowledgements() {
-        handler.finishDelivery(5_000);
-        channel.runPendingTasks(); // an EmbeddedChannel runs writes from other threads as tasks
-        List<Long> acks = new ArrayList<>();
-        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-            acks.add(((Envelope) out).getRecordsAck().getThroughSeq());
-        }
-        return acks;
+        return HandlerChannel.acknowledgements(handler, channel);
     }
 
     @Test

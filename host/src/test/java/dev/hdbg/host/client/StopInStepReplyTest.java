@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.Envelope;
-import dev.hdbg.proto.v1.RecordBatch;
 import dev.hdbg.proto.v1.StepReply;
 import dev.hdbg.proto.v1.StepRequest;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class StopInStepReplyTest {
     private final ClientHandler handler = new ClientHandler();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<>() {
-        @Override
-        protected void initChannel(Channel channel) {
-            ClientChannelInitializer.addHandlers(channel.pipeline(), handler);
-        }
-    });
+    private final EmbeddedChannel channel = HandlerChannel.of(handler);
     private final List<Long> seen = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -125,20 +117,10 @@ class StopInStepReplyTest {
     }
 
     private void receiveBatch(long... seqs) {
-        RecordBatch.Builder batch = RecordBatch.newBuilder();
-        for (long seq : seqs) {
-            batch.addRecords(RecordCodec.encode(stepBreak(seq)));
-        }
-        channel.writeInbound(Envelope.newBuilder().setRecordBatch(batch).build());
+        HandlerChannel.receive(channel, StopInStepReplyTest::stepBreak, seqs);
     }
 
     private List<Long> acknowledgements() {
-        handler.finishDelivery(5_000);
-        channel.runPendingTasks();
-        List<Long> acks = new ArrayList<>();
-        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-            acks.add(((Envelope) out).getRecordsAck().getThroughSeq());
-        }
-        return acks;
+        return HandlerChannel.acknowledgements(handler, channel);
     }
 }
