@@ -20,16 +20,7 @@ cleanup() {
     rm -rf "$OUT"
 }
 trap cleanup EXIT
-cat >"$OUT/bench.c" <<'C'
-long f(long a) { return a * 2 + 1; }
-int main(void) {
-    long s = 0;
-    for (long i = 0; i < 2000; i++) s += f(i);
-    for (volatile long i = 0; i < 100000; i++) s += i;
-    return (int) (s & 1);
-}
-C
-gcc -static -g -O0 -o "$OUT/bench" "$OUT/bench.c"
+gcc -static -g -O0 -o "$OUT/bench" "$ROOT/bench/step_target.c"
 now() { date +%s.%N; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # bench/host_threads.sh CHECKOUT: per host thread, context switches and CPU a request over 5 s of a warm batch of
-# 200,000 `r rip` (20 s in; WARM=SECONDS to change), against an agent of the same checkout on latency.sh's program.
+# 200,000 `r rip` (20 s in; WARM=SECONDS to change), against an agent of the same checkout on bench/step_target.c.
 # Not part of the tests. HOSTOPTS: JAVA_TOOL_OPTIONS for the host (docs/benchmarks.md, "Request hand-overs, wave 7").
 set -euo pipefail
 TREE=$1; D="$(mktemp -d)"; trap 'rm -rf "$D"' EXIT
-printf 'long f(long a) { return a * 2 + 1; }\nint main(void) { long s = 0; for (long i = 0; i < 2000; i++) s += f(i); for (volatile long i = 0; i < 100000; i++) s += i; return (int) (s & 1); }\n' >"$D/bench.c"
-gcc -static -g -O0 -o "$D/bench" "$D/bench.c"
+gcc -static -g -O0 -o "$D/bench" "$(dirname "${BASH_SOURCE[0]}")/step_target.c"
 for ((i = 0; i < 200000; i++)); do echo 'r rip'; done >"$D/rrip200000.txt"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 : > $D/agent.$$.log
