@@ -86,10 +86,7 @@ class ReconnectIT {
             Records first = new Records();
             try (DebuggerClient client = agent.connect()) {
                 client.addRecordListener(first);
-                client.writeRegister("rcx", 5000).get(10, TimeUnit.SECONDS); // 5000 iterations, one record each
-                client.addEvent(EventSpec.eptHook(0x40000a, List.of(
-                        new ActionSpec.Log(new LogConfiguration(List.of(reg("rcx"))), true)))).get(10, TimeUnit.SECONDS);
-                client.cont().get(10, TimeUnit.SECONDS);
+                runLoggingEachIteration(client, 5000);
             } // gone at once: the 5000 records meet a store of 500 and no host
             long firstLast = first.all().isEmpty() ? 0 : first.all().getLast().seq();
             Thread.sleep(2_000); // the loop ends in well under a second: it must not wait for a host
@@ -125,10 +122,7 @@ class ReconnectIT {
             Records first = new Records();
             try (DebuggerClient client = agent.connect()) {
                 client.addRecordListener(first);
-                client.writeRegister("rcx", 2000).get(10, TimeUnit.SECONDS); // 2000 iterations, one record each
-                client.addEvent(EventSpec.eptHook(0x40000a, List.of(
-                        new ActionSpec.Log(new LogConfiguration(List.of(reg("rcx"))), true)))).get(10, TimeUnit.SECONDS);
-                client.cont().get(10, TimeUnit.SECONDS);
+                runLoggingEachIteration(client, 2000);
                 first.await(r -> true, Duration.ofSeconds(10));
             } // closes mid-stream
             List<Long> shown = first.all().stream().map(DebuggerRecord::seq).toList();
@@ -165,5 +159,13 @@ class ReconnectIT {
             }
             assertThat(second.all()).isEmpty();
         }
+    }
+
+    /** Runs the loop sample for {@code iterations} passes, its body's hook logging rcx at each: one record a pass. */
+    private static void runLoggingEachIteration(DebuggerClient client, long iterations) throws Exception {
+        client.writeRegister("rcx", iterations).get(10, TimeUnit.SECONDS);
+        client.addEvent(EventSpec.eptHook(0x40000a, List.of(
+                new ActionSpec.Log(new LogConfiguration(List.of(reg("rcx"))), true)))).get(10, TimeUnit.SECONDS);
+        client.cont().get(10, TimeUnit.SECONDS);
     }
 }
