@@ -95,7 +95,7 @@ final class GdbSession {
         this.memory = new StopMemory(client, waits);
         this.points = new TargetPoints(client, waits);
         this.queries = new Queries(this, client, waits);
-        this.replies = new StopReplies(registers, points, frontEnd, this::threadId);
+        this.replies = new StopReplies(registers, points, frontEnd, this::threadId, log);
     }
 
     /** Serves the front end until it detaches, kills or goes away. */
@@ -155,6 +155,19 @@ final class GdbSession {
             } catch (IOException e) {
                 log.accept("gdb: the front end went away: " + e.getMessage());
                 return;
+            } catch (AgentError e) {
+                // The packets' own failures are answered in answer(); this is what handling a stop met. An agent's
+                // error is gdb's to hear, never the end of its session (issue 14).
+                log.accept("gdb: the agent failed while the bridge handled a stop: " + e.getMessage());
+                if (running) {
+                    running = false;
+                    try {
+                        console.closeWith(replies.withRegisters(5, ""));
+                    } catch (IOException gone) {
+                        log.accept("gdb: the front end went away: " + gone.getMessage());
+                        return;
+                    }
+                }
             }
             if (running) {
                 input.readInBackground(); // a Ctrl-C may come while the session waits for the stop
