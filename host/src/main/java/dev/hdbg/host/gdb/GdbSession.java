@@ -69,6 +69,8 @@ final class GdbSession {
     private final ConsoleRelay console;
     private volatile boolean running;
     private volatile boolean ended;
+    /** Why the agent's connection ended, once it did (the client's disconnect listener sets it). */
+    private volatile String agentGone;
     private boolean interrupted;
     private boolean exited;
     private DebuggerRecord lastStop;
@@ -200,6 +202,10 @@ final class GdbSession {
     }
 
     private String why(IOException failure) {
+        String agent = agentGone;
+        if (agent != null) {
+            return "the agent disconnected (" + agent + "): gdb's connection is closed";
+        }
         if (failure instanceof EOFException) {
             return "the front end closed the connection";
         }
@@ -482,6 +488,30 @@ final class GdbSession {
         if (text != null) {
             console.show(text);
         }
+    }
+
+    /**
+     * The agent is gone (the client's disconnect listener, on its record thread after every record the agent sent),
+     * and gdb must learn it now, not at its next packet (issue 14). Whoever reads gdb's socket — this session's thread
+     * while the target is stopped, the reader thread while it runs — is woken by the end of its input and ends the
+     * session, which closes gdb's connection: gdb says "Remote connection closed", as when gdbserver goes away.
+     */
+    void agentGone(String reason) {
+        if (ended || agentGone != null) {
+            return;
+        }
+        agentGone = reason;
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            log.accept("gdb: the agent disconnected (" + reason + "), and the front end's connection failed: " + e.getMessage());
+            closeSocket();
+        }
+    }
+
+    /** Why the agent's connection ended, when it did during the session. */
+    Optional<String> agentGone() {
+        return Optional.ofNullable(agentGone);
     }
 
     // ---- plumbing ------------------------------------------------------------------------------------------------

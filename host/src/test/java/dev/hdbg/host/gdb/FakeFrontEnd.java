@@ -91,7 +91,7 @@ final class FakeFrontEnd implements AutoCloseable {
         }
     }
 
-    private static Monitor quietMonitor() {
+    static Monitor quietMonitor() {
         return new Monitor() {
             @Override
             public String execute(String commandLine) {
