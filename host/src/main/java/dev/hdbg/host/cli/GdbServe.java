@@ -8,7 +8,10 @@ final class GdbServe {
     private GdbServe() {
     }
 
-    /** @return the exit status: 0 after the session, 1 when the address cannot be used */
+    /**
+     * @return the exit status: 0 after the session, 1 when the address cannot be used, 2 when the agent disconnected
+     *         (the session, if gdb was connected, closed gdb's connection at once)
+     */
     static int once(DebugSession session, String hostPort, boolean anyAddress) throws InterruptedException {
         GdbAddress where;
         try {
@@ -21,6 +24,10 @@ final class GdbServe {
                 new GdbMonitor(session.client()), session.output()::note)) {
             session.output().note("gdb: listening on " + bridge.address() + " (in gdb: target remote " + bridge.address() + ")");
             bridge.serveOne();
+            if (bridge.agentGone().isPresent()) {
+                session.output().error("gdb: the agent disconnected (" + bridge.agentGone().get() + "): the bridge exits");
+                return 2;
+            }
             return 0;
         } catch (IllegalArgumentException | IOException e) {
             session.output().error("--gdb " + hostPort + ": " + e.getMessage());

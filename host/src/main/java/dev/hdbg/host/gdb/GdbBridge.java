@@ -25,12 +25,34 @@ public final class GdbBridge implements AutoCloseable {
     private final Consumer<String> log;
     private volatile boolean closed;
     private volatile Socket current;
+    private volatile GdbSession session;
+    /** Why the agent's connection ended, once it did: the bridge then serves no one (every request would fail). */
+    private volatile String agentGone;
 
     private GdbBridge(ServerSocket server, DebuggerClient client, Monitor monitor, Consumer<String> log) {
         this.server = server;
         this.client = client;
         this.monitor = monitor;
         this.log = log;
+    }
+
+    /**
+     * On the client's record thread: the agent went away. The session, if any, ends and closes gdb's connection; no
+     * one else is accepted.
+     */
+    private void onAgentGone(String reason) {
+        agentGone = reason;
+        closed = true;
+        closeQuietly(server);
+        GdbSession serving = session;
+        if (serving != null) {
+            serving.agentGone(reason);
+        }
+    }
+
+    /** Why the agent disconnected, when it did: the bridge stopped listening then. */
+    public java.util.Optional<String> agentGone() {
+        return java.util.Optional.ofNullable(agentGone);
     }
 
     /**
@@ -55,7 +77,9 @@ public final class GdbBridge implements AutoCloseable {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(address, port), 1);
-        return new GdbBridge(server, client, monitor, log);
+        GdbBridge bridge = new GdbBridge(server, client, monitor, log);
+        client.onDisconnect(bridge::onAgentGone);
+        return bridge;
     }
 
     /** The port it listens on. */
@@ -69,9 +93,10 @@ public final class GdbBridge implements AutoCloseable {
     }
 
     /**
-     * Serves one front end, from its connection to its end ({@code detach}, {@code kill}, a closed connection).
+     * Serves one front end, from its connection to its end ({@code detach}, {@code kill}, a closed connection, the
+     * agent gone).
      *
-     * @return false when the bridge was closed instead
+     * @return false when the bridge was closed instead, or the agent disconnected ({@link #agentGone()})
      */
     public boolean serveOne() throws InterruptedException {
         Socket socket;
@@ -79,6 +104,7 @@ public final class GdbBridge implements AutoCloseable {
             socket = server.accept();
         } catch (SocketException e) {
             if (closed) {
+                agentGone().ifPresent(why -> log.accept("gdb: the agent disconnected (" + why + "): the bridge stops listening"));
                 return false;
             }
             log.accept("gdb: accepting failed: " + e.getMessage());
@@ -93,16 +119,20 @@ public final class GdbBridge implements AutoCloseable {
             closeQuietly(socket);
         }
         try {
-            new GdbSession(socket, client, monitor, log).run();
+            GdbSession serving = new GdbSession(socket, client, monitor, log);
+            session = serving;
+            agentGone().ifPresent(serving::agentGone); // gone before the session was there to hear it
+            serving.run();
         } catch (IOException e) {
             log.accept("gdb: session failed: " + e.getMessage());
         }
+        session = null;
         current = null;
         log.accept("gdb: session ended");
-        return !closed;
+        return !closed && agentGone == null;
     }
 
-    /** Serves front ends one after the other until {@link #close()}. */
+    /** Serves front ends one after the other until {@link #close()}, or until the agent disconnects. */
     public void serveUntilClosed() throws InterruptedException {
         while (serveOne()) {
             // next front end

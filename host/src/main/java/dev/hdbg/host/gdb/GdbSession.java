@@ -69,6 +69,8 @@ final class GdbSession {
     private final ConsoleRelay console;
     private volatile boolean running;
     private volatile boolean ended;
+    /** Why the agent's connection ended, once it did (the client's disconnect listener sets it). */
+    private volatile String agentGone;
     private boolean interrupted;
     private boolean exited;
     private DebuggerRecord lastStop;
@@ -95,7 +97,7 @@ final class GdbSession {
         this.memory = new StopMemory(client, waits);
         this.points = new TargetPoints(client, waits);
         this.queries = new Queries(this, client, waits);
-        this.replies = new StopReplies(registers, points, frontEnd, this::threadId);
+        this.replies = new StopReplies(registers, points, frontEnd, this::threadId, log);
     }
 
     /** Serves the front end until it detaches, kills or goes away. */
@@ -155,6 +157,19 @@ final class GdbSession {
             } catch (IOException e) {
                 log.accept("gdb: the front end went away: " + e.getMessage());
                 return;
+            } catch (AgentError e) {
+                // The packets' own failures are answered in answer(); this is what handling a stop met. An agent's
+                // error is gdb's to hear, never the end of its session (issue 14).
+                log.accept("gdb: the agent failed while the bridge handled a stop: " + e.getMessage());
+                if (running) {
+                    running = false;
+                    try {
+                        console.closeWith(replies.withRegisters(5, ""));
+                    } catch (IOException gone) {
+                        log.accept("gdb: the front end went away: " + gone.getMessage());
+                        return;
+                    }
+                }
             }
             if (running) {
                 input.readInBackground(); // a Ctrl-C may come while the session waits for the stop
@@ -187,6 +202,10 @@ final class GdbSession {
     }
 
     private String why(IOException failure) {
+        String agent = agentGone;
+        if (agent != null) {
+            return "the agent disconnected (" + agent + "): gdb's connection is closed";
+        }
         if (failure instanceof EOFException) {
             return "the front end closed the connection";
         }
@@ -469,6 +488,30 @@ final class GdbSession {
         if (text != null) {
             console.show(text);
         }
+    }
+
+    /**
+     * The agent is gone (the client's disconnect listener, on its record thread after every record the agent sent),
+     * and gdb must learn it now, not at its next packet (issue 14). Whoever reads gdb's socket — this session's thread
+     * while the target is stopped, the reader thread while it runs — is woken by the end of its input and ends the
+     * session, which closes gdb's connection: gdb says "Remote connection closed", as when gdbserver goes away.
+     */
+    void agentGone(String reason) {
+        if (ended || agentGone != null) {
+            return;
+        }
+        agentGone = reason;
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            log.accept("gdb: the agent disconnected (" + reason + "), and the front end's connection failed: " + e.getMessage());
+            closeSocket();
+        }
+    }
+
+    /** Why the agent's connection ended, when it did during the session. */
+    Optional<String> agentGone() {
+        return Optional.ofNullable(agentGone);
     }
 
     // ---- plumbing ------------------------------------------------------------------------------------------------

@@ -19,10 +19,13 @@ final class StopMemory {
      * The read ahead, asked with the step as well (since 1.15, "step.stop-memory"): from 128 bytes below rsp (in a
      * function's prologue and epilogue gdb reads 0x40 bytes from 16 or 24 bytes below rsp: 211 of 454 reads over 400
      * stepi of bench/latency.sh's program, {@code set debug remote 1}, each a round trip of its own while the read
-     * started at rsp), to 128 past rsp (gdb reads 0x40 bytes at the frame, rounded up) or 0xc0 past an rbp at most
-     * 4 KiB above rsp (gdb also reads 0x40 bytes at rbp+0x80: 26 of the 454).
+     * started at rsp), to 128 past rsp (gdb reads 0x40 bytes at the frame, rounded up) or 0x100 past an rbp at most
+     * 4 KiB above rsp: gdb also reads 0x40 bytes at rbp+0x80 (26 of the 454), and, after a step that returns into
+     * main, 0x40 bytes at rbp+0x90, the frame of main's caller in glibc's start-up code (20 of 320 reads over 300
+     * stepi of bench/step_target.c, wave 8: each a round trip of its own while the window ended 0xc0 past rbp, as
+     * {@link StackWindow#GDB} does). 0x40 bytes more a step's reply.
      */
-    static final StackWindow WINDOW = StackWindow.GDB;
+    static final StackWindow WINDOW = new StackWindow(128, 128, 0x100, 4096);
 
     private final DebuggerClient client;
     private final RegisterFile.Replies replies;

@@ -1,25 +1,33 @@
 package dev.hdbg.host.gdb;
 
 import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.client.AgentError;
 import java.io.IOException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Stop replies as gdbserver sends them: {@code T05} with the thread, the expedited registers (so that a step needs no
  * {@code g}) and why ({@code swbreak:}, {@code hwbreak:}, {@code watch:ADDR}); {@code T02} after a Ctrl-C, {@code T0b}
  * for a fault, {@code Wnn} for an exit. A HyperDbg event's break is a SIGTRAP whose console line names the event.
+ * When the agent refuses the registers, the stop is still reported, without them: gdb asks with {@code g} and meets
+ * the refusal there as an error reply, and the session goes on.
  */
 final class StopReplies {
     private final RegisterFile registers;
     private final TargetPoints points;
     private final FrontEnd frontEnd;
     private final Supplier<String> threadId;
+    private final Consumer<String> log;
 
-    StopReplies(RegisterFile registers, TargetPoints points, FrontEnd frontEnd, Supplier<String> threadId) {
+    /** @param log where the operator is told that a stop reply went without its registers */
+    StopReplies(RegisterFile registers, TargetPoints points, FrontEnd frontEnd, Supplier<String> threadId,
+                Consumer<String> log) {
         this.registers = registers;
         this.points = points;
         this.frontEnd = frontEnd;
         this.threadId = threadId;
+        this.log = log;
     }
 
     /** The reply to the stop that ended a {@code c} or {@code s}; {@code interrupted} after a Ctrl-C. */
@@ -54,14 +62,23 @@ final class StopReplies {
         return "W" + Packets.hex(new byte[] {(byte) status});
     }
 
-    /** {@code TAAthread:1;06:rbp;07:rsp;10:rip;} plus {@code reason}, as gdbserver sends it. */
+    /**
+     * {@code TAAthread:1;06:rbp;07:rsp;10:rip;} plus {@code reason}, as gdbserver sends it; without the registers
+     * when the agent refuses them (they are optional in a stop reply).
+     */
     String withRegisters(int signal, String reason) {
         StringBuilder reply = new StringBuilder("T").append(Packets.hex(new byte[] {(byte) signal})).append("thread:").append(threadId.get()).append(';');
-        for (int number : TargetDescription.EXPEDITED) {
-            reply.append(Packets.hex(new byte[] {(byte) number})).append(':')
-                    .append(registers.read(TargetDescription.REGISTERS.get(number))).append(';');
+        StringBuilder expedited = new StringBuilder();
+        try {
+            for (int number : TargetDescription.EXPEDITED) {
+                expedited.append(Packets.hex(new byte[] {(byte) number})).append(':')
+                        .append(registers.read(TargetDescription.REGISTERS.get(number))).append(';');
+            }
+        } catch (AgentError e) {
+            log.accept("gdb: the agent refused the stop's registers (" + e.getMessage() + "): the stop reply goes without them");
+            expedited.setLength(0);
         }
-        return reply.append(reason).toString();
+        return reply.append(expedited).append(reason).toString();
     }
 
 }

@@ -90,6 +90,18 @@ class StepStopFromReplyTest {
     }
 
     @Test
+    void aStepThatReturnsIntoMainAndGdbsReadOfMainsCallersFrameAreOneRequest() throws Exception {
+        FakeDebuggerClient withStack = new FakeDebuggerClient().stacksInStepReplies();
+
+        // After the step out of f into main, gdb reads main's frame and then its caller's, 0x90 past main's rbp
+        // (set debug remote 1 on bench/step_target.c: m 7ffffefffd00,40 with rbp 0x7ffffefffc70).
+        Stepi stepi = stepiThenRead(withStack, 0x7ff100, 0x7ff120, 0x7ff100 - 0x10, 0x7ff120 + 0x90);
+
+        assertThat(stepi.answers()).allMatch(a -> a.matches("([0-9a-f]{2}){64}"));
+        assertThat(stepi.requests()).as("the stepi and both reads: one request").containsExactly("step");
+    }
+
+    @Test
     void withAnAgentWithoutStopMemoryTheBridgeReadsTheStackItself() throws Exception {
         FakeDebuggerClient without = new FakeDebuggerClient().stopsInStepReplies(); // 1.15, no "step.stop-memory"
 
@@ -120,6 +132,11 @@ class StepStopFromReplyTest {
      * and the requests the bridge made of the agent from the stepi on.
      */
     private static Stepi stepiThenReadTheFrame(FakeDebuggerClient client, long rsp, long rbp) throws Exception {
+        return stepiThenRead(client, rsp, rbp, rsp - 0x18, rbp, rbp + 0x80);
+    }
+
+    /** A gdb {@code stepi} with rsp and rbp set, then gdb's reads of 0x40 bytes at {@code reads}. */
+    private static Stepi stepiThenRead(FakeDebuggerClient client, long rsp, long rbp, long... reads) throws Exception {
         client.writeRegister("rip", 0x401000).join();
         client.writeRegister("rsp", rsp).join();
         client.writeRegister("rbp", rbp).join();
@@ -130,7 +147,7 @@ class StepStopFromReplyTest {
             long before = client.calls().size();
             gdb.send("s");
             assertThat(gdb.receive()).startsWith("T05");
-            for (long address : new long[] {rsp - 0x18, rbp, rbp + 0x80}) {
+            for (long address : reads) {
                 gdb.send("m" + Long.toHexString(address) + ",40");
                 answers.add(gdb.receive());
             }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -243,6 +245,34 @@ class GdbBridgeIT {
                     .containsPattern("main \\(\\) at .*spin.c:\\d+")
                     .containsPattern("rip +0x40[0-9a-f]+ +0x40[0-9a-f]+ <main\\+\\d+>")
                     .contains("$1 = 1");
+        }
+    }
+
+    @Test
+    void anAgentKilledWhileGdbIsIdleClosesGdbsConnectionAtOnceAndTheBridgeExits() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            try (Socket gdb = new Socket(InetAddress.getLoopbackAddress(), bridge.port())) {
+                gdb.setSoTimeout(60_000); // a read that waits this long fails the test: the bridge did not close
+                gdb.getOutputStream().write("$?#3f".getBytes(StandardCharsets.US_ASCII)); // gdb's first question
+                InputStream in = gdb.getInputStream();
+                StringBuilder reply = new StringBuilder();
+                for (int c = in.read(); c != '#'; c = in.read()) {
+                    assertThat(c).as("the stop reply to ?, so far: %s\n%s", reply, bridge.out()).isNotNegative();
+                    reply.append((char) c);
+                }
+                in.readNBytes(2);
+                gdb.getOutputStream().write('+');
+                assertThat(reply.toString()).as("acknowledged, then the stop reply").startsWith("+$T05");
+
+                // gdb now waits at its prompt and sends nothing; the agent dies under it.
+                new ProcessBuilder("kill", "-KILL", Long.toString(agent.pid())).start().waitFor();
+
+                assertThat(in.readAllBytes()).as("gdb's connection closed, with nothing more sent").isEmpty();
+            }
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as(bridge.out().toString()).isEqualTo(2);
+            assertThat(bridge.out().toString()).contains("gdb: the agent disconnected (")
+                    .contains("the bridge exits");
         }
     }
 }
