@@ -11,7 +11,11 @@ public record StackWindow(int belowRsp, int pastRsp, int pastRbp, int frameSpan)
     /** The most a window reads, whatever it asks for. */
     public static final int MAX_BYTES = 4096;
 
-    /** What the gdb bridge asks for: the red zone below rsp, 128 bytes past it, 0xc0 past a frame within 4 KiB. */
+    /**
+     * The red zone below rsp, 128 bytes past it, 0xc0 past a frame within 4 KiB: what gdb reads after most steps. The
+     * gdb bridge asks for 0x40 bytes more past rbp (its {@code StopMemory.WINDOW}), for the read of main's caller's
+     * frame after a step that returns into main.
+     */
     public static final StackWindow GDB = new StackWindow(128, 128, 0xc0, 4096);
 
     public StackWindow {

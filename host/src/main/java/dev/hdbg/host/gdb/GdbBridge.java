@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -51,8 +52,8 @@ public final class GdbBridge implements AutoCloseable {
     }
 
     /** Why the agent disconnected, when it did: the bridge stopped listening then. */
-    public java.util.Optional<String> agentGone() {
-        return java.util.Optional.ofNullable(agentGone);
+    public Optional<String> agentGone() {
+        return Optional.ofNullable(agentGone);
     }
 
     /**

@@ -35,6 +35,15 @@ final class GdbCommand extends SessionCommand {
 
     @Override
     void run() throws IOException {
+        if (bridge != null && bridge.agentGone().isPresent()) {
+            // It stopped itself when the agent went (GdbBridge.onAgentGone): say so once, and let a new one start.
+            out().note("gdb bridge: stopped when the agent disconnected (" + bridge.agentGone().get() + ")");
+            bridge.close();
+            bridge = null;
+            if (where == null || where.equals("stop")) {
+                return;
+            }
+        }
         if (where == null) {
             out().note(bridge == null ? "gdb bridge: not running" : "gdb bridge: listening on " + bridge.address());
             return;
