@@ -337,6 +337,19 @@ public final class DebugSession implements AutoCloseable {
         return stops.awaitStopAfter(afterSeq, timeout);
     }
 
+    /**
+     * Waits for the break or exit newer than {@code afterSeq} that {@code request} (a step just sent) brings; the
+     * thread is woken once, by the stop, not first by the request's reply.
+     *
+     * @throws AgentError the request's failure; CONNECTION and TIMEOUT as {@link #awaitStopAfter(long, Duration)}
+     */
+    public DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout, CompletableFuture<?> request)
+            throws InterruptedException {
+        DebuggerRecord stop = stops.awaitStopAfter(afterSeq, timeout, request, Await.REPLY_TIMEOUT);
+        await(request); // answered by now (or very soon: a stop can reach the listeners before its reply the caller)
+        return stop;
+    }
+
     /** Waits for a reply, turning failures into {@link AgentError}. */
     public <T> T await(CompletableFuture<T> reply) {
         return Await.reply(reply);

@@ -3,6 +3,7 @@ package dev.hdbg.host.cli;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AgentError;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -106,17 +107,64 @@ final class StopTracker {
      *                    first, TIMEOUT after {@code timeout}
      */
     synchronized DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        return awaitStopAfter(afterSeq, timeout, null, timeout);
+    }
+
+    /**
+     * Waits for a break or exit record newer than {@code afterSeq} that {@code request} (a step) brings, and ends the
+     * wait when the request fails instead: then it returns null, and the request's future has the failure. The
+     * request's success wakes no one: the waiting thread is woken once a step, by the stop (the step's reply used to
+     * wake it first, a futex wake-up and a context switch more each step: docs/benchmarks.md, "The host's request
+     * path, wave 8").
+     *
+     * @param replyTimeout how long the request may go unanswered
+     * @throws AgentError of kind CONNECTION as {@link #awaitStopAfter(long, Duration)}, TIMEOUT after {@code timeout}
+     *                    or when the request is not answered within {@code replyTimeout}
+     */
+    DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout, CompletableFuture<?> request, Duration replyTimeout)
+            throws InterruptedException {
+        if (request != null) {
+            request.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    requestFailed();
+                }
+            });
+        }
+        synchronized (this) {
+            return awaitStop(afterSeq, timeout, request, replyTimeout);
+        }
+    }
+
+    private synchronized void requestFailed() {
+        notifyAll();
+    }
+
+    private DebuggerRecord awaitStop(long afterSeq, Duration timeout, CompletableFuture<?> request,
+                                     Duration replyTimeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long replyDeadline = start + replyTimeout.toNanos();
         while (lastStopSeq <= afterSeq) {
+            if (request != null && request.isCompletedExceptionally()) {
+                return null;
+            }
+            if (request != null && !request.isDone() && System.nanoTime() - replyDeadline >= 0) {
+                throw new AgentError(AgentError.Kind.TIMEOUT, "the agent did not answer within "
+                        + replyTimeout.toSeconds() + " s");
+            }
             if (disconnectReason != null) {
                 throw new AgentError(AgentError.Kind.CONNECTION, disconnectReason);
             }
             if (!connected) {
                 throw new AgentError(AgentError.Kind.CONNECTION, DebugSession.NOT_CONNECTED);
             }
-            long left = deadline - System.nanoTime();
+            long now = System.nanoTime();
+            long left = deadline - now;
             if (left <= 0) {
                 throw new AgentError(AgentError.Kind.TIMEOUT, "the target did not stop within " + timeout.toSeconds() + " s");
+            }
+            if (request != null && !request.isDone()) {
+                left = Math.min(left, Math.max(1, replyDeadline - now));
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
