@@ -339,14 +339,18 @@ public final class DebugSession implements AutoCloseable {
 
     /**
      * Waits for the break or exit newer than {@code afterSeq} that {@code request} (a step just sent) brings; the
-     * thread is woken once, by the stop, not first by the request's reply.
+     * thread is woken once, by the stop, not by the request's reply too.
      *
      * @throws AgentError the request's failure; CONNECTION and TIMEOUT as {@link #awaitStopAfter(long, Duration)}
      */
     public DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout, CompletableFuture<?> request)
             throws InterruptedException {
         DebuggerRecord stop = stops.awaitStopAfter(afterSeq, timeout, request, Await.REPLY_TIMEOUT);
-        await(request); // answered by now (or very soon: a stop can reach the listeners before its reply the caller)
+        if (stop == null || request.isDone()) {
+            await(request); // its failure; or its reply, here already
+        }
+        // Else the stop came with the reply, which the event loop hands the caller just after the listener thread the
+        // stop: waiting for it would cost this thread a second wake-up (measured: 1.6 a step instead of 1).
         return stop;
     }
 

@@ -60,6 +60,24 @@ class StepWakeUpsTest {
     }
 
     @Test
+    void aStopThatReachesTheListenersBeforeItsReplyReachesTheCallerEndsTheStep() throws Exception {
+        // The event loop hands a 1.15 step's stop to the listener thread, then the reply to its caller: the stop may
+        // come first, and waiting for the reply after it woke the stepping thread a second time.
+        Thread stepper = step();
+        awaitWaitingIn(stepper, "StopTracker");
+        client.emit(new DebuggerRecord.Break(1, DebuggerRecord.BreakReason.STEP, 0, Optional.empty(), 0, 0x401000,
+                "stepped (t)"));
+        stepper.join(20_000); // a bound for a broken build only: the step ends without its reply
+        boolean ended = !stepper.isAlive();
+        reply.complete(null);
+        stepper.join();
+
+        assertThat(ended).as("the step ended before its reply came").isTrue();
+        assertThat(verb.get().failure()).isNull();
+        assertThat(waits.get()).as("times the stepping thread waited").isEqualTo(1);
+    }
+
+    @Test
     void aStepThatFailsEndsTheWaitForItsStopWithItsError() throws Exception {
         Thread stepper = step();
         awaitWaitingIn(stepper, "StepCommand");
