@@ -337,21 +337,10 @@ public final class DebugSession implements AutoCloseable {
         return stops.awaitStopAfter(afterSeq, timeout);
     }
 
-    /**
-     * Waits for the break or exit newer than {@code afterSeq} that {@code request} (a step just sent) brings; the
-     * thread is woken once, by the stop, not by the request's reply too.
-     *
-     * @throws AgentError the request's failure; CONNECTION and TIMEOUT as {@link #awaitStopAfter(long, Duration)}
-     */
+    /** {@link StopTracker#awaitStopAfter(long, Duration, CompletableFuture, Duration)}: a step's stop, woken once. */
     public DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout, CompletableFuture<?> request)
             throws InterruptedException {
-        DebuggerRecord stop = stops.awaitStopAfter(afterSeq, timeout, request, Await.REPLY_TIMEOUT);
-        if (stop == null || request.isDone()) {
-            await(request); // its failure; or its reply, here already
-        }
-        // Else the stop came with the reply, which the event loop hands the caller just after the listener thread the
-        // stop: waiting for it would cost this thread a second wake-up (measured: 1.6 a step instead of 1).
-        return stop;
+        return stops.awaitStopAfter(afterSeq, timeout, request, Await.REPLY_TIMEOUT);
     }
 
     /** Waits for a reply, turning failures into {@link AgentError}. */
