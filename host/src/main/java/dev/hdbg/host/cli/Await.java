@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** Waiting for one of the agent's replies as the command line does: at most 30 s, every failure an {@link AgentError}. */
 final class Await {
-    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
 
     private Await() {
     }

@@ -47,49 +47,61 @@ public final class BatchRunner {
      */
     public static Summary run(CommandFile commands, CommandShell shell, Output output, List<String> arguments)
             throws IOException {
+        // The work of a line is a method of its own: this loop runs once a file and so is never compiled as a method,
+        // and the JIT's on-stack replacement of a loop waits for tens of thousands of turns while the compilers are
+        // busy; a profile of 80,000 r rip found it interpreted to the end (docs/benchmarks.md, "The host's request
+        // path, wave 8"). runLine is called once a line and compiled as any hot method.
         int failures = 0;
         int firstFailed = 0;
         CommandFile.Line line;
         while ((line = commands.next()) != null) {
-            int first = line.number();
-            String problem = line.problem();
-            String text = line.text();
-            if (problem == null && !text.isBlank() && !CommandTokenizer.isLineComment(text)) {
-                CommandFile.Line next;
-                while (problem == null && CommandTokenizer.endsInsideGroup(text) && (next = commands.next()) != null) {
-                    problem = next.problem();
-                    text = text + "\n" + next.text();
-                }
-            }
-            String failure = problem == null ? null : commands.name() + " " + problem;
-            if (failure == null && (text.isBlank() || CommandTokenizer.isComment(text))) {
-                continue;
-            }
-            if (failure == null && !arguments.isEmpty()) {
-                try {
-                    text = ScriptArguments.substitute(text, arguments);
-                } catch (IllegalArgumentException e) {
-                    failure = "line " + first + ": " + e.getMessage();
-                }
-            }
-            CommandShell.Result result;
-            if (failure != null) {
-                output.error(failure);
-                result = CommandShell.Result.FAILED;
-            } else {
-                output.note("hdbg> " + Echo.cut(text.strip(), MAX_ECHO));
-                result = shell.execute(text);
-            }
+            CommandShell.Result result = runLine(line, commands, shell, output, arguments);
             if (result == CommandShell.Result.EXIT) {
                 return new Summary(failures, firstFailed, true);
             }
             if (result == CommandShell.Result.FAILED) {
                 failures++;
                 if (firstFailed == 0) {
-                    firstFailed = first;
+                    firstFailed = line.number();
                 }
             }
         }
         return new Summary(failures, firstFailed, false);
+    }
+
+    /**
+     * Runs the command that starts at {@code line}, reading its continuation lines from {@code commands}.
+     *
+     * @return what it did; OK for a blank or comment line
+     */
+    private static CommandShell.Result runLine(CommandFile.Line line, CommandFile commands, CommandShell shell,
+                                               Output output, List<String> arguments) throws IOException {
+        int first = line.number();
+        String problem = line.problem();
+        String text = line.text();
+        if (problem == null && !text.isBlank() && !CommandTokenizer.isLineComment(text)) {
+            CommandFile.Line next;
+            while (problem == null && CommandTokenizer.endsInsideGroup(text) && (next = commands.next()) != null) {
+                problem = next.problem();
+                text = text + "\n" + next.text();
+            }
+        }
+        String failure = problem == null ? null : commands.name() + " " + problem;
+        if (failure == null && (text.isBlank() || CommandTokenizer.isComment(text))) {
+            return CommandShell.Result.OK;
+        }
+        if (failure == null && !arguments.isEmpty()) {
+            try {
+                text = ScriptArguments.substitute(text, arguments);
+            } catch (IllegalArgumentException e) {
+                failure = "line " + first + ": " + e.getMessage();
+            }
+        }
+        if (failure != null) {
+            output.error(failure);
+            return CommandShell.Result.FAILED;
+        }
+        output.note("hdbg> " + Echo.cut(text.strip(), MAX_ECHO));
+        return shell.execute(text);
     }
 }

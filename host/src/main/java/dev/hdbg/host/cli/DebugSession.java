@@ -337,6 +337,12 @@ public final class DebugSession implements AutoCloseable {
         return stops.awaitStopAfter(afterSeq, timeout);
     }
 
+    /** {@link StopTracker#awaitStopAfter(long, Duration, CompletableFuture, Duration)}: a step's stop, woken once. */
+    public DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout, CompletableFuture<?> request)
+            throws InterruptedException {
+        return stops.awaitStopAfter(afterSeq, timeout, request, Await.REPLY_TIMEOUT);
+    }
+
     /** Waits for a reply, turning failures into {@link AgentError}. */
     public <T> T await(CompletableFuture<T> reply) {
         return Await.reply(reply);

@@ -2,7 +2,9 @@ package dev.hdbg.host.cli;
 
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.Replies;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -106,17 +108,67 @@ final class StopTracker {
      *                    first, TIMEOUT after {@code timeout}
      */
     synchronized DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        return awaitStop(afterSeq, timeout, null, timeout);
+    }
+
+    /**
+     * Waits for a break or exit record newer than {@code afterSeq} that {@code request} (a step) brings, or for the
+     * request to fail. The waiting thread is woken once a step, by the stop: the step's reply used to wake it first, a
+     * futex wake-up and a context switch more each step; and a stop that came with its reply reaches the listeners
+     * just before the reply reaches its caller, so it is not waited for either (a t was woken 1.6 times at steady
+     * state): docs/benchmarks.md, "The host's request path, wave 8".
+     *
+     * @param replyTimeout how long the request may go unanswered
+     * @throws AgentError the request's failure; CONNECTION as {@link #awaitStopAfter(long, Duration)}, TIMEOUT after
+     *                    {@code timeout} or when the request is not answered within {@code replyTimeout}
+     */
+    DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout, CompletableFuture<?> request, Duration replyTimeout)
+            throws InterruptedException {
+        request.whenComplete((value, failure) -> {
+            if (failure != null) {
+                requestFailed();
+            }
+        });
+        DebuggerRecord stop;
+        synchronized (this) {
+            stop = awaitStop(afterSeq, timeout, request, replyTimeout);
+        }
+        if (stop == null || request.isDone()) {
+            Replies.await(request, replyTimeout); // its failure; or its reply, here already
+        }
+        return stop;
+    }
+
+    private synchronized void requestFailed() {
+        notifyAll();
+    }
+
+    private DebuggerRecord awaitStop(long afterSeq, Duration timeout, CompletableFuture<?> request,
+                                     Duration replyTimeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long replyDeadline = start + replyTimeout.toNanos();
         while (lastStopSeq <= afterSeq) {
+            if (request != null && request.isCompletedExceptionally()) {
+                return null;
+            }
+            if (request != null && !request.isDone() && System.nanoTime() - replyDeadline >= 0) {
+                throw new AgentError(AgentError.Kind.TIMEOUT, "the agent did not answer within "
+                        + replyTimeout.toSeconds() + " s");
+            }
             if (disconnectReason != null) {
                 throw new AgentError(AgentError.Kind.CONNECTION, disconnectReason);
             }
             if (!connected) {
                 throw new AgentError(AgentError.Kind.CONNECTION, DebugSession.NOT_CONNECTED);
             }
-            long left = deadline - System.nanoTime();
+            long now = System.nanoTime();
+            long left = deadline - now;
             if (left <= 0) {
                 throw new AgentError(AgentError.Kind.TIMEOUT, "the target did not stop within " + timeout.toSeconds() + " s");
+            }
+            if (request != null && !request.isDone()) {
+                left = Math.min(left, Math.max(1, replyDeadline - now));
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }

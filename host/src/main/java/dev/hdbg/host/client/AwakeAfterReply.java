@@ -26,6 +26,11 @@ final class AwakeAfterReply implements SelectStrategy {
      * The system property {@code hdbg.host.awakeAfterReplyMicros} changes it for measurements (0: never awake).
      */
     static final long AWAKE_NANOS = Long.getLong("hdbg.host.awakeAfterReplyMicros", 100) * 1_000;
+    /**
+     * A yield that returns this late gave the core to another process for a slice: on a loaded machine yielding again
+     * would queue the loop behind every runnable thread, so it selects.
+     */
+    static final long YIELD_GONE_NANOS = 50_000;
 
     private final long awakeNanos;
     private final LongSupplier clock;
@@ -64,7 +69,7 @@ final class AwakeAfterReply implements SelectStrategy {
         if (awake && clock.getAsLong() - awakeUntil < 0) {
             long before = clock.getAsLong();
             yield.run(); // awake, but any thread that can run gets the core first (a spin took it: measured slower)
-            if (clock.getAsLong() - before <= Replies.YIELD_GONE_NANOS) {
+            if (clock.getAsLong() - before <= YIELD_GONE_NANOS) {
                 return SelectStrategy.CONTINUE;
             }
             // The core went to another process for a slice: on a loaded machine the selector is the better wait.

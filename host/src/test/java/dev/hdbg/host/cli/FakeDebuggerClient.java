@@ -83,6 +83,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
     private volatile boolean stopsInStepReplies;
     private volatile boolean stacksInStepReplies;
     private volatile long lastStopInReply;
+    private volatile CompletableFuture<Void> stepReply;
     private final List<DebuggerRecord> heldStops = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long nextEventId = 0; // as the agent: HyperDbg numbers events from 0
     private long nextActionId = 1;
@@ -129,6 +130,12 @@ public final class FakeDebuggerClient implements DebuggerClient {
 
     public FakeDebuggerClient module(LoadedModule module) {
         modules.add(module);
+        return this;
+    }
+
+    /** Steps answer with {@code reply}, which the test completes (and sends no stop: the test emits it). */
+    public FakeDebuggerClient stepsAnswerWith(CompletableFuture<Void> reply) {
+        stepReply = reply;
         return this;
     }
 
@@ -328,6 +335,9 @@ public final class FakeDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<Void> step(StepMode mode) {
         record("step", mode);
+        if (stepReply != null) {
+            return stepReply;
+        }
         return run();
     }
 

@@ -5,48 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** A caller waiting for a reply looks at it between yields before it parks; the clock is the test's. */
+/** A caller waiting for a reply: the reply, or the failure as an {@link AgentError}. */
 class RepliesTest {
-    private long now;
-
     @Test
-    void aReplyThatComesWhileTheCallerYieldsIsTakenWithoutParking() {
-        CompletableFuture<String> reply = new CompletableFuture<>();
-        AtomicInteger yields = new AtomicInteger();
-        String value = Replies.await(reply, Duration.ofSeconds(1), 300_000, () -> now, () -> {
-            now += 1_000;
-            if (yields.incrementAndGet() == 5) {
-                reply.complete("rip"); // the event loop, between two of the caller's looks
-            }
-        });
-        assertThat(value).isEqualTo("rip");
-        // Taken at the look after the fifth yield: parked, the caller would have needed the event loop to wake it (a
-        // futex wake-up and a context switch per request); parked at once, it would never have seen it (TIMEOUT).
-        assertThat(yields).hasValue(5);
+    void aReplyThatCameIsTaken() {
+        assertThat(Replies.await(CompletableFuture.completedFuture("rip"), Duration.ofSeconds(1))).isEqualTo("rip");
     }
 
     @Test
-    void aReplyNotThereWhenTheYieldingEndsIsWaitedForParked() {
-        CompletableFuture<String> reply = new CompletableFuture<>();
-        AtomicInteger yields = new AtomicInteger();
-        assertThatThrownBy(() -> Replies.await(reply, Duration.ofMillis(1), 300_000, () -> now, () -> {
-            now += 40_000;
-            yields.incrementAndGet();
-        })).isInstanceOf(AgentError.class).hasMessageContaining("did not answer");
-        assertThat(yields).as("yields until the yielding time is over, then parks").hasValue(8);
-    }
-
-    @Test
-    void aYieldThatGaveTheCoreAwayForASliceEndsTheYielding() {
-        CompletableFuture<String> reply = new CompletableFuture<>();
-        AtomicInteger yields = new AtomicInteger();
-        assertThatThrownBy(() -> Replies.await(reply, Duration.ofMillis(1), 300_000, () -> now, () -> {
-            now += yields.incrementAndGet() == 2 ? 60_000 : 1_000; // the second: another process ran meanwhile
-        })).isInstanceOf(AgentError.class);
-        assertThat(yields).as("a loaded machine: parked after the slow yield, not yielding on").hasValue(2);
+    void aReplyThatDoesNotComeIsATimeout() {
+        assertThatThrownBy(() -> Replies.await(new CompletableFuture<String>(), Duration.ofMillis(1)))
+                .isInstanceOf(AgentError.class).hasMessage("the agent did not answer within 0 s");
     }
 
     @Test

@@ -38,11 +38,12 @@ abstract class StepCommand extends SessionCommand {
         }
         for (long i = 1; i <= steps; i++) {
             long before = session.lastStopSeq();
-            session.await(session.client().step(mode));
+            var step = session.client().step(mode);
             if (i == steps && !waitForStop) {
+                session.await(step);
                 return;
             }
-            DebuggerRecord stop = session.awaitStopAfter(before, STEP_WAIT);
+            DebuggerRecord stop = session.awaitStopAfter(before, STEP_WAIT, step);
             if (!(stop instanceof DebuggerRecord.Break b) || b.reason() != DebuggerRecord.BreakReason.STEP) {
                 return; // the steps end where the target stopped otherwise, as a debugger's trace does
             }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -131,5 +132,37 @@ class RegistersCommandTest {
     void anUnknownRegisterIsNamedInTheError() {
         assertThat(r.run("r99")).isEqualTo(1);
         assertThat(r.failure()).hasMessageStartingWith("unknown register 'r99'");
+    }
+    @Test
+    void namesTheXmmRegistersAsTheRegularExpressionDid() {
+        List<String> names = new java.util.ArrayList<>(List.of("rip", "rax", "xmm", "xmm16", "xmm01", "xmm00", "xmm1a",
+                "xmm-1", "xmm100", "XMM7", "Xmm15", "@xmm3", "x@mm4", "xmm١", "ymm0", "xmm 1", "", "@"));
+        for (int i = 0; i < 40; i++) {
+            names.add("xmm" + i);
+        }
+        for (String name : names) {
+            String n = name.toLowerCase(Locale.ROOT).replace("@", "");
+            int expected = n.matches("xmm([0-9]|1[0-5])") ? Integer.parseInt(n.substring(3)) : -1;
+            assertThat(RegistersCommand.xmmIndex(name)).as(name).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void askingWhetherAWordIsAnXmmRegisterCompilesNoRegularExpression() {
+        // Every r asks it of its first word; String.matches compiled a Pattern each time (thousands of bytes).
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().threadId();
+        int sum = 0;
+        for (int i = 0; i < 100; i++) {
+            sum += RegistersCommand.xmmIndex("rip") + RegistersCommand.xmmIndex("xmm15"); // the first calls load classes
+        }
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 1_000; i++) {
+            sum += RegistersCommand.xmmIndex("rip") + RegistersCommand.xmmIndex("xmm15");
+        }
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+
+        assertThat(sum).isEqualTo(1_100 * 14);
+        assertThat(allocated).as("bytes for 2,000 calls").isLessThan(20_000); // String.matches: 3,168,976
     }
 }
