@@ -47,12 +47,6 @@ public final class RecordQueue implements AutoCloseable {
     private final OnFull onFull;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /**
-     * What a publisher waiting for room waits on, apart from {@link #changed} (the sender's): sharing one condition
-     * woke the waiting execution thread for every batch the sender handed on and every acknowledgement, 256 records
-     * apart, to find the store still full (docs/benchmarks.md, "Records, wave 8").
-     */
-    private final Condition room = lock.newCondition();
     private final RecordStore store;
     private final RecordSender sender;
     private final String instanceId = UUID.randomUUID().toString();
@@ -63,12 +57,6 @@ public final class RecordQueue implements AutoCloseable {
     private volatile Runnable whileFull = () -> { };
     private long nextSeq = 1;
     private long handedOver;
-    /** How many times a publisher waited for room (each wait ends with a wake-up or its timeout), for tests. */
-    private long roomWaits;
-    /** Publishers waiting for room now. */
-    private int waitingForRoom;
-    /** How many times publishers waiting for room were woken ({@link #signalRoom}), for tests. */
-    private long roomWakeups;
     private boolean closed;
 
     public RecordQueue(int capacity, int batchSize, Duration maxDelay) {
@@ -96,8 +84,7 @@ public final class RecordQueue implements AutoCloseable {
         }
         this.onFull = onFull;
         this.store = new RecordStore(capacity, byteBudget);
-        this.sender = new RecordSender(lock, changed, this::signalRoom, onFull == OnFull.DROP_OLDEST, store,
-                () -> closed, batchSize, maxDelay);
+        this.sender = new RecordSender(lock, changed, store, () -> closed, batchSize, maxDelay);
         sender.start();
     }
 
@@ -184,14 +171,10 @@ public final class RecordQueue implements AutoCloseable {
     /** Lock held: waits a while for room, then runs {@link #whileFull} without the lock (it may take a while). */
     private void awaitRoom() {
         boolean interrupted = false;
-        roomWaits++;
-        waitingForRoom++;
         try {
-            room.await(ROOM_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            changed.await(ROOM_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             interrupted = true; // the wait was uninterruptible before; keep the flag for the caller
-        } finally {
-            waitingForRoom--;
         }
         if (store.full() && !closed) {
             lock.unlock();
@@ -203,44 +186,6 @@ public final class RecordQueue implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Lock held: wakes the publishers waiting for room, if any. */
-    private void signalRoom() {
-        if (waitingForRoom > 0) {
-            roomWakeups++;
-            room.signalAll();
-        }
-    }
-
-    /** How many times publishers waiting for room were woken, for tests. */
-    long roomWakeups() {
-        lock.lock();
-        try {
-            return roomWakeups;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** How many times a publisher has waited for room in a full queue, for tests. */
-    long roomWaits() {
-        lock.lock();
-        try {
-            return roomWaits;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Whether a publisher is waiting for room now, for tests. */
-    boolean publisherWaiting() {
-        lock.lock();
-        try {
-            return waitingForRoom > 0;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -315,13 +260,12 @@ public final class RecordQueue implements AutoCloseable {
     public void acknowledge(long seq) {
         lock.lock();
         try {
+            boolean wasFull = store.full();
             store.acknowledge(seq);
-            if (waitingForRoom > 0 && store.roomToResume()) {
+            if (wasFull) {
                 // Only a publisher waiting for room cares: the sender does not, and waking it for every acknowledgement
-                // (one per step) cost a thread wake-up each on the request path (issue 15). Nor is the publisher woken
-                // for a batch's worth of room while the host is the slower side: it waits until an eighth of the store
-                // is free (its own timed wait still ends a wait that no acknowledgement ends).
-                signalRoom();
+                // (one per step) cost a thread wake-up each on the request path (issue 15).
+                changed.signalAll();
             }
         } finally {
             lock.unlock();
@@ -334,7 +278,6 @@ public final class RecordQueue implements AutoCloseable {
         try {
             long flushed = store.flushMessages();
             changed.signalAll();
-            signalRoom();
             return flushed;
         } finally {
             lock.unlock();
@@ -377,7 +320,6 @@ public final class RecordQueue implements AutoCloseable {
         try {
             closed = true;
             changed.signalAll();
-            signalRoom();
         } finally {
             lock.unlock();
         }

@@ -23,10 +23,6 @@ final class RecordSender {
 
     private final ReentrantLock lock;
     private final Condition changed;
-    /** Wakes publishers waiting for room ({@link RecordQueue}), under the lock: when a send frees room. */
-    private final Runnable signalRoom;
-    /** Whether the store drops the oldest records: a publisher then waits only for a send to end. */
-    private final boolean dropping;
     private final RecordStore store;
     private final BooleanSupplier closed;
     private final int batchSize;
@@ -45,12 +41,10 @@ final class RecordSender {
     /**
      * @param closed whether the queue is closed; read under the lock
      */
-    RecordSender(ReentrantLock lock, Condition changed, Runnable signalRoom, boolean dropping, RecordStore store,
-                 BooleanSupplier closed, int batchSize, Duration maxDelay) {
+    RecordSender(ReentrantLock lock, Condition changed, RecordStore store, BooleanSupplier closed, int batchSize,
+                 Duration maxDelay) {
         this.lock = lock;
         this.changed = changed;
-        this.signalRoom = signalRoom;
-        this.dropping = dropping;
         this.store = store;
         this.closed = closed;
         this.batchSize = batchSize;
@@ -196,12 +190,6 @@ final class RecordSender {
             store.sent(acknowledging);
             oldestSince = System.nanoTime();
             changed.signalAll();
-            if (!acknowledging || dropping || store.roomToResume()) {
-                // Records sent to an acknowledging host free no room until it acknowledges them (unless it did so
-                // before the send ended); a dropping store's publisher waits only for the send to end
-                // (RecordStore.Drop.WAIT_FOR_SEND).
-                signalRoom.run();
-            }
         } finally {
             lock.unlock();
         }
@@ -213,7 +201,6 @@ final class RecordSender {
             store.notSent();
             detach(target);
             changed.signalAll();
-            signalRoom.run();
         } finally {
             lock.unlock();
         }

@@ -34,20 +34,6 @@ final class RecordStore {
         return held >= capacity || held > 0 && heldBytes >= byteBudget;
     }
 
-    /**
-     * Whether a publisher waiting for room should be woken after an acknowledgement: when an eighth of the capacity
-     * and of the byte budget (at least one record) is free, or when no acknowledgement is awaited any more and the
-     * store is not full. Waking it for each acknowledged batch had it publish one batch and wait again.
-     */
-    boolean roomToResume() {
-        int held = pending.size() + ledger.size();
-        if (full()) {
-            return false;
-        }
-        return ledger.size() == 0
-                || held <= capacity - Math.max(1, capacity / 8) && heldBytes <= byteBudget - byteBudget / 8;
-    }
-
     /** Whether {@code records} more, of a few KiB each, fit without making the store full. */
     boolean roomFor(int records) {
         int held = pending.size() + ledger.size();

@@ -7,12 +7,9 @@ import dev.hdbg.common.record.DebuggerRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -276,60 +273,6 @@ class RecordQueueTest {
             assertThat(expected).as("%s", got).isEqualTo(11);
             assertThat(got).filteredOn(r -> r instanceof DebuggerRecord.Lost).isNotEmpty();
             assertThat(got.subList(got.size() - 4, got.size())).extracting(DebuggerRecord::seq).containsExactly(7L, 8L, 9L, 10L);
-        }
-    }
-
-    /**
-     * A host slower than the guest (it acknowledges a batch only while the publisher waits for room): the publisher
-     * is woken when an eighth of the store is free, not for each acknowledged batch, nor for each batch the sender
-     * hands on, with which it shared one condition.
-     */
-    @Test
-    void aPublisherWaitingForRoomIsWokenOncePerEighthOfTheStoreNotPerAcknowledgedBatch() throws Exception {
-        int capacity = 1024;
-        int batch = 32;
-        int records = 10_000;
-        BlockingQueue<Long> toAcknowledge = new LinkedBlockingQueue<>();
-        RecordSink host = new RecordSink() {
-            @Override
-            public void deliver(List<DebuggerRecord> sent) {
-                toAcknowledge.add(sent.getLast().seq());
-            }
-        };
-        try (RecordQueue queue = new RecordQueue(capacity, batch, Duration.ofMillis(1))) {
-            queue.attach(host, true);
-            AtomicBoolean published = new AtomicBoolean();
-            Thread acknowledger = Thread.ofPlatform().start(() -> {
-                try {
-                    long through = 0;
-                    while (through < records) {
-                        through = toAcknowledge.take();
-                        // The host is the slower side: it acknowledges a batch only while the publisher waits for room,
-                        // and after a wake-up lets the publisher fill the store and wait again.
-                        while (!published.get() && !queue.publisherWaiting()) {
-                            Thread.onSpinWait();
-                        }
-                        long waits = queue.roomWaits();
-                        long wakeups = queue.roomWakeups();
-                        queue.acknowledge(through);
-                        while (queue.roomWakeups() > wakeups && !published.get() && queue.roomWaits() == waits) {
-                            Thread.onSpinWait();
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            for (int i = 0; i < records; i++) {
-                queue.publish(RecordQueueTest::record, false);
-            }
-            published.set(true);
-            assertThat(queue.awaitDrained(Duration.ofSeconds(10))).isTrue();
-            acknowledger.join(10_000);
-            assertThat(queue.unacknowledgedCount()).isZero();
-            // Room for an eighth (128 records) is 4 batches: about (10,000 - 1,024) / 128 = 70 waits (about 500 before,
-            // woken for each acknowledgement and each batch sent).
-            assertThat(queue.roomWaits()).as("waits of the publisher for room").isBetween(1L, 140L);
         }
     }
 
