@@ -17,7 +17,8 @@ final class PrintfRenderer {
     private final ScriptHost host;
     private final long[] locals;
     private final int at;
-    private byte[] out = new byte[128];
+    /** Most printf lines are a few dozen bytes; the buffer doubles for longer ones (128 bytes each call before). */
+    private byte[] out = new byte[32];
     private int length;
 
     private PrintfRenderer(ScriptHost host, long[] locals, int at) {

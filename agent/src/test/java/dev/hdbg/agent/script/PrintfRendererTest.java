@@ -72,8 +72,8 @@ class PrintfRendererTest {
             PrintfRenderer.render(null, locals, format, args, 0);
         }
         long perCall = (threads.getThreadAllocatedBytes(id) - before) / calls;
-        // the renderer (32), its 128-byte buffer (144), the String (24) and its bytes (16 + up to 24)
-        assertThat(perCall).as("bytes allocated a call").isLessThanOrEqualTo(260);
+        // 168 here: the renderer, its 32-byte buffer, the String and its bytes, the iterator over the parts
+        assertThat(perCall).as("bytes allocated a call").isLessThanOrEqualTo(180);
     }
 
     /** What the renderer built before: the digits as a string, with the sign, prefix and padding as strings. */
