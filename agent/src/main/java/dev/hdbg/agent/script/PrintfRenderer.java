@@ -5,6 +5,7 @@ import dev.hdbg.common.script.PrintfFormat.Conversion;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Renders a printf call's output as HyperDbg's kernel printf does (see {@link PrintfFormat} for the conversions). The
@@ -17,7 +18,8 @@ final class PrintfRenderer {
     private final ScriptHost host;
     private final long[] locals;
     private final int at;
-    private byte[] out = new byte[128];
+    /** Most printf lines are a few dozen bytes; the buffer doubles for longer ones (128 bytes each call before). */
+    private byte[] out = new byte[32];
     private int length;
 
     private PrintfRenderer(ScriptHost host, long[] locals, int at) {
@@ -29,9 +31,10 @@ final class PrintfRenderer {
     static String render(ScriptHost host, long[] locals, PrintfFormat format, long[] args, int at) {
         PrintfRenderer r = new PrintfRenderer(host, locals, at);
         int next = 0;
-        for (PrintfFormat.Part part : format.parts()) {
-            switch (part) {
-                case PrintfFormat.Text t -> r.append(t.text().getBytes(StandardCharsets.ISO_8859_1));
+        List<PrintfFormat.Part> parts = format.parts();
+        for (int i = 0; i < parts.size(); i++) { // by index: an iterator was 24 of the bytes a hot printf allocated
+            switch (parts.get(i)) {
+                case PrintfFormat.Text t -> r.latin1(t.text());
                 case Conversion c -> r.conversion(c, args[next++]);
             }
         }
@@ -47,51 +50,140 @@ final class PrintfRenderer {
         }
     }
 
+    /**
+     * A number written straight into the output, as {@code Long.toString}/{@code toHexString} and the flags would
+     * spell it: no string or array per conversion, which a hot {@code printf} of two registers paid a dozen times a
+     * record (docs/benchmarks.md, "Records, wave 8").
+     */
     private void integer(Conversion c, long raw) {
         int bits = c.size().bits();
         long masked = bits == 64 ? raw : raw & ((1L << bits) - 1);
-        String sign = "";
-        String digits;
+        char sign = 0;
         String prefix = "";
+        long magnitude = masked;
+        int radix;
         switch (c.conversion()) {
             case 'd', 'i' -> {
                 long signed = bits == 64 ? raw : (raw << (64 - bits)) >> (64 - bits);
+                radix = 10;
                 if (signed < 0) {
-                    sign = "-";
-                    digits = Long.toUnsignedString(-signed);
+                    sign = '-';
+                    magnitude = -signed; // Long.MIN_VALUE stays itself: read as unsigned, its magnitude
                 } else {
-                    sign = c.plus() ? "+" : c.space() ? " " : "";
-                    digits = Long.toString(signed);
+                    sign = c.plus() ? '+' : c.space() ? ' ' : 0;
+                    magnitude = signed;
                 }
             }
-            case 'u' -> digits = Long.toUnsignedString(masked);
+            case 'u' -> radix = 10;
             case 'o' -> {
-                digits = Long.toOctalString(masked);
+                radix = 8;
                 prefix = c.alternate() && masked != 0 ? "0" : "";
             }
             case 'X' -> {
-                digits = Long.toHexString(masked).toUpperCase();
+                radix = 16;
                 prefix = c.alternate() && masked != 0 ? "0X" : "";
             }
             default -> {
-                digits = Long.toHexString(masked);
+                radix = 16;
                 prefix = c.alternate() && masked != 0 ? "0x" : "";
             }
         }
-        if (c.precision() >= 0) {
-            if (c.precision() == 0 && masked == 0) {
-                digits = "";
+        int digits = c.precision() == 0 && masked == 0 ? 0 : digitCount(magnitude, radix);
+        int zeros = Math.max(0, c.precision() - digits);
+        int head = (sign != 0 ? 1 : 0) + prefix.length();
+        int fill = Math.max(0, c.width() - head - zeros - digits);
+        boolean zeroFill = c.zeroPad() && !c.leftAlign() && c.precision() < 0;
+        if (!zeroFill && !c.leftAlign()) {
+            repeat(' ', fill);
+        }
+        if (sign != 0) {
+            repeat(sign, 1);
+        }
+        latin1(prefix);
+        repeat('0', zeroFill ? fill + zeros : zeros);
+        digits(magnitude, radix, digits, c.conversion() == 'X');
+        if (!zeroFill && c.leftAlign()) {
+            repeat(' ', fill);
+        }
+    }
+
+    /** How many digits {@code value}, unsigned, has in {@code radix} (8, 10 or 16); 1 for 0. */
+    private static int digitCount(long value, int radix) {
+        if (radix != 10) {
+            int shift = radix == 16 ? 4 : 3;
+            return Math.max(1, (64 - Long.numberOfLeadingZeros(value) + shift - 1) / shift);
+        }
+        if (value < 0) {
+            return 1 + digitCount(Long.divideUnsigned(value, 10), 10);
+        }
+        int count = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            count++;
+        }
+        return count;
+    }
+
+    /** {@code count} digits of {@code value}, unsigned, in {@code radix}, cut off at {@link #MAX_OUTPUT} as append is. */
+    private void digits(long value, int radix, int count, boolean upper) {
+        byte[] letters = upper ? UPPER : LOWER;
+        room(count);
+        int end = length + count;
+        int shift = radix == 16 ? 4 : radix == 8 ? 3 : 0;
+        long v = value;
+        for (int i = end - 1; i >= length; i--) {
+            int digit;
+            if (shift != 0) {
+                digit = (int) v & (radix - 1);
+                v >>>= shift;
+            } else if (v >= 0) {
+                digit = (int) (v % 10);
+                v /= 10;
+            } else {
+                digit = (int) Long.remainderUnsigned(v, 10);
+                v = Long.divideUnsigned(v, 10);
             }
-            if (digits.length() < c.precision()) {
-                digits = "0".repeat(c.precision() - digits.length()) + digits;
+            if (i < MAX_OUTPUT) {
+                out[i] = letters[digit];
             }
         }
-        String head = sign + prefix;
-        int fill = Math.max(0, c.width() - head.length() - digits.length());
-        if (c.zeroPad() && !c.leftAlign() && c.precision() < 0) {
-            append(ascii(head + "0".repeat(fill) + digits));
-        } else {
-            pad(c, ascii(head + digits));
+        length = Math.min(end, MAX_OUTPUT);
+    }
+
+    private static final byte[] LOWER = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] UPPER = "0123456789ABCDEF".getBytes(StandardCharsets.ISO_8859_1);
+
+    /** {@code n} times {@code c}, cut off at {@link #MAX_OUTPUT}. */
+    private void repeat(char c, int n) {
+        int count = Math.min(n, MAX_OUTPUT - length);
+        if (count <= 0) {
+            return;
+        }
+        room(count);
+        Arrays.fill(out, length, length + count, (byte) c);
+        length += count;
+    }
+
+    /** Text as ISO-8859-1 bytes ({@code ?} for a char beyond it, as {@code getBytes} writes one), cut off as append is. */
+    private void latin1(String text) {
+        int count = Math.min(text.length(), MAX_OUTPUT - length);
+        if (count <= 0) {
+            return;
+        }
+        room(count);
+        for (int i = 0; i < text.length() && length < MAX_OUTPUT; i++) {
+            char ch = text.charAt(i);
+            if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++; // one character beyond ISO-8859-1: one '?', as the encoder writes
+            }
+            out[length++] = ch <= 0xff ? (byte) ch : (byte) '?';
+        }
+    }
+
+    /** Makes the buffer hold {@code more} bytes beyond the length, up to {@link #MAX_OUTPUT} in all. */
+    private void room(int more) {
+        int need = Math.min(MAX_OUTPUT, length + more);
+        if (need > out.length) {
+            out = Arrays.copyOf(out, Math.min(MAX_OUTPUT, Math.max(out.length * 2, need)));
         }
     }
 
@@ -138,9 +230,7 @@ final class PrintfRenderer {
 
     private void append(byte[] bytes) {
         int n = Math.min(bytes.length, MAX_OUTPUT - length);
-        if (length + n > out.length) {
-            out = Arrays.copyOf(out, Math.min(MAX_OUTPUT, Math.max(out.length * 2, length + n)));
-        }
+        room(n);
         System.arraycopy(bytes, 0, out, length, n);
         length += n;
     }
