@@ -182,14 +182,6 @@ for pattern in 'dev.hdbg.agent.unicorn.Trampolines$Code::invoke' 'dev.hdbg.agent
     HDBG_AGENT_JIT+=("-XX:CompileCommand=BackgroundCompilation,$pattern,false")
 done
 unset pattern
-# C2 takes a method ten times later than by default (a profiled C1 method is compiled again by C2 after 50,000 calls,
-# not 5,000): a fresh agent's first 10,000 requests made C2 compile about 700 methods of the request path (Netty's
-# pipeline, protobuf, the routes), half the agent's CPU for that batch; these methods are called once or twice a
-# request, the hot exit path millions of times a second, so it reaches C2 after milliseconds as before
-# (docs/benchmarks.md, "Agent request path and JVM options, wave 8").
-HDBG_AGENT_JIT+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000
-    -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000)
-
 # Both JVMs, in training and in use: no Netty leak detection. Its default samples one buffer in 128 and records a
 # stack trace (a Throwable) when it is made and when it is released: about 1,000 stack traces over 20,000 `r rip` on
 # the agent's event loop, 2.5 % of its CPU. The tests keep it (bin/test runs Maven, not these launchers): it finds
