@@ -185,8 +185,8 @@ unset pattern
 # Both JVMs, in training and in use: no Netty leak detection. Its default samples one buffer in 128 and records a
 # stack trace (a Throwable) when it is made and when it is released: about 1,000 stack traces over 20,000 `r rip` on
 # the agent's event loop, 2.5 % of its CPU. The tests keep it (bin/test runs Maven, not these launchers): it finds
-# real leaks there.
-HDBG_JVM_COMMON=(-Dio.netty.leakDetection.level=disabled)
+# real leaks there. HDBG_LEAK_DETECTION=simple (or advanced, paranoid) turns it on for a run that hunts a leak.
+HDBG_JVM_COMMON=("-Dio.netty.leakDetection.level=${HDBG_LEAK_DETECTION:-disabled}")
 
 # The JVM options of MODULE's launcher, one a line (the training's and the run's; LauncherOptionsTest reads them).
 hdbg_jvm_options() {
