@@ -118,8 +118,9 @@ hdbg_train() {
     rm -f "$HDBG_HOST_AOT" "$HDBG_AGENT_AOT"
     work="$(mktemp -d)"
     : >"$work/agent.log"
-    "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_AOT" -Xlog:aot*=off --enable-native-access=ALL-UNNAMED \
-        -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain --sample loop --listen 127.0.0.1:0 >"$work/agent.log" 2>&1 &
+    "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_AOT" -Xlog:aot*=off "${HDBG_JVM_COMMON[@]}" \
+        "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
+        --sample loop --listen 127.0.0.1:0 >"$work/agent.log" 2>&1 &
     agent=$!
     for ((i = 0; i < 600; i++)); do
         port="$(sed -n 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/agent.log")"
@@ -131,12 +132,13 @@ hdbg_train() {
             printf '%s\n' 'r rip' 'r' 't' 'p' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'r rax = 1' 'bl' 'events'
         done >"$work/train.txt"
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_AOT" -Xlog:aot*=off \
-            --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
+            "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
             --connect "127.0.0.1:$port" --batch "$work/train.txt" --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
         printf '%s\n' 'r rcx = 0n300000' 'r rip = 400000' '!epthook 40000a condition {31 c0}' \
             '!epthook 40000a script { if (@rdi == 0x12345) { pause(); } }' '!epthook 40000a log {rdi} imm no' \
             '!epthook 40000a script { printf("%llx %llx\n", @rax, @rcx); } imm no' 'g' >"$work/events.txt"
-        timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" \
+        timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED \
+            -cp "$(hdbg_jars host)" \
             dev.hdbg.host.cli.HdbgMain --connect "127.0.0.1:$port" --batch "$work/events.txt" --json \
             >"$work/events.json" 2>&1 && grep -q '"type":"exit"' "$work/events.json" && agent_ok=1
     fi
@@ -180,6 +182,19 @@ for pattern in 'dev.hdbg.agent.unicorn.Trampolines$Code::invoke' 'dev.hdbg.agent
     HDBG_AGENT_JIT+=("-XX:CompileCommand=BackgroundCompilation,$pattern,false")
 done
 unset pattern
+# Both JVMs, in training and in use: no Netty leak detection. Its default samples one buffer in 128 and records a
+# stack trace (a Throwable) when it is made and when it is released: about 1,000 stack traces over 20,000 `r rip` on
+# the agent's event loop, 2.5 % of its CPU. The tests keep it (bin/test runs Maven, not these launchers): it finds
+# real leaks there. HDBG_LEAK_DETECTION=simple (or advanced, paranoid) turns it on for a run that hunts a leak.
+HDBG_JVM_COMMON=("-Dio.netty.leakDetection.level=${HDBG_LEAK_DETECTION:-disabled}")
+
+# The JVM options of MODULE's launcher, one a line (the training's and the run's; LauncherOptionsTest reads them).
+hdbg_jvm_options() {
+    printf '%s\n' "${HDBG_JVM_COMMON[@]}"
+    if [ "$1" = agent ]; then
+        printf '%s\n' "${HDBG_AGENT_JIT[@]}"
+    fi
+}
 
 # Runs a main class from MODULE's classes with its runtime dependencies; the host and the agent from their jars with
 # their AOT cache when it is usable and HDBG_AOT is not 0 (the JVM options are the training's but for the cache's:
@@ -189,8 +204,8 @@ hdbg_run() {
     local module="$1" main="$2" cache="" jit=()
     shift 2
     case "$module" in
-        host) cache="$HDBG_HOST_AOT" ;;
-        agent) cache="$HDBG_AGENT_AOT"; jit=("${HDBG_AGENT_JIT[@]}") ;;
+        host) cache="$HDBG_HOST_AOT"; jit=("${HDBG_JVM_COMMON[@]}") ;;
+        agent) cache="$HDBG_AGENT_AOT"; jit=("${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}") ;;
     esac
     if [ -n "$cache" ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_aot_usable "$cache" "$module"; then
         exec "$HDBG_JAVA_HOME/bin/java" -XX:AOTCache="$cache" -Xlog:aot*=off ${jit[@]+"${jit[@]}"} \

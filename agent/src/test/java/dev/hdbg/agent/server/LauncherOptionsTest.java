@@ -1,0 +1,105 @@
+package dev.hdbg.agent.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.ResourceLeakDetectorFactory;
+import io.netty.util.ResourceLeakTracker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JVM options bin/hdbg-env.sh gives the launchers, applied to a JVM of their own (this class's {@link #main}): no
+ * buffer tracked by Netty's leak detector (each tracked buffer costs the event loop a stack trace when it is made and
+ * one when it is released). Counted, not timed: a JVM without the options tracks buffers, so the test can fail.
+ */
+class LauncherOptionsTest {
+    private static final int BUFFERS = 5_000;
+
+    @Test
+    void theLaunchersTrackNoBuffersForLeaksWhileAJvmWithoutTheirOptionsDoes() throws Exception {
+        assertThat(child(launcherOptions("agent")).tracked).isZero();
+        assertThat(child(launcherOptions("host")).tracked).isZero();
+        // Netty's default samples one buffer in 128: 5,000 buffers all untracked would happen once in 10^17 runs.
+        assertThat(child(List.of()).tracked).isPositive();
+    }
+
+    /** The options hdbg_jvm_options prints for MODULE, as the launcher passes them to java. */
+    private static List<String> launcherOptions(String module) throws IOException, InterruptedException {
+        Path env = root().resolve("bin/hdbg-env.sh");
+        Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && hdbg_jvm_options \"$2\"", "bash", env.toString(),
+                module).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        List<String> options = out.lines().filter(l -> !l.isBlank()).toList();
+        assertThat(options).isNotEmpty();
+        return options;
+    }
+
+    private static Path root() {
+        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("bin/hdbg-env.sh"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("bin/hdbg-env.sh not found above " + System.getProperty("user.dir"));
+    }
+
+    private record Child(int tracked) {
+    }
+
+    /** Runs {@link #main} in a JVM with OPTIONS (a rejected option fails the test: the launcher would not start). */
+    private static Child child(List<String> options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LauncherOptionsTest.class.getName()));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(java.exitValue()).as(out).isZero();
+        String last = out.lines().filter(l -> l.startsWith("tracked ")).reduce((a, b) -> b).orElseThrow(
+                () -> new AssertionError("no result from the child JVM: " + out));
+        String[] words = last.split(" ");
+        return new Child(Integer.parseInt(words[1]));
+    }
+
+    /** The child: allocates and releases {@link #BUFFERS} buffers, counting those the leak detector tracks. */
+    public static void main(String[] args) {
+        AtomicInteger tracked = new AtomicInteger();
+        ResourceLeakDetectorFactory plain = ResourceLeakDetectorFactory.instance();
+        ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
+            @Override
+            @SuppressWarnings("deprecation")
+            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
+                                                                         long maxActive) {
+                ResourceLeakDetector<T> inner = plain.newResourceLeakDetector(resource, samplingInterval, maxActive);
+                return new ResourceLeakDetector<>(resource, samplingInterval) {
+                    @Override
+                    public ResourceLeakTracker<T> track(T obj) {
+                        ResourceLeakTracker<T> tracker = inner.track(obj);
+                        if (tracker != null) {
+                            tracked.incrementAndGet();
+                        }
+                        return tracker;
+                    }
+                };
+            }
+        });
+        for (int i = 0; i < BUFFERS; i++) {
+            ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(64);
+            buf.writeLong(i);
+            buf.release();
+        }
+        System.out.println("tracked " + tracked.get());
+    }
+}
