@@ -22,6 +22,7 @@ public final class Replies {
      * for anything else.
      */
     public static <T> T await(CompletableFuture<T> reply, Duration timeout) {
+        CallerDrivenLoop.drive(reply, System.nanoTime() + timeout.toNanos());
         try {
             return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
