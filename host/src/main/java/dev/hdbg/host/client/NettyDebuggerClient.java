@@ -97,11 +97,8 @@ final class NettyDebuggerClient implements DebuggerClient {
         Optional<SslContext> sslContext = Optional.ofNullable(tls).map(t -> ClientTls.context(t, host + ":" + port));
         ClientHandler handler = new ClientHandler(settings.deadAfter());
         EventLoopGroup group;
-        if (CallerDrivenLoop.ON) {
-            io.netty.channel.ManualIoEventLoop loop = new io.netty.channel.ManualIoEventLoop(Thread.currentThread(),
-                    NioIoHandler.newFactory());
-            CallerDrivenLoop.own(loop);
-            group = loop;
+        if (settings.callerDriven()) {
+            group = CallerDrivenLoop.ownNew();
         } else {
             group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory(SelectorProvider.provider(),
                 handler::selectStrategy));
@@ -126,7 +123,7 @@ final class NettyDebuggerClient implements DebuggerClient {
                     .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)
                     .addCapabilities(Protocol.RECORDS_ACK).addCapabilities(Protocol.PING)
                     .addCapabilities(Protocol.STEP_BREAK_RECORD).setMode(SessionCodec.encode(mode))));
-            CallerDrivenLoop.drive(helloFuture, System.nanoTime() + 10_000_000_000L);
+            CallerDrivenLoop.driveUntil(helloFuture::isDone, System.nanoTime() + 10_000_000_000L);
             Envelope hello = helloFuture.get(10, TimeUnit.SECONDS);
             HelloReply reply = hello.getHelloReply();
             if (reply.getCapabilitiesList().contains(Protocol.RECORDS_ACK)) {
@@ -145,17 +142,17 @@ final class NettyDebuggerClient implements DebuggerClient {
             }
             return new NettyDebuggerClient(group, channel, handler, reply, settings);
         } catch (java.util.concurrent.ExecutionException e) {
-            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            CallerDrivenLoop.end(group, 100, 2_000);
             throw e.getCause() instanceof AgentError ae ? ae : new AgentError(AgentError.Kind.CONNECTION, e.getCause().toString());
         } catch (java.util.concurrent.TimeoutException e) {
-            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            CallerDrivenLoop.end(group, 100, 2_000);
             throw new AgentError(AgentError.Kind.TIMEOUT, "the agent at " + host + ":" + port + " did not answer Hello");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            CallerDrivenLoop.end(group, 100, 2_000);
             throw new AgentError(AgentError.Kind.CONNECTION, "interrupted while connecting");
         } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            CallerDrivenLoop.end(group, 100, 2_000);
             throw e;
         }
     }
@@ -178,6 +175,8 @@ final class NettyDebuggerClient implements DebuggerClient {
     /** The agent's certificate is checked during the handshake: nothing, not even the token, goes out before. */
     private static void awaitTlsHandshake(Channel channel, String agent) throws InterruptedException {
         Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture();
+        CallerDrivenLoop.driveUntil(handshake::isDone, System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(TLS_HANDSHAKE_TIMEOUT_MS));
         if (!handshake.await(TLS_HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
             throw new AgentError(AgentError.Kind.TIMEOUT, "the agent at " + agent + " did not complete the TLS handshake within "
                     + TLS_HANDSHAKE_TIMEOUT_MS / 1000 + " s: was it started with --tls?");
@@ -518,7 +517,7 @@ final class NettyDebuggerClient implements DebuggerClient {
             // right after this one ends is not refused as busy.
             try {
                 var detach = call(Envelope.newBuilder().setDetachRequest(DetachRequest.getDefaultInstance()));
-                CallerDrivenLoop.drive(detach, System.nanoTime() + 2_000_000_000L);
+                CallerDrivenLoop.driveUntil(detach::isDone, System.nanoTime() + 2_000_000_000L);
                 detach.get(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -530,8 +529,10 @@ final class NettyDebuggerClient implements DebuggerClient {
         CallerDrivenLoop.driveUntil(closed::isDone, System.nanoTime() + 2_000_000_000L);
         closed.awaitUninterruptibly(2, TimeUnit.SECONDS);
         handler.shutdown();
-        var ended = group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
-        CallerDrivenLoop.driveUntil(ended::isDone, System.nanoTime() + 2_000_000_000L);
-        ended.awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (group instanceof io.netty.channel.ManualIoEventLoop) {
+            CallerDrivenLoop.end(group, 200, 2_000);
+        } else {
+            group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
     }
 }
