@@ -58,12 +58,15 @@ class CallerDrivenLoopTest {
         assertThat(CallerDrivenLoop.drivesIo()).as("a closed client's loop is driven no more").isFalse();
     }
 
-    /** The same count with a loop thread, so the one above can fail: every reply is handed over. */
+    /**
+     * The same count with a loop thread, so the one above can fail: replies are handed over (not always each one: a
+     * reply may complete before the caller attaches its callback, which then runs on the caller).
+     */
     @Test
     void aLoopThreadHandsEveryReplyOver() {
         try (DebuggerClient client = agent.connect(false)) {
             assertThat(CallerDrivenLoop.drivesIo()).isFalse();
-            assertThat(handOvers(client)).isEqualTo(REQUESTS);
+            assertThat(handOvers(client)).isPositive();
         }
     }
 
