@@ -45,11 +45,6 @@ public final class CallerDrivenLoop {
         }
     }
 
-    /** The loop the current thread drives, or null. */
-    static ManualIoEventLoop owned() {
-        return OWNED.get();
-    }
-
     /** Whether the current thread drives a connection's I/O: it must then wait only through this class. */
     public static boolean drivesIo() {
         return OWNED.get() != null;
