@@ -2,6 +2,7 @@ package dev.hdbg.host.cli;
 
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.CallerDrivenLoop;
 import dev.hdbg.host.client.Replies;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,11 @@ final class StopTracker {
     private int recordWaiters;
     /** How many times {@link #received} woke the waiting threads (for the tests: it must not be once a record). */
     private long recordWakeUps;
+    /**
+     * Wakes the thread that waits while it drives its connection's I/O ({@link CallerDrivenLoop}, a batch): it waits
+     * outside this monitor, in its event loop, so notifyAll does not reach it. Null when none waits so.
+     */
+    private Runnable drivenWaiter;
 
     /** A new connection, to a target that runs ({@code running}) or not as it attaches. */
     synchronized void attached(boolean running) {
@@ -43,7 +49,7 @@ final class StopTracker {
         // only awaitRecord's threads wait for a record that is not a stop, and stopped() wakes the others.
         if (recordWaiters > 0) {
             recordWakeUps++;
-            notifyAll();
+            wakeAll();
         }
     }
 
@@ -56,20 +62,56 @@ final class StopTracker {
      * A target started again ({@code .restart}) ends the old one with an exit record: a {@code g} that follows must
      * wait for the new run's stop, not take that one for it.
      */
-    synchronized boolean awaitRecord(long seq, Duration timeout) throws InterruptedException {
+    boolean awaitRecord(long seq, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        recordWaiters++;
+        Runnable driven = CallerDrivenLoop.drivesIo() ? CallerDrivenLoop.waker() : null;
+        synchronized (this) {
+            recordWaiters++;
+        }
         try {
-            while (lastSeq < seq && connected && disconnectReason == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+            while (true) {
+                long left;
+                synchronized (this) {
+                    if (lastSeq >= seq || !connected || disconnectReason != null) {
+                        return lastSeq >= seq;
+                    }
+                    left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    if (driven == null) {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                        continue;
+                    }
+                    drivenWaiter = driven;
                 }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+                sleepDriving(left);
             }
-            return lastSeq >= seq;
         } finally {
-            recordWaiters--;
+            synchronized (this) {
+                recordWaiters--;
+            }
+        }
+    }
+
+    /** Outside the monitor: drives the loop until woken or {@code nanos} have passed. */
+    private void sleepDriving(long nanos) throws InterruptedException {
+        try {
+            CallerDrivenLoop.sleep(nanos);
+        } finally {
+            synchronized (this) {
+                drivenWaiter = null;
+            }
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+    }
+
+    private void wakeAll() {
+        notifyAll();
+        if (drivenWaiter != null) {
+            drivenWaiter.run();
         }
     }
 
@@ -78,19 +120,19 @@ final class StopTracker {
         lastStopSeq = stop.seq();
         lastStop = stop;
         runningSinceAttach = false;
-        notifyAll();
+        wakeAll();
     }
 
     /** The connection ended for {@code reason}: who waits for a stop is told. */
     synchronized void lost(String reason) {
         disconnectReason = reason;
-        notifyAll();
+        wakeAll();
     }
 
     /** {@code .disconnect}: there is no connection. */
     synchronized void detached() {
         connected = false;
-        notifyAll();
+        wakeAll();
     }
 
     synchronized boolean runningSinceAttach() {
@@ -107,7 +149,7 @@ final class StopTracker {
      * @throws AgentError of kind CONNECTION if the agent goes away or the session is disconnected
      *                    first, TIMEOUT after {@code timeout}
      */
-    synchronized DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout) throws InterruptedException {
+    DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout) throws InterruptedException {
         return awaitStop(afterSeq, timeout, null, timeout);
     }
 
@@ -129,10 +171,7 @@ final class StopTracker {
                 requestFailed();
             }
         });
-        DebuggerRecord stop;
-        synchronized (this) {
-            stop = awaitStop(afterSeq, timeout, request, replyTimeout);
-        }
+        DebuggerRecord stop = awaitStop(afterSeq, timeout, request, replyTimeout);
         if (stop == null || request.isDone()) {
             Replies.await(request, replyTimeout); // its failure; or its reply, here already
         }
@@ -140,38 +179,50 @@ final class StopTracker {
     }
 
     private synchronized void requestFailed() {
-        notifyAll();
+        wakeAll();
     }
 
+    /** Waits outside the monitor while it drives its I/O (a batch), in it otherwise. */
     private DebuggerRecord awaitStop(long afterSeq, Duration timeout, CompletableFuture<?> request,
                                      Duration replyTimeout) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long replyDeadline = start + replyTimeout.toNanos();
-        while (lastStopSeq <= afterSeq) {
-            if (request != null && request.isCompletedExceptionally()) {
-                return null;
+        Runnable driven = CallerDrivenLoop.drivesIo() ? CallerDrivenLoop.waker() : null;
+        while (true) {
+            long left;
+            synchronized (this) {
+                if (lastStopSeq > afterSeq) {
+                    return lastStop;
+                }
+                if (request != null && request.isCompletedExceptionally()) {
+                    return null;
+                }
+                if (request != null && !request.isDone() && System.nanoTime() - replyDeadline >= 0) {
+                    throw new AgentError(AgentError.Kind.TIMEOUT, "the agent did not answer within "
+                            + replyTimeout.toSeconds() + " s");
+                }
+                if (disconnectReason != null) {
+                    throw new AgentError(AgentError.Kind.CONNECTION, disconnectReason);
+                }
+                if (!connected) {
+                    throw new AgentError(AgentError.Kind.CONNECTION, DebugSession.NOT_CONNECTED);
+                }
+                long now = System.nanoTime();
+                left = deadline - now;
+                if (left <= 0) {
+                    throw new AgentError(AgentError.Kind.TIMEOUT, "the target did not stop within " + timeout.toSeconds() + " s");
+                }
+                if (request != null && !request.isDone()) {
+                    left = Math.min(left, Math.max(1, replyDeadline - now));
+                }
+                if (driven == null) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                    continue;
+                }
+                drivenWaiter = driven;
             }
-            if (request != null && !request.isDone() && System.nanoTime() - replyDeadline >= 0) {
-                throw new AgentError(AgentError.Kind.TIMEOUT, "the agent did not answer within "
-                        + replyTimeout.toSeconds() + " s");
-            }
-            if (disconnectReason != null) {
-                throw new AgentError(AgentError.Kind.CONNECTION, disconnectReason);
-            }
-            if (!connected) {
-                throw new AgentError(AgentError.Kind.CONNECTION, DebugSession.NOT_CONNECTED);
-            }
-            long now = System.nanoTime();
-            long left = deadline - now;
-            if (left <= 0) {
-                throw new AgentError(AgentError.Kind.TIMEOUT, "the target did not stop within " + timeout.toSeconds() + " s");
-            }
-            if (request != null && !request.isDone()) {
-                left = Math.min(left, Math.max(1, replyDeadline - now));
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            sleepDriving(left);
         }
-        return lastStop;
     }
 }

@@ -12,9 +12,13 @@ import java.time.Duration;
  * @param resumeFrom the resume point of an earlier connection to the same agent run, or null
  * @param deadAfter  with nothing read from the agent for this long (pings included: the host pings every quarter
  *                   of it while idle), the connection is taken as dead and closed
+ * @param callerDriven the connecting thread drives the connection's I/O itself whenever it waits, instead of a loop
+ *                   thread ({@link CallerDrivenLoop}): only for a client whose every call and wait is made by that
+ *                   thread or while it waits ({@code --batch}), never for one whose owner waits elsewhere (JLine, a
+ *                   socket)
  */
 public record ConnectSettings(String token, TlsSettings tls, AttachMode mode, DebuggerClient.ResumePoint resumeFrom,
-                              Duration deadAfter) {
+                              Duration deadAfter, boolean callerDriven) {
     public static final Duration DEFAULT_DEAD_AFTER = Duration.ofSeconds(20);
 
     public ConnectSettings {
@@ -26,28 +30,37 @@ public record ConnectSettings(String token, TlsSettings tls, AttachMode mode, De
         }
     }
 
+    public ConnectSettings(String token, TlsSettings tls, AttachMode mode, DebuggerClient.ResumePoint resumeFrom,
+                           Duration deadAfter) {
+        this(token, tls, mode, resumeFrom, deadAfter, false);
+    }
+
     public static ConnectSettings defaults() {
         return new ConnectSettings(null, null, AttachMode.CONTROL, null, DEFAULT_DEAD_AFTER);
     }
 
     public ConnectSettings withToken(String newToken) {
-        return new ConnectSettings(newToken, tls, mode, resumeFrom, deadAfter);
+        return new ConnectSettings(newToken, tls, mode, resumeFrom, deadAfter, callerDriven);
     }
 
     public ConnectSettings withTls(TlsSettings newTls) {
-        return new ConnectSettings(token, newTls, mode, resumeFrom, deadAfter);
+        return new ConnectSettings(token, newTls, mode, resumeFrom, deadAfter, callerDriven);
     }
 
     public ConnectSettings withMode(AttachMode newMode) {
-        return new ConnectSettings(token, tls, newMode, resumeFrom, deadAfter);
+        return new ConnectSettings(token, tls, newMode, resumeFrom, deadAfter, callerDriven);
     }
 
     public ConnectSettings withResumeFrom(DebuggerClient.ResumePoint point) {
-        return new ConnectSettings(token, tls, mode, point, deadAfter);
+        return new ConnectSettings(token, tls, mode, point, deadAfter, callerDriven);
     }
 
     public ConnectSettings withDeadAfter(Duration newDeadAfter) {
-        return new ConnectSettings(token, tls, mode, resumeFrom, newDeadAfter);
+        return new ConnectSettings(token, tls, mode, resumeFrom, newDeadAfter, callerDriven);
+    }
+
+    public ConnectSettings withCallerDriven(boolean drives) {
+        return new ConnectSettings(token, tls, mode, resumeFrom, deadAfter, drives);
     }
 
     /** How often an idle host pings. */

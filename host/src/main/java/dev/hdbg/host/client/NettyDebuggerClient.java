@@ -96,14 +96,21 @@ final class NettyDebuggerClient implements DebuggerClient {
         // Before any thread or socket: a client certificate that cannot be read is the user's to fix, not a connection failure.
         Optional<SslContext> sslContext = Optional.ofNullable(tls).map(t -> ClientTls.context(t, host + ":" + port));
         ClientHandler handler = new ClientHandler(settings.deadAfter());
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory(SelectorProvider.provider(),
+        EventLoopGroup group;
+        if (settings.callerDriven()) {
+            group = CallerDrivenLoop.ownNew();
+        } else {
+            group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory(SelectorProvider.provider(),
                 handler::selectStrategy));
+        }
         try {
             Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ClientChannelInitializer(handler, settings.pingEvery(), sslContext, host, port));
-            ChannelFuture connected = bootstrap.connect(host, port).awaitUninterruptibly();
+            ChannelFuture connected = bootstrap.connect(host, port);
+            CallerDrivenLoop.driveUntil(connected::isDone, System.nanoTime() + 10_000_000_000L);
+            connected.awaitUninterruptibly();
             if (!connected.isSuccess()) {
                 throw new AgentError(AgentError.Kind.CONNECTION, "cannot connect to an agent at " + host + ":" + port
                         + ": " + connected.cause().getMessage() + " (is bin/hdbg-agent running there?)");
@@ -112,11 +119,12 @@ final class NettyDebuggerClient implements DebuggerClient {
             if (sslContext.isPresent()) {
                 awaitTlsHandshake(channel, host + ":" + port);
             }
-            Envelope hello = handler.call(channel, Envelope.newBuilder().setHelloRequest(HelloRequest.newBuilder()
+            var helloFuture = handler.call(channel, Envelope.newBuilder().setHelloRequest(HelloRequest.newBuilder()
                     .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)
                     .addCapabilities(Protocol.RECORDS_ACK).addCapabilities(Protocol.PING)
-                    .addCapabilities(Protocol.STEP_BREAK_RECORD).setMode(SessionCodec.encode(mode))))
-                    .get(10, TimeUnit.SECONDS);
+                    .addCapabilities(Protocol.STEP_BREAK_RECORD).setMode(SessionCodec.encode(mode))));
+            CallerDrivenLoop.driveUntil(helloFuture::isDone, System.nanoTime() + 10_000_000_000L);
+            Envelope hello = helloFuture.get(10, TimeUnit.SECONDS);
             HelloReply reply = hello.getHelloReply();
             if (reply.getCapabilitiesList().contains(Protocol.RECORDS_ACK)) {
                 handler.acknowledgeOn(channel);
@@ -134,17 +142,17 @@ final class NettyDebuggerClient implements DebuggerClient {
             }
             return new NettyDebuggerClient(group, channel, handler, reply, settings);
         } catch (java.util.concurrent.ExecutionException e) {
-            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            CallerDrivenLoop.end(group, 100, 2_000);
             throw e.getCause() instanceof AgentError ae ? ae : new AgentError(AgentError.Kind.CONNECTION, e.getCause().toString());
         } catch (java.util.concurrent.TimeoutException e) {
-            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            CallerDrivenLoop.end(group, 100, 2_000);
             throw new AgentError(AgentError.Kind.TIMEOUT, "the agent at " + host + ":" + port + " did not answer Hello");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            CallerDrivenLoop.end(group, 100, 2_000);
             throw new AgentError(AgentError.Kind.CONNECTION, "interrupted while connecting");
         } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
+            CallerDrivenLoop.end(group, 100, 2_000);
             throw e;
         }
     }
@@ -167,6 +175,8 @@ final class NettyDebuggerClient implements DebuggerClient {
     /** The agent's certificate is checked during the handshake: nothing, not even the token, goes out before. */
     private static void awaitTlsHandshake(Channel channel, String agent) throws InterruptedException {
         Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture();
+        CallerDrivenLoop.driveUntil(handshake::isDone, System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(TLS_HANDSHAKE_TIMEOUT_MS));
         if (!handshake.await(TLS_HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
             throw new AgentError(AgentError.Kind.TIMEOUT, "the agent at " + agent + " did not complete the TLS handshake within "
                     + TLS_HANDSHAKE_TIMEOUT_MS / 1000 + " s: was it started with --tls?");
@@ -506,15 +516,23 @@ final class NettyDebuggerClient implements DebuggerClient {
             // After the last acknowledgement: the agent releases this host before it answers, so a host started
             // right after this one ends is not refused as busy.
             try {
-                call(Envelope.newBuilder().setDetachRequest(DetachRequest.getDefaultInstance())).get(2, TimeUnit.SECONDS);
+                var detach = call(Envelope.newBuilder().setDetachRequest(DetachRequest.getDefaultInstance()));
+                CallerDrivenLoop.driveUntil(detach::isDone, System.nanoTime() + 2_000_000_000L);
+                detach.get(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 // The connection is going anyway; the agent notices the close instead.
             }
         }
-        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        var closed = channel.close();
+        CallerDrivenLoop.driveUntil(closed::isDone, System.nanoTime() + 2_000_000_000L);
+        closed.awaitUninterruptibly(2, TimeUnit.SECONDS);
         handler.shutdown();
-        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (group instanceof io.netty.channel.ManualIoEventLoop) {
+            CallerDrivenLoop.end(group, 200, 2_000);
+        } else {
+            group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
     }
 }

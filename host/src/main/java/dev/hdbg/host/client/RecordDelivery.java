@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -220,7 +221,11 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
 
     private void runAfterWhatWasHanded(Runnable task, long timeoutMillis) {
         try {
-            listenerThread.submit(task).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            // A CompletableFuture: the listener thread completing it wakes a batch thread that drives its I/O while it
+            // waits (CallerDrivenLoop), and a listener waiting for a reply meanwhile is answered.
+            CompletableFuture<Void> done = CompletableFuture.runAsync(task, listenerThread);
+            CallerDrivenLoop.await(done, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+            done.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {

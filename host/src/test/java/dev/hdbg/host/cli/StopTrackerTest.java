@@ -67,4 +67,46 @@ class StopTrackerTest {
         stops.received(new DebuggerRecord.Notice(0, "probe"));
         return stops.recordWakeUps() > before;
     }
+
+    /**
+     * Issue 15: a batch thread that drives its connection's I/O waits for a stop outside the tracker's monitor, in its
+     * event loop: the listener thread's stop must wake that loop, and a call the listener makes meanwhile (a record
+     * listener, a .gdb bridge thread) is answered by it. With the monitor's wait instead, both hung until the timeout.
+     */
+    @Test
+    void aDrivingWaiterIsWokenByTheStopAndAnswersAnotherThreadsCallMeanwhile() throws Exception {
+        try (dev.hdbg.host.client.LoopbackAgent agent = new dev.hdbg.host.client.LoopbackAgent();
+             dev.hdbg.host.client.DebuggerClient client = agent.connect(true)) {
+            StopTracker stops = new StopTracker();
+            stops.attached(true);
+            DebuggerRecord exit = new DebuggerRecord.Exit(7, DebuggerRecord.ExitKind.HLT, 0x40000d, 0, 1);
+            CompletableFuture<Long> listener = CompletableFuture.supplyAsync(() -> {
+                long rip = dev.hdbg.host.client.Replies.await(client.status(), Duration.ofSeconds(20)).rip();
+                stops.received(log(6));
+                stops.stopped(exit);
+                stops.received(exit);
+                return rip;
+            });
+            assertSame(exit, stops.awaitStopAfter(0, Duration.ofSeconds(20)), "woken by the stop, not the timeout");
+            assertTrue(listener.get(20, TimeUnit.SECONDS) > 0, "the other thread's call was answered");
+            assertTrue(stops.awaitRecord(7, Duration.ofSeconds(20)));
+        }
+    }
+
+    /** awaitRecord (.start's wait for the records before it) wakes a driving waiter on the record it waits for. */
+    @Test
+    void aDrivingRecordWaiterIsWokenByTheRecord() throws Exception {
+        try (dev.hdbg.host.client.LoopbackAgent agent = new dev.hdbg.host.client.LoopbackAgent();
+             dev.hdbg.host.client.DebuggerClient client = agent.connect(true)) {
+            StopTracker stops = new StopTracker();
+            stops.attached(true);
+            CompletableFuture<Void> listener = CompletableFuture.runAsync(() -> {
+                dev.hdbg.host.client.Replies.await(client.status(), Duration.ofSeconds(20));
+                stops.received(log(3));
+            });
+            assertTrue(stops.awaitRecord(3, Duration.ofSeconds(20)), "woken by record 3, not the timeout");
+            listener.get(20, TimeUnit.SECONDS);
+            assertEquals(1, stops.recordWakeUps());
+        }
+    }
 }

@@ -1,0 +1,101 @@
+package dev.hdbg.host.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.model.AgentStatus;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 15: a batch thread that drives its connection's I/O itself ({@link CallerDrivenLoop}) is answered without a
+ * hand-over to another thread, and a second thread's call made while it waits is answered too: nothing deadlocks.
+ * Timeouts here are failures (a deadlock), not timing assertions.
+ */
+@Timeout(60)
+class CallerDrivenLoopTest {
+    private static final int REQUESTS = 200;
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final LoopbackAgent agent;
+
+    CallerDrivenLoopTest() throws InterruptedException {
+        agent = new LoopbackAgent();
+    }
+
+    @AfterEach
+    void close() {
+        agent.close();
+    }
+
+    /** Each reply completed on a thread other than the caller's is a hand-over: a wake-up and a context switch. */
+    private static int handOvers(DebuggerClient client) {
+        Thread caller = Thread.currentThread();
+        AtomicInteger elsewhere = new AtomicInteger();
+        for (int i = 0; i < REQUESTS; i++) {
+            CompletableFuture<AgentStatus> reply = client.status();
+            CompletableFuture<Void> seen = reply.thenRun(() -> {
+                if (Thread.currentThread() != caller) {
+                    elsewhere.incrementAndGet();
+                }
+            });
+            Replies.await(reply, WAIT);
+            Replies.await(seen, WAIT);
+        }
+        return elsewhere.get();
+    }
+
+    @Test
+    void theDrivingCallerIsAnsweredWithoutAHandOver() {
+        try (DebuggerClient client = agent.connect(true)) {
+            assertThat(CallerDrivenLoop.drivesIo()).isTrue();
+            assertThat(handOvers(client)).isZero();
+        }
+        assertThat(CallerDrivenLoop.drivesIo()).as("a closed client's loop is driven no more").isFalse();
+    }
+
+    /**
+     * The same count with a loop thread, so the one above can fail: replies are handed over (not always each one: a
+     * reply may complete before the caller attaches its callback, which then runs on the caller).
+     */
+    @Test
+    void aLoopThreadHandsEveryReplyOver() {
+        try (DebuggerClient client = agent.connect(false)) {
+            assertThat(CallerDrivenLoop.drivesIo()).isFalse();
+            assertThat(handOvers(client)).isPositive();
+        }
+    }
+
+    /**
+     * The owner waits for something another thread completes (the listener thread at a close, a stop's record)
+     * while that thread waits for a reply of the owner's connection: the owner's wait drives the loop, so the
+     * other thread's request is written and its reply read, and both go on.
+     */
+    @Test
+    void aSecondThreadsCallWhileTheOwnerWaitsIsAnswered() throws Exception {
+        try (DebuggerClient client = agent.connect(true)) {
+            CompletableFuture<Long> other = CompletableFuture.supplyAsync(
+                    () -> Replies.await(client.status(), WAIT).rip());
+            CallerDrivenLoop.await(other, System.nanoTime() + WAIT.toNanos());
+            assertThat(other.get(1, TimeUnit.SECONDS)).as("the second thread's reply").isPositive();
+            assertThat(Replies.await(client.status(), WAIT).rip()).as("the owner's own call after it").isPositive();
+        }
+    }
+
+    /** A batch's sleep drives the loop too: a second thread's call made during it is answered before it ends. */
+    @Test
+    void aSecondThreadsCallDuringTheOwnersSleepIsAnswered() throws Exception {
+        try (DebuggerClient client = agent.connect(true)) {
+            CompletableFuture<Long> other = CompletableFuture.supplyAsync(
+                    () -> Replies.await(client.status(), WAIT).rip());
+            while (!other.isDone()) {
+                CallerDrivenLoop.pause(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            assertThat(other.get()).isPositive();
+        }
+    }
+}
