@@ -43,6 +43,12 @@ final class FakeFrontEnd implements AutoCloseable {
         out.flush();
     }
 
+    /** gdb's Ctrl-C: the interrupt byte, outside any packet. */
+    void interrupt() throws IOException {
+        out.write(0x03);
+        out.flush();
+    }
+
     /** The next packet's payload, skipping acknowledgements; acknowledged. */
     String receive() throws IOException {
         int c;
@@ -60,6 +66,20 @@ final class FakeFrontEnd implements AutoCloseable {
         out.write('+');
         out.flush();
         return payload.toString();
+    }
+
+    /** The next packet's payload, or why there is none and what the session logged (for an assertion's message). */
+    String receiveOrLog() {
+        try {
+            return receive();
+        } catch (IOException e) {
+            try {
+                serving.join(5_000);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return e.getMessage() + "; the session's log: " + log;
+        }
     }
 
     /**

@@ -2,16 +2,9 @@ package dev.hdbg.host.gdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.FakeDebuggerClient;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +24,7 @@ class FrontEndReadingTest {
         client.writeRegister("rsp", 0x7ff100).join();
         client.writeRegister("rbp", 0x7ff120).join();
         client.map(0x7ff000, new byte[0x1000], "stack");
-        try (Gdb gdb = new Gdb(client)) {
+        try (FakeFrontEnd gdb = new FakeFrontEnd(client)) {
             for (int i = 0; i < 20; i++) {
                 gdb.send("vCont;s:1");
                 assertThat(gdb.receive()).startsWith("T05");
@@ -55,7 +48,7 @@ class FrontEndReadingTest {
         TargetDescription.REGISTERS.stream().filter(r -> r.source() == TargetDescription.Source.HDBG)
                 .forEach(r -> client.register(r.hdbgName(), 0)); // the pause's stop carries none
         client.map(0x7ff000, new byte[] {0x11, 0x22, 0x33, 0x44}, "stack");
-        try (Gdb gdb = new Gdb(client)) {
+        try (FakeFrontEnd gdb = new FakeFrontEnd(client)) {
             gdb.send("c");
             gdb.interrupt();
             assertThat(gdb.receiveOrLog()).as("the stop reply of the pause").startsWith("T02");
@@ -76,7 +69,7 @@ class FrontEndReadingTest {
     void theFrontEndClosingWhileTheTargetIsStoppedEndsTheSession() throws Exception {
         FakeDebuggerClient client = new FakeDebuggerClient();
         client.map(0x7ff000, new byte[] {0x11, 0x22}, "stack");
-        try (Gdb gdb = new Gdb(client)) {
+        try (FakeFrontEnd gdb = new FakeFrontEnd(client)) {
             gdb.send("m7ff000,2");
             assertThat(gdb.receive()).isEqualTo("1122");
 
@@ -128,99 +121,6 @@ class FrontEndReadingTest {
             System.arraycopy(bytes, at, into, offset, n);
             at += n;
             return n;
-        }
-    }
-
-    private static Monitor monitor() {
-        return new Monitor() {
-            @Override
-            public String execute(String commandLine) {
-                return "";
-            }
-
-            @Override
-            public Optional<String> describe(DebuggerRecord record) {
-                return Optional.empty();
-            }
-        };
-    }
-
-    /** A gdb connected to a bridge session over {@code client}, served on its own thread. */
-    private static final class Gdb implements AutoCloseable {
-        private final ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        private final Socket socket = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
-        private final Socket bridgeSide = listening.accept();
-        private final InputStream in = socket.getInputStream();
-        private final OutputStream out = socket.getOutputStream();
-        private final StringBuffer log = new StringBuffer();
-        private final GdbSession session;
-        private final Thread serving;
-
-        Gdb(FakeDebuggerClient client) throws IOException {
-            session = new GdbSession(bridgeSide, client, monitor(), line -> log.append(line).append('\n'));
-            serving = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    session.run();
-                } catch (InterruptedException | IOException | RuntimeException | Error e) {
-                    log.append("the session failed: ").append(e).append('\n');
-                }
-            });
-        }
-
-        void send(String payload) throws IOException {
-            out.write(Packets.frame(payload.getBytes(StandardCharsets.ISO_8859_1)));
-            out.flush();
-        }
-
-        void interrupt() throws IOException {
-            out.write(0x03);
-            out.flush();
-        }
-
-        /** The next packet's payload, skipping acknowledgements; acknowledged. */
-        String receive() throws IOException {
-            int c;
-            while ((c = in.read()) != '$') {
-                if (c < 0) {
-                    throw new IOException("the bridge closed the connection");
-                }
-            }
-            StringBuilder payload = new StringBuilder();
-            while ((c = in.read()) != '#') {
-                payload.append((char) c);
-            }
-            in.read();
-            in.read();
-            out.write('+');
-            out.flush();
-            return payload.toString();
-        }
-
-        String receiveOrLog() {
-            try {
-                return receive();
-            } catch (IOException e) {
-                try {
-                    serving.join(5_000);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                return e.getMessage() + "; the session's log: " + log;
-            }
-        }
-
-        void detach() throws IOException, InterruptedException {
-            send("D");
-            receive();
-            serving.join(10_000);
-            assertThat(serving.isAlive()).isFalse();
-        }
-
-        @Override
-        public void close() throws IOException {
-            try (listening; socket; bridgeSide) {
-                // closed in reverse order
-            }
         }
     }
 }

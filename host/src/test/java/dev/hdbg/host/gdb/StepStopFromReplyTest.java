@@ -5,13 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.FakeDebuggerClient;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -37,7 +30,7 @@ class StepStopFromReplyTest {
         client.writeRegister("rsp", 0x7ff100).join();
         client.writeRegister("rbp", 0x7ff120).join();
         client.map(0x7ff000, new byte[0x1000], "stack");
-        try (Gdb gdb = new Gdb(client)) {
+        try (FakeFrontEnd gdb = new FakeFrontEnd(client)) {
             gdb.send("s");
             String stopReply = gdb.receive();
             assertThat(stopReply).as("the stop reply, before the record was delivered").startsWith("T05");
@@ -61,7 +54,7 @@ class StepStopFromReplyTest {
     @Test
     void withAnAgentBefore115TheStepiIsAnsweredFromTheRecord() throws Exception {
         FakeDebuggerClient older = new FakeDebuggerClient(); // an empty step reply; the record comes by itself
-        try (Gdb gdb = new Gdb(older)) {
+        try (FakeFrontEnd gdb = new FakeFrontEnd(older)) {
             gdb.send("s");
             while (older.calls().stream().noneMatch(c -> c.request().equals("step"))) {
                 Thread.onSpinWait();
@@ -143,7 +136,7 @@ class StepStopFromReplyTest {
         client.map(0x7ff000, new byte[0x1000], "stack");
         client.map(0x401000, new byte[0x1000], "text");
         List<String> answers = new ArrayList<>();
-        try (Gdb gdb = new Gdb(client)) {
+        try (FakeFrontEnd gdb = new FakeFrontEnd(client)) {
             long before = client.calls().size();
             gdb.send("s");
             assertThat(gdb.receive()).startsWith("T05");
@@ -155,80 +148,6 @@ class StepStopFromReplyTest {
                     .map(FakeDebuggerClient.Call::request).toList();
             gdb.detach();
             return new Stepi(answers, requests);
-        }
-    }
-
-    private static Monitor monitor() {
-        return new Monitor() {
-            @Override
-            public String execute(String commandLine) {
-                return "";
-            }
-
-            @Override
-            public Optional<String> describe(DebuggerRecord record) {
-                return Optional.empty();
-            }
-        };
-    }
-
-    /** A gdb connected to a bridge session over {@code client}, served on its own thread (each test's set-up). */
-    private static final class Gdb implements AutoCloseable {
-        private final ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        private final Socket socket = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
-        private final Socket bridgeSide = listening.accept();
-        private final InputStream in = socket.getInputStream();
-        private final OutputStream out = socket.getOutputStream();
-        private final Thread serving;
-
-        Gdb(FakeDebuggerClient client) throws IOException {
-            GdbSession session = new GdbSession(bridgeSide, client, monitor(), line -> { });
-            serving = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    session.run();
-                } catch (InterruptedException | IOException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
-
-        void send(String payload) throws IOException {
-            out.write(Packets.frame(payload.getBytes(StandardCharsets.ISO_8859_1)));
-            out.flush();
-        }
-
-        /** The next packet's payload, skipping acknowledgements; acknowledged. */
-        String receive() throws IOException {
-            int c;
-            while ((c = in.read()) != '$') {
-                if (c < 0) {
-                    throw new IOException("the bridge closed the connection");
-                }
-            }
-            StringBuilder payload = new StringBuilder();
-            while ((c = in.read()) != '#') {
-                payload.append((char) c);
-            }
-            in.read();
-            in.read();
-            out.write('+');
-            out.flush();
-            return payload.toString();
-        }
-
-        /** gdb's {@code D}: the session answers and ends. */
-        void detach() throws IOException, InterruptedException {
-            send("D");
-            receive();
-            serving.join(10_000);
-            assertThat(serving.isAlive()).isFalse();
-        }
-
-        @Override
-        public void close() throws IOException {
-            try (listening; socket; bridgeSide) {
-                // closed in reverse order
-            }
         }
     }
 }
