@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.host.client.LoopbackAgent;
+import dev.hdbg.host.client.Replies;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +17,12 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class StopTrackerTest {
+    /**
+     * A wait longer than the class's {@code @Timeout}: a driving waiter that nothing wakes would return the stop or
+     * record it finds when its time is up, so only the test's timeout tells "woken" from "timed out".
+     */
+    private static final Duration OUTLASTS_THE_TEST = Duration.ofSeconds(60);
+
     private static DebuggerRecord log(long seq) {
         return new DebuggerRecord.Log(seq, 1, 1, 0, List.of(DebuggerRecord.LogValue.ofNumber("rdi", seq)));
     }
@@ -75,19 +84,19 @@ class StopTrackerTest {
      */
     @Test
     void aDrivingWaiterIsWokenByTheStopAndAnswersAnotherThreadsCallMeanwhile() throws Exception {
-        try (dev.hdbg.host.client.LoopbackAgent agent = new dev.hdbg.host.client.LoopbackAgent();
-             dev.hdbg.host.client.DebuggerClient client = agent.connect(true)) {
+        try (LoopbackAgent agent = new LoopbackAgent();
+             DebuggerClient client = agent.connect(true)) {
             StopTracker stops = new StopTracker();
             stops.attached(true);
             DebuggerRecord exit = new DebuggerRecord.Exit(7, DebuggerRecord.ExitKind.HLT, 0x40000d, 0, 1);
             CompletableFuture<Long> listener = CompletableFuture.supplyAsync(() -> {
-                long rip = dev.hdbg.host.client.Replies.await(client.status(), Duration.ofSeconds(20)).rip();
+                long rip = Replies.await(client.status(), Duration.ofSeconds(20)).rip();
                 stops.received(log(6));
                 stops.stopped(exit);
                 stops.received(exit);
                 return rip;
             });
-            assertSame(exit, stops.awaitStopAfter(0, Duration.ofSeconds(20)), "woken by the stop, not the timeout");
+            assertSame(exit, stops.awaitStopAfter(0, OUTLASTS_THE_TEST), "woken by the stop, not the timeout");
             assertTrue(listener.get(20, TimeUnit.SECONDS) > 0, "the other thread's call was answered");
             assertTrue(stops.awaitRecord(7, Duration.ofSeconds(20)));
         }
@@ -96,15 +105,15 @@ class StopTrackerTest {
     /** awaitRecord (.start's wait for the records before it) wakes a driving waiter on the record it waits for. */
     @Test
     void aDrivingRecordWaiterIsWokenByTheRecord() throws Exception {
-        try (dev.hdbg.host.client.LoopbackAgent agent = new dev.hdbg.host.client.LoopbackAgent();
-             dev.hdbg.host.client.DebuggerClient client = agent.connect(true)) {
+        try (LoopbackAgent agent = new LoopbackAgent();
+             DebuggerClient client = agent.connect(true)) {
             StopTracker stops = new StopTracker();
             stops.attached(true);
             CompletableFuture<Void> listener = CompletableFuture.runAsync(() -> {
-                dev.hdbg.host.client.Replies.await(client.status(), Duration.ofSeconds(20));
+                Replies.await(client.status(), Duration.ofSeconds(20));
                 stops.received(log(3));
             });
-            assertTrue(stops.awaitRecord(3, Duration.ofSeconds(20)), "woken by record 3, not the timeout");
+            assertTrue(stops.awaitRecord(3, OUTLASTS_THE_TEST), "woken by record 3, not the timeout");
             listener.get(20, TimeUnit.SECONDS);
             assertEquals(1, stops.recordWakeUps());
         }

@@ -16,6 +16,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,9 +60,14 @@ public final class LoopbackAgent implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** A client of this agent; {@code callerDriven}: the connecting thread drives its I/O. */
+    /**
+     * A client of this agent; {@code callerDriven}: the connecting thread drives its I/O. It pings only after minutes
+     * (a quarter of its dead-after time): a ping's timer would wake a driving loop too, and hide a wake-up that is
+     * missing behind a wait of seconds.
+     */
     public DebuggerClient connect(boolean callerDriven) {
-        return DebuggerClient.connectWith("127.0.0.1", port(), ConnectSettings.defaults().withCallerDriven(callerDriven));
+        return DebuggerClient.connectWith("127.0.0.1", port(), ConnectSettings.defaults().withCallerDriven(callerDriven)
+                .withDeadAfter(Duration.ofMinutes(10)));
     }
 
     @Override
