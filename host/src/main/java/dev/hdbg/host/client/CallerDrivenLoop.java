@@ -1,5 +1,6 @@
 package dev.hdbg.host.client;
 
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * every wait of the host goes through {@link #await(Future, long)} or {@link #sleep(long)}, which drive the loop
  * when the current thread owns one and wait as before otherwise. Other threads' requests reach the loop through
  * {@code execute}, which wakes the owner while it drives; what another thread completes for the owner wakes its loop
- * ({@link #wake()}).
+ * ({@link #waker()}).
  */
 public final class CallerDrivenLoop {
     private static final ThreadLocal<ManualIoEventLoop> OWNED = new ThreadLocal<>();
@@ -37,7 +38,7 @@ public final class CallerDrivenLoop {
      * Shuts {@code group} down; when it is the current thread's loop, drives it until it has ended (at most
      * {@code waitMillis}) and drives it no more.
      */
-    static void end(io.netty.channel.EventLoopGroup group, long quietMillis, long waitMillis) {
+    static void end(EventLoopGroup group, long quietMillis, long waitMillis) {
         var ended = group.shutdownGracefully(0, quietMillis, TimeUnit.MILLISECONDS);
         if (group instanceof ManualIoEventLoop loop && OWNED.get() == loop) {
             driveUntil(ended::isDone, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));

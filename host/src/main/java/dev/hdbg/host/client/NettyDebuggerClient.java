@@ -44,6 +44,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -65,6 +66,10 @@ import java.util.function.Consumer;
  */
 final class NettyDebuggerClient implements DebuggerClient {
     private static final int CONNECT_TIMEOUT_MS = 5000;
+    /** How long the connection and the Hello may take, each: the drive of a caller-driven loop and the wait alike. */
+    private static final long HELLO_SECONDS = 10;
+    /** How long the Detach and the channel's close may take, each. */
+    private static final long CLOSING_SECONDS = 2;
     /** Longer than the SslHandler's own 10 s, which fails the handshake with a reason first. */
     private static final int TLS_HANDSHAKE_TIMEOUT_MS = 15_000;
 
@@ -109,7 +114,7 @@ final class NettyDebuggerClient implements DebuggerClient {
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ClientChannelInitializer(handler, settings.pingEvery(), sslContext, host, port));
             ChannelFuture connected = bootstrap.connect(host, port);
-            CallerDrivenLoop.driveUntil(connected::isDone, System.nanoTime() + 10_000_000_000L);
+            CallerDrivenLoop.driveUntil(connected::isDone, System.nanoTime() + TimeUnit.SECONDS.toNanos(HELLO_SECONDS));
             connected.awaitUninterruptibly();
             if (!connected.isSuccess()) {
                 throw new AgentError(AgentError.Kind.CONNECTION, "cannot connect to an agent at " + host + ":" + port
@@ -123,8 +128,8 @@ final class NettyDebuggerClient implements DebuggerClient {
                     .setVersion(Protocol.version()).setClientName("hdbg-host").setToken(token == null ? "" : token)
                     .addCapabilities(Protocol.RECORDS_ACK).addCapabilities(Protocol.PING)
                     .addCapabilities(Protocol.STEP_BREAK_RECORD).setMode(SessionCodec.encode(mode))));
-            CallerDrivenLoop.driveUntil(helloFuture::isDone, System.nanoTime() + 10_000_000_000L);
-            Envelope hello = helloFuture.get(10, TimeUnit.SECONDS);
+            CallerDrivenLoop.driveUntil(helloFuture::isDone, System.nanoTime() + TimeUnit.SECONDS.toNanos(HELLO_SECONDS));
+            Envelope hello = helloFuture.get(HELLO_SECONDS, TimeUnit.SECONDS);
             HelloReply reply = hello.getHelloReply();
             if (reply.getCapabilitiesList().contains(Protocol.RECORDS_ACK)) {
                 handler.acknowledgeOn(channel);
@@ -517,8 +522,8 @@ final class NettyDebuggerClient implements DebuggerClient {
             // right after this one ends is not refused as busy.
             try {
                 var detach = call(Envelope.newBuilder().setDetachRequest(DetachRequest.getDefaultInstance()));
-                CallerDrivenLoop.driveUntil(detach::isDone, System.nanoTime() + 2_000_000_000L);
-                detach.get(2, TimeUnit.SECONDS);
+                CallerDrivenLoop.driveUntil(detach::isDone, System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSING_SECONDS));
+                detach.get(CLOSING_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -526,10 +531,10 @@ final class NettyDebuggerClient implements DebuggerClient {
             }
         }
         var closed = channel.close();
-        CallerDrivenLoop.driveUntil(closed::isDone, System.nanoTime() + 2_000_000_000L);
-        closed.awaitUninterruptibly(2, TimeUnit.SECONDS);
+        CallerDrivenLoop.driveUntil(closed::isDone, System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSING_SECONDS));
+        closed.awaitUninterruptibly(CLOSING_SECONDS, TimeUnit.SECONDS);
         handler.shutdown();
-        if (group instanceof io.netty.channel.ManualIoEventLoop) {
+        if (group instanceof ManualIoEventLoop) {
             CallerDrivenLoop.end(group, 200, 2_000);
         } else {
             group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);

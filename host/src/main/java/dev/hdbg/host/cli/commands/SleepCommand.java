@@ -3,6 +3,7 @@ package dev.hdbg.host.cli.commands;
 import dev.hdbg.common.text.Numbers;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.client.CallerDrivenLoop;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -32,7 +33,7 @@ final class SleepCommand extends SessionCommand {
             throw new IllegalArgumentException("sleep " + millis + " is longer than an hour (0x"
                     + Long.toHexString(MAX_MILLIS) + " ms); the number is hex: sleep 3e8 is one second");
         }
-        CallerDrivenLoop.pause(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(ms)); // a batch answers pings meanwhile
+        CallerDrivenLoop.pause(TimeUnit.MILLISECONDS.toNanos(ms)); // a batch answers pings meanwhile
         out().ok("sleep");
     }
 }
