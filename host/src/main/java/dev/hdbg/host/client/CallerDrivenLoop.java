@@ -11,8 +11,11 @@ import java.util.function.BooleanSupplier;
 /**
  * The one way the host's threads wait, for a client whose connecting thread drives its connection's I/O itself
  * ({@link ConnectSettings#callerDriven()}, {@code --batch}): that thread owns a Netty {@link ManualIoEventLoop}
- * instead of a loop thread, and runs it whenever it waits, for a reply, a stop, a record, the listener thread or the
- * close. A warm {@code r rip} took 81 µs instead of 188 (docs/benchmarks.md, "The thread that waits drives the I/O").
+ * instead of a loop thread, and runs it whenever it waits, for a reply, a stop, a record or the close. A warm
+ * {@code r rip} took 81 µs instead of 188 (docs/benchmarks.md, "The thread that waits drives the I/O"). Between two
+ * runs of the loop it delivers the records the loop read to the listeners itself ({@link DrivenDeliveries}), and the
+ * acknowledgements written then go out with the next request, or before it next blocks in the loop: a step's stop
+ * costs no hand-over (docs/benchmarks.md, "A step's stop on the driving thread, wave 9").
  *
  * <p>The owner must never block without driving its loop, or the connection stalls (records unread, pings unsent)
  * and another thread waiting for a reply (a record listener, a {@code .gdb} bridge thread) deadlocks against it:
@@ -22,16 +25,34 @@ import java.util.function.BooleanSupplier;
  * ({@link #waker()}).
  */
 public final class CallerDrivenLoop {
-    private static final ThreadLocal<ManualIoEventLoop> OWNED = new ThreadLocal<>();
+    /** The current thread's loop, with the deliveries it runs between two runs of it. */
+    private static final ThreadLocal<DrivenDeliveries> OWNED = new ThreadLocal<>();
 
     private CallerDrivenLoop() {
     }
 
-    /** A loop the current thread owns and drives from now on. */
-    static ManualIoEventLoop ownNew() {
-        ManualIoEventLoop loop = new ManualIoEventLoop(Thread.currentThread(), NioIoHandler.newFactory());
-        OWNED.set(loop);
-        return loop;
+    /**
+     * A loop the current thread owns and drives from now on, with the queue of its connection's record deliveries,
+     * which it runs between two runs of the loop.
+     */
+    static DrivenDeliveries ownNew() {
+        DrivenDeliveries owned = new DrivenDeliveries(new ManualIoEventLoop(Thread.currentThread(), NioIoHandler.newFactory()));
+        OWNED.set(owned);
+        return owned;
+    }
+
+    /**
+     * One run of the current thread's loop, at most {@code nanos}: first the acknowledgements written since the last
+     * flush go out (the loop may block), then the deliveries it read run, outside Netty's handlers.
+     */
+    private static void runOnce(DrivenDeliveries owned, long nanos) {
+        if (owned.runnable()) {
+            owned.drain(); // handed over by the driving thread itself (a close waiting for the deliveries): no I/O awaited
+            return;
+        }
+        owned.flushPending();
+        owned.loop().run(nanos);
+        owned.drain();
     }
 
     /**
@@ -40,7 +61,8 @@ public final class CallerDrivenLoop {
      */
     static void end(EventLoopGroup group, long quietMillis, long waitMillis) {
         var ended = group.shutdownGracefully(0, quietMillis, TimeUnit.MILLISECONDS);
-        if (group instanceof ManualIoEventLoop loop && OWNED.get() == loop) {
+        DrivenDeliveries owned = OWNED.get();
+        if (owned != null && group == owned.loop()) {
             driveUntil(ended::isDone, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));
             OWNED.remove();
         }
@@ -53,8 +75,8 @@ public final class CallerDrivenLoop {
 
     /** A handle that wakes the current thread's loop from another thread; a no-op one when it has none. */
     public static Runnable waker() {
-        ManualIoEventLoop loop = OWNED.get();
-        return loop == null ? () -> { } : loop::wakeup;
+        DrivenDeliveries owned = OWNED.get();
+        return owned == null ? () -> { } : owned.loop()::wakeup;
     }
 
     /**
@@ -63,16 +85,16 @@ public final class CallerDrivenLoop {
      * loop ({@link #waker()}); what the loop itself completes (a reply) returns from {@code run} by itself.
      */
     static boolean driveUntil(BooleanSupplier done, long deadline) {
-        ManualIoEventLoop loop = OWNED.get();
-        if (loop == null) {
+        DrivenDeliveries owned = OWNED.get();
+        if (owned == null) {
             return false;
         }
         while (!done.getAsBoolean()) {
             long left = deadline - System.nanoTime();
-            if (left <= 0 || loop.isTerminated()) {
+            if (left <= 0 || owned.loop().isTerminated()) {
                 break;
             }
-            loop.run(left);
+            runOnce(owned, left);
         }
         return true;
     }
@@ -83,10 +105,11 @@ public final class CallerDrivenLoop {
      * millisecond (only the listener thread's hand-overs at a close, {@code RecordDelivery}).
      */
     public static void await(Future<?> future, long deadline) throws InterruptedException {
-        ManualIoEventLoop loop = OWNED.get();
-        if (loop == null || future.isDone()) {
+        DrivenDeliveries owned = OWNED.get();
+        if (owned == null || future.isDone()) {
             return; // the caller's own get(timeout) waits
         }
+        ManualIoEventLoop loop = owned.loop();
         if (future instanceof CompletableFuture<?> cf) {
             cf.whenComplete((v, e) -> {
                 if (!loop.inEventLoop()) {
@@ -96,7 +119,7 @@ public final class CallerDrivenLoop {
             driveUntil(future::isDone, deadline);
         } else {
             while (!future.isDone() && deadline - System.nanoTime() > 0 && !loop.isTerminated()) {
-                loop.run(Math.min(TimeUnit.MILLISECONDS.toNanos(1), Math.max(1, deadline - System.nanoTime())));
+                runOnce(owned, Math.min(TimeUnit.MILLISECONDS.toNanos(1), Math.max(1, deadline - System.nanoTime())));
             }
         }
         if (Thread.interrupted()) {
@@ -109,11 +132,11 @@ public final class CallerDrivenLoop {
      * {@code nanos} (or until woken, {@link #waker()}); false when the thread has no loop, and the caller waits as before.
      */
     public static boolean sleep(long nanos) {
-        ManualIoEventLoop loop = OWNED.get();
-        if (loop == null || loop.isTerminated()) {
+        DrivenDeliveries owned = OWNED.get();
+        if (owned == null || owned.loop().isTerminated()) {
             return false;
         }
-        loop.run(Math.max(1, nanos));
+        runOnce(owned, Math.max(1, nanos));
         return true;
     }
 

@@ -30,7 +30,10 @@ final class ClientHandler {
         this(deadAfter, Executors.newSingleThreadExecutor(Thread.ofPlatform().name(LISTENER_THREAD).daemon().factory()));
     }
 
-    /** With the single thread the listeners run on given, so a test can hold it. */
+    /**
+     * With the single thread the listeners run on given, so a test can hold it; or the deliveries a thread that
+     * drives the connection's I/O runs itself ({@link DrivenDeliveries}).
+     */
     ClientHandler(Duration deadAfter, ExecutorService listenerThread) {
         this.records = new RecordDelivery(listenerThread, end);
         this.pings = new IdlePings(deadAfter, replies, end);
@@ -105,7 +108,7 @@ final class ClientHandler {
      * closing the client), it only stops.
      */
     void endDelivery(long timeoutMillis) {
-        records.endDelivery(timeoutMillis, Thread.currentThread().getName().equals(LISTENER_THREAD));
+        records.endDelivery(timeoutMillis, records.onListenerThread());
     }
 
     void shutdown() {

@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param callerDriven the connecting thread drives the connection's I/O itself whenever it waits, instead of a loop
  *                   thread ({@link CallerDrivenLoop}): only for a client whose every call and wait is made by that
  *                   thread or while it waits ({@code --batch}), never for one whose owner waits elsewhere (JLine, a
- *                   socket)
+ *                   socket); that thread also hands the records to the listeners, in its waits
  */
 public record ConnectSettings(String token, TlsSettings tls, AttachMode mode, DebuggerClient.ResumePoint resumeFrom,
                               Duration deadAfter, boolean callerDriven) {

@@ -350,7 +350,9 @@ public interface DebuggerClient extends AutoCloseable {
 
     /**
      * Hands {@code listener} every record from now on, in sequence order, on one record thread. A
-     * {@link RecordListener} is also told each time the records the agent sent together have been handed over.
+     * {@link RecordListener} is also told each time the records the agent sent together have been handed over. With
+     * {@link ConnectSettings#callerDriven()} the record thread is the connecting thread, in its waits, between two
+     * runs of its loop: a listener may make calls and wait for their replies there, but must not wait for records.
      */
     void addRecordListener(Consumer<DebuggerRecord> listener);
 

@@ -100,11 +100,15 @@ final class NettyDebuggerClient implements DebuggerClient {
         TlsSettings tls = settings.tls();
         // Before any thread or socket: a client certificate that cannot be read is the user's to fix, not a connection failure.
         Optional<SslContext> sslContext = Optional.ofNullable(tls).map(t -> ClientTls.context(t, host + ":" + port));
-        ClientHandler handler = new ClientHandler(settings.deadAfter());
+        ClientHandler handler;
         EventLoopGroup group;
         if (settings.callerDriven()) {
-            group = CallerDrivenLoop.ownNew();
+            // The connecting thread delivers the records itself too, between runs of its loop: no listener thread.
+            DrivenDeliveries owned = CallerDrivenLoop.ownNew();
+            group = owned.loop();
+            handler = new ClientHandler(settings.deadAfter(), owned);
         } else {
+            handler = new ClientHandler(settings.deadAfter());
             group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory(SelectorProvider.provider(),
                 handler::selectStrategy));
         }

@@ -21,7 +21,9 @@ import java.util.function.Consumer;
 
 /**
  * The agent's records to the listeners, in order, on one listener thread (never on the event loop, so a slow listener
- * cannot stall replies), then acknowledged; and, after every record received, the disconnect notice.
+ * cannot stall replies), then acknowledged; and, after every record received, the disconnect notice. On a connection
+ * whose connecting thread drives its I/O, the "listener thread" is that thread between two runs of its loop
+ * ({@link DrivenDeliveries}), and the acknowledgements go out with its next flush.
  *
  * <p>Records that arrive before the first listener is added wait for it, so nothing sent right after the handshake is
  * lost. Once the listeners have seen a batch, it is acknowledged (when the agent keeps records until then); records at
@@ -146,7 +148,14 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
         }
         Channel channel = acknowledgeTo;
         if (channel != null && through > 0) {
-            channel.writeAndFlush(Envelope.newBuilder().setRecordsAck(RecordsAck.newBuilder().setThroughSeq(through)).build());
+            Envelope ack = Envelope.newBuilder().setRecordsAck(RecordsAck.newBuilder().setThroughSeq(through)).build();
+            if (listenerThread instanceof DrivenDeliveries driving) {
+                // With the next request, in its writev: the agent reads both at once (acknowledgements only free its
+                // memory, nothing waits for them), or before the driving thread blocks in its loop.
+                driving.writeLater(channel, ack);
+            } else {
+                channel.writeAndFlush(ack);
+            }
         }
     }
 
@@ -217,6 +226,11 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
             runAfterWhatWasHanded(() -> ended = true, timeoutMillis);
         }
         ended = true; // also when a listener is still busy after the timeout: deliver checks before each record
+        if (listenerThread instanceof DrivenDeliveries driving) {
+            // The acknowledgements waiting for a next request: an agent without Detach (before 1.5) sees no other flush
+            // before the close, which drops what is unflushed, and would show those records again to the next host.
+            driving.flushPending();
+        }
     }
 
     private void runAfterWhatWasHanded(Runnable task, long timeoutMillis) {
@@ -231,6 +245,12 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             // A listener still busy after the timeout: its records stay unacknowledged, and so are not lost.
         }
+    }
+
+    /** Whether the current thread runs the listeners now: a listener closing the client cannot wait for itself. */
+    boolean onListenerThread() {
+        return listenerThread instanceof DrivenDeliveries driving ? driving.draining()
+                : Thread.currentThread().getName().equals(ClientHandler.LISTENER_THREAD);
     }
 
     void shutdown() {
