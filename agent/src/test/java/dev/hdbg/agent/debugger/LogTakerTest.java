@@ -2,6 +2,7 @@ package dev.hdbg.agent.debugger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.ThreadMXBean;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.RawImageLoader;
 import dev.hdbg.agent.vmx.ExitReason;
@@ -12,6 +13,7 @@ import dev.hdbg.common.event.LogConfiguration;
 import dev.hdbg.common.event.LogItem;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.record.DebuggerRecord.LogValue;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +50,29 @@ class LogTakerTest {
         assertThat(values).singleElement().satisfies(v -> assertThat(v.number()).contains(7L));
         machine.write(GuestRegister.RAX, 9);
         assertThat(frame.get(machine.cpu(), GuestRegister.RAX.ordinal())).as("the frame was not loaded by the log").isEqualTo(9);
+    }
+
+    /**
+     * Issue 15: each hit of a hot {@code log {rdi}} looked the register up by its name again, an {@code Optional} and
+     * the lookup's error-message lambda a record.
+     */
+    @Test
+    void aHotLogOfARegisterLooksItsNameUpOnce() {
+        machine.write(GuestRegister.RDI, 7);
+        LogConfiguration log = new LogConfiguration(List.of(new LogItem.Register("rdi")));
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 1_000; i++) {
+            taker.take(log, EXIT, 1, new GuestRegs());
+        }
+        GuestRegs frame = new GuestRegs();
+        int takes = 20_000;
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < takes; i++) {
+            taker.take(log, EXIT, 1, frame);
+        }
+        long perTake = (threads.getCurrentThreadAllocatedBytes() - before) / takes;
+        // The list, the value and its Optional: 72 bytes (104 with the lookup a take).
+        assertThat(perTake).isLessThanOrEqualTo(80);
     }
 
     @Test

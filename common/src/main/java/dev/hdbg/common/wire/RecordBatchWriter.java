@@ -5,6 +5,7 @@ import com.google.protobuf.MessageLite;
 import dev.hdbg.common.record.DebuggerRecord;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,6 +26,20 @@ public final class RecordBatchWriter {
     /** Each record's {@code Record} message alone: {@link #sizes} without the tag and the length. */
     private int[] bodies = new int[256];
     private MessageLite[] general = new MessageLite[256];
+    /**
+     * What {@link #measure} found inside each record written field by field, for {@link #write} to use as it is: the
+     * {@code LogRecord}'s or {@code ScriptOutputRecord}'s size, and where the record's values' sizes begin in
+     * {@link #valueSizes}. Measuring them again while writing made the sender measure every record twice and its
+     * largest compile larger: its CPU for 2 M records fell by 15 % (median) without it (docs/benchmarks.md, "Records,
+     * wave 9").
+     */
+    private int[] inner = new int[256];
+    private int[] firstValue = new int[256];
+    /** Each {@code LogValue} message's size, record after record. */
+    private int[] valueSizes = new int[256];
+    private int valueCount;
+    /** For the tests: how many log values were measured, over this writer's life. */
+    private long valuesMeasured;
     /** The envelope being written, and where the next byte goes. */
     private byte[] bytes = new byte[16 * 1024];
     private int pos;
@@ -41,20 +56,37 @@ public final class RecordBatchWriter {
             sizes = new int[Math.max(count, sizes.length * 2)];
             bodies = new int[sizes.length];
             general = new MessageLite[sizes.length];
+            inner = new int[sizes.length];
+            firstValue = new int[sizes.length];
         }
+        valueCount = 0;
         for (int i = 0; i < count; i++) {
             DebuggerRecord record = records.get(i);
-            int size = fastSize(record);
-            if (size < 0) {
+            firstValue[i] = valueCount;
+            int size;
+            if (record instanceof DebuggerRecord.Log log) {
+                int body = logBody(log);
+                inner[i] = body;
+                size = uint64Field(log.seq()) + 1 + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
+                general[i] = null;
+            } else if (record instanceof DebuggerRecord.ScriptOutput script) {
+                int body = scriptBody(script);
+                inner[i] = body;
+                size = uint64Field(script.seq()) + 2 + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
+                general[i] = null;
+            } else {
                 general[i] = RecordCodec.encode(record);
                 size = general[i].getSerializedSize();
-            } else {
-                general[i] = null;
             }
             bodies[i] = size;
             sizes[i] = 1 + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
         }
         return sizes;
+    }
+
+    /** For the tests: how many log values were measured, over this writer's life. */
+    long valuesMeasured() {
+        return valuesMeasured;
     }
 
     /**
@@ -79,37 +111,30 @@ public final class RecordBatchWriter {
             if (general[i] != null) {
                 putBytes(general[i].toByteArray());
             } else {
-                writeFast(records.get(i));
+                writeFast(records.get(i), i);
             }
         }
         out.writeBytes(bytes, 0, pos);
     }
 
-    /** The size of the {@code Record} message, or -1 for a record the general path writes. */
-    private static int fastSize(DebuggerRecord record) {
-        return switch (record) {
-            case DebuggerRecord.Log log -> {
-                int body = logBody(log);
-                yield uint64Field(log.seq()) + 1 + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
-            }
-            case DebuggerRecord.ScriptOutput s -> {
-                int body = scriptBody(s);
-                yield uint64Field(s.seq()) + 2 + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
-            }
-            default -> -1;
-        };
-    }
-
-    private static int logBody(DebuggerRecord.Log log) {
+    /** The {@code LogRecord}'s size; each value's size goes to {@link #valueSizes}. */
+    private int logBody(DebuggerRecord.Log log) {
+        List<DebuggerRecord.LogValue> values = log.values();
+        int n = values.size();
+        if (valueSizes.length < valueCount + n) {
+            valueSizes = Arrays.copyOf(valueSizes, Math.max(valueCount + n, valueSizes.length * 2));
+        }
         int size = uint64Field(log.eventId()) + uint64Field(log.actionId()) + uint32Field(log.core());
-        for (DebuggerRecord.LogValue v : log.values()) {
-            int value = valueBody(v);
+        for (int i = 0; i < n; i++) {
+            int value = valueBody(values.get(i));
+            valueSizes[valueCount++] = value;
             size += 1 + CodedOutputStream.computeUInt32SizeNoTag(value) + value;
         }
         return size + uint64Field(log.pid()) + uint64Field(log.tid());
     }
 
-    private static int valueBody(DebuggerRecord.LogValue v) {
+    private int valueBody(DebuggerRecord.LogValue v) {
+        valuesMeasured++;
         int size = stringField(v.name());
         if (v.number().isPresent()) {
             return size + 1 + CodedOutputStream.computeUInt64SizeNoTag(v.number().get()); // a oneof: written when 0
@@ -127,46 +152,50 @@ public final class RecordBatchWriter {
                 + uint64Field(s.pid()) + uint64Field(s.tid());
     }
 
-    private void writeFast(DebuggerRecord record) {
-        switch (record) {
-            case DebuggerRecord.Log log -> {
-                writeUInt64(1, log.seq());
-                put(10 << 3 | LENGTH_DELIMITED); // Record.log = 10
-                varint(logBody(log));
-                writeUInt64(1, log.eventId());
-                writeUInt64(2, log.actionId());
-                writeUInt64(3, Integer.toUnsignedLong(log.core()));
-                for (DebuggerRecord.LogValue v : log.values()) {
-                    put(4 << 3 | LENGTH_DELIMITED);
-                    varint(valueBody(v));
-                    writeString(1, v.name());
-                    if (v.number().isPresent()) {
-                        put(2 << 3);
-                        varint(v.number().get());
-                    } else if (v.bytes().isPresent()) {
-                        byte[] bytes = v.bytes().get();
-                        put(3 << 3 | LENGTH_DELIMITED);
-                        varint(bytes.length);
-                        putBytes(bytes);
-                    } else {
-                        writeString(4, v.error().orElseThrow(), true);
-                    }
-                }
-                writeUInt64(5, log.pid()); // since 1.14, after the values as the generated classes order fields
-                writeUInt64(6, log.tid());
+    /** Writes record {@code i} of the last {@link #measure}d list with the sizes measured then. */
+    private void writeFast(DebuggerRecord record, int i) {
+        if (record instanceof DebuggerRecord.Log log) {
+            writeUInt64(1, log.seq());
+            put(10 << 3 | LENGTH_DELIMITED); // Record.log = 10
+            varint(inner[i]);
+            writeUInt64(1, log.eventId());
+            writeUInt64(2, log.actionId());
+            writeUInt64(3, Integer.toUnsignedLong(log.core()));
+            List<DebuggerRecord.LogValue> values = log.values();
+            int sizeAt = firstValue[i];
+            for (int v = 0; v < values.size(); v++) {
+                writeValue(values.get(v), valueSizes[sizeAt + v]);
             }
-            case DebuggerRecord.ScriptOutput s -> {
-                writeUInt64(1, s.seq());
-                varint(18 << 3 | LENGTH_DELIMITED); // Record.script_output = 18
-                varint(scriptBody(s));
-                writeUInt64(1, s.eventId());
-                writeUInt64(2, s.actionId());
-                writeUInt64(3, Integer.toUnsignedLong(s.core()));
-                writeString(4, s.text());
-                writeUInt64(5, s.pid()); // since 1.14
-                writeUInt64(6, s.tid());
-            }
-            default -> throw new IllegalStateException("no fast path for " + record.getClass().getSimpleName());
+            writeUInt64(5, log.pid()); // since 1.14, after the values as the generated classes order fields
+            writeUInt64(6, log.tid());
+            return;
+        }
+        DebuggerRecord.ScriptOutput s = (DebuggerRecord.ScriptOutput) record;
+        writeUInt64(1, s.seq());
+        varint(18 << 3 | LENGTH_DELIMITED); // Record.script_output = 18
+        varint(inner[i]);
+        writeUInt64(1, s.eventId());
+        writeUInt64(2, s.actionId());
+        writeUInt64(3, Integer.toUnsignedLong(s.core()));
+        writeString(4, s.text());
+        writeUInt64(5, s.pid()); // since 1.14
+        writeUInt64(6, s.tid());
+    }
+
+    private void writeValue(DebuggerRecord.LogValue v, int size) {
+        put(4 << 3 | LENGTH_DELIMITED);
+        varint(size);
+        writeString(1, v.name());
+        if (v.number().isPresent()) {
+            put(2 << 3);
+            varint(v.number().get());
+        } else if (v.bytes().isPresent()) {
+            byte[] data = v.bytes().get();
+            put(3 << 3 | LENGTH_DELIMITED);
+            varint(data.length);
+            putBytes(data);
+        } else {
+            writeString(4, v.error().orElseThrow(), true);
         }
     }
 

@@ -76,6 +76,27 @@ class RecordBatchWriterTest {
         }
     }
 
+    /**
+     * The sizes {@link RecordBatchWriter#measure} finds are the ones written: writing measured every log and value a
+     * second time (512 values measured for 256 one-value logs), most of the sender's work a record.
+     */
+    @Test
+    void aBatchOfLogsIsMeasuredOnceAndWrittenWithThoseSizes() {
+        List<DebuggerRecord> records = new ArrayList<>();
+        for (int i = 1; i <= 256; i++) {
+            records.add(new DebuggerRecord.Log(i, 3, 1, 0, List.of(LogValue.ofNumber("rdi", 1000L * i)), 1, 1));
+        }
+        RecordBatchWriter writer = new RecordBatchWriter();
+        writer.measure(records);
+        ByteBuf out = Unpooled.buffer();
+        writer.write(records, 0, 128, out);
+        writer.write(records, 128, 256, out);
+        assertThat(writer.valuesMeasured()).isEqualTo(256);
+        ByteBuf whole = Unpooled.buffer();
+        writer.write(records, 0, 256, whole);
+        assertThat(ByteBufUtil.getBytes(whole)).isEqualTo(generated(records));
+    }
+
     @Test
     void aRunOfTheBatchIsAnEnvelopeOfItsOwnAndTheSizesAddUp() {
         List<DebuggerRecord> records = randomRecords(new Random(3), 50);
