@@ -111,9 +111,13 @@ hdbg_stop_within() {
 # p, db, u, ...), then by a second host through the agent's hot paths (hot events on the loop's body with a
 # machine-code condition, a script condition, a log and a script printf batched, then g to the program's end). They
 # take both processes' start-up and the JIT's warm-up of their first thousands of requests or hits down
-# (docs/benchmarks.md, "Request latency, wave 4" and "Agent AOT cache, wave 5"). Best effort and bounded: every step
-# has a time limit (a fresh clone's first start must neither fail nor hang here), and a cache whose training did not
-# end cleanly is deleted, so the launcher runs without it as before.
+# (docs/benchmarks.md, "Request latency, wave 4" and "Agent AOT cache, wave 5"). Beside it, when gdb is installed,
+# hdbg_train_bridge makes `--gdb`'s own cache. Best effort and bounded: every step has a time limit (a fresh clone's
+# first start must neither fail nor hang here), and a cache whose training did not end cleanly is deleted, so the
+# launcher runs without it as before. More training is not better by itself: JDK 25 compiles every method its
+# training compiled with C2 as soon as it runs about 2,000 times, with the training's profile (and sends every other
+# trained method through tier 2, profiling it 100-250 times later than untrained code), so what the training makes hot
+# costs every fresh run C2 time ("Warm-up of fresh JVMs, wave 9").
 hdbg_train() {
     local work agent port i agent_ok=0 bridge=""
     rm -f "$HDBG_HOST_AOT" "$HDBG_HOST_GDB_AOT" "$HDBG_AGENT_AOT"
