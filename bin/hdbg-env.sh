@@ -90,6 +90,7 @@ hdbg_jars() {
 }
 
 HDBG_HOST_AOT="$HDBG_ROOT/host/target/hdbg-host.aot"
+HDBG_HOST_GDB_AOT="$HDBG_ROOT/host/target/hdbg-host-gdb.aot"
 HDBG_AGENT_AOT="$HDBG_ROOT/agent/target/hdbg-agent.aot"
 
 # Waits up to $2 tenths of a second for process $1 to end, then kills it; fails when it had to be killed.
@@ -110,13 +111,21 @@ hdbg_stop_within() {
 # p, db, u, ...), then by a second host through the agent's hot paths (hot events on the loop's body with a
 # machine-code condition, a script condition, a log and a script printf batched, then g to the program's end). They
 # take both processes' start-up and the JIT's warm-up of their first thousands of requests or hits down
-# (docs/benchmarks.md, "Request latency, wave 4" and "Agent AOT cache, wave 5"). Best effort and bounded: every step
-# has a time limit (a fresh clone's first start must neither fail nor hang here), and a cache whose training did not
-# end cleanly is deleted, so the launcher runs without it as before.
+# (docs/benchmarks.md, "Request latency, wave 4" and "Agent AOT cache, wave 5"). Beside it, when gdb is installed,
+# hdbg_train_bridge makes `--gdb`'s own cache. Best effort and bounded: every step has a time limit (a fresh clone's
+# first start must neither fail nor hang here), and a cache whose training did not end cleanly is deleted, so the
+# launcher runs without it as before. More training is not better by itself: JDK 25 compiles every method its
+# training compiled with C2 as soon as it runs about 2,000 times, with the training's profile (and sends every other
+# trained method through tier 2, profiling it 100-250 times later than untrained code), so what the training makes hot
+# costs every fresh run C2 time ("Warm-up of fresh JVMs, wave 9").
 hdbg_train() {
-    local work agent port i agent_ok=0
-    rm -f "$HDBG_HOST_AOT" "$HDBG_AGENT_AOT"
+    local work agent port i agent_ok=0 bridge=""
+    rm -f "$HDBG_HOST_AOT" "$HDBG_HOST_GDB_AOT" "$HDBG_AGENT_AOT"
     work="$(mktemp -d)"
+    if command -v gdb >/dev/null 2>&1; then
+        hdbg_train_bridge "$work" &
+        bridge=$!
+    fi
     : >"$work/agent.log"
     "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_AOT" -Xlog:aot*=off "${HDBG_JVM_COMMON[@]}" \
         "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
@@ -146,9 +155,57 @@ hdbg_train() {
     kill "$agent" 2>/dev/null || true
     hdbg_stop_within "$agent" 1200 || agent_ok=0
     [ "$agent_ok" = 1 ] || rm -f "$HDBG_AGENT_AOT"
+    if [ -n "$bridge" ]; then
+        wait "$bridge" 2>/dev/null || true
+    fi
     rm -rf "$work"
     return 0
 }
+
+# The cache of `bin/hdbg --gdb` (HDBG_HOST_GDB_AOT), beside hdbg_train's (run alongside it, in the background): a host
+# started with -XX:AOTCacheOutput as `--gdb 127.0.0.1:0` serves one gdb session (stepi, registers, memory, kill) on
+# an agent of its own, started without a cache output: the bridge's session trained into the agent's or the batch's
+# cache made fresh `r rip` and `t` batches compile more with C2 (JEP 515 compiles every method the training compiled
+# with C2 as soon as it runs 2,000 times), so the bridge has a cache of its own and the others stay as they were
+# (docs/benchmarks.md, "Warm-up of fresh JVMs, wave 9"). Best effort and bounded like hdbg_train.
+hdbg_train_bridge() {
+    local work="$1" agent port gdb_port="" host i ok=0
+    : >"$work/bridge-agent.log"
+    : >"$work/bridge.log"
+    "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED \
+        -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain --sample loop --listen 127.0.0.1:0 \
+        >"$work/bridge-agent.log" 2>&1 &
+    agent=$!
+    for ((i = 0; i < 600; i++)); do
+        port="$(sed -n 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/bridge-agent.log")"
+        [ -n "$port" ] || ! kill -0 "$agent" 2>/dev/null && break
+        sleep 0.1
+    done
+    if [ -n "$port" ]; then
+        timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_GDB_AOT" -Xlog:aot*=off \
+            "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
+            --connect "127.0.0.1:$port" --gdb 127.0.0.1:0 >"$work/bridge.log" 2>&1 &
+        host=$!
+        for ((i = 0; i < 600; i++)); do
+            gdb_port="$(sed -n 's/^gdb: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/bridge.log")"
+            [ -n "$gdb_port" ] || ! kill -0 "$host" 2>/dev/null && break
+            sleep 0.1
+        done
+        if [ -n "$gdb_port" ]; then
+            # gdb's kill ends the session: the bridge exits 0 and the JVM writes the cache.
+            timeout -k 5 120 gdb -batch -nx -ex 'set confirm off' -ex "target remote 127.0.0.1:$gdb_port" \
+                -ex "stepi $HDBG_TRAIN_GDB_STEPS" -ex 'info registers' -ex 'x/8xg $rsp' -ex 'x/4i $pc' \
+                -ex "stepi $HDBG_TRAIN_GDB_STEPS" -ex 'kill' >"$work/gdb.log" 2>&1 && ok=1
+        fi
+        wait "$host" 2>/dev/null || ok=0
+    fi
+    kill "$agent" 2>/dev/null || true
+    hdbg_stop_within "$agent" 100 || true
+    [ "$ok" = 1 ] || rm -f "$HDBG_HOST_GDB_AOT"
+}
+
+# Steps of each of the two `stepi` of the bridge's training session.
+HDBG_TRAIN_GDB_STEPS=1500
 
 # Whether the AOT cache $1 is there and newer than every jar it was made from (a jar rebuilt since would make the JVM
 # refuse it anyway, after reading it: $2 is the module whose target holds them) and than every compiled class of the
@@ -196,6 +253,17 @@ hdbg_jvm_options() {
     fi
 }
 
+# The host's AOT cache for the arguments $@: the gdb bridge's for `--gdb`, the commands' otherwise.
+hdbg_host_cache() {
+    local arg
+    for arg in "$@"; do
+        case "$arg" in
+            --gdb | --gdb=*) echo "$HDBG_HOST_GDB_AOT"; return 0 ;;
+        esac
+    done
+    echo "$HDBG_HOST_AOT"
+}
+
 # Runs a main class from MODULE's classes with its runtime dependencies; the host and the agent from their jars with
 # their AOT cache when it is usable and HDBG_AOT is not 0 (the JVM options are the training's but for the cache's:
 # a cache made with other options may be refused; -Xlog:aot*=off: a cache the JVM refuses all the same is not the
@@ -204,7 +272,7 @@ hdbg_run() {
     local module="$1" main="$2" cache="" jit=()
     shift 2
     case "$module" in
-        host) cache="$HDBG_HOST_AOT"; jit=("${HDBG_JVM_COMMON[@]}") ;;
+        host) cache="$(hdbg_host_cache "$@")"; jit=("${HDBG_JVM_COMMON[@]}") ;;
         agent) cache="$HDBG_AGENT_AOT"; jit=("${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}") ;;
     esac
     if [ -n "$cache" ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_aot_usable "$cache" "$module"; then

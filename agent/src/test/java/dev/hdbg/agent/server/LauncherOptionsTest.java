@@ -33,6 +33,32 @@ class LauncherOptionsTest {
         assertThat(child(List.of()).tracked).isPositive();
     }
 
+    /**
+     * bin/hdbg runs {@code --gdb} on the bridge's AOT cache and everything else on the commands' one: the bridge's
+     * session trained into the commands' cache made fresh batches compile more with C2 (docs/benchmarks.md, "Warm-up
+     * of fresh JVMs, wave 9").
+     */
+    @Test
+    void theBridgeRunsOnItsOwnCacheAndEveryOtherHostOnTheCommandsOne() throws Exception {
+        assertThat(hostCache("--connect", "127.0.0.1:7321", "--gdb", "127.0.0.1:1234")).endsWith("/host/target/hdbg-host-gdb.aot");
+        assertThat(hostCache("--connect=127.0.0.1:7321", "--gdb=127.0.0.1:1234", "--gdb-any-address"))
+                .endsWith("/host/target/hdbg-host-gdb.aot");
+        assertThat(hostCache("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json")).endsWith("/host/target/hdbg-host.aot");
+        assertThat(hostCache("--gdb-any-address")).endsWith("/host/target/hdbg-host.aot");
+        assertThat(hostCache()).endsWith("/host/target/hdbg-host.aot");
+    }
+
+    /** The cache hdbg_host_cache names for the host's ARGS. */
+    private static String hostCache(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && shift && hdbg_host_cache \"$@\"",
+                "bash", root().resolve("bin/hdbg-env.sh").toString()));
+        command.addAll(List.of(args));
+        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        return out.strip();
+    }
+
     /** The options hdbg_jvm_options prints for MODULE, as the launcher passes them to java. */
     private static List<String> launcherOptions(String module) throws IOException, InterruptedException {
         Path env = root().resolve("bin/hdbg-env.sh");
