@@ -58,7 +58,13 @@ final class GdbSession {
     private final DebuggerClient client;
     private final Monitor monitor;
     private final Consumer<String> log;
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(256);
+    /**
+     * Unbounded on purpose: the record listener must never block here, since in a batch the thread that delivers
+     * records is the one that drives the connection's I/O ({@code CallerDrivenLoop}), and this session's thread may
+     * be waiting for a reply only it can read. What it holds stays small without a bound: the front end's input is one
+     * hand-over at a time ({@link FrontEndInput}), and each stop halts the target until something resumes it.
+     */
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final FrontEnd frontEnd;
     private final FrontEndInput input;
     private final RegisterFile registers;
@@ -475,11 +481,7 @@ final class GdbSession {
             return;
         }
         if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
-            try {
-                events.put(new Stopped(record));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            events.add(new Stopped(record));
             return;
         }
         String text = record instanceof DebuggerRecord.Output output

@@ -47,6 +47,30 @@ class AgentTroubleTest {
     }
 
     @Test
+    void theRecordThreadNeverWaitsForTheSessionHoweverManyStopsItDelivers() throws Exception {
+        // In a batch the record thread drives the connection's I/O: blocked on the session's queue, it would leave a
+        // request of the session's thread unanswered for ever. 300 stops while gdb sits at its prompt (the session
+        // reads gdb's socket, not its queue) all go into the queue; the 257th used to block here.
+        FakeDebuggerClient client = new FakeDebuggerClient();
+        client.map(0x7ff000, new byte[] {0x11, 0x22}, "stack");
+        try (FakeFrontEnd gdb = new FakeFrontEnd(client)) {
+            gdb.send("m7ff000,2");
+            assertThat(gdb.receive()).isEqualTo("1122");
+            CompletableFuture<Void> delivered = CompletableFuture.runAsync(() -> {
+                for (int seq = 1; seq <= 300; seq++) {
+                    client.emit(new DebuggerRecord.Break(seq, DebuggerRecord.BreakReason.PAUSE, 0, Optional.empty(), 0,
+                            0x401000, "paused"));
+                }
+            });
+            delivered.get(10, TimeUnit.SECONDS);
+
+            gdb.send("m7ff000,2");
+            assertThat(gdb.receive()).as("the session goes on, no stop reply unasked").isEqualTo("1122");
+            gdb.detach();
+        }
+    }
+
+    @Test
     void anAgentThatDisconnectsWhileGdbIsIdleClosesGdbsConnectionAtOnceAndTheBridgeStops() throws Exception {
         FakeDebuggerClient client = new FakeDebuggerClient();
         client.map(0x7ff000, new byte[] {0x11, 0x22}, "stack");
