@@ -105,6 +105,18 @@ hdbg_stop_within() {
     return 1
 }
 
+# The port a process started in the background says it listens on: waits until LOG has a line SED_SCRIPT prints a
+# port from, or PID ended, at most a minute; prints the port (nothing when there is none).
+hdbg_port_in() {
+    local log="$1" pid="$2" sed_script="$3" port="" i
+    for ((i = 0; i < 600; i++)); do
+        port="$(sed -n "$sed_script" "$log")"
+        [ -n "$port" ] || ! kill -0 "$pid" 2>/dev/null && break
+        sleep 0.1
+    done
+    printf '%s' "$port"
+}
+
 # JDK 25's AOT caches for the host and the agent (JEP 483 and 515: classes loaded and linked, and method profiles,
 # from a training run), made right after a build by one scripted session: an agent on the 'loop' sample started with
 # -XX:AOTCacheOutput, driven by a host started with it too through the verbs a session uses most (3,300 lines of r, t,
@@ -131,11 +143,7 @@ hdbg_train() {
         "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
         --sample loop --listen 127.0.0.1:0 >"$work/agent.log" 2>&1 &
     agent=$!
-    for ((i = 0; i < 600; i++)); do
-        port="$(sed -n 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/agent.log")"
-        [ -n "$port" ] || ! kill -0 "$agent" 2>/dev/null && break
-        sleep 0.1
-    done
+    port="$(hdbg_port_in "$work/agent.log" "$agent" 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p')"
     if [ -n "$port" ]; then
         for ((i = 0; i < 300; i++)); do
             printf '%s\n' 'r rip' 'r' 't' 'p' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'r rax = 1' 'bl' 'events'
@@ -176,21 +184,13 @@ hdbg_train_bridge() {
         -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain --sample loop --listen 127.0.0.1:0 \
         >"$work/bridge-agent.log" 2>&1 &
     agent=$!
-    for ((i = 0; i < 600; i++)); do
-        port="$(sed -n 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/bridge-agent.log")"
-        [ -n "$port" ] || ! kill -0 "$agent" 2>/dev/null && break
-        sleep 0.1
-    done
+    port="$(hdbg_port_in "$work/bridge-agent.log" "$agent" 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p')"
     if [ -n "$port" ]; then
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_GDB_AOT" -Xlog:aot*=off \
             "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
             --connect "127.0.0.1:$port" --gdb 127.0.0.1:0 >"$work/bridge.log" 2>&1 &
         host=$!
-        for ((i = 0; i < 600; i++)); do
-            gdb_port="$(sed -n 's/^gdb: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/bridge.log")"
-            [ -n "$gdb_port" ] || ! kill -0 "$host" 2>/dev/null && break
-            sleep 0.1
-        done
+        gdb_port="$(hdbg_port_in "$work/bridge.log" "$host" 's/^gdb: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p')"
         if [ -n "$gdb_port" ]; then
             # gdb's kill ends the session: the bridge exits 0 and the JVM writes the cache.
             timeout -k 5 120 gdb -batch -nx -ex 'set confirm off' -ex "target remote 127.0.0.1:$gdb_port" \
