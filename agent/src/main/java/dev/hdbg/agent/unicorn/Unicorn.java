@@ -47,6 +47,7 @@ public final class Unicorn implements AutoCloseable {
      * @throws UnsatisfiedLinkError when libunicorn.so.2 cannot be loaded
      */
     public static Unicorn openX86_64() {
+        StoreFastPath.decide();
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment out = temp.allocate(ADDRESS);
             int err = UnicornNative.call(UnicornNative.OPEN, UnicornNative.UC_ARCH_X86, UnicornNative.UC_MODE_64, out);
