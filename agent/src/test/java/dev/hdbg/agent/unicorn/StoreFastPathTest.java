@@ -16,6 +16,7 @@ class StoreFastPathTest {
     private static final long RWX = 0x20000;
     private static final long DATA = 0x30000;
     private static final long JIT = 0x40000;
+    private static final long STACK = 0x50000;
 
     @BeforeAll
     static void patched() {
@@ -91,6 +92,30 @@ class StoreFastPathTest {
             uc.emuStart(JIT, 0, 0, 0);
 
             assertThat(uc.regRead(X86Reg.RAX)).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void aPageGivenExecInTheMiddleOfARunSeesLaterRewrites() {
+        // One run, as a Linux program runs: stores fill the page's TLB entry while it is read-write, a system
+        // call (the hook) adds EXEC, the code is called, rewritten by a store, called again.
+        try (Unicorn uc = engine()) {
+            uc.memMap(JIT, 0x1000, Prot.READ | Prot.WRITE);
+            uc.memMap(STACK, 0x1000, Prot.READ | Prot.WRITE);
+            uc.regWrite(X86Reg.RSP, STACK + 0x1000);
+            uc.hookSyscall(() -> uc.memProtect(JIT, 0x1000, Prot.ALL));
+            uc.memWrite(CODE, Guest.bytes("c6 04 25 00 00 04 00 b8" // mov byte [JIT], 0xb8
+                    + "c6 04 25 01 00 04 00 05" // mov byte [JIT + 1], 5
+                    + "c6 04 25 05 00 04 00 c3" // mov byte [JIT + 5], 0xc3: "mov eax, 5 ; ret"
+                    + "0f 05" // syscall: JIT gains EXEC
+                    + "bb 00 00 04 00 ff d3" // mov ebx, JIT ; call rbx
+                    + "89 c6" // mov esi, eax
+                    + "c6 04 25 01 00 04 00 07" // mov byte [JIT + 1], 7
+                    + "ff d3 f4")); // call rbx ; hlt
+            uc.emuStart(CODE, 0, 0, 0);
+
+            assertThat(uc.regRead(X86Reg.RSI)).as("the first call").isEqualTo(5);
+            assertThat(uc.regRead(X86Reg.RAX)).as("the call after the rewrite").isEqualTo(7);
         }
     }
 
