@@ -127,7 +127,7 @@ public final class AgentMain implements Callable<Integer> {
 
     @Option(names = "--no-store-fast-path", description = "leave libunicorn.so.2 as loaded: every guest store takes its "
             + "slow path (by default the agent patches its own copy of Debian's 2.0.1 so that stores to pages without "
-            + "EXEC are inline, 20 to 60 times faster; translated code stays exact either way)")
+            + "EXEC are inline, 40 to 60 times faster; translated code stays exact either way)")
     private boolean noStoreFastPath;
 
     @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "ARG", description = "the ELF program's arguments, after --")
@@ -253,7 +253,7 @@ public final class AgentMain implements Callable<Integer> {
         try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits, delivery)) {
             StoreFastPath.Status fastPath = StoreFastPath.status();
             if (fastPath.state() == StoreFastPath.State.REFUSED) {
-                LoggerFactory.getLogger(AgentMain.class).warn("guest stores take Unicorn's slow path (20 to 60 times "
+                LoggerFactory.getLogger(AgentMain.class).warn("guest stores take Unicorn's slow path (40 to 60 times "
                         + "slower): {}", fastPath.detail());
             }
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.

@@ -211,7 +211,8 @@ public final class StoreFastPath {
             return Optional.of("no free page within 2 GiB of libunicorn.so.2 for the stub");
         }
         MemorySegment stubPages = MemorySegment.ofAddress(pages).reinterpret(2 * PAGE);
-        MemorySegment.copy(stub(pages, pages + PAGE, site + SITE_LENGTH), 0, stubPages, JAVA_BYTE, 0, 43);
+        byte[] stub = stub(pages, pages + PAGE, site + SITE_LENGTH);
+        MemorySegment.copy(stub, 0, stubPages, JAVA_BYTE, 0, stub.length);
         if (libc.mprotect(pages, PAGE, PROT_READ | PROT_EXEC) != 0) {
             return Optional.of("mprotect of the stub page failed");
         }
