@@ -41,7 +41,8 @@ public final class Unicorn implements AutoCloseable {
     }
 
     /**
-     * Opens an x86-64 engine, {@code uc_open(UC_ARCH_X86, UC_MODE_64)}: 64-bit mode, CPL 0, paging off.
+     * Opens an x86-64 engine, {@code uc_open(UC_ARCH_X86, UC_MODE_64)}: 64-bit mode, CPL 0, paging off. The first
+     * call in a process decides the {@link StoreFastPath} (patching the library unless it was turned off).
      *
      * @throws UnicornException     when Unicorn refuses
      * @throws UnsatisfiedLinkError when libunicorn.so.2 cannot be loaded
