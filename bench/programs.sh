@@ -10,7 +10,9 @@
 #   sha256sum: /usr/bin/sha256sum FILE, FILE 16 MiB of random bytes
 # Columns: native wall time; qemu-x86_64 wall time; hdbg's run_nanos (time in uc_emu_start, from the exit record:
 # no JVM start, no network) and hdbg's wall time (agent start, connect, g, exit: what a user waits for); then the
-# speed of hdbg's run_nanos as a fraction of qemu-user's wall time (issue 15's goal is at least 0.5).
+# speed of hdbg's run_nanos as a fraction of qemu-user's wall time (issue 15's goal is at least 0.5); last, in the same
+# repeat, hdbg's run_nanos with --no-store-fast-path (every store on Unicorn's slow path, as before wave 10; skipped
+# with HDBG_BENCH_SLOW=0).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source bin/hdbg-env.sh
@@ -48,12 +50,15 @@ wall() {
     echo $((end - start))
 }
 
-# Runs PROGRAM ARGS under a fresh agent; prints "run_nanos wall_nanos", or says why not on stderr and fails.
+SLOW="${HDBG_BENCH_SLOW:-1}"
+AGENT_OPTIONS=()
+
+# Runs PROGRAM ARGS under a fresh agent (AGENT_OPTIONS before it); prints "run_nanos wall_nanos", or says why not on stderr and fails.
 # The agent picks a free port (127.0.0.1:0) and says which: a guessed one could be another agent's.
 hdbg_run() {
     local address="" start end
     start=$(now)
-    bin/hdbg-agent --elf "$1" --root / --cwd "$OUT" --listen "127.0.0.1:0" --once -- "${@:2}" >"$OUT/agent.log" 2>&1 &
+    bin/hdbg-agent "${AGENT_OPTIONS[@]}" --elf "$1" --root / --cwd "$OUT" --listen "127.0.0.1:0" --once -- "${@:2}" >"$OUT/agent.log" 2>&1 &
     local pid=$!
     for _ in $(seq 1 1200); do
         address=$(sed -n 's/^hdbg-agent listening on \(127\.0\.0\.1:[0-9]*\)$/\1/p' "$OUT/agent.log" 2>/dev/null)
@@ -85,24 +90,33 @@ PY
 row() {
     local name="$1"
     shift
-    local native=() qemu=() run=() whole=()
+    local native=() qemu=() run=() whole=() slow=()
     for _ in $(seq 1 "$REPEATS"); do
+        if [[ "$SLOW" = 1 ]]; then
+            AGENT_OPTIONS=(--no-store-fast-path)
+            read -r r w < <(hdbg_run "$@") || exit 1
+            slow+=("$r")
+            AGENT_OPTIONS=()
+        else
+            slow+=(0)
+        fi
         native+=("$(cd "$OUT" && wall "$@")")
         qemu+=("$(cd "$OUT" && wall /usr/bin/qemu-x86_64 "$@")")
         read -r r w < <(hdbg_run "$@") || exit 1
         run+=("$r")
         whole+=("$w")
     done
-    local n q r w
+    local n q r w s
+    s=$(printf '%s\n' "${slow[@]}" | median)
     n=$(printf '%s\n' "${native[@]}" | median)
     q=$(printf '%s\n' "${qemu[@]}" | median)
     r=$(printf '%s\n' "${run[@]}" | median)
     w=$(printf '%s\n' "${whole[@]}" | median)
-    awk -v name="$name" -v n="$n" -v q="$q" -v r="$r" -v w="$w" 'BEGIN {
-        printf "%-10s %10.3f s %10.3f s %10.3f s %10.3f s %10.3f\n", name, n / 1e9, q / 1e9, r / 1e9, w / 1e9, q / r }'
+    awk -v name="$name" -v n="$n" -v q="$q" -v r="$r" -v w="$w" -v s="$s" 'BEGIN {
+        printf "%-10s %10.3f s %10.3f s %10.3f s %10.3f s %10.3f %10.3f s\n", name, n / 1e9, q / 1e9, r / 1e9, w / 1e9, q / r, s / 1e9 }'
 }
 
 echo "hdbg programs benchmark, median of $REPEATS runs, --root / (dynamically linked, the host's libraries)"
-printf '%-10s %12s %12s %12s %12s %10s\n' "row" "native" "qemu-x86_64" "hdbg run" "hdbg wall" "hdbg/qemu"
+printf '%-10s %12s %12s %12s %12s %10s %12s\n' "row" "native" "qemu-x86_64" "hdbg run" "hdbg wall" "hdbg/qemu" "slow run"
 row sort /usr/bin/sort --parallel=1 -o /dev/null words.txt
 row sha256sum /usr/bin/sha256sum random.bin

@@ -11,6 +11,9 @@
 # hdbg's time is run_nanos from its exit record (time in uc_emu_start, syscalls included, no
 # start-up or network) and, apart, the wall time of the whole agent run (JVM start, attach,
 # output records to the host). Target (issue 15): hdbg speed >= 0.5 of qemu-user's on every row.
+# Beside them, in the same repeat: hdbg with --no-store-fast-path (Unicorn's slow path for every store, as before
+# wave 10; skipped with HDBG_BENCH_SLOW=0), and the bare store loop with the agent's patch applied in C
+# (bench/real/store_patch.h).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source bin/hdbg-env.sh
@@ -25,7 +28,7 @@ BUSYBOX="$(command -v busybox)"
 file -L "$BUSYBOX" | grep -q "statically linked" || { echo "busybox must be statically linked" >&2; exit 1; }
 gcc -O2 -static -o "$OUT/crunch" bench/real/crunch.c
 gcc -O2 -static -o "$OUT/store_native" bench/real/store_native.c
-gcc -O2 -o "$OUT/store_loop" bench/real/store_loop.c -lunicorn
+gcc -O2 -o "$OUT/store_loop" bench/real/store_loop.c -lunicorn -ldl
 STORES=10000000
 
 # Inputs: MIB MiB of text lines (compressible, sortable), the same bytes for every row and tool.
@@ -53,12 +56,15 @@ ROWS=(
 
 now() { date +%s%N; }
 
-# Runs COMMAND... in a fresh agent; prints "run_nanos wall_nanos".
+SLOW="${HDBG_BENCH_SLOW:-1}"
+
+# Runs COMMAND... in a fresh agent (AGENT_OPTIONS before it); prints "run_nanos wall_nanos".
+AGENT_OPTIONS=()
 hdbg_run() {
     local port pid start
     port=$((20000 + RANDOM % 20000))
     start=$(now)
-    bin/hdbg-agent --elf "$1" --root / --listen "127.0.0.1:$port" --once -- "${@:2}" >"$OUT/agent.log" 2>&1 &
+    bin/hdbg-agent "${AGENT_OPTIONS[@]}" --elf "$1" --root / --listen "127.0.0.1:$port" --once -- "${@:2}" >"$OUT/agent.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 200); do grep -q "listening on" "$OUT/agent.log" 2>/dev/null && break; sleep 0.05; done
     printf 'g\n' | bin/hdbg --connect "127.0.0.1:$port" --batch - --json >"$OUT/host.json"
@@ -84,22 +90,33 @@ RESULTS="$OUT/results"
 for row in "${ROWS[@]}"; do
     name="${row%%|*}"
     read -r -a cmd <<<"${row#*|}"
-    native=(); qemu=(); run=(); wall=(); bare=()
+    native=(); qemu=(); run=(); wall=(); bare=(); patched=(); slow=()
     for _ in $(seq 1 "$REPEATS"); do
         if [ "$name" = "10M stores" ]; then
             read -r _ ns < <("$OUT/store_loop" "$STORES")
             bare+=("$ns")
+            read -r _ ns < <("$OUT/store_loop" "$STORES" 2)
+            patched+=("$ns")
         else
-            bare+=(0)
+            bare+=(0); patched+=(0)
+        fi
+        if [ "$SLOW" = 1 ]; then
+            AGENT_OPTIONS=(--no-store-fast-path)
+            read -r r _ < <(hdbg_run "${cmd[@]}")
+            slow+=("$r")
+            AGENT_OPTIONS=()
+        else
+            slow+=(0)
         fi
         native+=("$(timed "${cmd[@]}")")
         qemu+=("$(timed qemu-x86_64 "${cmd[@]}")")
         read -r r w < <(hdbg_run "${cmd[@]}")
         run+=("$r"); wall+=("$w")
     done
-    printf '%s|%s|%s|%s|%s|%s\n' "$name" "$(printf '%s\n' "${native[@]}" | median)" \
+    printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$name" "$(printf '%s\n' "${native[@]}" | median)" \
         "$(printf '%s\n' "${qemu[@]}" | median)" "$(printf '%s\n' "${run[@]}" | median)" \
-        "$(printf '%s\n' "${wall[@]}" | median)" "$(printf '%s\n' "${bare[@]}" | median)" >>"$RESULTS"
+        "$(printf '%s\n' "${wall[@]}" | median)" "$(printf '%s\n' "${bare[@]}" | median)" \
+        "$(printf '%s\n' "${patched[@]}" | median)" "$(printf '%s\n' "${slow[@]}" | median)" >>"$RESULTS"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -107,10 +124,14 @@ python3 - "$RESULTS" "$MIB" "$REPEATS" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1])]
 print(f"real programs, {sys.argv[2]} MiB input, median of {sys.argv[3]} runs (seconds)")
-print(f"{'row':<16} {'native':>8} {'qemu':>8} {'hdbg run':>9} {'hdbg wall':>10} {'bare uc':>8} {'qemu/hdbg run':>14} {'target':>7}")
-for name, native, qemu, run, wall, bare in rows:
-    native, qemu, run, wall, bare = (int(x) / 1e9 for x in (native, qemu, run, wall, bare))
-    bare_text = f"{bare:>8.2f}" if bare else f"{'-':>8}"
-    print(f"{name:<16} {native:>8.2f} {qemu:>8.2f} {run:>9.2f} {wall:>10.2f} {bare_text} {qemu / run:>14.3f} {'>= 0.5':>7}")
-print("qemu, native: wall time of the process; hdbg run: run_nanos; bare uc: uc_emu_start from C")
+def cell(value, width):
+    return f"{value:>{width}.2f}" if value else f"{'-':>{width}}"
+print(f"{'row':<16} {'native':>8} {'qemu':>8} {'hdbg run':>9} {'hdbg wall':>10} {'slow run':>9} {'bare uc':>8} "
+      f"{'bare fast':>9} {'qemu/hdbg run':>14} {'target':>7}")
+for name, native, qemu, run, wall, bare, patched, slow in rows:
+    native, qemu, run, wall, bare, patched, slow = (int(x) / 1e9 for x in (native, qemu, run, wall, bare, patched, slow))
+    print(f"{name:<16} {native:>8.2f} {qemu:>8.2f} {run:>9.2f} {wall:>10.2f} {cell(slow, 9)} {cell(bare, 8)} "
+          f"{cell(patched, 9)} {qemu / run:>14.3f} {'>= 0.5':>7}")
+print("qemu, native: wall time of the process; hdbg run: run_nanos; slow run: run_nanos with --no-store-fast-path;")
+print("bare uc: uc_emu_start from C; bare fast: the same with the agent's patch applied in C (store_patch.h)")
 PY

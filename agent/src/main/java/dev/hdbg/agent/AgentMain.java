@@ -8,6 +8,7 @@ import dev.hdbg.agent.machine.Samples;
 import dev.hdbg.agent.server.ServerOptions;
 import dev.hdbg.agent.server.ServerTls;
 import dev.hdbg.agent.server.TlsIdentity;
+import dev.hdbg.agent.unicorn.StoreFastPath;
 import dev.hdbg.common.auth.Tokens;
 import dev.hdbg.common.text.Echo;
 import dev.hdbg.common.text.HostPort;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -122,6 +124,11 @@ public final class AgentMain implements Callable<Integer> {
 
     @Option(names = "--writable", description = "let the ELF program create and change files beneath --root")
     private boolean writable;
+
+    @Option(names = "--no-store-fast-path", description = "leave libunicorn.so.2 as loaded: every guest store takes its "
+            + "slow path (by default the agent patches its own copy of Debian's 2.0.1 so that stores to pages without "
+            + "EXEC are inline, 40 to 60 times faster; translated code stays exact either way)")
+    private boolean noStoreFastPath;
 
     @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "ARG", description = "the ELF program's arguments, after --")
     private List<String> programArgs = new ArrayList<>();
@@ -240,7 +247,15 @@ public final class AgentMain implements Callable<Integer> {
         requirePositive("--host-timeout", hostTimeoutSeconds, MAX_HOST_TIMEOUT_SECONDS, "seconds");
         ServerOptions serverOptions = new ServerOptions(where.getHostString(), where.getPort(), secret, once,
                 serverTls(), Duration.ofSeconds(hostTimeoutSeconds));
+        if (noStoreFastPath) {
+            StoreFastPath.turnOff();
+        }
         try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits, delivery)) {
+            StoreFastPath.Status fastPath = StoreFastPath.status();
+            if (fastPath.state() == StoreFastPath.State.REFUSED) {
+                LoggerFactory.getLogger(AgentMain.class).warn("guest stores take Unicorn's slow path (40 to 60 times "
+                        + "slower): {}", fastPath.detail());
+            }
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.
             serverOptions.tls().ifPresent(t -> out.printf("hdbg-agent TLS fingerprint %s%n", t.identity().fingerprint()));
             out.printf("hdbg-agent listening on %s:%d%n", runtime.address().getHostString(), runtime.address().getPort());

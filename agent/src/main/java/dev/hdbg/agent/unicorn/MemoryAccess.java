@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Guest memory calls of one engine: mapping, access, and the region list. Unmapping and protecting drop the
@@ -51,23 +52,35 @@ final class MemoryAccess {
      * translated code after protecting it leaves the guest able to read pages just made unreadable (the drop probes
      * each page and refills its TLB entry), and taking READ away from a page once read while read-only does not
      * hold. So the code is dropped first, and a protection without READ goes through read-write.
+     *
+     * <p>A third belongs to the store fast path ({@link StoreFastPath}): a page that is writable before and after
+     * and gains EXEC keeps the TLB entry it was given without EXEC, without TLB_NOTDIRTY, so the guest's stores to
+     * its code would leave stale blocks running ({@code StoreFastPathTest}; upstream's #2414 flushes the TLB in
+     * {@code uc_mem_protect} for this). {@code uc_mem_protect} flushes the TLB only when a page's read-only state
+     * changes, so such a protection goes through the same permissions without WRITE first.
      */
     void protect(long address, long size, int perms) {
         cache.dropMapping(address, size);
-        if ((perms & Prot.READ) == 0 && holdsReadOnly(address, size)) {
+        if ((perms & Prot.READ) == 0 && any(address, size, p -> (p & (Prot.READ | Prot.WRITE)) == Prot.READ)) {
             check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, Prot.READ | Prot.WRITE),
                     "uc_mem_protect", address, size, Prot.READ | Prot.WRITE);
+        }
+        int writableCode = Prot.WRITE | Prot.EXEC;
+        if ((perms & writableCode) == writableCode
+                && any(address, size, p -> (p & writableCode) == Prot.WRITE)) {
+            check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, perms & ~Prot.WRITE),
+                    "uc_mem_protect", address, size, perms & ~Prot.WRITE);
         }
         check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, perms), "uc_mem_protect", address, size,
                 perms);
     }
 
-    /** Whether part of [address, address + size) is readable and not writable: the pages the second fault concerns. */
-    private boolean holdsReadOnly(long address, long size) {
+    /** Whether a region overlapping [address, address + size) has permissions that pass {@code test}. */
+    private boolean any(long address, long size, IntPredicate test) {
         long last = address + size - 1;
         for (MemoryRegion r : regions()) {
             if (Long.compareUnsigned(r.begin(), last) <= 0 && Long.compareUnsigned(address, r.end()) <= 0
-                    && (r.perms() & (Prot.READ | Prot.WRITE)) == Prot.READ) {
+                    && test.test(r.perms())) {
                 return true;
             }
         }

@@ -10,6 +10,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.Optional;
 
 /**
  * The downcalls into libunicorn.so.2: a table of method handles, one per C function, resolved once, and one
@@ -284,6 +285,11 @@ final class UnicornNative {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** The address of one of the library's exported symbols, zero-length. */
+    static Optional<MemorySegment> symbol(String name) {
+        return LIB.find(name);
     }
 
     private static SymbolLookup lookup() {

@@ -37,7 +37,7 @@ class ElfProgramsIT {
     static void compileTheProgramsAndFillTheRoot() throws Exception {
         bin = root.resolve("bin");
         Files.createDirectories(bin);
-        for (String name : List.of("strings", "heap", "files", "numbers", "unknown_syscall", "maps", "huge", "bigwrite")) {
+        for (String name : List.of("strings", "heap", "files", "numbers", "unknown_syscall", "maps", "huge", "bigwrite", "jit")) {
             compile(name, name, "-static");
         }
         compile("numbers", "numbers-pie", "-static-pie");
@@ -67,6 +67,13 @@ class ElfProgramsIT {
         ProgramRun actual = ProgramRun.underAgent(root, Optional.empty(), bin.resolve(program), args);
         actual.assertSameAs(expected);
         assertThat(actual.notices()).as("system calls the agent did not implement").isEmpty();
+    }
+
+    @Test
+    void codeWrittenAtRunTimeRunsAsWrittenAsInANativeRun() throws Exception {
+        // The agent's store fast path (on by default) must not let stale translated code run: JIT, rewritten
+        // pages, self-modifying code in the same block, a page given EXEC after stores (elf/jit.c).
+        assertSameUnderAgentAsNative("jit");
     }
 
     @Test

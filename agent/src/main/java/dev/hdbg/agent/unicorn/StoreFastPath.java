@@ -1,0 +1,291 @@
+package dev.hdbg.agent.unicorn;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Puts guest stores to non-executable RAM back on Unicorn's inline fast path, by patching this process's copy of
+ * Debian's libunicorn.so.2 2.0.1 (the file is not touched) before the first engine opens.
+ *
+ * <p>Why: Unicorn 2.0.1 stubbed out QEMU's dirty-memory bitmap, so {@code tlb_set_page_with_attrs} marks every
+ * writable RAM page {@code TLB_NOTDIRTY} and every guest store takes the slow path ({@code store_helper},
+ * {@code memory_mapping}, {@code notdirty_write} with a tree allocated and freed per store): bare Unicorn runs a
+ * store loop 30 times slower than qemu-user (docs/benchmarks.md, "Real programs"). Upstream changed the flag to
+ * executable pages only (unicorn-engine/unicorn#2337), in no release; this is that change, made in place.
+ *
+ * <p>What: the 7-byte {@code or $0x400,%r9} (r9 is the TLB entry's write address, 0x400 TLB_NOTDIRTY) becomes a
+ * jump to a stub in a page this class maps within ±2 GiB of the library; the stub sets the flag only when the
+ * page's region has UC_PROT_EXEC ({@code section->mr->perms & 4}) and counts both cases, then jumps back. So
+ * stores to pages that can hold code keep QEMU's exact invalidation of translated code, including a store to
+ * the block being run; stores to other pages go inline. That stays exact because no translated block outlives
+ * its page's EXEC permission: {@code memProtect} and {@code memUnmap} drop the range's blocks (see
+ * {@link TranslationCache}), and when a page that is already in the TLB gains EXEC, the first block translated
+ * from it makes QEMU mark its TLB entries {@code TLB_NOTDIRTY} again ({@code tb_page_add} →
+ * {@code tlb_protect_code}). Memory write hooks are unaffected: Unicorn sends every load and store to the slow
+ * path while one exists.
+ *
+ * <p>Only the build the bytes were read from is patched: the 47 bytes around the instruction and the 18 bytes of
+ * {@code uc_mem_regions} that read {@code mr->perms} at offset 0x88 must match exactly, and the version must be
+ * 2.0.1; anything else leaves the library alone and says why in {@link #status()}.
+ */
+@SuppressWarnings("restricted") // reading and patching the loaded library's code is this class's job
+public final class StoreFastPath {
+    /** Where the fast path stands in this process. */
+    public enum State {
+        /** No engine opened yet, nothing decided. */
+        UNDECIDED,
+        /** Patched: stores to non-executable pages are inline. */
+        ON,
+        /** Turned off ({@code --no-store-fast-path}): the library is as loaded. */
+        OFF,
+        /** Not patched: the library is not the verified build, or the patch could not be written. */
+        REFUSED
+    }
+
+    /** The state and, for OFF and REFUSED, why. */
+    public record Status(State state, String detail) {
+    }
+
+    // Debian's libunicorn.so.2 2.0.1, build-id f439d3d09a3fefbcc7d4014bd3f67c12d55957e6 (objdump -d):
+    // tlb_set_page_with_attrs_x86_64 at 0x3f81e0; 0x3f8589 mov 0x10(%rsi),%rdi (section->mr) ... 0x3f859d testb
+    // $0x2,0x1c(%rsp) (prot & PAGE_WRITE); 0x3f85a8 mov 0x8(%rsp),%rsi (section); 0x3f85ad or $0x400,%r9;
+    // 0x3f85b4 cmpb $0x0,0x30(%rsi) (section->readonly).
+    static final long WINDOW_OFFSET = 0x3f8589 - 0x3f81e0;
+    static final int SITE_IN_WINDOW = 0x3f85ad - 0x3f8589;
+    static final byte[] WINDOW = HexFormat.ofDelimiter(" ").parseHex(
+            "48 8b 7e 10 e8 6e 5e fb ff 48 03 44 24 28 4d 89 e9 49 89 c6 f6 44 24 1c 02 0f 84 67 fd ff ff "
+                    + "48 8b 74 24 08 49 81 c9 00 04 00 00 80 7e 30 00");
+    // uc_mem_regions at 0x3bbc70; 0x3bbce1: mov 0x90(%rcx),%rsi (mr->end); movq 0x40(%rcx),%xmm0 (mr->addr);
+    // mov 0x88(%rcx),%ecx (mr->perms): the stub's offset of perms.
+    static final long PERMS_WINDOW_OFFSET = 0x3bbce1 - 0x3bbc70;
+    static final byte[] PERMS_WINDOW = HexFormat.ofDelimiter(" ").parseHex(
+            "48 8b b1 90 00 00 00 f3 0f 7e 41 40 8b 89 88 00 00 00");
+    private static final int SITE_LENGTH = 7;
+    private static final long PAGE = 4096;
+    private static final int PROT_READ = 1;
+    private static final int PROT_WRITE = 2;
+    private static final int PROT_EXEC = 4;
+    private static final int MAP_PRIVATE = 0x02;
+    private static final int MAP_ANONYMOUS = 0x20;
+    private static final int MAP_FIXED_NOREPLACE = 0x100000;
+    private static final long TWO_GIB = 1L << 31;
+
+    private static State state = State.UNDECIDED;
+    private static String detail = "";
+    private static MemorySegment counters = MemorySegment.NULL;
+
+    private StoreFastPath() {
+    }
+
+    /**
+     * Turns the fast path off for this process ({@code --no-store-fast-path}). Only before the first engine
+     * opens: the patch is never taken back.
+     *
+     * @throws IllegalStateException when the library was already patched
+     */
+    public static synchronized void turnOff() {
+        if (state == State.ON) {
+            throw new IllegalStateException("the store fast path is already on: turn it off before the first engine");
+        }
+        if (state == State.UNDECIDED) {
+            state = State.OFF;
+            detail = "turned off (--no-store-fast-path)";
+        }
+    }
+
+    /** Where the fast path stands. */
+    public static synchronized Status status() {
+        return new Status(state, detail);
+    }
+
+    /**
+     * TLB fills of writable RAM pages since the patch, as the stub counted them: {@code [all, executable]}; the
+     * executable ones kept TLB_NOTDIRTY. Zeros when the patch is not on.
+     */
+    public static synchronized long[] writableFills() {
+        if (state != State.ON) {
+            return new long[] {0, 0};
+        }
+        return new long[] {counters.getAtIndex(JAVA_LONG, 0), counters.getAtIndex(JAVA_LONG, 1)};
+    }
+
+    /** Called by {@link Unicorn#openX86_64} before {@code uc_open}: patches once, when undecided. */
+    static synchronized void decide() {
+        if (state != State.UNDECIDED) {
+            return;
+        }
+        try {
+            Optional<String> refusal = apply();
+            if (refusal.isPresent()) {
+                state = State.REFUSED;
+                detail = refusal.get();
+            } else {
+                state = State.ON;
+                detail = "stores to non-executable pages inline (libunicorn.so.2 2.0.1 patched in this process)";
+            }
+        } catch (RuntimeException | LinkageError e) {
+            state = State.REFUSED;
+            detail = "the patch failed: " + e;
+        }
+    }
+
+    /**
+     * Why the library's bytes are not the verified build's, or empty when they are.
+     *
+     * @param window      the bytes at {@code tlb_set_page_with_attrs_x86_64 + WINDOW_OFFSET}
+     * @param permsWindow the bytes at {@code uc_mem_regions + PERMS_WINDOW_OFFSET}
+     * @param version     {@link Unicorn#version()}
+     */
+    static Optional<String> mismatch(byte[] window, byte[] permsWindow, String version) {
+        if (!"2.0.1".equals(version)) {
+            return Optional.of("libunicorn is " + version + ", the patch is for Debian's 2.0.1");
+        }
+        if (!Arrays.equals(window, WINDOW)) {
+            return Optional.of("tlb_set_page_with_attrs_x86_64 differs from Debian's 2.0.1 build (found "
+                    + HexFormat.ofDelimiter(" ").formatHex(window) + ")");
+        }
+        if (!Arrays.equals(permsWindow, PERMS_WINDOW)) {
+            return Optional.of("uc_mem_regions differs from Debian's 2.0.1 build: MemoryRegion.perms is not known to "
+                    + "be at 0x88");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The stub at {@code stub}, its counters at {@code counters}, returning to {@code back}: lock incq all;
+     * push %rax; mov 0x10(%rsi),%rax; testb $0x4,0x88(%rax); pop %rax; je out; lock incq executable;
+     * or $0x400,%r9; out: jmp back.
+     */
+    static byte[] stub(long stub, long counters, long back) {
+        byte[] code = HexFormat.ofDelimiter(" ").parseHex("f0 48 ff 05 00 00 00 00 50 48 8b 46 10 f6 80 88 00 00 00 04 58 "
+                + "74 0f f0 48 ff 05 00 00 00 00 49 81 c9 00 04 00 00 e9 00 00 00 00");
+        putRel32(code, 4, counters - (stub + 8));
+        putRel32(code, 27, counters + 8 - (stub + 31));
+        putRel32(code, 39, back - (stub + code.length));
+        return code;
+    }
+
+    /** jmp rel32 to the stub, then a 2-byte nop (never reached: the stub jumps back past it). */
+    static byte[] jumpTo(long site, long stub) {
+        byte[] code = {(byte) 0xe9, 0, 0, 0, 0, 0x66, (byte) 0x90};
+        putRel32(code, 1, stub - (site + 5));
+        return code;
+    }
+
+    private static void putRel32(byte[] code, int at, long displacement) {
+        if (displacement != (int) displacement) {
+            throw new IllegalArgumentException("displacement " + displacement + " is beyond ±2 GiB");
+        }
+        for (int i = 0; i < 4; i++) {
+            code[at + i] = (byte) (displacement >>> 8 * i);
+        }
+    }
+
+    private static Optional<String> apply() {
+        MemorySegment tlbSet = UnicornNative.symbol("tlb_set_page_with_attrs_x86_64").orElse(null);
+        MemorySegment regions = UnicornNative.symbol("uc_mem_regions").orElse(null);
+        if (tlbSet == null || regions == null) {
+            return Optional.of("libunicorn.so.2 does not export tlb_set_page_with_attrs_x86_64 and uc_mem_regions");
+        }
+        long windowAt = tlbSet.address() + WINDOW_OFFSET;
+        byte[] window = read(windowAt, WINDOW.length);
+        byte[] permsWindow = read(regions.address() + PERMS_WINDOW_OFFSET, PERMS_WINDOW.length);
+        Optional<String> mismatch = mismatch(window, permsWindow, Unicorn.version());
+        if (mismatch.isPresent()) {
+            return mismatch;
+        }
+        long site = windowAt + SITE_IN_WINDOW;
+        Libc libc = new Libc();
+        long pages = libc.mapNear(site, 2 * PAGE);
+        if (pages == -1) {
+            return Optional.of("no free page within 2 GiB of libunicorn.so.2 for the stub");
+        }
+        MemorySegment stubPages = MemorySegment.ofAddress(pages).reinterpret(2 * PAGE);
+        byte[] stub = stub(pages, pages + PAGE, site + SITE_LENGTH);
+        MemorySegment.copy(stub, 0, stubPages, JAVA_BYTE, 0, stub.length);
+        if (libc.mprotect(pages, PAGE, PROT_READ | PROT_EXEC) != 0) {
+            return Optional.of("mprotect of the stub page failed");
+        }
+        long first = site & -PAGE;
+        long length = ((site + SITE_LENGTH + PAGE - 1) & -PAGE) - first;
+        if (libc.mprotect(first, length, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) {
+            return Optional.of("mprotect of libunicorn.so.2's code page failed (a policy forbids writable code?)");
+        }
+        byte[] jump = jumpTo(site, pages);
+        MemorySegment.copy(jump, 0, MemorySegment.ofAddress(site).reinterpret(SITE_LENGTH), JAVA_BYTE, 0, SITE_LENGTH);
+        if (libc.mprotect(first, length, PROT_READ | PROT_EXEC) != 0) {
+            throw new IllegalStateException("libunicorn.so.2's patched page stays writable: mprotect back failed");
+        }
+        counters = stubPages.asSlice(PAGE, 16);
+        return Optional.empty();
+    }
+
+    private static byte[] read(long address, int length) {
+        byte[] bytes = new byte[length];
+        MemorySegment.copy(MemorySegment.ofAddress(address).reinterpret(length), JAVA_BYTE, 0, bytes, 0, length);
+        return bytes;
+    }
+
+    /** mmap and mprotect from libc, for the stub and the patched page. */
+    private static final class Libc {
+        private final MethodHandle mmap;
+        private final MethodHandle munmap;
+        private final MethodHandle mprotect;
+
+        Libc() {
+            Linker linker = Linker.nativeLinker();
+            var libc = linker.defaultLookup();
+            mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(),
+                    FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+            munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+            mprotect = linker.downcallHandle(libc.find("mprotect").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+        }
+
+        /** Maps {@code size} read-write bytes below {@code near}, all of them within 2 GiB of it; -1 if none. */
+        long mapNear(long near, long size) {
+            for (long next = (near & -PAGE) - (1L << 20); near - next < TWO_GIB - size; next -= 1L << 20) {
+                long hint = next;
+                long at = call(() -> ((MemorySegment) mmap.invokeExact(hint, size, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0L)).address());
+                if (at == hint) {
+                    return at;
+                }
+                if (at != -1) { // a kernel older than 4.17 takes MAP_FIXED_NOREPLACE as a hint
+                    long placed = at;
+                    call(() -> (long) (int) munmap.invokeExact(placed, size));
+                }
+            }
+            return -1;
+        }
+
+        int mprotect(long address, long length, int prot) {
+            return (int) call(() -> (long) (int) mprotect.invokeExact(address, length, prot));
+        }
+
+        private interface Downcall {
+            long invoke() throws Throwable;
+        }
+
+        private static long call(Downcall downcall) {
+            try {
+                return downcall.invoke();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("a libc downcall threw", t);
+            }
+        }
+    }
+}
