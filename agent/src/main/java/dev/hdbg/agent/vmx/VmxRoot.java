@@ -12,9 +12,11 @@ import dev.hdbg.common.event.Access;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -69,7 +71,21 @@ public final class VmxRoot implements AutoCloseable {
     private static final int CR8_INDEX = 4;
     private static final RegisterList CALL_REGS = RegisterList.of(CpuRegister.RCX, CpuRegister.RDX, CpuRegister.R8,
             CpuRegister.RSP, CpuRegister.RAX);
-    private static final RegisterList RESULT_REGS = RegisterList.of(CpuRegister.RIP, CpuRegister.RAX);
+    /**
+     * Read from the root after every call, in one call into the emulator: where the code stopped (RIP), what it
+     * returned (RAX), then the {@link #SHARED} registers as it left them ({@link #SHARED_AFTER_CALL} on). Knowing
+     * them, the next call writes none of them when the code did not change them (a condition almost never does):
+     * writing all thirteen back after every condition, control registers included, was a third of a hot
+     * machine-code condition's register traffic (docs/benchmarks.md, "The hot hit path, wave 10").
+     */
+    private static final RegisterList AFTER_CALL = RegisterList.of(concat(
+            List.of(CpuRegister.RIP, CpuRegister.RAX), SHARED.asList()));
+    private static final int SHARED_AFTER_CALL = 2;
+    /**
+     * The guest's state a call copies in, read in one call into the emulator when the exit's frame is not loaded yet:
+     * GUEST_REGS' sixteen registers, then {@link #SHARED}.
+     */
+    private static final RegisterList GUEST_IN = RegisterList.of(concat(RegisterList.GPRS.asList(), SHARED.asList()));
     private static final Set<Access> ALL = EnumSet.allOf(Access.class);
     private static final Set<Access> CODE = EnumSet.of(Access.READ, Access.EXECUTE);
     private static final Set<Access> DATA = EnumSet.of(Access.READ, Access.WRITE);
@@ -84,7 +100,10 @@ public final class VmxRoot implements AutoCloseable {
     private int allocations;
 
     private final long[] callValues = new long[CALL_REGS.size()];
-    private final long[] resultValues = new long[RESULT_REGS.size()];
+    private final long[] afterCall = new long[AFTER_CALL.size()];
+    /** Whether {@link #afterCall} holds the root's registers after the last call (not when it raised a CPU fault). */
+    private boolean afterCallRead;
+    private final long[] guestIn = new long[GUEST_IN.size()];
     private final long[] sharedInRoot = new long[SHARED.size()];
     private final long[] sharedScratch = new long[SHARED.size()];
     private boolean sharedInRootKnown;
@@ -96,12 +115,18 @@ public final class VmxRoot implements AutoCloseable {
      * @param budget instructions a condition or custom code may execute per call
      */
     public VmxRoot(Machine machine, long budget) {
+        this(machine, machine.cpu(), machine.openPrivateCpu(), budget);
+    }
+
+    /** With {@code machine}'s CPU and a root CPU of the caller's (a test's, counting the calls into them). */
+    VmxRoot(Machine machine, Cpu guest, Cpu root, long budget) {
         if (budget <= 0) {
+            root.close();
             throw new IllegalArgumentException("the code budget must be positive: " + budget);
         }
-        this.guest = machine.cpu();
+        this.guest = guest;
         this.budget = budget;
-        this.root = machine.openPrivateCpu();
+        this.root = root;
         this.fixed = arena.allocate(FIXED_SIZE, GuestMemory.PAGE);
         this.guestRegsStructure = fixed.asSlice(0, GuestRegs.SIZE);
         fixed.set(ValueLayout.JAVA_BYTE, RETURN_TRAP - BASE, HLT);
@@ -211,11 +236,10 @@ public final class VmxRoot implements AutoCloseable {
      * budget leaves the guest as it was.
      */
     public RootCallResult callCustomCode(RootAllocation code, long bufferAddress, GuestRegs frame, long context) {
-        frame.store(guest, guestRegsStructure);
-        syncSharedIn();
+        copyGuestIn(frame);
         RootCallResult result = call(code.address(), bufferAddress, GUEST_REGS_ADDRESS, context);
         if (result instanceof RootCallResult.Returned) {
-            root.read(SHARED, sharedScratch);
+            System.arraycopy(afterCall, SHARED_AFTER_CALL, sharedScratch, 0, SHARED.size());
             Optional<String> refused = refusedControlRegister();
             if (refused.isPresent()) {
                 // The MOV would have raised #GP on a CPU: as for any fault, the guest stays as it was.
@@ -235,11 +259,38 @@ public final class VmxRoot implements AutoCloseable {
      * a condition changes reaches the guest.
      */
     public RootCallResult callCondition(RootAllocation code, GuestRegs frame, long context) {
+        copyGuestIn(frame);
+        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0);
+        // The root keeps what the condition left in the shared registers (none of it reaches the guest): the next call
+        // compares the guest's with these and writes only when they differ.
+        if (afterCallRead) {
+            System.arraycopy(afterCall, SHARED_AFTER_CALL, sharedInRoot, 0, SHARED.size());
+        }
+        sharedInRootKnown = afterCallRead;
+        return result;
+    }
+
+    /**
+     * The exit's GUEST_REGS into the root's structure and the guest's shared registers into the root (those that
+     * differ from the root's): one read of the guest for both when the frame is not loaded yet, as on a hot event's
+     * first call.
+     */
+    private void copyGuestIn(GuestRegs frame) {
+        if (frame.isLoaded()) {
+            guest.read(SHARED, sharedScratch);
+        } else {
+            guest.read(GUEST_IN, guestIn);
+            frame.loadFrom(guestIn);
+            System.arraycopy(guestIn, GuestRegs.COUNT, sharedScratch, 0, SHARED.size());
+        }
         frame.store(guest, guestRegsStructure);
         syncSharedIn();
-        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0);
-        sharedInRootKnown = false;
-        return result;
+    }
+
+    private static CpuRegister[] concat(List<CpuRegister> first, List<CpuRegister> second) {
+        List<CpuRegister> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all.toArray(CpuRegister[]::new);
     }
 
     private RootCallResult call(long entry, long rcx, long rdx, long r8) {
@@ -256,12 +307,14 @@ public final class VmxRoot implements AutoCloseable {
             // (measured: 2 us a call against 0.12 us; docs/benchmarks.md).
             root.run(entry, budget);
         } catch (CpuException e) {
+            afterCallRead = false;
             return new RootCallResult.Faulted(e.reason() + " at rip 0x" + Long.toHexString(root.read(CpuRegister.RIP)));
         }
-        root.read(RESULT_REGS, resultValues);
-        long rip = resultValues[0];
+        root.read(AFTER_CALL, afterCall);
+        afterCallRead = true;
+        long rip = afterCall[0];
         if (rip == RETURN_TRAP + 1) {
-            return new RootCallResult.Returned(resultValues[1]);
+            return new RootCallResult.Returned(afterCall[1]);
         }
         byte[] previous = readIfMapped(rip - 1, 1);
         if (previous != null && previous[0] == HLT) {
@@ -270,8 +323,8 @@ public final class VmxRoot implements AutoCloseable {
         return new RootCallResult.BudgetExhausted(budget, rip);
     }
 
+    /** Writes the guest's shared registers, read into {@link #sharedScratch}, to the root unless it holds them. */
     private void syncSharedIn() {
-        guest.read(SHARED, sharedScratch);
         if (!sharedInRootKnown || !Arrays.equals(sharedScratch, sharedInRoot)) {
             root.write(SHARED, sharedScratch);
             System.arraycopy(sharedScratch, 0, sharedInRoot, 0, SHARED.size());
