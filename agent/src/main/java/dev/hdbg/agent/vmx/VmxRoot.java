@@ -31,6 +31,11 @@ import java.util.Set;
  * GUEST_REGS, RDX = context and holds when RAX != 0. Every call returns to {@link #RETURN_TRAP},
  * a {@code hlt}, through the {@code ret} appended to the code, and is stopped after
  * {@code budget} instructions, so code that never returns cannot hang the agent.
+ *
+ * <p>A hot event calls a condition on every hit, so a call moves as few registers as it can: one read of the guest
+ * (GUEST_REGS and the shared registers), the run, and one read of the root (its result, its call registers and its
+ * shared registers as the code left them); the root's registers are written only where they differ from what the
+ * call needs (docs/benchmarks.md, "The hot hit path, wave 10").
  */
 public final class VmxRoot implements AutoCloseable {
     /** The root area; guest regions may not be mapped at or above it. */
@@ -45,6 +50,13 @@ public final class VmxRoot implements AutoCloseable {
     private static final long NO_UNTIL = -1L;
     private static final byte RET = (byte) 0xc3;
     private static final byte HLT = (byte) 0xf4;
+    /**
+     * At {@link #RETURN_TRAP}: lea rsp, [rsp - 8] ; hlt. The return address stays where the next call needs it and
+     * RSP where the next call starts, so a call that returned normally leaves no call register to write again.
+     */
+    private static final byte[] TRAP = HexFormat.of().parseHex("488d6424f8f4");
+    /** RIP once a call has returned: just past the trap's hlt. */
+    private static final long RETURNED = RETURN_TRAP + TRAP.length;
     /**
      * Conditions, custom codes and buffers mapped at once, as hosts may ask for them; each is a
      * region of its own. Unicorn 2 (QEMU's {@code phys_section_add}) aborts the whole process once
@@ -71,21 +83,24 @@ public final class VmxRoot implements AutoCloseable {
     private static final int CR8_INDEX = 4;
     private static final RegisterList CALL_REGS = RegisterList.of(CpuRegister.RCX, CpuRegister.RDX, CpuRegister.R8,
             CpuRegister.RSP, CpuRegister.RAX);
+    private static final int RAX_IN_CALL = 4;
     /**
-     * Read from the root after every call, in one call into the emulator: where the code stopped (RIP), what it
-     * returned (RAX), then the {@link #SHARED} registers as it left them ({@link #SHARED_AFTER_CALL} on). Knowing
-     * them, the next call writes none of them when the code did not change them (a condition almost never does):
-     * writing all thirteen back after every condition, control registers included, was a third of a hot
-     * machine-code condition's register traffic (docs/benchmarks.md, "The hot hit path, wave 10").
+     * Read from the root after every call, in one call into the emulator: the {@link #CALL_REGS} as the code left
+     * them (RAX: what it returned), where it stopped (RIP), then the {@link #SHARED} registers. Knowing them, the
+     * next call writes none of them that already hold what it needs: writing the thirteen shared registers back after
+     * every condition, control registers included, and the five call registers before every call were most of a hot
+     * machine-code condition's calls into Unicorn (docs/benchmarks.md, "The hot hit path, wave 10").
      */
     private static final RegisterList AFTER_CALL = RegisterList.of(concat(
-            List.of(CpuRegister.RIP, CpuRegister.RAX), SHARED.asList()));
-    private static final int SHARED_AFTER_CALL = 2;
+            concat(CALL_REGS.asList(), List.of(CpuRegister.RIP)), SHARED.asList()).toArray(CpuRegister[]::new));
+    private static final int RIP_AFTER_CALL = CALL_REGS.size();
+    private static final int SHARED_AFTER_CALL = RIP_AFTER_CALL + 1;
     /**
      * The guest's state a call copies in, read in one call into the emulator when the exit's frame is not loaded yet:
      * GUEST_REGS' sixteen registers, then {@link #SHARED}.
      */
-    private static final RegisterList GUEST_IN = RegisterList.of(concat(RegisterList.GPRS.asList(), SHARED.asList()));
+    private static final RegisterList GUEST_IN = RegisterList.of(concat(RegisterList.GPRS.asList(), SHARED.asList())
+            .toArray(CpuRegister[]::new));
     private static final Set<Access> ALL = EnumSet.allOf(Access.class);
     private static final Set<Access> CODE = EnumSet.of(Access.READ, Access.EXECUTE);
     private static final Set<Access> DATA = EnumSet.of(Access.READ, Access.WRITE);
@@ -129,7 +144,7 @@ public final class VmxRoot implements AutoCloseable {
         this.root = root;
         this.fixed = arena.allocate(FIXED_SIZE, GuestMemory.PAGE);
         this.guestRegsStructure = fixed.asSlice(0, GuestRegs.SIZE);
-        fixed.set(ValueLayout.JAVA_BYTE, RETURN_TRAP - BASE, HLT);
+        MemorySegment.copy(TRAP, 0, fixed, ValueLayout.JAVA_BYTE, RETURN_TRAP - BASE, TRAP.length);
         root.map(BASE, fixed, ALL);
         GuestMemory guestMemory = machine.memory();
         guestMemory.reserveFrom(BASE, "vmx-root");
@@ -287,10 +302,10 @@ public final class VmxRoot implements AutoCloseable {
         syncSharedIn();
     }
 
-    private static CpuRegister[] concat(List<CpuRegister> first, List<CpuRegister> second) {
+    private static List<CpuRegister> concat(List<CpuRegister> first, List<CpuRegister> second) {
         List<CpuRegister> all = new ArrayList<>(first);
         all.addAll(second);
-        return all.toArray(CpuRegister[]::new);
+        return all;
     }
 
     private RootCallResult call(long entry, long rcx, long rdx, long r8) {
@@ -299,22 +314,24 @@ public final class VmxRoot implements AutoCloseable {
         callValues[1] = rdx;
         callValues[2] = r8;
         callValues[3] = STACK_TOP - 8;
-        callValues[4] = 0;
-        root.write(CALL_REGS, callValues);
+        callValues[RAX_IN_CALL] = 0;
+        if (!afterCallRead || !Arrays.equals(callValues, 0, callValues.length, afterCall, 0, callValues.length)) {
+            root.write(CALL_REGS, callValues);
+        }
         try {
             // The return lands on a hlt, which ends uc_emu_start. Passing RETURN_TRAP as "until"
             // instead would make Unicorn 2.0.1 drop and retranslate the code on every call
             // (measured: 2 us a call against 0.12 us; docs/benchmarks.md).
-            root.run(entry, budget);
+            root.run(entry, budget + 1); // the trap's lea is not the code's
         } catch (CpuException e) {
             afterCallRead = false;
             return new RootCallResult.Faulted(e.reason() + " at rip 0x" + Long.toHexString(root.read(CpuRegister.RIP)));
         }
         root.read(AFTER_CALL, afterCall);
         afterCallRead = true;
-        long rip = afterCall[0];
-        if (rip == RETURN_TRAP + 1) {
-            return new RootCallResult.Returned(afterCall[1]);
+        long rip = afterCall[RIP_AFTER_CALL];
+        if (rip == RETURNED) {
+            return new RootCallResult.Returned(afterCall[RAX_IN_CALL]);
         }
         byte[] previous = readIfMapped(rip - 1, 1);
         if (previous != null && previous[0] == HLT) {
