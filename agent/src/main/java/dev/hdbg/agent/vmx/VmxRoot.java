@@ -28,8 +28,8 @@ import java.util.Set;
  *
  * <p>Calling conventions (spec): custom code gets RCX = requested buffer or NULL, RDX =
  * GUEST_REGS, R8 = context, and returns a buffer address in RAX; a condition gets RCX =
- * GUEST_REGS, RDX = context and holds when RAX != 0. Every call returns to {@link #RETURN_TRAP},
- * a {@code hlt}, through the {@code ret} appended to the code, and is stopped after
+ * GUEST_REGS, RDX = context and holds when RAX != 0. Every call returns to {@link #RETURN_TRAP}
+ * ({@code lea rsp, [rsp - 8] ; hlt}) through the {@code ret} appended to the code, and is stopped after
  * {@code budget} instructions, so code that never returns cannot hang the agent.
  *
  * <p>A hot event calls a condition on every hit, so a call moves as few registers as it can: one read of the guest
