@@ -12,13 +12,12 @@ import dev.hdbg.common.event.Access;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The agent's private "vmx-root" context: a second CPU ({@link Machine#openPrivateCpu()}) that runs conditions
@@ -31,11 +30,8 @@ import java.util.Set;
  * GUEST_REGS, RDX = context and holds when RAX != 0. Every call returns to {@link #RETURN_TRAP}
  * ({@code lea rsp, [rsp - 8] ; hlt}) through the {@code ret} appended to the code, and is stopped after
  * {@code budget} instructions, so code that never returns cannot hang the agent.
- *
- * <p>A hot event calls a condition on every hit, so a call moves as few registers as it can: one read of the guest
- * (GUEST_REGS and the shared registers), the run, and one read of the root (its result, its call registers and its
- * shared registers as the code left them); the root's registers are written only where they differ from what the
- * call needs (docs/benchmarks.md, "The hot hit path, wave 10").
+ * A call reads the guest once and the root once, and writes the root only where it differs from what the call needs
+ * (a hot event calls its condition every hit; docs/benchmarks.md, "The hot hit path, wave 10").
  */
 public final class VmxRoot implements AutoCloseable {
     /** The root area; guest regions may not be mapped at or above it. */
@@ -50,10 +46,7 @@ public final class VmxRoot implements AutoCloseable {
     private static final long NO_UNTIL = -1L;
     private static final byte RET = (byte) 0xc3;
     private static final byte HLT = (byte) 0xf4;
-    /**
-     * At {@link #RETURN_TRAP}: lea rsp, [rsp - 8] ; hlt. The return address stays where the next call needs it and
-     * RSP where the next call starts, so a call that returned normally leaves no call register to write again.
-     */
+    /** lea rsp, [rsp - 8] ; hlt: RSP back where a call starts, so a call that returned leaves no RSP to write. */
     private static final byte[] TRAP = HexFormat.of().parseHex("488d6424f8f4");
     /** RIP once a call has returned: just past the trap's hlt. */
     private static final long RETURNED = RETURN_TRAP + TRAP.length;
@@ -84,23 +77,12 @@ public final class VmxRoot implements AutoCloseable {
     private static final RegisterList CALL_REGS = RegisterList.of(CpuRegister.RCX, CpuRegister.RDX, CpuRegister.R8,
             CpuRegister.RSP, CpuRegister.RAX);
     private static final int RAX_IN_CALL = 4;
-    /**
-     * Read from the root after every call, in one call into the emulator: the {@link #CALL_REGS} as the code left
-     * them (RAX: what it returned), where it stopped (RIP), then the {@link #SHARED} registers. Knowing them, the
-     * next call writes none of them that already hold what it needs: writing the thirteen shared registers back after
-     * every condition, control registers included, and the five call registers before every call were most of a hot
-     * machine-code condition's calls into Unicorn (docs/benchmarks.md, "The hot hit path, wave 10").
-     */
-    private static final RegisterList AFTER_CALL = RegisterList.of(concat(
-            concat(CALL_REGS.asList(), List.of(CpuRegister.RIP)), SHARED.asList()).toArray(CpuRegister[]::new));
+    /** Read from the root after a call, at once: CALL_REGS as the code left them (RAX: its result), RIP, SHARED. */
+    private static final RegisterList AFTER_CALL = concat(CALL_REGS, RegisterList.of(CpuRegister.RIP), SHARED);
     private static final int RIP_AFTER_CALL = CALL_REGS.size();
     private static final int SHARED_AFTER_CALL = RIP_AFTER_CALL + 1;
-    /**
-     * The guest's state a call copies in, read in one call into the emulator when the exit's frame is not loaded yet:
-     * GUEST_REGS' sixteen registers, then {@link #SHARED}.
-     */
-    private static final RegisterList GUEST_IN = RegisterList.of(concat(RegisterList.GPRS.asList(), SHARED.asList())
-            .toArray(CpuRegister[]::new));
+    /** The guest's state a call copies in, read at once when the exit's frame is not loaded yet. */
+    private static final RegisterList GUEST_IN = concat(RegisterList.GPRS, SHARED);
     private static final Set<Access> ALL = EnumSet.allOf(Access.class);
     private static final Set<Access> CODE = EnumSet.of(Access.READ, Access.EXECUTE);
     private static final Set<Access> DATA = EnumSet.of(Access.READ, Access.WRITE);
@@ -276,8 +258,7 @@ public final class VmxRoot implements AutoCloseable {
     public RootCallResult callCondition(RootAllocation code, GuestRegs frame, long context) {
         copyGuestIn(frame);
         RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0);
-        // The root keeps what the condition left in the shared registers (none of it reaches the guest): the next call
-        // compares the guest's with these and writes only when they differ.
+        // What the condition left in the root's shared registers stays there (not in the guest): the next call compares.
         if (afterCallRead) {
             System.arraycopy(afterCall, SHARED_AFTER_CALL, sharedInRoot, 0, SHARED.size());
         }
@@ -285,11 +266,7 @@ public final class VmxRoot implements AutoCloseable {
         return result;
     }
 
-    /**
-     * The exit's GUEST_REGS into the root's structure and the guest's shared registers into the root (those that
-     * differ from the root's): one read of the guest for both when the frame is not loaded yet, as on a hot event's
-     * first call.
-     */
+    /** GUEST_REGS into the root's structure, the guest's shared registers into the root where they differ. */
     private void copyGuestIn(GuestRegs frame) {
         if (frame.isLoaded()) {
             guest.read(SHARED, sharedScratch);
@@ -302,10 +279,8 @@ public final class VmxRoot implements AutoCloseable {
         syncSharedIn();
     }
 
-    private static List<CpuRegister> concat(List<CpuRegister> first, List<CpuRegister> second) {
-        List<CpuRegister> all = new ArrayList<>(first);
-        all.addAll(second);
-        return all;
+    private static RegisterList concat(RegisterList... lists) {
+        return RegisterList.of(Stream.of(lists).flatMap(l -> l.asList().stream()).toArray(CpuRegister[]::new));
     }
 
     private RootCallResult call(long entry, long rcx, long rdx, long r8) {
@@ -394,7 +369,6 @@ public final class VmxRoot implements AutoCloseable {
     private static String refusal(int cr, long value, String why) {
         return "the code set cr" + cr + " = 0x" + Long.toHexString(value) + ", which the CPU refuses with #GP: " + why;
     }
-
 
     /** Writes into a buffer of {@link #allocateBuffer} at {@code offset}; the bytes must fit in it. */
     public void writeBuffer(RootAllocation buffer, int offset, byte[] data) {
