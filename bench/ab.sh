@@ -3,7 +3,12 @@
 #
 #   HDBG_AB_A=/path/to/checkout-a HDBG_AB_B=/path/to/checkout-b bench/ab.sh [ROUNDS]
 #   HDBG_AB_ROWS="6-script 2-epthook" ... to run only some rows (default: all)
+#   HDBG_AB_CPU=1 ... rates per CPU second of the agent's execution thread during g, not per second of run_nanos
 #
+# On a loaded machine (2 cores, other helpers' builds) run_nanos is mostly time spent waiting for a core: the
+# execution thread was on a CPU for a quarter to a half of it (docs/benchmarks.md, "The hot hit path, wave 10"), so
+# wall rates of one pair differ by 2x either way. HDBG_AB_CPU=1 reads the thread's utime+stime (10 ms ticks) after the
+# events are added and when the agent ends: the run's own CPU, without start-up and arming.
 # For each round and each row, runs the row in build A and build B back to back (alternating which goes first), so
 # both see the same load; prints the median and the quartiles of B/A per row. Each checkout builds on first use.
 set -u
@@ -15,18 +20,26 @@ LOOP=$((0x10000000)); HOOK=$((0x200000))
 run() { # dir iterations script -> prints rate (units per second from run_nanos)
     local dir=$1 it=$2 script=$3 port log
     port=$((20000 + RANDOM % 20000)); log=$OUT/agent.$port.log
-    (cd $dir && bin/hdbg-agent --sample loop --listen 127.0.0.1:$port --once >$log 2>&1) &
-    local pid=$!
+    (cd $dir && exec bin/hdbg-agent --sample loop --listen 127.0.0.1:$port --once >$log 2>&1) &
+    local pid=$! tid=""
     for _ in $(seq 1 300); do grep -q "listening on" $log 2>/dev/null && break; sleep 0.1; done
-    printf 'r rcx = 0n%s\n%s\ng\n' "$it" "$script" | (cd $dir && bin/hdbg --connect 127.0.0.1:$port --batch - --json) >$OUT/host.json
-    wait $pid
-    python3 - $OUT/host.json $it "$4" <<'PY'
+    for t in /proc/$pid/task/*; do [ "$(cat $t/comm 2>/dev/null)" = hdbg-execution ] && tid=${t##*/}; done
+    (last=0; while v=$(awk '{print $14+$15}' /proc/$pid/task/$tid/stat 2>/dev/null); do last=$v; sleep 0.05; done
+     echo $last >$OUT/ticks.end) &
+    local watcher=$!
+    { printf 'r rcx = 0n%s\n%s\n' "$it" "$script"; sleep 2 # the events are added by then
+      awk '{print $14+$15}' /proc/$pid/task/$tid/stat >$OUT/ticks.g 2>/dev/null; printf 'g\n'; } \
+        | (cd $dir && bin/hdbg --connect 127.0.0.1:$port --batch - --json) >$OUT/host.json
+    wait $pid; wait $watcher
+    python3 - $OUT/host.json $it "$4" "$(cat $OUT/ticks.g)" "$(cat $OUT/ticks.end)" "$(getconf CLK_TCK)" "${HDBG_AB_CPU:-0}" <<'PY'
 import json, sys
 recs=[json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 ex=[r for r in recs if r["type"]=="exit"]
 it=int(sys.argv[2]); ns=ex[0]["run_nanos"] if ex else 0
 n=(3*it+3) if sys.argv[3]=="instr" else it
-print(n/ns*1e9 if ns else "nan")
+if sys.argv[7] == "1":
+    ns = (int(sys.argv[5] or 0) - int(sys.argv[4] or 0)) * 1e9 / int(sys.argv[6])
+print(n/ns*1e9 if ns > 0 else "nan")
 PY
 }
 declare -A rows=(

@@ -32,6 +32,17 @@ public final class GuestRegs {
         loaded = false;
     }
 
+    /** Whether the frame holds the guest's registers (read since the last {@link #invalidate}). */
+    public boolean isLoaded() {
+        return loaded;
+    }
+
+    /** Loads the frame from {@code registers}, read by the caller with more: GUEST_REGS' sixteen first, in order. */
+    void loadFrom(long[] registers) {
+        System.arraycopy(registers, 0, values, 0, COUNT);
+        loaded = true;
+    }
+
     /** The guest's registers, read once per frame. */
     public long[] load(Cpu guest) {
         if (!loaded) {

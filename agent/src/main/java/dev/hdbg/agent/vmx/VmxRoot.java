@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The agent's private "vmx-root" context: a second CPU ({@link Machine#openPrivateCpu()}) that runs conditions
@@ -26,9 +27,11 @@ import java.util.Set;
  *
  * <p>Calling conventions (spec): custom code gets RCX = requested buffer or NULL, RDX =
  * GUEST_REGS, R8 = context, and returns a buffer address in RAX; a condition gets RCX =
- * GUEST_REGS, RDX = context and holds when RAX != 0. Every call returns to {@link #RETURN_TRAP},
- * a {@code hlt}, through the {@code ret} appended to the code, and is stopped after
+ * GUEST_REGS, RDX = context and holds when RAX != 0. Every call returns to {@link #RETURN_TRAP}
+ * ({@code lea rsp, [rsp - 8] ; hlt}) through the {@code ret} appended to the code, and is stopped after
  * {@code budget} instructions, so code that never returns cannot hang the agent.
+ * A call reads the guest once and the root once, and writes the root only where it differs from what the call needs
+ * (a hot event calls its condition every hit; docs/benchmarks.md, "The hot hit path, wave 10").
  */
 public final class VmxRoot implements AutoCloseable {
     /** The root area; guest regions may not be mapped at or above it. */
@@ -43,6 +46,10 @@ public final class VmxRoot implements AutoCloseable {
     private static final long NO_UNTIL = -1L;
     private static final byte RET = (byte) 0xc3;
     private static final byte HLT = (byte) 0xf4;
+    /** lea rsp, [rsp - 8] ; hlt: RSP back where a call starts, so a call that returned leaves no RSP to write. */
+    private static final byte[] TRAP = HexFormat.of().parseHex("488d6424f8f4");
+    /** RIP once a call has returned: just past the trap's hlt. */
+    private static final long RETURNED = RETURN_TRAP + TRAP.length;
     /**
      * Conditions, custom codes and buffers mapped at once, as hosts may ask for them; each is a
      * region of its own. Unicorn 2 (QEMU's {@code phys_section_add}) aborts the whole process once
@@ -69,7 +76,13 @@ public final class VmxRoot implements AutoCloseable {
     private static final int CR8_INDEX = 4;
     private static final RegisterList CALL_REGS = RegisterList.of(CpuRegister.RCX, CpuRegister.RDX, CpuRegister.R8,
             CpuRegister.RSP, CpuRegister.RAX);
-    private static final RegisterList RESULT_REGS = RegisterList.of(CpuRegister.RIP, CpuRegister.RAX);
+    private static final int RAX_IN_CALL = 4;
+    /** Read from the root after a call, at once: CALL_REGS as the code left them (RAX: its result), RIP, SHARED. */
+    private static final RegisterList AFTER_CALL = concat(CALL_REGS, RegisterList.of(CpuRegister.RIP), SHARED);
+    private static final int RIP_AFTER_CALL = CALL_REGS.size();
+    private static final int SHARED_AFTER_CALL = RIP_AFTER_CALL + 1;
+    /** The guest's state a call copies in, read at once when the exit's frame is not loaded yet. */
+    private static final RegisterList GUEST_IN = concat(RegisterList.GPRS, SHARED);
     private static final Set<Access> ALL = EnumSet.allOf(Access.class);
     private static final Set<Access> CODE = EnumSet.of(Access.READ, Access.EXECUTE);
     private static final Set<Access> DATA = EnumSet.of(Access.READ, Access.WRITE);
@@ -84,7 +97,10 @@ public final class VmxRoot implements AutoCloseable {
     private int allocations;
 
     private final long[] callValues = new long[CALL_REGS.size()];
-    private final long[] resultValues = new long[RESULT_REGS.size()];
+    private final long[] afterCall = new long[AFTER_CALL.size()];
+    /** Whether {@link #afterCall} holds the root's registers after the last call (not when it raised a CPU fault). */
+    private boolean afterCallRead;
+    private final long[] guestIn = new long[GUEST_IN.size()];
     private final long[] sharedInRoot = new long[SHARED.size()];
     private final long[] sharedScratch = new long[SHARED.size()];
     private boolean sharedInRootKnown;
@@ -96,15 +112,21 @@ public final class VmxRoot implements AutoCloseable {
      * @param budget instructions a condition or custom code may execute per call
      */
     public VmxRoot(Machine machine, long budget) {
+        this(machine, machine.cpu(), machine.openPrivateCpu(), budget);
+    }
+
+    /** With {@code machine}'s CPU and a root CPU of the caller's (a test's, counting the calls into them). */
+    VmxRoot(Machine machine, Cpu guest, Cpu root, long budget) {
         if (budget <= 0) {
+            root.close();
             throw new IllegalArgumentException("the code budget must be positive: " + budget);
         }
-        this.guest = machine.cpu();
+        this.guest = guest;
         this.budget = budget;
-        this.root = machine.openPrivateCpu();
+        this.root = root;
         this.fixed = arena.allocate(FIXED_SIZE, GuestMemory.PAGE);
         this.guestRegsStructure = fixed.asSlice(0, GuestRegs.SIZE);
-        fixed.set(ValueLayout.JAVA_BYTE, RETURN_TRAP - BASE, HLT);
+        MemorySegment.copy(TRAP, 0, fixed, ValueLayout.JAVA_BYTE, RETURN_TRAP - BASE, TRAP.length);
         root.map(BASE, fixed, ALL);
         GuestMemory guestMemory = machine.memory();
         guestMemory.reserveFrom(BASE, "vmx-root");
@@ -211,11 +233,10 @@ public final class VmxRoot implements AutoCloseable {
      * budget leaves the guest as it was.
      */
     public RootCallResult callCustomCode(RootAllocation code, long bufferAddress, GuestRegs frame, long context) {
-        frame.store(guest, guestRegsStructure);
-        syncSharedIn();
+        copyGuestIn(frame);
         RootCallResult result = call(code.address(), bufferAddress, GUEST_REGS_ADDRESS, context);
         if (result instanceof RootCallResult.Returned) {
-            root.read(SHARED, sharedScratch);
+            System.arraycopy(afterCall, SHARED_AFTER_CALL, sharedScratch, 0, SHARED.size());
             Optional<String> refused = refusedControlRegister();
             if (refused.isPresent()) {
                 // The MOV would have raised #GP on a CPU: as for any fault, the guest stays as it was.
@@ -235,11 +256,31 @@ public final class VmxRoot implements AutoCloseable {
      * a condition changes reaches the guest.
      */
     public RootCallResult callCondition(RootAllocation code, GuestRegs frame, long context) {
+        copyGuestIn(frame);
+        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0);
+        // What the condition left in the root's shared registers stays there (not in the guest): the next call compares.
+        if (afterCallRead) {
+            System.arraycopy(afterCall, SHARED_AFTER_CALL, sharedInRoot, 0, SHARED.size());
+        }
+        sharedInRootKnown = afterCallRead;
+        return result;
+    }
+
+    /** GUEST_REGS into the root's structure, the guest's shared registers into the root where they differ. */
+    private void copyGuestIn(GuestRegs frame) {
+        if (frame.isLoaded()) {
+            guest.read(SHARED, sharedScratch);
+        } else {
+            guest.read(GUEST_IN, guestIn);
+            frame.loadFrom(guestIn);
+            System.arraycopy(guestIn, GuestRegs.COUNT, sharedScratch, 0, SHARED.size());
+        }
         frame.store(guest, guestRegsStructure);
         syncSharedIn();
-        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0);
-        sharedInRootKnown = false;
-        return result;
+    }
+
+    private static RegisterList concat(RegisterList... lists) {
+        return RegisterList.of(Stream.of(lists).flatMap(l -> l.asList().stream()).toArray(CpuRegister[]::new));
     }
 
     private RootCallResult call(long entry, long rcx, long rdx, long r8) {
@@ -248,20 +289,24 @@ public final class VmxRoot implements AutoCloseable {
         callValues[1] = rdx;
         callValues[2] = r8;
         callValues[3] = STACK_TOP - 8;
-        callValues[4] = 0;
-        root.write(CALL_REGS, callValues);
+        callValues[RAX_IN_CALL] = 0;
+        if (!afterCallRead || !Arrays.equals(callValues, 0, callValues.length, afterCall, 0, callValues.length)) {
+            root.write(CALL_REGS, callValues);
+        }
         try {
             // The return lands on a hlt, which ends uc_emu_start. Passing RETURN_TRAP as "until"
             // instead would make Unicorn 2.0.1 drop and retranslate the code on every call
             // (measured: 2 us a call against 0.12 us; docs/benchmarks.md).
-            root.run(entry, budget);
+            root.run(entry, budget + 1); // the trap's lea is not the code's
         } catch (CpuException e) {
+            afterCallRead = false;
             return new RootCallResult.Faulted(e.reason() + " at rip 0x" + Long.toHexString(root.read(CpuRegister.RIP)));
         }
-        root.read(RESULT_REGS, resultValues);
-        long rip = resultValues[0];
-        if (rip == RETURN_TRAP + 1) {
-            return new RootCallResult.Returned(resultValues[1]);
+        root.read(AFTER_CALL, afterCall);
+        afterCallRead = true;
+        long rip = afterCall[RIP_AFTER_CALL];
+        if (rip == RETURNED) {
+            return new RootCallResult.Returned(afterCall[RAX_IN_CALL]);
         }
         byte[] previous = readIfMapped(rip - 1, 1);
         if (previous != null && previous[0] == HLT) {
@@ -270,8 +315,8 @@ public final class VmxRoot implements AutoCloseable {
         return new RootCallResult.BudgetExhausted(budget, rip);
     }
 
+    /** Writes the guest's shared registers, read into {@link #sharedScratch}, to the root unless it holds them. */
     private void syncSharedIn() {
-        guest.read(SHARED, sharedScratch);
         if (!sharedInRootKnown || !Arrays.equals(sharedScratch, sharedInRoot)) {
             root.write(SHARED, sharedScratch);
             System.arraycopy(sharedScratch, 0, sharedInRoot, 0, SHARED.size());
@@ -324,7 +369,6 @@ public final class VmxRoot implements AutoCloseable {
     private static String refusal(int cr, long value, String why) {
         return "the code set cr" + cr + " = 0x" + Long.toHexString(value) + ", which the CPU refuses with #GP: " + why;
     }
-
 
     /** Writes into a buffer of {@link #allocateBuffer} at {@code offset}; the bytes must fit in it. */
     public void writeBuffer(RootAllocation buffer, int offset, byte[] data) {
