@@ -5,6 +5,7 @@ import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.script.ScriptRegister;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -165,6 +166,16 @@ public final class DebugSession implements AutoCloseable {
     /** Whether a break is followed by the registers and the instruction about to run, as WinDbg shows them. */
     public void showRegistersOnBreak(boolean show) {
         breakDisplay.enable(show);
+    }
+
+    /**
+     * A step ({@code t}, {@code p}, {@code gu}) of the connected agent. Its stop comes without the registers (since
+     * 1.16, {@link DebuggerClient#stepBare}) unless a break shows them ({@link #showRegistersOnBreak}): nothing else
+     * of the session reads a break's registers, and they were most of a step's reply, encoded by the agent and
+     * decoded here for nothing in a --json batch (docs/benchmarks.md, "A step's cost, wave 10").
+     */
+    public CompletableFuture<Void> step(StepMode mode) {
+        return breakDisplay.enabled() ? client().step(mode) : client().stepBare(mode);
     }
 
     /** The target's symbols, fetched once per connection and after a stop that changed its modules; may be empty. */
