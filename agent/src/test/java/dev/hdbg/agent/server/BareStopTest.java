@@ -32,9 +32,9 @@ class BareStopTest {
             assertThat(host.await(1, REPLY_TIMEOUT).getHelloReply().getCapabilitiesList())
                     .contains(Protocol.STEP_BARE_STOP);
 
-            Envelope whole = step(host, 2, false);
-            Envelope bare = step(host, 3, true);
-            Envelope wholeAgain = step(host, 4, false);
+            Envelope whole = stepWithStopInReply(host, false);
+            Envelope bare = stepWithStopInReply(host, true);
+            Envelope wholeAgain = stepWithStopInReply(host, false);
 
             var wholeStop = whole.getStepReply().getBreakRecord().getBreak();
             var bareStop = bare.getStepReply().getBreakRecord().getBreak();
@@ -45,17 +45,34 @@ class BareStopTest {
                     .isNotEqualTo(wholeStop.getRip());
             assertThat(bareStop.getMessage()).isEqualTo("stepped (t)");
             assertThat(bare.getStepReply().getBreakRecord().getSeq())
-                    .isEqualTo(whole.getStepReply().getBreakRecord().getSeq() + 1);
+                    .isGreaterThan(whole.getStepReply().getBreakRecord().getSeq());
             assertThat(bare.getSerializedSize()).as("bytes of a bare step's reply against a whole one's (%d)",
                     whole.getSerializedSize()).isLessThan(whole.getSerializedSize() / 3);
         }
     }
 
-    private static Envelope step(WireHost host, long id, boolean bare) throws Exception {
-        host.send(Envelope.newBuilder().setRequestId(id).setStepRequest(StepRequest.newBuilder()
-                .setMode(StepMode.STEP_MODE_INTO).setStopWithoutRegisters(bare)).build());
-        Envelope reply = host.await(id, REPLY_TIMEOUT);
-        assertThat(reply.getStepReply().hasBreakRecord()).as("the stop came with the reply: %s", reply).isTrue();
-        return reply;
+    private long nextId = 2;
+    /** The sequence number of the last stop seen, in a reply or a record. */
+    private long lastStop;
+
+    /**
+     * A step whose stop comes with its reply: the agent takes a step at once only while its execution thread waits
+     * for requests (just after the start it may still be busy, and the step goes through it, its stop as a record).
+     */
+    private Envelope stepWithStopInReply(WireHost host, boolean bare) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            long id = nextId++;
+            host.send(Envelope.newBuilder().setRequestId(id).setStepRequest(StepRequest.newBuilder()
+                    .setMode(StepMode.STEP_MODE_INTO).setStopWithoutRegisters(bare)).build());
+            Envelope reply = host.await(id, REPLY_TIMEOUT);
+            assertThat(reply.hasStepReply()).as("the step was taken: %s", reply).isTrue();
+            if (reply.getStepReply().hasBreakRecord()) {
+                lastStop = reply.getStepReply().getBreakRecord().getSeq();
+                return reply;
+            }
+            long after = lastStop;
+            lastStop = host.awaitRecord(r -> r.hasBreak() && r.getSeq() > after, REPLY_TIMEOUT).getSeq();
+        }
+        throw new AssertionError("no step's stop came with its reply in 100 steps");
     }
 }

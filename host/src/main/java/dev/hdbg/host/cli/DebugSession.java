@@ -168,12 +168,7 @@ public final class DebugSession implements AutoCloseable {
         breakDisplay.enable(show);
     }
 
-    /**
-     * A step ({@code t}, {@code p}, {@code gu}) of the connected agent. Its stop comes without the registers (since
-     * 1.16, {@link DebuggerClient#stepBare}) unless a break shows them ({@link #showRegistersOnBreak}): nothing else
-     * of the session reads a break's registers, and they were most of a step's reply, encoded by the agent and
-     * decoded here for nothing in a --json batch (docs/benchmarks.md, "A step's cost, wave 10").
-     */
+    /** A step; its stop without the registers unless a break shows them: nothing else here reads them (1.16). */
     public CompletableFuture<Void> step(StepMode mode) {
         return breakDisplay.enabled() ? client().step(mode) : client().stepBare(mode);
     }
