@@ -4,6 +4,7 @@ import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.agent.debugger.RecordSink;
 import dev.hdbg.agent.debugger.StopInReply;
 import dev.hdbg.common.model.StackWindow;
+import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.wire.ExecutionCodec;
 import dev.hdbg.common.wire.RecordCodec;
@@ -11,6 +12,7 @@ import dev.hdbg.proto.v1.ContinueReply;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.PauseReply;
 import dev.hdbg.proto.v1.StepReply;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,7 +45,8 @@ final class ExecutionRequests {
         // A host that takes no stop in a reply (null) is given none: the step's future is then empty.
         RecordSink host = session == null ? null : session.stopReplySink();
         StackWindow window = asked.hasStopMemory() ? ExecutionCodec.decode(asked.getStopMemory()) : null;
-        return debugger.step(mode, host, window).thenCompose(this::stepReply);
+        boolean bare = asked.getStopWithoutRegisters();
+        return debugger.step(mode, host, window).thenCompose(stop -> stepReply(stop, bare));
     }
 
     /**
@@ -51,15 +54,29 @@ final class ExecutionRequests {
      * sender handed to that thread before (the records before the stop) is then written first, even when the step ran
      * on that thread and its reply would otherwise overtake the batch (docs/protocol.md, "A step's stop in its reply").
      */
-    private CompletableFuture<Envelope.Builder> stepReply(Optional<StopInReply> stop) {
+    private CompletableFuture<Envelope.Builder> stepReply(Optional<StopInReply> stop, boolean bare) {
         if (stop.isEmpty()) {
             return CompletableFuture.completedFuture(Envelope.newBuilder().setStepReply(StepReply.getDefaultInstance()));
         }
         return CompletableFuture.supplyAsync(() -> {
-            StepReply.Builder reply = StepReply.newBuilder().setBreakRecord(RecordCodec.encode(stop.get().stop()));
+            StepReply.Builder reply = StepReply.newBuilder().setBreakRecord(RecordCodec.encode(
+                    bare ? withoutRegisters(stop.get().stop()) : stop.get().stop()));
             stop.get().stack().ifPresent(stack -> reply.setStopMemory(ExecutionCodec.encode(stack)));
             return Envelope.newBuilder().setStepReply(reply);
         }, session.writer());
+    }
+
+    /**
+     * The stop as a host that asked for it bare (since 1.16, "step.bare-stop") takes it: a break without its registers,
+     * the 26 RegisterValue messages that were most of a step's reply (docs/benchmarks.md, "A step's cost, wave 10").
+     * Only the reply's copy: the record store keeps the stop whole.
+     */
+    static DebuggerRecord withoutRegisters(DebuggerRecord stop) {
+        if (!(stop instanceof DebuggerRecord.Break b) || b.registers().isEmpty()) {
+            return stop;
+        }
+        return new DebuggerRecord.Break(b.seq(), b.reason(), b.eventId(), b.eventType(), b.context(), b.rip(),
+                b.message(), Map.of(), b.core(), b.pid(), b.tid());
     }
 
     private CompletableFuture<Envelope.Builder> pause(Envelope request) {

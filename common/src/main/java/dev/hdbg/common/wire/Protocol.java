@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 15;
+    public static final int MINOR = 16;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -87,6 +87,12 @@ public final class Protocol {
     public static final String STEP_STOP_MEMORY = "step.stop-memory";
 
     /**
+     * Since 1.16: a step's request may ask that the stop in its reply come without the registers
+     * ({@code StepRequest.stop_without_registers}), for a host that shows none (a --json batch); announced by agents.
+     */
+    public static final String STEP_BARE_STOP = "step.bare-stop";
+
+    /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
@@ -94,7 +100,7 @@ public final class Protocol {
      * registers; 1.10 threads; 1.11 model-specific registers, CPUID, flushing
      * messages and events sc; 1.12 processes; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer,
      * dt and struct; 1.14 records with their pid and tid, breakpoints filtered by pid, tid and core; 1.15 a
-     * step's stop in its reply, and the stack at that stop.
+     * step's stop in its reply, and the stack at that stop; 1.16 that stop without its registers when asked.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -113,7 +119,8 @@ public final class Protocol {
             PROCESSES,
             SYSTEM_REGISTERS, EVENTS_1_13, TYPES,
             RECORDS_PID_TID,
-            STEP_BREAK_RECORD, STEP_STOP_MEMORY);
+            STEP_BREAK_RECORD, STEP_STOP_MEMORY,
+            STEP_BARE_STOP);
 
     private Protocol() {
     }

@@ -46,6 +46,11 @@ final class BreakDisplay {
         enabled = show;
     }
 
+    /** Whether a break is followed by its registers: only then does a stop need them ({@link DebugSession#step}). */
+    boolean enabled() {
+        return enabled;
+    }
+
     /**
      * On the record thread, after {@code record} was shown and before a command waiting for the stop is told of it,
      * so a script's output keeps its order.

@@ -5,6 +5,7 @@ import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.script.ScriptRegister;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.LoadedModule;
+import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -165,6 +166,11 @@ public final class DebugSession implements AutoCloseable {
     /** Whether a break is followed by the registers and the instruction about to run, as WinDbg shows them. */
     public void showRegistersOnBreak(boolean show) {
         breakDisplay.enable(show);
+    }
+
+    /** A step; its stop without the registers unless a break shows them: nothing else here reads them (1.16). */
+    public CompletableFuture<Void> step(StepMode mode) {
+        return breakDisplay.enabled() ? client().step(mode) : client().stepBare(mode);
     }
 
     /** The target's symbols, fetched once per connection and after a stop that changed its modules; may be empty. */

@@ -220,6 +220,17 @@ public interface DebuggerClient extends AutoCloseable {
     CompletableFuture<Void> step(StepMode mode);
 
     /**
+     * {@link #step}, for a caller that shows no registers at the stop (a --json batch): an agent with
+     * "step.bare-stop" (since 1.16) sends the stop that comes with the reply without them, so the listeners get a
+     * break whose {@code registers()} are empty, as from an agent before 1.9. A stop that comes as a record, and
+     * every stop from an older agent, keeps them. Same semantics as {@link #step} otherwise. The registers were most
+     * of a step's reply, encoded and decoded for nothing (docs/benchmarks.md, "A step's cost, wave 10").
+     */
+    default CompletableFuture<Void> stepBare(StepMode mode) {
+        return step(mode);
+    }
+
+    /**
      * {@link #step}, with the stop that ended it when the agent sent it with the reply (since 1.15,
      * "step.break-record": a step taken at once). The record listeners get that stop too, once and in order, as
      * any record; a caller that takes it from here must not act on it again when its listener sees the same sequence

@@ -270,6 +270,13 @@ final class NettyDebuggerClient implements DebuggerClient {
         return call(stepRequest(mode, null)).thenApply(e -> null);
     }
 
+    @Override
+    public CompletableFuture<Void> stepBare(StepMode mode) {
+        // An agent before "step.bare-stop" ignores the field and sends the registers.
+        return call(Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder()
+                .setMode(ExecutionCodec.encode(mode)).setStopWithoutRegisters(true))).thenApply(e -> null);
+    }
+
     /** A step; with {@code window} (not null), the stack an agent with "step.stop-memory" reads at its stop. */
     private static Envelope.Builder stepRequest(StepMode mode, StackWindow window) {
         var step = dev.hdbg.proto.v1.StepRequest.newBuilder().setMode(ExecutionCodec.encode(mode));

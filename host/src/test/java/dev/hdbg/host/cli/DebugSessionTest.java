@@ -76,6 +76,23 @@ class DebugSessionTest {
                 "[exit   #2] target ended (hlt at 0x400000, rax 0x0) after 0.000 ms of execution");
     }
 
+    /**
+     * Issue 15: a step's stop came with 26 registers that a session not showing them (--json) decoded for nothing, most
+     * of a step's reply; it asks an agent for the stop without them (1.16), and for them when a break shows them.
+     */
+    @Test
+    void stepsAskForTheirStopWithoutRegistersUnlessABreakShowsThem() {
+        client.stopsAtOnce();
+        assertThat(shell.execute("t 3")).isEqualTo(CommandShell.Result.OK);
+        assertThat(client.calls("step")).hasSize(3);
+        assertThat(client.bareSteps()).isEqualTo(3);
+
+        session.showRegistersOnBreak(true);
+        assertThat(shell.execute("t")).isEqualTo(CommandShell.Result.OK);
+        assertThat(client.calls("step")).hasSize(4);
+        assertThat(client.bareSteps()).as("the step whose break shows the registers").isEqualTo(3);
+    }
+
     @Test
     void aBatchGoOnATargetAlreadyRunningAtAttachWaitsForItsStopWithoutContinuingIt() throws Exception {
         FakeDebuggerClient running = new FakeDebuggerClient(TargetState.RUNNING);

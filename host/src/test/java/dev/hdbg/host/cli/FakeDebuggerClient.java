@@ -341,6 +341,20 @@ public final class FakeDebuggerClient implements DebuggerClient {
         return run();
     }
 
+    /** Recorded as a "step" too; {@link #bareSteps} counts it apart. */
+    @Override
+    public CompletableFuture<Void> stepBare(StepMode mode) {
+        bareSteps.incrementAndGet();
+        return step(mode);
+    }
+
+    /** How many steps asked for their stop without the registers (since 1.16). */
+    public long bareSteps() {
+        return bareSteps.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong bareSteps = new java.util.concurrent.atomic.AtomicLong();
+
     @Override
     public CompletableFuture<Optional<DebuggerRecord>> stepWithStop(StepMode mode) {
         if (!stopsInStepReplies) {

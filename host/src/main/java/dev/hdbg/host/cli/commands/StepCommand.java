@@ -38,7 +38,7 @@ abstract class StepCommand extends SessionCommand {
         }
         for (long i = 1; i <= steps; i++) {
             long before = session.lastStopSeq();
-            var step = session.client().step(mode);
+            var step = session.step(mode);
             if (i == steps && !waitForStop) {
                 session.await(step);
                 return;
