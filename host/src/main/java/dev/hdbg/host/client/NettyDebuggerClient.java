@@ -273,8 +273,9 @@ final class NettyDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<Void> stepBare(StepMode mode) {
         // An agent before "step.bare-stop" ignores the field and sends the registers.
-        return call(Envelope.newBuilder().setStepRequest(dev.hdbg.proto.v1.StepRequest.newBuilder()
-                .setMode(ExecutionCodec.encode(mode)).setStopWithoutRegisters(true))).thenApply(e -> null);
+        Envelope.Builder request = stepRequest(mode, null);
+        request.getStepRequestBuilder().setStopWithoutRegisters(true);
+        return call(request).thenApply(e -> null);
     }
 
     /** A step; with {@code window} (not null), the stack an agent with "step.stop-memory" reads at its stop. */
