@@ -42,15 +42,6 @@ final class LogTaker {
 
     private final Machine machine;
     private final Supplier<TargetInfo> target;
-    /**
-     * The register the last logged name was, for the next hit of the same log item (the same string): looking it up by
-     * name every hit made an {@code Optional} and the lookup's error-message lambda a record (docs/benchmarks.md,
-     * "Records, wave 9"). Immutable, so a thread that sees another's is fine.
-     */
-    private RegisterNamed lastRegister;
-
-    private record RegisterNamed(String name, GuestRegister register) {
-    }
 
     LogTaker(Machine machine, Supplier<TargetInfo> target) {
         this.machine = machine;
@@ -167,14 +158,7 @@ final class LogTaker {
      * {@code log {rdi}} read all sixteen for one (docs/benchmarks.md, "Records, wave 4").
      */
     private long register(String name, GuestRegs frame) {
-        RegisterNamed last = lastRegister;
-        GuestRegister register;
-        if (last != null && last.name().equals(name)) { // the same log item as the last hit
-            register = last.register();
-        } else {
-            register = GuestRegister.parse(name);
-            lastRegister = new RegisterNamed(name, register);
-        }
+        GuestRegister register = GuestRegister.parse(name);
         return register.isGeneralPurpose() ? frame.get(machine.cpu(), register.ordinal()) : machine.read(register);
     }
 

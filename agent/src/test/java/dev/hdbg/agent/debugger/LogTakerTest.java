@@ -53,11 +53,11 @@ class LogTakerTest {
     }
 
     /**
-     * Issue 15: each hit of a hot {@code log {rdi}} looked the register up by its name again, an {@code Optional} and
-     * the lookup's error-message lambda a record.
+     * Issue 15: each hit of a hot {@code log {rdi}} looked the register up by its name through an {@code Optional} and
+     * the lookup's error-message lambda, a record each.
      */
     @Test
-    void aHotLogOfARegisterLooksItsNameUpOnce() {
+    void aHotLogOfARegisterFindsItWithoutAllocating() {
         machine.write(GuestRegister.RDI, 7);
         LogConfiguration log = new LogConfiguration(List.of(new LogItem.Register("rdi")));
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -67,8 +67,16 @@ public enum GuestRegister {
         return Optional.ofNullable(BY_NAME.get(key.toLowerCase(Locale.ROOT)));
     }
 
-    /** Like {@link #byName} but throws a message that lists the valid names. */
+    /**
+     * Like {@link #byName} but throws a message that lists the valid names. The usual name (lower case, no '@', as a
+     * log item holds it) is found without an {@code Optional} or the message's lambda: a hot {@code log {rdi}} parses
+     * its names every hit (docs/benchmarks.md, "Records, wave 9").
+     */
     public static GuestRegister parse(String name) {
+        GuestRegister usual = BY_NAME.get(name);
+        if (usual != null) {
+            return usual;
+        }
         return byName(name).orElseThrow(() -> new IllegalArgumentException(
                 "unknown register '" + name + "' (known: " + Arrays.stream(values())
                         .map(GuestRegister::wireName).collect(Collectors.joining(" ")) + ")"));
