@@ -2,12 +2,10 @@ package dev.hdbg.common.wire;
 
 import dev.hdbg.proto.v1.Envelope;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
-import io.netty.handler.codec.protobuf.ProtobufEncoder;
 
 /**
  * The framing both sides speak: a 4-byte big-endian length, then one {@link Envelope}.
@@ -21,8 +19,8 @@ public final class Framing {
     public static final int MAX_ENVELOPE_BYTES = MAX_FRAME_BYTES - 4;
 
     public static final String FRAME_DECODER = "frameDecoder";
-    public static final String FRAME_ENCODER = "frameEncoder";
     public static final String PROTOBUF_DECODER = "protobufDecoder";
+    /** The one outbound handler: an Envelope, or a ByteBuf holding one, framed behind its length. */
     public static final String PROTOBUF_ENCODER = "protobufEncoder";
 
     private Framing() {
@@ -31,9 +29,8 @@ public final class Framing {
     /** Adds the framing and protobuf handlers at the end of {@code pipeline}. */
     public static void addTo(ChannelPipeline pipeline) {
         pipeline.addLast(FRAME_DECODER, new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
-        pipeline.addLast(FRAME_ENCODER, new LengthFieldPrepender(4));
         pipeline.addLast(PROTOBUF_DECODER, new ProtobufDecoder(Envelope.getDefaultInstance()));
-        pipeline.addLast(PROTOBUF_ENCODER, new ProtobufEncoder());
+        pipeline.addLast(PROTOBUF_ENCODER, EnvelopeEncoder.INSTANCE);
     }
 
     /**
@@ -41,7 +38,6 @@ public final class Framing {
      * before the pipeline is complete (a host speaking clear text to an agent that requires TLS).
      */
     public static ByteBuf frame(Envelope envelope) {
-        byte[] body = envelope.toByteArray();
-        return Unpooled.buffer(4 + body.length).writeInt(body.length).writeBytes(body);
+        return EnvelopeEncoder.frame(UnpooledByteBufAllocator.DEFAULT, envelope);
     }
 }
