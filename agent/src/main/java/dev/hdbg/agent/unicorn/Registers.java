@@ -15,8 +15,11 @@ import java.util.Arrays;
  * register or a {@code uc_x86_msr}, and one set of batch buffers per batch size. In steady state no call
  * allocates, on the Java heap or natively.
  *
- * <p>Buffers are zeroed before each read: Unicorn writes only a register's own width (2 bytes for a selector)
- * and nothing at all for CR8.
+ * <p>Unicorn writes only a register's own width (2 bytes for a selector) and nothing at all for CR8, so a batch's
+ * values are zeroed before a read unless they hold only what reads of the same registers left there (zero beyond each
+ * width). A batch writes its register ids only when the registers differ from its last call's: a hot condition reads
+ * the same 29 and 19 registers every hit, and writing their ids and zeroing their values each time was a tenth of the
+ * hit (docs/benchmarks.md, "The hot hit path, wave 10").
  */
 final class Registers {
     private static final int XMM_BYTES = 16;
@@ -39,6 +42,9 @@ final class Registers {
     private final long[] one = new long[1];
     private final MemorySegment oneSegment = MemorySegment.ofArray(one);
     private Batch[] batches = new Batch[0];
+    /** How many times a batch's ids were written, and its values zeroed: for the tests. */
+    private long idWrites;
+    private long zeroFills;
 
     Registers(MemorySegment uc, Arena arena) {
         this.uc = uc;
@@ -80,8 +86,12 @@ final class Registers {
             return;
         }
         Batch batch = batch(count);
-        boolean descriptorTables = batch.setIds(regs);
-        batch.values.fill((byte) 0);
+        boolean descriptorTables = batch.hold(regs);
+        if (!batch.clean) {
+            batch.values.fill((byte) 0);
+            zeroFills++;
+            batch.clean = true;
+        }
         int err = UnicornNative.call(UnicornNative.REG_READ_BATCH, uc, batch.ids, batch.pointers, count);
         if (err != 0) {
             throw UnicornException.of(err, "uc_reg_read_batch(" + Arrays.toString(regs) + ")");
@@ -105,7 +115,8 @@ final class Registers {
             return;
         }
         Batch batch = batch(count);
-        if (batch.setIds(regs)) {
+        batch.clean = false; // the values written stay in the buffers, wider than a narrow register's read
+        if (batch.hold(regs)) {
             // Rare (a core's whole register set): one call per register rather than a stand-in that would be written.
             for (int i = 0; i < count; i++) {
                 write(regs[i], values[i]);
@@ -192,6 +203,14 @@ final class Registers {
         }
     }
 
+    long idWrites() {
+        return idWrites;
+    }
+
+    long zeroFills() {
+        return zeroFills;
+    }
+
     private Batch batch(int count) {
         if (count >= batches.length) {
             batches = Arrays.copyOf(batches, count + 1);
@@ -205,34 +224,59 @@ final class Registers {
     }
 
     /** uc_reg_*_batch arguments for {@code count} registers: ids, eight-byte values, and pointers to them. */
-    private static final class Batch {
+    private final class Batch {
         final MemorySegment ids;
         final MemorySegment values;
         final MemorySegment pointers;
+        /** The registers {@link #ids} names, a copy (the caller may reuse one array with other contents). */
+        private final X86Reg[] held;
+        private boolean holding;
+        private boolean descriptorTables;
+        /** Whether {@link #values} holds only what reads of {@link #held} left there: zero beyond each one's width. */
+        boolean clean;
 
         Batch(Arena arena, int count) {
             ids = arena.allocate(JAVA_INT, count);
             values = arena.allocate(JAVA_LONG, count);
             pointers = arena.allocate(ADDRESS, count);
+            held = new X86Reg[count];
             for (int i = 0; i < count; i++) {
                 pointers.setAtIndex(ADDRESS, i, values.asSlice(8L * i, 8));
             }
         }
 
         /**
-         * Writes the ids, every call: the caller may reuse one array with different contents. A descriptor-table
-         * register, which Unicorn would write 24 bytes of into an eight-byte slot, is given a stand-in's id.
+         * Makes {@link #ids} name {@code regs}, writing them only when they differ from the last call's. A
+         * descriptor-table register, which Unicorn would write 24 bytes of into an eight-byte slot, is given a
+         * stand-in's id. New ids leave the values unclean: a narrow register's slot may hold another's upper bytes.
          *
          * @return whether any register is a descriptor-table register
          */
-        boolean setIds(X86Reg[] regs) {
-            boolean descriptorTables = false;
+        boolean hold(X86Reg[] regs) {
+            if (holding && sameAsHeld(regs)) {
+                return descriptorTables;
+            }
+            boolean tables = false;
             for (int i = 0; i < regs.length; i++) {
                 boolean table = regs[i].isDescriptorTable();
-                descriptorTables |= table;
+                tables |= table;
                 ids.setAtIndex(JAVA_INT, i, table ? STAND_IN : regs[i].ucId());
             }
-            return descriptorTables;
+            System.arraycopy(regs, 0, held, 0, regs.length);
+            holding = true;
+            descriptorTables = tables;
+            clean = false;
+            idWrites++;
+            return tables;
+        }
+
+        private boolean sameAsHeld(X86Reg[] regs) {
+            for (int i = 0; i < regs.length; i++) {
+                if (regs[i] != held[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }
