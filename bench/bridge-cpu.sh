@@ -4,11 +4,14 @@
 # `continue`, timed and measured from gdb's python: steps per second, the agent's and the bridge's CPU per step
 # (/proc/PID/stat utime + stime), and per thread of each JVM the CPU during the steps, in all, and the voluntary
 # context switches (wake-ups) per step (/proc/PID/task/TID/status). Counts, not only wall time: the machine is shared.
+# gdb's own CPU per step is in the first line too (it is in gdbserver's rate as well). WARM=M runs `stepi M` before
+# the measured steps (the JVMs' compilers mostly done: the steady state, not the warm-up).
 # Not part of the test run. Needs gdb (with python), gcc and python3.
-# Usage: bench/bridge-cpu.sh CHECKOUT [N]     (N defaults to 5000); prints one line, then the threads
+# Usage: [WARM=M] bench/bridge-cpu.sh CHECKOUT [N]     (N defaults to 5000); prints one line, then the threads
 set -euo pipefail
 ROOT="$(cd "$1" && pwd)"
 N="${2:-5000}"
+WARM="${WARM:-}"
 OUT="$(mktemp -d)"
 cleanup() {
     kill "${BRIDGE:-}" "${AGENT:-}" 2>/dev/null || true
@@ -28,8 +31,8 @@ BRIDGE=$!
 until grep -q 'gdb: listening' "$OUT/bridge.log"; do kill -0 "$BRIDGE"; sleep 0.1; done
 # bin/hdbg and bin/hdbg-agent exec the JVM: the pids are the JVMs'.
 cat >"$OUT/measure.py" <<PY
-import glob, time, gdb
-PIDS = {"agent": $AGENT, "bridge": $BRIDGE}
+import glob, os, time, gdb
+PIDS = {"agent": $AGENT, "bridge": $BRIDGE, "gdb": os.getpid()}
 def cpu(pid):
     f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
     return int(f[11]) + int(f[12])
@@ -50,9 +53,10 @@ def stop(steps):
     seconds = time.time() - gdb.before[2]
     tick = 100.0
     used = {k: (cpu(p) - gdb.before[0][k]) / tick for k, p in PIDS.items()}
-    print("RESULT %.0f stepi/s, agent %.0f us/stepi, bridge %.0f us/stepi" % (steps / seconds,
-          used["agent"] * 1e6 / steps, used["bridge"] * 1e6 / steps))
-    for k, p in PIDS.items():
+    print("RESULT %.0f stepi/s, agent %.0f us/stepi, bridge %.0f us/stepi, gdb %.0f us/stepi" % (steps / seconds,
+          used["agent"] * 1e6 / steps, used["bridge"] * 1e6 / steps, used["gdb"] * 1e6 / steps))
+    for k in ("agent", "bridge"):
+        p = PIDS[k]
         now, was = threads(p), gdb.before[1][k]
         print("RESULT %s: ms during the steps, ms in all, wake-ups a stepi, thread" % k)
         for name in sorted(now, key=lambda n: -now[n][0]):
@@ -62,5 +66,5 @@ def stop(steps):
                       (now[name][1] - b[1]) / steps, name))
 PY
 gdb -batch -nx -ex 'set confirm off' -ex "source $OUT/measure.py" -ex "target remote 127.0.0.1:$GDB_PORT" \
-    -ex 'break main' -ex continue -ex 'python start()' -ex "stepi $N" -ex "python stop($N)" -ex kill "$OUT/bench" 2>&1 \
+    -ex 'break main' -ex continue ${WARM:+-ex "stepi $WARM"} -ex 'python start()' -ex "stepi $N" -ex "python stop($N)" -ex kill "$OUT/bench" 2>&1 \
     | sed -n 's/^RESULT //p'

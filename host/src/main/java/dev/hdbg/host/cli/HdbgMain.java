@@ -159,12 +159,18 @@ public final class HdbgMain implements Callable<Integer> {
         connect.port();
         if (batch != null && gdb == null) {
             settings = settings.withCallerDriven(batchDrivesIo(System.getenv(BATCH_IO_VARIABLE)));
+        } else if (gdb != null && batch == null) {
+            // The bridge's session thread waits for gdb and the agent in one selector (issue 14; docs/gdb.md).
+            settings = settings.withCallerDriven(!"thread".equals(System.getenv(GDB_IO_VARIABLE)));
         }
         try (CommandFile commands = batch == null ? null : CommandFile.open(batch, "the batch file", System.in);
              RecordJournal journal = resume == null ? null : openJournal(resume)) {
             return attachAndRun(screen, format, output, transcript, settings, commands, journal);
         }
     }
+
+    /** {@code HDBG_GDB_IO=thread} runs {@code --gdb}'s connection on a Netty loop thread (for measurements). */
+    static final String GDB_IO_VARIABLE = "HDBG_GDB_IO";
 
     /** {@code HDBG_BATCH_IO=thread} runs a batch's connection on a Netty loop thread, as the prompt's. */
     static final String BATCH_IO_VARIABLE = "HDBG_BATCH_IO";

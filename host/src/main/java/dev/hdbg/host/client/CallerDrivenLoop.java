@@ -68,6 +68,12 @@ public final class CallerDrivenLoop {
         }
     }
 
+    /** The loop the current thread drives, for a channel of the caller's to be watched in it ({@link ReadyWatch}). */
+    static java.util.Optional<ManualIoEventLoop> ownedLoop() {
+        DrivenDeliveries owned = OWNED.get();
+        return owned == null ? java.util.Optional.empty() : java.util.Optional.of(owned.loop());
+    }
+
     /** Whether the current thread drives a connection's I/O: it must then wait only through this class. */
     public static boolean drivesIo() {
         return OWNED.get() != null;

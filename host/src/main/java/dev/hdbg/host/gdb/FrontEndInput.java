@@ -27,6 +27,7 @@ final class FrontEndInput {
     /** Bytes a read may take at once: what gdb sends between two answers is a packet or two, far below this. */
     private static final int BUFFER = 8192;
 
+    private final BufferedInputStream buffered;
     private final PacketReader reader;
     private final Consumer<Inbound> handOver;
     private final Consumer<IOException> failed;
@@ -41,7 +42,8 @@ final class FrontEndInput {
      * @param failed   where it says that the front end went away ({@link EOFException} when it closed the connection)
      */
     FrontEndInput(InputStream in, int maxPacket, Consumer<Inbound> handOver, Consumer<IOException> failed) {
-        this.reader = new PacketReader(new BufferedInputStream(in, BUFFER), maxPacket);
+        this.buffered = new BufferedInputStream(in, BUFFER);
+        this.reader = new PacketReader(buffered, maxPacket);
         this.handOver = handOver;
         this.failed = failed;
     }
@@ -57,6 +59,11 @@ final class FrontEndInput {
             throw new IllegalStateException("the reader thread is reading the front end");
         }
         return reader.next();
+    }
+
+    /** Whether bytes the front end sent are read from the socket and not yet taken (a driven session's wait is then not needed). */
+    boolean buffered() throws IOException {
+        return buffered.available() > 0;
     }
 
     /** On the session's thread, the target running: the reader thread reads the next thing, unless it already does. */

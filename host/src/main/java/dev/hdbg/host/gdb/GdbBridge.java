@@ -1,13 +1,19 @@
 package dev.hdbg.host.gdb;
 
+import dev.hdbg.host.client.CallerDrivenLoop;
 import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.host.client.ReadyWatch;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -16,11 +22,17 @@ import java.util.function.Consumer;
  * like gdbserver without {@code --multi}); another that connects meanwhile waits in the listen backlog. Listens on
  * loopback unless {@code anyAddress}: the remote protocol has no authentication.
  *
- * <p>A plain blocking socket rather than Netty: one client, one packet at a time, answered in order, and each answer
- * waits for the agent; a reader thread per session is all the concurrency there is (Ctrl-C while the target runs).
+ * <p>A plain socket rather than Netty: one client, one packet at a time, answered in order, and each answer waits for
+ * the agent. Made on a thread that drives the client's I/O itself ({@code hdbg --gdb}), the bridge waits for gdb in
+ * that thread's selector ({@link DrivenSocket}): one thread takes gdb's packets, the agent's replies and its records.
+ * Otherwise (the prompt's {@code .gdb}) a blocking socket, with a reader thread while the target runs (Ctrl-C).
  */
 public final class GdbBridge implements AutoCloseable {
     private final ServerSocket server;
+    /** The listening channel when the bridge was made on a thread that drives the client's I/O, else null. */
+    private final ServerSocketChannel driven;
+    /** The listening channel watched in the driven loop, once a front end was first waited for. */
+    private ReadyWatch acceptWatch;
     private final DebuggerClient client;
     private final Monitor monitor;
     private final Consumer<String> log;
@@ -30,8 +42,10 @@ public final class GdbBridge implements AutoCloseable {
     /** Why the agent's connection ended, once it did: the bridge then serves no one (every request would fail). */
     private volatile String agentGone;
 
-    private GdbBridge(ServerSocket server, DebuggerClient client, Monitor monitor, Consumer<String> log) {
+    private GdbBridge(ServerSocket server, ServerSocketChannel driven, DebuggerClient client, Monitor monitor,
+                      Consumer<String> log) {
         this.server = server;
+        this.driven = driven;
         this.client = client;
         this.monitor = monitor;
         this.log = log;
@@ -75,10 +89,11 @@ public final class GdbBridge implements AutoCloseable {
             log.accept("WARNING: the gdb bridge listens on " + host + ":" + port
                     + " without authentication: anyone who reaches it controls the target");
         }
-        ServerSocket server = new ServerSocket();
+        ServerSocketChannel driven = CallerDrivenLoop.drivesIo() ? ServerSocketChannel.open() : null;
+        ServerSocket server = driven != null ? driven.socket() : new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(address, port), 1);
-        GdbBridge bridge = new GdbBridge(server, client, monitor, log);
+        GdbBridge bridge = new GdbBridge(server, driven, client, monitor, log);
         client.onDisconnect(bridge::onAgentGone);
         return bridge;
     }
@@ -101,9 +116,19 @@ public final class GdbBridge implements AutoCloseable {
      */
     public boolean serveOne() throws InterruptedException {
         Socket socket;
+        SocketChannel channel = null;
         try {
-            socket = server.accept();
-        } catch (SocketException e) {
+            if (driven != null) {
+                channel = acceptDriven();
+                if (channel == null) {
+                    agentGone().ifPresent(why -> log.accept("gdb: the agent disconnected (" + why + "): the bridge stops listening"));
+                    return false;
+                }
+                socket = channel.socket();
+            } else {
+                socket = server.accept();
+            }
+        } catch (SocketException | java.nio.channels.ClosedChannelException e) {
             if (closed) {
                 agentGone().ifPresent(why -> log.accept("gdb: the agent disconnected (" + why + "): the bridge stops listening"));
                 return false;
@@ -120,7 +145,9 @@ public final class GdbBridge implements AutoCloseable {
             closeQuietly(socket);
         }
         try {
-            GdbSession serving = new GdbSession(socket, client, monitor, log);
+            GdbSession serving = channel != null
+                    ? new GdbSession(socket, DrivenSocket.on(channel), client, monitor, log)
+                    : new GdbSession(socket, client, monitor, log);
             session = serving;
             agentGone().ifPresent(serving::agentGone); // gone before the session was there to hear it
             serving.run();
@@ -131,6 +158,26 @@ public final class GdbBridge implements AutoCloseable {
         current = null;
         log.accept("gdb: session ended");
         return !closed && agentGone == null;
+    }
+
+    /**
+     * The next front end, waited for in the selector of the loop this thread drives (the agent's records, pings and
+     * disconnect are handled meanwhile); null when the bridge was closed or the agent went away first.
+     */
+    private SocketChannel acceptDriven() throws IOException {
+        if (acceptWatch == null) {
+            driven.configureBlocking(false);
+            acceptWatch = ReadyWatch.on(driven).orElseThrow(() -> new IllegalStateException(
+                    "the bridge was made on a thread that drives the client's I/O, and serves on another"));
+        }
+        while (!closed) {
+            SocketChannel accepted = driven.accept();
+            if (accepted != null) {
+                return accepted;
+            }
+            acceptWatch.await(SelectionKey.OP_ACCEPT, () -> closed, System.nanoTime() + TimeUnit.DAYS.toNanos(365));
+        }
+        return null;
     }
 
     /** Serves front ends one after the other until {@link #close()}, or until the agent disconnects. */

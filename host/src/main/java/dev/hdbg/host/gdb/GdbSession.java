@@ -7,6 +7,7 @@ import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.CallerDrivenLoop;
 import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.client.Replies;
 import dev.hdbg.host.client.StepStop;
@@ -18,10 +19,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -67,6 +66,8 @@ final class GdbSession {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final FrontEnd frontEnd;
     private final FrontEndInput input;
+    /** gdb's socket waited for in the loop this thread drives ({@code hdbg --gdb}); empty with a loop thread. */
+    private final Optional<DrivenSocket> driven;
     private final RegisterFile registers;
     private final StopMemory memory;
     private final TargetPoints points;
@@ -90,13 +91,20 @@ final class GdbSession {
 
     /** @param log where the session tells the operator what happens (connections, hostile input) */
     GdbSession(Socket socket, DebuggerClient client, Monitor monitor, Consumer<String> log) throws IOException {
+        this(socket, Optional.empty(), client, monitor, log);
+    }
+
+    /** @param driven gdb's socket in the loop this thread drives, when it drives one (its reads and writes go there) */
+    GdbSession(Socket socket, Optional<DrivenSocket> driven, DebuggerClient client, Monitor monitor, Consumer<String> log)
+            throws IOException {
         this.socket = socket;
+        this.driven = driven;
         this.client = client;
         this.monitor = monitor;
         this.log = log;
-        this.frontEnd = new FrontEnd(socket.getOutputStream());
-        this.input = new FrontEndInput(socket.getInputStream(), MAX_PACKET, inbound -> offer(new FromFrontEnd(inbound)),
-                failure -> offer(new Gone(why(failure))));
+        this.frontEnd = new FrontEnd(driven.isPresent() ? driven.get().out() : socket.getOutputStream());
+        this.input = new FrontEndInput(driven.isPresent() ? driven.get().in() : socket.getInputStream(), MAX_PACKET,
+                inbound -> offer(new FromFrontEnd(inbound)), failure -> offer(new Gone(why(failure))));
         this.console = new ConsoleRelay(frontEnd);
         RegisterFile.Replies waits = this::await;
         this.registers = new RegisterFile(client, waits);
@@ -114,6 +122,7 @@ final class GdbSession {
             serve();
         } finally {
             ended = true;
+            driven.ifPresent(DrivenSocket::close);
             closeSocket();
             input.close();
             try {
@@ -177,7 +186,7 @@ final class GdbSession {
                     }
                 }
             }
-            if (running) {
+            if (running && driven.isEmpty()) {
                 input.readInBackground(); // a Ctrl-C may come while the session waits for the stop
             }
         }
@@ -188,6 +197,9 @@ final class GdbSession {
      * brings; while it is stopped, a stop or a loss queued meanwhile, else the front end's next packet, read here.
      */
     private Event next() throws InterruptedException {
+        if (driven.isPresent()) {
+            return nextDriven(driven.get());
+        }
         if (running || input.readingInBackground()) {
             queueWaits++;
             Event event = events.take();
@@ -204,6 +216,30 @@ final class GdbSession {
             return new FromFrontEnd(input.read());
         } catch (IOException e) {
             return new Gone(why(e));
+        }
+    }
+
+    /**
+     * What to do next on a thread that drives the client's I/O: a stop or loss queued (delivered on this thread while
+     * it drove the loop), else gdb's next packet (a Ctrl-C while the target runs), whichever comes first, both waited
+     * for in one selector.
+     */
+    private Event nextDriven(DrivenSocket gdb) {
+        while (true) {
+            Event queued = events.poll();
+            if (queued != null) {
+                return queued;
+            }
+            if (agentGone != null) {
+                return new Gone(why(new EOFException()));
+            }
+            try {
+                if (input.buffered() || gdb.awaitInput(() -> !events.isEmpty() || agentGone != null)) {
+                    return new FromFrontEnd(input.read());
+                }
+            } catch (IOException e) {
+                return new Gone(why(e));
+            }
         }
     }
 
@@ -348,13 +384,11 @@ final class GdbSession {
 
     private void pauseQuietly() {
         try {
-            if (running || client.status().get(5, TimeUnit.SECONDS).state() == TargetState.RUNNING) {
-                client.pause().get(5, TimeUnit.SECONDS);
+            if (running || await(client.status()).state() == TargetState.RUNNING) {
+                await(client.pause());
             }
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (AgentError e) {
             log.accept("gdb: could not pause the target: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -394,7 +428,7 @@ final class GdbSession {
             // gdb attaches in all-stop mode: the target must be stopped when it asks.
             long seq = -1;
             await(client.pause());
-            Event event = events.poll(REPLY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            Event event = pollEvent(REPLY_TIMEOUT);
             if (event instanceof Stopped(DebuggerRecord stop)) {
                 lastStop = stop;
                 seq = stop.seq();
@@ -526,6 +560,21 @@ final class GdbSession {
     /** How many things the front end sent came through a reader thread (for tests). */
     int handedOver() {
         return input.handedOver();
+    }
+
+    /** The next event within {@code timeout}, driving the client's loop meanwhile when this thread drives one. */
+    private Event pollEvent(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Event event = events.poll();
+            long left = deadline - System.nanoTime();
+            if (event != null || left <= 0) {
+                return event;
+            }
+            if (!CallerDrivenLoop.sleep(left)) {
+                return events.poll(left, TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     private void offer(Event event) {
