@@ -8,6 +8,7 @@ import dev.hdbg.agent.machine.Samples;
 import dev.hdbg.agent.server.ServerOptions;
 import dev.hdbg.agent.server.ServerTls;
 import dev.hdbg.agent.server.TlsIdentity;
+import dev.hdbg.agent.unicorn.SoftTlbSize;
 import dev.hdbg.agent.unicorn.StoreFastPath;
 import dev.hdbg.common.auth.Tokens;
 import dev.hdbg.common.text.Echo;
@@ -130,6 +131,11 @@ public final class AgentMain implements Callable<Integer> {
             + "EXEC are inline, 40 to 60 times faster; translated code stays exact either way)")
     private boolean noStoreFastPath;
 
+    @Option(names = "--no-large-tlb", description = "leave Unicorn's soft TLB at QEMU's sizes (256 entries, shrinking to "
+            + "64): by default the agent patches its own copy of Debian's 2.0.1 for 4,096 entries at least, so that two "
+            + "hot pages of a program rarely evict each other on every access")
+    private boolean noLargeTlb;
+
     @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "ARG", description = "the ELF program's arguments, after --")
     private List<String> programArgs = new ArrayList<>();
 
@@ -250,11 +256,18 @@ public final class AgentMain implements Callable<Integer> {
         if (noStoreFastPath) {
             StoreFastPath.turnOff();
         }
+        if (noLargeTlb) {
+            SoftTlbSize.turnOff();
+        }
         try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits, delivery)) {
             StoreFastPath.Status fastPath = StoreFastPath.status();
             if (fastPath.state() == StoreFastPath.State.REFUSED) {
                 LoggerFactory.getLogger(AgentMain.class).warn("guest stores take Unicorn's slow path (40 to 60 times "
                         + "slower): {}", fastPath.detail());
+            }
+            SoftTlbSize.Status tlb = SoftTlbSize.status();
+            if (tlb.state() == SoftTlbSize.State.REFUSED) {
+                LoggerFactory.getLogger(AgentMain.class).warn("the soft TLB keeps QEMU's sizes: {}", tlb.detail());
             }
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.
             serverOptions.tls().ifPresent(t -> out.printf("hdbg-agent TLS fingerprint %s%n", t.identity().fingerprint()));
