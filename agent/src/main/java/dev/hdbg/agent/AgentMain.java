@@ -32,7 +32,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hdbg-agent}: the debuggee. Wiring only. */
+/**
+ * {@code hdbg-agent}: the debuggee. Wiring only. Just over 400 lines: one annotated field per command-line option,
+ * which picocli needs in the class that declares them.
+ */
 @Command(name = "hdbg-agent", mixinStandardHelpOptions = true, version = "hdbg-agent 0.1.0",
         description = {"Runs an emulated x86-64 machine (Unicorn) with a target loaded, paused at its entry,",
                 "and serves one hdbg host at a time over TCP."},
