@@ -8,6 +8,7 @@ import dev.hdbg.agent.machine.Samples;
 import dev.hdbg.agent.server.ServerOptions;
 import dev.hdbg.agent.server.ServerTls;
 import dev.hdbg.agent.server.TlsIdentity;
+import dev.hdbg.agent.unicorn.SoftTlbSize;
 import dev.hdbg.agent.unicorn.StoreFastPath;
 import dev.hdbg.common.auth.Tokens;
 import dev.hdbg.common.text.Echo;
@@ -31,7 +32,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code hdbg-agent}: the debuggee. Wiring only. */
+/**
+ * {@code hdbg-agent}: the debuggee. Wiring only. Just over 400 lines: one annotated field per command-line option,
+ * which picocli needs in the class that declares them.
+ */
 @Command(name = "hdbg-agent", mixinStandardHelpOptions = true, version = "hdbg-agent 0.1.0",
         description = {"Runs an emulated x86-64 machine (Unicorn) with a target loaded, paused at its entry,",
                 "and serves one hdbg host at a time over TCP."},
@@ -129,6 +133,11 @@ public final class AgentMain implements Callable<Integer> {
             + "slow path (by default the agent patches its own copy of Debian's 2.0.1 so that stores to pages without "
             + "EXEC are inline, 40 to 60 times faster; translated code stays exact either way)")
     private boolean noStoreFastPath;
+
+    @Option(names = "--no-large-tlb", description = "leave Unicorn's soft TLB at QEMU's sizes (256 entries, shrinking to "
+            + "64): by default the agent patches its own copy of Debian's 2.0.1 for 4,096 entries at least, so that two "
+            + "hot pages of a program rarely evict each other on every access")
+    private boolean noLargeTlb;
 
     @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "ARG", description = "the ELF program's arguments, after --")
     private List<String> programArgs = new ArrayList<>();
@@ -250,11 +259,18 @@ public final class AgentMain implements Callable<Integer> {
         if (noStoreFastPath) {
             StoreFastPath.turnOff();
         }
+        if (noLargeTlb) {
+            SoftTlbSize.turnOff();
+        }
         try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits, delivery)) {
             StoreFastPath.Status fastPath = StoreFastPath.status();
             if (fastPath.state() == StoreFastPath.State.REFUSED) {
                 LoggerFactory.getLogger(AgentMain.class).warn("guest stores take Unicorn's slow path (40 to 60 times "
                         + "slower): {}", fastPath.detail());
+            }
+            SoftTlbSize.Status tlb = SoftTlbSize.status();
+            if (tlb.state() == SoftTlbSize.State.REFUSED) {
+                LoggerFactory.getLogger(AgentMain.class).warn("the soft TLB keeps QEMU's sizes: {}", tlb.detail());
             }
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.
             serverOptions.tls().ifPresent(t -> out.printf("hdbg-agent TLS fingerprint %s%n", t.identity().fingerprint()));

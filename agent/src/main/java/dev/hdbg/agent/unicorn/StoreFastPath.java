@@ -1,14 +1,9 @@
 package dev.hdbg.agent.unicorn;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -72,13 +67,6 @@ public final class StoreFastPath {
             "48 8b b1 90 00 00 00 f3 0f 7e 41 40 8b 89 88 00 00 00");
     private static final int SITE_LENGTH = 7;
     private static final long PAGE = 4096;
-    private static final int PROT_READ = 1;
-    private static final int PROT_WRITE = 2;
-    private static final int PROT_EXEC = 4;
-    private static final int MAP_PRIVATE = 0x02;
-    private static final int MAP_ANONYMOUS = 0x20;
-    private static final int MAP_FIXED_NOREPLACE = 0x100000;
-    private static final long TWO_GIB = 1L << 31;
 
     private static State state = State.UNDECIDED;
     private static String detail = "";
@@ -198,14 +186,14 @@ public final class StoreFastPath {
             return Optional.of("libunicorn.so.2 does not export tlb_set_page_with_attrs_x86_64 and uc_mem_regions");
         }
         long windowAt = tlbSet.address() + WINDOW_OFFSET;
-        byte[] window = read(windowAt, WINDOW.length);
-        byte[] permsWindow = read(regions.address() + PERMS_WINDOW_OFFSET, PERMS_WINDOW.length);
+        byte[] window = LibraryCode.read(windowAt, WINDOW.length);
+        byte[] permsWindow = LibraryCode.read(regions.address() + PERMS_WINDOW_OFFSET, PERMS_WINDOW.length);
         Optional<String> mismatch = mismatch(window, permsWindow, Unicorn.version());
         if (mismatch.isPresent()) {
             return mismatch;
         }
         long site = windowAt + SITE_IN_WINDOW;
-        Libc libc = new Libc();
+        LibraryCode libc = new LibraryCode();
         long pages = libc.mapNear(site, 2 * PAGE);
         if (pages == -1) {
             return Optional.of("no free page within 2 GiB of libunicorn.so.2 for the stub");
@@ -213,79 +201,13 @@ public final class StoreFastPath {
         MemorySegment stubPages = MemorySegment.ofAddress(pages).reinterpret(2 * PAGE);
         byte[] stub = stub(pages, pages + PAGE, site + SITE_LENGTH);
         MemorySegment.copy(stub, 0, stubPages, JAVA_BYTE, 0, stub.length);
-        if (libc.mprotect(pages, PAGE, PROT_READ | PROT_EXEC) != 0) {
+        if (libc.mprotect(pages, PAGE, LibraryCode.PROT_READ | LibraryCode.PROT_EXEC) != 0) {
             return Optional.of("mprotect of the stub page failed");
         }
-        long first = site & -PAGE;
-        long length = ((site + SITE_LENGTH + PAGE - 1) & -PAGE) - first;
-        if (libc.mprotect(first, length, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) {
+        if (!libc.overwrite(site, jumpTo(site, pages))) {
             return Optional.of("mprotect of libunicorn.so.2's code page failed (a policy forbids writable code?)");
-        }
-        byte[] jump = jumpTo(site, pages);
-        MemorySegment.copy(jump, 0, MemorySegment.ofAddress(site).reinterpret(SITE_LENGTH), JAVA_BYTE, 0, SITE_LENGTH);
-        if (libc.mprotect(first, length, PROT_READ | PROT_EXEC) != 0) {
-            throw new IllegalStateException("libunicorn.so.2's patched page stays writable: mprotect back failed");
         }
         counters = stubPages.asSlice(PAGE, 16);
         return Optional.empty();
-    }
-
-    private static byte[] read(long address, int length) {
-        byte[] bytes = new byte[length];
-        MemorySegment.copy(MemorySegment.ofAddress(address).reinterpret(length), JAVA_BYTE, 0, bytes, 0, length);
-        return bytes;
-    }
-
-    /** mmap and mprotect from libc, for the stub and the patched page. */
-    private static final class Libc {
-        private final MethodHandle mmap;
-        private final MethodHandle munmap;
-        private final MethodHandle mprotect;
-
-        Libc() {
-            Linker linker = Linker.nativeLinker();
-            var libc = linker.defaultLookup();
-            mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(),
-                    FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-            munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
-            mprotect = linker.downcallHandle(libc.find("mprotect").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-        }
-
-        /** Maps {@code size} read-write bytes below {@code near}, all of them within 2 GiB of it; -1 if none. */
-        long mapNear(long near, long size) {
-            for (long next = (near & -PAGE) - (1L << 20); near - next < TWO_GIB - size; next -= 1L << 20) {
-                long hint = next;
-                long at = call(() -> ((MemorySegment) mmap.invokeExact(hint, size, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0L)).address());
-                if (at == hint) {
-                    return at;
-                }
-                if (at != -1) { // a kernel older than 4.17 takes MAP_FIXED_NOREPLACE as a hint
-                    long placed = at;
-                    call(() -> (long) (int) munmap.invokeExact(placed, size));
-                }
-            }
-            return -1;
-        }
-
-        int mprotect(long address, long length, int prot) {
-            return (int) call(() -> (long) (int) mprotect.invokeExact(address, length, prot));
-        }
-
-        private interface Downcall {
-            long invoke() throws Throwable;
-        }
-
-        private static long call(Downcall downcall) {
-            try {
-                return downcall.invoke();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException("a libc downcall threw", t);
-            }
-        }
     }
 }

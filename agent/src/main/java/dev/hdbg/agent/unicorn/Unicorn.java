@@ -42,13 +42,15 @@ public final class Unicorn implements AutoCloseable {
 
     /**
      * Opens an x86-64 engine, {@code uc_open(UC_ARCH_X86, UC_MODE_64)}: 64-bit mode, CPL 0, paging off. The first
-     * call in a process decides the {@link StoreFastPath} (patching the library unless it was turned off).
+     * call in a process decides the {@link StoreFastPath} and the {@link SoftTlbSize} (patching the library unless
+     * they were turned off).
      *
      * @throws UnicornException     when Unicorn refuses
      * @throws UnsatisfiedLinkError when libunicorn.so.2 cannot be loaded
      */
     public static Unicorn openX86_64() {
         StoreFastPath.decide();
+        SoftTlbSize.decide();
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment out = temp.allocate(ADDRESS);
             int err = UnicornNative.call(UnicornNative.OPEN, UnicornNative.UC_ARCH_X86, UnicornNative.UC_MODE_64, out);
