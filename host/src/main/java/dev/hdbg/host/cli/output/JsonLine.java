@@ -14,9 +14,15 @@ final class JsonLine {
 
     private byte[] bytes = new byte[256];
     private int length;
+    /** For the tests: pieces of text copied in ({@link #ascii(String)}, {@link #bytes}), one array copy each. */
+    private long copies;
 
     void clear() {
         length = 0;
+    }
+
+    long copies() {
+        return copies;
     }
 
     int length() {
@@ -36,10 +42,20 @@ final class JsonLine {
 
     /** Text that is plain ASCII and needs no escaping: the field names and punctuation. */
     JsonLine ascii(String text) {
+        copies++;
         int n = text.length();
         room(n);
         text.getBytes(0, n, bytes, length); // ASCII only here: the deprecated form is exactly the copy wanted
         length += n;
+        return this;
+    }
+
+    /** Bytes already UTF-8 and escaped (what {@link RecordJson} keeps from one record to the next), in one copy. */
+    JsonLine bytes(byte[] utf8) {
+        copies++;
+        room(utf8.length);
+        System.arraycopy(utf8, 0, bytes, length, utf8.length);
+        length += utf8.length;
         return this;
     }
 
@@ -102,8 +118,7 @@ final class JsonLine {
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-                room(1);
-                bytes[length++] = (byte) c;
+                bytes[length++] = (byte) c; // room for every char left as one byte, and the quote: kept below
                 continue;
             }
             String escaped = Json.escape(c);
@@ -116,8 +131,8 @@ final class JsonLine {
             } else {
                 utf8(c);
             }
+            room(n - i); // what is left as one byte a char, and the closing quote
         }
-        room(1);
         bytes[length++] = '"';
         return this;
     }

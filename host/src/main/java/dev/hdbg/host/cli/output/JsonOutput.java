@@ -31,6 +31,8 @@ public final class JsonOutput implements Output {
 
     /** A record's line, reused: the host writes hundreds of thousands a second. Guarded by this output's lock. */
     private final JsonLine line = new JsonLine();
+    /** Writes {@link #line}; keeps what a hot event's records have in common. Guarded by this output's lock. */
+    private final RecordJson recordJson = new RecordJson();
 
     /** One object, one line, flushed: {@code --json} output is one object a line, whoever writes beside it. */
     private synchronized void emit(Json json) {
@@ -61,7 +63,7 @@ public final class JsonOutput implements Output {
     /** The record's line, through a reused buffer: no string on the way to the writer, no chars to a byte screen. */
     private void write(DebuggerRecord record) {
         line.clear();
-        if (!RecordJson.append(line, record)) {
+        if (!recordJson.append(line, record)) {
             out.print(toJson(record) + System.lineSeparator());
             return;
         }
