@@ -129,6 +129,13 @@ class RecordJsonTest {
             line.decimal(n).ascii(' ').hex(n);
             assertThat(line.toString()).isEqualTo(n + " " + Long.toHexString(n));
         }
+        for (long power = 1, k = 0; k < 19; k++, power *= 10) {
+            for (long n : new long[] {power - 1, power, power + 1, -power, 5 * power, Long.MAX_VALUE / power}) {
+                line.clear();
+                line.decimal(n);
+                assertThat(line.toString()).isEqualTo(Long.toString(n));
+            }
+        }
     }
 
     @Test
