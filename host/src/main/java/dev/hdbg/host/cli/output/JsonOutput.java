@@ -29,22 +29,12 @@ public final class JsonOutput implements Output {
         this.out = out;
     }
 
-    /**
-     * The lines of the batch being given ({@link #recordOfBatch}) and not yet handed to the writer, reused: the host
-     * writes hundreds of thousands a second. Guarded by this output's lock.
-     */
-    private final JsonLine line = new JsonLine();
-    /** Writes {@link #line}; keeps what a hot event's records have in common. Guarded by this output's lock. */
-    private final RecordJson recordJson = new RecordJson();
-    /**
-     * Kept lines are handed over when they reach this: a block the {@link ByteScreen} (64 KiB) copies whole, and a
-     * batch of 256 records (about 30 KiB of log lines) is one block.
-     */
-    private static final int HAND_OVER = 32 * 1024;
+    /** The lines of the batch being given ({@link #recordOfBatch}), not yet written. Guarded by this output's lock. */
+    private final KeptLines kept = new KeptLines();
 
     /** One object, one line, flushed: {@code --json} output is one object a line, whoever writes beside it. */
     private synchronized void emit(Json json) {
-        handOver(); // after the lines of records given before it
+        kept.handOver(out); // after the lines of records given before it
         out.println(json);
         out.flush();
     }
@@ -52,53 +42,35 @@ public final class JsonOutput implements Output {
     @Override
     public synchronized void record(DebuggerRecord record) {
         write(record);
-        handOver();
+        kept.handOver(out);
         out.flush();
     }
 
-    /**
-     * Kept until the batch ends ({@link #endOfRecords}), and handed to the writer then as one block: a line handed
-     * over a record cost the screen writer's and the byte screen's locks and a copy of every line
-     * (docs/benchmarks.md, "Records, wave 11"). A break or an exit is flushed at once, with the lines before it.
-     */
+    /** Kept until the batch ends ({@link #endOfRecords}), then written as one block; a break or an exit at once. */
     @Override
     public synchronized void recordOfBatch(DebuggerRecord record) {
         write(record);
-        if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
-            handOver();
+        boolean stop = record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit;
+        if (stop || kept.full()) {
+            kept.handOver(out);
+        }
+        if (stop) {
             out.flush();
-        } else if (line.length() >= HAND_OVER) {
-            handOver();
         }
     }
 
     @Override
     public synchronized void endOfRecords() {
-        handOver();
+        kept.handOver(out);
         out.flush();
     }
 
     /** The record's line after the kept ones: no string on the way to the writer, no chars to a byte screen. */
     private void write(DebuggerRecord record) {
-        if (!recordJson.append(line, record)) {
-            handOver();
+        if (!kept.add(record)) {
+            kept.handOver(out);
             out.print(toJson(record) + System.lineSeparator());
-            return;
         }
-        line.ascii(System.lineSeparator());
-    }
-
-    /** The kept lines to the writer, as bytes through the screen's lane where it takes them. */
-    private void handOver() {
-        if (line.length() == 0) {
-            return;
-        }
-        if (out instanceof ScreenWriter.Screen screen) {
-            screen.line(line);
-        } else {
-            out.write(line.toString());
-        }
-        line.clear();
     }
 
     /** A record as the JSON object {@code --json} prints (docs/json.md); event forwarding writes the same. */
