@@ -12,11 +12,27 @@ import java.util.Arrays;
 final class JsonLine {
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
+    /** "00" to "99", two bytes each. */
+    private static final byte[] PAIRS = new byte[200];
+
+    static {
+        for (int n = 0; n < 100; n++) {
+            PAIRS[2 * n] = (byte) ('0' + n / 10);
+            PAIRS[2 * n + 1] = (byte) ('0' + n % 10);
+        }
+    }
+
     private byte[] bytes = new byte[256];
     private int length;
+    /** For the tests: pieces of text copied in ({@link #ascii(String)}, {@link #bytes}), one array copy each. */
+    private long copies;
 
     void clear() {
         length = 0;
+    }
+
+    long copies() {
+        return copies;
     }
 
     int length() {
@@ -36,10 +52,20 @@ final class JsonLine {
 
     /** Text that is plain ASCII and needs no escaping: the field names and punctuation. */
     JsonLine ascii(String text) {
+        copies++;
         int n = text.length();
         room(n);
         text.getBytes(0, n, bytes, length); // ASCII only here: the deprecated form is exactly the copy wanted
         length += n;
+        return this;
+    }
+
+    /** Bytes already UTF-8 and escaped (what {@link RecordJson} keeps from one record to the next), in one copy. */
+    JsonLine bytes(byte[] utf8) {
+        copies++;
+        room(utf8.length);
+        System.arraycopy(utf8, 0, bytes, length, utf8.length);
+        length += utf8.length;
         return this;
     }
 
@@ -59,13 +85,24 @@ final class JsonLine {
             bytes[length++] = '-';
             value = -value;
         }
+        // Digits counted by comparison and written two at a time: a sequence number of seven digits took fourteen
+        // divisions, a tenth of a log line's time (docs/benchmarks.md, "Records, wave 11").
         int digits = 1;
-        for (long v = value; v >= 10; v /= 10) {
+        for (long bound = 10; digits < 19 && value >= bound; bound *= 10) {
             digits++;
         }
-        for (int i = length + digits - 1; i >= length; i--) {
-            bytes[i] = (byte) ('0' + value % 10);
-            value /= 10;
+        int i = length + digits;
+        while (value >= 100) {
+            int pair = (int) (value % 100);
+            value /= 100;
+            bytes[--i] = PAIRS[2 * pair + 1];
+            bytes[--i] = PAIRS[2 * pair];
+        }
+        if (value >= 10) {
+            bytes[--i] = PAIRS[2 * (int) value + 1];
+            bytes[--i] = PAIRS[2 * (int) value];
+        } else {
+            bytes[--i] = (byte) ('0' + value);
         }
         length += digits;
         return this;
@@ -102,8 +139,7 @@ final class JsonLine {
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-                room(1);
-                bytes[length++] = (byte) c;
+                bytes[length++] = (byte) c; // room for every char left as one byte, and the quote: kept below
                 continue;
             }
             String escaped = Json.escape(c);
@@ -116,8 +152,8 @@ final class JsonLine {
             } else {
                 utf8(c);
             }
+            room(n - i); // what is left as one byte a char, and the closing quote
         }
-        room(1);
         bytes[length++] = '"';
         return this;
     }

@@ -29,11 +29,12 @@ public final class JsonOutput implements Output {
         this.out = out;
     }
 
-    /** A record's line, reused: the host writes hundreds of thousands a second. Guarded by this output's lock. */
-    private final JsonLine line = new JsonLine();
+    /** The lines of the batch being given ({@link #recordOfBatch}), not yet written. Guarded by this output's lock. */
+    private final KeptLines kept = new KeptLines();
 
     /** One object, one line, flushed: {@code --json} output is one object a line, whoever writes beside it. */
     private synchronized void emit(Json json) {
+        kept.handOver(out); // after the lines of records given before it
         out.println(json);
         out.flush();
     }
@@ -41,35 +42,34 @@ public final class JsonOutput implements Output {
     @Override
     public synchronized void record(DebuggerRecord record) {
         write(record);
+        kept.handOver(out);
         out.flush();
     }
 
-    /** Written now, flushed with the batch ({@link #endOfRecords}); a break or an exit is flushed at once. */
+    /** Kept until the batch ends ({@link #endOfRecords}), then written as one block; a break or an exit at once. */
     @Override
     public synchronized void recordOfBatch(DebuggerRecord record) {
         write(record);
-        if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
+        boolean stop = record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit;
+        if (stop || kept.full()) {
+            kept.handOver(out);
+        }
+        if (stop) {
             out.flush();
         }
     }
 
     @Override
     public synchronized void endOfRecords() {
+        kept.handOver(out);
         out.flush();
     }
 
-    /** The record's line, through a reused buffer: no string on the way to the writer, no chars to a byte screen. */
+    /** The record's line after the kept ones: no string on the way to the writer, no chars to a byte screen. */
     private void write(DebuggerRecord record) {
-        line.clear();
-        if (!RecordJson.append(line, record)) {
+        if (!kept.add(record)) {
+            kept.handOver(out);
             out.print(toJson(record) + System.lineSeparator());
-            return;
-        }
-        line.ascii(System.lineSeparator());
-        if (out instanceof ScreenWriter.Screen screen) {
-            screen.line(line);
-        } else {
-            out.write(line.toString());
         }
     }
 

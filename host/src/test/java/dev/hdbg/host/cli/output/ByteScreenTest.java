@@ -21,6 +21,7 @@ class ByteScreenTest {
 
     private final AtomicBoolean logging = new AtomicBoolean();
     private final AtomicInteger flushRequests = new AtomicInteger();
+    private final AtomicInteger laneWrites = new AtomicInteger();
     private final List<String> teed = new ArrayList<>();
 
     private PrintOn screenOn(OutputStream stream) {
@@ -31,6 +32,7 @@ class ByteScreenTest {
                 if (logging.get()) {
                     return false;
                 }
+                laneWrites.incrementAndGet();
                 bytes.write(utf8, 0, length);
                 return true;
             }
@@ -92,6 +94,39 @@ class ByteScreenTest {
         assertThat(flushRequests).hasValue(1);
         on.bytes().flush();
         assertThat(on.bytes().blocksWritten()).isEqualTo(1);
+    }
+
+    /** Issue 15: each line went through the screen writer's lock and the byte screen's, and was copied there alone. */
+    @Test
+    void aBatchsLinesReachTheByteScreenInOneWrite() {
+        PrintOn on = screenOn(OutputStream.nullOutputStream());
+        logs(256).forEach(on.output()::recordOfBatch);
+        assertThat(laneWrites).hasValue(0);
+        on.output().endOfRecords();
+        assertThat(laneWrites).hasValue(1);
+        logs(2_000).forEach(on.output()::recordOfBatch); // a batch larger than any the agent sends: blocks of 32 KiB
+        on.output().endOfRecords();
+        assertThat(laneWrites.get()).isBetween(5, 9);
+    }
+
+    @Test
+    void aBreakInABatchFollowsTheLinesBeforeItAndAResultAfterAll() {
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        PrintOn on = screenOn(stream);
+        List<DebuggerRecord> before = logs(10);
+        before.forEach(on.output()::recordOfBatch);
+        on.output().recordOfBatch(PAUSE);
+        DebuggerRecord after = new DebuggerRecord.Log(302, 1, 1, 0, List.of(LogValue.ofNumber("rdi", 1)), 7, 7);
+        on.output().recordOfBatch(after);
+        on.output().value(3); // a result while a batch's line is kept: after it, as it was given after it
+        on.output().endOfRecords();
+        on.bytes().flush();
+
+        StringBuilder expected = new StringBuilder();
+        before.forEach(r -> expected.append(JsonOutput.toJson(r)).append(NL));
+        expected.append(JsonOutput.toJson(PAUSE)).append(NL).append(JsonOutput.toJson(after)).append(NL)
+                .append("{\"type\":\"value\",\"value\":\"0x3\",\"decimal\":\"3\"}" + NL);
+        assertThat(stream.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
     }
 
     @Test

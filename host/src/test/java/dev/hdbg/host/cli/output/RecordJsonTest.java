@@ -50,13 +50,75 @@ class RecordJsonTest {
     @Test
     void theFastPathWritesWhatTheGeneralPathWrites() {
         JsonLine fast = new JsonLine();
+        RecordJson json = new RecordJson(); // one for all: what it keeps from a record must not leak into the next
         for (DebuggerRecord record : randomRecords(new Random(15), 5_000)) {
             fast.clear();
-            assertThat(RecordJson.append(fast, record)).isTrue();
+            assertThat(json.append(fast, record)).isTrue();
             // The bytes a UTF-8 print writer makes of the general path's text (a lone surrogate becomes '?').
             assertThat(Arrays.copyOf(fast.bytes(), fast.length()))
                     .isEqualTo(JsonOutput.toJson(record).toString().getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** Records in runs that share their event, action, core, pid, tid and names, as a hot event's do. */
+    private static List<DebuggerRecord> hotRecords(Random random, int count) {
+        List<DebuggerRecord> records = new ArrayList<>();
+        DebuggerRecord last = null;
+        for (DebuggerRecord fresh : randomRecords(random, count)) {
+            DebuggerRecord record = fresh;
+            if (last != null && random.nextInt(4) != 0) {
+                long seq = last.seq() + 1;
+                record = switch (last) {
+                    case DebuggerRecord.Log log -> new DebuggerRecord.Log(seq, log.eventId(), log.actionId(), log.core(),
+                            log.values().stream().map(v -> v.number().isPresent()
+                                    ? LogValue.ofNumber(random.nextBoolean() ? v.name() : new String(v.name()), random.nextLong())
+                                    : v).toList(), log.pid(), log.tid());
+                    case DebuggerRecord.ScriptOutput s -> new DebuggerRecord.ScriptOutput(seq, s.eventId(), s.actionId(),
+                            s.core(), Long.toHexString(random.nextLong()) + " " + NAMES[random.nextInt(NAMES.length)] + "\n",
+                            s.pid(), s.tid());
+                    default -> fresh;
+                };
+            }
+            records.add(record);
+            last = record;
+        }
+        return records;
+    }
+
+    @Test
+    void aHotEventsLinesAreWhatTheGeneralPathWrites() {
+        JsonLine fast = new JsonLine();
+        RecordJson json = new RecordJson();
+        for (DebuggerRecord record : hotRecords(new Random(16), 20_000)) {
+            fast.clear();
+            assertThat(json.append(fast, record)).isTrue();
+            assertThat(Arrays.copyOf(fast.bytes(), fast.length()))
+                    .isEqualTo(JsonOutput.toJson(record).toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Issue 15: a hot {@code log {rdi}}'s line was copied in ten pieces of a few bytes (each field name, the value's
+     * name escaped char by char), a fifth of the host's busiest thread; what lies between its numbers is now kept.
+     */
+    @Test
+    void aHotLogsLineIsThreeCopiesAndItsNumbers() {
+        JsonLine line = new JsonLine();
+        RecordJson json = new RecordJson();
+        String rdi = "rdi";
+        json.append(line, new DebuggerRecord.Log(1, 1, 1, 0, List.of(LogValue.ofNumber(rdi, 7)), 1234, 1234));
+        long before = line.copies();
+        for (long seq = 2; seq < 1_002; seq++) {
+            line.clear();
+            json.append(line, new DebuggerRecord.Log(seq, 1, 1, 0, List.of(LogValue.ofNumber(rdi, seq * 31)), 1234, 1234));
+        }
+        assertThat(line.copies() - before).isEqualTo(3 * 1_000L); // the start, the fields, the value's name
+        var script = new DebuggerRecord.ScriptOutput(1_002, 1, 2, 0, "7 1f\n", 1234, 1234);
+        json.append(line, script);
+        before = line.copies();
+        line.clear();
+        json.append(line, new DebuggerRecord.ScriptOutput(1_003, 1, 2, 0, "8 20\n", 1234, 1234));
+        assertThat(line.copies() - before).isEqualTo(3); // the start, the fields, the text's escaped line end
     }
 
     @Test
@@ -67,6 +129,13 @@ class RecordJsonTest {
             line.decimal(n).ascii(' ').hex(n);
             assertThat(line.toString()).isEqualTo(n + " " + Long.toHexString(n));
         }
+        for (long power = 1, k = 0; k < 19; k++, power *= 10) {
+            for (long n : new long[] {power - 1, power, power + 1, -power, 5 * power, Long.MAX_VALUE / power}) {
+                line.clear();
+                line.decimal(n);
+                assertThat(line.toString()).isEqualTo(Long.toString(n));
+            }
+        }
     }
 
     @Test
@@ -75,7 +144,7 @@ class RecordJsonTest {
         var script = new DebuggerRecord.ScriptOutput(4, 1, 3, 1, "x\n", 1235, 1236);
         for (DebuggerRecord record : List.of(log, script)) {
             JsonLine fast = new JsonLine();
-            RecordJson.append(fast, record);
+            new RecordJson().append(fast, record);
             assertThat(fast.toString()).contains("\"core\":1,\"pid\":1235,\"tid\":1236,");
         }
         assertThat(JsonOutput.toJson(new DebuggerRecord.Buffer(5, 1, 4, 0x1000, new byte[] {1}, 1, 1235, 1236))
@@ -85,7 +154,7 @@ class RecordJsonTest {
     @Test
     void otherRecordsTakeTheGeneralPath() {
         JsonLine out = new JsonLine();
-        assertThat(RecordJson.append(out, new DebuggerRecord.Notice(1, "n"))).isFalse();
+        assertThat(new RecordJson().append(out, new DebuggerRecord.Notice(1, "n"))).isFalse();
         assertThat(out.length()).isZero();
     }
 
