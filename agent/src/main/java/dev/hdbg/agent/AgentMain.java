@@ -8,6 +8,7 @@ import dev.hdbg.agent.machine.Samples;
 import dev.hdbg.agent.server.ServerOptions;
 import dev.hdbg.agent.server.ServerTls;
 import dev.hdbg.agent.server.TlsIdentity;
+import dev.hdbg.agent.unicorn.LibraryPatch;
 import dev.hdbg.agent.unicorn.SoftTlbSize;
 import dev.hdbg.agent.unicorn.StoreFastPath;
 import dev.hdbg.common.auth.Tokens;
@@ -263,13 +264,13 @@ public final class AgentMain implements Callable<Integer> {
             SoftTlbSize.turnOff();
         }
         try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits, delivery)) {
-            StoreFastPath.Status fastPath = StoreFastPath.status();
-            if (fastPath.state() == StoreFastPath.State.REFUSED) {
+            LibraryPatch.Status fastPath = StoreFastPath.status();
+            if (fastPath.state() == LibraryPatch.State.REFUSED) {
                 LoggerFactory.getLogger(AgentMain.class).warn("guest stores take Unicorn's slow path (40 to 60 times "
                         + "slower): {}", fastPath.detail());
             }
-            SoftTlbSize.Status tlb = SoftTlbSize.status();
-            if (tlb.state() == SoftTlbSize.State.REFUSED) {
+            LibraryPatch.Status tlb = SoftTlbSize.status();
+            if (tlb.state() == LibraryPatch.State.REFUSED) {
                 LoggerFactory.getLogger(AgentMain.class).warn("the soft TLB keeps QEMU's sizes: {}", tlb.detail());
             }
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.

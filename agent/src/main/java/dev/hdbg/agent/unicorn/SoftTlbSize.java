@@ -50,24 +50,9 @@ public final class SoftTlbSize {
             "4889c74883ff467740b8400000004839c3480f42d84839de0f85aefeffff");
     static final int FLOOR_AT = 0x3f6ac1 + 1 - 0x3f6ab8;
 
-    private static SoftTlbSize.State state = State.UNDECIDED;
-    private static String detail = "";
-
-    /** Where the patch stands in this process. */
-    public enum State {
-        /** No engine opened yet, nothing decided. */
-        UNDECIDED,
-        /** Patched: 4,096 entries per mode at least. */
-        ON,
-        /** Turned off ({@code --no-large-tlb}): the library is as loaded. */
-        OFF,
-        /** Not patched: the library is not the verified build, or the patch could not be written. */
-        REFUSED
-    }
-
-    /** The state and, for OFF and REFUSED, why. */
-    public record Status(State state, String detail) {
-    }
+    private static final LibraryPatch PATCH = new LibraryPatch("the larger TLB", "--no-large-tlb",
+            ENTRIES + " soft TLB entries per MMU mode (libunicorn.so.2 2.0.1 patched in this process)",
+            SoftTlbSize::apply);
 
     private SoftTlbSize() {
     }
@@ -77,35 +62,18 @@ public final class SoftTlbSize {
      *
      * @throws IllegalStateException when the library was already patched
      */
-    public static synchronized void turnOff() {
-        if (state == State.ON) {
-            throw new IllegalStateException("the larger TLB is already on: turn it off before the first engine");
-        }
-        if (state == State.UNDECIDED) {
-            state = State.OFF;
-            detail = "turned off (--no-large-tlb)";
-        }
+    public static void turnOff() {
+        PATCH.turnOff();
     }
 
     /** Where the patch stands. */
-    public static synchronized Status status() {
-        return new Status(state, detail);
+    public static LibraryPatch.Status status() {
+        return PATCH.status();
     }
 
     /** Called by {@link Unicorn#openX86_64} before {@code uc_open}: patches once, when undecided. */
-    static synchronized void decide() {
-        if (state != State.UNDECIDED) {
-            return;
-        }
-        try {
-            Optional<String> refusal = apply();
-            state = refusal.isPresent() ? State.REFUSED : State.ON;
-            detail = refusal.orElse(ENTRIES + " soft TLB entries per MMU mode (libunicorn.so.2 2.0.1 patched in this "
-                    + "process)");
-        } catch (RuntimeException | LinkageError e) {
-            state = State.REFUSED;
-            detail = "the patch failed: " + e;
-        }
+    static void decide() {
+        PATCH.decide();
     }
 
     /**

@@ -35,22 +35,6 @@ import java.util.Optional;
  */
 @SuppressWarnings("restricted") // reading and patching the loaded library's code is this class's job
 public final class StoreFastPath {
-    /** Where the fast path stands in this process. */
-    public enum State {
-        /** No engine opened yet, nothing decided. */
-        UNDECIDED,
-        /** Patched: stores to non-executable pages are inline. */
-        ON,
-        /** Turned off ({@code --no-store-fast-path}): the library is as loaded. */
-        OFF,
-        /** Not patched: the library is not the verified build, or the patch could not be written. */
-        REFUSED
-    }
-
-    /** The state and, for OFF and REFUSED, why. */
-    public record Status(State state, String detail) {
-    }
-
     // Debian's libunicorn.so.2 2.0.1, build-id f439d3d09a3fefbcc7d4014bd3f67c12d55957e6 (objdump -d):
     // tlb_set_page_with_attrs_x86_64 at 0x3f81e0; 0x3f8589 mov 0x10(%rsi),%rdi (section->mr) ... 0x3f859d testb
     // $0x2,0x1c(%rsp) (prot & PAGE_WRITE); 0x3f85a8 mov 0x8(%rsp),%rsi (section); 0x3f85ad or $0x400,%r9;
@@ -68,8 +52,9 @@ public final class StoreFastPath {
     private static final int SITE_LENGTH = 7;
     private static final long PAGE = 4096;
 
-    private static State state = State.UNDECIDED;
-    private static String detail = "";
+    private static final LibraryPatch PATCH = new LibraryPatch("the store fast path", "--no-store-fast-path",
+            "stores to non-executable pages inline (libunicorn.so.2 2.0.1 patched in this process)",
+            StoreFastPath::apply);
     private static MemorySegment counters = MemorySegment.NULL;
 
     private StoreFastPath() {
@@ -81,19 +66,13 @@ public final class StoreFastPath {
      *
      * @throws IllegalStateException when the library was already patched
      */
-    public static synchronized void turnOff() {
-        if (state == State.ON) {
-            throw new IllegalStateException("the store fast path is already on: turn it off before the first engine");
-        }
-        if (state == State.UNDECIDED) {
-            state = State.OFF;
-            detail = "turned off (--no-store-fast-path)";
-        }
+    public static void turnOff() {
+        PATCH.turnOff();
     }
 
     /** Where the fast path stands. */
-    public static synchronized Status status() {
-        return new Status(state, detail);
+    public static LibraryPatch.Status status() {
+        return PATCH.status();
     }
 
     /**
@@ -101,30 +80,15 @@ public final class StoreFastPath {
      * executable ones kept TLB_NOTDIRTY. Zeros when the patch is not on.
      */
     public static synchronized long[] writableFills() {
-        if (state != State.ON) {
+        if (!PATCH.on()) {
             return new long[] {0, 0};
         }
         return new long[] {counters.getAtIndex(JAVA_LONG, 0), counters.getAtIndex(JAVA_LONG, 1)};
     }
 
     /** Called by {@link Unicorn#openX86_64} before {@code uc_open}: patches once, when undecided. */
-    static synchronized void decide() {
-        if (state != State.UNDECIDED) {
-            return;
-        }
-        try {
-            Optional<String> refusal = apply();
-            if (refusal.isPresent()) {
-                state = State.REFUSED;
-                detail = refusal.get();
-            } else {
-                state = State.ON;
-                detail = "stores to non-executable pages inline (libunicorn.so.2 2.0.1 patched in this process)";
-            }
-        } catch (RuntimeException | LinkageError e) {
-            state = State.REFUSED;
-            detail = "the patch failed: " + e;
-        }
+    static void decide() {
+        PATCH.decide();
     }
 
     /**

@@ -25,8 +25,8 @@ class SoftTlbSizeTest {
 
     @Test
     void theLargerTlbIsOnWithDebiansLibrary() {
-        SoftTlbSize.Status status = SoftTlbSize.status();
-        assertThat(status.state()).as(status.detail()).isEqualTo(SoftTlbSize.State.ON);
+        LibraryPatch.Status status = SoftTlbSize.status();
+        assertThat(status.state()).as(status.detail()).isEqualTo(LibraryPatch.State.ON);
         assertThatThrownBy(SoftTlbSize::turnOff).isInstanceOf(IllegalStateException.class);
     }
 

@@ -26,8 +26,8 @@ class StoreFastPathTest {
 
     @Test
     void theFastPathIsOnWithDebiansLibrary() {
-        StoreFastPath.Status status = StoreFastPath.status();
-        assertThat(status.state()).as(status.detail()).isEqualTo(StoreFastPath.State.ON);
+        LibraryPatch.Status status = StoreFastPath.status();
+        assertThat(status.state()).as(status.detail()).isEqualTo(LibraryPatch.State.ON);
         assertThatThrownBy(StoreFastPath::turnOff).isInstanceOf(IllegalStateException.class);
     }
 
