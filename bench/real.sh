@@ -32,18 +32,7 @@ gcc -O2 -o "$OUT/store_loop" bench/real/store_loop.c -lunicorn -ldl
 STORES=10000000
 
 # Inputs: MIB MiB of text lines (compressible, sortable), the same bytes for every row and tool.
-python3 - "$OUT/input.txt" "$MIB" <<'PY'
-import random, sys
-random.seed(15)
-words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
-size = int(sys.argv[2]) << 20
-with open(sys.argv[1], "w") as f:
-    written = 0
-    while written < size:
-        line = " ".join(random.choice(words) for _ in range(6)) + " %d\n" % random.randrange(10**9)
-        f.write(line)
-        written += len(line)
-PY
+python3 bench/real/text_input.py "$OUT/input.txt" "$MIB"
 
 ROWS=(
     "sha256sum|$BUSYBOX sha256sum $OUT/input.txt"

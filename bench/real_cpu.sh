@@ -17,18 +17,7 @@ ROUNDS="${2:-2}"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 BUSYBOX="$(command -v busybox)"
-python3 - "$OUT/input.txt" "$MIB" <<'PY'
-import random, sys
-random.seed(15)
-words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
-size = int(sys.argv[2]) << 20
-with open(sys.argv[1], "w") as f:
-    written = 0
-    while written < size:
-        line = " ".join(random.choice(words) for _ in range(6)) + " %d\n" % random.randrange(10**9)
-        f.write(line)
-        written += len(line)
-PY
+python3 bench/real/text_input.py "$OUT/input.txt" "$MIB"
 
 # Runs one agent (OPTIONS... -- COMMAND...); prints "run_ms R exec_cpu_ms E all_cpu_ms A compiler_ms C".
 hdbg_cpu() {
