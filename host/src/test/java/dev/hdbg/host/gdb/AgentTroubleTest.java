@@ -6,10 +6,8 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.FakeDebuggerClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -116,9 +114,7 @@ class AgentTroubleTest {
     }
 
     private static void send(Socket gdb, String payload) throws IOException {
-        OutputStream out = gdb.getOutputStream();
-        out.write(Packets.frame(payload.getBytes(StandardCharsets.ISO_8859_1)));
-        out.flush();
+        new GdbWire(gdb.getInputStream(), gdb.getOutputStream()).send(payload);
     }
 
     /** Sends a packet and returns the acknowledgement and the answer up to its checksum. */

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hdbg.host.client.CallerDrivenLoop;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +41,7 @@ class DrivenSessionTest {
     private Thread gdb(GdbBridge bridge, GdbScript script) {
         return Thread.ofPlatform().daemon().start(() -> {
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), bridge.port())) {
-                script.run(new Gdb(socket.getInputStream(), socket.getOutputStream()));
+                script.run(new Gdb(new GdbWire(socket.getInputStream(), socket.getOutputStream())));
             } catch (IOException e) {
                 gdbSaw.add("failed: " + e.getMessage());
             }
@@ -55,29 +52,19 @@ class DrivenSessionTest {
         void run(Gdb gdb) throws IOException;
     }
 
-    /** gdb's side of the wire, with acknowledgements. */
-    record Gdb(InputStream in, OutputStream out) {
+    /** gdb's side of the wire; a closed connection is received as "(closed)". */
+    record Gdb(GdbWire wire) {
         void send(String payload) throws IOException {
-            out.write(Packets.frame(payload.getBytes(StandardCharsets.ISO_8859_1)));
-            out.flush();
+            wire.send(payload);
+        }
+
+        void interrupt() throws IOException {
+            wire.interrupt();
         }
 
         String receive() throws IOException {
-            int c;
-            while ((c = in.read()) != '$') {
-                if (c < 0) {
-                    return "(closed)";
-                }
-            }
-            StringBuilder payload = new StringBuilder();
-            while ((c = in.read()) != '#') {
-                payload.append((char) c);
-            }
-            in.read();
-            in.read();
-            out.write('+');
-            out.flush();
-            return payload.toString();
+            String payload = wire.next();
+            return payload == null ? "(closed)" : payload;
         }
     }
 
@@ -119,8 +106,7 @@ class DrivenSessionTest {
              GdbBridge bridge = GdbBridge.listen("127.0.0.1", 0, false, client, FakeFrontEnd.quietMonitor(), this::log)) {
             Thread gdb = gdb(bridge, g -> {
                 g.send("c");
-                g.out().write(0x03); // once the bridge had to wait for gdb or the stop: it answers only the stop
-                g.out().flush();
+                g.interrupt(); // once the bridge had to wait for gdb or the stop: it answers only the stop
                 gdbSaw.add(g.receive());
                 g.send("D");
                 gdbSaw.add(g.receive());

@@ -6,7 +6,6 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,7 +21,7 @@ final class FakeFrontEnd implements AutoCloseable {
     final Socket socket = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
     private final Socket bridgeSide = listening.accept();
     private final InputStream in = socket.getInputStream();
-    private final OutputStream out = socket.getOutputStream();
+    private final GdbWire wire = new GdbWire(in, socket.getOutputStream());
     final StringBuffer log = new StringBuffer();
     final GdbSession session;
     final Thread serving;
@@ -39,33 +38,21 @@ final class FakeFrontEnd implements AutoCloseable {
     }
 
     void send(String payload) throws IOException {
-        out.write(Packets.frame(payload.getBytes(StandardCharsets.ISO_8859_1)));
-        out.flush();
+        wire.send(payload);
     }
 
     /** gdb's Ctrl-C: the interrupt byte, outside any packet. */
     void interrupt() throws IOException {
-        out.write(0x03);
-        out.flush();
+        wire.interrupt();
     }
 
     /** The next packet's payload, skipping acknowledgements; acknowledged. */
     String receive() throws IOException {
-        int c;
-        while ((c = in.read()) != '$') {
-            if (c < 0) {
-                throw new IOException("the bridge closed the connection; its log: " + log);
-            }
+        String payload = wire.next();
+        if (payload == null) {
+            throw new IOException("the bridge closed the connection; its log: " + log);
         }
-        StringBuilder payload = new StringBuilder();
-        while ((c = in.read()) != '#') {
-            payload.append((char) c);
-        }
-        in.read();
-        in.read();
-        out.write('+');
-        out.flush();
-        return payload.toString();
+        return payload;
     }
 
     /** The next packet's payload, or why there is none and what the session logged (for an assertion's message). */
