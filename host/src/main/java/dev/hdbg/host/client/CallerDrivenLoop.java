@@ -3,6 +3,7 @@ package dev.hdbg.host.client;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.nio.NioIoHandler;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +70,8 @@ public final class CallerDrivenLoop {
     }
 
     /** The loop the current thread drives, for a channel of the caller's to be watched in it ({@link ReadyWatch}). */
-    static java.util.Optional<ManualIoEventLoop> ownedLoop() {
-        DrivenDeliveries owned = OWNED.get();
-        return owned == null ? java.util.Optional.empty() : java.util.Optional.of(owned.loop());
+    static Optional<ManualIoEventLoop> ownedLoop() {
+        return Optional.ofNullable(OWNED.get()).map(DrivenDeliveries::loop);
     }
 
     /** Whether the current thread drives a connection's I/O: it must then wait only through this class. */

@@ -6,6 +6,7 @@ import io.netty.channel.nio.NioIoEvent;
 import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoOps;
 import java.nio.channels.SelectableChannel;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,10 +34,10 @@ public final class ReadyWatch implements AutoCloseable {
      *
      * @return empty when the current thread drives no loop
      */
-    public static java.util.Optional<ReadyWatch> on(SelectableChannel channel) {
+    public static Optional<ReadyWatch> on(SelectableChannel channel) {
         var loop = CallerDrivenLoop.ownedLoop();
         if (loop.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Handle handle = new Handle(channel);
         var registered = loop.get().register(handle);
@@ -46,7 +47,7 @@ public final class ReadyWatch implements AutoCloseable {
         }
         ReadyWatch watch = new ReadyWatch(channel, registered.getNow());
         handle.watch = watch;
-        return java.util.Optional.of(watch);
+        return Optional.of(watch);
     }
 
     /**

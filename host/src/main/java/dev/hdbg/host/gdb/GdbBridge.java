@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -128,7 +129,7 @@ public final class GdbBridge implements AutoCloseable {
             } else {
                 socket = server.accept();
             }
-        } catch (SocketException | java.nio.channels.ClosedChannelException e) {
+        } catch (SocketException | ClosedChannelException e) {
             if (closed) {
                 agentGone().ifPresent(why -> log.accept("gdb: the agent disconnected (" + why + "): the bridge stops listening"));
                 return false;
