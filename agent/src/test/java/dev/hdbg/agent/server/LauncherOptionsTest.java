@@ -48,6 +48,39 @@ class LauncherOptionsTest {
         assertThat(hostCache()).endsWith("/host/target/hdbg-host.aot");
     }
 
+    /**
+     * bin/hdbg-agent runs an agent started with {@code --elf} on the Linux programs' AOT cache once it is trained
+     * (the loop sample's training makes no system call: docs/benchmarks.md, "Real programs' fixed costs, wave 12"), and
+     * every other agent, or an --elf one before that cache exists, on the loop sample's.
+     */
+    @Test
+    void anElfAgentRunsOnTheProgramsCacheWhenItIsTrained() throws Exception {
+        Path trained = Files.createTempFile("agent-elf", ".aot"); // newer than every jar: usable
+        try {
+            assertThat(agentCache(trained, "--elf", "/bin/true", "--root", "/")).isEqualTo(trained.toString());
+            assertThat(agentCache(trained, "--listen", "127.0.0.1:0", "--elf=/bin/sort", "--", "in.txt"))
+                    .isEqualTo(trained.toString());
+            assertThat(agentCache(trained, "--sample", "loop")).endsWith("/agent/target/hdbg-agent.aot");
+            // A program's own argument is not the agent's option.
+            assertThat(agentCache(trained, "--image", "x.bin", "--", "--elf")).endsWith("/agent/target/hdbg-agent.aot");
+        } finally {
+            Files.delete(trained);
+        }
+        assertThat(agentCache(trained, "--elf", "/bin/true")).endsWith("/agent/target/hdbg-agent.aot");
+    }
+
+    /** The cache hdbg_agent_cache names for an agent's ARGS when the Linux programs' cache is {@code elfCache}. */
+    private static String agentCache(Path elfCache, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c",
+                "source \"$1\" && HDBG_AGENT_ELF_AOT=\"$2\" && shift 2 && hdbg_agent_cache \"$@\"", "bash",
+                root().resolve("bin/hdbg-env.sh").toString(), elfCache.toString()));
+        command.addAll(List.of(args));
+        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        return out.strip();
+    }
+
     /** The cache hdbg_host_cache names for the host's ARGS. */
     private static String hostCache(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && shift && hdbg_host_cache \"$@\"",
