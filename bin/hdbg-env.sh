@@ -280,6 +280,10 @@ for pattern in 'dev.hdbg.agent.unicorn.Trampolines$Code::invoke' 'dev.hdbg.agent
     HDBG_AGENT_JIT+=("-XX:CompileCommand=BackgroundCompilation,$pattern,false")
 done
 unset pattern
+# Beside them, no JFR events from Netty's buffer pool: loading its event classes started JFR's metadata (annotations
+# parsed, proxies spun, their methods compiled) on the agent's event loop at each host's first connection, about 60 ms
+# of CPU before the first request; the agent records nothing with JFR ("Real programs' fixed costs, wave 12").
+HDBG_AGENT_JIT+=(-Dio.netty.jfr.enabled=false)
 # Both JVMs, in training and in use: no Netty leak detection. Its default samples one buffer in 128 and records a
 # stack trace (a Throwable) when it is made and when it is released: about 1,000 stack traces over 20,000 `r rip` on
 # the agent's event loop, 2.5 % of its CPU. The tests keep it (bin/test runs Maven, not these launchers): it finds

@@ -34,6 +34,18 @@ class LauncherOptionsTest {
     }
 
     /**
+     * The agent's launcher keeps Netty's buffer pool from loading its JFR event classes, which started JFR's metadata
+     * on the event loop at each host's first connection; a JVM without the option loads them, so the test can fail.
+     */
+    @Test
+    void theAgentsBuffersLoadNoJfrEventsWhileAJvmWithoutItsOptionsDoes() throws Exception {
+        List<String> logged = new ArrayList<>(launcherOptions("agent"));
+        logged.add("-Xlog:class+load=info");
+        assertThat(child(logged).output()).doesNotContain("jdk.jfr.Event ");
+        assertThat(child(List.of("-Xlog:class+load=info")).output()).contains("jdk.jfr.Event ");
+    }
+
+    /**
      * bin/hdbg runs {@code --gdb} on the bridge's AOT cache and everything else on the commands' one: the bridge's
      * session trained into the commands' cache made fresh batches compile more with C2 (docs/benchmarks.md, "Warm-up
      * of fresh JVMs, wave 9").
@@ -113,7 +125,7 @@ class LauncherOptionsTest {
         throw new IllegalStateException("bin/hdbg-env.sh not found above " + System.getProperty("user.dir"));
     }
 
-    private record Child(int tracked) {
+    private record Child(int tracked, String output) {
     }
 
     /** Runs {@link #main} in a JVM with OPTIONS (a rejected option fails the test: the launcher would not start). */
@@ -129,7 +141,7 @@ class LauncherOptionsTest {
         String last = out.lines().filter(l -> l.startsWith("tracked ")).reduce((a, b) -> b).orElseThrow(
                 () -> new AssertionError("no result from the child JVM: " + out));
         String[] words = last.split(" ");
-        return new Child(Integer.parseInt(words[1]));
+        return new Child(Integer.parseInt(words[1]), out);
     }
 
     /** The child: allocates and releases {@link #BUFFERS} buffers, counting those the leak detector tracks. */
