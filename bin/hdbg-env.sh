@@ -92,6 +92,7 @@ hdbg_jars() {
 HDBG_HOST_AOT="$HDBG_ROOT/host/target/hdbg-host.aot"
 HDBG_HOST_GDB_AOT="$HDBG_ROOT/host/target/hdbg-host-gdb.aot"
 HDBG_AGENT_AOT="$HDBG_ROOT/agent/target/hdbg-agent.aot"
+HDBG_AGENT_ELF_AOT="$HDBG_ROOT/agent/target/hdbg-agent-elf.aot"
 
 # Waits up to $2 tenths of a second for process $1 to end, then kills it; fails when it had to be killed.
 hdbg_stop_within() {
@@ -132,12 +133,15 @@ hdbg_port_in() {
 # costs every fresh run C2 time ("Warm-up of fresh JVMs, wave 9").
 hdbg_train() {
     local work agent port i agent_ok=0 bridge=""
-    rm -f "$HDBG_HOST_AOT" "$HDBG_HOST_GDB_AOT" "$HDBG_AGENT_AOT"
+    local elf
+    rm -f "$HDBG_HOST_AOT" "$HDBG_HOST_GDB_AOT" "$HDBG_AGENT_AOT" "$HDBG_AGENT_ELF_AOT"
     work="$(mktemp -d)"
     if command -v gdb >/dev/null 2>&1; then
         hdbg_train_bridge "$work" &
         bridge=$!
     fi
+    hdbg_train_elf "$work" &
+    elf=$!
     : >"$work/agent.log"
     "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_AOT" -Xlog:aot*=off "${HDBG_JVM_COMMON[@]}" \
         "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
@@ -166,8 +170,45 @@ hdbg_train() {
     if [ -n "$bridge" ]; then
         wait "$bridge" 2>/dev/null || true
     fi
+    wait "$elf" 2>/dev/null || true
     rm -rf "$work"
     return 0
+}
+
+# The cache of an agent started with --elf (HDBG_AGENT_ELF_AOT), beside hdbg_train's (run alongside it, in the
+# background): the loop sample makes no system call, so the Linux system calls' classes and their handlers' lambdas
+# (about 130 of them, made at a process's first call, inside the guest's run) were loaded, linked and spun by the
+# first `g` of every program, and its first calls ran in the interpreter ("Real programs' fixed costs, wave 12" in
+# docs/benchmarks.md). An agent started with -XX:AOTCacheOutput on Debian's sort (dynamically linked: the loader's
+# mmap, openat, read and fstat) answers a short session of requests, runs it to its end, then starts sha256sum and
+# sort again and runs each to its end. Best effort and bounded like hdbg_train; without the cache an --elf agent runs
+# on the loop sample's.
+hdbg_train_elf() {
+    local work="$1" agent port sort sum i ok=0
+    sort="$(command -v sort)" && sum="$(command -v sha256sum)" || return 0
+    mkdir -p "$work/elf"
+    for ((i = 0; i < 20000; i++)); do
+        printf '%d line %d of the training input\n' $(((i * 7919) % 20000)) "$i"
+    done >"$work/elf/input.txt"
+    : >"$work/elf/agent.log"
+    "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_ELF_AOT" -Xlog:aot*=off "${HDBG_JVM_COMMON[@]}" \
+        "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
+        --elf "$sort" --root / --listen 127.0.0.1:0 -- "$work/elf/input.txt" >"$work/elf/agent.log" 2>&1 &
+    agent=$!
+    port="$(hdbg_port_in "$work/elf/agent.log" "$agent" 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p')"
+    if [ -n "$port" ]; then
+        for ((i = 0; i < 30; i++)); do
+            printf '%s\n' 'r rip' 'r' 't' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'bl' 'events'
+        done >"$work/elf/train.txt"
+        printf '%s\n' 'g' ".start path $sum $work/elf/input.txt" 'g' ".start path $sort -r $work/elf/input.txt" 'g' \
+            >>"$work/elf/train.txt"
+        timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED \
+            -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain --connect "127.0.0.1:$port" --batch "$work/elf/train.txt" \
+            --json >"$work/elf/session.json" 2>&1 && [ "$(grep -c '"type":"exit"' "$work/elf/session.json")" = 3 ] && ok=1
+    fi
+    kill "$agent" 2>/dev/null || true
+    hdbg_stop_within "$agent" 1200 || ok=0
+    [ "$ok" = 1 ] || rm -f "$HDBG_AGENT_ELF_AOT"
 }
 
 # The cache of `bin/hdbg --gdb` (HDBG_HOST_GDB_AOT), beside hdbg_train's (run alongside it, in the background): a host
@@ -239,6 +280,10 @@ for pattern in 'dev.hdbg.agent.unicorn.Trampolines$Code::invoke' 'dev.hdbg.agent
     HDBG_AGENT_JIT+=("-XX:CompileCommand=BackgroundCompilation,$pattern,false")
 done
 unset pattern
+# Beside them, no JFR events from Netty's buffer pool: loading its event classes started JFR's metadata (annotations
+# parsed, proxies spun, their methods compiled) on the agent's event loop at each host's first connection, about 60 ms
+# of CPU before the first request; the agent records nothing with JFR ("Real programs' fixed costs, wave 12").
+HDBG_AGENT_JIT+=(-Dio.netty.jfr.enabled=false)
 # Both JVMs, in training and in use: no Netty leak detection. Its default samples one buffer in 128 and records a
 # stack trace (a Throwable) when it is made and when it is released: about 1,000 stack traces over 20,000 `r rip` on
 # the agent's event loop, 2.5 % of its CPU. The tests keep it (bin/test runs Maven, not these launchers): it finds
@@ -264,6 +309,24 @@ hdbg_host_cache() {
     echo "$HDBG_HOST_AOT"
 }
 
+# The agent's AOT cache for the arguments $@: the Linux programs' for `--elf` when it is usable (trained), the loop
+# sample's otherwise.
+hdbg_agent_cache() {
+    local arg
+    for arg in "$@"; do
+        case "$arg" in
+            --) break ;;
+            --elf | --elf=*)
+                if hdbg_aot_usable "$HDBG_AGENT_ELF_AOT" agent; then
+                    echo "$HDBG_AGENT_ELF_AOT"
+                    return 0
+                fi
+                break ;;
+        esac
+    done
+    echo "$HDBG_AGENT_AOT"
+}
+
 # Runs a main class from MODULE's classes with its runtime dependencies; the host and the agent from their jars with
 # their AOT cache when it is usable and HDBG_AOT is not 0 (the JVM options are the training's but for the cache's:
 # a cache made with other options may be refused; -Xlog:aot*=off: a cache the JVM refuses all the same is not the
@@ -273,7 +336,7 @@ hdbg_run() {
     shift 2
     case "$module" in
         host) cache="$(hdbg_host_cache "$@")"; jit=("${HDBG_JVM_COMMON[@]}") ;;
-        agent) cache="$HDBG_AGENT_AOT"; jit=("${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}") ;;
+        agent) cache="$(hdbg_agent_cache "$@")"; jit=("${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}") ;;
     esac
     if [ -n "$cache" ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_aot_usable "$cache" "$module"; then
         exec "$HDBG_JAVA_HOME/bin/java" -XX:AOTCache="$cache" -Xlog:aot*=off ${jit[@]+"${jit[@]}"} \

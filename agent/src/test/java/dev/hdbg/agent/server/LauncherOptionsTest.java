@@ -34,6 +34,18 @@ class LauncherOptionsTest {
     }
 
     /**
+     * The agent's launcher keeps Netty's buffer pool from loading its JFR event classes, which started JFR's metadata
+     * on the event loop at each host's first connection; a JVM without the option loads them, so the test can fail.
+     */
+    @Test
+    void theAgentsBuffersLoadNoJfrEventsWhileAJvmWithoutItsOptionsDoes() throws Exception {
+        List<String> logged = new ArrayList<>(launcherOptions("agent"));
+        logged.add("-Xlog:class+load=info");
+        assertThat(child(logged).output()).doesNotContain("jdk.jfr.Event ");
+        assertThat(child(List.of("-Xlog:class+load=info")).output()).contains("jdk.jfr.Event ");
+    }
+
+    /**
      * bin/hdbg runs {@code --gdb} on the bridge's AOT cache and everything else on the commands' one: the bridge's
      * session trained into the commands' cache made fresh batches compile more with C2 (docs/benchmarks.md, "Warm-up
      * of fresh JVMs, wave 9").
@@ -46,6 +58,39 @@ class LauncherOptionsTest {
         assertThat(hostCache("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json")).endsWith("/host/target/hdbg-host.aot");
         assertThat(hostCache("--gdb-any-address")).endsWith("/host/target/hdbg-host.aot");
         assertThat(hostCache()).endsWith("/host/target/hdbg-host.aot");
+    }
+
+    /**
+     * bin/hdbg-agent runs an agent started with {@code --elf} on the Linux programs' AOT cache once it is trained
+     * (the loop sample's training makes no system call: docs/benchmarks.md, "Real programs' fixed costs, wave 12"), and
+     * every other agent, or an --elf one before that cache exists, on the loop sample's.
+     */
+    @Test
+    void anElfAgentRunsOnTheProgramsCacheWhenItIsTrained() throws Exception {
+        Path trained = Files.createTempFile("agent-elf", ".aot"); // newer than every jar: usable
+        try {
+            assertThat(agentCache(trained, "--elf", "/bin/true", "--root", "/")).isEqualTo(trained.toString());
+            assertThat(agentCache(trained, "--listen", "127.0.0.1:0", "--elf=/bin/sort", "--", "in.txt"))
+                    .isEqualTo(trained.toString());
+            assertThat(agentCache(trained, "--sample", "loop")).endsWith("/agent/target/hdbg-agent.aot");
+            // A program's own argument is not the agent's option.
+            assertThat(agentCache(trained, "--image", "x.bin", "--", "--elf")).endsWith("/agent/target/hdbg-agent.aot");
+        } finally {
+            Files.delete(trained);
+        }
+        assertThat(agentCache(trained, "--elf", "/bin/true")).endsWith("/agent/target/hdbg-agent.aot");
+    }
+
+    /** The cache hdbg_agent_cache names for an agent's ARGS when the Linux programs' cache is {@code elfCache}. */
+    private static String agentCache(Path elfCache, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c",
+                "source \"$1\" && HDBG_AGENT_ELF_AOT=\"$2\" && shift 2 && hdbg_agent_cache \"$@\"", "bash",
+                root().resolve("bin/hdbg-env.sh").toString(), elfCache.toString()));
+        command.addAll(List.of(args));
+        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        return out.strip();
     }
 
     /** The cache hdbg_host_cache names for the host's ARGS. */
@@ -80,7 +125,7 @@ class LauncherOptionsTest {
         throw new IllegalStateException("bin/hdbg-env.sh not found above " + System.getProperty("user.dir"));
     }
 
-    private record Child(int tracked) {
+    private record Child(int tracked, String output) {
     }
 
     /** Runs {@link #main} in a JVM with OPTIONS (a rejected option fails the test: the launcher would not start). */
@@ -96,7 +141,7 @@ class LauncherOptionsTest {
         String last = out.lines().filter(l -> l.startsWith("tracked ")).reduce((a, b) -> b).orElseThrow(
                 () -> new AssertionError("no result from the child JVM: " + out));
         String[] words = last.split(" ");
-        return new Child(Integer.parseInt(words[1]));
+        return new Child(Integer.parseInt(words[1]), out);
     }
 
     /** The child: allocates and releases {@link #BUFFERS} buffers, counting those the leak detector tracks. */

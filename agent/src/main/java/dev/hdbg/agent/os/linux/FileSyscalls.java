@@ -113,7 +113,9 @@ final class FileSyscalls {
             }
             byte[] data = new byte[n];
             int got = file.read(data);
-            user.write(buffer + total, Arrays.copyOf(data, got));
+            // A full chunk (a program's whole 4 KiB read, usually) goes to the guest as it is: a copy per call was
+            // a second array of the read's size and a third copy of its bytes.
+            user.write(buffer + total, got == n ? data : Arrays.copyOf(data, got));
             total += got;
             if (got < n || !(file instanceof HostFile)) {
                 break;

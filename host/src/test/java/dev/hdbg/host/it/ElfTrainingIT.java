@@ -1,0 +1,104 @@
+package dev.hdbg.host.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.host.cli.HdbgMain;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The AOT cache bin/hdbg-env.sh trains for agents started with {@code --elf} (hdbg_train_elf) covers a program's system
+ * calls: a program run on it spins none of the syscall handlers' lambda classes in the guest's run. Without it, the
+ * first system call made about 130 of them (and loaded the syscall classes from the jar), on the execution thread,
+ * inside the run (docs/benchmarks.md, "Real programs' fixed costs, wave 12"). Counted from the JVM's class loading
+ * log, not timed; an agent without a cache is the control that shows the count can fail.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ElfTrainingIT {
+    private static final Pattern LISTENING = Pattern.compile("hdbg-agent listening on 127\\.0\\.0\\.1:(\\d+)");
+    /** A class the JVM spun at run time from a lambda in the Linux system calls, not one read from an AOT cache. */
+    private static final Pattern SPUN_SYSCALL_LAMBDA = Pattern.compile(
+            "dev\\.hdbg\\.agent\\.os\\.linux\\.\\w+\\$\\$Lambda/\\S+ source: dev\\.hdbg\\.agent\\.os\\.linux\\.");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aProgramOnTheTrainedElfCacheSpinsNoSyscallLambdas() throws Exception {
+        Path cache = dir.resolve("agent-elf.aot");
+        String trained = bash("export HDBG_JAVA_HOME=\"$2\" HDBG_AGENT_ELF_AOT=\"$3\"; hdbg_train_elf \"$4\"",
+                System.getProperty("java.home"), cache.toString(), dir.toString());
+        assertThat(cache).as("the training left no cache: %s", trained).isRegularFile();
+
+        assertThat(spunSyscallLambdas(List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off"), "cached"))
+                .isZero();
+        assertThat(spunSyscallLambdas(List.of(), "plain")).isGreaterThan(50);
+    }
+
+    /** Runs /bin/true to its end in an agent started with JVM {@code options}; counts the syscall lambdas it spun. */
+    private long spunSyscallLambdas(List<String> options, String name) throws Exception {
+        Path log = dir.resolve(name + "-classes.log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(options);
+        command.addAll(List.of("-Xlog:class+load=info:file=" + log, "--enable-native-access=ALL-UNNAMED",
+                "-cp", bash("hdbg_jars agent").strip(), "dev.hdbg.agent.AgentMain",
+                "--elf", "/bin/true", "--root", "/", "--listen", "127.0.0.1:0"));
+        Process agent = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            StringWriter out = new StringWriter();
+            CommandLine cli = HdbgMain.commandLine();
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(out, true));
+            Path script = Files.writeString(dir.resolve(name + ".txt"), "g\n");
+            cli.execute("--connect", "127.0.0.1:" + port(agent), "--batch", script.toString(), "--json");
+            assertThat(out.toString()).as(out.toString()).contains("\"type\":\"exit\"");
+        } finally {
+            agent.destroy();
+            assertThat(agent.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> SPUN_SYSCALL_LAMBDA.matcher(l).find()).count();
+        }
+    }
+
+    private static int port(Process agent) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
+        List<String> seen = new ArrayList<>();
+        String line;
+        while ((line = out.readLine()) != null) {
+            seen.add(line);
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                Thread.ofPlatform().daemon().start(() -> out.lines().forEach(l -> { }));
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new IllegalStateException("the agent exited before listening: " + String.join("\n", seen));
+    }
+
+    /** Runs {@code script} in bash with bin/hdbg-env.sh sourced ($1) and {@code args} as $2...; its output. */
+    private static String bash(String script, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && " + script, "bash",
+                Launcher.hdbg().resolveSibling("hdbg-env.sh").toString()));
+        command.addAll(List.of(args));
+        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        return out;
+    }
+}
