@@ -21,6 +21,9 @@
 #      second delivered to a host writing --json to a file. Target: >= 1,000,000/s.
 #   8. the log of row 4 sent immediately (imm yes): every record leaves alone, at once.
 #      200,000 records. Target (issue 15): >= 50,000/s.
+#   4b, 7b. rows 4 and 7 over LONG_RECORDS (default 12 M) records: 2 M records at 1 M/s are 2 s, in which the
+#      JIT compilers of both fresh JVMs take more CPU than the records (docs/benchmarks.md, "Records, wave 9" and
+#      "Records without objects, wave 12"); the longer run is nearer the steady rate. LONG_RECORDS=0 leaves them out.
 #   9. the floor under row 6: bare Unicorn from C (bench/hook_floor.c) with one code hook on the loop's body that
 #      reads rdi and compares it, as the script does; no Java, no debugger. Hits per second.
 # CPU per record on each side (what tells two builds apart on a busy machine): bench/records.sh.
@@ -42,6 +45,7 @@ gcc -O2 -o "$OUT/hook_floor" bench/hook_floor.c -lunicorn
 LOOP_ITERATIONS=$((0x10000000))   # 805 M instructions
 HOOK_ITERATIONS=$((0x200000))     # 2 M hits
 IMMEDIATE_ITERATIONS=200000
+LONG_RECORDS="${LONG_RECORDS:-$((0xC00000))}"   # 12.6 M records
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -58,11 +62,18 @@ agent_run() {
     wait "$pid" || true
     python3 - "$OUT/host.json" "$iterations" <<'PY'
 import json, sys
-records = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-exits = [r for r in records if r["type"] == "exit"]
+# Streamed, each record line counted by its start (--json writes "type" first): the long rows' files hold 12 M lines.
+count, exits, last = 0, [], []
+for line in open(sys.argv[1]):
+    if line.startswith(('{"type":"log"', '{"type":"script"')):
+        count += 1
+    elif line.startswith("{"):
+        r = json.loads(line)
+        exits += [r] if r["type"] == "exit" else []
+        last = (last + [r])[-3:]
 if not exits:
-    sys.exit("no exit record: " + str(records[-3:]))
-print(sys.argv[2], exits[0]["run_nanos"], sum(1 for r in records if r["type"] in ("log", "script")))
+    sys.exit("no exit record: " + str(last))
+print(sys.argv[2], exits[0]["run_nanos"], count)
 PY
 }
 
@@ -86,7 +97,7 @@ ARMED_NEVER_FIRING='!epthook 400100 log {rax}
 !crwrite 0 log {rax}
 !xsetbv log {rax}'
 
-bare=(); agent=(); cond=(); cond2=(); logs=(); armed=(); scond=(); sprint=(); imm=(); floor=()
+bare=(); agent=(); cond=(); cond2=(); logs=(); armed=(); scond=(); sprint=(); imm=(); floor=(); logs_long=(); sprint_long=()
 for i in $(seq 1 "$REPEATS"); do
     read -r n ns < <("$OUT/bare_unicorn" "$SAMPLE" "$LOOP_ITERATIONS")
     bare+=("$(python3 -c "print($n / $ns * 1e9)")")
@@ -109,6 +120,14 @@ for i in $(seq 1 "$REPEATS"); do
     read -r it ns count < <(agent_run "$IMMEDIATE_ITERATIONS" '!epthook 40000a log {rdi} imm yes')
     [ "$count" -eq "$it" ] || { echo "expected $it log records, got $count" >&2; exit 1; }
     imm+=("$(python3 -c "print($it / $ns * 1e9)")")
+    if [ "$LONG_RECORDS" -gt 0 ]; then
+        read -r it ns count < <(agent_run "$LONG_RECORDS" '!epthook 40000a log {rdi} imm no')
+        [ "$count" -eq "$it" ] || { echo "expected $it log records, got $count" >&2; exit 1; }
+        logs_long+=("$(python3 -c "print($it / $ns * 1e9)")")
+        read -r it ns count < <(agent_run "$LONG_RECORDS" '!epthook 40000a script { printf("%llx %llx\n", @rax, @rcx); } imm no')
+        [ "$count" -eq "$it" ] || { echo "expected $it script records, got $count" >&2; exit 1; }
+        sprint_long+=("$(python3 -c "print($it / $ns * 1e9)")")
+    fi
     read -r n ns < <("$OUT/hook_floor" "$SAMPLE" "$HOOK_ITERATIONS" 1)
     floor+=("$(python3 -c "print($n / $ns * 1e9)")")
 done
@@ -123,9 +142,12 @@ sc=$(printf '%s\n' "${scond[@]}" | median)
 sp=$(printf '%s\n' "${sprint[@]}" | median)
 im=$(printf '%s\n' "${imm[@]}" | median)
 fl=$(printf '%s\n' "${floor[@]}" | median)
-python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" "$sc" "$sp" "$im" "$fl" <<'PY'
+if [ "$LONG_RECORDS" -eq 0 ]; then logs_long=(0); sprint_long=(0); fi
+ll=$(printf '%s\n' "${logs_long[@]}" | median)
+spl=$(printf '%s\n' "${sprint_long[@]}" | median)
+python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" "$sc" "$sp" "$im" "$fl" "$ll" "$spl" "$LONG_RECORDS" <<'PY'
 import sys
-b, a, c, l, n, c2, r, sc, sp, im, fl = map(float, sys.argv[1:])
+b, a, c, l, n, c2, r, sc, sp, im, fl, ll, spl, long_records = map(float, sys.argv[1:])
 print(f"hdbg benchmark, median of {int(n)} runs")
 print(f"{'row':<44} {'result':>18} {'target':>12}")
 print(f"{'bare Unicorn (C), loop sample':<44} {b/1e6:>12.0f} Minstr/s {'':>12}")
@@ -134,11 +156,15 @@ print(f"{'  ratio agent / bare':<44} {a/b:>18.3f} {'>= 0.9':>12}")
 print(f"{'agent, hot !epthook, false condition':<44} {c:>13,.0f} hits/s {'>= 500,000':>12}")
 print(f"{'agent, hot !epthook2, false condition':<44} {c2:>13,.0f} hits/s {'>= 500,000':>12}")
 print(f"{'agent, hot !epthook, log rdi, imm no':<44} {l:>11,.0f} records/s {'>= 1,000,000':>12}")
+if long_records:
+    print(f"{f'  the same, {long_records / 1e6:.1f} M records':<44} {ll:>11,.0f} records/s {'':>12}")
 print(f"{'agent, loop, 18 armed events never firing':<44} {r/1e6:>12.0f} Minstr/s {'':>12}")
 print(f"{'  ratio armed / no events':<44} {r/a:>18.3f} {'>= 0.9':>12}")
 print(f"{'agent, hot !epthook, false script condition':<44} {sc:>13,.0f} hits/s {'>= 5,000,000':>12}")
 print(f"{'  ratio script / machine-code condition':<44} {sc/c:>18.3f} {'>= 3':>12}")
 print(f"{'  floor: bare Unicorn (C), hook reading rdi':<44} {fl:>13,.0f} hits/s {'':>12}")
 print(f"{'agent, hot !epthook, script printf, imm no':<44} {sp:>11,.0f} records/s {'>= 1,000,000':>12}")
+if long_records:
+    print(f"{f'  the same, {long_records / 1e6:.1f} M records':<44} {spl:>11,.0f} records/s {'':>12}")
 print(f"{'agent, hot !epthook, log rdi, imm yes':<44} {im:>11,.0f} records/s {'>= 50,000':>12}")
 PY

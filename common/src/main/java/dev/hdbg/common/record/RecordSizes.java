@@ -35,11 +35,11 @@ public final class RecordSizes {
 
     private static long estimate(DebuggerRecord.LogValue value) {
         long size = 48 + 2L * value.name().length();
-        if (value.bytes().isPresent()) {
-            size += value.bytes().get().length;
+        if (value.data() != null) {
+            size += value.data().length;
         }
-        if (value.error().isPresent()) {
-            size += 2L * value.error().get().length();
+        if (value.message() != null) {
+            size += 2L * value.message().length();
         }
         return size;
     }

@@ -136,14 +136,14 @@ public final class RecordBatchWriter {
     private int valueBody(DebuggerRecord.LogValue v) {
         valuesMeasured++;
         int size = stringField(v.name());
-        if (v.number().isPresent()) {
-            return size + 1 + CodedOutputStream.computeUInt64SizeNoTag(v.number().get()); // a oneof: written when 0
+        if (v.isNumber()) {
+            return size + 1 + CodedOutputStream.computeUInt64SizeNoTag(v.value()); // a oneof: written when 0
         }
-        if (v.bytes().isPresent()) {
-            int n = v.bytes().get().length;
+        if (v.data() != null) {
+            int n = v.data().length;
             return size + 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
         }
-        int n = utf8Length(v.error().orElseThrow());
+        int n = utf8Length(v.message());
         return size + 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
     }
 
@@ -186,16 +186,16 @@ public final class RecordBatchWriter {
         put(4 << 3 | LENGTH_DELIMITED);
         varint(size);
         writeString(1, v.name());
-        if (v.number().isPresent()) {
+        if (v.isNumber()) {
             put(2 << 3);
-            varint(v.number().get());
-        } else if (v.bytes().isPresent()) {
-            byte[] data = v.bytes().get();
+            varint(v.value());
+        } else if (v.data() != null) {
+            byte[] data = v.data();
             put(3 << 3 | LENGTH_DELIMITED);
             varint(data.length);
             putBytes(data);
         } else {
-            writeString(4, v.error().orElseThrow(), true);
+            writeString(4, v.message(), true);
         }
     }
 

@@ -19,10 +19,15 @@ final class StopTracker {
     private boolean connected;
     /** The target was running when this connection attached, and no break or exit has come since. */
     private boolean runningSinceAttach;
-    /** The sequence number of the last record of any kind the connection delivered. */
-    private long lastSeq;
-    /** Threads in {@link #awaitRecord}: only they care about a record that is not a stop. */
-    private int recordWaiters;
+    /**
+     * The sequence number of the last record of any kind the connection delivered. Volatile with
+     * {@link #recordWaiters}: {@link #received} writes the one and reads the other without the lock, and a waiter
+     * writes the other and reads the one, so that one of them sees the other (a lock a record was one of the host's
+     * per-record costs: docs/benchmarks.md, "Records without objects, wave 12").
+     */
+    private volatile long lastSeq;
+    /** Threads in {@link #awaitRecord}: only they care about a record that is not a stop. Written under the lock. */
+    private volatile int recordWaiters;
     /** How many times {@link #received} woke the waiting threads (for the tests: it must not be once a record). */
     private long recordWakeUps;
     /**
@@ -42,14 +47,19 @@ final class StopTracker {
     }
 
     /** A record of the connection, of any kind: delivered in sequence order. */
-    synchronized void received(DebuggerRecord record) {
-        lastSeq = Math.max(lastSeq, record.seq());
+    void received(DebuggerRecord record) {
+        // Records come on one thread, in order: only it moves lastSeq forward (attached resets it before they come).
+        if (record.seq() > lastSeq) {
+            lastSeq = record.seq();
+        }
         // Waking the thread that waits for a stop (a batch's g) on every record cost a futex wake-up and a context
         // switch a record, a third of the host's CPU at 150,000 records/s (docs/benchmarks.md, "Records, wave 4"):
         // only awaitRecord's threads wait for a record that is not a stop, and stopped() wakes the others.
         if (recordWaiters > 0) {
-            recordWakeUps++;
-            wakeAll();
+            synchronized (this) {
+                recordWakeUps++;
+                wakeAll();
+            }
         }
     }
 

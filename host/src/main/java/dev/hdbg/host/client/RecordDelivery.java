@@ -110,6 +110,9 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
             return;
         }
         long through = 0;
+        // Listeners are added on this thread only, between batches: one array for the batch, not a lambda and a walk
+        // of the list a record (docs/benchmarks.md, "Records without objects, wave 12").
+        Object[] listeners = recordListeners.toArray();
         for (DebuggerRecord record : batch.records()) {
             if (ended) {
                 return; // the client closed meanwhile (a listener closed it, or close gave up waiting): see endDelivery
@@ -121,7 +124,9 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
                 continue; // processed on an earlier connection, or already seen on this one (a step's stop, since 1.15)
             }
             try {
-                recordListeners.forEach(l -> l.accept(record));
+                for (Object listener : listeners) {
+                    accept(listener, record);
+                }
             } catch (RuntimeException e) {
                 // Acknowledging later records would acknowledge this one too: stop, so the agent keeps it.
                 stopDelivering(null, "a record listener failed at record " + record.seq() + " (" + e.getMessage()
@@ -157,6 +162,11 @@ final class RecordDelivery extends ChannelInboundHandlerAdapter {
                 channel.writeAndFlush(ack);
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void accept(Object listener, DebuggerRecord record) {
+        ((Consumer<DebuggerRecord>) listener).accept(record);
     }
 
     /** Delivers and acknowledges nothing more, and drops the connection for {@code reason} (of {@code kind}, if given). */

@@ -27,7 +27,12 @@ public final class EventForwarding {
     /** HyperDbg's DebuggerOutputSourceMaximumRemoteSourceForSingleEvent in its default build. */
     public static final int MAX_OUTPUTS_PER_EVENT = 5;
 
-    private final Map<Long, List<EventOutput>> routes = new HashMap<>();
+    /**
+     * Which event goes to which outputs: replaced whole under this object's lock, read without it. Most records belong
+     * to no output, and a lock a record for finding so was one of the host's per-record costs (docs/benchmarks.md,
+     * "Records without objects, wave 12").
+     */
+    private volatile Map<Long, List<EventOutput>> routes = Map.of();
     private final Consumer<String> problems;
 
     /** @param problems where a dropped or failed write is reported (once per output), e.g. the screen's errors */
@@ -82,7 +87,9 @@ public final class EventForwarding {
 
     /** Sends the log and buffer records of {@code eventId} to the outputs {@code names}, each of them. */
     public synchronized void route(long eventId, List<String> names) {
-        routes.put(eventId, names.stream().map(this::find).toList());
+        Map<Long, List<EventOutput>> more = new HashMap<>(routes);
+        more.put(eventId, names.stream().map(this::find).toList());
+        routes = Map.copyOf(more);
     }
 
     /** One line an output, as HyperDbg's {@code output} lists them: number, type, state, name, and here the target. */
@@ -99,7 +106,7 @@ public final class EventForwarding {
 
     /** Forgets which event goes where, e.g. when the session connects to another agent. */
     public synchronized void forgetEvents() {
-        routes.clear();
+        routes = Map.of();
     }
 
     /**
@@ -115,11 +122,16 @@ public final class EventForwarding {
             case DebuggerRecord.ScriptOutput script -> script.eventId();
             default -> -1;
         };
+        // Most records belong to no output: no lock, no boxed id and no lookup for them (the host takes hundreds of
+        // thousands a second).
+        Map<Long, List<EventOutput>> current = routes;
+        if (eventId < 0 || current.isEmpty() || !current.containsKey(eventId)) {
+            return false;
+        }
         List<String> said = new ArrayList<>(0);
         synchronized (this) {
-            // Most records belong to no output: no boxed id and no lookup for them (the host takes hundreds of
-            // thousands a second).
-            List<EventOutput> targets = eventId < 0 || routes.isEmpty() ? null : routes.get(eventId);
+            // The routes again under the lock: an output closed or an event forgotten meanwhile is not written to.
+            List<EventOutput> targets = routes.get(eventId);
             if (targets == null) {
                 return false;
             }

@@ -59,15 +59,15 @@ final class RecordJson {
     }
 
     private void value(JsonLine out, int position, DebuggerRecord.LogValue v) {
-        if (v.number().isPresent()) {
-            out.bytes(numberStart(position, v.name())).hex(v.number().get()).ascii('"').ascii('}');
+        if (v.isNumber()) {
+            out.bytes(numberStart(position, v.name())).hex(v.value()).ascii('"').ascii('}');
             return;
         }
         out.ascii("{\"name\":").string(v.name());
-        if (v.bytes().isPresent()) {
-            out.ascii(",\"data\":\"").hexBytes(v.bytes().get()).ascii('"');
+        if (v.data() != null) {
+            out.ascii(",\"data\":\"").hexBytes(v.data()).ascii('"');
         } else {
-            out.ascii(",\"error\":").string(v.error().orElseThrow());
+            out.ascii(",\"error\":").string(v.message());
         }
         out.ascii('}');
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.cli.LockProbe;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -78,6 +79,25 @@ class EventForwardingTest {
                 "{\"type\":\"log\",\"seq\":1,\"event\":2,\"action\":1,\"core\":0,\"pid\":0,\"tid\":0,\"values\":[{\"name\":\"rdi\",\"value\":\"0x7\"}]}",
                 "{\"type\":\"buffer\",\"seq\":2,\"event\":2,\"action\":3,\"address\":\"0x1000\",\"data\":\"0100\",\"core\":0,\"pid\":0,\"tid\":0}");
         assertThat(problems).isEmpty();
+    }
+
+    /**
+     * Issue 15: every record took the forwarding's lock to find that it belongs to no output, one of the five locks a
+     * record on the host's busiest thread (docs/benchmarks.md, "Records without objects, wave 12"). A record of an
+     * event without outputs takes none, with no route at all and beside another event's route.
+     */
+    @Test
+    void aRecordOfAnEventWithoutOutputsIsFoundSoWithoutTheLock() throws Exception {
+        boolean[] forwarded = {true, true};
+        assertThat(LockProbe.runsWithoutTheMonitorOf(forwarding, () -> forwarded[0] = forwarding.forward(log(1, 1, 7))))
+                .isTrue();
+        forwarding.create("f", "file", dir.resolve("events.jsonl").toString());
+        forwarding.open("f");
+        forwarding.route(2, List.of("f"));
+        assertThat(LockProbe.runsWithoutTheMonitorOf(forwarding, () -> forwarded[1] = forwarding.forward(log(2, 1, 7))))
+                .isTrue();
+        assertThat(forwarded).containsExactly(false, false);
+        assertThat(forwarding.forward(log(3, 2, 7))).as("the routed event's record still goes to its output").isTrue();
     }
 
     @Test
