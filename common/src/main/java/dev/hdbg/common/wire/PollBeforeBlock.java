@@ -26,12 +26,15 @@ import java.util.function.LongSupplier;
  * blocks (and NIO does not support it).
  *
  * <p>{@value #PROPERTY} sets the longest poll in microseconds (default {@value #DEFAULT_MAX_MICROS}, the haltpoll
- * governor's default maximum); 0 turns polling off (the loop gets Netty's plain handler).
+ * governor's default maximum); 0 turns polling off (the loop gets Netty's plain handler). {@value #REPORT_PROPERTY}
+ * {@code =true} writes each loop's counts to standard error when it ends.
  */
 public final class PollBeforeBlock implements IoHandler {
     /** The system property that sets the longest poll, in microseconds; 0: never poll. */
     public static final String PROPERTY = "hdbg.pollBeforeBlockMicros";
     static final long DEFAULT_MAX_MICROS = 200;
+    /** When true, each loop's handler writes its counts to standard error as the loop ends (for measurements). */
+    public static final String REPORT_PROPERTY = "hdbg.pollBeforeBlockReport";
     /** The limit's first step up from 0: a wait that short is already worth a poll. */
     static final long GROW_START_NANOS = 25_000;
     /** A yield that returns this late gave the core away for a slice: polling on would queue behind runnable threads. */
@@ -157,6 +160,16 @@ public final class PollBeforeBlock implements IoHandler {
     @Override
     public void destroy() {
         selector.destroy();
+        if (Boolean.getBoolean(REPORT_PROPERTY)) {
+            System.err.println(report());
+        }
+    }
+
+    /** The counts in words, for a measurement ({@value #REPORT_PROPERTY}). */
+    public String report() {
+        return "poll before block: " + caught + " waits taken by a poll, " + blocks + " blocked; " + polls + " looks, "
+                + coresLost + " polls ended by a late yield; the limit grew " + window.grows() + " times, shrank "
+                + window.shrinks() + ", ends at " + window.limitNanos() / 1_000 + " us";
     }
 
     @Override
