@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * between two, so a thread that can run on this core gets it first; a task for the loop (another thread's write, a
  * timer) ends the poll at once. How long to poll is {@link PollWindow}'s adaptive limit, 0 when the other side does not
  * answer that soon, so an idle session polls once at most after its last I/O. A yield that returns late (the core
- * went to another process: a loaded machine) ends the poll. Netty's {@code BUSY_WAIT} strategy, by contrast, never
+ * went to another process: a loaded machine) ends the poll and stops polling for a while ({@link PollWindow#coreLost}). Netty's {@code BUSY_WAIT} strategy, by contrast, never
  * blocks (and NIO does not support it).
  *
  * <p>{@value #PROPERTY} sets the longest poll in microseconds (default {@value #DEFAULT_MAX_MICROS}, the haltpoll
@@ -128,6 +128,7 @@ public final class PollBeforeBlock implements IoHandler {
             int handled = selector.run(POLL);
             if (handled > 0) {
                 caught++;
+                window.caught();
                 return handled;
             }
             if (!context.canBlock()) {
@@ -137,6 +138,7 @@ public final class PollBeforeBlock implements IoHandler {
             long now = clock.getAsLong();
             if (now - last > lostCoreNanos) {
                 coresLost++;
+                window.coreLost();
                 break;
             }
             last = now;

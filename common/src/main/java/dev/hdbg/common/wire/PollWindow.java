@@ -9,14 +9,28 @@ package dev.hdbg.common.wire;
  * start). A poll that took its I/O changes nothing. So an idle session costs one poll at most after its last I/O, and
  * a loop whose polls keep failing soon does not poll at all.
  *
+ * <p>A poll whose yield gave the core away ({@link #coreLost()}: other threads were runnable on it, a loaded machine)
+ * drops the limit to 0 and holds it there for the next {@value #FIRST_HOLD_OFF} waits, twice as many after each
+ * further loss (up to {@value #MAX_HOLD_OFF}), until a poll takes its I/O again: on a loaded machine a yield costs a
+ * scheduler slice, more than the wake-up the poll would save, while a blocked thread woken by its I/O is run at once
+ * (docs/benchmarks.md, "Cross-core wake-ups, wave 12": polling at load 9 made a fresh batch's {@code r rip} slower
+ * until it held off).
+ *
  * <p>Not thread-safe: one loop's thread owns it.
  */
 public final class PollWindow {
     private final long maxNanos;
     private final long growStartNanos;
+    static final int FIRST_HOLD_OFF = 8;
+    static final int MAX_HOLD_OFF = 1024;
+
     private long limitNanos;
     private long grows;
     private long shrinks;
+    /** Waits left before the limit may grow again after a lost core. */
+    private long holdOff;
+    /** The hold-off the next lost core starts. */
+    private long nextHoldOff = FIRST_HOLD_OFF;
 
     /**
      * @param maxNanos the longest poll, and the longest wait for I/O that makes the limit grow; 0: never poll
@@ -46,6 +60,10 @@ public final class PollWindow {
      *     other side's answer, so it grows nothing (it still shrinks a limit when the wait was long)
      */
     public void blocked(long waitedNanos, boolean ioCame) {
+        if (holdOff > 0) {
+            holdOff--;
+            return;
+        }
         if (waitedNanos > maxNanos) {
             if (limitNanos > 0) {
                 limitNanos = limitNanos / 2 < growStartNanos ? 0 : limitNanos / 2;
@@ -55,6 +73,18 @@ public final class PollWindow {
             limitNanos = Math.min(maxNanos, Math.max(growStartNanos, limitNanos * 2));
             grows++;
         }
+    }
+
+    /** A poll took its I/O: polling pays here, and the next lost core holds off for the shortest time again. */
+    public void caught() {
+        nextHoldOff = FIRST_HOLD_OFF;
+    }
+
+    /** A poll's yield gave the core away for a slice: no poll until the hold-off has passed. */
+    public void coreLost() {
+        limitNanos = 0;
+        holdOff = nextHoldOff;
+        nextHoldOff = Math.min(MAX_HOLD_OFF, nextHoldOff * 2);
     }
 
     /** For the tests and measurements: how many times the limit grew. */

@@ -203,6 +203,41 @@ class PollBeforeBlockTest {
         assertThat(looks).isEqualTo(1);
         assertThat(handler.coresLost()).isEqualTo(1);
         assertThat(blockingSelects).isEqualTo(blocked + 1);
+        assertThat(handler.window().limitNanos()).isZero();
+    }
+
+    @Test
+    void afterALostCoreTheLoopHoldsOffPollingForWaitsThatDoubleWithEachLossUntilAPollCatchesAgain() {
+        growTo(MAX);
+        yieldNanos = 2 * LOST_CORE;
+        waitFor(150 * MICROS); // the core is lost: no poll in the next 8 waits
+        yieldNanos = MICROS;
+
+        assertThat(waitsUntilTheLimitGrows()).isEqualTo(PollWindow.FIRST_HOLD_OFF);
+
+        yieldNanos = 2 * LOST_CORE;
+        waitFor(150 * MICROS); // lost again: 16
+        yieldNanos = MICROS;
+        assertThat(waitsUntilTheLimitGrows()).isEqualTo(2 * PollWindow.FIRST_HOLD_OFF);
+
+        growTo(MAX);
+        waitFor(10 * MICROS); // a poll catches: the next loss holds off 8 waits again
+        yieldNanos = 2 * LOST_CORE;
+        waitFor(150 * MICROS);
+        yieldNanos = MICROS;
+        assertThat(waitsUntilTheLimitGrows()).isEqualTo(PollWindow.FIRST_HOLD_OFF);
+    }
+
+    /** Waits answered after 150 µs, counted with the one that lost the core, until the limit is above 0 again. */
+    private int waitsUntilTheLimitGrows() {
+        int waits = 1;
+        looks = 0;
+        while (handler.window().limitNanos() == 0) {
+            waitFor(150 * MICROS);
+            waits++;
+        }
+        assertThat(looks).as("no poll while holding off").isZero();
+        return waits - 1;
     }
 
     @Test
