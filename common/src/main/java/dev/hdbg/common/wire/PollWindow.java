@@ -11,7 +11,7 @@ package dev.hdbg.common.wire;
  *
  * <p>A poll whose yield gave the core away ({@link #coreLost()}: other threads were runnable on it, a loaded machine)
  * drops the limit to 0 and holds it there for the next {@value #FIRST_HOLD_OFF} waits, twice as many after each
- * further loss (up to {@value #MAX_HOLD_OFF}), until a poll takes its I/O again: on a loaded machine a yield costs a
+ * further loss (up to {@value #MAX_HOLD_OFF}) and half as many after each poll that takes its I/O: on a loaded machine a yield costs a
  * scheduler slice, more than the wake-up the poll would save, while a blocked thread woken by its I/O is run at once
  * (docs/benchmarks.md, "Cross-core wake-ups, wave 12": polling at load 9 made a fresh batch's {@code r rip} slower
  * until it held off).
@@ -75,9 +75,12 @@ public final class PollWindow {
         }
     }
 
-    /** A poll took its I/O: polling pays here, and the next lost core holds off for the shortest time again. */
+    /**
+     * A poll took its I/O: the next lost core holds off half as long (not the shortest time at once: a lost slice costs
+     * milliseconds, a poll that catches saves tens of microseconds, so where both happen losses must stay rare).
+     */
     public void caught() {
-        nextHoldOff = FIRST_HOLD_OFF;
+        nextHoldOff = Math.max(FIRST_HOLD_OFF, nextHoldOff / 2);
     }
 
     /** A poll's yield gave the core away for a slice: no poll until the hold-off has passed. */

@@ -207,7 +207,7 @@ class PollBeforeBlockTest {
     }
 
     @Test
-    void afterALostCoreTheLoopHoldsOffPollingForWaitsThatDoubleWithEachLossUntilAPollCatchesAgain() {
+    void afterALostCoreTheLoopHoldsOffPollingForWaitsThatDoubleWithEachLossAndHalveWithEachCatch() {
         growTo(MAX);
         yieldNanos = 2 * LOST_CORE;
         waitFor(150 * MICROS); // the core is lost: no poll in the next 8 waits
@@ -221,7 +221,16 @@ class PollBeforeBlockTest {
         assertThat(waitsUntilTheLimitGrows()).isEqualTo(2 * PollWindow.FIRST_HOLD_OFF);
 
         growTo(MAX);
-        waitFor(10 * MICROS); // a poll catches: the next loss holds off 8 waits again
+        waitFor(10 * MICROS); // a poll catches: the next loss holds off half of 32 waits
+        yieldNanos = 2 * LOST_CORE;
+        waitFor(150 * MICROS);
+        yieldNanos = MICROS;
+        assertThat(waitsUntilTheLimitGrows()).isEqualTo(2 * PollWindow.FIRST_HOLD_OFF);
+
+        growTo(MAX);
+        for (int i = 0; i < 3; i++) {
+            waitFor(10 * MICROS); // three catches: 16 halves to 8, and no lower
+        }
         yieldNanos = 2 * LOST_CORE;
         waitFor(150 * MICROS);
         yieldNanos = MICROS;
