@@ -11,19 +11,19 @@ package dev.hdbg.common.wire;
  *
  * <p>A poll whose yield gave the core away ({@link #coreLost()}: other threads were runnable on it, a loaded machine)
  * drops the limit to 0 and holds it there for the next {@value #FIRST_HOLD_OFF} waits, twice as many after each
- * further loss (up to {@value #MAX_HOLD_OFF}) and half as many after each poll that takes its I/O: on a loaded machine a yield costs a
- * scheduler slice, more than the wake-up the poll would save, while a blocked thread woken by its I/O is run at once
- * (docs/benchmarks.md, "Cross-core wake-ups, wave 12": polling at load 9 made a fresh batch's {@code r rip} slower
- * until it held off).
+ * further loss (up to {@value #MAX_HOLD_OFF}) and half as many after each poll that takes its I/O: on a loaded
+ * machine a yield costs a scheduler slice, more than the wake-up the poll would save, while a blocked thread woken by
+ * its I/O is run at once (docs/benchmarks.md, "Cross-core wake-ups, wave 12": polling at load 9 made a fresh batch's
+ * {@code r rip} slower until it held off).
  *
  * <p>Not thread-safe: one loop's thread owns it.
  */
 public final class PollWindow {
-    private final long maxNanos;
-    private final long growStartNanos;
     static final int FIRST_HOLD_OFF = 8;
     static final int MAX_HOLD_OFF = 1024;
 
+    private final long maxNanos;
+    private final long growStartNanos;
     private long limitNanos;
     private long grows;
     private long shrinks;
