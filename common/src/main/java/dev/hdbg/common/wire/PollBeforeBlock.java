@@ -20,10 +20,11 @@ import java.util.function.LongSupplier;
  *
  * <p>A poll is a real select ({@code selectNow}: the ready sockets are read and handled), with a {@link Thread#yield}
  * between two, so a thread that can run on this core gets it first; a task for the loop (another thread's write, a
- * timer) ends the poll at once. How long to poll is {@link PollWindow}'s adaptive limit, 0 when the other side does not
- * answer that soon, so an idle session polls once at most after its last I/O. A yield that returns late (the core
- * went to another process: a loaded machine) ends the poll and stops polling for a while ({@link PollWindow#coreLost}). Netty's {@code BUSY_WAIT} strategy, by contrast, never
- * blocks (and NIO does not support it).
+ * timer) ends the poll at once. How long to poll is {@link PollWindow}'s adaptive limit, 0 when the other side does
+ * not answer that soon, so an idle session polls once at most after its last I/O. A yield that returns late (the
+ * core went to another process: a loaded machine) ends the poll and stops polling for a while
+ * ({@link PollWindow#coreLost}). Netty's {@code BUSY_WAIT} strategy, by contrast, never blocks (and NIO does not
+ * support it).
  *
  * <p>{@value #PROPERTY} sets the longest poll in microseconds (default {@value #DEFAULT_MAX_MICROS}, the haltpoll
  * governor's default maximum); 0 turns polling off (the loop gets Netty's plain handler). {@value #REPORT_PROPERTY}
@@ -37,7 +38,9 @@ public final class PollBeforeBlock implements IoHandler {
     public static final String REPORT_PROPERTY = "hdbg.pollBeforeBlockReport";
     /** The limit's first step up from 0: a wait that short is already worth a poll. */
     static final long GROW_START_NANOS = 25_000;
-    /** A yield that returns this late gave the core away for a slice: polling on would queue behind runnable threads. */
+    /**
+     * A yield that returns this late gave the core away for a slice: polling on would queue behind runnable threads.
+     */
     static final long LOST_CORE_NANOS = 50_000;
 
     /**

@@ -275,8 +275,10 @@ class PollBeforeBlockTest {
                 command.run();
             }
         };
-        IoHandler off = PollBeforeBlock.nio(new PollBeforeBlock.Settings(0, GROW_START, LOST_CORE)).newHandler(executor);
-        IoHandler on = PollBeforeBlock.nio(new PollBeforeBlock.Settings(MAX, GROW_START, LOST_CORE)).newHandler(executor);
+        IoHandler off = PollBeforeBlock.nio(new PollBeforeBlock.Settings(0, GROW_START, LOST_CORE))
+                .newHandler(executor);
+        IoHandler on = PollBeforeBlock.nio(new PollBeforeBlock.Settings(MAX, GROW_START, LOST_CORE))
+                .newHandler(executor);
         try {
             assertThat(off).isInstanceOf(NioIoHandler.class);
             assertThat(on).isInstanceOf(PollBeforeBlock.class);

@@ -85,7 +85,7 @@ public final class CallerDrivenLoop {
         return Optional.ofNullable(OWNED.get()).map(DrivenDeliveries::loop);
     }
 
-    /** The polling handler of the loop the current thread drives, for the tests' counts; empty when it does not poll. */
+    /** The polling handler of the current thread's loop, for the tests' counts; empty when polling is off. */
     static Optional<PollBeforeBlock> ownedPolling() {
         return Optional.ofNullable(POLLING.get());
     }
