@@ -1,8 +1,8 @@
 package dev.hdbg.host.client;
 
+import dev.hdbg.common.wire.PollBeforeBlock;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ManualIoEventLoop;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -24,10 +24,18 @@ import java.util.function.BooleanSupplier;
  * when the current thread owns one and wait as before otherwise. Other threads' requests reach the loop through
  * {@code execute}, which wakes the owner while it drives; what another thread completes for the owner wakes its loop
  * ({@link #waker()}).
+ *
+ * <p>The loop polls its selector for a few microseconds before it blocks ({@link PollBeforeBlock}): the agent's reply
+ * to the request just written, or gdb's next packet to the bridge, usually comes that soon, and a thread blocked in
+ * the selector costs a cross-core wake-up to resume (docs/benchmarks.md, "Cross-core wake-ups, wave 12").
  */
 public final class CallerDrivenLoop {
     /** The current thread's loop, with the deliveries it runs between two runs of it. */
     private static final ThreadLocal<DrivenDeliveries> OWNED = new ThreadLocal<>();
+    /** The current thread's loop's polling handler, when it polls ({@link PollBeforeBlock#PROPERTY} not 0). */
+    private static final ThreadLocal<PollBeforeBlock> POLLING = new ThreadLocal<>();
+    /** How the loops made from now on poll; the tests set their own. */
+    static volatile PollBeforeBlock.Settings pollSettings = PollBeforeBlock.Settings.fromSystemProperties();
 
     private CallerDrivenLoop() {
     }
@@ -37,7 +45,9 @@ public final class CallerDrivenLoop {
      * which it runs between two runs of the loop.
      */
     static DrivenDeliveries ownNew() {
-        DrivenDeliveries owned = new DrivenDeliveries(new ManualIoEventLoop(Thread.currentThread(), NioIoHandler.newFactory()));
+        POLLING.remove();
+        DrivenDeliveries owned = new DrivenDeliveries(new ManualIoEventLoop(Thread.currentThread(),
+                PollBeforeBlock.nio(pollSettings, POLLING::set)));
         OWNED.set(owned);
         return owned;
     }
@@ -66,12 +76,18 @@ public final class CallerDrivenLoop {
         if (owned != null && group == owned.loop()) {
             driveUntil(ended::isDone, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));
             OWNED.remove();
+            POLLING.remove();
         }
     }
 
     /** The loop the current thread drives, for a channel of the caller's to be watched in it ({@link ReadyWatch}). */
     static Optional<ManualIoEventLoop> ownedLoop() {
         return Optional.ofNullable(OWNED.get()).map(DrivenDeliveries::loop);
+    }
+
+    /** The polling handler of the current thread's loop, for the tests' counts; empty when polling is off. */
+    static Optional<PollBeforeBlock> ownedPolling() {
+        return Optional.ofNullable(POLLING.get());
     }
 
     /** Whether the current thread drives a connection's I/O: it must then wait only through this class. */

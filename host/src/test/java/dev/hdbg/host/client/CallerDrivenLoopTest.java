@@ -3,6 +3,7 @@ package dev.hdbg.host.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.wire.PollBeforeBlock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,31 @@ class CallerDrivenLoopTest {
             assertThat(handOvers(client)).isZero();
         }
         assertThat(CallerDrivenLoop.drivesIo()).as("a closed client's loop is driven no more").isFalse();
+    }
+
+    /**
+     * The driving caller polls its selector before it blocks (docs/benchmarks.md, "Cross-core wake-ups, wave 12"):
+     * with a poll as long as the test's wait, every reply after the first wait's is read by a poll, and no wait
+     * blocks in the selector. With Netty's own handler there is nothing that polls.
+     */
+    @Test
+    void theDrivingCallersRepliesAreTakenByPollsWithoutBlockingInTheSelector() {
+        PollBeforeBlock.Settings before = CallerDrivenLoop.pollSettings;
+        long wait = WAIT.toNanos();
+        CallerDrivenLoop.pollSettings = new PollBeforeBlock.Settings(wait, wait, wait);
+        try (DebuggerClient client = agent.connect(true)) {
+            PollBeforeBlock polling = CallerDrivenLoop.ownedPolling().orElseThrow();
+            Replies.await(client.status(), WAIT); // the limit has grown to the maximum by the end of this wait
+            long blocked = polling.blocks();
+            long caught = polling.caught();
+
+            assertThat(handOvers(client)).isZero();
+
+            assertThat(polling.blocks()).isEqualTo(blocked);
+            assertThat(polling.caught() - caught).isGreaterThanOrEqualTo(REQUESTS);
+        } finally {
+            CallerDrivenLoop.pollSettings = before;
+        }
     }
 
     /**

@@ -1,0 +1,309 @@
+package dev.hdbg.common.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An event loop polls before it blocks, bounded and adaptive (docs/benchmarks.md, "Cross-core wake-ups, wave 12"):
+ * a clock of the test's and a selector of the test's that says what each look and each blocking select find, so every
+ * count here is exact and nothing is timed.
+ */
+class PollBeforeBlockTest {
+    private static final long MICROS = 1_000;
+    private static final long MAX = 200 * MICROS;
+    private static final long GROW_START = 25 * MICROS;
+    private static final long LOST_CORE = 50 * MICROS;
+
+    /** Time, moved by the test's selector and yield. */
+    private long now = 1_000_000_000L;
+    /** When the other side's answer is there to be read. */
+    private long answerAt = Long.MAX_VALUE;
+    /** What a blocking select returns: 1, the answer's channel; 0, a wake-up for a task or a timeout. */
+    private int blockHandled = 1;
+    /** Time a yield takes. */
+    private long yieldNanos = MICROS;
+    /** After how many looks a task comes for the loop (-1: never). */
+    private int taskAfterPolls = -1;
+    private int looks;
+    private int blockingSelects;
+    private int nonBlockingRuns;
+
+    private final IoHandler selector = new IoHandler() {
+        @Override
+        public int run(IoHandlerContext context) {
+            if (context == PollBeforeBlock.POLL) {
+                looks++;
+                now += 500; // a selectNow
+                return now >= answerAt ? 1 : 0;
+            }
+            if (!context.canBlock()) {
+                nonBlockingRuns++;
+                return 0;
+            }
+            blockingSelects++;
+            now = Math.max(now, answerAt);
+            return blockHandled;
+        }
+
+        @Override
+        public IoRegistration register(IoHandle handle) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void wakeup() {
+        }
+
+        @Override
+        public boolean isCompatible(Class<? extends IoHandle> handleType) {
+            return true;
+        }
+    };
+
+    /** The loop's context: it may block unless the test's task has come. */
+    private final IoHandlerContext loop = new IoHandlerContext() {
+        @Override
+        public boolean canBlock() {
+            return taskAfterPolls < 0 || looks < taskAfterPolls;
+        }
+
+        @Override
+        public long delayNanos(long currentTimeNanos) {
+            return 1_000_000_000L;
+        }
+
+        @Override
+        public long deadlineNanos() {
+            return now + delayNanos(now);
+        }
+    };
+
+    private final PollBeforeBlock handler = new PollBeforeBlock(selector, new PollWindow(MAX, GROW_START),
+            () -> now, () -> now += yieldNanos, LOST_CORE);
+
+    /** One wait of the loop, the other side answering {@code answerNanos} after it began. */
+    private int waitFor(long answerNanos) {
+        answerAt = now + answerNanos;
+        return handler.run(loop);
+    }
+
+    /** Waits answered after 150 µs, until the limit is {@code limit}. */
+    private void growTo(long limit) {
+        while (handler.window().limitNanos() < limit) {
+            waitFor(150 * MICROS);
+        }
+        assertThat(handler.window().limitNanos()).isEqualTo(limit);
+        looks = 0;
+    }
+
+    @Test
+    void aFreshLoopBlocksAtOnceAndGrowsWhenTheAnswerCameWithinTheMaximum() {
+        assertThat(waitFor(60 * MICROS)).isEqualTo(1);
+
+        assertThat(looks).isZero();
+        assertThat(blockingSelects).isEqualTo(1);
+        assertThat(handler.window().limitNanos()).isEqualTo(GROW_START);
+        assertThat(handler.window().grows()).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerThatComesWhileItPollsIsTakenWithoutBlocking() {
+        growTo(GROW_START);
+        int blocked = blockingSelects;
+
+        assertThat(waitFor(10 * MICROS)).isEqualTo(1);
+
+        assertThat(looks).isEqualTo(8); // a look and a yield take 1.5 µs: the 8th look ends at 11 µs, the 7th at 9.5
+        assertThat(blockingSelects).isEqualTo(blocked);
+        assertThat(handler.caught()).isEqualTo(1);
+        assertThat(handler.window().limitNanos()).as("a poll that caught changes nothing").isEqualTo(GROW_START);
+    }
+
+    @Test
+    void aPollEndsAtItsLimitAndBlocksThenTheLimitDoubles() {
+        growTo(GROW_START);
+        int blocked = blockingSelects;
+
+        waitFor(150 * MICROS);
+
+        assertThat(looks).isEqualTo(17); // 17 looks and yields of 1.5 µs pass 25 µs
+        assertThat(blockingSelects).isEqualTo(blocked + 1);
+        assertThat(handler.window().limitNanos()).isEqualTo(2 * GROW_START);
+    }
+
+    @Test
+    void theLimitGrowsToTheMaximumAndNoFurtherAndThenThePollsTakeTheAnswers() {
+        for (int i = 0; i < 20; i++) {
+            waitFor(150 * MICROS);
+        }
+
+        assertThat(handler.window().limitNanos()).isEqualTo(MAX);
+        assertThat(handler.window().grows()).isEqualTo(4); // 25, 50, 100, 200 µs
+        assertThat(handler.window().shrinks()).isZero();
+        assertThat(blockingSelects).as("with limits 0, 25, 50 and 100 µs").isEqualTo(4);
+        assertThat(handler.caught()).isEqualTo(16);
+    }
+
+    @Test
+    void anIdleSessionShrinksTheLimitToNothingAndThenCostsOneBlockingSelectAWait() {
+        growTo(MAX);
+
+        for (int i = 0; i < 4; i++) {
+            waitFor(5_000_000_000L); // a user typing, a `g` running the guest
+        }
+        assertThat(handler.window().limitNanos()).isZero();
+        assertThat(handler.window().shrinks()).isEqualTo(4); // 100, 50, 25, 0 µs
+        looks = 0;
+        int blocked = blockingSelects;
+
+        waitFor(5_000_000_000L);
+
+        assertThat(looks).isZero();
+        assertThat(blockingSelects).isEqualTo(blocked + 1);
+    }
+
+    @Test
+    void aWakeUpForATaskOrATimeoutGrowsNothing() {
+        blockHandled = 0;
+
+        waitFor(60 * MICROS);
+        waitFor(60 * MICROS);
+
+        assertThat(handler.window().limitNanos()).isZero();
+        assertThat(handler.window().grows()).isZero();
+    }
+
+    @Test
+    void aTaskForTheLoopEndsThePollWithoutBlocking() {
+        growTo(MAX);
+        int blocked = blockingSelects;
+        taskAfterPolls = 2;
+
+        assertThat(waitFor(150 * MICROS)).isZero();
+
+        assertThat(looks).isEqualTo(2);
+        assertThat(blockingSelects).isEqualTo(blocked);
+    }
+
+    @Test
+    void aYieldThatReturnsLateEndsThePollAndTheLoopBlocks() {
+        growTo(MAX);
+        int blocked = blockingSelects;
+        yieldNanos = 2 * LOST_CORE; // another process had the core: a loaded machine
+
+        waitFor(150 * MICROS);
+
+        assertThat(looks).isEqualTo(1);
+        assertThat(handler.coresLost()).isEqualTo(1);
+        assertThat(blockingSelects).isEqualTo(blocked + 1);
+        assertThat(handler.window().limitNanos()).isZero();
+    }
+
+    @Test
+    void afterALostCoreTheLoopHoldsOffPollingForWaitsThatDoubleWithEachLossAndHalveWithEachCatch() {
+        growTo(MAX);
+        yieldNanos = 2 * LOST_CORE;
+        waitFor(150 * MICROS); // the core is lost: no poll in the next 8 waits
+        yieldNanos = MICROS;
+
+        assertThat(waitsUntilTheLimitGrows()).isEqualTo(PollWindow.FIRST_HOLD_OFF);
+
+        yieldNanos = 2 * LOST_CORE;
+        waitFor(150 * MICROS); // lost again: 16
+        yieldNanos = MICROS;
+        assertThat(waitsUntilTheLimitGrows()).isEqualTo(2 * PollWindow.FIRST_HOLD_OFF);
+
+        growTo(MAX);
+        waitFor(10 * MICROS); // a poll catches: the next loss holds off half of 32 waits
+        yieldNanos = 2 * LOST_CORE;
+        waitFor(150 * MICROS);
+        yieldNanos = MICROS;
+        assertThat(waitsUntilTheLimitGrows()).isEqualTo(2 * PollWindow.FIRST_HOLD_OFF);
+
+        growTo(MAX);
+        for (int i = 0; i < 3; i++) {
+            waitFor(10 * MICROS); // three catches: 16 halves to 8, and no lower
+        }
+        yieldNanos = 2 * LOST_CORE;
+        waitFor(150 * MICROS);
+        yieldNanos = MICROS;
+        assertThat(waitsUntilTheLimitGrows()).isEqualTo(PollWindow.FIRST_HOLD_OFF);
+    }
+
+    /** Waits answered after 150 µs, counted with the one that lost the core, until the limit is above 0 again. */
+    private int waitsUntilTheLimitGrows() {
+        int waits = 1;
+        looks = 0;
+        while (handler.window().limitNanos() == 0) {
+            waitFor(150 * MICROS);
+            waits++;
+        }
+        assertThat(looks).as("no poll while holding off").isZero();
+        return waits - 1;
+    }
+
+    @Test
+    void withTasksWaitingTheLoopLooksOnceAsNettyDoes() {
+        growTo(MAX);
+        int blocked = blockingSelects;
+        taskAfterPolls = 0;
+
+        waitFor(150 * MICROS);
+
+        assertThat(nonBlockingRuns).isEqualTo(1);
+        assertThat(looks).isZero();
+        assertThat(blockingSelects).isEqualTo(blocked);
+    }
+
+    @Test
+    void pollingSwitchedOffLeavesNettysOwnHandler() {
+        ThreadAwareExecutor executor = new ThreadAwareExecutor() {
+            @Override
+            public boolean isExecutorThread(Thread thread) {
+                return thread == Thread.currentThread();
+            }
+
+            @Override
+            public void execute(Runnable command) {
+                command.run();
+            }
+        };
+        IoHandler off = PollBeforeBlock.nio(new PollBeforeBlock.Settings(0, GROW_START, LOST_CORE))
+                .newHandler(executor);
+        IoHandler on = PollBeforeBlock.nio(new PollBeforeBlock.Settings(MAX, GROW_START, LOST_CORE))
+                .newHandler(executor);
+        try {
+            assertThat(off).isInstanceOf(NioIoHandler.class);
+            assertThat(on).isInstanceOf(PollBeforeBlock.class);
+        } finally {
+            off.destroy();
+            on.destroy();
+        }
+    }
+
+    @Test
+    void theSystemPropertySetsTheMaximumInMicroseconds() {
+        String old = System.getProperty(PollBeforeBlock.PROPERTY);
+        try {
+            System.setProperty(PollBeforeBlock.PROPERTY, "0");
+            assertThat(PollBeforeBlock.Settings.fromSystemProperties().maxNanos()).isZero();
+            System.setProperty(PollBeforeBlock.PROPERTY, "80");
+            assertThat(PollBeforeBlock.Settings.fromSystemProperties().maxNanos()).isEqualTo(80 * MICROS);
+            System.clearProperty(PollBeforeBlock.PROPERTY);
+            assertThat(PollBeforeBlock.Settings.fromSystemProperties().maxNanos()).isEqualTo(MAX);
+        } finally {
+            if (old == null) {
+                System.clearProperty(PollBeforeBlock.PROPERTY);
+            } else {
+                System.setProperty(PollBeforeBlock.PROPERTY, old);
+            }
+        }
+    }
+}
