@@ -8,7 +8,7 @@
 #      127.0.0.1), against the same bytes run by bare Unicorn from C (bench/bare_unicorn.c).
 #      Ratio = agent speed / bare speed. Target: >= 0.9.
 #   2. hot !epthook with a false condition: an event on the loop's body whose condition
-#      (xor eax, eax) never holds; hits per second. Target: >= 500,000/s.
+#      (xor eax, eax) never holds; hits per second. Target: >= 500,000/s (the seed's), >= 1,500,000/s (issue 15).
 #   3. hot !epthook2 (the detours-style hook) with the same false condition.
 #   4. hot !epthook logging rdi, batched (imm no): records per second delivered to a host
 #      writing --json to a file. Target (issue 15): >= 1,000,000/s.
@@ -153,7 +153,7 @@ print(f"{'row':<44} {'result':>18} {'target':>12}")
 print(f"{'bare Unicorn (C), loop sample':<44} {b/1e6:>12.0f} Minstr/s {'':>12}")
 print(f"{'agent, loop sample, no events':<44} {a/1e6:>12.0f} Minstr/s {'':>12}")
 print(f"{'  ratio agent / bare':<44} {a/b:>18.3f} {'>= 0.9':>12}")
-print(f"{'agent, hot !epthook, false condition':<44} {c:>13,.0f} hits/s {'>= 500,000':>12}")
+print(f"{'agent, hot !epthook, false condition':<44} {c:>13,.0f} hits/s {'>= 1,500,000':>12}")
 print(f"{'agent, hot !epthook2, false condition':<44} {c2:>13,.0f} hits/s {'>= 500,000':>12}")
 print(f"{'agent, hot !epthook, log rdi, imm no':<44} {l:>11,.0f} records/s {'>= 1,000,000':>12}")
 if long_records:
