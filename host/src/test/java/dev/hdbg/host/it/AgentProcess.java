@@ -106,6 +106,18 @@ final class AgentProcess implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
+        return started(builder);
+    }
+
+    /**
+     * Starts {@code command}, a whole agent command line of the test's own (its JVM options, its class path), and
+     * waits until it listens.
+     */
+    static AgentProcess startCommand(List<String> command) throws IOException {
+        return started(new ProcessBuilder(command).redirectErrorStream(true));
+    }
+
+    private static AgentProcess started(ProcessBuilder builder) throws IOException {
         Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         List<String> seen = new ArrayList<>();

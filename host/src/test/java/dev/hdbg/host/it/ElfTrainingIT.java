@@ -3,9 +3,7 @@ package dev.hdbg.host.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.host.cli.HdbgMain;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +27,6 @@ import picocli.CommandLine;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ElfTrainingIT {
-    private static final Pattern LISTENING = Pattern.compile("hdbg-agent listening on 127\\.0\\.0\\.1:(\\d+)");
     /** A class the JVM spun at run time from a lambda in the Linux system calls, not one read from an AOT cache. */
     private static final Pattern SPUN_SYSCALL_LAMBDA = Pattern.compile(
             "dev\\.hdbg\\.agent\\.os\\.linux\\.\\w+\\$\\$Lambda/\\S+ source: dev\\.hdbg\\.agent\\.os\\.linux\\.");
@@ -58,37 +54,18 @@ class ElfTrainingIT {
         command.addAll(List.of("-Xlog:class+load=info:file=" + log, "--enable-native-access=ALL-UNNAMED",
                 "-cp", bash("hdbg_jars agent").strip(), "dev.hdbg.agent.AgentMain",
                 "--elf", "/bin/true", "--root", "/", "--listen", "127.0.0.1:0"));
-        Process agent = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
+        try (AgentProcess agent = AgentProcess.startCommand(command)) {
             StringWriter out = new StringWriter();
             CommandLine cli = HdbgMain.commandLine();
             cli.setOut(new PrintWriter(out, true));
             cli.setErr(new PrintWriter(out, true));
             Path script = Files.writeString(dir.resolve(name + ".txt"), "g\n");
-            cli.execute("--connect", "127.0.0.1:" + port(agent), "--batch", script.toString(), "--json");
+            cli.execute("--connect", "127.0.0.1:" + agent.port(), "--batch", script.toString(), "--json");
             assertThat(out.toString()).as(out.toString()).contains("\"type\":\"exit\"");
-        } finally {
-            agent.destroy();
-            assertThat(agent.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
         try (var lines = Files.lines(log)) {
             return lines.filter(l -> SPUN_SYSCALL_LAMBDA.matcher(l).find()).count();
         }
-    }
-
-    private static int port(Process agent) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
-        List<String> seen = new ArrayList<>();
-        String line;
-        while ((line = out.readLine()) != null) {
-            seen.add(line);
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                Thread.ofPlatform().daemon().start(() -> out.lines().forEach(l -> { }));
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new IllegalStateException("the agent exited before listening: " + String.join("\n", seen));
     }
 
     /** Runs {@code script} in bash with bin/hdbg-env.sh sourced ($1) and {@code args} as $2...; its output. */
