@@ -280,15 +280,16 @@ for pattern in 'dev.hdbg.agent.unicorn.Trampolines$Code::invoke' 'dev.hdbg.agent
     HDBG_AGENT_JIT+=("-XX:CompileCommand=BackgroundCompilation,$pattern,false")
 done
 unset pattern
-# Beside them, no JFR events from Netty's buffer pool: loading its event classes started JFR's metadata (annotations
-# parsed, proxies spun, their methods compiled) on the agent's event loop at each host's first connection, about 60 ms
-# of CPU before the first request; the agent records nothing with JFR ("Real programs' fixed costs, wave 12").
-HDBG_AGENT_JIT+=(-Dio.netty.jfr.enabled=false)
 # Both JVMs, in training and in use: no Netty leak detection. Its default samples one buffer in 128 and records a
 # stack trace (a Throwable) when it is made and when it is released: about 1,000 stack traces over 20,000 `r rip` on
 # the agent's event loop, 2.5 % of its CPU. The tests keep it (bin/test runs Maven, not these launchers): it finds
 # real leaks there. HDBG_LEAK_DETECTION=simple (or advanced, paranoid) turns it on for a run that hunts a leak.
 HDBG_JVM_COMMON=("-Dio.netty.leakDetection.level=${HDBG_LEAK_DETECTION:-disabled}")
+# Both JVMs: no JFR events from Netty's buffer pool. Loading its event classes at the first connection started JFR's
+# metadata (annotations parsed, about 15 proxies spun, their methods compiled): about 60 ms of the agent's event loop
+# at each host's connection ("Real programs' fixed costs, wave 12"), and on the host's own thread before its first
+# request. Neither records anything with JFR.
+HDBG_JVM_COMMON+=(-Dio.netty.jfr.enabled=false)
 
 # The JVM options of MODULE's launcher, one a line (the training's and the run's; LauncherOptionsTest reads them).
 hdbg_jvm_options() {

@@ -34,14 +34,17 @@ class LauncherOptionsTest {
     }
 
     /**
-     * The agent's launcher keeps Netty's buffer pool from loading its JFR event classes, which started JFR's metadata
-     * on the event loop at each host's first connection; a JVM without the option loads them, so the test can fail.
+     * Both launchers keep Netty's buffer pool from loading its JFR event classes, which started JFR's metadata at the
+     * first connection (on the agent's event loop, on the host's batch thread); a JVM without the option loads them,
+     * so the test can fail.
      */
     @Test
-    void theAgentsBuffersLoadNoJfrEventsWhileAJvmWithoutItsOptionsDoes() throws Exception {
-        List<String> logged = new ArrayList<>(launcherOptions("agent"));
-        logged.add("-Xlog:class+load=info");
-        assertThat(child(logged).output()).doesNotContain("jdk.jfr.Event ");
+    void theLaunchersBuffersLoadNoJfrEventsWhileAJvmWithoutTheirOptionsDoes() throws Exception {
+        for (String module : List.of("agent", "host")) {
+            List<String> logged = new ArrayList<>(launcherOptions(module));
+            logged.add("-Xlog:class+load=info");
+            assertThat(child(logged).output()).as(module).doesNotContain("jdk.jfr.Event ");
+        }
         assertThat(child(List.of("-Xlog:class+load=info")).output()).contains("jdk.jfr.Event ");
     }
 
