@@ -50,7 +50,6 @@ public final class StoreFastPath {
     static final byte[] PERMS_WINDOW = HexFormat.ofDelimiter(" ").parseHex(
             "48 8b b1 90 00 00 00 f3 0f 7e 41 40 8b 89 88 00 00 00");
     private static final int SITE_LENGTH = 7;
-    private static final long PAGE = 4096;
 
     private static final LibraryPatch PATCH = new LibraryPatch("the store fast path", "--no-store-fast-path",
             "stores to non-executable pages inline (libunicorn.so.2 2.0.1 patched in this process)",
@@ -158,20 +157,20 @@ public final class StoreFastPath {
         }
         long site = windowAt + SITE_IN_WINDOW;
         LibraryCode libc = new LibraryCode();
-        long pages = libc.mapNear(site, 2 * PAGE);
+        long pages = libc.mapNear(site, 2 * LibraryCode.PAGE);
         if (pages == -1) {
             return Optional.of("no free page within 2 GiB of libunicorn.so.2 for the stub");
         }
-        MemorySegment stubPages = MemorySegment.ofAddress(pages).reinterpret(2 * PAGE);
-        byte[] stub = stub(pages, pages + PAGE, site + SITE_LENGTH);
+        MemorySegment stubPages = MemorySegment.ofAddress(pages).reinterpret(2 * LibraryCode.PAGE);
+        byte[] stub = stub(pages, pages + LibraryCode.PAGE, site + SITE_LENGTH);
         MemorySegment.copy(stub, 0, stubPages, JAVA_BYTE, 0, stub.length);
-        if (libc.mprotect(pages, PAGE, LibraryCode.PROT_READ | LibraryCode.PROT_EXEC) != 0) {
+        if (libc.mprotect(pages, LibraryCode.PAGE, LibraryCode.PROT_READ | LibraryCode.PROT_EXEC) != 0) {
             return Optional.of("mprotect of the stub page failed");
         }
         if (!libc.overwrite(site, jumpTo(site, pages))) {
             return Optional.of("mprotect of libunicorn.so.2's code page failed (a policy forbids writable code?)");
         }
-        counters = stubPages.asSlice(PAGE, 16);
+        counters = stubPages.asSlice(LibraryCode.PAGE, 16);
         return Optional.empty();
     }
 }
