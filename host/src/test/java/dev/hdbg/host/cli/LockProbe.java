@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Whether code takes an object's monitor, found without timing anything: the code runs on a thread of its own while
  * another thread holds the monitor, and either finishes or is seen blocked on a lock that thread owns (where it would
- * stay until the holder lets go). A moment blocked on another lock (a class loader's) does not count. For the tests of what a record costs the host's busiest thread (docs/benchmarks.md, "Records
- * without objects, wave 12").
+ * stay until the holder lets go). A moment blocked on another lock (a class loader's) does not count. For the tests
+ * of what a record costs the host's busiest thread (docs/benchmarks.md, "Records without objects, wave 12").
  */
 public final class LockProbe {
     private LockProbe() {
