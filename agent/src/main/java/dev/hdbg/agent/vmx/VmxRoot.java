@@ -43,7 +43,17 @@ public final class VmxRoot implements AutoCloseable {
     private static final long STACK_TOP = STACK_BOTTOM + STACK_SIZE;
     private static final long FIXED_SIZE = STACK_TOP - BASE;
     private static final long HEAP_START = BASE + 0x100000;
+    /**
+     * Unicorn's {@code until} for a call while the root maps no page at 0: Unicorn 2.0.1 drops the translation at
+     * {@code until} after every run and refills the TLB for it, except for 0 ({@code uc_exit_invalidate_iter}); about
+     * 100 ns of a call's 435 in C (docs/benchmarks.md, "Machine-code conditions, wave 13"). Code that reaches 0 then
+     * ends the run there instead of faulting on the fetch, and {@link #call} reports the fault it would have raised.
+     */
+    private static final long UNTIL_ZERO = 0;
+    /** {@code until} while the guest maps page 0, which root code may then run: an address no code can run at. */
     private static final long NO_UNTIL = -1L;
+    /** What a fetch at 0 faults with when nothing is mapped there: Unicorn's {@code uc_strerror}, as a run reports it. */
+    static final String FETCH_AT_ZERO = "Invalid memory fetch (UC_ERR_FETCH_UNMAPPED) at rip 0x0";
     private static final byte RET = (byte) 0xc3;
     private static final byte HLT = (byte) 0xf4;
     /** lea rsp, [rsp - 8] ; hlt: RSP back where a call starts, so a call that returned leaves no RSP to write. */
@@ -112,6 +122,8 @@ public final class VmxRoot implements AutoCloseable {
     private final long[] sharedInRoot = new long[SHARED.size()];
     private final long[] sharedScratch = new long[SHARED.size()];
     private boolean sharedInRootKnown;
+    /** Whether a guest region starts at 0, so that root code may run there. */
+    private boolean pageZeroMapped;
     private long bytesInUse;
 
     /**
@@ -142,10 +154,14 @@ public final class VmxRoot implements AutoCloseable {
             @Override
             public void mapped(long address, MemorySegment memory, int perms) {
                 root.map(address, memory, ALL);
+                pageZeroMapped |= address == 0;
             }
 
             @Override
             public void unmapped(long address, long size) {
+                if (address == 0) {
+                    pageZeroMapped = false;
+                }
                 root.forgetTranslations(address, address + size);
                 root.unmap(address, size);
             }
@@ -324,12 +340,16 @@ public final class VmxRoot implements AutoCloseable {
             // The return lands on a hlt, which ends uc_emu_start. Passing RETURN_TRAP as "until"
             // instead would make Unicorn 2.0.1 drop and retranslate the code on every call
             // (measured: 2 us a call against 0.12 us; docs/benchmarks.md).
-            root.run(entry, budget + 1); // the trap's lea is not the code's
+            root.run(entry, budget + 1, pageZeroMapped ? NO_UNTIL : UNTIL_ZERO); // the trap's lea is not the code's
         } catch (CpuException e) {
             afterCallRead = false;
             return new RootCallResult.Faulted(e.reason() + " at rip 0x" + Long.toHexString(root.read(CpuRegister.RIP)));
         }
         long rip = readAfterCall(reach);
+        if (rip == UNTIL_ZERO && !pageZeroMapped) {
+            afterCallRead = false; // as after any fault
+            return new RootCallResult.Faulted(FETCH_AT_ZERO);
+        }
         if (rip == RETURNED) {
             return new RootCallResult.Returned(afterCall[RAX_IN_CALL]);
         }
