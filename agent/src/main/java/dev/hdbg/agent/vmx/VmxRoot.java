@@ -32,6 +32,10 @@ import java.util.stream.Stream;
  * {@code budget} instructions, so code that never returns cannot hang the agent.
  * A call reads the guest once and the root once, and writes the root only where it differs from what the call needs
  * (a hot event calls its condition every hit; docs/benchmarks.md, "The hot hit path, wave 10").
+ *
+ * <p>It is over 400 lines because a call's register bookkeeping (the call registers, the shared registers in and out,
+ * what {@link CodeReach} lets a call skip) must agree with the calls exactly and is kept beside them; the bookkeeping is
+ * the part to move into a class of its own (docs/benchmarks.md, "Machine-code conditions, wave 13").
  */
 public final class VmxRoot implements AutoCloseable {
     /** The root area; guest regions may not be mapped at or above it. */
