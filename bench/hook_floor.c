@@ -8,7 +8,10 @@
  * guest's memory, one nested uc_emu_start of the condition (xor eax, eax ; ret) returning to the agent's trap
  * (lea rsp, [rsp - 8] ; hlt), counted as the agent counts, and one uc_reg_read_batch of the root's 19 registers after
  * the call (MODE 3: RAX and RIP). MODE 4 is MODE 2's calls made from a plain loop, without the hook: the call alone.
- * Usage: hook_floor LOOP.BIN HITS MODE  -> prints "hits nanoseconds" (MODE 4: nanoseconds of the thread's CPU)
+ * Usage: hook_floor LOOP.BIN HITS MODE [UNTIL]  -> prints "hits nanoseconds" (MODE 4: nanoseconds of the thread's CPU)
+ * UNTIL (MODE 2-4) is the root run's until, -1 unless given: 0 is what the agent passes since wave 13, which Unicorn
+ * 2.0.1 does not drop a translation and refill a TLB entry for after every run (docs/benchmarks.md, "Machine-code
+ * conditions, wave 13").
  */
 #include <unicorn/unicorn.h>
 #include <stdio.h>
@@ -18,6 +21,7 @@
 #include <time.h>
 
 static uint64_t seen;
+static uint64_t root_until = (uint64_t) -1;
 
 /* The agent's root area (VmxRoot): GUEST_REGS at BASE, the trap at BASE + 0x1000, the stack's top at BASE + 0x20000,
  * the condition's code at BASE + 0x100000. */
@@ -46,7 +50,7 @@ static void condition_hook(uc_engine *uc, uint64_t address, uint32_t size, void 
     uc_reg_read_batch(uc, guest_in, guest_pointers, guest_count);
     memcpy(root_fixed, guest_values, 16 * 8);
     *(uint64_t *) (root_fixed + (ROOT_STACK_TOP - 8 - ROOT_BASE)) = ROOT_TRAP;
-    uc_err err = uc_emu_start(root, ROOT_CODE, (uint64_t) -1, 0, CODE_BUDGET + 1);
+    uc_err err = uc_emu_start(root, ROOT_CODE, root_until, 0, CODE_BUDGET + 1);
     if (err) { fprintf(stderr, "root uc_emu_start: %s\n", uc_strerror(err)); exit(1); }
     int from = after_count == 19 ? 0 : 4;
     uc_reg_read_batch(root, after_call + from, after_pointers + from, after_count);
@@ -86,9 +90,12 @@ static void reading_hook(uc_engine *uc, uint64_t address, uint32_t size, void *u
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
+    if (argc == 5) {
+        root_until = strtoull(argv[4], NULL, 0);
+    }
+    if (argc != 4 && argc != 5) {
         fprintf(stderr, "usage: %s loop.bin hits mode(0 empty, 1 reads rdi, 2 condition, 3 minimal condition,"
-                " 4 condition call alone)\n", argv[0]);
+                " 4 condition call alone) [until of the root run, modes 2-4: -1]\n", argv[0]);
         return 2;
     }
     FILE *f = fopen(argv[1], "rb");

@@ -146,6 +146,15 @@ public interface Cpu extends AutoCloseable {
     void run(long from, long maxInstructions);
 
     /**
+     * {@link #run(long, long)}, ending also where RIP reaches {@code until}, before its instruction (RIP is then
+     * {@code until}): Unicorn's {@code until}, which the other runs set to -1. After every run Unicorn 2.0.1 drops the
+     * translation at {@code until} (a TLB refill of that page each time) unless {@code until} is 0.
+     *
+     * @throws CpuException as {@link #run(long)}
+     */
+    void run(long from, long maxInstructions, long until);
+
+    /**
      * Executes exactly the one instruction at {@code from}, with the hooks it triggers; RIP is then at the next one
      * (or wherever a hook sent it).
      *

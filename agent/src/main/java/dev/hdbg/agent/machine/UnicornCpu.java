@@ -245,11 +245,16 @@ final class UnicornCpu implements Cpu {
 
     @Override
     public void run(long from, long maxInstructions) {
+        run(from, maxInstructions, -1L);
+    }
+
+    @Override
+    public void run(long from, long maxInstructions, long until) {
         // A run that is not a step: the hook kept from the last steps would stop it after one instruction, and costs
         // a call per instruction. Removing it drops the translated code once, not once per step.
         dropStepHook();
         try {
-            uc.emuStart(from, -1L, 0, maxInstructions);
+            uc.emuStart(from, until, 0, maxInstructions);
         } catch (UnicornException e) {
             throw failed(e);
         }

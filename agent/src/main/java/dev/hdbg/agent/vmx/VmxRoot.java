@@ -32,6 +32,10 @@ import java.util.stream.Stream;
  * {@code budget} instructions, so code that never returns cannot hang the agent.
  * A call reads the guest once and the root once, and writes the root only where it differs from what the call needs
  * (a hot event calls its condition every hit; docs/benchmarks.md, "The hot hit path, wave 10").
+ *
+ * <p>It is over 400 lines because a call's register bookkeeping (the call registers, the shared registers in and out,
+ * what {@link CodeReach} lets a call skip) must agree with the calls exactly and is kept beside them; the bookkeeping is
+ * the part to move into a class of its own (docs/benchmarks.md, "Machine-code conditions, wave 13").
  */
 public final class VmxRoot implements AutoCloseable {
     /** The root area; guest regions may not be mapped at or above it. */
@@ -43,7 +47,17 @@ public final class VmxRoot implements AutoCloseable {
     private static final long STACK_TOP = STACK_BOTTOM + STACK_SIZE;
     private static final long FIXED_SIZE = STACK_TOP - BASE;
     private static final long HEAP_START = BASE + 0x100000;
+    /**
+     * Unicorn's {@code until} for a call while the root maps no page at 0: Unicorn 2.0.1 drops the translation at
+     * {@code until} after every run and refills the TLB for it, except for 0 ({@code uc_exit_invalidate_iter}); about
+     * 100 ns of a call's 435 in C (docs/benchmarks.md, "Machine-code conditions, wave 13"). Code that reaches 0 then
+     * ends the run there instead of faulting on the fetch, and {@link #call} reports the fault it would have raised.
+     */
+    private static final long UNTIL_ZERO = 0;
+    /** {@code until} while the guest maps page 0, which root code may then run: an address no code can run at. */
     private static final long NO_UNTIL = -1L;
+    /** What a fetch at 0 faults with when nothing is mapped there: Unicorn's {@code uc_strerror}, as a run reports it. */
+    static final String FETCH_AT_ZERO = "Invalid memory fetch (UC_ERR_FETCH_UNMAPPED) at rip 0x0";
     private static final byte RET = (byte) 0xc3;
     private static final byte HLT = (byte) 0xf4;
     /** lea rsp, [rsp - 8] ; hlt: RSP back where a call starts, so a call that returned leaves no RSP to write. */
@@ -81,6 +95,10 @@ public final class VmxRoot implements AutoCloseable {
     private static final RegisterList AFTER_CALL = concat(CALL_REGS, RegisterList.of(CpuRegister.RIP), SHARED);
     private static final int RIP_AFTER_CALL = CALL_REGS.size();
     private static final int SHARED_AFTER_CALL = RIP_AFTER_CALL + 1;
+    /** Read after a call of {@link CodeReach#REGISTERS} code: AFTER_CALL without SHARED, which it cannot change. */
+    private static final RegisterList AFTER_REGISTER_CODE = concat(CALL_REGS, RegisterList.of(CpuRegister.RIP));
+    /** Read after a call of {@link CodeReach#REGISTERS_BUT_ARGUMENTS} code: its result and where it stopped. */
+    private static final RegisterList RESULT_AND_RIP = RegisterList.of(CpuRegister.RAX, CpuRegister.RIP);
     /** The guest's state a call copies in, read at once when the exit's frame is not loaded yet. */
     private static final RegisterList GUEST_IN = concat(RegisterList.GPRS, SHARED);
     private static final Set<Access> ALL = EnumSet.allOf(Access.class);
@@ -98,12 +116,18 @@ public final class VmxRoot implements AutoCloseable {
 
     private final long[] callValues = new long[CALL_REGS.size()];
     private final long[] afterCall = new long[AFTER_CALL.size()];
-    /** Whether {@link #afterCall} holds the root's registers after the last call (not when it raised a CPU fault). */
+    private final long[] resultAndRip = new long[RESULT_AND_RIP.size()];
+    /**
+     * Whether {@link #afterCall} holds the root's call registers and RIP after the last call (not when it raised a CPU
+     * fault), and its SHARED part the root's shared registers when that call was of {@link CodeReach#ANYTHING} code.
+     */
     private boolean afterCallRead;
     private final long[] guestIn = new long[GUEST_IN.size()];
     private final long[] sharedInRoot = new long[SHARED.size()];
     private final long[] sharedScratch = new long[SHARED.size()];
     private boolean sharedInRootKnown;
+    /** Whether a guest region starts at 0, so that root code may run there. */
+    private boolean pageZeroMapped;
     private long bytesInUse;
 
     /**
@@ -134,10 +158,14 @@ public final class VmxRoot implements AutoCloseable {
             @Override
             public void mapped(long address, MemorySegment memory, int perms) {
                 root.map(address, memory, ALL);
+                pageZeroMapped |= address == 0;
             }
 
             @Override
             public void unmapped(long address, long size) {
+                if (address == 0) {
+                    pageZeroMapped = false;
+                }
                 root.forgetTranslations(address, address + size);
                 root.unmap(address, size);
             }
@@ -158,7 +186,8 @@ public final class VmxRoot implements AutoCloseable {
         if (cpuidStub == null) {
             cpuidStub = installCode(CPUID_STUB);
         }
-        RootCallResult result = call(cpuidStub.address(), leaf, subleaf, GUEST_REGS_ADDRESS + CPUID_RESULT);
+        RootCallResult result = call(cpuidStub.address(), leaf, subleaf, GUEST_REGS_ADDRESS + CPUID_RESULT,
+                CodeReach.ANYTHING);
         if (!(result instanceof RootCallResult.Returned)) {
             throw new IllegalStateException("CPUID in vmx-root failed: " + result);
         }
@@ -181,7 +210,7 @@ public final class VmxRoot implements AutoCloseable {
         RootAllocation allocation = allocate(withRet.length, CODE);
         root.writeMemory(allocation.address(), withRet);
         root.forgetTranslations(allocation.address(), allocation.address() + allocation.byteSize());
-        return allocation;
+        return allocation.holding(CodeReach.of(code));
     }
 
     /** spec: the requested buffer, zero-filled, kept until its action is removed. */
@@ -217,7 +246,7 @@ public final class VmxRoot implements AutoCloseable {
         // one page of gap catches code running off the end of its allocation.
         nextFree += (pages + 1) * GuestMemory.PAGE;
         allocations++;
-        return new RootAllocation(address, pages, size);
+        return new RootAllocation(address, pages, size, CodeReach.ANYTHING);
     }
 
     public void free(RootAllocation allocation) {
@@ -234,7 +263,7 @@ public final class VmxRoot implements AutoCloseable {
      */
     public RootCallResult callCustomCode(RootAllocation code, long bufferAddress, GuestRegs frame, long context) {
         copyGuestIn(frame);
-        RootCallResult result = call(code.address(), bufferAddress, GUEST_REGS_ADDRESS, context);
+        RootCallResult result = call(code.address(), bufferAddress, GUEST_REGS_ADDRESS, context, CodeReach.ANYTHING);
         if (result instanceof RootCallResult.Returned) {
             System.arraycopy(afterCall, SHARED_AFTER_CALL, sharedScratch, 0, SHARED.size());
             Optional<String> refused = refusedControlRegister();
@@ -256,12 +285,30 @@ public final class VmxRoot implements AutoCloseable {
      * a condition changes reaches the guest.
      */
     public RootCallResult callCondition(RootAllocation code, GuestRegs frame, long context) {
+        if (code.reach() != CodeReach.ANYTHING) {
+            return callRegisterCondition(code, context);
+        }
         copyGuestIn(frame);
-        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0);
+        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0, CodeReach.ANYTHING);
         // What the condition left in the root's shared registers stays there (not in the guest): the next call compares.
         if (afterCallRead) {
             System.arraycopy(afterCall, SHARED_AFTER_CALL, sharedInRoot, 0, SHARED.size());
         }
+        sharedInRootKnown = afterCallRead;
+        return result;
+    }
+
+    /**
+     * A condition whose code reads and writes general-purpose registers alone ({@link CodeReach}): it cannot read
+     * GUEST_REGS, so the frame is neither loaded nor stored, and cannot change a shared register, so they are not read
+     * back. The guest's shared registers still go into the root first: its paging (CR0, CR3, CR4) and debug registers
+     * apply to the code's fetches as they do for any call.
+     */
+    private RootCallResult callRegisterCondition(RootAllocation code, long context) {
+        guest.read(SHARED, sharedScratch);
+        syncSharedIn();
+        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0, code.reach());
+        // A fault (a page fault's CR2) may have changed the root's shared registers; nothing else the code runs can.
         sharedInRootKnown = afterCallRead;
         return result;
     }
@@ -283,7 +330,7 @@ public final class VmxRoot implements AutoCloseable {
         return RegisterList.of(Stream.of(lists).flatMap(l -> l.asList().stream()).toArray(CpuRegister[]::new));
     }
 
-    private RootCallResult call(long entry, long rcx, long rdx, long r8) {
+    private RootCallResult call(long entry, long rcx, long rdx, long r8, CodeReach reach) {
         fixed.set(ValueLayout.JAVA_LONG_UNALIGNED, STACK_TOP - 8 - BASE, RETURN_TRAP);
         callValues[0] = rcx;
         callValues[1] = rdx;
@@ -297,14 +344,16 @@ public final class VmxRoot implements AutoCloseable {
             // The return lands on a hlt, which ends uc_emu_start. Passing RETURN_TRAP as "until"
             // instead would make Unicorn 2.0.1 drop and retranslate the code on every call
             // (measured: 2 us a call against 0.12 us; docs/benchmarks.md).
-            root.run(entry, budget + 1); // the trap's lea is not the code's
+            root.run(entry, budget + 1, pageZeroMapped ? NO_UNTIL : UNTIL_ZERO); // the trap's lea is not the code's
         } catch (CpuException e) {
             afterCallRead = false;
             return new RootCallResult.Faulted(e.reason() + " at rip 0x" + Long.toHexString(root.read(CpuRegister.RIP)));
         }
-        root.read(AFTER_CALL, afterCall);
-        afterCallRead = true;
-        long rip = afterCall[RIP_AFTER_CALL];
+        long rip = readAfterCall(reach);
+        if (rip == UNTIL_ZERO && !pageZeroMapped) {
+            afterCallRead = false; // as after any fault
+            return new RootCallResult.Faulted(FETCH_AT_ZERO);
+        }
         if (rip == RETURNED) {
             return new RootCallResult.Returned(afterCall[RAX_IN_CALL]);
         }
@@ -313,6 +362,26 @@ public final class VmxRoot implements AutoCloseable {
             return new RootCallResult.Faulted("executed hlt at rip 0x" + Long.toHexString(rip - 1));
         }
         return new RootCallResult.BudgetExhausted(budget, rip);
+    }
+
+    /**
+     * Reads into {@link #afterCall} what the code can have changed of the root's registers, which a call of
+     * {@code reach} code ran; returns RIP.
+     */
+    private long readAfterCall(CodeReach reach) {
+        if (reach == CodeReach.REGISTERS_BUT_ARGUMENTS) {
+            root.read(RESULT_AND_RIP, resultAndRip);
+            long rip = resultAndRip[1];
+            // RCX, RDX, R8 as written; RSP as the call began once the trap ran. Stopped elsewhere, RSP is unknown.
+            System.arraycopy(callValues, 0, afterCall, 0, RAX_IN_CALL);
+            afterCall[RAX_IN_CALL] = resultAndRip[0];
+            afterCall[RIP_AFTER_CALL] = rip;
+            afterCallRead = rip == RETURNED;
+            return rip;
+        }
+        root.read(reach == CodeReach.REGISTERS ? AFTER_REGISTER_CODE : AFTER_CALL, afterCall);
+        afterCallRead = true;
+        return afterCall[RIP_AFTER_CALL];
     }
 
     /** Writes the guest's shared registers, read into {@link #sharedScratch}, to the root unless it holds them. */

@@ -8,6 +8,7 @@ import dev.hdbg.common.event.GuestRegister;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,5 +109,66 @@ class VmxRootCallTest {
         assertThat(spinning).isInstanceOfSatisfying(RootCallResult.BudgetExhausted.class,
                 b -> assertThat(b.budget()).isEqualTo(BUDGET));
         assertThat(machine.read(GuestRegister.RDI)).isEqualTo(5);
+    }
+
+    /**
+     * A condition on registers alone does not load or store GUEST_REGS; a condition that reads them after it still sees
+     * the guest's registers of its own hit, and one frame serves both.
+     */
+    @Test
+    void conditionsOnRegistersAloneLeaveGuestRegsToTheConditionsThatReadThem() {
+        RootAllocation registersOnly = code("b801000000"); // mov eax, 1
+        RootAllocation readsRdi = code("488b4138"); // mov rax, [rcx + 0x38]
+        for (long rdi = 1; rdi <= 3; rdi++) {
+            machine.write(GuestRegister.RDI, rdi);
+            GuestRegs frame = new GuestRegs();
+            assertThat(root.callCondition(registersOnly, frame, 0)).isEqualTo(new RootCallResult.Returned(1));
+            assertThat(frame.isLoaded()).isFalse();
+            assertThat(root.callCondition(readsRdi, frame, 0)).isEqualTo(new RootCallResult.Returned(rdi));
+            assertThat(root.callCondition(registersOnly, frame, 0)).isEqualTo(new RootCallResult.Returned(1));
+            assertThat(root.callCondition(readsRdi, frame, 0)).isEqualTo(new RootCallResult.Returned(rdi));
+        }
+    }
+
+    /**
+     * Register-only code stopped by its budget, before its ret or between the ret and the trap (RSP then 8 higher than
+     * a call leaves it), is reported so, and the next calls start as the convention says.
+     */
+    @Test
+    void conditionsOnRegistersAloneStoppedByTheBudgetLeaveTheNextCallsExact() {
+        root.close();
+        root = new VmxRoot(machine, 4); // the run counts the code, its ret, the trap's lea and hlt: 5
+        machine.write(GuestRegister.RDI, 0x42);
+        // inc ebx: RAX stays 0, as a call starts, so only RSP differs from what the next call needs
+        RootAllocation tooLong = code("ffc3ffc3ffc3ffc3ffc3"); // inc ebx x5
+        RootAllocation budgetThenRet = code("ffc3ffc3ffc3ffc3"); // inc ebx x4: the run stops after the ret
+        RootAllocation incTwice = code("ffc0ffc0");
+        RootAllocation readsRdi = code("488b4138");
+        RootAllocation readsRcx = code("4889c8"); // mov rax, rcx
+        for (RootAllocation stopped : List.of(tooLong, budgetThenRet)) {
+            for (int i = 0; i < 2; i++) {
+                assertThat(root.callCondition(readsRcx, new GuestRegs(), 0))
+                        .isEqualTo(new RootCallResult.Returned(VmxRoot.GUEST_REGS_ADDRESS));
+                assertThat(root.callCondition(stopped, new GuestRegs(), 0)).isInstanceOfSatisfying(
+                        RootCallResult.BudgetExhausted.class, b -> assertThat(b.budget()).isEqualTo(4));
+                assertThat(root.callCondition(incTwice, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(2));
+                assertThat(root.callCondition(incTwice, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(2));
+                assertThat(root.callCondition(readsRcx, new GuestRegs(), 0))
+                        .isEqualTo(new RootCallResult.Returned(VmxRoot.GUEST_REGS_ADDRESS));
+                assertThat(root.callCondition(readsRdi, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(0x42));
+            }
+        }
+    }
+
+    /** The guest's shared registers are in the root when register-only code runs, and again for code that reads them. */
+    @Test
+    void aConditionReadingADebugRegisterAfterRegisterOnlyOnesSeesTheGuests() {
+        RootAllocation registersOnly = code("31c0");
+        RootAllocation readsDr3 = code("0f21d8"); // mov rax, dr3
+        for (long dr3 = 0x10; dr3 <= 0x30; dr3 += 0x10) {
+            machine.write(GuestRegister.DR3, dr3);
+            assertThat(root.callCondition(registersOnly, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(0));
+            assertThat(root.callCondition(readsDr3, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(dr3));
+        }
     }
 }
