@@ -344,7 +344,8 @@ public final class VmxRoot implements AutoCloseable {
             // The return lands on a hlt, which ends uc_emu_start. Passing RETURN_TRAP as "until"
             // instead would make Unicorn 2.0.1 drop and retranslate the code on every call
             // (measured: 2 us a call against 0.12 us; docs/benchmarks.md).
-            root.run(entry, budget + 1, pageZeroMapped ? NO_UNTIL : UNTIL_ZERO); // the trap's lea is not the code's
+            // The trap's lea and hlt are not the code's: code of exactly budget instructions, its ret among them, returns.
+            root.run(entry, budget + 2, pageZeroMapped ? NO_UNTIL : UNTIL_ZERO);
         } catch (CpuException e) {
             afterCallRead = false;
             return new RootCallResult.Faulted(e.reason() + " at rip 0x" + Long.toHexString(root.read(CpuRegister.RIP)));

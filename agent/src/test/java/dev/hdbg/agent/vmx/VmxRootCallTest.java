@@ -131,17 +131,17 @@ class VmxRootCallTest {
     }
 
     /**
-     * Register-only code stopped by its budget, before its ret or between the ret and the trap (RSP then 8 higher than
-     * a call leaves it), is reported so, and the next calls start as the convention says.
+     * Register-only code stopped by its budget, between its ret and the trap (RSP then 8 higher than a call leaves it)
+     * or at the trap's hlt, is reported so, and the next calls start as the convention says.
      */
     @Test
     void conditionsOnRegistersAloneStoppedByTheBudgetLeaveTheNextCallsExact() {
         root.close();
-        root = new VmxRoot(machine, 4); // the run counts the code, its ret, the trap's lea and hlt: 5
+        root = new VmxRoot(machine, 4); // the run counts the code, its ret, the trap's lea and hlt: 6
         machine.write(GuestRegister.RDI, 0x42);
         // inc ebx: RAX stays 0, as a call starts, so only RSP differs from what the next call needs
         RootAllocation tooLong = code("ffc3ffc3ffc3ffc3ffc3"); // inc ebx x5
-        RootAllocation budgetThenRet = code("ffc3ffc3ffc3ffc3"); // inc ebx x4: the run stops after the ret
+        RootAllocation budgetThenRet = code("ffc3ffc3ffc3ffc3"); // inc ebx x4: the run stops after the trap's lea
         RootAllocation incTwice = code("ffc0ffc0");
         RootAllocation readsRdi = code("488b4138");
         RootAllocation readsRcx = code("4889c8"); // mov rax, rcx
@@ -158,6 +158,20 @@ class VmxRootCallTest {
                 assertThat(root.callCondition(readsRdi, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(0x42));
             }
         }
+    }
+
+    /** The budget counts the code's instructions, its ret among them, and not the return trap's two. */
+    @Test
+    void codeOfExactlyTheBudgetReturnsAndOneInstructionMoreIsStopped() {
+        root.close();
+        root = new VmxRoot(machine, 4);
+        RootAllocation threeAndRet = code("ffc0ffc0ffc0"); // inc eax x3, then the appended ret: 4 instructions
+        RootAllocation fourAndRet = code("ffc0ffc0ffc0ffc0");
+        assertThat(root.callCondition(threeAndRet, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(3));
+        assertThat(root.callCustomCode(threeAndRet, 0, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(3));
+        assertThat(root.callCondition(fourAndRet, new GuestRegs(), 0)).isInstanceOfSatisfying(
+                RootCallResult.BudgetExhausted.class, b -> assertThat(b.budget()).isEqualTo(4));
+        assertThat(root.callCondition(threeAndRet, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(3));
     }
 
     /** The guest's shared registers are in the root when register-only code runs, and again for code that reads them. */
