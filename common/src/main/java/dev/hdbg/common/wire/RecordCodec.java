@@ -65,8 +65,7 @@ public final class RecordCodec {
             case DebuggerRecord.ActionError err -> b.setActionError(ActionErrorRecord.newBuilder()
                     .setEventId(err.eventId()).setActionId(err.actionId()).setMessage(err.message()));
             case DebuggerRecord.ScriptOutput out -> b.setScriptOutput(ScriptOutputRecord.newBuilder()
-                    .setEventId(out.eventId()).setActionId(out.actionId()).setCore(out.core())
-                    .setTextBytes(ByteString.copyFrom(out.utf8()))
+                    .setEventId(out.eventId()).setActionId(out.actionId()).setCore(out.core()).setText(out.text())
                     .setPid(out.pid()).setTid(out.tid()));
         }
         return b.build();
@@ -116,7 +115,7 @@ public final class RecordCodec {
             case SCRIPT_OUTPUT -> {
                 var out = msg.getScriptOutput();
                 yield new DebuggerRecord.ScriptOutput(seq, out.getEventId(), out.getActionId(), out.getCore(),
-                        out.getTextBytes().toByteArray(), out.getPid(), out.getTid());
+                        out.getText(), out.getPid(), out.getTid());
             }
             case NOTICE -> new DebuggerRecord.Notice(seq, msg.getNotice().getMessage());
             case LOST -> new DebuggerRecord.Lost(seq, msg.getLost().getFirstSeq(), msg.getLost().getLastSeq(),
