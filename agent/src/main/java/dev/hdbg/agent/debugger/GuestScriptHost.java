@@ -36,7 +36,7 @@ final class GuestScriptHost implements ScriptHost {
     private GuestRegs frame;
     private VmExit exit;
     private long eventId;
-    private Consumer<String> output;
+    private Consumer<byte[]> output;
     private Consumer<String> refusals;
     private boolean pauseRequested;
     private Boolean shortCircuit;
@@ -54,12 +54,12 @@ final class GuestScriptHost implements ScriptHost {
      * Sets up one run.
      *
      * @param exit     the exit that triggered the event, or null for {@code ?} ($context and $event_stage are then 0)
-     * @param output   where printf's text goes
+     * @param output   where printf's text goes, as UTF-8 bytes (see {@link ScriptHost#print})
      * @param refusals where a register write the CPU would refuse is reported (the write is skipped)
      * @param buffer   the action's requested buffer ({@code $buffer}), or null
      * @param bufferSize the bytes requested for it
      */
-    void begin(GuestRegs frame, VmExit exit, long eventId, Consumer<String> output, Consumer<String> refusals,
+    void begin(GuestRegs frame, VmExit exit, long eventId, Consumer<byte[]> output, Consumer<String> refusals,
                RootAllocation buffer, int bufferSize) {
         this.buffer.use(buffer, bufferSize);
         this.frame = frame;
@@ -205,8 +205,8 @@ final class GuestScriptHost implements ScriptHost {
     }
 
     @Override
-    public void print(String text) {
-        output.accept(text);
+    public void print(byte[] utf8) {
+        output.accept(utf8);
     }
 
     @Override

@@ -19,10 +19,12 @@ import dev.hdbg.common.script.ScriptEnvironment;
 import dev.hdbg.common.script.ScriptException;
 import dev.hdbg.common.script.SourceText;
 import dev.hdbg.common.script.SymbolResolver;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -90,16 +92,23 @@ final class ScriptActions {
     /**
      * Where a running action's printf text and refusals go; one, reused, so a trigger allocates nothing for it. The
      * core, process and thread a record names are read when the script prints, not on every trigger: a hot condition
-     * that prints nothing asks the machine nothing (docs/benchmarks.md, "Script hits, wave 6").
+     * that prints nothing asks the machine nothing (docs/benchmarks.md, "Script hits, wave 6"). It is also what makes
+     * the record once the queue has its number: a lambda capturing the text and the place was an object a record
+     * ("Script output, wave 13").
      */
     private final ActionOutput actionOutput = new ActionOutput();
 
-    private final class ActionOutput implements Consumer<String> {
+    private final class ActionOutput implements Consumer<byte[]>, LongFunction<DebuggerRecord> {
         private RecordQueue queue;
         private long eventId;
         private long actionId;
         private boolean immediate;
         final Consumer<String> refusals = why -> error(queue, eventId, actionId, why);
+        /** The printf being published, for {@link #apply}: set, published and cleared on the execution thread. */
+        private byte[] text;
+        private int core;
+        private long process;
+        private long thread;
 
         void set(RecordQueue to, long event, long action, boolean now) {
             queue = to;
@@ -109,14 +118,23 @@ final class ScriptActions {
         }
 
         @Override
-        public void accept(String text) {
-            long event = eventId;
-            long action = actionId;
-            int core = where.core();
-            long process = where.pid();
-            long thread = where.tid();
-            queue.publish(seq -> new DebuggerRecord.ScriptOutput(seq, event, action, core, text, process, thread),
-                    immediate);
+        public void accept(byte[] utf8) {
+            text = utf8;
+            core = where.core();
+            process = where.pid();
+            thread = where.tid();
+            try {
+                // The queue calls apply before it returns; what it runs while full only reads, and prints nothing.
+                queue.publish(this, immediate);
+            } finally {
+                text = null;
+            }
+        }
+
+        /** The record of the printf being published, numbered {@code seq}. */
+        @Override
+        public DebuggerRecord apply(long seq) {
+            return new DebuggerRecord.ScriptOutput(seq, eventId, actionId, core, text, process, thread);
         }
     }
 
@@ -151,6 +169,10 @@ final class ScriptActions {
             throw DebuggerException.invalid(e.getMessage());
         }
         return new Evaluation(value, evaluationOutput);
+    }
+
+    private void evaluationPrint(byte[] utf8) {
+        evaluationPrint(new String(utf8, StandardCharsets.UTF_8));
     }
 
     private void evaluationPrint(String text) {

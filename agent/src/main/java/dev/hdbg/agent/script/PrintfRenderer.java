@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Renders a printf call's output as HyperDbg's kernel printf does (see {@link PrintfFormat} for the conversions). The
  * output of one call is at most {@link #MAX_OUTPUT} bytes, HyperDbg's {@code PacketChunkSize}; the rest is cut off.
- * Strings from guest memory are UTF-8; a wide string's UTF-16 is converted to UTF-8.
+ * Strings from guest memory are UTF-8, their bytes copied as they are (the record made of the output replaces what is
+ * malformed); a wide string's UTF-16 is converted to UTF-8. The output stays bytes: a string of it was decoded here and
+ * encoded again for the wire, twice the work of rendering it (docs/benchmarks.md, "Script output, wave 13").
  */
 final class PrintfRenderer {
     static final int MAX_OUTPUT = 4096;
@@ -28,7 +30,7 @@ final class PrintfRenderer {
         this.at = at;
     }
 
-    static String render(ScriptHost host, long[] locals, PrintfFormat format, long[] args, int at) {
+    static byte[] render(ScriptHost host, long[] locals, PrintfFormat format, long[] args, int at) {
         PrintfRenderer r = new PrintfRenderer(host, locals, at);
         int next = 0;
         List<PrintfFormat.Part> parts = format.parts();
@@ -38,7 +40,7 @@ final class PrintfRenderer {
                 case Conversion c -> r.conversion(c, args[next++]);
             }
         }
-        return new String(r.out, 0, r.length, StandardCharsets.UTF_8);
+        return r.out.length == r.length ? r.out : Arrays.copyOf(r.out, r.length);
     }
 
     private void conversion(Conversion c, long value) {

@@ -72,11 +72,12 @@ public interface ScriptHost {
     int instructionLength(long address, int bits);
 
     /**
-     * Output of {@code printf} and {@code print}: one call per call in the script, the text complete. The debugger
-     * makes of it a record (its text, event, action, core and sequence number), delivered as the action's {@code imm}
-     * option says.
+     * Output of {@code printf} and {@code print}: one call per call in the script, the text complete, as UTF-8 bytes
+     * (possibly malformed: a guest string's bytes go in as they are; whoever makes text of them replaces what is
+     * malformed, as {@code new String(bytes, UTF_8)} does). The array is the callee's. The debugger makes of it a
+     * record (its text, event, action, core and sequence number), delivered as the action's {@code imm} option says.
      */
-    void print(String text);
+    void print(byte[] utf8);
 
     /** {@code event_enable(id)}. */
     void eventEnable(long eventId);

@@ -1,6 +1,7 @@
 package dev.hdbg.agent.script;
 
 import dev.hdbg.common.script.PrintfFormat;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The helpers compiled scripts call: each is small and static, so the JIT inlines it into the script. Each that can
@@ -299,6 +300,6 @@ final class ScriptRuntime {
 
     /** {@code print(value)}: HyperDbg prints {@code "%llx\n"}. */
     static void print(ScriptHost host, long value) {
-        host.print(Long.toHexString(value) + "\n");
+        host.print((Long.toHexString(value) + "\n").getBytes(StandardCharsets.ISO_8859_1));
     }
 }

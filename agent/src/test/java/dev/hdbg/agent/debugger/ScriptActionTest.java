@@ -161,4 +161,39 @@ class ScriptActionTest {
                 .isInstanceOf(DebuggerException.class).hasMessageContaining("script:1:5").hasMessageContaining("^");
         assertThat(registry.list()).isEmpty();
     }
+
+    /**
+     * Issue 10's hot printf of two registers, {@code imm no}: on the execution thread a trigger makes the printf's
+     * arguments, the renderer, its buffer, the text's bytes and the record. The text was decoded to a string for the
+     * record (a string and its bytes) and published through a lambda capturing it and where it ran: 305 bytes a
+     * trigger before, 225 now (docs/benchmarks.md, "Script output, wave 13").
+     */
+    @Test
+    void aHotPrintfTriggerAllocatesItsTextAndRecordOnly() {
+        RecordQueue held = new RecordQueue(1 << 20, 1 << 20, Duration.ofSeconds(60)); // no host: every record stays
+        try {
+            ActionRunner hot = new ActionRunner(machine, root, registry, new Breakpoints(machine, root, Limits.DEFAULT,
+                    new LogTaker(machine, () -> null)), held, (reason, id, exit) -> breaks.add(reason + " " + id),
+                    () -> null);
+            registry.add(EventSpec.eptHook(IMAGE, List.of(new ActionSpec.Script(
+                    "printf(\"%llx %llx\\n\", @rax, @rcx);", 0, false))));
+            machine.write(GuestRegister.RAX, 0x40000a);
+            for (int i = 0; i < 20_000; i++) { // compiled, so that what escape analysis removes is removed
+                hot.onExit(EXIT);
+            }
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            int triggers = 100_000;
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < triggers; i++) {
+                hot.onExit(EXIT);
+            }
+            long perTrigger = (threads.getCurrentThreadAllocatedBytes() - before) / triggers;
+            assertThat(held.lastSeq()).isEqualTo(120_000);
+            // arguments 32, renderer 32, its buffer 48, the text 32, the record 64; the rest the store's deque doubling
+            assertThat(perTrigger).as("bytes allocated a trigger").isLessThanOrEqualTo(240);
+        } finally {
+            held.close();
+        }
+    }
 }

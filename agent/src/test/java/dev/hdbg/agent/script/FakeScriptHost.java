@@ -171,8 +171,8 @@ class FakeScriptHost implements ScriptHost {
     }
 
     @Override
-    public void print(String text) {
-        output.add(text);
+    public void print(byte[] utf8) {
+        output.add(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.hdbg.common.record;
 
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.GuestRegister;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -184,16 +186,51 @@ public sealed interface DebuggerRecord {
     /**
      * What one {@code printf} or {@code print} of a script action wrote (since protocol 1.7); HyperDbg forwards the
      * text to the event's output sources as it is.
+     *
+     * <p>The text is held as its UTF-8 bytes, as the wire carries it: a hot script's printf renders bytes, and its
+     * record went from bytes to a {@code String} and back on the agent, and from bytes to a {@code String} and to
+     * bytes again on a host writing JSON (docs/benchmarks.md, "Script output, wave 13"). The bytes are always
+     * well-formed: malformed input is replaced as {@code new String(bytes, UTF_8)} replaces it, so the wire and
+     * {@link #text()} say exactly what a {@code String} of the same bytes said before. The array is the record's own:
+     * do not change it.
      */
-    record ScriptOutput(long seq, long eventId, long actionId, int core, String text, long pid, long tid)
+    record ScriptOutput(long seq, long eventId, long actionId, int core, byte[] utf8, long pid, long tid)
             implements DebuggerRecord {
         public ScriptOutput {
-            Objects.requireNonNull(text, "text");
+            utf8 = Utf8.wellFormed(Objects.requireNonNull(utf8, "utf8"));
+        }
+
+        /** Output given as text: held as {@code text.getBytes(UTF_8)} (a lone surrogate becomes {@code ?}). */
+        public ScriptOutput(long seq, long eventId, long actionId, int core, String text, long pid, long tid) {
+            this(seq, eventId, actionId, core, text.getBytes(StandardCharsets.UTF_8), pid, tid);
         }
 
         /** Output of a target that says nothing of processes and threads (pid and tid 0; since 1.14 they are sent). */
         public ScriptOutput(long seq, long eventId, long actionId, int core, String text) {
             this(seq, eventId, actionId, core, text, 0, 0);
+        }
+
+        /** The text, decoded: a new string each call. */
+        public String text() {
+            return new String(utf8, StandardCharsets.UTF_8);
+        }
+
+        /** Equal when the same fields hold the same text (the bytes compared, not the arrays). */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ScriptOutput o && seq == o.seq && eventId == o.eventId && actionId == o.actionId
+                    && core == o.core && pid == o.pid && tid == o.tid && Arrays.equals(utf8, o.utf8);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(seq, eventId, actionId, core, Arrays.hashCode(utf8), pid, tid);
+        }
+
+        @Override
+        public String toString() {
+            return "ScriptOutput[seq=" + seq + ", eventId=" + eventId + ", actionId=" + actionId + ", core=" + core
+                    + ", text=" + text() + ", pid=" + pid + ", tid=" + tid + "]";
         }
     }
 

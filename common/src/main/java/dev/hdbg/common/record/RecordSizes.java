@@ -19,7 +19,7 @@ public final class RecordSizes {
             case DebuggerRecord.Break b -> 2L * b.message().length() + 32L * b.registers().size();
             case DebuggerRecord.Notice notice -> 2L * notice.message().length();
             case DebuggerRecord.ActionError error -> 2L * error.message().length();
-            case DebuggerRecord.ScriptOutput output -> 2L * output.text().length();
+            case DebuggerRecord.ScriptOutput output -> 2L * output.utf8().length; // as its string's chars were counted
             case DebuggerRecord.Exit _, DebuggerRecord.Lost _ -> 0;
         };
     }

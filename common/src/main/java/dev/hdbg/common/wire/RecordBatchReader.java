@@ -24,6 +24,7 @@ import java.util.List;
 public final class RecordBatchReader {
     private static final int VARINT = 0;
     private static final int LENGTH_DELIMITED = 2;
+    private static final byte[] NO_BYTES = {};
 
     private RecordBatchReader() {
     }
@@ -232,7 +233,7 @@ public final class RecordBatchReader {
             int core = 0;
             long pid = 0;
             long tid = 0;
-            String text = "";
+            byte[] text = NO_BYTES;
             while (at < end) {
                 long tag = varint(end);
                 if (tag == (1 << 3 | VARINT)) {
@@ -242,7 +243,7 @@ public final class RecordBatchReader {
                 } else if (tag == (3 << 3 | VARINT)) {
                     core = (int) varint(end);
                 } else if (tag == (4 << 3 | LENGTH_DELIMITED)) {
-                    text = ascii(end);
+                    text = asciiBytes(end);
                     if (text == null) {
                         return null;
                     }
@@ -296,6 +297,22 @@ public final class RecordBatchReader {
         private String ascii(int end) throws NotFast {
             int stringEnd = length(end);
             String text = asciiOf(at, stringEnd - at);
+            at = stringEnd;
+            return text;
+        }
+
+        /**
+         * A length-delimited field's bytes, when they are plain ASCII (null otherwise): script output, kept as bytes
+         * to the JSON (docs/benchmarks.md, "Script output, wave 13").
+         */
+        private byte[] asciiBytes(int end) throws NotFast {
+            int stringEnd = length(end);
+            for (int i = at; i < stringEnd; i++) {
+                if (in[i] < 0) {
+                    return null; // UTF-8 beyond ASCII: the generated classes check it as proto3 requires
+                }
+            }
+            byte[] text = Arrays.copyOfRange(in, at, stringEnd);
             at = stringEnd;
             return text;
         }

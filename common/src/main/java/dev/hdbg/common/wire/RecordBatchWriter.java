@@ -148,7 +148,7 @@ public final class RecordBatchWriter {
     }
 
     private static int scriptBody(DebuggerRecord.ScriptOutput s) {
-        return uint64Field(s.eventId()) + uint64Field(s.actionId()) + uint32Field(s.core()) + stringField(s.text())
+        return uint64Field(s.eventId()) + uint64Field(s.actionId()) + uint32Field(s.core()) + bytesField(s.utf8())
                 + uint64Field(s.pid()) + uint64Field(s.tid());
     }
 
@@ -177,7 +177,7 @@ public final class RecordBatchWriter {
         writeUInt64(1, s.eventId());
         writeUInt64(2, s.actionId());
         writeUInt64(3, Integer.toUnsignedLong(s.core()));
-        writeString(4, s.text());
+        writeBytes(4, s.utf8()); // UTF-8 already, and well-formed: one copy
         writeUInt64(5, s.pid()); // since 1.14
         writeUInt64(6, s.tid());
     }
@@ -215,6 +215,20 @@ public final class RecordBatchWriter {
         }
         int n = utf8Length(value);
         return 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+    }
+
+    /** proto3: empty bytes (or an empty string's) are not written. */
+    private static int bytesField(byte[] value) {
+        int n = value.length;
+        return n == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+    }
+
+    private void writeBytes(int field, byte[] value) {
+        if (value.length != 0) {
+            put(field << 3 | LENGTH_DELIMITED);
+            varint(value.length);
+            putBytes(value);
+        }
     }
 
     private void writeUInt64(int field, long value) {

@@ -158,4 +158,35 @@ class RecordBatchReaderTest {
         writer.write(records, 0, records.size(), bytes);
         assertThat(RecordBatchReader.read(bytes)).isEqualTo(records);
     }
+
+    /**
+     * Issue 10: a printf's text is read as one array, which the host's JSON writes from; it was a string made of the
+     * bytes (its object and its array) that the JSON then escaped char by char (docs/benchmarks.md, "Script output,
+     * wave 13"): 124 bytes a record before, 100 now.
+     */
+    @Test
+    void aHotPrintfBatchIsReadWithoutAStringARecord() {
+        List<DebuggerRecord> records = new java.util.ArrayList<>();
+        for (long seq = 1; seq <= 256; seq++) {
+            records.add(new DebuggerRecord.ScriptOutput(seq, 1, 1, 0, "40000a " + Long.toHexString(seq * 7) + "\n", 1, 1));
+        }
+        RecordBatchWriter writer = new RecordBatchWriter();
+        writer.measure(records);
+        ByteBuf bytes = Unpooled.buffer();
+        writer.write(records, 0, records.size(), bytes);
+        for (int i = 0; i < 2_000; i++) { // compiled, so that what escape analysis removes is removed
+            RecordBatchReader.read(bytes);
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int batches = 2_000;
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < batches; i++) {
+            RecordBatchReader.read(bytes);
+        }
+        long perRecord = (threads.getCurrentThreadAllocatedBytes() - before) / (batches * 256L);
+        assertThat(RecordBatchReader.read(bytes)).isEqualTo(records);
+        // the record 64, its text's array 32, a share of the batch's list
+        assertThat(perRecord).as("bytes allocated a record").isLessThanOrEqualTo(110);
+    }
 }

@@ -111,4 +111,29 @@ class RecordBatchWriterTest {
         }
         assertThat(generated(records.subList(10, 20)).length).isBetween(recordBytes + 2, recordBytes + 4);
     }
+
+    /**
+     * Script output kept as bytes goes on the wire as the string of the same bytes went (malformed bytes replaced as
+     * the string replaced them), byte for byte what the generated classes write for that string.
+     */
+    @Test
+    void scriptOutputsBytesAreWrittenAsTheStringOfThemWas() {
+        Random random = new Random(21);
+        RecordBatchWriter writer = new RecordBatchWriter();
+        for (int round = 0; round < 200; round++) {
+            List<DebuggerRecord> records = new ArrayList<>();
+            RecordBatch.Builder before = RecordBatch.newBuilder();
+            for (int i = 0; i < 50; i++) {
+                byte[] raw = dev.hdbg.common.record.GuestBytes.random(random);
+                records.add(new DebuggerRecord.ScriptOutput(i + 1, 2, 3, i % 3, raw, 7, 8));
+                before.addRecords(dev.hdbg.proto.v1.Record.newBuilder().setSeq(i + 1).setScriptOutput(
+                        dev.hdbg.proto.v1.ScriptOutputRecord.newBuilder().setEventId(2).setActionId(3).setCore(i % 3)
+                                .setText(new String(raw, java.nio.charset.StandardCharsets.UTF_8)).setPid(7).setTid(8)));
+            }
+            writer.measure(records);
+            ByteBuf out = Unpooled.buffer();
+            writer.write(records, 0, records.size(), out);
+            assertThat(ByteBufUtil.getBytes(out)).isEqualTo(Envelope.newBuilder().setRecordBatch(before).build().toByteArray());
+        }
+    }
 }

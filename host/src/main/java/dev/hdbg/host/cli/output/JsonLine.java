@@ -158,6 +158,28 @@ final class JsonLine {
         return this;
     }
 
+    /**
+     * Well-formed UTF-8 text as a JSON string, the bytes {@link #string(String)} writes for its string: a byte beyond
+     * ASCII is part of a character written as it is, so only ASCII bytes are escaped. Script output reaches the JSON
+     * so, never a string on the host (docs/benchmarks.md, "Script output, wave 13").
+     */
+    JsonLine string(byte[] utf8) {
+        int n = utf8.length;
+        room(n + 2);
+        bytes[length++] = '"';
+        for (int i = 0; i < n; i++) {
+            byte b = utf8[i];
+            if (b >= 0x20 && b != '"' && b != '\\' || b < 0) {
+                bytes[length++] = b; // room for every byte left as one, and the quote: kept below
+                continue;
+            }
+            ascii(Json.escape((char) b));
+            room(n - i);
+        }
+        bytes[length++] = '"';
+        return this;
+    }
+
     private void utf8(int codePoint) {
         room(4);
         if (codePoint < 0x800) {

@@ -49,7 +49,7 @@ final class RecordJson {
             case DebuggerRecord.ScriptOutput s -> {
                 out.bytes(SCRIPT_START).decimal(s.seq())
                         .bytes(scriptWhere.bytes(s.eventId(), s.actionId(), s.core(), s.pid(), s.tid()))
-                        .string(s.text()).ascii('}');
+                        .string(s.utf8()).ascii('}');
                 return true;
             }
             default -> {

@@ -121,6 +121,32 @@ class RecordJsonTest {
         assertThat(line.copies() - before).isEqualTo(3); // the start, the fields, the text's escaped line end
     }
 
+    /**
+     * Script output is escaped from its bytes (docs/benchmarks.md, "Script output, wave 13"): the same line as from
+     * the string of the same bytes, as written before, for text and control bytes, quotes, characters of every length
+     * and malformed bytes.
+     */
+    @Test
+    void aScriptsTextIsWrittenFromItsBytesAsFromItsString() {
+        Random random = new Random(17);
+        JsonLine fromBytes = new JsonLine();
+        JsonLine fromString = new JsonLine();
+        RecordJson json = new RecordJson();
+        for (int i = 0; i < 20_000; i++) {
+            byte[] raw = dev.hdbg.common.record.GuestBytes.random(random);
+            var record = new DebuggerRecord.ScriptOutput(i + 1, 2, 3, 0, raw, 5, 6);
+            fromBytes.clear();
+            json.append(fromBytes, record);
+            fromString.clear();
+            fromString.ascii("{\"type\":\"script\",\"seq\":").decimal(i + 1)
+                    .ascii(",\"event\":2,\"action\":3,\"core\":0,\"pid\":5,\"tid\":6,\"text\":")
+                    .string(new String(raw, StandardCharsets.UTF_8)).ascii('}');
+            assertThat(Arrays.copyOf(fromBytes.bytes(), fromBytes.length()))
+                    .isEqualTo(Arrays.copyOf(fromString.bytes(), fromString.length()))
+                    .isEqualTo(JsonOutput.toJson(record).toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     @Test
     void numbersAreWrittenAsAppendWritesThem() {
         JsonLine line = new JsonLine();
