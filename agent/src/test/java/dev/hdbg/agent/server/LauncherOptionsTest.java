@@ -64,8 +64,8 @@ class LauncherOptionsTest {
     }
 
     /**
-     * {@code --gdb}'s loop does not poll while its JVM's compilers are busy; a batch's and the prompt's keep the default
-     * (docs/benchmarks.md, "Fresh sessions, wave 13").
+     * {@code --gdb}'s loop does not poll while its JVM's compilers are busy; a batch's and the prompt's keep the
+     * default (docs/benchmarks.md, "Fresh sessions, wave 13").
      */
     @Test
     void theBridgeAloneDoesNotPollWhileItsCompilersAreBusy() throws Exception {
@@ -79,8 +79,9 @@ class LauncherOptionsTest {
 
     /** The options hdbg_host_options adds for the host's ARGS. */
     private static String hostOptions(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && shift && hdbg_host_options \"$@\"",
-                "bash", root().resolve("bin/hdbg-env.sh").toString()));
+        List<String> command = new ArrayList<>(List.of("bash", "-c",
+                "source \"$1\" && shift && hdbg_host_options \"$@\"", "bash",
+                root().resolve("bin/hdbg-env.sh").toString()));
         command.addAll(List.of(args));
         Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -76,11 +76,10 @@ final class EnvelopeDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * {@code frame}'s readable bytes as an Envelope. From an array, the bytes fields are copied out of it (its buffer is
-     * reused once released). From direct memory (the socket's buffers), the frame is copied into an array of its own
-     * once and the bytes fields are views of that array: protobuf copied a direct buffer into an array anyway, then
-     * copied every bytes field out of it again, so a 1 MiB memory read's reply was allocated twice (three times
-     * with {@code ProtobufDecoder}'s own copy before it).
+     * {@code frame}'s readable bytes as an Envelope. From an array, the bytes fields are copied out of it (its buffer
+     * is reused once released). From direct memory (the socket's buffers), the frame is copied into an array of its
+     * own once and the bytes fields are views of that array: protobuf 4 copies a direct buffer into an array anyway,
+     * then copies every bytes field out of it again, so a 1 MiB memory read's reply was allocated twice.
      */
     static Envelope parse(ByteBuf frame) throws InvalidProtocolBufferException {
         CodedInputStream input;

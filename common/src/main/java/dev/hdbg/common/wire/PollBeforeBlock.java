@@ -133,9 +133,10 @@ public final class PollBeforeBlock implements IoHandler {
             return nio;
         }
         return executor -> {
+            BooleanSupplier compiling = settings.notWhileCompiling() ? CompilerActivity.ofThisJvm() : () -> false;
             PollBeforeBlock handler = new PollBeforeBlock(nio.newHandler(executor),
                     new PollWindow(settings.maxNanos(), settings.growStartNanos()), System::nanoTime, Thread::yield,
-                    settings.lostCoreNanos(), settings.notWhileCompiling() ? CompilerActivity.ofThisJvm() : () -> false);
+                    settings.lostCoreNanos(), compiling);
             made.accept(handler);
             return handler;
         };

@@ -144,7 +144,8 @@ class CallerDrivenLoopTest {
                 Replies.await(client.stepWithStop(StepMode.INTO), WAIT);
                 assertThat(delivered).as("after step %d's reply", step).hasSize(step - 1);
                 CallerDrivenLoop.sleep(1);
-                assertThat(delivered).as("after the next wait").hasSize(step).last().isEqualTo(step + " on the driving thread");
+                assertThat(delivered).as("after the next wait").hasSize(step).last()
+                        .isEqualTo(step + " on the driving thread");
             }
         }
     }
