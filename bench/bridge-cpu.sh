@@ -7,6 +7,7 @@
 # gdb's own CPU per step is in the first line too (it is in gdbserver's rate as well). WARM=M runs `stepi M` before
 # the measured steps (the JVMs' compilers mostly done: the steady state, not the warm-up).
 # Not part of the test run. Needs gdb (with python), gcc and python3.
+# AGENTOPTS and BRIDGEOPTS: JAVA_TOOL_OPTIONS of the agent and of the bridge (e.g. BRIDGEOPTS=-XX:TieredStopAtLevel=1).
 # Usage: [WARM=M] bench/bridge-cpu.sh CHECKOUT [N]     (N defaults to 5000); prints one line, then the threads
 set -euo pipefail
 ROOT="$(cd "$1" && pwd)"
@@ -23,10 +24,12 @@ gcc -static -g -O0 -o "$OUT/bench" "$(dirname "${BASH_SOURCE[0]}")/step_target.c
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 "$ROOT/bin/hdbg" --help >/dev/null # builds once, outside the measurement
 AGENT_PORT="$(free_port)"; GDB_PORT="$(free_port)"
-"$ROOT/bin/hdbg-agent" --elf "$OUT/bench" --listen "127.0.0.1:$AGENT_PORT" >"$OUT/agent.log" 2>&1 &
+JAVA_TOOL_OPTIONS="${AGENTOPTS:-}" "$ROOT/bin/hdbg-agent" --elf "$OUT/bench" --listen "127.0.0.1:$AGENT_PORT" \
+    >"$OUT/agent.log" 2>&1 &
 AGENT=$!
 until grep -q listening "$OUT/agent.log"; do kill -0 "$AGENT"; sleep 0.1; done
-"$ROOT/bin/hdbg" --connect "127.0.0.1:$AGENT_PORT" --gdb "127.0.0.1:$GDB_PORT" >"$OUT/bridge.log" 2>&1 &
+JAVA_TOOL_OPTIONS="${BRIDGEOPTS:-}" "$ROOT/bin/hdbg" --connect "127.0.0.1:$AGENT_PORT" --gdb "127.0.0.1:$GDB_PORT" \
+    >"$OUT/bridge.log" 2>&1 &
 BRIDGE=$!
 until grep -q 'gdb: listening' "$OUT/bridge.log"; do kill -0 "$BRIDGE"; sleep 0.1; done
 # bin/hdbg and bin/hdbg-agent exec the JVM: the pids are the JVMs'.

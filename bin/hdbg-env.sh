@@ -310,6 +310,20 @@ hdbg_host_cache() {
     echo "$HDBG_HOST_AOT"
 }
 
+# The host's JVM options for the arguments $@ beyond HDBG_JVM_COMMON, one a line: `--gdb`'s loop does not poll its
+# selector while the JVM's compilers are busy. A fresh bridge runs three processes on the cores (gdb, the bridge, the
+# agent) while its C2 compiles for 2-4 s of CPU: each poll's yield handed the core to the compilers and came back late
+# (docs/benchmarks.md, "Fresh sessions, wave 13"). A batch keeps polling throughout: its polls take most replies even
+# while it warms up ("After the wave 12 merges").
+hdbg_host_options() {
+    local arg
+    for arg in "$@"; do
+        case "$arg" in
+            --gdb | --gdb=*) echo "-Dhdbg.pollBeforeBlockWhileCompiling=false"; return 0 ;;
+        esac
+    done
+}
+
 # The agent's AOT cache for the arguments $@: the Linux programs' for `--elf` when it is usable (trained), the loop
 # sample's otherwise.
 hdbg_agent_cache() {
@@ -333,10 +347,13 @@ hdbg_agent_cache() {
 # a cache made with other options may be refused; -Xlog:aot*=off: a cache the JVM refuses all the same is not the
 # user's business).
 hdbg_run() {
-    local module="$1" main="$2" cache="" jit=()
+    local module="$1" main="$2" cache="" jit=() option
     shift 2
     case "$module" in
-        host) cache="$(hdbg_host_cache "$@")"; jit=("${HDBG_JVM_COMMON[@]}") ;;
+        host)
+            cache="$(hdbg_host_cache "$@")"
+            jit=("${HDBG_JVM_COMMON[@]}")
+            while IFS= read -r option; do jit+=("$option"); done < <(hdbg_host_options "$@") ;;
         agent) cache="$(hdbg_agent_cache "$@")"; jit=("${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}") ;;
     esac
     if [ -n "$cache" ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_aot_usable "$cache" "$module"; then

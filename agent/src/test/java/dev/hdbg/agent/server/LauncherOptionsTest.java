@@ -64,6 +64,32 @@ class LauncherOptionsTest {
     }
 
     /**
+     * {@code --gdb}'s loop does not poll while its JVM's compilers are busy; a batch's and the prompt's keep the
+     * default (docs/benchmarks.md, "Fresh sessions, wave 13").
+     */
+    @Test
+    void theBridgeAloneDoesNotPollWhileItsCompilersAreBusy() throws Exception {
+        assertThat(hostOptions("--connect", "127.0.0.1:7321", "--gdb", "127.0.0.1:1234"))
+                .isEqualTo("-Dhdbg.pollBeforeBlockWhileCompiling=false");
+        assertThat(hostOptions("--connect=127.0.0.1:7321", "--gdb=127.0.0.1:1234"))
+                .isEqualTo("-Dhdbg.pollBeforeBlockWhileCompiling=false");
+        assertThat(hostOptions("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json")).isEmpty();
+        assertThat(hostOptions("--connect", "127.0.0.1:7321")).isEmpty();
+    }
+
+    /** The options hdbg_host_options adds for the host's ARGS. */
+    private static String hostOptions(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c",
+                "source \"$1\" && shift && hdbg_host_options \"$@\"", "bash",
+                root().resolve("bin/hdbg-env.sh").toString()));
+        command.addAll(List.of(args));
+        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        return out.strip();
+    }
+
+    /**
      * bin/hdbg-agent runs an agent started with {@code --elf} on the Linux programs' AOT cache once it is trained
      * (the loop sample's training makes no system call: docs/benchmarks.md, "Real programs' fixed costs, wave 12"), and
      * every other agent, or an --elf one before that cache exists, on the loop sample's.

@@ -4,8 +4,6 @@ import dev.hdbg.proto.v1.Envelope;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.protobuf.ProtobufDecoder;
 
 /**
  * The framing both sides speak: a 4-byte big-endian length, then one {@link Envelope}.
@@ -18,18 +16,38 @@ public final class Framing {
     /** The largest Envelope one frame carries: the cap counts the 4-byte length prefix too. */
     public static final int MAX_ENVELOPE_BYTES = MAX_FRAME_BYTES - 4;
 
+    /** The one inbound handler: a frame's length, then its Envelope parsed from the received bytes. */
     public static final String FRAME_DECODER = "frameDecoder";
-    public static final String PROTOBUF_DECODER = "protobufDecoder";
     /** The one outbound handler: an Envelope, or a ByteBuf holding one, framed behind its length. */
     public static final String PROTOBUF_ENCODER = "protobufEncoder";
 
     private Framing() {
     }
 
-    /** Adds the framing and protobuf handlers at the end of {@code pipeline}. */
+    /**
+     * Reads some frames its own way before they are parsed as Envelopes (the host's record batches, read straight
+     * into records).
+     */
+    @FunctionalInterface
+    public interface FrameReader {
+        /**
+         * What {@code frame} (one envelope's bytes, its readable bytes) is read as, or {@code null} to have it parsed
+         * as an {@link Envelope}. The frame is lent for this call only: it must not be released or kept.
+         */
+        Object read(ByteBuf frame);
+    }
+
+    /** Adds the framing handlers at the end of {@code pipeline}: every frame read becomes an {@link Envelope}. */
     public static void addTo(ChannelPipeline pipeline) {
-        pipeline.addLast(FRAME_DECODER, new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
-        pipeline.addLast(PROTOBUF_DECODER, new ProtobufDecoder(Envelope.getDefaultInstance()));
+        addTo(pipeline, null);
+    }
+
+    /**
+     * Adds the framing handlers at the end of {@code pipeline}; {@code first} (when not {@code null}) sees every
+     * frame read before it is parsed, and what it reads is handed on instead of an Envelope.
+     */
+    public static void addTo(ChannelPipeline pipeline, FrameReader first) {
+        pipeline.addLast(FRAME_DECODER, new EnvelopeDecoder(first));
         pipeline.addLast(PROTOBUF_ENCODER, EnvelopeEncoder.INSTANCE);
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.nio.NioIoHandler;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -36,6 +37,8 @@ public final class PollBeforeBlock implements IoHandler {
     static final long DEFAULT_MAX_MICROS = 200;
     /** When true, each loop's handler writes its counts to standard error as the loop ends (for measurements). */
     public static final String REPORT_PROPERTY = "hdbg.pollBeforeBlockReport";
+    /** {@code false}: a loop does not poll while the JVM's compilers are busy ({@link CompilerActivity}). */
+    public static final String WHILE_COMPILING_PROPERTY = "hdbg.pollBeforeBlockWhileCompiling";
     /** The limit's first step up from 0: a wait that short is already worth a poll. */
     static final long GROW_START_NANOS = 25_000;
     /**
@@ -64,8 +67,11 @@ public final class PollBeforeBlock implements IoHandler {
         }
     };
 
-    /** The longest poll, when to grow and when to give the core up; {@link #maxNanos} 0: never poll. */
-    public record Settings(long maxNanos, long growStartNanos, long lostCoreNanos) {
+    /**
+     * The longest poll, when to grow and when to give the core up; {@link #maxNanos} 0: never poll.
+     * {@code notWhileCompiling}: no poll while the JVM's compilers are busy ({@link CompilerActivity}).
+     */
+    public record Settings(long maxNanos, long growStartNanos, long lostCoreNanos, boolean notWhileCompiling) {
         public Settings {
             if (maxNanos < 0 || growStartNanos <= 0 || lostCoreNanos <= 0) {
                 throw new IllegalArgumentException("poll settings " + maxNanos + ", " + growStartNanos + ", "
@@ -73,10 +79,18 @@ public final class PollBeforeBlock implements IoHandler {
             }
         }
 
-        /** From {@value #PROPERTY} (microseconds; a negative or unreadable value is the default). */
+        public Settings(long maxNanos, long growStartNanos, long lostCoreNanos) {
+            this(maxNanos, growStartNanos, lostCoreNanos, false);
+        }
+
+        /**
+         * From {@value #PROPERTY} (microseconds; a negative or unreadable value is the default) and
+         * {@value #WHILE_COMPILING_PROPERTY}.
+         */
         public static Settings fromSystemProperties() {
             long micros = Long.getLong(PROPERTY, DEFAULT_MAX_MICROS);
-            return new Settings((micros < 0 ? DEFAULT_MAX_MICROS : micros) * 1_000, GROW_START_NANOS, LOST_CORE_NANOS);
+            return new Settings((micros < 0 ? DEFAULT_MAX_MICROS : micros) * 1_000, GROW_START_NANOS, LOST_CORE_NANOS,
+                    !Boolean.parseBoolean(System.getProperty(WHILE_COMPILING_PROPERTY, "true")));
         }
     }
 
@@ -85,12 +99,21 @@ public final class PollBeforeBlock implements IoHandler {
     private final LongSupplier clock;
     private final Runnable yield;
     private final long lostCoreNanos;
+    /** True while the JVM's compilers are busy: the loop then blocks without polling. */
+    private final BooleanSupplier compiling;
     private long polls;
+    private long skippedWhileCompiling;
     private long caught;
     private long blocks;
     private long coresLost;
 
     PollBeforeBlock(IoHandler selector, PollWindow window, LongSupplier clock, Runnable yield, long lostCoreNanos) {
+        this(selector, window, clock, yield, lostCoreNanos, () -> false);
+    }
+
+    PollBeforeBlock(IoHandler selector, PollWindow window, LongSupplier clock, Runnable yield, long lostCoreNanos,
+                    BooleanSupplier compiling) {
+        this.compiling = compiling;
         this.selector = selector;
         this.window = window;
         this.clock = clock;
@@ -110,9 +133,10 @@ public final class PollBeforeBlock implements IoHandler {
             return nio;
         }
         return executor -> {
+            BooleanSupplier compiling = settings.notWhileCompiling() ? CompilerActivity.ofThisJvm() : () -> false;
             PollBeforeBlock handler = new PollBeforeBlock(nio.newHandler(executor),
                     new PollWindow(settings.maxNanos(), settings.growStartNanos()), System::nanoTime, Thread::yield,
-                    settings.lostCoreNanos());
+                    settings.lostCoreNanos(), compiling);
             made.accept(handler);
             return handler;
         };
@@ -125,6 +149,10 @@ public final class PollBeforeBlock implements IoHandler {
         }
         long start = clock.getAsLong();
         long limit = Math.min(window.limitNanos(), context.delayNanos(start));
+        if (limit > 0 && compiling.getAsBoolean()) {
+            skippedWhileCompiling++;
+            limit = 0;
+        }
         long last = start;
         while (last - start < limit) {
             polls++;
@@ -173,7 +201,8 @@ public final class PollBeforeBlock implements IoHandler {
     /** The counts in words, for a measurement ({@value #REPORT_PROPERTY}). */
     public String report() {
         return "poll before block: " + caught + " waits taken by a poll, " + blocks + " blocked; " + polls + " looks, "
-                + coresLost + " polls ended by a late yield; the limit grew " + window.grows() + " times, shrank "
+                + coresLost + " polls ended by a late yield, " + skippedWhileCompiling
+                + " waits without a poll while compiling; the limit grew " + window.grows() + " times, shrank "
                 + window.shrinks() + ", ends at " + window.limitNanos() / 1_000 + " us";
     }
 
@@ -205,6 +234,11 @@ public final class PollBeforeBlock implements IoHandler {
     /** How many waits blocked in the selector (and needed a wake-up). */
     public long blocks() {
         return blocks;
+    }
+
+    /** How many waits did not poll because the compilers were busy. */
+    public long skippedWhileCompiling() {
+        return skippedWhileCompiling;
     }
 
     /** How many polls ended because a yield gave the core away. */

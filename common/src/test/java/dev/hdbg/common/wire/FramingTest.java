@@ -11,6 +11,7 @@ import dev.hdbg.proto.v1.StatusRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
@@ -149,6 +150,75 @@ class FramingTest {
     }
 
     private static final long ALLOCATION_BOUND = 515;
+
+    @Test
+    void aFrameIsReadByOneInboundHandler() {
+        // Netty's LengthFieldBasedFrameDecoder and ProtobufDecoder were two: a slice, a second hop and its output list.
+        EmbeddedChannel receiver = channel();
+        long inbound = receiver.pipeline().toMap().values().stream()
+                .filter(handler -> handler instanceof io.netty.channel.ChannelInboundHandler).count();
+        assertThat(inbound).isEqualTo(1);
+    }
+
+    @Test
+    void aFrameInDirectMemoryIsParsedWithoutACopyOfItsBytes() {
+        // ProtobufDecoder copied a frame it could not reach as an array (the socket's buffers are direct) into a
+        // byte[] before parsing it: a 1 MiB read's reply allocated its data twice, once for that copy and once for
+        // the ByteString the reply keeps. Now only the ByteString.
+        int size = 1 << 20;
+        Envelope sent = Envelope.newBuilder().setRequestId(3).setReadMemoryReply(ReadMemoryReply.newBuilder()
+                .setAddress(0x401000).setData(ByteString.copyFrom(new byte[size]))).build();
+        EmbeddedChannel receiver = channel();
+        for (int i = 0; i < 3; i++) {
+            receiver.writeInbound(directFrame(sent));
+            assertThat((Envelope) receiver.readInbound()).isEqualTo(sent);
+        }
+        var threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ByteBuf frame = directFrame(sent);
+        long before = threads.getCurrentThreadAllocatedBytes();
+        receiver.writeInbound(frame);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat((Envelope) receiver.readInbound()).isEqualTo(sent);
+        assertThat(allocated).isBetween((long) size, size + size / 2L);
+    }
+
+    private static ByteBuf directFrame(Envelope envelope) {
+        ByteBuf frame = Unpooled.directBuffer(4 + envelope.getSerializedSize());
+        return frame.writeInt(envelope.getSerializedSize()).writeBytes(envelope.toByteArray());
+    }
+
+    @Test
+    void aNegativeLengthIsALengthOverTheCap() {
+        // Read unsigned, as LengthFieldBasedFrameDecoder read it: the refusal names the cap, as hosts have seen it.
+        EmbeddedChannel receiver = channel();
+        assertThatThrownBy(() -> receiver.writeInbound(Unpooled.buffer().writeInt(-1).writeLong(0)))
+                .isInstanceOf(TooLongFrameException.class)
+                .hasMessage("a frame of 4294967299 bytes exceeds the cap of " + Framing.MAX_FRAME_BYTES + " bytes");
+    }
+
+    @Test
+    void bytesThatAreNoEnvelopeFailTheFrameAndNothingAfterThemIsRead() {
+        EmbeddedChannel receiver = channel();
+        ByteBuf garbage = Unpooled.buffer().writeInt(3).writeBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+        garbage.writeBytes(Framing.frame(Envelope.newBuilder().setRequestId(8).build()));
+        assertThatThrownBy(() -> receiver.writeInbound(garbage)).isInstanceOf(CorruptedFrameException.class)
+                .hasMessageStartingWith("a frame of 7 bytes is not an Envelope: ");
+        // The stream cannot be trusted after it: later bytes, even a good frame, are dropped unread.
+        receiver.writeInbound(Framing.frame(Envelope.newBuilder().setRequestId(9).build()));
+        assertThat((Object) receiver.readInbound()).isNull();
+    }
+
+    @Test
+    void aReaderAskedFirstReplacesTheFramesItReadsAndLeavesTheOthersToBeParsed() {
+        EmbeddedChannel receiver = new EmbeddedChannel();
+        Framing.addTo(receiver.pipeline(), frame -> frame.getByte(frame.readerIndex()) == (1 << 3 | 0)
+                ? "read by the reader: " + frame.readableBytes() + " bytes" : null);
+        Envelope withId = Envelope.newBuilder().setRequestId(5).build();
+        Envelope withoutId = Envelope.newBuilder().setStatusRequest(StatusRequest.getDefaultInstance()).build();
+        receiver.writeInbound(Framing.frame(withId), Framing.frame(withoutId));
+        assertThat((Object) receiver.readInbound()).isEqualTo("read by the reader: 2 bytes");
+        assertThat((Object) receiver.readInbound()).isEqualTo(withoutId);
+    }
 
     private static void writeAndDrop(EmbeddedChannel sender, Envelope envelope) {
         sender.writeOutbound(envelope);

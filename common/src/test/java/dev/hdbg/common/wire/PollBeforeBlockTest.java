@@ -85,8 +85,11 @@ class PollBeforeBlockTest {
         }
     };
 
+    /** What the compiler signal says. */
+    private boolean compiling;
+
     private final PollBeforeBlock handler = new PollBeforeBlock(selector, new PollWindow(MAX, GROW_START),
-            () -> now, () -> now += yieldNanos, LOST_CORE);
+            () -> now, () -> now += yieldNanos, LOST_CORE, () -> compiling);
 
     /** One wait of the loop, the other side answering {@code answerNanos} after it began. */
     private int waitFor(long answerNanos) {
@@ -303,6 +306,64 @@ class PollBeforeBlockTest {
                 System.clearProperty(PollBeforeBlock.PROPERTY);
             } else {
                 System.setProperty(PollBeforeBlock.PROPERTY, old);
+            }
+        }
+    }
+
+    /**
+     * A fresh JVM's compilers are runnable beside the loop: a poll's yield would hand them the core. While they are
+     * busy the loop blocks at once, and it polls again when they are done, with the limit it learnt meanwhile.
+     */
+    @Test
+    void whileTheCompilersAreBusyTheLoopBlocksWithoutAPollAndPollsWhenTheyAreDone() {
+        growTo(GROW_START);
+        compiling = true;
+        int blocked = blockingSelects;
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(waitFor(10 * MICROS)).isEqualTo(1);
+        }
+
+        assertThat(looks).isZero();
+        assertThat(blockingSelects).isEqualTo(blocked + 5);
+        assertThat(handler.skippedWhileCompiling()).isEqualTo(5);
+        assertThat(handler.coresLost()).as("no yield, so no core lost and no hold-off").isZero();
+
+        compiling = false;
+        assertThat(waitFor(10 * MICROS)).isEqualTo(1);
+        assertThat(handler.caught()).isEqualTo(1);
+        assertThat(blockingSelects).isEqualTo(blocked + 5);
+    }
+
+    @Test
+    void theCompilersAreBusyUntilTheirTotalTimeHasNotMovedForTheQuietTime() {
+        long[] total = {0};
+        long[] clock = {0};
+        CompilerActivity compilers = new CompilerActivity(() -> total[0], () -> clock[0], 10 * MICROS * 1_000);
+        assertThat(compilers.getAsBoolean()).as("the first look sees the total move from nothing").isTrue();
+        clock[0] += 9_999_999;
+        assertThat(compilers.getAsBoolean()).isTrue();
+        clock[0] += 1;
+        assertThat(compilers.getAsBoolean()).as("10 ms without a change").isFalse();
+        total[0] = 3;
+        assertThat(compilers.getAsBoolean()).as("a compile ended").isTrue();
+        clock[0] += 10_000_000;
+        assertThat(compilers.getAsBoolean()).isFalse();
+    }
+
+    @Test
+    void theSystemPropertyTurnsPollingWhileCompilingOff() {
+        String before = System.getProperty(PollBeforeBlock.WHILE_COMPILING_PROPERTY);
+        try {
+            System.setProperty(PollBeforeBlock.WHILE_COMPILING_PROPERTY, "false");
+            assertThat(PollBeforeBlock.Settings.fromSystemProperties().notWhileCompiling()).isTrue();
+            System.setProperty(PollBeforeBlock.WHILE_COMPILING_PROPERTY, "true");
+            assertThat(PollBeforeBlock.Settings.fromSystemProperties().notWhileCompiling()).isFalse();
+        } finally {
+            if (before == null) {
+                System.clearProperty(PollBeforeBlock.WHILE_COMPILING_PROPERTY);
+            } else {
+                System.setProperty(PollBeforeBlock.WHILE_COMPILING_PROPERTY, before);
             }
         }
     }

@@ -34,6 +34,8 @@ public final class CallerDrivenLoop {
     private static final ThreadLocal<DrivenDeliveries> OWNED = new ThreadLocal<>();
     /** The current thread's loop's polling handler, when it polls ({@link PollBeforeBlock#PROPERTY} not 0). */
     private static final ThreadLocal<PollBeforeBlock> POLLING = new ThreadLocal<>();
+    /** The threads that take a reply before the records read with it ({@link #answersBeforeDeliveries}). */
+    private static final ThreadLocal<Boolean> ANSWERS_FIRST = new ThreadLocal<>();
     /** How the loops made from now on poll; the tests set their own. */
     static volatile PollBeforeBlock.Settings pollSettings = PollBeforeBlock.Settings.fromSystemProperties();
 
@@ -57,13 +59,35 @@ public final class CallerDrivenLoop {
      * flush go out (the loop may block), then the deliveries it read run, outside Netty's handlers.
      */
     private static void runOnce(DrivenDeliveries owned, long nanos) {
+        runOnce(owned, nanos, null);
+    }
+
+    /**
+     * The same; when {@code answered} (not {@code null}) is true after the loop's run, the deliveries it read wait
+     * for the caller's next wait, which runs them first.
+     */
+    private static void runOnce(DrivenDeliveries owned, long nanos, BooleanSupplier answered) {
         if (owned.runnable()) {
-            owned.drain(); // handed over by the driving thread itself (a close waiting for the deliveries): no I/O awaited
+            owned.drain(); // handed over by the driving thread itself, or left by an answer: no I/O awaited
             return;
         }
         owned.flushPending();
         owned.loop().run(nanos);
+        if (answered != null && answered.getAsBoolean()) {
+            return;
+        }
         owned.drain();
+    }
+
+    /**
+     * From now on a reply the current thread waits for ({@link #await}) is returned before the records read with it
+     * are delivered; they are delivered when the thread next waits, and their acknowledgements go out then. For the
+     * gdb bridge: a step's stop comes with its reply, and its line on the bridge's screen and its acknowledgement
+     * were written before the {@code T05} went to gdb, on gdb's path (docs/benchmarks.md, "Fresh sessions, wave
+     * 13"). Not for a batch, whose output keeps the records' lines before the command's own.
+     */
+    public static void answersBeforeDeliveries() {
+        ANSWERS_FIRST.set(Boolean.TRUE);
     }
 
     /**
@@ -77,6 +101,7 @@ public final class CallerDrivenLoop {
             driveUntil(ended::isDone, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));
             OWNED.remove();
             POLLING.remove();
+            ANSWERS_FIRST.remove();
         }
     }
 
@@ -107,6 +132,19 @@ public final class CallerDrivenLoop {
      * loop ({@link #waker()}); what the loop itself completes (a reply) returns from {@code run} by itself.
      */
     static boolean driveUntil(BooleanSupplier done, long deadline) {
+        return driveUntil(done, deadline, false);
+    }
+
+    /**
+     * {@link #driveUntil} for a reply: on a thread that takes answers first ({@link #answersBeforeDeliveries}), the
+     * deliveries read with the reply wait for the thread's next wait.
+     */
+    static boolean driveUntilReplied(BooleanSupplier replied, long deadline) {
+        return driveUntil(replied, deadline, ANSWERS_FIRST.get() == Boolean.TRUE);
+    }
+
+    /** The same; {@code answerFirst}: when {@code done} turns true, the deliveries read with it wait (see above). */
+    private static boolean driveUntil(BooleanSupplier done, long deadline, boolean answerFirst) {
         DrivenDeliveries owned = OWNED.get();
         if (owned == null) {
             return false;
@@ -116,7 +154,7 @@ public final class CallerDrivenLoop {
             if (left <= 0 || owned.loop().isTerminated()) {
                 break;
             }
-            runOnce(owned, left);
+            runOnce(owned, left, answerFirst ? done : null);
         }
         return true;
     }
@@ -138,7 +176,7 @@ public final class CallerDrivenLoop {
                     loop.wakeup();
                 }
             });
-            driveUntil(future::isDone, deadline);
+            driveUntilReplied(future::isDone, deadline);
         } else {
             while (!future.isDone() && deadline - System.nanoTime() > 0 && !loop.isTerminated()) {
                 runOnce(owned, Math.min(TimeUnit.MILLISECONDS.toNanos(1), Math.max(1, deadline - System.nanoTime())));

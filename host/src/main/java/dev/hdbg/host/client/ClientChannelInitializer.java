@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  * {@link ClientHandler}, one per concern.
  */
 final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
+    /** The tag of an Envelope's field 1, {@code request_id} (a varint): field number 1, wire type 0. */
+    private static final byte REQUEST_ID_TAG = 1 << 3;
+
     private final ClientHandler handler;
     private final Duration pingEvery;
     private final Optional<SslContext> tls;
@@ -35,16 +38,23 @@ final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
         // Reader idle: nothing came from the agent for a while, so the handler pings, and gives up after a few.
         pipeline.addLast("idle", new IdleStateHandler(pingEvery.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         tls.ifPresent(context -> pipeline.addLast("tls", context.newHandler(channel.alloc(), host, port)));
-        Framing.addTo(pipeline);
+        addFraming(pipeline, new RecordBatchDecoder());
         addHandlers(pipeline, handler);
+    }
+
+    /**
+     * The framing shared with the agent, with record batches read without the generated classes (docs/benchmarks.md,
+     * "Records, wave 4"). A reply skips the record reader, which copies a frame from the socket's direct memory into
+     * an array before it looks at it: a reply carries its request id, never 0, and protobuf writes field 1 first, so
+     * its first byte is that field's tag; a record batch travels with request id 0 and starts with its own field.
+     */
+    static void addFraming(ChannelPipeline pipeline, Framing.FrameReader records) {
+        Framing.addTo(pipeline, frame -> frame.isReadable() && frame.getByte(frame.readerIndex()) == REQUEST_ID_TAG
+                ? null : records.read(frame));
     }
 
     /** The host's handlers after the framing, in the order a message passes them; tests put them on an EmbeddedChannel. */
     static void addHandlers(ChannelPipeline pipeline, ClientHandler handler) {
-        if (pipeline.get(Framing.PROTOBUF_DECODER) != null) {
-            // Record batches read without the generated classes (docs/benchmarks.md, "Records, wave 4").
-            pipeline.addBefore(Framing.PROTOBUF_DECODER, "recordBatches", new RecordBatchDecoder());
-        }
         pipeline.addLast("pings", handler.pings());       // anything read is a sign of life; pings while idle
         pipeline.addLast("replies", handler.replies());   // replies to calls, by request id
         pipeline.addLast("records", handler.records());   // record batches, to the listener thread

@@ -1,6 +1,7 @@
 package dev.hdbg.host.client;
 
 import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.common.wire.Framing;
 import dev.hdbg.common.wire.RecordBatchReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,11 +9,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.List;
 
 /**
- * In front of the protobuf decoder: a frame that is a batch of records is read straight into records
+ * Before the protobuf parse: a frame that is a batch of records is read straight into records
  * ({@link RecordBatchReader}) and handed on as {@link RecordsRead}; every other frame, and any batch the reader is not
- * sure of, goes on to the protobuf decoder as before.
+ * sure of, is parsed as an Envelope as before. The host's framing asks it first ({@link Framing.FrameReader}); as a
+ * handler it does the same in front of a decoder of frames.
  */
-final class RecordBatchDecoder extends ChannelInboundHandlerAdapter {
+final class RecordBatchDecoder extends ChannelInboundHandlerAdapter implements Framing.FrameReader {
     /** A batch's records, read. */
     record RecordsRead(List<DebuggerRecord> records) {
     }
@@ -20,13 +22,22 @@ final class RecordBatchDecoder extends ChannelInboundHandlerAdapter {
     private long batchesRead;
 
     @Override
+    public RecordsRead read(ByteBuf frame) {
+        List<DebuggerRecord> records = RecordBatchReader.read(frame);
+        if (records == null) {
+            return null;
+        }
+        batchesRead++;
+        return new RecordsRead(records);
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (message instanceof ByteBuf frame) {
-            List<DebuggerRecord> records = RecordBatchReader.read(frame);
-            if (records != null) {
+            RecordsRead read = read(frame);
+            if (read != null) {
                 frame.release();
-                batchesRead++;
-                ctx.fireChannelRead(new RecordsRead(records));
+                ctx.fireChannelRead(read);
                 return;
             }
         }

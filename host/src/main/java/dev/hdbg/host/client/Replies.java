@@ -23,7 +23,7 @@ public final class Replies {
      */
     public static <T> T await(CompletableFuture<T> reply, Duration timeout) {
         // A reply completes on the loop: driving it returns as soon as it is here.
-        CallerDrivenLoop.driveUntil(reply::isDone, System.nanoTime() + timeout.toNanos());
+        CallerDrivenLoop.driveUntilReplied(reply::isDone, System.nanoTime() + timeout.toNanos());
         try {
             return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -91,6 +91,10 @@ public final class GdbBridge implements AutoCloseable {
                     + " without authentication: anyone who reaches it controls the target");
         }
         ServerSocketChannel driven = CallerDrivenLoop.drivesIo() ? ServerSocketChannel.open() : null;
+        if (driven != null) {
+            // gdb's stop reply before the step's line on the bridge's screen and its acknowledgement.
+            CallerDrivenLoop.answersBeforeDeliveries();
+        }
         ServerSocket server = driven != null ? driven.socket() : new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(address, port), 1);

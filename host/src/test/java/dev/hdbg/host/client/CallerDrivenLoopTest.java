@@ -3,9 +3,12 @@ package dev.hdbg.host.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.wire.PollBeforeBlock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -122,6 +125,39 @@ class CallerDrivenLoopTest {
                 CallerDrivenLoop.pause(TimeUnit.MILLISECONDS.toNanos(10));
             }
             assertThat(other.get()).isPositive();
+        }
+    }
+
+    /**
+     * The gdb bridge's thread takes a step's reply before the stop that came with it is delivered to the listeners
+     * (its line on the bridge's screen, its acknowledgement): gdb's stop reply leaves first. The stop is delivered at
+     * the thread's next wait, on the same thread.
+     */
+    @Test
+    void aThreadThatTakesAnswersFirstHasTheStepsStopDeliveredAtItsNextWait() {
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        try (DebuggerClient client = agent.connect(true)) {
+            CallerDrivenLoop.answersBeforeDeliveries();
+            client.addRecordListener(record -> delivered.add(record.seq() + " on "
+                    + (CallerDrivenLoop.drivesIo() ? "the driving thread" : Thread.currentThread().getName())));
+            for (int step = 1; step <= 3; step++) {
+                Replies.await(client.stepWithStop(StepMode.INTO), WAIT);
+                assertThat(delivered).as("after step %d's reply", step).hasSize(step - 1);
+                CallerDrivenLoop.sleep(1);
+                assertThat(delivered).as("after the next wait").hasSize(step).last()
+                        .isEqualTo(step + " on the driving thread");
+            }
+        }
+    }
+
+    /** A batch's thread has the stop delivered before its step's reply: its output keeps the stop's line first. */
+    @Test
+    void aBatchThreadHasTheStepsStopDeliveredBeforeTheReply() {
+        List<Long> delivered = new CopyOnWriteArrayList<>();
+        try (DebuggerClient client = agent.connect(true)) {
+            client.addRecordListener(record -> delivered.add(record.seq()));
+            Replies.await(client.stepWithStop(StepMode.INTO), WAIT);
+            assertThat(delivered).containsExactly(1L);
         }
     }
 }

@@ -96,10 +96,11 @@ class ClientHandlerTest {
     @Test
     void aFramedBatchIsReadByTheRecordBatchDecoder() {
         ClientHandler framed = new ClientHandler();
+        RecordBatchDecoder records = new RecordBatchDecoder();
         EmbeddedChannel wire = new EmbeddedChannel(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                dev.hdbg.common.wire.Framing.addTo(ch.pipeline());
+                ClientChannelInitializer.addFraming(ch.pipeline(), records);
                 ClientChannelInitializer.addHandlers(ch.pipeline(), framed);
             }
         });
@@ -116,7 +117,7 @@ class ClientHandlerTest {
             body.release();
             framed.finishDelivery(5_000);
             assertThat(seen).containsExactly(1L, 2L);
-            assertThat(((RecordBatchDecoder) wire.pipeline().get("recordBatches")).batchesRead()).isEqualTo(1);
+            assertThat(records.batchesRead()).isEqualTo(1);
         } finally {
             framed.shutdown();
             wire.finishAndReleaseAll();
