@@ -179,13 +179,21 @@ final class MmapAllocator {
             throw new SyscallException(Errno.ENOMEM);
         }
         long ahead = Math.min(newSize, ProgramBreak.MAX_AHEAD);
-        long moved = map(newSize + ahead, prot, "mmap");
+        long moved;
+        try {
+            moved = map(newSize + ahead, prot, "mmap");
+        } catch (SyscallException e) {
+            ahead = 0; // no room for the room: move as Linux does, to the size asked for
+            moved = map(newSize, prot, "mmap");
+        }
         for (long done = 0; done < oldSize; done += 1 << 20) {
             int n = (int) Math.min(1 << 20, oldSize - done);
             memory.write(moved + done, memory.read(address + done, n));
         }
         unmap(address, oldSize); // and its room
-        rooms.put(moved, new Room(moved + newSize, moved + newSize + ahead));
+        if (ahead > 0) {
+            rooms.put(moved, new Room(moved + newSize, moved + newSize + ahead));
+        }
         return moved;
     }
 
