@@ -50,13 +50,19 @@ SLOW="${HDBG_BENCH_SLOW:-1}"
 # Runs COMMAND... in a fresh agent (AGENT_OPTIONS before it); prints "run_nanos wall_nanos".
 AGENT_OPTIONS=()
 hdbg_run() {
-    local port pid start
-    port=$((20000 + RANDOM % 20000))
+    local address="" pid start
     start=$(now)
-    bin/hdbg-agent "${AGENT_OPTIONS[@]}" --elf "$1" --root / --listen "127.0.0.1:$port" --once -- "${@:2}" >"$OUT/agent.log" 2>&1 &
+    # Port 0: the agent picks a free port and says which; a guessed one could be another agent's.
+    bin/hdbg-agent "${AGENT_OPTIONS[@]}" --elf "$1" --root / --listen "127.0.0.1:0" --once -- "${@:2}" >"$OUT/agent.log" 2>&1 &
     pid=$!
-    for _ in $(seq 1 200); do grep -q "listening on" "$OUT/agent.log" 2>/dev/null && break; sleep 0.05; done
-    printf 'g\n' | bin/hdbg --connect "127.0.0.1:$port" --batch - --json >"$OUT/host.json"
+    for _ in $(seq 1 1200); do
+        address=$(sed -n 's/^hdbg-agent listening on \(127\.0\.0\.1:[0-9]*\)$/\1/p' "$OUT/agent.log" 2>/dev/null)
+        [[ -n "$address" ]] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    [[ -n "$address" ]] || { echo "bench/real.sh: the agent did not listen:" >&2; cat "$OUT/agent.log" >&2; return 1; }
+    printf 'g\n' | bin/hdbg --connect "$address" --batch - --json >"$OUT/host.json"
     wait "$pid" || true
     local end
     end=$(now)

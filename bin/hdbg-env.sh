@@ -192,7 +192,7 @@ hdbg_train_elf() {
     done >"$work/elf/input.txt"
     : >"$work/elf/agent.log"
     "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_ELF_AOT" -Xlog:aot*=off "${HDBG_JVM_COMMON[@]}" \
-        "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
+        "${HDBG_AGENT_JIT[@]}" "${HDBG_AGENT_ELF_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
         --elf "$sort" --root / --listen 127.0.0.1:0 -- "$work/elf/input.txt" >"$work/elf/agent.log" 2>&1 &
     agent=$!
     port="$(hdbg_port_in "$work/elf/agent.log" "$agent" 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p')"
@@ -280,6 +280,14 @@ for pattern in 'dev.hdbg.agent.unicorn.Trampolines$Code::invoke' 'dev.hdbg.agent
     HDBG_AGENT_JIT+=("-XX:CompileCommand=BackgroundCompilation,$pattern,false")
 done
 unset pattern
+# An agent started with --elf runs a Linux program, most often to its end (bench/real.sh, bench/programs.sh): there C2
+# compiles later, after ten times the invocations (four times the invocations and loops together, ten times a loop's
+# back edges). In a run of a fifth of a second to a few seconds, C2's compiles of the system-call path cost the 2 cores
+# more than they gave back: busybox md5sum of 4 MiB took 304 and 604 ms of C2 and C1 CPU beside 142 and 193 ms of the
+# execution thread, 146 and 162 ms beside 124 and 127 with these thresholds ("Real programs, wave 13" in
+# docs/benchmarks.md). A hot path still reaches C2 (a hot event's 2 M hits pass 50,000 calls in the first 3 %); the
+# loop sample's agents (bench/run.sh) keep the defaults.
+HDBG_AGENT_ELF_JIT=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
 # Both JVMs, in training and in use: no Netty leak detection. Its default samples one buffer in 128 and records a
 # stack trace (a Throwable) when it is made and when it is released: about 1,000 stack traces over 20,000 `r rip` on
 # the agent's event loop, 2.5 % of its CPU. The tests keep it (bin/test runs Maven, not these launchers): it finds
@@ -324,22 +332,34 @@ hdbg_host_options() {
     done
 }
 
-# The agent's AOT cache for the arguments $@: the Linux programs' for `--elf` when it is usable (trained), the loop
-# sample's otherwise.
-hdbg_agent_cache() {
+# Whether the agent's arguments $@ start a Linux program (--elf, before any `--` that begins the program's own).
+hdbg_elf_agent() {
     local arg
     for arg in "$@"; do
         case "$arg" in
-            --) break ;;
-            --elf | --elf=*)
-                if hdbg_aot_usable "$HDBG_AGENT_ELF_AOT" agent; then
-                    echo "$HDBG_AGENT_ELF_AOT"
-                    return 0
-                fi
-                break ;;
+            --) return 1 ;;
+            --elf | --elf=*) return 0 ;;
         esac
     done
+    return 1
+}
+
+# The agent's AOT cache for the arguments $@: the Linux programs' for `--elf` when it is usable (trained), the loop
+# sample's otherwise.
+hdbg_agent_cache() {
+    if hdbg_elf_agent "$@" && hdbg_aot_usable "$HDBG_AGENT_ELF_AOT" agent; then
+        echo "$HDBG_AGENT_ELF_AOT"
+        return 0
+    fi
     echo "$HDBG_AGENT_AOT"
+}
+
+# The agent's compiler options for the arguments $@, one a line: HDBG_AGENT_JIT, and HDBG_AGENT_ELF_JIT for --elf.
+hdbg_agent_jit() {
+    printf '%s\n' "${HDBG_AGENT_JIT[@]}"
+    if hdbg_elf_agent "$@"; then
+        printf '%s\n' "${HDBG_AGENT_ELF_JIT[@]}"
+    fi
 }
 
 # Runs a main class from MODULE's classes with its runtime dependencies; the host and the agent from their jars with
@@ -347,14 +367,11 @@ hdbg_agent_cache() {
 # a cache made with other options may be refused; -Xlog:aot*=off: a cache the JVM refuses all the same is not the
 # user's business).
 hdbg_run() {
-    local module="$1" main="$2" cache="" jit=() option
+    local module="$1" main="$2" cache="" jit=()
     shift 2
     case "$module" in
-        host)
-            cache="$(hdbg_host_cache "$@")"
-            jit=("${HDBG_JVM_COMMON[@]}")
-            while IFS= read -r option; do jit+=("$option"); done < <(hdbg_host_options "$@") ;;
-        agent) cache="$(hdbg_agent_cache "$@")"; jit=("${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}") ;;
+        host) cache="$(hdbg_host_cache "$@")"; mapfile -t jit < <(hdbg_host_options "$@"); jit=("${HDBG_JVM_COMMON[@]}" "${jit[@]}") ;;
+        agent) cache="$(hdbg_agent_cache "$@")"; mapfile -t jit < <(hdbg_agent_jit "$@"); jit=("${HDBG_JVM_COMMON[@]}" "${jit[@]}") ;;
     esac
     if [ -n "$cache" ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_aot_usable "$cache" "$module"; then
         exec "$HDBG_JAVA_HOME/bin/java" -XX:AOTCache="$cache" -Xlog:aot*=off ${jit[@]+"${jit[@]}"} \

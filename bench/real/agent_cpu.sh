@@ -9,20 +9,25 @@
 # the system calls in Java, and whatever the JVM does on that thread: class loading, the interpreter), of all its
 # threads, and of its C1/C2 compiler threads. Fails when the program did not exit with status 0.
 hdbg_cpu() {
-    local tree="$1" options=() port pid jpid perf
+    local tree="$1" options=() address="" pid jpid perf
     shift
     while [ "$1" != "--" ]; do options+=("$1"); shift; done
     shift
-    port=$((20000 + RANDOM % 20000))
-    "$tree/bin/hdbg-agent" ${options[@]+"${options[@]}"} --elf "$1" --root / --listen "127.0.0.1:$port" --once -- "${@:2}" \
+    # Port 0: the agent picks a free port and says which; a guessed one could be another agent's.
+    "$tree/bin/hdbg-agent" ${options[@]+"${options[@]}"} --elf "$1" --root / --listen "127.0.0.1:0" --once -- "${@:2}" \
         >"$OUT/agent.log" 2>&1 &
     pid=$!
-    for _ in $(seq 1 1200); do grep -q "listening on" "$OUT/agent.log" 2>/dev/null && break; sleep 0.05; done
+    for _ in $(seq 1 1200); do
+        address=$(sed -n 's/^hdbg-agent listening on \(127\.0\.0\.1:[0-9]*\)$/\1/p' "$OUT/agent.log" 2>/dev/null)
+        [[ -n "$address" ]] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
     jpid=$(pgrep -P "$pid" java || echo "$pid")
     perf stat --per-thread -x, -e task-clock -p "$jpid" -o "$OUT/stat.txt" &
     perf=$!
     sleep 0.2
-    printf 'g\n' | "$tree/bin/hdbg" --connect "127.0.0.1:$port" --batch - --json >"$OUT/host.json"
+    printf 'g\n' | "$tree/bin/hdbg" --connect "$address" --batch - --json >"$OUT/host.json"
     wait "$pid" || true
     wait "$perf" || true
     python3 - "$OUT/host.json" "$OUT/stat.txt" <<'PY'

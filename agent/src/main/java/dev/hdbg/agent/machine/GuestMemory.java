@@ -4,7 +4,9 @@ import dev.hdbg.agent.unicorn.MemoryRegion;
 import dev.hdbg.agent.unicorn.Prot;
 import dev.hdbg.common.event.Access;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -354,6 +356,59 @@ public final class GuestMemory implements AutoCloseable {
         }
         // Code already translated from these bytes must not run again in its old form.
         cpu.forgetTranslations(address, address + data.length);
+    }
+
+    /** Host input that fills guest memory ({@link #fill}): a file's read, say. */
+    @FunctionalInterface
+    public interface Source<E extends Exception> {
+        /** Puts at most {@code into.remaining()} bytes into {@code into}, from its position on; returns how many. */
+        int fill(ByteBuffer into) throws E;
+    }
+
+    /**
+     * Fills at most {@code length} bytes at {@code address} from {@code source}, regardless of the region's protection,
+     * and drops the code translated from the bytes filled, as {@link #write} does. When one region holds the range,
+     * {@code source} fills the guest's own host pages (the memory mapped with {@code uc_mem_map_ptr}) through a direct
+     * buffer: a file's 4 KiB {@code read} was three copies (the channel's temporary buffer, a fresh array, then
+     * {@code uc_mem_write}) and the array's allocation, 11 to 15 us of the execution thread a call (docs/benchmarks.md,
+     * "Real programs, wave 13"). A range over two regions is staged in an array and written as {@link #write} does.
+     *
+     * @return the bytes filled, as {@code source} said
+     * @throws UnmappedAddressException naming the first unmapped address, before {@code source} is asked for anything
+     */
+    public <E extends Exception> int fill(long address, int length, Source<E> source) throws E {
+        requireMapped(address, length);
+        Mapping holding = mappingHolding(address, length);
+        int filled;
+        if (holding != null) {
+            filled = source.fill(holding.memory().asSlice(address - holding.address(), length).asByteBuffer());
+        } else {
+            byte[] staged = new byte[length];
+            filled = source.fill(ByteBuffer.wrap(staged));
+            if (filled > 0) {
+                try {
+                    cpu.writeMemory(address, filled == length ? staged : Arrays.copyOf(staged, filled));
+                } catch (CpuException e) {
+                    throw unmapped(address, filled);
+                }
+            }
+        }
+        if (filled > 0) {
+            // As after write: code translated from these bytes must not run again in its old form.
+            cpu.forgetTranslations(address, address + filled);
+        }
+        return filled;
+    }
+
+    /** The mapping holding all of [{@code address}, {@code address + length}), or null. */
+    private Mapping mappingHolding(long address, int length) {
+        for (Mapping m : mappings) {
+            long size = m.memory().byteSize();
+            if (length <= size && Long.compareUnsigned(address - m.address(), size - length) <= 0) {
+                return m;
+            }
+        }
+        return null;
     }
 
     private void requireMapped(long address, long length) {

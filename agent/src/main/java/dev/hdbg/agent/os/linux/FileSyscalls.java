@@ -111,11 +111,8 @@ final class FileSyscalls {
                 }
                 throw new SyscallException(Errno.EFAULT);
             }
-            byte[] data = new byte[n];
-            int got = file.read(data);
-            // A full chunk (a program's whole 4 KiB read, usually) goes to the guest as it is: a copy per call was
-            // a second array of the read's size and a third copy of its bytes.
-            user.write(buffer + total, got == n ? data : Arrays.copyOf(data, got));
+            // Straight into the guest's pages: a host file's read copies once, the kernel's copy.
+            int got = process.machine().memory().fill(buffer + total, n, file::read);
             total += got;
             if (got < n || !(file instanceof HostFile)) {
                 break;
@@ -178,10 +175,7 @@ final class FileSyscalls {
         OpenFile file = readable(fd);
         int n = (int) Math.min(Long.compareUnsigned(count, CHUNK) > 0 ? CHUNK : count, CHUNK);
         user.requireMapped(buffer, n);
-        byte[] data = new byte[n];
-        int got = file.pread(data, offset);
-        user.write(buffer, Arrays.copyOf(data, got));
-        return got;
+        return process.machine().memory().fill(buffer, n, into -> file.pread(into, offset));
     }
 
     /** struct iovec {void *iov_base; size_t iov_len;} × count. */

@@ -36,6 +36,20 @@ final class HostFile extends OpenFile {
         return Math.max(0, channel.read(ByteBuffer.wrap(buffer)));
     }
 
+    /** Straight into {@code into} (a direct buffer over guest memory): no array, no copy of the channel's own. */
+    @Override
+    int read(ByteBuffer into) throws IOException {
+        return Math.max(0, channel.read(into));
+    }
+
+    @Override
+    int pread(ByteBuffer into, long offset) throws IOException {
+        if (offset < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return Math.max(0, channel.read(into, offset));
+    }
+
     @Override
     int write(byte[] data) throws IOException {
         if ((statusFlags() & O_APPEND) != 0) {

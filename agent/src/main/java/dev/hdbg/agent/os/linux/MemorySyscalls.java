@@ -2,7 +2,6 @@ package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.machine.GuestMemory;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Map;
 
 /** brk, mmap and friends, over {@link ProgramBreak} and {@link MmapAllocator}. */
@@ -139,16 +138,16 @@ final class MemorySyscalls {
         return address;
     }
 
-    /** A private file mapping is a copy of the file's bytes; past the end of the file it reads zeros. */
+    /**
+     * A private file mapping is a copy of the file's bytes; past the end of the file it reads zeros. Read straight into
+     * the mapping's pages (GuestMemory.fill): a library's 2 MiB were arrays of a MiB and two more copies.
+     */
     private void copyIn(HostFile file, long address, long length, long offset) throws IOException {
         for (long done = 0; done < length; done += CHUNK) {
-            byte[] data = new byte[(int) Math.min(CHUNK, length - done)];
-            int got = file.pread(data, offset + done);
-            if (got <= 0) {
-                return;
-            }
-            process.machine().memory().write(address + done, Arrays.copyOf(data, got));
-            if (got < data.length) {
+            int n = (int) Math.min(CHUNK, length - done);
+            long at = offset + done;
+            int got = process.machine().memory().fill(address + done, n, into -> file.pread(into, at));
+            if (got < n) {
                 return;
             }
         }

@@ -8,7 +8,10 @@ import dev.hdbg.agent.unicorn.MemoryRegion;
 import dev.hdbg.agent.unicorn.Prot;
 import dev.hdbg.agent.unicorn.UnicornException;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The mmap area: mappings placed top-down from {@link #TOP}, or from below the stack when that is lower, like
@@ -16,6 +19,12 @@ import java.util.List;
  * becomes inaccessible (PROT_NONE, faulting like an unmapped page) and is reused, zeroed, by later mappings.
  * Permissions are applied to the emulator directly; GuestMemory's region list keeps the permissions of the
  * first mapping.
+ *
+ * <p>A mapping that mremap moves gets room to grow ({@link Room}): glibc's realloc grows a large block a page at a
+ * time (busybox sort's line array: 1,364 mremaps for 32 MiB of input), and each page taken from a freed range by
+ * mprotect split an emulator region that is never merged again, so the regions grew by one a call and Unicorn's
+ * mapping of each new one (QEMU's RAM block search) by their number: 11 % of that run. With room, a growing block
+ * moves as a vector does, to twice its size, and grows in place within it.
  */
 final class MmapAllocator {
     static final long TOP = dev.hdbg.agent.machine.elf.ElfLoader.MMAP_TOP;
@@ -32,6 +41,21 @@ final class MmapAllocator {
     private final RangeSet free = new RangeSet();
     private final RegionBudget budget;
     private final ProgramBreak heap;
+    /** The rooms of moved mappings, by the mapping's start. */
+    private final Map<Long, Room> rooms = new HashMap<>();
+
+    /**
+     * The pages past a moved mapping's end, up to {@code limit}, that it may grow into by mremap without a new region:
+     * mapped read-write with it, owned and not free, so no other mapping is placed there. The guest can reach them where
+     * Linux would fault, as it can reach the heap mapped ahead of its break ({@link ProgramBreak}); they read as zeros
+     * when the mapping grows over them. Released (inaccessible and free) when the mapping is unmapped or shrunk, or a
+     * fixed mapping takes them.
+     *
+     * @param end   the mapping's end
+     * @param limit the end of its room
+     */
+    private record Room(long end, long limit) {
+    }
 
     MmapAllocator(Machine machine, RegionBudget budget, ProgramBreak heap) {
         this.machine = machine;
@@ -45,6 +69,7 @@ final class MmapAllocator {
         MmapAllocator copy = new MmapAllocator(machine, budget, childHeap);
         copy.owned.addAll(owned);
         copy.free.addAll(free);
+        copy.rooms.putAll(rooms);
         return copy;
     }
 
@@ -87,6 +112,7 @@ final class MmapAllocator {
             }
         }
         budget.requireRoomToChange(address, address + size, gaps.size());
+        releaseRooms(address, address + size);
         for (long[] gap : gaps) {
             mapOrEnomem(name, gap[0], gap[1] - gap[0], prot);
             owned.add(gap[0], gap[1]);
@@ -101,6 +127,7 @@ final class MmapAllocator {
     /** munmap: the parts this allocator mapped become free; other parts (the image, the stack) stay. */
     void unmap(long address, long length) {
         long end = address + ProgramBreak.roundUp(length);
+        releaseRooms(address, end);
         for (long[] part : owned.intersections(address, end)) {
             protect(part[0], part[1] - part[0], Prot.NONE);
             free.add(part[0], part[1]);
@@ -135,20 +162,54 @@ final class MmapAllocator {
         int prot = permissionsAt(address);
         long tail = address + oldSize;
         long end = address + newSize;
-        if (end <= TASK_SIZE && (free.containsAll(tail, end) || isUnmapped(tail, end))) {
+        Room room = rooms.get(address);
+        if (room != null && room.end() == tail && end <= room.limit()) {
+            Zero.fill(memory, tail, newSize - oldSize); // the guest may have written there; Linux gives zero pages
+            rooms.put(address, new Room(end, room.limit()));
+            return address;
+        }
+        if (room != null && !mayMove) {
+            releaseRooms(address, tail); // past its room, in place: free the room, then as any mapping
+        }
+        if (!rooms.containsKey(address) && end <= TASK_SIZE && (free.containsAll(tail, end) || isUnmapped(tail, end))) {
             mapFixed(tail, newSize - oldSize, prot, false, "mmap");
             return address;
         }
         if (!mayMove) {
             throw new SyscallException(Errno.ENOMEM);
         }
-        long moved = map(newSize, prot, "mmap");
+        long ahead = Math.min(newSize, ProgramBreak.MAX_AHEAD);
+        long moved;
+        try {
+            moved = map(newSize + ahead, prot, "mmap");
+        } catch (SyscallException e) {
+            ahead = 0; // no room for the room: move as Linux does, to the size asked for
+            moved = map(newSize, prot, "mmap");
+        }
         for (long done = 0; done < oldSize; done += 1 << 20) {
             int n = (int) Math.min(1 << 20, oldSize - done);
             memory.write(moved + done, memory.read(address + done, n));
         }
-        unmap(address, oldSize);
+        unmap(address, oldSize); // and its room
+        if (ahead > 0) {
+            rooms.put(moved, new Room(moved + newSize, moved + newSize + ahead));
+        }
         return moved;
+    }
+
+    /** The rooms of the mappings that [{@code begin}, {@code end}) meets, or that meet it, become inaccessible and free. */
+    private void releaseRooms(long begin, long end) {
+        for (Iterator<Map.Entry<Long, Room>> it = rooms.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Room> entry = it.next();
+            Room room = entry.getValue();
+            if (Long.compareUnsigned(entry.getKey(), end) < 0 && Long.compareUnsigned(begin, room.limit()) < 0) {
+                it.remove();
+                if (room.limit() > room.end()) {
+                    protect(room.end(), room.limit() - room.end(), Prot.NONE);
+                    free.add(room.end(), room.limit());
+                }
+            }
+        }
     }
 
     /** @throws SyscallException ENOMEM when the host has no memory for it, as Linux's mmap fails */

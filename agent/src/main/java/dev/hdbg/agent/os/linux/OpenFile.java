@@ -1,6 +1,7 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * An open file description: what one or more descriptors refer to after {@code dup}. It holds the status flags
@@ -53,6 +54,26 @@ abstract class OpenFile {
     /** Reads at {@code offset} without moving the file offset. */
     int pread(byte[] buffer, long offset) throws IOException {
         throw new SyscallException(Errno.ESPIPE);
+    }
+
+    /**
+     * {@link #read(byte[])} into {@code into}, from its position up to its limit: guest memory itself, for a read
+     * system call ({@link dev.hdbg.agent.machine.GuestMemory#fill}). Through an array here; a host file reads straight
+     * into it.
+     */
+    int read(ByteBuffer into) throws IOException {
+        byte[] data = new byte[into.remaining()];
+        int got = read(data);
+        into.put(data, 0, got);
+        return got;
+    }
+
+    /** {@link #pread(byte[], long)} into {@code into}, as {@link #read(ByteBuffer)}. */
+    int pread(ByteBuffer into, long offset) throws IOException {
+        byte[] data = new byte[into.remaining()];
+        int got = pread(data, offset);
+        into.put(data, 0, got);
+        return got;
     }
 
     /** lseek: the new offset. */

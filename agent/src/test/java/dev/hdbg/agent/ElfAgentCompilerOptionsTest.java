@@ -1,0 +1,97 @@
+package dev.hdbg.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/hdbg-agent gives an agent started with {@code --elf} later C2 compiles (HDBG_AGENT_ELF_JIT): in a program's run
+ * of a fifth of a second, C2's compiles of the system-call path took more of the 2 cores than they gave back
+ * (docs/benchmarks.md, "Real programs, wave 13"). Counted, not timed: a method called 20,000 times is compiled by C2
+ * in a JVM without the options and not in one with them (compiles made in the foreground, -Xbatch, so the count does
+ * not depend on the compiler thread's pace).
+ */
+class ElfAgentCompilerOptionsTest {
+    private static final int CALLS = 20_000;
+    private static final String HOT = ElfAgentCompilerOptionsTest.class.getName() + "::hot";
+
+    @Test
+    void onlyAnElfAgentGetsTheLaterCompilerThresholds() throws Exception {
+        assertThat(agentJit("--elf", "/bin/true", "--root", "/")).contains("-XX:Tier4InvocationThreshold=50000");
+        assertThat(agentJit("--listen", "127.0.0.1:0", "--elf=/bin/sort", "--", "in.txt"))
+                .contains("-XX:Tier4InvocationThreshold=50000");
+        assertThat(agentJit("--sample", "loop")).noneMatch(o -> o.startsWith("-XX:Tier4"));
+        // A program's own argument is not the agent's option.
+        assertThat(agentJit("--image", "x.bin", "--", "--elf")).noneMatch(o -> o.startsWith("-XX:Tier4"));
+    }
+
+    @Test
+    void aMethodCalledTwentyThousandTimesReachesC2OnlyWithoutTheElfOptions() throws Exception {
+        List<String> elf = agentJit("--elf", "/bin/true").stream().filter(o -> o.startsWith("-XX:Tier4")).toList();
+        assertThat(elf).hasSize(3);
+        assertThat(c2Compiles(elf)).as("with the --elf agent's options").isZero();
+        assertThat(c2Compiles(List.of())).as("with the JVM's defaults").isPositive();
+    }
+
+    /** The lines of -XX:+PrintCompilation that compile {@link #hot} at tier 4, in a child JVM with OPTIONS. */
+    private static long c2Compiles(List<String> options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(List.of("-Xbatch", "-XX:+PrintCompilation", "-cp", System.getProperty("java.class.path"),
+                ElfAgentCompilerOptionsTest.class.getName()));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(java.exitValue()).as(out).isZero();
+        assertThat(out).contains("sum ");
+        // PrintCompilation: "timestamp id flags level method (size)"; level 4 is C2.
+        return out.lines().filter(l -> l.matches(".*\\s4\\s+" + Pattern.quote(HOT) + " .*")).count();
+    }
+
+    /** HDBG_AGENT_JIT and what hdbg_agent_jit adds for an agent's ARGS, one option an element. */
+    private static List<String> agentJit(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && shift && hdbg_agent_jit \"$@\"", "bash",
+                root().resolve("bin/hdbg-env.sh").toString()));
+        command.addAll(List.of(args));
+        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    private static Path root() {
+        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("bin/hdbg-env.sh"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("bin/hdbg-env.sh not found above " + System.getProperty("user.dir"));
+    }
+
+    /** Not trivial (a branch, a call): the JVM sends a trivial method to C2 at once, whatever the thresholds. */
+    static int hot(int i) {
+        int x = i;
+        if ((i & 7) == 3) {
+            x = Integer.toString(i).length();
+        }
+        return (x * 31) ^ (i >>> 3);
+    }
+
+    /** The child: calls {@link #hot} {@link #CALLS} times. */
+    public static void main(String[] args) {
+        int sum = 0;
+        for (int i = 0; i < CALLS; i++) {
+            sum += hot(i);
+        }
+        System.out.println("sum " + sum);
+    }
+}
