@@ -165,6 +165,9 @@ final class MmapAllocator {
         Room room = rooms.get(address);
         if (room != null && room.end() == tail && end <= room.limit()) {
             Zero.fill(memory, tail, newSize - oldSize); // the guest may have written there; Linux gives zero pages
+            if (permissionsAt(tail) != prot) {
+                protect(tail, newSize - oldSize, prot); // the room kept the permissions the block had when it moved
+            }
             rooms.put(address, new Room(end, room.limit()));
             return address;
         }

@@ -71,6 +71,18 @@ class MremapGrowthTest {
         }
     }
 
+    @Test
+    void aBlockMadeReadOnlyAfterItMovedGrowsIntoItsRoomReadOnly() {
+        try (Guest g = new Guest(root, false)) {
+            g.rax(9, 0, 8 * PAGE, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0);
+            long block = g.rax(9, 0, 8 * PAGE, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0);
+            long moved = g.rax(25, block, 8 * PAGE, 9 * PAGE, MREMAP_MAYMOVE);
+            assertThat(g.rax(10, moved, 9 * PAGE, Prot.READ)).isZero();
+            assertThat(g.rax(25, moved, 9 * PAGE, 10 * PAGE, MREMAP_MAYMOVE)).as("grown in its room").isEqualTo(moved);
+            assertThat(permissionsAt(g, moved + 9 * PAGE)).as("the grown page, as the block is").isEqualTo(Prot.READ);
+        }
+    }
+
     private static int permissionsAt(Guest g, long address) {
         for (MemoryRegion r : g.machine.unicorn().memRegions()) {
             if (Long.compareUnsigned(address, r.begin()) >= 0 && Long.compareUnsigned(address, r.end()) <= 0) {
