@@ -34,56 +34,9 @@ public final class GuestMemory implements AutoCloseable {
     private final Cpu cpu;
     private final HostPages pages = new HostPages();
     private final List<MemoryRegionInfo> regions = new ArrayList<>();
-    private final List<Mapping> mappings = new ArrayList<>();
+    private final List<GuestMapping> mappings = new ArrayList<>();
     private final List<MappingListener> listeners = new ArrayList<>();
     private final List<MemoryRegionInfo> reserved = new ArrayList<>();
-
-    private record Mapping(long address, MemorySegment memory, int perms) {
-    }
-
-    /**
-     * A process's own regions while another process's are on the CPU ({@link #detach}, {@link #attach}): the host
-     * memory stays allocated, unmapped from the guest. The agent's reserved regions (above the user half) are not part
-     * of it: every process sees them.
-     */
-    public static final class AddressSpace {
-        private final List<Mapping> mappings;
-        private final List<MemoryRegionInfo> regions;
-        /** The engine's permissions page range by page range, which mprotect changed within a mapping. */
-        private final List<MemoryRegion> protections;
-
-        private AddressSpace(List<Mapping> mappings, List<MemoryRegionInfo> regions, List<MemoryRegion> protections) {
-            this.mappings = mappings;
-            this.regions = regions;
-            this.protections = protections;
-        }
-
-        /** Its regions, as {@link #regions()} lists them while it is on the CPU. */
-        public List<MemoryRegionInfo> regions() {
-            return List.copyOf(regions);
-        }
-
-        /**
-         * Writes {@code data} at {@code address} in this space, which is off the CPU.
-         *
-         * @return false when the range is not within one of its regions
-         */
-        public boolean write(long address, byte[] data) {
-            for (Mapping m : mappings) {
-                long offset = address - m.address();
-                if (offset >= 0 && offset + data.length <= m.memory().byteSize()) {
-                    MemorySegment.copy(MemorySegment.ofArray(data), 0, m.memory(), offset, data.length);
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** Bytes of guest memory it spans. */
-        public long bytes() {
-            return mappings.stream().mapToLong(m -> m.memory().byteSize()).sum();
-        }
-    }
 
     /** The guest's memory as {@code cpu} sees it. */
     GuestMemory(Cpu cpu) {
@@ -141,7 +94,7 @@ public final class GuestMemory implements AutoCloseable {
         MemorySegment memory = pages.allocate(length);
         cpu.map(address, memory, permissions(perms));
         regions.add(new MemoryRegionInfo(address, address + length, perms, name));
-        mappings.add(new Mapping(address, memory, perms));
+        mappings.add(new GuestMapping(address, memory, perms));
         for (MappingListener l : listeners) {
             l.mapped(address, memory, perms);
         }
@@ -153,7 +106,7 @@ public final class GuestMemory implements AutoCloseable {
      * reserved areas stay reserved.
      */
     public void unmapAll() {
-        for (Mapping m : mappings) {
+        for (GuestMapping m : mappings) {
             long size = m.memory().byteSize();
             cpu.unmap(m.address(), size);
             cpu.forgetTranslations(m.address(), m.address() + size);
@@ -175,10 +128,10 @@ public final class GuestMemory implements AutoCloseable {
      */
     public AddressSpace detach() {
         List<MemoryRegion> protections = userProtections();
-        List<Mapping> taken = new ArrayList<>();
+        List<GuestMapping> taken = new ArrayList<>();
         List<MemoryRegionInfo> takenRegions = new ArrayList<>();
         for (int i = mappings.size() - 1; i >= 0; i--) {
-            Mapping m = mappings.get(i);
+            GuestMapping m = mappings.get(i);
             if (m.address() < 0) {
                 continue;
             }
@@ -210,18 +163,18 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Puts {@code space}'s regions on the CPU and the listeners, after {@link #detach} took the previous ones. */
     public void attach(AddressSpace space) {
-        for (Mapping m : space.mappings) {
+        for (GuestMapping m : space.mappings()) {
             cpu.map(m.address(), m.memory(), permissions(m.perms()));
             for (MappingListener l : listeners) {
                 l.mapped(m.address(), m.memory(), m.perms());
             }
         }
-        mappings.addAll(space.mappings);
-        regions.addAll(space.regions);
+        mappings.addAll(space.mappings());
+        regions.addAll(space.regionList());
         if (cpu instanceof UnicornCpu engine) {
-            for (MemoryRegion r : space.protections) {
-                int mapped = space.mappings.stream().filter(m -> m.address() <= r.begin()
-                        && r.begin() - m.address() < m.memory().byteSize()).mapToInt(Mapping::perms).findFirst().orElse(-1);
+            for (MemoryRegion r : space.protections()) {
+                int mapped = space.mappings().stream().filter(m -> m.address() <= r.begin()
+                        && r.begin() - m.address() < m.memory().byteSize()).mapToInt(GuestMapping::perms).findFirst().orElse(-1);
                 if (mapped != r.perms()) {
                     engine.unicorn().memProtect(r.begin(), r.end() + 1 - r.begin(), r.perms());
                 }
@@ -237,15 +190,15 @@ public final class GuestMemory implements AutoCloseable {
      * @throws HostMemoryException when the host has no memory for the copy
      */
     public AddressSpace copy() {
-        List<Mapping> copied = new ArrayList<>();
+        List<GuestMapping> copied = new ArrayList<>();
         List<MemoryRegionInfo> copiedRegions = new ArrayList<>();
         try {
-            for (Mapping m : mappings) {
+            for (GuestMapping m : mappings) {
                 if (m.address() < 0) {
                     continue;
                 }
                 MemorySegment to = pages.allocate(m.memory().byteSize());
-                copied.add(new Mapping(m.address(), to, m.perms()));
+                copied.add(new GuestMapping(m.address(), to, m.perms()));
                 HostPages.copyNonZero(m.memory(), to);
             }
         } catch (HostMemoryException e) {
@@ -262,11 +215,11 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Frees the host memory of {@code space}, which is off the CPU: a process that ended. */
     public void release(AddressSpace space) {
-        for (Mapping m : space.mappings) {
+        for (GuestMapping m : space.mappings()) {
             pages.free(m.memory());
         }
-        space.mappings.clear();
-        space.regions.clear();
+        space.mappings().clear();
+        space.regionList().clear();
     }
 
     /** Keeps the guest out of [{@code begin}, top of the address space): the vmx-root area lives there. */
@@ -277,7 +230,7 @@ public final class GuestMemory implements AutoCloseable {
     /** Registers a listener and replays the regions mapped so far to it. */
     public void addMappingListener(MappingListener listener) {
         listeners.add(listener);
-        for (Mapping m : mappings) {
+        for (GuestMapping m : mappings) {
             listener.mapped(m.address(), m.memory(), m.perms());
         }
     }
@@ -378,7 +331,7 @@ public final class GuestMemory implements AutoCloseable {
      */
     public <E extends Exception> int fill(long address, int length, Source<E> source) throws E {
         requireMapped(address, length);
-        Mapping holding = mappingHolding(address, length);
+        GuestMapping holding = mappingHolding(address, length);
         int filled;
         if (holding != null) {
             filled = source.fill(holding.memory().asSlice(address - holding.address(), length).asByteBuffer());
@@ -401,8 +354,8 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /** The mapping holding all of [{@code address}, {@code address + length}), or null. */
-    private Mapping mappingHolding(long address, int length) {
-        for (Mapping m : mappings) {
+    private GuestMapping mappingHolding(long address, int length) {
+        for (GuestMapping m : mappings) {
             long size = m.memory().byteSize();
             if (length <= size && Long.compareUnsigned(address - m.address(), size - length) <= 0) {
                 return m;

@@ -39,13 +39,13 @@ class AddressSpaceSwitchTest {
                 assertThat(runCode(machine)).isEqualTo(0x1111);
             }
 
-            GuestMemory.AddressSpace first = memory.detach();
+            AddressSpace first = memory.detach();
             assertThat(memory.isMapped(CODE, 1)).isFalse();
             memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
             memory.write(CODE, movEaxHlt(0x2222));
             assertThat(runCode(machine)).as("the second process's code, not the first's translation").isEqualTo(0x2222);
 
-            GuestMemory.AddressSpace second = memory.detach();
+            AddressSpace second = memory.detach();
             memory.attach(first);
             assertThat(runCode(machine)).as("back to the first process").isEqualTo(0x1111);
             memory.detach();
@@ -62,10 +62,10 @@ class AddressSpaceSwitchTest {
             memory.map("data", DATA, 4 * GuestMemory.PAGE, Prot.READ | Prot.WRITE);
             memory.write(DATA + GuestMemory.PAGE + 8, new byte[] {1, 2, 3});
 
-            GuestMemory.AddressSpace child = memory.copy();
+            AddressSpace child = memory.copy();
             assertThat(child.regions()).isEqualTo(memory.regions());
             memory.write(DATA + GuestMemory.PAGE + 8, new byte[] {9});
-            GuestMemory.AddressSpace parent = memory.detach();
+            AddressSpace parent = memory.detach();
             memory.attach(child);
             assertThat(memory.read(DATA + GuestMemory.PAGE + 8, 3)).containsExactly(1, 2, 3);
             assertThat(memory.read(DATA, 8)).containsOnly(0);

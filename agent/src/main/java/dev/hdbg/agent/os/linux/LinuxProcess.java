@@ -1,6 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
-import dev.hdbg.agent.machine.GuestMemory;
+import dev.hdbg.agent.machine.AddressSpace;
 import dev.hdbg.agent.machine.Machine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +46,7 @@ public final class LinuxProcess implements AutoCloseable {
     private boolean execed;
     private long parentPid;
     /** The process's memory while another's is on the CPU. */
-    private GuestMemory.AddressSpace parked;
+    private AddressSpace parked;
     /** What a vfork parent waits on until this child runs another program or ends. */
     private final Object vforkDone = new Object() {
         @Override
@@ -107,7 +107,7 @@ public final class LinuxProcess implements AutoCloseable {
     private static final long INIT_PARENT = 1;
 
     /** A forked child of {@code parent}: a copy of its state, {@code memory} a copy of its memory. */
-    private LinuxProcess(LinuxProcess parent, long pid, GuestMemory.AddressSpace memory) {
+    private LinuxProcess(LinuxProcess parent, long pid, AddressSpace memory) {
         ProcessConfig p = parent.config;
         this.machine = parent.machine;
         this.config = new ProcessConfig(p.root(), p.writable(), p.stdin(), p.programName(), p.argv(), pid, pid,
@@ -150,7 +150,7 @@ public final class LinuxProcess implements AutoCloseable {
         if (table.full()) {
             throw new SyscallException(Errno.EAGAIN);
         }
-        GuestMemory.AddressSpace copy;
+        AddressSpace copy;
         try {
             copy = machine.memory().copy();
         } catch (dev.hdbg.agent.machine.HostMemoryException e) {
@@ -238,7 +238,7 @@ public final class LinuxProcess implements AutoCloseable {
         return table;
     }
 
-    void park(GuestMemory.AddressSpace memory) {
+    void park(AddressSpace memory) {
         parked = memory;
     }
 
@@ -253,8 +253,8 @@ public final class LinuxProcess implements AutoCloseable {
         return parked != null;
     }
 
-    GuestMemory.AddressSpace unpark() {
-        GuestMemory.AddressSpace memory = parked;
+    AddressSpace unpark() {
+        AddressSpace memory = parked;
         if (memory == null) {
             throw new IllegalStateException("process " + pid() + "'s memory is on the CPU already");
         }

@@ -1,5 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
+import dev.hdbg.agent.machine.AddressSpace;
 import dev.hdbg.agent.machine.GuestMemory;
 import dev.hdbg.agent.machine.Machine;
 import java.io.IOException;
@@ -118,7 +119,7 @@ final class ProcessTable {
             return;
         }
         GuestMemory memory = machine.memory();
-        GuestMemory.AddressSpace out = memory.detach();
+        AddressSpace out = memory.detach();
         if (attached.ended()) {
             memory.release(out);
         } else {

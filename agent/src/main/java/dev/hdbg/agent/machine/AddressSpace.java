@@ -1,0 +1,63 @@
+package dev.hdbg.agent.machine;
+
+import dev.hdbg.agent.unicorn.MemoryRegion;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A process's own regions while another process's are on the CPU ({@link GuestMemory#detach},
+ * {@link GuestMemory#attach}): the host memory stays allocated, unmapped from the guest. The agent's reserved regions
+ * (above the user half) are not part of it: every process sees them.
+ */
+public final class AddressSpace {
+    private final List<GuestMapping> mappings;
+    private final List<MemoryRegionInfo> regions;
+    /** The engine's permissions page range by page range, which mprotect changed within a mapping. */
+    private final List<MemoryRegion> protections;
+
+    AddressSpace(List<GuestMapping> mappings, List<MemoryRegionInfo> regions, List<MemoryRegion> protections) {
+        this.mappings = mappings;
+        this.regions = regions;
+        this.protections = protections;
+    }
+
+    /** Its regions, as {@link GuestMemory#regions()} lists them while it is on the CPU. */
+    public List<MemoryRegionInfo> regions() {
+        return List.copyOf(regions);
+    }
+
+    /**
+     * Writes {@code data} at {@code address} in this space, which is off the CPU.
+     *
+     * @return false when the range is not within one of its regions
+     */
+    public boolean write(long address, byte[] data) {
+        for (GuestMapping m : mappings) {
+            long offset = address - m.address();
+            if (offset >= 0 && offset + data.length <= m.memory().byteSize()) {
+                MemorySegment.copy(MemorySegment.ofArray(data), 0, m.memory(), offset, data.length);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Bytes of guest memory it spans. */
+    public long bytes() {
+        return mappings.stream().mapToLong(m -> m.memory().byteSize()).sum();
+    }
+
+    /** Its mappings, which {@link GuestMemory} moves on and off the CPU. */
+    List<GuestMapping> mappings() {
+        return mappings;
+    }
+
+    /** Its regions themselves, not a copy. */
+    List<MemoryRegionInfo> regionList() {
+        return regions;
+    }
+
+    List<MemoryRegion> protections() {
+        return protections;
+    }
+}
