@@ -60,12 +60,7 @@ hdbg_run() {
     start=$(now)
     bin/hdbg-agent "${AGENT_OPTIONS[@]}" --elf "$1" --root / --cwd "$OUT" --listen "127.0.0.1:0" --once -- "${@:2}" >"$OUT/agent.log" 2>&1 &
     local pid=$!
-    for _ in $(seq 1 1200); do
-        address=$(sed -n 's/^hdbg-agent listening on \(127\.0\.0\.1:[0-9]*\)$/\1/p' "$OUT/agent.log" 2>/dev/null)
-        [[ -n "$address" ]] && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
+    address="$(hdbg_agent_address_in "$OUT/agent.log" "$pid")"
     if [[ -z "$address" ]] || ! printf 'g\n' | bin/hdbg --connect "$address" --batch - --json >"$OUT/host.json"; then
         echo "bench/programs.sh: no run of $* under hdbg; the agent said:" >&2
         cat "$OUT/agent.log" >&2

@@ -55,12 +55,7 @@ hdbg_run() {
     # Port 0: the agent picks a free port and says which; a guessed one could be another agent's.
     bin/hdbg-agent "${AGENT_OPTIONS[@]}" --elf "$1" --root / --listen "127.0.0.1:0" --once -- "${@:2}" >"$OUT/agent.log" 2>&1 &
     pid=$!
-    for _ in $(seq 1 1200); do
-        address=$(sed -n 's/^hdbg-agent listening on \(127\.0\.0\.1:[0-9]*\)$/\1/p' "$OUT/agent.log" 2>/dev/null)
-        [[ -n "$address" ]] && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
+    address="$(hdbg_agent_address_in "$OUT/agent.log" "$pid")"
     [[ -n "$address" ]] || { echo "bench/real.sh: the agent did not listen:" >&2; cat "$OUT/agent.log" >&2; return 1; }
     printf 'g\n' | bin/hdbg --connect "$address" --batch - --json >"$OUT/host.json"
     wait "$pid" || true

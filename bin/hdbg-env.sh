@@ -110,12 +110,22 @@ hdbg_stop_within() {
 # port from, or PID ended, at most a minute; prints the port (nothing when there is none).
 hdbg_port_in() {
     local log="$1" pid="$2" sed_script="$3" port="" i
-    for ((i = 0; i < 600; i++)); do
-        port="$(sed -n "$sed_script" "$log")"
+    for ((i = 0; i < 1200; i++)); do
+        port="$(sed -n "$sed_script" "$log" 2>/dev/null)"
         [ -n "$port" ] || ! kill -0 "$pid" 2>/dev/null && break
-        sleep 0.1
+        sleep 0.05
     done
     printf '%s' "$port"
+}
+
+# The address an agent started in the background with `--listen 127.0.0.1:0` says it listens on in LOG (as
+# hdbg_port_in waits for it): the benchmarks' agents pick their port so that none reaches another's.
+hdbg_agent_address_in() {
+    local port
+    port="$(hdbg_port_in "$1" "$2" 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p')"
+    if [ -n "$port" ]; then
+        printf '127.0.0.1:%s' "$port"
+    fi
 }
 
 # JDK 25's AOT caches for the host and the agent (JEP 483 and 515: classes loaded and linked, and method profiles,
@@ -307,15 +317,24 @@ hdbg_jvm_options() {
     fi
 }
 
-# The host's AOT cache for the arguments $@: the gdb bridge's for `--gdb`, the commands' otherwise.
-hdbg_host_cache() {
+# Whether the host's arguments $@ start the gdb bridge (--gdb).
+hdbg_gdb_host() {
     local arg
     for arg in "$@"; do
         case "$arg" in
-            --gdb | --gdb=*) echo "$HDBG_HOST_GDB_AOT"; return 0 ;;
+            --gdb | --gdb=*) return 0 ;;
         esac
     done
-    echo "$HDBG_HOST_AOT"
+    return 1
+}
+
+# The host's AOT cache for the arguments $@: the gdb bridge's for `--gdb`, the commands' otherwise.
+hdbg_host_cache() {
+    if hdbg_gdb_host "$@"; then
+        echo "$HDBG_HOST_GDB_AOT"
+    else
+        echo "$HDBG_HOST_AOT"
+    fi
 }
 
 # The host's JVM options for the arguments $@ beyond HDBG_JVM_COMMON, one a line: `--gdb`'s loop does not poll its
@@ -324,12 +343,9 @@ hdbg_host_cache() {
 # (docs/benchmarks.md, "Fresh sessions, wave 13"). A batch keeps polling throughout: its polls take most replies even
 # while it warms up ("After the wave 12 merges").
 hdbg_host_options() {
-    local arg
-    for arg in "$@"; do
-        case "$arg" in
-            --gdb | --gdb=*) echo "-Dhdbg.pollBeforeBlockWhileCompiling=false"; return 0 ;;
-        esac
-    done
+    if hdbg_gdb_host "$@"; then
+        echo "-Dhdbg.pollBeforeBlockWhileCompiling=false"
+    fi
 }
 
 # Whether the agent's arguments $@ start a Linux program (--elf, before any `--` that begins the program's own).

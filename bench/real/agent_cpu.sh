@@ -17,12 +17,7 @@ hdbg_cpu() {
     "$tree/bin/hdbg-agent" ${options[@]+"${options[@]}"} --elf "$1" --root / --listen "127.0.0.1:0" --once -- "${@:2}" \
         >"$OUT/agent.log" 2>&1 &
     pid=$!
-    for _ in $(seq 1 1200); do
-        address=$(sed -n 's/^hdbg-agent listening on \(127\.0\.0\.1:[0-9]*\)$/\1/p' "$OUT/agent.log" 2>/dev/null)
-        [[ -n "$address" ]] && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
+    address="$(hdbg_agent_address_in "$OUT/agent.log" "$pid")"
     jpid=$(pgrep -P "$pid" java || echo "$pid")
     perf stat --per-thread -x, -e task-clock -p "$jpid" -o "$OUT/stat.txt" &
     perf=$!
