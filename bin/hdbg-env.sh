@@ -372,8 +372,11 @@ hdbg_agent_cache() {
 
 # The agent's compiler options for the arguments $@, one a line: HDBG_AGENT_JIT, and HDBG_AGENT_ELF_JIT for --elf.
 hdbg_agent_jit() {
-    printf '%s\n' "${HDBG_AGENT_JIT[@]}"
-    if hdbg_elf_agent "$@"; then
+    # printf with no arguments would still print one empty line, which java would take for its main class.
+    if [ "${#HDBG_AGENT_JIT[@]}" -gt 0 ]; then
+        printf '%s\n' "${HDBG_AGENT_JIT[@]}"
+    fi
+    if [ "${#HDBG_AGENT_ELF_JIT[@]}" -gt 0 ] && hdbg_elf_agent "$@"; then
         printf '%s\n' "${HDBG_AGENT_ELF_JIT[@]}"
     fi
 }
