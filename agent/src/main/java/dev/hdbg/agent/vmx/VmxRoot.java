@@ -210,7 +210,7 @@ public final class VmxRoot implements AutoCloseable {
         RootAllocation allocation = allocate(withRet.length, CODE);
         root.writeMemory(allocation.address(), withRet);
         root.forgetTranslations(allocation.address(), allocation.address() + allocation.byteSize());
-        return allocation.holding(CodeReach.of(code));
+        return allocation.holding(CodeReach.analyze(code));
     }
 
     /** spec: the requested buffer, zero-filled, kept until its action is removed. */
@@ -246,7 +246,7 @@ public final class VmxRoot implements AutoCloseable {
         // one page of gap catches code running off the end of its allocation.
         nextFree += (pages + 1) * GuestMemory.PAGE;
         allocations++;
-        return new RootAllocation(address, pages, size, CodeReach.ANYTHING);
+        return new RootAllocation(address, pages, size, CodeReach.ANYTHING, 0);
     }
 
     public void free(RootAllocation allocation) {
@@ -286,7 +286,7 @@ public final class VmxRoot implements AutoCloseable {
      */
     public RootCallResult callCondition(RootAllocation code, GuestRegs frame, long context) {
         if (code.reach() != CodeReach.ANYTHING) {
-            return callRegisterCondition(code, context);
+            return callRegisterCondition(code, frame, context);
         }
         copyGuestIn(frame);
         RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0, CodeReach.ANYTHING);
@@ -299,18 +299,31 @@ public final class VmxRoot implements AutoCloseable {
     }
 
     /**
-     * A condition whose code reads and writes general-purpose registers alone ({@link CodeReach}): it cannot read
-     * GUEST_REGS, so the frame is neither loaded nor stored, and cannot change a shared register, so they are not read
-     * back. The guest's shared registers still go into the root first: its paging (CR0, CR3, CR4) and debug registers
-     * apply to the code's fetches as they do for any call.
+     * A condition whose code reads and writes general-purpose registers alone, and reads at most some GUEST_REGS slots
+     * ({@link CodeReach}): only those slots are stored (the frame is not loaded for them), and it cannot change a
+     * shared register, so they are not read back. The guest's shared registers still go into the root first: its paging
+     * (CR0, CR3, CR4) and debug registers apply to the code's fetches as they do for any call.
      */
-    private RootCallResult callRegisterCondition(RootAllocation code, long context) {
+    private RootCallResult callRegisterCondition(RootAllocation code, GuestRegs frame, long context) {
         guest.read(SHARED, sharedScratch);
         syncSharedIn();
+        storeSlots(code.guestRegsSlots(), frame);
         RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0, code.reach());
         // A fault (a page fault's CR2) may have changed the root's shared registers; nothing else the code runs can.
         sharedInRootKnown = afterCallRead;
         return result;
+    }
+
+    /**
+     * The GUEST_REGS slots {@code slots} names (bit i: the i-th register) into the root's structure, from the frame
+     * when it is loaded, else each register read alone: the other slots hold whatever an earlier call left, which
+     * code that reads only these slots cannot see.
+     */
+    private void storeSlots(int slots, GuestRegs frame) {
+        for (int rest = slots; rest != 0; rest &= rest - 1) {
+            int index = Integer.numberOfTrailingZeros(rest);
+            guestRegsStructure.set(ValueLayout.JAVA_LONG, index * 8L, frame.get(guest, index));
+        }
     }
 
     /** GUEST_REGS into the root's structure, the guest's shared registers into the root where they differ. */

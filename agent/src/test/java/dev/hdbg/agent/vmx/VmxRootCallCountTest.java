@@ -73,8 +73,8 @@ class VmxRootCallCountTest {
 
     @Test
     void aHotFalseConditionReadingGuestRegsReadsTheGuestOnceAndCallsTheRootTwice() {
-        // mov rax, [rcx + 0x38] ; xor eax, eax
-        RootAllocation condition = root.installCode(HexFormat.of().parseHex("488b4138" + "31c0"));
+        // lea rax, [rcx] ; mov rax, [rax + 0x38] ; xor eax, eax: GUEST_REGS read through another register
+        RootAllocation condition = root.installCode(HexFormat.of().parseHex("488d01" + "488b4038" + "31c0"));
         List<String> guest = perHit(guestCalls, () -> assertThat(root.callCondition(condition, new GuestRegs(), 0x40000a))
                 .isEqualTo(new RootCallResult.Returned(0)));
         assertThat(guest).as("guest calls a hit").containsExactly("read(29)");
@@ -95,6 +95,26 @@ class VmxRootCallCountTest {
         List<String> guest = perHit(guestCalls, () -> assertThat(root.callCondition(condition, frame, 0x40000a))
                 .isEqualTo(new RootCallResult.Returned(0)));
         assertThat(guest).as("guest calls a hit").containsExactly("read(13)");
+        assertThat(frame.isLoaded()).as("the frame, left for the actions to load").isFalse();
+        guestCalls.clear();
+        perHit(rootCalls, () -> root.callCondition(condition, new GuestRegs(), 0x40000a));
+        assertThat(rootCalls.subList(0, rootCalls.size() / HITS)).as("root calls a hit").containsExactly("run", "read(2)");
+    }
+
+    /**
+     * A condition reading one guest register from its GUEST_REGS slot, the usual condition, reads that register alone
+     * beside the shared ones, and the root's result: 16 registers a hit, where it read 48.
+     */
+    @Test
+    void aHotFalseConditionReadingOneGuestRegsSlotReadsThatRegisterAlone() {
+        // mov rax, [rcx + 0x38] (RDI) ; cmp rax, 0x12345 ; sete al ; movzx eax, al
+        RootAllocation condition =
+                root.installCode(HexFormat.of().parseHex("488b4138" + "483d45230100" + "0f94c0" + "0fb6c0"));
+        machine.write(GuestRegister.RDI, 0x7);
+        GuestRegs frame = new GuestRegs();
+        List<String> guest = perHit(guestCalls, () -> assertThat(root.callCondition(condition, frame, 0x40000a))
+                .isEqualTo(new RootCallResult.Returned(0)));
+        assertThat(guest).as("guest calls a hit").containsExactly("read(13)", "read");
         assertThat(frame.isLoaded()).as("the frame, left for the actions to load").isFalse();
         guestCalls.clear();
         perHit(rootCalls, () -> root.callCondition(condition, new GuestRegs(), 0x40000a));

@@ -160,6 +160,30 @@ class VmxRootCallTest {
         }
     }
 
+    /**
+     * A condition reading GUEST_REGS slots sees the guest's registers of its own hit (or the loaded frame's), whatever
+     * conditions that store all of GUEST_REGS or write into it ran before.
+     */
+    @Test
+    void conditionsReadingSlotsSeeTheirHitsRegisters() {
+        RootAllocation rdiPlusRsi = code("488b4138" + "48034130"); // mov rax, [rcx + 0x38] ; add rax, [rcx + 0x30]
+        // mov qword [rcx + 0x38], 0x99 ; mov eax, 1
+        RootAllocation writesRdiSlot = code("48c7413899000000" + "b801000000");
+        for (long rdi = 1; rdi <= 3; rdi++) {
+            machine.write(GuestRegister.RDI, rdi);
+            machine.write(GuestRegister.RSI, 0x100);
+            assertThat(root.callCondition(rdiPlusRsi, new GuestRegs(), 0))
+                    .isEqualTo(new RootCallResult.Returned(rdi + 0x100));
+            assertThat(root.callCondition(writesRdiSlot, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(1));
+            assertThat(root.callCondition(rdiPlusRsi, new GuestRegs(), 0))
+                    .isEqualTo(new RootCallResult.Returned(rdi + 0x100));
+            GuestRegs loaded = new GuestRegs();
+            loaded.loadFrom(new long[] {0, 0, 0, 0, 0, 0, 0x20, 0x10, 0, 0, 0, 0, 0, 0, 0, 0});
+            assertThat(root.callCondition(rdiPlusRsi, loaded, 0)).as("from the loaded frame")
+                    .isEqualTo(new RootCallResult.Returned(0x30));
+        }
+    }
+
     /** The budget counts the code's instructions, its ret among them, and not the return trap's two. */
     @Test
     void codeOfExactlyTheBudgetReturnsAndOneInstructionMoreIsStopped() {
