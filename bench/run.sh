@@ -10,6 +10,8 @@
 #   2. hot !epthook with a false condition: an event on the loop's body whose condition
 #      (xor eax, eax) never holds; hits per second. Target: >= 500,000/s (the seed's), >= 1,500,000/s (issue 15).
 #   3. hot !epthook2 (the detours-style hook) with the same false condition.
+#   2b. hot !epthook with the false condition of row 6 in machine code, as HyperDbg's conditions read a guest register
+#      (mov rax, [rcx + 0x38] ; cmp rax, 0x12345 ; sete al ; movzx eax, al: RDI from GUEST_REGS); hits per second.
 #   4. hot !epthook logging rdi, batched (imm no): records per second delivered to a host
 #      writing --json to a file. Target (issue 15): >= 1,000,000/s.
 #   5. the loop with one armed event of each kind that never fires, against no events.
@@ -97,7 +99,7 @@ ARMED_NEVER_FIRING='!epthook 400100 log {rax}
 !crwrite 0 log {rax}
 !xsetbv log {rax}'
 
-bare=(); agent=(); cond=(); cond2=(); logs=(); armed=(); scond=(); sprint=(); imm=(); floor=(); logs_long=(); sprint_long=()
+bare=(); agent=(); cond=(); cond2=(); cond_rdi=(); logs=(); armed=(); scond=(); sprint=(); imm=(); floor=(); logs_long=(); sprint_long=()
 for i in $(seq 1 "$REPEATS"); do
     read -r n ns < <("$OUT/bare_unicorn" "$SAMPLE" "$LOOP_ITERATIONS")
     bare+=("$(python3 -c "print($n / $ns * 1e9)")")
@@ -107,6 +109,8 @@ for i in $(seq 1 "$REPEATS"); do
     cond+=("$(python3 -c "print($it / $ns * 1e9)")")
     read -r it ns _ < <(agent_run "$HOOK_ITERATIONS" '!epthook2 40000a condition {31 c0}')
     cond2+=("$(python3 -c "print($it / $ns * 1e9)")")
+    read -r it ns _ < <(agent_run "$HOOK_ITERATIONS" '!epthook 40000a condition {48 8b 41 38 48 3d 45 23 01 00 0f 94 c0 0f b6 c0}')
+    cond_rdi+=("$(python3 -c "print($it / $ns * 1e9)")")
     read -r it ns _ < <(agent_run "$LOOP_ITERATIONS" "$ARMED_NEVER_FIRING")
     armed+=("$(python3 -c "print((3 * $it + 3) / $ns * 1e9)")")
     read -r it ns count < <(agent_run "$HOOK_ITERATIONS" '!epthook 40000a log {rdi} imm no')
@@ -137,6 +141,7 @@ a=$(printf '%s\n' "${agent[@]}" | median)
 c=$(printf '%s\n' "${cond[@]}" | median)
 l=$(printf '%s\n' "${logs[@]}" | median)
 c2=$(printf '%s\n' "${cond2[@]}" | median)
+cr=$(printf '%s\n' "${cond_rdi[@]}" | median)
 r=$(printf '%s\n' "${armed[@]}" | median)
 sc=$(printf '%s\n' "${scond[@]}" | median)
 sp=$(printf '%s\n' "${sprint[@]}" | median)
@@ -145,9 +150,9 @@ fl=$(printf '%s\n' "${floor[@]}" | median)
 if [ "$LONG_RECORDS" -eq 0 ]; then logs_long=(0); sprint_long=(0); fi
 ll=$(printf '%s\n' "${logs_long[@]}" | median)
 spl=$(printf '%s\n' "${sprint_long[@]}" | median)
-python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" "$sc" "$sp" "$im" "$fl" "$ll" "$spl" "$LONG_RECORDS" <<'PY'
+python3 - "$b" "$a" "$c" "$l" "$REPEATS" "$c2" "$r" "$sc" "$sp" "$im" "$fl" "$ll" "$spl" "$LONG_RECORDS" "$cr" <<'PY'
 import sys
-b, a, c, l, n, c2, r, sc, sp, im, fl, ll, spl, long_records = map(float, sys.argv[1:])
+b, a, c, l, n, c2, r, sc, sp, im, fl, ll, spl, long_records, cr = map(float, sys.argv[1:])
 print(f"hdbg benchmark, median of {int(n)} runs")
 print(f"{'row':<44} {'result':>18} {'target':>12}")
 print(f"{'bare Unicorn (C), loop sample':<44} {b/1e6:>12.0f} Minstr/s {'':>12}")
@@ -155,6 +160,7 @@ print(f"{'agent, loop sample, no events':<44} {a/1e6:>12.0f} Minstr/s {'':>12}")
 print(f"{'  ratio agent / bare':<44} {a/b:>18.3f} {'>= 0.9':>12}")
 print(f"{'agent, hot !epthook, false condition':<44} {c:>13,.0f} hits/s {'>= 1,500,000':>12}")
 print(f"{'agent, hot !epthook2, false condition':<44} {c2:>13,.0f} hits/s {'>= 500,000':>12}")
+print(f"{'agent, hot !epthook, condition reading rdi':<44} {cr:>13,.0f} hits/s {'':>12}")
 print(f"{'agent, hot !epthook, log rdi, imm no':<44} {l:>11,.0f} records/s {'>= 1,000,000':>12}")
 if long_records:
     print(f"{f'  the same, {long_records / 1e6:.1f} M records':<44} {ll:>11,.0f} records/s {'':>12}")
