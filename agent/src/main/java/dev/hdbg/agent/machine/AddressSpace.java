@@ -33,9 +33,8 @@ public final class AddressSpace {
      */
     public boolean write(long address, byte[] data) {
         for (GuestMapping m : mappings) {
-            long offset = address - m.address();
-            if (offset >= 0 && offset + data.length <= m.memory().byteSize()) {
-                MemorySegment.copy(MemorySegment.ofArray(data), 0, m.memory(), offset, data.length);
+            if (m.holds(address, data.length)) {
+                MemorySegment.copy(MemorySegment.ofArray(data), 0, m.memory(), address - m.address(), data.length);
                 return true;
             }
         }

@@ -332,20 +332,15 @@ public final class GuestMemory implements AutoCloseable {
     public <E extends Exception> int fill(long address, int length, Source<E> source) throws E {
         requireMapped(address, length);
         GuestMapping holding = mappingHolding(address, length);
-        int filled;
-        if (holding != null) {
-            filled = source.fill(holding.memory().asSlice(address - holding.address(), length).asByteBuffer());
-        } else {
+        if (holding == null) {
             byte[] staged = new byte[length];
-            filled = source.fill(ByteBuffer.wrap(staged));
+            int filled = source.fill(ByteBuffer.wrap(staged));
             if (filled > 0) {
-                try {
-                    cpu.writeMemory(address, filled == length ? staged : Arrays.copyOf(staged, filled));
-                } catch (CpuException e) {
-                    throw unmapped(address, filled);
-                }
+                write(address, filled == length ? staged : Arrays.copyOf(staged, filled));
             }
+            return filled;
         }
+        int filled = source.fill(holding.memory().asSlice(address - holding.address(), length).asByteBuffer());
         if (filled > 0) {
             // As after write: code translated from these bytes must not run again in its old form.
             cpu.forgetTranslations(address, address + filled);
@@ -356,8 +351,7 @@ public final class GuestMemory implements AutoCloseable {
     /** The mapping holding all of [{@code address}, {@code address + length}), or null. */
     private GuestMapping mappingHolding(long address, int length) {
         for (GuestMapping m : mappings) {
-            long size = m.memory().byteSize();
-            if (length <= size && Long.compareUnsigned(address - m.address(), size - length) <= 0) {
+            if (m.holds(address, length)) {
                 return m;
             }
         }
