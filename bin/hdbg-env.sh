@@ -119,7 +119,7 @@ hdbg_port_in() {
 }
 
 # The address an agent started in the background with `--listen 127.0.0.1:0` says it listens on in LOG (as
-# hdbg_port_in waits for it): the benchmarks' agents pick their port so that none reaches another's.
+# hdbg_port_in waits for it): the trainings' and the benchmarks' agents pick their port so that none reaches another's.
 hdbg_agent_address_in() {
     local port
     port="$(hdbg_port_in "$1" "$2" 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p')"
@@ -142,7 +142,7 @@ hdbg_agent_address_in() {
 # trained method through tier 2, profiling it 100-250 times later than untrained code), so what the training makes hot
 # costs every fresh run C2 time ("Warm-up of fresh JVMs, wave 9").
 hdbg_train() {
-    local work agent port i agent_ok=0 bridge=""
+    local work agent address i agent_ok=0 bridge=""
     local elf
     rm -f "$HDBG_HOST_AOT" "$HDBG_HOST_GDB_AOT" "$HDBG_AGENT_AOT" "$HDBG_AGENT_ELF_AOT"
     work="$(mktemp -d)"
@@ -157,20 +157,20 @@ hdbg_train() {
         "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
         --sample loop --listen 127.0.0.1:0 >"$work/agent.log" 2>&1 &
     agent=$!
-    port="$(hdbg_port_in "$work/agent.log" "$agent" 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p')"
-    if [ -n "$port" ]; then
+    address="$(hdbg_agent_address_in "$work/agent.log" "$agent")"
+    if [ -n "$address" ]; then
         for ((i = 0; i < 300; i++)); do
             printf '%s\n' 'r rip' 'r' 't' 'p' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'r rax = 1' 'bl' 'events'
         done >"$work/train.txt"
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_AOT" -Xlog:aot*=off \
             "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
-            --connect "127.0.0.1:$port" --batch "$work/train.txt" --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
+            --connect "$address" --batch "$work/train.txt" --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
         printf '%s\n' 'r rcx = 0n300000' 'r rip = 400000' '!epthook 40000a condition {31 c0}' \
             '!epthook 40000a script { if (@rdi == 0x12345) { pause(); } }' '!epthook 40000a log {rdi} imm no' \
             '!epthook 40000a script { printf("%llx %llx\n", @rax, @rcx); } imm no' 'g' >"$work/events.txt"
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED \
             -cp "$(hdbg_jars host)" \
-            dev.hdbg.host.cli.HdbgMain --connect "127.0.0.1:$port" --batch "$work/events.txt" --json \
+            dev.hdbg.host.cli.HdbgMain --connect "$address" --batch "$work/events.txt" --json \
             >"$work/events.json" 2>&1 && grep -q '"type":"exit"' "$work/events.json" && agent_ok=1
     fi
     # The agent writes its cache as it exits (after SIGTERM too); a JVM still busy after two minutes is killed.
@@ -194,7 +194,7 @@ hdbg_train() {
 # sort again and runs each to its end. Best effort and bounded like hdbg_train; without the cache an --elf agent runs
 # on the loop sample's.
 hdbg_train_elf() {
-    local work="$1" agent port sort sum i ok=0
+    local work="$1" agent address sort sum i ok=0
     sort="$(command -v sort)" && sum="$(command -v sha256sum)" || return 0
     mkdir -p "$work/elf"
     for ((i = 0; i < 20000; i++)); do
@@ -205,15 +205,15 @@ hdbg_train_elf() {
         "${HDBG_AGENT_JIT[@]}" "${HDBG_AGENT_ELF_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
         --elf "$sort" --root / --listen 127.0.0.1:0 -- "$work/elf/input.txt" >"$work/elf/agent.log" 2>&1 &
     agent=$!
-    port="$(hdbg_port_in "$work/elf/agent.log" "$agent" 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p')"
-    if [ -n "$port" ]; then
+    address="$(hdbg_agent_address_in "$work/elf/agent.log" "$agent")"
+    if [ -n "$address" ]; then
         for ((i = 0; i < 30; i++)); do
             printf '%s\n' 'r rip' 'r' 't' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'bl' 'events'
         done >"$work/elf/train.txt"
         printf '%s\n' 'g' ".start path $sum $work/elf/input.txt" 'g' ".start path $sort -r $work/elf/input.txt" 'g' \
             >>"$work/elf/train.txt"
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED \
-            -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain --connect "127.0.0.1:$port" --batch "$work/elf/train.txt" \
+            -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain --connect "$address" --batch "$work/elf/train.txt" \
             --json >"$work/elf/session.json" 2>&1 && [ "$(grep -c '"type":"exit"' "$work/elf/session.json")" = 3 ] && ok=1
     fi
     kill "$agent" 2>/dev/null || true
@@ -228,18 +228,18 @@ hdbg_train_elf() {
 # with C2 as soon as it runs 2,000 times), so the bridge has a cache of its own and the others stay as they were
 # (docs/benchmarks.md, "Warm-up of fresh JVMs, wave 9"). Best effort and bounded like hdbg_train.
 hdbg_train_bridge() {
-    local work="$1" agent port gdb_port="" host i ok=0
+    local work="$1" agent address gdb_port="" host i ok=0
     : >"$work/bridge-agent.log"
     : >"$work/bridge.log"
     "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED \
         -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain --sample loop --listen 127.0.0.1:0 \
         >"$work/bridge-agent.log" 2>&1 &
     agent=$!
-    port="$(hdbg_port_in "$work/bridge-agent.log" "$agent" 's/^hdbg-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p')"
-    if [ -n "$port" ]; then
+    address="$(hdbg_agent_address_in "$work/bridge-agent.log" "$agent")"
+    if [ -n "$address" ]; then
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_GDB_AOT" -Xlog:aot*=off \
             "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
-            --connect "127.0.0.1:$port" --gdb 127.0.0.1:0 >"$work/bridge.log" 2>&1 &
+            --connect "$address" --gdb 127.0.0.1:0 >"$work/bridge.log" 2>&1 &
         host=$!
         gdb_port="$(hdbg_port_in "$work/bridge.log" "$host" 's/^gdb: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p')"
         if [ -n "$gdb_port" ]; then
