@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.agent.unicorn.Prot;
 import dev.hdbg.common.event.GuestRegister;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,15 +15,9 @@ class AddressSpaceSwitchTest {
     private static final long CODE = 0x400000;
     private static final long DATA = 0x600000;
 
-    /** mov eax, imm32 ; jmp +0 (a second block, chained to the first once both ran) ; hlt. */
-    private static byte[] movEaxHlt(int value) {
-        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0xb8).putInt(value)
-                .put((byte) 0xeb).put((byte) 0).put((byte) 0xf4).array();
-    }
-
     private static long runCode(Machine machine) {
         machine.cpu().run(CODE); // in ring 0 on this bare machine, the hlt ends the run
-        assertThat(machine.rip()).isEqualTo(CODE + 8);
+        assertThat(machine.rip()).isEqualTo(CODE + MovEaxCode.LENGTH);
         return machine.read(GuestRegister.RAX);
     }
 
@@ -34,7 +26,7 @@ class AddressSpaceSwitchTest {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
             memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
-            memory.write(CODE, movEaxHlt(0x1111));
+            memory.write(CODE, MovEaxCode.movEaxHlt(0x1111));
             for (int run = 0; run < 3; run++) { // translated, then found in the caches and chained
                 assertThat(runCode(machine)).isEqualTo(0x1111);
             }
@@ -42,7 +34,7 @@ class AddressSpaceSwitchTest {
             AddressSpace first = memory.detach();
             assertThat(memory.isMapped(CODE, 1)).isFalse();
             memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
-            memory.write(CODE, movEaxHlt(0x2222));
+            memory.write(CODE, MovEaxCode.movEaxHlt(0x2222));
             assertThat(runCode(machine)).as("the second process's code, not the first's translation").isEqualTo(0x2222);
 
             AddressSpace second = memory.detach();

@@ -55,9 +55,7 @@ class MremapGrowthTest {
     @Test
     void aMappingFixedOverARoomIsItsOwnAndTheBlockMovesPastIt() {
         try (Guest g = new Guest(root, false)) {
-            g.rax(9, 0, 8 * PAGE, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0);
-            long block = g.rax(9, 0, 8 * PAGE, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0);
-            long moved = g.rax(25, block, 8 * PAGE, 9 * PAGE, MREMAP_MAYMOVE);
+            long moved = movedBlockOfNinePages(g);
             g.machine.memory().write(moved, new byte[] {7});
             // MAP_FIXED over what follows the block: it is that mapping's now, zeroed.
             long fixed = moved + 9 * PAGE;
@@ -74,13 +72,18 @@ class MremapGrowthTest {
     @Test
     void aBlockMadeReadOnlyAfterItMovedGrowsIntoItsRoomReadOnly() {
         try (Guest g = new Guest(root, false)) {
-            g.rax(9, 0, 8 * PAGE, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0);
-            long block = g.rax(9, 0, 8 * PAGE, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0);
-            long moved = g.rax(25, block, 8 * PAGE, 9 * PAGE, MREMAP_MAYMOVE);
+            long moved = movedBlockOfNinePages(g);
             assertThat(g.rax(10, moved, 9 * PAGE, Prot.READ)).isZero();
             assertThat(g.rax(25, moved, 9 * PAGE, 10 * PAGE, MREMAP_MAYMOVE)).as("grown in its room").isEqualTo(moved);
             assertThat(permissionsAt(g, moved + 9 * PAGE)).as("the grown page, as the block is").isEqualTo(Prot.READ);
         }
+    }
+
+    /** A block of eight pages, below another so that it cannot grow in place, grown to nine by mremap: moved. */
+    private static long movedBlockOfNinePages(Guest g) {
+        g.rax(9, 0, 8 * PAGE, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0);
+        long block = g.rax(9, 0, 8 * PAGE, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0);
+        return g.rax(25, block, 8 * PAGE, 9 * PAGE, MREMAP_MAYMOVE);
     }
 
     private static int permissionsAt(Guest g, long address) {
