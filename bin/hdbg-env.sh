@@ -226,9 +226,12 @@ hdbg_train_elf() {
 # an agent of its own, started without a cache output: the bridge's session trained into the agent's or the batch's
 # cache made fresh `r rip` and `t` batches compile more with C2 (JEP 515 compiles every method the training compiled
 # with C2 as soon as it runs 2,000 times), so the bridge has a cache of its own and the others stay as they were
-# (docs/benchmarks.md, "Warm-up of fresh JVMs, wave 9"). Best effort and bounded like hdbg_train.
+# (docs/benchmarks.md, "Warm-up of fresh JVMs, wave 9"). The bridge trains with the JVM options it runs with
+# (hdbg_host_jvm_options): trained without `--gdb`'s, its profiles said the loop's poll never asks whether the compilers
+# are busy, and every fresh session's C2 code of that loop was thrown away and compiled again ("A fresh bridge, wave
+# 14"). Best effort and bounded like hdbg_train.
 hdbg_train_bridge() {
-    local work="$1" agent address gdb_port="" host i ok=0
+    local work="$1" agent address gdb_port="" host i ok=0 options
     : >"$work/bridge-agent.log"
     : >"$work/bridge.log"
     "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED \
@@ -237,8 +240,9 @@ hdbg_train_bridge() {
     agent=$!
     address="$(hdbg_agent_address_in "$work/bridge-agent.log" "$agent")"
     if [ -n "$address" ]; then
+        mapfile -t options < <(hdbg_host_jvm_options --connect "$address" --gdb 127.0.0.1:0)
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_GDB_AOT" -Xlog:aot*=off \
-            "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
+            "${options[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
             --connect "$address" --gdb 127.0.0.1:0 >"$work/bridge.log" 2>&1 &
         host=$!
         gdb_port="$(hdbg_port_in "$work/bridge.log" "$host" 's/^gdb: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p')"
@@ -348,6 +352,13 @@ hdbg_host_options() {
     fi
 }
 
+# All the host's JVM options for the arguments $@ but its cache's, one a line: HDBG_JVM_COMMON and hdbg_host_options'
+# (the run's and the bridge's training's).
+hdbg_host_jvm_options() {
+    printf '%s\n' "${HDBG_JVM_COMMON[@]}"
+    hdbg_host_options "$@"
+}
+
 # Whether the agent's arguments $@ start a Linux program (--elf, before any `--` that begins the program's own).
 hdbg_elf_agent() {
     local arg
@@ -389,7 +400,7 @@ hdbg_run() {
     local module="$1" main="$2" cache="" jit=()
     shift 2
     case "$module" in
-        host) cache="$(hdbg_host_cache "$@")"; mapfile -t jit < <(hdbg_host_options "$@"); jit=("${HDBG_JVM_COMMON[@]}" "${jit[@]}") ;;
+        host) cache="$(hdbg_host_cache "$@")"; mapfile -t jit < <(hdbg_host_jvm_options "$@") ;;
         agent) cache="$(hdbg_agent_cache "$@")"; mapfile -t jit < <(hdbg_agent_jit "$@"); jit=("${HDBG_JVM_COMMON[@]}" "${jit[@]}") ;;
     esac
     if [ -n "$cache" ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_aot_usable "$cache" "$module"; then
