@@ -30,7 +30,7 @@ AGENT_PORT="$(free_port)"; GDB_PORT="$(free_port)"
 JAVA_TOOL_OPTIONS="${AGENTOPTS:-}" "$ROOT/bin/hdbg-agent" --elf "$OUT/bench" --listen "127.0.0.1:$AGENT_PORT" \
     >"$OUT/agent.log" 2>&1 &
 AGENT=$!
-until grep -q listening "$OUT/agent.log"; do kill -0 "$AGENT"; sleep 0.1; done
+until grep -qs listening "$OUT/agent.log"; do kill -0 "$AGENT"; sleep 0.1; done
 BRIDGEOPTS="${BRIDGEOPTS:-}"
 C2LOG="${C2LOG:-}"
 if [ -n "$C2LOG" ]; then
@@ -46,7 +46,7 @@ if [ -n "$C2LOG" ]; then
     python3 "$(dirname "${BASH_SOURCE[0]}")/c2_profile.py" sample "$BRIDGE" "$C2LOG/samples" &
     SAMPLER=$!
 fi
-until grep -q 'gdb: listening' "$OUT/bridge.log"; do kill -0 "$BRIDGE"; sleep 0.1; done
+until grep -qs 'gdb: listening' "$OUT/bridge.log"; do kill -0 "$BRIDGE"; sleep 0.1; done
 # bin/hdbg and bin/hdbg-agent exec the JVM: the pids are the JVMs'.
 cat >"$OUT/measure.py" <<PY
 import glob, os, time, gdb
