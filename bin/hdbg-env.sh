@@ -222,7 +222,8 @@ hdbg_train_elf() {
 }
 
 # The cache of `bin/hdbg --gdb` (HDBG_HOST_GDB_AOT), beside hdbg_train's (run alongside it, in the background): a host
-# started with -XX:AOTCacheOutput as `--gdb 127.0.0.1:0` serves one gdb session (stepi, registers, memory, kill) on
+# started with -XX:AOTCacheOutput as `--gdb 127.0.0.1:0` serves one gdb session (stepi, registers, memory, a
+# breakpoint, continue to it and a step over it as after gdb's `break main` and `continue`, stepi, kill) on
 # an agent of its own, started without a cache output: the bridge's session trained into the agent's or the batch's
 # cache made fresh `r rip` and `t` batches compile more with C2 (JEP 515 compiles every method the training compiled
 # with C2 as soon as it runs 2,000 times), so the bridge has a cache of its own and the others stay as they were
@@ -250,6 +251,7 @@ hdbg_train_bridge() {
             # gdb's kill ends the session: the bridge exits 0 and the JVM writes the cache.
             timeout -k 5 120 gdb -batch -nx -ex 'set confirm off' -ex "target remote 127.0.0.1:$gdb_port" \
                 -ex "stepi $HDBG_TRAIN_GDB_STEPS" -ex 'info registers' -ex 'x/8xg $rsp' -ex 'x/4i $pc' \
+                -ex "break *$HDBG_TRAIN_GDB_BREAK" -ex 'continue' -ex 'stepi 2' -ex 'delete' \
                 -ex "stepi $HDBG_TRAIN_GDB_STEPS" -ex 'kill' >"$work/gdb.log" 2>&1 && ok=1
         fi
         wait "$host" 2>/dev/null || ok=0
@@ -261,6 +263,13 @@ hdbg_train_bridge() {
 
 # Steps of each of the two `stepi` of the bridge's training session.
 HDBG_TRAIN_GDB_STEPS=1500
+# The training session's breakpoint: an instruction of the loop sample's body (RCX counts down from 0x1000000), so
+# `continue` stops there at the loop's next turn; the `stepi` after it steps over it (gdb removes it, steps, inserts
+# it), and it is deleted before the last `stepi`, which would stop at it every third instruction. Without a
+# breakpoint in the training, a session's first `stepi` after `break main` and `continue` loaded the breakpoint
+# requests' classes (15 of them, a lambda spun) in the measured steps ("A fresh bridge, wave 14" in
+# docs/benchmarks.md).
+HDBG_TRAIN_GDB_BREAK=0x40000a
 
 # Whether the AOT cache $1 is there and newer than every jar it was made from (a jar rebuilt since would make the JVM
 # refuse it anyway, after reading it: $2 is the module whose target holds them) and than every compiled class of the

@@ -81,11 +81,14 @@ class LauncherOptionsTest {
     /**
      * The bridge's training runs {@code --gdb} with the options {@code bin/hdbg --gdb} runs it with: trained without
      * them, the cache's profiles said the loop never asks whether the compilers are busy, and a fresh session's C2
-     * code of that loop was thrown away and compiled again (docs/benchmarks.md, "A fresh bridge, wave 14"). The
-     * training runs here on a fake {@code java} and {@code gdb} that write down their arguments.
+     * code of that loop was thrown away and compiled again (docs/benchmarks.md, "A fresh bridge, wave 14"). And its
+     * gdb session sets a breakpoint, continues to it, steps over it and deletes it, as a session after gdb's
+     * {@code break main} and {@code continue} does in its first {@code stepi}: without it, that step loaded 15 classes
+     * of the breakpoint requests the cache did not hold. The training runs here on a fake {@code java} and
+     * {@code gdb} that write down their arguments.
      */
     @Test
-    void theBridgeTrainsWithTheOptionsItRunsWith() throws Exception {
+    void theBridgeTrainsWithTheOptionsItRunsWithAndABreakpointSteppedOver() throws Exception {
         Path dir = Files.createTempDirectory("bridge-training");
         try {
             Path fakeJava = dir.resolve("jdk/bin/java");
@@ -112,7 +115,9 @@ class LauncherOptionsTest {
                     .redirectErrorStream(true).start();
             String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(bash.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
-            assertThat(Files.readString(dir.resolve("gdb.args"))).contains("target remote 127.0.0.1:1234");
+            String gdbArgs = Files.readString(dir.resolve("gdb.args"));
+            assertThat(gdbArgs).contains("target remote 127.0.0.1:1234");
+            assertThat(gdbArgs).containsSubsequence("break *0x", "continue", "stepi 2", "delete", "stepi ", "kill");
             String bridge = Files.readAllLines(dir.resolve("java.args")).stream().filter(l -> l.contains("--gdb"))
                     .findFirst().orElseThrow();
             assertThat(bridge).contains("-XX:AOTCacheOutput=" + dir.resolve("gdb.aot"));
