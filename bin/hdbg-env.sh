@@ -361,8 +361,8 @@ hdbg_host_options() {
     fi
 }
 
-# All the host's JVM options for the arguments $@ but its cache's, one a line: HDBG_JVM_COMMON and hdbg_host_options'
-# (the run's and the bridge's training's).
+# All the host's JVM options for the arguments $@ but its cache's, one a line, as hdbg_run gives them: HDBG_JVM_COMMON
+# and hdbg_host_options (the bridge's training runs with them).
 hdbg_host_jvm_options() {
     printf '%s\n' "${HDBG_JVM_COMMON[@]}"
     hdbg_host_options "$@"
@@ -409,7 +409,7 @@ hdbg_run() {
     local module="$1" main="$2" cache="" jit=()
     shift 2
     case "$module" in
-        host) cache="$(hdbg_host_cache "$@")"; mapfile -t jit < <(hdbg_host_jvm_options "$@") ;;
+        host) cache="$(hdbg_host_cache "$@")"; mapfile -t jit < <(hdbg_host_options "$@"); jit=("${HDBG_JVM_COMMON[@]}" "${jit[@]}") ;;
         agent) cache="$(hdbg_agent_cache "$@")"; mapfile -t jit < <(hdbg_agent_jit "$@"); jit=("${HDBG_JVM_COMMON[@]}" "${jit[@]}") ;;
     esac
     if [ -n "$cache" ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_aot_usable "$cache" "$module"; then
