@@ -222,13 +222,17 @@ hdbg_train_elf() {
 }
 
 # The cache of `bin/hdbg --gdb` (HDBG_HOST_GDB_AOT), beside hdbg_train's (run alongside it, in the background): a host
-# started with -XX:AOTCacheOutput as `--gdb 127.0.0.1:0` serves one gdb session (stepi, registers, memory, kill) on
+# started with -XX:AOTCacheOutput as `--gdb 127.0.0.1:0` serves one gdb session (stepi, registers, memory, a
+# breakpoint, continue to it and a step over it as after gdb's `break main` and `continue`, stepi, kill) on
 # an agent of its own, started without a cache output: the bridge's session trained into the agent's or the batch's
 # cache made fresh `r rip` and `t` batches compile more with C2 (JEP 515 compiles every method the training compiled
 # with C2 as soon as it runs 2,000 times), so the bridge has a cache of its own and the others stay as they were
-# (docs/benchmarks.md, "Warm-up of fresh JVMs, wave 9"). Best effort and bounded like hdbg_train.
+# (docs/benchmarks.md, "Warm-up of fresh JVMs, wave 9"). The bridge trains with the JVM options it runs with
+# (hdbg_host_jvm_options): trained without `--gdb`'s, its profiles said the loop's poll never asks whether the compilers
+# are busy, and every fresh session's C2 code of that loop was thrown away and compiled again ("A fresh bridge, wave
+# 14"). Best effort and bounded like hdbg_train.
 hdbg_train_bridge() {
-    local work="$1" agent address gdb_port="" host i ok=0
+    local work="$1" agent address gdb_port="" host i ok=0 options
     : >"$work/bridge-agent.log"
     : >"$work/bridge.log"
     "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED \
@@ -237,8 +241,9 @@ hdbg_train_bridge() {
     agent=$!
     address="$(hdbg_agent_address_in "$work/bridge-agent.log" "$agent")"
     if [ -n "$address" ]; then
+        mapfile -t options < <(hdbg_host_jvm_options --connect "$address" --gdb 127.0.0.1:0)
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_GDB_AOT" -Xlog:aot*=off \
-            "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
+            "${options[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
             --connect "$address" --gdb 127.0.0.1:0 >"$work/bridge.log" 2>&1 &
         host=$!
         gdb_port="$(hdbg_port_in "$work/bridge.log" "$host" 's/^gdb: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p')"
@@ -246,6 +251,7 @@ hdbg_train_bridge() {
             # gdb's kill ends the session: the bridge exits 0 and the JVM writes the cache.
             timeout -k 5 120 gdb -batch -nx -ex 'set confirm off' -ex "target remote 127.0.0.1:$gdb_port" \
                 -ex "stepi $HDBG_TRAIN_GDB_STEPS" -ex 'info registers' -ex 'x/8xg $rsp' -ex 'x/4i $pc' \
+                -ex "break *$HDBG_TRAIN_GDB_BREAK" -ex 'continue' -ex 'stepi 2' -ex 'delete' \
                 -ex "stepi $HDBG_TRAIN_GDB_STEPS" -ex 'kill' >"$work/gdb.log" 2>&1 && ok=1
         fi
         wait "$host" 2>/dev/null || ok=0
@@ -257,6 +263,13 @@ hdbg_train_bridge() {
 
 # Steps of each of the two `stepi` of the bridge's training session.
 HDBG_TRAIN_GDB_STEPS=1500
+# The training session's breakpoint: an instruction of the loop sample's body (RCX counts down from 0x1000000), so
+# `continue` stops there at the loop's next turn; the `stepi` after it steps over it (gdb removes it, steps, inserts
+# it), and it is deleted before the last `stepi`, which would stop at it every third instruction. Without a
+# breakpoint in the training, a session's first `stepi` after `break main` and `continue` loaded the breakpoint
+# requests' classes (15 of them, a lambda spun) in the measured steps ("A fresh bridge, wave 14" in
+# docs/benchmarks.md).
+HDBG_TRAIN_GDB_BREAK=0x40000a
 
 # Whether the AOT cache $1 is there and newer than every jar it was made from (a jar rebuilt since would make the JVM
 # refuse it anyway, after reading it: $2 is the module whose target holds them) and than every compiled class of the
@@ -346,6 +359,13 @@ hdbg_host_options() {
     if hdbg_gdb_host "$@"; then
         echo "-Dhdbg.pollBeforeBlockWhileCompiling=false"
     fi
+}
+
+# All the host's JVM options for the arguments $@ but its cache's, one a line, as hdbg_run gives them: HDBG_JVM_COMMON
+# and hdbg_host_options (the bridge's training runs with them).
+hdbg_host_jvm_options() {
+    printf '%s\n' "${HDBG_JVM_COMMON[@]}"
+    hdbg_host_options "$@"
 }
 
 # Whether the agent's arguments $@ start a Linux program (--elf, before any `--` that begins the program's own).

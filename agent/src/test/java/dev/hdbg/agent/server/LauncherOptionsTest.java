@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,6 +76,72 @@ class LauncherOptionsTest {
                 .isEqualTo("-Dhdbg.pollBeforeBlockWhileCompiling=false");
         assertThat(hostOptions("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json")).isEmpty();
         assertThat(hostOptions("--connect", "127.0.0.1:7321")).isEmpty();
+    }
+
+    /**
+     * The bridge's training runs {@code --gdb} with the options {@code bin/hdbg --gdb} runs it with: trained without
+     * them, the cache's profiles said the loop never asks whether the compilers are busy, and a fresh session's C2
+     * code of that loop was thrown away and compiled again (docs/benchmarks.md, "A fresh bridge, wave 14"). And its
+     * gdb session sets a breakpoint, continues to it, steps over it and deletes it, as a session after gdb's
+     * {@code break main} and {@code continue} does in its first {@code stepi}: without it, that step loaded 15 classes
+     * of the breakpoint requests the cache did not hold. The training runs here on a fake {@code java} and
+     * {@code gdb} that write down their arguments.
+     */
+    @Test
+    void theBridgeTrainsWithTheOptionsItRunsWithAndABreakpointSteppedOver() throws Exception {
+        Path dir = Files.createTempDirectory("bridge-training");
+        try {
+            Path fakeJava = dir.resolve("jdk/bin/java");
+            Files.createDirectories(fakeJava.getParent());
+            Files.writeString(fakeJava, """
+                    #!/bin/bash
+                    echo "$*" >>"%1$s/java.args"
+                    case "$*" in
+                        *AgentMain*) echo 'hdbg-agent listening on 127.0.0.1:7321'; exec sleep 30 ;;
+                        *--gdb*) echo 'gdb: listening on 127.0.0.1:1234 (loopback)' ;;
+                    esac
+                    """.formatted(dir));
+            Path gdb = dir.resolve("bin/gdb");
+            Files.createDirectories(gdb.getParent());
+            Files.writeString(gdb, "#!/bin/bash\necho \"$*\" >>\"" + dir + "/gdb.args\"\n");
+            for (Path fake : List.of(fakeJava, gdb)) {
+                fake.toFile().setExecutable(true);
+            }
+            Files.createDirectories(dir.resolve("work"));
+            Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && HDBG_JAVA_HOME=\"$2\" && "
+                    + "HDBG_HOST_GDB_AOT=\"$3\" && PATH=\"$4:$PATH\" && hdbg_train_bridge \"$5\"", "bash",
+                    root().resolve("bin/hdbg-env.sh").toString(), dir.resolve("jdk").toString(),
+                    dir.resolve("gdb.aot").toString(), gdb.getParent().toString(), dir.resolve("work").toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(bash.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
+            String gdbArgs = Files.readString(dir.resolve("gdb.args"));
+            assertThat(gdbArgs).contains("target remote 127.0.0.1:1234");
+            assertThat(gdbArgs).containsSubsequence("break *0x", "continue", "stepi 2", "delete", "stepi ", "kill");
+            String bridge = Files.readAllLines(dir.resolve("java.args")).stream().filter(l -> l.contains("--gdb"))
+                    .findFirst().orElseThrow();
+            assertThat(bridge).contains("-XX:AOTCacheOutput=" + dir.resolve("gdb.aot"));
+            for (String option : hostJvmOptions("--connect", "127.0.0.1:7321", "--gdb", "127.0.0.1:1234")) {
+                assertThat(bridge.split(" ")).as(bridge).contains(option);
+            }
+            assertThat(bridge).contains("-Dhdbg.pollBeforeBlockWhileCompiling=false");
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** The JVM options hdbg_host_jvm_options gives the host for ARGS (all but its cache's), one an element. */
+    private static List<String> hostJvmOptions(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c",
+                "source \"$1\" && shift && hdbg_host_jvm_options \"$@\"", "bash",
+                root().resolve("bin/hdbg-env.sh").toString()));
+        command.addAll(List.of(args));
+        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        return out.lines().filter(l -> !l.isBlank()).toList();
     }
 
     /** The options hdbg_host_options adds for the host's ARGS. */
