@@ -159,9 +159,7 @@ hdbg_train() {
     agent=$!
     address="$(hdbg_agent_address_in "$work/agent.log" "$agent")"
     if [ -n "$address" ]; then
-        for ((i = 0; i < 300; i++)); do
-            printf '%s\n' 'r rip' 'r' 't' 'p' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'r rax = 1' 'bl' 'events'
-        done >"$work/train.txt"
+        hdbg_train_batch >"$work/train.txt"
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_AOT" -Xlog:aot*=off \
             "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
             --connect "$address" --batch "$work/train.txt" --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
@@ -184,6 +182,25 @@ hdbg_train() {
     rm -rf "$work"
     return 0
 }
+
+# The commands' training batch: 300 times the verbs a session uses most, then HDBG_TRAIN_HOT_REQUESTS `r rip` and as
+# many `t`. JDK 25 sends a method its training compiled with C2 to C2 after about 2,000 calls of a fresh run, and keeps
+# every other trained method at tier 2 (C1 with counters) far longer than untrained code; 300 rounds of eleven verbs
+# (3,300 requests) left the request path itself (the envelopes' builders, Netty's read and write, the reply's wait,
+# `r`'s and `t`'s commands) at C1 in the training, so a fresh batch of 10,000 requests ran it at tier 2 to its end
+# (docs/benchmarks.md, "Fresh batches, wave 14"). The two requests a batch repeats most go past C2's 5,000 calls.
+hdbg_train_batch() {
+    local i
+    for ((i = 0; i < 300; i++)); do
+        printf '%s\n' 'r rip' 'r' 't' 'p' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'r rax = 1' 'bl' 'events'
+    done
+    for ((i = 0; i < HDBG_TRAIN_HOT_REQUESTS; i++)); do
+        printf '%s\n' 'r rip' 't'
+    done
+}
+
+# How many `r rip` and `t` the commands' training batch ends with.
+HDBG_TRAIN_HOT_REQUESTS=6000
 
 # The cache of an agent started with --elf (HDBG_AGENT_ELF_AOT), beside hdbg_train's (run alongside it, in the
 # background): the loop sample makes no system call, so the Linux system calls' classes and their handlers' lambdas
@@ -347,6 +364,7 @@ hdbg_host_options() {
         echo "-Dhdbg.pollBeforeBlockWhileCompiling=false"
     fi
 }
+
 
 # Whether the agent's arguments $@ start a Linux program (--elf, before any `--` that begins the program's own).
 hdbg_elf_agent() {

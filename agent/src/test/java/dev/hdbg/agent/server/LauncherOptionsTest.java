@@ -77,6 +77,22 @@ class LauncherOptionsTest {
         assertThat(hostOptions("--connect", "127.0.0.1:7321")).isEmpty();
     }
 
+    /**
+     * The commands' training ends with more {@code r rip} and {@code t} than C2's invocation threshold (5,000): with
+     * 300 of each, the request path stayed at C1 in the training, so a fresh batch ran it at tier 2 to its end
+     * (docs/benchmarks.md, "Fresh batches, wave 14").
+     */
+    @Test
+    void theCommandsTrainingRunsRRipAndTMoreOftenThanC2sThreshold() throws Exception {
+        Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && hdbg_train_batch", "bash",
+                root().resolve("bin/hdbg-env.sh").toString()).redirectErrorStream(true).start();
+        List<String> lines = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(bash.waitFor()).isZero();
+        assertThat(lines.stream().filter("r rip"::equals).count()).isGreaterThan(5_000);
+        assertThat(lines.stream().filter("t"::equals).count()).isGreaterThan(5_000);
+        assertThat(lines).contains("u rip", "db rsp", "events"); // the other verbs are still trained
+    }
+
     /** The options hdbg_host_options adds for the host's ARGS. */
     private static String hostOptions(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", "-c",
