@@ -362,9 +362,22 @@ hdbg_host_cache() {
 hdbg_host_options() {
     if hdbg_gdb_host "$@"; then
         echo "-Dhdbg.pollBeforeBlockWhileCompiling=false"
+    else
+        printf '%s\n' "${HDBG_HOST_STARTUP_ONLY_JIT[@]}"
     fi
 }
 
+# The commands' host (not --gdb's): the JDK's code that only its start-up runs compiles with C2 a hundred times later,
+# which is never. Spinning the ~90 classes the AOT cache does not hold (lambda forms, a type switch, picocli's
+# annotation proxies, FFM stubs: the class-file API), reading annotations and loading classes from the jars is hot for
+# the first second, and C2 then compiled it on a core the batch needed: 0.7 s of C2 for jdk.internal.classfile alone
+# in a fresh 10,000 `r rip` (JFR jdk.Compilation; docs/benchmarks.md, "Fresh batches, wave 14").
+HDBG_HOST_STARTUP_ONLY_JIT=(-XX:CompileCommand=quiet)
+for pattern in 'jdk.internal.classfile.*::*' 'java.lang.reflect.Executable::*' 'java.lang.reflect.Proxy*::*' \
+        'sun.reflect.annotation.*::*' 'java.util.jar.*::*' 'java.util.zip.*::*' 'jdk.internal.foreign.abi.*::*'; do
+    HDBG_HOST_STARTUP_ONLY_JIT+=("-XX:CompileCommand=CompileThresholdScaling,$pattern,100.0")
+done
+unset pattern
 
 # Whether the agent's arguments $@ start a Linux program (--elf, before any `--` that begins the program's own).
 hdbg_elf_agent() {

@@ -73,8 +73,47 @@ class LauncherOptionsTest {
                 .isEqualTo("-Dhdbg.pollBeforeBlockWhileCompiling=false");
         assertThat(hostOptions("--connect=127.0.0.1:7321", "--gdb=127.0.0.1:1234"))
                 .isEqualTo("-Dhdbg.pollBeforeBlockWhileCompiling=false");
-        assertThat(hostOptions("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json")).isEmpty();
-        assertThat(hostOptions("--connect", "127.0.0.1:7321")).isEmpty();
+        assertThat(hostOptions("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json"))
+                .doesNotContain("pollBeforeBlockWhileCompiling");
+        assertThat(hostOptions("--connect", "127.0.0.1:7321")).doesNotContain("pollBeforeBlockWhileCompiling");
+    }
+
+    /**
+     * A batch's host compiles the class-file API, which only its start-up runs (spinning the classes the AOT cache does
+     * not hold), with C1 alone: C2 compiled it for 0.7 s of a fresh batch's CPU (docs/benchmarks.md, "Fresh batches,
+     * wave 14"). Counted in a JVM that spins classes with {@code -Xbatch} (each compile done when it is asked for):
+     * without the options C2 compiles the API's methods, so the test can fail.
+     */
+    @Test
+    void aBatchHostCompilesTheClassFileApiOfItsStartUpWithoutC2() throws Exception {
+        List<String> batch = new ArrayList<>(
+                hostOptions("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json").lines().toList());
+        assertThat(classFileApiC2Compiles(batch)).isZero();
+        assertThat(classFileApiC2Compiles(new ArrayList<>())).isPositive();
+        assertThat(hostOptions("--connect", "127.0.0.1:7321", "--gdb", "127.0.0.1:1234"))
+                .doesNotContain("jdk.internal.classfile"); // the bridge's options are its own
+    }
+
+    /** How many methods of jdk.internal.classfile a JVM with OPTIONS compiles at level 4 while it spins classes. */
+    private static long classFileApiC2Compiles(List<String> options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xbatch", "-XX:+PrintCompilation"));
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClassSpinner.class.getName()));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(java.exitValue()).as(out).isZero();
+        assertThat(out).contains("spun " + ClassSpinner.CLASSES);
+        // -XX:+PrintCompilation: "time id flags level class::method (size)"; the level is the word before the method.
+        return out.lines().map(String::trim).map(l -> l.split("\\s+")).filter(words -> {
+            for (int i = 1; i < words.length; i++) {
+                if (words[i].startsWith("jdk.internal.classfile.") && words[i].contains("::")) {
+                    return words[i - 1].equals("4");
+                }
+            }
+            return false;
+        }).count();
     }
 
     /**
