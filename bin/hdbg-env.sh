@@ -315,6 +315,16 @@ unset pattern
 # docs/benchmarks.md). A hot path still reaches C2 (a hot event's 2 M hits pass 50,000 calls in the first 3 %); the
 # loop sample's agents (bench/run.sh) keep the defaults.
 HDBG_AGENT_ELF_JIT=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
+# ... but not the path that serves the host's requests (Netty, protobuf, the wire and the server, NIO, the futures): with
+# the later thresholds an --elf agent's event loop ran `r rip` and `t` in C1 code with full profiling (tier 3) through
+# a whole batch of 10,000 (perf); with the default ones (a tenth of the later) it reaches C2 within the batch, and its
+# loop took 40-55 us less CPU a `t` ("Fresh batches, wave 14" in docs/benchmarks.md).
+HDBG_AGENT_ELF_JIT+=(-XX:CompileCommand=quiet)
+for pattern in 'io.netty.*::*' 'com.google.protobuf.*::*' 'dev.hdbg.proto.*::*' 'dev.hdbg.common.wire.*::*' \
+        'dev.hdbg.agent.server.*::*' 'sun.nio.ch.*::*' 'java.util.concurrent.*::*'; do
+    HDBG_AGENT_ELF_JIT+=("-XX:CompileCommand=CompileThresholdScaling,$pattern,0.1")
+done
+unset pattern
 # Both JVMs, in training and in use: no Netty leak detection. Its default samples one buffer in 128 and records a
 # stack trace (a Throwable) when it is made and when it is released: about 1,000 stack traces over 20,000 `r rip` on
 # the agent's event loop, 2.5 % of its CPU. The tests keep it (bin/test runs Maven, not these launchers): it finds

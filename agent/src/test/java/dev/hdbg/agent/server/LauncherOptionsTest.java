@@ -117,6 +117,38 @@ class LauncherOptionsTest {
     }
 
     /**
+     * An {@code --elf} agent compiles with C2 later (a program's system-call path), except the code that serves the
+     * host's requests: its thresholds scaled back to the defaults, or a batch's 10,000 requests ran in C1's profiling
+     * code to the end (docs/benchmarks.md, "Fresh batches, wave 14"). The loop sample's agent has neither.
+     */
+    @Test
+    void anElfAgentServesRequestsOnTheDefaultC2Threshold() throws Exception {
+        List<String> elf = agentJit("--elf", "/bin/true", "--listen", "127.0.0.1:0");
+        long later = elf.stream().filter(o -> o.startsWith("-XX:Tier4InvocationThreshold="))
+                .mapToLong(o -> Long.parseLong(o.substring(o.indexOf('=') + 1))).findFirst().orElseThrow();
+        for (String served : List.of("io.netty.*", "com.google.protobuf.*", "dev.hdbg.proto.*", "dev.hdbg.common.wire.*",
+                "dev.hdbg.agent.server.*")) {
+            String scaling = elf.stream().filter(o -> o.startsWith("-XX:CompileCommand=CompileThresholdScaling," + served
+                    + "::*,")).findFirst().orElseThrow(() -> new AssertionError(served + " not scaled: " + elf));
+            double scale = Double.parseDouble(scaling.substring(scaling.lastIndexOf(',') + 1));
+            assertThat(later * scale).as(served).isEqualTo(5_000.0); // HotSpot's default Tier4InvocationThreshold
+        }
+        assertThat(agentJit("--sample", "loop")).noneMatch(o -> o.contains("CompileThresholdScaling")
+                || o.startsWith("-XX:Tier4"));
+    }
+
+    /** The compiler options hdbg_agent_jit gives an agent started with ARGS. */
+    private static List<String> agentJit(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && shift && hdbg_agent_jit \"$@\"",
+                "bash", root().resolve("bin/hdbg-env.sh").toString()));
+        command.addAll(List.of(args));
+        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        return out.lines().toList();
+    }
+
+    /**
      * The commands' training ends with more {@code r rip} and {@code t} than C2's invocation threshold (5,000): with
      * 300 of each, the request path stayed at C1 in the training, so a fresh batch ran it at tier 2 to its end
      * (docs/benchmarks.md, "Fresh batches, wave 14").
