@@ -159,9 +159,7 @@ hdbg_train() {
     agent=$!
     address="$(hdbg_agent_address_in "$work/agent.log" "$agent")"
     if [ -n "$address" ]; then
-        for ((i = 0; i < 300; i++)); do
-            printf '%s\n' 'r rip' 'r' 't' 'p' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'r rax = 1' 'bl' 'events'
-        done >"$work/train.txt"
+        hdbg_train_batch >"$work/train.txt"
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_AOT" -Xlog:aot*=off \
             "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
             --connect "$address" --batch "$work/train.txt" --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
@@ -184,6 +182,25 @@ hdbg_train() {
     rm -rf "$work"
     return 0
 }
+
+# The commands' training batch: 300 times the verbs a session uses most, then HDBG_TRAIN_HOT_REQUESTS `r rip` and as
+# many `t`. JDK 25 sends a method its training compiled with C2 to C2 after about 2,000 calls of a fresh run, and keeps
+# every other trained method at tier 2 (C1 with counters) far longer than untrained code; 300 rounds of eleven verbs
+# (3,300 requests) left the request path itself (the envelopes' builders, Netty's read and write, the reply's wait,
+# `r`'s and `t`'s commands) at C1 in the training, so a fresh batch of 10,000 requests ran it at tier 2 to its end
+# (docs/benchmarks.md, "Fresh batches, wave 14"). The two requests a batch repeats most go past C2's 5,000 calls.
+hdbg_train_batch() {
+    local i
+    for ((i = 0; i < 300; i++)); do
+        printf '%s\n' 'r rip' 'r' 't' 'p' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'r rax = 1' 'bl' 'events'
+    done
+    for ((i = 0; i < HDBG_TRAIN_HOT_REQUESTS; i++)); do
+        printf '%s\n' 'r rip' 't'
+    done
+}
+
+# How many `r rip` and `t` the commands' training batch ends with.
+HDBG_TRAIN_HOT_REQUESTS=6000
 
 # The cache of an agent started with --elf (HDBG_AGENT_ELF_AOT), beside hdbg_train's (run alongside it, in the
 # background): the loop sample makes no system call, so the Linux system calls' classes and their handlers' lambdas
@@ -311,6 +328,16 @@ unset pattern
 # docs/benchmarks.md). A hot path still reaches C2 (a hot event's 2 M hits pass 50,000 calls in the first 3 %); the
 # loop sample's agents (bench/run.sh) keep the defaults.
 HDBG_AGENT_ELF_JIT=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
+# ... but not the path that serves the host's requests (Netty, protobuf, the wire and the server, NIO, the futures): with
+# the later thresholds an --elf agent's event loop ran `r rip` and `t` in C1 code with full profiling (tier 3) through
+# a whole batch of 10,000 (perf); with the default ones (a tenth of the later) it reaches C2 within the batch, and its
+# loop took 40-55 us less CPU a `t` ("Fresh batches, wave 14" in docs/benchmarks.md).
+HDBG_AGENT_ELF_JIT+=(-XX:CompileCommand=quiet)
+for pattern in 'io.netty.*::*' 'com.google.protobuf.*::*' 'dev.hdbg.proto.*::*' 'dev.hdbg.common.wire.*::*' \
+        'dev.hdbg.agent.server.*::*' 'sun.nio.ch.*::*' 'java.util.concurrent.*::*'; do
+    HDBG_AGENT_ELF_JIT+=("-XX:CompileCommand=CompileThresholdScaling,$pattern,0.1")
+done
+unset pattern
 # Both JVMs, in training and in use: no Netty leak detection. Its default samples one buffer in 128 and records a
 # stack trace (a Throwable) when it is made and when it is released: about 1,000 stack traces over 20,000 `r rip` on
 # the agent's event loop, 2.5 % of its CPU. The tests keep it (bin/test runs Maven, not these launchers): it finds
@@ -358,6 +385,8 @@ hdbg_host_cache() {
 hdbg_host_options() {
     if hdbg_gdb_host "$@"; then
         echo "-Dhdbg.pollBeforeBlockWhileCompiling=false"
+    else
+        printf '%s\n' "${HDBG_HOST_STARTUP_ONLY_JIT[@]}"
     fi
 }
 
@@ -367,6 +396,18 @@ hdbg_host_jvm_options() {
     printf '%s\n' "${HDBG_JVM_COMMON[@]}"
     hdbg_host_options "$@"
 }
+
+# The commands' host (not --gdb's): the JDK's code that only its start-up runs compiles with C2 a hundred times later,
+# which is never. Spinning the ~90 classes the AOT cache does not hold (lambda forms, a type switch, picocli's
+# annotation proxies, FFM stubs: the class-file API), reading annotations and loading classes from the jars is hot for
+# the first second, and C2 then compiled it on a core the batch needed: 0.7 s of C2 for jdk.internal.classfile alone
+# in a fresh 10,000 `r rip` (JFR jdk.Compilation; docs/benchmarks.md, "Fresh batches, wave 14").
+HDBG_HOST_STARTUP_ONLY_JIT=(-XX:CompileCommand=quiet)
+for pattern in 'jdk.internal.classfile.*::*' 'java.lang.reflect.Executable::*' 'java.lang.reflect.Proxy*::*' \
+        'sun.reflect.annotation.*::*' 'java.util.jar.*::*' 'java.util.zip.*::*' 'jdk.internal.foreign.abi.*::*'; do
+    HDBG_HOST_STARTUP_ONLY_JIT+=("-XX:CompileCommand=CompileThresholdScaling,$pattern,100.0")
+done
+unset pattern
 
 # Whether the agent's arguments $@ start a Linux program (--elf, before any `--` that begins the program's own).
 hdbg_elf_agent() {

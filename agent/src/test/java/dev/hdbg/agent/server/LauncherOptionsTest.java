@@ -74,8 +74,95 @@ class LauncherOptionsTest {
                 .isEqualTo("-Dhdbg.pollBeforeBlockWhileCompiling=false");
         assertThat(hostOptions("--connect=127.0.0.1:7321", "--gdb=127.0.0.1:1234"))
                 .isEqualTo("-Dhdbg.pollBeforeBlockWhileCompiling=false");
-        assertThat(hostOptions("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json")).isEmpty();
-        assertThat(hostOptions("--connect", "127.0.0.1:7321")).isEmpty();
+        assertThat(hostOptions("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json"))
+                .doesNotContain("pollBeforeBlockWhileCompiling");
+        assertThat(hostOptions("--connect", "127.0.0.1:7321")).doesNotContain("pollBeforeBlockWhileCompiling");
+    }
+
+    /**
+     * A batch's host compiles the class-file API, which only its start-up runs (spinning the classes the AOT cache does
+     * not hold), with C1 alone: C2 compiled it for 0.7 s of a fresh batch's CPU (docs/benchmarks.md, "Fresh batches,
+     * wave 14"). Counted in a JVM that spins classes with {@code -Xbatch} (each compile done when it is asked for):
+     * without the options C2 compiles the API's methods, so the test can fail.
+     */
+    @Test
+    void aBatchHostCompilesTheClassFileApiOfItsStartUpWithoutC2() throws Exception {
+        List<String> batch = new ArrayList<>(
+                hostOptions("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json").lines().toList());
+        assertThat(classFileApiC2Compiles(batch)).isZero();
+        assertThat(classFileApiC2Compiles(new ArrayList<>())).isPositive();
+        assertThat(hostOptions("--connect", "127.0.0.1:7321", "--gdb", "127.0.0.1:1234"))
+                .doesNotContain("jdk.internal.classfile"); // the bridge's options are its own
+    }
+
+    /** How many methods of jdk.internal.classfile a JVM with OPTIONS compiles at level 4 while it spins classes. */
+    private static long classFileApiC2Compiles(List<String> options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xbatch", "-XX:+PrintCompilation"));
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClassSpinner.class.getName()));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(java.exitValue()).as(out).isZero();
+        assertThat(out).contains("spun " + ClassSpinner.CLASSES);
+        // -XX:+PrintCompilation: "time id flags level class::method (size)"; the level is the word before the method.
+        return out.lines().map(String::trim).map(l -> l.split("\\s+")).filter(words -> {
+            for (int i = 1; i < words.length; i++) {
+                if (words[i].startsWith("jdk.internal.classfile.") && words[i].contains("::")) {
+                    return words[i - 1].equals("4");
+                }
+            }
+            return false;
+        }).count();
+    }
+
+    /**
+     * An {@code --elf} agent compiles with C2 later (a program's system-call path), except the code that serves the
+     * host's requests: its thresholds scaled back to the defaults, or a batch's 10,000 requests ran in C1's profiling
+     * code to the end (docs/benchmarks.md, "Fresh batches, wave 14"). The loop sample's agent has neither.
+     */
+    @Test
+    void anElfAgentServesRequestsOnTheDefaultC2Threshold() throws Exception {
+        List<String> elf = agentJit("--elf", "/bin/true", "--listen", "127.0.0.1:0");
+        long later = elf.stream().filter(o -> o.startsWith("-XX:Tier4InvocationThreshold="))
+                .mapToLong(o -> Long.parseLong(o.substring(o.indexOf('=') + 1))).findFirst().orElseThrow();
+        for (String served : List.of("io.netty.*", "com.google.protobuf.*", "dev.hdbg.proto.*", "dev.hdbg.common.wire.*",
+                "dev.hdbg.agent.server.*")) {
+            String scaling = elf.stream().filter(o -> o.startsWith("-XX:CompileCommand=CompileThresholdScaling," + served
+                    + "::*,")).findFirst().orElseThrow(() -> new AssertionError(served + " not scaled: " + elf));
+            double scale = Double.parseDouble(scaling.substring(scaling.lastIndexOf(',') + 1));
+            assertThat(later * scale).as(served).isEqualTo(5_000.0); // HotSpot's default Tier4InvocationThreshold
+        }
+        assertThat(agentJit("--sample", "loop")).noneMatch(o -> o.contains("CompileThresholdScaling")
+                || o.startsWith("-XX:Tier4"));
+    }
+
+    /** The compiler options hdbg_agent_jit gives an agent started with ARGS. */
+    private static List<String> agentJit(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && shift && hdbg_agent_jit \"$@\"",
+                "bash", root().resolve("bin/hdbg-env.sh").toString()));
+        command.addAll(List.of(args));
+        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        return out.lines().toList();
+    }
+
+    /**
+     * The commands' training ends with more {@code r rip} and {@code t} than C2's invocation threshold (5,000): with
+     * 300 of each, the request path stayed at C1 in the training, so a fresh batch ran it at tier 2 to its end
+     * (docs/benchmarks.md, "Fresh batches, wave 14").
+     */
+    @Test
+    void theCommandsTrainingRunsRRipAndTMoreOftenThanC2sThreshold() throws Exception {
+        Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && hdbg_train_batch", "bash",
+                root().resolve("bin/hdbg-env.sh").toString()).redirectErrorStream(true).start();
+        List<String> lines = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(bash.waitFor()).isZero();
+        assertThat(lines.stream().filter("r rip"::equals).count()).isGreaterThan(5_000);
+        assertThat(lines.stream().filter("t"::equals).count()).isGreaterThan(5_000);
+        assertThat(lines).contains("u rip", "db rsp", "events"); // the other verbs are still trained
     }
 
     /**
