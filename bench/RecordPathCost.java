@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * The host's CPU a record on its main thread, in one JVM, without the network or the agent (docs/benchmarks.md,
- * "Records without objects, wave 12"); not part of the tests. A frame of 256 records (the agent's batch) goes through
+ * "Records without objects, wave 12"); not part of the tests. A frame of BATCH records (default 4,096, the agent's
+ * batch since "Records, wave 14"; 256 before, for numbers comparable with the earlier waves') goes through
  * what a `--batch --json` host runs for it: {@link RecordBatchDecoder}, {@link RecordDelivery} on the calling thread,
  * {@link DebugSession}'s listener (forwarding, stop tracking), the JSON output and the {@link ByteScreen} to a stream
  * that drops the bytes. Compiled against a checkout's jars, so that two builds run the same code:
@@ -32,7 +33,7 @@ import java.util.function.Consumer;
  * <pre>
  *   CP=$(ls CHECKOUT/host/target/hdbg-host-*.jar CHECKOUT/host/target/lib/*.jar | tr '\n' :)
  *   javac -cp "$CP" -d /tmp/rpc bench/RecordPathCost.java
- *   java -cp "/tmp/rpc:$CP" dev.hdbg.host.client.RecordPathCost log|printf [ROUNDS] [RECORDS_A_ROUND]
+ *   java -cp "/tmp/rpc:$CP" dev.hdbg.host.client.RecordPathCost log|printf [ROUNDS] [RECORDS_A_ROUND] [BATCH]
  * </pre>
  *
  * Prints each round's thread CPU a record, and the best of the last half of the rounds.
@@ -42,7 +43,7 @@ public final class RecordPathCost {
         String kind = args.length > 0 ? args[0] : "log";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int perRound = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
-        int batch = 256;
+        int batch = args.length > 3 ? Integer.parseInt(args[3]) : 4096;
 
         List<Consumer<DebuggerRecord>> listeners = new ArrayList<>();
         DebuggerClient client = (DebuggerClient) Proxy.newProxyInstance(RecordPathCost.class.getClassLoader(),

@@ -170,8 +170,9 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--max-root-bytes", paramLabel = "N", description = "vmx-root memory all conditions, custom codes and buffers may hold together (default: ${DEFAULT-VALUE})")
     private long maxRootBytes = Limits.DEFAULT.maxRootBytes();
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "records that make a batch leave at once (default: ${DEFAULT-VALUE})")
-    private int batchSize = Delivery.DEFAULT.batchSize();
+    @Option(names = "--batch-size", paramLabel = "N", description = "records that make a batch leave at once (default: "
+            + Delivery.DEFAULT_BATCH_SIZE + ", or less to fit --queue-capacity)")
+    private Integer batchSize;
 
     @Option(names = "--batch-delay-ms", paramLabel = "MS", description = "longest wait of a batched record (default: ${DEFAULT-VALUE})")
     private long batchDelayMs = Delivery.DEFAULT.maxDelay().toMillis();
@@ -352,11 +353,12 @@ public final class AgentMain implements Callable<Integer> {
 
     private Delivery delivery() {
         requirePositive("--queue-capacity", queueCapacity, Integer.MAX_VALUE, "records");
-        requirePositive("--batch-size", batchSize, queueCapacity, "records (at most --queue-capacity)");
+        int batch = batchSize != null ? batchSize : Delivery.defaultBatchSize(queueCapacity, onFull);
+        requirePositive("--batch-size", batch, queueCapacity, "records (at most --queue-capacity)");
         requirePositive("--batch-delay-ms", batchDelayMs, MAX_HOST_TIMEOUT_SECONDS * 1000, "milliseconds");
         requirePositive("--queue-bytes", queueBytes, Long.MAX_VALUE, "bytes");
         try {
-            return new Delivery(queueCapacity, batchSize, Duration.ofMillis(batchDelayMs), onFull, queueBytes);
+            return new Delivery(queueCapacity, batch, Duration.ofMillis(batchDelayMs), onFull, queueBytes);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -14,7 +14,16 @@ import java.time.Duration;
  */
 public record Delivery(int capacity, int batchSize, Duration maxDelay, OnFull onFull, long byteBudget) {
     public static final long DEFAULT_BYTE_BUDGET = 256L * 1024 * 1024;
-    public static final Delivery DEFAULT = new Delivery(65536, 256, Duration.ofMillis(20));
+    /**
+     * Everything done once a batch (the sender's wake-up and frame, the event loop's write, the host's read,
+     * delivery, screen hand-over and acknowledgement, and the agent's read of that acknowledgement) was done 8,192
+     * times in a 2 M record run with batches of 256, often enough for both JVMs' C2 to compile Netty's write and
+     * decode paths during the run; with batches of 4,096 the two processes took 0.6 to 1.0 s less CPU for such a run
+     * (docs/benchmarks.md, "Records, wave 14"). A record still waits at most the delay for its batch; immediate
+     * records leave at once.
+     */
+    public static final int DEFAULT_BATCH_SIZE = 4096;
+    public static final Delivery DEFAULT = new Delivery(65536, DEFAULT_BATCH_SIZE, Duration.ofMillis(20));
 
     public Delivery(int capacity, int batchSize, Duration maxDelay) {
         this(capacity, batchSize, maxDelay, OnFull.BLOCK);
@@ -38,6 +47,15 @@ public record Delivery(int capacity, int batchSize, Duration maxDelay, OnFull on
         if (maxDelay.isNegative() || maxDelay.isZero()) {
             throw new IllegalArgumentException("the batch delay must be positive");
         }
+    }
+
+    /**
+     * The batch size when none is given: {@link #DEFAULT_BATCH_SIZE}, or less when the capacity is smaller (leaving
+     * {@code drop-oldest} its margin), so that a small {@code --queue-capacity} alone is still a valid choice.
+     */
+    public static int defaultBatchSize(int capacity, OnFull onFull) {
+        int room = onFull == OnFull.DROP_OLDEST ? capacity - RecordQueue.DROPPING_MARGIN : capacity;
+        return Math.max(1, Math.min(DEFAULT_BATCH_SIZE, room));
     }
 
     public RecordQueue newQueue() {

@@ -114,6 +114,23 @@ class RecordQueueTest {
     }
 
     @Test
+    void theDefaultDeliverySendsARunOfHotRecordsInFewBatches() throws Exception {
+        // Each batch costs a frame, a write, a read, a delivery and an acknowledgement on both sides: 8,192 of each
+        // in a 2 M record run with batches of 256 (docs/benchmarks.md, "Records, wave 14").
+        int records = 16_384;
+        try (RecordQueue queue = Delivery.DEFAULT.newQueue()) {
+            for (int i = 0; i < records; i++) {
+                queue.publish(RecordQueueTest::record, false); // waiting for a host, as a hot event's records do
+            }
+            ScriptedSink sink = new ScriptedSink();
+            queue.attach(sink);
+            sink.awaitRecords(records);
+            assertThat(sink.seqs()).hasSize(records).isSorted();
+            assertThat(sink.batches).as("batches for %d records", records).hasSizeLessThanOrEqualTo(4);
+        }
+    }
+
+    @Test
     void aLoneBatchedRecordLeavesAfterTheMaximumDelay() throws Exception {
         ScriptedSink sink = new ScriptedSink();
         try (RecordQueue queue = new RecordQueue(100, 50, Duration.ofMillis(50))) {
