@@ -117,9 +117,10 @@ final class RootRegisters {
         }
     }
 
-    /** After a call that raised a fault: what the root's registers hold is unknown. */
+    /** After a call that raised a fault: what the root's registers hold is unknown (a page fault's CR2 among them). */
     void callFaulted() {
         afterCallRead = false;
+        sharedInRootKnown = false;
     }
 
     /**
@@ -135,6 +136,8 @@ final class RootRegisters {
             afterCall[RAX_IN_CALL] = resultAndRip[0];
             afterCall[RIP_AFTER_CALL] = rip;
             afterCallRead = rip == returned;
+            // Code on registers cannot change a shared register; stopped anywhere but the trap, the root is re-synced.
+            sharedInRootKnown = afterCallRead;
             return rip;
         }
         root.read(reach == CodeReach.REGISTERS ? AFTER_REGISTER_CODE : AFTER_CALL, afterCall);
@@ -148,12 +151,11 @@ final class RootRegisters {
     }
 
     /**
-     * After a condition of {@code reach} code: what it left in the root's shared registers stays there (not in the
-     * guest), and the next call compares. Code short of {@link CodeReach#ANYTHING} cannot change them; a fault (a page
-     * fault's CR2) may have.
+     * After a condition of {@link CodeReach#ANYTHING} code: what it left in the root's shared registers stays there
+     * (not in the guest), and the next call compares. (Code on registers cannot change them: {@link #readAfterCall}.)
      */
-    void conditionDone(CodeReach reach) {
-        if (afterCallRead && reach == CodeReach.ANYTHING) {
+    void conditionDone() {
+        if (afterCallRead) {
             System.arraycopy(afterCall, SHARED_AFTER_CALL, sharedInRoot, 0, SHARED.size());
         }
         sharedInRootKnown = afterCallRead;

@@ -230,15 +230,15 @@ public final class VmxRoot implements AutoCloseable {
      */
     public RootCallResult callCondition(RootAllocation code, GuestRegs frame, long context) {
         CodeReach reach = code.reach();
-        if (reach == CodeReach.ANYTHING) {
-            registers.copyGuestIn(frame);
-        } else {
+        if (reach != CodeReach.ANYTHING) {
             // Code that reaches registers alone gets the GUEST_REGS slots it reads (CodeReach), and nothing it
             // runs can change a shared register, so they are not read back.
             registers.copySlotsIn(code.guestRegsSlots(), frame);
+            return call(code.address(), GUEST_REGS_ADDRESS, context, 0, reach);
         }
+        registers.copyGuestIn(frame);
         RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0, reach);
-        registers.conditionDone(reach);
+        registers.conditionDone();
         return result;
     }
 
