@@ -1,13 +1,10 @@
 package dev.hdbg.agent.vmx;
 
-import dev.hdbg.agent.machine.ControlRegisterCheck;
 import dev.hdbg.agent.machine.Cpu;
 import dev.hdbg.agent.machine.CpuException;
 import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.GuestMemory;
 import dev.hdbg.agent.machine.Machine;
-import dev.hdbg.agent.machine.RegisterList;
-import dev.hdbg.agent.machine.UserMode;
 import dev.hdbg.common.event.Access;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,7 +14,6 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The agent's private "vmx-root" context: a second CPU ({@link Machine#openPrivateCpu()}) that runs conditions
@@ -30,12 +26,7 @@ import java.util.stream.Stream;
  * GUEST_REGS, RDX = context and holds when RAX != 0. Every call returns to {@link #RETURN_TRAP}
  * ({@code lea rsp, [rsp - 8] ; hlt}) through the {@code ret} appended to the code, and is stopped after
  * {@code budget} instructions, so code that never returns cannot hang the agent.
- * A call reads the guest once and the root once, and writes the root only where it differs from what the call needs
- * (a hot event calls its condition every hit; docs/benchmarks.md, "The hot hit path, wave 10").
- *
- * <p>It is over 400 lines because a call's register bookkeeping (the call registers, the shared registers in and out,
- * what {@link CodeReach} lets a call skip) must agree with the calls exactly and is kept beside them; the bookkeeping is
- * the part to move into a class of its own (docs/benchmarks.md, "Machine-code conditions, wave 13").
+ * What a call copies between the guest, GUEST_REGS and the root's registers is {@link RootRegisters}' job.
  */
 public final class VmxRoot implements AutoCloseable {
     /** The root area; guest regions may not be mapped at or above it. */
@@ -75,57 +66,18 @@ public final class VmxRoot implements AutoCloseable {
     /** Beyond {@link #MAX_ALLOCATIONS}, room for the agent's own code (the CPUID stub); never reached by hosts. */
     private static final int HARD_CAP = MAX_ALLOCATIONS + 64;
 
-    /**
-     * spec: non-general-purpose registers custom code changes apply to the guest directly, XMM
-     * excepted. These are copied into the root before a call and the changes copied back after.
-     * RIP, RFLAGS and the segment selectors are the caller's own (VMCS-switched in HyperDbg).
-     */
-    static final RegisterList SHARED = RegisterList.of(CpuRegister.CR0, CpuRegister.CR2, CpuRegister.CR3,
-            CpuRegister.CR4, CpuRegister.CR8, CpuRegister.DR0, CpuRegister.DR1, CpuRegister.DR2, CpuRegister.DR3,
-            CpuRegister.DR6, CpuRegister.DR7, CpuRegister.FS_BASE, CpuRegister.GS_BASE);
-    /** Where the control registers are in {@link #SHARED}. */
-    private static final int CR0_INDEX = 0;
-    private static final int CR3_INDEX = 2;
-    private static final int CR4_INDEX = 3;
-    private static final int CR8_INDEX = 4;
-    private static final RegisterList CALL_REGS = RegisterList.of(CpuRegister.RCX, CpuRegister.RDX, CpuRegister.R8,
-            CpuRegister.RSP, CpuRegister.RAX);
-    private static final int RAX_IN_CALL = 4;
-    /** Read from the root after a call, at once: CALL_REGS as the code left them (RAX: its result), RIP, SHARED. */
-    private static final RegisterList AFTER_CALL = concat(CALL_REGS, RegisterList.of(CpuRegister.RIP), SHARED);
-    private static final int RIP_AFTER_CALL = CALL_REGS.size();
-    private static final int SHARED_AFTER_CALL = RIP_AFTER_CALL + 1;
-    /** Read after a call of {@link CodeReach#REGISTERS} code: AFTER_CALL without SHARED, which it cannot change. */
-    private static final RegisterList AFTER_REGISTER_CODE = concat(CALL_REGS, RegisterList.of(CpuRegister.RIP));
-    /** Read after a call of {@link CodeReach#REGISTERS_BUT_ARGUMENTS} code: its result and where it stopped. */
-    private static final RegisterList RESULT_AND_RIP = RegisterList.of(CpuRegister.RAX, CpuRegister.RIP);
-    /** The guest's state a call copies in, read at once when the exit's frame is not loaded yet. */
-    private static final RegisterList GUEST_IN = concat(RegisterList.GPRS, SHARED);
     private static final Set<Access> ALL = EnumSet.allOf(Access.class);
     private static final Set<Access> CODE = EnumSet.of(Access.READ, Access.EXECUTE);
     private static final Set<Access> DATA = EnumSet.of(Access.READ, Access.WRITE);
 
-    private final Cpu guest;
     private final Cpu root;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment fixed;
-    private final MemorySegment guestRegsStructure;
     private final long budget;
+    private final RootRegisters registers;
     private long nextFree = HEAP_START;
     private int allocations;
 
-    private final long[] callValues = new long[CALL_REGS.size()];
-    private final long[] afterCall = new long[AFTER_CALL.size()];
-    private final long[] resultAndRip = new long[RESULT_AND_RIP.size()];
-    /**
-     * Whether {@link #afterCall} holds the root's call registers and RIP after the last call (not when it raised a CPU
-     * fault), and its SHARED part the root's shared registers when that call was of {@link CodeReach#ANYTHING} code.
-     */
-    private boolean afterCallRead;
-    private final long[] guestIn = new long[GUEST_IN.size()];
-    private final long[] sharedInRoot = new long[SHARED.size()];
-    private final long[] sharedScratch = new long[SHARED.size()];
-    private boolean sharedInRootKnown;
     /** Whether a guest region starts at 0, so that root code may run there. */
     private boolean pageZeroMapped;
     private long bytesInUse;
@@ -145,11 +97,10 @@ public final class VmxRoot implements AutoCloseable {
             root.close();
             throw new IllegalArgumentException("the code budget must be positive: " + budget);
         }
-        this.guest = guest;
         this.budget = budget;
         this.root = root;
         this.fixed = arena.allocate(FIXED_SIZE, GuestMemory.PAGE);
-        this.guestRegsStructure = fixed.asSlice(0, GuestRegs.SIZE);
+        this.registers = new RootRegisters(guest, root, fixed.asSlice(0, GuestRegs.SIZE), RETURNED);
         MemorySegment.copy(TRAP, 0, fixed, ValueLayout.JAVA_BYTE, RETURN_TRAP - BASE, TRAP.length);
         root.map(BASE, fixed, ALL);
         GuestMemory guestMemory = machine.memory();
@@ -262,22 +213,15 @@ public final class VmxRoot implements AutoCloseable {
      * budget leaves the guest as it was.
      */
     public RootCallResult callCustomCode(RootAllocation code, long bufferAddress, GuestRegs frame, long context) {
-        copyGuestIn(frame);
+        registers.copyGuestIn(frame);
         RootCallResult result = call(code.address(), bufferAddress, GUEST_REGS_ADDRESS, context, CodeReach.ANYTHING);
-        if (result instanceof RootCallResult.Returned) {
-            System.arraycopy(afterCall, SHARED_AFTER_CALL, sharedScratch, 0, SHARED.size());
-            Optional<String> refused = refusedControlRegister();
-            if (refused.isPresent()) {
-                // The MOV would have raised #GP on a CPU: as for any fault, the guest stays as it was.
-                sharedInRootKnown = false;
-                return new RootCallResult.Faulted(refused.get());
-            }
-            frame.applyChanges(guest, guestRegsStructure);
-            syncSharedOut();
-        } else {
-            sharedInRootKnown = false;
+        if (!(result instanceof RootCallResult.Returned)) {
+            registers.customCodeFailed();
+            return result;
         }
-        return result;
+        // A refused control register would have raised #GP on a CPU: as for any fault, the guest stays as it was.
+        Optional<String> refused = registers.applyCustomCodeChanges(frame);
+        return refused.isPresent() ? new RootCallResult.Faulted(refused.get()) : result;
     }
 
     /**
@@ -285,74 +229,22 @@ public final class VmxRoot implements AutoCloseable {
      * a condition changes reaches the guest.
      */
     public RootCallResult callCondition(RootAllocation code, GuestRegs frame, long context) {
-        if (code.reach() != CodeReach.ANYTHING) {
-            return callRegisterCondition(code, frame, context);
+        CodeReach reach = code.reach();
+        if (reach != CodeReach.ANYTHING) {
+            // Code that reaches registers alone gets the GUEST_REGS slots it reads (CodeReach), and nothing it
+            // runs can change a shared register, so they are not read back.
+            registers.copySlotsIn(code.guestRegsSlots(), frame);
+            return call(code.address(), GUEST_REGS_ADDRESS, context, 0, reach);
         }
-        copyGuestIn(frame);
-        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0, CodeReach.ANYTHING);
-        // What the condition left in the root's shared registers stays there (not in the guest): the next call compares.
-        if (afterCallRead) {
-            System.arraycopy(afterCall, SHARED_AFTER_CALL, sharedInRoot, 0, SHARED.size());
-        }
-        sharedInRootKnown = afterCallRead;
+        registers.copyGuestIn(frame);
+        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0, reach);
+        registers.conditionDone();
         return result;
-    }
-
-    /**
-     * A condition whose code reads and writes general-purpose registers alone, and reads at most some GUEST_REGS slots
-     * ({@link CodeReach}): only those slots are stored (the frame is not loaded for them), and it cannot change a
-     * shared register, so they are not read back. The guest's shared registers still go into the root first: its paging
-     * (CR0, CR3, CR4) and debug registers apply to the code's fetches as they do for any call.
-     */
-    private RootCallResult callRegisterCondition(RootAllocation code, GuestRegs frame, long context) {
-        guest.read(SHARED, sharedScratch);
-        syncSharedIn();
-        storeSlots(code.guestRegsSlots(), frame);
-        RootCallResult result = call(code.address(), GUEST_REGS_ADDRESS, context, 0, code.reach());
-        // A fault (a page fault's CR2) may have changed the root's shared registers; nothing else the code runs can.
-        sharedInRootKnown = afterCallRead;
-        return result;
-    }
-
-    /**
-     * The GUEST_REGS slots {@code slots} names (bit i: the i-th register) into the root's structure, from the frame
-     * when it is loaded, else each register read alone: the other slots hold whatever an earlier call left, which
-     * code that reads only these slots cannot see.
-     */
-    private void storeSlots(int slots, GuestRegs frame) {
-        for (int rest = slots; rest != 0; rest &= rest - 1) {
-            int index = Integer.numberOfTrailingZeros(rest);
-            guestRegsStructure.set(ValueLayout.JAVA_LONG, index * 8L, frame.get(guest, index));
-        }
-    }
-
-    /** GUEST_REGS into the root's structure, the guest's shared registers into the root where they differ. */
-    private void copyGuestIn(GuestRegs frame) {
-        if (frame.isLoaded()) {
-            guest.read(SHARED, sharedScratch);
-        } else {
-            guest.read(GUEST_IN, guestIn);
-            frame.loadFrom(guestIn);
-            System.arraycopy(guestIn, GuestRegs.COUNT, sharedScratch, 0, SHARED.size());
-        }
-        frame.store(guest, guestRegsStructure);
-        syncSharedIn();
-    }
-
-    private static RegisterList concat(RegisterList... lists) {
-        return RegisterList.of(Stream.of(lists).flatMap(l -> l.asList().stream()).toArray(CpuRegister[]::new));
     }
 
     private RootCallResult call(long entry, long rcx, long rdx, long r8, CodeReach reach) {
         fixed.set(ValueLayout.JAVA_LONG_UNALIGNED, STACK_TOP - 8 - BASE, RETURN_TRAP);
-        callValues[0] = rcx;
-        callValues[1] = rdx;
-        callValues[2] = r8;
-        callValues[3] = STACK_TOP - 8;
-        callValues[RAX_IN_CALL] = 0;
-        if (!afterCallRead || !Arrays.equals(callValues, 0, callValues.length, afterCall, 0, callValues.length)) {
-            root.write(CALL_REGS, callValues);
-        }
+        registers.writeCallRegisters(rcx, rdx, r8, STACK_TOP - 8);
         try {
             // The return lands on a hlt, which ends uc_emu_start. Passing RETURN_TRAP as "until"
             // instead would make Unicorn 2.0.1 drop and retranslate the code on every call
@@ -360,97 +252,22 @@ public final class VmxRoot implements AutoCloseable {
             // The trap's lea and hlt are not the code's: code of exactly budget instructions, its ret among them, returns.
             root.run(entry, budget + 2, pageZeroMapped ? NO_UNTIL : UNTIL_ZERO);
         } catch (CpuException e) {
-            afterCallRead = false;
+            registers.callFaulted();
             return new RootCallResult.Faulted(e.reason() + " at rip 0x" + Long.toHexString(root.read(CpuRegister.RIP)));
         }
-        long rip = readAfterCall(reach);
+        long rip = registers.readAfterCall(reach);
         if (rip == UNTIL_ZERO && !pageZeroMapped) {
-            afterCallRead = false; // as after any fault
+            registers.callFaulted();
             return new RootCallResult.Faulted(FETCH_AT_ZERO);
         }
         if (rip == RETURNED) {
-            return new RootCallResult.Returned(afterCall[RAX_IN_CALL]);
+            return new RootCallResult.Returned(registers.result());
         }
         byte[] previous = readIfMapped(rip - 1, 1);
         if (previous != null && previous[0] == HLT) {
             return new RootCallResult.Faulted("executed hlt at rip 0x" + Long.toHexString(rip - 1));
         }
         return new RootCallResult.BudgetExhausted(budget, rip);
-    }
-
-    /**
-     * Reads into {@link #afterCall} what the code can have changed of the root's registers, which a call of
-     * {@code reach} code ran; returns RIP.
-     */
-    private long readAfterCall(CodeReach reach) {
-        if (reach == CodeReach.REGISTERS_BUT_ARGUMENTS) {
-            root.read(RESULT_AND_RIP, resultAndRip);
-            long rip = resultAndRip[1];
-            // RCX, RDX, R8 as written; RSP as the call began once the trap ran. Stopped elsewhere, RSP is unknown.
-            System.arraycopy(callValues, 0, afterCall, 0, RAX_IN_CALL);
-            afterCall[RAX_IN_CALL] = resultAndRip[0];
-            afterCall[RIP_AFTER_CALL] = rip;
-            afterCallRead = rip == RETURNED;
-            return rip;
-        }
-        root.read(reach == CodeReach.REGISTERS ? AFTER_REGISTER_CODE : AFTER_CALL, afterCall);
-        afterCallRead = true;
-        return afterCall[RIP_AFTER_CALL];
-    }
-
-    /** Writes the guest's shared registers, read into {@link #sharedScratch}, to the root unless it holds them. */
-    private void syncSharedIn() {
-        if (!sharedInRootKnown || !Arrays.equals(sharedScratch, sharedInRoot)) {
-            root.write(SHARED, sharedScratch);
-            System.arraycopy(sharedScratch, 0, sharedInRoot, 0, SHARED.size());
-            sharedInRootKnown = true;
-        }
-    }
-
-    /** Copies the shared registers the code changed ({@link #sharedScratch}, read after the call) to the guest. */
-    private void syncSharedOut() {
-        for (int i = 0; i < SHARED.size(); i++) {
-            if (sharedScratch[i] != sharedInRoot[i]) {
-                // CR4.TSD stays set in the guest: it is how RDTSC reaches the agent.
-                CpuRegister register = SHARED.get(i);
-                guest.write(register, register == CpuRegister.CR4 ? UserMode.actualCr4(sharedScratch[i]) : sharedScratch[i]);
-                sharedInRoot[i] = sharedScratch[i];
-            }
-        }
-    }
-
-    /**
-     * Why the control registers the code left in {@link #sharedScratch} would not be accepted from the host
-     * ({@link ControlRegisterCheck#hostRefusal}), judged together: a CR4.PAE set and a CR0.PG set in one call
-     * are fine in either order.
-     */
-    private Optional<String> refusedControlRegister() {
-        long efer = guest.readMsr(ControlRegisterCheck.IA32_EFER);
-        long cr0 = sharedScratch[CR0_INDEX];
-        long cr4 = UserMode.guestCr4(sharedScratch[CR4_INDEX]);
-        Optional<String> why = Optional.empty();
-        if (changed(CR0_INDEX)) {
-            why = new ControlRegisterCheck(sharedInRoot[CR0_INDEX], cr4, efer).hostRefusal(0, cr0).map(w -> refusal(0, cr0, w));
-        }
-        if (why.isEmpty() && changed(CR4_INDEX)) {
-            why = new ControlRegisterCheck(cr0, UserMode.guestCr4(sharedInRoot[CR4_INDEX]), efer).hostRefusal(4, cr4)
-                    .map(w -> refusal(4, cr4, w));
-        }
-        for (int[] other : new int[][] {{CR3_INDEX, 3}, {CR8_INDEX, 8}}) {
-            long value = sharedScratch[other[0]];
-            if (why.isEmpty() && changed(other[0])) {
-                why = new ControlRegisterCheck(cr0, cr4, efer).hostRefusal(other[1], value).map(w -> refusal(other[1], value, w));
-            }
-        }
-        return why;
-    }
-
-    private boolean changed(int index) {
-        return sharedScratch[index] != sharedInRoot[index];
-    }
-
-    private static String refusal(int cr, long value, String why) {
-        return "the code set cr" + cr + " = 0x" + Long.toHexString(value) + ", which the CPU refuses with #GP: " + why;
     }
 
     /** Writes into a buffer of {@link #allocateBuffer} at {@code offset}; the bytes must fit in it. */
