@@ -207,9 +207,10 @@ HDBG_TRAIN_HOT_REQUESTS=6000
 # (about 130 of them, made at a process's first call, inside the guest's run) were loaded, linked and spun by the
 # first `g` of every program, and its first calls ran in the interpreter ("Real programs' fixed costs, wave 12" in
 # docs/benchmarks.md). An agent started with -XX:AOTCacheOutput on Debian's sort (dynamically linked: the loader's
-# mmap, openat, read and fstat) answers a short session of requests, runs it to its end, then starts sha256sum and
-# sort again and runs each to its end. Best effort and bounded like hdbg_train; without the cache an --elf agent runs
-# on the loop sample's.
+# mmap, openat, read and fstat) answers a short session of requests, runs it to its end, reads libc's symbols (an
+# `x`: a module's symbols are read when first asked for, so without it the cache would hold none of the ELF symbol
+# reader and a session's first `x` would load it from the jar), then starts sha256sum and sort again and runs each to
+# its end. Best effort and bounded like hdbg_train; without the cache an --elf agent runs on the loop sample's.
 hdbg_train_elf() {
     local work="$1" agent address sort sum i ok=0
     sort="$(command -v sort)" && sum="$(command -v sha256sum)" || return 0
@@ -227,8 +228,8 @@ hdbg_train_elf() {
         for ((i = 0; i < 30; i++)); do
             printf '%s\n' 'r rip' 'r' 't' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'bl' 'events'
         done >"$work/elf/train.txt"
-        printf '%s\n' 'g' ".start path $sum $work/elf/input.txt" 'g' ".start path $sort -r $work/elf/input.txt" 'g' \
-            >>"$work/elf/train.txt"
+        printf '%s\n' 'g' 'x libc!mallo*' ".start path $sum $work/elf/input.txt" 'g' \
+            ".start path $sort -r $work/elf/input.txt" 'g' >>"$work/elf/train.txt"
         timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED \
             -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain --connect "$address" --batch "$work/elf/train.txt" \
             --json >"$work/elf/session.json" 2>&1 && [ "$(grep -c '"type":"exit"' "$work/elf/session.json")" = 3 ] && ok=1

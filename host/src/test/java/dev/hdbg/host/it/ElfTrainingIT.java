@@ -22,32 +22,44 @@ import picocli.CommandLine;
  * The AOT cache bin/hdbg-env.sh trains for agents started with {@code --elf} (hdbg_train_elf) covers a program's system
  * calls: a program run on it spins none of the syscall handlers' lambda classes in the guest's run. Without it, the
  * first system call made about 130 of them (and loaded the syscall classes from the jar), on the execution thread,
- * inside the run (docs/benchmarks.md, "Real programs' fixed costs, wave 12"). Counted from the JVM's class loading
- * log, not timed; an agent without a cache is the control that shows the count can fail.
+ * inside the run (docs/benchmarks.md, "Real programs' fixed costs, wave 12"). It covers the ELF symbol reader too,
+ * which runs only when a session first asks for a module's symbols ("Real programs, wave 14"). Counted from the JVM's
+ * class loading log, not timed; an agent without a cache is the control that shows each count can fail.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ElfTrainingIT {
     /** A class the JVM spun at run time from a lambda in the Linux system calls, not one read from an AOT cache. */
     private static final Pattern SPUN_SYSCALL_LAMBDA = Pattern.compile(
             "dev\\.hdbg\\.agent\\.os\\.linux\\.\\w+\\$\\$Lambda/\\S+ source: dev\\.hdbg\\.agent\\.os\\.linux\\.");
+    /** A class of the ELF symbol reader read from the agent's jar or classes, not from an AOT cache. */
+    private static final Pattern SYMBOL_READER_FROM_JAR = Pattern.compile(
+            "dev\\.hdbg\\.agent\\.machine\\.elf\\.(ElfParser|SymbolFiles|Symbols)\\S* source: (file|jar):");
 
     @TempDir
     Path dir;
 
     @Test
-    void aProgramOnTheTrainedElfCacheSpinsNoSyscallLambdas() throws Exception {
+    void aProgramOnTheTrainedElfCacheSpinsNoSyscallLambdasAndItsFirstXReadsSymbolsWithCachedClasses() throws Exception {
         Path cache = dir.resolve("agent-elf.aot");
         String trained = bash("export HDBG_JAVA_HOME=\"$2\" HDBG_AGENT_ELF_AOT=\"$3\"; hdbg_train_elf \"$4\"",
                 System.getProperty("java.home"), cache.toString(), dir.toString());
         assertThat(cache).as("the training left no cache: %s", trained).isRegularFile();
 
-        assertThat(spunSyscallLambdas(List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off"), "cached"))
-                .isZero();
-        assertThat(spunSyscallLambdas(List.of(), "plain")).isGreaterThan(50);
+        List<String> cached = List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+        assertThat(classesLoaded(cached, "cached", "g\n", SPUN_SYSCALL_LAMBDA)).isZero();
+        assertThat(classesLoaded(List.of(), "plain", "g\n", SPUN_SYSCALL_LAMBDA)).isGreaterThan(50);
+
+        String askSymbols = "g\nx libc!mallo*\n";
+        assertThat(classesLoaded(cached, "cached-x", askSymbols, SYMBOL_READER_FROM_JAR))
+                .as("the symbol reader's classes a session's first x loads from the jar").isZero();
+        assertThat(classesLoaded(List.of(), "plain-x", askSymbols, SYMBOL_READER_FROM_JAR)).isPositive();
     }
 
-    /** Runs /bin/true to its end in an agent started with JVM {@code options}; counts the syscall lambdas it spun. */
-    private long spunSyscallLambdas(List<String> options, String name) throws Exception {
+    /**
+     * Runs /bin/true to its end in an agent started with JVM {@code options}, with the host's batch {@code script};
+     * counts the classes the agent's class loading log has that match {@code loaded}.
+     */
+    private long classesLoaded(List<String> options, String name, String script, Pattern loaded) throws Exception {
         Path log = dir.resolve(name + "-classes.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options);
@@ -59,12 +71,12 @@ class ElfTrainingIT {
             CommandLine cli = HdbgMain.commandLine();
             cli.setOut(new PrintWriter(out, true));
             cli.setErr(new PrintWriter(out, true));
-            Path script = Files.writeString(dir.resolve(name + ".txt"), "g\n");
-            cli.execute("--connect", "127.0.0.1:" + agent.port(), "--batch", script.toString(), "--json");
+            Path batch = Files.writeString(dir.resolve(name + ".txt"), script);
+            cli.execute("--connect", "127.0.0.1:" + agent.port(), "--batch", batch.toString(), "--json");
             assertThat(out.toString()).as(out.toString()).contains("\"type\":\"exit\"");
         }
         try (var lines = Files.lines(log)) {
-            return lines.filter(l -> SPUN_SYSCALL_LAMBDA.matcher(l).find()).count();
+            return lines.filter(l -> loaded.matcher(l).find()).count();
         }
     }
 

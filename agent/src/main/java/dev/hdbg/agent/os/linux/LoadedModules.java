@@ -51,22 +51,33 @@ public final class LoadedModules {
     }
 
     /**
-     * A module's symbols, moved by its bias, read from its files on a thread of their own as soon as the module
-     * appears: a library with a debug file takes tens of milliseconds to read, which neither the guest (its mmap) nor
-     * the server's event loop (a host's {@code x}) should wait for.
+     * A module's symbols, moved by its bias, read when first asked for ({@code x}, a symbol in an expression), on the
+     * asking thread; later askers get the same. They used to be read on a thread of their own as soon as the module
+     * appeared, which put a library's reading and the JIT's compiles of the ELF reader inside the guest's run: for
+     * Debian's {@code sha256sum} of 16 MiB, 65 ms of the reader's CPU and most of the C2 compiles of the run, on 2 cores
+     * beside the execution thread (docs/benchmarks.md, "Real programs, wave 14"). A program run to its end with no
+     * symbol asked for now reads none.
      */
     public static final class Lazy {
-        private static final java.util.concurrent.Executor READER = java.util.concurrent.Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().name("hdbg-symbols").daemon().factory());
-        private final java.util.concurrent.CompletableFuture<Symbols> symbols;
+        private final Supplier<Symbols> load;
+        /** Null until first asked for. */
+        private Symbols symbols;
 
         Lazy(Supplier<Symbols> load) {
-            this.symbols = java.util.concurrent.CompletableFuture.supplyAsync(load, READER);
+            this.load = Objects.requireNonNull(load, "load");
         }
 
-        /** The symbols; waits while they are still being read. */
-        public Symbols get() {
-            return symbols.join();
+        /** The symbols, read now when this is the first time they are asked for. */
+        public synchronized Symbols get() {
+            if (symbols == null) {
+                symbols = load.get();
+            }
+            return symbols;
+        }
+
+        /** Whether they were read (asked for) yet. */
+        synchronized boolean read() {
+            return symbols != null;
         }
     }
 

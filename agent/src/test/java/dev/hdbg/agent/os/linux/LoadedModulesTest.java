@@ -7,6 +7,8 @@ import dev.hdbg.agent.machine.elf.ElfParser;
 import dev.hdbg.agent.machine.elf.Symbols;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +55,39 @@ class LoadedModulesTest {
             g.rax(11, base, size); // dlclose
             assertThat(g.process.modules().all()).noneMatch(m -> m.name().equals("libc"));
         }
+    }
+
+    @Test
+    void mappingALibraryReadsNoSymbolsUntilTheyAreAskedFor() throws Exception {
+        assumeTrue(Files.isRegularFile(LIBC), "no " + LIBC);
+        Files.copy(LIBC, Files.createDirectories(root.resolve("lib")).resolve("libc.so.6"));
+        try (Guest g = new Guest(root, false)) {
+            long fd = g.rax(257, AT_FDCWD, g.string("/lib/libc.so.6"), 0, 0);
+            g.rax(9, 0, Files.size(LIBC), 1, 2, fd, 0);
+
+            LoadedModules.Lazy symbols = g.process.modules().all().stream().filter(m -> m.name().equals("libc"))
+                    .findFirst().orElseThrow().symbols();
+            assertThat(symbols.read()).as("read while the guest runs on").isFalse();
+            Symbols first = symbols.get();
+            assertThat(first.byName("malloc")).isPresent();
+            assertThat(symbols.read()).isTrue();
+            assertThat(symbols.get()).isSameAs(first);
+        }
+    }
+
+    @Test
+    void symbolsAreReadOnceOnTheThreadThatAsksNotBesideTheGuest() {
+        AtomicInteger reads = new AtomicInteger();
+        AtomicReference<Thread> readOn = new AtomicReference<>();
+        LoadedModules.Lazy symbols = new LoadedModules.Lazy(() -> {
+            reads.incrementAndGet();
+            readOn.set(Thread.currentThread());
+            return Symbols.none();
+        });
+
+        assertThat(symbols.get()).isSameAs(symbols.get());
+        assertThat(reads).hasValue(1);
+        assertThat(readOn.get()).isSameAs(Thread.currentThread());
     }
 
     @Test
