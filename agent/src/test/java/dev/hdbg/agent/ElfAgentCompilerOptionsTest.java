@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,23 +58,9 @@ class ElfAgentCompilerOptionsTest {
 
     /** HDBG_AGENT_JIT and what hdbg_agent_jit adds for an agent's ARGS, one option an element. */
     private static List<String> agentJit(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && shift && hdbg_agent_jit \"$@\"", "bash",
-                root().resolve("bin/hdbg-env.sh").toString()));
-        command.addAll(List.of(args));
-        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor()).as(out).isZero();
-        return out.lines().filter(l -> !l.isBlank()).toList();
+        return LauncherScript.lines("hdbg_agent_jit", args);
     }
 
-    private static Path root() {
-        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("bin/hdbg-env.sh"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("bin/hdbg-env.sh not found above " + System.getProperty("user.dir"));
-    }
 
     /** Not trivial (a branch, a call): the JVM sends a trivial method to C2 at once, whatever the thresholds. */
     static int hot(int i) {

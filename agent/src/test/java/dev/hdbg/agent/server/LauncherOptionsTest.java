@@ -2,6 +2,7 @@ package dev.hdbg.agent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.agent.LauncherScript;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
@@ -140,13 +141,7 @@ class LauncherOptionsTest {
 
     /** The compiler options hdbg_agent_jit gives an agent started with ARGS. */
     private static List<String> agentJit(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && shift && hdbg_agent_jit \"$@\"",
-                "bash", root().resolve("bin/hdbg-env.sh").toString()));
-        command.addAll(List.of(args));
-        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor()).as(out).isZero();
-        return out.lines().toList();
+        return LauncherScript.lines("hdbg_agent_jit", args);
     }
 
     /**
@@ -156,10 +151,7 @@ class LauncherOptionsTest {
      */
     @Test
     void theCommandsTrainingRunsRRipAndTMoreOftenThanC2sThreshold() throws Exception {
-        Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && hdbg_train_batch", "bash",
-                root().resolve("bin/hdbg-env.sh").toString()).redirectErrorStream(true).start();
-        List<String> lines = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        assertThat(bash.waitFor()).isZero();
+        List<String> lines = LauncherScript.run("hdbg_train_batch").lines().toList();
         assertThat(lines.stream().filter("r rip"::equals).count()).isGreaterThan(5_000);
         assertThat(lines.stream().filter("t"::equals).count()).isGreaterThan(5_000);
         assertThat(lines).contains("u rip", "db rsp", "events"); // the other verbs are still trained
@@ -195,13 +187,9 @@ class LauncherOptionsTest {
                 fake.toFile().setExecutable(true);
             }
             Files.createDirectories(dir.resolve("work"));
-            Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && HDBG_JAVA_HOME=\"$2\" && "
-                    + "HDBG_HOST_GDB_AOT=\"$3\" && PATH=\"$4:$PATH\" && hdbg_train_bridge \"$5\"", "bash",
-                    root().resolve("bin/hdbg-env.sh").toString(), dir.resolve("jdk").toString(),
-                    dir.resolve("gdb.aot").toString(), gdb.getParent().toString(), dir.resolve("work").toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(bash.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
+            LauncherScript.run("HDBG_JAVA_HOME=\"$1\" && HDBG_HOST_GDB_AOT=\"$2\" && PATH=\"$3:$PATH\" && "
+                    + "hdbg_train_bridge \"$4\"", dir.resolve("jdk").toString(), dir.resolve("gdb.aot").toString(),
+                    gdb.getParent().toString(), dir.resolve("work").toString());
             String gdbArgs = Files.readString(dir.resolve("gdb.args"));
             assertThat(gdbArgs).contains("target remote 127.0.0.1:1234");
             assertThat(gdbArgs).containsSubsequence("break *0x", "continue", "stepi 2", "delete", "stepi ", "kill");
@@ -221,26 +209,12 @@ class LauncherOptionsTest {
 
     /** The JVM options hdbg_host_jvm_options gives the host for ARGS (all but its cache's), one an element. */
     private static List<String> hostJvmOptions(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c",
-                "source \"$1\" && shift && hdbg_host_jvm_options \"$@\"", "bash",
-                root().resolve("bin/hdbg-env.sh").toString()));
-        command.addAll(List.of(args));
-        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor()).as(out).isZero();
-        return out.lines().filter(l -> !l.isBlank()).toList();
+        return LauncherScript.lines("hdbg_host_jvm_options", args);
     }
 
     /** The options hdbg_host_options adds for the host's ARGS. */
     private static String hostOptions(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c",
-                "source \"$1\" && shift && hdbg_host_options \"$@\"", "bash",
-                root().resolve("bin/hdbg-env.sh").toString()));
-        command.addAll(List.of(args));
-        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor()).as(out).isZero();
-        return out.strip();
+        return LauncherScript.run("hdbg_host_options \"$@\"", args).strip();
     }
 
     /**
@@ -266,47 +240,24 @@ class LauncherOptionsTest {
 
     /** The cache hdbg_agent_cache names for an agent's ARGS when the Linux programs' cache is {@code elfCache}. */
     private static String agentCache(Path elfCache, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c",
-                "source \"$1\" && HDBG_AGENT_ELF_AOT=\"$2\" && shift 2 && hdbg_agent_cache \"$@\"", "bash",
-                root().resolve("bin/hdbg-env.sh").toString(), elfCache.toString()));
-        command.addAll(List.of(args));
-        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor()).as(out).isZero();
-        return out.strip();
+        List<String> arguments = new ArrayList<>(List.of(elfCache.toString()));
+        arguments.addAll(List.of(args));
+        return LauncherScript.run("HDBG_AGENT_ELF_AOT=\"$1\" && shift && hdbg_agent_cache \"$@\"",
+                arguments.toArray(String[]::new)).strip();
     }
 
     /** The cache hdbg_host_cache names for the host's ARGS. */
     private static String hostCache(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && shift && hdbg_host_cache \"$@\"",
-                "bash", root().resolve("bin/hdbg-env.sh").toString()));
-        command.addAll(List.of(args));
-        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor()).as(out).isZero();
-        return out.strip();
+        return LauncherScript.run("hdbg_host_cache \"$@\"", args).strip();
     }
 
     /** The options hdbg_jvm_options prints for MODULE, as the launcher passes them to java. */
     private static List<String> launcherOptions(String module) throws IOException, InterruptedException {
-        Path env = root().resolve("bin/hdbg-env.sh");
-        Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && hdbg_jvm_options \"$2\"", "bash", env.toString(),
-                module).redirectErrorStream(true).start();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor()).as(out).isZero();
-        List<String> options = out.lines().filter(l -> !l.isBlank()).toList();
+        List<String> options = LauncherScript.lines("hdbg_jvm_options", module);
         assertThat(options).isNotEmpty();
         return options;
     }
 
-    private static Path root() {
-        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("bin/hdbg-env.sh"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("bin/hdbg-env.sh not found above " + System.getProperty("user.dir"));
-    }
 
     private record Child(int tracked, String output) {
     }
