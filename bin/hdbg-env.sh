@@ -350,11 +350,19 @@ HDBG_JVM_COMMON=("-Dio.netty.leakDetection.level=${HDBG_LEAK_DETECTION:-disabled
 # request. Neither records anything with JFR.
 HDBG_JVM_COMMON+=(-Dio.netty.jfr.enabled=false)
 
+# Prints its arguments one a line, and nothing at all for none: `printf '%s\n'` with no arguments still prints one
+# empty line, which java, given the lines as options, would take for its main class.
+hdbg_lines() {
+    if [ "$#" -gt 0 ]; then
+        printf '%s\n' "$@"
+    fi
+}
+
 # The JVM options of MODULE's launcher, one a line (the training's and the run's; LauncherOptionsTest reads them).
 hdbg_jvm_options() {
-    printf '%s\n' "${HDBG_JVM_COMMON[@]}"
+    hdbg_lines "${HDBG_JVM_COMMON[@]}"
     if [ "$1" = agent ]; then
-        printf '%s\n' "${HDBG_AGENT_JIT[@]}"
+        hdbg_lines "${HDBG_AGENT_JIT[@]}"
     fi
 }
 
@@ -387,14 +395,14 @@ hdbg_host_options() {
     if hdbg_gdb_host "$@"; then
         echo "-Dhdbg.pollBeforeBlockWhileCompiling=false"
     else
-        printf '%s\n' "${HDBG_HOST_STARTUP_ONLY_JIT[@]}"
+        hdbg_lines "${HDBG_HOST_STARTUP_ONLY_JIT[@]}"
     fi
 }
 
-# All the host's JVM options for the arguments $@ but its cache's, one a line, as hdbg_run gives them: HDBG_JVM_COMMON
-# and hdbg_host_options (the bridge's training runs with them).
+# All the host's JVM options for the arguments $@ but its cache's, one a line: HDBG_JVM_COMMON and hdbg_host_options.
+# hdbg_run gives them to the host, and the bridge's training runs with them.
 hdbg_host_jvm_options() {
-    printf '%s\n' "${HDBG_JVM_COMMON[@]}"
+    hdbg_lines "${HDBG_JVM_COMMON[@]}"
     hdbg_host_options "$@"
 }
 
@@ -434,12 +442,9 @@ hdbg_agent_cache() {
 
 # The agent's compiler options for the arguments $@, one a line: HDBG_AGENT_JIT, and HDBG_AGENT_ELF_JIT for --elf.
 hdbg_agent_jit() {
-    # printf with no arguments would still print one empty line, which java would take for its main class.
-    if [ "${#HDBG_AGENT_JIT[@]}" -gt 0 ]; then
-        printf '%s\n' "${HDBG_AGENT_JIT[@]}"
-    fi
-    if [ "${#HDBG_AGENT_ELF_JIT[@]}" -gt 0 ] && hdbg_elf_agent "$@"; then
-        printf '%s\n' "${HDBG_AGENT_ELF_JIT[@]}"
+    hdbg_lines "${HDBG_AGENT_JIT[@]}"
+    if hdbg_elf_agent "$@"; then
+        hdbg_lines "${HDBG_AGENT_ELF_JIT[@]}"
     fi
 }
 
@@ -451,7 +456,7 @@ hdbg_run() {
     local module="$1" main="$2" cache="" jit=()
     shift 2
     case "$module" in
-        host) cache="$(hdbg_host_cache "$@")"; mapfile -t jit < <(hdbg_host_options "$@"); jit=("${HDBG_JVM_COMMON[@]}" "${jit[@]}") ;;
+        host) cache="$(hdbg_host_cache "$@")"; mapfile -t jit < <(hdbg_host_jvm_options "$@") ;;
         agent) cache="$(hdbg_agent_cache "$@")"; mapfile -t jit < <(hdbg_agent_jit "$@"); jit=("${HDBG_JVM_COMMON[@]}" "${jit[@]}") ;;
     esac
     if [ -n "$cache" ] && [ "${HDBG_AOT:-1}" != 0 ] && hdbg_aot_usable "$cache" "$module"; then
