@@ -3,12 +3,9 @@ package dev.hdbg.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,18 +39,11 @@ class ElfAgentCompilerOptionsTest {
 
     /** The lines of -XX:+PrintCompilation that compile {@link #hot} at tier 4, in a child JVM with OPTIONS. */
     private static long c2Compiles(List<String> options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(options);
-        command.addAll(List.of("-Xbatch", "-XX:+PrintCompilation", "-cp", System.getProperty("java.class.path"),
-                ElfAgentCompilerOptionsTest.class.getName()));
-        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(java.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(java.exitValue()).as(out).isZero();
+        List<String> all = new ArrayList<>(options);
+        all.addAll(List.of("-Xbatch", "-XX:+PrintCompilation"));
+        String out = ChildJvm.run(all, ElfAgentCompilerOptionsTest.class, Duration.ofSeconds(60));
         assertThat(out).contains("sum ");
-        // PrintCompilation: "timestamp id flags level method (size)"; level 4 is C2.
-        return out.lines().filter(l -> l.matches(".*\\s4\\s+" + Pattern.quote(HOT) + " .*")).count();
+        return ChildJvm.c2Compiles(out, HOT::equals);
     }
 
     /** HDBG_AGENT_JIT and what hdbg_agent_jit adds for an agent's ARGS, one option an element. */

@@ -2,6 +2,7 @@ package dev.hdbg.agent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.agent.ChildJvm;
 import dev.hdbg.agent.LauncherScript;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -9,13 +10,12 @@ import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
 import io.netty.util.ResourceLeakTracker;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -98,24 +98,11 @@ class LauncherOptionsTest {
 
     /** How many methods of jdk.internal.classfile a JVM with OPTIONS compiles at level 4 while it spins classes. */
     private static long classFileApiC2Compiles(List<String> options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xbatch", "-XX:+PrintCompilation"));
-        command.addAll(options);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClassSpinner.class.getName()));
-        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(java.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(java.exitValue()).as(out).isZero();
+        List<String> all = new ArrayList<>(List.of("-Xbatch", "-XX:+PrintCompilation"));
+        all.addAll(options);
+        String out = ChildJvm.run(all, ClassSpinner.class, Duration.ofSeconds(120));
         assertThat(out).contains("spun " + ClassSpinner.CLASSES);
-        // -XX:+PrintCompilation: "time id flags level class::method (size)"; the level is the word before the method.
-        return out.lines().map(String::trim).map(l -> l.split("\\s+")).filter(words -> {
-            for (int i = 1; i < words.length; i++) {
-                if (words[i].startsWith("jdk.internal.classfile.") && words[i].contains("::")) {
-                    return words[i - 1].equals("4");
-                }
-            }
-            return false;
-        }).count();
+        return ChildJvm.c2Compiles(out, method -> method.startsWith("jdk.internal.classfile."));
     }
 
     /**
@@ -264,14 +251,7 @@ class LauncherOptionsTest {
 
     /** Runs {@link #main} in a JVM with OPTIONS (a rejected option fails the test: the launcher would not start). */
     private static Child child(List<String> options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(options);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LauncherOptionsTest.class.getName()));
-        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(java.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(java.exitValue()).as(out).isZero();
+        String out = ChildJvm.run(options, LauncherOptionsTest.class, Duration.ofSeconds(60));
         String last = out.lines().filter(l -> l.startsWith("tracked ")).reduce((a, b) -> b).orElseThrow(
                 () -> new AssertionError("no result from the child JVM: " + out));
         String[] words = last.split(" ");
