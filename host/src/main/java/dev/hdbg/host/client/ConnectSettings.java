@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param mode       control, take over or observe
  * @param resumeFrom the resume point of an earlier connection to the same agent run, or null
  * @param deadAfter  with nothing read from the agent for this long (pings included: the host pings every quarter
- *                   of it while idle), the connection is taken as dead and closed
+ *                   of it while idle), and a ping unanswered for at least half of it, the connection is taken as
+ *                   dead and closed ({@link IdlePings})
  * @param callerDriven the connecting thread drives the connection's I/O itself whenever it waits, instead of a loop
  *                   thread ({@link CallerDrivenLoop}): only for a client whose every call and wait is made by that
  *                   thread or while it waits ({@code --batch}), never for one whose owner waits elsewhere (JLine, a

@@ -165,9 +165,10 @@ class ClientHandlerTest {
         CompletableFuture<String> reason = new CompletableFuture<>();
         pinging.onDisconnect(reason::complete);
         pinging.pingWhileIdle();
+        silent.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT); // pings first
         Thread.sleep(5);
 
-        silent.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+        silent.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
 
         assertThat(silent.isOpen()).isFalse();
         assertThat(reason.get(5, TimeUnit.SECONDS)).startsWith("no answer from the agent at " + silent.remoteAddress() + " for ")

@@ -41,8 +41,6 @@ class NetworkDropIT {
     private static final Duration SHORT_OUTAGE = Duration.ofSeconds(2);
     /** The host's --dead-after in the long outage. */
     private static final Duration DEAD_AFTER = Duration.ofSeconds(2);
-    /** The agent's --host-timeout in the long outage. */
-    private static final Duration HOST_TIMEOUT = Duration.ofSeconds(3);
     /** Time a loaded machine may add to anything that should be quick: starting a JVM, a scheduling delay. */
     private static final Duration SLACK = Duration.ofSeconds(10);
 
@@ -98,23 +96,24 @@ class NetworkDropIT {
     }
 
     /**
-     * The link stays down past the host's --dead-after and the agent's --host-timeout: the host says the
-     * connection is dead and exits, the agent gives the silent host up, and once the network is back the user does
-     * what the host's message says, runs the same command line again, and gets the rest. No --takeover is needed
-     * here, since the agent let the dead host go after its --host-timeout (the test waits for that before the link
-     * comes back). Had the network come back sooner, the agent might still hold the dead connection and refuse the
-     * new host as busy, naming --takeover; the user, who knows the old host is dead, would add it, and the journal
-     * would come out the same, since a takeover hands the new host what the old one had not acknowledged.
+     * The link stays down past the host's --dead-after: the host says the connection is dead and exits, and once
+     * the network is back the user does what the host's message says, runs the same command line again with
+     * --takeover, since the agent may still hold the dead connection (docs/security.md, step 5), and gets the rest:
+     * a takeover hands the new host what the old one had not acknowledged.
+     *
+     * <p>The agent keeps its default --host-timeout (60 s). This test once gave it 3 s and waited for it to let the
+     * dead host go, but a batch host drives its connection only while it waits, and on a loaded machine the first
+     * host computed for up to 3.5 s between its handshake and its first command's wait, silent all that time: the
+     * agent took the live host for dead before the link went down ("the agent closed the connection"). The agent's
+     * own giving up of a silent host is AttachModesIT's, with a connection that stays silent for certain.
      */
     @ParameterizedTest(name = "over {0}")
     @MethodSource("links")
     void aLongOutageMakesTheHostGiveUpAndTheSameCommandAgainGetsTheRestExactlyOnce(String kind) throws Exception {
         link = open(kind);
         Path journal = dir.resolve("records.jsonl");
-        List<String> agentOptions = new ArrayList<>(List.of(LoggedLoop.AGENT_OPTIONS));
-        agentOptions.addAll(List.of("--host-timeout", String.valueOf(HOST_TIMEOUT.toSeconds())));
         String deadAfter = String.valueOf(DEAD_AFTER.toSeconds());
-        try (AgentProcess agent = link.startAgent(agentOptions.toArray(String[]::new))) {
+        try (AgentProcess agent = link.startAgent(LoggedLoop.AGENT_OPTIONS)) {
             arm();
             Process first = startHost(journal, "host-1", "--dead-after", deadAfter);
             awaitRecords(first, journal, "host-1", 5_000 + random.nextInt(10_000));
@@ -130,13 +129,14 @@ class NetworkDropIT {
                     output("host-1")).isTrue();
             assertThat(first.exitValue()).as(output("host-1")).isEqualTo(1);
             assertThat(output("host-1")).contains("connect again", "hdbg --resume FILE");
-            awaitAgentOutput(agent, "taking its connection as dead", HOST_TIMEOUT.plus(SLACK));
             link.up();
 
-            Process second = startHost(journal, "host-2", "--dead-after", deadAfter);
+            Process second = startHost(journal, "host-2", "--dead-after", deadAfter, "--takeover");
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("the second host did not finish (seed %d): %s", seed,
                     output("host-2")).isTrue();
             assertThat(second.exitValue()).as(output("host-2")).isZero();
+            // The setup client, the first host and the second: none was refused, none gave up on a live agent.
+            assertThat(agent.output().lines().filter(l -> l.contains(" attached (")).count()).as(agent.output()).isEqualTo(3);
         }
         LoggedLoop.assertExactlyOnceInOrder(journal, ITERATIONS, seed);
     }
@@ -189,14 +189,6 @@ class NetworkDropIT {
             Thread.sleep(20);
         }
         return Duration.ofNanos(System.nanoTime() - started);
-    }
-
-    private static void awaitAgentOutput(AgentProcess agent, String text, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!agent.output().contains(text)) {
-            assertThat(System.nanoTime()).as("'%s' not in the agent's output: %s", text, agent.output()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     /** The last kilobytes of NAME's output: the records before would drown a failure message. */
