@@ -159,10 +159,7 @@ hdbg_train() {
     agent=$!
     address="$(hdbg_agent_address_in "$work/agent.log" "$agent")"
     if [ -n "$address" ]; then
-        hdbg_train_batch >"$work/train.txt"
-        timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_AOT" -Xlog:aot*=off \
-            "${HDBG_JVM_COMMON[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
-            --connect "$address" --batch "$work/train.txt" --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
+        hdbg_train_commands "$address" "$work"
         printf '%s\n' 'r rcx = 0n300000' 'r rip = 400000' '!epthook 40000a condition {31 c0}' \
             '!epthook 40000a script { if (@rdi == 0x12345) { pause(); } }' '!epthook 40000a log {rdi} imm no' \
             '!epthook 40000a script { printf("%llx %llx\n", @rax, @rcx); } imm no' 'g' >"$work/events.txt"
@@ -197,6 +194,19 @@ hdbg_train_batch() {
     for ((i = 0; i < HDBG_TRAIN_HOT_REQUESTS; i++)); do
         printf '%s\n' 'r rip' 't'
     done
+}
+
+# The commands' cache (HDBG_HOST_AOT): a host started with -XX:AOTCacheOutput runs hdbg_train_batch's lines as a
+# `--batch FILE --json` on the agent at ADDRESS ($1), WORK ($2) holding the file, with the JVM options bin/hdbg runs
+# such a host with (hdbg_host_jvm_options): a cache's profiles are those of the options it was trained with, and the
+# batch host's scale the thresholds of the JDK's start-up code ("Fresh batches, wave 16" in docs/benchmarks.md).
+hdbg_train_commands() {
+    local address="$1" work="$2" options
+    hdbg_train_batch >"$work/train.txt"
+    mapfile -t options < <(hdbg_host_jvm_options --connect "$address" --batch "$work/train.txt" --json)
+    timeout -k 10 300 "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_HOST_AOT" -Xlog:aot*=off \
+        "${options[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
+        --connect "$address" --batch "$work/train.txt" --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
 }
 
 # How many `r rip` and `t` the commands' training batch ends with.

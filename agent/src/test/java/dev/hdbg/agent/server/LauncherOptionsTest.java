@@ -194,6 +194,38 @@ class LauncherOptionsTest {
         }
     }
 
+    /**
+     * The commands' training runs its batch host with the options {@code bin/hdbg --batch} runs one with: a cache's
+     * profiles are those of its training's options, and a batch host's include the thresholds of the JDK's start-up
+     * code (docs/benchmarks.md, "Fresh batches, wave 16"). The training runs here on a fake {@code java} that writes
+     * down its arguments.
+     */
+    @Test
+    void theCommandsTrainWithTheOptionsABatchRunsWith() throws Exception {
+        Path dir = Files.createTempDirectory("commands-training");
+        try {
+            Path fakeJava = dir.resolve("jdk/bin/java");
+            Files.createDirectories(fakeJava.getParent());
+            Files.writeString(fakeJava, "#!/bin/bash\necho \"$*\" >>\"" + dir + "/java.args\"\n");
+            fakeJava.toFile().setExecutable(true);
+            Files.createDirectories(dir.resolve("work"));
+            LauncherScript.run("HDBG_JAVA_HOME=\"$1\" && HDBG_HOST_AOT=\"$2\" && hdbg_train_commands 127.0.0.1:7321 \"$3\"",
+                    dir.resolve("jdk").toString(), dir.resolve("host.aot").toString(), dir.resolve("work").toString());
+            String host = Files.readString(dir.resolve("java.args")).strip();
+            assertThat(host).contains("-XX:AOTCacheOutput=" + dir.resolve("host.aot"))
+                    .contains("--batch " + dir.resolve("work/train.txt") + " --json");
+            List<String> options = hostJvmOptions("--connect", "127.0.0.1:7321", "--batch", "FILE", "--json");
+            assertThat(options).anyMatch(o -> o.contains("CompileThresholdScaling,jdk.internal.classfile"));
+            for (String option : options) {
+                assertThat(host.split(" ")).as(host).contains(option);
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /** The JVM options hdbg_host_jvm_options gives the host for ARGS (all but its cache's), one an element. */
     private static List<String> hostJvmOptions(String... args) throws IOException, InterruptedException {
         return LauncherScript.lines("hdbg_host_jvm_options", args);

@@ -106,6 +106,8 @@ public final class PollBeforeBlock implements IoHandler {
     private long caught;
     private long blocks;
     private long coresLost;
+    /** Runs on the loop's thread right before it blocks ({@link #beforeBlocking}). */
+    private Runnable beforeBlock = () -> { };
 
     PollBeforeBlock(IoHandler selector, PollWindow window, LongSupplier clock, Runnable yield, long lostCoreNanos) {
         this(selector, window, clock, yield, lostCoreNanos, () -> false);
@@ -175,9 +177,18 @@ public final class PollBeforeBlock implements IoHandler {
             last = now;
         }
         blocks++;
+        beforeBlock.run();
         int handled = selector.run(context);
         window.blocked(clock.getAsLong() - start, handled > 0);
         return handled;
+    }
+
+    /**
+     * Has {@code action} run on the loop's thread each time the loop is about to block in its selector, after any
+     * poll: a batch's host flushes the output it kept there, never while a poll may still take the answer.
+     */
+    public void beforeBlocking(Runnable action) {
+        this.beforeBlock = action;
     }
 
     @Override

@@ -8,6 +8,8 @@ import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.ThreadAwareExecutor;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -114,6 +116,31 @@ class PollBeforeBlockTest {
         assertThat(blockingSelects).isEqualTo(1);
         assertThat(handler.window().limitNanos()).isEqualTo(GROW_START);
         assertThat(handler.window().grows()).isEqualTo(1);
+    }
+
+    /**
+     * What the loop's owner does before it blocks (a batch flushes the output it kept) runs once before each blocking
+     * select, with the selects it precedes counted, and never for a wait that a poll answered or a task ended.
+     */
+    @Test
+    void theActionBeforeBlockingRunsBeforeEachBlockingSelectAndNotWhenAPollCatches() {
+        List<Integer> selectsSeenByTheAction = new ArrayList<>();
+        handler.beforeBlocking(() -> selectsSeenByTheAction.add(blockingSelects));
+        waitFor(60 * MICROS); // a fresh loop blocks at once
+        growTo(GROW_START);
+        int actions = selectsSeenByTheAction.size();
+
+        waitFor(10 * MICROS); // a poll takes it
+        taskAfterPolls = looks + 2;
+        waitFor(MAX); // a task ends the poll
+        taskAfterPolls = -1;
+
+        assertThat(selectsSeenByTheAction).hasSize(actions);
+        waitFor(150 * MICROS); // past the limit: the loop blocks
+        assertThat(selectsSeenByTheAction).hasSize(blockingSelects);
+        for (int i = 0; i < selectsSeenByTheAction.size(); i++) {
+            assertThat(selectsSeenByTheAction.get(i)).as("the action before select %d", i + 1).isEqualTo(i);
+        }
     }
 
     @Test

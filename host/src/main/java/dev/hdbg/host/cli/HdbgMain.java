@@ -143,7 +143,31 @@ public final class HdbgMain implements Callable<Integer> {
                 bytes.println(line);
                 flush.request();
             }), lane);
-            return run(screen, transcript);
+            if (flushesAtWaits()) {
+                flush.deferOwnFlushes();
+                CallerDrivenLoop.beforeEachWait(flush::flushDeferred);
+            }
+            try {
+                return run(screen, transcript);
+            } finally {
+                CallerDrivenLoop.beforeEachWait(null);
+            }
+        }
+    }
+
+    /**
+     * Whether the batch's own lines may wait for its thread's next wait to be flushed (CoalescedFlush): when the
+     * thread drives its connection, whose every wait flushes them first, and reads its commands from a file, which
+     * never waits. Commands from standard input may wait for the user; a loop thread's connection waits elsewhere.
+     */
+    private boolean flushesAtWaits() {
+        if (gdb != null || "-".equals(batch)) {
+            return false;
+        }
+        try {
+            return batchDrivesIo(System.getenv(BATCH_IO_VARIABLE));
+        } catch (IllegalArgumentException e) {
+            return false; // refused with its message when the connection is set up
         }
     }
 

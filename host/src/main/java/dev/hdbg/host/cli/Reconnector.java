@@ -2,6 +2,7 @@ package dev.hdbg.host.cli;
 
 import dev.hdbg.common.model.AttachMode;
 import dev.hdbg.host.client.AgentError;
+import dev.hdbg.host.client.CallerDrivenLoop;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
 import java.time.Duration;
@@ -39,6 +40,7 @@ final class Reconnector {
                 if (e.kind() != AgentError.Kind.BUSY || System.nanoTime() > deadline) {
                     throw e;
                 }
+                CallerDrivenLoop.beforeWait(); // what the batch printed is shown before the pause
                 Thread.sleep(100);
             }
         }

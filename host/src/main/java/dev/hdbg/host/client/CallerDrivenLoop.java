@@ -34,6 +34,8 @@ public final class CallerDrivenLoop {
     private static final ThreadLocal<DrivenDeliveries> OWNED = new ThreadLocal<>();
     /** The current thread's loop's polling handler, when it polls ({@link PollBeforeBlock#PROPERTY} not 0). */
     private static final ThreadLocal<PollBeforeBlock> POLLING = new ThreadLocal<>();
+    /** What the current thread does before each of its waits ({@link #beforeEachWait}). */
+    private static final ThreadLocal<Runnable> BEFORE_WAIT = new ThreadLocal<>();
     /** The threads that take a reply before the records read with it ({@link #answersBeforeDeliveries}). */
     private static final ThreadLocal<Boolean> ANSWERS_FIRST = new ThreadLocal<>();
     /** How the loops made from now on poll; the tests set their own. */
@@ -49,7 +51,10 @@ public final class CallerDrivenLoop {
     static DrivenDeliveries ownNew() {
         POLLING.remove();
         DrivenDeliveries owned = new DrivenDeliveries(new ManualIoEventLoop(Thread.currentThread(),
-                PollBeforeBlock.nio(pollSettings, POLLING::set)));
+                PollBeforeBlock.nio(pollSettings, polling -> {
+                    POLLING.set(polling);
+                    polling.beforeBlocking(CallerDrivenLoop::beforeWait);
+                })));
         OWNED.set(owned);
         return owned;
     }
@@ -67,6 +72,9 @@ public final class CallerDrivenLoop {
      * for the caller's next wait, which runs them first.
      */
     private static void runOnce(DrivenDeliveries owned, long nanos, BooleanSupplier answered) {
+        if (POLLING.get() == null) {
+            beforeWait(); // Netty's own handler may block at once: its blocks have no hook
+        }
         if (owned.runnable()) {
             owned.drain(); // handed over by the driving thread itself, or left by an answer: no I/O awaited
             return;
@@ -88,6 +96,32 @@ public final class CallerDrivenLoop {
      */
     public static void answersBeforeDeliveries() {
         ANSWERS_FIRST.set(Boolean.TRUE);
+    }
+
+    /**
+     * From now on {@code action} runs on the current thread before each of its waits may block: when its loop is about
+     * to block in the selector after its poll ({@link PollBeforeBlock#beforeBlocking}; before each run of the loop when
+     * it does not poll), and before a wait of the thread's that does not drive the loop. A batch flushes the output it
+     * kept there ({@code CoalescedFlush.deferOwnFlushes}): a reply its poll takes needs no flush before it, and the
+     * lines are shown before the thread sleeps. {@code null} removes it.
+     */
+    public static void beforeEachWait(Runnable action) {
+        if (action == null) {
+            BEFORE_WAIT.remove();
+        } else {
+            BEFORE_WAIT.set(action);
+        }
+    }
+
+    /**
+     * Runs what the current thread does before it waits ({@link #beforeEachWait}): every wait here does, and a wait
+     * of the thread's outside its loop (a pause between two connection attempts) calls it first.
+     */
+    public static void beforeWait() {
+        Runnable action = BEFORE_WAIT.get();
+        if (action != null) {
+            action.run();
+        }
     }
 
     /**
@@ -147,6 +181,7 @@ public final class CallerDrivenLoop {
     private static boolean driveUntil(BooleanSupplier done, long deadline, boolean answerFirst) {
         DrivenDeliveries owned = OWNED.get();
         if (owned == null) {
+            beforeWait(); // the caller waits its own way
             return false;
         }
         while (!done.getAsBoolean()) {
@@ -166,7 +201,11 @@ public final class CallerDrivenLoop {
      */
     public static void await(Future<?> future, long deadline) throws InterruptedException {
         DrivenDeliveries owned = OWNED.get();
-        if (owned == null || future.isDone()) {
+        if (future.isDone()) {
+            return;
+        }
+        if (owned == null) {
+            beforeWait();
             return; // the caller's own get(timeout) waits
         }
         ManualIoEventLoop loop = owned.loop();
@@ -194,6 +233,7 @@ public final class CallerDrivenLoop {
     public static boolean sleep(long nanos) {
         DrivenDeliveries owned = OWNED.get();
         if (owned == null || owned.loop().isTerminated()) {
+            beforeWait(); // the caller waits its own way
             return false;
         }
         runOnce(owned, Math.max(1, nanos));

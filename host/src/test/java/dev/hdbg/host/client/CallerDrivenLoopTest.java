@@ -88,6 +88,39 @@ class CallerDrivenLoopTest {
     }
 
     /**
+     * What a batch thread does before it waits (flushing the output it kept: docs/benchmarks.md, "Fresh batches, wave
+     * 16") runs when its loop is about to block, and not at all while its polls take every reply: 200 round trips
+     * answered by polls run it never; a pause, whose wait blocks, runs it before its first block.
+     */
+    @Test
+    void theActionBeforeEachWaitRunsOnlyWhenTheDrivingThreadIsAboutToBlock() throws Exception {
+        PollBeforeBlock.Settings before = CallerDrivenLoop.pollSettings;
+        long wait = WAIT.toNanos();
+        CallerDrivenLoop.pollSettings = new PollBeforeBlock.Settings(wait, wait, wait);
+        AtomicInteger actions = new AtomicInteger();
+        CallerDrivenLoop.beforeEachWait(actions::incrementAndGet);
+        try (DebuggerClient client = agent.connect(true)) {
+            PollBeforeBlock polling = CallerDrivenLoop.ownedPolling().orElseThrow();
+            Replies.await(client.status(), WAIT); // the limit has grown to the maximum by the end of this wait
+            int actionsBefore = actions.get();
+            long blocked = polling.blocks();
+            assertThat(actionsBefore).isEqualTo(blocked);
+
+            assertThat(handOvers(client)).isZero();
+            assertThat(polling.blocks()).isEqualTo(blocked);
+            assertThat(actions.get()).as("no action while polls take the replies").isEqualTo(actionsBefore);
+
+            polling.window().coreLost(); // this loop holds off polling: its next wait blocks at once
+            CallerDrivenLoop.pause(TimeUnit.MILLISECONDS.toNanos(5));
+            assertThat(polling.blocks()).isGreaterThan(blocked);
+            assertThat(actions.get()).isEqualTo(actionsBefore + (polling.blocks() - blocked));
+        } finally {
+            CallerDrivenLoop.beforeEachWait(null);
+            CallerDrivenLoop.pollSettings = before;
+        }
+    }
+
+    /**
      * The same count with a loop thread, so the one above can fail: replies are handed over (not always each one: a
      * reply may complete before the caller attaches its callback, which then runs on the caller).
      */

@@ -19,6 +19,12 @@ import java.util.concurrent.locks.LockSupport;
  * than the write itself (docs/benchmarks.md, "Request hand-overs, wave 7"). Lines from other threads (records) are
  * coalesced by the flusher as before.
  *
+ * <p>A batch whose thread drives its connection ({@link #deferOwnFlushes}) keeps its own lines until the thread is
+ * about to block, which flushes them ({@link #flushDeferred}): a reply its poll takes at once needs no write to the
+ * screen before it, and the write no longer lies between a reply and the next request (one {@code write} a line was
+ * half the batch thread's system calls: docs/benchmarks.md, "Fresh batches, wave 16"). Every line is on the screen
+ * before the thread blocks for anything, and at the batch's end.
+ *
  * <p>The writer must be thread-safe (a {@link java.io.PrintWriter} is: its writes and its flush share one lock), so a
  * flush never interleaves with a line being written.
  */
@@ -32,6 +38,10 @@ public final class CoalescedFlush implements AutoCloseable {
     private final Thread commands;
     private final AtomicLong wakeUps = new AtomicLong();
     private volatile boolean closed;
+    /** Whether the commands thread's lines wait for its next wait ({@link #deferOwnFlushes}). */
+    private boolean deferOwn;
+    /** The commands thread wrote lines it has not flushed yet. Read and written by that thread only. */
+    private boolean ownDeferred;
 
     /** Made on the thread that runs the commands: that thread's lines are flushed as it writes them. */
     public CoalescedFlush(Flushable target) {
@@ -46,12 +56,36 @@ public final class CoalescedFlush implements AutoCloseable {
      */
     public void request() {
         if (Thread.currentThread() == commands) {
-            flushQuietly();
+            if (deferOwn) {
+                ownDeferred = true;
+            } else {
+                flushQuietly();
+            }
             return;
         }
         if (!requested.getAndSet(true)) {
             wakeUps.incrementAndGet();
             LockSupport.unpark(flusher);
+        }
+    }
+
+    /**
+     * From now on the commands thread's lines are flushed by {@link #flushDeferred}, which that thread must call before
+     * it waits for anything (the batch's connection runs it before each of its waits), and by {@link #close}. Called
+     * on the commands thread.
+     */
+    public void deferOwnFlushes() {
+        if (Thread.currentThread() != commands) {
+            throw new IllegalStateException("only the commands thread defers its own flushes");
+        }
+        deferOwn = true;
+    }
+
+    /** Flushes the lines the commands thread kept ({@link #deferOwnFlushes}); nothing when it kept none. */
+    public void flushDeferred() {
+        if (ownDeferred && Thread.currentThread() == commands) {
+            ownDeferred = false;
+            flushQuietly();
         }
     }
 

@@ -63,6 +63,33 @@ class CoalescedFlushTest {
         }
     }
 
+    /**
+     * A batch whose thread drives its connection keeps its own lines until the thread is about to block
+     * (docs/benchmarks.md, "Fresh batches, wave 16"): none of 1,000 results is flushed as it is written, one flush
+     * takes them all, and the flusher is never woken.
+     */
+    @Test
+    void aCommandThreadThatDefersItsFlushesFlushesOnlyWhenAskedBeforeItBlocks() {
+        CountingWriter target = new CountingWriter();
+        try (CoalescedFlush flush = new CoalescedFlush(target)) {
+            flush.deferOwnFlushes();
+            for (int i = 1; i <= 1_000; i++) {
+                target.write("{\"type\":\"registers\"}\n");
+                flush.request();
+            }
+            assertThat(target.flushes.get()).as("no line flushed as it is written").isZero();
+
+            flush.flushDeferred();
+            flush.flushDeferred(); // nothing kept since
+            assertThat(target.flushes.get()).isEqualTo(1);
+            assertThat(flush.wakeUps()).isZero();
+
+            target.write("{\"type\":\"ok\"}\n");
+            flush.request();
+        }
+        assertThat(target.flushes.get()).as("the last line flushed at the end").isEqualTo(2);
+    }
+
     @Test
     void linesOfOtherThreadsStillWakeTheFlusher() throws Exception {
         CountingWriter target = new CountingWriter();
