@@ -21,7 +21,11 @@ static const unsigned char CODE[] = {0x0f, 0xb6, 0x14, 0x07, 0x49, 0x01, 0xd0, 0
                                      0x0f, 0x00, 0x00, 0x48, 0xff, 0xc9, 0x75, 0xd4, 0xf4};
 
 int main(int argc, char **argv) {
-    long n = atol(argv[1]);
+    long n = argc > 1 ? atol(argv[1]) : 0;
+    if (n <= 0) {
+        fprintf(stderr, "usage: load_loop N (N > 0: the loop counts RCX down to 0)\n");
+        return 2;
+    }
     uc_engine *uc;
     if (uc_open(UC_ARCH_X86, UC_MODE_64, &uc) != UC_ERR_OK) {
         return 1;

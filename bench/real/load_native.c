@@ -6,7 +6,7 @@
 static unsigned char page[4096] __attribute__((aligned(4096)));
 
 int main(int argc, char **argv) {
-    long n = atol(argv[1]), sum = 0;
+    long n = atol(argv[1]);
     if (n <= 0) {
         return 0;
     }
@@ -17,8 +17,8 @@ int main(int argc, char **argv) {
                      "movzwl 2(%%rdi,%%rax), %%edx\n add %%rdx, %%r8\n"
                      "movl 4(%%rdi,%%rax), %%edx\n add %%rdx, %%r8\n"
                      "inc %%rax\n and $0xff0, %%rax\n dec %%rcx\n jnz 1b\n"
-                     : "+c"(n), "+r"(sum)
+                     : "+c"(n)
                      : "D"(page)
                      : "rax", "rdx", "r8", "memory", "cc");
-    return (int) (sum & 1);
+    return 0;
 }
