@@ -38,9 +38,10 @@ import org.junit.jupiter.api.Timeout;
  * runActions inlined into the training's compile of the upcall, that compile depended on the script's and the log's
  * classes, which such an agent never initializes, and the upcall stayed at tier 2 through a whole run. And with the
  * register batches inlined into the training's large compiles, C2 reached its node budget and left their downcalls out
- * (docs/benchmarks.md, "Trained hits, wave 16"). Counted from the child JVMs' -XX:+AOTPrintTrainingInfo and
- * -XX:+PrintInlining, not timed: without the launcher's dontinline options the training's compiles of the hit path
- * depend on those classes and the batches are inlined, so the test can fail.
+ * (docs/benchmarks.md, "Trained hits, wave 16"). The child JVMs run with the launcher's agent options, the training
+ * with the training's own beside them. Counted from their -XX:+AOTPrintTrainingInfo and -XX:+PrintInlining, not timed:
+ * without the launcher's dontinline options the training's compiles of the hit path depend on those classes and the
+ * batches are inlined, so the test can fail.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class TrainedHitPathTest {
@@ -65,6 +66,8 @@ class TrainedHitPathTest {
             String classPath = jarredClassPath(dir);
             List<String> options = LauncherScript.lines("hdbg_jvm_options", "agent");
             List<String> training = new ArrayList<>(options);
+            training.addAll(LauncherScript.run("hdbg_lines \"${HDBG_AGENT_TRAINING_JIT[@]}\"").lines()
+                    .filter(l -> !l.isBlank()).toList());
             training.addAll(List.of("-XX:AOTCacheOutput=" + dir.resolve("agent.aot"), "-Xlog:aot*=off"));
             assertThat(child(training, classPath, "training")).contains("exited after " + TRAINING_HITS);
 
@@ -74,7 +77,7 @@ class TrainedHitPathTest {
             assertThat(hitPath).as("the training's C2 compiles of the hit path").isNotEmpty();
             assertThat(hitPath.stream().filter(l -> ACTION_CLASS.matcher(l).find())
                     .map(l -> l.trim().split(" ")[1] + " waits for " + ACTION_CLASS.matcher(l).results()
-                            .map(m -> m.group().trim()).toList()))
+                            .map(m -> m.group().trim()).toList()).distinct())
                     .as("C2 compiles of the hit path that wait for the actions' classes").isEmpty();
 
             String inlining = child(withCache(options, dir, "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining"),
