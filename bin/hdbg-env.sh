@@ -329,11 +329,11 @@ unset pattern
 # (Trampolines$Code::invoke) inlined runActions and with it the script's, the printf's and the records' classes (164
 # of them): an agent whose events only test a condition never initializes them, and its upcall stayed at tier 2
 # (through a whole 2 M-hit run, with one training's cache). So the training compiles runActions alone
-# (HDBG_AGENT_TRAINING_JIT, below); a run may still inline it, as its own profile says (kept alone in runs too, a script
-# printf's hit cost 5-8 % more CPU). And the training's profiles take every branch of the register reads (the batch
-# made, zeroed, read back), so C2 inlined those paths until the compile reached its node budget
-# (NodeCountInliningCutoff) and left out the register batch's downcall: called through a method handle that is no
-# longer a constant (the session acquired and released, the segments checked). A register batch compiled alone has
+# (HDBG_AGENT_TRAINING_JIT, below); a run may still inline it, as its own profile says (kept alone in runs too, a
+# script printf's hit took 5-8 % more CPU in pairs against main). And the training's profiles take every branch of the
+# register reads (the batch made, zeroed, read back), so C2 inlined those paths until the compile reached its node
+# budget (NodeCountInliningCutoff) and left out the register batch's downcall: called through a method handle that is
+# no longer a constant (the session acquired and released, the segments checked). A register batch compiled alone has
 # room for its downcall, inlined with its handle a constant, in training and in runs.
 for method in 'dev.hdbg.agent.unicorn.Registers::readBatch' 'dev.hdbg.agent.unicorn.Registers::writeBatch'; do
     HDBG_AGENT_JIT+=("-XX:CompileCommand=dontinline,$method")
