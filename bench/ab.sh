@@ -2,7 +2,7 @@
 # Paired A/B of two builds on bench/run.sh's agent rows, not part of the tests:
 #
 #   HDBG_AB_A=/path/to/checkout-a HDBG_AB_B=/path/to/checkout-b bench/ab.sh [ROUNDS]
-#   HDBG_AB_ROWS="6-script 2-epthook" ... to run only some rows (default: all)
+#   HDBG_AB_ROWS="6-script 2-epthook" ... to run only some rows (default: all but 2b-rdi, run.sh's condition reading RDI)
 #   HDBG_AB_CPU=1 ... rates per CPU second of the agent's execution thread during g, not per second of run_nanos
 #
 # On a loaded machine (2 cores, other helpers' builds) run_nanos is mostly time spent waiting for a core: the
@@ -46,6 +46,7 @@ declare -A rows=(
   [1-loop]="$LOOP||instr"
   [2-epthook]="$HOOK|!epthook 40000a condition {31 c0}|hits"
   [3-epthook2]="$HOOK|!epthook2 40000a condition {31 c0}|hits"
+  [2b-rdi]="$HOOK|!epthook 40000a condition {48 8b 41 38 48 3d 45 23 01 00 0f 94 c0 0f b6 c0}|hits"
   [4-log]="$HOOK|!epthook 40000a log {rdi} imm no|hits"
   [5-armed]="$LOOP|!epthook 400100 log {rax}
 !epthook2 400108 log {rax}

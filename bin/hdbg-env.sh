@@ -154,7 +154,8 @@ hdbg_train() {
     elf=$!
     : >"$work/agent.log"
     "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_AOT" -Xlog:aot*=off "${HDBG_JVM_COMMON[@]}" \
-        "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
+        "${HDBG_AGENT_JIT[@]}" "${HDBG_AGENT_TRAINING_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" \
+        dev.hdbg.agent.AgentMain \
         --sample loop --listen 127.0.0.1:0 >"$work/agent.log" 2>&1 &
     agent=$!
     address="$(hdbg_agent_address_in "$work/agent.log" "$agent")"
@@ -331,6 +332,24 @@ for pattern in 'dev.hdbg.agent.unicorn.Trampolines$Code::invoke' 'dev.hdbg.agent
     HDBG_AGENT_JIT+=("-XX:CompileCommand=BackgroundCompilation,$pattern,false")
 done
 unset pattern
+# The hit path's compiles must not depend on what the AOT cache's training happened to do (docs/benchmarks.md, "Trained
+# hits, wave 16"). JDK 25 compiles a trained method straight from tier 2 to C2 once every class its training's C2
+# compile depended on is initialized in this run, and until then leaves it at tier 2 (C1 with counters). The agent's
+# training runs every kind of action on one address, so its C2 compile of the code hook's upcall
+# (Trampolines$Code::invoke) inlined runActions and with it the script's, the printf's and the records' classes (164
+# of them): an agent whose events only test a condition never initializes them, and its upcall stayed at tier 2
+# (through a whole 2 M-hit run, with one training's cache). So the training compiles runActions alone
+# (HDBG_AGENT_TRAINING_JIT, below); a run may still inline it, as its own profile says (kept alone in runs too, a
+# script printf's hit took 5-8 % more CPU in pairs against main). And the training's profiles take every branch of the
+# register reads (the batch made, zeroed, read back), so C2 inlined those paths until the compile reached its node
+# budget (NodeCountInliningCutoff) and left out the register batch's downcall: called through a method handle that is
+# no longer a constant (the session acquired and released, the segments checked). A register batch compiled alone has
+# room for its downcall, inlined with its handle a constant, in training and in runs.
+for method in 'dev.hdbg.agent.unicorn.Registers::readBatch' 'dev.hdbg.agent.unicorn.Registers::writeBatch'; do
+    HDBG_AGENT_JIT+=("-XX:CompileCommand=dontinline,$method")
+done
+unset method
+HDBG_AGENT_TRAINING_JIT=(-XX:CompileCommand=dontinline,dev.hdbg.agent.debugger.ActionRunner::runActions)
 # An agent started with --elf runs a Linux program, most often to its end (bench/real.sh, bench/programs.sh): there C2
 # compiles later, after ten times the invocations (four times the invocations and loops together, ten times a loop's
 # back edges). In a run of a fifth of a second to a few seconds, C2's compiles of the system-call path cost the 2 cores

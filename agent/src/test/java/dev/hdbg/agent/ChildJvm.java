@@ -25,9 +25,15 @@ public final class ChildJvm {
      */
     public static String run(List<String> options, Class<?> main, Duration timeout)
             throws IOException, InterruptedException {
+        return run(options, System.getProperty("java.class.path"), main, timeout);
+    }
+
+    /** As {@link #run(List, Class, Duration)}, on the class path {@code classPath}. */
+    public static String run(List<String> options, String classPath, Class<?> main, Duration timeout)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of("-cp", classPath, main.getName()));
         Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(java.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
