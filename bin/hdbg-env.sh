@@ -358,16 +358,11 @@ HDBG_AGENT_TRAINING_JIT=(-XX:CompileCommand=dontinline,dev.hdbg.agent.debugger.A
 # docs/benchmarks.md). A hot path still reaches C2 (a hot event's 2 M hits pass 50,000 calls in the first 3 %); the
 # loop sample's agents (bench/run.sh) keep the defaults.
 HDBG_AGENT_ELF_JIT=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
-# ... but not the path that serves the host's requests (Netty, protobuf, the wire and the server, NIO, the futures): with
-# the later thresholds an --elf agent's event loop ran `r rip` and `t` in C1 code with full profiling (tier 3) through
-# a whole batch of 10,000 (perf); with the default ones (a tenth of the later) it reaches C2 within the batch, and its
-# loop took 40-55 us less CPU a `t` ("Fresh batches, wave 14" in docs/benchmarks.md).
-HDBG_AGENT_ELF_JIT+=(-XX:CompileCommand=quiet)
-for pattern in 'io.netty.*::*' 'com.google.protobuf.*::*' 'dev.hdbg.proto.*::*' 'dev.hdbg.common.wire.*::*' \
-        'dev.hdbg.agent.server.*::*' 'sun.nio.ch.*::*' 'java.util.concurrent.*::*'; do
-    HDBG_AGENT_ELF_JIT+=("-XX:CompileCommand=CompileThresholdScaling,$pattern,0.1")
-done
-unset pattern
+# The whole agent gets these thresholds, the path that serves the host's requests too. Wave 14 scaled Netty's,
+# protobuf's, the wire's, the server's, NIO's and the futures' back to the defaults, so that a fresh batch's request
+# path reached C2 inside the batch; measured side by side on a quiet machine (docs/benchmarks.md, "After the wave 16
+# merges") that bought no wall time for 10,000 `r rip` or `t` and cost the agent 25-70 us of CPU a request, and it
+# doubled the compilers' CPU beside a real program's guest (busybox md5sum of 4 MiB: 174-206 against 97-99 ms).
 # Both JVMs, in training and in use: no Netty leak detection. Its default samples one buffer in 128 and records a
 # stack trace (a Throwable) when it is made and when it is released: about 1,000 stack traces over 20,000 `r rip` on
 # the agent's event loop, 2.5 % of its CPU. The tests keep it (bin/test runs Maven, not these launchers): it finds
