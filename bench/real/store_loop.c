@@ -10,8 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unicorn/unicorn.h>
+#include "timed_loop.h"
 #include "store_patch.h"
 
 static const unsigned char CODE[] = {0x88, 0x04, 0x07, 0x48, 0xff, 0xc0, 0x48, 0x25, 0xff, 0x0f, 0x00, 0x00,
@@ -21,26 +20,5 @@ int main(int argc, char **argv) {
     if (apply_patch(argc > 2 ? atoi(argv[2]) : 0) != 0) {
         return 2;
     }
-    uc_engine *uc;
-    if (uc_open(UC_ARCH_X86, UC_MODE_64, &uc) != UC_ERR_OK) {
-        return 1;
-    }
-    long base = 0x400000, rdi = 0x600000, rcx = n;
-    uc_mem_map(uc, base, 0x1000, UC_PROT_READ | UC_PROT_EXEC);
-    uc_mem_map(uc, rdi, 0x1000, UC_PROT_READ | UC_PROT_WRITE);
-    uc_mem_write(uc, base, CODE, sizeof CODE);
-    uc_reg_write(uc, UC_X86_REG_RDI, &rdi);
-    uc_reg_write(uc, UC_X86_REG_RCX, &rcx);
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    uc_err err = uc_emu_start(uc, base, base + sizeof CODE - 1, 0, 0);
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    uc_reg_read(uc, UC_X86_REG_RCX, &rcx);
-    if (err != UC_ERR_OK || rcx != 0) {
-        fprintf(stderr, "store loop failed: %s, rcx %ld\n", uc_strerror(err), rcx);
-        return 1;
-    }
-    printf("%ld %ld\n", n, (b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec));
-    uc_close(uc);
-    return 0;
+    return run_timed_loop("store", CODE, sizeof CODE, n);
 }
