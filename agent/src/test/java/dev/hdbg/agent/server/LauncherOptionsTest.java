@@ -14,10 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JVM options bin/hdbg-env.sh gives the launchers, applied to a JVM of their own (this class's {@link #main}): no
@@ -149,44 +149,30 @@ class LauncherOptionsTest {
      * {@code gdb} that write down their arguments.
      */
     @Test
-    void theBridgeTrainsWithTheOptionsItRunsWithAndABreakpointSteppedOver() throws Exception {
-        Path dir = Files.createTempDirectory("bridge-training");
-        try {
-            Path fakeJava = dir.resolve("jdk/bin/java");
-            Files.createDirectories(fakeJava.getParent());
-            Files.writeString(fakeJava, """
-                    #!/bin/bash
-                    echo "$*" >>"%1$s/java.args"
-                    case "$*" in
-                        *AgentMain*) echo 'hdbg-agent listening on 127.0.0.1:7321'; exec sleep 30 ;;
-                        *--gdb*) echo 'gdb: listening on 127.0.0.1:1234 (loopback)' ;;
-                    esac
-                    """.formatted(dir));
-            Path gdb = dir.resolve("bin/gdb");
-            Files.createDirectories(gdb.getParent());
-            Files.writeString(gdb, "#!/bin/bash\necho \"$*\" >>\"" + dir + "/gdb.args\"\n");
-            for (Path fake : List.of(fakeJava, gdb)) {
-                fake.toFile().setExecutable(true);
-            }
-            Files.createDirectories(dir.resolve("work"));
-            LauncherScript.run("HDBG_JAVA_HOME=\"$1\" && HDBG_HOST_GDB_AOT=\"$2\" && PATH=\"$3:$PATH\" && "
-                    + "hdbg_train_bridge \"$4\"", dir.resolve("jdk").toString(), dir.resolve("gdb.aot").toString(),
-                    gdb.getParent().toString(), dir.resolve("work").toString());
-            String gdbArgs = Files.readString(dir.resolve("gdb.args"));
-            assertThat(gdbArgs).contains("target remote 127.0.0.1:1234");
-            assertThat(gdbArgs).containsSubsequence("break *0x", "continue", "stepi 2", "delete", "stepi ", "kill");
-            String bridge = Files.readAllLines(dir.resolve("java.args")).stream().filter(l -> l.contains("--gdb"))
-                    .findFirst().orElseThrow();
-            assertThat(bridge).contains("-XX:AOTCacheOutput=" + dir.resolve("gdb.aot"));
-            for (String option : hostJvmOptions("--connect", "127.0.0.1:7321", "--gdb", "127.0.0.1:1234")) {
-                assertThat(bridge.split(" ")).as(bridge).contains(option);
-            }
-            assertThat(bridge).contains("-Dhdbg.pollBeforeBlockWhileCompiling=false");
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+    void theBridgeTrainsWithTheOptionsItRunsWithAndABreakpointSteppedOver(@TempDir Path dir) throws Exception {
+        fakeExecutable(dir.resolve("jdk/bin/java"), """
+                #!/bin/bash
+                echo "$*" >>"%1$s/java.args"
+                case "$*" in
+                    *AgentMain*) echo 'hdbg-agent listening on 127.0.0.1:7321'; exec sleep 30 ;;
+                    *--gdb*) echo 'gdb: listening on 127.0.0.1:1234 (loopback)' ;;
+                esac
+                """.formatted(dir));
+        Path gdb = fakeExecutable(dir.resolve("bin/gdb"), "#!/bin/bash\necho \"$*\" >>\"" + dir + "/gdb.args\"\n");
+        Files.createDirectories(dir.resolve("work"));
+        LauncherScript.run("HDBG_JAVA_HOME=\"$1\" && HDBG_HOST_GDB_AOT=\"$2\" && PATH=\"$3:$PATH\" && "
+                + "hdbg_train_bridge \"$4\"", dir.resolve("jdk").toString(), dir.resolve("gdb.aot").toString(),
+                gdb.getParent().toString(), dir.resolve("work").toString());
+        String gdbArgs = Files.readString(dir.resolve("gdb.args"));
+        assertThat(gdbArgs).contains("target remote 127.0.0.1:1234");
+        assertThat(gdbArgs).containsSubsequence("break *0x", "continue", "stepi 2", "delete", "stepi ", "kill");
+        String bridge = Files.readAllLines(dir.resolve("java.args")).stream().filter(l -> l.contains("--gdb"))
+                .findFirst().orElseThrow();
+        assertThat(bridge).contains("-XX:AOTCacheOutput=" + dir.resolve("gdb.aot"));
+        for (String option : hostJvmOptions("--connect", "127.0.0.1:7321", "--gdb", "127.0.0.1:1234")) {
+            assertThat(bridge.split(" ")).as(bridge).contains(option);
         }
+        assertThat(bridge).contains("-Dhdbg.pollBeforeBlockWhileCompiling=false");
     }
 
     /**
@@ -196,29 +182,27 @@ class LauncherOptionsTest {
      * down its arguments.
      */
     @Test
-    void theCommandsTrainWithTheOptionsABatchRunsWith() throws Exception {
-        Path dir = Files.createTempDirectory("commands-training");
-        try {
-            Path fakeJava = dir.resolve("jdk/bin/java");
-            Files.createDirectories(fakeJava.getParent());
-            Files.writeString(fakeJava, "#!/bin/bash\necho \"$*\" >>\"" + dir + "/java.args\"\n");
-            fakeJava.toFile().setExecutable(true);
-            Files.createDirectories(dir.resolve("work"));
-            LauncherScript.run("HDBG_JAVA_HOME=\"$1\" && HDBG_HOST_AOT=\"$2\" && hdbg_train_commands 127.0.0.1:7321 \"$3\"",
-                    dir.resolve("jdk").toString(), dir.resolve("host.aot").toString(), dir.resolve("work").toString());
-            String host = Files.readString(dir.resolve("java.args")).strip();
-            assertThat(host).contains("-XX:AOTCacheOutput=" + dir.resolve("host.aot"))
-                    .contains("--batch " + dir.resolve("work/train.txt") + " --json");
-            List<String> options = hostJvmOptions("--connect", "127.0.0.1:7321", "--batch", "FILE", "--json");
-            assertThat(options).anyMatch(o -> o.contains("CompileThresholdScaling,jdk.internal.classfile"));
-            for (String option : options) {
-                assertThat(host.split(" ")).as(host).contains(option);
-            }
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+    void theCommandsTrainWithTheOptionsABatchRunsWith(@TempDir Path dir) throws Exception {
+        fakeExecutable(dir.resolve("jdk/bin/java"), "#!/bin/bash\necho \"$*\" >>\"" + dir + "/java.args\"\n");
+        Files.createDirectories(dir.resolve("work"));
+        LauncherScript.run("HDBG_JAVA_HOME=\"$1\" && HDBG_HOST_AOT=\"$2\" && hdbg_train_commands 127.0.0.1:7321 \"$3\"",
+                dir.resolve("jdk").toString(), dir.resolve("host.aot").toString(), dir.resolve("work").toString());
+        String host = Files.readString(dir.resolve("java.args")).strip();
+        assertThat(host).contains("-XX:AOTCacheOutput=" + dir.resolve("host.aot"))
+                .contains("--batch " + dir.resolve("work/train.txt") + " --json");
+        List<String> options = hostJvmOptions("--connect", "127.0.0.1:7321", "--batch", "FILE", "--json");
+        assertThat(options).anyMatch(o -> o.contains("CompileThresholdScaling,jdk.internal.classfile"));
+        for (String option : options) {
+            assertThat(host.split(" ")).as(host).contains(option);
         }
+    }
+
+    /** An executable script at FILE (its directories made): a fake java or gdb for a training to run. */
+    private static Path fakeExecutable(Path file, String script) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, script);
+        assertThat(file.toFile().setExecutable(true)).as("%s made executable", file).isTrue();
+        return file;
     }
 
     /** The JVM options hdbg_host_jvm_options gives the host for ARGS (all but its cache's), one an element. */
