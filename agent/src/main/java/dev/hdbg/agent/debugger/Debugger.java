@@ -349,6 +349,11 @@ public final class Debugger implements AutoCloseable {
         return loop.watchdogStarts();
     }
 
+    /** Whether the kick watchdog is watching: it goes on for up to one tick (5 ms) after the guest stops. For tests. */
+    boolean watchdogWatching() {
+        return loop.watchdogWatching();
+    }
+
     /** How many reading requests were answered on the caller's thread, without waking the execution thread. */
     long readsServedDirectly() {
         return loop.readsServedDirectly();

@@ -263,6 +263,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
         return kicker.watchdogStarts();
     }
 
+    /** Whether the kick watchdog is watching (a tick scheduled or running). */
+    boolean watchdogWatching() {
+        return kicker.watchdogWatching();
+    }
+
     /** How many reading requests were answered on the caller's thread, without a hand-over. */
     long readsServedDirectly() {
         return readsServedDirectly.get();

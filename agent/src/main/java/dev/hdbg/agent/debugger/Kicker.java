@@ -135,6 +135,11 @@ final class Kicker implements AutoCloseable {
         return watches.get();
     }
 
+    /** Whether a watchdog tick is scheduled or running: for the tests, which wait for it to end before a run. */
+    boolean watchdogWatching() {
+        return watching.get();
+    }
+
     /** Any thread: stops the guest now if a stop is wanted and no exit is being handled. */
     void kickIfWanted() {
         if (!stopWanted.getAsBoolean()) {

@@ -58,6 +58,13 @@ class DirectStepsTest {
             // Before, it ticked every 5 ms from the agent's start, 200 thread wake-ups a second while nothing ran.
             assertThat(debugger.watchdogStarts()).isLessThanOrEqualTo(throughTheExecutionThread);
 
+            // The watchdog of the last step that ran on the execution thread goes on until its next tick finds the
+            // guest stopped (up to 5 ms); a run started before then is watched by that same watchdog, not a new one.
+            long idleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (debugger.watchdogWatching()) {
+                assertThat(System.nanoTime()).as("the watchdog stops once the guest is stopped").isLessThan(idleBy);
+                Thread.sleep(1);
+            }
             long before = debugger.watchdogStarts();
             debugger.cont().get(10, TimeUnit.SECONDS);
             debugger.pause().get(10, TimeUnit.SECONDS);
