@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,6 +29,7 @@ import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's hit path on an AOT cache trained as bin/hdbg-env.sh trains it (every kind of action on one address),
@@ -60,38 +60,31 @@ class TrainedHitPathTest {
             + "|agent/script/PrintfRenderer|common/record/DebuggerRecord\\$(Log|ScriptOutput))\\[");
 
     @Test
-    void theTrainedHitPathWaitsForNoActionsClassesAndCompilesTheRegisterBatchesAlone() throws Exception {
-        Path dir = Files.createTempDirectory("trained-hits");
-        try {
-            String classPath = jarredClassPath(dir);
-            List<String> options = LauncherScript.lines("hdbg_jvm_options", "agent");
-            List<String> training = new ArrayList<>(options);
-            training.addAll(LauncherScript.run("hdbg_lines \"${HDBG_AGENT_TRAINING_JIT[@]}\"").lines()
-                    .filter(l -> !l.isBlank()).toList());
-            training.addAll(List.of("-XX:AOTCacheOutput=" + dir.resolve("agent.aot"), "-Xlog:aot*=off"));
-            assertThat(child(training, classPath, "training")).contains("exited after " + TRAINING_HITS);
+    void theTrainedHitPathWaitsForNoActionsClassesAndCompilesTheRegisterBatchesAlone(@TempDir Path dir) throws Exception {
+        String classPath = jarredClassPath(dir);
+        List<String> options = LauncherScript.lines("hdbg_jvm_options", "agent");
+        List<String> training = new ArrayList<>(options);
+        training.addAll(LauncherScript.run("hdbg_lines \"${HDBG_AGENT_TRAINING_JIT[@]}\"").lines()
+                .filter(l -> !l.isBlank()).toList());
+        training.addAll(List.of("-XX:AOTCacheOutput=" + dir.resolve("agent.aot"), "-Xlog:aot*=off"));
+        assertThat(child(training, classPath, "training")).contains("exited after " + TRAINING_HITS);
 
-            String trained = child(withCache(options, dir, "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo"),
-                    classPath, "none");
-            List<String> hitPath = trained.lines().filter(l -> HIT_PATH_COMPILE.matcher(l).matches()).toList();
-            assertThat(hitPath).as("the training's C2 compiles of the hit path").isNotEmpty();
-            assertThat(hitPath.stream().filter(l -> ACTION_CLASS.matcher(l).find())
-                    .map(l -> l.trim().split(" ")[1] + " waits for " + ACTION_CLASS.matcher(l).results()
-                            .map(m -> m.group().trim()).toList()).distinct())
-                    .as("C2 compiles of the hit path that wait for the actions' classes").isEmpty();
+        String trained = child(withCache(options, dir, "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo"),
+                classPath, "none");
+        List<String> hitPath = trained.lines().filter(l -> HIT_PATH_COMPILE.matcher(l).matches()).toList();
+        assertThat(hitPath).as("the training's C2 compiles of the hit path").isNotEmpty();
+        assertThat(hitPath.stream().filter(l -> ACTION_CLASS.matcher(l).find())
+                .map(l -> l.trim().split(" ")[1] + " waits for " + ACTION_CLASS.matcher(l).results()
+                        .map(m -> m.group().trim()).toList()).distinct())
+                .as("C2 compiles of the hit path that wait for the actions' classes").isEmpty();
 
-            String inlining = child(withCache(options, dir, "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining"),
-                    classPath, "condition");
-            assertThat(inlining).contains("exited after " + HITS);
-            List<String> batches = inlining.lines()
-                    .filter(l -> l.contains("dev.hdbg.agent.unicorn.Registers::readBatch (")).toList();
-            assertThat(batches).as("call sites of the register batch read").isNotEmpty()
-                    .allMatch(l -> l.contains("disallowed by CompileCommand"));
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        String inlining = child(withCache(options, dir, "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining"),
+                classPath, "condition");
+        assertThat(inlining).contains("exited after " + HITS);
+        List<String> batches = inlining.lines()
+                .filter(l -> l.contains("dev.hdbg.agent.unicorn.Registers::readBatch (")).toList();
+        assertThat(batches).as("call sites of the register batch read").isNotEmpty()
+                .allMatch(l -> l.contains("disallowed by CompileCommand"));
     }
 
     private static List<String> withCache(List<String> options, Path dir, String... printing) {
