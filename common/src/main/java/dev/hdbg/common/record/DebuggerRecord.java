@@ -159,6 +159,14 @@ public sealed interface DebuggerRecord {
         public Output {
             Objects.requireNonNull(stream, "stream");
         }
+
+        /**
+         * The data as well-formed UTF-8, what {@code new String(data, UTF_8)} shows of it (each malformed sequence
+         * replaced by U+FFFD): the data itself when it already is.
+         */
+        public byte[] utf8Text() {
+            return Utf8.wellFormed(data);
+        }
     }
 
     /**

@@ -118,13 +118,25 @@ public final class Json {
      * case); null when it is written as it is. {@link JsonLine} writes the same escapes as bytes.
      */
     static String escape(char c) {
-        return switch (c) {
-            case '"' -> "\\\"";
-            case '\\' -> "\\\\";
-            case '\n' -> "\\n";
-            case '\r' -> "\\r";
-            case '\t' -> "\\t";
-            default -> c < 0x20 ? String.format("\\u%04x", (int) c) : null;
-        };
+        if (c < 0x20) {
+            return CONTROL_ESCAPES[c];
+        }
+        return c == '"' ? "\\\"" : c == '\\' ? "\\\\" : null;
+    }
+
+    /**
+     * The escapes of the 32 control characters, made once: a program's binary output has one control byte in eight,
+     * and a {@code String.format} each was most of a {@code --json} host's CPU beside busybox {@code gzip -c}
+     * (docs/benchmarks.md, "Program output, stop 32").
+     */
+    private static final String[] CONTROL_ESCAPES = new String[0x20];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            CONTROL_ESCAPES[c] = String.format("\\u%04x", c);
+        }
+        CONTROL_ESCAPES['\n'] = "\\n";
+        CONTROL_ESCAPES['\r'] = "\\r";
+        CONTROL_ESCAPES['\t'] = "\\t";
     }
 }

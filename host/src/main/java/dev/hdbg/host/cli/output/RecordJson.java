@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The JSON line of the records a hot event produces by the hundred thousand a second — log and script-output
- * records — appended straight to a buffer the caller reuses, as UTF-8 bytes: the same text as
+ * records — and of a program's output, which comes by the megabyte, appended straight to a buffer the caller reuses, as UTF-8 bytes: the same text as
  * {@link JsonOutput#toJson}, without the objects, lists and strings that building it field by field makes for every
  * record (docs/benchmarks.md, "Records, wave 4"), and without chars on the way to a byte stream ("Records, wave 6").
  * Other records take the general path.
@@ -21,6 +21,8 @@ import java.util.List;
 final class RecordJson {
     private static final byte[] LOG_START = ascii("{\"type\":\"log\",\"seq\":");
     private static final byte[] SCRIPT_START = ascii("{\"type\":\"script\",\"seq\":");
+    private static final byte[] STDOUT_START = ascii("{\"type\":\"stdout\",\"seq\":");
+    private static final byte[] STDERR_START = ascii("{\"type\":\"stderr\",\"seq\":");
 
     /** The bytes after a log's sequence number, up to its first value; and after a script's, up to its text. */
     private final Where logWhere = new Where(",\"values\":[");
@@ -50,6 +52,15 @@ final class RecordJson {
                 out.bytes(SCRIPT_START).decimal(s.seq())
                         .bytes(scriptWhere.bytes(s.eventId(), s.actionId(), s.core(), s.pid(), s.tid()))
                         .string(s.utf8()).ascii('}');
+                return true;
+            }
+            case DebuggerRecord.Output o -> {
+                // A program's output comes in blocks as large as its writes (16 KiB from busybox gzip), binary as
+                // often as text: written from tables, where the general path made a string of it, escaped it char by
+                // char and encoded it again (docs/benchmarks.md, "Program output, stop 32").
+                out.bytes(o.stream() == DebuggerRecord.Stream.STDOUT ? STDOUT_START : STDERR_START).decimal(o.seq())
+                        .ascii(",\"data\":\"").hexBytes(o.data()).ascii("\",\"text\":").string(o.utf8Text())
+                        .ascii('}');
                 return true;
             }
             default -> {

@@ -22,7 +22,10 @@ class RecordJsonTest {
         List<DebuggerRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long seq = random.nextLong(1, Long.MAX_VALUE);
-            if (random.nextBoolean()) {
+            if (random.nextInt(5) == 0) {
+                records.add(new DebuggerRecord.Output(seq, random.nextBoolean() ? DebuggerRecord.Stream.STDOUT
+                        : DebuggerRecord.Stream.STDERR, dev.hdbg.common.record.GuestBytes.random(random)));
+            } else if (random.nextBoolean()) {
                 List<LogValue> values = new ArrayList<>();
                 for (int v = random.nextInt(4); v > 0; v--) {
                     String name = NAMES[random.nextInt(NAMES.length)];
@@ -144,6 +147,22 @@ class RecordJsonTest {
             assertThat(Arrays.copyOf(fromBytes.bytes(), fromBytes.length()))
                     .isEqualTo(Arrays.copyOf(fromString.bytes(), fromString.length()))
                     .isEqualTo(JsonOutput.toJson(record).toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The escapes come from a table made once (a String.format each was a binary output's cost): the same text. */
+    @Test
+    void everyCharIsEscapedAsJsonAsks() {
+        for (char c = 0; c < 0x100; c++) {
+            String expected = switch (c) {
+                case '"' -> "\\\"";
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> c < 0x20 ? "\\u00" + (c < 0x10 ? "0" : "") + Integer.toHexString(c) : null;
+            };
+            assertThat(Json.escape(c)).as("char %d", (int) c).isEqualTo(expected);
         }
     }
 
