@@ -2,6 +2,7 @@ package dev.hdbg.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.common.testing.LauncherScript;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

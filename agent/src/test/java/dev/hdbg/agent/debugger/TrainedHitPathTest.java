@@ -3,7 +3,7 @@ package dev.hdbg.agent.debugger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.agent.ChildJvm;
-import dev.hdbg.agent.LauncherScript;
+import dev.hdbg.common.testing.LauncherScript;
 import dev.hdbg.agent.Target;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.common.event.ActionSpec;

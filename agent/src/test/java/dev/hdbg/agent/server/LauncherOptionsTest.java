@@ -3,7 +3,7 @@ package dev.hdbg.agent.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.agent.ChildJvm;
-import dev.hdbg.agent.LauncherScript;
+import dev.hdbg.common.testing.LauncherScript;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;

@@ -2,11 +2,10 @@ package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.common.testing.LauncherScript;
 import dev.hdbg.host.cli.HdbgMain;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ class ElfTrainingIT {
     @Test
     void aProgramOnTheTrainedElfCacheSpinsNoSyscallLambdasAndItsFirstXReadsSymbolsWithCachedClasses() throws Exception {
         Path cache = dir.resolve("agent-elf.aot");
-        String trained = bash("export HDBG_JAVA_HOME=\"$2\" HDBG_AGENT_ELF_AOT=\"$3\"; hdbg_train_elf \"$4\"",
+        String trained = LauncherScript.run("export HDBG_JAVA_HOME=\"$1\" HDBG_AGENT_ELF_AOT=\"$2\"; hdbg_train_elf \"$3\"",
                 System.getProperty("java.home"), cache.toString(), dir.toString());
         assertThat(cache).as("the training left no cache: %s", trained).isRegularFile();
 
@@ -64,7 +63,7 @@ class ElfTrainingIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options);
         command.addAll(List.of("-Xlog:class+load=info:file=" + log, "--enable-native-access=ALL-UNNAMED",
-                "-cp", bash("hdbg_jars agent").strip(), "dev.hdbg.agent.AgentMain",
+                "-cp", LauncherScript.run("hdbg_jars agent").strip(), "dev.hdbg.agent.AgentMain",
                 "--elf", "/bin/true", "--root", "/", "--listen", "127.0.0.1:0"));
         try (AgentProcess agent = AgentProcess.startCommand(command)) {
             StringWriter out = new StringWriter();
@@ -78,16 +77,5 @@ class ElfTrainingIT {
         try (var lines = Files.lines(log)) {
             return lines.filter(l -> loaded.matcher(l).find()).count();
         }
-    }
-
-    /** Runs {@code script} in bash with bin/hdbg-env.sh sourced ($1) and {@code args} as $2...; its output. */
-    private static String bash(String script, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$1\" && " + script, "bash",
-                Launcher.hdbg().resolveSibling("hdbg-env.sh").toString()));
-        command.addAll(List.of(args));
-        Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor()).as(out).isZero();
-        return out;
     }
 }

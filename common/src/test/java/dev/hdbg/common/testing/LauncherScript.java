@@ -1,4 +1,4 @@
-package dev.hdbg.agent;
+package dev.hdbg.common.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs bash code with bin/hdbg-env.sh sourced, as the launchers do, for the tests of what the script gives the JVMs
- * (their options, their caches, their trainings). The code sees the arguments as {@code "$@"}.
+ * (their options, their caches, their trainings), on either side. The code sees the arguments as {@code "$@"}.
  */
 public final class LauncherScript {
     private LauncherScript() {
@@ -28,6 +28,12 @@ public final class LauncherScript {
         throw new IllegalStateException("bin/hdbg-env.sh not found above " + System.getProperty("user.dir"));
     }
 
+    /**
+     * Longer than any function of the script may take: a training stops itself after 300 s ({@code timeout -k 10 300}
+     * in bin/hdbg-env.sh).
+     */
+    private static final long LONGEST_SECONDS = 360;
+
     /** What {@code code} prints (standard output and error), once it has exited 0. */
     public static String run(String code, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", "-c", "source \"$0\" && " + code,
@@ -35,7 +41,7 @@ public final class LauncherScript {
         command.addAll(List.of(args));
         Process bash = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(bash.waitFor(120, TimeUnit.SECONDS)).as(out).isTrue();
+        assertThat(bash.waitFor(LONGEST_SECONDS, TimeUnit.SECONDS)).as(out).isTrue();
         assertThat(bash.exitValue()).as(out).isZero();
         return out;
     }
