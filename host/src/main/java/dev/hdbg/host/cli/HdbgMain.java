@@ -101,8 +101,9 @@ public final class HdbgMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Transcript transcript = new Transcript();
+        ConnectionIo io = ConnectionIo.of(batch, gdb != null);
         if (stdout != null && batch != null) {
-            return callOnBytes(stdout, transcript);
+            return callOnBytes(stdout, transcript, io);
         }
         // picocli's writer flushes every println; this one leaves the flushing to outFlush, a block at a time.
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
@@ -111,7 +112,7 @@ public final class HdbgMain implements Callable<Integer> {
                 out.println(line);
                 outFlush.request();
             }));
-            return run(screen, transcript);
+            return run(screen, transcript, io);
         }
     }
 
@@ -121,7 +122,7 @@ public final class HdbgMain implements Callable<Integer> {
      * a file was copied six times through chars and writers, the host's largest cost per record after decoding
      * (docs/benchmarks.md, "Records, wave 6").
      */
-    private int callOnBytes(PrintStream stdout, Transcript transcript) throws Exception {
+    private int callOnBytes(PrintStream stdout, Transcript transcript, ConnectionIo io) throws Exception {
         ByteScreen bytes = new ByteScreen(stdout, stdout.charset());
         try (CoalescedFlush flush = new CoalescedFlush(bytes)) {
             ScreenWriter.ByteLane lane = !bytes.takesUtf8() ? null : new ScreenWriter.ByteLane() {
@@ -143,35 +144,19 @@ public final class HdbgMain implements Callable<Integer> {
                 bytes.println(line);
                 flush.request();
             }), lane);
-            if (flushesAtWaits()) {
+            if (io.flushesAtWaits()) {
                 flush.deferOwnFlushes();
                 CallerDrivenLoop.beforeEachWait(flush::flushDeferred);
             }
             try {
-                return run(screen, transcript);
+                return run(screen, transcript, io);
             } finally {
                 CallerDrivenLoop.beforeEachWait(null);
             }
         }
     }
 
-    /**
-     * Whether the batch's own lines may wait for its thread's next wait to be flushed (CoalescedFlush): when the
-     * thread drives its connection, whose every wait flushes them first, and reads its commands from a file, which
-     * never waits. Commands from standard input may wait for the user; a loop thread's connection waits elsewhere.
-     */
-    private boolean flushesAtWaits() {
-        if (gdb != null || "-".equals(batch)) {
-            return false;
-        }
-        try {
-            return batchDrivesIo(System.getenv(BATCH_IO_VARIABLE));
-        } catch (IllegalArgumentException e) {
-            return false; // refused with its message when the connection is set up
-        }
-    }
-
-    private int run(PrintWriter screen, Transcript transcript) throws Exception {
+    private int run(PrintWriter screen, Transcript transcript, ConnectionIo io) throws Exception {
         OutputFormat format = OutputFormat.of(json);
         Output output = format.on(screen, address -> Optional.empty());
         // Every option and file is checked before anything is created or connected: a refused start changes nothing.
@@ -181,41 +166,16 @@ public final class HdbgMain implements Callable<Integer> {
             err.flush();
         });
         connect.port();
-        if (batch != null && gdb == null) {
-            settings = settings.withCallerDriven(batchDrivesIo(System.getenv(BATCH_IO_VARIABLE)));
-        } else if (gdb != null && batch == null) {
-            // The bridge's session thread waits for gdb and the agent in one selector (issue 14; docs/gdb.md).
-            settings = settings.withCallerDriven(!"thread".equals(System.getenv(GDB_IO_VARIABLE)));
+        if (io.refusal() != null) {
+            throw new IllegalArgumentException(io.refusal());
+        }
+        if (io.callerDriven().isPresent()) {
+            settings = settings.withCallerDriven(io.callerDriven().get());
         }
         try (CommandFile commands = batch == null ? null : CommandFile.open(batch, "the batch file", System.in);
              RecordJournal journal = resume == null ? null : openJournal(resume)) {
             return attachAndRun(screen, format, output, transcript, settings, commands, journal);
         }
-    }
-
-    /** {@code HDBG_GDB_IO=thread} runs {@code --gdb}'s connection on a Netty loop thread (for measurements). */
-    static final String GDB_IO_VARIABLE = "HDBG_GDB_IO";
-
-    /** {@code HDBG_BATCH_IO=thread} runs a batch's connection on a Netty loop thread, as the prompt's. */
-    static final String BATCH_IO_VARIABLE = "HDBG_BATCH_IO";
-    /** Whether a batch thread drives its connection's I/O when {@link #BATCH_IO_VARIABLE} is not set. */
-    static final boolean BATCH_DRIVES_IO_BY_DEFAULT = true;
-
-    /**
-     * Whether the batch thread drives its own connection's I/O while it waits ({@code CallerDrivenLoop}): a warm
-     * {@code r rip} took 81 µs instead of 188 (docs/benchmarks.md, "The thread that waits drives the I/O"). The
-     * prompt, the demo and the gdb bridge keep a loop thread: their owner waits in JLine or a socket.
-     */
-    static boolean batchDrivesIo(String setting) {
-        if (setting == null || setting.isBlank()) {
-            return BATCH_DRIVES_IO_BY_DEFAULT;
-        }
-        return switch (setting.strip()) {
-            case "caller" -> true;
-            case "thread" -> false;
-            default -> throw new IllegalArgumentException(BATCH_IO_VARIABLE + "=" + setting
-                    + " is neither caller (the batch thread drives its I/O) nor thread (a Netty loop thread does)");
-        };
     }
 
     private static RecordJournal openJournal(Path file) {
