@@ -126,8 +126,8 @@ public final class Json {
 
     /**
      * The escapes of the 32 control characters, made once: a program's binary output has one control byte in eight,
-     * and a {@code String.format} each was most of a {@code --json} host's CPU beside busybox {@code gzip -c}
-     * (docs/benchmarks.md, "Program output, stop 32").
+     * and a {@code String.format} for each was among the largest costs of a {@code --json} host printing busybox
+     * {@code gzip -c}'s output (docs/benchmarks.md, "Program output beside the guest, stop 32").
      */
     private static final String[] CONTROL_ESCAPES = new String[0x20];
 

@@ -57,7 +57,7 @@ final class RecordJson {
             case DebuggerRecord.Output o -> {
                 // A program's output comes in blocks as large as its writes (16 KiB from busybox gzip), binary as
                 // often as text: written from tables, where the general path made a string of it, escaped it char by
-                // char and encoded it again (docs/benchmarks.md, "Program output, stop 32").
+                // char and encoded it again (docs/benchmarks.md, "Program output beside the guest, stop 32").
                 out.bytes(o.stream() == DebuggerRecord.Stream.STDOUT ? STDOUT_START : STDERR_START).decimal(o.seq())
                         .ascii(",\"data\":\"").hexBytes(o.data()).ascii("\",\"text\":").string(o.utf8Text())
                         .ascii('}');
