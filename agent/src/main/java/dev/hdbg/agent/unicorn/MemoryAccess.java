@@ -13,7 +13,8 @@ import java.util.function.IntPredicate;
 
 /**
  * Guest memory calls of one engine: mapping, access, and the region list. Unmapping and protecting drop the
- * range's translated code (see {@link TranslationCache}); writing does not, like {@code uc_mem_write}.
+ * range's translated code (see {@link TranslationCache}); writing does not, like {@code uc_mem_write}. Which memory is
+ * executable is kept as it is mapped and protected ({@link ExecutablePages}): only there can code be translated.
  */
 final class MemoryAccess {
     /** sizeof(uc_mem_region): uint64 begin, uint64 end, uint32 perms, padding. */
@@ -21,6 +22,7 @@ final class MemoryAccess {
 
     private final MemorySegment uc;
     private final TranslationCache cache;
+    private final ExecutablePages executable = new ExecutablePages();
 
     MemoryAccess(MemorySegment uc, TranslationCache cache) {
         this.uc = uc;
@@ -29,6 +31,12 @@ final class MemoryAccess {
 
     void map(long address, long size, int perms) {
         check(UnicornNative.call(UnicornNative.MEM_MAP, uc, address, size, perms), "uc_mem_map", address, size, perms);
+        executable.set(address, size, (perms & Prot.EXEC) != 0);
+    }
+
+    /** Whether code may have been translated from [begin, endExclusive): some of it is mapped with EXEC now. */
+    boolean mayHoldCode(long begin, long endExclusive) {
+        return executable.any(begin, endExclusive);
     }
 
     void mapPtr(long address, MemorySegment host, int perms) {
@@ -37,6 +45,7 @@ final class MemoryAccess {
         }
         check(UnicornNative.call(UnicornNative.MEM_MAP_PTR, uc, address, host.byteSize(), perms, host),
                 "uc_mem_map_ptr", address, host.byteSize(), perms);
+        executable.set(address, host.byteSize(), (perms & Prot.EXEC) != 0);
     }
 
     void unmap(long address, long size) {
@@ -45,6 +54,7 @@ final class MemoryAccess {
         if (err != 0) {
             throw UnicornException.of(err, "uc_mem_unmap(" + hex(address) + ", " + hex(size) + ")");
         }
+        executable.set(address, size, false);
     }
 
     /**
@@ -60,6 +70,8 @@ final class MemoryAccess {
      * changes, so such a protection goes through the same permissions without WRITE first.
      */
     void protect(long address, long size, int perms) {
+        // Executable until the last call below has succeeded: a failure halfway leaves the range counted as code.
+        executable.set(address, size, true);
         cache.dropMapping(address, size);
         if ((perms & Prot.READ) == 0 && any(address, size, p -> (p & (Prot.READ | Prot.WRITE)) == Prot.READ)) {
             check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, Prot.READ | Prot.WRITE),
@@ -73,6 +85,7 @@ final class MemoryAccess {
         }
         check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, perms), "uc_mem_protect", address, size,
                 perms);
+        executable.set(address, size, (perms & Prot.EXEC) != 0);
     }
 
     /** Whether a region overlapping [address, address + size) has permissions that pass {@code test}. */

@@ -38,6 +38,7 @@ final class TranslationCache {
     private boolean untilKnown;
     private long lastUntil;
     private long drops;
+    private long removals;
 
     TranslationCache(Unicorn owner, MemorySegment uc, Registers registers) {
         this.owner = owner;
@@ -45,8 +46,18 @@ final class TranslationCache {
         this.registers = registers;
     }
 
-    /** {@code uc_ctl_remove_cache} on [begin, endExclusive). */
+    /** {@code uc_ctl_remove_cache} on [begin, endExclusive), as {@link Unicorn#removeCache} asks it. */
     void remove(long begin, long endExclusive) {
+        removals++;
+        removeRange(begin, endExclusive);
+    }
+
+    /** How many times {@link #remove} ran. */
+    long removals() {
+        return removals;
+    }
+
+    private void removeRange(long begin, long endExclusive) {
         int err = UnicornNative.call(UnicornNative.CTL_RANGE, uc, UnicornNative.UC_CTL_TB_REMOVE_CACHE_WRITE, begin,
                 endExclusive);
         if (err != 0) {
@@ -108,7 +119,8 @@ final class TranslationCache {
         lastUntil = until;
     }
 
-    private boolean pagingOn() {
+    /** Whether guest paging is on (CR0.PG): addresses are then virtual. */
+    boolean pagingOn() {
         return (registers.read(X86Reg.CR0) & CR0_PG) != 0;
     }
 
@@ -116,9 +128,9 @@ final class TranslationCache {
     // instruction can start, is left out (until = -1, "run forever", lands here).
     private void removeInclusive(long first, long last) {
         if (last != -1L) {
-            remove(first, last + 1);
+            removeRange(first, last + 1);
         } else if (first != -1L) {
-            remove(first, -1L);
+            removeRange(first, -1L);
         }
     }
 

@@ -17,6 +17,8 @@ class UnicornTranslationCacheTest {
     private static final String THREE_INCS = "48 ff c0 48 ff c3 48 ff c1 f4";
     // inc rdx
     private static final String INC_RDX = "48 ff c2";
+    /** Memory beside the code and the page tables, mapped by the tests that want it. */
+    private static final long DATA = 0x20000;
 
     @Test
     void patchedCodeRunsOnlyOnceItsTranslationIsRemoved() {
@@ -90,6 +92,78 @@ class UnicornTranslationCacheTest {
                         assertThat(e.error()).isEqualTo(UcError.ARG);
                         assertThat(e.getMessage()).startsWith("uc_ctl_remove_cache(0x1000, 0x1000): ");
                     });
+        }
+    }
+
+    /**
+     * Memory never mapped or protected with EXEC holds no translated code: removing its blocks calls nothing in the
+     * library (a read into a data buffer, busybox md5sum's 1,026 of them; docs/benchmarks.md, "Removals of translated
+     * code, stop 32"). Memory that is executable, or partly, is removed as before.
+     */
+    @Test
+    void aRemovalOverMemoryThatNeverBecameExecutableCallsNothingInTheLibrary() {
+        try (Unicorn unicorn = Guest.withCode(MOV_11)) {
+            unicorn.memMap(DATA, 0x2000, Prot.READ | Prot.WRITE);
+            unicorn.removeCache(DATA, DATA + 0x2000);
+            assertThat(unicorn.removalsSkipped()).isEqualTo(1);
+            assertThat(unicorn.removalsMade()).isZero();
+
+            unicorn.removeCache(CODE, CODE + 0x1000);
+            unicorn.memProtect(DATA + 0x1000, 0x1000, Prot.ALL);
+            unicorn.removeCache(DATA, DATA + 0x2000);
+            assertThat(unicorn.removalsMade()).isEqualTo(2);
+
+            unicorn.memProtect(DATA + 0x1000, 0x1000, Prot.READ | Prot.WRITE);
+            unicorn.removeCache(DATA, DATA + 0x2000);
+            assertThat(unicorn.removalsSkipped()).isEqualTo(2);
+            assertThat(unicorn.removalsMade()).isEqualTo(2);
+        }
+    }
+
+    /** What the skip stands on: code is never translated from memory without EXEC, also code that ran before. */
+    @Test
+    void writableCodeThatLosesExecFailsToRun() {
+        try (Unicorn unicorn = Guest.withCode(MOV_11)) {
+            unicorn.emuStart(CODE, 0, 0, 0);
+            unicorn.memProtect(CODE, 0x1000, Prot.READ | Prot.WRITE);
+            assertThatThrownBy(() -> unicorn.emuStart(CODE, 0, 0, 0))
+                    .isInstanceOfSatisfying(UnicornException.class,
+                            e -> assertThat(e.error()).isEqualTo(UcError.FETCH_PROT));
+        }
+    }
+
+    /**
+     * A JIT's cycle (write the code while writable, make it executable, run it, and again): the second code runs,
+     * though its write's removal was skipped while the page had no EXEC.
+     */
+    @Test
+    void codeWrittenWhileNotExecutableRunsInItsNewFormOnceExecutable() {
+        try (Unicorn unicorn = Guest.withCode("f4")) {
+            unicorn.memMap(DATA, 0x1000, Prot.READ | Prot.WRITE);
+            unicorn.memWrite(DATA, Guest.bytes(MOV_11));
+            unicorn.memProtect(DATA, 0x1000, Prot.READ | Prot.EXEC);
+            unicorn.emuStart(DATA, 0, 0, 0);
+            assertThat(unicorn.regRead(X86Reg.RAX)).isEqualTo(0x11);
+
+            unicorn.memProtect(DATA, 0x1000, Prot.READ | Prot.WRITE);
+            unicorn.memWrite(DATA, Guest.bytes(MOV_22));
+            unicorn.removeCache(DATA, DATA + 5);
+            assertThat(unicorn.removalsSkipped()).isEqualTo(1);
+            unicorn.memProtect(DATA, 0x1000, Prot.READ | Prot.EXEC);
+            unicorn.emuStart(DATA, 0, 0, 0);
+            assertThat(unicorn.regRead(X86Reg.RAX)).isEqualTo(0x22);
+        }
+    }
+
+    /** With paging on, the range is virtual and the permissions physical: every removal is made. */
+    @Test
+    void withPagingOnEveryRemovalIsMade() {
+        try (Unicorn unicorn = Guest.withCode(MOV_11)) {
+            enableIdentityPaging(unicorn);
+            unicorn.memMap(DATA, 0x1000, Prot.READ | Prot.WRITE);
+            unicorn.removeCache(DATA, DATA + 0x1000);
+            assertThat(unicorn.removalsSkipped()).isZero();
+            assertThat(unicorn.removalsMade()).isEqualTo(1);
         }
     }
 

@@ -20,6 +20,11 @@ class LinuxSyscallsFileTest {
     private static final int O_TRUNC = 01000;
     private static final int O_DIRECTORY = 0200000;
     private static final int AT_FDCWD = -100;
+    private static final int PROT_READ = 1;
+    private static final int PROT_WRITE = 2;
+    private static final int PROT_EXEC = 4;
+    private static final int MAP_PRIVATE = 2;
+    private static final int MAP_ANONYMOUS = 0x20;
 
     @TempDir
     Path root;
@@ -88,6 +93,30 @@ class LinuxSyscallsFileTest {
             assertThat(g.machine.memory().read(buffer, 4096))
                     .isEqualTo(java.util.Arrays.copyOfRange(content, 63 * 4096, 64 * 4096));
             assertThat(perRead).isLessThan(4096 / 2);
+        }
+    }
+
+    /**
+     * A read into memory that was never executable drops no translated code: there is none to drop, and
+     * {@code uc_ctl_remove_cache} after each of busybox md5sum's 4 KiB reads was 8 % of its system calls' time
+     * (docs/benchmarks.md, "Removals of translated code, stop 32"). A read into executable memory still drops it.
+     */
+    @Test
+    void aReadIntoDataMemoryRemovesNoTranslatedCode() throws IOException {
+        Files.write(root.resolve("data"), new byte[16 * 4096]);
+        try (Guest g = new Guest(root, false)) {
+            long buffer = g.buffer(4096);
+            long fd = g.rax(2, g.string("/data"), O_RDONLY);
+            long made = g.machine.unicorn().removalsMade();
+            for (int i = 0; i < 8; i++) {
+                assertThat(g.rax(0, fd, buffer, 4096)).isEqualTo(4096);
+            }
+            assertThat(g.machine.unicorn().removalsMade()).isEqualTo(made);
+
+            long code = g.rax(9, 0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            assertThat(code).isPositive();
+            assertThat(g.rax(0, fd, code, 4096)).isEqualTo(4096);
+            assertThat(g.machine.unicorn().removalsMade()).isEqualTo(made + 1);
         }
     }
 
