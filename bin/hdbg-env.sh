@@ -154,8 +154,8 @@ hdbg_train() {
     elf=$!
     : >"$work/agent.log"
     "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_AOT" -Xlog:aot*=off "${HDBG_JVM_COMMON[@]}" \
-        "${HDBG_AGENT_JIT[@]}" "${HDBG_AGENT_TRAINING_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" \
-        dev.hdbg.agent.AgentMain \
+        "${HDBG_AGENT_JIT[@]}" "${HDBG_AGENT_HIT_JIT[@]}" "${HDBG_AGENT_TRAINING_JIT[@]}" --enable-native-access=ALL-UNNAMED \
+        -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
         --sample loop --listen 127.0.0.1:0 >"$work/agent.log" 2>&1 &
     agent=$!
     address="$(hdbg_agent_address_in "$work/agent.log" "$agent")"
@@ -264,9 +264,9 @@ hdbg_train_bridge() {
     local work="$1" agent address gdb_port="" host i ok=0 options
     : >"$work/bridge-agent.log"
     : >"$work/bridge.log"
-    "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}" --enable-native-access=ALL-UNNAMED \
-        -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain --sample loop --listen 127.0.0.1:0 \
-        >"$work/bridge-agent.log" 2>&1 &
+    "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}" "${HDBG_AGENT_HIT_JIT[@]}" \
+        --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain --sample loop \
+        --listen 127.0.0.1:0 >"$work/bridge-agent.log" 2>&1 &
     agent=$!
     address="$(hdbg_agent_address_in "$work/bridge-agent.log" "$agent")"
     if [ -n "$address" ]; then
@@ -318,18 +318,22 @@ hdbg_prepare() {
     hdbg_build_if_needed || exit 1
 }
 
-# The agent's hot exit path compiles in the foreground: the thread that makes one of these methods hot (a code hook's
-# upcall, the exit hooks, matching events, running actions and scripts) waits for its compiled code instead of running
-# on in the interpreter and through the FFM upcall's method handles while the compiler works: most of the third less
-# CPU the execution thread takes for row 6 of bench/run.sh (docs/benchmarks.md, "Script hits, wave 6"). These methods
-# only: the whole agent in the foreground (-XX:-BackgroundCompilation) made 2,000 `t` 45-55 % slower in wall time,
-# each request waiting for its own compiles.
+# Every agent's compiler options; HDBG_AGENT_HIT_JIT or HDBG_AGENT_ELF_JIT (below) join them.
 HDBG_AGENT_JIT=(-XX:CompileCommand=quiet)
+# The hot exit path compiles in the foreground in an agent of a sample or a raw image: the thread that makes one of
+# these methods hot (a code hook's upcall, the exit hooks, matching events, running actions and scripts) waits for its
+# compiled code instead of running on in the interpreter and through the FFM upcall's method handles while the compiler
+# works: most of the third less CPU the execution thread takes for row 6 of bench/run.sh (docs/benchmarks.md, "Script
+# hits, wave 6"). These methods only: the whole agent in the foreground (-XX:-BackgroundCompilation) made 2,000 `t`
+# 45-55 % slower in wall time, each request waiting for its own compiles. Not for --elf: a Linux program's system
+# calls run the exit hooks a few thousand times in a short run, and waiting for their compiles cost busybox md5sum and
+# sha256sum of 4 MiB 4 to 5 % of their run ("The exit path's compiles of a Linux program, stop 32").
+HDBG_AGENT_HIT_JIT=()
 for pattern in 'dev.hdbg.agent.unicorn.Trampolines$Code::invoke' 'dev.hdbg.agent.vmx.ExitHooks::*' \
         'dev.hdbg.agent.debugger.ActionRunner::*' 'dev.hdbg.agent.debugger.EventRegistry::*' \
         'dev.hdbg.agent.debugger.Kicker*::*' 'dev.hdbg.agent.debugger.ScriptActions*::*' \
         'dev.hdbg.agent.debugger.GuestScriptHost::*' 'dev.hdbg.agent.script.*::*'; do
-    HDBG_AGENT_JIT+=("-XX:CompileCommand=BackgroundCompilation,$pattern,false")
+    HDBG_AGENT_HIT_JIT+=("-XX:CompileCommand=BackgroundCompilation,$pattern,false")
 done
 unset pattern
 # The hit path's compiles must not depend on what the AOT cache's training happened to do (docs/benchmarks.md, "Trained
@@ -386,7 +390,7 @@ hdbg_lines() {
 hdbg_jvm_options() {
     hdbg_lines "${HDBG_JVM_COMMON[@]}"
     if [ "$1" = agent ]; then
-        hdbg_lines "${HDBG_AGENT_JIT[@]}"
+        hdbg_lines "${HDBG_AGENT_JIT[@]}" "${HDBG_AGENT_HIT_JIT[@]}"
     fi
 }
 
@@ -464,11 +468,14 @@ hdbg_agent_cache() {
     echo "$HDBG_AGENT_AOT"
 }
 
-# The agent's compiler options for the arguments $@, one a line: HDBG_AGENT_JIT, and HDBG_AGENT_ELF_JIT for --elf.
+# The agent's compiler options for the arguments $@, one a line: HDBG_AGENT_JIT, and HDBG_AGENT_ELF_JIT for --elf,
+# HDBG_AGENT_HIT_JIT for the others.
 hdbg_agent_jit() {
     hdbg_lines "${HDBG_AGENT_JIT[@]}"
     if hdbg_elf_agent "$@"; then
         hdbg_lines "${HDBG_AGENT_ELF_JIT[@]}"
+    else
+        hdbg_lines "${HDBG_AGENT_HIT_JIT[@]}"
     fi
 }
 

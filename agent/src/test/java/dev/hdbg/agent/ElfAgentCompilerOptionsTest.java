@@ -30,6 +30,20 @@ class ElfAgentCompilerOptionsTest {
         assertThat(agentJit("--image", "x.bin", "--", "--elf")).noneMatch(o -> o.startsWith("-XX:Tier4"));
     }
 
+    /**
+     * A Linux program's exit path compiles in the background: its thread waiting for those compiles cost busybox
+     * md5sum and sha256sum of 4 MiB 4 to 5 % of their run (docs/benchmarks.md, "The exit path's compiles of a Linux
+     * program, stop 32"). A sample's or an image's hot events keep theirs in the foreground.
+     */
+    @Test
+    void onlyAnAgentThatIsNotAnElfAgentWaitsForItsExitPathsCompiles() throws Exception {
+        String foreground = "-XX:CompileCommand=BackgroundCompilation,dev.hdbg.agent.vmx.ExitHooks::*,false";
+        assertThat(agentJit("--elf", "/bin/true", "--root", "/")).noneMatch(o -> o.contains("BackgroundCompilation"));
+        assertThat(agentJit("--sample", "loop")).contains(foreground);
+        assertThat(agentJit("--image", "x.bin", "--", "--elf")).contains(foreground);
+        assertThat(LauncherScript.lines("hdbg_jvm_options", "agent")).as("the sample's training").contains(foreground);
+    }
+
     @Test
     void aMethodCalledTwentyThousandTimesReachesC2OnlyWithoutTheElfOptions() throws Exception {
         List<String> elf = agentJit("--elf", "/bin/true").stream().filter(o -> o.startsWith("-XX:Tier4")).toList();
