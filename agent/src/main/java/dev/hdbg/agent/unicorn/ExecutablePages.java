@@ -11,8 +11,8 @@ import java.util.TreeMap;
  * leaving the set when it is unmapped or protected without EXEC. That is exact for Unicorn 2.0.1 as the binding uses
  * it: {@link MemoryAccess} drops a range's blocks whenever the range is unmapped or protected, and the engine
  * translates no code from memory without EXEC (a fetch there fails with {@code UC_ERR_FETCH_PROT}, also after
- * {@code uc_mem_protect} took EXEC away from code that ran; {@code UnicornMemoryTest}). So no block lies outside this
- * set, and removing the blocks of a range outside it can be skipped ({@link Unicorn#removeCache}).
+ * {@code uc_mem_protect} took EXEC away from writable code that ran; {@code UnicornTranslationCacheTest}). So no block
+ * lies outside this set, and removing the blocks of a range outside it can be skipped ({@link Unicorn#removeCache}).
  *
  * <p>Ranges are disjoint and kept as first and last address, compared unsigned: the agent's own regions lie in the
  * upper half. Not thread-safe: the engine's thread only.

@@ -438,7 +438,10 @@ public final class Unicorn implements AutoCloseable {
         return removalsSkipped;
     }
 
-    /** How many times {@link #removeCache} called {@code uc_ctl_remove_cache}. For tests, beside {@link #removalsSkipped}. */
+    /**
+     * How many times {@link #removeCache} called {@code uc_ctl_remove_cache}. For tests, beside
+     * {@link #removalsSkipped}.
+     */
     public long removalsMade() {
         return cache.removals();
     }
