@@ -38,7 +38,6 @@ final class TranslationCache {
     private boolean untilKnown;
     private long lastUntil;
     private long drops;
-    private long removals;
 
     TranslationCache(Unicorn owner, MemorySegment uc, Registers registers) {
         this.owner = owner;
@@ -46,18 +45,8 @@ final class TranslationCache {
         this.registers = registers;
     }
 
-    /** {@code uc_ctl_remove_cache} on [begin, endExclusive), as {@link Unicorn#removeCache} asks it. */
+    /** {@code uc_ctl_remove_cache} on [begin, endExclusive). */
     void remove(long begin, long endExclusive) {
-        removals++;
-        removeRange(begin, endExclusive);
-    }
-
-    /** How many times {@link #remove} ran. */
-    long removals() {
-        return removals;
-    }
-
-    private void removeRange(long begin, long endExclusive) {
         int err = UnicornNative.call(UnicornNative.CTL_RANGE, uc, UnicornNative.UC_CTL_TB_REMOVE_CACHE_WRITE, begin,
                 endExclusive);
         if (err != 0) {
@@ -128,9 +117,9 @@ final class TranslationCache {
     // instruction can start, is left out (until = -1, "run forever", lands here).
     private void removeInclusive(long first, long last) {
         if (last != -1L) {
-            removeRange(first, last + 1);
+            remove(first, last + 1);
         } else if (first != -1L) {
-            removeRange(first, -1L);
+            remove(first, -1L);
         }
     }
 

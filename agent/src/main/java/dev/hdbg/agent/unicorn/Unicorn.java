@@ -30,6 +30,7 @@ public final class Unicorn implements AutoCloseable {
     private volatile boolean closed;
     private int emulationDepth;
     private long removalsSkipped;
+    private long removalsMade;
 
     private Unicorn(MemorySegment uc) {
         this.uc = uc;
@@ -427,6 +428,7 @@ public final class Unicorn implements AutoCloseable {
             removalsSkipped++;
             return;
         }
+        removalsMade++;
         cache.remove(begin, end);
     }
 
@@ -443,7 +445,7 @@ public final class Unicorn implements AutoCloseable {
      * {@link #removalsSkipped}.
      */
     public long removalsMade() {
-        return cache.removals();
+        return removalsMade;
     }
 
     /**
