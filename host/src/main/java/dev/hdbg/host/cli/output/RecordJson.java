@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * The JSON line of the records a hot event produces by the hundred thousand a second — log and script-output
- * records — and of a program's output, which comes by the megabyte, appended straight to a buffer the caller reuses, as UTF-8 bytes: the same text as
- * {@link JsonOutput#toJson}, without the objects, lists and strings that building it field by field makes for every
- * record (docs/benchmarks.md, "Records, wave 4"), and without chars on the way to a byte stream ("Records, wave 6").
- * Other records take the general path.
+ * records — and of a program's output, which comes by the megabyte, appended straight to a buffer the caller reuses,
+ * as UTF-8 bytes: the same text as {@link JsonOutput#toJson}, without the objects, lists and strings that building it
+ * field by field makes for every record (docs/benchmarks.md, "Records, wave 4"), and without chars on the way to a
+ * byte stream ("Records, wave 6"). Other records take the general path.
  *
  * <p>A hot event's records differ from one to the next only in their sequence number and their values: the bytes
  * between them (the event, action, core, process and thread fields; a value's escaped name and the field after it)
