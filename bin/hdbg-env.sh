@@ -142,7 +142,7 @@ hdbg_agent_address_in() {
 # trained method through tier 2, profiling it 100-250 times later than untrained code), so what the training makes hot
 # costs every fresh run C2 time ("Warm-up of fresh JVMs, wave 9").
 hdbg_train() {
-    local work agent address i agent_ok=0 bridge=""
+    local work agent address i agent_ok=0 bridge="" jit
     local elf
     rm -f "$HDBG_HOST_AOT" "$HDBG_HOST_GDB_AOT" "$HDBG_AGENT_AOT" "$HDBG_AGENT_ELF_AOT"
     work="$(mktemp -d)"
@@ -153,10 +153,10 @@ hdbg_train() {
     hdbg_train_elf "$work" &
     elf=$!
     : >"$work/agent.log"
+    mapfile -t jit < <(hdbg_agent_jit --sample loop)
     "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_AOT" -Xlog:aot*=off "${HDBG_JVM_COMMON[@]}" \
-        "${HDBG_AGENT_JIT[@]}" "${HDBG_AGENT_HIT_JIT[@]}" "${HDBG_AGENT_TRAINING_JIT[@]}" --enable-native-access=ALL-UNNAMED \
-        -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
-        --sample loop --listen 127.0.0.1:0 >"$work/agent.log" 2>&1 &
+        "${jit[@]}" "${HDBG_AGENT_TRAINING_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" \
+        dev.hdbg.agent.AgentMain --sample loop --listen 127.0.0.1:0 >"$work/agent.log" 2>&1 &
     agent=$!
     address="$(hdbg_agent_address_in "$work/agent.log" "$agent")"
     if [ -n "$address" ]; then
@@ -223,15 +223,16 @@ HDBG_TRAIN_HOT_REQUESTS=6000
 # reader and a session's first `x` would load it from the jar), then starts sha256sum and sort again and runs each to
 # its end. Best effort and bounded like hdbg_train; without the cache an --elf agent runs on the loop sample's.
 hdbg_train_elf() {
-    local work="$1" agent address sort sum i ok=0
+    local work="$1" agent address sort sum i ok=0 jit
     sort="$(command -v sort)" && sum="$(command -v sha256sum)" || return 0
     mkdir -p "$work/elf"
     for ((i = 0; i < 20000; i++)); do
         printf '%d line %d of the training input\n' $(((i * 7919) % 20000)) "$i"
     done >"$work/elf/input.txt"
     : >"$work/elf/agent.log"
+    mapfile -t jit < <(hdbg_agent_jit --elf "$sort")
     "$HDBG_JAVA_HOME/bin/java" -XX:AOTCacheOutput="$HDBG_AGENT_ELF_AOT" -Xlog:aot*=off "${HDBG_JVM_COMMON[@]}" \
-        "${HDBG_AGENT_JIT[@]}" "${HDBG_AGENT_ELF_JIT[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
+        "${jit[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain \
         --elf "$sort" --root / --listen 127.0.0.1:0 -- "$work/elf/input.txt" >"$work/elf/agent.log" 2>&1 &
     agent=$!
     address="$(hdbg_agent_address_in "$work/elf/agent.log" "$agent")"
@@ -261,12 +262,13 @@ hdbg_train_elf() {
 # are busy, and every fresh session's C2 code of that loop was thrown away and compiled again ("A fresh bridge, wave
 # 14"). Best effort and bounded like hdbg_train.
 hdbg_train_bridge() {
-    local work="$1" agent address gdb_port="" host i ok=0 options
+    local work="$1" agent address gdb_port="" host i ok=0 options jit
     : >"$work/bridge-agent.log"
     : >"$work/bridge.log"
-    "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" "${HDBG_AGENT_JIT[@]}" "${HDBG_AGENT_HIT_JIT[@]}" \
-        --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain --sample loop \
-        --listen 127.0.0.1:0 >"$work/bridge-agent.log" 2>&1 &
+    mapfile -t jit < <(hdbg_agent_jit --sample loop)
+    "$HDBG_JAVA_HOME/bin/java" "${HDBG_JVM_COMMON[@]}" "${jit[@]}" --enable-native-access=ALL-UNNAMED \
+        -cp "$(hdbg_jars agent)" dev.hdbg.agent.AgentMain --sample loop --listen 127.0.0.1:0 \
+        >"$work/bridge-agent.log" 2>&1 &
     agent=$!
     address="$(hdbg_agent_address_in "$work/bridge-agent.log" "$agent")"
     if [ -n "$address" ]; then
