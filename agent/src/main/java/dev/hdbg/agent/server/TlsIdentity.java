@@ -1,6 +1,7 @@
 package dev.hdbg.agent.server;
 
 import dev.hdbg.common.tls.Fingerprints;
+import dev.hdbg.common.tls.KeyPairs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -19,7 +20,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -111,7 +111,7 @@ public record TlsIdentity(Path certificateFile, Path keyFile, X509Certificate ce
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException("the agent's TLS key " + keyFile + " is corrupt (" + rootCause(e) + ")" + rotate, e);
         }
-        if (!belongTogether(key, certificate)) {
+        if (!KeyPairs.belongTogether(key, certificate.getPublicKey())) {
             throw new IOException("the agent's TLS key " + keyFile + " does not belong to the certificate " + certificateFile + rotate);
         }
         return new TlsIdentity(certificateFile, keyFile, certificate, Fingerprints.of(certificate));
@@ -123,29 +123,6 @@ public record TlsIdentity(Path certificateFile, Path keyFile, X509Certificate ce
         }
         throw new IOException(pem == null ? "no PEM block in it" : "it holds a " + pem.getClass().getSimpleName()
                 + ", not a PKCS#8 PRIVATE KEY");
-    }
-
-    /** Signs a challenge with the key and checks it with the certificate's public key. */
-    private static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
-        String algorithm = switch (key.getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            default -> key.getAlgorithm();
-        };
-        try {
-            byte[] challenge = new byte[32];
-            new SecureRandom().nextBytes(challenge);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(challenge);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(challenge);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
     }
 
     private static void create(Path directory, Path certificateFile, Path keyFile) throws IOException {

@@ -1,16 +1,14 @@
 package dev.hdbg.host.client;
 
 import dev.hdbg.common.io.IoReasons;
+import dev.hdbg.common.tls.KeyPairs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -49,7 +47,7 @@ final class ClientCertificates {
     static void check(Path certificateFile, Path keyFile) {
         X509Certificate certificate = certificate(certificateFile);
         PrivateKey key = key(keyFile);
-        if (!matches(key, certificate)) {
+        if (!KeyPairs.belongTogether(key, certificate.getPublicKey())) {
             throw new IllegalArgumentException("the key " + keyFile + " is not the private key of the certificate "
                     + certificateFile + " (" + certificate.getSubjectX500Principal().getName() + "): give --key the key "
                     + "the certificate was issued for");
@@ -153,33 +151,6 @@ final class ClientCertificates {
     private static IllegalArgumentException encrypted(Path file) {
         return new IllegalArgumentException("the key " + file + " is encrypted, and hdbg reads unencrypted keys only: "
                 + "openssl pkcs8 -topk8 -nocrypt -in " + file + " -out plain.key (keep plain.key mode 0600)");
-    }
-
-    /** Whether {@code key} signs what the certificate's public key verifies. */
-    private static boolean matches(PrivateKey key, X509Certificate certificate) {
-        String algorithm = switch (key.getAlgorithm()) {
-            case "EC", "ECDSA" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> null;
-        };
-        if (algorithm == null) {
-            return true; // an algorithm not known here: the handshake judges
-        }
-        try {
-            byte[] challenge = new byte[32];
-            new SecureRandom().nextBytes(challenge);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(challenge);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(challenge);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
     }
 
     private static String names(List<String> usages) {
