@@ -1,14 +1,15 @@
 package dev.hdbg.agent.unicorn;
 
+import static dev.hdbg.common.ffi.NativeLibrary.rethrow;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.hdbg.common.ffi.NativeLibrary;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
@@ -46,7 +47,7 @@ final class UnicornNative {
     static final int UC_CTL_TB_FLUSH_WRITE = 10 | 1 << 30;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIB = lookup();
+    private static final NativeLibrary LIB = NativeLibrary.load(LIBRARY, "libunicorn2");
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
     private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
 
@@ -292,28 +293,7 @@ final class UnicornNative {
         return LIB.find(name);
     }
 
-    private static SymbolLookup lookup() {
-        try {
-            return SymbolLookup.libraryLookup(LIBRARY, Arena.global());
-        } catch (IllegalArgumentException e) {
-            throw new UnsatisfiedLinkError("cannot load " + LIBRARY + " (install it: apt-get install libunicorn2): "
-                    + e.getMessage());
-        }
-    }
-
-    private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment symbol = LIB.find(name).orElseThrow(() -> new UnsatisfiedLinkError(LIBRARY + " has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor, options);
-    }
-
-    /** A downcall throws only what the FFM runtime throws, all unchecked: pass it on unchanged. */
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException("a downcall threw a checked exception", t);
+    private static MethodHandle link(String function, FunctionDescriptor descriptor, Linker.Option... options) {
+        return LIB.downcall(function, descriptor, options);
     }
 }

@@ -1,14 +1,13 @@
 package dev.hdbg.common.disasm;
 
+import static dev.hdbg.common.ffi.NativeLibrary.rethrow;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
+import dev.hdbg.common.ffi.NativeLibrary;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 /**
@@ -37,8 +36,7 @@ final class CapstoneNative {
     static final long INSN_OP_STR = 66;
     static final long INSN_STRUCT_SIZE = 240;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIB = lookup();
+    private static final NativeLibrary LIB = NativeLibrary.load(LIBRARY, "libcapstone4");
 
     private static final MethodHandle OPEN = link("cs_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle CLOSE = link("cs_close", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -120,28 +118,7 @@ final class CapstoneNative {
         }
     }
 
-    private static SymbolLookup lookup() {
-        try {
-            return SymbolLookup.libraryLookup(LIBRARY, Arena.global());
-        } catch (IllegalArgumentException e) {
-            throw new UnsatisfiedLinkError("cannot load " + LIBRARY + " (install it: apt-get install libcapstone4): "
-                    + e.getMessage());
-        }
-    }
-
-    private static MethodHandle link(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LIB.find(name).orElseThrow(() -> new UnsatisfiedLinkError(LIBRARY + " has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor);
-    }
-
-    /** A downcall throws only what the FFM runtime throws, all unchecked: pass it on unchanged. */
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException("a downcall threw a checked exception", t);
+    private static MethodHandle link(String function, FunctionDescriptor descriptor) {
+        return LIB.downcall(function, descriptor);
     }
 }
