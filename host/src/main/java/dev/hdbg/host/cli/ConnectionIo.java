@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.host.client.ConnectSettings;
 import java.util.Optional;
 
 /**
@@ -48,6 +49,14 @@ record ConnectionIo(Optional<Boolean> callerDriven, boolean flushesAtWaits, Stri
             return new ConnectionIo(Optional.of(!"thread".equals(gdbIo)), false, null);
         }
         return new ConnectionIo(Optional.empty(), false, null);
+    }
+
+    /**
+     * The connection's settings with this run's choice of who drives it; unchanged where the run leaves it to them
+     * (the prompt, the demo, and a batch whose setting was refused).
+     */
+    ConnectSettings applyTo(ConnectSettings settings) {
+        return callerDriven.map(settings::withCallerDriven).orElse(settings);
     }
 
     /**

@@ -169,9 +169,7 @@ public final class HdbgMain implements Callable<Integer> {
         if (io.refusal() != null) {
             throw new IllegalArgumentException(io.refusal());
         }
-        if (io.callerDriven().isPresent()) {
-            settings = settings.withCallerDriven(io.callerDriven().get());
-        }
+        settings = io.applyTo(settings);
         try (CommandFile commands = batch == null ? null : CommandFile.open(batch, "the batch file", System.in);
              RecordJournal journal = resume == null ? null : openJournal(resume)) {
             return attachAndRun(screen, format, output, transcript, settings, commands, journal);

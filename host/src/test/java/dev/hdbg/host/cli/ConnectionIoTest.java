@@ -3,6 +3,7 @@ package dev.hdbg.host.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hdbg.host.client.ConnectSettings;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -61,5 +62,16 @@ class ConnectionIoTest {
     @Test
     void thePromptAndTheDemoKeepTheirLoopThread() {
         assertThat(ConnectionIo.of(null, false, "caller", "caller")).isEqualTo(new ConnectionIo(Optional.empty(), false, null));
+    }
+
+    @Test
+    void theChoiceReachesTheSettingsAndNoChoiceLeavesThemAsTheyAre() {
+        ConnectSettings loopThread = ConnectSettings.defaults().withCallerDriven(false);
+        ConnectSettings callerThread = ConnectSettings.defaults().withCallerDriven(true);
+
+        assertThat(ConnectionIo.of("cmds.txt", false, null, null).applyTo(loopThread).callerDriven()).isTrue();
+        assertThat(ConnectionIo.of("cmds.txt", false, "thread", null).applyTo(callerThread).callerDriven()).isFalse();
+        assertThat(ConnectionIo.of(null, false, null, null).applyTo(callerThread)).isSameAs(callerThread);
+        assertThat(ConnectionIo.of("cmds.txt", false, "threads", null).applyTo(loopThread)).isSameAs(loopThread);
     }
 }
