@@ -21,6 +21,7 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -49,6 +50,8 @@ public final class DebugSession implements AutoCloseable {
     private final EventForwarding forwarding;
     private final Reconnector reconnector;
     private final SymbolCache symbols = new SymbolCache(this::fetchSymbols, this::fetchModules);
+    /** The expressions the running command evaluated ({@link #numbersNamingSymbols}). */
+    private final List<String> evaluated = new ArrayList<>();
     private final StopTracker stops = new StopTracker();
     private final BreakDisplay breakDisplay;
     private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
@@ -354,9 +357,35 @@ public final class DebugSession implements AutoCloseable {
         return Await.reply(reply);
     }
 
-    /** The target's symbols as scripts name them: {@code main}, or {@code module!main}. */
+    /**
+     * The target's symbols as scripts name them: {@code main}, or {@code module!main}; a module hdbg does not know
+     * ({@code nt!}, in HyperDbg's examples) is passed over for the plain name.
+     */
     public SymbolResolver scriptSymbols() {
-        return name -> symbols().address(name.substring(name.indexOf('!') + 1));
+        return name -> {
+            SymbolTable table = symbols();
+            OptionalLong named = table.address(name);
+            return named.isPresent() ? named : table.address(name.substring(name.indexOf('!') + 1));
+        };
+    }
+
+    /** A command line starts: the expressions of the one before it no longer explain an error. */
+    public void commandStarts() {
+        synchronized (evaluated) {
+            evaluated.clear();
+        }
+    }
+
+    /**
+     * For an error on an unmapped address: the words of this command's expressions that were read as hex numbers
+     * though the target has symbols of those names ({@code bp f}), with how to write the symbol.
+     */
+    public Optional<String> numbersNamingSymbols() {
+        List<String> expressions;
+        synchronized (evaluated) {
+            expressions = List.copyOf(evaluated);
+        }
+        return expressions.isEmpty() ? Optional.empty() : NumbersNamingSymbols.note(expressions, symbols());
     }
 
     /**
@@ -364,6 +393,9 @@ public final class DebugSession implements AutoCloseable {
      * (read from the agent only when the expression names one), {@code poi(EXPR)} the qword at EXPR.
      */
     public long evaluate(String expression) {
+        synchronized (evaluated) {
+            evaluated.add(expression);
+        }
         return ExpressionParser.evaluate(expression, name -> GuestRegister.byName(name)
                 .map(r -> OptionalLong.of(await(client().readRegisters(List.of(r.wireName()))).get(r.wireName())))
                 .or(() -> registerPart(name))

@@ -45,7 +45,7 @@ final class SymbolCache {
             } catch (AgentError e) {
                 fetched = List.of();
             }
-            current = new SymbolTable(fetched);
+            current = new SymbolTable(fetched, with);
             table = current;
             fetchedWith = with;
         }

@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.Symbol;
 import java.util.Collections;
 import java.util.Comparator;
@@ -20,13 +21,22 @@ public final class SymbolTable {
 
     private final List<Symbol> byAddress;
     private final Map<String, Symbol> byName = new HashMap<>();
+    private final List<LoadedModule> modules;
+
+    /** A table whose names have no modules to qualify them (a static program's, or tests'). */
+    public SymbolTable(List<Symbol> symbols) {
+        this(symbols, List.of());
+    }
 
     /**
      * @param symbols the target's: the program's named plainly, a library's with its module ({@code libc!malloc}); a
      *                library symbol is found by its plain name too, when the program has none of that name (the
      *                lowest address wins among libraries)
+     * @param modules the target's modules, so that WinDbg's {@code module!name} finds a plainly named symbol too: the
+     *                program's ({@code prog!main}, as {@code lm} names the program)
      */
-    public SymbolTable(List<Symbol> symbols) {
+    public SymbolTable(List<Symbol> symbols, List<LoadedModule> modules) {
+        this.modules = List.copyOf(modules);
         this.byAddress = symbols.stream().sorted(Comparator.comparingLong(Symbol::address)).toList();
         for (Symbol s : byAddress) {
             byName.putIfAbsent(s.name(), s);
@@ -48,9 +58,49 @@ public final class SymbolTable {
         return Collections.unmodifiableSet(byName.keySet());
     }
 
+    /**
+     * The address of {@code name}: a symbol as the agent named it ({@code main}, {@code libc!malloc}), a library's by
+     * its plain name, or {@code module!name} for a plainly named symbol inside that module ({@code prog!main}).
+     */
     public OptionalLong address(String name) {
         Symbol s = byName.get(name);
+        if (s == null) {
+            s = inNamedModule(name);
+        }
         return s == null ? OptionalLong.empty() : OptionalLong.of(s.address());
+    }
+
+    /**
+     * How to write {@code plain}'s symbol so that no hex number can be read instead ({@code f} is 0xf): with the
+     * module that holds it ({@code prog!f}), or empty when there is no such symbol or no module holds it.
+     */
+    public Optional<String> qualifiedName(String plain) {
+        Symbol s = byName.get(plain);
+        if (s == null) {
+            return Optional.empty();
+        }
+        if (s.name().indexOf('!') > 0) {
+            return Optional.of(s.name());
+        }
+        return moduleHolding(s.address()).map(m -> m.name() + "!" + plain);
+    }
+
+    private Symbol inNamedModule(String name) {
+        int bang = name.indexOf('!');
+        if (bang <= 0) {
+            return null;
+        }
+        String module = name.substring(0, bang);
+        Symbol s = byName.get(name.substring(bang + 1));
+        if (s == null || s.name().indexOf('!') > 0) {
+            return null; // a library's symbol answers only to its own module, found above
+        }
+        return moduleHolding(s.address()).filter(m -> m.name().equalsIgnoreCase(module)).isPresent() ? s : null;
+    }
+
+    private Optional<LoadedModule> moduleHolding(long address) {
+        return modules.stream().filter(m -> Long.compareUnsigned(m.base(), address) <= 0
+                && Long.compareUnsigned(address, m.end()) < 0).findFirst();
     }
 
     /** {@code main+0x12} for an address inside a known symbol, else empty. */

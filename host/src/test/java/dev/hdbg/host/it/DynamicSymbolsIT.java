@@ -76,6 +76,33 @@ class DynamicSymbolsIT {
                 .containsPattern("it returns to \\[rsp\\] = 0x5555555[0-9a-f]+ \\(main\\+0x[0-9a-f]+\\)");
     }
 
+    /**
+     * WinDbg's {@code module!name} names the program's own symbols too (the program's symbols are plain), and a word
+     * that reads as hex is the number even where a function has that name ({@code cafe} is 0xcafe, as in HyperDbg):
+     * when that address is not mapped, the error says so and how to write the function.
+     */
+    @Test
+    void theProgramsOwnSymbolsTakeItsModuleAndAFunctionNamedLikeANumberIsExplained() throws Exception {
+        Path source = dir.resolve("hexnames.c");
+        Files.writeString(source, "int cafe(int x) { return x + 1; }\nint main(void) { return cafe(1) - 2; }\n");
+        Path hexnames = dir.resolve("hexnames");
+        Process gcc = new ProcessBuilder("gcc", "-O0", "-o", hexnames.toString(), source.toString())
+                .redirectErrorStream(true).start();
+        String messages = new String(gcc.getInputStream().readAllBytes());
+        assertThat(gcc.waitFor()).as("gcc hexnames.c:\n%s", messages).isZero();
+
+        try (AgentProcess agent = AgentProcess.start("--elf", hexnames.toString(), "--root", "/")) {
+            HdbgBatch run = HdbgBatch.run(dir, agent, "bp cafe\nbp hexnames!cafe\ng\n? hexnames!main - main\n");
+            assertThat(run.out())
+                    .containsPattern("error: breakpoint address 0xcafe is not mapped[^\n]*\n"
+                            + "note: 'cafe' is read as the number 0xcafe \\(numbers are hex, as in HyperDbg\\); the symbol "
+                            + "cafe is at 0x5555555[0-9a-f]+: write hexnames!cafe")
+                    .contains("breakpoint 1 set")
+                    .containsPattern("breakpoint 1 hit at rip 0x5555555[0-9a-f]+ \\(cafe\\)")
+                    .contains("Evaluate expression: 0x0 = 0");
+        }
+    }
+
     @Test
     void eventsTakeModuleQualifiedSymbols() throws Exception {
         // printf's first argument, the format, is in the program's rodata.

@@ -68,7 +68,7 @@ public final class CommandShell {
             return 2;
         });
         commandLine.setExecutionExceptionHandler((ex, command, parsed) -> {
-            errors(command).error(Echo.printableLines(message(ex)));
+            errors(command).error(Echo.printableLines(message(ex) + numbersNamingSymbols(ex)));
             return 1;
         });
         this.verbs = Collections.unmodifiableMap(new LinkedHashMap<>(commandLine.getSubcommands()));
@@ -88,6 +88,7 @@ public final class CommandShell {
 
     /** Runs one line; blank lines and {@code #} comments do nothing. */
     public Result execute(String line) {
+        session.commandStarts();
         List<String> tokens;
         Matcher script = SCRIPT_VERB.matcher(line);
         try {
@@ -129,6 +130,23 @@ public final class CommandShell {
      */
     private Output errors(CommandLine command) {
         return session.outputOn(command.getErr());
+    }
+
+    /**
+     * After an unmapped address: the words of the command read as numbers that are also symbols ({@code bp f} is
+     * 0xf), each on a line of its own; else nothing.
+     */
+    private String numbersNamingSymbols(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AgentError error && error.kind() == AgentError.Kind.UNMAPPED_ADDRESS) {
+                try {
+                    return session.numbersNamingSymbols().map(note -> "\n" + note).orElse("");
+                } catch (RuntimeException cannotTell) {
+                    return ""; // the symbols could not be had (the connection went): the error alone is still true
+                }
+            }
+        }
+        return "";
     }
 
     private static String message(Exception e) {
