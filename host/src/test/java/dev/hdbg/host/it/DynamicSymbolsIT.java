@@ -72,8 +72,10 @@ class DynamicSymbolsIT {
     @Test
     void aBreakpointOnALibraryFunctionHitsAndTheStackNamesItsCaller() throws Exception {
         String out = session("g main\nbp libc!qsort\ng\nk\n");
+        // At qsort's first instruction the return address is on top of the stack (the symbols say where qsort starts).
         assertThat(out).containsPattern("breakpoint 1 hit at rip 0x7fff[0-9a-f]+ \\(libc!qsort\\)")
-                .containsPattern("it returns to \\[rsp\\] = 0x5555555[0-9a-f]+ \\(main\\+0x[0-9a-f]+\\)");
+                .containsPattern("(?m)^00 [0-9a-f]{16}  00005555555[0-9a-f]{5}  0x7fff[0-9a-f]+ \\(libc!qsort\\)$")
+                .containsPattern("(?m)^01 [0-9a-f]{16}  [0-9a-f?]{16}  0x5555555[0-9a-f]+ \\(main\\+0x[0-9a-f]+\\)$");
     }
 
     /**
@@ -92,7 +94,7 @@ class DynamicSymbolsIT {
         assertThat(gcc.waitFor()).as("gcc hexnames.c:\n%s", messages).isZero();
 
         try (AgentProcess agent = AgentProcess.start("--elf", hexnames.toString(), "--root", "/")) {
-            HdbgBatch run = HdbgBatch.run(dir, agent, "bp cafe\nbp hexnames!cafe\ng\n? hexnames!main - main\n");
+            HdbgBatch run = HdbgBatch.run(dir, agent, "bp cafe\nbp hexnames!cafe\ng\n? hexnames!main - main\nk\np\nk\n");
             assertThat(run.out())
                     .containsPattern("error: breakpoint address 0xcafe is not mapped[^\n]*\n"
                             + "note: 'cafe' is read as the number 0xcafe \\(numbers are hex, as in HyperDbg\\); the symbol "
@@ -100,6 +102,13 @@ class DynamicSymbolsIT {
                     .contains("breakpoint 1 set")
                     .containsPattern("breakpoint 1 hit at rip 0x5555555[0-9a-f]+ \\(cafe\\)")
                     .contains("Evaluate expression: 0x0 = 0");
+            // k at cafe's first instruction and after its push rbp: main is frame 1 both times, not skipped.
+            assertThat(run.out()).containsPattern("(?s)"
+                    + "\n00 [0-9a-f]{16}  00005555555[0-9a-f]{5}  0x5555555[0-9a-f]+ \\(cafe\\)\n"
+                    + "01 [0-9a-f]{16}  [0-9a-f?]{16}  0x5555555[0-9a-f]+ \\(main\\+0x[0-9a-f]+\\)\n"
+                    + ".*stepped \\(p\\).*"
+                    + "\n00 [0-9a-f]{16}  00005555555[0-9a-f]{5}  0x5555555[0-9a-f]+ \\(cafe\\+0x1\\)\n"
+                    + "01 [0-9a-f]{16}  [0-9a-f?]{16}  0x5555555[0-9a-f]+ \\(main\\+0x[0-9a-f]+\\)\n");
         }
     }
 

@@ -48,7 +48,7 @@ class StackAndDisassemblyVerbsTest {
 
     @Test
     void kSaysWhereTheChainCannotBeTrusted() {
-        client.register("rip", 0x400100).register("rsp", 0x7fee00).register("rbp", 0x1234);
+        client.register("rip", 0x400104).register("rsp", 0x7fee00).register("rbp", 0x1234);
         put(stack, 0xe00, qword(0x400002));
         Verb k = new Verb(new StackCommand(session));
 
@@ -56,9 +56,33 @@ class StackAndDisassemblyVerbsTest {
 
         assertThat(k.lines()).containsExactly(
                 "#  Child-SP          RetAddr           Call Site",
-                "00 00000000007fee00  ????????????????  0x400100 (helper)",
+                "00 00000000007fee00  ????????????????  0x400104 (helper+0x4)",
                 "frames beyond #0 cannot be trusted: rbp 0x1234 is not a frame pointer; if rip is at the first instruction "
                         + "of a function, it returns to [rsp] = 0x400002 (main+0x2)");
+    }
+
+    /** A breakpoint on a function stops before its prologue: [rbp+8] would be its caller's return address. */
+    @Test
+    void kAtAFunctionsFirstInstructionsTakesTheReturnAddressFromTheStackAndGoesOnWithRbp() {
+        put(image, 0x100, "554889e5"); // helper: push rbp; mov rbp, rsp
+        put(stack, 0xdf8, qword(0x7fee10));                   // after the push: the caller's rbp
+        put(stack, 0xe00, qword(0x400002));                   // the return address into main
+        put(stack, 0xe10, qword(0) + qword(0x400800));        // main's frame: rbp 0 ends the chain
+        client.register("rip", 0x400100).register("rsp", 0x7fee00).register("rbp", 0x7fee10);
+        Verb k = new Verb(new StackCommand(session));
+
+        assertThat(k.run("")).isZero();
+        assertThat(k.lines()).containsExactly(
+                "#  Child-SP          RetAddr           Call Site",
+                "00 00000000007fee00  0000000000400002  0x400100 (helper)",
+                "01 00000000007fee08  0000000000400800  0x400002 (main+0x2)",
+                "02 00000000007fee20  ????????????????  0x400800");
+
+        client.register("rip", 0x400101).register("rsp", 0x7fedf8); // one step on: rbp pushed
+        assertThat(k.run("")).isZero();
+        assertThat(k.lines()).contains(
+                "00 00000000007fedf8  0000000000400002  0x400101 (helper+0x1)",
+                "01 00000000007fee08  0000000000400800  0x400002 (main+0x2)");
     }
 
     @Test
