@@ -228,7 +228,9 @@ class CommandLinePropertyTest {
     private static final List<Function<SplittableRandom, List<String>>> HOST_MISTAKES = List.of(
             r -> List.of("--" + word(r)),
             r -> List.of("--dead-after", pick(r, List.of("0", "-1", "NaN", "Infinity", "1e300", "abc", "", text(r)))),
-            r -> List.of("--connect", pick(r, List.of("127.0.0.1:99999", "127.0.0.1:1:2", "256.1.1.1:1", "h:0x10", text(r)))),
+            // Random text gets a port that is no number: text alone may be a host name ("J" is J:7321, a valid address).
+            r -> List.of("--connect", pick(r, List.of("127.0.0.1:99999", "127.0.0.1:1:2", "256.1.1.1:1", "h:0x10",
+                    text(r) + ":x"))),
             r -> List.of("--token-file", badFile(r, true).toString()),
             r -> List.of("--token", "0123456789abcdef", "--token-file", goodToken.toString()),
             r -> List.of("--takeover", "--observe"),
