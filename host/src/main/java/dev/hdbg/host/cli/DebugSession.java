@@ -1,8 +1,6 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.disasm.Disassembler;
-import dev.hdbg.common.event.GuestRegister;
-import dev.hdbg.common.script.ScriptRegister;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.StepMode;
@@ -14,18 +12,13 @@ import dev.hdbg.host.cli.output.Output;
 import dev.hdbg.host.client.RecordListener;
 import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.common.script.SymbolResolver;
-import dev.hdbg.host.cli.parse.ExpressionParser;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -50,8 +43,7 @@ public final class DebugSession implements AutoCloseable {
     private final EventForwarding forwarding;
     private final Reconnector reconnector;
     private final SymbolCache symbols = new SymbolCache(this::fetchSymbols, this::fetchModules);
-    /** The expressions the running command evaluated ({@link #numbersNamingSymbols}). */
-    private final List<String> evaluated = new ArrayList<>();
+    private final SessionExpressions expressions = new SessionExpressions(this);
     private final StopTracker stops = new StopTracker();
     private final BreakDisplay breakDisplay;
     private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
@@ -193,7 +185,8 @@ public final class DebugSession implements AutoCloseable {
         return connected() ? await(client().listSymbols("")) : List.of();
     }
 
-    private List<LoadedModule> fetchModules() {
+    /** The current connection's modules, asked of the agent; none while disconnected. */
+    List<LoadedModule> fetchModules() {
         return connected() ? await(client().listModules()) : List.of();
     }
 
@@ -362,30 +355,17 @@ public final class DebugSession implements AutoCloseable {
      * ({@code nt!}, in HyperDbg's examples) is passed over for the plain name.
      */
     public SymbolResolver scriptSymbols() {
-        return name -> {
-            SymbolTable table = symbols();
-            OptionalLong named = table.address(name);
-            return named.isPresent() ? named : table.address(name.substring(name.indexOf('!') + 1));
-        };
+        return expressions.scriptSymbols();
     }
 
     /** A command line starts: the expressions of the one before it no longer explain an error. */
     public void commandStarts() {
-        synchronized (evaluated) {
-            evaluated.clear();
-        }
+        expressions.commandStarts();
     }
 
-    /**
-     * For an error on an unmapped address: the words of this command's expressions that were read as hex numbers
-     * though the target has symbols of those names ({@code bp f}), with how to write the symbol.
-     */
+    /** {@link SessionExpressions#numbersNamingSymbols}. */
     public Optional<String> numbersNamingSymbols() {
-        List<String> expressions;
-        synchronized (evaluated) {
-            expressions = List.copyOf(evaluated);
-        }
-        return expressions.isEmpty() ? Optional.empty() : NumbersNamingSymbols.note(expressions, symbols());
+        return expressions.numbersNamingSymbols();
     }
 
     /**
@@ -393,33 +373,7 @@ public final class DebugSession implements AutoCloseable {
      * (read from the agent only when the expression names one), {@code poi(EXPR)} the qword at EXPR.
      */
     public long evaluate(String expression) {
-        synchronized (evaluated) {
-            evaluated.add(expression);
-        }
-        return ExpressionParser.evaluate(expression, name -> GuestRegister.byName(name)
-                .map(r -> OptionalLong.of(await(client().readRegisters(List.of(r.wireName()))).get(r.wireName())))
-                .or(() -> registerPart(name))
-                .orElseGet(() -> symbols().address(name)), address -> {
-                    byte[] qword;
-                    try {
-                        qword = await(client().readMemory(address, 8));
-                    } catch (AgentError e) {
-                        if (e.kind() != AgentError.Kind.UNMAPPED_ADDRESS) {
-                            throw e;
-                        }
-                        throw new IllegalArgumentException("poi(0x" + Long.toHexString(address) + "): " + e.getMessage(), e);
-                    }
-                    return ByteBuffer.wrap(qword).order(ByteOrder.LITTLE_ENDIAN).getLong();
-                });
-    }
-
-    /** A part of a register HyperDbg names ({@code eip}, {@code eax}, {@code r8w}) whose whole register the agent has. */
-    private Optional<OptionalLong> registerPart(String name) {
-        String key = (name.startsWith("@") ? name.substring(1) : name).toLowerCase(java.util.Locale.ROOT);
-        return ScriptRegister.byName(key).filter(part -> part.base().isAvailable()).map(part -> {
-            String base = part.base().guestRegister().orElseThrow().wireName();
-            return OptionalLong.of(part.extract(await(client().readRegisters(List.of(base))).get(base)));
-        });
+        return expressions.evaluate(expression);
     }
 
     @Override

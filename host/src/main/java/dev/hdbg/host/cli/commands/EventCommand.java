@@ -66,13 +66,10 @@ final class EventCommand extends SessionCommand {
     }
 
     private String evaluated(String token) {
-        if (Numbers.isNumber(token) || token.startsWith("{") || !Character.isLetter(token.charAt(0))) {
-            return token;
+        if (Numbers.isNumber(token) || token.startsWith("{") || !Character.isLetter(token.charAt(0))
+                || EventCommandParser.isKeyword(token)) {
+            return token; // the parser's: a keyword where the address should be is "needs an address"
         }
-        try {
-            return "0x" + Long.toHexString(session.evaluate(token));
-        } catch (RuntimeException e) {
-            return token; // a keyword, or no such symbol: the parser's message says which
-        }
+        return "0x" + Long.toHexString(session.evaluate(token)); // an unknown symbol is said as such
     }
 }

@@ -117,6 +117,11 @@ public final class EventCommandParser {
         return parseCommand(tokens, SymbolResolver.NONE);
     }
 
+    /** Whether {@code token} is one of the event commands' clause keywords ({@code code}, {@code script}, ...). */
+    public static boolean isKeyword(String token) {
+        return EventTokens.isKeyword(token);
+    }
+
     /**
      * Parses one event command whose scripts may name the target's symbols, and checks each script as the agent will:
      * a script that does not check is an error showing the line, the column and a caret, and nothing is built.

@@ -3,11 +3,13 @@ package dev.hdbg.host.cli.commands;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.model.EventModification;
+import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.cli.FakeDebuggerClient;
 import dev.hdbg.host.cli.output.OutputFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +44,27 @@ class EventVerbsTest {
 
         assertThat(epthook.failure()).hasMessageContaining("nowhere");
         assertThat(client.calls("addEvent")).isEmpty();
+    }
+
+    /** A hook's address that names no symbol is said to be unknown, and a library not yet loaded is named. */
+    @Test
+    void anUnknownSymbolAsTheAddressIsSaidAsOneAndAModuleNotLoadedYetIsNamed() {
+        client.module(new LoadedModule("prog", 0x5555_5555_4000L, 0x5555_5555_9000L, List.of()))
+                .symbol("main", 0x5555_5555_5158L, 0x61);
+        Verb epthook = new Verb(new EventCommand(session, EventType.EPT_HOOK));
+
+        assertThat(epthook.run("mian log {rdi}")).isEqualTo(1);
+        assertThat(epthook.failure()).hasMessageStartingWith("unknown register or symbol 'mian'");
+        assertThat(epthook.run("libc!printf log {rdi}")).isEqualTo(1);
+        assertThat(epthook.failure()).hasMessageEndingWith("no module libc is loaded now (lm lists the loaded ones): a "
+                + "library's symbols come once the loader has mapped it, e.g. after g prog!main");
+        assertThat(epthook.run("code {90}")).isEqualTo(1);
+        assertThat(epthook.failure()).hasMessageStartingWith("!epthook needs an address");
+        assertThat(client.calls("addEvent")).isEmpty();
+
+        assertThat(epthook.run("prog!main log {rdi}")).isZero();
+        assertThat(((EventSpec) client.calls("addEvent").getFirst().arguments().getFirst()).address())
+                .isEqualTo(0x5555_5555_5158L);
     }
 
     @Test
