@@ -92,7 +92,8 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         elf.interpreter().ifPresent(ld -> process.loadedImage(ld.path(), interpreter.get().host(), ld.bias(), ld.begin(),
                 ld.end(), false));
         debugger.setSystemCalls(new LinuxProgram(process, debugger.records()));
-        debugger.setTarget(new ProgramInfo(name, PID, process.modules(), file, elf.sections(), process::modulesOf));
+        debugger.setTarget(new ProgramInfo(name, PID, process.modules(), file, elf.sections(), process::modulesOf,
+                path -> sandbox.find(path).map(Sandbox.Found::host)));
         return process;
     }
 

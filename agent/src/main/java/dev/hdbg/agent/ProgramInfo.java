@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /**
@@ -30,25 +31,30 @@ final class ProgramInfo implements TargetInfo {
     private final List<Section> programSections;
     /** Another process's modules, by pid; execution thread only. */
     private final LongFunction<Optional<LoadedModules>> processes;
+    /** The program's files beneath its root ({@link #files}). */
+    private final Function<String, Optional<Path>> files;
 
     /**
      * @param programHost the program started, whose {@code sections} these are
      * @param processes   the modules of a process by pid (empty when there is none)
+     * @param files       the host's regular file for a path beneath the program's root
      */
     ProgramInfo(String name, long pid, LoadedModules modules, Path programHost, List<LoadedElf.Section> sections,
-                LongFunction<Optional<LoadedModules>> processes) {
+                LongFunction<Optional<LoadedModules>> processes, Function<String, Optional<Path>> files) {
         this(name, pid, modules, programHost, processes,
-                sections.stream().map(s -> new Section(s.name(), s.address(), s.size(), s.flags())).toList());
+                sections.stream().map(s -> new Section(s.name(), s.address(), s.size(), s.flags())).toList(), files);
     }
 
     private ProgramInfo(String name, long pid, LoadedModules modules, Path programHost,
-                        LongFunction<Optional<LoadedModules>> processes, List<Section> sections) {
+                        LongFunction<Optional<LoadedModules>> processes, List<Section> sections,
+                        Function<String, Optional<Path>> files) {
         this.name = name;
         this.pid = pid;
         this.modules = modules;
         this.programHost = programHost;
         this.programSections = sections;
         this.processes = processes;
+        this.files = files;
     }
 
     @Override
@@ -57,7 +63,7 @@ final class ProgramInfo implements TargetInfo {
             return this;
         }
         return processes.apply(other).<TargetInfo>map(m -> new ProgramInfo(name, other, m, programHost, processes,
-                programSections)).orElse(this);
+                programSections, files)).orElse(this);
     }
 
     @Override
@@ -99,6 +105,12 @@ final class ProgramInfo implements TargetInfo {
             }
         }
         return found;
+    }
+
+    /** The processes share one root (the agent's {@code --root}), as after one {@code chroot}. */
+    @Override
+    public Function<String, Optional<Path>> files() {
+        return files;
     }
 
     @Override

@@ -21,6 +21,7 @@ import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.Evaluation;
+import dev.hdbg.common.model.FilePart;
 import dev.hdbg.agent.vmx.GuestRegs;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.MemoryRegion;
@@ -134,6 +135,17 @@ public final class Debugger implements AutoCloseable {
     }
 
     private final TypeLayouts types = new TypeLayouts();
+
+    /**
+     * Part of a file of the target's file system, read-only ({@link TargetFiles}): what gdb's host I/O reads through
+     * the bridge. The target of the selected process; its processes share one root.
+     */
+    public CompletableFuture<FilePart> readFile(String path, long offset, long length) {
+        TargetInfo info = target;
+        return files.read(info == null ? null : info.files(), path, offset, length);
+    }
+
+    private final TargetFiles files = new TargetFiles();
 
     /** {@code lm}: the selected process's modules. */
     public CompletableFuture<List<LoadedModule>> listModules() {

@@ -5,6 +5,7 @@ import dev.hdbg.common.model.Symbol;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What the debugger knows of the loaded program: its name and ids (for {@code $proc}, {@code $pid},
@@ -35,6 +36,14 @@ public interface TargetInfo {
     /** The program's file on the agent's machine, whose debug information {@code dt} reads; empty for a raw image. */
     default Optional<Path> programFile() {
         return Optional.empty();
+    }
+
+    /**
+     * The target's files by the absolute paths its program would open them by (beneath the agent's {@code --root}):
+     * the host file where a regular one is, else empty; null for a target without files (a raw image).
+     */
+    default Function<String, Optional<Path>> files() {
+        return null;
     }
 
     /** A raw image: one process and thread (ids 1), no symbols, the image as its one module. */

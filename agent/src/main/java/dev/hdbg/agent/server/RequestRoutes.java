@@ -36,6 +36,7 @@ final class RequestRoutes {
         new TrackRequests(debugger).addTo(table);
         new MsrRequests(debugger).addTo(table);
         new TypeRequests(debugger).addTo(table);
+        new FileRequests(debugger).addTo(table);
         table.route(Envelope.BodyCase.HELLO_REQUEST, request -> CompletableFuture.completedFuture(
                 Envelope.newBuilder().setErrorReply(ErrorMapping.reply(ErrorCode.ERROR_CODE_BAD_STATE, "already said hello"))));
         return new RequestRoutes(table.routes);

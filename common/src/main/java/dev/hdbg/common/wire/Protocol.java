@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 16;
+    public static final int MINOR = 17;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -93,6 +93,15 @@ public final class Protocol {
     public static final String STEP_BARE_STOP = "step.bare-stop";
 
     /**
+     * Since 1.17: ReadFileRequest, a file of the target's file system read-only (gdb's host I/O through the bridge);
+     * announced by agents.
+     */
+    public static final String TARGET_FILES = "targets.files";
+
+    /** Largest part of a file one ReadFileRequest returns; hosts page larger reads. */
+    public static final int MAX_FILE_READ = 1024 * 1024;
+
+    /**
      * What this agent announces, by the protocol minor that added it: 1.0 the first events, actions, conditions and
      * batched records; 1.1 the rest of the event catalogue and the event options; 1.2 breakpoints and stepping; 1.3
      * ELF targets, symbols and output records; 1.4 acknowledged records; 1.5 attach modes and pings; 1.6 dynamically
@@ -100,7 +109,8 @@ public final class Protocol {
      * registers; 1.10 threads; 1.11 model-specific registers, CPUID, flushing
      * messages and events sc; 1.12 processes; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer,
      * dt and struct; 1.14 records with their pid and tid, breakpoints filtered by pid, tid and core; 1.15 a
-     * step's stop in its reply, and the stack at that stop; 1.16 that stop without its registers when asked.
+     * step's stop in its reply, and the stack at that stop; 1.16 that stop without its registers when asked; 1.17 the
+     * target's files.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -120,7 +130,8 @@ public final class Protocol {
             SYSTEM_REGISTERS, EVENTS_1_13, TYPES,
             RECORDS_PID_TID,
             STEP_BREAK_RECORD, STEP_STOP_MEMORY,
-            STEP_BARE_STOP);
+            STEP_BARE_STOP,
+            TARGET_FILES);
 
     private Protocol() {
     }

@@ -15,6 +15,7 @@ import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.Evaluation;
+import dev.hdbg.common.model.FilePart;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
@@ -341,6 +342,18 @@ public interface DebuggerClient extends AutoCloseable {
      */
     default CompletableFuture<String> typeLayout(String name) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this client reads no types (dt)"));
+    }
+
+    /**
+     * Part of a file of the target's file system, read-only (since protocol 1.17): {@code length} bytes (at most
+     * {@code Protocol.MAX_FILE_READ}; 0 for the size alone) of the file the target names {@code path}, from
+     * {@code offset}. What gdb's host I/O reads through the bridge.
+     *
+     * @return fails with {@link AgentError} NOT_FOUND where the target has no regular file, BAD_STATE for a raw image,
+     *         INVALID_ARGUMENT for a path that is not absolute or an agent without the request
+     */
+    default CompletableFuture<FilePart> readFile(String path, long offset, int length) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this client reads no files"));
     }
 
     /** HyperDbg's {@code flush} (since protocol 1.11): how many waiting event messages the agent discarded. */

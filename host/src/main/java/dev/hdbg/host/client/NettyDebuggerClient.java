@@ -11,6 +11,7 @@ import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.model.CoreInfo;
 import dev.hdbg.common.model.EventInfo;
 import dev.hdbg.common.model.EventModification;
+import dev.hdbg.common.model.FilePart;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
@@ -463,6 +464,15 @@ final class NettyDebuggerClient implements DebuggerClient {
         return this.<String>requiring(Protocol.TYPES, "read the program's types (dt, struct)", "1.13").orElseGet(() -> call(
                 Envelope.newBuilder().setTypeLayoutRequest(dev.hdbg.proto.v1.TypeLayoutRequest.newBuilder().setName(name)))
                 .thenApply(e -> e.getTypeLayoutReply().getLayout()));
+    }
+
+    @Override
+    public CompletableFuture<FilePart> readFile(String path, long offset, int length) {
+        return this.<FilePart>requiring(Protocol.TARGET_FILES, "serve the target's files (gdb's vFile)", "1.17")
+                .orElseGet(() -> call(Envelope.newBuilder().setReadFileRequest(dev.hdbg.proto.v1.ReadFileRequest
+                        .newBuilder().setPath(path).setOffset(offset).setLength(length)))
+                        .thenApply(e -> new FilePart(e.getReadFileReply().getSize(),
+                                e.getReadFileReply().getData().toByteArray())));
     }
 
     @Override

@@ -2,8 +2,10 @@ package dev.hdbg.host.gdb;
 
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.MemoryRegion;
+import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,17 +15,24 @@ import java.util.regex.Pattern;
 /**
  * The general queries and {@code v} packets: what the bridge supports ({@code qSupported}), its one thread,
  * {@code qXfer} objects (the target description, the executable's path), {@code monitor} ({@code qRcmd}),
- * {@code vCont}, and the host I/O ({@code vFile}) gdb's {@code info proc mappings} reads {@code /proc/PID/maps}
- * with, answered from the agent's memory map.
+ * {@code vCont}, and the host I/O ({@code vFile}): {@code /proc/PID/maps}, which gdb's {@code info proc mappings}
+ * reads, made from the agent's memory map, and every other file read from the target's file system through the agent
+ * (protocol 1.17), as gdbserver serves them: the program and its libraries, whose symbols gdb reads.
  */
 final class Queries {
     private static final Pattern PROC_MAPS = Pattern.compile("/proc/\\d+/maps");
     private static final int MAX_OPEN_FILES = 16;
+    /** gdb's host I/O open flags (GDB's manual, "Open Flags") and mode bits ("mode_t Values"). */
+    private static final long O_ACCMODE = 3;
+    private static final long O_RDONLY = 0;
+    private static final int S_IFREG = 0100000;
+    /** gdb's host I/O {@code struct stat}: seven 32-bit fields, three 64-bit, three 32-bit times. */
+    static final int STAT_SIZE = 64;
 
     private final GdbSession session;
     private final DebuggerClient client;
     private final RegisterFile.Replies replies;
-    private final Map<Integer, byte[]> openFiles = new HashMap<>();
+    private final Map<Integer, OpenFile> openFiles = new HashMap<>();
     private int nextFd = 3;
 
     Queries(GdbSession session, DebuggerClient client, RegisterFile.Replies replies) {
@@ -146,38 +155,122 @@ final class Queries {
         try {
             return switch (parts[0]) {
                 case "setfs" -> ascii("F0");
-                case "open" -> {
-                    String path = new String(Packets.unhex(parts[1]), StandardCharsets.UTF_8);
-                    if (!PROC_MAPS.matcher(path).matches()) {
-                        yield ascii("F-1,2");
-                    }
-                    if (openFiles.size() >= MAX_OPEN_FILES) {
-                        yield ascii("F-1,18"); // EMFILE
-                    }
-                    int fd = nextFd++;
-                    openFiles.put(fd, maps(replies.await(client.status())));
-                    yield ascii("F" + Integer.toHexString(fd));
-                }
+                case "open" -> open(new String(Packets.unhex(parts[1]), StandardCharsets.UTF_8), Packets.number(parts[2]));
                 case "pread" -> {
-                    byte[] data = openFiles.get((int) Packets.number(parts[1]));
-                    if (data == null) {
+                    OpenFile file = openFiles.get((int) Packets.number(parts[1]));
+                    if (file == null) {
                         yield ascii("F-1,9"); // EBADF
                     }
-                    long count = Math.min(Packets.number(parts[2]), GdbSession.MAX_PACKET / 2);
-                    long offset = Packets.number(parts[3]);
-                    int from = (int) Math.min(offset, data.length);
-                    int to = (int) Math.min(data.length, from + count);
-                    byte[] escaped = Packets.escape(data, from, to - from);
-                    byte[] head = ("F" + Integer.toHexString(to - from) + ";").getBytes(StandardCharsets.US_ASCII);
-                    byte[] reply = Arrays.copyOf(head, head.length + escaped.length);
-                    System.arraycopy(escaped, 0, reply, head.length, escaped.length);
-                    yield reply;
+                    int count = (int) Math.min(Packets.number(parts[2]), GdbSession.MAX_PACKET / 2);
+                    yield preadReply(file.read(Packets.number(parts[3]), count));
+                }
+                case "fstat" -> {
+                    OpenFile file = openFiles.get((int) Packets.number(parts[1]));
+                    yield file == null ? ascii("F-1,9") : statReply(file.size());
                 }
                 case "close" -> ascii(openFiles.remove((int) Packets.number(parts[1])) != null ? "F0" : "F-1,9");
                 default -> ascii("");
             };
+        } catch (AgentError e) {
+            return ascii("F-1," + Integer.toHexString(errno(e)));
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             return ascii("F-1,16"); // EINVAL
+        }
+    }
+
+    /**
+     * {@code vFile:open}: the memory map for {@code /proc/PID/maps}, any other path the target's file as the agent
+     * serves it (since protocol 1.17): the program's libraries, which gdb then reads its symbols from with no
+     * {@code set sysroot}, as from gdbserver. Reading only.
+     */
+    private byte[] open(String path, long flags) {
+        if ((flags & O_ACCMODE) != O_RDONLY) {
+            return ascii("F-1,d"); // EACCES: the target's files are read-only here
+        }
+        if (openFiles.size() >= MAX_OPEN_FILES) {
+            return ascii("F-1,18"); // EMFILE
+        }
+        OpenFile file;
+        if (PROC_MAPS.matcher(path).matches()) {
+            file = new InMemory(maps(replies.await(client.status())));
+        } else {
+            long size = replies.await(client.readFile(path, 0, 0)).size();
+            file = new TargetFile(path, size);
+        }
+        int fd = nextFd++;
+        openFiles.put(fd, file);
+        return ascii("F" + Integer.toHexString(fd));
+    }
+
+    /** gdb's host I/O errno for what the agent said ({@code F-1,errno}, the errno in hex). */
+    private static int errno(AgentError e) {
+        return switch (e.kind()) {
+            case NOT_FOUND, BAD_STATE -> 2; // ENOENT: no such file here, or no files at all (a raw image)
+            case INVALID_ARGUMENT, MALFORMED -> 0x16; // EINVAL, also an agent before 1.17
+            default -> 5; // EIO
+        };
+    }
+
+    /** {@code F<count>;<bytes>}, the bytes escaped as the framing wants them. */
+    private static byte[] preadReply(byte[] data) {
+        byte[] escaped = Packets.escape(data, 0, data.length);
+        byte[] head = ("F" + Integer.toHexString(data.length) + ";").getBytes(StandardCharsets.US_ASCII);
+        byte[] reply = Arrays.copyOf(head, head.length + escaped.length);
+        System.arraycopy(escaped, 0, reply, head.length, escaped.length);
+        return reply;
+    }
+
+    /**
+     * {@code vFile:fstat}'s reply: gdb's host I/O {@code struct stat} (GDB's manual, "struct stat": 32-bit fields but
+     * for the 64-bit size, block size and block count, big-endian), a read-only regular file of {@code size} bytes.
+     */
+    static byte[] statReply(long size) {
+        ByteBuffer stat = ByteBuffer.allocate(STAT_SIZE); // big-endian, as the protocol's integers
+        stat.putInt(0).putInt(0).putInt(S_IFREG | 0444).putInt(1).putInt(0).putInt(0).putInt(0);
+        stat.putLong(size).putLong(4096).putLong((size + 511) / 512);
+        stat.putInt(0).putInt(0).putInt(0);
+        return preadReply(stat.array());
+    }
+
+    /** A file gdb opened: its size, and its bytes by offset. */
+    private sealed interface OpenFile permits InMemory, TargetFile {
+        long size();
+
+        byte[] read(long offset, int count);
+    }
+
+    /** Made here ({@code /proc/PID/maps}). */
+    private record InMemory(byte[] data) implements OpenFile {
+        @Override
+        public long size() {
+            return data.length;
+        }
+
+        @Override
+        public byte[] read(long offset, int count) {
+            int from = (int) Math.min(offset, data.length);
+            return Arrays.copyOfRange(data, from, (int) Math.min(data.length, (long) from + count));
+        }
+    }
+
+    /** The target's, read from the agent at each {@code pread}. */
+    private final class TargetFile implements OpenFile {
+        private final String path;
+        private final long size;
+
+        TargetFile(String path, long size) {
+            this.path = path;
+            this.size = size;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public byte[] read(long offset, int count) {
+            return replies.await(client.readFile(path, offset, count)).data();
         }
     }
 
