@@ -86,7 +86,7 @@ final class GdbSession {
      * same stop later, and it, or anything older, is not a new stop.
      */
     private long stopTakenFromReply;
-    private boolean multiprocess;
+    private final GuestThreads threads = new GuestThreads();
     private volatile int queueWaits;
 
     /** @param log where the session tells the operator what happens (connections, hostile input) */
@@ -316,7 +316,16 @@ final class GdbSession {
             }
             case 'c', 'C' -> resume(false, command == 'c' ? args : afterSignal(args));
             case 's', 'S' -> resume(true, command == 's' ? args : afterSignal(args));
-            case 'H', 'T' -> frontEnd.send("OK");
+            case 'H' -> {
+                if (args.startsWith("g")) {
+                    threads.byId(args.substring(1)).ifPresent(this::selectThread);
+                }
+                frontEnd.send("OK"); // Hc: all-stop, every thread resumes together
+            }
+            case 'T' -> {
+                threads.refresh(await(client.status()).cores());
+                frontEnd.send(threads.byId(args).isPresent() ? "OK" : "E01");
+            }
             case 'D' -> {
                 points.clear();
                 frontEnd.send("OK");
@@ -374,6 +383,43 @@ final class GdbSession {
         }
     }
 
+    /**
+     * A step of one thread ({@code vCont;s:ID}): it becomes the current thread first (the thread list is asked only
+     * when gdb names another than the current one: a {@code stepi} costs no request more), then steps alone. A thread
+     * that waits (in a futex, for a child) cannot step alone; gdb's console says why beside the error.
+     */
+    void stepThread(String id) throws IOException {
+        Optional<GuestThreads.Thread> thread = threads.byId(id);
+        if (thread.isEmpty() || !thread.get().equals(threads.current())) {
+            threads.refresh(await(client.status()).cores());
+            threads.byId(id).ifPresent(this::selectThread);
+        }
+        try {
+            resume(true, "");
+        } catch (AgentError e) {
+            if (e.kind() == AgentError.Kind.BAD_STATE) {
+                frontEnd.console("hdbg: " + e.getMessage() + "\n");
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * gdb's thread for registers, memory and steps ({@code Hg}): the agent selects its core ({@code ~ N}); what was
+     * read at the stop was another thread's.
+     */
+    private void selectThread(GuestThreads.Thread thread) {
+        if (thread.equals(threads.current())) {
+            return;
+        }
+        await(client.selectCore(thread.core()));
+        if (thread.pid() != threads.current().pid()) {
+            memory.forget(); // another process: another address space
+        }
+        threads.select(thread);
+        registers.invalidate();
+    }
+
     /** Ctrl-C: a running target pauses; its PAUSE break becomes the stop reply (SIGINT). */
     private void interrupt() {
         if (running) {
@@ -399,6 +445,7 @@ final class GdbSession {
     /** A stop, with the stack the step's reply brought from it (since 1.15) when it did. */
     private void onStop(DebuggerRecord stop, Optional<StackBytes> stack) throws IOException {
         registers.stoppedAt(stop);
+        threads.stoppedAt(stop);
         memory.forget();
         if (stack.isPresent()) {
             memory.stoppedWith(stack.get()); // read at the stop by the agent: no request of the bridge's
@@ -420,6 +467,7 @@ final class GdbSession {
 
     private String stopReplyForAttach() throws IOException, InterruptedException {
         AgentStatus status = await(client.status());
+        threads.attached(status.cores(), status.selectedCore());
         if (status.state() == TargetState.EXITED) {
             exited = true;
             return lastStop instanceof DebuggerRecord.Exit ? StopReplies.exit(lastStop) : "W00";
@@ -497,12 +545,17 @@ final class GdbSession {
 
     /** gdb asked for {@code multiprocess+}: thread ids are {@code pPID.TID}. */
     void multiprocess(boolean on) {
-        multiprocess = on;
+        threads.multiprocess(on);
     }
 
-    /** The one thread's id as the front end writes it. */
+    /** The current thread's id as the front end writes it. */
     String threadId() {
-        return multiprocess ? "p1.1" : "1";
+        return threads.id(threads.current());
+    }
+
+    /** The target's threads, as the agent's cores run them (refreshed from its status by whoever lists them). */
+    GuestThreads threads() {
+        return threads;
     }
 
     FrontEnd frontEnd() {

@@ -48,7 +48,8 @@ final class Queries {
             // multiprocess+ gives gdb a process id (1), which info proc needs; the agent runs one process.
             session.multiprocess(text.contains("multiprocess+"));
             out.send("PacketSize=" + Integer.toHexString(GdbSession.MAX_PACKET)
-                    + ";qXfer:features:read+;qXfer:exec-file:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+"
+                    + ";qXfer:features:read+;qXfer:exec-file:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+"
+                    + ";QStartNoAckMode+"
                     + (fromFile() ? ";qXfer:auxv:read+" : "")
                     + (text.contains("multiprocess+") ? ";multiprocess+" : ""));
         } else if (text.equals("QStartNoAckMode")) {
@@ -59,6 +60,8 @@ final class Queries {
         } else if (text.startsWith("qXfer:exec-file:read:")) {
             String rest = text.substring(21);
             out.send(xfer(executable().getBytes(StandardCharsets.UTF_8), rest.substring(rest.indexOf(':') + 1)));
+        } else if (text.startsWith("qXfer:threads:read::")) {
+            out.send(xfer(threads().xml(), text.substring(20)));
         } else if (text.startsWith("qXfer:auxv:read::")) {
             out.send(auxv(text.substring(17)));
         } else if (text.startsWith("qXfer:")) {
@@ -68,9 +71,13 @@ final class Queries {
         } else if (text.equals("qC")) {
             out.send("QC" + session.threadId());
         } else if (text.equals("qfThreadInfo")) {
-            out.send("m" + session.threadId());
+            out.send(threads().list());
         } else if (text.equals("qsThreadInfo")) {
             out.send("l");
+        } else if (text.startsWith("qThreadExtraInfo,")) {
+            GuestThreads known = session.threads();
+            out.send(known.byId(text.substring(17)).map(t -> Packets.hex(("core " + t.core())
+                    .getBytes(StandardCharsets.US_ASCII))).orElse("E01"));
         } else if (text.startsWith("qSymbol")) {
             out.send("OK");
         } else if (text.startsWith("qRcmd,")) {
@@ -95,13 +102,23 @@ final class Queries {
         return true;
     }
 
-    /** All-stop with one thread: the first action decides; {@code t} (stop) means pause. */
+    /**
+     * All-stop: the first action decides; a step names its thread ({@code s:p3e8.3e9}), which steps alone, the other
+     * threads standing still (the agent's {@code t} on that thread's core); {@code t} (stop) means pause.
+     */
     private void vCont(String actions) throws IOException {
         String first = actions.split(";")[0];
         char action = first.charAt(0);
+        int colon = first.indexOf(':');
         switch (action) {
             case 'c', 'C' -> session.resume(false, "");
-            case 's', 'S' -> session.resume(true, "");
+            case 's', 'S' -> {
+                if (colon > 0) {
+                    session.stepThread(first.substring(colon + 1));
+                } else {
+                    session.resume(true, "");
+                }
+            }
             case 't' -> session.frontEnd().send("OK");
             default -> session.frontEnd().send("E01");
         }
@@ -121,6 +138,13 @@ final class Queries {
         reply[0] = (byte) (end == data.length ? 'l' : 'm');
         System.arraycopy(part, 0, reply, 1, part.length);
         return reply;
+    }
+
+    /** The threads now: the agent's cores, asked for each list gdb wants. */
+    private GuestThreads threads() {
+        GuestThreads known = session.threads();
+        known.refresh(replies.await(client.status()).cores());
+        return known;
     }
 
     /** Whether the target is a program loaded from a file (not a sample): it has an ELF header and a vector. */

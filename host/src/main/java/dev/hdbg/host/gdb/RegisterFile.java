@@ -1,6 +1,7 @@
 package dev.hdbg.host.gdb;
 
 import dev.hdbg.common.record.DebuggerRecord;
+import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.host.gdb.TargetDescription.Register;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ final class RegisterFile {
     private final Replies replies;
     private Map<String, Long> general;
     private byte[][] xmm;
+    /** The agent refused the selected thread's xmm registers: saved while another core runs. */
+    private boolean xmmSaved;
     private int generalReads;
 
     /** How the session waits for a reply (its timeout and error mapping). */
@@ -40,6 +43,7 @@ final class RegisterFile {
     void invalidate() {
         general = null;
         xmm = null;
+        xmmSaved = false;
     }
 
     /**
@@ -76,7 +80,10 @@ final class RegisterFile {
     String read(Register register) {
         return switch (register.source()) {
             case HDBG -> Packets.littleEndian(general(register.hdbgName()), register.bytes());
-            case XMM -> Packets.hex(xmm()[register.index()]);
+            case XMM -> {
+                byte[][] values = xmm();
+                yield values == null ? "xx".repeat(register.bytes()) : Packets.hex(values[register.index()]);
+            }
             case ORIG_RAX -> Packets.littleEndian(-1L, 8);
             case UNAVAILABLE -> "xx".repeat(register.bytes());
         };
@@ -142,18 +149,34 @@ final class RegisterFile {
         }
     }
 
+    /**
+     * The selected thread's xmm registers, or null when the agent keeps them only for the core on the CPU: another
+     * thread's are saved while it waits (the agent says so for {@code r xmm0} after {@code ~ N}), and gdb shows them
+     * unavailable rather than failing its whole {@code g}.
+     */
     private byte[][] xmm() {
-        if (xmm == null) {
-            List<CompletableFuture<byte[]>> reads = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                reads.add(client.readXmm(i));
+        if (xmm == null && !xmmSaved) {
+            try {
+                xmm = readXmm();
+            } catch (AgentError e) {
+                if (e.kind() != AgentError.Kind.BAD_STATE && e.kind() != AgentError.Kind.INVALID_ARGUMENT) {
+                    throw e;
+                }
+                xmmSaved = true;
             }
-            byte[][] values = new byte[16][];
-            for (int i = 0; i < 16; i++) {
-                values[i] = replies.await(reads.get(i));
-            }
-            xmm = values;
         }
         return xmm;
+    }
+
+    private byte[][] readXmm() {
+        List<CompletableFuture<byte[]>> reads = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            reads.add(client.readXmm(i));
+        }
+        byte[][] values = new byte[16][];
+        for (int i = 0; i < 16; i++) {
+            values[i] = replies.await(reads.get(i));
+        }
+        return values;
     }
 }

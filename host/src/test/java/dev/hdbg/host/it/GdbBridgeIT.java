@@ -48,6 +48,14 @@ class GdbBridgeIT {
             String messages = new String(gcc.getInputStream().readAllBytes());
             assertThat(gcc.waitFor()).as("gcc -static -g %s.c:\n%s", name, messages).isZero();
         }
+        Path threads = dir.resolve("threads.c");
+        try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/elf/threads.c")) {
+            Files.copy(in, threads);
+        }
+        Process threadsGcc = new ProcessBuilder("gcc", "-static", "-g", "-O0", "-o", dir.resolve("threads").toString(),
+                threads.toString()).redirectErrorStream(true).start();
+        String threadsMessages = new String(threadsGcc.getInputStream().readAllBytes());
+        assertThat(threadsGcc.waitFor()).as("gcc -static -g threads.c:\n%s", threadsMessages).isZero();
         Process gcc = new ProcessBuilder("gcc", "-g", "-O0", "-o", dir.resolve("calls-dynamic").toString(),
                 dir.resolve("calls.c").toString()).redirectErrorStream(true).start();
         String messages = new String(gcc.getInputStream().readAllBytes());
@@ -175,8 +183,45 @@ class GdbBridgeIT {
                     .containsPattern("#0  [^\\n]*printf \\(")
                     .containsPattern("#1  0x0000555555[0-9a-f]+ in main \\(\\) at .*calls.c:21")
                     .doesNotContain("printf@plt")
-                    .contains("[Inferior 1 (process 1) killed]")
+                    .contains("[Inferior 1 (process 1000) killed]")
                     .doesNotContain("Remote failure reply", "Cannot insert breakpoint", "Protocol error");
+        }
+    }
+
+    /**
+     * A threaded program's threads are gdb's (issue 14: {@code qXfer:threads} once threads exist): each core's thread
+     * is listed with its process ({@code Thread 1000.1001}), a breakpoint names the thread that hit it, {@code thread N}
+     * shows that thread's registers and stack (main's, waiting in the library), and {@code stepi} steps the chosen one.
+     */
+    @Test
+    void gdbSeesEachThreadOfAThreadedProgramAndSwitchesBetweenThem() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("threads").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            Process gdb = new ProcessBuilder("gdb", "-batch", "-nx", "-ex", "set confirm off",
+                    "-ex", "target remote 127.0.0.1:" + bridge.port(), "-ex", "break add", "-ex", "continue",
+                    "-ex", "info threads", "-ex", "thread 1", "-ex", "bt", "-ex", "thread 2", "-ex", "stepi",
+                    "-ex", "p $pc", "-ex", "info threads", "-ex", "delete", "-ex", "continue",
+                    dir.resolve("threads").toString())
+                    .redirectErrorStream(true).start();
+            String out = finish(gdb);
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out)
+                    .contains("[New Thread 1000.1001]")
+                    .containsPattern("Thread 2 hit Breakpoint 1, add \\(unused=0x0\\) at .*threads.c:\\d+")
+                    .containsPattern("(?m)^  1 +Thread 1000\\.1000 +")
+                    .containsPattern("(?m)^\\* 2 +Thread 1000\\.1001 +add \\(unused=0x0\\)")
+                    .contains("[Switching to thread 1 (Thread 1000.1000)]")
+                    .containsPattern("#\\d+ +0x[0-9a-f]+ in main \\(\\) at .*threads.c:\\d+")
+                    .contains("[Switching to thread 2 (Thread 1000.1001)]")
+                    .contains("4 threads, counter 400000")
+                    .contains("[Inferior 1 (process 1000) exited normally]")
+                    .doesNotContain("Remote failure reply", "Could not read registers", "Protocol error");
+            // thread 2's stepi moved it past the breakpoint, within add
+            Matcher breakpoint = Pattern.compile("Breakpoint 1 at (0x[0-9a-f]+)").matcher(out);
+            Matcher pc = Pattern.compile("\\$1 = \\(void \\(\\*\\)\\(\\)\\) (0x[0-9a-f]+) <add\\+\\d+>").matcher(out);
+            assertThat(breakpoint.find() && pc.find()).as(out).isTrue();
+            assertThat(Long.decode(pc.group(1))).isGreaterThan(Long.decode(breakpoint.group(1)));
         }
     }
 
@@ -202,7 +247,7 @@ class GdbBridgeIT {
                     .contains(dir.resolve("calls-dynamic").toString())
                     .contains("Breakpoint 1, f (a=5) at ")
                     .containsPattern("#1  0x0000555555[0-9a-f]+ in main \\(\\) at .*calls.c:16")
-                    .contains("[Inferior 1 (process 1) killed]")
+                    .contains("[Inferior 1 (process 1000) killed]")
                     .doesNotContain("Unable to find dynamic linker breakpoint function", "Remote failure reply");
         }
     }
@@ -225,7 +270,7 @@ class GdbBridgeIT {
                     .contains("Breakpoint 1, f (a=5) at ")
                     .containsPattern("#1  0x[0-9a-f]+ in main \\(\\) at .*calls.c:16")
                     .containsPattern("\\$1 = \\{-?\\d+, -?\\d+\\}")
-                    .contains("[Inferior 1 (process 1) detached]");
+                    .contains("[Inferior 1 (process 1000) detached]");
             assertThat(bridge.out().toString()).contains("detached; the target stays as it is");
         }
     }
