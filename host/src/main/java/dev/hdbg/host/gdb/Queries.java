@@ -34,6 +34,8 @@ final class Queries {
     private final RegisterFile.Replies replies;
     private final Map<Integer, OpenFile> openFiles = new HashMap<>();
     private int nextFd = 3;
+    /** The last {@code qXfer:libraries-svr4} document, for gdb's reads of its later parts. */
+    private byte[] libraryDocument;
 
     Queries(GdbSession session, DebuggerClient client, RegisterFile.Replies replies) {
         this.session = session;
@@ -50,7 +52,7 @@ final class Queries {
             out.send("PacketSize=" + Integer.toHexString(GdbSession.MAX_PACKET)
                     + ";qXfer:features:read+;qXfer:exec-file:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+"
                     + ";QStartNoAckMode+"
-                    + (fromFile() ? ";qXfer:auxv:read+" : "")
+                    + (fromFile() ? ";qXfer:auxv:read+;qXfer:libraries-svr4:read+" : "")
                     + (text.contains("multiprocess+") ? ";multiprocess+" : ""));
         } else if (text.equals("QStartNoAckMode")) {
             out.send("OK");
@@ -62,6 +64,9 @@ final class Queries {
             out.send(xfer(executable().getBytes(StandardCharsets.UTF_8), rest.substring(rest.indexOf(':') + 1)));
         } else if (text.startsWith("qXfer:threads:read::")) {
             out.send(xfer(threads().xml(), text.substring(20)));
+        } else if (text.startsWith("qXfer:libraries-svr4:read:")) {
+            String rest = text.substring(26);
+            out.send(libraries(rest.substring(rest.indexOf(':') + 1)));
         } else if (text.startsWith("qXfer:auxv:read::")) {
             out.send(auxv(text.substring(17)));
         } else if (text.startsWith("qXfer:")) {
@@ -150,6 +155,23 @@ final class Queries {
     /** Whether the target is a program loaded from a file (not a sample): it has an ELF header and a vector. */
     private boolean fromFile() {
         return replies.await(client.status()).regions().stream().anyMatch(r -> r.name().startsWith("/"));
+    }
+
+    /**
+     * The shared libraries ({@link LibraryList}), walked again when gdb reads the document from its start (after each
+     * stop it wants them); its later parts come from that walk. E01 when the program cannot be read.
+     */
+    private byte[] libraries(String offsetLength) {
+        try {
+            if (offsetLength.startsWith("0,") || libraryDocument == null) {
+                libraryDocument = LibraryList.xml(executable(), replies.await(client.status()).regions(),
+                        (address, length) -> replies.await(client.readMemory(address, length)))
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            return xfer(libraryDocument, offsetLength);
+        } catch (RuntimeException e) {
+            return ascii("E01");
+        }
     }
 
     /** The auxiliary vector, rebuilt from the program in memory ({@link AuxiliaryVector}); E01 when it cannot be. */
