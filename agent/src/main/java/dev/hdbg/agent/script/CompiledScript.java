@@ -59,7 +59,7 @@ public final class CompiledScript {
         } catch (StackOverflowError e) {
             throw new ScriptRunException(source, ScriptRunException.Kind.CALL_DEPTH, new Pos(0, 1, 1, 1),
                     "the run's script functions exhausted the thread's stack (" + state[ScriptRuntime.DEPTH]
-                            + " calls deep); lower RunLimits.maxCallDepth");
+                            + " calls deep)");
         }
     }
 

@@ -29,7 +29,8 @@ final class ScriptRuntime {
         locals[BUDGET] = left;
         if (left < 0) {
             throw new ScriptFault(ScriptRunException.Kind.OPERATION_BUDGET, at,
-                    "the run exceeded its operation budget (RunLimits.operationBudget; loops count each iteration)");
+                    "the run exceeded its operation budget (1,000,000 by default, as HyperDbg's; each loop iteration"
+                            + " counts)");
         }
     }
 
@@ -49,7 +50,7 @@ final class ScriptRuntime {
 
     static ScriptFault callDepth(int maxDepth, int at) {
         return new ScriptFault(ScriptRunException.Kind.CALL_DEPTH, at, "script functions nested deeper than "
-                + maxDepth + " calls (RunLimits.maxCallDepth)");
+                + maxDepth + " calls");
     }
 
     static ScriptFault divisionByZero(int at) {
