@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -16,12 +17,8 @@ import java.util.function.BiFunction;
  * the dynamic linker's breakpoint.
  */
 final class LibraryList {
-    private static final int PT_DYNAMIC = 2;
-    private static final int ET_DYN = 3;
     private static final long DT_NULL = 0;
     private static final long DT_DEBUG = 21;
-    private static final int EHDR_SIZE = 64;
-    private static final int MAX_PHNUM = 256;
     /** A dynamic section larger than this is not the program's. */
     private static final int MAX_DYNAMIC_ENTRIES = 512;
     /** A loop in a corrupt list ends here; glibc programs load a few dozen libraries at most. */
@@ -67,33 +64,20 @@ final class LibraryList {
 
     /** The address of the dynamic linker's r_debug, from the program's DT_DEBUG; 0 when there is none yet. */
     private static long rDebug(String program, List<MemoryRegion> regions, BiFunction<Long, Integer, byte[]> read) {
-        long base = regions.stream().filter(r -> r.name().equals(program)).mapToLong(MemoryRegion::begin).min()
-                .orElseThrow(() -> new IllegalArgumentException(program + " is not mapped"));
-        ByteBuffer header = le(read.apply(base, EHDR_SIZE));
-        if (header.getInt(0) != 0x464c457f) {
-            throw new IllegalArgumentException(program + " has no ELF header at 0x" + Long.toHexString(base));
+        MappedElf elf = MappedElf.of(program, regions, read);
+        Optional<Integer> segment = elf.segment(MappedElf.PT_DYNAMIC);
+        if (segment.isEmpty()) {
+            return 0; // a static program
         }
-        long bias = (header.getShort(0x10) & 0xffff) == ET_DYN ? base : 0;
-        int phentsize = header.getShort(0x36) & 0xffff;
-        int phnum = Math.min(header.getShort(0x38) & 0xffff, MAX_PHNUM);
-        if (phentsize < 56 || phnum == 0) {
-            return 0;
-        }
-        ByteBuffer headers = le(read.apply(base + header.getLong(0x20), phentsize * phnum));
-        for (int i = 0; i < phnum; i++) {
-            int at = i * phentsize;
-            if (headers.getInt(at) == PT_DYNAMIC) {
-                int entries = (int) Math.min(headers.getLong(at + 0x28) / 16, MAX_DYNAMIC_ENTRIES);
-                ByteBuffer dynamic = le(read.apply(bias + headers.getLong(at + 0x10), entries * 16));
-                for (int e = 0; e < entries; e++) {
-                    long tag = dynamic.getLong(e * 16);
-                    if (tag == DT_NULL) {
-                        return 0;
-                    }
-                    if (tag == DT_DEBUG) {
-                        return dynamic.getLong(e * 16 + 8);
-                    }
-                }
+        int entries = (int) Math.min(elf.memorySize(segment.get()) / 16, MAX_DYNAMIC_ENTRIES);
+        ByteBuffer dynamic = le(read.apply(elf.address(segment.get()), entries * 16));
+        for (int e = 0; e < entries; e++) {
+            long tag = dynamic.getLong(e * 16);
+            if (tag == DT_NULL) {
+                return 0;
+            }
+            if (tag == DT_DEBUG) {
+                return dynamic.getLong(e * 16 + 8);
             }
         }
         return 0;
