@@ -1,7 +1,9 @@
 package dev.hdbg.host.gdb;
 
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.event.Scope;
 import dev.hdbg.common.model.AgentStatus;
+import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.StackBytes;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.model.TargetState;
@@ -17,6 +19,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -87,6 +91,8 @@ final class GdbSession {
      */
     private long stopTakenFromReply;
     private final GuestThreads threads = new GuestThreads();
+    /** The agent's id of {@link #stepWhenWoken}'s breakpoint while that step waits; -1 when none does. */
+    private long wakeBreakpoint = -1;
     private volatile int queueWaits;
 
     /** @param log where the session tells the operator what happens (connections, hostile input) */
@@ -386,7 +392,7 @@ final class GdbSession {
     /**
      * A step of one thread ({@code vCont;s:ID}): it becomes the current thread first (the thread list is asked only
      * when gdb names another than the current one: a {@code stepi} costs no request more), then steps alone. A thread
-     * that waits (in a futex, for a child) cannot step alone; gdb's console says why beside the error.
+     * that waits (in a futex, for a child) cannot step alone: it steps when the others wake it ({@link #stepWhenWoken}).
      */
     void stepThread(String id) throws IOException {
         Optional<GuestThreads.Thread> thread = threads.byId(id);
@@ -397,10 +403,37 @@ final class GdbSession {
         try {
             resume(true, "");
         } catch (AgentError e) {
-            if (e.kind() == AgentError.Kind.BAD_STATE) {
-                frontEnd.console("hdbg: " + e.getMessage() + "\n");
+            if (e.kind() != AgentError.Kind.BAD_STATE || threads.all().size() < 2) {
+                throw e;
             }
-            throw e;
+            stepWhenWoken(threads.current());
+        }
+    }
+
+    /**
+     * The step of a thread that waits in a system call, as ptrace's: the call completes while the other threads run,
+     * and the step stops the thread at the instruction after it, where its rip already is. A breakpoint there for this
+     * thread alone, and the target continues; the stop that comes first is reported (this thread's, as a step, or
+     * another thread's breakpoint), and the breakpoint goes at any stop.
+     */
+    private void stepWhenWoken(GuestThreads.Thread thread) throws IOException {
+        long rip = registers.general("rip");
+        wakeBreakpoint = await(client.addBreakpoint(rip, null, new Scope(OptionalLong.of(thread.pid()),
+                OptionalLong.of(thread.tid()), OptionalInt.empty())));
+        resume(false, "");
+    }
+
+    /** The breakpoint of a step that waits for its thread to wake ({@link #stepWhenWoken}), dropped at the stop. */
+    private void dropWakeBreakpoint() {
+        if (wakeBreakpoint < 0) {
+            return;
+        }
+        long id = wakeBreakpoint;
+        wakeBreakpoint = -1;
+        try {
+            await(client.modifyBreakpoints(id, false, EventModification.CLEAR));
+        } catch (AgentError e) {
+            log.accept("gdb: could not remove the breakpoint of a waiting thread's step: " + e.getMessage());
         }
     }
 
@@ -444,6 +477,7 @@ final class GdbSession {
 
     /** A stop, with the stack the step's reply brought from it (since 1.15) when it did. */
     private void onStop(DebuggerRecord stop, Optional<StackBytes> stack) throws IOException {
+        dropWakeBreakpoint();
         registers.stoppedAt(stop);
         threads.stoppedAt(stop);
         memory.forget();

@@ -191,7 +191,9 @@ class GdbBridgeIT {
     /**
      * A threaded program's threads are gdb's (issue 14: {@code qXfer:threads} once threads exist): each core's thread
      * is listed with its process ({@code Thread 1000.1001}), a breakpoint names the thread that hit it, {@code thread N}
-     * shows that thread's registers and stack (main's, waiting in the library), and {@code stepi} steps the chosen one.
+     * shows that thread's registers and stack (main's, waiting in the library), and {@code stepi} steps the chosen one:
+     * a running thread at once, the waiting main thread once the others have woken it, as ptrace's step of a thread in
+     * a system call completes the call.
      */
     @Test
     void gdbSeesEachThreadOfAThreadedProgramAndSwitchesBetweenThem() throws Exception {
@@ -200,8 +202,8 @@ class GdbBridgeIT {
             Process gdb = new ProcessBuilder("gdb", "-batch", "-nx", "-ex", "set confirm off",
                     "-ex", "target remote 127.0.0.1:" + bridge.port(), "-ex", "break add", "-ex", "continue",
                     "-ex", "info threads", "-ex", "thread 1", "-ex", "bt", "-ex", "thread 2", "-ex", "stepi",
-                    "-ex", "p $pc", "-ex", "info threads", "-ex", "delete", "-ex", "continue",
-                    dir.resolve("threads").toString())
+                    "-ex", "p $pc", "-ex", "delete", "-ex", "thread 1", "-ex", "stepi", "-ex", "info threads",
+                    "-ex", "continue", dir.resolve("threads").toString())
                     .redirectErrorStream(true).start();
             String out = finish(gdb);
             assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
@@ -214,6 +216,8 @@ class GdbBridgeIT {
                     .contains("[Switching to thread 1 (Thread 1000.1000)]")
                     .containsPattern("#\\d+ +0x[0-9a-f]+ in main \\(\\) at .*threads.c:\\d+")
                     .contains("[Switching to thread 2 (Thread 1000.1001)]")
+                    // thread 1 waits in pthread_join's futex: its stepi completes once the others have woken it
+                    .containsPattern("(?m)^\\* 1 +Thread 1000\\.1000 +")
                     .contains("4 threads, counter 400000")
                     .contains("[Inferior 1 (process 1000) exited normally]")
                     .doesNotContain("Remote failure reply", "Could not read registers", "Protocol error");
