@@ -57,9 +57,40 @@ final class StopReplies {
         };
     }
 
+    /**
+     * {@code Wnn} for a program that exited with status nn, {@code Xnn} for one a signal ended (the exit record's
+     * status is then 128 + the signal, as a shell reports it), nn in GDB's signal numbers, as gdbserver sends them:
+     * gdb says "Program terminated with signal SIGSEGV" rather than "exited with code 0213".
+     */
     static String exit(DebuggerRecord stop) {
+        if (stop instanceof DebuggerRecord.Exit exit && exit.reason() == DebuggerRecord.ExitKind.SIGNAL
+                && exit.status() > 128) {
+            return "X" + Packets.hex(new byte[] {(byte) gdbSignal((int) exit.status() - 128)});
+        }
         long status = stop instanceof DebuggerRecord.Exit exit ? exit.status() : 0;
         return "W" + Packets.hex(new byte[] {(byte) status});
+    }
+
+    /**
+     * GDB's number for a Linux signal (gdb's include/gdb/signals.def): the same for 1-6, 8, 9, 11 and 13-15, others
+     * moved (SIGBUS is 10 to gdb, SIGUSR1 30); a signal without a GDB name is GDB_SIGNAL_UNKNOWN (143).
+     */
+    static int gdbSignal(int linux) {
+        return switch (linux) {
+            case 1, 2, 3, 4, 5, 6, 8, 9, 11, 13, 14, 15, 21, 22, 24, 25, 26, 27, 28 -> linux;
+            case 7 -> 10; // SIGBUS
+            case 10 -> 30; // SIGUSR1
+            case 12 -> 31; // SIGUSR2
+            case 17 -> 20; // SIGCHLD
+            case 18 -> 19; // SIGCONT
+            case 19 -> 17; // SIGSTOP
+            case 20 -> 18; // SIGTSTP
+            case 23 -> 16; // SIGURG
+            case 29 -> 23; // SIGIO
+            case 30 -> 32; // SIGPWR
+            case 31 -> 12; // SIGSYS
+            default -> 143;
+        };
     }
 
     /**

@@ -98,4 +98,19 @@ class StopAnswersTest {
     private long readsOfMemory() {
         return client.calls().stream().filter(call -> call.request().equals("readMemory")).count();
     }
+
+    /** An exit is W with the status; a signal's end is X with GDB's number for it, as gdbserver reports it. */
+    @Test
+    void anExitIsWWithItsStatusAndASignalsEndIsXWithGdbsNumber() {
+        assertThat(StopReplies.exit(new DebuggerRecord.Exit(3, DebuggerRecord.ExitKind.EXIT, 0x401000, 10, 1)))
+                .isEqualTo("W0a");
+        assertThat(StopReplies.exit(new DebuggerRecord.Exit(3, DebuggerRecord.ExitKind.SIGNAL, 0x401000, 128 + 11, 1)))
+                .as("SIGSEGV").isEqualTo("X0b");
+        assertThat(StopReplies.exit(new DebuggerRecord.Exit(3, DebuggerRecord.ExitKind.SIGNAL, 0x401000, 128 + 7, 1)))
+                .as("Linux's SIGBUS is GDB's 10").isEqualTo("X0a");
+        assertThat(StopReplies.exit(new DebuggerRecord.Exit(3, DebuggerRecord.ExitKind.SIGNAL, 0x401000, 128 + 10, 1)))
+                .as("Linux's SIGUSR1 is GDB's 30").isEqualTo("X1e");
+        assertThat(StopReplies.gdbSignal(9)).isEqualTo(9);
+        assertThat(StopReplies.gdbSignal(64)).as("a real-time signal gdb has no name for").isEqualTo(143);
+    }
 }
