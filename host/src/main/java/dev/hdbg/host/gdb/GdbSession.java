@@ -324,7 +324,13 @@ final class GdbSession {
             case 's', 'S' -> resume(true, command == 's' ? args : afterSignal(args));
             case 'H' -> {
                 if (args.startsWith("g")) {
-                    threads.byId(args.substring(1)).ifPresent(this::selectThread);
+                    String id = args.substring(1);
+                    Optional<GuestThreads.Thread> thread = threads.byId(id);
+                    if (thread.isEmpty() && !id.equals("0") && !id.equals("-1")) {
+                        threads.refresh(await(client.status()).cores()); // a thread started since the last list
+                        thread = threads.byId(id);
+                    }
+                    thread.ifPresent(this::selectThread);
                 }
                 frontEnd.send("OK"); // Hc: all-stop, every thread resumes together
             }
