@@ -112,7 +112,13 @@ hdbg_port_in() {
     local log="$1" pid="$2" sed_script="$3" port="" i
     for ((i = 0; i < 1200; i++)); do
         port="$(sed -n "$sed_script" "$log" 2>/dev/null)"
-        [ -n "$port" ] || ! kill -0 "$pid" 2>/dev/null && break
+        [ -n "$port" ] && break
+        if ! kill -0 "$pid" 2>/dev/null; then
+            # Gone: it may have written its line between the read above and its end, so the log is read once more
+            # (under load that window lost a training's bridge session, LauncherOptionsTest).
+            port="$(sed -n "$sed_script" "$log" 2>/dev/null)"
+            break
+        fi
         sleep 0.05
     done
     printf '%s' "$port"
