@@ -1,8 +1,8 @@
 package dev.hdbg.host.gdb;
 
 import dev.hdbg.common.model.MemoryRegion;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -42,15 +42,15 @@ final class LibraryList {
     static String xml(String program, List<MemoryRegion> regions, BiFunction<Long, Integer, byte[]> read) {
         long rDebug = rDebug(program, regions, read);
         StringBuilder xml = new StringBuilder("<library-list-svr4 version=\"1.0\"");
-        long lm = rDebug == 0 ? 0 : le(read.apply(rDebug + R_MAP, 8)).getLong(0);
+        long lm = rDebug == 0 ? 0 : MappedElf.littleEndian(read.apply(rDebug + R_MAP, 8)).getLong(0);
         if (lm == 0) {
             return xml.append("/>").toString();
         }
         xml.append(" main-lm=\"0x").append(Long.toHexString(lm)).append("\">");
-        ByteBuffer main = le(read.apply(lm, LINK_MAP_SIZE));
+        ByteBuffer main = MappedElf.littleEndian(read.apply(lm, LINK_MAP_SIZE));
         long next = main.getLong(24);
         for (int i = 0; next != 0 && i < MAX_LIBRARIES; i++) {
-            ByteBuffer map = le(read.apply(next, LINK_MAP_SIZE));
+            ByteBuffer map = MappedElf.littleEndian(read.apply(next, LINK_MAP_SIZE));
             String name = cString(map.getLong(8), read);
             if (!name.isEmpty()) {
                 xml.append("<library name=\"").append(escaped(name)).append("\" lm=\"0x").append(Long.toHexString(next))
@@ -70,7 +70,7 @@ final class LibraryList {
             return 0; // a static program
         }
         int entries = (int) Math.min(elf.memorySize(segment.get()) / 16, MAX_DYNAMIC_ENTRIES);
-        ByteBuffer dynamic = le(read.apply(elf.address(segment.get()), entries * 16));
+        ByteBuffer dynamic = MappedElf.littleEndian(read.apply(elf.address(segment.get()), entries * 16));
         for (int e = 0; e < entries; e++) {
             long tag = dynamic.getLong(e * 16);
             if (tag == DT_NULL) {
@@ -88,7 +88,7 @@ final class LibraryList {
         if (address == 0) {
             return "";
         }
-        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
         long at = address;
         while (text.size() < MAX_NAME) {
             // never past the page's end: the next page may be unmapped, though the name ends before it
@@ -107,9 +107,5 @@ final class LibraryList {
 
     private static String escaped(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static ByteBuffer le(byte[] bytes) {
-        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

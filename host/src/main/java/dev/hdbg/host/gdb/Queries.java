@@ -9,11 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The general queries and {@code v} packets: what the bridge supports ({@code qSupported}), its one thread,
+ * The general queries and {@code v} packets: what the bridge supports ({@code qSupported}), the threads,
  * {@code qXfer} objects (the target description, the executable's path), {@code monitor} ({@code qRcmd}),
  * {@code vCont}, and the host I/O ({@code vFile}): {@code /proc/PID/maps}, which gdb's {@code info proc mappings}
  * reads, made from the agent's memory map, and every other file read from the target's file system through the agent
@@ -47,7 +48,7 @@ final class Queries {
     boolean answer(String text, byte[] payload) throws IOException {
         FrontEnd out = session.frontEnd();
         if (text.startsWith("qSupported")) {
-            // multiprocess+ gives gdb a process id (1), which info proc needs; the agent runs one process.
+            // multiprocess+ gives gdb each thread's process id (pPID.TID), which info proc needs.
             session.multiprocess(text.contains("multiprocess+"));
             out.send("PacketSize=" + Integer.toHexString(GdbSession.MAX_PACKET)
                     + ";qXfer:features:read+;qXfer:exec-file:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+"
@@ -61,7 +62,7 @@ final class Queries {
             out.send(xfer(TargetDescription.xml().getBytes(StandardCharsets.UTF_8), text.substring(31)));
         } else if (text.startsWith("qXfer:exec-file:read:")) {
             String rest = text.substring(21);
-            out.send(xfer(executable().getBytes(StandardCharsets.UTF_8), rest.substring(rest.indexOf(':') + 1)));
+            out.send(xfer(executable(regions()).getBytes(StandardCharsets.UTF_8), rest.substring(rest.indexOf(':') + 1)));
         } else if (text.startsWith("qXfer:threads:read::")) {
             out.send(xfer(threads().xml(), text.substring(20)));
         } else if (text.startsWith("qXfer:libraries-svr4:read:")) {
@@ -152,9 +153,14 @@ final class Queries {
         return known;
     }
 
+    /** The agent's memory map now, one status request: what the program's path and its ELF headers are read from. */
+    private List<MemoryRegion> regions() {
+        return replies.await(client.status()).regions();
+    }
+
     /** Whether the target is a program loaded from a file (not a sample): it has an ELF header and a vector. */
     private boolean fromFile() {
-        return replies.await(client.status()).regions().stream().anyMatch(r -> r.name().startsWith("/"));
+        return regions().stream().anyMatch(r -> r.name().startsWith("/"));
     }
 
     /**
@@ -164,7 +170,8 @@ final class Queries {
     private byte[] libraries(String offsetLength) {
         try {
             if (offsetLength.startsWith("0,") || libraryDocument == null) {
-                libraryDocument = LibraryList.xml(executable(), replies.await(client.status()).regions(),
+                List<MemoryRegion> regions = regions();
+                libraryDocument = LibraryList.xml(executable(regions), regions,
                         (address, length) -> replies.await(client.readMemory(address, length)))
                         .getBytes(StandardCharsets.UTF_8);
             }
@@ -177,7 +184,8 @@ final class Queries {
     /** The auxiliary vector, rebuilt from the program in memory ({@link AuxiliaryVector}); E01 when it cannot be. */
     private byte[] auxv(String offsetLength) {
         try {
-            byte[] vector = AuxiliaryVector.of(executable(), replies.await(client.status()).regions(),
+            List<MemoryRegion> regions = regions();
+            byte[] vector = AuxiliaryVector.of(executable(regions), regions,
                     (address, length) -> replies.await(client.readMemory(address, length)));
             return xfer(vector, offsetLength);
         } catch (RuntimeException e) {
@@ -186,15 +194,15 @@ final class Queries {
     }
 
     /** The program's path: the name of the memory map's first file mapping (the status' target is a description). */
-    private String executable() {
-        return replies.await(client.status()).regions().stream().map(MemoryRegion::name)
+    private static String executable(List<MemoryRegion> regions) {
+        return regions.stream().map(MemoryRegion::name)
                 .filter(name -> name.startsWith("/")).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the target is not a program loaded from a file"));
     }
 
     /**
-     * Host I/O, for {@code /proc/PID/maps} only (the agent emulates one process; its map is the agent's memory map).
-     * Other files answer ENOENT, so gdb reads the executable it was given from the local disk.
+     * Host I/O: {@code open} ({@link #open}), {@code pread}, {@code fstat} and {@code close} of the files gdb opened,
+     * read-only; {@code setfs} is accepted (the target's processes share one root).
      */
     private byte[] file(String request, byte[] payload) {
         String[] parts = request.split("[:,]");
