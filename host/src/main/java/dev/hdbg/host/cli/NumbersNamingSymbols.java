@@ -1,13 +1,12 @@
 package dev.hdbg.host.cli;
 
 import dev.hdbg.common.text.Numbers;
+import dev.hdbg.host.cli.parse.ExpressionParser;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The words of a command's expressions that were read as hex numbers though the target has a symbol of that name:
@@ -15,9 +14,6 @@ import java.util.regex.Pattern;
  * command then fails on an unmapped address, the error says so and how to write the symbol ({@code prog!f}).
  */
 final class NumbersNamingSymbols {
-    /** ExpressionParser's words: a ! or ` inside one joins it ({@code libc!malloc}); an {@code @name} is a register. */
-    private static final Pattern WORD = Pattern.compile("(?<![@A-Za-z0-9_`!])[A-Za-z0-9_][A-Za-z0-9_`!]*");
-
     private NumbersNamingSymbols() {
     }
 
@@ -25,10 +21,7 @@ final class NumbersNamingSymbols {
     static Optional<String> note(List<String> expressions, SymbolTable symbols) {
         Set<String> words = new LinkedHashSet<>();
         for (String expression : expressions) {
-            Matcher m = WORD.matcher(expression);
-            while (m.find()) {
-                words.add(m.group());
-            }
+            words.addAll(ExpressionParser.words(expression));
         }
         List<String> lines = new ArrayList<>();
         for (String word : words) {

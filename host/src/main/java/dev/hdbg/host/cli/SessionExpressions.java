@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The commands' expressions in a session: evaluated with the target's registers, memory and symbols, and what to say
@@ -22,8 +20,6 @@ import java.util.regex.Pattern;
  * as a hex number where the target has a symbol of that name ({@code bp f}).
  */
 final class SessionExpressions {
-    /** {@code libc!} in {@code libc!printf+4}: a word's module, as ExpressionParser joins them. */
-    private static final Pattern MODULE_PREFIX = Pattern.compile("(?<![A-Za-z0-9_`!@])([A-Za-z_][A-Za-z0-9_]*)!");
 
     private final DebugSession session;
     /** The expressions the running command evaluated ({@link #numbersNamingSymbols}). */
@@ -106,11 +102,12 @@ final class SessionExpressions {
      * come from (the loader maps it after the program starts: {@code bp libc!printf} at the first instruction).
      */
     private Optional<String> unloadedModule(String expression) {
-        Matcher qualified = MODULE_PREFIX.matcher(expression);
-        if (!qualified.find() || !session.connected()) {
+        Optional<String> qualified = ExpressionParser.words(expression).stream().filter(w -> w.indexOf('!') > 0)
+                .findFirst();
+        if (qualified.isEmpty() || !session.connected()) {
             return Optional.empty();
         }
-        String module = qualified.group(1);
+        String module = qualified.get().substring(0, qualified.get().indexOf('!'));
         List<LoadedModule> loaded;
         try {
             loaded = session.fetchModules();

@@ -2,6 +2,7 @@ package dev.hdbg.host.cli.parse;
 
 import dev.hdbg.common.text.Numbers;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -96,6 +97,29 @@ public final class ExpressionParser {
             throw parser.unexpected();
         }
         return value;
+    }
+
+    /**
+     * The words of {@code text} as {@link #evaluate} reads them (numbers, names, {@code module!symbol}), without the
+     * register names written after {@code @}; nothing is evaluated, so a text that would not evaluate has its words
+     * too. For what an error says about them ({@code f} read as 0xf, a module not loaded).
+     */
+    public static List<String> words(String text) {
+        ExpressionParser scanner = new ExpressionParser(text, name -> OptionalLong.empty(), address -> 0);
+        List<String> words = new ArrayList<>();
+        while (scanner.pos < text.length()) {
+            boolean register = scanner.peek('@');
+            if (register) {
+                scanner.pos++;
+            }
+            String word = scanner.word();
+            if (word.isEmpty()) {
+                scanner.pos += register ? 0 : 1;
+            } else if (!register) {
+                words.add(word);
+            }
+        }
+        return words;
     }
 
     private long binary(int level) {

@@ -44,6 +44,16 @@ class ExpressionParserTest {
         assertThat(eval(text)).isEqualTo(expected);
     }
 
+    /** The words an error can speak of: as evaluate reads them, registers after @ left out, nothing evaluated. */
+    @Test
+    void itsWordsAreReadWithoutEvaluatingAndWithoutTheRegistersAfterAt() {
+        assertThat(ExpressionParser.words("cafe+f*2")).containsExactly("cafe", "f", "2");
+        assertThat(ExpressionParser.words("libc!printf + (@rdi & ~fff`0000)")).containsExactly("libc!printf", "fff`0000");
+        assertThat(ExpressionParser.words("poi(rsp+8) @ + ")).containsExactly("poi", "rsp", "8");
+        assertThat(ExpressionParser.words("!f x!")).containsExactly("f", "x!");
+        assertThat(ExpressionParser.words("")).isEmpty();
+    }
+
     @Test
     void readsWinDbgAddressesWithBackticks() {
         assertThat(eval("fffff801`deadbeef + 1")).isEqualTo(0xfffff801_deadbef0L);
