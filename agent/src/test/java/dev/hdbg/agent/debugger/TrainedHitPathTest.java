@@ -20,11 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
@@ -39,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * classes, which such an agent never initializes, and the upcall stayed at tier 2 through a whole run. And with the
  * register batches inlined into the training's large compiles, C2 reached its node budget and left their downcalls out
  * (docs/benchmarks.md, "Trained hits, wave 16"). The child JVMs run with the launcher's agent options, the training
- * with the training's own beside them. Counted from their -XX:+AOTPrintTrainingInfo and -XX:+PrintInlining, not timed:
+ * with the training's own beside them. Counted from their -XX:+AOTPrintTrainingInfo and -XX:+LogCompilation, not timed:
  * without the launcher's dontinline options the training's compiles of the hit path depend on those classes and the
  * batches are inlined, so the test can fail.
  */
@@ -78,13 +81,49 @@ class TrainedHitPathTest {
                         .map(m -> m.group().trim()).toList()).distinct())
                 .as("C2 compiles of the hit path that wait for the actions' classes").isEmpty();
 
-        String inlining = child(withCache(options, dir, "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining"),
-                classPath, "condition");
+        Path log = dir.resolve("compilation.log");
+        String inlining = child(withCache(options, dir, "-XX:+UnlockDiagnosticVMOptions", "-XX:+LogCompilation",
+                "-XX:LogFile=" + log), classPath, "condition");
         assertThat(inlining).contains("exited after " + HITS);
-        List<String> batches = inlining.lines()
-                .filter(l -> l.contains("dev.hdbg.agent.unicorn.Registers::readBatch (")).toList();
-        assertThat(batches).as("call sites of the register batch read").isNotEmpty()
-                .allMatch(l -> l.contains("disallowed by CompileCommand"));
+        assertThat(inliningDecisions(Files.readAllLines(log), "dev.hdbg.agent.unicorn.Registers", "readBatch"))
+                .as("inlining decisions at the call sites of the register batch read").isNotEmpty()
+                .allMatch(reason -> reason.equals("disallowed by CompileCommand"));
+    }
+
+    private static final Pattern KLASS = Pattern.compile("<klass id='(\\d+)' name='([^']*)'");
+    private static final Pattern METHOD = Pattern.compile("<method id='(\\d+)' holder='(\\d+)' name='([^']*)'");
+    private static final Pattern CALL = Pattern.compile("<call method='(\\d+)'");
+    private static final Pattern DECISION = Pattern.compile("<inline_(?:fail|success) reason='([^']*)'");
+
+    /**
+     * The compilers' reason at each call site of {@code holder.name}, from -XX:+LogCompilation: each compiler thread's
+     * log is whole there, where -XX:+PrintInlining's lines from C1 and C2 interleave on a busy machine (a reason landed
+     * on another compile's line and failed this test in a fresh-clone CI). Ids are a task's own.
+     */
+    static List<String> inliningDecisions(List<String> log, String holder, String name) {
+        Map<String, String> klasses = new HashMap<>();
+        Map<String, String> methods = new HashMap<>();
+        List<String> reasons = new ArrayList<>();
+        boolean atCall = false;
+        for (String line : log) {
+            if (line.startsWith("<task ")) {
+                klasses.clear();
+                methods.clear();
+                atCall = false;
+            }
+            Matcher m;
+            if ((m = KLASS.matcher(line)).lookingAt()) {
+                klasses.put(m.group(1), m.group(2));
+            } else if ((m = METHOD.matcher(line)).lookingAt()) {
+                methods.put(m.group(1), klasses.get(m.group(2)) + "::" + m.group(3));
+            } else if ((m = CALL.matcher(line)).lookingAt()) {
+                atCall = (holder + "::" + name).equals(methods.get(m.group(1)));
+            } else if (atCall && (m = DECISION.matcher(line)).lookingAt()) {
+                reasons.add(m.group(1));
+                atCall = false;
+            }
+        }
+        return reasons;
     }
 
     private static List<String> withCache(List<String> options, Path dir, String... printing) {
