@@ -18,23 +18,25 @@ final class PageFaults {
 
     private final Cpu guest;
     private final InstructionExits exits;
+    private final FaultingInstruction faulting;
     private ExitHandler handler;
     private SystemCalls systemCalls;
 
     PageFaults(Cpu guest, InstructionExits exits) {
         this.guest = guest;
         this.exits = exits;
+        this.faulting = new FaultingInstruction(guest);
     }
 
     /** Installs the always-armed hooks. */
     void start(ExitHandler exitHandler) {
         this.handler = exitHandler;
         guest.onUnmapped(EnumSet.allOf(Access.class), (access, address, size, value) -> onPageFault(access, address,
-                false));
+                size, false));
         // Protection faults in the user half only: the agent's GDT is read-only above it, and loading a selector
         // from the host (r fs = ...) writes its accessed bit there from inside a call that cannot call back.
         guest.onProtectionFault(EnumSet.allOf(Access.class), 0, USER_END, (access, address, size, value) ->
-                onPageFault(access, address, true));
+                onPageFault(access, address, size, true));
     }
 
     /** The guest's operating system, which takes the faults no event swallows. */
@@ -43,11 +45,17 @@ final class PageFaults {
     }
 
     /** @param present whether the page is mapped (a protection fault), as the x86 error code's bit 0 says */
-    private boolean onPageFault(Access access, long address, boolean present) {
+    private boolean onPageFault(Access access, long address, int size, boolean present) {
         if (InstructionExits.isStop(address)) {
             return false;
         }
-        long rip = guest.read(CpuRegister.RIP);
+        long blockStart = guest.read(CpuRegister.RIP);
+        long rip = faulting.at(blockStart, access, address, size);
+        if (rip != blockStart) {
+            // The run ends with the fault whatever RIP is (a write of RIP in a hook only asks Unicorn to leave the
+            // block); the event, the stop and the signal frame see the faulting instruction.
+            guest.write(CpuRegister.RIP, rip);
+        }
         boolean shortCircuit = false;
         if (handler.watches(ExitReason.EXCEPTION)) {
             VmExit exit = VmExit.pre(ExitReason.EXCEPTION, PF);

@@ -33,7 +33,8 @@ class SignalProgramsIT {
 
     @BeforeAll
     static void compileThePrograms() throws Exception {
-        for (String name : List.of("sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin", "abort")) {
+        for (String name : List.of("sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin",
+                "abort")) {
             compile(name);
         }
         compileStatic("abort");
@@ -67,7 +68,7 @@ class SignalProgramsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sigsegv", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin"})
+    @ValueSource(strings = {"sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin"})
     void signalsReachTheProgramAsTheyDoNatively(String program) throws Exception {
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), dir.resolve(program));
         ProgramRun actual = agentRun(program);

@@ -1,0 +1,109 @@
+package dev.hdbg.agent.vmx;
+
+import dev.hdbg.agent.machine.Cpu;
+import dev.hdbg.agent.machine.CpuException;
+import dev.hdbg.agent.machine.CpuRegister;
+import dev.hdbg.agent.vmx.decode.MemoryAccesses;
+import dev.hdbg.common.disasm.Disassembler;
+import dev.hdbg.common.disasm.Instruction;
+import dev.hdbg.common.event.Access;
+import java.util.List;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The instruction a memory fault happened at. Unicorn 2.0.1 calls its unmapped and protection hooks with RIP at the
+ * first instruction of the translated block, not at the faulting one (later Unicorns restore it from the host code's
+ * address; this one leaves no way to), while the general-purpose registers already hold what the block's earlier
+ * instructions left. So a handler that returns ran those instructions twice, and the stop, the {@code !exception}
+ * event and the signal frame all named the block's start.
+ *
+ * <p>This decodes the block forward from its start with Capstone, computes each instruction's memory accesses from
+ * the registers as they are, and takes the first that touches the faulting bytes with the fault's kind (a read or a
+ * write). That is exact unless two accesses of the block compute the same address from registers one of them changed
+ * in between (a run of PUSHes, say): the registers cannot tell those apart, and the first is taken, so a handler that
+ * returns runs no instruction twice that it would not have run before. No match (code this cannot parse) leaves the
+ * block's start, as before.
+ */
+final class FaultingInstruction {
+    private static final Logger LOG = LoggerFactory.getLogger(FaultingInstruction.class);
+    /** QEMU's blocks end on the page after their first at the latest: a fault's block is decoded no further. */
+    private static final int PAGE = 4096;
+    private static final int MAX_INSTRUCTIONS = 512;
+
+    private final Cpu cpu;
+    private Disassembler disassembler;
+    private boolean unavailable;
+
+    FaultingInstruction(Cpu cpu) {
+        this.cpu = cpu;
+    }
+
+    /**
+     * The address of the instruction whose {@code access} of {@code size} bytes at {@code address} faulted, in the
+     * block that starts at {@code blockStart}; {@code blockStart} itself when it cannot be told.
+     */
+    long at(long blockStart, Access access, long address, int size) {
+        if (access == Access.EXECUTE) {
+            return blockStart;
+        }
+        return find(blockStart, access, address, Math.max(size, 1)).orElse(blockStart);
+    }
+
+    private OptionalLong find(long blockStart, Access access, long address, int size) {
+        Disassembler decoder = disassembler();
+        if (decoder == null) {
+            return OptionalLong.empty();
+        }
+        byte[] code = code(blockStart);
+        List<Instruction> block = decoder.disassemble(code, blockStart, MAX_INSTRUCTIONS);
+        for (Instruction instruction : block) {
+            for (MemoryAccesses.Access a : MemoryAccesses.of(instruction, this::register)) {
+                boolean kind = access == Access.WRITE ? a.writes() : a.reads();
+                if (kind && a.overlaps(address, size)) {
+                    return OptionalLong.of(instruction.address());
+                }
+            }
+            if (MemoryAccesses.endsBlock(instruction)) {
+                break;
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The bytes from {@code blockStart} to the end of its page and the next, or of its page alone. */
+    private byte[] code(long blockStart) {
+        int toPageEnd = (int) (PAGE - (blockStart & (PAGE - 1)));
+        try {
+            return cpu.readMemory(blockStart, toPageEnd + PAGE);
+        } catch (CpuException nextPageUnmapped) {
+            try {
+                return cpu.readMemory(blockStart, toPageEnd);
+            } catch (CpuException e) {
+                return new byte[0];
+            }
+        }
+    }
+
+    private long register(String name) {
+        return cpu.read(switch (name) {
+            case "fs_base" -> CpuRegister.FS_BASE;
+            case "gs_base" -> CpuRegister.GS_BASE;
+            default -> CpuRegister.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        });
+    }
+
+    private Disassembler disassembler() {
+        if (disassembler == null && !unavailable) {
+            try {
+                disassembler = Disassembler.x86_64();
+            } catch (UnsatisfiedLinkError e) {
+                // The launchers install libcapstone4; without it a fault names its block's start, as Unicorn does.
+                unavailable = true;
+                LOG.warn("memory faults name their translated block's first instruction: {}", e.getMessage());
+            }
+        }
+        return disassembler;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.hdbg.agent.vmx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hdbg.agent.machine.Cpu;
+import dev.hdbg.agent.machine.CpuException;
+import dev.hdbg.agent.machine.CpuRegister;
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.common.event.Access;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** {@link FaultingInstruction} inside real Unicorn's fault hooks, where RIP names the block's first instruction. */
+class FaultingInstructionTest {
+    private static final long CODE = 0x1000;
+    private static final long READ_ONLY = 0x3000;
+    private static final long UNMAPPED = 0x5000;
+
+    private record Seen(long blockStart, long located, long rax) {
+    }
+
+    /** Runs {@code hex} (ending in hlt) with RBX at the read-only page and RCX at an unmapped one. */
+    private static Seen faultIn(String hex) {
+        try (Machine machine = new Machine()) {
+            Cpu cpu = machine.cpu();
+            cpu.map(CODE, 0x1000, EnumSet.of(Access.READ, Access.EXECUTE));
+            cpu.writeMemory(CODE, HexFormat.of().parseHex(hex));
+            cpu.map(READ_ONLY, 0x1000, Set.of(Access.READ));
+            cpu.write(CpuRegister.RBX, READ_ONLY + 8);
+            cpu.write(CpuRegister.RCX, UNMAPPED + 16);
+            FaultingInstruction faulting = new FaultingInstruction(cpu);
+            Seen[] seen = new Seen[1];
+            Cpu.UnmappedHook hook = (access, address, size, value) -> {
+                long blockStart = cpu.read(CpuRegister.RIP);
+                seen[0] = new Seen(blockStart, faulting.at(blockStart, access, address, size), cpu.read(CpuRegister.RAX));
+                return false;
+            };
+            cpu.onProtectionFault(EnumSet.allOf(Access.class), 0, 0x7fff_ffff_ffffL, hook);
+            cpu.onUnmapped(EnumSet.allOf(Access.class), hook);
+            assertThatThrownBy(() -> cpu.run(CODE)).isInstanceOf(CpuException.class);
+            assertThat(seen[0]).as("the hook ran").isNotNull();
+            return seen[0];
+        }
+    }
+
+    @Test
+    void aStoreToAReadOnlyPageInTheMiddleOfItsBlockIsFound() {
+        // add rax, 1; add rax, 1; mov qword ptr [rbx], rax; hlt
+        Seen seen = faultIn("4883c001" + "4883c001" + "488903" + "f4");
+        assertThat(seen.blockStart()).as("Unicorn 2.0.1's RIP in the hook: the block's start").isEqualTo(CODE);
+        assertThat(seen.rax()).as("the adds before the store have run").isEqualTo(2);
+        assertThat(seen.located()).isEqualTo(CODE + 8);
+    }
+
+    @Test
+    void aLoadFromAnUnmappedPageIsTheFirstAccessOfItsKindThatTouchesTheAddress() {
+        // mov rax, qword ptr [rbx]; add rax, 1; mov rdx, qword ptr [rcx + 8]; hlt: [rcx + 8] is unmapped, [rbx] is not
+        Seen seen = faultIn("488b03" + "4883c001" + "488b5108" + "f4");
+        assertThat(seen.located()).isEqualTo(CODE + 7);
+    }
+
+    @Test
+    void aReadOfTheSameAddressBeforeTheFaultingWriteIsNotTakenForIt() {
+        // mov rax, qword ptr [rbx]; add qword ptr [rbx], 1; hlt: the read succeeds, the read-modify-write's write faults
+        Seen seen = faultIn("488b03" + "48830301" + "f4");
+        assertThat(seen.located()).isEqualTo(CODE + 3);
+    }
+
+    @Test
+    void aFaultAtTheBlocksFirstInstructionStaysThere() {
+        // mov qword ptr [rbx], rax; hlt
+        Seen seen = faultIn("488903" + "f4");
+        assertThat(seen.located()).isEqualTo(CODE);
+    }
+}
