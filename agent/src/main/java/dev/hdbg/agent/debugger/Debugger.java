@@ -445,6 +445,17 @@ public final class Debugger implements AutoCloseable {
     }
 
     /** HyperDbg's {@code events sc on|off}: short-circuits (or not) the event whose break holds the target. */
+    /**
+     * Since 1.18: while {@code on}, a program that a signal's default action is about to end stops first (a break
+     * with reason FAULT and the signal as its context); its next continue or step ends it.
+     */
+    public CompletableFuture<Void> stopBeforeFatalSignals(boolean on) {
+        return loop.submit(() -> {
+            loop.stopBeforeFatalSignals(on);
+            return null;
+        });
+    }
+
     public CompletableFuture<Void> shortCircuitEventInBreak(boolean on) {
         return loop.submit(() -> {
             loop.shortCircuitEventInBreak(on);

@@ -245,6 +245,9 @@ final class ExecutionLoop implements BreakService, GuestStops {
             halt(DebuggerRecord.BreakReason.PAUSE, 0, null, "paused by the host");
             return;
         }
+        if (runs.endHeldKill()) {
+            return;
+        }
         stepping.start();
         if (state == TargetState.RUNNING) {
             // Not expected of a t (it halts or ends the target), but a running target must be the execution
@@ -323,7 +326,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
     /** Execution thread: {@code t}, {@code p}, {@code gu}; a break record with reason STEP ends it. */
     void step(StepMode mode, long run) {
         requirePaused();
-        if (!machine.vcpus().runnable(selectedCore)) {
+        // A thread a fatal signal stopped is ending: its step ends the program (GuestRuns.endHeldKill).
+        if (!runs.holdsKill() && !machine.vcpus().runnable(selectedCore)) {
             throw DebuggerException.badState("core " + selectedCore + " cannot step: its thread waits (or has exited); "
                     + "select a running core (~) or continue (g)");
         }
@@ -434,6 +438,9 @@ final class ExecutionLoop implements BreakService, GuestStops {
             halt(DebuggerRecord.BreakReason.PAUSE, 0, null, "paused by the host");
             return;
         }
+        if (runs.endHeldKill()) {
+            return; // it stopped before a signal's default action: the program ends now, as it would have
+        }
         if (stepping.pending()) {
             stepping.start();
             return;
@@ -500,13 +507,21 @@ final class ExecutionLoop implements BreakService, GuestStops {
 
     @Override
     public void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, String message) {
+        halt(reason, eventId, exit, exit == null ? 0 : exit.context(), message);
+    }
+
+    @Override
+    public void haltBeforeSignal(int signal, String message) {
+        halt(DebuggerRecord.BreakReason.FAULT, 0, null, signal, message);
+    }
+
+    private void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, long context, String message) {
         if (abandoned) {
             return; // the old program's last instruction: the target has ended
         }
         state = TargetState.PAUSED;
         stepping.end();
         long rip = machine.rip();
-        long context = exit == null ? 0 : exit.context();
         Optional<EventType> type = exit == null || reason != DebuggerRecord.BreakReason.EVENT ? Optional.empty()
                 : exit.reason().eventType();
         // All-stop: one core runs at a time, so every other core already stands where its thread was switched out.
@@ -579,6 +594,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
         Boolean said = shortCircuitByHost;
         shortCircuitByHost = null;
         return said;
+    }
+
+    /** Execution thread: {@code FatalSignalStopRequest} (since 1.18). */
+    void stopBeforeFatalSignals(boolean on) {
+        runs.stopBeforeFatalSignals(on);
     }
 
     /** HyperDbg's {@code events sc on|off}, on this thread: decides the short-circuit of the event whose break holds us. */

@@ -14,6 +14,7 @@ import dev.hdbg.agent.vmx.SystemCalls;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.LinuxSignals;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,6 +37,10 @@ final class GuestRuns {
     private boolean inside;
     private long runNanos;
     private long brokenNanos;
+    /** Since 1.18: stop before a signal's default action ends the program, as a traced process does. */
+    private boolean stopBeforeFatalSignals;
+    /** The end a stop before a fatal signal held back, until the guest is let run again. */
+    private Completion.Killed heldKill;
 
     GuestRuns(Machine machine, ExitHooks hooks, InstructionExits instructions, ExitHandler handler, StepOut stepOut,
               GuestStops stops) {
@@ -53,6 +58,33 @@ final class GuestRuns {
         return inside;
     }
 
+    /** {@code FatalSignalStopRequest}: whether a program a signal's default action ends stops first. */
+    void stopBeforeFatalSignals(boolean on) {
+        stopBeforeFatalSignals = on;
+    }
+
+    /** Whether a stop before a fatal signal holds the program's end back ({@link #endHeldKill}). */
+    boolean holdsKill() {
+        return heldKill != null;
+    }
+
+    /**
+     * Ends the program a signal's default action was ending when it stopped first ({@link #stopBeforeFatalSignals}):
+     * whatever the host did at the stop, the signal was on its way, as it is for a traced process that ptrace lets go
+     * on with it.
+     *
+     * @return whether there was such an end (its exit record is sent)
+     */
+    boolean endHeldKill() {
+        Completion.Killed killed = heldKill;
+        if (killed == null) {
+            return false;
+        }
+        heldKill = null;
+        stops.exited(DebuggerRecord.ExitKind.SIGNAL, killed.rip(), 128 + killed.signal());
+        return true;
+    }
+
     /** The time the guest ran, breaks excluded. */
     long runNanos() {
         return runNanos;
@@ -65,6 +97,7 @@ final class GuestRuns {
 
     /** The target starts again: what the exits left of the old one and its running time are forgotten. */
     void forget() {
+        heldKill = null;
         instructions.takeCompletion();
         hooks.forgetHeldBack();
         heldBack.clear(); // the cores' too: the machine's reset left one core
@@ -205,7 +238,13 @@ final class GuestRuns {
             }
             case Completion.Killed killed -> {
                 machine.write(GuestRegister.RIP, killed.rip());
-                stops.exited(DebuggerRecord.ExitKind.SIGNAL, killed.rip(), 128 + killed.signal());
+                if (stopBeforeFatalSignals) {
+                    heldKill = killed;
+                    stops.haltBeforeSignal(killed.signal(), "signal " + LinuxSignals.describe(killed.signal())
+                            + " ends the program when it goes on (g, t or p); it stopped first");
+                } else {
+                    stops.exited(DebuggerRecord.ExitKind.SIGNAL, killed.rip(), 128 + killed.signal());
+                }
             }
             case Completion.Resume resume -> machine.write(GuestRegister.RIP, resume.rip());
             case Completion.Faulted faulted -> {

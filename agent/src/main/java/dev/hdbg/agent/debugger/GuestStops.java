@@ -12,6 +12,12 @@ interface GuestStops {
      */
     void halt(DebuggerRecord.BreakReason reason, long eventId, VmExit exit, String message);
 
+    /**
+     * The guest halts before a signal's default action ends the program (since 1.18, when the host asked): a break
+     * record with {@link DebuggerRecord.BreakReason#FAULT} and the signal as its context.
+     */
+    void haltBeforeSignal(int signal, String message);
+
     /** The target ended: its registers and memory stay readable, it runs no more, and an exit record goes out. */
     void exited(DebuggerRecord.ExitKind kind, long rip, long status);
 

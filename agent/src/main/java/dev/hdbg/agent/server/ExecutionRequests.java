@@ -10,13 +10,17 @@ import dev.hdbg.common.wire.ExecutionCodec;
 import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.ContinueReply;
 import dev.hdbg.proto.v1.Envelope;
+import dev.hdbg.proto.v1.FatalSignalStopReply;
 import dev.hdbg.proto.v1.PauseReply;
 import dev.hdbg.proto.v1.StepReply;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** Running the target: continue ({@code g}, {@code g ADDR}), step ({@code t}, {@code p}, {@code gu}), pause. */
+/**
+ * Running the target: continue ({@code g}, {@code g ADDR}), step ({@code t}, {@code p}, {@code gu}), pause, and
+ * whether a fatal signal stops it first.
+ */
 final class ExecutionRequests {
     private final Debugger debugger;
     /** The host served, for a step's stop in its reply (since 1.15); null when there is none in particular. */
@@ -31,6 +35,9 @@ final class ExecutionRequests {
         table.route(Envelope.BodyCase.CONTINUE_REQUEST, this::cont);
         table.route(Envelope.BodyCase.STEP_REQUEST, this::step);
         table.route(Envelope.BodyCase.PAUSE_REQUEST, this::pause);
+        table.route(Envelope.BodyCase.FATAL_SIGNAL_STOP_REQUEST, request -> debugger.stopBeforeFatalSignals(
+                request.getFatalSignalStopRequest().getOn()).thenApply(done -> Envelope.newBuilder()
+                .setFatalSignalStopReply(FatalSignalStopReply.getDefaultInstance())));
     }
 
     private CompletableFuture<Envelope.Builder> cont(Envelope envelope) {

@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 17;
+    public static final int MINOR = 18;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -98,6 +98,12 @@ public final class Protocol {
      */
     public static final String TARGET_FILES = "targets.files";
 
+    /**
+     * Since 1.18: FatalSignalStopRequest, a stop before a signal's default action ends the program (gdb's "Program
+     * received signal SIGSEGV" through the bridge); announced by agents.
+     */
+    public static final String FATAL_SIGNAL_STOP = "signals.stop-before-fatal";
+
     /** Largest part of a file one ReadFileRequest returns; hosts page larger reads. */
     public static final int MAX_FILE_READ = 1024 * 1024;
 
@@ -110,7 +116,7 @@ public final class Protocol {
      * messages and events sc; 1.12 processes; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer,
      * dt and struct; 1.14 records with their pid and tid, breakpoints filtered by pid, tid and core; 1.15 a
      * step's stop in its reply, and the stack at that stop; 1.16 that stop without its registers when asked; 1.17 the
-     * target's files.
+     * target's files; 1.18 a stop before a signal ends the program.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -131,7 +137,8 @@ public final class Protocol {
             RECORDS_PID_TID,
             STEP_BREAK_RECORD, STEP_STOP_MEMORY,
             STEP_BARE_STOP,
-            TARGET_FILES);
+            TARGET_FILES,
+            FATAL_SIGNAL_STOP);
 
     private Protocol() {
     }

@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * sends on its own (logs, buffers, breaks, exits, action errors) reach the listeners in
  * sequence-number order, on one thread.
  *
- * <p>Obtain one with {@link #connect}. Thread-safe.
+ * <p>Obtain one with {@link #connect}. Thread-safe. It runs over 400 lines because it is the protocol's whole
+ * client API, one documented method per request; its implementations and codecs are split by concern.
  */
 public interface DebuggerClient extends AutoCloseable {
 
@@ -354,6 +355,14 @@ public interface DebuggerClient extends AutoCloseable {
      */
     default CompletableFuture<FilePart> readFile(String path, long offset, int length) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this client reads no files"));
+    }
+
+    /**
+     * Since protocol 1.18: while {@code on}, a program a signal is about to end stops first (a FAULT break, the signal
+     * its context; its next continue or step ends it), as gdb sees it under gdbserver.
+     */
+    default CompletableFuture<Void> stopBeforeFatalSignals(boolean on) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this client cannot stop before signals"));
     }
 
     /** HyperDbg's {@code flush} (since protocol 1.11): how many waiting event messages the agent discarded. */

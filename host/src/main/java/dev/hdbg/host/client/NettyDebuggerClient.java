@@ -476,6 +476,13 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<Void> stopBeforeFatalSignals(boolean on) {
+        return this.<Void>requiring(Protocol.FATAL_SIGNAL_STOP, "stop before a signal ends the program", "1.18")
+                .orElseGet(() -> call(Envelope.newBuilder().setFatalSignalStopRequest(
+                        dev.hdbg.proto.v1.FatalSignalStopRequest.newBuilder().setOn(on))).thenApply(e -> null));
+    }
+
+    @Override
     public CompletableFuture<Long> flushMessages() {
         return this.<Long>requiring(Protocol.FLUSH, "flush its messages (flush)", "1.11").orElseGet(() -> call(
                 Envelope.newBuilder().setFlushRequest(dev.hdbg.proto.v1.FlushRequest.getDefaultInstance()))

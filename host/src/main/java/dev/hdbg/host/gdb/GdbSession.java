@@ -124,10 +124,12 @@ final class GdbSession {
     void run() throws InterruptedException, IOException {
         socket.setTcpNoDelay(true);
         client.addRecordListener(this::onRecord);
+        stopBeforeFatalSignals(true);
         try {
             serve();
         } finally {
             ended = true;
+            stopBeforeFatalSignals(false);
             driven.ifPresent(DrivenSocket::close);
             closeSocket();
             input.close();
@@ -135,6 +137,21 @@ final class GdbSession {
                 points.clear();
             } catch (RuntimeException e) {
                 log.accept("gdb: could not remove the session's breakpoints: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * gdb reports a fatal signal before the program dies ("Program received signal SIGSEGV"), where it can still be
+     * looked at, as a traced process stops for gdbserver: the agent stops before a signal's default action ends the
+     * program while a session lasts (protocol 1.18). An older agent, or an observing bridge, goes without.
+     */
+    private void stopBeforeFatalSignals(boolean on) {
+        try {
+            await(client.stopBeforeFatalSignals(on));
+        } catch (AgentError | UnsupportedOperationException e) {
+            if (on) {
+                log.accept("gdb: a fatal signal ends the program without a stop first: " + e.getMessage());
             }
         }
     }

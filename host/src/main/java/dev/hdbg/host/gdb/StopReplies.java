@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 /**
  * Stop replies as gdbserver sends them: {@code T05} with the thread, the expedited registers (so that a step needs no
  * {@code g}) and why ({@code swbreak:}, {@code hwbreak:}, {@code watch:ADDR}); {@code T02} after a Ctrl-C, {@code T0b}
- * for a fault, {@code Wnn} for an exit. A HyperDbg event's break is a SIGTRAP whose console line names the event.
+ * for a fault ({@code T} and the signal's GDB number before a signal ends the program), {@code Wnn} for an exit. A HyperDbg event's break is a SIGTRAP whose console line names the event.
  * When the agent refuses the registers, the stop is still reported, without them: gdb asks with {@code g} and meets
  * the refusal there as an error reply, and the session goes on.
  */
@@ -38,6 +38,10 @@ final class StopReplies {
                 case PAUSE -> withRegisters(interrupted ? 2 : 5, "");
                 case STEP -> withRegisters(5, "");
                 case FAULT -> {
+                    if (b.context() > 0 && b.context() < 65) {
+                        // Before a signal's default action ends the program: gdb names the signal itself.
+                        yield withRegisters(gdbSignal((int) b.context()), "");
+                    }
                     frontEnd.console("hdbg: " + b.message() + "\n");
                     yield withRegisters(11, "");
                 }

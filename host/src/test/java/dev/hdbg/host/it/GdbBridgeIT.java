@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
@@ -38,7 +40,7 @@ class GdbBridgeIT {
 
     @BeforeAll
     static void compile() throws Exception {
-        for (String name : List.of("calls", "spin")) {
+        for (String name : List.of("calls", "spin", "crash")) {
             Path source = dir.resolve(name + ".c");
             try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/gdb/" + name + ".c")) {
                 Files.copy(in, source);
@@ -155,6 +157,31 @@ class GdbBridgeIT {
      * memory, as with gdbserver, and reads their symbols ({@code bt} in libc's {@code printf}); the local files are
      * the target's ({@code set sysroot /}).
      */
+    /**
+     * A program a signal's default action ends stops first, as under gdbserver (protocol 1.18): gdb says "Program
+     * received signal", shows the stack at the faulting store (or in abort), and the next continue ends the program.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"segv, SIGSEGV, Segmentation fault, #0  (0x[0-9a-f]+ in )?depth \\(n=0\\) at .*crash.c:11",
+            "assert, SIGABRT, Aborted, #[2-9]  0x[0-9a-f]+ in abort \\(\\)"})
+    void gdbStopsAtASignalThatEndsTheProgramBeforeItEnds(String how, String signal, String description, String frame)
+            throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("crash").toString(), "--", how)) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("crash", bridge.port(), "continue", "bt", "info registers rip", "continue"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out)
+                    .contains("Program received signal " + signal + ", " + description + ".")
+                    .containsPattern(frame)
+                    .containsPattern("#[1-9]  0x[0-9a-f]+ in main \\(argc=[12], argv=0x[0-9a-f]+\\) at .*crash.c:2[0-3]")
+                    .containsPattern("rip +0x[0-9a-f]+ +0x[0-9a-f]+ <")
+                    .contains("Program terminated with signal " + signal + ", " + description + ".")
+                    .doesNotContain("Remote failure reply", "Protocol error");
+            assertThat(out.indexOf("Program received")).isLessThan(out.indexOf("Program terminated"));
+        }
+    }
+
     @Test
     void gdbDebugsADynamicallyLinkedProgram() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls-dynamic").toString(), "--root", "/")) {

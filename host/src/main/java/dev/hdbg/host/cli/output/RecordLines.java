@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli.output;
 
+import dev.hdbg.common.model.LinuxSignals;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -47,14 +48,9 @@ final class RecordLines {
         };
     }
 
-    /** Linux's signal names, as a shell reports a death by one. */
-    private static final String[] SIGNAL_NAMES = {"", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
-        "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
-        "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM",
-        "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
-
     private static String signalName(int signal) {
-        return signal > 0 && signal < SIGNAL_NAMES.length ? " (" + SIGNAL_NAMES[signal] + ")" : "";
+        String name = LinuxSignals.name(signal);
+        return name.isEmpty() ? "" : " (" + name + ")";
     }
 
     private static String stripLastNewline(String text) {
