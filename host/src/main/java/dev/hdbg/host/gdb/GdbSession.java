@@ -75,6 +75,7 @@ final class GdbSession {
     private final RegisterFile registers;
     private final StopMemory memory;
     private final TargetPoints points;
+    private final SyscallCatch syscalls;
     private final Queries queries;
     private final StopReplies replies;
     private final ConsoleRelay console;
@@ -116,8 +117,9 @@ final class GdbSession {
         this.registers = new RegisterFile(client, waits);
         this.memory = new StopMemory(client, waits);
         this.points = new TargetPoints(client, waits);
+        this.syscalls = new SyscallCatch(client, waits);
         this.queries = new Queries(this, client, waits);
-        this.replies = new StopReplies(registers, points, frontEnd, this::threadId, log);
+        this.replies = new StopReplies(registers, points, syscalls, frontEnd, this::threadId, log);
     }
 
     /** Serves the front end until it detaches, kills or goes away. */
@@ -135,8 +137,9 @@ final class GdbSession {
             input.close();
             try {
                 points.clear();
+                syscalls.clear();
             } catch (RuntimeException e) {
-                log.accept("gdb: could not remove the session's breakpoints: " + e.getMessage());
+                log.accept("gdb: could not remove the session's breakpoints and catchpoints: " + e.getMessage());
             }
         }
     }
@@ -357,6 +360,7 @@ final class GdbSession {
             }
             case 'D' -> {
                 points.clear();
+                syscalls.clear();
                 frontEnd.send("OK");
                 log.accept("gdb: detached; the target stays as it is");
                 return false;
@@ -388,6 +392,7 @@ final class GdbSession {
             registers.write(TargetDescription.REGISTERS.get(16), Packets.unhex(Packets.littleEndian(Packets.number(address), 8)));
         }
         points.sync();
+        syscalls.sync();
         registers.invalidate();
         memory.forget();
         interrupted = false;
@@ -613,6 +618,11 @@ final class GdbSession {
     /** The target's threads, as the agent's cores run them (refreshed from its status by whoever lists them). */
     GuestThreads threads() {
         return threads;
+    }
+
+    /** gdb's {@code catch syscall}. */
+    SyscallCatch syscalls() {
+        return syscalls;
     }
 
     FrontEnd frontEnd() {

@@ -52,9 +52,11 @@ final class Queries {
             session.multiprocess(text.contains("multiprocess+"));
             out.send("PacketSize=" + Integer.toHexString(GdbSession.MAX_PACKET)
                     + ";qXfer:features:read+;qXfer:exec-file:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+"
-                    + ";QStartNoAckMode+"
+                    + ";QStartNoAckMode+;QCatchSyscalls+"
                     + (fromFile() ? ";qXfer:auxv:read+;qXfer:libraries-svr4:read+" : "")
                     + (text.contains("multiprocess+") ? ";multiprocess+" : ""));
+        } else if (text.startsWith("QCatchSyscalls:")) {
+            out.send(session.syscalls().configure(text.substring(15)) ? "OK" : "E01");
         } else if (text.equals("QStartNoAckMode")) {
             out.send("OK");
             out.stopAcknowledging();

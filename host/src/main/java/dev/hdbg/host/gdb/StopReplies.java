@@ -9,22 +9,25 @@ import java.util.function.Supplier;
 /**
  * Stop replies as gdbserver sends them: {@code T05} with the thread, the expedited registers (so that a step needs no
  * {@code g}) and why ({@code swbreak:}, {@code hwbreak:}, {@code watch:ADDR}); {@code T02} after a Ctrl-C, {@code T0b}
- * for a fault ({@code T} and the signal's GDB number before a signal ends the program), {@code Wnn} for an exit. A HyperDbg event's break is a SIGTRAP whose console line names the event.
+ * for a fault ({@code T} and the signal's GDB number before a signal ends the program), {@code Wnn} for an exit;
+ * {@code syscall_entry:NN} and {@code syscall_return:NN} for gdb's {@code catch syscall} ({@link SyscallCatch}). A HyperDbg event's break is a SIGTRAP whose console line names the event.
  * When the agent refuses the registers, the stop is still reported, without them: gdb asks with {@code g} and meets
  * the refusal there as an error reply, and the session goes on.
  */
 final class StopReplies {
     private final RegisterFile registers;
     private final TargetPoints points;
+    private final SyscallCatch syscalls;
     private final FrontEnd frontEnd;
     private final Supplier<String> threadId;
     private final Consumer<String> log;
 
     /** @param log where the operator is told that a stop reply went without its registers */
-    StopReplies(RegisterFile registers, TargetPoints points, FrontEnd frontEnd, Supplier<String> threadId,
-                Consumer<String> log) {
+    StopReplies(RegisterFile registers, TargetPoints points, SyscallCatch syscalls, FrontEnd frontEnd,
+                Supplier<String> threadId, Consumer<String> log) {
         this.registers = registers;
         this.points = points;
+        this.syscalls = syscalls;
         this.frontEnd = frontEnd;
         this.threadId = threadId;
         this.log = log;
@@ -48,6 +51,10 @@ final class StopReplies {
                 case BREAKPOINT -> withRegisters(5, points.byId(b.eventId(), false)
                         .map(p -> p.kind().stopKey() + ":;").orElse(""));
                 case EVENT -> {
+                    var syscall = syscalls.reason(b);
+                    if (syscall.isPresent()) {
+                        yield withRegisters(5, syscall.get());
+                    }
                     var watch = points.byId(b.eventId(), true);
                     if (watch.isPresent()) {
                         yield withRegisters(5, watch.get().kind().stopKey() + ":" + Long.toHexString(b.context()) + ";");

@@ -35,7 +35,7 @@ class StopAnswersTest {
         registers.stoppedAt(new DebuggerRecord.Break(9, DebuggerRecord.BreakReason.STEP, 0, Optional.empty(), 0,
                 0x401136, "stepped (t)", values));
 
-        String reply = new StopReplies(registers, null, null, () -> "1", line -> { }).withRegisters(5, "");
+        String reply = new StopReplies(registers, null, null, null, () -> "1", line -> { }).withRegisters(5, "");
 
         assertThat(reply).isEqualTo("T05thread:1;06:" + Packets.littleEndian(0x1000L + GuestRegister.RBP.ordinal(), 8)
                 + ";07:" + Packets.littleEndian(0x1000L + GuestRegister.RSP.ordinal(), 8)

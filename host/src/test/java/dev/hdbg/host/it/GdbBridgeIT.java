@@ -182,6 +182,35 @@ class GdbBridgeIT {
         }
     }
 
+    /**
+     * gdb's {@code catch syscall} (QCatchSyscalls, as gdbserver serves it) is HyperDbg's {@code !syscall} and
+     * {@code !sysret}: the call's entry, then its return with the result in rax; the events are the agent's while gdb
+     * catches, and go with the catchpoint.
+     */
+    @Test
+    void gdbCatchesASystemCallAtItsEntryAndItsReturn() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("crash").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("crash", bridge.port(), "catch syscall write", "continue", "monitor events",
+                    "continue", "p $rax", "delete", "continue", "monitor events"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out)
+                    .contains("Catchpoint 1 (syscall 'write' [1])")
+                    .containsPattern("Catchpoint 1 \\(call to syscall write\\), 0x[0-9a-f]+ in write \\(\\)")
+                    .containsPattern("enabled +!syscall +0x1")
+                    .containsPattern("Catchpoint 1 \\(returned from syscall write\\), 0x[0-9a-f]+ in write \\(\\)")
+                    .contains("$1 = 13") // "about to end\n"
+                    .contains("Program received signal SIGSEGV")
+                    .doesNotContain("does not support this type", "Remote failure reply", "Protocol error");
+            assertThat(out.indexOf("call to syscall write")).isLessThan(out.indexOf("about to end"));
+            assertThat(out.indexOf("about to end")).isLessThan(out.indexOf("returned from syscall write"));
+            // gdb tells the target what it catches when it resumes it, as it tells gdbserver
+            String afterDelete = out.substring(out.indexOf("Program received signal SIGSEGV"));
+            assertThat(afterDelete).as("the events went with the catchpoint").doesNotContain("!syscall", "!sysret");
+        }
+    }
+
     @Test
     void gdbDebugsADynamicallyLinkedProgram() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls-dynamic").toString(), "--root", "/")) {
