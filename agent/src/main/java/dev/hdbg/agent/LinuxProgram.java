@@ -72,6 +72,11 @@ final class LinuxProgram implements SystemCalls {
         });
     }
 
+    @Override
+    public Optional<byte[]> fatalSignalInfo() {
+        return syscalls.fatalSignalInfo();
+    }
+
     /** A timer's signal is due while the program spins without system calls. */
     @Override
     public boolean due() {

@@ -456,6 +456,14 @@ public final class Debugger implements AutoCloseable {
         });
     }
 
+    /**
+     * Since 1.18: the siginfo (Linux's 128 bytes) of the signal a stop before a fatal signal holds back, as gdb's
+     * {@code $_siginfo} reads it; empty when the target is not stopped so.
+     */
+    public CompletableFuture<byte[]> heldSignalInfo() {
+        return loop.submitReading(loop::heldSignalInfo);
+    }
+
     public CompletableFuture<Void> shortCircuitEventInBreak(boolean on) {
         return loop.submit(() -> {
             loop.shortCircuitEventInBreak(on);

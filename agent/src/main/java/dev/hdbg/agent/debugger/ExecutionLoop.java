@@ -596,6 +596,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
         return said;
     }
 
+    /** Execution thread: the siginfo of the signal a stop before it holds back; empty when none is (since 1.18). */
+    byte[] heldSignalInfo() {
+        return runs.heldSignalInfo();
+    }
+
     /** Execution thread: {@code FatalSignalStopRequest} (since 1.18). */
     void stopBeforeFatalSignals(boolean on) {
         runs.stopBeforeFatalSignals(on);

@@ -41,6 +41,8 @@ final class GuestRuns {
     private boolean stopBeforeFatalSignals;
     /** The end a stop before a fatal signal held back, until the guest is let run again. */
     private Completion.Killed heldKill;
+    /** That signal's siginfo, as Linux's 128 bytes; empty when the operating system keeps none. */
+    private byte[] heldSignalInfo = new byte[0];
 
     GuestRuns(Machine machine, ExitHooks hooks, InstructionExits instructions, ExitHandler handler, StepOut stepOut,
               GuestStops stops) {
@@ -61,6 +63,11 @@ final class GuestRuns {
     /** {@code FatalSignalStopRequest}: whether a program a signal's default action ends stops first. */
     void stopBeforeFatalSignals(boolean on) {
         stopBeforeFatalSignals = on;
+    }
+
+    /** The siginfo of the signal a stop before it holds back (gdb's {@code $_siginfo}); empty when none is held. */
+    byte[] heldSignalInfo() {
+        return heldKill == null ? new byte[0] : heldSignalInfo.clone();
     }
 
     /** Whether a stop before a fatal signal holds the program's end back ({@link #endHeldKill}). */
@@ -240,6 +247,7 @@ final class GuestRuns {
                 machine.write(GuestRegister.RIP, killed.rip());
                 if (stopBeforeFatalSignals) {
                     heldKill = killed;
+                    heldSignalInfo = hooks.system().fatalSignalInfo().orElse(new byte[0]);
                     stops.haltBeforeSignal(killed.signal(), "signal " + LinuxSignals.describe(killed.signal())
                             + " ends the program when it goes on (g, t or p); it stopped first");
                 } else {

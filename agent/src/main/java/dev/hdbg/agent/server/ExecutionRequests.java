@@ -1,5 +1,6 @@
 package dev.hdbg.agent.server;
 
+import com.google.protobuf.ByteString;
 import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.agent.debugger.RecordSink;
 import dev.hdbg.agent.debugger.StopInReply;
@@ -11,6 +12,7 @@ import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.ContinueReply;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.FatalSignalStopReply;
+import dev.hdbg.proto.v1.HeldSignalReply;
 import dev.hdbg.proto.v1.PauseReply;
 import dev.hdbg.proto.v1.StepReply;
 import java.util.Map;
@@ -38,6 +40,9 @@ final class ExecutionRequests {
         table.route(Envelope.BodyCase.FATAL_SIGNAL_STOP_REQUEST, request -> debugger.stopBeforeFatalSignals(
                 request.getFatalSignalStopRequest().getOn()).thenApply(done -> Envelope.newBuilder()
                 .setFatalSignalStopReply(FatalSignalStopReply.getDefaultInstance())));
+        table.route(Envelope.BodyCase.HELD_SIGNAL_REQUEST, request -> debugger.heldSignalInfo().thenApply(info ->
+                Envelope.newBuilder().setHeldSignalReply(HeldSignalReply.newBuilder()
+                        .setSiginfo(ByteString.copyFrom(info)))));
     }
 
     private CompletableFuture<Envelope.Builder> cont(Envelope envelope) {

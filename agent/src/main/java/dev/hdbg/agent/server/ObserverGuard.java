@@ -18,7 +18,7 @@ final class ObserverGuard extends ChannelInboundHandlerAdapter {
             Envelope.BodyCase.CPUID_REQUEST,
             Envelope.BodyCase.LIST_EVENTS_REQUEST, Envelope.BodyCase.LIST_BREAKPOINTS_REQUEST,
             Envelope.BodyCase.LIST_SYMBOLS_REQUEST, Envelope.BodyCase.LIST_MODULES_REQUEST,
-            Envelope.BodyCase.READ_FILE_REQUEST,
+            Envelope.BodyCase.READ_FILE_REQUEST, Envelope.BodyCase.HELD_SIGNAL_REQUEST,
             Envelope.BodyCase.DETACH_REQUEST, Envelope.BodyCase.HELLO_REQUEST, Envelope.BodyCase.PING_REQUEST,
             // An observer's acknowledgements are notices the session ignores: they change nothing.
             Envelope.BodyCase.RECORDS_ACK);

@@ -47,6 +47,14 @@ public interface SystemCalls {
     }
 
     /**
+     * The siginfo of the signal whose default action ended the program (Linux's 128 bytes), when one did: what a
+     * stop before that end shows (gdb's {@code $_siginfo}).
+     */
+    default java.util.Optional<byte[]> fatalSignalInfo() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * A fault the guest raised and no {@code !exception} event swallowed: the operating system's turn, as a kernel's
      * exception handler (Linux sends the thread a signal). Called inside the exit, registers as the fault left them.
      *

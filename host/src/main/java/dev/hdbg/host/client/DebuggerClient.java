@@ -365,6 +365,11 @@ public interface DebuggerClient extends AutoCloseable {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this client cannot stop before signals"));
     }
 
+    /** Since protocol 1.18: the siginfo (128 bytes) of the signal such a stop holds back; empty at any other time. */
+    default CompletableFuture<byte[]> heldSignalInfo() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this client reads no siginfo"));
+    }
+
     /** HyperDbg's {@code flush} (since protocol 1.11): how many waiting event messages the agent discarded. */
     CompletableFuture<Long> flushMessages();
 

@@ -483,6 +483,14 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<byte[]> heldSignalInfo() {
+        return this.<byte[]>requiring(Protocol.FATAL_SIGNAL_STOP, "show the signal a stop holds back", "1.18")
+                .orElseGet(() -> call(Envelope.newBuilder().setHeldSignalRequest(
+                        dev.hdbg.proto.v1.HeldSignalRequest.getDefaultInstance()))
+                        .thenApply(e -> e.getHeldSignalReply().getSiginfo().toByteArray()));
+    }
+
+    @Override
     public CompletableFuture<Long> flushMessages() {
         return this.<Long>requiring(Protocol.FLUSH, "flush its messages (flush)", "1.11").orElseGet(() -> call(
                 Envelope.newBuilder().setFlushRequest(dev.hdbg.proto.v1.FlushRequest.getDefaultInstance()))

@@ -52,7 +52,7 @@ final class Queries {
             session.multiprocess(text.contains("multiprocess+"));
             out.send("PacketSize=" + Integer.toHexString(GdbSession.MAX_PACKET)
                     + ";qXfer:features:read+;qXfer:exec-file:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+"
-                    + ";QStartNoAckMode+;QCatchSyscalls+"
+                    + ";QStartNoAckMode+;QCatchSyscalls+;qXfer:siginfo:read+"
                     + (fromFile() ? ";qXfer:auxv:read+;qXfer:libraries-svr4:read+" : "")
                     + (text.contains("multiprocess+") ? ";multiprocess+" : ""));
         } else if (text.startsWith("QCatchSyscalls:")) {
@@ -70,6 +70,13 @@ final class Queries {
         } else if (text.startsWith("qXfer:libraries-svr4:read:")) {
             String rest = text.substring(26);
             out.send(libraries(rest.substring(rest.indexOf(':') + 1)));
+        } else if (text.startsWith("qXfer:siginfo:read::")) {
+            byte[] siginfo = replies.await(client.heldSignalInfo());
+            if (siginfo.length == 0) {
+                out.send("E01"); // no signal held: gdb says "Unable to read siginfo", as with gdbserver
+            } else {
+                out.send(xfer(siginfo, text.substring(20)));
+            }
         } else if (text.startsWith("qXfer:auxv:read::")) {
             out.send(auxv(text.substring(17)));
         } else if (text.startsWith("qXfer:")) {

@@ -159,16 +159,18 @@ class GdbBridgeIT {
      */
     /**
      * A program a signal's default action ends stops first, as under gdbserver (protocol 1.18): gdb says "Program
-     * received signal", shows the stack at the faulting store (or in abort), and the next continue ends the program.
+     * received signal", shows the stack at the faulting store (or in abort) and the signal's siginfo ({@code $_siginfo}),
+     * and the next continue ends the program.
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"segv, SIGSEGV, Segmentation fault, #0  (0x[0-9a-f]+ in )?depth \\(n=0\\) at .*crash.c:11",
-            "assert, SIGABRT, Aborted, #[2-9]  0x[0-9a-f]+ in abort \\(\\)"})
-    void gdbStopsAtASignalThatEndsTheProgramBeforeItEnds(String how, String signal, String description, String frame)
-            throws Exception {
+    @CsvSource({"segv, SIGSEGV, 11, Segmentation fault, #0  (0x[0-9a-f]+ in )?depth \\(n=0\\) at .*crash.c:11",
+            "assert, SIGABRT, 6, Aborted, #[2-9]  0x[0-9a-f]+ in abort \\(\\)"})
+    void gdbStopsAtASignalThatEndsTheProgramBeforeItEnds(String how, String signal, int number, String description,
+                                                         String frame) throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("crash").toString(), "--", how)) {
             Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("crash", bridge.port(), "continue", "bt", "info registers rip", "continue"));
+            String out = finish(gdb("crash", bridge.port(), "continue", "bt", "info registers rip",
+                    "p $_siginfo.si_signo", "continue"));
             assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
 
             assertThat(out).as(out)
@@ -176,6 +178,7 @@ class GdbBridgeIT {
                     .containsPattern(frame)
                     .containsPattern("#[1-9]  0x[0-9a-f]+ in main \\(argc=[12], argv=0x[0-9a-f]+\\) at .*crash.c:2[0-3]")
                     .containsPattern("rip +0x[0-9a-f]+ +0x[0-9a-f]+ <")
+                    .contains("$1 = " + number) // qXfer:siginfo:read, the signal the stop holds back
                     .contains("Program terminated with signal " + signal + ", " + description + ".")
                     .doesNotContain("Remote failure reply", "Protocol error");
             assertThat(out.indexOf("Program received")).isLessThan(out.indexOf("Program terminated"));

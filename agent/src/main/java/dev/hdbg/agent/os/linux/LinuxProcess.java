@@ -42,6 +42,7 @@ public final class LinuxProcess implements AutoCloseable {
     private final RegionBudget regions;
     private int umask = 022;
     private OptionalInt exitStatus = OptionalInt.empty();
+    private Optional<SignalInfo> fatalSignal = Optional.empty();
     private int killedBy;
     private boolean execed;
     private long parentPid;
@@ -219,6 +220,17 @@ public final class LinuxProcess implements AutoCloseable {
         return killedBy;
     }
 
+    /** Ends the process as {@code info}'s signal's default action does, keeping what sent it (gdb's $_siginfo). */
+    void killed(SignalInfo info) {
+        fatalSignal = Optional.of(info);
+        killed(info.signal());
+    }
+
+    /** What sent the signal that killed the process, when one did and its sender is known. */
+    Optional<SignalInfo> fatalSignal() {
+        return fatalSignal;
+    }
+
     /** Ends the process as signal {@code signal}'s default action does (exit status 128 + signal for a shell). */
     void killed(int signal) {
         killedBy = signal;
@@ -357,7 +369,7 @@ public final class LinuxProcess implements AutoCloseable {
         return switch (signals.fault(info, rip, trap)) {
             case Signals.Delivery.Handler h -> h.signal();
             case Signals.Delivery.Killed k -> {
-                killed(k.signal());
+                killed(k.info());
                 yield -k.signal();
             }
             case Signals.Delivery.None n -> throw new IllegalStateException("signal " + info.signal()

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Linux x86-64 system call interface of a program's processes (the {@link LinuxProcess} started and those it
@@ -127,8 +128,8 @@ public final class LinuxSyscalls {
         Scheduler scheduler = process.scheduler();
         // A thread that now waits or has exited takes no signal: the next thread to return to user mode does.
         if (scheduler.current().state == GuestThread.State.RUNNABLE
-                && process.signals().deliverPending(resumeAt) instanceof Signals.Delivery.Killed(int signal)) {
-            process.killed(signal);
+                && process.signals().deliverPending(resumeAt) instanceof Signals.Delivery.Killed(int signal, SignalInfo info)) {
+            process.killed(info);
             return ended(process, new Result.Killed(signal));
         }
         return scheduler.switchWanted() ? new Result.Yielded(value) : new Result.Returned(value);
@@ -144,6 +145,14 @@ public final class LinuxSyscalls {
         }
         processes.ended(process);
         return new Result.Yielded(0);
+    }
+
+    /**
+     * Linux's siginfo (128 bytes) of the signal whose default action ended the program, as a signal frame would carry
+     * it: gdb's {@code $_siginfo} at the stop before the program ends. Empty while the program lives.
+     */
+    public Optional<byte[]> fatalSignalInfo() {
+        return processes.init().fatalSignal().map(SignalInfo::bytes);
     }
 
     /**
@@ -197,8 +206,9 @@ public final class LinuxSyscalls {
             process = processes.current();
             Unicorn uc = process.machine().unicorn();
             process.timers().fire(process.signals(), process.timers().clock().monotonic());
-            if (process.signals().deliverPending(uc.regRead(X86Reg.RIP)) instanceof Signals.Delivery.Killed(int signal)) {
-                process.killed(signal);
+            if (process.signals().deliverPending(uc.regRead(X86Reg.RIP))
+                    instanceof Signals.Delivery.Killed(int signal, SignalInfo info)) {
+                process.killed(info);
                 if (processes.isInit(process)) {
                     return new Result.Killed(signal);
                 }

@@ -61,8 +61,8 @@ final class Signals {
         record Handler(int signal) implements Delivery {
         }
 
-        /** The default action ended the process: exit status 128 + signal. */
-        record Killed(int signal) implements Delivery {
+        /** The default action ended the process: exit status 128 + signal; {@code info} says what sent it. */
+        record Killed(int signal, SignalInfo info) implements Delivery {
         }
     }
 
@@ -228,7 +228,7 @@ final class Signals {
                             + "goes on running (reported each time)");
                     yield new Delivery.None();
                 }
-                case TERMINATE -> new Delivery.Killed(s);
+                case TERMINATE -> new Delivery.Killed(s, info);
             };
         }
         Unicorn cpu = process.machine().unicorn();
@@ -253,7 +253,7 @@ final class Signals {
                     info);
         } catch (UnmappedAddressException | SyscallException e) {
             // No room for the frame (a stack overflow): Linux forces SIGSEGV, which nothing can catch now.
-            return new Delivery.Killed(SIGSEGV);
+            return new Delivery.Killed(SIGSEGV, SignalInfo.kernel(SIGSEGV));
         }
         blocked |= action.mask() | ((action.flags() & SA_NODEFER) != 0 ? 0 : bit(s));
         blocked &= ~UNBLOCKABLE;
