@@ -292,7 +292,7 @@ public final class Debugger implements AutoCloseable {
             int selected = loop.selectedCore();
             AgentStatus status = new AgentStatus(loop.state(), machine.read(selected, GuestRegister.RIP),
                     machine.targetDescription(), regions(machine.memory().regions()), queue.lastSeq(), cores(),
-                    selected);
+                    selected, loop.stopsBeforeFatalSignals());
             lastStatus = status;
             return status;
         });
@@ -448,12 +448,11 @@ public final class Debugger implements AutoCloseable {
     /**
      * Since 1.18: while {@code on}, a program that a signal's default action is about to end stops first (a break
      * with reason FAULT and the signal as its context); its next continue or step ends it.
+     *
+     * @return the setting before
      */
-    public CompletableFuture<Void> stopBeforeFatalSignals(boolean on) {
-        return loop.submit(() -> {
-            loop.stopBeforeFatalSignals(on);
-            return null;
-        });
+    public CompletableFuture<Boolean> stopBeforeFatalSignals(boolean on) {
+        return loop.submit(() -> loop.stopBeforeFatalSignals(on));
     }
 
     /**

@@ -601,9 +601,14 @@ final class ExecutionLoop implements BreakService, GuestStops {
         return runs.heldSignalInfo();
     }
 
-    /** Execution thread: {@code FatalSignalStopRequest} (since 1.18). */
-    void stopBeforeFatalSignals(boolean on) {
-        runs.stopBeforeFatalSignals(on);
+    /** Whether a program a signal is about to end stops first (since 1.18). */
+    boolean stopsBeforeFatalSignals() {
+        return runs.stopsBeforeFatalSignals();
+    }
+
+    /** Execution thread: {@code FatalSignalStopRequest} (since 1.18); the setting before. */
+    boolean stopBeforeFatalSignals(boolean on) {
+        return runs.stopBeforeFatalSignals(on);
     }
 
     /** HyperDbg's {@code events sc on|off}, on this thread: decides the short-circuit of the event whose break holds us. */

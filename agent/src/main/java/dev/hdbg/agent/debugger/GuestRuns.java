@@ -38,7 +38,7 @@ final class GuestRuns {
     private long runNanos;
     private long brokenNanos;
     /** Since 1.18: stop before a signal's default action ends the program, as a traced process does. */
-    private boolean stopBeforeFatalSignals;
+    private volatile boolean stopBeforeFatalSignals;
     /** The end a stop before a fatal signal held back, until the guest is let run again. */
     private Completion.Killed heldKill;
     /** That signal's siginfo, as Linux's 128 bytes; empty when the operating system keeps none. */
@@ -60,9 +60,19 @@ final class GuestRuns {
         return inside;
     }
 
-    /** {@code FatalSignalStopRequest}: whether a program a signal's default action ends stops first. */
-    void stopBeforeFatalSignals(boolean on) {
+    boolean stopsBeforeFatalSignals() {
+        return stopBeforeFatalSignals;
+    }
+
+    /**
+     * {@code FatalSignalStopRequest}: whether a program a signal's default action ends stops first.
+     *
+     * @return the setting before
+     */
+    boolean stopBeforeFatalSignals(boolean on) {
+        boolean before = stopBeforeFatalSignals;
         stopBeforeFatalSignals = on;
+        return before;
     }
 
     /** The siginfo of the signal a stop before it holds back (gdb's {@code $_siginfo}); empty when none is held. */

@@ -38,8 +38,8 @@ final class ExecutionRequests {
         table.route(Envelope.BodyCase.STEP_REQUEST, this::step);
         table.route(Envelope.BodyCase.PAUSE_REQUEST, this::pause);
         table.route(Envelope.BodyCase.FATAL_SIGNAL_STOP_REQUEST, request -> debugger.stopBeforeFatalSignals(
-                request.getFatalSignalStopRequest().getOn()).thenApply(done -> Envelope.newBuilder()
-                .setFatalSignalStopReply(FatalSignalStopReply.getDefaultInstance())));
+                request.getFatalSignalStopRequest().getOn()).thenApply(before -> Envelope.newBuilder()
+                .setFatalSignalStopReply(FatalSignalStopReply.newBuilder().setWasOn(before))));
         table.route(Envelope.BodyCase.HELD_SIGNAL_REQUEST, request -> debugger.heldSignalInfo().thenApply(info ->
                 Envelope.newBuilder().setHeldSignalReply(HeldSignalReply.newBuilder()
                         .setSiginfo(ByteString.copyFrom(info)))));

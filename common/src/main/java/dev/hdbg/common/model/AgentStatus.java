@@ -9,12 +9,18 @@ import java.util.Objects;
  * or the core that broke), whose RIP {@code rip} is.
  */
 public record AgentStatus(TargetState state, long rip, String target, List<MemoryRegion> regions, long lastSeq,
-                          List<CoreInfo> cores, int selectedCore) {
+                          List<CoreInfo> cores, int selectedCore, boolean stopsBeforeFatalSignals) {
     public AgentStatus {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(target, "target");
         regions = List.copyOf(regions);
         cores = List.copyOf(cores);
+    }
+
+    /** A status that says nothing of stops before fatal signals (an agent older than 1.18: it makes none). */
+    public AgentStatus(TargetState state, long rip, String target, List<MemoryRegion> regions, long lastSeq,
+                       List<CoreInfo> cores, int selectedCore) {
+        this(state, rip, target, regions, lastSeq, cores, selectedCore, false);
     }
 
     /** A status that says nothing of cores (an agent older than 1.10). */

@@ -33,14 +33,15 @@ public final class ExecutionCodec {
                     .setPermissions(r.permissions()).setName(r.name()));
         }
         status.cores().forEach(c -> b.addCores(encode(c)));
-        return b.setSelectedCore(status.selectedCore()).build();
+        return b.setSelectedCore(status.selectedCore()).setStopsBeforeFatalSignals(status.stopsBeforeFatalSignals())
+                .build();
     }
 
     public static AgentStatus decode(StatusReply reply) {
         return new AgentStatus(decode(reply.getState()), reply.getRip(), reply.getTarget(), reply.getRegionsList().stream()
                 .map(r -> new MemoryRegion(r.getBegin(), r.getEnd(), r.getPermissions(), r.getName())).toList(),
                 reply.getLastSeq(), reply.getCoresList().stream().map(ExecutionCodec::decode).toList(),
-                reply.getSelectedCore());
+                reply.getSelectedCore(), reply.getStopsBeforeFatalSignals());
     }
 
     /** Since 1.10: one core. */

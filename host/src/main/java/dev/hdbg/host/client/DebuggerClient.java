@@ -359,9 +359,10 @@ public interface DebuggerClient extends AutoCloseable {
 
     /**
      * Since protocol 1.18: while {@code on}, a program a signal is about to end stops first (a FAULT break, the signal
-     * its context; its next continue or step ends it), as gdb sees it under gdbserver.
+     * its context; its next continue or step ends it), as gdb sees it under gdbserver. The future holds the setting
+     * before.
      */
-    default CompletableFuture<Void> stopBeforeFatalSignals(boolean on) {
+    default CompletableFuture<Boolean> stopBeforeFatalSignals(boolean on) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this client cannot stop before signals"));
     }
 

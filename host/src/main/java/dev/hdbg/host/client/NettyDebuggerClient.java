@@ -476,10 +476,11 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
-    public CompletableFuture<Void> stopBeforeFatalSignals(boolean on) {
-        return this.<Void>requiring(Protocol.FATAL_SIGNAL_STOP, "stop before a signal ends the program", "1.18")
+    public CompletableFuture<Boolean> stopBeforeFatalSignals(boolean on) {
+        return this.<Boolean>requiring(Protocol.FATAL_SIGNAL_STOP, "stop before a signal ends the program", "1.18")
                 .orElseGet(() -> call(Envelope.newBuilder().setFatalSignalStopRequest(
-                        dev.hdbg.proto.v1.FatalSignalStopRequest.newBuilder().setOn(on))).thenApply(e -> null));
+                        dev.hdbg.proto.v1.FatalSignalStopRequest.newBuilder().setOn(on)))
+                        .thenApply(e -> e.getFatalSignalStopReply().getWasOn()));
     }
 
     @Override

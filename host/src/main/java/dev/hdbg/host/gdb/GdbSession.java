@@ -126,12 +126,14 @@ final class GdbSession {
     void run() throws InterruptedException, IOException {
         socket.setTcpNoDelay(true);
         client.addRecordListener(this::onRecord);
-        stopBeforeFatalSignals(true);
+        boolean before = stopBeforeFatalSignals(true);
         try {
             serve();
         } finally {
             ended = true;
-            stopBeforeFatalSignals(false);
+            if (!before) {
+                stopBeforeFatalSignals(false); // as the prompt had it (settings breakonfatal)
+            }
             driven.ifPresent(DrivenSocket::close);
             closeSocket();
             input.close();
@@ -149,13 +151,15 @@ final class GdbSession {
      * looked at, as a traced process stops for gdbserver: the agent stops before a signal's default action ends the
      * program while a session lasts (protocol 1.18). An older agent, or an observing bridge, goes without.
      */
-    private void stopBeforeFatalSignals(boolean on) {
+    /** @return the setting before, which the session puts back at its end (true when it could not be changed) */
+    private boolean stopBeforeFatalSignals(boolean on) {
         try {
-            await(client.stopBeforeFatalSignals(on));
+            return await(client.stopBeforeFatalSignals(on));
         } catch (AgentError | UnsupportedOperationException e) {
             if (on) {
                 log.accept("gdb: a fatal signal ends the program without a stop first: " + e.getMessage());
             }
+            return true;
         }
     }
 

@@ -182,6 +182,8 @@ class GdbBridgeIT {
                     .contains("Program terminated with signal " + signal + ", " + description + ".")
                     .doesNotContain("Remote failure reply", "Protocol error");
             assertThat(out.indexOf("Program received")).isLessThan(out.indexOf("Program terminated"));
+            assertThat(HdbgBatch.run(dir, agent, "settings breakonfatal\n").out())
+                    .as("the bridge leaves the agent's setting as it found it").contains("breakonfatal off");
         }
     }
 

@@ -90,6 +90,35 @@ class SignalProgramsIT {
         assertThat(pipe.out()).isEqualTo("ignored: write returned -1, Broken pipe\npending SIGPIPE: 0\ndefault: writing again\n");
     }
 
+    /**
+     * {@code settings breakonfatal on} (protocol 1.18): a program a signal is about to end breaks first, at the
+     * faulting instruction with the signal as the break's context, as WinDbg breaks on a second-chance exception; the
+     * next {@code g} ends it with the exit it would have had. Off again, the next run dies without the break.
+     */
+    @Test
+    void withBreakOnFatalAnUncaughtSignalBreaksBeforeItEndsTheProgram() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("sigfpe").toString(), "--root", "/", "--cwd",
+                dir.toString())) {
+            String out = HdbgBatch.run(dir, agent, "settings breakonfatal on\nsettings breakonfatal\ng\nu rip l2\n"
+                    + "g\n.restart\nsettings breakonfatal off\ng\n").out();
+            assertThat(out).as(out)
+                    .contains("breakonfatal on")
+                    .containsPattern("\\[break +#\\d+\\] fault: signal 8 \\(SIGFPE\\) ends the program when it goes on")
+                    .containsPattern("[0-9a-f]{16}  [0-9a-f]+ +idiv ")
+                    .containsPattern("\\[exit +#\\d+\\] the program was killed by signal 8 \\(SIGFPE\\) "
+                            + "\\(exit status 136\\)");
+            String afterRestart = out.substring(out.indexOf("settings breakonfatal off"));
+            assertThat(afterRestart).as("off: no break before the end").doesNotContain("[break")
+                    .contains("killed by signal 8 (SIGFPE)");
+        }
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("sigfpe").toString(), "--root", "/", "--cwd",
+                dir.toString())) {
+            String json = HdbgBatch.run(dir, agent, "settings breakonfatal on\ng\n", "--json").out();
+            assertThat(json).containsPattern("\\{\"type\":\"break\",\"seq\":\\d+,\"reason\":\"fault\",\"signal\":8,"
+                    + "\"signal_name\":\"SIGFPE\",\"rip\":");
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"abort, assert", "abort, abort", "abort-static, assert",
             "abort-static, abort"})

@@ -2,6 +2,7 @@ package dev.hdbg.host.cli.commands;
 
 import dev.hdbg.common.disasm.Disassembler;
 import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.client.AgentError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,11 +12,15 @@ import picocli.CommandLine.Parameters;
 /**
  * HyperDbg's {@code settings [OPTION [VALUE]]}, with the options hdbg has: {@code addressconversion on|off}, whether
  * addresses are shown with the symbol that holds them ({@code u}, breaks, {@code !track}), and {@code syntax
- * intel|att|masm}, the disassembly's syntax. HyperDbg's others ({@code autounpause}, {@code autoflush}) are refused
+ * intel|att|masm}, the disassembly's syntax, and the agent's {@code breakonfatal on|off}: whether a program a signal
+ * is about to end (an uncaught SIGSEGV, abort's SIGABRT) breaks first, as WinDbg breaks on a second-chance exception
+ * and gdb stops at "Program received signal". HyperDbg's others ({@code autounpause}, {@code autoflush}) are refused
  * with the reason.
  */
-@Command(name = "settings", description = {"Shows or changes a setting: settings, settings addressconversion|syntax,"
-        + " settings addressconversion on|off, settings syntax intel|att|masm", "Example: settings syntax att"})
+@Command(name = "settings", description = {"Shows or changes a setting: settings, settings addressconversion|syntax|"
+        + "breakonfatal, settings addressconversion on|off, settings syntax intel|att|masm, settings breakonfatal on|off"
+        + " (the target breaks before a signal ends the program; the next g, t or p ends it)",
+        "Example: settings syntax att"})
 final class SettingsCommand extends SessionCommand {
     @Parameters(arity = "0..2", paramLabel = "[OPTION [VALUE]]")
     List<String> args = new ArrayList<>();
@@ -34,6 +39,9 @@ final class SettingsCommand extends SessionCommand {
         if (args.isEmpty()) {
             out().note(conversion());
             out().note(syntax());
+            if (session.connected()) {
+                out().note(breakOnFatal());
+            }
             return;
         }
         String option = args.getFirst().toLowerCase(Locale.ROOT);
@@ -61,8 +69,22 @@ final class SettingsCommand extends SessionCommand {
                     default -> throw new IllegalArgumentException("settings syntax takes intel, att or masm");
                 });
             }
-            default -> throw new IllegalArgumentException("settings: hdbg has addressconversion and syntax; "
-                    + reason(option));
+            case "breakonfatal" -> {
+                if (!session.connected()) {
+                    throw new AgentError(AgentError.Kind.CONNECTION, DebugSession.NOT_CONNECTED);
+                }
+                if (args.size() == 1) {
+                    out().note(breakOnFatal());
+                    return;
+                }
+                session.await(session.client().stopBeforeFatalSignals(switch (args.get(1).toLowerCase(Locale.ROOT)) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("settings breakonfatal takes on or off");
+                }));
+            }
+            default -> throw new IllegalArgumentException("settings: hdbg has addressconversion, syntax and "
+                    + "breakonfatal; " + reason(option));
         }
         out().ok("settings");
     }
@@ -73,6 +95,10 @@ final class SettingsCommand extends SessionCommand {
 
     private String syntax() {
         return "syntax " + session.disassemblySyntax().name().toLowerCase(Locale.ROOT);
+    }
+
+    private String breakOnFatal() {
+        return "breakonfatal " + (session.await(session.client().status()).stopsBeforeFatalSignals() ? "on" : "off");
     }
 
     private static String reason(String option) {

@@ -162,7 +162,7 @@ class HyperDbgExtrasTest {
         assertThat(session.describe(0x401004)).hasValue("main+0x4");
         assertThat(settings.run("autoflush on")).isEqualTo(1);
 
-        assertThat(settings.lines()).containsExactly("addressconversion off", "syntax intel");
+        assertThat(settings.lines()).containsExactly("addressconversion off", "syntax intel", "breakonfatal off");
         assertThat(settings.failure()).hasMessageContaining("autoflush has no meaning here");
     }
 
