@@ -11,13 +11,12 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.asm.Assembly;
 import dev.hdbg.common.disasm.Instruction;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -25,16 +24,19 @@ import java.util.stream.Collectors;
  * by {@link RecordLines}, {@link EventTable} and {@link MemoryText}.
  */
 final class HumanOutput implements Output {
-    /** A direct branch's operand, which Capstone prints as a bare hex target. */
-    private static final Pattern BRANCH_TARGET = Pattern.compile("^(j\\w+|call|loop\\w*)\\s+0x([0-9a-f]+)$");
-
     private final PrintWriter out;
     private final LongFunction<Optional<String>> symbolizer;
+    private final ProgramLines programLines;
 
     /** @param symbolizer {@code main+0x12} for an address inside a known symbol, else empty */
     HumanOutput(PrintWriter out, LongFunction<Optional<String>> symbolizer) {
+        this(out, symbolizer, ProgramLines.Later.AFTER_PATIENCE);
+    }
+
+    HumanOutput(PrintWriter out, LongFunction<Optional<String>> symbolizer, ProgramLines.Later later) {
         this.out = out;
         this.symbolizer = symbolizer;
+        this.programLines = new ProgramLines(this::show, later);
     }
 
     /** {@code 0x401136 (main+0x12)}, or just the hex when no symbol is known. */
@@ -67,13 +69,22 @@ final class HumanOutput implements Output {
         print(text.toString().stripTrailing());
     }
 
-    private synchronized void print(String text) {
+    private void print(String text) {
+        programLines.interrupt();
+        show(text);
+    }
+
+    private synchronized void show(String text) {
         out.println(text);
         out.flush();
     }
 
     @Override
     public void record(DebuggerRecord record) {
+        if (record instanceof DebuggerRecord.Output output) {
+            programLines.write(new String(output.data(), StandardCharsets.UTF_8));
+            return;
+        }
         print(RecordLines.of(record, this::at));
     }
 
@@ -106,31 +117,7 @@ final class HumanOutput implements Output {
 
     @Override
     public void disassembly(List<Instruction> instructions, boolean showBytes) {
-        // The bytes column is as wide as the longest instruction needs, at least 8 bytes' worth, so
-        // the text lines up as in WinDbg.
-        int width = instructions.stream().mapToInt(i -> 2 * i.length()).max().orElse(0);
-        String bytesColumn = "%-" + Math.max(16, width) + "s  ";
-        StringBuilder text = new StringBuilder();
-        for (Instruction i : instructions) {
-            // WinDbg heads a function's first instruction with its name.
-            symbolizer.apply(i.address()).filter(s -> !s.contains("+")).ifPresent(s -> text.append(s).append(":\n"));
-            text.append(String.format("%016x  ", i.address()));
-            if (showBytes) {
-                text.append(String.format(bytesColumn, i.hexBytes()));
-            }
-            text.append(symbolizeTarget(i.text())).append('\n');
-        }
-        print(text.toString().stripTrailing());
-    }
-
-    /** {@code call 0x401136} becomes {@code call 0x401136 (main)}: branch targets with their symbol. */
-    private String symbolizeTarget(String text) {
-        Matcher m = BRANCH_TARGET.matcher(text);
-        if (!m.matches()) {
-            return text;
-        }
-        long target = Long.parseUnsignedLong(m.group(2), 16);
-        return symbolizer.apply(target).map(s -> text + " (" + s + ")").orElse(text);
+        print(DisassemblyText.of(instructions, showBytes, symbolizer));
     }
 
     /** As the script wrote it: the calls' texts joined, shown as lines. */
