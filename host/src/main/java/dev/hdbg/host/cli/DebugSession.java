@@ -215,6 +215,7 @@ public final class DebugSession implements AutoCloseable {
         // so those records must still be journaled and shown. Dropped first, they were acknowledged unseen and
         // lost to the next host.
         old.close();
+        output.noMoreRecords();
         lastResumePoint = old.resumePoint();
         synchronized (this) {
             if (client == old) {

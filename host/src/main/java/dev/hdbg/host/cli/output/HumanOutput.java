@@ -80,6 +80,11 @@ final class HumanOutput implements Output {
     }
 
     @Override
+    public void noMoreRecords() {
+        programLines.interrupt();
+    }
+
+    @Override
     public void record(DebuggerRecord record) {
         if (record instanceof DebuggerRecord.Output output) {
             programLines.write(new String(output.data(), StandardCharsets.UTF_8));

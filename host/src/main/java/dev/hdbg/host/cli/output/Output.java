@@ -47,6 +47,10 @@ public interface Output {
     default void endOfRecords() {
     }
 
+    /** No more records come (the connection closed): anything held back, such as a program's unfinished line, is shown. */
+    default void noMoreRecords() {
+    }
+
     void registers(Map<String, Long> values);
 
     /** Registers wider than 64 bits (xmm), as hex digits, most significant first. */

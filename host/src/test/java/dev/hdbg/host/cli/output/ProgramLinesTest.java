@@ -63,6 +63,14 @@ class ProgramLinesTest {
     }
 
     @Test
+    void anUnfinishedLineIsShownWhenNoMoreRecordsCome() {
+        programWrites("no newline at the end");
+        output.noMoreRecords();
+
+        assertThat(shown()).isEqualTo("no newline at the end\n");
+    }
+
+    @Test
     void aLateTaskDoesNotCutALineTheProgramWentOnWriting() {
         programWrites("progress: ");
         Runnable first = waiting.getFirst();
