@@ -363,7 +363,7 @@ public interface DebuggerClient extends AutoCloseable {
      * before.
      */
     default CompletableFuture<Boolean> stopBeforeFatalSignals(boolean on) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("this client cannot stop before signals"));
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this client stops before no signal"));
     }
 
     /** Since protocol 1.18: the siginfo (128 bytes) of the signal such a stop holds back; empty at any other time. */

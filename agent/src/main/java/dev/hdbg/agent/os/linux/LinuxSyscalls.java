@@ -128,7 +128,8 @@ public final class LinuxSyscalls {
         Scheduler scheduler = process.scheduler();
         // A thread that now waits or has exited takes no signal: the next thread to return to user mode does.
         if (scheduler.current().state == GuestThread.State.RUNNABLE
-                && process.signals().deliverPending(resumeAt) instanceof Signals.Delivery.Killed(int signal, SignalInfo info)) {
+                && process.signals().deliverPending(resumeAt)
+                        instanceof Signals.Delivery.Killed(int signal, SignalInfo info)) {
             process.killed(info);
             return ended(process, new Result.Killed(signal));
         }

@@ -47,7 +47,7 @@ public interface Output {
     default void endOfRecords() {
     }
 
-    /** No more records come (the connection closed): anything held back, such as a program's unfinished line, is shown. */
+    /** No more records come (the connection closed): anything held back, a program's unfinished line, is shown. */
     default void noMoreRecords() {
     }
 
