@@ -73,6 +73,11 @@ final class LinuxProgram implements SystemCalls {
     }
 
     @Override
+    public Optional<byte[]> fatalFault(Fault fault) {
+        return syscalls.fatalFault(fault.vector(), fault.rip(), fault.address(), fault.errorCode());
+    }
+
+    @Override
     public Optional<byte[]> fatalSignalInfo() {
         return syscalls.fatalSignalInfo();
     }

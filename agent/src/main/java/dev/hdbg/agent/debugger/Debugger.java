@@ -463,6 +463,17 @@ public final class Debugger implements AutoCloseable {
         return loop.submitReading(loop::heldSignalInfo);
     }
 
+    /**
+     * Since 1.18: the fault a stop before a fatal signal holds is not delivered; the next continue goes on at RIP
+     * (WinDbg's {@code gh}, gdb's {@code signal 0}).
+     */
+    public CompletableFuture<Void> discardHeldSignal() {
+        return loop.submit(() -> {
+            loop.discardHeldSignal();
+            return null;
+        });
+    }
+
     public CompletableFuture<Void> shortCircuitEventInBreak(boolean on) {
         return loop.submit(() -> {
             loop.shortCircuitEventInBreak(on);

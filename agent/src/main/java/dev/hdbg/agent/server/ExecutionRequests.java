@@ -40,6 +40,8 @@ final class ExecutionRequests {
         table.route(Envelope.BodyCase.FATAL_SIGNAL_STOP_REQUEST, request -> debugger.stopBeforeFatalSignals(
                 request.getFatalSignalStopRequest().getOn()).thenApply(before -> Envelope.newBuilder()
                 .setFatalSignalStopReply(FatalSignalStopReply.newBuilder().setWasOn(before))));
+        table.route(Envelope.BodyCase.DISCARD_SIGNAL_REQUEST, request -> debugger.discardHeldSignal().thenApply(done ->
+                Envelope.newBuilder().setDiscardSignalReply(dev.hdbg.proto.v1.DiscardSignalReply.getDefaultInstance())));
         table.route(Envelope.BodyCase.HELD_SIGNAL_REQUEST, request -> debugger.heldSignalInfo().thenApply(info ->
                 Envelope.newBuilder().setHeldSignalReply(HeldSignalReply.newBuilder()
                         .setSiginfo(ByteString.copyFrom(info)))));

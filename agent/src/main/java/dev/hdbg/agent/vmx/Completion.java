@@ -18,6 +18,17 @@ public sealed interface Completion {
     record Killed(int signal, long rip) implements Completion {
     }
 
+    /**
+     * A fault whose signal would end the program, held back before the operating system saw it because the debugger
+     * stops first (since 1.18): the guest stands at the faulting instruction; {@code siginfo} is the signal's.
+     */
+    record HeldFault(SystemCalls.Fault fault, byte[] siginfo) implements Completion {
+        /** The signal's number, siginfo's first field. */
+        public int signal() {
+            return java.nio.ByteBuffer.wrap(siginfo).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0);
+        }
+    }
+
     /** Stopped between two instructions because the debugger wanted it: the guest resumes at {@code rip}. */
     record Resume(long rip) implements Completion {
     }

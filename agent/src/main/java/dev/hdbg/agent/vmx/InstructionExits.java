@@ -34,6 +34,7 @@ public final class InstructionExits {
     private final PageFaults pageFaults;
     private SystemCalls systemCalls;
     private Completion completion;
+    private final FatalFaults fatalFaults = new FatalFaults();
     private final long tscOrigin = System.nanoTime();
     private long xcr0 = 1;
 
@@ -56,6 +57,12 @@ public final class InstructionExits {
     void setSystemCalls(SystemCalls calls) {
         this.systemCalls = calls;
         pageFaults.setSystemCalls(calls);
+        fatalFaults.setSystemCalls(calls);
+    }
+
+    /** Since 1.18: the faults held back before the signal that would end the program ({@link FatalFaults}). */
+    public FatalFaults fatalFaults() {
+        return fatalFaults;
     }
 
     /** Leaves work for the execution loop and is read back with {@link #takeCompletion}. */
@@ -164,6 +171,11 @@ public final class InstructionExits {
         if (shortCircuit) {
             return;
         }
+        Completion.HeldFault held = fatalFaults.held(new SystemCalls.Fault(vector, rip, 0, 0));
+        if (held != null) {
+            stopWith(held);
+            return;
+        }
         if (systemCalls != null) {
             switch (systemCalls.fault(new SystemCalls.Fault(vector, rip, 0, 0)).orElse(null)) {
                 case null -> {
@@ -185,8 +197,8 @@ public final class InstructionExits {
                 }
             }
         }
-        stopWith(new Completion.Faulted("unhandled exception " + vector + " (" + name(vector) + ") at rip 0x"
-                + Long.toHexString(rip) + (why == null ? "" : ": " + why), rip));
+        stopWith(new Completion.Faulted("unhandled exception " + vector + " (" + ExceptionVectors.name(vector)
+                + ") at rip 0x" + Long.toHexString(rip) + (why == null ? "" : ": " + why), rip));
     }
 
     private boolean emulate(long rip) {
@@ -370,24 +382,6 @@ public final class InstructionExits {
             case 3 -> CpuRegister.DR3;
             case 4, 6 -> CpuRegister.DR6; // DR4 and DR5 alias DR6 and DR7 with CR4.DE clear
             default -> CpuRegister.DR7;
-        };
-    }
-
-    private static String name(int vector) {
-        return switch (vector) {
-            case 0 -> "#DE divide error";
-            case 1 -> "#DB debug";
-            case BP -> "#BP breakpoint";
-            case 4 -> "#OF overflow";
-            case 5 -> "#BR bound range";
-            case UD -> "#UD invalid opcode";
-            case 8 -> "#DF double fault";
-            case GP -> "#GP general protection";
-            case PF -> "#PF page fault";
-            case 16 -> "#MF x87 error";
-            case 17 -> "#AC alignment check";
-            case 19 -> "#XM SIMD error";
-            default -> "vector " + vector;
         };
     }
 

@@ -74,8 +74,14 @@ final class PageFaults {
         boolean write = access == Access.WRITE;
         boolean fetch = access == Access.EXECUTE;
         long errorCode = (present ? 1 : 0) | (write ? 2 : 0) | 4 | (fetch ? 16 : 0);
+        SystemCalls.Fault fault = new SystemCalls.Fault(PF, rip, address, errorCode);
+        Completion.HeldFault held = exits.fatalFaults().held(fault);
+        if (held != null) {
+            exits.complete(held); // the debugger stops before the signal that would end the program
+            return false;
+        }
         // The CPU ends the run with the access's error whatever happens here; the loop then resumes where this says.
-        exits.complete(switch (systemCalls.fault(new SystemCalls.Fault(PF, rip, address, errorCode)).orElse(null)) {
+        exits.complete(switch (systemCalls.fault(fault).orElse(null)) {
             case null -> null;
             case SystemCalls.Outcome.Returned r -> new Completion.Resume(guest.read(CpuRegister.RIP));
             case SystemCalls.Outcome.Yielded y -> new Completion.Resume(rip); // its process died: another's turn

@@ -47,6 +47,14 @@ public interface SystemCalls {
     }
 
     /**
+     * The siginfo (Linux's 128 bytes) of the signal {@code fault} would end the program with, were it delivered now;
+     * empty when a handler would take it or nothing would end. Delivers nothing: the debugger may stop first.
+     */
+    default java.util.Optional<byte[]> fatalFault(Fault fault) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The siginfo of the signal whose default action ended the program (Linux's 128 bytes), when one did: what a
      * stop before that end shows (gdb's {@code $_siginfo}).
      */

@@ -366,6 +366,11 @@ public interface DebuggerClient extends AutoCloseable {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this client stops before no signal"));
     }
 
+    /** Since protocol 1.18: the fault such a stop holds is not delivered; the next continue goes on at rip (gh). */
+    default CompletableFuture<Void> discardHeldSignal() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this client holds no signal"));
+    }
+
     /** Since protocol 1.18: the siginfo (128 bytes) of the signal such a stop holds back; empty at any other time. */
     default CompletableFuture<byte[]> heldSignalInfo() {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this client reads no siginfo"));

@@ -484,6 +484,13 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<Void> discardHeldSignal() {
+        return this.<Void>requiring(Protocol.FATAL_SIGNAL_STOP, "go on without a held signal (gh)", "1.18")
+                .orElseGet(() -> call(Envelope.newBuilder().setDiscardSignalRequest(
+                        dev.hdbg.proto.v1.DiscardSignalRequest.getDefaultInstance())).thenApply(e -> null));
+    }
+
+    @Override
     public CompletableFuture<byte[]> heldSignalInfo() {
         return this.<byte[]>requiring(Protocol.FATAL_SIGNAL_STOP, "show the signal a stop holds back", "1.18")
                 .orElseGet(() -> call(Envelope.newBuilder().setHeldSignalRequest(

@@ -151,6 +151,22 @@ final class GdbSession {
      * looked at, as a traced process stops for gdbserver: the agent stops before a signal's default action ends the
      * program while a session lasts (protocol 1.18). An older agent, or an observing bridge, goes without.
      */
+    /**
+     * gdb resumes without the signal it was told of ({@code signal 0}, {@code handle SIGSEGV nopass}) from a stop
+     * before a fatal signal: the agent drops a fault's signal, and the program goes on at rip, as under ptrace. A
+     * signal the program sent itself cannot be dropped; it ends the program, as the log says.
+     */
+    void dropHeldSignal() {
+        if (lastStop instanceof DebuggerRecord.Break b && b.reason() == DebuggerRecord.BreakReason.FAULT
+                && b.context() > 0) {
+            try {
+                await(client.discardHeldSignal());
+            } catch (AgentError | UnsupportedOperationException e) {
+                log.accept("gdb: the held signal goes on: " + e.getMessage());
+            }
+        }
+    }
+
     /** @return the setting before, which the session puts back at its end (true when it could not be changed) */
     private boolean stopBeforeFatalSignals(boolean on) {
         try {
@@ -344,8 +360,18 @@ final class GdbSession {
                 }
                 frontEnd.send("OK");
             }
-            case 'c', 'C' -> resume(false, command == 'c' ? args : afterSignal(args));
-            case 's', 'S' -> resume(true, command == 's' ? args : afterSignal(args));
+            case 'c', 'C' -> {
+                if (command == 'c') {
+                    dropHeldSignal();
+                }
+                resume(false, command == 'c' ? args : afterSignal(args));
+            }
+            case 's', 'S' -> {
+                if (command == 's') {
+                    dropHeldSignal();
+                }
+                resume(true, command == 's' ? args : afterSignal(args));
+            }
             case 'H' -> {
                 if (args.startsWith("g")) {
                     String id = args.substring(1);

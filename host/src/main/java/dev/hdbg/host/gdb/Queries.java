@@ -125,6 +125,9 @@ final class Queries {
         String first = actions.split(";")[0];
         char action = first.charAt(0);
         int colon = first.indexOf(':');
+        if (action == 'c' || action == 's') {
+            session.dropHeldSignal(); // gdb's "signal 0", or a signal it does not pass
+        }
         switch (action) {
             case 'c', 'C' -> session.resume(false, "");
             case 's', 'S' -> {

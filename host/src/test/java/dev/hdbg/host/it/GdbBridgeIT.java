@@ -188,6 +188,31 @@ class GdbBridgeIT {
     }
 
     /**
+     * gdb's {@code signal 0} at the stop before a fault's signal drops the signal, as ptrace's: moved past the faulting
+     * store, the program runs on and exits with depth(3)'s 3. The prompt's {@code gh} (WinDbg's) does the same, and
+     * without the move the store faults again and breaks again.
+     */
+    @Test
+    void signal0InGdbAndGhAtThePromptGoOnWithoutTheSignalOfAFault() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("crash").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("crash", bridge.port(), "continue", "x/i $pc", "set $pc = $pc + 6", "signal 0"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            assertThat(out).as(out)
+                    .contains("Program received signal SIGSEGV")
+                    .containsPattern("=> 0x[0-9a-f]+ <depth\\+\\d+>:\\s+movl\\s+\\$0x1,\\(%rax\\)")
+                    .contains("[Inferior 1 (process 1000) exited with code 03]")
+                    .doesNotContain("Program terminated");
+        }
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("crash").toString())) {
+            String out = HdbgBatch.run(dir, agent, "settings breakonfatal on\ng\ngh\nr rip = rip + 6\ngh\n").out();
+            assertThat(out).as(out)
+                    .containsPattern("(?s)fault: signal 11 \\(SIGSEGV\\).*hdbg> gh\n\\[break +#\\d+\\] fault: signal 11")
+                    .contains("the program exited with status 3");
+        }
+    }
+
+    /**
      * gdb's {@code catch syscall} (QCatchSyscalls, as gdbserver serves it) is HyperDbg's {@code !syscall} and
      * {@code !sysret}: the call's entry, then its return with the result in rax; the events are the agent's while gdb
      * catches, and go with the catchpoint.

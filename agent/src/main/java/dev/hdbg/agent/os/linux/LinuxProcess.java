@@ -351,6 +351,15 @@ public final class LinuxProcess implements AutoCloseable {
     }
 
     /**
+     * The signal a CPU exception raised now would end the process with ({@link #fault}'s, delivered by default
+     * action); empty when a handler would run. Delivers nothing.
+     */
+    public Optional<SignalInfo> fatalFault(int vector, long rip, long address, long errorCode) {
+        SignalInfo info = Faults.signal(vector, rip, address, errorCode, mappings.at(address).isPresent());
+        return signals.faultIsFatal(info.signal()) ? Optional.of(info) : Optional.empty();
+    }
+
+    /**
      * A CPU exception the thread raised at {@code rip}: delivered as the signal Linux sends for it ({@link Faults}),
      * to the program's handler or by its default action.
      *

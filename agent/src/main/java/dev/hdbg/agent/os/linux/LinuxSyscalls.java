@@ -149,6 +149,18 @@ public final class LinuxSyscalls {
     }
 
     /**
+     * The siginfo (128 bytes) of the signal a CPU exception raised now would end the program with; empty when a
+     * handler would take it, or when it would end a child process only (the program goes on). Nothing is delivered.
+     */
+    public Optional<byte[]> fatalFault(int vector, long rip, long address, long errorCode) {
+        LinuxProcess process = processes.current();
+        if (!processes.isInit(process) || process.exitStatus().isPresent()) {
+            return Optional.empty();
+        }
+        return process.fatalFault(vector, rip, address, errorCode).map(SignalInfo::bytes);
+    }
+
+    /**
      * Linux's siginfo (128 bytes) of the signal whose default action ended the program, as a signal frame would carry
      * it: gdb's {@code $_siginfo} at the stop before the program ends. Empty while the program lives.
      */

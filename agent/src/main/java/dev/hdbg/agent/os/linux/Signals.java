@@ -214,6 +214,12 @@ final class Signals {
         return deliver(info, rip, blocked, trap);
     }
 
+    /** Whether a fault raising signal {@code s} now would end the process ({@link #fault}'s rules), not run a handler. */
+    boolean faultIsFatal(int s) {
+        long handler = actions[s].handler();
+        return (blocked & bit(s)) != 0 || handler == SIG_IGN || handler == SIG_DFL && defaultAction(s) == Default.TERMINATE;
+    }
+
     private Delivery deliver(SignalInfo info, long resumeAt, long restoreMask, SignalFrame.Trap trap) {
         int s = info.signal();
         Action action = actions[s];

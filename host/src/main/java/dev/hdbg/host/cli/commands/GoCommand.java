@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         + "breakpoint). In batch mode, waits for the next break or the target's exit (only waits, when the target was "
         + "already running as the host attached).",
         "  g [ADDR]", "Example: g 400022"})
-final class GoCommand extends SessionCommand {
+class GoCommand extends SessionCommand {
     private final boolean waitForStop;
 
     @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "ADDR")

@@ -46,6 +46,7 @@ final class Verbs {
         return List.of(
                 new EventsCommand(s),
                 new GoCommand(s, waitForStops),
+                new GoHandledCommand(s, waitForStops),
                 new ModulesCommand(s),
                 new ExamineSymbolsCommand(s),
                 new StepIntoCommand(s, waitForStops),
