@@ -3,6 +3,7 @@ package dev.hdbg.agent.vmx;
 import dev.hdbg.agent.machine.Cpu;
 import dev.hdbg.agent.machine.CpuException;
 import dev.hdbg.agent.machine.CpuRegister;
+import dev.hdbg.agent.vmx.decode.ComparisonFlags;
 import dev.hdbg.agent.vmx.decode.MemoryAccesses;
 import dev.hdbg.common.disasm.Disassembler;
 import dev.hdbg.common.disasm.Instruction;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * write). That is exact unless two accesses of the block compute the same address from registers one of them changed
  * in between (a run of PUSHes, say): the registers cannot tell those apart, and the first is taken, so a handler that
  * returns runs no instruction twice that it would not have run before. No match (code this cannot parse) leaves the
- * block's start, as before.
+ * block's start, as before. The flags a {@code cmp} or {@code test} earlier in the block set are computed again too
+ * ({@link ComparisonFlags}): Unicorn leaves them out of RFLAGS at such a fault.
  */
 final class FaultingInstruction {
     private static final Logger LOG = LoggerFactory.getLogger(FaultingInstruction.class);
@@ -41,35 +43,43 @@ final class FaultingInstruction {
     }
 
     /**
-     * The address of the instruction whose {@code access} of {@code size} bytes at {@code address} faulted, in the
-     * block that starts at {@code blockStart}; {@code blockStart} itself when it cannot be told.
+     * Where the fault is: {@code rip}, the instruction, and {@code flags}, the arithmetic flags ({@link
+     * ComparisonFlags#MASK}) an earlier {@code cmp} or {@code test} of the block left when RFLAGS does not hold them
+     * yet; empty when RFLAGS is right or they cannot be told.
      */
-    long at(long blockStart, Access access, long address, int size) {
-        if (access == Access.EXECUTE) {
-            return blockStart;
-        }
-        return find(blockStart, access, address, Math.max(size, 1)).orElse(blockStart);
+    record Located(long rip, OptionalLong flags) {
     }
 
-    private OptionalLong find(long blockStart, Access access, long address, int size) {
-        Disassembler decoder = disassembler();
+    /**
+     * The instruction whose {@code access} of {@code size} bytes at {@code address} faulted, in the block that starts
+     * at {@code blockStart}; {@code blockStart} itself when it cannot be told.
+     */
+    long at(long blockStart, Access access, long address, int size) {
+        return locate(blockStart, access, address, size).rip();
+    }
+
+    /** {@link #at}, with the flags the block's instructions before it left ({@link Located}). */
+    Located locate(long blockStart, Access access, long address, int size) {
+        Located none = new Located(blockStart, OptionalLong.empty());
+        Disassembler decoder = access == Access.EXECUTE ? null : disassembler();
         if (decoder == null) {
-            return OptionalLong.empty();
+            return none;
         }
         byte[] code = code(blockStart);
         List<Instruction> block = decoder.disassemble(code, blockStart, MAX_INSTRUCTIONS);
-        for (Instruction instruction : block) {
+        for (int i = 0; i < block.size(); i++) {
+            Instruction instruction = block.get(i);
             for (MemoryAccesses.Access a : MemoryAccesses.of(instruction, this::register)) {
                 boolean kind = access == Access.WRITE ? a.writes() : a.reads();
-                if (kind && a.overlaps(address, size)) {
-                    return OptionalLong.of(instruction.address());
+                if (kind && a.overlaps(address, Math.max(size, 1))) {
+                    return new Located(instruction.address(), ComparisonFlags.of(block.subList(0, i), this::register));
                 }
             }
             if (MemoryAccesses.endsBlock(instruction)) {
                 break;
             }
         }
-        return OptionalLong.empty();
+        return none;
     }
 
     /** The bytes from {@code blockStart} to the end of its page and the next, or of its page alone. */

@@ -2,6 +2,7 @@ package dev.hdbg.agent.vmx;
 
 import dev.hdbg.agent.machine.Cpu;
 import dev.hdbg.agent.machine.CpuRegister;
+import dev.hdbg.agent.vmx.decode.ComparisonFlags;
 import dev.hdbg.common.event.Access;
 import java.util.EnumSet;
 
@@ -50,11 +51,14 @@ final class PageFaults {
             return false;
         }
         long blockStart = guest.read(CpuRegister.RIP);
-        long rip = faulting.at(blockStart, access, address, size);
+        FaultingInstruction.Located located = faulting.locate(blockStart, access, address, size);
+        long rip = located.rip();
         if (rip != blockStart) {
             // The run ends with the fault whatever RIP is (a write of RIP in a hook only asks Unicorn to leave the
-            // block); the event, the stop and the signal frame see the faulting instruction.
+            // block); the event, the stop and the signal frame see the faulting instruction, and the flags it found.
             guest.write(CpuRegister.RIP, rip);
+            located.flags().ifPresent(flags -> guest.write(CpuRegister.RFLAGS,
+                    guest.read(CpuRegister.RFLAGS) & ~ComparisonFlags.MASK | flags));
         }
         boolean shortCircuit = false;
         if (handler.watches(ExitReason.EXCEPTION)) {

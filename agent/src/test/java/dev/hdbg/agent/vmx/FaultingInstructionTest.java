@@ -10,6 +10,7 @@ import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.common.event.Access;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class FaultingInstructionTest {
     private static final long READ_ONLY = 0x3000;
     private static final long UNMAPPED = 0x5000;
 
-    private record Seen(long blockStart, long located, long rax) {
+    private record Seen(long blockStart, long located, long rax, OptionalLong flags, long rflagsInHook) {
     }
 
     /** Runs {@code hex} (ending in hlt) with RBX at the read-only page and RCX at an unmapped one. */
@@ -35,7 +36,9 @@ class FaultingInstructionTest {
             Seen[] seen = new Seen[1];
             Cpu.UnmappedHook hook = (access, address, size, value) -> {
                 long blockStart = cpu.read(CpuRegister.RIP);
-                seen[0] = new Seen(blockStart, faulting.at(blockStart, access, address, size), cpu.read(CpuRegister.RAX));
+                FaultingInstruction.Located located = faulting.locate(blockStart, access, address, size);
+                seen[0] = new Seen(blockStart, located.rip(), cpu.read(CpuRegister.RAX), located.flags(),
+                        cpu.read(CpuRegister.RFLAGS));
                 return false;
             };
             cpu.onProtectionFault(EnumSet.allOf(Access.class), 0, 0x7fff_ffff_ffffL, hook);
@@ -74,5 +77,24 @@ class FaultingInstructionTest {
         // mov qword ptr [rbx], rax; hlt
         Seen seen = faultIn("488903" + "f4");
         assertThat(seen.located()).isEqualTo(CODE);
+    }
+
+    @Test
+    void theFlagsOfACompareBeforeTheFaultAreComputedAgainWhereUnicornLeftThemOut() {
+        // mov eax, 5; cmp rax, 7; mov qword ptr [rbx], rax; hlt: 5 - 7 borrows (CF), is negative (SF), AF set
+        Seen seen = faultIn("b805000000" + "4883f807" + "488903" + "f4");
+        assertThat(seen.rflagsInHook() & 0x8d5).as("Unicorn 2.0.1's RFLAGS in the hook, not cmp's").isNotEqualTo(0x91);
+        assertThat(seen.flags()).hasValue(0x01 | 0x10 | 0x80);
+    }
+
+    @Test
+    void aTestOfRegistersGivesItsFlagsAndARegisterChangedSinceGivesNone() {
+        // xor ecx, ecx is no comparison: nothing is said; test eax, eax (rax 0) then the store: ZF and PF;
+        // test ecx, ecx (rcx 0x5010): neither, nor SF
+        assertThat(faultIn("31c9" + "488903" + "f4").flags()).isEmpty();
+        assertThat(faultIn("85c0" + "488903" + "f4").flags()).hasValue(0x40 | 0x04);
+        assertThat(faultIn("85c9" + "488903" + "f4").flags()).hasValue(0);
+        // cmp rax, 7, then mov rax, 1 changes rax: the flags cannot be computed from it now
+        assertThat(faultIn("4883f807" + "48c7c001000000" + "488903" + "f4").flags()).isEmpty();
     }
 }
