@@ -245,7 +245,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
             halt(DebuggerRecord.BreakReason.PAUSE, 0, null, "paused by the host");
             return;
         }
-        if (runs.endHeld()) {
+        if (runs.heldSignals().end()) {
             return;
         }
         stepping.start();
@@ -326,8 +326,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
     /** Execution thread: {@code t}, {@code p}, {@code gu}; a break record with reason STEP ends it. */
     void step(StepMode mode, long run) {
         requirePaused();
-        // A thread a fatal signal stopped is ending: its step ends the program (GuestRuns.endHeld).
-        if (!runs.holdsSignal() && !machine.vcpus().runnable(selectedCore)) {
+        // A thread a fatal signal stopped is ending: its step ends the program (HeldSignals.end).
+        if (!runs.heldSignals().holds() && !machine.vcpus().runnable(selectedCore)) {
             throw DebuggerException.badState("core " + selectedCore + " cannot step: its thread waits (or has exited); "
                     + "select a running core (~) or continue (g)");
         }
@@ -438,7 +438,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
             halt(DebuggerRecord.BreakReason.PAUSE, 0, null, "paused by the host");
             return;
         }
-        if (runs.endHeld()) {
+        if (runs.heldSignals().end()) {
             return; // it stopped before a signal's default action: the program ends now, as it would have
         }
         if (stepping.pending()) {
@@ -598,23 +598,23 @@ final class ExecutionLoop implements BreakService, GuestStops {
 
     /** Execution thread: the siginfo of the signal a stop before it holds back; empty when none is (since 1.18). */
     byte[] heldSignalInfo() {
-        return runs.heldSignalInfo();
+        return runs.heldSignals().siginfo();
     }
 
     /** Whether a program a signal is about to end stops first (since 1.18). */
     boolean stopsBeforeFatalSignals() {
-        return runs.stopsBeforeFatalSignals();
+        return runs.heldSignals().stopsBefore();
     }
 
     /** Execution thread: {@code DiscardSignalRequest}, WinDbg's {@code gh} (since 1.18). */
     void discardHeldSignal() {
         requirePaused();
-        runs.discardHeldSignal();
+        runs.heldSignals().discard();
     }
 
     /** Execution thread: {@code FatalSignalStopRequest} (since 1.18); the setting before. */
     boolean stopBeforeFatalSignals(boolean on) {
-        return runs.stopBeforeFatalSignals(on);
+        return runs.heldSignals().stopBefore(on);
     }
 
     /** HyperDbg's {@code events sc on|off}, on this thread: decides the short-circuit of the event whose break holds us. */

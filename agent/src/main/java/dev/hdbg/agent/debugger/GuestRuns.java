@@ -14,7 +14,6 @@ import dev.hdbg.agent.vmx.SystemCalls;
 import dev.hdbg.agent.vmx.VmExit;
 import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.GuestRegister;
-import dev.hdbg.common.model.LinuxSignals;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,14 +36,7 @@ final class GuestRuns {
     private boolean inside;
     private long runNanos;
     private long brokenNanos;
-    /** Since 1.18: stop before a signal's default action ends the program, as a traced process does. */
-    private volatile boolean stopBeforeFatalSignals;
-    /** The end a stop before a fatal signal held back, until the guest is let run again. */
-    private Completion.Killed heldKill;
-    /** A fault whose signal would end the program, held back before the operating system saw it. */
-    private Completion.HeldFault heldFault;
-    /** That signal's siginfo, as Linux's 128 bytes; empty when the operating system keeps none. */
-    private byte[] heldSignalInfo = new byte[0];
+    private final HeldSignals heldSignals;
 
     GuestRuns(Machine machine, ExitHooks hooks, InstructionExits instructions, ExitHandler handler, StepOut stepOut,
               GuestStops stops) {
@@ -55,87 +47,17 @@ final class GuestRuns {
         this.handler = handler;
         this.stepOut = stepOut;
         this.stops = stops;
+        this.heldSignals = new HeldSignals(hooks, instructions, stops);
+    }
+
+    /** The stops before a signal ends the program (since 1.18). */
+    HeldSignals heldSignals() {
+        return heldSignals;
     }
 
     /** Whether the CPU is running (this thread is inside a hook): hooks may not be added or removed now. */
     boolean inside() {
         return inside;
-    }
-
-    boolean stopsBeforeFatalSignals() {
-        return stopBeforeFatalSignals;
-    }
-
-    /**
-     * {@code FatalSignalStopRequest}: whether a program a signal's default action ends stops first.
-     *
-     * @return the setting before
-     */
-    boolean stopBeforeFatalSignals(boolean on) {
-        boolean before = stopBeforeFatalSignals;
-        stopBeforeFatalSignals = on;
-        instructions.fatalFaults().stopBefore(on);
-        return before;
-    }
-
-    /** The siginfo of the signal a stop before it holds back (gdb's {@code $_siginfo}); empty when none is held. */
-    byte[] heldSignalInfo() {
-        return heldKill == null && heldFault == null ? new byte[0] : heldSignalInfo.clone();
-    }
-
-    /** Whether a stop before a fatal signal holds the program's end back ({@link #endHeld}). */
-    boolean holdsSignal() {
-        return heldKill != null || heldFault != null;
-    }
-
-    /**
-     * WinDbg's {@code gh}, gdb's {@code signal 0}: the held fault's signal is not delivered; the guest goes on at RIP
-     * (the faulting instruction again, unless the host moved it or fixed its cause).
-     *
-     * @throws DebuggerException BAD_STATE when no fault is held: a signal the program sent (abort's) is on its way
-     */
-    void discardHeldSignal() {
-        if (heldFault != null) {
-            heldFault = null;
-            return;
-        }
-        throw DebuggerException.badState(heldKill != null
-                ? "signal " + LinuxSignals.describe(heldKill.signal()) + " was sent to the program (by abort, kill or "
-                        + "the like), not raised by an instruction: it cannot be taken back, and g ends the program"
-                : "no signal is held: gh goes on without the signal a break before a fatal signal holds "
-                        + "(settings breakonfatal on)");
-    }
-
-    /**
-     * Ends the program a signal's default action was ending when it stopped first ({@link #stopBeforeFatalSignals}):
-     * whatever the host did at the stop, the signal was on its way, as it is for a traced process that ptrace lets go
-     * on with it. A held fault's signal is delivered now; {@link #discardHeldSignal} drops it instead.
-     *
-     * @return whether there was such an end (its exit record is sent)
-     */
-    boolean endHeld() {
-        Completion.HeldFault fault = heldFault;
-        if (fault != null) {
-            heldFault = null;
-            // Delivered now, as the operating system would have at the fault; it ends the program (it was fatal).
-            switch (hooks.system().fault(fault.fault()).orElse(null)) {
-                case SystemCalls.Outcome.Killed k -> stops.exited(DebuggerRecord.ExitKind.SIGNAL, fault.fault().rip(),
-                        128 + k.signal());
-                case SystemCalls.Outcome.Exited e -> stops.exited(DebuggerRecord.ExitKind.EXIT, fault.fault().rip(),
-                        e.status());
-                case null, default -> {
-                    return false; // a handler took it after all: the guest goes on in it
-                }
-            }
-            return true;
-        }
-        Completion.Killed killed = heldKill;
-        if (killed == null) {
-            return false;
-        }
-        heldKill = null;
-        stops.exited(DebuggerRecord.ExitKind.SIGNAL, killed.rip(), 128 + killed.signal());
-        return true;
     }
 
     /** The time the guest ran, breaks excluded. */
@@ -150,8 +72,7 @@ final class GuestRuns {
 
     /** The target starts again: what the exits left of the old one and its running time are forgotten. */
     void forget() {
-        heldKill = null;
-        heldFault = null;
+        heldSignals.forget();
         instructions.takeCompletion();
         hooks.forgetHeldBack();
         heldBack.clear(); // the cores' too: the machine's reset left one core
@@ -292,21 +213,13 @@ final class GuestRuns {
             }
             case Completion.Killed killed -> {
                 machine.write(GuestRegister.RIP, killed.rip());
-                if (stopBeforeFatalSignals) {
-                    heldKill = killed;
-                    heldSignalInfo = hooks.system().fatalSignalInfo().orElse(new byte[0]);
-                    stops.haltBeforeSignal(killed.signal(), "signal " + LinuxSignals.describe(killed.signal())
-                            + " ends the program when it goes on (g, t or p); it stopped first");
-                } else {
+                if (!heldSignals.hold(killed)) {
                     stops.exited(DebuggerRecord.ExitKind.SIGNAL, killed.rip(), 128 + killed.signal());
                 }
             }
             case Completion.HeldFault held -> {
                 machine.write(GuestRegister.RIP, held.fault().rip());
-                heldFault = held;
-                heldSignalInfo = held.siginfo();
-                stops.haltBeforeSignal(held.signal(), "signal " + LinuxSignals.describe(held.signal())
-                        + " ends the program when it goes on (g, t or p); it stopped first (gh goes on without it)");
+                heldSignals.hold(held);
             }
             case Completion.Resume resume -> machine.write(GuestRegister.RIP, resume.rip());
             case Completion.Faulted faulted -> {
