@@ -1,12 +1,11 @@
 package dev.hdbg.agent.vmx;
 
+import dev.hdbg.agent.vmx.decode.GeneralRegisters;
 import dev.hdbg.common.disasm.CapstoneException;
 import dev.hdbg.common.disasm.Disassembler;
 import dev.hdbg.common.disasm.Instruction;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +34,6 @@ enum CodeReach {
             "setle", "setg", "sets", "setns", "cmove", "cmovne", "cmovb", "cmovae", "cmovbe", "cmova", "cmovl",
             "cmovge", "cmovle", "cmovg", "cmovs", "cmovns", "imul");
     private static final Set<String> READ_ONLY = Set.of("cmp", "test", "nop");
-    /** Every general-purpose register name Capstone prints but RSP's, with the 64-bit register it is part of. */
-    private static final Map<String, String> FAMILY = families();
     private static final Set<String> ARGUMENTS = Set.of("rcx", "rdx", "r8");
     private static final Pattern IMMEDIATE = Pattern.compile("-?(0x[0-9a-f]+|[0-9]+)");
     /** A memory operand at RCX plus a non-negative displacement, without a segment: {@code qword ptr [rcx + 0x38]}. */
@@ -109,7 +106,7 @@ enum CodeReach {
         List<String> families = new ArrayList<>();
         for (int i = 0; i < operands.length; i++) {
             String operand = operands[i];
-            String family = FAMILY.get(operand);
+            String family = family(operand);
             if (family != null) {
                 families.add(family);
             } else if (!IMMEDIATE.matcher(operand).matches()) {
@@ -122,7 +119,7 @@ enum CodeReach {
                 slotsRead[0] |= 1 << slot;
             }
         }
-        if (!READ_ONLY.contains(mnemonic) && (families.isEmpty() || FAMILY.get(operands[0]) == null)) {
+        if (!READ_ONLY.contains(mnemonic) && (families.isEmpty() || family(operands[0]) == null)) {
             return null; // a written operand that is no register
         }
         return families;
@@ -148,21 +145,9 @@ enum CodeReach {
         return withinOneSlot ? (int) (offset / 8) : -1;
     }
 
-    private static Map<String, String> families() {
-        Map<String, String> names = new HashMap<>();
-        String[][] legacy = {{"rax", "eax", "ax", "al", "ah"}, {"rbx", "ebx", "bx", "bl", "bh"},
-                {"rcx", "ecx", "cx", "cl", "ch"}, {"rdx", "edx", "dx", "dl", "dh"}, {"rsi", "esi", "si", "sil"},
-                {"rdi", "edi", "di", "dil"}, {"rbp", "ebp", "bp", "bpl"}};
-        for (String[] family : legacy) {
-            for (String name : family) {
-                names.put(name, family[0]);
-            }
-        }
-        for (int i = 8; i <= 15; i++) {
-            for (String suffix : new String[] {"", "d", "w", "b"}) {
-                names.put("r" + i + suffix, "r" + i);
-            }
-        }
-        return Map.copyOf(names);
+    /** The 64-bit register a general-purpose register's name is part of, RSP's names excepted; null for others. */
+    private static String family(String name) {
+        GeneralRegisters.Part part = GeneralRegisters.of(name);
+        return part == null || part.wide().equals("rsp") ? null : part.wide();
     }
 }

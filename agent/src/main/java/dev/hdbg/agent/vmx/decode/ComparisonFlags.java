@@ -1,11 +1,9 @@
 package dev.hdbg.agent.vmx.decode;
 
 import dev.hdbg.common.disasm.Instruction;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.ToLongFunction;
@@ -24,10 +22,6 @@ public final class ComparisonFlags {
     /** Instructions that set no flag; each writes its first operand when that is a register (xchg both). */
     private static final Set<String> FLAGLESS = Set.of("mov", "movabs", "movzx", "movsx", "movsxd", "lea", "nop",
             "push", "pop", "xchg", "bswap", "not");
-    private static final Map<String, Register> REGISTERS = registers();
-
-    private record Register(String wide, int shift, int bits) {
-    }
 
     private ComparisonFlags() {
     }
@@ -52,7 +46,7 @@ public final class ComparisonFlags {
                 written.add("rsp");
             }
             for (int o = 0; o < operands.length && (o == 0 || mnemonic.equals("xchg")); o++) {
-                Register r = REGISTERS.get(operands[o]);
+                GeneralRegisters.Part r = GeneralRegisters.of(operands[o]);
                 if (r != null) {
                     written.add(r.wide());
                 }
@@ -66,13 +60,13 @@ public final class ComparisonFlags {
         if (operands.length != 2) {
             return OptionalLong.empty();
         }
-        Register left = REGISTERS.get(operands[0]);
+        GeneralRegisters.Part left = GeneralRegisters.of(operands[0]);
         if (left == null || written.contains(left.wide())) {
             return OptionalLong.empty(); // a memory operand, or a register changed since
         }
         long a = value(left, register);
         long b;
-        Register right = REGISTERS.get(operands[1]);
+        GeneralRegisters.Part right = GeneralRegisters.of(operands[1]);
         if (right != null) {
             if (written.contains(right.wide())) {
                 return OptionalLong.empty();
@@ -113,7 +107,7 @@ public final class ComparisonFlags {
         return OptionalLong.of(flags);
     }
 
-    private static long value(Register r, ToLongFunction<String> register) {
+    private static long value(GeneralRegisters.Part r, ToLongFunction<String> register) {
         return register.applyAsLong(r.wide()) >>> r.shift();
     }
 
@@ -123,29 +117,5 @@ public final class ComparisonFlags {
         String digits = negative ? text.substring(1) : text;
         long value = digits.startsWith("0x") ? Long.parseUnsignedLong(digits.substring(2), 16) : Long.parseLong(digits);
         return negative ? -value : value;
-    }
-
-    private static Map<String, Register> registers() {
-        Map<String, Register> names = new HashMap<>();
-        String[] legacy = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"};
-        for (int i = 0; i < legacy.length; i++) {
-            String wide = "r" + legacy[i];
-            names.put(wide, new Register(wide, 0, 64));
-            names.put("e" + legacy[i], new Register(wide, 0, 32));
-            names.put(legacy[i], new Register(wide, 0, 16));
-            String low = i < 4 ? legacy[i].charAt(0) + "l" : legacy[i] + "l";
-            names.put(low, new Register(wide, 0, 8));
-            if (i < 4) {
-                names.put(legacy[i].charAt(0) + "h", new Register(wide, 8, 8));
-            }
-        }
-        for (int i = 8; i < 16; i++) {
-            String wide = "r" + i;
-            names.put(wide, new Register(wide, 0, 64));
-            names.put(wide + "d", new Register(wide, 0, 32));
-            names.put(wide + "w", new Register(wide, 0, 16));
-            names.put(wide + "b", new Register(wide, 0, 8));
-        }
-        return Map.copyOf(names);
     }
 }

@@ -125,12 +125,12 @@ public final class MemoryAccesses {
             } else if (name.equals("rip")) {
                 value = instruction.address() + instruction.length();
             } else {
-                String wide = Registers64.widen(name);
-                if (wide == null) {
+                GeneralRegisters.Part part = GeneralRegisters.of(name);
+                if (part == null || part.bits() < 32) {
                     return OptionalLong.empty();
                 }
-                narrow |= !wide.equals(name);
-                value = register.applyAsLong(wide);
+                narrow |= part.bits() == 32;
+                value = register.applyAsLong(part.wide());
             }
             sum += (negative ? -value : value) * scale;
         }
@@ -143,28 +143,5 @@ public final class MemoryAccesses {
             sum += register.applyAsLong("gs_base");
         }
         return OptionalLong.of(sum);
-    }
-
-    /** The 64-bit general-purpose register a 64- or 32-bit name (the sizes addresses use) is part of. */
-    private static final class Registers64 {
-        private static final Map<String, String> WIDE = build();
-
-        static String widen(String name) {
-            return WIDE.get(name);
-        }
-
-        private static Map<String, String> build() {
-            Map<String, String> wide = new java.util.HashMap<>();
-            String[] legacy = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di"};
-            for (String r : legacy) {
-                wide.put("r" + r, "r" + r);
-                wide.put("e" + r, "r" + r);
-            }
-            for (int i = 8; i < 16; i++) {
-                wide.put("r" + i, "r" + i);
-                wide.put("r" + i + "d", "r" + i);
-            }
-            return Map.copyOf(wide);
-        }
     }
 }
