@@ -18,7 +18,6 @@ final class HeldSignals {
     private final ExitHooks hooks;
     private final InstructionExits instructions;
     private final GuestStops stops;
-    private volatile boolean stopBefore;
     /** The end a stop before a fatal signal held back, until the guest is let run again. */
     private Completion.Killed heldKill;
     /** A fault whose signal would end the program, held back before the operating system saw it. */
@@ -32,8 +31,9 @@ final class HeldSignals {
         this.stops = stops;
     }
 
+    /** Whether the stop is asked for: one setting, kept where the faults are held ({@code FatalFaults}). */
     boolean stopsBefore() {
-        return stopBefore;
+        return instructions.fatalFaults().stopsBefore();
     }
 
     /**
@@ -42,8 +42,7 @@ final class HeldSignals {
      * @return the setting before
      */
     boolean stopBefore(boolean on) {
-        boolean before = stopBefore;
-        stopBefore = on;
+        boolean before = stopsBefore();
         instructions.fatalFaults().stopBefore(on);
         return before;
     }
@@ -54,7 +53,7 @@ final class HeldSignals {
      * @return whether it stopped (else the caller ends it)
      */
     boolean hold(Completion.Killed killed) {
-        if (!stopBefore) {
+        if (!stopsBefore()) {
             return false;
         }
         heldKill = killed;

@@ -13,6 +13,11 @@ public final class FatalFaults {
         this.systemCalls = calls;
     }
 
+    /** Whether faults whose signal would end the program are held back. */
+    public boolean stopsBefore() {
+        return stopBefore;
+    }
+
     /** Whether faults whose signal would end the program are held back from now on. */
     public void stopBefore(boolean on) {
         stopBefore = on;

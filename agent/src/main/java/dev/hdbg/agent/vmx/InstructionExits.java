@@ -171,13 +171,14 @@ public final class InstructionExits {
         if (shortCircuit) {
             return;
         }
-        Completion.HeldFault held = fatalFaults.held(new SystemCalls.Fault(vector, rip, 0, 0));
+        SystemCalls.Fault fault = new SystemCalls.Fault(vector, rip, 0, 0);
+        Completion.HeldFault held = fatalFaults.held(fault);
         if (held != null) {
             stopWith(held);
             return;
         }
         if (systemCalls != null) {
-            switch (systemCalls.fault(new SystemCalls.Fault(vector, rip, 0, 0)).orElse(null)) {
+            switch (systemCalls.fault(fault).orElse(null)) {
                 case null -> {
                 }
                 case SystemCalls.Outcome.Returned r -> {

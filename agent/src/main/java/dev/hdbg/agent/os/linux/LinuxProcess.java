@@ -350,12 +350,17 @@ public final class LinuxProcess implements AutoCloseable {
         mappings.set(begin, end, new Mappings.Kind(guestPath, 0, inode));
     }
 
+    /** The signal Linux sends for a CPU exception ({@link Faults}); a range the process unmapped is not mapped. */
+    private SignalInfo faultSignal(int vector, long rip, long address, long errorCode) {
+        return Faults.signal(vector, rip, address, errorCode, mappings.at(address).isPresent());
+    }
+
     /**
      * The signal a CPU exception raised now would end the process with ({@link #fault}'s, delivered by default
      * action); empty when a handler would run. Delivers nothing.
      */
     public Optional<SignalInfo> fatalFault(int vector, long rip, long address, long errorCode) {
-        SignalInfo info = Faults.signal(vector, rip, address, errorCode, mappings.at(address).isPresent());
+        SignalInfo info = faultSignal(vector, rip, address, errorCode);
         return signals.faultIsFatal(info.signal()) ? Optional.of(info) : Optional.empty();
     }
 
@@ -372,8 +377,7 @@ public final class LinuxProcess implements AutoCloseable {
         if (exitStatus.isPresent()) {
             throw new IllegalStateException("the process exited with status " + exitStatus.getAsInt());
         }
-        boolean mapped = mappings.at(address).isPresent();
-        SignalInfo info = Faults.signal(vector, rip, address, errorCode, mapped);
+        SignalInfo info = faultSignal(vector, rip, address, errorCode);
         SignalFrame.Trap trap = new SignalFrame.Trap(vector, errorCode, vector == 14 ? address : 0);
         return switch (signals.fault(info, rip, trap)) {
             case Signals.Delivery.Handler h -> h.signal();

@@ -207,7 +207,7 @@ final class Signals {
      */
     Delivery fault(SignalInfo info, long rip, SignalFrame.Trap trap) {
         int s = info.signal();
-        if ((blocked & bit(s)) != 0 || actions[s].handler() == SIG_IGN) {
+        if (faultForcesDefault(s)) {
             actions[s] = Action.DEFAULT;
             blocked &= ~bit(s);
         }
@@ -216,8 +216,12 @@ final class Signals {
 
     /** Whether a fault raising signal {@code s} now would end the process ({@link #fault}'s rules), not run a handler. */
     boolean faultIsFatal(int s) {
-        long handler = actions[s].handler();
-        return (blocked & bit(s)) != 0 || handler == SIG_IGN || handler == SIG_DFL && defaultAction(s) == Default.TERMINATE;
+        return (faultForcesDefault(s) || actions[s].handler() == SIG_DFL) && defaultAction(s) == Default.TERMINATE;
+    }
+
+    /** A fault whose signal is blocked or ignored cannot be taken: its action becomes the default (force_sig_fault). */
+    private boolean faultForcesDefault(int s) {
+        return (blocked & bit(s)) != 0 || actions[s].handler() == SIG_IGN;
     }
 
     private Delivery deliver(SignalInfo info, long resumeAt, long restoreMask, SignalFrame.Trap trap) {

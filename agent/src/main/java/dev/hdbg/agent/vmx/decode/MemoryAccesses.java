@@ -70,10 +70,10 @@ public final class MemoryAccesses {
                 accesses.add(new Access(address.getAsLong(), size, reads, writes));
             }
         }
-        long rsp = register.applyAsLong("rsp");
         switch (mnemonic) {
-            case "push", "pushfq", "pushf", "call" -> accesses.add(new Access(rsp - 8, 8, false, true));
-            case "pop", "popfq", "popf", "ret" -> accesses.add(new Access(rsp, 8, true, false));
+            case "push", "pushfq", "pushf", "call" ->
+                    accesses.add(new Access(register.applyAsLong("rsp") - 8, 8, false, true));
+            case "pop", "popfq", "popf", "ret" -> accesses.add(new Access(register.applyAsLong("rsp"), 8, true, false));
             case "leave" -> accesses.add(new Access(register.applyAsLong("rbp"), 8, true, false));
             default -> {
             }

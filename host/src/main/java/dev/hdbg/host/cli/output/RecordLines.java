@@ -31,7 +31,7 @@ final class RecordLines {
             } + onCore(b.core(), b.pid(), b.tid());
             case DebuggerRecord.Exit e -> "[exit   #" + e.seq() + "] " + switch (e.reason()) {
                 case EXIT -> "the program exited with status " + e.status();
-                case SIGNAL -> "the program was killed by signal " + (e.status() - 128) + signalName((int) e.status() - 128)
+                case SIGNAL -> "the program was killed by signal " + LinuxSignals.describe((int) e.status() - 128)
                         + " (exit status " + e.status() + ")";
                 // The exit's rip is just past the one-byte hlt; show the hlt itself.
                 case HLT -> "target ended (hlt at " + hex(e.rip() - 1) + ", rax " + hex(e.status()) + ")";
@@ -46,11 +46,6 @@ final class RecordLines {
                     + " (#" + l.firstSeq() + (l.count() == 1 ? "" : "..#" + l.lastSeq())
                     + ") dropped: the agent's record store was full (--on-full drop-oldest)";
         };
-    }
-
-    private static String signalName(int signal) {
-        String name = LinuxSignals.name(signal);
-        return name.isEmpty() ? "" : " (" + name + ")";
     }
 
     private static String stripLastNewline(String text) {
