@@ -78,6 +78,30 @@ final class LinuxProgram implements SystemCalls {
     }
 
     @Override
+    public boolean hasSignals() {
+        return true;
+    }
+
+    @Override
+    public void stopBeforeSignals(long signals) {
+        syscalls.stopBeforeSignals(signals);
+    }
+
+    @Override
+    public Optional<byte[]> stoppingFault(Fault fault) {
+        return syscalls.stoppingFault(fault.vector(), fault.rip(), fault.address(), fault.errorCode());
+    }
+
+    @Override
+    public Optional<Outcome> resumeSignal(int signal) {
+        return Optional.of(switch (syscalls.resumeSignal(signal)) {
+            case LinuxSyscalls.Result.Killed(int killedBy) -> new Outcome.Killed(killedBy);
+            case LinuxSyscalls.Result.Yielded y -> new Outcome.Yielded(); // a child ended: the next thread's turn
+            default -> new Outcome.Returned();
+        });
+    }
+
+    @Override
     public Optional<byte[]> fatalSignalInfo() {
         return syscalls.fatalSignalInfo();
     }
@@ -114,6 +138,7 @@ final class LinuxProgram implements SystemCalls {
                         + "; hdbg ends it as kill -9 would (exit status 137)"), true);
                 yield new Outcome.Killed(DEADLOCK_SIGNAL);
             }
+            case LinuxSyscalls.Result.Stopped(int signal, byte[] siginfo) -> new Outcome.Stopped(signal, siginfo);
             default -> new Outcome.Returned();
         };
     }
@@ -130,6 +155,7 @@ final class LinuxProgram implements SystemCalls {
                     + d.message()); // only deliverDue schedules
             case LinuxSyscalls.Result.Exited e -> new Outcome.Exited(e.status());
             case LinuxSyscalls.Result.Killed k -> new Outcome.Killed(k.signal());
+            case LinuxSyscalls.Result.Stopped(int signal, byte[] siginfo) -> new Outcome.Stopped(signal, siginfo);
             case LinuxSyscalls.Result.Unknown u -> {
                 if (reported.add(u.number())) {
                     queue.publish(seq -> new DebuggerRecord.Notice(seq, "system call " + u.number()

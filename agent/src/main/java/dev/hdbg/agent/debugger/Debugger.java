@@ -292,7 +292,7 @@ public final class Debugger implements AutoCloseable {
             int selected = loop.selectedCore();
             AgentStatus status = new AgentStatus(loop.state(), machine.read(selected, GuestRegister.RIP),
                     machine.targetDescription(), regions(machine.memory().regions()), queue.lastSeq(), cores(),
-                    selected, loop.stopsBeforeFatalSignals());
+                    selected, loop.stopsBeforeFatalSignals(), loop.stopSignals());
             lastStatus = status;
             return status;
         });
@@ -444,7 +444,6 @@ public final class Debugger implements AutoCloseable {
         return CompletableFuture.completedFuture(queue.flushMessages());
     }
 
-    /** HyperDbg's {@code events sc on|off}: short-circuits (or not) the event whose break holds the target. */
     /**
      * Since 1.18: while {@code on}, a program that a signal's default action is about to end stops first (a break
      * with reason FAULT and the signal as its context); its next continue or step ends it.
@@ -474,6 +473,28 @@ public final class Debugger implements AutoCloseable {
         });
     }
 
+    /**
+     * Since 1.19: the program started stops before each signal of {@code set} (bit {@code s - 1} for signal {@code s})
+     * is delivered, handled or not.
+     *
+     * @return the set before
+     */
+    public CompletableFuture<Long> stopBeforeSignals(long set) {
+        return loop.submit(() -> loop.stopBeforeSignals(set));
+    }
+
+    /**
+     * Since 1.19: the next continue or step goes on with {@code signal} delivered first, in place of the one a stop
+     * holds (0: none), or sent at a stop that holds none (gdb's {@code signal SIG}).
+     */
+    public CompletableFuture<Void> resumeWithSignal(int signal) {
+        return loop.submit(() -> {
+            loop.resumeWithSignal(signal);
+            return null;
+        });
+    }
+
+    /** HyperDbg's {@code events sc on|off}: short-circuits (or not) the event whose break holds the target. */
     public CompletableFuture<Void> shortCircuitEventInBreak(boolean on) {
         return loop.submit(() -> {
             loop.shortCircuitEventInBreak(on);

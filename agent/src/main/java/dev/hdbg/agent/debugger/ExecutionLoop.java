@@ -245,8 +245,16 @@ final class ExecutionLoop implements BreakService, GuestStops {
             halt(DebuggerRecord.BreakReason.PAUSE, 0, null, "paused by the host");
             return;
         }
-        if (runs.heldSignals().end()) {
-            return;
+        switch (runs.heldSignals().end()) {
+            case ENDED -> {
+                return;
+            }
+            case HANDLER -> {
+                halt(DebuggerRecord.BreakReason.STEP, 0, null, "the signal's handler is next");
+                return;
+            }
+            case NOTHING -> {
+            }
         }
         stepping.start();
         if (state == TargetState.RUNNING) {
@@ -438,8 +446,14 @@ final class ExecutionLoop implements BreakService, GuestStops {
             halt(DebuggerRecord.BreakReason.PAUSE, 0, null, "paused by the host");
             return;
         }
-        if (runs.heldSignals().end()) {
-            return; // it stopped before a signal's default action: the program ends now, as it would have
+        HeldSignals.Resumed resumed = runs.heldSignals().end();
+        if (resumed == HeldSignals.Resumed.ENDED) {
+            return; // the signal held back ended the program now, as it would have
+        }
+        if (resumed == HeldSignals.Resumed.HANDLER && stepping.pending()) {
+            // A step from a stop before a signal stops at its handler's first instruction, as under ptrace.
+            halt(DebuggerRecord.BreakReason.STEP, 0, null, "the signal's handler is next");
+            return;
         }
         if (stepping.pending()) {
             stepping.start();
@@ -610,6 +624,22 @@ final class ExecutionLoop implements BreakService, GuestStops {
     void discardHeldSignal() {
         requirePaused();
         runs.heldSignals().discard();
+    }
+
+    /** The signals stopped at before their delivery (since 1.19). */
+    long stopSignals() {
+        return runs.heldSignals().stopSignals();
+    }
+
+    /** Execution thread: {@code SignalStopRequest} (since 1.19); the set before. */
+    long stopBeforeSignals(long set) {
+        return runs.heldSignals().stopBeforeSignals(set);
+    }
+
+    /** Execution thread: {@code ResumeSignalRequest} (since 1.19): the signal the guest goes on with. */
+    void resumeWithSignal(int signal) {
+        requirePaused();
+        runs.heldSignals().resumeWith(signal);
     }
 
     /** Execution thread: {@code FatalSignalStopRequest} (since 1.18); the setting before. */

@@ -47,10 +47,10 @@ final class GuestRuns {
         this.handler = handler;
         this.stepOut = stepOut;
         this.stops = stops;
-        this.heldSignals = new HeldSignals(hooks, instructions, stops);
+        this.heldSignals = new HeldSignals(machine, hooks, instructions, stops);
     }
 
-    /** The stops before a signal ends the program (since 1.18). */
+    /** The stops before a signal (since 1.18). */
     HeldSignals heldSignals() {
         return heldSignals;
     }
@@ -127,12 +127,22 @@ final class GuestRuns {
      */
     boolean deliverDue() {
         SystemCalls system = hooks.system();
-        if ((system.due() || system.switchDue())
-                && onCoreSwitch(system::atSafePoint) instanceof SystemCalls.Outcome.Killed(int signal)) {
-            finish(new Completion.Killed(signal, machine.rip()));
-            return false;
+        if (!system.due() && !system.switchDue()) {
+            return true;
         }
-        return true;
+        switch (onCoreSwitch(system::atSafePoint)) {
+            case SystemCalls.Outcome.Killed(int signal) -> {
+                finish(new Completion.Killed(signal, machine.rip()));
+                return false;
+            }
+            case SystemCalls.Outcome.Stopped(int signal, byte[] siginfo) -> {
+                finish(new Completion.HeldSignal(signal, siginfo, machine.rip())); // the debugger stops before it
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
     }
 
     /**
@@ -219,6 +229,10 @@ final class GuestRuns {
             }
             case Completion.HeldFault held -> {
                 machine.write(GuestRegister.RIP, held.fault().rip());
+                heldSignals.hold(held);
+            }
+            case Completion.HeldSignal held -> {
+                machine.write(GuestRegister.RIP, held.rip());
                 heldSignals.hold(held);
             }
             case Completion.Resume resume -> machine.write(GuestRegister.RIP, resume.rip());

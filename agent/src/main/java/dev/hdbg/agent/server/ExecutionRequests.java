@@ -42,6 +42,12 @@ final class ExecutionRequests {
                 .setFatalSignalStopReply(FatalSignalStopReply.newBuilder().setWasOn(before))));
         table.route(Envelope.BodyCase.DISCARD_SIGNAL_REQUEST, request -> debugger.discardHeldSignal().thenApply(done ->
                 Envelope.newBuilder().setDiscardSignalReply(dev.hdbg.proto.v1.DiscardSignalReply.getDefaultInstance())));
+        table.route(Envelope.BodyCase.SIGNAL_STOP_REQUEST, request -> debugger.stopBeforeSignals(
+                request.getSignalStopRequest().getSignals()).thenApply(before -> Envelope.newBuilder()
+                .setSignalStopReply(dev.hdbg.proto.v1.SignalStopReply.newBuilder().setWas(before))));
+        table.route(Envelope.BodyCase.RESUME_SIGNAL_REQUEST, request -> debugger.resumeWithSignal(
+                request.getResumeSignalRequest().getSignal()).thenApply(done -> Envelope.newBuilder()
+                .setResumeSignalReply(dev.hdbg.proto.v1.ResumeSignalReply.getDefaultInstance())));
         table.route(Envelope.BodyCase.HELD_SIGNAL_REQUEST, request -> debugger.heldSignalInfo().thenApply(info ->
                 Envelope.newBuilder().setHeldSignalReply(HeldSignalReply.newBuilder()
                         .setSiginfo(ByteString.copyFrom(info)))));

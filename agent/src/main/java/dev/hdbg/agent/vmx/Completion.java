@@ -19,14 +19,23 @@ public sealed interface Completion {
     }
 
     /**
-     * A fault whose signal would end the program, held back before the operating system saw it because the debugger
-     * stops first (since 1.18): the guest stands at the faulting instruction; {@code siginfo} is the signal's.
+     * A fault held back before the operating system saw it because the debugger stops before its signal (since 1.18
+     * when the signal would end the program, {@code fatal}; since 1.19 any signal the host asked for): the guest
+     * stands at the faulting instruction; {@code siginfo} is the signal's.
      */
-    record HeldFault(SystemCalls.Fault fault, byte[] siginfo) implements Completion {
+    record HeldFault(SystemCalls.Fault fault, byte[] siginfo, boolean fatal) implements Completion {
         /** The signal's number, siginfo's first field. */
         public int signal() {
             return java.nio.ByteBuffer.wrap(siginfo).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0);
         }
+    }
+
+    /**
+     * Since 1.19: a signal sent to the program (by kill, a timer, another thread) was about to be delivered on its
+     * return to user mode, and the operating system held it back because the debugger stops before it: the guest
+     * goes on at {@code rip} once the host has said what to deliver ({@link SystemCalls#resumeSignal}).
+     */
+    record HeldSignal(int signal, byte[] siginfo, long rip) implements Completion {
     }
 
     /** Stopped between two instructions because the debugger wanted it: the guest resumes at {@code rip}. */

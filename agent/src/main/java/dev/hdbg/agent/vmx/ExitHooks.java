@@ -418,6 +418,7 @@ public final class ExitHooks {
         boolean shortCircuit = handler.watches(ExitReason.SYSCALL) && handler.onExit(exit)
                 || ModeTransitions.toKernel(handler, systemCalls);
         boolean yielded = false;
+        SystemCalls.Outcome.Stopped signalStop = null;
         if (!shortCircuit && systemCalls != null) {
             switch (systemCalls.perform()) {
                 case SystemCalls.Outcome.Exited(int status) -> {
@@ -431,6 +432,7 @@ public final class ExitHooks {
                 case SystemCalls.Outcome.Returned r -> {
                 }
                 case SystemCalls.Outcome.Yielded y -> yielded = true;
+                case SystemCalls.Outcome.Stopped stopped -> signalStop = stopped;
             }
         }
         long resumeAt = guest.read(CpuRegister.RIP);
@@ -446,7 +448,11 @@ public final class ExitHooks {
             instructions.sysretExit(returnTo);
             ModeTransitions.toUser(handler, systemCalls);
         }
-        if (yielded) {
+        if (signalStop != null) {
+            // A signal is held back on the way to user mode: the guest stops where it returns (2 short, see above).
+            instructions.stopWith(new Completion.HeldSignal(signalStop.signal(), signalStop.siginfo(),
+                    guest.read(CpuRegister.RIP) + 2));
+        } else if (yielded) {
             // The thread waits, exited or yields: the run ends here, and the loop puts the next thread on the CPU at
             // its safe point. RIP is 2 short of where the thread goes on (see above).
             instructions.stopWith(new Completion.Resume(guest.read(CpuRegister.RIP) + 2));

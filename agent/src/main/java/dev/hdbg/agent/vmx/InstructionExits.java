@@ -34,7 +34,7 @@ public final class InstructionExits {
     private final PageFaults pageFaults;
     private SystemCalls systemCalls;
     private Completion completion;
-    private final FatalFaults fatalFaults = new FatalFaults();
+    private final SignalStops signalStops = new SignalStops();
     private final long tscOrigin = System.nanoTime();
     private long xcr0 = 1;
 
@@ -57,12 +57,12 @@ public final class InstructionExits {
     void setSystemCalls(SystemCalls calls) {
         this.systemCalls = calls;
         pageFaults.setSystemCalls(calls);
-        fatalFaults.setSystemCalls(calls);
+        signalStops.setSystemCalls(calls);
     }
 
-    /** Since 1.18: the faults held back before the signal that would end the program ({@link FatalFaults}). */
-    public FatalFaults fatalFaults() {
-        return fatalFaults;
+    /** The signals the guest stops at before its operating system delivers them ({@link SignalStops}). */
+    public SignalStops signalStops() {
+        return signalStops;
     }
 
     /** Leaves work for the execution loop and is read back with {@link #takeCompletion}. */
@@ -172,7 +172,7 @@ public final class InstructionExits {
             return;
         }
         SystemCalls.Fault fault = new SystemCalls.Fault(vector, rip, 0, 0);
-        Completion.HeldFault held = fatalFaults.held(fault);
+        Completion.HeldFault held = signalStops.held(fault);
         if (held != null) {
             stopWith(held);
             return;
@@ -196,6 +196,8 @@ public final class InstructionExits {
                     stopWith(new Completion.Killed(k.signal(), rip));
                     return;
                 }
+                case SystemCalls.Outcome.Stopped st -> throw new IllegalStateException("a fault's signal is held "
+                        + "back before the operating system sees it (SignalStops), never by it");
             }
         }
         stopWith(new Completion.Faulted("unhandled exception " + vector + " (" + ExceptionVectors.name(vector)

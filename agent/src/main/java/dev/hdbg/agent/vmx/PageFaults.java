@@ -79,9 +79,9 @@ final class PageFaults {
         boolean fetch = access == Access.EXECUTE;
         long errorCode = (present ? 1 : 0) | (write ? 2 : 0) | 4 | (fetch ? 16 : 0);
         SystemCalls.Fault fault = new SystemCalls.Fault(PF, rip, address, errorCode);
-        Completion.HeldFault held = exits.fatalFaults().held(fault);
+        Completion.HeldFault held = exits.signalStops().held(fault);
         if (held != null) {
-            exits.complete(held); // the debugger stops before the signal that would end the program
+            exits.complete(held); // the debugger stops before the fault's signal
             return false;
         }
         // The CPU ends the run with the access's error whatever happens here; the loop then resumes where this says.
@@ -91,6 +91,8 @@ final class PageFaults {
             case SystemCalls.Outcome.Yielded y -> new Completion.Resume(rip); // its process died: another's turn
             case SystemCalls.Outcome.Exited e -> new Completion.Exited(e.status(), rip);
             case SystemCalls.Outcome.Killed k -> new Completion.Killed(k.signal(), rip);
+            case SystemCalls.Outcome.Stopped st -> throw new IllegalStateException("a fault's signal is held back "
+                    + "before the operating system sees it (SignalStops), never by it");
         });
         return false;
     }

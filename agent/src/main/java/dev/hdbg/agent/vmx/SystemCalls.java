@@ -62,6 +62,38 @@ public interface SystemCalls {
         return java.util.Optional.empty();
     }
 
+    /** Since protocol 1.19: whether the guest's operating system has signals (a raw image has none). */
+    default boolean hasSignals() {
+        return false;
+    }
+
+    /**
+     * Since protocol 1.19: the signals the debugger stops the program at before they are delivered, bit {@code s - 1}
+     * for signal {@code s}. A raw image has no signals.
+     */
+    default void stopBeforeSignals(long signals) {
+    }
+
+    /**
+     * Since protocol 1.19: the siginfo of the signal {@code fault} would send, when the debugger stops before that
+     * signal ({@link #stopBeforeSignals}), handled or not; empty otherwise. Delivers nothing.
+     */
+    default java.util.Optional<byte[]> stoppingFault(Fault fault) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Since protocol 1.19: the guest goes on at RIP from a stop of the debugger's with {@code signal} delivered first
+     * (0: none): the one a stop before it held back ({@link Outcome.Stopped}), another in its place, or one the
+     * debugger sends at any other stop.
+     *
+     * @return Returned (RIP is the handler's, or unchanged) or Killed; empty when there is no operating system
+     * @throws IllegalArgumentException when {@code signal} is not 0 .. 64
+     */
+    default java.util.Optional<Outcome> resumeSignal(int signal) {
+        return java.util.Optional.empty();
+    }
+
     /**
      * A fault the guest raised and no {@code !exception} event swallowed: the operating system's turn, as a kernel's
      * exception handler (Linux sends the thread a signal). Called inside the exit, registers as the fault left them.
@@ -107,6 +139,14 @@ public interface SystemCalls {
 
         /** A signal's default action ended the program (exit status 128 + {@code signal}). */
         record Killed(int signal) implements Outcome {
+        }
+
+        /**
+         * Since protocol 1.19: the call returned (its result is in RAX), and the signal about to be delivered on the
+         * way back to user mode is held back, because the debugger stops before it: the guest stops at the next
+         * instruction. {@code siginfo} is the signal's (Linux's 128 bytes).
+         */
+        record Stopped(int signal, byte[] siginfo) implements Outcome {
         }
     }
 }

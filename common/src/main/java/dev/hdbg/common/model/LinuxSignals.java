@@ -7,7 +7,32 @@ public final class LinuxSignals {
         "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM",
         "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
 
+    /** The highest signal number (SIGRTMAX). */
+    public static final int MAX = 64;
+
     private LinuxSignals() {
+    }
+
+    /**
+     * The number a user's word names: {@code 11}, {@code SIGSEGV}, {@code segv} (any case), {@code SIG34} for a
+     * real-time one; empty when it names none.
+     */
+    public static java.util.OptionalInt number(String word) {
+        String w = word.trim().toUpperCase(java.util.Locale.ROOT);
+        if (w.matches("\\d{1,2}")) {
+            int n = Integer.parseInt(w);
+            return n >= 1 && n <= MAX ? java.util.OptionalInt.of(n) : java.util.OptionalInt.empty();
+        }
+        String name = w.startsWith("SIG") ? w : "SIG" + w;
+        for (int s = 1; s < NAMES.length; s++) {
+            if (NAMES[s].equals(name)) {
+                return java.util.OptionalInt.of(s);
+            }
+        }
+        if (name.matches("SIG\\d{1,2}")) {
+            return number(name.substring(3));
+        }
+        return java.util.OptionalInt.empty();
     }
 
     /** {@code "SIGSEGV"} for 11; empty for a real-time signal or a number that names none. */

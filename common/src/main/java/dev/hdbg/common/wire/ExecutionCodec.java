@@ -34,14 +34,14 @@ public final class ExecutionCodec {
         }
         status.cores().forEach(c -> b.addCores(encode(c)));
         return b.setSelectedCore(status.selectedCore()).setStopsBeforeFatalSignals(status.stopsBeforeFatalSignals())
-                .build();
+                .setSignalStops(status.signalStops()).build();
     }
 
     public static AgentStatus decode(StatusReply reply) {
         return new AgentStatus(decode(reply.getState()), reply.getRip(), reply.getTarget(), reply.getRegionsList().stream()
                 .map(r -> new MemoryRegion(r.getBegin(), r.getEnd(), r.getPermissions(), r.getName())).toList(),
                 reply.getLastSeq(), reply.getCoresList().stream().map(ExecutionCodec::decode).toList(),
-                reply.getSelectedCore(), reply.getStopsBeforeFatalSignals());
+                reply.getSelectedCore(), reply.getStopsBeforeFatalSignals(), reply.getSignalStops());
     }
 
     /** Since 1.10: one core. */

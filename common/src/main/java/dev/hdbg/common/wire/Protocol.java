@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 18;
+    public static final int MINOR = 19;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -104,6 +104,13 @@ public final class Protocol {
      */
     public static final String FATAL_SIGNAL_STOP = "signals.stop-before-fatal";
 
+    /**
+     * Since 1.19: SignalStopRequest and ResumeSignalRequest, stops before chosen signals are delivered and the signal
+     * the guest goes on with (gdb's {@code handle SIG stop} and {@code signal SIG} through the bridge, {@code sxe} at
+     * the prompt); announced by agents.
+     */
+    public static final String SIGNAL_STOPS = "signals.stop-on-delivery";
+
     /** Largest part of a file one ReadFileRequest returns; hosts page larger reads. */
     public static final int MAX_FILE_READ = 1024 * 1024;
 
@@ -116,7 +123,7 @@ public final class Protocol {
      * messages and events sc; 1.12 processes; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer,
      * dt and struct; 1.14 records with their pid and tid, breakpoints filtered by pid, tid and core; 1.15 a
      * step's stop in its reply, and the stack at that stop; 1.16 that stop without its registers when asked; 1.17 the
-     * target's files; 1.18 a stop before a signal ends the program.
+     * target's files; 1.18 a stop before a signal ends the program; 1.19 stops before chosen signals.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -138,7 +145,8 @@ public final class Protocol {
             STEP_BREAK_RECORD, STEP_STOP_MEMORY,
             STEP_BARE_STOP,
             TARGET_FILES,
-            FATAL_SIGNAL_STOP);
+            FATAL_SIGNAL_STOP,
+            SIGNAL_STOPS);
 
     private Protocol() {
     }

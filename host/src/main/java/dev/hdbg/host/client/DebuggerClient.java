@@ -376,6 +376,22 @@ public interface DebuggerClient extends AutoCloseable {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this client reads no siginfo"));
     }
 
+    /**
+     * Since protocol 1.19: the program stops before each signal of {@code set} (bit {@code s - 1} for signal {@code
+     * s}) is delivered, handled or not (a FAULT break, the signal its context). The future holds the set before.
+     */
+    default CompletableFuture<Long> stopBeforeSignals(long set) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this client stops before no signal"));
+    }
+
+    /**
+     * Since protocol 1.19: the next continue or step goes on with {@code signal} delivered first, in place of the one a
+     * stop holds (0: without it), or sent to the program at a stop that holds none (gdb's {@code signal SIG}).
+     */
+    default CompletableFuture<Void> resumeWithSignal(int signal) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this client sends no signal"));
+    }
+
     /** HyperDbg's {@code flush} (since protocol 1.11): how many waiting event messages the agent discarded. */
     CompletableFuture<Long> flushMessages();
 

@@ -491,6 +491,21 @@ final class NettyDebuggerClient implements DebuggerClient {
     }
 
     @Override
+    public CompletableFuture<Long> stopBeforeSignals(long set) {
+        return this.<Long>requiring(Protocol.SIGNAL_STOPS, "stop before chosen signals", "1.19")
+                .orElseGet(() -> call(Envelope.newBuilder().setSignalStopRequest(
+                        dev.hdbg.proto.v1.SignalStopRequest.newBuilder().setSignals(set)))
+                        .thenApply(e -> e.getSignalStopReply().getWas()));
+    }
+
+    @Override
+    public CompletableFuture<Void> resumeWithSignal(int signal) {
+        return this.<Void>requiring(Protocol.SIGNAL_STOPS, "go on with a chosen signal", "1.19")
+                .orElseGet(() -> call(Envelope.newBuilder().setResumeSignalRequest(
+                        dev.hdbg.proto.v1.ResumeSignalRequest.newBuilder().setSignal(signal))).thenApply(e -> null));
+    }
+
+    @Override
     public CompletableFuture<byte[]> heldSignalInfo() {
         return this.<byte[]>requiring(Protocol.FATAL_SIGNAL_STOP, "show the signal a stop holds back", "1.18")
                 .orElseGet(() -> call(Envelope.newBuilder().setHeldSignalRequest(

@@ -365,6 +365,15 @@ public final class LinuxProcess implements AutoCloseable {
     }
 
     /**
+     * Since protocol 1.19: the signal a CPU exception raised now would send, when the debugger stops before it is
+     * delivered ({@link ProcessTable#stopsBefore}); empty otherwise. Delivers nothing.
+     */
+    public Optional<SignalInfo> stoppingFault(int vector, long rip, long address, long errorCode) {
+        SignalInfo info = faultSignal(vector, rip, address, errorCode);
+        return table.stopsBefore(this, info.signal()) ? Optional.of(info) : Optional.empty();
+    }
+
+    /**
      * A CPU exception the thread raised at {@code rip}: delivered as the signal Linux sends for it ({@link Faults}),
      * to the program's handler or by its default action.
      *
@@ -385,6 +394,8 @@ public final class LinuxProcess implements AutoCloseable {
                 killed(k.info());
                 yield -k.signal();
             }
+            case Signals.Delivery.Stopped st -> throw new IllegalStateException("a fault's signal is held back "
+                    + "before the process sees it (SignalStops), never by it");
             case Signals.Delivery.None n -> throw new IllegalStateException("signal " + info.signal()
                     + " of a fault was neither delivered nor fatal");
         };

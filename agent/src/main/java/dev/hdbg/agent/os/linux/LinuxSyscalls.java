@@ -56,6 +56,14 @@ public final class LinuxSyscalls {
          */
         record Unknown(long number) implements Result {
         }
+
+        /**
+         * Since protocol 1.19: the call completed (its result is in RAX), and on the way back to user mode a signal
+         * was held back because the debugger stops before it: the guest stops at the next instruction, and {@link
+         * #resumeSignal} goes on. {@code siginfo} is the signal's, Linux's 128 bytes.
+         */
+        record Stopped(int signal, byte[] siginfo) implements Result {
+        }
     }
 
     private final ProcessTable processes;
@@ -127,11 +135,18 @@ public final class LinuxSyscalls {
         process.timers().fire(process.signals(), process.timers().clock().monotonic());
         Scheduler scheduler = process.scheduler();
         // A thread that now waits or has exited takes no signal: the next thread to return to user mode does.
-        if (scheduler.current().state == GuestThread.State.RUNNABLE
-                && process.signals().deliverPending(resumeAt)
-                        instanceof Signals.Delivery.Killed(int signal, SignalInfo info)) {
-            process.killed(info);
-            return ended(process, new Result.Killed(signal));
+        if (scheduler.current().state == GuestThread.State.RUNNABLE) {
+            switch (process.signals().deliverPending(resumeAt)) {
+                case Signals.Delivery.Killed(int signal, SignalInfo info) -> {
+                    process.killed(info);
+                    return ended(process, new Result.Killed(signal));
+                }
+                case Signals.Delivery.Stopped(int signal, SignalInfo info) -> {
+                    return new Result.Stopped(signal, info.bytes());
+                }
+                default -> {
+                }
+            }
         }
         return scheduler.switchWanted() ? new Result.Yielded(value) : new Result.Returned(value);
     }
@@ -219,17 +234,69 @@ public final class LinuxSyscalls {
             process = processes.current();
             Unicorn uc = process.machine().unicorn();
             process.timers().fire(process.signals(), process.timers().clock().monotonic());
-            if (process.signals().deliverPending(uc.regRead(X86Reg.RIP))
-                    instanceof Signals.Delivery.Killed(int signal, SignalInfo info)) {
-                process.killed(info);
-                if (processes.isInit(process)) {
-                    return new Result.Killed(signal);
+            switch (process.signals().deliverPending(uc.regRead(X86Reg.RIP))) {
+                case Signals.Delivery.Killed(int signal, SignalInfo info) -> {
+                    process.killed(info);
+                    if (processes.isInit(process)) {
+                        return new Result.Killed(signal);
+                    }
+                    processes.ended(process); // a child killed: the next thread's turn
+                    continue;
                 }
-                processes.ended(process); // a child killed: the next thread's turn
-                continue;
+                case Signals.Delivery.Stopped(int signal, SignalInfo info) -> {
+                    return new Result.Stopped(signal, info.bytes());
+                }
+                default -> {
+                    return new Result.Returned(0);
+                }
             }
+        }
+    }
+
+    /**
+     * Since protocol 1.19: which signals the debugger stops the program started at before they are delivered, bit
+     * {@code s - 1} for signal {@code s} (gdb's {@code handle SIG stop}; the signals it passes without a stop are
+     * clear).
+     */
+    public void stopBeforeSignals(long signals) {
+        processes.stopBefore(signals);
+    }
+
+    /**
+     * Since protocol 1.19: the siginfo (128 bytes) of the signal a CPU exception raised now would send, when the
+     * debugger stops before that signal ({@link #stopBeforeSignals}); empty otherwise. Nothing is delivered.
+     */
+    public Optional<byte[]> stoppingFault(int vector, long rip, long address, long errorCode) {
+        LinuxProcess process = processes.current();
+        if (process.exitStatus().isPresent()) {
+            return Optional.empty();
+        }
+        return process.stoppingFault(vector, rip, address, errorCode).map(SignalInfo::bytes);
+    }
+
+    /**
+     * Since protocol 1.19: the thread on the CPU goes on, at RIP, from a stop of the debugger's, with {@code signal}
+     * delivered first (0: none): the signal a stop before it held back ({@link Result.Stopped}), or another in its
+     * place, or one sent at another stop (gdb's {@code signal SIGUSR1}). The signal's handler runs next, or its
+     * default action ends the process, or it is ignored or blocked (then pending).
+     *
+     * @return Returned (RIP is the handler's, or unchanged) or Killed (the program started ended)
+     */
+    public Result resumeSignal(int signal) {
+        if (signal < 0 || signal > Signals.NSIG) {
+            throw new IllegalArgumentException("no signal " + signal + ": signals are 1 to " + Signals.NSIG);
+        }
+        LinuxProcess process = processes.current();
+        if (process.exitStatus().isPresent()) {
             return new Result.Returned(0);
         }
+        Unicorn uc = process.machine().unicorn();
+        if (process.signals().resumeHeld(signal, uc.regRead(X86Reg.RIP))
+                instanceof Signals.Delivery.Killed(int killedBy, SignalInfo info)) {
+            process.killed(info);
+            return ended(process, new Result.Killed(killedBy));
+        }
+        return new Result.Returned(0);
     }
 
     /**

@@ -34,6 +34,8 @@ final class ProcessTable {
     private final long initPid;
     private LinuxProcess attached;
     private long switches;
+    /** Since protocol 1.19: the signals the debugger stops the program started at before they are delivered. */
+    private long signalStops;
 
     ProcessTable(Machine machine, long initPid) {
         this.machine = machine;
@@ -67,6 +69,19 @@ final class ProcessTable {
     /** Whether {@code process} is the program started, whose end ends the run. */
     boolean isInit(LinuxProcess process) {
         return process.pid() == initPid;
+    }
+
+    /**
+     * Whether the debugger stops before signal {@code s} is delivered to {@code process}: only the program started
+     * (its threads) is watched so, as gdb watches the process it started and not its children.
+     */
+    boolean stopsBefore(LinuxProcess process, int s) {
+        return (signalStops & Signals.bit(s)) != 0 && isInit(process);
+    }
+
+    /** The signals to stop before, bit {@code s - 1} for signal {@code s}. */
+    void stopBefore(long signals) {
+        signalStops = signals;
     }
 
     /** The program started. */

@@ -10,7 +10,10 @@ import java.util.Deque;
  * The process's signals, as Linux keeps them for its one thread: each signal's action ({@code rt_sigaction}), the
  * blocked set, what is pending with its siginfo, and the alternate stack. A signal is delivered when the thread
  * returns to user mode — after each system call, at once for a fault — as the kernel does: to its handler on a
- * {@link SignalFrame}, or by its default action, which for most signals ends the process.
+ * {@link SignalFrame}, or by its default action, which for most signals ends the process. Since protocol 1.19 a
+ * signal taken for delivery may be held back while the debugger stops before it ({@link Delivery.Stopped}). The class
+ * is over 400 lines because the state it keeps (actions, the blocked set, what is pending, a sigsuspend's mask, the
+ * held signal) changes together on every delivery: split, each part would reach into the others'.
  */
 final class Signals {
     static final int NSIG = 64;
@@ -64,6 +67,13 @@ final class Signals {
         /** The default action ended the process: exit status 128 + signal; {@code info} says what sent it. */
         record Killed(int signal, SignalInfo info) implements Delivery {
         }
+
+        /**
+         * Since protocol 1.19: the signal was taken for delivery and held back, because the debugger stops before it
+         * (ptrace's signal-delivery-stop); {@link #resumeHeld} delivers it, another, or none.
+         */
+        record Stopped(int signal, SignalInfo info) implements Delivery {
+        }
     }
 
     private final LinuxProcess process;
@@ -77,6 +87,8 @@ final class Signals {
     private long altStackSp;
     private long altStackSize;
     private int altStackFlags = SS_DISABLE;
+    /** A signal taken for delivery and held back while the debugger stops before it ({@link Delivery.Stopped}). */
+    private SignalInfo held;
 
     Signals(LinuxProcess process) {
         this.process = process;
@@ -184,20 +196,65 @@ final class Signals {
      */
     Delivery deliverPending(long resumeAt) {
         long ready = pendingSet() & ~blocked;
-        long restoreMask = restoreOnReturn ? suspendedMask : blocked;
         Delivery delivery = new Delivery.None();
         while (ready != 0 && delivery instanceof Delivery.None) {
             int s = Long.numberOfTrailingZeros(ready) + 1;
-            delivery = deliver(take(s), resumeAt, restoreMask, SignalFrame.Trap.NONE);
+            SignalInfo info = take(s);
+            if (process.table().stopsBefore(process, s)) {
+                held = info;
+                return new Delivery.Stopped(s, info); // a sigsuspend's mask is put back when it goes on
+            }
+            delivery = deliver(info, resumeAt, restoreMask(), SignalFrame.Trap.NONE);
             ready = pendingSet() & ~blocked;
         }
+        returnedToUser(delivery);
+        return delivery;
+    }
+
+    /**
+     * Since protocol 1.19: the thread goes on from a stop before a signal ({@link Delivery.Stopped}, or any other stop
+     * of the debugger's), with {@code signal} delivered first: the held signal when it is the same one, else one the
+     * debugger sends (as ptrace's tracer replaces the signal of a signal-delivery-stop); 0 goes on without. A blocked
+     * signal is left pending, as Linux requeues one a tracer injects.
+     */
+    Delivery resumeHeld(int signal, long resumeAt) {
+        SignalInfo info = held;
+        held = null;
+        if (signal == 0) {
+            returnedToUser(new Delivery.None());
+            return new Delivery.None();
+        }
+        if (info == null || info.signal() != signal) {
+            info = SignalInfo.sentBy(signal, SignalInfo.SI_USER, 0, 0); // from no process of the guest's
+        }
+        if ((blocked & bit(signal)) != 0) {
+            send(info);
+            returnedToUser(new Delivery.None());
+            return new Delivery.None();
+        }
+        Delivery delivery = deliver(info, resumeAt, restoreMask(), SignalFrame.Trap.NONE);
+        returnedToUser(delivery);
+        return delivery;
+    }
+
+    /** The signal held back at a stop before it; null when none is. */
+    SignalInfo held() {
+        return held;
+    }
+
+    /** The mask a handler's frame saves: the one a sigsuspend replaced for its wait, or the blocked set. */
+    private long restoreMask() {
+        return restoreOnReturn ? suspendedMask : blocked;
+    }
+
+    /** The thread is back in user mode: a mask a sigsuspend replaced comes back, unless a handler's frame keeps it. */
+    private void returnedToUser(Delivery delivery) {
         if (restoreOnReturn) {
             restoreOnReturn = false;
             if (!(delivery instanceof Delivery.Handler)) {
                 setBlocked(suspendedMask);
             }
         }
-        return delivery;
     }
 
     /**

@@ -99,6 +99,53 @@ class SignalsTest {
         }
     }
 
+    /**
+     * Protocol 1.19: a signal the debugger stops before is taken from the pending set on the way back to user mode and
+     * held there, its siginfo in the result; going on then delivers another in its place, none, or (blocked) leaves
+     * the one sent pending, as ptrace's tracer can.
+     */
+    @Test
+    void aSignalTheDebuggerStopsBeforeIsHeldUntilTheDebuggerSaysWhatGoesOn() {
+        try (Guest g = guest(root)) {
+            sigaction(g, SIGUSR1, HANDLER, SA_SIGINFO, 0);
+            sigaction(g, SIGUSR2, HANDLER + 0x10, 0, 0);
+            g.syscalls.stopBeforeSignals(1L << (SIGUSR1 - 1));
+
+            LinuxSyscalls.Result sent = g.call(62, PID, SIGUSR1);
+            assertThat(sent).isInstanceOf(LinuxSyscalls.Result.Stopped.class);
+            LinuxSyscalls.Result.Stopped stopped = (LinuxSyscalls.Result.Stopped) sent;
+            assertThat(stopped.signal()).isEqualTo(SIGUSR1);
+            ByteBuffer siginfo = ByteBuffer.wrap(stopped.siginfo()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertThat(siginfo.getInt(0)).as("si_signo").isEqualTo(SIGUSR1);
+            assertThat(siginfo.getInt(16)).as("si_pid").isEqualTo(PID);
+            assertThat(reg(g, X86Reg.RIP)).as("no handler yet").isEqualTo(SYSCALL_AT);
+            assertThat(pending(g)).as("taken from the pending set").isZero();
+
+            g.machine.unicorn().regWrite(X86Reg.RIP, SYSCALL_AT + 2); // where the debugger's stop left the thread
+            assertThat(g.syscalls.resumeSignal(SIGUSR2)).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(reg(g, X86Reg.RIP)).as("SIGUSR2's handler, in SIGUSR1's place").isEqualTo(HANDLER + 0x10);
+            assertThat(reg(g, X86Reg.RDI)).isEqualTo(SIGUSR2);
+
+            long inHandler = SYSCALL_AT + 0x40;
+            g.machine.unicorn().regWrite(X86Reg.RIP, inHandler);
+            assertThat(g.call(62, PID, SIGUSR1)).isInstanceOf(LinuxSyscalls.Result.Stopped.class);
+            assertThat(g.syscalls.resumeSignal(0)).as("dropped").isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(reg(g, X86Reg.RIP)).isEqualTo(inHandler);
+            assertThat(pending(g)).isZero();
+
+            // SIGUSR2 is blocked inside its own handler: one the debugger sends now waits, as a blocked one does.
+            assertThat(g.syscalls.resumeSignal(SIGUSR2)).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(reg(g, X86Reg.RIP)).isEqualTo(inHandler);
+            assertThat(pending(g)).isEqualTo(1L << (SIGUSR2 - 1));
+        }
+    }
+
+    private static long pending(Guest g) {
+        long set = g.buffer(8);
+        g.rax(127, set, 8);
+        return g.read(set, 8).getLong(0);
+    }
+
     @Test
     void aBlockedSignalWaitsForItsUnblockingAndAnIgnoredOneVanishes() {
         try (Guest g = guest(root)) {
