@@ -76,6 +76,7 @@ final class GdbSession {
     private final StopMemory memory;
     private final TargetPoints points;
     private final SyscallCatch syscalls;
+    private final SignalHandling signals;
     private final Queries queries;
     private final StopReplies replies;
     private final ConsoleRelay console;
@@ -119,6 +120,7 @@ final class GdbSession {
         this.points = new TargetPoints(client, waits);
         this.syscalls = new SyscallCatch(client, waits);
         this.queries = new Queries(this, client, waits);
+        this.signals = new SignalHandling(client, waits, log);
         this.replies = new StopReplies(registers, points, syscalls, frontEnd, this::threadId, log);
     }
 
@@ -126,14 +128,12 @@ final class GdbSession {
     void run() throws InterruptedException, IOException {
         socket.setTcpNoDelay(true);
         client.addRecordListener(this::onRecord);
-        boolean before = stopBeforeFatalSignals(true);
+        signals.start();
         try {
             serve();
         } finally {
             ended = true;
-            if (!before) {
-                stopBeforeFatalSignals(false); // as the prompt had it (settings breakonfatal)
-            }
+            signals.end();
             driven.ifPresent(DrivenSocket::close);
             closeSocket();
             input.close();
@@ -147,36 +147,15 @@ final class GdbSession {
     }
 
     /**
-     * gdb reports a fatal signal before the program dies ("Program received signal SIGSEGV"), where it can still be
-     * looked at, as a traced process stops for gdbserver: the agent stops before a signal's default action ends the
-     * program while a session lasts (protocol 1.18). An older agent, or an observing bridge, goes without.
+     * gdb resumes from {@code lastStop} with GDB's signal {@code gdbSignal} (0: none, {@code c}; {@code C} names one):
+     * the agent delivers the held signal, drops it or replaces it ({@link SignalHandling}).
      */
-    /**
-     * gdb resumes without the signal it was told of ({@code signal 0}, {@code handle SIGSEGV nopass}) from a stop
-     * before a fatal signal: the agent drops a fault's signal, and the program goes on at rip, as under ptrace. A
-     * signal the program sent itself cannot be dropped; it ends the program, as the log says.
-     */
-    void dropHeldSignal() {
-        if (lastStop instanceof DebuggerRecord.Break b && b.reason() == DebuggerRecord.BreakReason.FAULT
-                && b.context() > 0) {
-            try {
-                await(client.discardHeldSignal());
-            } catch (AgentError | UnsupportedOperationException e) {
-                log.accept("gdb: the held signal goes on: " + e.getMessage());
-            }
-        }
+    void resumeWithSignal(int gdbSignal) {
+        signals.resume(lastStop, gdbSignal);
     }
 
-    /** @return the setting before, which the session puts back at its end (true when it could not be changed) */
-    private boolean stopBeforeFatalSignals(boolean on) {
-        try {
-            return await(client.stopBeforeFatalSignals(on));
-        } catch (AgentError | UnsupportedOperationException e) {
-            if (on) {
-                log.accept("gdb: a fatal signal ends the program without a stop first: " + e.getMessage());
-            }
-            return true;
-        }
+    SignalHandling signals() {
+        return signals;
     }
 
     private void serve() throws InterruptedException {
@@ -361,15 +340,11 @@ final class GdbSession {
                 frontEnd.send("OK");
             }
             case 'c', 'C' -> {
-                if (command == 'c') {
-                    dropHeldSignal();
-                }
+                resumeWithSignal(command == 'c' ? 0 : signalOf(args));
                 resume(false, command == 'c' ? args : afterSignal(args));
             }
             case 's', 'S' -> {
-                if (command == 's') {
-                    dropHeldSignal();
-                }
+                resumeWithSignal(command == 's' ? 0 : signalOf(args));
                 resume(true, command == 's' ? args : afterSignal(args));
             }
             case 'H' -> {
@@ -614,6 +589,12 @@ final class GdbSession {
     private static TargetDescription.Register register(String hexNumber) {
         return TargetDescription.byNumber(Packets.number(hexNumber))
                 .orElseThrow(() -> new IllegalArgumentException("no register " + hexNumber));
+    }
+
+    /** {@code C sig[;addr]}'s signal, in GDB's numbers. */
+    static int signalOf(String args) {
+        int semicolon = args.indexOf(';');
+        return Integer.parseInt(semicolon < 0 ? args : args.substring(0, semicolon), 16);
     }
 
     private static String afterSignal(String args) {

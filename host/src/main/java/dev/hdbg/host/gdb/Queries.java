@@ -52,11 +52,15 @@ final class Queries {
             session.multiprocess(text.contains("multiprocess+"));
             out.send("PacketSize=" + Integer.toHexString(GdbSession.MAX_PACKET)
                     + ";qXfer:features:read+;qXfer:exec-file:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+"
-                    + ";QStartNoAckMode+;QCatchSyscalls+;qXfer:siginfo:read+"
+                    + ";QStartNoAckMode+;QCatchSyscalls+;qXfer:siginfo:read+;QPassSignals+;QProgramSignals+"
                     + (fromFile() ? ";qXfer:auxv:read+;qXfer:libraries-svr4:read+" : "")
                     + (text.contains("multiprocess+") ? ";multiprocess+" : ""));
         } else if (text.startsWith("QCatchSyscalls:")) {
             out.send(session.syscalls().configure(text.substring(15)) ? "OK" : "E01");
+        } else if (text.startsWith("QPassSignals:")) {
+            out.send(session.signals().pass(text.substring(13)) ? "OK" : "E01");
+        } else if (text.startsWith("QProgramSignals:")) {
+            out.send("OK"); // any signal gdb resumes with is delivered (ResumeSignalRequest)
         } else if (text.equals("QStartNoAckMode")) {
             out.send("OK");
             out.stopAcknowledging();
@@ -126,7 +130,9 @@ final class Queries {
         char action = first.charAt(0);
         int colon = first.indexOf(':');
         if (action == 'c' || action == 's') {
-            session.dropHeldSignal(); // gdb's "signal 0", or a signal it does not pass
+            session.resumeWithSignal(0); // gdb's "signal 0", or a signal it does not pass
+        } else if (action == 'C' || action == 'S') {
+            session.resumeWithSignal(Integer.parseInt(first.substring(1, colon > 0 ? colon : first.length()), 16));
         }
         switch (action) {
             case 'c', 'C' -> session.resume(false, "");

@@ -42,7 +42,7 @@ final class StopReplies {
                 case STEP -> withRegisters(5, "");
                 case FAULT -> {
                     if (b.context() > 0 && b.context() < 65) {
-                        // Before a signal's default action ends the program: gdb names the signal itself.
+                        // A stop before a signal is delivered (or ends the program): gdb names the signal itself.
                         yield withRegisters(gdbSignal((int) b.context()), "");
                     }
                     frontEnd.console("hdbg: " + b.message() + "\n");
@@ -82,6 +82,9 @@ final class StopReplies {
         return "W" + Packets.hex(new byte[] {(byte) status});
     }
 
+    /** GDB's number for a signal it has no name for. */
+    static final int GDB_SIGNAL_UNKNOWN = 143;
+
     /**
      * GDB's number for a Linux signal (gdb's include/gdb/signals.def): the same for 1-6, 8, 9, 11 and 13-15, others
      * moved (SIGBUS is 10 to gdb, SIGUSR1 30); a signal without a GDB name is GDB_SIGNAL_UNKNOWN (143).
@@ -100,8 +103,21 @@ final class StopReplies {
             case 29 -> 23; // SIGIO
             case 30 -> 32; // SIGPWR
             case 31 -> 12; // SIGSYS
-            default -> 143;
+            default -> GDB_SIGNAL_UNKNOWN;
         };
+    }
+
+    /** The Linux signal GDB's number {@code gdb} names ({@link #gdbSignal}'s inverse); 0 when none. */
+    static int linuxSignal(int gdb) {
+        if (gdb == GDB_SIGNAL_UNKNOWN) {
+            return 0; // what gdbSignal answers for every Linux signal GDB has no name for (SIGSTKFLT, real-time ones)
+        }
+        for (int linux = 1; linux <= 31; linux++) {
+            if (gdbSignal(linux) == gdb) {
+                return linux;
+            }
+        }
+        return 0;
     }
 
     /**

@@ -78,6 +78,7 @@ public final class FakeDebuggerClient implements DebuggerClient {
     /** Records that arrived but were not yet delivered when the client is closed: closing delivers them. */
     private final List<DebuggerRecord> deliveredOnClose = new CopyOnWriteArrayList<>();
     private volatile TargetState state;
+    private long signalStops;
     private volatile boolean closed;
     private volatile boolean stopsAtOnce;
     private volatile boolean stopsInStepReplies;
@@ -626,6 +627,31 @@ public final class FakeDebuggerClient implements DebuggerClient {
     public synchronized FakeDebuggerClient messagesToFlush(long count) {
         messagesToFlush = count;
         return this;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> stopBeforeSignals(long set) {
+        record("stopBeforeSignals", set);
+        long before = signalStops;
+        signalStops = set;
+        return done(before);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> resumeWithSignal(int signal) {
+        record("resumeWithSignal", signal);
+        return done(null);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> discardHeldSignal() {
+        record("discardHeldSignal");
+        return done(null);
+    }
+
+    /** The signals the fake agent stops before (stopBeforeSignals). */
+    public synchronized long signalStops() {
+        return signalStops;
     }
 
     @Override

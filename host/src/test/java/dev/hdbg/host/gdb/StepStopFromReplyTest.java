@@ -137,6 +137,9 @@ class StepStopFromReplyTest {
         client.map(0x401000, new byte[0x1000], "text");
         List<String> answers = new ArrayList<>();
         try (FakeFrontEnd gdb = new FakeFrontEnd(client)) {
+            // A packet answered means the session has set itself up (its signal stops): count from there.
+            gdb.send("qAttached");
+            assertThat(gdb.receive()).isEqualTo("1");
             long before = client.calls().size();
             gdb.send("s");
             assertThat(gdb.receive()).startsWith("T05");

@@ -40,7 +40,7 @@ class GdbBridgeIT {
 
     @BeforeAll
     static void compile() throws Exception {
-        for (String name : List.of("calls", "spin", "crash")) {
+        for (String name : List.of("calls", "spin", "crash", "signals")) {
             Path source = dir.resolve(name + ".c");
             try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/gdb/" + name + ".c")) {
                 Files.copy(in, source);
@@ -209,6 +209,47 @@ class GdbBridgeIT {
             assertThat(out).as(out)
                     .containsPattern("(?s)fault: signal 11 \\(SIGSEGV\\).*hdbg> gh\n\\[break +#\\d+\\] fault: signal 11")
                     .contains("the program exited with status 3");
+        }
+    }
+
+    /**
+     * gdb sees a program's signals as under gdbserver (protocol 1.19): it passes the timer's SIGALRM without a stop
+     * (QPassSignals), stops at raise's SIGUSR1 and at a SIGSEGV the program handles, and {@code signal SIGUSR2}
+     * delivers another signal in SIGUSR1's place (GDB's number 31 is Linux's 12); {@code stepi} at a signal stops at
+     * its handler's first instruction, and {@code handle SIGSEGV nostop} lets the fault go to its handler unseen. The
+     * outputs are gdbserver's, checked by hand on the same binary. The agent's set is put back after each session.
+     */
+    @Test
+    void gdbStopsAtEachSignalItDoesNotPassAndResumesWithTheSignalItNames() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("signals").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("signals", bridge.port(), "continue", "p $_siginfo.si_signo", "signal SIGUSR2",
+                    "p $_siginfo.si_signo", "x/i $pc", "continue"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            assertThat(out).as(out)
+                    .contains("Program received signal SIGUSR1, User defined signal 1.")
+                    .contains("$1 = 10")
+                    .contains("Program received signal SIGSEGV, Segmentation fault.")
+                    .contains("$2 = 11")
+                    .containsPattern("=> 0x[0-9a-f]+ <main\\+\\d+>:\\s+movl\\s+\\$0x1,\\(%rax\\)")
+                    .contains("usr1 0, usr2 1, alarms 1, segvs 1")
+                    .contains("[Inferior 1 (process 1000) exited normally]")
+                    .doesNotContain("SIGALRM", "Remote failure reply", "Protocol error");
+            assertThat(out.indexOf("SIGUSR1, User")).isLessThan(out.indexOf("SIGSEGV, Segmentation"));
+            assertThat(HdbgBatch.run(dir, agent, "sx\n").out()).as("the set the session found")
+                    .contains("no signal breaks before its delivery");
+        }
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("signals").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("signals", bridge.port(), "continue", "stepi", "x/i $pc",
+                    "handle SIGSEGV nostop noprint", "continue"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            assertThat(out).as(out)
+                    .contains("Program received signal SIGUSR1")
+                    .containsPattern("on_usr1 \\(s=\\d+\\) at .*signals.c:13")
+                    .containsPattern("=> 0x[0-9a-f]+ <on_usr1>:")
+                    .contains("usr1 1, usr2 0, alarms 1, segvs 1")
+                    .doesNotContain("SIGSEGV", "SIGALRM");
         }
     }
 
