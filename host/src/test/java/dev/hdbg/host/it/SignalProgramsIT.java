@@ -134,6 +134,40 @@ class SignalProgramsIT {
         }
     }
 
+    /**
+     * WinDbg's event filters for signals (protocol 1.19): {@code sxe usr1} breaks before each SIGUSR1 is delivered,
+     * handled or not; {@code gh} goes on without raise's, so its handler never runs, and {@code g} delivers kill's. The
+     * set is kept across {@code .restart} (the new run breaks at raise's again); {@code sxd all} lets kill's go by, and
+     * {@code --json} lists the set.
+     */
+    @Test
+    void sxeBreaksBeforeASignalIsDeliveredAndGhGoesOnWithoutIt() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("sigusr1").toString(), "--root", "/",
+                "--cwd", dir.toString())) {
+            String out = HdbgBatch.run(dir, agent, "sxe usr1\ng\ngh\ng\n.restart\nsx\ng\nsxd all\ng\n").out();
+            assertThat(out).as(out)
+                    .contains("break before delivery: SIGUSR1")
+                    .containsPattern("\\[break +#\\d+\\] fault: signal 10 \\(SIGUSR1\\) is delivered to the "
+                            + "program when it goes on")
+                    .contains("raise returned 0; handler saw signo 0") // gh: raise's SIGUSR1 never reached it
+                    .contains("kill: code 0 (SI_USER 0)") // g: kill's did
+                    .contains("no signal breaks before its delivery");
+            String beforeRestart = out.substring(0, out.indexOf("hdbg> .restart"));
+            assertThat(beforeRestart.split("\\[break ", -1)).as("one break for each SIGUSR1").hasSize(3);
+            String afterRestart = out.substring(out.indexOf("hdbg> .restart"));
+            assertThat(afterRestart).contains("break before delivery: SIGUSR1")
+                    .contains("handler saw signo 10"); // g delivered the held one
+            assertThat(afterRestart.split("\\[break ", -1)).as("raise's breaks; after sxd all, kill's does not")
+                    .hasSize(2);
+        }
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("sigusr1").toString(), "--root", "/",
+                "--cwd", dir.toString())) {
+            String json = HdbgBatch.run(dir, agent, "sxe segv SIGUSR1\n", "--json").out();
+            assertThat(json).contains("{\"type\":\"signal_stops\",\"signals\":[{\"signal\":10,\"signal_name\":"
+                    + "\"SIGUSR1\"},{\"signal\":11,\"signal_name\":\"SIGSEGV\"}]}");
+        }
+    }
+
     @Test
     void theExceptionEventSeesTheFaultBeforeTheSignalHandlerRuns() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("ud2").toString(), "--root", "/", "--cwd",

@@ -296,6 +296,11 @@ final class HumanOutput implements Output {
     }
 
     @Override
+    public void signalStops(List<Integer> signals, String text) {
+        print(text);
+    }
+
+    @Override
     public void flags(Map<String, Integer> bits) {
         print(bits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
     }

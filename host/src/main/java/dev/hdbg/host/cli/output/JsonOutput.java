@@ -248,6 +248,15 @@ public final class JsonOutput implements Output {
     }
 
     @Override
+    public void signalStops(List<Integer> signals, String text) {
+        List<Json> list = new ArrayList<>();
+        for (int s : signals) {
+            list.add(new Json().put("signal", s).put("signal_name", dev.hdbg.common.model.LinuxSignals.name(s)));
+        }
+        emit(Json.type("signal_stops").put("signals", list));
+    }
+
+    @Override
     public void flags(Map<String, Integer> bits) {
         emit(Json.type("flags").put("flags", new LinkedHashMap<>(bits)));
     }

@@ -138,6 +138,12 @@ public interface Output {
     /** {@code kd}, {@code kq}: the stack's slots of {@code size} bytes (4 or 8), each value's symbol where known. */
     void stackValues(List<PointerSlot> slots, int size);
 
+    /**
+     * {@code sx}, {@code sxe}, {@code sxd}: the signals that break before their delivery, by number (their names in
+     * {@code text}, the line a person reads).
+     */
+    void signalStops(List<Integer> signals, String text);
+
     /** {@code r zf}, {@code r cf ...}: rflags bits by name, each 0 or 1. */
     void flags(Map<String, Integer> bits);
 
