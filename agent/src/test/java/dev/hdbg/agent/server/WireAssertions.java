@@ -50,9 +50,13 @@ final class WireAssertions {
             return replies; // taken for a TLS host, which gets a close (and the agent's log line), not a frame
         }
         if (connection.probe().closed()) {
-            // A close is explained: by an error that ends the connection, or by the reply to the host's own Detach.
+            // A close is explained: by an error that ends the connection, by any refusal of a Hello (the handshake
+            // failed: an unknown attach mode is INVALID_ARGUMENT, and closes), or by the reply to the host's Detach.
+            List<Long> hellos = connection.probe().requests().stream()
+                    .filter(q -> q.body() == Envelope.BodyCase.HELLO_REQUEST).map(PipelineProbe.Request::id).toList();
             assertThat(replies).as("replies before the agent closed the connection")
-                    .anyMatch(e -> e.hasErrorReply() && CLOSING.contains(e.getErrorReply().getCode()) || e.hasDetachReply());
+                    .anyMatch(e -> e.hasErrorReply() && (CLOSING.contains(e.getErrorReply().getCode())
+                            || hellos.contains(e.getRequestId())) || e.hasDetachReply());
             for (Envelope reply : replies) {
                 assertThat(reply.getRequestId() == 0 || owed.stream().anyMatch(q -> q.id() == reply.getRequestId()))
                         .as("reply %s answers a request the agent received", reply).isTrue();
