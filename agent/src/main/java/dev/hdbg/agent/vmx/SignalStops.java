@@ -1,5 +1,7 @@
 package dev.hdbg.agent.vmx;
 
+import dev.hdbg.common.model.LinuxSignals;
+
 /**
  * Which signals stop the guest before its operating system delivers them, as a traced process stops for ptrace: since
  * 1.18, every signal whose default action would end the program ({@code settings breakonfatal}, the gdb bridge);
@@ -35,12 +37,9 @@ public final class SignalStops {
         return signals;
     }
 
-    /** SIGKILL (9) and SIGSTOP (19): ptrace never stops before them, nor does the agent. */
-    private static final long NEVER = (1L << 8) | (1L << 18);
-
     /** The signals to stop at before their delivery from now on; SIGKILL and SIGSTOP are left out. Execution thread. */
     public void stopBefore(long set) {
-        signals = set & ~NEVER;
+        signals = set & LinuxSignals.STOPPABLE;
         if (systemCalls != null) {
             systemCalls.stopBeforeSignals(signals);
         }

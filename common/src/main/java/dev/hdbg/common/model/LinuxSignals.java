@@ -10,6 +10,17 @@ public final class LinuxSignals {
     /** The highest signal number (SIGRTMAX). */
     public static final int MAX = 64;
 
+    /**
+     * Every signal a debugger can stop before, as a set (bit {@code s - 1} for signal {@code s}): all but SIGKILL and
+     * SIGSTOP, which ptrace never stops before either.
+     */
+    public static final long STOPPABLE = -1L & ~bit(9) & ~bit(19);
+
+    /** Signal {@code s}'s bit in a set of signals, as Linux's sigset_t holds it. */
+    public static long bit(int s) {
+        return 1L << (s - 1);
+    }
+
     private LinuxSignals() {
     }
 

@@ -1,5 +1,6 @@
 package dev.hdbg.host.gdb;
 
+import dev.hdbg.common.model.LinuxSignals;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
@@ -14,9 +15,7 @@ import java.util.function.Consumer;
  * put back at the end of the session. An agent older than 1.19 stops only before a fatal signal (1.18).
  */
 final class SignalHandling {
-    /** SIGKILL and SIGSTOP, which ptrace never stops before. */
-    private static final long NEVER = bit(9) | bit(19);
-    private static final long ALL = -1L & ~NEVER;
+    private static final long ALL = LinuxSignals.STOPPABLE;
 
     private final DebuggerClient client;
     private final RegisterFile.Replies replies;
@@ -33,10 +32,6 @@ final class SignalHandling {
         this.client = client;
         this.replies = replies;
         this.log = log;
-    }
-
-    static long bit(int signal) {
-        return 1L << (signal - 1);
     }
 
     /** The session begins: every signal stops the program, until gdb says which it passes. */
@@ -74,7 +69,7 @@ final class SignalHandling {
                 return false;
             }
             if (linux > 0) {
-                set |= bit(linux);
+                set |= LinuxSignals.bit(linux);
             }
         }
         passed = set;

@@ -87,7 +87,9 @@ final class StopReplies {
 
     /**
      * GDB's number for a Linux signal (gdb's include/gdb/signals.def): the same for 1-6, 8, 9, 11 and 13-15, others
-     * moved (SIGBUS is 10 to gdb, SIGUSR1 30); a signal without a GDB name is GDB_SIGNAL_UNKNOWN (143).
+     * moved (SIGBUS is 10 to gdb, SIGUSR1 30), the real-time ones at 45 and up (SIG33 to SIG63 are 45 to 75, SIG32
+     * 77 and SIG64 78, as gdbserver sends them: checked with {@code set debug remote 1}); SIGSTKFLT, which GDB has no
+     * name for, is GDB_SIGNAL_UNKNOWN (143).
      */
     static int gdbSignal(int linux) {
         return switch (linux) {
@@ -103,16 +105,18 @@ final class StopReplies {
             case 29 -> 23; // SIGIO
             case 30 -> 32; // SIGPWR
             case 31 -> 12; // SIGSYS
-            default -> GDB_SIGNAL_UNKNOWN;
+            case 32 -> 77;
+            case 64 -> 78;
+            default -> linux >= 33 && linux <= 63 ? linux + 12 : GDB_SIGNAL_UNKNOWN;
         };
     }
 
     /** The Linux signal GDB's number {@code gdb} names ({@link #gdbSignal}'s inverse); 0 when none. */
     static int linuxSignal(int gdb) {
         if (gdb == GDB_SIGNAL_UNKNOWN) {
-            return 0; // what gdbSignal answers for every Linux signal GDB has no name for (SIGSTKFLT, real-time ones)
+            return 0; // what gdbSignal answers for a Linux signal GDB has no name for (SIGSTKFLT)
         }
-        for (int linux = 1; linux <= 31; linux++) {
+        for (int linux = 1; linux <= 64; linux++) {
             if (gdbSignal(linux) == gdb) {
                 return linux;
             }

@@ -111,6 +111,14 @@ class StopAnswersTest {
         assertThat(StopReplies.exit(new DebuggerRecord.Exit(3, DebuggerRecord.ExitKind.SIGNAL, 0x401000, 128 + 10, 1)))
                 .as("Linux's SIGUSR1 is GDB's 30").isEqualTo("X1e");
         assertThat(StopReplies.gdbSignal(9)).isEqualTo(9);
-        assertThat(StopReplies.gdbSignal(64)).as("a real-time signal gdb has no name for").isEqualTo(143);
+        assertThat(StopReplies.gdbSignal(34)).as("SIG34, as gdbserver sends it (T2e)").isEqualTo(0x2e);
+        assertThat(StopReplies.gdbSignal(64)).as("SIG64 (T4e)").isEqualTo(0x4e);
+        assertThat(StopReplies.gdbSignal(16)).as("SIGSTKFLT, which GDB has no name for").isEqualTo(143);
+        for (int linux = 1; linux <= 64; linux++) {
+            if (linux != 16) {
+                assertThat(StopReplies.linuxSignal(StopReplies.gdbSignal(linux))).as("signal %d back", linux)
+                        .isEqualTo(linux);
+            }
+        }
     }
 }

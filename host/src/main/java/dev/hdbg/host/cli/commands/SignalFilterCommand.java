@@ -16,9 +16,7 @@ import picocli.CommandLine.Parameters;
  * with or without SIG, any case, or numbers; {@code all} for every signal.
  */
 abstract class SignalFilterCommand extends SessionCommand {
-    /** SIGKILL and SIGSTOP: ptrace never stops before them, and neither does the agent. */
-    private static final long NEVER = (1L << 8) | (1L << 18);
-    private static final long ALL = -1L & ~NEVER;
+    private static final long ALL = LinuxSignals.STOPPABLE;
 
     @Parameters(arity = "0..*", paramLabel = "SIGNAL")
     List<String> signals = new ArrayList<>();
@@ -40,7 +38,7 @@ abstract class SignalFilterCommand extends SessionCommand {
         }
         java.util.List<Integer> numbers = new ArrayList<>();
         for (int s = 1; s <= LinuxSignals.MAX; s++) {
-            if ((after & (1L << (s - 1))) != 0) {
+            if ((after & LinuxSignals.bit(s)) != 0) {
                 numbers.add(s);
             }
         }
@@ -62,8 +60,8 @@ abstract class SignalFilterCommand extends SessionCommand {
                 throw new IllegalArgumentException("'" + word + "' names no signal: write a name as kill -l shows it "
                         + "(SIGSEGV, segv, usr1), a number from 1 to " + LinuxSignals.MAX + ", or all");
             }
-            long bit = 1L << (number.getAsInt() - 1);
-            if ((bit & NEVER) != 0) {
+            long bit = LinuxSignals.bit(number.getAsInt());
+            if ((bit & ALL) == 0) {
                 throw new IllegalArgumentException(LinuxSignals.describe(number.getAsInt()) + " cannot be stopped "
                         + "before: it reaches the program whatever a debugger does");
             }
@@ -82,7 +80,7 @@ abstract class SignalFilterCommand extends SessionCommand {
         }
         List<String> names = new ArrayList<>();
         for (int s = 1; s <= LinuxSignals.MAX; s++) {
-            if ((set & (1L << (s - 1))) != 0) {
+            if ((set & LinuxSignals.bit(s)) != 0) {
                 String name = LinuxSignals.name(s);
                 names.add(name.isEmpty() ? "SIG" + s : name);
             }
