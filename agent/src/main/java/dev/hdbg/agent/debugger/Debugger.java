@@ -300,7 +300,7 @@ public final class Debugger implements AutoCloseable {
 
     private List<CoreInfo> cores() {
         return machine.vcpus().list().stream().map(c -> new CoreInfo(c.number(), c.tid(), c.rip(), c.state(),
-                c.current(), c.pid())).toList();
+                c.current(), c.pid(), c.name())).toList();
     }
 
     /**

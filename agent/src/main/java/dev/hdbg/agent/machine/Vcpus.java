@@ -27,8 +27,11 @@ public final class Vcpus {
 
     private static final RegisterList ALL = RegisterList.of(CpuRegister.values());
 
-    /** A core as the debugger lists it: its number, its thread, where it is, what it does. */
-    public record Core(int number, long tid, long rip, String state, boolean current, long pid) {
+    /**
+     * A core as the debugger lists it: its number, its thread, where it is, what it does; since protocol 1.19 its
+     * thread's name (Linux's {@code comm}; empty for a raw image's core).
+     */
+    public record Core(int number, long tid, long rip, String state, boolean current, long pid, String name) {
     }
 
     private final Cpu cpu;
@@ -43,6 +46,7 @@ public final class Vcpus {
         /** The process the core's thread belongs to (since protocol 1.12 shown per core). */
         long pid;
         String state = "running";
+        String name = "";
         boolean runnable = true;
         /** The registers while the core is off the CPU; reused from one switch to the next. */
         UnicornContext context;
@@ -184,6 +188,11 @@ public final class Vcpus {
         return exists(core) && EXITED.equals(slot(core).state);
     }
 
+    /** The name of the core's thread (Linux's {@code comm}, {@code prctl(PR_SET_NAME)}), for {@code ~} and gdb. */
+    public void setName(int core, String name) {
+        slot(core).name = name;
+    }
+
     /** What the core's thread is doing, for {@code ~}: "running", "futex wait", {@link #EXITED}. */
     public void setState(int core, String state, boolean runnable) {
         Slot slot = slot(core);
@@ -244,7 +253,7 @@ public final class Vcpus {
         for (int i = 0; i < MAX; i++) {
             if (slots[i] != null) {
                 cores.add(new Core(i, slots[i].tid, read(i, CpuRegister.RIP), slots[i].state, i == current,
-                        slots[i].pid));
+                        slots[i].pid, slots[i].name));
             }
         }
         return cores;

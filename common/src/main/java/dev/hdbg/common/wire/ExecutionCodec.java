@@ -47,12 +47,12 @@ public final class ExecutionCodec {
     /** Since 1.10: one core. */
     public static dev.hdbg.proto.v1.CoreInfo encode(CoreInfo core) {
         return dev.hdbg.proto.v1.CoreInfo.newBuilder().setNumber(core.number()).setTid(core.tid()).setRip(core.rip())
-                .setState(core.state()).setCurrent(core.current()).setPid(core.pid()).build();
+                .setState(core.state()).setCurrent(core.current()).setPid(core.pid()).setName(core.name()).build();
     }
 
     public static CoreInfo decode(dev.hdbg.proto.v1.CoreInfo core) {
         return new CoreInfo(core.getNumber(), core.getTid(), core.getRip(), core.getState(), core.getCurrent(),
-                core.getPid());
+                core.getPid(), core.getName());
     }
 
     public static TrackReply encode(CallTrack track) {

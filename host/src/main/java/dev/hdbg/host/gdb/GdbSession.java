@@ -429,7 +429,7 @@ final class GdbSession {
      */
     void stepThread(String id) throws IOException {
         Optional<GuestThreads.Thread> thread = threads.byId(id);
-        if (thread.isEmpty() || !thread.get().equals(threads.current())) {
+        if (thread.isEmpty() || !thread.get().same(threads.current())) {
             threads.refresh(await(client.status()).cores());
             threads.byId(id).ifPresent(this::selectThread);
         }
@@ -475,7 +475,7 @@ final class GdbSession {
      * read at the stop was another thread's.
      */
     private void selectThread(GuestThreads.Thread thread) {
-        if (thread.equals(threads.current())) {
+        if (thread.same(threads.current())) {
             return;
         }
         await(client.selectCore(thread.core()));

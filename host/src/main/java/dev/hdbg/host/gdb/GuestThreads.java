@@ -14,11 +14,15 @@ import java.util.Optional;
  * reply are that thread's. An agent that says nothing of threads (before 1.10) has one, {@code p1.1}.
  */
 final class GuestThreads {
-    /** One thread: the core it runs on, its process and its own id. */
-    record Thread(int core, long pid, long tid) {
+    /** One thread: the core it runs on, its process, its own id and its name (empty when the agent says none). */
+    record Thread(int core, long pid, long tid, String name) {
+        /** The same thread, whatever its name: a stop or gdb's choice names a thread by its ids. */
+        boolean same(Thread other) {
+            return tid == other.tid && pid == other.pid;
+        }
     }
 
-    private static final Thread ONLY = new Thread(0, 1, 1);
+    private static final Thread ONLY = new Thread(0, 1, 1, "");
 
     private boolean multiprocess;
     private List<Thread> known = List.of(ONLY);
@@ -32,7 +36,7 @@ final class GuestThreads {
     /** The threads the agent's cores run now (those whose thread has not exited); the current one stays if alive. */
     void refresh(List<CoreInfo> cores) {
         List<Thread> alive = cores.stream().filter(c -> !c.state().equals("exited") && c.tid() != 0)
-                .map(c -> new Thread(c.number(), c.pid() != 0 ? c.pid() : 1, c.tid())).toList();
+                .map(c -> new Thread(c.number(), c.pid() != 0 ? c.pid() : 1, c.tid(), c.name())).toList();
         known = alive.isEmpty() ? List.of(current) : alive;
         current = known.stream().filter(t -> t.tid() == current.tid() && t.pid() == current.pid()).findFirst()
                 .orElse(current);
@@ -47,7 +51,8 @@ final class GuestThreads {
     /** A stop: its thread becomes the current one, as the agent selects the core that broke. */
     void stoppedAt(DebuggerRecord stop) {
         if (stop instanceof DebuggerRecord.Break b && b.tid() != 0) {
-            current = new Thread(b.core(), b.pid() != 0 ? b.pid() : 1, b.tid());
+            Thread stopped = new Thread(b.core(), b.pid() != 0 ? b.pid() : 1, b.tid(), "");
+            current = known.stream().filter(stopped::same).findFirst().orElse(stopped);
         }
     }
 
@@ -97,9 +102,34 @@ final class GuestThreads {
     byte[] xml() {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<threads>\n");
         for (Thread t : known) {
-            xml.append("  <thread id=\"").append(id(t)).append("\" core=\"").append(t.core()).append("\"/>\n");
+            xml.append("  <thread id=\"").append(id(t)).append("\" core=\"").append(t.core()).append('"');
+            if (!t.name().isEmpty()) {
+                xml.append(" name=\"").append(attribute(t.name())).append('"');
+            }
+            xml.append("/>\n");
         }
-        return xml.append("</threads>\n").toString().getBytes(StandardCharsets.US_ASCII);
+        return xml.append("</threads>\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code text} as an XML attribute's value: markup escaped, control bytes (a name may hold any) as references. */
+    static String attribute(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                default -> {
+                    if (c < 0x20) {
+                        out.append("&#").append(c).append(';');
+                    } else {
+                        out.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return out.toString();
     }
 
     /** {@code qfThreadInfo}'s reply: every id, {@code m} first. */

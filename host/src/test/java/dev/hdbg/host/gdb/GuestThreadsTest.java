@@ -35,6 +35,21 @@ class GuestThreadsTest {
         assertThat(threads.list()).isEqualTo("m3e8,3e9,3ea");
     }
 
+    /** Since 1.19 a thread has a name (Linux's comm), which qXfer:threads gives gdb, escaped as XML wants it. */
+    @Test
+    void aThreadsNameGoesToGdbEscapedAndAStopKeepsIt() {
+        threads.multiprocess(true);
+        threads.attached(List.of(new CoreInfo(0, 1000, 0x401000, "running", true, 1000, "boss"),
+                new CoreInfo(1, 1001, 0x401000, "running", false, 1000, "a<b>&\"c\"\u0001")), 0);
+
+        assertThat(new String(threads.xml(), StandardCharsets.UTF_8)).contains(
+                "<thread id=\"p3e8.3e8\" core=\"0\" name=\"boss\"/>",
+                "<thread id=\"p3e8.3e9\" core=\"1\" name=\"a&lt;b&gt;&amp;&quot;c&quot;&#1;\"/>");
+        threads.stoppedAt(new DebuggerRecord.Break(7, DebuggerRecord.BreakReason.BREAKPOINT, 1, Optional.empty(), 0,
+                0x401000, "bp", Map.of(), 1, 1000, 1001));
+        assertThat(threads.current().name()).as("the stop's thread, as the list knows it").isEqualTo("a<b>&\"c\"\u0001");
+    }
+
     @Test
     void gdbsIdsNameAThreadOrAnyOrAll() {
         threads.refresh(CORES);

@@ -40,7 +40,7 @@ class GdbBridgeIT {
 
     @BeforeAll
     static void compile() throws Exception {
-        for (String name : List.of("calls", "spin", "crash", "signals")) {
+        for (String name : List.of("calls", "spin", "crash", "signals", "named")) {
             Path source = dir.resolve(name + ".c");
             try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/gdb/" + name + ".c")) {
                 Files.copy(in, source);
@@ -337,9 +337,9 @@ class GdbBridgeIT {
 
             assertThat(out).as(out)
                     .contains("[New Thread 1000.1001]")
-                    .containsPattern("Thread 2 hit Breakpoint 1, add \\(unused=0x0\\) at .*threads.c:\\d+")
-                    .containsPattern("(?m)^  1 +Thread 1000\\.1000 +")
-                    .containsPattern("(?m)^\\* 2 +Thread 1000\\.1001 +add \\(unused=0x0\\)")
+                    .containsPattern("Thread 2 \"threads\" hit Breakpoint 1, add \\(unused=0x0\\) at .*threads.c:\\d+")
+                    .containsPattern("(?m)^  1 +Thread 1000\\.1000 \"threads\" +")
+                    .containsPattern("(?m)^\\* 2 +Thread 1000\\.1001 \"threads\" +add \\(unused=0x0\\)")
                     .contains("[Switching to thread 1 (Thread 1000.1000)]")
                     .containsPattern("#\\d+ +0x[0-9a-f]+ in main \\(\\) at .*threads.c:\\d+")
                     .contains("[Switching to thread 2 (Thread 1000.1001)]")
@@ -362,6 +362,29 @@ class GdbBridgeIT {
      * breakpoint and the user's. The relative path's regions used to keep the name as given, and the bridge named
      * the first region with an absolute path: the dynamic linker's.
      */
+    /**
+     * Threads' names (protocol 1.19, Linux's comm) reach gdb's {@code info threads} as gdbserver gives them: main renamed
+     * itself "boss" with prctl, the worker "worker" with pthread_setname_np; the program reads its names back as it
+     * does natively, /proc/self/comm included. The lines are gdbserver's on the same binary (checked by hand, stop 35).
+     */
+    @Test
+    void gdbShowsEachThreadsNameAsTheProgramSetIt() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("named").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("named", bridge.port(), "break stop_here", "continue", "info threads",
+                    "continue"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            assertThat(out).as(out)
+                    .containsPattern("Thread 1 \"boss\" hit Breakpoint 1, stop_here \\(\\) at .*named.c:\\d+")
+                    .containsPattern("(?m)^\\* 1 +Thread 1000\\.1000 \"boss\" +stop_here \\(\\)")
+                    .containsPattern("(?m)^  2 +Thread 1000\\.1001 \"worker\" +")
+                    .contains("worker: worker", "main: boss")
+                    .contains("[Inferior 1 (process 1000) exited normally]");
+            assertThat(HdbgBatch.run(dir, agent, "~\n").out()).as("the prompt's ~ after the end")
+                    .containsPattern("core 0  thread 1000 \"boss\"");
+        }
+    }
+
     @Test
     void gdbFindsADynamicProgramTheAgentWasGivenByARelativePath() throws Exception {
         Path relative = Path.of("").toAbsolutePath().relativize(dir.resolve("calls-dynamic"));

@@ -134,7 +134,7 @@ class ThreadProgramsIT {
 
     /** The rip of core {@code core} in each listing {@code ~} printed, in order. */
     private static List<Long> coreRips(String out, int core) {
-        Matcher m = Pattern.compile("(?m)^[ *] core " + core + " +thread \\d+ +rip ([0-9a-f]{16})").matcher(out);
+        Matcher m = Pattern.compile("(?m)^[ *] core " + core + " +thread \\d+ \"[^\"]*\" +rip ([0-9a-f]{16})").matcher(out);
         return m.results().map(r -> Long.parseUnsignedLong(r.group(1), 16)).toList();
     }
 }

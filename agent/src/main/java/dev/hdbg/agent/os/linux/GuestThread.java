@@ -17,6 +17,8 @@ final class GuestThread {
     final LinuxProcess process;
     final long tid;
     final int core;
+    /** Its name ({@code comm}, TASK_COMM_LEN bytes NUL-padded); null for its program's ({@link ThreadNames#of}). */
+    byte[] comm;
     State state = State.RUNNABLE;
     long clearChildTid;
     /** While waiting: the futex word's address, the wait's bitset, and its deadline on the monotonic clock. */

@@ -122,7 +122,8 @@ public final class LinuxSyscalls {
             return ended(process, new Result.Exited(process.exitStatus().getAsInt()));
         }
         if (process.takeExeced()) {
-            tables.remove(process); // the new program's handlers start afresh (its name, its limits)
+            tables.remove(process); // the new program's handlers start afresh (its limits)
+            processes.names().execed(); // and the thread takes the new program's name
         }
         if (tables.size() > processes.all().size()) {
             tables.keySet().removeIf(p -> processes.get(p.pid()).orElse(null) != p); // reaped

@@ -21,20 +21,15 @@ final class ProcessSyscalls {
     private static final int GETRANDOM_MAX = 33_554_431;
     private static final int PR_SET_NAME = 15;
     private static final int PR_GET_NAME = 16;
-    /** TASK_COMM_LEN: the thread name's buffer, terminator included. */
-    private static final int COMM_LENGTH = 16;
 
     private final LinuxProcess process;
     private final UserMemory user;
     private final ResourceLimits limits = new ResourceLimits();
     private final SecureRandom random = new SecureRandom();
-    /** The thread's name ({@code comm}): what PR_GET_NAME reads and PR_SET_NAME changes. */
-    private byte[] comm;
 
     ProcessSyscalls(LinuxProcess process) {
         this.process = process;
         this.user = process.user();
-        this.comm = commOf(process.config().programName());
     }
 
     void register(Map<Integer, Handler> table) {
@@ -176,29 +171,20 @@ final class ProcessSyscalls {
         return 0;
     }
 
-    /** Only the thread name; other options fail with EINVAL, which is what Linux says for an unknown option. */
+    /**
+     * Only the calling thread's name ({@code comm}); other options fail with EINVAL, which is what Linux says for an
+     * unknown option.
+     */
     private long prctl(int option, long address) {
         switch (option) {
-            case PR_SET_NAME -> comm = commOf(user.cString(address));
-            case PR_GET_NAME -> user.write(address, comm);
+            case PR_SET_NAME -> process.table().names().rename(Comm.padded(user.cString(address)
+                    .getBytes(StandardCharsets.UTF_8)));
+            case PR_GET_NAME -> user.write(address, ThreadNames.of(process.scheduler().current()));
             default -> throw new SyscallException(Errno.EINVAL);
         }
         return 0;
     }
 
-    /** The name as Linux keeps it: the last path component, cut to 15 bytes, NUL-padded to 16. */
-    private static byte[] commOf(String name) {
-        byte[] bytes = commName(name).getBytes(StandardCharsets.UTF_8);
-        return Arrays.copyOf(bytes.length >= COMM_LENGTH ? Arrays.copyOf(bytes, COMM_LENGTH - 1)
-                : bytes, COMM_LENGTH);
-    }
-
-    /** A program's thread name: the last component of its path, at most 15 bytes. */
-    static String commName(String path) {
-        String base = path.substring(path.lastIndexOf('/') + 1);
-        byte[] bytes = base.getBytes(StandardCharsets.UTF_8);
-        return bytes.length < COMM_LENGTH ? base : new String(Arrays.copyOf(bytes, COMM_LENGTH - 1), StandardCharsets.UTF_8);
-    }
 
     private long archPrctl(int code, long address) {
         var unicorn = process.machine().unicorn();

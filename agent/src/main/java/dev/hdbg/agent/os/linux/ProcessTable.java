@@ -30,6 +30,7 @@ final class ProcessTable {
     private final Machine machine;
     private final GuestClock clock = new GuestClock();
     private final Scheduler scheduler;
+    private final ThreadNames names;
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
     private final long initPid;
     private LinuxProcess attached;
@@ -42,6 +43,8 @@ final class ProcessTable {
         this.initPid = initPid;
         this.scheduler = new Scheduler(machine.vcpus(), clock, initPid);
         scheduler.onProcessSwitch(this::attach);
+        this.names = new ThreadNames(scheduler, machine.vcpus());
+        scheduler.onNewThread(names::show);
         machine.vcpus().onProcessMemory(pid -> get(pid).filter(p -> !p.ended() || p == attached)
                 .ifPresent(this::attach));
     }
@@ -55,6 +58,11 @@ final class ProcessTable {
 
     Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** The threads' names ({@code comm}). */
+    ThreadNames names() {
+        return names;
     }
 
     GuestClock clock() {

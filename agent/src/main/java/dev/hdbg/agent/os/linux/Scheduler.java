@@ -38,6 +38,8 @@ final class Scheduler {
     private final GuestClock clock;
     private final Map<Integer, GuestThread> threads = new TreeMap<>();
     private long nextTid;
+    private Consumer<GuestThread> onNewThread = t -> {
+    };
     private Consumer<LinuxProcess> onProcessSwitch = p -> {
     };
     private boolean yielded;
@@ -58,7 +60,14 @@ final class Scheduler {
         int core = vcpus.current();
         vcpus.setTid(core, tid);
         vcpus.setPid(core, process.pid());
-        threads.put(core, new GuestThread(process, tid, core));
+        GuestThread thread = new GuestThread(process, tid, core);
+        threads.put(core, thread);
+        onNewThread.accept(thread);
+    }
+
+    /** Called with each thread as it starts (the first one too): its name is shown ({@link ThreadNames}). */
+    void onNewThread(Consumer<GuestThread> action) {
+        onNewThread = action;
     }
 
     /** Called with the process of the thread about to go on the CPU when it is not the current thread's. */
@@ -116,8 +125,10 @@ final class Scheduler {
         int core = vcpus.start(tid, registers);
         vcpus.setPid(core, process.pid());
         GuestThread thread = new GuestThread(process, tid, core);
+        thread.comm = current().comm; // clone and fork copy the caller's name
         threads.put(core, thread);
         vcpus.setState(core, "running", true);
+        onNewThread.accept(thread);
         counted();
         return thread;
     }

@@ -108,7 +108,7 @@ final class VirtualFiles implements Sandbox.Virtual {
                     .getBytes(StandardCharsets.UTF_8));
             case "auxv" -> new VirtualNode.File(this::auxv);
             case "cmdline" -> new VirtualNode.File(this::cmdline);
-            case "comm" -> file(() -> ProcessSyscalls.commName(config.programName()) + "\n");
+            case "comm" -> file(() -> Comm.text(process.table().names().leader(process)) + "\n");
             default -> null;
         };
     }

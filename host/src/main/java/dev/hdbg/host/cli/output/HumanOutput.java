@@ -182,8 +182,9 @@ final class HumanOutput implements Output {
     private static String coreLines(List<CoreInfo> cores, int selected) {
         StringBuilder text = new StringBuilder();
         for (CoreInfo c : cores) {
-            text.append(String.format("%s core %d  thread %d  rip %016x  %s%s%n", c.number() == selected ? "*" : " ",
-                    c.number(), c.tid(), c.rip(), c.state(), c.current() ? " (on the CPU)" : ""));
+            text.append(String.format("%s core %d  thread %d%s  rip %016x  %s%s%n", c.number() == selected ? "*" : " ",
+                    c.number(), c.tid(), c.name().isEmpty() ? "" : " \"" + c.name() + "\"", c.rip(), c.state(),
+                    c.current() ? " (on the CPU)" : ""));
         }
         return text.toString();
     }

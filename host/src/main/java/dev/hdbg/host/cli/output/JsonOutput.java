@@ -164,7 +164,7 @@ public final class JsonOutput implements Output {
     private static List<Json> coreList(List<CoreInfo> cores) {
         List<Json> list = new ArrayList<>();
         cores.forEach(c -> list.add(new Json().put("core", c.number()).put("tid", c.tid()).hex("rip", c.rip())
-                .put("state", c.state()).put("current", c.current()).put("pid", c.pid())));
+                .put("state", c.state()).put("current", c.current()).put("pid", c.pid()).put("name", c.name())));
         return list;
     }
 
