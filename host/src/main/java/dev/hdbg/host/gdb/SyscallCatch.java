@@ -5,10 +5,8 @@ import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.DebuggerClient;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -30,7 +28,7 @@ final class SyscallCatch {
     /** The numbers gdb catches ({@link #EVERY} alone for all of them); empty when it catches none. */
     private final Set<Long> wanted = new LinkedHashSet<>();
     /** The agent's entry events by number (or {@link #EVERY}). */
-    private final Map<Long, Long> entries = new HashMap<>();
+    private final AgentHeld<Long> entries = new AgentHeld<>();
     /** The {@code !sysret} event of the call whose entry was reported, or -1. */
     private long returnEvent = -1;
     private long callUnderWay;
@@ -74,20 +72,11 @@ final class SyscallCatch {
 
     /** Before the target resumes: the agent's entry events become the ones gdb asked for. */
     void sync() {
-        for (var it = entries.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, Long> entry = it.next();
-            if (!wanted.contains(entry.getKey())) {
-                replies.await(client.clearEvent(entry.getValue()));
-                it.remove();
-            }
-        }
-        for (long number : wanted) {
-            if (!entries.containsKey(number)) {
-                OptionalLong filter = number == EVERY ? OptionalLong.empty() : OptionalLong.of(number);
-                entries.put(number, replies.await(client.addEvent(new EventSpec(EventType.SYSCALL, 0, filter,
-                        Optional.empty(), List.of(new ActionSpec.Break()), true))).eventId());
-            }
-        }
+        entries.sync(wanted, number -> {
+            OptionalLong filter = number == EVERY ? OptionalLong.empty() : OptionalLong.of(number);
+            return replies.await(client.addEvent(new EventSpec(EventType.SYSCALL, 0, filter, Optional.empty(),
+                    List.of(new ActionSpec.Break()), true))).eventId();
+        }, (number, id) -> replies.await(client.clearEvent(id)));
     }
 
     /**
@@ -102,7 +91,7 @@ final class SyscallCatch {
             dropReturnEvent();
             return Optional.of("syscall_return:" + Long.toHexString(callUnderWay) + ";");
         }
-        if (!entries.containsValue(stop.eventId())) {
+        if (!entries.holds(stop.eventId())) {
             return Optional.empty();
         }
         callUnderWay = stop.context(); // the system call's number

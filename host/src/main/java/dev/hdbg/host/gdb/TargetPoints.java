@@ -8,9 +8,7 @@ import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.host.client.DebuggerClient;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -52,7 +50,7 @@ final class TargetPoints {
     private final RegisterFile.Replies replies;
     private final Set<Point> wanted = new LinkedHashSet<>();
     /** What the agent holds: a breakpoint's or event's id by point. */
-    private final Map<Point, Long> installed = new HashMap<>();
+    private final AgentHeld<Point> installed = new AgentHeld<>();
 
     TargetPoints(DebuggerClient client, RegisterFile.Replies replies) {
         this.client = client;
@@ -72,18 +70,7 @@ final class TargetPoints {
 
     /** Before the target resumes: the agent drops what gdb removed and adds what it inserted. */
     void sync() {
-        for (var it = installed.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Point, Long> entry = it.next();
-            if (!wanted.contains(entry.getKey())) {
-                drop(entry.getKey(), entry.getValue());
-                it.remove();
-            }
-        }
-        for (Point point : wanted) {
-            if (!installed.containsKey(point)) {
-                installed.put(point, add(point));
-            }
-        }
+        installed.sync(wanted, this::add, this::drop);
     }
 
     /** The session ends: the agent drops every point of it, so the hdbg prompt is left with none of gdb's. */
@@ -94,9 +81,7 @@ final class TargetPoints {
 
     /** The point the agent's breakpoint ({@code event} false) or event ({@code event} true) {@code id} stands for. */
     Optional<Point> byId(long id, boolean event) {
-        return installed.entrySet().stream()
-                .filter(e -> e.getValue() == id && e.getKey().kind().watches() == event)
-                .map(Map.Entry::getKey).findFirst();
+        return installed.byId(id, point -> point.kind().watches() == event);
     }
 
     private long add(Point point) {
