@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ThreadProgramsIT {
     private static final Path ROOT = Path.of("/");
-    private static final List<String> PROGRAMS = List.of("threads", "condvar", "tls", "join", "deadlock", "cores");
+    private static final List<String> PROGRAMS = List.of("threads", "condvar", "tls", "join", "deadlock", "cores",
+            "threadsignals");
 
     @TempDir
     static Path dir;
@@ -45,7 +46,7 @@ class ThreadProgramsIT {
 
     @ParameterizedTest(name = "{0}-{1}")
     @CsvSource({"threads, static", "threads, dynamic", "condvar, static", "condvar, dynamic", "tls, static",
-            "tls, dynamic", "join, static", "join, dynamic"})
+            "tls, dynamic", "join, static", "join, dynamic", "threadsignals, static", "threadsignals, dynamic"})
     void threadedProgramsPrintWhatTheyPrintNatively(String name, String linking) throws Exception {
         String program = name + "-" + linking;
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), dir.resolve(program));

@@ -164,8 +164,9 @@ final class FileSyscalls {
             return file.write(data);
         } catch (SyscallException e) {
             if (e.errno() == Errno.EPIPE) {
-                process.signals().send(SignalInfo.sentBy(Signals.SIGPIPE, SignalInfo.SI_USER, process.config().pid(),
-                        Credentials.UID));
+                // To the writing thread, as Linux sends it.
+                process.signals().sendTo(process.scheduler().current(), SignalInfo.sentBy(Signals.SIGPIPE,
+                        SignalInfo.SI_USER, process.config().pid(), Credentials.UID));
             }
             throw e;
         }

@@ -19,6 +19,8 @@ final class GuestThread {
     final int core;
     /** Its name ({@code comm}, TASK_COMM_LEN bytes NUL-padded); null for its program's ({@link ThreadNames#of}). */
     byte[] comm;
+    /** Its blocked set, the signals sent to it alone, its alternate stack. */
+    final ThreadSignals signals = new ThreadSignals();
     State state = State.RUNNABLE;
     long clearChildTid;
     /** While waiting: the futex word's address, the wait's bitset, and its deadline on the monotonic clock. */

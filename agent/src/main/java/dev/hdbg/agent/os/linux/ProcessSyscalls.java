@@ -142,7 +142,7 @@ final class ProcessSyscalls {
 
     /** A call about a process or thread by id accepts 0 (the caller), the process's id and its threads'; else ESRCH. */
     private void requireSelf(long id) {
-        if (id != 0 && id != process.config().pid() && !process.scheduler().isLive(id)) {
+        if (id != 0 && id != process.config().pid() && process.scheduler().live(id).isEmpty()) {
             throw new SyscallException(Errno.ESRCH);
         }
     }

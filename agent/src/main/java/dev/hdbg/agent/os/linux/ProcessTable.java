@@ -197,9 +197,7 @@ final class ProcessTable {
             return;
         }
         target.signals().send(info);
-        if (target.signals().deliverable()) {
-            scheduler.interrupt(target);
-        }
+        scheduler.interrupt(target); // its waiting threads that do not block it
     }
 
     /** wait4 took {@code child}'s status: it is gone. */

@@ -85,9 +85,9 @@ final class Scheduler {
         return threads.get(vcpus.current());
     }
 
-    /** Whether {@code tid} is a thread of the process that has not exited. */
-    boolean isLive(long tid) {
-        return threads.values().stream().anyMatch(t -> t.tid == tid && t.state != GuestThread.State.EXITED);
+    /** The thread {@code tid}, of any process, when it has not exited (tkill's target). */
+    Optional<GuestThread> live(long tid) {
+        return threads.values().stream().filter(t -> t.tid == tid && t.state != GuestThread.State.EXITED).findFirst();
     }
 
     /** The threads of {@code process} that have not exited. */
@@ -125,7 +125,8 @@ final class Scheduler {
         int core = vcpus.start(tid, registers);
         vcpus.setPid(core, process.pid());
         GuestThread thread = new GuestThread(process, tid, core);
-        thread.comm = current().comm; // clone and fork copy the caller's name
+        thread.comm = current().comm; // clone and fork copy the caller's name and blocked set
+        thread.signals.inheritFrom(current().signals);
         threads.put(core, thread);
         vcpus.setState(core, "running", true);
         onNewThread.accept(thread);
@@ -226,14 +227,16 @@ final class Scheduler {
     }
 
     /**
-     * A signal for {@code process} can be delivered: its waiting threads wake to take it. A restartable wait is made
+     * A signal for {@code process} can be delivered: its waiting threads that do not block it wake to take it (the
+     * others sleep on: a futex wait that returned EINTR to a thread that cannot take the signal would be seen by the
+     * program, where Linux's wakes only a thread that takes it). A restartable wait is made
      * again after the signal (its handler, or its default action ending the process); a futex wait, a pause return
      * EINTR; a vfork parent keeps waiting for its child.
      */
     void interrupt(LinuxProcess process) {
         for (GuestThread t : threads.values()) {
-            if (t.process != process) {
-                continue;
+            if (t.process != process || !process.signals().deliverableTo(t.signals)) {
+                continue; // a thread that blocks every signal there is sleeps on, as Linux's does
             }
             if (t.state == GuestThread.State.FUTEX_WAIT
                     || t.state == GuestThread.State.WAITING && !t.restart && t.channel == process.signals()) {

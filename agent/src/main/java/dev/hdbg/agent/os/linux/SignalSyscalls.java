@@ -51,16 +51,16 @@ final class SignalSyscalls {
             return waitForSignal();
         });
         table.put(131, a -> sigaltstack(a.a0(), a.a1()));
-        table.put(200, a -> {
-            requireThread(a.i(0));
-            return send(a.i(1), SignalInfo.SI_TKILL);
-        });
+        table.put(200, a -> sendToThread(requireThread(a.i(0)), a.i(1)));
         table.put(234, a -> {
             if (a.i(0) != process.config().pid()) {
                 throw new SyscallException(a.i(0) <= 0 ? Errno.EINVAL : Errno.ESRCH);
             }
-            requireThread(a.i(1));
-            return send(a.i(2), SignalInfo.SI_TKILL);
+            GuestThread target = requireThread(a.i(1));
+            if (target.process != process) {
+                throw new SyscallException(Errno.ESRCH); // not a thread of that group
+            }
+            return sendToThread(target, a.i(2));
         });
     }
 
@@ -76,13 +76,29 @@ final class SignalSyscalls {
         }
     }
 
-    private void requireThread(int tid) {
+    /** The live thread {@code tid}, of any process (tkill's may be another's). */
+    private GuestThread requireThread(int tid) {
         if (tid <= 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        if (!process.scheduler().isLive(tid)) {
-            throw new SyscallException(Errno.ESRCH);
+        return process.scheduler().live(tid).orElseThrow(() -> new SyscallException(Errno.ESRCH));
+    }
+
+    /**
+     * tkill and tgkill: to that thread alone (raise and pthread_kill), SI_TKILL. A thread that waits wakes to take it,
+     * unless it blocks it; the caller takes one sent to itself as the call returns.
+     */
+    private long sendToThread(GuestThread target, int signal) {
+        if (signal == 0) {
+            return 0; // only asks whether the thread exists
         }
+        requireSignal(signal);
+        target.process.signals().sendTo(target, SignalInfo.sentBy(signal, SignalInfo.SI_TKILL, process.config().pid(),
+                Credentials.UID));
+        if (target != process.scheduler().current()) {
+            process.scheduler().interrupt(target.process);
+        }
+        return 0;
     }
 
     private long sigaction(int signal, long action, long oldAction, long setSize) {
@@ -187,6 +203,9 @@ final class SignalSyscalls {
         }
         requireSignal(signal);
         signals.send(SignalInfo.sentBy(signal, code, process.config().pid(), Credentials.UID));
+        if (!signals.deliverable()) {
+            process.scheduler().interrupt(process); // the caller blocks it: a waiting thread that does not wakes
+        }
         return 0;
     }
 

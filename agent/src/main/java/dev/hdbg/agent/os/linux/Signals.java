@@ -3,17 +3,16 @@ package dev.hdbg.agent.os.linux;
 import dev.hdbg.agent.machine.UnmappedAddressException;
 import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.agent.unicorn.X86Reg;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
- * The process's signals, as Linux keeps them for its one thread: each signal's action ({@code rt_sigaction}), the
- * blocked set, what is pending with its siginfo, and the alternate stack. A signal is delivered when the thread
- * returns to user mode — after each system call, at once for a fault — as the kernel does: to its handler on a
- * {@link SignalFrame}, or by its default action, which for most signals ends the process. Since protocol 1.19 a
- * signal taken for delivery may be held back while the debugger stops before it ({@link Delivery.Stopped}). The class
- * is over 400 lines because the state it keeps (actions, the blocked set, what is pending, a sigsuspend's mask, the
- * held signal) changes together on every delivery: split, each part would reach into the others'.
+ * The process's signals, as Linux keeps them: each signal's action ({@code rt_sigaction}) and what was sent to the
+ * process are the process's; the blocked set, what was sent to one thread, the alternate stack and a sigsuspend's mask
+ * are each thread's ({@link ThreadSignals}), and a call means the calling thread's. A signal is delivered when a
+ * thread that does not block it returns to user mode — after each system call, at once for a fault — as the kernel
+ * does: to its handler on a {@link SignalFrame}, or by its default action, which for most signals ends the process.
+ * Since protocol 1.19 a signal taken for delivery may be held back while the debugger stops before it ({@link
+ * Delivery.Stopped}). The class is over 400 lines because delivery reads and changes every part of that state at
+ * once (the actions, both pending sets, the thread's mask and stack, the held signal).
  */
 final class Signals {
     static final int NSIG = 64;
@@ -78,27 +77,37 @@ final class Signals {
 
     private final LinuxProcess process;
     private final Action[] actions = new Action[NSIG + 1];
-    private final SignalInfo[] pending = new SignalInfo[NSIG + 1];
-    private final Deque<SignalInfo> realtime = new ArrayDeque<>();
-    private long blocked;
-    /** The blocked set a sigsuspend replaced for its wait, put back when the thread returns to user mode. */
-    private long suspendedMask;
-    private boolean restoreOnReturn;
-    private long altStackSp;
-    private long altStackSize;
-    private int altStackFlags = SS_DISABLE;
-    /** A signal taken for delivery and held back while the debugger stops before it ({@link Delivery.Stopped}). */
-    private SignalInfo held;
+    /** The signals sent to the process (kill, timers): any of its threads that does not block one takes it. */
+    private final PendingSignals shared = new PendingSignals();
 
     Signals(LinuxProcess process) {
         this.process = process;
         java.util.Arrays.fill(actions, Action.DEFAULT);
     }
 
-    /** What a forked child inherits: the actions and the blocked mask; nothing pending, no alternate stack. */
+    /**
+     * What a forked child inherits: the actions; its thread takes the forking thread's blocked set as it starts
+     * ({@link ThreadSignals#inheritFrom}); nothing pending, no alternate stack.
+     */
     void inheritFrom(Signals parent) {
         System.arraycopy(parent.actions, 0, actions, 0, actions.length);
-        blocked = parent.blocked;
+    }
+
+    /**
+     * The thread whose signal state a call of the process means: the thread on the CPU, which is the caller of a
+     * system call or the thread a fault or a safe point is for. When the thread on the CPU is another process's (a
+     * kill or a child's end sent from there), the process's first live thread.
+     */
+    private ThreadSignals thread() {
+        GuestThread current = process.scheduler().current();
+        if (current != null && current.process == process) {
+            return current.signals;
+        }
+        return threads().stream().findFirst().map(t -> t.signals).orElseGet(ThreadSignals::new);
+    }
+
+    private java.util.List<GuestThread> threads() {
+        return process.scheduler().threadsOf(process);
     }
 
     /** execve: caught signals go back to their default action (ignored ones stay ignored); the alternate stack goes. */
@@ -108,9 +117,10 @@ final class Signals {
                 actions[s] = Action.DEFAULT;
             }
         }
-        altStackSp = 0;
-        altStackSize = 0;
-        altStackFlags = SS_DISABLE;
+        ThreadSignals t = thread();
+        t.altStackSp = 0;
+        t.altStackSize = 0;
+        t.altStackFlags = SS_DISABLE;
     }
 
     static long bit(int signal) {
@@ -128,56 +138,59 @@ final class Signals {
         }
     }
 
+    /** The calling thread's blocked set. */
     long blocked() {
-        return blocked;
+        return thread().blocked;
     }
 
     void setBlocked(long mask) {
-        blocked = mask & ~UNBLOCKABLE;
+        thread().blocked = mask & ~UNBLOCKABLE;
     }
 
-    /** The signals pending (blocked ones included), as rt_sigpending reports them. */
+    /** The signals pending for the calling thread, its own and the process's (blocked ones included): rt_sigpending. */
     long pendingSet() {
-        long set = 0;
-        for (int s = 1; s <= NSIG; s++) {
-            if (pending[s] != null) {
-                set |= bit(s);
-            }
-        }
-        for (SignalInfo info : realtime) {
-            set |= bit(info.signal());
-        }
-        return set;
+        return shared.set() | thread().pending.set();
     }
 
-    /** Whether a signal could be delivered now: pending and not blocked. */
+    /** Whether a signal could be delivered to the calling thread now: pending for it and not blocked by it. */
     boolean deliverable() {
-        return (pendingSet() & ~blocked) != 0;
+        return deliverableTo(thread());
+    }
+
+    /** Whether a signal could be delivered to {@code thread} now. */
+    boolean deliverableTo(ThreadSignals thread) {
+        return ((shared.set() | thread.pending.set()) & ~thread.blocked) != 0;
     }
 
     /**
-     * Sends a signal to the process. One of each standard signal is kept pending (a second is merged, as Linux does);
-     * real-time signals (32 and up) queue. An ignored signal that is not blocked is discarded at once.
+     * Sends a signal to the process (kill, a timer): the first of its threads that does not block it and returns to
+     * user mode takes it. One of each standard signal is kept pending (a second is merged, as Linux does); real-time
+     * signals (32 and up) queue. An ignored signal that no thread blocks is discarded at once.
      */
     void send(SignalInfo info) {
         int s = info.signal();
-        if (ignored(s) && (blocked & bit(s)) == 0) {
+        if (ignored(s) && threads().stream().noneMatch(t -> (t.signals.blocked & bit(s)) != 0)) {
             return;
         }
-        if (s >= 32) {
-            realtime.add(info);
-        } else if (pending[s] == null) {
-            pending[s] = info;
+        shared.add(info);
+    }
+
+    /** Sends a signal to one thread (tkill, tgkill, SIGPIPE): only that thread takes it. */
+    void sendTo(GuestThread thread, SignalInfo info) {
+        int s = info.signal();
+        if (ignored(s) && (thread.signals.blocked & bit(s)) == 0) {
+            return;
         }
+        thread.signals.pending.add(info);
     }
 
     /** Whether a pending standard signal {@code s} is already there (a timer's overrun then counts up instead). */
     SignalInfo pendingInfo(int s) {
-        return pending[s];
+        return shared.standard(s);
     }
 
     void replacePending(SignalInfo info) {
-        pending[info.signal()] = info;
+        shared.replace(info);
     }
 
     /**
@@ -185,8 +198,9 @@ final class Signals {
      * replaced comes back (in the handler's frame, when a handler runs).
      */
     void suspendWith(long mask) {
-        suspendedMask = blocked;
-        restoreOnReturn = true;
+        ThreadSignals t = thread();
+        t.suspendedMask = t.blocked;
+        t.restoreOnReturn = true;
         setBlocked(mask);
     }
 
@@ -195,17 +209,18 @@ final class Signals {
      * is (a system call's result); then puts back a mask a sigsuspend replaced.
      */
     Delivery deliverPending(long resumeAt) {
-        long ready = pendingSet() & ~blocked;
+        ThreadSignals t = thread();
+        long ready = pendingSet() & ~t.blocked;
         Delivery delivery = new Delivery.None();
         while (ready != 0 && delivery instanceof Delivery.None) {
             int s = Long.numberOfTrailingZeros(ready) + 1;
             SignalInfo info = take(s);
             if (process.table().stopsBefore(process, s)) {
-                held = info;
+                t.held = info;
                 return new Delivery.Stopped(s, info); // a sigsuspend's mask is put back when it goes on
             }
             delivery = deliver(info, resumeAt, restoreMask(), SignalFrame.Trap.NONE);
-            ready = pendingSet() & ~blocked;
+            ready = pendingSet() & ~t.blocked;
         }
         returnedToUser(delivery);
         return delivery;
@@ -218,8 +233,9 @@ final class Signals {
      * signal is left pending, as Linux requeues one a tracer injects.
      */
     Delivery resumeHeld(int signal, long resumeAt) {
-        SignalInfo info = held;
-        held = null;
+        ThreadSignals t = thread();
+        SignalInfo info = t.held;
+        t.held = null;
         if (signal == 0) {
             returnedToUser(new Delivery.None());
             return new Delivery.None();
@@ -227,8 +243,8 @@ final class Signals {
         if (info == null || info.signal() != signal) {
             info = SignalInfo.sentBy(signal, SignalInfo.SI_USER, 0, 0); // from no process of the guest's
         }
-        if ((blocked & bit(signal)) != 0) {
-            send(info);
+        if ((t.blocked & bit(signal)) != 0) {
+            t.pending.add(info); // the thread's own, as a tracer's signal is
             returnedToUser(new Delivery.None());
             return new Delivery.None();
         }
@@ -237,22 +253,19 @@ final class Signals {
         return delivery;
     }
 
-    /** The signal held back at a stop before it; null when none is. */
-    SignalInfo held() {
-        return held;
-    }
-
     /** The mask a handler's frame saves: the one a sigsuspend replaced for its wait, or the blocked set. */
     private long restoreMask() {
-        return restoreOnReturn ? suspendedMask : blocked;
+        ThreadSignals t = thread();
+        return t.restoreOnReturn ? t.suspendedMask : t.blocked;
     }
 
     /** The thread is back in user mode: a mask a sigsuspend replaced comes back, unless a handler's frame keeps it. */
     private void returnedToUser(Delivery delivery) {
-        if (restoreOnReturn) {
-            restoreOnReturn = false;
+        ThreadSignals t = thread();
+        if (t.restoreOnReturn) {
+            t.restoreOnReturn = false;
             if (!(delivery instanceof Delivery.Handler)) {
-                setBlocked(suspendedMask);
+                setBlocked(t.suspendedMask);
             }
         }
     }
@@ -264,11 +277,12 @@ final class Signals {
      */
     Delivery fault(SignalInfo info, long rip, SignalFrame.Trap trap) {
         int s = info.signal();
+        ThreadSignals t = thread();
         if (faultForcesDefault(s)) {
             actions[s] = Action.DEFAULT;
-            blocked &= ~bit(s);
+            t.blocked &= ~bit(s);
         }
-        return deliver(info, rip, blocked, trap);
+        return deliver(info, rip, t.blocked, trap);
     }
 
     /** Whether a fault raising signal {@code s} now would end the process ({@link #fault}'s rules), not run a handler. */
@@ -278,7 +292,7 @@ final class Signals {
 
     /** A fault whose signal is blocked or ignored cannot be taken: its action becomes the default (force_sig_fault). */
     private boolean faultForcesDefault(int s) {
-        return (blocked & bit(s)) != 0 || actions[s].handler() == SIG_IGN;
+        return (thread().blocked & bit(s)) != 0 || actions[s].handler() == SIG_IGN;
     }
 
     private Delivery deliver(SignalInfo info, long resumeAt, long restoreMask, SignalFrame.Trap trap) {
@@ -303,14 +317,15 @@ final class Signals {
         cpu.regReadBatch(SignalFrame.GREGS, gregs);
         gregs[SignalFrame.RIP] = resumeAt;
         long rsp = gregs[SignalFrame.RSP];
-        SignalFrame.AltStack stack = new SignalFrame.AltStack(altStackSp, altStackFlags(rsp), altStackSize);
+        ThreadSignals t = thread();
+        SignalFrame.AltStack stack = new SignalFrame.AltStack(t.altStackSp, altStackFlags(rsp), t.altStackSize);
         long sp = rsp - SignalFrame.RED_ZONE;
         if ((action.flags() & SA_ONSTACK) != 0 && altStackFlags(rsp) == 0) {
-            sp = altStackSp + altStackSize;
-            if ((altStackFlags & SS_AUTODISARM) != 0) {
-                altStackFlags = SS_DISABLE;
-                altStackSp = 0;
-                altStackSize = 0;
+            sp = t.altStackSp + t.altStackSize;
+            if ((t.altStackFlags & SS_AUTODISARM) != 0) {
+                t.altStackFlags = SS_DISABLE;
+                t.altStackSp = 0;
+                t.altStackSize = 0;
             }
         }
         long fpstate = (sp - SignalFrame.FPSTATE_SIZE) & -64L;
@@ -322,8 +337,8 @@ final class Signals {
             // No room for the frame (a stack overflow): Linux forces SIGSEGV, which nothing can catch now.
             return new Delivery.Killed(SIGSEGV, SignalInfo.kernel(SIGSEGV));
         }
-        blocked |= action.mask() | ((action.flags() & SA_NODEFER) != 0 ? 0 : bit(s));
-        blocked &= ~UNBLOCKABLE;
+        t.blocked |= action.mask() | ((action.flags() & SA_NODEFER) != 0 ? 0 : bit(s));
+        t.blocked &= ~UNBLOCKABLE;
         if ((action.flags() & SA_RESETHAND) != 0) {
             actions[s] = Action.DEFAULT;
         }
@@ -355,28 +370,30 @@ final class Signals {
 
     /** sigaltstack's view of RSP: SS_ONSTACK when it is on the alternate stack, SS_DISABLE when there is none. */
     int altStackFlags(long rsp) {
-        if ((altStackFlags & SS_DISABLE) != 0) {
+        ThreadSignals t = thread();
+        if ((t.altStackFlags & SS_DISABLE) != 0) {
             return SS_DISABLE;
         }
-        return Long.compareUnsigned(rsp - altStackSp, altStackSize) < 0 ? SS_ONSTACK : 0;
+        return Long.compareUnsigned(rsp - t.altStackSp, t.altStackSize) < 0 ? SS_ONSTACK : 0;
     }
 
     long altStackSp() {
-        return altStackSp;
+        return thread().altStackSp;
     }
 
     long altStackSize() {
-        return altStackSize;
+        return thread().altStackSize;
     }
 
     int altStackMode() {
-        return altStackFlags;
+        return thread().altStackFlags;
     }
 
     void setAltStack(long sp, long size, int flags) {
-        altStackSp = sp;
-        altStackSize = size;
-        altStackFlags = flags;
+        ThreadSignals t = thread();
+        t.altStackSp = sp;
+        t.altStackSize = size;
+        t.altStackFlags = flags;
     }
 
     /** Takes pending signal {@code s} without delivering it (rt_sigtimedwait). */
@@ -384,23 +401,15 @@ final class Signals {
         return take(s);
     }
 
+    /** The calling thread's own signal {@code s} first, else the process's. */
     private SignalInfo take(int s) {
-        if (s >= 32) {
-            for (SignalInfo info : realtime) {
-                if (info.signal() == s) {
-                    realtime.remove(info);
-                    return info;
-                }
-            }
-        }
-        SignalInfo info = pending[s];
-        pending[s] = null;
-        return info;
+        SignalInfo own = thread().pending.take(s);
+        return own != null ? own : shared.take(s);
     }
 
     private void discard(int s) {
-        pending[s] = null;
-        realtime.removeIf(info -> info.signal() == s);
+        shared.discard(s);
+        threads().forEach(t -> t.signals.pending.discard(s));
     }
 
     private boolean ignored(int s) {
