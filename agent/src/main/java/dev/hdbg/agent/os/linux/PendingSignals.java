@@ -6,23 +6,15 @@ import java.util.Deque;
 /**
  * Signals sent and not yet delivered, as Linux keeps them twice: for the process (kill, timers) and for each thread
  * (tkill, tgkill, SIGPIPE). One of each standard signal is kept (a second is merged); real-time signals (32 and up)
- * queue, in order.
+ * queue, in order. The set is kept as a word, since every system call's return to user mode asks for it.
  */
 final class PendingSignals {
-    private final SignalInfo[] standard = new SignalInfo[Signals.NSIG + 1];
+    private final SignalInfo[] standard = new SignalInfo[32];
     private final Deque<SignalInfo> realtime = new ArrayDeque<>();
+    private long set;
 
     /** The signals pending, bit {@code s - 1} for signal {@code s}. */
     long set() {
-        long set = 0;
-        for (int s = 1; s < 32; s++) {
-            if (standard[s] != null) {
-                set |= Signals.bit(s);
-            }
-        }
-        for (SignalInfo info : realtime) {
-            set |= Signals.bit(info.signal());
-        }
         return set;
     }
 
@@ -33,6 +25,7 @@ final class PendingSignals {
         } else if (standard[s] == null) {
             standard[s] = info;
         }
+        set |= Signals.bit(s);
     }
 
     /** The pending standard signal {@code s}'s siginfo (a timer's overrun counts up in it); null when none is. */
@@ -40,24 +33,42 @@ final class PendingSignals {
         return standard[s];
     }
 
+    /** A pending standard signal's siginfo, changed (a timer's overrun). */
     void replace(SignalInfo info) {
         standard[info.signal()] = info;
+        set |= Signals.bit(info.signal());
     }
 
     /** Takes signal {@code s}: the first queued of a real-time one; null when none is pending. */
     SignalInfo take(int s) {
-        if (s >= 32) {
-            for (SignalInfo info : realtime) {
-                if (info.signal() == s) {
-                    realtime.remove(info);
-                    return info;
-                }
-            }
+        if ((set & Signals.bit(s)) == 0) {
             return null;
         }
-        SignalInfo info = standard[s];
-        standard[s] = null;
-        return info;
+        if (s < 32) {
+            SignalInfo info = standard[s];
+            standard[s] = null;
+            set &= ~Signals.bit(s);
+            return info;
+        }
+        SignalInfo taken = null;
+        boolean more = false;
+        for (var it = realtime.iterator(); it.hasNext(); ) {
+            SignalInfo info = it.next();
+            if (info.signal() != s) {
+                continue;
+            }
+            if (taken == null) {
+                taken = info;
+                it.remove();
+            } else {
+                more = true;
+                break;
+            }
+        }
+        if (!more) {
+            set &= ~Signals.bit(s);
+        }
+        return taken;
     }
 
     void discard(int s) {
@@ -65,5 +76,6 @@ final class PendingSignals {
             standard[s] = null;
         }
         realtime.removeIf(info -> info.signal() == s);
+        set &= ~Signals.bit(s);
     }
 }

@@ -210,7 +210,7 @@ final class Signals {
      */
     Delivery deliverPending(long resumeAt) {
         ThreadSignals t = thread();
-        long ready = pendingSet() & ~t.blocked;
+        long ready = (shared.set() | t.pending.set()) & ~t.blocked;
         Delivery delivery = new Delivery.None();
         while (ready != 0 && delivery instanceof Delivery.None) {
             int s = Long.numberOfTrailingZeros(ready) + 1;
