@@ -130,19 +130,17 @@ final class GuestRuns {
         if (!system.due() && !system.switchDue()) {
             return true;
         }
-        switch (onCoreSwitch(system::atSafePoint)) {
-            case SystemCalls.Outcome.Killed(int signal) -> {
-                finish(new Completion.Killed(signal, machine.rip()));
-                return false;
-            }
-            case SystemCalls.Outcome.Stopped(int signal, byte[] siginfo) -> {
-                finish(new Completion.HeldSignal(signal, siginfo, machine.rip())); // the debugger stops before it
-                return false;
-            }
-            default -> {
-                return true;
-            }
+        // instanceof, not a pattern switch: at each thread switch, in code the JIT may keep at tier 3 for long
+        SystemCalls.Outcome outcome = onCoreSwitch(system::atSafePoint);
+        if (outcome instanceof SystemCalls.Outcome.Killed(int signal)) {
+            finish(new Completion.Killed(signal, machine.rip()));
+            return false;
         }
+        if (outcome instanceof SystemCalls.Outcome.Stopped(int signal, byte[] siginfo)) {
+            finish(new Completion.HeldSignal(signal, siginfo, machine.rip())); // the debugger stops before it
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -137,16 +137,15 @@ public final class LinuxSyscalls {
         Scheduler scheduler = process.scheduler();
         // A thread that now waits or has exited takes no signal: the next thread to return to user mode does.
         if (scheduler.current().state == GuestThread.State.RUNNABLE) {
-            switch (process.signals().deliverPending(resumeAt)) {
-                case Signals.Delivery.Killed(int signal, SignalInfo info) -> {
-                    process.killed(info);
-                    return ended(process, new Result.Killed(signal));
-                }
-                case Signals.Delivery.Stopped(int signal, SignalInfo info) -> {
-                    return new Result.Stopped(signal, info.bytes());
-                }
-                default -> {
-                }
+            // instanceof, not a pattern switch: on every call's return, and in code the JIT keeps at tier 3 for long
+            // (an --elf agent's raised C2 thresholds), a type switch's bootstrap costs more than the tests.
+            Signals.Delivery delivery = process.signals().deliverPending(resumeAt);
+            if (delivery instanceof Signals.Delivery.Killed(int signal, SignalInfo info)) {
+                process.killed(info);
+                return ended(process, new Result.Killed(signal));
+            }
+            if (delivery instanceof Signals.Delivery.Stopped(int signal, SignalInfo info)) {
+                return new Result.Stopped(signal, info.bytes());
             }
         }
         return scheduler.switchWanted() ? new Result.Yielded(value) : new Result.Returned(value);

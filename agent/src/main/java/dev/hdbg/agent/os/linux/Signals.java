@@ -75,6 +75,8 @@ final class Signals {
         }
     }
 
+    private static final Delivery NOTHING = new Delivery.None();
+
     private final LinuxProcess process;
     private final Action[] actions = new Action[NSIG + 1];
     /** The signals sent to the process (kill, timers): any of its threads that does not block one takes it. */
@@ -211,7 +213,10 @@ final class Signals {
     Delivery deliverPending(long resumeAt) {
         ThreadSignals t = thread();
         long ready = (shared.set() | t.pending.set()) & ~t.blocked;
-        Delivery delivery = new Delivery.None();
+        if (ready == 0 && !t.restoreOnReturn) {
+            return NOTHING; // what nearly every system call's return finds: nothing to do, nothing allocated
+        }
+        Delivery delivery = NOTHING;
         while (ready != 0 && delivery instanceof Delivery.None) {
             int s = Long.numberOfTrailingZeros(ready) + 1;
             SignalInfo info = take(s);
