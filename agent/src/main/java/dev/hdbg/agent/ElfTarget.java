@@ -93,7 +93,7 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
                 ld.end(), false));
         debugger.setSystemCalls(new LinuxProgram(process, debugger.records()));
         debugger.setTarget(new ProgramInfo(name, PID, process.modules(), file, elf.sections(), process::modulesOf,
-                path -> sandbox.find(path).map(Sandbox.Found::host)));
+                path -> sandbox.find(path).map(Sandbox.Found::host), process::procFile));
         return process;
     }
 

@@ -33,21 +33,25 @@ final class ProgramInfo implements TargetInfo {
     private final LongFunction<Optional<LoadedModules>> processes;
     /** The program's files beneath its root ({@link #files}). */
     private final Function<String, Optional<Path>> files;
+    private final Function<String, Optional<byte[]>> procFiles;
 
     /**
      * @param programHost the program started, whose {@code sections} these are
      * @param processes   the modules of a process by pid (empty when there is none)
      * @param files       the host's regular file for a path beneath the program's root
+     * @param procFiles   a file of {@code /proc/PID} as the guest reads it
      */
     ProgramInfo(String name, long pid, LoadedModules modules, Path programHost, List<LoadedElf.Section> sections,
-                LongFunction<Optional<LoadedModules>> processes, Function<String, Optional<Path>> files) {
+                LongFunction<Optional<LoadedModules>> processes, Function<String, Optional<Path>> files,
+                Function<String, Optional<byte[]>> procFiles) {
         this(name, pid, modules, programHost, processes,
-                sections.stream().map(s -> new Section(s.name(), s.address(), s.size(), s.flags())).toList(), files);
+                sections.stream().map(s -> new Section(s.name(), s.address(), s.size(), s.flags())).toList(), files,
+                procFiles);
     }
 
     private ProgramInfo(String name, long pid, LoadedModules modules, Path programHost,
                         LongFunction<Optional<LoadedModules>> processes, List<Section> sections,
-                        Function<String, Optional<Path>> files) {
+                        Function<String, Optional<Path>> files, Function<String, Optional<byte[]>> procFiles) {
         this.name = name;
         this.pid = pid;
         this.modules = modules;
@@ -55,6 +59,7 @@ final class ProgramInfo implements TargetInfo {
         this.programSections = sections;
         this.processes = processes;
         this.files = files;
+        this.procFiles = procFiles;
     }
 
     @Override
@@ -63,7 +68,7 @@ final class ProgramInfo implements TargetInfo {
             return this;
         }
         return processes.apply(other).<TargetInfo>map(m -> new ProgramInfo(name, other, m, programHost, processes,
-                programSections, files)).orElse(this);
+                programSections, files, procFiles)).orElse(this);
     }
 
     @Override
@@ -111,6 +116,11 @@ final class ProgramInfo implements TargetInfo {
     @Override
     public Function<String, Optional<Path>> files() {
         return files;
+    }
+
+    @Override
+    public Optional<byte[]> procFile(String path) {
+        return procFiles.apply(path);
     }
 
     @Override

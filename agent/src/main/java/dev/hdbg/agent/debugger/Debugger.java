@@ -142,7 +142,15 @@ public final class Debugger implements AutoCloseable {
      */
     public CompletableFuture<FilePart> readFile(String path, long offset, long length) {
         TargetInfo info = target;
-        return files.read(info == null ? null : info.files(), path, offset, length);
+        if (info == null || !path.startsWith("/proc/")) {
+            return files.read(info == null ? null : info.files(), path, offset, length);
+        }
+        // /proc/PID/auxv and the like are the guest's operating system's, made up as the program would read them; the
+        // host's /proc (with --root /, the agent's own and other processes') is never read for it.
+        return loop.submitReading(() -> info.procFile(path)).thenApply(made -> TargetFiles.part(made.orElseThrow(() ->
+                DebuggerException.notFound("the target's /proc has no file " + (path.length() > 200
+                        ? path.substring(0, 200) + "..." : path) + " (its processes' auxv, cmdline, comm, maps ...)")),
+                offset, length));
     }
 
     private final TargetFiles files = new TargetFiles();

@@ -73,6 +73,16 @@ final class TargetFiles {
         }
     }
 
+    /** {@code length} bytes (at most {@link Protocol#MAX_FILE_READ}) of {@code content} from {@code offset}. */
+    static FilePart part(byte[] content, long offset, long length) {
+        if (offset < 0 || length < 0) {
+            throw DebuggerException.invalid("offset and length are never negative");
+        }
+        int from = (int) Math.min(offset, content.length);
+        int to = (int) Math.min(content.length, from + Math.min(length, Protocol.MAX_FILE_READ));
+        return new FilePart(content.length, java.util.Arrays.copyOfRange(content, from, to));
+    }
+
     private static String shortened(String path) {
         return path.length() > 200 ? path.substring(0, 200) + "..." : path;
     }

@@ -46,6 +46,14 @@ public interface TargetInfo {
         return null;
     }
 
+    /**
+     * A file of the target's {@code /proc/PID} as its program reads it ({@code auxv}, {@code cmdline} ...), made up by
+     * its operating system; empty for any other path and for a target without one. Execution thread.
+     */
+    default Optional<byte[]> procFile(String path) {
+        return Optional.empty();
+    }
+
     /** A raw image: one process and thread (ids 1), no symbols, the image as its one module. */
     static TargetInfo raw(String name, long base, long end) {
         return new TargetInfo() {

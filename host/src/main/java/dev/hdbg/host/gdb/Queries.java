@@ -2,6 +2,7 @@ package dev.hdbg.host.gdb;
 
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.MemoryRegion;
+import dev.hdbg.common.wire.Protocol;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.IOException;
@@ -199,8 +200,21 @@ final class Queries {
         }
     }
 
-    /** The auxiliary vector, rebuilt from the program in memory ({@link AuxiliaryVector}); E01 when it cannot be. */
+    /**
+     * The auxiliary vector: the process's own, {@code /proc/PID/auxv} as gdbserver reads it (protocol 1.19 serves the
+     * target's {@code /proc} files), else rebuilt from the program in memory ({@link AuxiliaryVector}); E01 when it
+     * cannot be.
+     */
     private byte[] auxv(String offsetLength) {
+        try {
+            byte[] own = replies.await(client.readFile("/proc/" + session.threads().current().pid() + "/auxv", 0,
+                    Protocol.MAX_FILE_READ)).data();
+            if (own.length > 0) {
+                return xfer(own, offsetLength);
+            }
+        } catch (AgentError | UnsupportedOperationException e) {
+            // an agent before 1.19 has no /proc for its host: rebuilt below
+        }
         try {
             List<MemoryRegion> regions = regions();
             byte[] vector = AuxiliaryVector.of(executable(regions), regions,
@@ -241,6 +255,7 @@ final class Queries {
                     yield file == null ? ascii("F-1,9") : statReply(file.size());
                 }
                 case "close" -> ascii(openFiles.remove((int) Packets.number(parts[1])) != null ? "F0" : "F-1,9");
+                case "readlink" -> readlink(new String(Packets.unhex(parts[1]), StandardCharsets.UTF_8));
                 default -> ascii("");
             };
         } catch (AgentError e) {
@@ -284,6 +299,17 @@ final class Queries {
     }
 
     /** {@code F<count>;<bytes>}, the bytes escaped as the framing wants them. */
+    /**
+     * {@code readlink} of {@code /proc/PID/exe} (gdb's {@code info proc exe}): the program's path, as the agent names
+     * its mapping ({@code qXfer:exec-file}); ENOENT for any other link, which the target's files have none of here.
+     */
+    private byte[] readlink(String path) {
+        if (!path.matches("/proc/[0-9]+/exe")) {
+            return ascii("F-1,2");
+        }
+        return preadReply(executable(regions()).getBytes(StandardCharsets.UTF_8));
+    }
+
     private static byte[] preadReply(byte[] data) {
         byte[] escaped = Packets.escape(data, 0, data.length);
         byte[] head = ("F" + Integer.toHexString(data.length) + ";").getBytes(StandardCharsets.US_ASCII);

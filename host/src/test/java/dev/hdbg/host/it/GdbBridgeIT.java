@@ -372,13 +372,19 @@ class GdbBridgeIT {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("named").toString())) {
             Bridge bridge = Bridge.start(agent);
             String out = finish(gdb("named", bridge.port(), "break stop_here", "continue", "info threads",
-                    "continue"));
+                    "info auxv", "info proc exe", "info proc cmdline", "continue"));
             assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
             assertThat(out).as(out)
                     .containsPattern("Thread 1 \"boss\" hit Breakpoint 1, stop_here \\(\\) at .*named.c:\\d+")
                     .containsPattern("(?m)^\\* 1 +Thread 1000\\.1000 \"boss\" +stop_here \\(\\)")
                     .containsPattern("(?m)^  2 +Thread 1000\\.1001 \"worker\" +")
                     .contains("worker: worker", "main: boss")
+                    // the process's own vector (/proc/PID/auxv, protocol 1.19), as gdbserver sends it
+                    .containsPattern("33 +AT_SYSINFO_EHDR +System-supplied DSO's ELF header +0x[0-9a-f]+")
+                    .containsPattern("25 +AT_RANDOM +Address of 16 random bytes +0x[0-9a-f]+")
+                    .containsPattern("31 +AT_EXECFN +File name of executable +0x[0-9a-f]+ \".*/named\"")
+                    .containsPattern("exe = '.*/named'")
+                    .containsPattern("cmdline = '.*/named'")
                     .contains("[Inferior 1 (process 1000) exited normally]");
             assertThat(HdbgBatch.run(dir, agent, "~\n").out()).as("the prompt's ~ after the end")
                     .containsPattern("core 0  thread 1000 \"boss\"");

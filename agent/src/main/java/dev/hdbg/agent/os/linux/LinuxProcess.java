@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -421,6 +422,33 @@ public final class LinuxProcess implements AutoCloseable {
 
     VirtualFiles virtualFiles() {
         return virtualFiles;
+    }
+
+    /**
+     * A file of {@code /proc/PID} (or {@code /proc/self}, this process) as the guest reads it: {@code auxv},
+     * {@code cmdline}, {@code comm}, {@code maps} ... of any live process of the machine; empty for anything else (a
+     * directory, a link, a path outside {@code /proc/PID}). What a debugger's host reads as gdbserver reads the
+     * target's {@code /proc} (gdb's {@code info auxv}). Execution thread.
+     */
+    public Optional<byte[]> procFile(String path) {
+        List<String> parts = new java.util.ArrayList<>(java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty())
+                .toList());
+        if (parts.size() < 3 || !parts.getFirst().equals("proc")) {
+            return Optional.empty();
+        }
+        Optional<LinuxProcess> owner;
+        if (parts.get(1).equals("self")) {
+            owner = Optional.of(this);
+            parts.set(1, Long.toString(pid())); // the guest's /proc/self is a link to it
+        } else {
+            try {
+                owner = table.get(Long.parseLong(parts.get(1))).filter(p -> !p.ended());
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return owner.map(p -> p.virtualFiles().node(parts)).filter(VirtualNode.File.class::isInstance)
+                .map(node -> ((VirtualNode.File) node).content().get());
     }
 
     /** The sandbox the process's paths resolve in. */

@@ -53,6 +53,25 @@ class VirtualFilesTest {
         }
     }
 
+    /**
+     * What a debugger's host reads of the target's /proc (protocol 1.19, gdb's info auxv and info proc): the guest's
+     * files of any live process by pid or self, nothing else, and never the host's.
+     */
+    @Test
+    void aHostReadsTheTargetsProcFilesAsTheGuestDoes() {
+        try (Guest g = new Guest(root, false)) {
+            assertThat(g.process.procFile("/proc/4242/cmdline")).hasValueSatisfying(b ->
+                    assertThat(new String(b, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("prog\0"));
+            assertThat(g.process.procFile("/proc/self/comm")).hasValueSatisfying(b ->
+                    assertThat(new String(b, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("prog\n"));
+            assertThat(g.process.procFile("/proc/self/auxv")).as("the vector the process started with").isPresent();
+            for (String absent : new String[] {"/proc/self", "/proc/self/exe", "/proc/self/environ", "/proc/1/cmdline",
+                "/proc/x/cmdline", "/proc/meminfo", "/etc/passwd", "/proc/self/fd"}) {
+                assertThat(g.process.procFile(absent)).as(absent).isEmpty();
+            }
+        }
+    }
+
     @Test
     void devicesWorkAndTheTerminalIsAbsent() {
         try (Guest g = new Guest(root, false)) {
