@@ -34,7 +34,7 @@ class SignalProgramsIT {
     @BeforeAll
     static void compileThePrograms() throws Exception {
         for (String name : List.of("sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin",
-                "abort")) {
+                "abort", "twosig")) {
             compile(name);
         }
         compileStatic("abort");
@@ -68,7 +68,7 @@ class SignalProgramsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin"})
+    @ValueSource(strings = {"sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin", "twosig"})
     void signalsReachTheProgramAsTheyDoNatively(String program) throws Exception {
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), dir.resolve(program));
         ProgramRun actual = agentRun(program);

@@ -207,8 +207,10 @@ final class Signals {
     }
 
     /**
-     * Delivers the lowest pending signal that is not blocked, the thread interrupted at {@code resumeAt} with RAX as it
-     * is (a system call's result); then puts back a mask a sigsuspend replaced.
+     * Delivers every pending signal that is not blocked, lowest first, the thread interrupted at {@code resumeAt} with
+     * RAX as it is (a system call's result); then puts back a mask a sigsuspend replaced. As Linux does before a thread
+     * returns to user mode, each signal a handler takes gets its frame on top of the one before, saving that handler's
+     * entry: the last one's handler runs first, and each returns into the next.
      */
     Delivery deliverPending(long resumeAt) {
         ThreadSignals t = thread();
@@ -217,14 +219,22 @@ final class Signals {
             return NOTHING; // what nearly every system call's return finds: nothing to do, nothing allocated
         }
         Delivery delivery = NOTHING;
-        while (ready != 0 && delivery instanceof Delivery.None) {
+        long interrupted = resumeAt;
+        while (ready != 0 && !(delivery instanceof Delivery.Killed)) {
             int s = Long.numberOfTrailingZeros(ready) + 1;
             SignalInfo info = take(s);
             if (process.table().stopsBefore(process, s)) {
                 t.held = info;
                 return new Delivery.Stopped(s, info); // a sigsuspend's mask is put back when it goes on
             }
-            delivery = deliver(info, resumeAt, restoreMask(), SignalFrame.Trap.NONE);
+            Delivery next = deliver(info, interrupted, restoreMask(), SignalFrame.Trap.NONE);
+            if (next instanceof Delivery.Handler) {
+                t.restoreOnReturn = false; // a sigsuspend's mask is in the first frame, which puts it back
+                interrupted = process.machine().unicorn().regRead(X86Reg.RIP); // the next frame returns into it
+                delivery = next;
+            } else if (next instanceof Delivery.Killed) {
+                delivery = next;
+            }
             ready = pendingSet() & ~t.blocked;
         }
         returnedToUser(delivery);
