@@ -1,6 +1,7 @@
 package dev.hdbg.agent.vmx;
 
 import dev.hdbg.common.model.LinuxSignals;
+import java.util.Optional;
 
 /**
  * Which signals stop the guest before its operating system delivers them, as a traced process stops for ptrace: since
@@ -50,12 +51,14 @@ public final class SignalStops {
         if (systemCalls == null || !beforeFatal && signals == 0) {
             return null;
         }
-        java.util.Optional<byte[]> fatal = systemCalls.fatalFault(fault);
-        java.util.Optional<byte[]> stopping = signals == 0 ? java.util.Optional.empty()
-                : systemCalls.stoppingFault(fault);
+        Optional<byte[]> stopping = signals == 0 ? Optional.empty() : systemCalls.stoppingFault(fault);
         if (stopping.isPresent()) {
-            return new Completion.HeldFault(fault, stopping.get(), fatal.isPresent());
+            return new Completion.HeldFault(fault, stopping.get(), systemCalls.fatalFault(fault).isPresent());
         }
-        return beforeFatal ? fatal.map(siginfo -> new Completion.HeldFault(fault, siginfo, true)).orElse(null) : null;
+        if (!beforeFatal) {
+            return null;
+        }
+        return systemCalls.fatalFault(fault).map(siginfo -> new Completion.HeldFault(fault, siginfo, true))
+                .orElse(null);
     }
 }

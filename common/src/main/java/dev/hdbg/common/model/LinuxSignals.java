@@ -16,6 +16,17 @@ public final class LinuxSignals {
      */
     public static final long STOPPABLE = -1L & ~bit(9) & ~bit(19);
 
+    /** The signals of {@code set}, in order. */
+    public static java.util.List<Integer> members(long set) {
+        java.util.List<Integer> members = new java.util.ArrayList<>();
+        for (int s = 1; s <= MAX; s++) {
+            if ((set & bit(s)) != 0) {
+                members.add(s);
+            }
+        }
+        return members;
+    }
+
     /** Signal {@code s}'s bit in a set of signals, as Linux's sigset_t holds it. */
     public static long bit(int s) {
         return 1L << (s - 1);

@@ -9,10 +9,11 @@ import java.util.function.Supplier;
 /**
  * Stop replies as gdbserver sends them: {@code T05} with the thread, the expedited registers (so that a step needs no
  * {@code g}) and why ({@code swbreak:}, {@code hwbreak:}, {@code watch:ADDR}); {@code T02} after a Ctrl-C, {@code T0b}
- * for a fault ({@code T} and the signal's GDB number before a signal ends the program), {@code Wnn} for an exit;
- * {@code syscall_entry:NN} and {@code syscall_return:NN} for gdb's {@code catch syscall} ({@link SyscallCatch}). A
- * HyperDbg event's break is a SIGTRAP whose console line names the event. When the agent refuses the registers, the stop is still reported, without them: gdb asks with {@code g} and meets
- * the refusal there as an error reply, and the session goes on.
+ * for a fault ({@code T} and the signal's GDB number at a stop before a signal is delivered or ends the program),
+ * {@code Wnn} for an exit; {@code syscall_entry:NN} and {@code syscall_return:NN} for gdb's {@code catch syscall}
+ * ({@link SyscallCatch}). A HyperDbg event's break is a SIGTRAP whose console line names the event. When the agent
+ * refuses the registers, the stop is still reported, without them: gdb asks with {@code g} and meets the refusal
+ * there as an error reply, and the session goes on.
  */
 final class StopReplies {
     private final RegisterFile registers;

@@ -234,22 +234,20 @@ public final class LinuxSyscalls {
             process = processes.current();
             Unicorn uc = process.machine().unicorn();
             process.timers().fire(process.signals(), process.timers().clock().monotonic());
-            switch (process.signals().deliverPending(uc.regRead(X86Reg.RIP))) {
-                case Signals.Delivery.Killed(int signal, SignalInfo info) -> {
-                    process.killed(info);
-                    if (processes.isInit(process)) {
-                        return new Result.Killed(signal);
-                    }
-                    processes.ended(process); // a child killed: the next thread's turn
-                    continue;
+            // instanceof, as in handle: this runs at every switch of threads
+            Signals.Delivery delivery = process.signals().deliverPending(uc.regRead(X86Reg.RIP));
+            if (delivery instanceof Signals.Delivery.Killed(int signal, SignalInfo info)) {
+                process.killed(info);
+                if (processes.isInit(process)) {
+                    return new Result.Killed(signal);
                 }
-                case Signals.Delivery.Stopped(int signal, SignalInfo info) -> {
-                    return new Result.Stopped(signal, info.bytes());
-                }
-                default -> {
-                    return new Result.Returned(0);
-                }
+                processes.ended(process); // a child killed: the next thread's turn
+                continue;
             }
+            if (delivery instanceof Signals.Delivery.Stopped(int signal, SignalInfo info)) {
+                return new Result.Stopped(signal, info.bytes());
+            }
+            return new Result.Returned(0);
         }
     }
 

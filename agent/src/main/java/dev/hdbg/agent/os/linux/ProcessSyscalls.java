@@ -185,7 +185,6 @@ final class ProcessSyscalls {
         return 0;
     }
 
-
     private long archPrctl(int code, long address) {
         var unicorn = process.machine().unicorn();
         switch (code) {

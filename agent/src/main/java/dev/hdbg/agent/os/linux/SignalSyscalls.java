@@ -202,11 +202,19 @@ final class SignalSyscalls {
             return 0; // only asks whether the process exists
         }
         requireSignal(signal);
-        signals.send(SignalInfo.sentBy(signal, code, process.config().pid(), Credentials.UID));
-        if (!signals.deliverable()) {
-            process.scheduler().interrupt(process); // the caller blocks it: a waiting thread that does not wakes
-        }
+        sendToOwnProcess(SignalInfo.sentBy(signal, code, process.config().pid(), Credentials.UID));
         return 0;
+    }
+
+    /**
+     * A signal the process sends itself (kill, rt_sigqueueinfo): the caller takes it as the call returns, unless it
+     * blocks it; then a waiting thread that does not block it wakes to take it.
+     */
+    private void sendToOwnProcess(SignalInfo info) {
+        signals.send(info);
+        if (!signals.deliverable()) {
+            process.scheduler().interrupt(process);
+        }
     }
 
     /** rt_sigqueueinfo to the process itself, with the caller's siginfo (its si_code must not pose as the kernel's). */
@@ -220,7 +228,7 @@ final class SignalSyscalls {
         if (code >= 0 || code == SignalInfo.SI_TKILL) {
             throw new SyscallException(Errno.EPERM);
         }
-        signals.send(new SignalInfo(signal, code, b.getLong(16), b.getLong(24)));
+        sendToOwnProcess(new SignalInfo(signal, code, b.getLong(16), b.getLong(24)));
         return 0;
     }
 

@@ -251,19 +251,17 @@ final class Signals {
         ThreadSignals t = thread();
         SignalInfo info = t.held;
         t.held = null;
-        if (signal == 0) {
-            returnedToUser(new Delivery.None());
-            return new Delivery.None();
+        Delivery delivery = NOTHING;
+        if (signal != 0) {
+            if (info == null || info.signal() != signal) {
+                info = SignalInfo.sentBy(signal, SignalInfo.SI_USER, 0, 0); // from no process of the guest's
+            }
+            if ((t.blocked & bit(signal)) != 0) {
+                t.pending.add(info); // the thread's own, as a tracer's signal is
+            } else {
+                delivery = deliver(info, resumeAt, restoreMask(), SignalFrame.Trap.NONE);
+            }
         }
-        if (info == null || info.signal() != signal) {
-            info = SignalInfo.sentBy(signal, SignalInfo.SI_USER, 0, 0); // from no process of the guest's
-        }
-        if ((t.blocked & bit(signal)) != 0) {
-            t.pending.add(info); // the thread's own, as a tracer's signal is
-            returnedToUser(new Delivery.None());
-            return new Delivery.None();
-        }
-        Delivery delivery = deliver(info, resumeAt, restoreMask(), SignalFrame.Trap.NONE);
         returnedToUser(delivery);
         return delivery;
     }
@@ -300,7 +298,7 @@ final class Signals {
         return deliver(info, rip, t.blocked, trap);
     }
 
-    /** Whether a fault raising signal {@code s} now would end the process ({@link #fault}'s rules), not run a handler. */
+    /** Whether a fault raising signal {@code s} now would end the process ({@link #fault}'s rules), not a handler. */
     boolean faultIsFatal(int s) {
         return (faultForcesDefault(s) || actions[s].handler() == SIG_DFL) && defaultAction(s) == Default.TERMINATE;
     }

@@ -36,13 +36,7 @@ abstract class SignalFilterCommand extends SessionCommand {
         if (after != before) {
             session.await(session.client().stopBeforeSignals(after));
         }
-        java.util.List<Integer> numbers = new ArrayList<>();
-        for (int s = 1; s <= LinuxSignals.MAX; s++) {
-            if ((after & LinuxSignals.bit(s)) != 0) {
-                numbers.add(s);
-            }
-        }
-        out().signalStops(numbers, describe(after));
+        out().signalStops(LinuxSignals.members(after), describe(after));
     }
 
     private long named() {
@@ -70,7 +64,7 @@ abstract class SignalFilterCommand extends SessionCommand {
         return set;
     }
 
-    /** {@code "break before: SIGSEGV, SIGUSR1"}, or that none breaks. */
+    /** {@code "break before delivery: SIGUSR1 SIGSEGV"}, or that none or every signal breaks. */
     static String describe(long set) {
         if (set == 0) {
             return "no signal breaks before its delivery (sxe SIG to add one)";
@@ -78,13 +72,8 @@ abstract class SignalFilterCommand extends SessionCommand {
         if ((set & ALL) == ALL) {
             return "every signal breaks before its delivery (sxd SIG to let one go by)";
         }
-        List<String> names = new ArrayList<>();
-        for (int s = 1; s <= LinuxSignals.MAX; s++) {
-            if ((set & LinuxSignals.bit(s)) != 0) {
-                String name = LinuxSignals.name(s);
-                names.add(name.isEmpty() ? "SIG" + s : name);
-            }
-        }
+        List<String> names = LinuxSignals.members(set).stream()
+                .map(s -> LinuxSignals.name(s).isEmpty() ? "SIG" + s : LinuxSignals.name(s)).toList();
         return "break before delivery: " + String.join(" ", names);
     }
 
