@@ -130,6 +130,7 @@ final class Scheduler {
         threads.put(core, thread);
         vcpus.setState(core, "running", true);
         onNewThread.accept(thread);
+        switchWanted |= !counted; // the run going on is not counted: it would never end a spinning thread's slice
         counted();
         return thread;
     }

@@ -22,7 +22,7 @@ class ForkSyscallsTest {
         try (Guest g = new Guest(root, false)) {
             long word = g.put(new byte[] {1, 0, 0, 0, 0, 0, 0, 0});
             long status = g.buffer(8);
-            assertThat(g.rax(57)).as("fork's result in the parent").isEqualTo(4243);
+            assertThat(g.spawn(57)).as("fork's result in the parent").isEqualTo(4243);
             assertThat(g.rax(39)).as("getpid in the parent").isEqualTo(4242);
             assertThat(g.rax(61, -1, status, WNOHANG, 0)).as("the child still runs").isZero();
             g.machine.unicorn().regWrite(X86Reg.RIP, 0x400100);
@@ -52,7 +52,7 @@ class ForkSyscallsTest {
     void aChildsFaultKillsTheChildAloneAndTheParentsWait4ReadsTheSignal() {
         try (Guest g = new Guest(root, false)) {
             long status = g.buffer(8);
-            assertThat(g.rax(57)).as("fork's result in the parent").isEqualTo(4243);
+            assertThat(g.spawn(57)).as("fork's result in the parent").isEqualTo(4243);
             g.machine.unicorn().regWrite(X86Reg.RIP, 0x400100);
             assertThat(g.call(61, -1, status, 0, 0)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
             assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
@@ -84,7 +84,7 @@ class ForkSyscallsTest {
         try (Guest g = new Guest(root, false)) {
             int forked = 0;
             long result;
-            while ((result = g.rax(57)) > 0) {
+            while ((result = g.spawn(57)) > 0) {
                 forked++;
             }
             assertThat(result).isEqualTo(-Errno.EAGAIN);

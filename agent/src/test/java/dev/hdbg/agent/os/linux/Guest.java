@@ -85,6 +85,27 @@ final class Guest implements AutoCloseable {
         return rax;
     }
 
+    /**
+     * clone or fork, returning RAX: the machine's first second thread makes the call yield as well, so that the
+     * scheduler's counted slices start with the next run; the safe point that follows is taken here.
+     */
+    long spawn(long number, long... args) {
+        LinuxSyscalls.Result result = call(number, args);
+        long rax = machine.unicorn().regRead(X86Reg.RAX);
+        long value = switch (result) {
+            case LinuxSyscalls.Result.Returned(long v) -> v;
+            case LinuxSyscalls.Result.Yielded(long v) -> v;
+            default -> ~rax;
+        };
+        if (value == rax) {
+            if (result instanceof LinuxSyscalls.Result.Yielded) {
+                syscalls.deliverDue(); // the safe point that ends the run, as the debugger's run loop has it
+            }
+            return rax;
+        }
+        throw new AssertionError("syscall " + number + " gave " + result + " with RAX " + rax);
+    }
+
     ByteBuffer read(long address, int length) {
         return ByteBuffer.wrap(machine.memory().read(address, length)).order(ByteOrder.LITTLE_ENDIAN);
     }

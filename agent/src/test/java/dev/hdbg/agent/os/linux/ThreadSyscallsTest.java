@@ -30,7 +30,7 @@ class ThreadSyscallsTest {
             long tids = g.buffer(8);
             g.machine.unicorn().regWrite(X86Reg.RIP, START_RIP);
             g.machine.unicorn().regWrite(X86Reg.RBX, 0x1234);
-            long tid = g.rax(56, PTHREAD_FLAGS, 0x7000_0000L, tids, tids + 4, 0x5555_0000L);
+            long tid = g.spawn(56, PTHREAD_FLAGS, 0x7000_0000L, tids, tids + 4, 0x5555_0000L);
 
             assertThat(tid).isEqualTo(4243);
             assertThat(g.read(tids, 4).getInt()).as("CLONE_PARENT_SETTID").isEqualTo(4243);
@@ -51,7 +51,7 @@ class ThreadSyscallsTest {
         try (Guest g = new Guest(root, false)) {
             long word = g.put(new byte[] {5, 0, 0, 0, 0, 0, 0, 0});
             g.machine.unicorn().regWrite(X86Reg.RIP, START_RIP);
-            g.rax(56, PTHREAD_FLAGS, 0x7000_0000L, word + 4, word, 0);
+            g.spawn(56, PTHREAD_FLAGS, 0x7000_0000L, word + 4, word, 0);
             // CLONE_CHILD_CLEARTID wrote nothing yet; the joiner waits for the tid word (here 5) to become 0.
             assertThat(g.call(202, word, FUTEX_WAIT_PRIVATE, 4, 0)).as("a word that changed")
                     .isEqualTo(new LinuxSyscalls.Result.Returned(-Errno.EAGAIN));
@@ -78,8 +78,8 @@ class ThreadSyscallsTest {
     void aWakeWakesOnlyAsManyWaitersAsAskedInCoreOrder() {
         try (Guest g = new Guest(root, false)) {
             long word = g.put(new byte[8]);
-            g.rax(56, PTHREAD_FLAGS, 0x7000_0000L, 0, 0, 0);
-            g.rax(56, PTHREAD_FLAGS, 0x7100_0000L, 0, 0, 0);
+            g.spawn(56, PTHREAD_FLAGS, 0x7000_0000L, 0, 0, 0);
+            g.spawn(56, PTHREAD_FLAGS, 0x7100_0000L, 0, 0, 0);
             g.call(202, word, FUTEX_WAIT_PRIVATE, 0, 0); // core 0 waits
             g.syscalls.deliverDue();
             g.call(202, word, FUTEX_WAIT_PRIVATE, 0, 0); // core 1 waits
@@ -97,7 +97,7 @@ class ThreadSyscallsTest {
     void everyThreadWaitingWithoutATimeoutIsADeadlockThatEndsTheProgram() {
         try (Guest g = new Guest(root, false)) {
             long word = g.put(new byte[8]);
-            g.rax(56, PTHREAD_FLAGS, 0x7000_0000L, 0, 0, 0);
+            g.spawn(56, PTHREAD_FLAGS, 0x7000_0000L, 0, 0, 0);
             g.call(202, word, FUTEX_WAIT_PRIVATE, 0, 0);
             g.syscalls.deliverDue();
             g.call(202, word + 4, FUTEX_WAIT_PRIVATE, 0, 0);
@@ -128,10 +128,25 @@ class ThreadSyscallsTest {
     @Test
     void aCloneWithoutCloneThreadStartsAProcessOnACoreOfItsOwn() {
         try (Guest g = new Guest(root, false)) {
-            assertThat(g.rax(56, 0x11, 0, 0, 0, 0)).isEqualTo(4243); // fork's SIGCHLD
+            assertThat(g.spawn(56, 0x11, 0, 0, 0, 0)).isEqualTo(4243); // fork's SIGCHLD
             assertThat(g.notices).isEmpty();
             assertThat(g.machine.vcpus().count()).isEqualTo(2);
             assertThat(g.machine.vcpus().pid(1)).isEqualTo(4243);
+        }
+    }
+
+    @Test
+    void theFirstCloneEndsTheUncountedRunSoThatSlicesCanEndAThreadThatSpinsWithoutSystemCalls() {
+        try (Guest g = new Guest(root, false)) {
+            long tids = g.buffer(8);
+            assertThat(g.syscalls.sliceInstructions()).as("one thread: runs are not counted").isZero();
+            assertThat(g.call(56, PTHREAD_FLAGS, 0x7000_0000L, tids, tids + 4, 0))
+                    .as("the run going on would never stop a spin loop").isEqualTo(new LinuxSyscalls.Result.Yielded(4243));
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.machine.vcpus().current()).as("the caller keeps the CPU").isZero();
+            assertThat(g.syscalls.sliceInstructions()).isEqualTo(Scheduler.SLICE_INSTRUCTIONS);
+            assertThat(g.call(56, PTHREAD_FLAGS, 0x7100_0000L, tids, tids + 4, 0)).as("counted already")
+                    .isEqualTo(new LinuxSyscalls.Result.Returned(4244));
         }
     }
 }
