@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ThreadProgramsIT {
     private static final Path ROOT = Path.of("/");
     private static final List<String> PROGRAMS = List.of("threads", "condvar", "tls", "join", "deadlock", "cores",
-            "threadsignals", "spinflag");
+            "threadsignals", "sigwaiter", "spinflag");
 
     @TempDir
     static Path dir;
@@ -47,7 +47,7 @@ class ThreadProgramsIT {
     @ParameterizedTest(name = "{0}-{1}")
     @CsvSource({"threads, static", "threads, dynamic", "condvar, static", "condvar, dynamic", "tls, static",
             "tls, dynamic", "join, static", "join, dynamic", "threadsignals, static", "threadsignals, dynamic",
-            "spinflag, static", "spinflag, dynamic"})
+            "sigwaiter, static", "sigwaiter, dynamic", "spinflag, static", "spinflag, dynamic"})
     void threadedProgramsPrintWhatTheyPrintNatively(String name, String linking) throws Exception {
         String program = name + "-" + linking;
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), dir.resolve(program));
@@ -68,7 +68,7 @@ class ThreadProgramsIT {
         assertThat(run.out()).isEqualTo("both hold their mutex\n");
         assertThat(run.status()).isEqualTo(128 + 9);
         assertThat(run.notices()).singleElement().asString()
-                .startsWith("deadlock: every thread waits (in futex without a timeout, for a pipe or a child)")
+                .startsWith("deadlock: every thread waits (in futex without a timeout, for a pipe, a child or a signal)")
                 .contains("thread 1000 of process 1000 (core 0, waiting in futex at 0x",
                         "thread 1001 of process 1000 (core 1, waiting in futex at 0x")
                 .endsWith("hdbg ends it as kill -9 would (exit status 137)");

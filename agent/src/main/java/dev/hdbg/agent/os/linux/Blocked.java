@@ -8,13 +8,29 @@ package dev.hdbg.agent.os.linux;
  */
 final class Blocked extends SyscallException {
     private final transient Object channel;
+    private final transient SignalWait signalWait;
 
     Blocked(Object channel) {
+        this(channel, null);
+    }
+
+    private Blocked(Object channel, SignalWait signalWait) {
         super(Errno.EAGAIN);
         this.channel = channel;
+        this.signalWait = signalWait;
+    }
+
+    /** A wait for a signal ({@link SignalWait}): woken by a signal sent to {@code signals}' process, or by time. */
+    static Blocked untilSignal(Signals signals, SignalWait wait) {
+        return new Blocked(signals, wait);
     }
 
     Object channel() {
         return channel;
+    }
+
+    /** What ends a wait for a signal; null for the other waits. */
+    SignalWait signalWait() {
+        return signalWait;
     }
 }

@@ -1,9 +1,12 @@
 package dev.hdbg.agent.os.linux;
 
+import dev.hdbg.agent.machine.CpuRegister;
+import dev.hdbg.agent.machine.Vcpus;
+
 /**
  * One thread, as Linux's {@code task_struct} of a thread: its process, its id, the core (vCPU) it runs on, the word
  * {@code CLONE_CHILD_CLEARTID} / {@code set_tid_address} asked to clear when it exits, and what it waits on: a futex,
- * or another wait ({@link #channel}: a pipe, its process's children, a vfork child). Execution thread only.
+ * or another wait ({@link #channel}: a pipe, its process's children, a vfork child, a signal). Execution thread only.
  */
 final class GuestThread {
     /** What a thread is doing. */
@@ -36,6 +39,8 @@ final class GuestThread {
     long restartRip;
     long restartNumber;
     long result;
+    /** While asleep in pause, rt_sigsuspend or rt_sigtimedwait beside other threads: what ends the wait. */
+    SignalWait signalWait;
 
     GuestThread(LinuxProcess process, long tid, int core) {
         this.process = process;
@@ -65,6 +70,19 @@ final class GuestThread {
         futex = 0;
         bitset = 0;
         deadline = FOREVER;
+        signalWait = null;
+    }
+
+    /** Its wait ends: it runs again, its system call returning {@code result}. */
+    void resume(Vcpus vcpus, long value) {
+        runnable();
+        vcpus.write(core, CpuRegister.RAX, value);
+        vcpus.setState(core, "running", true);
+    }
+
+    /** When its wait must end or be looked at again without another thread acting: its timeout, a timer's expiry. */
+    long wakeDeadline() {
+        return state == State.FUTEX_WAIT ? deadline : signalWait != null ? signalWait.deadline(this) : FOREVER;
     }
 
     boolean waitsOn(long address, int mask) {
@@ -77,7 +95,7 @@ final class GuestThread {
             case RUNNABLE -> "runnable";
             case FUTEX_WAIT -> "waiting in futex at 0x" + Long.toHexString(futex)
                     + (deadline == FOREVER ? " without timeout" : " with a timeout");
-            case WAITING -> "waiting for " + channel;
+            case WAITING -> "waiting for " + (signalWait != null ? signalWait : channel);
             case EXITED -> "exited";
         } + ")";
     }

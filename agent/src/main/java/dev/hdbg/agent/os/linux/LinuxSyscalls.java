@@ -326,7 +326,7 @@ public final class LinuxSyscalls {
         try {
             return handler.call(args);
         } catch (Blocked e) {
-            process.scheduler().waitAndRestart(e.channel(), rip, number);
+            process.scheduler().waitAndRestart(e.channel(), rip, number, e.signalWait());
             return number;
         } catch (SyscallException e) {
             return -e.errno();

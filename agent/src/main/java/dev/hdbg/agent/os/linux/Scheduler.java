@@ -21,11 +21,11 @@ import java.util.stream.Collectors;
  * about once in each stop (measured: a {@code lock inc} loop stopped 7,400 times counted 6,700 increments too many),
  * which would run a thread's instruction twice; a counted run stops exactly. Counting puts a hook on every instruction
  * (a store-heavy loop 35-45% slower, a register-only loop far more: docs/benchmarks.md), so runs are counted once the
- * program has had a second thread, and from then on: switching between
- * counted and uncounted runs retranslates all code. The interleaving is then the same from one run to the next.
+ * program has had a second thread, and from then on: switching between counted and uncounted runs retranslates all
+ * code. The interleaving is then the same from one run to the next.
  *
- * <p>When no thread can run, the earliest futex timeout expires at once, the guest's clock jumping to it as it does
- * for a sleep; with none, the program has deadlocked: {@link #schedule} says so and the program ends with the
+ * <p>When no thread can run, the earliest futex timeout, timer or signal wait's timeout ({@link SignalWait}) comes at
+ * once, the guest's clock jumping to it as it does for a sleep; with none, the program has deadlocked: {@link #schedule} says so and the program ends with the
  * message {@link #deadlock()}. Threads of several processes take turns the same way; when the next thread is another
  * process's, {@link #onProcessSwitch} puts that process's memory on the CPU first ({@link ProcessTable#attach}).
  * Thread and process ids come from one counter, as on Linux. Execution thread only, except {@link #due}.
@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
 final class Scheduler {
     /** A thread's time slice: long beside a switch (about a microsecond), a millisecond or so of emulation. */
     static final long SLICE_INSTRUCTIONS = 200_000;
+    /** Jumps of the clock to timers that end no wait (their signal blocked or ignored) taken for a deadlock. */
+    private static final int MAX_JUMPS = 1_000_000;
 
     private final Vcpus vcpus;
     private final GuestClock clock;
@@ -88,12 +90,6 @@ final class Scheduler {
     /** The thread {@code tid}, of any process, when it has not exited (tkill's target). */
     Optional<GuestThread> live(long tid) {
         return threads.values().stream().filter(t -> t.tid == tid && t.state != GuestThread.State.EXITED).findFirst();
-    }
-
-    /** The threads of {@code process} that have not exited. */
-    int live(LinuxProcess process) {
-        return (int) threads.values().stream()
-                .filter(t -> t.process == process && t.state != GuestThread.State.EXITED).count();
     }
 
     /** The threads of {@code process} that have not exited. */
@@ -158,7 +154,7 @@ final class Scheduler {
                 break;
             }
             if (t.process == process && t.waitsOn(address, bitset)) {
-                resume(t, 0);
+                t.resume(vcpus, 0);
                 woken++;
             }
         }
@@ -191,12 +187,14 @@ final class Scheduler {
 
     /**
      * The current thread waits on {@code channel} until {@link #wakeAll} names it: then it makes the system call at
-     * {@code rip} (number {@code number}) again, as Linux restarts a call a wait interrupted.
+     * {@code rip} (number {@code number}) again, as Linux restarts a call a wait interrupted. A wait for a signal
+     * ({@code signalWait} not null) ends instead when a signal, a timer or its timeout ends it ({@link SignalWait}).
      */
-    void waitAndRestart(Object channel, long rip, long number) {
+    void waitAndRestart(Object channel, long rip, long number, SignalWait signalWait) {
         GuestThread thread = current();
         thread.waitFor(channel, true, rip, number, 0);
-        vcpus.setState(thread.core, "waiting", false);
+        thread.signalWait = signalWait;
+        vcpus.setState(thread.core, signalWait != null ? "signal wait" : "waiting", false);
         switchWanted = true;
         counted();
     }
@@ -218,7 +216,7 @@ final class Scheduler {
                 long rip = t.restartRip;
                 long number = t.restartNumber;
                 long result = t.result;
-                resume(t, restart ? number : result);
+                t.resume(vcpus, restart ? number : result);
                 if (restart) {
                     vcpus.write(t.core, CpuRegister.RIP, rip);
                 }
@@ -236,15 +234,18 @@ final class Scheduler {
      */
     void interrupt(LinuxProcess process) {
         for (GuestThread t : threads.values()) {
+            if (t.process == process && t.signalWait != null) {
+                t.signalWait.end(t, clock.monotonic(), vcpus);
+                continue;
+            }
             if (t.process != process || !process.signals().deliverableTo(t.signals)) {
                 continue; // a thread that blocks every signal there is sleeps on, as Linux's does
             }
-            if (t.state == GuestThread.State.FUTEX_WAIT
-                    || t.state == GuestThread.State.WAITING && !t.restart && t.channel == process.signals()) {
-                resume(t, -Errno.EINTR);
+            if (t.state == GuestThread.State.FUTEX_WAIT) {
+                t.resume(vcpus, -Errno.EINTR);
             } else if (t.state == GuestThread.State.WAITING && t.restart) {
                 long rip = t.restartRip;
-                resume(t, t.restartNumber);
+                t.resume(vcpus, t.restartNumber);
                 vcpus.write(t.core, CpuRegister.RIP, rip);
             }
         }
@@ -253,27 +254,23 @@ final class Scheduler {
 
     /** execve: every thread of {@code process} but the caller ends. */
     void exitOthers(LinuxProcess process) {
-        GuestThread caller = current();
-        for (GuestThread t : threads.values()) {
-            if (t != caller && t.process == process && t.state != GuestThread.State.EXITED) {
-                t.runnable();
-                t.state = GuestThread.State.EXITED;
-                vcpus.setState(t.core, Vcpus.EXITED, false);
-            }
-        }
-        counted();
+        exit(process, current());
     }
 
     /** Every thread of {@code process} ends: it exited, or a signal killed it. */
     void exitProcess(LinuxProcess process) {
+        exit(process, null);
+        switchWanted = true;
+    }
+
+    private void exit(LinuxProcess process, GuestThread except) {
         for (GuestThread t : threads.values()) {
-            if (t.process == process && t.state != GuestThread.State.EXITED) {
+            if (t != except && t.process == process && t.state != GuestThread.State.EXITED) {
                 t.runnable();
                 t.state = GuestThread.State.EXITED;
                 vcpus.setState(t.core, Vcpus.EXITED, false);
             }
         }
-        switchWanted = true;
         counted();
     }
 
@@ -306,7 +303,7 @@ final class Scheduler {
     }
 
     /**
-     * At a safe point: expires the futex timeouts that are due, and puts the thread that runs next on the CPU.
+     * At a safe point: expires the futex timeouts that are due, ends the signal waits a signal ends, and puts the thread that runs next on the CPU.
      *
      * @return false when no thread can ever run again: a deadlock ({@link #deadlock()} says which threads wait)
      */
@@ -315,7 +312,9 @@ final class Scheduler {
         long now = clock.monotonic();
         for (GuestThread t : threads.values()) {
             if (t.state == GuestThread.State.FUTEX_WAIT && t.deadline <= now) {
-                resume(t, -Errno.ETIMEDOUT);
+                t.resume(vcpus, -Errno.ETIMEDOUT);
+            } else if (t.signalWait != null) {
+                t.signalWait.end(t, now, vcpus); // a timer of its process may have fired while another thread ran
             }
         }
         GuestThread current = current();
@@ -323,17 +322,22 @@ final class Scheduler {
                 : nextRunnableAfter(current.core);
         yielded = false;
         sliceOver = false;
-        if (next == null) {
+        for (int jumps = 0; next == null; jumps++) {
             Optional<GuestThread> timed = threads.values().stream()
-                    .filter(t -> t.state == GuestThread.State.FUTEX_WAIT && t.deadline != GuestThread.FOREVER)
-                    .min((a, b) -> Long.compare(a.deadline, b.deadline));
-            if (timed.isEmpty()) {
+                    .filter(t -> t.wakeDeadline() != GuestThread.FOREVER)
+                    .min((a, b) -> Long.compare(a.wakeDeadline(), b.wakeDeadline()));
+            if (timed.isEmpty() || jumps == MAX_JUMPS) {
                 counted();
                 return false;
             }
-            clock.sleep(timed.get().deadline - now); // nobody can run until then: the guest's time jumps there
-            resume(timed.get(), -Errno.ETIMEDOUT);
-            next = timed.get();
+            GuestThread t = timed.get();
+            clock.sleep(t.wakeDeadline() - clock.monotonic()); // nobody can run until then: time jumps there
+            if (t.state == GuestThread.State.FUTEX_WAIT) {
+                t.resume(vcpus, -Errno.ETIMEDOUT);
+            } else {
+                t.signalWait.end(t, clock.monotonic(), vcpus); // a timer whose signal it blocks leaves it waiting
+            }
+            next = t.state == GuestThread.State.RUNNABLE ? t : null;
         }
         if (next.process != current.process) {
             onProcessSwitch.accept(next.process);
@@ -355,8 +359,8 @@ final class Scheduler {
 
     /** Why no thread can run: every live thread and what it waits for. */
     String deadlock() {
-        return "every thread waits (in futex without a timeout, for a pipe or a child), so none can ever run again: "
-                + threads.values().stream().filter(t -> t.state != GuestThread.State.EXITED)
+        return "every thread waits (in futex without a timeout, for a pipe, a child or a signal), so none can ever "
+                + "run again: " + threads.values().stream().filter(t -> t.state != GuestThread.State.EXITED)
                 .map(GuestThread::toString).collect(Collectors.joining(", "))
                 + "; natively the program would hang here for ever";
     }
@@ -376,12 +380,6 @@ final class Scheduler {
             }
         }
         return first;
-    }
-
-    private void resume(GuestThread thread, long result) {
-        thread.runnable();
-        vcpus.write(thread.core, CpuRegister.RAX, result);
-        vcpus.setState(thread.core, "running", true);
     }
 
     /** Counts the runnable threads, and starts counting runs once there are two threads. */

@@ -217,6 +217,12 @@ final class SignalSyscalls {
         }
     }
 
+    /** Whether the calling thread is the only one left: no other thread or process could send it a signal. */
+    private boolean alone() {
+        return process.scheduler().threadsOf(process).size() == 1
+                && process.table().all().stream().allMatch(p -> p == process || p.ended());
+    }
+
     /** rt_sigqueueinfo to the process itself, with the caller's siginfo (its si_code must not pose as the kernel's). */
     private long queueInfo(int pid, int signal, long info) {
         if (pid != process.config().pid()) {
@@ -233,9 +239,11 @@ final class SignalSyscalls {
     }
 
     /**
-     * pause and rt_sigsuspend: wait until a signal is delivered. Time jumps to the next timer's expiry (see
-     * {@link GuestClock}); the signal is delivered as the call returns -EINTR. With no timer armed and nothing pending,
-     * nothing could ever end the wait natively: the call returns -EINTR at once, and the user is told.
+     * pause and rt_sigsuspend: wait until a signal is delivered; the signal is delivered as the call returns -EINTR.
+     * While another thread or process lives, the thread sleeps until a signal, or a timer's, ends the wait
+     * ({@link SignalWait}). Alone, it jumps the guest's clock to the next timer's expiry (see {@link GuestClock}); with
+     * no timer armed and nothing pending, nothing could ever end the wait natively: the call returns -EINTR at once,
+     * and the user is told.
      */
     private long waitForSignal() {
         Timers timers = process.timers();
@@ -245,27 +253,31 @@ final class SignalSyscalls {
             if (signals.deliverable()) {
                 return -Errno.EINTR;
             }
-            long next = timers.nextDeadline();
-            if (next == 0 && process.table().all().stream().anyMatch(p -> p != process && !p.ended())) {
-                process.scheduler().waitFor(signals, -Errno.EINTR); // another process may send one
-                return -Errno.EINTR;
+            if (!alone()) {
+                throw Blocked.untilSignal(signals, SignalWait.forAnySignal());
             }
+            long next = timers.nextDeadline();
             if (next == 0) {
-                process.io().notice("the program waits for a signal (pause or sigsuspend) that no timer and no other "
-                        + "process can send: natively it would wait for ever; here the call returns EINTR");
+                process.io().notice("the program waits for a signal (pause or sigsuspend) that no timer, no other "
+                        + "thread and no other process can send: natively it would wait for ever; here the call returns "
+                        + "EINTR");
                 return -Errno.EINTR;
             }
             clock.sleep(next - clock.monotonic());
         }
     }
 
-    /** rt_sigtimedwait: takes a pending signal of {@code set} (normally blocked) without running a handler. */
+    /**
+     * rt_sigtimedwait: takes a pending signal of {@code set} (normally blocked) without running a handler. It waits as
+     * {@link #waitForSignal} does, asleep beside other threads and processes, jumping the clock when alone.
+     */
     private long sigtimedwait(long setAddress, long infoAddress, long timeout, long setSize) {
         requireSigsetSize(setSize);
         long set = user.readLong(setAddress) & ~Signals.UNBLOCKABLE;
         Timers timers = process.timers();
         GuestClock clock = timers.clock();
-        long deadline = timeout == 0 ? Long.MAX_VALUE : clock.monotonic() + TimeSyscalls.readTimespec(user, timeout);
+        long deadline = timeout == 0 ? GuestThread.FOREVER
+                : clock.monotonic() + TimeSyscalls.readTimespec(user, timeout);
         while (true) {
             timers.fire(signals, clock.monotonic());
             long ready = signals.pendingSet() & set;
@@ -280,12 +292,18 @@ final class SignalSyscalls {
             if (signals.deliverable()) {
                 return -Errno.EINTR;
             }
-            long next = timers.nextDeadline();
             long now = clock.monotonic();
+            if (now >= deadline) {
+                return -Errno.EAGAIN;
+            }
+            if (!alone()) {
+                throw Blocked.untilSignal(signals, new SignalWait(set, deadline));
+            }
+            long next = timers.nextDeadline();
             if (next == 0 || next > deadline) {
-                if (deadline == Long.MAX_VALUE) {
-                    process.io().notice("rt_sigtimedwait waits for a signal that no timer and no other process can "
-                            + "send: natively it would wait for ever; here it returns EAGAIN");
+                if (deadline == GuestThread.FOREVER) {
+                    process.io().notice("rt_sigtimedwait waits for a signal that no timer, no other thread and no "
+                            + "other process can send: natively it would wait for ever; here it returns EAGAIN");
                 } else {
                     clock.sleep(deadline - now);
                 }

@@ -151,7 +151,7 @@ final class Signals {
 
     /** The signals pending for the calling thread, its own and the process's (blocked ones included): rt_sigpending. */
     long pendingSet() {
-        return shared.set() | thread().pending.set();
+        return pendingFor(thread());
     }
 
     /** Whether a signal could be delivered to the calling thread now: pending for it and not blocked by it. */
@@ -161,7 +161,12 @@ final class Signals {
 
     /** Whether a signal could be delivered to {@code thread} now. */
     boolean deliverableTo(ThreadSignals thread) {
-        return ((shared.set() | thread.pending.set()) & ~thread.blocked) != 0;
+        return (pendingFor(thread) & ~thread.blocked) != 0;
+    }
+
+    /** The signals pending for {@code thread}, its own and the process's, blocked or not. */
+    long pendingFor(ThreadSignals thread) {
+        return shared.set() | thread.pending.set();
     }
 
     /**

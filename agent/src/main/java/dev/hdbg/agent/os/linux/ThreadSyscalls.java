@@ -122,7 +122,7 @@ final class ThreadSyscalls {
      * {@code pthread_join} learns of it); the last thread's exit ends the process with its status.
      */
     private long exitThread(int status) {
-        if (scheduler.live(process) == 1) {
+        if (scheduler.threadsOf(process).size() == 1) {
             process.exit(status);
             return 0;
         }

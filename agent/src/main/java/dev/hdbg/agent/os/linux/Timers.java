@@ -166,7 +166,7 @@ final class Timers {
                 }
             }
         }
-            publishDue();
+        publishDue();
     }
 
     /** Moves an expired timer's deadline past {@code now}; the number of periods skipped on the way. */

@@ -20,6 +20,7 @@ class ThreadSyscallsTest {
     private static final int FUTEX_WAIT_PRIVATE = 128;
     private static final int FUTEX_WAKE_PRIVATE = 129;
     private static final long START_RIP = 0x401000;
+    private static final int SIGUSR1 = 10;
 
     @TempDir
     Path root;
@@ -147,6 +148,69 @@ class ThreadSyscallsTest {
             assertThat(g.syscalls.sliceInstructions()).isEqualTo(Scheduler.SLICE_INSTRUCTIONS);
             assertThat(g.call(56, PTHREAD_FLAGS, 0x7100_0000L, tids, tids + 4, 0)).as("counted already")
                     .isEqualTo(new LinuxSyscalls.Result.Returned(4244));
+        }
+    }
+
+    @Test
+    void aSigtimedwaitBesideAnotherThreadSleepsUntilThatThreadSendsTheSignalThenTakesIt() {
+        try (Guest g = new Guest(root, false)) {
+            long usr1 = g.put(UserMemory.struct(8).putLong(1L << (SIGUSR1 - 1)).array());
+            long info = g.buffer(SignalInfo.SIZE);
+            g.rax(14, 0, usr1, 0, 8); // blocked, and so in the new thread too
+            g.spawn(56, PTHREAD_FLAGS, 0x7000_0000L, 0, 0, 0);
+            g.syscalls.deliverDue();
+            g.machine.unicorn().regWrite(X86Reg.RIP, START_RIP);
+            assertThat(g.call(128, usr1, info, 0, 8)).as("no signal yet: it sleeps, not EAGAIN")
+                    .isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.machine.vcpus().current()).isEqualTo(1);
+
+            assertThat(g.rax(62, 4242, SIGUSR1)).as("kill of its own process").isZero();
+            assertThat(g.machine.vcpus().runnable(0)).as("the sleeper woke").isTrue();
+            assertThat(g.machine.vcpus().read(0, CpuRegister.RIP)).as("to make the call again").isEqualTo(START_RIP);
+            assertThat(g.machine.vcpus().read(0, CpuRegister.RAX)).isEqualTo(128);
+            g.call(24); // sched_yield: the sleeper's turn
+            g.syscalls.deliverDue();
+            assertThat(g.machine.vcpus().current()).isZero();
+            assertThat(g.rax(128, usr1, info, 0, 8)).as("it takes SIGUSR1").isEqualTo(SIGUSR1);
+            assertThat(g.read(info, 4).getInt()).isEqualTo(SIGUSR1);
+            assertThat(g.notices).isEmpty();
+        }
+    }
+
+    @Test
+    void aTimedSigtimedwaitBesideAThreadThatWaitsForItEndsWithEagainAtItsTimeout() {
+        try (Guest g = new Guest(root, false)) {
+            long word = g.put(new byte[8]);
+            long usr1 = g.put(UserMemory.struct(8).putLong(1L << (SIGUSR1 - 1)).array());
+            long timeout = g.put(UserMemory.struct(16).putLong(30).putLong(0).array()); // 30 s
+            g.spawn(56, PTHREAD_FLAGS, 0x7000_0000L, 0, 0, 0);
+            g.call(202, word, FUTEX_WAIT_PRIVATE, 0, 0); // the caller waits for the new thread
+            g.syscalls.deliverDue();
+            long before = g.process.timers().clock().monotonic();
+            assertThat(g.call(128, usr1, 0, timeout, 8)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+
+            LinuxSyscalls.Result result = g.syscalls.deliverDue();
+            assertThat(result).as("not a deadlock: the timeout ends it").isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.machine.vcpus().current()).isEqualTo(1);
+            assertThat(g.machine.unicorn().regRead(X86Reg.RAX)).isEqualTo(-Errno.EAGAIN);
+            assertThat(g.process.timers().clock().monotonic() - before).isGreaterThanOrEqualTo(30_000_000_000L);
+        }
+    }
+
+    @Test
+    void aPauseBesideAThreadThatWaitsForeverIsADeadlockNamingTheSignalWait() {
+        try (Guest g = new Guest(root, false)) {
+            long word = g.put(new byte[8]);
+            g.spawn(56, PTHREAD_FLAGS, 0x7000_0000L, 0, 0, 0);
+            g.call(202, word, FUTEX_WAIT_PRIVATE, 0, 0);
+            g.syscalls.deliverDue();
+            assertThat(g.call(34)).as("pause").isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+
+            LinuxSyscalls.Result result = g.syscalls.deliverDue();
+            assertThat(result).isInstanceOf(LinuxSyscalls.Result.Deadlocked.class);
+            assertThat(((LinuxSyscalls.Result.Deadlocked) result).message())
+                    .contains("thread 4243 of process 4242 (core 1, waiting for a signal (pause or sigsuspend))");
         }
     }
 }
