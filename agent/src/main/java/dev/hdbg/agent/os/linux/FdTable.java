@@ -38,6 +38,24 @@ final class FdTable {
         return files[fd];
     }
 
+    /** @throws SyscallException EBADF when {@code fd} is not open for reading */
+    OpenFile readable(int fd) {
+        OpenFile file = get(fd);
+        if (!file.readable()) {
+            throw new SyscallException(Errno.EBADF);
+        }
+        return file;
+    }
+
+    /** @throws SyscallException EBADF when {@code fd} is not open for writing */
+    OpenFile writable(int fd) {
+        OpenFile file = get(fd);
+        if (!file.writable()) {
+            throw new SyscallException(Errno.EBADF);
+        }
+        return file;
+    }
+
     boolean isOpen(int fd) {
         return fd >= 0 && fd < MAX && files[fd] != null;
     }

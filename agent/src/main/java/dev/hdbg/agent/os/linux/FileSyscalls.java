@@ -9,10 +9,8 @@ import java.util.Map;
 /** System calls on descriptors: reading, writing, seeking, duplicating, pipes, directories read by descriptor. */
 final class FileSyscalls {
     /** linux/fs.h MAX_RW_COUNT: the most one read or write moves. */
-    private static final long MAX_RW_COUNT = 0x7fff_f000L;
-    private static final int CHUNK = 1 << 20;
-    /** UIO_MAXIOV. */
-    private static final int MAX_IOV = 1024;
+    static final long MAX_RW_COUNT = 0x7fff_f000L;
+    static final int CHUNK = 1 << 20;
     private static final int O_CLOEXEC = 02000000;
     private static final int O_DIRECT = 040000;
     private static final int F_DUPFD = 0;
@@ -59,7 +57,7 @@ final class FileSyscalls {
             fds.get(a.i(0));
             return 0;
         });
-        table.put(17, a -> pread(a.i(0), a.a1(), a.a2(), a.a3()));
+        table.put(326, a -> copyFileRange(a.i(0), a.a1(), a.i(2), a.a3(), a.a4(), a.i(5)));
         table.put(19, a -> readv(a.i(0), a.a1(), a.i(2)));
         table.put(20, a -> writev(a.i(0), a.a1(), a.i(2)));
         table.put(22, a -> pipe(a.a0(), 0));
@@ -79,28 +77,12 @@ final class FileSyscalls {
         });
     }
 
-    private OpenFile readable(int fd) {
-        OpenFile file = fds.get(fd);
-        if (!file.readable()) {
-            throw new SyscallException(Errno.EBADF);
-        }
-        return file;
-    }
-
-    private OpenFile writable(int fd) {
-        OpenFile file = fds.get(fd);
-        if (!file.writable()) {
-            throw new SyscallException(Errno.EBADF);
-        }
-        return file;
-    }
-
     /**
      * Reads chunk by chunk into the guest; a regular file is read until {@code count} or its end, anything else
      * once, as a pipe returns what it has. The buffer is checked before each chunk is consumed.
      */
     private long read(int fd, long buffer, long count) throws IOException {
-        OpenFile file = readable(fd);
+        OpenFile file = fds.readable(fd);
         long wanted = Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
         long total = 0;
         while (total < wanted) {
@@ -122,7 +104,7 @@ final class FileSyscalls {
     }
 
     private long write(int fd, long buffer, long count) throws IOException {
-        OpenFile file = writable(fd);
+        OpenFile file = fds.writable(fd);
         long n = Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
         return writeChunked(file, buffer, n, 0);
     }
@@ -172,29 +154,36 @@ final class FileSyscalls {
         }
     }
 
-    private long pread(int fd, long buffer, long count, long offset) throws IOException {
-        OpenFile file = readable(fd);
-        int n = (int) Math.min(Long.compareUnsigned(count, CHUNK) > 0 ? CHUNK : count, CHUNK);
-        user.requireMapped(buffer, n);
-        return process.machine().memory().fill(buffer, n, into -> file.pread(into, offset));
-    }
-
-    /** struct iovec {void *iov_base; size_t iov_len;} × count. */
-    private long[][] iovecs(long address, int count) {
-        if (count < 0 || count > MAX_IOV) {
+    /**
+     * copy_file_range: sendfile's copy between two regular files, each at its own offset when one is given (the
+     * descriptor's offset then stays). Anything but two host files is EINVAL, on which cp falls back to read and write.
+     */
+    private long copyFileRange(int inFd, long inOffset, int outFd, long outOffset, long count, int flags)
+            throws IOException {
+        if (flags != 0 || !(fds.get(inFd) instanceof HostFile) || !(fds.writable(outFd) instanceof HostFile out)) {
             throw new SyscallException(Errno.EINVAL);
         }
-        ByteBuffer raw = UserMemory.struct(16 * count).put(user.read(address, 16L * count)).flip();
-        long[][] vectors = new long[count][];
-        for (int i = 0; i < count; i++) {
-            vectors[i] = new long[] {raw.getLong(), raw.getLong()};
+        if ((out.statusFlags() & OpenFile.O_APPEND) != 0) {
+            throw new SyscallException(Errno.EBADF);
         }
-        return vectors;
+        if (outOffset == 0) {
+            return sendfile(outFd, inFd, inOffset, count);
+        }
+        long kept = out.seek(0, HostFile.SEEK_CUR);
+        long at = user.readLong(outOffset);
+        out.seek(at, HostFile.SEEK_SET);
+        try {
+            long copied = sendfile(outFd, inFd, inOffset, count);
+            user.writeLong(outOffset, at + copied);
+            return copied;
+        } finally {
+            out.seek(kept, HostFile.SEEK_SET);
+        }
     }
 
     private long readv(int fd, long iov, int count) throws IOException {
         long total = 0;
-        for (long[] v : iovecs(iov, count)) {
+        for (long[] v : user.iovecs(iov, count)) {
             long got = read(fd, v[0], v[1]);
             total += got;
             if (got < v[1]) {
@@ -206,8 +195,8 @@ final class FileSyscalls {
 
     /** One write of the concatenation, so the bytes reach {@link ProcessIo} together as a pipe would. */
     private long writev(int fd, long iov, int count) throws IOException {
-        OpenFile file = writable(fd);
-        long[][] vectors = iovecs(iov, count);
+        OpenFile file = fds.writable(fd);
+        long[][] vectors = user.iovecs(iov, count);
         long sum = 0;
         for (long[] v : vectors) {
             if (v[1] < 0 || sum + v[1] < 0) {
@@ -318,8 +307,8 @@ final class FileSyscalls {
     }
 
     private long sendfile(int outFd, int inFd, long offsetAddress, long count) throws IOException {
-        OpenFile in = readable(inFd);
-        OpenFile out = writable(outFd);
+        OpenFile in = fds.readable(inFd);
+        OpenFile out = fds.writable(outFd);
         long offset = offsetAddress != 0 ? user.readLong(offsetAddress) : 0;
         long wanted = Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
         long total = 0;

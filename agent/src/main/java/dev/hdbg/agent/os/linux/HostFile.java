@@ -62,6 +62,22 @@ final class HostFile extends OpenFile {
         return data.length;
     }
 
+    /** With O_APPEND the data goes to the end whatever the offset, as Linux's pwrite does (its BUGS section). */
+    @Override
+    int pwrite(byte[] data, long offset) throws IOException {
+        if (offset < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((statusFlags() & O_APPEND) != 0) {
+            return write(data);
+        }
+        ByteBuffer source = ByteBuffer.wrap(data);
+        while (source.hasRemaining()) {
+            channel.write(source, offset + source.position());
+        }
+        return data.length;
+    }
+
     @Override
     int pread(byte[] buffer, long offset) throws IOException {
         if (offset < 0) {

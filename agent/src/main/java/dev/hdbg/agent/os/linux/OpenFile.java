@@ -56,6 +56,11 @@ abstract class OpenFile {
         throw new SyscallException(Errno.ESPIPE);
     }
 
+    /** Writes {@code data} at {@code offset} without moving the file offset; all of it. */
+    int pwrite(byte[] data, long offset) throws IOException {
+        throw new SyscallException(Errno.ESPIPE);
+    }
+
     /**
      * {@link #read(byte[])} into {@code into}, from its position up to its limit: guest memory itself, for a read
      * system call ({@link dev.hdbg.agent.machine.GuestMemory#fill}). Through an array here; a host file reads straight

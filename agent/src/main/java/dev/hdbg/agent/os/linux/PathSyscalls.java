@@ -89,6 +89,14 @@ final class PathSyscalls {
         table.put(316, a -> renameat(a.i(0), a.a1(), a.i(2), a.a3(), a.i(4)));
         table.put(90, a -> fchmodat(AT_FDCWD, a.a0(), a.i(1)));
         table.put(268, a -> fchmodat(a.i(0), a.a1(), a.i(2)));
+        table.put(91, a -> {
+            Files.setPosixFilePermissions(existingToChange(openedFile(a.i(0))), permissions(a.i(1)));
+            return 0;
+        });
+        table.put(92, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), true, true), a.i(1), a.i(2)));
+        table.put(93, a -> chown(openedFile(a.i(0)), a.i(1), a.i(2)));
+        table.put(94, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), false, true), a.i(1), a.i(2)));
+        table.put(260, a -> fchownat(a.i(0), a.a1(), a.i(2), a.i(3), a.i(4)));
         table.put(280, a -> utimensat(a.i(0), a.a1(), a.a2(), a.i(3)));
     }
 
@@ -227,6 +235,41 @@ final class PathSyscalls {
         return 0;
     }
 
+    /** The file open on {@code fd}, as a path to change (fchmod, fchown, futimens). */
+    private Sandbox.Resolved openedFile(int fd) {
+        if (!(fds.get(fd) instanceof HostFile file)) {
+            throw new SyscallException(Errno.EINVAL); // a pipe, a socket or a directory stream here
+        }
+        return new Sandbox.Resolved(file.host(), file.guestPath(), null);
+    }
+
+    /** fchownat: AT_EMPTY_PATH with an empty path is fchown of {@code dirfd}. */
+    private long fchownat(int dirfd, long pathAddress, int uid, int gid, int flags) throws IOException {
+        if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        String path = user.cString(pathAddress);
+        if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
+            return chown(openedFile(dirfd), uid, gid);
+        }
+        return chown(process.resolve(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0, true), uid, gid);
+    }
+
+    /**
+     * chown, fchown, lchown and fchownat: the program runs as the agent's user, not as root, so it may only "change"
+     * a file of its own to the owner and group it has (-1 keeps one), which programs that copy a file's attributes do
+     * (xz, cp -p, tar); anything else is EPERM, as Linux answers a user without CAP_CHOWN. The file must be where the
+     * program may write (EROFS elsewhere).
+     */
+    private long chown(Sandbox.Resolved resolved, int uid, int gid) throws IOException {
+        Path host = existingToChange(resolved);
+        Map<String, Object> ids = Files.readAttributes(host, "unix:uid,gid");
+        if (uid != -1 && uid != (int) ids.get("uid") || gid != -1 && gid != (int) ids.get("gid")) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        return 0;
+    }
+
     /**
      * Sets the access and modification times ({@code times} NULL: now; UTIME_NOW / UTIME_OMIT honoured). A NULL
      * path with a descriptor is glibc's futimens.
@@ -234,10 +277,7 @@ final class PathSyscalls {
     private long utimensat(int dirfd, long pathAddress, long times, int flags) throws IOException {
         Sandbox.Resolved resolved;
         if (pathAddress == 0) {
-            if (!(fds.get(dirfd) instanceof HostFile file)) {
-                throw new SyscallException(Errno.EBADF);
-            }
-            resolved = new Sandbox.Resolved(file.host(), file.guestPath(), null);
+            resolved = openedFile(dirfd);
         } else {
             resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, true);
         }

@@ -55,6 +55,18 @@ final class StatSyscalls {
                 return 0;
             });
         }
+        // setxattr, lsetxattr, fsetxattr, removexattr, lremovexattr, fremovexattr: not supported by such a file
+        // system (cp -p sets an ACL through fsetxattr, and falls back to the mode when told so).
+        for (int call : new int[] {188, 189, 190, 197, 198, 199}) {
+            table.put(call, a -> {
+                if (call == 190 || call == 199) {
+                    fds.get(a.i(0));
+                } else {
+                    statOf(AT_FDCWD, a.a0(), call == 189 || call == 198 ? AT_SYMLINK_NOFOLLOW : 0);
+                }
+                throw new SyscallException(Errno.EOPNOTSUPP);
+            });
+        }
         table.put(6, a -> newfstatat(AT_FDCWD, a.a0(), a.a1(), AT_SYMLINK_NOFOLLOW));
         table.put(262, a -> newfstatat(a.i(0), a.a1(), a.a2(), a.i(3)));
         table.put(332, a -> statx(a.i(0), a.a1(), a.i(2), a.a4()));

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 final class UserMemory {
     /** linux/limits.h PATH_MAX, the NUL included. */
     static final int PATH_MAX = 4096;
+    /** UIO_MAXIOV: the most vectors one readv or writev takes. */
+    private static final int MAX_IOV = 1024;
 
     private final GuestMemory memory;
 
@@ -30,6 +32,19 @@ final class UserMemory {
         if (data.length > 0) { // GuestMemory.write fails on an empty array (its cache flush rejects an empty range)
             memory.write(address, data);
         }
+    }
+
+    /** readv's and writev's {@code struct iovec {void *iov_base; size_t iov_len;}} × {@code count}: {base, length}. */
+    long[][] iovecs(long address, int count) {
+        if (count < 0 || count > MAX_IOV) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        ByteBuffer raw = struct(16 * count).put(read(address, 16L * count)).flip();
+        long[][] vectors = new long[count][];
+        for (int i = 0; i < count; i++) {
+            vectors[i] = new long[] {raw.getLong(), raw.getLong()};
+        }
+        return vectors;
     }
 
     /** Fails with EFAULT before any work is done, so a read does not consume input it cannot store. */

@@ -207,6 +207,71 @@ class LinuxSyscallsFileTest {
         }
     }
 
+    /** What databases do with pwrite and preadv, and what cp does with copy_file_range. */
+    @Test
+    void positionalWritesAndReadsLeaveTheOffsetAndCopyFileRangeCopiesBetweenFiles() throws IOException {
+        Files.writeString(root.resolve("file"), "0123456789");
+        try (Guest g = new Guest(root, true)) {
+            long fd = g.rax(2, g.string("/file"), 2); // O_RDWR
+            assertThat(g.rax(8, fd, 2, 0)).as("lseek").isEqualTo(2);
+            assertThat(g.rax(18, fd, g.put("ab".getBytes(StandardCharsets.US_ASCII)), 2, 6)).as("pwrite64").isEqualTo(2);
+            assertThat(root.resolve("file")).hasContent("012345ab89");
+            long iov = g.put(UserMemory.struct(32).putLong(g.put("XY".getBytes(StandardCharsets.US_ASCII))).putLong(2)
+                    .putLong(g.put("Z".getBytes(StandardCharsets.US_ASCII))).putLong(1).array());
+            assertThat(g.rax(296, fd, iov, 2, 8, 0)).as("pwritev, past the end").isEqualTo(3);
+            assertThat(root.resolve("file")).hasContent("012345abXYZ");
+            long first = g.buffer(3);
+            long second = g.buffer(4);
+            long into = g.put(UserMemory.struct(32).putLong(first).putLong(3).putLong(second).putLong(4).array());
+            assertThat(g.rax(295, fd, into, 2, 5, 0)).as("preadv, short at the end").isEqualTo(6);
+            assertThat(new String(g.read(first, 3).array(), StandardCharsets.US_ASCII)).isEqualTo("5ab");
+            assertThat(new String(g.read(second, 3).array(), StandardCharsets.US_ASCII)).isEqualTo("XYZ");
+            assertThat(g.rax(0, fd, g.buffer(1), 1)).as("the offset stayed at 2").isEqualTo(1);
+            assertThat(g.rax(8, fd, 0, 1)).isEqualTo(3);
+
+            long out = g.rax(2, g.string("/copy"), O_WRONLY | O_CREAT, 0644);
+            long from = g.put(UserMemory.struct(8).putLong(4).array());
+            assertThat(g.rax(326, fd, from, out, 0, 100, 0)).as("copy_file_range from offset 4").isEqualTo(7);
+            assertThat(root.resolve("copy")).hasContent("45abXYZ");
+            assertThat(g.read(from, 8).getLong()).as("its offset moved on").isEqualTo(11);
+            assertThat(g.rax(8, fd, 0, 1)).as("the descriptor's did not").isEqualTo(3);
+            long at = g.put(UserMemory.struct(8).putLong(1).array());
+            assertThat(g.rax(326, fd, 0, out, at, 2, 0)).as("to an offset of the output").isEqualTo(2);
+            assertThat(root.resolve("copy")).hasContent("434bXYZ");
+            assertThat(g.rax(326, fd, 0, out, 0, 1, 1)).as("flags").isEqualTo(-22);
+            assertThat(g.rax(18, 1, g.buffer(1), 1, 0)).as("pwrite64 to a stream").isEqualTo(-29);
+        }
+    }
+
+    /** What xz, cp -p and tar do to their output: copy the input's mode and owner through the descriptor. */
+    @Test
+    void fchmodChangesAnOpenFilesModeAndTheChownsAcceptOnlyTheOwnerItHas() throws IOException {
+        Files.writeString(root.resolve("file"), "data");
+        int uid = (int) Files.getAttribute(root.resolve("file"), "unix:uid");
+        int gid = (int) Files.getAttribute(root.resolve("file"), "unix:gid");
+        try (Guest g = new Guest(root, true)) {
+            long fd = g.rax(2, g.string("/file"), O_WRONLY);
+            assertThat(g.rax(91, fd, 0640)).as("fchmod").isZero();
+            assertThat(Files.getPosixFilePermissions(root.resolve("file"))).containsExactlyInAnyOrder(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ);
+            assertThat(g.rax(93, fd, uid, -1)).as("fchown to its own owner").isZero();
+            assertThat(g.rax(93, fd, -1, gid)).isZero();
+            assertThat(g.rax(93, fd, uid + 1, -1)).as("to another owner: EPERM").isEqualTo(-1);
+            assertThat(g.rax(92, g.string("/file"), uid, gid)).as("chown").isZero();
+            assertThat(g.rax(94, g.string("/file"), -1, gid + 1)).as("lchown to another group").isEqualTo(-1);
+            assertThat(g.rax(260, fd, g.string(""), uid, gid, 0x1000)).as("fchownat, AT_EMPTY_PATH").isZero();
+            assertThat(g.rax(93, 99, uid, gid)).as("no such descriptor").isEqualTo(-9);
+            assertThat(g.rax(92, g.string("/missing"), uid, gid)).isEqualTo(-2);
+            assertThat(g.rax(190, fd, g.string("system.posix_acl_access"), g.buffer(8), 8, 0))
+                    .as("fsetxattr: a file system without extended attributes").isEqualTo(-95);
+        }
+        try (Guest g = new Guest(root, false)) {
+            long fd = g.rax(2, g.string("/file"), 0);
+            assertThat(g.rax(91, fd, 0600)).as("read-only sandbox: EROFS").isEqualTo(-30);
+            assertThat(g.rax(93, fd, uid, gid)).isEqualTo(-30);
+        }
+    }
+
     @Test
     void writingIsRefusedUnlessTheSandboxIsWritable() throws IOException {
         Files.writeString(root.resolve("existing"), "keep");
