@@ -108,7 +108,7 @@ final class ExecSyscalls {
         if (depth > MAX_INTERPRETERS) {
             throw new SyscallException(Errno.ELOOP);
         }
-        Sandbox.Resolved resolved = process.resolve(dirfd, path, true, false);
+        Sandbox.Resolved resolved = process.resolve(dirfd, path, true);
         if (resolved.isVirtual() || !Files.exists(resolved.host())) {
             throw new SyscallException(resolved.isVirtual() ? Errno.EACCES : Errno.ENOENT);
         }

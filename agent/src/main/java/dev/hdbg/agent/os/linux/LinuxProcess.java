@@ -83,7 +83,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.virtualFiles = new VirtualFiles(this);
         sandbox.setVirtual(virtualFiles);
         try {
-            sandbox.chdir(sandbox.resolve("/", config.cwd(), true, false));
+            sandbox.chdir(sandbox.resolve("/", config.cwd(), true));
         } catch (IOException | SyscallException e) {
             throw new IllegalArgumentException("--cwd " + config.cwd() + " is not a directory beneath --root "
                     + config.root());
@@ -125,7 +125,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.virtualFiles = new VirtualFiles(this);
         sandbox.setVirtual(virtualFiles);
         try {
-            sandbox.chdir(sandbox.resolve("/", parent.sandbox.cwd(), true, false));
+            sandbox.chdir(sandbox.resolve("/", parent.sandbox.cwd(), true));
         } catch (IOException | SyscallException e) {
             throw new IllegalStateException("the parent's working directory " + parent.sandbox.cwd() + " is gone", e);
         }
@@ -408,7 +408,7 @@ public final class LinuxProcess implements AutoCloseable {
      *
      * @throws SyscallException ENOTDIR when {@code dirfd} is not a directory, and the resolution's failures
      */
-    Sandbox.Resolved resolve(int dirfd, String path, boolean follow, boolean forWrite) throws IOException {
+    Sandbox.Resolved resolve(int dirfd, String path, boolean follow) throws IOException {
         String base;
         if (path.startsWith("/") || dirfd == PathSyscalls.AT_FDCWD) {
             base = sandbox.cwd();
@@ -417,7 +417,7 @@ public final class LinuxProcess implements AutoCloseable {
         } else {
             throw new SyscallException(Errno.ENOTDIR);
         }
-        return sandbox.resolve(base, path, follow, forWrite);
+        return sandbox.resolve(base, path, follow);
     }
 
     VirtualFiles virtualFiles() {

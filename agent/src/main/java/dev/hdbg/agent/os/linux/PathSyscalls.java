@@ -61,7 +61,7 @@ final class PathSyscalls {
         table.put(439, a -> faccessat(a.i(0), a.a1(), a.i(2), a.i(3)));
         table.put(79, a -> getcwd(a.a0(), a.a1()));
         table.put(80, a -> {
-            sandbox.chdir(process.resolve(AT_FDCWD, user.cString(a.a0()), true, false));
+            sandbox.chdir(process.resolve(AT_FDCWD, user.cString(a.a0()), true));
             return 0;
         });
         table.put(81, a -> {
@@ -93,9 +93,9 @@ final class PathSyscalls {
             Files.setPosixFilePermissions(existingToChange(openedFile(a.i(0))), permissions(a.i(1)));
             return 0;
         });
-        table.put(92, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), true, true), a.i(1), a.i(2)));
+        table.put(92, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), true), a.i(1), a.i(2)));
         table.put(93, a -> chown(openedFile(a.i(0)), a.i(1), a.i(2)));
-        table.put(94, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), false, true), a.i(1), a.i(2)));
+        table.put(94, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), false), a.i(1), a.i(2)));
         table.put(260, a -> fchownat(a.i(0), a.a1(), a.i(2), a.i(3), a.i(4)));
         table.put(280, a -> utimensat(a.i(0), a.a1(), a.a2(), a.i(3)));
     }
@@ -104,7 +104,7 @@ final class PathSyscalls {
         String path = user.cString(pathAddress);
         int access = flags & OpenFile.O_ACCMODE;
         boolean writes = access != OpenFile.O_RDONLY || (flags & (O_CREAT | O_TRUNC | OpenFile.O_APPEND)) != 0;
-        Sandbox.Resolved resolved = process.resolve(dirfd, path, (flags & O_NOFOLLOW) == 0, writes);
+        Sandbox.Resolved resolved = process.resolve(dirfd, path, (flags & O_NOFOLLOW) == 0);
         boolean cloexec = (flags & O_CLOEXEC) != 0;
         int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK);
         if (resolved.isVirtual()) {
@@ -197,7 +197,7 @@ final class PathSyscalls {
 
     /** The parent must exist; the new name must not. */
     private long mkdirat(int dirfd, long pathAddress, int mode) throws IOException {
-        Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), false, true);
+        Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), false);
         requireWritable(resolved);
         Files.createDirectory(resolved.host(), PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
         return 0;
@@ -207,7 +207,7 @@ final class PathSyscalls {
         if ((flags & ~AT_REMOVEDIR) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), false, true), LinkOption.NOFOLLOW_LINKS);
+        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), false), LinkOption.NOFOLLOW_LINKS);
         boolean directory = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
         if (directory != ((flags & AT_REMOVEDIR) != 0)) {
             throw new SyscallException(directory ? Errno.EISDIR : Errno.ENOTDIR);
@@ -221,8 +221,8 @@ final class PathSyscalls {
         if (flags != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Sandbox.Resolved from = process.resolve(fromDir, user.cString(fromAddress), false, true);
-        Sandbox.Resolved to = process.resolve(toDir, user.cString(toAddress), false, true);
+        Sandbox.Resolved from = process.resolve(fromDir, user.cString(fromAddress), false);
+        Sandbox.Resolved to = process.resolve(toDir, user.cString(toAddress), false);
         existingToChange(from, LinkOption.NOFOLLOW_LINKS);
         requireWritable(to);
         Files.move(from.host(), to.host(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -230,7 +230,7 @@ final class PathSyscalls {
     }
 
     private long fchmodat(int dirfd, long pathAddress, int mode) throws IOException {
-        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), true, true));
+        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), true));
         Files.setPosixFilePermissions(host, permissions(mode));
         return 0;
     }
@@ -252,7 +252,7 @@ final class PathSyscalls {
         if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
             return chown(openedFile(dirfd), uid, gid);
         }
-        return chown(process.resolve(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0, true), uid, gid);
+        return chown(process.resolve(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0), uid, gid);
     }
 
     /**
@@ -279,7 +279,7 @@ final class PathSyscalls {
         if (pathAddress == 0) {
             resolved = openedFile(dirfd);
         } else {
-            resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, true);
+            resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0);
         }
         Path host = existingToChange(resolved, LinkOption.NOFOLLOW_LINKS);
         var view = Files.getFileAttributeView(host, BasicFileAttributeView.class);
@@ -312,7 +312,7 @@ final class PathSyscalls {
             throw new SyscallException(Errno.EINVAL);
         }
         boolean forWrite = (mode & W_OK) != 0;
-        Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0, forWrite);
+        Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0);
         if (resolved.isVirtual()) {
             boolean device = resolved.node() instanceof VirtualNode.Device;
             if (resolved.node() == null) {
@@ -353,7 +353,7 @@ final class PathSyscalls {
         if (size <= 0 || size > Integer.MAX_VALUE) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Sandbox.Resolved resolved = process.resolve(dirfd, path, false, false);
+        Sandbox.Resolved resolved = process.resolve(dirfd, path, false);
         String target;
         if (resolved.isVirtual()) {
             target = switch (resolved.node()) {

@@ -115,7 +115,7 @@ public final class Sandbox {
      */
     public Optional<Found> find(String guestPath) {
         try {
-            Resolved r = resolve("/", guestPath, true, false);
+            Resolved r = resolve("/", guestPath, true);
             return !r.isVirtual() && Files.isRegularFile(r.host()) ? Optional.of(new Found(r.host(), r.guestPath()))
                     : Optional.empty();
         } catch (SyscallException | IOException e) {
@@ -144,13 +144,14 @@ public final class Sandbox {
     /**
      * Resolves {@code path} against the guest directory {@code base} (the cwd, or an {@code openat} directory).
      *
+     * A {@code ..} at the root stays there, as in a chroot, and an absolute link's target starts again at the root: no
+     * path leads out of it.
+     *
      * @param followLast whether a symbolic link as the last component is followed (not for lstat, readlink)
-     * @param forWrite   whether an escape fails with EACCES (a write) rather than ENOENT (a read)
-     * @throws SyscallException ENOENT for an empty path, an escape on read or a made-up file that does not exist,
-     *                          EACCES for an escape on write, ENOTDIR past a made-up file, ELOOP after
-     *                          {@value #MAX_SYMLINKS} links
+     * @throws SyscallException ENOENT for an empty path or a made-up file that does not exist, ENOTDIR past a made-up
+     *                          file, ELOOP after {@value #MAX_SYMLINKS} links
      */
-    Resolved resolve(String base, String path, boolean followLast, boolean forWrite) throws IOException {
+    Resolved resolve(String base, String path, boolean followLast) throws IOException {
         if (path.isEmpty()) {
             throw new SyscallException(Errno.ENOENT);
         }
@@ -164,10 +165,9 @@ public final class Sandbox {
                 continue;
             }
             if (name.equals("..")) {
-                if (current.isEmpty()) {
-                    throw new SyscallException(forWrite ? Errno.EACCES : Errno.ENOENT);
+                if (!current.isEmpty()) { // the root's ".." is the root, as in a chroot: nothing climbs out of it
+                    current.removeLast();
                 }
-                current.removeLast();
                 continue;
             }
             current.add(name);

@@ -61,7 +61,7 @@ final class SocketSyscalls {
             throw new SyscallException(ECONNREFUSED);
         }
         String path = process.user().cString(address + 2);
-        Sandbox.Resolved resolved = process.sandbox().resolve(process.cwd(), path, true, false);
+        Sandbox.Resolved resolved = process.sandbox().resolve(process.cwd(), path, true);
         boolean exists = resolved.isVirtual() ? resolved.node() != null : java.nio.file.Files.exists(resolved.host());
         throw new SyscallException(exists ? ECONNREFUSED : Errno.ENOENT);
     }

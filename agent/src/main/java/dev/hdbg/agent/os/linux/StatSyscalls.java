@@ -70,7 +70,7 @@ final class StatSyscalls {
         table.put(6, a -> newfstatat(AT_FDCWD, a.a0(), a.a1(), AT_SYMLINK_NOFOLLOW));
         table.put(262, a -> newfstatat(a.i(0), a.a1(), a.a2(), a.i(3)));
         table.put(332, a -> statx(a.i(0), a.a1(), a.i(2), a.a4()));
-        table.put(137, a -> statfs(process.resolve(AT_FDCWD, user.cString(a.a0()), true, false), a.a1()));
+        table.put(137, a -> statfs(process.resolve(AT_FDCWD, user.cString(a.a0()), true), a.a1()));
         table.put(138, a -> {
             OpenFile file = fds.get(a.i(0));
             return switch (file) {
@@ -91,10 +91,10 @@ final class StatSyscalls {
     private byte[] statOf(int dirfd, long pathAddress, int flags) throws IOException {
         String path = pathAddress == 0 && (flags & AT_EMPTY_PATH) != 0 ? "" : user.cString(pathAddress);
         if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
-            return dirfd == AT_FDCWD ? stat(process.resolve(AT_FDCWD, ".", true, false), true) : fds.get(dirfd).stat();
+            return dirfd == AT_FDCWD ? stat(process.resolve(AT_FDCWD, ".", true), true) : fds.get(dirfd).stat();
         }
         boolean follow = (flags & AT_SYMLINK_NOFOLLOW) == 0;
-        return stat(process.resolve(dirfd, path, follow, false), follow);
+        return stat(process.resolve(dirfd, path, follow), follow);
     }
 
     private byte[] stat(Sandbox.Resolved resolved, boolean follow) throws IOException {

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +47,7 @@ final class VirtualFiles implements Sandbox.Virtual {
     private VirtualNode proc(List<String> rest) {
         String pid = Long.toString(process.config().pid());
         if (rest.isEmpty()) {
-            return VirtualNode.Directory.of(List.of("self", "thread-self", pid, "meminfo", "uptime"));
+            return VirtualNode.Directory.of(List.of("self", "thread-self", pid, "meminfo", "mounts", "uptime"));
         }
         String first = rest.getFirst();
         if (rest.size() == 1) {
@@ -55,6 +56,8 @@ final class VirtualFiles implements Sandbox.Virtual {
                     return new VirtualNode.Link(pid);
                 case "thread-self":
                     return new VirtualNode.Link(pid + "/task/" + process.config().tid());
+                case "mounts":
+                    return new VirtualNode.Link("self/mounts");
                 case "meminfo":
                     return file(() -> String.format("MemTotal:       %8d kB%nMemFree:        %8d kB%nMemAvailable:   %8d kB%n",
                             ProcessSyscalls.TOTAL_RAM >> 10, ProcessSyscalls.FREE_RAM >> 10, ProcessSyscalls.FREE_RAM >> 10));
@@ -81,11 +84,21 @@ final class VirtualFiles implements Sandbox.Virtual {
         return processEntry(inside);
     }
 
+    /** The host's device of the root directory, as mountinfo gives it: MAJOR:MINOR. */
+    private String rootDevice() {
+        try {
+            long dev = (long) Files.getAttribute(process.sandbox().root(), "unix:dev");
+            return ((dev >>> 8) & 0xfff | (dev >>> 32) & ~0xfffL) + ":" + (dev & 0xff | (dev >>> 12) & ~0xffL);
+        } catch (IOException | RuntimeException e) {
+            return "0:0";
+        }
+    }
+
     /** What /proc/self holds. */
     private VirtualNode processEntry(List<String> rest) {
         if (rest.isEmpty()) {
-            return VirtualNode.Directory.of(List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "maps", "root",
-                    "task"));
+            return VirtualNode.Directory.of(List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "maps", "mountinfo",
+                    "mounts", "root", "task"));
         }
         if (rest.size() == 2 && rest.getFirst().equals("fd")) {
             try {
@@ -109,6 +122,10 @@ final class VirtualFiles implements Sandbox.Virtual {
             case "auxv" -> new VirtualNode.File(this::auxv);
             case "cmdline" -> new VirtualNode.File(this::cmdline);
             case "comm" -> file(() -> Comm.text(process.table().names().leader(process)) + "\n");
+            // One file system, the root (df, findmnt and mount read these): the host's device beneath it.
+            case "mounts" -> file(() -> "hdbg-root / hdbg " + (config.writable() ? "rw" : "ro") + " 0 0\n");
+            case "mountinfo" -> file(() -> "1 0 " + rootDevice() + " / / " + (config.writable() ? "rw" : "ro")
+                    + " - hdbg hdbg-root " + (config.writable() ? "rw" : "ro") + "\n");
             default -> null;
         };
     }
@@ -225,7 +242,7 @@ final class VirtualFiles implements Sandbox.Virtual {
 
     private VirtualNode virtualNode(String guestPath) {
         try {
-            return process.sandbox().resolve("/", guestPath, false, false).node();
+            return process.sandbox().resolve("/", guestPath, false).node();
         } catch (SyscallException | IOException e) {
             return null;
         }

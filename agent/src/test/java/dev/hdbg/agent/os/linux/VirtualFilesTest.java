@@ -43,9 +43,12 @@ class VirtualFilesTest {
             assertThat(readlink(g, "/proc/self/root")).isEqualTo("/");
             assertThat(readlink(g, "/proc/self/fd/1")).startsWith("pipe:[");
             assertThat(readAll(g, "/proc/self/cmdline")).isEqualTo("prog\0");
+            // One file system, the root, on the host's device beneath it: what df reads to name it.
+            assertThat(readAll(g, "/proc/mounts")).isEqualTo("hdbg-root / hdbg ro 0 0\n");
+            assertThat(readAll(g, "/proc/self/mountinfo")).matches("1 0 \\d+:\\d+ / / ro - hdbg hdbg-root ro\n");
             assertThat(readAll(g, "/proc/4242/root/etc/motd")).isEqualTo("inside\n");
-            // .. above the root through the magic link is refused like any other climb.
-            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/self/root/../etc/motd"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
+            // .. above the root through the magic link stays at the root, like any other climb.
+            assertThat(readAll(g, "/proc/self/root/../etc/motd")).isEqualTo("inside\n");
             for (String absent : new String[] {"/proc/self/environ", "/proc/self/mem", "/proc/1/cmdline", "/proc/kcore",
                 "/dev/sda", "/sys/kernel"}) {
                 assertThat(g.rax(257, AT_FDCWD, g.string(absent), O_RDONLY, 0)).as(absent).isEqualTo(-Errno.ENOENT);
