@@ -98,6 +98,20 @@ final class FdTable {
         file.drop();
     }
 
+    /**
+     * close_range: the descriptors from {@code first} to {@code last} (unsigned, the kernel's) closed, or with
+     * {@code cloexec} only marked close-on-exec.
+     */
+    void closeRange(int first, int last, boolean cloexec) throws IOException {
+        for (int fd = first; Integer.compareUnsigned(fd, MAX) < 0 && Integer.compareUnsigned(fd, last) <= 0; fd++) {
+            if (files[fd] != null && cloexec) {
+                closeOnExec[fd] = true;
+            } else if (files[fd] != null) {
+                close(fd);
+            }
+        }
+    }
+
     boolean closeOnExec(int fd) {
         get(fd);
         return closeOnExec[fd];

@@ -20,6 +20,8 @@ final class FileSyscalls {
     private static final int F_SETFL = 4;
     private static final int F_DUPFD_CLOEXEC = 1030;
     private static final int FD_CLOEXEC = 1;
+    private static final int CLOSE_RANGE_UNSHARE = 1 << 1;
+    private static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
     private static final short POLLIN = 1;
     private static final short POLLOUT = 4;
     private static final short POLLNVAL = 0x20;
@@ -42,6 +44,14 @@ final class FileSyscalls {
             return 0;
         });
         table.put(7, a -> poll(a.a0(), a.a1()));
+        table.put(436, a -> { // close_range; CLOSE_RANGE_UNSHARE needs nothing, the table is the process's alone
+            if ((a.i(2) & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) != 0
+                    || Integer.compareUnsigned(a.i(0), a.i(1)) > 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            fds.closeRange(a.i(0), a.i(1), (a.i(2) & CLOSE_RANGE_CLOEXEC) != 0);
+            return 0;
+        });
         table.put(8, a -> fds.get(a.i(0)).seek(a.a1(), a.i(2)));
         // Nothing is a terminal: TCGETS (isatty) and TIOCGWINSZ fail as on a pipe, and so does the rest.
         table.put(16, a -> {

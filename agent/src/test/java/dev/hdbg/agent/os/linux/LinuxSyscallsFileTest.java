@@ -245,6 +245,26 @@ class LinuxSyscallsFileTest {
         }
     }
 
+    /** What Python's subprocess does in the child before exec. */
+    @Test
+    void closeRangeClosesOrMarksCloseOnExec() throws IOException {
+        Files.writeString(root.resolve("file"), "data");
+        try (Guest g = new Guest(root, false)) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(g.rax(2, g.string("/file"), 0)).isEqualTo(3 + i);
+            }
+            assertThat(g.rax(436, 5, 0xffff_ffffL, 4)).as("CLOSE_RANGE_CLOEXEC from 5").isZero();
+            assertThat(g.rax(72, 5, 1)).as("F_GETFD").isEqualTo(1);
+            assertThat(g.rax(72, 4, 1)).isZero();
+            assertThat(g.rax(436, 4, 0xffff_ffffL, 0)).as("close 4 and up").isZero();
+            assertThat(g.rax(72, 4, 1)).isEqualTo(-9);
+            assertThat(g.rax(72, 6, 1)).isEqualTo(-9);
+            assertThat(g.rax(72, 3, 1)).as("3 stays").isZero();
+            assertThat(g.rax(436, 5, 4, 0)).as("first after last").isEqualTo(-22);
+            assertThat(g.rax(436, 0, 1, 8)).as("an unknown flag").isEqualTo(-22);
+        }
+    }
+
     /** What xz, cp -p and tar do to their output: copy the input's mode and owner through the descriptor. */
     @Test
     void fchmodChangesAnOpenFilesModeAndTheChownsAcceptOnlyTheOwnerItHas() throws IOException {
