@@ -178,6 +178,13 @@ public interface Cpu extends AutoCloseable {
     void stop();
 
     /**
+     * Whether {@link #stop} was asked since the current run began. A hook that writes RIP after it makes Unicorn 2.0.1
+     * drop that stop (its loop clears {@code stop_request} when a register write asked it to go on at the new RIP), so
+     * such hooks end the run themselves when this says so.
+     */
+    boolean stopRequested();
+
+    /**
      * Forgets the exception the CPU believes is still being delivered. An exception an interrupt hook absorbs is
      * never delivered, and the next contributory fault would otherwise turn into a double fault. Safe inside an
      * interrupt hook.

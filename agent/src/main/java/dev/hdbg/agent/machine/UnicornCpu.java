@@ -253,6 +253,7 @@ final class UnicornCpu implements Cpu {
         // A run that is not a step: the hook kept from the last steps would stop it after one instruction, and costs
         // a call per instruction. Removing it drops the translated code once, not once per step.
         dropStepHook();
+        stopRequested = false;
         try {
             uc.emuStart(from, until, 0, maxInstructions);
         } catch (UnicornException e) {
@@ -295,8 +296,17 @@ final class UnicornCpu implements Cpu {
         }
     }
 
+    /** Set by {@link #stop}, from any thread; cleared as a run begins. */
+    private volatile boolean stopRequested;
+
+    @Override
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
     @Override
     public void stop() {
+        stopRequested = true;
         uc.emuStop();
     }
 

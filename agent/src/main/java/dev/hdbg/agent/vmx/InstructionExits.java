@@ -122,12 +122,13 @@ public final class InstructionExits {
 
     /**
      * Ends the run exactly here, the guest to go on at {@code resumeAt}, when the debugger wants it stopped
-     * ({@link ExitHandler#stopWanted}) and nothing else ended it: from a hook that moves RIP itself (an emulated
+     * ({@link ExitHandler#stopWanted}) or a stop was asked during the run ({@link Cpu#stopRequested}: a step from a
+     * break in this hook's exits, a kick) and nothing else ended it: from a hook that moves RIP itself (an emulated
      * instruction, a system call), where Unicorn 2.0.1 drops a kick, and a kick from outside would land only after
      * the guest ran on, perhaps over the breakpoint the debugger has still to arm.
      */
     void stopIfWanted(long resumeAt) {
-        if (completion == null && handler.stopWanted()) {
+        if (completion == null && (handler.stopWanted() || guest.stopRequested())) {
             stopWith(new Completion.Resume(resumeAt));
         }
     }
@@ -305,9 +306,6 @@ public final class InstructionExits {
 
     /** The return of a system call the agent performed (a raw target's is a no-op): {@code !sysret}. */
     void sysretExit(long returnTo) {
-        if (!handler.watches(ExitReason.SYSRET)) {
-            return;
-        }
         VmExit exit = VmExit.pre(ExitReason.SYSRET, returnTo);
         handler.onExit(exit);
         if (handler.wantsPost(ExitReason.SYSRET, returnTo)) {

@@ -263,7 +263,7 @@ class GdbBridgeIT {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("crash").toString())) {
             Bridge bridge = Bridge.start(agent);
             String out = finish(gdb("crash", bridge.port(), "catch syscall write", "continue", "monitor events",
-                    "continue", "p $rax", "delete", "continue", "monitor events"));
+                    "continue", "p $rax", "x/i $pc", "delete", "continue", "monitor events"));
             assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
 
             assertThat(out).as(out)
@@ -276,6 +276,9 @@ class GdbBridgeIT {
                     .doesNotContain("does not support this type", "Remote failure reply", "Protocol error");
             assertThat(out.indexOf("call to syscall write")).isLessThan(out.indexOf("about to end"));
             assertThat(out.indexOf("about to end")).isLessThan(out.indexOf("returned from syscall write"));
+            // At the return the program counter is past the SYSCALL, as Linux shows it to gdb.
+            String atReturn = out.substring(out.indexOf("$1 = 13"), out.indexOf("Program received signal SIGSEGV"));
+            assertThat(atReturn).as(out).containsPattern("=> 0x[0-9a-f]+ <write\\+[0-9]+>:").doesNotContain("syscall");
             // gdb tells the target what it catches when it resumes it, as it tells gdbserver
             String afterDelete = out.substring(out.indexOf("Program received signal SIGSEGV"));
             assertThat(afterDelete).as("the events went with the catchpoint").doesNotContain("!syscall", "!sysret");
