@@ -45,6 +45,13 @@ public final class UserMode {
         return SegmentCheck.refusal(register, value, DESCRIPTORS);
     }
 
+    /**
+     * CR4.OSFXSR and CR4.OSXMMEXCPT, which Linux sets before any program runs: FXSAVE and FXRSTOR then keep XMM0-15
+     * (with OSFXSR clear Unicorn's leave them out) and SIMD floating-point exceptions are #XM. A raw image's CR4 is
+     * its own to set.
+     */
+    public static final long CR4_LINUX_SSE = (1L << 9) | (1L << 10);
+
     /** CR4 as the guest and the host see it: without the agent's TSD bit. */
     public static long guestCr4(long actual) {
         return actual & ~CR4_TSD;

@@ -136,6 +136,21 @@ class DynamicProgramsIT {
         assertThat(actual.notices()).as("what the agent had to say").isEmpty();
     }
 
+    /**
+     * A gcc-built program with lazy binding (Debian's own programs are linked -z now) passes doubles to printf and
+     * frexp on their first calls, through glibc's resolver, which keeps XMM0-15 with FXSAVE: that needs CR4.OSFXSR,
+     * as Linux sets it; without it the program printed 0.000 -nan.
+     */
+    @Test
+    void doublesReachALazilyBoundFunctionOnItsFirstCall() throws Exception {
+        Path program = dir.resolve("floats");
+        GuestPrograms.compile(GuestPrograms.source(dir, "floats.c"), program, "-O1", "-Wl,-z,lazy");
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), program);
+        assertThat(expected.out()).isEqualTo("3.750 9.375 1.25\nfrexp 0.9375 2 ldexp 3.75\n");
+        ProgramRun actual = ProgramRun.underAgent(List.of("--cwd", dir.toString()), ROOT, Optional.empty(), program);
+        actual.assertSameAs(expected);
+    }
+
     /** With LANG=C.UTF-8 glibc opens and maps the locale's files (/usr/lib/locale/C.utf8): characters, not bytes. */
     @Test
     void aLocaleIsLoadedFromTheRootAsNatively() throws Exception {

@@ -220,6 +220,9 @@ public final class ElfLoader {
             cpu.write(CpuRegister.RIP, start);
         } else {
             UserMode.enter(machine, start, stack.rsp());
+            // As Linux: glibc's lazy binding saves the argument registers with FXSAVE around its resolver, which uses
+            // SSE itself; without OSFXSR the first call to sin(3.75) got 0 and printf's first %f printed 0.000000.
+            machine.cpu().write(CpuRegister.CR4, machine.cpu().read(CpuRegister.CR4) | UserMode.CR4_LINUX_SSE);
         }
         return new LoadedElf(start, entry, bias, placed.begin(), placed.end(),
                 SegmentLayout.brkStart(image.loads(), bias), STACK_TOP, stack.rsp(),
