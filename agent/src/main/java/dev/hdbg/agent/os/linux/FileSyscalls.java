@@ -22,9 +22,6 @@ final class FileSyscalls {
     private static final int FD_CLOEXEC = 1;
     private static final int CLOSE_RANGE_UNSHARE = 1 << 1;
     private static final int CLOSE_RANGE_CLOEXEC = 1 << 2;
-    private static final short POLLIN = 1;
-    private static final short POLLOUT = 4;
-    private static final short POLLNVAL = 0x20;
 
     private final LinuxProcess process;
     private final UserMemory user;
@@ -43,7 +40,6 @@ final class FileSyscalls {
             fds.close(a.i(0));
             return 0;
         });
-        table.put(7, a -> poll(a.a0(), a.a1()));
         table.put(436, a -> { // close_range; CLOSE_RANGE_UNSHARE needs nothing, the table is the process's alone
             if ((a.i(2) & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) != 0
                     || Integer.compareUnsigned(a.i(0), a.i(1)) > 0) {
@@ -232,34 +228,6 @@ final class FileSyscalls {
             }
         }
         return total;
-    }
-
-    private long poll(long pollfds, long count) {
-        if (Long.compareUnsigned(count, FdTable.MAX) > 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        int ready = 0;
-        for (int i = 0; i < count; i++) {
-            long entry = pollfds + 8L * i; // struct pollfd {int fd; short events; short revents;}
-            ByteBuffer p = UserMemory.struct(8).put(user.read(entry, 8)).flip();
-            int fd = p.getInt(0);
-            short events = p.getShort(4);
-            short revents = 0;
-            if (fd >= 0 && !fds.isOpen(fd)) {
-                revents = POLLNVAL;
-            } else if (fd >= 0) {
-                OpenFile file = fds.get(fd);
-                if ((events & POLLIN) != 0 && file.readable() && file.readReady()) {
-                    revents |= POLLIN;
-                }
-                if ((events & POLLOUT) != 0 && file.writable()) {
-                    revents |= POLLOUT;
-                }
-            }
-            user.write(entry + 6, new byte[] {(byte) revents, (byte) (revents >> 8)});
-            ready += revents != 0 ? 1 : 0;
-        }
-        return ready;
     }
 
     private long pipe(long fdsAddress, int flags) throws IOException {

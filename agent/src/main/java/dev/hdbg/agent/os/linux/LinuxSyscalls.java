@@ -82,6 +82,7 @@ public final class LinuxSyscalls {
         Map<Integer, Handler> table = new HashMap<>();
         new FileSyscalls(process).register(table);
         new OffsetSyscalls(process).register(table);
+        new PollSyscalls(process).register(table);
         new PathSyscalls(process).register(table);
         new StatSyscalls(process).register(table);
         new MemorySyscalls(process).register(table);

@@ -106,6 +106,15 @@ final class ProcessTable {
         return List.copyOf(processes.values());
     }
 
+    /**
+     * Whether {@code process}'s calling thread is the only one left in the machine: no other thread or process could
+     * send it a signal or write what it waits for, so a wait of its may jump the guest's clock instead of sleeping.
+     */
+    boolean alone(LinuxProcess process) {
+        return scheduler.threadsOf(process).size() == 1
+                && processes.values().stream().allMatch(p -> p == process || p.ended());
+    }
+
     /** The children of {@code parent}, by pid. */
     List<LinuxProcess> children(LinuxProcess parent) {
         List<LinuxProcess> children = new ArrayList<>();

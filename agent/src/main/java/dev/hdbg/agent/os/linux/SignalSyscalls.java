@@ -217,12 +217,6 @@ final class SignalSyscalls {
         }
     }
 
-    /** Whether the calling thread is the only one left: no other thread or process could send it a signal. */
-    private boolean alone() {
-        return process.scheduler().threadsOf(process).size() == 1
-                && process.table().all().stream().allMatch(p -> p == process || p.ended());
-    }
-
     /** rt_sigqueueinfo to the process itself, with the caller's siginfo (its si_code must not pose as the kernel's). */
     private long queueInfo(int pid, int signal, long info) {
         if (pid != process.config().pid()) {
@@ -253,7 +247,7 @@ final class SignalSyscalls {
             if (signals.deliverable()) {
                 return -Errno.EINTR;
             }
-            if (!alone()) {
+            if (!process.table().alone(process)) {
                 throw Blocked.untilSignal(signals, SignalWait.forAnySignal());
             }
             long next = timers.nextDeadline();
@@ -296,7 +290,7 @@ final class SignalSyscalls {
             if (now >= deadline) {
                 return -Errno.EAGAIN;
             }
-            if (!alone()) {
+            if (!process.table().alone(process)) {
                 throw Blocked.untilSignal(signals, new SignalWait(set, deadline));
             }
             long next = timers.nextDeadline();

@@ -82,7 +82,7 @@ final class TimeSyscalls {
      * Sleeps {@code nanos} of guest time, or until a timer's signal is due: then -EINTR, with the time left written to
      * {@code remaining} when it is not NULL.
      */
-    private long sleep(long nanos, long remaining) {
+    long sleep(long nanos, long remaining) {
         Timers timers = process.timers();
         Signals signals = process.signals();
         long deadline = clock.monotonic() + Math.max(0, nanos);

@@ -1,0 +1,148 @@
+package dev.hdbg.agent.os.linux;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/**
+ * Waiting for descriptors: poll, ppoll, select and pselect6. Which descriptors are ready is looked at once: a pipe with
+ * data or whose writers are gone is readable, anything open for writing is writable, nothing is ever exceptional.
+ * When none is ready, the call has a timeout and the thread is alone in the machine, it sleeps the timeout as
+ * nanosleep does (the guest's clock jumps to its end; a signal ends it early with EINTR): nothing else could make a
+ * descriptor ready meanwhile. Beside another thread or process, or without a timeout, the call returns 0 at once, and
+ * a program that loops on it goes on, where it would block natively (a jump of the clock there would expire a
+ * deadline the other side's answer natively beats). ppoll's and pselect6's signal masks are not applied.
+ */
+final class PollSyscalls {
+    private static final short POLLIN = 1;
+    private static final short POLLOUT = 4;
+    private static final short POLLNVAL = 0x20;
+    /** linux/posix_types.h __FD_SETSIZE: the most descriptors select looks at. */
+    private static final int FD_SETSIZE = 1024;
+    private static final long NANOS_PER_MILLI = 1_000_000;
+    private static final long NANOS_PER_MICRO = 1_000;
+    /** A wait without a timeout. */
+    private static final long FOREVER = -1;
+
+    private final LinuxProcess process;
+    private final UserMemory user;
+    private final FdTable fds;
+    private final TimeSyscalls time;
+
+    PollSyscalls(LinuxProcess process) {
+        this.process = process;
+        this.user = process.user();
+        this.fds = process.fds();
+        this.time = new TimeSyscalls(process);
+    }
+
+    void register(Map<Integer, Handler> table) {
+        table.put(7, a -> poll(a.a0(), a.a1(), a.i(2) < 0 ? FOREVER : a.i(2) * NANOS_PER_MILLI));
+        table.put(271, a -> poll(a.a0(), a.a1(), a.a2() == 0 ? FOREVER : TimeSyscalls.readTimespec(user, a.a2())));
+        table.put(23, a -> select(a.i(0), a.a1(), a.a2(), a.a3(), a.a4() == 0 ? FOREVER : timeval(a.a4())));
+        table.put(270, a -> select(a.i(0), a.a1(), a.a2(), a.a3(),
+                a.a4() == 0 ? FOREVER : TimeSyscalls.readTimespec(user, a.a4())));
+    }
+
+    private long poll(long pollfds, long count, long timeout) {
+        if (Long.compareUnsigned(count, FdTable.MAX) > 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int ready = 0;
+        for (int i = 0; i < count; i++) {
+            long entry = pollfds + 8L * i; // struct pollfd {int fd; short events; short revents;}
+            ByteBuffer p = UserMemory.struct(8).put(user.read(entry, 8)).flip();
+            int fd = p.getInt(0);
+            short events = p.getShort(4);
+            short revents = 0;
+            if (fd >= 0 && !fds.isOpen(fd)) {
+                revents = POLLNVAL;
+            } else if (fd >= 0) {
+                OpenFile file = fds.get(fd);
+                if ((events & POLLIN) != 0 && readReady(file)) {
+                    revents |= POLLIN;
+                }
+                if ((events & POLLOUT) != 0 && file.writable()) {
+                    revents |= POLLOUT;
+                }
+            }
+            user.write(entry + 6, new byte[] {(byte) revents, (byte) (revents >> 8)});
+            ready += revents != 0 ? 1 : 0;
+        }
+        return ready > 0 ? ready : nothingReady(timeout);
+    }
+
+    /** select and pselect6: the three sets of {@code nfds} bits, each NULL or rewritten with the ready ones only. */
+    private long select(int nfds, long readSet, long writeSet, long exceptSet, long timeout) {
+        if (nfds < 0 || nfds > FD_SETSIZE) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        int words = (nfds + 63) / 64;
+        long[] reads = bits(readSet, words);
+        long[] writes = bits(writeSet, words);
+        long[] excepts = bits(exceptSet, words);
+        int ready = 0;
+        for (int fd = 0; fd < nfds; fd++) {
+            long bit = 1L << (fd & 63);
+            int w = fd >> 6;
+            if (((reads[w] | writes[w] | excepts[w]) & bit) != 0 && !fds.isOpen(fd)) {
+                throw new SyscallException(Errno.EBADF);
+            }
+            if ((reads[w] & bit) != 0 && !readReady(fds.get(fd))) {
+                reads[w] &= ~bit;
+            }
+            if ((writes[w] & bit) != 0 && !fds.get(fd).writable()) {
+                writes[w] &= ~bit;
+            }
+            excepts[w] &= ~bit;
+            ready += Long.bitCount((reads[w] | writes[w]) & bit) + Long.bitCount(reads[w] & writes[w] & bit);
+        }
+        long result = ready > 0 ? ready : nothingReady(timeout);
+        store(readSet, reads);
+        store(writeSet, writes);
+        store(exceptSet, excepts);
+        return result;
+    }
+
+    private static boolean readReady(OpenFile file) {
+        return file.readable() && file.readReady();
+    }
+
+    private long nothingReady(long timeout) {
+        if (timeout <= 0 || !process.table().alone(process)) {
+            return 0; // a look (0), for ever, or beside others: see the class comment
+        }
+        long slept = time.sleep(timeout, 0);
+        return slept == -Errno.EINTR ? -Errno.EINTR : 0;
+    }
+
+    private long[] bits(long address, int words) {
+        long[] set = new long[words];
+        if (address != 0 && words > 0) {
+            ByteBuffer raw = UserMemory.struct(8 * words).put(user.read(address, 8L * words)).flip();
+            for (int i = 0; i < words; i++) {
+                set[i] = raw.getLong();
+            }
+        }
+        return set;
+    }
+
+    private void store(long address, long[] set) {
+        if (address != 0 && set.length > 0) {
+            ByteBuffer raw = UserMemory.struct(8 * set.length);
+            for (long word : set) {
+                raw.putLong(word);
+            }
+            user.write(address, raw.array());
+        }
+    }
+
+    /** A struct timeval in nanoseconds. */
+    private long timeval(long address) {
+        long seconds = user.readLong(address);
+        long micros = user.readLong(address + 8);
+        if (seconds < 0 || micros < 0 || micros >= 1_000_000) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return seconds * 1_000_000_000L + micros * NANOS_PER_MICRO;
+    }
+}
