@@ -68,7 +68,7 @@ class HostRootIT {
 
     @Test
     void theHostsProcAndDevAreNotTheGuests() throws Exception {
-        assertThat(inDir(List.of(), "/usr/bin/ls", "/proc").out()).isEqualTo("1000\nmeminfo\nself\nthread-self\nuptime\n");
+        assertThat(inDir(List.of(), "/usr/bin/ls", "/proc").out()).isEqualTo("1000\nmeminfo\nmounts\nself\nthread-self\nuptime\n");
         ProgramRun init = inDir(List.of(), "/usr/bin/cat", "/proc/1/cmdline", "/proc/self/environ", "/proc/self/mem");
         assertThat(init.err()).isEqualTo("""
                 /usr/bin/cat: /proc/1/cmdline: No such file or directory

@@ -73,7 +73,7 @@ final class GuestThread {
         signalWait = null;
     }
 
-    /** Its wait ends: it runs again, its system call returning {@code result}. */
+    /** Its wait ends: it runs again, its system call returning {@code value}. */
     void resume(Vcpus vcpus, long value) {
         runnable();
         vcpus.write(core, CpuRegister.RAX, value);

@@ -207,7 +207,8 @@ final class PathSyscalls {
         if ((flags & ~AT_REMOVEDIR) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), false), LinkOption.NOFOLLOW_LINKS);
+        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), false),
+                LinkOption.NOFOLLOW_LINKS);
         boolean directory = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
         if (directory != ((flags & AT_REMOVEDIR) != 0)) {
             throw new SyscallException(directory ? Errno.EISDIR : Errno.ENOTDIR);
@@ -312,7 +313,8 @@ final class PathSyscalls {
             throw new SyscallException(Errno.EINVAL);
         }
         boolean forWrite = (mode & W_OK) != 0;
-        Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0);
+        Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress),
+                (flags & AT_SYMLINK_NOFOLLOW) == 0);
         if (resolved.isVirtual()) {
             boolean device = resolved.node() instanceof VirtualNode.Device;
             if (resolved.node() == null) {

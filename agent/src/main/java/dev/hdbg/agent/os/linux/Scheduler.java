@@ -25,10 +25,11 @@ import java.util.stream.Collectors;
  * code. The interleaving is then the same from one run to the next.
  *
  * <p>When no thread can run, the earliest futex timeout, timer or signal wait's timeout ({@link SignalWait}) comes at
- * once, the guest's clock jumping to it as it does for a sleep; with none, the program has deadlocked: {@link #schedule} says so and the program ends with the
- * message {@link #deadlock()}. Threads of several processes take turns the same way; when the next thread is another
- * process's, {@link #onProcessSwitch} puts that process's memory on the CPU first ({@link ProcessTable#attach}).
- * Thread and process ids come from one counter, as on Linux. Execution thread only, except {@link #due}.
+ * once, the guest's clock jumping to it as it does for a sleep; with none, the program has deadlocked:
+ * {@link #schedule} says so and the program ends with the message {@link #deadlock()}. Threads of several processes
+ * take turns the same way; when the next thread is another process's, {@link #onProcessSwitch} puts that process's
+ * memory on the CPU first ({@link ProcessTable#attach}). Thread and process ids come from one counter, as on Linux.
+ * Execution thread only, except {@link #due}.
  */
 final class Scheduler {
     /** A thread's time slice: long beside a switch (about a microsecond), a millisecond or so of emulation. */
@@ -303,7 +304,8 @@ final class Scheduler {
     }
 
     /**
-     * At a safe point: expires the futex timeouts that are due, ends the signal waits a signal ends, and puts the thread that runs next on the CPU.
+     * At a safe point: expires the futex timeouts that are due, ends the signal waits a signal ends, and puts the
+     * thread that runs next on the CPU.
      *
      * @return false when no thread can ever run again: a deadlock ({@link #deadlock()} says which threads wait)
      */

@@ -253,8 +253,8 @@ final class SignalSyscalls {
             long next = timers.nextDeadline();
             if (next == 0) {
                 process.io().notice("the program waits for a signal (pause or sigsuspend) that no timer, no other "
-                        + "thread and no other process can send: natively it would wait for ever; here the call returns "
-                        + "EINTR");
+                        + "thread and no other process can send: natively it would wait for ever; here the call "
+                        + "returns EINTR");
                 return -Errno.EINTR;
             }
             clock.sleep(next - clock.monotonic());
