@@ -13,8 +13,9 @@ import java.util.function.BiFunction;
  * Targets"), walked as gdbserver walks them: the program's {@code PT_DYNAMIC} in the target's memory, its
  * {@code DT_DEBUG} entry (the dynamic linker's {@code r_debug}, 0 until the linker has started), {@code r_map}, and
  * each {@code link_map} along {@code l_next}. The first map is the program's ({@code main-lm}); the others, with a
- * name, are the libraries. gdb takes the list in one packet instead of reading each map itself, after every stop in
- * the dynamic linker's breakpoint.
+ * name, are the libraries, each with its namespace ({@code lmid}: the r_debug it hangs from, as gdbserver 13 gives it;
+ * gdb 13 refuses a list without it, with a warning, and walks the maps itself). gdb takes the list in one packet
+ * instead of reading each map itself, after every stop in the dynamic linker's breakpoint.
  */
 final class LibraryList {
     private static final long DT_NULL = 0;
@@ -55,7 +56,8 @@ final class LibraryList {
             if (!name.isEmpty()) {
                 xml.append("<library name=\"").append(escaped(name)).append("\" lm=\"0x").append(Long.toHexString(next))
                         .append("\" l_addr=\"0x").append(Long.toHexString(map.getLong(0)))
-                        .append("\" l_ld=\"0x").append(Long.toHexString(map.getLong(16))).append("\"/>");
+                        .append("\" l_ld=\"0x").append(Long.toHexString(map.getLong(16)))
+                        .append("\" lmid=\"0x").append(Long.toHexString(rDebug)).append("\"/>");
             }
             next = map.getLong(24);
         }

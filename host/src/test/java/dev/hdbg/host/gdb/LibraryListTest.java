@@ -79,9 +79,9 @@ class LibraryListTest {
         assertThat(LibraryList.xml(PROGRAM, regions, read)).isEqualTo(
                 "<library-list-svr4 version=\"1.0\" main-lm=\"0x7fffef000100\">"
                         + "<library name=\"/lib/x86_64-linux-gnu/libc.so.6\" lm=\"0x7fffef000200\" l_addr=\"0x7fffefddc000\""
-                        + " l_ld=\"0x7fffeffaeb60\"/>"
+                        + " l_ld=\"0x7fffeffaeb60\" lmid=\"0x" + Long.toHexString(R_DEBUG) + "\"/>"
                         + "<library name=\"linux-vdso.so.1\" lm=\"0x7fffef000300\" l_addr=\"0x7fffeffc9000\""
-                        + " l_ld=\"0x7fffeffc9448\"/>"
+                        + " l_ld=\"0x7fffeffc9448\" lmid=\"0x" + Long.toHexString(R_DEBUG) + "\"/>"
                         + "</library-list-svr4>");
     }
 
