@@ -444,14 +444,14 @@ public final class ExitHooks {
         if (handler.wantsPost(ExitReason.SYSCALL, number)) {
             handler.onExit(exit.post());
         }
-        if (!shortCircuit && handler.watches(ExitReason.SYSRET)) {
-            // !sysret's actions and break see RIP where the thread goes on, as Linux shows it; the writes make
-            // Unicorn drop a stop asked meanwhile (a step from the break), which stopIfWanted below makes up for.
-            guest.write(CpuRegister.RIP, guest.read(CpuRegister.RIP) + 2);
-            instructions.sysretExit(returnTo);
-            guest.write(CpuRegister.RIP, guest.read(CpuRegister.RIP) - 2);
-        }
         if (!shortCircuit) {
+            if (handler.watches(ExitReason.SYSRET)) {
+                // !sysret's actions and break see RIP where the thread goes on, as Linux shows it; the writes make
+                // Unicorn drop a stop asked meanwhile (a step from the break), which stopIfWanted below makes up for.
+                guest.write(CpuRegister.RIP, guest.read(CpuRegister.RIP) + 2);
+                instructions.sysretExit(returnTo);
+                guest.write(CpuRegister.RIP, guest.read(CpuRegister.RIP) - 2);
+            }
             ModeTransitions.toUser(handler, systemCalls);
         }
         if (signalStop != null) {

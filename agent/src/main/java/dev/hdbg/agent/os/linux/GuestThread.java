@@ -80,6 +80,16 @@ final class GuestThread {
         vcpus.setState(core, "running", true);
     }
 
+    /**
+     * Its wait ends by making its system call again, as Linux restarts a call a wait interrupted: RAX the call's
+     * number, RIP its SYSCALL.
+     */
+    void restartCall(Vcpus vcpus) {
+        long rip = restartRip;
+        resume(vcpus, restartNumber);
+        vcpus.write(core, CpuRegister.RIP, rip);
+    }
+
     /** When its wait must end or be looked at again without another thread acting: its timeout, a timer's expiry. */
     long wakeDeadline() {
         return state == State.FUTEX_WAIT ? deadline : signalWait != null ? signalWait.deadline(this) : FOREVER;

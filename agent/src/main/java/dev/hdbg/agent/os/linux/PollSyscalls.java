@@ -19,7 +19,6 @@ final class PollSyscalls {
     /** linux/posix_types.h __FD_SETSIZE: the most descriptors select looks at. */
     private static final int FD_SETSIZE = 1024;
     private static final long NANOS_PER_MILLI = 1_000_000;
-    private static final long NANOS_PER_MICRO = 1_000;
     /** A wait without a timeout. */
     private static final long FOREVER = -1;
 
@@ -38,7 +37,8 @@ final class PollSyscalls {
     void register(Map<Integer, Handler> table) {
         table.put(7, a -> poll(a.a0(), a.a1(), a.i(2) < 0 ? FOREVER : a.i(2) * NANOS_PER_MILLI));
         table.put(271, a -> poll(a.a0(), a.a1(), a.a2() == 0 ? FOREVER : TimeSyscalls.readTimespec(user, a.a2())));
-        table.put(23, a -> select(a.i(0), a.a1(), a.a2(), a.a3(), a.a4() == 0 ? FOREVER : timeval(a.a4())));
+        table.put(23, a -> select(a.i(0), a.a1(), a.a2(), a.a3(),
+                a.a4() == 0 ? FOREVER : TimeSyscalls.timeval(user.readLong(a.a4()), user.readLong(a.a4() + 8))));
         table.put(270, a -> select(a.i(0), a.a1(), a.a2(), a.a3(),
                 a.a4() == 0 ? FOREVER : TimeSyscalls.readTimespec(user, a.a4())));
     }
@@ -94,7 +94,7 @@ final class PollSyscalls {
                 writes[w] &= ~bit;
             }
             excepts[w] &= ~bit;
-            ready += Long.bitCount((reads[w] | writes[w]) & bit) + Long.bitCount(reads[w] & writes[w] & bit);
+            ready += Long.bitCount(reads[w] & bit) + Long.bitCount(writes[w] & bit);
         }
         long result = ready > 0 ? ready : nothingReady(timeout);
         store(readSet, reads);
@@ -111,8 +111,7 @@ final class PollSyscalls {
         if (timeout <= 0 || !process.table().alone(process)) {
             return 0; // a look (0), for ever, or beside others: see the class comment
         }
-        long slept = time.sleep(timeout, 0);
-        return slept == -Errno.EINTR ? -Errno.EINTR : 0;
+        return time.sleep(timeout, 0); // 0, or EINTR when a signal ended it
     }
 
     private long[] bits(long address, int words) {
@@ -134,15 +133,5 @@ final class PollSyscalls {
             }
             user.write(address, raw.array());
         }
-    }
-
-    /** A struct timeval in nanoseconds. */
-    private long timeval(long address) {
-        long seconds = user.readLong(address);
-        long micros = user.readLong(address + 8);
-        if (seconds < 0 || micros < 0 || micros >= 1_000_000) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        return seconds * 1_000_000_000L + micros * NANOS_PER_MICRO;
     }
 }

@@ -212,15 +212,10 @@ final class Scheduler {
     /** Wakes every thread waiting on {@code channel}. */
     void wakeAll(Object channel) {
         for (GuestThread t : threads.values()) {
-            if (t.state == GuestThread.State.WAITING && t.channel == channel) {
-                boolean restart = t.restart;
-                long rip = t.restartRip;
-                long number = t.restartNumber;
-                long result = t.result;
-                t.resume(vcpus, restart ? number : result);
-                if (restart) {
-                    vcpus.write(t.core, CpuRegister.RIP, rip);
-                }
+            if (t.state == GuestThread.State.WAITING && t.channel == channel && t.restart) {
+                t.restartCall(vcpus);
+            } else if (t.state == GuestThread.State.WAITING && t.channel == channel) {
+                t.resume(vcpus, t.result);
             }
         }
         counted();
@@ -245,9 +240,7 @@ final class Scheduler {
             if (t.state == GuestThread.State.FUTEX_WAIT) {
                 t.resume(vcpus, -Errno.EINTR);
             } else if (t.state == GuestThread.State.WAITING && t.restart) {
-                long rip = t.restartRip;
-                t.resume(vcpus, t.restartNumber);
-                vcpus.write(t.core, CpuRegister.RIP, rip);
+                t.restartCall(vcpus);
             }
         }
         counted();

@@ -242,13 +242,12 @@ final class SignalSyscalls {
     private long waitForSignal() {
         Timers timers = process.timers();
         GuestClock clock = timers.clock();
-        while (true) {
-            timers.fire(signals, clock.monotonic());
-            if (signals.deliverable()) {
-                return -Errno.EINTR;
-            }
+        SignalWait wait = SignalWait.forAnySignal();
+        GuestThread thread = process.scheduler().current();
+        // Only INTERRUPTED ends a wait for any signal: it takes nothing and has no timeout.
+        while (wait.check(thread, clock.monotonic()) == SignalWait.Outcome.WAIT) {
             if (!process.table().alone(process)) {
-                throw Blocked.untilSignal(signals, SignalWait.forAnySignal());
+                throw Blocked.untilSignal(signals, wait);
             }
             long next = timers.nextDeadline();
             if (next == 0) {
@@ -259,6 +258,7 @@ final class SignalSyscalls {
             }
             clock.sleep(next - clock.monotonic());
         }
+        return -Errno.EINTR;
     }
 
     /**
@@ -272,26 +272,30 @@ final class SignalSyscalls {
         GuestClock clock = timers.clock();
         long deadline = timeout == 0 ? GuestThread.FOREVER
                 : clock.monotonic() + TimeSyscalls.readTimespec(user, timeout);
+        SignalWait wait = new SignalWait(set, deadline);
+        GuestThread thread = process.scheduler().current();
         while (true) {
-            timers.fire(signals, clock.monotonic());
-            long ready = signals.pendingSet() & set;
-            if (ready != 0) {
-                int s = Long.numberOfTrailingZeros(ready) + 1;
-                SignalInfo info = signals.takePending(s);
-                if (infoAddress != 0) {
-                    user.write(infoAddress, info.bytes());
-                }
-                return s;
-            }
-            if (signals.deliverable()) {
-                return -Errno.EINTR;
-            }
             long now = clock.monotonic();
-            if (now >= deadline) {
-                return -Errno.EAGAIN;
+            switch (wait.check(thread, now)) {
+                case TAKE -> {
+                    int s = Long.numberOfTrailingZeros(signals.pendingSet() & set) + 1;
+                    SignalInfo info = signals.takePending(s);
+                    if (infoAddress != 0) {
+                        user.write(infoAddress, info.bytes());
+                    }
+                    return s;
+                }
+                case INTERRUPTED -> {
+                    return -Errno.EINTR;
+                }
+                case TIMED_OUT -> {
+                    return -Errno.EAGAIN;
+                }
+                case WAIT -> {
+                }
             }
             if (!process.table().alone(process)) {
-                throw Blocked.untilSignal(signals, new SignalWait(set, deadline));
+                throw Blocked.untilSignal(signals, wait);
             }
             long next = timers.nextDeadline();
             if (next == 0 || next > deadline) {

@@ -1,6 +1,5 @@
 package dev.hdbg.agent.os.linux;
 
-import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Vcpus;
 
 /**
@@ -34,9 +33,8 @@ record SignalWait(long awaited, long until) {
 
     /** Fires the timers of {@code thread}'s process that are due at {@code now}, then says what ends its wait. */
     Outcome check(GuestThread thread, long now) {
-        Timers timers = thread.process.timers();
-        timers.fire(thread.process.signals(), now);
         Signals signals = thread.process.signals();
+        thread.process.timers().fire(signals, now);
         if ((signals.pendingFor(thread.signals) & awaited) != 0) {
             return Outcome.TAKE;
         }
@@ -54,11 +52,7 @@ record SignalWait(long awaited, long until) {
         switch (check(thread, now)) {
             case WAIT -> {
             }
-            case TAKE -> {
-                long rip = thread.restartRip;
-                thread.resume(vcpus, thread.restartNumber);
-                vcpus.write(thread.core, CpuRegister.RIP, rip);
-            }
+            case TAKE -> thread.restartCall(vcpus);
             case INTERRUPTED -> thread.resume(vcpus, -Errno.EINTR);
             case TIMED_OUT -> thread.resume(vcpus, -Errno.EAGAIN);
         }

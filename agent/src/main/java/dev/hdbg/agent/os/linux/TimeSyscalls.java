@@ -115,6 +115,14 @@ final class TimeSyscalls {
         return seconds > Long.MAX_VALUE / NANOS - 1 ? Long.MAX_VALUE / 2 : seconds * NANOS + nanos;
     }
 
+    /** A struct timeval's seconds and microseconds in nanoseconds. @throws SyscallException EINVAL as for a timespec */
+    static long timeval(long seconds, long micros) {
+        if (seconds < 0 || micros < 0 || micros >= 1_000_000) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return seconds * NANOS + micros * 1000;
+    }
+
     /** The clock's reading in nanoseconds. @throws SyscallException EINVAL for an unknown clock */
     private long now(int clockId) {
         if (clockId < 0 || clockId > CLOCK_TAI || clockId == 10) {

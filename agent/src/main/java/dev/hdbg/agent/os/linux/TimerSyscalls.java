@@ -53,21 +53,14 @@ final class TimerSyscalls {
         long first = 0;
         if (value != 0) {
             ByteBuffer b = UserMemory.struct(32).put(user.read(value, 32));
-            interval = micros(b.getLong(0), b.getLong(8));
-            first = micros(b.getLong(16), b.getLong(24));
+            interval = TimeSyscalls.timeval(b.getLong(0), b.getLong(8));
+            first = TimeSyscalls.timeval(b.getLong(16), b.getLong(24));
         }
         if (oldValue != 0) {
             user.write(oldValue, itimerval(timer));
         }
         timers.arm(timer, first, interval);
         return 0;
-    }
-
-    private static long micros(long seconds, long micros) {
-        if (seconds < 0 || micros < 0 || micros >= 1_000_000) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        return seconds * NANOS + micros * 1000;
     }
 
     /** struct itimerval: it_interval then it_value, each seconds and microseconds. */
