@@ -239,7 +239,7 @@ final class PathSyscalls {
     /** The file open on {@code fd}, as a path to change (fchmod, fchown, futimens). */
     private Sandbox.Resolved openedFile(int fd) {
         if (!(fds.get(fd) instanceof HostFile file)) {
-            throw new SyscallException(Errno.EINVAL); // a pipe, a socket or a directory stream here
+            throw new SyscallException(Errno.EBADF); // a pipe, a socket or a directory stream: no file to change
         }
         return new Sandbox.Resolved(file.host(), file.guestPath(), null);
     }

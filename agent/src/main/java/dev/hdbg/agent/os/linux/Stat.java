@@ -78,12 +78,12 @@ final class Stat {
     }
 
     /** glibc's gnu_dev_major. */
-    private static int major(long dev) {
+    static int major(long dev) {
         return (int) (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL));
     }
 
     /** glibc's gnu_dev_minor. */
-    private static int minor(long dev) {
+    static int minor(long dev) {
         return (int) ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
     }
 

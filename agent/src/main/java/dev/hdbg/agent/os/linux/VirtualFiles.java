@@ -84,11 +84,16 @@ final class VirtualFiles implements Sandbox.Virtual {
         return processEntry(inside);
     }
 
+    /** How the root is mounted for the program: read-write with --writable, read-only otherwise. */
+    private static String rootMode(ProcessConfig config) {
+        return config.writable() ? "rw" : "ro";
+    }
+
     /** The host's device of the root directory, as mountinfo gives it: MAJOR:MINOR. */
     private String rootDevice() {
         try {
             long dev = (long) Files.getAttribute(process.sandbox().root(), "unix:dev");
-            return ((dev >>> 8) & 0xfff | (dev >>> 32) & ~0xfffL) + ":" + (dev & 0xff | (dev >>> 12) & ~0xffL);
+            return Integer.toUnsignedString(Stat.major(dev)) + ":" + Integer.toUnsignedString(Stat.minor(dev));
         } catch (IOException | RuntimeException e) {
             return "0:0";
         }
@@ -123,9 +128,9 @@ final class VirtualFiles implements Sandbox.Virtual {
             case "cmdline" -> new VirtualNode.File(this::cmdline);
             case "comm" -> file(() -> Comm.text(process.table().names().leader(process)) + "\n");
             // One file system, the root (df, findmnt and mount read these): the host's device beneath it.
-            case "mounts" -> file(() -> "hdbg-root / hdbg " + (config.writable() ? "rw" : "ro") + " 0 0\n");
-            case "mountinfo" -> file(() -> "1 0 " + rootDevice() + " / / " + (config.writable() ? "rw" : "ro")
-                    + " - hdbg hdbg-root " + (config.writable() ? "rw" : "ro") + "\n");
+            case "mounts" -> file(() -> "hdbg-root / hdbg " + rootMode(config) + " 0 0\n");
+            case "mountinfo" -> file(() -> "1 0 " + rootDevice() + " / / " + rootMode(config) + " - hdbg hdbg-root "
+                    + rootMode(config) + "\n");
             default -> null;
         };
     }
