@@ -2,14 +2,13 @@ package dev.hdbg.agent.server;
 
 import dev.hdbg.agent.debugger.Debugger;
 import dev.hdbg.common.wire.PollBeforeBlock;
+import dev.hdbg.common.wire.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,13 +19,15 @@ import org.slf4j.LoggerFactory;
 public final class AgentServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
 
-    private final EventLoopGroup bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    /** Netty's native epoll where it loads ({@link Transport}). */
+    private final Transport transport = Transport.preferred();
+    private final EventLoopGroup bossGroup = new MultiThreadIoEventLoopGroup(1, transport.handlers());
     /**
      * Polls before it blocks ({@link PollBeforeBlock}): a batch's next request usually comes within the host's 50-100
      * µs of work after a reply, and a loop blocked in the selector costs a cross-core wake-up to resume on this VM.
      */
     private final EventLoopGroup workerGroup = new MultiThreadIoEventLoopGroup(1,
-            PollBeforeBlock.nio(PollBeforeBlock.Settings.fromSystemProperties()));
+            PollBeforeBlock.of(transport, PollBeforeBlock.Settings.fromSystemProperties()));
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Channel serverChannel;
 
@@ -40,7 +41,7 @@ public final class AgentServer implements AutoCloseable {
         Runnable onSessionEnd = options.once() ? this::stop : () -> { };
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverSocketChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new AgentChannelInitializer(debugger, options.token(), options.tls(), onSessionEnd,

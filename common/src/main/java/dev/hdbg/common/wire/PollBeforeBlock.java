@@ -67,6 +67,24 @@ public final class PollBeforeBlock implements IoHandler {
         }
     };
 
+    /** One look at epoll's ready sockets without waiting: its handler waits for nothing when tasks are said to wait. */
+    static final IoHandlerContext LOOK_NOW = new IoHandlerContext() {
+        @Override
+        public boolean canBlock() {
+            return false;
+        }
+
+        @Override
+        public long delayNanos(long currentTimeNanos) {
+            return 0;
+        }
+
+        @Override
+        public long deadlineNanos() {
+            return -1;
+        }
+    };
+
     /**
      * The longest poll, when to grow and when to give the core up; {@link #maxNanos} 0: never poll.
      * {@code notWhileCompiling}: no poll while the JVM's compilers are busy ({@link CompilerActivity}).
@@ -95,6 +113,8 @@ public final class PollBeforeBlock implements IoHandler {
     }
 
     private final IoHandler selector;
+    /** How {@link #selector} is asked for one look without waiting ({@link Transport#lookWithoutWaiting}). */
+    private final IoHandlerContext look;
     private final PollWindow window;
     private final LongSupplier clock;
     private final Runnable yield;
@@ -110,11 +130,17 @@ public final class PollBeforeBlock implements IoHandler {
     private Runnable beforeBlock = () -> { };
 
     PollBeforeBlock(IoHandler selector, PollWindow window, LongSupplier clock, Runnable yield, long lostCoreNanos) {
-        this(selector, window, clock, yield, lostCoreNanos, () -> false);
+        this(selector, POLL, window, clock, yield, lostCoreNanos, () -> false);
     }
 
     PollBeforeBlock(IoHandler selector, PollWindow window, LongSupplier clock, Runnable yield, long lostCoreNanos,
                     BooleanSupplier compiling) {
+        this(selector, POLL, window, clock, yield, lostCoreNanos, compiling);
+    }
+
+    PollBeforeBlock(IoHandler selector, IoHandlerContext look, PollWindow window, LongSupplier clock, Runnable yield,
+                    long lostCoreNanos, BooleanSupplier compiling) {
+        this.look = look;
         this.compiling = compiling;
         this.selector = selector;
         this.window = window;
@@ -123,20 +149,21 @@ public final class PollBeforeBlock implements IoHandler {
         this.lostCoreNanos = lostCoreNanos;
     }
 
-    /** Netty's NIO handler, polling before it blocks as {@code settings} say; Netty's own when they say never. */
-    public static IoHandlerFactory nio(Settings settings) {
-        return nio(settings, made -> { });
+    /** {@code transport}'s handler, polling before it blocks as {@code settings} say; Netty's own when they say never. */
+    public static IoHandlerFactory of(Transport transport, Settings settings) {
+        return of(transport, settings, made -> { });
     }
 
     /** The same, handing each handler made to {@code made} (the tests read its counts). */
-    public static IoHandlerFactory nio(Settings settings, Consumer<PollBeforeBlock> made) {
-        IoHandlerFactory nio = NioIoHandler.newFactory();
+    public static IoHandlerFactory of(Transport transport, Settings settings, Consumer<PollBeforeBlock> made) {
+        IoHandlerFactory handlers = transport.handlers();
         if (settings.maxNanos() == 0) {
-            return nio;
+            return handlers;
         }
+        IoHandlerContext look = transport.lookWithoutWaiting();
         return executor -> {
             BooleanSupplier compiling = settings.notWhileCompiling() ? CompilerActivity.ofThisJvm() : () -> false;
-            PollBeforeBlock handler = new PollBeforeBlock(nio.newHandler(executor),
+            PollBeforeBlock handler = new PollBeforeBlock(handlers.newHandler(executor), look,
                     new PollWindow(settings.maxNanos(), settings.growStartNanos()), System::nanoTime, Thread::yield,
                     settings.lostCoreNanos(), compiling);
             made.accept(handler);
@@ -158,7 +185,7 @@ public final class PollBeforeBlock implements IoHandler {
         long last = start;
         while (last - start < limit) {
             polls++;
-            int handled = selector.run(POLL);
+            int handled = selector.run(look);
             if (handled > 0) {
                 caught++;
                 window.caught();

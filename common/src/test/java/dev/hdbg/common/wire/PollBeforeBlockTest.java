@@ -6,11 +6,15 @@ import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An event loop polls before it blocks, bounded and adaptive (docs/benchmarks.md, "Cross-core wake-ups, wave 12"):
@@ -292,31 +296,52 @@ class PollBeforeBlockTest {
         assertThat(blockingSelects).isEqualTo(blocked);
     }
 
-    @Test
-    void pollingSwitchedOffLeavesNettysOwnHandler() {
-        ThreadAwareExecutor executor = new ThreadAwareExecutor() {
-            @Override
-            public boolean isExecutorThread(Thread thread) {
-                return thread == Thread.currentThread();
-            }
-
-            @Override
-            public void execute(Runnable command) {
-                command.run();
-            }
-        };
-        IoHandler off = PollBeforeBlock.nio(new PollBeforeBlock.Settings(0, GROW_START, LOST_CORE))
-                .newHandler(executor);
-        IoHandler on = PollBeforeBlock.nio(new PollBeforeBlock.Settings(MAX, GROW_START, LOST_CORE))
-                .newHandler(executor);
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void pollingSwitchedOffLeavesNettysOwnHandler(Transport transport) {
+        IoHandler off = PollBeforeBlock.of(transport, new PollBeforeBlock.Settings(0, GROW_START, LOST_CORE))
+                .newHandler(THIS_THREAD);
+        IoHandler on = PollBeforeBlock.of(transport, new PollBeforeBlock.Settings(MAX, GROW_START, LOST_CORE))
+                .newHandler(THIS_THREAD);
         try {
-            assertThat(off).isInstanceOf(NioIoHandler.class);
+            assertThat(off).isInstanceOf(transport == Transport.EPOLL ? EpollIoHandler.class : NioIoHandler.class);
             assertThat(on).isInstanceOf(PollBeforeBlock.class);
         } finally {
             off.destroy();
             on.destroy();
         }
     }
+
+    /**
+     * A look must not wait: epoll's handler takes NIO's look (a context that may block, with no deadline) as "block
+     * until something comes", which would hang every poll of an idle connection.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aLookAtAnIdleLoopOfEitherTransportReturnsWithNothingHandled(Transport transport) {
+        IoHandler handler = transport.handlers().newHandler(THIS_THREAD);
+        try {
+            handler.initialize();
+            for (int i = 0; i < 3; i++) {
+                assertThat(handler.run(transport.lookWithoutWaiting())).isZero();
+            }
+        } finally {
+            handler.destroy();
+        }
+    }
+
+    private static final ThreadAwareExecutor THIS_THREAD = new ThreadAwareExecutor() {
+        @Override
+        public boolean isExecutorThread(Thread thread) {
+            return true;
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+    };
 
     @Test
     void theSystemPropertySetsTheMaximumInMicroseconds() {

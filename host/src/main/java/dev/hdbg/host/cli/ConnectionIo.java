@@ -1,5 +1,6 @@
 package dev.hdbg.host.cli;
 
+import dev.hdbg.common.wire.Transport;
 import dev.hdbg.host.client.ConnectSettings;
 import java.util.Optional;
 
@@ -15,14 +16,20 @@ import java.util.Optional;
  *                       commands from a file, which never waits for a user
  * @param refusal        why {@value #BATCH_IO_VARIABLE} was refused, said when the connection is set up; null when it
  *                       was not
+ * @param nioLoop        whether the connection's loop must be NIO's: the bridge's session thread watches gdb's socket
+ *                       in it too ({@code ReadyWatch}), which epoll's loop does not take
  */
-record ConnectionIo(Optional<Boolean> callerDriven, boolean flushesAtWaits, String refusal) {
+record ConnectionIo(Optional<Boolean> callerDriven, boolean flushesAtWaits, String refusal, boolean nioLoop) {
     /** {@code HDBG_BATCH_IO=thread} runs a batch's connection on a Netty loop thread, as the prompt's. */
     static final String BATCH_IO_VARIABLE = "HDBG_BATCH_IO";
     /** {@code HDBG_GDB_IO=thread} runs {@code --gdb}'s connection on a Netty loop thread (for measurements). */
     static final String GDB_IO_VARIABLE = "HDBG_GDB_IO";
     /** Whether a batch thread drives its connection's I/O when {@link #BATCH_IO_VARIABLE} is not set. */
     static final boolean BATCH_DRIVES_IO_BY_DEFAULT = true;
+
+    ConnectionIo(Optional<Boolean> callerDriven, boolean flushesAtWaits, String refusal) {
+        this(callerDriven, flushesAtWaits, refusal, false);
+    }
 
     /** The choice for this process's environment. */
     static ConnectionIo of(String batch, boolean gdb) {
@@ -46,7 +53,8 @@ record ConnectionIo(Optional<Boolean> callerDriven, boolean flushesAtWaits, Stri
         }
         if (gdb && batch == null) {
             // The bridge's session thread waits for gdb and the agent in one selector (issue 14; docs/gdb.md).
-            return new ConnectionIo(Optional.of(!"thread".equals(gdbIo)), false, null);
+            boolean caller = !"thread".equals(gdbIo);
+            return new ConnectionIo(Optional.of(caller), false, null, caller);
         }
         return new ConnectionIo(Optional.empty(), false, null);
     }
@@ -56,7 +64,8 @@ record ConnectionIo(Optional<Boolean> callerDriven, boolean flushesAtWaits, Stri
      * (the prompt, the demo, and a batch whose setting was refused).
      */
     ConnectSettings applyTo(ConnectSettings settings) {
-        return callerDriven.map(settings::withCallerDriven).orElse(settings);
+        ConnectSettings driven = callerDriven.map(settings::withCallerDriven).orElse(settings);
+        return nioLoop ? driven.withTransport(Transport.NIO) : driven;
     }
 
     /**

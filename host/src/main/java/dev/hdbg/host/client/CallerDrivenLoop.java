@@ -1,6 +1,7 @@
 package dev.hdbg.host.client;
 
 import dev.hdbg.common.wire.PollBeforeBlock;
+import dev.hdbg.common.wire.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ManualIoEventLoop;
 import java.util.Optional;
@@ -48,10 +49,10 @@ public final class CallerDrivenLoop {
      * A loop the current thread owns and drives from now on, with the queue of its connection's record deliveries,
      * which it runs between two runs of the loop.
      */
-    static DrivenDeliveries ownNew() {
+    static DrivenDeliveries ownNew(Transport transport) {
         POLLING.remove();
         DrivenDeliveries owned = new DrivenDeliveries(new ManualIoEventLoop(Thread.currentThread(),
-                PollBeforeBlock.nio(pollSettings, polling -> {
+                PollBeforeBlock.of(transport, pollSettings, polling -> {
                     POLLING.set(polling);
                     polling.beforeBlocking(CallerDrivenLoop::beforeWait);
                 })));

@@ -47,12 +47,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,16 +102,15 @@ final class NettyDebuggerClient implements DebuggerClient {
         EventLoopGroup group;
         if (settings.callerDriven()) {
             // The connecting thread delivers the records itself too, between runs of its loop: no listener thread.
-            DrivenDeliveries owned = CallerDrivenLoop.ownNew();
+            DrivenDeliveries owned = CallerDrivenLoop.ownNew(settings.transport());
             group = owned.loop();
             handler = new ClientHandler(settings.deadAfter(), owned);
         } else {
             handler = new ClientHandler(settings.deadAfter());
-            group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory(SelectorProvider.provider(),
-                handler::selectStrategy));
+            group = new MultiThreadIoEventLoopGroup(1, settings.transport().handlers(handler::selectStrategy));
         }
         try {
-            Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            Bootstrap bootstrap = new Bootstrap().group(group).channel(settings.transport().socketChannel())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ClientChannelInitializer(handler, settings.pingEvery(), sslContext, host, port));

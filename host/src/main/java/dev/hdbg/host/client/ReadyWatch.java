@@ -33,11 +33,16 @@ public final class ReadyWatch implements AutoCloseable {
      * Registers {@code channel} with the current thread's loop.
      *
      * @return empty when the current thread drives no loop
+     * @throws IllegalStateException when that loop is not of NIO's transport, whose selector alone takes a JDK channel
      */
     public static Optional<ReadyWatch> on(SelectableChannel channel) {
         var loop = CallerDrivenLoop.ownedLoop();
         if (loop.isEmpty()) {
             return Optional.empty();
+        }
+        if (!loop.get().isCompatible(Handle.class)) {
+            throw new IllegalStateException("a JDK channel can be watched only in a loop of NIO's transport: connect "
+                    + "with ConnectSettings.withTransport(Transport.NIO)");
         }
         Handle handle = new Handle(channel);
         var registered = loop.get().register(handle);

@@ -3,6 +3,7 @@ package dev.hdbg.host.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hdbg.common.wire.Transport;
 import dev.hdbg.host.client.ConnectSettings;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class ConnectionIoTest {
 
     @Test
     void theBridgeDrivesItsIoUnlessToldThreadAndIgnoresTheBatchSetting() {
-        assertThat(ConnectionIo.of(null, true, "threads", null)).isEqualTo(new ConnectionIo(Optional.of(true), false, null));
+        assertThat(ConnectionIo.of(null, true, "threads", null)).isEqualTo(new ConnectionIo(Optional.of(true), false, null, true));
         assertThat(ConnectionIo.of(null, true, null, "thread")).isEqualTo(new ConnectionIo(Optional.of(false), false, null));
     }
 
@@ -73,5 +74,16 @@ class ConnectionIoTest {
         assertThat(ConnectionIo.of("cmds.txt", false, "thread", null).applyTo(callerThread).callerDriven()).isFalse();
         assertThat(ConnectionIo.of(null, false, null, null).applyTo(callerThread)).isSameAs(callerThread);
         assertThat(ConnectionIo.of("cmds.txt", false, "threads", null).applyTo(loopThread)).isSameAs(loopThread);
+    }
+
+    @Test
+    void theBridgesConnectionTakesNioWhoseSelectorAlsoWatchesGdbsSocketAndABatchKeepsThePreferredTransport() {
+        ConnectSettings preferred = ConnectSettings.defaults();
+
+        assertThat(ConnectionIo.of(null, true, null, null).applyTo(preferred).transport()).isEqualTo(Transport.NIO);
+        assertThat(ConnectionIo.of("cmds.txt", false, null, null).applyTo(preferred).transport())
+                .isEqualTo(Transport.preferred());
+        assertThat(ConnectionIo.of(null, true, null, "thread").applyTo(preferred).transport())
+                .isEqualTo(Transport.preferred());
     }
 }

@@ -5,6 +5,7 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.Framing;
 import dev.hdbg.common.wire.Protocol;
 import dev.hdbg.common.wire.RecordCodec;
+import dev.hdbg.common.wire.Transport;
 import dev.hdbg.host.client.ConnectSettings;
 import dev.hdbg.host.client.DebuggerClient;
 import dev.hdbg.proto.v1.ContinueReply;
@@ -124,7 +125,7 @@ final class StepAgent implements AutoCloseable {
     /** A client whose connecting thread drives its I/O, as {@code hdbg --gdb}'s. */
     DebuggerClient connectDriven() {
         int port = ((InetSocketAddress) server.localAddress()).getPort();
-        return DebuggerClient.connectWith("127.0.0.1", port, ConnectSettings.defaults().withCallerDriven(true)
+        return DebuggerClient.connectWith("127.0.0.1", port, ConnectSettings.defaults().withCallerDriven(true).withTransport(Transport.NIO)
                 .withDeadAfter(Duration.ofMinutes(10)));
     }
 
