@@ -144,8 +144,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
 
     private static void refuse(ChannelHandlerContext ctx, Envelope envelope, ErrorCode code, String message) {
         LOG.warn("refusing host {}: {}", ctx.channel().remoteAddress(), message);
-        ctx.writeAndFlush(Envelope.newBuilder().setRequestId(envelope.getRequestId())
-                .setErrorReply(ErrorMapping.reply(code, message)).build()).addListener(ChannelFutureListener.CLOSE);
+        ClosingReply.send(ctx, Envelope.newBuilder().setRequestId(envelope.getRequestId())
+                .setErrorReply(ErrorMapping.reply(code, message)).build());
     }
 
     private static boolean constantTimeEquals(String expected, String given) {

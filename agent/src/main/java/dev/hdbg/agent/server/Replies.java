@@ -4,7 +4,6 @@ import dev.hdbg.common.io.IoReasons;
 import dev.hdbg.common.wire.Framing;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ErrorCode;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -60,8 +59,8 @@ final class Replies {
         String message = "malformed frame: " + cause.getMessage() + "; closing the connection";
         LOG.warn("host {}: {}", ctx.channel().remoteAddress(), message);
         if (ctx.channel().isActive()) {
-            ctx.writeAndFlush(Envelope.newBuilder().setErrorReply(ErrorMapping.reply(ErrorCode.ERROR_CODE_MALFORMED, message))
-                    .build()).addListener(ChannelFutureListener.CLOSE);
+            ClosingReply.send(ctx, Envelope.newBuilder().setErrorReply(
+                    ErrorMapping.reply(ErrorCode.ERROR_CODE_MALFORMED, message)).build());
         }
     }
 }

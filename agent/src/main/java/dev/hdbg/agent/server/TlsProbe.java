@@ -4,7 +4,6 @@ import dev.hdbg.common.wire.Framing;
 import dev.hdbg.proto.v1.Envelope;
 import dev.hdbg.proto.v1.ErrorCode;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
@@ -57,9 +56,8 @@ final class TlsProbe extends ByteToMessageDecoder {
         if (agentSpeaksTls) {
             LOG.warn("refusing host {}: it speaks clear text, and this agent requires TLS (hdbg --tls)", ctx.channel().remoteAddress());
             // Written from here, in front of the SslHandler, so that the clear-text host can read it.
-            ctx.writeAndFlush(Framing.frame(Envelope.newBuilder().setErrorReply(
-                    ErrorMapping.reply(ErrorCode.ERROR_CODE_UNAUTHENTICATED, REQUIRES_TLS)).build()))
-                    .addListener(ChannelFutureListener.CLOSE);
+            ClosingReply.send(ctx, Framing.frame(Envelope.newBuilder().setErrorReply(
+                    ErrorMapping.reply(ErrorCode.ERROR_CODE_UNAUTHENTICATED, REQUIRES_TLS)).build()));
         } else {
             LOG.warn("refusing host {}: it speaks TLS, and this agent was started without --tls", ctx.channel().remoteAddress());
             ctx.close();

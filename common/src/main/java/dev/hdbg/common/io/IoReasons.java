@@ -9,6 +9,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Why an operation on a file failed, in the operating system's words and without the path, so that a message can
@@ -29,9 +30,25 @@ public final class IoReasons {
             case DirectoryNotEmptyException d when d.getReason() == null -> "directory not empty";
             case FileSystemException f when f.getReason() != null -> lowerFirst(f.getReason());
             case CharacterCodingException c -> "not UTF-8 text";
-            default -> e.getMessage() == null ? e.getClass().getSimpleName() : lowerFirst(oneLine(e.getMessage()));
+            default -> lowerFirst(ofSocket(e));
         };
     }
+
+    /**
+     * Why a socket operation failed, as the JDK's NIO says it ({@code Connection refused: /127.0.0.1:1}) whichever
+     * transport failed: Netty's native epoll puts the system call before the reason
+     * ({@code finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:1}), which tells a user nothing.
+     */
+    public static String ofSocket(Throwable failure) {
+        String message = failure.getMessage();
+        if (message == null) {
+            return failure.getClass().getSimpleName();
+        }
+        return NATIVE_CALL.matcher(oneLine(message)).replaceFirst("");
+    }
+
+    /** Netty's native transports' prefix: the call and the negative errno. */
+    private static final Pattern NATIVE_CALL = Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
 
     private static String oneLine(String text) {
         int end = text.indexOf('\n');

@@ -41,4 +41,16 @@ class IoReasonsTest {
                 () -> Files.newBufferedWriter(Path.of("/proc/x/y"), StandardOpenOption.CREATE));
         assertThat(IoReasons.of(e)).isEqualTo("no such file or directory");
     }
+
+    @Test
+    void aSocketFailureOfNettysNativeTransportReadsAsTheJdksDoes() throws Exception {
+        assertThat(IoReasons.ofSocket(new java.net.ConnectException(
+                "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:1")))
+                .isEqualTo("Connection refused: /127.0.0.1:1");
+        assertThat(IoReasons.ofSocket(new IOException("recvAddress(..) failed with error(-104): Connection reset by peer")))
+                .isEqualTo("Connection reset by peer");
+        assertThat(IoReasons.ofSocket(new java.net.ConnectException("Connection refused: /127.0.0.1:1")))
+                .isEqualTo("Connection refused: /127.0.0.1:1");
+        assertThat(IoReasons.ofSocket(new IOException())).isEqualTo("IOException");
+    }
 }

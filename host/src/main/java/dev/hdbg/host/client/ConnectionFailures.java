@@ -1,5 +1,6 @@
 package dev.hdbg.host.client;
 
+import dev.hdbg.common.io.IoReasons;
 import dev.hdbg.proto.v1.Envelope;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -40,7 +41,7 @@ final class ConnectionFailures extends SimpleChannelInboundHandler<Envelope> {
             end.setIfNone(AgentError.Kind.MALFORMED, "the agent at " + agent + " sent bytes that are not an hdbg frame ("
                     + cause.getMessage() + "): is something else listening there, or a different hdbg version?");
         } else {
-            end.setIfNone(AgentError.Kind.CONNECTION, "connection failed: " + cause.getMessage());
+            end.setIfNone(AgentError.Kind.CONNECTION, "connection failed: " + IoReasons.ofSocket(cause));
         }
         ctx.close();
     }

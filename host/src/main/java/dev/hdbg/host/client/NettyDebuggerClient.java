@@ -3,6 +3,7 @@ package dev.hdbg.host.client;
 import com.google.protobuf.ByteString;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.io.IoReasons;
 import dev.hdbg.common.model.AddedEvent;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.AttachMode;
@@ -119,7 +120,7 @@ final class NettyDebuggerClient implements DebuggerClient {
             connected.awaitUninterruptibly();
             if (!connected.isSuccess()) {
                 throw new AgentError(AgentError.Kind.CONNECTION, "cannot connect to an agent at " + host + ":" + port
-                        + ": " + connected.cause().getMessage() + " (is bin/hdbg-agent running there?)");
+                        + ": " + IoReasons.ofSocket(connected.cause()) + " (is bin/hdbg-agent running there?)");
             }
             Channel channel = connected.channel();
             if (sslContext.isPresent()) {
