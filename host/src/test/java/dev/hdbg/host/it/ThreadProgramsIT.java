@@ -68,7 +68,7 @@ class ThreadProgramsIT {
         assertThat(run.out()).isEqualTo("both hold their mutex\n");
         assertThat(run.status()).isEqualTo(128 + 9);
         assertThat(run.notices()).singleElement().asString()
-                .startsWith("deadlock: every thread waits (in futex without a timeout, for a pipe, a child or a signal)")
+                .startsWith("deadlock: every thread waits (in futex without a timeout, for a pipe, a child, a lock or a signal)")
                 .contains("thread 1000 of process 1000 (core 0, waiting in futex at 0x",
                         "thread 1001 of process 1000 (core 1, waiting in futex at 0x")
                 .endsWith("hdbg ends it as kill -9 would (exit status 137)");

@@ -32,9 +32,11 @@ final class Errno {
     static final int EISDIR = 21;
     static final int EINVAL = 22;
     static final int EROFS = 30;
+    static final int EMLINK = 31;
     static final int EXDEV = 18;
     static final int EMFILE = 24;
     static final int ENOTTY = 25;
+    static final int EFBIG = 27;
     static final int ENOSPC = 28;
     static final int ESPIPE = 29;
     static final int EPIPE = 32;
@@ -62,6 +64,10 @@ final class Errno {
             case FileSystemLoopException x -> ELOOP;
             case FileSystemException x when "Is a directory".equals(x.getReason()) -> EISDIR;
             case FileSystemException x when "Not a directory".equals(x.getReason()) -> ENOTDIR;
+            case FileSystemException x when "Invalid cross-device link".equals(x.getReason()) -> EXDEV;
+            case FileSystemException x when "Too many links".equals(x.getReason()) -> EMLINK;
+            case FileSystemException x when "Operation not permitted".equals(x.getReason()) -> EPERM;
+            case FileSystemException x when "No space left on device".equals(x.getReason()) -> ENOSPC;
             default -> EIO;
         };
     }

@@ -63,6 +63,11 @@ final class FileSyscalls {
             fds.get(a.i(0));
             return 0;
         });
+        table.put(162, a -> 0); // sync
+        table.put(306, a -> { // syncfs
+            fds.get(a.i(0));
+            return 0;
+        });
         table.put(326, a -> copyFileRange(a.i(0), a.a1(), a.i(2), a.a3(), a.a4(), a.i(5)));
         table.put(19, a -> readv(a.i(0), a.a1(), a.i(2)));
         table.put(20, a -> writev(a.i(0), a.a1(), a.i(2)));

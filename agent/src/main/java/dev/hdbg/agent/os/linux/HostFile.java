@@ -102,6 +102,44 @@ final class HostFile extends OpenFile {
         return target;
     }
 
+    /** ftruncate: Linux's answer for a descriptor not open for writing is EINVAL. */
+    @Override
+    void setLength(long length) throws IOException {
+        if (!writable()) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        setLength(channel, length);
+    }
+
+    /** fallocate's default mode: the file at least {@code end} bytes long, what it held unchanged. */
+    @Override
+    void allocate(long end) throws IOException {
+        if (!writable()) {
+            throw new SyscallException(Errno.EBADF);
+        }
+        if (end > channel.size()) {
+            setLength(channel, end);
+        }
+    }
+
+    /**
+     * The file cut or extended with zeros to {@code length}, its offset left where it was, as Linux's truncate and
+     * ftruncate leave it (FileChannel's truncate would pull a position past the end back to it).
+     */
+    static void setLength(FileChannel channel, long length) throws IOException {
+        if (length < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long size = channel.size();
+        if (length < size) {
+            long position = channel.position();
+            channel.truncate(length);
+            channel.position(position);
+        } else if (length > size) {
+            channel.write(ByteBuffer.allocate(1), length - 1); // the bytes before it a hole, read as zeros
+        }
+    }
+
     @Override
     byte[] stat() throws IOException {
         return Stat.of(host, true);

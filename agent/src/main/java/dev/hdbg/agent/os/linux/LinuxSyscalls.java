@@ -84,6 +84,9 @@ public final class LinuxSyscalls {
         new OffsetSyscalls(process).register(table);
         new PollSyscalls(process).register(table);
         new PathSyscalls(process).register(table);
+        new LinkSyscalls(process).register(table);
+        new LengthSyscalls(process).register(table);
+        new LockSyscalls(process).register(table);
         new StatSyscalls(process).register(table);
         new MemorySyscalls(process).register(table);
         new ProcessSyscalls(process).register(table);

@@ -18,6 +18,8 @@ abstract class OpenFile {
 
     private int statusFlags;
     private int references;
+    /** What goes with the description when its last descriptor closes (its flock lock); null when nothing. */
+    private Runnable onRelease;
 
     OpenFile(int statusFlags) {
         this.statusFlags = statusFlags;
@@ -86,6 +88,16 @@ abstract class OpenFile {
         throw new SyscallException(Errno.ESPIPE);
     }
 
+    /** ftruncate: only a regular file open for writing has a length to set (EINVAL otherwise, as Linux says). */
+    void setLength(long length) throws IOException {
+        throw new SyscallException(Errno.EINVAL);
+    }
+
+    /** fallocate, mode 0: only a regular file's space can be allocated (ENODEV otherwise). */
+    void allocate(long end) throws IOException {
+        throw new SyscallException(Errno.ENODEV);
+    }
+
     /** The {@code struct stat} bytes. */
     abstract byte[] stat() throws IOException;
 
@@ -105,7 +117,15 @@ abstract class OpenFile {
     /** Drops one descriptor's reference; releases on the last. */
     final void drop() throws IOException {
         if (--references == 0) {
+            if (onRelease != null) {
+                onRelease.run();
+            }
             release();
         }
+    }
+
+    /** Has {@code action} run when the last descriptor of this description closes (one action: a flock lock's). */
+    final void whenReleased(Runnable action) {
+        this.onRelease = action;
     }
 }

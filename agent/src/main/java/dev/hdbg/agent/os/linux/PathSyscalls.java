@@ -44,9 +44,11 @@ final class PathSyscalls {
     private final UserMemory user;
     private final Sandbox sandbox;
     private final FdTable fds;
+    private final WriteAccess writeAccess;
 
     PathSyscalls(LinuxProcess process) {
         this.process = process;
+        this.writeAccess = new WriteAccess(process);
         this.user = process.user();
         this.sandbox = process.sandbox();
         this.fds = process.fds();
@@ -90,7 +92,7 @@ final class PathSyscalls {
         table.put(90, a -> fchmodat(AT_FDCWD, a.a0(), a.i(1)));
         table.put(268, a -> fchmodat(a.i(0), a.a1(), a.i(2)));
         table.put(91, a -> {
-            Files.setPosixFilePermissions(existingToChange(openedFile(a.i(0))), permissions(a.i(1)));
+            Files.setPosixFilePermissions(writeAccess.existingToChange(openedFile(a.i(0))), permissions(a.i(1)));
             return 0;
         });
         table.put(92, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), true), a.i(1), a.i(2)));
@@ -117,7 +119,7 @@ final class PathSyscalls {
             if (!exists && ((flags & O_CREAT) == 0 || host.getParent() == null || !Files.isDirectory(host.getParent()))) {
                 throw new SyscallException(Errno.ENOENT);
             }
-            requireWritable(resolved);
+            writeAccess.require(resolved);
         }
         if ((flags & O_NOFOLLOW) != 0 && Files.isSymbolicLink(host)) {
             throw new SyscallException(Errno.ELOOP);
@@ -164,41 +166,9 @@ final class PathSyscalls {
         return set;
     }
 
-    /**
-     * Every change to the tree needs --writable, or a path beneath one of the --writable-dir directories; Linux says
-     * EROFS for a read-only file system, and the made-up files cannot be changed at all (EACCES).
-     */
-    private void requireWritable(Sandbox.Resolved resolved) {
-        if (resolved.isVirtual()) {
-            throw new SyscallException(Errno.EACCES);
-        }
-        ProcessConfig config = process.config();
-        if (config.writable()) {
-            return;
-        }
-        String path = resolved.guestPath();
-        for (String dir : config.writableDirs()) {
-            String prefix = dir.endsWith("/") ? dir : dir + "/";
-            if (path.startsWith(prefix)) {
-                return;
-            }
-        }
-        throw new SyscallException(Errno.EROFS);
-    }
-
-    /** A file a call is about to change: ENOENT when it does not exist, then EROFS when it is read-only. */
-    private Path existingToChange(Sandbox.Resolved resolved, LinkOption... options) {
-        if (!resolved.isVirtual() && !Files.exists(resolved.host(), options)) {
-            throw new SyscallException(Errno.ENOENT);
-        }
-        requireWritable(resolved);
-        return resolved.host();
-    }
-
-    /** The parent must exist; the new name must not. */
     private long mkdirat(int dirfd, long pathAddress, int mode) throws IOException {
         Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), false);
-        requireWritable(resolved);
+        writeAccess.require(resolved);
         Files.createDirectory(resolved.host(), PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
         return 0;
     }
@@ -207,7 +177,7 @@ final class PathSyscalls {
         if ((flags & ~AT_REMOVEDIR) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), false),
+        Path host = writeAccess.existingToChange(process.resolve(dirfd, user.cString(pathAddress), false),
                 LinkOption.NOFOLLOW_LINKS);
         boolean directory = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
         if (directory != ((flags & AT_REMOVEDIR) != 0)) {
@@ -224,14 +194,14 @@ final class PathSyscalls {
         }
         Sandbox.Resolved from = process.resolve(fromDir, user.cString(fromAddress), false);
         Sandbox.Resolved to = process.resolve(toDir, user.cString(toAddress), false);
-        existingToChange(from, LinkOption.NOFOLLOW_LINKS);
-        requireWritable(to);
+        writeAccess.existingToChange(from, LinkOption.NOFOLLOW_LINKS);
+        writeAccess.require(to);
         Files.move(from.host(), to.host(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return 0;
     }
 
     private long fchmodat(int dirfd, long pathAddress, int mode) throws IOException {
-        Path host = existingToChange(process.resolve(dirfd, user.cString(pathAddress), true));
+        Path host = writeAccess.existingToChange(process.resolve(dirfd, user.cString(pathAddress), true));
         Files.setPosixFilePermissions(host, permissions(mode));
         return 0;
     }
@@ -263,8 +233,8 @@ final class PathSyscalls {
      * program may write (EROFS elsewhere).
      */
     private long chown(Sandbox.Resolved resolved, int uid, int gid) throws IOException {
-        Path host = existingToChange(resolved);
-        Map<String, Object> ids = Files.readAttributes(host, "unix:uid,gid");
+        Path host = writeAccess.existingToChange(resolved, LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> ids = Files.readAttributes(host, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
         if (uid != -1 && uid != (int) ids.get("uid") || gid != -1 && gid != (int) ids.get("gid")) {
             throw new SyscallException(Errno.EPERM);
         }
@@ -282,8 +252,10 @@ final class PathSyscalls {
         } else {
             resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0);
         }
-        Path host = existingToChange(resolved, LinkOption.NOFOLLOW_LINKS);
-        var view = Files.getFileAttributeView(host, BasicFileAttributeView.class);
+        Path host = writeAccess.existingToChange(resolved, LinkOption.NOFOLLOW_LINKS);
+        // Without following: a resolved path ends in a link only when the call asked not to follow it, and the host
+        // must then not follow it either (a link the program made may name any host file).
+        var view = Files.getFileAttributeView(host, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         var now = FileTime.from(Instant.now());
         if (times == 0) {
             view.setTimes(now, now, null);
@@ -330,7 +302,7 @@ final class PathSyscalls {
             throw new SyscallException(Errno.ENOENT);
         }
         if (forWrite) {
-            requireWritable(resolved);
+            writeAccess.require(resolved);
         }
         boolean allowed = (!forWrite || Files.isWritable(host))
                 && ((mode & R_OK) == 0 || Files.isReadable(host))

@@ -31,6 +31,7 @@ final class ProcessTable {
     private final GuestClock clock = new GuestClock();
     private final Scheduler scheduler;
     private final ThreadNames names;
+    private final FileLocks locks;
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
     private final long initPid;
     private LinuxProcess attached;
@@ -44,6 +45,7 @@ final class ProcessTable {
         this.scheduler = new Scheduler(machine.vcpus(), clock, initPid);
         scheduler.onProcessSwitch(this::attach);
         this.names = new ThreadNames(scheduler, machine.vcpus());
+        this.locks = new FileLocks(scheduler);
         scheduler.onNewThread(names::show);
         machine.vcpus().onProcessMemory(pid -> get(pid).filter(p -> !p.ended() || p == attached)
                 .ifPresent(this::attach));
@@ -63,6 +65,11 @@ final class ProcessTable {
     /** The threads' names ({@code comm}). */
     ThreadNames names() {
         return names;
+    }
+
+    /** flock's locks, which every process of the program shares. */
+    FileLocks locks() {
+        return locks;
     }
 
     GuestClock clock() {

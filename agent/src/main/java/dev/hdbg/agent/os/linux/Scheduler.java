@@ -354,7 +354,7 @@ final class Scheduler {
 
     /** Why no thread can run: every live thread and what it waits for. */
     String deadlock() {
-        return "every thread waits (in futex without a timeout, for a pipe, a child or a signal), so none can ever "
+        return "every thread waits (in futex without a timeout, for a pipe, a child, a lock or a signal), so none can ever "
                 + "run again: " + threads.values().stream().filter(t -> t.state != GuestThread.State.EXITED)
                 .map(GuestThread::toString).collect(Collectors.joining(", "))
                 + "; natively the program would hang here for ever";

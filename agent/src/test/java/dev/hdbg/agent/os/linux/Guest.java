@@ -26,6 +26,11 @@ final class Guest implements AutoCloseable {
     private long next = SCRATCH;
 
     Guest(Path root, boolean writable) {
+        this(root, writable, List.of());
+    }
+
+    /** A read-only tree but for {@code writableDirs} (--writable-dir), unless {@code writable}. */
+    Guest(Path root, boolean writable, List<String> writableDirs) {
         machine.memory().map("scratch", SCRATCH, SCRATCH_SIZE, Prot.READ | Prot.WRITE);
         // The image whose bss ends at BRK_START: the heap starts on the next page.
         machine.memory().map("image", 0x400000, 0x201000, Prot.READ | Prot.WRITE);
@@ -46,7 +51,7 @@ final class Guest implements AutoCloseable {
             }
         };
         process = new LinuxProcess(machine, new ProcessConfig(root, writable, Optional.empty(), "/bin/prog",
-                List.of("prog"), 4242, 4242), io, BRK_START);
+                List.of("prog"), 4242, 4242, "/", "/bin/prog", writableDirs, new long[] {0, 0}), io, BRK_START);
         syscalls = new LinuxSyscalls(process);
     }
 

@@ -1,0 +1,56 @@
+package dev.hdbg.agent.os.linux;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Whether a call may change a file of the tree: every change needs --writable, or a path beneath one of the
+ * --writable-dir directories; Linux says EROFS for a read-only file system, and the made-up files cannot be changed at
+ * all (EACCES).
+ */
+final class WriteAccess {
+    private final LinuxProcess process;
+
+    WriteAccess(LinuxProcess process) {
+        this.process = process;
+    }
+
+    /** @throws SyscallException EACCES for a made-up file, EROFS outside the writable places */
+    void require(Sandbox.Resolved resolved) {
+        if (resolved.isVirtual()) {
+            throw new SyscallException(Errno.EACCES);
+        }
+        ProcessConfig config = process.config();
+        if (config.writable()) {
+            return;
+        }
+        String path = resolved.guestPath();
+        for (String dir : config.writableDirs()) {
+            String prefix = dir.endsWith("/") ? dir : dir + "/";
+            if (path.startsWith(prefix)) {
+                return;
+            }
+        }
+        throw new SyscallException(Errno.EROFS);
+    }
+
+    /** Whether {@link #require} would let a call change {@code resolved}. */
+    boolean allows(Sandbox.Resolved resolved) {
+        try {
+            require(resolved);
+            return true;
+        } catch (SyscallException e) {
+            return false;
+        }
+    }
+
+    /** A file a call is about to change: ENOENT when it does not exist, then EROFS when it is read-only. */
+    Path existingToChange(Sandbox.Resolved resolved, LinkOption... options) {
+        if (!resolved.isVirtual() && !Files.exists(resolved.host(), options)) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        require(resolved);
+        return resolved.host();
+    }
+}
