@@ -101,6 +101,28 @@ class HostRootIT {
         assertThat(elsewhere.resolve("copy.txt")).doesNotExist();
     }
 
+    /**
+     * Links, lengths and locks in a writable directory (ln, ln -s, truncate, flock from coreutils and util-linux, run
+     * by bash -c); a hard link to a file of the read-only tree is refused as a link between file systems. bash -c
+     * reads no ~/.bashrc: it does when getpeername says its input may be a network connection (sshd's way).
+     */
+    @Test
+    void linksLengthsAndLocksInAWritableDirectory() throws Exception {
+        Path links = Files.createDirectories(dir.resolve("links"));
+        Files.writeString(links.resolve("kept.txt"), "kept\n");
+        ProgramRun run = ProgramRun.underAgent(List.of("--cwd", links.toString(), "--writable-dir", links.toString()),
+                ROOT, Optional.empty(), Path.of("/usr/bin/bash"), "-c", "ln kept.txt hard.txt; ln -s kept.txt soft.txt; "
+                        + "truncate -s 3 hard.txt; flock kept.txt cat soft.txt; echo; readlink soft.txt; "
+                        + "stat -c '%h %s' kept.txt; ln /etc/hostname h.txt; echo $?");
+
+        assertThat(run.err()).isEqualTo("ln: failed to create hard link 'h.txt' => '/etc/hostname': "
+                + "Invalid cross-device link\n");
+        assertThat(run.out()).isEqualTo("kep\nkept.txt\n2 3\n1\n");
+        assertThat(run.status()).isZero();
+        assertThat(Files.isSymbolicLink(links.resolve("soft.txt"))).isTrue();
+        assertThat(links.resolve("h.txt")).doesNotExist();
+    }
+
     @Test
     void theEnvironmentIsOnlyWhatIsGivenUnlessInherited() throws Exception {
         assertThat(inDir(List.of(), "/usr/bin/env").out()).isEmpty();

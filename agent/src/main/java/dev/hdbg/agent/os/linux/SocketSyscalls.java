@@ -16,6 +16,7 @@ final class SocketSyscalls {
     private static final int ECONNREFUSED = 111;
     private static final int EAFNOSUPPORT = 97;
     private static final int ENOTSOCK = 88;
+    private static final int ENOTCONN = 107;
 
     private final LinuxProcess process;
     private boolean told;
@@ -27,6 +28,38 @@ final class SocketSyscalls {
     void register(Map<Integer, Handler> table) {
         table.put(41, a -> socket(a.i(0), a.i(1)));
         table.put(42, a -> connect(a.i(0), a.a1(), a.i(2)));
+        table.put(51, a -> getsockname(a.i(0), a.a1(), a.a2()));
+        // bash asks whether its standard input is a network connection (run by sshd: then it reads ~/.bashrc even for
+        // bash -c); ENOSYS read as "yes".
+        table.put(52, a -> {
+            socket(a.i(0));
+            throw new SyscallException(ENOTCONN);
+        });
+        table.put(48, a -> { // shutdown
+            socket(a.i(0));
+            throw new SyscallException(ENOTCONN);
+        });
+    }
+
+    /** The socket {@code fd} names: EBADF when none is open, ENOTSOCK when it is not a socket. */
+    private UnixSocket socket(int fd) {
+        if (!(process.fds().get(fd) instanceof UnixSocket socket)) {
+            throw new SyscallException(ENOTSOCK);
+        }
+        return socket;
+    }
+
+    /** An unnamed Unix socket's address: its family alone (socklen 2), cut to the room the caller gives. */
+    private long getsockname(int fd, long address, long lengthAddress) {
+        socket(fd);
+        int room = process.user().readInt(lengthAddress);
+        if (room < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        byte[] family = {AF_UNIX, 0};
+        process.user().write(address, java.util.Arrays.copyOf(family, Math.min(room, family.length)));
+        process.user().write(lengthAddress, new byte[] {(byte) family.length, 0, 0, 0});
+        return 0;
     }
 
     private long socket(int family, int type) {
@@ -47,9 +80,7 @@ final class SocketSyscalls {
 
     /** struct sockaddr_un: sun_family, then the path (a leading NUL: the abstract namespace, empty here). */
     private long connect(int fd, long address, int length) throws java.io.IOException {
-        if (!(process.fds().get(fd) instanceof UnixSocket)) {
-            throw new SyscallException(ENOTSOCK);
-        }
+        socket(fd);
         if (length < 3 || length > 110) {
             throw new SyscallException(Errno.EINVAL);
         }
@@ -74,12 +105,12 @@ final class SocketSyscalls {
 
         @Override
         int read(byte[] buffer) {
-            throw new SyscallException(107); // ENOTCONN
+            throw new SyscallException(ENOTCONN);
         }
 
         @Override
         int write(byte[] data) {
-            throw new SyscallException(107);
+            throw new SyscallException(ENOTCONN);
         }
 
         @Override
