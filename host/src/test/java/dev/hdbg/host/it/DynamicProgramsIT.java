@@ -118,6 +118,22 @@ class DynamicProgramsIT {
                 command(null, "/usr/bin/find", "tree"),
                 command(null, "/usr/bin/find", "tree", "-name", "*.txt", "-size", "-2k"),
                 command(null, "/usr/bin/python3", "-c", "print(sum(range(10**6)))"),
+                // asyncio: its event loop's epoll, the socketpair it wakes itself through (set non-blocking with
+                // ioctl FIONBIO), timers, a queue and a child process read through a pipe.
+                command(null, "/usr/bin/python3", "-c", String.join("\n",
+                        "import asyncio",
+                        "async def square(n):",
+                        "    await asyncio.sleep(0.01 * n)",
+                        "    return n * n",
+                        "async def main():",
+                        "    q = asyncio.Queue()",
+                        "    for i in range(3): q.put_nowait(i)",
+                        "    child = await asyncio.create_subprocess_exec('/usr/bin/echo', 'child',"
+                                + " stdout=asyncio.subprocess.PIPE)",
+                        "    out, _ = await child.communicate()",
+                        "    print(await asyncio.gather(*map(square, range(5))), [q.get_nowait() for _ in range(3)],"
+                                + " out.decode().strip(), await child.wait())",
+                        "asyncio.run(main())")),
                 command(null, "/usr/bin/perl", "-e", "print join(',', map { $_ * $_ } 1..10), \"\\n\"; exit 3"),
                 // The dynamic loader run as a program, the way `ld.so PROGRAM` is used to run one with another glibc.
                 command(null, "/lib64/ld-linux-x86-64.so.2", "/usr/bin/sort", "-r", "fruit.txt"));

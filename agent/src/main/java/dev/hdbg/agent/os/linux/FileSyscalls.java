@@ -8,6 +8,9 @@ import java.util.Map;
 
 /** System calls on descriptors: reading, writing, seeking, duplicating, pipes, directories read by descriptor. */
 final class FileSyscalls {
+    private static final int FIONBIO = 0x5421;
+    private static final int FIONCLEX = 0x5450;
+    private static final int FIOCLEX = 0x5451;
     /** linux/fs.h MAX_RW_COUNT: the most one read or write moves. */
     static final long MAX_RW_COUNT = 0x7fff_f000L;
     static final int CHUNK = 1 << 20;
@@ -49,11 +52,7 @@ final class FileSyscalls {
             return 0;
         });
         table.put(8, a -> fds.get(a.i(0)).seek(a.a1(), a.i(2)));
-        // Nothing is a terminal: TCGETS (isatty) and TIOCGWINSZ fail as on a pipe, and so does the rest.
-        table.put(16, a -> {
-            fds.get(a.i(0));
-            throw new SyscallException(Errno.ENOTTY);
-        });
+        table.put(16, a -> ioctl(a.i(0), a.i(1), a.a2()));
         // Writes reach the host file at once; there is nothing more to flush.
         table.put(74, a -> {
             fds.get(a.i(0));
@@ -149,6 +148,25 @@ final class FileSyscalls {
             }
         }
         return total;
+    }
+
+    /**
+     * The generic requests every descriptor takes: FIONBIO (what Python's setblocking does), FIOCLEX and FIONCLEX.
+     * Nothing is a terminal: TCGETS (isatty) and TIOCGWINSZ fail as on a pipe, and so does the rest.
+     */
+    private long ioctl(int fd, int request, long argument) {
+        OpenFile file = fds.get(fd);
+        switch (request) {
+            case FIONBIO -> {
+                int on = user.readInt(argument);
+                file.setStatusFlags(on != 0 ? file.statusFlags() | OpenFile.O_NONBLOCK
+                        : file.statusFlags() & ~OpenFile.O_NONBLOCK);
+            }
+            case FIOCLEX -> fds.setCloseOnExec(fd, true);
+            case FIONCLEX -> fds.setCloseOnExec(fd, false);
+            default -> throw new SyscallException(Errno.ENOTTY);
+        }
+        return 0;
     }
 
     /** A write to a pipe nobody reads any more fails with EPIPE and sends the writer SIGPIPE, as Linux does. */

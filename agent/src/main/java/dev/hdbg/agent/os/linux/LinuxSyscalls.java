@@ -83,6 +83,7 @@ public final class LinuxSyscalls {
         new FileSyscalls(process).register(table);
         new OffsetSyscalls(process).register(table);
         new PollSyscalls(process).register(table);
+        new EpollSyscalls(process).register(table);
         new PathSyscalls(process).register(table);
         new LinkSyscalls(process).register(table);
         new LengthSyscalls(process).register(table);

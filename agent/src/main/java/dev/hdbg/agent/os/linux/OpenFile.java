@@ -106,6 +106,11 @@ abstract class OpenFile {
         return true;
     }
 
+    /** Whether the other side is gone for good (a pipe's writers all closed): epoll's EPOLLHUP. */
+    boolean hungUp() {
+        return false;
+    }
+
     /** Frees host resources when the last descriptor is closed. */
     void release() throws IOException {
     }

@@ -57,6 +57,11 @@ final class Pipe {
         }
 
         @Override
+        boolean hungUp() {
+            return !writerOpen;
+        }
+
+        @Override
         byte[] stat() {
             return fifoStat();
         }
@@ -89,6 +94,11 @@ final class Pipe {
         @Override
         byte[] stat() {
             return fifoStat();
+        }
+
+        @Override
+        boolean hungUp() {
+            return !readerOpen;
         }
 
         @Override

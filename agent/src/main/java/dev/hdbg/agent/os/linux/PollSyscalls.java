@@ -108,8 +108,13 @@ final class PollSyscalls {
     }
 
     private long nothingReady(long timeout) {
+        return nothingReady(process, time, timeout);
+    }
+
+    /** What a wait for descriptors none of which is ready returns (epoll's too): see the class comment. */
+    static long nothingReady(LinuxProcess process, TimeSyscalls time, long timeout) {
         if (timeout <= 0 || !process.table().alone(process)) {
-            return 0; // a look (0), for ever, or beside others: see the class comment
+            return 0; // a look (0), for ever, or beside others
         }
         return time.sleep(timeout, 0); // 0, or EINTR when a signal ended it
     }
