@@ -103,7 +103,8 @@ class HostRootIT {
 
     /**
      * Links, lengths and locks in a writable directory (ln, ln -s, truncate, flock from coreutils and util-linux, run
-     * by bash -c); a hard link to a file of the read-only tree is refused as a link between file systems. bash -c
+     * by bash -c; tar extracting a link, whose mode it sets through an O_PATH descriptor); a hard link to a file of the
+     * read-only tree is refused as a link between file systems. bash -c
      * reads no ~/.bashrc: it does when getpeername says its input may be a network connection (sshd's way).
      */
     @Test
@@ -113,11 +114,12 @@ class HostRootIT {
         ProgramRun run = ProgramRun.underAgent(List.of("--cwd", links.toString(), "--writable-dir", links.toString()),
                 ROOT, Optional.empty(), Path.of("/usr/bin/bash"), "-c", "ln kept.txt hard.txt; ln -s kept.txt soft.txt; "
                         + "truncate -s 3 hard.txt; flock kept.txt cat soft.txt; echo; readlink soft.txt; "
-                        + "stat -c '%h %s' kept.txt; ln /etc/hostname h.txt; echo $?");
+                        + "stat -c '%h %s' kept.txt; tar cf t.tar soft.txt hard.txt && mkdir out && tar xf t.tar -C out "
+                        + "&& readlink out/soft.txt; ln /etc/hostname h.txt; echo $?");
 
         assertThat(run.err()).isEqualTo("ln: failed to create hard link 'h.txt' => '/etc/hostname': "
                 + "Invalid cross-device link\n");
-        assertThat(run.out()).isEqualTo("kep\nkept.txt\n2 3\n1\n");
+        assertThat(run.out()).isEqualTo("kep\nkept.txt\n2 3\nkept.txt\n1\n");
         assertThat(run.status()).isZero();
         assertThat(Files.isSymbolicLink(links.resolve("soft.txt"))).isTrue();
         assertThat(links.resolve("h.txt")).doesNotExist();

@@ -35,6 +35,7 @@ final class PathSyscalls {
     private static final int O_TRUNC = 01000;
     static final int O_DIRECTORY = 0200000;
     static final int O_NOFOLLOW = 0400000;
+    private static final int O_PATH = 010000000;
     private static final int O_CLOEXEC = 02000000;
     private static final int W_OK = 2;
     private static final int R_OK = 4;
@@ -108,6 +109,9 @@ final class PathSyscalls {
         boolean writes = access != OpenFile.O_RDONLY || (flags & (O_CREAT | O_TRUNC | OpenFile.O_APPEND)) != 0;
         Sandbox.Resolved resolved = process.resolve(dirfd, path, (flags & O_NOFOLLOW) == 0);
         boolean cloexec = (flags & O_CLOEXEC) != 0;
+        if ((flags & O_PATH) != 0 && !resolved.isVirtual()) {
+            return fds.install(pathDescriptor(resolved, flags), 0, cloexec);
+        }
         int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK);
         if (resolved.isVirtual()) {
             return fds.install(process.virtualFiles().open(resolved, flags, status, writes), 0, cloexec);
@@ -166,6 +170,21 @@ final class PathSyscalls {
         return set;
     }
 
+    /** O_PATH: a name, not an open file; only O_CLOEXEC, O_DIRECTORY and O_NOFOLLOW count, as on Linux. */
+    private static OpenFile pathDescriptor(Sandbox.Resolved resolved, int flags) {
+        Path host = resolved.host();
+        if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SyscallException(Errno.ENOENT);
+        }
+        boolean directory = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
+        if ((flags & O_DIRECTORY) != 0 && !directory) {
+            throw new SyscallException(Errno.ENOTDIR);
+        }
+        return directory ? new DirectoryFile(host, resolved.guestPath(), OpenFile.O_RDONLY)
+                : new PathFile(host, resolved.guestPath());
+    }
+
+    /** The parent must exist; the new name must not. */
     private long mkdirat(int dirfd, long pathAddress, int mode) throws IOException {
         Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), false);
         writeAccess.require(resolved);

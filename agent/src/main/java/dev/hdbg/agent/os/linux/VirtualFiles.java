@@ -40,6 +40,7 @@ final class VirtualFiles implements Sandbox.Virtual {
         return switch (process.fds().get(fd)) {
             case HostFile f -> Optional.of(f.guestPath());
             case DirectoryFile d -> Optional.of(d.guestPath());
+            case PathFile p -> Optional.of(p.guestPath());
             default -> Optional.empty();
         };
     }

@@ -122,4 +122,39 @@ class LinkSyscallsTest {
         assertThat(Files.getLastModifiedTime(secret)).isEqualTo(before);
         assertThat(Files.getLastModifiedTime(root.resolve("w/s"), LinkOption.NOFOLLOW_LINKS)).isNotEqualTo(before);
     }
+
+    /**
+     * glibc's fchmodat with AT_SYMLINK_NOFOLLOW (tar extracting a link): an O_PATH|O_NOFOLLOW descriptor of the link,
+     * fstatat(fd, "", AT_EMPTY_PATH) to see it is one, EOPNOTSUPP from glibc; for a file, chmod through
+     * /proc/self/fd/N. The O_PATH open of a link was ELOOP, and tar failed with "Too many levels of symbolic links".
+     */
+    @Test
+    void anOPathDescriptorNamesALinkItselfOrAFileWithoutOpeningIt() throws IOException {
+        Files.createDirectories(root.resolve("w"));
+        Files.writeString(root.resolve("w/a"), "one");
+        Files.createSymbolicLink(root.resolve("w/l"), Path.of("a"));
+        int oPath = 010000000;
+        int oNofollow = 0400000;
+        int atEmptyPath = 0x1000;
+        try (Guest g = new Guest(root, false, List.of("/w"))) {
+            long link = g.rax(257, AT_FDCWD, g.string("/w/l"), oPath | oNofollow);
+            assertThat(link).isPositive();
+            long stat = g.buffer(144);
+            assertThat(g.rax(262, link, g.string(""), stat, atEmptyPath)).isZero();
+            assertThat(g.read(stat, 144).getInt(24) & 0170000).as("st_mode: a link").isEqualTo(0120000);
+            assertThat(g.rax(0, link, g.buffer(8), 8)).as("no reading").isEqualTo(-Errno.EBADF);
+
+            long file = g.rax(257, AT_FDCWD, g.string("/w/a"), oPath);
+            long buffer = g.buffer(64);
+            assertThat(g.rax(89, g.string("/proc/self/fd/" + file), buffer, 64)).isEqualTo(4);
+            assertThat(new String(g.machine.memory().read(buffer, 4), StandardCharsets.UTF_8)).isEqualTo("/w/a");
+            assertThat(g.rax(90, g.string("/proc/self/fd/" + file), 0600)).isZero();
+            assertThat(Files.getPosixFilePermissions(root.resolve("w/a")))
+                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            assertThat(g.rax(257, AT_FDCWD, g.string("/w/a"), oPath | 0200000)).as("O_DIRECTORY")
+                    .isEqualTo(-Errno.ENOTDIR);
+            assertThat(g.rax(257, AT_FDCWD, g.string("/w/none"), oPath)).isEqualTo(-Errno.ENOENT);
+        }
+    }
 }
