@@ -134,6 +134,11 @@ class DynamicProgramsIT {
                         "    print(await asyncio.gather(*map(square, range(5))), [q.get_nowait() for _ in range(3)],"
                                 + " out.decode().strip(), await child.wait())",
                         "asyncio.run(main())")),
+                // select on a child's pipe with a timeout: it waits for the child's output (it returned 0 at once
+                // beside another process, which Python took for the timeout).
+                command(null, "/usr/bin/python3", "-c", "import subprocess, select; p = subprocess.Popen(['/usr/bin/sh',"
+                        + " '-c', 'sleep 0.1; echo abc'], stdout=subprocess.PIPE); r, _, _ = select.select([p.stdout], [],"
+                        + " [], 5); print(r != [], p.stdout.read(), p.wait())"),
                 command(null, "/usr/bin/perl", "-e", "print join(',', map { $_ * $_ } 1..10), \"\\n\"; exit 3"),
                 // The dynamic loader run as a program, the way `ld.so PROGRAM` is used to run one with another glibc.
                 command(null, "/lib64/ld-linux-x86-64.so.2", "/usr/bin/sort", "-r", "fruit.txt"));

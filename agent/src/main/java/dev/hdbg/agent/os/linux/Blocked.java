@@ -8,16 +8,16 @@ package dev.hdbg.agent.os.linux;
  */
 final class Blocked extends SyscallException {
     private final transient Object channel;
-    private final transient SignalWait signalWait;
+    private final transient TimedWait timedWait;
 
     Blocked(Object channel) {
         this(channel, null);
     }
 
-    private Blocked(Object channel, SignalWait signalWait) {
+    private Blocked(Object channel, TimedWait timedWait) {
         super(Errno.EAGAIN);
         this.channel = channel;
-        this.signalWait = signalWait;
+        this.timedWait = timedWait;
     }
 
     /** A wait for a signal ({@link SignalWait}): woken by a signal sent to {@code signals}' process, or by time. */
@@ -25,12 +25,17 @@ final class Blocked extends SyscallException {
         return new Blocked(signals, wait);
     }
 
+    /** A wait for descriptors ({@link ReadyWait}): woken when a pipe or socket pair changes, by a signal, or by time. */
+    static Blocked untilReady(ReadyWait wait) {
+        return new Blocked(ReadyWait.CHANNEL, wait);
+    }
+
     Object channel() {
         return channel;
     }
 
-    /** What ends a wait for a signal; null for the other waits. */
-    SignalWait signalWait() {
-        return signalWait;
+    /** What else ends the wait: a signal, a timer, a timeout; null for the waits only their channel ends. */
+    TimedWait timedWait() {
+        return timedWait;
     }
 }

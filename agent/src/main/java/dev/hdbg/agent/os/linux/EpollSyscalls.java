@@ -6,10 +6,8 @@ import java.util.Map;
 
 /**
  * epoll (Python's asyncio and selectors, event-driven servers and tools): epoll_create, epoll_create1, epoll_ctl,
- * epoll_wait, epoll_pwait and epoll_pwait2 over {@link EpollFile}. As poll's ({@link PollSyscalls}), a wait looks at
- * the descriptors once; with none ready it sleeps its timeout on the guest clock when the thread is alone in the
- * machine, and returns 0 at once beside other threads or processes, or without a timeout. The signal masks of
- * epoll_pwait and epoll_pwait2 are not applied.
+ * epoll_wait, epoll_pwait and epoll_pwait2 over {@link EpollFile}. A wait with none ready waits as poll's does
+ * ({@link PollSyscalls}). The signal masks of epoll_pwait and epoll_pwait2 are not applied.
  */
 final class EpollSyscalls {
     private static final int EPOLL_CLOEXEC = 02000000;
@@ -95,14 +93,14 @@ final class EpollSyscalls {
             throw new SyscallException(Errno.EINVAL);
         }
         List<EpollFile.Ready> ready = epoll.ready(max);
-        if (ready.isEmpty()) {
-            return PollSyscalls.nothingReady(process, time, timeout);
+        long result = PollSyscalls.result(process, time, ready.size(), timeout); // may sleep (Blocked)
+        if (!ready.isEmpty()) {
+            ByteBuffer out = UserMemory.struct(EVENT_SIZE * ready.size());
+            for (EpollFile.Ready r : ready) {
+                out.putInt(r.events()).putLong(r.data());
+            }
+            user.write(events, out.array());
         }
-        ByteBuffer out = UserMemory.struct(EVENT_SIZE * ready.size());
-        for (EpollFile.Ready r : ready) {
-            out.putInt(r.events()).putLong(r.data());
-        }
-        user.write(events, out.array());
-        return ready.size();
+        return result;
     }
 }

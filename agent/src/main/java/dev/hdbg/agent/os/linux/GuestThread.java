@@ -16,6 +16,8 @@ final class GuestThread {
 
     /** No deadline: a futex wait without a timeout. */
     static final long FOREVER = Long.MAX_VALUE;
+    /** {@link #readyUntil} when the thread waits for no descriptor. */
+    static final long NO_WAIT = Long.MIN_VALUE;
 
     final LinuxProcess process;
     final long tid;
@@ -39,8 +41,16 @@ final class GuestThread {
     long restartRip;
     long restartNumber;
     long result;
-    /** While asleep in pause, rt_sigsuspend or rt_sigtimedwait beside other threads: what ends the wait. */
-    SignalWait signalWait;
+    /**
+     * While asleep beside other threads in pause, rt_sigsuspend, rt_sigtimedwait ({@link SignalWait}) or a wait for
+     * descriptors ({@link ReadyWait}): what else ends the wait.
+     */
+    TimedWait timedWait;
+    /**
+     * The deadline of the wait for descriptors this thread is in, across its call's restarts; {@link #NO_WAIT} when
+     * it is in none. Set by the call's first look, ended when the call returns.
+     */
+    long readyUntil = NO_WAIT;
 
     GuestThread(LinuxProcess process, long tid, int core) {
         this.process = process;
@@ -70,7 +80,7 @@ final class GuestThread {
         futex = 0;
         bitset = 0;
         deadline = FOREVER;
-        signalWait = null;
+        timedWait = null;
     }
 
     /** Its wait ends: it runs again, its system call returning {@code value}. */
@@ -78,6 +88,17 @@ final class GuestThread {
         runnable();
         vcpus.write(core, CpuRegister.RAX, value);
         vcpus.setState(core, "running", true);
+    }
+
+    /**
+     * The deadline of a wait for descriptors that begins at {@code now} with {@code timeout} nanoseconds (negative:
+     * none), or the one the same call set before it was made again.
+     */
+    long readyUntil(long now, long timeout) {
+        if (readyUntil == NO_WAIT) {
+            readyUntil = timeout < 0 ? FOREVER : now + timeout;
+        }
+        return readyUntil;
     }
 
     /**
@@ -92,7 +113,7 @@ final class GuestThread {
 
     /** When its wait must end or be looked at again without another thread acting: its timeout, a timer's expiry. */
     long wakeDeadline() {
-        return state == State.FUTEX_WAIT ? deadline : signalWait != null ? signalWait.deadline(this) : FOREVER;
+        return state == State.FUTEX_WAIT ? deadline : timedWait != null ? timedWait.deadline(this) : FOREVER;
     }
 
     boolean waitsOn(long address, int mask) {
@@ -105,7 +126,7 @@ final class GuestThread {
             case RUNNABLE -> "runnable";
             case FUTEX_WAIT -> "waiting in futex at 0x" + Long.toHexString(futex)
                     + (deadline == FOREVER ? " without timeout" : " with a timeout");
-            case WAITING -> "waiting for " + (signalWait != null ? signalWait : channel);
+            case WAITING -> "waiting for " + (timedWait != null ? timedWait : channel);
             case EXITED -> "exited";
         } + ")";
     }

@@ -332,7 +332,7 @@ public final class LinuxSyscalls {
         try {
             return handler.call(args);
         } catch (Blocked e) {
-            process.scheduler().waitAndRestart(e.channel(), rip, number, e.signalWait());
+            process.scheduler().waitAndRestart(e.channel(), rip, number, e.timedWait());
             return number;
         } catch (SyscallException e) {
             return -e.errno();

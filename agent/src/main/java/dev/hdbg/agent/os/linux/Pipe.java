@@ -48,6 +48,7 @@ final class Pipe {
             System.arraycopy(data, 0, buffer, 0, n);
             data = Arrays.copyOfRange(data, n, data.length);
             scheduler.wakeAll(Pipe.this); // a writer waiting for room
+            scheduler.wakeAll(ReadyWait.CHANNEL); // and the threads in poll, select or epoll
             return n;
         }
 
@@ -70,6 +71,7 @@ final class Pipe {
         void release() {
             readerOpen = false;
             scheduler.wakeAll(Pipe.this); // a waiting writer now gets EPIPE
+            scheduler.wakeAll(ReadyWait.CHANNEL); // and the threads in poll, select or epoll
         }
     };
 
@@ -88,6 +90,7 @@ final class Pipe {
             joined.write(bytes, 0, n);
             data = joined.toByteArray();
             scheduler.wakeAll(Pipe.this); // a reader waiting for data
+            scheduler.wakeAll(ReadyWait.CHANNEL); // and the threads in poll, select or epoll
             return n;
         }
 
@@ -105,6 +108,7 @@ final class Pipe {
         void release() {
             writerOpen = false;
             scheduler.wakeAll(Pipe.this); // a waiting reader now sees end of file
+            scheduler.wakeAll(ReadyWait.CHANNEL); // and the threads in poll, select or epoll
         }
     };
 

@@ -4,13 +4,13 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
- * Waiting for descriptors: poll, ppoll, select and pselect6. Which descriptors are ready is looked at once: a pipe with
- * data or whose writers are gone is readable, anything open for writing is writable, nothing is ever exceptional.
- * When none is ready, the call has a timeout and the thread is alone in the machine, it sleeps the timeout as
- * nanosleep does (the guest's clock jumps to its end; a signal ends it early with EINTR): nothing else could make a
- * descriptor ready meanwhile. Beside another thread or process, or without a timeout, the call returns 0 at once, and
- * a program that loops on it goes on, where it would block natively (a jump of the clock there would expire a
- * deadline the other side's answer natively beats). ppoll's and pselect6's signal masks are not applied.
+ * Waiting for descriptors: poll, ppoll, select and pselect6. A pipe with data or whose writers are gone is readable,
+ * anything open for writing is writable, nothing is ever exceptional. When none is ready and the call has a timeout:
+ * beside another thread or process the thread sleeps in the scheduler ({@link ReadyWait}) until a pipe or socket pair
+ * changes (it looks again), a signal it takes ends the call with EINTR, or the deadline passes (0, the sets and
+ * revents written as Linux writes them); alone in the machine nothing could make a descriptor ready, so it sleeps the
+ * timeout as nanosleep does (the guest's clock jumps to its end), and without a timeout it returns 0 at once where the
+ * program would hang natively. ppoll's and pselect6's signal masks are not applied.
  */
 final class PollSyscalls {
     private static final short POLLIN = 1;
@@ -68,7 +68,7 @@ final class PollSyscalls {
             user.write(entry + 6, new byte[] {(byte) revents, (byte) (revents >> 8)});
             ready += revents != 0 ? 1 : 0;
         }
-        return ready > 0 ? ready : nothingReady(timeout);
+        return result(ready, timeout);
     }
 
     /** select and pselect6: the three sets of {@code nfds} bits, each NULL or rewritten with the ready ones only. */
@@ -96,7 +96,7 @@ final class PollSyscalls {
             excepts[w] &= ~bit;
             ready += Long.bitCount(reads[w] & bit) + Long.bitCount(writes[w] & bit);
         }
-        long result = ready > 0 ? ready : nothingReady(timeout);
+        long result = result(ready, timeout);
         store(readSet, reads);
         store(writeSet, writes);
         store(exceptSet, excepts);
@@ -107,16 +107,33 @@ final class PollSyscalls {
         return file.readable() && file.readReady();
     }
 
-    private long nothingReady(long timeout) {
-        return nothingReady(process, time, timeout);
+    private long result(int ready, long timeout) {
+        return result(process, time, ready, timeout);
     }
 
-    /** What a wait for descriptors none of which is ready returns (epoll's too): see the class comment. */
-    static long nothingReady(LinuxProcess process, TimeSyscalls time, long timeout) {
-        if (timeout <= 0 || !process.table().alone(process)) {
-            return 0; // a look (0), for ever, or beside others
+    /**
+     * What a wait for descriptors (epoll's too) returns after a look that found {@code ready} of them ready: that
+     * count, or with none ready what the class comment says.
+     *
+     * @throws Blocked when the thread sleeps until a descriptor may be ready ({@link ReadyWait})
+     */
+    static long result(LinuxProcess process, TimeSyscalls time, int ready, long timeout) {
+        GuestThread thread = process.scheduler().current();
+        if (ready > 0 || timeout == 0) {
+            thread.readyUntil = GuestThread.NO_WAIT;
+            return ready;
         }
-        return time.sleep(timeout, 0); // 0, or EINTR when a signal ended it
+        long now = process.table().clock().monotonic();
+        long until = thread.readyUntil(now, timeout); // the first look's, when the call is made again
+        if (until <= now) {
+            thread.readyUntil = GuestThread.NO_WAIT;
+            return 0;
+        }
+        if (process.table().alone(process)) {
+            thread.readyUntil = GuestThread.NO_WAIT;
+            return until == GuestThread.FOREVER ? 0 : time.sleep(until - now, 0); // 0, or EINTR for a signal
+        }
+        throw Blocked.untilReady(new ReadyWait(until));
     }
 
     private long[] bits(long address, int words) {

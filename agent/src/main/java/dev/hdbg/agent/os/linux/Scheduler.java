@@ -189,13 +189,15 @@ final class Scheduler {
     /**
      * The current thread waits on {@code channel} until {@link #wakeAll} names it: then it makes the system call at
      * {@code rip} (number {@code number}) again, as Linux restarts a call a wait interrupted. A wait for a signal
-     * ({@code signalWait} not null) ends instead when a signal, a timer or its timeout ends it ({@link SignalWait}).
+     * ({@code timedWait} not null) ends instead, or too, when a signal, a timer or its timeout ends it ({@link TimedWait}).
      */
-    void waitAndRestart(Object channel, long rip, long number, SignalWait signalWait) {
+    void waitAndRestart(Object channel, long rip, long number, TimedWait timedWait) {
         GuestThread thread = current();
         thread.waitFor(channel, true, rip, number, 0);
-        thread.signalWait = signalWait;
-        vcpus.setState(thread.core, signalWait != null ? "signal wait" : "waiting", false);
+        thread.timedWait = timedWait;
+        String state = timedWait instanceof SignalWait ? "signal wait"
+                : timedWait instanceof ReadyWait ? "descriptor wait" : "waiting";
+        vcpus.setState(thread.core, state, false);
         switchWanted = true;
         counted();
     }
@@ -230,8 +232,8 @@ final class Scheduler {
      */
     void interrupt(LinuxProcess process) {
         for (GuestThread t : threads.values()) {
-            if (t.process == process && t.signalWait != null) {
-                t.signalWait.end(t, clock.monotonic(), vcpus);
+            if (t.process == process && t.timedWait != null) {
+                t.timedWait.end(t, clock.monotonic(), vcpus);
                 continue;
             }
             if (t.process != process || !process.signals().deliverableTo(t.signals)) {
@@ -308,8 +310,8 @@ final class Scheduler {
         for (GuestThread t : threads.values()) {
             if (t.state == GuestThread.State.FUTEX_WAIT && t.deadline <= now) {
                 t.resume(vcpus, -Errno.ETIMEDOUT);
-            } else if (t.signalWait != null) {
-                t.signalWait.end(t, now, vcpus); // a timer of its process may have fired while another thread ran
+            } else if (t.timedWait != null) {
+                t.timedWait.end(t, now, vcpus); // a timer of its process may have fired while another thread ran
             }
         }
         GuestThread current = current();
@@ -330,7 +332,7 @@ final class Scheduler {
             if (t.state == GuestThread.State.FUTEX_WAIT) {
                 t.resume(vcpus, -Errno.ETIMEDOUT);
             } else {
-                t.signalWait.end(t, clock.monotonic(), vcpus); // a timer whose signal it blocks leaves it waiting
+                t.timedWait.end(t, clock.monotonic(), vcpus); // a timer whose signal it blocks leaves it waiting
             }
             next = t.state == GuestThread.State.RUNNABLE ? t : null;
         }

@@ -13,7 +13,7 @@ import dev.hdbg.agent.machine.Vcpus;
  *     signal delivered to the thread
  * @param until rt_sigtimedwait's timeout on the monotonic clock; {@link GuestThread#FOREVER} for none
  */
-record SignalWait(long awaited, long until) {
+record SignalWait(long awaited, long until) implements TimedWait {
     /** How a wait goes on after {@link #check}. */
     enum Outcome {
         /** Nothing ends it yet. */
@@ -48,7 +48,8 @@ record SignalWait(long awaited, long until) {
      * Ends {@code thread}'s wait when something does ({@link #check}): rt_sigtimedwait made again to take an awaited
      * signal, EINTR (the signal delivered as the call returns), or EAGAIN at the timeout.
      */
-    void end(GuestThread thread, long now, Vcpus vcpus) {
+    @Override
+    public void end(GuestThread thread, long now, Vcpus vcpus) {
         switch (check(thread, now)) {
             case WAIT -> {
             }
@@ -59,7 +60,8 @@ record SignalWait(long awaited, long until) {
     }
 
     /** When the wait must be looked at again without a signal sent: the next timer of the process, or the timeout. */
-    long deadline(GuestThread thread) {
+    @Override
+    public long deadline(GuestThread thread) {
         long timer = thread.process.timers().nextDeadline();
         return timer == 0 ? until : Math.min(timer, until);
     }

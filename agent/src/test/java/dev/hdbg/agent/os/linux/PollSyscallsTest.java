@@ -2,6 +2,7 @@ package dev.hdbg.agent.os.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.agent.unicorn.X86Reg;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PollSyscallsTest {
     private static final long SECOND = 1_000_000_000L;
+    private static final long SYSCALL_AT = 0x400100;
 
     @TempDir
     Path root;
@@ -77,11 +79,65 @@ class PollSyscallsTest {
             assertThat(clock.monotonic() - before).isBetween(3 * SECOND, 9 * SECOND);
             assertThat(g.rax(271, pollfd, 1, tenSeconds, 0, 8)).as("ppoll").isZero();
             assertThat(g.rax(7, pollfd, 1, 0)).as("a look").isZero();
+        }
+    }
 
-            g.spawn(56, 0x3d0f00, 0x7000_0000L, 0, 0, 0); // a second thread, which could write the pipe
-            before = clock.monotonic();
-            assertThat(g.rax(7, pollfd, 1, 3000)).as("beside it: at once").isZero();
-            assertThat(clock.monotonic() - before).isLessThan(SECOND);
+    /**
+     * Beside another thread the poll sleeps in the scheduler until a pipe changes: it looks again, and the data
+     * another thread wrote ends it. It returned 0 at once before, and Python's select([pipe], [], [], 5) beside a
+     * child took that for its timeout.
+     */
+    @Test
+    void besideAnotherThreadAPollSleepsUntilThePipeItWatchesGetsData() {
+        try (Guest g = new Guest(root, false)) {
+            long pair = g.buffer(8);
+            g.rax(22, pair);
+            int readEnd = g.read(pair, 4).getInt();
+            int writeEnd = g.read(pair + 4, 4).getInt();
+            long pollfd = g.put(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(readEnd).putShort((short) 1)
+                    .array());
+            g.spawn(56, 0x3d0f00, 0x7000_0000L, 0, 0, 0); // a second thread, which writes the pipe
+            g.machine.unicorn().regWrite(X86Reg.RIP, SYSCALL_AT);
+            assertThat(g.call(7, pollfd, 1, 5000)).as("it sleeps").isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.rax(186)).as("the second thread runs").isNotEqualTo(4242);
+            assertThat(g.rax(1, writeEnd, g.string("x"), 1)).isEqualTo(1);
+            assertThat(g.call(24)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.machine.unicorn().regRead(X86Reg.RIP)).as("the poll is made again").isEqualTo(SYSCALL_AT);
+            assertThat(g.machine.unicorn().regRead(X86Reg.RAX)).isEqualTo(7);
+            assertThat(g.rax(7, pollfd, 1, 5000)).isEqualTo(1);
+            assertThat(g.read(pollfd + 6, 2).getShort()).as("revents: POLLIN").isEqualTo((short) 1);
+        }
+    }
+
+    /** When every thread sleeps the clock jumps to the poll's deadline: made again, it returns 0 there, not later. */
+    @Test
+    void besideAnotherThreadAPollNothingEndsReturnsZeroAtItsDeadline() {
+        try (Guest g = new Guest(root, false)) {
+            long pair = g.buffer(8);
+            g.rax(22, pair);
+            int readEnd = g.read(pair, 4).getInt();
+            long pollfd = g.put(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(readEnd).putShort((short) 1)
+                    .array());
+            GuestClock clock = g.process.timers().clock();
+            g.spawn(56, 0x3d0f00, 0x7000_0000L, 0, 0, 0);
+            long before = clock.monotonic();
+            g.machine.unicorn().regWrite(X86Reg.RIP, SYSCALL_AT);
+            assertThat(g.call(7, pollfd, 1, 3000)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            long word = g.put(new byte[8]);
+            assertThat(g.call(202, word, 0, 0, 0)).as("the second thread waits for ever")
+                    .isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(clock.monotonic() - before).isBetween(3 * SECOND, 4 * SECOND);
+            assertThat(g.machine.unicorn().regRead(X86Reg.RAX)).as("the poll made again").isEqualTo(7);
+            assertThat(g.rax(7, pollfd, 1, 3000)).as("its deadline kept: 0, not 3 s more").isZero();
+            assertThat(clock.monotonic() - before).isLessThan(4 * SECOND);
+            assertThat(g.process.scheduler().current().readyUntil).isEqualTo(GuestThread.NO_WAIT);
         }
     }
 }
