@@ -50,40 +50,30 @@ public final class PollBeforeBlock implements IoHandler {
      * One look at the selector without waiting: Netty's {@link NioIoHandler} selects with a time of 0 ms, which is a
      * {@code selectNow} that also clears a stale wake-up (its own non-blocking path re-arms one on every call).
      */
-    static final IoHandlerContext POLL = new IoHandlerContext() {
-        @Override
-        public boolean canBlock() {
-            return true;
-        }
-
-        @Override
-        public long delayNanos(long currentTimeNanos) {
-            return 0;
-        }
-
-        @Override
-        public long deadlineNanos() {
-            return -1;
-        }
-    };
+    static final IoHandlerContext POLL = look(true);
 
     /** One look at epoll's ready sockets without waiting: its handler waits for nothing when tasks are said to wait. */
-    static final IoHandlerContext LOOK_NOW = new IoHandlerContext() {
-        @Override
-        public boolean canBlock() {
-            return false;
-        }
+    static final IoHandlerContext LOOK_NOW = look(false);
 
-        @Override
-        public long delayNanos(long currentTimeNanos) {
-            return 0;
-        }
+    /** A context with no delay and no deadline, which says it may block or not. */
+    private static IoHandlerContext look(boolean mayBlock) {
+        return new IoHandlerContext() {
+            @Override
+            public boolean canBlock() {
+                return mayBlock;
+            }
 
-        @Override
-        public long deadlineNanos() {
-            return -1;
-        }
-    };
+            @Override
+            public long delayNanos(long currentTimeNanos) {
+                return 0;
+            }
+
+            @Override
+            public long deadlineNanos() {
+                return -1;
+            }
+        };
+    }
 
     /**
      * The longest poll, when to grow and when to give the core up; {@link #maxNanos} 0: never poll.

@@ -3,7 +3,9 @@ package dev.hdbg.agent.os.linux;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /** A regular host file, read and written through a {@link FileChannel} whose position is the file offset. */
 final class HostFile extends OpenFile {
@@ -14,6 +16,7 @@ final class HostFile extends OpenFile {
     private final Path host;
     private final String guestPath;
     private final FileChannel channel;
+    private Object lockKey;
 
     HostFile(Path host, String guestPath, FileChannel channel, int statusFlags) {
         super(statusFlags);
@@ -24,6 +27,23 @@ final class HostFile extends OpenFile {
 
     Path host() {
         return host;
+    }
+
+    /**
+     * What flock's locks know the file by: its device and inode (every open of it, under any name), read at the first
+     * lock and kept, so that a file unlinked since is still the same; this description itself when the host cannot
+     * say (the file gone before its first lock).
+     */
+    Object lockKey() {
+        if (lockKey == null) {
+            try {
+                Object key = Files.readAttributes(host, BasicFileAttributes.class).fileKey();
+                lockKey = key != null ? key : this;
+            } catch (IOException e) {
+                lockKey = this;
+            }
+        }
+        return lockKey;
     }
 
     /** The file's canonical name in the guest: what {@code /proc/self/fd/N} and {@code /proc/self/maps} show. */

@@ -1,8 +1,5 @@
 package dev.hdbg.agent.os.linux;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 
 /** flock (73): advisory whole-file locks between the program's processes ({@link FileLocks}). */
@@ -24,7 +21,7 @@ final class LockSyscalls {
         table.put(73, a -> flock(a.i(0), a.i(1)));
     }
 
-    private long flock(int fd, int operation) throws IOException {
+    private long flock(int fd, int operation) {
         OpenFile file = fds.get(fd);
         int kind = operation & ~LOCK_NB;
         if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN) {
@@ -39,13 +36,9 @@ final class LockSyscalls {
         return 0;
     }
 
-    /** A host file by its device and inode (every open of it, every name), anything else by its description. */
-    private static Object identity(OpenFile file) throws IOException {
-        if (file instanceof HostFile host) {
-            Object key = Files.readAttributes(host.host(), BasicFileAttributes.class).fileKey();
-            return key != null ? key : host.host();
-        }
-        return file;
+    /** A host file by its device and inode ({@link HostFile#lockKey}), anything else by its description. */
+    private static Object identity(OpenFile file) {
+        return file instanceof HostFile host ? host.lockKey() : file;
     }
 
     private static String name(OpenFile file, int fd) {

@@ -34,8 +34,7 @@ record ReadyWait(long until) implements TimedWait {
 
     @Override
     public long deadline(GuestThread thread) {
-        long timer = thread.process.timers().nextDeadline();
-        return timer == 0 ? until : Math.min(timer, until);
+        return TimedWait.soonerOfTimerAnd(thread, until);
     }
 
     @Override

@@ -62,8 +62,7 @@ record SignalWait(long awaited, long until) implements TimedWait {
     /** When the wait must be looked at again without a signal sent: the next timer of the process, or the timeout. */
     @Override
     public long deadline(GuestThread thread) {
-        long timer = thread.process.timers().nextDeadline();
-        return timer == 0 ? until : Math.min(timer, until);
+        return TimedWait.soonerOfTimerAnd(thread, until);
     }
 
     @Override

@@ -13,4 +13,10 @@ sealed interface TimedWait permits SignalWait, ReadyWait {
 
     /** When the wait must be looked at again without a signal sent. */
     long deadline(GuestThread thread);
+
+    /** The sooner of {@code until} and the next expiry of a timer of {@code thread}'s process. */
+    static long soonerOfTimerAnd(GuestThread thread, long until) {
+        long timer = thread.process.timers().nextDeadline();
+        return timer == 0 ? until : Math.min(timer, until);
+    }
 }

@@ -106,4 +106,20 @@ class FileLocksTest {
                     .contains("waiting for a lock (flock) of /f", "a lock or a signal");
         }
     }
+
+    /** A lock is the file's, under any name and after its unlink: the lock of an open, unlinked file still holds. */
+    @Test
+    void aLockHoldsForTheFileUnderAnotherNameAndAfterItsUnlink() throws IOException {
+        Files.writeString(root.resolve("f"), "data");
+        Files.createLink(root.resolve("g"), root.resolve("f"));
+        try (Guest g = new Guest(root, true)) {
+            long byF = g.rax(2, g.string("/f"), O_RDONLY);
+            long byG = g.rax(2, g.string("/g"), O_RDONLY);
+            assertThat(g.rax(73, byF, LOCK_EX)).isZero();
+            assertThat(g.rax(73, byG, LOCK_SH | LOCK_NB)).as("the same file by another name").isEqualTo(-Errno.EAGAIN);
+            assertThat(g.rax(87, g.string("/f"))).isZero();
+            assertThat(g.rax(73, byF, LOCK_UN)).as("unlocking the unlinked name's open file").isZero();
+            assertThat(g.rax(73, byG, LOCK_SH | LOCK_NB)).isZero();
+        }
+    }
 }
