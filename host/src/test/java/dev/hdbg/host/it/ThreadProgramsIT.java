@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ThreadProgramsIT {
     private static final Path ROOT = Path.of("/");
     private static final List<String> PROGRAMS = List.of("threads", "condvar", "tls", "join", "deadlock", "cores",
-            "threadsignals", "sigwaiter", "spinflag");
+            "threadsignals", "sigwaiter", "spinflag", "eventloop");
 
     @TempDir
     static Path dir;
@@ -47,7 +47,8 @@ class ThreadProgramsIT {
     @ParameterizedTest(name = "{0}-{1}")
     @CsvSource({"threads, static", "threads, dynamic", "condvar, static", "condvar, dynamic", "tls, static",
             "tls, dynamic", "join, static", "join, dynamic", "threadsignals, static", "threadsignals, dynamic",
-            "sigwaiter, static", "sigwaiter, dynamic", "spinflag, static", "spinflag, dynamic"})
+            "sigwaiter, static", "sigwaiter, dynamic", "spinflag, static", "spinflag, dynamic", "eventloop, static",
+            "eventloop, dynamic"})
     void threadedProgramsPrintWhatTheyPrintNatively(String name, String linking) throws Exception {
         String program = name + "-" + linking;
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), dir.resolve(program));

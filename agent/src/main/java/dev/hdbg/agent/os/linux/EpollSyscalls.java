@@ -6,11 +6,14 @@ import java.util.Map;
 
 /**
  * epoll (Python's asyncio and selectors, event-driven servers and tools): epoll_create, epoll_create1, epoll_ctl,
- * epoll_wait, epoll_pwait and epoll_pwait2 over {@link EpollFile}. A wait with none ready waits as poll's does
+ * epoll_wait, epoll_pwait and epoll_pwait2 over {@link EpollFile}, and eventfd, the wake-up such loops watch. A wait with none ready waits as poll's does
  * ({@link PollSyscalls}). The signal masks of epoll_pwait and epoll_pwait2 are not applied.
  */
 final class EpollSyscalls {
     private static final int EPOLL_CLOEXEC = 02000000;
+    private static final int EFD_SEMAPHORE = 1;
+    private static final int EFD_NONBLOCK = 04000;
+    private static final int EFD_CLOEXEC = 02000000;
     private static final int EPOLL_CTL_ADD = 1;
     private static final int EPOLL_CTL_DEL = 2;
     private static final int EPOLL_CTL_MOD = 3;
@@ -46,6 +49,18 @@ final class EpollSyscalls {
         table.put(281, a -> await(a.i(0), a.a1(), a.i(2), millis(a.i(3))));
         table.put(441, a -> await(a.i(0), a.a1(), a.i(2),
                 a.a3() == 0 ? FOREVER : TimeSyscalls.readTimespec(user, a.a3())));
+        table.put(284, a -> eventfd(a.i(0), 0));
+        table.put(290, a -> eventfd(a.i(0), a.i(1)));
+    }
+
+    /** eventfd and eventfd2 ({@link EventCounter}): an event loop's wake-up, watched beside the others. */
+    private long eventfd(int initial, int flags) {
+        if ((flags & ~(EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        EventCounter counter = new EventCounter(process.scheduler(), Integer.toUnsignedLong(initial),
+                (flags & EFD_SEMAPHORE) != 0, flags & EFD_NONBLOCK);
+        return fds.install(counter, 0, (flags & EFD_CLOEXEC) != 0);
     }
 
     private static long millis(int timeout) {

@@ -156,4 +156,33 @@ class EpollSyscallsTest {
             assertThat(g.rax(16, pipe[0], 0x5401, g.buffer(64))).as("TCGETS: not a terminal").isEqualTo(-Errno.ENOTTY);
         }
     }
+
+    /** eventfd: writes add, a read takes the count (one with EFD_SEMAPHORE), epoll sees it while it is not 0. */
+    @Test
+    void anEventCounterAddsWritesAndAReadTakesThemAsEpollSees() {
+        try (Guest g = new Guest(root, false)) {
+            long efd = g.rax(290, 0, 04000); // EFD_NONBLOCK
+            long epfd = g.rax(291, 0);
+            assertThat(g.rax(233, epfd, EPOLL_CTL_ADD, efd, event(g, EPOLLIN, 5))).isZero();
+            long value = g.buffer(8);
+            assertThat(g.rax(0, efd, value, 8)).as("nothing counted").isEqualTo(-Errno.EAGAIN);
+            assertThat(g.rax(232, epfd, g.buffer(12), 1, 0)).isZero();
+            long three = g.put(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(3).array());
+            assertThat(g.rax(1, efd, three, 8)).isEqualTo(8);
+            assertThat(g.rax(1, efd, three, 8)).isEqualTo(8);
+            assertThat(g.rax(232, epfd, g.buffer(12), 1, 0)).isEqualTo(1);
+            assertThat(g.rax(0, efd, value, 8)).isEqualTo(8);
+            assertThat(g.read(value, 8).getLong(0)).isEqualTo(6);
+            assertThat(g.rax(0, efd, value, 4)).as("a buffer under 8 bytes").isEqualTo(-Errno.EINVAL);
+
+            long semaphore = g.rax(290, 2, 1 | 04000); // EFD_SEMAPHORE | EFD_NONBLOCK
+            assertThat(g.rax(0, semaphore, value, 8)).isEqualTo(8);
+            assertThat(g.read(value, 8).getLong(0)).isEqualTo(1);
+            assertThat(g.rax(0, semaphore, value, 8)).isEqualTo(8);
+            assertThat(g.rax(0, semaphore, value, 8)).isEqualTo(-Errno.EAGAIN);
+            long max = g.put(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(-1).array());
+            assertThat(g.rax(1, semaphore, max, 8)).as("0xffffffffffffffff").isEqualTo(-Errno.EINVAL);
+            assertThat(g.rax(290, 0, 0x100)).isEqualTo(-Errno.EINVAL);
+        }
+    }
 }
