@@ -150,6 +150,11 @@ hdbg_agent_address_in() {
 hdbg_train() {
     local work agent address i agent_ok=0 bridge="" jit
     local elf
+    # Sourced by hand (docs/benchmarks.md's reproductions), HDBG_JAVA_HOME may be unset: the training then ran
+    # /bin/java, which was not a JDK 25, and left no cache at all. Find one first, or keep the caches there are.
+    if [ -z "${HDBG_JAVA_HOME:-}" ]; then
+        HDBG_JAVA_HOME="$(hdbg_find_java)" || return 1
+    fi
     rm -f "$HDBG_HOST_AOT" "$HDBG_HOST_GDB_AOT" "$HDBG_AGENT_AOT" "$HDBG_AGENT_ELF_AOT"
     work="$(mktemp -d)"
     if command -v gdb >/dev/null 2>&1; then

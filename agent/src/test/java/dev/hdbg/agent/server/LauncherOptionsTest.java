@@ -176,6 +176,31 @@ class LauncherOptionsTest {
     }
 
     /**
+     * The training sourced by hand (docs/benchmarks.md's reproductions) with HDBG_JAVA_HOME unset finds the JDK 25 as
+     * the launchers do. It ran {@code /bin/java}, not a JDK 25 here, and deleted every cache without making one. A fake
+     * JDK 25 in JAVA_HOME writes down its arguments; no gdb on the PATH, so no bridge training.
+     */
+    @Test
+    void theTrainingFindsTheJdkWhenHdbgJavaHomeIsUnset(@TempDir Path dir) throws Exception {
+        fakeExecutable(dir.resolve("jdk/bin/java"), """
+                #!/bin/bash
+                case "$*" in
+                    *-XshowSettings:properties*) echo '    java.specification.version = 25' ;;
+                    *) echo "$*" >>"%1$s/java.args" ;;
+                esac
+                """.formatted(dir));
+        Path tools = Files.createDirectories(dir.resolve("tools"));
+        for (String tool : List.of("bash", "sed", "mktemp", "rm", "mkdir", "sleep", "head", "cat", "grep", "kill")) {
+            Path real = Path.of("/usr/bin", tool);
+            Files.createSymbolicLink(tools.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+        }
+        LauncherScript.run("unset HDBG_JAVA_HOME; JAVA_HOME=\"$1\"; PATH=\"$2\"; HDBG_HOST_AOT=\"$3/h.aot\"; "
+                + "HDBG_HOST_GDB_AOT=\"$3/g.aot\"; HDBG_AGENT_AOT=\"$3/a.aot\"; HDBG_AGENT_ELF_AOT=\"$3/e.aot\"; hdbg_train",
+                dir.resolve("jdk").toString(), tools.toString(), dir.toString());
+        assertThat(Files.readString(dir.resolve("java.args"))).contains("-XX:AOTCacheOutput=" + dir.resolve("a.aot"));
+    }
+
+    /**
      * A process that writes its "listening" line and ends between the launcher's read of its log and its look at the
      * process is still heard: the log is read again once the process is gone. Under load that window lost the bridge
      * training's session (the test above failed in a fresh-clone CI, 11 misses in 400 with two cores busy). Here the
