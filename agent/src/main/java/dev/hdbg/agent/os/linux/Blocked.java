@@ -30,6 +30,11 @@ final class Blocked extends SyscallException {
         return new Blocked(ReadyWait.CHANNEL, wait);
     }
 
+    /** A sleep beside other threads ({@link SleepWait}): ended by its deadline or a signal. */
+    static Blocked untilAwake(SleepWait wait) {
+        return new Blocked(SleepWait.CHANNEL, wait);
+    }
+
     Object channel() {
         return channel;
     }

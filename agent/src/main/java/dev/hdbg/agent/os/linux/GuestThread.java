@@ -16,7 +16,7 @@ final class GuestThread {
 
     /** No deadline: a futex wait without a timeout. */
     static final long FOREVER = Long.MAX_VALUE;
-    /** {@link #readyUntil} when the thread waits for no descriptor. */
+    /** {@link #waitUntil} when the thread is in no timed wait. */
     static final long NO_WAIT = Long.MIN_VALUE;
 
     final LinuxProcess process;
@@ -47,10 +47,10 @@ final class GuestThread {
      */
     TimedWait timedWait;
     /**
-     * The deadline of the wait for descriptors this thread is in, across its call's restarts; {@link #NO_WAIT} when
-     * it is in none. Set by the call's first look, ended when the call returns.
+     * The deadline of the timed wait this thread is in ({@link ReadyWait}, {@link SleepWait}), kept across its call's
+     * restarts; {@link #NO_WAIT} when it is in none. Set by the call's first look, ended when the call returns.
      */
-    long readyUntil = NO_WAIT;
+    long waitUntil = NO_WAIT;
 
     GuestThread(LinuxProcess process, long tid, int core) {
         this.process = process;
@@ -91,14 +91,14 @@ final class GuestThread {
     }
 
     /**
-     * The deadline of a wait for descriptors that begins at {@code now} with {@code timeout} nanoseconds (negative:
-     * none), or the one the same call set before it was made again.
+     * The deadline of a timed wait that begins at {@code now} with {@code timeout} nanoseconds (negative: none), or
+     * the one the same call set before it was made again.
      */
-    long readyUntil(long now, long timeout) {
-        if (readyUntil == NO_WAIT) {
-            readyUntil = timeout < 0 ? FOREVER : now + timeout;
+    long waitUntil(long now, long timeout) {
+        if (waitUntil == NO_WAIT) {
+            waitUntil = timeout < 0 ? FOREVER : now + timeout;
         }
-        return readyUntil;
+        return waitUntil;
     }
 
     /**

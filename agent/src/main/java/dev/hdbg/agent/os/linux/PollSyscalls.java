@@ -120,17 +120,17 @@ final class PollSyscalls {
     static long result(LinuxProcess process, TimeSyscalls time, int ready, long timeout) {
         GuestThread thread = process.scheduler().current();
         if (ready > 0 || timeout == 0) {
-            thread.readyUntil = GuestThread.NO_WAIT;
+            thread.waitUntil = GuestThread.NO_WAIT;
             return ready;
         }
         long now = process.table().clock().monotonic();
-        long until = thread.readyUntil(now, timeout); // the first look's, when the call is made again
+        long until = thread.waitUntil(now, timeout); // the first look's, when the call is made again
         if (until <= now) {
-            thread.readyUntil = GuestThread.NO_WAIT;
+            thread.waitUntil = GuestThread.NO_WAIT;
             return 0;
         }
         if (process.table().alone(process)) {
-            thread.readyUntil = GuestThread.NO_WAIT;
+            thread.waitUntil = GuestThread.NO_WAIT;
             return until == GuestThread.FOREVER ? 0 : time.sleep(until - now, 0); // 0, or EINTR for a signal
         }
         throw Blocked.untilReady(new ReadyWait(until));

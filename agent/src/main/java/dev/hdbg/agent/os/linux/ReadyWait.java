@@ -9,7 +9,7 @@ import dev.hdbg.agent.machine.Vcpus;
  * is made again, finds its deadline passed and returns 0 itself, with its sets and revents written as Linux writes them.
  *
  * @param until the call's deadline on the monotonic clock, kept across the call's restarts
- *     ({@link GuestThread#readyUntil}); {@link GuestThread#FOREVER} without a timeout
+ *     ({@link GuestThread#waitUntil}); {@link GuestThread#FOREVER} without a timeout
  */
 record ReadyWait(long until) implements TimedWait {
     /** What the threads waiting for descriptors sleep on: a pipe's change wakes them all to look again. */
@@ -25,7 +25,7 @@ record ReadyWait(long until) implements TimedWait {
         Signals signals = thread.process.signals();
         thread.process.timers().fire(signals, now);
         if (signals.deliverableTo(thread.signals)) {
-            thread.readyUntil = GuestThread.NO_WAIT; // the call returns without looking again
+            thread.waitUntil = GuestThread.NO_WAIT; // the call returns without looking again
             thread.resume(vcpus, -Errno.EINTR);
         } else if (until <= now) {
             thread.restartCall(vcpus);

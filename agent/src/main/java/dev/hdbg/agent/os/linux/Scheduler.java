@@ -195,8 +195,8 @@ final class Scheduler {
         GuestThread thread = current();
         thread.waitFor(channel, true, rip, number, 0);
         thread.timedWait = timedWait;
-        String state = timedWait instanceof SignalWait ? "signal wait"
-                : timedWait instanceof ReadyWait ? "descriptor wait" : "waiting";
+        String state = timedWait instanceof SignalWait ? "signal wait" : timedWait instanceof ReadyWait
+                ? "descriptor wait" : timedWait instanceof SleepWait ? "sleeping" : "waiting";
         vcpus.setState(thread.core, state, false);
         switchWanted = true;
         counted();

@@ -85,6 +85,9 @@ final class TimeSyscalls {
     long sleep(long nanos, long remaining) {
         Timers timers = process.timers();
         Signals signals = process.signals();
+        if (!process.table().alone(process)) {
+            return sleepBesideOthers(nanos, remaining);
+        }
         long deadline = clock.monotonic() + Math.max(0, nanos);
         while (true) {
             timers.fire(signals, clock.monotonic());
@@ -103,6 +106,32 @@ final class TimeSyscalls {
             }
             clock.sleep(next - now);
         }
+    }
+
+    /**
+     * {@link #sleep} beside other threads or processes: the thread sleeps in the scheduler until the clock reaches
+     * its deadline or a signal comes ({@link SleepWait}), and the call, made again, ends here.
+     *
+     * @throws Blocked while the deadline is ahead and no signal is deliverable
+     */
+    private long sleepBesideOthers(long nanos, long remaining) {
+        GuestThread thread = process.scheduler().current();
+        Signals signals = process.signals();
+        long now = clock.monotonic();
+        long until = thread.waitUntil(now, Math.max(0, nanos));
+        process.timers().fire(signals, now);
+        if (signals.deliverable()) {
+            thread.waitUntil = GuestThread.NO_WAIT;
+            if (remaining != 0) {
+                user.write(remaining, timespec(Math.max(0, until - now)));
+            }
+            return -Errno.EINTR;
+        }
+        if (until <= now) {
+            thread.waitUntil = GuestThread.NO_WAIT;
+            return 0;
+        }
+        throw Blocked.untilAwake(new SleepWait(until));
     }
 
     /** A struct timespec in nanoseconds. @throws SyscallException EINVAL when it is negative or not normalized */

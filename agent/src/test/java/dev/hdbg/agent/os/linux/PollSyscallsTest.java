@@ -137,7 +137,7 @@ class PollSyscallsTest {
             assertThat(g.machine.unicorn().regRead(X86Reg.RAX)).as("the poll made again").isEqualTo(7);
             assertThat(g.rax(7, pollfd, 1, 3000)).as("its deadline kept: 0, not 3 s more").isZero();
             assertThat(clock.monotonic() - before).isLessThan(4 * SECOND);
-            assertThat(g.process.scheduler().current().readyUntil).isEqualTo(GuestThread.NO_WAIT);
+            assertThat(g.process.scheduler().current().waitUntil).isEqualTo(GuestThread.NO_WAIT);
         }
     }
 }
