@@ -125,6 +125,36 @@ class HostRootIT {
         assertThat(links.resolve("h.txt")).doesNotExist();
     }
 
+    /**
+     * SQLite in a writable directory: fcntl's record locks (F_SETLK was EINVAL, and SQLite said "disk I/O error"), its
+     * journal written, synced and unlinked, and a second connection kept out by the first's exclusive lock.
+     */
+    @Test
+    void aSqliteDatabaseIsWrittenLockedAndReadBack() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("sqlite"));
+        ProgramRun run = ProgramRun.underAgent(List.of("--cwd", data.toString(), "--writable-dir", data.toString()),
+                ROOT, Optional.empty(), Path.of("/usr/bin/python3"), "-c", String.join("\n",
+                        "import sqlite3",
+                        "c = sqlite3.connect('db.sqlite')",
+                        "c.execute('create table t(x)')",
+                        "c.executemany('insert into t values (?)', [(i,) for i in range(100)])",
+                        "c.commit()",
+                        "print(c.execute('select sum(x) from t').fetchone())",
+                        "d = sqlite3.connect('db.sqlite', timeout=0)",
+                        "c.execute('begin exclusive')",
+                        "try:",
+                        "    d.execute('select 1 from t').fetchall()",
+                        "except sqlite3.OperationalError as e:",
+                        "    print(e)",
+                        "c.rollback()",
+                        "print(d.execute('select count(*) from t').fetchone())"));
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).isEqualTo("(4950,)\ndatabase is locked\n(100,)\n");
+        assertThat(run.status()).isZero();
+        assertThat(run.notices()).isEmpty();
+    }
+
     @Test
     void theEnvironmentIsOnlyWhatIsGivenUnlessInherited() throws Exception {
         assertThat(inDir(List.of(), "/usr/bin/env").out()).isEmpty();

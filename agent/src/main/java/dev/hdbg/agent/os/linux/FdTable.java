@@ -1,6 +1,7 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /** The descriptor table: small integers naming {@link OpenFile}s, lowest free number first, as POSIX requires. */
 final class FdTable {
@@ -9,6 +10,13 @@ final class FdTable {
 
     private final OpenFile[] files = new OpenFile[MAX];
     private final boolean[] closeOnExec = new boolean[MAX];
+    /** Told of every descriptor closed: the process's record locks of that file go ({@link RecordLocks#closed}). */
+    private Consumer<OpenFile> onClose = file -> { };
+
+    /** Has {@code action} told of every descriptor this table closes, before its description is dropped. */
+    void onClose(Consumer<OpenFile> action) {
+        this.onClose = action;
+    }
 
     /** The same open files under the same numbers, each one more reference: what fork gives the child. */
     FdTable copy() {
@@ -95,6 +103,7 @@ final class FdTable {
         OpenFile file = get(fd);
         files[fd] = null;
         closeOnExec[fd] = false;
+        onClose.accept(file);
         file.drop();
     }
 

@@ -29,11 +29,13 @@ final class FileSyscalls {
     private final LinuxProcess process;
     private final UserMemory user;
     private final FdTable fds;
+    private final LockSyscalls locks;
 
     FileSyscalls(LinuxProcess process) {
         this.process = process;
         this.user = process.user();
         this.fds = process.fds();
+        this.locks = new LockSyscalls(process);
     }
 
     void register(Map<Integer, Handler> table) {
@@ -288,7 +290,7 @@ final class FileSyscalls {
         return newFd;
     }
 
-    private long fcntl(int fd, int command, long argument) {
+    private long fcntl(int fd, int command, long argument) throws IOException {
         OpenFile file = fds.get(fd);
         return switch (command) {
             case F_DUPFD -> fds.install(file, (int) argument, false);
@@ -303,6 +305,8 @@ final class FileSyscalls {
                 file.setStatusFlags((int) argument);
                 yield 0;
             }
+            case LockSyscalls.F_GETLK, LockSyscalls.F_SETLK, LockSyscalls.F_SETLKW ->
+                    locks.recordLock(fd, file, command, argument);
             default -> throw new SyscallException(Errno.EINVAL);
         };
     }

@@ -122,6 +122,16 @@ final class HostFile extends OpenFile {
         return target;
     }
 
+    /** The file's length now. */
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    /** The file offset, unchanged. */
+    long position() throws IOException {
+        return channel.position();
+    }
+
     /** ftruncate: Linux's answer for a descriptor not open for writing is EINVAL. */
     @Override
     void setLength(long length) throws IOException {

@@ -73,6 +73,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.signals = new Signals(this);
         this.scheduler = table.scheduler();
         this.fds = new FdTable();
+        fds.onClose(file -> table.recordLocks().closed(pid(), file));
         this.mappings = new Mappings();
         this.parentPid = INIT_PARENT;
         if (brkStart < 0) {
@@ -136,6 +137,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.programBreak = parent.programBreak.copy();
         this.mmap = parent.mmap.copy(programBreak);
         this.fds = parent.fds.copy();
+        fds.onClose(file -> table.recordLocks().closed(pid(), file));
         this.umask = parent.umask;
         this.parentPid = parent.pid();
         this.parked = memory;

@@ -32,6 +32,7 @@ final class ProcessTable {
     private final Scheduler scheduler;
     private final ThreadNames names;
     private final FileLocks locks;
+    private final RecordLocks recordLocks;
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
     private final long initPid;
     private LinuxProcess attached;
@@ -46,6 +47,7 @@ final class ProcessTable {
         scheduler.onProcessSwitch(this::attach);
         this.names = new ThreadNames(scheduler, machine.vcpus());
         this.locks = new FileLocks(scheduler);
+        this.recordLocks = new RecordLocks(scheduler);
         scheduler.onNewThread(names::show);
         machine.vcpus().onProcessMemory(pid -> get(pid).filter(p -> !p.ended() || p == attached)
                 .ifPresent(this::attach));
@@ -70,6 +72,11 @@ final class ProcessTable {
     /** flock's locks, which every process of the program shares. */
     FileLocks locks() {
         return locks;
+    }
+
+    /** fcntl's record locks, which every process of the program shares. */
+    RecordLocks recordLocks() {
+        return recordLocks;
     }
 
     GuestClock clock() {
