@@ -88,7 +88,13 @@ final class RecordLocks {
         }
         Object key = host.lockKey();
         List<Range> ranges = files.get(key);
-        if (ranges != null && ranges.removeIf(range -> range.pid() == pid && count(pid, -1))) {
+        if (ranges == null) {
+            return;
+        }
+        int before = ranges.size();
+        ranges.removeIf(range -> range.pid() == pid);
+        if (ranges.size() < before) {
+            count(pid, ranges.size() - before);
             released(key, ranges);
         }
     }
@@ -102,12 +108,11 @@ final class RecordLocks {
         }
     }
 
-    private boolean count(long pid, int change) {
-        held.merge(pid, change, Integer::sum);
-        if (held.get(pid) <= 0) {
+    /** {@code pid} holds {@code change} ranges more (or fewer). */
+    private void count(long pid, int change) {
+        if (held.merge(pid, change, Integer::sum) <= 0) {
             held.remove(pid);
         }
-        return true;
     }
 
     /** What a process waiting for a range of {@code key} sleeps on: one object per locked file. */
