@@ -20,6 +20,15 @@ final class Blocked extends SyscallException {
         this.timedWait = timedWait;
     }
 
+    /**
+     * What a call on {@code file} that must wait throws: EAGAIN when the file is non-blocking (O_NONBLOCK), else a
+     * wait on {@code channel}.
+     */
+    static SyscallException unlessNonBlocking(OpenFile file, Object channel) {
+        boolean nonBlocking = (file.statusFlags() & OpenFile.O_NONBLOCK) != 0;
+        return nonBlocking ? new SyscallException(Errno.EAGAIN) : new Blocked(channel);
+    }
+
     /** A wait for a signal ({@link SignalWait}): woken by a signal sent to {@code signals}' process, or by time. */
     static Blocked untilSignal(Signals signals, SignalWait wait) {
         return new Blocked(signals, wait);

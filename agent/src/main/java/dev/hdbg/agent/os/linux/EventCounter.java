@@ -30,7 +30,7 @@ final class EventCounter extends OpenFile {
             throw new SyscallException(Errno.EINVAL);
         }
         if (count == 0) {
-            throw wouldBlock();
+            throw Blocked.unlessNonBlocking(this, this);
         }
         long value = semaphore ? 1 : count;
         count -= value;
@@ -49,7 +49,7 @@ final class EventCounter extends OpenFile {
             throw new SyscallException(Errno.EINVAL);
         }
         if (Long.compareUnsigned(value, MAX - count) > 0) {
-            throw wouldBlock();
+            throw Blocked.unlessNonBlocking(this, this);
         }
         count += value;
         changed();
@@ -61,13 +61,8 @@ final class EventCounter extends OpenFile {
         return count != 0;
     }
 
-    private SyscallException wouldBlock() {
-        return (statusFlags() & O_NONBLOCK) != 0 ? new SyscallException(Errno.EAGAIN) : new Blocked(this);
-    }
-
     private void changed() {
-        scheduler.wakeAll(this); // a reader waiting for a count, a writer for room
-        scheduler.wakeAll(ReadyWait.CHANNEL);
+        scheduler.wakeAll(this, ReadyWait.CHANNEL); // a reader waiting for a count, a writer for room
     }
 
     @Override

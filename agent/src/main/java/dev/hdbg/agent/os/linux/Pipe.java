@@ -31,24 +31,19 @@ final class Pipe {
         return "pipe:[" + ino + "]";
     }
 
-    private SyscallException wouldBlock(OpenFile end) {
-        return (end.statusFlags() & OpenFile.O_NONBLOCK) != 0 ? new SyscallException(Errno.EAGAIN) : new Blocked(this);
-    }
-
     final OpenFile readEnd = new OpenFile(OpenFile.O_RDONLY) {
         @Override
         int read(byte[] buffer) {
             if (data.length == 0) {
                 if (writerOpen && buffer.length > 0) {
-                    throw wouldBlock(this);
+                    throw Blocked.unlessNonBlocking(this, Pipe.this);
                 }
                 return 0;
             }
             int n = Math.min(buffer.length, data.length);
             System.arraycopy(data, 0, buffer, 0, n);
             data = Arrays.copyOfRange(data, n, data.length);
-            scheduler.wakeAll(Pipe.this); // a writer waiting for room
-            scheduler.wakeAll(ReadyWait.CHANNEL); // and the threads in poll, select or epoll
+            scheduler.wakeAll(Pipe.this, ReadyWait.CHANNEL); // a writer waiting for room
             return n;
         }
 
@@ -70,8 +65,7 @@ final class Pipe {
         @Override
         void release() {
             readerOpen = false;
-            scheduler.wakeAll(Pipe.this); // a waiting writer now gets EPIPE
-            scheduler.wakeAll(ReadyWait.CHANNEL); // and the threads in poll, select or epoll
+            scheduler.wakeAll(Pipe.this, ReadyWait.CHANNEL); // a waiting writer now gets EPIPE
         }
     };
 
@@ -83,14 +77,13 @@ final class Pipe {
             }
             int n = Math.min(bytes.length, CAPACITY - data.length);
             if (n == 0 && bytes.length > 0) {
-                throw wouldBlock(this);
+                throw Blocked.unlessNonBlocking(this, Pipe.this);
             }
             ByteArrayOutputStream joined = new ByteArrayOutputStream(data.length + n);
             joined.writeBytes(data);
             joined.write(bytes, 0, n);
             data = joined.toByteArray();
-            scheduler.wakeAll(Pipe.this); // a reader waiting for data
-            scheduler.wakeAll(ReadyWait.CHANNEL); // and the threads in poll, select or epoll
+            scheduler.wakeAll(Pipe.this, ReadyWait.CHANNEL); // a reader waiting for data
             return n;
         }
 
@@ -107,8 +100,7 @@ final class Pipe {
         @Override
         void release() {
             writerOpen = false;
-            scheduler.wakeAll(Pipe.this); // a waiting reader now sees end of file
-            scheduler.wakeAll(ReadyWait.CHANNEL); // and the threads in poll, select or epoll
+            scheduler.wakeAll(Pipe.this, ReadyWait.CHANNEL); // a waiting reader now sees end of file
         }
     };
 

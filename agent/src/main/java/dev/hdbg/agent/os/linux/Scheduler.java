@@ -213,10 +213,16 @@ final class Scheduler {
 
     /** Wakes every thread waiting on {@code channel}. */
     void wakeAll(Object channel) {
+        wakeAll(channel, channel);
+    }
+
+    /** Wakes every thread waiting on either channel, in one pass (a pipe's waiters and those in poll or epoll). */
+    void wakeAll(Object channel, Object alsoChannel) {
         for (GuestThread t : threads.values()) {
-            if (t.state == GuestThread.State.WAITING && t.channel == channel && t.restart) {
+            boolean on = t.state == GuestThread.State.WAITING && (t.channel == channel || t.channel == alsoChannel);
+            if (on && t.restart) {
                 t.restartCall(vcpus);
-            } else if (t.state == GuestThread.State.WAITING && t.channel == channel) {
+            } else if (on) {
                 t.resume(vcpus, t.result);
             }
         }
