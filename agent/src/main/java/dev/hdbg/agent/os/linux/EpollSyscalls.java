@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * epoll (Python's asyncio and selectors, event-driven servers and tools): epoll_create, epoll_create1, epoll_ctl,
- * epoll_wait, epoll_pwait and epoll_pwait2 over {@link EpollFile}, and eventfd, the wake-up such loops watch. A wait with none ready waits as poll's does
- * ({@link PollSyscalls}). The signal masks of epoll_pwait and epoll_pwait2 are not applied.
+ * epoll_wait, epoll_pwait and epoll_pwait2 over {@link EpollFile}, and eventfd, the wake-up such loops watch. A wait
+ * with none ready waits as poll's does ({@link PollSyscalls}). The signal masks of epoll_pwait and epoll_pwait2 are
+ * not applied.
  */
 final class EpollSyscalls {
     private static final int EPOLL_CLOEXEC = 02000000;
@@ -21,8 +22,6 @@ final class EpollSyscalls {
     private static final int EVENT_SIZE = 12;
     /** linux/eventpoll.h EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event). */
     private static final int MAX_EVENTS = Integer.MAX_VALUE / EVENT_SIZE;
-    private static final long NANOS_PER_MILLI = 1_000_000;
-    private static final long FOREVER = -1;
 
     private final LinuxProcess process;
     private final UserMemory user;
@@ -45,10 +44,9 @@ final class EpollSyscalls {
         });
         table.put(291, a -> create(a.i(0)));
         table.put(233, a -> control(a.i(0), a.i(1), a.i(2), a.a3()));
-        table.put(232, a -> await(a.i(0), a.a1(), a.i(2), millis(a.i(3))));
-        table.put(281, a -> await(a.i(0), a.a1(), a.i(2), millis(a.i(3))));
-        table.put(441, a -> await(a.i(0), a.a1(), a.i(2),
-                a.a3() == 0 ? FOREVER : TimeSyscalls.readTimespec(user, a.a3())));
+        table.put(232, a -> await(a.i(0), a.a1(), a.i(2), PollSyscalls.millis(a.i(3))));
+        table.put(281, a -> await(a.i(0), a.a1(), a.i(2), PollSyscalls.millis(a.i(3))));
+        table.put(441, a -> await(a.i(0), a.a1(), a.i(2), PollSyscalls.timespec(user, a.a3())));
         table.put(284, a -> eventfd(a.i(0), 0));
         table.put(290, a -> eventfd(a.i(0), a.i(1)));
     }
@@ -61,10 +59,6 @@ final class EpollSyscalls {
         EventCounter counter = new EventCounter(process.scheduler(), Integer.toUnsignedLong(initial),
                 (flags & EFD_SEMAPHORE) != 0, flags & EFD_NONBLOCK);
         return fds.install(counter, 0, (flags & EFD_CLOEXEC) != 0);
-    }
-
-    private static long millis(int timeout) {
-        return timeout < 0 ? FOREVER : timeout * NANOS_PER_MILLI;
     }
 
     private long create(int flags) {

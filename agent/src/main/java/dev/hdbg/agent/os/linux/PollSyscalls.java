@@ -20,7 +20,7 @@ final class PollSyscalls {
     private static final int FD_SETSIZE = 1024;
     private static final long NANOS_PER_MILLI = 1_000_000;
     /** A wait without a timeout. */
-    private static final long FOREVER = -1;
+    static final long FOREVER = -1;
 
     private final LinuxProcess process;
     private final UserMemory user;
@@ -35,12 +35,21 @@ final class PollSyscalls {
     }
 
     void register(Map<Integer, Handler> table) {
-        table.put(7, a -> poll(a.a0(), a.a1(), a.i(2) < 0 ? FOREVER : a.i(2) * NANOS_PER_MILLI));
-        table.put(271, a -> poll(a.a0(), a.a1(), a.a2() == 0 ? FOREVER : TimeSyscalls.readTimespec(user, a.a2())));
+        table.put(7, a -> poll(a.a0(), a.a1(), millis(a.i(2))));
+        table.put(271, a -> poll(a.a0(), a.a1(), timespec(user, a.a2())));
         table.put(23, a -> select(a.i(0), a.a1(), a.a2(), a.a3(),
                 a.a4() == 0 ? FOREVER : TimeSyscalls.timeval(user.readLong(a.a4()), user.readLong(a.a4() + 8))));
-        table.put(270, a -> select(a.i(0), a.a1(), a.a2(), a.a3(),
-                a.a4() == 0 ? FOREVER : TimeSyscalls.readTimespec(user, a.a4())));
+        table.put(270, a -> select(a.i(0), a.a1(), a.a2(), a.a3(), timespec(user, a.a4())));
+    }
+
+    /** poll's and epoll_wait's timeout in milliseconds, negative for none, in nanoseconds ({@link #FOREVER}). */
+    static long millis(int timeout) {
+        return timeout < 0 ? FOREVER : timeout * NANOS_PER_MILLI;
+    }
+
+    /** ppoll's, pselect6's and epoll_pwait2's timeout: a struct timespec, NULL for none ({@link #FOREVER}). */
+    static long timespec(UserMemory user, long address) {
+        return address == 0 ? FOREVER : TimeSyscalls.readTimespec(user, address);
     }
 
     private long poll(long pollfds, long count, long timeout) {

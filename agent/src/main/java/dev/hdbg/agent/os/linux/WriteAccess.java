@@ -21,28 +21,28 @@ final class WriteAccess {
         if (resolved.isVirtual()) {
             throw new SyscallException(Errno.EACCES);
         }
+        if (!allows(resolved)) {
+            throw new SyscallException(Errno.EROFS);
+        }
+    }
+
+    /** Whether a call may change {@code resolved}: a host file beneath the root with --writable, or a --writable-dir. */
+    boolean allows(Sandbox.Resolved resolved) {
+        if (resolved.isVirtual()) {
+            return false;
+        }
         ProcessConfig config = process.config();
         if (config.writable()) {
-            return;
+            return true;
         }
         String path = resolved.guestPath();
         for (String dir : config.writableDirs()) {
             String prefix = dir.endsWith("/") ? dir : dir + "/";
             if (path.startsWith(prefix)) {
-                return;
+                return true;
             }
         }
-        throw new SyscallException(Errno.EROFS);
-    }
-
-    /** Whether {@link #require} would let a call change {@code resolved}. */
-    boolean allows(Sandbox.Resolved resolved) {
-        try {
-            require(resolved);
-            return true;
-        } catch (SyscallException e) {
-            return false;
-        }
+        return false;
     }
 
     /** A file a call is about to change: ENOENT when it does not exist, then EROFS when it is read-only. */
