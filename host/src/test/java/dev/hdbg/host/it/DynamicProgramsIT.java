@@ -139,6 +139,10 @@ class DynamicProgramsIT {
                 command(null, "/usr/bin/python3", "-c", "import subprocess, select; p = subprocess.Popen(['/usr/bin/sh',"
                         + " '-c', 'sleep 0.1; echo abc'], stdout=subprocess.PIPE); r, _, _ = select.select([p.stdout], [],"
                         + " [], 5); print(r != [], p.stdout.read(), p.wait())"),
+                // timeout moves itself and its child to a group of their own and signals that group: the shell that
+                // ran it was killed with them while every process shared one group.
+                command(null, "/usr/bin/bash", "-c", "timeout 1 sleep 5; echo $?; timeout -s INT 0.5 sleep 3;"
+                        + " echo $?; timeout 5 true; echo $?"),
                 command(null, "/usr/bin/perl", "-e", "print join(',', map { $_ * $_ } 1..10), \"\\n\"; exit 3"),
                 // The dynamic loader run as a program, the way `ld.so PROGRAM` is used to run one with another glibc.
                 command(null, "/lib64/ld-linux-x86-64.so.2", "/usr/bin/sort", "-r", "fruit.txt"));

@@ -95,7 +95,11 @@ final class ForkSyscalls {
         if ((options & ~WAIT4_OPTIONS) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Optional<LinuxProcess> ended = endedChild(pid > 0 ? pid : 0, pid > 0);
+        if (pid == Integer.MIN_VALUE) {
+            throw new SyscallException(Errno.ESRCH); // no group -INT_MIN
+        }
+        // pid > 0: that child; -1: any; 0: those of the caller's group; below -1: those of group -pid
+        Optional<LinuxProcess> ended = endedChild(pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID, Math.abs(pid));
         if (ended.isEmpty()) {
             if ((options & WNOHANG) != 0) {
                 return 0;
@@ -117,7 +121,7 @@ final class ForkSyscalls {
         if (idType < P_ALL || idType > P_PGID || (options & (WEXITED | 2 | 8)) == 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Optional<LinuxProcess> ended = endedChild(id, idType == P_PID);
+        Optional<LinuxProcess> ended = endedChild(idType, id);
         if (ended.isEmpty()) {
             if ((options & WNOHANG) != 0) {
                 if (info != 0) {
@@ -146,13 +150,19 @@ final class ForkSyscalls {
     }
 
     /**
-     * The first child that ended, of those {@code pid} selects (only that one when {@code one}, else all: every
-     * process is in one group here).
+     * The first child that ended, of those selected: all ({@link #P_ALL}), the one whose pid is {@code id}
+     * ({@link #P_PID}), or those of process group {@code id} ({@link #P_PGID}; 0: the caller's group, as it is now).
      *
      * @throws SyscallException ECHILD when no child is selected
      */
-    private Optional<LinuxProcess> endedChild(long pid, boolean one) {
-        List<LinuxProcess> children = table.children(process).stream().filter(c -> !one || c.pid() == pid).toList();
+    private Optional<LinuxProcess> endedChild(int idType, long id) {
+        long group = id == 0 ? process.processGroup() : id;
+        List<LinuxProcess> children = table.children(process).stream()
+                .filter(c -> switch (idType) {
+                    case P_PID -> c.pid() == id;
+                    case P_PGID -> c.processGroup() == group;
+                    default -> true;
+                }).toList();
         if (children.isEmpty()) {
             throw new SyscallException(Errno.ECHILD);
         }

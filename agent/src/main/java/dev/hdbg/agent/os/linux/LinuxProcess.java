@@ -47,6 +47,14 @@ public final class LinuxProcess implements AutoCloseable {
     private int killedBy;
     private boolean execed;
     private long parentPid;
+    /**
+     * Its process group and session (setpgid, setsid): the first process leads a group of its own in the session of
+     * whoever started it (outside the machine, as a shell's job is); a forked child is in its parent's.
+     */
+    private long processGroup;
+    private long session;
+    /** Whether it ran another program since it was forked: its parent may then no longer move it (setpgid). */
+    private boolean execedSinceFork;
     /** The process's memory while another's is on the CPU. */
     private AddressSpace parked;
     /** What a vfork parent waits on until this child runs another program or ends. */
@@ -76,6 +84,8 @@ public final class LinuxProcess implements AutoCloseable {
         fds.onClose(file -> table.recordLocks().closed(pid(), file));
         this.mappings = new Mappings();
         this.parentPid = INIT_PARENT;
+        this.processGroup = config.pid();
+        this.session = INIT_PARENT;
         if (brkStart < 0) {
             throw new IllegalArgumentException("brkStart 0x" + Long.toHexString(brkStart) + " is not a user address");
         }
@@ -140,6 +150,8 @@ public final class LinuxProcess implements AutoCloseable {
         fds.onClose(file -> table.recordLocks().closed(pid(), file));
         this.umask = parent.umask;
         this.parentPid = parent.pid();
+        this.processGroup = parent.processGroup;
+        this.session = parent.session;
         this.parked = memory;
     }
 
@@ -177,6 +189,7 @@ public final class LinuxProcess implements AutoCloseable {
         signals.resetForExec();
         table.scheduler().wakeAll(vforkDone);
         execed = true;
+        execedSinceFork = true;
     }
 
     /** Whether an execve replaced the program since the last call of this. */
@@ -211,6 +224,32 @@ public final class LinuxProcess implements AutoCloseable {
 
     void reparent(long pid) {
         parentPid = pid;
+    }
+
+    /** Its process group's id (getpgid). */
+    long processGroup() {
+        return processGroup;
+    }
+
+    /** Its session's id (getsid). */
+    long session() {
+        return session;
+    }
+
+    /** setpgid's change, checked by the caller. */
+    void joinGroup(long pgid) {
+        processGroup = pgid;
+    }
+
+    /** setsid's change, checked by the caller: the process leads a new session and a new group in it. */
+    void startSession() {
+        session = pid();
+        processGroup = pid();
+    }
+
+    /** Whether it ran another program since it was forked (setpgid's EACCES). */
+    boolean execedSinceFork() {
+        return execedSinceFork;
     }
 
     /** Whether the process ended: its status waits for the parent. */

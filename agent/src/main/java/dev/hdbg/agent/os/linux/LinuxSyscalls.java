@@ -91,6 +91,7 @@ public final class LinuxSyscalls {
         new StatSyscalls(process).register(table);
         new MemorySyscalls(process).register(table);
         new ProcessSyscalls(process).register(table);
+        new JobControlSyscalls(process).register(table);
         ForkSyscalls forks = new ForkSyscalls(process);
         forks.register(table);
         new ThreadSyscalls(process, forks).register(table);

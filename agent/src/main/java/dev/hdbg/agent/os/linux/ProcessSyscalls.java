@@ -35,7 +35,6 @@ final class ProcessSyscalls {
     void register(Map<Integer, Handler> table) {
         ProcessConfig config = process.config();
         table.put(39, a -> config.pid());
-        table.put(111, a -> config.pid());
         table.put(102, a -> Credentials.UID);
         table.put(107, a -> Credentials.UID);
         table.put(104, a -> Credentials.GID);
@@ -75,24 +74,6 @@ final class ProcessSyscalls {
         });
         table.put(118, a -> ids(a.a0(), a.a1(), a.a2(), Credentials.UID)); // getresuid
         table.put(120, a -> ids(a.a0(), a.a1(), a.a2(), Credentials.GID)); // getresgid
-        table.put(121, a -> { // getpgid
-            requireSelf(a.a0());
-            return config.pid();
-        });
-        table.put(124, a -> { // getsid
-            requireSelf(a.a0());
-            return config.pid();
-        });
-        table.put(109, a -> { // setpgid: the process leads its own group already; moving it elsewhere would need another
-            requireSelf(a.a0());
-            if (a.a1() != 0 && a.a1() != config.pid()) {
-                throw new SyscallException(Errno.EPERM);
-            }
-            return 0;
-        });
-        table.put(112, a -> { // setsid: a process group leader may not (EPERM), and this one is
-            throw new SyscallException(Errno.EPERM);
-        });
         table.put(140, a -> { // getpriority of the process itself: nice 0, which the raw call returns as 20
             requireSelf(a.a1());
             return 20;

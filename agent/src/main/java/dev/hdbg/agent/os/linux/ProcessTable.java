@@ -115,6 +115,20 @@ final class ProcessTable {
         return Optional.ofNullable(processes.get(pid));
     }
 
+    /**
+     * The process {@code id} names: a process by its pid, or by one of its live threads' ids (as Linux's calls about a
+     * process take a thread's).
+     */
+    Optional<LinuxProcess> byId(long id) {
+        LinuxProcess process = processes.get(id);
+        return process != null ? Optional.of(process) : scheduler.live(id).map(t -> t.process);
+    }
+
+    /** The processes of group {@code pgid}, by pid, zombies included (a group lasts until its last one is reaped). */
+    List<LinuxProcess> group(long pgid) {
+        return processes.values().stream().filter(p -> p.processGroup() == pgid).toList();
+    }
+
     /** Every process, by pid, zombies included. */
     List<LinuxProcess> all() {
         return List.copyOf(processes.values());

@@ -172,18 +172,20 @@ final class SignalSyscalls {
         return 0;
     }
 
-    /** kill: the process itself (its pid, its group 0 or -pid, or every process, -1); others do not exist. */
     /**
-     * kill: to a process by pid, or to every process ({@code 0} and {@code -pgid}: all are in one group; {@code -1}:
-     * all but the caller). A process that waits is woken to take it ({@link ProcessTable#signal}).
+     * kill: to a process by pid, to the caller's process group ({@code 0}), to group {@code -pid}, or to every process
+     * but the caller ({@code -1}). A process that waits is woken to take it ({@link ProcessTable#signal}).
      */
     private long kill(int pid, int signal) {
         if (signal != 0) {
             requireSignal(signal);
         }
         ProcessTable table = process.table();
-        List<LinuxProcess> targets = pid > 0 ? table.get(pid).stream().toList()
-                : table.all().stream().filter(p -> pid != -1 || p != process).toList();
+        List<LinuxProcess> targets = switch (pid) {
+            case 0 -> table.group(process.processGroup());
+            case -1 -> table.all().stream().filter(p -> p != process).toList();
+            default -> pid > 0 ? table.get(pid).stream().toList() : table.group(-(long) pid);
+        };
         if (targets.isEmpty()) {
             throw new SyscallException(Errno.ESRCH);
         }
