@@ -51,6 +51,8 @@ class DynamicProgramsIT {
         Files.writeString(dir.resolve("numbers.txt"), "10\n9\n100\n-3\n42\n");
         Files.writeString(dir.resolve("text.txt"), "The quick brown fox\njumps over\tthe lazy dog.\n\nÜnïcödé ✓\n");
         Files.writeString(dir.resolve("csv.txt"), "name,colour,count\npear,green,3\nfig,purple,12\n");
+        Files.writeString(dir.resolve("build.mk"), "all: one two\n\t/usr/bin/echo made $^\none:\n\t/usr/bin/printf '%s\\n'"
+                + " one\ntwo:\n\t@/usr/bin/true\n");
         Path tree = Files.createDirectories(dir.resolve("tree/sub/deeper"));
         Files.writeString(dir.resolve("tree/a.txt"), "alpha\n");
         Files.writeString(dir.resolve("tree/sub/b.txt"), "beta\n".repeat(1000));
@@ -143,6 +145,8 @@ class DynamicProgramsIT {
                 // ran it was killed with them while every process shared one group.
                 command(null, "/usr/bin/bash", "-c", "timeout 1 sleep 5; echo $?; timeout -s INT 0.5 sleep 3;"
                         + " echo $?; timeout 5 true; echo $?"),
+                // GNU make runs each recipe line through posix_spawn, which resets the effective ids (setresuid).
+                command(null, "/usr/bin/make", "-f", "build.mk"),
                 command(null, "/usr/bin/perl", "-e", "print join(',', map { $_ * $_ } 1..10), \"\\n\"; exit 3"),
                 // The dynamic loader run as a program, the way `ld.so PROGRAM` is used to run one with another glibc.
                 command(null, "/lib64/ld-linux-x86-64.so.2", "/usr/bin/sort", "-r", "fruit.txt"));

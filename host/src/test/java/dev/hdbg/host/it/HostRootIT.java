@@ -1,6 +1,7 @@
 package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,8 @@ class HostRootIT {
 
     @Test
     void theHostsProcAndDevAreNotTheGuests() throws Exception {
-        assertThat(inDir(List.of(), "/usr/bin/ls", "/proc").out()).isEqualTo("1000\nmeminfo\nmounts\nself\nthread-self\nuptime\n");
+        assertThat(inDir(List.of(), "/usr/bin/ls", "/proc").out()).isEqualTo(
+                "1000\nmeminfo\nmounts\nself\nstat\nsys\nthread-self\nuptime\n");
         ProgramRun init = inDir(List.of(), "/usr/bin/cat", "/proc/1/cmdline", "/proc/self/environ", "/proc/self/mem");
         assertThat(init.err()).isEqualTo("""
                 /usr/bin/cat: /proc/1/cmdline: No such file or directory
@@ -123,6 +125,32 @@ class HostRootIT {
         assertThat(run.status()).isZero();
         assertThat(Files.isSymbolicLink(links.resolve("soft.txt"))).isTrue();
         assertThat(links.resolve("h.txt")).doesNotExist();
+    }
+
+    /**
+     * procps's ps, pgrep and pkill see the machine's processes through /proc (ps asked for /proc to be mounted, pgrep
+     * found nothing): a shell's two background sleeps are listed with their group, pgrep counts them, and pkill ends
+     * them, which the shell's wait reports.
+     */
+    @Test
+    void psPgrepAndPkillSeeTheMachinesProcesses() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ps")), "procps is not installed");
+        ProgramRun run = ProgramRun.underAgent(List.of("--cwd", dir.toString()), ROOT, Optional.empty(),
+                Path.of("/usr/bin/bash"), "-c", "sleep 5 & sleep 6 & ps -o pid=,ppid=,pgid=,args= | sort -n; "
+                        + "pgrep -c sleep; pkill -g 0 sleep; wait $!; echo $?; pgrep sleep; echo $?");
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).matches("""
+                \\s+1000\\s+1\\s+1000 /usr/bin/bash -c sleep 5 .*
+                \\s+1001\\s+1000\\s+1000 sleep 5
+                \\s+1002\\s+1000\\s+1000 sleep 6
+                \\s+\\d+\\s+1000\\s+1000 ps -o pid=,ppid=,pgid=,args=
+                \\s+\\d+\\s+1000\\s+1000 sort -n
+                2
+                143
+                1
+                """);
+        assertThat(run.status()).isZero();
     }
 
     /**

@@ -55,6 +55,8 @@ public final class LinuxProcess implements AutoCloseable {
     private long session;
     /** Whether it ran another program since it was forked: its parent may then no longer move it (setpgid). */
     private boolean execedSinceFork;
+    /** When it was made, on the guest's monotonic clock (/proc/PID/stat's start time). */
+    private final long startedAt;
     /** The process's memory while another's is on the CPU. */
     private AddressSpace parked;
     /** What a vfork parent waits on until this child runs another program or ends. */
@@ -86,6 +88,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.parentPid = INIT_PARENT;
         this.processGroup = config.pid();
         this.session = INIT_PARENT;
+        this.startedAt = table.clock().monotonic();
         if (brkStart < 0) {
             throw new IllegalArgumentException("brkStart 0x" + Long.toHexString(brkStart) + " is not a user address");
         }
@@ -152,6 +155,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.parentPid = parent.pid();
         this.processGroup = parent.processGroup;
         this.session = parent.session;
+        this.startedAt = table.clock().monotonic();
         this.parked = memory;
     }
 
@@ -245,6 +249,11 @@ public final class LinuxProcess implements AutoCloseable {
     void startSession() {
         session = pid();
         processGroup = pid();
+    }
+
+    /** When it was made, in the guest's monotonic nanoseconds. */
+    long startedAt() {
+        return startedAt;
     }
 
     /** Whether it ran another program since it was forked (setpgid's EACCES). */

@@ -92,6 +92,7 @@ public final class LinuxSyscalls {
         new MemorySyscalls(process).register(table);
         new ProcessSyscalls(process).register(table);
         new JobControlSyscalls(process).register(table);
+        new IdentitySyscalls(process).register(table);
         ForkSyscalls forks = new ForkSyscalls(process);
         forks.register(table);
         new ThreadSyscalls(process, forks).register(table);

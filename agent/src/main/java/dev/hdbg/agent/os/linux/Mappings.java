@@ -47,11 +47,33 @@ final class Mappings {
         entries.put(begin, new Entry(end, kind));
     }
 
+    /** The bytes mapped: the sum of the entries' lengths (/proc/PID/stat's virtual size). */
+    long totalBytes() {
+        long total = 0;
+        for (var e : entries.entrySet()) {
+            total += e.getValue().end() - e.getKey();
+        }
+        return total;
+    }
+
     /** What holds {@code address}: its range's kind moved to that address; empty when nothing the process mapped. */
     java.util.Optional<Kind> at(long address) {
         Map.Entry<Long, Entry> e = entries.floorEntry(address);
         return e != null && e.getValue().end() > address
                 ? java.util.Optional.of(e.getValue().kind().from(address - e.getKey())) : java.util.Optional.empty();
+    }
+
+    /** Whether the process mapped every byte of [begin, end), without a hole. */
+    boolean covers(long begin, long end) {
+        long at = begin;
+        while (at < end) {
+            Map.Entry<Long, Entry> e = entries.floorEntry(at);
+            if (e == null || e.getValue().end() <= at) {
+                return false;
+            }
+            at = e.getValue().end();
+        }
+        return true;
     }
 
     /** [begin, end) holds nothing any more. */

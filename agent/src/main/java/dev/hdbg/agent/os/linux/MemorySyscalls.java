@@ -16,6 +16,16 @@ final class MemorySyscalls {
     private static final int MREMAP_MAYMOVE = 1;
     private static final int MADV_DONTNEED = 4;
     private static final int CHUNK = 1 << 20;
+    private static final int MLOCK_ONFAULT = 1;
+    private static final int MPOL_F_NODE = 1;
+    private static final int MPOL_F_ADDR = 2;
+    private static final int MPOL_F_MEMS_ALLOWED = 4;
+    /** MPOL_PREFERRED_MANY, the last policy; MPOL_F_STATIC_NODES, MPOL_F_RELATIVE_NODES, MPOL_F_NUMA_BALANCING. */
+    private static final int MPOL_MAX = 5;
+    private static final int MPOL_MODE_FLAGS = 1 << 15 | 1 << 14 | 1 << 13;
+    /** The largest node mask get_mempolicy writes, in bits (a page of them, as Linux bounds it). */
+    private static final long MAX_NODE_BITS = 4096 * 8;
+    private static final int MCL_ALL = 1 | 2 | 4; // MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT
 
     private final LinuxProcess process;
 
@@ -61,6 +71,28 @@ final class MemorySyscalls {
             process.mappings().set(moved, moved + newSize, kind);
             return moved;
         });
+        table.put(149, a -> lockRange(a.a0(), a.a1()));
+        table.put(150, a -> lockRange(a.a0(), a.a1()));
+        table.put(325, a -> {
+            if ((a.i(2) & ~MLOCK_ONFAULT) != 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            return lockRange(a.a0(), a.a1());
+        });
+        table.put(151, a -> { // mlockall: MCL_CURRENT or MCL_FUTURE needed, MCL_ONFAULT only beside one
+            if (a.i(0) == 0 || (a.i(0) & ~MCL_ALL) != 0 || (a.i(0) & 3) == 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            return 0;
+        });
+        table.put(152, a -> 0); // munlockall
+        table.put(239, a -> memoryPolicy(a.a0(), a.a1(), a.a2(), a.i(4)));
+        table.put(238, a -> { // set_mempolicy: any policy places everything on the one node there is
+            if ((a.i(0) & ~MPOL_MODE_FLAGS) > MPOL_MAX) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            return 0;
+        });
         table.put(28, a -> {
             requireAligned(a.a0());
             // MADV_DONTNEED drops anonymous pages: the next touch sees zeros, which malloc relies on.
@@ -69,6 +101,49 @@ final class MemorySyscalls {
             }
             return 0;
         });
+    }
+
+    /**
+     * mlock, munlock, mlock2: the emulated memory never leaves RAM, so a lock changes nothing (gpg locks its secure
+     * memory); the pages of the range must be mapped (ENOMEM), as Linux checks.
+     */
+    private long lockRange(long address, long length) {
+        long begin = address & -GuestMemory.PAGE;
+        long end = ProgramBreak.roundUp(address + length);
+        if (length < 0 || end < begin) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (end > begin && !(process.mappings().covers(begin, end)
+                && process.machine().memory().isMapped(begin, end - begin))) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        return 0;
+    }
+
+    /**
+     * get_mempolicy: one NUMA node, 0, and the default policy everywhere (procps's ps and pgrep ask). With
+     * MPOL_F_MEMS_ALLOWED the node mask says node 0; with MPOL_F_NODE the mode is the node, 0.
+     */
+    private long memoryPolicy(long mode, long nodemask, long maxnode, int flags) {
+        if ((flags & ~(MPOL_F_NODE | MPOL_F_ADDR | MPOL_F_MEMS_ALLOWED)) != 0
+                || (flags & MPOL_F_MEMS_ALLOWED) != 0 && (flags & (MPOL_F_NODE | MPOL_F_ADDR)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        UserMemory user = process.user();
+        if (mode != 0) {
+            user.writeInt(mode, 0); // MPOL_DEFAULT, or node 0
+        }
+        if (nodemask != 0) {
+            if (maxnode < 1 || maxnode > MAX_NODE_BITS) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            byte[] mask = new byte[(int) ((maxnode + 63) / 64 * 8)];
+            if ((flags & MPOL_F_MEMS_ALLOWED) != 0) {
+                mask[0] = 1;
+            }
+            user.write(nodemask, mask);
+        }
+        return 0;
     }
 
     /** [begin, end) was unmapped: it leaves /proc/self/maps, and a library whose first page it held is unloaded. */

@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 
-/** Identity, exit_group, resource limits and the thread area. */
+/** The process's id, exit_group, resource limits, the machine's description and the thread area. */
 final class ProcessSyscalls {
     private static final int ARCH_SET_GS = 0x1001;
     private static final int ARCH_SET_FS = 0x1002;
@@ -35,10 +35,6 @@ final class ProcessSyscalls {
     void register(Map<Integer, Handler> table) {
         ProcessConfig config = process.config();
         table.put(39, a -> config.pid());
-        table.put(102, a -> Credentials.UID);
-        table.put(107, a -> Credentials.UID);
-        table.put(104, a -> Credentials.GID);
-        table.put(108, a -> Credentials.GID);
         table.put(231, a -> exit(a.i(0))); // exit_group; exit (60), of one thread, is ThreadSyscalls'
 
         table.put(63, a -> uname(a.a0()));
@@ -62,18 +58,6 @@ final class ProcessSyscalls {
             user.write(a.a2(), UserMemory.struct(8).putLong(1).array());
             return 8;
         });
-        table.put(115, a -> { // getgroups: the one group the process runs as
-            if (a.i(0) == 0) {
-                return 1;
-            }
-            if (a.i(0) < 0) {
-                throw new SyscallException(Errno.EINVAL);
-            }
-            user.writeInt(a.a1(), Credentials.GID);
-            return 1;
-        });
-        table.put(118, a -> ids(a.a0(), a.a1(), a.a2(), Credentials.UID)); // getresuid
-        table.put(120, a -> ids(a.a0(), a.a1(), a.a2(), Credentials.GID)); // getresgid
         table.put(140, a -> { // getpriority of the process itself: nice 0, which the raw call returns as 20
             requireSelf(a.a1());
             return 20;
@@ -97,14 +81,6 @@ final class ProcessSyscalls {
         });
         // rseq is optional: glibc disables restartable sequences when it fails with ENOSYS.
         table.put(334, a -> -Errno.ENOSYS);
-    }
-
-    /** getresuid/getresgid: real, effective and saved ids, all the same. */
-    private long ids(long real, long effective, long saved, int id) {
-        for (long address : new long[] {real, effective, saved}) {
-            user.writeInt(address, id);
-        }
-        return 0;
     }
 
     /**

@@ -11,8 +11,10 @@ import java.util.Optional;
 
 /**
  * The guest's {@code /proc}, {@code /sys} and {@code /dev}, made up from the process's own state: its executable,
- * memory map, auxiliary vector, arguments and descriptors under {@code /proc/self} (and {@code /proc/PID}), one
- * online CPU under {@code /sys}, and the devices of {@link Devices} with the standard-stream links under {@code /dev}.
+ * memory map, auxiliary vector, arguments, descriptors, stat and status under {@code /proc/self} (and
+ * {@code /proc/PID}); every other process of the machine's ids, state and program under its {@code /proc/PID}
+ * (ps, pgrep and pkill list them), the machine's {@code /proc/stat}; one online CPU under {@code /sys}, and the
+ * devices of {@link Devices} with the standard-stream links under {@code /dev}.
  * Everything else there does not exist (ENOENT).
  */
 final class VirtualFiles implements Sandbox.Virtual {
@@ -46,9 +48,13 @@ final class VirtualFiles implements Sandbox.Virtual {
     }
 
     private VirtualNode proc(List<String> rest) {
+        ProcessTable table = process.table();
         String pid = Long.toString(process.config().pid());
         if (rest.isEmpty()) {
-            return VirtualNode.Directory.of(List.of("self", "thread-self", pid, "meminfo", "mounts", "uptime"));
+            List<String> names = new ArrayList<>(List.of("self", "thread-self", "meminfo", "mounts", "stat", "sys",
+                    "uptime"));
+            table.all().forEach(p -> names.add(Long.toString(p.pid())));
+            return VirtualNode.Directory.of(names);
         }
         String first = rest.getFirst();
         if (rest.size() == 1) {
@@ -56,7 +62,7 @@ final class VirtualFiles implements Sandbox.Virtual {
                 case "self":
                     return new VirtualNode.Link(pid);
                 case "thread-self":
-                    return new VirtualNode.Link(pid + "/task/" + process.config().tid());
+                    return new VirtualNode.Link(pid + "/task/" + callingThread());
                 case "mounts":
                     return new VirtualNode.Link("self/mounts");
                 case "meminfo":
@@ -64,25 +70,75 @@ final class VirtualFiles implements Sandbox.Virtual {
                             ProcessSyscalls.TOTAL_RAM >> 10, ProcessSyscalls.FREE_RAM >> 10, ProcessSyscalls.FREE_RAM >> 10));
                 case "uptime":
                     return file(() -> String.format("%.2f %.2f%n", process.timers().clock().uptimeSeconds(), process.timers().clock().uptimeSeconds()));
+                case "stat":
+                    return file(this::systemStat);
                 default:
                     break;
             }
         }
-        if (!first.equals(pid)) {
+        if (first.equals("sys")) {
+            return kernelSettings(rest.subList(1, rest.size()));
+        }
+        Optional<LinuxProcess> found = processById(first);
+        if (found.isEmpty()) {
             return null;
         }
+        LinuxProcess target = found.get();
         List<String> inside = rest.subList(1, rest.size());
+        List<GuestThread> threads = table.scheduler().threadsOf(target);
+        if (inside.size() == 1 && inside.getFirst().equals("task")) {
+            return VirtualNode.Directory.of(threads.isEmpty() ? List.of(first)
+                    : threads.stream().map(t -> Long.toString(t.tid)).toList());
+        }
         if (inside.size() >= 2 && inside.get(0).equals("task")) {
-            // The one thread: /proc/PID/task/TID is the process directory again.
-            if (!inside.get(1).equals(Long.toString(process.config().tid()))) {
+            // /proc/PID/task/TID is the process's directory again, with the thread's own stat and status.
+            Optional<GuestThread> thread = threads.stream().filter(t -> Long.toString(t.tid).equals(inside.get(1)))
+                    .findFirst();
+            if (thread.isEmpty()) {
                 return null;
             }
-            return processEntry(inside.subList(2, inside.size()));
+            return processEntry(target, thread.get(), inside.subList(2, inside.size()));
         }
-        if (inside.size() == 1 && inside.getFirst().equals("task")) {
-            return VirtualNode.Directory.of(List.of(Long.toString(process.config().tid())));
+        return processEntry(target, null, inside);
+    }
+
+    /** The process whose pid {@code name} is, of the processes the machine runs (zombies included). */
+    private Optional<LinuxProcess> processById(String name) {
+        try {
+            return process.table().get(Long.parseLong(name));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
-        return processEntry(inside);
+    }
+
+    /** The id of the thread reading: the process's first when another process's reads (never, on one CPU). */
+    private long callingThread() {
+        GuestThread current = process.scheduler().current();
+        return current != null && current.process == process ? current.tid : process.config().tid();
+    }
+
+    /**
+     * {@code /proc/stat}: one CPU that has been idle (the guest's time is not accounted per process), the boot time
+     * ps dates processes from, and the processes.
+     */
+    private String systemStat() {
+        GuestClock clock = process.timers().clock();
+        long bootSeconds = (clock.realtime() - clock.monotonic()) / 1_000_000_000L;
+        long idleTicks = clock.monotonic() / 10_000_000L;
+        int processes = process.table().all().size();
+        return "cpu  0 0 0 " + idleTicks + " 0 0 0 0 0 0\ncpu0 0 0 0 " + idleTicks + " 0 0 0 0 0 0\nintr 0\nctxt "
+                + process.table().switches() + "\nbtime " + bootSeconds + "\nprocesses " + processes
+                + "\nprocs_running 1\nprocs_blocked 0\n";
+    }
+
+    /** {@code /proc/sys}: the one setting programs read here, the largest pid (ps sizes its column by it). */
+    private static VirtualNode kernelSettings(List<String> rest) {
+        List<String> path = List.of("kernel", "pid_max");
+        if (rest.size() < path.size()) {
+            return rest.equals(path.subList(0, rest.size())) ? VirtualNode.Directory.of(List.of(path.get(rest.size())))
+                    : null;
+        }
+        return rest.equals(path) ? file(() -> "4194304\n") : null;
     }
 
     /** How the root is mounted for the program: read-write with --writable, read-only otherwise. */
@@ -100,40 +156,63 @@ final class VirtualFiles implements Sandbox.Virtual {
         }
     }
 
-    /** What /proc/self holds. */
-    private VirtualNode processEntry(List<String> rest) {
+    /**
+     * What {@code /proc/PID} holds for {@code target} ({@code thread}'s under task/TID, or null): every entry for the
+     * process itself; its ids, state and program for another (its memory and descriptors are its own, not on show).
+     */
+    private VirtualNode processEntry(LinuxProcess target, GuestThread thread, List<String> rest) {
+        boolean self = target == process;
         if (rest.isEmpty()) {
-            return VirtualNode.Directory.of(List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "maps", "mountinfo",
-                    "mounts", "root", "task"));
-        }
-        if (rest.size() == 2 && rest.getFirst().equals("fd")) {
-            try {
-                int fd = Integer.parseInt(rest.get(1));
-                return process.fds().isOpen(fd) ? new VirtualNode.Descriptor(fd) : null;
-            } catch (NumberFormatException e) {
-                return null;
-            }
+            return VirtualNode.Directory.of(self ? List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "maps",
+                    "mountinfo", "mounts", "root", "stat", "status", "task")
+                    : List.of("cmdline", "comm", "cwd", "exe", "root", "stat", "status", "task"));
         }
         if (rest.size() != 1) {
+            return self && rest.size() == 2 && rest.getFirst().equals("fd") ? descriptor(rest.get(1)) : null;
+        }
+        switch (rest.getFirst()) {
+            case "stat":
+                return file(() -> ProcessStatus.stat(target, thread));
+            case "status":
+                return file(() -> ProcessStatus.status(target, thread));
+            case "comm":
+                return file(() -> Comm.text(thread != null ? ThreadNames.of(thread)
+                        : process.table().names().leader(target)) + "\n");
+            case "cmdline":
+                return new VirtualNode.File(() -> target.ended() ? new byte[0] : cmdline(target.config()));
+            case "exe":
+                return new VirtualNode.Link(target.config().executable());
+            case "root":
+                return new VirtualNode.Link("/");
+            case "cwd":
+                return new VirtualNode.Link(target.cwd());
+            default:
+                break;
+        }
+        if (!self) {
             return null;
         }
         ProcessConfig config = process.config();
         return switch (rest.getFirst()) {
-            case "exe" -> new VirtualNode.Link(config.executable());
-            case "root" -> new VirtualNode.Link("/");
-            case "cwd" -> new VirtualNode.Link(process.cwd());
             case "fd" -> new VirtualNode.Directory(this::openDescriptors);
             case "maps" -> new VirtualNode.File(() -> process.mappings().render(process.machine().unicorn().memRegions())
                     .getBytes(StandardCharsets.UTF_8));
             case "auxv" -> new VirtualNode.File(this::auxv);
-            case "cmdline" -> new VirtualNode.File(this::cmdline);
-            case "comm" -> file(() -> Comm.text(process.table().names().leader(process)) + "\n");
             // One file system, the root (df, findmnt and mount read these): the host's device beneath it.
             case "mounts" -> file(() -> "hdbg-root / hdbg " + rootMode(config) + " 0 0\n");
             case "mountinfo" -> file(() -> "1 0 " + rootDevice() + " / / " + rootMode(config) + " - hdbg hdbg-root "
                     + rootMode(config) + "\n");
             default -> null;
         };
+    }
+
+    private VirtualNode descriptor(String name) {
+        try {
+            int fd = Integer.parseInt(name);
+            return process.fds().isOpen(fd) ? new VirtualNode.Descriptor(fd) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private List<String> openDescriptors() {
@@ -155,9 +234,9 @@ final class VirtualFiles implements Sandbox.Virtual {
         return bytes.array();
     }
 
-    private byte[] cmdline() {
+    private static byte[] cmdline(ProcessConfig config) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String arg : process.config().argv()) {
+        for (String arg : config.argv()) {
             out.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
             out.write(0);
         }

@@ -57,6 +57,32 @@ class VirtualFilesTest {
     }
 
     /**
+     * Every process of the machine has its /proc/PID with its ids, group, state and program, which ps, pgrep and
+     * pkill read (they found only the process itself, and ps asked for /proc to be mounted); its memory map and
+     * descriptors are its own.
+     */
+    @Test
+    void procListsTheMachinesOtherProcessesWithTheirIdsAndState() {
+        try (Guest g = new Guest(root, false)) {
+            assertThat(g.spawn(57)).as("fork").isEqualTo(4243);
+            assertThat(g.rax(109, 4243, 0)).as("the child in a group of its own").isZero();
+            assertThat(readAll(g, "/proc/4243/stat")).startsWith("4243 (prog) S 4242 4243 1 0 -1 ")
+                    .endsWith(" 0\n").satisfies(stat -> assertThat(stat.split(" ")).hasSize(52));
+            assertThat(readAll(g, "/proc/self/stat")).startsWith("4242 (prog) R 1 4242 1 ");
+            assertThat(readAll(g, "/proc/4243/status")).contains("Name:\tprog\n", "State:\tS (sleeping)\n",
+                    "Pid:\t4243\n", "PPid:\t4242\n", "TracerPid:\t0\n", "Threads:\t1\n");
+            assertThat(readAll(g, "/proc/4243/cmdline")).isEqualTo("prog\0");
+            assertThat(readlink(g, "/proc/4243/exe")).isEqualTo("/bin/prog");
+            assertThat(readAll(g, "/proc/4243/task/4243/stat")).startsWith("4243 (prog) S ");
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/4243/maps"), O_RDONLY, 0)).as("another's memory map")
+                    .isEqualTo(-Errno.ENOENT);
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/4244/stat"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
+            assertThat(readAll(g, "/proc/sys/kernel/pid_max")).isEqualTo("4194304\n");
+            assertThat(readAll(g, "/proc/stat")).containsPattern("\nbtime \\d+\n").contains("processes 2\n");
+        }
+    }
+
+    /**
      * What a debugger's host reads of the target's /proc (protocol 1.19, gdb's info auxv and info proc): the guest's
      * files of any live process by pid or self, nothing else, and never the host's.
      */
