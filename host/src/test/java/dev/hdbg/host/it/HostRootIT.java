@@ -154,6 +154,56 @@ class HostRootIT {
     }
 
     /**
+     * mkfifo's named pipes between a shell's processes (mknodat was ENOSYS): a background reader's open waits for the
+     * writer, the bytes pass, and a read-write open waits for no one.
+     */
+    @Test
+    void namedPipesCarryBytesBetweenAShellsProcesses() throws Exception {
+        Path fifos = Files.createDirectories(dir.resolve("fifos"));
+        ProgramRun run = ProgramRun.underAgent(List.of("--cwd", fifos.toString(), "--writable-dir", fifos.toString()),
+                ROOT, Optional.empty(), Path.of("/usr/bin/bash"), "-c", "mkfifo f; cat f > out & echo line > f; wait; "
+                        + "cat out; ls -l f | cut -c1; exec 3<>f; echo rw >&3; read -r l <&3; echo $l");
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).isEqualTo("line\np\nrw\n");
+        assertThat(run.status()).isZero();
+    }
+
+    /**
+     * Unix socket servers of the program's own: a forked child connects to its parent's listening socket file,
+     * asyncio's unix server answers its own client, and multiprocessing's Listener authenticates a thread's Client
+     * (bind was ENOSYS).
+     */
+    @Test
+    void unixSocketServersAnswerTheProgramsOwnClients() throws Exception {
+        Path sockets = Files.createDirectories(dir.resolve("sockets"));
+        ProgramRun run = ProgramRun.underAgent(List.of("--cwd", sockets.toString(), "--writable-dir", sockets.toString()),
+                ROOT, Optional.empty(), Path.of("/usr/bin/python3"), "-c", String.join("\n",
+                        "import asyncio, os, socket, threading",
+                        "from multiprocessing.connection import Listener, Client",
+                        "srv = socket.socket(socket.AF_UNIX); srv.bind('s.sock'); srv.listen()",
+                        "pid = os.fork()",
+                        "if pid == 0:",
+                        "    c = socket.socket(socket.AF_UNIX); c.connect('s.sock'); c.sendall(b'child'); os._exit(0)",
+                        "conn, _ = srv.accept(); print(conn.recv(10), conn.getsockname(), os.waitpid(pid, 0)[1])",
+                        "async def handle(r, w):",
+                        "    w.write((await r.readline()).upper()); await w.drain(); w.close()",
+                        "async def main():",
+                        "    async with await asyncio.start_unix_server(handle, 'a.sock'):",
+                        "        r, w = await asyncio.open_unix_connection('a.sock')",
+                        "        w.write(b'ping\\n'); print(await r.readline()); w.close()",
+                        "asyncio.run(main())",
+                        "l = Listener('mp.sock', authkey=b'k')",
+                        "t = threading.Thread(target=lambda: (c := l.accept()).send(c.recv() * 2)); t.start()",
+                        "c = Client('mp.sock', authkey=b'k'); c.send(21); print(c.recv()); t.join()"));
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).isEqualTo("b'child' s.sock 0\nb'PING\\n'\n42\n");
+        assertThat(run.status()).isZero();
+        assertThat(sockets.resolve("s.sock")).as("the socket file bind made").exists();
+    }
+
+    /**
      * SQLite in a writable directory: fcntl's record locks (F_SETLK was EINVAL, and SQLite said "disk I/O error"), its
      * journal written, synced and unlinked, and a second connection kept out by the first's exclusive lock.
      */

@@ -86,6 +86,7 @@ public final class LinuxSyscalls {
         new EpollSyscalls(process).register(table);
         new PathSyscalls(process).register(table);
         new LinkSyscalls(process).register(table);
+        new NodeSyscalls(process).register(table);
         new LengthSyscalls(process).register(table);
         new LockSyscalls(process).register(table);
         new StatSyscalls(process).register(table);
@@ -100,6 +101,7 @@ public final class LinuxSyscalls {
         new TimerSyscalls(process).register(table);
         new SignalSyscalls(process).register(table);
         new SocketSyscalls(process).register(table);
+        new ConnectionSyscalls(process).register(table);
         new ExecSyscalls(process).register(table);
         return table;
     }

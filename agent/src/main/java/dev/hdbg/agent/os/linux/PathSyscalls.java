@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** System calls that name files by path, all resolved beneath the sandbox root by {@link Sandbox}. */
@@ -141,7 +142,12 @@ final class PathSyscalls {
             throw new SyscallException(exists ? Errno.ENOTDIR : Errno.ENOENT);
         }
         if (exists && !Files.isRegularFile(host)) {
-            throw new SyscallException(Errno.EACCES); // host devices and FIFOs stay out of reach
+            // A named pipe where the program may write is the machine's; host devices and other FIFOs stay out of reach.
+            Optional<String> fifo = NodeSyscalls.fifoKey(host);
+            if (fifo.isEmpty() || !writeAccess.allows(resolved)) {
+                throw new SyscallException(Errno.EACCES);
+            }
+            return fds.install(process.table().namedPipes().open(fifo.get(), status), 0, cloexec);
         }
         Set<OpenOption> options = new HashSet<>();
         options.add(access == OpenFile.O_WRONLY ? StandardOpenOption.WRITE : StandardOpenOption.READ);

@@ -17,13 +17,92 @@ final class Pipe {
 
     private final long ino = NEXT_INO.getAndIncrement();
     private byte[] data = new byte[0];
-    private boolean readerOpen = true;
-    private boolean writerOpen = true;
+    /** How many open descriptions read and write it: one each for pipe()'s, any number for a named pipe's. */
+    private int readers;
+    private int writers;
     private final Scheduler scheduler;
 
     /** @param scheduler wakes the threads that wait on this pipe when its state changes */
     Pipe(Scheduler scheduler) {
+        this(scheduler, 1, 1);
+    }
+
+    private Pipe(Scheduler scheduler, int readers, int writers) {
         this.scheduler = scheduler;
+        this.readers = readers;
+        this.writers = writers;
+    }
+
+    /** A named pipe's (mkfifo): nobody reads or writes it until someone opens it ({@link NamedPipes}). */
+    static Pipe named(Scheduler scheduler) {
+        return new Pipe(scheduler, 0, 0);
+    }
+
+    int readers() {
+        return readers;
+    }
+
+    int writers() {
+        return writers;
+    }
+
+    void addReader() {
+        readers++;
+        scheduler.wakeAll(this, ReadyWait.CHANNEL);
+    }
+
+    void addWriter() {
+        writers++;
+        scheduler.wakeAll(this, ReadyWait.CHANNEL);
+    }
+
+    /** A reading description closed: with the last, a waiting writer gets EPIPE. */
+    void dropReader() {
+        readers--;
+        scheduler.wakeAll(this, ReadyWait.CHANNEL);
+    }
+
+    /** A writing description closed: with the last, a waiting reader sees end of file. */
+    void dropWriter() {
+        writers--;
+        scheduler.wakeAll(this, ReadyWait.CHANNEL);
+    }
+
+    /** A read by {@code caller} (whose O_NONBLOCK decides between waiting and EAGAIN). */
+    int read(byte[] buffer, OpenFile caller) {
+        if (data.length == 0) {
+            if (writers > 0 && buffer.length > 0) {
+                throw Blocked.unlessNonBlocking(caller, this);
+            }
+            return 0;
+        }
+        int n = Math.min(buffer.length, data.length);
+        System.arraycopy(data, 0, buffer, 0, n);
+        data = Arrays.copyOfRange(data, n, data.length);
+        scheduler.wakeAll(this, ReadyWait.CHANNEL); // a writer waiting for room
+        return n;
+    }
+
+    /** A write by {@code caller}: as much as there is room for; EPIPE once no one reads. */
+    int write(byte[] bytes, OpenFile caller) {
+        if (readers == 0) {
+            throw new SyscallException(Errno.EPIPE); // and SIGPIPE, which the write system calls send
+        }
+        int n = Math.min(bytes.length, CAPACITY - data.length);
+        if (n == 0 && bytes.length > 0) {
+            throw Blocked.unlessNonBlocking(caller, this);
+        }
+        ByteArrayOutputStream joined = new ByteArrayOutputStream(data.length + n);
+        joined.writeBytes(data);
+        joined.write(bytes, 0, n);
+        data = joined.toByteArray();
+        scheduler.wakeAll(this, ReadyWait.CHANNEL); // a reader waiting for data
+        return n;
+    }
+
+    /** Whether a read would not wait: data, or no writer left. */
+    boolean readReady() {
+        return data.length > 0 || writers == 0;
     }
 
     @Override
@@ -34,27 +113,17 @@ final class Pipe {
     final OpenFile readEnd = new OpenFile(OpenFile.O_RDONLY) {
         @Override
         int read(byte[] buffer) {
-            if (data.length == 0) {
-                if (writerOpen && buffer.length > 0) {
-                    throw Blocked.unlessNonBlocking(this, Pipe.this);
-                }
-                return 0;
-            }
-            int n = Math.min(buffer.length, data.length);
-            System.arraycopy(data, 0, buffer, 0, n);
-            data = Arrays.copyOfRange(data, n, data.length);
-            scheduler.wakeAll(Pipe.this, ReadyWait.CHANNEL); // a writer waiting for room
-            return n;
+            return Pipe.this.read(buffer, this);
         }
 
         @Override
         boolean readReady() {
-            return data.length > 0 || !writerOpen;
+            return Pipe.this.readReady();
         }
 
         @Override
         boolean hungUp() {
-            return !writerOpen;
+            return writers == 0;
         }
 
         @Override
@@ -64,27 +133,14 @@ final class Pipe {
 
         @Override
         void release() {
-            readerOpen = false;
-            scheduler.wakeAll(Pipe.this, ReadyWait.CHANNEL); // a waiting writer now gets EPIPE
+            dropReader();
         }
     };
 
     final OpenFile writeEnd = new OpenFile(OpenFile.O_WRONLY) {
         @Override
         int write(byte[] bytes) {
-            if (!readerOpen) {
-                throw new SyscallException(Errno.EPIPE); // and SIGPIPE, which the write system calls send
-            }
-            int n = Math.min(bytes.length, CAPACITY - data.length);
-            if (n == 0 && bytes.length > 0) {
-                throw Blocked.unlessNonBlocking(this, Pipe.this);
-            }
-            ByteArrayOutputStream joined = new ByteArrayOutputStream(data.length + n);
-            joined.writeBytes(data);
-            joined.write(bytes, 0, n);
-            data = joined.toByteArray();
-            scheduler.wakeAll(Pipe.this, ReadyWait.CHANNEL); // a reader waiting for data
-            return n;
+            return Pipe.this.write(bytes, this);
         }
 
         @Override
@@ -94,17 +150,16 @@ final class Pipe {
 
         @Override
         boolean hungUp() {
-            return !readerOpen;
+            return readers == 0;
         }
 
         @Override
         void release() {
-            writerOpen = false;
-            scheduler.wakeAll(Pipe.this, ReadyWait.CHANNEL); // a waiting reader now sees end of file
+            dropWriter();
         }
     };
 
-    private byte[] fifoStat() {
+    byte[] fifoStat() {
         return Stat.synthetic(Stat.S_IFIFO | 0600, 0, ino, Credentials.UID, Credentials.GID);
     }
 }

@@ -33,6 +33,8 @@ final class ProcessTable {
     private final ThreadNames names;
     private final FileLocks locks;
     private final RecordLocks recordLocks;
+    private final UnixSocketNames unixSockets = new UnixSocketNames();
+    private final NamedPipes namedPipes;
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
     private final long initPid;
     private LinuxProcess attached;
@@ -48,6 +50,7 @@ final class ProcessTable {
         this.names = new ThreadNames(scheduler, machine.vcpus());
         this.locks = new FileLocks(scheduler);
         this.recordLocks = new RecordLocks(scheduler);
+        this.namedPipes = new NamedPipes(scheduler);
         scheduler.onNewThread(names::show);
         machine.vcpus().onProcessMemory(pid -> get(pid).filter(p -> !p.ended() || p == attached)
                 .ifPresent(this::attach));
@@ -77,6 +80,16 @@ final class ProcessTable {
     /** fcntl's record locks, which every process of the program shares. */
     RecordLocks recordLocks() {
         return recordLocks;
+    }
+
+    /** The machine's named pipes. */
+    NamedPipes namedPipes() {
+        return namedPipes;
+    }
+
+    /** The machine's named Unix sockets. */
+    UnixSocketNames unixSockets() {
+        return unixSockets;
     }
 
     GuestClock clock() {

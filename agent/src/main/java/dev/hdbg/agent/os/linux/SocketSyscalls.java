@@ -1,28 +1,36 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Sockets, as far as a program that uses no network still meets them: glibc's name service asks nscd over a Unix socket
- * ({@code ls -l} looking up user names) and falls back to the files when nothing listens. A Unix socket can be
- * created and its connect finds nothing listening (ENOENT when the path does not exist beneath the root, else
- * ECONNREFUSED), as on a machine without nscd. socketpair's connected pair ({@link SocketPair}) carries bytes both
- * ways (asyncio's self-pipe). Other families are refused: networking is not emulated.
+ * Sockets, as far as programs that use no network meet them: Unix sockets ({@code socket}; naming and connecting them
+ * is {@link ConnectionSyscalls}'), socketpair's connected pair ({@link SocketPair}: asyncio's self-pipe), sending and
+ * receiving on a connected one, {@code shutdown}, and the socket options programs set on them. Other families are
+ * refused: networking is not emulated.
  */
 final class SocketSyscalls {
     private static final int AF_UNIX = 1;
     private static final int SOCK_TYPE_MASK = 0xf;
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int SOCK_NONBLOCK = 04000;
-    private static final int ECONNREFUSED = 111;
     private static final int EAFNOSUPPORT = 97;
-    private static final int ENOTSOCK = 88;
-    private static final int ENOTCONN = 107;
+    static final int ENOTSOCK = 88;
+    static final int ENOTCONN = 107;
     private static final int EISCONN = 106;
-    private static final int SOCK_STREAM = 1;
+    private static final int ENOPROTOOPT = 92;
+    static final int SOCK_STREAM = 1;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_TYPE = 3;
+    private static final int SO_ERROR = 4;
+    private static final int SO_SNDBUF = 7;
+    private static final int SO_RCVBUF = 8;
+    private static final int SO_PEERCRED = 17;
+    private static final int SO_ACCEPTCONN = 30;
+    private static final int SO_DOMAIN = 39;
+    /** Linux's default socket buffer size, which getsockopt reports for both directions. */
+    private static final int BUFFER_SIZE = 212_992;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_NOSIGNAL = 0x4000;
 
@@ -35,26 +43,67 @@ final class SocketSyscalls {
 
     void register(Map<Integer, Handler> table) {
         table.put(41, a -> socket(a.i(0), a.i(1)));
-        table.put(42, a -> connect(a.i(0), a.a1(), a.i(2)));
         table.put(53, a -> socketpair(a.i(0), a.i(1), a.a3()));
         table.put(44, a -> sendto(a.i(0), a.a1(), a.a2(), a.i(3), a.a4()));
         table.put(45, a -> recvfrom(a.i(0), a.a1(), a.a2(), a.i(3), a.a5()));
-        table.put(51, a -> unnamedAddress(a.i(0), a.a1(), a.a2()));
-        // bash asks whether its standard input is a network connection (run by sshd: then it reads ~/.bashrc even for
-        // bash -c); ENOSYS read as "yes".
-        table.put(52, a -> {
-            if (!(socket(a.i(0)) instanceof SocketPair.End)) {
-                throw new SyscallException(ENOTCONN);
-            }
-            return unnamedAddress(a.i(0), a.a1(), a.a2()); // the peer is as unnamed as the socket
-        });
         table.put(48, a -> {
-            if (!(socket(a.i(0)) instanceof SocketPair.End end)) {
-                throw new SyscallException(ENOTCONN);
-            }
-            end.shutdown(a.i(1));
+            connected(a.i(0)).shutdown(a.i(1));
             return 0;
         });
+        table.put(54, a -> setsockopt(a.i(0), a.i(1), a.i(2), a.i(4)));
+        table.put(55, a -> getsockopt(a.i(0), a.i(1), a.i(2), a.a3(), a.a4()));
+    }
+
+    /** The connection of socket {@code fd}: ENOTCONN when it has none. */
+    private SocketPair.End connected(int fd) {
+        return switch (socket(fd)) {
+            case SocketPair.End end -> end;
+            case UnixSocket socket -> socket.connected();
+            default -> throw new SyscallException(ENOTCONN);
+        };
+    }
+
+    /**
+     * setsockopt: the SOL_SOCKET options servers set (SO_REUSEADDR, buffer sizes, keep-alive, SO_PASSCRED ...) are
+     * taken and change nothing a pair of in-memory pipes has; other levels are ENOPROTOOPT, as for a Unix socket.
+     */
+    private long setsockopt(int fd, int level, int option, int length) {
+        socket(fd);
+        if (level != SOL_SOCKET) {
+            throw new SyscallException(ENOPROTOOPT);
+        }
+        if (length < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    /** getsockopt: a socket's type, domain, pending error (none), listening state, buffers and peer credentials. */
+    private long getsockopt(int fd, int level, int option, long value, long lengthAddress) {
+        OpenFile file = socket(fd);
+        if (level != SOL_SOCKET) {
+            throw new SyscallException(ENOPROTOOPT);
+        }
+        java.nio.ByteBuffer answer = UserMemory.struct(option == SO_PEERCRED ? 12 : 4);
+        switch (option) {
+            case SO_TYPE -> answer.putInt(file instanceof UnixSocket s ? s.type : SOCK_STREAM);
+            case SO_DOMAIN -> answer.putInt(AF_UNIX);
+            case SO_ERROR -> answer.putInt(0);
+            case SO_ACCEPTCONN -> answer.putInt(file instanceof UnixSocket s && s.listening() ? 1 : 0);
+            case SO_SNDBUF, SO_RCVBUF -> answer.putInt(BUFFER_SIZE);
+            // The peer is a process of the machine running as the same user: the caller's own ids stand for it.
+            case SO_PEERCRED -> answer.putInt((int) process.config().pid()).putInt(Credentials.UID)
+                    .putInt(Credentials.GID);
+            default -> throw new SyscallException(ENOPROTOOPT);
+        }
+        int room = process.user().readInt(lengthAddress);
+        if (room < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        byte[] bytes = answer.array();
+        process.user().write(value, Arrays.copyOf(bytes, Math.min(room, bytes.length)));
+        process.user().writeInt(lengthAddress, Math.min(room, bytes.length));
+        return 0;
     }
 
     /** The socket {@code fd} names: EBADF when none is open, ENOTSOCK when it is not a socket. */
@@ -111,9 +160,7 @@ final class SocketSyscalls {
      * MSG_DONTWAIT; a destination address on a connected socket is EISCONN.
      */
     private long sendto(int fd, long buffer, long length, int flags, long destination) throws IOException {
-        if (!(socket(fd) instanceof SocketPair.End end)) {
-            throw new SyscallException(ENOTCONN);
-        }
+        SocketPair.End end = connected(fd);
         if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
@@ -139,9 +186,7 @@ final class SocketSyscalls {
 
     /** recv and recvfrom on a connected socket: a read (MSG_DONTWAIT: without waiting); no address to give back. */
     private long recvfrom(int fd, long buffer, long length, int flags, long addressLength) throws IOException {
-        if (!(socket(fd) instanceof SocketPair.End end)) {
-            throw new SyscallException(ENOTCONN);
-        }
+        SocketPair.End end = connected(fd);
         if ((flags & ~MSG_DONTWAIT) != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
@@ -162,19 +207,6 @@ final class SocketSyscalls {
         return got;
     }
 
-    /** An unnamed Unix socket's address: its family alone (socklen 2), cut to the room the caller gives. */
-    private long unnamedAddress(int fd, long address, long lengthAddress) {
-        socket(fd);
-        int room = process.user().readInt(lengthAddress);
-        if (room < 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        byte[] family = {AF_UNIX, 0};
-        process.user().write(address, Arrays.copyOf(family, Math.min(room, family.length)));
-        process.user().write(lengthAddress, new byte[] {(byte) family.length, 0, 0, 0});
-        return 0;
-    }
-
     private long socket(int family, int type) {
         if (family != AF_UNIX) {
             if (!told) {
@@ -188,47 +220,7 @@ final class SocketSyscalls {
         if (kind < 1 || kind > 5 || (type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        return process.fds().install(new UnixSocket(), 0, (type & SOCK_CLOEXEC) != 0);
-    }
-
-    /** struct sockaddr_un: sun_family, then the path (a leading NUL: the abstract namespace, empty here). */
-    private long connect(int fd, long address, int length) throws IOException {
-        socket(fd);
-        if (length < 3 || length > 110) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        byte[] raw = process.user().read(address, length);
-        if ((raw[0] | raw[1] << 8) != AF_UNIX) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        if (raw[2] == 0) {
-            throw new SyscallException(ECONNREFUSED);
-        }
-        String path = process.user().cString(address + 2);
-        Sandbox.Resolved resolved = process.sandbox().resolve(process.cwd(), path, true);
-        boolean exists = resolved.isVirtual() ? resolved.node() != null : Files.exists(resolved.host());
-        throw new SyscallException(exists ? ECONNREFUSED : Errno.ENOENT);
-    }
-
-    /** A Unix socket that never connects. */
-    private static final class UnixSocket extends OpenFile {
-        UnixSocket() {
-            super(O_RDWR);
-        }
-
-        @Override
-        int read(byte[] buffer) {
-            throw new SyscallException(ENOTCONN);
-        }
-
-        @Override
-        int write(byte[] data) {
-            throw new SyscallException(ENOTCONN);
-        }
-
-        @Override
-        byte[] stat() {
-            return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, 0x20000, Credentials.UID, Credentials.GID);
-        }
+        return process.fds().install(new UnixSocket(kind, (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0), 0,
+                (type & SOCK_CLOEXEC) != 0);
     }
 }

@@ -1,0 +1,162 @@
+package dev.hdbg.agent.os.linux;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+
+/**
+ * A Unix socket of the machine: made by {@code socket}, named by {@code bind} (a socket file beneath the root, or an
+ * abstract name), listening after {@code listen} with a queue of the connections {@code connect} made that
+ * {@code accept} takes, or connected: one end of a {@link SocketPair} then carries its bytes, as socketpair's do.
+ * Only stream sockets connect; datagram and seqpacket ones can be made and named but reach no one. Its peers are the
+ * machine's own processes: a host process cannot connect to it, nor it to one.
+ */
+final class UnixSocket extends OpenFile {
+    /** SOMAXCONN: the most connections a listener keeps waiting, whatever listen asked. */
+    static final int MAX_BACKLOG = 4096;
+
+    final int type;
+    private SocketPair.End connection;
+    /** Its own address and its peer's, as sockaddr_un bytes; null: unnamed. */
+    private byte[] address;
+    private byte[] peerAddress;
+    /** Where bind registered it, to be forgotten when it closes. */
+    private UnixSocketNames names;
+    private String key;
+    /** Non-null while listening: the connections waiting for accept, each the server's end. */
+    private ArrayDeque<SocketPair.End> pending;
+    private int backlog;
+
+    UnixSocket(int type, int statusFlags) {
+        super(O_RDWR | statusFlags);
+        this.type = type;
+    }
+
+    /** An accepted connection: the server's end, named as the listener is. */
+    static UnixSocket accepted(SocketPair.End end, byte[] address, int statusFlags) {
+        UnixSocket socket = new UnixSocket(SocketSyscalls.SOCK_STREAM, statusFlags);
+        socket.connection = end;
+        socket.address = address;
+        end.setStatusFlags(statusFlags);
+        return socket;
+    }
+
+    SocketPair.End connection() {
+        return connection;
+    }
+
+    boolean listening() {
+        return pending != null;
+    }
+
+    byte[] address() {
+        return address;
+    }
+
+    byte[] peerAddress() {
+        return peerAddress;
+    }
+
+    /** bind: named {@code address}, registered as {@code key} in {@code names}; EINVAL when named already. */
+    void bind(byte[] address, UnixSocketNames names, String key) {
+        if (this.address != null) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        this.address = address;
+        this.names = names;
+        this.key = key;
+        names.register(key, this);
+    }
+
+    /** listen: a named stream socket that is not connected starts (or goes on) listening. */
+    void listen(int requested) {
+        if (type != SocketSyscalls.SOCK_STREAM) {
+            throw new SyscallException(Errno.EOPNOTSUPP);
+        }
+        if (address == null || connection != null) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        backlog = Math.clamp(requested, 1, MAX_BACKLOG);
+        if (pending == null) {
+            pending = new ArrayDeque<>();
+        }
+    }
+
+    /** connect's end of a new connection to {@code listener}, whose end waits in its queue. */
+    void connectTo(UnixSocket listener, SocketPair pair) {
+        connection = pair.first;
+        peerAddress = listener.address;
+        pair.first.setStatusFlags(statusFlags());
+        listener.pending.add(pair.second);
+    }
+
+    /** Whether its queue has room for another connection. */
+    boolean hasRoom() {
+        return pending.size() < backlog;
+    }
+
+    /** The oldest connection waiting for accept, or null. */
+    SocketPair.End take() {
+        return pending.poll();
+    }
+
+    @Override
+    void setStatusFlags(int flags) {
+        super.setStatusFlags(flags);
+        if (connection != null) {
+            connection.setStatusFlags(flags);
+        }
+    }
+
+    @Override
+    int read(byte[] buffer) throws IOException {
+        return connected().read(buffer);
+    }
+
+    @Override
+    int write(byte[] data) throws IOException {
+        return connected().write(data);
+    }
+
+    /** Its connection: ENOTCONN before it has one. */
+    SocketPair.End connected() {
+        if (connection == null) {
+            throw new SyscallException(SocketSyscalls.ENOTCONN);
+        }
+        return connection;
+    }
+
+    @Override
+    boolean readReady() {
+        if (connection != null) {
+            return connection.readReady();
+        }
+        return pending != null && !pending.isEmpty();
+    }
+
+    @Override
+    boolean hungUp() {
+        return connection != null && connection.hungUp();
+    }
+
+    @Override
+    byte[] stat() {
+        return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, 0x20000, Credentials.UID, Credentials.GID);
+    }
+
+    /** Its last descriptor closed: its connection ends, its name is forgotten, connections never accepted end too. */
+    @Override
+    void release() throws IOException {
+        if (connection != null) {
+            connection.release();
+        }
+        if (names != null) {
+            names.forget(key, this);
+        }
+        if (pending != null) {
+            for (SocketPair.End end : pending) {
+                end.release(); // the client reads end of file
+            }
+            pending.clear();
+        }
+    }
+}
