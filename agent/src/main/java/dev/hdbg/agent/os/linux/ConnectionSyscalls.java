@@ -20,6 +20,7 @@ final class ConnectionSyscalls {
     private static final int AF_UNIX = 1;
     private static final int ECONNREFUSED = 111;
     private static final int EADDRINUSE = 98;
+    private static final int EPROTOTYPE = 91;
     private static final int EISCONN = 106;
     /** sizeof(struct sockaddr_un): the family and 108 bytes of path. */
     private static final int SOCKADDR_UN = 110;
@@ -152,7 +153,7 @@ final class ConnectionSyscalls {
         UnixSocket listener = process.table().unixSockets().find(name.key()).filter(UnixSocket::listening)
                 .orElseThrow(() -> new SyscallException(ECONNREFUSED));
         if (socket.type != listener.type) {
-            throw new SyscallException(ECONNREFUSED); // a stream socket's connect to a datagram name: EPROTOTYPE natively
+            throw new SyscallException(EPROTOTYPE);
         }
         if (!listener.hasRoom()) {
             throw Blocked.unlessNonBlocking(socket, listener);

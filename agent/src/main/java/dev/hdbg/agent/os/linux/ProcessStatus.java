@@ -27,7 +27,7 @@ final class ProcessStatus {
                 Long.toString(id), "(" + name(process, thread) + ")", state(process, thread).substring(0, 1),
                 Long.toString(process.parentPid()), Long.toString(process.processGroup()),
                 Long.toString(process.session()),
-                "0", "-1", "4194560", // no terminal, so no foreground group; PF_RANDOMIZE | PF_FORKNOEXEC-free flags
+                "0", "-1", "4194560", // no terminal, so no foreground group; the flags Linux shows a user process
                 "0", "0", "0", "0", // page faults
                 "0", "0", "0", "0", // user, system, children's user and system time
                 "20", "0", Integer.toString(threadCount(process)), "0",
@@ -67,6 +67,7 @@ final class ProcessStatus {
         line(out, "NSpgid", process.processGroup());
         line(out, "NSsid", process.session());
         if (!process.ended()) {
+            // Every mapped page is the agent's memory (a mapping is host memory the emulator runs on): all resident.
             line(out, "VmPeak", vsizeKb + " kB");
             line(out, "VmSize", vsizeKb + " kB");
             line(out, "VmRSS", vsizeKb + " kB");

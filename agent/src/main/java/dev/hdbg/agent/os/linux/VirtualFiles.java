@@ -105,7 +105,9 @@ final class VirtualFiles implements Sandbox.Virtual {
     /** The process whose pid {@code name} is, of the processes the machine runs (zombies included). */
     private Optional<LinuxProcess> processById(String name) {
         try {
-            return process.table().get(Long.parseLong(name));
+            long pid = Long.parseLong(name);
+            // "0001" is no process's directory, nor "+1"
+            return Long.toString(pid).equals(name) ? process.table().get(pid) : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

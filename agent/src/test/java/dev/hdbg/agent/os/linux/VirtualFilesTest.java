@@ -77,6 +77,7 @@ class VirtualFilesTest {
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/4243/maps"), O_RDONLY, 0)).as("another's memory map")
                     .isEqualTo(-Errno.ENOENT);
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/4244/stat"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/04243/stat"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
             assertThat(readAll(g, "/proc/sys/kernel/pid_max")).isEqualTo("4194304\n");
             assertThat(readAll(g, "/proc/stat")).containsPattern("\nbtime \\d+\n").contains("processes 2\n");
         }
