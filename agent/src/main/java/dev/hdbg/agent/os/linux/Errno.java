@@ -18,6 +18,7 @@ final class Errno {
     static final int EINTR = 4;
     static final int EIO = 5;
     static final int ENXIO = 6;
+    static final int EBUSY = 16;
     static final int E2BIG = 7;
     static final int ENOEXEC = 8;
     static final int ECHILD = 10;

@@ -21,6 +21,8 @@ final class FileSyscalls {
     private static final int F_SETFD = 2;
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
+    private static final int F_SETPIPE_SZ = 1031;
+    private static final int F_GETPIPE_SZ = 1032;
     private static final int F_DUPFD_CLOEXEC = 1030;
     private static final int FD_CLOEXEC = 1;
     private static final int CLOSE_RANGE_UNSHARE = 1 << 1;
@@ -307,8 +309,19 @@ final class FileSyscalls {
             }
             case LockSyscalls.F_GETLK, LockSyscalls.F_SETLK, LockSyscalls.F_SETLKW ->
                     locks.recordLock(fd, file, command, argument);
+            case F_SETPIPE_SZ -> pipeOf(file).resize(argument);
+            case F_GETPIPE_SZ -> pipeOf(file).capacity();
             default -> throw new SyscallException(Errno.EINVAL);
         };
+    }
+
+    /** The pipe {@code file} is an end of: EBADF for anything else, as Linux answers the pipe commands. */
+    private static Pipe pipeOf(OpenFile file) {
+        Pipe pipe = file.pipe();
+        if (pipe == null) {
+            throw new SyscallException(Errno.EBADF);
+        }
+        return pipe;
     }
 
     private long sendfile(int outFd, int inFd, long offsetAddress, long count) throws IOException {

@@ -42,6 +42,8 @@ public final class LinuxProcess implements AutoCloseable {
     private final VirtualFiles virtualFiles;
     private final RegionBudget regions;
     private int umask = 022;
+    /** Its nice value, -20 to 19 (setpriority): kept and reported; the scheduler gives every thread the same turns. */
+    private int nice;
     private OptionalInt exitStatus = OptionalInt.empty();
     private Optional<SignalInfo> fatalSignal = Optional.empty();
     private int killedBy;
@@ -152,6 +154,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.fds = parent.fds.copy();
         fds.onClose(file -> table.recordLocks().closed(pid(), file));
         this.umask = parent.umask;
+        this.nice = parent.nice;
         this.parentPid = parent.pid();
         this.processGroup = parent.processGroup;
         this.session = parent.session;
@@ -228,6 +231,14 @@ public final class LinuxProcess implements AutoCloseable {
 
     void reparent(long pid) {
         parentPid = pid;
+    }
+
+    int nice() {
+        return nice;
+    }
+
+    void setNice(int value) {
+        nice = value;
     }
 
     /** Its process group's id (getpgid). */

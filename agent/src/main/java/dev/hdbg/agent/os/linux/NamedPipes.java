@@ -147,6 +147,11 @@ final class NamedPipes {
         }
 
         @Override
+        Pipe pipe() {
+            return pipe;
+        }
+
+        @Override
         void release() {
             if (readable()) {
                 pipe.dropReader();

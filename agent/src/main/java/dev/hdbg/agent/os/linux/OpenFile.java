@@ -111,6 +111,11 @@ abstract class OpenFile {
         return false;
     }
 
+    /** The pipe it is an end of (fcntl's F_GETPIPE_SZ and F_SETPIPE_SZ), or null. */
+    Pipe pipe() {
+        return null;
+    }
+
     /** Frees host resources when the last descriptor is closed. */
     void release() throws IOException {
     }

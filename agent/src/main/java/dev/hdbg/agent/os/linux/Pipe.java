@@ -13,10 +13,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Pipe {
     /** Linux's default pipe capacity (16 pages). */
     static final int CAPACITY = 65536;
+    /** The most F_SETPIPE_SZ may ask for: Linux's default /proc/sys/fs/pipe-max-size. */
+    private static final int MAX_CAPACITY = 1 << 20;
     private static final AtomicLong NEXT_INO = new AtomicLong(0x10000);
 
     private final long ino = NEXT_INO.getAndIncrement();
     private byte[] data = new byte[0];
+    private int capacity = CAPACITY;
     /** How many open descriptions read and write it: one each for pipe()'s, any number for a named pipe's. */
     private int readers;
     private int writers;
@@ -88,7 +91,7 @@ final class Pipe {
         if (readers == 0) {
             throw new SyscallException(Errno.EPIPE); // and SIGPIPE, which the write system calls send
         }
-        int n = Math.min(bytes.length, CAPACITY - data.length);
+        int n = Math.min(bytes.length, capacity - data.length);
         if (n == 0 && bytes.length > 0) {
             throw Blocked.unlessNonBlocking(caller, this);
         }
@@ -98,6 +101,30 @@ final class Pipe {
         data = joined.toByteArray();
         scheduler.wakeAll(this, ReadyWait.CHANNEL); // a reader waiting for data
         return n;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /**
+     * F_SETPIPE_SZ: the capacity becomes {@code size} rounded up to a power of two of at least a page; EBUSY when the
+     * pipe holds more than that, EPERM past pipe-max-size.
+     */
+    int resize(long size) {
+        if (size < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (size > MAX_CAPACITY) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        int rounded = Math.max(4096, Integer.highestOneBit((int) Math.max(1, size - 1)) << 1);
+        if (data.length > rounded) {
+            throw new SyscallException(Errno.EBUSY);
+        }
+        capacity = rounded;
+        scheduler.wakeAll(this, ReadyWait.CHANNEL); // a writer waiting for room, if there is more now
+        return rounded;
     }
 
     /** Whether a read would not wait: data, or no writer left. */
@@ -135,6 +162,11 @@ final class Pipe {
         void release() {
             dropReader();
         }
+
+        @Override
+        Pipe pipe() {
+            return Pipe.this;
+        }
     };
 
     final OpenFile writeEnd = new OpenFile(OpenFile.O_WRONLY) {
@@ -156,6 +188,11 @@ final class Pipe {
         @Override
         void release() {
             dropWriter();
+        }
+
+        @Override
+        Pipe pipe() {
+            return Pipe.this;
         }
     };
 

@@ -30,7 +30,8 @@ final class ProcessStatus {
                 "0", "-1", "4194560", // no terminal, so no foreground group; the flags Linux shows a user process
                 "0", "0", "0", "0", // page faults
                 "0", "0", "0", "0", // user, system, children's user and system time
-                "20", "0", Integer.toString(threadCount(process)), "0",
+                Integer.toString(20 + process.nice()), Integer.toString(process.nice()),
+                Integer.toString(threadCount(process)), "0",
                 Long.toString(process.startedAt() / NANOS_PER_TICK), Long.toString(vsize),
                 Long.toString(vsize / 4096), "18446744073709551615",
                 "0", "0", "0", "0", "0", // code, stack and the kernel's stack pointer: not shown, as for another user

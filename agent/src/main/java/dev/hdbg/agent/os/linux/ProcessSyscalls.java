@@ -58,10 +58,9 @@ final class ProcessSyscalls {
             user.write(a.a2(), UserMemory.struct(8).putLong(1).array());
             return 8;
         });
-        table.put(140, a -> { // getpriority of the process itself: nice 0, which the raw call returns as 20
-            requireSelf(a.a1());
-            return 20;
-        });
+        table.put(140, a -> 20 - priorityTargets(a.i(0), a.i(1)).stream().mapToInt(LinuxProcess::nice).min()
+                .orElseThrow()); // the raw call returns 20 - nice, of the highest priority among them
+        table.put(141, a -> setpriority(a.i(0), a.i(1), a.i(2)));
         table.put(98, a -> rusage(a.i(0), a.a1()));
         table.put(309, a -> { // getcpu: CPU 0, NUMA node 0
             if (a.a0() != 0) {
@@ -94,6 +93,38 @@ final class ProcessSyscalls {
         long nanos = who == -1 ? 0 : process.timers().clock().monotonic() - 1_000_000_000L;
         user.write(address, UserMemory.struct(144).putLong(0, Math.max(0, nanos) / 1_000_000_000L)
                 .putLong(8, Math.max(0, nanos) % 1_000_000_000L / 1000).array());
+        return 0;
+    }
+
+    /**
+     * The processes getpriority and setpriority mean: PRIO_PROCESS a process (0: the caller), PRIO_PGRP a group (0: the
+     * caller's), PRIO_USER a user's (0: the caller's, the one user there is); ESRCH when none, EINVAL for another which.
+     */
+    private java.util.List<LinuxProcess> priorityTargets(int which, int who) {
+        ProcessTable table = process.table();
+        java.util.List<LinuxProcess> targets = switch (which) {
+            case 0 -> who == 0 ? java.util.List.of(process) : table.byId(who).stream().toList();
+            case 1 -> table.group(who == 0 ? process.processGroup() : who);
+            case 2 -> who == 0 || who == Credentials.UID ? table.all() : java.util.List.of();
+            default -> throw new SyscallException(Errno.EINVAL);
+        };
+        java.util.List<LinuxProcess> live = targets.stream().filter(p -> !p.ended()).toList();
+        if (live.isEmpty()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+        return live;
+    }
+
+    /** setpriority: a nice value, clamped to -20..19; lowering it needs a privilege the program has not (EACCES). */
+    private long setpriority(int which, int who, int value) {
+        int nice = Math.clamp(value, -20, 19);
+        java.util.List<LinuxProcess> targets = priorityTargets(which, who);
+        for (LinuxProcess target : targets) {
+            if (nice < target.nice()) {
+                throw new SyscallException(Errno.EACCES);
+            }
+        }
+        targets.forEach(t -> t.setNice(nice));
         return 0;
     }
 

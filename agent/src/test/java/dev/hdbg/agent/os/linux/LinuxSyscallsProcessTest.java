@@ -208,4 +208,40 @@ class LinuxSyscallsProcessTest {
                     LinuxSyscalls.Result.Deadlocked.class);
         }
     }
+    /**
+     * nice and setpriority: a process may lower its own priority (raise its nice value), not raise it again, and the
+     * value shows in getpriority and /proc/PID/stat; Python's os.nice was ENOSYS.
+     */
+    @Test
+    void aProcessLowersItsPriorityAndCannotRaiseItAgain() {
+        try (Guest g = new Guest(root, false)) {
+            assertThat(g.rax(140, 0, 0)).as("getpriority: 20 - nice").isEqualTo(20);
+            assertThat(g.rax(141, 0, 0, 5)).isZero();
+            assertThat(g.rax(140, 0, 0)).isEqualTo(15);
+            assertThat(g.rax(141, 0, 0, 2)).as("raising it needs a privilege").isEqualTo(-Errno.EACCES);
+            assertThat(g.rax(141, 0, 0, 99)).as("clamped to 19").isZero();
+            assertThat(g.rax(140, 1, 0)).as("the caller's group").isEqualTo(1);
+            assertThat(g.rax(140, 0, 9999)).isEqualTo(-Errno.ESRCH);
+            assertThat(g.rax(140, 7, 0)).isEqualTo(-Errno.EINVAL);
+            assertThat(ProcessStatus.stat(g.process, null).split(" ")[18]).as("stat's nice field").isEqualTo("19");
+        }
+    }
+
+    /** F_GETPIPE_SZ and F_SETPIPE_SZ: a pipe's capacity, a power of two of at least a page (Python asked: EINVAL). */
+    @Test
+    void aPipesCapacityIsReadAndSetWithFcntl() {
+        try (Guest g = new Guest(root, false)) {
+            long fds = g.buffer(8);
+            assertThat(g.rax(22, fds)).isZero();
+            int read = g.read(fds, 8).getInt(0);
+            int write = g.read(fds, 8).getInt(4);
+            assertThat(g.rax(72, read, 1032)).isEqualTo(65536);
+            assertThat(g.rax(72, write, 1031, 5000)).as("rounded up").isEqualTo(8192);
+            assertThat(g.rax(72, read, 1032)).isEqualTo(8192);
+            assertThat(g.rax(1, write, g.put(new byte[8192]), 9000)).as("no more than the capacity").isEqualTo(8192);
+            assertThat(g.rax(72, write, 1031, 4096)).as("holds more than that").isEqualTo(-Errno.EBUSY);
+            assertThat(g.rax(72, write, 1031, 2 << 20)).isEqualTo(-Errno.EPERM);
+            assertThat(g.rax(72, 1, 1032)).as("stdout is no pipe of the machine's").isEqualTo(-Errno.EBADF);
+        }
+    }
 }
