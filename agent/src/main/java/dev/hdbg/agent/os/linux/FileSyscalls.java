@@ -9,6 +9,7 @@ import java.util.Map;
 /** System calls on descriptors: reading, writing, seeking, duplicating, pipes, directories read by descriptor. */
 final class FileSyscalls {
     private static final int FIONBIO = 0x5421;
+    private static final int FIONREAD = 0x541b;
     private static final int FIONCLEX = 0x5450;
     private static final int FIOCLEX = 0x5451;
     /** linux/fs.h MAX_RW_COUNT: the most one read or write moves. */
@@ -155,10 +156,11 @@ final class FileSyscalls {
     }
 
     /**
-     * The generic requests every descriptor takes: FIONBIO (what Python's setblocking does), FIOCLEX and FIONCLEX.
+     * The generic requests every descriptor takes: FIONBIO (what Python's setblocking does), FIOCLEX and FIONCLEX, and
+     * FIONREAD of a pipe, socket or file (the bytes a read would get now).
      * Nothing is a terminal: TCGETS (isatty) and TIOCGWINSZ fail as on a pipe, and so does the rest.
      */
-    private long ioctl(int fd, int request, long argument) {
+    private long ioctl(int fd, int request, long argument) throws IOException {
         OpenFile file = fds.get(fd);
         switch (request) {
             case FIONBIO -> {
@@ -166,6 +168,7 @@ final class FileSyscalls {
                 file.setStatusFlags(on != 0 ? file.statusFlags() | OpenFile.O_NONBLOCK
                         : file.statusFlags() & ~OpenFile.O_NONBLOCK);
             }
+            case FIONREAD -> user.writeInt(argument, file.available());
             case FIOCLEX -> fds.setCloseOnExec(fd, true);
             case FIONCLEX -> fds.setCloseOnExec(fd, false);
             default -> throw new SyscallException(Errno.ENOTTY);

@@ -122,6 +122,11 @@ final class HostFile extends OpenFile {
         return target;
     }
 
+    @Override
+    int available() throws IOException {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, channel.size() - channel.position()));
+    }
+
     /** The file's length now. */
     long size() throws IOException {
         return channel.size();

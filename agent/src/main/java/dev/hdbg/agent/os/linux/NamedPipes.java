@@ -152,6 +152,11 @@ final class NamedPipes {
         }
 
         @Override
+        int available() {
+            return pipe.buffered();
+        }
+
+        @Override
         void release() {
             if (readable()) {
                 pipe.dropReader();

@@ -111,6 +111,11 @@ abstract class OpenFile {
         return false;
     }
 
+    /** FIONREAD: the bytes a read would get now; ENOTTY for a file that cannot say, as for a device. */
+    int available() throws IOException {
+        throw new SyscallException(Errno.ENOTTY);
+    }
+
     /** The pipe it is an end of (fcntl's F_GETPIPE_SZ and F_SETPIPE_SZ), or null. */
     Pipe pipe() {
         return null;

@@ -86,6 +86,24 @@ final class Pipe {
         return n;
     }
 
+    /** MSG_PEEK: what a read by {@code caller} would get, left in the pipe. */
+    int peek(byte[] buffer, OpenFile caller) {
+        if (data.length == 0) {
+            if (writers > 0 && buffer.length > 0) {
+                throw Blocked.unlessNonBlocking(caller, this);
+            }
+            return 0;
+        }
+        int n = Math.min(buffer.length, data.length);
+        System.arraycopy(data, 0, buffer, 0, n);
+        return n;
+    }
+
+    /** The bytes in it (FIONREAD). */
+    int buffered() {
+        return data.length;
+    }
+
     /** A write by {@code caller}: as much as there is room for; EPIPE once no one reads. */
     int write(byte[] bytes, OpenFile caller) {
         if (readers == 0) {
@@ -144,6 +162,11 @@ final class Pipe {
         }
 
         @Override
+        int available() {
+            return data.length;
+        }
+
+        @Override
         boolean readReady() {
             return Pipe.this.readReady();
         }
@@ -173,6 +196,11 @@ final class Pipe {
         @Override
         int write(byte[] bytes) {
             return Pipe.this.write(bytes, this);
+        }
+
+        @Override
+        int available() {
+            return data.length;
         }
 
         @Override

@@ -58,6 +58,16 @@ final class SocketPair {
             return readShut || in.readEnd.readReady();
         }
 
+        /** recv with MSG_PEEK: what a read would get, left to be read. */
+        int peek(byte[] buffer) {
+            return readShut ? 0 : in.peek(buffer, in.readEnd);
+        }
+
+        @Override
+        int available() {
+            return readShut ? 0 : in.buffered();
+        }
+
         @Override
         boolean hungUp() {
             return in.readEnd.hungUp() && (writeShut || out.writeEnd.hungUp());

@@ -32,6 +32,7 @@ final class SocketSyscalls {
     /** Linux's default socket buffer size, which getsockopt reports for both directions. */
     private static final int BUFFER_SIZE = 212_992;
     private static final int MSG_DONTWAIT = 0x40;
+    private static final int MSG_PEEK = 0x2;
     private static final int MSG_NOSIGNAL = 0x4000;
 
     private final LinuxProcess process;
@@ -184,16 +185,19 @@ final class SocketSyscalls {
         }
     }
 
-    /** recv and recvfrom on a connected socket: a read (MSG_DONTWAIT: without waiting); no address to give back. */
+    /**
+     * recv and recvfrom on a connected socket: a read (MSG_DONTWAIT: without waiting; MSG_PEEK: leaving the bytes to be
+     * read again); no address to give back.
+     */
     private long recvfrom(int fd, long buffer, long length, int flags, long addressLength) throws IOException {
         SocketPair.End end = connected(fd);
-        if ((flags & ~MSG_DONTWAIT) != 0) {
+        if ((flags & ~(MSG_DONTWAIT | MSG_PEEK)) != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
         byte[] data = new byte[(int) Math.min(length, Pipe.CAPACITY)];
         int got;
         try {
-            got = end.read(data);
+            got = (flags & MSG_PEEK) != 0 ? end.peek(data) : end.read(data);
         } catch (Blocked wait) {
             if ((flags & MSG_DONTWAIT) != 0) {
                 throw new SyscallException(Errno.EAGAIN);

@@ -126,6 +126,14 @@ final class UnixSocket extends OpenFile {
     }
 
     @Override
+    int available() {
+        if (connection == null) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return connection.available();
+    }
+
+    @Override
     boolean readReady() {
         if (connection != null) {
             return connection.readReady();

@@ -55,4 +55,29 @@ class SocketSyscallsTest {
             assertThat(g.notices).singleElement().asString().contains("networking is not emulated");
         }
     }
+    /** recv's MSG_PEEK leaves the bytes to be read again, and FIONREAD counts them, on a socket pair and a pipe. */
+    @Test
+    void aPeekLeavesTheBytesAndFionreadCountsThem() {
+        try (Guest g = new Guest(root, false)) {
+            long pair = g.buffer(8);
+            assertThat(g.rax(53, AF_UNIX, SOCK_STREAM, 0, pair)).isZero();
+            int a = g.read(pair, 8).getInt(0);
+            int b = g.read(pair, 8).getInt(4);
+            assertThat(g.rax(1, a, g.string("xyz"), 3)).isEqualTo(3);
+            long count = g.buffer(4);
+            assertThat(g.rax(16, b, 0x541b, count)).isZero();
+            assertThat(g.read(count, 4).getInt(0)).isEqualTo(3);
+            long buffer = g.buffer(8);
+            assertThat(g.rax(45, b, buffer, 2, 2, 0, 0)).as("recv MSG_PEEK").isEqualTo(2);
+            assertThat(g.rax(45, b, buffer, 8, 0, 0, 0)).as("the peeked bytes are still there").isEqualTo(3);
+            assertThat(g.rax(16, b, 0x541b, count)).isZero();
+            assertThat(g.read(count, 4).getInt(0)).isZero();
+
+            long fds = g.buffer(8);
+            assertThat(g.rax(22, fds)).isZero();
+            assertThat(g.rax(1, g.read(fds, 8).getInt(4), g.string("four"), 4)).isEqualTo(4);
+            assertThat(g.rax(16, g.read(fds, 8).getInt(0), 0x541b, count)).isZero();
+            assertThat(g.read(count, 4).getInt(0)).as("a pipe's FIONREAD").isEqualTo(4);
+        }
+    }
 }
