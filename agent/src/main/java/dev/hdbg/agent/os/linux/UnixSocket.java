@@ -75,10 +75,19 @@ final class UnixSocket extends OpenFile {
         if (address == null || connection != null) {
             throw new SyscallException(Errno.EINVAL);
         }
-        backlog = Math.clamp(requested, 1, MAX_BACKLOG);
+        backlog = Math.clamp(requested, 0, MAX_BACKLOG);
         if (pending == null) {
             pending = new ArrayDeque<>();
         }
+    }
+
+    /** How a deadlock's notice names what a thread waits for: the socket and its name. */
+    @Override
+    public String toString() {
+        String name = address == null ? "unnamed" : address.length > 2 && address[2] == 0
+                ? "@" + new String(address, 3, address.length - 3, java.nio.charset.StandardCharsets.ISO_8859_1)
+                : new String(address, 2, address.length - 3, java.nio.charset.StandardCharsets.UTF_8);
+        return (pending != null ? "listening " : "") + "unix socket " + name;
     }
 
     /** connect's end of a new connection to {@code listener}, whose end waits in its queue. */
@@ -89,9 +98,9 @@ final class UnixSocket extends OpenFile {
         listener.pending.add(pair.second);
     }
 
-    /** Whether its queue has room for another connection. */
+    /** Whether its queue has room for another connection: Linux's holds one more than the backlog. */
     boolean hasRoom() {
-        return pending.size() < backlog;
+        return pending.size() <= backlog;
     }
 
     /** The oldest connection waiting for accept, or null. */
