@@ -17,6 +17,8 @@ final class ScriptRuntime {
     static final int FIRST_LOCAL = 2;
     /** A spinlock waits at most this many pauses between two tries, HyperDbg's default. */
     static final long SPINLOCK_MAX_WAIT = 65536;
+    /** A spinlock's waiter gives up its core between tries once it has waited this many pauses in one go. */
+    private static final long YIELD_AFTER = 1024;
 
     private ScriptRuntime() {
     }
@@ -275,6 +277,11 @@ final class ScriptRuntime {
         charge(locals, 1 + wait, at);
         for (long i = 0; i < wait; i++) {
             Thread.onSpinWait();
+        }
+        if (wait >= YIELD_AFTER) {
+            // The holder may be off the CPU, its core taken by waiters like this one (more script threads than
+            // cores): spinning on would spend the waiter's budget on the very wait that keeps the holder out.
+            Thread.yield();
         }
         return Math.min(wait * 2, Math.max(1, maxWait));
     }
