@@ -73,16 +73,11 @@ final class Pipe {
 
     /** A read by {@code caller} (whose O_NONBLOCK decides between waiting and EAGAIN). */
     int read(byte[] buffer, OpenFile caller) {
-        if (data.length == 0) {
-            if (writers > 0 && buffer.length > 0) {
-                throw Blocked.unlessNonBlocking(caller, this);
-            }
-            return 0;
+        int n = peek(buffer, caller);
+        if (n > 0) {
+            data = Arrays.copyOfRange(data, n, data.length);
+            scheduler.wakeAll(this, ReadyWait.CHANNEL); // a writer waiting for room
         }
-        int n = Math.min(buffer.length, data.length);
-        System.arraycopy(data, 0, buffer, 0, n);
-        data = Arrays.copyOfRange(data, n, data.length);
-        scheduler.wakeAll(this, ReadyWait.CHANNEL); // a writer waiting for room
         return n;
     }
 
