@@ -49,15 +49,11 @@ final class ConnectionSyscalls {
         table.put(52, a -> giveAddress(socket(a.i(0)), true, a.a1(), a.a2()));
     }
 
-    /** The Unix socket {@code fd} names; a socketpair end has no name to set (EINVAL for the naming calls). */
     private OpenFile socket(int fd) {
-        OpenFile file = process.fds().get(fd);
-        if (!(file instanceof UnixSocket) && !(file instanceof SocketPair.End)) {
-            throw new SyscallException(SocketSyscalls.ENOTSOCK);
-        }
-        return file;
+        return SocketSyscalls.socketOf(process.fds(), fd);
     }
 
+    /** The Unix socket {@code fd} names; a socketpair end has no name to set (EINVAL for the naming calls). */
     private UnixSocket unixSocket(int fd) {
         if (!(socket(fd) instanceof UnixSocket s)) {
             throw new SyscallException(Errno.EINVAL); // a socketpair end is connected and unnamed for good

@@ -28,13 +28,7 @@ final class JobControlSyscalls {
 
     /** The process a call names: 0 the caller, else a pid (or a thread's id). */
     private LinuxProcess find(long id) {
-        if (id == 0) {
-            return process;
-        }
-        if (id < 0) {
-            throw new SyscallException(Errno.ESRCH);
-        }
-        return table.byId(id).orElseThrow(() -> new SyscallException(Errno.ESRCH));
+        return table.named(process, id).orElseThrow(() -> new SyscallException(Errno.ESRCH));
     }
 
     /**

@@ -36,7 +36,7 @@ final class ProcessStatus {
                 Long.toString(vsize / 4096), "18446744073709551615",
                 "0", "0", "0", "0", "0", // code, stack and the kernel's stack pointer: not shown, as for another user
                 Long.toUnsignedString(signals.pendingSet()), Long.toUnsignedString(blocked(process, thread)),
-                Long.toUnsignedString(disposition(signals, Signals.SIG_IGN)),
+                Long.toUnsignedString(ignored(signals)),
                 Long.toUnsignedString(caught(signals)),
                 "0", "0", "0", "17", "0", "0", "0", "0", "0", "0",
                 "0", "0", "0", "0", "0", "0", "0",
@@ -77,7 +77,7 @@ final class ProcessStatus {
         line(out, "SigPnd", hex(thread != null ? signals.pendingFor(thread.signals) : 0));
         line(out, "ShdPnd", hex(signals.pendingSet()));
         line(out, "SigBlk", hex(blocked(process, thread)));
-        line(out, "SigIgn", hex(disposition(signals, Signals.SIG_IGN)));
+        line(out, "SigIgn", hex(ignored(signals)));
         line(out, "SigCgt", hex(caught(signals)));
         line(out, "CapInh", hex(0));
         line(out, "CapPrm", hex(0));
@@ -128,23 +128,21 @@ final class ProcessStatus {
                 .map(t -> t.signals.blocked).orElse(0L);
     }
 
-    /** The signals whose handler is {@code handler} (SIG_IGN), as a mask. */
-    private static long disposition(Signals signals, long handler) {
-        long mask = 0;
-        for (int s = 1; s <= Signals.NSIG; s++) {
-            if (signals.action(s).handler() == handler) {
-                mask |= Signals.bit(s);
-            }
-        }
-        return mask;
+    /** The signals the program ignores (SIG_IGN), as a mask. */
+    private static long ignored(Signals signals) {
+        return signalsWhose(signals, handler -> handler == Signals.SIG_IGN);
     }
 
     /** The signals a handler of the program's catches. */
     private static long caught(Signals signals) {
+        return signalsWhose(signals, handler -> handler != Signals.SIG_DFL && handler != Signals.SIG_IGN);
+    }
+
+    /** The signals whose handler passes {@code test}, as a mask (bit {@code s - 1} for signal {@code s}). */
+    private static long signalsWhose(Signals signals, java.util.function.LongPredicate test) {
         long mask = 0;
         for (int s = 1; s <= Signals.NSIG; s++) {
-            long handler = signals.action(s).handler();
-            if (handler != Signals.SIG_DFL && handler != Signals.SIG_IGN) {
+            if (test.test(signals.action(s).handler())) {
                 mask |= Signals.bit(s);
             }
         }

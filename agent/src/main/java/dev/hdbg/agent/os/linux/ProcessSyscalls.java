@@ -103,7 +103,7 @@ final class ProcessSyscalls {
     private java.util.List<LinuxProcess> priorityTargets(int which, int who) {
         ProcessTable table = process.table();
         java.util.List<LinuxProcess> targets = switch (which) {
-            case 0 -> who == 0 ? java.util.List.of(process) : table.byId(who).stream().toList();
+            case 0 -> table.named(process, who).stream().toList();
             case 1 -> table.group(who == 0 ? process.processGroup() : who);
             case 2 -> who == 0 || who == Credentials.UID ? table.all() : java.util.List.of();
             default -> throw new SyscallException(Errno.EINVAL);

@@ -137,6 +137,17 @@ final class ProcessTable {
         return process != null ? Optional.of(process) : scheduler.live(id).map(t -> t.process);
     }
 
+    /**
+     * The process a call about a process names: 0 the caller, a positive id a process (or one of its live threads);
+     * none for a negative id.
+     */
+    Optional<LinuxProcess> named(LinuxProcess caller, long id) {
+        if (id == 0) {
+            return Optional.of(caller);
+        }
+        return id < 0 ? Optional.empty() : byId(id);
+    }
+
     /** The processes of group {@code pgid}, by pid, zombies included (a group lasts until its last one is reaped). */
     List<LinuxProcess> group(long pgid) {
         return processes.values().stream().filter(p -> p.processGroup() == pgid).toList();

@@ -109,7 +109,12 @@ final class SocketSyscalls {
 
     /** The socket {@code fd} names: EBADF when none is open, ENOTSOCK when it is not a socket. */
     private OpenFile socket(int fd) {
-        OpenFile file = process.fds().get(fd);
+        return socketOf(process.fds(), fd);
+    }
+
+    /** The socket {@code fd} of {@code fds}: EBADF when none is open, ENOTSOCK when it is not a socket. */
+    static OpenFile socketOf(FdTable fds, int fd) {
+        OpenFile file = fds.get(fd);
         if (!(file instanceof UnixSocket) && !(file instanceof SocketPair.End)) {
             throw new SyscallException(ENOTSOCK);
         }

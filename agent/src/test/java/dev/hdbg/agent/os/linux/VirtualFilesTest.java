@@ -79,6 +79,17 @@ class VirtualFilesTest {
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/4244/stat"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/04243/stat"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
             assertThat(readAll(g, "/proc/sys/kernel/pid_max")).isEqualTo("4194304\n");
+            java.nio.ByteBuffer action = java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long handler = g.put(action.putLong(0, 0x400100).putLong(8, 0x0400_0000).putLong(16, 0x400200).array());
+            long ignore = g.put(java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putLong(0, 1).array());
+            assertThat(g.rax(13, 10, handler, 0, 8)).as("a handler for SIGUSR1").isZero();
+            assertThat(g.rax(13, 13, ignore, 0, 8)).as("SIGPIPE ignored").isZero();
+            assertThat(readAll(g, "/proc/self/status")).contains("SigIgn:\t0000000000001000\n",
+                    "SigCgt:\t0000000000000200\n");
+            String[] stat = readAll(g, "/proc/self/stat").split(" ");
+            assertThat(stat[32]).as("stat's sigignore").isEqualTo("4096");
+            assertThat(stat[33]).as("stat's sigcatch").isEqualTo("512");
             assertThat(readAll(g, "/proc/stat")).containsPattern("\nbtime \\d+\n").contains("processes 2\n");
         }
     }
