@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,6 +18,11 @@ import java.util.stream.Collectors;
  * {@code uc_mem_map_ptr}, so the private vmx-root instance can map the very same pages (see
  * {@link MappingListener}) and custom code sees guest memory without the guest seeing root pages.
  *
+ * <p>Processes take turns on the CPU through {@link #switchTo}, and a fork's child shares the parent's read-only blocks
+ * ({@link #copy}) until one of them writes there. The class is over 400 lines because mapping, writing, switching and
+ * sharing all change the one list of mappings in step with the engine and the listeners; split, each part would reach
+ * into the others' state.
+ *
  * <p>Not thread-safe: used by the execution thread only.
  */
 public final class GuestMemory implements AutoCloseable {
@@ -24,7 +30,15 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Told of every region mapped into the guest, so another instance can mirror it. */
     public interface MappingListener {
-        void mapped(long address, MemorySegment memory, int perms);
+        /**
+         * The region at {@code address} is on the CPU, over {@code memory}; {@code shared}: another process's space
+         * holds the same memory ({@link #copy}), so a write through {@code memory} would reach that process too.
+         */
+        void mapped(long address, MemorySegment memory, int perms, boolean shared);
+
+        /** The region at {@code address}, on the CPU, became shared with another process's space or stopped being. */
+        default void sharingChanged(long address, MemorySegment memory, boolean shared) {
+        }
 
         /** The region at {@code address} is gone ({@link #unmapAll}); its host memory is freed after this returns. */
         default void unmapped(long address, long size) {
@@ -33,6 +47,9 @@ public final class GuestMemory implements AutoCloseable {
 
     private final Cpu cpu;
     private final HostPages pages = new HostPages();
+    private final SharedBlocks shared = new SharedBlocks();
+    /** Blocks put on or taken off the CPU by switches and copies of their own ({@link #blocksMoved}). */
+    private long moved;
     private final List<MemoryRegionInfo> regions = new ArrayList<>();
     private final List<GuestMapping> mappings = new ArrayList<>();
     private final List<MappingListener> listeners = new ArrayList<>();
@@ -96,7 +113,7 @@ public final class GuestMemory implements AutoCloseable {
         regions.add(new MemoryRegionInfo(address, address + length, perms, name));
         mappings.add(new GuestMapping(address, memory, perms));
         for (MappingListener l : listeners) {
-            l.mapped(address, memory, perms);
+            l.mapped(address, memory, perms, false);
         }
     }
 
@@ -113,7 +130,9 @@ public final class GuestMemory implements AutoCloseable {
             for (MappingListener l : listeners) {
                 l.unmapped(m.address(), size);
             }
-            pages.free(m.memory());
+            if (shared.release(m.memory())) {
+                pages.free(m.memory());
+            }
         }
         mappings.clear();
         regions.clear();
@@ -127,30 +146,34 @@ public final class GuestMemory implements AutoCloseable {
      * unmapping itself (docs/targets.md, "Processes"). The host memory stays allocated in the returned space.
      */
     public AddressSpace detach() {
-        List<MemoryRegion> protections = userProtections();
-        List<GuestMapping> taken = new ArrayList<>();
-        List<MemoryRegionInfo> takenRegions = new ArrayList<>();
-        for (int i = mappings.size() - 1; i >= 0; i--) {
-            GuestMapping m = mappings.get(i);
-            if (m.address() < 0) {
-                continue;
-            }
-            long size = m.memory().byteSize();
-            cpu.unmap(m.address(), size);
-            if ((m.perms() & Prot.EXEC) != 0) {
-                cpu.forgetTranslations(m.address(), m.address() + size);
-            }
-            for (MappingListener l : listeners) {
-                l.unmapped(m.address(), size);
-            }
-            taken.add(0, mappings.remove(i));
+        return switchTo(new AddressSpace(new ArrayList<>(), new ArrayList<>(), List.of()));
+    }
+
+    /**
+     * Takes {@code m} off the CPU and the listeners, and drops the code translated from it when executable: once its
+     * block is unmapped, the engine may give the next one mapped the same RAM offset, and a block translated from the
+     * old one would then be found for the new bytes.
+     */
+    private void takeOff(GuestMapping m) {
+        moved++;
+        long size = m.memory().byteSize();
+        cpu.unmap(m.address(), size);
+        if ((m.perms() & Prot.EXEC) != 0) {
+            cpu.forgetTranslations(m.address(), m.address() + size);
         }
-        for (int i = regions.size() - 1; i >= 0; i--) {
-            if (regions.get(i).begin() >= 0) {
-                takenRegions.add(0, regions.remove(i));
-            }
+        for (MappingListener l : listeners) {
+            l.unmapped(m.address(), size);
         }
-        return new AddressSpace(taken, takenRegions, protections);
+    }
+
+    /** Puts {@code m} on the CPU and the listeners with its first permissions. */
+    private void putOn(GuestMapping m) {
+        moved++;
+        cpu.map(m.address(), m.memory(), permissions(m.perms()));
+        boolean isShared = shared.isShared(m.memory());
+        for (MappingListener l : listeners) {
+            l.mapped(m.address(), m.memory(), m.perms(), isShared);
+        }
     }
 
     /** The engine's permissions of the user regions: a mapping's first permissions, or what mprotect made of them. */
@@ -163,63 +186,169 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Puts {@code space}'s regions on the CPU and the listeners, after {@link #detach} took the previous ones. */
     public void attach(AddressSpace space) {
-        for (GuestMapping m : space.mappings()) {
-            cpu.map(m.address(), m.memory(), permissions(m.perms()));
-            for (MappingListener l : listeners) {
-                l.mapped(m.address(), m.memory(), m.perms());
-            }
+        AddressSpace none = switchTo(space);
+        if (!none.mappings().isEmpty()) {
+            throw new IllegalStateException("attach while a process's regions are on the CPU: " + none.regions());
         }
-        mappings.addAll(space.mappings());
-        regions.addAll(space.regionList());
-        if (cpu instanceof UnicornCpu engine) {
-            for (MemoryRegion r : space.protections()) {
-                int mapped = space.mappings().stream().filter(m -> m.address() <= r.begin()
-                        && r.begin() - m.address() < m.memory().byteSize()).mapToInt(GuestMapping::perms).findFirst().orElse(-1);
-                if (mapped != r.perms()) {
-                    engine.unicorn().memProtect(r.begin(), r.end() + 1 - r.begin(), r.perms());
+    }
+
+    /**
+     * Gives the engine {@code space}'s permissions, page range by page range, where they differ from what it has: for
+     * a block just mapped, its first permissions; for one that {@code staying} kept on the CPU, those it had in the
+     * space before ({@code before}).
+     */
+    private void restoreProtections(AddressSpace space, Set<GuestMapping> staying, List<MemoryRegion> before) {
+        if (!(cpu instanceof UnicornCpu engine)) {
+            return;
+        }
+        for (GuestMapping m : space.mappings()) {
+            List<MemoryRegion> wanted = within(space.protections(), m);
+            if (staying.contains(m)) {
+                if (!wanted.equals(within(before, m))) {
+                    wanted.forEach(r -> engine.unicorn().memProtect(r.begin(), r.size(), r.perms()));
+                }
+            } else {
+                for (MemoryRegion r : wanted) {
+                    if (r.perms() != m.perms()) {
+                        engine.unicorn().memProtect(r.begin(), r.size(), r.perms());
+                    }
                 }
             }
         }
     }
 
+    /** The regions of {@code protections} that lie in {@code m}. */
+    private static List<MemoryRegion> within(List<MemoryRegion> protections, GuestMapping m) {
+        long size = m.memory().byteSize();
+        return protections.stream().filter(r -> Long.compareUnsigned(r.begin() - m.address(), size) < 0).toList();
+    }
+
     /**
-     * A copy of the current process's regions in new host memory, off the CPU: what {@code fork} gives the child.
-     * Pages that read as zero are not written, so the untouched part of a stack or heap stays unallocated on the host
-     * as in the original.
+     * Puts {@code incoming}'s regions on the CPU in place of the current process's, which are returned: {@link #detach}
+     * then {@link #attach}, except that a block both spaces hold (a fork's read-only mapping, {@link #copy}) stays
+     * mapped, and with it the code Unicorn translated from it: a shell's subshell and its parent run the same text
+     * without translating it again after every switch (docs/benchmarks.md, "Process creation, stop 39"). Only the
+     * permissions such a block has in {@code incoming} (an mprotect of one of them) are applied.
+     */
+    public AddressSpace switchTo(AddressSpace incoming) {
+        List<MemoryRegion> protections = userProtections();
+        Set<GuestMapping> staying = new HashSet<>();
+        for (GuestMapping m : incoming.mappings()) {
+            if (shared.isShared(m.memory()) && mappings.contains(m)) {
+                staying.add(m);
+            }
+        }
+        List<GuestMapping> taken = new ArrayList<>();
+        for (int i = mappings.size() - 1; i >= 0; i--) {
+            GuestMapping m = mappings.get(i);
+            if (m.address() < 0) {
+                continue;
+            }
+            if (!staying.contains(m)) {
+                takeOff(m);
+            }
+            taken.add(0, mappings.remove(i));
+        }
+        List<MemoryRegionInfo> takenRegions = new ArrayList<>();
+        for (int i = regions.size() - 1; i >= 0; i--) {
+            if (regions.get(i).begin() >= 0) {
+                takenRegions.add(0, regions.remove(i));
+            }
+        }
+        for (GuestMapping m : incoming.mappings()) {
+            if (!staying.contains(m)) {
+                putOn(m);
+            }
+        }
+        mappings.addAll(incoming.mappings());
+        regions.addAll(incoming.regionList());
+        restoreProtections(incoming, staying, protections);
+        return new AddressSpace(taken, takenRegions, protections);
+    }
+
+    /**
+     * A copy of the current process's regions, off the CPU: what {@code fork} gives the child. A mapping no page of
+     * which is writable (code, read-only data) is not copied but shared: both spaces hold its block until one of them
+     * writes it ({@link #write}, {@link #fill}, {@link #protect} with write access), which then takes a copy of its own.
+     * The others are copied into new host memory; pages that read as zero are not written, so the untouched part of a
+     * stack or heap stays unallocated on the host as in the original.
      *
      * @throws HostMemoryException when the host has no memory for the copy
      */
     public AddressSpace copy() {
+        List<MemoryRegion> protections = userProtections();
         List<GuestMapping> copied = new ArrayList<>();
-        List<MemoryRegionInfo> copiedRegions = new ArrayList<>();
+        List<GuestMapping> allocated = new ArrayList<>();
         try {
             for (GuestMapping m : mappings) {
                 if (m.address() < 0) {
                     continue;
                 }
+                if (readOnly(m, protections)) {
+                    copied.add(m);
+                    continue;
+                }
                 MemorySegment to = pages.allocate(m.memory().byteSize());
-                copied.add(new GuestMapping(m.address(), to, m.perms()));
+                GuestMapping copy = new GuestMapping(m.address(), to, m.perms());
+                allocated.add(copy);
+                copied.add(copy);
                 HostPages.copyNonZero(m.memory(), to);
             }
         } catch (HostMemoryException e) {
-            copied.forEach(m -> pages.free(m.memory()));
+            allocated.forEach(m -> pages.free(m.memory()));
             throw e;
         }
+        for (GuestMapping m : copied) {
+            if (!allocated.contains(m)) {
+                boolean first = !shared.isShared(m.memory());
+                shared.share(m.memory());
+                if (first) {
+                    listeners.forEach(l -> l.sharingChanged(m.address(), m.memory(), true));
+                }
+            }
+        }
+        List<MemoryRegionInfo> copiedRegions = new ArrayList<>();
         for (MemoryRegionInfo r : regions) {
             if (r.begin() >= 0) {
                 copiedRegions.add(r);
             }
         }
-        return new AddressSpace(copied, copiedRegions, userProtections());
+        return new AddressSpace(copied, copiedRegions, protections);
     }
 
-    /** Frees the host memory of {@code space}, which is off the CPU: a process that ended. */
+    /** Whether no page of {@code m} is writable, by the engine's {@code protections} (or its first permissions). */
+    private boolean readOnly(GuestMapping m, List<MemoryRegion> protections) {
+        if (!(cpu instanceof UnicornCpu)) {
+            return (m.perms() & Prot.WRITE) == 0;
+        }
+        List<MemoryRegion> in = within(protections, m);
+        return !in.isEmpty() && in.stream().allMatch(r -> (r.perms() & Prot.WRITE) == 0);
+    }
+
+    /** Frees the host memory of {@code space}, which is off the CPU: a process that ended. Shared blocks lose a holder. */
     public void release(AddressSpace space) {
         for (GuestMapping m : space.mappings()) {
-            pages.free(m.memory());
+            if (shared.release(m.memory())) {
+                pages.free(m.memory());
+            } else if (!shared.isShared(m.memory()) && mappings.contains(m)) {
+                listeners.forEach(l -> l.sharingChanged(m.address(), m.memory(), false));
+            }
         }
         space.mappings().clear();
         space.regionList().clear();
+    }
+
+    /**
+     * How many blocks process switches, exec and copies of shared blocks have put on or taken off the CPU: what a
+     * switch costs the engine (unmapping, mapping, and translating the code again), counted rather than timed.
+     */
+    public long blocksMoved() {
+        return moved;
+    }
+
+    /** How many blocks more than one process's space holds. */
+    public int sharedBlocks() {
+        return shared.count();
     }
 
     /** Keeps the guest out of [{@code begin}, top of the address space): the vmx-root area lives there. */
@@ -231,7 +360,7 @@ public final class GuestMemory implements AutoCloseable {
     public void addMappingListener(MappingListener listener) {
         listeners.add(listener);
         for (GuestMapping m : mappings) {
-            listener.mapped(m.address(), m.memory(), m.perms());
+            listener.mapped(m.address(), m.memory(), m.perms(), shared.isShared(m.memory()));
         }
     }
 
@@ -302,6 +431,7 @@ public final class GuestMemory implements AutoCloseable {
      */
     public void write(long address, byte[] data) {
         requireMapped(address, data.length);
+        unshareWithin(address, data.length);
         try {
             cpu.writeMemory(address, data);
         } catch (CpuException e) {
@@ -331,6 +461,7 @@ public final class GuestMemory implements AutoCloseable {
      */
     public <E extends Exception> int fill(long address, int length, Source<E> source) throws E {
         requireMapped(address, length);
+        unshareWithin(address, length);
         GuestMapping holding = mappingHolding(address, length);
         if (holding == null) {
             byte[] staged = new byte[length];
@@ -346,6 +477,55 @@ public final class GuestMemory implements AutoCloseable {
             cpu.forgetTranslations(address, address + filled);
         }
         return filled;
+    }
+
+    /**
+     * mprotect of [{@code address}, {@code address + length}) in the engine: {@link Prot} bits {@code perms}. A block
+     * shared with another process ({@link #copy}) gets a copy of this process's own first when the range becomes
+     * writable.
+     *
+     * @throws dev.hdbg.agent.unicorn.UnicornException as the engine refuses it
+     */
+    public void protect(long address, long length, int perms) {
+        if ((perms & Prot.WRITE) != 0) {
+            unshareWithin(address, length);
+        }
+        if (cpu instanceof UnicornCpu engine) {
+            engine.unicorn().memProtect(address, length, perms);
+        }
+    }
+
+    /** Gives this process a copy of its own of every shared block that [{@code address}, + {@code length}) touches. */
+    private void unshareWithin(long address, long length) {
+        if (shared.count() == 0) {
+            return;
+        }
+        for (int i = 0; i < mappings.size(); i++) {
+            GuestMapping m = mappings.get(i);
+            long size = m.memory().byteSize();
+            boolean touches = Long.compareUnsigned(address - m.address(), size) < 0
+                    || Long.compareUnsigned(m.address() - address, length) < 0;
+            if (touches && shared.isShared(m.memory())) {
+                mappings.set(i, unshare(m));
+            }
+        }
+    }
+
+    /**
+     * Replaces the shared {@code m} on the CPU by a copy in new host memory, with the engine's permissions it had; the
+     * other holders keep the block. The code translated from it is dropped, as for any block taken off.
+     */
+    private GuestMapping unshare(GuestMapping m) {
+        List<MemoryRegion> protections = userProtections();
+        MemorySegment own = pages.allocate(m.memory().byteSize());
+        HostPages.copyNonZero(m.memory(), own);
+        takeOff(m);
+        shared.release(m.memory());
+        GuestMapping copy = new GuestMapping(m.address(), own, m.perms());
+        putOn(copy);
+        AddressSpace space = new AddressSpace(List.of(copy), List.of(), protections);
+        restoreProtections(space, Set.of(), protections);
+        return copy;
     }
 
     /** The mapping holding all of [{@code address}, {@code address + length}), or null. */

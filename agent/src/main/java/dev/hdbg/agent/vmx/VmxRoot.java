@@ -67,6 +67,12 @@ public final class VmxRoot implements AutoCloseable {
     private static final int HARD_CAP = MAX_ALLOCATIONS + 64;
 
     private static final Set<Access> ALL = EnumSet.allOf(Access.class);
+    /**
+     * How root code sees guest memory that processes share after a fork (their code and read-only data,
+     * {@link GuestMemory#copy}): a write there would change every process that holds it, so it faults as a write to
+     * read-only memory does; the debugger's writes give the process a copy of its own first.
+     */
+    private static final Set<Access> SHARED = EnumSet.of(Access.READ, Access.EXECUTE);
     private static final Set<Access> CODE = EnumSet.of(Access.READ, Access.EXECUTE);
     private static final Set<Access> DATA = EnumSet.of(Access.READ, Access.WRITE);
 
@@ -107,9 +113,16 @@ public final class VmxRoot implements AutoCloseable {
         guestMemory.reserveFrom(BASE, "vmx-root");
         guestMemory.addMappingListener(new GuestMemory.MappingListener() {
             @Override
-            public void mapped(long address, MemorySegment memory, int perms) {
-                root.map(address, memory, ALL);
+            public void mapped(long address, MemorySegment memory, int perms, boolean shared) {
+                root.map(address, memory, shared ? SHARED : ALL);
                 pageZeroMapped |= address == 0;
+            }
+
+            @Override
+            public void sharingChanged(long address, MemorySegment memory, boolean shared) {
+                root.forgetTranslations(address, address + memory.byteSize());
+                root.unmap(address, memory.byteSize());
+                root.map(address, memory, shared ? SHARED : ALL);
             }
 
             @Override

@@ -69,4 +69,127 @@ class AddressSpaceSwitchTest {
             memory.release(child);
         }
     }
+
+    /** The engine's permissions at {@code address}. */
+    private static int permissionsAt(Machine machine, long address) {
+        return machine.unicorn().memRegions().stream().filter(r -> r.begin() <= address && address <= r.end())
+                .findFirst().orElseThrow().perms();
+    }
+
+    @Test
+    void aForksReadOnlyBlocksStayOnTheCpuAcrossSwitchesAndItsWritableOnesMove() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
+            memory.map("data", DATA, GuestMemory.PAGE, Prot.READ | Prot.WRITE);
+            memory.write(CODE, MovEaxCode.movEaxHlt(0x1111));
+            assertThat(runCode(machine)).isEqualTo(0x1111);
+
+            AddressSpace child = memory.copy();
+            assertThat(memory.sharedBlocks()).isEqualTo(1);
+            long before = memory.blocksMoved();
+            AddressSpace parent = memory.switchTo(child);
+            assertThat(memory.blocksMoved() - before).as("the data block off and the child's on; the code stays")
+                    .isEqualTo(2);
+            assertThat(runCode(machine)).isEqualTo(0x1111);
+            memory.release(memory.switchTo(parent)); // the child ends
+            assertThat(memory.blocksMoved() - before).isEqualTo(4);
+            assertThat(memory.sharedBlocks()).as("the parent alone holds the code again").isZero();
+            assertThat(runCode(machine)).isEqualTo(0x1111);
+        }
+    }
+
+    @Test
+    void aWriteToASharedBlockGivesTheWriterACopyAndTheOtherKeepsItsCode() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
+            memory.write(CODE, MovEaxCode.movEaxHlt(0x1111));
+            assertThat(runCode(machine)).isEqualTo(0x1111);
+
+            AddressSpace parent = memory.switchTo(memory.copy());
+            memory.write(CODE, MovEaxCode.movEaxHlt(0x2222)); // a debugger patches the child's code
+            assertThat(memory.sharedBlocks()).isZero();
+            assertThat(runCode(machine)).as("the child's patched code").isEqualTo(0x2222);
+            AddressSpace child = memory.switchTo(parent);
+            assertThat(memory.read(CODE, MovEaxCode.LENGTH)).containsExactly(MovEaxCode.movEaxHlt(0x1111));
+            assertThat(runCode(machine)).as("the parent's code, not the child's translation").isEqualTo(0x1111);
+            parent = memory.switchTo(child);
+            assertThat(runCode(machine)).isEqualTo(0x2222);
+            memory.release(parent);
+        }
+    }
+
+    @Test
+    void makingASharedBlockWritableCopiesItBeforeTheGuestCanStoreThere() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            memory.map("rodata", DATA, 2 * GuestMemory.PAGE, Prot.READ);
+            memory.write(DATA, new byte[] {5});
+
+            AddressSpace parent = memory.switchTo(memory.copy());
+            memory.protect(DATA, GuestMemory.PAGE, Prot.READ | Prot.WRITE);
+            machine.cpu().writeMemory(DATA, new byte[] {6}); // as the child's own store would, past GuestMemory
+            assertThat(permissionsAt(machine, DATA)).isEqualTo(Prot.READ | Prot.WRITE);
+            assertThat(permissionsAt(machine, DATA + GuestMemory.PAGE)).as("the copy keeps the rest's permissions")
+                    .isEqualTo(Prot.READ);
+            AddressSpace child = memory.switchTo(parent);
+            assertThat(memory.read(DATA, 1)).containsExactly(5);
+            assertThat(permissionsAt(machine, DATA)).isEqualTo(Prot.READ);
+            memory.release(memory.switchTo(child));
+            assertThat(memory.read(DATA, 1)).containsExactly(6);
+        }
+    }
+
+    @Test
+    void eachProcessKeepsItsOwnPermissionsOfASharedBlock() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            memory.map("code", CODE, 2 * GuestMemory.PAGE, Prot.READ | Prot.EXEC);
+            memory.write(CODE, MovEaxCode.movEaxHlt(0x1111));
+
+            AddressSpace parent = memory.switchTo(memory.copy());
+            memory.protect(CODE, GuestMemory.PAGE, Prot.NONE); // the child unmaps the first page
+            assertThat(memory.sharedBlocks()).as("taking permissions away needs no copy").isEqualTo(1);
+            AddressSpace child = memory.switchTo(parent);
+            assertThat(permissionsAt(machine, CODE)).isEqualTo(Prot.READ | Prot.EXEC);
+            assertThat(runCode(machine)).isEqualTo(0x1111);
+            parent = memory.switchTo(child);
+            assertThat(permissionsAt(machine, CODE)).isEqualTo(Prot.NONE);
+            assertThat(permissionsAt(machine, CODE + GuestMemory.PAGE)).isEqualTo(Prot.READ | Prot.EXEC);
+            memory.release(parent);
+        }
+    }
+
+    @Test
+    void listenersLearnWhichBlocksAreSharedSoThatNoMirrorWritesThroughToAnotherProcess() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
+            java.util.List<String> told = new java.util.ArrayList<>();
+            memory.addMappingListener(new GuestMemory.MappingListener() {
+                @Override
+                public void mapped(long address, java.lang.foreign.MemorySegment block, int perms, boolean shared) {
+                    told.add("mapped " + Long.toHexString(address) + (shared ? " shared" : ""));
+                }
+
+                @Override
+                public void unmapped(long address, long size) {
+                    told.add("unmapped " + Long.toHexString(address));
+                }
+
+                @Override
+                public void sharingChanged(long address, java.lang.foreign.MemorySegment block, boolean shared) {
+                    told.add((shared ? "shared " : "own ") + Long.toHexString(address));
+                }
+            });
+            AddressSpace child = memory.copy();
+            memory.release(child);
+            AddressSpace parent = memory.switchTo(memory.copy());
+            memory.write(CODE, new byte[] {1});
+            memory.release(memory.switchTo(parent));
+            assertThat(told).containsExactly("mapped 400000", "shared 400000", "own 400000", "shared 400000",
+                    "unmapped 400000", "mapped 400000", "unmapped 400000", "mapped 400000");
+        }
+    }
 }

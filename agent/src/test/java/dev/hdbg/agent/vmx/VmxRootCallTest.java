@@ -112,6 +112,34 @@ class VmxRootCallTest {
     }
 
     /**
+     * Custom code may write guest memory that the guest may not (a read-only page), but not a page that a fork made
+     * several processes share: the write would change them all. It faults there, and writes again once one process
+     * holds the page alone.
+     */
+    @Test
+    void customCodeCannotWriteThroughPagesThatProcessesShare() {
+        long rodata = 0x500000;
+        machine.memory().map("rodata", rodata, 4096, dev.hdbg.agent.unicorn.Prot.READ);
+        RootAllocation store = code("c6042500005000" + "07"); // mov byte [0x500000], 7
+        assertThat(root.callCustomCode(store, 0, new GuestRegs(), 0)).isInstanceOf(RootCallResult.Returned.class);
+        assertThat(machine.memory().read(rodata, 1)).containsExactly(7);
+
+        dev.hdbg.agent.machine.AddressSpace child = machine.memory().copy();
+        machine.memory().write(rodata, new byte[] {1}); // the debugger's write: the parent gets a copy of its own
+        assertThat(root.callCustomCode(store, 0, new GuestRegs(), 0)).isInstanceOf(RootCallResult.Returned.class);
+        machine.memory().release(child);
+
+        child = machine.memory().copy();
+        RootCallResult shared = root.callCustomCode(store, 0, new GuestRegs(), 0);
+        assertThat(shared).isInstanceOfSatisfying(RootCallResult.Faulted.class,
+                f -> assertThat(f.message()).contains("UC_ERR_WRITE_PROT"));
+        machine.memory().release(child);
+        machine.memory().write(rodata, new byte[] {1});
+        assertThat(root.callCustomCode(store, 0, new GuestRegs(), 0)).isInstanceOf(RootCallResult.Returned.class);
+        assertThat(machine.memory().read(rodata, 1)).containsExactly(7);
+    }
+
+    /**
      * A condition on registers alone does not load or store GUEST_REGS; a condition that reads them after it still sees
      * the guest's registers of its own hit, and one frame serves both.
      */

@@ -32,7 +32,7 @@ class ProcessProgramsIT {
 
     @BeforeAll
     static void compileThePrograms() throws Exception {
-        for (String name : List.of("forkexec", "limits")) {
+        for (String name : List.of("forkexec", "limits", "forkpatch")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -54,6 +54,22 @@ class ProcessProgramsIT {
         assertThat(actual.notices()).as("what the agent had to say").isEmpty();
         assertThat(actual.status()).as("the exec'd child's status").isEqualTo(5);
         assertThat(actual.out()).contains("SIGCHLD handled 1 time(s)", "the O_CLOEXEC fd is closed, the other open");
+    }
+
+    /**
+     * A fork shares the parent's code and read-only data with the child until one of them writes there: a child that
+     * makes them writable and patches them runs its patch, and the parent and a later child still run the originals.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void aChildsPatchOfItsCodeAndConstantsStaysItsOwn(String linking) throws Exception {
+        Path program = dir.resolve("forkpatch-" + linking);
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), program);
+        ProgramRun actual = agentRun(program);
+        actual.assertSameAs(expected);
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+        assertThat(actual.out()).contains("patched child: answer 2, greeting bye!!",
+                "parent after: answer 1, greeting hello", "second child: answer 1, greeting hello");
     }
 
     @ParameterizedTest(name = "busybox sh -c {0}")

@@ -142,7 +142,7 @@ final class MmapAllocator {
         }
         budget.requireRoomToChange(address, address + length, 0);
         try {
-            machine.unicorn().memProtect(address, length, prot);
+            memory.protect(address, length, prot);
         } catch (UnicornException e) {
             throw new SyscallException(Errno.ENOMEM);
         }

@@ -203,13 +203,12 @@ final class ProcessTable {
             return;
         }
         GuestMemory memory = machine.memory();
-        AddressSpace out = memory.detach();
+        AddressSpace out = memory.switchTo(process.unpark());
         if (attached.ended()) {
             memory.release(out);
         } else {
             attached.park(out);
         }
-        memory.attach(process.unpark());
         attached = process;
         switches++;
     }

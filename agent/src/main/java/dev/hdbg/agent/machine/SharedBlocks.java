@@ -1,0 +1,48 @@
+package dev.hdbg.agent.machine;
+
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The host memory blocks that more than one process's address space holds, and by how many: a fork gives the child the
+ * parent's read-only mappings themselves ({@link GuestMemory#copy}), so that the code translated from them stays valid
+ * for both. A block not counted here has one holder. Not thread-safe; owned by {@link GuestMemory}.
+ */
+final class SharedBlocks {
+    /** Holders of each shared block (two or more), by the block's host address. */
+    private final Map<Long, Integer> holders = new HashMap<>();
+
+    /** One more space holds {@code block}. */
+    void share(MemorySegment block) {
+        holders.merge(block.address(), 2, (had, one) -> had + 1);
+    }
+
+    /** Whether another space holds {@code block} too, so that no space may write it in place. */
+    boolean isShared(MemorySegment block) {
+        return holders.containsKey(block.address());
+    }
+
+    /**
+     * One holder lets {@code block} go.
+     *
+     * @return true when it was the last, and the block's memory may be freed
+     */
+    boolean release(MemorySegment block) {
+        Integer had = holders.get(block.address());
+        if (had == null) {
+            return true;
+        }
+        if (had == 2) {
+            holders.remove(block.address());
+        } else {
+            holders.put(block.address(), had - 1);
+        }
+        return false;
+    }
+
+    /** How many blocks are shared (for tests and counters). */
+    int count() {
+        return holders.size();
+    }
+}
