@@ -67,16 +67,12 @@ public final class VmxRoot implements AutoCloseable {
     private static final int HARD_CAP = MAX_ALLOCATIONS + 64;
 
     private static final Set<Access> ALL = EnumSet.allOf(Access.class);
-    /**
-     * How root code sees guest memory that processes share after a fork (their code and read-only data,
-     * {@link GuestMemory#copy}): a write there would change every process that holds it, so it faults as a write to
-     * read-only memory does; the debugger's writes give the process a copy of its own first.
-     */
-    private static final Set<Access> SHARED = EnumSet.of(Access.READ, Access.EXECUTE);
     private static final Set<Access> CODE = EnumSet.of(Access.READ, Access.EXECUTE);
     private static final Set<Access> DATA = EnumSet.of(Access.READ, Access.WRITE);
 
     private final Cpu root;
+    /** The guest's memory in the root CPU, brought up to date before root code runs or root reads memory. */
+    private final GuestMirror mirror;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment fixed;
     private final long budget;
@@ -84,8 +80,6 @@ public final class VmxRoot implements AutoCloseable {
     private long nextFree = HEAP_START;
     private int allocations;
 
-    /** Whether a guest region starts at 0, so that root code may run there. */
-    private boolean pageZeroMapped;
     private long bytesInUse;
 
     /**
@@ -105,35 +99,14 @@ public final class VmxRoot implements AutoCloseable {
         }
         this.budget = budget;
         this.root = root;
+        this.mirror = new GuestMirror(root);
         this.fixed = arena.allocate(FIXED_SIZE, GuestMemory.PAGE);
         this.registers = new RootRegisters(guest, root, fixed.asSlice(0, GuestRegs.SIZE), RETURNED);
         MemorySegment.copy(TRAP, 0, fixed, ValueLayout.JAVA_BYTE, RETURN_TRAP - BASE, TRAP.length);
         root.map(BASE, fixed, ALL);
         GuestMemory guestMemory = machine.memory();
         guestMemory.reserveFrom(BASE, "vmx-root");
-        guestMemory.addMappingListener(new GuestMemory.MappingListener() {
-            @Override
-            public void mapped(long address, MemorySegment memory, int perms, boolean shared) {
-                root.map(address, memory, shared ? SHARED : ALL);
-                pageZeroMapped |= address == 0;
-            }
-
-            @Override
-            public void sharingChanged(long address, MemorySegment memory, boolean shared) {
-                root.forgetTranslations(address, address + memory.byteSize());
-                root.unmap(address, memory.byteSize());
-                root.map(address, memory, shared ? SHARED : ALL);
-            }
-
-            @Override
-            public void unmapped(long address, long size) {
-                if (address == 0) {
-                    pageZeroMapped = false;
-                }
-                root.forgetTranslations(address, address + size);
-                root.unmap(address, size);
-            }
-        });
+        guestMemory.addMappingListener(mirror);
     }
 
     /**
@@ -256,6 +229,7 @@ public final class VmxRoot implements AutoCloseable {
     }
 
     private RootCallResult call(long entry, long rcx, long rdx, long r8, CodeReach reach) {
+        mirror.sync();
         fixed.set(ValueLayout.JAVA_LONG_UNALIGNED, STACK_TOP - 8 - BASE, RETURN_TRAP);
         registers.writeCallRegisters(rcx, rdx, r8, STACK_TOP - 8);
         try {
@@ -263,13 +237,13 @@ public final class VmxRoot implements AutoCloseable {
             // instead would make Unicorn 2.0.1 drop and retranslate the code on every call
             // (measured: 2 us a call against 0.12 us; docs/benchmarks.md).
             // The trap's lea and hlt are not the code's: code of exactly budget instructions, its ret among them, returns.
-            root.run(entry, budget + 2, pageZeroMapped ? NO_UNTIL : UNTIL_ZERO);
+            root.run(entry, budget + 2, mirror.pageZeroMapped() ? NO_UNTIL : UNTIL_ZERO);
         } catch (CpuException e) {
             registers.callFaulted();
             return new RootCallResult.Faulted(e.reason() + " at rip 0x" + Long.toHexString(root.read(CpuRegister.RIP)));
         }
         long rip = registers.readAfterCall(reach);
-        if (rip == UNTIL_ZERO && !pageZeroMapped) {
+        if (rip == UNTIL_ZERO && !mirror.pageZeroMapped()) {
             registers.callFaulted();
             return new RootCallResult.Faulted(FETCH_AT_ZERO);
         }
@@ -297,6 +271,7 @@ public final class VmxRoot implements AutoCloseable {
      * sees memory, or returns null when any of them is not mapped.
      */
     public byte[] readIfMapped(long address, int length) {
+        mirror.sync();
         try {
             return root.readMemory(address, length);
         } catch (CpuException e) {

@@ -192,4 +192,26 @@ class AddressSpaceSwitchTest {
                     "unmapped 400000", "mapped 400000", "unmapped 400000", "mapped 400000");
         }
     }
+
+    @Test
+    void aProgramExecedOverItsParentsCodeRunsItsOwnAndTheParentGetsItsBack() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
+            memory.write(CODE, MovEaxCode.movEaxHlt(0x1111));
+            assertThat(runCode(machine)).isEqualTo(0x1111);
+
+            AddressSpace parent = memory.switchTo(memory.copy());
+            memory.release(memory.detach());
+            memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC); // the same address, another program
+            memory.write(CODE, MovEaxCode.movEaxHlt(0x2222));
+            assertThat(runCode(machine)).as("the new program's code, not the parent's translation").isEqualTo(0x2222);
+            AddressSpace child = memory.switchTo(parent);
+            assertThat(runCode(machine)).isEqualTo(0x1111);
+            parent = memory.switchTo(child);
+            assertThat(runCode(machine)).isEqualTo(0x2222);
+            memory.release(parent); // the parent ends first: its block, no longer on the engine, is freed
+            assertThat(runCode(machine)).isEqualTo(0x2222);
+        }
+    }
 }

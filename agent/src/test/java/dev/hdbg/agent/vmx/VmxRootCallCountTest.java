@@ -201,4 +201,30 @@ class VmxRootCallCountTest {
         assertThat(root.callCondition(registersOnly, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(0));
         assertThat(root.callCondition(reads, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(0x3000));
     }
+
+    /**
+     * Processes taking turns change the guest's mappings at every switch; the root mirrors them only when root code
+     * runs (GuestMirror): a switch costs the root nothing, and the next call sees the memory of the process on the CPU.
+     */
+    @Test
+    void processSwitchesCostTheRootNothingUntilRootCodeRuns() {
+        dev.hdbg.agent.machine.GuestMemory memory = machine.memory();
+        long data = 0x600000;
+        memory.map("data", data, 4096, dev.hdbg.agent.unicorn.Prot.READ | dev.hdbg.agent.unicorn.Prot.WRITE);
+        memory.write(data, new byte[] {1});
+        RootAllocation load = root.installCode(HexFormat.of().parseHex("0fb6042500006000")); // movzx eax, byte [0x600000]
+        assertThat(root.callCustomCode(load, 0, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(1));
+
+        dev.hdbg.agent.machine.AddressSpace other = memory.copy();
+        rootCalls.clear();
+        for (int i = 0; i < 9; i++) { // the copy ends on the CPU
+            other = memory.switchTo(other);
+            memory.write(data, new byte[] {(byte) (i + 2)});
+        }
+        assertThat(rootCalls).as("root calls while processes switched").isEmpty();
+        assertThat(root.callCustomCode(load, 0, new GuestRegs(), 0)).isEqualTo(new RootCallResult.Returned(10));
+        assertThat(rootCalls).contains("unmap", "map");
+        memory.release(other);
+    }
 }
+
