@@ -292,7 +292,7 @@ public final class GuestMemory implements AutoCloseable {
                 GuestMapping copy = new GuestMapping(m.address(), to, m.perms());
                 allocated.add(copy);
                 copied.add(copy);
-                HostPages.copyNonZero(m.memory(), to);
+                pages.copyNonZero(m.memory(), to);
             }
         } catch (HostMemoryException e) {
             allocated.forEach(m -> pages.free(m.memory()));
@@ -518,7 +518,7 @@ public final class GuestMemory implements AutoCloseable {
     private GuestMapping unshare(GuestMapping m) {
         List<MemoryRegion> protections = userProtections();
         MemorySegment own = pages.allocate(m.memory().byteSize());
-        HostPages.copyNonZero(m.memory(), own);
+        pages.copyNonZero(m.memory(), own);
         takeOff(m);
         shared.release(m.memory());
         GuestMapping copy = new GuestMapping(m.address(), own, m.perms());

@@ -33,6 +33,8 @@ final class HostPages implements AutoCloseable {
     }
 
     private final List<MemorySegment> mapped = new ArrayList<>();
+    /** The host's pagemap, for {@link #copyNonZero}; null where it cannot be read. */
+    private final TouchedPages touchedPages = TouchedPages.open();
 
     /**
      * {@code length} bytes of zeroed, page-aligned memory.
@@ -58,11 +60,22 @@ final class HostPages implements AutoCloseable {
 
     /**
      * Copies {@code from} into {@code to} (as long), page by page, skipping the pages of {@code from} that are all zero:
-     * {@code to} is fresh {@link #allocate} memory, zero already, and an untouched page stays untouched.
+     * {@code to} is fresh {@link #allocate} memory, zero already, and an untouched page stays untouched. A page the host
+     * never touched is skipped without being read ({@link TouchedPages}): reading it would cost a page fault and a
+     * comparison, for most of a stack or a heap mapped ahead at every fork.
      */
-    static void copyNonZero(MemorySegment from, MemorySegment to) {
+    void copyNonZero(MemorySegment from, MemorySegment to) {
         long page = GuestMemory.PAGE;
-        for (long at = 0; at < from.byteSize(); at += page) {
+        int pages = (int) ((from.byteSize() + page - 1) / page);
+        boolean[] touched = new boolean[pages];
+        if (touchedPages == null || !touchedPages.read(from, touched)) {
+            java.util.Arrays.fill(touched, true);
+        }
+        for (int i = 0; i < pages; i++) {
+            if (!touched[i]) {
+                continue;
+            }
+            long at = i * page;
             long length = Math.min(page, from.byteSize() - at);
             MemorySegment source = from.asSlice(at, length);
             if (MemorySegment.mismatch(source, 0, length, ZERO_PAGE, 0, length) != -1) {
@@ -87,6 +100,9 @@ final class HostPages implements AutoCloseable {
             munmap(pages);
         }
         mapped.clear();
+        if (touchedPages != null) {
+            touchedPages.close();
+        }
     }
 
     private static void munmap(MemorySegment pages) {

@@ -46,4 +46,30 @@ class HostPagesTest {
         String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split(" ");
         return Long.parseLong(statm[1]) * 4096;
     }
+
+    @Test
+    void aCopyHasEveryWrittenByteAndLeavesThePagesNeverTouchedUntouched() {
+        try (HostPages pages = new HostPages()) {
+            long size = 64 * GuestMemory.PAGE;
+            MemorySegment from = pages.allocate(size);
+            from.set(JAVA_BYTE, 3 * GuestMemory.PAGE + 5, (byte) 3);
+            from.set(JAVA_BYTE, size - 1, (byte) 9);
+            MemorySegment to = pages.allocate(size);
+            pages.copyNonZero(from, to);
+
+            TouchedPages touchedPages = TouchedPages.open();
+            assertThat(touchedPages).as("/proc/self/pagemap readable here").isNotNull();
+            boolean[] touched = new boolean[64];
+            assertThat(touchedPages.read(from, touched)).isTrue();
+            assertThat(touched[3]).isTrue();
+            assertThat(touched[63]).isTrue();
+            assertThat(touched[10]).as("a page never touched").isFalse();
+            boolean[] copied = new boolean[64];
+            assertThat(touchedPages.read(to, copied)).isTrue();
+            assertThat(copied[10]).as("the copy did not touch it either").isFalse();
+            touchedPages.close();
+            // Last: comparing reads every page, and a page read is a page touched.
+            assertThat(MemorySegment.mismatch(from, 0, size, to, 0, size)).as("the copy").isEqualTo(-1);
+        }
+    }
 }
