@@ -14,8 +14,11 @@ public final class AddressSpace {
     private final List<MemoryRegionInfo> regions;
     /** The engine's permissions page range by page range, which mprotect changed within a mapping. */
     private final List<MemoryRegion> protections;
+    private final SharedBlocks shared;
 
-    AddressSpace(List<GuestMapping> mappings, List<MemoryRegionInfo> regions, List<MemoryRegion> protections) {
+    AddressSpace(List<GuestMapping> mappings, List<MemoryRegionInfo> regions, List<MemoryRegion> protections,
+            SharedBlocks shared) {
+        this.shared = shared;
         this.mappings = mappings;
         this.regions = regions;
         this.protections = protections;
@@ -29,11 +32,12 @@ public final class AddressSpace {
     /**
      * Writes {@code data} at {@code address} in this space, which is off the CPU.
      *
-     * @return false when the range is not within one of its regions
+     * @return false when the range is not within one of its regions, or lies in memory it shares with another
+     *         process after a fork (read-only to every process: a write would reach them all)
      */
     public boolean write(long address, byte[] data) {
         for (GuestMapping m : mappings) {
-            if (m.holds(address, data.length)) {
+            if (m.holds(address, data.length) && !shared.isShared(m.memory())) {
                 MemorySegment.copy(MemorySegment.ofArray(data), 0, m.memory(), address - m.address(), data.length);
                 return true;
             }

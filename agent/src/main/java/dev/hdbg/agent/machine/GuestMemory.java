@@ -146,7 +146,7 @@ public final class GuestMemory implements AutoCloseable {
      * unmapping itself (docs/targets.md, "Processes"). The host memory stays allocated in the returned space.
      */
     public AddressSpace detach() {
-        return switchTo(new AddressSpace(new ArrayList<>(), new ArrayList<>(), List.of()));
+        return switchTo(new AddressSpace(new ArrayList<>(), new ArrayList<>(), List.of(), shared));
     }
 
     /**
@@ -263,7 +263,7 @@ public final class GuestMemory implements AutoCloseable {
         mappings.addAll(incoming.mappings());
         regions.addAll(incoming.regionList());
         restoreProtections(incoming, staying, protections);
-        return new AddressSpace(taken, takenRegions, protections);
+        return new AddressSpace(taken, takenRegions, protections, shared);
     }
 
     /**
@@ -277,6 +277,7 @@ public final class GuestMemory implements AutoCloseable {
      */
     public AddressSpace copy() {
         List<MemoryRegion> protections = userProtections();
+        sliceMixedMappings(protections);
         List<GuestMapping> copied = new ArrayList<>();
         List<GuestMapping> allocated = new ArrayList<>();
         try {
@@ -313,7 +314,72 @@ public final class GuestMemory implements AutoCloseable {
                 copiedRegions.add(r);
             }
         }
-        return new AddressSpace(copied, copiedRegions, protections);
+        return new AddressSpace(copied, copiedRegions, protections, shared);
+    }
+
+    /**
+     * Splits each mapping whose pages are partly writable into slices of one kind each over the same host memory: a
+     * library that ld.so mapped as one block and then made partly executable, partly writable. Nothing moves on the
+     * engine, whose regions already end there (an mprotect splits them), and the read-only slices, its code, can then
+     * be shared with a forked child ({@link #copy}).
+     */
+    private void sliceMixedMappings(List<MemoryRegion> protections) {
+        if (!(cpu instanceof UnicornCpu)) {
+            return;
+        }
+        for (int i = 0; i < mappings.size(); i++) {
+            GuestMapping m = mappings.get(i);
+            if (m.address() < 0) {
+                continue;
+            }
+            List<GuestMapping> slices = slices(m, within(protections, m));
+            if (slices.size() < 2) {
+                continue;
+            }
+            mappings.remove(i);
+            mappings.addAll(i, slices);
+            i += slices.size() - 1;
+            for (MappingListener l : listeners) {
+                l.unmapped(m.address(), m.memory().byteSize());
+                slices.forEach(slice -> l.mapped(slice.address(), slice.memory(), slice.perms(), false));
+            }
+        }
+    }
+
+    /**
+     * {@code m} in runs of engine regions ({@code regions}, which cover it) that are all writable or all not, each
+     * with its first region's permissions; {@code m} alone when the regions do not cover it exactly.
+     */
+    private static List<GuestMapping> slices(GuestMapping m, List<MemoryRegion> regions) {
+        List<MemoryRegion> sorted = new ArrayList<>(regions);
+        sorted.sort((a, b) -> Long.compareUnsigned(a.begin(), b.begin()));
+        long end = m.address() + m.memory().byteSize();
+        long expected = m.address();
+        for (MemoryRegion r : sorted) {
+            if (r.begin() != expected) {
+                return List.of(m);
+            }
+            expected = r.end() + 1;
+        }
+        if (expected != end) {
+            return List.of(m);
+        }
+        List<GuestMapping> slices = new ArrayList<>();
+        int first = 0;
+        for (int i = 1; i <= sorted.size(); i++) {
+            if (i == sorted.size() || writable(sorted.get(i)) != writable(sorted.get(first))) {
+                long begin = sorted.get(first).begin();
+                long length = sorted.get(i - 1).end() + 1 - begin;
+                slices.add(new GuestMapping(begin, m.memory().asSlice(begin - m.address(), length),
+                        sorted.get(first).perms()));
+                first = i;
+            }
+        }
+        return slices;
+    }
+
+    private static boolean writable(MemoryRegion r) {
+        return (r.perms() & Prot.WRITE) != 0;
     }
 
     /** Whether no page of {@code m} is writable, by the engine's {@code protections} (or its first permissions). */
@@ -523,7 +589,7 @@ public final class GuestMemory implements AutoCloseable {
         shared.release(m.memory());
         GuestMapping copy = new GuestMapping(m.address(), own, m.perms());
         putOn(copy);
-        AddressSpace space = new AddressSpace(List.of(copy), List.of(), protections);
+        AddressSpace space = new AddressSpace(List.of(copy), List.of(), protections, shared);
         restoreProtections(space, Set.of(), protections);
         return copy;
     }

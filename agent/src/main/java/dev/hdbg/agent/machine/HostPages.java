@@ -8,8 +8,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Host memory for guest pages, from {@code mmap(2)}: the kernel zero-fills a page when it is first touched, so
@@ -32,7 +32,11 @@ final class HostPages implements AutoCloseable {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     }
 
-    private final List<MemorySegment> mapped = new ArrayList<>();
+    /**
+     * The host ranges held, start to end: what {@link #allocate} gave, less what {@link #free} gave back. A fork may
+     * split an allocation into slices that are freed one by one ({@link GuestMemory#copy}).
+     */
+    private final TreeMap<Long, Long> held = new TreeMap<>();
     /** The host's pagemap, for {@link #copyNonZero}; null where it cannot be read. */
     private final TouchedPages touchedPages = TouchedPages.open();
 
@@ -54,7 +58,7 @@ final class HostPages implements AutoCloseable {
             throw new HostMemoryException("the host has no room for " + length + " bytes of guest memory");
         }
         MemorySegment pages = address.reinterpret(length);
-        mapped.add(pages);
+        held.put(pages.address(), pages.address() + length);
         return pages;
     }
 
@@ -86,20 +90,38 @@ final class HostPages implements AutoCloseable {
 
     private static final MemorySegment ZERO_PAGE = java.lang.foreign.Arena.global().allocate(GuestMemory.PAGE);
 
-    /** Unmaps {@code pages}, which {@link #allocate} gave; the emulator must no longer use them. */
+    /**
+     * Unmaps {@code pages}, which {@link #allocate} gave or a page-aligned slice of it; the emulator must no longer use
+     * them. Memory not held (freed already) is left alone.
+     */
     void free(MemorySegment pages) {
-        if (mapped.remove(pages)) {
-            munmap(pages);
+        long begin = pages.address();
+        long end = begin + pages.byteSize();
+        Map.Entry<Long, Long> range = held.floorEntry(begin);
+        if (range == null || range.getValue() < end) {
+            return;
         }
+        held.remove(range.getKey());
+        if (range.getKey() < begin) {
+            held.put(range.getKey(), begin);
+        }
+        if (end < range.getValue()) {
+            held.put(end, range.getValue());
+        }
+        munmap(pages);
+    }
+
+    /** Bytes allocated and not freed (for tests). */
+    long heldBytes() {
+        return held.entrySet().stream().mapToLong(e -> e.getValue() - e.getKey()).sum();
     }
 
     /** Unmaps everything; the emulator must no longer use it. */
     @Override
+    @SuppressWarnings("restricted") // sizing a range this class mapped, as mmap gave it
     public void close() {
-        for (MemorySegment pages : mapped) {
-            munmap(pages);
-        }
-        mapped.clear();
+        held.forEach((begin, end) -> munmap(MemorySegment.ofAddress(begin).reinterpret(end - begin)));
+        held.clear();
         if (touchedPages != null) {
             touchedPages.close();
         }

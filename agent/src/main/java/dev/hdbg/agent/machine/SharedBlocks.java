@@ -10,17 +10,24 @@ import java.util.Map;
  * for both. A block not counted here has one holder. Not thread-safe; owned by {@link GuestMemory}.
  */
 final class SharedBlocks {
-    /** Holders of each shared block (two or more), by the block's host address. */
-    private final Map<Long, Integer> holders = new HashMap<>();
+    /** Holders of each shared block (two or more), by the block's host range. */
+    private final Map<Block, Integer> holders = new HashMap<>();
+
+    /** A block's host range: a slice starts where its block does ({@link GuestMapping}). */
+    private record Block(long address, long size) {
+        static Block of(MemorySegment memory) {
+            return new Block(memory.address(), memory.byteSize());
+        }
+    }
 
     /** One more space holds {@code block}. */
     void share(MemorySegment block) {
-        holders.merge(block.address(), 2, (had, one) -> had + 1);
+        holders.merge(Block.of(block), 2, (had, one) -> had + 1);
     }
 
     /** Whether another space holds {@code block} too, so that no space may write it in place. */
     boolean isShared(MemorySegment block) {
-        return holders.containsKey(block.address());
+        return holders.containsKey(Block.of(block));
     }
 
     /**
@@ -29,14 +36,15 @@ final class SharedBlocks {
      * @return true when it was the last, and the block's memory may be freed
      */
     boolean release(MemorySegment block) {
-        Integer had = holders.get(block.address());
+        Block key = Block.of(block);
+        Integer had = holders.get(key);
         if (had == null) {
             return true;
         }
         if (had == 2) {
-            holders.remove(block.address());
+            holders.remove(key);
         } else {
-            holders.put(block.address(), had - 1);
+            holders.put(key, had - 1);
         }
         return false;
     }

@@ -27,6 +27,17 @@ final class GuestMirror implements GuestMemory.MappingListener {
 
     /** One guest region as the root CPU should map it. */
     private record Region(MemorySegment memory, Set<Access> access) {
+        /** The same host range with the same access ({@link MemorySegment#equals} compares no sizes). */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Region r && r.memory.address() == memory.address()
+                    && r.memory.byteSize() == memory.byteSize() && r.access.equals(access);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(memory.address() ^ memory.byteSize()) * 31 + access.hashCode();
+        }
     }
 
     private final Cpu root;

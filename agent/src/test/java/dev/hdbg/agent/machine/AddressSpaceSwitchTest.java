@@ -214,4 +214,38 @@ class AddressSpaceSwitchTest {
             assertThat(runCode(machine)).isEqualTo(0x2222);
         }
     }
+
+    /**
+     * ld.so maps a library as one block, then makes its code executable and its data writable: a fork shares the code
+     * pages of such a block and copies its data pages (the block is sliced where the engine's permissions change).
+     */
+    @Test
+    void aBlockWithCodeAndDataSharesItsCodeAndCopiesItsData() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            memory.map("lib", CODE, 3 * GuestMemory.PAGE, Prot.READ);
+            memory.write(CODE, MovEaxCode.movEaxHlt(0x1111));
+            memory.protect(CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
+            memory.protect(CODE + GuestMemory.PAGE, 2 * GuestMemory.PAGE, Prot.READ | Prot.WRITE);
+            memory.write(CODE + GuestMemory.PAGE, new byte[] {1});
+            assertThat(runCode(machine)).isEqualTo(0x1111);
+
+            AddressSpace child = memory.copy();
+            assertThat(memory.sharedBlocks()).as("the code page").isEqualTo(1);
+            long before = memory.blocksMoved();
+            AddressSpace parent = memory.switchTo(child);
+            assertThat(memory.blocksMoved() - before).as("the data pages off and the child's on").isEqualTo(2);
+            assertThat(runCode(machine)).isEqualTo(0x1111);
+            machine.cpu().writeMemory(CODE + GuestMemory.PAGE, new byte[] {2}); // the child's own store
+            assertThat(permissionsAt(machine, CODE)).isEqualTo(Prot.READ | Prot.EXEC);
+            assertThat(permissionsAt(machine, CODE + 2 * GuestMemory.PAGE)).isEqualTo(Prot.READ | Prot.WRITE);
+            child = memory.switchTo(parent);
+            assertThat(memory.read(CODE + GuestMemory.PAGE, 1)).containsExactly(1);
+            assertThat(runCode(machine)).isEqualTo(0x1111);
+            memory.release(child);
+            assertThat(memory.regions()).as("the region list still names one block")
+                    .singleElement().satisfies(r -> assertThat(r.end() - r.begin()).isEqualTo(3 * GuestMemory.PAGE));
+        }
+    }
 }
+

@@ -72,4 +72,23 @@ class HostPagesTest {
             assertThat(MemorySegment.mismatch(from, 0, size, to, 0, size)).as("the copy").isEqualTo(-1);
         }
     }
+
+    @Test
+    void slicesOfAnAllocationAreFreedOneByOne() {
+        try (HostPages pages = new HostPages()) {
+            long page = GuestMemory.PAGE;
+            MemorySegment block = pages.allocate(4 * page);
+            MemorySegment middle = block.asSlice(page, 2 * page);
+            pages.free(middle);
+            pages.free(middle); // freed already: left alone
+            block.set(JAVA_BYTE, 0, (byte) 1);
+            block.set(JAVA_BYTE, 4 * page - 1, (byte) 2);
+            assertThat(block.get(JAVA_BYTE, 0)).isEqualTo((byte) 1);
+            assertThat(block.get(JAVA_BYTE, 4 * page - 1)).isEqualTo((byte) 2);
+            pages.free(block.asSlice(0, page));
+            pages.free(block.asSlice(3 * page, page));
+            assertThat(pages.heldBytes()).isZero();
+        }
+    }
 }
+
