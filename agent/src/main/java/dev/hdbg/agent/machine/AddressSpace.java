@@ -32,12 +32,12 @@ public final class AddressSpace {
     /**
      * Writes {@code data} at {@code address} in this space, which is off the CPU.
      *
-     * @return false when the range is not within one of its regions, or lies in memory it shares with another
-     *         process after a fork (read-only to every process: a write would reach them all)
+     * @return false when the range is not within one of its regions, or lies in read-only memory it shares with
+     *         another process after a fork (a write would reach them all)
      */
     public boolean write(long address, byte[] data) {
         for (GuestMapping m : mappings) {
-            if (m.holds(address, data.length) && !shared.isShared(m.memory())) {
+            if (m.holds(address, data.length) && !shared.isCopyOnWrite(m.memory())) {
                 MemorySegment.copy(MemorySegment.ofArray(data), 0, m.memory(), address - m.address(), data.length);
                 return true;
             }

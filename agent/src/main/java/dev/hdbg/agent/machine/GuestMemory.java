@@ -170,9 +170,9 @@ public final class GuestMemory implements AutoCloseable {
     private void putOn(GuestMapping m) {
         moved++;
         cpu.map(m.address(), m.memory(), permissions(m.perms()));
-        boolean isShared = shared.isShared(m.memory());
+        boolean copyOnWrite = shared.isCopyOnWrite(m.memory());
         for (MappingListener l : listeners) {
-            l.mapped(m.address(), m.memory(), m.perms(), isShared);
+            l.mapped(m.address(), m.memory(), m.perms(), copyOnWrite);
         }
     }
 
@@ -285,7 +285,7 @@ public final class GuestMemory implements AutoCloseable {
                 if (m.address() < 0) {
                     continue;
                 }
-                if (readOnly(m, protections)) {
+                if (readOnly(m, protections) || shared.isWritable(m.memory())) {
                     copied.add(m);
                     continue;
                 }
@@ -303,7 +303,7 @@ public final class GuestMemory implements AutoCloseable {
             if (!allocated.contains(m)) {
                 boolean first = !shared.isShared(m.memory());
                 shared.share(m.memory());
-                if (first) {
+                if (first && !shared.isWritable(m.memory())) {
                     listeners.forEach(l -> l.sharingChanged(m.address(), m.memory(), true));
                 }
             }
@@ -329,8 +329,8 @@ public final class GuestMemory implements AutoCloseable {
         }
         for (int i = 0; i < mappings.size(); i++) {
             GuestMapping m = mappings.get(i);
-            if (m.address() < 0) {
-                continue;
+            if (m.address() < 0 || shared.isWritable(m.memory())) {
+                continue; // the program's shared memory is shared whole, whatever its pages' permissions
             }
             List<GuestMapping> slices = slices(m, within(protections, m));
             if (slices.size() < 2) {
@@ -396,7 +396,7 @@ public final class GuestMemory implements AutoCloseable {
         for (GuestMapping m : space.mappings()) {
             if (shared.release(m.memory())) {
                 pages.free(m.memory());
-            } else if (!shared.isShared(m.memory()) && mappings.contains(m)) {
+            } else if (!shared.isShared(m.memory()) && !shared.isWritable(m.memory()) && mappings.contains(m)) {
                 listeners.forEach(l -> l.sharingChanged(m.address(), m.memory(), false));
             }
         }
@@ -426,7 +426,7 @@ public final class GuestMemory implements AutoCloseable {
     public void addMappingListener(MappingListener listener) {
         listeners.add(listener);
         for (GuestMapping m : mappings) {
-            listener.mapped(m.address(), m.memory(), m.perms(), shared.isShared(m.memory()));
+            listener.mapped(m.address(), m.memory(), m.perms(), shared.isCopyOnWrite(m.memory()));
         }
     }
 
@@ -561,20 +561,64 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    /** Gives this process a copy of its own of every shared block that [{@code address}, + {@code length}) touches. */
+    /** Gives this process a copy of its own of every copy-on-write block that [{@code address}, + {@code length}) touches. */
     private void unshareWithin(long address, long length) {
-        if (shared.count() == 0) {
-            return;
+        if (shared.count() > 0) {
+            unshareWithin(address, length, shared::isCopyOnWrite);
         }
+    }
+
+    private void unshareWithin(long address, long length, java.util.function.Predicate<MemorySegment> which) {
         for (int i = 0; i < mappings.size(); i++) {
             GuestMapping m = mappings.get(i);
             long size = m.memory().byteSize();
             boolean touches = Long.compareUnsigned(address - m.address(), size) < 0
                     || Long.compareUnsigned(m.address() - address, length) < 0;
-            if (touches && shared.isShared(m.memory())) {
+            if (touches && which.test(m.memory())) {
                 mappings.set(i, unshare(m));
             }
         }
+    }
+
+    /**
+     * The mapping just made at {@code address} ({@link #map}) is the program's shared memory ({@code MAP_SHARED}): a
+     * fork shares it with the child, writable, and a write by either reaches both.
+     */
+    public void markShared(long address) {
+        for (GuestMapping m : mappings) {
+            if (m.address() == address) {
+                shared.markWritable(m.memory());
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no mapping starts at 0x" + Long.toHexString(address));
+    }
+
+    /**
+     * Gives this process a copy of its own of every block that [{@code address}, + {@code length}) touches and another
+     * process holds, its shared memory included: a mapping that replaces that range in this process alone.
+     */
+    public void privatize(long address, long length) {
+        if (shared.count() > 0) {
+            unshareWithin(address, length, shared::isShared);
+        }
+    }
+
+    /**
+     * Whether the word at {@code address} of the process on the CPU lies in shared memory ({@link #markShared}) that
+     * {@code other}, a process off the CPU, holds at the same address: a futex wake there reaches {@code other}'s
+     * waiters too.
+     */
+    public boolean sharesWith(long address, AddressSpace other) {
+        if (other == null || shared.count() == 0) {
+            return false;
+        }
+        for (GuestMapping m : mappings) {
+            if (m.holds(address, 4)) {
+                return shared.isWritable(m.memory()) && shared.isShared(m.memory()) && other.mappings().contains(m);
+            }
+        }
+        return false;
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.hdbg.agent.machine;
 
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The host memory blocks that more than one process's address space holds, and by how many: a fork gives the child the
@@ -12,6 +14,8 @@ import java.util.Map;
 final class SharedBlocks {
     /** Holders of each shared block (two or more), by the block's host range. */
     private final Map<Block, Integer> holders = new HashMap<>();
+    /** The blocks that are the program's shared memory ({@link #markWritable}). */
+    private final Set<Block> writable = new HashSet<>();
 
     /** A block's host range: a slice starts where its block does ({@link GuestMapping}). */
     private record Block(long address, long size) {
@@ -39,6 +43,7 @@ final class SharedBlocks {
         Block key = Block.of(block);
         Integer had = holders.get(key);
         if (had == null) {
+            writable.remove(key); // the host may give its range to another block
             return true;
         }
         if (had == 2) {
@@ -47,6 +52,24 @@ final class SharedBlocks {
             holders.put(key, had - 1);
         }
         return false;
+    }
+
+    /**
+     * {@code block} is the program's shared memory ({@code MAP_SHARED}): a fork shares it even though it is writable,
+     * and a write through any holder reaches them all, where other blocks are copied before a write.
+     */
+    void markWritable(MemorySegment block) {
+        writable.add(Block.of(block));
+    }
+
+    /** Whether {@code block} is the program's shared memory ({@link #markWritable}). */
+    boolean isWritable(MemorySegment block) {
+        return writable.contains(Block.of(block));
+    }
+
+    /** Whether {@code block} is held by more than one space and copied before a write (not {@link #markWritable}). */
+    boolean isCopyOnWrite(MemorySegment block) {
+        return isShared(block) && !isWritable(block);
     }
 
     /** How many blocks are shared (for tests and counters). */

@@ -70,6 +70,15 @@ class AddressSpaceSwitchTest {
         }
     }
 
+    /** {@code machine}'s memory with a page of code at CODE that puts {@code value} in EAX, run once (so translated). */
+    private static GuestMemory codeRun(Machine machine, int value) {
+        GuestMemory memory = machine.memory();
+        memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
+        memory.write(CODE, MovEaxCode.movEaxHlt(value));
+        assertThat(runCode(machine)).isEqualTo(value);
+        return memory;
+    }
+
     /** The engine's permissions at {@code address}. */
     private static int permissionsAt(Machine machine, long address) {
         return machine.unicorn().memRegions().stream().filter(r -> r.begin() <= address && address <= r.end())
@@ -102,10 +111,7 @@ class AddressSpaceSwitchTest {
     @Test
     void aWriteToASharedBlockGivesTheWriterACopyAndTheOtherKeepsItsCode() {
         try (Machine machine = new Machine()) {
-            GuestMemory memory = machine.memory();
-            memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
-            memory.write(CODE, MovEaxCode.movEaxHlt(0x1111));
-            assertThat(runCode(machine)).isEqualTo(0x1111);
+            GuestMemory memory = codeRun(machine, 0x1111);
 
             AddressSpace parent = memory.switchTo(memory.copy());
             memory.write(CODE, MovEaxCode.movEaxHlt(0x2222)); // a debugger patches the child's code
@@ -196,10 +202,7 @@ class AddressSpaceSwitchTest {
     @Test
     void aProgramExecedOverItsParentsCodeRunsItsOwnAndTheParentGetsItsBack() {
         try (Machine machine = new Machine()) {
-            GuestMemory memory = machine.memory();
-            memory.map("code", CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
-            memory.write(CODE, MovEaxCode.movEaxHlt(0x1111));
-            assertThat(runCode(machine)).isEqualTo(0x1111);
+            GuestMemory memory = codeRun(machine, 0x1111);
 
             AddressSpace parent = memory.switchTo(memory.copy());
             memory.release(memory.detach());
@@ -245,6 +248,28 @@ class AddressSpaceSwitchTest {
             memory.release(child);
             assertThat(memory.regions()).as("the region list still names one block")
                     .singleElement().satisfies(r -> assertThat(r.end() - r.begin()).isEqualTo(3 * GuestMemory.PAGE));
+        }
+    }
+
+    @Test
+    void theProgramsSharedMemoryStaysOneAcrossForkUntilAProcessReplacesIt() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            memory.map("shm", DATA, GuestMemory.PAGE, Prot.READ | Prot.WRITE);
+            memory.markShared(DATA);
+            AddressSpace parent = memory.switchTo(memory.copy());
+            assertThat(memory.sharedBlocks()).isEqualTo(1);
+            memory.write(DATA, new byte[] {5}); // a write through GuestMemory keeps it shared
+            machine.cpu().writeMemory(DATA + 1, new byte[] {6}); // as the child's store would
+            assertThat(memory.sharesWith(DATA, parent)).isTrue();
+            AddressSpace child = memory.switchTo(parent);
+            assertThat(memory.read(DATA, 2)).containsExactly(5, 6);
+            memory.privatize(DATA, GuestMemory.PAGE); // the parent maps something else over it (MAP_FIXED)
+            memory.write(DATA, new byte[] {9});
+            assertThat(memory.sharesWith(DATA, child)).isFalse();
+            parent = memory.switchTo(child);
+            assertThat(memory.read(DATA, 1)).as("the child's is as it was").containsExactly(5);
+            memory.release(parent);
         }
     }
 }

@@ -32,7 +32,7 @@ class ProcessProgramsIT {
 
     @BeforeAll
     static void compileThePrograms() throws Exception {
-        for (String name : List.of("forkexec", "limits", "forkpatch")) {
+        for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -70,6 +70,22 @@ class ProcessProgramsIT {
         assertThat(actual.notices()).as("what the agent had to say").isEmpty();
         assertThat(actual.out()).contains("patched child: answer 2, greeting bye!!",
                 "parent after: answer 1, greeting hello", "second child: answer 1, greeting hello");
+    }
+
+    /**
+     * MAP_SHARED | MAP_ANONYMOUS memory is one across fork: a counter both processes add to, a string the child writes,
+     * and process-shared semaphores through which each waits for the other (before stop 39 the child's copy was its
+     * own, and the parent waited for ever: a deadlock).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void sharedMemoryAndProcessSharedSemaphoresWorkAcrossFork(String linking) throws Exception {
+        Path program = dir.resolve("sharedmem-" + linking);
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), program);
+        ProgramRun actual = agentRun(program);
+        actual.assertSameAs(expected);
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+        assertThat(actual.out()).isEqualTo("counter 111, own 1, text 'from the child'\n");
     }
 
     @ParameterizedTest(name = "busybox sh -c {0}")

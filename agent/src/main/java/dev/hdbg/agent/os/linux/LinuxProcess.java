@@ -327,6 +327,11 @@ public final class LinuxProcess implements AutoCloseable {
         return parked != null;
     }
 
+    /** This process's memory while it is off the CPU; null while it is on. */
+    AddressSpace parkedSpace() {
+        return parked;
+    }
+
     AddressSpace unpark() {
         AddressSpace memory = parked;
         if (memory == null) {

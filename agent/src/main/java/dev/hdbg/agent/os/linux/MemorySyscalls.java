@@ -9,6 +9,7 @@ final class MemorySyscalls {
     private static final int PROT_MASK = 7; // PROT_READ | PROT_WRITE | PROT_EXEC: the same bits as Prot
     private static final int PROT_GROWS = 0x0300_0000; // PROT_GROWSDOWN | PROT_GROWSUP: accepted, ignored
     private static final int MAP_SHARED = 0x01;
+    private static final int MAP_PRIVATE = 0x02;
     private static final int MAP_TYPE = 0x03;
     private static final int MAP_FIXED = 0x10;
     private static final int MAP_ANONYMOUS = 0x20;
@@ -195,8 +196,13 @@ final class MemorySyscalls {
         String name = file == null ? "mmap" : "mmap " + file.host().getFileName();
         int perms = prot & PROT_MASK;
         long address;
-        if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
+        boolean sharedMemory = file == null && (flags & MAP_TYPE) != MAP_PRIVATE; // MAP_SHARED(_VALIDATE)
+        if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0 && sharedMemory) {
+            address = process.mmap().mapSharedFixed(hint, length, perms, (flags & MAP_FIXED) == 0, name);
+        } else if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
             address = process.mmap().mapFixed(hint, length, perms, (flags & MAP_FIXED) == 0, name);
+        } else if (sharedMemory) {
+            address = process.mmap().mapShared(length, perms, name);
         } else {
             address = process.mmap().map(length, perms, name);
         }

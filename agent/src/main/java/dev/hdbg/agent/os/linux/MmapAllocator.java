@@ -39,6 +39,12 @@ final class MmapAllocator {
     private final GuestMemory memory;
     private final RangeSet owned = new RangeSet();
     private final RangeSet free = new RangeSet();
+    /**
+     * The program's shared memory ({@code MAP_SHARED | MAP_ANONYMOUS}): mappings of their own, shared with forked
+     * children ({@link GuestMemory#markShared}); an unmapped part is never reused, since another process may still
+     * use it.
+     */
+    private final RangeSet shared = new RangeSet();
     private final RegionBudget budget;
     private final ProgramBreak heap;
     /** The rooms of moved mappings, by the mapping's start. */
@@ -69,6 +75,7 @@ final class MmapAllocator {
         MmapAllocator copy = new MmapAllocator(machine, budget, childHeap);
         copy.owned.addAll(owned);
         copy.free.addAll(free);
+        copy.shared.addAll(shared);
         copy.rooms.putAll(rooms);
         return copy;
     }
@@ -94,6 +101,42 @@ final class MmapAllocator {
     }
 
     /**
+     * Maps {@code length} zeroed bytes anywhere as the program's shared memory ({@code MAP_SHARED | MAP_ANONYMOUS}): a
+     * mapping of its own, never a reused range, which a fork shares with the child and writes of either reach both.
+     *
+     * @throws SyscallException ENOMEM when no range is free
+     */
+    long mapShared(long length, int prot, String name) {
+        long size = ProgramBreak.roundUp(length);
+        long address = findGap(size);
+        budget.requireRoom(1);
+        mapOrEnomem(name, address, size, prot);
+        memory.markShared(address);
+        owned.add(address, address + size);
+        shared.add(address, address + size);
+        return address;
+    }
+
+    /**
+     * MAP_FIXED of the program's shared memory: as {@link #mapShared} where nothing is mapped in the range; over
+     * existing mappings, a private mapping as {@link #mapFixed} makes (docs/targets.md: not shared with a fork).
+     */
+    long mapSharedFixed(long address, long length, int prot, boolean noReplace, String name) {
+        long size = ProgramBreak.roundUp(length);
+        if ((address & (GuestMemory.PAGE - 1)) != 0 || address < FLOOR || address + size > TASK_SIZE
+                || !isUnmapped(address, address + size) || !free.intersections(address, address + size).isEmpty()) {
+            return mapFixed(address, length, prot, noReplace, name);
+        }
+        budget.requireRoom(1);
+        mapOrEnomem(name, address, size, prot);
+        memory.markShared(address);
+        owned.add(address, address + size);
+        shared.add(address, address + size);
+        heap.yield(address, address + size);
+        return address;
+    }
+
+    /**
      * MAP_FIXED: [address, address + length) becomes a fresh zeroed mapping, replacing what was there.
      *
      * @param noReplace MAP_FIXED_NOREPLACE: fail with EEXIST rather than replace a live mapping
@@ -113,6 +156,8 @@ final class MmapAllocator {
         }
         budget.requireRoomToChange(address, address + size, gaps.size());
         releaseRooms(address, address + size);
+        memory.privatize(address, size); // the zeroing below must not reach another process's memory
+        shared.remove(address, address + size);
         for (long[] gap : gaps) {
             mapOrEnomem(name, gap[0], gap[1] - gap[0], prot);
             owned.add(gap[0], gap[1]);
@@ -130,7 +175,14 @@ final class MmapAllocator {
         releaseRooms(address, end);
         for (long[] part : owned.intersections(address, end)) {
             protect(part[0], part[1] - part[0], Prot.NONE);
-            free.add(part[0], part[1]);
+            RangeSet reusable = new RangeSet();
+            reusable.add(part[0], part[1]);
+            for (long[] kept : shared.intersections(part[0], part[1])) {
+                reusable.remove(kept[0], kept[1]);
+            }
+            for (long[] r : reusable.intersections(part[0], part[1])) {
+                free.add(r[0], r[1]);
+            }
         }
     }
 
@@ -152,6 +204,9 @@ final class MmapAllocator {
     long remap(long address, long oldLength, long newLength, boolean mayMove) {
         long oldSize = ProgramBreak.roundUp(oldLength);
         long newSize = ProgramBreak.roundUp(newLength);
+        if (!shared.intersections(address, address + Math.max(oldSize, GuestMemory.PAGE)).isEmpty()) {
+            throw new SyscallException(Errno.EINVAL); // moving or growing shared memory: not emulated (docs/targets.md)
+        }
         if ((address & (GuestMemory.PAGE - 1)) != 0 || newSize == 0 || !owned.containsAll(address, address + oldSize)) {
             throw new SyscallException(oldSize > 0 && !memory.isMapped(address, oldSize) ? Errno.EFAULT : Errno.EINVAL);
         }

@@ -45,7 +45,8 @@ final class ProcessTable {
     ProcessTable(Machine machine, long initPid) {
         this.machine = machine;
         this.initPid = initPid;
-        this.scheduler = new Scheduler(machine.vcpus(), clock, initPid);
+        this.scheduler = new Scheduler(machine.vcpus(), clock, initPid,
+                (address, other) -> machine.memory().sharesWith(address, other.parkedSpace()));
         scheduler.onProcessSwitch(this::attach);
         this.names = new ThreadNames(scheduler, machine.vcpus());
         this.locks = new FileLocks(scheduler);

@@ -48,11 +48,13 @@ final class Scheduler {
     private boolean yielded;
     private boolean switchWanted;
     private boolean sliceOver;
+    private final SharedFutexWords sharedWords;
     /** Whether the program has had a second thread: its runs are counted from then on. */
     private boolean counted;
     private int runnable = 1;
 
-    Scheduler(Vcpus vcpus, GuestClock clock, long firstTid) {
+    Scheduler(Vcpus vcpus, GuestClock clock, long firstTid, SharedFutexWords sharedWords) {
+        this.sharedWords = sharedWords;
         this.vcpus = vcpus;
         this.clock = clock;
         this.nextTid = firstTid + 1;
@@ -142,19 +144,17 @@ final class Scheduler {
     }
 
     /**
-     * Wakes up to {@code count} threads waiting on {@code address} whose bitset meets {@code bitset}, in core order;
-     * their futex call returns 0.
-     *
-     * @return how many woke
+     * Wakes up to {@code count} threads (of every process sharing the word: {@link SharedFutexWords}) waiting on
+     * {@code address} whose bitset meets {@code bitset}, in core order; their futex call returns 0. Returns how many.
      */
     int wake(long address, int count, int bitset) {
         int woken = 0;
-        LinuxProcess process = current().process; // a futex word is an address in the caller's own memory
+        LinuxProcess process = current().process; // a futex word is an address in the caller's memory
         for (GuestThread t : threads.values()) {
             if (woken >= count) {
                 break;
             }
-            if (t.process == process && t.waitsOn(address, bitset)) {
+            if (t.waitsOn(address, bitset) && (t.process == process || sharedWords.reach(address, t.process))) {
                 t.resume(vcpus, 0);
                 woken++;
             }

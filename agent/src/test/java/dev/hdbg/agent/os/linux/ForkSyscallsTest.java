@@ -99,4 +99,43 @@ class ForkSyscallsTest {
             assertThat(g.rax(247, 0, 0, g.buffer(128), 4, 0)).isEqualTo(-Errno.ECHILD);
         }
     }
+
+    /**
+     * MAP_SHARED | MAP_ANONYMOUS memory is the same in parent and child after fork: a write by the child is the
+     * parent's, a futex wake on a word there reaches the other process's waiter, a private mapping stays each one's,
+     * and an munmap'd range of it is not given to a later mapping (the other process may still use it).
+     */
+    @Test
+    void sharedMemoryIsOneAcrossForkAndItsFutexWakesTheOtherProcess() {
+        int protRw = 3;
+        int mapSharedAnonymous = 0x21;
+        int mapPrivateAnonymous = 0x22;
+        int futexWait = 0;
+        int futexWake = 1;
+        try (Guest g = new Guest(root, false)) {
+            long shared = g.rax(9, 0, 0x2000, protRw, mapSharedAnonymous, -1, 0);
+            long own = g.rax(9, 0, 0x1000, protRw, mapPrivateAnonymous, -1, 0);
+            assertThat(g.spawn(57)).as("fork's result in the parent").isEqualTo(4243);
+            g.machine.unicorn().regWrite(X86Reg.RIP, 0x400100);
+            assertThat(g.call(202, shared, futexWait, 0, 0, 0, 0)).as("the parent waits on a shared word")
+                    .isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.rax(39)).as("getpid in the child").isEqualTo(4243);
+            g.machine.memory().write(shared + 8, new byte[] {42});
+            g.machine.memory().write(own, new byte[] {7});
+            assertThat(g.rax(202, shared, futexWake, 1, 0, 0, 0)).as("the child's wake reaches the parent")
+                    .isEqualTo(1);
+            assertThat(g.call(231, 0)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.rax(39)).as("getpid in the parent again").isEqualTo(4242);
+            assertThat(g.read(shared + 8, 1).get(0)).as("the child's write to shared memory").isEqualTo((byte) 42);
+            assertThat(g.read(own, 1).get(0)).as("the private mapping stayed the parent's").isZero();
+            assertThat(g.rax(11, shared, 0x2000)).isZero();
+            long later = g.rax(9, 0, 0x2000, protRw, mapPrivateAnonymous, -1, 0);
+            assertThat(later).as("not the unmapped shared range").isNotEqualTo(shared);
+        }
+    }
 }
+
