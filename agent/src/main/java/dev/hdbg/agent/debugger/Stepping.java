@@ -79,7 +79,7 @@ final class Stepping {
         switch (mode) {
             case INTO -> {
                 if (runOne()) {
-                    stepped("stepped (t)");
+                    stepped(DebuggerRecord.Break.STEPPED_INTO);
                 }
             }
             case OVER -> {
@@ -89,7 +89,7 @@ final class Stepping {
                 long rip = machine.rip();
                 long rsp = machine.read(GuestRegister.RSP);
                 if (runOne() && !stepper.afterOverStep(rip, rsp)) {
-                    stepped("stepped (p)");
+                    stepped(DebuggerRecord.Break.STEPPED_OVER);
                 }
             }
             case OUT -> stepOut.start(machine.read(GuestRegister.RSP));

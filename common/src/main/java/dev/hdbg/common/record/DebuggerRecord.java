@@ -124,6 +124,16 @@ public sealed interface DebuggerRecord {
             this(seq, reason, eventId, eventType, context, rip, message, registers, 0, 0, 0);
         }
 
+        /** The message of a STEP break where a {@code t} ended, its instruction run. */
+        public static final String STEPPED_INTO = "stepped (t)";
+        /** The message of a STEP break where a {@code p} ended. */
+        public static final String STEPPED_OVER = "stepped (p)";
+
+        /** Whether this is the plain end of a {@code t} or {@code p}: nothing more happened than the step itself. */
+        public boolean isPlainStep() {
+            return reason == BreakReason.STEP && (STEPPED_INTO.equals(message) || STEPPED_OVER.equals(message));
+        }
+
         /** A break without the registers (an agent before 1.9, or a test that does not need them). */
         public Break(long seq, BreakReason reason, long eventId, Optional<EventType> eventType, long context, long rip,
                      String message) {

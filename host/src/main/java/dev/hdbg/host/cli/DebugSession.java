@@ -41,6 +41,8 @@ public final class DebugSession implements AutoCloseable {
     private final Optional<Transcript> transcript;
     private final RecordJournal journal;
     private final EventForwarding forwarding;
+    /** {@code --gdb}: the stops of steps, which gdb asked for and shows, are not shown on the screen too. */
+    private boolean stepStopsShownByGdb;
     private final Reconnector reconnector;
     private final SymbolCache symbols = new SymbolCache(this::fetchSymbols, this::fetchModules);
     private final SessionExpressions expressions = new SessionExpressions(this);
@@ -152,6 +154,15 @@ public final class DebugSession implements AutoCloseable {
     /** The log file of {@code .logopen}, when this session's output prints through one. */
     public Optional<Transcript> transcript() {
         return transcript;
+    }
+
+    /**
+     * {@code hdbg --gdb}: the plain stop of a step (a {@code stepi}, the steps of gdb's {@code next} and {@code finish}),
+     * which only gdb asks for there, is gdb's to show; the screen keeps the rest (breakpoints, events, logs, exits, a
+     * step that ended elsewhere). JSON output keeps every record, for tools that follow a session.
+     */
+    void leaveStepStopsToGdb() {
+        stepStopsShownByGdb = !(output instanceof dev.hdbg.host.cli.output.JsonOutput);
     }
 
     public EventForwarding forwarding() {
@@ -288,7 +299,9 @@ public final class DebugSession implements AutoCloseable {
             // shown (a gdb stepi through the bridge, a t at the prompt) a round trip to the agent (issue 14).
             symbols.stopped();
         }
-        if (!forwarding.forward(record)) {
+        if (stepStopsShownByGdb && record instanceof DebuggerRecord.Break b && b.isPlainStep()) {
+            // gdb's own step: gdb shows where it stopped (the screen had a line for each of a stepi 5000's stops)
+        } else if (!forwarding.forward(record)) {
             output.recordOfBatch(record); // shown when the batch ends (batchDelivered), a block of lines at once
         }
         breakDisplay.after(from, record);

@@ -20,6 +20,7 @@ final class GdbServe {
             session.output().error(e.getMessage());
             return 1;
         }
+        session.leaveStepStopsToGdb();
         try (GdbBridge bridge = GdbBridge.listen(where.host(), where.port(), anyAddress, session.client(),
                 new GdbMonitor(session.client()), session.output()::note)) {
             session.output().note("gdb: listening on " + bridge.address() + " (in gdb: target remote " + bridge.address() + ")");

@@ -148,6 +148,10 @@ class GdbBridgeIT {
                     .containsPattern("\\[Inferior 1 \\(.*\\) exited normally\\]")
                     .doesNotContain("Remote connection closed", "Protocol error", "Ignoring packet error");
             assertThat(out.lines().filter(l -> l.startsWith("rip ")).count()).as(out).isEqualTo(2);
+            // The bridge's screen: the breakpoint and the watchpoint's stops, not each of gdb's 100 steps (gdb shows them)
+            assertThat(bridge.out().toString()).as(bridge.out().toString())
+                    .containsPattern("\\[break +#\\d+\\] breakpoint")
+                    .doesNotContain("stepped");
         }
     }
 
