@@ -43,15 +43,21 @@ class ProcessProgramsIT {
         return ProgramRun.underAgent(List.of("--cwd", dir.toString()), ROOT, Optional.empty(), program, args);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"static", "dynamic"})
-    void aProgramThatForksPipesExecsAndWaitsPrintsWhatItPrintsNativelyAndReturnsItsChildsStatus(String linking)
-            throws Exception {
-        Path program = dir.resolve("forkexec-" + linking);
+    /** Runs the compiled {@code name} natively and under the agent: the same output and status, no notice. */
+    private static ProgramRun sameAsNatively(String name) throws Exception {
+        Path program = dir.resolve(name);
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), program);
         ProgramRun actual = agentRun(program);
         actual.assertSameAs(expected);
         assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+        return actual;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void aProgramThatForksPipesExecsAndWaitsPrintsWhatItPrintsNativelyAndReturnsItsChildsStatus(String linking)
+            throws Exception {
+        ProgramRun actual = sameAsNatively("forkexec-" + linking);
         assertThat(actual.status()).as("the exec'd child's status").isEqualTo(5);
         assertThat(actual.out()).contains("SIGCHLD handled 1 time(s)", "the O_CLOEXEC fd is closed, the other open");
     }
@@ -63,11 +69,7 @@ class ProcessProgramsIT {
     @ParameterizedTest
     @ValueSource(strings = {"static", "dynamic"})
     void aChildsPatchOfItsCodeAndConstantsStaysItsOwn(String linking) throws Exception {
-        Path program = dir.resolve("forkpatch-" + linking);
-        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), program);
-        ProgramRun actual = agentRun(program);
-        actual.assertSameAs(expected);
-        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+        ProgramRun actual = sameAsNatively("forkpatch-" + linking);
         assertThat(actual.out()).contains("patched child: answer 2, greeting bye!!",
                 "parent after: answer 1, greeting hello", "second child: answer 1, greeting hello");
     }
@@ -80,11 +82,7 @@ class ProcessProgramsIT {
     @ParameterizedTest
     @ValueSource(strings = {"static", "dynamic"})
     void sharedMemoryAndProcessSharedSemaphoresWorkAcrossFork(String linking) throws Exception {
-        Path program = dir.resolve("sharedmem-" + linking);
-        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), program);
-        ProgramRun actual = agentRun(program);
-        actual.assertSameAs(expected);
-        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+        ProgramRun actual = sameAsNatively("sharedmem-" + linking);
         assertThat(actual.out()).isEqualTo("counter 111, own 1, text 'from the child'\n");
     }
 
