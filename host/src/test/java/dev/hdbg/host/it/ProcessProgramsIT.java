@@ -32,7 +32,7 @@ class ProcessProgramsIT {
 
     @BeforeAll
     static void compileThePrograms() throws Exception {
-        for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem")) {
+        for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -84,6 +84,18 @@ class ProcessProgramsIT {
     void sharedMemoryAndProcessSharedSemaphoresWorkAcrossFork(String linking) throws Exception {
         ProgramRun actual = sameAsNatively("sharedmem-" + linking);
         assertThat(actual.out()).isEqualTo("counter 111, own 1, text 'from the child'\n");
+    }
+
+    /**
+     * posix_spawn's child runs in the parent's memory (CLONE_VM | CLONE_VFORK) and writes the exec's error there: a
+     * missing program fails with ENOENT in the parent (before stop 39 the child wrote into a copy: "no error").
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void posixSpawnOfAMissingProgramFailsInTheParentAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("spawn-" + linking);
+        assertThat(actual.out()).isEqualTo("spawning a missing program: No such file or directory\n"
+                + "spawning /bin/sh: no error, status 3\n");
     }
 
     @ParameterizedTest(name = "busybox sh -c {0}")

@@ -10,9 +10,9 @@ import java.util.Optional;
 /**
  * New processes and their ends as the parent sees them: {@code fork}, {@code vfork}, {@code clone} and
  * {@code clone3} without {@code CLONE_THREAD} (those with it are {@link ThreadSyscalls}'), {@code wait4},
- * {@code waitid}, {@code getppid}. A child gets a copy of the parent's memory ({@link LinuxProcess#fork}), also when
- * the caller asked to share it ({@code vfork}, {@code CLONE_VM}): what such a child does before it execs or exits
- * stays in its copy, which is what programs written for vfork expect; the parent waits meanwhile, as vfork's does.
+ * {@code waitid}, {@code getppid}. A child gets a copy of the parent's memory ({@link LinuxProcess#fork}); a vfork
+ * child ({@code vfork}, {@code CLONE_VM | CLONE_VFORK}: glibc's {@code posix_spawn}) runs in the parent's memory itself
+ * while the parent waits, until it execs or ends ({@link LinuxProcess#vforkChild}); {@code CLONE_VM} alone gets a copy.
  */
 final class ForkSyscalls {
     private static final long CLONE_VFORK = 0x4000;
@@ -66,13 +66,16 @@ final class ForkSyscalls {
             registers.put(CpuRegister.FS_BASE, tls);
         }
         long pid = scheduler.nextId();
-        LinuxProcess child = process.fork(pid);
+        boolean vfork = (flags & (ThreadSyscalls.CLONE_VM | CLONE_VFORK)) == (ThreadSyscalls.CLONE_VM | CLONE_VFORK);
+        LinuxProcess child = vfork ? process.vforkChild(pid) : process.fork(pid);
         GuestThread thread;
         try {
             thread = scheduler.spawn(child, pid, registers);
         } catch (SyscallException e) {
             table.reap(child);
-            process.machine().memory().release(child.unpark());
+            if (!vfork) {
+                process.machine().memory().release(child.unpark());
+            }
             throw e;
         }
         if ((flags & ThreadSyscalls.CLONE_CHILD_CLEARTID) != 0) {
@@ -83,7 +86,12 @@ final class ForkSyscalls {
         }
         if ((flags & ThreadSyscalls.CLONE_CHILD_SETTID) != 0) {
             // glibc's fork sets the child's own tid in its thread descriptor this way: in the child's memory
-            child.parkedWrite(childTid, UserMemory.struct(4).putInt((int) pid).array());
+            byte[] tid = UserMemory.struct(4).putInt((int) pid).array();
+            if (vfork) {
+                user.write(childTid, tid); // the child's memory is the caller's
+            } else {
+                child.parkedWrite(childTid, tid);
+            }
         }
         if ((flags & CLONE_VFORK) != 0) {
             scheduler.waitFor(child.vforkDone(), pid);

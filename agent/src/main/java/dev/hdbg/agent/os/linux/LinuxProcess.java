@@ -61,6 +61,8 @@ public final class LinuxProcess implements AutoCloseable {
     private final long startedAt;
     /** The process's memory while another's is on the CPU. */
     private AddressSpace parked;
+    /** The vfork parent whose memory this process runs in until it execs or ends ({@link #vforkChild}); else null. */
+    private LinuxProcess borrowedFrom;
     /** What a vfork parent waits on until this child runs another program or ends. */
     private final Object vforkDone = new Object() {
         @Override
@@ -124,7 +126,11 @@ public final class LinuxProcess implements AutoCloseable {
     /** The first process's parent, as getppid reports it: init. */
     private static final long INIT_PARENT = 1;
 
-    /** A forked child of {@code parent}: a copy of its state, {@code memory} a copy of its memory. */
+    /**
+     * A forked child of {@code parent}: a copy of its state, {@code memory} a copy of its memory; or, {@code memory}
+     * null, a vfork child that runs in the parent's memory itself (and its mappings, break and mmap area) until it
+     * execs or ends.
+     */
     private LinuxProcess(LinuxProcess parent, long pid, AddressSpace memory) {
         ProcessConfig p = parent.config;
         this.machine = parent.machine;
@@ -147,10 +153,17 @@ public final class LinuxProcess implements AutoCloseable {
         }
         this.modules = new LoadedModules(path -> sandbox.find(path).map(Sandbox.Found::host));
         modules.copyFrom(parent.modules);
-        this.mappings = parent.mappings.copy();
         this.regions = parent.regions;
-        this.programBreak = parent.programBreak.copy();
-        this.mmap = parent.mmap.copy(programBreak);
+        if (memory == null) {
+            this.borrowedFrom = parent;
+            this.mappings = parent.mappings;
+            this.programBreak = parent.programBreak;
+            this.mmap = parent.mmap;
+        } else {
+            this.mappings = parent.mappings.copy();
+            this.programBreak = parent.programBreak.copy();
+            this.mmap = parent.mmap.copy(programBreak);
+        }
         this.fds = parent.fds.copy();
         fds.onClose(file -> table.recordLocks().closed(pid(), file));
         this.umask = parent.umask;
@@ -185,11 +198,38 @@ public final class LinuxProcess implements AutoCloseable {
     }
 
     /**
+     * vfork, and clone with CLONE_VM and CLONE_VFORK (glibc's posix_spawn): a child that runs in this process's memory
+     * itself while this process waits, so that what it writes there before it execs or ends is the parent's (glibc's
+     * posix_spawn child writes the exec's error there: without it, spawning a missing program returned 0).
+     *
+     * @throws SyscallException EAGAIN when {@link ProcessTable#MAX} processes exist
+     */
+    LinuxProcess vforkChild(long pid) {
+        if (table.full()) {
+            throw new SyscallException(Errno.EAGAIN);
+        }
+        LinuxProcess child = new LinuxProcess(this, pid, null);
+        table.add(child);
+        return child;
+    }
+
+    /** The process whose memory this one runs in: its vfork parent until it execs or ends, else itself. */
+    LinuxProcess memoryOwner() {
+        return borrowedFrom == null ? this : borrowedFrom;
+    }
+
+    /**
      * execve's point of no return: the process's memory is emptied (the caller then loads the new program into it) and
      * what belonged to the old program goes: its mappings, the descriptors marked close-on-exec, the signal handlers.
+     * A vfork child gives its parent's memory back instead, and gets memory of its own.
      */
     void exec() throws IOException {
-        machine.memory().release(machine.memory().detach());
+        if (borrowedFrom != null) {
+            borrowedFrom.park(machine.memory().detach());
+            borrowedFrom = null;
+        } else {
+            machine.memory().release(machine.memory().detach());
+        }
         this.mappings = new Mappings();
         modules.clear();
         fds.closeOnExec();

@@ -203,12 +203,16 @@ final class ProcessTable {
         if (process == attached) {
             return;
         }
-        GuestMemory memory = machine.memory();
-        AddressSpace out = memory.switchTo(process.unpark());
-        if (attached.ended()) {
-            memory.release(out);
-        } else {
-            attached.park(out);
+        LinuxProcess leaving = attached.memoryOwner();
+        LinuxProcess coming = process.memoryOwner();
+        if (coming != leaving) { // a vfork child and its parent run in one memory
+            GuestMemory memory = machine.memory();
+            AddressSpace out = memory.switchTo(coming.unpark());
+            if (leaving.ended()) {
+                memory.release(out);
+            } else {
+                leaving.park(out);
+            }
         }
         attached = process;
         switches++;

@@ -137,5 +137,30 @@ class ForkSyscallsTest {
             assertThat(later).as("not the unmapped shared range").isNotEqualTo(shared);
         }
     }
+
+    /**
+     * A vfork child runs in its parent's memory itself until it execs or ends (glibc's posix_spawn child writes the
+     * exec's error there for the parent to return): no memory switch, and the child's write is the parent's.
+     */
+    @Test
+    void aVforkChildRunsInItsParentsMemoryAndWhatItWritesThereIsTheParents() {
+        try (Guest g = new Guest(root, false)) {
+            long word = g.put(new byte[8]);
+            long moved = g.machine.memory().blocksMoved();
+            assertThat(g.call(58)).as("the parent waits for its vfork child")
+                    .isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.machine.unicorn().regRead(X86Reg.RAX)).as("vfork's result in the child").isZero();
+            assertThat(g.rax(39)).as("getpid in the child").isEqualTo(4243);
+            g.machine.memory().write(word, new byte[] {2}); // as posix_spawn's child stores errno
+            assertThat(g.machine.memory().blocksMoved()).as("no memory was switched").isEqualTo(moved);
+            assertThat(g.call(231, 127)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.rax(39)).as("getpid in the parent again").isEqualTo(4242);
+            assertThat(g.read(word, 1).get(0)).as("the child's write").isEqualTo((byte) 2);
+            assertThat(g.machine.memory().blocksMoved()).isEqualTo(moved);
+        }
+    }
 }
 
