@@ -91,6 +91,7 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         process.loadedImage(executable, file, elf.loadBias(), elf.imageBegin(), elf.imageEnd(), true);
         elf.interpreter().ifPresent(ld -> process.loadedImage(ld.path(), interpreter.get().host(), ld.bias(), ld.begin(),
                 ld.end(), false));
+        process.useCpuid(debugger::cpuidHere);
         debugger.setSystemCalls(new LinuxProgram(process, debugger.records()));
         debugger.setTarget(new ProgramInfo(name, PID, process.modules(), file, elf.sections(), process::modulesOf,
                 path -> sandbox.find(path).map(Sandbox.Found::host), process::procFile));

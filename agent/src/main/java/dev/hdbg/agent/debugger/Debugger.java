@@ -444,6 +444,11 @@ public final class Debugger implements AutoCloseable {
         return loop.submitReading(() -> root.guestCpuid(leaf, subleaf));
     }
 
+    /** {@link #cpuid} on the execution thread itself (a system call's), without going through its mailbox. */
+    public long[] cpuidHere(long leaf, long subleaf) {
+        return root.guestCpuid(leaf, subleaf);
+    }
+
     /**
      * HyperDbg's {@code flush}: the event messages (log, buffer, script output) still waiting to be sent become lost
      * records, which the host is told of; how many went. Not on the execution thread: the queue has its own lock.

@@ -70,7 +70,7 @@ class HostRootIT {
     @Test
     void theHostsProcAndDevAreNotTheGuests() throws Exception {
         assertThat(inDir(List.of(), "/usr/bin/ls", "/proc").out()).isEqualTo(
-                "1000\nmeminfo\nmounts\nself\nstat\nsys\nthread-self\nuptime\n");
+                "1000\ncpuinfo\nmeminfo\nmounts\nself\nstat\nsys\nthread-self\nuptime\n");
         ProgramRun init = inDir(List.of(), "/usr/bin/cat", "/proc/1/cmdline", "/proc/self/environ", "/proc/self/mem");
         assertThat(init.err()).isEqualTo("""
                 /usr/bin/cat: /proc/1/cmdline: No such file or directory
@@ -81,6 +81,10 @@ class HostRootIT {
                 .isEqualTo("fd\nfull\nnull\nrandom\nstderr\nstdin\nstdout\ntty\nurandom\nzero\n");
         assertThat(inDir(List.of(), "/usr/bin/head", "-c", "32", "/dev/urandom").stdout()).hasSize(32);
         assertThat(inDir(List.of(), "/usr/bin/cat", "/sys/devices/system/cpu/online").out()).isEqualTo("0\n");
+        // The guest's one CPU as its CPUID describes it, not the host's: what build scripts count
+        assertThat(inDir(List.of(), "/usr/bin/grep", "-c", "^processor", "/proc/cpuinfo").out()).isEqualTo("1\n");
+        assertThat(inDir(List.of(), "/usr/bin/grep", "-m1", "^flags", "/proc/cpuinfo").out())
+                .startsWith("flags\t\t: fpu ").contains(" sse2 ", " lm ");
     }
 
     @Test

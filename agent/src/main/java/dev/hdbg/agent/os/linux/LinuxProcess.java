@@ -367,6 +367,14 @@ public final class LinuxProcess implements AutoCloseable {
         return parked != null;
     }
 
+    /**
+     * {@code /proc/cpuinfo} shows the CPU that {@code cpuid} (EAX, EBX, ECX, EDX of a leaf and sub-leaf, as the guest's
+     * own CPUID sees them) describes; called on the execution thread, when a process reads the file.
+     */
+    public void useCpuid(java.util.function.BiFunction<Long, Long, long[]> cpuid) {
+        table.useCpuid(cpuid::apply);
+    }
+
     /** This process's memory while it is off the CPU; null while it is on. */
     AddressSpace parkedSpace() {
         return parked;

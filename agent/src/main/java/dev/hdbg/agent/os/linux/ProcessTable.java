@@ -83,6 +83,19 @@ final class ProcessTable {
         return recordLocks;
     }
 
+    /** The CPUID the guest sees, for /proc/cpuinfo; null until the debugger gives it ({@link #useCpuid}). */
+    private CpuInfo.Source cpuid;
+
+    /** CPUID as the guest's instruction answers it, which /proc/cpuinfo shows. */
+    void useCpuid(CpuInfo.Source source) {
+        cpuid = source;
+    }
+
+    /** The CPUID the guest sees, or null when none was given (a test's machine). */
+    CpuInfo.Source cpuid() {
+        return cpuid;
+    }
+
     /** The machine's named pipes. */
     NamedPipes namedPipes() {
         return namedPipes;

@@ -53,6 +53,9 @@ final class VirtualFiles implements Sandbox.Virtual {
         if (rest.isEmpty()) {
             List<String> names = new ArrayList<>(List.of("self", "thread-self", "meminfo", "mounts", "stat", "sys",
                     "uptime"));
+            if (table.cpuid() != null) {
+                names.add("cpuinfo");
+            }
             table.all().forEach(p -> names.add(Long.toString(p.pid())));
             return VirtualNode.Directory.of(names);
         }
@@ -72,6 +75,9 @@ final class VirtualFiles implements Sandbox.Virtual {
                     return file(() -> String.format("%.2f %.2f%n", process.timers().clock().uptimeSeconds(), process.timers().clock().uptimeSeconds()));
                 case "stat":
                     return file(this::systemStat);
+                case "cpuinfo":
+                    CpuInfo.Source cpuid = table.cpuid();
+                    return cpuid == null ? null : file(() -> CpuInfo.of(cpuid));
                 default:
                     break;
             }
