@@ -32,6 +32,8 @@ class ProcessProgramsIT {
 
     @BeforeAll
     static void compileThePrograms() throws Exception {
+        GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
+                "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
@@ -96,6 +98,19 @@ class ProcessProgramsIT {
         ProgramRun actual = sameAsNatively("spawn-" + linking);
         assertThat(actual.out()).isEqualTo("spawning a missing program: No such file or directory\n"
                 + "spawning /bin/sh: no error, status 3\n");
+    }
+
+    /**
+     * A process's other thread ends it while its vfork child still runs in its memory: the child keeps the memory and
+     * finishes (the timings, 20, 100 and 300 ms of sleeps, keep the order natively too; not compared, to stay off
+     * the host's scheduler).
+     */
+    @Test
+    void aVforkChildWhoseParentEndsKeepsTheMemoryItRunsIn() throws Exception {
+        ProgramRun actual = agentRun(dir.resolve("vforkorphan"));
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+        assertThat(actual.out()).isEqualTo("c1 ended\nvfork child done\nparent done\n");
+        assertThat(actual.status()).isZero();
     }
 
     @ParameterizedTest(name = "busybox sh -c {0}")

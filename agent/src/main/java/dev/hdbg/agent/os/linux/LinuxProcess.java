@@ -213,6 +213,23 @@ public final class LinuxProcess implements AutoCloseable {
         return child;
     }
 
+    /**
+     * This vfork child's parent {@code owner} ended while it ran in the parent's memory: the memory is this process's
+     * now (parked here if it is off the CPU).
+     */
+    void inherit(LinuxProcess owner) {
+        borrowedFrom = null;
+        if (owner.parked != null) {
+            parked = owner.parked;
+            owner.parked = null;
+        }
+    }
+
+    /** This vfork child runs in {@code owner}'s memory from now on (its parent's heir's, {@link #inherit}). */
+    void borrowFrom(LinuxProcess owner) {
+        borrowedFrom = owner;
+    }
+
     /** The process whose memory this one runs in: its vfork parent until it execs or ends, else itself. */
     LinuxProcess memoryOwner() {
         return borrowedFrom == null ? this : borrowedFrom;
@@ -225,7 +242,7 @@ public final class LinuxProcess implements AutoCloseable {
      */
     void exec() throws IOException {
         if (borrowedFrom != null) {
-            borrowedFrom.park(machine.memory().detach());
+            table.giveBack(this, borrowedFrom);
             borrowedFrom = null;
         } else {
             machine.memory().release(machine.memory().detach());

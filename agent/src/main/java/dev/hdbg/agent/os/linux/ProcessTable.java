@@ -38,6 +38,8 @@ final class ProcessTable {
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
     private final long initPid;
     private LinuxProcess attached;
+    /** Whose memory is on the CPU: the attached process's, or the vfork parent's it runs in. */
+    private LinuxProcess memoryOnCpu;
     private long switches;
     /** Since protocol 1.19: the signals the debugger stops the program started at before they are delivered. */
     private long signalStops;
@@ -61,6 +63,7 @@ final class ProcessTable {
     void init(LinuxProcess process, long tid) {
         processes.put(process.pid(), process);
         attached = process;
+        memoryOnCpu = process;
         scheduler.adopt(process, tid);
     }
 
@@ -216,19 +219,49 @@ final class ProcessTable {
         if (process == attached) {
             return;
         }
-        LinuxProcess leaving = attached.memoryOwner();
         LinuxProcess coming = process.memoryOwner();
-        if (coming != leaving) { // a vfork child and its parent run in one memory
+        if (coming != memoryOnCpu) { // a vfork child and its parent run in one memory
             GuestMemory memory = machine.memory();
             AddressSpace out = memory.switchTo(coming.unpark());
-            if (leaving.ended()) {
+            if (memoryOnCpu.ended()) {
                 memory.release(out);
             } else {
-                leaving.park(out);
+                memoryOnCpu.park(out);
             }
+            memoryOnCpu = coming;
         }
         attached = process;
         switches++;
+    }
+
+    /**
+     * A vfork child that execs gives its parent's memory back (parked in the parent) and has the memory now on the CPU
+     * as its own ({@link LinuxProcess#exec}).
+     */
+    void giveBack(LinuxProcess child, LinuxProcess owner) {
+        owner.park(machine.memory().detach());
+        memoryOnCpu = child;
+    }
+
+    /**
+     * {@code ended}'s vfork children still running in its memory (its other thread ended it meanwhile) keep that
+     * memory: the first becomes its owner, the others run in it, as Linux keeps a memory while a process uses it.
+     */
+    private void handOnMemory(LinuxProcess ended) {
+        LinuxProcess heir = null;
+        for (LinuxProcess p : processes.values()) {
+            if (!p.ended() && p != ended && p.memoryOwner() == ended) {
+                if (heir == null) {
+                    heir = p;
+                    p.inherit(ended);
+                    if (memoryOnCpu == ended) {
+                        memoryOnCpu = p;
+                    }
+                } else {
+                    p.borrowFrom(heir);
+                }
+            }
+        }
     }
 
     /**
@@ -250,7 +283,8 @@ final class ProcessTable {
             }
         }
         scheduler.wakeAll(process.vforkDone());
-        if (process != attached && process.parked()) {
+        handOnMemory(process);
+        if (process != memoryOnCpu && process.parked()) {
             machine.memory().release(process.unpark());
         }
         LinuxProcess parent = processes.get(process.parentPid());
