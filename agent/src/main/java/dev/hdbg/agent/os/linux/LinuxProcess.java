@@ -155,7 +155,7 @@ public final class LinuxProcess implements AutoCloseable {
         modules.copyFrom(parent.modules);
         this.regions = parent.regions;
         if (memory == null) {
-            this.borrowedFrom = parent;
+            this.borrowedFrom = parent.memoryOwner(); // a vfork child's own vfork child runs in the same memory
             this.mappings = parent.mappings;
             this.programBreak = parent.programBreak;
             this.mmap = parent.mmap;

@@ -162,5 +162,29 @@ class ForkSyscallsTest {
             assertThat(g.machine.memory().blocksMoved()).isEqualTo(moved);
         }
     }
+
+    /** A vfork child's own vfork child runs in the same memory: the first process's. */
+    @Test
+    void aVforkChildsVforkChildRunsInTheSameMemory() {
+        try (Guest g = new Guest(root, false)) {
+            long word = g.put(new byte[8]);
+            long moved = g.machine.memory().blocksMoved();
+            assertThat(g.call(58)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.rax(39)).as("the child").isEqualTo(4243);
+            assertThat(g.call(58)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.rax(39)).as("the grandchild").isEqualTo(4244);
+            g.machine.memory().write(word, new byte[] {3});
+            assertThat(g.call(231, 0)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.rax(39)).as("the child again").isEqualTo(4243);
+            assertThat(g.call(231, 0)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+            assertThat(g.rax(39)).as("the parent again").isEqualTo(4242);
+            assertThat(g.read(word, 1).get(0)).as("the grandchild's write").isEqualTo((byte) 3);
+            assertThat(g.machine.memory().blocksMoved()).isEqualTo(moved);
+        }
+    }
 }
 
