@@ -13,7 +13,9 @@ import java.util.function.LongFunction;
 
 /**
  * The record-delivery tests' channel: a {@link ClientHandler}'s handlers on an {@link EmbeddedChannel}, record
- * batches written into it, and the acknowledgements it wrote read back.
+ * batches written into it, and the acknowledgements it wrote read back. The listener thread writes acknowledgements
+ * into the channel itself (an EmbeddedChannel's loop takes every thread for its own) and an EmbeddedChannel is not
+ * thread-safe: a test lets delivery finish ({@link ClientHandler#finishDelivery}) before its own thread writes to it.
  */
 final class HandlerChannel {
     private HandlerChannel() {

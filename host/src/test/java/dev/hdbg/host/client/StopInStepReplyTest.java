@@ -38,6 +38,10 @@ class StopInStepReplyTest {
         handler.acknowledgeOn(channel);
         handler.addRecordListener(r -> seen.add(r.seq()));
         receiveBatch(1, 2);
+        // The listener thread writes the batch's acknowledgement into the channel itself (an EmbeddedChannel's loop
+        // takes every thread for its own), and an EmbeddedChannel is not thread-safe: written beside the step request,
+        // one of the two was lost from its outbound queue ("no step request was sent", once in a fresh-clone CI).
+        handler.finishDelivery(5_000);
         CompletableFuture<Envelope> reply = step();
         long id = sentId();
 
