@@ -175,13 +175,9 @@ final class MmapAllocator {
         releaseRooms(address, end);
         for (long[] part : owned.intersections(address, end)) {
             protect(part[0], part[1] - part[0], Prot.NONE);
-            RangeSet reusable = new RangeSet();
-            reusable.add(part[0], part[1]);
+            free.add(part[0], part[1]);
             for (long[] kept : shared.intersections(part[0], part[1])) {
-                reusable.remove(kept[0], kept[1]);
-            }
-            for (long[] r : reusable.intersections(part[0], part[1])) {
-                free.add(r[0], r[1]);
+                free.remove(kept[0], kept[1]); // shared memory is never free: no range of it ever was
             }
         }
     }
