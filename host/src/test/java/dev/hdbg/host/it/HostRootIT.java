@@ -36,6 +36,12 @@ class HostRootIT {
         return ProgramRun.underAgent(all, ROOT, Optional.empty(), Path.of(program), args);
     }
 
+    /** {@code program args} under the agent with {@code writable}, a directory of the test's, its cwd and writable. */
+    private static ProgramRun inWritable(Path writable, String program, String... args) throws Exception {
+        return ProgramRun.underAgent(List.of("--cwd", writable.toString(), "--writable-dir", writable.toString()),
+                ROOT, Optional.empty(), Path.of(program), args);
+    }
+
     private static void sameAsNative(String program, String... args) throws Exception {
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), Path.of(program), args);
         ProgramRun actual = inDir(List.of(), program, args);
@@ -117,8 +123,7 @@ class HostRootIT {
     void linksLengthsAndLocksInAWritableDirectory() throws Exception {
         Path links = Files.createDirectories(dir.resolve("links"));
         Files.writeString(links.resolve("kept.txt"), "kept\n");
-        ProgramRun run = ProgramRun.underAgent(List.of("--cwd", links.toString(), "--writable-dir", links.toString()),
-                ROOT, Optional.empty(), Path.of("/usr/bin/bash"), "-c", "ln kept.txt hard.txt; ln -s kept.txt soft.txt; "
+        ProgramRun run = inWritable(links, "/usr/bin/bash", "-c", "ln kept.txt hard.txt; ln -s kept.txt soft.txt; "
                         + "truncate -s 3 hard.txt; flock kept.txt cat soft.txt; echo; readlink soft.txt; "
                         + "stat -c '%h %s' kept.txt; tar cf t.tar soft.txt hard.txt && mkdir out && tar xf t.tar -C out "
                         + "&& readlink out/soft.txt; ln /etc/hostname h.txt; echo $?");
@@ -164,8 +169,7 @@ class HostRootIT {
     @Test
     void namedPipesCarryBytesBetweenAShellsProcesses() throws Exception {
         Path fifos = Files.createDirectories(dir.resolve("fifos"));
-        ProgramRun run = ProgramRun.underAgent(List.of("--cwd", fifos.toString(), "--writable-dir", fifos.toString()),
-                ROOT, Optional.empty(), Path.of("/usr/bin/bash"), "-c", "mkfifo f; cat f > out & echo line > f; wait; "
+        ProgramRun run = inWritable(fifos, "/usr/bin/bash", "-c", "mkfifo f; cat f > out & echo line > f; wait; "
                         + "cat out; ls -l f | cut -c1; exec 3<>f; echo rw >&3; read -r l <&3; echo $l");
 
         assertThat(run.err()).isEmpty();
@@ -181,8 +185,7 @@ class HostRootIT {
     @Test
     void unixSocketServersAnswerTheProgramsOwnClients() throws Exception {
         Path sockets = Files.createDirectories(dir.resolve("sockets"));
-        ProgramRun run = ProgramRun.underAgent(List.of("--cwd", sockets.toString(), "--writable-dir", sockets.toString()),
-                ROOT, Optional.empty(), Path.of("/usr/bin/python3"), "-c", String.join("\n",
+        ProgramRun run = inWritable(sockets, "/usr/bin/python3", "-c", String.join("\n",
                         "import asyncio, os, socket, threading",
                         "from multiprocessing.connection import Listener, Client",
                         "srv = socket.socket(socket.AF_UNIX); srv.bind('s.sock'); srv.listen()",
@@ -214,8 +217,7 @@ class HostRootIT {
     @Test
     void aSqliteDatabaseIsWrittenLockedAndReadBack() throws Exception {
         Path data = Files.createDirectories(dir.resolve("sqlite"));
-        ProgramRun run = ProgramRun.underAgent(List.of("--cwd", data.toString(), "--writable-dir", data.toString()),
-                ROOT, Optional.empty(), Path.of("/usr/bin/python3"), "-c", String.join("\n",
+        ProgramRun run = inWritable(data, "/usr/bin/python3", "-c", String.join("\n",
                         "import sqlite3",
                         "c = sqlite3.connect('db.sqlite')",
                         "c.execute('create table t(x)')",
