@@ -182,7 +182,10 @@ public final class PollBeforeBlock implements IoHandler {
                 return handled;
             }
             if (!context.canBlock()) {
-                return 0; // a task came: the loop runs it now
+                // A task came, or the loop was woken: a poll consumes Netty's own wake-up (epoll's handler counts a
+                // polling loop awake and drops it, NIO's zero-time select clears it), so the host's driving loop
+                // says so through canBlock (host's WakeableLoop): the loop's owner re-checks what it waits for now.
+                return 0;
             }
             yield.run();
             long now = clock.getAsLong();

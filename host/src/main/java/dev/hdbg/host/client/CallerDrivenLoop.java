@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The one way the host's threads wait, for a client whose connecting thread drives its connection's I/O itself
- * ({@link ConnectSettings#callerDriven()}, {@code --batch}): that thread owns a Netty {@link ManualIoEventLoop}
+ * ({@link ConnectSettings#callerDriven()}, {@code --batch}): that thread owns a Netty {@link ManualIoEventLoop} ({@link WakeableLoop})
  * instead of a loop thread, and runs it whenever it waits, for a reply, a stop, a record or the close. A warm
  * {@code r rip} took 81 µs instead of 188 (docs/benchmarks.md, "The thread that waits drives the I/O"). Between two
  * runs of the loop it delivers the records the loop read to the listeners itself ({@link DrivenDeliveries}), and the
@@ -51,7 +51,7 @@ public final class CallerDrivenLoop {
      */
     static DrivenDeliveries ownNew(Transport transport) {
         POLLING.remove();
-        DrivenDeliveries owned = new DrivenDeliveries(new ManualIoEventLoop(Thread.currentThread(),
+        DrivenDeliveries owned = new DrivenDeliveries(new WakeableLoop(Thread.currentThread(),
                 PollBeforeBlock.of(transport, pollSettings, polling -> {
                     POLLING.set(polling);
                     polling.beforeBlocking(CallerDrivenLoop::beforeWait);
@@ -81,7 +81,7 @@ public final class CallerDrivenLoop {
             return;
         }
         owned.flushPending();
-        owned.loop().run(nanos);
+        owned.loop().runOnce(nanos);
         if (answered != null && answered.getAsBoolean()) {
             return;
         }
@@ -158,7 +158,7 @@ public final class CallerDrivenLoop {
     /** A handle that wakes the current thread's loop from another thread; a no-op one when it has none. */
     public static Runnable waker() {
         DrivenDeliveries owned = OWNED.get();
-        return owned == null ? () -> { } : owned.loop()::wakeup;
+        return owned == null ? () -> { } : owned.loop()::wake;
     }
 
     /**
@@ -209,11 +209,11 @@ public final class CallerDrivenLoop {
             beforeWait();
             return; // the caller's own get(timeout) waits
         }
-        ManualIoEventLoop loop = owned.loop();
+        WakeableLoop loop = owned.loop();
         if (future instanceof CompletableFuture<?> cf) {
             cf.whenComplete((v, e) -> {
                 if (!loop.inEventLoop()) {
-                    loop.wakeup();
+                    loop.wake();
                 }
             });
             driveUntilReplied(future::isDone, deadline);

@@ -1,7 +1,6 @@
 package dev.hdbg.host.client;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ManualIoEventLoop;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.AbstractExecutorService;
@@ -24,18 +23,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class DrivenDeliveries extends AbstractExecutorService {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ManualIoEventLoop loop;
+    private final WakeableLoop loop;
     private volatile boolean shutdown;
     /** The driving thread is running the queue's tasks (only it reads and writes this). */
     private boolean draining;
     /** A channel with an acknowledgement written and not yet flushed (only the driving thread touches this). */
     private Channel unflushed;
 
-    DrivenDeliveries(ManualIoEventLoop loop) {
+    DrivenDeliveries(WakeableLoop loop) {
         this.loop = loop;
     }
 
-    ManualIoEventLoop loop() {
+    WakeableLoop loop() {
         return loop;
     }
 
@@ -47,7 +46,7 @@ final class DrivenDeliveries extends AbstractExecutorService {
         }
         tasks.add(task);
         if (!loop.inEventLoop()) {
-            loop.wakeup();
+            loop.wake(); // the queue is ours, not Netty's: its handler does not see the task and would block
         }
     }
 

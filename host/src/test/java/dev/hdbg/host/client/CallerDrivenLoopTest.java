@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.wire.PollBeforeBlock;
+import dev.hdbg.common.wire.Transport;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 15: a batch thread that drives its connection's I/O itself ({@link CallerDrivenLoop}) is answered without a
@@ -191,6 +195,42 @@ class CallerDrivenLoopTest {
             client.addRecordListener(record -> delivered.add(record.seq()));
             Replies.await(client.stepWithStop(StepMode.INTO), WAIT);
             assertThat(delivered).containsExactly(1L);
+        }
+    }
+
+    /**
+     * Another thread wakes the owner ({@link CallerDrivenLoop#waker}: a record it waits for arrived, a task was
+     * queued) while the owner polls or just before it waits: the owner's wait ends, not after the wait's time. Netty's
+     * own wake-up was dropped there (epoll's handler counts a polling loop awake; NIO's zero-time select clears it)
+     * and the owner slept its wait out: the CI failure of stop 39 in {@code StopTrackerTest}. Each wait here is longer
+     * than the class's timeout, so only the timeout tells "woken" from "slept out".
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aWakeFromAnotherThreadEndsTheOwnersPollOrNextWait(Transport transport) throws Exception {
+        PollBeforeBlock.Settings before = CallerDrivenLoop.pollSettings;
+        long outlasts = TimeUnit.MINUTES.toNanos(2);
+        CallerDrivenLoop.pollSettings = new PollBeforeBlock.Settings(outlasts, outlasts, outlasts);
+        try (DebuggerClient client = DebuggerClient.connectWith("127.0.0.1", agent.port(), ConnectSettings.defaults()
+                .withCallerDriven(true).withTransport(transport).withDeadAfter(Duration.ofMinutes(10)))) {
+            Replies.await(client.status(), WAIT); // the poll's limit has grown to the maximum by the end of this wait
+            PollBeforeBlock polling = CallerDrivenLoop.ownedPolling().orElseThrow();
+            long polled = polling.polls();
+            Runnable waker = CallerDrivenLoop.waker();
+            for (int round = 0; round < 20; round++) {
+                AtomicBoolean arrived = new AtomicBoolean();
+                Thread other = Thread.ofPlatform().start(() -> {
+                    arrived.set(true);
+                    waker.run();
+                });
+                while (!arrived.get()) {
+                    CallerDrivenLoop.sleep(outlasts);
+                }
+                other.join();
+            }
+            assertThat(polling.polls()).as("the owner's waits polled").isGreaterThan(polled);
+        } finally {
+            CallerDrivenLoop.pollSettings = before;
         }
     }
 }
