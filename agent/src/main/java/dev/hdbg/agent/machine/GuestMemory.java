@@ -88,6 +88,54 @@ public final class GuestMemory implements AutoCloseable {
      * @throws HostMemoryException      if the host has no memory for it
      */
     public void map(String name, long address, long size, int perms) {
+        long length = requireRoom(name, address, size);
+        place(name, address, pages.allocate(length), perms);
+    }
+
+    /**
+     * Maps {@code size} bytes at {@code address} as the program's shared memory backed by a host file
+     * ({@code MAP_SHARED} of a file it may write): the first {@code fileBytes} bytes (through their last page) are the
+     * file's own pages from {@code offset} on, so writes reach the file and every other mapping of it; the pages past
+     * them are zeroed shared memory of the mapping's own (where Linux would raise SIGBUS: {@link FilePages}). Both
+     * parts are shared with a forked child as {@link #markShared} memory is. {@code file} is the file's identity, for
+     * {@link #fileShrinking}.
+     *
+     * @throws IllegalArgumentException as {@link #map(String, long, long, int)}
+     * @throws HostMemoryException      if the host cannot map the file or has no memory for the rest
+     */
+    public void mapFile(String name, long address, long size, int perms, java.nio.channels.FileChannel channel,
+                        long offset, long fileBytes, Object file) {
+        long length = requireRoom(name, address, size);
+        long filePart = Math.min(length, roundUp(Math.max(0, fileBytes)));
+        if (filePart > 0) {
+            MemorySegment memory = pages.mapFile(channel, offset, Math.min(fileBytes, filePart), file);
+            place(name, address, memory, perms);
+            shared.markWritable(memory);
+        }
+        if (filePart < length) {
+            MemorySegment rest = pages.allocate(length - filePart);
+            place(name, address + filePart, rest, perms);
+            shared.markWritable(rest);
+        }
+    }
+
+    /**
+     * The program is about to cut the host file {@code file} ({@link #mapFile}) to {@code size} bytes: the pages of its
+     * mappings past the new end become zeroed memory first, so that no access to them can fault in the agent.
+     */
+    public void fileShrinking(Object file, long size) {
+        if (file != null) {
+            pages.fileShrinking(file, size);
+        }
+    }
+
+    /** Whether any host memory of the guest is a file's pages ({@link #mapFile}), freed or not. */
+    public boolean mapsFiles() {
+        return pages.filePageRanges() > 0;
+    }
+
+    /** Checks that {@code size} bytes at {@code address} may be mapped; returns the length in whole pages. */
+    private long requireRoom(String name, long address, long size) {
         if ((address & (PAGE - 1)) != 0) {
             throw new IllegalArgumentException("region '" + name + "' at 0x" + Long.toHexString(address)
                     + " is not page-aligned");
@@ -108,7 +156,12 @@ public final class GuestMemory implements AutoCloseable {
                         + Long.toHexString(address + length) + " overlaps " + r);
             }
         }
-        MemorySegment memory = pages.allocate(length);
+        return length;
+    }
+
+    /** Puts {@code memory} at {@code address} on the CPU, in the region list and before the listeners. */
+    private void place(String name, long address, MemorySegment memory, int perms) {
+        long length = memory.byteSize();
         cpu.map(address, memory, permissions(perms));
         regions.add(new MemoryRegionInfo(address, address + length, perms, name));
         mappings.add(new GuestMapping(address, memory, perms));
@@ -604,18 +657,30 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether the word at {@code address} of the process on the CPU lies in shared memory ({@link #markShared}) that
-     * {@code other}, a process off the CPU, holds at the same address: a futex wake there reaches {@code other}'s
-     * waiters too.
-     */
+    /** {@link #sharesWith(long, AddressSpace, long)} at the same address in both processes. */
     public boolean sharesWith(long address, AddressSpace other) {
-        if (other == null || shared.count() == 0) {
+        return sharesWith(address, other, address);
+    }
+
+    /**
+     * Whether the word at {@code address} of the process on the CPU is the word at {@code otherAddress} of {@code other},
+     * a process off the CPU: both lie in the program's shared memory ({@link #markShared}, {@link #mapFile}) and are the
+     * same host memory (a block a fork shared), or the same file's word (two mappings of one file). A futex wake there
+     * reaches {@code other}'s waiters too.
+     */
+    public boolean sharesWith(long address, AddressSpace other, long otherAddress) {
+        if (other == null || shared.count() == 0 && !mapsFiles()) {
             return false;
         }
-        for (GuestMapping m : mappings) {
-            if (m.holds(address, 4)) {
-                return shared.isWritable(m.memory()) && shared.isShared(m.memory()) && other.mappings().contains(m);
+        GuestMapping mine = mappingHolding(address, 4);
+        if (mine == null || !shared.isWritable(mine.memory())) {
+            return false;
+        }
+        for (GuestMapping theirs : other.mappings()) {
+            if (theirs.holds(otherAddress, 4)) {
+                long here = mine.memory().address() + (address - mine.address());
+                long there = theirs.memory().address() + (otherAddress - theirs.address());
+                return here == there || pages.sameFileWord(here, there);
             }
         }
         return false;

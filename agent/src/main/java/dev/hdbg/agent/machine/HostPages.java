@@ -21,6 +21,7 @@ import java.util.TreeMap;
 final class HostPages implements AutoCloseable {
     private static final int PROT_READ_WRITE = 0x3;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x22;
+    private static final int MAP_FIXED = 0x10;
     private static final MethodHandle MMAP;
     private static final MethodHandle MUNMAP;
 
@@ -39,6 +40,8 @@ final class HostPages implements AutoCloseable {
     private final TreeMap<Long, Long> held = new TreeMap<>();
     /** The host's pagemap, for {@link #copyNonZero}; null where it cannot be read. */
     private final TouchedPages touchedPages = TouchedPages.open();
+    /** The held ranges that are a host file's pages ({@link #mapFile}). */
+    private final FilePages filePages = new FilePages();
 
     /**
      * {@code length} bytes of zeroed, page-aligned memory.
@@ -63,6 +66,56 @@ final class HostPages implements AutoCloseable {
     }
 
     /**
+     * {@code fileBytes} bytes of {@code channel}'s file from {@code offset}, as host memory shared with the file through
+     * its last page ({@link FilePages#map}); {@code file} is the file's identity, for {@link #fileShrinking}.
+     *
+     * @throws HostMemoryException when the host cannot map the file
+     */
+    MemorySegment mapFile(java.nio.channels.FileChannel channel, long offset, long fileBytes, Object file) {
+        MemorySegment pages;
+        try {
+            pages = filePages.map(channel, offset, fileBytes, file);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new HostMemoryException("the host could not map " + fileBytes + " bytes of a file: " + e.getMessage());
+        }
+        held.put(pages.address(), pages.address() + pages.byteSize());
+        return pages;
+    }
+
+    /** {@code file} is about to be cut to {@code size} bytes: see {@link FilePages#shrinking}. */
+    void fileShrinking(Object file, long size) {
+        filePages.shrinking(file, size);
+    }
+
+    /** Whether the host words at {@code one} and {@code other} are one file's word at one offset. */
+    boolean sameFileWord(long one, long other) {
+        return filePages.sameWord(one, other);
+    }
+
+    /** How many held ranges are a file's pages (for tests). */
+    int filePageRanges() {
+        return filePages.count();
+    }
+
+    /** Replaces [{@code address}, + {@code length}) of the host, page-aligned, by zeroed anonymous pages in place. */
+    @SuppressWarnings("restricted") // a range the caller holds
+    static void replaceWithZeros(long address, long length) {
+        if (length <= 0) {
+            return;
+        }
+        MemorySegment at;
+        try {
+            at = (MemorySegment) MMAP.invokeExact(MemorySegment.ofAddress(address), length, PROT_READ_WRITE,
+                    MAP_PRIVATE_ANONYMOUS | MAP_FIXED, -1, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap could not be called", t);
+        }
+        if (at.address() != address) {
+            throw new HostMemoryException("the host could not replace a file's pages at 0x" + Long.toHexString(address));
+        }
+    }
+
+    /**
      * Copies {@code from} into {@code to} (as long), page by page, skipping the pages of {@code from} that are all zero:
      * {@code to} is fresh {@link #allocate} memory, zero already, and an untouched page stays untouched. A page the host
      * never touched is skipped without being read ({@link TouchedPages}): reading it would cost a page fault and a
@@ -72,7 +125,8 @@ final class HostPages implements AutoCloseable {
         long page = GuestMemory.PAGE;
         int pages = (int) ((from.byteSize() + page - 1) / page);
         boolean[] touched = new boolean[pages];
-        if (touchedPages == null || !touchedPages.read(from, touched)) {
+        // A file's page the host has not touched holds the file's bytes, not zeros.
+        if (touchedPages == null || filePages.covers(from) || !touchedPages.read(from, touched)) {
             java.util.Arrays.fill(touched, true);
         }
         for (int i = 0; i < pages; i++) {
@@ -108,6 +162,7 @@ final class HostPages implements AutoCloseable {
         if (end < range.getValue()) {
             held.put(end, range.getValue());
         }
+        filePages.forget(begin, end);
         munmap(pages);
     }
 

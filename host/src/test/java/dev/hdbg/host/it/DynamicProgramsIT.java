@@ -141,6 +141,21 @@ class DynamicProgramsIT {
                 command(null, "/usr/bin/python3", "-c", "import subprocess, select; p = subprocess.Popen(['/usr/bin/sh',"
                         + " '-c', 'sleep 0.1; echo abc'], stdout=subprocess.PIPE); r, _, _ = select.select([p.stdout], [],"
                         + " [], 5); print(r != [], p.stdout.read(), p.wait())"),
+                // multiprocessing: its locks and queues are named semaphores in /dev/shm (sem_open maps the file
+                // shared), a Value lives in an arena file there, mapped shared after it is unlinked; a pool of two
+                // forked workers. Before stop 40 /dev/shm did not exist, and the first Lock failed with ENOENT.
+                command(null, "/usr/bin/python3", "-c", String.join("\n",
+                        "import multiprocessing as mp",
+                        "def add(v, n):",
+                        "    for _ in range(n):",
+                        "        with v.get_lock(): v.value += 1",
+                        "if __name__ == '__main__':",
+                        "    v = mp.Value('i', 0)",
+                        "    ps = [mp.Process(target=add, args=(v, 50)) for _ in range(2)]",
+                        "    [p.start() for p in ps]; [p.join() for p in ps]",
+                        "    q = mp.Queue(); p = mp.Process(target=q.put, args=('queued',)); p.start()",
+                        "    print(v.value, q.get()); p.join()",
+                        "    with mp.Pool(2) as pool: print(pool.map(abs, [-1, -2, -3]))")),
                 // timeout moves itself and its child to a group of their own and signals that group: the shell that
                 // ran it was killed with them while every process shared one group.
                 command(null, "/usr/bin/bash", "-c", "timeout 1 sleep 5; echo $?; timeout -s INT 0.5 sleep 3;"

@@ -3,6 +3,7 @@ package dev.hdbg.host.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -84,13 +85,29 @@ class HostRootIT {
                 /usr/bin/cat: /proc/self/mem: No such file or directory
                 """);
         assertThat(inDir(List.of(), "/usr/bin/ls", "/dev").out())
-                .isEqualTo("fd\nfull\nnull\nrandom\nstderr\nstdin\nstdout\ntty\nurandom\nzero\n");
+                .isEqualTo("fd\nfull\nnull\nrandom\nshm\nstderr\nstdin\nstdout\ntty\nurandom\nzero\n");
+        // The program's own /dev/shm: empty at the start, writable without --writable-dir, not the host's, and removed
+        // when the run ends (an agent's directory in the host's temporary directory).
+        long shmDirectories = agentShmDirectories();
+        ProgramRun shm = inDir(List.of(), "/usr/bin/sh", "-c",
+                "ls -A /dev/shm; echo x > /dev/shm/hdbg-it; cat /dev/shm/hdbg-it");
+        assertThat(shm.err()).isEmpty();
+        assertThat(shm.out()).isEqualTo("x\n");
+        assertThat(Path.of("/dev/shm/hdbg-it")).doesNotExist();
+        assertThat(agentShmDirectories()).as("the run's /dev/shm removed").isLessThanOrEqualTo(shmDirectories);
         assertThat(inDir(List.of(), "/usr/bin/head", "-c", "32", "/dev/urandom").stdout()).hasSize(32);
         assertThat(inDir(List.of(), "/usr/bin/cat", "/sys/devices/system/cpu/online").out()).isEqualTo("0\n");
         // The guest's one CPU as its CPUID describes it, not the host's: what build scripts count
         assertThat(inDir(List.of(), "/usr/bin/grep", "-c", "^processor", "/proc/cpuinfo").out()).isEqualTo("1\n");
         assertThat(inDir(List.of(), "/usr/bin/grep", "-m1", "^flags", "/proc/cpuinfo").out())
                 .startsWith("flags\t\t: fpu ").contains(" sse2 ", " lm ");
+    }
+
+    /** The agents' /dev/shm directories in the host's temporary directory now. */
+    private static long agentShmDirectories() throws IOException {
+        try (var entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("hdbg-shm-")).count();
+        }
     }
 
     @Test

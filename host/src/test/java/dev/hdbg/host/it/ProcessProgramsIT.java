@@ -34,7 +34,7 @@ class ProcessProgramsIT {
     static void compileThePrograms() throws Exception {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
-        for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn")) {
+        for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -86,6 +86,23 @@ class ProcessProgramsIT {
     void sharedMemoryAndProcessSharedSemaphoresWorkAcrossFork(String linking) throws Exception {
         ProgramRun actual = sameAsNatively("sharedmem-" + linking);
         assertThat(actual.out()).isEqualTo("counter 111, own 1, text 'from the child'\n");
+    }
+
+    /**
+     * POSIX shared memory and a named semaphore (files in the program's own /dev/shm, mapped shared): the child maps
+     * the memory again by name, at another address, and its sem_post on a semaphore in the file wakes the parent
+     * waiting through its own mapping (without the file's word as the futex key: a deadlock); the mapping's writes
+     * reach the file (pread), fstat answers after the unlink. Before stop 40 /dev/shm did not exist and a writable
+     * shared mapping of a file was refused (ENODEV).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void posixSharedMemoryAndNamedSemaphoresWorkAcrossProcessesAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("shmfile-" + linking);
+        assertThat(actual.out()).startsWith("the child posted through a mapping at another address: yes\n"
+                + "parent reads: child read 'from the parent' (child status 0)\n"
+                + "pread of the file: from the parent\n"
+                + "after the unlink: size 8192, links 0, regular 1\n");
     }
 
     /**

@@ -117,7 +117,12 @@ final class GuestThread {
     }
 
     boolean waitsOn(long address, int mask) {
-        return state == State.FUTEX_WAIT && futex == address && (bitset & mask) != 0;
+        return waitsInFutex(mask) && futex == address;
+    }
+
+    /** Whether it waits in a futex, at any address, with a bitset that meets {@code mask}. */
+    boolean waitsInFutex(int mask) {
+        return state == State.FUTEX_WAIT && (bitset & mask) != 0;
     }
 
     @Override

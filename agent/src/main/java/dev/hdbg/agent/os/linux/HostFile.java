@@ -23,6 +23,26 @@ final class HostFile extends OpenFile {
         this.host = host;
         this.guestPath = guestPath;
         this.channel = channel;
+        if (writable()) {
+            // Known from the open on: a file the program may map shared and cut is known by its key even once unlinked
+            // (Python's multiprocessing unlinks its arena's file before it maps it, and fstats it).
+            lockKey();
+            statAtOpen = statOrNull(host);
+        }
+    }
+
+    /**
+     * The file's {@code struct stat} when it was opened for writing; null for a file open read-only or one the host
+     * could not say. What {@link #stat} answers, with the size now, once its name leads nowhere or to another file.
+     */
+    private byte[] statAtOpen;
+
+    private static byte[] statOrNull(Path host) {
+        try {
+            return Stat.of(host, true);
+        } catch (SyscallException e) {
+            return null;
+        }
     }
 
     Path host() {
@@ -30,9 +50,9 @@ final class HostFile extends OpenFile {
     }
 
     /**
-     * What flock's locks know the file by: its device and inode (every open of it, under any name), read at the first
-     * lock and kept, so that a file unlinked since is still the same; this description itself when the host cannot
-     * say (the file gone before its first lock).
+     * What flock's locks know the file by: its device and inode (every open of it, under any name), read at the open
+     * of a file open for writing or else at the first lock, and kept, so that a file unlinked since is still the same;
+     * this description itself when the host cannot say (the file gone before then).
      */
     Object lockKey() {
         if (lockKey == null) {
@@ -44,6 +64,19 @@ final class HostFile extends OpenFile {
             }
         }
         return lockKey;
+    }
+
+    /**
+     * The file's identity, its device and inode where the host says them, for its shared mappings
+     * ({@code GuestMemory#mapFile}): a cut through another name or descriptor finds them. As {@link #lockKey}.
+     */
+    Object fileKey() {
+        return lockKey();
+    }
+
+    /** The channel, for a mapping of the file's own pages. */
+    FileChannel channel() {
+        return channel;
     }
 
     /** The file's canonical name in the guest: what {@code /proc/self/fd/N} and {@code /proc/self/maps} show. */
@@ -175,9 +208,26 @@ final class HostFile extends OpenFile {
         }
     }
 
+    /**
+     * fstat: the host's stat of the file's name while it names this file; of a file unlinked (or replaced) since it was
+     * opened for writing, its stat at the open with no link and its size now, as Linux's fstat of the open file
+     * (Python's multiprocessing fstats its arena's file after unlinking it). A file open read-only and unlinked says
+     * ENOENT, as before.
+     */
     @Override
     byte[] stat() throws IOException {
-        return Stat.of(host, true);
+        if (statAtOpen == null) {
+            return Stat.of(host, true);
+        }
+        try {
+            byte[] now = Stat.of(host, true);
+            if (Stat.sameFile(now, statAtOpen)) {
+                return now;
+            }
+        } catch (SyscallException e) {
+            // The name is gone: the open file is still there.
+        }
+        return Stat.unlinked(statAtOpen, channel.size());
     }
 
     @Override

@@ -23,7 +23,11 @@ final class LengthSyscalls {
     void register(Map<Integer, Handler> table) {
         table.put(76, a -> truncate(a.a0(), a.a1()));
         table.put(77, a -> {
-            fds.get(a.i(0)).setLength(a.a1());
+            OpenFile file = fds.get(a.i(0));
+            if (file instanceof HostFile host && host.writable()) {
+                FileCuts.before(process.machine().memory(), host, a.a1());
+            }
+            file.setLength(a.a1());
             return 0;
         });
         table.put(285, a -> fallocate(a.i(0), a.i(1), a.a2(), a.a3()));
@@ -42,6 +46,7 @@ final class LengthSyscalls {
         if (!Files.isRegularFile(resolved.host())) {
             throw new SyscallException(Errno.EINVAL);
         }
+        FileCuts.before(process.machine().memory(), resolved.host(), length);
         try (FileChannel channel = FileChannel.open(resolved.host(), StandardOpenOption.WRITE)) {
             HostFile.setLength(channel, length);
         }

@@ -97,7 +97,7 @@ public final class LinuxProcess implements AutoCloseable {
             throw new IllegalArgumentException("brkStart 0x" + Long.toHexString(brkStart) + " is not a user address");
         }
         this.user = new UserMemory(machine.memory());
-        this.sandbox = new Sandbox(config.root());
+        this.sandbox = new Sandbox(config.root(), table.sharedMemory());
         this.virtualFiles = new VirtualFiles(this);
         sandbox.setVirtual(virtualFiles);
         try {
@@ -143,7 +143,7 @@ public final class LinuxProcess implements AutoCloseable {
         signals.inheritFrom(parent.signals);
         this.scheduler = table.scheduler();
         this.user = parent.user;
-        this.sandbox = new Sandbox(p.root());
+        this.sandbox = new Sandbox(p.root(), table.sharedMemory());
         this.virtualFiles = new VirtualFiles(this);
         sandbox.setVirtual(virtualFiles);
         try {
@@ -587,7 +587,7 @@ public final class LinuxProcess implements AutoCloseable {
         return sandbox;
     }
 
-    /** Closes every descriptor the guest's processes still hold. */
+    /** Closes every descriptor the guest's processes still hold, and removes the program's {@code /dev/shm}. */
     @Override
     public void close() {
         try {
@@ -599,6 +599,8 @@ public final class LinuxProcess implements AutoCloseable {
             fds.closeAll();
         } catch (IOException e) {
             throw new UncheckedIOException("closing the guest's files", e);
+        } finally {
+            table.sharedMemory().remove();
         }
     }
 

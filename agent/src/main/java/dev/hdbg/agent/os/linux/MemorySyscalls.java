@@ -27,6 +27,9 @@ final class MemorySyscalls {
     /** The largest node mask get_mempolicy writes, in bits (a page of them, as Linux bounds it). */
     private static final long MAX_NODE_BITS = 4096 * 8;
     private static final int MCL_ALL = 1 | 2 | 4; // MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT
+    private static final int MS_ASYNC = 1;
+    private static final int MS_INVALIDATE = 2;
+    private static final int MS_SYNC = 4;
 
     private final LinuxProcess process;
 
@@ -72,6 +75,7 @@ final class MemorySyscalls {
             process.mappings().set(moved, moved + newSize, kind);
             return moved;
         });
+        table.put(26, a -> msync(a.a0(), a.a1(), a.i(2)));
         table.put(149, a -> lockRange(a.a0(), a.a1()));
         table.put(150, a -> lockRange(a.a0(), a.a1()));
         table.put(325, a -> {
@@ -116,6 +120,27 @@ final class MemorySyscalls {
         }
         if (end > begin && !(process.mappings().covers(begin, end)
                 && process.machine().memory().isMapped(begin, end - begin))) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        return 0;
+    }
+
+    /**
+     * msync: a shared file mapping is the host file's own pages ({@link MmapAllocator#mapFile}), which the file's
+     * readers see at once and the host's kernel writes back, so there is nothing to do beyond Linux's checks: flags
+     * (EINVAL for an unknown one, or MS_ASYNC with MS_SYNC) and pages mapped (ENOMEM).
+     */
+    private long msync(long address, long length, int flags) {
+        requireAligned(address);
+        if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) != 0 || (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC)) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long end = ProgramBreak.roundUp(address + length);
+        if (length < 0 || end < address) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        if (end > address && !(process.mappings().covers(address, end)
+                && process.machine().memory().isMapped(address, end - address))) {
             throw new SyscallException(Errno.ENOMEM);
         }
         return 0;
@@ -175,6 +200,12 @@ final class MemorySyscalls {
         }
     }
 
+    /**
+     * mmap: anonymous memory, private or shared with forked children; a private copy of a file's bytes; or, shared and
+     * of a file open for reading and writing, the file's own pages, so its writes reach the file and every mapping of it
+     * ({@link MmapAllocator#mapFile}). A shared mapping of a file open read-only is a copy, which another writer's
+     * later changes do not reach (docs/targets.md).
+     */
     private long mmap(long hint, long length, int prot, int flags, int fd, long offset) throws IOException {
         if (length <= 0 || (offset & (GuestMemory.PAGE - 1)) != 0 || (flags & MAP_TYPE) == 0
                 || (prot & ~(PROT_MASK | PROT_GROWS)) != 0) {
@@ -188,10 +219,14 @@ final class MemorySyscalls {
             if (!f.readable()) {
                 throw new SyscallException(Errno.EACCES);
             }
-            if ((flags & MAP_TYPE) == MAP_SHARED && (prot & 2) != 0) {
-                throw new SyscallException(Errno.ENODEV); // writes could not reach the file: refuse, not lose them
+            if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & 2) != 0 && !f.writable()) {
+                throw new SyscallException(Errno.EACCES);
             }
             file = f;
+        }
+        boolean fileShared = file != null && (flags & MAP_TYPE) != MAP_PRIVATE && file.writable();
+        if (fileShared && (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
+            throw new SyscallException(Errno.ENODEV); // writes could not reach the file: refuse, not lose them
         }
         String name = file == null ? "mmap" : "mmap " + file.host().getFileName();
         int perms = prot & PROT_MASK;
@@ -203,6 +238,8 @@ final class MemorySyscalls {
             address = process.mmap().mapFixed(hint, length, perms, (flags & MAP_FIXED) == 0, name);
         } else if (sharedMemory) {
             address = process.mmap().mapShared(length, perms, name);
+        } else if (fileShared) {
+            address = process.mmap().mapFile(file, length, perms, name, offset);
         } else {
             address = process.mmap().map(length, perms, name);
         }
@@ -212,7 +249,9 @@ final class MemorySyscalls {
             process.mappings().set(address, end, Mappings.Kind.ANONYMOUS);
             return address;
         }
-        copyIn(file, address, length, offset);
+        if (!fileShared) {
+            copyIn(file, address, length, offset);
+        }
         process.mappings().set(address, end, new Mappings.Kind(file.guestPath(), offset, Stat.inode(file.stat())));
         byte[] head = process.machine().memory().read(address, (int) Math.min(length, GuestMemory.PAGE));
         process.modules().mapped(file.guestPath(), file.host(), address, end - address, offset, head);

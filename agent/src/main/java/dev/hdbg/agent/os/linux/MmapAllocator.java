@@ -7,6 +7,7 @@ import dev.hdbg.agent.machine.MemoryRegionInfo;
 import dev.hdbg.agent.unicorn.MemoryRegion;
 import dev.hdbg.agent.unicorn.Prot;
 import dev.hdbg.agent.unicorn.UnicornException;
+import java.io.IOException;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -112,6 +113,28 @@ final class MmapAllocator {
         budget.requireRoom(1);
         mapOrEnomem(name, address, size, prot);
         memory.markShared(address);
+        owned.add(address, address + size);
+        shared.add(address, address + size);
+        return address;
+    }
+
+    /**
+     * Maps {@code length} bytes of {@code file} from {@code offset} anywhere, shared with the file ({@code MAP_SHARED} of
+     * a file open for reading and writing: {@link GuestMemory#mapFile}): the program's shared memory, which a fork
+     * shares and whose writes reach the file and its other mappings.
+     *
+     * @throws SyscallException ENOMEM when no range is free or the host cannot map the file
+     */
+    long mapFile(HostFile file, long length, int prot, String name, long offset) throws IOException {
+        long size = ProgramBreak.roundUp(length);
+        long address = findGap(size);
+        long fileBytes = Math.min(size, Math.max(0, file.size() - offset));
+        budget.requireRoom(fileBytes > 0 && fileBytes < size ? 2 : 1);
+        try {
+            memory.mapFile(name, address, size, prot, file.channel(), offset, fileBytes, file.fileKey());
+        } catch (HostMemoryException e) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
         owned.add(address, address + size);
         shared.add(address, address + size);
         return address;

@@ -159,6 +159,7 @@ final class PathSyscalls {
         }
         if ((flags & O_TRUNC) != 0 && access != OpenFile.O_RDONLY) {
             options.add(StandardOpenOption.TRUNCATE_EXISTING);
+            FileCuts.before(process.machine().memory(), host, 0);
         }
         FileChannel channel = FileChannel.open(host, options,
                 PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));

@@ -35,6 +35,7 @@ final class ProcessTable {
     private final RecordLocks recordLocks;
     private final UnixSocketNames unixSockets = new UnixSocketNames();
     private final NamedPipes namedPipes;
+    private final SharedMemoryDirectory sharedMemory = new SharedMemoryDirectory();
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
     private final long initPid;
     private LinuxProcess attached;
@@ -48,7 +49,8 @@ final class ProcessTable {
         this.machine = machine;
         this.initPid = initPid;
         this.scheduler = new Scheduler(machine.vcpus(), clock, initPid,
-                (address, other) -> machine.memory().sharesWith(address, other.parkedSpace()));
+                (address, other, otherAddress) -> machine.memory().sharesWith(address, other.parkedSpace(),
+                        otherAddress));
         scheduler.onProcessSwitch(this::attach);
         this.names = new ThreadNames(scheduler, machine.vcpus());
         this.locks = new FileLocks(scheduler);
@@ -97,6 +99,11 @@ final class ProcessTable {
     /** The CPUID the guest sees, or null when none was given (a test's machine). */
     CpuInfo.Source cpuid() {
         return cpuid;
+    }
+
+    /** The program's {@code /dev/shm}, which every process's sandbox shows. */
+    SharedMemoryDirectory sharedMemory() {
+        return sharedMemory;
     }
 
     /** The machine's named pipes. */

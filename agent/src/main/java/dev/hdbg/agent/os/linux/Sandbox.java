@@ -22,6 +22,7 @@ import java.util.Set;
  * <p>{@code /proc}, {@code /sys} and {@code /dev} are never the host's, even when the root holds them (as
  * {@code --root /} does): their names resolve to {@link VirtualNode}s the process makes up from its own state, so
  * that {@code /proc/self} is the guest and not the agent, and {@code /proc/self/root} leads back to the guest's "/".
+ * {@code /dev/shm} is the one directory there of host files: the program's own ({@link SharedMemoryDirectory}).
  */
 public final class Sandbox {
     /** linux/namei.h MAXSYMLINKS. */
@@ -66,14 +67,29 @@ public final class Sandbox {
     };
 
     private final Path root;
+    /** What {@code /dev/shm} is on the host; null: it does not exist (a sandbox that only finds files). */
+    private final SharedMemoryDirectory shm;
     private Virtual virtual = EMPTY;
     private String cwd = "/";
 
     /**
+     * A sandbox without {@code /dev/shm}, for finding the program's files.
+     *
      * @throws UncheckedIOException     when the root does not exist
      * @throws IllegalArgumentException when it is not a directory
      */
     public Sandbox(Path root) {
+        this(root, null);
+    }
+
+    /**
+     * A process's sandbox, whose {@code /dev/shm} is {@code shm}, the program's own directory beneath {@code /dev}.
+     *
+     * @throws UncheckedIOException     when the root does not exist
+     * @throws IllegalArgumentException when it is not a directory
+     */
+    Sandbox(Path root, SharedMemoryDirectory shm) {
+        this.shm = shm;
         try {
             this.root = root.toRealPath();
         } catch (IOException e) {
@@ -134,6 +150,11 @@ public final class Sandbox {
     public Optional<String> guestPathOf(Path host) {
         try {
             Path real = host.toRealPath();
+            Optional<Path> shmDirectory = shm == null ? Optional.empty() : shm.ifMade();
+            if (shmDirectory.isPresent() && real.startsWith(shmDirectory.get().toRealPath())) {
+                String inside = shmDirectory.get().toRealPath().relativize(real).toString();
+                return Optional.of(inside.isEmpty() ? "/dev/shm" : "/dev/shm/" + inside);
+            }
             return real.startsWith(root) ? Optional.of("/" + root.relativize(real).toString().replace('\\', '/'))
                     : Optional.empty();
         } catch (IOException e) {
@@ -174,7 +195,7 @@ public final class Sandbox {
             boolean follow = followLast || !pending.isEmpty();
             String target = null;
             node = null;
-            if (VIRTUAL.contains(current.getFirst())) {
+            if (VIRTUAL.contains(current.getFirst()) && !inShm(current)) {
                 node = virtual.node(current);
                 if (node == null) {
                     throw new SyscallException(Errno.ENOENT);
@@ -205,13 +226,28 @@ public final class Sandbox {
             }
         }
         String guestPath = "/" + String.join("/", current);
-        if (!current.isEmpty() && VIRTUAL.contains(current.getFirst())) {
+        if (!current.isEmpty() && VIRTUAL.contains(current.getFirst()) && !inShm(current)) {
             return new Resolved(null, guestPath, node != null ? node : virtual.node(current));
         }
         return new Resolved(host(current), guestPath, null);
     }
 
+    /** Whether {@code components} name {@code /dev/shm} or a path beneath it, which are host files of the program's. */
+    private boolean inShm(List<String> components) {
+        return shm != null && components.size() >= 2 && components.get(0).equals("dev")
+                && components.get(1).equals("shm");
+    }
+
+    /** Whether this sandbox has a {@code /dev/shm}. */
+    boolean hasShm() {
+        return shm != null;
+    }
+
     private Path host(List<String> components) {
+        if (inShm(components)) {
+            List<String> inside = components.subList(2, components.size());
+            return inside.isEmpty() ? shm.directory() : shm.directory().resolve(String.join("/", inside));
+        }
         return components.isEmpty() ? root : root.resolve(String.join("/", components));
     }
 

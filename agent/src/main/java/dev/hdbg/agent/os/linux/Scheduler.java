@@ -154,7 +154,8 @@ final class Scheduler {
             if (woken >= count) {
                 break;
             }
-            if (t.waitsOn(address, bitset) && (t.process == process || sharedWords.reach(address, t.process))) {
+            if (t.process == process ? t.waitsOn(address, bitset)
+                    : t.waitsInFutex(bitset) && sharedWords.reach(address, t.process, t.futex)) {
                 t.resume(vcpus, 0);
                 woken++;
             }

@@ -55,6 +55,18 @@ final class Stat {
         return UserMemory.struct(SIZE).put(stat).getInt(24) & S_IFMT;
     }
 
+    /** Whether two {@code struct stat}s are of one file: the same device and inode. */
+    static boolean sameFile(byte[] one, byte[] other) {
+        return java.util.Arrays.equals(one, 0, 16, other, 0, 16);
+    }
+
+    /** {@code stat} of a file that no name leads to any more, {@code size} bytes long now: no link. */
+    static byte[] unlinked(byte[] stat, long size) {
+        ByteBuffer b = UserMemory.struct(SIZE).put(stat);
+        b.putLong(16, 0).putLong(48, size).putLong(64, (size + 511) / 512);
+        return b.array();
+    }
+
     /** st_ino of a struct stat. */
     static long inode(byte[] stat) {
         return UserMemory.struct(SIZE).put(stat).getLong(8);

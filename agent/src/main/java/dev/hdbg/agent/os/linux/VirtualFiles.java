@@ -29,7 +29,7 @@ final class VirtualFiles implements Sandbox.Virtual {
         return switch (path.getFirst()) {
             case "proc" -> proc(path.subList(1, path.size()));
             case "sys" -> sys(path.subList(1, path.size()));
-            case "dev" -> dev(path.subList(1, path.size()));
+            case "dev" -> dev(path.subList(1, path.size()), process.sandbox().hasShm());
             default -> null;
         };
     }
@@ -268,10 +268,15 @@ final class VirtualFiles implements Sandbox.Virtual {
         return null;
     }
 
-    private static VirtualNode dev(List<String> rest) {
+    /** {@code /dev}; {@code shm} is listed when the sandbox has it (its files are the host's: {@link Sandbox}). */
+    private static VirtualNode dev(List<String> rest, boolean shm) {
         if (rest.isEmpty()) {
-            return VirtualNode.Directory.of(List.of("fd", "full", "null", "random", "stderr", "stdin", "stdout", "tty",
-                    "urandom", "zero"));
+            List<String> names = new ArrayList<>(List.of("fd", "full", "null", "random", "stderr", "stdin", "stdout",
+                    "tty", "urandom", "zero"));
+            if (shm) {
+                names.add("shm");
+            }
+            return VirtualNode.Directory.of(names);
         }
         if (rest.size() != 1) {
             return null;

@@ -6,10 +6,11 @@ import java.nio.file.Path;
 
 /**
  * Whether a call may change a file of the tree: every change needs --writable, or a path beneath one of the
- * --writable-dir directories; Linux says EROFS for a read-only file system, and the made-up files cannot be changed at
- * all (EACCES).
+ * --writable-dir directories or beneath the program's own /dev/shm; Linux says EROFS for a read-only file system, and
+ * the made-up files cannot be changed at all (EACCES).
  */
 final class WriteAccess {
+    private static final String SHM = "/dev/shm/";
     private final LinuxProcess process;
 
     WriteAccess(LinuxProcess process) {
@@ -36,6 +37,9 @@ final class WriteAccess {
             return true;
         }
         String path = resolved.guestPath();
+        if (path.startsWith(SHM) && process.sandbox().hasShm()) {
+            return true; // the program's own /dev/shm, as a tmpfs every process may write
+        }
         for (String dir : config.writableDirs()) {
             String prefix = dir.endsWith("/") ? dir : dir + "/";
             if (path.startsWith(prefix)) {
