@@ -118,11 +118,16 @@ final class MemorySyscalls {
         if (length < 0 || end < begin) {
             throw new SyscallException(Errno.EINVAL);
         }
+        requireMapped(begin, end);
+        return 0;
+    }
+
+    /** @throws SyscallException ENOMEM when a page of [{@code begin}, {@code end}) is not the program's, as Linux checks */
+    private void requireMapped(long begin, long end) {
         if (end > begin && !(process.mappings().covers(begin, end)
                 && process.machine().memory().isMapped(begin, end - begin))) {
             throw new SyscallException(Errno.ENOMEM);
         }
-        return 0;
     }
 
     /**
@@ -139,10 +144,7 @@ final class MemorySyscalls {
         if (length < 0 || end < address) {
             throw new SyscallException(Errno.ENOMEM);
         }
-        if (end > address && !(process.mappings().covers(address, end)
-                && process.machine().memory().isMapped(address, end - address))) {
-            throw new SyscallException(Errno.ENOMEM);
-        }
+        requireMapped(address, end);
         return 0;
     }
 
