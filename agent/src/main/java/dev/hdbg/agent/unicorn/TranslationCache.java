@@ -38,6 +38,13 @@ final class TranslationCache {
     private boolean untilKnown;
     private long lastUntil;
     private long drops;
+    /** The engine's translation buffer, emptied before it is full; null when it was not found. */
+    private CodeBuffer buffer;
+    /** When {@link #buffer}'s fill was last looked at ({@link System#nanoTime}). */
+    private long lastBufferCheck;
+    private long bufferFlushes;
+    /** Looking at the buffer's fill costs a system call: every 20 ms at most (Python filled 58 MiB a second). */
+    private static final long BUFFER_CHECK_NANOS = 20_000_000;
 
     TranslationCache(Unicorn owner, MemorySegment uc, Registers registers) {
         this.owner = owner;
@@ -67,10 +74,7 @@ final class TranslationCache {
                 dropChunked(region.begin(), region.end());
             }
         } else {
-            int err = UnicornNative.call(UnicornNative.CTL_NO_ARGS, uc, UnicornNative.UC_CTL_TB_FLUSH_WRITE);
-            if (err != 0) {
-                throw UnicornException.of(err, "uc_ctl(UC_CTL_TB_FLUSH)");
-            }
+            flush();
         }
     }
 
@@ -95,8 +99,48 @@ final class TranslationCache {
         }
     }
 
+    /** Watches {@code codeBuffer} (null: nothing to watch) from now on. */
+    void watch(CodeBuffer codeBuffer) {
+        this.buffer = codeBuffer;
+        lastBufferCheck = System.nanoTime() - BUFFER_CHECK_NANOS; // looked at before the next run
+    }
+
+    CodeBuffer codeBuffer() {
+        return buffer;
+    }
+
+    /** How many times {@link #beforeRun} emptied a nearly full translation buffer. */
+    long bufferFlushes() {
+        return bufferFlushes;
+    }
+
+    /**
+     * Empties the translation buffer when it is nearly full ({@link CodeBuffer}), here where no emulation of the engine
+     * runs: {@code UC_CTL_TB_FLUSH} is safe outside its hooks, and Unicorn's own flush of a full buffer is not.
+     */
+    private void keepBufferRoom() {
+        long now = System.nanoTime();
+        if (buffer == null || owner.emulating() || now - lastBufferCheck < BUFFER_CHECK_NANOS) {
+            return;
+        }
+        lastBufferCheck = now;
+        if (buffer.nearlyFull()) {
+            flush();
+            buffer.released();
+            bufferFlushes++;
+        }
+    }
+
+    private void flush() {
+        int err = UnicornNative.call(UnicornNative.CTL_NO_ARGS, uc, UnicornNative.UC_CTL_TB_FLUSH_WRITE);
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_ctl(UC_CTL_TB_FLUSH)");
+        }
+    }
+
     /** Called before each {@code uc_emu_start}: makes {@code until} and {@code count} hold in translated code. */
     void beforeRun(long until, long count) {
+        keepBufferRoom();
         boolean counted = count != 0;
         if (counted != countedLastRun) {
             dropAll();

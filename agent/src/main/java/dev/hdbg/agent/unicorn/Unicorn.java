@@ -55,11 +55,15 @@ public final class Unicorn implements AutoCloseable {
         SoftTlbSize.decide();
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment out = temp.allocate(ADDRESS);
+            List<long[]> before = CodeBuffer.largeExecutableMappings();
             int err = UnicornNative.call(UnicornNative.OPEN, UnicornNative.UC_ARCH_X86, UnicornNative.UC_MODE_64, out);
             if (err != 0) {
                 throw UnicornException.of(err, "uc_open(UC_ARCH_X86, UC_MODE_64)");
             }
-            return new Unicorn(out.get(ADDRESS, 0));
+            Unicorn engine = new Unicorn(out.get(ADDRESS, 0));
+            engine.registers.read(X86Reg.RIP); // the engine's first use allocates its translation buffer
+            engine.cache.watch(CodeBuffer.added(before, CodeBuffer.largeExecutableMappings()));
+            return engine;
         }
     }
 
@@ -466,6 +470,21 @@ public final class Unicorn implements AutoCloseable {
      */
     public long translationDrops() {
         return cache.drops();
+    }
+
+    /** How many times the translation buffer was emptied because it was nearly full ({@link CodeBuffer}). */
+    public long translationBufferFlushes() {
+        return cache.bufferFlushes();
+    }
+
+    /** The engine's translated code's keeper; for the tests. */
+    TranslationCache cache() {
+        return cache;
+    }
+
+    /** This engine's translation buffer, or null when it was not found ({@link CodeBuffer}); for the tests. */
+    CodeBuffer codeBuffer() {
+        return cache.codeBuffer();
     }
 
     // ---- context -------------------------------------------------------------------------------------------
