@@ -156,6 +156,18 @@ class DynamicProgramsIT {
                         "    q = mp.Queue(); p = mp.Process(target=q.put, args=('queued',)); p.start()",
                         "    print(v.value, q.get()); p.join()",
                         "    with mp.Pool(2) as pool: print(pool.map(abs, [-1, -2, -3]))")),
+                // multiprocessing's spawn: the resource tracker and the child are new interpreters (vfork, exec)
+                // starting side by side, and the child opens the parent's semaphore by name and its Value's arena
+                // through an inherited descriptor. Before stop 40 the agent died after 20 s of their switching: each
+                // switch re-translated their code, and Unicorn 2.0.1's own flush of its full buffer crashed.
+                command(null, "/usr/bin/python3", "-c", String.join("\n",
+                        "import multiprocessing as mp",
+                        "if __name__ == '__main__':",
+                        "    mp.set_start_method('spawn')",
+                        "    v = mp.Value('i', 5)",
+                        "    lock = mp.Lock()",
+                        "    p = mp.Process(target=print, args=('child', lock, v)); p.start(); p.join()",
+                        "    print('exit', p.exitcode)")),
                 // timeout moves itself and its child to a group of their own and signals that group: the shell that
                 // ran it was killed with them while every process shared one group.
                 command(null, "/usr/bin/bash", "-c", "timeout 1 sleep 5; echo $?; timeout -s INT 0.5 sleep 3;"

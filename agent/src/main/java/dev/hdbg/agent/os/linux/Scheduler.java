@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
  * {@link #schedule} says so and the program ends with the message {@link #deadlock()}. Threads of several processes
  * take turns the same way; when the next thread is another process's, {@link #onProcessSwitch} puts that process's
  * memory on the CPU first ({@link ProcessTable#attach}). Thread and process ids come from one counter, as on Linux.
- * Execution thread only, except {@link #due}.
+ * A process's turn lasts several slices when the next thread is another process's ({@link ProcessTurns}).
+ * Execution thread only, except {@link #due}. The class is over 400 lines because choosing the next thread, its waits'
+ * timeouts and the deadlock they may end in read and change the one table of threads together.
  */
 final class Scheduler {
     /** A thread's time slice: long beside a switch (about a microsecond), a millisecond or so of emulation. */
@@ -38,6 +40,7 @@ final class Scheduler {
     private static final int MAX_JUMPS = 1_000_000;
 
     private final Vcpus vcpus;
+    private final ProcessTurns turns = new ProcessTurns();
     private final GuestClock clock;
     private final Map<Integer, GuestThread> threads = new TreeMap<>();
     private long nextTid;
@@ -322,8 +325,13 @@ final class Scheduler {
             }
         }
         GuestThread current = current();
-        GuestThread next = current.state == GuestThread.State.RUNNABLE && !yielded && !sliceOver ? current
-                : nextRunnableAfter(current.core);
+        boolean running = current.state == GuestThread.State.RUNNABLE && !yielded;
+        GuestThread next = running && !sliceOver ? current : nextRunnableAfter(current.core);
+        if (running && sliceOver && turns.keeps(current, next)) {
+            next = current;
+        } else if (!running) {
+            turns.gaveUp();
+        }
         yielded = false;
         sliceOver = false;
         for (int jumps = 0; next == null; jumps++) {
