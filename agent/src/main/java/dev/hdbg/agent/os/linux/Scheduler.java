@@ -330,7 +330,7 @@ final class Scheduler {
         if (running && sliceOver && turns.keeps(current, next)) {
             next = current;
         } else if (!running) {
-            turns.gaveUp();
+            turns.gaveUp(current);
         }
         yielded = false;
         sliceOver = false;
