@@ -195,6 +195,29 @@ class HostRootIT {
     }
 
     /**
+     * multiprocessing's forkserver (Python 3.14's default on Linux): the server gets each new process's descriptors
+     * with sendmsg and SCM_RIGHTS, and makes a socket of an inherited descriptor (getsockopt SO_PROTOCOL); its
+     * listening socket lives in a temporary directory, here the writable working directory, as /tmp is read-only.
+     * Before stop 40: ENOSYS for sendmsg.
+     */
+    @Test
+    void multiprocessingsForkserverPassesDescriptorsToItsServer() throws Exception {
+        Path server = Files.createDirectories(dir.resolve("forkserver"));
+        ProgramRun run = inWritable(server, "/usr/bin/python3", "-c", String.join("\n",
+                "import multiprocessing as mp",
+                "if __name__ == '__main__':",
+                "    mp.set_start_method('forkserver')",
+                "    v = mp.Value('i', 7)",
+                "    lock = mp.Lock()",
+                "    p = mp.Process(target=print, args=('child', lock, v)); p.start(); p.join()",
+                "    print('exit', p.exitcode)"));
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).isEqualTo("child <Lock(owner=None)> <Synchronized wrapper for c_int(7)>\nexit 0\n");
+        assertThat(run.status()).isZero();
+    }
+
+    /**
      * Unix socket servers of the program's own: a forked child connects to its parent's listening socket file,
      * asyncio's unix server answers its own client, and multiprocessing's Listener authenticates a thread's Client
      * (bind was ENOSYS).

@@ -34,7 +34,7 @@ class ProcessProgramsIT {
     static void compileThePrograms() throws Exception {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
-        for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile")) {
+        for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -103,6 +103,20 @@ class ProcessProgramsIT {
                 + "parent reads: child read 'from the parent' (child status 0)\n"
                 + "pread of the file: from the parent\n"
                 + "after the unlink: size 8192, links 0, regular 1\n");
+    }
+
+    /**
+     * Descriptor passing (sendmsg and recvmsg with SCM_RIGHTS) from a parent to its child over a socket pair: a pipe's
+     * read end arrives and reads what the parent writes; too little room truncates (MSG_CTRUNC); a recvmsg reads on
+     * through bytes without descriptors and ends with the first message that has some; a plain read drops them. Before
+     * stop 40 both calls were ENOSYS.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void descriptorsPassedOverASocketArriveAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("fdpass-" + linking);
+        assertThat(actual.out()).contains("through the passed pipe: hello\n",
+                "second: 1 byte(s) 'y', 1 descriptor(s), truncated\n", "third: 4 byte(s) 'abcd', 1 descriptor(s)\n");
     }
 
     /**

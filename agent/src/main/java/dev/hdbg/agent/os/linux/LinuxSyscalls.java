@@ -101,6 +101,7 @@ public final class LinuxSyscalls {
         new TimerSyscalls(process).register(table);
         new SignalSyscalls(process).register(table);
         new SocketSyscalls(process).register(table);
+        new MessageSyscalls(process).register(table);
         new ConnectionSyscalls(process).register(table);
         new ExecSyscalls(process).register(table);
         return table;

@@ -1,11 +1,14 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * socketpair's two connected stream sockets (Python's asyncio wakes its event loop through one), each end reading the
  * pipe the other writes: what one sends the other receives, in order, with the pipes' waits, end of file once the
- * other end is closed or shut for writing, and EPIPE to a writer whose reader is gone.
+ * other end is closed or shut for writing, and EPIPE to a writer whose reader is gone. Open files sent with the bytes
+ * ({@code SCM_RIGHTS}: {@link MessageSyscalls}) travel beside them, each set with the byte it came with.
  */
 final class SocketPair {
     final End first;
@@ -14,21 +17,43 @@ final class SocketPair {
     SocketPair(Scheduler scheduler, int statusFlags) {
         Pipe ab = new Pipe(scheduler);
         Pipe ba = new Pipe(scheduler);
-        first = new End(ba, ab, statusFlags);
-        second = new End(ab, ba, statusFlags);
+        ArrayDeque<Passed> abFiles = new ArrayDeque<>();
+        ArrayDeque<Passed> baFiles = new ArrayDeque<>();
+        first = new End(ba, ab, baFiles, abFiles, statusFlags);
+        second = new End(ab, ba, abFiles, baFiles, statusFlags);
+    }
+
+    /**
+     * Open files in flight, sent with the {@code length} bytes from {@code position} of the stream (counted from its
+     * first byte): each holds a reference until it is received or dropped.
+     */
+    record Passed(long position, long length, List<OpenFile> files) {
+        void drop() throws IOException {
+            for (OpenFile file : files) {
+                file.drop();
+            }
+        }
     }
 
     /** One end: it reads {@code in} and writes {@code out}; O_NONBLOCK (SOCK_NONBLOCK, F_SETFL) reaches both. */
     static final class End extends OpenFile {
         private final Pipe in;
         private final Pipe out;
+        /** The files sent with bytes of {@code in} and not received yet, and those this end sent with {@code out}. */
+        private final ArrayDeque<Passed> inFiles;
+        private final ArrayDeque<Passed> outFiles;
+        /** Bytes this end has read from {@code in} and written to {@code out}: where a passed set belongs. */
+        private long received;
+        private long sent;
         private boolean readShut;
         private boolean writeShut;
 
-        private End(Pipe in, Pipe out, int statusFlags) {
+        private End(Pipe in, Pipe out, ArrayDeque<Passed> inFiles, ArrayDeque<Passed> outFiles, int statusFlags) {
             super(O_RDWR | statusFlags);
             this.in = in;
             this.out = out;
+            this.inFiles = inFiles;
+            this.outFiles = outFiles;
             in.readEnd.setStatusFlags(statusFlags);
             out.writeEnd.setStatusFlags(statusFlags);
         }
@@ -40,9 +65,40 @@ final class SocketPair {
             out.writeEnd.setStatusFlags(flags);
         }
 
+        /** A read: files sent with the bytes it takes are dropped (closed), as a plain read on Linux discards them. */
         @Override
         int read(byte[] buffer) throws IOException {
-            return readShut ? 0 : in.readEnd.read(buffer);
+            Received got = receive(buffer);
+            if (got.files() != null) {
+                got.files().drop();
+            }
+            return got.count();
+        }
+
+        /** What a read took: {@code count} bytes, and the files sent with them, or null. */
+        record Received(int count, Passed files) {
+        }
+
+        /**
+         * A read that takes the files sent with the first message whose first byte it reaches, and ends with that
+         * message, as Linux's Unix stream sockets read: bytes without files before it come along; the next message
+         * with files waits for the next read.
+         */
+        Received receive(byte[] buffer) throws IOException {
+            if (readShut) {
+                return new Received(0, null);
+            }
+            Passed next = inFiles.peekFirst();
+            byte[] into = buffer;
+            if (next != null && next.position() < received + buffer.length) {
+                into = new byte[(int) Math.min(buffer.length, next.position() + next.length() - received)];
+            }
+            int n = in.readEnd.read(into);
+            if (into != buffer) {
+                System.arraycopy(into, 0, buffer, 0, n);
+            }
+            received += n;
+            return new Received(n, next != null && next.position() < received ? inFiles.pollFirst() : null);
         }
 
         @Override
@@ -50,7 +106,23 @@ final class SocketPair {
             if (writeShut) {
                 throw new SyscallException(Errno.EPIPE);
             }
-            return out.writeEnd.write(data);
+            int n = out.writeEnd.write(data);
+            sent += n;
+            return n;
+        }
+
+        /**
+         * sendmsg with SCM_RIGHTS: {@code data} (at least a byte) written, and {@code files} sent with its first byte,
+         * each holding a reference in flight; nothing is sent when the write waits or fails.
+         */
+        int send(byte[] data, List<OpenFile> files) throws IOException {
+            long first = sent;
+            int n = write(data);
+            if (n > 0 && !files.isEmpty()) {
+                files.forEach(OpenFile::retain);
+                outFiles.addLast(new Passed(first, n, List.copyOf(files)));
+            }
+            return n;
         }
 
         @Override
@@ -81,6 +153,9 @@ final class SocketPair {
             if (how != 1 && !readShut) {
                 readShut = true;
                 in.readEnd.release();
+                while (!inFiles.isEmpty()) {
+                    inFiles.pollFirst().drop(); // files no one will receive are closed
+                }
             }
             if (how != 0 && !writeShut) {
                 writeShut = true;

@@ -28,6 +28,7 @@ final class SocketSyscalls {
     private static final int SO_RCVBUF = 8;
     private static final int SO_PEERCRED = 17;
     private static final int SO_ACCEPTCONN = 30;
+    private static final int SO_PROTOCOL = 38;
     private static final int SO_DOMAIN = 39;
     /** Linux's default socket buffer size, which getsockopt reports for both directions. */
     private static final int BUFFER_SIZE = 212_992;
@@ -79,7 +80,10 @@ final class SocketSyscalls {
         return 0;
     }
 
-    /** getsockopt: a socket's type, domain, pending error (none), listening state, buffers and peer credentials. */
+    /**
+     * getsockopt: a socket's type, domain, protocol, pending error (none), listening state, buffers and peer
+     * credentials.
+     */
     private long getsockopt(int fd, int level, int option, long value, long lengthAddress) {
         OpenFile file = socket(fd);
         if (level != SOL_SOCKET) {
@@ -89,6 +93,7 @@ final class SocketSyscalls {
         switch (option) {
             case SO_TYPE -> answer.putInt(file instanceof UnixSocket s ? s.type : SOCK_STREAM);
             case SO_DOMAIN -> answer.putInt(AF_UNIX);
+            case SO_PROTOCOL -> answer.putInt(0); // a Unix socket's only protocol (Python's socket(fileno=) asks)
             case SO_ERROR -> answer.putInt(0);
             case SO_ACCEPTCONN -> answer.putInt(file instanceof UnixSocket s && s.listening() ? 1 : 0);
             case SO_SNDBUF, SO_RCVBUF -> answer.putInt(BUFFER_SIZE);

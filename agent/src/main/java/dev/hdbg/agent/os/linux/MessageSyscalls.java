@@ -1,0 +1,236 @@
+package dev.hdbg.agent.os.linux;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * sendmsg and recvmsg on a connected Unix stream socket: the bytes of an iovec array, and open files passed beside
+ * them ({@code SCM_RIGHTS}), which the receiver gets as new descriptors of its own to the same open files, as Linux
+ * does. A set of files goes with the message it was sent with ({@link SocketPair.End#send}): the read that reaches
+ * that message's first byte takes them and ends with the message ({@link SocketPair.End#receive}); a plain read drops
+ * (closes) them. What Python's multiprocessing passes with {@code reduction.sendfds} (its
+ * {@code forkserver} start method), and what privilege-separated programs hand each other. {@code SCM_CREDENTIALS}
+ * is taken and sends nothing; MSG_PEEK reads the bytes without their files.
+ */
+final class MessageSyscalls {
+    private static final int SOL_SOCKET = 1;
+    private static final int SCM_RIGHTS = 1;
+    private static final int SCM_CREDENTIALS = 2;
+    private static final int MSG_PEEK = 0x2;
+    private static final int MSG_CTRUNC = 0x8;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    private static final int EISCONN = 106;
+    /** struct msghdr: name, namelen, iov, iovlen, control, controllen, flags. */
+    private static final int MSGHDR_SIZE = 56;
+    /** struct cmsghdr's header: cmsg_len (8), cmsg_level, cmsg_type. */
+    private static final int CMSG_HEADER = 16;
+    /** Linux's SCM_MAX_FD: files one message may carry. */
+    private static final int MAX_FILES = 253;
+    /** UIO_MAXIOV. */
+    private static final int MAX_IOV = 1024;
+
+    private final LinuxProcess process;
+
+    MessageSyscalls(LinuxProcess process) {
+        this.process = process;
+    }
+
+    void register(Map<Integer, Handler> table) {
+        table.put(46, a -> sendmsg(a.i(0), a.a1(), a.i(2)));
+        table.put(47, a -> recvmsg(a.i(0), a.a1(), a.i(2)));
+    }
+
+    private SocketPair.End connected(int fd) {
+        return switch (SocketSyscalls.socketOf(process.fds(), fd)) {
+            case SocketPair.End end -> end;
+            case UnixSocket socket -> socket.connected();
+            default -> throw new SyscallException(SocketSyscalls.ENOTCONN);
+        };
+    }
+
+    private long sendmsg(int fd, long message, int flags) throws IOException {
+        SocketPair.End end = connected(fd);
+        if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0) {
+            throw new SyscallException(Errno.EOPNOTSUPP);
+        }
+        ByteBuffer header = header(message);
+        if (header.getLong(0) != 0) {
+            throw new SyscallException(EISCONN); // a destination on a connected socket
+        }
+        byte[] data = gather(header.getLong(16), header.getLong(24));
+        List<OpenFile> files = filesOf(header.getLong(32), header.getLong(40));
+        if (data.length == 0) {
+            return 0; // a stream socket sends no files without a byte to carry them
+        }
+        try {
+            return end.send(data, files);
+        } catch (Blocked wait) {
+            if ((flags & MSG_DONTWAIT) != 0) {
+                throw new SyscallException(Errno.EAGAIN);
+            }
+            throw wait;
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.EPIPE && (flags & MSG_NOSIGNAL) == 0) {
+                process.signals().sendTo(process.scheduler().current(), SignalInfo.sentBy(Signals.SIGPIPE,
+                        SignalInfo.SI_USER, process.config().pid(), Credentials.UID));
+            }
+            throw e;
+        }
+    }
+
+    private long recvmsg(int fd, long message, int flags) throws IOException {
+        SocketPair.End end = connected(fd);
+        if ((flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_CMSG_CLOEXEC)) != 0) {
+            throw new SyscallException(Errno.EOPNOTSUPP);
+        }
+        ByteBuffer header = header(message);
+        long iov = header.getLong(16);
+        long iovCount = header.getLong(24);
+        long wanted = 0;
+        for (ByteBuffer entry : iovecs(iov, iovCount)) {
+            wanted += entry.getLong(8);
+        }
+        boolean peek = (flags & MSG_PEEK) != 0;
+        byte[] data = new byte[(int) Math.min(wanted, Pipe.CAPACITY)];
+        SocketPair.Passed passed = null;
+        int got;
+        try {
+            if (peek) {
+                got = end.peek(data);
+            } else {
+                SocketPair.End.Received received = end.receive(data);
+                got = received.count();
+                passed = received.files();
+            }
+        } catch (Blocked wait) {
+            if ((flags & MSG_DONTWAIT) != 0) {
+                throw new SyscallException(Errno.EAGAIN);
+            }
+            throw wait;
+        }
+        scatter(iov, iovCount, data, got);
+        int outFlags = deliver(passed, header.getLong(32), header.getLong(40), message,
+                (flags & MSG_CMSG_CLOEXEC) != 0);
+        if (header.getLong(0) != 0) {
+            process.user().writeInt(message + 8, 0); // no address: the peer is unnamed
+        }
+        process.user().writeInt(message + 48, outFlags);
+        return got;
+    }
+
+    /**
+     * Installs the files of {@code passed} as new descriptors and writes their SCM_RIGHTS message into the control
+     * buffer; the ones that do not fit are closed and MSG_CTRUNC is set, as Linux does. Returns msg_flags.
+     */
+    private int deliver(SocketPair.Passed passed, long control, long room, long message, boolean cloexec)
+            throws IOException {
+        if (passed == null) {
+            process.user().writeLong(message + 40, 0);
+            return 0;
+        }
+        List<OpenFile> files = passed.files();
+        int fit = control == 0 || room < CMSG_HEADER ? 0 : (int) Math.min(files.size(), (room - CMSG_HEADER) / 4);
+        List<Integer> fds = new ArrayList<>();
+        try {
+            for (int i = 0; i < fit; i++) {
+                fds.add(process.fds().install(files.get(i), 0, cloexec));
+            }
+        } catch (SyscallException full) {
+            fit = fds.size(); // EMFILE: the rest are closed, as Linux truncates the message
+        }
+        passed.drop(); // the in-flight references: installed descriptors hold their own
+        if (fit == 0) {
+            process.user().writeLong(message + 40, 0);
+            return MSG_CTRUNC;
+        }
+        ByteBuffer cmsg = UserMemory.struct(CMSG_HEADER + 4 * fit);
+        cmsg.putLong(0, CMSG_HEADER + 4L * fit).putInt(8, SOL_SOCKET).putInt(12, SCM_RIGHTS);
+        for (int i = 0; i < fit; i++) {
+            cmsg.putInt(CMSG_HEADER + 4 * i, fds.get(i));
+        }
+        process.user().write(control, cmsg.array());
+        process.user().writeLong(message + 40, Math.min(room, (CMSG_HEADER + 4L * fit + 7) & -8));
+        return fit < files.size() ? MSG_CTRUNC : 0;
+    }
+
+    private ByteBuffer header(long message) {
+        return UserMemory.struct(MSGHDR_SIZE).put(process.user().read(message, MSGHDR_SIZE));
+    }
+
+    private List<ByteBuffer> iovecs(long iov, long count) {
+        if (count < 0 || count > MAX_IOV) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        List<ByteBuffer> entries = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            ByteBuffer entry = UserMemory.struct(16).put(process.user().read(iov + 16 * i, 16));
+            if (entry.getLong(8) < 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    /** The bytes of the iovec array, at most a pipe's capacity (a stream socket sends the rest by a later call). */
+    private byte[] gather(long iov, long count) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (ByteBuffer entry : iovecs(iov, count)) {
+            int room = Pipe.CAPACITY - bytes.size();
+            if (room <= 0) {
+                break;
+            }
+            bytes.writeBytes(process.user().read(entry.getLong(0), (int) Math.min(entry.getLong(8), room)));
+        }
+        return bytes.toByteArray();
+    }
+
+    private void scatter(long iov, long count, byte[] data, int length) {
+        int done = 0;
+        for (ByteBuffer entry : iovecs(iov, count)) {
+            if (done == length) {
+                break;
+            }
+            int n = (int) Math.min(entry.getLong(8), length - done);
+            process.user().write(entry.getLong(0), java.util.Arrays.copyOfRange(data, done, done + n));
+            done += n;
+        }
+    }
+
+    /** The open files an SCM_RIGHTS control message names (EBADF for one that is not open); SCM_CREDENTIALS ignored. */
+    private List<OpenFile> filesOf(long control, long length) {
+        List<OpenFile> files = new ArrayList<>();
+        if (control == 0 || length == 0) {
+            return files;
+        }
+        if (length < CMSG_HEADER || length > 1 << 16) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        ByteBuffer all = UserMemory.struct((int) length).put(process.user().read(control, length));
+        for (int at = 0; at + CMSG_HEADER <= length; ) {
+            long cmsgLength = all.getLong(at);
+            if (cmsgLength < CMSG_HEADER || at + cmsgLength > length) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            int level = all.getInt(at + 8);
+            int type = all.getInt(at + 12);
+            if (level == SOL_SOCKET && type == SCM_RIGHTS) {
+                for (int i = at + CMSG_HEADER; i + 4 <= at + cmsgLength; i += 4) {
+                    files.add(process.fds().get(all.getInt(i)));
+                }
+            } else if (level != SOL_SOCKET || type != SCM_CREDENTIALS) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            at += (int) ((cmsgLength + 7) & -8);
+        }
+        if (files.size() > MAX_FILES) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return files;
+    }
+}
