@@ -19,12 +19,11 @@ final class MessageSyscalls {
     private static final int SOL_SOCKET = 1;
     private static final int SCM_RIGHTS = 1;
     private static final int SCM_CREDENTIALS = 2;
-    private static final int MSG_PEEK = 0x2;
+    private static final int MSG_PEEK = SocketSyscalls.MSG_PEEK;
+    private static final int MSG_DONTWAIT = SocketSyscalls.MSG_DONTWAIT;
+    private static final int MSG_NOSIGNAL = SocketSyscalls.MSG_NOSIGNAL;
     private static final int MSG_CTRUNC = 0x8;
-    private static final int MSG_DONTWAIT = 0x40;
-    private static final int MSG_NOSIGNAL = 0x4000;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
-    private static final int EISCONN = 106;
     /** struct msghdr: name, namelen, iov, iovlen, control, controllen, flags. */
     private static final int MSGHDR_SIZE = 56;
     /** struct cmsghdr's header: cmsg_len (8), cmsg_level, cmsg_type. */
@@ -46,11 +45,7 @@ final class MessageSyscalls {
     }
 
     private SocketPair.End connected(int fd) {
-        return switch (SocketSyscalls.socketOf(process.fds(), fd)) {
-            case SocketPair.End end -> end;
-            case UnixSocket socket -> socket.connected();
-            default -> throw new SyscallException(SocketSyscalls.ENOTCONN);
-        };
+        return SocketSyscalls.connectedOf(process.fds(), fd);
     }
 
     private long sendmsg(int fd, long message, int flags) throws IOException {
@@ -60,27 +55,14 @@ final class MessageSyscalls {
         }
         ByteBuffer header = header(message);
         if (header.getLong(0) != 0) {
-            throw new SyscallException(EISCONN); // a destination on a connected socket
+            throw new SyscallException(SocketSyscalls.EISCONN); // a destination on a connected socket
         }
         byte[] data = gather(header.getLong(16), header.getLong(24));
         List<OpenFile> files = filesOf(header.getLong(32), header.getLong(40));
         if (data.length == 0) {
             return 0; // a stream socket sends no files without a byte to carry them
         }
-        try {
-            return end.send(data, files);
-        } catch (Blocked wait) {
-            if ((flags & MSG_DONTWAIT) != 0) {
-                throw new SyscallException(Errno.EAGAIN);
-            }
-            throw wait;
-        } catch (SyscallException e) {
-            if (e.errno() == Errno.EPIPE && (flags & MSG_NOSIGNAL) == 0) {
-                process.signals().sendTo(process.scheduler().current(), SignalInfo.sentBy(Signals.SIGPIPE,
-                        SignalInfo.SI_USER, process.config().pid(), Credentials.UID));
-            }
-            throw e;
-        }
+        return SocketSyscalls.sending(process, flags, () -> end.send(data, files));
     }
 
     private long recvmsg(int fd, long message, int flags) throws IOException {

@@ -18,7 +18,6 @@ final class SocketSyscalls {
     private static final int EAFNOSUPPORT = 97;
     static final int ENOTSOCK = 88;
     static final int ENOTCONN = 107;
-    private static final int EISCONN = 106;
     private static final int ENOPROTOOPT = 92;
     static final int SOCK_STREAM = 1;
     private static final int SOL_SOCKET = 1;
@@ -32,9 +31,10 @@ final class SocketSyscalls {
     private static final int SO_DOMAIN = 39;
     /** Linux's default socket buffer size, which getsockopt reports for both directions. */
     private static final int BUFFER_SIZE = 212_992;
-    private static final int MSG_DONTWAIT = 0x40;
-    private static final int MSG_PEEK = 0x2;
-    private static final int MSG_NOSIGNAL = 0x4000;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_PEEK = 0x2;
+    static final int MSG_NOSIGNAL = 0x4000;
+    static final int EISCONN = 106;
 
     private final LinuxProcess process;
     private boolean told;
@@ -58,11 +58,43 @@ final class SocketSyscalls {
 
     /** The connection of socket {@code fd}: ENOTCONN when it has none. */
     private SocketPair.End connected(int fd) {
-        return switch (socket(fd)) {
+        return connectedOf(process.fds(), fd);
+    }
+
+    /** The connection of socket {@code fd} of {@code fds}: EBADF, ENOTSOCK, or ENOTCONN when it has none. */
+    static SocketPair.End connectedOf(FdTable fds, int fd) {
+        return switch (socketOf(fds, fd)) {
             case SocketPair.End end -> end;
             case UnixSocket socket -> socket.connected();
             default -> throw new SyscallException(ENOTCONN);
         };
+    }
+
+    /** A write to a connected socket, for {@link #sending}. */
+    @FunctionalInterface
+    interface Send {
+        int send() throws IOException;
+    }
+
+    /**
+     * Runs a send with its flags' meaning: EAGAIN instead of a wait under MSG_DONTWAIT, and SIGPIPE with EPIPE unless
+     * MSG_NOSIGNAL.
+     */
+    static long sending(LinuxProcess process, int flags, Send send) throws IOException {
+        try {
+            return send.send();
+        } catch (Blocked wait) {
+            if ((flags & MSG_DONTWAIT) != 0) {
+                throw new SyscallException(Errno.EAGAIN);
+            }
+            throw wait;
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.EPIPE && (flags & MSG_NOSIGNAL) == 0) {
+                process.signals().sendTo(process.scheduler().current(), SignalInfo.sentBy(Signals.SIGPIPE,
+                        SignalInfo.SI_USER, process.config().pid(), Credentials.UID));
+            }
+            throw e;
+        }
     }
 
     /**
@@ -179,20 +211,7 @@ final class SocketSyscalls {
             throw new SyscallException(EISCONN);
         }
         byte[] data = process.user().read(buffer, (int) Math.min(length, Pipe.CAPACITY));
-        try {
-            return end.write(data);
-        } catch (Blocked wait) {
-            if ((flags & MSG_DONTWAIT) != 0) {
-                throw new SyscallException(Errno.EAGAIN);
-            }
-            throw wait;
-        } catch (SyscallException e) {
-            if (e.errno() == Errno.EPIPE && (flags & MSG_NOSIGNAL) == 0) {
-                process.signals().sendTo(process.scheduler().current(), SignalInfo.sentBy(Signals.SIGPIPE,
-                        SignalInfo.SI_USER, process.config().pid(), Credentials.UID));
-            }
-            throw e;
-        }
+        return sending(process, flags, () -> end.write(data));
     }
 
     /**
