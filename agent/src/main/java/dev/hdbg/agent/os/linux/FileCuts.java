@@ -2,9 +2,7 @@ package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.machine.GuestMemory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Before the program cuts a host file (ftruncate, truncate, an open with O_TRUNC): the pages of its shared mappings
@@ -27,13 +25,14 @@ final class FileCuts {
         if (!memory.mapsFiles()) {
             return;
         }
+        byte[] stat;
         try {
-            BasicFileAttributes attributes = Files.readAttributes(host, BasicFileAttributes.class);
-            if (attributes.fileKey() != null && length < attributes.size()) {
-                memory.fileShrinking(attributes.fileKey(), length);
-            }
-        } catch (IOException e) {
-            // No file there yet: nothing of it is mapped.
+            stat = Stat.of(host, true);
+        } catch (SyscallException e) {
+            return; // no file there yet: nothing of it is mapped
+        }
+        if (length < Stat.size(stat)) {
+            memory.fileShrinking(Stat.id(stat), length);
         }
     }
 }

@@ -3,9 +3,7 @@ package dev.hdbg.agent.os.linux;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /** A regular host file, read and written through a {@link FileChannel} whose position is the file offset. */
 final class HostFile extends OpenFile {
@@ -16,7 +14,7 @@ final class HostFile extends OpenFile {
     private final Path host;
     private final String guestPath;
     private final FileChannel channel;
-    private Object lockKey;
+    private Object fileKey;
 
     HostFile(Path host, String guestPath, FileChannel channel, int statusFlags) {
         super(statusFlags);
@@ -26,8 +24,8 @@ final class HostFile extends OpenFile {
         if (writable()) {
             // Known from the open on: a file the program may map shared and cut is known by its key even once unlinked
             // (Python's multiprocessing unlinks its arena's file before it maps it, and fstats it).
-            lockKey();
             statAtOpen = statOrNull(host);
+            fileKey = statAtOpen != null ? Stat.id(statAtOpen) : this;
         }
     }
 
@@ -50,28 +48,17 @@ final class HostFile extends OpenFile {
     }
 
     /**
-     * What flock's locks know the file by: its device and inode (every open of it, under any name), read at the open
-     * of a file open for writing or else at the first lock, and kept, so that a file unlinked since is still the same;
-     * this description itself when the host cannot say (the file gone before then).
-     */
-    Object lockKey() {
-        if (lockKey == null) {
-            try {
-                Object key = Files.readAttributes(host, BasicFileAttributes.class).fileKey();
-                lockKey = key != null ? key : this;
-            } catch (IOException e) {
-                lockKey = this;
-            }
-        }
-        return lockKey;
-    }
-
-    /**
-     * The file's identity, its device and inode where the host says them, for its shared mappings
-     * ({@code GuestMemory#mapFile}): a cut through another name or descriptor finds them. As {@link #lockKey}.
+     * The file's identity, its device and inode ({@link Stat#id}): what flock's and fcntl's locks know it by (every
+     * open of it, under any name) and what its shared mappings are found by when it is cut ({@code GuestMemory#mapFile}).
+     * Read at the open of a file open for writing or else at the first use, and kept, so that a file unlinked since is
+     * still the same; this description itself when the host cannot say (the file gone before then).
      */
     Object fileKey() {
-        return lockKey();
+        if (fileKey == null) {
+            byte[] stat = statOrNull(host);
+            fileKey = stat != null ? Stat.id(stat) : this;
+        }
+        return fileKey;
     }
 
     /** The channel, for a mapping of the file's own pages. */

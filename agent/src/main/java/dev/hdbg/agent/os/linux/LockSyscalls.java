@@ -80,7 +80,7 @@ final class LockSyscalls {
             throw new SyscallException(Errno.EINVAL);
         }
         RecordLocks records = process.table().recordLocks();
-        Object key = host.lockKey();
+        Object key = host.fileKey();
         long pid = process.pid();
         if (command == F_GETLK) {
             RecordLocks.Range conflict = type == F_UNLCK ? null : records.conflict(key, pid, start, end, type == F_WRLCK);
@@ -103,9 +103,9 @@ final class LockSyscalls {
         return 0;
     }
 
-    /** A host file by its device and inode ({@link HostFile#lockKey}), anything else by its description. */
+    /** A host file by its device and inode ({@link HostFile#fileKey}), anything else by its description. */
     private static Object identity(OpenFile file) {
-        return file instanceof HostFile host ? host.lockKey() : file;
+        return file instanceof HostFile host ? host.fileKey() : file;
     }
 
     private static String name(OpenFile file, int fd) {

@@ -24,7 +24,7 @@ final class RecordLocks {
     }
 
     private final Scheduler scheduler;
-    /** Each locked file's ranges, by the file's identity ({@link HostFile#lockKey}). */
+    /** Each locked file's ranges, by the file's identity ({@link HostFile#fileKey}). */
     private final Map<Object, List<Range>> files = new HashMap<>();
     /** Each locked file's channel ({@link #channel}). */
     private final Map<Object, Object> channels = new HashMap<>();
@@ -86,7 +86,7 @@ final class RecordLocks {
         if (!held.containsKey(pid) || !(file instanceof HostFile host)) {
             return;
         }
-        Object key = host.lockKey();
+        Object key = host.fileKey();
         List<Range> ranges = files.get(key);
         if (ranges == null) {
             return;

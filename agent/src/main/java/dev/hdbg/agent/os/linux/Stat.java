@@ -55,6 +55,21 @@ final class Stat {
         return UserMemory.struct(SIZE).put(stat).getInt(24) & S_IFMT;
     }
 
+    /** A file's identity: its device and inode, equal for every name and open of it. */
+    record FileId(long device, long inode) {
+    }
+
+    /** The identity of the file a {@code struct stat} describes. */
+    static FileId id(byte[] stat) {
+        ByteBuffer b = UserMemory.struct(SIZE).put(stat);
+        return new FileId(b.getLong(0), b.getLong(8));
+    }
+
+    /** st_size of a struct stat. */
+    static long size(byte[] stat) {
+        return UserMemory.struct(SIZE).put(stat).getLong(48);
+    }
+
     /** Whether two {@code struct stat}s are of one file: the same device and inode. */
     static boolean sameFile(byte[] one, byte[] other) {
         return java.util.Arrays.equals(one, 0, 16, other, 0, 16);
