@@ -95,6 +95,9 @@ final class FilePages {
 
     /** [{@code begin}, {@code end}) of the host is unmapped: no file's pages are there any more. */
     void forget(long begin, long end) {
+        if (ranges.isEmpty()) {
+            return; // every block a process frees passes here; most programs map no file shared
+        }
         List<Range> left = new ArrayList<>();
         for (Range r : ranges) {
             if (r.address() < end && begin < r.end()) {

@@ -657,11 +657,6 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    /** {@link #sharesWith(long, AddressSpace, long)} at the same address in both processes. */
-    public boolean sharesWith(long address, AddressSpace other) {
-        return sharesWith(address, other, address);
-    }
-
     /**
      * Whether the word at {@code address} of the process on the CPU is the word at {@code otherAddress} of {@code other},
      * a process off the CPU: both lie in the program's shared memory ({@link #markShared}, {@link #mapFile}) and are the

@@ -261,12 +261,12 @@ class AddressSpaceSwitchTest {
             assertThat(memory.sharedBlocks()).isEqualTo(1);
             memory.write(DATA, new byte[] {5}); // a write through GuestMemory keeps it shared
             machine.cpu().writeMemory(DATA + 1, new byte[] {6}); // as the child's store would
-            assertThat(memory.sharesWith(DATA, parent)).isTrue();
+            assertThat(memory.sharesWith(DATA, parent, DATA)).isTrue();
             AddressSpace child = memory.switchTo(parent);
             assertThat(memory.read(DATA, 2)).containsExactly(5, 6);
             memory.privatize(DATA, GuestMemory.PAGE); // the parent maps something else over it (MAP_FIXED)
             memory.write(DATA, new byte[] {9});
-            assertThat(memory.sharesWith(DATA, child)).isFalse();
+            assertThat(memory.sharesWith(DATA, child, DATA)).isFalse();
             parent = memory.switchTo(child);
             assertThat(memory.read(DATA, 1)).as("the child's is as it was").containsExactly(5);
             memory.release(parent);

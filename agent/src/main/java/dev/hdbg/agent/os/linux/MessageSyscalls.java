@@ -71,32 +71,17 @@ final class MessageSyscalls {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
         ByteBuffer header = header(message);
-        long iov = header.getLong(16);
-        long iovCount = header.getLong(24);
+        List<ByteBuffer> iovecs = iovecs(header.getLong(16), header.getLong(24));
         long wanted = 0;
-        for (ByteBuffer entry : iovecs(iov, iovCount)) {
+        for (ByteBuffer entry : iovecs) {
             wanted += entry.getLong(8);
         }
-        boolean peek = (flags & MSG_PEEK) != 0;
         byte[] data = new byte[(int) Math.min(wanted, Pipe.CAPACITY)];
-        SocketPair.Passed passed = null;
-        int got;
-        try {
-            if (peek) {
-                got = end.peek(data);
-            } else {
-                SocketPair.End.Received received = end.receive(data);
-                got = received.count();
-                passed = received.files();
-            }
-        } catch (Blocked wait) {
-            if ((flags & MSG_DONTWAIT) != 0) {
-                throw new SyscallException(Errno.EAGAIN);
-            }
-            throw wait;
-        }
-        scatter(iov, iovCount, data, got);
-        int outFlags = deliver(passed, header.getLong(32), header.getLong(40), message,
+        SocketPair.End.Received received = SocketSyscalls.receiving(flags, () -> (flags & MSG_PEEK) != 0
+                ? new SocketPair.End.Received(end.peek(data), null) : end.receive(data));
+        int got = received.count();
+        scatter(iovecs, data, got);
+        int outFlags = deliver(received.files(), header.getLong(32), header.getLong(40), message,
                 (flags & MSG_CMSG_CLOEXEC) != 0);
         if (header.getLong(0) != 0) {
             process.user().writeInt(message + 8, 0); // no address: the peer is unnamed
@@ -172,9 +157,9 @@ final class MessageSyscalls {
         return bytes.toByteArray();
     }
 
-    private void scatter(long iov, long count, byte[] data, int length) {
+    private void scatter(List<ByteBuffer> iovecs, byte[] data, int length) {
         int done = 0;
-        for (ByteBuffer entry : iovecs(iov, count)) {
+        for (ByteBuffer entry : iovecs) {
             if (done == length) {
                 break;
             }

@@ -151,8 +151,9 @@ public final class Sandbox {
         try {
             Path real = host.toRealPath();
             Optional<Path> shmDirectory = shm == null ? Optional.empty() : shm.ifMade();
-            if (shmDirectory.isPresent() && real.startsWith(shmDirectory.get().toRealPath())) {
-                String inside = shmDirectory.get().toRealPath().relativize(real).toString();
+            Path shmReal = shmDirectory.isPresent() ? shmDirectory.get().toRealPath() : null;
+            if (shmReal != null && real.startsWith(shmReal)) {
+                String inside = shmReal.relativize(real).toString();
                 return Optional.of(inside.isEmpty() ? "/dev/shm" : "/dev/shm/" + inside);
             }
             return real.startsWith(root) ? Optional.of("/" + root.relativize(real).toString().replace('\\', '/'))

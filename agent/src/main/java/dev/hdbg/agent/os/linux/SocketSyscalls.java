@@ -76,6 +76,24 @@ final class SocketSyscalls {
         int send() throws IOException;
     }
 
+    /** A read of a connected socket, for {@link #receiving}. */
+    @FunctionalInterface
+    interface Receive<T> {
+        T receive() throws IOException;
+    }
+
+    /** Runs a receive with its flags' meaning: EAGAIN instead of a wait under MSG_DONTWAIT. */
+    static <T> T receiving(int flags, Receive<T> receive) throws IOException {
+        try {
+            return receive.receive();
+        } catch (Blocked wait) {
+            if ((flags & MSG_DONTWAIT) != 0) {
+                throw new SyscallException(Errno.EAGAIN);
+            }
+            throw wait;
+        }
+    }
+
     /**
      * Runs a send with its flags' meaning: EAGAIN instead of a wait under MSG_DONTWAIT, and SIGPIPE with EPIPE unless
      * MSG_NOSIGNAL.
@@ -224,15 +242,7 @@ final class SocketSyscalls {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
         byte[] data = new byte[(int) Math.min(length, Pipe.CAPACITY)];
-        int got;
-        try {
-            got = (flags & MSG_PEEK) != 0 ? end.peek(data) : end.read(data);
-        } catch (Blocked wait) {
-            if ((flags & MSG_DONTWAIT) != 0) {
-                throw new SyscallException(Errno.EAGAIN);
-            }
-            throw wait;
-        }
+        int got = receiving(flags, () -> (flags & MSG_PEEK) != 0 ? end.peek(data) : end.read(data));
         process.user().write(buffer, Arrays.copyOf(data, got));
         if (addressLength != 0) {
             process.user().write(addressLength, new byte[4]);
