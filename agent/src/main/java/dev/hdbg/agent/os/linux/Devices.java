@@ -59,6 +59,11 @@ final class Devices {
         }
 
         @Override
+        int pread(byte[] buffer, long offset) {
+            return read(buffer); // as Linux's pread of these: no offset to stay at
+        }
+
+        @Override
         int write(byte[] data) {
             if (kind == Kind.FULL) {
                 throw new SyscallException(Errno.ENOSPC);

@@ -327,25 +327,80 @@ final class FileSyscalls {
         return pipe;
     }
 
+    /**
+     * sendfile: copies what the output takes, and moves the input's offset by that much. A pipe takes what it has room
+     * for (busybox cat sends a 4 MiB file into a pipe of 64 KiB), so the input is read no further than the room, and
+     * bytes read but not taken (a socket's short write, a failed write) are given back to the input: none is lost. A
+     * full pipe ends the call short, or waits before the first byte (EAGAIN when the output is non-blocking).
+     */
     private long sendfile(int outFd, int inFd, long offsetAddress, long count) throws IOException {
         OpenFile in = fds.readable(inFd);
         OpenFile out = fds.writable(outFd);
-        long offset = offsetAddress != 0 ? user.readLong(offsetAddress) : 0;
+        if ((out.statusFlags() & OpenFile.O_APPEND) != 0) {
+            throw new SyscallException(Errno.EINVAL); // "not currently supported", says Linux; busybox then writes
+        }
+        boolean positioned = offsetAddress != 0;
+        long start = positioned ? user.readLong(offsetAddress) : seekableOffset(in);
         long wanted = Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
         long total = 0;
-        while (total < wanted) {
-            byte[] data = new byte[(int) Math.min(CHUNK, wanted - total)];
-            int got = offsetAddress != 0 ? in.pread(data, offset + total) : in.read(data);
-            if (got <= 0) {
-                break;
+        try {
+            while (total < wanted) {
+                int chunk = chunkFor(out, wanted - total, total == 0);
+                if (chunk == 0) {
+                    break; // a pipe full after some bytes: a short count, as Linux returns it
+                }
+                byte[] data = new byte[chunk];
+                int got = in.pread(data, start + total);
+                if (got <= 0) {
+                    break;
+                }
+                int taken;
+                try {
+                    taken = writeTo(out, got == data.length ? data : Arrays.copyOf(data, got));
+                } catch (SyscallException e) { // a wait, EAGAIN, EPIPE: the call's own only before the first byte
+                    if (total == 0) {
+                        throw e;
+                    }
+                    break;
+                }
+                total += taken;
+                if (taken < got) {
+                    break;
+                }
             }
-            writeTo(out, Arrays.copyOf(data, got));
-            total += got;
-        }
-        if (offsetAddress != 0) {
-            user.writeLong(offsetAddress, offset + total);
+        } finally {
+            if (positioned) {
+                user.writeLong(offsetAddress, start + total);
+            } else {
+                in.seek(start + total, HostFile.SEEK_SET);
+            }
         }
         return total;
+    }
+
+    /** The input's own offset, where a sendfile without one starts; EINVAL for what has none (a pipe, a socket). */
+    private static long seekableOffset(OpenFile in) throws IOException {
+        try {
+            return in.seek(0, HostFile.SEEK_CUR);
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ESPIPE) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * How much of {@code left} to read for one write to {@code out}: a pipe's free room, a chunk for anything else. A
+     * full pipe gets one byte on the call's first write, so that it waits or fails as a write would, and none after.
+     */
+    private static int chunkFor(OpenFile out, long left, boolean first) {
+        Pipe pipe = out.pipe();
+        long room = pipe != null ? pipe.capacity() - pipe.buffered() : CHUNK;
+        if (room <= 0) {
+            return first ? 1 : 0;
+        }
+        return (int) Math.min(Math.min(room, CHUNK), left);
     }
 
     private long getdents64(int fd, long buffer, long count) throws IOException {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,9 @@ class LinuxSyscallsFileTest {
     private static final int O_CREAT = 0100;
     private static final int O_TRUNC = 01000;
     private static final int O_DIRECTORY = 0200000;
+    private static final int O_NONBLOCK = 04000;
+    private static final int SEEK_CUR = 1;
+    private static final int F_SETPIPE_SZ = 1031;
     private static final int AT_FDCWD = -100;
     private static final int PROT_READ = 1;
     private static final int PROT_WRITE = 2;
@@ -242,6 +246,45 @@ class LinuxSyscallsFileTest {
             assertThat(root.resolve("copy")).hasContent("434bXYZ");
             assertThat(g.rax(326, fd, 0, out, 0, 1, 1)).as("flags").isEqualTo(-22);
             assertThat(g.rax(18, 1, g.buffer(1), 1, 0)).as("pwrite64 to a stream").isEqualTo(-29);
+        }
+    }
+
+    /**
+     * What busybox cat does with a file it sends into a pipe: sendfile moves only what the pipe takes, and the
+     * file's offset with it (it read the whole chunk and dropped what did not fit: 4 MiB reached md5sum as 72 KiB).
+     */
+    @Test
+    void sendfileIntoAFullPipeLosesNothing() throws IOException {
+        byte[] content = new byte[20_000];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 31 + i / 256);
+        }
+        Files.write(root.resolve("file"), content);
+        try (Guest g = new Guest(root, false)) {
+            long fd = g.rax(2, g.string("/file"), O_RDONLY);
+            long ends = g.buffer(8);
+            assertThat(g.rax(293, ends, O_NONBLOCK)).as("pipe2").isZero();
+            int readEnd = g.read(ends, 8).getInt(0);
+            int writeEnd = g.read(ends, 8).getInt(4);
+            assertThat(g.rax(72, writeEnd, F_SETPIPE_SZ, 4096)).as("a pipe of a page").isEqualTo(4096);
+
+            assertThat(g.rax(40, writeEnd, fd, 0, content.length)).as("what the pipe has room for").isEqualTo(4096);
+            assertThat(g.rax(8, fd, 0, SEEK_CUR)).as("the file's offset moved that much").isEqualTo(4096);
+            assertThat(g.rax(40, writeEnd, fd, 0, content.length)).as("full: EAGAIN").isEqualTo(-Errno.EAGAIN);
+            assertThat(g.rax(8, fd, 0, SEEK_CUR)).as("and the offset stays").isEqualTo(4096);
+            long buffer = g.buffer(4096);
+            assertThat(g.rax(0, readEnd, buffer, 4096)).isEqualTo(4096);
+            assertThat(g.read(buffer, 4096).array()).isEqualTo(Arrays.copyOfRange(content, 0, 4096));
+
+            long offset = g.put(UserMemory.struct(8).putLong(10_000).array());
+            assertThat(g.rax(40, writeEnd, fd, offset, 1_000)).as("from an offset of its own").isEqualTo(1_000);
+            assertThat(g.read(offset, 8).getLong()).isEqualTo(11_000);
+            assertThat(g.rax(8, fd, 0, SEEK_CUR)).as("the descriptor's stays").isEqualTo(4096);
+            assertThat(g.rax(0, readEnd, buffer, 4096)).isEqualTo(1_000);
+            assertThat(g.read(buffer, 1_000).array()).isEqualTo(Arrays.copyOfRange(content, 10_000, 11_000));
+
+            assertThat(g.rax(40, writeEnd, readEnd, 0, 10)).as("a pipe has no offset to send from").isEqualTo(
+                    -Errno.EINVAL);
         }
     }
 
