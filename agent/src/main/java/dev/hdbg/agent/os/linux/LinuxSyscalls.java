@@ -81,6 +81,7 @@ public final class LinuxSyscalls {
     private static Map<Integer, Handler> register(LinuxProcess process) {
         Map<Integer, Handler> table = new HashMap<>();
         new FileSyscalls(process).register(table);
+        new CopySyscalls(process).register(table);
         new OffsetSyscalls(process).register(table);
         new PollSyscalls(process).register(table);
         new EpollSyscalls(process).register(table);
