@@ -3,6 +3,7 @@ package dev.hdbg.agent.machine;
 import dev.hdbg.agent.unicorn.MemoryRegion;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A process's own regions while another process's are on the CPU ({@link GuestMemory#detach},
@@ -15,13 +16,19 @@ public final class AddressSpace {
     /** The engine's permissions page range by page range, which mprotect changed within a mapping. */
     private final List<MemoryRegion> protections;
     private final SharedBlocks shared;
+    /** The program's translation context ({@link ContextPool}). */
+    private final int context;
+    /** Told of a mapping about to be written while off the CPU: an idle block must leave the engine first. */
+    private final Consumer<GuestMapping> beforeWrite;
 
     AddressSpace(List<GuestMapping> mappings, List<MemoryRegionInfo> regions, List<MemoryRegion> protections,
-            SharedBlocks shared) {
+            SharedBlocks shared, int context, Consumer<GuestMapping> beforeWrite) {
         this.shared = shared;
         this.mappings = mappings;
         this.regions = regions;
         this.protections = protections;
+        this.context = context;
+        this.beforeWrite = beforeWrite;
     }
 
     /** Its regions, as {@link GuestMemory#regions()} lists them while it is on the CPU. */
@@ -38,6 +45,7 @@ public final class AddressSpace {
     public boolean write(long address, byte[] data) {
         for (GuestMapping m : mappings) {
             if (m.holds(address, data.length) && !shared.isCopyOnWrite(m.memory())) {
+                beforeWrite.accept(m);
                 MemorySegment.copy(MemorySegment.ofArray(data), 0, m.memory(), address - m.address(), data.length);
                 return true;
             }
@@ -62,5 +70,9 @@ public final class AddressSpace {
 
     List<MemoryRegion> protections() {
         return protections;
+    }
+
+    int context() {
+        return context;
     }
 }

@@ -2,6 +2,7 @@ package dev.hdbg.agent.machine;
 
 import dev.hdbg.agent.unicorn.MemoryRegion;
 import dev.hdbg.agent.unicorn.Prot;
+import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.common.event.Access;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -54,10 +55,19 @@ public final class GuestMemory implements AutoCloseable {
     private final List<GuestMapping> mappings = new ArrayList<>();
     private final List<MappingListener> listeners = new ArrayList<>();
     private final List<MemoryRegionInfo> reserved = new ArrayList<>();
+    private final ContextPool contexts;
+    /** Code of processes off the CPU left on the engine; null when the engine cannot take translation contexts. */
+    private final IdleBlocks idle;
+    /** The translation context of the process on the CPU. */
+    private int context;
 
     /** The guest's memory as {@code cpu} sees it. */
     GuestMemory(Cpu cpu) {
         this.cpu = cpu;
+        boolean keeps = cpu instanceof UnicornCpu && Unicorn.translationContextsRefused().isEmpty();
+        this.contexts = new ContextPool(keeps);
+        this.idle = keeps ? new IdleBlocks(((UnicornCpu) cpu).unicorn()) : null;
+        this.context = contexts.first();
     }
 
     /** {@link #map(String, long, long, int)} with the permissions as a set. */
@@ -162,6 +172,9 @@ public final class GuestMemory implements AutoCloseable {
     /** Puts {@code memory} at {@code address} on the CPU, in the region list and before the listeners. */
     private void place(String name, long address, MemorySegment memory, int perms) {
         long length = memory.byteSize();
+        if (idle != null) {
+            idle.evictOverlapping(address, length);
+        }
         cpu.map(address, memory, permissions(perms));
         regions.add(new MemoryRegionInfo(address, address + length, perms, name));
         mappings.add(new GuestMapping(address, memory, perms));
@@ -176,6 +189,9 @@ public final class GuestMemory implements AutoCloseable {
      * reserved areas stay reserved.
      */
     public void unmapAll() {
+        if (idle != null) {
+            idle.evictAll();
+        }
         for (GuestMapping m : mappings) {
             long size = m.memory().byteSize();
             cpu.unmap(m.address(), size);
@@ -199,7 +215,15 @@ public final class GuestMemory implements AutoCloseable {
      * unmapping itself (docs/targets.md, "Processes"). The host memory stays allocated in the returned space.
      */
     public AddressSpace detach() {
-        return switchTo(new AddressSpace(new ArrayList<>(), new ArrayList<>(), List.of(), shared));
+        return switchTo(new AddressSpace(new ArrayList<>(), new ArrayList<>(), List.of(), shared, contexts.allocate(),
+                this::beforeOffCpuWrite));
+    }
+
+    /** {@code m}, of a space off the CPU, is about to be written: if it idles on the engine, it leaves it first. */
+    private void beforeOffCpuWrite(GuestMapping m) {
+        if (idle != null) {
+            idle.evictIfIdle(m);
+        }
     }
 
     /**
@@ -222,11 +246,61 @@ public final class GuestMemory implements AutoCloseable {
     /** Puts {@code m} on the CPU and the listeners with its first permissions. */
     private void putOn(GuestMapping m) {
         moved++;
+        if (idle != null) {
+            idle.evictOverlapping(m.address(), m.memory().byteSize());
+        }
         cpu.map(m.address(), m.memory(), permissions(m.perms()));
+        tellMapped(m);
+    }
+
+    private void tellMapped(GuestMapping m) {
         boolean copyOnWrite = shared.isCopyOnWrite(m.memory());
         for (MappingListener l : listeners) {
             l.mapped(m.address(), m.memory(), m.perms(), copyOnWrite);
         }
+    }
+
+    /**
+     * Leaves {@code m}, the outgoing process's code, on the engine as an idle block ({@link IdleBlocks}): to the
+     * listeners it is gone, as if taken off.
+     */
+    private void park(GuestMapping m) {
+        idle.park(m, context);
+        for (MappingListener l : listeners) {
+            l.unmapped(m.address(), m.memory().byteSize());
+        }
+    }
+
+    /**
+     * Whether {@code m} may idle on the engine while its process is off the CPU: code (a page with EXEC) no page of
+     * which is writable, and not the program's shared memory, so its bytes cannot change in the meantime.
+     */
+    private boolean mayIdle(GuestMapping m, List<MemoryRegion> protections) {
+        if (shared.isWritable(m.memory()) || !readOnly(m, protections)) {
+            return false;
+        }
+        return within(protections, m).stream().anyMatch(r -> (r.perms() & Prot.EXEC) != 0);
+    }
+
+    private static boolean overlapsAny(List<GuestMapping> mappings, GuestMapping m) {
+        long size = m.memory().byteSize();
+        for (GuestMapping other : mappings) {
+            if (Long.compareUnsigned(other.address() - m.address(), size) < 0
+                    || Long.compareUnsigned(m.address() - other.address(), other.memory().byteSize()) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the engine's region at {@code address} is an idle block of a process off the CPU, not this one's. */
+    public boolean isIdle(long address) {
+        return idle != null && idle.covers(address);
+    }
+
+    /** How many idle blocks wait on the engine ({@link IdleBlocks}). */
+    public int idleBlocks() {
+        return idle == null ? 0 : idle.size();
     }
 
     /** The engine's permissions of the user regions: a mapping's first permissions, or what mprotect made of them. */
@@ -234,12 +308,13 @@ public final class GuestMemory implements AutoCloseable {
         if (!(cpu instanceof UnicornCpu engine)) {
             return List.of();
         }
-        return engine.unicorn().memRegions().stream().filter(r -> r.begin() >= 0).toList();
+        return engine.unicorn().memRegions().stream().filter(r -> r.begin() >= 0 && !isIdle(r.begin())).toList();
     }
 
     /** Puts {@code space}'s regions on the CPU and the listeners, after {@link #detach} took the previous ones. */
     public void attach(AddressSpace space) {
         AddressSpace none = switchTo(space);
+        contexts.release(none.context());
         if (!none.mappings().isEmpty()) {
             throw new IllegalStateException("attach while a process's regions are on the CPU: " + none.regions());
         }
@@ -285,6 +360,9 @@ public final class GuestMemory implements AutoCloseable {
      */
     public AddressSpace switchTo(AddressSpace incoming) {
         List<MemoryRegion> protections = userProtections();
+        int outgoing = context;
+        boolean otherProgram = incoming.context() != outgoing;
+        boolean mayPark = idle != null && otherProgram && outgoing != ContextPool.UNKEPT;
         Set<GuestMapping> staying = new HashSet<>();
         for (GuestMapping m : incoming.mappings()) {
             if (shared.isShared(m.memory()) && mappings.contains(m)) {
@@ -297,7 +375,11 @@ public final class GuestMemory implements AutoCloseable {
             if (m.address() < 0) {
                 continue;
             }
-            if (!staying.contains(m)) {
+            if (staying.contains(m)) {
+                // stays on the CPU
+            } else if (mayPark && mayIdle(m, protections) && !overlapsAny(incoming.mappings(), m)) {
+                park(m);
+            } else {
                 takeOff(m);
             }
             taken.add(0, mappings.remove(i));
@@ -308,15 +390,26 @@ public final class GuestMemory implements AutoCloseable {
                 takenRegions.add(0, regions.remove(i));
             }
         }
+        List<GuestMapping> woken = idle != null && otherProgram
+                ? idle.takeContext(incoming.context(), incoming.mappings()::contains) : List.of();
         for (GuestMapping m : incoming.mappings()) {
-            if (!staying.contains(m)) {
+            if (woken.contains(m)) {
+                idle.wake(m);
+                tellMapped(m);
+            } else if (!staying.contains(m)) {
                 putOn(m);
+            }
+        }
+        if (otherProgram) {
+            context = incoming.context();
+            if (idle != null) {
+                ((UnicornCpu) cpu).unicorn().translationContext(context);
             }
         }
         mappings.addAll(incoming.mappings());
         regions.addAll(incoming.regionList());
         restoreProtections(incoming, staying, protections);
-        return new AddressSpace(taken, takenRegions, protections, shared);
+        return new AddressSpace(taken, takenRegions, protections, shared, outgoing, this::beforeOffCpuWrite);
     }
 
     /**
@@ -367,7 +460,8 @@ public final class GuestMemory implements AutoCloseable {
                 copiedRegions.add(r);
             }
         }
-        return new AddressSpace(copied, copiedRegions, protections, shared);
+        contexts.retain(context);
+        return new AddressSpace(copied, copiedRegions, protections, shared, context, this::beforeOffCpuWrite);
     }
 
     /**
@@ -448,6 +542,7 @@ public final class GuestMemory implements AutoCloseable {
     public void release(AddressSpace space) {
         for (GuestMapping m : space.mappings()) {
             if (shared.release(m.memory())) {
+                beforeOffCpuWrite(m); // an idle block leaves the engine before its memory is freed
                 pages.free(m.memory());
             } else if (!shared.isShared(m.memory()) && !shared.isWritable(m.memory()) && mappings.contains(m)) {
                 listeners.forEach(l -> l.sharingChanged(m.address(), m.memory(), false));
@@ -455,6 +550,7 @@ public final class GuestMemory implements AutoCloseable {
         }
         space.mappings().clear();
         space.regionList().clear();
+        contexts.release(space.context());
     }
 
     /**
@@ -693,7 +789,8 @@ public final class GuestMemory implements AutoCloseable {
         shared.release(m.memory());
         GuestMapping copy = new GuestMapping(m.address(), own, m.perms());
         putOn(copy);
-        AddressSpace space = new AddressSpace(List.of(copy), List.of(), protections, shared);
+        AddressSpace space = new AddressSpace(List.of(copy), List.of(), protections, shared, context,
+                this::beforeOffCpuWrite);
         restoreProtections(space, Set.of(), protections);
         return copy;
     }

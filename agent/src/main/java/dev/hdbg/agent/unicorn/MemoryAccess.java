@@ -73,6 +73,16 @@ final class MemoryAccess {
         // Executable until the last call below has succeeded: a failure halfway leaves the range counted as code.
         executable.set(address, size, true);
         cache.dropMapping(address, size);
+        protectKeepingTranslations(address, size, perms);
+    }
+
+    /**
+     * {@link #protect} without dropping the range's translated code: only for code that cannot run in the meantime
+     * (a block made inaccessible while its translation context is not the engine's, then given its permissions back:
+     * {@link TranslationContexts}).
+     */
+    void protectKeepingTranslations(long address, long size, int perms) {
+        executable.set(address, size, true);
         if ((perms & Prot.READ) == 0 && any(address, size, p -> (p & (Prot.READ | Prot.WRITE)) == Prot.READ)) {
             check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, Prot.READ | Prot.WRITE),
                     "uc_mem_protect", address, size, Prot.READ | Prot.WRITE);

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One Unicorn x86-64 engine ({@code uc_engine}). See the package documentation for the thread rule (only
@@ -118,6 +119,32 @@ public final class Unicorn implements AutoCloseable {
     public void memProtect(long address, long size, int perms) {
         ensureOpen();
         memory.protect(address, size, perms);
+    }
+
+    /**
+     * {@code uc_mem_protect} leaving the range's translated code in place, for code of another translation context
+     * ({@link #translationContext}): made inaccessible while that context is not the engine's, given its permissions
+     * back when it is again. Nothing can run the blocks in between, as no look-up in another context finds them.
+     */
+    public void memProtectKeepingTranslations(long address, long size, int perms) {
+        ensureOpen();
+        memory.protectKeepingTranslations(address, size, perms);
+    }
+
+    /** Why {@link #translationContext} cannot be used with the loaded library, or empty when it can. */
+    public static Optional<String> translationContextsRefused() {
+        return TranslationContexts.refusal();
+    }
+
+    /**
+     * Makes {@code context} (0 to 255) the engine's translation context: blocks translated from now on belong to it,
+     * and only its blocks are found ({@link TranslationContexts}).
+     *
+     * @throws IllegalArgumentException when the library is not the verified build or the context is out of range
+     */
+    public void translationContext(int context) {
+        ensureOpen();
+        TranslationContexts.set(uc, context);
     }
 
     /**

@@ -113,7 +113,7 @@ public final class LinuxProcess implements AutoCloseable {
                         region.name().equals("stack") ? "[stack]" : region.name(), 0, 0));
             }
         }
-        this.regions = new RegionBudget(machine.unicorn());
+        this.regions = new RegionBudget(machine.unicorn(), machine.memory()::isIdle);
         this.programBreak = new ProgramBreak(machine.memory(), regions, brkStart);
         this.mmap = new MmapAllocator(machine, regions, programBreak);
         fds.install(stdin(config), 0, false);

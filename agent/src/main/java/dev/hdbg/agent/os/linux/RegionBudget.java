@@ -3,6 +3,7 @@ package dev.hdbg.agent.os.linux;
 import dev.hdbg.agent.unicorn.MemoryRegion;
 import dev.hdbg.agent.unicorn.Unicorn;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 /**
  * hdbg's vm.max_map_count: how many regions the guest's emulator may hold. Unicorn 2.0.1 aborts the whole
@@ -16,20 +17,31 @@ final class RegionBudget {
 
     private final Unicorn unicorn;
     private final int max;
+    /** Whether the engine's region at an address is an idle block of another process (GuestMemory#isIdle). */
+    private final LongPredicate othersAt;
 
-    RegionBudget(Unicorn unicorn) {
-        this(unicorn, MAX_MAP_COUNT);
+    /**
+     * The budget of the process whose regions are on {@code unicorn}; {@code othersAt} tells the regions that are not
+     * its own (idle blocks of processes off the CPU, at most a few hundred), which the budget leaves out.
+     */
+    RegionBudget(Unicorn unicorn, LongPredicate othersAt) {
+        this(unicorn, MAX_MAP_COUNT, othersAt);
     }
 
     /** A budget of {@code max} regions: below the real one, for tests that reach it. */
     RegionBudget(Unicorn unicorn, int max) {
+        this(unicorn, max, address -> false);
+    }
+
+    private RegionBudget(Unicorn unicorn, int max, LongPredicate othersAt) {
         this.unicorn = unicorn;
         this.max = max;
+        this.othersAt = othersAt;
     }
 
     /** Whether {@code more} regions still fit. */
     boolean hasRoomFor(int more) {
-        return more <= 0 || unicorn.memRegions().size() + more <= max;
+        return more <= 0 || own(unicorn.memRegions()) + more <= max;
     }
 
     /** @throws SyscallException ENOMEM when {@code more} regions would not fit */
@@ -51,9 +63,19 @@ final class RegionBudget {
         for (MemoryRegion r : regions) {
             added += (splits(begin, r) ? 1 : 0) + (splits(end, r) ? 1 : 0);
         }
-        if (added > 0 && regions.size() + added > max) {
+        if (added > 0 && own(regions) + added > max) {
             throw new SyscallException(Errno.ENOMEM);
         }
+    }
+
+    private int own(List<MemoryRegion> regions) {
+        int count = 0;
+        for (MemoryRegion r : regions) {
+            if (!othersAt.test(r.begin())) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Whether a boundary at {@code at} cuts {@code r} in two. */

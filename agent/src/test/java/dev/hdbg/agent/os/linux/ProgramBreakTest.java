@@ -17,7 +17,7 @@ class ProgramBreakTest {
     void aHeapGrowingByGlibcStepsTo512MibUsesAFewDozenRegions() {
         try (Machine machine = imageMachine()) {
             int before = machine.unicorn().memRegions().size();
-            ProgramBreak brk = new ProgramBreak(machine.memory(), new RegionBudget(machine.unicorn()), START);
+            ProgramBreak brk = new ProgramBreak(machine.memory(), new RegionBudget(machine.unicorn(), machine.memory()::isIdle), START);
             long end = START + (512L << 20);
             for (long b = START + GLIBC_STEP; b < end; b += GLIBC_STEP) {
                 assertThat(brk.move(b)).isEqualTo(b);
@@ -30,7 +30,7 @@ class ProgramBreakTest {
     @Test
     void pagesTheHeapGrowsIntoReadZeroEvenWhereTheGuestWrotePastItsBreak() {
         try (Machine machine = imageMachine()) {
-            ProgramBreak brk = new ProgramBreak(machine.memory(), new RegionBudget(machine.unicorn()), START);
+            ProgramBreak brk = new ProgramBreak(machine.memory(), new RegionBudget(machine.unicorn(), machine.memory()::isIdle), START);
             brk.move(START + 0x10_0000);
             brk.move(START + 0x10_1000); // a page more: maps as much again, ahead of the break
             long past = ProgramBreak.roundUp(START + 0x10_1000) + 0x100;
