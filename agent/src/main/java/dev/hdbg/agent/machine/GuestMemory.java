@@ -60,6 +60,10 @@ public final class GuestMemory implements AutoCloseable {
     private final IdleBlocks idle;
     /** The translation context of the process on the CPU. */
     private int context;
+    /** Code of programs loaded before, for the next exec of the same program; null without contexts. */
+    private final ImageBlocks images;
+    /** Whether no code has been mapped in the current context yet: an exec's may still join a cached image's. */
+    private boolean freshContext = true;
 
     /** The guest's memory as {@code cpu} sees it. */
     GuestMemory(Cpu cpu) {
@@ -68,6 +72,7 @@ public final class GuestMemory implements AutoCloseable {
         this.contexts = new ContextPool(keeps);
         this.idle = keeps ? new IdleBlocks(((UnicornCpu) cpu).unicorn()) : null;
         this.context = contexts.first();
+        this.images = keeps ? new ImageBlocks() : null;
     }
 
     /** {@link #map(String, long, long, int)} with the permissions as a set. */
@@ -144,6 +149,78 @@ public final class GuestMemory implements AutoCloseable {
         return pages.filePageRanges() > 0;
     }
 
+    /**
+     * Maps a program image's code ({@code content}: whole pages, no page of it writable) at {@code address}: the block
+     * an earlier load of the same program left ({@link ImageBlocks}) when one holds these very bytes there, with the
+     * code Unicorn translated from it, else a new block, kept for the next load. The first code an exec maps may join
+     * the cached block's translation context; later code only reuses blocks of the context the process has then.
+     * Call {@link #imageLoaded} once the image and its interpreter are mapped.
+     *
+     * @throws IllegalArgumentException as {@link #map(String, long, long, int)}
+     * @throws HostMemoryException      if the host has no memory for a new block
+     */
+    public void mapImage(String name, long address, int perms, byte[] content) {
+        long length = requireRoom(name, address, content.length);
+        if (images == null || (perms & Prot.WRITE) != 0 || length != content.length) {
+            map(name, address, length, perms);
+            write(address, content);
+            return;
+        }
+        boolean mayJoin = freshContext;
+        ImageBlocks.Entry cached = images.find(address, perms, content, c -> c == context || mayJoin);
+        if (cached == null) {
+            MemorySegment memory = pages.allocate(length);
+            MemorySegment.copy(MemorySegment.ofArray(content), 0, memory, 0, length); // before the engine sees it
+            place(name, address, memory, perms);
+            GuestMapping block = mappings.getLast();
+            shared.share(block.memory()); // the cache's hold
+            contexts.retain(context);
+            images.add(block, context).forEach(this::forgetImage);
+            return;
+        }
+        freshContext = false;
+        if (cached.context() != context) {
+            contexts.release(context); // the exec's new context, in which nothing ran
+            contexts.retain(cached.context());
+            context = cached.context();
+            ((UnicornCpu) cpu).unicorn().translationContext(context);
+        }
+        GuestMapping block = cached.mapping();
+        shared.share(block.memory());
+        if (idle.takeBack(block)) {
+            idle.wake(block);
+            tellMapped(block);
+        } else {
+            putOn(block);
+        }
+        regions.add(new MemoryRegionInfo(address, address + length, perms, name));
+        mappings.add(block);
+    }
+
+    /**
+     * The program an exec loaded is mapped ({@link #mapImage}): the idle blocks of the context it joined that it did not
+     * map leave the engine, before any of its code runs, so that none of their translations can be found.
+     */
+    public void imageLoaded() {
+        if (idle != null) {
+            idle.takeContext(context, m -> false);
+        }
+    }
+
+    /** How many code blocks the image cache keeps ({@link ImageBlocks}). */
+    public int imageBlocks() {
+        return images == null ? 0 : images.size();
+    }
+
+    /** Lets go of a cached image block: freed when no process holds it, after leaving the engine if it idled there. */
+    private void forgetImage(ImageBlocks.Entry e) {
+        contexts.release(e.context());
+        if (shared.release(e.mapping().memory())) {
+            idle.evictIfIdle(e.mapping());
+            pages.free(e.mapping().memory());
+        }
+    }
+
     /** Checks that {@code size} bytes at {@code address} may be mapped; returns the length in whole pages. */
     private long requireRoom(String name, long address, long size) {
         if ((address & (PAGE - 1)) != 0) {
@@ -175,6 +252,9 @@ public final class GuestMemory implements AutoCloseable {
         if (idle != null) {
             idle.evictOverlapping(address, length);
         }
+        if ((perms & Prot.EXEC) != 0) {
+            freshContext = false;
+        }
         cpu.map(address, memory, permissions(perms));
         regions.add(new MemoryRegionInfo(address, address + length, perms, name));
         mappings.add(new GuestMapping(address, memory, perms));
@@ -191,6 +271,7 @@ public final class GuestMemory implements AutoCloseable {
     public void unmapAll() {
         if (idle != null) {
             idle.evictAll();
+            images.clear().forEach(this::forgetImage);
         }
         for (GuestMapping m : mappings) {
             long size = m.memory().byteSize();
@@ -215,6 +296,7 @@ public final class GuestMemory implements AutoCloseable {
      * unmapping itself (docs/targets.md, "Processes"). The host memory stays allocated in the returned space.
      */
     public AddressSpace detach() {
+        freshContext = true;
         return switchTo(new AddressSpace(new ArrayList<>(), new ArrayList<>(), List.of(), shared, contexts.allocate(),
                 this::beforeOffCpuWrite));
     }

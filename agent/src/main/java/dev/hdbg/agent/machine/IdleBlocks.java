@@ -82,6 +82,11 @@ final class IdleBlocks {
         }
     }
 
+    /** Takes {@code m} off the list without evicting it, if it is idle: a process maps that very block again. */
+    boolean takeBack(GuestMapping m) {
+        return blocks.removeIf(idle -> idle.mapping().equals(m));
+    }
+
     /** Evicts {@code m} if it is idle: its memory is about to be freed or written. */
     void evictIfIdle(GuestMapping m) {
         for (Iterator<Idle> it = blocks.iterator(); it.hasNext(); ) {

@@ -224,6 +224,7 @@ public final class ElfLoader {
             // SSE itself; without OSFXSR the first call to sin(3.75) got 0 and printf's first %f printed 0.000000.
             machine.cpu().write(CpuRegister.CR4, machine.cpu().read(CpuRegister.CR4) | UserMode.CR4_LINUX_SSE);
         }
+        memory.imageLoaded();
         return new LoadedElf(start, entry, bias, placed.begin(), placed.end(),
                 SegmentLayout.brkStart(image.loads(), bias), STACK_TOP, stack.rsp(),
                 new Symbols(image.symbols()).relocated(bias), sections(image.sections(), bias), loadedInterpreter,
@@ -244,23 +245,51 @@ public final class ElfLoader {
     private record Placed(long begin, long end) {
     }
 
-    /** Maps {@code image}'s segments moved by {@code bias} and copies their file bytes in. */
+    /**
+     * Maps {@code image}'s segments moved by {@code bias} and copies their file bytes in. Code mappings (executable,
+     * none of their pages writable) go through {@link GuestMemory#mapImage} with their bytes, so that a program loaded
+     * again reuses the block, and the code translated from it, that its last load left.
+     */
     private static Placed map(Machine machine, Executable file, ElfImage image, long bias) {
         String who = "'" + file.path() + "'";
         List<ProgramHeader> loads = image.loads();
         List<SegmentLayout.Mapping> mappings = SegmentLayout.of(who, loads, bias);
         GuestMemory memory = machine.memory();
+        List<SegmentLayout.Mapping> filled = new ArrayList<>();
         for (SegmentLayout.Mapping m : mappings) {
-            memory.map(file.regionName(), m.begin(), m.end() - m.begin(), m.prot());
+            if ((m.prot() & Prot.EXEC) != 0 && (m.prot() & Prot.WRITE) == 0) {
+                memory.mapImage(file.regionName(), m.begin(), m.prot(), bytesOf(m, loads, file.bytes(), bias));
+            } else {
+                memory.map(file.regionName(), m.begin(), m.end() - m.begin(), m.prot());
+                filled.add(m);
+            }
         }
         for (ProgramHeader p : loads) {
-            if (p.filesz() > 0) {
+            for (SegmentLayout.Mapping m : filled) {
                 // Fresh mappings are zero-filled, so copying p_filesz bytes leaves the rest of p_memsz as .bss.
-                memory.write(p.vaddr() + bias,
-                        Arrays.copyOfRange(file.bytes(), (int) p.offset(), (int) (p.offset() + p.filesz())));
+                long from = Math.max(p.vaddr() + bias, m.begin());
+                long to = Math.min(p.vaddr() + bias + p.filesz(), m.end());
+                if (from < to) {
+                    long at = p.offset() + (from - p.vaddr() - bias);
+                    memory.write(from, Arrays.copyOfRange(file.bytes(), (int) at, (int) (at + to - from)));
+                }
             }
         }
         return new Placed(mappings.getFirst().begin(), mappings.getLast().end());
+    }
+
+    /** The bytes of mapping {@code m} as loaded: the file bytes of the segments in it, zeros elsewhere. */
+    private static byte[] bytesOf(SegmentLayout.Mapping m, List<ProgramHeader> loads, byte[] file, long bias) {
+        byte[] bytes = new byte[(int) (m.end() - m.begin())];
+        for (ProgramHeader p : loads) {
+            long from = Math.max(p.vaddr() + bias, m.begin());
+            long to = Math.min(p.vaddr() + bias + p.filesz(), m.end());
+            if (from < to) {
+                long at = p.offset() + (from - p.vaddr() - bias);
+                System.arraycopy(file, (int) at, bytes, (int) (from - m.begin()), (int) (to - from));
+            }
+        }
+        return bytes;
     }
 
     private static List<LoadedElf.Section> sections(List<SectionHeader> headers, long bias) {
