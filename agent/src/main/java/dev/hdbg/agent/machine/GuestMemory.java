@@ -150,11 +150,12 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * Maps a program image's code ({@code content}: whole pages, no page of it writable) at {@code address}: the block
-     * an earlier load of the same program left ({@link ImageBlocks}) when one holds these very bytes there, with the
-     * code Unicorn translated from it, else a new block, kept for the next load. The first code an exec maps may join
-     * the cached block's translation context; later code only reuses blocks of the context the process has then.
-     * Call {@link #imageLoaded} once the image and its interpreter are mapped.
+     * Maps a read-only part of a program image ({@code content}: whole pages, none writable) at {@code address}: the
+     * block an earlier load of the same program left ({@link ImageBlocks}) when one holds these very bytes there, else a
+     * new block, kept for the next load. Two processes running one program then hold the same blocks, which stay on the
+     * engine across switches between them; for code, with the code Unicorn translated from it. The first code an exec
+     * maps may join the cached block's translation context; later code only reuses blocks of the context the process
+     * has then. Call {@link #imageLoaded} once the image and its interpreter are mapped.
      *
      * @throws IllegalArgumentException as {@link #map(String, long, long, int)}
      * @throws HostMemoryException      if the host has no memory for a new block
@@ -166,8 +167,10 @@ public final class GuestMemory implements AutoCloseable {
             write(address, content);
             return;
         }
+        boolean code = (perms & Prot.EXEC) != 0;
         boolean mayJoin = freshContext;
-        ImageBlocks.Entry cached = images.find(address, perms, content, c -> c == context || mayJoin);
+        // Code carries translations of its context; other read-only bytes carry none and fit any.
+        ImageBlocks.Entry cached = images.find(address, perms, content, c -> !code || c == context || mayJoin);
         if (cached == null) {
             MemorySegment memory = pages.allocate(length);
             MemorySegment.copy(MemorySegment.ofArray(content), 0, memory, 0, length); // before the engine sees it
@@ -178,12 +181,14 @@ public final class GuestMemory implements AutoCloseable {
             images.add(block, context).forEach(this::forgetImage);
             return;
         }
-        freshContext = false;
-        if (cached.context() != context) {
-            contexts.release(context); // the exec's new context, in which nothing ran
-            contexts.retain(cached.context());
-            context = cached.context();
-            ((UnicornCpu) cpu).unicorn().translationContext(context);
+        if (code) {
+            freshContext = false;
+            if (cached.context() != context) {
+                contexts.release(context); // the exec's new context, in which nothing ran
+                contexts.retain(cached.context());
+                context = cached.context();
+                ((UnicornCpu) cpu).unicorn().translationContext(context);
+            }
         }
         GuestMapping block = cached.mapping();
         shared.share(block.memory());

@@ -125,4 +125,30 @@ class ImageBlocksTest {
             assertThat(machine.read(GuestRegister.RAX)).as("the plugin's translated code did not run").isZero();
         }
     }
+
+    @Test
+    void readOnlyBytesOfAnImageAreOneBlockForEveryProgramThatLoadsThem() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            byte[] constants = page(0x5555);
+            memory.mapImage("prog", CODE, RX, page(0x1111));
+            memory.mapImage("prog", MORE_CODE, Prot.READ, constants);
+            memory.imageLoaded();
+            AddressSpace first = forkAndExec(memory);
+
+            memory.mapImage("other", CODE, RX, page(0x2222)); // another program's code, the same constants
+            memory.mapImage("other", MORE_CODE, Prot.READ, constants);
+            memory.imageLoaded();
+            assertThat(memory.imageBlocks()).as("two blocks of code, one of constants").isEqualTo(3);
+            assertThat(run(machine, CODE)).isEqualTo(0x2222);
+
+            long before = memory.blocksMoved();
+            AddressSpace second = memory.switchTo(first);
+            assertThat(memory.blocksMoved() - before).as("the code goes off and on; the constants stay").isEqualTo(2);
+            assertThat(memory.read(MORE_CODE, MovEaxCode.LENGTH)).isEqualTo(MovEaxCode.movEaxHlt(0x5555));
+            assertThat(run(machine, CODE)).isEqualTo(0x1111);
+            memory.switchTo(second);
+            assertThat(run(machine, CODE)).isEqualTo(0x2222);
+        }
+    }
 }

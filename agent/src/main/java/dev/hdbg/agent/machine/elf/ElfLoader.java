@@ -192,8 +192,8 @@ public final class ElfLoader {
         if (vdsoImage.isPresent()) {
             byte[] bytes = vdsoImage.get();
             vdso = vdsoEnd - SegmentLayout.roundUp(bytes.length);
-            machine.memory().map(VDSO_NAME, vdso, bytes.length, Prot.READ | Prot.EXEC);
-            machine.memory().write(vdso, bytes);
+            machine.memory().mapImage(VDSO_NAME, vdso, Prot.READ | Prot.EXEC,
+                    Arrays.copyOf(bytes, (int) SegmentLayout.roundUp(bytes.length)));
         }
 
         GuestMemory memory = machine.memory();
@@ -246,9 +246,9 @@ public final class ElfLoader {
     }
 
     /**
-     * Maps {@code image}'s segments moved by {@code bias} and copies their file bytes in. Code mappings (executable,
-     * none of their pages writable) go through {@link GuestMemory#mapImage} with their bytes, so that a program loaded
-     * again reuses the block, and the code translated from it, that its last load left.
+     * Maps {@code image}'s segments moved by {@code bias} and copies their file bytes in. Read-only mappings (code,
+     * constants) go through {@link GuestMemory#mapImage} with their bytes, so that a program loaded again reuses the
+     * blocks, and the code translated from them, that its last load left.
      */
     private static Placed map(Machine machine, Executable file, ElfImage image, long bias) {
         String who = "'" + file.path() + "'";
@@ -257,7 +257,7 @@ public final class ElfLoader {
         GuestMemory memory = machine.memory();
         List<SegmentLayout.Mapping> filled = new ArrayList<>();
         for (SegmentLayout.Mapping m : mappings) {
-            if ((m.prot() & Prot.EXEC) != 0 && (m.prot() & Prot.WRITE) == 0) {
+            if ((m.prot() & Prot.WRITE) == 0) {
                 memory.mapImage(file.regionName(), m.begin(), m.prot(), bytesOf(m, loads, file.bytes(), bias));
             } else {
                 memory.map(file.regionName(), m.begin(), m.end() - m.begin(), m.prot());
