@@ -2,7 +2,6 @@ package dev.hdbg.agent.machine;
 
 import dev.hdbg.agent.unicorn.MemoryRegion;
 import dev.hdbg.agent.unicorn.Prot;
-import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.common.event.Access;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -20,7 +19,9 @@ import java.util.stream.Collectors;
  * {@link MappingListener}) and custom code sees guest memory without the guest seeing root pages.
  *
  * <p>Processes take turns on the CPU through {@link #switchTo}, and a fork's child shares the parent's read-only blocks
- * ({@link #copy}) until one of them writes there. The class is over 400 lines because mapping, writing, switching and
+ * ({@link #copy}) until one of them writes there. The code translated from a block outlives a switch where it can
+ * ({@link CodeKeeping}): a block both processes hold stays mapped, the outgoing process's code waits idle on the engine
+ * while another program runs, and a program loaded again maps the blocks of its last load ({@link #mapImage}). The class is over 400 lines because mapping, writing, switching and
  * sharing all change the one list of mappings in step with the engine and the listeners; split, each part would reach
  * into the others' state.
  *
@@ -55,24 +56,13 @@ public final class GuestMemory implements AutoCloseable {
     private final List<GuestMapping> mappings = new ArrayList<>();
     private final List<MappingListener> listeners = new ArrayList<>();
     private final List<MemoryRegionInfo> reserved = new ArrayList<>();
-    private final ContextPool contexts;
-    /** Code of processes off the CPU left on the engine; null when the engine cannot take translation contexts. */
-    private final IdleBlocks idle;
-    /** The translation context of the process on the CPU. */
-    private int context;
-    /** Code of programs loaded before, for the next exec of the same program; null without contexts. */
-    private final ImageBlocks images;
-    /** Whether no code has been mapped in the current context yet: an exec's may still join a cached image's. */
-    private boolean freshContext = true;
+    /** Translation contexts, idle code and the image cache: what keeps translated code across switches and execs. */
+    private final CodeKeeping keeping;
 
     /** The guest's memory as {@code cpu} sees it. */
     GuestMemory(Cpu cpu) {
         this.cpu = cpu;
-        boolean keeps = cpu instanceof UnicornCpu && Unicorn.translationContextsRefused().isEmpty();
-        this.contexts = new ContextPool(keeps);
-        this.idle = keeps ? new IdleBlocks(((UnicornCpu) cpu).unicorn()) : null;
-        this.context = contexts.first();
-        this.images = keeps ? new ImageBlocks() : null;
+        this.keeping = CodeKeeping.of(cpu);
     }
 
     /** {@link #map(String, long, long, int)} with the permissions as a set. */
@@ -162,44 +152,30 @@ public final class GuestMemory implements AutoCloseable {
      */
     public void mapImage(String name, long address, int perms, byte[] content) {
         long length = requireRoom(name, address, content.length);
-        if (images == null || (perms & Prot.WRITE) != 0 || length != content.length) {
-            map(name, address, length, perms);
-            write(address, content);
-            return;
-        }
-        boolean code = (perms & Prot.EXEC) != 0;
-        boolean mayJoin = freshContext;
-        // Code carries translations of its context; other read-only bytes carry none and fit any.
-        ImageBlocks.Entry cached = images.find(address, perms, content, c -> !code || c == context || mayJoin);
-        if (cached == null) {
+        ImageBlocks.Entry cached = (perms & Prot.WRITE) != 0 || length != content.length ? null
+                : keeping.findImage(address, perms, content);
+        if (cached != null) {
+            GuestMapping block = cached.mapping();
+            shared.share(block.memory());
+            if (keeping.join(cached)) {
+                keeping.wake(block);
+                tellMapped(block);
+            } else {
+                putOn(block);
+            }
+            regions.add(new MemoryRegionInfo(address, address + length, perms, name));
+            mappings.add(block);
+        } else if (keeping.enabled() && (perms & Prot.WRITE) == 0 && length == content.length) {
             MemorySegment memory = pages.allocate(length);
             MemorySegment.copy(MemorySegment.ofArray(content), 0, memory, 0, length); // before the engine sees it
             place(name, address, memory, perms);
             GuestMapping block = mappings.getLast();
             shared.share(block.memory()); // the cache's hold
-            contexts.retain(context);
-            images.add(block, context).forEach(this::forgetImage);
-            return;
-        }
-        if (code) {
-            freshContext = false;
-            if (cached.context() != context) {
-                contexts.release(context); // the exec's new context, in which nothing ran
-                contexts.retain(cached.context());
-                context = cached.context();
-                ((UnicornCpu) cpu).unicorn().translationContext(context);
-            }
-        }
-        GuestMapping block = cached.mapping();
-        shared.share(block.memory());
-        if (idle.takeBack(block)) {
-            idle.wake(block);
-            tellMapped(block);
+            keeping.remember(block).forEach(this::forgetImage);
         } else {
-            putOn(block);
+            map(name, address, length, perms);
+            write(address, content);
         }
-        regions.add(new MemoryRegionInfo(address, address + length, perms, name));
-        mappings.add(block);
     }
 
     /**
@@ -207,21 +183,19 @@ public final class GuestMemory implements AutoCloseable {
      * map leave the engine, before any of its code runs, so that none of their translations can be found.
      */
     public void imageLoaded() {
-        if (idle != null) {
-            idle.takeContext(context, m -> false);
-        }
+        keeping.imageLoaded();
     }
 
-    /** How many code blocks the image cache keeps ({@link ImageBlocks}). */
+    /** How many blocks the image cache keeps ({@link ImageBlocks}). */
     public int imageBlocks() {
-        return images == null ? 0 : images.size();
+        return keeping.imageBlocks();
     }
 
     /** Lets go of a cached image block: freed when no process holds it, after leaving the engine if it idled there. */
     private void forgetImage(ImageBlocks.Entry e) {
-        contexts.release(e.context());
+        keeping.release(e.context());
         if (shared.release(e.mapping().memory())) {
-            idle.evictIfIdle(e.mapping());
+            keeping.leaving(e.mapping());
             pages.free(e.mapping().memory());
         }
     }
@@ -254,12 +228,7 @@ public final class GuestMemory implements AutoCloseable {
     /** Puts {@code memory} at {@code address} on the CPU, in the region list and before the listeners. */
     private void place(String name, long address, MemorySegment memory, int perms) {
         long length = memory.byteSize();
-        if (idle != null) {
-            idle.evictOverlapping(address, length);
-        }
-        if ((perms & Prot.EXEC) != 0) {
-            freshContext = false;
-        }
+        keeping.needRange(address, length, perms);
         cpu.map(address, memory, permissions(perms));
         regions.add(new MemoryRegionInfo(address, address + length, perms, name));
         mappings.add(new GuestMapping(address, memory, perms));
@@ -274,10 +243,7 @@ public final class GuestMemory implements AutoCloseable {
      * reserved areas stay reserved.
      */
     public void unmapAll() {
-        if (idle != null) {
-            idle.evictAll();
-            images.clear().forEach(this::forgetImage);
-        }
+        keeping.clear().forEach(this::forgetImage);
         for (GuestMapping m : mappings) {
             long size = m.memory().byteSize();
             cpu.unmap(m.address(), size);
@@ -301,16 +267,13 @@ public final class GuestMemory implements AutoCloseable {
      * unmapping itself (docs/targets.md, "Processes"). The host memory stays allocated in the returned space.
      */
     public AddressSpace detach() {
-        freshContext = true;
-        return switchTo(new AddressSpace(new ArrayList<>(), new ArrayList<>(), List.of(), shared, contexts.allocate(),
+        return switchTo(new AddressSpace(new ArrayList<>(), new ArrayList<>(), List.of(), shared, keeping.newProgram(),
                 this::beforeOffCpuWrite));
     }
 
     /** {@code m}, of a space off the CPU, is about to be written: if it idles on the engine, it leaves it first. */
     private void beforeOffCpuWrite(GuestMapping m) {
-        if (idle != null) {
-            idle.evictIfIdle(m);
-        }
+        keeping.leaving(m);
     }
 
     /**
@@ -333,9 +296,7 @@ public final class GuestMemory implements AutoCloseable {
     /** Puts {@code m} on the CPU and the listeners with its first permissions. */
     private void putOn(GuestMapping m) {
         moved++;
-        if (idle != null) {
-            idle.evictOverlapping(m.address(), m.memory().byteSize());
-        }
+        keeping.needRange(m.address(), m.memory().byteSize(), 0);
         cpu.map(m.address(), m.memory(), permissions(m.perms()));
         tellMapped(m);
     }
@@ -352,7 +313,7 @@ public final class GuestMemory implements AutoCloseable {
      * listeners it is gone, as if taken off.
      */
     private void park(GuestMapping m) {
-        idle.park(m, context);
+        keeping.park(m);
         for (MappingListener l : listeners) {
             l.unmapped(m.address(), m.memory().byteSize());
         }
@@ -382,12 +343,12 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Whether the engine's region at {@code address} is an idle block of a process off the CPU, not this one's. */
     public boolean isIdle(long address) {
-        return idle != null && idle.covers(address);
+        return keeping.isIdle(address);
     }
 
     /** How many idle blocks wait on the engine ({@link IdleBlocks}). */
     public int idleBlocks() {
-        return idle == null ? 0 : idle.size();
+        return keeping.idleBlocks();
     }
 
     /** The engine's permissions of the user regions: a mapping's first permissions, or what mprotect made of them. */
@@ -401,7 +362,7 @@ public final class GuestMemory implements AutoCloseable {
     /** Puts {@code space}'s regions on the CPU and the listeners, after {@link #detach} took the previous ones. */
     public void attach(AddressSpace space) {
         AddressSpace none = switchTo(space);
-        contexts.release(none.context());
+        keeping.release(none.context());
         if (!none.mappings().isEmpty()) {
             throw new IllegalStateException("attach while a process's regions are on the CPU: " + none.regions());
         }
@@ -447,9 +408,8 @@ public final class GuestMemory implements AutoCloseable {
      */
     public AddressSpace switchTo(AddressSpace incoming) {
         List<MemoryRegion> protections = userProtections();
-        int outgoing = context;
-        boolean otherProgram = incoming.context() != outgoing;
-        boolean mayPark = idle != null && otherProgram && outgoing != ContextPool.UNKEPT;
+        int outgoing = keeping.context();
+        boolean mayPark = keeping.mayPark(incoming.context());
         Set<GuestMapping> staying = new HashSet<>();
         for (GuestMapping m : incoming.mappings()) {
             if (shared.isShared(m.memory()) && mappings.contains(m)) {
@@ -477,22 +437,16 @@ public final class GuestMemory implements AutoCloseable {
                 takenRegions.add(0, regions.remove(i));
             }
         }
-        List<GuestMapping> woken = idle != null && otherProgram
-                ? idle.takeContext(incoming.context(), incoming.mappings()::contains) : List.of();
+        List<GuestMapping> woken = keeping.idleBlocksOf(incoming);
         for (GuestMapping m : incoming.mappings()) {
             if (woken.contains(m)) {
-                idle.wake(m);
+                keeping.wake(m);
                 tellMapped(m);
             } else if (!staying.contains(m)) {
                 putOn(m);
             }
         }
-        if (otherProgram) {
-            context = incoming.context();
-            if (idle != null) {
-                ((UnicornCpu) cpu).unicorn().translationContext(context);
-            }
-        }
+        keeping.enter(incoming.context());
         mappings.addAll(incoming.mappings());
         regions.addAll(incoming.regionList());
         restoreProtections(incoming, staying, protections);
@@ -547,8 +501,9 @@ public final class GuestMemory implements AutoCloseable {
                 copiedRegions.add(r);
             }
         }
-        contexts.retain(context);
-        return new AddressSpace(copied, copiedRegions, protections, shared, context, this::beforeOffCpuWrite);
+        keeping.retain(keeping.context());
+        return new AddressSpace(copied, copiedRegions, protections, shared, keeping.context(),
+                this::beforeOffCpuWrite);
     }
 
     /**
@@ -629,7 +584,7 @@ public final class GuestMemory implements AutoCloseable {
     public void release(AddressSpace space) {
         for (GuestMapping m : space.mappings()) {
             if (shared.release(m.memory())) {
-                beforeOffCpuWrite(m); // an idle block leaves the engine before its memory is freed
+                keeping.leaving(m); // an idle block leaves the engine before its memory is freed
                 pages.free(m.memory());
             } else if (!shared.isShared(m.memory()) && !shared.isWritable(m.memory()) && mappings.contains(m)) {
                 listeners.forEach(l -> l.sharingChanged(m.address(), m.memory(), false));
@@ -637,7 +592,7 @@ public final class GuestMemory implements AutoCloseable {
         }
         space.mappings().clear();
         space.regionList().clear();
-        contexts.release(space.context());
+        keeping.release(space.context());
     }
 
     /**
@@ -876,7 +831,7 @@ public final class GuestMemory implements AutoCloseable {
         shared.release(m.memory());
         GuestMapping copy = new GuestMapping(m.address(), own, m.perms());
         putOn(copy);
-        AddressSpace space = new AddressSpace(List.of(copy), List.of(), protections, shared, context,
+        AddressSpace space = new AddressSpace(List.of(copy), List.of(), protections, shared, keeping.context(),
                 this::beforeOffCpuWrite);
         restoreProtections(space, Set.of(), protections);
         return copy;
