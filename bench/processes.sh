@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Process creation as a shell script feels it, side by side in one run: Debian's bash looping N times over a subshell,
-# a pipeline of builtins, a command substitution, and a fork and exec of a static and of a dynamic program; natively,
+# a pipeline of builtins, a command substitution, a fork and exec of a static and of a dynamic program, and a pipeline
+# of two programs passing 110 KB (two execs and the switches of a pipe's waits); natively,
 # under qemu-x86_64 and under hdbg (this checkout, and HDBG_BENCH_BASE's beside it when set). Not part of the tests.
 #
 #   [HDBG_BENCH_BASE=/path/to/other/checkout] bench/processes.sh [N] [REPEATS]     # defaults 100 and 3
@@ -31,6 +32,7 @@ ROWS=(
     "command substitution \$(echo a)|x=\$(echo a)"
     "fork+exec static (busybox true)|$BUSYBOX true"
     "fork+exec dynamic (/bin/true)|/bin/true"
+    "two programs piped (busybox seq 20000 into wc -l)|$BUSYBOX seq 20000 | $BUSYBOX wc -l >/dev/null"
 )
 
 now() { date +%s%N; }
