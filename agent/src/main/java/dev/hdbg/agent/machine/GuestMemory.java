@@ -171,6 +171,7 @@ public final class GuestMemory implements AutoCloseable {
             place(name, address, memory, perms);
             GuestMapping block = mappings.getLast();
             shared.share(block.memory()); // the cache's hold
+            shared.markCached(block.memory(), true);
             keeping.remember(block).forEach(this::forgetImage);
         } else {
             map(name, address, length, perms);
@@ -194,6 +195,7 @@ public final class GuestMemory implements AutoCloseable {
     /** Lets go of a cached image block: freed when no process holds it, after leaving the engine if it idled there. */
     private void forgetImage(ImageBlocks.Entry e) {
         keeping.release(e.context());
+        shared.markCached(e.mapping().memory(), false);
         if (shared.release(e.mapping().memory())) {
             keeping.leaving(e.mapping());
             pages.free(e.mapping().memory());
@@ -302,10 +304,18 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private void tellMapped(GuestMapping m) {
-        boolean copyOnWrite = shared.isCopyOnWrite(m.memory());
+        boolean copyOnWrite = sharedForRoot(m);
         for (MappingListener l : listeners) {
             l.mapped(m.address(), m.memory(), m.perms(), copyOnWrite);
         }
+    }
+
+    /**
+     * What the listeners are told of {@code m}'s sharing: another process holds it (the image cache's hold does not
+     * count), so that root code may not write through to that process.
+     */
+    private boolean sharedForRoot(GuestMapping m) {
+        return shared.isSharedByProcesses(m.memory()) && !shared.isWritable(m.memory());
     }
 
     /**
@@ -488,7 +498,7 @@ public final class GuestMemory implements AutoCloseable {
         }
         for (GuestMapping m : copied) {
             if (!allocated.contains(m)) {
-                boolean first = !shared.isShared(m.memory());
+                boolean first = !shared.isSharedByProcesses(m.memory());
                 shared.share(m.memory());
                 if (first && !shared.isWritable(m.memory())) {
                     listeners.forEach(l -> l.sharingChanged(m.address(), m.memory(), true));
@@ -586,7 +596,8 @@ public final class GuestMemory implements AutoCloseable {
             if (shared.release(m.memory())) {
                 keeping.leaving(m); // an idle block leaves the engine before its memory is freed
                 pages.free(m.memory());
-            } else if (!shared.isShared(m.memory()) && !shared.isWritable(m.memory()) && mappings.contains(m)) {
+            } else if (!shared.isSharedByProcesses(m.memory()) && !shared.isWritable(m.memory())
+                    && mappings.contains(m)) {
                 listeners.forEach(l -> l.sharingChanged(m.address(), m.memory(), false));
             }
         }
@@ -617,7 +628,7 @@ public final class GuestMemory implements AutoCloseable {
     public void addMappingListener(MappingListener listener) {
         listeners.add(listener);
         for (GuestMapping m : mappings) {
-            listener.mapped(m.address(), m.memory(), m.perms(), shared.isCopyOnWrite(m.memory()));
+            listener.mapped(m.address(), m.memory(), m.perms(), sharedForRoot(m));
         }
     }
 

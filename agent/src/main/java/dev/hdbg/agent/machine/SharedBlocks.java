@@ -16,6 +16,8 @@ final class SharedBlocks {
     private final Map<Block, Integer> holders = new HashMap<>();
     /** The blocks that are the program's shared memory ({@link #markWritable}). */
     private final Set<Block> writable = new HashSet<>();
+    /** The blocks the image cache holds ({@link ImageBlocks}): one of their holders is no process. */
+    private final Set<Block> cached = new HashSet<>();
 
     /** A block's host range: a slice starts where its block does ({@link GuestMapping}). */
     private record Block(long address, long size) {
@@ -65,6 +67,25 @@ final class SharedBlocks {
     /** Whether {@code block} is the program's shared memory ({@link #markWritable}). */
     boolean isWritable(MemorySegment block) {
         return writable.contains(Block.of(block));
+    }
+
+    /** The image cache holds {@code block} from now on ({@code true}) or lets it go ({@code false}). */
+    void markCached(MemorySegment block, boolean held) {
+        if (held) {
+            cached.add(Block.of(block));
+        } else {
+            cached.remove(Block.of(block));
+        }
+    }
+
+    /**
+     * Whether another process's space holds {@code block} too, beside the image cache: what root code must not write
+     * through (it would reach that process); a block only the cache holds besides its process is that process's to
+     * patch, and the cache compares its bytes before it gives the block to the next load.
+     */
+    boolean isSharedByProcesses(MemorySegment block) {
+        Integer had = holders.get(Block.of(block));
+        return had != null && had - (cached.contains(Block.of(block)) ? 1 : 0) >= 2;
     }
 
     /** Whether {@code block} is held by more than one space and copied before a write (not {@link #markWritable}). */

@@ -140,6 +140,34 @@ class VmxRootCallTest {
     }
 
     /**
+     * A program's read-only page from the image cache ({@code GuestMemory.mapImage}) is the process's to patch, also
+     * when a second load of the program maps the block the first left: the cache's hold is no other process's. A
+     * forked child's is; and a load after a patch compares the bytes and gets a block of its own.
+     */
+    @Test
+    void customCodeMayWriteAnImagesPageThatOnlyTheImageCacheHoldsBeside() {
+        long rodata = 0x500000;
+        byte[] file = new byte[4096];
+        file[0] = 1;
+        machine.memory().mapImage("prog", rodata, dev.hdbg.agent.unicorn.Prot.READ, file);
+        machine.memory().release(machine.memory().detach()); // an exec: the program's process is gone
+        machine.memory().mapImage("prog", rodata, dev.hdbg.agent.unicorn.Prot.READ, file); // the block it left
+        RootAllocation store = code("c6042500005000" + "07"); // mov byte [0x500000], 7
+        assertThat(root.callCustomCode(store, 0, new GuestRegs(), 0)).isInstanceOf(RootCallResult.Returned.class);
+        assertThat(machine.memory().read(rodata, 1)).containsExactly(7);
+
+        dev.hdbg.agent.machine.AddressSpace child = machine.memory().copy();
+        assertThat(root.callCustomCode(store, 0, new GuestRegs(), 0)).as("now a forked child holds it too")
+                .isInstanceOf(RootCallResult.Faulted.class);
+        machine.memory().release(child);
+
+        dev.hdbg.agent.machine.AddressSpace patched = machine.memory().detach(); // an exec of the same program
+        machine.memory().mapImage("prog", rodata, dev.hdbg.agent.unicorn.Prot.READ, file);
+        assertThat(machine.memory().read(rodata, 1)).as("the file's byte, not the patch").containsExactly(1);
+        machine.memory().release(patched);
+    }
+
+    /**
      * A condition on registers alone does not load or store GUEST_REGS; a condition that reads them after it still sees
      * the guest's registers of its own hit, and one frame serves both.
      */
