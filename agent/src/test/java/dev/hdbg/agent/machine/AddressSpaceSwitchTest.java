@@ -3,7 +3,6 @@ package dev.hdbg.agent.machine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.agent.unicorn.Prot;
-import dev.hdbg.common.event.GuestRegister;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,9 +15,7 @@ class AddressSpaceSwitchTest {
     private static final long DATA = 0x600000;
 
     private static long runCode(Machine machine) {
-        machine.cpu().run(CODE); // in ring 0 on this bare machine, the hlt ends the run
-        assertThat(machine.rip()).isEqualTo(CODE + MovEaxCode.LENGTH);
-        return machine.read(GuestRegister.RAX);
+        return MovEaxCode.runAt(machine, CODE);
     }
 
     @Test

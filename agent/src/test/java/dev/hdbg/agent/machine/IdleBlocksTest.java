@@ -24,18 +24,12 @@ class IdleBlocksTest {
                 .isEmpty();
     }
 
-    private static long run(Machine machine, long code) {
-        machine.cpu().run(code); // in ring 0 on this bare machine, the hlt ends the run
-        assertThat(machine.rip()).isEqualTo(code + MovEaxCode.LENGTH);
-        return machine.read(GuestRegister.RAX);
-    }
-
     /** A parent whose code at PARENT_CODE ran (so was translated), and a child that forked and then exec'd. */
     private AddressSpace parentAndExecedChild(Machine machine, int childValue, long childCode) {
         GuestMemory memory = machine.memory();
         memory.map("code", PARENT_CODE, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
         memory.write(PARENT_CODE, MovEaxCode.movEaxHlt(0x1111));
-        assertThat(run(machine, PARENT_CODE)).isEqualTo(0x1111);
+        assertThat(MovEaxCode.runAt(machine, PARENT_CODE)).isEqualTo(0x1111);
         AddressSpace parent = memory.switchTo(memory.copy());
         memory.release(memory.detach()); // the child's execve
         memory.map("code", childCode, GuestMemory.PAGE, Prot.READ | Prot.EXEC);
@@ -49,16 +43,16 @@ class IdleBlocksTest {
             GuestMemory memory = machine.memory();
             AddressSpace parent = parentAndExecedChild(machine, 0x2222, CHILD_CODE);
             assertThat(memory.idleBlocks()).as("the parent's code, shared with the child before its exec").isEqualTo(1);
-            assertThat(run(machine, CHILD_CODE)).isEqualTo(0x2222);
+            assertThat(MovEaxCode.runAt(machine, CHILD_CODE)).isEqualTo(0x2222);
 
             long before = memory.blocksMoved();
             AddressSpace child = memory.switchTo(parent);
             assertThat(memory.blocksMoved() - before).as("no block mapped or unmapped: the child's code went idle, the "
                     + "parent's woke").isZero();
-            assertThat(run(machine, PARENT_CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, PARENT_CODE)).isEqualTo(0x1111);
             assertThat(memory.idleBlocks()).as("now the child's").isEqualTo(1);
             memory.switchTo(child);
-            assertThat(run(machine, CHILD_CODE)).isEqualTo(0x2222);
+            assertThat(MovEaxCode.runAt(machine, CHILD_CODE)).isEqualTo(0x2222);
         }
     }
 
@@ -83,12 +77,12 @@ class IdleBlocksTest {
             // the child's code where the parent's was
             AddressSpace parent = parentAndExecedChild(machine, 0x2222, PARENT_CODE);
             assertThat(memory.idleBlocks()).isZero();
-            assertThat(run(machine, PARENT_CODE)).as("the child's own code, not the parent's translation")
+            assertThat(MovEaxCode.runAt(machine, PARENT_CODE)).as("the child's own code, not the parent's translation")
                     .isEqualTo(0x2222);
             AddressSpace child = memory.switchTo(parent);
-            assertThat(run(machine, PARENT_CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, PARENT_CODE)).isEqualTo(0x1111);
             memory.switchTo(child);
-            assertThat(run(machine, PARENT_CODE)).isEqualTo(0x2222);
+            assertThat(MovEaxCode.runAt(machine, PARENT_CODE)).isEqualTo(0x2222);
         }
     }
 
@@ -98,7 +92,7 @@ class IdleBlocksTest {
             GuestMemory memory = machine.memory();
             AddressSpace parent = parentAndExecedChild(machine, 0x2222, CHILD_CODE);
             AddressSpace child = memory.switchTo(parent); // back to the parent, its code translated ...
-            assertThat(run(machine, PARENT_CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, PARENT_CODE)).isEqualTo(0x1111);
             assertThat(child.regions()).isNotEmpty();
             AddressSpace back = memory.detach(); // ... and off the CPU again, idle (a program of its own comes next)
             assertThat(memory.isIdle(PARENT_CODE)).isTrue();
@@ -106,7 +100,7 @@ class IdleBlocksTest {
             assertThat(back.write(PARENT_CODE, MovEaxCode.movEaxHlt(0x3333))).as("a debugger's patch").isTrue();
             assertThat(memory.isIdle(PARENT_CODE)).as("evicted with its translations").isFalse();
             memory.attach(back);
-            assertThat(run(machine, PARENT_CODE)).as("the patched code, not the old translation").isEqualTo(0x3333);
+            assertThat(MovEaxCode.runAt(machine, PARENT_CODE)).as("the patched code, not the old translation").isEqualTo(0x3333);
         }
     }
 
@@ -119,7 +113,7 @@ class IdleBlocksTest {
             assertThat(memory.idleBlocks()).isZero();
             assertThat(machine.unicorn().memRegions()).as("nothing of the parent left on the engine")
                     .noneMatch(r -> r.begin() <= PARENT_CODE && PARENT_CODE <= r.end());
-            assertThat(run(machine, CHILD_CODE)).isEqualTo(0x2222);
+            assertThat(MovEaxCode.runAt(machine, CHILD_CODE)).isEqualTo(0x2222);
         }
     }
 }

@@ -30,12 +30,6 @@ class ImageBlocksTest {
         return Arrays.copyOf(MovEaxCode.movEaxHlt(value), (int) GuestMemory.PAGE);
     }
 
-    private static long run(Machine machine, long code) {
-        machine.cpu().run(code); // in ring 0 on this bare machine, the hlt ends the run
-        assertThat(machine.rip()).isEqualTo(code + MovEaxCode.LENGTH);
-        return machine.read(GuestRegister.RAX);
-    }
-
     /** The process on the CPU forks, and the child execs: the parent's space is returned. */
     private static AddressSpace forkAndExec(GuestMemory memory) {
         AddressSpace parent = memory.switchTo(memory.copy());
@@ -49,7 +43,7 @@ class ImageBlocksTest {
             GuestMemory memory = machine.memory();
             memory.mapImage("prog", CODE, RX, page(0x1111));
             memory.imageLoaded();
-            assertThat(run(machine, CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
             AddressSpace first = forkAndExec(memory);
 
             long before = memory.blocksMoved();
@@ -58,12 +52,12 @@ class ImageBlocksTest {
             assertThat(memory.blocksMoved() - before).as("the first's block, idle on the engine, taken as it was")
                     .isZero();
             assertThat(memory.imageBlocks()).isEqualTo(1);
-            assertThat(run(machine, CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
 
             AddressSpace second = memory.switchTo(first);
-            assertThat(run(machine, CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
             memory.release(memory.switchTo(second)); // the first ends; the block stays the cache's and the second's
-            assertThat(run(machine, CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
         }
     }
 
@@ -73,15 +67,15 @@ class ImageBlocksTest {
             GuestMemory memory = machine.memory();
             memory.mapImage("prog", CODE, RX, page(0x1111));
             memory.imageLoaded();
-            assertThat(run(machine, CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
             AddressSpace parent = forkAndExec(memory);
 
             memory.mapImage("other", CODE, RX, page(0x2222));
             memory.imageLoaded();
             assertThat(memory.imageBlocks()).isEqualTo(2);
-            assertThat(run(machine, CODE)).as("the other program's code").isEqualTo(0x2222);
+            assertThat(MovEaxCode.runAt(machine, CODE)).as("the other program's code").isEqualTo(0x2222);
             memory.switchTo(parent);
-            assertThat(run(machine, CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
         }
     }
 
@@ -91,16 +85,16 @@ class ImageBlocksTest {
             GuestMemory memory = machine.memory();
             memory.mapImage("prog", CODE, RX, page(0x1111));
             memory.imageLoaded();
-            assertThat(run(machine, CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
             memory.write(CODE, MovEaxCode.movEaxHlt(0x3333)); // a debugger's patch: a copy of the process's own
-            assertThat(run(machine, CODE)).isEqualTo(0x3333);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x3333);
             AddressSpace patched = forkAndExec(memory);
 
             memory.mapImage("prog", CODE, RX, page(0x1111));
             memory.imageLoaded();
-            assertThat(run(machine, CODE)).as("the program as loaded, not the patch").isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, CODE)).as("the program as loaded, not the patch").isEqualTo(0x1111);
             memory.switchTo(patched);
-            assertThat(run(machine, CODE)).isEqualTo(0x3333);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x3333);
         }
     }
 
@@ -111,8 +105,8 @@ class ImageBlocksTest {
             memory.mapImage("prog", CODE, RX, page(0x1111));
             memory.mapImage("plugin", MORE_CODE, RX, page(0x4444));
             memory.imageLoaded();
-            assertThat(run(machine, CODE)).isEqualTo(0x1111);
-            assertThat(run(machine, MORE_CODE)).isEqualTo(0x4444);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, MORE_CODE)).isEqualTo(0x4444);
             forkAndExec(memory);
             assertThat(memory.isIdle(MORE_CODE)).isTrue();
 
@@ -140,15 +134,15 @@ class ImageBlocksTest {
             memory.mapImage("other", MORE_CODE, Prot.READ, constants);
             memory.imageLoaded();
             assertThat(memory.imageBlocks()).as("two blocks of code, one of constants").isEqualTo(3);
-            assertThat(run(machine, CODE)).isEqualTo(0x2222);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x2222);
 
             long before = memory.blocksMoved();
             AddressSpace second = memory.switchTo(first);
             assertThat(memory.blocksMoved() - before).as("the code goes off and on; the constants stay").isEqualTo(2);
             assertThat(memory.read(MORE_CODE, MovEaxCode.LENGTH)).isEqualTo(MovEaxCode.movEaxHlt(0x5555));
-            assertThat(run(machine, CODE)).isEqualTo(0x1111);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
             memory.switchTo(second);
-            assertThat(run(machine, CODE)).isEqualTo(0x2222);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x2222);
         }
     }
 }

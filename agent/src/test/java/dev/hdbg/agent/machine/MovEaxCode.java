@@ -1,5 +1,8 @@
 package dev.hdbg.agent.machine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.common.event.GuestRegister;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -9,6 +12,13 @@ final class MovEaxCode {
     static final int LENGTH = 8;
 
     private MovEaxCode() {
+    }
+
+    /** Runs the code at {@code code} up to its hlt (ring 0 on a bare machine: the hlt ends the run); returns EAX. */
+    static long runAt(Machine machine, long code) {
+        machine.cpu().run(code);
+        assertThat(machine.rip()).isEqualTo(code + LENGTH);
+        return machine.read(GuestRegister.RAX);
     }
 
     /** mov eax, imm32 ; jmp +0 (a second block, chained to the first once both ran) ; hlt. */
