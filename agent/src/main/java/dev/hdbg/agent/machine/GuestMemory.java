@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
  * <p>Processes take turns on the CPU through {@link #switchTo}, and a fork's child shares the parent's read-only blocks
  * ({@link #copy}) until one of them writes there. The code translated from a block outlives a switch where it can
  * ({@link CodeKeeping}): a block both processes hold stays mapped, the outgoing process's code waits idle on the engine
- * while another program runs, and a program loaded again maps the blocks of its last load ({@link #mapImage}). The class is over 400 lines because mapping, writing, switching and
- * sharing all change the one list of mappings in step with the engine and the listeners; split, each part would reach
- * into the others' state.
+ * while another program runs, and a program loaded again maps the blocks of its last load ({@link #mapImage}). The
+ * class is over 400 lines because mapping, writing, switching and sharing all change the one list of mappings in step
+ * with the engine and the listeners; split, each part would reach into the others' state.
  *
  * <p>Not thread-safe: used by the execution thread only.
  */

@@ -17,6 +17,7 @@ import java.util.Optional;
  * reads it was checked byte for byte against Debian's build; on any other library nothing is written and
  * {@link #supported} says why not.
  */
+@SuppressWarnings("restricted") // reading the engine's CPUState through the pointer uc_open filled in is this class's job
 final class TranslationContexts {
     /** The highest context: the index is shifted into the top byte of a block's flags. */
     static final int MAX = 255;

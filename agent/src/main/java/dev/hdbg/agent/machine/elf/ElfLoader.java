@@ -264,16 +264,10 @@ public final class ElfLoader {
                 filled.add(m);
             }
         }
-        for (ProgramHeader p : loads) {
-            for (SegmentLayout.Mapping m : filled) {
-                // Fresh mappings are zero-filled, so copying p_filesz bytes leaves the rest of p_memsz as .bss.
-                long from = Math.max(p.vaddr() + bias, m.begin());
-                long to = Math.min(p.vaddr() + bias + p.filesz(), m.end());
-                if (from < to) {
-                    long at = p.offset() + (from - p.vaddr() - bias);
-                    memory.write(from, Arrays.copyOfRange(file.bytes(), (int) at, (int) (at + to - from)));
-                }
-            }
+        for (SegmentLayout.Mapping m : filled) {
+            // Fresh mappings are zero-filled, so copying p_filesz bytes leaves the rest of p_memsz as .bss.
+            fileRuns(m, loads, bias, (address, offset, length) -> memory.write(address,
+                    Arrays.copyOfRange(file.bytes(), (int) offset, (int) offset + length)));
         }
         return new Placed(mappings.getFirst().begin(), mappings.getLast().end());
     }
@@ -281,15 +275,26 @@ public final class ElfLoader {
     /** The bytes of mapping {@code m} as loaded: the file bytes of the segments in it, zeros elsewhere. */
     private static byte[] bytesOf(SegmentLayout.Mapping m, List<ProgramHeader> loads, byte[] file, long bias) {
         byte[] bytes = new byte[(int) (m.end() - m.begin())];
+        fileRuns(m, loads, bias, (address, offset, length) -> System.arraycopy(file, (int) offset, bytes,
+                (int) (address - m.begin()), length));
+        return bytes;
+    }
+
+    /** A run of file bytes in a mapping: where it goes, where it is in the file, how long it is. */
+    @FunctionalInterface
+    private interface FileRun {
+        void at(long address, long fileOffset, int length);
+    }
+
+    /** Each segment's file bytes ({@code p_filesz} of them) that lie in {@code m}, moved by {@code bias}. */
+    private static void fileRuns(SegmentLayout.Mapping m, List<ProgramHeader> loads, long bias, FileRun run) {
         for (ProgramHeader p : loads) {
             long from = Math.max(p.vaddr() + bias, m.begin());
             long to = Math.min(p.vaddr() + bias + p.filesz(), m.end());
             if (from < to) {
-                long at = p.offset() + (from - p.vaddr() - bias);
-                System.arraycopy(file, (int) at, bytes, (int) (from - m.begin()), (int) (to - from));
+                run.at(from, p.offset() + (from - p.vaddr() - bias), (int) (to - from));
             }
         }
-        return bytes;
     }
 
     private static List<LoadedElf.Section> sections(List<SectionHeader> headers, long bias) {
