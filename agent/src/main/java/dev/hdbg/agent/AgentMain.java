@@ -11,6 +11,7 @@ import dev.hdbg.agent.server.TlsIdentity;
 import dev.hdbg.agent.unicorn.LibraryPatch;
 import dev.hdbg.agent.unicorn.SoftTlbSize;
 import dev.hdbg.agent.unicorn.StoreFastPath;
+import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.common.auth.Tokens;
 import dev.hdbg.common.text.Echo;
 import dev.hdbg.common.text.HostPort;
@@ -140,6 +141,11 @@ public final class AgentMain implements Callable<Integer> {
             + "hot pages of a program rarely evict each other on every access")
     private boolean noLargeTlb;
 
+    @Option(names = "--no-kept-code", description = "translate each program's code anew after every process switch and "
+            + "exec (by default a parent's code waits on the engine while its child runs another program, and a program "
+            + "loaded again reuses its last load's code and translations: docs/targets.md, \"Idle code across exec\")")
+    private boolean noKeptCode;
+
     @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "ARG", description = "the ELF program's arguments, after --")
     private List<String> programArgs = new ArrayList<>();
 
@@ -264,6 +270,9 @@ public final class AgentMain implements Callable<Integer> {
         if (noLargeTlb) {
             SoftTlbSize.turnOff();
         }
+        if (noKeptCode) {
+            Unicorn.turnOffTranslationContexts();
+        }
         try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits, delivery)) {
             LibraryPatch.Status fastPath = StoreFastPath.status();
             if (fastPath.state() == LibraryPatch.State.REFUSED) {
@@ -273,6 +282,10 @@ public final class AgentMain implements Callable<Integer> {
             LibraryPatch.Status tlb = SoftTlbSize.status();
             if (tlb.state() == LibraryPatch.State.REFUSED) {
                 LoggerFactory.getLogger(AgentMain.class).warn("the soft TLB keeps QEMU's sizes: {}", tlb.detail());
+            }
+            if (!noKeptCode) {
+                Unicorn.translationContextsRefused().ifPresent(why -> LoggerFactory.getLogger(AgentMain.class).warn(
+                        "programs' code is translated anew after every switch and exec: {}", why));
             }
             // Before the listening line, which scripts and tests wait for: when they see it, the fingerprint is there.
             serverOptions.tls().ifPresent(t -> out.printf("hdbg-agent TLS fingerprint %s%n", t.identity().fingerprint()));

@@ -35,24 +35,31 @@ final class TranslationContexts {
     private static final byte[] GEN_CODE = HexFormat.of().parseHex("418b879481000081e3ffffff00c1e018");
     private static final long GEN_CODE_OFFSET = 0x6b;
 
-    private static final Optional<String> REFUSAL = check();
+    private static final Optional<String> CHECK = check();
+    /** Set by the agent's {@code --no-kept-code} before the first engine: every program then shares one context. */
+    private static volatile boolean turnedOff;
 
     private TranslationContexts() {
     }
 
+    /** Leaves the library's contexts alone for this process ({@code --no-kept-code}). */
+    static void turnOff() {
+        turnedOff = true;
+    }
+
     /** Why contexts cannot be set with this library, or empty when they can. */
     static Optional<String> refusal() {
-        return REFUSAL;
+        return turnedOff ? Optional.of("turned off (--no-kept-code)") : CHECK;
     }
 
     static boolean supported() {
-        return REFUSAL.isEmpty();
+        return refusal().isEmpty();
     }
 
     /** Makes {@code context} (0 to {@link #MAX}) the one blocks are translated and found in from now on. */
     static void set(MemorySegment uc, int context) {
         if (!supported() || context < 0 || context > MAX) {
-            throw new IllegalArgumentException("translation context " + context + ": " + REFUSAL.orElse("0 to 255"));
+            throw new IllegalArgumentException("translation context " + context + ": " + refusal().orElse("0 to 255"));
         }
         MemorySegment cpu = uc.reinterpret(UC_CPU + ADDRESS.byteSize()).get(ADDRESS, UC_CPU);
         cpu.reinterpret(CLUSTER_INDEX + JAVA_INT.byteSize()).set(JAVA_INT, CLUSTER_INDEX, context);

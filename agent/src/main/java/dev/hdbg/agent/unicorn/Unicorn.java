@@ -137,6 +137,14 @@ public final class Unicorn implements AutoCloseable {
     }
 
     /**
+     * Every program shares one translation context from now on: no code is kept across switches and execs
+     * ({@code --no-kept-code}). Before the first engine opens.
+     */
+    public static void turnOffTranslationContexts() {
+        TranslationContexts.turnOff();
+    }
+
+    /**
      * Makes {@code context} (0 to 255) the engine's translation context: blocks translated from now on belong to it,
      * and only its blocks are found ({@link TranslationContexts}).
      *

@@ -194,7 +194,11 @@ class HostRootIT {
             large[i] = (byte) (i * 13 + i / 1000);
         }
         Files.write(dir.resolve("large.bin"), large);
-        sameAsNative("/usr/bin/bash", "-c", "busybox cat large.bin | md5sum; busybox cat large.bin | busybox wc -c");
+        String[] pipelines = {"-c", "busybox cat large.bin | md5sum; busybox cat large.bin | busybox wc -c"};
+        ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), Path.of("/usr/bin/bash"), pipelines);
+        inDir(List.of(), "/usr/bin/bash", pipelines).assertSameAs(expected);
+        // The same without the code kept across switches and execs (the image cache, idle code): as a user may ask.
+        inDir(List.of("--no-kept-code"), "/usr/bin/bash", pipelines).assertSameAs(expected);
     }
 
     @Test
