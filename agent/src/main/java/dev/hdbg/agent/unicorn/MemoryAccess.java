@@ -70,18 +70,20 @@ final class MemoryAccess {
      * changes, so such a protection goes through the same permissions without WRITE first.
      */
     void protect(long address, long size, int perms) {
-        // Executable until the last call below has succeeded: a failure halfway leaves the range counted as code.
-        executable.set(address, size, true);
         cache.dropMapping(address, size);
         protectKeepingTranslations(address, size, perms);
+        // Its blocks dropped, the range holds code again only once it can be fetched from.
+        executable.set(address, size, (perms & Prot.EXEC) != 0);
     }
 
     /**
      * {@link #protect} without dropping the range's translated code: only for code that cannot run in the meantime
      * (a block made inaccessible while its translation context is not the engine's, then given its permissions back:
-     * {@link TranslationContexts}).
+     * {@link TranslationContexts}). The range stays counted as code ({@link ExecutablePages}) whatever its permissions:
+     * its blocks are there, and a drop of the range ({@link Unicorn#removeCache}) must still reach them.
      */
     void protectKeepingTranslations(long address, long size, int perms) {
+        // Executable until the last call below has succeeded: a failure halfway leaves the range counted as code.
         executable.set(address, size, true);
         if ((perms & Prot.READ) == 0 && any(address, size, p -> (p & (Prot.READ | Prot.WRITE)) == Prot.READ)) {
             check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, Prot.READ | Prot.WRITE),
@@ -95,7 +97,6 @@ final class MemoryAccess {
         }
         check(UnicornNative.call(UnicornNative.MEM_PROTECT, uc, address, size, perms), "uc_mem_protect", address, size,
                 perms);
-        executable.set(address, size, (perms & Prot.EXEC) != 0);
     }
 
     /** Whether a region overlapping [address, address + size) has permissions that pass {@code test}. */

@@ -33,6 +33,23 @@ class ProtectKeepingTranslationsTest {
     }
 
     @Test
+    void aDropOfTheRangeWhileTheCodeIsInaccessibleReachesItsKeptBlocks() {
+        try (Unicorn uc = Unicorn.openX86_64(); Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(0x1000, 0x1000);
+            MemorySegment.copy(MemorySegment.ofArray(MOV_EAX_1111), 0, host, 0, MOV_EAX_1111.length);
+            uc.memMapPtr(CODE, host, Prot.READ | Prot.EXEC);
+            uc.emuStart(CODE, 0, 0, 0);
+            uc.memProtectKeepingTranslations(CODE, 0x1000, Prot.NONE);
+            host.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 1, (byte) 0x22);
+            // What a write of the host's does after it: a range without EXEC now, but its blocks are kept there.
+            uc.removeCache(CODE, CODE + 0x1000);
+            uc.memProtectKeepingTranslations(CODE, 0x1000, Prot.READ | Prot.EXEC);
+            uc.emuStart(CODE, 0, 0, 0);
+            assertThat(uc.regRead(X86Reg.RAX)).as("translated again from the new bytes").isEqualTo(0x1122);
+        }
+    }
+
+    @Test
     void aBreakpointAddedWhileTheCodeIsInaccessibleStopsThereOnceItRunsAgain() {
         try (Unicorn uc = Unicorn.openX86_64()) {
             uc.memMap(CODE, 0x1000, Prot.READ | Prot.EXEC);
