@@ -65,7 +65,7 @@ final class CopySyscalls {
         }
         boolean positioned = offsetAddress != 0;
         long start = positioned ? user.readLong(offsetAddress) : seekableOffset(in);
-        long wanted = Long.compareUnsigned(count, FileSyscalls.MAX_RW_COUNT) > 0 ? FileSyscalls.MAX_RW_COUNT : count;
+        long wanted = FileSyscalls.rwCount(count);
         long total = 0;
         try {
             while (total < wanted) {
@@ -120,7 +120,7 @@ final class CopySyscalls {
      */
     private static int chunkFor(OpenFile out, long left, boolean first) {
         Pipe pipe = out.pipe();
-        long room = pipe != null ? pipe.capacity() - pipe.buffered() : FileSyscalls.CHUNK;
+        long room = pipe != null ? pipe.room() : FileSyscalls.CHUNK;
         if (room <= 0) {
             return first ? 1 : 0;
         }

@@ -95,7 +95,7 @@ final class FileSyscalls {
      */
     private long read(int fd, long buffer, long count) throws IOException {
         OpenFile file = fds.readable(fd);
-        long wanted = Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
+        long wanted = rwCount(count);
         long total = 0;
         while (total < wanted) {
             int n = (int) Math.min(CHUNK, wanted - total);
@@ -115,9 +115,14 @@ final class FileSyscalls {
         return total;
     }
 
+    /** What one read or write of {@code count} bytes (unsigned, as the kernel takes it) moves at most. */
+    static long rwCount(long count) {
+        return Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
+    }
+
     private long write(int fd, long buffer, long count) throws IOException {
         OpenFile file = fds.writable(fd);
-        long n = Long.compareUnsigned(count, MAX_RW_COUNT) > 0 ? MAX_RW_COUNT : count;
+        long n = rwCount(count);
         return writeChunked(file, buffer, n, 0);
     }
 

@@ -54,7 +54,7 @@ final class OffsetSyscalls {
 
     /** pwrite64: a chunk at a time, at {@code offset} onwards. */
     private long pwrite(OpenFile file, long buffer, long count, long offset) throws IOException {
-        long n = Long.compareUnsigned(count, FileSyscalls.MAX_RW_COUNT) > 0 ? FileSyscalls.MAX_RW_COUNT : count;
+        long n = FileSyscalls.rwCount(count);
         long total = 0;
         while (total < n) {
             int chunk = (int) Math.min(FileSyscalls.CHUNK, n - total);

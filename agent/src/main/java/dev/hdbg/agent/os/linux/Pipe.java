@@ -104,7 +104,7 @@ final class Pipe {
         if (readers == 0) {
             throw new SyscallException(Errno.EPIPE); // and SIGPIPE, which the write system calls send
         }
-        int n = Math.min(bytes.length, capacity - data.length);
+        int n = Math.min(bytes.length, room());
         if (n == 0 && bytes.length > 0) {
             throw Blocked.unlessNonBlocking(caller, this);
         }
@@ -118,6 +118,11 @@ final class Pipe {
 
     int capacity() {
         return capacity;
+    }
+
+    /** How many bytes a write would take now. */
+    int room() {
+        return capacity - data.length;
     }
 
     /**
