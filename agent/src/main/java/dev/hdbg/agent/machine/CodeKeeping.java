@@ -120,14 +120,11 @@ final class CodeKeeping {
     }
 
     /**
-     * The cached block for {@code content} at {@code address} that the process on the CPU may map, or null: code only
-     * in its own context, or in any while the exec has mapped no code yet (it then joins that context: {@link #join});
-     * read-only data, which carries no translations, in any.
+     * The cached block for {@code content} at {@code address} that the process on the CPU may map, or null; only when
+     * {@link #enabled}. Code is found in its own context, or in any while the exec has mapped no code yet (it then joins
+     * that context: {@link #join}); read-only data, which carries no translations, in any.
      */
     ImageBlocks.Entry findImage(long address, int perms, byte[] content) {
-        if (!enabled()) {
-            return null;
-        }
         boolean code = (perms & Prot.EXEC) != 0;
         boolean mayJoin = fresh;
         return images.find(address, perms, content, c -> !code || c == context || mayJoin);

@@ -25,10 +25,6 @@ final class ContextPool {
         return enabled ? 0 : UNKEPT;
     }
 
-    boolean enabled() {
-        return enabled;
-    }
-
     /** A free context for a new program, held once. */
     int allocate() {
         if (enabled) {

@@ -152,8 +152,8 @@ public final class GuestMemory implements AutoCloseable {
      */
     public void mapImage(String name, long address, int perms, byte[] content) {
         long length = requireRoom(name, address, content.length);
-        ImageBlocks.Entry cached = (perms & Prot.WRITE) != 0 || length != content.length ? null
-                : keeping.findImage(address, perms, content);
+        boolean cacheable = keeping.enabled() && (perms & Prot.WRITE) == 0 && length == content.length;
+        ImageBlocks.Entry cached = cacheable ? keeping.findImage(address, perms, content) : null;
         if (cached != null) {
             GuestMapping block = cached.mapping();
             shared.share(block.memory());
@@ -165,7 +165,7 @@ public final class GuestMemory implements AutoCloseable {
             }
             regions.add(new MemoryRegionInfo(address, address + length, perms, name));
             mappings.add(block);
-        } else if (keeping.enabled() && (perms & Prot.WRITE) == 0 && length == content.length) {
+        } else if (cacheable) {
             MemorySegment memory = pages.allocate(length);
             MemorySegment.copy(MemorySegment.ofArray(content), 0, memory, 0, length); // before the engine sees it
             place(name, address, memory, perms);
@@ -270,12 +270,7 @@ public final class GuestMemory implements AutoCloseable {
      */
     public AddressSpace detach() {
         return switchTo(new AddressSpace(new ArrayList<>(), new ArrayList<>(), List.of(), shared, keeping.newProgram(),
-                this::beforeOffCpuWrite));
-    }
-
-    /** {@code m}, of a space off the CPU, is about to be written: if it idles on the engine, it leaves it first. */
-    private void beforeOffCpuWrite(GuestMapping m) {
-        keeping.leaving(m);
+                keeping::leaving));
     }
 
     /**
@@ -460,7 +455,7 @@ public final class GuestMemory implements AutoCloseable {
         mappings.addAll(incoming.mappings());
         regions.addAll(incoming.regionList());
         restoreProtections(incoming, staying, protections);
-        return new AddressSpace(taken, takenRegions, protections, shared, outgoing, this::beforeOffCpuWrite);
+        return new AddressSpace(taken, takenRegions, protections, shared, outgoing, keeping::leaving);
     }
 
     /**
@@ -513,7 +508,7 @@ public final class GuestMemory implements AutoCloseable {
         }
         keeping.retain(keeping.context());
         return new AddressSpace(copied, copiedRegions, protections, shared, keeping.context(),
-                this::beforeOffCpuWrite);
+                keeping::leaving);
     }
 
     /**
@@ -843,7 +838,7 @@ public final class GuestMemory implements AutoCloseable {
         GuestMapping copy = new GuestMapping(m.address(), own, m.perms());
         putOn(copy);
         AddressSpace space = new AddressSpace(List.of(copy), List.of(), protections, shared, keeping.context(),
-                this::beforeOffCpuWrite);
+                keeping::leaving);
         restoreProtections(space, Set.of(), protections);
         return copy;
     }

@@ -29,7 +29,6 @@ final class IdleBlocks {
 
     private final Unicorn engine;
     private final List<Idle> blocks = new ArrayList<>(); // oldest first
-    private long evicted;
 
     /** @param engine the engine the blocks stay on */
     IdleBlocks(Unicorn engine) {
@@ -118,13 +117,7 @@ final class IdleBlocks {
         return blocks.size();
     }
 
-    /** How many idle blocks left the engine before their process came back. */
-    long evicted() {
-        return evicted;
-    }
-
     private void evict(GuestMapping m) {
-        evicted++;
         engine.memUnmap(m.address(), m.memory().byteSize()); // drops its translations first
     }
 }
