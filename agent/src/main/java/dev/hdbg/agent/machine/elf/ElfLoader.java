@@ -185,7 +185,9 @@ public final class ElfLoader {
                     at.end()));
             start = ld.entry() + interpreterBias;
         }
-        long hwcap = knownHwcap.isPresent() ? knownHwcap.getAsLong() : CpuFeatures.hwcap(machine, start);
+        GuestMemory memory = machine.memory();
+        memory.map("stack", STACK_TOP - STACK_SIZE, STACK_SIZE, Prot.READ | Prot.WRITE);
+        long hwcap = knownHwcap.isPresent() ? knownHwcap.getAsLong() : probeHwcap(machine);
         // The vDSO goes below the interpreter, as Linux maps it after it (top-down), or at the top of the mmap area.
         long vdsoEnd = loadedInterpreter.map(LoadedElf.Image::begin).orElse(MMAP_TOP);
         long vdso = 0;
@@ -196,8 +198,6 @@ public final class ElfLoader {
                     Arrays.copyOf(bytes, (int) SegmentLayout.roundUp(bytes.length)));
         }
 
-        GuestMemory memory = machine.memory();
-        memory.map("stack", STACK_TOP - STACK_SIZE, STACK_SIZE, Prot.READ | Prot.WRITE);
         long entry = image.entry() + bias;
         // Without a loaded program header table AT_PHDR would point at nothing; 0 makes glibc's lookups find none.
         long phdr = image.phdrAddress().isPresent() ? image.phdrAddress().getAsLong() + bias : 0;
@@ -229,6 +229,23 @@ public final class ElfLoader {
                 SegmentLayout.brkStart(image.loads(), bias), STACK_TOP, stack.rsp(),
                 new Symbols(image.symbols()).relocated(bias), sections(image.sections(), bias), loadedInterpreter,
                 stack.auxv());
+    }
+
+    /**
+     * CPUID's feature bits for AT_HWCAP, probed on the stack's top page (executable for the probe, its bytes and
+     * permissions put back): not on the image, whose code is the image cache's block ({@link GuestMemory#mapImage}),
+     * which a write there would have replaced with a copy of the process's own, so that no later program shared
+     * ld.so's block with the first and each exec translated ld.so anew.
+     */
+    private static long probeHwcap(Machine machine) {
+        GuestMemory memory = machine.memory();
+        long page = STACK_TOP - GuestMemory.PAGE;
+        memory.protect(page, GuestMemory.PAGE, Prot.READ | Prot.WRITE | Prot.EXEC);
+        try {
+            return CpuFeatures.hwcap(machine, page);
+        } finally {
+            memory.protect(page, GuestMemory.PAGE, Prot.READ | Prot.WRITE);
+        }
     }
 
     private static ElfImage interpreterImage(Executable interpreter) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hdbg.agent.machine.CpuRegister;
+import dev.hdbg.agent.machine.GuestMemory;
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.MemoryRegionInfo;
 import dev.hdbg.agent.machine.elf.ElfImage.ProgramHeader;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class ElfLoaderTest {
@@ -156,6 +158,35 @@ class ElfLoaderTest {
                 X86Reg r = new X86Reg[] {X86Reg.RAX, X86Reg.RBX, X86Reg.RCX, X86Reg.RDX}[reg];
                 assertThat(machine.unicorn().regRead(r)).as("%s after the CPUID the loader asked", r).isZero();
             }
+        }
+    }
+
+    @Test
+    void theCpuidProbeLeavesTheImageAsCachedSoThatTheNextProgramMapsLdSosBlockAsItIs() {
+        byte[] program = TestPrograms.dynamicTrue();
+        var trueFile = new ElfLoader.Executable("/bin/true", program);
+        var ld = Optional.of(new ElfLoader.Executable("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                TestPrograms.interpreter()));
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            LoadedElf first = ElfLoader.load(machine, trueFile, ld,
+                    new ElfLoader.Process(List.of("true"), List.of(), 0, 0, new Random(1)), PIE_BASE);
+            long hwcap = new StackReader(machine, first.initialRsp()).aux(Auxv.AT_HWCAP);
+            assertThat(hwcap).as("CPUID's EDX: at least FPU and TSC").isNotZero();
+            assertThat(machine.unicorn().memRegions()).as("the probe's page is the stack's again")
+                    .anyMatch(r -> r.end() + 1 == ElfLoader.STACK_TOP && r.perms() == (Prot.READ | Prot.WRITE));
+
+            memory.switchTo(memory.copy()); // fork ...
+            memory.release(memory.detach()); // ... and exec the same program
+            long before = memory.blocksMoved();
+            ElfLoader.loadForExec(machine, trueFile, ld, new ElfLoader.Process(List.of("true"), List.of(), 0, 0,
+                    new Random(2)), PIE_BASE, Optional.empty(), hwcap);
+            long constants = Stream.of(program, TestPrograms.interpreter())
+                    .flatMap(file -> ElfParser.parse("f", file).loads().stream())
+                    .filter(p -> (p.flags() & (ElfImage.PF_W | ElfImage.PF_X)) == 0).count();
+            assertThat(memory.blocksMoved() - before).as("only the constants' blocks, which do not idle, mapped "
+                    + "again: every code block woken as the first load left it, none over a copy of its own")
+                    .isEqualTo(constants);
         }
     }
 
