@@ -1,5 +1,6 @@
 package dev.hdbg.agent.machine;
 
+import dev.hdbg.agent.unicorn.MemoryRegion;
 import dev.hdbg.agent.unicorn.Prot;
 import dev.hdbg.agent.unicorn.Unicorn;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.List;
 final class CodeKeeping {
     private final Unicorn engine; // null when disabled
     private final ContextPool contexts;
+    private final BlockContexts ran = new BlockContexts();
     private final IdleBlocks idle;
     private final ImageBlocks images;
     /** The translation context of the process on the CPU. */
@@ -24,7 +26,7 @@ final class CodeKeeping {
     private CodeKeeping(Unicorn engine) {
         this.engine = engine;
         this.contexts = new ContextPool(engine != null);
-        this.idle = engine != null ? new IdleBlocks(engine) : null;
+        this.idle = engine != null ? new IdleBlocks(engine, ran) : null;
         this.images = engine != null ? new ImageBlocks() : null;
         this.context = contexts.first();
     }
@@ -70,18 +72,37 @@ final class CodeKeeping {
     }
 
     /**
-     * A switch to {@code incoming}, of another context than the current one: its idle blocks come back (returned, to be
-     * woken with {@link #wake}), the other idle blocks of its context leave the engine.
+     * A switch to {@code incoming}, of another context than the current one: the idle blocks it maps come back
+     * (returned, to be woken with {@link #wake}), the other idle blocks that may hold code of its context leave the
+     * engine.
      */
     List<GuestMapping> idleBlocksOf(AddressSpace incoming) {
         if (!enabled() || incoming.context() == context) {
             return List.of();
         }
-        return idle.takeContext(incoming.context(), incoming.mappings()::contains);
+        return idle.takeFor(incoming.context(), incoming.mappings()::contains);
     }
 
-    void wake(GuestMapping m) {
-        idle.wake(m);
+    /**
+     * {@code m} stays on the engine while the process of the current context leaves the CPU (a block both processes of
+     * a switch map): code of that context may be translated from it.
+     */
+    void stays(GuestMapping m) {
+        if (enabled()) {
+            ran.add(m, context);
+        }
+    }
+
+    /** {@code m} left the engine, and the code translated from it with it. */
+    void tookOff(GuestMapping m) {
+        if (enabled()) {
+            ran.forget(m);
+        }
+    }
+
+    /** {@link IdleBlocks#wake}. */
+    void wake(GuestMapping m, List<MemoryRegion> regions) {
+        idle.wake(m, regions);
     }
 
     /** The engine runs in {@code c} from now on. */
@@ -121,23 +142,26 @@ final class CodeKeeping {
 
     /**
      * The cached block for {@code content} at {@code address} that the process on the CPU may map, or null; only when
-     * {@link #enabled}. Code is found in its own context, or in any while the exec has mapped no code yet (it then joins
-     * that context: {@link #join}); read-only data, which carries no translations, in any.
+     * {@link #enabled}. One of the process's own context first: its code translated there runs again. Else one of any
+     * context: code of a block shared between contexts is translated in each, which only that context's look-ups find
+     * ({@link BlockContexts}), and the block itself stays on the engine across switches between its holders.
      */
     ImageBlocks.Entry findImage(long address, int perms, byte[] content) {
-        boolean code = (perms & Prot.EXEC) != 0;
-        boolean mayJoin = fresh;
-        return images.find(address, perms, content, c -> !code || c == context || mayJoin);
+        ImageBlocks.Entry own = images.find(address, perms, content, c -> c == context);
+        return own != null ? own : images.find(address, perms, content, c -> true);
     }
 
     /**
-     * The process maps the cached {@code entry}: code makes its context the process's (the exec's new one, in which
-     * nothing ran, is let go). Returns whether the block was idle on the engine (now taken back, to be woken).
+     * The process maps the cached {@code entry}: the first code an exec maps makes the entry's context the process's
+     * (the exec's new one, in which nothing ran, is let go), so that the code translated there runs again; later code
+     * is shared without a change of context. Returns whether the block was idle on the engine (now taken back, to be
+     * woken).
      */
     boolean join(ImageBlocks.Entry entry) {
         if ((entry.mapping().perms() & Prot.EXEC) != 0) {
+            boolean first = fresh;
             fresh = false;
-            if (entry.context() != context) {
+            if (first && entry.context() != context) {
                 contexts.release(context);
                 contexts.retain(entry.context());
                 enter(entry.context());
@@ -155,7 +179,7 @@ final class CodeKeeping {
     /** The exec's image is mapped: idle blocks of the context it joined that it did not map leave the engine. */
     void imageLoaded() {
         if (enabled()) {
-            idle.takeContext(context, m -> false);
+            idle.takeFor(context, m -> false);
         }
     }
 
@@ -169,6 +193,7 @@ final class CodeKeeping {
             return List.of();
         }
         idle.evictAll();
+        ran.clear();
         return images.clear();
     }
 }

@@ -158,7 +158,7 @@ public final class GuestMemory implements AutoCloseable {
             GuestMapping block = cached.mapping();
             shared.share(block.memory());
             if (keeping.join(cached)) {
-                keeping.wake(block);
+                keeping.wake(block, List.of());
                 tellMapped(block);
             } else {
                 putOn(block);
@@ -282,6 +282,7 @@ public final class GuestMemory implements AutoCloseable {
         moved++;
         long size = m.memory().byteSize();
         cpu.unmap(m.address(), size);
+        keeping.tookOff(m);
         if ((m.perms() & Prot.EXEC) != 0) {
             cpu.forgetTranslations(m.address(), m.address() + size);
         }
@@ -376,14 +377,19 @@ public final class GuestMemory implements AutoCloseable {
     /**
      * Gives the engine {@code space}'s permissions, page range by page range, where they differ from what it has: for
      * a block just mapped, its first permissions; for one that {@code staying} kept on the CPU, those it had in the
-     * space before ({@code before}).
+     * space before ({@code before}). The blocks {@code woken} from idling have theirs already (a regular protect would
+     * drop the code kept with them).
      */
-    private void restoreProtections(AddressSpace space, Set<GuestMapping> staying, List<MemoryRegion> before) {
+    private void restoreProtections(AddressSpace space, Set<GuestMapping> staying, List<GuestMapping> woken,
+                                    List<MemoryRegion> before) {
         if (!(cpu instanceof UnicornCpu engine)) {
             return;
         }
         for (GuestMapping m : space.mappings()) {
             List<MemoryRegion> wanted = within(space.protections(), m);
+            if (woken.contains(m)) {
+                continue;
+            }
             if (staying.contains(m)) {
                 if (!wanted.equals(within(before, m))) {
                     wanted.forEach(r -> engine.unicorn().memProtect(r.begin(), r.size(), r.perms()));
@@ -415,6 +421,11 @@ public final class GuestMemory implements AutoCloseable {
         List<MemoryRegion> protections = userProtections();
         int outgoing = keeping.context();
         boolean mayPark = keeping.mayPark(incoming.context());
+        if (mayPark) {
+            // A library ld.so mapped is one block, its code beside its data: sliced, its code may idle like an image's
+            // (a GNU pipeline translated libc anew at every switch between its programs).
+            sliceMixedMappings(protections);
+        }
         Set<GuestMapping> staying = new HashSet<>();
         for (GuestMapping m : incoming.mappings()) {
             if (shared.isShared(m.memory()) && mappings.contains(m)) {
@@ -428,7 +439,7 @@ public final class GuestMemory implements AutoCloseable {
                 continue;
             }
             if (staying.contains(m)) {
-                // stays on the CPU
+                keeping.stays(m); // on the CPU, with what the outgoing process translated from it
             } else if (mayPark && mayIdle(m, protections) && !overlapsAny(incoming.mappings(), m)) {
                 park(m);
             } else {
@@ -445,7 +456,7 @@ public final class GuestMemory implements AutoCloseable {
         List<GuestMapping> woken = keeping.idleBlocksOf(incoming);
         for (GuestMapping m : incoming.mappings()) {
             if (woken.contains(m)) {
-                keeping.wake(m);
+                keeping.wake(m, within(incoming.protections(), m));
                 tellMapped(m);
             } else if (!staying.contains(m)) {
                 putOn(m);
@@ -454,7 +465,7 @@ public final class GuestMemory implements AutoCloseable {
         keeping.enter(incoming.context());
         mappings.addAll(incoming.mappings());
         regions.addAll(incoming.regionList());
-        restoreProtections(incoming, staying, protections);
+        restoreProtections(incoming, staying, woken, protections);
         return new AddressSpace(taken, takenRegions, protections, shared, outgoing, keeping::leaving);
     }
 
@@ -839,7 +850,7 @@ public final class GuestMemory implements AutoCloseable {
         putOn(copy);
         AddressSpace space = new AddressSpace(List.of(copy), List.of(), protections, shared, keeping.context(),
                 keeping::leaving);
-        restoreProtections(space, Set.of(), protections);
+        restoreProtections(space, Set.of(), List.of(), protections);
         return copy;
     }
 
