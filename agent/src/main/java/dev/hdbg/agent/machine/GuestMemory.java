@@ -153,6 +153,80 @@ public final class GuestMemory implements AutoCloseable {
     public void mapImage(String name, long address, int perms, byte[] content) {
         long length = requireRoom(name, address, content.length);
         boolean cacheable = keeping.enabled() && (perms & Prot.WRITE) == 0 && length == content.length;
+        placeImage(name, address, length, perms, content, cacheable);
+    }
+
+    /**
+     * {@link #mapImage} over part of one mapping of the process on the CPU: a library's code, which ld.so maps with
+     * {@code MAP_FIXED} into the block it reserved for the whole library. The mapping is cut around the range (its host
+     * memory there freed, the code translated from it dropped), and the range maps the cached block that holds these
+     * very bytes there, or a new block that is cached. Returns false, with nothing changed, when the range is not
+     * wholly inside one mapping of the process's own (not shared with another process or the program's shared memory),
+     * or nothing can be cached ({@code --no-kept-code}, writable {@code perms}, {@code content} not whole pages).
+     */
+    public boolean mapImageOver(String name, long address, int perms, byte[] content) {
+        long length = content.length;
+        if (!keeping.enabled() || (perms & Prot.WRITE) != 0 || length == 0 || length % PAGE != 0
+                || (address & (PAGE - 1)) != 0) {
+            return false;
+        }
+        GuestMapping m = mappingHolding(address, content.length);
+        MemoryRegionInfo info = regionHolding(address, length);
+        if (m == null || info == null || shared.isShared(m.memory()) || shared.isWritable(m.memory())) {
+            return false;
+        }
+        cut(m, info, address, length);
+        placeImage(name, address, length, perms, content, true);
+        return true;
+    }
+
+    /** Takes [{@code address}, + {@code length}) out of {@code m} and of its region {@code info}, which hold it. */
+    private void cut(GuestMapping m, MemoryRegionInfo info, long address, long length) {
+        long size = m.memory().byteSize();
+        long from = address - m.address();
+        // Dropped for the whole block: the engine maps what is left of it again as new blocks, which a jump cache
+        // entry of the old one could still reach.
+        cpu.forgetTranslations(m.address(), m.address() + size);
+        cpu.unmap(address, length);
+        keeping.tookOff(m);
+        List<GuestMapping> parts = new ArrayList<>();
+        if (from > 0) {
+            parts.add(new GuestMapping(m.address(), m.memory().asSlice(0, from), m.perms()));
+        }
+        if (from + length < size) {
+            parts.add(new GuestMapping(address + length, m.memory().asSlice(from + length), m.perms()));
+        }
+        int at = mappings.indexOf(m);
+        mappings.remove(at);
+        mappings.addAll(at, parts);
+        for (MappingListener l : listeners) {
+            l.unmapped(m.address(), size);
+            parts.forEach(part -> l.mapped(part.address(), part.memory(), part.perms(), false));
+        }
+        pages.free(m.memory().asSlice(from, length));
+        int index = regions.indexOf(info);
+        regions.remove(index);
+        if (address + length < info.end()) {
+            regions.add(index, new MemoryRegionInfo(address + length, info.end(), info.perms(), info.name()));
+        }
+        if (info.begin() < address) {
+            regions.add(index, new MemoryRegionInfo(info.begin(), address, info.perms(), info.name()));
+        }
+    }
+
+    /** The region of {@link #regions} holding all of [{@code address}, + {@code length}), or null. */
+    private MemoryRegionInfo regionHolding(long address, long length) {
+        for (MemoryRegionInfo r : regions) {
+            if (Long.compareUnsigned(address - r.begin(), r.end() - r.begin()) < 0
+                    && Long.compareUnsigned(address + length - r.begin(), r.end() - r.begin()) <= 0) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** {@link #mapImage}'s part once the range is free. */
+    private void placeImage(String name, long address, long length, int perms, byte[] content, boolean cacheable) {
         ImageBlocks.Entry cached = cacheable ? keeping.findImage(address, perms, content) : null;
         if (cached != null) {
             GuestMapping block = cached.mapping();
@@ -177,6 +251,11 @@ public final class GuestMemory implements AutoCloseable {
             map(name, address, length, perms);
             write(address, content);
         }
+    }
+
+    /** Whether code is kept on the engine across switches and execs ({@link CodeKeeping}): not with {@code --no-kept-code}. */
+    public boolean keepsCode() {
+        return keeping.enabled();
     }
 
     /**
@@ -895,3 +974,5 @@ public final class GuestMemory implements AutoCloseable {
         pages.close();
     }
 }
+
+

@@ -10,8 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A library as ld.so maps it: one block reserved for the whole of it, made partly executable and partly writable. At a
- * switch to another program the block is cut into its kinds, so that its code may idle while the other program runs.
+ * A library as ld.so maps it: one block reserved for the whole of it, then its code mapped into the middle. The code
+ * becomes the image cache's block ({@link GuestMemory#mapImageOver}), which another program mapping the same library
+ * at the same place shares; and a program's mixed block is cut into its kinds at a switch, so that its code may idle
+ * while another program runs.
  */
 class LibraryCodeBlocksTest {
     private static final long LIBRARY = 0x7000_0000L;
@@ -31,11 +33,77 @@ class LibraryCodeBlocksTest {
         return Arrays.copyOf(MovEaxCode.movEaxHlt(value), (int) GuestMemory.PAGE);
     }
 
+    private static byte[] filled(int b) {
+        byte[] bytes = new byte[(int) GuestMemory.PAGE];
+        Arrays.fill(bytes, (byte) b);
+        return bytes;
+    }
 
+    /** ld.so's reservation of three pages, read-only, with the file's bytes around where the code goes. */
+    private static void reserve(GuestMemory memory) {
+        memory.map("mmap libx.so", LIBRARY, 3 * GuestMemory.PAGE, Prot.READ);
+        memory.write(LIBRARY, filled(0xaa));
+        memory.write(DATA, filled(0xbb));
+    }
 
     private static List<MemoryRegion> engineRegions(Machine machine) {
         return machine.unicorn().memRegions().stream()
                 .filter(r -> r.begin() >= LIBRARY && r.end() < LIBRARY + 3 * GuestMemory.PAGE).toList();
+    }
+
+    @Test
+    void theCodeMappedIntoTheReservationIsTheCachedBlockAndTheRestStaysAsItWas() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            reserve(memory);
+            assertThat(memory.mapImageOver("mmap libx.so", CODE, RX, page(0x5555))).isTrue();
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x5555);
+            assertThat(memory.read(LIBRARY, 2)).containsExactly(0xaa, 0xaa);
+            assertThat(memory.read(DATA + GuestMemory.PAGE - 2, 2)).containsExactly(0xbb, 0xbb);
+            assertThat(engineRegions(machine)).extracting(MemoryRegion::perms)
+                    .containsExactly(Prot.READ, RX, Prot.READ);
+            assertThat(memory.regions()).filteredOn(r -> r.contains(LIBRARY) || r.contains(CODE) || r.contains(DATA))
+                    .extracting(MemoryRegionInfo::name).containsOnly("mmap libx.so").hasSize(3);
+            assertThat(memory.imageBlocks()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anotherProgramMappingTheSameLibraryThereSharesItsCodeBlockAcrossSwitches() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            reserve(memory);
+            memory.mapImageOver("mmap libx.so", CODE, RX, page(0x5555));
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x5555);
+            AddressSpace first = memory.switchTo(memory.copy());
+            memory.release(memory.detach()); // a child that execs another program, which maps the same library
+            reserve(memory);
+            assertThat(memory.mapImageOver("mmap libx.so", CODE, RX, page(0x5555))).isTrue();
+            assertThat(memory.imageBlocks()).as("the first program's block").isEqualTo(1);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x5555);
+
+            long before = memory.blocksMoved();
+            AddressSpace second = memory.switchTo(first);
+            assertThat(memory.blocksMoved() - before).as("the two reservations' pieces swap places; the code stays")
+                    .isEqualTo(4);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x5555);
+            memory.switchTo(second);
+            assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x5555);
+        }
+    }
+
+    @Test
+    void aReservationAForkedChildSharesIsNotCut() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            reserve(memory);
+            AddressSpace parent = memory.switchTo(memory.copy()); // the read-only reservation, shared with the child
+            assertThat(memory.mapImageOver("mmap libx.so", CODE, RX, page(0x5555))).isFalse();
+            assertThat(memory.read(CODE, 2)).as("nothing changed").containsExactly(0, 0);
+            assertThat(memory.imageBlocks()).isZero();
+            memory.switchTo(parent);
+            assertThat(memory.read(LIBRARY, 1)).containsExactly(0xaa);
+        }
     }
 
     @Test

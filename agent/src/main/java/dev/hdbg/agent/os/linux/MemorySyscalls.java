@@ -1,7 +1,9 @@
 package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.machine.GuestMemory;
+import dev.hdbg.agent.unicorn.Prot;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /** brk, mmap and friends, over {@link ProgramBreak} and {@link MmapAllocator}. */
@@ -234,6 +236,17 @@ final class MemorySyscalls {
         int perms = prot & PROT_MASK;
         long address;
         boolean sharedMemory = file == null && (flags & MAP_TYPE) != MAP_PRIVATE; // MAP_SHARED(_VALIDATE)
+        boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
+        if (fixed && file != null && !fileShared && (perms & (Prot.WRITE | Prot.EXEC)) == Prot.EXEC
+                && process.machine().memory().keepsCode()) {
+            // A library's code into the range ld.so reserved: the block an earlier load of it left, with the code
+            // Unicorn translated from it (GuestMemory.mapImageOver), instead of a copy translated anew.
+            byte[] content = filePages(file, length, offset);
+            if (process.mmap().mapFixedImage(hint, content, perms, name)) {
+                forget(hint, hint + content.length);
+                return mapped(file, hint, length, offset);
+            }
+        }
         if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0 && sharedMemory) {
             address = process.mmap().mapSharedFixed(hint, length, perms, (flags & MAP_FIXED) == 0, name);
         } else if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
@@ -254,10 +267,32 @@ final class MemorySyscalls {
         if (!fileShared) {
             copyIn(file, address, length, offset);
         }
+        return mapped(file, address, length, offset);
+    }
+
+    /** A file mapping is in place: the process's maps and modules learn of it. Returns {@code address}. */
+    private long mapped(HostFile file, long address, long length, long offset) throws IOException {
+        long end = address + ProgramBreak.roundUp(length);
         process.mappings().set(address, end, new Mappings.Kind(file.guestPath(), offset, Stat.inode(file.stat())));
         byte[] head = process.machine().memory().read(address, (int) Math.min(length, GuestMemory.PAGE));
         process.modules().mapped(file.guestPath(), file.host(), address, end - address, offset, head);
         return address;
+    }
+
+    /** The {@code length} bytes of {@code file} from {@code offset} in whole pages, zeros past the file's end. */
+    private static byte[] filePages(HostFile file, long length, long offset) throws IOException {
+        long size = ProgramBreak.roundUp(length);
+        if (size > Integer.MAX_VALUE - GuestMemory.PAGE) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        byte[] content = new byte[(int) size];
+        ByteBuffer into = ByteBuffer.wrap(content);
+        while (into.hasRemaining()) {
+            if (file.pread(into, offset + into.position()) <= 0) {
+                break;
+            }
+        }
+        return content;
     }
 
     /**

@@ -192,6 +192,29 @@ final class MmapAllocator {
         return address;
     }
 
+    /**
+     * {@link #mapFixed} of {@code content}, a private read-only copy of a file's pages, over part of a mapping of this
+     * process's own ({@link GuestMemory#mapImageOver}): a library's code in the range ld.so reserved for the library,
+     * which then maps the block an earlier load of the same library left when it holds the same bytes. Returns false,
+     * with nothing changed, when the range is not all mapped by this allocator or {@link GuestMemory#mapImageOver}
+     * declines: the caller maps it as usual.
+     */
+    boolean mapFixedImage(long address, byte[] content, int prot, String name) {
+        long size = content.length;
+        if ((address & (GuestMemory.PAGE - 1)) != 0 || address < FLOOR || address + size > TASK_SIZE
+                || !owned.containsAll(address, address + size) || !free.intersections(address, address + size).isEmpty()
+                || !shared.intersections(address, address + size).isEmpty()) {
+            return false;
+        }
+        budget.requireRoomToChange(address, address + size, 0);
+        releaseRooms(address, address + size);
+        if (!memory.mapImageOver(name, address, prot, content)) {
+            return false;
+        }
+        heap.yield(address, address + size);
+        return true;
+    }
+
     /** munmap: the parts this allocator mapped become free; other parts (the image, the stack) stay. */
     void unmap(long address, long length) {
         long end = address + ProgramBreak.roundUp(length);
