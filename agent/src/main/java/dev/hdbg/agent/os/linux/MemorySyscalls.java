@@ -19,6 +19,8 @@ final class MemorySyscalls {
     private static final int MREMAP_MAYMOVE = 1;
     private static final int MADV_DONTNEED = 4;
     private static final int CHUNK = 1 << 20;
+    /** A library's code larger than this is copied, not cached: what the image cache may hold at all. */
+    private static final long MAX_IMAGE = 256L << 20;
     private static final int MLOCK_ONFAULT = 1;
     private static final int MPOL_F_NODE = 1;
     private static final int MPOL_F_ADDR = 2;
@@ -236,9 +238,9 @@ final class MemorySyscalls {
         int perms = prot & PROT_MASK;
         long address;
         boolean sharedMemory = file == null && (flags & MAP_TYPE) != MAP_PRIVATE; // MAP_SHARED(_VALIDATE)
-        boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
-        if (fixed && file != null && !fileShared && (perms & (Prot.WRITE | Prot.EXEC)) == Prot.EXEC
-                && process.machine().memory().keepsCode()) {
+        boolean replacing = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) == MAP_FIXED; // NOREPLACE: EEXIST there
+        if (replacing && file != null && !fileShared && (perms & (Prot.WRITE | Prot.EXEC)) == Prot.EXEC
+                && length <= MAX_IMAGE && process.machine().memory().keepsCode()) {
             // A library's code into the range ld.so reserved: the block an earlier load of it left, with the code
             // Unicorn translated from it (GuestMemory.mapImageOver), instead of a copy translated anew.
             byte[] content = filePages(file, length, offset);
@@ -281,11 +283,7 @@ final class MemorySyscalls {
 
     /** The {@code length} bytes of {@code file} from {@code offset} in whole pages, zeros past the file's end. */
     private static byte[] filePages(HostFile file, long length, long offset) throws IOException {
-        long size = ProgramBreak.roundUp(length);
-        if (size > Integer.MAX_VALUE - GuestMemory.PAGE) {
-            throw new SyscallException(Errno.ENOMEM);
-        }
-        byte[] content = new byte[(int) size];
+        byte[] content = new byte[(int) ProgramBreak.roundUp(length)];
         ByteBuffer into = ByteBuffer.wrap(content);
         while (into.hasRemaining()) {
             if (file.pread(into, offset + into.position()) <= 0) {

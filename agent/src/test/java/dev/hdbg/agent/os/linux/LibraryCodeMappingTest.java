@@ -87,6 +87,19 @@ class LibraryCodeMappingTest {
     }
 
     @Test
+    void fixedNoReplaceOverTheReservationStillFailsWithEexist() throws Exception {
+        try (Guest g = guestWithLibrary()) {
+            long fd = g.rax(257, AT_FDCWD, g.string("/lib/libx.so"), 0, 0);
+            long base = g.rax(9, 0, 3L * PAGE, READ, PRIVATE, fd, 0);
+            int eexist = 17;
+            int fixedNoReplace = 0x100000;
+            assertThat(g.rax(9, base + PAGE, PAGE, READ_EXEC, PRIVATE | fixedNoReplace, fd, PAGE)).isEqualTo(-eexist);
+            assertThat(g.machine.memory().read(base + PAGE, 1)).as("the reservation's byte").containsExactly(0xc3);
+            assertThat(g.machine.memory().imageBlocks()).isZero();
+        }
+    }
+
+    @Test
     void codeMappedWhereNothingWasReservedIsMappedAsBefore() throws Exception {
         try (Guest g = guestWithLibrary()) {
             long fd = g.rax(257, AT_FDCWD, g.string("/lib/libx.so"), 0, 0);
