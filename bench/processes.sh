@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Process creation as a shell script feels it, side by side in one run: Debian's bash looping N times over a subshell,
-# a pipeline of builtins, a command substitution, a fork and exec of a static and of a dynamic program, and a pipeline
-# of two programs passing 110 KB (two execs and the switches of a pipe's waits); natively,
+# a pipeline of builtins, a command substitution, a fork and exec of a static and of a dynamic program, and pipelines
+# of two programs passing 110 KB (two execs and the switches of a pipe's waits), static (busybox) and dynamic (GNU
+# coreutils, which share libc and ld.so); natively,
 # under qemu-x86_64 and under hdbg (this checkout, and HDBG_BENCH_BASE's beside it when set). Not part of the tests.
 #
 #   [HDBG_BENCH_BASE=/path/to/other/checkout] bench/processes.sh [N] [REPEATS]     # defaults 100 and 3
@@ -28,11 +29,12 @@ BUSYBOX="$(command -v busybox)"
 ROWS=(
     "empty loop|:"
     "subshell (:)|(:)"
-    "pipeline echo x | read y|echo x | read y"
+    "pipeline echo x into read y|echo x | read y"
     "command substitution \$(echo a)|x=\$(echo a)"
     "fork+exec static (busybox true)|$BUSYBOX true"
     "fork+exec dynamic (/bin/true)|/bin/true"
     "two programs piped (busybox seq 20000 into wc -l)|$BUSYBOX seq 20000 | $BUSYBOX wc -l >/dev/null"
+    "two dynamic programs piped (GNU seq 20000 into wc -l)|/usr/bin/seq 20000 | /usr/bin/wc -l >/dev/null"
 )
 
 now() { date +%s%N; }
