@@ -253,7 +253,7 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    /** Whether code is kept on the engine across switches and execs ({@link CodeKeeping}): not with {@code --no-kept-code}. */
+    /** Whether code is kept on the engine across switches and execs ({@link CodeKeeping}); not with --no-kept-code. */
     public boolean keepsCode() {
         return keeping.enabled();
     }

@@ -20,8 +20,7 @@ class IdleBlocksTest {
 
     @BeforeEach
     void onlyWithTheVerifiedLibrary() {
-        assertThat(dev.hdbg.agent.unicorn.Unicorn.translationContextsRefused()).as("Debian's libunicorn 2.0.1")
-                .isEmpty();
+        KeptCode.requireVerifiedLibrary();
     }
 
     /** A parent whose code at PARENT_CODE ran (so was translated), and a child that forked and then exec'd. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hdbg.agent.unicorn.Prot;
 import dev.hdbg.common.event.GuestRegister;
-import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,33 +20,20 @@ class ImageBlocksTest {
 
     @BeforeEach
     void onlyWithTheVerifiedLibrary() {
-        assertThat(dev.hdbg.agent.unicorn.Unicorn.translationContextsRefused()).as("Debian's libunicorn 2.0.1")
-                .isEmpty();
-    }
-
-    /** A page of code that puts {@code value} in EAX and halts. */
-    private static byte[] page(int value) {
-        return Arrays.copyOf(MovEaxCode.movEaxHlt(value), (int) GuestMemory.PAGE);
-    }
-
-    /** The process on the CPU forks, and the child execs: the parent's space is returned. */
-    private static AddressSpace forkAndExec(GuestMemory memory) {
-        AddressSpace parent = memory.switchTo(memory.copy());
-        memory.release(memory.detach());
-        return parent;
+        KeptCode.requireVerifiedLibrary();
     }
 
     @Test
     void aProgramExecedAgainMapsTheBlockItsLastLoadLeft() {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
-            memory.mapImage("prog", CODE, RX, page(0x1111));
+            memory.mapImage("prog", CODE, RX, KeptCode.page(0x1111));
             memory.imageLoaded();
             assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
-            AddressSpace first = forkAndExec(memory);
+            AddressSpace first = KeptCode.forkAndExec(memory);
 
             long before = memory.blocksMoved();
-            memory.mapImage("prog", CODE, RX, page(0x1111)); // the same program again, the first still alive
+            memory.mapImage("prog", CODE, RX, KeptCode.page(0x1111)); // the same program again, the first still alive
             memory.imageLoaded();
             assertThat(memory.blocksMoved() - before).as("the first's block, idle on the engine, taken as it was")
                     .isZero();
@@ -65,12 +51,12 @@ class ImageBlocksTest {
     void otherBytesAtTheSameAddressAreAnotherBlock() {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
-            memory.mapImage("prog", CODE, RX, page(0x1111));
+            memory.mapImage("prog", CODE, RX, KeptCode.page(0x1111));
             memory.imageLoaded();
             assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
-            AddressSpace parent = forkAndExec(memory);
+            AddressSpace parent = KeptCode.forkAndExec(memory);
 
-            memory.mapImage("other", CODE, RX, page(0x2222));
+            memory.mapImage("other", CODE, RX, KeptCode.page(0x2222));
             memory.imageLoaded();
             assertThat(memory.imageBlocks()).isEqualTo(2);
             assertThat(MovEaxCode.runAt(machine, CODE)).as("the other program's code").isEqualTo(0x2222);
@@ -83,14 +69,14 @@ class ImageBlocksTest {
     void aPatchOfALoadedImageStaysInItsProcessAndTheNextLoadGetsTheFile() {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
-            memory.mapImage("prog", CODE, RX, page(0x1111));
+            memory.mapImage("prog", CODE, RX, KeptCode.page(0x1111));
             memory.imageLoaded();
             assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
             memory.write(CODE, MovEaxCode.movEaxHlt(0x3333)); // a debugger's patch: a copy of the process's own
             assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x3333);
-            AddressSpace patched = forkAndExec(memory);
+            AddressSpace patched = KeptCode.forkAndExec(memory);
 
-            memory.mapImage("prog", CODE, RX, page(0x1111));
+            memory.mapImage("prog", CODE, RX, KeptCode.page(0x1111));
             memory.imageLoaded();
             assertThat(MovEaxCode.runAt(machine, CODE)).as("the program as loaded, not the patch").isEqualTo(0x1111);
             memory.switchTo(patched);
@@ -102,15 +88,15 @@ class ImageBlocksTest {
     void joiningAnImagesContextTakesTheCodeItDidNotMapOffTheEngine() {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
-            memory.mapImage("prog", CODE, RX, page(0x1111));
-            memory.mapImage("plugin", MORE_CODE, RX, page(0x4444));
+            memory.mapImage("prog", CODE, RX, KeptCode.page(0x1111));
+            memory.mapImage("plugin", MORE_CODE, RX, KeptCode.page(0x4444));
             memory.imageLoaded();
             assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x1111);
             assertThat(MovEaxCode.runAt(machine, MORE_CODE)).isEqualTo(0x4444);
-            forkAndExec(memory);
+            KeptCode.forkAndExec(memory);
             assertThat(memory.isIdle(MORE_CODE)).isTrue();
 
-            memory.mapImage("prog", CODE, RX, page(0x1111)); // the same program, without its plugin this time
+            memory.mapImage("prog", CODE, RX, KeptCode.page(0x1111)); // the same program, without its plugin this time
             memory.imageLoaded();
             assertThat(memory.isIdle(MORE_CODE)).as("the plugin's block left the engine").isFalse();
             machine.write(GuestRegister.RAX, 0);
@@ -124,13 +110,13 @@ class ImageBlocksTest {
     void readOnlyBytesOfAnImageAreOneBlockForEveryProgramThatLoadsThem() {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
-            byte[] constants = page(0x5555);
-            memory.mapImage("prog", CODE, RX, page(0x1111));
+            byte[] constants = KeptCode.page(0x5555);
+            memory.mapImage("prog", CODE, RX, KeptCode.page(0x1111));
             memory.mapImage("prog", MORE_CODE, Prot.READ, constants);
             memory.imageLoaded();
-            AddressSpace first = forkAndExec(memory);
+            AddressSpace first = KeptCode.forkAndExec(memory);
 
-            memory.mapImage("other", CODE, RX, page(0x2222)); // another program's code, the same constants
+            memory.mapImage("other", CODE, RX, KeptCode.page(0x2222)); // another program's code, the same constants
             memory.mapImage("other", MORE_CODE, Prot.READ, constants);
             memory.imageLoaded();
             assertThat(memory.imageBlocks()).as("two blocks of code, one of constants").isEqualTo(3);

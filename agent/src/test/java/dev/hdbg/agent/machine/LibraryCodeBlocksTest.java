@@ -25,12 +25,7 @@ class LibraryCodeBlocksTest {
 
     @BeforeEach
     void onlyWithTheVerifiedLibrary() {
-        assertThat(dev.hdbg.agent.unicorn.Unicorn.translationContextsRefused()).as("Debian's libunicorn 2.0.1")
-                .isEmpty();
-    }
-
-    private static byte[] page(int value) {
-        return Arrays.copyOf(MovEaxCode.movEaxHlt(value), (int) GuestMemory.PAGE);
+        KeptCode.requireVerifiedLibrary();
     }
 
     private static byte[] filled(int b) {
@@ -56,7 +51,7 @@ class LibraryCodeBlocksTest {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
             reserve(memory);
-            assertThat(memory.mapImageOver("mmap libx.so", CODE, RX, page(0x5555))).isTrue();
+            assertThat(memory.mapImageOver("mmap libx.so", CODE, RX, KeptCode.page(0x5555))).isTrue();
             assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x5555);
             assertThat(memory.read(LIBRARY, 2)).containsExactly(0xaa, 0xaa);
             assertThat(memory.read(DATA + GuestMemory.PAGE - 2, 2)).containsExactly(0xbb, 0xbb);
@@ -73,12 +68,12 @@ class LibraryCodeBlocksTest {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
             reserve(memory);
-            memory.mapImageOver("mmap libx.so", CODE, RX, page(0x5555));
+            memory.mapImageOver("mmap libx.so", CODE, RX, KeptCode.page(0x5555));
             assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x5555);
             AddressSpace first = memory.switchTo(memory.copy());
             memory.release(memory.detach()); // a child that execs another program, which maps the same library
             reserve(memory);
-            assertThat(memory.mapImageOver("mmap libx.so", CODE, RX, page(0x5555))).isTrue();
+            assertThat(memory.mapImageOver("mmap libx.so", CODE, RX, KeptCode.page(0x5555))).isTrue();
             assertThat(memory.imageBlocks()).as("the first program's block").isEqualTo(1);
             assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x5555);
 
@@ -98,7 +93,7 @@ class LibraryCodeBlocksTest {
             GuestMemory memory = machine.memory();
             reserve(memory);
             AddressSpace parent = memory.switchTo(memory.copy()); // the read-only reservation, shared with the child
-            assertThat(memory.mapImageOver("mmap libx.so", CODE, RX, page(0x5555))).isFalse();
+            assertThat(memory.mapImageOver("mmap libx.so", CODE, RX, KeptCode.page(0x5555))).isFalse();
             assertThat(memory.read(CODE, 2)).as("nothing changed").containsExactly(0, 0);
             assertThat(memory.imageBlocks()).isZero();
             memory.switchTo(parent);
@@ -111,7 +106,7 @@ class LibraryCodeBlocksTest {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
             memory.map("mmap libx.so", LIBRARY, 3 * GuestMemory.PAGE, RW); // one block: constants, code, data
-            memory.write(CODE, page(0x5555));
+            memory.write(CODE, KeptCode.page(0x5555));
             memory.protect(LIBRARY, GuestMemory.PAGE, Prot.READ);
             memory.protect(CODE, GuestMemory.PAGE, RX);
             assertThat(MovEaxCode.runAt(machine, CODE)).isEqualTo(0x5555);
@@ -120,7 +115,7 @@ class LibraryCodeBlocksTest {
             assertThat(memory.isIdle(CODE)).as("the code, cut from the block's writable page").isTrue();
             assertThat(memory.isIdle(DATA)).isFalse();
             memory.map("other", OTHER, GuestMemory.PAGE, RX);
-            memory.write(OTHER, page(0x7777));
+            memory.write(OTHER, KeptCode.page(0x7777));
             assertThat(MovEaxCode.runAt(machine, OTHER)).isEqualTo(0x7777);
 
             memory.switchTo(library);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hdbg.agent.unicorn.Prot;
 import dev.hdbg.common.event.GuestRegister;
-import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,26 +22,15 @@ class SharedCodeBlocksTest {
 
     @BeforeEach
     void onlyWithTheVerifiedLibrary() {
-        assertThat(dev.hdbg.agent.unicorn.Unicorn.translationContextsRefused()).as("Debian's libunicorn 2.0.1")
-                .isEmpty();
+        KeptCode.requireVerifiedLibrary();
     }
 
-    private static byte[] page(int value) {
-        return Arrays.copyOf(MovEaxCode.movEaxHlt(value), (int) GuestMemory.PAGE);
-    }
-
-    /** The process on the CPU forks, and the child execs: the parent's space is returned. */
-    private static AddressSpace forkAndExec(GuestMemory memory) {
-        AddressSpace parent = memory.switchTo(memory.copy());
-        memory.release(memory.detach());
-        return parent;
-    }
 
     /** A program whose code at {@code main} puts {@code value} in EAX, beside the library; both ran. */
     private static void load(Machine machine, long main, int value) {
         GuestMemory memory = machine.memory();
-        memory.mapImage("main", main, RX, page(value));
-        memory.mapImage("library", LIBRARY, RX, page(0x5555));
+        memory.mapImage("main", main, RX, KeptCode.page(value));
+        memory.mapImage("library", LIBRARY, RX, KeptCode.page(0x5555));
         memory.imageLoaded();
         assertThat(MovEaxCode.runAt(machine, main)).isEqualTo(value);
         assertThat(MovEaxCode.runAt(machine, LIBRARY)).isEqualTo(0x5555);
@@ -53,7 +41,7 @@ class SharedCodeBlocksTest {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
             load(machine, MAIN, 0x1111);
-            AddressSpace first = forkAndExec(memory);
+            AddressSpace first = KeptCode.forkAndExec(memory);
             load(machine, MAIN, 0x2222); // another program at the same address, as two PIE programs are
             assertThat(memory.imageBlocks()).as("two programs, one library").isEqualTo(3);
 
@@ -74,12 +62,12 @@ class SharedCodeBlocksTest {
         try (Machine machine = new Machine()) {
             GuestMemory memory = machine.memory();
             load(machine, MAIN, 0x1111); // the library's code translated in the first program's context ...
-            forkAndExec(memory);
+            KeptCode.forkAndExec(memory);
             load(machine, OTHER_MAIN, 0x2222); // ... and in the second's, which parks it when it execs in turn
-            forkAndExec(memory);
+            KeptCode.forkAndExec(memory);
 
             // The first program again, in its context by its cached code, without the library.
-            memory.mapImage("main", MAIN, RX, page(0x1111));
+            memory.mapImage("main", MAIN, RX, KeptCode.page(0x1111));
             memory.imageLoaded();
             assertThat(memory.isIdle(LIBRARY)).as("the library's block, though the second program parked it")
                     .isFalse();
