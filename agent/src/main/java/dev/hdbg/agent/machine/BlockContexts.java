@@ -2,6 +2,7 @@ package dev.hdbg.agent.machine;
 
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +28,14 @@ final class BlockContexts {
     boolean includes(GuestMapping m, int context) {
         BitSet contexts = ran.get(m);
         return contexts != null && contexts.get(context);
+    }
+
+    /** {@code m} is now {@code slices}, over the same memory: each may hold what {@code m} may. */
+    void sliced(GuestMapping m, List<GuestMapping> slices) {
+        BitSet contexts = ran.remove(m);
+        if (contexts != null) {
+            slices.forEach(slice -> ran.put(slice, (BitSet) contexts.clone()));
+        }
     }
 
     /** {@code m} left the engine, and the code translated from it with it. */

@@ -93,6 +93,13 @@ final class CodeKeeping {
         }
     }
 
+    /** {@code m} was cut into {@code slices} over the same memory (a library's mixed block). */
+    void sliced(GuestMapping m, List<GuestMapping> slices) {
+        if (enabled()) {
+            ran.sliced(m, slices);
+        }
+    }
+
     /** {@code m} left the engine, and the code translated from it with it. */
     void tookOff(GuestMapping m) {
         if (enabled()) {

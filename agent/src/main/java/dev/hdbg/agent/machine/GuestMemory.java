@@ -622,6 +622,7 @@ public final class GuestMemory implements AutoCloseable {
             }
             mappings.remove(i);
             mappings.addAll(i, slices);
+            keeping.sliced(m, slices);
             i += slices.size() - 1;
             for (MappingListener l : listeners) {
                 l.unmapped(m.address(), m.memory().byteSize());
