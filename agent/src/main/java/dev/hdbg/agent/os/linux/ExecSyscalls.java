@@ -85,7 +85,8 @@ final class ExecSyscalls {
         try {
             elf = ElfLoader.loadForExec(process.machine(), new ElfLoader.Executable(program.guestPath(), program.bytes()),
                     interpreter, new ElfLoader.Process(program.argv(), env, Credentials.UID, Credentials.GID,
-                            new SecureRandom()), ElfLoader.DEFAULT_PIE_BASE, Vdso.image(), hwcap);
+                            new SecureRandom()), process.table().programBases().of(program.guestPath()), Vdso.image(),
+                    hwcap);
         } catch (IllegalArgumentException e) {
             process.io().notice("execve of " + program.guestPath() + " failed after the old program was gone: "
                     + e.getMessage() + "; the process is killed with SIGSEGV, as Linux would");

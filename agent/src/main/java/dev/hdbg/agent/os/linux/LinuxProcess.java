@@ -82,7 +82,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.config = Objects.requireNonNull(config, "config");
         this.io = Objects.requireNonNull(io, "io");
-        this.table = new ProcessTable(machine, config.pid());
+        this.table = new ProcessTable(machine, config.pid(), config.executable());
         this.timers = new Timers(table.clock());
         this.signals = new Signals(this);
         this.scheduler = table.scheduler();

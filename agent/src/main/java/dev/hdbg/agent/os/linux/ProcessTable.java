@@ -28,6 +28,7 @@ final class ProcessTable {
     static final int CLD_KILLED = 2;
 
     private final Machine machine;
+    private final ProgramBases programBases;
     private final GuestClock clock = new GuestClock();
     private final Scheduler scheduler;
     private final ThreadNames names;
@@ -45,9 +46,10 @@ final class ProcessTable {
     /** Since protocol 1.19: the signals the debugger stops the program started at before they are delivered. */
     private long signalStops;
 
-    ProcessTable(Machine machine, long initPid) {
+    ProcessTable(Machine machine, long initPid, String firstProgram) {
         this.machine = machine;
         this.initPid = initPid;
+        this.programBases = new ProgramBases(firstProgram);
         this.scheduler = new Scheduler(machine.vcpus(), clock, initPid,
                 (address, other, otherAddress) -> machine.memory().sharesWith(address, other.parkedSpace(),
                         otherAddress));
@@ -67,6 +69,11 @@ final class ProcessTable {
         attached = process;
         memoryOnCpu = process;
         scheduler.adopt(process, tid);
+    }
+
+    /** Where each position-independent program is loaded. */
+    ProgramBases programBases() {
+        return programBases;
     }
 
     Scheduler scheduler() {
