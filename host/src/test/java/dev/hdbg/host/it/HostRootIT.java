@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -199,6 +201,43 @@ class HostRootIT {
         inDir(List.of(), "/usr/bin/bash", pipelines).assertSameAs(expected);
         // The same without the code kept across switches and execs (the image cache, idle code): as a user may ask.
         inDir(List.of("--no-kept-code"), "/usr/bin/bash", pipelines).assertSameAs(expected);
+    }
+
+    /**
+     * The first program sits where gdb shows it; a program it execs at a base of its own (ProgramBases), so that the
+     * two keep their code on the engine side by side. (`; true` keeps bash from exec'ing cat in its own process.)
+     */
+    @Test
+    void anExecedProgramIsLoadedAtABaseOfItsOwn() throws Exception {
+        ProgramRun run = inDir(List.of(), "/usr/bin/bash", "-c", "/usr/bin/cat /proc/self/maps; true");
+        assertThat(run.err()).isEmpty();
+        assertThat(run.status()).isZero();
+        Matcher first = Pattern.compile("(?m)^([0-9a-f]+)-[0-9a-f]+ r--p 00000000 00:00 \\d+ +/usr/bin/cat$")
+                .matcher(run.out());
+        assertThat(first.find()).as(run.out()).isTrue();
+        long above = Long.parseUnsignedLong(first.group(1), 16) - 0x5555_5555_4000L;
+        assertThat(above).as("a whole number of GiB above where bash is").isPositive();
+        assertThat(above % (1L << 30)).isZero();
+    }
+
+    /**
+     * Debian's gcc compiles and links a C program under hdbg: its driver runs cc1, as and collect2 (ld) as children,
+     * through temporary files (in the working directory, as libiberty falls back to it: /tmp is read-only to the
+     * program); the program it built runs natively.
+     */
+    @Test
+    void gccBuildsAProgramThatRunsNatively() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("cc"));
+        Files.writeString(work.resolve("hello.c"), "#include <stdio.h>\nint main(void) { puts(\"built under hdbg\"); }\n");
+        // With a PATH, as a shell gives it: without one, collect2 finds no ld (natively too: env -i gcc ...).
+        ProgramRun gcc = ProgramRun.underAgent(List.of("--cwd", work.toString(), "--writable-dir", work.toString(),
+                "--env", "PATH=/usr/bin:/bin"), ROOT, Optional.empty(), Path.of("/usr/bin/gcc"), "-O2", "hello.c", "-o",
+                "hello");
+        assertThat(gcc.err()).isEmpty();
+        assertThat(gcc.status()).isZero();
+        Process hello = new ProcessBuilder(work.resolve("hello").toString()).redirectErrorStream(true).start();
+        assertThat(new String(hello.getInputStream().readAllBytes())).isEqualTo("built under hdbg\n");
+        assertThat(hello.waitFor()).isZero();
     }
 
     @Test
