@@ -57,6 +57,32 @@ class SharedCodeBlocksTest {
         }
     }
 
+    /**
+     * A context that ran a shared block only between switches to another holder of it (the block stayed on the engine,
+     * never parked by that context) still counts as one whose code the block may hold.
+     */
+    @Test
+    void aBlockThatStayedAcrossASwitchCountsTheContextThatLeftIt() {
+        try (Machine machine = new Machine()) {
+            GuestMemory memory = machine.memory();
+            AddressSpace shell = KeptCode.forkAndExec(memory); // a shell's first child execs B
+            load(machine, OTHER_MAIN, 0x2222);
+            AddressSpace b = memory.switchTo(shell);
+            shell = KeptCode.forkAndExec(memory); // its second child execs A, which maps the same library
+            load(machine, MAIN, 0x1111);
+            memory.switchTo(b); // from A straight to B: the library stays on the engine
+            assertThat(MovEaxCode.runAt(machine, LIBRARY)).isEqualTo(0x5555);
+            memory.switchTo(shell); // B leaves it idle for the shell
+            assertThat(memory.isIdle(LIBRARY)).isTrue();
+
+            KeptCode.forkAndExec(memory); // the shell's third child execs A's program again: A's context
+            memory.mapImage("main", MAIN, RX, KeptCode.page(0x1111));
+            memory.imageLoaded();
+            assertThat(memory.isIdle(LIBRARY)).as("A's context ran the library while it stayed, so it leaves")
+                    .isFalse();
+        }
+    }
+
     @Test
     void anIdleBlockHoldingCodeOfAContextLeavesTheEngineWhenThatContextRunsAProcessWithoutIt() {
         try (Machine machine = new Machine()) {
