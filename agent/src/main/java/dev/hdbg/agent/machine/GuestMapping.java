@@ -14,6 +14,12 @@ record GuestMapping(long address, MemorySegment memory, int perms) {
         return length <= size && Long.compareUnsigned(begin - address, size - length) <= 0;
     }
 
+    /** Whether any of [{@code begin}, {@code begin + length}) lies in this region. */
+    boolean overlaps(long begin, long length) {
+        return Long.compareUnsigned(begin - address, memory.byteSize()) < 0
+                || Long.compareUnsigned(address - begin, length) < 0;
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof GuestMapping m && m.address == address && m.perms == perms

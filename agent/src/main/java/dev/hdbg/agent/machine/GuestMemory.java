@@ -216,13 +216,8 @@ public final class GuestMemory implements AutoCloseable {
 
     /** The region of {@link #regions} holding all of [{@code address}, + {@code length}), or null. */
     private MemoryRegionInfo regionHolding(long address, long length) {
-        for (MemoryRegionInfo r : regions) {
-            if (Long.compareUnsigned(address - r.begin(), r.end() - r.begin()) < 0
-                    && Long.compareUnsigned(address + length - r.begin(), r.end() - r.begin()) <= 0) {
-                return r;
-            }
-        }
-        return null;
+        MemoryRegionInfo r = regionAt(address);
+        return r != null && Long.compareUnsigned(address + length - r.begin(), r.end() - r.begin()) <= 0 ? r : null;
     }
 
     /** {@link #mapImage}'s part once the range is free. */
@@ -416,14 +411,7 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private static boolean overlapsAny(List<GuestMapping> mappings, GuestMapping m) {
-        long size = m.memory().byteSize();
-        for (GuestMapping other : mappings) {
-            if (Long.compareUnsigned(other.address() - m.address(), size) < 0
-                    || Long.compareUnsigned(m.address() - other.address(), other.memory().byteSize()) < 0) {
-                return true;
-            }
-        }
-        return false;
+        return mappings.stream().anyMatch(other -> other.overlaps(m.address(), m.memory().byteSize()));
     }
 
     /** Whether the engine's region at {@code address} is an idle block of a process off the CPU, not this one's. */
@@ -975,5 +963,3 @@ public final class GuestMemory implements AutoCloseable {
         pages.close();
     }
 }
-
-

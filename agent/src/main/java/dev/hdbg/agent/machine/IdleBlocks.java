@@ -89,8 +89,7 @@ final class IdleBlocks {
     void evictOverlapping(long address, long size) {
         for (Iterator<GuestMapping> it = blocks.iterator(); it.hasNext(); ) {
             GuestMapping m = it.next();
-            if (Long.compareUnsigned(address - m.address(), m.memory().byteSize()) < 0
-                    || Long.compareUnsigned(m.address() - address, size) < 0) {
+            if (m.overlaps(address, size)) {
                 it.remove();
                 evict(m);
             }
@@ -138,4 +137,3 @@ final class IdleBlocks {
         contexts.forget(m);
     }
 }
-

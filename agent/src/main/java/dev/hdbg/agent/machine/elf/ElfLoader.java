@@ -194,7 +194,7 @@ public final class ElfLoader {
         if (vdsoImage.isPresent()) {
             byte[] bytes = vdsoImage.get();
             vdso = vdsoEnd - SegmentLayout.roundUp(bytes.length);
-            machine.memory().mapImage(VDSO_NAME, vdso, Prot.READ | Prot.EXEC,
+            memory.mapImage(VDSO_NAME, vdso, Prot.READ | Prot.EXEC,
                     Arrays.copyOf(bytes, (int) SegmentLayout.roundUp(bytes.length)));
         }
 
