@@ -16,16 +16,22 @@ class ProtectKeepingTranslationsTest {
     private static final long CODE = 0x10000;
     private static final byte[] MOV_EAX_1111 = Guest.bytes("b8 11 11 00 00 eb 00 f4"); // mov eax, 0x1111; jmp +0; hlt
 
+    /**
+     * The code at CODE, over {@code host}, run once (so translated), made inaccessible keeping its blocks, and then
+     * changed behind the engine's back (no write of the guest's, no drop): only a kept translation still says 0x1111.
+     */
+    private static void runHideAndChange(Unicorn uc, MemorySegment host) {
+        MemorySegment.copy(MemorySegment.ofArray(MOV_EAX_1111), 0, host, 0, MOV_EAX_1111.length);
+        uc.memMapPtr(CODE, host, Prot.READ | Prot.EXEC);
+        uc.emuStart(CODE, 0, 0, 0);
+        uc.memProtectKeepingTranslations(CODE, 0x1000, Prot.NONE);
+        host.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 1, (byte) 0x22);
+    }
+
     @Test
     void codeMadeInaccessibleAndGivenItsPermissionsBackRunsItsTranslatedBlocks() {
         try (Unicorn uc = Unicorn.openX86_64(); Arena arena = Arena.ofConfined()) {
-            MemorySegment host = arena.allocate(0x1000, 0x1000);
-            MemorySegment.copy(MemorySegment.ofArray(MOV_EAX_1111), 0, host, 0, MOV_EAX_1111.length);
-            uc.memMapPtr(CODE, host, Prot.READ | Prot.EXEC);
-            uc.emuStart(CODE, 0, 0, 0);
-            uc.memProtectKeepingTranslations(CODE, 0x1000, Prot.NONE);
-            // Behind the engine's back (no write of the guest's, no drop): only a kept translation still says 0x1111.
-            host.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 1, (byte) 0x22);
+            runHideAndChange(uc, arena.allocate(0x1000, 0x1000));
             uc.memProtectKeepingTranslations(CODE, 0x1000, Prot.READ | Prot.EXEC);
             uc.emuStart(CODE, 0, 0, 0);
             assertThat(uc.regRead(X86Reg.RAX)).as("the block translated before").isEqualTo(0x1111);
@@ -35,12 +41,7 @@ class ProtectKeepingTranslationsTest {
     @Test
     void aDropOfTheRangeWhileTheCodeIsInaccessibleReachesItsKeptBlocks() {
         try (Unicorn uc = Unicorn.openX86_64(); Arena arena = Arena.ofConfined()) {
-            MemorySegment host = arena.allocate(0x1000, 0x1000);
-            MemorySegment.copy(MemorySegment.ofArray(MOV_EAX_1111), 0, host, 0, MOV_EAX_1111.length);
-            uc.memMapPtr(CODE, host, Prot.READ | Prot.EXEC);
-            uc.emuStart(CODE, 0, 0, 0);
-            uc.memProtectKeepingTranslations(CODE, 0x1000, Prot.NONE);
-            host.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 1, (byte) 0x22);
+            runHideAndChange(uc, arena.allocate(0x1000, 0x1000));
             // What a write of the host's does after it: a range without EXEC now, but its blocks are kept there.
             uc.removeCache(CODE, CODE + 0x1000);
             uc.memProtectKeepingTranslations(CODE, 0x1000, Prot.READ | Prot.EXEC);
