@@ -252,6 +252,14 @@ public final class Debugger implements AutoCloseable {
     }
 
     /**
+     * Up to {@code count} steps INTO of the paused target (since 1.20, "step.count"), as many as can be taken at once,
+     * each stop a record ({@link ExecutionLoop#submitSteps}); the future holds how many ran.
+     */
+    public CompletableFuture<StepsTaken> steps(int count) {
+        return loop.submitSteps(count, loop.askToRun());
+    }
+
+    /**
      * HyperDbg's {@code !track}: runs the paused target for {@code count} instructions, looking at each, and answers
      * with the calls and returns it executed once the run ends (the count, a break, the target's end). A run ended by
      * its count leaves a break record with reason STEP.

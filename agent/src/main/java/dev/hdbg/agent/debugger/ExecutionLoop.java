@@ -72,6 +72,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
      */
     private RecordSink stopReplyTo;
     private DebuggerRecord stopForReply;
+    /** The stop the direct stepper published last ({@link #submitSteps}). The direct stepper's only. */
+    private DebuggerRecord directStop;
     private final Thread thread;
     private final Kicker kicker;
     private final Breakpoints breakpoints;
@@ -190,8 +192,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
     CompletableFuture<Optional<StopInReply>> submitStep(StepMode mode, long run, RecordSink replyTo, StackWindow window) {
         if (mode == StepMode.INTO && mailbox.idle() && state == TargetState.PAUSED && emulator.tryLock()) {
             try {
-                if (mailbox.idle() && state == TargetState.PAUSED && !closed && pendingStart == null && !runs.inside()
-                        && directSteps.allowed()) {
+                if (directStepAllowed()) {
                     stepsServedDirectly.incrementAndGet();
                     directStepper = Thread.currentThread();
                     stopReplyTo = replyTo;
@@ -224,14 +225,78 @@ final class ExecutionLoop implements BreakService, GuestStops {
     }
 
     /**
+     * Up to {@code count} steps INTO (since 1.20, "step.count"): taken here and now, one after the other, while
+     * {@link #submitStep}'s conditions for a direct step hold before each, at most {@link #MAX_STEPS_AT_ONCE} and
+     * {@link #MAX_NANOS_AT_ONCE} (the caller's thread is an event loop that other hosts share); they end at the first
+     * stop that is not a plain step. Each stop is published as a record, in order. When the first cannot be taken here,
+     * one step goes to the execution thread as {@link #submitStep}'s would, and the host asks again for the rest.
+     */
+    CompletableFuture<StepsTaken> submitSteps(int count, long run) {
+        if (mailbox.idle() && state == TargetState.PAUSED && emulator.tryLock()) {
+            try {
+                if (directStepAllowed()) {
+                    directStepper = Thread.currentThread();
+                    try {
+                        return Mailbox.runHere(() -> stepsHere(count, run));
+                    } finally {
+                        directStepper = null;
+                        directStop = null;
+                    }
+                }
+            } finally {
+                emulator.unlock();
+            }
+        }
+        return submit(() -> {
+            step(StepMode.INTO, run);
+            return new StepsTaken(1, 0);
+        });
+    }
+
+    /** Taken by a burst of steps at once: a few milliseconds of an event loop, a {@code t 1000} in a few requests. */
+    static final int MAX_STEPS_AT_ONCE = 4096;
+    static final long MAX_NANOS_AT_ONCE = 20_000_000;
+
+    private StepsTaken stepsHere(int count, long run) {
+        long deadline = System.nanoTime() + MAX_NANOS_AT_ONCE;
+        int taken = 0;
+        long lastSeq = 0;
+        do {
+            stepsServedDirectly.incrementAndGet();
+            directStop = null;
+            stepHere(StepMode.INTO, run);
+            taken++;
+            DebuggerRecord stop = directStop;
+            if (stop == null) {
+                break; // no stop was published (not expected of a step): the host waits for one as for any step
+            }
+            lastSeq = stop.seq();
+            if (!(stop instanceof DebuggerRecord.Break b && b.isPlainStep())) {
+                break;
+            }
+        } while (taken < Math.min(count, MAX_STEPS_AT_ONCE) && System.nanoTime() < deadline && mailbox.idle()
+                && state == TargetState.PAUSED && directStepAllowed());
+        return new StepsTaken(taken, lastSeq);
+    }
+
+    /** With the machine held: whether a step may run on the caller's thread ({@link #submitStep}). */
+    private boolean directStepAllowed() {
+        return mailbox.idle() && state == TargetState.PAUSED && !closed && pendingStart == null && !runs.inside()
+                && directSteps.allowed();
+    }
+
+    /**
      * Publishes a stop (a break or exit record): the first of a direct step goes to the host that asked, with the
      * reply, when it can ({@link #submitStep}); every other as usual, immediate.
      */
     private void publishStop(LongFunction<DebuggerRecord> stop) {
         RecordSink replyTo = stopReplyTo;
-        if (replyTo != null && Thread.currentThread() == directStepper) {
+        boolean direct = Thread.currentThread() == directStepper;
+        if (replyTo != null && direct) {
             stopReplyTo = null; // one stop a reply: a second record of the step (none is known) goes as a batch
             stopForReply = queue.publishForReply(stop, replyTo).orElse(null);
+        } else if (direct) {
+            queue.publish(seq -> directStop = stop.apply(seq), true);
         } else {
             queue.publish(stop, true);
         }

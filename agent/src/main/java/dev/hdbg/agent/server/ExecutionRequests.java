@@ -66,6 +66,10 @@ final class ExecutionRequests {
         RecordSink host = session == null ? null : session.stopReplySink();
         StackWindow window = asked.hasStopMemory() ? ExecutionCodec.decode(asked.getStopMemory()) : null;
         boolean bare = asked.getStopWithoutRegisters();
+        if (mode == StepMode.INTO && asked.getCount() > 1) {
+            return debugger.steps(asked.getCount()).thenApply(taken -> Envelope.newBuilder().setStepReply(
+                    StepReply.newBuilder().setStepsTaken(taken.count()).setLastStopSeq(taken.lastStopSeq())));
+        }
         return debugger.step(mode, host, window).thenCompose(stop -> stepReply(stop, bare));
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 /** The protocol version this build speaks and the capabilities it announces. */
 public final class Protocol {
     public static final int MAJOR = 1;
-    public static final int MINOR = 19;
+    public static final int MINOR = 20;
     public static final int DEFAULT_PORT = 7321;
     /** Largest memory read one request may ask for; hosts page larger reads. */
     public static final int MAX_MEMORY_READ = 1024 * 1024;
@@ -111,6 +111,12 @@ public final class Protocol {
      */
     public static final String SIGNAL_STOPS = "signals.stop-on-delivery";
 
+    /**
+     * Since 1.20: {@code StepRequest.count}, many steps in one request, taken at once while the agent can (a
+     * {@code t 100}, a batch's run of {@code t} lines); announced by agents.
+     */
+    public static final String STEP_COUNT = "step.count";
+
     /** Largest part of a file one ReadFileRequest returns; hosts page larger reads. */
     public static final int MAX_FILE_READ = 1024 * 1024;
 
@@ -123,7 +129,7 @@ public final class Protocol {
      * messages and events sc; 1.12 processes; 1.13 cr8 and the descriptor-table registers, !mode, !trace, $buffer,
      * dt and struct; 1.14 records with their pid and tid, breakpoints filtered by pid, tid and core; 1.15 a
      * step's stop in its reply, and the stack at that stop; 1.16 that stop without its registers when asked; 1.17 the
-     * target's files; 1.18 a stop before a signal ends the program; 1.19 stops before chosen signals.
+     * target's files; 1.18 a stop before a signal ends the program; 1.19 stops before chosen signals; 1.20 many steps in one request.
      */
     public static final List<String> CAPABILITIES = List.of(
             "events.epthook", "events.cpuid", "actions.break", "actions.log", "actions.custom-code", "conditions",
@@ -146,7 +152,8 @@ public final class Protocol {
             STEP_BARE_STOP,
             TARGET_FILES,
             FATAL_SIGNAL_STOP,
-            SIGNAL_STOPS);
+            SIGNAL_STOPS,
+            STEP_COUNT);
 
     private Protocol() {
     }
