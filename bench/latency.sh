@@ -3,7 +3,9 @@
 #   gdbserver   gdb's `stepi 5000` under gdbserver: steps per second (the baseline);
 #   bridge      the same `stepi 5000` through `bin/hdbg --connect AGENT --gdb ...`: steps per second;
 #   r rip       `r rip` x N in one `bin/hdbg --batch FILE --json`: microseconds per command;
-#   t           `t` x N in one `bin/hdbg --batch FILE --json`: steps per second.
+#   t           `t` x N in one `bin/hdbg --batch FILE --json`: steps per second (a run of plain `t` lines goes as few
+#               requests of many steps since protocol 1.20);
+#   t 1         `t 1` x N the same way: a request a step, the round trip the `t` column had before 1.20.
 # Each repeat starts fresh processes; the table shows every repeat and the medians, with the load average before and
 # after (the machine is shared: compare the columns of one run, not runs of different hours).
 # A batch's time is the whole `bin/hdbg` run minus an empty batch's run just before it (JVM start-up, connection).
@@ -92,6 +94,7 @@ batch() { # agent port, file -> seconds of the hdbg run, minus an empty batch's 
 "$ROOT/bin/hdbg" --help >/dev/null # builds once, outside the timings
 for ((i = 0; i < N; i++)); do echo 'r rip'; done >"$OUT/rrip.txt"
 for ((i = 0; i < N; i++)); do echo 't'; done >"$OUT/t.txt"
+for ((i = 0; i < N; i++)); do echo 't 1'; done >"$OUT/t1.txt"
 
 echo "hdbg request latency, N=$N, $REPEATS repeats; load average before: $(load)"
 # One row per build: this tree's, and with HDBG_BENCH_BASE=DIR (another checkout, built) the baseline's beside it.
@@ -100,7 +103,8 @@ if [ -n "${HDBG_BENCH_BASE:-}" ]; then
     "$HDBG_BENCH_BASE/bin/hdbg" --help >/dev/null
     BUILDS=("$HDBG_BENCH_BASE" "$ROOT")
 fi
-printf '%-7s %-6s %15s %15s %12s %13s %9s %9s\n' repeat build "gdbserver stepi" "bridge stepi" "r rip" "t" "t/gdbsrv" "bridge/gs"
+printf '%-7s %-6s %15s %15s %12s %13s %9s %13s %9s\n' repeat build "gdbserver stepi" "bridge stepi" "r rip" "t" "t/gdbsrv" \
+    "t 1" "bridge/gs"
 : >"$OUT/rows"
 for ((k = 1; k <= REPEATS; k++)); do
     gs="$(gdb_timed "$(start_gdbserver)" 'stepi 5000')"
@@ -111,21 +115,22 @@ for ((k = 1; k <= REPEATS; k++)); do
         agent_port="$(start_agent "$OUT/agent2.log")"
         r="$(batch "$agent_port" "$OUT/rrip.txt")"
         t="$(batch "$agent_port" "$OUT/t.txt")"
-        # build, steps/s of gdbserver and the bridge, us per r rip, t steps/s
-        awk -v name="$name" -v gs="$gs" -v br="$br" -v r="$r" -v t="$t" -v n="$N" 'BEGIN {
-            printf "%s %.1f %.1f %.2f %.1f\n", name, 5000 / gs, 5000 / br, r * 1e6 / n, n / t }' >"$OUT/row"
+        t1="$(batch "$agent_port" "$OUT/t1.txt")"
+        # build, steps/s of gdbserver and the bridge, us per r rip, t steps/s, t 1 steps/s
+        awk -v name="$name" -v gs="$gs" -v br="$br" -v r="$r" -v t="$t" -v t1="$t1" -v n="$N" 'BEGIN {
+            printf "%s %.1f %.1f %.2f %.1f %.1f\n", name, 5000 / gs, 5000 / br, r * 1e6 / n, n / t, n / t1 }' >"$OUT/row"
         cat "$OUT/row" >>"$OUT/rows"
-        read -r name a b2 c d <"$OUT/row"
-        awk -v k="$k" -v name="$name" -v a="$a" -v b="$b2" -v c="$c" -v d="$d" 'BEGIN {
-            printf "%-7s %-6s %13.0f/s %13.0f/s %9.1f us %11.0f/s %9.2f %9.2f\n", k, name, a, b, c, d, d / a, b / a }'
+        read -r name a b2 c d e <"$OUT/row"
+        awk -v k="$k" -v name="$name" -v a="$a" -v b="$b2" -v c="$c" -v d="$d" -v e="$e" 'BEGIN {
+            printf "%-7s %-6s %13.0f/s %13.0f/s %9.1f us %11.0f/s %9.2f %11.0f/s %9.2f\n", k, name, a, b, c, d, d / a, e, b / a }'
     done
 done
 python3 - "$OUT/rows" <<'PY2'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 for name in dict.fromkeys(r[0] for r in rows):
-    gs, br, r, t = (statistics.median(float(x) for x in c) for c in zip(*[row[1:] for row in rows if row[0] == name]))
-    print(f"{'median':<7} {name:<6} {gs:>13.0f}/s {br:>13.0f}/s {r:>9.1f} us {t:>11.0f}/s {t / gs:>9.2f} {br / gs:>9.2f}")
-print(f"{'goal':<7} {'':<6} {'':>15} {'>= gdbserver':>15} {'<= 100 us':>12} {'>= 5,000/s':>13} {'>= 3':>9} {'>= 1':>9}")
+    gs, br, r, t, t1 = (statistics.median(float(x) for x in c) for c in zip(*[row[1:] for row in rows if row[0] == name]))
+    print(f"{'median':<7} {name:<6} {gs:>13.0f}/s {br:>13.0f}/s {r:>9.1f} us {t:>11.0f}/s {t / gs:>9.2f} {t1:>11.0f}/s {br / gs:>9.2f}")
+print(f"{'goal':<7} {'':<6} {'':>15} {'>= gdbserver':>15} {'<= 100 us':>12} {'>= 5,000/s':>13} {'>= 3':>9} {'':>13} {'>= 1':>9}")
 PY2
 echo "load average after: $(load)"

@@ -51,22 +51,83 @@ public final class BatchRunner {
         // and the JIT's on-stack replacement of a loop waits for tens of thousands of turns while the compilers are
         // busy; a profile of 80,000 r rip found it interpreted to the end (docs/benchmarks.md, "The host's request
         // path, wave 8"). runLine is called once a line and compiled as any hot method.
-        int failures = 0;
-        int firstFailed = 0;
+        Tally tally = new Tally();
         CommandFile.Line line;
         while ((line = commands.next()) != null) {
-            CommandShell.Result result = runLine(line, commands, shell, output, arguments);
-            if (result == CommandShell.Result.EXIT) {
-                return new Summary(failures, firstFailed, true);
-            }
-            if (result == CommandShell.Result.FAILED) {
-                failures++;
-                if (firstFailed == 0) {
-                    firstFailed = line.number();
-                }
+            if (!runLine(line, commands, shell, output, arguments, tally)) {
+                return tally.summary(true);
             }
         }
-        return new Summary(failures, firstFailed, false);
+        return tally.summary(false);
+    }
+
+    /**
+     * Runs the command that starts at {@code line}, and with it the plain {@code t} lines right after a plain
+     * {@code t} that have arrived: they go as few requests of many steps, each line's echo and stop as alone (1.20).
+     *
+     * @return false when the command was {@code exit}
+     */
+    private static boolean runLine(CommandFile.Line line, CommandFile commands, CommandShell shell, Output output,
+                                   List<String> arguments, Tally tally) throws IOException {
+        if (isPlainStep(line) && joinSteps()) {
+            int run = 1;
+            CommandFile.Line next;
+            while (run < MAX_JOINED && (next = commands.peekArrived()) != null && isPlainStep(next)) {
+                commands.next();
+                run++;
+            }
+            runSteps(line.number(), run, shell, output, tally);
+            return true;
+        }
+        CommandShell.Result result = runCommand(line, commands, shell, output, arguments);
+        if (result == CommandShell.Result.FAILED) {
+            tally.failed(line.number());
+        }
+        return result != CommandShell.Result.EXIT;
+    }
+
+    /** How many lines of plain {@code t} one look-ahead joins at most: as many as one {@code t} may count. */
+    static final int MAX_JOINED = 0x10000;
+    /** Turns the joining off ({@code -Dhdbg.batch.joinSteps=false}): the benchmarks time a round trip a line too. */
+    static final String JOIN_STEPS_PROPERTY = "hdbg.batch.joinSteps";
+
+    private static boolean joinSteps() {
+        return !"false".equals(System.getProperty(JOIN_STEPS_PROPERTY));
+    }
+
+    /** HyperDbg's step into, alone on its line: what {@link CommandShell#stepLines} takes many of at once. */
+    static boolean isPlainStep(CommandFile.Line line) {
+        return line.problem() == null && line.text().strip().equals("t");
+    }
+
+    /** The {@code lines} lines of plain {@code t} from line {@code first}, as {@link CommandShell#stepLines} takes them. */
+    private static void runSteps(int first, int lines, CommandShell shell, Output output, Tally tally) {
+        int done = 0;
+        while (done < lines) {
+            output.note("hdbg> t");
+            CommandShell.LinesRun ran = shell.stepLines(lines - done, () -> output.note("hdbg> t"));
+            done += ran.lines();
+            if (ran.result() == CommandShell.Result.FAILED) {
+                tally.failed(first + done - 1);
+            }
+        }
+    }
+
+    /** The failed commands of a file so far. */
+    private static final class Tally {
+        private int failures;
+        private int firstFailed;
+
+        void failed(int line) {
+            failures++;
+            if (firstFailed == 0) {
+                firstFailed = line;
+            }
+        }
+
+        Summary summary(boolean exited) {
+            return new Summary(failures, firstFailed, exited);
+        }
     }
 
     /**
@@ -74,8 +135,8 @@ public final class BatchRunner {
      *
      * @return what it did; OK for a blank or comment line
      */
-    private static CommandShell.Result runLine(CommandFile.Line line, CommandFile commands, CommandShell shell,
-                                               Output output, List<String> arguments) throws IOException {
+    private static CommandShell.Result runCommand(CommandFile.Line line, CommandFile commands, CommandShell shell,
+                                                  Output output, List<String> arguments) throws IOException {
         int first = line.number();
         String problem = line.problem();
         String text = line.text();

@@ -39,6 +39,8 @@ public final class CommandFile implements AutoCloseable {
     private final InputStream in;
     private int number;
     private boolean ended;
+    /** The line {@link #peekArrived} read, which {@link #next} returns next; or null. */
+    private Line peeked;
 
     private CommandFile(String name, InputStream in) {
         this.name = name;
@@ -62,6 +64,11 @@ public final class CommandFile implements AutoCloseable {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     return stdin.read(b, off, len);
+                }
+
+                @Override
+                public int available() throws IOException {
+                    return stdin.available();
                 }
             });
         }
@@ -96,11 +103,32 @@ public final class CommandFile implements AutoCloseable {
     }
 
     /**
+     * The next line, left to be read by {@link #next}, when it has begun to arrive: reading it then does not wait for
+     * a writer that may be waiting for this file's output first (a program driving {@code --batch -} line by line);
+     * a file's lines always have. Null otherwise, and at the end.
+     */
+    public Line peekArrived() throws IOException {
+        if (peeked == null && !ended && in.available() > 0) {
+            peeked = read();
+        }
+        return peeked;
+    }
+
+    /**
      * The next line, or null at the end of the file.
      *
      * @throws IOException when reading fails (e.g. a device error); the message names the file
      */
     public Line next() throws IOException {
+        Line line = peeked;
+        if (line != null) {
+            peeked = null;
+            return line;
+        }
+        return read();
+    }
+
+    private Line read() throws IOException {
         if (ended) {
             return null;
         }

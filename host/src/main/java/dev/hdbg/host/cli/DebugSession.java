@@ -1,6 +1,5 @@
 package dev.hdbg.host.cli;
 
-import dev.hdbg.common.disasm.Disassembler;
 import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.StepMode;
@@ -14,11 +13,11 @@ import dev.hdbg.host.cli.output.OutputFormat;
 import dev.hdbg.common.script.SymbolResolver;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.DebuggerClient;
+import dev.hdbg.host.client.StepsTaken;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -36,13 +35,13 @@ public final class DebugSession implements AutoCloseable {
     private final OutputFormat format;
     private final Output output;
     /** HyperDbg's {@code settings addressconversion}: addresses shown with the symbol that holds them. */
-    private volatile boolean addressConversion = true;
-    private volatile Disassembler.Syntax disassemblySyntax = Disassembler.Syntax.INTEL;
+    private final ShowSettings show = new ShowSettings();
     private final Optional<Transcript> transcript;
     private final RecordJournal journal;
     private final EventForwarding forwarding;
     /** {@code --gdb}: the stops of steps, which gdb asked for and shows, are not shown on the screen too. */
     private boolean stepStopsShownByGdb;
+    private volatile Runnable beforeStop;
     private final Reconnector reconnector;
     private final SymbolCache symbols = new SymbolCache(this::fetchSymbols, this::fetchModules);
     private final SessionExpressions expressions = new SessionExpressions(this);
@@ -75,7 +74,7 @@ public final class DebugSession implements AutoCloseable {
         this.journal = journal;
         this.forwarding = new EventForwarding(output::error);
         this.reconnector = new Reconnector(client, token);
-        this.breakDisplay = new BreakDisplay(() -> output, () -> disassemblySyntax);
+        this.breakDisplay = new BreakDisplay(() -> output, show::disassemblySyntax);
         attach(client, address);
     }
 
@@ -118,37 +117,12 @@ public final class DebugSession implements AutoCloseable {
 
     /** {@code main+0x12} for an address inside a known symbol, unless {@code settings addressconversion off}. */
     public Optional<String> describe(long address) {
-        return addressConversion ? symbols().describe(address) : Optional.empty();
+        return show.addressConversion() ? symbols().describe(address) : Optional.empty();
     }
 
-    public boolean addressConversion() {
-        return addressConversion;
-    }
-
-    /** {@code settings addressconversion on|off}. */
-    public void addressConversion(boolean on) {
-        addressConversion = on;
-    }
-
-    /** The syntax every disassembly of this session is shown in ({@code settings syntax}). */
-    public Disassembler.Syntax disassemblySyntax() {
-        return disassemblySyntax;
-    }
-
-    /** {@code settings syntax intel|att|masm}. */
-    public void disassemblySyntax(Disassembler.Syntax syntax) {
-        disassemblySyntax = syntax;
-    }
-
-    /** Opens a disassembler ({@code x86_64()} or {@code x86_32()}) set to this session's syntax. */
-    public Disassembler disassembler(Supplier<Disassembler> mode) {
-        Disassembler disassembler = mode.get();
-        try {
-            return disassembler.syntax(disassemblySyntax);
-        } catch (RuntimeException e) {
-            disassembler.close();
-            throw e;
-        }
+    /** {@code settings addressconversion} and {@code syntax}. */
+    public ShowSettings show() {
+        return show;
     }
 
     /** The log file of {@code .logopen}, when this session's output prints through one. */
@@ -177,6 +151,11 @@ public final class DebugSession implements AutoCloseable {
     /** A step; its stop without the registers unless a break shows them: nothing else here reads them (1.16). */
     public CompletableFuture<Void> step(StepMode mode) {
         return breakDisplay.enabled() ? client().step(mode) : client().stepBare(mode);
+    }
+
+    /** Up to {@code count} steps in one request ({@link DebuggerClient#steps}), bare as {@link #step}'s. */
+    public CompletableFuture<StepsTaken> steps(StepMode mode, long count) {
+        return client().steps(mode, count, !breakDisplay.enabled());
     }
 
     /** The target's symbols, fetched once per connection and after a stop that changed its modules; may be empty. */
@@ -291,9 +270,18 @@ public final class DebugSession implements AutoCloseable {
         });
     }
 
+    /** Runs {@code hook} (null: none) before each break or exit is shown: a batch's joined t lines echo there. */
+    public void beforeEachStop(Runnable hook) {
+        beforeStop = hook;
+    }
+
     private void onRecord(DebuggerClient from, DebuggerRecord record) {
-        if ((record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit)
-                && !from.cameWithStepReply(record)) {
+        boolean stop = record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit;
+        Runnable hook = beforeStop;
+        if (stop && hook != null) {
+            hook.run();
+        }
+        if (stop && !from.cameWithStepReply(record)) {
             // Before the record and the break display name addresses. Not after a step whose stop came with its reply:
             // it ran no system call, so no library came or went, and asking for the modules again cost every stop
             // shown (a gdb stepi through the bridge, a t at the prompt) a round trip to the agent (issue 14).
@@ -305,7 +293,7 @@ public final class DebugSession implements AutoCloseable {
             output.recordOfBatch(record); // shown when the batch ends (batchDelivered), a block of lines at once
         }
         breakDisplay.after(from, record);
-        if (record instanceof DebuggerRecord.Break || record instanceof DebuggerRecord.Exit) {
+        if (stop) {
             stops.stopped(record);
             stopListeners.forEach(Runnable::run);
         }

@@ -233,6 +233,16 @@ public interface DebuggerClient extends AutoCloseable {
     }
 
     /**
+     * Up to {@code count} steps of {@code mode} in one request (since 1.20, "step.count"): an agent takes steps INTO at
+     * once while it can (one core, no event armed, no system call next), each stop a record, and ends them at the
+     * first stop that is not a plain step; the future holds how many ran. Another mode, a count of 1 or an older agent:
+     * one step, as {@link #step} (or {@link #stepBare} when {@code bare}), whose stop comes as a step's does.
+     */
+    default CompletableFuture<StepsTaken> steps(StepMode mode, long count, boolean bare) {
+        return (bare ? stepBare(mode) : step(mode)).thenApply(v -> StepsTaken.ONE);
+    }
+
+    /**
      * {@link #step}, with the stop that ended it when the agent sent it with the reply (since 1.15,
      * "step.break-record": a step taken at once). The record listeners get that stop too, once and in order, as
      * any record; a caller that takes it from here must not act on it again when its listener sees the same sequence

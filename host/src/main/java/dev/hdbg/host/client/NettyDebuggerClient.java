@@ -276,6 +276,17 @@ final class NettyDebuggerClient implements DebuggerClient {
         return call(request).thenApply(e -> null);
     }
 
+    @Override
+    public CompletableFuture<StepsTaken> steps(StepMode mode, long count, boolean bare) {
+        if (count <= 1 || mode != StepMode.INTO || !hello.getCapabilitiesList().contains(Protocol.STEP_COUNT)) {
+            return DebuggerClient.super.steps(mode, count, bare);
+        }
+        Envelope.Builder request = stepRequest(mode, null);
+        request.getStepRequestBuilder().setCount((int) Math.min(count, Integer.MAX_VALUE));
+        return call(request).thenApply(e -> new StepsTaken(Math.max(1, e.getStepReply().getStepsTaken()),
+                e.getStepReply().getLastStopSeq()));
+    }
+
     /** A step; with {@code window} (not null), the stack an agent with "step.stop-memory" reads at its stop. */
     private static Envelope.Builder stepRequest(StepMode mode, StackWindow window) {
         var step = dev.hdbg.proto.v1.StepRequest.newBuilder().setMode(ExecutionCodec.encode(mode));

@@ -52,6 +52,84 @@ class BatchRunnerTest {
     }
 
     @Test
+    void aRunOfPlainTLinesGoesAsOneRequestEachLinesEchoBeforeItsStop() throws IOException {
+        client.takesManySteps(0, 0);
+
+        BatchRunner.Summary summary = run("t\nt\n t \nt\nr rip\n");
+
+        assertThat(summary).isEqualTo(new BatchRunner.Summary(0, 0, false));
+        assertThat(client.calls("steps")).extracting(c -> c.arguments().get(1)).containsExactly(4L);
+        assertThat(client.calls("step")).isEmpty();
+        assertThat(String.join("\n", screen)).containsSubsequence(
+                "hdbg> t", "stepped (t)", "hdbg> t", "stepped (t)", "hdbg> t", "stepped (t)", "hdbg> t",
+                "stepped (t)", "hdbg> r rip");
+        assertThat(screen).filteredOn(l -> l.contains("hdbg> t")).hasSize(4);
+        assertThat(screen).filteredOn(l -> l.contains("stepped (t)")).hasSize(4);
+    }
+
+    @Test
+    void aStopThatIsNotAPlainStepEndsARequestAndTheLinesAfterItGoInTheNext() throws IOException {
+        client.takesManySteps(3, 0);
+
+        BatchRunner.Summary summary = run("t\n".repeat(6));
+
+        assertThat(summary).isEqualTo(new BatchRunner.Summary(0, 0, false));
+        assertThat(client.calls("steps")).extracting(c -> c.arguments().get(1)).containsExactly(6L, 3L);
+        String shown = String.join("\n", screen);
+        assertThat(shown).containsSubsequence("hdbg> t", "stepped (t)", "hdbg> t", "stepped (t)", "hdbg> t",
+                "breakpoint", "hdbg> t", "stepped (t)", "hdbg> t", "stepped (t)", "hdbg> t", "stepped (t)");
+        assertThat(screen).filteredOn(l -> l.contains("hdbg> t")).hasSize(6);
+    }
+
+    @Test
+    void theLinesAfterTheExitFailEachAfterItsEchoAndTheFirstOfThemIsNamed() throws IOException {
+        client.takesManySteps(0, 3);
+
+        BatchRunner.Summary summary = run("r rip\n" + "t\n".repeat(5));
+
+        // Lines 2 and 3 step, line 4's step is the exit, lines 5 and 6 fail: the target has exited.
+        assertThat(summary).isEqualTo(new BatchRunner.Summary(2, 5, false));
+        assertThat(screen).filteredOn(l -> l.contains("hdbg> t")).hasSize(5);
+        assertThat(String.join("\n", screen)).containsSubsequence("hdbg> t", "hdbg> t", "hdbg> t", "exit",
+                "hdbg> t", "has exited", "hdbg> t", "has exited");
+    }
+
+    @Test
+    void anAgentBefore120TakesOneStepALineWithTheSameScreen() throws IOException {
+        client.stopsAtOnce();
+
+        BatchRunner.Summary summary = run("t\nt\nt\n");
+
+        assertThat(summary).isEqualTo(new BatchRunner.Summary(0, 0, false));
+        assertThat(client.calls("step")).hasSize(3);
+        assertThat(String.join("\n", screen)).containsSubsequence("hdbg> t", "stopped", "hdbg> t", "stopped",
+                "hdbg> t", "stopped");
+    }
+
+    @Test
+    void linesThatHaveNotArrivedAreNotWaitedForToJoinARun() throws IOException {
+        // Standard input from a program that writes a line when it has read the answer to the one before: reading on
+        // for a second t would wait for it forever. Nothing says more has arrived, so each t goes alone.
+        client.takesManySteps(0, 0).stopsAtOnce();
+        InputStream slow = new ByteArrayInputStream("t\nt\n".getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 2)); // a line a read, as a pipe written a line at a time
+            }
+
+            @Override
+            public synchronized int available() {
+                return 0; // and nothing more until it is read
+            }
+        };
+        try (CommandFile file = CommandFile.open("-", "the batch file", slow)) {
+            assertThat(BatchRunner.run(file, shell, session.output())).isEqualTo(new BatchRunner.Summary(0, 0, false));
+        }
+        assertThat(client.calls("steps")).isEmpty();
+        assertThat(client.calls("step")).hasSize(2);
+    }
+
+    @Test
     void theLoopOverTheLinesLeavesEachLinesWorkToAMethodOfItsOwn() throws IOException {
         // The loop runs once a file, so the JIT never compiles it as a method, and its on-stack replacement waits for
         // tens of thousands of turns when the compilers are busy: all a line does is in runLine, compiled as any hot

@@ -140,6 +140,48 @@ public final class FakeDebuggerClient implements DebuggerClient {
         return this;
     }
 
+    /**
+     * Takes many steps in one request, as a 1.20 agent ("step.count"): each a plain step's break at the next rip, the
+     * step numbered {@code breakpointStep} (from 1, 0 for none) a breakpoint's instead, which ends the request, and
+     * the step numbered {@code exitStep} the program's exit.
+     */
+    public FakeDebuggerClient takesManySteps(int breakpointStep, int exitStep) {
+        manySteps = new int[] {breakpointStep, exitStep};
+        return this;
+    }
+
+    private volatile int[] manySteps;
+    private int stepsTaken;
+
+    @Override
+    public synchronized CompletableFuture<dev.hdbg.host.client.StepsTaken> steps(StepMode mode, long count, boolean bare) {
+        if (manySteps == null) {
+            return dev.hdbg.host.client.DebuggerClient.super.steps(mode, count, bare);
+        }
+        record("steps", mode, count);
+        if (state != TargetState.PAUSED) {
+            return refused(AgentError.Kind.BAD_STATE, "the target has exited; its registers and memory stay readable");
+        }
+        long taken = 0;
+        while (taken < count) {
+            taken++;
+            stepsTaken++;
+            long rip = registers.merge("rip", 1L, Long::sum);
+            if (stepsTaken == manySteps[1]) {
+                emit(new DebuggerRecord.Exit(lastSeq + 1, DebuggerRecord.ExitKind.HLT, rip, 0, 0));
+                break;
+            }
+            boolean hit = stepsTaken == manySteps[0];
+            emit(new DebuggerRecord.Break(lastSeq + 1, hit ? DebuggerRecord.BreakReason.BREAKPOINT
+                    : DebuggerRecord.BreakReason.STEP, 0, Optional.empty(), 0, rip,
+                    hit ? "breakpoint 1" : DebuggerRecord.Break.STEPPED_INTO));
+            if (hit) {
+                break;
+            }
+        }
+        return done(new dev.hdbg.host.client.StepsTaken(taken, lastSeq));
+    }
+
     /** Lets the target stop as soon as it runs: a continue or a step is followed by a break record at once. */
     public FakeDebuggerClient stopsAtOnce() {
         stopsAtOnce = true;

@@ -69,6 +69,47 @@ class SteppingCommandsIT {
     }
 
     @Test
+    void aRunOfTLinesStopsWhereTheLinesOneByOneStopThroughBreakpointsAndTheExit() throws Exception {
+        // A batch's run of plain t lines goes as few requests of many steps (1.20); "t 1" is a request a line. The
+        // demo's 10 calls of add_item hit the breakpoint on the way, its cpuid runs, its hlt ends it mid-run.
+        String joined = "bp 400040\n" + "t\n".repeat(120) + "r rip\n";
+        String alone = "bp 400040\n" + "t 1\n".repeat(120) + "r rip\n";
+        for (String[] format : new String[][] {{"--json"}, {}}) {
+            HdbgBatch many;
+            try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
+                many = HdbgBatch.run(dir, agent, joined, format);
+            }
+            HdbgBatch single;
+            try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
+                single = HdbgBatch.run(dir, agent, alone, format);
+            }
+            assertThat(many.exitCode()).as("lines after the exit fail").isEqualTo(1).isEqualTo(single.exitCode());
+            assertThat(many.out().replace("hdbg> t\n", "hdbg> t 1\n")).isEqualTo(single.out());
+            if (format.length > 0) {
+                assertThat(many.lines()).filteredOn(l -> l.contains("\"reason\":\"breakpoint\"")).hasSize(10);
+                assertThat(many.lines()).filteredOn(l -> l.contains("\"reason\":\"step\"")).hasSizeGreaterThan(50);
+                assertThat(many.lines()).filteredOn(l -> l.startsWith("{\"type\":\"exit\"")).hasSize(1);
+                assertThat(many.lines()).filteredOn(l -> l.contains("has exited")).hasSizeGreaterThan(5);
+            }
+        }
+    }
+
+    @Test
+    void aCountedTStepsAsThatManyLines() throws Exception {
+        HdbgBatch counted;
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
+            counted = HdbgBatch.run(dir, agent, "t 30\nr rip\n", "--json");
+        }
+        HdbgBatch lines;
+        try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
+            lines = HdbgBatch.run(dir, agent, "t 1\n".repeat(0x30) + "r rip\n", "--json");
+        }
+        assertThat(counted.exitCode()).as(counted.out()).isZero();
+        assertThat(counted.lines()).filteredOn(l -> l.contains("\"reason\":\"step\"")).hasSize(0x30);
+        assertThat(counted.out()).isEqualTo(lines.out());
+    }
+
+    @Test
     void aBreakShowsTheRegistersAndTheInstructionAboutToRun() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--sample", "demo")) {
             HdbgBatch run = HdbgBatch.run(dir, agent, """

@@ -40,6 +40,8 @@ public final class CommandShell {
     private static final int MAX_MESSAGE = 200;
 
     private final DebugSession session;
+    /** Whether {@code g} and the steps wait for their stops (batch mode). */
+    private final boolean batch;
     private final CommandLine commandLine;
     /** The verbs and their aliases, read once: picocli's {@code getSubcommands} copies its map on every call (JFR). */
     private final Map<String, CommandLine> verbs;
@@ -54,6 +56,7 @@ public final class CommandShell {
     /** @param directRuns false to parse every line with picocli (tests compare the two ways) */
     CommandShell(DebugSession session, boolean batch, boolean directRuns) {
         this.session = session;
+        this.batch = batch;
         this.commandLine = new CommandLine(new Root());
         for (CommandLine verb : Verbs.of(session, batch, this)) {
             commandLine.addSubcommand(verb);
@@ -113,6 +116,24 @@ public final class CommandShell {
         String[] words = tokens.toArray(String[]::new);
         int status = direct.accepts(command, words) ? direct.run(command, words) : commandLine.execute(words);
         return status == 0 ? Result.OK : Result.FAILED;
+    }
+
+    /** What {@link #stepLines} ran: {@code lines} lines, the last with {@code result}, every other OK. */
+    public record LinesRun(int lines, Result result) {
+    }
+
+    /**
+     * Runs up to {@code lines} lines of a batch that are each a plain {@code t}, the first one's echo shown, as few
+     * requests of many steps ({@link JoinedSteps}) where the agent takes them (since 1.20) and the shell is a batch's
+     * (whose {@code t} waits for its stop); else the first line alone. {@code echo} shows each later line's echo.
+     */
+    public LinesRun stepLines(int lines, Runnable echo) {
+        if (!batch || lines < 2 || !session.connected()) {
+            return new LinesRun(1, execute("t"));
+        }
+        session.commandStarts();
+        return new JoinedSteps(session, e -> errors(verbs.get("t")).error(Echo.printableLines(message(e))))
+                .run(lines, echo);
     }
 
     /** How many lines ran without picocli's parser ({@link DirectVerbs}); for tests. */

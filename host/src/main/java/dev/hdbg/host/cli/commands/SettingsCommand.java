@@ -52,8 +52,8 @@ final class SettingsCommand extends SessionCommand {
                     return;
                 }
                 switch (args.get(1).toLowerCase(Locale.ROOT)) {
-                    case "on" -> session.addressConversion(true);
-                    case "off" -> session.addressConversion(false);
+                    case "on" -> session.show().addressConversion(true);
+                    case "off" -> session.show().addressConversion(false);
                     default -> throw new IllegalArgumentException("settings addressconversion takes on or off");
                 }
             }
@@ -62,7 +62,7 @@ final class SettingsCommand extends SessionCommand {
                     out().note(syntax());
                     return;
                 }
-                session.disassemblySyntax(switch (args.get(1).toLowerCase(Locale.ROOT)) {
+                session.show().disassemblySyntax(switch (args.get(1).toLowerCase(Locale.ROOT)) {
                     case "intel" -> Disassembler.Syntax.INTEL;
                     case "att" -> Disassembler.Syntax.ATT;
                     case "masm" -> Disassembler.Syntax.MASM;
@@ -90,11 +90,11 @@ final class SettingsCommand extends SessionCommand {
     }
 
     private String conversion() {
-        return "addressconversion " + (session.addressConversion() ? "on" : "off");
+        return "addressconversion " + (session.show().addressConversion() ? "on" : "off");
     }
 
     private String syntax() {
-        return "syntax " + session.disassemblySyntax().name().toLowerCase(Locale.ROOT);
+        return "syntax " + session.show().disassemblySyntax().name().toLowerCase(Locale.ROOT);
     }
 
     private String breakOnFatal() {

@@ -4,6 +4,7 @@ import dev.hdbg.common.model.StepMode;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.text.Numbers;
 import dev.hdbg.host.cli.DebugSession;
+import dev.hdbg.host.client.StepsTaken;
 import java.time.Duration;
 import picocli.CommandLine.Parameters;
 
@@ -36,17 +37,34 @@ abstract class StepCommand extends SessionCommand {
             throw new IllegalArgumentException(spec.name() + " takes a count of steps 0x1..0x" + Long.toHexString(MAX_COUNT)
                     + " (hex), not " + count);
         }
-        for (long i = 1; i <= steps; i++) {
+        long taken = 0;
+        while (taken < steps) {
             long before = session.lastStopSeq();
+            if (steps - taken > 1) {
+                // Many in one request (since 1.20): the agent takes them at once while it can, each stop a record
+                StepsTaken many = session.await(session.steps(mode, steps - taken));
+                taken += many.count();
+                if (many.lastStopSeq() == 0 && taken == steps && !waitForStop) {
+                    return;
+                }
+                DebuggerRecord stop = session.awaitStopAfter(Math.max(before, many.lastStopSeq() - 1), STEP_WAIT);
+                if (!stepsGoOnAfter(stop)) {
+                    return;
+                }
+                continue;
+            }
             var step = session.step(mode);
-            if (i == steps && !waitForStop) {
+            taken++;
+            if (!waitForStop) {
                 session.await(step);
                 return;
             }
-            DebuggerRecord stop = session.awaitStopAfter(before, STEP_WAIT, step);
-            if (!(stop instanceof DebuggerRecord.Break b) || b.reason() != DebuggerRecord.BreakReason.STEP) {
-                return; // the steps end where the target stopped otherwise, as a debugger's trace does
-            }
+            session.awaitStopAfter(before, STEP_WAIT, step);
         }
+    }
+
+    /** Whether the steps go on after {@code stop}: they end where the target stopped otherwise, as a trace does. */
+    static boolean stepsGoOnAfter(DebuggerRecord stop) {
+        return stop instanceof DebuggerRecord.Break b && b.reason() == DebuggerRecord.BreakReason.STEP;
     }
 }

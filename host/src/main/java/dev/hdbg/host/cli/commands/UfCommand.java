@@ -31,7 +31,7 @@ final class UfCommand extends SessionCommand {
         int length = (int) Math.min(function.size(), MAX_BYTES);
         byte[] code = session.await(session.client().readMemory(function.address(), length));
         List<Instruction> instructions;
-        try (Disassembler disassembler = session.disassembler(Disassembler::x86_64)) {
+        try (Disassembler disassembler = session.show().disassembler(Disassembler::x86_64)) {
             instructions = disassembler.disassemble(code, function.address(), length);
         }
         out().disassembly(instructions, true);

@@ -53,7 +53,7 @@ abstract class UnassembleCommand extends SessionCommand {
         }
         byte[] code = readUpTo(address, length);
         List<Instruction> instructions;
-        try (Disassembler disassembler = session.disassembler(mode)) {
+        try (Disassembler disassembler = session.show().disassembler(mode)) {
             instructions = disassembler.disassemble(code, address, code.length);
         }
         if (instructions.isEmpty()) {
