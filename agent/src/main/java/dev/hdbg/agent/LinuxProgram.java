@@ -131,16 +131,18 @@ final class LinuxProgram implements SystemCalls {
     /** Another thread's turn, a timer's signal; a deadlock ends the program with a notice saying where each waits. */
     @Override
     public Outcome atSafePoint() {
-        return switch (syscalls.deliverDue()) {
-            case LinuxSyscalls.Result.Killed(int signal) -> new Outcome.Killed(signal);
-            case LinuxSyscalls.Result.Deadlocked(String message) -> {
-                queue.publish(seq -> new DebuggerRecord.Notice(seq, "deadlock: " + message
-                        + "; hdbg ends it as kill -9 would (exit status 137)"), true);
-                yield new Outcome.Killed(DEADLOCK_SIGNAL);
-            }
-            case LinuxSyscalls.Result.Stopped(int signal, byte[] siginfo) -> new Outcome.Stopped(signal, siginfo);
-            default -> new Outcome.Returned();
-        };
+        // instanceof tests, not a pattern switch, on every program's path: see perform
+        LinuxSyscalls.Result due = syscalls.deliverDue();
+        if (due instanceof LinuxSyscalls.Result.Killed killed) {
+            return new Outcome.Killed(killed.signal());
+        } else if (due instanceof LinuxSyscalls.Result.Deadlocked deadlocked) {
+            queue.publish(seq -> new DebuggerRecord.Notice(seq, "deadlock: " + deadlocked.message()
+                    + "; hdbg ends it as kill -9 would (exit status 137)"), true);
+            return new Outcome.Killed(DEADLOCK_SIGNAL);
+        } else if (due instanceof LinuxSyscalls.Result.Stopped stopped) {
+            return new Outcome.Stopped(stopped.signal(), stopped.siginfo());
+        }
+        return new Outcome.Returned();
     }
 
     /** SIGKILL: how a deadlocked program ends. */
@@ -148,21 +150,27 @@ final class LinuxProgram implements SystemCalls {
 
     @Override
     public Outcome perform() {
-        return switch (syscalls.handle()) {
-            case LinuxSyscalls.Result.Returned r -> new Outcome.Returned();
-            case LinuxSyscalls.Result.Yielded y -> new Outcome.Yielded();
-            case LinuxSyscalls.Result.Deadlocked d -> throw new IllegalStateException("a system call deadlocked: "
-                    + d.message()); // only deliverDue schedules
-            case LinuxSyscalls.Result.Exited e -> new Outcome.Exited(e.status());
-            case LinuxSyscalls.Result.Killed k -> new Outcome.Killed(k.signal());
-            case LinuxSyscalls.Result.Stopped(int signal, byte[] siginfo) -> new Outcome.Stopped(signal, siginfo);
-            case LinuxSyscalls.Result.Unknown u -> {
-                if (reported.add(u.number())) {
-                    queue.publish(seq -> new DebuggerRecord.Notice(seq, "system call " + u.number()
-                            + " is not implemented: it returned -ENOSYS (reported once per number)"), true);
-                }
-                yield new Outcome.Returned();
+        // instanceof tests, not a pattern switch: a switch's first run spins a class (SwitchBootstraps) inside every
+        // program's run (docs/benchmarks.md, "A program's first milliseconds, stop 43")
+        LinuxSyscalls.Result result = syscalls.handle();
+        if (result instanceof LinuxSyscalls.Result.Returned) {
+            return new Outcome.Returned();
+        } else if (result instanceof LinuxSyscalls.Result.Yielded) {
+            return new Outcome.Yielded();
+        } else if (result instanceof LinuxSyscalls.Result.Exited e) {
+            return new Outcome.Exited(e.status());
+        } else if (result instanceof LinuxSyscalls.Result.Killed k) {
+            return new Outcome.Killed(k.signal());
+        } else if (result instanceof LinuxSyscalls.Result.Stopped stopped) {
+            return new Outcome.Stopped(stopped.signal(), stopped.siginfo());
+        } else if (result instanceof LinuxSyscalls.Result.Unknown u) {
+            if (reported.add(u.number())) {
+                queue.publish(seq -> new DebuggerRecord.Notice(seq, "system call " + u.number()
+                        + " is not implemented: it returned -ENOSYS (reported once per number)"), true);
             }
-        };
+            return new Outcome.Returned();
+        }
+        throw new IllegalStateException("a system call deadlocked: "
+                + ((LinuxSyscalls.Result.Deadlocked) result).message()); // only deliverDue schedules
     }
 }

@@ -199,50 +199,46 @@ final class GuestRuns {
 
     /** Finishes what the exits left for a safe point: an exit, a fault, or a held-back instruction. */
     void finish(Completion completion) {
-        switch (completion) {
-            case null -> {
-                // A plain stop (a kick). If it landed right after a code hook, the instruction the
-                // hook was for has not run; its exit must not be raised twice.
-                long rip = machine.rip();
-                if (rip == hooks.lastCodeExit()) {
-                    hooks.suppressNextExecutionAt(rip);
-                }
-                if (stepOut.done()) {
-                    stops.halt(DebuggerRecord.BreakReason.STEP, 0, null, "returned (gu)");
-                }
+        // instanceof tests, not a pattern switch: a switch's first run spins a class (SwitchBootstraps) inside every
+        // program's run (docs/benchmarks.md, "A program's first milliseconds, stop 43")
+        if (completion == null) {
+            // A plain stop (a kick). If it landed right after a code hook, the instruction the
+            // hook was for has not run; its exit must not be raised twice.
+            long rip = machine.rip();
+            if (rip == hooks.lastCodeExit()) {
+                hooks.suppressNextExecutionAt(rip);
             }
-            case Completion.Halted halted -> {
-                machine.write(GuestRegister.RIP, halted.address() + 1); // just past the hlt, as the CPU leaves it
-                stops.exited(DebuggerRecord.ExitKind.HLT, machine.rip(), machine.read(GuestRegister.RAX));
+            if (stepOut.done()) {
+                stops.halt(DebuggerRecord.BreakReason.STEP, 0, null, "returned (gu)");
             }
-            case Completion.Exited exited -> {
-                machine.write(GuestRegister.RIP, exited.rip());
-                stops.exited(DebuggerRecord.ExitKind.EXIT, exited.rip(), exited.status());
+        } else if (completion instanceof Completion.Halted halted) {
+            machine.write(GuestRegister.RIP, halted.address() + 1); // just past the hlt, as the CPU leaves it
+            stops.exited(DebuggerRecord.ExitKind.HLT, machine.rip(), machine.read(GuestRegister.RAX));
+        } else if (completion instanceof Completion.Exited exited) {
+            machine.write(GuestRegister.RIP, exited.rip());
+            stops.exited(DebuggerRecord.ExitKind.EXIT, exited.rip(), exited.status());
+        } else if (completion instanceof Completion.Killed killed) {
+            machine.write(GuestRegister.RIP, killed.rip());
+            if (!heldSignals.hold(killed)) {
+                stops.exited(DebuggerRecord.ExitKind.SIGNAL, killed.rip(), 128 + killed.signal());
             }
-            case Completion.Killed killed -> {
-                machine.write(GuestRegister.RIP, killed.rip());
-                if (!heldSignals.hold(killed)) {
-                    stops.exited(DebuggerRecord.ExitKind.SIGNAL, killed.rip(), 128 + killed.signal());
-                }
-            }
-            case Completion.HeldFault held -> {
-                machine.write(GuestRegister.RIP, held.fault().rip());
-                heldSignals.hold(held);
-            }
-            case Completion.HeldSignal held -> {
-                machine.write(GuestRegister.RIP, held.rip());
-                heldSignals.hold(held);
-            }
-            case Completion.Resume resume -> machine.write(GuestRegister.RIP, resume.rip());
-            case Completion.Faulted faulted -> {
-                machine.write(GuestRegister.RIP, faulted.rip());
-                // A fault on the way out (stopWith's fetch, through the guest's page tables) can leave the CPU
-                // believing an exception is still being delivered: the guest's next fault would be a #DF.
-                cpu.clearExceptionInFlight();
-                stops.halt(DebuggerRecord.BreakReason.FAULT, 0, null, faulted.message()
-                        + "; fix the cause (r rip = ...) and continue (g)");
-            }
-            case Completion.StepThenPost step -> stepThenPost(step);
+        } else if (completion instanceof Completion.HeldFault held) {
+            machine.write(GuestRegister.RIP, held.fault().rip());
+            heldSignals.hold(held);
+        } else if (completion instanceof Completion.HeldSignal held) {
+            machine.write(GuestRegister.RIP, held.rip());
+            heldSignals.hold(held);
+        } else if (completion instanceof Completion.Resume resume) {
+            machine.write(GuestRegister.RIP, resume.rip());
+        } else if (completion instanceof Completion.Faulted faulted) {
+            machine.write(GuestRegister.RIP, faulted.rip());
+            // A fault on the way out (stopWith's fetch, through the guest's page tables) can leave the CPU
+            // believing an exception is still being delivered: the guest's next fault would be a #DF.
+            cpu.clearExceptionInFlight();
+            stops.halt(DebuggerRecord.BreakReason.FAULT, 0, null, faulted.message()
+                    + "; fix the cause (r rip = ...) and continue (g)");
+        } else {
+            stepThenPost((Completion.StepThenPost) completion);
         }
     }
 

@@ -420,19 +420,19 @@ public final class ExitHooks {
         boolean yielded = false;
         SystemCalls.Outcome.Stopped signalStop = null;
         if (!shortCircuit && systemCalls != null) {
-            switch (systemCalls.perform()) {
-                case SystemCalls.Outcome.Exited(int status) -> {
-                    instructions.stopWith(new Completion.Exited(status, returnTo));
-                    return;
-                }
-                case SystemCalls.Outcome.Killed(int signal) -> {
-                    instructions.stopWith(new Completion.Killed(signal, returnTo));
-                    return;
-                }
-                case SystemCalls.Outcome.Returned r -> {
-                }
-                case SystemCalls.Outcome.Yielded y -> yielded = true;
-                case SystemCalls.Outcome.Stopped stopped -> signalStop = stopped;
+            // instanceof tests, not a pattern switch: a switch's first run spins a class (SwitchBootstraps) inside
+            // every program's run (docs/benchmarks.md, "A program's first milliseconds, stop 43")
+            SystemCalls.Outcome outcome = systemCalls.perform();
+            if (outcome instanceof SystemCalls.Outcome.Exited exited) {
+                instructions.stopWith(new Completion.Exited(exited.status(), returnTo));
+                return;
+            } else if (outcome instanceof SystemCalls.Outcome.Killed killed) {
+                instructions.stopWith(new Completion.Killed(killed.signal(), returnTo));
+                return;
+            } else if (outcome instanceof SystemCalls.Outcome.Yielded) {
+                yielded = true;
+            } else if (outcome instanceof SystemCalls.Outcome.Stopped stopped) {
+                signalStop = stopped;
             }
         }
         long resumeAt = guest.read(CpuRegister.RIP);

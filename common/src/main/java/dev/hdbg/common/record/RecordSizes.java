@@ -12,16 +12,24 @@ public final class RecordSizes {
     }
 
     public static long estimate(DebuggerRecord record) {
-        return BASE + switch (record) {
-            case DebuggerRecord.Log log -> values(log);
-            case DebuggerRecord.Buffer buffer -> buffer.data().length;
-            case DebuggerRecord.Output output -> output.data().length;
-            case DebuggerRecord.Break b -> 2L * b.message().length() + 32L * b.registers().size();
-            case DebuggerRecord.Notice notice -> 2L * notice.message().length();
-            case DebuggerRecord.ActionError error -> 2L * error.message().length();
-            case DebuggerRecord.ScriptOutput output -> 2L * output.utf8().length; // as its string's chars were counted
-            case DebuggerRecord.Exit _, DebuggerRecord.Lost _ -> 0;
-        };
+        // instanceof tests, not a pattern switch: a switch's first run spins a class (SwitchBootstraps) inside the
+        // run of every program that makes a record (docs/benchmarks.md, "A program's first milliseconds, stop 43")
+        if (record instanceof DebuggerRecord.Log log) {
+            return BASE + values(log);
+        } else if (record instanceof DebuggerRecord.Buffer buffer) {
+            return BASE + buffer.data().length;
+        } else if (record instanceof DebuggerRecord.Output output) {
+            return BASE + output.data().length;
+        } else if (record instanceof DebuggerRecord.Break b) {
+            return BASE + 2L * b.message().length() + 32L * b.registers().size();
+        } else if (record instanceof DebuggerRecord.Notice notice) {
+            return BASE + 2L * notice.message().length();
+        } else if (record instanceof DebuggerRecord.ActionError error) {
+            return BASE + 2L * error.message().length();
+        } else if (record instanceof DebuggerRecord.ScriptOutput output) {
+            return BASE + 2L * output.utf8().length; // as its string's chars were counted
+        }
+        return BASE; // an Exit, a Lost
     }
 
     /** A loop, not a stream: this runs once per record on the guest's thread. */

@@ -30,43 +30,49 @@ public final class RecordCodec {
 
     public static Record encode(DebuggerRecord record) {
         var b = Record.newBuilder().setSeq(record.seq());
-        switch (record) {
-            case DebuggerRecord.Log log -> {
-                var lb = LogRecord.newBuilder().setEventId(log.eventId()).setActionId(log.actionId()).setCore(log.core())
-                        .setPid(log.pid()).setTid(log.tid());
-                for (var v : log.values()) {
-                    var vb = LogValue.newBuilder().setName(v.name());
-                    v.number().ifPresent(vb::setNumber);
-                    v.bytes().ifPresent(bytes -> vb.setBytes(ByteString.copyFrom(bytes)));
-                    v.error().ifPresent(vb::setError);
-                    lb.addValues(vb);
-                }
-                b.setLog(lb);
+        // instanceof tests, not a pattern switch: a switch's first run spins a class (SwitchBootstraps), inside the
+        // run of every program, whose exit is a record (docs/benchmarks.md, "A program's first milliseconds, stop 43")
+        if (record instanceof DebuggerRecord.Log log) {
+            var lb = LogRecord.newBuilder().setEventId(log.eventId()).setActionId(log.actionId()).setCore(log.core())
+                    .setPid(log.pid()).setTid(log.tid());
+            for (var v : log.values()) {
+                var vb = LogValue.newBuilder().setName(v.name());
+                v.number().ifPresent(vb::setNumber);
+                v.bytes().ifPresent(bytes -> vb.setBytes(ByteString.copyFrom(bytes)));
+                v.error().ifPresent(vb::setError);
+                lb.addValues(vb);
             }
-            case DebuggerRecord.Buffer buf -> b.setBuffer(BufferRecord.newBuilder().setEventId(buf.eventId())
+            b.setLog(lb);
+        } else if (record instanceof DebuggerRecord.Buffer buf) {
+            b.setBuffer(BufferRecord.newBuilder().setEventId(buf.eventId())
                     .setActionId(buf.actionId()).setAddress(buf.address()).setData(ByteString.copyFrom(buf.data()))
                     .setCore(buf.core()).setPid(buf.pid()).setTid(buf.tid()));
-            case DebuggerRecord.Break br -> {
-                var bb = BreakRecord.newBuilder().setReason(encode(br.reason())).setEventId(br.eventId())
-                        .setContext(br.context()).setRip(br.rip()).setMessage(br.message()).setCore(br.core())
-                        .setPid(br.pid()).setTid(br.tid());
-                br.eventType().ifPresent(t -> bb.setEventType(EventCodec.encode(t)));
-                br.registers().forEach((r, v) -> bb.addRegisters(RegisterValue.newBuilder().setName(r.wireName()).setValue(v)));
-                b.setBreak(bb);
-            }
-            case DebuggerRecord.Exit exit -> b.setExit(ExitRecord.newBuilder().setReason(encode(exit.reason()))
+        } else if (record instanceof DebuggerRecord.Break br) {
+            var bb = BreakRecord.newBuilder().setReason(encode(br.reason())).setEventId(br.eventId())
+                    .setContext(br.context()).setRip(br.rip()).setMessage(br.message()).setCore(br.core())
+                    .setPid(br.pid()).setTid(br.tid());
+            br.eventType().ifPresent(t -> bb.setEventType(EventCodec.encode(t)));
+            br.registers().forEach((r, v) -> bb.addRegisters(RegisterValue.newBuilder().setName(r.wireName()).setValue(v)));
+            b.setBreak(bb);
+        } else if (record instanceof DebuggerRecord.Exit exit) {
+            b.setExit(ExitRecord.newBuilder().setReason(encode(exit.reason()))
                     .setRip(exit.rip()).setStatus(exit.status()).setRunNanos(exit.runNanos()));
-            case DebuggerRecord.Output out -> b.setOutput(OutputRecord.newBuilder().setStream(encode(out.stream()))
-                    .setData(ByteString.copyFrom(out.data())));
-            case DebuggerRecord.Notice notice -> b.setNotice(NoticeRecord.newBuilder()
-                    .setMessage(notice.message()));
-            case DebuggerRecord.Lost lost -> b.setLost(LostRecord.newBuilder().setFirstSeq(lost.firstSeq())
-                    .setLastSeq(lost.lastSeq()).setCount(lost.count()));
-            case DebuggerRecord.ActionError err -> b.setActionError(ActionErrorRecord.newBuilder()
+        } else if (record instanceof DebuggerRecord.Output out) {
+            b.setOutput(OutputRecord.newBuilder().setStream(encode(out.stream())).setData(ByteString.copyFrom(out.data())));
+        } else if (record instanceof DebuggerRecord.Notice notice) {
+            b.setNotice(NoticeRecord.newBuilder().setMessage(notice.message()));
+        } else if (record instanceof DebuggerRecord.Lost lost) {
+            b.setLost(LostRecord.newBuilder().setFirstSeq(lost.firstSeq()).setLastSeq(lost.lastSeq())
+                    .setCount(lost.count()));
+        } else if (record instanceof DebuggerRecord.ActionError err) {
+            b.setActionError(ActionErrorRecord.newBuilder()
                     .setEventId(err.eventId()).setActionId(err.actionId()).setMessage(err.message()));
-            case DebuggerRecord.ScriptOutput out -> b.setScriptOutput(ScriptOutputRecord.newBuilder()
+        } else if (record instanceof DebuggerRecord.ScriptOutput out) {
+            b.setScriptOutput(ScriptOutputRecord.newBuilder()
                     .setEventId(out.eventId()).setActionId(out.actionId()).setCore(out.core()).setText(out.text())
                     .setPid(out.pid()).setTid(out.tid()));
+        } else {
+            throw new IllegalArgumentException("no wire form for " + record.getClass().getSimpleName());
         }
         return b.build();
     }

@@ -356,13 +356,16 @@ final class PathSyscalls {
         Sandbox.Resolved resolved = process.resolve(dirfd, path, false);
         String target;
         if (resolved.isVirtual()) {
-            target = switch (resolved.node()) {
-                case VirtualNode.Link l -> l.target();
-                case VirtualNode.Descriptor d -> process.virtualFiles().pathOf(d.fd())
-                        .orElse("pipe:[" + Stat.inode(fds.get(d.fd()).stat()) + "]");
-                case null -> throw new SyscallException(Errno.ENOENT);
-                default -> throw new SyscallException(Errno.EINVAL);
-            };
+            // instanceof tests, not a pattern switch: static glibc reads /proc/self/exe as every program starts, and
+            // a switch's first run spins a class (docs/benchmarks.md, "A program's first milliseconds, stop 43")
+            VirtualNode node = resolved.node();
+            if (node instanceof VirtualNode.Link l) {
+                target = l.target();
+            } else if (node instanceof VirtualNode.Descriptor d) {
+                target = process.virtualFiles().pathOf(d.fd()).orElse("pipe:[" + Stat.inode(fds.get(d.fd()).stat()) + "]");
+            } else {
+                throw new SyscallException(node == null ? Errno.ENOENT : Errno.EINVAL);
+            }
         } else {
             Path host = resolved.host();
             if (!Files.isSymbolicLink(host)) {
