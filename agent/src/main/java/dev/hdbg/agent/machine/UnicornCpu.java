@@ -94,7 +94,7 @@ final class UnicornCpu implements Cpu {
     }
 
     private static CpuException failed(UnicornException e) {
-        return new CpuException(e.getMessage(), e.reason(), e);
+        return CpuException.of(e);
     }
 
     // ---- registers -----------------------------------------------------------------------------------------

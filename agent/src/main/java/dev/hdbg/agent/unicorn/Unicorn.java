@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One Unicorn x86-64 engine ({@code uc_engine}). See the package documentation for the thread rule (only
@@ -317,9 +318,10 @@ public final class Unicorn implements AutoCloseable {
         }
         Throwable callbackFailure = failure.take();
         if (callbackFailure != null || err != 0) {
-            String operation = "uc_emu_start(" + hex(begin) + ", " + hex(until) + ", " + hex(timeoutMicros) + ", "
-                    + hex(count) + ")";
-            throw callbackFailure != null ? UnicornException.hookFailed(err, operation, callbackFailure)
+            Supplier<String> operation = () -> "uc_emu_start(" + hex(begin) + ", " + hex(until) + ", "
+                    + hex(timeoutMicros) + ", " + hex(count) + ")";
+            // A run the exits stopped on purpose ends here (a program's exit): its text is made only when read
+            throw callbackFailure != null ? UnicornException.hookFailed(err, operation.get(), callbackFailure)
                     : UnicornException.of(err, operation);
         }
     }
