@@ -29,6 +29,9 @@ public final class GdbMonitor implements Monitor {
             }
         });
         this.session = new DebugSession(client, null, screen, OutputFormat.HUMAN, null, null, null);
+        // Its screen drops the records anyway: a step's stop, which gdb shows, is not even made into text (each of a
+        // stepi's was, 4 % of a fresh bridge's work: docs/benchmarks.md, "The bridge's step, stop 43")
+        session.leaveStepStopsToGdb();
         this.shell = new CommandShell(session, false);
     }
 

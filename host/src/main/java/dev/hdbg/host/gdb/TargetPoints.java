@@ -44,6 +44,18 @@ final class TargetPoints {
 
     /** One point as gdb names it: its kind, address and length (watchpoints) or instruction size (breakpoints). */
     record Point(Kind kind, long address, long length) {
+        // A record's own equals and hashCode go through method-handle chains (ObjectMethods) that run slowly until
+        // C2 compiles them; each gdb resume looks its points up, 2 % of a fresh bridge's stepi (docs/benchmarks.md,
+        // "The bridge's step, stop 43").
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Point p && p.kind == kind && p.address == address && p.length == length;
+        }
+
+        @Override
+        public int hashCode() {
+            return (kind.ordinal() * 31 + Long.hashCode(address)) * 31 + Long.hashCode(length);
+        }
     }
 
     private final DebuggerClient client;
