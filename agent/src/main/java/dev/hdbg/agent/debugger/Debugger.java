@@ -27,6 +27,7 @@ import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.MemoryRegion;
 import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.StepRange;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
@@ -248,7 +249,16 @@ public final class Debugger implements AutoCloseable {
      * null for none) read at the stop that comes with the reply, on the thread that took the step.
      */
     public CompletableFuture<Optional<StopInReply>> step(StepMode mode, RecordSink host, StackWindow window) {
-        return loop.submitStep(mode, loop.askToRun(), host, window);
+        return step(mode, host, window, null);
+    }
+
+    /**
+     * {@link #step(StepMode, RecordSink, StackWindow)} as gdb's range stepping when {@code range} is not null (since
+     * 1.20): a step taken at once goes on while it stops inside the range, and only its last stop is published.
+     */
+    public CompletableFuture<Optional<StopInReply>> step(StepMode mode, RecordSink host, StackWindow window,
+                                                         StepRange range) {
+        return loop.submitStep(mode, loop.askToRun(), host, window, range);
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.hdbg.common.model.CallTrack;
 import dev.hdbg.common.event.GuestRegister;
 import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.StepRange;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.Map;
@@ -74,6 +75,10 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private DebuggerRecord stopForReply;
     /** The stop the direct stepper published last ({@link #submitSteps}). The direct stepper's only. */
     private DebuggerRecord directStop;
+    /** The range of a range step while its stops inside it are withheld ({@link #stepHereInRange}), else null. */
+    private StepRange stepRange;
+    /** Whether the last halt withheld its stop as a step inside {@link #stepRange}. */
+    private boolean stopWithheld;
     private final Thread thread;
     private final Kicker kicker;
     private final Breakpoints breakpoints;
@@ -190,6 +195,16 @@ final class ExecutionLoop implements BreakService, GuestStops {
      * It is empty for a step through the execution thread, whose stop is sent as a record.
      */
     CompletableFuture<Optional<StopInReply>> submitStep(StepMode mode, long run, RecordSink replyTo, StackWindow window) {
+        return submitStep(mode, run, replyTo, window, null);
+    }
+
+    /**
+     * {@link #submitStep(StepMode, long, RecordSink, StackWindow)}; with a {@code range} (gdb's range stepping, since
+     * 1.20), a step taken here goes on while it stops inside the range ({@link #stepHereInRange}), and its last stop
+     * is the one published. A step through the execution thread is one step: gdb allows a stop inside the range.
+     */
+    CompletableFuture<Optional<StopInReply>> submitStep(StepMode mode, long run, RecordSink replyTo, StackWindow window,
+                                                        StepRange range) {
         if (mode == StepMode.INTO && mailbox.idle() && state == TargetState.PAUSED && emulator.tryLock()) {
             try {
                 if (directStepAllowed()) {
@@ -199,7 +214,11 @@ final class ExecutionLoop implements BreakService, GuestStops {
                     stopForReply = null;
                     try {
                         return Mailbox.runHere(() -> {
-                            stepHere(mode, run);
+                            if (range == null || mode != StepMode.INTO) {
+                                stepHere(mode, run);
+                            } else {
+                                stepHereInRange(run, range);
+                            }
                             DebuggerRecord stop = stopForReply;
                             if (stop == null) {
                                 return Optional.empty();
@@ -277,6 +296,33 @@ final class ExecutionLoop implements BreakService, GuestStops {
         } while (taken < Math.min(count, MAX_STEPS_AT_ONCE) && System.nanoTime() < deadline && mailbox.idle()
                 && state == TargetState.PAUSED && directStepAllowed());
         return new StepsTaken(taken, lastSeq);
+    }
+
+    /**
+     * gdb's range stepping, with the machine held: steps into while each stops inside {@code range}, those stops
+     * withheld ({@link #halt} publishes none), within {@link #MAX_STEPS_AT_ONCE} and {@link #MAX_NANOS_AT_ONCE} and while
+     * a direct step may run; the last stop is published as a single step's.
+     */
+    private void stepHereInRange(long run, StepRange range) {
+        long deadline = System.nanoTime() + MAX_NANOS_AT_ONCE;
+        try {
+            for (int taken = 1; ; taken++) {
+                stepRange = taken < MAX_STEPS_AT_ONCE && System.nanoTime() < deadline ? range : null;
+                stopWithheld = false;
+                stepHere(StepMode.INTO, run);
+                if (!stopWithheld) {
+                    return; // published: it left the range, stopped otherwise, or was the last the bounds allow
+                }
+                if (state != TargetState.PAUSED || !directStepAllowed()) {
+                    stepRange = null;
+                    // the next step is not one to take here (a system call): this one's stop is the range's last
+                    halt(DebuggerRecord.BreakReason.STEP, 0, null, DebuggerRecord.Break.STEPPED_INTO);
+                    return;
+                }
+            }
+        } finally {
+            stepRange = null;
+        }
     }
 
     /** With the machine held: whether a step may run on the caller's thread ({@link #submitStep}). */
@@ -601,6 +647,12 @@ final class ExecutionLoop implements BreakService, GuestStops {
         state = TargetState.PAUSED;
         stepping.end();
         long rip = machine.rip();
+        StepRange range = stepRange;
+        if (range != null && reason == DebuggerRecord.BreakReason.STEP && range.contains(rip)
+                && DebuggerRecord.Break.STEPPED_INTO.equals(message) && Thread.currentThread() == directStepper) {
+            stopWithheld = true; // a step of gdb's range that stays in it: not a stop (stepHereInRange)
+            return;
+        }
         Optional<EventType> type = exit == null || reason != DebuggerRecord.BreakReason.EVENT ? Optional.empty()
                 : exit.reason().eventType();
         // All-stop: one core runs at a time, so every other core already stands where its thread was switched out.

@@ -7,6 +7,7 @@ import dev.hdbg.agent.debugger.StopInReply;
 import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.StepRange;
 import dev.hdbg.common.wire.ExecutionCodec;
 import dev.hdbg.common.wire.RecordCodec;
 import dev.hdbg.proto.v1.ContinueReply;
@@ -70,7 +71,10 @@ final class ExecutionRequests {
             return debugger.steps(asked.getCount()).thenApply(taken -> Envelope.newBuilder().setStepReply(
                     StepReply.newBuilder().setStepsTaken(taken.count()).setLastStopSeq(taken.lastStopSeq())));
         }
-        return debugger.step(mode, host, window).thenCompose(stop -> stepReply(stop, bare));
+        // gdb's range stepping (1.20): a range that is not one (end at or below start) is none, as for an older host
+        StepRange range = mode == StepMode.INTO && Long.compareUnsigned(asked.getRangeEnd(), asked.getRangeStart()) > 0
+                ? new StepRange(asked.getRangeStart(), asked.getRangeEnd()) : null;
+        return debugger.step(mode, host, window, range).thenCompose(stop -> stepReply(stop, bare));
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.hdbg.common.model.FilePart;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.StepRange;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import java.util.List;
@@ -260,6 +261,15 @@ public interface DebuggerClient extends AutoCloseable {
      */
     default CompletableFuture<Optional<StepStop>> stepWithStop(StepMode mode, StackWindow window) {
         return stepWithStop(mode).thenApply(stop -> stop.map(s -> new StepStop(s, Optional.empty())));
+    }
+
+    /**
+     * {@link #stepWithStop(StepMode, StackWindow)} as gdb's range stepping (since 1.20, "step.count"): the thread
+     * steps on while it stops inside {@code range}, and only where it leaves it (or stops otherwise) is the stop. An
+     * older agent takes one step, a stop gdb allows inside the range.
+     */
+    default CompletableFuture<Optional<StepStop>> stepWithStop(StackWindow window, StepRange range) {
+        return stepWithStop(StepMode.INTO, window);
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.hdbg.common.model.FilePart;
 import dev.hdbg.common.model.LoadedModule;
 import dev.hdbg.common.model.StackWindow;
 import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.StepRange;
 import dev.hdbg.common.model.Symbol;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.EventCodec;
@@ -312,6 +313,15 @@ final class NettyDebuggerClient implements DebuggerClient {
     @Override
     public CompletableFuture<Optional<StepStop>> stepWithStop(StepMode mode, StackWindow window) {
         return call(stepRequest(mode, window)).thenApply(NettyDebuggerClient::stopIn);
+    }
+
+    @Override
+    public CompletableFuture<Optional<StepStop>> stepWithStop(StackWindow window, StepRange range) {
+        Envelope.Builder request = stepRequest(StepMode.INTO, window);
+        if (hello.getCapabilitiesList().contains(Protocol.STEP_COUNT)) { // an older agent would ignore it: one step
+            request.getStepRequestBuilder().setRangeStart(range.start()).setRangeEnd(range.end());
+        }
+        return call(request).thenApply(NettyDebuggerClient::stopIn);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.hdbg.common.model.AgentStatus;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.StackBytes;
 import dev.hdbg.common.model.StepMode;
+import dev.hdbg.common.model.StepRange;
 import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.AgentError;
@@ -389,6 +390,11 @@ final class GdbSession {
 
     /** {@code c}, {@code s}, {@code vCont}: lets the target run; the stop reply follows when it stops. */
     void resume(boolean step, String address) throws IOException {
+        resume(step, address, null);
+    }
+
+    /** {@link #resume(boolean, String)}; a step with a {@code range} is gdb's range stepping ({@code vCont;r}). */
+    private void resume(boolean step, String address, StepRange range) throws IOException {
         if (exited) {
             frontEnd.send(StopReplies.exit(lastStop));
             return;
@@ -410,7 +416,8 @@ final class GdbSession {
             }
             // A step the agent took at once answers with its stop: gdb's stop reply leaves now, without waiting for
             // the record to come round through the record listener.
-            Optional<StepStop> stop = await(client.stepWithStop(StepMode.INTO, StopMemory.WINDOW));
+            Optional<StepStop> stop = await(range == null ? client.stepWithStop(StepMode.INTO, StopMemory.WINDOW)
+                    : client.stepWithStop(StopMemory.WINDOW, range));
             if (stop.isPresent()) {
                 stopTakenFromReply = stop.get().stop().seq();
                 onStop(stop.get().stop(), stop.get().stack());
@@ -428,13 +435,21 @@ final class GdbSession {
      * that waits (in a futex, for a child) cannot step alone: it steps when the others wake it ({@link #stepWhenWoken}).
      */
     void stepThread(String id) throws IOException {
-        Optional<GuestThreads.Thread> thread = threads.byId(id);
+        stepThread(id, null);
+    }
+
+    /**
+     * {@link #stepThread(String)}, through {@code range} when it is not null (gdb's range stepping); an empty
+     * {@code id}: the current thread.
+     */
+    void stepThread(String id, StepRange range) throws IOException {
+        Optional<GuestThreads.Thread> thread = id.isEmpty() ? Optional.of(threads.current()) : threads.byId(id);
         if (thread.isEmpty() || !thread.get().same(threads.current())) {
             threads.refresh(await(client.status()).cores());
             threads.byId(id).ifPresent(this::selectThread);
         }
         try {
-            resume(true, "");
+            resume(true, "", range);
         } catch (AgentError e) {
             if (e.kind() != AgentError.Kind.BAD_STATE || threads.all().size() < 2) {
                 throw e;

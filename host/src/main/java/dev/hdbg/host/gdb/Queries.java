@@ -108,9 +108,9 @@ final class Queries {
             }
             out.send("OK");
         } else if (text.equals("vCont?")) {
-            out.send("vCont;c;C;s;S;t");
+            out.send("vCont;c;C;s;S;t;r");
         } else if (text.startsWith("vCont;")) {
-            vCont(text.substring(6));
+            ResumeActions.run(text.substring(6), session);
         } else if (text.startsWith("vFile:")) {
             out.send(file(text.substring(6), payload));
         } else if (text.startsWith("vKill")) {
@@ -120,33 +120,6 @@ final class Queries {
             out.send(""); // vMustReplyEmpty and everything not supported
         }
         return true;
-    }
-
-    /**
-     * All-stop: the first action decides; a step names its thread ({@code s:p3e8.3e9}), which steps alone, the other
-     * threads standing still (the agent's {@code t} on that thread's core); {@code t} (stop) means pause.
-     */
-    private void vCont(String actions) throws IOException {
-        String first = actions.split(";")[0];
-        char action = first.charAt(0);
-        int colon = first.indexOf(':');
-        if (action == 'c' || action == 's') {
-            session.resumeWithSignal(0); // gdb's "signal 0", or a signal it does not pass
-        } else if (action == 'C' || action == 'S') {
-            session.resumeWithSignal(Integer.parseInt(first.substring(1, colon > 0 ? colon : first.length()), 16));
-        }
-        switch (action) {
-            case 'c', 'C' -> session.resume(false, "");
-            case 's', 'S' -> {
-                if (colon > 0) {
-                    session.stepThread(first.substring(colon + 1));
-                } else {
-                    session.resume(true, "");
-                }
-            }
-            case 't' -> session.frontEnd().send("OK");
-            default -> session.frontEnd().send("E01");
-        }
     }
 
     /** {@code qXfer} reads: {@code OFFSET,LENGTH} into {@code data}; {@code l} marks the last part. */

@@ -425,6 +425,14 @@ public final class FakeDebuggerClient implements DebuggerClient {
                 Optional.of(stackAt(window)))));
     }
 
+    /** Recorded as "rangeStep" with the range's ends, then one step, as an agent may answer gdb's range stepping. */
+    @Override
+    public CompletableFuture<Optional<dev.hdbg.host.client.StepStop>> stepWithStop(
+            dev.hdbg.common.model.StackWindow window, dev.hdbg.common.model.StepRange range) {
+        record("rangeStep", range.start(), range.end());
+        return stepWithStop(StepMode.INTO, window);
+    }
+
     private synchronized dev.hdbg.common.model.StackBytes stackAt(dev.hdbg.common.model.StackWindow window) {
         long rsp = registers.getOrDefault("rsp", 0L);
         long start = window.start(rsp);

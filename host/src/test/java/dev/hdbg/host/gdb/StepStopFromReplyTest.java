@@ -52,6 +52,30 @@ class StepStopFromReplyTest {
     }
 
     @Test
+    void gdbsRangeStepIsOneRequestWithTheRangeAndItsStopReply() throws Exception {
+        client.writeRegister("rip", 0x401000).join();
+        try (FakeFrontEnd gdb = new FakeFrontEnd(client)) {
+            gdb.send("vCont?");
+            assertThat(gdb.receive()).as("range stepping offered").isEqualTo("vCont;c;C;s;S;t;r");
+
+            gdb.send("vCont;r401000,401010:p1.1");
+            assertThat(gdb.receive()).startsWith("T05").contains("10:" + Packets.littleEndian(0x401000L, 8));
+            assertThat(client.calls()).filteredOn(c -> c.request().equals("rangeStep"))
+                    .singleElement().satisfies(c -> assertThat(c.arguments()).containsExactly(0x401000L, 0x401010L));
+            assertThat(client.calls().stream().filter(c -> c.request().equals("step")).count()).isEqualTo(1);
+
+            for (String broken : new String[] {"vCont;r401010,401000", "vCont;r401000", "vCont;rzz,1", "vCont;r"}) {
+                gdb.send(broken);
+                assertThat(gdb.receive()).as(broken).isEqualTo("E01");
+            }
+            assertThat(client.calls().stream().filter(c -> c.request().equals("step")).count())
+                    .as("no step for a range that is not one").isEqualTo(1);
+
+            gdb.detach();
+        }
+    }
+
+    @Test
     void withAnAgentBefore115TheStepiIsAnsweredFromTheRecord() throws Exception {
         FakeDebuggerClient older = new FakeDebuggerClient(); // an empty step reply; the record comes by itself
         try (FakeFrontEnd gdb = new FakeFrontEnd(older)) {

@@ -115,6 +115,25 @@ class GdbBridgeIT {
     }
 
     @Test
+    void gdbsNextIsARangeStepTheAgentTakesAtOnce() throws Exception {
+        // gdb steps a source line with vCont;r when the stub offers it (range stepping): one request to the agent for
+        // the line's instructions, not a stepi round trip each (protocol 1.20)
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("calls", bridge.port(), "break calls.c:19", "continue", "delete",
+                    "set debug remote 1", "next", "next", "next", "set debug remote 0", "p i", "info line *$pc",
+                    "kill"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out).contains("Breakpoint 1, main () at ")
+                    .containsPattern("Sending packet: \\$vCont;r[0-9a-f]+,[0-9a-f]+")
+                    .containsPattern("18\\s+for \\(long i = 0; i < 1000; i\\+\\+\\) \\{")
+                    .contains("$1 = 1")
+                    .containsPattern("Line 18 of \".*calls.c\"");
+        }
+    }
+
+    @Test
     void gdbBreaksStepsWatchesAndReachesHdbgsEventsThroughMonitor() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
             Bridge bridge = Bridge.start(agent);
