@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # gdb through hdbg's bridge beside gdb through gdbserver, on the same gcc -static -g program, in one run (issue 14):
 #   1. gdb's `stepi 5000`: steps per second;
-#   2. a conditional breakpoint (`break f if a == 999`, never true) hit 2,000 times: hits per second.
+#   2. a conditional breakpoint (`break f if a == 999`, never true) hit 2,000 times: hits per second;
+#   2b. gdb's `next 3` from main's first line: over its two loops, each a line of its own (2,000 calls of f, then
+#       100,000 iterations), which gdb range-steps (vCont;r): seconds (the bridge's agent steps them in its process
+#       since protocol 1.20, gdbserver with ptrace).
 # And the request round trip of issue 15, measured with hdbg's own batch mode on the same agent run:
 #   3. `r rip` x N in one --batch file: microseconds per command; 4. `t` x N: steps per second.
 # Not part of the test run. Needs gdb, gdbserver and gcc (apt-get install gdb gdbserver gcc).
@@ -64,6 +67,9 @@ cond=('break f if a == 999999' 'continue')
 c_gs="$(gdb_timed "$(start_gdbserver)" "${cond[@]}")"
 c_br="$(gdb_timed "$(start_bridge)" "${cond[@]}")"
 row "gdb conditional breakpoint, 2000 false hits (hits/s)" "$c_gs" "$c_br" 2000
+n_gs="$(gdb_timed "$(start_gdbserver)" 'next 3')"
+n_br="$(gdb_timed "$(start_bridge)" 'next 3')"
+awk -v a="$n_gs" -v b="$n_br" 'BEGIN { printf "%-52s %13.2fs %13.2fs %8.2f\n", "gdb next 3 over main'"'"'s two loops (seconds)", a, b, a/b }'
 
 # Issue 15's request rows: hdbg's own batch mode on a fresh agent, paused at the entry.
 agent_port="$(free_port)"
