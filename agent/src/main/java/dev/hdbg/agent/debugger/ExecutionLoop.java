@@ -293,8 +293,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
             if (!(stop instanceof DebuggerRecord.Break b && b.isPlainStep())) {
                 break;
             }
-        } while (taken < Math.min(count, MAX_STEPS_AT_ONCE) && System.nanoTime() < deadline && mailbox.idle()
-                && state == TargetState.PAUSED && directStepAllowed());
+        } while (taken < Math.min(count, MAX_STEPS_AT_ONCE) && System.nanoTime() < deadline && directStepAllowed());
         return new StepsTaken(taken, lastSeq);
     }
 

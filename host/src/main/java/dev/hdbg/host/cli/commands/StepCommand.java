@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
  * {@code t}, {@code p}, {@code i} (and their {@code r} forms), {@code gu}: HyperDbg's stepping, COUNT steps (hex, 1
  * when omitted), each stop shown as it comes. Between steps the command waits for the stop; after the last, batch
  * mode waits too. The steps end early when one stops otherwise: a breakpoint, an event's break, the target's exit.
+ * A 1.20 agent takes the steps into of a COUNT in few requests (up to 4,096 at once), not a round trip each.
  */
 abstract class StepCommand extends SessionCommand {
     /** Enough for any tracing by hand; a typo such as t 100000 should not step for an hour. */
