@@ -330,9 +330,12 @@ final class GdbSession {
                 writeMemory(range[0], Packets.unescape(payload, colon + 1, payload.length - colon - 1), range[1]);
             }
             case 'Z', 'z' -> {
-                String[] parts = args.split(",");
+                // TYPE,ADDR,KIND[;X LEN,BYTECODE]...: gdb's conditions for the target to evaluate (Z0 and Z1)
+                String[] conditions = args.split(";");
+                String[] parts = conditions[0].split(",");
                 TargetPoints.Kind kind = TargetPoints.Kind.values()[Integer.parseInt(parts[0])];
-                TargetPoints.Point point = new TargetPoints.Point(kind, Packets.number(parts[1]), Packets.number(parts[2]));
+                TargetPoints.Point point = new TargetPoints.Point(kind, Packets.number(parts[1]), Packets.number(parts[2]),
+                        kind.watches() ? null : ConditionList.script(conditions).orElse(null));
                 if (command == 'Z') {
                     points.insert(point);
                 } else {

@@ -52,7 +52,7 @@ final class Queries {
             // multiprocess+ gives gdb each thread's process id (pPID.TID), which info proc needs.
             session.multiprocess(text.contains("multiprocess+"));
             out.send("PacketSize=" + Integer.toHexString(GdbSession.MAX_PACKET)
-                    + ";qXfer:features:read+;qXfer:exec-file:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+"
+                    + ";qXfer:features:read+;qXfer:exec-file:read+;qXfer:threads:read+;swbreak+;hwbreak+;vContSupported+;ConditionalBreakpoints+"
                     + ";QStartNoAckMode+;QCatchSyscalls+;qXfer:siginfo:read+;QPassSignals+;QProgramSignals+"
                     + (fromFile() ? ";qXfer:auxv:read+;qXfer:libraries-svr4:read+" : "")
                     + (text.contains("multiprocess+") ? ";multiprocess+" : ""));

@@ -58,7 +58,9 @@ final class StopReplies {
                     }
                     var watch = points.byId(b.eventId(), true);
                     if (watch.isPresent()) {
-                        yield withRegisters(5, watch.get().kind().stopKey() + ":" + Long.toHexString(b.context()) + ";");
+                        // a breakpoint with gdb's condition is an event too: it names no address
+                        yield withRegisters(5, watch.get().kind().stopKey() + ":" + (watch.get().kind().watches()
+                                ? Long.toHexString(b.context()) : "") + ";");
                     }
                     frontEnd.console("hdbg: " + b.message() + b.eventType().map(t -> " (" + t.command() + ")").orElse("")
                             + " broke in at 0x" + Long.toHexString(b.rip()) + "\n");

@@ -42,14 +42,31 @@ final class TargetPoints {
         }
     }
 
-    /** One point as gdb names it: its kind, address and length (watchpoints) or instruction size (breakpoints). */
-    record Point(Kind kind, long address, long length) {
+    /**
+     * One point as gdb names it: its kind, address and length (watchpoints) or instruction size (breakpoints), and the
+     * condition gdb asked the target to evaluate, as an hdbg script expression ({@link AgentExpression}), or null.
+     */
+    record Point(Kind kind, long address, long length, String condition) {
+        Point(Kind kind, long address, long length) {
+            this(kind, address, length, null);
+        }
+
+        /** Whether the agent holds it as an event (a watchpoint, a breakpoint with a condition), not a breakpoint. */
+        boolean asEvent() {
+            return kind.watches() || condition != null;
+        }
+
+        /** The same place (gdb's {@code z} names no condition; a {@code Z} there again replaces the condition). */
+        boolean samePlace(Point other) {
+            return other.kind == kind && other.address == address && other.length == length;
+        }
+
         // A record's own equals and hashCode go through method-handle chains (ObjectMethods) that run slowly until
         // C2 compiles them; each gdb resume looks its points up, 2 % of a fresh bridge's stepi (docs/benchmarks.md,
         // "The bridge's step, stop 43").
         @Override
         public boolean equals(Object other) {
-            return other instanceof Point p && p.kind == kind && p.address == address && p.length == length;
+            return other instanceof Point p && samePlace(p) && java.util.Objects.equals(p.condition, condition);
         }
 
         @Override
@@ -73,11 +90,12 @@ final class TargetPoints {
         if (point.kind().watches() && (point.length() < 1 || point.length() > 0x1000)) {
             throw new IllegalArgumentException("a watchpoint covers 1 to 4096 bytes, not " + point.length());
         }
+        wanted.removeIf(point::samePlace); // gdb's Z with new conditions replaces the old ones
         wanted.add(point);
     }
 
     void remove(Point point) {
-        wanted.remove(point);
+        wanted.removeIf(point::samePlace);
     }
 
     /** Before the target resumes: the agent drops what gdb removed and adds what it inserted. */
@@ -93,10 +111,17 @@ final class TargetPoints {
 
     /** The point the agent's breakpoint ({@code event} false) or event ({@code event} true) {@code id} stands for. */
     Optional<Point> byId(long id, boolean event) {
-        return installed.byId(id, point -> point.kind().watches() == event);
+        return installed.byId(id, point -> point.asEvent() == event);
     }
 
     private long add(Point point) {
+        if (point.condition() != null) {
+            // gdb's condition, evaluated by the agent at each hit: a false one never stops the target
+            String script = "if (" + point.condition() + ") { pause(); }";
+            EventSpec hook = EventSpec.eptHook(point.address(), java.util.List.of(new ActionSpec.Script(script, 0,
+                    true)));
+            return replies.await(client.addEvent(hook)).eventId();
+        }
         if (!point.kind().watches()) {
             return replies.await(client.addBreakpoint(point.address(), null));
         }
@@ -112,7 +137,7 @@ final class TargetPoints {
     }
 
     private void drop(Point point, long id) {
-        if (point.kind().watches()) {
+        if (point.asEvent()) {
             replies.await(client.clearEvent(id));
         } else {
             replies.await(client.modifyBreakpoints(id, false, EventModification.CLEAR));

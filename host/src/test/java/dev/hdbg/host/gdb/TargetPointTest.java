@@ -22,6 +22,11 @@ class TargetPointTest {
                 .isNotEqualTo(new TargetPoints.Point(TargetPoints.Kind.SOFTWARE, 0x401001, 1))
                 .isNotEqualTo(new TargetPoints.Point(TargetPoints.Kind.SOFTWARE, 0x401000, 2))
                 .isNotEqualTo(null);
+        var conditional = new TargetPoints.Point(TargetPoints.Kind.SOFTWARE, 0x401000, 1, "(@rdi == 0x6)");
+        assertThat(conditional).as("gdb's condition is part of it").isNotEqualTo(a);
+        assertThat(conditional.samePlace(a)).as("but not of where it is (z names none)").isTrue();
+        assertThat(conditional.asEvent()).as("the agent evaluates it in an event").isTrue();
+        assertThat(a.asEvent()).isFalse();
     }
 
     @Test

@@ -115,6 +115,25 @@ class GdbBridgeIT {
     }
 
     @Test
+    void gdbsBreakpointConditionIsEvaluatedInTheAgent() throws Exception {
+        // gdb sends the condition with Z0 (ConditionalBreakpoints+) and the agent evaluates it at each hit: gdb is
+        // told of the true hit alone ("already hit 1 time"), and a new condition replaces the old one
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("calls", bridge.port(), "break main", "continue", "break f if a == 6", "continue",
+                    "p a", "info breakpoints", "condition 2 a == 7", "continue", "p a", "delete", "continue"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out).containsSubsequence("Breakpoint 2, f (a=6)", "$1 = 6",
+                    "stop only if a == 6 (target evals)", "breakpoint already hit 1 time",
+                    "Breakpoint 2, f (a=7)", "$2 = 7", "exited normally");
+            String screen = bridge.out().toString();
+            assertThat(screen.split("\\(!epthook", -1).length - 1).as("the agent broke in at the true hits alone:\n%s",
+                    screen).isEqualTo(2);
+        }
+    }
+
+    @Test
     void gdbsNextIsARangeStepTheAgentTakesAtOnce() throws Exception {
         // gdb steps a source line with vCont;r when the stub offers it (range stepping): one request to the agent for
         // the line's instructions, not a stepi round trip each (protocol 1.20)

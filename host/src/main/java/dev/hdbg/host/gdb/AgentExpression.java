@@ -1,0 +1,144 @@
+package dev.hdbg.host.gdb;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A breakpoint condition gdb sends in {@code Z0}/{@code Z1} (target-side evaluation, {@code ConditionalBreakpoints+}):
+ * GDB's agent-expression bytecode, read into an hdbg script expression the agent evaluates at each hit, so that a hit
+ * whose condition is false never reaches gdb (HyperDbg's conditions in vmx-root; gdbserver evaluates them itself too).
+ * Straight-line code of constants, registers, memory references, arithmetic, bit operations, comparisons and sign or
+ * zero extension reads; anything else (branches, division, floats, trace operations) does not, and the breakpoint
+ * is then set without it: gdb evaluates every condition itself again at a stop, so that one is only slower.
+ */
+final class AgentExpression {
+    /** gdb's amd64 register numbers 0 to 17, as hdbg scripts name them. */
+    private static final List<String> REGISTERS = List.of("@rax", "@rbx", "@rcx", "@rdx", "@rsi", "@rdi", "@rbp",
+            "@rsp", "@r8", "@r9", "@r10", "@r11", "@r12", "@r13", "@r14", "@r15", "@rip", "@rflags");
+    private static final String SIGN = "0x8000000000000000";
+    /** Longer than any condition a person writes: a bound on what a hostile client's bytecode can make. */
+    static final int MAX_TEXT = 4096;
+
+    private AgentExpression() {
+    }
+
+    /** The expression {@code bytecode} computes, as hdbg script text; empty when it uses what is not read here. */
+    static Optional<String> toScript(byte[] bytecode) {
+        Deque<String> stack = new ArrayDeque<>();
+        int pc = 0;
+        while (pc < bytecode.length) {
+            if (!stack.isEmpty() && stack.peek().length() > MAX_TEXT) {
+                return Optional.empty(); // a dup of a dup ... would double it each time
+            }
+            int op = bytecode[pc++] & 0xff;
+            switch (op) {
+                case 0x22, 0x23, 0x24, 0x25 -> { // const8, const16, const32, const64 (big-endian, zero-extended)
+                    int size = 1 << (op - 0x22);
+                    if (pc + size > bytecode.length) {
+                        return Optional.empty();
+                    }
+                    long value = 0;
+                    for (int i = 0; i < size; i++) {
+                        value = value << 8 | (bytecode[pc++] & 0xff);
+                    }
+                    stack.push("0x" + Long.toHexString(value));
+                }
+                case 0x26 -> { // reg
+                    if (pc + 2 > bytecode.length) {
+                        return Optional.empty();
+                    }
+                    int number = (bytecode[pc] & 0xff) << 8 | bytecode[pc + 1] & 0xff;
+                    pc += 2;
+                    if (number >= REGISTERS.size()) {
+                        return Optional.empty();
+                    }
+                    stack.push(REGISTERS.get(number));
+                }
+                case 0x16, 0x2a -> { // ext N (sign), zero_ext N
+                    if (pc >= bytecode.length || stack.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    int bits = bytecode[pc++] & 0xff;
+                    if (bits < 1 || bits > 64) {
+                        return Optional.empty();
+                    }
+                    if (bits < 64) {
+                        String mask = "0x" + Long.toHexString((1L << bits) - 1);
+                        String value = "(" + stack.pop() + " & " + mask + ")";
+                        String top = "0x" + Long.toHexString(1L << (bits - 1));
+                        stack.push(op == 0x2a ? value : "((" + value + " ^ " + top + ") - " + top + ")");
+                    }
+                }
+                case 0x17, 0x18, 0x19, 0x1a -> { // ref8, ref16, ref32, ref64
+                    if (stack.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    String read = switch (op) {
+                        case 0x17 -> "db";
+                        case 0x18 -> "dw";
+                        case 0x19 -> "dd";
+                        default -> "poi";
+                    };
+                    stack.push(read + "(" + stack.pop() + ")");
+                }
+                case 0x0e, 0x12 -> { // log_not, bit_not
+                    if (stack.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    stack.push("(" + (op == 0x0e ? "!" : "~") + stack.pop() + ")");
+                }
+                case 0x02, 0x03, 0x04, 0x09, 0x0b, 0x0f, 0x10, 0x11, 0x13, 0x14, 0x15 -> {
+                    if (stack.size() < 2) {
+                        return Optional.empty();
+                    }
+                    String b = stack.pop();
+                    String a = stack.pop();
+                    stack.push(switch (op) {
+                        case 0x02 -> "(" + a + " + " + b + ")";
+                        case 0x03 -> "(" + a + " - " + b + ")";
+                        case 0x04 -> "(" + a + " * " + b + ")";
+                        case 0x09 -> "(" + a + " << " + b + ")";
+                        case 0x0b -> "(" + a + " >> " + b + ")";
+                        case 0x0f -> "(" + a + " & " + b + ")";
+                        case 0x10 -> "(" + a + " | " + b + ")";
+                        case 0x11 -> "(" + a + " ^ " + b + ")";
+                        case 0x13 -> "(" + a + " == " + b + ")";
+                        // hdbg compares unsigned: the sign bit flipped orders signed values as unsigned ones
+                        case 0x14 -> "((" + a + " ^ " + SIGN + ") < (" + b + " ^ " + SIGN + "))";
+                        default -> "(" + a + " < " + b + ")";
+                    });
+                }
+                case 0x28 -> { // dup
+                    if (stack.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    stack.push(stack.peek());
+                }
+                case 0x29 -> { // pop
+                    if (stack.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    stack.pop();
+                }
+                case 0x2b -> { // swap
+                    if (stack.size() < 2) {
+                        return Optional.empty();
+                    }
+                    String b = stack.pop();
+                    String a = stack.pop();
+                    stack.push(b);
+                    stack.push(a);
+                }
+                case 0x27 -> { // end: the value on top is the condition's
+                    return stack.isEmpty() ? Optional.empty() : Optional.of(stack.peek());
+                }
+                default -> {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty(); // no end
+    }
+}
