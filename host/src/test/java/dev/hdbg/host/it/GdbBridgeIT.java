@@ -134,6 +134,20 @@ class GdbBridgeIT {
     }
 
     @Test
+    void aConditionTheAgentCannotReadIsGdbsAndStillHolds() throws Exception {
+        // || is a branch in gdb's bytecode: the agent stops at every hit, and gdb, which tests the condition again at
+        // each stop, goes on until it holds
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("calls", bridge.port(), "break main", "continue", "break f if a == 7 || a == 100",
+                    "continue", "p a", "delete", "continue"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out).containsSubsequence("Breakpoint 2, f (a=7)", "$1 = 7", "exited normally");
+        }
+    }
+
+    @Test
     void gdbsNextIsARangeStepTheAgentTakesAtOnce() throws Exception {
         // gdb steps a source line with vCont;r when the stub offers it (range stepping): one request to the agent for
         // the line's instructions, not a stepi round trip each (protocol 1.20)
