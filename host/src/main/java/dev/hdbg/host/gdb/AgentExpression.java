@@ -9,9 +9,10 @@ import java.util.Optional;
  * A breakpoint condition gdb sends in {@code Z0}/{@code Z1} (target-side evaluation, {@code ConditionalBreakpoints+}):
  * GDB's agent-expression bytecode, read into an hdbg script expression the agent evaluates at each hit, so that a hit
  * whose condition is false never reaches gdb (HyperDbg's conditions in vmx-root; gdbserver evaluates them itself too).
- * Straight-line code of constants, registers, memory references, arithmetic, bit operations, comparisons and sign or
- * zero extension reads; anything else (branches, division, floats, trace operations) does not, and the breakpoint
- * is then set without it: gdb evaluates every condition itself again at a stop, so that one is only slower.
+ * Constants, registers, memory references, arithmetic, bit operations, comparisons, sign or zero extension and
+ * forward branches (gdb's {@code &&} and {@code ||}) are read; anything else (loops, division, floats, trace
+ * operations) is not, and the breakpoint is then set without it: gdb evaluates every condition itself again at a
+ * stop, so that one is only slower.
  */
 final class AgentExpression {
     /** gdb's amd64 register numbers 0 to 17, as hdbg scripts name them. */
@@ -24,10 +25,24 @@ final class AgentExpression {
     private AgentExpression() {
     }
 
-    /** The expression {@code bytecode} computes, as hdbg script text; empty when it uses what is not read here. */
+    /**
+     * An expression true exactly when the condition {@code bytecode} computes is (not 0), as hdbg script text; empty
+     * when it uses what is not read here.
+     */
     static Optional<String> toScript(byte[] bytecode) {
-        Deque<String> stack = new ArrayDeque<>();
-        int pc = 0;
+        return truth(bytecode, 0, new ArrayDeque<>(), 0);
+    }
+
+    /** Branches followed at most this deep: gdb's {@code &&} and {@code ||} chains are a few. */
+    private static final int MAX_BRANCHES = 16;
+
+    /**
+     * From {@code pc} with {@code stack}: an expression true when the value at {@code end} is. A branch
+     * ({@code if_goto}, gdb's {@code &&} and {@code ||}) reads both ways, {@code ((c) && T) || (!(c) && F)}, each
+     * evaluated only when taken; a jump backwards (a loop) is not read.
+     */
+    private static Optional<String> truth(byte[] bytecode, int start, Deque<String> stack, int depth) {
+        int pc = start;
         while (pc < bytecode.length) {
             if (!stack.isEmpty() && stack.peek().length() > MAX_TEXT) {
                 return Optional.empty(); // a dup of a dup ... would double it each time
@@ -133,6 +148,29 @@ final class AgentExpression {
                 }
                 case 0x27 -> { // end: the value on top is the condition's
                     return stack.isEmpty() ? Optional.empty() : Optional.of(stack.peek());
+                }
+                case 0x20, 0x21 -> { // if_goto, goto (16-bit targets, big-endian)
+                    if (pc + 2 > bytecode.length || depth >= MAX_BRANCHES || op == 0x20 && stack.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    int target = (bytecode[pc] & 0xff) << 8 | bytecode[pc + 1] & 0xff;
+                    pc += 2;
+                    if (target <= pc - 3 || target >= bytecode.length) {
+                        return Optional.empty(); // backwards: a loop; or outside the code
+                    }
+                    if (op == 0x21) {
+                        pc = target;
+                        continue;
+                    }
+                    String condition = stack.pop();
+                    Optional<String> taken = truth(bytecode, target, new ArrayDeque<>(stack), depth + 1);
+                    Optional<String> notTaken = truth(bytecode, pc, new ArrayDeque<>(stack), depth + 1);
+                    if (taken.isEmpty() || notTaken.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    String both = "((" + condition + " && " + taken.get() + ") || (!" + condition + " && "
+                            + notTaken.get() + "))";
+                    return both.length() > MAX_TEXT ? Optional.empty() : Optional.of(both);
                 }
                 default -> {
                     return Optional.empty();

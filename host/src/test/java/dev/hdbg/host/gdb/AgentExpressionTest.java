@@ -33,12 +33,25 @@ class AgentExpressionTest {
 
     @Test
     void whatItDoesNotReadLeavesTheConditionToGdb() {
-        assertThat(read("2600052200202000052701")).as("if_goto (gdb's && and ||)").isEmpty();
+        assertThat(read("2600052200202000052701")).as("a branch outside the code").isEmpty();
+        assertThat(read("2200200000")).as("a branch backwards: a loop").isEmpty();
         assertThat(read("26000522020527")).as("div_signed").isEmpty();
         assertThat(read("26003927")).as("a register past rflags").isEmpty();
         assertThat(read("2600052202")).as("no end").isEmpty();
         assertThat(read("13 27".replace(" ", ""))).as("an operator with nothing on the stack").isEmpty();
         assertThat(read("2400")).as("a constant cut short").isEmpty();
+    }
+
+    @Test
+    void gdbsOrIsReadBothWaysEachEvaluatedOnlyWhenTaken() {
+        // gdb 13's Z0 for "break f if a == 6 || a == 100": c1, if_goto T, c2, if_goto T, const8 0, goto E, T: const8
+        // 1, E: end
+        String a = "poi(((@rbp + 0x10) + (((0xd8 & 0xff) ^ 0x80) - 0x80)))";
+        String c1 = "(" + a + " == 0x6)";
+        String c2 = "(" + a + " == 0x64)";
+        assertThat(read("26000622100222d81608021a164022061320002d26000622100222d81608021a164022641320002d22002100"
+                + "2f220127")).contains("((" + c1 + " && 0x1) || (!" + c1 + " && ((" + c2 + " && 0x1) || (!" + c2
+                + " && 0x0))))");
     }
 
     @Test

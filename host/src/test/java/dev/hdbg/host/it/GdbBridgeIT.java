@@ -121,7 +121,8 @@ class GdbBridgeIT {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
             Bridge bridge = Bridge.start(agent);
             String out = finish(gdb("calls", bridge.port(), "break main", "continue", "break f if a == 6", "continue",
-                    "p a", "info breakpoints", "condition 2 a == 7", "continue", "p a", "delete", "continue"));
+                    "p a", "info breakpoints", "condition 2 a == 100 || a == 7", "continue", "p a", "delete",
+                    "continue"));
             assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
 
             assertThat(out).as(out).containsSubsequence("Breakpoint 2, f (a=6)", "$1 = 6",
@@ -135,15 +136,15 @@ class GdbBridgeIT {
 
     @Test
     void aConditionTheAgentCannotReadIsGdbsAndStillHolds() throws Exception {
-        // || is a branch in gdb's bytecode: the agent stops at every hit, and gdb, which tests the condition again at
-        // each stop, goes on until it holds
+        // A division is not read into the agent's script: the agent stops at every hit, and gdb, which tests the
+        // condition again at each stop, goes on until it holds (a = 5, 6, 7: the first a / 2 == 3 is 6)
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
             Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("calls", bridge.port(), "break main", "continue", "break f if a == 7 || a == 100",
+            String out = finish(gdb("calls", bridge.port(), "break main", "continue", "break f if a / 2 == 3",
                     "continue", "p a", "delete", "continue"));
             assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
 
-            assertThat(out).as(out).containsSubsequence("Breakpoint 2, f (a=7)", "$1 = 7", "exited normally");
+            assertThat(out).as(out).containsSubsequence("Breakpoint 2, f (a=6)", "$1 = 6", "exited normally");
         }
     }
 
