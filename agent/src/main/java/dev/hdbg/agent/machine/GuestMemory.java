@@ -453,10 +453,10 @@ public final class GuestMemory implements AutoCloseable {
             return;
         }
         for (GuestMapping m : space.mappings()) {
-            List<MemoryRegion> wanted = within(space.protections(), m);
             if (woken.contains(m)) {
                 continue;
             }
+            List<MemoryRegion> wanted = within(space.protections(), m);
             if (staying.contains(m)) {
                 if (!wanted.equals(within(before, m))) {
                     wanted.forEach(r -> engine.unicorn().memProtect(r.begin(), r.size(), r.perms()));

@@ -103,12 +103,8 @@ final class IdleBlocks {
 
     /** Evicts {@code m} if it is idle: its memory is about to be freed or written. */
     void evictIfIdle(GuestMapping m) {
-        for (Iterator<GuestMapping> it = blocks.iterator(); it.hasNext(); ) {
-            if (it.next().equals(m)) {
-                it.remove();
-                evict(m);
-                return;
-            }
+        if (blocks.remove(m)) {
+            evict(m);
         }
     }
 

@@ -341,6 +341,14 @@ public final class DebugSession implements AutoCloseable {
         return stops.awaitStopAfter(afterSeq, timeout);
     }
 
+    /**
+     * The stop that ended steps taken in one request ({@link #steps}): the one its reply names, or, for a step that went
+     * through the agent's execution thread (none named), the first after {@code before}.
+     */
+    public DebuggerRecord awaitStopOf(StepsTaken taken, long before, Duration timeout) throws InterruptedException {
+        return stops.awaitStopAfter(Math.max(before, taken.lastStopSeq() - 1), timeout);
+    }
+
     /** {@link StopTracker#awaitStopAfter(long, Duration, CompletableFuture, Duration)}: a step's stop, woken once. */
     public DebuggerRecord awaitStopAfter(long afterSeq, Duration timeout, CompletableFuture<?> request)
             throws InterruptedException {

@@ -71,7 +71,7 @@ public final class CommandShell {
             return 2;
         });
         commandLine.setExecutionExceptionHandler((ex, command, parsed) -> {
-            errors(command).error(Echo.printableLines(message(ex) + numbersNamingSymbols(ex)));
+            showFailure(command, ex);
             return 1;
         });
         this.verbs = Collections.unmodifiableMap(new LinkedHashMap<>(commandLine.getSubcommands()));
@@ -132,8 +132,7 @@ public final class CommandShell {
             return new LinesRun(1, execute("t"));
         }
         session.commandStarts();
-        return new JoinedSteps(session, e -> errors(verbs.get("t")).error(Echo.printableLines(message(e))))
-                .run(lines, echo);
+        return new JoinedSteps(session, e -> showFailure(verbs.get("t"), e)).run(lines, echo);
     }
 
     /** How many lines ran without picocli's parser ({@link DirectVerbs}); for tests. */
@@ -151,6 +150,11 @@ public final class CommandShell {
      */
     private Output errors(CommandLine command) {
         return session.outputOn(command.getErr());
+    }
+
+    /** A failure of {@code command} as it is shown, whether picocli ran it or {@link #stepLines} did. */
+    private void showFailure(CommandLine command, Exception e) {
+        errors(command).error(Echo.printableLines(message(e) + numbersNamingSymbols(e)));
     }
 
     /**

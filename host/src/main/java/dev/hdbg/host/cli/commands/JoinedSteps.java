@@ -5,7 +5,6 @@ import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.cli.DebugSession;
 import dev.hdbg.host.client.AgentError;
 import dev.hdbg.host.client.StepsTaken;
-import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -15,8 +14,6 @@ import java.util.function.Consumer;
  * request; the lines after it are the next one's, as each would step again from there.
  */
 final class JoinedSteps {
-    private static final Duration STEP_WAIT = Duration.ofSeconds(600);
-
     private final DebugSession session;
     private final Consumer<Exception> failure;
 
@@ -42,7 +39,7 @@ final class JoinedSteps {
         });
         try {
             StepsTaken taken = session.await(session.steps(StepMode.INTO, lines));
-            session.awaitStopAfter(Math.max(before, taken.lastStopSeq() - 1), STEP_WAIT);
+            session.awaitStopOf(taken, before, StepCommand.STEP_WAIT);
             return new CommandShell.LinesRun((int) taken.count(), CommandShell.Result.OK);
         } catch (AgentError | InterruptedException e) {
             if (e instanceof InterruptedException) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 abstract class StepCommand extends SessionCommand {
     /** Enough for any tracing by hand; a typo such as t 100000 should not step for an hour. */
     static final long MAX_COUNT = 0x10000;
-    private static final Duration STEP_WAIT = Duration.ofSeconds(600);
+    static final Duration STEP_WAIT = Duration.ofSeconds(600);
 
     private final StepMode mode;
     private final boolean waitForStop;
@@ -48,7 +48,7 @@ abstract class StepCommand extends SessionCommand {
                 if (many.lastStopSeq() == 0 && taken == steps && !waitForStop) {
                     return;
                 }
-                DebuggerRecord stop = session.awaitStopAfter(Math.max(before, many.lastStopSeq() - 1), STEP_WAIT);
+                DebuggerRecord stop = session.awaitStopOf(many, before, STEP_WAIT);
                 if (!stepsGoOnAfter(stop)) {
                     return;
                 }
