@@ -50,6 +50,8 @@ public final class GuestMemory implements AutoCloseable {
     private final Cpu cpu;
     private final HostPages pages = new HostPages();
     private final SharedBlocks shared = new SharedBlocks();
+    /** Made once: a method reference made at each write was an invokedynamic's call in the interpreter each time. */
+    private final java.util.function.Predicate<MemorySegment> copyOnWrite = shared::isCopyOnWrite;
     /** Blocks put on or taken off the CPU by switches and copies of their own ({@link #blocksMoved}). */
     private long moved;
     private final List<MemoryRegionInfo> regions = new ArrayList<>();
@@ -840,7 +842,7 @@ public final class GuestMemory implements AutoCloseable {
     /** Gives this process a copy of its own of every copy-on-write block that [{@code address}, + {@code length}) touches. */
     private void unshareWithin(long address, long length) {
         if (shared.count() > 0) {
-            unshareWithin(address, length, shared::isCopyOnWrite);
+            unshareWithin(address, length, copyOnWrite);
         }
     }
 

@@ -67,6 +67,9 @@ public final class LinuxSyscalls {
     }
 
     private final ProcessTable processes;
+    /** The last table {@link #tableOf} gave and its process: most calls are the same process's as the one before. */
+    private LinuxProcess lastProcess;
+    private Map<Integer, Handler> lastTable;
     /** Each process's handlers, which hold its state; made at its first call, again after an execve. */
     private final Map<LinuxProcess, Map<Integer, Handler>> tables = new IdentityHashMap<>();
 
@@ -75,7 +78,11 @@ public final class LinuxSyscalls {
     }
 
     private Map<Integer, Handler> tableOf(LinuxProcess process) {
-        return tables.computeIfAbsent(process, LinuxSyscalls::register);
+        if (process != lastProcess) {
+            lastTable = tables.computeIfAbsent(process, LinuxSyscalls::register);
+            lastProcess = process;
+        }
+        return lastTable;
     }
 
     private static Map<Integer, Handler> register(LinuxProcess process) {
@@ -135,10 +142,12 @@ public final class LinuxSyscalls {
         }
         if (process.takeExeced()) {
             tables.remove(process); // the new program's handlers start afresh (its limits)
+            lastProcess = null;
             processes.names().execed(); // and the thread takes the new program's name
         }
-        if (tables.size() > processes.all().size()) {
+        if (tables.size() > processes.count()) {
             tables.keySet().removeIf(p -> processes.get(p.pid()).orElse(null) != p); // reaped
+            lastProcess = null;
         }
         uc.regWrite(X86Reg.RAX, value);
         // The return to user mode: at the SYSCALL's successor (Unicorn leaves RIP on the SYSCALL in its hook), or
