@@ -13,6 +13,12 @@ import java.util.Optional;
  * forward branches (gdb's {@code &&} and {@code ||}) are read; anything else (loops, division, floats, trace
  * operations) is not, and the breakpoint is then set without it: gdb evaluates every condition itself again at a
  * stop, so that one is only slower.
+ *
+ * <p>A memory reference that would fault stops the target, as gdb's own evaluation of the condition does: each value
+ * read carries, beside its text, when reading it would fault (a {@code check_address} of its first and last byte, on
+ * the branch actually taken: {@code p && *p == 1} with {@code p} null reads nothing). The agent then breaks in, and
+ * gdb, evaluating the condition again, says "Error in testing breakpoint condition" and stops there; before, the
+ * agent's script failed at every hit and the target went on (docs/gdb.md).
  */
 final class AgentExpression {
     /** gdb's amd64 register numbers 0 to 17, as hdbg scripts name them. */
@@ -26,11 +32,59 @@ final class AgentExpression {
     }
 
     /**
-     * An expression true exactly when the condition {@code bytecode} computes is (not 0), as hdbg script text; empty
+     * A value of the expression: its hdbg script {@code text}, and {@code fault}, an expression true exactly when
+     * evaluating the text would read unmapped memory (null: it reads none), which is safe to evaluate itself.
+     */
+    record Value(String text, String fault) {
+        /** The script expression of a condition: true when the condition holds or would fault. */
+        String stopsWhen() {
+            return fault == null ? text : "(" + fault + ") || (" + text + ")";
+        }
+
+        private int length() {
+            return text.length() + (fault == null ? 0 : fault.length());
+        }
+
+        private static Value plain(String text) {
+            return new Value(text, null);
+        }
+
+        /** {@code text} computed from {@code a}: faults when {@code a} does. */
+        private static Value of(String text, Value a) {
+            return new Value(text, a.fault);
+        }
+
+        /** {@code text} computed from {@code a} and {@code b}, both evaluated: faults when either does. */
+        private static Value of(String text, Value a, Value b) {
+            return new Value(text, any(a.fault, b.fault));
+        }
+
+        /** A read of {@code bytes} at {@code address}: faults where the address does, or its first or last byte. */
+        private static Value read(String reader, int bytes, Value address) {
+            String at = address.text;
+            String unmapped = "!check_address(" + at + ")";
+            if (bytes > 1) {
+                unmapped += " || !check_address((" + at + ") + 0x" + Integer.toHexString(bytes - 1) + ")";
+            }
+            return new Value(reader + "(" + at + ")", any(address.fault, unmapped));
+        }
+    }
+
+    /**
+     * The condition {@code bytecode} computes (true when not 0), as hdbg script text with when it would fault; empty
      * when it uses what is not read here.
      */
-    static Optional<String> toScript(byte[] bytecode) {
-        return truth(bytecode, 0, new ArrayDeque<>(), 0);
+    static Optional<Value> read(byte[] bytecode) {
+        Optional<Value> value = truth(bytecode, 0, new ArrayDeque<>(), 0);
+        return value.filter(v -> v.stopsWhen().length() <= MAX_TEXT);
+    }
+
+    /** Either, in that order; null when neither can. */
+    private static String any(String first, String second) {
+        if (first == null || second == null) {
+            return first == null ? second : first;
+        }
+        return first + " || " + second;
     }
 
     /** Branches followed at most this deep: gdb's {@code &&} and {@code ||} chains are a few. */
@@ -41,7 +95,7 @@ final class AgentExpression {
      * ({@code if_goto}, gdb's {@code &&} and {@code ||}) reads both ways, {@code ((c) && T) || (!(c) && F)}, each
      * evaluated only when taken; a jump backwards (a loop) is not read.
      */
-    private static Optional<String> truth(byte[] bytecode, int start, Deque<String> stack, int depth) {
+    private static Optional<Value> truth(byte[] bytecode, int start, Deque<Value> stack, int depth) {
         int pc = start;
         while (pc < bytecode.length) {
             if (!stack.isEmpty() && stack.peek().length() > MAX_TEXT) {
@@ -58,7 +112,7 @@ final class AgentExpression {
                     for (int i = 0; i < size; i++) {
                         value = value << 8 | (bytecode[pc++] & 0xff);
                     }
-                    stack.push("0x" + Long.toHexString(value));
+                    stack.push(Value.plain("0x" + Long.toHexString(value)));
                 }
                 case 0x26 -> { // reg
                     if (pc + 2 > bytecode.length) {
@@ -69,7 +123,7 @@ final class AgentExpression {
                     if (number >= REGISTERS.size()) {
                         return Optional.empty();
                     }
-                    stack.push(REGISTERS.get(number));
+                    stack.push(Value.plain(REGISTERS.get(number)));
                 }
                 case 0x16, 0x2a -> { // ext N (sign), zero_ext N
                     if (pc >= bytecode.length || stack.isEmpty()) {
@@ -81,9 +135,11 @@ final class AgentExpression {
                     }
                     if (bits < 64) {
                         String mask = "0x" + Long.toHexString((1L << bits) - 1);
-                        String value = "(" + stack.pop() + " & " + mask + ")";
+                        Value operand = stack.pop();
+                        String value = "(" + operand.text() + " & " + mask + ")";
                         String top = "0x" + Long.toHexString(1L << (bits - 1));
-                        stack.push(op == 0x2a ? value : "((" + value + " ^ " + top + ") - " + top + ")");
+                        stack.push(Value.of(op == 0x2a ? value : "((" + value + " ^ " + top + ") - " + top + ")",
+                                operand));
                     }
                 }
                 case 0x17, 0x18, 0x19, 0x1a -> { // ref8, ref16, ref32, ref64
@@ -96,21 +152,24 @@ final class AgentExpression {
                         case 0x19 -> "dd";
                         default -> "poi";
                     };
-                    stack.push(read + "(" + stack.pop() + ")");
+                    stack.push(Value.read(read, 1 << (op - 0x17), stack.pop()));
                 }
                 case 0x0e, 0x12 -> { // log_not, bit_not
                     if (stack.isEmpty()) {
                         return Optional.empty();
                     }
-                    stack.push("(" + (op == 0x0e ? "!" : "~") + stack.pop() + ")");
+                    Value operand = stack.pop();
+                    stack.push(Value.of("(" + (op == 0x0e ? "!" : "~") + operand.text() + ")", operand));
                 }
                 case 0x02, 0x03, 0x04, 0x09, 0x0b, 0x0f, 0x10, 0x11, 0x13, 0x14, 0x15 -> {
                     if (stack.size() < 2) {
                         return Optional.empty();
                     }
-                    String b = stack.pop();
-                    String a = stack.pop();
-                    stack.push(switch (op) {
+                    Value right = stack.pop();
+                    Value left = stack.pop();
+                    String b = right.text();
+                    String a = left.text();
+                    stack.push(Value.of(switch (op) {
                         case 0x02 -> "(" + a + " + " + b + ")";
                         case 0x03 -> "(" + a + " - " + b + ")";
                         case 0x04 -> "(" + a + " * " + b + ")";
@@ -123,7 +182,7 @@ final class AgentExpression {
                         // hdbg compares unsigned: the sign bit flipped orders signed values as unsigned ones
                         case 0x14 -> "((" + a + " ^ " + SIGN + ") < (" + b + " ^ " + SIGN + "))";
                         default -> "(" + a + " < " + b + ")";
-                    });
+                    }, left, right));
                 }
                 case 0x28 -> { // dup
                     if (stack.isEmpty()) {
@@ -141,8 +200,8 @@ final class AgentExpression {
                     if (stack.size() < 2) {
                         return Optional.empty();
                     }
-                    String b = stack.pop();
-                    String a = stack.pop();
+                    Value b = stack.pop();
+                    Value a = stack.pop();
                     stack.push(b);
                     stack.push(a);
                 }
@@ -162,15 +221,23 @@ final class AgentExpression {
                         pc = target;
                         continue;
                     }
-                    String condition = stack.pop();
-                    Optional<String> taken = truth(bytecode, target, new ArrayDeque<>(stack), depth + 1);
-                    Optional<String> notTaken = truth(bytecode, pc, new ArrayDeque<>(stack), depth + 1);
+                    Value condition = stack.pop();
+                    Optional<Value> taken = truth(bytecode, target, new ArrayDeque<>(stack), depth + 1);
+                    Optional<Value> notTaken = truth(bytecode, pc, new ArrayDeque<>(stack), depth + 1);
                     if (taken.isEmpty() || notTaken.isEmpty()) {
                         return Optional.empty();
                     }
-                    String both = "((" + condition + " && " + taken.get() + ") || (!" + condition + " && "
-                            + notTaken.get() + "))";
-                    return both.length() > MAX_TEXT ? Optional.empty() : Optional.of(both);
+                    String c = condition.text();
+                    String both = "((" + c + " && " + taken.get().text() + ") || (!" + c + " && "
+                            + notTaken.get().text() + "))";
+                    // the branch taken faults as its own way does: the condition is read once it cannot fault
+                    String takenFault = taken.get().fault();
+                    String notTakenFault = notTaken.get().fault();
+                    String fault = any(condition.fault(), any(
+                            takenFault == null ? null : "(" + c + " && (" + takenFault + "))",
+                            notTakenFault == null ? null : "(!" + c + " && (" + notTakenFault + "))"));
+                    Value value = new Value(both, fault);
+                    return value.length() > MAX_TEXT ? Optional.empty() : Optional.of(value);
                 }
                 default -> {
                     return Optional.empty();

@@ -29,11 +29,11 @@ final class ConditionList {
             if (bytecode.length != length) {
                 return Optional.empty();
             }
-            Optional<String> condition = AgentExpression.toScript(bytecode);
+            Optional<AgentExpression.Value> condition = AgentExpression.read(bytecode);
             if (condition.isEmpty()) {
                 return Optional.empty();
             }
-            any.add(condition.get());
+            any.add(condition.get().stopsWhen());
         }
         return any.isEmpty() ? Optional.empty() : Optional.of(String.join(" || ", any));
     }

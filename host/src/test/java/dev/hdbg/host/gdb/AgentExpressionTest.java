@@ -8,8 +8,13 @@ import org.junit.jupiter.api.Test;
 
 /** GDB's agent expressions, as gdb sends a breakpoint's condition for the target, read into hdbg script text. */
 class AgentExpressionTest {
+    /** The condition's text, without when it would fault. */
     private static Optional<String> read(String hex) {
-        return AgentExpression.toScript(HexFormat.of().parseHex(hex));
+        return value(hex).map(AgentExpression.Value::text);
+    }
+
+    private static Optional<AgentExpression.Value> value(String hex) {
+        return AgentExpression.read(HexFormat.of().parseHex(hex));
     }
 
     @Test
@@ -52,6 +57,40 @@ class AgentExpressionTest {
         assertThat(read("26000622100222d81608021a164022061320002d26000622100222d81608021a164022641320002d22002100"
                 + "2f220127")).contains("((" + c1 + " && 0x1) || (!" + c1 + " && ((" + c2 + " && 0x1) || (!" + c2
                 + " && 0x0))))");
+    }
+
+    @Test
+    void aReadFaultsWhenItsFirstOrLastByteIsUnmappedAndStopsThen() {
+        // gdb 13's Z0 for "break f if *(long *) 8 == 1": const8 8, ref64, const8 1, equal, end
+        AgentExpression.Value read = value("2208 1a 2201 13 27".replace(" ", "")).orElseThrow();
+        assertThat(read.text()).isEqualTo("(poi(0x8) == 0x1)");
+        assertThat(read.fault()).isEqualTo("!check_address(0x8) || !check_address((0x8) + 0x7)");
+        assertThat(read.stopsWhen()).as("the agent stops on a fault, and gdb says why")
+                .isEqualTo("(!check_address(0x8) || !check_address((0x8) + 0x7)) || ((poi(0x8) == 0x1))");
+        // reg 5 (rdi), ref8: one byte, one check; a register alone cannot fault
+        assertThat(value("26000517 27".replace(" ", ""))).map(AgentExpression.Value::fault)
+                .contains("!check_address(@rdi)");
+        assertThat(value("260005 27".replace(" ", ""))).map(AgentExpression.Value::fault).isEmpty();
+        assertThat(value("260005 27".replace(" ", ""))).map(AgentExpression.Value::stopsWhen).contains("@rdi");
+    }
+
+    @Test
+    void aReadThroughAReadChecksTheInnerAddressFirst() {
+        // reg 7 (rsp), ref64, const8 8, add, ref32, end: dd(poi(@rsp) + 8)
+        AgentExpression.Value read = value("260007 1a 2208 02 19 27".replace(" ", "")).orElseThrow();
+        assertThat(read.text()).isEqualTo("dd((poi(@rsp) + 0x8))");
+        assertThat(read.fault()).isEqualTo("!check_address(@rsp) || !check_address((@rsp) + 0x7)"
+                + " || !check_address((poi(@rsp) + 0x8)) || !check_address(((poi(@rsp) + 0x8)) + 0x3)");
+    }
+
+    @Test
+    void onlyTheBranchTakenCanFault() {
+        // "break f if p != 0 && *p == 1" as gdb sends &&, p in rdi: reg 5, log_not, if_goto F, reg 5, ref64, const8 1,
+        // equal, log_not, if_goto F, const8 1, goto E, F: const8 0, E: end
+        AgentExpression.Value read = value("260005 0e 200017 260005 1a 2201 13 0e 200017 2201 210019 2200 27"
+                .replace(" ", "")).orElseThrow();
+        // the read of *p is guarded by the branch that makes it: a null p takes the other way and cannot fault
+        assertThat(read.fault()).isEqualTo("(!(!@rdi) && (!check_address(@rdi) || !check_address((@rdi) + 0x7)))");
     }
 
     @Test

@@ -149,6 +149,28 @@ class GdbBridgeIT {
     }
 
     @Test
+    void aConditionWhoseReadFaultsStopsTheTargetAndGdbSaysWhy() throws Exception {
+        // The agent checks the condition's reads on the branch it takes: at a = 5 and 7 the read of address 8 would
+        // fault and the agent breaks in, where gdb, testing the condition again, fails to read it and stops with its
+        // error (as gdbserver stops when its evaluation fails); at a = 6 the || is true before the read, a plain hit.
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("calls", bridge.port(), "break main", "continue",
+                    "break f if a == 6 || *(long *) 8 == 1", "continue", "p a", "continue", "p a", "continue", "p a",
+                    "delete", "continue"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out).containsSubsequence(
+                    "Error in testing breakpoint condition:", "Cannot access memory at address 0x8", "$1 = 5",
+                    "Breakpoint 2, f (a=6)", "$2 = 6",
+                    "Error in testing breakpoint condition:", "Cannot access memory at address 0x8", "$3 = 7",
+                    "exited normally");
+            String screen = bridge.out().toString();
+            assertThat(screen).as(screen).doesNotContain("script: stopped");
+        }
+    }
+
+    @Test
     void gdbsNextIsARangeStepTheAgentTakesAtOnce() throws Exception {
         // gdb steps a source line with vCont;r when the stub offers it (range stepping): one request to the agent for
         // the line's instructions, not a stepi round trip each (protocol 1.20)
