@@ -9,10 +9,10 @@ import java.util.Optional;
  * A breakpoint condition gdb sends in {@code Z0}/{@code Z1} (target-side evaluation, {@code ConditionalBreakpoints+}):
  * GDB's agent-expression bytecode, read into an hdbg script expression the agent evaluates at each hit, so that a hit
  * whose condition is false never reaches gdb (HyperDbg's conditions in vmx-root; gdbserver evaluates them itself too).
- * Constants, registers, memory references, arithmetic, bit operations, comparisons, sign or zero extension and
- * forward branches (gdb's {@code &&} and {@code ||}) are read; anything else (loops, division, floats, trace
- * operations) is not, and the breakpoint is then set without it: gdb evaluates every condition itself again at a
- * stop, so that one is only slower.
+ * Constants, registers, memory references, arithmetic (division and remainder too), bit operations and shifts,
+ * comparisons, sign or zero extension and forward branches (gdb's {@code &&} and {@code ||}) are read; anything else
+ * (loops, trace state variables, {@code pick} and {@code rot}) is not, and the breakpoint is then set without it: gdb
+ * evaluates every condition itself again at a stop, so that one is only slower.
  *
  * <p>A memory reference that would fault stops the target, as gdb's own evaluation of the condition does: each value
  * read carries, beside its text, when reading it would fault (a {@code check_address} of its first and last byte, on
@@ -25,8 +25,12 @@ final class AgentExpression {
     private static final List<String> REGISTERS = List.of("@rax", "@rbx", "@rcx", "@rdx", "@rsi", "@rdi", "@rbp",
             "@rsp", "@r8", "@r9", "@r10", "@r11", "@r12", "@r13", "@r14", "@r15", "@rip", "@rflags");
     private static final String SIGN = "0x8000000000000000";
-    /** Longer than any condition a person writes: a bound on what a hostile client's bytecode can make. */
-    static final int MAX_TEXT = 4096;
+    /**
+     * Longer than any condition a person writes (gdb's {@code a / 2 == 3 && a % 4 == 2 && (a >> 1) == 3} at -O0 is
+     * 4,288 characters with its checks: a signed division repeats its operands): a bound on what a hostile client's
+     * bytecode can make, and on the script the agent compiles.
+     */
+    static final int MAX_TEXT = 16384;
 
     private AgentExpression() {
     }
@@ -77,6 +81,39 @@ final class AgentExpression {
     static Optional<Value> read(byte[] bytecode) {
         Optional<Value> value = truth(bytecode, 0, new ArrayDeque<>(), 0);
         return value.filter(v -> v.stopsWhen().length() <= MAX_TEXT);
+    }
+
+    /**
+     * A division, a remainder or a signed right shift ({@code op} 5 to 8, 10) of {@code a} by {@code b} in hdbg's
+     * unsigned 64-bit arithmetic: a signed one divides the magnitudes and multiplies by the sign (1 or -1: C's
+     * truncation toward zero; a remainder takes the dividend's sign), an arithmetic shift fills the bits shifted in
+     * with the sign bit. Each operand's text appears two or three times, not more: a condition's text grows with it. A
+     * division by 0 faults, as gdb's own evaluation stops with "Division by zero" (hdbg's script would stop too).
+     */
+    private static Value signedOrDividing(int op, Value a, Value b) {
+        String x = a.text();
+        String y = b.text();
+        if (op == 0x0a) {
+            String filled = "(0x0 - ((" + x + " >> 0x3f) << (0x3f - " + y + ")))";
+            return Value.of("((" + x + " >> " + y + ") | " + filled + ")", a, b);
+        }
+        String text = switch (op) {
+            case 0x05 -> "((" + magnitude(x) + " / " + magnitude(y) + ") * " + sign("(" + x + " ^ " + y + ")") + ")";
+            case 0x06 -> "(" + x + " / " + y + ")";
+            case 0x07 -> "((" + magnitude(x) + " % " + magnitude(y) + ") * " + sign(x) + ")";
+            default -> "(" + x + " % " + y + ")";
+        };
+        return new Value(text, any(any(a.fault(), b.fault()), "(" + y + " == 0x0)"));
+    }
+
+    /** 1, or -1 when {@code x} is negative as a signed number. */
+    private static String sign(String x) {
+        return "(0x1 - ((" + x + " >> 0x3f) << 0x1))";
+    }
+
+    /** The magnitude of {@code x} read as a signed number. */
+    private static String magnitude(String x) {
+        return "(" + x + " * " + sign(x) + ")";
     }
 
     /** Either, in that order; null when neither can. */
@@ -183,6 +220,14 @@ final class AgentExpression {
                         case 0x14 -> "((" + a + " ^ " + SIGN + ") < (" + b + " ^ " + SIGN + "))";
                         default -> "(" + a + " < " + b + ")";
                     }, left, right));
+                }
+                case 0x05, 0x06, 0x07, 0x08, 0x0a -> { // div and rem, signed and unsigned; rsh_signed
+                    if (stack.size() < 2) {
+                        return Optional.empty();
+                    }
+                    Value right = stack.pop();
+                    Value left = stack.pop();
+                    stack.push(signedOrDividing(op, left, right));
                 }
                 case 0x28 -> { // dup
                     if (stack.isEmpty()) {

@@ -1,5 +1,8 @@
 package dev.hdbg.host.gdb;
 
+import dev.hdbg.common.script.ScriptChecker;
+import dev.hdbg.common.script.ScriptEnvironment;
+import dev.hdbg.common.script.ScriptException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +14,8 @@ final class ConditionList {
 
     /**
      * {@code parts}: the packet's arguments split at {@code ;}, the point's own first. Empty when there is no condition,
-     * or one cannot be read ({@link AgentExpression}): gdb then evaluates it itself at every stop, as it does anyway.
+     * or one cannot be read ({@link AgentExpression}) or makes a script hdbg's checker refuses: gdb then evaluates it
+     * itself at every stop, as it does anyway.
      */
     static Optional<String> script(String[] parts) {
         List<String> any = new ArrayList<>();
@@ -35,6 +39,17 @@ final class ConditionList {
             }
             any.add(condition.get().stopsWhen());
         }
-        return any.isEmpty() ? Optional.empty() : Optional.of(String.join(" || ", any));
+        if (any.isEmpty()) {
+            return Optional.empty();
+        }
+        String condition = String.join(" || ", any);
+        try {
+            // As the agent will check it: one it refused (nested too deep, say) would fail gdb's breakpoint, where a
+            // condition left to gdb is only slower
+            ScriptChecker.check(TargetPoints.pauseWhen(condition), ScriptEnvironment.DEFAULT);
+        } catch (ScriptException e) {
+            return Optional.empty();
+        }
+        return Optional.of(condition);
     }
 }

@@ -114,12 +114,16 @@ final class TargetPoints {
         return installed.byId(id, point -> point.asEvent() == event);
     }
 
+    /** The script of a breakpoint whose condition the agent evaluates: it breaks in when {@code condition} holds. */
+    static String pauseWhen(String condition) {
+        return "if (" + condition + ") { pause(); }";
+    }
+
     private long add(Point point) {
         if (point.condition() != null) {
             // gdb's condition, evaluated by the agent at each hit: a false one never stops the target
-            String script = "if (" + point.condition() + ") { pause(); }";
-            EventSpec hook = EventSpec.eptHook(point.address(), java.util.List.of(new ActionSpec.Script(script, 0,
-                    true)));
+            EventSpec hook = EventSpec.eptHook(point.address(), java.util.List.of(new ActionSpec.Script(
+                    pauseWhen(point.condition()), 0, true)));
             return replies.await(client.addEvent(hook)).eventId();
         }
         if (!point.kind().watches()) {

@@ -3,6 +3,7 @@ package dev.hdbg.host.gdb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class AgentExpressionTest {
     void whatItDoesNotReadLeavesTheConditionToGdb() {
         assertThat(read("2600052200202000052701")).as("a branch outside the code").isEmpty();
         assertThat(read("2200200000")).as("a branch backwards: a loop").isEmpty();
-        assertThat(read("26000522020527")).as("div_signed").isEmpty();
+        assertThat(read("2c000127")).as("a trace state variable (getv)").isEmpty();
         assertThat(read("26003927")).as("a register past rflags").isEmpty();
         assertThat(read("2600052202")).as("no end").isEmpty();
         assertThat(read("13 27".replace(" ", ""))).as("an operator with nothing on the stack").isEmpty();
@@ -91,6 +92,70 @@ class AgentExpressionTest {
                 .replace(" ", "")).orElseThrow();
         // the read of *p is guarded by the branch that makes it: a null p takes the other way and cannot fault
         assertThat(read.fault()).isEqualTo("(!(!@rdi) && (!check_address(@rdi) || !check_address((@rdi) + 0x7)))");
+    }
+
+    @Test
+    void signedDivisionRemainderAndShiftComputeAsCDoes() {
+        // reg 5 (rdi), const8 2, div_signed / rem_signed / div_unsigned, end; const8 1, rsh_signed
+        assertThat(computed("260005 2202 05 27", -7)).isEqualTo(-3);
+        assertThat(computed("260005 2202 05 27", 7)).isEqualTo(3);
+        assertThat(computed("260005 2202 07 27", -7)).isEqualTo(-1);
+        assertThat(computed("260005 2202 07 27", 7)).isEqualTo(1);
+        assertThat(computed("260005 2202 06 27", -8)).isEqualTo(0x7fff_ffff_ffff_fffcL);
+        assertThat(computed("260005 2202 08 27", -7)).isEqualTo(1);
+        assertThat(computed("260005 2201 0a 27", -8)).isEqualTo(-4);
+        assertThat(computed("260005 2201 0a 27", 8)).isEqualTo(4);
+        assertThat(computed("260005 2200 0a 27", -8)).as("a shift by 0").isEqualTo(-8);
+        // a negative divisor: const8 0xfe, ext 8 (-2)
+        assertThat(computed("260005 22fe 1608 05 27", -7)).isEqualTo(3);
+        assertThat(computed("260005 22fe 1608 05 27", 7)).isEqualTo(-3);
+        assertThat(computed("260005 22fe 1608 07 27", -7)).isEqualTo(-1);
+    }
+
+    @Test
+    void aDivisionByZeroFaultsBeforeItIsMade() {
+        // reg 5 (rdi), reg 4 (rsi), div_unsigned, end: the divisor is a register
+        AgentExpression.Value quotient = value("260005 260004 06 27".replace(" ", "")).orElseThrow();
+        assertThat(quotient.fault()).isEqualTo("(@rsi == 0x0)");
+        Map<String, Long> byZero = Map.of("@rdi", 7L, "@rsi", 0L);
+        assertThat(ScriptArithmetic.eval(quotient.stopsWhen(), byZero)).as("stops, not divides").isEqualTo(1);
+        assertThat(ScriptArithmetic.eval(quotient.stopsWhen(), Map.of("@rdi", 7L, "@rsi", 7L))).isEqualTo(1);
+        assertThat(ScriptArithmetic.eval(quotient.stopsWhen(), Map.of("@rdi", 6L, "@rsi", 7L))).isZero();
+    }
+
+    @Test
+    void gdbsOwnDivisionRemainderAndShiftConditionHoldsWhereCSays() {
+        // gdb 13's Z0 for "break f if a / 2 == 3 && a % 4 == 2 && (a >> 1) == 3" at -O0 (a at rbp - 0x28 + 0x10)
+        String bytecode = "26000622100222d81608021a1640220205164022031320001c21003d26000622100222d81608021a164022040716"
+                + "4022021320003821003d220121003f220020004521006626000622100222d81608021a164022010a1640220313200061"
+                + "2100662201210068220027";
+        String stops = value(bytecode).orElseThrow().stopsWhen();
+        long rbp = 0x7fff_0000L;
+        for (long a = -9; a <= 9; a++) {
+            boolean holds = a / 2 == 3 && a % 4 == 2 && (a >> 1) == 3;
+            Map<Long, Long> memory = Map.of(rbp - 0x18, a);
+            assertThat(ScriptArithmetic.eval(stops, Map.of("@rbp", rbp), memory)).as("a = %d", a)
+                    .isEqualTo(holds ? 1 : 0);
+            assertThat(ScriptArithmetic.eval(stops, Map.of("@rbp", rbp + 0x1000), memory)).as("a unmapped: stops")
+                    .isEqualTo(1);
+        }
+    }
+
+    /** What the condition {@code hex} computes with rdi {@code rdi}. */
+    private static long computed(String hex, long rdi) {
+        return ScriptArithmetic.eval(read(hex.replace(" ", "")).orElseThrow(), Map.of("@rdi", rdi));
+    }
+
+    @Test
+    void aConditionNestedDeeperThanAScriptMayBeIsLeftToGdb() {
+        // reg 0, then 300 times const8 1, add: (((@rax + 0x1) + 0x1) ...), deeper than hdbg's scripts nest (256)
+        String deep = "260000" + "220102".repeat(300) + "27";
+        assertThat(read(deep)).as("read").isPresent();
+        assertThat(ConditionList.script(("0,401000,1;X" + Integer.toHexString(deep.length() / 2) + "," + deep)
+                .split(";"))).as("but not given to the agent").isEmpty();
+        String shallow = "260000" + "220102".repeat(100) + "27";
+        assertThat(ConditionList.script(("0,401000,1;X" + Integer.toHexString(shallow.length() / 2) + "," + shallow)
+                .split(";"))).isPresent();
     }
 
     @Test

@@ -136,15 +136,42 @@ class GdbBridgeIT {
 
     @Test
     void aConditionTheAgentCannotReadIsGdbsAndStillHolds() throws Exception {
-        // A division is not read into the agent's script: the agent stops at every hit, and gdb, which tests the
-        // condition again at each stop, goes on until it holds (a = 5, 6, 7: the first a / 2 == 3 is 6)
+        // Twenty alternatives are more branches than the bridge follows (AgentExpression's 16): the condition is not
+        // read into the agent's script, the agent stops at every hit, and gdb, which tests the condition again at each
+        // stop, goes on until it holds (a = 5, 6, 7: at 6)
+        StringBuilder alternatives = new StringBuilder();
+        for (int i = 100; i < 119; i++) {
+            alternatives.append("a == ").append(i).append(" || ");
+        }
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
             Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("calls", bridge.port(), "break main", "continue", "break f if a / 2 == 3",
-                    "continue", "p a", "delete", "continue"));
+            String out = finish(gdb("calls", bridge.port(), "break main", "continue",
+                    "break f if " + alternatives + "a == 6", "continue", "p a", "delete", "continue"));
             assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
 
             assertThat(out).as(out).containsSubsequence("Breakpoint 2, f (a=6)", "$1 = 6", "exited normally");
+            String screen = bridge.out().toString();
+            assertThat(screen).as("a plain breakpoint, no event of the agent's:\n%s", screen)
+                    .doesNotContain("(!epthook");
+        }
+    }
+
+    @Test
+    void aDivisionIsTheAgentsAndADivisionByZeroStopsAsInGdb() throws Exception {
+        // gdb's div_signed is read into the agent's script: at a = 6 the condition is false in the agent; at a = 5 it
+        // would divide by zero, and the agent breaks in where gdb, testing it again, stops with "Division by zero"
+        // (as its own evaluation does); at a = 7 it holds
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            String out = finish(gdb("calls", bridge.port(), "break main", "continue", "break f if 6 / (a - 5) == 3",
+                    "continue", "p a", "continue", "p a", "delete", "continue"));
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+
+            assertThat(out).as(out).containsSubsequence("Error in testing breakpoint condition:", "Division by zero",
+                    "Breakpoint 2, f (a=5)", "$1 = 5", "Breakpoint 2, f (a=7)", "$2 = 7", "exited normally");
+            String screen = bridge.out().toString();
+            assertThat(screen.split("\\(!epthook", -1).length - 1).as("the agent broke in at a = 5 and 7 alone:\n%s",
+                    screen).isEqualTo(2);
         }
     }
 
