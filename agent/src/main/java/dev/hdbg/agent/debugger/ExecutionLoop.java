@@ -193,15 +193,10 @@ final class ExecutionLoop implements BreakService, GuestStops {
      * host with the reply instead of a batch when the record queue allows it ({@link RecordQueue#publishForReply}):
      * the future then holds it, with the stack {@code window} asks for (since 1.15, null for none) read at that stop.
      * It is empty for a step through the execution thread, whose stop is sent as a record.
-     */
-    CompletableFuture<Optional<StopInReply>> submitStep(StepMode mode, long run, RecordSink replyTo, StackWindow window) {
-        return submitStep(mode, run, replyTo, window, null);
-    }
-
-    /**
-     * {@link #submitStep(StepMode, long, RecordSink, StackWindow)}; with a {@code range} (gdb's range stepping, since
-     * 1.20), a step taken here goes on while it stops inside the range ({@link #stepHereInRange}), and its last stop
-     * is the one published. A step through the execution thread is one step: gdb allows a stop inside the range.
+     *
+     * <p>With a {@code range} (gdb's range stepping, since 1.20; null for none), a step taken here goes on while it
+     * stops inside the range ({@link #stepHereInRange}), and its last stop is the one published. A step through the
+     * execution thread is one step: gdb allows a stop inside the range.
      */
     CompletableFuture<Optional<StopInReply>> submitStep(StepMode mode, long run, RecordSink replyTo, StackWindow window,
                                                         StepRange range) {

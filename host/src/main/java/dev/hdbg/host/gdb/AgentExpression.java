@@ -83,6 +83,29 @@ final class AgentExpression {
         return value.filter(v -> v.stopsWhen().length() <= MAX_TEXT);
     }
 
+    /** Binary operator {@code op} of {@code left} and {@code right}, {@code left} the first pushed. */
+    private static Value binary(int op, Value left, Value right) {
+        if (op >= 0x05 && op <= 0x0a && op != 0x09) {
+            return signedOrDividing(op, left, right);
+        }
+        String a = left.text();
+        String b = right.text();
+        return Value.of(switch (op) {
+            case 0x02 -> "(" + a + " + " + b + ")";
+            case 0x03 -> "(" + a + " - " + b + ")";
+            case 0x04 -> "(" + a + " * " + b + ")";
+            case 0x09 -> "(" + a + " << " + b + ")";
+            case 0x0b -> "(" + a + " >> " + b + ")";
+            case 0x0f -> "(" + a + " & " + b + ")";
+            case 0x10 -> "(" + a + " | " + b + ")";
+            case 0x11 -> "(" + a + " ^ " + b + ")";
+            case 0x13 -> "(" + a + " == " + b + ")";
+            // hdbg compares unsigned: the sign bit flipped orders signed values as unsigned ones
+            case 0x14 -> "((" + a + " ^ " + SIGN + ") < (" + b + " ^ " + SIGN + "))";
+            default -> "(" + a + " < " + b + ")";
+        }, left, right);
+    }
+
     /**
      * A division, a remainder or a signed right shift ({@code op} 5 to 8, 10) of {@code a} by {@code b} in hdbg's
      * unsigned 64-bit arithmetic: a signed one divides the magnitudes and multiplies by the sign (1 or -1: C's
@@ -198,36 +221,16 @@ final class AgentExpression {
                     Value operand = stack.pop();
                     stack.push(Value.of("(" + (op == 0x0e ? "!" : "~") + operand.text() + ")", operand));
                 }
-                case 0x02, 0x03, 0x04, 0x09, 0x0b, 0x0f, 0x10, 0x11, 0x13, 0x14, 0x15 -> {
+                // add, sub, mul, div and rem (signed, unsigned), lsh, rsh (signed, unsigned), bit and, or and xor,
+                // equal, less (signed, unsigned)
+                case 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0f, 0x10, 0x11, 0x13, 0x14,
+                        0x15 -> {
                     if (stack.size() < 2) {
                         return Optional.empty();
                     }
                     Value right = stack.pop();
                     Value left = stack.pop();
-                    String b = right.text();
-                    String a = left.text();
-                    stack.push(Value.of(switch (op) {
-                        case 0x02 -> "(" + a + " + " + b + ")";
-                        case 0x03 -> "(" + a + " - " + b + ")";
-                        case 0x04 -> "(" + a + " * " + b + ")";
-                        case 0x09 -> "(" + a + " << " + b + ")";
-                        case 0x0b -> "(" + a + " >> " + b + ")";
-                        case 0x0f -> "(" + a + " & " + b + ")";
-                        case 0x10 -> "(" + a + " | " + b + ")";
-                        case 0x11 -> "(" + a + " ^ " + b + ")";
-                        case 0x13 -> "(" + a + " == " + b + ")";
-                        // hdbg compares unsigned: the sign bit flipped orders signed values as unsigned ones
-                        case 0x14 -> "((" + a + " ^ " + SIGN + ") < (" + b + " ^ " + SIGN + "))";
-                        default -> "(" + a + " < " + b + ")";
-                    }, left, right));
-                }
-                case 0x05, 0x06, 0x07, 0x08, 0x0a -> { // div and rem, signed and unsigned; rsh_signed
-                    if (stack.size() < 2) {
-                        return Optional.empty();
-                    }
-                    Value right = stack.pop();
-                    Value left = stack.pop();
-                    stack.push(signedOrDividing(op, left, right));
+                    stack.push(binary(op, left, right));
                 }
                 case 0x28 -> { // dup
                     if (stack.isEmpty()) {

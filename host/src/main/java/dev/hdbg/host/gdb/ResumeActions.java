@@ -17,11 +17,13 @@ final class ResumeActions {
         String first = actions.split(";")[0];
         char action = first.charAt(0);
         int colon = first.indexOf(':');
-        StepRange range = action == 'r' ? range(first.substring(1, colon > 0 ? colon : first.length())) : null;
+        // what follows the action letter, up to its thread: C's and S's signal, r's range
+        String argument = first.substring(1, colon > 0 ? colon : first.length());
+        StepRange range = action == 'r' ? range(argument) : null;
         if (action == 'c' || action == 's' || action == 'r') {
             session.resumeWithSignal(0); // gdb's "signal 0", or a signal it does not pass
         } else if (action == 'C' || action == 'S') {
-            session.resumeWithSignal(Integer.parseInt(first.substring(1, colon > 0 ? colon : first.length()), 16));
+            session.resumeWithSignal(Integer.parseInt(argument, 16));
         }
         switch (action) {
             case 'c', 'C' -> session.resume(false, "");

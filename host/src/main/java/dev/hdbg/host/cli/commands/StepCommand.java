@@ -65,7 +65,7 @@ abstract class StepCommand extends SessionCommand {
     }
 
     /** Whether the steps go on after {@code stop}: they end where the target stopped otherwise, as a trace does. */
-    static boolean stepsGoOnAfter(DebuggerRecord stop) {
+    private static boolean stepsGoOnAfter(DebuggerRecord stop) {
         return stop instanceof DebuggerRecord.Break b && b.reason() == DebuggerRecord.BreakReason.STEP;
     }
 }
