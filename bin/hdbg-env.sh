@@ -192,19 +192,14 @@ hdbg_train() {
     return 0
 }
 
-# The commands' training batch: 300 times the verbs a session uses most, then HDBG_TRAIN_HOT_REQUESTS `r rip` and as
-# many `t`. JDK 25 sends a method its training compiled with C2 to C2 after about 2,000 calls of a fresh run, and keeps
-# every other trained method at tier 2 (C1 with counters) far longer than untrained code; 300 rounds of eleven verbs
-# (3,300 requests) left the request path itself (the envelopes' builders, Netty's read and write, the reply's wait,
-# `r`'s and `t`'s commands) at C1 in the training, so a fresh batch of 10,000 requests ran it at tier 2 to its end
-# (docs/benchmarks.md, "Fresh batches, wave 14"). The two requests a batch repeats most go past C2's 5,000 calls.
+# The commands' training batch: 300 times the verbs a session uses most. It trains the classes a batch loads and links,
+# not profiles: the batch host it trains compiles with C1 alone (HDBG_HOST_BATCH_JIT), which keeps none. (Until stop
+# 45 it ended with 6,000 `r rip` and 6,000 `t`, to take the request path past C2's threshold in the training: "Fresh
+# batches, wave 14" in docs/benchmarks.md.)
 hdbg_train_batch() {
     local i
     for ((i = 0; i < 300; i++)); do
         printf '%s\n' 'r rip' 'r' 't' 'p' 'db rsp' 'dq rsp l 4' 'u rip' '? rax + 1' 'r rax = 1' 'bl' 'events'
-    done
-    for ((i = 0; i < HDBG_TRAIN_HOT_REQUESTS; i++)); do
-        printf '%s\n' 'r rip' 't'
     done
 }
 
@@ -220,9 +215,6 @@ hdbg_train_commands() {
         "${options[@]}" --enable-native-access=ALL-UNNAMED -cp "$(hdbg_jars host)" dev.hdbg.host.cli.HdbgMain \
         --connect "$address" --batch "$work/train.txt" --json >/dev/null 2>&1 || rm -f "$HDBG_HOST_AOT"
 }
-
-# How many `r rip` and `t` the commands' training batch ends with.
-HDBG_TRAIN_HOT_REQUESTS=6000
 
 # The cache of an agent started with --elf (HDBG_AGENT_ELF_AOT), beside hdbg_train's (run alongside it, in the
 # background): the loop sample makes no system call, so the Linux system calls' classes and their handlers' lambdas
@@ -427,6 +419,17 @@ hdbg_gdb_host() {
     return 1
 }
 
+# Whether the host's arguments $@ run a command file (--batch).
+hdbg_batch_host() {
+    local arg
+    for arg in "$@"; do
+        case "$arg" in
+            --batch | --batch=*) return 0 ;;
+        esac
+    done
+    return 1
+}
+
 # The host's AOT cache for the arguments $@: the gdb bridge's for `--gdb`, the commands' otherwise.
 hdbg_host_cache() {
     if hdbg_gdb_host "$@"; then
@@ -446,8 +449,21 @@ hdbg_host_options() {
         echo "-Dhdbg.pollBeforeBlockWhileCompiling=false"
     else
         hdbg_lines "${HDBG_HOST_STARTUP_ONLY_JIT[@]}"
+        if hdbg_batch_host "$@" && [ "${HDBG_BATCH_C2:-0}" != 1 ]; then
+            hdbg_lines "${HDBG_HOST_BATCH_JIT[@]}"
+        fi
     fi
 }
+
+# A batch host compiles with C1 alone. In a fresh `--batch` of 10,000 `r rip` C2 took 1.4 s of CPU (469 compiles,
+# spread over Netty, the commands, protobuf and the JDK) beside the batch thread's 1.5 s, on 2 cores shared with the
+# agent, and C1's profiled code (tier 3) ran the requests until then. C1 alone: about 40 % less wall time for 10,000
+# `r rip` or `t`, still a little less after 50,000 `r rip`, half the host's CPU, and the same records/s for two
+# million log records. What it costs: a stream of tens of millions of records, where C2's code of the record path
+# finally pays (12.6 million: 1.9-2.3 against 2.4-2.8 M records/s); HDBG_BATCH_C2=1 keeps C2 for such a batch
+# (docs/benchmarks.md, "A batch host without C2, stop 45"). The prompt keeps C2 (a `.gdb` bridge started there serves
+# gdb for a whole session), as does `--gdb`.
+HDBG_HOST_BATCH_JIT=(-XX:TieredStopAtLevel=1)
 
 # All the host's JVM options for the arguments $@ but its cache's, one a line: HDBG_JVM_COMMON and hdbg_host_options.
 # hdbg_run gives them to the host, and the bridge's training runs with them.

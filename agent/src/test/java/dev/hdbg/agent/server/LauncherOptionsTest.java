@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,11 +99,17 @@ class LauncherOptionsTest {
 
     /** How many methods of jdk.internal.classfile a JVM with OPTIONS compiles at level 4 while it spins classes. */
     private static long classFileApiC2Compiles(List<String> options) throws IOException, InterruptedException {
+        return c2Compiles(options, method -> method.startsWith("jdk.internal.classfile."));
+    }
+
+    /** How many methods that WHICH accepts a JVM with OPTIONS compiles at level 4 while it spins classes. */
+    private static long c2Compiles(List<String> options, Predicate<String> which)
+            throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(List.of("-Xbatch", "-XX:+PrintCompilation"));
         all.addAll(options);
         String out = ChildJvm.run(all, ClassSpinner.class, Duration.ofSeconds(120));
         assertThat(out).contains("spun " + ClassSpinner.CLASSES);
-        return ChildJvm.c2Compiles(out, method -> method.startsWith("jdk.internal.classfile."));
+        return ChildJvm.c2Compiles(out, which);
     }
 
     /**
@@ -127,16 +134,33 @@ class LauncherOptionsTest {
     }
 
     /**
-     * The commands' training ends with more {@code r rip} and {@code t} than C2's invocation threshold (5,000): with
-     * 300 of each, the request path stayed at C1 in the training, so a fresh batch ran it at tier 2 to its end
-     * (docs/benchmarks.md, "Fresh batches, wave 14").
+     * A batch's host compiles with C1 alone: over a batch's run C2 never paid back its compiles (a fresh 10,000
+     * {@code r rip}: 1.4 s of C2 beside the batch thread's 1.5 s, on 2 cores; docs/benchmarks.md, "A batch host
+     * without C2, stop 45"). The prompt and the bridge keep C2: a gdb session outlives its compiles. Counted in a JVM
+     * with each option set: with the batch's options it compiles nothing at C2, with the prompt's it does, so the test
+     * can fail.
      */
     @Test
-    void theCommandsTrainingRunsRRipAndTMoreOftenThanC2sThreshold() throws Exception {
+    void aBatchHostCompilesWithC1AloneWhileThePromptAndTheBridgeKeepC2() throws Exception {
+        List<String> batch = hostJvmOptions("--connect", "127.0.0.1:7321", "--batch", "cmds.txt", "--json");
+        assertThat(batch).contains("-XX:TieredStopAtLevel=1");
+        assertThat(hostJvmOptions("--connect=127.0.0.1:7321", "--batch=-")).contains("-XX:TieredStopAtLevel=1");
+        List<String> prompt = hostJvmOptions("--connect", "127.0.0.1:7321");
+        assertThat(prompt).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
+        assertThat(hostJvmOptions("--connect", "127.0.0.1:7321", "--gdb", "127.0.0.1:1234"))
+                .noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
+        assertThat(LauncherScript.run("HDBG_BATCH_C2=1 && hdbg_host_jvm_options \"$@\"", "--connect", "127.0.0.1:7321",
+                "--batch", "-")).doesNotContain("TieredStopAtLevel"); // a long stream of records keeps C2
+        assertThat(c2Compiles(batch, method -> true)).isZero();
+        assertThat(c2Compiles(prompt, method -> true)).isPositive();
+    }
+
+    /** The commands' training runs the verbs a session uses most, each of them many times. */
+    @Test
+    void theCommandsTrainingRunsTheVerbsASessionUsesMost() throws Exception {
         List<String> lines = LauncherScript.run("hdbg_train_batch").lines().toList();
-        assertThat(lines.stream().filter("r rip"::equals).count()).isGreaterThan(5_000);
-        assertThat(lines.stream().filter("t"::equals).count()).isGreaterThan(5_000);
-        assertThat(lines).contains("u rip", "db rsp", "events"); // the other verbs are still trained
+        assertThat(lines).contains("r rip", "t", "u rip", "db rsp", "events");
+        assertThat(lines.stream().filter("r rip"::equals).count()).isGreaterThanOrEqualTo(300);
     }
 
     /**
