@@ -408,26 +408,26 @@ hdbg_jvm_options() {
     fi
 }
 
-# Whether the host's arguments $@ start the gdb bridge (--gdb).
-hdbg_gdb_host() {
-    local arg
+# Whether the arguments after the first hold the option $1, alone or as $1=VALUE.
+hdbg_has_option() {
+    local name="$1" arg
+    shift
     for arg in "$@"; do
         case "$arg" in
-            --gdb | --gdb=*) return 0 ;;
+            "$name" | "$name"=*) return 0 ;;
         esac
     done
     return 1
 }
 
+# Whether the host's arguments $@ start the gdb bridge (--gdb).
+hdbg_gdb_host() {
+    hdbg_has_option --gdb "$@"
+}
+
 # Whether the host's arguments $@ run a command file (--batch).
 hdbg_batch_host() {
-    local arg
-    for arg in "$@"; do
-        case "$arg" in
-            --batch | --batch=*) return 0 ;;
-        esac
-    done
-    return 1
+    hdbg_has_option --batch "$@"
 }
 
 # The host's AOT cache for the arguments $@: the gdb bridge's for `--gdb`, the commands' otherwise.
