@@ -13,7 +13,9 @@ s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.clos
 env = dict(os.environ); env['JAVA_TOOL_OPTIONS'] = os.environ.get('AGENTOPTS', '')
 alog = open(d + '/agent.log', 'w')
 agent = subprocess.Popen([root + '/bin/hdbg-agent', '--elf', d + '/bench', '--listen', f'127.0.0.1:{port}'], stdout=alog, stderr=alog, env=env)
-while 'listening' not in open(d + '/agent.log').read(): time.sleep(0.05)
+while 'listening' not in open(d + '/agent.log').read():
+    if agent.poll() is not None: sys.exit('fresh_cpu: the agent ended: ' + open(d + '/agent.log').read())
+    time.sleep(0.05)
 def threads(pid):
     out = {}
     try:
