@@ -457,10 +457,11 @@ hdbg_host_options() {
 
 # A batch host compiles with C1 alone. In a fresh `--batch` of 10,000 `r rip` C2 took 1.4 s of CPU (469 compiles,
 # spread over Netty, the commands, protobuf and the JDK) beside the batch thread's 1.5 s, on 2 cores shared with the
-# agent, and C1's profiled code (tier 3) ran the requests until then. C1 alone: about 40 % less wall time for 10,000
-# `r rip` or `t`, still a little less after 50,000 `r rip`, half the host's CPU, and the same records/s for two
-# million log records. What it costs: a stream of tens of millions of records, where C2's code of the record path
-# finally pays (12.6 million: 1.9-2.3 against 2.4-2.8 M records/s); HDBG_BATCH_C2=1 keeps C2 for such a batch
+# agent, and C1's profiled code (tier 3) ran the requests until then. C1 alone: a quarter less wall time for 10,000
+# `r rip` (107 against 147 us, medians of ten alternating pairs), `t` 15 % faster, still a little faster after
+# 50,000 `r rip`, half the host's CPU; two million log records within this machine's spread (0.8 to 1.0 of the
+# tiered host's records/s). What it costs: a stream of tens of millions of records, where C2's code of the record
+# path pays (12.6 million: 1.9-2.3 against 2.4-2.8 M records/s); HDBG_BATCH_C2=1 keeps C2 for such a batch
 # (docs/benchmarks.md, "A batch host without C2, stop 45"). The prompt keeps C2 (a `.gdb` bridge started there serves
 # gdb for a whole session), as does `--gdb`.
 HDBG_HOST_BATCH_JIT=(-XX:TieredStopAtLevel=1)
@@ -476,7 +477,8 @@ hdbg_host_jvm_options() {
 # which is never. Spinning the ~90 classes the AOT cache does not hold (lambda forms, a type switch, picocli's
 # annotation proxies, FFM stubs: the class-file API), reading annotations and loading classes from the jars is hot for
 # the first second, and C2 then compiled it on a core the batch needed: 0.7 s of C2 for jdk.internal.classfile alone
-# in a fresh 10,000 `r rip` (JFR jdk.Compilation; docs/benchmarks.md, "Fresh batches, wave 14").
+# in a fresh 10,000 `r rip` (JFR jdk.Compilation; docs/benchmarks.md, "Fresh batches, wave 14"). Since stop 45 a
+# batch host has no C2 at all (HDBG_HOST_BATCH_JIT): there this scales C1's thresholds, and it matters to the prompt.
 HDBG_HOST_STARTUP_ONLY_JIT=(-XX:CompileCommand=quiet)
 for pattern in 'jdk.internal.classfile.*::*' 'java.lang.reflect.Executable::*' 'java.lang.reflect.Proxy*::*' \
         'sun.reflect.annotation.*::*' 'java.util.jar.*::*' 'java.util.zip.*::*' 'jdk.internal.foreign.abi.*::*'; do
