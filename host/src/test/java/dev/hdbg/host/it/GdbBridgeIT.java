@@ -99,6 +99,21 @@ class GdbBridgeIT {
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
+    /** What gdb and the bridge printed in one session. */
+    private record GdbRun(String gdb, String bridge) {
+    }
+
+    /**
+     * gdb -batch on {@code program} with {@code commands}, through a new bridge to {@code agent}, which exits 0 once
+     * gdb has ended.
+     */
+    private static GdbRun gdbThroughBridge(AgentProcess agent, String program, String... commands) throws Exception {
+        Bridge bridge = Bridge.start(agent);
+        String out = finish(gdb(program, bridge.port(), commands));
+        assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+        return new GdbRun(out, bridge.out().toString());
+    }
+
     private static String finish(Process gdb) throws Exception {
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try {
@@ -119,16 +134,15 @@ class GdbBridgeIT {
         // gdb sends the condition with Z0 (ConditionalBreakpoints+) and the agent evaluates it at each hit: gdb is
         // told of the true hit alone ("already hit 1 time"), and a new condition replaces the old one
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("calls", bridge.port(), "break main", "continue", "break f if a == 6", "continue",
+            GdbRun run = gdbThroughBridge(agent, "calls", "break main", "continue", "break f if a == 6", "continue",
                     "p a", "info breakpoints", "condition 2 a == 100 || a == 7", "continue", "p a", "delete",
-                    "continue"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+                    "continue");
+            String out = run.gdb();
 
             assertThat(out).as(out).containsSubsequence("Breakpoint 2, f (a=6)", "$1 = 6",
                     "stop only if a == 6 (target evals)", "breakpoint already hit 1 time",
                     "Breakpoint 2, f (a=7)", "$2 = 7", "exited normally");
-            String screen = bridge.out().toString();
+            String screen = run.bridge();
             assertThat(screen.split("\\(!epthook", -1).length - 1).as("the agent broke in at the true hits alone:\n%s",
                     screen).isEqualTo(2);
         }
@@ -144,13 +158,12 @@ class GdbBridgeIT {
             alternatives.append("a == ").append(i).append(" || ");
         }
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("calls", bridge.port(), "break main", "continue",
-                    "break f if " + alternatives + "a == 6", "continue", "p a", "delete", "continue"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            GdbRun run = gdbThroughBridge(agent, "calls", "break main", "continue",
+                    "break f if " + alternatives + "a == 6", "continue", "p a", "delete", "continue");
+            String out = run.gdb();
 
             assertThat(out).as(out).containsSubsequence("Breakpoint 2, f (a=6)", "$1 = 6", "exited normally");
-            String screen = bridge.out().toString();
+            String screen = run.bridge();
             assertThat(screen).as("a plain breakpoint, no event of the agent's:\n%s", screen)
                     .doesNotContain("(!epthook");
         }
@@ -162,14 +175,13 @@ class GdbBridgeIT {
         // would divide by zero, and the agent breaks in where gdb, testing it again, stops with "Division by zero"
         // (as its own evaluation does); at a = 7 it holds
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("calls", bridge.port(), "break main", "continue", "break f if 6 / (a - 5) == 3",
-                    "continue", "p a", "continue", "p a", "delete", "continue"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            GdbRun run = gdbThroughBridge(agent, "calls", "break main", "continue", "break f if 6 / (a - 5) == 3",
+                    "continue", "p a", "continue", "p a", "delete", "continue");
+            String out = run.gdb();
 
             assertThat(out).as(out).containsSubsequence("Error in testing breakpoint condition:", "Division by zero",
                     "Breakpoint 2, f (a=5)", "$1 = 5", "Breakpoint 2, f (a=7)", "$2 = 7", "exited normally");
-            String screen = bridge.out().toString();
+            String screen = run.bridge();
             assertThat(screen.split("\\(!epthook", -1).length - 1).as("the agent broke in at a = 5 and 7 alone:\n%s",
                     screen).isEqualTo(2);
         }
@@ -181,18 +193,17 @@ class GdbBridgeIT {
         // fault and the agent breaks in, where gdb, testing the condition again, fails to read it and stops with its
         // error (as gdbserver stops when its evaluation fails); at a = 6 the || is true before the read, a plain hit.
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("calls", bridge.port(), "break main", "continue",
+            GdbRun run = gdbThroughBridge(agent, "calls", "break main", "continue",
                     "break f if a == 6 || *(long *) 8 == 1", "continue", "p a", "continue", "p a", "continue", "p a",
-                    "delete", "continue"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+                    "delete", "continue");
+            String out = run.gdb();
 
             assertThat(out).as(out).containsSubsequence(
                     "Error in testing breakpoint condition:", "Cannot access memory at address 0x8", "$1 = 5",
                     "Breakpoint 2, f (a=6)", "$2 = 6",
                     "Error in testing breakpoint condition:", "Cannot access memory at address 0x8", "$3 = 7",
                     "exited normally");
-            String screen = bridge.out().toString();
+            String screen = run.bridge();
             assertThat(screen).as(screen).doesNotContain("script: stopped");
         }
     }
@@ -202,11 +213,10 @@ class GdbBridgeIT {
         // gdb steps a source line with vCont;r when the stub offers it (range stepping): one request to the agent for
         // the line's instructions, not a stepi round trip each (protocol 1.20)
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("calls", bridge.port(), "break calls.c:19", "continue", "delete",
+            GdbRun run = gdbThroughBridge(agent, "calls", "break calls.c:19", "continue", "delete",
                     "set debug remote 1", "next", "next", "next", "set debug remote 0", "p i", "info line *$pc",
-                    "kill"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+                    "kill");
+            String out = run.gdb();
 
             assertThat(out).as(out).contains("Breakpoint 1, main () at ")
                     .containsPattern("Sending packet: \\$vCont;r[0-9a-f]+,[0-9a-f]+")
@@ -219,16 +229,15 @@ class GdbBridgeIT {
     @Test
     void gdbBreaksStepsWatchesAndReachesHdbgsEventsThroughMonitor() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("calls").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("calls", bridge.port(),
+            GdbRun run = gdbThroughBridge(agent, "calls",
                     "break f", "continue", "bt", "info registers rip", "p x", "x/4gx $rsp",
                     // hdbg's event commands take numbers (hex, as HyperDbg's: "f" is 0xf): gdb writes f's address in
                     "eval \"monitor !epthook %lx log {rdi}\", (long) &f",
                     "watch global", "continue", "delete",
                     "finish", "stepi 100", "info registers rip",
                     "until", "info proc mappings", "monitor events", "continue",
-                    "kill"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+                    "kill");
+            String out = run.gdb();
 
             assertThat(out).as(out)
                     .contains("Breakpoint 1, f (a=5) at ")
@@ -251,7 +260,7 @@ class GdbBridgeIT {
                     .doesNotContain("Remote connection closed", "Protocol error", "Ignoring packet error");
             assertThat(out.lines().filter(l -> l.startsWith("rip ")).count()).as(out).isEqualTo(2);
             // The bridge's screen: the breakpoint and the watchpoint's stops, not each of gdb's 100 steps (gdb shows them)
-            assertThat(bridge.out().toString()).as(bridge.out().toString())
+            assertThat(run.bridge()).as(run.bridge())
                     .containsPattern("\\[break +#\\d+\\] breakpoint")
                     .doesNotContain("stepped");
         }
@@ -274,10 +283,9 @@ class GdbBridgeIT {
     void gdbStopsAtASignalThatEndsTheProgramBeforeItEnds(String how, String signal, int number, String description,
                                                          String frame) throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("crash").toString(), "--", how)) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("crash", bridge.port(), "continue", "bt", "info registers rip",
-                    "p $_siginfo.si_signo", "continue"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            GdbRun run = gdbThroughBridge(agent, "crash", "continue", "bt", "info registers rip",
+                    "p $_siginfo.si_signo", "continue");
+            String out = run.gdb();
 
             assertThat(out).as(out)
                     .contains("Program received signal " + signal + ", " + description + ".")
@@ -301,9 +309,8 @@ class GdbBridgeIT {
     @Test
     void signal0InGdbAndGhAtThePromptGoOnWithoutTheSignalOfAFault() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("crash").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("crash", bridge.port(), "continue", "x/i $pc", "set $pc = $pc + 6", "signal 0"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            GdbRun run = gdbThroughBridge(agent, "crash", "continue", "x/i $pc", "set $pc = $pc + 6", "signal 0");
+            String out = run.gdb();
             assertThat(out).as(out)
                     .contains("Program received signal SIGSEGV")
                     .containsPattern("=> 0x[0-9a-f]+ <depth\\+\\d+>:\\s+movl\\s+\\$0x1,\\(%rax\\)")
@@ -328,10 +335,9 @@ class GdbBridgeIT {
     @Test
     void gdbStopsAtEachSignalItDoesNotPassAndResumesWithTheSignalItNames() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("signals").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("signals", bridge.port(), "continue", "p $_siginfo.si_signo", "signal SIGUSR2",
-                    "p $_siginfo.si_signo", "x/i $pc", "continue"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            GdbRun run = gdbThroughBridge(agent, "signals", "continue", "p $_siginfo.si_signo", "signal SIGUSR2",
+                    "p $_siginfo.si_signo", "x/i $pc", "continue");
+            String out = run.gdb();
             assertThat(out).as(out)
                     .contains("Program received signal SIGUSR1, User defined signal 1.")
                     .contains("$1 = 10")
@@ -346,10 +352,9 @@ class GdbBridgeIT {
                     .contains("no signal breaks before its delivery");
         }
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("signals").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("signals", bridge.port(), "continue", "stepi", "x/i $pc",
-                    "handle SIGSEGV nostop noprint", "continue"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            GdbRun run = gdbThroughBridge(agent, "signals", "continue", "stepi", "x/i $pc",
+                    "handle SIGSEGV nostop noprint", "continue");
+            String out = run.gdb();
             assertThat(out).as(out)
                     .contains("Program received signal SIGUSR1")
                     .containsPattern("on_usr1 \\(s=\\d+\\) at .*signals.c:13")
@@ -367,10 +372,9 @@ class GdbBridgeIT {
     @Test
     void gdbCatchesASystemCallAtItsEntryAndItsReturn() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("crash").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("crash", bridge.port(), "catch syscall write", "continue", "monitor events",
-                    "continue", "p $rax", "x/i $pc", "delete", "continue", "monitor events"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            GdbRun run = gdbThroughBridge(agent, "crash", "catch syscall write", "continue", "monitor events",
+                    "continue", "p $rax", "x/i $pc", "delete", "continue", "monitor events");
+            String out = run.gdb();
 
             assertThat(out).as(out)
                     .contains("Catchpoint 1 (syscall 'write' [1])")
@@ -481,10 +485,9 @@ class GdbBridgeIT {
     @Test
     void gdbShowsEachThreadsNameAsTheProgramSetIt() throws Exception {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("named").toString())) {
-            Bridge bridge = Bridge.start(agent);
-            String out = finish(gdb("named", bridge.port(), "break stop_here", "continue", "info threads",
-                    "info auxv", "info proc exe", "info proc cmdline", "continue"));
-            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).as("hdbg --gdb:\n%s", bridge.out()).isZero();
+            GdbRun run = gdbThroughBridge(agent, "named", "break stop_here", "continue", "info threads",
+                    "info auxv", "info proc exe", "info proc cmdline", "continue");
+            String out = run.gdb();
             assertThat(out).as(out)
                     .containsPattern("Thread 1 \"boss\" hit Breakpoint 1, stop_here \\(\\) at .*named.c:\\d+")
                     .containsPattern("(?m)^\\* 1 +Thread 1000\\.1000 \"boss\" +stop_here \\(\\)")
