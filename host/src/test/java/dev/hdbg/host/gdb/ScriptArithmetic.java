@@ -1,22 +1,26 @@
 package dev.hdbg.host.gdb;
 
+import dev.hdbg.common.script.BuiltinFunction;
+import dev.hdbg.common.script.Expr;
+import dev.hdbg.common.script.ScriptChecker;
+import dev.hdbg.common.script.ScriptEnvironment;
+import dev.hdbg.common.script.ScriptException;
+import dev.hdbg.common.script.SourceText;
 import java.util.Map;
 
 /**
- * Evaluates the expressions {@link AgentExpression} writes, as the agent's scripts do (every value a 64-bit unsigned
- * number, {@code >>} logical, comparisons unsigned, {@code &&} and {@code ||} short-circuit, C's precedence), for the
- * registers and the eight-byte words of memory given ({@code poi} reads one at its address, {@code check_address}
- * says whether a word holds the byte): so a test can check what an expression computes, not only how it reads. A
- * division by 0 or a read of memory not given throws, as the agent's script stops.
+ * Evaluates the expressions {@link AgentExpression} writes as the agent's scripts do, on the tree hdbg's own parser and
+ * checker make of them ({@link ScriptChecker#checkExpression}, HyperDbg's precedence): every value a 64-bit unsigned
+ * number, {@code >>} logical, comparisons unsigned, {@code &&} and {@code ||} short-circuit. It knows the registers and
+ * the eight-byte words of memory given ({@code poi} reads one at its address, {@code check_address} says whether a
+ * word holds the byte): so a test can check what an expression computes, not only how it reads. A division by 0 or a
+ * read of memory not given throws, as the agent's script stops.
  */
 final class ScriptArithmetic {
-    private final String text;
     private final Map<String, Long> registers;
     private final Map<Long, Long> memory;
-    private int at;
 
-    private ScriptArithmetic(String text, Map<String, Long> registers, Map<Long, Long> memory) {
-        this.text = text.replace(" ", "");
+    private ScriptArithmetic(Map<String, Long> registers, Map<Long, Long> memory) {
         this.registers = registers;
         this.memory = memory;
     }
@@ -26,66 +30,75 @@ final class ScriptArithmetic {
     }
 
     static long eval(String text, Map<String, Long> registers, Map<Long, Long> memory) {
-        ScriptArithmetic parser = new ScriptArithmetic(text, registers, memory);
-        long value = parser.binary(0, true);
-        if (parser.at != parser.text.length()) {
-            throw new IllegalArgumentException("unread text at " + parser.at + ": " + text);
+        Expr tree;
+        try {
+            tree = ScriptChecker.checkExpression(new SourceText("condition", text), ScriptEnvironment.DEFAULT)
+                    .program().result();
+        } catch (ScriptException e) {
+            throw new IllegalArgumentException("hdbg's checker refuses " + text, e);
         }
-        return value;
+        return new ScriptArithmetic(registers, memory).value(tree);
     }
 
-    /** Operators by level, loosest first. */
-    private static final String[][] LEVELS = {{"||"}, {"&&"}, {"|"}, {"^"}, {"&"}, {"=="}, {"<"}, {"<<", ">>"},
-            {"+", "-"}, {"*", "/", "%"}};
-
-    /** A binary expression of {@code level} and tighter; {@code live}: its value is needed (short-circuit). */
-    private long binary(int level, boolean live) {
-        if (level == LEVELS.length) {
-            return unary(live);
-        }
-        long value = binary(level + 1, live);
-        for (String op = operatorAt(level); op != null; op = operatorAt(level)) {
-            at += op.length();
-            boolean rightLive = live && switch (op) {
-                case "||" -> value == 0;
-                case "&&" -> value != 0;
-                default -> true;
+    private long value(Expr e) {
+        return switch (e) {
+            case Expr.Number n -> n.value();
+            case Expr.Register r -> {
+                Long value = registers.get("@" + r.register().scriptName());
+                if (value == null) {
+                    throw new IllegalArgumentException("no register @" + r.register().scriptName());
+                }
+                yield value;
+            }
+            case Expr.Unary u -> switch (u.op()) {
+                case LOGICAL_NOT -> value(u.operand()) == 0 ? 1 : 0;
+                case BITWISE_NOT -> ~value(u.operand());
+                case NEGATE -> -value(u.operand());
+                case DEREFERENCE -> word(value(u.operand()));
             };
-            long right = binary(level + 1, rightLive);
-            if (live) {
-                value = apply(op, value, right, rightLive);
+            case Expr.Binary b -> binary(b);
+            case Expr.Call c when c.function() == BuiltinFunction.POI -> word(value(c.args().getFirst()));
+            case Expr.Call c when c.function() == BuiltinFunction.CHECK_ADDRESS -> {
+                long address = value(c.args().getFirst());
+                yield memory.keySet().stream().anyMatch(w -> Long.compareUnsigned(address - w, 8) < 0) ? 1 : 0;
             }
-        }
-        return value;
-    }
-
-    private String operatorAt(int level) {
-        for (String op : LEVELS[level]) {
-            // "|" is not "||", "&" is not "&&", "<" is not "<<"
-            if (text.startsWith(op, at) && !(op.length() == 1 && text.startsWith(op + op, at))) {
-                return op;
-            }
-        }
-        return null;
-    }
-
-    private static long apply(String op, long a, long b, boolean rightEvaluated) {
-        return switch (op) {
-            case "||" -> a != 0 || rightEvaluated && b != 0 ? 1 : 0;
-            case "&&" -> a != 0 && b != 0 ? 1 : 0;
-            case "|" -> a | b;
-            case "^" -> a ^ b;
-            case "&" -> a & b;
-            case "==" -> a == b ? 1 : 0;
-            case "<" -> Long.compareUnsigned(a, b) < 0 ? 1 : 0;
-            case "<<" -> a << b;
-            case ">>" -> a >>> b;
-            case "+" -> a + b;
-            case "-" -> a - b;
-            case "*" -> a * b;
-            case "/" -> Long.divideUnsigned(a, nonZero(b));
-            default -> Long.remainderUnsigned(a, nonZero(b));
+            default -> throw new IllegalArgumentException("not evaluated here: " + e);
         };
+    }
+
+    private long binary(Expr.Binary b) {
+        long a = value(b.left());
+        return switch (b.op()) {
+            case LOGICAL_OR -> a != 0 || value(b.right()) != 0 ? 1 : 0;
+            case LOGICAL_AND -> a != 0 && value(b.right()) != 0 ? 1 : 0;
+            default -> apply(b, a, value(b.right()));
+        };
+    }
+
+    private static long apply(Expr.Binary b, long a, long c) {
+        return switch (b.op()) {
+            case BITWISE_OR -> a | c;
+            case BITWISE_XOR -> a ^ c;
+            case BITWISE_AND -> a & c;
+            case EQUAL -> a == c ? 1 : 0;
+            case LESS -> Long.compareUnsigned(a, c) < 0 ? 1 : 0;
+            case SHIFT_LEFT -> a << c;
+            case SHIFT_RIGHT -> a >>> c;
+            case ADD -> a + c;
+            case SUBTRACT -> a - c;
+            case MULTIPLY -> a * c;
+            case DIVIDE -> Long.divideUnsigned(a, nonZero(c));
+            case MODULO -> Long.remainderUnsigned(a, nonZero(c));
+            default -> throw new IllegalArgumentException("not written by AgentExpression: " + b.op());
+        };
+    }
+
+    private long word(long address) {
+        Long word = memory.get(address);
+        if (word == null) {
+            throw new IllegalStateException("memory at 0x" + Long.toHexString(address) + " is not given");
+        }
+        return word;
     }
 
     private static long nonZero(long divisor) {
@@ -93,68 +106,5 @@ final class ScriptArithmetic {
             throw new ArithmeticException("division by 0");
         }
         return divisor;
-    }
-
-    private long unary(boolean live) {
-        char c = text.charAt(at);
-        if (c == '!' || c == '~') {
-            at++;
-            long value = unary(live);
-            return c == '!' ? (value == 0 ? 1 : 0) : ~value;
-        }
-        if (c == '(') {
-            at++;
-            long value = binary(0, live);
-            expect(')');
-            return value;
-        }
-        if (c == '@') {
-            int end = at + 1;
-            while (end < text.length() && Character.isLetterOrDigit(text.charAt(end))) {
-                end++;
-            }
-            String name = text.substring(at, end);
-            at = end;
-            Long value = registers.get(name);
-            if (value == null) {
-                throw new IllegalArgumentException("no register " + name);
-            }
-            return value;
-        }
-        for (String function : new String[] {"check_address", "poi"}) {
-            if (text.startsWith(function + "(", at)) {
-                at += function.length() + 1;
-                long address = binary(0, live);
-                expect(')');
-                if (!live) {
-                    return 0;
-                }
-                if (function.equals("poi")) {
-                    Long word = memory.get(address);
-                    if (word == null) {
-                        throw new IllegalStateException("memory at 0x" + Long.toHexString(address) + " is not given");
-                    }
-                    return word;
-                }
-                return memory.keySet().stream().anyMatch(w -> Long.compareUnsigned(address - w, 8) < 0) ? 1 : 0;
-            }
-        }
-        if (text.startsWith("0x", at)) {
-            int end = at + 2;
-            while (end < text.length() && Character.digit(text.charAt(end), 16) >= 0) {
-                end++;
-            }
-            long value = Long.parseUnsignedLong(text.substring(at + 2, end), 16);
-            at = end;
-            return value;
-        }
-        throw new IllegalArgumentException("unexpected '" + c + "' at " + at + ": " + text);
-    }
-
-    private void expect(char c) {
-        if (at >= text.length() || text.charAt(at) != c) {
-            throw new IllegalArgumentException("expected '" + c + "' at " + at + ": " + text);
-        }
-        at++;
     }
 }
