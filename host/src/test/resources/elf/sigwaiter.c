@@ -1,6 +1,8 @@
 /* Threads that wait for signals while another thread runs: a dedicated sigwait thread, a timed sigtimedwait that
  * expires while the others wait in futex, a pause a pthread_kill interrupts, and a sigsuspend an interval timer ends
- * while the main thread joins. The output is the same natively and under hdbg. */
+ * while the main thread joins. The output is the same natively and under hdbg: the main thread sends each signal only
+ * after the last one was taken, since a spin alone does not order them on a loaded machine (two signals pending at
+ * once are taken thread-directed first). */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -13,8 +15,14 @@
 static sigset_t awaited;
 static volatile sig_atomic_t handled;
 static volatile int pausing;
+static volatile int taken;
+static volatile int resumed;
 
 static void on_signal(int sig) { handled = sig; }
+
+static void await_taken(int count) {
+    while (taken < count) sched_yield();
+}
 
 static void spin(void) {
     volatile unsigned long x = 0;
@@ -31,6 +39,7 @@ static void *sigwaiter(void *arg) {
         }
         printf("sigwait took %d\n", sig);
         fflush(stdout);
+        taken = i + 1;
     }
     return NULL;
 }
@@ -52,6 +61,7 @@ static void *pauser(void *arg) {
     pausing = 1;
     int r = pause();
     printf("pause returned %d (%s), handler saw %d\n", r, errno == EINTR ? "EINTR" : "?", (int) handled);
+    resumed = 1;
     return NULL;
 }
 
@@ -78,10 +88,12 @@ int main(void) {
     pthread_t t;
 
     pthread_create(&t, NULL, sigwaiter, NULL);
-    spin(); /* the waiter is asleep by now */
+    spin(); /* the waiter is most likely asleep by now */
     kill(getpid(), SIGUSR1);
+    await_taken(1);
     spin();
     pthread_kill(t, SIGUSR2);
+    await_taken(2);
     spin();
     kill(getpid(), SIGUSR1);
     pthread_join(t, NULL);
@@ -91,8 +103,11 @@ int main(void) {
 
     pthread_create(&t, NULL, pauser, NULL);
     while (!pausing) sched_yield();
-    spin();
-    pthread_kill(t, SIGUSR2);
+    /* A signal that lands between pausing = 1 and pause() runs the handler and leaves pause() asleep: send again. */
+    while (!resumed) {
+        spin();
+        pthread_kill(t, SIGUSR2);
+    }
     pthread_join(t, NULL);
 
     pthread_create(&t, NULL, suspender, NULL);
