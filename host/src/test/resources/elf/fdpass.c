@@ -2,6 +2,8 @@
 // the read end of a pipe goes to the child, which reads through it what the parent writes; a message with two
 // descriptors into room for one arrives truncated (MSG_CTRUNC); a recvmsg reads on through bytes sent without
 // descriptors and stops after the first message that has some; a plain read drops the descriptors it meets.
+// After its second message the child waits on a "go" pipe until the parent has sent them all: a stream recvmsg joins
+// only what is queued, so without it a loaded machine cut the third read short ('ab' alone) and shifted the rest.
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -52,8 +54,8 @@ static int receive(int sock, int room, const char *what) {
 }
 
 int main(void) {
-    int pair[2], pipe_fds[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0 || pipe(pipe_fds) != 0) {
+    int pair[2], pipe_fds[2], go[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0 || pipe(pipe_fds) != 0 || pipe(go) != 0) {
         perror("socketpair");
         return 1;
     }
@@ -63,11 +65,14 @@ int main(void) {
         close(pair[0]);
         close(pipe_fds[0]);
         close(pipe_fds[1]);
+        close(go[1]);
         int passed = receive(pair[1], 1, "first");
         char text[64] = {0};
         read(passed, text, sizeof text - 1);
         printf("through the passed pipe: %s\n", text);
         receive(pair[1], 1, "second");
+        char sent;
+        read(go[0], &sent, 1); // every message is queued now
         receive(pair[1], 4, "third");
         receive(pair[1], 4, "fourth");
         char plain[8] = {0};
@@ -77,6 +82,7 @@ int main(void) {
         _exit(0);
     }
     close(pair[1]);
+    close(go[0]);
     send_fds(pair[0], "x", &pipe_fds[0], 1);
     write(pipe_fds[1], "hello", 5);
     close(pipe_fds[1]);
@@ -87,6 +93,7 @@ int main(void) {
     send_fds(pair[0], "e", two, 1);
     send_fds(pair[0], "f", two, 1);
     send_fds(pair[0], "g", NULL, 0);
+    write(go[1], "!", 1);
     close(pipe_fds[0]);
     int status;
     waitpid(child, &status, 0);
