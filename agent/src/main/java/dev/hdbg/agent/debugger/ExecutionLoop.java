@@ -200,42 +200,33 @@ final class ExecutionLoop implements BreakService, GuestStops {
      */
     CompletableFuture<Optional<StopInReply>> submitStep(StepMode mode, long run, RecordSink replyTo, StackWindow window,
                                                         StepRange range) {
-        if (mode == StepMode.INTO && mailbox.idle() && state == TargetState.PAUSED && emulator.tryLock()) {
-            try {
-                if (directStepAllowed()) {
+        Optional<CompletableFuture<Optional<StopInReply>>> direct = mode != StepMode.INTO ? Optional.empty()
+                : directly(() -> {
                     stepsServedDirectly.incrementAndGet();
-                    directStepper = Thread.currentThread();
                     stopReplyTo = replyTo;
                     stopForReply = null;
                     try {
-                        return Mailbox.runHere(() -> {
-                            if (range == null || mode != StepMode.INTO) {
-                                stepHere(mode, run);
-                            } else {
-                                stepHereInRange(run, range);
-                            }
-                            DebuggerRecord stop = stopForReply;
-                            if (stop == null) {
-                                return Optional.empty();
-                            }
-                            // Read at the stop, with the machine still held on this thread: no hop, no change since
-                            return Optional.of(new StopInReply(stop, window == null || state != TargetState.PAUSED
-                                    ? Optional.empty() : Optional.of(directSteps.readStack(window, selectedCore))));
-                        });
+                        if (range == null) {
+                            stepHere(mode, run);
+                        } else {
+                            stepHereInRange(run, range);
+                        }
+                        DebuggerRecord stop = stopForReply;
+                        if (stop == null) {
+                            return Optional.empty();
+                        }
+                        // Read at the stop, with the machine still held on this thread: no hop, no change since
+                        return Optional.of(new StopInReply(stop, window == null || state != TargetState.PAUSED
+                                ? Optional.empty() : Optional.of(directSteps.readStack(window, selectedCore))));
                     } finally {
-                        directStepper = null;
                         stopReplyTo = null;
                         stopForReply = null;
                     }
-                }
-            } finally {
-                emulator.unlock();
-            }
-        }
-        return submit(() -> {
+                });
+        return direct.orElseGet(() -> submit(() -> {
             step(mode, run);
             return Optional.empty();
-        });
+        }));
     }
 
     /**
@@ -246,25 +237,41 @@ final class ExecutionLoop implements BreakService, GuestStops {
      * one step goes to the execution thread as {@link #submitStep}'s would, and the host asks again for the rest.
      */
     CompletableFuture<StepsTaken> submitSteps(int count, long run) {
-        if (mailbox.idle() && state == TargetState.PAUSED && emulator.tryLock()) {
+        return directly(() -> {
             try {
-                if (directStepAllowed()) {
-                    directStepper = Thread.currentThread();
-                    try {
-                        return Mailbox.runHere(() -> stepsHere(count, run));
-                    } finally {
-                        directStepper = null;
-                        directStop = null;
-                    }
-                }
+                return stepsHere(count, run);
             } finally {
-                emulator.unlock();
+                directStop = null;
             }
-        }
-        return submit(() -> {
+        }).orElseGet(() -> submit(() -> {
             step(StepMode.INTO, run);
             return new StepsTaken(1, 0);
-        });
+        }));
+    }
+
+    /**
+     * Runs {@code steps} here and now, on the caller's thread, as {@link #submitStep}'s and {@link #submitSteps}'s
+     * direct steps: when the execution thread waits at its idle mailbox with the target paused, the machine's lock is
+     * free and {@link #directStepAllowed} says yes; the future is complete when it returns. Empty when one of those
+     * does not hold: the caller then submits its step to the execution thread.
+     */
+    private <T> Optional<CompletableFuture<T>> directly(Supplier<T> steps) {
+        if (!(mailbox.idle() && state == TargetState.PAUSED && emulator.tryLock())) {
+            return Optional.empty();
+        }
+        try {
+            if (!directStepAllowed()) {
+                return Optional.empty();
+            }
+            directStepper = Thread.currentThread();
+            try {
+                return Optional.of(Mailbox.runHere(steps));
+            } finally {
+                directStepper = null;
+            }
+        } finally {
+            emulator.unlock();
+        }
     }
 
     /** Taken by a burst of steps at once: a few milliseconds of an event loop, a {@code t 1000} in a few requests. */

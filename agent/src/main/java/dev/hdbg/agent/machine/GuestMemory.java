@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -51,7 +52,7 @@ public final class GuestMemory implements AutoCloseable {
     private final HostPages pages = new HostPages();
     private final SharedBlocks shared = new SharedBlocks();
     /** Made once: a method reference made at each write was an invokedynamic's call in the interpreter each time. */
-    private final java.util.function.Predicate<MemorySegment> copyOnWrite = shared::isCopyOnWrite;
+    private final Predicate<MemorySegment> copyOnWrite = shared::isCopyOnWrite;
     /** Blocks put on or taken off the CPU by switches and copies of their own ({@link #blocksMoved}). */
     private long moved;
     private final List<MemoryRegionInfo> regions = new ArrayList<>();
@@ -846,7 +847,7 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    private void unshareWithin(long address, long length, java.util.function.Predicate<MemorySegment> which) {
+    private void unshareWithin(long address, long length, Predicate<MemorySegment> which) {
         for (int i = 0; i < mappings.size(); i++) {
             GuestMapping m = mappings.get(i);
             long size = m.memory().byteSize();
