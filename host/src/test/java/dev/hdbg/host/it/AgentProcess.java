@@ -1,5 +1,7 @@
 package dev.hdbg.host.it;
 
+import dev.hdbg.common.model.AttachMode;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.host.client.DebuggerClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -182,6 +184,19 @@ final class AgentProcess implements AutoCloseable {
 
     DebuggerClient connect() {
         return DebuggerClient.connect("127.0.0.1", port, null);
+    }
+
+    /**
+     * Waits until the target is in {@code state}, asking as an observer: one acknowledges no record and leaves the
+     * store as it is, and may attach beside a host (a test's, a bridge's). In place of a sleep that guesses how long a
+     * loaded machine takes.
+     */
+    void awaitState(TargetState state) throws Exception {
+        try (DebuggerClient observer = DebuggerClient.connect("127.0.0.1", port, null, AttachMode.OBSERVE)) {
+            while (observer.status().get(10, TimeUnit.SECONDS).state() != state) {
+                Thread.sleep(50);
+            }
+        }
     }
 
     long pid() {

@@ -55,8 +55,8 @@ class BatchingIT {
         Records records = new Records();
         try (AgentProcess agent = AgentProcess.start("--sample", "demo", "--batch-delay-ms", "600000")) {
             try (DebuggerClient client = spinningTarget(agent, records, false)) {
-                // The ten calls take microseconds; the batch neither fills (256) nor times out (10 min).
-                Thread.sleep(1500);
+                // The batch neither fills (256) nor times out (10 min): published, the ten logs stay in the agent.
+                awaitPublishedAndQuiet(client, 10);
                 assertThat(records.all()).isEmpty();
 
                 client.pause().get(10, TimeUnit.SECONDS);
@@ -70,6 +70,22 @@ class BatchingIT {
                 }
                 assertThat(all.get(10)).isInstanceOf(DebuggerRecord.Break.class);
             }
+        }
+    }
+
+    /**
+     * Waits until the agent has published at least {@code count} records and published none for the last 200 ms:
+     * the target's ten calls are done, however slowly a loaded machine started it.
+     */
+    private static void awaitPublishedAndQuiet(DebuggerClient client, long count) throws Exception {
+        long last = -1;
+        while (true) {
+            long published = client.status().get(10, TimeUnit.SECONDS).lastSeq();
+            if (published >= count && published == last) {
+                return;
+            }
+            last = published;
+            Thread.sleep(200);
         }
     }
 

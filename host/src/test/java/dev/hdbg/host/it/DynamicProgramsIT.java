@@ -137,10 +137,11 @@ class DynamicProgramsIT {
                                 + " out.decode().strip(), await child.wait())",
                         "asyncio.run(main())")),
                 // select on a child's pipe with a timeout: it waits for the child's output (it returned 0 at once
-                // beside another process, which Python took for the timeout).
+                // beside another process, which Python took for the timeout). 60 s: the guest's clock runs while sh
+                // starts cold under emulation.
                 command(null, "/usr/bin/python3", "-c", "import subprocess, select; p = subprocess.Popen(['/usr/bin/sh',"
                         + " '-c', 'sleep 0.1; echo abc'], stdout=subprocess.PIPE); r, _, _ = select.select([p.stdout], [],"
-                        + " [], 5); print(r != [], p.stdout.read(), p.wait())"),
+                        + " [], 60); print(r != [], p.stdout.read(), p.wait())"),
                 // multiprocessing: its locks and queues are named semaphores in /dev/shm (sem_open maps the file
                 // shared), a Value lives in an arena file there, mapped shared after it is unlinked; a pool of two
                 // forked workers. Before stop 40 /dev/shm did not exist, and the first Lock failed with ENOENT.

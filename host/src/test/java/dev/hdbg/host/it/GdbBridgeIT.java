@@ -2,6 +2,7 @@ package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.host.cli.HdbgMain;
 import java.io.IOException;
 import java.io.InputStream;
@@ -559,7 +560,8 @@ class GdbBridgeIT {
             while (!bridge.out().toString().contains("front end connected") && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            Thread.sleep(3000);
+            agent.awaitState(TargetState.RUNNING); // gdb's continue reached the agent
+            Thread.sleep(300); // and gdb waits for its stop reply
             new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start().waitFor();
             String out = finish(gdb);
             assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).isZero();

@@ -158,20 +158,21 @@ class HostRootIT {
     /**
      * procps's ps, pgrep and pkill see the machine's processes through /proc (ps asked for /proc to be mounted, pgrep
      * found nothing): a shell's two background sleeps are listed with their group, pgrep counts them, and pkill ends
-     * them, which the shell's wait reports.
+     * them, which the shell's wait reports. The sleeps are long: the guest's clock runs while ps, sort and pgrep start
+     * cold under emulation, which a loaded machine can stretch past a few seconds.
      */
     @Test
     void psPgrepAndPkillSeeTheMachinesProcesses() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/ps")), "procps is not installed");
         ProgramRun run = ProgramRun.underAgent(List.of("--cwd", dir.toString()), ROOT, Optional.empty(),
-                Path.of("/usr/bin/bash"), "-c", "sleep 5 & sleep 6 & ps -o pid=,ppid=,pgid=,args= | sort -n; "
+                Path.of("/usr/bin/bash"), "-c", "sleep 500 & sleep 600 & ps -o pid=,ppid=,pgid=,args= | sort -n; "
                         + "pgrep -c sleep; pkill -g 0 sleep; wait $!; echo $?; pgrep sleep; echo $?");
 
         assertThat(run.err()).isEmpty();
         assertThat(run.out()).matches("""
-                \\s+1000\\s+1\\s+1000 /usr/bin/bash -c sleep 5 .*
-                \\s+1001\\s+1000\\s+1000 sleep 5
-                \\s+1002\\s+1000\\s+1000 sleep 6
+                \\s+1000\\s+1\\s+1000 /usr/bin/bash -c sleep 500 .*
+                \\s+1001\\s+1000\\s+1000 sleep 500
+                \\s+1002\\s+1000\\s+1000 sleep 600
                 \\s+\\d+\\s+1000\\s+1000 ps -o pid=,ppid=,pgid=,args=
                 \\s+\\d+\\s+1000\\s+1000 sort -n
                 2

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.LogConfiguration;
+import dev.hdbg.common.model.TargetState;
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.common.wire.EventCodec;
 import dev.hdbg.host.client.DebuggerClient;
@@ -89,7 +90,7 @@ class ReconnectIT {
                 runLoggingEachIteration(client, 5000);
             } // gone at once: the 5000 records meet a store of 500 and no host
             long firstLast = first.all().isEmpty() ? 0 : first.all().getLast().seq();
-            Thread.sleep(2_000); // the loop ends in well under a second: it must not wait for a host
+            agent.awaitState(TargetState.EXITED); // the loop must end without a host: nothing waits for one
 
             Records second = new Records();
             try (DebuggerClient client = agent.connect()) {
@@ -122,7 +123,9 @@ class ReconnectIT {
             Records first = new Records();
             try (DebuggerClient client = agent.connect()) {
                 client.addRecordListener(first);
-                runLoggingEachIteration(client, 2000);
+                // Long enough a stream (about a second) that it is still running when the first record has arrived
+                // and the host closes, however late this thread gets the core.
+                runLoggingEachIteration(client, 50_000);
                 first.await(r -> true, Duration.ofSeconds(10));
             } // closes mid-stream
             List<Long> shown = first.all().stream().map(DebuggerRecord::seq).toList();
@@ -135,7 +138,7 @@ class ReconnectIT {
             }
             assertThat(first.all()).as("nothing shown after close returned").hasSize(shown.size());
             assertThat(second.all()).extracting(DebuggerRecord::seq)
-                    .containsExactlyElementsOf(seqs(shown.size() + 1, 2001)); // 2000 logs and the exit
+                    .containsExactlyElementsOf(seqs(shown.size() + 1, 50_001)); // 50,000 logs and the exit
         }
     }
 
