@@ -96,6 +96,7 @@ public final class LinuxSyscalls {
         new LinkSyscalls(process).register(table);
         new NodeSyscalls(process).register(table);
         new LengthSyscalls(process).register(table);
+        new MemfdSyscalls(process).register(table);
         new LockSyscalls(process).register(table);
         new StatSyscalls(process).register(table);
         new MemorySyscalls(process).register(table);

@@ -1,0 +1,71 @@
+package dev.hdbg.agent.os.linux;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/**
+ * memfd_create (319): an anonymous file that lives in memory, as Linux's tmpfs one. It is a file of the program's own
+ * {@code /dev/shm} directory on the host ({@link SharedMemoryDirectory}), opened for reading and writing and unlinked
+ * at once: no process can open it by a name, and it lasts while a descriptor or a mapping holds it. Reads, writes,
+ * {@code ftruncate}, {@code fstat}, shared mappings and a fork's child sharing it are then what {@link HostFile} and
+ * the guest's memory do for any shared file. Its name is Linux's, {@code /memfd:NAME (deleted)}, in
+ * {@code /proc/self/fd} and {@code /proc/self/maps}, and its mode 0777.
+ *
+ * <p>Sealing ({@code MFD_ALLOW_SEALING} and fcntl's {@code F_ADD_SEALS}) is not emulated: the call fails with EINVAL
+ * and a notice, as do flags Linux added for huge pages and executability.
+ */
+final class MemfdSyscalls {
+    static final int MFD_CLOEXEC = 0x1;
+    static final int MFD_ALLOW_SEALING = 0x2;
+    /** Linux's limit on the name in bytes: NAME_MAX less the {@code memfd:} prefix. */
+    static final int MAX_NAME_BYTES = 249;
+
+    private final LinuxProcess process;
+    private final UserMemory user;
+    private final FdTable fds;
+
+    MemfdSyscalls(LinuxProcess process) {
+        this.process = process;
+        this.user = process.user();
+        this.fds = process.fds();
+    }
+
+    void register(Map<Integer, Handler> table) {
+        table.put(319, a -> create(a.a0(), a.i(1)));
+    }
+
+    private long create(long nameAddress, int flags) throws IOException {
+        String name = user.cString(nameAddress);
+        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((flags & MFD_ALLOW_SEALING) != 0) {
+            process.io().notice("memfd_create with MFD_ALLOW_SEALING: sealing is not emulated, the call fails with "
+                    + "EINVAL");
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if ((flags & ~MFD_CLOEXEC) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        Path host = Files.createTempFile(process.table().sharedMemory().directory(), "memfd-", "");
+        try {
+            Files.setPosixFilePermissions(host, PosixFilePermissions.fromString("rwxrwxrwx"));
+            FileChannel channel = FileChannel.open(host, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                HostFile file = new HostFile(host, "/memfd:" + name + " (deleted)", channel, OpenFile.O_RDWR);
+                return fds.install(file, 0, (flags & MFD_CLOEXEC) != 0);
+            } catch (RuntimeException e) {
+                channel.close(); // no descriptor was free (EMFILE): nothing holds the file
+                throw e;
+            }
+        } finally {
+            Files.deleteIfExists(host); // its descriptor holds it now, nameless, as Linux's memfd
+        }
+    }
+}
