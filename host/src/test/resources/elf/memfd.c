@@ -1,18 +1,56 @@
 // memfd_create: an anonymous file read and written through its descriptor and a shared mapping, sized by ftruncate,
 // named /memfd:NAME (deleted) in /proc/self/fd, close-on-exec when asked, and shared with a forked child, whose
 // writes through the mapping and the descriptor the parent reads after waiting for it. Sealing and unknown flags are
-// refused. The output is the same natively and under hdbg.
+// refused. Then the program copies itself into a memfd and runs that copy from memory with fexecve (execveat with
+// AT_EMPTY_PATH) in a child: the copy sees its name and argv as Linux gives them. The output is the same natively
+// and under hdbg.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-int main(void) {
+/** The copy run from memory: what it was started as. */
+static int from_memory(char **argv) {
+    char exe[128] = {0};
+    readlink("/proc/self/exe", exe, sizeof exe - 1);
+    printf("from memory: argv %s %s, exe %s, execfn %s\n", argv[0], argv[1], exe, (char *) getauxval(AT_EXECFN));
+    return 3;
+}
+
+/** Copies this program into a memfd and runs the copy with fexecve in a child; its exit status. */
+static int run_a_copy_from_memory(void) {
+    int self = open("/proc/self/exe", O_RDONLY);
+    int copy = memfd_create("copy", MFD_CLOEXEC);
+    char chunk[65536];
+    ssize_t n;
+    while ((n = read(self, chunk, sizeof chunk)) > 0) {
+        write(copy, chunk, n);
+    }
+    close(self);
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        char *args[] = {"memfd-copy", "from-memory", NULL};
+        char *env[] = {NULL};
+        fexecve(copy, args, env);
+        printf("fexecve failed: %s\n", strerror(errno));
+        _exit(1);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    return WEXITSTATUS(status);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "from-memory") == 0) {
+        return from_memory(argv);
+    }
     int fd = memfd_create("hdbg-test", MFD_CLOEXEC);
     if (fd < 0) {
         perror("memfd_create");
@@ -66,5 +104,6 @@ int main(void) {
     errno = 0;
     int too_long = memfd_create(long_name, 0);
     printf("a 299-byte name: %d (%s)\n", too_long, errno == EINVAL ? "EINVAL" : strerror(errno));
+    printf("the copy run from memory exited with %d\n", run_a_copy_from_memory());
     return 0;
 }

@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * {@code execve} and {@code execveat}: the process runs another program from the sandbox, static or dynamically
  * linked (its interpreter found beneath the root, as the first program's), or a {@code #!} script through the
- * interpreter its first line names. Loaded as the first program is ({@link ElfLoader#loadForExec}); the descriptors
+ * interpreter its first line names; with {@code AT_EMPTY_PATH} (fexecve) the file open at the descriptor, a memfd's
+ * included. Loaded as the first program is ({@link ElfLoader#loadForExec}); the descriptors
  * marked close-on-exec close, caught signals go back to their default, the other threads of the process end, and a
  * vfork parent goes on. A failure found before the old program's memory is dropped is an errno; one after it (a
  * corrupt image) kills the process with SIGSEGV, as Linux does.
@@ -54,14 +55,16 @@ final class ExecSyscalls {
         if ((flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        String path = user.cString(pathAddress);
-        if (path.isEmpty()) {
-            throw new SyscallException(Errno.ENOENT); // AT_EMPTY_PATH (fexecve) is not emulated
+        String named = user.cString(pathAddress);
+        if (named.isEmpty() && (flags & AT_EMPTY_PATH) == 0) {
+            throw new SyscallException(Errno.ENOENT);
         }
         long[] budget = {MAX_STRINGS};
         List<String> argv = strings(argvAddress, budget);
         List<String> env = strings(envpAddress, budget);
-        Program program = find(dirfd, path, argv, 0);
+        // fexecve: the file open at dirfd, which the new program knows as /dev/fd/N (AT_EXECFN), as on Linux.
+        String path = named.isEmpty() ? "/dev/fd/" + dirfd : named;
+        Program program = named.isEmpty() ? opened(dirfd, argv) : find(dirfd, named, argv, 0);
         ElfImage image;
         try {
             image = ElfParser.parse(program.guestPath(), program.bytes());
@@ -83,7 +86,10 @@ final class ExecSyscalls {
         process.exec();
         LoadedElf elf;
         try {
-            elf = ElfLoader.loadForExec(process.machine(), new ElfLoader.Executable(program.guestPath(), program.bytes()),
+            // AT_EXECFN is the name as execve was given it (relative, or /dev/fd/N for fexecve), as Linux's; the
+            // regions are named by the file's canonical name.
+            elf = ElfLoader.loadForExec(process.machine(), new ElfLoader.Executable(path, program.guestPath(),
+                    program.bytes()),
                     interpreter, new ElfLoader.Process(program.argv(), env, Credentials.UID, Credentials.GID,
                             new SecureRandom()), process.table().programBases().of(program.guestPath()), Vdso.image(),
                     hwcap);
@@ -104,6 +110,27 @@ final class ExecSyscalls {
         return 0;
     }
 
+    /**
+     * fexecve's program: the file open at {@code fd} (execveat with {@code AT_EMPTY_PATH}), read through its
+     * descriptor, so that a file without a name runs too (a memfd: a program written into memory and run from there).
+     * An {@code O_PATH} descriptor runs the file it names. Linux refuses what is no regular file (EACCES); a
+     * {@code #!} script runs its interpreter on {@code /dev/fd/N}, as Linux passes it.
+     */
+    private Program opened(int fd, List<String> argv) throws IOException {
+        return switch (process.fds().get(fd)) {
+            case PathFile named -> find(PathSyscalls.AT_FDCWD, named.guestPath(), argv, 0);
+            case HostFile file -> {
+                if (Files.exists(file.host()) && !Files.isExecutable(file.host())) {
+                    throw new SyscallException(Errno.EACCES);
+                }
+                byte[] bytes = file.readAll();
+                yield isScript(bytes) ? interpreterOf(bytes, "/dev/fd/" + fd, argv, 0)
+                        : new Program(file.host(), file.guestPath(), bytes, argv);
+            }
+            default -> throw new SyscallException(Errno.EACCES);
+        };
+    }
+
     /** The program at {@code path}, a {@code #!} script's interpreter in its place with the script as an argument. */
     private Program find(int dirfd, String path, List<String> argv, int depth) throws IOException {
         if (depth > MAX_INTERPRETERS) {
@@ -117,9 +144,18 @@ final class ExecSyscalls {
             throw new SyscallException(Errno.EACCES);
         }
         byte[] bytes = Files.readAllBytes(resolved.host());
-        if (bytes.length < 2 || bytes[0] != '#' || bytes[1] != '!') {
+        if (!isScript(bytes)) {
             return new Program(resolved.host(), resolved.guestPath(), bytes, argv);
         }
+        return interpreterOf(bytes, path, argv, depth);
+    }
+
+    private static boolean isScript(byte[] bytes) {
+        return bytes.length >= 2 && bytes[0] == '#' && bytes[1] == '!';
+    }
+
+    /** A {@code #!} script's interpreter, found as a program, with the script ({@code path}) as its argument. */
+    private Program interpreterOf(byte[] bytes, String path, List<String> argv, int depth) throws IOException {
         int end = 2;
         while (end < bytes.length && end < SHEBANG_LINE && bytes[end] != '\n') {
             end++;

@@ -66,6 +66,19 @@ final class HostFile extends OpenFile {
         return channel;
     }
 
+    /** Every byte of the file, read from its start without moving the offset: fexecve's program. */
+    byte[] readAll() throws IOException {
+        long size = channel.size();
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+        ByteBuffer all = ByteBuffer.allocate((int) size);
+        while (all.hasRemaining() && channel.read(all, all.position()) > 0) {
+            // a file cut meanwhile ends the loop short: what was read is the program
+        }
+        return java.util.Arrays.copyOf(all.array(), all.position());
+    }
+
     /** The file's canonical name in the guest: what {@code /proc/self/fd/N} and {@code /proc/self/maps} show. */
     String guestPath() {
         return guestPath;
