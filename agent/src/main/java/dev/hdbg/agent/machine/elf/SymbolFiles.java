@@ -31,10 +31,25 @@ public final class SymbolFiles {
      * @return the symbols; none when the file cannot be read or is not ELF (a debugger without symbols still works)
      */
     public static Symbols of(String name, Path file, Function<String, Optional<Path>> guestToHost) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            return Symbols.none();
+        }
+        return of(name, bytes, guestToHost);
+    }
+
+    /**
+     * The same from the file's bytes: a program that has no file to read (run from a memfd through fexecve).
+     *
+     * @return the symbols; none when the bytes are not ELF
+     */
+    public static Symbols of(String name, byte[] bytes, Function<String, Optional<Path>> guestToHost) {
         ElfParser.SymbolFile own;
         try {
-            own = ElfParser.symbolFile(name, Files.readAllBytes(file));
-        } catch (IOException | IllegalArgumentException e) {
+            own = ElfParser.symbolFile(name, bytes);
+        } catch (IllegalArgumentException e) {
             return Symbols.none();
         }
         List<Symbols.Symbol> all = new ArrayList<>(own.symbols());

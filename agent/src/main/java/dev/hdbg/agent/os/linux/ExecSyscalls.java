@@ -103,7 +103,13 @@ final class ExecSyscalls {
         process.execLoaded(elf.brkStart(), new ProcessConfig(old.root(), old.writable(), old.stdin(), path,
                 program.argv(), old.pid(), old.tid(), process.cwd(), program.guestPath(), old.writableDirs(),
                 elf.auxv()));
-        process.loadedImage(program.guestPath(), program.host(), elf.loadBias(), elf.imageBegin(), elf.imageEnd(), true);
+        if (Files.exists(program.host())) {
+            process.loadedImage(program.guestPath(), program.host(), elf.loadBias(), elf.imageBegin(), elf.imageEnd(),
+                    true);
+        } else { // fexecve of a file without a name: its symbols from the bytes it ran from
+            process.loadedImageFromBytes(program.guestPath(), program.host(), program.bytes(), elf.loadBias(),
+                    elf.imageBegin(), elf.imageEnd());
+        }
         Optional<Sandbox.Found> found = ld;
         elf.interpreter().ifPresent(i -> process.loadedImage(i.path(), found.get().host(), i.bias(), i.begin(), i.end(),
                 false));

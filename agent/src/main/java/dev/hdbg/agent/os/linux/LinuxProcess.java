@@ -473,6 +473,20 @@ public final class LinuxProcess implements AutoCloseable {
      */
     public void loadedImage(String guestPath, Path host, long bias, long begin, long end, boolean program) {
         modules.loaded(guestPath, host, bias, begin, end, program);
+        mapImage(guestPath, host, begin, end);
+    }
+
+    /**
+     * The same for a program exec'd through a descriptor whose file has no name left (a memfd): its symbols come from
+     * {@code image}, the bytes it was loaded from.
+     */
+    void loadedImageFromBytes(String guestPath, Path host, byte[] image, long bias, long begin, long end) {
+        modules.loadedFromBytes(guestPath, host, image, bias, begin, end, true);
+        mapImage(guestPath, host, begin, end);
+    }
+
+    /** The image's range of {@code /proc/self/maps}, named as the file and with its inode when the host has it. */
+    private void mapImage(String guestPath, Path host, long begin, long end) {
         long inode;
         try {
             inode = Stat.inode(Stat.of(host, true));

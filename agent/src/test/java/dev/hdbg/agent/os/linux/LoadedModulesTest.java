@@ -106,5 +106,24 @@ class LoadedModulesTest {
         assertThat(LoadedModules.moduleName("/lib64/ld-linux-x86-64.so.2")).isEqualTo("ld_linux_x86_64");
         assertThat(LoadedModules.moduleName("/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0")).isEqualTo("libpcre2_8");
         assertThat(LoadedModules.moduleName("/usr/bin/python3.11")).isEqualTo("python3_11");
+        assertThat(LoadedModules.moduleName("/memfd:payload (deleted)")).as("a file without a name").isEqualTo(
+                "memfd_payload");
+    }
+
+    /** A program run from a memfd (fexecve) has no file to read: its symbols come from the bytes it was loaded from. */
+    @Test
+    void aProgramWithoutAFileHasTheSymbolsOfTheBytesItRanFrom() throws Exception {
+        assumeTrue(Files.isRegularFile(LIBC), "no " + LIBC);
+        byte[] image = Files.readAllBytes(LIBC);
+        try (Guest g = new Guest(root, false)) {
+            long base = 0x7f0000000000L;
+            g.process.loadedImageFromBytes("/memfd:payload (deleted)", root.resolve("gone"), image, base, base,
+                    base + image.length);
+            LoadedModules.Module module = g.process.modules().all().stream()
+                    .filter(m -> m.name().equals("memfd_payload")).findFirst().orElseThrow();
+            assertThat(module.program()).isTrue();
+            assertThat(module.symbols().get().byName("malloc").orElseThrow().address()).isGreaterThan(base)
+                    .isLessThan(base + image.length);
+        }
     }
 }
