@@ -1,8 +1,9 @@
 // memfd_create: an anonymous file read and written through its descriptor and a shared mapping, sized by ftruncate,
 // named /memfd:NAME (deleted) in /proc/self/fd, close-on-exec when asked, and shared with a forked child, whose
 // writes through the mapping and the descriptor the parent reads after waiting for it. Sealing and unknown flags are
-// refused. Then the program copies itself into a memfd and runs that copy from memory with fexecve (execveat with
-// AT_EMPTY_PATH) in a child: the copy sees its name and argv as Linux gives them. The output is the same natively
+// refused. Then the program copies itself into a memfd and runs that copy from memory in a child, with fexecve
+// (execveat with AT_EMPTY_PATH) and with execve of /proc/self/fd/N, as loaders older than execveat do: the copy
+// sees its name and argv as Linux gives them. The output is the same natively
 // and under hdbg.
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,8 +24,8 @@ static int from_memory(char **argv) {
     return 3;
 }
 
-/** Copies this program into a memfd and runs the copy with fexecve in a child; its exit status. */
-static int run_a_copy_from_memory(void) {
+/** Copies this program into a memfd and runs the copy in a child, by fexecve or by its /proc path; its status. */
+static int run_a_copy_from_memory(int by_path) {
     int self = open("/proc/self/exe", O_RDONLY);
     int copy = memfd_create("copy", MFD_CLOEXEC);
     char chunk[65536];
@@ -38,8 +39,14 @@ static int run_a_copy_from_memory(void) {
     if (child == 0) {
         char *args[] = {"memfd-copy", "from-memory", NULL};
         char *env[] = {NULL};
-        fexecve(copy, args, env);
-        printf("fexecve failed: %s\n", strerror(errno));
+        char link[64];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", copy);
+        if (by_path) {
+            execve(link, args, env);
+        } else {
+            fexecve(copy, args, env);
+        }
+        printf("exec failed: %s\n", strerror(errno));
         _exit(1);
     }
     int status;
@@ -104,6 +111,7 @@ int main(int argc, char **argv) {
     errno = 0;
     int too_long = memfd_create(long_name, 0);
     printf("a 299-byte name: %d (%s)\n", too_long, errno == EINVAL ? "EINVAL" : strerror(errno));
-    printf("the copy run from memory exited with %d\n", run_a_copy_from_memory());
+    printf("the copy run from memory exited with %d\n", run_a_copy_from_memory(0));
+    printf("the copy run by its /proc path exited with %d\n", run_a_copy_from_memory(1));
     return 0;
 }

@@ -123,8 +123,8 @@ class ProcessProgramsIT {
     /**
      * memfd_create's anonymous file: written through its descriptor and a shared mapping, sized, named
      * {@code /memfd:NAME (deleted)}, close-on-exec when asked, shared with a forked child; sealing and unknown flags
-     * refused; a copy of the program written into one and run from there with fexecve. Before stop 46 memfd_create
-     * was ENOSYS and fexecve ENOENT.
+     * refused; a copy of the program written into one and run from there with fexecve and by execve of
+     * /proc/self/fd/N. Before stop 46 memfd_create was ENOSYS and fexecve ENOENT.
      */
     @ParameterizedTest
     @ValueSource(strings = {"static", "dynamic"})
@@ -133,7 +133,9 @@ class ProcessProgramsIT {
         assertThat(actual.out()).contains("its name: /memfd:hdbg-test (deleted)\n",
                 "after the child: Hello world! (mapping: Hello world!)\n",
                 "from memory: argv memfd-copy from-memory, exe /memfd:copy (deleted), execfn /dev/fd/6\n",
-                "the copy run from memory exited with 3\n");
+                "the copy run from memory exited with 3\n",
+                "from memory: argv memfd-copy from-memory, exe /memfd:copy (deleted), execfn /proc/self/fd/7\n",
+                "the copy run by its /proc path exited with 3\n");
     }
 
     /**

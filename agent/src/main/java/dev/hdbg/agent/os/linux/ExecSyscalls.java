@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code execve} and {@code execveat}: the process runs another program from the sandbox, static or dynamically
@@ -33,6 +36,8 @@ final class ExecSyscalls {
     private static final long MAX_STRINGS = 2L << 20;
     private static final int SHEBANG_LINE = 256;
     private static final long AT_HWCAP = 16;
+    /** {@code /proc/self/fd/N}, {@code /proc/PID/fd/N}, {@code /proc/thread-self/fd/N} or {@code /dev/fd/N}. */
+    private static final Pattern OWN_DESCRIPTOR = Pattern.compile("(?:/proc/([^/]+)|/dev)/fd/(\\d{1,9})");
 
     private final LinuxProcess process;
     private final UserMemory user;
@@ -64,7 +69,8 @@ final class ExecSyscalls {
         List<String> env = strings(envpAddress, budget);
         // fexecve: the file open at dirfd, which the new program knows as /dev/fd/N (AT_EXECFN), as on Linux.
         String path = named.isEmpty() ? "/dev/fd/" + dirfd : named;
-        Program program = named.isEmpty() ? opened(dirfd, argv) : find(dirfd, named, argv, 0);
+        OptionalInt nameless = named.isEmpty() ? OptionalInt.of(dirfd) : namelessDescriptor(named);
+        Program program = nameless.isPresent() ? opened(nameless.getAsInt(), argv) : find(dirfd, named, argv, 0);
         ElfImage image;
         try {
             image = ElfParser.parse(program.guestPath(), program.bytes());
@@ -117,6 +123,28 @@ final class ExecSyscalls {
     }
 
     /**
+     * The descriptor an exec of {@code /proc/self/fd/N} (or {@code /dev/fd/N}, {@code /proc/PID/fd/N} of this process)
+     * names when its file has no name left (a memfd): Linux follows that link to the open file, which no path
+     * reaches, so in-memory loaders written before execveat run their payload so. Empty for every other path, which
+     * resolves as before.
+     */
+    private OptionalInt namelessDescriptor(String path) {
+        Matcher m = OWN_DESCRIPTOR.matcher(path);
+        if (!m.matches() || m.group(1) != null && !m.group(1).equals("self") && !m.group(1).equals("thread-self")
+                && !m.group(1).equals(Long.toString(process.pid()))) {
+            return OptionalInt.empty();
+        }
+        int fd;
+        try {
+            fd = Integer.parseInt(m.group(2));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+        return process.fds().isOpen(fd) && process.fds().get(fd) instanceof HostFile file && !Files.exists(file.host())
+                ? OptionalInt.of(fd) : OptionalInt.empty();
+    }
+
+    /**
      * fexecve's program: the file open at {@code fd} (execveat with {@code AT_EMPTY_PATH}), read through its
      * descriptor, so that a file without a name runs too (a memfd: a program written into memory and run from there).
      * An {@code O_PATH} descriptor runs the file it names. Linux refuses what is no regular file (EACCES); a
@@ -126,8 +154,8 @@ final class ExecSyscalls {
         return switch (process.fds().get(fd)) {
             case PathFile named -> find(PathSyscalls.AT_FDCWD, named.guestPath(), argv, 0);
             case HostFile file -> {
-                if (Files.exists(file.host()) && !Files.isExecutable(file.host())) {
-                    throw new SyscallException(Errno.EACCES);
+                if (Files.exists(file.host()) && !Files.isExecutable(file.host()) || !file.readable()) {
+                    throw new SyscallException(Errno.EACCES); // (one open for writing alone: Linux reopens it; not here)
                 }
                 byte[] bytes = file.readAll();
                 yield isScript(bytes) ? interpreterOf(bytes, "/dev/fd/" + fd, argv, 0)
