@@ -84,8 +84,8 @@ class LauncherOptionsTest {
     /**
      * The prompt's host compiles the class-file API, which only its start-up runs (spinning the classes the AOT cache
      * does not hold), with C1 alone: C2 compiled it for 0.7 s of a fresh batch's CPU before batches lost C2
-     * (docs/benchmarks.md, "Fresh batches, wave 14"). Counted in a JVM that spins classes with {@code -Xbatch} (each compile done when it is asked for):
-     * without the options C2 compiles the API's methods, so the test can fail.
+     * (docs/benchmarks.md, "Fresh batches, wave 14"). Counted in a JVM that spins classes with {@code -Xbatch} (each
+     * compile done when it is asked for): without the options C2 compiles the API's methods, so the test can fail.
      */
     @Test
     void thePromptsHostCompilesTheClassFileApiOfItsStartUpWithoutC2() throws Exception {

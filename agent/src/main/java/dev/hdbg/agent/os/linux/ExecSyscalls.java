@@ -52,8 +52,11 @@ final class ExecSyscalls {
         table.put(322, a -> execve(a.i(0), a.a1(), a.a2(), a.a3(), a.i(4)));
     }
 
-    /** A program file found for exec: where it is, how the guest names it, its bytes, and its argv. */
-    private record Program(Path host, String guestPath, byte[] bytes, List<String> argv) {
+    /**
+     * A program file found for exec: where it is, how the guest names it, its bytes, its argv, and whether its file has
+     * no name left (a memfd run through its descriptor), so that its symbols come from its bytes.
+     */
+    private record Program(Path host, String guestPath, byte[] bytes, List<String> argv, boolean nameless) {
     }
 
     private long execve(int dirfd, long pathAddress, long argvAddress, long envpAddress, int flags) throws IOException {
@@ -109,12 +112,12 @@ final class ExecSyscalls {
         process.execLoaded(elf.brkStart(), new ProcessConfig(old.root(), old.writable(), old.stdin(), path,
                 program.argv(), old.pid(), old.tid(), process.cwd(), program.guestPath(), old.writableDirs(),
                 elf.auxv()));
-        if (Files.exists(program.host())) {
-            process.loadedImage(program.guestPath(), program.host(), elf.loadBias(), elf.imageBegin(), elf.imageEnd(),
-                    true);
-        } else { // fexecve of a file without a name: its symbols from the bytes it ran from
+        if (program.nameless()) { // its symbols from the bytes it ran from: no file holds them
             process.loadedImageFromBytes(program.guestPath(), program.host(), program.bytes(), elf.loadBias(),
                     elf.imageBegin(), elf.imageEnd());
+        } else {
+            process.loadedImage(program.guestPath(), program.host(), elf.loadBias(), elf.imageBegin(), elf.imageEnd(),
+                    true);
         }
         Optional<Sandbox.Found> found = ld;
         elf.interpreter().ifPresent(i -> process.loadedImage(i.path(), found.get().host(), i.bias(), i.begin(), i.end(),
@@ -134,12 +137,7 @@ final class ExecSyscalls {
                 && !m.group(1).equals(Long.toString(process.pid()))) {
             return OptionalInt.empty();
         }
-        int fd;
-        try {
-            fd = Integer.parseInt(m.group(2));
-        } catch (NumberFormatException e) {
-            return OptionalInt.empty();
-        }
+        int fd = Integer.parseInt(m.group(2)); // at most nine digits
         return process.fds().isOpen(fd) && process.fds().get(fd) instanceof HostFile file && !Files.exists(file.host())
                 ? OptionalInt.of(fd) : OptionalInt.empty();
     }
@@ -154,12 +152,14 @@ final class ExecSyscalls {
         return switch (process.fds().get(fd)) {
             case PathFile named -> find(PathSyscalls.AT_FDCWD, named.guestPath(), argv, 0);
             case HostFile file -> {
-                if (Files.exists(file.host()) && !Files.isExecutable(file.host()) || !file.readable()) {
-                    throw new SyscallException(Errno.EACCES); // (one open for writing alone: Linux reopens it; not here)
+                boolean nameless = !Files.exists(file.host());
+                if (!nameless && !Files.isExecutable(file.host()) || !file.readable()) {
+                    // (one open for writing alone: Linux reopens it; not here)
+                    throw new SyscallException(Errno.EACCES);
                 }
                 byte[] bytes = file.readAll();
                 yield isScript(bytes) ? interpreterOf(bytes, "/dev/fd/" + fd, argv, 0)
-                        : new Program(file.host(), file.guestPath(), bytes, argv);
+                        : new Program(file.host(), file.guestPath(), bytes, argv, nameless);
             }
             default -> throw new SyscallException(Errno.EACCES);
         };
@@ -179,7 +179,7 @@ final class ExecSyscalls {
         }
         byte[] bytes = Files.readAllBytes(resolved.host());
         if (!isScript(bytes)) {
-            return new Program(resolved.host(), resolved.guestPath(), bytes, argv);
+            return new Program(resolved.host(), resolved.guestPath(), bytes, argv, false);
         }
         return interpreterOf(bytes, path, argv, depth);
     }

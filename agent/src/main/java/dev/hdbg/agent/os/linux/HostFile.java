@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** A regular host file, read and written through a {@link FileChannel} whose position is the file offset. */
 final class HostFile extends OpenFile {
     static final int SEEK_SET = 0;
     static final int SEEK_CUR = 1;
     static final int SEEK_END = 2;
+
+    /** What Linux adds to the name of an open file that has none left: {@code /memfd:NAME (deleted)}. */
+    static final String DELETED = " (deleted)";
 
     private final Path host;
     private final String guestPath;
@@ -76,7 +80,7 @@ final class HostFile extends OpenFile {
         while (all.hasRemaining() && channel.read(all, all.position()) > 0) {
             // a file cut meanwhile ends the loop short: what was read is the program
         }
-        return java.util.Arrays.copyOf(all.array(), all.position());
+        return Arrays.copyOf(all.array(), all.position());
     }
 
     /** The file's canonical name in the guest: what {@code /proc/self/fd/N} and {@code /proc/self/maps} show. */

@@ -481,7 +481,7 @@ public final class LinuxProcess implements AutoCloseable {
      * {@code image}, the bytes it was loaded from.
      */
     void loadedImageFromBytes(String guestPath, Path host, byte[] image, long bias, long begin, long end) {
-        modules.loadedFromBytes(guestPath, host, image, bias, begin, end, true);
+        modules.loadedFromBytes(guestPath, host, image, bias, begin, end);
         mapImage(guestPath, host, begin, end);
     }
 

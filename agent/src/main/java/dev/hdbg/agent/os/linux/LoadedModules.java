@@ -115,11 +115,11 @@ public final class LoadedModules {
     }
 
     /**
-     * The same for an image that has no file to read its symbols from (a program run from a memfd through fexecve):
-     * they come from {@code image}, its bytes.
+     * The same for a program that has no file to read its symbols from (run from a memfd through fexecve): they come
+     * from {@code image}, its bytes.
      */
-    public void loadedFromBytes(String path, Path host, byte[] image, long bias, long begin, long end, boolean program) {
-        add(new Module(moduleName(path), path, host, bias, begin, end, program,
+    void loadedFromBytes(String path, Path host, byte[] image, long bias, long begin, long end) {
+        add(new Module(moduleName(path), path, host, bias, begin, end, true,
                 new Lazy(() -> SymbolFiles.of(path, image, guestToHost).relocated(bias))));
     }
 
@@ -163,15 +163,13 @@ public final class LoadedModules {
         return new Lazy(() -> SymbolFiles.of(path, host, guestToHost).relocated(bias));
     }
 
-    /** What Linux adds to the name of a file that has none left ({@code /memfd:NAME (deleted)}). */
-    private static final String DELETED = " (deleted)";
-
     /**
      * {@code /usr/lib/x86_64-linux-gnu/libpcre2-8.so.0} is {@code libpcre2_8}, as WinDbg names modules;
      * {@code /memfd:payload (deleted)} is {@code memfd_payload}.
      */
     static String moduleName(String path) {
-        String named = path.endsWith(DELETED) ? path.substring(0, path.length() - DELETED.length()) : path;
+        String named = path.endsWith(HostFile.DELETED) ? path.substring(0, path.length() - HostFile.DELETED.length())
+                : path;
         String file = named.substring(named.lastIndexOf('/') + 1);
         int so = file.indexOf(".so");
         String stem = so > 0 ? file.substring(0, so) : file;

@@ -58,7 +58,7 @@ final class MemfdSyscalls {
             Files.setPosixFilePermissions(host, PosixFilePermissions.fromString("rwxrwxrwx"));
             FileChannel channel = FileChannel.open(host, StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {
-                HostFile file = new HostFile(host, "/memfd:" + name + " (deleted)", channel, OpenFile.O_RDWR);
+                HostFile file = new HostFile(host, "/memfd:" + name + HostFile.DELETED, channel, OpenFile.O_RDWR);
                 return fds.install(file, 0, (flags & MFD_CLOEXEC) != 0);
             } catch (RuntimeException e) {
                 channel.close(); // no descriptor was free (EMFILE): nothing holds the file

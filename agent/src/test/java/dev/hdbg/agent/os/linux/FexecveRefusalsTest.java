@@ -40,7 +40,8 @@ class FexecveRefusalsTest {
             long fds = g.buffer(8);
             assertThat(g.rax(PIPE, fds)).isZero();
             int readEnd = g.read(fds, 4).getInt(0);
-            assertThat(g.rax(EXECVEAT, readEnd, empty, argv, argv, AT_EMPTY_PATH)).as("a pipe").isEqualTo(-Errno.EACCES);
+            assertThat(g.rax(EXECVEAT, readEnd, empty, argv, argv, AT_EMPTY_PATH)).as("a pipe")
+                    .isEqualTo(-Errno.EACCES);
             long directory = g.rax(OPEN, g.string("/d"), O_DIRECTORY);
             assertThat(g.rax(EXECVEAT, directory, empty, argv, argv, AT_EMPTY_PATH)).as("a directory")
                     .isEqualTo(-Errno.EACCES);
