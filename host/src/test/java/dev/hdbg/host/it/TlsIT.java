@@ -134,9 +134,13 @@ class TlsIT {
             assertThat(second.lines()).as("silent").containsExactly("hdbg> r rip", "   " + AT_ENTRY);
         }
 
-        // Another key pair (another state directory) answering on the same HOST:PORT.
-        try (AgentProcess impostor = AgentProcess.startListening("127.0.0.1:" + port, "--sample", "demo", "--tls",
+        // Another key pair (another state directory) answering at an address known_agents records with the first
+        // agent's certificate. The impostor listens on a port of its own, recorded here as the host would have: a
+        // port released by the first agent could be taken by any process before the impostor bound it again.
+        try (AgentProcess impostor = AgentProcess.startListening("127.0.0.1:0", "--sample", "demo", "--tls",
                 "--state-dir", dir.resolve("state-b").toString())) {
+            port = impostor.port();
+            Files.writeString(knownAgents, "127.0.0.1:" + port + " " + original + "\n");
             HdbgBatch run = refused(impostor, "--tls", "--known-agents", knownAgents.toString());
             assertThat(run.out()).contains(
                     "error: the certificate of the agent at 127.0.0.1:" + port + " has changed: refused",
@@ -150,10 +154,12 @@ class TlsIT {
             assertThat(Files.readAllLines(knownAgents)).as("the record stays").containsExactly("127.0.0.1:" + port + " " + original);
         }
 
-        // The first agent again, with its state directory: the same key pair, so the record holds.
-        try (AgentProcess again = AgentProcess.startListening("127.0.0.1:" + port, "--sample", "demo", "--tls",
+        // The first agent's state directory again, at the address the record names: the same key pair, so the
+        // record holds (a new port, recorded as above, for the same reason).
+        try (AgentProcess again = AgentProcess.startListening("127.0.0.1:0", "--sample", "demo", "--tls",
                 "--state-dir", dir.resolve("state-a").toString())) {
             assertThat(again.fingerprint()).isEqualTo(original);
+            Files.writeString(knownAgents, "127.0.0.1:" + again.port() + " " + original + "\n");
             HdbgBatch run = hdbg(again, R_RIP, "--tls", "--known-agents", knownAgents.toString());
             assertThat(run.exitCode()).as(run.out()).isZero();
             assertThat(run.lines()).containsExactly("hdbg> r rip", "   " + AT_ENTRY);
