@@ -1,7 +1,7 @@
 // memfd_create: an anonymous file read and written through its descriptor and a shared mapping, sized by ftruncate,
 // named /memfd:NAME (deleted) in /proc/self/fd, close-on-exec when asked, and shared with a forked child, whose
-// writes through the mapping and the descriptor the parent reads after waiting for it. Sealing and unknown flags are
-// refused. Then the program copies itself into a memfd and runs that copy from memory in a child, with fexecve
+// writes through the mapping and the descriptor the parent reads after waiting for it. Unknown flags are refused
+// (seals: memfdseal.c). Then the program copies itself into a memfd and runs that copy from memory in a child, with fexecve
 // (execveat with AT_EMPTY_PATH) and with execve of /proc/self/fd/N, as loaders older than execveat do: the copy
 // sees its name and argv as Linux gives them. The output is the same natively
 // and under hdbg.

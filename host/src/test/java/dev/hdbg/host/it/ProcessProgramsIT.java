@@ -35,7 +35,7 @@ class ProcessProgramsIT {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
-                "memfd")) {
+                "memfd", "memfdseal")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -122,8 +122,8 @@ class ProcessProgramsIT {
 
     /**
      * memfd_create's anonymous file: written through its descriptor and a shared mapping, sized, named
-     * {@code /memfd:NAME (deleted)}, close-on-exec when asked, shared with a forked child; sealing and unknown flags
-     * refused; a copy of the program written into one and run from there with fexecve and by execve of
+     * {@code /memfd:NAME (deleted)}, close-on-exec when asked, shared with a forked child; unknown flags refused; a
+     * copy of the program written into one and run from there with fexecve and by execve of
      * /proc/self/fd/N. Before stop 46 memfd_create was ENOSYS and fexecve ENOENT.
      */
     @ParameterizedTest
@@ -136,6 +136,25 @@ class ProcessProgramsIT {
                 "the copy run from memory exited with 3\n",
                 "from memory: argv memfd-copy from-memory, exe /memfd:copy (deleted), execfn /proc/self/fd/7\n",
                 "the copy run by its /proc path exited with 3\n");
+    }
+
+    /**
+     * A memfd's seals and its reopening through /proc/self/fd/N: each seal's refusals (writes, a write stopped at the
+     * last page within a grow-sealed file, cuts, growth, new writable shared mappings, exec bits), F_SEAL_WRITE waiting
+     * for the last writable mapping, F_SEAL_FUTURE_WRITE leaving it, a read-only reopen with its own offset and the
+     * file's seals, MFD_NOEXEC_SEAL, and an unlinked /dev/shm file reopened. Before stop 47 MFD_ALLOW_SEALING was
+     * EINVAL, the seal commands EINVAL, and a nameless file's magic link ENOENT.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void aMemfdsSealsAndItsReopeningBehaveAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("memfdseal-" + linking);
+        assertThat(actual.out()).contains("pwrite across the end (the page before it): 2\n",
+                "seal writes while mapped shared: -1 (EBUSY)\n", "seal writes once unmapped: 0\n",
+                "shared writable mapping: EPERM\n", "written through the mapping: still writable\n",
+                "read: still\n", "write through it: -1 (EBADF)\n", "its seals: 16\n",
+                "fexecve of the noexec memfd: EACCES\n", "its seals (W^X: writes and length sealed too): 62\n",
+                "read: kept\n", "links 0, size 4\n");
     }
 
     /**

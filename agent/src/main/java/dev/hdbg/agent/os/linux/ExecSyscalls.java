@@ -138,7 +138,7 @@ final class ExecSyscalls {
             return OptionalInt.empty();
         }
         int fd = Integer.parseInt(m.group(2)); // at most nine digits
-        return process.fds().isOpen(fd) && process.fds().get(fd) instanceof HostFile file && !Files.exists(file.host())
+        return process.fds().isOpen(fd) && process.fds().get(fd) instanceof HostFile file && !file.named()
                 ? OptionalInt.of(fd) : OptionalInt.empty();
     }
 
@@ -152,8 +152,10 @@ final class ExecSyscalls {
         return switch (process.fds().get(fd)) {
             case PathFile named -> find(PathSyscalls.AT_FDCWD, named.guestPath(), argv, 0);
             case HostFile file -> {
-                boolean nameless = !Files.exists(file.host());
-                if (!nameless && !Files.isExecutable(file.host()) || !file.readable()) {
+                boolean nameless = !file.named();
+                boolean executable = !nameless ? Files.isExecutable(file.host())
+                        : file.seals() == null || (Stat.permissions(file.stat()) & 0111) != 0; // MFD_NOEXEC_SEAL: 0666
+                if (!executable || !file.readable()) {
                     // (one open for writing alone: Linux reopens it; not here)
                     throw new SyscallException(Errno.EACCES);
                 }

@@ -20,6 +20,8 @@ final class FileSyscalls {
     private static final int F_GETFD = 1;
     private static final int F_SETFD = 2;
     private static final int F_GETFL = 3;
+    static final int F_ADD_SEALS = 1033;
+    static final int F_GET_SEALS = 1034;
     private static final int F_SETFL = 4;
     private static final int F_SETPIPE_SZ = 1031;
     private static final int F_GETPIPE_SZ = 1032;
@@ -293,8 +295,45 @@ final class FileSyscalls {
                     locks.recordLock(fd, file, command, argument);
             case F_SETPIPE_SZ -> pipeOf(file).resize(argument);
             case F_GETPIPE_SZ -> pipeOf(file).capacity();
+            case F_ADD_SEALS -> {
+                addSeals(file, (int) argument);
+                yield 0;
+            }
+            case F_GET_SEALS -> inSharedMemory(file) ? MemfdSeals.F_SEAL_SEAL : sealsOf(file).get();
             default -> throw new SyscallException(Errno.EINVAL);
         };
+    }
+
+    /**
+     * F_ADD_SEALS: Linux asks for a description open for writing before it asks whether the file can be sealed at all,
+     * then {@link MemfdSeals#add}; a new {@code F_SEAL_WRITE} waits for no shared mapping that may write the file.
+     */
+    private void addSeals(OpenFile file, int seals) throws IOException {
+        if (!file.writable()) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        if (inSharedMemory(file)) {
+            new MemfdSeals(MemfdSeals.F_SEAL_SEAL).add(seals, 0, () -> false); // EINVAL or EPERM, in Linux's order
+        }
+        MemfdSeals sealed = sealsOf(file);
+        HostFile memfd = (HostFile) file; // sealsOf took no other
+        sealed.add(seals, Stat.permissions(memfd.stat()), () -> process.table().mapsForWriting(memfd.fileKey()));
+    }
+
+    /**
+     * Whether {@code file} is one of the program's /dev/shm, a tmpfs on Linux, whose files (shm_open's) answer the seal
+     * commands as a memfd made without MFD_ALLOW_SEALING does: sealed against seals.
+     */
+    private static boolean inSharedMemory(OpenFile file) {
+        return file instanceof HostFile host && host.seals() == null && host.guestPath().startsWith("/dev/shm/");
+    }
+
+    /** A memfd's seals; EINVAL for any other file, which cannot be sealed. */
+    private static MemfdSeals sealsOf(OpenFile file) {
+        if (file instanceof HostFile host && host.seals() != null) {
+            return host.seals();
+        }
+        throw new SyscallException(Errno.EINVAL);
     }
 
     /** The pipe {@code file} is an end of: EBADF for anything else, as Linux answers the pipe commands. */

@@ -3,10 +3,19 @@ package dev.hdbg.agent.os.linux;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
-/** A regular host file, read and written through a {@link FileChannel} whose position is the file offset. */
+/**
+ * A regular host file, read and written through a {@link FileChannel} whose position is the file offset. A memfd's
+ * has {@link MemfdSeals}, which its writes and length changes obey.
+ */
 final class HostFile extends OpenFile {
     static final int SEEK_SET = 0;
     static final int SEEK_CUR = 1;
@@ -18,13 +27,23 @@ final class HostFile extends OpenFile {
     private final Path host;
     private final String guestPath;
     private final FileChannel channel;
+    /** A memfd's seals, shared with every other description of it; null for any other file. */
+    private final MemfdSeals seals;
     private Object fileKey;
+    /** The agent's descriptor of this file last found by {@link #agentDescriptor}; null until one was needed. */
+    private Path ownDescriptor;
 
     HostFile(Path host, String guestPath, FileChannel channel, int statusFlags) {
+        this(host, guestPath, channel, statusFlags, null);
+    }
+
+    /** A description of a memfd, whose {@code seals} every description of it shares. */
+    HostFile(Path host, String guestPath, FileChannel channel, int statusFlags, MemfdSeals seals) {
         super(statusFlags);
         this.host = host;
         this.guestPath = guestPath;
         this.channel = channel;
+        this.seals = seals;
         if (writable()) {
             // Known from the open on: a file the program may map shared and cut is known by its key even once unlinked
             // (Python's multiprocessing unlinks its arena's file before it maps it, and fstats it).
@@ -63,6 +82,75 @@ final class HostFile extends OpenFile {
             fileKey = stat != null ? Stat.id(stat) : this;
         }
         return fileKey;
+    }
+
+    /** A memfd's seals; null for a file that cannot be sealed (fcntl's seal commands are EINVAL there). */
+    MemfdSeals seals() {
+        return seals;
+    }
+
+    /**
+     * Whether the file's host name still leads to it: false for a memfd, which never had one, and for a file unlinked
+     * or replaced since it was opened. A path through {@code /proc/self/fd/N} follows the name only while this holds.
+     */
+    boolean named() {
+        if (seals != null) {
+            return false;
+        }
+        byte[] now = statOrNull(host);
+        return now != null && (statAtOpen == null || Stat.sameFile(now, statAtOpen));
+    }
+
+    /** A host path that leads to this very file: its name while it has one ({@link #named}), else the agent's descriptor. */
+    Path livePath() throws IOException {
+        return named() ? host : agentDescriptor();
+    }
+
+    /**
+     * A new description of this file, open with {@code statusFlags}: Linux's open of {@code /proc/self/fd/N} when the
+     * file has no name left (a memfd handed on read-only, a temporary file unlinked at once). The host's kernel gives
+     * the agent one through its own descriptor of the file ({@link #agentDescriptor}).
+     */
+    HostFile reopened(int statusFlags) throws IOException {
+        Path descriptor = agentDescriptor();
+        Set<StandardOpenOption> options = switch (statusFlags & O_ACCMODE) {
+            case O_RDONLY -> Set.of(StandardOpenOption.READ);
+            case O_WRONLY -> Set.of(StandardOpenOption.WRITE);
+            default -> Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+        };
+        HostFile reopened = new HostFile(host, guestPath, FileChannel.open(descriptor, options), statusFlags, seals);
+        reopened.fileKey = fileKey();
+        reopened.statAtOpen = statAtOpen;
+        reopened.ownDescriptor = descriptor;
+        return reopened;
+    }
+
+    /**
+     * The agent's own {@code /proc/self/fd/N} of this file, which the host's kernel follows to it whether or not a name
+     * does: its channel's descriptor or another of the same file, found by the file's identity and kept while it still
+     * leads there. ENOENT when the identity was never known.
+     */
+    private Path agentDescriptor() throws IOException {
+        Object key = fileKey();
+        if (ownDescriptor != null && leadsTo(ownDescriptor, key)) {
+            return ownDescriptor;
+        }
+        List<Path> descriptors = new ArrayList<>();
+        try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
+            open.forEach(descriptors::add);
+        }
+        for (Path descriptor : descriptors) {
+            if (leadsTo(descriptor, key)) {
+                ownDescriptor = descriptor;
+                return descriptor;
+            }
+        }
+        throw new SyscallException(Errno.ENOENT);
+    }
+
+    private static boolean leadsTo(Path descriptor, Object key) {
+        byte[] stat = statOrNull(descriptor);
+        return stat != null && Stat.id(stat).equals(key);
     }
 
     /** The channel, for a mapping of the file's own pages. */
@@ -112,11 +200,16 @@ final class HostFile extends OpenFile {
         if ((statusFlags() & O_APPEND) != 0) {
             channel.position(channel.size()); // F_SETFL may add O_APPEND after open
         }
-        ByteBuffer source = ByteBuffer.wrap(data);
+        ByteBuffer source = ByteBuffer.wrap(data, 0, sealedLength(channel.position(), data.length));
         while (source.hasRemaining()) {
             channel.write(source);
         }
-        return data.length;
+        return source.position();
+    }
+
+    /** How much of {@code length} bytes at {@code offset} the seals let through: all of them for an unsealed file. */
+    private int sealedLength(long offset, int length) throws IOException {
+        return seals == null ? length : seals.writable(offset, length, channel.size());
     }
 
     /** With O_APPEND the data goes to the end whatever the offset, as Linux's pwrite does (its BUGS section). */
@@ -128,11 +221,11 @@ final class HostFile extends OpenFile {
         if ((statusFlags() & O_APPEND) != 0) {
             return write(data);
         }
-        ByteBuffer source = ByteBuffer.wrap(data);
+        ByteBuffer source = ByteBuffer.wrap(data, 0, sealedLength(offset, data.length));
         while (source.hasRemaining()) {
             channel.write(source, offset + source.position());
         }
-        return data.length;
+        return source.position();
     }
 
     @Override
@@ -180,7 +273,18 @@ final class HostFile extends OpenFile {
         if (!writable()) {
             throw new SyscallException(Errno.EINVAL);
         }
+        requireLength(length);
         setLength(channel, length);
+    }
+
+    /**
+     * EPERM when the seals forbid cutting or growing the file to {@code length}: asked before the file's mapped pages
+     * past a new end are dropped ({@code FileCuts}), so that a refused cut loses nothing.
+     */
+    void requireLength(long length) throws IOException {
+        if (seals != null && length >= 0) {
+            seals.requireLength(channel.size(), length);
+        }
     }
 
     /** fallocate's default mode: the file at least {@code end} bytes long, what it held unchanged. */
@@ -190,6 +294,7 @@ final class HostFile extends OpenFile {
             throw new SyscallException(Errno.EBADF);
         }
         if (end > channel.size()) {
+            requireLength(end);
             setLength(channel, end);
         }
     }
@@ -214,24 +319,26 @@ final class HostFile extends OpenFile {
 
     /**
      * fstat: the host's stat of the file's name while it names this file; of a file unlinked (or replaced) since it was
-     * opened for writing, its stat at the open with no link and its size now, as Linux's fstat of the open file
-     * (Python's multiprocessing fstats its arena's file after unlinking it). A file open read-only and unlinked says
-     * ENOENT, as before.
+     * opened for writing, and of a memfd, the host's stat through the agent's own descriptor of it (no link, its mode,
+     * size and times now), as Linux's fstat of the open file (Python's multiprocessing fstats its arena's file after
+     * unlinking it; a memfd's mode changes with fchmod). A file open read-only and unlinked says ENOENT, as before.
      */
     @Override
     byte[] stat() throws IOException {
         if (statAtOpen == null) {
             return Stat.of(host, true);
         }
-        try {
-            byte[] now = Stat.of(host, true);
-            if (Stat.sameFile(now, statAtOpen)) {
+        if (seals == null) {
+            byte[] now = statOrNull(host);
+            if (now != null && Stat.sameFile(now, statAtOpen)) {
                 return now;
             }
-        } catch (SyscallException e) {
-            // The name is gone: the open file is still there.
         }
-        return Stat.unlinked(statAtOpen, channel.size());
+        try {
+            return Stat.of(agentDescriptor(), true);
+        } catch (SyscallException e) {
+            return Stat.unlinked(statAtOpen, channel.size()); // not found by its identity: the stat kept at the open
+        }
     }
 
     @Override

@@ -25,6 +25,7 @@ final class LengthSyscalls {
         table.put(77, a -> {
             OpenFile file = fds.get(a.i(0));
             if (file instanceof HostFile host && host.writable()) {
+                host.requireLength(a.a1()); // a sealed memfd's refusal comes before its mapped pages are dropped
                 FileCuts.before(process.machine().memory(), host, a.a1());
             }
             file.setLength(a.a1());

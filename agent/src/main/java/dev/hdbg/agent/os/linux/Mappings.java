@@ -19,13 +19,20 @@ final class Mappings {
      * @param name   the file's guest path, {@code [heap]}, {@code [stack]}, or "" for anonymous memory
      * @param offset the file offset of the range's first byte
      * @param inode  the file's inode, 0 for anonymous memory
+     * @param writes the file's identity ({@code HostFile.fileKey}) when the range is a shared mapping through a
+     *               description open for writing, which Linux counts as one that may write the file (a memfd's
+     *               F_SEAL_WRITE waits for the last); null otherwise
      */
-    record Kind(String name, long offset, long inode) {
+    record Kind(String name, long offset, long inode, Object writes) {
         static final Kind ANONYMOUS = new Kind("", 0, 0);
+
+        Kind(String name, long offset, long inode) {
+            this(name, offset, inode, null);
+        }
 
         /** The same kind {@code delta} bytes further on (a file's offset moves with the address). */
         Kind from(long delta) {
-            return inode == 0 && offset == 0 ? this : new Kind(name, offset + delta, inode);
+            return inode == 0 && offset == 0 ? this : new Kind(name, offset + delta, inode, writes);
         }
     }
 
@@ -61,6 +68,16 @@ final class Mappings {
         Map.Entry<Long, Entry> e = entries.floorEntry(address);
         return e != null && e.getValue().end() > address
                 ? java.util.Optional.of(e.getValue().kind().from(address - e.getKey())) : java.util.Optional.empty();
+    }
+
+    /** Whether a range is a shared mapping of {@code file} that may write it ({@link Kind#writes}). */
+    boolean mayWrite(Object file) {
+        for (Entry e : entries.values()) {
+            if (file.equals(e.kind().writes())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the process mapped every byte of [begin, end), without a hole. */

@@ -228,9 +228,15 @@ final class MemorySyscalls {
             if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & 2) != 0 && !f.writable()) {
                 throw new SyscallException(Errno.EACCES);
             }
+            if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & 2) != 0 && f.seals() != null && f.seals().writeSealed()) {
+                throw new SyscallException(Errno.EPERM);
+            }
             file = f;
         }
-        boolean fileShared = file != null && (flags & MAP_TYPE) != MAP_PRIVATE && file.writable();
+        // A write-sealed memfd mapped shared and read-only is a copy: its bytes cannot change through a descriptor or a
+        // new mapping any more, and a copy is no mapping that may write it, which a later F_SEAL_WRITE would wait for.
+        boolean fileShared = file != null && (flags & MAP_TYPE) != MAP_PRIVATE && file.writable()
+                && (file.seals() == null || !file.seals().writeSealed());
         if (fileShared && (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
             throw new SyscallException(Errno.ENODEV); // writes could not reach the file: refuse, not lose them
         }
@@ -246,7 +252,7 @@ final class MemorySyscalls {
             byte[] content = filePages(file, length, offset);
             if (process.mmap().mapFixedImage(hint, content, perms, name)) {
                 forget(hint, hint + content.length);
-                return mapped(file, hint, length, offset);
+                return mapped(file, hint, length, offset, false);
             }
         }
         if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0 && sharedMemory) {
@@ -269,13 +275,17 @@ final class MemorySyscalls {
         if (!fileShared) {
             copyIn(file, address, length, offset);
         }
-        return mapped(file, address, length, offset);
+        return mapped(file, address, length, offset, fileShared);
     }
 
-    /** A file mapping is in place: the process's maps and modules learn of it. Returns {@code address}. */
-    private long mapped(HostFile file, long address, long length, long offset) throws IOException {
+    /**
+     * A file mapping is in place: the process's maps and modules learn of it, and whether it may write the file
+     * ({@code shared}). Returns {@code address}.
+     */
+    private long mapped(HostFile file, long address, long length, long offset, boolean shared) throws IOException {
         long end = address + ProgramBreak.roundUp(length);
-        process.mappings().set(address, end, new Mappings.Kind(file.guestPath(), offset, Stat.inode(file.stat())));
+        process.mappings().set(address, end, new Mappings.Kind(file.guestPath(), offset, Stat.inode(file.stat()),
+                shared ? file.fileKey() : null));
         byte[] head = process.machine().memory().read(address, (int) Math.min(length, GuestMemory.PAGE));
         process.modules().mapped(file.guestPath(), file.host(), address, end - address, offset, head);
         return address;

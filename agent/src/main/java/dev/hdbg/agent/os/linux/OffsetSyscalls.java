@@ -52,13 +52,17 @@ final class OffsetSyscalls {
         return process.machine().memory().fill(buffer, n, into -> file.pread(into, offset));
     }
 
-    /** pwrite64: a chunk at a time, at {@code offset} onwards. */
+    /** pwrite64: a chunk at a time, at {@code offset} onwards, until one is written short (a sealed memfd's end). */
     private long pwrite(OpenFile file, long buffer, long count, long offset) throws IOException {
         long n = FileSyscalls.rwCount(count);
         long total = 0;
         while (total < n) {
             int chunk = (int) Math.min(FileSyscalls.CHUNK, n - total);
-            total += file.pwrite(user.read(buffer + total, chunk), offset + total);
+            int written = file.pwrite(user.read(buffer + total, chunk), offset + total);
+            total += written;
+            if (written < chunk) {
+                break;
+            }
         }
         return total;
     }

@@ -33,7 +33,7 @@ final class PathSyscalls {
     private static final long UTIME_OMIT = (1L << 30) - 2;
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
-    private static final int O_TRUNC = 01000;
+    static final int O_TRUNC = 01000;
     static final int O_DIRECTORY = 0200000;
     static final int O_NOFOLLOW = 0400000;
     private static final int O_PATH = 010000000;
@@ -93,10 +93,7 @@ final class PathSyscalls {
         table.put(316, a -> renameat(a.i(0), a.a1(), a.i(2), a.a3(), a.i(4)));
         table.put(90, a -> fchmodat(AT_FDCWD, a.a0(), a.i(1)));
         table.put(268, a -> fchmodat(a.i(0), a.a1(), a.i(2)));
-        table.put(91, a -> {
-            Files.setPosixFilePermissions(writeAccess.existingToChange(openedFile(a.i(0))), permissions(a.i(1)));
-            return 0;
-        });
+        table.put(91, a -> fchmod(a.i(0), a.i(1)));
         table.put(92, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), true), a.i(1), a.i(2)));
         table.put(93, a -> chown(openedFile(a.i(0)), a.i(1), a.i(2)));
         table.put(94, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), false), a.i(1), a.i(2)));
@@ -232,12 +229,30 @@ final class PathSyscalls {
         return 0;
     }
 
-    /** The file open on {@code fd}, as a path to change (fchmod, fchown, futimens). */
-    private Sandbox.Resolved openedFile(int fd) {
+    /**
+     * fchmod. A memfd is the program's own memory, as its /dev/shm, which it may always change; one sealed with
+     * F_SEAL_EXEC keeps its execute bits (EPERM).
+     */
+    private long fchmod(int fd, int mode) throws IOException {
+        Sandbox.Resolved opened = openedFile(fd);
+        if (fds.get(fd) instanceof HostFile file && file.seals() != null) {
+            file.seals().requireMode(Stat.permissions(file.stat()), mode);
+            Files.setPosixFilePermissions(opened.host(), permissions(mode));
+            return 0;
+        }
+        Files.setPosixFilePermissions(writeAccess.existingToChange(opened), permissions(mode));
+        return 0;
+    }
+
+    /**
+     * The file open on {@code fd}, as a path to change (fchmod, fchown, futimens): its name, or for a file without one
+     * (a memfd, a file unlinked since) the agent's own descriptor of it, which the host's kernel follows to the file.
+     */
+    private Sandbox.Resolved openedFile(int fd) throws IOException {
         if (!(fds.get(fd) instanceof HostFile file)) {
             throw new SyscallException(Errno.EBADF); // a pipe, a socket or a directory stream: no file to change
         }
-        return new Sandbox.Resolved(file.host(), file.guestPath(), null);
+        return new Sandbox.Resolved(file.livePath(), file.guestPath(), null);
     }
 
     /** fchownat: AT_EMPTY_PATH with an empty path is fchown of {@code dirfd}. */

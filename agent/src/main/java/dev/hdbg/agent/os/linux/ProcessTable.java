@@ -189,6 +189,14 @@ final class ProcessTable {
         return List.copyOf(processes.values());
     }
 
+    /**
+     * Whether a process that has not ended maps {@code file} shared through a description open for writing
+     * ({@link Mappings#mayWrite}): what a memfd's F_SEAL_WRITE must wait for (EBUSY).
+     */
+    boolean mapsForWriting(Object file) {
+        return processes.values().stream().anyMatch(p -> !p.ended() && p.mappings().mayWrite(file));
+    }
+
     /** How many processes there are, zombies included: {@code all().size()} without the copy (every call asks). */
     int count() {
         return processes.size();

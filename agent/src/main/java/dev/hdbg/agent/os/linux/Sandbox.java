@@ -51,6 +51,15 @@ public final class Sandbox {
 
         /** The guest path of what descriptor {@code fd} has open, when it has one. */
         Optional<String> pathOf(int fd);
+
+        /**
+         * The path a walk through descriptor {@code fd}'s magic link goes on by: {@link #pathOf} while that name still
+         * leads to the open file; empty for a file without one (a memfd, a file unlinked since), which the link itself
+         * opens.
+         */
+        default Optional<String> followedPathOf(int fd) {
+            return pathOf(fd);
+        }
     }
 
     /** Nothing beneath the made-up directories but the directories themselves. */
@@ -203,8 +212,9 @@ public final class Sandbox {
                 }
                 if (follow && node instanceof VirtualNode.Link link) {
                     target = link.target();
-                } else if (follow && node instanceof VirtualNode.Descriptor d && virtual.pathOf(d.fd()).isPresent()) {
-                    target = virtual.pathOf(d.fd()).get();
+                } else if (follow && node instanceof VirtualNode.Descriptor d
+                        && virtual.followedPathOf(d.fd()).isPresent()) {
+                    target = virtual.followedPathOf(d.fd()).get();
                 } else if (!pending.isEmpty() && !(node instanceof VirtualNode.Directory)) {
                     throw new SyscallException(Errno.ENOTDIR);
                 }

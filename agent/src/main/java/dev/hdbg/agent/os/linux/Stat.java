@@ -55,6 +55,11 @@ final class Stat {
         return UserMemory.struct(SIZE).put(stat).getInt(24) & S_IFMT;
     }
 
+    /** st_mode's permission bits (with set-user-ID, set-group-ID and sticky) of a struct stat. */
+    static int permissions(byte[] stat) {
+        return UserMemory.struct(SIZE).put(stat).getInt(24) & 07777;
+    }
+
     /** A file's identity: its device and inode, equal for every name and open of it. */
     record FileId(long device, long inode) {
     }

@@ -47,6 +47,14 @@ final class VirtualFiles implements Sandbox.Virtual {
         };
     }
 
+    @Override
+    public Optional<String> followedPathOf(int fd) {
+        if (process.fds().isOpen(fd) && process.fds().get(fd) instanceof HostFile f && !f.named()) {
+            return Optional.empty();
+        }
+        return pathOf(fd);
+    }
+
     private VirtualNode proc(List<String> rest) {
         ProcessTable table = process.table();
         String pid = Long.toString(process.config().pid());
@@ -301,7 +309,7 @@ final class VirtualFiles implements Sandbox.Virtual {
     }
 
     /** Opens a made-up file: its directories list, its files read, its devices work; none can be created or written. */
-    OpenFile open(Sandbox.Resolved resolved, int flags, int status, boolean writes) {
+    OpenFile open(Sandbox.Resolved resolved, int flags, int status, boolean writes) throws IOException {
         return switch (resolved.node()) {
             case null -> throw new SyscallException(Errno.ENOENT);
             case VirtualNode.Directory d -> {
@@ -325,10 +333,36 @@ final class VirtualFiles implements Sandbox.Virtual {
                 if ((flags & PathSyscalls.O_NOFOLLOW) != 0) {
                     throw new SyscallException(Errno.ELOOP);
                 }
-                yield process.fds().get(d.fd()); // a pipe or stream without a path: the same open file, as its magic link gives
+                OpenFile open = process.fds().get(d.fd());
+                if (open instanceof HostFile file) {
+                    // No name leads to it (followedPathOf): a new description of the same file, as Linux's open of the
+                    // link gives, with the access asked for; its seals hold for it too. A file the program had only
+                    // for reading stays read-only, as the tree it came from (a memfd is the program's own memory).
+                    if (writes && !file.writable() && file.seals() == null) {
+                        throw new SyscallException(Errno.EROFS);
+                    }
+                    HostFile reopened = file.reopened(status);
+                    if ((flags & PathSyscalls.O_TRUNC) != 0 && reopened.writable()) {
+                        truncateReopened(reopened);
+                    }
+                    yield reopened;
+                }
+                yield open; // a pipe or stream without a path: the same open file, as its magic link gives
             }
             case VirtualNode.Device d -> Devices.open(d.kind(), status);
         };
+    }
+
+    /** O_TRUNC through a magic link: a sealed memfd refuses before its mapped pages past the new end are dropped. */
+    private void truncateReopened(HostFile reopened) throws IOException {
+        try {
+            reopened.requireLength(0);
+            FileCuts.before(process.machine().memory(), reopened, 0);
+            reopened.setLength(0);
+        } catch (SyscallException e) {
+            reopened.release();
+            throw e;
+        }
     }
 
     private DirectoryFile.Entry entry(String directory, String name) {
