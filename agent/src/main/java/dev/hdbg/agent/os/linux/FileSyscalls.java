@@ -130,8 +130,8 @@ final class FileSyscalls {
 
     /**
      * Writes {@code length} bytes from guest memory a chunk at a time: a 2 GiB write costs the agent a chunk of
-     * memory, not 2 GiB, and reaches the host as records that fit in a frame. Like Linux, a fault after some bytes
-     * were written ends the write short; one before any is EFAULT.
+     * memory, not 2 GiB, and reaches the host as records that fit in a frame. Like Linux, a fault, a wait or an error
+     * after some bytes were written ends the write short; before any, it is the call's.
      *
      * @param done bytes of the same system call already written (writev's earlier vectors)
      */
@@ -145,11 +145,13 @@ final class FileSyscalls {
             int written;
             try {
                 written = writeTo(file, user.read(buffer + total, n));
-            } catch (Blocked full) {
+            } catch (SyscallException stopped) {
                 if (done + total == 0) {
-                    throw full;
+                    throw stopped;
                 }
-                break; // a short write: what was written is the result, as Linux returns it on a signal
+                // A short write: what was written is the result, as Linux returns it when a signal or an error (a
+                // sealed memfd's end, a pipe's reader gone, which still sends SIGPIPE) stops the rest.
+                break;
             }
             total += written;
             if (written < n) {

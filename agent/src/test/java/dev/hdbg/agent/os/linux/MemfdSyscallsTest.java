@@ -2,6 +2,7 @@ package dev.hdbg.agent.os.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.agent.unicorn.Prot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,6 +108,20 @@ class MemfdSyscallsTest {
             assertThat(g.rax(MMAP, 0, 4096, 1, MAP_SHARED, fd, 0)).as("read-only").isPositive();
             assertThat(g.rax(FCNTL, fd, FileSyscalls.F_GET_SEALS)).isEqualTo(
                     MemfdSeals.F_SEAL_SHRINK | MemfdSeals.F_SEAL_GROW | MemfdSeals.F_SEAL_WRITE);
+        }
+    }
+
+    @Test
+    void aWriteOfManyChunksThatASealStopsReturnsWhatWasWritten() {
+        try (Guest g = new Guest(root, false)) {
+            long fd = g.rax(MEMFD_CREATE, g.string("chunks"), MemfdSyscalls.MFD_ALLOW_SEALING);
+            assertThat(g.rax(FTRUNCATE, fd, FileSyscalls.CHUNK)).isZero();
+            assertThat(g.rax(FCNTL, fd, FileSyscalls.F_ADD_SEALS, MemfdSeals.F_SEAL_GROW)).isZero();
+            long big = 0x10_0000_0000L;
+            g.machine.memory().map("big", big, 2L * FileSyscalls.CHUNK, Prot.READ | Prot.WRITE);
+            assertThat(g.rax(WRITE, fd, big, 2L * FileSyscalls.CHUNK)).as("the first chunk, to the file's end")
+                    .isEqualTo(FileSyscalls.CHUNK);
+            assertThat(g.rax(WRITE, fd, big, 1)).as("nothing more").isEqualTo(-Errno.EPERM);
         }
     }
 
