@@ -99,6 +99,7 @@ static void writes(void) {
     printf("shared writable mapping: %s\n", writable == MAP_FAILED ? name_of(errno) : "mapped");
     char *reading = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
     printf("shared read-only mapping: %s\n", reading == MAP_FAILED ? name_of(errno) : reading);
+    show("made writable by mprotect", mprotect(reading, 4096, PROT_READ | PROT_WRITE));
     char *private = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     private[0] = 'M';
     printf("private mapping written: %.6s\n", private);
@@ -135,6 +136,9 @@ static void future_writes(void) {
     show("its status flags are read-only", fcntl(reader, F_GETFL) & O_ACCMODE);
     show("its seals", fcntl(reader, F_GET_SEALS));
     show("seal it through the read-only descriptor", fcntl(reader, F_ADD_SEALS, F_SEAL_SHRINK));
+    char *through_reader = mmap(NULL, 4096, PROT_READ, MAP_SHARED, reader, 0);
+    printf("mapped shared through it: %.5s\n", through_reader);
+    show("that mapping made writable by mprotect", mprotect(through_reader, 4096, PROT_READ | PROT_WRITE));
     int writer = reopen(fd, O_RDWR);
     show("write through a read-write reopen", write(writer, "x", 1));
     show("ftruncate through it", ftruncate(writer, 8192));

@@ -140,7 +140,8 @@ class ProcessProgramsIT {
 
     /**
      * A memfd's seals and its reopening through /proc/self/fd/N: each seal's refusals (writes, a write stopped at the
-     * last page within a grow-sealed file, cuts, growth, new writable shared mappings, exec bits), F_SEAL_WRITE waiting
+     * last page within a grow-sealed file, cuts, growth, new writable shared mappings, a read-only shared mapping
+     * made writable by mprotect, exec bits), F_SEAL_WRITE waiting
      * for the last writable mapping, F_SEAL_FUTURE_WRITE leaving it, a read-only reopen with its own offset and the
      * file's seals, MFD_NOEXEC_SEAL, and an unlinked /dev/shm file reopened. Before stop 47 MFD_ALLOW_SEALING was
      * EINVAL, the seal commands EINVAL, and a nameless file's magic link ENOENT.
@@ -151,7 +152,8 @@ class ProcessProgramsIT {
         ProgramRun actual = sameAsNatively("memfdseal-" + linking);
         assertThat(actual.out()).contains("pwrite across the end (the page before it): 2\n",
                 "seal writes while mapped shared: -1 (EBUSY)\n", "seal writes once unmapped: 0\n",
-                "shared writable mapping: EPERM\n", "written through the mapping: still writable\n",
+                "shared writable mapping: EPERM\n", "made writable by mprotect: -1 (EACCES)\n",
+                "that mapping made writable by mprotect: -1 (EACCES)\n", "written through the mapping: still writable\n",
                 "read: still\n", "write through it: -1 (EBADF)\n", "its seals: 16\n",
                 "fexecve of the noexec memfd: EACCES\n", "its seals (W^X: writes and length sealed too): 62\n",
                 "read: kept\n", "links 0, size 4\n");

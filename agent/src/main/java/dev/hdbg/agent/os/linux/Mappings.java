@@ -22,17 +22,20 @@ final class Mappings {
      * @param writes the file's identity ({@code HostFile.fileKey}) when the range is a shared mapping through a
      *               description open for writing, which Linux counts as one that may write the file (a memfd's
      *               F_SEAL_WRITE waits for the last); null otherwise
+     * @param neverWritable a shared mapping of a file that may never write it: made through a description open only
+     *               for reading, or of a write-sealed memfd (Linux clears its VM_MAYWRITE: mprotect cannot add
+     *               PROT_WRITE, EACCES)
      */
-    record Kind(String name, long offset, long inode, Object writes) {
+    record Kind(String name, long offset, long inode, Object writes, boolean neverWritable) {
         static final Kind ANONYMOUS = new Kind("", 0, 0);
 
         Kind(String name, long offset, long inode) {
-            this(name, offset, inode, null);
+            this(name, offset, inode, null, false);
         }
 
         /** The same kind {@code delta} bytes further on (a file's offset moves with the address). */
         Kind from(long delta) {
-            return inode == 0 && offset == 0 ? this : new Kind(name, offset + delta, inode, writes);
+            return inode == 0 && offset == 0 ? this : new Kind(name, offset + delta, inode, writes, neverWritable);
         }
     }
 
@@ -74,6 +77,18 @@ final class Mappings {
     boolean mayWrite(Object file) {
         for (Entry e : entries.values()) {
             if (file.equals(e.kind().writes())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any byte of [begin, end) is a mapping that may never be made writable ({@link Kind#neverWritable}). */
+    boolean neverWritable(long begin, long end) {
+        Map.Entry<Long, Entry> first = entries.floorEntry(begin);
+        long from = first != null ? first.getKey() : begin;
+        for (Map.Entry<Long, Entry> e : entries.subMap(from, true, end, false).entrySet()) {
+            if (e.getValue().end() > begin && e.getValue().kind().neverWritable()) {
                 return true;
             }
         }

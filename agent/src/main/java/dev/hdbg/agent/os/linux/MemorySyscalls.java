@@ -48,8 +48,12 @@ final class MemorySyscalls {
             if ((a.i(2) & ~(PROT_MASK | PROT_GROWS)) != 0) {
                 throw new SyscallException(Errno.EINVAL);
             }
+            long length = ProgramBreak.roundUp(a.a1());
+            if (a.a1() != 0 && (a.i(2) & Prot.WRITE) != 0 && process.mappings().neverWritable(a.a0(), a.a0() + length)) {
+                throw new SyscallException(Errno.EACCES);
+            }
             if (a.a1() != 0) {
-                process.mmap().protect(a.a0(), ProgramBreak.roundUp(a.a1()), a.i(2) & PROT_MASK);
+                process.mmap().protect(a.a0(), length, a.i(2) & PROT_MASK);
             }
             return 0;
         });
@@ -252,7 +256,7 @@ final class MemorySyscalls {
             byte[] content = filePages(file, length, offset);
             if (process.mmap().mapFixedImage(hint, content, perms, name)) {
                 forget(hint, hint + content.length);
-                return mapped(file, hint, length, offset, false);
+                return mapped(file, hint, length, offset, false, false);
             }
         }
         if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0 && sharedMemory) {
@@ -275,17 +279,19 @@ final class MemorySyscalls {
         if (!fileShared) {
             copyIn(file, address, length, offset);
         }
-        return mapped(file, address, length, offset, fileShared);
+        boolean neverWritable = (flags & MAP_TYPE) != MAP_PRIVATE && !fileShared;
+        return mapped(file, address, length, offset, fileShared, neverWritable);
     }
 
     /**
-     * A file mapping is in place: the process's maps and modules learn of it, and whether it may write the file
-     * ({@code shared}). Returns {@code address}.
+     * A file mapping is in place: the process's maps and modules learn of it, whether it may write the file
+     * ({@code shared}) and whether it may never be made writable. Returns {@code address}.
      */
-    private long mapped(HostFile file, long address, long length, long offset, boolean shared) throws IOException {
+    private long mapped(HostFile file, long address, long length, long offset, boolean shared, boolean neverWritable)
+            throws IOException {
         long end = address + ProgramBreak.roundUp(length);
         process.mappings().set(address, end, new Mappings.Kind(file.guestPath(), offset, Stat.inode(file.stat()),
-                shared ? file.fileKey() : null));
+                shared ? file.fileKey() : null, neverWritable));
         byte[] head = process.machine().memory().read(address, (int) Math.min(length, GuestMemory.PAGE));
         process.modules().mapped(file.guestPath(), file.host(), address, end - address, offset, head);
         return address;

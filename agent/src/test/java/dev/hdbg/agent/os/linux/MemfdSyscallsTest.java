@@ -25,6 +25,7 @@ class MemfdSyscallsTest {
     private static final int F_GETFD = 1;
     private static final int FD_CLOEXEC = 1;
     private static final int MMAP = 9;
+    private static final int MPROTECT = 10;
     private static final int MUNMAP = 11;
     private static final int PWRITE64 = 18;
     private static final int FTRUNCATE = 77;
@@ -105,7 +106,10 @@ class MemfdSyscallsTest {
             assertThat(g.rax(FCNTL, fd, FileSyscalls.F_ADD_SEALS, MemfdSeals.F_SEAL_WRITE)).isZero();
             assertThat(g.rax(WRITE, fd, g.put(ten), ten.length)).isEqualTo(-Errno.EPERM);
             assertThat(g.rax(MMAP, 0, 4096, PROT_READ_WRITE, MAP_SHARED, fd, 0)).isEqualTo(-Errno.EPERM);
-            assertThat(g.rax(MMAP, 0, 4096, 1, MAP_SHARED, fd, 0)).as("read-only").isPositive();
+            long readOnly = g.rax(MMAP, 0, 4096, 1, MAP_SHARED, fd, 0);
+            assertThat(readOnly).as("read-only").isPositive();
+            assertThat(g.rax(MPROTECT, readOnly, 4096, PROT_READ_WRITE)).as("never writable").isEqualTo(-Errno.EACCES);
+            assertThat(g.rax(MPROTECT, readOnly, 4096, 1)).isZero();
             assertThat(g.rax(FCNTL, fd, FileSyscalls.F_GET_SEALS)).isEqualTo(
                     MemfdSeals.F_SEAL_SHRINK | MemfdSeals.F_SEAL_GROW | MemfdSeals.F_SEAL_WRITE);
         }
