@@ -172,6 +172,8 @@ static void exec_bits(void) {
     show("its seals", fcntl(fd, F_GET_SEALS));
     show("fchmod 0777", fchmod(fd, 0777));
     show("fchmod 0644", fchmod(fd, 0644));
+    show("fchown to its own owner", fchown(fd, getuid(), getgid()));
+    show("futimens", futimens(fd, NULL));
     fstat(fd, &st);
     printf("mode %o\n", st.st_mode & 07777);
     int self = open("/proc/self/exe", O_RDONLY);
@@ -207,6 +209,10 @@ static void unlinked(void) {
     int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
     write(fd, "kept", 4);
     unlink(path);
+    char self[64], link[128] = {0};
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(self, link, sizeof link - 1);
+    printf("its link ends with (deleted): %d\n", n > 10 && strcmp(link + n - 10, " (deleted)") == 0);
     int again = reopen(fd, O_RDONLY);
     show("an unlinked file reopened through /proc/self/fd", again < 0 ? again : 0);
     char text[8] = {0};

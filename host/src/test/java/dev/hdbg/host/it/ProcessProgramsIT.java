@@ -156,6 +156,7 @@ class ProcessProgramsIT {
                 "that mapping made writable by mprotect: -1 (EACCES)\n", "written through the mapping: still writable\n",
                 "read: still\n", "write through it: -1 (EBADF)\n", "its seals: 16\n",
                 "fexecve of the noexec memfd: EACCES\n", "its seals (W^X: writes and length sealed too): 62\n",
+                "fchown to its own owner: 0\n", "futimens: 0\n", "its link ends with (deleted): 1\n",
                 "read: kept\n", "links 0, size 4\n");
     }
 

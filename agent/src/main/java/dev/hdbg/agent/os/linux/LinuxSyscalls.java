@@ -93,6 +93,7 @@ public final class LinuxSyscalls {
         new PollSyscalls(process).register(table);
         new EpollSyscalls(process).register(table);
         new PathSyscalls(process).register(table);
+        new AttributeSyscalls(process).register(table);
         new LinkSyscalls(process).register(table);
         new NodeSyscalls(process).register(table);
         new LengthSyscalls(process).register(table);

@@ -1,8 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,9 +9,6 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
@@ -26,11 +21,9 @@ import java.util.Set;
 /** System calls that name files by path, all resolved beneath the sandbox root by {@link Sandbox}. */
 final class PathSyscalls {
     static final int AT_FDCWD = -100;
-    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    private static final int AT_EMPTY_PATH = 0x1000;
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int AT_EMPTY_PATH = 0x1000;
     private static final int AT_REMOVEDIR = 0x200;
-    private static final long UTIME_NOW = (1L << 30) - 1;
-    private static final long UTIME_OMIT = (1L << 30) - 2;
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
     static final int O_TRUNC = 01000;
@@ -91,14 +84,6 @@ final class PathSyscalls {
         table.put(82, a -> renameat(AT_FDCWD, a.a0(), AT_FDCWD, a.a1(), 0));
         table.put(264, a -> renameat(a.i(0), a.a1(), a.i(2), a.a3(), 0));
         table.put(316, a -> renameat(a.i(0), a.a1(), a.i(2), a.a3(), a.i(4)));
-        table.put(90, a -> fchmodat(AT_FDCWD, a.a0(), a.i(1)));
-        table.put(268, a -> fchmodat(a.i(0), a.a1(), a.i(2)));
-        table.put(91, a -> fchmod(a.i(0), a.i(1)));
-        table.put(92, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), true), a.i(1), a.i(2)));
-        table.put(93, a -> chown(openedFile(a.i(0)), a.i(1), a.i(2)));
-        table.put(94, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), false), a.i(1), a.i(2)));
-        table.put(260, a -> fchownat(a.i(0), a.a1(), a.i(2), a.i(3), a.i(4)));
-        table.put(280, a -> utimensat(a.i(0), a.a1(), a.a2(), a.i(3)));
     }
 
     private long openat(int dirfd, long pathAddress, int flags, int mode) throws IOException {
@@ -163,7 +148,8 @@ final class PathSyscalls {
         return fds.install(new HostFile(host, resolved.guestPath(), channel, status), 0, cloexec);
     }
 
-    private static Set<PosixFilePermission> permissions(int mode) {
+    /** The permission bits of {@code mode} (not set-user-ID, set-group-ID or sticky, which Java cannot set). */
+    static Set<PosixFilePermission> permissions(int mode) {
         Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] order = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE = 0400 .. 01
         for (int i = 0; i < order.length; i++) {
@@ -221,104 +207,6 @@ final class PathSyscalls {
         writeAccess.require(to);
         Files.move(from.host(), to.host(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return 0;
-    }
-
-    private long fchmodat(int dirfd, long pathAddress, int mode) throws IOException {
-        Path host = writeAccess.existingToChange(process.resolve(dirfd, user.cString(pathAddress), true));
-        Files.setPosixFilePermissions(host, permissions(mode));
-        return 0;
-    }
-
-    /**
-     * fchmod. A memfd is the program's own memory, as its /dev/shm, which it may always change; one sealed with
-     * F_SEAL_EXEC keeps its execute bits (EPERM).
-     */
-    private long fchmod(int fd, int mode) throws IOException {
-        Sandbox.Resolved opened = openedFile(fd);
-        if (fds.get(fd) instanceof HostFile file && file.seals() != null) {
-            file.seals().requireMode(Stat.permissions(file.stat()), mode);
-            Files.setPosixFilePermissions(opened.host(), permissions(mode));
-            return 0;
-        }
-        Files.setPosixFilePermissions(writeAccess.existingToChange(opened), permissions(mode));
-        return 0;
-    }
-
-    /**
-     * The file open on {@code fd}, as a path to change (fchmod, fchown, futimens): its name, or for a file without one
-     * (a memfd, a file unlinked since) the agent's own descriptor of it, which the host's kernel follows to the file.
-     */
-    private Sandbox.Resolved openedFile(int fd) throws IOException {
-        if (!(fds.get(fd) instanceof HostFile file)) {
-            throw new SyscallException(Errno.EBADF); // a pipe, a socket or a directory stream: no file to change
-        }
-        return new Sandbox.Resolved(file.livePath(), file.guestPath(), null);
-    }
-
-    /** fchownat: AT_EMPTY_PATH with an empty path is fchown of {@code dirfd}. */
-    private long fchownat(int dirfd, long pathAddress, int uid, int gid, int flags) throws IOException {
-        if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        String path = user.cString(pathAddress);
-        if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
-            return chown(openedFile(dirfd), uid, gid);
-        }
-        return chown(process.resolve(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0), uid, gid);
-    }
-
-    /**
-     * chown, fchown, lchown and fchownat: the program runs as the agent's user, not as root, so it may only "change"
-     * a file of its own to the owner and group it has (-1 keeps one), which programs that copy a file's attributes do
-     * (xz, cp -p, tar); anything else is EPERM, as Linux answers a user without CAP_CHOWN. The file must be where the
-     * program may write (EROFS elsewhere).
-     */
-    private long chown(Sandbox.Resolved resolved, int uid, int gid) throws IOException {
-        Path host = writeAccess.existingToChange(resolved, LinkOption.NOFOLLOW_LINKS);
-        Map<String, Object> ids = Files.readAttributes(host, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
-        if (uid != -1 && uid != (int) ids.get("uid") || gid != -1 && gid != (int) ids.get("gid")) {
-            throw new SyscallException(Errno.EPERM);
-        }
-        return 0;
-    }
-
-    /**
-     * Sets the access and modification times ({@code times} NULL: now; UTIME_NOW / UTIME_OMIT honoured). A NULL
-     * path with a descriptor is glibc's futimens.
-     */
-    private long utimensat(int dirfd, long pathAddress, long times, int flags) throws IOException {
-        Sandbox.Resolved resolved;
-        if (pathAddress == 0) {
-            resolved = openedFile(dirfd);
-        } else {
-            resolved = process.resolve(dirfd, user.cString(pathAddress), (flags & AT_SYMLINK_NOFOLLOW) == 0);
-        }
-        Path host = writeAccess.existingToChange(resolved, LinkOption.NOFOLLOW_LINKS);
-        // Without following: a resolved path ends in a link only when the call asked not to follow it, and the host
-        // must then not follow it either (a link the program made may name any host file).
-        var view = Files.getFileAttributeView(host, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        var now = FileTime.from(Instant.now());
-        if (times == 0) {
-            view.setTimes(now, now, null);
-            return 0;
-        }
-        ByteBuffer spec = ByteBuffer.wrap(user.read(times, 32)).order(ByteOrder.LITTLE_ENDIAN);
-        view.setTimes(fileTime(spec.getLong(16), spec.getLong(24), now), fileTime(spec.getLong(0), spec.getLong(8), now), null);
-        return 0;
-    }
-
-    /** A struct timespec as a FileTime; null (leave alone) for UTIME_OMIT. */
-    private static FileTime fileTime(long seconds, long nanos, FileTime now) {
-        if (nanos == UTIME_OMIT) {
-            return null;
-        }
-        if (nanos == UTIME_NOW) {
-            return now;
-        }
-        if (nanos < 0 || nanos >= 1_000_000_000L) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        return FileTime.from(Instant.ofEpochSecond(seconds, nanos));
     }
 
     private long faccessat(int dirfd, long pathAddress, int mode, int flags) throws IOException {

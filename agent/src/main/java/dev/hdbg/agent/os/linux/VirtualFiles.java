@@ -40,7 +40,8 @@ final class VirtualFiles implements Sandbox.Virtual {
             return Optional.empty();
         }
         return switch (process.fds().get(fd)) {
-            case HostFile f -> Optional.of(f.guestPath());
+            case HostFile f -> Optional.of(f.seals() == null && !f.named() ? f.guestPath() + HostFile.DELETED
+                    : f.guestPath()); // a memfd's name says it already
             case DirectoryFile d -> Optional.of(d.guestPath());
             case PathFile p -> Optional.of(p.guestPath());
             default -> Optional.empty();

@@ -30,6 +30,8 @@ class MemfdSyscallsTest {
     private static final int PWRITE64 = 18;
     private static final int FTRUNCATE = 77;
     private static final int FCHMOD = 91;
+    private static final int FCHOWN = 93;
+    private static final int UTIMENSAT = 280;
     private static final int OPENAT = 257;
     private static final int AT_FDCWD = -100;
     private static final int PROT_READ_WRITE = 3;
@@ -153,7 +155,7 @@ class MemfdSyscallsTest {
     }
 
     @Test
-    void noExecSealKeepsTheExecuteBitsOff() throws IOException {
+    void noExecSealKeepsTheExecuteBitsOffAndTheOwnerAndTimesMayChange() throws IOException {
         try (Guest g = new Guest(root, false)) {
             long fd = g.rax(MEMFD_CREATE, g.string("data"), MemfdSyscalls.MFD_NOEXEC_SEAL);
             assertThat(g.rax(FCNTL, fd, FileSyscalls.F_GET_SEALS)).isEqualTo(MemfdSeals.F_SEAL_EXEC);
@@ -161,6 +163,8 @@ class MemfdSyscallsTest {
             assertThat(g.rax(FCHMOD, fd, 0644)).isZero();
             HostFile file = (HostFile) g.process.fds().get((int) fd);
             assertThat(Stat.permissions(file.stat())).as("fstat after fchmod").isEqualTo(0644);
+            assertThat(g.rax(FCHOWN, fd, -1, -1)).as("the program's own memory, without --writable").isZero();
+            assertThat(g.rax(UTIMENSAT, fd, 0, 0, 0)).as("futimens").isZero();
         }
     }
 }
