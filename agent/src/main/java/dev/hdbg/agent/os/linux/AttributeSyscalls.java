@@ -42,7 +42,7 @@ final class AttributeSyscalls {
         table.put(268, a -> fchmodat(a.i(0), a.a1(), a.i(2)));
         table.put(91, a -> fchmod(a.i(0), a.i(1)));
         table.put(92, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), true), a.i(1), a.i(2)));
-        table.put(93, a -> chownFile(openedToChange(a.i(0)), a.i(1), a.i(2), true));
+        table.put(93, a -> chownFile(openedToChange(a.i(0)), a.i(1), a.i(2)));
         table.put(94, a -> chown(process.resolve(AT_FDCWD, user.cString(a.a0()), false), a.i(1), a.i(2)));
         table.put(260, a -> fchownat(a.i(0), a.a1(), a.i(2), a.i(3), a.i(4)));
         table.put(280, a -> utimensat(a.i(0), a.a1(), a.a2(), a.i(3)));
@@ -85,7 +85,7 @@ final class AttributeSyscalls {
         }
         String path = user.cString(pathAddress);
         if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
-            return chownFile(openedToChange(dirfd), uid, gid, true);
+            return chownFile(openedToChange(dirfd), uid, gid);
         }
         return chown(process.resolve(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0), uid, gid);
     }
@@ -97,13 +97,16 @@ final class AttributeSyscalls {
      * program may write (EROFS elsewhere).
      */
     private long chown(Sandbox.Resolved resolved, int uid, int gid) throws IOException {
-        return chownFile(writeAccess.existingToChange(resolved, LinkOption.NOFOLLOW_LINKS), uid, gid, false);
+        return chownFile(writeAccess.existingToChange(resolved, LinkOption.NOFOLLOW_LINKS), uid, gid,
+                LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** chown's check of the host file {@code host}, through a link there when {@code follow} (a descriptor's). */
-    private static long chownFile(Path host, int uid, int gid, boolean follow) throws IOException {
-        Map<String, Object> ids = follow ? Files.readAttributes(host, "unix:uid,gid")
-                : Files.readAttributes(host, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+    /**
+     * chown's check of the host file {@code host}, through a link there unless {@code options} say not (a descriptor's
+     * is followed: the agent's own link to a file without a name).
+     */
+    private static long chownFile(Path host, int uid, int gid, LinkOption... options) throws IOException {
+        Map<String, Object> ids = Files.readAttributes(host, "unix:uid,gid", options);
         if (uid != -1 && uid != (int) ids.get("uid") || gid != -1 && gid != (int) ids.get("gid")) {
             throw new SyscallException(Errno.EPERM);
         }

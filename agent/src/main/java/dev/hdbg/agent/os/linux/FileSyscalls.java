@@ -301,7 +301,7 @@ final class FileSyscalls {
                 addSeals(file, (int) argument);
                 yield 0;
             }
-            case F_GET_SEALS -> inSharedMemory(file) ? MemfdSeals.F_SEAL_SEAL : sealsOf(file).get();
+            case F_GET_SEALS -> sealsOf(file).get();
             default -> throw new SyscallException(Errno.EINVAL);
         };
     }
@@ -314,26 +314,21 @@ final class FileSyscalls {
         if (!file.writable()) {
             throw new SyscallException(Errno.EPERM);
         }
-        if (inSharedMemory(file)) {
-            new MemfdSeals(MemfdSeals.F_SEAL_SEAL).add(seals, 0, () -> false); // EINVAL or EPERM, in Linux's order
-        }
         MemfdSeals sealed = sealsOf(file);
-        HostFile memfd = (HostFile) file; // sealsOf took no other
-        sealed.add(seals, Stat.permissions(memfd.stat()), () -> process.table().mapsForWriting(memfd.fileKey()));
+        HostFile sealable = (HostFile) file; // sealsOf took no other
+        sealed.add(seals, Stat.permissions(sealable.stat()), () -> process.table().mapsForWriting(sealable.fileKey()));
     }
 
     /**
-     * Whether {@code file} is one of the program's /dev/shm, a tmpfs on Linux, whose files (shm_open's) answer the seal
-     * commands as a memfd made without MFD_ALLOW_SEALING does: sealed against seals.
+     * A memfd's seals. A file of the program's /dev/shm, a tmpfs on Linux (shm_open's), answers as a memfd made
+     * without MFD_ALLOW_SEALING does, sealed against seals; any other file cannot be sealed (EINVAL).
      */
-    private static boolean inSharedMemory(OpenFile file) {
-        return file instanceof HostFile host && host.seals() == null && host.guestPath().startsWith("/dev/shm/");
-    }
-
-    /** A memfd's seals; EINVAL for any other file, which cannot be sealed. */
     private static MemfdSeals sealsOf(OpenFile file) {
         if (file instanceof HostFile host && host.seals() != null) {
             return host.seals();
+        }
+        if (file instanceof HostFile host && host.guestPath().startsWith("/dev/shm/")) {
+            return new MemfdSeals(MemfdSeals.F_SEAL_SEAL); // nothing added to it is kept: F_SEAL_SEAL refuses all
         }
         throw new SyscallException(Errno.EINVAL);
     }

@@ -1,5 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
+import dev.hdbg.agent.machine.GuestMemory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -87,6 +88,11 @@ final class HostFile extends OpenFile {
     /** A memfd's seals; null for a file that cannot be sealed (fcntl's seal commands are EINVAL there). */
     MemfdSeals seals() {
         return seals;
+    }
+
+    /** Whether this is a memfd whose writes and new writable shared mappings are sealed ({@link MemfdSeals#writeSealed}). */
+    boolean writeSealed() {
+        return seals != null && seals.writeSealed();
     }
 
     /**
@@ -278,10 +284,17 @@ final class HostFile extends OpenFile {
     }
 
     /**
-     * EPERM when the seals forbid cutting or growing the file to {@code length}: asked before the file's mapped pages
-     * past a new end are dropped ({@code FileCuts}), so that a refused cut loses nothing.
+     * ftruncate of this description, open for writing, in {@code memory}: the seals asked first, so that a refused cut
+     * loses nothing, then the pages of the file's mappings past the new end dropped ({@link FileCuts}), then the cut.
      */
-    void requireLength(long length) throws IOException {
+    void cut(GuestMemory memory, long length) throws IOException {
+        requireLength(length);
+        FileCuts.before(memory, this, length);
+        setLength(channel, length);
+    }
+
+    /** EPERM when the seals forbid cutting or growing the file to {@code length}. */
+    private void requireLength(long length) throws IOException {
         if (seals != null && length >= 0) {
             seals.requireLength(channel.size(), length);
         }

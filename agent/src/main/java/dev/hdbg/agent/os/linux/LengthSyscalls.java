@@ -25,10 +25,10 @@ final class LengthSyscalls {
         table.put(77, a -> {
             OpenFile file = fds.get(a.i(0));
             if (file instanceof HostFile host && host.writable()) {
-                host.requireLength(a.a1()); // a sealed memfd's refusal comes before its mapped pages are dropped
-                FileCuts.before(process.machine().memory(), host, a.a1());
+                host.cut(process.machine().memory(), a.a1());
+            } else {
+                file.setLength(a.a1());
             }
-            file.setLength(a.a1());
             return 0;
         });
         table.put(285, a -> fallocate(a.i(0), a.i(1), a.a2(), a.a3()));

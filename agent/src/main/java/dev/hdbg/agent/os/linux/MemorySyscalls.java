@@ -48,11 +48,11 @@ final class MemorySyscalls {
             if ((a.i(2) & ~(PROT_MASK | PROT_GROWS)) != 0) {
                 throw new SyscallException(Errno.EINVAL);
             }
-            long length = ProgramBreak.roundUp(a.a1());
-            if (a.a1() != 0 && (a.i(2) & Prot.WRITE) != 0 && process.mappings().neverWritable(a.a0(), a.a0() + length)) {
-                throw new SyscallException(Errno.EACCES);
-            }
             if (a.a1() != 0) {
+                long length = ProgramBreak.roundUp(a.a1());
+                if ((a.i(2) & Prot.WRITE) != 0 && process.mappings().neverWritable(a.a0(), a.a0() + length)) {
+                    throw new SyscallException(Errno.EACCES);
+                }
                 process.mmap().protect(a.a0(), length, a.i(2) & PROT_MASK);
             }
             return 0;
@@ -232,15 +232,14 @@ final class MemorySyscalls {
             if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & 2) != 0 && !f.writable()) {
                 throw new SyscallException(Errno.EACCES);
             }
-            if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & 2) != 0 && f.seals() != null && f.seals().writeSealed()) {
+            if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & 2) != 0 && f.writeSealed()) {
                 throw new SyscallException(Errno.EPERM);
             }
             file = f;
         }
         // A write-sealed memfd mapped shared and read-only is a copy: its bytes cannot change through a descriptor or a
         // new mapping any more, and a copy is no mapping that may write it, which a later F_SEAL_WRITE would wait for.
-        boolean fileShared = file != null && (flags & MAP_TYPE) != MAP_PRIVATE && file.writable()
-                && (file.seals() == null || !file.seals().writeSealed());
+        boolean fileShared = file != null && (flags & MAP_TYPE) != MAP_PRIVATE && file.writable() && !file.writeSealed();
         if (fileShared && (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
             throw new SyscallException(Errno.ENODEV); // writes could not reach the file: refuse, not lose them
         }

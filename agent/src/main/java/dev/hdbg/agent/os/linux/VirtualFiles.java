@@ -50,8 +50,8 @@ final class VirtualFiles implements Sandbox.Virtual {
 
     @Override
     public Optional<String> followedPathOf(int fd) {
-        if (process.fds().isOpen(fd) && process.fds().get(fd) instanceof HostFile f && !f.named()) {
-            return Optional.empty();
+        if (process.fds().isOpen(fd) && process.fds().get(fd) instanceof HostFile f) {
+            return f.named() ? Optional.of(f.guestPath()) : Optional.empty(); // one stat, not pathOf's second
         }
         return pathOf(fd);
     }
@@ -354,12 +354,10 @@ final class VirtualFiles implements Sandbox.Virtual {
         };
     }
 
-    /** O_TRUNC through a magic link: a sealed memfd refuses before its mapped pages past the new end are dropped. */
+    /** O_TRUNC through a magic link: the new description closed again when the cut is refused (a sealed memfd). */
     private void truncateReopened(HostFile reopened) throws IOException {
         try {
-            reopened.requireLength(0);
-            FileCuts.before(process.machine().memory(), reopened, 0);
-            reopened.setLength(0);
+            reopened.cut(process.machine().memory(), 0);
         } catch (SyscallException e) {
             reopened.release();
             throw e;
