@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -55,17 +56,22 @@ public final class GuestMemory implements AutoCloseable {
     private final Predicate<MemorySegment> copyOnWrite = shared::isCopyOnWrite;
     /** Blocks put on or taken off the CPU by switches and copies of their own ({@link #blocksMoved}). */
     private long moved;
+    /** Blocks a switch left on the CPU with the incoming process's bytes ({@link #blocksExchanged}). */
+    private long exchanges;
     private final List<MemoryRegionInfo> regions = new ArrayList<>();
     private final List<GuestMapping> mappings = new ArrayList<>();
     private final List<MappingListener> listeners = new ArrayList<>();
     private final List<MemoryRegionInfo> reserved = new ArrayList<>();
     /** Translation contexts, idle code and the image cache: what keeps translated code across switches and execs. */
     private final CodeKeeping keeping;
+    /** What lets a switch leave a private block on the engine and give it the incoming process's bytes. */
+    private final BlockExchange exchange;
 
     /** The guest's memory as {@code cpu} sees it. */
     GuestMemory(Cpu cpu) {
         this.cpu = cpu;
         this.keeping = CodeKeeping.of(cpu);
+        this.exchange = new BlockExchange(cpu, pages, shared, keeping::leaving);
     }
 
     /** {@link #map(String, long, long, int)} with the permissions as a set. */
@@ -445,22 +451,22 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * Gives the engine {@code space}'s permissions, page range by page range, where they differ from what it has: for
-     * a block just mapped, its first permissions; for one that {@code staying} kept on the CPU, those it had in the
-     * space before ({@code before}). The blocks {@code woken} from idling have theirs already (a regular protect would
-     * drop the code kept with them).
+     * Gives the engine the incoming space's permissions ({@code protections}), page range by page range, where they
+     * differ from what it has: for a block just mapped, its first permissions; for one {@code kept} on the CPU (shared
+     * by both processes, or exchanged), those it had before the switch ({@code before}). The blocks {@code woken} from
+     * idling have theirs already (a regular protect would drop the code kept with them).
      */
-    private void restoreProtections(AddressSpace space, Set<GuestMapping> staying, List<GuestMapping> woken,
-                                    List<MemoryRegion> before) {
+    private void restoreProtections(List<MemoryRegion> protections, List<GuestMapping> arriving,
+                                    Set<GuestMapping> kept, List<GuestMapping> woken, List<MemoryRegion> before) {
         if (!(cpu instanceof UnicornCpu engine)) {
             return;
         }
-        for (GuestMapping m : space.mappings()) {
+        for (GuestMapping m : arriving) {
             if (woken.contains(m)) {
                 continue;
             }
-            List<MemoryRegion> wanted = within(space.protections(), m);
-            if (staying.contains(m)) {
+            List<MemoryRegion> wanted = within(protections, m);
+            if (kept.contains(m)) {
                 if (!wanted.equals(within(before, m))) {
                     wanted.forEach(r -> engine.unicorn().memProtect(r.begin(), r.size(), r.perms()));
                 }
@@ -484,38 +490,46 @@ public final class GuestMemory implements AutoCloseable {
      * Puts {@code incoming}'s regions on the CPU in place of the current process's, which are returned: {@link #detach}
      * then {@link #attach}, except that a block both spaces hold (a fork's read-only mapping, {@link #copy}) stays
      * mapped, and with it the code Unicorn translated from it: a shell's subshell and its parent run the same text
-     * without translating it again after every switch (docs/benchmarks.md, "Process creation, stop 39"). Only the
-     * permissions such a block has in {@code incoming} (an mprotect of one of them) are applied.
+     * without translating it again after every switch (docs/benchmarks.md, "Process creation, stop 39"); and that a
+     * private data block in the same place in both stays mapped, with the incoming process's bytes
+     * ({@link BlockExchange}). Only the permissions such a block has in {@code incoming} (an mprotect of one of them)
+     * are applied.
      */
     public AddressSpace switchTo(AddressSpace incoming) {
         List<MemoryRegion> protections = userProtections();
         int outgoing = keeping.context();
         boolean mayPark = keeping.mayPark(incoming.context());
-        if (mayPark) {
-            // A library ld.so mapped is one block, its code beside its data: sliced, its code may idle like an image's
-            // (a GNU pipeline translated libc anew at every switch between its programs).
-            sliceMixedMappings(protections);
-        }
+        // A library ld.so mapped is one block, its code beside its data: sliced, its code may idle like an image's (a
+        // GNU pipeline translated libc anew at every switch between its programs), and its data may trade bytes with
+        // the incoming process's (BlockExchange) where that process's block was sliced already (a fork slices).
+        sliceMixedMappings(protections);
         Set<GuestMapping> staying = new HashSet<>();
         for (GuestMapping m : incoming.mappings()) {
             if (shared.isShared(m.memory()) && mappings.contains(m)) {
                 staying.add(m);
             }
         }
+        List<GuestMapping> arriving = new ArrayList<>(incoming.mappings());
+        Map<GuestMapping, GuestMapping> exchanged = exchange.sameSlots(mappings, arriving, protections,
+                incoming.protections());
         List<GuestMapping> taken = new ArrayList<>();
         for (int i = mappings.size() - 1; i >= 0; i--) {
             GuestMapping m = mappings.get(i);
             if (m.address() < 0) {
                 continue;
             }
+            GuestMapping leaving = exchanged.getOrDefault(m, m);
             if (staying.contains(m)) {
                 keeping.stays(m); // on the CPU, with what the outgoing process translated from it
+            } else if (leaving != m) {
+                exchanges++; // on the CPU still, with the incoming process's bytes
             } else if (mayPark && mayIdle(m, protections) && !overlapsAny(incoming.mappings(), m)) {
                 park(m);
             } else {
                 takeOff(m);
             }
-            taken.add(0, mappings.remove(i));
+            mappings.remove(i);
+            taken.add(0, leaving);
         }
         List<MemoryRegionInfo> takenRegions = new ArrayList<>();
         for (int i = regions.size() - 1; i >= 0; i--) {
@@ -523,19 +537,21 @@ public final class GuestMemory implements AutoCloseable {
                 takenRegions.add(0, regions.remove(i));
             }
         }
+        Set<GuestMapping> kept = new HashSet<>(staying);
+        kept.addAll(exchanged.keySet());
         List<GuestMapping> woken = keeping.idleBlocksOf(incoming);
-        for (GuestMapping m : incoming.mappings()) {
+        for (GuestMapping m : arriving) {
             if (woken.contains(m)) {
                 keeping.wake(m, within(incoming.protections(), m));
                 tellMapped(m);
-            } else if (!staying.contains(m)) {
+            } else if (!kept.contains(m)) {
                 putOn(m);
             }
         }
         keeping.enter(incoming.context());
-        mappings.addAll(incoming.mappings());
+        mappings.addAll(arriving);
         regions.addAll(incoming.regionList());
-        restoreProtections(incoming, staying, woken, protections);
+        restoreProtections(incoming.protections(), arriving, kept, woken, protections);
         return new AddressSpace(taken, takenRegions, protections, shared, outgoing, keeping::leaving);
     }
 
@@ -689,6 +705,11 @@ public final class GuestMemory implements AutoCloseable {
      */
     public long blocksMoved() {
         return moved;
+    }
+
+    /** How many blocks switches left on the CPU and gave the incoming process's bytes ({@link BlockExchange}). */
+    public long blocksExchanged() {
+        return exchanges;
     }
 
     /** How many blocks more than one process's space holds. */
@@ -919,9 +940,7 @@ public final class GuestMemory implements AutoCloseable {
         shared.release(m.memory());
         GuestMapping copy = new GuestMapping(m.address(), own, m.perms());
         putOn(copy);
-        AddressSpace space = new AddressSpace(List.of(copy), List.of(), protections, shared, keeping.context(),
-                keeping::leaving);
-        restoreProtections(space, Set.of(), List.of(), protections);
+        restoreProtections(protections, List.of(copy), Set.of(), List.of(), protections);
         return copy;
     }
 

@@ -24,6 +24,11 @@ final class HostPages implements AutoCloseable {
     private static final int MAP_FIXED = 0x10;
     private static final MethodHandle MMAP;
     private static final MethodHandle MUNMAP;
+    /**
+     * Touched pages up to which {@link #exchange} copies rather than moves: {@code bench/pipeline.sh}'s switches cost
+     * least there (docs/benchmarks.md, "A pipeline's process switches, stop 48").
+     */
+    private static final int EXCHANGE_BY_COPY = 256;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -164,6 +169,40 @@ final class HostPages implements AutoCloseable {
         }
         filePages.forget(begin, end);
         munmap(pages);
+    }
+
+    /**
+     * Exchanges the bytes of {@code a} and {@code b}, held anonymous ranges of one size ({@link PageExchange}): the
+     * pages either touched are copied across when they are few, else all are moved.
+     *
+     * @return false, with both as they were, when either is a file's pages or not held
+     */
+    boolean exchange(MemorySegment a, MemorySegment b) {
+        for (MemorySegment range : new MemorySegment[] {a, b}) {
+            if (!holds(range) || filePages.covers(range)) {
+                return false;
+            }
+        }
+        int count = (int) ((a.byteSize() + GuestMemory.PAGE - 1) / GuestMemory.PAGE);
+        boolean[] touchedA = new boolean[count];
+        boolean[] touchedB = new boolean[count];
+        if (touchedPages == null || !touchedPages.read(a, touchedA) || !touchedPages.read(b, touchedB)) {
+            java.util.Arrays.fill(touchedA, true);
+            java.util.Arrays.fill(touchedB, true);
+        }
+        int either = 0;
+        for (int i = 0; i < count; i++) {
+            either += touchedA[i] || touchedB[i] ? 1 : 0;
+        }
+        if (either <= EXCHANGE_BY_COPY || !PageExchange.move(a, b)) {
+            PageExchange.copyTouched(a, touchedA, b, touchedB);
+        }
+        return true;
+    }
+
+    private boolean holds(MemorySegment pages) {
+        Map.Entry<Long, Long> range = held.floorEntry(pages.address());
+        return range != null && range.getValue() >= pages.address() + pages.byteSize();
     }
 
     /** Bytes allocated and not freed (for tests). */

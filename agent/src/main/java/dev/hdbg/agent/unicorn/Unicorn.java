@@ -474,6 +474,15 @@ public final class Unicorn implements AutoCloseable {
     }
 
     /**
+     * Whether code may have been translated from the mapped range [{@code begin}, {@code endExclusive}): some of it is
+     * executable, or was since its blocks were last dropped ({@link ExecutablePages}).
+     */
+    public boolean mayHoldCode(long begin, long endExclusive) {
+        ensureOpen();
+        return memory.mayHoldCode(begin, endExclusive);
+    }
+
+    /**
      * How many {@link #removeCache} calls found no executable page in their range (paging off) and so had no block to
      * drop: they called nothing in the library. For tests that hold a path to that.
      */
