@@ -119,8 +119,8 @@ final class LinuxProgram implements SystemCalls {
     }
 
     @Override
-    public long sliceInstructions() {
-        return syscalls.sliceInstructions();
+    public long sliceBlocks() {
+        return syscalls.sliceBlocks();
     }
 
     @Override

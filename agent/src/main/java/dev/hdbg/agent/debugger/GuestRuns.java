@@ -93,10 +93,14 @@ final class GuestRuns {
         long started = System.nanoTime();
         brokenNanos = 0;
         hooks.forgetLastCodeExit();
-        long slice = hooks.system().sliceInstructions();
+        long slice = hooks.system().sliceBlocks();
         inside = true;
         try {
-            cpu.run(machine.rip(), slice);
+            if (slice == 0) {
+                cpu.run(machine.rip());
+            } else {
+                cpu.runBlocks(machine.rip(), slice);
+            }
         } catch (CpuException e) {
             inside = false;
             runNanos += System.nanoTime() - started - brokenNanos;
@@ -114,7 +118,7 @@ final class GuestRuns {
         runNanos += System.nanoTime() - started - brokenNanos;
         Completion completion = instructions.takeCompletion();
         if (completion == null && slice != 0) {
-            hooks.system().sliceEnded(); // the count ran out (or a kick came first: the next thread's turn a little early)
+            hooks.system().sliceEnded(); // its blocks ran out (or a kick came first: the next thread's turn a little early)
         }
         finish(completion);
     }

@@ -136,14 +136,22 @@ public interface Cpu extends AutoCloseable {
 
     /**
      * {@link #run(long)}, stopping after {@code maxInstructions} instructions too, exactly (RIP at the first
-     * instruction not executed). For a private CPU's short calls, and for the guest's time slices once a program has
-     * threads: on the guest's CPU, switching between counted and uncounted runs makes Unicorn 2.0.1 retranslate every
-     * block (2.4 s measured), so the scheduler keeps counting once it has started; use {@link #step} for one
-     * instruction.
+     * instruction not executed): Unicorn's count, a hook before every instruction. For a private CPU's short calls;
+     * the guest's time slices use {@link #runBlocks}, and {@link #step} runs one instruction.
      *
      * @throws CpuException as {@link #run(long)}
      */
     void run(long from, long maxInstructions);
+
+    /**
+     * {@link #run(long)}, stopping before the block that would be the {@code blocks}-th plus one to begin, exactly (RIP
+     * at its first instruction, none of it run): the guest's time slices once a program has a second thread or
+     * process. Counting blocks costs a native call per block where counting instructions cost one per instruction;
+     * where the block count cannot be had, the run counts about as many instructions instead.
+     *
+     * @throws CpuException as {@link #run(long)}
+     */
+    void runBlocks(long from, long blocks);
 
     /**
      * {@link #run(long, long)}, ending also where RIP reaches {@code until}, before its instruction (RIP is then

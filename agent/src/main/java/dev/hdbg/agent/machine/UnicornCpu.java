@@ -255,7 +255,29 @@ final class UnicornCpu implements Cpu {
         dropStepHook();
         stopRequested = false;
         try {
+            uc.limitBlocks(0);
             uc.emuStart(from, until, 0, maxInstructions);
+        } catch (UnicornException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Instructions a block of compiled code runs, about: a slice's length when blocks cannot be counted. */
+    private static final long INSTRUCTIONS_PER_BLOCK = 5;
+
+    @Override
+    public void runBlocks(long from, long blocks) {
+        if (blocks <= 0) {
+            throw new IllegalArgumentException("a slice of " + blocks + " blocks");
+        }
+        dropStepHook();
+        stopRequested = false;
+        try {
+            if (uc.limitBlocks(blocks)) {
+                uc.emuStart(from, -1L, 0, 0);
+            } else {
+                uc.emuStart(from, -1L, 0, blocks * INSTRUCTIONS_PER_BLOCK);
+            }
         } catch (UnicornException e) {
             throw failed(e);
         }

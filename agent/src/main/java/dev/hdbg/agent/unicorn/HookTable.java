@@ -64,6 +64,20 @@ final class HookTable {
         return hook;
     }
 
+    /**
+     * Adds a hook of {@code type} on every address whose callback is native code, not an upcall, with
+     * {@code userData}; it lives as long as the engine (nothing to retire: no stub of this table's).
+     */
+    void addNative(int type, MemorySegment callback, MemorySegment userData, String description) {
+        int err = UnicornNative.call(UnicornNative.HOOK_ADD, uc, handleOut, type, callback, userData, 1L, 0L);
+        if (err != 0) {
+            throw UnicornException.of(err, "uc_hook_add(" + description + ")");
+        }
+        if ((type & (HookType.CODE | HookType.BLOCK)) != 0) {
+            cache.dropAll(); // blocks translated before would run without calling it
+        }
+    }
+
     /** Adds a UC_HOOK_INSN hook for {@code instruction} (a {@code uc_x86_insn}) on every address. */
     Hook addInstruction(int instruction, Object callback, Function<Arena, MemorySegment> stubFactory,
             String description) {

@@ -86,6 +86,12 @@ final class LibraryCode {
         return -1;
     }
 
+    /** Maps {@code size} read-write bytes wherever the kernel likes; -1 if it refuses. */
+    long map(long size) {
+        return call(() -> ((MemorySegment) mmap.invokeExact(0L, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                -1, 0L)).address());
+    }
+
     int mprotect(long address, long length, int prot) {
         return (int) call(() -> (long) (int) mprotect.invokeExact(address, length, prot));
     }

@@ -31,6 +31,10 @@ public final class Unicorn implements AutoCloseable {
     private final Object lifecycle = new Object();
     private volatile boolean closed;
     private int emulationDepth;
+    /** The runs' budget of blocks, once {@link #limitBlocks} first limited one; null before. */
+    private BlockBudget budget;
+    /** Whether the budget's code could not be had: runs are not limited by blocks then. */
+    private boolean budgetRefused;
     private long removalsSkipped;
     private long removalsMade;
 
@@ -324,6 +328,43 @@ public final class Unicorn implements AutoCloseable {
             throw callbackFailure != null ? UnicornException.hookFailed(err, operation.get(), callbackFailure)
                     : UnicornException.of(err, operation);
         }
+    }
+
+    /**
+     * Lets the next {@link #emuStart} begin at most {@code blocks} translated blocks, then stop before the next one,
+     * exactly (RIP at its first instruction, none of it run); 0: no limit. The first limit adds a native block hook
+     * ({@link BlockBudget}) that stays for the engine's life, and drops the code translated before it once.
+     *
+     * @return false when the hook could not be had (the host refused a page for its code), now and from then on;
+     *         the next run is then not limited by it
+     */
+    public boolean limitBlocks(long blocks) {
+        ensureOpen();
+        if (blocks < 0) {
+            throw new IllegalArgumentException("a budget of " + blocks + " blocks");
+        }
+        if (budget == null) {
+            if (blocks == 0 || budgetRefused) {
+                return blocks == 0;
+            }
+            MemorySegment callback;
+            try {
+                callback = BlockBudget.callback();
+            } catch (IllegalStateException e) {
+                budgetRefused = true; // the caller counts instructions instead: slower, as exact
+                return false;
+            }
+            BlockBudget added = new BlockBudget(arena);
+            hooks.addNative(HookType.BLOCK, callback, added.word(), "UC_HOOK_BLOCK, the block budget");
+            budget = added;
+        }
+        budget.set(blocks == 0 ? Long.MAX_VALUE : blocks);
+        return true;
+    }
+
+    /** Whether the last run stopped because the budget {@link #limitBlocks} gave it was spent. */
+    public boolean blockBudgetSpent() {
+        return budget != null && budget.spent();
     }
 
     /**

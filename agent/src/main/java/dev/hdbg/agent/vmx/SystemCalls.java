@@ -27,12 +27,12 @@ public interface SystemCalls {
         return false;
     }
 
-    /** How many instructions the next run may execute before the thread's time slice is over; 0 for no limit. */
-    default long sliceInstructions() {
+    /** How many translated blocks the next run may begin before the thread's time slice is over; 0 for no limit. */
+    default long sliceBlocks() {
         return 0;
     }
 
-    /** A run limited by {@link #sliceInstructions} returned without finishing otherwise: the slice is over. */
+    /** A run limited by {@link #sliceBlocks} returned without finishing otherwise: the slice is over. */
     default void sliceEnded() {
     }
 

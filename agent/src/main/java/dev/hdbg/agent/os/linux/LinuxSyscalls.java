@@ -226,11 +226,11 @@ public final class LinuxSyscalls {
     }
 
     /** The instruction count the next run of the guest may execute: a thread's time slice, or 0 for no limit. */
-    public long sliceInstructions() {
-        return processes.scheduler().sliceInstructions();
+    public long sliceBlocks() {
+        return processes.scheduler().sliceBlocks();
     }
 
-    /** A run limited by {@link #sliceInstructions} returned: the thread's slice is over. */
+    /** A run limited by {@link #sliceBlocks} returned: the thread's slice is over. */
     public void sliceEnded() {
         processes.scheduler().sliceEnded();
     }

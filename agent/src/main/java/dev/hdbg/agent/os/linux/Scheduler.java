@@ -13,16 +13,16 @@ import java.util.stream.Collectors;
 /**
  * The threads of every process and which of them is on the CPU. Each thread has a core ({@link Vcpus}); the cores take
  * turns on the machine's one CPU: a thread runs until it blocks (a futex wait), exits, yields, or its time slice of
- * {@link #SLICE_INSTRUCTIONS} instructions is over, and the next runnable thread in core order follows. Switches
+ * {@link #SLICE_BLOCKS} translated blocks is over, and the next runnable thread in core order follows. Switches
  * happen only at safe points ({@link #schedule}), outside every hook.
  *
- * <p>Slices are counted in instructions, by the CPU's run itself ({@link #sliceInstructions}), not timed: Unicorn
- * 2.0.1 stopped from another thread ({@code uc_emu_stop}) returns with RIP before an instruction it already executed
- * about once in each stop (measured: a {@code lock inc} loop stopped 7,400 times counted 6,700 increments too many),
- * which would run a thread's instruction twice; a counted run stops exactly. Counting puts a hook on every instruction
- * (a store-heavy loop 35-45% slower, a register-only loop far more: docs/benchmarks.md), so runs are counted once the
- * program has had a second thread, and from then on: switching between counted and uncounted runs retranslates all
- * code. The interleaving is then the same from one run to the next.
+ * <p>Slices are counted in blocks, by the CPU's run itself ({@link #sliceBlocks}, {@code Cpu.runBlocks}), not timed:
+ * Unicorn 2.0.1 stopped from another thread ({@code uc_emu_stop}) returns with RIP before an instruction it already
+ * executed about once in each stop (measured: a {@code lock inc} loop stopped 7,400 times counted 6,700 increments too
+ * many), which would run a thread's instruction twice; a counted run stops exactly, before a block. Counting costs a
+ * native call per block (docs/benchmarks.md, "Time slices in blocks, stop 48"), so runs are counted once the program
+ * has had a second thread or process, and from then on: adding the counting hook retranslates all code once. The
+ * interleaving is then the same from one run to the next.
  *
  * <p>When no thread can run, the earliest futex timeout, timer or signal wait's timeout ({@link SignalWait}) comes at
  * once, the guest's clock jumping to it as it does for a sleep; with none, the program has deadlocked:
@@ -34,8 +34,12 @@ import java.util.stream.Collectors;
  * timeouts and the deadlock they may end in read and change the one table of threads together.
  */
 final class Scheduler {
-    /** A thread's time slice: long beside a switch (about a microsecond), a millisecond or so of emulation. */
-    static final long SLICE_INSTRUCTIONS = 200_000;
+    /**
+     * A thread's time slice: long beside a switch (about a microsecond), a millisecond or so of emulation. 40,000
+     * blocks are about the 200,000 instructions slices were counted in before stop 48 (compiled code's blocks run
+     * about five instructions).
+     */
+    static final long SLICE_BLOCKS = 40_000;
     /** Jumps of the clock to timers that end no wait (their signal blocked or ignored) taken for a deadlock. */
     private static final int MAX_JUMPS = 1_000_000;
 
@@ -298,9 +302,9 @@ final class Scheduler {
         return switchWanted || sliceOver;
     }
 
-    /** How many instructions the next run may execute: 0 (no limit) until the program has had a second thread. */
-    long sliceInstructions() {
-        return counted ? SLICE_INSTRUCTIONS : 0;
+    /** How many blocks the next run may begin: 0 (no limit) until the program has had a second thread. */
+    long sliceBlocks() {
+        return counted ? SLICE_BLOCKS : 0;
     }
 
     /** A counted run returned without a system call that gave up the CPU: the thread's slice is over. */

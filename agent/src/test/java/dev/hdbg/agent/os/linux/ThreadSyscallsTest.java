@@ -140,12 +140,12 @@ class ThreadSyscallsTest {
     void theFirstCloneEndsTheUncountedRunSoThatSlicesCanEndAThreadThatSpinsWithoutSystemCalls() {
         try (Guest g = new Guest(root, false)) {
             long tids = g.buffer(8);
-            assertThat(g.syscalls.sliceInstructions()).as("one thread: runs are not counted").isZero();
+            assertThat(g.syscalls.sliceBlocks()).as("one thread: runs are not counted").isZero();
             assertThat(g.call(56, PTHREAD_FLAGS, 0x7000_0000L, tids, tids + 4, 0))
                     .as("the run going on would never stop a spin loop").isEqualTo(new LinuxSyscalls.Result.Yielded(4243));
             assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
             assertThat(g.machine.vcpus().current()).as("the caller keeps the CPU").isZero();
-            assertThat(g.syscalls.sliceInstructions()).isEqualTo(Scheduler.SLICE_INSTRUCTIONS);
+            assertThat(g.syscalls.sliceBlocks()).isEqualTo(Scheduler.SLICE_BLOCKS);
             assertThat(g.call(56, PTHREAD_FLAGS, 0x7100_0000L, tids, tids + 4, 0)).as("counted already")
                     .isEqualTo(new LinuxSyscalls.Result.Returned(4244));
         }
