@@ -8,10 +8,11 @@ import java.util.HexFormat;
 
 /**
  * What a time slice costs the guest, on the agent's own Unicorn binding (docs/benchmarks.md "Time slices"): one
- * loop run three ways on a fresh engine each — uncounted (one uc_emu_start), counted (uc_emu_start's count of
- * 200,000 instructions: a C code hook on every instruction, what the scheduler uses), and by blocks (a Java
+ * loop run four ways on a fresh engine each — uncounted (one uc_emu_start), counted (uc_emu_start's count of
+ * 200,000 instructions: a C code hook on every instruction, what the scheduler used), by blocks (a Java
  * UC_HOOK_BLOCK upcall per translated block executed, stopping the engine inside the hook after 40,000 blocks: the
- * block's instructions do not run, Unicorn 2.0.1 emitting the block hook before the block's exit check). Prints CPU
+ * block's instructions do not run, Unicorn 2.0.1 emitting the block hook before the block's exit check), and by
+ * the native block budget the scheduler uses since stop 48 (Unicorn.limitBlocks, 40,000 blocks a run). Prints CPU
  * seconds per mode and checks exactness: a loop of `lock inc qword [counter]` must end with the counter at its
  * iteration count however often it was stopped and restarted.
  *
@@ -30,7 +31,7 @@ public class SliceCost {
     private static final long SLICE_INSTRUCTIONS = 200_000;
     private static final long SLICE_BLOCKS = 40_000;
 
-    enum Mode { UNCOUNTED, COUNTED, BLOCKS }
+    enum Mode { UNCOUNTED, COUNTED, BLOCKS, BUDGET }
 
     record Result(double cpuSeconds, long runs, long rax, long counter) {
     }
@@ -76,6 +77,9 @@ public class SliceCost {
             long rip = CODE;
             while (rip != end) {
                 blocks[0] = 0;
+                if (mode == Mode.BUDGET) {
+                    uc.limitBlocks(SLICE_BLOCKS);
+                }
                 uc.emuStart(rip, end, 0, mode == Mode.COUNTED ? SLICE_INSTRUCTIONS : 0);
                 rip = uc.regRead(X86Reg.RIP);
                 runs++;

@@ -5,8 +5,9 @@
 #
 #   [HDBG_BENCH_BASE=/path/to/other/checkout] bench/pipeline.sh [MIB] [REPEATS]     # defaults 16 and 3
 #
-# Rows: busybox sh -c 'cat F | md5sum' (static: an exec'd cat beside a forked md5sum), the same with GNU bash, cat and
-# md5sum (dynamic: libc and ld.so in both), and busybox 'cat F | gzip -c | wc -c' (three processes).
+# Rows: busybox sh -c 'md5sum F; true' (no pipe: one program the shell waits for, whose runs are time slices since the
+# shell forked), busybox sh -c 'cat F | md5sum' (static: an exec'd cat beside a forked md5sum), the same with GNU
+# bash, cat and md5sum (dynamic: libc and ld.so in both), and busybox 'cat F | gzip -c | wc -c' (three processes).
 # hdbg's columns: run_nanos from the exit record (the guest's runs with their system calls; it leaves out the process
 # switches, which happen between runs), and "g": the wall time of bin/hdbg --connect AGENT --batch sending g until
 # the exit record, which holds the switches (and the host's JVM start, the same for both checkouts). Native: wall
@@ -26,6 +27,7 @@ BUSYBOX="$(command -v busybox)"
 head -c "$((MIB * 1048576))" /dev/urandom >"$OUT/input.bin"
 
 ROWS=(
+    "busybox sh: md5sum F; true@$BUSYBOX@sh -c \"md5sum $OUT/input.bin; true\""
     "busybox cat | md5sum@$BUSYBOX@sh -c \"cat $OUT/input.bin | md5sum\""
     "GNU cat | md5sum (dynamic)@/bin/bash@-c \"/bin/cat $OUT/input.bin | /usr/bin/md5sum\""
     "busybox cat | gzip -c | wc -c@$BUSYBOX@sh -c \"cat $OUT/input.bin | gzip -c | wc -c\""
