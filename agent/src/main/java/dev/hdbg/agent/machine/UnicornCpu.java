@@ -262,7 +262,10 @@ final class UnicornCpu implements Cpu {
         }
     }
 
-    /** Instructions a block of compiled code runs, about: a slice's length when blocks cannot be counted. */
+    /**
+     * Instructions a block of compiled code runs, about: a slice's length when blocks cannot be counted (a code hook
+     * is on the engine: {@link dev.hdbg.agent.unicorn.Unicorn#limitBlocks}).
+     */
     private static final long INSTRUCTIONS_PER_BLOCK = 5;
 
     @Override

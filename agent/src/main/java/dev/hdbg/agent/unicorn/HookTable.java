@@ -150,6 +150,16 @@ final class HookTable {
         return live.size();
     }
 
+    /** Whether a hook of one of {@code types} is on the engine (this table's; not Unicorn's own count hook). */
+    boolean anyLive(int types) {
+        for (NativeHook hook : live) {
+            if ((hook.type & types) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private NativeHook register(int type, long begin, long end, Object callback, Arena stubArena) {
         NativeHook hook = new NativeHook(this, handleOut.get(JAVA_LONG, 0), type, begin, end, callback, stubArena);
         live.add(hook);

@@ -335,13 +335,24 @@ public final class Unicorn implements AutoCloseable {
      * exactly (RIP at its first instruction, none of it run); 0: no limit. The first limit adds a native block hook
      * ({@link BlockBudget}) that stays for the engine's life, and drops the code translated before it once.
      *
-     * @return false when the hook could not be had (the host refused a page for its code), now and from then on;
-     *         the next run is then not limited by it
+     * <p>Not while a code hook is on the engine (a breakpoint, an event on an address, a step's hook): Unicorn 2.0.1
+     * then leaves RIP, at a stop between blocks, where the last hooked instruction wrote it ({@code cpu_tb_exec} skips
+     * restoring it from the block whenever a UC_HOOK_CODE exists), and the slice would resume at the wrong place
+     * ({@code BlockBudgetTest}). The caller counts instructions then.
+     *
+     * @return false when the budget cannot limit the next run: a code hook is on the engine, or the hook could not be
+     *         had (the host refused a page for its code); the next run is then not limited by it
      */
     public boolean limitBlocks(long blocks) {
         ensureOpen();
         if (blocks < 0) {
             throw new IllegalArgumentException("a budget of " + blocks + " blocks");
+        }
+        if (blocks > 0 && hooks.anyLive(HookType.CODE)) {
+            if (budget != null) {
+                budget.set(Long.MAX_VALUE);
+            }
+            return false;
         }
         if (budget == null) {
             if (blocks == 0 || budgetRefused) {

@@ -51,6 +51,54 @@ class BlockBudgetTest {
         }
     }
 
+    // loop: lock inc qword [rdi] ; jmp next ; next: inc rbx ; dec rcx ; jnz loop ; hlt: two chained blocks a turn
+    private static final String TWO_BLOCKS = "f0 48 ff 07 eb 00 48 ff c3 48 ff c9 75 f2 f4";
+
+    /**
+     * Runs TWO_BLOCKS 50,000 times in slices of 777 blocks, counted by the budget where it may, else by instructions;
+     * returns how many slices stopped before the second block.
+     */
+    private static int slicesOfTwoBlocks(Unicorn unicorn) {
+        unicorn.regWrite(X86Reg.RDI, Guest.DATA);
+        unicorn.regWrite(X86Reg.RCX, 50_000);
+        long rip = Guest.CODE;
+        int stopsAtTheSecond = 0;
+        while (rip != Guest.CODE + 15) {
+            boolean budget = unicorn.limitBlocks(777);
+            unicorn.emuStart(rip, -1L, 0, budget ? 0 : 777 * 3);
+            rip = unicorn.regRead(X86Reg.RIP);
+            stopsAtTheSecond += rip == Guest.CODE + 6 ? 1 : 0;
+        }
+        assertThat(counter(unicorn)).as("the locked increments").isEqualTo(50_000);
+        assertThat(unicorn.regRead(X86Reg.RBX)).isEqualTo(50_000);
+        return stopsAtTheSecond;
+    }
+
+    /** A stop before the second of two chained blocks leaves RIP there: the engine restores it from the block. */
+    @Test
+    void aStopBeforeAChainedBlockLeavesRipAtThatBlock() {
+        try (Unicorn unicorn = Guest.withCode(TWO_BLOCKS)) {
+            assertThat(slicesOfTwoBlocks(unicorn)).as("an odd budget ends slices at either block").isPositive();
+        }
+    }
+
+    /**
+     * With a code hook on the engine (a breakpoint elsewhere), Unicorn 2.0.1 does not restore RIP at a stop between
+     * blocks: it stays where the engine last wrote it, and the first block would run again. The budget then refuses,
+     * and the slices count instructions.
+     */
+    @Test
+    void withACodeHookOnTheEngineTheBudgetRefusesAndInstructionsAreCounted() {
+        try (Unicorn unicorn = Guest.withCode(TWO_BLOCKS)) {
+            Hook breakpoint = unicorn.hookCode(Guest.CODE + 14, Guest.CODE + 14, (address, size) -> {
+            });
+            assertThat(unicorn.limitBlocks(777)).isFalse();
+            slicesOfTwoBlocks(unicorn);
+            breakpoint.close();
+            assertThat(unicorn.limitBlocks(777)).as("the hook gone, blocks are counted again").isTrue();
+        }
+    }
+
     @Test
     void withoutALimitTheHookLetsTheRunGoOn() {
         try (Unicorn unicorn = loopOf(50_000)) {
