@@ -25,8 +25,8 @@ final class HostPages implements AutoCloseable {
     private static final MethodHandle MMAP;
     private static final MethodHandle MUNMAP;
     /**
-     * Touched pages up to which {@link #exchange} copies rather than moves: {@code bench/pipeline.sh}'s switches cost
-     * least there (docs/benchmarks.md, "A pipeline's process switches, stop 48").
+     * Touched pages up to which {@link #exchange} copies rather than moves: about where copying them (0.8 µs a page)
+     * costs what three moves do (about 210 µs: docs/benchmarks.md, "A pipeline's process switches, stop 48").
      */
     private static final int EXCHANGE_BY_COPY = 256;
 

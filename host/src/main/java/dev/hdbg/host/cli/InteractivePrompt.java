@@ -49,21 +49,6 @@ final class InteractivePrompt {
                 : Path.of(System.getProperty("user.home"), ".hdbg_history");
     }
 
-    private static void refreshPrompt(LineReader reader, DebugSession session) {
-        if (!(reader instanceof LineReaderImpl impl)) {
-            return; // only JLine's own reader can change the prompt of the line being edited
-        }
-        impl.setPrompt(prompt(session));
-        if (reader.isReading()) {
-            try {
-                reader.callWidget(LineReader.REDRAW_LINE);
-                reader.callWidget(LineReader.REDISPLAY);
-            } catch (IllegalStateException e) {
-                // The line was accepted in between; the next readLine prints a fresh prompt anyway.
-            }
-        }
-    }
-
     private static Collection<String> completableSymbols(DebugSession session) {
         try {
             return session.connected() ? session.symbols().names() : List.of();
@@ -110,12 +95,13 @@ final class InteractivePrompt {
                 }
                 words.set(List.copyOf(completions));
                 symbols.set(() -> completableSymbols(session));
-                // A break or exit while the user sits at "running>" must show in the prompt at once.
-                session.onStop(() -> refreshPrompt(reader, session));
                 session.output().note((client.attachMode() == AttachMode.OBSERVE ? "observing " : "attached to ")
                         + client.statusAtConnect().target()
                         + "; type help for the commands, Ctrl-C pauses the target, Ctrl-D or exit leaves");
-                try (ProgressLine progress = new ProgressLine(terminal, session)) {
+                try (ProgressLine progress = new ProgressLine(terminal, session);
+                     PromptRefresher refresher = new PromptRefresher((LineReaderImpl) reader, () -> prompt(session))) {
+                    // A break or exit while the user sits at "running>" must show in the prompt at once.
+                    session.onStop(refresher::stopped);
                     return readLoop(reader, session, shell, transcript, interruptPending);
                 }
             }

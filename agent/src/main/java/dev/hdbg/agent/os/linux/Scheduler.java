@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * executed about once in each stop (measured: a {@code lock inc} loop stopped 7,400 times counted 6,700 increments too
  * many), which would run a thread's instruction twice; a counted run stops exactly, before a block. Counting costs a
  * native call per block (docs/benchmarks.md, "Time slices in blocks, stop 48"), so runs are counted once the program
- * has had a second thread or process, and from then on: adding the counting hook retranslates all code once. The
+ * has had a second thread or process, and from then on: adding the counting hook retranslates all code once (while a
+ * code hook is on the engine, a breakpoint, the runs count instructions instead: {@code Unicorn.limitBlocks}). The
  * interleaving is then the same from one run to the next.
  *
  * <p>When no thread can run, the earliest futex timeout, timer or signal wait's timeout ({@link SignalWait}) comes at
