@@ -28,7 +28,7 @@ final class BlockExchange {
      * half of a pipeline shares with its shell while the exec'd half has its own, would otherwise leave the engine and
      * come back at every switch (about 90 µs of Unicorn's unmapping and mapping each time).
      */
-    static final long ADOPTED_COPY = 64 * GuestMemory.PAGE;
+    private static final long ADOPTED_COPY = 64 * GuestMemory.PAGE;
 
     private final Cpu cpu;
     private final HostPages pages;
@@ -106,15 +106,6 @@ final class BlockExchange {
 
     /** Whether no page of {@code m} is executable, by its first permissions nor by {@code protections}. */
     private static boolean noCode(GuestMapping m, List<MemoryRegion> protections) {
-        if ((m.perms() & Prot.EXEC) != 0) {
-            return false;
-        }
-        long size = m.memory().byteSize();
-        for (MemoryRegion r : protections) {
-            if (Long.compareUnsigned(r.begin() - m.address(), size) < 0 && (r.perms() & Prot.EXEC) != 0) {
-                return false;
-            }
-        }
-        return true;
+        return (m.perms() & Prot.EXEC) == 0 && !GuestMemory.anyExecutable(protections, m);
     }
 }

@@ -416,7 +416,7 @@ public final class GuestMemory implements AutoCloseable {
         if (shared.isWritable(m.memory()) || !readOnly(m, protections)) {
             return false;
         }
-        return within(protections, m).stream().anyMatch(r -> (r.perms() & Prot.EXEC) != 0);
+        return anyExecutable(protections, m);
     }
 
     private static boolean overlapsAny(List<GuestMapping> mappings, GuestMapping m) {
@@ -478,6 +478,11 @@ public final class GuestMemory implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether a region of {@code protections} that lies in {@code m} is executable. */
+    static boolean anyExecutable(List<MemoryRegion> protections, GuestMapping m) {
+        return within(protections, m).stream().anyMatch(r -> (r.perms() & Prot.EXEC) != 0);
     }
 
     /** The regions of {@code protections} that lie in {@code m}. */

@@ -42,25 +42,14 @@ final class HookTable {
         Objects.requireNonNull(callback, "callback");
         Arena stubArena = Arena.ofShared();
         try {
-            MemorySegment stub = stubFactory.apply(stubArena);
             // No user_data: each stub is bound to its own callback.
-            int err = UnicornNative.call(UnicornNative.HOOK_ADD, uc, handleOut, type, stub, MemorySegment.NULL, begin,
-                    end);
-            if (err != 0) {
-                throw UnicornException.of(err,
-                        "uc_hook_add(" + description + ", " + hex(begin) + ", " + hex(end) + ")");
-            }
+            hookAdd(type, stubFactory.apply(stubArena), MemorySegment.NULL, begin, end, description);
         } catch (RuntimeException | Error e) {
             stubArena.close();
             throw e;
         }
         NativeHook hook = register(type, begin, end, callback, stubArena);
-        if ((type & (HookType.CODE | HookType.BLOCK)) != 0) {
-            cache.dropRange(begin, end);
-        }
-        if ((type & (HookType.MEM_READ | HookType.MEM_READ_AFTER)) != 0) {
-            cache.dropAll();
-        }
+        dropTranslationsFor(type, begin, end);
         return hook;
     }
 
@@ -69,12 +58,28 @@ final class HookTable {
      * {@code userData}; it lives as long as the engine (nothing to retire: no stub of this table's).
      */
     void addNative(int type, MemorySegment callback, MemorySegment userData, String description) {
-        int err = UnicornNative.call(UnicornNative.HOOK_ADD, uc, handleOut, type, callback, userData, 1L, 0L);
+        hookAdd(type, callback, userData, 1L, 0L, description);
+        dropTranslationsFor(type, 1L, 0L);
+    }
+
+    private void hookAdd(int type, MemorySegment callback, MemorySegment userData, long begin, long end,
+            String description) {
+        int err = UnicornNative.call(UnicornNative.HOOK_ADD, uc, handleOut, type, callback, userData, begin, end);
         if (err != 0) {
-            throw UnicornException.of(err, "uc_hook_add(" + description + ")");
+            throw UnicornException.of(err, "uc_hook_add(" + description + ", " + hex(begin) + ", " + hex(end) + ")");
         }
+    }
+
+    /**
+     * Drops the translated code a new hook of {@code type} on [begin, end] must reach: blocks translated before a code
+     * or block hook would run without calling it, and before a read hook without the slow path that reports reads.
+     */
+    private void dropTranslationsFor(int type, long begin, long end) {
         if ((type & (HookType.CODE | HookType.BLOCK)) != 0) {
-            cache.dropAll(); // blocks translated before would run without calling it
+            cache.dropRange(begin, end);
+        }
+        if ((type & (HookType.MEM_READ | HookType.MEM_READ_AFTER)) != 0) {
+            cache.dropAll();
         }
     }
 
