@@ -9,6 +9,7 @@ import dev.hdbg.agent.vmx.VmExit;
 import java.lang.reflect.Proxy;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -150,6 +151,59 @@ class KickerTest {
         int before = stops.get();
         kicker.kickIfWanted();
         assertThat(stops).hasValue(before + 1);
+    }
+
+    @Test
+    void aCodeHooksHandlerReturnsOnlyOnceAnotherThreadsKickIsMade() throws Exception {
+        CountDownLatch kickerInsideStop = new CountDownLatch(1);
+        CountDownLatch letTheStopEnd = new CountDownLatch(1);
+        AtomicBoolean stopMade = new AtomicBoolean();
+        Thread executing = Thread.currentThread();
+        Thread[] watchdog = new Thread[1];
+        Cpu slowToStop = (Cpu) Proxy.newProxyInstance(Cpu.class.getClassLoader(), new Class<?>[] {Cpu.class},
+                (proxy, method, args) -> {
+                    if (!method.getName().equals("stop")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    kickerInsideStop.countDown();
+                    letTheStopEnd.await(); // the kicking thread lost its core
+                    stopMade.set(true);
+                    return null;
+                });
+        Kicker[] slow = new Kicker[1];
+        slow[0] = new Kicker(slowToStop, () -> {
+            if (Thread.currentThread() == executing && watchdog[0] == null) {
+                // The handler has left the gate and asks whether to stop: a watchdog tick takes the gate first.
+                watchdog[0] = Thread.ofPlatform().start(slow[0]::kickIfWanted);
+                try {
+                    kickerInsideStop.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    letTheStopEnd.countDown();
+                });
+            }
+            return true;
+        }, running::get, new Kicker.Timer() {
+            @Override
+            public void after(long millis, Runnable task) {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+
+        slow[0].gated(handler(() -> { })).onExit(VmExit.pre(ExitReason.EPT_HOOK, 0x401000));
+
+        assertThat(stopMade).as("the stop was made before the hooked instruction could run").isTrue();
+        watchdog[0].join();
     }
 
     @Test
