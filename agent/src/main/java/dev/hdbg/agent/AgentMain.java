@@ -10,6 +10,7 @@ import dev.hdbg.agent.server.ServerTls;
 import dev.hdbg.agent.server.TlsIdentity;
 import dev.hdbg.agent.unicorn.LibraryPatch;
 import dev.hdbg.agent.unicorn.SoftTlbSize;
+import dev.hdbg.agent.unicorn.StopsBetweenBlocks;
 import dev.hdbg.agent.unicorn.StoreFastPath;
 import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.common.auth.Tokens;
@@ -141,6 +142,12 @@ public final class AgentMain implements Callable<Integer> {
             + "hot pages of a program rarely evict each other on every access")
     private boolean noLargeTlb;
 
+    @Option(names = "--no-exact-stops", description = "leave libunicorn.so.2 as loaded: a pause, a request made while "
+            + "the guest runs or a guest timer may stop it inside a translated block and make the instructions before "
+            + "the stop run twice (by default the agent patches its own copy of Debian's 2.0.1 so that such stops land "
+            + "between blocks, where they are exact)")
+    private boolean noExactStops;
+
     @Option(names = "--no-kept-code", description = "translate each program's code anew after every process switch and "
             + "exec (by default a parent's code waits on the engine while its child runs another program, and a program "
             + "loaded again reuses its last load's code and translations: docs/targets.md, \"Idle code across exec\")")
@@ -270,6 +277,9 @@ public final class AgentMain implements Callable<Integer> {
         if (noLargeTlb) {
             SoftTlbSize.turnOff();
         }
+        if (noExactStops) {
+            StopsBetweenBlocks.turnOff();
+        }
         if (noKeptCode) {
             Unicorn.turnOffTranslationContexts();
         }
@@ -278,6 +288,11 @@ public final class AgentMain implements Callable<Integer> {
             if (fastPath.state() == LibraryPatch.State.REFUSED) {
                 LoggerFactory.getLogger(AgentMain.class).warn("guest stores take Unicorn's slow path (40 to 60 times "
                         + "slower): {}", fastPath.detail());
+            }
+            LibraryPatch.Status stops = StopsBetweenBlocks.status();
+            if (stops.state() == LibraryPatch.State.REFUSED) {
+                LoggerFactory.getLogger(AgentMain.class).warn("a pause or a guest timer may repeat instructions of the "
+                        + "block it stops: {}", stops.detail());
             }
             LibraryPatch.Status tlb = SoftTlbSize.status();
             if (tlb.state() == LibraryPatch.State.REFUSED) {

@@ -19,7 +19,8 @@ import java.util.function.Function;
  * the callback strongly reachable.
  *
  * <p>Adding or removing a code or block hook drops the translated blocks of its range, and adding a MEM_READ
- * hook drops all of them: see {@link TranslationCache} for why.
+ * hook drops all of them: see {@link TranslationCache} for why. With {@link StopsBetweenBlocks} on, so do adding a
+ * MEM_WRITE hook and removing the last memory hook: the blocks' checks for a stop after each access follow them.
  */
 final class HookTable {
     private final Unicorn owner;
@@ -78,10 +79,17 @@ final class HookTable {
         if ((type & (HookType.CODE | HookType.BLOCK)) != 0) {
             cache.dropRange(begin, end);
         }
-        if ((type & (HookType.MEM_READ | HookType.MEM_READ_AFTER)) != 0) {
+        if ((type & (HookType.MEM_READ | HookType.MEM_READ_AFTER)) != 0
+                || (type & HookType.MEM_WRITE) != 0 && StopsBetweenBlocks.on()) {
             cache.dropAll();
         }
     }
+
+    /**
+     * The memory hooks whose presence makes the translator check for a stop after every access
+     * ({@link StopsBetweenBlocks}): the first of them and the last must change the code already translated.
+     */
+    private static final int CHECKED_ACCESSES = HookType.MEM_READ | HookType.MEM_WRITE | HookType.MEM_READ_AFTER;
 
     /** Adds a UC_HOOK_INSN hook for {@code instruction} (a {@code uc_x86_insn}) on every address. */
     Hook addInstruction(int instruction, Object callback, Function<Arena, MemorySegment> stubFactory,
@@ -118,6 +126,9 @@ final class HookTable {
         live.remove(nativeHook);
         if ((nativeHook.type & (HookType.CODE | HookType.BLOCK)) != 0) {
             cache.dropRange(nativeHook.begin, nativeHook.end);
+        }
+        if ((nativeHook.type & CHECKED_ACCESSES) != 0 && !anyLive(CHECKED_ACCESSES) && StopsBetweenBlocks.on()) {
+            cache.dropAll(); // its blocks check for a stop after each access, where a stop from elsewhere is inexact
         }
         if (owner.emulating()) {
             retired.add(nativeHook.stubArena);

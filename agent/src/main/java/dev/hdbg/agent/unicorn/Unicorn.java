@@ -59,6 +59,7 @@ public final class Unicorn implements AutoCloseable {
     public static Unicorn openX86_64() {
         StoreFastPath.decide();
         SoftTlbSize.decide();
+        StopsBetweenBlocks.decide();
         try (Arena temp = Arena.ofConfined()) {
             MemorySegment out = temp.allocate(ADDRESS);
             List<long[]> before = CodeBuffer.largeExecutableMappings();
