@@ -31,10 +31,21 @@ import java.util.Optional;
  * and a stop made in a code hook has its own check after the hook. A pending stop is then taken by the check at the
  * start of the next block, before any of its instructions, where RIP is right.
  *
+ * <p>And where the stop is taken, RIP must be right. {@code cpu_tb_exec} puts it back at the block's start after a
+ * stop taken there, but not while any code hook is on the engine (a breakpoint, an event on an address): a stop made
+ * inside a code hook is taken by the check right after the hook, in the block's middle, where RIP is the hooked
+ * instruction's already. So with a breakpoint set anywhere, a pause left RIP wherever the guest's code last wrote it,
+ * and the guest resumed at the wrong instruction. The second part of the patch replaces that test, in both of
+ * {@code cpu_exec}'s inlined copies of {@code cpu_tb_exec}, by a call to a stub that keeps RIP only when a live code
+ * hook covers an instruction of the block past its first: then the stop may have been taken after that hook. A stop
+ * taken in such a block at its start still leaves RIP as the guest's code last wrote it; the block budget
+ * ({@link BlockBudget}) records the block's address and is exact there too.
+ *
  * <p>Only the build the bytes were read from is patched: the 21 bytes that end each of the four functions, the 18 that
- * begin {@code check_exit_request_x86_64} (which read {@code tcg_ctx->uc} at 0x9970) and the 19 of
- * {@code helper_uc_tracecode} that index {@code uc->hook} (0x2f8, 24 bytes a list) must match exactly; anything else
- * leaves the library alone and says why in {@link #status()}.
+ * begin {@code check_exit_request_x86_64} (which read {@code tcg_ctx->uc} at 0x9970), the 19 of
+ * {@code helper_uc_tracecode} that index {@code uc->hook} (0x2f8, 24 bytes a list) and the two stretches of
+ * {@code cpu_exec_x86_64} around the test must match exactly; anything else leaves the library alone and says why in
+ * {@link #status()}.
  */
 @SuppressWarnings("restricted") // reading and patching the loaded library's code is this class's job
 public final class StopsBetweenBlocks {
@@ -55,6 +66,24 @@ public final class StopsBetweenBlocks {
     /** helper_uc_tracecode + 0x34: {@code lea (%rax,%rax,2),%rax; mov 0x2f8(%r15,%rax,8),%rbx}: uc->hook[index].head. */
     static final long TRACE_WINDOW_OFFSET = 0x34;
     static final byte[] TRACE_WINDOW = hex("44 89 e8 41 83 e4 40 48 8d 04 40 49 8b 9c c7 f8 02 00 00");
+
+    /**
+     * cpu_exec_x86_64 + 0x2a8 and + 0x3bd: from the block's return value ({@code mov %rax,%r12}, then {@code r15 = r12 &
+     * ~3}; {@code mov %rax,%r13} in the second copy) to the test {@code cmpq $0x0,0x328(%rdx)} (uc->hook[
+     * UC_HOOK_CODE_IDX].head), its {@code je} to the restoring path and {@code movl $0,0x81b8(%rbx)}.
+     */
+    static final long RESTORE_WINDOW_OFFSET_1 = 0x2a8;
+    static final long RESTORE_WINDOW_OFFSET_2 = 0x3bd;
+    static final int RESTORE_TEST_IN_WINDOW_1 = 0x42;
+    static final int RESTORE_TEST_IN_WINDOW_2 = 0x3b;
+    static final byte[] RESTORE_WINDOW_1 = hex("49 89 c4 48 8b 83 a8 81 00 00 4d 89 e7 48 8b b8 c0 02 00 00 49 83 e7 fc"
+            + " e8 7b 98 fa ff 48 8b 83 a8 81 00 00 c7 83 9c 81 00 00 01 00 00 00 41 f6 c4 02 74 26 49 8b 95 38 1b 00 00"
+            + " 48 8b 8b b0 81 00 00 48 83 ba 28 03 00 00 00 0f 84 d8 02 00 00 c7 83 b8 81 00 00 00 00 00 00");
+    static final byte[] RESTORE_WINDOW_2 = hex("49 89 c5 48 8b 83 a8 81 00 00 48 8b b8 c0 02 00 00 e8 6d 97 fa ff 48 8b"
+            + " 83 a8 81 00 00 c7 83 9c 81 00 00 01 00 00 00 41 f6 c5 02 74 26 49 8b 96 38 1b 00 00 48 8b 8b b0 81 00 00"
+            + " 48 83 ba 28 03 00 00 00 0f 84 0b 04 00 00 c7 83 b8 81 00 00 00 00 00 00");
+    /** The 8-byte test's length, which the call and a 3-byte nop replace. */
+    private static final int RESTORE_TEST_LENGTH = 8;
 
     private static final LibraryPatch PATCH = new LibraryPatch("stops between blocks", "--no-exact-stops",
             "a stop from another thread lands between translated blocks (libunicorn.so.2 2.0.1 patched in this process)",
@@ -103,9 +132,11 @@ public final class StopsBetweenBlocks {
      * @param windows     the bytes of each {@link #SITES} window, in order
      * @param check       the bytes at {@code check_exit_request_x86_64}
      * @param trace       the bytes at {@code helper_uc_tracecode + TRACE_WINDOW_OFFSET}
+     * @param restore1    the bytes at {@code cpu_exec_x86_64 + RESTORE_WINDOW_OFFSET_1}, and the second copy's
      * @param version     {@link Unicorn#version()}
      */
-    static Optional<String> mismatch(byte[][] windows, byte[] check, byte[] trace, String version) {
+    static Optional<String> mismatch(byte[][] windows, byte[] check, byte[] trace, byte[] restore1, byte[] restore2,
+            String version) {
         if (!"2.0.1".equals(version)) {
             return Optional.of("libunicorn is " + version + ", the patch is for Debian's 2.0.1");
         }
@@ -122,6 +153,9 @@ public final class StopsBetweenBlocks {
         if (!Arrays.equals(trace, TRACE_WINDOW)) {
             return Optional.of("helper_uc_tracecode differs from Debian's 2.0.1 build: uc_struct.hook is not known to be "
                     + "at 0x2f8");
+        }
+        if (!Arrays.equals(restore1, RESTORE_WINDOW_1) || !Arrays.equals(restore2, RESTORE_WINDOW_2)) {
+            return Optional.of("cpu_exec_x86_64 differs from Debian's 2.0.1 build around cpu_tb_exec's test for code hooks");
         }
         return Optional.empty();
     }
@@ -175,6 +209,46 @@ public final class StopsBetweenBlocks {
         return code;
     }
 
+    /**
+     * The stub the test for code hooks calls (its second copy at +6), assembled from (GNU as, Intel syntax). It keeps
+     * every register, sets ZF to restore RIP from the block and clears it to keep RIP:
+     * <pre>
+     * first:  push rax ; mov rax, r15 ; jmp common       ; the block, in the first copy
+     * second: push rax ; mov rax, r13 ; and rax, -4      ; in the second
+     * common: push rsi ; push rdi ; push r8 ; push r9
+     *         mov rsi, [rax]                  ; tb->pc
+     *         movzx edi, word ptr [rax + 0x14]  ; tb->size
+     *         lea rdi, [rsi + rdi - 1]        ; the block's last byte
+     *         inc rsi                         ; past its first
+     *         mov r8, [rdx + 0x328]           ; uc->hook[UC_HOOK_CODE_IDX].head
+     * walk:   test r8, r8 ; je restore
+     *         mov r9, [r8 + 8] ; test r9, r9 ; je restore      ; list_item.data
+     *         cmp byte ptr [r9 + 0x14], 0 ; jne next          ; hook.to_delete
+     *         mov rax, [r9 + 0x18] ; cmp rax, [r9 + 0x20] ; ja keep   ; begin > end: every address
+     *         cmp rax, rdi ; ja next                          ; begins after the block
+     *         mov rax, [r9 + 0x20] ; cmp rax, rsi ; jae keep  ; ends past its first byte
+     * next:   mov r8, [r8] ; jmp walk
+     * keep:   test rsp, rsp ; jmp done                        ; ZF clear
+     * restore: xor eax, eax                                   ; ZF set
+     * done:   pop r9 ; pop r8 ; pop rdi ; pop rsi ; pop rax ; ret
+     * </pre>
+     */
+    static final byte[] RESTORE_STUB = hex("50 4c 89 f8 eb 08 50 4c 89 e8 48 83 e0 fc 56 57 41 50 41 51 48 8b 30 0f b7"
+            + " 78 14 48 8d 7c 3e ff 48 ff c6 4c 8b 82 28 03 00 00 4d 85 c0 74 32 4d 8b 48 08 4d 85 c9 74 29 41 80 79 14"
+            + " 00 75 18 49 8b 41 18 49 3b 41 20 77 13 48 39 f8 77 09 49 8b 41 20 48 39 f0 73 05 4d 8b 00 eb ce 48 85 e4"
+            + " eb 02 31 c0 41 59 41 58 5f 5e 58 c3");
+    /** Where the restoring stub is in the stub page, after the check's. */
+    private static final int RESTORING_STUB_AT = 0x100;
+    /** Where the stub's second copy enters. */
+    static final int RESTORE_STUB_SECOND = 6;
+
+    /** call rel32 to {@code target} and a 3-byte nop, in place of the 8-byte test at {@code site}. */
+    static byte[] callFrom(long site, long target) {
+        byte[] code = {(byte) 0xe8, 0, 0, 0, 0, 0x0f, 0x1f, 0x00};
+        putRel32(code, 1, target - (site + 5));
+        return code;
+    }
+
     /** jmp rel32 to the stub, where the tail call to check_exit_request was. */
     static byte[] jumpTo(long site, long stub) {
         byte[] code = {(byte) 0xe9, 0, 0, 0, 0};
@@ -204,11 +278,17 @@ public final class StopsBetweenBlocks {
         }
         MemorySegment check = UnicornNative.symbol("check_exit_request_x86_64").orElse(null);
         MemorySegment trace = UnicornNative.symbol("helper_uc_tracecode").orElse(null);
-        if (check == null || trace == null) {
-            return Optional.of("libunicorn.so.2 does not export check_exit_request_x86_64 and helper_uc_tracecode");
+        MemorySegment exec = UnicornNative.symbol("cpu_exec_x86_64").orElse(null);
+        if (check == null || trace == null || exec == null) {
+            return Optional.of("libunicorn.so.2 does not export check_exit_request_x86_64, helper_uc_tracecode and "
+                    + "cpu_exec_x86_64");
         }
+        long restore1 = exec.address() + RESTORE_WINDOW_OFFSET_1;
+        long restore2 = exec.address() + RESTORE_WINDOW_OFFSET_2;
         Optional<String> mismatch = mismatch(windows, LibraryCode.read(check.address(), CHECK_WINDOW.length),
-                LibraryCode.read(trace.address() + TRACE_WINDOW_OFFSET, TRACE_WINDOW.length), Unicorn.version());
+                LibraryCode.read(trace.address() + TRACE_WINDOW_OFFSET, TRACE_WINDOW.length),
+                LibraryCode.read(restore1, RESTORE_WINDOW_1.length), LibraryCode.read(restore2, RESTORE_WINDOW_2.length),
+                Unicorn.version());
         if (mismatch.isPresent()) {
             return mismatch;
         }
@@ -220,6 +300,8 @@ public final class StopsBetweenBlocks {
         MemorySegment stubPages = MemorySegment.ofAddress(pages).reinterpret(2 * LibraryCode.PAGE);
         byte[] stub = stub(pages, pages + LibraryCode.PAGE, check.address());
         MemorySegment.copy(stub, 0, stubPages, JAVA_BYTE, 0, stub.length);
+        long restoring = pages + RESTORING_STUB_AT;
+        MemorySegment.copy(RESTORE_STUB, 0, stubPages, JAVA_BYTE, RESTORING_STUB_AT, RESTORE_STUB.length);
         if (libc.mprotect(pages, LibraryCode.PAGE, LibraryCode.PROT_READ | LibraryCode.PROT_EXEC) != 0) {
             return Optional.of("mprotect of the stub page failed");
         }
@@ -231,6 +313,12 @@ public final class StopsBetweenBlocks {
                 }
                 throw new IllegalStateException("libunicorn.so.2 was patched at " + i + " of 4 sites only");
             }
+        }
+        long test1 = restore1 + RESTORE_TEST_IN_WINDOW_1;
+        long test2 = restore2 + RESTORE_TEST_IN_WINDOW_2;
+        if (!libc.overwrite(test1, callFrom(test1, restoring))
+                || !libc.overwrite(test2, callFrom(test2, restoring + RESTORE_STUB_SECOND))) {
+            throw new IllegalStateException("libunicorn.so.2's cpu_exec could not be patched after its code generator");
         }
         counters = stubPages.asSlice(LibraryCode.PAGE, 16);
         return Optional.empty();

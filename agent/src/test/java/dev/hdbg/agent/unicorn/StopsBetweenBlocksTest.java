@@ -2,9 +2,11 @@ package dev.hdbg.agent.unicorn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +54,63 @@ class StopsBetweenBlocksTest {
     }
 
     @Test
+    void withACodeHookElsewhereAStopAtABlocksStartPutsRipThere() {
+        // Unpatched, cpu_tb_exec left RIP where the guest's code last wrote it whenever a code hook existed: the
+        // loop of two blocks resumed at the wrong one and counted 1,132 too many in 1,193 stops (bench/unicorn_stop.c).
+        StringBuilder code = new StringBuilder("48 ff 03 eb 3b");
+        code.append(" 90".repeat(0x40 - 5)).append(" 48 ff c9 75 bb f4 90 90");
+        long elsewhere = Guest.CODE + 0x47; // a nop after the hlt: never run
+        assertCountsExactly(code.toString(), uc -> uc.hookCode(elsewhere, elsewhere, (address, size) -> { }));
+    }
+
+    @Test
+    void aCodeHookOnABlocksFirstInstructionLeavesItsStartsRestored() {
+        // 0x40 hooked: the first instruction of the loop's second block, where the stop may also come after the hook
+        StringBuilder code = new StringBuilder("48 ff 03 eb 3b");
+        code.append(" 90".repeat(0x40 - 5)).append(" 48 ff c9 75 bb f4");
+        long second = Guest.CODE + 0x40;
+        assertCountsExactly(code.toString(), 200_000, uc -> uc.hookCode(second, second, (address, size) -> { }));
+    }
+
+    @Test
+    void aStopMadeInAHookInsideABlockKeepsRipOnTheHookedInstruction() {
+        // inc qword [rbx] ; inc qword [rbx] ; nop (hooked: stops) ; hlt
+        try (Unicorn uc = Guest.withCode("48 ff 03 48 ff 03 90 f4")) {
+            uc.regWrite(X86Reg.RBX, DATA);
+            long nop = Guest.CODE + 6;
+            uc.hookCode(nop, nop, (address, size) -> uc.emuStop());
+            uc.emuStart(Guest.CODE, 0, 0, 0);
+
+            assertThat(uc.regRead(X86Reg.RIP)).as("the hooked instruction, not the block's start").isEqualTo(nop);
+            assertThat(uc.memRead(DATA, 8)).as("the two increments before it ran once").isEqualTo(littleEndian(2));
+        }
+    }
+
+    @Test
+    void onlyDebiansBuildIsPatched() {
+        byte[][] windows = new byte[StopsBetweenBlocks.SITES.length][];
+        for (int i = 0; i < windows.length; i++) {
+            windows[i] = StopsBetweenBlocks.SITES[i].window();
+        }
+        assertThat(mismatch(windows, StopsBetweenBlocks.RESTORE_WINDOW_1, "2.0.1")).isEmpty();
+        assertThat(mismatch(windows, StopsBetweenBlocks.RESTORE_WINDOW_1, "2.1.4")).get().asString()
+                .contains("2.1.4");
+        byte[][] other = windows.clone();
+        other[2] = other[2].clone();
+        other[2][3] ^= 1;
+        assertThat(mismatch(other, StopsBetweenBlocks.RESTORE_WINDOW_1, "2.0.1")).get().asString()
+                .startsWith("tcg_gen_qemu_ld_i64_x86_64 differs");
+        byte[] restore = StopsBetweenBlocks.RESTORE_WINDOW_1.clone();
+        restore[0x45] ^= 1;
+        assertThat(mismatch(windows, restore, "2.0.1")).get().asString().contains("cpu_exec_x86_64");
+    }
+
+    private static Optional<String> mismatch(byte[][] windows, byte[] restore1, String version) {
+        return StopsBetweenBlocks.mismatch(windows, StopsBetweenBlocks.CHECK_WINDOW, StopsBetweenBlocks.TRACE_WINDOW,
+                restore1, StopsBetweenBlocks.RESTORE_WINDOW_2, version);
+    }
+
+    @Test
     void aMemoryHookKeepsTheCheckAfterEachAccessAndItsRemovalDropsIt() {
         try (Unicorn uc = Guest.withCode("48 ff 03 48 ff c9 75 f8 f4")) {
             uc.regWrite(X86Reg.RBX, DATA);
@@ -76,12 +135,24 @@ class StopsBetweenBlocksTest {
         }
     }
 
-    /** Runs {@code hex} (which counts RCX down from N, incrementing the qword at [rbx]) under a stop every 0.2 ms. */
     private static void assertCountsExactly(String hex) {
+        assertCountsExactly(hex, N, uc -> { });
+    }
+
+    private static void assertCountsExactly(String hex, Consumer<Unicorn> prepare) {
+        assertCountsExactly(hex, N, prepare);
+    }
+
+    /**
+     * Runs {@code hex} (which counts RCX down from {@code n}, incrementing the qword at [rbx]) under a stop every 0.2
+     * ms, after {@code prepare} (hooks).
+     */
+    private static void assertCountsExactly(String hex, long n, Consumer<Unicorn> prepare) {
         try (Unicorn uc = Guest.withCode(hex)) {
+            prepare.accept(uc);
             uc.regWrite(X86Reg.RBX, DATA);
-            uc.regWrite(X86Reg.RCX, N);
-            long end = Guest.CODE + Guest.bytes(hex).length; // just past the hlt
+            uc.regWrite(X86Reg.RCX, n);
+            long end = Guest.CODE + lastHlt(Guest.bytes(hex)) + 1; // just past the hlt
             AtomicBoolean running = new AtomicBoolean(true);
             Thread stopper = Thread.ofPlatform().start(() -> {
                 while (running.get()) {
@@ -103,9 +174,18 @@ class StopsBetweenBlocksTest {
             }
             assertThat(stops).as("stops that landed during the loop").isGreaterThan(20);
             assertThat(uc.memRead(DATA, 8)).as("the count in memory after %d stops", stops)
-                    .isEqualTo(littleEndian(N));
+                    .isEqualTo(littleEndian(n));
             assertThat(uc.regRead(X86Reg.RCX)).isZero();
         }
+    }
+
+    private static int lastHlt(byte[] code) {
+        for (int i = code.length - 1; i >= 0; i--) {
+            if (code[i] == (byte) 0xf4) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no hlt");
     }
 
     private static byte[] littleEndian(long value) {

@@ -1,0 +1,96 @@
+package dev.hdbg.agent.debugger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.machine.RawImageLoader;
+import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.model.EventModification;
+import dev.hdbg.common.model.TargetState;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A pause lands between two instructions, and the guest goes on from it as though it never stopped: a loop of two
+ * blocks that adds to RAX in the first and takes from RCX in the second keeps RAX + RCX at N, or N + 1 when paused
+ * between them, over twenty pauses. Before the stops were exact it drifted by one at most pauses: with a breakpoint
+ * set anywhere, the guest resumed at the block it had last left (RIP as the last hooked instruction wrote it), and
+ * without one, a stop after a memory access ran the block's first instructions again.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PausesAreExactTest {
+    private static final long BASE = RawImageLoader.DEFAULT_BASE;
+    private static final long FIRST = BASE + 0x0a;
+    private static final long SECOND = BASE + 0x50;
+    private static final long HLT = BASE + 0x55;
+    private static final long N = 1L << 40;
+
+    /** mov rcx, N ; a: add rax, 1 ; mov [rsp - 8], rax ; jmp b ; (nops) ; b: dec rcx ; jnz a ; hlt */
+    private static byte[] twoBlocks() {
+        byte[] code = new byte[0x56];
+        Arrays.fill(code, (byte) 0x90);
+        put(code, 0, "48 b9 00 00 00 00 00 01 00 00");
+        put(code, 0x0a, "48 83 c0 01 48 89 44 24 f8 eb 3b");
+        put(code, 0x50, "48 ff c9 75 b5 f4");
+        return code;
+    }
+
+    private static void put(byte[] code, int at, String hex) {
+        byte[] bytes = HexFormat.ofDelimiter(" ").parseHex(hex);
+        System.arraycopy(bytes, 0, code, at, bytes.length);
+    }
+
+    @ParameterizedTest(name = "breakpoint: {0}")
+    @ValueSource(strings = {"none", "on the hlt, never reached", "on the second block's first instruction, disabled"})
+    void theLoopGoesOnFromEachPauseAsThoughItNeverStopped(String breakpoint) throws Exception {
+        try (Machine machine = new Machine()) {
+            byte[] code = twoBlocks();
+            RawImageLoader.load(machine, "two blocks", code, BASE, BASE);
+            TargetInfo info = TargetInfo.raw("two blocks", BASE, BASE + code.length);
+            RecordQueue queue = new RecordQueue(1024, 1, Duration.ofMillis(1));
+            Debugger debugger = new Debugger(machine, Limits.DEFAULT, queue);
+            queue.attach(batch -> { });
+            try {
+                debugger.setTarget(info);
+                if (breakpoint.startsWith("on the hlt")) {
+                    debugger.addBreakpoint(HLT, null).get(10, TimeUnit.SECONDS);
+                } else if (breakpoint.startsWith("on the second")) {
+                    long id = debugger.addBreakpoint(SECOND, null).get(10, TimeUnit.SECONDS);
+                    debugger.modifyBreakpoints(id, EventModification.DISABLE)
+                            .get(10, TimeUnit.SECONDS);
+                }
+                for (int i = 0; i < 20; i++) {
+                    debugger.cont().get(10, TimeUnit.SECONDS);
+                    Thread.sleep(5 + i % 7);
+                    debugger.pause().get(10, TimeUnit.SECONDS);
+                    Map<GuestRegister, Long> r = awaitPaused(debugger);
+                    long rip = r.get(GuestRegister.RIP);
+                    long sum = r.get(GuestRegister.RAX) + r.get(GuestRegister.RCX);
+                    assertThat(rip).as("pause %d", i).isIn(FIRST, FIRST + 4, FIRST + 9, SECOND, SECOND + 3);
+                    assertThat(sum).as("RAX + RCX at pause %d, RIP 0x%x", i, rip)
+                            .isEqualTo(rip >= SECOND ? N + 1 : N);
+                }
+            } finally {
+                debugger.close();
+                queue.close();
+            }
+        }
+    }
+
+    private static Map<GuestRegister, Long> awaitPaused(Debugger debugger) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (debugger.status().get(10, TimeUnit.SECONDS).state() != TargetState.PAUSED) {
+            assertThat(System.nanoTime()).as("paused within 10 s").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        return debugger.readRegisters(List.of(GuestRegister.RIP, GuestRegister.RAX, GuestRegister.RCX))
+                .get(10, TimeUnit.SECONDS);
+    }
+}
