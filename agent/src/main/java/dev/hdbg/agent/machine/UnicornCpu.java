@@ -263,8 +263,8 @@ final class UnicornCpu implements Cpu {
     }
 
     /**
-     * Instructions a block of compiled code runs, about: a slice's length when blocks cannot be counted (a code hook
-     * is on the engine: {@link dev.hdbg.agent.unicorn.Unicorn#limitBlocks}).
+     * Instructions a block of compiled code runs, about: a slice's length when blocks cannot be counted (the host
+     * refused a page for the counting hook's code: {@link dev.hdbg.agent.unicorn.Unicorn#limitBlocks}).
      */
     private static final long INSTRUCTIONS_PER_BLOCK = 5;
 

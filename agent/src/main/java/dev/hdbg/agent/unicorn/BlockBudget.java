@@ -19,22 +19,25 @@ import java.util.HexFormat;
  * registers are written back already, and one without an upcall costs a call and a decrement.
  *
  * <p>Exact, as the instruction count was: Unicorn 2.0.1 emits the block hook before the block's exit check
- * ({@code translator_loop}), so a stop there ends the run before any instruction of the block, with RIP at its start.
- * And deterministic: a program's blocks, not the host's time, decide where a slice ends.
+ * ({@code translator_loop}), so a stop there ends the run before any instruction of the block. The engine puts RIP at
+ * the block's start then, except while a code hook covers an instruction inside the block ({@link StopsBetweenBlocks}):
+ * so the stub also records the block's address, and {@link Unicorn#emuStart} puts RIP there after a spent budget. And
+ * deterministic: a program's blocks, not the host's time, decide where a slice ends.
  */
 @SuppressWarnings("restricted") // the stub is code this class writes and maps executable
 final class BlockBudget {
     /**
-     * The callback, {@code void (uc_engine *uc, uint64_t address, uint32_t size, void *budget)}: {@code dec qword
-     * [rcx]; jl stop; ret; stop: jmp [rip]; .quad uc_emu_stop} (a tail call: {@code rdi} is the engine already; the
-     * jump through memory reaches the library from any page, where a page within 2 GiB of it was sometimes not to be
-     * had). A budget of n lets n blocks begin: the one after them takes the word below zero.
+     * The callback, {@code void (uc_engine *uc, uint64_t address, uint32_t size, void *budget)}: {@code mov [rcx + 8],
+     * rsi; dec qword [rcx]; jl stop; ret; stop: jmp [rip]; .quad uc_emu_stop} (a tail call: {@code rdi} is the engine
+     * already; the jump through memory reaches the library from any page, where a page within 2 GiB of it was
+     * sometimes not to be had). A budget of n lets n blocks begin: the one after them takes the word below zero. The
+     * second word is the block about to begin: where the run stopped when the budget was spent.
      */
     static byte[] stub(long emuStop) {
-        byte[] code = HexFormat.ofDelimiter(" ").parseHex("48 ff 09 7c 01 c3 ff 25 00 00 00 00"
+        byte[] code = HexFormat.ofDelimiter(" ").parseHex("48 89 71 08 48 ff 09 7c 01 c3 ff 25 00 00 00 00"
                 + " 00 00 00 00 00 00 00 00");
         for (int i = 0; i < 8; i++) {
-            code[12 + i] = (byte) (emuStop >>> 8 * i);
+            code[16 + i] = (byte) (emuStop >>> 8 * i);
         }
         return code;
     }
@@ -62,11 +65,11 @@ final class BlockBudget {
         return callback;
     }
 
-    /** The word the stub counts down: blocks the run may still begin. */
+    /** The word the stub counts down (blocks the run may still begin), then the block it was called for last. */
     private final MemorySegment remaining;
 
     BlockBudget(Arena arena) {
-        remaining = arena.allocate(JAVA_LONG);
+        remaining = arena.allocate(2 * JAVA_LONG.byteSize(), JAVA_LONG.byteAlignment());
         remaining.set(JAVA_LONG, 0, Long.MAX_VALUE);
     }
 
@@ -83,5 +86,10 @@ final class BlockBudget {
     /** Whether the last run stopped because its budget was spent. */
     boolean spent() {
         return remaining.get(JAVA_LONG, 0) < 0;
+    }
+
+    /** The first instruction of the block the spent budget stopped before: where RIP belongs. */
+    long stoppedAt() {
+        return remaining.get(JAVA_LONG, 8);
     }
 }

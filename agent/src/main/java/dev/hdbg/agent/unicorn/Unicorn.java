@@ -321,6 +321,9 @@ public final class Unicorn implements AutoCloseable {
                 hooks.releaseRetired();
             }
         }
+        if (budget != null && budget.spent()) {
+            registers.write(X86Reg.RIP, budget.stoppedAt()); // the engine leaves it stale under some code hooks
+        }
         Throwable callbackFailure = failure.take();
         if (callbackFailure != null || err != 0) {
             Supplier<String> operation = () -> "uc_emu_start(" + hex(begin) + ", " + hex(until) + ", "
@@ -336,24 +339,17 @@ public final class Unicorn implements AutoCloseable {
      * exactly (RIP at its first instruction, none of it run); 0: no limit. The first limit adds a native block hook
      * ({@link BlockBudget}) that stays for the engine's life, and drops the code translated before it once.
      *
-     * <p>Not while a code hook is on the engine (a breakpoint, an event on an address, a step's hook): Unicorn 2.0.1
-     * then leaves RIP, at a stop between blocks, where the last hooked instruction wrote it ({@code cpu_tb_exec} skips
-     * restoring it from the block whenever a UC_HOOK_CODE exists), and the slice would resume at the wrong place
-     * ({@code BlockBudgetTest}). The caller counts instructions then.
+     * <p>Also while a code hook is on the engine (a breakpoint, an event on an address): Unicorn 2.0.1 may then leave
+     * RIP, at a stop between blocks, where the last hooked instruction wrote it, and the slice would resume at the
+     * wrong place; the stub records the block it stopped before, and this class puts RIP there ({@code BlockBudgetTest}).
      *
-     * @return false when the budget cannot limit the next run: a code hook is on the engine, or the hook could not be
-     *         had (the host refused a page for its code); the next run is then not limited by it
+     * @return false when the budget cannot limit the next run: the hook could not be had (the host refused a page for
+     *         its code); the next run is then not limited by it
      */
     public boolean limitBlocks(long blocks) {
         ensureOpen();
         if (blocks < 0) {
             throw new IllegalArgumentException("a budget of " + blocks + " blocks");
-        }
-        if (blocks > 0 && hooks.anyLive(HookType.CODE)) {
-            if (budget != null) {
-                budget.set(Long.MAX_VALUE);
-            }
-            return false;
         }
         if (budget == null) {
             if (blocks == 0 || budgetRefused) {

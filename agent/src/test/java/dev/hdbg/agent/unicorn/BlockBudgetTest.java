@@ -83,19 +83,20 @@ class BlockBudgetTest {
     }
 
     /**
-     * With a code hook on the engine (a breakpoint elsewhere), Unicorn 2.0.1 does not restore RIP at a stop between
-     * blocks: it stays where the engine last wrote it, and the first block would run again. The budget then refuses,
-     * and the slices count instructions.
+     * With a code hook on an instruction inside the loop's second block (a breakpoint that never stops), Unicorn 2.0.1
+     * does not put RIP back at a block's start after a stop there: it stays where the hooked instruction's code wrote
+     * it, and the slice would resume inside the block (stop 48 found 128 increments too many in 50,000 and counted
+     * instructions under code hooks instead). The stub records the block, and RIP is put there.
      */
     @Test
-    void withACodeHookOnTheEngineTheBudgetRefusesAndInstructionsAreCounted() {
+    void withACodeHookInsideABlockTheBudgetStillStopsBeforeTheBlockExactly() {
         try (Unicorn unicorn = Guest.withCode(TWO_BLOCKS)) {
-            Hook breakpoint = unicorn.hookCode(Guest.CODE + 14, Guest.CODE + 14, (address, size) -> {
-            });
-            assertThat(unicorn.limitBlocks(777)).isFalse();
-            slicesOfTwoBlocks(unicorn);
-            breakpoint.close();
-            assertThat(unicorn.limitBlocks(777)).as("the hook gone, blocks are counted again").isTrue();
+            int[] hits = new int[1];
+            try (Hook breakpoint = unicorn.hookCode(Guest.CODE + 9, Guest.CODE + 9, (address, size) -> hits[0]++)) {
+                assertThat(unicorn.limitBlocks(777)).isTrue();
+                assertThat(slicesOfTwoBlocks(unicorn)).as("slices that ended at the second block").isPositive();
+                assertThat(hits[0]).as("the hooked dec rcx, once an iteration").isEqualTo(50_000);
+            }
         }
     }
 
@@ -123,6 +124,7 @@ class BlockBudgetTest {
     @Test
     void theStubCountsDownAndTailCallsUcEmuStop() {
         byte[] code = BlockBudget.stub(0x7f12_3456_789aL);
-        assertThat(Guest.bytes("48 ff 09 7c 01 c3 ff 25 00 00 00 00 9a 78 56 34 12 7f 00 00")).isEqualTo(code);
+        assertThat(Guest.bytes("48 89 71 08 48 ff 09 7c 01 c3 ff 25 00 00 00 00 9a 78 56 34 12 7f 00 00"))
+                .isEqualTo(code);
     }
 }

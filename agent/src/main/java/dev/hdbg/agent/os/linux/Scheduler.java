@@ -17,12 +17,10 @@ import java.util.stream.Collectors;
  * happen only at safe points ({@link #schedule}), outside every hook.
  *
  * <p>Slices are counted in blocks, by the CPU's run itself ({@link #sliceBlocks}, {@code Cpu.runBlocks}), not timed:
- * Unicorn 2.0.1 stopped from another thread ({@code uc_emu_stop}) returns with RIP before an instruction it already
- * executed about once in each stop (measured: a {@code lock inc} loop stopped 7,400 times counted 6,700 increments too
- * many), which would run a thread's instruction twice; a counted run stops exactly, before a block. Counting costs a
- * native call per block (docs/benchmarks.md, "Time slices in blocks, stop 48"), so runs are counted once the program
- * has had a second thread or process, and from then on: adding the counting hook retranslates all code once (while a
- * code hook is on the engine, a breakpoint, the runs count instructions instead: {@code Unicorn.limitBlocks}). The
+ * a slice timed by the host would end where the host's clock says, and the interleaving would change from run to run;
+ * a counted run stops before a block, exactly (with breakpoints set too: {@code Unicorn.limitBlocks}). Counting costs
+ * a native call per block (docs/benchmarks.md, "Time slices in blocks, stop 48"), so runs are counted once the program
+ * has had a second thread or process, and from then on: adding the counting hook retranslates all code once. The
  * interleaving is then the same from one run to the next.
  *
  * <p>When no thread can run, the earliest futex timeout, timer or signal wait's timeout ({@link SignalWait}) comes at
