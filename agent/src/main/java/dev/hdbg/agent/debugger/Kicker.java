@@ -22,12 +22,12 @@ import java.util.function.BooleanSupplier;
  * repeats it every few milliseconds while the stop is still wanted. Exits that move RIP themselves
  * stop the guest on their own ({@link ExitHandler#stopWanted}): Unicorn drops a kick made meanwhile.
  *
- * <p>A kick is not exact: Unicorn 2.0.1 takes the stop at the guest's next
- * memory access and reports RIP at the start of the translated block, so the block's instructions before that access
- * run again on resume (bench/unicorn_stop.c; docs/targets.md, "Limits"). The exact alternatives cost every run: a
- * block hook that stops when asked made a tight loop 1.4 to 3 times slower from C, and uc_emu_start's instruction
- * count (a hook on every instruction) far more. Stops that must be exact are made inside a hook or by instruction
- * count, never by a kick.
+ * <p>A kick lands between two translated blocks, with RIP at the next one ({@code StopsBetweenBlocks}, an in-process
+ * patch of Unicorn 2.0.1, which took it after the block's next memory access with RIP at the block's start, so that
+ * the instructions before the access ran twice: bench/unicorn_stop.c). It is exact but in the cases docs/targets.md
+ * names ("Stops while the guest runs"): a block inside which a code hook covers an instruction, a memory hook armed.
+ * A block hook that stops when asked would be exact there too, but costs every block of every run (a tight loop 1.4
+ * to 3 times slower from C).
  *
  * <p>The gate between kicks and handlers is one atomic word, not a lock: a handler enters with one compare-and-set and
  * leaves with a plain release store, where a {@code ReentrantLock} taken twice per exit cost four fenced updates and a

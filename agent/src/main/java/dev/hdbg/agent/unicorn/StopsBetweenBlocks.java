@@ -31,6 +31,14 @@ import java.util.Optional;
  * and a stop made in a code hook has its own check after the hook. A pending stop is then taken by the check at the
  * start of the next block, before any of its instructions, where RIP is right.
  *
+ * <p>One other path relied on that check: a store to memory that is not mapped or not writable ({@code store_helper})
+ * calls the fault hooks, then {@code cpu_exit} and returns, so the block went on only as far as the check after the
+ * store (an invalid load leaves at once, by {@code cpu_loop_exit}). Without the check the block's later instructions
+ * ran after the failed store: a SIGSEGV handler that makes the page writable and returns saw them run twice
+ * ({@code sigretry.c}). So the third part of the patch makes that exit leave at once too when translated code made the
+ * store: its tail call to {@code cpu_exit} goes to a stub that calls {@code cpu_exit} and then {@code cpu_loop_exit},
+ * as the load path does.
+ *
  * <p>And where the stop is taken, RIP must be right. {@code cpu_tb_exec} puts it back at the block's start after a
  * stop taken there, but not while any code hook is on the engine (a breakpoint, an event on an address): a stop made
  * inside a code hook is taken by the check right after the hook, in the block's middle, where RIP is the hooked
@@ -43,8 +51,9 @@ import java.util.Optional;
  *
  * <p>Only the build the bytes were read from is patched: the 21 bytes that end each of the four functions, the 18 that
  * begin {@code check_exit_request_x86_64} (which read {@code tcg_ctx->uc} at 0x9970), the 19 of
- * {@code helper_uc_tracecode} that index {@code uc->hook} (0x2f8, 24 bytes a list) and the two stretches of
- * {@code cpu_exec_x86_64} around the test must match exactly; anything else leaves the library alone and says why in
+ * {@code helper_uc_tracecode} that index {@code uc->hook} (0x2f8, 24 bytes a list), the two stretches of
+ * {@code cpu_exec_x86_64} around the test and the 43 bytes of {@code store_helper} that end its invalid stores must
+ * match exactly; anything else leaves the library alone and says why in
  * {@link #status()}.
  */
 @SuppressWarnings("restricted") // reading and patching the loaded library's code is this class's job
@@ -82,8 +91,24 @@ public final class StopsBetweenBlocks {
     static final byte[] RESTORE_WINDOW_2 = hex("49 89 c5 48 8b 83 a8 81 00 00 48 8b b8 c0 02 00 00 e8 6d 97 fa ff 48 8b"
             + " 83 a8 81 00 00 c7 83 9c 81 00 00 01 00 00 00 41 f6 c5 02 74 26 49 8b 96 38 1b 00 00 48 8b 8b b0 81 00 00"
             + " 48 83 ba 28 03 00 00 00 0f 84 0b 04 00 00 c7 83 b8 81 00 00 00 00 00 00");
-    /** The 8-byte test's length, which the call and a 3-byte nop replace. */
-    private static final int RESTORE_TEST_LENGTH = 8;
+    /**
+     * helper_ret_stb_mmu_x86_64 + 0x177 (store_helper, shared by every store's helper): {@code mov %r13,0x528(%rbx);
+     * movl $0xc,0x530(%rbx)} (uc->invalid_addr, invalid_error), {@code mov 0x180(%rbx),%rdi} (uc->cpu, where the
+     * UNMAPPED case joins), the frame's pops and, at +0x26, {@code jmp cpu_exit@plt}.
+     */
+    static final long STORE_WINDOW_OFFSET = 0x177;
+    static final int STORE_EXIT_IN_WINDOW = 0x26;
+    static final byte[] STORE_WINDOW = hex("4c 89 ab 28 05 00 00 c7 83 30 05 00 00 0c 00 00 00 48 8b bb 80 01 00 00 48"
+            + " 83 c4 78 5b 5d 41 5c 41 5d 41 5e 41 5f e9 be 7f fa ff");
+    /** Debian's build: cpu_exec_x86_64's offset in the library, and its code segment's (readelf -l). */
+    static final long CPU_EXEC_OFFSET = 0x3f5d90;
+    static final long TEXT_START = 0x39b000;
+    static final long TEXT_END = 0x39b000 + 0xa97ced;
+
+    /** Where the restoring stub is in the stub page, after the check's. */
+    private static final int RESTORING_STUB_AT = 0x100;
+    /** Where the stores' exit stub is in the stub page. */
+    private static final int STORE_STUB_AT = 0x200;
 
     private static final LibraryPatch PATCH = new LibraryPatch("stops between blocks", "--no-exact-stops",
             "a stop from another thread lands between translated blocks (libunicorn.so.2 2.0.1 patched in this process)",
@@ -133,10 +158,11 @@ public final class StopsBetweenBlocks {
      * @param check       the bytes at {@code check_exit_request_x86_64}
      * @param trace       the bytes at {@code helper_uc_tracecode + TRACE_WINDOW_OFFSET}
      * @param restore1    the bytes at {@code cpu_exec_x86_64 + RESTORE_WINDOW_OFFSET_1}, and the second copy's
+     * @param store       the bytes at {@code helper_ret_stb_mmu_x86_64 + STORE_WINDOW_OFFSET}
      * @param version     {@link Unicorn#version()}
      */
     static Optional<String> mismatch(byte[][] windows, byte[] check, byte[] trace, byte[] restore1, byte[] restore2,
-            String version) {
+            byte[] store, String version) {
         if (!"2.0.1".equals(version)) {
             return Optional.of("libunicorn is " + version + ", the patch is for Debian's 2.0.1");
         }
@@ -157,112 +183,10 @@ public final class StopsBetweenBlocks {
         if (!Arrays.equals(restore1, RESTORE_WINDOW_1) || !Arrays.equals(restore2, RESTORE_WINDOW_2)) {
             return Optional.of("cpu_exec_x86_64 differs from Debian's 2.0.1 build around cpu_tb_exec's test for code hooks");
         }
+        if (!Arrays.equals(store, STORE_WINDOW)) {
+            return Optional.of("store_helper differs from Debian's 2.0.1 build where an invalid store ends");
+        }
         return Optional.empty();
-    }
-
-    /**
-     * The stub at {@code stub}, its counters at {@code counters}, going on to {@code check} (check_exit_request),
-     * assembled from (GNU as, Intel syntax):
-     * <pre>
-     *     mov rax, [rdi + 0x9970]          ; tcg_ctx->uc
-     *     mov rdx, [rax + 0x3e8]           ; uc->hook[UC_HOOK_MEM_READ_IDX].head
-     *     call walk
-     *     jne keep
-     *     mov rdx, [rax + 0x400]           ; UC_HOOK_MEM_WRITE_IDX
-     *     call walk
-     *     jne keep
-     *     mov rdx, [rax + 0x430]           ; UC_HOOK_MEM_READ_AFTER_IDX
-     *     call walk
-     *     jne keep
-     *     lock inc qword ptr [rip + left]
-     *     ret                              ; no check for this access
-     * keep:
-     *     lock inc qword ptr [rip + kept]
-     *     jmp qword ptr [rip + 0]          ; check_exit_request(tcg_ctx), as before
-     *     .quad check
-     * walk:                                ; ZF clear when the list at rdx has a hook not being deleted
-     *     test rdx, rdx
-     *     je none
-     *     mov rcx, [rdx + 8]               ; list_item.data: the hook
-     *     test rcx, rcx
-     *     je none
-     *     cmp byte ptr [rcx + 0x14], 0     ; hook.to_delete (uc_hook_del leaves it listed until the run ends)
-     *     je live
-     *     mov rdx, [rdx]                   ; list_item.next
-     *     jmp walk
-     * live:
-     *     test rsp, rsp
-     * none:
-     *     ret
-     * </pre>
-     */
-    static byte[] stub(long stub, long counters, long check) {
-        byte[] code = hex("48 8b 87 70 99 00 00 48 8b 90 e8 03 00 00 e8 3d 00 00 00 75 25 48 8b 90 00 04 00 00 e8 2f 00"
-                + " 00 00 75 17 48 8b 90 30 04 00 00 e8 21 00 00 00 75 09 f0 48 ff 05 00 00 00 00 c3 f0 48 ff 05 00 00"
-                + " 00 00 ff 25 00 00 00 00 00 00 00 00 00 00 00 00 48 85 d2 74 17 48 8b 4a 08 48 85 c9 74 0e 80 79 14"
-                + " 00 74 05 48 8b 12 eb e7 48 85 e4 c3");
-        putRel32(code, 0x35, counters - (stub + 0x39));
-        putRel32(code, 0x3e, counters + 8 - (stub + 0x42));
-        for (int i = 0; i < 8; i++) {
-            code[0x48 + i] = (byte) (check >>> 8 * i);
-        }
-        return code;
-    }
-
-    /**
-     * The stub the test for code hooks calls (its second copy at +6), assembled from (GNU as, Intel syntax). It keeps
-     * every register, sets ZF to restore RIP from the block and clears it to keep RIP:
-     * <pre>
-     * first:  push rax ; mov rax, r15 ; jmp common       ; the block, in the first copy
-     * second: push rax ; mov rax, r13 ; and rax, -4      ; in the second
-     * common: push rsi ; push rdi ; push r8 ; push r9
-     *         mov rsi, [rax]                  ; tb->pc
-     *         movzx edi, word ptr [rax + 0x14]  ; tb->size
-     *         lea rdi, [rsi + rdi - 1]        ; the block's last byte
-     *         inc rsi                         ; past its first
-     *         mov r8, [rdx + 0x328]           ; uc->hook[UC_HOOK_CODE_IDX].head
-     * walk:   test r8, r8 ; je restore
-     *         mov r9, [r8 + 8] ; test r9, r9 ; je restore      ; list_item.data
-     *         cmp byte ptr [r9 + 0x14], 0 ; jne next          ; hook.to_delete
-     *         mov rax, [r9 + 0x18] ; cmp rax, [r9 + 0x20] ; ja keep   ; begin > end: every address
-     *         cmp rax, rdi ; ja next                          ; begins after the block
-     *         mov rax, [r9 + 0x20] ; cmp rax, rsi ; jae keep  ; ends past its first byte
-     * next:   mov r8, [r8] ; jmp walk
-     * keep:   test rsp, rsp ; jmp done                        ; ZF clear
-     * restore: xor eax, eax                                   ; ZF set
-     * done:   pop r9 ; pop r8 ; pop rdi ; pop rsi ; pop rax ; ret
-     * </pre>
-     */
-    static final byte[] RESTORE_STUB = hex("50 4c 89 f8 eb 08 50 4c 89 e8 48 83 e0 fc 56 57 41 50 41 51 48 8b 30 0f b7"
-            + " 78 14 48 8d 7c 3e ff 48 ff c6 4c 8b 82 28 03 00 00 4d 85 c0 74 32 4d 8b 48 08 4d 85 c9 74 29 41 80 79 14"
-            + " 00 75 18 49 8b 41 18 49 3b 41 20 77 13 48 39 f8 77 09 49 8b 41 20 48 39 f0 73 05 4d 8b 00 eb ce 48 85 e4"
-            + " eb 02 31 c0 41 59 41 58 5f 5e 58 c3");
-    /** Where the restoring stub is in the stub page, after the check's. */
-    private static final int RESTORING_STUB_AT = 0x100;
-    /** Where the stub's second copy enters. */
-    static final int RESTORE_STUB_SECOND = 6;
-
-    /** call rel32 to {@code target} and a 3-byte nop, in place of the 8-byte test at {@code site}. */
-    static byte[] callFrom(long site, long target) {
-        byte[] code = {(byte) 0xe8, 0, 0, 0, 0, 0x0f, 0x1f, 0x00};
-        putRel32(code, 1, target - (site + 5));
-        return code;
-    }
-
-    /** jmp rel32 to the stub, where the tail call to check_exit_request was. */
-    static byte[] jumpTo(long site, long stub) {
-        byte[] code = {(byte) 0xe9, 0, 0, 0, 0};
-        putRel32(code, 1, stub - (site + 5));
-        return code;
-    }
-
-    private static void putRel32(byte[] code, int at, long displacement) {
-        if (displacement != (int) displacement) {
-            throw new IllegalArgumentException("displacement " + displacement + " is beyond ±2 GiB");
-        }
-        for (int i = 0; i < 4; i++) {
-            code[at + i] = (byte) (displacement >>> 8 * i);
-        }
     }
 
     private static Optional<String> apply() {
@@ -279,16 +203,21 @@ public final class StopsBetweenBlocks {
         MemorySegment check = UnicornNative.symbol("check_exit_request_x86_64").orElse(null);
         MemorySegment trace = UnicornNative.symbol("helper_uc_tracecode").orElse(null);
         MemorySegment exec = UnicornNative.symbol("cpu_exec_x86_64").orElse(null);
-        if (check == null || trace == null || exec == null) {
-            return Optional.of("libunicorn.so.2 does not export check_exit_request_x86_64, helper_uc_tracecode and "
-                    + "cpu_exec_x86_64");
+        MemorySegment storeByte = UnicornNative.symbol("helper_ret_stb_mmu_x86_64").orElse(null);
+        MemorySegment cpuExit = UnicornNative.symbol("cpu_exit").orElse(null);
+        MemorySegment cpuLoopExit = UnicornNative.symbol("cpu_loop_exit_x86_64").orElse(null);
+        if (check == null || trace == null || exec == null || storeByte == null || cpuExit == null
+                || cpuLoopExit == null) {
+            return Optional.of("libunicorn.so.2 does not export check_exit_request_x86_64, helper_uc_tracecode, "
+                    + "cpu_exec_x86_64, helper_ret_stb_mmu_x86_64, cpu_exit and cpu_loop_exit_x86_64");
         }
+        long storeWindow = storeByte.address() + STORE_WINDOW_OFFSET;
         long restore1 = exec.address() + RESTORE_WINDOW_OFFSET_1;
         long restore2 = exec.address() + RESTORE_WINDOW_OFFSET_2;
         Optional<String> mismatch = mismatch(windows, LibraryCode.read(check.address(), CHECK_WINDOW.length),
                 LibraryCode.read(trace.address() + TRACE_WINDOW_OFFSET, TRACE_WINDOW.length),
                 LibraryCode.read(restore1, RESTORE_WINDOW_1.length), LibraryCode.read(restore2, RESTORE_WINDOW_2.length),
-                Unicorn.version());
+                LibraryCode.read(storeWindow, STORE_WINDOW.length), Unicorn.version());
         if (mismatch.isPresent()) {
             return mismatch;
         }
@@ -298,26 +227,34 @@ public final class StopsBetweenBlocks {
             return Optional.of("no free page within 2 GiB of libunicorn.so.2 for the stub");
         }
         MemorySegment stubPages = MemorySegment.ofAddress(pages).reinterpret(2 * LibraryCode.PAGE);
-        byte[] stub = stub(pages, pages + LibraryCode.PAGE, check.address());
+        byte[] stub = StopsBetweenBlocksCode.stub(pages, pages + LibraryCode.PAGE, check.address());
         MemorySegment.copy(stub, 0, stubPages, JAVA_BYTE, 0, stub.length);
         long restoring = pages + RESTORING_STUB_AT;
-        MemorySegment.copy(RESTORE_STUB, 0, stubPages, JAVA_BYTE, RESTORING_STUB_AT, RESTORE_STUB.length);
+        MemorySegment.copy(StopsBetweenBlocksCode.RESTORE_STUB, 0, stubPages, JAVA_BYTE, RESTORING_STUB_AT,
+                StopsBetweenBlocksCode.RESTORE_STUB.length);
+        long library = exec.address() - CPU_EXEC_OFFSET;
+        byte[] storeExit = StopsBetweenBlocksCode.storeExitStub(library + TEXT_START, library + TEXT_END, cpuExit.address(),
+                cpuLoopExit.address());
+        MemorySegment.copy(storeExit, 0, stubPages, JAVA_BYTE, STORE_STUB_AT, storeExit.length);
         if (libc.mprotect(pages, LibraryCode.PAGE, LibraryCode.PROT_READ | LibraryCode.PROT_EXEC) != 0) {
             return Optional.of("mprotect of the stub page failed");
         }
-        for (int i = 0; i < jumps.length; i++) {
-            if (!libc.overwrite(jumps[i], jumpTo(jumps[i], pages))) {
-                // The sites patched so far already skip checks the engines would not use: still exact, only partly
-                if (i == 0) {
-                    return Optional.of("mprotect of libunicorn.so.2's code page failed (a policy forbids writable code?)");
-                }
-                throw new IllegalStateException("libunicorn.so.2 was patched at " + i + " of 4 sites only");
+        // Invalid stores leave at once first: right with or without the checks, which the next sites take away.
+        long storeExitSite = storeWindow + STORE_EXIT_IN_WINDOW;
+        if (!libc.overwrite(storeExitSite, StopsBetweenBlocksCode.jumpTo(storeExitSite, pages + STORE_STUB_AT))) {
+            return Optional.of("mprotect of libunicorn.so.2's code page failed (a policy forbids writable code?)");
+        }
+        for (long jump : jumps) {
+            if (!libc.overwrite(jump, StopsBetweenBlocksCode.jumpTo(jump, pages))) {
+                throw new IllegalStateException("libunicorn.so.2's code generator could not be patched at 0x"
+                        + Long.toHexString(jump));
             }
         }
         long test1 = restore1 + RESTORE_TEST_IN_WINDOW_1;
         long test2 = restore2 + RESTORE_TEST_IN_WINDOW_2;
-        if (!libc.overwrite(test1, callFrom(test1, restoring))
-                || !libc.overwrite(test2, callFrom(test2, restoring + RESTORE_STUB_SECOND))) {
+        if (!libc.overwrite(test1, StopsBetweenBlocksCode.callFrom(test1, restoring))
+                || !libc.overwrite(test2, StopsBetweenBlocksCode.callFrom(test2,
+                restoring + StopsBetweenBlocksCode.RESTORE_STUB_SECOND))) {
             throw new IllegalStateException("libunicorn.so.2's cpu_exec could not be patched after its code generator");
         }
         counters = stubPages.asSlice(LibraryCode.PAGE, 16);

@@ -1,6 +1,7 @@
 package dev.hdbg.agent.unicorn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A stop asked from another thread while the guest runs ({@code uc_emu_stop}) is exact with {@link StopsBetweenBlocks}
@@ -86,6 +89,28 @@ class StopsBetweenBlocksTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"write-protected", "unmapped"})
+    void anInvalidStoreEndsTheRunBeforeTheNextInstruction(String page) {
+        // mov rbp, rbx ; add rbp, 1 ; add rbp, 1 ; mov [rax], rbp ; add rbp, 1 ; hlt
+        try (Unicorn uc = Guest.withCode("48 89 dd 48 83 c5 01 48 83 c5 01 48 89 28 48 83 c5 01 f4")) {
+            if (page.equals("write-protected")) {
+                uc.memMap(0x10000, 0x1000, Prot.READ);
+            }
+            uc.regWrite(X86Reg.RAX, 0x10000);
+            long[] atFault = new long[1];
+            uc.hookInvalidMemory(HookType.MEM_WRITE_PROT | HookType.MEM_WRITE_UNMAPPED, (type, address, size, value) -> {
+                atFault[0] = uc.regRead(X86Reg.RBP);
+                return false;
+            });
+
+            assertThatThrownBy(() -> uc.emuStart(Guest.CODE, 0, 0, 0)).isInstanceOf(UnicornException.class);
+            assertThat(atFault[0]).as("RBP when the hook saw the fault").isEqualTo(2);
+            assertThat(uc.regRead(X86Reg.RBP)).as("the add after the store did not run (it did, unpatched)")
+                    .isEqualTo(2);
+        }
+    }
+
     @Test
     void onlyDebiansBuildIsPatched() {
         byte[][] windows = new byte[StopsBetweenBlocks.SITES.length][];
@@ -103,11 +128,16 @@ class StopsBetweenBlocksTest {
         byte[] restore = StopsBetweenBlocks.RESTORE_WINDOW_1.clone();
         restore[0x45] ^= 1;
         assertThat(mismatch(windows, restore, "2.0.1")).get().asString().contains("cpu_exec_x86_64");
+        byte[] store = StopsBetweenBlocks.STORE_WINDOW.clone();
+        store[StopsBetweenBlocks.STORE_EXIT_IN_WINDOW] = (byte) 0xe8;
+        assertThat(StopsBetweenBlocks.mismatch(windows, StopsBetweenBlocks.CHECK_WINDOW, StopsBetweenBlocks.TRACE_WINDOW,
+                StopsBetweenBlocks.RESTORE_WINDOW_1, StopsBetweenBlocks.RESTORE_WINDOW_2, store, "2.0.1")).get()
+                .asString().contains("store_helper");
     }
 
     private static Optional<String> mismatch(byte[][] windows, byte[] restore1, String version) {
         return StopsBetweenBlocks.mismatch(windows, StopsBetweenBlocks.CHECK_WINDOW, StopsBetweenBlocks.TRACE_WINDOW,
-                restore1, StopsBetweenBlocks.RESTORE_WINDOW_2, version);
+                restore1, StopsBetweenBlocks.RESTORE_WINDOW_2, StopsBetweenBlocks.STORE_WINDOW, version);
     }
 
     @Test

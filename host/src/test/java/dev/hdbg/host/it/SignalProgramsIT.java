@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * gcc-compiled programs, dynamically linked and position-independent (Debian's gcc default), that rely on the kernel's
  * signals: a SIGSEGV handler that recovers with siglongjmp, a SIGALRM interval timer, raise(SIGUSR1) to an
- * SA_SIGINFO handler, an uncaught SIGFPE, SIGPIPE from a pipe, timers that strike a loop without system calls. Each
+ * SA_SIGINFO handler, an uncaught SIGFPE, SIGPIPE from a pipe, timers that strike a loop without system calls, a sum in
+ * memory that a fast timer interrupts hundreds of times (each interruption a stop from another thread). Each
  * runs with {@code --root /} and natively; stdout,
  * stderr and the exit status must be equal. The sources are in {@code src/test/resources/elf}.
  */
@@ -34,7 +35,7 @@ class SignalProgramsIT {
     @BeforeAll
     static void compileThePrograms() throws Exception {
         for (String name : List.of("sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin",
-                "abort", "twosig")) {
+                "abort", "twosig", "alarmsum")) {
             compile(name);
         }
         compileStatic("abort");
@@ -68,7 +69,8 @@ class SignalProgramsIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin", "twosig"})
+    @ValueSource(strings = {"sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin", "twosig",
+        "alarmsum"})
     void signalsReachTheProgramAsTheyDoNatively(String program) throws Exception {
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), dir.resolve(program));
         ProgramRun actual = agentRun(program);
