@@ -24,18 +24,18 @@ import java.util.Optional;
  * <p>What: the four tail calls to {@code check_exit_request_x86_64} at the end of {@code tcg_gen_qemu_ld_i32},
  * {@code st_i32}, {@code ld_i64} and {@code st_i64} go to a stub instead, which makes the check only when the engine
  * being translated for has a memory read, write or read-after hook ({@code uc->hook[10, 11, 13]}, one not being
- * deleted): a stop made
- * inside such a hook must end the block right after the access (the write monitor relies on it, {@code ExitHooks}),
- * and {@link HookTable} drops the translated code when the first of them comes and the last goes. Nothing else needs
- * the check: a faulting access leaves the block by {@code cpu_loop_exit} (with RIP restored from the host address),
- * and a stop made in a code hook has its own check after the hook. A pending stop is then taken by the check at the
- * start of the next block, before any of its instructions, where RIP is right.
+ * deleted): a stop made inside such a hook must end the block right after the access (the write monitor relies on
+ * it, {@code ExitHooks}), and {@link HookTable} drops the translated code when the first of them comes and the last
+ * goes. Nothing else needs the check: an invalid load or fetch leaves the block by {@code cpu_loop_exit} (the agent
+ * finds the faulting instruction itself, {@code PageFaults}), and a stop made in a code hook has its own check after
+ * the hook. A pending stop is then taken by the check at the start of the next block, before any of its instructions,
+ * where RIP is right.
  *
  * <p>One other path relied on that check: a store to memory that is not mapped or not writable ({@code store_helper})
  * calls the fault hooks, then {@code cpu_exit} and returns, so the block went on only as far as the check after the
  * store (an invalid load leaves at once, by {@code cpu_loop_exit}). Without the check the block's later instructions
  * ran after the failed store: a SIGSEGV handler that makes the page writable and returns saw them run twice
- * ({@code sigretry.c}). So the third part of the patch makes that exit leave at once too when translated code made the
+ * ({@code sigretry.c}). So the second part of the patch makes that exit leave at once too when translated code made the
  * store: its tail call to {@code cpu_exit} goes to a stub that calls {@code cpu_exit} and then {@code cpu_loop_exit},
  * as the load path does.
  *
@@ -43,7 +43,7 @@ import java.util.Optional;
  * stop taken there, but not while any code hook is on the engine (a breakpoint, an event on an address): a stop made
  * inside a code hook is taken by the check right after the hook, in the block's middle, where RIP is the hooked
  * instruction's already. So with a breakpoint set anywhere, a pause left RIP wherever the guest's code last wrote it,
- * and the guest resumed at the wrong instruction. The second part of the patch replaces that test, in both of
+ * and the guest resumed at the wrong instruction. The third part of the patch replaces that test, in both of
  * {@code cpu_exec}'s inlined copies of {@code cpu_tb_exec}, by a call to a stub that keeps RIP only when a live code
  * hook covers an instruction of the block past its first: then the stop may have been taken after that hook. A stop
  * taken in such a block at its start still leaves RIP as the guest's code last wrote it; the block budget
@@ -53,8 +53,7 @@ import java.util.Optional;
  * begin {@code check_exit_request_x86_64} (which read {@code tcg_ctx->uc} at 0x9970), the 19 of
  * {@code helper_uc_tracecode} that index {@code uc->hook} (0x2f8, 24 bytes a list), the two stretches of
  * {@code cpu_exec_x86_64} around the test and the 43 bytes of {@code store_helper} that end its invalid stores must
- * match exactly; anything else leaves the library alone and says why in
- * {@link #status()}.
+ * match exactly; anything else leaves the library alone and says why in {@link #status()}.
  */
 @SuppressWarnings("restricted") // reading and patching the loaded library's code is this class's job
 public final class StopsBetweenBlocks {
