@@ -36,9 +36,7 @@ final class BlockBudget {
     static byte[] stub(long emuStop) {
         byte[] code = HexFormat.ofDelimiter(" ").parseHex("48 89 71 08 48 ff 09 7c 01 c3 ff 25 00 00 00 00"
                 + " 00 00 00 00 00 00 00 00");
-        for (int i = 0; i < 8; i++) {
-            code[16 + i] = (byte) (emuStop >>> 8 * i);
-        }
+        LibraryCode.putQuad(code, 16, emuStop);
         return code;
     }
 

@@ -41,6 +41,30 @@ final class LibraryCode {
                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     }
 
+    /**
+     * Writes {@code displacement} as the little-endian rel32 at {@code code[at]}: a jump's or call's, or a RIP-relative
+     * operand's, which the patches compute from where their code will be.
+     *
+     * @throws IllegalArgumentException when it is beyond ±2 GiB
+     */
+    static void putRel32(byte[] code, int at, long displacement) {
+        if (displacement != (int) displacement) {
+            throw new IllegalArgumentException("displacement " + displacement + " is beyond ±2 GiB");
+        }
+        putLittleEndian(code, at, displacement, 4);
+    }
+
+    /** Writes {@code value} as the little-endian quad at {@code code[at]}: an address a stub jumps or calls through. */
+    static void putQuad(byte[] code, int at, long value) {
+        putLittleEndian(code, at, value, 8);
+    }
+
+    private static void putLittleEndian(byte[] code, int at, long value, int bytes) {
+        for (int i = 0; i < bytes; i++) {
+            code[at + i] = (byte) (value >>> 8 * i);
+        }
+    }
+
     /** The {@code length} bytes at {@code address}. */
     static byte[] read(long address, int length) {
         byte[] bytes = new byte[length];

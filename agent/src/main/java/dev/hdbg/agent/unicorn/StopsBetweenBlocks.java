@@ -6,6 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -156,7 +158,8 @@ public final class StopsBetweenBlocks {
      * @param windows     the bytes of each {@link #SITES} window, in order
      * @param check       the bytes at {@code check_exit_request_x86_64}
      * @param trace       the bytes at {@code helper_uc_tracecode + TRACE_WINDOW_OFFSET}
-     * @param restore1    the bytes at {@code cpu_exec_x86_64 + RESTORE_WINDOW_OFFSET_1}, and the second copy's
+     * @param restore1    the bytes at {@code cpu_exec_x86_64 + RESTORE_WINDOW_OFFSET_1}
+     * @param restore2    the bytes at {@code cpu_exec_x86_64 + RESTORE_WINDOW_OFFSET_2}
      * @param store       the bytes at {@code helper_ret_stb_mmu_x86_64 + STORE_WINDOW_OFFSET}
      * @param version     {@link Unicorn#version()}
      */
@@ -238,23 +241,28 @@ public final class StopsBetweenBlocks {
         if (libc.mprotect(pages, LibraryCode.PAGE, LibraryCode.PROT_READ | LibraryCode.PROT_EXEC) != 0) {
             return Optional.of("mprotect of the stub page failed");
         }
-        // Invalid stores leave at once first: right with or without the checks, which the next sites take away.
+        // Every site's new bytes first (a displacement beyond reach throws before anything is written), then the
+        // writes, invalid stores first: leaving at once is right with or without the checks the next sites take away.
+        Map<Long, byte[]> sites = new LinkedHashMap<>();
         long storeExitSite = storeWindow + STORE_EXIT_IN_WINDOW;
-        if (!libc.overwrite(storeExitSite, StopsBetweenBlocksCode.jumpTo(storeExitSite, pages + STORE_STUB_AT))) {
-            return Optional.of("mprotect of libunicorn.so.2's code page failed (a policy forbids writable code?)");
-        }
+        sites.put(storeExitSite, StopsBetweenBlocksCode.jumpTo(storeExitSite, pages + STORE_STUB_AT));
         for (long jump : jumps) {
-            if (!libc.overwrite(jump, StopsBetweenBlocksCode.jumpTo(jump, pages))) {
-                throw new IllegalStateException("libunicorn.so.2's code generator could not be patched at 0x"
-                        + Long.toHexString(jump));
-            }
+            sites.put(jump, StopsBetweenBlocksCode.jumpTo(jump, pages));
         }
         long test1 = restore1 + RESTORE_TEST_IN_WINDOW_1;
         long test2 = restore2 + RESTORE_TEST_IN_WINDOW_2;
-        if (!libc.overwrite(test1, StopsBetweenBlocksCode.callFrom(test1, restoring))
-                || !libc.overwrite(test2, StopsBetweenBlocksCode.callFrom(test2,
-                restoring + StopsBetweenBlocksCode.RESTORE_STUB_SECOND))) {
-            throw new IllegalStateException("libunicorn.so.2's cpu_exec could not be patched after its code generator");
+        sites.put(test1, StopsBetweenBlocksCode.callFrom(test1, restoring));
+        sites.put(test2, StopsBetweenBlocksCode.callFrom(test2, restoring + StopsBetweenBlocksCode.RESTORE_STUB_SECOND));
+        boolean first = true;
+        for (Map.Entry<Long, byte[]> site : sites.entrySet()) {
+            if (!libc.overwrite(site.getKey(), site.getValue())) {
+                if (first) {
+                    return Optional.of("mprotect of libunicorn.so.2's code page failed (a policy forbids writable code?)");
+                }
+                throw new IllegalStateException("libunicorn.so.2 could not be patched at 0x"
+                        + Long.toHexString(site.getKey()) + " after its first sites were");
+            }
+            first = false;
         }
         counters = stubPages.asSlice(LibraryCode.PAGE, 16);
         return Optional.empty();

@@ -55,11 +55,9 @@ final class StopsBetweenBlocksCode {
                 + " 00 00 75 17 48 8b 90 30 04 00 00 e8 21 00 00 00 75 09 f0 48 ff 05 00 00 00 00 c3 f0 48 ff 05 00 00"
                 + " 00 00 ff 25 00 00 00 00 00 00 00 00 00 00 00 00 48 85 d2 74 17 48 8b 4a 08 48 85 c9 74 0e 80 79 14"
                 + " 00 74 05 48 8b 12 eb e7 48 85 e4 c3");
-        putRel32(code, 0x35, counters - (stub + 0x39));
-        putRel32(code, 0x3e, counters + 8 - (stub + 0x42));
-        for (int i = 0; i < 8; i++) {
-            code[0x48 + i] = (byte) (check >>> 8 * i);
-        }
+        LibraryCode.putRel32(code, 0x35, counters - (stub + 0x39));
+        LibraryCode.putRel32(code, 0x3e, counters + 8 - (stub + 0x42));
+        LibraryCode.putQuad(code, 0x48, check);
         return code;
     }
 
@@ -97,25 +95,17 @@ final class StopsBetweenBlocksCode {
     /** call rel32 to {@code target} and a 3-byte nop, in place of the 8-byte test at {@code site}. */
     static byte[] callFrom(long site, long target) {
         byte[] code = {(byte) 0xe8, 0, 0, 0, 0, 0x0f, 0x1f, 0x00};
-        putRel32(code, 1, target - (site + 5));
+        LibraryCode.putRel32(code, 1, target - (site + 5));
         return code;
     }
 
     /** jmp rel32 to the stub, where a tail call was (to check_exit_request, to cpu_exit). */
     static byte[] jumpTo(long site, long stub) {
         byte[] code = {(byte) 0xe9, 0, 0, 0, 0};
-        putRel32(code, 1, stub - (site + 5));
+        LibraryCode.putRel32(code, 1, stub - (site + 5));
         return code;
     }
 
-    private static void putRel32(byte[] code, int at, long displacement) {
-        if (displacement != (int) displacement) {
-            throw new IllegalArgumentException("displacement " + displacement + " is beyond ±2 GiB");
-        }
-        for (int i = 0; i < 4; i++) {
-            code[at + i] = (byte) (displacement >>> 8 * i);
-        }
-    }
 
     /**
      * The stub an invalid store's exit jumps to, assembled from (GNU as, Intel syntax):
@@ -140,16 +130,10 @@ final class StopsBetweenBlocksCode {
         byte[] code = hex("48 8b 04 24 48 ba 00 00 00 00 00 00 00 00 48 39 d0 72 15 48 ba 00 00 00 00 00 00 00 00 48 39"
                 + " d0 73 06 ff 25 0e 00 00 00 57 ff 15 07 00 00 00 5f ff 25 08 00 00 00"
                 + " 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00");
-        putQuad(code, 6, textStart);
-        putQuad(code, 21, textEnd);
-        putQuad(code, 0x36, cpuExit);
-        putQuad(code, 0x3e, cpuLoopExit);
+        LibraryCode.putQuad(code, 6, textStart);
+        LibraryCode.putQuad(code, 21, textEnd);
+        LibraryCode.putQuad(code, 0x36, cpuExit);
+        LibraryCode.putQuad(code, 0x3e, cpuLoopExit);
         return code;
-    }
-
-    private static void putQuad(byte[] code, int at, long value) {
-        for (int i = 0; i < 8; i++) {
-            code[at + i] = (byte) (value >>> 8 * i);
-        }
     }
 }

@@ -120,27 +120,19 @@ public final class StoreFastPath {
     static byte[] stub(long stub, long counters, long back) {
         byte[] code = HexFormat.ofDelimiter(" ").parseHex("f0 48 ff 05 00 00 00 00 50 48 8b 46 10 f6 80 88 00 00 00 04 58 "
                 + "74 0f f0 48 ff 05 00 00 00 00 49 81 c9 00 04 00 00 e9 00 00 00 00");
-        putRel32(code, 4, counters - (stub + 8));
-        putRel32(code, 27, counters + 8 - (stub + 31));
-        putRel32(code, 39, back - (stub + code.length));
+        LibraryCode.putRel32(code, 4, counters - (stub + 8));
+        LibraryCode.putRel32(code, 27, counters + 8 - (stub + 31));
+        LibraryCode.putRel32(code, 39, back - (stub + code.length));
         return code;
     }
 
     /** jmp rel32 to the stub, then a 2-byte nop (never reached: the stub jumps back past it). */
     static byte[] jumpTo(long site, long stub) {
         byte[] code = {(byte) 0xe9, 0, 0, 0, 0, 0x66, (byte) 0x90};
-        putRel32(code, 1, stub - (site + 5));
+        LibraryCode.putRel32(code, 1, stub - (site + 5));
         return code;
     }
 
-    private static void putRel32(byte[] code, int at, long displacement) {
-        if (displacement != (int) displacement) {
-            throw new IllegalArgumentException("displacement " + displacement + " is beyond ±2 GiB");
-        }
-        for (int i = 0; i < 4; i++) {
-            code[at + i] = (byte) (displacement >>> 8 * i);
-        }
-    }
 
     private static Optional<String> apply() {
         MemorySegment tlbSet = UnicornNative.symbol("tlb_set_page_with_attrs_x86_64").orElse(null);
