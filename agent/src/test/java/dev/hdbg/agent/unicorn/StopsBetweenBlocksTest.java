@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A stop asked from another thread while the guest runs ({@code uc_emu_stop}) is exact with {@link StopsBetweenBlocks}
  * on: loops that count in memory and in a register, stopped every few hundred microseconds and resumed where RIP says,
  * end with the count they have when nothing stops them. Unpatched, 2.0.1 stopped them after a memory access with RIP at
- * the block's start, and the increments before the access ran again (bench/unicorn_stop.c: about one stop in two).
+ * the block's start, and the increments before the access ran again (bench/unicorn_stop.c: 1,005 too many in 1,130
+ * stops).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StopsBetweenBlocksTest {
@@ -59,7 +60,7 @@ class StopsBetweenBlocksTest {
     @Test
     void withACodeHookElsewhereAStopAtABlocksStartPutsRipThere() {
         // Unpatched, cpu_tb_exec left RIP where the guest's code last wrote it whenever a code hook existed: the
-        // loop of two blocks resumed at the wrong one and counted 1,132 too many in 1,193 stops (bench/unicorn_stop.c).
+        // loop of two blocks resumed at the wrong one (bench/unicorn_stop.c codehook, with part 1 only of the patch).
         StringBuilder code = new StringBuilder("48 ff 03 eb 3b");
         code.append(" 90".repeat(0x40 - 5)).append(" 48 ff c9 75 bb f4 90 90");
         long elsewhere = Guest.CODE + 0x47; // a nop after the hlt: never run
