@@ -41,7 +41,7 @@ class GdbBridgeIT {
 
     @BeforeAll
     static void compile() throws Exception {
-        for (String name : List.of("calls", "spin", "crash", "signals", "named")) {
+        for (String name : List.of("calls", "spin", "crash", "signals", "named", "tally")) {
             Path source = dir.resolve(name + ".c");
             try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/gdb/" + name + ".c")) {
                 Files.copy(in, source);
@@ -569,6 +569,34 @@ class GdbBridgeIT {
                     .containsPattern("main \\(\\) at .*spin.c:\\d+")
                     .containsPattern("rip +0x40[0-9a-f]+ +0x40[0-9a-f]+ <main\\+\\d+>")
                     .contains("$1 = 1");
+        }
+    }
+
+    /**
+     * Ctrl-C twice in a program that sums a table, with a breakpoint set that is never hit (a code hook on the engine),
+     * then {@code continue} to its end: it prints the native sum. Before stops were exact (docs/targets.md, "Stops while
+     * the guest runs"), an interrupted block's first instructions ran again on resume and the sum was another.
+     */
+    @Test
+    void aProgramInterruptedByCtrlCAndContinuedPrintsWhatItPrintsNatively() throws Exception {
+        Process natively = new ProcessBuilder(dir.resolve("tally").toString()).redirectErrorStream(true).start();
+        String expected = new String(natively.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(natively.waitFor()).isZero();
+        assertThat(expected).startsWith("sum ");
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("tally").toString())) {
+            Bridge bridge = Bridge.start(agent);
+            Process gdb = gdb("tally", bridge.port(), "break never", "continue", "continue", "continue");
+            for (int interrupt = 0; interrupt < 2; interrupt++) {
+                agent.awaitState(TargetState.RUNNING); // gdb's continue reached the agent
+                Thread.sleep(300); // and the program has run a while
+                new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start().waitFor();
+                agent.awaitState(TargetState.PAUSED);
+            }
+            String out = finish(gdb);
+            assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).isZero();
+            assertThat(out).as(out).containsSubsequence("Program received signal SIGINT, Interrupt.",
+                    "Program received signal SIGINT, Interrupt.", expected, "exited normally");
+            assertThat(out).doesNotContain("never called");
         }
     }
 
