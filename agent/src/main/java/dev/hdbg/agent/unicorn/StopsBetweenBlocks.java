@@ -37,9 +37,9 @@ import java.util.Optional;
  * calls the fault hooks, then {@code cpu_exit} and returns, so the block went on only as far as the check after the
  * store (an invalid load leaves at once, by {@code cpu_loop_exit}). Without the check the block's later instructions
  * ran after the failed store: a SIGSEGV handler that makes the page writable and returns saw them run twice
- * ({@code sigretry.c}). So the second part of the patch makes that exit leave at once too when translated code made the
- * store: its tail call to {@code cpu_exit} goes to a stub that calls {@code cpu_exit} and then {@code cpu_loop_exit},
- * as the load path does.
+ * ({@code sigretry.c}). So the second part of the patch makes that exit leave at once too when the store was made for
+ * translated code (its own, or a helper's such as {@code fxsave}): its tail call to {@code cpu_exit} goes to a stub
+ * that calls {@code cpu_exit} and then {@code cpu_loop_exit}, as the load path does.
  *
  * <p>And where the stop is taken, RIP must be right. {@code cpu_tb_exec} puts it back at the block's start after a
  * stop taken there, but not while any code hook is on the engine (a breakpoint, an event on an address): a stop made
@@ -54,8 +54,8 @@ import java.util.Optional;
  * <p>Only the build the bytes were read from is patched: the 21 bytes that end each of the four functions, the 18 that
  * begin {@code check_exit_request_x86_64} (which read {@code tcg_ctx->uc} at 0x9970), the 19 of
  * {@code helper_uc_tracecode} that index {@code uc->hook} (0x2f8, 24 bytes a list), the two stretches of
- * {@code cpu_exec_x86_64} around the test and the 43 bytes of {@code store_helper} that end its invalid stores must
- * match exactly; anything else leaves the library alone and says why in {@link #status()}.
+ * {@code cpu_exec_x86_64} around the test, and the 43 bytes of {@code store_helper} that end its invalid stores and the
+ * 73 that keep its {@code retaddr} must match exactly; anything else leaves the library alone and says why in {@link #status()}.
  */
 @SuppressWarnings("restricted") // reading and patching the loaded library's code is this class's job
 public final class StopsBetweenBlocks {
@@ -101,6 +101,14 @@ public final class StopsBetweenBlocks {
     static final int STORE_EXIT_IN_WINDOW = 0x26;
     static final byte[] STORE_WINDOW = hex("4c 89 ab 28 05 00 00 c7 83 30 05 00 00 0c 00 00 00 48 8b bb 80 01 00 00 48"
             + " 83 c4 78 5b 5d 41 5c 41 5d 41 5e 41 5f e9 be 7f fa ff");
+    /**
+     * helper_ret_stb_mmu_x86_64 + 0x2f, store_helper's frame: {@code sub $0x78,%rsp} up to {@code mov %r8,0x30(%rsp)},
+     * its {@code retaddr} argument kept where the exit's stub reads it.
+     */
+    static final long STORE_FRAME_WINDOW_OFFSET = 0x2f;
+    static final byte[] STORE_FRAME_WINDOW = hex("48 83 ec 78 48 8b 9f 38 1b 00 00 89 44 24 54 48 89 44 24 58 49 8b 47 c0"
+            + " 48 89 7c 24 18 48 89 f7 48 c1 ef 0c 48 c1 e8 05 89 4c 24 50 48 21 f8 48 89 7c 24 60 49 89 c6 48 89 44 24"
+            + " 48 49 c1 e6 05 4d 03 77 c8 4c 89 44 24 30");
     /** Debian's build: cpu_exec_x86_64's offset in the library, and its code segment's (readelf -l). */
     static final long CPU_EXEC_OFFSET = 0x3f5d90;
     static final long TEXT_START = 0x39b000;
@@ -161,10 +169,11 @@ public final class StopsBetweenBlocks {
      * @param restore1    the bytes at {@code cpu_exec_x86_64 + RESTORE_WINDOW_OFFSET_1}
      * @param restore2    the bytes at {@code cpu_exec_x86_64 + RESTORE_WINDOW_OFFSET_2}
      * @param store       the bytes at {@code helper_ret_stb_mmu_x86_64 + STORE_WINDOW_OFFSET}
+     * @param storeFrame  the bytes at {@code helper_ret_stb_mmu_x86_64 + STORE_FRAME_WINDOW_OFFSET}
      * @param version     {@link Unicorn#version()}
      */
     static Optional<String> mismatch(byte[][] windows, byte[] check, byte[] trace, byte[] restore1, byte[] restore2,
-            byte[] store, String version) {
+            byte[] store, byte[] storeFrame, String version) {
         if (!"2.0.1".equals(version)) {
             return Optional.of("libunicorn is " + version + ", the patch is for Debian's 2.0.1");
         }
@@ -185,7 +194,7 @@ public final class StopsBetweenBlocks {
         if (!Arrays.equals(restore1, RESTORE_WINDOW_1) || !Arrays.equals(restore2, RESTORE_WINDOW_2)) {
             return Optional.of("cpu_exec_x86_64 differs from Debian's 2.0.1 build around cpu_tb_exec's test for code hooks");
         }
-        if (!Arrays.equals(store, STORE_WINDOW)) {
+        if (!Arrays.equals(store, STORE_WINDOW) || !Arrays.equals(storeFrame, STORE_FRAME_WINDOW)) {
             return Optional.of("store_helper differs from Debian's 2.0.1 build where an invalid store ends");
         }
         return Optional.empty();
@@ -219,7 +228,9 @@ public final class StopsBetweenBlocks {
         Optional<String> mismatch = mismatch(windows, LibraryCode.read(check.address(), CHECK_WINDOW.length),
                 LibraryCode.read(trace.address() + TRACE_WINDOW_OFFSET, TRACE_WINDOW.length),
                 LibraryCode.read(restore1, RESTORE_WINDOW_1.length), LibraryCode.read(restore2, RESTORE_WINDOW_2.length),
-                LibraryCode.read(storeWindow, STORE_WINDOW.length), Unicorn.version());
+                LibraryCode.read(storeWindow, STORE_WINDOW.length),
+                LibraryCode.read(storeByte.address() + STORE_FRAME_WINDOW_OFFSET, STORE_FRAME_WINDOW.length),
+                Unicorn.version());
         if (mismatch.isPresent()) {
             return mismatch;
         }

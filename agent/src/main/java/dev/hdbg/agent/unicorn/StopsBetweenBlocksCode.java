@@ -110,11 +110,13 @@ final class StopsBetweenBlocksCode {
     /**
      * The stub an invalid store's exit jumps to, assembled from (GNU as, Intel syntax):
      * <pre>
-     *     mov rax, [rsp]                  ; where store_helper returns to
+     *     mov rax, [rsp - 0x78]           ; store_helper's retaddr: its frame's 0x30, just below rsp after the pops
+     *     test rax, rax ; je from_c       ; none given: a call from the library's C
      *     mov rdx, TEXT_START ; cmp rax, rdx ; jb generated
      *     mov rdx, TEXT_END ; cmp rax, rdx ; jae generated
-     *     jmp qword ptr [rip + exit]      ; called from the library's C (a helper, a register write): as before
-     * generated:                          ; from translated code: leave the block now, as an invalid load does
+     * from_c:
+     *     jmp qword ptr [rip + exit]      ; as before: tail call cpu_exit, and the caller goes on
+     * generated:                          ; for translated code: leave the block now, as an invalid load does
      *     push rdi
      *     call qword ptr [rip + exit]     ; cpu_exit(uc->cpu)
      *     pop rdi
@@ -122,18 +124,21 @@ final class StopsBetweenBlocksCode {
      * exit: .quad cpu_exit
      * loop_exit: .quad cpu_loop_exit_x86_64
      * </pre>
-     * Only a store made by translated code may leave by {@code cpu_loop_exit}: the library's own C code stores too
-     * (loading a segment selector writes the descriptor's accessed bit), from {@code uc_reg_write} outside any run or
-     * inside a hook, where a long jump to {@code cpu_exec} would unwind frames that are not its (the JVM's among them).
+     * {@code retaddr} is QEMU's own answer to "who made this store": an address in translated code for the code's own
+     * stores and for those of the C helpers it calls ({@code fxsave}), which may all leave by {@code cpu_loop_exit};
+     * an address in the library, or none, for the library's C called from outside a run or from inside a hook
+     * ({@code uc_reg_write} of a segment selector writes the descriptor's accessed bit), where a long jump to
+     * {@code cpu_exec} would unwind frames that are not its (the JVM's among them). The slot is read within the 128
+     * bytes below {@code rsp} that the kernel's signal delivery leaves alone.
      */
     static byte[] storeExitStub(long textStart, long textEnd, long cpuExit, long cpuLoopExit) {
-        byte[] code = hex("48 8b 04 24 48 ba 00 00 00 00 00 00 00 00 48 39 d0 72 15 48 ba 00 00 00 00 00 00 00 00 48 39"
-                + " d0 73 06 ff 25 0e 00 00 00 57 ff 15 07 00 00 00 5f ff 25 08 00 00 00"
+        byte[] code = hex("48 8b 44 24 88 48 85 c0 74 1e 48 ba 00 00 00 00 00 00 00 00 48 39 d0 72 15 48 ba 00 00 00 00"
+                + " 00 00 00 00 48 39 d0 73 06 ff 25 0e 00 00 00 57 ff 15 07 00 00 00 5f ff 25 08 00 00 00"
                 + " 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00");
-        LibraryCode.putQuad(code, 6, textStart);
-        LibraryCode.putQuad(code, 21, textEnd);
-        LibraryCode.putQuad(code, 0x36, cpuExit);
-        LibraryCode.putQuad(code, 0x3e, cpuLoopExit);
+        LibraryCode.putQuad(code, 0x0c, textStart);
+        LibraryCode.putQuad(code, 0x1b, textEnd);
+        LibraryCode.putQuad(code, 0x3c, cpuExit);
+        LibraryCode.putQuad(code, 0x44, cpuLoopExit);
         return code;
     }
 }

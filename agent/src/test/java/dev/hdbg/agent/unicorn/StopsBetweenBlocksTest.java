@@ -113,6 +113,19 @@ class StopsBetweenBlocksTest {
     }
 
     @Test
+    void anInvalidStoreMadeByAHelperForTranslatedCodeEndsTheRunToo() {
+        // mov rbp, rbx ; add rbp, 1 ; add rbp, 1 ; fxsave [rax] (a C helper stores 512 bytes) ; add rbp, 1 ; hlt
+        try (Unicorn uc = Guest.withCode("48 89 dd 48 83 c5 01 48 83 c5 01 0f ae 00 48 83 c5 01 f4")) {
+            uc.memMap(0x10000, 0x1000, Prot.READ);
+            uc.regWrite(X86Reg.RAX, 0x10000);
+            uc.hookInvalidMemory(HookType.MEM_WRITE_PROT, (type, address, size, value) -> false);
+
+            assertThatThrownBy(() -> uc.emuStart(Guest.CODE, 0, 0, 0)).isInstanceOf(UnicornException.class);
+            assertThat(uc.regRead(X86Reg.RBP)).as("the add after the fxsave did not run").isEqualTo(2);
+        }
+    }
+
+    @Test
     void onlyDebiansBuildIsPatched() {
         byte[][] windows = new byte[StopsBetweenBlocks.SITES.length][];
         for (int i = 0; i < windows.length; i++) {
@@ -132,13 +145,15 @@ class StopsBetweenBlocksTest {
         byte[] store = StopsBetweenBlocks.STORE_WINDOW.clone();
         store[StopsBetweenBlocks.STORE_EXIT_IN_WINDOW] = (byte) 0xe8;
         assertThat(StopsBetweenBlocks.mismatch(windows, StopsBetweenBlocks.CHECK_WINDOW, StopsBetweenBlocks.TRACE_WINDOW,
-                StopsBetweenBlocks.RESTORE_WINDOW_1, StopsBetweenBlocks.RESTORE_WINDOW_2, store, "2.0.1")).get()
+                StopsBetweenBlocks.RESTORE_WINDOW_1, StopsBetweenBlocks.RESTORE_WINDOW_2, store,
+                StopsBetweenBlocks.STORE_FRAME_WINDOW, "2.0.1")).get()
                 .asString().contains("store_helper");
     }
 
     private static Optional<String> mismatch(byte[][] windows, byte[] restore1, String version) {
         return StopsBetweenBlocks.mismatch(windows, StopsBetweenBlocks.CHECK_WINDOW, StopsBetweenBlocks.TRACE_WINDOW,
-                restore1, StopsBetweenBlocks.RESTORE_WINDOW_2, StopsBetweenBlocks.STORE_WINDOW, version);
+                restore1, StopsBetweenBlocks.RESTORE_WINDOW_2, StopsBetweenBlocks.STORE_WINDOW,
+                StopsBetweenBlocks.STORE_FRAME_WINDOW, version);
     }
 
     @Test
