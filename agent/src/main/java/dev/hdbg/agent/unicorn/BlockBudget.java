@@ -1,11 +1,11 @@
 package dev.hdbg.agent.unicorn;
 
+import static dev.hdbg.agent.unicorn.LibraryCode.hex;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.HexFormat;
 
 /**
  * A run's budget of translated blocks: a UC_HOOK_BLOCK whose callback is twenty bytes of native code, not an upcall,
@@ -34,7 +34,7 @@ final class BlockBudget {
      * second word is the block about to begin: where the run stopped when the budget was spent.
      */
     static byte[] stub(long emuStop) {
-        byte[] code = HexFormat.ofDelimiter(" ").parseHex("48 89 71 08 48 ff 09 7c 01 c3 ff 25 00 00 00 00"
+        byte[] code = hex("48 89 71 08 48 ff 09 7c 01 c3 ff 25 00 00 00 00"
                 + " 00 00 00 00 00 00 00 00");
         LibraryCode.putQuad(code, 16, emuStop);
         return code;

@@ -80,8 +80,8 @@ final class HookTable {
             cache.dropRange(begin, end);
         }
         if ((type & (HookType.MEM_READ | HookType.MEM_READ_AFTER)) != 0
-                || (type & HookType.MEM_WRITE) != 0 && StopsBetweenBlocks.on()) {
-            cache.dropAll();
+                || (type & HookType.MEM_WRITE) != 0 && StopsBetweenBlocks.on() && liveOf(CHECKED_ACCESSES) == 1) {
+            cache.dropAll(); // for a write hook, only the first of the memory hooks: the checks are there after it
         }
     }
 
@@ -168,12 +168,18 @@ final class HookTable {
 
     /** Whether a hook of one of {@code types} is on the engine (this table's; not Unicorn's own count hook). */
     boolean anyLive(int types) {
+        return liveOf(types) > 0;
+    }
+
+    /** How many hooks of {@code types} are on the engine (this table's). */
+    private int liveOf(int types) {
+        int count = 0;
         for (NativeHook hook : live) {
             if ((hook.type & types) != 0) {
-                return true;
+                count++;
             }
         }
-        return false;
+        return count;
     }
 
     private NativeHook register(int type, long begin, long end, Object callback, Arena stubArena) {

@@ -9,6 +9,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.HexFormat;
 
 /**
  * Reading and rewriting the loaded libunicorn.so.2's code in this process (the file is not touched), for the patches
@@ -39,6 +40,11 @@ final class LibraryCode {
                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
         mprotect = linker.downcallHandle(libc.find("mprotect").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    }
+
+    /** The bytes of a listing written as spaced hex pairs ({@code "48 8b 87"}): the patches' windows and stubs. */
+    static byte[] hex(String listing) {
+        return HexFormat.ofDelimiter(" ").parseHex(listing);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hdbg.agent.unicorn;
 
+import static dev.hdbg.agent.unicorn.LibraryCode.hex;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -125,10 +126,6 @@ public final class StopsBetweenBlocks {
     private static MemorySegment counters = MemorySegment.NULL;
 
     private StopsBetweenBlocks() {
-    }
-
-    private static byte[] hex(String bytes) {
-        return HexFormat.ofDelimiter(" ").parseHex(bytes);
     }
 
     /** Leaves the library unpatched ({@code --no-exact-stops}); only before the first engine opens. */

@@ -1,6 +1,6 @@
 package dev.hdbg.agent.unicorn;
 
-import java.util.HexFormat;
+import static dev.hdbg.agent.unicorn.LibraryCode.hex;
 
 /**
  * The machine code {@link StopsBetweenBlocks} writes: its three stubs and the jumps and calls to them from the
@@ -8,10 +8,6 @@ import java.util.HexFormat;
  */
 final class StopsBetweenBlocksCode {
     private StopsBetweenBlocksCode() {
-    }
-
-    private static byte[] hex(String bytes) {
-        return HexFormat.ofDelimiter(" ").parseHex(bytes);
     }
 
     /**

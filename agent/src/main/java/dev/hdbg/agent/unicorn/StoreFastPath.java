@@ -1,5 +1,6 @@
 package dev.hdbg.agent.unicorn;
 
+import static dev.hdbg.agent.unicorn.LibraryCode.hex;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -41,13 +42,13 @@ public final class StoreFastPath {
     // 0x3f85b4 cmpb $0x0,0x30(%rsi) (section->readonly).
     static final long WINDOW_OFFSET = 0x3f8589 - 0x3f81e0;
     static final int SITE_IN_WINDOW = 0x3f85ad - 0x3f8589;
-    static final byte[] WINDOW = HexFormat.ofDelimiter(" ").parseHex(
+    static final byte[] WINDOW = hex(
             "48 8b 7e 10 e8 6e 5e fb ff 48 03 44 24 28 4d 89 e9 49 89 c6 f6 44 24 1c 02 0f 84 67 fd ff ff "
                     + "48 8b 74 24 08 49 81 c9 00 04 00 00 80 7e 30 00");
     // uc_mem_regions at 0x3bbc70; 0x3bbce1: mov 0x90(%rcx),%rsi (mr->end); movq 0x40(%rcx),%xmm0 (mr->addr);
     // mov 0x88(%rcx),%ecx (mr->perms): the stub's offset of perms.
     static final long PERMS_WINDOW_OFFSET = 0x3bbce1 - 0x3bbc70;
-    static final byte[] PERMS_WINDOW = HexFormat.ofDelimiter(" ").parseHex(
+    static final byte[] PERMS_WINDOW = hex(
             "48 8b b1 90 00 00 00 f3 0f 7e 41 40 8b 89 88 00 00 00");
     private static final int SITE_LENGTH = 7;
 
@@ -118,7 +119,7 @@ public final class StoreFastPath {
      * or $0x400,%r9; out: jmp back.
      */
     static byte[] stub(long stub, long counters, long back) {
-        byte[] code = HexFormat.ofDelimiter(" ").parseHex("f0 48 ff 05 00 00 00 00 50 48 8b 46 10 f6 80 88 00 00 00 04 58 "
+        byte[] code = hex("f0 48 ff 05 00 00 00 00 50 48 8b 46 10 f6 80 88 00 00 00 04 58 "
                 + "74 0f f0 48 ff 05 00 00 00 00 49 81 c9 00 04 00 00 e9 00 00 00 00");
         LibraryCode.putRel32(code, 4, counters - (stub + 8));
         LibraryCode.putRel32(code, 27, counters + 8 - (stub + 31));
