@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -97,6 +98,31 @@ final class LibraryCode {
             throw new IllegalStateException("libunicorn.so.2's patched page stays writable: mprotect back failed");
         }
         return true;
+    }
+
+    /**
+     * Writes {@code value} at {@code address} in the library's read-only data (its RELRO segment: a table of function
+     * pointers): the page is made writable for the write and read-only again after it.
+     *
+     * @return false when the page could not be made writable (nothing written)
+     * @throws IllegalStateException when it stays writable (mprotect back failed)
+     */
+    boolean overwritePointer(long address, long value) {
+        long first = address & -PAGE;
+        long length = ((address + 8 + PAGE - 1) & -PAGE) - first;
+        if (mprotect(first, length, PROT_READ | PROT_WRITE) != 0) {
+            return false;
+        }
+        MemorySegment.ofAddress(address).reinterpret(8).set(JAVA_LONG_UNALIGNED, 0, value);
+        if (mprotect(first, length, PROT_READ) != 0) {
+            throw new IllegalStateException("libunicorn.so.2's patched table stays writable: mprotect back failed");
+        }
+        return true;
+    }
+
+    /** The pointer at {@code address}. */
+    static long readPointer(long address) {
+        return MemorySegment.ofAddress(address).reinterpret(8).get(JAVA_LONG_UNALIGNED, 0);
     }
 
     /** Maps {@code size} read-write bytes below {@code near}, all of them within 2 GiB of it; -1 if none. */

@@ -48,15 +48,17 @@ import java.util.Optional;
  * instruction's already. So with a breakpoint set anywhere, a pause left RIP wherever the guest's code last wrote it,
  * and the guest resumed at the wrong instruction. The third part of the patch replaces that test, in both of
  * {@code cpu_exec}'s inlined copies of {@code cpu_tb_exec}, by a call to a stub that keeps RIP only when a live code
- * hook covers an instruction of the block past its first: then the stop may have been taken after that hook. A stop
- * taken in such a block at its start still leaves RIP as the guest's code last wrote it; the block budget
- * ({@link BlockBudget}) records the block's address and is exact there too.
+ * hook covers an instruction of the block past its first, where the stop may have been taken after that hook; and the
+ * fourth ({@link HookedInstructionsStartBlocks}) makes the translator end a block before every hooked instruction, so
+ * that no block has one past its first: a hook's check is then at its block's start, where RIP is the block's first
+ * instruction's either way, and the stub's keeping is only a safety net for a block translated against the rule.
  *
  * <p>Only the build the bytes were read from is patched: the 21 bytes that end each of the four functions, the 18 that
  * begin {@code check_exit_request_x86_64} (which read {@code tcg_ctx->uc} at 0x9970), the 19 of
  * {@code helper_uc_tracecode} that index {@code uc->hook} (0x2f8, 24 bytes a list), the two stretches of
- * {@code cpu_exec_x86_64} around the test, and the 43 bytes of {@code store_helper} that end its invalid stores and the
- * 73 that keep its {@code retaddr} must match exactly; anything else leaves the library alone and says why in {@link #status()}.
+ * {@code cpu_exec_x86_64} around the test, the 43 bytes of {@code store_helper} that end its invalid stores and the
+ * 73 that keep its {@code retaddr}, and the translator's code the fourth part names must match exactly; anything else
+ * leaves the library alone and says why in {@link #status()}.
  */
 @SuppressWarnings("restricted") // reading and patching the loaded library's code is this class's job
 public final class StopsBetweenBlocks {
@@ -119,6 +121,8 @@ public final class StopsBetweenBlocks {
     private static final int RESTORING_STUB_AT = 0x100;
     /** Where the stores' exit stub is in the stub page. */
     private static final int STORE_STUB_AT = 0x200;
+    /** Where the translator's wrapper is in the stub page ({@link HookedInstructionsStartBlocks}). */
+    private static final int SPLIT_STUB_AT = 0x300;
 
     private static final LibraryPatch PATCH = new LibraryPatch("stops between blocks", "--no-exact-stops",
             "a stop from another thread lands between translated blocks (libunicorn.so.2 2.0.1 patched in this process)",
@@ -152,6 +156,14 @@ public final class StopsBetweenBlocks {
         return new long[] {counters.getAtIndex(JAVA_LONG, 0), counters.getAtIndex(JAVA_LONG, 1)};
     }
 
+    /**
+     * Blocks the translator ended before an instruction a live code hook covers, since the patch
+     * ({@link HookedInstructionsStartBlocks}); zero when the patch is not on.
+     */
+    public static synchronized long blocksEndedBeforeHooks() {
+        return PATCH.on() ? counters.getAtIndex(JAVA_LONG, 2) : 0;
+    }
+
     /** Called by {@link Unicorn#openX86_64} before {@code uc_open}: patches once, when undecided. */
     static void decide() {
         PATCH.decide();
@@ -170,7 +182,7 @@ public final class StopsBetweenBlocks {
      * @param version     {@link Unicorn#version()}
      */
     static Optional<String> mismatch(byte[][] windows, byte[] check, byte[] trace, byte[] restore1, byte[] restore2,
-            byte[] store, byte[] storeFrame, String version) {
+            byte[] store, byte[] storeFrame, String version) { // the fourth part's are HookedInstructionsStartBlocks's
         if (!"2.0.1".equals(version)) {
             return Optional.of("libunicorn is " + version + ", the patch is for Debian's 2.0.1");
         }
@@ -214,11 +226,14 @@ public final class StopsBetweenBlocks {
         MemorySegment storeByte = UnicornNative.symbol("helper_ret_stb_mmu_x86_64").orElse(null);
         MemorySegment cpuExit = UnicornNative.symbol("cpu_exit").orElse(null);
         MemorySegment cpuLoopExit = UnicornNative.symbol("cpu_loop_exit_x86_64").orElse(null);
+        MemorySegment genCode = UnicornNative.symbol("gen_intermediate_code_x86_64").orElse(null);
         if (check == null || trace == null || exec == null || storeByte == null || cpuExit == null
-                || cpuLoopExit == null) {
+                || cpuLoopExit == null || genCode == null) {
             return Optional.of("libunicorn.so.2 does not export check_exit_request_x86_64, helper_uc_tracecode, "
-                    + "cpu_exec_x86_64, helper_ret_stb_mmu_x86_64, cpu_exit and cpu_loop_exit_x86_64");
+                    + "cpu_exec_x86_64, helper_ret_stb_mmu_x86_64, cpu_exit, cpu_loop_exit_x86_64 and "
+                    + "gen_intermediate_code_x86_64");
         }
+        long library = exec.address() - CPU_EXEC_OFFSET;
         long storeWindow = storeByte.address() + STORE_WINDOW_OFFSET;
         long restore1 = exec.address() + RESTORE_WINDOW_OFFSET_1;
         long restore2 = exec.address() + RESTORE_WINDOW_OFFSET_2;
@@ -231,6 +246,14 @@ public final class StopsBetweenBlocks {
         if (mismatch.isPresent()) {
             return mismatch;
         }
+        HookedInstructionsStartBlocks.Slot slot = HookedInstructionsStartBlocks.locate(genCode.address());
+        boolean slotInText = slot != null && slot.translateInsn() >= library + TEXT_START
+                && slot.translateInsn() < library + TEXT_END - HookedInstructionsStartBlocks.TRANSLATE_WINDOW.length;
+        Optional<String> translator = HookedInstructionsStartBlocks.mismatch(slot, slotInText
+                ? LibraryCode.read(slot.translateInsn(), HookedInstructionsStartBlocks.TRANSLATE_WINDOW.length) : null);
+        if (translator.isPresent()) {
+            return translator;
+        }
         LibraryCode libc = new LibraryCode();
         long pages = libc.mapNear(jumps[0], 2 * LibraryCode.PAGE);
         if (pages == -1) {
@@ -242,10 +265,12 @@ public final class StopsBetweenBlocks {
         long restoring = pages + RESTORING_STUB_AT;
         MemorySegment.copy(StopsBetweenBlocksCode.RESTORE_STUB, 0, stubPages, JAVA_BYTE, RESTORING_STUB_AT,
                 StopsBetweenBlocksCode.RESTORE_STUB.length);
-        long library = exec.address() - CPU_EXEC_OFFSET;
         byte[] storeExit = StopsBetweenBlocksCode.storeExitStub(library + TEXT_START, library + TEXT_END, cpuExit.address(),
                 cpuLoopExit.address());
         MemorySegment.copy(storeExit, 0, stubPages, JAVA_BYTE, STORE_STUB_AT, storeExit.length);
+        byte[] split = HookedInstructionsStartBlocks.wrapper(pages + SPLIT_STUB_AT, slot.translateInsn(),
+                pages + LibraryCode.PAGE + 16);
+        MemorySegment.copy(split, 0, stubPages, JAVA_BYTE, SPLIT_STUB_AT, split.length);
         if (libc.mprotect(pages, LibraryCode.PAGE, LibraryCode.PROT_READ | LibraryCode.PROT_EXEC) != 0) {
             return Optional.of("mprotect of the stub page failed");
         }
@@ -261,10 +286,16 @@ public final class StopsBetweenBlocks {
         long test2 = restore2 + RESTORE_TEST_IN_WINDOW_2;
         sites.put(test1, StopsBetweenBlocksCode.callFrom(test1, restoring));
         sites.put(test2, StopsBetweenBlocksCode.callFrom(test2, restoring + StopsBetweenBlocksCode.RESTORE_STUB_SECOND));
+        // The translator's wrapper first: on its own it only ends blocks earlier, and the restoring stub counts on it
+        // for hooks over every address.
+        if (!libc.overwritePointer(slot.address(), pages + SPLIT_STUB_AT)) {
+            return Optional.of("mprotect of libunicorn.so.2's read-only data failed");
+        }
         boolean first = true;
         for (Map.Entry<Long, byte[]> site : sites.entrySet()) {
             if (!libc.overwrite(site.getKey(), site.getValue())) {
                 if (first) {
+                    libc.overwritePointer(slot.address(), slot.translateInsn());
                     return Optional.of("mprotect of libunicorn.so.2's code page failed (a policy forbids writable code?)");
                 }
                 throw new IllegalStateException("libunicorn.so.2 could not be patched at 0x"
@@ -272,7 +303,7 @@ public final class StopsBetweenBlocks {
             }
             first = false;
         }
-        counters = stubPages.asSlice(LibraryCode.PAGE, 16);
+        counters = stubPages.asSlice(LibraryCode.PAGE, 24);
         return Optional.empty();
     }
 }

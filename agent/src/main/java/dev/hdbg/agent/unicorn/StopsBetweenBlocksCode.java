@@ -72,7 +72,7 @@ final class StopsBetweenBlocksCode {
      * walk:   test r8, r8 ; je restore
      *         mov r9, [r8 + 8] ; test r9, r9 ; je restore      ; list_item.data
      *         cmp byte ptr [r9 + 0x14], 0 ; jne next          ; hook.to_delete
-     *         mov rax, [r9 + 0x18] ; cmp rax, [r9 + 0x20] ; ja keep   ; begin > end: every address
+     *         mov rax, [r9 + 0x18] ; cmp rax, [r9 + 0x20] ; ja next   ; begin > end: every address, each its block
      *         cmp rax, rdi ; ja next                          ; begins after the block
      *         mov rax, [r9 + 0x20] ; cmp rax, rsi ; jae keep  ; ends past its first byte
      * next:   mov r8, [r8] ; jmp walk
@@ -83,7 +83,7 @@ final class StopsBetweenBlocksCode {
      */
     static final byte[] RESTORE_STUB = hex("50 4c 89 f8 eb 08 50 4c 89 e8 48 83 e0 fc 56 57 41 50 41 51 48 8b 30 0f b7"
             + " 78 14 48 8d 7c 3e ff 48 ff c6 4c 8b 82 28 03 00 00 4d 85 c0 74 32 4d 8b 48 08 4d 85 c9 74 29 41 80 79 14"
-            + " 00 75 18 49 8b 41 18 49 3b 41 20 77 13 48 39 f8 77 09 49 8b 41 20 48 39 f0 73 05 4d 8b 00 eb ce 48 85 e4"
+            + " 00 75 18 49 8b 41 18 49 3b 41 20 77 0e 48 39 f8 77 09 49 8b 41 20 48 39 f0 73 05 4d 8b 00 eb ce 48 85 e4"
             + " eb 02 31 c0 41 59 41 58 5f 5e 58 c3");
     /** Where the stub's second copy enters. */
     static final int RESTORE_STUB_SECOND = 6;

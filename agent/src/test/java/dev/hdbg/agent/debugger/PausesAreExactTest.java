@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.RawImageLoader;
+import dev.hdbg.common.event.ActionSpec;
+import dev.hdbg.common.event.EventSpec;
+import dev.hdbg.common.event.EventType;
 import dev.hdbg.common.event.GuestRegister;
+import dev.hdbg.common.event.MachineCode;
+import dev.hdbg.common.event.Scope;
 import dev.hdbg.common.model.EventModification;
 import dev.hdbg.common.model.TargetState;
 import java.time.Duration;
@@ -12,7 +17,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * blocks that adds to RAX in the first and takes from RCX in the second keeps RAX + RCX at N, or N + 1 when paused
  * between them, over twenty pauses. Before the stops were exact it drifted by one at most pauses: with a breakpoint
  * set anywhere, the guest resumed at the block it had last left (RIP as the last hooked instruction wrote it), and
- * without one, a stop after a memory access ran the block's first instructions again.
+ * without one, a stop after a memory access ran the block's first instructions again. Until the hooked instructions
+ * began blocks of their own (stop 50), the same held for a hook inside the first block and for one on every
+ * instruction: both cases resumed at the instruction the last hook ran before.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PausesAreExactTest {
@@ -48,7 +59,8 @@ class PausesAreExactTest {
     }
 
     @ParameterizedTest(name = "breakpoint: {0}")
-    @ValueSource(strings = {"none", "on the hlt, never reached", "on the second block's first instruction, disabled"})
+    @ValueSource(strings = {"none", "on the hlt, never reached", "on the second block's first instruction, disabled",
+        "inside the first block, its condition false", "none, a !trace whose condition is false on every instruction"})
     void theLoopGoesOnFromEachPauseAsThoughItNeverStopped(String breakpoint) throws Exception {
         try (Machine machine = new Machine()) {
             byte[] code = twoBlocks();
@@ -65,6 +77,13 @@ class PausesAreExactTest {
                     long id = debugger.addBreakpoint(SECOND, null).get(10, TimeUnit.SECONDS);
                     debugger.modifyBreakpoints(id, EventModification.DISABLE)
                             .get(10, TimeUnit.SECONDS);
+                } else if (breakpoint.startsWith("inside")) {
+                    debugger.addBreakpoint(FIRST + 4, MachineCode.of(new byte[] {0x31, (byte) 0xc0}))
+                            .get(10, TimeUnit.SECONDS); // xor eax, eax: never stops, and its hook runs at every pass
+                } else if (breakpoint.contains("!trace")) {
+                    debugger.addEvent(new EventSpec(EventType.TRACE, 0, OptionalLong.of(1), // step-in: every one
+                            Optional.of(MachineCode.of(new byte[] {0x31, (byte) 0xc0})), List.of(new ActionSpec.Break()),
+                            true)).get(10, TimeUnit.SECONDS);
                 }
                 for (int i = 0; i < 20; i++) {
                     debugger.cont().get(10, TimeUnit.SECONDS);
@@ -74,8 +93,51 @@ class PausesAreExactTest {
                     long rip = r.get(GuestRegister.RIP);
                     long sum = r.get(GuestRegister.RAX) + r.get(GuestRegister.RCX);
                     assertThat(rip).as("pause %d", i).isIn(FIRST, FIRST + 4, FIRST + 9, SECOND, SECOND + 3);
+                    boolean betweenAddAndDec = rip != FIRST && rip != SECOND + 3;
                     assertThat(sum).as("RAX + RCX at pause %d, RIP 0x%x", i, rip)
-                            .isEqualTo(rip >= SECOND ? N + 1 : N);
+                            .isEqualTo(betweenAddAndDec ? N + 1 : N);
+                }
+            } finally {
+                debugger.close();
+                queue.close();
+            }
+        }
+    }
+
+    /**
+     * One block, hooked inside: {@code a: add rax, 1 ; mov [rsp - 8], rax (a breakpoint of another process) ; 300 x
+     * imul rdx, rdx ; dec rcx ; jnz a}. Most pauses come while the imuls run and land at the block's start. Before
+     * hooked instructions began blocks of their own (stop 50), RIP stayed there at the hooked instruction, as its hook
+     * last wrote it, and the guest resumed past the add.
+     */
+    @Test
+    void aPauseAtTheStartOfABlockHookedInsideResumesThere() throws Exception {
+        byte[] code = new byte[0x4cd];
+        put(code, 0, "48 b9 00 00 00 00 00 01 00 00");
+        put(code, 0x0a, "48 83 c0 01 48 89 44 24 f8");
+        for (int at = 0x13; at < 0x4c3; at += 4) {
+            put(code, at, "48 0f af d2");
+        }
+        put(code, 0x4c3, "48 ff c9 0f 85 3e fb ff ff f4");
+        long hooked = FIRST + 4;
+        try (Machine machine = new Machine()) {
+            RawImageLoader.load(machine, "one block", code, BASE, BASE);
+            RecordQueue queue = new RecordQueue(1024, 1, Duration.ofMillis(1));
+            Debugger debugger = new Debugger(machine, Limits.DEFAULT, queue);
+            queue.attach(batch -> { });
+            try {
+                debugger.setTarget(TargetInfo.raw("one block", BASE, BASE + code.length));
+                debugger.addBreakpoint(hooked, null, new Scope(OptionalLong.of(0x3fffff), OptionalLong.empty(),
+                        OptionalInt.empty())).get(10, TimeUnit.SECONDS); // never this process: runs, never stops
+                for (int i = 0; i < 20; i++) {
+                    debugger.cont().get(10, TimeUnit.SECONDS);
+                    Thread.sleep(5 + i % 7);
+                    debugger.pause().get(10, TimeUnit.SECONDS);
+                    Map<GuestRegister, Long> r = awaitPaused(debugger);
+                    long rip = r.get(GuestRegister.RIP);
+                    assertThat(rip).as("pause %d", i).isIn(FIRST, hooked);
+                    assertThat(r.get(GuestRegister.RAX) + r.get(GuestRegister.RCX))
+                            .as("RAX + RCX at pause %d, RIP 0x%x", i, rip).isEqualTo(rip == hooked ? N + 1 : N);
                 }
             } finally {
                 debugger.close();

@@ -55,17 +55,17 @@ class BlockBudgetTest {
     private static final String TWO_BLOCKS = "f0 48 ff 07 eb 00 48 ff c3 48 ff c9 75 f2 f4";
 
     /**
-     * Runs TWO_BLOCKS 50,000 times in slices of 777 blocks, counted by the budget where it may, else by instructions;
-     * returns how many slices stopped before the second block.
+     * Runs TWO_BLOCKS 50,000 times in slices of {@code budget} blocks, counted by the budget where it may, else by
+     * instructions; returns how many slices stopped before the second block.
      */
-    private static int slicesOfTwoBlocks(Unicorn unicorn) {
+    private static int slicesOfTwoBlocks(Unicorn unicorn, int budget) {
         unicorn.regWrite(X86Reg.RDI, Guest.DATA);
         unicorn.regWrite(X86Reg.RCX, 50_000);
         long rip = Guest.CODE;
         int stopsAtTheSecond = 0;
         while (rip != Guest.CODE + 15) {
-            boolean budget = unicorn.limitBlocks(777);
-            unicorn.emuStart(rip, -1L, 0, budget ? 0 : 777 * 3);
+            boolean counted = unicorn.limitBlocks(budget);
+            unicorn.emuStart(rip, -1L, 0, counted ? 0 : budget * 3L);
             rip = unicorn.regRead(X86Reg.RIP);
             stopsAtTheSecond += rip == Guest.CODE + 6 ? 1 : 0;
         }
@@ -78,7 +78,7 @@ class BlockBudgetTest {
     @Test
     void aStopBeforeAChainedBlockLeavesRipAtThatBlock() {
         try (Unicorn unicorn = Guest.withCode(TWO_BLOCKS)) {
-            assertThat(slicesOfTwoBlocks(unicorn)).as("an odd budget ends slices at either block").isPositive();
+            assertThat(slicesOfTwoBlocks(unicorn, 777)).as("an odd budget ends slices at either block").isPositive();
         }
     }
 
@@ -86,15 +86,17 @@ class BlockBudgetTest {
      * With a code hook on an instruction inside the loop's second block (a breakpoint that never stops), Unicorn 2.0.1
      * does not put RIP back at a block's start after a stop there: it stays where the hooked instruction's code wrote
      * it, and the slice would resume inside the block (stop 48 found 128 increments too many in 50,000 and counted
-     * instructions under code hooks instead). The stub records the block, and RIP is put there.
+     * instructions under code hooks instead). The stub records the block, and RIP is put there. Since stop 50 the
+     * hooked instruction begins a block of its own ({@link HookedInstructionsStartBlocks}): three blocks an iteration,
+     * so a budget that is not a multiple of three ends slices at each of them.
      */
     @Test
     void withACodeHookInsideABlockTheBudgetStillStopsBeforeTheBlockExactly() {
         try (Unicorn unicorn = Guest.withCode(TWO_BLOCKS)) {
             int[] hits = new int[1];
             try (Hook breakpoint = unicorn.hookCode(Guest.CODE + 9, Guest.CODE + 9, (address, size) -> hits[0]++)) {
-                assertThat(unicorn.limitBlocks(777)).isTrue();
-                assertThat(slicesOfTwoBlocks(unicorn)).as("slices that ended at the second block").isPositive();
+                assertThat(unicorn.limitBlocks(778)).isTrue();
+                assertThat(slicesOfTwoBlocks(unicorn, 778)).as("slices that ended at the second block").isPositive();
                 assertThat(hits[0]).as("the hooked dec rcx, once an iteration").isEqualTo(50_000);
             }
         }

@@ -77,6 +77,51 @@ class StopsBetweenBlocksTest {
     }
 
     @Test
+    void aCodeHookInsideABlockEndsTheBlockBeforeItsInstruction() {
+        // A: inc qword [rbx] ; nop (hooked) ; 29 x imul rax, rax ; dec rcx ; jnz A ; hlt. Unpatched (part 4), a stop at
+        // the block's start kept RIP where the hook last wrote it, the nop, and the loop lost that iteration's
+        // increment; the imuls make the block's start where most stops land.
+        long before = StopsBetweenBlocks.blocksEndedBeforeHooks();
+        long nop = Guest.CODE + 3;
+        assertCountsExactly("48 ff 03 90" + " 48 0f af c0".repeat(29) + " 48 ff c9 75 83 f4", 100_000,
+                uc -> uc.hookCode(nop, nop, (address, size) -> { }));
+        assertThat(StopsBetweenBlocks.blocksEndedBeforeHooks()).as("blocks ended before the nop").isGreaterThan(before);
+    }
+
+    @Test
+    void withACodeHookOnEveryAddressAStopAtABlocksStartPutsRipThere() {
+        // jmp A ; F: inc qword [rbx] ; ret ; A: call F ; dec rcx ; jnz A ; hlt, with a hook on every address (as a step,
+        // !trace and !track add) and a stop at each call's F, made by a block hook (which runs before the
+        // block's check, where a stop from another thread lands too). Unpatched (part 4), RIP stayed where the call's
+        // hook wrote it, and the call ran again at every stop: the count doubled and the stack grew.
+        String hex = "eb 04 48 ff 03 c3 e8 f7 ff ff ff 48 ff c9 75 f6 f4";
+        try (Unicorn uc = Guest.withCode(hex)) {
+            long f = Guest.CODE + 2;
+            long top = DATA + 0x1000;
+            uc.regWrite(X86Reg.RBX, DATA);
+            uc.regWrite(X86Reg.RCX, 1_000);
+            uc.regWrite(X86Reg.RSP, top);
+            uc.hookCode(1, 0, (address, size) -> { });
+            int[] calls = new int[1];
+            uc.hookBlock(f, f, (address, size) -> {
+                if (calls[0]++ % 2 == 0) {
+                    uc.emuStop(); // not when the run resumes there
+                }
+            });
+            long end = Guest.CODE + Guest.bytes(hex).length;
+            int stops = 0;
+            long rip = Guest.CODE;
+            while (rip != end && stops <= 1_001) {
+                uc.emuStart(rip, 0, 0, 0);
+                rip = uc.regRead(X86Reg.RIP);
+                stops++;
+            }
+            assertThat(uc.memRead(DATA, 8)).as("the count after %d stops", stops).isEqualTo(littleEndian(1_000));
+            assertThat(uc.regRead(X86Reg.RSP)).as("the stack, balanced").isEqualTo(top);
+        }
+    }
+
+    @Test
     void aStopMadeInAHookInsideABlockKeepsRipOnTheHookedInstruction() {
         // inc qword [rbx] ; inc qword [rbx] ; nop (hooked: stops) ; hlt
         try (Unicorn uc = Guest.withCode("48 ff 03 48 ff 03 90 f4")) {
@@ -148,6 +193,18 @@ class StopsBetweenBlocksTest {
                 StopsBetweenBlocks.RESTORE_WINDOW_1, StopsBetweenBlocks.RESTORE_WINDOW_2, store,
                 StopsBetweenBlocks.STORE_FRAME_WINDOW, "2.0.1")).get()
                 .asString().contains("store_helper");
+    }
+
+    @Test
+    void onlyDebiansTranslatorIsWrapped() {
+        HookedInstructionsStartBlocks.Slot slot = new HookedInstructionsStartBlocks.Slot(0x1000, 0x2000);
+        assertThat(HookedInstructionsStartBlocks.mismatch(slot, HookedInstructionsStartBlocks.TRANSLATE_WINDOW)).isEmpty();
+        assertThat(HookedInstructionsStartBlocks.mismatch(null, HookedInstructionsStartBlocks.TRANSLATE_WINDOW)).get()
+                .asString().contains("gen_intermediate_code_x86_64");
+        assertThat(HookedInstructionsStartBlocks.mismatch(slot, null)).get().asString().contains("outside");
+        byte[] other = HookedInstructionsStartBlocks.TRANSLATE_WINDOW.clone();
+        other[0x1e] = 0x20; // is_jmp elsewhere in DisasContextBase
+        assertThat(HookedInstructionsStartBlocks.mismatch(slot, other)).get().asString().contains("i386_tr_translate_insn");
     }
 
     private static Optional<String> mismatch(byte[][] windows, byte[] restore1, String version) {
