@@ -24,9 +24,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A kick lands between two translated blocks, with RIP at the next one ({@code StopsBetweenBlocks}, an in-process
  * patch of Unicorn 2.0.1, which took it after the block's next memory access with RIP at the block's start, so that
- * the instructions before the access ran twice: bench/unicorn_stop.c). It is exact but in the case docs/targets.md
- * names ("Stops while the guest runs"): a memory hook armed. A block hook that stops when asked would be exact there
- * too, but costs every block of every run (a tight loop 1.4 to 3 times slower from C).
+ * the instructions before the access ran twice: bench/unicorn_stop.c; docs/targets.md, "Stops while the guest runs").
+ * A block hook that stops when asked would have been exact too, but costs every block of every run (a tight loop 1.4
+ * to 3 times slower from C).
  *
  * <p>The gate between kicks and handlers is one atomic word, not a lock: a handler enters with one compare-and-set and
  * leaves with a plain release store, where a {@code ReentrantLock} taken twice per exit cost four fenced updates and a

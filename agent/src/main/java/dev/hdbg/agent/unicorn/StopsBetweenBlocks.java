@@ -32,7 +32,11 @@ import java.util.Optional;
  * goes. Nothing else needs the check: an invalid load or fetch leaves the block by {@code cpu_loop_exit} (the agent
  * finds the faulting instruction itself, {@code PageFaults}), and a stop made in a code hook has its own check after
  * the hook. A pending stop is then taken by the check at the start of the next block, before any of its instructions,
- * where RIP is right.
+ * where RIP is right. And the check kept for memory hooks (the fifth part) is a copy of {@code check_exit_request}
+ * that reads only the half of the stop word that {@link Unicorn#emuStop} sets for a stop made in one of the engine's
+ * own hooks ({@code icount_decr.u16.low}; {@code cpu_exit} sets the other): a stop from another thread while a
+ * {@code !monitor r}/{@code w} is armed waits for the next block's start too, where before it came after the next
+ * access with RIP back at the block's start, and the instructions before the access ran twice.
  *
  * <p>One other path relied on that check: a store to memory that is not mapped or not writable ({@code store_helper})
  * calls the fault hooks, then {@code cpu_exit} and returns, so the block went on only as far as the check after the
@@ -53,8 +57,8 @@ import java.util.Optional;
  * that no block has one past its first: a hook's check is then at its block's start, where RIP is the block's first
  * instruction's either way, and the stub's keeping is only a safety net for a block translated against the rule.
  *
- * <p>Only the build the bytes were read from is patched: the 21 bytes that end each of the four functions, the 18 that
- * begin {@code check_exit_request_x86_64} (which read {@code tcg_ctx->uc} at 0x9970), the 19 of
+ * <p>Only the build the bytes were read from is patched: the 21 bytes that end each of the four functions, the 136 of
+ * {@code check_exit_request_x86_64} (which read {@code tcg_ctx->uc} at 0x9970), the 31 of {@code cpu_exit}, the 19 of
  * {@code helper_uc_tracecode} that index {@code uc->hook} (0x2f8, 24 bytes a list), the two stretches of
  * {@code cpu_exec_x86_64} around the test, the 43 bytes of {@code store_helper} that end its invalid stores and the
  * 73 that keep its {@code retaddr}, and the translator's code the fourth part names must match exactly; anything else
@@ -74,8 +78,26 @@ public final class StopsBetweenBlocks {
         new Site("tcg_gen_qemu_ld_i64_x86_64", 0x32, hex("41 c1 e0 04 41 09 c0 e8 82 a3 fb ff 48 89 df 5b e9 59 96 fb ff")),
         new Site("tcg_gen_qemu_st_i64_x86_64", 0x36, hex("41 83 e0 b0 41 09 c0 e8 3e a3 fb ff 48 89 df 5b e9 15 96 fb ff")),
     };
-    /** {@code mov 0x9970(%rdi),%rax; cmpb $0x0,0x78a(%rax); je +8; ret}: tcg_ctx->uc, uc->no_exit_request. */
-    static final byte[] CHECK_WINDOW = hex("48 8b 87 70 99 00 00 80 b8 8a 07 00 00 00 74 08 c3 0f");
+    /**
+     * check_exit_request_x86_64, whole: {@code mov 0x9970(%rdi),%rax; cmpb $0x0,0x78a(%rax); je +8; ret}
+     * (tcg_ctx->uc, uc->no_exit_request), then the temp, the load of {@code icount_decr} at -16 from
+     * {@code cpu_env} ({@code mov $-0x10,%r8}, opcode 0x0d), the branch to {@code exitreq_label} (0x100) and the temp's
+     * release; the fifth part copies it ({@link StopsBetweenBlocksCode#hookStopCheck}).
+     */
+    static final byte[] CHECK_WINDOW = hex("48 8b 87 70 99 00 00 80 b8 8a 07 00 00 00 74 08 c3 0f 1f 80 00 00 00 00 55 31"
+            + " d2 31 f6 53 48 89 fb 48 83 ec 08 e8 a6 29 fc ff 48 8b b3 f0 98 00 00 48 89 df 49 c7 c0 f0 ff ff ff 48 29"
+            + " d8 48 89 c5 e8 ca 7d ff ff 48 89 ee 48 89 c1 e8 bf 7d ff ff be 0d 00 00 00 48 89 c2 e8 d2 a5 fb ff 48 89"
+            + " df 48 89 ea be 02 00 00 00 4c 8b 83 00 01 00 00 31 c9 e8 29 47 fc ff 48 83 c4 08 48 89 ee 48 89 df 5b 5d"
+            + " e9 18 7e ff ff");
+    /**
+     * cpu_exit, whole: {@code mov 0x130(%rdi),%rax} (cpu->icount_decr_ptr) ... {@code mov %dx,0x2(%rax)} (its
+     * {@code u16.high} = -1): where {@link #stopInHookWord} finds the stop word's low half.
+     */
+    static final byte[] CPU_EXIT_WINDOW = hex("48 8b 87 30 01 00 00 ba ff ff ff ff c6 47 15 01 c7 87 b8 81 00 00 01 00 00"
+            + " 00 66 89 50 02 c3");
+    /** uc_struct.cpu (read by store_helper, {@link #STORE_WINDOW}) and CPUState.icount_decr_ptr ({@link #CPU_EXIT_WINDOW}). */
+    private static final long UC_CPU = 0x180;
+    private static final long CPU_ICOUNT_DECR_PTR = 0x130;
     /** helper_uc_tracecode + 0x34: {@code lea (%rax,%rax,2),%rax; mov 0x2f8(%r15,%rax,8),%rbx}: uc->hook[index].head. */
     static final long TRACE_WINDOW_OFFSET = 0x34;
     static final byte[] TRACE_WINDOW = hex("44 89 e8 41 83 e4 40 48 8d 04 40 49 8b 9c c7 f8 02 00 00");
@@ -123,6 +145,8 @@ public final class StopsBetweenBlocks {
     private static final int STORE_STUB_AT = 0x200;
     /** Where the translator's wrapper is in the stub page ({@link HookedInstructionsStartBlocks}). */
     private static final int SPLIT_STUB_AT = 0x300;
+    /** Where the copy of check_exit_request that checks for stops made in hooks is in the stub page. */
+    private static final int HOOK_STOP_CHECK_AT = 0x400;
 
     private static final LibraryPatch PATCH = new LibraryPatch("stops between blocks", "--no-exact-stops",
             "a stop from another thread lands between translated blocks (libunicorn.so.2 2.0.1 patched in this process)",
@@ -164,6 +188,20 @@ public final class StopsBetweenBlocks {
         return PATCH.on() ? counters.getAtIndex(JAVA_LONG, 2) : 0;
     }
 
+    /**
+     * The low half of the stop word ({@code icount_decr.u16.low}) of the engine {@code uc}, which the checks after
+     * memory accesses read (the fifth part): {@link Unicorn#emuStop} sets it to -1 for a stop made in one of the
+     * engine's hooks, and clears it before each run. Only while the patch is {@link #on()}; null when the engine has
+     * no CPU yet ({@code uc_open} leaves it to the first call that needs it).
+     */
+    static MemorySegment stopInHookWord(MemorySegment uc) {
+        long cpu = LibraryCode.readPointer(uc.address() + UC_CPU);
+        if (cpu == 0) {
+            return null;
+        }
+        return MemorySegment.ofAddress(LibraryCode.readPointer(cpu + CPU_ICOUNT_DECR_PTR)).reinterpret(2);
+    }
+
     /** Called by {@link Unicorn#openX86_64} before {@code uc_open}: patches once, when undecided. */
     static void decide() {
         PATCH.decide();
@@ -194,7 +232,7 @@ public final class StopsBetweenBlocks {
         }
         if (!Arrays.equals(check, CHECK_WINDOW)) {
             return Optional.of("check_exit_request_x86_64 differs from Debian's 2.0.1 build: TCGContext.uc is not known "
-                    + "to be at 0x9970");
+                    + "to be at 0x9970, nor the stop word at -16 from cpu_env");
         }
         if (!Arrays.equals(trace, TRACE_WINDOW)) {
             return Optional.of("helper_uc_tracecode differs from Debian's 2.0.1 build: uc_struct.hook is not known to be "
@@ -254,13 +292,20 @@ public final class StopsBetweenBlocks {
         if (translator.isPresent()) {
             return translator;
         }
+        if (!Arrays.equals(LibraryCode.read(cpuExit.address(), CPU_EXIT_WINDOW.length), CPU_EXIT_WINDOW)) {
+            return Optional.of("cpu_exit differs from Debian's 2.0.1 build: CPUState.icount_decr_ptr is not known to be "
+                    + "at 0x130");
+        }
         LibraryCode libc = new LibraryCode();
         long pages = libc.mapNear(jumps[0], 2 * LibraryCode.PAGE);
         if (pages == -1) {
             return Optional.of("no free page within 2 GiB of libunicorn.so.2 for the stub");
         }
         MemorySegment stubPages = MemorySegment.ofAddress(pages).reinterpret(2 * LibraryCode.PAGE);
-        byte[] stub = StopsBetweenBlocksCode.stub(pages, pages + LibraryCode.PAGE, check.address());
+        byte[] stub = StopsBetweenBlocksCode.stub(pages, pages + LibraryCode.PAGE, pages + HOOK_STOP_CHECK_AT);
+        byte[] hookStopCheck = StopsBetweenBlocksCode.hookStopCheck(pages + HOOK_STOP_CHECK_AT, check.address(),
+                LibraryCode.read(check.address(), CHECK_WINDOW.length));
+        MemorySegment.copy(hookStopCheck, 0, stubPages, JAVA_BYTE, HOOK_STOP_CHECK_AT, hookStopCheck.length);
         MemorySegment.copy(stub, 0, stubPages, JAVA_BYTE, 0, stub.length);
         long restoring = pages + RESTORING_STUB_AT;
         MemorySegment.copy(StopsBetweenBlocksCode.RESTORE_STUB, 0, stubPages, JAVA_BYTE, RESTORING_STUB_AT,

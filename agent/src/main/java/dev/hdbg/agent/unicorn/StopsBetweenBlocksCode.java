@@ -28,7 +28,7 @@ final class StopsBetweenBlocksCode {
      *     ret                              ; no check for this access
      * keep:
      *     lock inc qword ptr [rip + kept]
-     *     jmp qword ptr [rip + 0]          ; check_exit_request(tcg_ctx), as before
+     *     jmp qword ptr [rip + 0]          ; the check for a stop made in a hook ({@link #hookStopCheck})
      *     .quad check
      * walk:                                ; ZF clear when the list at rdx has a hook not being deleted
      *     test rdx, rdx
@@ -54,6 +54,39 @@ final class StopsBetweenBlocksCode {
         LibraryCode.putRel32(code, 0x35, counters - (stub + 0x39));
         LibraryCode.putRel32(code, 0x3e, counters + 8 - (stub + 0x42));
         LibraryCode.putQuad(code, 0x48, check);
+        return code;
+    }
+
+    /** The offsets of the rel32 operands of {@code check_exit_request_x86_64}'s four calls and its tail jump. */
+    static final int[] CHECK_RELATIVE = {0x26, 0x42, 0x4d, 0x5a, 0x73, 0x84};
+    /** Where its {@code mov esi, INDEX_op_ld_i32} keeps the opcode. */
+    static final int CHECK_OPCODE = 0x52;
+    /** TCG's {@code INDEX_op_ld16s_i32} in 2.0.1's {@code tcg-opc.h} ({@code INDEX_op_ld_i32} is the next, 0x0d). */
+    static final byte LD16S_I32 = 0x0c;
+
+    /**
+     * A copy, to run at {@code at}, of {@code check_exit_request_x86_64} ({@code function}, Debian's verified bytes at
+     * {@code check}), which checks only the low half of the stop word:
+     * <pre>
+     *     if (tcg_ctx->uc->no_exit_request) return;
+     *     TCGv_i32 count = tcg_temp_new_i32(tcg_ctx);
+     *     tcg_gen_ld16s_i32(tcg_ctx, count, tcg_ctx->cpu_env, -16);  // icount_decr.u16.low; was ld_i32 of .u32
+     *     tcg_gen_brcondi_i32(tcg_ctx, TCG_COND_LT, count, 0, tcg_ctx->exitreq_label);
+     *     tcg_temp_free_i32(tcg_ctx, count);
+     * </pre>
+     * {@code cpu_exit} (every {@code uc_emu_stop}) sets the high half, which the check at a block's start reads with
+     * the low one; the agent sets the low half too when it stops the guest from inside one of its hooks
+     * ({@code Unicorn.emuStop}), which is what the checks after memory accesses are for. The relative calls are moved
+     * to the copy's place; the opcode becomes {@link #LD16S_I32}.
+     */
+    static byte[] hookStopCheck(long at, long check, byte[] function) {
+        byte[] code = function.clone();
+        for (int site : CHECK_RELATIVE) {
+            int displacement = code[site] & 0xff | (code[site + 1] & 0xff) << 8 | (code[site + 2] & 0xff) << 16
+                    | code[site + 3] << 24;
+            LibraryCode.putRel32(code, site, check + site + 4 + displacement - (at + site + 4));
+        }
+        code[CHECK_OPCODE] = LD16S_I32;
         return code;
     }
 

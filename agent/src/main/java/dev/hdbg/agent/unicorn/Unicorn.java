@@ -2,6 +2,7 @@ package dev.hdbg.agent.unicorn;
 
 import static dev.hdbg.agent.unicorn.UnicornException.hex;
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,6 +32,11 @@ public final class Unicorn implements AutoCloseable {
     private final Object lifecycle = new Object();
     private volatile boolean closed;
     private int emulationDepth;
+    /** The thread in {@link #emuStart} while {@link #emulationDepth} is above zero: its hooks' stops are theirs. */
+    private Thread runner;
+    /** The stop word's half that the checks after memory accesses read ({@link StopsBetweenBlocks}); null before known. */
+    private MemorySegment stopInHookWord;
+    private boolean noStopInHookWord;
     /** The runs' budget of blocks, once {@link #limitBlocks} first limited one; null before. */
     private BlockBudget budget;
     /** Whether the budget's code could not be had: runs are not limited by blocks then. */
@@ -313,11 +319,16 @@ public final class Unicorn implements AutoCloseable {
         }
         cache.beforeRun(until, count);
         int err;
-        emulationDepth++;
+        if (emulationDepth++ == 0) {
+            runner = Thread.currentThread();
+            clearStopInHook();
+        }
         try {
             err = UnicornNative.call(UnicornNative.EMU_START, uc, begin, until, timeoutMicros, count);
         } finally {
             if (--emulationDepth == 0) {
+                runner = null;
+                clearStopInHook();
                 hooks.releaseRetired();
             }
         }
@@ -380,12 +391,19 @@ public final class Unicorn implements AutoCloseable {
      * tight loop. Any thread may call it at any time; after {@link #close()} it does nothing. A stop asked while no
      * emulation runs is lost: {@code uc_emu_start} clears the request when it begins.
      *
+     * <p>Where it lands: asked from one of this engine's hooks during its run, right after what the hook was called
+     * for (an instruction's code hook, a memory access); asked from another thread, before the next translated block
+     * or the next hooked instruction ({@link StopsBetweenBlocks}), where RIP is exact.
+     *
      * @throws UnicornException when {@code uc_emu_stop} fails
      */
     public void emuStop() {
         synchronized (lifecycle) {
             if (closed) {
                 return;
+            }
+            if (Thread.currentThread() == runner && emulationDepth > 0) {
+                markStopInHook(); // before uc_emu_stop, which makes the word negative for the block-start checks
             }
             int err = UnicornNative.call(UnicornNative.EMU_STOP, uc);
             if (err != 0) {
@@ -664,6 +682,32 @@ public final class Unicorn implements AutoCloseable {
         if (err != 0) {
             throw UnicornException.of(err, "uc_close");
         }
+    }
+
+    /** A stop made in one of the engine's hooks: the checks after memory accesses take it (the word's low half). */
+    private void markStopInHook() {
+        MemorySegment word = stopInHookWord();
+        if (word != null) {
+            word.set(JAVA_SHORT_UNALIGNED, 0, (short) -1);
+        }
+    }
+
+    private void clearStopInHook() {
+        MemorySegment word = stopInHookWord();
+        if (word != null) {
+            word.set(JAVA_SHORT_UNALIGNED, 0, (short) 0);
+        }
+    }
+
+    private MemorySegment stopInHookWord() {
+        if (stopInHookWord == null && !noStopInHookWord) {
+            if (StopsBetweenBlocks.on()) {
+                stopInHookWord = StopsBetweenBlocks.stopInHookWord(uc); // null until the engine has made its CPU
+            } else {
+                noStopInHookWord = true; // the library is as loaded: every check reads the whole word
+            }
+        }
+        return stopInHookWord;
     }
 
     /** Whether {@link #emuStart} is running on this engine. */

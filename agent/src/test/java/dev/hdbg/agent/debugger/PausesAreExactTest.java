@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hdbg.agent.machine.Machine;
 import dev.hdbg.agent.machine.RawImageLoader;
+import dev.hdbg.common.event.Access;
 import dev.hdbg.common.event.ActionSpec;
 import dev.hdbg.common.event.EventSpec;
 import dev.hdbg.common.event.EventType;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,7 +62,8 @@ class PausesAreExactTest {
 
     @ParameterizedTest(name = "breakpoint: {0}")
     @ValueSource(strings = {"none", "on the hlt, never reached", "on the second block's first instruction, disabled",
-        "inside the first block, its condition false", "none, a !trace whose condition is false on every instruction"})
+        "inside the first block, its condition false", "none, a !trace whose condition is false on every instruction",
+        "none, a !monitor w on bytes never written"})
     void theLoopGoesOnFromEachPauseAsThoughItNeverStopped(String breakpoint) throws Exception {
         try (Machine machine = new Machine()) {
             byte[] code = twoBlocks();
@@ -84,6 +87,10 @@ class PausesAreExactTest {
                     debugger.addEvent(new EventSpec(EventType.TRACE, 0, OptionalLong.of(1), // step-in: every one
                             Optional.of(MachineCode.of(new byte[] {0x31, (byte) 0xc0})), List.of(new ActionSpec.Break()),
                             true)).get(10, TimeUnit.SECONDS);
+                } else if (breakpoint.contains("!monitor")) {
+                    // its write hook keeps the checks after every store, the loop's mov [rsp - 8], rax among them
+                    debugger.addEvent(EventSpec.monitor(Set.of(Access.WRITE), BASE + 0x40, BASE + 0x47,
+                            List.of(new ActionSpec.Break()))).get(10, TimeUnit.SECONDS);
                 }
                 for (int i = 0; i < 20; i++) {
                     debugger.cont().get(10, TimeUnit.SECONDS);

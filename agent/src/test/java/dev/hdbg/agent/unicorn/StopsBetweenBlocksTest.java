@@ -3,6 +3,8 @@ package dev.hdbg.agent.unicorn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -122,6 +124,26 @@ class StopsBetweenBlocksTest {
     }
 
     @Test
+    void withAMemoryHookArmedAStopFromAnotherThreadWaitsForTheNextBlock() {
+        // A write hook elsewhere keeps the checks after every access (part 1). Unpatched (part 5), they took the other
+        // thread's stops too, after the inc's store, with RIP back at the block's start: the inc ran again.
+        assertCountsExactly("48 ff 03 48 ff c9 75 f8 f4", uc -> uc.hookMemory(HookType.MEM_WRITE, DATA + 0x800,
+                DATA + 0x800, (type, address, size, value) -> { }));
+    }
+
+    @Test
+    void aStopMadeInAMemoryHookEndsTheBlockRightAfterTheAccess() {
+        // mov [rbx], rax ; inc rdx ; hlt, the write hook stopping: what !monitor w's break relies on (ExitHooks)
+        try (Unicorn uc = Guest.withCode("48 89 03 48 ff c2 f4")) {
+            uc.regWrite(X86Reg.RBX, DATA);
+            uc.hookMemory(HookType.MEM_WRITE, DATA, DATA + 7, (type, address, size, value) -> uc.emuStop());
+            uc.emuStart(Guest.CODE, 0, 0, 0);
+
+            assertThat(uc.regRead(X86Reg.RDX)).as("the inc after the store did not run").isZero();
+        }
+    }
+
+    @Test
     void aStopMadeInAHookInsideABlockKeepsRipOnTheHookedInstruction() {
         // inc qword [rbx] ; inc qword [rbx] ; nop (hooked: stops) ; hlt
         try (Unicorn uc = Guest.withCode("48 ff 03 48 ff 03 90 f4")) {
@@ -193,6 +215,20 @@ class StopsBetweenBlocksTest {
                 StopsBetweenBlocks.RESTORE_WINDOW_1, StopsBetweenBlocks.RESTORE_WINDOW_2, store,
                 StopsBetweenBlocks.STORE_FRAME_WINDOW, "2.0.1")).get()
                 .asString().contains("store_helper");
+    }
+
+    @Test
+    void theCheckForStopsMadeInHooksIsCheckExitRequestMovedWithAHalfWordLoad() {
+        long check = 0x7f00_0000_3900L;
+        byte[] copy = StopsBetweenBlocksCode.hookStopCheck(check + 0x1000, check, StopsBetweenBlocks.CHECK_WINDOW);
+        byte[] expected = StopsBetweenBlocks.CHECK_WINDOW.clone();
+        for (int site : StopsBetweenBlocksCode.CHECK_RELATIVE) { // each call's target the same: 0x1000 nearer
+            int displacement = ByteBuffer.wrap(expected, site, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            ByteBuffer.wrap(expected, site, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(displacement - 0x1000);
+        }
+        expected[StopsBetweenBlocksCode.CHECK_OPCODE] = 0x0c; // ld16s_i32 for ld_i32 (0x0d)
+        assertThat(StopsBetweenBlocks.CHECK_WINDOW[StopsBetweenBlocksCode.CHECK_OPCODE]).isEqualTo((byte) 0x0d);
+        assertThat(copy).isEqualTo(expected);
     }
 
     @Test
