@@ -586,17 +586,31 @@ class GdbBridgeIT {
         try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("tally").toString())) {
             Bridge bridge = Bridge.start(agent);
             Process gdb = gdb("tally", bridge.port(), "break never", "continue", "continue", "continue");
-            for (int interrupt = 0; interrupt < 2; interrupt++) {
+            for (int interrupt = 1; interrupt <= 2; interrupt++) {
                 agent.awaitState(TargetState.RUNNING); // gdb's continue reached the agent
                 Thread.sleep(300); // and the program has run a while
                 new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start().waitFor();
-                agent.awaitState(TargetState.PAUSED);
+                awaitPauses(bridge, interrupt);
             }
             String out = finish(gdb);
             assertThat(bridge.exit().get(30, TimeUnit.SECONDS)).isZero();
             assertThat(out).as(out).containsSubsequence("Program received signal SIGINT, Interrupt.",
                     "Program received signal SIGINT, Interrupt.", expected, "exited normally");
             assertThat(out).doesNotContain("never called");
+        }
+    }
+
+    /**
+     * Waits until the bridge has printed {@code count} pauses. Not the agent's PAUSED state: gdb sends its next
+     * {@code continue} as soon as it has shown the stop, so the state can be PAUSED for less than a poll's interval,
+     * and a poll that missed it waited for a state that had come and gone (this test hung for 180 s in a CI run).
+     */
+    private static void awaitPauses(Bridge bridge, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Pattern.compile("\\] paused at rip ").matcher(bridge.out().toString()).results().count() < count) {
+            assertThat(System.nanoTime()).as("pause %d within 60 s; the bridge printed:%n%s", count, bridge.out())
+                    .isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 
