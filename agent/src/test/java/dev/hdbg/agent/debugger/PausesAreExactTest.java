@@ -93,10 +93,7 @@ class PausesAreExactTest {
                             List.of(new ActionSpec.Break()))).get(10, TimeUnit.SECONDS);
                 }
                 for (int i = 0; i < 20; i++) {
-                    debugger.cont().get(10, TimeUnit.SECONDS);
-                    Thread.sleep(5 + i % 7);
-                    debugger.pause().get(10, TimeUnit.SECONDS);
-                    Map<GuestRegister, Long> r = awaitPaused(debugger);
+                    Map<GuestRegister, Long> r = runThenPause(debugger, i);
                     long rip = r.get(GuestRegister.RIP);
                     long sum = r.get(GuestRegister.RAX) + r.get(GuestRegister.RCX);
                     assertThat(rip).as("pause %d", i).isIn(FIRST, FIRST + 4, FIRST + 9, SECOND, SECOND + 3);
@@ -137,10 +134,7 @@ class PausesAreExactTest {
                 debugger.addBreakpoint(hooked, null, new Scope(OptionalLong.of(0x3fffff), OptionalLong.empty(),
                         OptionalInt.empty())).get(10, TimeUnit.SECONDS); // never this process: runs, never stops
                 for (int i = 0; i < 20; i++) {
-                    debugger.cont().get(10, TimeUnit.SECONDS);
-                    Thread.sleep(5 + i % 7);
-                    debugger.pause().get(10, TimeUnit.SECONDS);
-                    Map<GuestRegister, Long> r = awaitPaused(debugger);
+                    Map<GuestRegister, Long> r = runThenPause(debugger, i);
                     long rip = r.get(GuestRegister.RIP);
                     assertThat(rip).as("pause %d", i).isIn(FIRST, hooked);
                     assertThat(r.get(GuestRegister.RAX) + r.get(GuestRegister.RCX))
@@ -151,6 +145,14 @@ class PausesAreExactTest {
                 queue.close();
             }
         }
+    }
+
+    /** Lets the guest run a few milliseconds (5 to 11, as {@code i} says), pauses it, and reads RIP, RAX and RCX. */
+    private static Map<GuestRegister, Long> runThenPause(Debugger debugger, int i) throws Exception {
+        debugger.cont().get(10, TimeUnit.SECONDS);
+        Thread.sleep(5 + i % 7);
+        debugger.pause().get(10, TimeUnit.SECONDS);
+        return awaitPaused(debugger);
     }
 
     private static Map<GuestRegister, Long> awaitPaused(Debugger debugger) throws Exception {
