@@ -33,8 +33,9 @@ import java.util.Optional;
  * finds the faulting instruction itself, {@code PageFaults}), and a stop made in a code hook has its own check after
  * the hook. A pending stop is then taken by the check at the start of the next block, before any of its instructions,
  * where RIP is right. And the check kept for memory hooks (the fifth part) is a copy of {@code check_exit_request}
- * that reads only the half of the stop word that {@link Unicorn#emuStop} sets for a stop made in one of the engine's
- * own hooks ({@code icount_decr.u16.low}; {@code cpu_exit} sets the other): a stop from another thread while a
+ * that branches only when the stop word is -1, both its halves set: {@code cpu_exit} sets the high one for every stop,
+ * {@link Unicorn#emuStop} the low one ({@code icount_decr.u16.low}) for a stop made in one of the engine's own hooks.
+ * A stop from another thread while a
  * {@code !monitor r}/{@code w} is armed waits for the next block's start too, where before it came after the next
  * access with RIP back at the block's start, and the instructions before the access ran twice.
  *
@@ -81,8 +82,9 @@ public final class StopsBetweenBlocks {
     /**
      * check_exit_request_x86_64, whole: {@code mov 0x9970(%rdi),%rax; cmpb $0x0,0x78a(%rax); je +8; ret}
      * (tcg_ctx->uc, uc->no_exit_request), then the temp, the load of {@code icount_decr} at -16 from
-     * {@code cpu_env} ({@code mov $-0x10,%r8}, opcode 0x0d), the branch to {@code exitreq_label} (0x100) and the temp's
-     * release; the fifth part copies it ({@link StopsBetweenBlocksCode#hookStopCheck}).
+     * {@code cpu_env} ({@code mov $-0x10,%r8}, opcode 0x0d), the branch to {@code exitreq_label} (0x100) if below 0
+     * ({@code mov $0x2,%esi; ...; xor %ecx,%ecx}) and the temp's release; the fifth part copies it
+     * ({@link StopsBetweenBlocksCode#hookStopCheck}).
      */
     static final byte[] CHECK_WINDOW = hex("48 8b 87 70 99 00 00 80 b8 8a 07 00 00 00 74 08 c3 0f 1f 80 00 00 00 00 55 31"
             + " d2 31 f6 53 48 89 fb 48 83 ec 08 e8 a6 29 fc ff 48 8b b3 f0 98 00 00 48 89 df 49 c7 c0 f0 ff ff ff 48 29"

@@ -59,25 +59,30 @@ final class StopsBetweenBlocksCode {
 
     /** The offsets of the rel32 operands of {@code check_exit_request_x86_64}'s four calls and its tail jump. */
     static final int[] CHECK_RELATIVE = {0x26, 0x42, 0x4d, 0x5a, 0x73, 0x84};
-    /** Where its {@code mov esi, INDEX_op_ld_i32} keeps the opcode. */
-    static final int CHECK_OPCODE = 0x52;
-    /** TCG's {@code INDEX_op_ld16s_i32} in 2.0.1's {@code tcg-opc.h} ({@code INDEX_op_ld_i32} is the next, 0x0d). */
-    static final byte LD16S_I32 = 0x0c;
+    /** Where it passes the branch's condition ({@code mov esi, TCG_COND_LT}) and its constant ({@code xor ecx, ecx}). */
+    static final int CHECK_CONDITION = 0x64;
+    static final int CHECK_CONSTANT = 0x70;
+    /** {@code push 8 ; pop rsi ; xor ecx, ecx} (TCG_COND_EQ), then {@code dec ecx} (-1), in their five and two bytes. */
+    static final byte[] EQUALS_CONDITION = hex("6a 08 5e 31 c9");
+    static final byte[] MINUS_ONE = hex("ff c9");
 
     /**
      * A copy, to run at {@code at}, of {@code check_exit_request_x86_64} ({@code function}, Debian's verified bytes at
-     * {@code check}), which checks only the low half of the stop word:
+     * {@code check}), which branches only when the whole stop word is -1:
      * <pre>
      *     if (tcg_ctx->uc->no_exit_request) return;
      *     TCGv_i32 count = tcg_temp_new_i32(tcg_ctx);
-     *     tcg_gen_ld16s_i32(tcg_ctx, count, tcg_ctx->cpu_env, -16);  // icount_decr.u16.low; was ld_i32 of .u32
-     *     tcg_gen_brcondi_i32(tcg_ctx, TCG_COND_LT, count, 0, tcg_ctx->exitreq_label);
+     *     tcg_gen_ld_i32(tcg_ctx, count, tcg_ctx->cpu_env, -16);      // icount_decr.u32
+     *     tcg_gen_brcondi_i32(tcg_ctx, TCG_COND_EQ, count, -1, tcg_ctx->exitreq_label);  // was TCG_COND_LT, 0
      *     tcg_temp_free_i32(tcg_ctx, count);
      * </pre>
-     * {@code cpu_exit} (every {@code uc_emu_stop}) sets the high half, which the check at a block's start reads with
-     * the low one; the agent sets the low half too when it stops the guest from inside one of its hooks
-     * ({@code Unicorn.emuStop}), which is what the checks after memory accesses are for. The relative calls are moved
-     * to the copy's place; the opcode becomes {@link #LD16S_I32}.
+     * {@code cpu_exit} (every {@code uc_emu_stop}) sets the word's high half to -1, which the check at a block's start
+     * reads as a negative word; the agent sets the low half to -1 too when it stops the guest from inside one of its
+     * hooks ({@code Unicorn.emuStop}), which is what the checks after memory accesses are for. Both halves, not the low
+     * one alone: the mark is cleared only when a run begins and ends, and a run can go on after a stop (a hook that
+     * also wrote RIP makes Unicorn resume it), so the mark alone must never end a block; and an exit taken with the
+     * word not negative is QEMU's icount path ({@code cpu_loop_exec_tb}), which Unicorn does not use. The relative
+     * calls are moved to the copy's place.
      */
     static byte[] hookStopCheck(long at, long check, byte[] function) {
         byte[] code = function.clone();
@@ -86,7 +91,8 @@ final class StopsBetweenBlocksCode {
                     | code[site + 3] << 24;
             LibraryCode.putRel32(code, site, check + site + 4 + displacement - (at + site + 4));
         }
-        code[CHECK_OPCODE] = LD16S_I32;
+        System.arraycopy(EQUALS_CONDITION, 0, code, CHECK_CONDITION, EQUALS_CONDITION.length);
+        System.arraycopy(MINUS_ONE, 0, code, CHECK_CONSTANT, MINUS_ONE.length);
         return code;
     }
 

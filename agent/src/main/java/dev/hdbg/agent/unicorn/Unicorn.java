@@ -34,7 +34,7 @@ public final class Unicorn implements AutoCloseable {
     private int emulationDepth;
     /** The thread in {@link #emuStart} while {@link #emulationDepth} is above zero: its hooks' stops are theirs. */
     private Thread runner;
-    /** The stop word's half that the checks after memory accesses read ({@link StopsBetweenBlocks}); null before known. */
+    /** The stop word's low half, the mark of a stop made in a hook ({@link StopsBetweenBlocks}); null before known. */
     private MemorySegment stopInHookWord;
     private boolean noStopInHookWord;
     /** The runs' budget of blocks, once {@link #limitBlocks} first limited one; null before. */
