@@ -6,16 +6,15 @@
 # Environment: CHECKOUT=DIR, another checkout (built) to run instead of this tree.
 set -euo pipefail
 ROOT="${CHECKOUT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+# shellcheck source=../bin/hdbg-env.sh
+source "$ROOT/bin/hdbg-env.sh" # hdbg_agent_address_in
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 passes="${2:-2097152}"
 "$ROOT/bin/hdbg-agent" --sample loop --listen 127.0.0.1:0 --once >"$OUT/agent.log" 2>&1 &
 agent=$!
-until grep -q 'listening on' "$OUT/agent.log" 2>/dev/null; do
-    kill -0 "$agent" 2>/dev/null || { echo "event_row: the agent ended: $(cat "$OUT/agent.log")" >&2; exit 1; }
-    sleep 0.1
-done
-address="$(grep -o 'listening on [0-9.:]*' "$OUT/agent.log" | head -1 | awk '{print $3}')"
+address="$(hdbg_agent_address_in "$OUT/agent.log" "$agent")"
+[ -n "$address" ] || { echo "event_row: the agent did not listen: $(cat "$OUT/agent.log")" >&2; exit 1; }
 printf 'r rcx = 0n%s\n%s\ng\n' "$passes" "$1" | "$ROOT/bin/hdbg" --connect "$address" --batch - --json >"$OUT/host.json"
 wait "$agent" || true
 python3 - "$OUT/host.json" "$passes" "$1" <<'PY'

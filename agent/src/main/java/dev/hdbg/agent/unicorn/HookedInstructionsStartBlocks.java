@@ -62,9 +62,7 @@ final class HookedInstructionsStartBlocks {
         if (!Arrays.equals(gen, GEN_WINDOW)) {
             return null;
         }
-        int displacement = (gen[TABLE_DISPLACEMENT_AT] & 0xff) | (gen[TABLE_DISPLACEMENT_AT + 1] & 0xff) << 8
-                | (gen[TABLE_DISPLACEMENT_AT + 2] & 0xff) << 16 | gen[TABLE_DISPLACEMENT_AT + 3] << 24;
-        long slot = genIntermediateCode + AFTER_LEA + displacement + TRANSLATE_INSN_SLOT;
+        long slot = genIntermediateCode + AFTER_LEA + LibraryCode.rel32(gen, TABLE_DISPLACEMENT_AT) + TRANSLATE_INSN_SLOT;
         return new Slot(slot, LibraryCode.readPointer(slot));
     }
 

@@ -61,6 +61,11 @@ final class LibraryCode {
         putLittleEndian(code, at, displacement, 4);
     }
 
+    /** The little-endian rel32 at {@code code[at]}: a jump's, call's or RIP-relative operand's, as {@link #putRel32} writes it. */
+    static int rel32(byte[] code, int at) {
+        return code[at] & 0xff | (code[at + 1] & 0xff) << 8 | (code[at + 2] & 0xff) << 16 | code[at + 3] << 24;
+    }
+
     /** Writes {@code value} as the little-endian quad at {@code code[at]}: an address a stub jumps or calls through. */
     static void putQuad(byte[] code, int at, long value) {
         putLittleEndian(code, at, value, 8);

@@ -306,7 +306,7 @@ public final class StopsBetweenBlocks {
         MemorySegment stubPages = MemorySegment.ofAddress(pages).reinterpret(2 * LibraryCode.PAGE);
         byte[] stub = StopsBetweenBlocksCode.stub(pages, pages + LibraryCode.PAGE, pages + HOOK_STOP_CHECK_AT);
         byte[] hookStopCheck = StopsBetweenBlocksCode.hookStopCheck(pages + HOOK_STOP_CHECK_AT, check.address(),
-                LibraryCode.read(check.address(), CHECK_WINDOW.length));
+                CHECK_WINDOW); // the function's bytes, as verified above
         MemorySegment.copy(hookStopCheck, 0, stubPages, JAVA_BYTE, HOOK_STOP_CHECK_AT, hookStopCheck.length);
         MemorySegment.copy(stub, 0, stubPages, JAVA_BYTE, 0, stub.length);
         long restoring = pages + RESTORING_STUB_AT;

@@ -79,7 +79,7 @@ final class StopsBetweenBlocksCode {
      * {@code cpu_exit} (every {@code uc_emu_stop}) sets the word's high half to -1, which the check at a block's start
      * reads as a negative word; the agent sets the low half to -1 too when it stops the guest from inside one of its
      * hooks ({@code Unicorn.emuStop}), which is what the checks after memory accesses are for. Both halves, not the low
-     * one alone: the mark is cleared only when a run begins and ends, and a run can go on after a stop (a hook that
+     * one alone: the mark is cleared only when a run begins, and a run can go on after a stop (a hook that
      * also wrote RIP makes Unicorn resume it), so the mark alone must never end a block; and an exit taken with the
      * word not negative is QEMU's icount path ({@code cpu_loop_exec_tb}), which Unicorn does not use. The relative
      * calls are moved to the copy's place.
@@ -87,9 +87,7 @@ final class StopsBetweenBlocksCode {
     static byte[] hookStopCheck(long at, long check, byte[] function) {
         byte[] code = function.clone();
         for (int site : CHECK_RELATIVE) {
-            int displacement = code[site] & 0xff | (code[site + 1] & 0xff) << 8 | (code[site + 2] & 0xff) << 16
-                    | code[site + 3] << 24;
-            LibraryCode.putRel32(code, site, check + site + 4 + displacement - (at + site + 4));
+            LibraryCode.putRel32(code, site, check + site + 4 + LibraryCode.rel32(code, site) - (at + site + 4));
         }
         System.arraycopy(EQUALS_CONDITION, 0, code, CHECK_CONDITION, EQUALS_CONDITION.length);
         System.arraycopy(MINUS_ONE, 0, code, CHECK_CONSTANT, MINUS_ONE.length);

@@ -32,7 +32,7 @@ public final class Unicorn implements AutoCloseable {
     private final Object lifecycle = new Object();
     private volatile boolean closed;
     private int emulationDepth;
-    /** The thread in {@link #emuStart} while {@link #emulationDepth} is above zero: its hooks' stops are theirs. */
+    /** The thread in {@link #emuStart} while {@link #emulationDepth} is above zero, else null: its hooks' stops are theirs. */
     private Thread runner;
     /** The stop word's low half, the mark of a stop made in a hook ({@link StopsBetweenBlocks}); null before known. */
     private MemorySegment stopInHookWord;
@@ -327,8 +327,7 @@ public final class Unicorn implements AutoCloseable {
             err = UnicornNative.call(UnicornNative.EMU_START, uc, begin, until, timeoutMicros, count);
         } finally {
             if (--emulationDepth == 0) {
-                runner = null;
-                clearStopInHook();
+                runner = null; // the mark a hook may have left is cleared as the next run begins: nothing reads it before
                 hooks.releaseRetired();
             }
         }
@@ -402,7 +401,7 @@ public final class Unicorn implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (Thread.currentThread() == runner && emulationDepth > 0) {
+            if (Thread.currentThread() == runner) {
                 markStopInHook(); // before uc_emu_stop, which makes the word negative for the block-start checks
             }
             int err = UnicornNative.call(UnicornNative.EMU_STOP, uc);
