@@ -84,7 +84,9 @@ final class NamedPipes {
                 grant(fifo.waitingWriters, fifo.grantedWriters, pipe::addWriter, fifo);
             }
         }
-        return new End(pipe, status);
+        // A non-blocking reader that found no writer sees no hang-up until a writer has come (Linux's fifo_open).
+        boolean quiet = (status & OpenFile.O_ACCMODE) == OpenFile.O_RDONLY && nonBlocking && pipe.writers() == 0;
+        return new End(pipe, status, quiet ? pipe.writerOpens() : -1);
     }
 
     /** How many of {@code threads} still live: a waiter that exited is no one's other side. */
@@ -109,10 +111,13 @@ final class NamedPipes {
     /** One open of a named pipe: reads and writes as its access mode allows, its own O_NONBLOCK. */
     private static final class End extends OpenFile {
         private final Pipe pipe;
+        /** The pipe's writer opens when it was opened, while no writer has come since; -1: hang-ups are seen. */
+        private final long quietWhileWriterOpens;
 
-        End(Pipe pipe, int status) {
+        End(Pipe pipe, int status, long quietWhileWriterOpens) {
             super(status);
             this.pipe = pipe;
+            this.quietWhileWriterOpens = quietWhileWriterOpens;
         }
 
         // The read and write system calls take only a descriptor open for them (FdTable.readable, writable).
@@ -126,14 +131,18 @@ final class NamedPipes {
             return pipe.write(data, this);
         }
 
+        /** Data, or its writers gone once one came: a reader that has seen no writer yet waits, as on Linux. */
         @Override
         boolean readReady() {
-            return readable() && pipe.readReady();
+            return readable() && (pipe.buffered() > 0 || hungUp());
         }
 
         @Override
         boolean hungUp() {
-            return readable() ? pipe.writers() == 0 : pipe.readers() == 0;
+            if (!readable()) {
+                return pipe.readers() == 0;
+            }
+            return pipe.writers() == 0 && pipe.writerOpens() != quietWhileWriterOpens;
         }
 
         @Override

@@ -23,6 +23,8 @@ final class Pipe {
     /** How many open descriptions read and write it: one each for pipe()'s, any number for a named pipe's. */
     private int readers;
     private int writers;
+    /** How many times a writing description was added ({@link #addWriter}): Linux's {@code w_counter}. */
+    private long writerOpens;
     private final Scheduler scheduler;
 
     /** @param scheduler wakes the threads that wait on this pipe when its state changes */
@@ -49,6 +51,10 @@ final class Pipe {
         return writers;
     }
 
+    long writerOpens() {
+        return writerOpens;
+    }
+
     void addReader() {
         readers++;
         scheduler.wakeAll(this, ReadyWait.CHANNEL);
@@ -56,6 +62,7 @@ final class Pipe {
 
     void addWriter() {
         writers++;
+        writerOpens++;
         scheduler.wakeAll(this, ReadyWait.CHANNEL);
     }
 

@@ -15,6 +15,8 @@ import java.util.Map;
 final class PollSyscalls {
     private static final short POLLIN = 1;
     private static final short POLLOUT = 4;
+    private static final short POLLERR = 8;
+    private static final short POLLHUP = 0x10;
     private static final short POLLNVAL = 0x20;
     /** linux/posix_types.h __FD_SETSIZE: the most descriptors select looks at. */
     private static final int FD_SETSIZE = 1024;
@@ -72,6 +74,10 @@ final class PollSyscalls {
                 }
                 if ((events & POLLOUT) != 0 && file.writable()) {
                     revents |= POLLOUT;
+                }
+                // Reported whatever was asked, as Linux does: a peer or a pipe's other side gone for good.
+                if (file.hungUp()) {
+                    revents |= file.readable() ? POLLHUP : POLLERR;
                 }
             }
             user.write(entry + 6, new byte[] {(byte) revents, (byte) (revents >> 8)});

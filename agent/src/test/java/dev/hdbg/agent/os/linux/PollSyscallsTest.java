@@ -113,6 +113,32 @@ class PollSyscallsTest {
         }
     }
 
+    /** A side gone for good is reported unasked, as Linux does: POLLHUP to a reader, POLLERR to a writer. */
+    @Test
+    void pollReportsAHangUpToTheReaderAndAnErrorToTheWriterUnasked() {
+        try (Guest g = new Guest(root, false)) {
+            long pair = g.buffer(8);
+            assertThat(g.rax(22, pair)).as("pipe").isZero();
+            int readEnd = g.read(pair, 4).getInt();
+            int writeEnd = g.read(pair + 4, 4).getInt();
+            assertThat(g.rax(1, writeEnd, g.put(new byte[] {7}), 1)).isEqualTo(1);
+            assertThat(g.rax(3, writeEnd)).isZero();
+            long pollfd = g.put(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(readEnd).putShort((short) 1)
+                    .array());
+            assertThat(g.rax(7, pollfd, 1, 0)).isEqualTo(1);
+            assertThat(g.read(pollfd + 6, 2).getShort()).as("POLLIN | POLLHUP").isEqualTo((short) 0x11);
+
+            assertThat(g.rax(22, pair)).as("pipe").isZero();
+            readEnd = g.read(pair, 4).getInt();
+            writeEnd = g.read(pair + 4, 4).getInt();
+            assertThat(g.rax(3, readEnd)).isZero();
+            pollfd = g.put(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(writeEnd).putShort((short) 0)
+                    .array());
+            assertThat(g.rax(7, pollfd, 1, 0)).isEqualTo(1);
+            assertThat(g.read(pollfd + 6, 2).getShort()).as("POLLERR, nothing asked").isEqualTo((short) 0x8);
+        }
+    }
+
     /** When every thread sleeps the clock jumps to the poll's deadline: made again, it returns 0 there, not later. */
     @Test
     void besideAnotherThreadAPollNothingEndsReturnsZeroAtItsDeadline() {
