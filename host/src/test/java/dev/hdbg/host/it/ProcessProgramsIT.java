@@ -35,7 +35,7 @@ class ProcessProgramsIT {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
-                "memfd", "memfdseal")) {
+                "memfd", "memfdseal", "msgpair", "pollhup")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -43,14 +43,26 @@ class ProcessProgramsIT {
     }
 
     private static ProgramRun agentRun(Path program, String... args) throws Exception {
-        return ProgramRun.underAgent(List.of("--cwd", dir.toString()), ROOT, Optional.empty(), program, args);
+        return agentRun(List.of(), program, args);
+    }
+
+    /** {@code program args} under the agent, with its {@code options} beside {@code --cwd}. */
+    private static ProgramRun agentRun(List<String> options, Path program, String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("--cwd", dir.toString()));
+        all.addAll(options);
+        return ProgramRun.underAgent(all, ROOT, Optional.empty(), program, args);
     }
 
     /** Runs the compiled {@code name} natively and under the agent: the same output and status, no notice. */
     private static ProgramRun sameAsNatively(String name) throws Exception {
+        return sameAsNatively(name, List.of());
+    }
+
+    /** {@link #sameAsNatively(String)}, with the agent's {@code options} beside {@code --cwd}. */
+    private static ProgramRun sameAsNatively(String name, List<String> options) throws Exception {
         Path program = dir.resolve(name);
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), program);
-        ProgramRun actual = agentRun(program);
+        ProgramRun actual = agentRun(options, program);
         actual.assertSameAs(expected);
         assertThat(actual.notices()).as("what the agent had to say").isEmpty();
         return actual;
@@ -158,6 +170,38 @@ class ProcessProgramsIT {
                 "fexecve of the noexec memfd: EACCES\n", "its seals (W^X: writes and length sealed too): 62\n",
                 "fchown to its own owner: 0\n", "futimens: 0\n", "its link ends with (deleted): 1\n",
                 "read: kept\n", "links 0, size 4\n");
+    }
+
+    /**
+     * socketpair's SOCK_DGRAM and SOCK_SEQPACKET sockets: a message a send (an empty one too, writev's vectors as one),
+     * a receive taking one message whole and dropping the rest (MSG_TRUNC), FIONREAD, EMSGSIZE, a reader blocked
+     * across processes, shutdown each way, a closed peer (ECONNREFUSED then ENOTCONN for a datagram socket, end of
+     * file, POLLHUP and EPIPE for a seqpacket one), and a file passed with a message. Before stop 51 both types were
+     * EOPNOTSUPP.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void socketpairsMessageSocketsKeepTheirBoundariesAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("msgpair-" + linking);
+        assertThat(actual.out()).contains("== SOCK_SEQPACKET\nSO_TYPE: 5\n", "read 64: 0 ''\nread 3 of world!: 3 'wor'\n",
+                "msg_flags MSG_TRUNC: 1, got '0123'\n", "readv: 'abcd' 'ef'\n", "write 300000: -1 (EMSGSIZE)\n",
+                "child's blocking read: 4 'wake'\n", "send after the peer closed: -1 (ECONNREFUSED)\n",
+                "send again: -1 (ENOTCONN)\n", "poll after the peer closed: 0x15\n",
+                "got a file: 1, truncated: 1, 'with'\n");
+    }
+
+    /**
+     * poll's hang-ups (stop 51): POLLHUP to the reader of a pipe or socket whose other side is gone and POLLERR to a
+     * pipe's writer, unasked; a non-blocking reader of a named pipe that has seen no writer yet is not ready (it was
+     * POLLIN, as at end of file). In the working directory, writable, for the named pipe.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void pollReportsHangUpsAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("pollhup-" + linking, List.of("--writable-dir", dir.toString()));
+        assertThat(actual.out()).contains("pipe, the writer gone, data left: 0x11\n",
+                "pipe's writer, the reader gone: 0xc\n", "named pipe, no writer yet: 0\n",
+                "stream socket shut both ways: 0x11\n");
     }
 
     /**

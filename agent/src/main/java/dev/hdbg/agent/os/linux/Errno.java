@@ -47,8 +47,11 @@ final class Errno {
     static final int ENOTEMPTY = 39;
     static final int ELOOP = 40;
     static final int ENODATA = 61;
+    static final int EMSGSIZE = 90;
+    static final int ESOCKTNOSUPPORT = 94;
     static final int EOPNOTSUPP = 95;
     static final int ETIMEDOUT = 110;
+    static final int ECONNREFUSED = 111;
 
     private Errno() {
     }

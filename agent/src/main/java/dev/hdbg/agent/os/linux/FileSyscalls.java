@@ -3,6 +3,7 @@ package dev.hdbg.agent.os.linux;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 
 /** System calls on descriptors: reading, writing, seeking, duplicating, pipes, directories read by descriptor. */
@@ -125,6 +126,9 @@ final class FileSyscalls {
     private long write(int fd, long buffer, long count) throws IOException {
         OpenFile file = fds.writable(fd);
         long n = rwCount(count);
+        if (n == 0 && file.keepsMessages()) {
+            return writeTo(file, new byte[0]); // an empty message is sent, as Linux sends one
+        }
         return writeChunked(file, buffer, n, 0);
     }
 
@@ -201,8 +205,13 @@ final class FileSyscalls {
     }
 
     private long readv(int fd, long iov, int count) throws IOException {
+        long[][] vectors = user.iovecs(iov, count);
+        OpenFile file = fds.readable(fd);
+        if (file.keepsMessages()) {
+            return readMessage(file, vectors);
+        }
         long total = 0;
-        for (long[] v : user.iovecs(iov, count)) {
+        for (long[] v : vectors) {
             long got = read(fd, v[0], v[1]);
             total += got;
             if (got < v[1]) {
@@ -210,6 +219,33 @@ final class FileSyscalls {
             }
         }
         return total;
+    }
+
+    /**
+     * readv of a datagram or seqpacket socket: one message, scattered across the vectors (a read per vector would
+     * take a message each). The buffers are checked before the message is taken, so a fault loses none.
+     */
+    private long readMessage(OpenFile file, long[][] vectors) throws IOException {
+        long room = 0;
+        for (long[] v : vectors) {
+            if (v[1] < 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            user.requireMapped(v[0], v[1]);
+            room = Math.min(room + v[1], CHUNK);
+        }
+        byte[] data = new byte[(int) room];
+        int got = file.read(data);
+        int done = 0;
+        for (long[] v : vectors) {
+            int n = (int) Math.min(v[1], got - done);
+            if (n <= 0) {
+                break;
+            }
+            user.write(v[0], Arrays.copyOfRange(data, done, done + n));
+            done += n;
+        }
+        return got;
     }
 
     /** One write of the concatenation, so the bytes reach {@link ProcessIo} together as a pipe would. */
@@ -224,6 +260,9 @@ final class FileSyscalls {
             sum += v[1];
         }
         long total = 0;
+        if (sum > CHUNK && file.keepsMessages()) {
+            throw new SyscallException(Errno.EMSGSIZE); // one message, longer than any a socket takes
+        }
         if (sum <= CHUNK) {
             // Small (the usual printf): one write, so a pipe or the host sees the vectors together, as writev promises.
             ByteArrayOutputStream joined = new ByteArrayOutputStream();

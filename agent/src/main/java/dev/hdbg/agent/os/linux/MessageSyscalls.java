@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * sendmsg and recvmsg on a connected Unix stream socket: the bytes of an iovec array, and open files passed beside
+ * sendmsg and recvmsg on a connected Unix socket: the bytes of an iovec array, and open files passed beside
  * them ({@code SCM_RIGHTS}), which the receiver gets as new descriptors of its own to the same open files, as Linux
- * does. A set of files goes with the message it was sent with ({@link SocketPair.End#send}): the read that reaches
- * that message's first byte takes them and ends with the message ({@link SocketPair.End#receive}); a plain read drops
- * (closes) them. What Python's multiprocessing passes with {@code reduction.sendfds} (its
+ * does. On a stream socket a set of files goes with the bytes it was sent with ({@link SocketPair.End#send}): the read
+ * that reaches their first byte takes them and ends there ({@link SocketPair.End#receive}); on a datagram or seqpacket
+ * socket they go with their message ({@link MessagePair}), which recvmsg takes whole, setting MSG_TRUNC when the
+ * buffers cut it short. A plain read drops (closes) them. What Python's multiprocessing passes with {@code reduction.sendfds} (its
  * {@code forkserver} start method), and what privilege-separated programs hand each other. {@code SCM_CREDENTIALS}
  * is taken and sends nothing; MSG_PEEK reads the bytes without their files.
  */
@@ -22,6 +23,7 @@ final class MessageSyscalls {
     private static final int MSG_PEEK = SocketSyscalls.MSG_PEEK;
     private static final int MSG_DONTWAIT = SocketSyscalls.MSG_DONTWAIT;
     private static final int MSG_NOSIGNAL = SocketSyscalls.MSG_NOSIGNAL;
+    private static final int MSG_TRUNC = SocketSyscalls.MSG_TRUNC;
     private static final int MSG_CTRUNC = 0x8;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
     /** struct msghdr: name, namelen, iov, iovlen, control, controllen, flags. */
@@ -44,12 +46,12 @@ final class MessageSyscalls {
         table.put(47, a -> recvmsg(a.i(0), a.a1(), a.i(2)));
     }
 
-    private SocketPair.End connected(int fd) {
+    private Connection connected(int fd) {
         return SocketSyscalls.connectedOf(process.fds(), fd);
     }
 
     private long sendmsg(int fd, long message, int flags) throws IOException {
-        SocketPair.End end = connected(fd);
+        Connection end = connected(fd);
         if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
@@ -57,17 +59,18 @@ final class MessageSyscalls {
         if (header.getLong(0) != 0) {
             throw new SyscallException(SocketSyscalls.EISCONN); // a destination on a connected socket
         }
-        byte[] data = gather(header.getLong(16), header.getLong(24));
+        byte[] data = gather(header.getLong(16), header.getLong(24), end);
         List<OpenFile> files = filesOf(header.getLong(32), header.getLong(40));
-        if (data.length == 0) {
+        if (data.length == 0 && !end.keepsMessages()) {
             return 0; // a stream socket sends no files without a byte to carry them
         }
         return SocketSyscalls.sending(process, flags, () -> end.send(data, files));
     }
 
     private long recvmsg(int fd, long message, int flags) throws IOException {
-        SocketPair.End end = connected(fd);
-        if ((flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_CMSG_CLOEXEC)) != 0) {
+        Connection end = connected(fd);
+        int truncFlag = end.keepsMessages() ? MSG_TRUNC : 0;
+        if ((flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_CMSG_CLOEXEC | truncFlag)) != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
         ByteBuffer header = header(message);
@@ -76,31 +79,33 @@ final class MessageSyscalls {
         for (ByteBuffer entry : iovecs) {
             wanted += entry.getLong(8);
         }
-        byte[] data = new byte[(int) Math.min(wanted, Pipe.CAPACITY)];
-        SocketPair.End.Received received = SocketSyscalls.receiving(flags, () -> (flags & MSG_PEEK) != 0
-                ? new SocketPair.End.Received(end.peek(data), null) : end.receive(data));
+        byte[] data = new byte[end.receiveLength(wanted)];
+        Connection.Received received = SocketSyscalls.receiving(flags, () -> (flags & MSG_PEEK) != 0
+                ? end.peek(data) : end.receive(data));
         int got = received.count();
         scatter(iovecs, data, got);
         int outFlags = deliver(received.files(), header.getLong(32), header.getLong(40), message,
                 (flags & MSG_CMSG_CLOEXEC) != 0);
+        if (received.truncated()) {
+            outFlags |= MSG_TRUNC;
+        }
         if (header.getLong(0) != 0) {
             process.user().writeInt(message + 8, 0); // no address: the peer is unnamed
         }
         process.user().writeInt(message + 48, outFlags);
-        return got;
+        return (flags & MSG_TRUNC) != 0 ? received.length() : got;
     }
 
     /**
      * Installs the files of {@code passed} as new descriptors and writes their SCM_RIGHTS message into the control
      * buffer; the ones that do not fit are closed and MSG_CTRUNC is set, as Linux does. Returns msg_flags.
      */
-    private int deliver(SocketPair.Passed passed, long control, long room, long message, boolean cloexec)
+    private int deliver(List<OpenFile> files, long control, long room, long message, boolean cloexec)
             throws IOException {
-        if (passed == null) {
+        if (files == null) {
             process.user().writeLong(message + 40, 0);
             return 0;
         }
-        List<OpenFile> files = passed.files();
         int fit = control == 0 || room < CMSG_HEADER ? 0 : (int) Math.min(files.size(), (room - CMSG_HEADER) / 4);
         List<Integer> fds = new ArrayList<>();
         try {
@@ -110,7 +115,7 @@ final class MessageSyscalls {
         } catch (SyscallException full) {
             fit = fds.size(); // EMFILE: the rest are closed, as Linux truncates the message
         }
-        passed.drop(); // the in-flight references: installed descriptors hold their own
+        Connection.dropAll(files); // the in-flight references: installed descriptors hold their own
         if (fit == 0) {
             process.user().writeLong(message + 40, 0);
             return MSG_CTRUNC;
@@ -144,11 +149,20 @@ final class MessageSyscalls {
         return entries;
     }
 
-    /** The bytes of the iovec array, at most a pipe's capacity (a stream socket sends the rest by a later call). */
-    private byte[] gather(long iov, long count) {
+    /**
+     * The bytes of the iovec array that one send to {@code end} takes: a stream socket's at most a pipe's capacity (it
+     * sends the rest by a later call), a message socket's all of them (EMSGSIZE past its longest message).
+     */
+    private byte[] gather(long iov, long count, Connection end) {
+        List<ByteBuffer> entries = iovecs(iov, count);
+        long total = 0;
+        for (ByteBuffer entry : entries) {
+            total += entry.getLong(8);
+        }
+        int limit = end.sendLength(total);
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        for (ByteBuffer entry : iovecs(iov, count)) {
-            int room = Pipe.CAPACITY - bytes.size();
+        for (ByteBuffer entry : entries) {
+            int room = limit - bytes.size();
             if (room <= 0) {
                 break;
             }

@@ -116,6 +116,14 @@ abstract class OpenFile {
         throw new SyscallException(Errno.ENOTTY);
     }
 
+    /**
+     * Whether each write is one message and each read takes one (a datagram or seqpacket socket): readv then reads
+     * once across its vectors, and a writev too long for one message fails whole.
+     */
+    boolean keepsMessages() {
+        return false;
+    }
+
     /** The pipe it is an end of (fcntl's F_GETPIPE_SZ and F_SETPIPE_SZ), or null. */
     Pipe pipe() {
         return null;

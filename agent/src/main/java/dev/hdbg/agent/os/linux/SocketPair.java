@@ -36,7 +36,7 @@ final class SocketPair {
     }
 
     /** One end: it reads {@code in} and writes {@code out}; O_NONBLOCK (SOCK_NONBLOCK, F_SETFL) reaches both. */
-    static final class End extends OpenFile {
+    static final class End extends Connection {
         private final Pipe in;
         private final Pipe out;
         /** The files sent with bytes of {@code in} and not received yet, and those this end sent with {@code out}. */
@@ -49,7 +49,7 @@ final class SocketPair {
         private boolean writeShut;
 
         private End(Pipe in, Pipe out, ArrayDeque<Passed> inFiles, ArrayDeque<Passed> outFiles, int statusFlags) {
-            super(O_RDWR | statusFlags);
+            super(statusFlags);
             this.in = in;
             this.out = out;
             this.inFiles = inFiles;
@@ -65,18 +65,9 @@ final class SocketPair {
             out.writeEnd.setStatusFlags(flags);
         }
 
-        /** A read: files sent with the bytes it takes are dropped (closed), as a plain read on Linux discards them. */
         @Override
-        int read(byte[] buffer) throws IOException {
-            Received got = receive(buffer);
-            if (got.files() != null) {
-                got.files().drop();
-            }
-            return got.count();
-        }
-
-        /** What a read took: {@code count} bytes, and the files sent with them, or null. */
-        record Received(int count, Passed files) {
+        int type() {
+            return SocketSyscalls.SOCK_STREAM;
         }
 
         /**
@@ -84,9 +75,10 @@ final class SocketPair {
          * message, as Linux's Unix stream sockets read: bytes without files before it come along; the next message
          * with files waits for the next read.
          */
+        @Override
         Received receive(byte[] buffer) throws IOException {
             if (readShut) {
-                return new Received(0, null);
+                return new Received(0, 0, null);
             }
             Passed next = inFiles.peekFirst();
             byte[] into = buffer;
@@ -98,26 +90,22 @@ final class SocketPair {
                 System.arraycopy(into, 0, buffer, 0, n);
             }
             received += n;
-            return new Received(n, next != null && next.position() < received ? inFiles.pollFirst() : null);
-        }
-
-        @Override
-        int write(byte[] data) throws IOException {
-            if (writeShut) {
-                throw new SyscallException(Errno.EPIPE);
-            }
-            int n = out.writeEnd.write(data);
-            sent += n;
-            return n;
+            Passed files = next != null && next.position() < received ? inFiles.pollFirst() : null;
+            return new Received(n, n, files == null ? null : files.files());
         }
 
         /**
-         * sendmsg with SCM_RIGHTS: {@code data} (at least a byte) written, and {@code files} sent with its first byte,
-         * each holding a reference in flight; nothing is sent when the write waits or fails.
+         * {@code data} written, as much as the pipe takes, and {@code files} (SCM_RIGHTS) sent with its first byte:
+         * a stream sends no files without a byte to carry them.
          */
+        @Override
         int send(byte[] data, List<OpenFile> files) throws IOException {
+            if (writeShut) {
+                throw new SyscallException(Errno.EPIPE);
+            }
             long first = sent;
-            int n = write(data);
+            int n = out.writeEnd.write(data);
+            sent += n;
             if (n > 0 && !files.isEmpty()) {
                 files.forEach(OpenFile::retain);
                 outFiles.addLast(new Passed(first, n, List.copyOf(files)));
@@ -130,9 +118,20 @@ final class SocketPair {
             return readShut || in.readEnd.readReady();
         }
 
-        /** recv with MSG_PEEK: what a read would get, left to be read. */
-        int peek(byte[] buffer) {
-            return readShut ? 0 : in.peek(buffer, in.readEnd);
+        @Override
+        Received peek(byte[] buffer) {
+            int n = readShut ? 0 : in.peek(buffer, in.readEnd);
+            return new Received(n, n, null);
+        }
+
+        @Override
+        int sendLength(long length) {
+            return (int) Math.min(unsigned(length), Pipe.CAPACITY);
+        }
+
+        @Override
+        int receiveLength(long length) {
+            return (int) Math.min(unsigned(length), Pipe.CAPACITY);
         }
 
         @Override
@@ -140,12 +139,14 @@ final class SocketPair {
             return readShut ? 0 : in.buffered();
         }
 
+        /** POLLHUP: shut both ways, by its own shutdown or its peer's (a peer's close shuts both). */
         @Override
         boolean hungUp() {
-            return in.readEnd.hungUp() && (writeShut || out.writeEnd.hungUp());
+            return (readShut || in.readEnd.hungUp()) && (writeShut || out.writeEnd.hungUp());
         }
 
-        /** shutdown: SHUT_RD (0), SHUT_WR (1: the other end reads end of file) or SHUT_RDWR (2). */
+        /** shutdown: SHUT_WR makes the other end read end of file. */
+        @Override
         void shutdown(int how) throws IOException {
             if (how < 0 || how > 2) {
                 throw new SyscallException(Errno.EINVAL);
@@ -161,11 +162,6 @@ final class SocketPair {
                 writeShut = true;
                 out.writeEnd.release();
             }
-        }
-
-        @Override
-        byte[] stat() {
-            return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, 0x20001, Credentials.UID, Credentials.GID);
         }
 
         @Override

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Sockets, as far as programs that use no network meet them: Unix sockets ({@code socket}; naming and connecting them
- * is {@link ConnectionSyscalls}'), socketpair's connected pair ({@link SocketPair}: asyncio's self-pipe), sending and
- * receiving on a connected one, {@code shutdown}, and the socket options programs set on them. Other families are
+ * is {@link ConnectionSyscalls}'), socketpair's connected pairs (a stream one, {@link SocketPair}: asyncio's
+ * self-pipe; datagram and seqpacket ones, {@link MessagePair}), sending and receiving on a connected one, {@code shutdown}, and the socket options programs set on them. Other families are
  * refused: networking is not emulated.
  */
 final class SocketSyscalls {
@@ -20,6 +20,9 @@ final class SocketSyscalls {
     static final int ENOTCONN = 107;
     private static final int ENOPROTOOPT = 92;
     static final int SOCK_STREAM = 1;
+    private static final int SOCK_RAW = 3;
+    /** Linux's count of socket types: a type at or past it is EINVAL, before the family is asked. */
+    private static final int SOCK_MAX = 11;
     private static final int SOL_SOCKET = 1;
     private static final int SO_TYPE = 3;
     private static final int SO_ERROR = 4;
@@ -34,6 +37,8 @@ final class SocketSyscalls {
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_PEEK = 0x2;
     static final int MSG_NOSIGNAL = 0x4000;
+    /** recv's flag (a message socket's whole length is the result) and recvmsg's msg_flags bit (a message was cut). */
+    static final int MSG_TRUNC = 0x20;
     static final int EISCONN = 106;
 
     private final LinuxProcess process;
@@ -57,14 +62,14 @@ final class SocketSyscalls {
     }
 
     /** The connection of socket {@code fd}: ENOTCONN when it has none. */
-    private SocketPair.End connected(int fd) {
+    private Connection connected(int fd) {
         return connectedOf(process.fds(), fd);
     }
 
     /** The connection of socket {@code fd} of {@code fds}: EBADF, ENOTSOCK, or ENOTCONN when it has none. */
-    static SocketPair.End connectedOf(FdTable fds, int fd) {
+    static Connection connectedOf(FdTable fds, int fd) {
         return switch (socketOf(fds, fd)) {
-            case SocketPair.End end -> end;
+            case Connection end -> end;
             case UnixSocket socket -> socket.connected();
             default -> throw new SyscallException(ENOTCONN);
         };
@@ -141,7 +146,11 @@ final class SocketSyscalls {
         }
         java.nio.ByteBuffer answer = UserMemory.struct(option == SO_PEERCRED ? 12 : 4);
         switch (option) {
-            case SO_TYPE -> answer.putInt(file instanceof UnixSocket s ? s.type : SOCK_STREAM);
+            case SO_TYPE -> answer.putInt(switch (file) {
+                case UnixSocket s -> s.type;
+                case Connection c -> c.type();
+                default -> SOCK_STREAM;
+            });
             case SO_DOMAIN -> answer.putInt(AF_UNIX);
             case SO_PROTOCOL -> answer.putInt(0); // a Unix socket's only protocol (Python's socket(fileno=) asks)
             case SO_ERROR -> answer.putInt(0);
@@ -170,30 +179,44 @@ final class SocketSyscalls {
     /** The socket {@code fd} of {@code fds}: EBADF when none is open, ENOTSOCK when it is not a socket. */
     static OpenFile socketOf(FdTable fds, int fd) {
         OpenFile file = fds.get(fd);
-        if (!(file instanceof UnixSocket) && !(file instanceof SocketPair.End)) {
+        if (!(file instanceof UnixSocket) && !(file instanceof Connection)) {
             throw new SyscallException(ENOTSOCK);
         }
         return file;
     }
 
-    /** Two connected Unix stream sockets ({@link SocketPair}); the other types are not emulated (EOPNOTSUPP). */
+    /**
+     * Two connected Unix sockets: stream ones ({@link SocketPair}), or datagram and seqpacket ones ({@link MessagePair};
+     * SOCK_RAW is a datagram socket for Linux's Unix family). SOCK_RDM and the types Unix sockets do not have are
+     * ESOCKTNOSUPPORT, as Linux says.
+     */
     private long socketpair(int family, int type, long pair) {
         if (family != AF_UNIX) {
             throw new SyscallException(EAFNOSUPPORT);
         }
-        if ((type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
+        int kind = type & SOCK_TYPE_MASK;
+        if ((type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0 || kind >= SOCK_MAX) {
             throw new SyscallException(Errno.EINVAL);
         }
-        if ((type & SOCK_TYPE_MASK) != SOCK_STREAM) {
-            throw new SyscallException(Errno.EOPNOTSUPP);
-        }
         boolean cloexec = (type & SOCK_CLOEXEC) != 0;
-        SocketPair sockets = new SocketPair(process.scheduler(), (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0);
+        int statusFlags = (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
+        Connection[] ends = switch (kind) {
+            case SOCK_STREAM -> {
+                SocketPair sockets = new SocketPair(process.scheduler(), statusFlags);
+                yield new Connection[] {sockets.first, sockets.second};
+            }
+            case MessagePair.SOCK_DGRAM, SOCK_RAW, MessagePair.SOCK_SEQPACKET -> {
+                MessagePair sockets = new MessagePair(process.scheduler(),
+                        kind == SOCK_RAW ? MessagePair.SOCK_DGRAM : kind, statusFlags);
+                yield new Connection[] {sockets.first, sockets.second};
+            }
+            default -> throw new SyscallException(Errno.ESOCKTNOSUPPORT);
+        };
         FdTable fds = process.fds();
-        int first = fds.install(sockets.first, 0, cloexec);
+        int first = fds.install(ends[0], 0, cloexec);
         int second;
         try {
-            second = fds.install(sockets.second, 0, cloexec);
+            second = fds.install(ends[1], 0, cloexec);
         } catch (SyscallException full) {
             closeQuietly(first);
             throw full;
@@ -221,33 +244,41 @@ final class SocketSyscalls {
      * MSG_DONTWAIT; a destination address on a connected socket is EISCONN.
      */
     private long sendto(int fd, long buffer, long length, int flags, long destination) throws IOException {
-        SocketPair.End end = connected(fd);
+        Connection end = connected(fd);
         if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
         if (destination != 0) {
             throw new SyscallException(EISCONN);
         }
-        byte[] data = process.user().read(buffer, (int) Math.min(length, Pipe.CAPACITY));
+        byte[] data = process.user().read(buffer, end.sendLength(length));
         return sending(process, flags, () -> end.write(data));
     }
 
     /**
      * recv and recvfrom on a connected socket: a read (MSG_DONTWAIT: without waiting; MSG_PEEK: leaving the bytes to be
-     * read again); no address to give back.
+     * read again; MSG_TRUNC, on a message socket: the message's whole length as the result); no address to give back.
      */
     private long recvfrom(int fd, long buffer, long length, int flags, long addressLength) throws IOException {
-        SocketPair.End end = connected(fd);
-        if ((flags & ~(MSG_DONTWAIT | MSG_PEEK)) != 0) {
+        Connection end = connected(fd);
+        int truncFlag = end.keepsMessages() ? MSG_TRUNC : 0;
+        if ((flags & ~(MSG_DONTWAIT | MSG_PEEK | truncFlag)) != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
-        byte[] data = new byte[(int) Math.min(length, Pipe.CAPACITY)];
-        int got = receiving(flags, () -> (flags & MSG_PEEK) != 0 ? end.peek(data) : end.read(data));
-        process.user().write(buffer, Arrays.copyOf(data, got));
+        byte[] data = new byte[end.receiveLength(length)];
+        Connection.Received got = receiving(flags, () -> {
+            if ((flags & MSG_PEEK) != 0) {
+                return end.peek(data);
+            }
+            Connection.Received received = end.receive(data);
+            Connection.dropAll(received.files());
+            return received;
+        });
+        process.user().write(buffer, Arrays.copyOf(data, got.count()));
         if (addressLength != 0) {
             process.user().write(addressLength, new byte[4]);
         }
-        return got;
+        return (flags & MSG_TRUNC) != 0 ? got.length() : got.count();
     }
 
     private long socket(int family, int type) {
