@@ -1,9 +1,10 @@
-/* socketpair's message sockets, SOCK_DGRAM and SOCK_SEQPACKET, run natively and under hdbg (ProcessProgramsIT): each
-   write is one message, a read takes one message and drops what does not fit, and the two types part where Linux
-   parts them (end of file, a closed peer, FIONREAD). */
+/* Unix message sockets, socketpair's SOCK_DGRAM and SOCK_SEQPACKET and a seqpacket server's connections, run
+   natively and under hdbg (ProcessProgramsIT): each write is one message, a read takes one message and drops what
+   does not fit, and the two types part where Linux parts them (end of file, a closed peer, FIONREAD). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -215,10 +217,55 @@ static void pair_of(int type, const char *label) {
     close(p[0]);
 }
 
+/* A seqpacket server: connect and accept make a connection that keeps the messages' boundaries. */
+static void seqpacket_server(void) {
+    printf("== a seqpacket server\n");
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    int n = snprintf(address.sun_path + 1, sizeof address.sun_path - 1, "hdbg-msgpair-%d", (int) getpid());
+    socklen_t length = offsetof(struct sockaddr_un, sun_path) + 1 + n;
+    int server = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    show("bind to an abstract name", bind(server, (struct sockaddr *) &address, length));
+    show("listen", listen(server, 4));
+    int stream = socket(AF_UNIX, SOCK_STREAM, 0);
+    show("a stream socket connects to it", connect(stream, (struct sockaddr *) &address, length));
+    close(stream);
+    pid_t child = fork();
+    if (child == 0) {
+        int client = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+        if (connect(client, (struct sockaddr *) &address, length) != 0) {
+            perror("connect");
+            _exit(1);
+        }
+        write(client, "one", 3);
+        write(client, "", 0);
+        write(client, "two!", 4);
+        char reply[16];
+        long got = read(client, reply, sizeof reply);
+        printf("the client got: %ld '%.*s'\n", got, (int) got, reply);
+        close(client);
+        _exit(0);
+    }
+    int connection = accept(server, NULL, NULL);
+    int type = 0;
+    socklen_t size = sizeof type;
+    getsockopt(connection, SOL_SOCKET, SO_TYPE, &type, &size);
+    printf("accepted, SO_TYPE %d\n", type);
+    show_read("read 2 of one", connection, 2);
+    show_read("read the empty one", connection, 2);
+    show_read("read 2 of two!", connection, 2);
+    long replied = write(connection, "ok", 2);
+    waitpid(child, NULL, 0);
+    show("the reply", replied);
+    show_read("read after the client closed", connection, 2);
+    close(connection);
+    close(server);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     pair_of(SOCK_DGRAM, "SOCK_DGRAM");
     pair_of(SOCK_SEQPACKET, "SOCK_SEQPACKET");
     pair_of(SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, "SOCK_DGRAM with flags");
+    seqpacket_server();
     return 0;
 }

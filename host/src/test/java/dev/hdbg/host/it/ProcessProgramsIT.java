@@ -176,8 +176,9 @@ class ProcessProgramsIT {
      * socketpair's SOCK_DGRAM and SOCK_SEQPACKET sockets: a message a send (an empty one too, writev's vectors as one),
      * a receive taking one message whole and dropping the rest (MSG_TRUNC), FIONREAD, EMSGSIZE, a reader blocked
      * across processes, shutdown each way, a closed peer (ECONNREFUSED then ENOTCONN for a datagram socket, end of
-     * file, POLLHUP and EPIPE for a seqpacket one), and a file passed with a message. Before stop 51 both types were
-     * EOPNOTSUPP.
+     * file, POLLHUP and EPIPE for a seqpacket one), and a file passed with a message; then a seqpacket server, whose
+     * accepted connection keeps the client's messages apart. Before stop 51 socketpair refused both types
+     * (EOPNOTSUPP) and listen refused a seqpacket socket.
      */
     @ParameterizedTest
     @ValueSource(strings = {"static", "dynamic"})
@@ -187,7 +188,8 @@ class ProcessProgramsIT {
                 "msg_flags MSG_TRUNC: 1, got '0123'\n", "readv: 'abcd' 'ef'\n", "write 300000: -1 (EMSGSIZE)\n",
                 "child's blocking read: 4 'wake'\n", "send after the peer closed: -1 (ECONNREFUSED)\n",
                 "send again: -1 (ENOTCONN)\n", "poll after the peer closed: 0x15\n",
-                "got a file: 1, truncated: 1, 'with'\n");
+                "got a file: 1, truncated: 1, 'with'\n", "accepted, SO_TYPE 5\n", "read the empty one: 0 ''\n",
+                "read after the client closed: 0 ''\n");
     }
 
     /**

@@ -51,6 +51,10 @@ abstract class Connection extends OpenFile {
     /** How big a buffer a receive of {@code length} bytes needs at most. */
     abstract int receiveLength(long length);
 
+    /** FIONREAD: what a receive would find now; a socket always knows. */
+    @Override
+    abstract int available();
+
     /** A length the guest passed as a size_t: past Long.MAX_VALUE, as large as can be. */
     static long unsigned(long length) {
         return length < 0 ? Long.MAX_VALUE : length;

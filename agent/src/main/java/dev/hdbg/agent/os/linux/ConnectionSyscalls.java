@@ -9,12 +9,12 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Unix stream sockets between the machine's processes: {@code bind} names a socket (a socket file beneath the root,
- * where the program may write, or an abstract name), {@code listen} queues the connections {@code connect} makes,
- * {@code accept} and {@code accept4} take them; {@code getsockname} and {@code getpeername} give the names. A
- * connection is a {@link SocketPair}. Nothing reaches the host's sockets: a connect to a path no socket of the
- * machine listens on finds nothing (ECONNREFUSED when the file exists, ENOENT when not), as a program without nscd
- * sees it; glibc's name service then reads the files.
+ * Unix stream and seqpacket sockets between the machine's processes: {@code bind} names a socket (a socket file
+ * beneath the root, where the program may write, or an abstract name), {@code listen} queues the connections
+ * {@code connect} makes, {@code accept} and {@code accept4} take them; {@code getsockname} and {@code getpeername}
+ * give the names. A stream connection is a {@link SocketPair}, a seqpacket one a {@link MessagePair}. Nothing
+ * reaches the host's sockets: a connect to a path no socket of the machine listens on finds nothing (ECONNREFUSED when
+ * the file exists, ENOENT when not), as a program without nscd sees it; glibc's name service then reads the files.
  */
 final class ConnectionSyscalls {
     private static final int AF_UNIX = 1;
@@ -133,9 +133,10 @@ final class ConnectionSyscalls {
     }
 
     /**
-     * connect: to a socket of the machine that listens there, through a new {@link SocketPair} whose other end waits
-     * in the listener's queue. A full queue makes the caller wait for an accept (EAGAIN when non-blocking, as Linux
-     * says for a Unix socket).
+     * connect: to a socket of the machine that listens there, through a new pair whose other end waits in the
+     * listener's queue. A full queue makes the caller wait for an accept (EAGAIN when non-blocking, as Linux says for
+     * a Unix socket). A listener of another type is EPROTOTYPE at a path and, since Linux keeps abstract names apart
+     * by type, no one (ECONNREFUSED) at an abstract name.
      */
     private long connect(int fd, long address, int length) throws IOException {
         UnixSocket socket = unixSocket(fd);
@@ -149,13 +150,19 @@ final class ConnectionSyscalls {
         UnixSocket listener = process.table().unixSockets().find(name.key()).filter(UnixSocket::listening)
                 .orElseThrow(() -> new SyscallException(ECONNREFUSED));
         if (socket.type != listener.type) {
-            throw new SyscallException(EPROTOTYPE);
+            throw new SyscallException(name.file() == null ? ECONNREFUSED : EPROTOTYPE);
         }
         if (!listener.hasRoom()) {
             throw Blocked.unlessNonBlocking(socket, listener);
         }
         Scheduler scheduler = process.scheduler();
-        socket.connectTo(listener, new SocketPair(scheduler, 0));
+        if (socket.type == MessagePair.SOCK_SEQPACKET) {
+            MessagePair pair = new MessagePair(scheduler, MessagePair.SOCK_SEQPACKET, 0);
+            socket.connectTo(listener, pair.first, pair.second);
+        } else {
+            SocketPair pair = new SocketPair(scheduler, 0);
+            socket.connectTo(listener, pair.first, pair.second);
+        }
         scheduler.wakeAll(listener, ReadyWait.CHANNEL); // an accept waiting, a poll on the listener
         return 0;
     }
@@ -169,13 +176,13 @@ final class ConnectionSyscalls {
         if (!listener.listening()) {
             throw new SyscallException(Errno.EINVAL);
         }
-        SocketPair.End end = listener.take();
+        Connection end = listener.take();
         if (end == null) {
             throw Blocked.unlessNonBlocking(listener, listener);
         }
         process.scheduler().wakeAll(listener); // a connect waiting for room
-        UnixSocket accepted = UnixSocket.accepted(end, listener.address(),
-                (flags & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0);
+        int statusFlags = (flags & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
+        UnixSocket accepted = UnixSocket.accepted(end, listener, statusFlags);
         int newFd = process.fds().install(accepted, 0, (flags & SOCK_CLOEXEC) != 0);
         if (address != 0) {
             write(new byte[] {AF_UNIX, 0}, address, lengthAddress);

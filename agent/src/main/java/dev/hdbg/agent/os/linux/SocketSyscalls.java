@@ -186,32 +186,38 @@ final class SocketSyscalls {
     }
 
     /**
-     * Two connected Unix sockets: stream ones ({@link SocketPair}), or datagram and seqpacket ones ({@link MessagePair};
-     * SOCK_RAW is a datagram socket for Linux's Unix family). SOCK_RDM and the types Unix sockets do not have are
-     * ESOCKTNOSUPPORT, as Linux says.
+     * The Unix socket type that socket's or socketpair's {@code type} (with its flags) makes: SOCK_STREAM, SOCK_DGRAM
+     * (also for SOCK_RAW, as Linux's Unix family makes it) or SOCK_SEQPACKET; ESOCKTNOSUPPORT for SOCK_RDM and the
+     * types Unix sockets do not have, EINVAL for unknown flags or a type past Linux's last, as Linux says.
      */
-    private long socketpair(int family, int type, long pair) {
-        if (family != AF_UNIX) {
-            throw new SyscallException(EAFNOSUPPORT);
-        }
+    private static int unixType(int type) {
         int kind = type & SOCK_TYPE_MASK;
         if ((type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0 || kind >= SOCK_MAX) {
             throw new SyscallException(Errno.EINVAL);
         }
-        boolean cloexec = (type & SOCK_CLOEXEC) != 0;
-        int statusFlags = (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
-        Connection[] ends = switch (kind) {
-            case SOCK_STREAM -> {
-                SocketPair sockets = new SocketPair(process.scheduler(), statusFlags);
-                yield new Connection[] {sockets.first, sockets.second};
-            }
-            case MessagePair.SOCK_DGRAM, SOCK_RAW, MessagePair.SOCK_SEQPACKET -> {
-                MessagePair sockets = new MessagePair(process.scheduler(),
-                        kind == SOCK_RAW ? MessagePair.SOCK_DGRAM : kind, statusFlags);
-                yield new Connection[] {sockets.first, sockets.second};
-            }
+        return switch (kind) {
+            case SOCK_STREAM, MessagePair.SOCK_DGRAM, MessagePair.SOCK_SEQPACKET -> kind;
+            case SOCK_RAW -> MessagePair.SOCK_DGRAM;
             default -> throw new SyscallException(Errno.ESOCKTNOSUPPORT);
         };
+    }
+
+    /** Two connected Unix sockets: stream ones ({@link SocketPair}), datagram and seqpacket ones ({@link MessagePair}). */
+    private long socketpair(int family, int type, long pair) {
+        if (family != AF_UNIX) {
+            throw new SyscallException(EAFNOSUPPORT);
+        }
+        int kind = unixType(type);
+        boolean cloexec = (type & SOCK_CLOEXEC) != 0;
+        int statusFlags = (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
+        Connection[] ends;
+        if (kind == SOCK_STREAM) {
+            SocketPair sockets = new SocketPair(process.scheduler(), statusFlags);
+            ends = new Connection[] {sockets.first, sockets.second};
+        } else {
+            MessagePair sockets = new MessagePair(process.scheduler(), kind, statusFlags);
+            ends = new Connection[] {sockets.first, sockets.second};
+        }
         FdTable fds = process.fds();
         int first = fds.install(ends[0], 0, cloexec);
         int second;
@@ -290,11 +296,7 @@ final class SocketSyscalls {
             }
             throw new SyscallException(EAFNOSUPPORT);
         }
-        int kind = type & SOCK_TYPE_MASK;
-        if (kind < 1 || kind > 5 || (type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        return process.fds().install(new UnixSocket(kind, (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0), 0,
-                (type & SOCK_CLOEXEC) != 0);
+        return process.fds().install(new UnixSocket(unixType(type), (type & SOCK_NONBLOCK) != 0
+                ? OpenFile.O_NONBLOCK : 0), 0, (type & SOCK_CLOEXEC) != 0);
     }
 }

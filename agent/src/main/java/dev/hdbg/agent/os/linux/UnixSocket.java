@@ -6,8 +6,9 @@ import java.util.ArrayDeque;
 /**
  * A Unix socket of the machine: made by {@code socket}, named by {@code bind} (a socket file beneath the root, or an
  * abstract name), listening after {@code listen} with a queue of the connections {@code connect} made that
- * {@code accept} takes, or connected: one end of a {@link SocketPair} then carries its bytes, as socketpair's do.
- * Only stream sockets connect; datagram and seqpacket ones can be made and named but reach no one. Its peers are the
+ * {@code accept} takes, or connected: one end of a {@link SocketPair} then carries its bytes, as socketpair's do, or
+ * of a {@link MessagePair} for a seqpacket socket. Stream and seqpacket sockets connect; datagram ones can be made and
+ * named but reach no one. Its peers are the
  * machine's own processes: a host process cannot connect to it, nor it to one.
  */
 final class UnixSocket extends OpenFile {
@@ -15,7 +16,7 @@ final class UnixSocket extends OpenFile {
     static final int MAX_BACKLOG = 4096;
 
     final int type;
-    private SocketPair.End connection;
+    private Connection connection;
     /** Its own address and its peer's, as sockaddr_un bytes; null: unnamed. */
     private byte[] address;
     private byte[] peerAddress;
@@ -23,7 +24,7 @@ final class UnixSocket extends OpenFile {
     private UnixSocketNames names;
     private String key;
     /** Non-null while listening: the connections waiting for accept, each the server's end. */
-    private ArrayDeque<SocketPair.End> pending;
+    private ArrayDeque<Connection> pending;
     private int backlog;
 
     UnixSocket(int type, int statusFlags) {
@@ -31,16 +32,16 @@ final class UnixSocket extends OpenFile {
         this.type = type;
     }
 
-    /** An accepted connection: the server's end, named as the listener is. */
-    static UnixSocket accepted(SocketPair.End end, byte[] address, int statusFlags) {
-        UnixSocket socket = new UnixSocket(SocketSyscalls.SOCK_STREAM, statusFlags);
+    /** An accepted connection: the server's end, named as the listener is and of its type. */
+    static UnixSocket accepted(Connection end, UnixSocket listener, int statusFlags) {
+        UnixSocket socket = new UnixSocket(listener.type, statusFlags);
         socket.connection = end;
-        socket.address = address;
+        socket.address = listener.address;
         end.setStatusFlags(statusFlags);
         return socket;
     }
 
-    SocketPair.End connection() {
+    Connection connection() {
         return connection;
     }
 
@@ -67,9 +68,9 @@ final class UnixSocket extends OpenFile {
         names.register(key, this);
     }
 
-    /** listen: a named stream socket that is not connected starts (or goes on) listening. */
+    /** listen: a named stream or seqpacket socket that is not connected starts (or goes on) listening. */
     void listen(int requested) {
-        if (type != SocketSyscalls.SOCK_STREAM) {
+        if (type != SocketSyscalls.SOCK_STREAM && type != MessagePair.SOCK_SEQPACKET) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
         if (address == null || connection != null) {
@@ -90,12 +91,15 @@ final class UnixSocket extends OpenFile {
         return (pending != null ? "listening " : "") + "unix socket " + name;
     }
 
-    /** connect's end of a new connection to {@code listener}, whose end waits in its queue. */
-    void connectTo(UnixSocket listener, SocketPair pair) {
-        connection = pair.first;
+    /**
+     * connect: {@code mine} is this socket's end of a new connection to {@code listener}; {@code theirs} waits in the
+     * listener's queue.
+     */
+    void connectTo(UnixSocket listener, Connection mine, Connection theirs) {
+        connection = mine;
         peerAddress = listener.address;
-        pair.first.setStatusFlags(statusFlags());
-        listener.pending.add(pair.second);
+        mine.setStatusFlags(statusFlags());
+        listener.pending.add(theirs);
     }
 
     /** Whether its queue has room for another connection: Linux's holds one more than the backlog. */
@@ -104,7 +108,7 @@ final class UnixSocket extends OpenFile {
     }
 
     /** The oldest connection waiting for accept, or null. */
-    SocketPair.End take() {
+    Connection take() {
         return pending.poll();
     }
 
@@ -127,7 +131,7 @@ final class UnixSocket extends OpenFile {
     }
 
     /** Its connection: ENOTCONN before it has one. */
-    SocketPair.End connected() {
+    Connection connected() {
         if (connection == null) {
             throw new SyscallException(SocketSyscalls.ENOTCONN);
         }
@@ -156,6 +160,11 @@ final class UnixSocket extends OpenFile {
     }
 
     @Override
+    boolean keepsMessages() {
+        return connection != null && connection.keepsMessages();
+    }
+
+    @Override
     byte[] stat() {
         return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, 0x20000, Credentials.UID, Credentials.GID);
     }
@@ -170,7 +179,7 @@ final class UnixSocket extends OpenFile {
             names.forget(key, this);
         }
         if (pending != null) {
-            for (SocketPair.End end : pending) {
+            for (Connection end : pending) {
                 end.release(); // the client reads end of file
             }
             pending.clear();

@@ -59,6 +59,9 @@ class ConnectionSyscallsTest {
             assertThat(g.rax(50, server, 5)).isZero();
             long other = g.rax(41, AF_UNIX, SOCK_STREAM, 0);
             assertThat(g.rax(49, other, name[0], name[1])).as("the name is taken").isEqualTo(-EADDRINUSE);
+            long datagram = g.rax(41, AF_UNIX, SOCK_DGRAM, 0);
+            assertThat(g.rax(42, datagram, name[0], name[1])).as("another type of socket at a path")
+                    .isEqualTo(-EPROTOTYPE);
 
             long client = g.rax(41, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
             assertThat(g.rax(42, client, name[0], name[1])).isZero();
@@ -119,8 +122,35 @@ class ConnectionSyscallsTest {
             assertThat(g.rax(42, second, name[0], name[1])).as("room again").isZero();
 
             long datagram = g.rax(41, AF_UNIX, SOCK_DGRAM, 0);
-            assertThat(g.rax(42, datagram, name[0], name[1])).as("another type of socket").isEqualTo(-EPROTOTYPE);
+            assertThat(g.rax(42, datagram, name[0], name[1]))
+                    .as("another type of socket: Linux keeps abstract names apart by type").isEqualTo(-ECONNREFUSED);
             assertThat(g.rax(50, datagram, 1)).isEqualTo(-Errno.EOPNOTSUPP);
+        }
+    }
+
+    /** A seqpacket server's connection keeps each message apart, as a seqpacket socketpair does (stop 51). */
+    @Test
+    void aSeqpacketServersConnectionKeepsItsMessagesApart() {
+        try (Guest g = new Guest(root, false)) {
+            int seqpacket = 5;
+            long[] name = address(g, "\0hdbg-seqpacket");
+            long server = g.rax(41, AF_UNIX, seqpacket, 0);
+            assertThat(g.rax(49, server, name[0], name[1])).isZero();
+            assertThat(g.rax(50, server, 1)).as("listen").isZero();
+            long client = g.rax(41, AF_UNIX, seqpacket, 0);
+            assertThat(g.rax(42, client, name[0], name[1])).isZero();
+            long accepted = g.rax(43, server, 0, 0);
+            assertThat(accepted).isPositive();
+            assertThat(g.rax(1, client, g.string("one"), 3)).isEqualTo(3);
+            assertThat(g.rax(1, client, g.string("two!"), 4)).isEqualTo(4);
+            assertThat(bytes(g, accepted, 2)).as("one message, cut to the buffer").isEqualTo("on");
+            assertThat(bytes(g, accepted, 16)).as("the next message, whole").isEqualTo("two!");
+            long value = g.buffer(4);
+            long valueLength = g.put(new byte[] {4, 0, 0, 0});
+            assertThat(g.rax(55, accepted, SOL_SOCKET, SO_TYPE, value, valueLength)).isZero();
+            assertThat(g.read(value, 4).getInt(0)).as("the listener's type").isEqualTo(seqpacket);
+            assertThat(g.rax(3, client)).isZero();
+            assertThat(g.rax(0, accepted, g.buffer(8), 8)).as("end of file once the client closed").isZero();
         }
     }
 
