@@ -35,7 +35,7 @@ class ProcessProgramsIT {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
-                "memfd", "memfdseal", "msgpair", "pollhup")) {
+                "memfd", "memfdseal", "msgpair", "pollhup", "dgram")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -190,6 +190,21 @@ class ProcessProgramsIT {
                 "send again: -1 (ENOTCONN)\n", "poll after the peer closed: 0x15\n",
                 "got a file: 1, truncated: 1, 'with'\n", "accepted, SO_TYPE 5\n", "read the empty one: 0 ''\n",
                 "read after the client closed: 0 ''\n");
+    }
+
+    /**
+     * Named datagram sockets (stop 51; before, they were made and named but reached no one): sendto a name, the
+     * sender's name in recvfrom, connect's one peer and its EPERM for others, the queue of a socket not connected back,
+     * a receiver blocked across processes, and a receiver that closed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void namedDatagramSocketsSendToEachOtherAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("dgram-" + linking);
+        assertThat(actual.out()).contains("the server receives: 2 'hi' from no one named (address length 0)\n",
+                "the server receives: 5 'hello' from client\n", "the client receives: 4 'back' from server\n",
+                "a third socket sends to the connected client: -1 (EPERM)\n", "the child's blocking recv: 4 'wake'\n",
+                "send after the server closed: -1 (ECONNREFUSED)\n", "send again: -1 (ENOTCONN)\n");
     }
 
     /**

@@ -18,9 +18,10 @@ abstract class Connection extends OpenFile {
 
     /**
      * What a receive took: {@code count} bytes into the caller's buffer, of a message {@code length} bytes long (a
-     * stream's: the count), and the open files sent with them, or null.
+     * stream's: the count), the open files sent with them, or null, and the sender's name (a sockaddr_un's bytes), or
+     * null when it has none.
      */
-    record Received(int count, int length, List<OpenFile> files) {
+    record Received(int count, int length, List<OpenFile> files, byte[] from) {
         /** Whether bytes of the message did not fit the buffer and were dropped: recvmsg's MSG_TRUNC. */
         boolean truncated() {
             return length > count;

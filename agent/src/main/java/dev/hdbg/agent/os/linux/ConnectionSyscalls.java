@@ -1,40 +1,31 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Unix stream and seqpacket sockets between the machine's processes: {@code bind} names a socket (a socket file
+ * Unix sockets between the machine's processes: {@code bind} names a socket (a socket file
  * beneath the root, where the program may write, or an abstract name), {@code listen} queues the connections
  * {@code connect} makes, {@code accept} and {@code accept4} take them; {@code getsockname} and {@code getpeername}
- * give the names. A stream connection is a {@link SocketPair}, a seqpacket one a {@link MessagePair}. Nothing
+ * give the names. A stream connection is a {@link SocketPair}, a seqpacket one a {@link MessagePair}; a datagram
+ * socket's connect names the bound datagram socket its sends go to and the only one it hears. Nothing
  * reaches the host's sockets: a connect to a path no socket of the machine listens on finds nothing (ECONNREFUSED when
  * the file exists, ENOENT when not), as a program without nscd sees it; glibc's name service then reads the files.
  */
 final class ConnectionSyscalls {
-    private static final int AF_UNIX = 1;
-    private static final int ECONNREFUSED = 111;
-    private static final int EADDRINUSE = 98;
-    private static final int EPROTOTYPE = 91;
+    private static final int AF_UNIX = UnixAddresses.AF_UNIX;
+    private static final int ECONNREFUSED = UnixAddresses.ECONNREFUSED;
+    private static final int EADDRINUSE = UnixAddresses.EADDRINUSE;
     private static final int EISCONN = 106;
-    /** sizeof(struct sockaddr_un): the family and 108 bytes of path. */
-    private static final int SOCKADDR_UN = 110;
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int SOCK_NONBLOCK = 04000;
 
     private final LinuxProcess process;
-    private final UserMemory user;
-    private final WriteAccess writeAccess;
+    private final UnixAddresses addresses;
 
-    ConnectionSyscalls(LinuxProcess process) {
+    ConnectionSyscalls(LinuxProcess process, UnixAddresses addresses) {
         this.process = process;
-        this.user = process.user();
-        this.writeAccess = new WriteAccess(process);
+        this.addresses = addresses;
     }
 
     void register(Map<Integer, Handler> table) {
@@ -61,60 +52,12 @@ final class ConnectionSyscalls {
         return s;
     }
 
-    /** A sockaddr_un read from the guest: its bytes (family and name, trailing NULs of a path dropped) and its key. */
-    private record Name(byte[] address, String key, Path file) {
-    }
-
-    /**
-     * The name at {@code address}: an abstract one (a leading NUL: the rest, every byte counted), or a path beneath the
-     * root, whose key is its directory's real host path and its file name ({@code forBind}: the file must not exist
-     * yet; otherwise it must).
-     */
-    private Name name(long address, int length, boolean forBind) throws IOException {
-        if (length < 2 || length > SOCKADDR_UN) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        byte[] raw = user.read(address, length);
-        if ((raw[0] & 0xff | (raw[1] & 0xff) << 8) != AF_UNIX) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        if (length == 2) {
-            throw new SyscallException(Errno.EINVAL); // autobind is not emulated
-        }
-        if (raw[2] == 0) {
-            return new Name(raw, "\0" + new String(raw, 3, length - 3, StandardCharsets.ISO_8859_1), null);
-        }
-        int end = 2;
-        while (end < length && raw[end] != 0) {
-            end++;
-        }
-        String path = new String(raw, 2, end - 2, StandardCharsets.UTF_8);
-        byte[] address0 = Arrays.copyOf(raw, end + 1); // the path and its NUL, as Linux gives it back
-        Sandbox.Resolved resolved = process.sandbox().resolve(process.cwd(), path, !forBind);
-        if (resolved.isVirtual()) {
-            throw new SyscallException(forBind ? Errno.EACCES : resolved.node() != null ? ECONNREFUSED : Errno.ENOENT);
-        }
-        Path host = resolved.host();
-        if (forBind) {
-            writeAccess.require(resolved);
-            if (Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
-                throw new SyscallException(EADDRINUSE);
-            }
-            Path parent = host.getParent().toRealPath();
-            return new Name(address0, parent.resolve(host.getFileName()).toString(), host);
-        }
-        if (!Files.exists(host)) {
-            throw new SyscallException(Errno.ENOENT);
-        }
-        return new Name(address0, host.toRealPath().toString(), host);
-    }
-
     private long bind(int fd, long address, int length) throws IOException {
         UnixSocket socket = unixSocket(fd);
         if (socket.address() != null) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Name name = name(address, length, true);
+        UnixAddresses.Name name = addresses.name(address, length, true);
         UnixSocketNames names = process.table().unixSockets();
         if (name.file() == null) {
             if (names.taken(name.key())) {
@@ -136,21 +79,24 @@ final class ConnectionSyscalls {
      * connect: to a socket of the machine that listens there, through a new pair whose other end waits in the
      * listener's queue. A full queue makes the caller wait for an accept (EAGAIN when non-blocking, as Linux says for
      * a Unix socket). A listener of another type is EPROTOTYPE at a path and, since Linux keeps abstract names apart
-     * by type, no one (ECONNREFUSED) at an abstract name.
+     * by type, no one (ECONNREFUSED) at an abstract name. A datagram socket connects to a bound datagram socket.
      */
     private long connect(int fd, long address, int length) throws IOException {
         UnixSocket socket = unixSocket(fd);
+        if (socket.type == MessagePair.SOCK_DGRAM) {
+            // A datagram socket's connect only names where its sends go and whom it hears, again at each call.
+            socket.connectDatagrams(addresses.bound(address, length, MessagePair.SOCK_DGRAM));
+            return 0;
+        }
         if (socket.connection() != null) {
             throw new SyscallException(EISCONN);
         }
         if (socket.listening()) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Name name = name(address, length, false);
-        UnixSocket listener = process.table().unixSockets().find(name.key()).filter(UnixSocket::listening)
-                .orElseThrow(() -> new SyscallException(ECONNREFUSED));
-        if (socket.type != listener.type) {
-            throw new SyscallException(name.file() == null ? ECONNREFUSED : EPROTOTYPE);
+        UnixSocket listener = addresses.bound(address, length, socket.type);
+        if (!listener.listening()) {
+            throw new SyscallException(ECONNREFUSED);
         }
         if (!listener.hasRoom()) {
             throw Blocked.unlessNonBlocking(socket, listener);
@@ -184,9 +130,7 @@ final class ConnectionSyscalls {
         int statusFlags = (flags & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
         UnixSocket accepted = UnixSocket.accepted(end, listener, statusFlags);
         int newFd = process.fds().install(accepted, 0, (flags & SOCK_CLOEXEC) != 0);
-        if (address != 0) {
-            write(new byte[] {AF_UNIX, 0}, address, lengthAddress);
-        }
+        addresses.giveBack(new byte[] {AF_UNIX, 0}, address, lengthAddress);
         return newFd;
     }
 
@@ -197,22 +141,12 @@ final class ConnectionSyscalls {
     private long giveAddress(OpenFile file, boolean peer, long address, long lengthAddress) {
         byte[] name = null;
         if (file instanceof UnixSocket socket) {
-            if (peer && socket.connection() == null) {
+            if (peer && !socket.hasPeer()) {
                 throw new SyscallException(SocketSyscalls.ENOTCONN);
             }
             name = peer ? socket.peerAddress() : socket.address();
         }
-        write(name != null ? name : new byte[] {AF_UNIX, 0}, address, lengthAddress);
+        addresses.giveBack(name != null ? name : new byte[] {AF_UNIX, 0}, address, lengthAddress);
         return 0;
-    }
-
-    /** An address given back: cut to the room the caller gives, the length always the whole. */
-    private void write(byte[] name, long address, long lengthAddress) {
-        int room = user.readInt(lengthAddress);
-        if (room < 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        user.write(address, Arrays.copyOf(name, Math.min(room, name.length)));
-        user.writeInt(lengthAddress, name.length);
     }
 }

@@ -110,9 +110,10 @@ public final class LinuxSyscalls {
         new TimeSyscalls(process).register(table);
         new TimerSyscalls(process).register(table);
         new SignalSyscalls(process).register(table);
-        new SocketSyscalls(process).register(table);
-        new MessageSyscalls(process).register(table);
-        new ConnectionSyscalls(process).register(table);
+        UnixAddresses addresses = new UnixAddresses(process);
+        new SocketSyscalls(process, addresses).register(table);
+        new MessageSyscalls(process, addresses).register(table);
+        new ConnectionSyscalls(process, addresses).register(table);
         new ExecSyscalls(process).register(table);
         return table;
     }

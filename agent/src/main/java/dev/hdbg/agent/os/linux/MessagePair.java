@@ -1,18 +1,24 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * socketpair's two connected message sockets, SOCK_DGRAM and SOCK_SEQPACKET: each send is one message, empty ones
- * too, and each receive takes one message whole, dropping the bytes that do not fit its buffer; open files sent
- * with a message ({@code SCM_RIGHTS}) go with it. What Linux 6.18 does, compared natively by {@code msgpair.c} in
- * ProcessProgramsIT: a datagram end never reads end of file (its reads wait, or say EAGAIN, also once its peer is
- * gone or shut) and a send to a closed peer fails with ECONNREFUSED, then ENOTCONN; a seqpacket end reads end of file
- * once its peer is closed or shut for writing, sees POLLHUP when its peer is closed, and a send to it fails with
- * EPIPE. Either type's shutdown for writing makes its own sends EPIPE, and for reading its peer's.
+ * Unix message sockets, SOCK_DGRAM and SOCK_SEQPACKET: socketpair's two connected ends, a seqpacket connection's, or
+ * a named datagram socket's ({@link UnixSocket}), which sends to any bound datagram socket and hears from any unless
+ * connected. Each send is one message, empty ones too, and each receive takes one message whole, dropping the bytes
+ * that do not fit its buffer; open files sent with a message ({@code SCM_RIGHTS}) go with it, and so does its
+ * sender's name. What Linux 6.18 does, compared natively by {@code msgpair.c} and {@code dgram.c} in
+ * ProcessProgramsIT: a datagram end never reads end of file (its reads wait, or say EAGAIN, also once its peer is gone
+ * or shut) and a send to a closed peer fails with ECONNREFUSED, then ENOTCONN; a seqpacket end reads end of file once
+ * its peer is closed or shut for writing, sees POLLHUP when its peer is closed, and a send to it fails with EPIPE.
+ * Either type's shutdown for writing makes its own sends EPIPE, and for reading its peer's. A datagram socket
+ * connected to another refuses everyone else's messages (EPERM), and one that is not connected back to its sender
+ * holds at most {@code net.unix.max_dgram_qlen} of them, one more than the setting.
  */
 final class MessagePair {
     static final int SOCK_DGRAM = 2;
@@ -21,6 +27,8 @@ final class MessagePair {
     private static final int SEND_BUFFER = 212_992;
     /** The longest message: Linux refuses one longer than the send buffer less 32 bytes with EMSGSIZE. */
     static final int MAX_MESSAGE = SEND_BUFFER - 32;
+    /** The host's net.unix.max_dgram_qlen (Linux's default, 10, when it cannot be read). */
+    static final int MAX_QUEUE = hostQueueLimit();
     private static final AtomicLong NEXT_ID = new AtomicLong(1);
 
     final End first;
@@ -33,8 +41,25 @@ final class MessagePair {
         second.peer = first;
     }
 
-    /** A message waiting to be received, with the files sent with it (none: empty). */
-    private record Message(byte[] data, List<OpenFile> files, int cost) {
+    /** A datagram socket of its own, connected to no one: a named datagram socket's ({@link UnixSocket}). */
+    static End unconnected(Scheduler scheduler, int statusFlags) {
+        return new End(scheduler, SOCK_DGRAM, statusFlags);
+    }
+
+    private static int hostQueueLimit() {
+        // Not Files.readString: it reads a /proc file's reported size, and got "1" of "10" here.
+        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys/net/unix/max_dgram_qlen"))) {
+            return Integer.parseInt(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 10;
+        }
+    }
+
+    /**
+     * A message waiting to be received: the files sent with it (none: empty), what it counts against its sender's
+     * buffer, its sender, and its sender's name (null: unnamed).
+     */
+    private record Message(byte[] data, List<OpenFile> files, int cost, End sender, byte[] from) {
     }
 
     /**
@@ -56,19 +81,20 @@ final class MessagePair {
         return 256 + allocation + paged;
     }
 
-    /** One end: it receives what its peer sends. O_NONBLOCK (SOCK_NONBLOCK, F_SETFL) decides between EAGAIN and a wait. */
+    /** One end: it receives what is sent to it. O_NONBLOCK (SOCK_NONBLOCK, F_SETFL) decides between EAGAIN and a wait. */
     static final class End extends Connection {
         private final Scheduler scheduler;
         private final int type;
+        /** Where its sends go and the only sender it hears; null: a datagram socket connected to no one (any more). */
         private End peer;
+        /** Its name, which its messages carry (a named datagram socket's); null: unnamed. */
+        private byte[] name;
         private final ArrayDeque<Message> inbox = new ArrayDeque<>();
-        /** The cost of this end's messages its peer has not received yet. */
+        /** The cost of this end's messages no one has received yet. */
         private int inFlight;
         private boolean readShut;
         private boolean writeShut;
         private boolean closed;
-        /** A datagram end told once that its peer is gone (ECONNREFUSED): later sends are ENOTCONN. */
-        private boolean disconnected;
 
         /** Names it in the agent's notices (a deadlock's waits). */
         private final long id = NEXT_ID.getAndIncrement();
@@ -81,7 +107,7 @@ final class MessagePair {
 
         @Override
         public String toString() {
-            return (seqpacket() ? "seqpacket" : "datagram") + " socket " + id + " of a socketpair";
+            return (seqpacket() ? "seqpacket" : "datagram") + " socket " + id;
         }
 
         @Override
@@ -91,6 +117,16 @@ final class MessagePair {
 
         private boolean seqpacket() {
             return type == SOCK_SEQPACKET;
+        }
+
+        /** bind: the name its messages carry from now on. */
+        void name(byte[] address) {
+            this.name = address;
+        }
+
+        /** A datagram socket's connect: its sends without an address go to {@code target}, and it hears only it. */
+        void connect(End target) {
+            peer = target;
         }
 
         /** Whether receives find end of file once nothing is queued: a seqpacket end whose peer sends no more. */
@@ -103,9 +139,11 @@ final class MessagePair {
             Received got = peek(buffer);
             Message message = inbox.pollFirst();
             if (message != null) {
-                peer.inFlight -= message.cost();
-                scheduler.wakeAll(this, ReadyWait.CHANNEL); // a sender waiting for room
-                return new Received(got.count(), got.length(), message.files().isEmpty() ? null : message.files());
+                message.sender().inFlight -= message.cost();
+                scheduler.wakeAll(this, ReadyWait.CHANNEL); // a sender waiting for room in the queue
+                scheduler.wakeAll(message.sender(), ReadyWait.CHANNEL); // or for its buffer
+                return new Received(got.count(), got.length(), message.files().isEmpty() ? null : message.files(),
+                        message.from());
             }
             return got;
         }
@@ -115,42 +153,61 @@ final class MessagePair {
             Message message = inbox.peekFirst();
             if (message == null) {
                 if (atEnd()) {
-                    return new Received(0, 0, null);
+                    return new Received(0, 0, null, null);
                 }
                 throw Blocked.unlessNonBlocking(this, this);
             }
             int n = Math.min(buffer.length, message.data().length);
             System.arraycopy(message.data(), 0, buffer, 0, n);
-            return new Received(n, message.data().length, null);
+            return new Received(n, message.data().length, null, message.from());
         }
 
+        /** A send without an address: to its peer; ENOTCONN when it has none (any more). */
         @Override
         int send(byte[] data, List<OpenFile> files) {
             if (writeShut) {
                 throw new SyscallException(Errno.EPIPE);
             }
-            if (peer.closed) {
-                if (seqpacket()) {
-                    throw new SyscallException(Errno.EPIPE);
-                }
-                int errno = disconnected ? SocketSyscalls.ENOTCONN : Errno.ECONNREFUSED;
-                disconnected = true;
-                throw new SyscallException(errno);
+            if (peer == null) {
+                throw new SyscallException(SocketSyscalls.ENOTCONN);
             }
-            if (peer.readShut) {
+            return sendTo(peer, data, files);
+        }
+
+        /** sendto and sendmsg with an address: to the datagram socket {@code target}, whatever its peer is. */
+        int sendTo(End target, byte[] data, List<OpenFile> files) {
+            if (writeShut) {
                 throw new SyscallException(Errno.EPIPE);
             }
             if (data.length > MAX_MESSAGE) {
                 throw new SyscallException(Errno.EMSGSIZE);
             }
             if (inFlight >= SEND_BUFFER) {
-                throw Blocked.unlessNonBlocking(this, peer);
+                throw Blocked.unlessNonBlocking(this, this);
+            }
+            if (target.closed) {
+                if (seqpacket()) {
+                    throw new SyscallException(Errno.EPIPE);
+                }
+                if (target == peer) {
+                    peer = null; // told once: later sends without an address are ENOTCONN
+                }
+                throw new SyscallException(Errno.ECONNREFUSED);
+            }
+            if (target.peer != null && target.peer != this) {
+                throw new SyscallException(Errno.EPERM); // it hears only the socket it is connected to
+            }
+            if (target.readShut) {
+                throw new SyscallException(Errno.EPIPE);
+            }
+            if (target.peer != this && target.inbox.size() > MAX_QUEUE) {
+                throw Blocked.unlessNonBlocking(this, target);
             }
             files.forEach(OpenFile::retain);
-            Message message = new Message(data.clone(), List.copyOf(files), cost(data.length));
-            peer.inbox.addLast(message);
+            Message message = new Message(data.clone(), List.copyOf(files), cost(data.length), this, name);
+            target.inbox.addLast(message);
             inFlight += message.cost();
-            scheduler.wakeAll(peer, ReadyWait.CHANNEL); // a receiver waiting for a message
+            scheduler.wakeAll(target, ReadyWait.CHANNEL); // a receiver waiting for a message
             return data.length;
         }
 
@@ -162,7 +219,9 @@ final class MessagePair {
             readShut |= how != 1;
             writeShut |= how != 0;
             scheduler.wakeAll(this, ReadyWait.CHANNEL);
-            scheduler.wakeAll(peer, ReadyWait.CHANNEL);
+            if (peer != null) {
+                scheduler.wakeAll(peer, ReadyWait.CHANNEL);
+            }
         }
 
         @Override
@@ -212,11 +271,14 @@ final class MessagePair {
             closed = true;
             while (!inbox.isEmpty()) {
                 Message message = inbox.pollFirst();
-                peer.inFlight -= message.cost();
+                message.sender().inFlight -= message.cost();
                 dropAll(message.files());
+                scheduler.wakeAll(message.sender(), ReadyWait.CHANNEL); // a sender waiting for its buffer
             }
-            scheduler.wakeAll(peer, ReadyWait.CHANNEL); // its peer's receives end or its sends fail
-            scheduler.wakeAll(this, ReadyWait.CHANNEL);
+            if (peer != null) {
+                scheduler.wakeAll(peer, ReadyWait.CHANNEL); // its peer's receives end or its sends fail
+            }
+            scheduler.wakeAll(this, ReadyWait.CHANNEL); // senders waiting for room in its queue
         }
     }
 }

@@ -36,9 +36,11 @@ final class MessageSyscalls {
     private static final int MAX_IOV = 1024;
 
     private final LinuxProcess process;
+    private final UnixAddresses addresses;
 
-    MessageSyscalls(LinuxProcess process) {
+    MessageSyscalls(LinuxProcess process, UnixAddresses addresses) {
         this.process = process;
+        this.addresses = addresses;
     }
 
     void register(Map<Integer, Handler> table) {
@@ -56,11 +58,12 @@ final class MessageSyscalls {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
         ByteBuffer header = header(message);
-        if (header.getLong(0) != 0) {
-            throw new SyscallException(SocketSyscalls.EISCONN); // a destination on a connected socket
-        }
         byte[] data = gather(header.getLong(16), header.getLong(24), end);
         List<OpenFile> files = filesOf(header.getLong(32), header.getLong(40));
+        if (header.getLong(0) != 0) { // msg_name: a datagram socket's destination
+            return SocketSyscalls.sendTo(process, addresses, end, header.getLong(0), header.getInt(8), data, files,
+                    flags);
+        }
         if (data.length == 0 && !end.keepsMessages()) {
             return 0; // a stream socket sends no files without a byte to carry them
         }
@@ -89,9 +92,8 @@ final class MessageSyscalls {
         if (received.truncated()) {
             outFlags |= MSG_TRUNC;
         }
-        if (header.getLong(0) != 0) {
-            process.user().writeInt(message + 8, 0); // no address: the peer is unnamed
-        }
+        // The sender's name (a named datagram socket's), else a length of 0, as for Linux's unnamed peers.
+        addresses.giveBack(received.from() != null ? received.from() : new byte[0], header.getLong(0), message + 8);
         process.user().writeInt(message + 48, outFlags);
         return (flags & MSG_TRUNC) != 0 ? received.length() : got;
     }

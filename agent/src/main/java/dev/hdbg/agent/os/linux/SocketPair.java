@@ -78,7 +78,7 @@ final class SocketPair {
         @Override
         Received receive(byte[] buffer) throws IOException {
             if (readShut) {
-                return new Received(0, 0, null);
+                return new Received(0, 0, null, null);
             }
             Passed next = inFiles.peekFirst();
             byte[] into = buffer;
@@ -91,7 +91,7 @@ final class SocketPair {
             }
             received += n;
             Passed files = next != null && next.position() < received ? inFiles.pollFirst() : null;
-            return new Received(n, n, files == null ? null : files.files());
+            return new Received(n, n, files == null ? null : files.files(), null);
         }
 
         /**
@@ -121,7 +121,7 @@ final class SocketPair {
         @Override
         Received peek(byte[] buffer) {
             int n = readShut ? 0 : in.peek(buffer, in.readEnd);
-            return new Received(n, n, null);
+            return new Received(n, n, null, null);
         }
 
         @Override

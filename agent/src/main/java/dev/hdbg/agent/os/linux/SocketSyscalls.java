@@ -2,6 +2,7 @@ package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,17 +43,19 @@ final class SocketSyscalls {
     static final int EISCONN = 106;
 
     private final LinuxProcess process;
+    private final UnixAddresses addresses;
     private boolean told;
 
-    SocketSyscalls(LinuxProcess process) {
+    SocketSyscalls(LinuxProcess process, UnixAddresses addresses) {
         this.process = process;
+        this.addresses = addresses;
     }
 
     void register(Map<Integer, Handler> table) {
         table.put(41, a -> socket(a.i(0), a.i(1)));
         table.put(53, a -> socketpair(a.i(0), a.i(1), a.a3()));
-        table.put(44, a -> sendto(a.i(0), a.a1(), a.a2(), a.i(3), a.a4()));
-        table.put(45, a -> recvfrom(a.i(0), a.a1(), a.a2(), a.i(3), a.a5()));
+        table.put(44, a -> sendto(a.i(0), a.a1(), a.a2(), a.i(3), a.a4(), a.i(5)));
+        table.put(45, a -> recvfrom(a.i(0), a.a1(), a.a2(), a.i(3), a.a4(), a.a5()));
         table.put(48, a -> {
             connected(a.i(0)).shutdown(a.i(1));
             return 0;
@@ -246,26 +249,43 @@ final class SocketSyscalls {
     }
 
     /**
-     * send and sendto on a connected socket: a write, without SIGPIPE under MSG_NOSIGNAL, without waiting under
-     * MSG_DONTWAIT; a destination address on a connected socket is EISCONN.
+     * send and sendto: a write, without SIGPIPE under MSG_NOSIGNAL, without waiting under MSG_DONTWAIT; with a
+     * destination, a datagram socket's message goes there ({@link #sendTo}).
      */
-    private long sendto(int fd, long buffer, long length, int flags, long destination) throws IOException {
+    private long sendto(int fd, long buffer, long length, int flags, long destination, int destinationLength)
+            throws IOException {
         Connection end = connected(fd);
         if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
-        if (destination != 0) {
-            throw new SyscallException(EISCONN);
-        }
         byte[] data = process.user().read(buffer, end.sendLength(length));
+        if (destination != 0) {
+            return sendTo(process, addresses, end, destination, destinationLength, data, List.of(), flags);
+        }
         return sending(process, flags, () -> end.write(data));
     }
 
     /**
-     * recv and recvfrom on a connected socket: a read (MSG_DONTWAIT: without waiting; MSG_PEEK: leaving the bytes to be
-     * read again; MSG_TRUNC, on a message socket: the message's whole length as the result); no address to give back.
+     * A send with a destination (sendto's, sendmsg's): a datagram socket's goes to the datagram socket bound there,
+     * whatever it is connected to (ECONNREFUSED when none is); any other socket is connected, and a destination is
+     * EISCONN.
      */
-    private long recvfrom(int fd, long buffer, long length, int flags, long addressLength) throws IOException {
+    static long sendTo(LinuxProcess process, UnixAddresses addresses, Connection end, long destination,
+            int destinationLength, byte[] data, List<OpenFile> files, int flags) throws IOException {
+        if (!(end instanceof MessagePair.End datagrams) || end.type() != MessagePair.SOCK_DGRAM) {
+            throw new SyscallException(EISCONN);
+        }
+        MessagePair.End target = addresses.bound(destination, destinationLength, MessagePair.SOCK_DGRAM).datagrams();
+        return sending(process, flags, () -> datagrams.sendTo(target, data, files));
+    }
+
+    /**
+     * recv and recvfrom on a connected socket: a read (MSG_DONTWAIT: without waiting; MSG_PEEK: leaving the bytes to be
+     * read again; MSG_TRUNC, on a message socket: the message's whole length as the result); the sender's name, when
+     * it has one (a named datagram socket's), else an address of length 0, as Linux gives an unnamed peer's.
+     */
+    private long recvfrom(int fd, long buffer, long length, int flags, long address, long addressLength)
+            throws IOException {
         Connection end = connected(fd);
         int truncFlag = end.keepsMessages() ? MSG_TRUNC : 0;
         if ((flags & ~(MSG_DONTWAIT | MSG_PEEK | truncFlag)) != 0) {
@@ -281,9 +301,7 @@ final class SocketSyscalls {
             return received;
         });
         process.user().write(buffer, Arrays.copyOf(data, got.count()));
-        if (addressLength != 0) {
-            process.user().write(addressLength, new byte[4]);
-        }
+        addresses.giveBack(got.from() != null ? got.from() : new byte[0], address, addressLength);
         return (flags & MSG_TRUNC) != 0 ? got.length() : got.count();
     }
 
@@ -296,7 +314,8 @@ final class SocketSyscalls {
             }
             throw new SyscallException(EAFNOSUPPORT);
         }
-        return process.fds().install(new UnixSocket(unixType(type), (type & SOCK_NONBLOCK) != 0
-                ? OpenFile.O_NONBLOCK : 0), 0, (type & SOCK_CLOEXEC) != 0);
+        int statusFlags = (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
+        return process.fds().install(UnixSocket.of(unixType(type), statusFlags, process.scheduler()), 0,
+                (type & SOCK_CLOEXEC) != 0);
     }
 }

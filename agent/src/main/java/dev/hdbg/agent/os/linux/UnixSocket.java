@@ -7,9 +7,9 @@ import java.util.ArrayDeque;
  * A Unix socket of the machine: made by {@code socket}, named by {@code bind} (a socket file beneath the root, or an
  * abstract name), listening after {@code listen} with a queue of the connections {@code connect} made that
  * {@code accept} takes, or connected: one end of a {@link SocketPair} then carries its bytes, as socketpair's do, or
- * of a {@link MessagePair} for a seqpacket socket. Stream and seqpacket sockets connect; datagram ones can be made and
- * named but reach no one. Its peers are the
- * machine's own processes: a host process cannot connect to it, nor it to one.
+ * of a {@link MessagePair} for a seqpacket socket. A datagram socket has a {@link MessagePair.End} of its own from
+ * the start, which receives what any datagram socket sends to its name, and sends to its peer once connected. Its
+ * peers are the machine's own processes: a host process cannot connect to it, nor it to one.
  */
 final class UnixSocket extends OpenFile {
     /** SOMAXCONN: the most connections a listener keeps waiting, whatever listen asked. */
@@ -27,9 +27,18 @@ final class UnixSocket extends OpenFile {
     private ArrayDeque<Connection> pending;
     private int backlog;
 
-    UnixSocket(int type, int statusFlags) {
+    private UnixSocket(int type, int statusFlags) {
         super(O_RDWR | statusFlags);
         this.type = type;
+    }
+
+    /** socket's: a datagram socket gets its own end at once (it receives once named), the others when connected. */
+    static UnixSocket of(int type, int statusFlags, Scheduler scheduler) {
+        UnixSocket socket = new UnixSocket(type, statusFlags);
+        if (type == MessagePair.SOCK_DGRAM) {
+            socket.connection = MessagePair.unconnected(scheduler, statusFlags);
+        }
+        return socket;
     }
 
     /** An accepted connection: the server's end, named as the listener is and of its type. */
@@ -61,6 +70,9 @@ final class UnixSocket extends OpenFile {
     void bind(byte[] address, UnixSocketNames names, String key) {
         if (this.address != null) {
             throw new SyscallException(Errno.EINVAL);
+        }
+        if (connection instanceof MessagePair.End datagrams && type == MessagePair.SOCK_DGRAM) {
+            datagrams.name(address);
         }
         this.address = address;
         this.names = names;
@@ -100,6 +112,25 @@ final class UnixSocket extends OpenFile {
         peerAddress = listener.address;
         mine.setStatusFlags(statusFlags());
         listener.pending.add(theirs);
+    }
+
+    /** A datagram socket's connect to the bound datagram socket {@code target} (again at each call). */
+    void connectDatagrams(UnixSocket target) {
+        datagrams().connect(target.datagrams());
+        peerAddress = target.address;
+    }
+
+    /** A datagram socket's own end: what it receives and sends through. */
+    MessagePair.End datagrams() {
+        if (type != MessagePair.SOCK_DGRAM) {
+            throw new IllegalStateException("a " + type + " socket has no datagram end");
+        }
+        return (MessagePair.End) connection;
+    }
+
+    /** Whether getpeername has a peer to name: a connection, or a datagram socket's connect. */
+    boolean hasPeer() {
+        return type == MessagePair.SOCK_DGRAM ? peerAddress != null : connection != null;
     }
 
     /** Whether its queue has room for another connection: Linux's holds one more than the backlog. */

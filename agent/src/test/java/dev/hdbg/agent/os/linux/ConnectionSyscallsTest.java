@@ -154,6 +154,36 @@ class ConnectionSyscallsTest {
         }
     }
 
+    /** A named datagram socket hears any datagram socket that sends to its name, with the sender's name (stop 51). */
+    @Test
+    void aDatagramSentToANameArrivesWithItsSendersName() {
+        try (Guest g = new Guest(root, false)) {
+            long[] server = address(g, "\0hdbg-server");
+            long[] client = address(g, "\0hdbg-client");
+            long serverFd = g.rax(41, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+            assertThat(g.rax(49, serverFd, server[0], server[1])).isZero();
+            long clientFd = g.rax(41, AF_UNIX, SOCK_DGRAM, 0);
+            assertThat(g.rax(44, clientFd, g.string("x"), 1, 0, 0, 0)).as("no address, unconnected")
+                    .isEqualTo(-SocketSyscalls.ENOTCONN);
+            assertThat(g.rax(49, clientFd, client[0], client[1])).isZero();
+            assertThat(g.rax(44, clientFd, g.string("hello"), 5, 0, server[0], server[1])).isEqualTo(5);
+
+            long buffer = g.buffer(16);
+            long from = g.buffer(32);
+            long fromLength = g.put(new byte[] {32, 0, 0, 0});
+            assertThat(g.rax(45, serverFd, buffer, 16, 0, from, fromLength)).isEqualTo(5);
+            assertThat(new String(g.machine.memory().read(buffer, 5))).isEqualTo("hello");
+            assertThat(g.read(fromLength, 4).getInt(0)).as("the sender's name's length").isEqualTo((int) client[1]);
+            assertThat(g.machine.memory().read(from, (int) client[1]))
+                    .isEqualTo(g.machine.memory().read(client[0], (int) client[1]));
+            assertThat(g.rax(45, serverFd, buffer, 16, 0, from, fromLength)).as("nothing more")
+                    .isEqualTo(-Errno.EAGAIN);
+            assertThat(g.rax(3, serverFd)).isZero();
+            assertThat(g.rax(44, clientFd, g.string("x"), 1, 0, server[0], server[1])).as("its name is gone")
+                    .isEqualTo(-ECONNREFUSED);
+        }
+    }
+
     @Test
     void aSocketFileIsMadeOnlyWhereTheProgramMayWrite() {
         try (Guest g = new Guest(root, false)) {
