@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * or shut) and a send to a closed peer fails with ECONNREFUSED, then ENOTCONN; a seqpacket end reads end of file once
  * its peer is closed or shut for writing, sees POLLHUP when its peer is closed, and a send to it fails with EPIPE.
  * Either type's shutdown for writing makes its own sends EPIPE, and for reading its peer's. A datagram socket
- * connected to another refuses everyone else's messages (EPERM), and one that is not connected back to its sender
- * holds at most {@code net.unix.max_dgram_qlen} of them, one more than the setting.
+ * connected to another refuses everyone else's messages (EPERM), and from a sender it is not connected back to it
+ * queues one message more than {@code net.unix.max_dgram_qlen} says, as Linux does.
  */
 final class MessagePair {
     static final int SOCK_DGRAM = 2;
@@ -81,7 +81,7 @@ final class MessagePair {
         return 256 + allocation + paged;
     }
 
-    /** One end: it receives what is sent to it. O_NONBLOCK (SOCK_NONBLOCK, F_SETFL) decides between EAGAIN and a wait. */
+    /** One end: it receives what is sent to it; O_NONBLOCK (SOCK_NONBLOCK, F_SETFL) says EAGAIN instead of a wait. */
     static final class End extends Connection {
         private final Scheduler scheduler;
         private final int type;

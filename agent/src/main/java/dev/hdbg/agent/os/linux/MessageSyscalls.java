@@ -7,14 +7,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * sendmsg and recvmsg on a connected Unix socket: the bytes of an iovec array, and open files passed beside
- * them ({@code SCM_RIGHTS}), which the receiver gets as new descriptors of its own to the same open files, as Linux
- * does. On a stream socket a set of files goes with the bytes it was sent with ({@link SocketPair.End#send}): the read
- * that reaches their first byte takes them and ends there ({@link SocketPair.End#receive}); on a datagram or seqpacket
+ * sendmsg and recvmsg on a Unix socket: the bytes of an iovec array, and open files passed beside them
+ * ({@code SCM_RIGHTS}), which the receiver gets as new descriptors of its own to the same open files, as Linux does.
+ * On a stream socket a set of files goes with the bytes it was sent with ({@link SocketPair.End#send}): the read that
+ * reaches their first byte takes them and ends there ({@link SocketPair.End#receive}); on a datagram or seqpacket
  * socket they go with their message ({@link MessagePair}), which recvmsg takes whole, setting MSG_TRUNC when the
- * buffers cut it short. A plain read drops (closes) them. What Python's multiprocessing passes with {@code reduction.sendfds} (its
- * {@code forkserver} start method), and what privilege-separated programs hand each other. {@code SCM_CREDENTIALS}
- * is taken and sends nothing; MSG_PEEK reads the bytes without their files.
+ * buffers cut it short, and a datagram socket's sendmsg may name where the message goes (msg_name). A plain read drops
+ * (closes) them. What Python's multiprocessing passes with {@code reduction.sendfds} (its {@code forkserver} start
+ * method), and what privilege-separated programs hand each other. {@code SCM_CREDENTIALS} is taken and sends nothing;
+ * MSG_PEEK reads the bytes without their files.
  */
 final class MessageSyscalls {
     private static final int SOL_SOCKET = 1;

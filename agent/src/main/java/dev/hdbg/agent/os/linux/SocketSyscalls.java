@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * Sockets, as far as programs that use no network meet them: Unix sockets ({@code socket}; naming and connecting them
  * is {@link ConnectionSyscalls}'), socketpair's connected pairs (a stream one, {@link SocketPair}: asyncio's
- * self-pipe; datagram and seqpacket ones, {@link MessagePair}), sending and receiving on a connected one, {@code shutdown}, and the socket options programs set on them. Other families are
- * refused: networking is not emulated.
+ * self-pipe; datagram and seqpacket ones, {@link MessagePair}), sending and receiving on a connected one or, for a
+ * datagram socket, to a name ({@link #sendTo}), {@code shutdown}, and the socket options programs set on them. Other
+ * families are refused: networking is not emulated.
  */
 final class SocketSyscalls {
     private static final int AF_UNIX = 1;
@@ -205,7 +206,7 @@ final class SocketSyscalls {
         };
     }
 
-    /** Two connected Unix sockets: stream ones ({@link SocketPair}), datagram and seqpacket ones ({@link MessagePair}). */
+    /** Two connected Unix sockets: a {@link SocketPair}'s stream ones, or a {@link MessagePair}'s. */
     private long socketpair(int family, int type, long pair) {
         if (family != AF_UNIX) {
             throw new SyscallException(EAFNOSUPPORT);
