@@ -35,7 +35,7 @@ class ProcessProgramsIT {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
-                "memfd", "memfdseal", "msgpair", "pollhup", "dgram")) {
+                "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -205,6 +205,19 @@ class ProcessProgramsIT {
                 "the server receives: 5 'hello' from client\n", "the client receives: 4 'back' from server\n",
                 "a third socket sends to the connected client: -1 (EPERM)\n", "the child's blocking recv: 4 'wake'\n",
                 "send after the server closed: -1 (ECONNREFUSED)\n", "send again: -1 (ENOTCONN)\n");
+    }
+
+    /**
+     * send's and recv's flags as Linux's Unix sockets take them (stop 51; before, all but three were EOPNOTSUPP):
+     * MSG_MORE and the like taken, MSG_OOB refused, MSG_WAITALL waiting for a stream's whole buffer or its end.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void socketFlagsAreTakenAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("sockflags-" + linking);
+        assertThat(actual.out()).contains("stream send MSG_MORE: 4\n", "dgram send MSG_OOB: -1 (EOPNOTSUPP)\n",
+                "stream recv 2 with MSG_OOB: -1 (EINVAL)\n", "stream recv 4 with MSG_WAITALL, written in two: 4\n",
+                "then 4 with MSG_WAITALL, one byte before the end: 1\n");
     }
 
     /**

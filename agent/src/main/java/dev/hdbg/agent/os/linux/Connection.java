@@ -29,7 +29,16 @@ abstract class Connection extends OpenFile {
     }
 
     /** A receive: it takes the files sent with what it reads, which the caller installs or drops. */
-    abstract Received receive(byte[] buffer) throws IOException;
+    Received receive(byte[] buffer) throws IOException {
+        return receive(buffer, false);
+    }
+
+    /**
+     * {@link #receive(byte[])}; with {@code waitAll} (MSG_WAITALL, blocking), a stream waits until the whole buffer
+     * can be filled or no more can come, where a plain receive takes what is there. A message socket takes one
+     * message either way.
+     */
+    abstract Received receive(byte[] buffer, boolean waitAll) throws IOException;
 
     /** recv with MSG_PEEK: what a receive would get, left to be received (without its files). */
     abstract Received peek(byte[] buffer) throws IOException;

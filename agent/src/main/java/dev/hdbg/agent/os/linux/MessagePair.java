@@ -135,7 +135,7 @@ final class MessagePair {
         }
 
         @Override
-        Received receive(byte[] buffer) {
+        Received receive(byte[] buffer, boolean waitAll) {
             Received got = peek(buffer);
             Message message = inbox.pollFirst();
             if (message != null) {

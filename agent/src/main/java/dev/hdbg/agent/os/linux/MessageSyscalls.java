@@ -22,8 +22,6 @@ final class MessageSyscalls {
     private static final int SCM_RIGHTS = 1;
     private static final int SCM_CREDENTIALS = 2;
     private static final int MSG_PEEK = SocketSyscalls.MSG_PEEK;
-    private static final int MSG_DONTWAIT = SocketSyscalls.MSG_DONTWAIT;
-    private static final int MSG_NOSIGNAL = SocketSyscalls.MSG_NOSIGNAL;
     private static final int MSG_TRUNC = SocketSyscalls.MSG_TRUNC;
     private static final int MSG_CTRUNC = 0x8;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
@@ -55,9 +53,7 @@ final class MessageSyscalls {
 
     private long sendmsg(int fd, long message, int flags) throws IOException {
         Connection end = connected(fd);
-        if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0) {
-            throw new SyscallException(Errno.EOPNOTSUPP);
-        }
+        SocketSyscalls.checkSendFlags(flags);
         ByteBuffer header = header(message);
         byte[] data = gather(header.getLong(16), header.getLong(24), end);
         List<OpenFile> files = filesOf(header.getLong(32), header.getLong(40));
@@ -73,10 +69,7 @@ final class MessageSyscalls {
 
     private long recvmsg(int fd, long message, int flags) throws IOException {
         Connection end = connected(fd);
-        int truncFlag = end.keepsMessages() ? MSG_TRUNC : 0;
-        if ((flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_CMSG_CLOEXEC | truncFlag)) != 0) {
-            throw new SyscallException(Errno.EOPNOTSUPP);
-        }
+        SocketSyscalls.checkReceiveFlags(end, flags);
         ByteBuffer header = header(message);
         List<ByteBuffer> iovecs = iovecs(header.getLong(16), header.getLong(24));
         long wanted = 0;
@@ -85,7 +78,7 @@ final class MessageSyscalls {
         }
         byte[] data = new byte[end.receiveLength(wanted)];
         Connection.Received received = SocketSyscalls.receiving(flags, () -> (flags & MSG_PEEK) != 0
-                ? end.peek(data) : end.receive(data));
+                ? end.peek(data) : end.receive(data, SocketSyscalls.waitsForAll(flags)));
         int got = received.count();
         scatter(iovecs, data, got);
         int outFlags = deliver(received.files(), header.getLong(32), header.getLong(40), message,

@@ -76,9 +76,16 @@ final class SocketPair {
          * with files waits for the next read.
          */
         @Override
-        Received receive(byte[] buffer) throws IOException {
+        Received receive(byte[] buffer, boolean waitAll) throws IOException {
             if (readShut) {
                 return new Received(0, 0, null, null);
+            }
+            // MSG_WAITALL: nothing is taken until all of it is there, the writer is gone, or the pipe is full (a
+            // buffer past its capacity comes back short rather than never); a wait is made again from the start.
+            int wanted = Math.min(buffer.length, in.capacity());
+            if (waitAll && in.buffered() > 0 && in.buffered() < wanted && !in.readEnd.hungUp()
+                    && (statusFlags() & O_NONBLOCK) == 0) {
+                throw new Blocked(in);
             }
             Passed next = inFiles.peekFirst();
             byte[] into = buffer;

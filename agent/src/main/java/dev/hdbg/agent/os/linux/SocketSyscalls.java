@@ -41,6 +41,8 @@ final class SocketSyscalls {
     static final int MSG_NOSIGNAL = 0x4000;
     /** recv's flag (a message socket's whole length is the result) and recvmsg's msg_flags bit (a message was cut). */
     static final int MSG_TRUNC = 0x20;
+    static final int MSG_OOB = 0x1;
+    static final int MSG_WAITALL = 0x100;
     static final int EISCONN = 106;
 
     private final LinuxProcess process;
@@ -101,6 +103,33 @@ final class SocketSyscalls {
             }
             throw wait;
         }
+    }
+
+    /**
+     * send's flags, as Linux's Unix sockets take them: MSG_DONTWAIT and MSG_NOSIGNAL act ({@link #sending}), the rest
+     * (MSG_MORE, MSG_EOR, MSG_CONFIRM ...) change nothing for a Unix socket and are taken; MSG_OOB, out-of-band data,
+     * is not emulated (EOPNOTSUPP, as Linux says for a datagram socket; a stream socket would send it).
+     */
+    static void checkSendFlags(int flags) {
+        if ((flags & MSG_OOB) != 0) {
+            throw new SyscallException(Errno.EOPNOTSUPP);
+        }
+    }
+
+    /**
+     * recv's flags, as Linux's Unix sockets take them: MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC and MSG_WAITALL act, the rest
+     * (MSG_ERRQUEUE, MSG_CMSG_CLOEXEC on a plain recv ...) are taken and change nothing; MSG_OOB finds no out-of-band
+     * data: EINVAL on a stream socket, EOPNOTSUPP on a message socket, as Linux says.
+     */
+    static void checkReceiveFlags(Connection end, int flags) {
+        if ((flags & MSG_OOB) != 0) {
+            throw new SyscallException(end.keepsMessages() ? Errno.EOPNOTSUPP : Errno.EINVAL);
+        }
+    }
+
+    /** Whether a receive with {@code flags} waits for its whole buffer: MSG_WAITALL, unless MSG_DONTWAIT. */
+    static boolean waitsForAll(int flags) {
+        return (flags & MSG_WAITALL) != 0 && (flags & MSG_DONTWAIT) == 0;
     }
 
     /**
@@ -256,9 +285,7 @@ final class SocketSyscalls {
     private long sendto(int fd, long buffer, long length, int flags, long destination, int destinationLength)
             throws IOException {
         Connection end = connected(fd);
-        if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0) {
-            throw new SyscallException(Errno.EOPNOTSUPP);
-        }
+        checkSendFlags(flags);
         byte[] data = process.user().read(buffer, end.sendLength(length));
         if (destination != 0) {
             return sendTo(process, addresses, end, destination, destinationLength, data, List.of(), flags);
@@ -282,28 +309,26 @@ final class SocketSyscalls {
 
     /**
      * recv and recvfrom on a connected socket: a read (MSG_DONTWAIT: without waiting; MSG_PEEK: leaving the bytes to be
-     * read again; MSG_TRUNC, on a message socket: the message's whole length as the result); the sender's name, when
+     * read again; MSG_TRUNC, on a message socket: the message's whole length as the result; MSG_WAITALL, on a stream
+     * socket: waiting for the whole buffer; {@link #checkReceiveFlags}); the sender's name, when
      * it has one (a named datagram socket's), else an address of length 0, as Linux gives an unnamed peer's.
      */
     private long recvfrom(int fd, long buffer, long length, int flags, long address, long addressLength)
             throws IOException {
         Connection end = connected(fd);
-        int truncFlag = end.keepsMessages() ? MSG_TRUNC : 0;
-        if ((flags & ~(MSG_DONTWAIT | MSG_PEEK | truncFlag)) != 0) {
-            throw new SyscallException(Errno.EOPNOTSUPP);
-        }
+        checkReceiveFlags(end, flags);
         byte[] data = new byte[end.receiveLength(length)];
         Connection.Received got = receiving(flags, () -> {
             if ((flags & MSG_PEEK) != 0) {
                 return end.peek(data);
             }
-            Connection.Received received = end.receive(data);
+            Connection.Received received = end.receive(data, waitsForAll(flags));
             Connection.dropAll(received.files());
             return received;
         });
         process.user().write(buffer, Arrays.copyOf(data, got.count()));
         addresses.giveBack(got.from() != null ? got.from() : new byte[0], address, addressLength);
-        return (flags & MSG_TRUNC) != 0 ? got.length() : got.count();
+        return (flags & MSG_TRUNC) != 0 ? got.length() : got.count(); // a stream's length is its count
     }
 
     private long socket(int family, int type) {

@@ -132,7 +132,12 @@ class EpollSyscallsTest {
             assertThat(g.rax(45, b, buffer, 16, 0, 0, 0)).isEqualTo(4);
             assertThat(new String(g.machine.memory().read(buffer, 4))).isEqualTo("ping");
             assertThat(g.rax(1, b, g.string("pong"), 4)).as("write works on a socket too").isEqualTo(4);
-            assertThat(g.rax(0, a, buffer, 16)).isEqualTo(4);
+            assertThat(g.rax(44, b, g.string("!"), 1, 0x8000, 0, 0)).as("MSG_MORE: taken, as Linux takes it")
+                    .isEqualTo(1);
+            assertThat(g.rax(45, a, buffer, 16, 0x1, 0, 0)).as("MSG_OOB: no out-of-band data")
+                    .isEqualTo(-Errno.EINVAL);
+            assertThat(g.rax(45, a, buffer, 16, 0x100 | 0x40, 0, 0)).as("MSG_WAITALL | MSG_DONTWAIT: what is there")
+                    .isEqualTo(5);
 
             assertThat(g.rax(48, a, 1)).as("shutdown(SHUT_WR)").isZero();
             assertThat(g.rax(45, b, buffer, 16, 0, 0, 0)).as("end of file").isZero();
