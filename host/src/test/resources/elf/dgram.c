@@ -2,7 +2,7 @@
    the sender's name in recvfrom (none for an unnamed sender), connect naming where sends go and the only sender a
    socket hears (EPERM for others), the queue of a socket not connected back to its sender (net.unix.max_dgram_qlen,
    one more than the setting), a receiver blocked across processes, and a receiver that closed (ECONNREFUSED, then
-   ENOTCONN). Abstract names, so that it needs no writable directory. */
+   ENOTCONN), and a name the kernel chooses (autobind). Abstract names, so that it needs no writable directory. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
@@ -29,6 +29,7 @@ static const char *errno_name(int e) {
     case ENOTCONN: return "ENOTCONN";
     case EPERM: return "EPERM";
     case EOPNOTSUPP: return "EOPNOTSUPP";
+    case EINVAL: return "EINVAL";
     default: return strerror(e);
     }
 }
@@ -131,6 +132,28 @@ int main(void) {
     long woke = send(client, "wake", 4, 0);
     waitpid(child, NULL, 0);
     show("the client sent", woke);
+
+    /* An empty name binds a name of the kernel's choosing: a NUL and five hex digits (autobind). */
+    int automatic = socket(AF_UNIX, SOCK_DGRAM, 0);
+    struct sockaddr_un family_only = {.sun_family = AF_UNIX};
+    show("bind an empty name", bind(automatic, (struct sockaddr *) &family_only, sizeof(sa_family_t)));
+    show("bind an empty name again", bind(automatic, (struct sockaddr *) &family_only, sizeof(sa_family_t)));
+    struct sockaddr_un chosen;
+    socklen_t chosen_length = sizeof chosen;
+    show("getsockname", getsockname(automatic, (struct sockaddr *) &chosen, &chosen_length));
+    printf("the chosen name: %d bytes, abstract %d\n", (int) chosen_length - (int) sizeof(sa_family_t),
+           chosen.sun_path[0] == 0);
+    show("it sends to the server", send_to(automatic, "auto", server_name));
+    char got[8];
+    struct sockaddr_un from;
+    socklen_t from_length = sizeof from;
+    long n = recvfrom(server, got, sizeof got, MSG_DONTWAIT, (struct sockaddr *) &from, &from_length);
+    printf("the server gets %ld bytes from that name: %d\n", n, from_length == chosen_length
+           && memcmp(&from, &chosen, from_length) == 0);
+    show("and answers it", sendto(server, "re", 2, MSG_DONTWAIT, (struct sockaddr *) &from, from_length));
+    show("which it receives", recv(automatic, got, sizeof got, MSG_DONTWAIT));
+    show("connect to an empty name", connect(automatic, (struct sockaddr *) &family_only, sizeof(sa_family_t)));
+    close(automatic);
 
     close(server);
     show("send after the server closed", send(client, "x", 1, 0));

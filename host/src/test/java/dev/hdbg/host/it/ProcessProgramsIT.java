@@ -195,7 +195,7 @@ class ProcessProgramsIT {
     /**
      * Named datagram sockets (stop 51; before, they were made and named but reached no one): sendto a name, the
      * sender's name in recvfrom, connect's one peer and its EPERM for others, the queue of a socket not connected back,
-     * a receiver blocked across processes, and a receiver that closed.
+     * a receiver blocked across processes, a name the machine chooses (autobind), and a receiver that closed.
      */
     @ParameterizedTest
     @ValueSource(strings = {"static", "dynamic"})
@@ -204,7 +204,8 @@ class ProcessProgramsIT {
         assertThat(actual.out()).contains("the server receives: 2 'hi' from no one named (address length 0)\n",
                 "the server receives: 5 'hello' from client\n", "the client receives: 4 'back' from server\n",
                 "a third socket sends to the connected client: -1 (EPERM)\n", "the child's blocking recv: 4 'wake'\n",
-                "send after the server closed: -1 (ECONNREFUSED)\n", "send again: -1 (ENOTCONN)\n");
+                "send after the server closed: -1 (ECONNREFUSED)\n", "send again: -1 (ENOTCONN)\n",
+                "the chosen name: 6 bytes, abstract 1\n", "the server gets 4 bytes from that name: 1\n");
     }
 
     /**

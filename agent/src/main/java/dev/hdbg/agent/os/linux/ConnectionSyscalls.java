@@ -52,13 +52,24 @@ final class ConnectionSyscalls {
         return s;
     }
 
+    /**
+     * bind: a name, or with the family alone (autobind) an abstract name of five hex digits the machine chooses, as
+     * Linux does; an autobind of a socket already named changes nothing, where a second name is EINVAL.
+     */
     private long bind(int fd, long address, int length) throws IOException {
         UnixSocket socket = unixSocket(fd);
+        UnixSocketNames names = process.table().unixSockets();
+        if (addresses.familyOnly(address, length)) {
+            if (socket.address() == null) {
+                String key = names.unusedAbstractKey();
+                socket.bind(UnixAddresses.abstractAddress(key), names, key);
+            }
+            return 0;
+        }
         if (socket.address() != null) {
             throw new SyscallException(Errno.EINVAL);
         }
         UnixAddresses.Name name = addresses.name(address, length, true);
-        UnixSocketNames names = process.table().unixSockets();
         if (name.file() == null) {
             if (names.taken(name.key())) {
                 throw new SyscallException(EADDRINUSE);

@@ -51,7 +51,7 @@ final class UnixAddresses {
             throw new SyscallException(Errno.EINVAL);
         }
         if (length == 2) {
-            throw new SyscallException(Errno.EINVAL); // autobind is not emulated
+            throw new SyscallException(Errno.EINVAL); // the family alone: only bind takes it (familyOnly)
         }
         if (raw[2] == 0) {
             return new Name(raw, "\0" + new String(raw, 3, length - 3, StandardCharsets.ISO_8859_1), null);
@@ -79,6 +79,24 @@ final class UnixAddresses {
             throw new SyscallException(Errno.ENOENT);
         }
         return new Name(address0, host.toRealPath().toString(), host);
+    }
+
+    /** Whether the address is the family alone, AF_UNIX: bind's request for a name of the machine's choosing. */
+    boolean familyOnly(long address, int length) {
+        if (length != 2) {
+            return false;
+        }
+        byte[] raw = user.read(address, 2);
+        return (raw[0] & 0xff | (raw[1] & 0xff) << 8) == AF_UNIX;
+    }
+
+    /** The sockaddr_un bytes of the abstract name {@code key} (its leading NUL included), as Linux gives them back. */
+    static byte[] abstractAddress(String key) {
+        byte[] name = key.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] address = new byte[2 + name.length];
+        address[0] = AF_UNIX;
+        System.arraycopy(name, 0, address, 2, name.length);
+        return address;
     }
 
     /**

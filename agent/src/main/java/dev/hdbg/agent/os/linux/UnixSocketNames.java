@@ -11,6 +11,8 @@ import java.util.Optional;
  */
 final class UnixSocketNames {
     private final Map<String, UnixSocket> bound = new HashMap<>();
+    /** The last name autobind chose, of Linux's 2^20 (five hex digits). */
+    private int lastChosen;
 
     void register(String key, UnixSocket socket) {
         bound.put(key, socket);
@@ -23,6 +25,21 @@ final class UnixSocketNames {
 
     Optional<UnixSocket> find(String key) {
         return Optional.ofNullable(bound.get(key));
+    }
+
+    /**
+     * An abstract name no socket has, of a NUL and five hex digits, as Linux's autobind chooses them: the next free one
+     * after the last chosen. ENOSPC when all 2^20 are taken, as Linux says.
+     */
+    String unusedAbstractKey() {
+        for (int tried = 0; tried < 1 << 20; tried++) {
+            lastChosen = (lastChosen + 1) & 0xfffff;
+            String key = String.format("\0%05x", lastChosen);
+            if (!taken(key)) {
+                return key;
+            }
+        }
+        throw new SyscallException(Errno.ENOSPC);
     }
 
     /** {@code socket} closed: its name goes, unless another socket has taken it since. */
