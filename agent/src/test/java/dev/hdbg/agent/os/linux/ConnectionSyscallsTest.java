@@ -181,6 +181,14 @@ class ConnectionSyscallsTest {
             assertThat(g.rax(3, serverFd)).isZero();
             assertThat(g.rax(44, clientFd, g.string("x"), 1, 0, server[0], server[1])).as("its name is gone")
                     .isEqualTo(-ECONNREFUSED);
+
+            long automatic = g.rax(41, AF_UNIX, SOCK_DGRAM, 0);
+            long familyOnly = g.put(new byte[] {AF_UNIX, 0});
+            assertThat(g.rax(49, automatic, familyOnly, 2)).as("autobind").isZero();
+            long nameLength = g.put(new byte[] {32, 0, 0, 0});
+            assertThat(g.rax(51, automatic, g.buffer(32), nameLength)).isZero();
+            assertThat(g.read(nameLength, 4).getInt(0)).as("the family, a NUL and five hex digits").isEqualTo(8);
+            assertThat(g.rax(49, automatic, familyOnly, 2)).as("again: nothing changes").isZero();
         }
     }
 
