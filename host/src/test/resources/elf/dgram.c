@@ -105,6 +105,13 @@ int main(void) {
     printf("its peer is the server: %d\n", peer_length == server_name->length
            && memcmp(&peer, &server_name->address, peer_length) == 0);
     show("listen", listen(client, 1));
+    struct sockaddr unspecified = {.sa_family = AF_UNSPEC};
+    show("connect to AF_UNSPEC", connect(client, &unspecified, sizeof unspecified));
+    show("a send without an address", send(client, "x", 1, 0));
+    show("the third socket sends to it now", send_to(third, "3", client_name));
+    receive("the client receives", client);
+    show("connect the client again", connect(client, (struct sockaddr *) &server_name->address,
+                                             server_name->length));
 
     int queued = 0;
     while (send_to(third, "q", server_name) == 1 && queued < 100000) {

@@ -95,8 +95,13 @@ final class ConnectionSyscalls {
     private long connect(int fd, long address, int length) throws IOException {
         UnixSocket socket = unixSocket(fd);
         if (socket.type == MessagePair.SOCK_DGRAM) {
-            // A datagram socket's connect only names where its sends go and whom it hears, again at each call.
-            socket.connectDatagrams(addresses.bound(address, length, MessagePair.SOCK_DGRAM));
+            // A datagram socket's connect only names where its sends go and whom it hears, again at each call;
+            // AF_UNSPEC forgets it.
+            if (addresses.unspecified(address, length)) {
+                socket.disconnectDatagrams();
+            } else {
+                socket.connectDatagrams(addresses.bound(address, length, MessagePair.SOCK_DGRAM));
+            }
             return 0;
         }
         if (socket.connection() != null) {

@@ -124,7 +124,10 @@ final class MessagePair {
             this.name = address;
         }
 
-        /** A datagram socket's connect: its sends without an address go to {@code target}, and it hears only it. */
+        /**
+         * A datagram socket's connect: its sends without an address go to {@code target}, and it hears only it; null
+         * (AF_UNSPEC) connects it to no one.
+         */
         void connect(End target) {
             peer = target;
         }

@@ -295,11 +295,14 @@ final class SocketSyscalls {
 
     /**
      * A send with a destination (sendto's, sendmsg's): a datagram socket's goes to the datagram socket bound there,
-     * whatever it is connected to (ECONNREFUSED when none is); any other socket is connected, and a destination is
-     * EISCONN.
+     * whatever it is connected to (ECONNREFUSED when none is); a seqpacket socket's goes to its peer, as Linux ignores
+     * the address there; a stream socket's is EISCONN.
      */
     static long sendTo(LinuxProcess process, UnixAddresses addresses, Connection end, long destination,
             int destinationLength, byte[] data, List<OpenFile> files, int flags) throws IOException {
+        if (end.type() == MessagePair.SOCK_SEQPACKET) {
+            return sending(process, flags, () -> end.send(data, files)); // connected: Linux drops the address
+        }
         if (!(end instanceof MessagePair.End datagrams) || end.type() != MessagePair.SOCK_DGRAM) {
             throw new SyscallException(EISCONN);
         }

@@ -90,6 +90,15 @@ final class UnixAddresses {
         return (raw[0] & 0xff | (raw[1] & 0xff) << 8) == AF_UNIX;
     }
 
+    /** Whether the address's family is AF_UNSPEC: a datagram socket's connect to no one. */
+    boolean unspecified(long address, int length) {
+        if (length < 2) {
+            return false;
+        }
+        byte[] raw = user.read(address, 2);
+        return raw[0] == 0 && raw[1] == 0;
+    }
+
     /** The sockaddr_un bytes of the abstract name {@code key} (its leading NUL included), as Linux gives them back. */
     static byte[] abstractAddress(String key) {
         byte[] name = key.getBytes(StandardCharsets.ISO_8859_1);

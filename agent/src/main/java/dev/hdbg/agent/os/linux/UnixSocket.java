@@ -120,6 +120,12 @@ final class UnixSocket extends OpenFile {
         peerAddress = target.address;
     }
 
+    /** A datagram socket's connect with AF_UNSPEC: its sends need an address again, and it hears everyone. */
+    void disconnectDatagrams() {
+        datagrams().connect(null);
+        peerAddress = null;
+    }
+
     /** A datagram socket's own end: what it receives and sends through. */
     MessagePair.End datagrams() {
         if (type != MessagePair.SOCK_DGRAM) {
