@@ -8,15 +8,17 @@ import java.util.Map;
  * the guest asks, so a change the guest would believe in would be a lie. A call that sets an id to the value it has
  * (or leaves it, with -1) succeeds: glibc's {@code posix_spawn} with POSIX_SPAWN_RESETIDS, which GNU make uses for
  * every recipe line, sets the effective ids to the real ones. Any other value is refused with EPERM, as Linux
- * refuses an unprivileged process.
+ * refuses an unprivileged process. The capability sets are the agent's own, kept the same way (capget, capset).
  */
 final class IdentitySyscalls {
     /** -1 as an id: this one stays as it is. */
     private static final int UNCHANGED = -1;
 
+    private final LinuxProcess process;
     private final UserMemory user;
 
     IdentitySyscalls(LinuxProcess process) {
+        this.process = process;
         this.user = process.user();
     }
 
@@ -38,6 +40,91 @@ final class IdentitySyscalls {
         // setfsuid and setfsgid never fail: they return the id in force before, which stays.
         calls.put(122, a -> Credentials.UID);
         calls.put(123, a -> Credentials.GID);
+        calls.put(125, a -> capget(a.a0(), a.a1()));
+        calls.put(126, a -> capset(a.a0(), a.a1()));
+    }
+
+    /** _LINUX_CAPABILITY_VERSION_1 (one 32-bit set each), _2 and _3 (two: 64 bits). */
+    private static final int CAPABILITY_V1 = 0x19980330;
+    private static final int CAPABILITY_V2 = 0x20071026;
+    private static final int CAPABILITY_V3 = 0x20080522;
+
+    /**
+     * capget: the agent's own capability sets ({@link Credentials}), for the caller or any process of the machine
+     * (ESRCH for an id that names none). An unknown version is EINVAL with the kernel's preferred one written into the
+     * header (0 when there is no data to fill), which is how libcap asks.
+     */
+    private long capget(long header, long data) {
+        int words = capabilityWords(header, data);
+        if (words == 0 || data == 0) {
+            return 0; // the version asked, or known to be good
+        }
+        java.nio.ByteBuffer sets = UserMemory.struct(12 * words);
+        for (int i = 0; i < words; i++) {
+            sets.putInt((int) (Credentials.CAP_EFFECTIVE >>> 32 * i))
+                    .putInt((int) (Credentials.CAP_PERMITTED >>> 32 * i))
+                    .putInt((int) (Credentials.CAP_INHERITABLE >>> 32 * i));
+        }
+        user.write(data, sets.array());
+        return 0;
+    }
+
+    /**
+     * capset: as for the ids, the sets the process has are the ones it keeps, so setting them to what they are
+     * succeeds and anything else is EPERM, as Linux refuses a process raising what it does not hold (a drop it would
+     * take: the agent cannot drop its own for the guest).
+     */
+    private long capset(long header, long data) {
+        int words = capabilityWords(header, data);
+        if (words == 0 || data == 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        java.nio.ByteBuffer sets = UserMemory.struct(12 * words).put(user.read(data, 12 * words)).flip();
+        long effective = 0;
+        long permitted = 0;
+        long inheritable = 0;
+        for (int i = 0; i < words; i++) {
+            effective |= (sets.getInt() & 0xffffffffL) << 32 * i;
+            permitted |= (sets.getInt() & 0xffffffffL) << 32 * i;
+            inheritable |= (sets.getInt() & 0xffffffffL) << 32 * i;
+        }
+        long mask = words == 1 ? 0xffffffffL : -1L;
+        if (effective != (Credentials.CAP_EFFECTIVE & mask) || permitted != (Credentials.CAP_PERMITTED & mask)
+                || inheritable != (Credentials.CAP_INHERITABLE & mask)) {
+            throw new SyscallException(Errno.EPERM);
+        }
+        return 0;
+    }
+
+    /**
+     * The 32-bit words of each set a capget or capset header's version asks for; 0 (after writing the preferred
+     * version) when the version is unknown and there is no data to fill. EINVAL for an unknown version with data, or
+     * a negative pid; ESRCH for a pid no process of the machine has.
+     */
+    private int capabilityWords(long header, long data) {
+        int version = user.readInt(header);
+        int pid = user.readInt(header + 4);
+        int words = switch (version) {
+            case CAPABILITY_V1 -> 1;
+            case CAPABILITY_V2, CAPABILITY_V3 -> 2;
+            default -> {
+                user.writeInt(header, CAPABILITY_V3);
+                if (data != 0) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                yield 0;
+            }
+        };
+        if (words == 0) {
+            return 0;
+        }
+        if (pid < 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (pid != 0 && process.table().byId(pid).isEmpty()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+        return words;
     }
 
     /** Succeeds when every id asked for is {@code current} or -1. */

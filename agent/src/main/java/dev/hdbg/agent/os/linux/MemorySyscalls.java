@@ -43,19 +43,20 @@ final class MemorySyscalls {
 
     void register(Map<Integer, Handler> table) {
         table.put(9, a -> mmap(a.a0(), a.a1(), a.i(2), a.i(3), a.i(4), a.a5()));
-        table.put(10, a -> {
-            requireAligned(a.a0());
-            if ((a.i(2) & ~(PROT_MASK | PROT_GROWS)) != 0) {
+        table.put(10, a -> mprotect(a.a0(), a.a1(), a.i(2)));
+        // Memory protection keys are not emulated: pkey_alloc is EINVAL, as Linux says on a CPU without them, and
+        // pkey_mprotect takes only key -1, an mprotect (what V8 and glibc try first, and then do without).
+        table.put(329, a -> {
+            if (a.i(3) != -1) {
                 throw new SyscallException(Errno.EINVAL);
             }
-            if (a.a1() != 0) {
-                long length = ProgramBreak.roundUp(a.a1());
-                if ((a.i(2) & Prot.WRITE) != 0 && process.mappings().neverWritable(a.a0(), a.a0() + length)) {
-                    throw new SyscallException(Errno.EACCES);
-                }
-                process.mmap().protect(a.a0(), length, a.i(2) & PROT_MASK);
-            }
-            return 0;
+            return mprotect(a.a0(), a.a1(), a.i(2));
+        });
+        table.put(330, a -> {
+            throw new SyscallException(Errno.EINVAL);
+        });
+        table.put(331, a -> {
+            throw new SyscallException(Errno.EINVAL);
         });
         table.put(11, a -> {
             requireAligned(a.a0());
@@ -114,6 +115,22 @@ final class MemorySyscalls {
             }
             return 0;
         });
+    }
+
+    /** mprotect: the pages' protection, refused (EACCES) where a mapping may never become writable. */
+    private long mprotect(long address, long size, int prot) {
+        requireAligned(address);
+        if ((prot & ~(PROT_MASK | PROT_GROWS)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (size != 0) {
+            long length = ProgramBreak.roundUp(size);
+            if ((prot & Prot.WRITE) != 0 && process.mappings().neverWritable(address, address + length)) {
+                throw new SyscallException(Errno.EACCES);
+            }
+            process.mmap().protect(address, length, prot & PROT_MASK);
+        }
+        return 0;
     }
 
     /**
