@@ -100,8 +100,9 @@ static void pair_of(int type, const char *label) {
 
     /* Sizes. */
     static char big[300000];
-    show("sendto with an address", sendto(sv[0], "to", 2, 0, (struct sockaddr *) &(struct sockaddr_un){AF_UNIX, "\0nobody"},
-                                         offsetof(struct sockaddr_un, sun_path) + 7));
+    struct sockaddr_un nobody = {AF_UNIX, "\0nobody"};
+    show("sendto with an address",
+         sendto(sv[0], "to", 2, 0, (struct sockaddr *) &nobody, offsetof(struct sockaddr_un, sun_path) + 7));
     show_read("read it", sv[1], 64);
     show("write 200000", write(sv[0], big, 200000));
     show("read 200000", read(sv[1], big, sizeof big));

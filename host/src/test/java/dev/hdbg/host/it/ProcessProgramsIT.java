@@ -184,7 +184,8 @@ class ProcessProgramsIT {
     @ValueSource(strings = {"static", "dynamic"})
     void socketpairsMessageSocketsKeepTheirBoundariesAsNatively(String linking) throws Exception {
         ProgramRun actual = sameAsNatively("msgpair-" + linking);
-        assertThat(actual.out()).contains("== SOCK_SEQPACKET\nSO_TYPE: 5\n", "read 64: 0 ''\nread 3 of world!: 3 'wor'\n",
+        assertThat(actual.out()).contains("== SOCK_SEQPACKET\nSO_TYPE: 5\n",
+                "read 64: 0 ''\nread 3 of world!: 3 'wor'\n",
                 "msg_flags MSG_TRUNC: 1, got '0123'\n", "readv: 'abcd' 'ef'\n", "write 300000: -1 (EMSGSIZE)\n",
                 "child's blocking read: 4 'wake'\n", "send after the peer closed: -1 (ECONNREFUSED)\n",
                 "send again: -1 (ENOTCONN)\n", "poll after the peer closed: 0x15\n",
@@ -210,7 +211,8 @@ class ProcessProgramsIT {
 
     /**
      * send's and recv's flags as Linux's Unix sockets take them (stop 51; before, all but three were EOPNOTSUPP):
-     * MSG_MORE and the like taken, MSG_OOB refused, MSG_WAITALL waiting for a stream's whole buffer or its end.
+     * MSG_MORE and the like taken, MSG_OOB refused, MSG_WAITALL waiting for a stream's whole buffer or its end; and
+     * the peer SO_PEERCRED names (stop 51; before, always the caller).
      */
     @ParameterizedTest
     @ValueSource(strings = {"static", "dynamic"})
@@ -218,7 +220,10 @@ class ProcessProgramsIT {
         ProgramRun actual = sameAsNatively("sockflags-" + linking);
         assertThat(actual.out()).contains("stream send MSG_MORE: 4\n", "dgram send MSG_OOB: -1 (EOPNOTSUPP)\n",
                 "stream recv 2 with MSG_OOB: -1 (EINVAL)\n", "stream recv 4 with MSG_WAITALL, written in two: 4\n",
-                "then 4 with MSG_WAITALL, one byte before the end: 1\n");
+                "then 4 with MSG_WAITALL, one byte before the end: 1\n",
+                "socketpair's peer, in the child: its creator 1\n",
+                "the client's peer is the server: 1\n", "the server's peer is the client: 1\n",
+                "an unconnected socket's: 0, pid 0, uid -1, gid -1\n");
     }
 
     /**

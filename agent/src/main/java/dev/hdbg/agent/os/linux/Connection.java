@@ -9,8 +9,22 @@ import java.util.List;
  * pair's ({@link MessagePair}: socketpair's SOCK_DGRAM and SOCK_SEQPACKET).
  */
 abstract class Connection extends OpenFile {
+    /**
+     * The process SO_PEERCRED names: socketpair's creator for both its ends, the connecting process for a server's
+     * end, the listening one for a client's, as Linux records them; 0 when none was (an unconnected datagram socket).
+     */
+    private long peerPid;
+
     Connection(int statusFlags) {
         super(O_RDWR | statusFlags);
+    }
+
+    long peerPid() {
+        return peerPid;
+    }
+
+    void setPeerPid(long pid) {
+        this.peerPid = pid;
     }
 
     /** SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET: what getsockopt's SO_TYPE says. */

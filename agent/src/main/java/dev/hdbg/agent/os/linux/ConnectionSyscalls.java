@@ -82,7 +82,7 @@ final class ConnectionSyscalls {
     }
 
     private long listen(int fd, int backlog) {
-        unixSocket(fd).listen(backlog);
+        unixSocket(fd).listen(backlog, process.config().pid());
         return 0;
     }
 
@@ -120,10 +120,10 @@ final class ConnectionSyscalls {
         Scheduler scheduler = process.scheduler();
         if (socket.type == MessagePair.SOCK_SEQPACKET) {
             MessagePair pair = new MessagePair(scheduler, MessagePair.SOCK_SEQPACKET, 0);
-            socket.connectTo(listener, pair.first, pair.second);
+            socket.connectTo(listener, pair.first, pair.second, process.config().pid());
         } else {
             SocketPair pair = new SocketPair(scheduler, 0);
-            socket.connectTo(listener, pair.first, pair.second);
+            socket.connectTo(listener, pair.first, pair.second, process.config().pid());
         }
         scheduler.wakeAll(listener, ReadyWait.CHANNEL); // an accept waiting, a poll on the listener
         return 0;

@@ -189,9 +189,7 @@ final class SocketSyscalls {
             case SO_ERROR -> answer.putInt(0);
             case SO_ACCEPTCONN -> answer.putInt(file instanceof UnixSocket s && s.listening() ? 1 : 0);
             case SO_SNDBUF, SO_RCVBUF -> answer.putInt(BUFFER_SIZE);
-            // The peer is a process of the machine running as the same user: the caller's own ids stand for it.
-            case SO_PEERCRED -> answer.putInt((int) process.config().pid()).putInt(Credentials.UID)
-                    .putInt(Credentials.GID);
+            case SO_PEERCRED -> peerCredentials(file, answer);
             default -> throw new SyscallException(ENOPROTOOPT);
         }
         int room = process.user().readInt(lengthAddress);
@@ -202,6 +200,24 @@ final class SocketSyscalls {
         process.user().write(value, Arrays.copyOf(bytes, Math.min(room, bytes.length)));
         process.user().writeInt(lengthAddress, Math.min(room, bytes.length));
         return 0;
+    }
+
+    /**
+     * SO_PEERCRED's struct ucred: the peer's pid ({@link Connection#peerPid}), running as the same user as every
+     * process of the machine; a socket with no peer recorded gives pid 0 and ids -1, as Linux's.
+     */
+    private static void peerCredentials(OpenFile file, java.nio.ByteBuffer answer) {
+        Connection connection = switch (file) {
+            case Connection c -> c;
+            case UnixSocket s -> s.connection();
+            default -> null;
+        };
+        long pid = connection == null ? 0 : connection.peerPid();
+        if (pid == 0) {
+            answer.putInt(0).putInt(-1).putInt(-1);
+        } else {
+            answer.putInt((int) pid).putInt(Credentials.UID).putInt(Credentials.GID);
+        }
     }
 
     /** The socket {@code fd} names: EBADF when none is open, ENOTSOCK when it is not a socket. */
@@ -251,6 +267,8 @@ final class SocketSyscalls {
             MessagePair sockets = new MessagePair(process.scheduler(), kind, statusFlags);
             ends = new Connection[] {sockets.first, sockets.second};
         }
+        ends[0].setPeerPid(process.config().pid()); // both name their creator, wherever they go
+        ends[1].setPeerPid(process.config().pid());
         FdTable fds = process.fds();
         int first = fds.install(ends[0], 0, cloexec);
         int second;

@@ -26,6 +26,8 @@ final class UnixSocket extends OpenFile {
     /** Non-null while listening: the connections waiting for accept, each the server's end. */
     private ArrayDeque<Connection> pending;
     private int backlog;
+    /** The process that last called listen: its clients' peer. */
+    private long listenerPid;
 
     private UnixSocket(int type, int statusFlags) {
         super(O_RDWR | statusFlags);
@@ -80,8 +82,12 @@ final class UnixSocket extends OpenFile {
         names.register(key, this);
     }
 
-    /** listen: a named stream or seqpacket socket that is not connected starts (or goes on) listening. */
-    void listen(int requested) {
+    /**
+     * listen: a named stream or seqpacket socket that is not connected starts (or goes on) listening; {@code pid},
+     * the caller, is what its clients' SO_PEERCRED names.
+     */
+    void listen(int requested, long pid) {
+        listenerPid = pid;
         if (type != SocketSyscalls.SOCK_STREAM && type != MessagePair.SOCK_SEQPACKET) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
@@ -104,10 +110,12 @@ final class UnixSocket extends OpenFile {
     }
 
     /**
-     * connect: {@code mine} is this socket's end of a new connection to {@code listener}; {@code theirs} waits in the
-     * listener's queue.
+     * connect by process {@code pid}: {@code mine} is this socket's end of a new connection to {@code listener};
+     * {@code theirs} waits in the listener's queue. Each end's SO_PEERCRED names the other side.
      */
-    void connectTo(UnixSocket listener, Connection mine, Connection theirs) {
+    void connectTo(UnixSocket listener, Connection mine, Connection theirs, long pid) {
+        mine.setPeerPid(listener.listenerPid);
+        theirs.setPeerPid(pid);
         connection = mine;
         peerAddress = listener.address;
         mine.setStatusFlags(statusFlags());

@@ -27,6 +27,7 @@ class ConnectionSyscallsTest {
     private static final int SOL_SOCKET = 1;
     private static final int SO_TYPE = 3;
     private static final int SO_ACCEPTCONN = 30;
+    private static final int SO_PEERCRED = 17;
 
     @TempDir
     Path root;
@@ -92,6 +93,14 @@ class ConnectionSyscallsTest {
             assertThat(g.read(value, 4).getInt(0)).isEqualTo(1);
             assertThat(g.rax(55, client, SOL_SOCKET, SO_TYPE, value, valueLength)).isZero();
             assertThat(g.read(value, 4).getInt(0)).isEqualTo(SOCK_STREAM);
+            long credentials = g.buffer(12);
+            long credentialsLength = g.put(new byte[] {12, 0, 0, 0});
+            assertThat(g.rax(55, accepted, SOL_SOCKET, SO_PEERCRED, credentials, credentialsLength)).isZero();
+            assertThat(g.read(credentials, 4).getInt(0)).as("the client: this process").isEqualTo(
+                    (int) g.process.config().pid());
+            assertThat(g.rax(55, other, SOL_SOCKET, SO_PEERCRED, credentials, credentialsLength)).isZero();
+            assertThat(g.read(credentials, 12).getInt(4)).as("no peer: pid 0, ids -1").isEqualTo(-1);
+            assertThat(g.read(credentials, 4).getInt(0)).isZero();
 
             assertThat(g.rax(3, accepted)).isZero();
             assertThat(g.rax(0, client, g.buffer(8), 8)).as("end of file once the server's end closed").isZero();
