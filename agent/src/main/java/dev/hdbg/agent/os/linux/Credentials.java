@@ -1,6 +1,11 @@
 package dev.hdbg.agent.os.linux;
 
 import com.sun.security.auth.module.UnixSystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The guest runs as the agent's own user, so {@code getuid} agrees with the owners {@code stat} reports and the
@@ -21,23 +26,23 @@ public final class Credentials {
         UnixSystem system = new UnixSystem();
         UID = (int) system.getUid();
         GID = (int) system.getGid();
-        java.util.Map<String, Long> caps = ownCapabilities();
+        Map<String, Long> caps = ownCapabilities();
         CAP_EFFECTIVE = caps.getOrDefault("CapEff", 0L);
         CAP_PERMITTED = caps.getOrDefault("CapPrm", 0L);
         CAP_INHERITABLE = caps.getOrDefault("CapInh", 0L);
     }
 
     /** The Cap* lines of the agent's /proc/self/status, by name; empty where they cannot be read (none held). */
-    private static java.util.Map<String, Long> ownCapabilities() {
-        java.util.Map<String, Long> caps = new java.util.HashMap<>();
+    private static Map<String, Long> ownCapabilities() {
+        Map<String, Long> caps = new HashMap<>();
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 String[] field = line.split(":\\s+");
                 if (field.length == 2 && field[0].startsWith("Cap")) {
                     caps.put(field[0], Long.parseUnsignedLong(field[1].strip(), 16));
                 }
             }
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             caps.clear();
         }
         return caps;

@@ -1,5 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
@@ -13,6 +14,11 @@ import java.util.Map;
 final class IdentitySyscalls {
     /** -1 as an id: this one stays as it is. */
     private static final int UNCHANGED = -1;
+
+    /** _LINUX_CAPABILITY_VERSION_1 (one 32-bit set each), _2 and _3 (two: 64 bits). */
+    private static final int CAPABILITY_V1 = 0x19980330;
+    private static final int CAPABILITY_V2 = 0x20071026;
+    private static final int CAPABILITY_V3 = 0x20080522;
 
     private final LinuxProcess process;
     private final UserMemory user;
@@ -44,11 +50,6 @@ final class IdentitySyscalls {
         calls.put(126, a -> capset(a.a0(), a.a1()));
     }
 
-    /** _LINUX_CAPABILITY_VERSION_1 (one 32-bit set each), _2 and _3 (two: 64 bits). */
-    private static final int CAPABILITY_V1 = 0x19980330;
-    private static final int CAPABILITY_V2 = 0x20071026;
-    private static final int CAPABILITY_V3 = 0x20080522;
-
     /**
      * capget: the agent's own capability sets ({@link Credentials}), for the caller or any process of the machine
      * (ESRCH for an id that names none). An unknown version is EINVAL with the kernel's preferred one written into the
@@ -59,7 +60,7 @@ final class IdentitySyscalls {
         if (words == 0 || data == 0) {
             return 0; // the version asked, or known to be good
         }
-        java.nio.ByteBuffer sets = UserMemory.struct(12 * words);
+        ByteBuffer sets = UserMemory.struct(12 * words);
         for (int i = 0; i < words; i++) {
             sets.putInt((int) (Credentials.CAP_EFFECTIVE >>> 32 * i))
                     .putInt((int) (Credentials.CAP_PERMITTED >>> 32 * i))
@@ -79,7 +80,7 @@ final class IdentitySyscalls {
         if (words == 0 || data == 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        java.nio.ByteBuffer sets = UserMemory.struct(12 * words).put(user.read(data, 12 * words)).flip();
+        ByteBuffer sets = UserMemory.struct(12 * words).put(user.read(data, 12 * words)).flip();
         long effective = 0;
         long permitted = 0;
         long inheritable = 0;

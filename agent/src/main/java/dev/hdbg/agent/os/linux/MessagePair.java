@@ -1,6 +1,8 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -48,8 +50,8 @@ final class MessagePair {
 
     private static int hostQueueLimit() {
         // Not Files.readString: it reads a /proc file's reported size, and got "1" of "10" here.
-        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys/net/unix/max_dgram_qlen"))) {
-            return Integer.parseInt(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip());
+        try (InputStream in = Files.newInputStream(Path.of("/proc/sys/net/unix/max_dgram_qlen"))) {
+            return Integer.parseInt(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip());
         } catch (IOException | NumberFormatException e) {
             return 10;
         }

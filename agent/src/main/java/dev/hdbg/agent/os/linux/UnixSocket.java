@@ -87,13 +87,13 @@ final class UnixSocket extends OpenFile {
      * the caller, is what its clients' SO_PEERCRED names.
      */
     void listen(int requested, long pid) {
-        listenerPid = pid;
         if (type != SocketSyscalls.SOCK_STREAM && type != MessagePair.SOCK_SEQPACKET) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
         if (address == null || connection != null) {
             throw new SyscallException(Errno.EINVAL);
         }
+        listenerPid = pid;
         backlog = Math.clamp(requested, 0, MAX_BACKLOG);
         if (pending == null) {
             pending = new ArrayDeque<>();
