@@ -1,6 +1,7 @@
 /* What poll reports when the other side of a pipe, a named pipe or a socket is gone, run natively and under hdbg
    (ProcessProgramsIT, in a writable working directory): POLLHUP and POLLERR whatever was asked, and a non-blocking
-   reader of a named pipe that has seen no writer yet waits (no POLLIN, no POLLHUP). */
+   reader of a named pipe that has seen no writer yet waits (no POLLIN, no POLLHUP); a pipe's end of file is POLLHUP
+   alone, POLLIN only while data waits. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -22,6 +23,8 @@ int main(void) {
     write(p[1], "x", 1);
     close(p[1]);
     printf("pipe, the writer gone, data left: %#x\n", revents(p[0], POLLIN));
+    read(p[0], &c, 1);
+    printf("pipe, the writer gone, nothing left: %#x\n", revents(p[0], POLLIN));
     close(p[0]);
     pipe(p);
     close(p[0]);
@@ -43,6 +46,7 @@ int main(void) {
     close(w);
     printf("named pipe, the writer gone, data left: %#x\n", revents(r, POLLIN));
     read(r, &c, 1);
+    printf("named pipe, the writer gone, nothing left: %#x\n", revents(r, POLLIN));
     close(r);
     unlink(path);
 

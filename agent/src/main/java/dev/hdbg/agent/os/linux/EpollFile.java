@@ -101,7 +101,7 @@ final class EpollFile extends OpenFile {
             return 0;
         }
         int events = 0;
-        if ((asked & EPOLLIN) != 0 && file.readable() && file.readReady()) {
+        if ((asked & EPOLLIN) != 0 && file.readable() && file.hasInput()) {
             events |= EPOLLIN;
         }
         if ((asked & EPOLLOUT) != 0 && file.writable() && !file.hungUp()) {

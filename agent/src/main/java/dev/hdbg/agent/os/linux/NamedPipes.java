@@ -138,6 +138,11 @@ final class NamedPipes {
         }
 
         @Override
+        boolean hasInput() {
+            return readable() && pipe.buffered() > 0;
+        }
+
+        @Override
         boolean hungUp() {
             if (!readable()) {
                 return pipe.readers() == 0;

@@ -106,6 +106,14 @@ abstract class OpenFile {
         return true;
     }
 
+    /**
+     * poll's and epoll's POLLIN: what {@link #readReady} says, but for a pipe, whose end of file is POLLHUP alone:
+     * Linux reports POLLIN there only while data waits (select counts either as readable).
+     */
+    boolean hasInput() {
+        return readReady();
+    }
+
     /** Whether the other side is gone for good (a pipe's writers all closed): epoll's EPOLLHUP. */
     boolean hungUp() {
         return false;

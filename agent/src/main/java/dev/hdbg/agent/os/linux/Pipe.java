@@ -179,6 +179,11 @@ final class Pipe {
         }
 
         @Override
+        boolean hasInput() {
+            return data.length > 0;
+        }
+
+        @Override
         boolean hungUp() {
             return writers == 0;
         }

@@ -69,7 +69,7 @@ final class PollSyscalls {
                 revents = POLLNVAL;
             } else if (fd >= 0) {
                 OpenFile file = fds.get(fd);
-                if ((events & POLLIN) != 0 && readReady(file)) {
+                if ((events & POLLIN) != 0 && file.readable() && file.hasInput()) {
                     revents |= POLLIN;
                 }
                 if ((events & POLLOUT) != 0 && file.writable()) {

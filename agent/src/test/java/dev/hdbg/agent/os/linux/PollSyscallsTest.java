@@ -127,6 +127,9 @@ class PollSyscallsTest {
                     .array());
             assertThat(g.rax(7, pollfd, 1, 0)).isEqualTo(1);
             assertThat(g.read(pollfd + 6, 2).getShort()).as("POLLIN | POLLHUP").isEqualTo((short) 0x11);
+            assertThat(g.rax(0, readEnd, g.buffer(1), 1)).isEqualTo(1);
+            assertThat(g.rax(7, pollfd, 1, 0)).isEqualTo(1);
+            assertThat(g.read(pollfd + 6, 2).getShort()).as("end of file: POLLHUP alone").isEqualTo((short) 0x10);
 
             assertThat(g.rax(22, pair)).as("pipe").isZero();
             readEnd = g.read(pair, 4).getInt();
