@@ -3,7 +3,6 @@ package dev.hdbg.agent.os.linux;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Map;
 
 /** System calls on descriptors: reading, writing, seeking, duplicating, pipes, directories read by descriptor. */
@@ -226,25 +225,13 @@ final class FileSyscalls {
      * take a message each). The buffers are checked before the message is taken, so a fault loses none.
      */
     private long readMessage(OpenFile file, long[][] vectors) throws IOException {
-        long room = 0;
+        long room = Math.min(UserMemory.totalLength(vectors), CHUNK);
         for (long[] v : vectors) {
-            if (v[1] < 0) {
-                throw new SyscallException(Errno.EINVAL);
-            }
             user.requireMapped(v[0], v[1]);
-            room = Math.min(room + v[1], CHUNK);
         }
         byte[] data = new byte[(int) room];
         int got = file.read(data);
-        int done = 0;
-        for (long[] v : vectors) {
-            int n = (int) Math.min(v[1], got - done);
-            if (n <= 0) {
-                break;
-            }
-            user.write(v[0], Arrays.copyOfRange(data, done, done + n));
-            done += n;
-        }
+        user.scatter(vectors, data, got);
         return got;
     }
 
@@ -252,13 +239,7 @@ final class FileSyscalls {
     private long writev(int fd, long iov, int count) throws IOException {
         OpenFile file = fds.writable(fd);
         long[][] vectors = user.iovecs(iov, count);
-        long sum = 0;
-        for (long[] v : vectors) {
-            if (v[1] < 0 || sum + v[1] < 0) {
-                throw new SyscallException(Errno.EINVAL); // past SSIZE_MAX, as Linux refuses it
-            }
-            sum += v[1];
-        }
+        long sum = UserMemory.totalLength(vectors);
         long total = 0;
         if (sum > CHUNK && file.keepsMessages()) {
             throw new SyscallException(Errno.EMSGSIZE); // one message, longer than any a socket takes

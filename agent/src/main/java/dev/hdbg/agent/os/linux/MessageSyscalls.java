@@ -71,16 +71,12 @@ final class MessageSyscalls {
         Connection end = connected(fd);
         SocketSyscalls.checkReceiveFlags(end, flags);
         ByteBuffer header = header(message);
-        List<ByteBuffer> iovecs = iovecs(header.getLong(16), header.getLong(24));
-        long wanted = 0;
-        for (ByteBuffer entry : iovecs) {
-            wanted += entry.getLong(8);
-        }
-        byte[] data = new byte[end.receiveLength(wanted)];
+        long[][] iovecs = iovecs(header.getLong(16), header.getLong(24));
+        byte[] data = new byte[end.receiveLength(UserMemory.totalLength(iovecs))];
         Connection.Received received = SocketSyscalls.receiving(flags, () -> (flags & MSG_PEEK) != 0
                 ? end.peek(data) : end.receive(data, SocketSyscalls.waitsForAll(flags)));
         int got = received.count();
-        scatter(iovecs, data, got);
+        process.user().scatter(iovecs, data, got);
         int outFlags = deliver(received.files(), header.getLong(32), header.getLong(40), message,
                 (flags & MSG_CMSG_CLOEXEC) != 0);
         if (received.truncated()) {
@@ -130,19 +126,12 @@ final class MessageSyscalls {
         return UserMemory.struct(MSGHDR_SIZE).put(process.user().read(message, MSGHDR_SIZE));
     }
 
-    private List<ByteBuffer> iovecs(long iov, long count) {
+    /** msghdr's iovec array: {base, length} each (UserMemory.iovecs), its count a size_t here. */
+    private long[][] iovecs(long iov, long count) {
         if (count < 0 || count > MAX_IOV) {
             throw new SyscallException(Errno.EINVAL);
         }
-        List<ByteBuffer> entries = new ArrayList<>();
-        for (long i = 0; i < count; i++) {
-            ByteBuffer entry = UserMemory.struct(16).put(process.user().read(iov + 16 * i, 16));
-            if (entry.getLong(8) < 0) {
-                throw new SyscallException(Errno.EINVAL);
-            }
-            entries.add(entry);
-        }
-        return entries;
+        return process.user().iovecs(iov, (int) count);
     }
 
     /**
@@ -150,33 +139,17 @@ final class MessageSyscalls {
      * sends the rest by a later call), a message socket's all of them (EMSGSIZE past its longest message).
      */
     private byte[] gather(long iov, long count, Connection end) {
-        List<ByteBuffer> entries = iovecs(iov, count);
-        long total = 0;
-        for (ByteBuffer entry : entries) {
-            total += entry.getLong(8);
-        }
-        int limit = end.sendLength(total);
+        long[][] entries = iovecs(iov, count);
+        int limit = end.sendLength(UserMemory.totalLength(entries));
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        for (ByteBuffer entry : entries) {
+        for (long[] entry : entries) {
             int room = limit - bytes.size();
             if (room <= 0) {
                 break;
             }
-            bytes.writeBytes(process.user().read(entry.getLong(0), (int) Math.min(entry.getLong(8), room)));
+            bytes.writeBytes(process.user().read(entry[0], (int) Math.min(entry[1], room)));
         }
         return bytes.toByteArray();
-    }
-
-    private void scatter(List<ByteBuffer> iovecs, byte[] data, int length) {
-        int done = 0;
-        for (ByteBuffer entry : iovecs) {
-            if (done == length) {
-                break;
-            }
-            int n = (int) Math.min(entry.getLong(8), length - done);
-            process.user().write(entry.getLong(0), java.util.Arrays.copyOfRange(data, done, done + n));
-            done += n;
-        }
     }
 
     /** The open files an SCM_RIGHTS control message names (EBADF for one that is not open); SCM_CREDENTIALS ignored. */

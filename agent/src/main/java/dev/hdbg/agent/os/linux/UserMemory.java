@@ -4,6 +4,7 @@ import dev.hdbg.agent.machine.GuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The kernel's {@code copy_from_user}/{@code copy_to_user}: guest memory seen by system calls. A bad pointer
@@ -45,6 +46,31 @@ final class UserMemory {
             vectors[i] = new long[] {raw.getLong(), raw.getLong()};
         }
         return vectors;
+    }
+
+    /** The sum of {@code vectors}' lengths: EINVAL for one past SSIZE_MAX, or a sum past it, as Linux refuses them. */
+    static long totalLength(long[][] vectors) {
+        long sum = 0;
+        for (long[] v : vectors) {
+            if (v[1] < 0 || sum + v[1] < 0) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            sum += v[1];
+        }
+        return sum;
+    }
+
+    /** The first {@code length} bytes of {@code data} written across {@code vectors} in turn: readv's and recvmsg's. */
+    void scatter(long[][] vectors, byte[] data, int length) {
+        int done = 0;
+        for (long[] v : vectors) {
+            int n = (int) Math.min(v[1], length - done);
+            if (n <= 0) {
+                break;
+            }
+            write(v[0], Arrays.copyOfRange(data, done, done + n));
+            done += n;
+        }
     }
 
     /** Fails with EFAULT before any work is done, so a read does not consume input it cannot store. */
