@@ -19,6 +19,19 @@ abstract class Connection extends OpenFile {
         super(O_RDWR | statusFlags);
     }
 
+    /**
+     * The two ends of a new connected pair of Unix sockets of {@code type}: a {@link SocketPair}'s for SOCK_STREAM, a
+     * {@link MessagePair}'s for SOCK_DGRAM and SOCK_SEQPACKET (socketpair's, and a connect's to a listener).
+     */
+    static Connection[] pair(Scheduler scheduler, int type, int statusFlags) {
+        if (type == SocketSyscalls.SOCK_STREAM) {
+            SocketPair sockets = new SocketPair(scheduler, statusFlags);
+            return new Connection[] {sockets.first, sockets.second};
+        }
+        MessagePair sockets = new MessagePair(scheduler, type, statusFlags);
+        return new Connection[] {sockets.first, sockets.second};
+    }
+
     long peerPid() {
         return peerPid;
     }
@@ -42,15 +55,10 @@ abstract class Connection extends OpenFile {
         }
     }
 
-    /** A receive: it takes the files sent with what it reads, which the caller installs or drops. */
-    Received receive(byte[] buffer) throws IOException {
-        return receive(buffer, false);
-    }
-
     /**
-     * {@link #receive(byte[])}; with {@code waitAll} (MSG_WAITALL, blocking), a stream waits until the whole buffer
-     * can be filled or no more can come, where a plain receive takes what is there. A message socket takes one
-     * message either way.
+     * A receive: it takes the files sent with what it reads, which the caller installs or drops. A stream takes what is
+     * there, or with {@code waitAll} (MSG_WAITALL, blocking) waits until the whole buffer can be filled or no more can
+     * come; a message socket takes one message either way.
      */
     abstract Received receive(byte[] buffer, boolean waitAll) throws IOException;
 
@@ -92,9 +100,14 @@ abstract class Connection extends OpenFile {
     /** A read: files sent with what it takes are dropped (closed), as a plain read on Linux discards them. */
     @Override
     int read(byte[] buffer) throws IOException {
-        Received got = receive(buffer);
+        return receiveDroppingFiles(buffer, false).count();
+    }
+
+    /** {@link #receive(byte[], boolean)} for a call that takes no files (read, recv): they are dropped (closed). */
+    Received receiveDroppingFiles(byte[] buffer, boolean waitAll) throws IOException {
+        Received got = receive(buffer, waitAll);
         dropAll(got.files());
-        return got.count();
+        return got;
     }
 
     /** Drops the in-flight reference of each of {@code files} (null: none). */

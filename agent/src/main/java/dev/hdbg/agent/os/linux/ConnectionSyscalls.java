@@ -118,13 +118,8 @@ final class ConnectionSyscalls {
             throw Blocked.unlessNonBlocking(socket, listener);
         }
         Scheduler scheduler = process.scheduler();
-        if (socket.type == MessagePair.SOCK_SEQPACKET) {
-            MessagePair pair = new MessagePair(scheduler, MessagePair.SOCK_SEQPACKET, 0);
-            socket.connectTo(listener, pair.first, pair.second, process.config().pid());
-        } else {
-            SocketPair pair = new SocketPair(scheduler, 0);
-            socket.connectTo(listener, pair.first, pair.second, process.config().pid());
-        }
+        Connection[] ends = Connection.pair(scheduler, socket.type, 0);
+        socket.connectTo(listener, ends[0], ends[1], process.config().pid());
         scheduler.wakeAll(listener, ReadyWait.CHANNEL); // an accept waiting, a poll on the listener
         return 0;
     }

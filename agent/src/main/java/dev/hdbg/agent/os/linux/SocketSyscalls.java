@@ -259,14 +259,7 @@ final class SocketSyscalls {
         int kind = unixType(type);
         boolean cloexec = (type & SOCK_CLOEXEC) != 0;
         int statusFlags = (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
-        Connection[] ends;
-        if (kind == SOCK_STREAM) {
-            SocketPair sockets = new SocketPair(process.scheduler(), statusFlags);
-            ends = new Connection[] {sockets.first, sockets.second};
-        } else {
-            MessagePair sockets = new MessagePair(process.scheduler(), kind, statusFlags);
-            ends = new Connection[] {sockets.first, sockets.second};
-        }
+        Connection[] ends = Connection.pair(process.scheduler(), kind, statusFlags);
         ends[0].setPeerPid(process.config().pid()); // both name their creator, wherever they go
         ends[1].setPeerPid(process.config().pid());
         FdTable fds = process.fds();
@@ -339,14 +332,8 @@ final class SocketSyscalls {
         Connection end = connected(fd);
         checkReceiveFlags(end, flags);
         byte[] data = new byte[end.receiveLength(length)];
-        Connection.Received got = receiving(flags, () -> {
-            if ((flags & MSG_PEEK) != 0) {
-                return end.peek(data);
-            }
-            Connection.Received received = end.receive(data, waitsForAll(flags));
-            Connection.dropAll(received.files());
-            return received;
-        });
+        Connection.Received got = receiving(flags, () -> (flags & MSG_PEEK) != 0 ? end.peek(data)
+                : end.receiveDroppingFiles(data, waitsForAll(flags)));
         process.user().write(buffer, Arrays.copyOf(data, got.count()));
         addresses.giveBack(got.from() != null ? got.from() : new byte[0], address, addressLength);
         return (flags & MSG_TRUNC) != 0 ? got.length() : got.count(); // a stream's length is its count
