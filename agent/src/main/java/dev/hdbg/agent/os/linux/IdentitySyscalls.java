@@ -1,6 +1,10 @@
 package dev.hdbg.agent.os.linux;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -51,7 +55,7 @@ final class IdentitySyscalls {
     }
 
     /**
-     * capget: the agent's own capability sets ({@link Credentials}), for the caller or any process of the machine
+     * capget: the agent's own capability sets ({@link AgentCapabilities}), for the caller or any process of the machine
      * (ESRCH for an id that names none). An unknown version is EINVAL with the kernel's preferred one written into the
      * header (0 when there is no data to fill), which is how libcap asks.
      */
@@ -62,9 +66,9 @@ final class IdentitySyscalls {
         }
         ByteBuffer sets = UserMemory.struct(12 * words);
         for (int i = 0; i < words; i++) {
-            sets.putInt((int) (Credentials.CAP_EFFECTIVE >>> 32 * i))
-                    .putInt((int) (Credentials.CAP_PERMITTED >>> 32 * i))
-                    .putInt((int) (Credentials.CAP_INHERITABLE >>> 32 * i));
+            sets.putInt((int) (AgentCapabilities.EFFECTIVE >>> 32 * i))
+                    .putInt((int) (AgentCapabilities.PERMITTED >>> 32 * i))
+                    .putInt((int) (AgentCapabilities.INHERITABLE >>> 32 * i));
         }
         user.write(data, sets.array());
         return 0;
@@ -90,8 +94,8 @@ final class IdentitySyscalls {
             inheritable |= (sets.getInt() & 0xffffffffL) << 32 * i;
         }
         long mask = words == 1 ? 0xffffffffL : -1L;
-        if (effective != (Credentials.CAP_EFFECTIVE & mask) || permitted != (Credentials.CAP_PERMITTED & mask)
-                || inheritable != (Credentials.CAP_INHERITABLE & mask)) {
+        if (effective != (AgentCapabilities.EFFECTIVE & mask) || permitted != (AgentCapabilities.PERMITTED & mask)
+                || inheritable != (AgentCapabilities.INHERITABLE & mask)) {
             throw new SyscallException(Errno.EPERM);
         }
         return 0;
@@ -166,5 +170,39 @@ final class IdentitySyscalls {
             keep(Credentials.GID, user.readInt(list + 4L * i));
         }
         return 0;
+    }
+
+    /**
+     * The agent's own capability sets (its /proc/self/status: effective, permitted, inheritable), which capget reports
+     * as the guest's: the guest runs as the agent's user, with what that user may do. A class of its own so that only
+     * a program that asks reads them, not every program's start.
+     */
+    private static final class AgentCapabilities {
+        static final long EFFECTIVE;
+        static final long PERMITTED;
+        static final long INHERITABLE;
+
+        static {
+            Map<String, Long> caps = read();
+            EFFECTIVE = caps.getOrDefault("CapEff", 0L);
+            PERMITTED = caps.getOrDefault("CapPrm", 0L);
+            INHERITABLE = caps.getOrDefault("CapInh", 0L);
+        }
+
+        /** The Cap* lines of the agent's /proc/self/status, by name; empty where they cannot be read (none held). */
+        private static Map<String, Long> read() {
+            Map<String, Long> caps = new HashMap<>();
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    String[] field = line.split(":\\s+");
+                    if (field.length == 2 && field[0].startsWith("Cap")) {
+                        caps.put(field[0], Long.parseUnsignedLong(field[1].strip(), 16));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                caps.clear();
+            }
+            return caps;
+        }
     }
 }
