@@ -265,7 +265,7 @@ final class MessagePair {
         @Override
         boolean hungUp() {
             if (seqpacket()) {
-                return (readShut || peer.writeShut || peer.closed) && (writeShut || peer.readShut || peer.closed);
+                return atEnd() && (writeShut || peer.readShut || peer.closed);
             }
             return readShut && writeShut;
         }

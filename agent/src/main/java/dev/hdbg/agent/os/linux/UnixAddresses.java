@@ -14,6 +14,7 @@ import java.util.Arrays;
  */
 final class UnixAddresses {
     static final int AF_UNIX = 1;
+    private static final int AF_UNSPEC = 0;
     static final int ECONNREFUSED = 111;
     static final int EADDRINUSE = 98;
     static final int EPROTOTYPE = 91;
@@ -47,7 +48,7 @@ final class UnixAddresses {
             throw new SyscallException(Errno.EINVAL);
         }
         byte[] raw = user.read(address, length);
-        if ((raw[0] & 0xff | (raw[1] & 0xff) << 8) != AF_UNIX) {
+        if (family(raw) != AF_UNIX) {
             throw new SyscallException(Errno.EINVAL);
         }
         if (length == 2) {
@@ -83,20 +84,17 @@ final class UnixAddresses {
 
     /** Whether the address is the family alone, AF_UNIX: bind's request for a name of the machine's choosing. */
     boolean familyOnly(long address, int length) {
-        if (length != 2) {
-            return false;
-        }
-        byte[] raw = user.read(address, 2);
-        return (raw[0] & 0xff | (raw[1] & 0xff) << 8) == AF_UNIX;
+        return length == 2 && family(user.read(address, 2)) == AF_UNIX;
     }
 
     /** Whether the address's family is AF_UNSPEC: a datagram socket's connect to no one. */
     boolean unspecified(long address, int length) {
-        if (length < 2) {
-            return false;
-        }
-        byte[] raw = user.read(address, 2);
-        return raw[0] == 0 && raw[1] == 0;
+        return length >= 2 && family(user.read(address, 2)) == AF_UNSPEC;
+    }
+
+    /** sa_family: a sockaddr's first two bytes, little-endian. */
+    private static int family(byte[] raw) {
+        return raw[0] & 0xff | (raw[1] & 0xff) << 8;
     }
 
     /** The sockaddr_un bytes of the abstract name {@code key} (its leading NUL included), as Linux gives them back. */
