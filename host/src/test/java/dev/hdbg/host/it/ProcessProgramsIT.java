@@ -35,7 +35,7 @@ class ProcessProgramsIT {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
-                "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps")) {
+                "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -224,6 +224,25 @@ class ProcessProgramsIT {
                 "socketpair's peer, in the child: its creator 1\n",
                 "the client's peer is the server: 1\n", "the server's peer is the client: 1\n",
                 "an unconnected socket's: 0, pid 0, uid -1, gid -1\n");
+    }
+
+    /**
+     * TCP and UDP over the machine's loopback, IPv4 and IPv6 (stop 52; before, socket(AF_INET) was EAFNOSUPPORT):
+     * bind and the ports the machine chooses, SO_REUSEADDR, listen, blocking and non-blocking connect, a refused one,
+     * accept's and getpeername's addresses, TCP's resets, dual-stack and v6-only listeners, and UDP's senders, connected
+     * sockets, truncated datagrams and the refusal a send to nobody draws.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void tcpAndUdpOverTheLoopbackAnswerAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("inet-" + linking);
+        assertThat(actual.out()).contains("client's peer port equals listener's: 1\n", "server read: 4 'ping'\n",
+                "listen on the second, bound to the same port: -1 (EADDRINUSE)\n",
+                "non-blocking connect: -1 (EINPROGRESS)\n", "connect again: 0\n",
+                "server read after the client closed with data unread: -1 (ECONNRESET)\n",
+                "accept's address: family 10, address ::ffff:127.0.0.1, port nonzero, length 28\n",
+                "AF_INET connect to 127.0.0.1 at the v6-only listener's port: -1 (ECONNREFUSED)\n",
+                "its sender's port equals C's: 1\n", "next send: -1 (ECONNREFUSED)\n");
     }
 
     /**

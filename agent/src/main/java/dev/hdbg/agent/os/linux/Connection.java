@@ -32,6 +32,17 @@ abstract class Connection extends OpenFile {
         return new Connection[] {sockets.first, sockets.second};
     }
 
+    /** The two ends of a new TCP connection: a {@link SocketPair}'s, with TCP's resets. */
+    static Connection[] tcpPair(Scheduler scheduler) {
+        SocketPair sockets = new SocketPair(scheduler, 0, true);
+        return new Connection[] {sockets.first, sockets.second};
+    }
+
+    /** SO_ERROR: an error waiting for the next call (a TCP reset's, a UDP socket's refused datagram), taken. */
+    int takeError() {
+        return 0;
+    }
+
     long peerPid() {
         return peerPid;
     }

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Unix sockets between the machine's processes: {@code bind} names a socket (a socket file
- * beneath the root, where the program may write, or an abstract name), {@code listen} queues the connections
- * {@code connect} makes, {@code accept} and {@code accept4} take them; {@code getsockname} and {@code getpeername}
- * give the names. A stream connection is a {@link SocketPair}, a seqpacket one a {@link MessagePair}; a datagram
- * socket's connect names the bound datagram socket its sends go to and the only one it hears. Nothing
- * reaches the host's sockets: a connect to a path no socket of the machine listens on finds nothing (ECONNREFUSED when
- * the file exists, ENOENT when not), as a program without nscd sees it; glibc's name service then reads the files.
+ * Connections between the machine's processes, over Unix sockets and over the machine's loopback ({@link
+ * InetSockets}): {@code bind} names a socket (a socket file beneath the root, where the program may write, or an
+ * abstract name; an address and port), {@code listen} queues the connections {@code connect} makes, {@code accept}
+ * and {@code accept4} take them; {@code getsockname} and {@code getpeername} give the names. A stream connection
+ * (TCP's too) is a {@link SocketPair}, a seqpacket one a {@link MessagePair}; a datagram socket's connect names where
+ * its sends go and the only socket it hears. Nothing reaches the host's sockets: a connect to a path no socket of the
+ * machine listens on finds nothing (ECONNREFUSED when the file exists, ENOENT when not), as a program without nscd
+ * sees it; glibc's name service then reads the files.
  */
 final class ConnectionSyscalls {
     private static final int AF_UNIX = UnixAddresses.AF_UNIX;
@@ -22,10 +23,12 @@ final class ConnectionSyscalls {
 
     private final LinuxProcess process;
     private final UnixAddresses addresses;
+    private final InetSockets inet;
 
-    ConnectionSyscalls(LinuxProcess process, UnixAddresses addresses) {
+    ConnectionSyscalls(LinuxProcess process, UnixAddresses addresses, InetSockets inet) {
         this.process = process;
         this.addresses = addresses;
+        this.inet = inet;
     }
 
     void register(Map<Integer, Handler> table) {
@@ -44,9 +47,9 @@ final class ConnectionSyscalls {
         return SocketSyscalls.socketOf(process.fds(), fd);
     }
 
-    /** The Unix socket {@code fd} names; a socketpair end has no name to set (EINVAL for the naming calls). */
-    private UnixSocket unixSocket(int fd) {
-        if (!(socket(fd) instanceof UnixSocket s)) {
+    /** The socket {@code fd} names; a socketpair end has no name to set (EINVAL for the naming calls). */
+    private GuestSocket guestSocket(int fd) {
+        if (!(socket(fd) instanceof GuestSocket s)) {
             throw new SyscallException(Errno.EINVAL); // a socketpair end is connected and unnamed for good
         }
         return s;
@@ -57,12 +60,16 @@ final class ConnectionSyscalls {
      * Linux does; an autobind of a socket already named changes nothing, where a second name is EINVAL.
      */
     private long bind(int fd, long address, int length) throws IOException {
-        UnixSocket socket = unixSocket(fd);
+        GuestSocket socket = guestSocket(fd);
+        if (socket.inet()) {
+            inet.bind(socket, address, length);
+            return 0;
+        }
         UnixSocketNames names = process.table().unixSockets();
         if (addresses.familyOnly(address, length)) {
             if (socket.address() == null) {
                 String key = names.unusedAbstractKey();
-                socket.bind(UnixAddresses.abstractAddress(key), names, key);
+                bindName(socket, UnixAddresses.abstractAddress(key), names, key);
             }
             return 0;
         }
@@ -77,12 +84,22 @@ final class ConnectionSyscalls {
         } else {
             HostNodes.make(name.file(), Stat.S_IFSOCK | 0777 & ~process.umask());
         }
-        socket.bind(name.address(), names, name.key());
+        bindName(socket, name.address(), names, name.key());
         return 0;
     }
 
+    private static void bindName(GuestSocket socket, byte[] address, UnixSocketNames names, String key) {
+        socket.bind(address, () -> names.forget(key, socket));
+        names.register(key, socket);
+    }
+
+    /** listen: an unnamed Internet socket gets a port the machine chooses first, as Linux's does. */
     private long listen(int fd, int backlog) {
-        unixSocket(fd).listen(backlog, process.config().pid());
+        GuestSocket socket = guestSocket(fd);
+        if (socket.inet() && socket.type == SocketSyscalls.SOCK_STREAM && socket.connection() == null) {
+            inet.beforeListen(socket);
+        }
+        socket.listen(backlog, process.config().pid());
         return 0;
     }
 
@@ -93,7 +110,15 @@ final class ConnectionSyscalls {
      * by type, no one (ECONNREFUSED) at an abstract name. A datagram socket connects to a bound datagram socket.
      */
     private long connect(int fd, long address, int length) throws IOException {
-        UnixSocket socket = unixSocket(fd);
+        GuestSocket socket = guestSocket(fd);
+        if (socket.inet()) {
+            if (socket.type == MessagePair.SOCK_DGRAM) {
+                inet.connectDatagrams(socket, address, length);
+            } else {
+                inet.connectStream(socket, address, length);
+            }
+            return 0;
+        }
         if (socket.type == MessagePair.SOCK_DGRAM) {
             // A datagram socket's connect only names where its sends go and whom it hears, again at each call;
             // AF_UNSPEC forgets it.
@@ -110,7 +135,7 @@ final class ConnectionSyscalls {
         if (socket.listening()) {
             throw new SyscallException(Errno.EINVAL);
         }
-        UnixSocket listener = addresses.bound(address, length, socket.type);
+        GuestSocket listener = addresses.bound(address, length, socket.type);
         if (!listener.listening()) {
             throw new SyscallException(ECONNREFUSED);
         }
@@ -119,29 +144,33 @@ final class ConnectionSyscalls {
         }
         Scheduler scheduler = process.scheduler();
         Connection[] ends = Connection.pair(scheduler, socket.type, 0);
-        socket.connectTo(listener, ends[0], ends[1], process.config().pid());
+        socket.connectTo(listener, ends[0], new GuestSocket.Pending(ends[1], null, null), listener.address(),
+                process.config().pid());
         scheduler.wakeAll(listener, ReadyWait.CHANNEL); // an accept waiting, a poll on the listener
         return 0;
     }
 
-    /** accept and accept4: the oldest connection waiting, as a new descriptor; the peer's address is unnamed. */
+    /**
+     * accept and accept4: the oldest connection waiting, as a new descriptor, with its peer's address: a TCP
+     * client's, a Unix client's unnamed.
+     */
     private long accept(int fd, long address, long lengthAddress, int flags) {
         if ((flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        UnixSocket listener = unixSocket(fd);
+        GuestSocket listener = guestSocket(fd);
         if (!listener.listening()) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Connection end = listener.take();
-        if (end == null) {
+        GuestSocket.Pending waiting = listener.take();
+        if (waiting == null) {
             throw Blocked.unlessNonBlocking(listener, listener);
         }
         process.scheduler().wakeAll(listener); // a connect waiting for room
         int statusFlags = (flags & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
-        UnixSocket accepted = UnixSocket.accepted(end, listener, statusFlags);
+        GuestSocket accepted = GuestSocket.accepted(waiting, listener, statusFlags);
         int newFd = process.fds().install(accepted, 0, (flags & SOCK_CLOEXEC) != 0);
-        addresses.giveBack(new byte[] {AF_UNIX, 0}, address, lengthAddress);
+        addresses.giveBack(waiting.peer() != null ? waiting.peer() : new byte[] {AF_UNIX, 0}, address, lengthAddress);
         return newFd;
     }
 
@@ -151,11 +180,14 @@ final class ConnectionSyscalls {
      */
     private long giveAddress(OpenFile file, boolean peer, long address, long lengthAddress) {
         byte[] name = null;
-        if (file instanceof UnixSocket socket) {
+        if (file instanceof GuestSocket socket) {
             if (peer && !socket.hasPeer()) {
                 throw new SyscallException(SocketSyscalls.ENOTCONN);
             }
             name = peer ? socket.peerAddress() : socket.address();
+            if (name == null && socket.inet()) {
+                name = InetEndpoint.unnamed(socket.domain).sockaddr(socket.domain);
+            }
         }
         addresses.giveBack(name != null ? name : new byte[] {AF_UNIX, 0}, address, lengthAddress);
         return 0;

@@ -110,6 +110,9 @@ final class EpollFile extends OpenFile {
         if (file.hungUp()) {
             events |= file.readable() ? EPOLLHUP | (asked & EPOLLRDHUP) : EPOLLERR;
         }
+        if (file.hasError()) {
+            events |= EPOLLERR;
+        }
         return events;
     }
 

@@ -47,11 +47,23 @@ final class Errno {
     static final int ENOTEMPTY = 39;
     static final int ELOOP = 40;
     static final int ENODATA = 61;
+    static final int EDESTADDRREQ = 89;
     static final int EMSGSIZE = 90;
+    static final int ENOPROTOOPT = 92;
+    static final int EPROTONOSUPPORT = 93;
     static final int ESOCKTNOSUPPORT = 94;
     static final int EOPNOTSUPP = 95;
+    static final int EAFNOSUPPORT = 97;
+    static final int EADDRINUSE = 98;
+    static final int EADDRNOTAVAIL = 99;
+    static final int ENETUNREACH = 101;
+    static final int ECONNABORTED = 103;
+    static final int ECONNRESET = 104;
+    static final int EISCONN = 106;
+    static final int ENOTCONN = 107;
     static final int ETIMEDOUT = 110;
     static final int ECONNREFUSED = 111;
+    static final int EINPROGRESS = 115;
 
     private Errno() {
     }

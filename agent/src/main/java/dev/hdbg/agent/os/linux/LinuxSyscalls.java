@@ -111,9 +111,10 @@ public final class LinuxSyscalls {
         new TimerSyscalls(process).register(table);
         new SignalSyscalls(process).register(table);
         UnixAddresses addresses = new UnixAddresses(process);
-        new SocketSyscalls(process, addresses).register(table);
-        new MessageSyscalls(process, addresses).register(table);
-        new ConnectionSyscalls(process, addresses).register(table);
+        InetSockets inet = new InetSockets(process);
+        new SocketSyscalls(process, addresses, inet).register(table);
+        new MessageSyscalls(process, addresses, inet).register(table);
+        new ConnectionSyscalls(process, addresses, inet).register(table);
         new ExecSyscalls(process).register(table);
         return table;
     }

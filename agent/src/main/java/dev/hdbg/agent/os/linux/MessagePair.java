@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Unix message sockets, SOCK_DGRAM and SOCK_SEQPACKET: socketpair's two connected ends, a seqpacket connection's, or
- * a named datagram socket's ({@link UnixSocket}), which sends to any bound datagram socket and hears from any unless
+ * a named datagram socket's ({@link GuestSocket}), which sends to any bound datagram socket and hears from any unless
  * connected. Each send is one message, empty ones too, and each receive takes one message whole, dropping the bytes
  * that do not fit its buffer; open files sent with a message ({@code SCM_RIGHTS}) go with it, and so does its
  * sender's name. What Linux 6.18 does, compared natively by {@code msgpair.c} and {@code dgram.c} in
@@ -43,9 +43,21 @@ final class MessagePair {
         second.peer = first;
     }
 
-    /** A datagram socket of its own, connected to no one: a named datagram socket's ({@link UnixSocket}). */
+    /** A datagram socket of its own, connected to no one: a named datagram socket's ({@link GuestSocket}). */
     static End unconnected(Scheduler scheduler, int statusFlags) {
         return new End(scheduler, SOCK_DGRAM, statusFlags);
+    }
+
+    /**
+     * Where a UDP socket's datagrams go ({@link InetDatagrams}): found by address at each send, as Linux routes them,
+     * where a Unix datagram socket's go to the end it is connected to.
+     */
+    interface Route {
+        /** Sends {@code data} from {@code sender} to {@code destination}, or to its connected peer when null. */
+        int send(End sender, InetEndpoint destination, byte[] data);
+
+        /** The longest datagram its family sends: EMSGSIZE past it. */
+        int maxDatagram();
     }
 
     private static int hostQueueLimit() {
@@ -59,7 +71,8 @@ final class MessagePair {
 
     /**
      * A message waiting to be received: the files sent with it (none: empty), what it counts against its sender's
-     * buffer, its sender, and its sender's name (null: unnamed).
+     * buffer, its sender (null: a UDP datagram, which counts against its receiver's buffer instead), and its sender's
+     * name (null: unnamed).
      */
     private record Message(byte[] data, List<OpenFile> files, int cost, End sender, byte[] from) {
     }
@@ -94,6 +107,12 @@ final class MessagePair {
         private final ArrayDeque<Message> inbox = new ArrayDeque<>();
         /** The cost of this end's messages no one has received yet. */
         private int inFlight;
+        /** A UDP socket's router; null for a Unix one. */
+        private Route route;
+        /** The cost of the UDP datagrams waiting in its inbox, which its receive buffer bounds. */
+        private int queued;
+        /** A UDP socket's error for its next call (ECONNREFUSED: its peer's port had no socket); 0: none. */
+        private int pendingError;
         private boolean readShut;
         private boolean writeShut;
         private boolean closed;
@@ -121,6 +140,57 @@ final class MessagePair {
             return type == SOCK_SEQPACKET;
         }
 
+        /** Makes it a UDP socket's end, whose sends {@code route} delivers. */
+        void routeThrough(Route router) {
+            this.route = router;
+        }
+
+        Route route() {
+            return route;
+        }
+
+        /** Its next call fails with {@code errno} (a UDP socket's refused datagram, as an ICMP error sets it). */
+        void failNextCall(int errno) {
+            pendingError = errno;
+        }
+
+        @Override
+        boolean hasError() {
+            return pendingError != 0;
+        }
+
+        /** SO_ERROR: the error a previous send left, taken (0: none). */
+        @Override
+        int takeError() {
+            int errno = pendingError;
+            pendingError = 0;
+            return errno;
+        }
+
+        /** The error a previous send left for this call, which it reports once. */
+        private void reportError() {
+            if (pendingError != 0) {
+                int errno = pendingError;
+                pendingError = 0;
+                throw new SyscallException(errno);
+            }
+        }
+
+        /**
+         * A UDP datagram from {@code from} (its sockaddr, as this socket's family gives it): queued while the receive
+         * buffer has room, else dropped, as Linux drops what a full socket cannot take; false when dropped.
+         */
+        boolean arrive(byte[] data, byte[] from) {
+            if (closed || readShut || queued >= SEND_BUFFER) {
+                return false;
+            }
+            Message message = new Message(data.clone(), List.of(), cost(data.length), null, from);
+            inbox.addLast(message);
+            queued += message.cost();
+            scheduler.wakeAll(this, ReadyWait.CHANNEL);
+            return true;
+        }
+
         /** bind: the name its messages carry from now on. */
         void name(byte[] address) {
             this.name = address;
@@ -144,17 +214,29 @@ final class MessagePair {
             Received got = peek(buffer);
             Message message = inbox.pollFirst();
             if (message != null) {
-                message.sender().inFlight -= message.cost();
+                forget(message);
                 scheduler.wakeAll(this, ReadyWait.CHANNEL); // a sender waiting for room in the queue
-                scheduler.wakeAll(message.sender(), ReadyWait.CHANNEL); // or for its buffer
+                if (message.sender() != null) {
+                    scheduler.wakeAll(message.sender(), ReadyWait.CHANNEL); // or for its buffer
+                }
                 return new Received(got.count(), got.length(), message.files().isEmpty() ? null : message.files(),
                         message.from());
             }
             return got;
         }
 
+        /** A received or dropped message no longer counts against its sender's buffer, or a UDP socket's own. */
+        private void forget(Message message) {
+            if (message.sender() == null) {
+                queued -= message.cost();
+            } else {
+                message.sender().inFlight -= message.cost();
+            }
+        }
+
         @Override
         Received peek(byte[] buffer) {
+            reportError();
             Message message = inbox.peekFirst();
             if (message == null) {
                 if (atEnd()) {
@@ -170,6 +252,9 @@ final class MessagePair {
         /** A send without an address: to its peer; ENOTCONN when it has none (any more). */
         @Override
         int send(byte[] data, List<OpenFile> files) {
+            if (route != null) {
+                return routed(null, data);
+            }
             if (writeShut) {
                 throw new SyscallException(Errno.EPIPE);
             }
@@ -177,6 +262,21 @@ final class MessagePair {
                 throw new SyscallException(SocketSyscalls.ENOTCONN);
             }
             return sendTo(peer, data, files);
+        }
+
+        /**
+         * A UDP send to {@code destination} (null: the connected peer): the error a previous send left first, then
+         * EPIPE once shut for writing, EMSGSIZE past what a UDP datagram holds.
+         */
+        int routed(InetEndpoint destination, byte[] data) {
+            reportError();
+            if (writeShut) {
+                throw new SyscallException(Errno.EPIPE);
+            }
+            if (data.length > route.maxDatagram()) {
+                throw new SyscallException(Errno.EMSGSIZE);
+            }
+            return route.send(this, destination, data);
         }
 
         /** sendto and sendmsg with an address: to the datagram socket {@code target}, whatever its peer is. */
@@ -231,7 +331,7 @@ final class MessagePair {
 
         @Override
         int sendLength(long length) {
-            if (unsigned(length) > MAX_MESSAGE) {
+            if (unsigned(length) > (route != null ? route.maxDatagram() : MAX_MESSAGE)) {
                 throw new SyscallException(Errno.EMSGSIZE);
             }
             return (int) length;
@@ -276,9 +376,11 @@ final class MessagePair {
             closed = true;
             while (!inbox.isEmpty()) {
                 Message message = inbox.pollFirst();
-                message.sender().inFlight -= message.cost();
+                forget(message);
                 dropAll(message.files());
-                scheduler.wakeAll(message.sender(), ReadyWait.CHANNEL); // a sender waiting for its buffer
+                if (message.sender() != null) {
+                    scheduler.wakeAll(message.sender(), ReadyWait.CHANNEL); // a sender waiting for its buffer
+                }
             }
             if (peer != null) {
                 scheduler.wakeAll(peer, ReadyWait.CHANNEL); // its peer's receives end or its sends fail

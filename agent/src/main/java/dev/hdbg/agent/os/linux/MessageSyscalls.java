@@ -36,10 +36,12 @@ final class MessageSyscalls {
 
     private final LinuxProcess process;
     private final UnixAddresses addresses;
+    private final InetSockets inet;
 
-    MessageSyscalls(LinuxProcess process, UnixAddresses addresses) {
+    MessageSyscalls(LinuxProcess process, UnixAddresses addresses, InetSockets inet) {
         this.process = process;
         this.addresses = addresses;
+        this.inet = inet;
     }
 
     void register(Map<Integer, Handler> table) {
@@ -57,9 +59,12 @@ final class MessageSyscalls {
         ByteBuffer header = header(message);
         byte[] data = gather(header.getLong(16), header.getLong(24), end);
         List<OpenFile> files = filesOf(header.getLong(32), header.getLong(40));
+        if (!files.isEmpty() && process.fds().get(fd) instanceof GuestSocket socket && socket.inet()) {
+            throw new SyscallException(Errno.EINVAL); // only Unix sockets carry open files
+        }
         if (header.getLong(0) != 0) { // msg_name: a datagram socket's destination
-            return SocketSyscalls.sendTo(process, addresses, end, header.getLong(0), header.getInt(8), data, files,
-                    flags);
+            return SocketSyscalls.sendTo(process, addresses, inet, fd, header.getLong(0), header.getInt(8), data,
+                    files, flags);
         }
         if (data.length == 0 && !end.keepsMessages()) {
             return 0; // a stream socket sends no files without a byte to carry them

@@ -114,6 +114,11 @@ abstract class OpenFile {
         return readReady();
     }
 
+    /** Whether an error waits for the next call (a refused connect's, for SO_ERROR): poll's POLLERR. */
+    boolean hasError() {
+        return false;
+    }
+
     /** Whether the other side is gone for good (a pipe's writers all closed): epoll's EPOLLHUP. */
     boolean hungUp() {
         return false;

@@ -79,6 +79,9 @@ final class PollSyscalls {
                 if (file.hungUp()) {
                     revents |= file.readable() ? POLLHUP : POLLERR;
                 }
+                if (file.hasError()) {
+                    revents |= POLLERR;
+                }
             }
             user.write(entry + 6, new byte[] {(byte) revents, (byte) (revents >> 8)});
             ready += revents != 0 ? 1 : 0;

@@ -35,6 +35,7 @@ final class ProcessTable {
     private final FileLocks locks;
     private final RecordLocks recordLocks;
     private final UnixSocketNames unixSockets = new UnixSocketNames();
+    private final InetPorts inetPorts = new InetPorts();
     private final NamedPipes namedPipes;
     private final SharedMemoryDirectory sharedMemory = new SharedMemoryDirectory();
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
@@ -121,6 +122,11 @@ final class ProcessTable {
     /** The machine's named Unix sockets. */
     UnixSocketNames unixSockets() {
         return unixSockets;
+    }
+
+    /** The TCP and UDP ports of the machine's loopback, shared by its processes. */
+    InetPorts inetPorts() {
+        return inetPorts;
     }
 
     GuestClock clock() {

@@ -9,18 +9,29 @@ import java.util.List;
  * pipe the other writes: what one sends the other receives, in order, with the pipes' waits, end of file once the
  * other end is closed or shut for writing, and EPIPE to a writer whose reader is gone. Open files sent with the bytes
  * ({@code SCM_RIGHTS}: {@link MessageSyscalls}) travel beside them, each set with the byte it came with.
+ *
+ * <p>A TCP connection on the machine's loopback is such a pair with TCP's resets, as Linux's: a first write to a
+ * peer that closed succeeds and draws a reset (POLLERR, then EPIPE), and a close with bytes unread resets the peer
+ * (its next read is ECONNRESET, then end of file; its writes EPIPE).
  */
 final class SocketPair {
     final End first;
     final End second;
 
     SocketPair(Scheduler scheduler, int statusFlags) {
+        this(scheduler, statusFlags, false);
+    }
+
+    /** {@code tcp}: the two ends of a TCP connection, with TCP's resets. */
+    SocketPair(Scheduler scheduler, int statusFlags, boolean tcp) {
         Pipe ab = new Pipe(scheduler);
         Pipe ba = new Pipe(scheduler);
         ArrayDeque<Passed> abFiles = new ArrayDeque<>();
         ArrayDeque<Passed> baFiles = new ArrayDeque<>();
-        first = new End(ba, ab, baFiles, abFiles, statusFlags);
-        second = new End(ab, ba, abFiles, baFiles, statusFlags);
+        first = new End(ba, ab, baFiles, abFiles, statusFlags, tcp);
+        second = new End(ab, ba, abFiles, baFiles, statusFlags, tcp);
+        first.peer = second;
+        second.peer = first;
     }
 
     /**
@@ -47,9 +58,17 @@ final class SocketPair {
         private long sent;
         private boolean readShut;
         private boolean writeShut;
+        private final boolean tcp;
+        private End peer;
+        /** A TCP end its peer reset: its writes fail with EPIPE. */
+        private boolean reset;
+        /** The reset's error for the next call (and SO_ERROR), EPIPE or ECONNRESET; 0: none. */
+        private int resetError;
 
-        private End(Pipe in, Pipe out, ArrayDeque<Passed> inFiles, ArrayDeque<Passed> outFiles, int statusFlags) {
+        private End(Pipe in, Pipe out, ArrayDeque<Passed> inFiles, ArrayDeque<Passed> outFiles, int statusFlags,
+                boolean tcp) {
             super(statusFlags);
+            this.tcp = tcp;
             this.in = in;
             this.out = out;
             this.inFiles = inFiles;
@@ -77,6 +96,9 @@ final class SocketPair {
          */
         @Override
         Received receive(byte[] buffer, boolean waitAll) throws IOException {
+            if (resetError == Errno.ECONNRESET) {
+                throw new SyscallException(takeError());
+            }
             if (readShut) {
                 return new Received(0, 0, null, null);
             }
@@ -110,6 +132,15 @@ final class SocketPair {
             if (writeShut) {
                 throw new SyscallException(Errno.EPIPE);
             }
+            if (reset) {
+                int errno = takeError();
+                throw new SyscallException(errno != 0 ? errno : Errno.EPIPE);
+            }
+            if (tcp && out.writeEnd.hungUp()) { // the peer is gone: the bytes go, and a reset comes back
+                reset = true;
+                resetError = Errno.EPIPE;
+                return data.length;
+            }
             long first = sent;
             int n = out.writeEnd.write(data);
             sent += n;
@@ -122,7 +153,19 @@ final class SocketPair {
 
         @Override
         boolean readReady() {
-            return readShut || in.readEnd.readReady();
+            return readShut || resetError != 0 || in.readEnd.readReady();
+        }
+
+        @Override
+        boolean hasError() {
+            return resetError != 0;
+        }
+
+        @Override
+        int takeError() {
+            int errno = resetError;
+            resetError = 0;
+            return errno;
         }
 
         @Override
@@ -171,8 +214,13 @@ final class SocketPair {
             }
         }
 
+        /** Its last descriptor closed: a TCP end with bytes unread resets its peer, as Linux's close does. */
         @Override
         void release() throws IOException {
+            if (tcp && !readShut && in.buffered() > 0 && peer != null) {
+                peer.reset = true;
+                peer.resetError = Errno.ECONNRESET;
+            }
             shutdown(2);
         }
     }

@@ -6,36 +6,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sockets, as far as programs that use no network meet them: Unix sockets ({@code socket}; naming and connecting them
- * is {@link ConnectionSyscalls}'), socketpair's connected pairs (a stream one, {@link SocketPair}: asyncio's
- * self-pipe; datagram and seqpacket ones, {@link MessagePair}), sending and receiving on a connected one or, for a
- * datagram socket, to a name ({@link #sendTo}), {@code shutdown}, and the socket options programs set on them. Other
- * families are refused: networking is not emulated.
+ * Sockets of the machine: Unix sockets, and IPv4 and IPv6 ones on its loopback ({@code socket}; naming and connecting
+ * them is {@link ConnectionSyscalls}' and {@link InetSockets}'), socketpair's connected pairs (a stream one,
+ * {@link SocketPair}: asyncio's self-pipe; datagram and seqpacket ones, {@link MessagePair}), sending and receiving on
+ * a connected one or, for a datagram socket, to an address ({@link #sendTo}), {@code shutdown}, and the socket options
+ * ({@link SocketOptions}). Other families are refused: the machine has no other network.
  */
 final class SocketSyscalls {
     private static final int AF_UNIX = 1;
     private static final int SOCK_TYPE_MASK = 0xf;
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int SOCK_NONBLOCK = 04000;
-    private static final int EAFNOSUPPORT = 97;
     static final int ENOTSOCK = 88;
     static final int ENOTCONN = 107;
-    private static final int ENOPROTOOPT = 92;
     static final int SOCK_STREAM = 1;
     private static final int SOCK_RAW = 3;
+    private static final int IPPROTO_ICMP = 1;
+    private static final int IPPROTO_ICMPV6 = 58;
     /** Linux's count of socket types: a type at or past it is EINVAL, before the family is asked. */
     private static final int SOCK_MAX = 11;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_TYPE = 3;
-    private static final int SO_ERROR = 4;
-    private static final int SO_SNDBUF = 7;
-    private static final int SO_RCVBUF = 8;
-    private static final int SO_PEERCRED = 17;
-    private static final int SO_ACCEPTCONN = 30;
-    private static final int SO_PROTOCOL = 38;
-    private static final int SO_DOMAIN = 39;
-    /** Linux's default socket buffer size, which getsockopt reports for both directions. */
-    private static final int BUFFER_SIZE = 212_992;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_PEEK = 0x2;
     static final int MSG_NOSIGNAL = 0x4000;
@@ -47,15 +36,19 @@ final class SocketSyscalls {
 
     private final LinuxProcess process;
     private final UnixAddresses addresses;
+    private final InetSockets inet;
+    private final SocketOptions options;
     private boolean told;
 
-    SocketSyscalls(LinuxProcess process, UnixAddresses addresses) {
+    SocketSyscalls(LinuxProcess process, UnixAddresses addresses, InetSockets inet) {
         this.process = process;
         this.addresses = addresses;
+        this.inet = inet;
+        this.options = new SocketOptions(process);
     }
 
     void register(Map<Integer, Handler> table) {
-        table.put(41, a -> socket(a.i(0), a.i(1)));
+        table.put(41, a -> socket(a.i(0), a.i(1), a.i(2)));
         table.put(53, a -> socketpair(a.i(0), a.i(1), a.a3()));
         table.put(44, a -> sendto(a.i(0), a.a1(), a.a2(), a.i(3), a.a4(), a.i(5)));
         table.put(45, a -> recvfrom(a.i(0), a.a1(), a.a2(), a.i(3), a.a4(), a.a5()));
@@ -63,8 +56,8 @@ final class SocketSyscalls {
             connected(a.i(0)).shutdown(a.i(1));
             return 0;
         });
-        table.put(54, a -> setsockopt(a.i(0), a.i(1), a.i(2), a.i(4)));
-        table.put(55, a -> getsockopt(a.i(0), a.i(1), a.i(2), a.a3(), a.a4()));
+        table.put(54, a -> options.set(a.i(0), a.i(1), a.i(2), a.a3(), a.i(4)));
+        table.put(55, a -> options.get(a.i(0), a.i(1), a.i(2), a.a3(), a.a4()));
     }
 
     /** The connection of socket {@code fd}: ENOTCONN when it has none. */
@@ -76,7 +69,7 @@ final class SocketSyscalls {
     static Connection connectedOf(FdTable fds, int fd) {
         return switch (socketOf(fds, fd)) {
             case Connection end -> end;
-            case UnixSocket socket -> socket.connected();
+            case GuestSocket socket -> socket.connected();
             default -> throw new SyscallException(ENOTCONN);
         };
     }
@@ -153,73 +146,6 @@ final class SocketSyscalls {
         }
     }
 
-    /**
-     * setsockopt: the SOL_SOCKET options servers set (SO_REUSEADDR, buffer sizes, keep-alive, SO_PASSCRED ...) are
-     * taken and change nothing a pair of in-memory pipes has; other levels are ENOPROTOOPT, as for a Unix socket.
-     */
-    private long setsockopt(int fd, int level, int option, int length) {
-        socket(fd);
-        if (level != SOL_SOCKET) {
-            throw new SyscallException(ENOPROTOOPT);
-        }
-        if (length < 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        return 0;
-    }
-
-    /**
-     * getsockopt: a socket's type, domain, protocol, pending error (none), listening state, buffers and peer
-     * credentials.
-     */
-    private long getsockopt(int fd, int level, int option, long value, long lengthAddress) {
-        OpenFile file = socket(fd);
-        if (level != SOL_SOCKET) {
-            throw new SyscallException(ENOPROTOOPT);
-        }
-        java.nio.ByteBuffer answer = UserMemory.struct(option == SO_PEERCRED ? 12 : 4);
-        switch (option) {
-            case SO_TYPE -> answer.putInt(switch (file) {
-                case UnixSocket s -> s.type;
-                case Connection c -> c.type();
-                default -> SOCK_STREAM;
-            });
-            case SO_DOMAIN -> answer.putInt(AF_UNIX);
-            case SO_PROTOCOL -> answer.putInt(0); // a Unix socket's only protocol (Python's socket(fileno=) asks)
-            case SO_ERROR -> answer.putInt(0);
-            case SO_ACCEPTCONN -> answer.putInt(file instanceof UnixSocket s && s.listening() ? 1 : 0);
-            case SO_SNDBUF, SO_RCVBUF -> answer.putInt(BUFFER_SIZE);
-            case SO_PEERCRED -> peerCredentials(file, answer);
-            default -> throw new SyscallException(ENOPROTOOPT);
-        }
-        int room = process.user().readInt(lengthAddress);
-        if (room < 0) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        byte[] bytes = answer.array();
-        process.user().write(value, Arrays.copyOf(bytes, Math.min(room, bytes.length)));
-        process.user().writeInt(lengthAddress, Math.min(room, bytes.length));
-        return 0;
-    }
-
-    /**
-     * SO_PEERCRED's struct ucred: the peer's pid ({@link Connection#peerPid}), running as the same user as every
-     * process of the machine; a socket with no peer recorded gives pid 0 and ids -1, as Linux's.
-     */
-    private static void peerCredentials(OpenFile file, java.nio.ByteBuffer answer) {
-        Connection connection = switch (file) {
-            case Connection c -> c;
-            case UnixSocket s -> s.connection();
-            default -> null;
-        };
-        long pid = connection == null ? 0 : connection.peerPid();
-        if (pid == 0) {
-            answer.putInt(0).putInt(-1).putInt(-1);
-        } else {
-            answer.putInt((int) pid).putInt(Credentials.UID).putInt(Credentials.GID);
-        }
-    }
-
     /** The socket {@code fd} names: EBADF when none is open, ENOTSOCK when it is not a socket. */
     private OpenFile socket(int fd) {
         return socketOf(process.fds(), fd);
@@ -228,7 +154,7 @@ final class SocketSyscalls {
     /** The socket {@code fd} of {@code fds}: EBADF when none is open, ENOTSOCK when it is not a socket. */
     static OpenFile socketOf(FdTable fds, int fd) {
         OpenFile file = fds.get(fd);
-        if (!(file instanceof UnixSocket) && !(file instanceof Connection)) {
+        if (!(file instanceof GuestSocket) && !(file instanceof Connection)) {
             throw new SyscallException(ENOTSOCK);
         }
         return file;
@@ -254,7 +180,8 @@ final class SocketSyscalls {
     /** Two connected Unix sockets: a {@link SocketPair}'s stream ones, or a {@link MessagePair}'s. */
     private long socketpair(int family, int type, long pair) {
         if (family != AF_UNIX) {
-            throw new SyscallException(EAFNOSUPPORT);
+            throw new SyscallException(family == InetEndpoint.AF_INET || family == InetEndpoint.AF_INET6
+                    ? Errno.EOPNOTSUPP : Errno.EAFNOSUPPORT); // Linux's Internet sockets have no socketpair
         }
         int kind = unixType(type);
         boolean cloexec = (type & SOCK_CLOEXEC) != 0;
@@ -299,18 +226,27 @@ final class SocketSyscalls {
         checkSendFlags(flags);
         byte[] data = process.user().read(buffer, end.sendLength(length));
         if (destination != 0) {
-            return sendTo(process, addresses, end, destination, destinationLength, data, List.of(), flags);
+            return sendTo(process, addresses, inet, fd, destination, destinationLength, data, List.of(), flags);
         }
         return sending(process, flags, () -> end.write(data));
     }
 
     /**
-     * A send with a destination (sendto's, sendmsg's): a datagram socket's goes to the datagram socket bound there,
-     * whatever it is connected to (ECONNREFUSED when none is); a seqpacket socket's goes to its peer, as Linux ignores
-     * the address there; a stream socket's is EISCONN.
+     * A send with a destination (sendto's, sendmsg's): a Unix datagram socket's goes to the datagram socket bound
+     * there, whatever it is connected to (ECONNREFUSED when none is), a UDP socket's where its route takes it
+     * ({@link InetDatagrams}); a seqpacket socket's goes to its peer, as Linux ignores the address there, and so does
+     * a TCP socket's; a Unix stream socket's is EISCONN.
      */
-    static long sendTo(LinuxProcess process, UnixAddresses addresses, Connection end, long destination,
+    static long sendTo(LinuxProcess process, UnixAddresses addresses, InetSockets inet, int fd, long destination,
             int destinationLength, byte[] data, List<OpenFile> files, int flags) throws IOException {
+        Connection end = connectedOf(process.fds(), fd);
+        if (socketOf(process.fds(), fd) instanceof GuestSocket socket && socket.inet()) {
+            if (socket.type == SOCK_STREAM) {
+                return sending(process, flags, () -> end.send(data, files)); // TCP ignores the address
+            }
+            InetEndpoint to = inet.destination(socket, destination, destinationLength);
+            return sending(process, flags, () -> socket.datagrams().routed(to, data));
+        }
         if (end.type() == MessagePair.SOCK_SEQPACKET) {
             return sending(process, flags, () -> end.send(data, files)); // connected: Linux drops the address
         }
@@ -339,17 +275,73 @@ final class SocketSyscalls {
         return (flags & MSG_TRUNC) != 0 ? got.length() : got.count(); // a stream's length is its count
     }
 
-    private long socket(int family, int type) {
-        if (family != AF_UNIX) {
-            if (!told) {
-                told = true;
-                process.io().notice("socket was asked for address family " + family + ": networking is not emulated, "
-                        + "so it returned EAFNOSUPPORT");
+    /**
+     * socket: a Unix socket ({@link #unixType}; protocol 0 or PF_UNIX), or an Internet one of the machine's loopback,
+     * IPv4 or IPv6 ({@link #inetType}); other families are EAFNOSUPPORT, with a notice once.
+     */
+    private long socket(int family, int type, int protocol) {
+        int kind;
+        if (family == AF_UNIX) {
+            kind = unixType(type);
+            if (protocol != 0 && protocol != AF_UNIX) {
+                throw new SyscallException(Errno.EPROTONOSUPPORT);
             }
-            throw new SyscallException(EAFNOSUPPORT);
+        } else if (family == InetEndpoint.AF_INET || family == InetEndpoint.AF_INET6) {
+            kind = inetType(type, protocol);
+        } else {
+            tell("socket was asked for address family " + family + ", which the machine does not have (it has Unix "
+                    + "sockets, and IPv4 and IPv6 on its loopback), so it returned EAFNOSUPPORT");
+            throw new SyscallException(Errno.EAFNOSUPPORT);
         }
         int statusFlags = (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
-        return process.fds().install(UnixSocket.of(unixType(type), statusFlags, process.scheduler()), 0,
-                (type & SOCK_CLOEXEC) != 0);
+        GuestSocket socket = GuestSocket.of(family, kind, statusFlags, process.scheduler());
+        if (socket.inet() && kind == MessagePair.SOCK_DGRAM) {
+            inet.route(socket);
+        }
+        return process.fds().install(socket, 0, (type & SOCK_CLOEXEC) != 0);
+    }
+
+    private void tell(String notice) {
+        if (!told) {
+            told = true;
+            process.io().notice(notice);
+        }
+    }
+
+    /**
+     * The Internet socket type {@code type} and {@code protocol} make: TCP (SOCK_STREAM, protocol 0 or IPPROTO_TCP)
+     * or UDP (SOCK_DGRAM, 0 or IPPROTO_UDP). As Linux says: EPROTONOSUPPORT for another protocol of those types,
+     * EACCES for a ping socket (IPPROTO_ICMP, which net.ipv4.ping_group_range's default denies), ESOCKTNOSUPPORT for
+     * types the family lacks (SOCK_SEQPACKET without SCTP); raw sockets are not emulated (ESOCKTNOSUPPORT, with a
+     * notice).
+     */
+    private int inetType(int type, int protocol) {
+        int kind = type & SOCK_TYPE_MASK;
+        if ((type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0 || kind >= SOCK_MAX) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return switch (kind) {
+            case SOCK_STREAM -> {
+                if (protocol != 0 && protocol != SocketOptions.IPPROTO_TCP) {
+                    throw new SyscallException(Errno.EPROTONOSUPPORT);
+                }
+                yield SOCK_STREAM;
+            }
+            case MessagePair.SOCK_DGRAM -> {
+                if (protocol == IPPROTO_ICMP || protocol == IPPROTO_ICMPV6) {
+                    throw new SyscallException(Errno.EACCES);
+                }
+                if (protocol != 0 && protocol != SocketOptions.IPPROTO_UDP) {
+                    throw new SyscallException(Errno.EPROTONOSUPPORT);
+                }
+                yield MessagePair.SOCK_DGRAM;
+            }
+            case SOCK_RAW -> {
+                tell("socket was asked for a raw Internet socket, which the machine does not emulate, so it returned "
+                        + "ESOCKTNOSUPPORT");
+                throw new SyscallException(Errno.ESOCKTNOSUPPORT);
+            }
+            default -> throw new SyscallException(Errno.ESOCKTNOSUPPORT);
+        };
     }
 }

@@ -111,9 +111,9 @@ final class UnixAddresses {
      * abstract name, none of that type: Linux keeps abstract names apart by type), EPROTOTYPE for another type at a
      * path, ENOENT when the path does not exist.
      */
-    UnixSocket bound(long address, int length, int type) throws IOException {
+    GuestSocket bound(long address, int length, int type) throws IOException {
         Name name = name(address, length, false);
-        UnixSocket socket = process.table().unixSockets().find(name.key())
+        GuestSocket socket = process.table().unixSockets().find(name.key())
                 .orElseThrow(() -> new SyscallException(ECONNREFUSED));
         if (socket.type != type) {
             throw new SyscallException(name.file() == null ? ECONNREFUSED : EPROTOTYPE);

@@ -10,11 +10,11 @@ import java.util.Optional;
  * file another socket left (and someone unlinked) takes the name over, as a new inode does natively.
  */
 final class UnixSocketNames {
-    private final Map<String, UnixSocket> bound = new HashMap<>();
+    private final Map<String, GuestSocket> bound = new HashMap<>();
     /** The last name autobind chose, of Linux's 2^20 (five hex digits). */
     private int lastChosen;
 
-    void register(String key, UnixSocket socket) {
+    void register(String key, GuestSocket socket) {
         bound.put(key, socket);
     }
 
@@ -23,7 +23,7 @@ final class UnixSocketNames {
         return bound.containsKey(key);
     }
 
-    Optional<UnixSocket> find(String key) {
+    Optional<GuestSocket> find(String key) {
         return Optional.ofNullable(bound.get(key));
     }
 
@@ -43,7 +43,7 @@ final class UnixSocketNames {
     }
 
     /** {@code socket} closed: its name goes, unless another socket has taken it since. */
-    void forget(String key, UnixSocket socket) {
+    void forget(String key, GuestSocket socket) {
         bound.remove(key, socket);
     }
 }
