@@ -1,14 +1,11 @@
-/* TCP and UDP sockets over the loopback interface, run natively and under hdbg (ProcessProgramsIT): the kinds
-   socket makes (and refuses), names from bind, getsockname and getpeername (ports compared, never printed, as the
-   kernel chooses them), SO_REUSEADDR, listen's autobind, blocking and non-blocking connect (a second connect
-   returns 0 once the first finished, then EISCONN), a refused connect, 0.0.0.0 taken for the local host, data both
-   ways with MSG_PEEK and FIONREAD, shutdown, a peer's close (reads 0, a first write succeeds and draws a reset, then
-   EPIPE) and a close with data unread (ECONNRESET), AF_INET6 on ::1, a dual-stack listener's v4-mapped peers and a
-   v6-only one's refusal, and UDP: senders' names, an unbound sender's autobind, a connected socket, truncated
-   datagrams, an empty one, and a connected socket's ECONNREFUSED from the ICMP error of a send to nobody. Every
-   port is the kernel's choice (port 0), and a port that must have no listener is held by a socket bound there.
-   Clients close first, so that TIME_WAIT sockets keep connect's ports, not bind's. (getaddrinfo is left out: in a
-   static program glibc warns that it needs the shared libraries.) */
+/* TCP and UDP over loopback, run natively and under hdbg (ProcessProgramsIT): the kinds socket makes and refuses,
+   names (ports the kernel chose are compared, never printed), bind errors, SO_REUSEADDR, listen's autobind, blocking
+   and non-blocking connect (a second connect returns 0 once the first finished, then EISCONN), ECONNREFUSED, 0.0.0.0
+   as the local host, data with MSG_PEEK and FIONREAD, shutdown, a peer's close (a first write succeeds and draws a
+   reset, then EPIPE) or close with data unread (ECONNRESET), ::1, dual-stack and v6-only listeners, and UDP: senders'
+   names, autobind, connect, truncation, an empty datagram, and a connected socket's ECONNREFUSED from the ICMP error
+   of a send to nobody. A port that must have no listener is held by a socket bound there; clients close first, so
+   TIME_WAIT sockets keep connect's ports, not bind's. (No getaddrinfo: statically linked, glibc warns about it.) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +14,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -28,20 +26,17 @@ static const char *errno_name(int e) {
     switch (e) {
     case EAGAIN: return "EAGAIN";
     case EINPROGRESS: return "EINPROGRESS";
-    case EALREADY: return "EALREADY";
     case EISCONN: return "EISCONN";
     case ENOTCONN: return "ENOTCONN";
     case ECONNREFUSED: return "ECONNREFUSED";
     case ECONNRESET: return "ECONNRESET";
     case EPIPE: return "EPIPE";
     case EADDRINUSE: return "EADDRINUSE";
-    case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
     case EAFNOSUPPORT: return "EAFNOSUPPORT";
     case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
     case ESOCKTNOSUPPORT: return "ESOCKTNOSUPPORT";
     case ENOPROTOOPT: return "ENOPROTOOPT";
     case ENETUNREACH: return "ENETUNREACH";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
     case EINVAL: return "EINVAL";
     default: return strerror(e);
     }
@@ -64,21 +59,16 @@ static void received(const char *what, long r, const char *buffer) {
     }
 }
 
-/* An AF_INET6 address if ip has a colon, else an AF_INET one. */
+/* An AF_INET6 address if ip has a colon, else an AF_INET one; its length. */
 static socklen_t address(struct sockaddr_storage *a, const char *ip, int port) {
-    memset(a, 0, sizeof *a);
     struct sockaddr_in6 *six = (struct sockaddr_in6 *) a;
     struct sockaddr_in *four = (struct sockaddr_in *) a;
-    if (strchr(ip, ':')) {
-        six->sin6_family = AF_INET6;
-        six->sin6_port = htons(port);
-        inet_pton(AF_INET6, ip, &six->sin6_addr);
-        return sizeof *six;
-    }
-    four->sin_family = AF_INET;
-    four->sin_port = htons(port);
-    inet_pton(AF_INET, ip, &four->sin_addr);
-    return sizeof *four;
+    int v6 = strchr(ip, ':') != NULL;
+    memset(a, 0, sizeof *a);
+    a->ss_family = v6 ? AF_INET6 : AF_INET;
+    *(v6 ? &six->sin6_port : &four->sin_port) = htons(port);
+    inet_pton(a->ss_family, ip, v6 ? (void *) &six->sin6_addr : (void *) &four->sin_addr);
+    return v6 ? sizeof *six : sizeof *four;
 }
 
 static long bind_to(int fd, const char *ip, int port) {
@@ -120,16 +110,24 @@ static int name(const char *what, int fd, int peer) {
     socklen_t n = sizeof a;
     memset(&a, 0, sizeof a);
     int r = peer ? getpeername(fd, (struct sockaddr *) &a, &n) : getsockname(fd, (struct sockaddr *) &a, &n);
-    if (what && r < 0) {
-        show(what, r);
-    } else if (what) {
-        describe(what, &a, n);
+    if (what) {
+        r < 0 ? show(what, r) : describe(what, &a, n);
     }
     return r < 0 ? -1 : port_in(&a);
 }
 
 static int port(int fd, int peer) {
     return name(NULL, fd, peer);
+}
+
+/* Closes count descriptors. */
+static void closing(int count, ...) {
+    va_list fds;
+    va_start(fds, count);
+    while (count-- > 0) {
+        close(va_arg(fds, int));
+    }
+    va_end(fds);
 }
 
 static long set(int fd, int level, int option, int value) {
@@ -140,6 +138,13 @@ static long get(int fd, int level, int option) {
     int value = -1;
     socklen_t n = sizeof value;
     return getsockopt(fd, level, option, &value, &n) < 0 ? -1 : value;
+}
+
+/* FIONREAD's count, or its error. */
+static void queued(const char *what, int fd) {
+    int count = -1;
+    long r = ioctl(fd, FIONREAD, &count);
+    show(what, r < 0 ? r : count);
 }
 
 static int bound(int family, int type, const char *ip, int port) {
@@ -200,8 +205,7 @@ static void binding(void) {
     int b = socket(AF_INET, SOCK_STREAM, 0);
     show("another socket binds 127.0.0.1 at that port", bind_to(b, "127.0.0.1", p));
     show("another socket binds 0.0.0.0 at that port", bind_to(b, "0.0.0.0", p));
-    close(a);
-    close(b);
+    closing(2, a, b);
 
     a = socket(AF_INET, SOCK_STREAM, 0);
     set(a, SOL_SOCKET, SO_REUSEADDR, 1);
@@ -217,10 +221,7 @@ static void binding(void) {
     int d = socket(AF_INET, SOCK_STREAM, 0);
     set(d, SOL_SOCKET, SO_REUSEADDR, 1);
     show("SO_REUSEADDR on both, the first listening: bind another", bind_to(d, "127.0.0.1", p));
-    close(a);
-    close(b);
-    close(c);
-    close(d);
+    closing(4, a, b, c, d);
 
     a = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_storage s;
@@ -246,9 +247,8 @@ static void tcp(void) {
     long r = connect_to(c, "127.0.0.1", lp);
     show("connect to a listener on 127.0.0.1", r);
     int cp = name("client's name", c, 0);
-    struct sockaddr_storage from;
+    struct sockaddr_storage from = {.ss_family = AF_UNSPEC};
     socklen_t n = sizeof from;
-    memset(&from, 0, sizeof from);
     int s = r == 0 ? accept(l, (struct sockaddr *) &from, &n) : -1;
     printf("accept gave a socket: %d\n", s >= 0);
     describe("accept's address", &from, n);
@@ -265,12 +265,9 @@ static void tcp(void) {
     received("client recv", recv(c, buffer, sizeof buffer, 0), buffer);
     show("server send", send(s, "peeked", 6, 0));
     received("client recv MSG_PEEK", recv(c, buffer, sizeof buffer, MSG_PEEK), buffer);
-    int queued = -1;
-    show("client FIONREAD", ioctl(c, FIONREAD, &queued));
-    printf("queued: %d\n", queued);
+    queued("client FIONREAD", c);
     received("client recv", recv(c, buffer, sizeof buffer, 0), buffer);
-    ioctl(c, FIONREAD, &queued);
-    printf("queued after: %d\n", queued);
+    queued("client FIONREAD after", c);
 
     show("client shutdown(SHUT_WR)", shutdown(c, SHUT_WR));
     received("server read", read(s, buffer, sizeof buffer), buffer);
@@ -297,8 +294,7 @@ static void tcp(void) {
     received("server read after the client closed with data unread", read(s, buffer, sizeof buffer), buffer);
     received("server read again", read(s, buffer, sizeof buffer), buffer);
     show("server write", write(s, "lost", 4));
-    close(s);
-    close(l);
+    closing(2, s, l);
 
     l = listening(AF_INET, "127.0.0.1");
     lp = port(l, 0);
@@ -316,8 +312,7 @@ static void tcp(void) {
     int status;
     waitpid(child, &status, 0);
     printf("child exited: %d, status %d\n", WIFEXITED(status), WEXITSTATUS(status));
-    close(s);
-    close(l);
+    closing(2, s, l);
 }
 
 static void connecting(void) {
@@ -325,8 +320,7 @@ static void connecting(void) {
     int c = socket(AF_INET, SOCK_STREAM, 0);
     show("connect to a bound port nobody listens on", connect_to(c, "127.0.0.1", port(hold, 0)));
     show("connect again", connect_to(c, "127.0.0.1", port(hold, 0)));
-    close(c);
-    close(hold);
+    closing(2, c, hold);
 
     int l = listening(AF_INET, "127.0.0.1");
     int lp = port(l, 0);
@@ -364,9 +358,7 @@ static void connecting(void) {
     int s = accept(l, NULL, NULL);
     printf("accept gave a socket: %d, O_NONBLOCK: %d\n", s >= 0, !!(fcntl(s, F_GETFL) & O_NONBLOCK));
     show("accept again", accept(l, NULL, NULL));
-    close(c);
-    close(s);
-    close(l);
+    closing(3, c, s, l);
 }
 
 static void six(void) {
@@ -377,9 +369,7 @@ static void six(void) {
     int s = r == 0 ? accept(l, NULL, NULL) : -1;
     int cp = name("client's name", c, 0);
     printf("server socket's peer port equals client's port: %d\n", name("server socket's peer", s, 1) == cp);
-    close(c);
-    close(s);
-    close(l);
+    closing(3, c, s, l);
 
     l = socket(AF_INET6, SOCK_STREAM, 0);
     show("IPV6_V6ONLY 0", set(l, IPPROTO_IPV6, IPV6_V6ONLY, 0));
@@ -389,15 +379,13 @@ static void six(void) {
     c = socket(AF_INET, SOCK_STREAM, 0);
     r = connect_to(c, "127.0.0.1", port(l, 0));
     show("AF_INET connect to 127.0.0.1 at the dual-stack listener's port", r);
-    struct sockaddr_storage from;
+    struct sockaddr_storage from = {.ss_family = AF_UNSPEC};
     socklen_t n = sizeof from;
-    memset(&from, 0, sizeof from);
     s = r == 0 ? accept(l, (struct sockaddr *) &from, &n) : -1;
     describe("accept's address", &from, n);
     printf("its port equals client's: %d\n", port_in(&from) == port(c, 0));
     name("server socket's name", s, 0);
-    close(c);
-    close(s);
+    closing(2, c, s);
     c = socket(AF_INET6, SOCK_STREAM, 0);
     r = connect_to(c, "::ffff:127.0.0.1", port(l, 0));
     show("AF_INET6 connect to ::ffff:127.0.0.1 there", r);
@@ -424,9 +412,7 @@ static void six(void) {
     c = socket(AF_INET6, SOCK_STREAM, 0);
     set(c, IPPROTO_IPV6, IPV6_V6ONLY, 1);
     show("v6-only AF_INET6 connect to ::ffff:127.0.0.1", connect_to(c, "::ffff:127.0.0.1", p));
-    close(c);
-    close(l);
-    close(hold);
+    closing(3, c, l, hold);
 }
 
 static void options(void) {
@@ -487,26 +473,11 @@ static void udp(void) {
     send(a, "1234567", 7, 0);
     struct pollfd waiting = {.fd = b, .events = POLLIN};
     poll(&waiting, 1, -1);
-    int queued = -1;
-    show("B's FIONREAD, two datagrams sent", ioctl(b, FIONREAD, &queued));
-    printf("queued: %d\n", queued);
+    queued("B's FIONREAD, two datagrams sent", b);
     received("B's recv", recv(b, buffer, sizeof buffer, 0), buffer);
     received("B's recv", recv(b, buffer, sizeof buffer, 0), buffer);
-    ioctl(b, FIONREAD, &queued);
-    printf("queued, nothing left: %d\n", queued);
-    close(a);
-    close(b);
-
-    int six = socket(AF_INET6, SOCK_DGRAM, 0);
-    set(six, IPPROTO_IPV6, IPV6_V6ONLY, 0);
-    bind_to(six, "::", 0);
-    a = socket(AF_INET, SOCK_DGRAM, 0);
-    show("AF_INET sendto 127.0.0.1 at a dual-stack UDP socket's port", send_to(a, "mapped", "127.0.0.1", port(six, 0)));
-    n = sizeof from;
-    received("its recvfrom", recvfrom(six, buffer, sizeof buffer, 0, (struct sockaddr *) &from, &n), buffer);
-    describe("its sender", &from, n);
-    close(a);
-    close(six);
+    queued("B's FIONREAD, nothing left", b);
+    closing(2, a, b);
 
     int gone = bound(AF_INET, SOCK_DGRAM, "127.0.0.1", 0);
     int gp = port(gone, 0);
