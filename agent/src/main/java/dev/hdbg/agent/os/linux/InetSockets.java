@@ -62,8 +62,8 @@ final class InetSockets {
         if (!to.local()) {
             if (!toldUnreachable) {
                 toldUnreachable = true;
-                process.io().notice("a socket was sent to " + to + ": the machine's only network is its loopback "
-                        + "(127.0.0.1, ::1), so it returned ENETUNREACH");
+                process.io().notice("a connect or send went to " + to + ", beyond the machine: its only network is "
+                        + "its loopback (127.0.0.1, ::1), so it returned ENETUNREACH");
             }
             throw new SyscallException(Errno.ENETUNREACH);
         }

@@ -169,26 +169,25 @@ final class MessagePair {
 
         /** The error a previous send left for this call, which it reports once. */
         private void reportError() {
-            if (pendingError != 0) {
-                int errno = pendingError;
-                pendingError = 0;
+            int errno = takeError();
+            if (errno != 0) {
                 throw new SyscallException(errno);
             }
         }
 
         /**
          * A UDP datagram from {@code from} (its sockaddr, as this socket's family gives it): queued while the receive
-         * buffer has room, else dropped, as Linux drops what a full socket cannot take; false when dropped.
+         * buffer (the default size, as the send buffer's) has room, else dropped, as Linux drops what a full socket
+         * cannot take.
          */
-        boolean arrive(byte[] data, byte[] from) {
+        void arrive(byte[] data, byte[] from) {
             if (closed || readShut || queued >= SEND_BUFFER) {
-                return false;
+                return;
             }
             Message message = new Message(data.clone(), List.of(), cost(data.length), null, from);
             inbox.addLast(message);
             queued += message.cost();
             scheduler.wakeAll(this, ReadyWait.CHANNEL);
-            return true;
         }
 
         /** bind: the name its messages carry from now on. */

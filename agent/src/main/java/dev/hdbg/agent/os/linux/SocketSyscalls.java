@@ -166,15 +166,21 @@ final class SocketSyscalls {
      * types Unix sockets do not have, EINVAL for unknown flags or a type past Linux's last, as Linux says.
      */
     private static int unixType(int type) {
-        int kind = type & SOCK_TYPE_MASK;
-        if ((type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0 || kind >= SOCK_MAX) {
-            throw new SyscallException(Errno.EINVAL);
-        }
+        int kind = kindOf(type);
         return switch (kind) {
             case SOCK_STREAM, MessagePair.SOCK_DGRAM, MessagePair.SOCK_SEQPACKET -> kind;
             case SOCK_RAW -> MessagePair.SOCK_DGRAM;
             default -> throw new SyscallException(Errno.ESOCKTNOSUPPORT);
         };
+    }
+
+    /** socket's {@code type} without its flags: EINVAL for unknown flags or a type past Linux's last, any family. */
+    private static int kindOf(int type) {
+        int kind = type & SOCK_TYPE_MASK;
+        if ((type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0 || kind >= SOCK_MAX) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return kind;
     }
 
     /** Two connected Unix sockets: a {@link SocketPair}'s stream ones, or a {@link MessagePair}'s. */
@@ -316,11 +322,7 @@ final class SocketSyscalls {
      * notice).
      */
     private int inetType(int type, int protocol) {
-        int kind = type & SOCK_TYPE_MASK;
-        if ((type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0 || kind >= SOCK_MAX) {
-            throw new SyscallException(Errno.EINVAL);
-        }
-        return switch (kind) {
+        return switch (kindOf(type)) {
             case SOCK_STREAM -> {
                 if (protocol != 0 && protocol != SocketOptions.IPPROTO_TCP) {
                     throw new SyscallException(Errno.EPROTONOSUPPORT);
