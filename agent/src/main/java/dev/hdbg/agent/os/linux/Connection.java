@@ -14,6 +14,8 @@ abstract class Connection extends OpenFile {
      * end, the listening one for a client's, as Linux records them; 0 when none was (an unconnected datagram socket).
      */
     private long peerPid;
+    /** Its inode number, its own as each socket's is: /proc/self/fd's {@code socket:[ino]} and fstat's st_ino. */
+    private final long ino = nextInode();
 
     Connection(int statusFlags) {
         super(O_RDWR | statusFlags);
@@ -42,6 +44,14 @@ abstract class Connection extends OpenFile {
     int takeError() {
         return 0;
     }
+
+    /** A new socket's inode number (sockfs counts them from 1 natively; here from 0x20000, apart from pipes'). */
+    static long nextInode() {
+        return INODES.getAndIncrement();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong INODES = new java.util.concurrent.atomic.AtomicLong(
+            0x20000);
 
     long peerPid() {
         return peerPid;
@@ -132,6 +142,6 @@ abstract class Connection extends OpenFile {
 
     @Override
     byte[] stat() {
-        return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, 0x20001, Credentials.UID, Credentials.GID);
+        return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, ino, Credentials.UID, Credentials.GID);
     }
 }

@@ -40,6 +40,8 @@ final class GuestSocket extends OpenFile {
     private boolean connecting;
     private boolean refused;
     private int connectError;
+    /** Its inode number ({@link Connection#nextInode}). */
+    private final long ino = Connection.nextInode();
     /** The options setsockopt set, by level and name, for getsockopt to give back. */
     private final Map<Long, Integer> options = new HashMap<>();
 
@@ -307,7 +309,7 @@ final class GuestSocket extends OpenFile {
 
     @Override
     byte[] stat() {
-        return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, 0x20000, Credentials.UID, Credentials.GID);
+        return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, ino, Credentials.UID, Credentials.GID);
     }
 
     /** Its last descriptor closed: its connection ends, its name is forgotten, connections never accepted end too. */

@@ -27,9 +27,11 @@ final class InetSockets {
             throw new SyscallException(Errno.EINVAL);
         }
         byte[] raw = process.user().read(address, length);
-        if (domain == InetEndpoint.AF_INET && raw.length >= InetEndpoint.SOCKADDR_IN && family(raw) == 0
-                && InetEndpoint.parse(withFamily(raw), domain).any()) {
-            return InetEndpoint.unnamed(domain); // AF_UNSPEC with INADDR_ANY: Linux's bind takes it as AF_INET's
+        if (domain == InetEndpoint.AF_INET && raw.length >= InetEndpoint.SOCKADDR_IN && family(raw) == 0) {
+            InetEndpoint unspecified = InetEndpoint.parse(withFamily(raw), domain);
+            if (unspecified.any()) {
+                return unspecified; // AF_UNSPEC with INADDR_ANY: Linux's bind takes it as AF_INET's, port and all
+            }
         }
         return InetEndpoint.parse(raw, domain);
     }

@@ -251,6 +251,12 @@ final class PathSyscalls {
         return path.length; // the raw call returns the length with the NUL
     }
 
+    /** /proc/self/fd's link to a file with no path: {@code socket:[ino]} for a socket, {@code pipe:[ino]} else. */
+    private static String anonymousName(byte[] stat) {
+        String kind = Stat.fileType(stat) == Stat.S_IFSOCK ? "socket" : "pipe";
+        return kind + ":[" + Stat.inode(stat) + "]";
+    }
+
     private long readlinkat(int dirfd, long pathAddress, long buffer, long size) throws IOException {
         String path = user.cString(pathAddress);
         if (size <= 0 || size > Integer.MAX_VALUE) {
@@ -265,7 +271,8 @@ final class PathSyscalls {
             if (node instanceof VirtualNode.Link l) {
                 target = l.target();
             } else if (node instanceof VirtualNode.Descriptor d) {
-                target = process.virtualFiles().pathOf(d.fd()).orElse("pipe:[" + Stat.inode(fds.get(d.fd()).stat()) + "]");
+                java.util.Optional<String> named = process.virtualFiles().pathOf(d.fd());
+                target = named.isPresent() ? named.get() : anonymousName(fds.get(d.fd()).stat());
             } else {
                 throw new SyscallException(node == null ? Errno.ENOENT : Errno.EINVAL);
             }

@@ -162,4 +162,22 @@ class InetSocketsTest {
             assertThat(g.read(credentials, 12).getInt(4)).as("uid").isEqualTo(-1);
         }
     }
+
+    @Test
+    void eachSocketHasItsOwnInodeAndProcNamesItASocket() {
+        try (Guest g = new Guest(root, false)) {
+            long tcp = g.rax(41, AF_INET, SOCK_STREAM, 0);
+            long unix = g.rax(41, 1, SOCK_STREAM, 0);
+            long first = g.buffer(144);
+            long second = g.buffer(144);
+            assertThat(g.rax(5, tcp, first)).isZero();
+            assertThat(g.rax(5, unix, second)).isZero();
+            long inode = g.read(first + 8, 8).getLong(0);
+            assertThat(g.read(second + 8, 8).getLong(0)).as("fstat's st_ino").isNotEqualTo(inode);
+            long link = g.buffer(64);
+            long length = g.rax(89, g.string("/proc/self/fd/" + tcp), link, 64);
+            assertThat(new String(g.machine.memory().read(link, (int) length), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("socket:[" + inode + "]");
+        }
+    }
 }
