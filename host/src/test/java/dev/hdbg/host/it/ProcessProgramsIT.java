@@ -35,7 +35,7 @@ class ProcessProgramsIT {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
-                "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet")) {
+                "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -243,6 +243,21 @@ class ProcessProgramsIT {
                 "accept's address: family 10, address ::ffff:127.0.0.1, port nonzero, length 28\n",
                 "AF_INET connect to 127.0.0.1 at the v6-only listener's port: -1 (ECONNREFUSED)\n",
                 "its sender's port equals C's: 1\n", "next send: -1 (ECONNREFUSED)\n");
+    }
+
+    /**
+     * SO_RCVTIMEO and SO_SNDTIMEO (stop 52; before, they were taken and did nothing, so a receive that natively gives
+     * up waited for ever): the values read back in Linux's jiffies, calls that give up with EAGAIN after their timeout
+     * (the guest's clock jumping there), data before it, and a signal's EINTR even under SA_RESTART.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void socketTimeoutsEndWaitsAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("socktimeo-" + linking);
+        assertThat(actual.out()).contains("SO_RCVTIMEO 0.000001: 0, reads 0.004000 (16 bytes)\n",
+                "recv, nothing sent: -1 (EAGAIN)\n", "accept, no one connects: -1 (EAGAIN)\n",
+                "send on a full socket: -1 (EAGAIN)\n", "recv with a timeout, a signal under SA_RESTART: -1 (EINTR)\n")
+                .doesNotContain("waited the timeout: 0");
     }
 
     /**

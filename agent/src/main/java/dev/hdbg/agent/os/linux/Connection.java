@@ -8,17 +8,15 @@ import java.util.List;
  * pair's ({@link SocketPair}: socketpair's SOCK_STREAM, and every connection {@code connect} makes) or a message
  * pair's ({@link MessagePair}: socketpair's SOCK_DGRAM and SOCK_SEQPACKET).
  */
-abstract class Connection extends OpenFile {
+abstract class Connection extends SocketFile {
     /**
      * The process SO_PEERCRED names: socketpair's creator for both its ends, the connecting process for a server's
      * end, the listening one for a client's, as Linux records them; 0 when none was (an unconnected datagram socket).
      */
     private long peerPid;
-    /** Its inode number, its own as each socket's is: /proc/self/fd's {@code socket:[ino]} and fstat's st_ino. */
-    private final long ino = nextInode();
 
     Connection(int statusFlags) {
-        super(O_RDWR | statusFlags);
+        super(statusFlags);
     }
 
     /**
@@ -44,14 +42,6 @@ abstract class Connection extends OpenFile {
     int takeError() {
         return 0;
     }
-
-    /** A new socket's inode number (sockfs counts them from 1 natively; here from 0x20000, apart from pipes'). */
-    static long nextInode() {
-        return INODES.getAndIncrement();
-    }
-
-    private static final java.util.concurrent.atomic.AtomicLong INODES = new java.util.concurrent.atomic.AtomicLong(
-            0x20000);
 
     long peerPid() {
         return peerPid;
@@ -138,10 +128,5 @@ abstract class Connection extends OpenFile {
                 file.drop();
             }
         }
-    }
-
-    @Override
-    byte[] stat() {
-        return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, ino, Credentials.UID, Credentials.GID);
     }
 }

@@ -41,6 +41,7 @@ final class Errno {
     static final int ENOSPC = 28;
     static final int ESPIPE = 29;
     static final int EPIPE = 32;
+    static final int EDOM = 33;
     static final int ERANGE = 34;
     static final int ENAMETOOLONG = 36;
     static final int ENOSYS = 38;

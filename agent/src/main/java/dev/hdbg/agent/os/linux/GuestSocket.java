@@ -3,8 +3,6 @@ package dev.hdbg.agent.os.linux;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A socket of the machine that {@code socket} made, a Unix one or an Internet one (IPv4 or IPv6, on the machine's
@@ -15,7 +13,7 @@ import java.util.Map;
  * what is sent to its name, and sends to its peer once connected. Its peers are the machine's own processes: a host
  * process cannot connect to it, nor it to one.
  */
-final class GuestSocket extends OpenFile {
+final class GuestSocket extends SocketFile {
     /** SOMAXCONN: the most connections a listener keeps waiting, whatever listen asked. */
     static final int MAX_BACKLOG = 4096;
 
@@ -40,10 +38,6 @@ final class GuestSocket extends OpenFile {
     private boolean connecting;
     private boolean refused;
     private int connectError;
-    /** Its inode number ({@link Connection#nextInode}). */
-    private final long ino = Connection.nextInode();
-    /** The options setsockopt set, by level and name, for getsockopt to give back. */
-    private final Map<Long, Integer> options = new HashMap<>();
 
     /**
      * A connection waiting for accept: the server's end, and the addresses its socket will have: its own (null: the
@@ -53,7 +47,7 @@ final class GuestSocket extends OpenFile {
     }
 
     private GuestSocket(int domain, int type, int statusFlags) {
-        super(O_RDWR | statusFlags);
+        super(statusFlags);
         this.domain = domain;
         this.type = type;
     }
@@ -117,15 +111,6 @@ final class GuestSocket extends OpenFile {
         this.address = newAddress;
     }
 
-    /** setsockopt's {@code value} for option {@code name} at {@code level}, given back by {@link #option}. */
-    void setOption(int level, int name, int value) {
-        options.put((long) level << 32 | name & 0xffffffffL, value);
-    }
-
-    /** The value setsockopt last set for the option, or {@code otherwise}. */
-    int option(int level, int name, int otherwise) {
-        return options.getOrDefault((long) level << 32 | name & 0xffffffffL, otherwise);
-    }
 
     /**
      * listen: a named stream or seqpacket socket that is not connected starts (or goes on) listening; {@code pid},
@@ -307,10 +292,6 @@ final class GuestSocket extends OpenFile {
         return connection != null && connection.keepsMessages();
     }
 
-    @Override
-    byte[] stat() {
-        return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, ino, Credentials.UID, Credentials.GID);
-    }
 
     /** Its last descriptor closed: its connection ends, its name is forgotten, connections never accepted end too. */
     @Override

@@ -348,19 +348,28 @@ public final class LinuxSyscalls {
      * to make the call again when woken.
      */
     private static long call(LinuxProcess process, Handler handler, SyscallArgs args, long rip, long number) {
+        long result;
         try {
-            return handler.call(args);
+            result = handler.call(args);
         } catch (Blocked e) {
-            process.scheduler().waitAndRestart(e.channel(), rip, number, e.timedWait());
-            return number;
+            try {
+                TimedWait wait = e.timedWait() != null ? e.timedWait()
+                        : SocketTimeouts.waitFor(process, number, args.i(0)); // SO_RCVTIMEO, SO_SNDTIMEO
+                process.scheduler().waitAndRestart(e.channel(), rip, number, wait);
+                return number;
+            } catch (SyscallException timedOut) {
+                return -timedOut.errno();
+            }
         } catch (SyscallException e) {
-            return -e.errno();
+            result = -e.errno();
         } catch (UnmappedAddressException e) {
-            return -Errno.EFAULT;
+            result = -Errno.EFAULT;
         } catch (IOException e) {
-            return -Errno.of(e);
+            result = -Errno.of(e);
         } catch (UncheckedIOException e) {
-            return -Errno.of(e.getCause());
+            result = -Errno.of(e.getCause());
         }
+        SocketTimeouts.ended(process, number);
+        return result;
     }
 }

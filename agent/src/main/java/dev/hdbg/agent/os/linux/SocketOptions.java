@@ -55,13 +55,22 @@ final class SocketOptions {
 
     /** setsockopt: kept on a socket of the machine (IPV6_V6ONLY only before bind: EINVAL after, as Linux says). */
     long set(int fd, int level, int option, long value, int length) {
-        OpenFile file = SocketSyscalls.socketOf(process.fds(), fd);
-        checkLevel(file, level);
+        SocketFile socket = SocketSyscalls.socketOf(process.fds(), fd);
+        checkLevel(socket, level);
         if (length < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        if (file instanceof GuestSocket socket && length >= 4) {
-            if (level == IPPROTO_IPV6 && option == IPV6_V6ONLY && socket.address() != null) {
+        if (level == SOL_SOCKET && SocketTimeouts.isTimeout(option)) {
+            if (length < SocketTimeouts.TIMEVAL) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            ByteBuffer timeval = UserMemory.struct(SocketTimeouts.TIMEVAL).put(process.user().read(value,
+                    SocketTimeouts.TIMEVAL));
+            socket.setTimeout(SocketTimeouts.receives(option), SocketTimeouts.jiffies(timeval.getLong(0),
+                    timeval.getLong(8)));
+        } else if (length >= 4) {
+            if (level == IPPROTO_IPV6 && option == IPV6_V6ONLY && socket instanceof GuestSocket s
+                    && s.address() != null) {
                 throw new SyscallException(Errno.EINVAL);
             }
             int given = process.user().readInt(value);
@@ -90,14 +99,18 @@ final class SocketOptions {
 
     /** getsockopt: what setsockopt set, a default, or what the socket is; ENOPROTOOPT for an option not kept. */
     long get(int fd, int level, int option, long value, long lengthAddress) {
-        OpenFile file = SocketSyscalls.socketOf(process.fds(), fd);
+        SocketFile file = SocketSyscalls.socketOf(process.fds(), fd);
         checkLevel(file, level);
-        ByteBuffer answer = UserMemory.struct(level == SOL_SOCKET && option == SO_PEERCRED ? 12 : 4);
-        if (level == SOL_SOCKET && !kept(level, option)) {
+        boolean timeout = level == SOL_SOCKET && SocketTimeouts.isTimeout(option);
+        ByteBuffer answer = UserMemory.struct(timeout ? SocketTimeouts.TIMEVAL
+                : level == SOL_SOCKET && option == SO_PEERCRED ? 12 : 4);
+        if (timeout) {
+            long micros = SocketTimeouts.micros(file.timeout(SocketTimeouts.receives(option)));
+            answer.putLong(micros / 1_000_000).putLong(micros % 1_000_000);
+        } else if (level == SOL_SOCKET && !kept(level, option)) {
             describe(file, option, answer);
         } else if (kept(level, option)) {
-            int otherwise = DEFAULTS.get(level).get(option);
-            answer.putInt(file instanceof GuestSocket socket ? socket.option(level, option, otherwise) : otherwise);
+            answer.putInt(file.option(level, option, DEFAULTS.get(level).get(option)));
         } else {
             throw new SyscallException(Errno.ENOPROTOOPT);
         }

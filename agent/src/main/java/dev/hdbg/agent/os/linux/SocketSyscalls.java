@@ -152,12 +152,11 @@ final class SocketSyscalls {
     }
 
     /** The socket {@code fd} of {@code fds}: EBADF when none is open, ENOTSOCK when it is not a socket. */
-    static OpenFile socketOf(FdTable fds, int fd) {
-        OpenFile file = fds.get(fd);
-        if (!(file instanceof GuestSocket) && !(file instanceof Connection)) {
+    static SocketFile socketOf(FdTable fds, int fd) {
+        if (!(fds.get(fd) instanceof SocketFile socket)) {
             throw new SyscallException(ENOTSOCK);
         }
-        return file;
+        return socket;
     }
 
     /**
