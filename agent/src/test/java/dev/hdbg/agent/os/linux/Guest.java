@@ -111,6 +111,12 @@ final class Guest implements AutoCloseable {
         throw new AssertionError("syscall " + number + " gave " + result + " with RAX " + rax);
     }
 
+    /** Whether {@code fd} is open and blocking: a read or accept of it could sleep. */
+    boolean syscallsFdIsBlocking(int fd) {
+        FdTable fds = process.fds();
+        return fds.isOpen(fd) && (fds.get(fd).statusFlags() & OpenFile.O_NONBLOCK) == 0;
+    }
+
     ByteBuffer read(long address, int length) {
         return ByteBuffer.wrap(machine.memory().read(address, length)).order(ByteOrder.LITTLE_ENDIAN);
     }
