@@ -35,7 +35,7 @@ class ProcessProgramsIT {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
-                "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo")) {
+                "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo", "mmsg")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -258,6 +258,19 @@ class ProcessProgramsIT {
                 "recv, nothing sent: -1 (EAGAIN)\n", "accept, no one connects: -1 (EAGAIN)\n",
                 "send on a full socket: -1 (EAGAIN)\n", "recv with a timeout, a signal under SA_RESTART: -1 (EINTR)\n")
                 .doesNotContain("waited the timeout: 0");
+    }
+
+    /**
+     * sendmmsg and recvmmsg (stop 52; before, ENOSYS): datagrams sent and received several at a call, each entry's
+     * msg_len, MSG_TRUNC and sender, MSG_WAITFORONE, and a first receive that would wait or fails.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void manyMessagesACallAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("mmsg-" + linking);
+        assertThat(actual.out()).contains("sendmmsg of 3: 3\n", "  msg_len: 3 5 7\n",
+                "recvmmsg of 4, 3 waiting, MSG_WAITFORONE: 3\n", "recvmmsg, nothing waiting: -1 (EAGAIN)\n",
+                "  'one' 'three' 'fift'\n");
     }
 
     /**

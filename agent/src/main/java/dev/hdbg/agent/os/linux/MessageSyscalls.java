@@ -31,6 +31,10 @@ final class MessageSyscalls {
     private static final int CMSG_HEADER = 16;
     /** Linux's SCM_MAX_FD: files one message may carry. */
     private static final int MAX_FILES = 253;
+    /** struct mmsghdr: a msghdr and its msg_len, padded to 8 bytes. */
+    private static final int MMSGHDR_SIZE = 64;
+    /** recvmmsg's flag: wait for the first message only. */
+    private static final int MSG_WAITFORONE = 0x10000;
     /** UIO_MAXIOV. */
     private static final int MAX_IOV = 1024;
 
@@ -47,6 +51,46 @@ final class MessageSyscalls {
     void register(Map<Integer, Handler> table) {
         table.put(46, a -> sendmsg(a.i(0), a.a1(), a.i(2)));
         table.put(47, a -> recvmsg(a.i(0), a.a1(), a.i(2)));
+        table.put(307, a -> many(a.a1(), a.i(2), flags -> sendmsg(a.i(0), flags.message(), a.i(3))));
+        table.put(299, a -> many(a.a1(), a.i(2), flags -> recvmsg(a.i(0), flags.message(),
+                a.i(3) & ~MSG_WAITFORONE | (flags.index() > 0 && (a.i(3) & MSG_WAITFORONE) != 0
+                        ? SocketSyscalls.MSG_DONTWAIT : 0))));
+    }
+
+    /** One message of sendmmsg's or recvmmsg's array: its msghdr's address and its index. */
+    private record Entry(long message, int index) {
+    }
+
+    /** sendmsg or recvmsg on one entry of the array. */
+    @FunctionalInterface
+    private interface EachMessage {
+        long call(Entry entry) throws IOException;
+    }
+
+    /**
+     * sendmmsg and recvmmsg: the call on each struct mmsghdr of the {@code count} at {@code vector} (at most
+     * UIO_MAXIOV), its result written to the entry's msg_len, until one fails or would wait: the messages done so
+     * far, or that first failure (or wait) when none is. recvmmsg's MSG_WAITFORONE waits for the first message only;
+     * without it, where Linux would wait for more once one came, the call returns what it has, as a later call may
+     * take the rest (its timeout, which Linux checks only after a message, is not looked at).
+     */
+    private long many(long vector, int count, EachMessage each) throws IOException {
+        int done = 0;
+        for (int i = 0; i < Math.min(Integer.toUnsignedLong(count), MAX_IOV); i++) {
+            long entry = vector + (long) MMSGHDR_SIZE * i;
+            long length;
+            try {
+                length = each.call(new Entry(entry, i));
+            } catch (SyscallException e) { // a wait (Blocked) too: the first one's is the call's
+                if (done == 0) {
+                    throw e;
+                }
+                break;
+            }
+            process.user().writeInt(entry + MSGHDR_SIZE, (int) length);
+            done++;
+        }
+        return done;
     }
 
     private Connection connected(int fd) {

@@ -14,6 +14,7 @@ import java.util.Map;
  */
 final class SocketSyscalls {
     private static final int AF_UNIX = 1;
+    private static final int AF_NETLINK = 16;
     private static final int SOCK_TYPE_MASK = 0xf;
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int SOCK_NONBLOCK = 04000;
@@ -294,8 +295,10 @@ final class SocketSyscalls {
         } else if (family == InetEndpoint.AF_INET || family == InetEndpoint.AF_INET6) {
             kind = inetType(type, protocol);
         } else {
-            tell("socket was asked for address family " + family + ", which the machine does not have (it has Unix "
-                    + "sockets, and IPv4 and IPv6 on its loopback), so it returned EAFNOSUPPORT");
+            tell("socket was asked for address family " + family + (family == AF_NETLINK
+                    ? " (netlink: glibc's getaddrinfo asks it which addresses the machine has, and does without)" : "")
+                    + ", which the machine does not have (it has Unix sockets, and IPv4 and IPv6 on its loopback), so "
+                    + "it returned EAFNOSUPPORT");
             throw new SyscallException(Errno.EAFNOSUPPORT);
         }
         int statusFlags = (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;

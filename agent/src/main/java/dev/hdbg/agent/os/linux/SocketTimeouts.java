@@ -56,8 +56,8 @@ final class SocketTimeouts {
     /** Whether system call {@code number} on its first argument's socket receives (SO_RCVTIMEO's), or -1: neither. */
     private static int direction(long number) {
         return switch ((int) number) {
-            case 0, 19, 43, 45, 47, 288 -> 1; // read, readv, accept, recvfrom, recvmsg, accept4
-            case 1, 20, 42, 44, 46 -> 0; // write, writev, connect, sendto, sendmsg
+            case 0, 19, 43, 45, 47, 288, 299 -> 1; // read, readv, accept, recvfrom, recvmsg, accept4, recvmmsg
+            case 1, 20, 42, 44, 46, 307 -> 0; // write, writev, connect, sendto, sendmsg, sendmmsg
             default -> -1;
         };
     }
