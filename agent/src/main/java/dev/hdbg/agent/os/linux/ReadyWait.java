@@ -4,7 +4,8 @@ import dev.hdbg.agent.machine.Vcpus;
 
 /**
  * A thread asleep in poll, ppoll, select, pselect6 or an epoll wait beside other threads or processes, none of its
- * descriptors ready: a change of a pipe or socket pair wakes it to look again ({@link #CHANNEL});
+ * descriptors ready: a change of a pipe or socket pair wakes it to look again ({@link #CHANNEL}); or in a socket call
+ * with a timeout (SO_RCVTIMEO, SO_SNDTIMEO: {@link SocketTimeouts}), woken by its socket's channel;
  * a signal it takes ends the call with EINTR (Linux never restarts these after a handler); at {@code until} the call
  * is made again, finds its deadline passed and returns 0 itself, with its sets and revents written as Linux writes them.
  *

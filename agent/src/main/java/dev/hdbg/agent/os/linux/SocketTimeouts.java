@@ -1,7 +1,5 @@
 package dev.hdbg.agent.os.linux;
 
-import dev.hdbg.agent.machine.Vcpus;
-
 /**
  * SO_RCVTIMEO and SO_SNDTIMEO: a socket call that must wait (a receive, an accept; a send, a connect) waits no longer
  * than its socket's timeout, then fails with EAGAIN (a connect with EINPROGRESS), as Linux's do; a signal it takes
@@ -83,38 +81,13 @@ final class SocketTimeouts {
             thread.waitUntil = GuestThread.NO_WAIT;
             throw new SyscallException(number == 42 ? Errno.EINPROGRESS : Errno.EAGAIN);
         }
-        return new Wait(until);
+        return new ReadyWait(until); // as poll's with a timeout: a signal ends it with EINTR, its deadline restarts it
     }
 
     /** A socket call ended (not to wait): the deadline its waits kept is done with. */
     static void ended(LinuxProcess process, long number) {
         if (direction(number) >= 0) {
             process.scheduler().current().waitUntil = GuestThread.NO_WAIT;
-        }
-    }
-
-    /** A socket call's wait with a timeout: a signal ends it with EINTR, its deadline by making the call again. */
-    record Wait(long until) implements TimedWait {
-        @Override
-        public void end(GuestThread thread, long now, Vcpus vcpus) {
-            Signals signals = thread.process.signals();
-            thread.process.timers().fire(signals, now);
-            if (signals.deliverableTo(thread.signals)) {
-                thread.waitUntil = GuestThread.NO_WAIT;
-                thread.resume(vcpus, -Errno.EINTR);
-            } else if (until <= now) {
-                thread.restartCall(vcpus);
-            }
-        }
-
-        @Override
-        public long deadline(GuestThread thread) {
-            return TimedWait.soonerOfTimerAnd(thread, until);
-        }
-
-        @Override
-        public String toString() {
-            return "a socket, with a timeout";
         }
     }
 }

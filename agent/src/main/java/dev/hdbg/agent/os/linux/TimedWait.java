@@ -7,7 +7,7 @@ import dev.hdbg.agent.machine.Vcpus;
  * or a timeout. The scheduler asks it at each safe point, when a signal is sent, and when no thread can run (the
  * guest's clock then jumps to the earliest {@link #deadline}).
  */
-sealed interface TimedWait permits SignalWait, ReadyWait, SleepWait, SocketTimeouts.Wait {
+sealed interface TimedWait permits SignalWait, ReadyWait, SleepWait {
     /** Ends {@code thread}'s wait if something does at {@code now}: the thread made runnable, or its call made again. */
     void end(GuestThread thread, long now, Vcpus vcpus);
 
