@@ -21,34 +21,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static const char *errno_name(int e) {
-    switch (e) {
-    case EAGAIN: return "EAGAIN";
-    case EINPROGRESS: return "EINPROGRESS";
-    case EISCONN: return "EISCONN";
-    case ENOTCONN: return "ENOTCONN";
-    case ECONNREFUSED: return "ECONNREFUSED";
-    case ECONNRESET: return "ECONNRESET";
-    case EPIPE: return "EPIPE";
-    case EADDRINUSE: return "EADDRINUSE";
-    case EAFNOSUPPORT: return "EAFNOSUPPORT";
-    case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
-    case ESOCKTNOSUPPORT: return "ESOCKTNOSUPPORT";
-    case ENOPROTOOPT: return "ENOPROTOOPT";
-    case ENETUNREACH: return "ENETUNREACH";
-    case EINVAL: return "EINVAL";
-    default: return strerror(e);
-    }
-}
-
-static void show(const char *what, long r) {
-    if (r < 0) {
-        printf("%s: -1 (%s)\n", what, errno_name(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
+#include "show.h"
 
 /* What a read got: its count and its bytes. */
 static void received(const char *what, long r, const char *buffer) {

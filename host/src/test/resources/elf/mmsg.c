@@ -8,23 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static const char *errno_name(int e) {
-    switch (e) {
-    case EAGAIN: return "EAGAIN";
-    case EBADF: return "EBADF";
-    case ENOTSOCK: return "ENOTSOCK";
-    default: return strerror(e);
-    }
-}
-
-static void show(const char *what, long r) {
-    if (r < 0) {
-        printf("%s: -1 (%s)\n", what, errno_name(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
+#include "show.h"
 
 static unsigned short port_of(int fd) {
     struct sockaddr_in a;

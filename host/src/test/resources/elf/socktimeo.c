@@ -14,24 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char *errno_name(int e) {
-    switch (e) {
-    case EAGAIN: return "EAGAIN";
-    case EINTR: return "EINTR";
-    case EDOM: return "EDOM";
-    case EINVAL: return "EINVAL";
-    default: return strerror(e);
-    }
-}
-
-static void show(const char *what, long r) {
-    if (r < 0) {
-        printf("%s: -1 (%s)\n", what, errno_name(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
+#include "show.h"
 
 static double now(void) {
     struct timespec t;

@@ -12,18 +12,31 @@ import java.util.List;
 
 /** The C programs of {@code src/test/resources/elf}, copied into a test's directory and built with the machine's gcc. */
 final class GuestPrograms {
+    /** The header of the programs' shared helpers ({@code show}), copied beside every program. */
+    private static final String SHARED_HEADER = "show.h";
+
     private GuestPrograms() {
     }
 
-    /** Copies the resource {@code elf/FILE} to {@code dir/FILE}, where gcc can read it. */
+    /**
+     * Copies the resource {@code elf/FILE} to {@code dir/FILE}, where gcc can read it, and the shared header beside
+     * it.
+     */
     static Path source(Path dir, String file) throws IOException {
         Path source = dir.resolve(file);
         try (InputStream in = GuestPrograms.class.getResourceAsStream("/elf/" + file)) {
             assertThat(in).as("test resource elf/%s", file).isNotNull();
             Files.copy(in, source);
         }
+        Path header = dir.resolve(SHARED_HEADER); // what the programs that include it print their results with
+        if (!Files.exists(header)) {
+            try (InputStream in = GuestPrograms.class.getResourceAsStream("/elf/" + SHARED_HEADER)) {
+                Files.copy(in, header);
+            }
+        }
         return source;
     }
+
 
     /** {@code gcc OPTIONS -o OUTPUT SOURCE}; fails the test with gcc's messages if gcc does. */
     static Path compile(Path source, Path output, String... options) throws IOException, InterruptedException {
