@@ -9,17 +9,10 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "show.h"
 
 struct header { unsigned version; int pid; };
 struct data { unsigned effective, permitted, inheritable; };
-
-static void show(const char *what, long r) {
-    if (r < 0) {
-        printf("%s: -1 (%s)\n", what, strerrorname_np(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
 
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "show.h"
 
 struct name {
     struct sockaddr_un address;
@@ -21,26 +22,6 @@ struct name {
 };
 
 static struct name names[3];
-
-static const char *errno_name(int e) {
-    switch (e) {
-    case EAGAIN: return "EAGAIN";
-    case ECONNREFUSED: return "ECONNREFUSED";
-    case ENOTCONN: return "ENOTCONN";
-    case EPERM: return "EPERM";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    case EINVAL: return "EINVAL";
-    default: return strerror(e);
-    }
-}
-
-static void show(const char *what, long r) {
-    if (r < 0) {
-        printf("%s: -1 (%s)\n", what, errno_name(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
 
 static struct name *named(int i, const char *label) {
     struct name *n = &names[i];

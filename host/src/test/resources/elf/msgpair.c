@@ -15,34 +15,13 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static const char *name(int e) {
-    switch (e) {
-    case EAGAIN: return "EAGAIN";
-    case EPIPE: return "EPIPE";
-    case EMSGSIZE: return "EMSGSIZE";
-    case ECONNREFUSED: return "ECONNREFUSED";
-    case ECONNRESET: return "ECONNRESET";
-    case ENOTCONN: return "ENOTCONN";
-    case EINVAL: return "EINVAL";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    default: return strerror(e);
-    }
-}
-
-static void show(const char *what, long r) {
-    if (r < 0) {
-        printf("%s: -1 (%s)\n", what, name(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
+#include "show.h"
 
 static void show_read(const char *what, int fd, size_t room) {
     char buffer[64] = {0};
     long n = read(fd, buffer, room < sizeof buffer ? room : sizeof buffer);
     if (n < 0) {
-        printf("%s: -1 (%s)\n", what, name(errno));
+        printf("%s: -1 (%s)\n", what, errno_name(errno));
     } else {
         printf("%s: %ld '%.*s'\n", what, n, (int) n, buffer);
     }
@@ -57,7 +36,7 @@ static void pair_of(int type, const char *label) {
     int sv[2];
     printf("== %s\n", label);
     if (socketpair(AF_UNIX, type, 0, sv) != 0) {
-        printf("socketpair: %s\n", name(errno));
+        printf("socketpair: %s\n", errno_name(errno));
         return;
     }
     int got = 0;
@@ -114,7 +93,7 @@ static void pair_of(int type, const char *label) {
     while (write(sv[0], big, 100) == 100 && sent < 1000000) {
         sent++;
     }
-    printf("filled: %s, after some messages: %d\n", name(errno), sent > 10 && sent < 1000000);
+    printf("filled: %s, after some messages: %d\n", errno_name(errno), sent > 10 && sent < 1000000);
     printf("poll of the reader: %#x\n", revents(sv[1]));
     show("read one", read(sv[1], big, 100));
     show("then a write", write(sv[0], big, 100));

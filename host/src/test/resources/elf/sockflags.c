@@ -14,14 +14,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static void show(const char *what, long r) {
-    if (r < 0) {
-        printf("%s: -1 (%s)\n", what, strerrorname_np(errno));
-    } else {
-        printf("%s: %ld\n", what, r);
-    }
-}
+#include "show.h"
 
 static int peer_pid(int fd) {
     struct ucred credentials;
