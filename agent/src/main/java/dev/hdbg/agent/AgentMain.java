@@ -132,6 +132,12 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--writable", description = "let the ELF program create and change files beneath --root")
     private boolean writable;
 
+    @Option(names = "--forward", paramLabel = "HOSTPORT:PORT", description = "let host programs connect to the ELF "
+            + "program's TCP server at PORT through the host's 127.0.0.1:HOSTPORT (0: a free port, logged; "
+            + "repeatable); the machine then waits for them in real time, where it would end a program no one of its "
+            + "own can wake")
+    private List<String> forwardSpecs = new ArrayList<>();
+
     @Option(names = "--no-store-fast-path", description = "leave libunicorn.so.2 as loaded: every guest store takes its "
             + "slow path (by default the agent patches its own copy of Debian's 2.0.1 so that stores to pages without "
             + "EXEC are inline, 40 to 60 times faster; translated code stays exact either way)")
@@ -254,8 +260,16 @@ public final class AgentMain implements Callable<Integer> {
         environment.addAll(env);
         long loadAt = address("--base", base);
         long entryPoint = entry == null ? loadAt : address("--entry", entry);
+        List<PortForwards.Forward> forwardList = new ArrayList<>();
+        for (String spec : forwardSpecs) {
+            forwardList.add(PortForwards.Forward.parse(spec));
+        }
+        if (!forwardList.isEmpty() && elf == null) {
+            throw new IllegalArgumentException("--forward reaches an ELF program's sockets: give --elf");
+        }
+        PortForwards forwards = new PortForwards(forwardList);
         Target target = elf != null ? new ElfTarget(elf, programArgs, environment, root, writable,
-                        Optional.ofNullable(stdin), cwd, writableDirs)
+                        Optional.ofNullable(stdin), cwd, writableDirs, forwards)
                 : image != null ? new Target.Raw(image, loadAt, entryPoint)
                 : new Target.Sample(sample, loadAt, entryPoint);
         InetSocketAddress where = parseListen(listen);
@@ -283,7 +297,8 @@ public final class AgentMain implements Callable<Integer> {
         if (noKeptCode) {
             Unicorn.turnOffTranslationContexts();
         }
-        try (AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits, delivery)) {
+        forwards.bind();
+        try (forwards; AgentRuntime runtime = AgentRuntime.start(target, serverOptions, limits, delivery)) {
             LibraryPatch.Status fastPath = StoreFastPath.status();
             if (fastPath.state() == LibraryPatch.State.REFUSED) {
                 LoggerFactory.getLogger(AgentMain.class).warn("guest stores take Unicorn's slow path (40 to 60 times "

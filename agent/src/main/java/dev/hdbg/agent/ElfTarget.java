@@ -9,6 +9,7 @@ import dev.hdbg.agent.machine.elf.LoadedElf;
 import dev.hdbg.agent.machine.elf.Vdso;
 import dev.hdbg.agent.os.linux.Credentials;
 import dev.hdbg.agent.os.linux.LinuxProcess;
+import dev.hdbg.agent.os.linux.OutsideWorld;
 import dev.hdbg.agent.os.linux.ProcessConfig;
 import dev.hdbg.agent.os.linux.Sandbox;
 import java.io.IOException;
@@ -32,9 +33,10 @@ import java.util.Optional;
  * @param stdin        its standard input; empty = an empty stream
  * @param cwd          its working directory at the start, a guest path
  * @param writableDirs guest directories it may write beneath even when the root is read-only
+ * @param forwards     the host ports that reach its TCP servers ({@code --forward})
  */
 public record ElfTarget(Path file, List<String> args, List<String> env, Path root, boolean writable, Optional<Path> stdin,
-                        String cwd, List<String> writableDirs) implements Target {
+                        String cwd, List<String> writableDirs, PortForwards forwards) implements Target {
     /** The program's process and thread id, as $pid and $tid show them. */
     public static final long PID = 1000;
 
@@ -46,7 +48,7 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
 
     /** A program started in "/" that may write nowhere else than with {@code writable}. */
     public ElfTarget(Path file, List<String> args, List<String> env, Path root, boolean writable, Optional<Path> stdin) {
-        this(file, args, env, root, writable, stdin, "/", List.of());
+        this(file, args, env, root, writable, stdin, "/", List.of(), PortForwards.NONE);
     }
 
     /**
@@ -92,6 +94,11 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         elf.interpreter().ifPresent(ld -> process.loadedImage(ld.path(), interpreter.get().host(), ld.bias(), ld.begin(),
                 ld.end(), false));
         process.useCpuid(debugger::cpuidHere);
+        if (forwards.any()) { // host programs may connect: the machine waits for them in real time
+            OutsideWorld world = forwards.newWorld();
+            process.connect(world);
+            world.onArrival(debugger::wakeForOutside);
+        }
         debugger.setSystemCalls(new LinuxProgram(process, debugger.records()));
         debugger.setTarget(new ProgramInfo(name, PID, process.modules(), file, elf.sections(), process::modulesOf,
                 path -> sandbox.find(path).map(Sandbox.Found::host), process::procFile));
@@ -107,6 +114,6 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
     ElfTarget withProgram(String guestPath, List<String> arguments) {
         Sandbox.Found found = new Sandbox(root).find(guestPath).orElseThrow(() -> new IllegalArgumentException(
                 "no program file " + guestPath + " beneath the agent's --root " + root));
-        return new ElfTarget(found.host(), arguments, env, root, writable, stdin, cwd, writableDirs);
+        return new ElfTarget(found.host(), arguments, env, root, writable, stdin, cwd, writableDirs, forwards);
     }
 }

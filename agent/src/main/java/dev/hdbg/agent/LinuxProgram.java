@@ -141,6 +141,8 @@ final class LinuxProgram implements SystemCalls {
             return new Outcome.Killed(DEADLOCK_SIGNAL);
         } else if (due instanceof LinuxSyscalls.Result.Stopped stopped) {
             return new Outcome.Stopped(stopped.signal(), stopped.siginfo());
+        } else if (due instanceof LinuxSyscalls.Result.Idle idle) {
+            return new Outcome.Idle(idle.until());
         }
         return new Outcome.Returned();
     }
@@ -158,8 +160,10 @@ final class LinuxProgram implements SystemCalls {
         } else if (result instanceof LinuxSyscalls.Result.Yielded) {
             return new Outcome.Yielded();
         } else if (result instanceof LinuxSyscalls.Result.Exited e) {
+            syscalls.ended();
             return new Outcome.Exited(e.status());
         } else if (result instanceof LinuxSyscalls.Result.Killed k) {
+            syscalls.ended();
             return new Outcome.Killed(k.signal());
         } else if (result instanceof LinuxSyscalls.Result.Stopped stopped) {
             return new Outcome.Stopped(stopped.signal(), stopped.siginfo());

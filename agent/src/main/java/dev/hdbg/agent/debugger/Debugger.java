@@ -102,6 +102,11 @@ public final class Debugger implements AutoCloseable {
         hooks.setSystemCalls(calls);
     }
 
+    /** Any thread: something arrived from outside the machine (a forwarded port): an idle guest looks again. */
+    public void wakeForOutside() {
+        loop.wakeForOutside();
+    }
+
     /** How the target is started again; without one, {@link #start} is refused. */
     public void setStarter(TargetStarter starter) {
         starts.setStarter(starter);

@@ -94,6 +94,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
     private boolean shortCircuitable;
     private Boolean shortCircuitByHost;
     private volatile boolean pauseRequested;
+    /** Whether the execution thread idles, waiting for the outside ({@link #idleUntil}): a pause must wake it. */
+    private volatile boolean idling;
     /** Runs asked for so far ({@link #askToRun}), counted on the requesting thread in the order requests arrive. */
     private final AtomicLong runsAsked = new AtomicLong();
     /** How many runs had been asked for when the last pause was: the pause stops a run asked for up to then. */
@@ -493,6 +495,9 @@ final class ExecutionLoop implements BreakService, GuestStops {
         runsAskedAtPause = runsAsked.get();
         pauseRequested = true;
         kicker.kickIfWanted();
+        if (idling) {
+            mailbox.submit(() -> null); // the idle wait ends, and the loop halts
+        }
     }
 
     /** Whether the running guest should stop: a pause, events to arm, a request waiting, a signal due. */
@@ -544,7 +549,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
         stepOut.dropHookIfSafe(runs.inside());
     }
 
-    private void runGuest() {
+    private void runGuest() throws InterruptedException {
         Runnable task;
         while ((task = mailbox.poll()) != null) {
             task.run();
@@ -576,6 +581,45 @@ final class ExecutionLoop implements BreakService, GuestStops {
         if (tracking.done() && state == TargetState.RUNNING) {
             halt(DebuggerRecord.BreakReason.STEP, 0, null, "tracked the instructions asked for (!track)");
         }
+        long idle = runs.takeIdle();
+        if (idle != 0 && state == TargetState.RUNNING) {
+            idleUntil(idle);
+        }
+    }
+
+    /**
+     * No guest thread can run, and the outside may wake one (a forwarded port): waits, answering requests, until a
+     * request (a pause among them, {@link #requestPause}), an arrival from outside ({@link #wakeForOutside}) or the
+     * host's nanoTime {@code until}, at most 100 ms at a time; the loop then runs the guest again, which looks again.
+     */
+    private void idleUntil(long until) throws InterruptedException {
+        idling = true;
+        try {
+            if (pauseRequested) {
+                return; // asked before the wait began: requestPause may have seen no one idling
+            }
+            long nanos = Math.min(until - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100));
+            if (nanos <= 0) {
+                return;
+            }
+            emulator.unlock();
+            Runnable task;
+            try {
+                task = mailbox.poll(nanos, TimeUnit.NANOSECONDS);
+            } finally {
+                emulator.lock();
+            }
+            if (task != null) {
+                task.run();
+            }
+        } finally {
+            idling = false;
+        }
+    }
+
+    /** Any thread: something arrived from outside the machine; an idle execution thread looks again now. */
+    void wakeForOutside() {
+        mailbox.submit(() -> null);
     }
 
     /** Linux's SIGKILL, whose status {@code .kill} reports: 128 + 9, as a shell shows it. */

@@ -36,6 +36,8 @@ final class GuestRuns {
     private boolean inside;
     private long runNanos;
     private long brokenNanos;
+    /** {@link #takeIdle}'s: 0, or the host's nanoTime until which the machine idles. */
+    private long idleUntil;
     private final HeldSignals heldSignals;
 
     GuestRuns(Machine machine, ExitHooks hooks, InstructionExits instructions, ExitHandler handler, StepOut stepOut,
@@ -144,7 +146,21 @@ final class GuestRuns {
             finish(new Completion.HeldSignal(signal, siginfo, machine.rip())); // the debugger stops before it
             return false;
         }
+        if (outcome instanceof SystemCalls.Outcome.Idle(long until)) {
+            idleUntil = until; // the execution loop waits for the outside, then runs again
+            return false;
+        }
         return true;
+    }
+
+    /**
+     * Where the last run left the machine idle, waiting for the outside ({@link SystemCalls.Outcome.Idle}): the host's
+     * nanoTime to look again at; 0 when it did not. Taken: the next call says 0.
+     */
+    long takeIdle() {
+        long until = idleUntil;
+        idleUntil = 0;
+        return until;
     }
 
     /**

@@ -199,6 +199,7 @@ public final class InstructionExits {
                 }
                 case SystemCalls.Outcome.Stopped st -> throw new IllegalStateException("a fault's signal is held "
                         + "back before the operating system sees it (SignalStops), never by it");
+                case SystemCalls.Outcome.Idle i -> throw new IllegalStateException("only a safe point idles");
             }
         }
         stopWith(new Completion.Faulted("unhandled exception " + vector + " (" + ExceptionVectors.name(vector)

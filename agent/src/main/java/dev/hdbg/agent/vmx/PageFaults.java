@@ -93,6 +93,7 @@ final class PageFaults {
             case SystemCalls.Outcome.Killed k -> new Completion.Killed(k.signal(), rip);
             case SystemCalls.Outcome.Stopped st -> throw new IllegalStateException("a fault's signal is held back "
                     + "before the operating system sees it (SignalStops), never by it");
+            case SystemCalls.Outcome.Idle i -> throw new IllegalStateException("only a safe point idles");
         });
         return false;
     }

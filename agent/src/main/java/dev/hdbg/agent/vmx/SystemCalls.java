@@ -148,5 +148,13 @@ public interface SystemCalls {
          */
         record Stopped(int signal, byte[] siginfo) implements Outcome {
         }
+
+        /**
+         * At a safe point: no thread can run, and something outside the machine may wake one (a forwarded port's
+         * connection): the debugger idles, answering requests, until the host's {@code System.nanoTime} reaches
+         * {@code until} ({@code Long.MAX_VALUE}: no deadline) or something arrives, then runs the guest on.
+         */
+        record Idle(long until) implements Outcome {
+        }
     }
 }

@@ -155,7 +155,12 @@ final class GuestSocket extends SocketFile {
         connection = mine;
         peerAddress = peer;
         mine.setStatusFlags(statusFlags());
-        listener.pending.add(theirs);
+        listener.enqueue(theirs);
+    }
+
+    /** A connection for a listener's accept: a client's of the machine, or a forwarded host program's. */
+    void enqueue(Pending connection) {
+        pending.add(connection);
     }
 
     /** A Unix datagram socket's connect to the bound datagram socket {@code target} (again at each call). */

@@ -123,6 +123,15 @@ public final class LinuxProcess implements AutoCloseable {
         table.init(this, config.tid());
     }
 
+    /**
+     * Lets {@code world} reach the machine ({@code --forward}): its waits then run in real time, and it idles when no
+     * thread can run. Before the program runs.
+     */
+    public void connect(OutsideWorld world) {
+        table.scheduler().connect(world);
+        world.attach(table);
+    }
+
     /** The first process's parent, as getppid reports it: init. */
     private static final long INIT_PARENT = 1;
 

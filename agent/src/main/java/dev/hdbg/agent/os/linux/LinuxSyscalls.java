@@ -51,6 +51,14 @@ public final class LinuxSyscalls {
         }
 
         /**
+         * No thread can run now, and the outside may wake one ({@link OutsideWorld}): the machine idles until the
+         * host's {@code System.nanoTime} reaches {@code until} ({@code Long.MAX_VALUE}: no deadline) or something
+         * arrives, then looks again.
+         */
+        record Idle(long until) implements Result {
+        }
+
+        /**
          * The call is not emulated: RAX holds {@code -ENOSYS} (-38), which programs treat as "not supported by
          * this kernel". Worth telling the user once per number.
          */
@@ -214,7 +222,18 @@ public final class LinuxSyscalls {
      */
     public boolean signalDue() {
         LinuxProcess process = processes.current();
-        return process.exitStatus().isEmpty() && process.timers().signalDue();
+        return process.exitStatus().isEmpty() && (process.timers().signalDue()
+                || processes.scheduler().outside().pending());
+    }
+
+    /**
+     * The program ended: what it sent on connections from outside goes out, then they close ({@link
+     * OutsideWorld#end}). Execution thread.
+     */
+    public void ended() {
+        OutsideWorld outside = processes.scheduler().outside();
+        outside.drain();
+        outside.end();
     }
 
     /**
@@ -246,12 +265,16 @@ public final class LinuxSyscalls {
      */
     public Result deliverDue() {
         Scheduler scheduler = processes.scheduler();
+        scheduler.outside().drain(); // what came from outside (a forwarded port's connection, its bytes)
         while (true) {
             LinuxProcess process = processes.current();
             if (process.exitStatus().isPresent() && processes.isInit(process)) {
                 return new Result.Returned(0);
             }
             if ((scheduler.due() || process.ended()) && !scheduler.schedule()) {
+                if (scheduler.idleUntil() != Scheduler.NOT_IDLE) {
+                    return new Result.Idle(scheduler.idleUntil());
+                }
                 LinuxProcess init = processes.init();
                 init.killed(Signals.SIGKILL); // what a user's kill -9 of the hung program would leave
                 return new Result.Deadlocked(scheduler.deadlock());

@@ -209,11 +209,12 @@ final class ProcessTable {
     }
 
     /**
-     * Whether {@code process}'s calling thread is the only one left in the machine: no other thread or process could
-     * send it a signal or write what it waits for, so a wait of its may jump the guest's clock instead of sleeping.
+     * Whether {@code process}'s calling thread is the only one left in the machine and nothing outside reaches it (no
+     * {@link OutsideWorld}): no one could send it a signal or write what it waits for, so a wait of its may jump the
+     * guest's clock instead of sleeping.
      */
     boolean alone(LinuxProcess process) {
-        return scheduler.threadsOf(process).size() == 1
+        return !scheduler.outside().isOpen() && scheduler.threadsOf(process).size() == 1
                 && processes.values().stream().allMatch(p -> p == process || p.ended());
     }
 

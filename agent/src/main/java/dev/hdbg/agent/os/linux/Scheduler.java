@@ -53,6 +53,11 @@ final class Scheduler {
     };
     private boolean yielded;
     private boolean switchWanted;
+    /** What may wake the machine from outside it ({@link OutsideWorld}): while open, no wait makes the clock jump. */
+    private OutsideWorld outside = OutsideWorld.CLOSED;
+    /** Where the last {@link #schedule} left the machine idle: the host's nanoTime to look again at, or NOT_IDLE. */
+    private long idleUntil = NOT_IDLE;
+    static final long NOT_IDLE = Long.MIN_VALUE;
     private boolean sliceOver;
     private final SharedFutexWords sharedWords;
     /** Whether the program has had a second thread: its runs are counted from then on. */
@@ -301,6 +306,24 @@ final class Scheduler {
         return switchWanted || sliceOver;
     }
 
+    /** Connects the machine to what may wake it from outside ({@code --forward}). */
+    void connect(OutsideWorld world) {
+        this.outside = world;
+    }
+
+    OutsideWorld outside() {
+        return outside;
+    }
+
+    /**
+     * After a {@link #schedule} that found no thread to run: the host's {@code System.nanoTime} until which the
+     * machine idles waiting for the outside ({@code Long.MAX_VALUE}: no deadline), or {@link #NOT_IDLE} for a
+     * deadlock.
+     */
+    long idleUntil() {
+        return idleUntil;
+    }
+
     /** How many blocks the next run may begin: 0 (no limit) until the program has had a second thread. */
     long sliceBlocks() {
         return counted ? SLICE_BLOCKS : 0;
@@ -319,6 +342,8 @@ final class Scheduler {
      */
     boolean schedule() {
         switchWanted = false;
+        idleUntil = NOT_IDLE;
+        outside.drain(); // what came from outside may wake a thread
         long now = clock.monotonic();
         for (GuestThread t : threads.values()) {
             if (t.state == GuestThread.State.FUTEX_WAIT && t.deadline <= now) {
@@ -341,6 +366,11 @@ final class Scheduler {
             Optional<GuestThread> timed = threads.values().stream()
                     .filter(t -> t.wakeDeadline() != GuestThread.FOREVER)
                     .min((a, b) -> Long.compare(a.wakeDeadline(), b.wakeDeadline()));
+            if (outside.isOpen()) { // the outside may end a wait: the machine idles in real time instead of jumping
+                idleUntil = timed.isEmpty() ? Long.MAX_VALUE : clock.hostNanosAt(timed.get().wakeDeadline());
+                switchWanted = true; // look again when the idle wait ends
+                return false;
+            }
             if (timed.isEmpty() || jumps == MAX_JUMPS) {
                 counted();
                 return false;

@@ -1,0 +1,129 @@
+package dev.hdbg.agent.os.linux;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * What reaches the machine from outside it: connections a host program makes to a port the agent forwards
+ * ({@code --forward}) to a TCP port of the machine. Without forwards the machine is closed: its clock jumps over
+ * every wait no one of its own can end, and a wait no one can ever end is a deadlock. With them a wait may end from
+ * outside, at the outside's pace: the machine then waits in real time, its clock running with the host's, and idles
+ * (the debugger's run loop waits, answering requests) when no thread can run.
+ *
+ * <p>Arrivals come from the agent's threads ({@link #post}); they run on the execution thread, at the next safe point
+ * ({@link #drain}), as everything that changes the machine does. Each connection's bytes go both ways there
+ * ({@link ForwardedConnection#pump}).
+ */
+public final class OutsideWorld {
+    /** No forwards: the machine is closed. */
+    static final OutsideWorld CLOSED = new OutsideWorld(false);
+
+    private final boolean open;
+    /** The machine it reaches, once a program runs there. */
+    private ProcessTable table;
+    private final ConcurrentLinkedQueue<Runnable> arrivals = new ConcurrentLinkedQueue<>();
+    private final List<ForwardedConnection> connections = new ArrayList<>();
+    /** The host ends of its connections, closed when the program ends ({@link #end}). */
+    private final Set<HostPeer> peers = ConcurrentHashMap.newKeySet();
+    private volatile Runnable wake = () -> { };
+
+    private OutsideWorld(boolean open) {
+        this.open = open;
+    }
+
+    /** A machine that forwarded ports reach. */
+    public static OutsideWorld open() {
+        return new OutsideWorld(true);
+    }
+
+    /** Whether anything outside may wake the machine: then it waits in real time instead of jumping its clock. */
+    boolean isOpen() {
+        return open;
+    }
+
+    /** What makes the execution thread come to a safe point soon (the debugger's), called after each arrival. */
+    public void onArrival(Runnable wakeUp) {
+        this.wake = wakeUp;
+    }
+
+    /** Any thread: {@code arrival} runs on the execution thread at its next safe point. */
+    public void post(Runnable arrival) {
+        arrivals.add(arrival);
+        wake.run();
+    }
+
+    /** Any thread: whether arrivals wait for the execution thread. */
+    boolean pending() {
+        return !arrivals.isEmpty();
+    }
+
+    /** Execution thread: runs what arrived, then moves each connection's bytes. */
+    void drain() {
+        Runnable arrival;
+        while ((arrival = arrivals.poll()) != null) {
+            arrival.run();
+        }
+        connections.removeIf(ForwardedConnection::pump);
+    }
+
+    /** The machine's processes, which the connections reach. */
+    void attach(ProcessTable processes) {
+        this.table = processes;
+    }
+
+    /**
+     * Any thread: a host program connected from its port {@code clientPort} to a port forwarded to the machine's TCP
+     * port {@code port}. Returns what its reader hands the host's bytes to.
+     */
+    public Arrival connect(int port, int clientPort, HostPeer host) {
+        peers.add(host);
+        Arrival arrival = new Arrival();
+        post(() -> {
+            arrival.connection = table == null ? null : ForwardedConnection.open(table, port, clientPort, host);
+            if (arrival.connection != null) {
+                connections.add(arrival.connection);
+            } else if (table == null) {
+                host.close();
+            }
+        });
+        return arrival;
+    }
+
+    /**
+     * Any thread: the program ended, or the target starts again: the host ends of its connections close, as the
+     * machine's would when its processes are gone.
+     */
+    public void end() {
+        peers.forEach(HostPeer::close);
+    }
+
+    /** A forwarded connection as the host's reader sees it: what it read, in order, and its end. */
+    public final class Arrival {
+        /** Set on the execution thread before any of the host's bytes arrive there (arrivals run in order). */
+        private ForwardedConnection connection;
+
+        private Arrival() {
+        }
+
+        /** Any thread: bytes the host program sent. */
+        public void data(byte[] bytes) {
+            post(() -> {
+                if (connection != null) {
+                    connection.fromHost(bytes);
+                }
+            });
+        }
+
+        /** Any thread: the host program sends no more (or its socket failed). */
+        public void ended() {
+            post(() -> {
+                if (connection != null) {
+                    connection.hostEnded();
+                }
+            });
+        }
+    }
+}
