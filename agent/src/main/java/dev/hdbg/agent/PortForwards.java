@@ -71,13 +71,20 @@ public final class PortForwards implements AutoCloseable {
     /**
      * Binds each forward's host port on the loopback and starts taking its connections; each is logged with the port
      * bound (a host port of 0 is the host's choice).
+     *
+     * @throws IllegalArgumentException when a host port cannot be bound (taken, say), naming it
      */
     public void bind() throws IOException {
         try {
             for (Forward forward : forwards) {
                 ServerSocketChannel listener = ServerSocketChannel.open();
                 listeners.add(listener);
-                listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), forward.hostPort()));
+                try {
+                    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), forward.hostPort()));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("--forward " + forward.hostPort() + ":" + forward.port()
+                            + ": cannot listen on 127.0.0.1:" + forward.hostPort() + " (" + e.getMessage() + ")", e);
+                }
                 int hostPort = ((InetSocketAddress) listener.getLocalAddress()).getPort();
                 LOG.info("forwarding 127.0.0.1:{} to the machine's TCP port {}", hostPort, forward.port());
                 Thread.ofVirtual().name("hdbg-forward-" + hostPort).start(() -> accept(listener, forward.port()));

@@ -194,7 +194,10 @@ class CommandLinePropertyTest {
             r -> List.of("--sample", "demo", "--image", files.resolve("good.token").toString()),
             r -> List.of("--on-full", pick(r, List.of("drop", "", text(r)))),
             r -> List.of("--state-dir", watched.resolve("state").toString()),
-            r -> List.of("--token", "0123456789abcdef", "--token-file", goodToken.toString()));
+            r -> List.of("--token", "0123456789abcdef", "--token-file", goodToken.toString()),
+            r -> List.of("--elf", "/bin/sh", "--forward", pick(r, List.of("8080", "8080:", ":80", "8080:0", "x:80",
+                    "8080:70000", "1:2:3", "-1:80", "", text(r)))),
+            r -> List.of("--forward", "0:80"));
 
     // ---- the host's command lines ----
 
