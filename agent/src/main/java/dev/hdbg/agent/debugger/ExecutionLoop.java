@@ -120,7 +120,9 @@ final class ExecutionLoop implements BreakService, GuestStops {
         this.tracking = new Tracking(machine);
         this.queue = queue;
         this.thread = Thread.ofPlatform().name("hdbg-execution").unstarted(this::loop);
-        this.kicker = new Kicker(machine.cpu(), this::stopWanted, () -> abandoned || state == TargetState.RUNNING);
+        // An idle machine (waiting for the outside: idleUntil) runs no guest code: no kick is wanted, nor a watchdog.
+        this.kicker = new Kicker(machine.cpu(), this::stopWanted,
+                () -> abandoned || state == TargetState.RUNNING && !idling);
         this.directSteps = new DirectSteps(machine, registry, queue);
         queue.whileFull(this::whileRecordsWait);
     }

@@ -41,6 +41,8 @@ final class Scheduler {
     static final long SLICE_BLOCKS = 40_000;
     /** Jumps of the clock to timers that end no wait (their signal blocked or ignored) taken for a deadlock. */
     private static final int MAX_JUMPS = 1_000_000;
+    /** {@link #idleUntil} after a schedule that found a thread to run, or a deadlock. */
+    static final long NOT_IDLE = Long.MIN_VALUE;
 
     private final Vcpus vcpus;
     private final ProcessTurns turns = new ProcessTurns();
@@ -57,7 +59,6 @@ final class Scheduler {
     private OutsideWorld outside = OutsideWorld.CLOSED;
     /** Where the last {@link #schedule} left the machine idle: the host's nanoTime to look again at, or NOT_IDLE. */
     private long idleUntil = NOT_IDLE;
-    static final long NOT_IDLE = Long.MIN_VALUE;
     private boolean sliceOver;
     private final SharedFutexWords sharedWords;
     /** Whether the program has had a second thread: its runs are counted from then on. */
