@@ -5,6 +5,7 @@ import dev.hdbg.agent.os.linux.OutsideWorld;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * listening at TCP port PORT of the machine, as qemu's {@code hostfwd} and Qiling's forwarded ports do, so that a
  * browser, curl or a fuzzer on the host can talk to a server being debugged. Host loopback only: the forwarded
  * service has no authentication of hdbg's, so nothing beyond this machine reaches it. Each host connection has a
- * reader and a writer (virtual threads) and at most {@link #IN_FLIGHT} bytes read from it that the machine has not
- * taken yet; the machine's side runs on the execution thread ({@link OutsideWorld}).
+ * reader and a writer (virtual threads), at most {@link #IN_FLIGHT} bytes read from it that the machine has not taken
+ * yet, and as many from the machine it has not sent yet; the machine's side runs on the execution thread
+ * ({@link OutsideWorld}).
  */
 public final class PortForwards implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PortForwards.class);
@@ -131,9 +133,12 @@ public final class PortForwards implements AutoCloseable {
     private static final class Peer implements HostPeer {
         private static final byte[] END = new byte[0];
         private static final byte[] CLOSE = new byte[0];
+        private static final byte[] REFUSE = new byte[0];
         private final SocketChannel channel;
         private final Semaphore room = new Semaphore(IN_FLIGHT);
         private final LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
+        /** Bytes of {@code out} not written yet. */
+        private final java.util.concurrent.atomic.AtomicLong unsent = new java.util.concurrent.atomic.AtomicLong();
 
         Peer(SocketChannel channel) {
             this.channel = channel;
@@ -169,6 +174,10 @@ public final class PortForwards implements AutoCloseable {
                     if (data == CLOSE) {
                         break;
                     }
+                    if (data == REFUSE) {
+                        channel.setOption(StandardSocketOptions.SO_LINGER, 0); // close with a reset, not end of file
+                        break;
+                    }
                     if (data == END) {
                         channel.shutdownOutput();
                         continue;
@@ -177,6 +186,7 @@ public final class PortForwards implements AutoCloseable {
                     while (buffer.hasRemaining()) {
                         channel.write(buffer);
                     }
+                    unsent.addAndGet(-data.length);
                 }
             } catch (IOException e) {
                 // the host program went away: what the program sends is dropped
@@ -188,7 +198,13 @@ public final class PortForwards implements AutoCloseable {
 
         @Override
         public void send(byte[] data) {
+            unsent.addAndGet(data.length);
             out.add(data);
+        }
+
+        @Override
+        public boolean canSend() {
+            return unsent.get() < IN_FLIGHT;
         }
 
         @Override
@@ -199,6 +215,11 @@ public final class PortForwards implements AutoCloseable {
         @Override
         public void close() {
             out.add(CLOSE);
+        }
+
+        @Override
+        public void refuse() {
+            out.add(REFUSE);
         }
 
         @Override

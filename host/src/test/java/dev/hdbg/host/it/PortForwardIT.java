@@ -1,6 +1,7 @@
 package dev.hdbg.host.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hdbg.common.record.DebuggerRecord;
 import dev.hdbg.host.client.DebuggerClient;
@@ -62,6 +63,13 @@ class PortForwardIT {
         }
     }
 
+    /** Runs the program on, and waits until its server listens (its "listening" line). */
+    private static void runUntilListening(DebuggerClient client, Records records) throws Exception {
+        client.addRecordListener(records);
+        client.cont().get(10, TimeUnit.SECONDS);
+        records.await(r -> output(records).contains("listening"), Duration.ofSeconds(30));
+    }
+
     private static String output(Records records) {
         StringBuilder text = new StringBuilder();
         for (DebuggerRecord.Output o : records.of(DebuggerRecord.Output.class)) {
@@ -76,9 +84,7 @@ class PortForwardIT {
         try (AgentProcess agent = AgentProcess.start("--elf", server.toString(), "--forward", "0:7411", "--", "7411",
                 "2"); DebuggerClient client = agent.connect()) {
             int port = hostPort(agent, 7411);
-            client.addRecordListener(records);
-            client.cont().get(10, TimeUnit.SECONDS);
-            records.await(r -> output(records).contains("listening"), Duration.ofSeconds(30));
+            runUntilListening(client, records);
             assertThat(exchange(port, "hello\nworld\n")).isEqualTo("HELLO\nWORLD\n");
             byte[] big = new byte[300_000]; // more than a pipe holds, and more than the agent reads ahead
             java.util.Arrays.fill(big, (byte) 'a');
@@ -97,9 +103,7 @@ class PortForwardIT {
         try (AgentProcess agent = AgentProcess.start("--elf", server.toString(), "--forward", "0:7412", "--", "7412",
                 "1"); DebuggerClient client = agent.connect()) {
             int port = hostPort(agent, 7412);
-            client.addRecordListener(records);
-            client.cont().get(10, TimeUnit.SECONDS);
-            records.await(r -> output(records).contains("listening"), Duration.ofSeconds(30));
+            runUntilListening(client, records);
             client.pause().get(10, TimeUnit.SECONDS);
             DebuggerRecord.Break paused = records.awaitBreak();
             assertThat(paused.reason()).isEqualTo(DebuggerRecord.BreakReason.PAUSE);
@@ -110,16 +114,15 @@ class PortForwardIT {
     }
 
     @Test
-    void aForwardedPortNoOneListensOnIsClosed() throws Exception {
+    void aForwardedPortNoOneListensOnResetsTheConnection() throws Exception {
         Records records = new Records();
         try (AgentProcess agent = AgentProcess.start("--elf", server.toString(), "--forward", "0:7413", "--forward",
                 "0:7414", "--", "7413", "1"); DebuggerClient client = agent.connect()) {
             int nobody = hostPort(agent, 7414);
             int served = hostPort(agent, 7413);
-            client.addRecordListener(records);
-            client.cont().get(10, TimeUnit.SECONDS);
-            records.await(r -> output(records).contains("listening"), Duration.ofSeconds(30));
-            assertThat(exchange(nobody, "anyone?\n")).as("refused: closed at once").isEmpty();
+            runUntilListening(client, records);
+            assertThatThrownBy(() -> exchange(nobody, "anyone?\n")).as("refused: reset")
+                    .isInstanceOf(java.net.SocketException.class);
             assertThat(exchange(served, "yes\n")).isEqualTo("YES\n");
             assertThat(records.awaitExit().status()).isZero();
         }

@@ -30,13 +30,13 @@ final class ForwardedConnection {
     /**
      * A host program connected to the port forwarded to the machine's TCP port {@code port}, from its own port
      * {@code clientPort}: a connection waits in the queue of the socket listening there, or, when none listens or its
-     * queue is full, the host's socket is closed, as a refused connection is. Returns it, or null when refused.
+     * queue is full, the host's socket is reset, as a refused connection is. Returns it, or null when refused.
      */
     static ForwardedConnection open(ProcessTable table, int port, int clientPort, HostPeer host) {
         InetEndpoint to = InetEndpoint.loopback(InetEndpoint.AF_INET, port);
         GuestSocket listener = table.inetPorts().find(true, to);
         if (listener == null || !listener.hasRoom()) {
-            host.close();
+            host.refuse();
             return null;
         }
         Connection[] ends = Connection.tcpPair(table.scheduler());
@@ -109,7 +109,7 @@ final class ForwardedConnection {
     }
 
     private void outOfMachine() throws IOException {
-        while (!programEnded) {
+        while (!programEnded && host.canSend()) {
             byte[] buffer = new byte[CHUNK];
             int count;
             try {

@@ -86,7 +86,7 @@ public final class OutsideWorld {
             if (arrival.connection != null) {
                 connections.add(arrival.connection);
             } else if (table == null) {
-                host.close();
+                host.refuse();
             }
         });
         return arrival;

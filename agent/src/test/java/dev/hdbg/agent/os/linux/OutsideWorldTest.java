@@ -37,6 +37,11 @@ class OutsideWorldTest {
         }
 
         @Override
+        public boolean canSend() {
+            return true;
+        }
+
+        @Override
         public void endOfStream() {
             events.add("end of stream");
         }
@@ -44,6 +49,11 @@ class OutsideWorldTest {
         @Override
         public void close() {
             events.add("closed");
+        }
+
+        @Override
+        public void refuse() {
+            events.add("refused");
         }
 
         @Override
@@ -105,7 +115,7 @@ class OutsideWorldTest {
             Recorded host = new Recorded();
             world.connect(7001, 40_001, host).data("anyone?".getBytes(StandardCharsets.UTF_8));
             world.drain();
-            assertThat(host.events).containsExactly("closed");
+            assertThat(host.events).containsExactly("refused");
         }
     }
 
