@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * (the debugger's run loop waits, answering requests) when no thread can run.
  *
  * <p>Arrivals come from the agent's threads ({@link #post}); they run on the execution thread, at the next safe point
- * ({@link #drain}), as everything that changes the machine does. Each connection's bytes go both ways there
- * ({@link ForwardedConnection#pump}).
+ * ({@link #drain}: at each safe point and after each system call), as everything that changes the machine does.
+ * Each connection's bytes go both ways there ({@link ForwardedConnection#pump}).
  */
 public final class OutsideWorld {
     /** No forwards: the machine is closed. */
@@ -58,6 +58,13 @@ public final class OutsideWorld {
     /** Any thread: whether arrivals wait for the execution thread. */
     boolean pending() {
         return !arrivals.isEmpty();
+    }
+
+    /** Execution thread: {@link #drain} when the machine is open; nothing, at once, when it is closed. */
+    void drainIfOpen() {
+        if (open) {
+            drain();
+        }
     }
 
     /** Execution thread: runs what arrived, then moves each connection's bytes. */
