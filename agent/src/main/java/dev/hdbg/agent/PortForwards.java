@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +139,7 @@ public final class PortForwards implements AutoCloseable {
         private final Semaphore room = new Semaphore(IN_FLIGHT);
         private final LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
         /** Bytes of {@code out} not written yet. */
-        private final java.util.concurrent.atomic.AtomicLong unsent = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong unsent = new AtomicLong();
 
         Peer(SocketChannel channel) {
             this.channel = channel;

@@ -40,7 +40,8 @@ class PortForwardIT {
 
     /** The host port the agent forwards to the machine's {@code port}, from its log. */
     private static int hostPort(AgentProcess agent, int port) throws InterruptedException {
-        assertThat(agent.awaitOutput("to the machine's TCP port " + port, 20_000)).as("the forward's log line").isTrue();
+        assertThat(agent.awaitOutput("to the machine's TCP port " + port, 20_000)).as("the forward's log line")
+                .isTrue();
         Matcher m = FORWARDING.matcher(agent.output());
         while (m.find()) {
             if (Integer.parseInt(m.group(2)) == port) {

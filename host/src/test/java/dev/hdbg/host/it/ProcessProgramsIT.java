@@ -35,7 +35,8 @@ class ProcessProgramsIT {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
-                "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo", "mmsg")) {
+                "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo",
+                "mmsg")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -229,8 +230,8 @@ class ProcessProgramsIT {
     /**
      * TCP and UDP over the machine's loopback, IPv4 and IPv6 (stop 52; before, socket(AF_INET) was EAFNOSUPPORT):
      * bind and the ports the machine chooses, SO_REUSEADDR, listen, blocking and non-blocking connect, a refused one,
-     * accept's and getpeername's addresses, TCP's resets, dual-stack and v6-only listeners, and UDP's senders, connected
-     * sockets, truncated datagrams and the refusal a send to nobody draws.
+     * accept's and getpeername's addresses, TCP's resets, dual-stack and v6-only listeners, and UDP's senders,
+     * connected sockets, truncated datagrams and the refusal a send to nobody draws.
      */
     @ParameterizedTest
     @ValueSource(strings = {"static", "dynamic"})

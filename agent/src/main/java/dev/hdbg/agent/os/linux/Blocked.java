@@ -25,8 +25,7 @@ final class Blocked extends SyscallException {
      * wait on {@code channel}.
      */
     static SyscallException unlessNonBlocking(OpenFile file, Object channel) {
-        boolean nonBlocking = (file.statusFlags() & OpenFile.O_NONBLOCK) != 0;
-        return nonBlocking ? new SyscallException(Errno.EAGAIN) : new Blocked(channel);
+        return file.nonBlocking() ? new SyscallException(Errno.EAGAIN) : new Blocked(channel);
     }
 
     /** A wait for a signal ({@link SignalWait}): woken by a signal sent to {@code signals}' process, or by time. */

@@ -38,11 +38,6 @@ abstract class Connection extends SocketFile {
         return new Connection[] {sockets.first, sockets.second};
     }
 
-    /** SO_ERROR: an error waiting for the next call (a TCP reset's, a UDP socket's refused datagram), taken. */
-    int takeError() {
-        return 0;
-    }
-
     long peerPid() {
         return peerPid;
     }

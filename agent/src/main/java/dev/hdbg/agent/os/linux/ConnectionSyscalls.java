@@ -111,6 +111,12 @@ final class ConnectionSyscalls {
      */
     private long connect(int fd, long address, int length) throws IOException {
         GuestSocket socket = guestSocket(fd);
+        // A datagram socket's connect only names where its sends go and whom it hears, again at each call;
+        // AF_UNSPEC forgets it, whatever the socket's family.
+        if (socket.type == MessagePair.SOCK_DGRAM && addresses.unspecified(address, length)) {
+            socket.disconnectDatagrams();
+            return 0;
+        }
         if (socket.inet()) {
             if (socket.type == MessagePair.SOCK_DGRAM) {
                 inet.connectDatagrams(socket, address, length);
@@ -120,13 +126,7 @@ final class ConnectionSyscalls {
             return 0;
         }
         if (socket.type == MessagePair.SOCK_DGRAM) {
-            // A datagram socket's connect only names where its sends go and whom it hears, again at each call;
-            // AF_UNSPEC forgets it.
-            if (addresses.unspecified(address, length)) {
-                socket.disconnectDatagrams();
-            } else {
-                socket.connectDatagrams(addresses.bound(address, length, MessagePair.SOCK_DGRAM));
-            }
+            socket.connectDatagrams(addresses.bound(address, length, MessagePair.SOCK_DGRAM));
             return 0;
         }
         if (socket.connection() != null) {

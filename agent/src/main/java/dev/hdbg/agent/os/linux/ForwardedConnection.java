@@ -42,7 +42,8 @@ final class ForwardedConnection {
         Connection[] ends = Connection.tcpPair(table.scheduler());
         ends[0].setStatusFlags(OpenFile.O_NONBLOCK); // the agent's end: its calls never wait
         InetEndpoint from = InetEndpoint.loopback(InetEndpoint.AF_INET, clientPort);
-        listener.enqueue(new GuestSocket.Pending(ends[1], to.sockaddr(listener.domain), from.sockaddr(listener.domain)));
+        listener.enqueue(new GuestSocket.Pending(ends[1], to.sockaddr(listener.domain),
+                from.sockaddr(listener.domain)));
         table.scheduler().wakeAll(listener, ReadyWait.CHANNEL); // an accept waiting, a poll on the listener
         return new ForwardedConnection(host, ends[0]);
     }

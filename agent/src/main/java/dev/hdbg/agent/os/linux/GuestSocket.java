@@ -32,11 +32,10 @@ final class GuestSocket extends SocketFile {
     /** The process that last called listen: its clients' peer. */
     private long listenerPid;
     /**
-     * A TCP socket's connect that said EINPROGRESS (a non-blocking one), until a connect again says how it ended;
-     * {@code refused}: no one listened there, and {@code connectError} is what SO_ERROR or that connect reports.
+     * A TCP socket's connect that said EINPROGRESS (a non-blocking one), until a connect again says how it ended: it
+     * was refused when it has no connection, and {@code connectError} is what SO_ERROR or that connect reports.
      */
     private boolean connecting;
-    private boolean refused;
     private int connectError;
 
     /**
@@ -110,7 +109,6 @@ final class GuestSocket extends SocketFile {
     void rename(byte[] newAddress) {
         this.address = newAddress;
     }
-
 
     /**
      * listen: a named stream or seqpacket socket that is not connected starts (or goes on) listening; {@code pid},
@@ -196,7 +194,6 @@ final class GuestSocket extends SocketFile {
     /** A non-blocking TCP connect said EINPROGRESS; {@code refusedWith} is its error, 0 when it connected. */
     void connectingWith(int refusedWith) {
         connecting = true;
-        refused = refusedWith != 0;
         connectError = refusedWith;
     }
 
@@ -210,7 +207,6 @@ final class GuestSocket extends SocketFile {
             return;
         }
         int errno = connectError != 0 ? connectError : Errno.ECONNABORTED;
-        refused = false;
         connectError = 0;
         throw new SyscallException(errno);
     }
@@ -220,6 +216,7 @@ final class GuestSocket extends SocketFile {
     }
 
     /** SO_ERROR: a refused connect's error, or its connection's (a reset, a refused datagram), taken (0: none). */
+    @Override
     int takeError() {
         int errno = connectError;
         connectError = 0;
@@ -280,7 +277,7 @@ final class GuestSocket extends SocketFile {
         if (connection != null) {
             return connection.readReady();
         }
-        return refused || pending != null && !pending.isEmpty();
+        return connecting || pending != null && !pending.isEmpty(); // connecting without a connection: refused
     }
 
     /** POLLHUP: a connection's peer gone, or a TCP socket neither connected nor listening (Linux's TCP_CLOSE). */

@@ -45,8 +45,7 @@ record InetEndpoint(byte[] ip, int port) {
         if (raw.length < shortest) {
             throw new SyscallException(Errno.EINVAL);
         }
-        int family = raw[0] & 0xff | (raw[1] & 0xff) << 8;
-        if (family != domain) {
+        if (SocketFile.family(raw) != domain) {
             throw new SyscallException(Errno.EAFNOSUPPORT);
         }
         int port = (raw[2] & 0xff) << 8 | raw[3] & 0xff;
@@ -99,6 +98,11 @@ record InetEndpoint(byte[] ip, int port) {
             return false;
         }
         return ipv4() ? Arrays.equals(asIpv4().ip, other.asIpv4().ip) : Arrays.equals(ip, other.ip);
+    }
+
+    /** The loopback address of its IP version (127.0.0.1, a v4-mapped one's too, or ::1) with {@code newPort}. */
+    InetEndpoint loopbackOfItsVersion(int newPort) {
+        return loopback(ipv4() ? AF_INET : AF_INET6, newPort);
     }
 
     InetEndpoint withPort(int newPort) {

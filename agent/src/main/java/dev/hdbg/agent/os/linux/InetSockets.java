@@ -27,22 +27,13 @@ final class InetSockets {
             throw new SyscallException(Errno.EINVAL);
         }
         byte[] raw = process.user().read(address, length);
-        if (domain == InetEndpoint.AF_INET && raw.length >= InetEndpoint.SOCKADDR_IN && family(raw) == 0) {
+        if (domain == InetEndpoint.AF_INET && raw.length >= InetEndpoint.SOCKADDR_IN && SocketFile.family(raw) == 0) {
             InetEndpoint unspecified = InetEndpoint.parse(withFamily(raw), domain);
             if (unspecified.any()) {
                 return unspecified; // AF_UNSPEC with INADDR_ANY: Linux's bind takes it as AF_INET's, port and all
             }
         }
         return InetEndpoint.parse(raw, domain);
-    }
-
-    /** Whether the sockaddr's family is AF_UNSPEC: a connect that undoes a UDP socket's connect. */
-    boolean unspecified(long address, int length) {
-        return length >= 2 && family(process.user().read(address, 2)) == 0;
-    }
-
-    private static int family(byte[] raw) {
-        return raw[0] & 0xff | (raw[1] & 0xff) << 8;
     }
 
     private static byte[] withFamily(byte[] raw) {
@@ -69,8 +60,7 @@ final class InetSockets {
             }
             throw new SyscallException(Errno.ENETUNREACH);
         }
-        return to.any() ? InetEndpoint.loopback(to.ipv4() ? InetEndpoint.AF_INET : InetEndpoint.AF_INET6, to.port())
-                : to;
+        return to.any() ? to.loopbackOfItsVersion(to.port()) : to;
     }
 
     /** IPV6_V6ONLY, as setsockopt left it (net.ipv6.bindv6only's default: off). */
@@ -137,7 +127,7 @@ final class InetSockets {
         if (!local.any()) {
             return local;
         }
-        return InetEndpoint.loopback(to.ipv4() ? InetEndpoint.AF_INET : InetEndpoint.AF_INET6, local.port());
+        return to.loopbackOfItsVersion(local.port());
     }
 
     /**
@@ -155,7 +145,7 @@ final class InetSockets {
         }
         InetEndpoint to = destination(socket, address, length);
         GuestSocket listener = ports().find(true, to);
-        boolean nonBlocking = (socket.statusFlags() & OpenFile.O_NONBLOCK) != 0;
+        boolean nonBlocking = socket.nonBlocking();
         if (listener == null) {
             if (nonBlocking) { // Linux's handshake is under way when connect returns, and ends refused
                 socket.connectingWith(Errno.ECONNREFUSED);
@@ -183,13 +173,9 @@ final class InetSockets {
 
     /**
      * A UDP socket's connect: its sends without an address go to the destination and it hears only it; an unnamed
-     * socket gets a port first. AF_UNSPEC undoes it.
+     * socket gets a port first. (AF_UNSPEC, which undoes it, is every datagram socket's: ConnectionSyscalls.)
      */
     void connectDatagrams(GuestSocket socket, long address, int length) {
-        if (unspecified(address, length)) {
-            socket.connectDatagrams((byte[]) null);
-            return;
-        }
         InetEndpoint to = destination(socket, address, length);
         autobind(socket);
         InetEndpoint from = source(socket, to);

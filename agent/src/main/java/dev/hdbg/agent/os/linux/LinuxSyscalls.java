@@ -162,7 +162,7 @@ public final class LinuxSyscalls {
             lastProcess = null;
         }
         uc.regWrite(X86Reg.RAX, value);
-        process.scheduler().outside().drainIfOpen(); // what it sent on a forwarded connection goes out now
+        process.scheduler().outside().drain(); // what it sent on a forwarded connection goes out now
         // The return to user mode: at the SYSCALL's successor (Unicorn leaves RIP on the SYSCALL in its hook), or
         // where rt_sigreturn put it. Pending signals are delivered there, as Linux does on every return.
         long after = uc.regRead(X86Reg.RIP);

@@ -29,6 +29,11 @@ abstract class OpenFile {
         return statusFlags;
     }
 
+    /** O_NONBLOCK: a call that would wait fails with EAGAIN instead ({@link Blocked#unlessNonBlocking}). */
+    boolean nonBlocking() {
+        return (statusFlags & O_NONBLOCK) != 0;
+    }
+
     /** F_SETFL: only O_APPEND and O_NONBLOCK change, as on Linux. */
     void setStatusFlags(int flags) {
         int changeable = O_APPEND | O_NONBLOCK;

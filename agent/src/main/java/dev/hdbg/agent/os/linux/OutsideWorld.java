@@ -60,15 +60,14 @@ public final class OutsideWorld {
         return !arrivals.isEmpty();
     }
 
-    /** Execution thread: {@link #drain} when the machine is open; nothing, at once, when it is closed. */
-    void drainIfOpen() {
-        if (open) {
-            drain();
-        }
-    }
-
-    /** Execution thread: runs what arrived, then moves each connection's bytes. */
+    /**
+     * Execution thread: runs what arrived, then moves each connection's bytes; nothing, at once, for a closed machine
+     * (it is called after every system call).
+     */
     void drain() {
+        if (!open) {
+            return;
+        }
         Runnable arrival;
         while ((arrival = arrivals.poll()) != null) {
             arrival.run();

@@ -343,8 +343,7 @@ final class Scheduler {
      */
     boolean schedule() {
         switchWanted = false;
-        idleUntil = NOT_IDLE;
-        outside.drain(); // what came from outside may wake a thread
+        idleUntil = NOT_IDLE; // what came from outside ran before: LinuxSyscalls.deliverDue drains it first
         long now = clock.monotonic();
         for (GuestThread t : threads.values()) {
             if (t.state == GuestThread.State.FUTEX_WAIT && t.deadline <= now) {

@@ -23,6 +23,11 @@ abstract class SocketFile extends OpenFile {
         super(O_RDWR | statusFlags);
     }
 
+    /** sa_family: a sockaddr's first two bytes, little-endian (every family's address begins with it). */
+    static int family(byte[] sockaddr) {
+        return sockaddr[0] & 0xff | (sockaddr[1] & 0xff) << 8;
+    }
+
     /** setsockopt's {@code value} for option {@code name} at {@code level}, given back by {@link #option}. */
     final void setOption(int level, int name, int value) {
         options.put((long) level << 32 | name & 0xffffffffL, value);
@@ -31,6 +36,14 @@ abstract class SocketFile extends OpenFile {
     /** The value setsockopt last set for the option, or {@code otherwise}. */
     final int option(int level, int name, int otherwise) {
         return options.getOrDefault((long) level << 32 | name & 0xffffffffL, otherwise);
+    }
+
+    /**
+     * SO_ERROR: an error waiting for the next call (a refused connect's, a TCP reset's, a UDP socket's refused
+     * datagram), taken; 0 when none.
+     */
+    int takeError() {
+        return 0;
     }
 
     /** SO_RCVTIMEO ({@code receive}) or SO_SNDTIMEO, in jiffies. */

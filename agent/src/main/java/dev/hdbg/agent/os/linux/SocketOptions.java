@@ -129,7 +129,7 @@ final class SocketOptions {
     }
 
     /** SOL_SOCKET's options that say what the socket is. */
-    private static void describe(OpenFile file, int option, ByteBuffer answer) {
+    private static void describe(SocketFile file, int option, ByteBuffer answer) {
         GuestSocket socket = file instanceof GuestSocket s ? s : null;
         switch (option) {
             case SO_TYPE -> answer.putInt(switch (file) {
@@ -140,11 +140,7 @@ final class SocketOptions {
             case SO_DOMAIN -> answer.putInt(socket != null ? socket.domain : UnixAddresses.AF_UNIX);
             case SO_PROTOCOL -> answer.putInt(socket == null || !socket.inet() ? 0
                     : socket.type == SocketSyscalls.SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
-            case SO_ERROR -> answer.putInt(switch (file) {
-                case GuestSocket s -> s.takeError();
-                case Connection c -> c.takeError();
-                default -> 0;
-            });
+            case SO_ERROR -> answer.putInt(file.takeError());
             case SO_ACCEPTCONN -> answer.putInt(socket != null && socket.listening() ? 1 : 0);
             case SO_SNDBUF, SO_RCVBUF -> answer.putInt(BUFFER_SIZE);
             case SO_PEERCRED -> peerCredentials(file, answer);

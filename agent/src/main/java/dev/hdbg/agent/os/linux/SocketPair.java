@@ -106,7 +106,7 @@ final class SocketPair {
             // buffer past its capacity comes back short rather than never); a wait is made again from the start.
             int wanted = Math.min(buffer.length, in.capacity());
             if (waitAll && in.buffered() > 0 && in.buffered() < wanted && !in.readEnd.hungUp()
-                    && (statusFlags() & O_NONBLOCK) == 0) {
+                    && !nonBlocking()) {
                 throw new Blocked(in);
             }
             Passed next = inFiles.peekFirst();

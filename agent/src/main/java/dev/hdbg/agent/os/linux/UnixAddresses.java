@@ -48,7 +48,7 @@ final class UnixAddresses {
             throw new SyscallException(Errno.EINVAL);
         }
         byte[] raw = user.read(address, length);
-        if (family(raw) != AF_UNIX) {
+        if (SocketFile.family(raw) != AF_UNIX) {
             throw new SyscallException(Errno.EINVAL);
         }
         if (length == 2) {
@@ -84,17 +84,12 @@ final class UnixAddresses {
 
     /** Whether the address is the family alone, AF_UNIX: bind's request for a name of the machine's choosing. */
     boolean familyOnly(long address, int length) {
-        return length == 2 && family(user.read(address, 2)) == AF_UNIX;
+        return length == 2 && SocketFile.family(user.read(address, 2)) == AF_UNIX;
     }
 
-    /** Whether the address's family is AF_UNSPEC: a datagram socket's connect to no one. */
+    /** Whether the address's family is AF_UNSPEC: a datagram socket's connect to no one (a Unix one's, a UDP one's). */
     boolean unspecified(long address, int length) {
-        return length >= 2 && family(user.read(address, 2)) == AF_UNSPEC;
-    }
-
-    /** sa_family: a sockaddr's first two bytes, little-endian. */
-    private static int family(byte[] raw) {
-        return raw[0] & 0xff | (raw[1] & 0xff) << 8;
+        return length >= 2 && SocketFile.family(user.read(address, 2)) == AF_UNSPEC;
     }
 
     /** The sockaddr_un bytes of the abstract name {@code key} (its leading NUL included), as Linux gives them back. */

@@ -111,10 +111,23 @@ final class Guest implements AutoCloseable {
         throw new AssertionError("syscall " + number + " gave " + result + " with RAX " + rax);
     }
 
+    /**
+     * The first thread starts a second (as glibc's pthread_create), then each waits in futex without a timeout, at
+     * {@code word} and {@code word + 4}: returns the safe point's result after the second wait, where no thread can
+     * run.
+     */
+    LinuxSyscalls.Result everyThreadWaitsInFutex(long word) {
+        spawn(56, 0x3d0f00, 0x7000_0000L, 0, 0, 0);
+        call(202, word, 128, 0, 0); // FUTEX_WAIT_PRIVATE
+        syscalls.deliverDue();
+        call(202, word + 4, 128, 0, 0);
+        return syscalls.deliverDue();
+    }
+
     /** Whether {@code fd} is open and blocking: a read or accept of it could sleep. */
     boolean syscallsFdIsBlocking(int fd) {
         FdTable fds = process.fds();
-        return fds.isOpen(fd) && (fds.get(fd).statusFlags() & OpenFile.O_NONBLOCK) == 0;
+        return fds.isOpen(fd) && !fds.get(fd).nonBlocking();
     }
 
     ByteBuffer read(long address, int length) {

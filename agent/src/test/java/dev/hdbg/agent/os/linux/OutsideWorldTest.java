@@ -19,8 +19,6 @@ class OutsideWorldTest {
     private static final int AF_INET = 2;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_NONBLOCK = 04000;
-    private static final int FUTEX_WAIT_PRIVATE = 128;
-    private static final long PTHREAD_FLAGS = 0x3d0f00;
 
     @TempDir
     Path root;
@@ -123,12 +121,7 @@ class OutsideWorldTest {
     void aMachineOpenToTheOutsideIdlesWhereAClosedOneDeadlocks() {
         try (Guest g = new Guest(root, false)) {
             g.process.connect(OutsideWorld.open());
-            long word = g.put(new byte[8]);
-            g.spawn(56, PTHREAD_FLAGS, 0x7000_0000L, 0, 0, 0);
-            g.call(202, word, FUTEX_WAIT_PRIVATE, 0, 0);
-            g.syscalls.deliverDue();
-            g.call(202, word + 4, FUTEX_WAIT_PRIVATE, 0, 0);
-            LinuxSyscalls.Result result = g.syscalls.deliverDue();
+            LinuxSyscalls.Result result = g.everyThreadWaitsInFutex(g.put(new byte[8]));
 
             assertThat(result).isEqualTo(new LinuxSyscalls.Result.Idle(Long.MAX_VALUE));
             assertThat(g.process.exitStatus()).as("not ended").isEmpty();

@@ -98,11 +98,7 @@ class ThreadSyscallsTest {
     void everyThreadWaitingWithoutATimeoutIsADeadlockThatEndsTheProgram() {
         try (Guest g = new Guest(root, false)) {
             long word = g.put(new byte[8]);
-            g.spawn(56, PTHREAD_FLAGS, 0x7000_0000L, 0, 0, 0);
-            g.call(202, word, FUTEX_WAIT_PRIVATE, 0, 0);
-            g.syscalls.deliverDue();
-            g.call(202, word + 4, FUTEX_WAIT_PRIVATE, 0, 0);
-            LinuxSyscalls.Result result = g.syscalls.deliverDue();
+            LinuxSyscalls.Result result = g.everyThreadWaitsInFutex(word);
 
             assertThat(result).isInstanceOf(LinuxSyscalls.Result.Deadlocked.class);
             assertThat(((LinuxSyscalls.Result.Deadlocked) result).message())
