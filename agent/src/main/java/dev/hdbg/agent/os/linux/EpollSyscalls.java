@@ -45,8 +45,10 @@ final class EpollSyscalls {
         table.put(291, a -> create(a.i(0)));
         table.put(233, a -> control(a.i(0), a.i(1), a.i(2), a.a3()));
         table.put(232, a -> await(a.i(0), a.a1(), a.i(2), PollSyscalls.millis(a.i(3))));
-        table.put(281, a -> await(a.i(0), a.a1(), a.i(2), PollSyscalls.millis(a.i(3))));
-        table.put(441, a -> await(a.i(0), a.a1(), a.i(2), PollSyscalls.timespec(user, a.a3())));
+        table.put(281, a -> PollSyscalls.masked(process, a.a4(), a.a5(),
+                () -> await(a.i(0), a.a1(), a.i(2), PollSyscalls.millis(a.i(3)))));
+        table.put(441, a -> PollSyscalls.masked(process, a.a4(), a.a5(),
+                () -> await(a.i(0), a.a1(), a.i(2), PollSyscalls.timespec(user, a.a3()))));
         table.put(284, a -> eventfd(a.i(0), 0));
         table.put(290, a -> eventfd(a.i(0), a.i(1)));
     }

@@ -2,6 +2,7 @@ package dev.hdbg.agent.os.linux;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Waiting for descriptors: poll, ppoll, select and pselect6. A pipe with data or whose writers are gone is readable,
@@ -10,7 +11,9 @@ import java.util.Map;
  * changes (it looks again), a signal it takes ends the call with EINTR, or the deadline passes (0, the sets and
  * revents written as Linux writes them); alone in the machine nothing could make a descriptor ready, so it sleeps the
  * timeout as nanosleep does (the guest's clock jumps to its end), and without a timeout it returns 0 at once where the
- * program would hang natively. ppoll's and pselect6's signal masks are not applied.
+ * program would hang natively. A signal the thread takes ends a call that found nothing ready with EINTR, even one
+ * whose timeout is 0, as Linux does. ppoll's and pselect6's signal masks are the blocked set while the call waits
+ * ({@link #masked}): GNU make's jobserver waits in pselect6 with SIGCHLD unblocked only there.
  */
 final class PollSyscalls {
     private static final short POLLIN = 1;
@@ -38,10 +41,48 @@ final class PollSyscalls {
 
     void register(Map<Integer, Handler> table) {
         table.put(7, a -> poll(a.a0(), a.a1(), millis(a.i(2))));
-        table.put(271, a -> poll(a.a0(), a.a1(), timespec(user, a.a2())));
+        table.put(271, a -> masked(process, a.a3(), a.a4(), () -> poll(a.a0(), a.a1(), timespec(user, a.a2()))));
         table.put(23, a -> select(a.i(0), a.a1(), a.a2(), a.a3(),
                 a.a4() == 0 ? FOREVER : TimeSyscalls.timeval(user.readLong(a.a4()), user.readLong(a.a4() + 8))));
-        table.put(270, a -> select(a.i(0), a.a1(), a.a2(), a.a3(), timespec(user, a.a4())));
+        table.put(270, a -> {
+            // pselect6's sixth argument: struct { const sigset_t *ss; size_t ss_len; }, or NULL
+            long mask = a.a5() == 0 ? 0 : user.readLong(a.a5());
+            long size = a.a5() == 0 ? 0 : user.readLong(a.a5() + 8);
+            return masked(process, mask, size, () -> select(a.i(0), a.a1(), a.a2(), a.a3(), timespec(user, a.a4())));
+        });
+    }
+
+    /**
+     * ppoll's, pselect6's and epoll_pwait's signal mask ({@code maskAddress}, NULL for none): the thread's blocked set
+     * while {@code call} looks and waits, as Linux's set_user_sigmask. The caller's set comes back as the call returns,
+     * except after EINTR: the signal that ended the wait is then delivered under the call's mask, and its handler's
+     * frame gives the caller's back (Linux's restore_saved_sigmask_unless).
+     */
+    static long masked(LinuxProcess process, long maskAddress, long maskSize, LongSupplier call) {
+        if (maskAddress == 0) {
+            return call.getAsLong();
+        }
+        if (maskSize != Long.BYTES) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        Signals signals = process.signals();
+        signals.suspendWith(process.user().readLong(maskAddress));
+        long result;
+        try {
+            result = call.getAsLong();
+        } catch (SyscallException e) {
+            if (!(e instanceof Blocked)) { // a sleeping call keeps its mask: it is made again when woken
+                signals.endSuspension();
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            signals.endSuspension();
+            throw e;
+        }
+        if (result != -Errno.EINTR) {
+            signals.endSuspension();
+        }
+        return result;
     }
 
     /** poll's and epoll_wait's timeout in milliseconds, negative for none, in nanoseconds ({@link #FOREVER}). */
@@ -115,9 +156,11 @@ final class PollSyscalls {
             ready += Long.bitCount(reads[w] & bit) + Long.bitCount(writes[w] & bit);
         }
         long result = result(ready, timeout);
-        store(readSet, reads);
-        store(writeSet, writes);
-        store(exceptSet, excepts);
+        if (result >= 0) { // EINTR leaves the sets as they were, as Linux does
+            store(readSet, reads);
+            store(writeSet, writes);
+            store(exceptSet, excepts);
+        }
         return result;
     }
 
@@ -126,6 +169,9 @@ final class PollSyscalls {
     }
 
     private long result(int ready, long timeout) {
+        if (ready == 0 && timeout == 0 && process.signals().deliverable()) {
+            return -Errno.EINTR; // poll and select look for a signal even without a wait; epoll_wait does not
+        }
         return result(process, time, ready, timeout);
     }
 
@@ -137,9 +183,17 @@ final class PollSyscalls {
      */
     static long result(LinuxProcess process, TimeSyscalls time, int ready, long timeout) {
         GuestThread thread = process.scheduler().current();
-        if (ready > 0 || timeout == 0) {
+        if (ready > 0) {
             thread.waitUntil = GuestThread.NO_WAIT;
             return ready;
+        }
+        if (timeout == 0) {
+            thread.waitUntil = GuestThread.NO_WAIT;
+            return 0;
+        }
+        if (process.signals().deliverable()) { // one the call's own mask lets through, or one sent since
+            thread.waitUntil = GuestThread.NO_WAIT;
+            return -Errno.EINTR;
         }
         long now = process.table().clock().monotonic();
         long until = thread.waitUntil(now, timeout); // the first look's, when the call is made again

@@ -201,14 +201,26 @@ final class Signals {
     }
 
     /**
-     * rt_sigsuspend's wait: {@code mask} is the blocked set until the thread returns to user mode, when the one it
-     * replaced comes back (in the handler's frame, when a handler runs).
+     * rt_sigsuspend's wait, and ppoll's, pselect6's and epoll_pwait's: {@code mask} is the blocked set until the thread
+     * returns to user mode, when the one it replaced comes back (in the handler's frame, when a handler runs). A call
+     * made again after a sleep keeps the set it replaced the first time.
      */
     void suspendWith(long mask) {
         ThreadSignals t = thread();
-        t.suspendedMask = t.blocked;
-        t.restoreOnReturn = true;
+        if (!t.restoreOnReturn) {
+            t.suspendedMask = t.blocked;
+            t.restoreOnReturn = true;
+        }
         setBlocked(mask);
+    }
+
+    /** A wait with its own mask ended without a signal: the set it replaced is blocked again at once. */
+    void endSuspension() {
+        ThreadSignals t = thread();
+        if (t.restoreOnReturn) {
+            t.restoreOnReturn = false;
+            setBlocked(t.suspendedMask);
+        }
     }
 
     /**
