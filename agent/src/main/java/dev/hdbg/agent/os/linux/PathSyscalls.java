@@ -3,6 +3,7 @@ package dev.hdbg.agent.os.linux;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -89,18 +90,21 @@ final class PathSyscalls {
     private long openat(int dirfd, long pathAddress, int flags, int mode) throws IOException {
         String path = user.cString(pathAddress);
         int access = flags & OpenFile.O_ACCMODE;
-        boolean writes = access != OpenFile.O_RDONLY || (flags & (O_CREAT | O_TRUNC | OpenFile.O_APPEND)) != 0;
         Sandbox.Resolved resolved = process.resolve(dirfd, path, (flags & O_NOFOLLOW) == 0);
         boolean cloexec = (flags & O_CLOEXEC) != 0;
         if ((flags & O_PATH) != 0 && !resolved.isVirtual()) {
             return fds.install(pathDescriptor(resolved, flags), 0, cloexec);
         }
         int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK);
+        Path host = resolved.isVirtual() ? null : resolved.host();
+        boolean exists = host != null && Files.exists(host, LinkOption.NOFOLLOW_LINKS);
+        // As Linux: O_CREAT writes only when it creates (flock's O_RDONLY|O_CREAT of an existing lock file opens it on
+        // a read-only file system), O_TRUNC always, O_APPEND without write access never.
+        boolean creates = (flags & O_CREAT) != 0 && !exists;
+        boolean writes = access != OpenFile.O_RDONLY || (flags & O_TRUNC) != 0 || creates;
         if (resolved.isVirtual()) {
             return fds.install(process.virtualFiles().open(resolved, flags, status, writes), 0, cloexec);
         }
-        Path host = resolved.host();
-        boolean exists = Files.exists(host, LinkOption.NOFOLLOW_LINKS);
         if (writes) {
             // Linux looks the path up first: a missing file or directory is ENOENT even on a read-only file system.
             if (!exists && ((flags & O_CREAT) == 0 || host.getParent() == null || !Files.isDirectory(host.getParent()))) {
@@ -115,7 +119,7 @@ final class PathSyscalls {
             throw new SyscallException(Errno.EEXIST);
         }
         if (Files.isDirectory(host)) {
-            if (writes) {
+            if (writes || (flags & O_CREAT) != 0) {
                 throw new SyscallException(Errno.EISDIR);
             }
             return fds.install(new DirectoryFile(host, resolved.guestPath(), status), 0, cloexec);
@@ -136,7 +140,14 @@ final class PathSyscalls {
         if (access == OpenFile.O_RDWR) {
             options.add(StandardOpenOption.WRITE);
         }
-        if ((flags & O_CREAT) != 0) {
+        if (creates && access == OpenFile.O_RDONLY) {
+            // Java ignores CREATE for a channel opened for reading only: the file is made first.
+            try {
+                Files.createFile(host, PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
+            } catch (FileAlreadyExistsException raced) {
+                // made meanwhile, as O_CREAT without O_EXCL allows
+            }
+        } else if ((flags & O_CREAT) != 0) {
             options.add(StandardOpenOption.CREATE);
         }
         if ((flags & O_TRUNC) != 0 && access != OpenFile.O_RDONLY) {

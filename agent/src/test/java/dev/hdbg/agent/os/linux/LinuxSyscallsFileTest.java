@@ -362,6 +362,27 @@ class LinuxSyscallsFileTest {
         }
     }
 
+    /** flock(1) opens its lock file O_RDONLY|O_CREAT: Java ignores CREATE for a read-only channel, Linux does not. */
+    @Test
+    void readOnlyCreateMakesTheFileAndWritesOnlyWhenItDoes() throws IOException {
+        Files.writeString(root.resolve("existing"), "keep");
+        try (Guest g = new Guest(root, false)) {
+            assertThat(g.rax(2, g.string("/existing"), O_RDONLY | O_CREAT, 0644))
+                    .as("an existing file on a read-only file system: opened").isEqualTo(3);
+            assertThat(g.rax(2, g.string("/new.lock"), O_RDONLY | O_CREAT, 0644)).as("a new one: EROFS").isEqualTo(-30);
+            assertThat(g.rax(2, g.string("/"), O_RDONLY | O_CREAT, 0644)).as("a directory: EISDIR").isEqualTo(-21);
+            assertThat(root.resolve("new.lock")).doesNotExist();
+        }
+        try (Guest g = new Guest(root, true)) {
+            assertThat(g.rax(2, g.string("/new.lock"), O_RDONLY | O_CREAT, 0640)).isEqualTo(3);
+            assertThat(root.resolve("new.lock")).exists().isEmptyFile();
+            assertThat(Files.getPosixFilePermissions(root.resolve("new.lock"))).containsExactlyInAnyOrder(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ);
+            assertThat(g.rax(1, 3, g.put(new byte[] {1}), 1)).as("opened for reading only").isEqualTo(-9);
+            assertThat(g.rax(2, g.string("/new.lock"), O_RDONLY | O_CREAT | 0200, 0640)).as("O_EXCL").isEqualTo(-17);
+        }
+    }
+
     @Test
     void fstatFillsTheX8664StatLayoutFromTheRealFile() throws IOException {
         Files.write(root.resolve("data"), new byte[1234]);
