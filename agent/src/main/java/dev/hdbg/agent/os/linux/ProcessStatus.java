@@ -150,7 +150,7 @@ final class ProcessStatus {
     }
 
     /** The bytes of the process's memory map: the regions /proc/PID/maps lists. */
-    private static long virtualSize(LinuxProcess process) {
+    static long virtualSize(LinuxProcess process) {
         return process.mappings().totalBytes();
     }
 }

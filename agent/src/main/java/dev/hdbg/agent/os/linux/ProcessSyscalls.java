@@ -83,7 +83,8 @@ final class ProcessSyscalls {
     }
 
     /**
-     * getrusage: the CPU time as the guest's clock counts it (user time; the emulation keeps no separate account),
+     * getrusage: the CPU time as the guest's clock counts it (user time; the emulation keeps no separate account) and
+     * ru_maxrss, the process's mapped memory in KiB as /proc's VmRSS gives it (every mapped page is resident here);
      * nothing else measured. RUSAGE_SELF, RUSAGE_CHILDREN (none: zeros) and RUSAGE_THREAD.
      */
     private long rusage(int who, long address) {
@@ -91,8 +92,9 @@ final class ProcessSyscalls {
             throw new SyscallException(Errno.EINVAL);
         }
         long nanos = who == -1 ? 0 : process.timers().clock().monotonic() - 1_000_000_000L;
+        long maxRssKb = who == -1 ? 0 : ProcessStatus.virtualSize(process) >> 10;
         user.write(address, UserMemory.struct(144).putLong(0, Math.max(0, nanos) / 1_000_000_000L)
-                .putLong(8, Math.max(0, nanos) % 1_000_000_000L / 1000).array());
+                .putLong(8, Math.max(0, nanos) % 1_000_000_000L / 1000).putLong(32, maxRssKb).array());
         return 0;
     }
 

@@ -176,6 +176,12 @@ class LinuxSyscallsProcessTest {
             long rlimit = g.buffer(16);
             assertThat(g.rax(97, 3, rlimit)).isZero();
             assertThat(g.read(rlimit, 16).getLong(0)).isEqualTo(8L << 20);
+            long usage = g.buffer(144);
+            assertThat(g.rax(98, 0, usage)).isZero();
+            assertThat(g.read(usage, 144).getLong(32)).as("ru_maxrss in KiB: the mapped memory, as VmRSS")
+                    .isEqualTo(g.process.mappings().totalBytes() >> 10).isPositive();
+            assertThat(g.rax(98, -1, usage)).isZero();
+            assertThat(g.read(usage, 144).getLong(32)).as("RUSAGE_CHILDREN: none").isZero();
         }
     }
 
