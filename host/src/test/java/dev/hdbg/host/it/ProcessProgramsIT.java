@@ -36,7 +36,7 @@ class ProcessProgramsIT {
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
                 "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo",
-                "mmsg", "waitmask")) {
+                "mmsg", "waitmask", "inotify")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -275,6 +275,22 @@ class ProcessProgramsIT {
                 + "  handled 1, blocked 1, pending 0\n", "epoll_pwait, timeout 0: 0\n",
                 "ppoll, the pipe ready, SIGUSR1 pending and let through: 1\n  handled 0, blocked 1, pending 1\n",
                 "pselect without a timeout, SIGCHLD let through, a child that exits: -1 (EINTR)\n");
+    }
+
+    /**
+     * inotify (stop 53; before, ENOSYS, and Node's fs.watch threw): the events the program's own changes make, in
+     * Linux's order with names and cookies, merged when alike, IN_ONESHOT, IN_MASK_ADD and IN_MASK_CREATE, IN_IGNORED,
+     * a short read's EINVAL, FIONREAD, poll, and a blocking read a child's exit ends (its IN_CLOSE_WRITE).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void inotifyReportsTheProgramsChangesAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("inotify-" + linking, List.of("--writable-dir", dir.toString()));
+        assertThat(actual.out()).contains("after creat:\n  dir CREATE 'a.txt' (len 16)\n  dir OPEN 'a.txt' (len 16)\n",
+                "after a rename that replaces a watched file:\n  dir MOVED_FROM 't1' (len 16) cookie new\n"
+                        + "  dir MOVED_TO 't2' (len 16) cookie same\n  second ATTRIB\n  first MOVE_SELF\n",
+                "a read of 16 bytes: -1 (EINVAL)\n",
+                "a blocking read while a child writes: 1, CLOSE_WRITE 1, 'from-child'\n");
     }
 
     /**

@@ -29,12 +29,14 @@ final class AttributeSyscalls {
     private final UserMemory user;
     private final FdTable fds;
     private final WriteAccess writeAccess;
+    private final FileWatches watches;
 
     AttributeSyscalls(LinuxProcess process) {
         this.process = process;
         this.user = process.user();
         this.fds = process.fds();
         this.writeAccess = new WriteAccess(process);
+        this.watches = process.table().fileWatches();
     }
 
     void register(Map<Integer, Handler> table) {
@@ -51,6 +53,7 @@ final class AttributeSyscalls {
     private long fchmodat(int dirfd, long pathAddress, int mode) throws IOException {
         Path host = writeAccess.existingToChange(process.resolve(dirfd, user.cString(pathAddress), true));
         Files.setPosixFilePermissions(host, permissions(mode));
+        watches.onPath(host, false, FileWatches.IN_ATTRIB);
         return 0;
     }
 
@@ -61,6 +64,7 @@ final class AttributeSyscalls {
             file.seals().requireMode(Stat.permissions(file.stat()), mode);
         }
         Files.setPosixFilePermissions(host, permissions(mode));
+        watches.onPath(host, true, FileWatches.IN_ATTRIB);
         return 0;
     }
 
@@ -105,11 +109,12 @@ final class AttributeSyscalls {
      * chown's check of the host file {@code host}, through a link there unless {@code options} say not (a descriptor's
      * is followed: the agent's own link to a file without a name).
      */
-    private static long chownFile(Path host, int uid, int gid, LinkOption... options) throws IOException {
+    private long chownFile(Path host, int uid, int gid, LinkOption... options) throws IOException {
         Map<String, Object> ids = Files.readAttributes(host, "unix:uid,gid", options);
         if (uid != -1 && uid != (int) ids.get("uid") || gid != -1 && gid != (int) ids.get("gid")) {
             throw new SyscallException(Errno.EPERM);
         }
+        watches.onPath(host, options.length == 0, FileWatches.IN_ATTRIB);
         return 0;
     }
 
@@ -134,10 +139,19 @@ final class AttributeSyscalls {
         var now = FileTime.from(Instant.now());
         if (times == 0) {
             view.setTimes(now, now, null);
+            watches.onPath(host, follow.length == 0, FileWatches.IN_ATTRIB);
             return 0;
         }
         ByteBuffer spec = ByteBuffer.wrap(user.read(times, 32)).order(ByteOrder.LITTLE_ENDIAN);
-        view.setTimes(fileTime(spec.getLong(16), spec.getLong(24), now), fileTime(spec.getLong(0), spec.getLong(8), now), null);
+        FileTime modified = fileTime(spec.getLong(16), spec.getLong(24), now);
+        FileTime accessed = fileTime(spec.getLong(0), spec.getLong(8), now);
+        view.setTimes(modified, accessed, null);
+        // Linux's fsnotify_change: both times are IN_ATTRIB, one alone IN_MODIFY or IN_ACCESS
+        if (modified != null || accessed != null) { // both omitted: nothing changed, nothing told
+            int event = modified != null && accessed != null ? FileWatches.IN_ATTRIB
+                    : modified != null ? FileWatches.IN_MODIFY : FileWatches.IN_ACCESS;
+            watches.onPath(host, follow.length == 0, event);
+        }
         return 0;
     }
 

@@ -33,6 +33,8 @@ final class HostFile extends OpenFile {
     private Object fileKey;
     /** The agent's descriptor of this file last found by {@link #agentDescriptor}; null until one was needed. */
     private Path ownDescriptor;
+    /** The machine's inotify watches, told of reads, writes and the last close; null for a file no one can watch. */
+    private FileWatches watches;
 
     HostFile(Path host, String guestPath, FileChannel channel, int statusFlags) {
         this(host, guestPath, channel, statusFlags, null);
@@ -69,6 +71,21 @@ final class HostFile extends OpenFile {
 
     Path host() {
         return host;
+    }
+
+    /** Has reads, writes, length changes and the last close told to {@code watches} (inotify), and the open now. */
+    HostFile watchedBy(FileWatches watches) {
+        this.watches = watches;
+        told(FileWatches.IN_OPEN, 1);
+        return this;
+    }
+
+    /** Tells the watches of {@code event} when {@code count} bytes (or a change) happened; nothing without any. */
+    private int told(int event, int count) {
+        if (watches != null && count > 0) {
+            watches.onOpenFile(this, event);
+        }
+        return count;
     }
 
     /**
@@ -128,7 +145,7 @@ final class HostFile extends OpenFile {
         reopened.fileKey = fileKey();
         reopened.statAtOpen = statAtOpen;
         reopened.ownDescriptor = descriptor;
-        return reopened;
+        return watches != null ? reopened.watchedBy(watches) : reopened;
     }
 
     /**
@@ -184,13 +201,13 @@ final class HostFile extends OpenFile {
 
     @Override
     int read(byte[] buffer) throws IOException {
-        return Math.max(0, channel.read(ByteBuffer.wrap(buffer)));
+        return told(FileWatches.IN_ACCESS, Math.max(0, channel.read(ByteBuffer.wrap(buffer))));
     }
 
     /** Straight into {@code into} (a direct buffer over guest memory): no array, no copy of the channel's own. */
     @Override
     int read(ByteBuffer into) throws IOException {
-        return Math.max(0, channel.read(into));
+        return told(FileWatches.IN_ACCESS, Math.max(0, channel.read(into)));
     }
 
     @Override
@@ -198,7 +215,7 @@ final class HostFile extends OpenFile {
         if (offset < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        return Math.max(0, channel.read(into, offset));
+        return told(FileWatches.IN_ACCESS, Math.max(0, channel.read(into, offset)));
     }
 
     @Override
@@ -210,7 +227,7 @@ final class HostFile extends OpenFile {
         while (source.hasRemaining()) {
             channel.write(source);
         }
-        return source.position();
+        return told(FileWatches.IN_MODIFY, source.position());
     }
 
     /** How much of {@code length} bytes at {@code offset} the seals let through: all of them for an unsealed file. */
@@ -231,7 +248,7 @@ final class HostFile extends OpenFile {
         while (source.hasRemaining()) {
             channel.write(source, offset + source.position());
         }
-        return source.position();
+        return told(FileWatches.IN_MODIFY, source.position());
     }
 
     @Override
@@ -239,7 +256,7 @@ final class HostFile extends OpenFile {
         if (offset < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        return Math.max(0, channel.read(ByteBuffer.wrap(buffer), offset));
+        return told(FileWatches.IN_ACCESS, Math.max(0, channel.read(ByteBuffer.wrap(buffer), offset)));
     }
 
     @Override
@@ -281,6 +298,7 @@ final class HostFile extends OpenFile {
         }
         requireLength(length);
         setLength(channel, length);
+        told(FileWatches.IN_MODIFY, 1);
     }
 
     /**
@@ -291,6 +309,7 @@ final class HostFile extends OpenFile {
         requireLength(length);
         FileCuts.before(memory, this, length);
         setLength(channel, length);
+        told(FileWatches.IN_MODIFY, 1);
     }
 
     /** EPERM when the seals forbid cutting or growing the file to {@code length}. */
@@ -310,6 +329,7 @@ final class HostFile extends OpenFile {
             requireLength(end);
             setLength(channel, end);
         }
+        told(FileWatches.IN_MODIFY, 1);
     }
 
     /**
@@ -357,5 +377,6 @@ final class HostFile extends OpenFile {
     @Override
     void release() throws IOException {
         channel.close();
+        told(writable() ? FileWatches.IN_CLOSE_WRITE : FileWatches.IN_CLOSE_NOWRITE, 1);
     }
 }

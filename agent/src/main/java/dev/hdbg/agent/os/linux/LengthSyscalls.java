@@ -51,6 +51,7 @@ final class LengthSyscalls {
         try (FileChannel channel = FileChannel.open(resolved.host(), StandardOpenOption.WRITE)) {
             HostFile.setLength(channel, length);
         }
+        process.table().fileWatches().onPath(resolved.host(), true, FileWatches.IN_MODIFY);
         return 0;
     }
 

@@ -62,6 +62,7 @@ final class LinkSyscalls {
             throw new SyscallException(Errno.EEXIST);
         }
         Files.createLink(to.host(), from.host());
+        process.table().fileWatches().linked(to.host(), from.host());
         return 0;
     }
 
@@ -82,6 +83,7 @@ final class LinkSyscalls {
             throw new SyscallException(Errno.EINVAL);
         }
         Files.createSymbolicLink(link.host(), text);
+        process.table().fileWatches().created(link.host(), false);
         return 0;
     }
 }

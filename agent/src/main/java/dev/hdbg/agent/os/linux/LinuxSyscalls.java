@@ -100,6 +100,7 @@ public final class LinuxSyscalls {
         new OffsetSyscalls(process).register(table);
         new PollSyscalls(process).register(table);
         new EpollSyscalls(process).register(table);
+        new InotifySyscalls(process).register(table);
         new PathSyscalls(process).register(table);
         new AttributeSyscalls(process).register(table);
         new LinkSyscalls(process).register(table);

@@ -46,6 +46,7 @@ final class NodeSyscalls {
         }
         writeAccess.require(resolved);
         HostNodes.make(resolved.host(), (type == 0 ? S_IFREG : type) | mode & 07777 & ~process.umask());
+        process.table().fileWatches().created(resolved.host(), false);
         return 0;
     }
 

@@ -156,7 +156,16 @@ final class PathSyscalls {
         }
         FileChannel channel = FileChannel.open(host, options,
                 PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
-        return fds.install(new HostFile(host, resolved.guestPath(), channel, status), 0, cloexec);
+        // inotify's order: IN_CREATE, IN_OPEN, then O_TRUNC's IN_MODIFY
+        FileWatches watches = process.table().fileWatches();
+        if (creates) {
+            watches.created(host, false);
+        }
+        HostFile file = new HostFile(host, resolved.guestPath(), channel, status).watchedBy(watches);
+        if (options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
+            watches.onOpenFile(file, FileWatches.IN_MODIFY);
+        }
+        return fds.install(file, 0, cloexec);
     }
 
     /** The permission bits of {@code mode} (not set-user-ID, set-group-ID or sticky, which Java cannot set). */
@@ -190,6 +199,7 @@ final class PathSyscalls {
         Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress), false);
         writeAccess.require(resolved);
         Files.createDirectory(resolved.host(), PosixFilePermissions.asFileAttribute(permissions(mode & ~process.umask())));
+        process.table().fileWatches().created(resolved.host(), true);
         return 0;
     }
 
@@ -203,7 +213,9 @@ final class PathSyscalls {
         if (directory != ((flags & AT_REMOVEDIR) != 0)) {
             throw new SyscallException(directory ? Errno.EISDIR : Errno.ENOTDIR);
         }
+        Runnable told = process.table().fileWatches().removal(host);
         Files.delete(host);
+        told.run();
         return 0;
     }
 
@@ -216,7 +228,9 @@ final class PathSyscalls {
         Sandbox.Resolved to = process.resolve(toDir, user.cString(toAddress), false);
         writeAccess.existingToChange(from, LinkOption.NOFOLLOW_LINKS);
         writeAccess.require(to);
+        Runnable told = process.table().fileWatches().move(from.host(), to.host());
         Files.move(from.host(), to.host(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        told.run();
         return 0;
     }
 

@@ -38,6 +38,7 @@ final class ProcessTable {
     private final InetPorts inetPorts = new InetPorts();
     private final NamedPipes namedPipes;
     private final SharedMemoryDirectory sharedMemory = new SharedMemoryDirectory();
+    private final FileWatches fileWatches = new FileWatches();
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
     private final long initPid;
     private LinuxProcess attached;
@@ -112,6 +113,11 @@ final class ProcessTable {
     /** The program's {@code /dev/shm}, which every process's sandbox shows. */
     SharedMemoryDirectory sharedMemory() {
         return sharedMemory;
+    }
+
+    /** The machine's inotify watches, which every process's changes to files are told to. */
+    FileWatches fileWatches() {
+        return fileWatches;
     }
 
     /** The machine's named pipes. */

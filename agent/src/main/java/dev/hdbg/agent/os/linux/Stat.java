@@ -70,6 +70,11 @@ final class Stat {
         return new FileId(b.getLong(0), b.getLong(8));
     }
 
+    /** st_nlink of a struct stat: how many names the file has. */
+    static long links(byte[] stat) {
+        return UserMemory.struct(SIZE).put(stat).getLong(16);
+    }
+
     /** st_size of a struct stat. */
     static long size(byte[] stat) {
         return UserMemory.struct(SIZE).put(stat).getLong(48);
