@@ -36,7 +36,7 @@ class ProcessProgramsIT {
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
                 "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo",
-                "mmsg", "waitmask", "inotify")) {
+                "mmsg", "waitmask", "inotify", "sigfd", "pty")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -291,6 +291,35 @@ class ProcessProgramsIT {
                         + "  dir MOVED_TO 't2' (len 16) cookie same\n  second ATTRIB\n  first MOVE_SELF\n",
                 "a read of 16 bytes: -1 (EINVAL)\n",
                 "a blocking read while a child writes: 1, CLOSE_WRITE 1, 'from-child'\n");
+    }
+
+    /**
+     * signalfd (stop 53; before, ENOSYS, and script(1) could not start): blocked signals read as struct
+     * signalfd_siginfo with their sender, value, a child's status and a timer's code; poll and epoll readiness; a
+     * blocking read that a timer's or a child's signal ends; a new mask; the errors.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void signalfdReadsBlockedSignalsAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("sigfd-" + linking);
+        assertThat(actual.out()).contains("read, two pending: 256\n", "  sigqueue's value: 42\n",
+                "a blocking read, a timer's SIGALRM: 128\n  signo 14 code 128\n",
+                "  signo 17 code 1 status 5, the child's pid 1\n");
+    }
+
+    /**
+     * Pseudo-terminals (stop 53; before, /dev/ptmx did not exist, so script(1), Python's pty and expect-like tools
+     * failed): the pair's set-up, the line discipline's echo and editing, raw mode, a controlling terminal and ^C's
+     * SIGINT to its foreground group, and both hang-ups.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void pseudoTerminalsBehaveAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("pty-" + linking);
+        assertThat(actual.out()).contains("typed ab, erase, c, return: 3 \"ac|\"\n",
+                "its echo: the master reads \"ab\\x08 \\x08c\\x0d\\x0a\"\n",
+                "the child: killed by SIGINT 1\n", "^C echoed: the master reads \"^C\"\n",
+                "the slave's write, the master closed: -1 (EIO)\n");
     }
 
     /**

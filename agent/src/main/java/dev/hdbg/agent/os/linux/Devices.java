@@ -7,7 +7,7 @@ import java.util.Arrays;
 final class Devices {
     /** A device the guest can open, with its number ({@code st_rdev}). */
     enum Kind {
-        NULL(1, 3), ZERO(1, 5), FULL(1, 7), RANDOM(1, 8), URANDOM(1, 9), TTY(5, 0);
+        NULL(1, 3), ZERO(1, 5), FULL(1, 7), RANDOM(1, 8), URANDOM(1, 9), TTY(5, 0), PTMX(5, 2);
 
         final long rdev;
 
@@ -22,14 +22,18 @@ final class Devices {
     }
 
     /**
-     * Opens {@code kind}.
+     * Opens {@code kind} for {@code process}: {@code /dev/ptmx} a new pseudo-terminal ({@link Terminals}), {@code
+     * /dev/tty} the process's controlling terminal.
      *
-     * @throws SyscallException ENXIO for {@code /dev/tty}: the process has no controlling terminal, as under a
-     *                          harness whose streams are pipes
+     * @throws SyscallException ENXIO for {@code /dev/tty} when the process's session has no controlling terminal, as
+     *                          under a harness whose streams are pipes
      */
-    static OpenFile open(Kind kind, int statusFlags) {
+    static OpenFile open(LinuxProcess process, Kind kind, int statusFlags) {
+        Terminals terminals = process.table().terminals();
         return switch (kind) {
-            case TTY -> throw new SyscallException(Errno.ENXIO);
+            case TTY -> terminals.openSlave(terminals.ofSession(process.session())
+                    .orElseThrow(() -> new SyscallException(Errno.ENXIO)), statusFlags);
+            case PTMX -> terminals.openMaster(statusFlags);
             case NULL -> StreamFile.nullDevice(statusFlags);
             default -> new Device(kind, statusFlags);
         };

@@ -166,8 +166,8 @@ final class FileSyscalls {
 
     /**
      * The generic requests every descriptor takes: FIONBIO (what Python's setblocking does), FIOCLEX and FIONCLEX, and
-     * FIONREAD of a pipe, socket or file (the bytes a read would get now).
-     * Nothing is a terminal: TCGETS (isatty) and TIOCGWINSZ fail as on a pipe, and so does the rest.
+     * FIONREAD of a pipe, socket or file (the bytes a read would get now). The rest go to the file: a pseudo-terminal
+     * answers the terminal requests ({@link TerminalEnd}); anything else fails with ENOTTY, as a pipe does.
      */
     private long ioctl(int fd, int request, long argument) throws IOException {
         OpenFile file = fds.get(fd);
@@ -180,7 +180,9 @@ final class FileSyscalls {
             case FIONREAD -> user.writeInt(argument, file.available());
             case FIOCLEX -> fds.setCloseOnExec(fd, true);
             case FIONCLEX -> fds.setCloseOnExec(fd, false);
-            default -> throw new SyscallException(Errno.ENOTTY);
+            default -> {
+                return file.ioctl(process, request, argument); // a terminal's requests; ENOTTY elsewhere
+            }
         }
         return 0;
     }

@@ -129,6 +129,14 @@ abstract class OpenFile {
         return false;
     }
 
+    /**
+     * An ioctl request beyond the generic ones every descriptor takes (FileSyscalls): a terminal's. ENOTTY for a file
+     * that is not a terminal, as for a pipe or a regular file.
+     */
+    long ioctl(LinuxProcess process, int request, long argument) {
+        throw new SyscallException(Errno.ENOTTY);
+    }
+
     /** FIONREAD: the bytes a read would get now; ENOTTY for a file that cannot say, as for a device. */
     int available() throws IOException {
         throw new SyscallException(Errno.ENOTTY);

@@ -242,7 +242,7 @@ final class PathSyscalls {
         Sandbox.Resolved resolved = process.resolve(dirfd, user.cString(pathAddress),
                 (flags & AT_SYMLINK_NOFOLLOW) == 0);
         if (resolved.isVirtual()) {
-            boolean device = resolved.node() instanceof VirtualNode.Device;
+            boolean device = resolved.node() instanceof VirtualNode.Device || resolved.node() instanceof VirtualNode.Pty;
             if (resolved.node() == null) {
                 throw new SyscallException(Errno.ENOENT);
             }

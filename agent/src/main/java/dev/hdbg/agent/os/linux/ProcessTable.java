@@ -39,6 +39,7 @@ final class ProcessTable {
     private final NamedPipes namedPipes;
     private final SharedMemoryDirectory sharedMemory = new SharedMemoryDirectory();
     private final FileWatches fileWatches = new FileWatches();
+    private final Terminals terminals = new Terminals(this);
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
     private final long initPid;
     private LinuxProcess attached;
@@ -113,6 +114,22 @@ final class ProcessTable {
     /** The program's {@code /dev/shm}, which every process's sandbox shows. */
     SharedMemoryDirectory sharedMemory() {
         return sharedMemory;
+    }
+
+    private int signalFiles;
+
+    /** A signalfd opened ({@code 1}) or closed ({@code -1}): while any is open, every signal sent wakes the pollers. */
+    void signalFileOpened(int change) {
+        signalFiles += change;
+    }
+
+    boolean hasSignalFiles() {
+        return signalFiles > 0;
+    }
+
+    /** The machine's pseudo-terminals ({@code /dev/ptmx}, {@code /dev/pts}). */
+    Terminals terminals() {
+        return terminals;
     }
 
     /** The machine's inotify watches, which every process's changes to files are told to. */

@@ -49,6 +49,34 @@ record SignalInfo(int signal, int code, long word16, long word24) {
         return new SignalInfo(signal, code, (word16 & 0xffff_ffffL) | (long) overrun << 32, word24);
     }
 
+    /**
+     * The {@code struct signalfd_siginfo} a signalfd reads (linux/signalfd.h), filled per kind as Linux's
+     * signalfd_copyinfo: the sender (ssi_pid, ssi_uid), a child's ssi_status, a timer's ssi_tid, ssi_overrun and value,
+     * a fault's ssi_addr, a queued value's ssi_ptr and ssi_int.
+     */
+    byte[] signalfdBytes() {
+        ByteBuffer b = UserMemory.struct(SIZE);
+        b.putInt(0, signal).putInt(8, code);
+        if (code == SI_TIMER) {
+            b.putInt(24, (int) word16).putInt(32, overrun()).putInt(44, (int) word24).putLong(48, word24);
+        } else if (code > 0 && code != SI_KERNEL && isFault(signal)) {
+            b.putLong(72, word16);
+        } else {
+            b.putInt(12, (int) word16).putInt(16, (int) (word16 >>> 32));
+            if (code > 0 && signal == Signals.SIGCHLD) {
+                b.putInt(40, (int) word24); // si_status
+            } else if (code < 0 && code != SI_TKILL) { // sigqueue's SI_QUEUE and the like carry a value
+                b.putInt(44, (int) word24).putLong(48, word24);
+            }
+        }
+        return b.array();
+    }
+
+    private static boolean isFault(int signal) {
+        return signal == Signals.SIGSEGV || signal == Signals.SIGBUS || signal == Signals.SIGILL
+                || signal == Signals.SIGFPE || signal == Signals.SIGTRAP;
+    }
+
     byte[] bytes() {
         ByteBuffer b = UserMemory.struct(SIZE);
         b.putInt(0, signal).putInt(4, 0).putInt(8, code).putLong(16, word16).putLong(24, word24);

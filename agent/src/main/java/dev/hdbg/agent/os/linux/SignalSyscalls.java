@@ -51,6 +51,8 @@ final class SignalSyscalls {
             return waitForSignal();
         });
         table.put(131, a -> sigaltstack(a.a0(), a.a1()));
+        table.put(282, a -> signalfd(a.i(0), a.a1(), a.a2(), 0));
+        table.put(289, a -> signalfd(a.i(0), a.a1(), a.a2(), a.i(3)));
         table.put(200, a -> sendToThread(requireThread(a.i(0)), a.i(1)));
         table.put(234, a -> {
             if (a.i(0) != process.config().pid()) {
@@ -62,6 +64,28 @@ final class SignalSyscalls {
             }
             return sendToThread(target, a.i(2));
         });
+    }
+
+    /**
+     * signalfd and signalfd4 ({@link SignalFile}): a new descriptor ({@code fd} -1) or a new mask for one; SIGKILL and
+     * SIGSTOP are never in it. SFD_NONBLOCK and SFD_CLOEXEC; EINVAL for any other flag, a wrong mask size or a
+     * descriptor that is not a signalfd.
+     */
+    private long signalfd(int fd, long maskAddress, long size, int flags) {
+        requireSigsetSize(size);
+        if ((flags & ~(OpenFile.O_NONBLOCK | 02000000)) != 0) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        long mask = user.readLong(maskAddress) & ~Signals.UNBLOCKABLE;
+        if (fd != -1) {
+            if (!(process.fds().get(fd) instanceof SignalFile file)) {
+                throw new SyscallException(Errno.EINVAL);
+            }
+            file.setMask(mask);
+            return fd;
+        }
+        return process.fds().install(new SignalFile(process.table(), mask, flags & OpenFile.O_NONBLOCK), 0,
+                (flags & 02000000) != 0);
     }
 
     private static void requireSigsetSize(long size) {

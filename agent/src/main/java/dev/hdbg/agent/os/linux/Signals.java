@@ -16,6 +16,9 @@ import dev.hdbg.agent.unicorn.X86Reg;
  */
 final class Signals {
     static final int NSIG = 64;
+    static final int SIGHUP = 1;
+    static final int SIGINT = 2;
+    static final int SIGQUIT = 3;
     static final int SIGILL = 4;
     static final int SIGTRAP = 5;
     static final int SIGABRT = 6;
@@ -28,6 +31,7 @@ final class Signals {
     static final int SIGCHLD = 17;
     static final int SIGCONT = 18;
     static final int SIGSTOP = 19;
+    static final int SIGTSTP = 20;
     static final int SIGURG = 23;
     static final int SIGVTALRM = 26;
     static final int SIGPROF = 27;
@@ -180,6 +184,14 @@ final class Signals {
             return;
         }
         shared.add(info);
+        signalFilesLook();
+    }
+
+    /** A signal was sent: the threads polling a signalfd look again, while one is open anywhere on the machine. */
+    private void signalFilesLook() {
+        if (process.table().hasSignalFiles()) {
+            process.scheduler().wakeAll(ReadyWait.CHANNEL);
+        }
     }
 
     /** Sends a signal to one thread (tkill, tgkill, SIGPIPE): only that thread takes it. */
@@ -189,6 +201,7 @@ final class Signals {
             return;
         }
         thread.signals.pending.add(info);
+        signalFilesLook();
     }
 
     /** Whether a pending standard signal {@code s} is already there (a timer's overrun then counts up instead). */

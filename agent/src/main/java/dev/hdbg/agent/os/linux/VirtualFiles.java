@@ -29,7 +29,7 @@ final class VirtualFiles implements Sandbox.Virtual {
         return switch (path.getFirst()) {
             case "proc" -> proc(path.subList(1, path.size()));
             case "sys" -> sys(path.subList(1, path.size()));
-            case "dev" -> dev(path.subList(1, path.size()), process.sandbox().hasShm());
+            case "dev" -> dev(path.subList(1, path.size()), process.sandbox().hasShm(), process.table().terminals());
             default -> null;
         };
     }
@@ -44,6 +44,7 @@ final class VirtualFiles implements Sandbox.Virtual {
                     : f.guestPath()); // a memfd's name says it already
             case DirectoryFile d -> Optional.of(d.guestPath());
             case PathFile p -> Optional.of(p.guestPath());
+            case TerminalEnd t -> Optional.of(t.guestPath());
             default -> Optional.empty();
         };
     }
@@ -277,11 +278,21 @@ final class VirtualFiles implements Sandbox.Virtual {
         return null;
     }
 
-    /** {@code /dev}; {@code shm} is listed when the sandbox has it (its files are the host's: {@link Sandbox}). */
-    private static VirtualNode dev(List<String> rest, boolean shm) {
+    /**
+     * {@code /dev}; {@code shm} is listed when the sandbox has it (its files are the host's: {@link Sandbox}), {@code
+     * pts} holds the machine's pseudo-terminals.
+     */
+    private static VirtualNode dev(List<String> rest, boolean shm, Terminals terminals) {
+        if (rest.size() == 2 && rest.getFirst().equals("pts")) {
+            try {
+                return terminals.get(Integer.parseInt(rest.get(1))).<VirtualNode>map(VirtualNode.Pty::new).orElse(null);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
         if (rest.isEmpty()) {
-            List<String> names = new ArrayList<>(List.of("fd", "full", "null", "random", "stderr", "stdin", "stdout",
-                    "tty", "urandom", "zero"));
+            List<String> names = new ArrayList<>(List.of("fd", "full", "null", "ptmx", "pts", "random", "stderr",
+                    "stdin", "stdout", "tty", "urandom", "zero"));
             if (shm) {
                 names.add("shm");
             }
@@ -297,6 +308,8 @@ final class VirtualFiles implements Sandbox.Virtual {
             case "random" -> new VirtualNode.Device(Devices.Kind.RANDOM);
             case "urandom" -> new VirtualNode.Device(Devices.Kind.URANDOM);
             case "tty" -> new VirtualNode.Device(Devices.Kind.TTY);
+            case "ptmx" -> new VirtualNode.Device(Devices.Kind.PTMX);
+            case "pts" -> new VirtualNode.Directory(terminals::names);
             case "stdin" -> new VirtualNode.Link("/proc/self/fd/0");
             case "stdout" -> new VirtualNode.Link("/proc/self/fd/1");
             case "stderr" -> new VirtualNode.Link("/proc/self/fd/2");
@@ -350,7 +363,8 @@ final class VirtualFiles implements Sandbox.Virtual {
                 }
                 yield open; // a pipe or stream without a path: the same open file, as its magic link gives
             }
-            case VirtualNode.Device d -> Devices.open(d.kind(), status);
+            case VirtualNode.Device d -> Devices.open(process, d.kind(), status);
+            case VirtualNode.Pty p -> process.table().terminals().openSlave(p.terminal(), status);
         };
     }
 
@@ -389,6 +403,7 @@ final class VirtualFiles implements Sandbox.Virtual {
                 case VirtualNode.Descriptor d -> follow ? process.fds().get(d.fd()).stat()
                         : Stat.virtualFile(guestPath, Stat.S_IFLNK | 0700);
                 case VirtualNode.Device d -> Devices.stat(d.kind());
+                case VirtualNode.Pty p -> p.terminal().slaveStat();
             };
         } catch (IOException e) {
             throw new SyscallException(Errno.of(e));

@@ -35,4 +35,8 @@ sealed interface VirtualNode {
     /** A character device. */
     record Device(Devices.Kind kind) implements VirtualNode {
     }
+
+    /** A pseudo-terminal's slave, {@code /dev/pts/N} ({@link Terminal}). */
+    record Pty(Terminal terminal) implements VirtualNode {
+    }
 }

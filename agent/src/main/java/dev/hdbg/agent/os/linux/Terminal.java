@@ -1,0 +1,416 @@
+package dev.hdbg.agent.os.linux;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * A pseudo-terminal pair ({@code /dev/ptmx} and {@code /dev/pts/N}) and its line discipline, as Linux's n_tty does the
+ * parts programs rely on: what the master writes is the slave's input, with ICRNL, INLCR and IGNCR, echoed (ECHO,
+ * ECHOCTL's {@code ^C}, ECHOE's erase, ECHONL), edited into lines under ICANON (VERASE, VKILL, VWERASE, VEOF, VEOL)
+ * and turned into signals under ISIG (VINTR, VQUIT, VSUSP to the foreground process group); what the slave writes is
+ * the master's input, with OPOST's ONLCR and OCRNL. A canonical read takes at most one line; a raw one what is there
+ * (VMIN and VTIME's timed reads are not emulated: a read waits for one byte, or returns 0 at once when VMIN is 0).
+ * When the master closes, the slave reads end of file and its writes fail with EIO; when every slave has closed, the
+ * master's reads fail with EIO, as on Linux.
+ */
+final class Terminal {
+    static final int TERMIOS_SIZE = 36;
+    /** Each direction holds this much before a writer waits (Linux's pty buffers are about as large). */
+    private static final int LIMIT = 64 * 1024;
+
+    private static final int IGNCR = 0x80;
+    private static final int ICRNL = 0x100;
+    private static final int INLCR = 0x40;
+    private static final int OPOST = 0x1;
+    private static final int ONLCR = 0x4;
+    private static final int OCRNL = 0x8;
+    private static final int ISIG = 0x1;
+    private static final int ICANON = 0x2;
+    private static final int ECHO = 0x8;
+    private static final int ECHOE = 0x10;
+    private static final int ECHOK = 0x20;
+    private static final int ECHONL = 0x40;
+    private static final int NOFLSH = 0x80;
+    private static final int ECHOCTL = 0x200;
+    private static final int ECHOKE = 0x800;
+    private static final int VINTR = 0;
+    private static final int VQUIT = 1;
+    private static final int VERASE = 2;
+    private static final int VKILL = 3;
+    private static final int VEOF = 4;
+    private static final int VMIN = 6;
+    private static final int VSUSP = 10;
+    private static final int VEOL = 11;
+    private static final int VWERASE = 14;
+    private static final int VEOL2 = 16;
+
+    final int index;
+    private final Scheduler scheduler;
+    private final ProcessTable table;
+    /** Linux's tty_std_termios: c_iflag, c_oflag, c_cflag, c_lflag, c_line, c_cc[19]. */
+    private int iflag = ICRNL | 0x400; // IXON
+    private int oflag = OPOST | ONLCR;
+    private int cflag = 0x4bf; // B38400 | CS8 | CREAD | HUPCL
+    private int lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | 0x8000; // IEXTEN
+    private byte line;
+    private final byte[] cc = Arrays.copyOf(new byte[] {3, 034, 0177, 025, 4, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027,
+            026, 0}, 19);
+    private final ByteBuffer windowSize = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    /** Lines complete for a canonical read; an empty one is VEOF at the start of a line (a read of 0). */
+    private final ArrayDeque<byte[]> lines = new ArrayDeque<>();
+    private final ByteArrayOutputStream editing = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream toMaster = new ByteArrayOutputStream();
+    private boolean locked = true;
+    private boolean masterOpen = true;
+    private int slaves;
+    private boolean slaveEverOpened;
+    /** The session this is the controlling terminal of (TIOCSCTTY), 0 for none; its foreground process group. */
+    long session;
+    long foreground;
+
+    Terminal(int index, ProcessTable table) {
+        this.index = index;
+        this.table = table;
+        this.scheduler = table.scheduler();
+    }
+
+    // ---- the master's side
+
+    /** The master writes: each byte is the slave's input, through the line discipline. */
+    int masterWrite(byte[] data, OpenFile caller) {
+        if (inputLength() >= LIMIT) {
+            throw Blocked.unlessNonBlocking(caller, this);
+        }
+        for (byte b : data) {
+            receive(b);
+        }
+        changed();
+        return data.length;
+    }
+
+    int masterRead(byte[] buffer, OpenFile caller) {
+        if (toMaster.size() == 0) {
+            if (slaveEverOpened && slaves == 0) {
+                throw new SyscallException(Errno.EIO); // the other side hung up, as Linux's pty master says
+            }
+            throw Blocked.unlessNonBlocking(caller, this);
+        }
+        byte[] all = toMaster.toByteArray();
+        int n = Math.min(buffer.length, all.length);
+        System.arraycopy(all, 0, buffer, 0, n);
+        toMaster.reset();
+        toMaster.write(all, n, all.length - n);
+        changed();
+        return n;
+    }
+
+    boolean masterReadReady() {
+        return toMaster.size() > 0 || slaveEverOpened && slaves == 0;
+    }
+
+    boolean masterHungUp() {
+        return slaveEverOpened && slaves == 0;
+    }
+
+    void masterClosed() {
+        masterOpen = false;
+        changed();
+        if (session != 0) {
+            table.group(foreground).forEach(p -> table.signal(p, SignalInfo.kernel(Signals.SIGHUP)));
+        }
+    }
+
+    /** Both ends closed: the pair can go. */
+    boolean gone() {
+        return !masterOpen && slaves == 0;
+    }
+
+    int masterAvailable() {
+        return toMaster.size();
+    }
+
+    // ---- the slave's side
+
+    /** open of /dev/pts/N: EIO while the master keeps it locked (unlockpt) or is gone. */
+    void slaveOpened() {
+        if (locked || !masterOpen) {
+            throw new SyscallException(Errno.EIO);
+        }
+        slaves++;
+        slaveEverOpened = true;
+    }
+
+    void slaveClosed() {
+        slaves--;
+        changed();
+    }
+
+    int slaveWrite(byte[] data, OpenFile caller) {
+        if (!masterOpen) {
+            throw new SyscallException(Errno.EIO);
+        }
+        if (toMaster.size() >= LIMIT) {
+            throw Blocked.unlessNonBlocking(caller, this);
+        }
+        for (byte b : data) {
+            output(b);
+        }
+        changed();
+        return data.length;
+    }
+
+    int slaveRead(byte[] buffer, OpenFile caller) {
+        if ((lflag & ICANON) != 0) {
+            if (lines.isEmpty()) {
+                return waitForInput(caller);
+            }
+            byte[] first = lines.poll();
+            int n = Math.min(buffer.length, first.length);
+            System.arraycopy(first, 0, buffer, 0, n);
+            if (n < first.length) {
+                lines.addFirst(Arrays.copyOfRange(first, n, first.length));
+            }
+            changed();
+            return n;
+        }
+        byte[] raw = rawInput();
+        if (raw.length == 0) {
+            return (cc[VMIN] == 0) ? 0 : waitForInput(caller);
+        }
+        int n = Math.min(buffer.length, raw.length);
+        System.arraycopy(raw, 0, buffer, 0, n);
+        editing.reset();
+        editing.write(raw, n, raw.length - n);
+        changed();
+        return n;
+    }
+
+    /** Nothing to read: end of file once the master is gone, else a wait. */
+    private int waitForInput(OpenFile caller) {
+        if (!masterOpen) {
+            return 0;
+        }
+        throw Blocked.unlessNonBlocking(caller, this);
+    }
+
+    /** In raw mode the lines and the line being edited are one stream of bytes (kept in {@link #editing}). */
+    private byte[] rawInput() {
+        if (!lines.isEmpty()) {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            lines.forEach(all::writeBytes);
+            all.writeBytes(editing.toByteArray());
+            lines.clear();
+            editing.reset();
+            editing.writeBytes(all.toByteArray());
+        }
+        return editing.toByteArray();
+    }
+
+    boolean slaveReadReady() {
+        boolean input = (lflag & ICANON) != 0 ? !lines.isEmpty() : lines.size() + editing.size() > 0;
+        return input || !masterOpen;
+    }
+
+    boolean slaveHungUp() {
+        return !masterOpen;
+    }
+
+    int slaveAvailable() {
+        int queued = lines.stream().mapToInt(l -> l.length).sum();
+        return (lflag & ICANON) != 0 ? queued : queued + editing.size();
+    }
+
+    // ---- the line discipline
+
+    private void receive(byte b) {
+        int c = b & 0xff;
+        if (c == '\r' && (iflag & IGNCR) != 0) {
+            return;
+        }
+        if (c == '\r' && (iflag & ICRNL) != 0) {
+            c = '\n';
+        } else if (c == '\n' && (iflag & INLCR) != 0) {
+            c = '\r';
+        }
+        if ((lflag & ISIG) != 0 && (is(c, VINTR) || is(c, VQUIT) || is(c, VSUSP))) {
+            int signal = is(c, VINTR) ? Signals.SIGINT : is(c, VQUIT) ? Signals.SIGQUIT : Signals.SIGTSTP;
+            if ((lflag & NOFLSH) == 0) {
+                lines.clear();
+                editing.reset();
+            }
+            echo(c);
+            if (foreground != 0) {
+                table.group(foreground).forEach(p -> table.signal(p, SignalInfo.kernel(signal)));
+            }
+            return;
+        }
+        if ((lflag & ICANON) == 0) {
+            editing.write(c);
+            echo(c);
+            return;
+        }
+        if (is(c, VERASE)) {
+            erase(1, (lflag & ECHOE) != 0);
+        } else if (is(c, VWERASE)) {
+            byte[] now = editing.toByteArray();
+            int end = now.length;
+            while (end > 0 && now[end - 1] == ' ') {
+                end--;
+            }
+            while (end > 0 && now[end - 1] != ' ') {
+                end--;
+            }
+            erase(now.length - end, (lflag & ECHOE) != 0);
+        } else if (is(c, VKILL)) {
+            if ((lflag & ECHOKE) != 0) {
+                erase(editing.size(), true);
+            } else {
+                erase(editing.size(), false);
+                echo(c);
+                if ((lflag & ECHOK) != 0) {
+                    echoRaw('\n');
+                }
+            }
+        } else if (is(c, VEOF)) {
+            lines.add(editing.toByteArray()); // empty at the start of a line: a read of 0
+            editing.reset();
+        } else if (c == '\n' || is(c, VEOL) || is(c, VEOL2)) {
+            editing.write(c);
+            lines.add(editing.toByteArray());
+            editing.reset();
+            if ((lflag & ECHO) != 0 || c == '\n' && (lflag & ECHONL) != 0) {
+                echoRaw(c);
+            }
+        } else {
+            editing.write(c);
+            echo(c);
+        }
+    }
+
+    private boolean is(int c, int special) {
+        return cc[special] != 0 && c == (cc[special] & 0xff);
+    }
+
+    /** Takes {@code count} bytes off the line being edited, rubbing them out on the screen ("\b \b") if asked. */
+    private void erase(int count, boolean rubOut) {
+        byte[] now = editing.toByteArray();
+        int n = Math.min(count, now.length);
+        editing.reset();
+        editing.write(now, 0, now.length - n);
+        if (rubOut && (lflag & ECHO) != 0) {
+            for (int i = 0; i < n; i++) {
+                output((byte) '\b');
+                output((byte) ' ');
+                output((byte) '\b');
+            }
+        }
+    }
+
+    /** ECHO, with ECHOCTL's ^X for a control character other than tab and newline. */
+    private void echo(int c) {
+        if ((lflag & ECHO) == 0) {
+            return;
+        }
+        if ((lflag & ECHOCTL) != 0 && (c < 0x20 && c != '\t' && c != '\n' || c == 0x7f)) {
+            output((byte) '^');
+            output((byte) (c ^ 0x40));
+        } else {
+            output((byte) c);
+        }
+    }
+
+    private void echoRaw(int c) {
+        output((byte) c);
+    }
+
+    /** What reaches the master, through OPOST's ONLCR and OCRNL. */
+    private void output(byte b) {
+        if ((oflag & OPOST) != 0) {
+            if (b == '\n' && (oflag & ONLCR) != 0) {
+                toMaster.write('\r');
+            } else if (b == '\r' && (oflag & OCRNL) != 0) {
+                b = '\n';
+            }
+        }
+        toMaster.write(b);
+    }
+
+    private int inputLength() {
+        return lines.stream().mapToInt(l -> l.length).sum() + editing.size();
+    }
+
+    private void changed() {
+        scheduler.wakeAll(this, ReadyWait.CHANNEL); // a read or write waiting, a poll on either side
+    }
+
+    /** /dev/pts/N's struct stat: a character device of major 136, the user's, mode 0600 (devpts's default). */
+    byte[] slaveStat() {
+        return Stat.synthetic(Stat.S_IFCHR | 0600, 136L << 8 | index, 0x60003 + index, Credentials.UID,
+                Credentials.GID);
+    }
+
+    // ---- ioctl state
+
+    byte[] termios() {
+        return ByteBuffer.allocate(TERMIOS_SIZE).order(ByteOrder.LITTLE_ENDIAN).putInt(iflag).putInt(oflag)
+                .putInt(cflag).putInt(lflag).put(line).put(cc).array();
+    }
+
+    /** TCSETS, TCSETSW, TCSETSF (which also drops unread input). */
+    void setTermios(byte[] raw, boolean flushInput) {
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        boolean wasCanonical = (lflag & ICANON) != 0;
+        iflag = b.getInt();
+        oflag = b.getInt();
+        cflag = b.getInt();
+        lflag = b.getInt();
+        line = b.get();
+        b.get(cc);
+        if (flushInput) {
+            lines.clear();
+            editing.reset();
+        } else if (wasCanonical && (lflag & ICANON) == 0) {
+            rawInput(); // what was typed becomes readable at once
+        }
+        changed();
+    }
+
+    byte[] windowSize() {
+        return windowSize.array().clone();
+    }
+
+    /** TIOCSWINSZ: a new size sends SIGWINCH to the foreground process group, as Linux does. */
+    void setWindowSize(byte[] size) {
+        boolean changed = !Arrays.equals(size, windowSize.array());
+        windowSize.clear();
+        windowSize.put(size);
+        if (changed && foreground != 0) {
+            table.group(foreground).forEach(p -> table.signal(p, SignalInfo.kernel(Signals.SIGWINCH)));
+        }
+    }
+
+    boolean locked() {
+        return locked;
+    }
+
+    void setLocked(boolean locked) {
+        this.locked = locked;
+    }
+
+    /** TCFLSH: TCIFLUSH (0), TCOFLUSH (1) or both (2). */
+    void flush(int which, boolean fromMaster) {
+        boolean input = which == 0 || which == 2;
+        boolean output = which == 1 || which == 2;
+        if (fromMaster ? output : input) {
+            lines.clear();
+            editing.reset();
+        }
+        if (fromMaster ? input : output) {
+            toMaster.reset();
+        }
+        changed();
+    }
+}
