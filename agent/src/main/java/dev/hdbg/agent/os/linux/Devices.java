@@ -1,7 +1,9 @@
 package dev.hdbg.agent.os.linux;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** The character devices of the guest's {@code /dev}: none is the host's. */
 final class Devices {
@@ -36,6 +38,46 @@ final class Devices {
             case PTMX -> terminals.openMaster(statusFlags);
             case NULL -> StreamFile.nullDevice(statusFlags);
             default -> new Device(kind, statusFlags);
+        };
+    }
+
+    /**
+     * {@code /dev}; {@code shm} is listed when the sandbox has it (its files are the host's: {@link Sandbox}), {@code
+     * pts} holds the machine's pseudo-terminals.
+     */
+    static VirtualNode node(List<String> rest, boolean shm, Terminals terminals) {
+        if (rest.size() == 2 && rest.getFirst().equals("pts")) {
+            try {
+                return terminals.get(Integer.parseInt(rest.get(1))).<VirtualNode>map(VirtualNode.Pty::new).orElse(null);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        if (rest.isEmpty()) {
+            List<String> names = new ArrayList<>(List.of("fd", "full", "null", "ptmx", "pts", "random", "stderr",
+                    "stdin", "stdout", "tty", "urandom", "zero"));
+            if (shm) {
+                names.add("shm");
+            }
+            return VirtualNode.Directory.of(names);
+        }
+        if (rest.size() != 1) {
+            return null;
+        }
+        return switch (rest.getFirst()) {
+            case "null" -> new VirtualNode.Device(Devices.Kind.NULL);
+            case "zero" -> new VirtualNode.Device(Devices.Kind.ZERO);
+            case "full" -> new VirtualNode.Device(Devices.Kind.FULL);
+            case "random" -> new VirtualNode.Device(Devices.Kind.RANDOM);
+            case "urandom" -> new VirtualNode.Device(Devices.Kind.URANDOM);
+            case "tty" -> new VirtualNode.Device(Devices.Kind.TTY);
+            case "ptmx" -> new VirtualNode.Device(Devices.Kind.PTMX);
+            case "pts" -> new VirtualNode.Directory(terminals::names);
+            case "stdin" -> new VirtualNode.Link("/proc/self/fd/0");
+            case "stdout" -> new VirtualNode.Link("/proc/self/fd/1");
+            case "stderr" -> new VirtualNode.Link("/proc/self/fd/2");
+            case "fd" -> new VirtualNode.Link("/proc/self/fd");
+            default -> null;
         };
     }
 

@@ -17,47 +17,13 @@ import java.util.Arrays;
  * master's reads fail with EIO, as on Linux.
  */
 final class Terminal {
-    static final int TERMIOS_SIZE = 36;
     /** Each direction holds this much before a writer waits (Linux's pty buffers are about as large). */
     private static final int LIMIT = 64 * 1024;
-
-    private static final int IGNCR = 0x80;
-    private static final int ICRNL = 0x100;
-    private static final int INLCR = 0x40;
-    private static final int OPOST = 0x1;
-    private static final int ONLCR = 0x4;
-    private static final int OCRNL = 0x8;
-    private static final int ISIG = 0x1;
-    private static final int ICANON = 0x2;
-    private static final int ECHO = 0x8;
-    private static final int ECHOE = 0x10;
-    private static final int ECHOK = 0x20;
-    private static final int ECHONL = 0x40;
-    private static final int NOFLSH = 0x80;
-    private static final int ECHOCTL = 0x200;
-    private static final int ECHOKE = 0x800;
-    private static final int VINTR = 0;
-    private static final int VQUIT = 1;
-    private static final int VERASE = 2;
-    private static final int VKILL = 3;
-    private static final int VEOF = 4;
-    private static final int VMIN = 6;
-    private static final int VSUSP = 10;
-    private static final int VEOL = 11;
-    private static final int VWERASE = 14;
-    private static final int VEOL2 = 16;
 
     final int index;
     private final Scheduler scheduler;
     private final ProcessTable table;
-    /** Linux's tty_std_termios: c_iflag, c_oflag, c_cflag, c_lflag, c_line, c_cc[19]. */
-    private int iflag = ICRNL | 0x400; // IXON
-    private int oflag = OPOST | ONLCR;
-    private int cflag = 0x4bf; // B38400 | CS8 | CREAD | HUPCL
-    private int lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | 0x8000; // IEXTEN
-    private byte line;
-    private final byte[] cc = Arrays.copyOf(new byte[] {3, 034, 0177, 025, 4, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027,
-            026, 0}, 19);
+    private final Termios termios = new Termios();
     private final ByteBuffer windowSize = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     /** Lines complete for a canonical read; an empty one is VEOF at the start of a line (a read of 0). */
     private final ArrayDeque<byte[]> lines = new ArrayDeque<>();
@@ -163,7 +129,7 @@ final class Terminal {
     }
 
     int slaveRead(byte[] buffer, OpenFile caller) {
-        if ((lflag & ICANON) != 0) {
+        if (termios.on(Termios.ICANON)) {
             if (lines.isEmpty()) {
                 return waitForInput(caller);
             }
@@ -178,7 +144,7 @@ final class Terminal {
         }
         byte[] raw = rawInput();
         if (raw.length == 0) {
-            return (cc[VMIN] == 0) ? 0 : waitForInput(caller);
+            return (termios.control(Termios.VMIN) == 0) ? 0 : waitForInput(caller);
         }
         int n = Math.min(buffer.length, raw.length);
         System.arraycopy(raw, 0, buffer, 0, n);
@@ -210,7 +176,7 @@ final class Terminal {
     }
 
     boolean slaveReadReady() {
-        boolean input = (lflag & ICANON) != 0 ? !lines.isEmpty() : lines.size() + editing.size() > 0;
+        boolean input = termios.on(Termios.ICANON) ? !lines.isEmpty() : lines.size() + editing.size() > 0;
         return input || !masterOpen;
     }
 
@@ -220,24 +186,24 @@ final class Terminal {
 
     int slaveAvailable() {
         int queued = lines.stream().mapToInt(l -> l.length).sum();
-        return (lflag & ICANON) != 0 ? queued : queued + editing.size();
+        return termios.on(Termios.ICANON) ? queued : queued + editing.size();
     }
 
     // ---- the line discipline
 
     private void receive(byte b) {
         int c = b & 0xff;
-        if (c == '\r' && (iflag & IGNCR) != 0) {
+        if (c == '\r' && termios.input(Termios.IGNCR)) {
             return;
         }
-        if (c == '\r' && (iflag & ICRNL) != 0) {
+        if (c == '\r' && termios.input(Termios.ICRNL)) {
             c = '\n';
-        } else if (c == '\n' && (iflag & INLCR) != 0) {
+        } else if (c == '\n' && termios.input(Termios.INLCR)) {
             c = '\r';
         }
-        if ((lflag & ISIG) != 0 && (is(c, VINTR) || is(c, VQUIT) || is(c, VSUSP))) {
-            int signal = is(c, VINTR) ? Signals.SIGINT : is(c, VQUIT) ? Signals.SIGQUIT : Signals.SIGTSTP;
-            if ((lflag & NOFLSH) == 0) {
+        if (termios.on(Termios.ISIG) && (is(c, Termios.VINTR) || is(c, Termios.VQUIT) || is(c, Termios.VSUSP))) {
+            int signal = is(c, Termios.VINTR) ? Signals.SIGINT : is(c, Termios.VQUIT) ? Signals.SIGQUIT : Signals.SIGTSTP;
+            if (!termios.on(Termios.NOFLSH)) {
                 lines.clear();
                 editing.reset();
             }
@@ -247,14 +213,14 @@ final class Terminal {
             }
             return;
         }
-        if ((lflag & ICANON) == 0) {
+        if (!termios.on(Termios.ICANON)) {
             editing.write(c);
             echo(c);
             return;
         }
-        if (is(c, VERASE)) {
-            erase(1, (lflag & ECHOE) != 0);
-        } else if (is(c, VWERASE)) {
+        if (is(c, Termios.VERASE)) {
+            erase(1, termios.on(Termios.ECHOE));
+        } else if (is(c, Termios.VWERASE)) {
             byte[] now = editing.toByteArray();
             int end = now.length;
             while (end > 0 && now[end - 1] == ' ') {
@@ -263,25 +229,25 @@ final class Terminal {
             while (end > 0 && now[end - 1] != ' ') {
                 end--;
             }
-            erase(now.length - end, (lflag & ECHOE) != 0);
-        } else if (is(c, VKILL)) {
-            if ((lflag & ECHOKE) != 0) {
+            erase(now.length - end, termios.on(Termios.ECHOE));
+        } else if (is(c, Termios.VKILL)) {
+            if (termios.on(Termios.ECHOKE)) {
                 erase(editing.size(), true);
             } else {
                 erase(editing.size(), false);
                 echo(c);
-                if ((lflag & ECHOK) != 0) {
+                if (termios.on(Termios.ECHOK)) {
                     echoRaw('\n');
                 }
             }
-        } else if (is(c, VEOF)) {
+        } else if (is(c, Termios.VEOF)) {
             lines.add(editing.toByteArray()); // empty at the start of a line: a read of 0
             editing.reset();
-        } else if (c == '\n' || is(c, VEOL) || is(c, VEOL2)) {
+        } else if (c == '\n' || is(c, Termios.VEOL) || is(c, Termios.VEOL2)) {
             editing.write(c);
             lines.add(editing.toByteArray());
             editing.reset();
-            if ((lflag & ECHO) != 0 || c == '\n' && (lflag & ECHONL) != 0) {
+            if (termios.on(Termios.ECHO) || c == '\n' && termios.on(Termios.ECHONL)) {
                 echoRaw(c);
             }
         } else {
@@ -291,7 +257,7 @@ final class Terminal {
     }
 
     private boolean is(int c, int special) {
-        return cc[special] != 0 && c == (cc[special] & 0xff);
+        return termios.is(c, special);
     }
 
     /** Takes {@code count} bytes off the line being edited, rubbing them out on the screen ("\b \b") if asked. */
@@ -300,7 +266,7 @@ final class Terminal {
         int n = Math.min(count, now.length);
         editing.reset();
         editing.write(now, 0, now.length - n);
-        if (rubOut && (lflag & ECHO) != 0) {
+        if (rubOut && termios.on(Termios.ECHO)) {
             for (int i = 0; i < n; i++) {
                 output((byte) '\b');
                 output((byte) ' ');
@@ -311,10 +277,10 @@ final class Terminal {
 
     /** ECHO, with ECHOCTL's ^X for a control character other than tab and newline. */
     private void echo(int c) {
-        if ((lflag & ECHO) == 0) {
+        if (!termios.on(Termios.ECHO)) {
             return;
         }
-        if ((lflag & ECHOCTL) != 0 && (c < 0x20 && c != '\t' && c != '\n' || c == 0x7f)) {
+        if (termios.on(Termios.ECHOCTL) && (c < 0x20 && c != '\t' && c != '\n' || c == 0x7f)) {
             output((byte) '^');
             output((byte) (c ^ 0x40));
         } else {
@@ -328,10 +294,10 @@ final class Terminal {
 
     /** What reaches the master, through OPOST's ONLCR and OCRNL. */
     private void output(byte b) {
-        if ((oflag & OPOST) != 0) {
-            if (b == '\n' && (oflag & ONLCR) != 0) {
+        if (termios.output(Termios.OPOST)) {
+            if (b == '\n' && termios.output(Termios.ONLCR)) {
                 toMaster.write('\r');
-            } else if (b == '\r' && (oflag & OCRNL) != 0) {
+            } else if (b == '\r' && termios.output(Termios.OCRNL)) {
                 b = '\n';
             }
         }
@@ -355,24 +321,17 @@ final class Terminal {
     // ---- ioctl state
 
     byte[] termios() {
-        return ByteBuffer.allocate(TERMIOS_SIZE).order(ByteOrder.LITTLE_ENDIAN).putInt(iflag).putInt(oflag)
-                .putInt(cflag).putInt(lflag).put(line).put(cc).array();
+        return termios.bytes();
     }
 
     /** TCSETS, TCSETSW, TCSETSF (which also drops unread input). */
     void setTermios(byte[] raw, boolean flushInput) {
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        boolean wasCanonical = (lflag & ICANON) != 0;
-        iflag = b.getInt();
-        oflag = b.getInt();
-        cflag = b.getInt();
-        lflag = b.getInt();
-        line = b.get();
-        b.get(cc);
+        boolean wasCanonical = termios.on(Termios.ICANON);
+        termios.set(raw);
         if (flushInput) {
             lines.clear();
             editing.reset();
-        } else if (wasCanonical && (lflag & ICANON) == 0) {
+        } else if (wasCanonical && !termios.on(Termios.ICANON)) {
             rawInput(); // what was typed becomes readable at once
         }
         changed();

@@ -73,7 +73,7 @@ final class TerminalEnd extends OpenFile {
         UserMemory user = process.user();
         switch (request) {
             case TCGETS -> user.write(argument, terminal.termios());
-            case TCSETS, TCSETSW, TCSETSF -> terminal.setTermios(user.read(argument, Terminal.TERMIOS_SIZE),
+            case TCSETS, TCSETSW, TCSETSF -> terminal.setTermios(user.read(argument, Termios.SIZE),
                     request == TCSETSF);
             case TIOCGWINSZ -> user.write(argument, terminal.windowSize());
             case TIOCSWINSZ -> terminal.setWindowSize(user.read(argument, 8));

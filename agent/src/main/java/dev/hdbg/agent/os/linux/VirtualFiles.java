@@ -29,7 +29,8 @@ final class VirtualFiles implements Sandbox.Virtual {
         return switch (path.getFirst()) {
             case "proc" -> proc(path.subList(1, path.size()));
             case "sys" -> sys(path.subList(1, path.size()));
-            case "dev" -> dev(path.subList(1, path.size()), process.sandbox().hasShm(), process.table().terminals());
+            case "dev" -> Devices.node(path.subList(1, path.size()), process.sandbox().hasShm(),
+                    process.table().terminals());
             default -> null;
         };
     }
@@ -276,46 +277,6 @@ final class VirtualFiles implements Sandbox.Virtual {
             return file(() -> "0\n");
         }
         return null;
-    }
-
-    /**
-     * {@code /dev}; {@code shm} is listed when the sandbox has it (its files are the host's: {@link Sandbox}), {@code
-     * pts} holds the machine's pseudo-terminals.
-     */
-    private static VirtualNode dev(List<String> rest, boolean shm, Terminals terminals) {
-        if (rest.size() == 2 && rest.getFirst().equals("pts")) {
-            try {
-                return terminals.get(Integer.parseInt(rest.get(1))).<VirtualNode>map(VirtualNode.Pty::new).orElse(null);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        if (rest.isEmpty()) {
-            List<String> names = new ArrayList<>(List.of("fd", "full", "null", "ptmx", "pts", "random", "stderr",
-                    "stdin", "stdout", "tty", "urandom", "zero"));
-            if (shm) {
-                names.add("shm");
-            }
-            return VirtualNode.Directory.of(names);
-        }
-        if (rest.size() != 1) {
-            return null;
-        }
-        return switch (rest.getFirst()) {
-            case "null" -> new VirtualNode.Device(Devices.Kind.NULL);
-            case "zero" -> new VirtualNode.Device(Devices.Kind.ZERO);
-            case "full" -> new VirtualNode.Device(Devices.Kind.FULL);
-            case "random" -> new VirtualNode.Device(Devices.Kind.RANDOM);
-            case "urandom" -> new VirtualNode.Device(Devices.Kind.URANDOM);
-            case "tty" -> new VirtualNode.Device(Devices.Kind.TTY);
-            case "ptmx" -> new VirtualNode.Device(Devices.Kind.PTMX);
-            case "pts" -> new VirtualNode.Directory(terminals::names);
-            case "stdin" -> new VirtualNode.Link("/proc/self/fd/0");
-            case "stdout" -> new VirtualNode.Link("/proc/self/fd/1");
-            case "stderr" -> new VirtualNode.Link("/proc/self/fd/2");
-            case "fd" -> new VirtualNode.Link("/proc/self/fd");
-            default -> null;
-        };
     }
 
     private static VirtualNode file(java.util.function.Supplier<String> text) {
