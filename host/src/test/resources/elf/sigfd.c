@@ -13,6 +13,13 @@
 #include <unistd.h>
 #include "show.h"
 
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int signal) {
+    (void) signal;
+    alarms++;
+}
+
 static void one(struct signalfd_siginfo *i) {
     printf("  signo %u code %d, pid is mine %d, uid is mine %d\n", i->ssi_signo, i->ssi_code,
            i->ssi_pid == (uint32_t) getpid(), i->ssi_uid == (uint32_t) getuid());
@@ -85,6 +92,21 @@ int main(void) {
     show("a blocking read while a child exits", read(fd, info, sizeof info));
     printf("  signo %u code %d status %d, the child's pid %d\n", info[0].ssi_signo, info[0].ssi_code,
            info[0].ssi_status, info[0].ssi_pid == (uint32_t) child);
+    waitpid(child, NULL, 0);
+
+    /* A handled signal beside an open signalfd, from a timer, while another process lives: poll ends with EINTR. */
+    struct sigaction on = {.sa_handler = on_alarm};
+    sigaction(SIGALRM, &on, NULL);
+    sigprocmask(SIG_UNBLOCK, &only_alarm, NULL);
+    child = fork();
+    if (child == 0) {
+        usleep(300000);
+        _exit(0);
+    }
+    setitimer(ITIMER_REAL, &soon, NULL);
+    struct pollfd in = {.fd = pipefd[0], .events = POLLIN};
+    show("poll beside a signalfd, a timer's handled SIGALRM", poll(&in, 1, 2000));
+    printf("  the handler ran: %d\n", (int) alarms);
     waitpid(child, NULL, 0);
     return 0;
 }

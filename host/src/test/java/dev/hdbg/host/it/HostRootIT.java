@@ -87,7 +87,7 @@ class HostRootIT {
                 /usr/bin/cat: /proc/self/mem: No such file or directory
                 """);
         assertThat(inDir(List.of(), "/usr/bin/ls", "/dev").out())
-                .isEqualTo("fd\nfull\nnull\nrandom\nshm\nstderr\nstdin\nstdout\ntty\nurandom\nzero\n");
+                .isEqualTo("fd\nfull\nnull\nptmx\npts\nrandom\nshm\nstderr\nstdin\nstdout\ntty\nurandom\nzero\n");
         // The program's own /dev/shm: empty at the start, writable without --writable-dir, not the host's, and removed
         // when the run ends (an agent's directory in the host's temporary directory).
         long shmDirectories = agentShmDirectories();

@@ -25,6 +25,9 @@ record ReadyWait(long until) implements TimedWait {
     public void end(GuestThread thread, long now, Vcpus vcpus) {
         Signals signals = thread.process.signals();
         thread.process.timers().fire(signals, now);
+        if (thread.state != GuestThread.State.WAITING) {
+            return; // the timer's signal woke it already, to look again (a signalfd is open: Signals)
+        }
         if (signals.deliverableTo(thread.signals)) {
             thread.waitUntil = GuestThread.NO_WAIT; // the call returns without looking again
             thread.resume(vcpus, -Errno.EINTR);

@@ -229,6 +229,19 @@ final class Scheduler {
         wakeAll(channel, channel);
     }
 
+    /**
+     * Wakes the threads waiting on {@code channel} that {@code which} picks: after a signal is sent, those in poll or a
+     * signalfd read that cannot take a signal now look again; the others end their wait with EINTR as it is delivered.
+     */
+    void wakeAll(Object channel, java.util.function.Predicate<GuestThread> which) {
+        for (GuestThread t : threads.values()) {
+            if (t.state == GuestThread.State.WAITING && t.channel == channel && t.restart && which.test(t)) {
+                t.restartCall(vcpus);
+            }
+        }
+        counted();
+    }
+
     /** Wakes every thread waiting on either channel, in one pass (a pipe's waiters and those in poll or epoll). */
     void wakeAll(Object channel, Object alsoChannel) {
         for (GuestThread t : threads.values()) {

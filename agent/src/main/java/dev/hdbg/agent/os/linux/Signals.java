@@ -187,10 +187,13 @@ final class Signals {
         signalFilesLook();
     }
 
-    /** A signal was sent: the threads polling a signalfd look again, while one is open anywhere on the machine. */
+    /**
+     * A signal was sent: while a signalfd is open anywhere on the machine, the threads in poll or a signalfd read that
+     * cannot take a signal now look again (one that can ends its wait with EINTR instead, as the signal is delivered).
+     */
     private void signalFilesLook() {
         if (process.table().hasSignalFiles()) {
-            process.scheduler().wakeAll(ReadyWait.CHANNEL);
+            process.scheduler().wakeAll(ReadyWait.CHANNEL, t -> !t.process.signals().deliverableTo(t.signals));
         }
     }
 
