@@ -163,13 +163,18 @@ public final class LinuxSyscalls {
             lastProcess = null;
         }
         uc.regWrite(X86Reg.RAX, value);
-        process.scheduler().outside().drain(); // what it sent on a forwarded connection goes out now
+        Scheduler scheduler = process.scheduler();
+        if (scheduler.current().state == GuestThread.State.RUNNABLE) {
+            // What it sent on a forwarded connection goes out now. Not after a call that put its thread to sleep: an
+            // arrival that woke it here would have its restart overwritten by this call's return below (accept came
+            // back with 43, its own number); the next safe point drains for a sleeping machine.
+            scheduler.outside().drain();
+        }
         // The return to user mode: at the SYSCALL's successor (Unicorn leaves RIP on the SYSCALL in its hook), or
         // where rt_sigreturn put it. Pending signals are delivered there, as Linux does on every return.
         long after = uc.regRead(X86Reg.RIP);
         long resumeAt = after != rip ? after : rip + SYSCALL_LENGTH;
         process.timers().fire(process.signals(), process.timers().clock().monotonic());
-        Scheduler scheduler = process.scheduler();
         // A thread that now waits or has exited takes no signal: the next thread to return to user mode does.
         if (scheduler.current().state == GuestThread.State.RUNNABLE) {
             // instanceof, not a pattern switch: on every call's return, and in code the JIT keeps at tier 3 for long

@@ -117,6 +117,34 @@ class OutsideWorldTest {
         }
     }
 
+    /**
+     * A host connection that arrives while accept puts its thread to sleep (posted before the call, drained after it):
+     * the wake-up must make the call again. The drain after every call once woke the thread there and the call's own
+     * return overwrote the restart: accept "returned" 43, its number, and a read 0 (PortForwardIT's empty replies).
+     */
+    @Test
+    void aConnectionArrivingAsAcceptSleepsMakesItAcceptAgain() {
+        try (Guest g = new Guest(root, false)) {
+            OutsideWorld world = OutsideWorld.open();
+            g.process.connect(world);
+            long listener = g.rax(41, AF_INET, SOCK_STREAM, 0); // blocking
+            ByteBuffer address = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putShort((short) AF_INET);
+            address.order(ByteOrder.BIG_ENDIAN).putShort((short) 7002).put(new byte[] {127, 0, 0, 1});
+            assertThat(g.rax(49, listener, g.put(address.array()), 16)).isZero();
+            assertThat(g.rax(50, listener, 4)).isZero();
+            world.connect(7002, 40_002, new Recorded()); // posted: the execution thread has not run it yet
+
+            LinuxSyscalls.Result sleeping = g.call(43, listener, 0, 0);
+            assertThat(sleeping).as("the call sleeps; it does not return its own number")
+                    .isNotEqualTo(new LinuxSyscalls.Result.Returned(43));
+            assertThat(g.process.scheduler().current().state).isEqualTo(GuestThread.State.WAITING);
+
+            g.syscalls.deliverDue(); // the safe point: the arrival runs and wakes the thread to make the call again
+            long accepted = g.rax(43, listener, 0, 0);
+            assertThat(accepted).as("the connection's descriptor").isEqualTo(listener + 1);
+        }
+    }
+
     @Test
     void aMachineOpenToTheOutsideIdlesWhereAClosedOneDeadlocks() {
         try (Guest g = new Guest(root, false)) {
