@@ -164,12 +164,7 @@ public final class LinuxSyscalls {
         }
         uc.regWrite(X86Reg.RAX, value);
         Scheduler scheduler = process.scheduler();
-        if (scheduler.current().state == GuestThread.State.RUNNABLE) {
-            // What it sent on a forwarded connection goes out now. Not after a call that put its thread to sleep: an
-            // arrival that woke it here would have its restart overwritten by this call's return below (accept came
-            // back with 43, its own number); the next safe point drains for a sleeping machine.
-            scheduler.outside().drain();
-        }
+        scheduler.outside().drainAfterCall(scheduler.current()); // what it sent on a forwarded connection goes out
         // The return to user mode: at the SYSCALL's successor (Unicorn leaves RIP on the SYSCALL in its hook), or
         // where rt_sigreturn put it. Pending signals are delivered there, as Linux does on every return.
         long after = uc.regRead(X86Reg.RIP);

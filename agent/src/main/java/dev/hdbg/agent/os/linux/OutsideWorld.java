@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * (the debugger's run loop waits, answering requests) when no thread can run.
  *
  * <p>Arrivals come from the agent's threads ({@link #post}); they run on the execution thread, at the next safe point
- * ({@link #drain}: at each safe point and after each system call), as everything that changes the machine does.
+ * ({@link #drain}: at each safe point and after each system call that leaves its thread running), as everything
+ * that changes the machine does.
  * Each connection's bytes go both ways there ({@link ForwardedConnection#pump}).
  */
 public final class OutsideWorld {
@@ -73,6 +74,17 @@ public final class OutsideWorld {
             arrival.run();
         }
         connections.removeIf(ForwardedConnection::pump);
+    }
+
+    /**
+     * Execution thread, after a system call of {@code caller}: {@link #drain}, unless the call put it to sleep. An
+     * arrival that woke it there would have its restart overwritten by the call's own return (accept came back with
+     * 43, its number; a read with 0); the next safe point drains for a machine whose thread sleeps.
+     */
+    void drainAfterCall(GuestThread caller) {
+        if (caller.state == GuestThread.State.RUNNABLE) {
+            drain();
+        }
     }
 
     /** The machine's processes, which the connections reach. */
