@@ -65,7 +65,7 @@ public final class PortForwards implements AutoCloseable {
 
     private final List<Forward> forwards;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
-    private volatile OutsideWorld world = OutsideWorld.open();
+    private volatile OutsideWorld world = OutsideWorld.open(List.of());
 
     public PortForwards(List<Forward> forwards) {
         this.forwards = List.copyOf(forwards);
@@ -106,7 +106,7 @@ public final class PortForwards implements AutoCloseable {
     /** The outside world of the program starting now (each start of the target has its own machine). */
     public OutsideWorld newWorld() {
         world.end(); // the last start's connections
-        world = OutsideWorld.open();
+        world = OutsideWorld.open(forwards.stream().map(Forward::port).toList());
         return world;
     }
 

@@ -20,9 +20,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class OutsideWorld {
     /** No forwards: the machine is closed. */
-    static final OutsideWorld CLOSED = new OutsideWorld(false);
+    static final OutsideWorld CLOSED = new OutsideWorld(false, List.of());
 
     private final boolean open;
+    /** The machine's TCP ports the host's forwards reach. */
+    private final List<Integer> ports;
     /** The machine it reaches, once a program runs there. */
     private ProcessTable table;
     private final ConcurrentLinkedQueue<Runnable> arrivals = new ConcurrentLinkedQueue<>();
@@ -31,13 +33,14 @@ public final class OutsideWorld {
     private final Set<HostPeer> peers = ConcurrentHashMap.newKeySet();
     private volatile Runnable wake = () -> { };
 
-    private OutsideWorld(boolean open) {
+    private OutsideWorld(boolean open, List<Integer> ports) {
         this.open = open;
+        this.ports = List.copyOf(ports);
     }
 
-    /** A machine that forwarded ports reach. */
-    public static OutsideWorld open() {
-        return new OutsideWorld(true);
+    /** A machine that the host's forwards reach, at its TCP {@code ports}. */
+    public static OutsideWorld open(List<Integer> ports) {
+        return new OutsideWorld(true, ports);
     }
 
     /** Whether anything outside may wake the machine: then it waits in real time instead of jumping its clock. */
@@ -54,6 +57,27 @@ public final class OutsideWorld {
     public void post(Runnable arrival) {
         arrivals.add(arrival);
         wake.run();
+    }
+
+    /**
+     * Execution thread: whether something outside may still end a wait when no thread can run: a connection open, an
+     * arrival waiting, or a socket of the machine listening at a forwarded port. When none, no host program can reach
+     * the machine any more, and a wait no one of its own can end is a deadlock, as in a closed machine (a program
+     * deadlocked beside a forward used to idle for ever).
+     */
+    boolean mayWake() {
+        if (!open) {
+            return false;
+        }
+        if (!connections.isEmpty() || pending()) {
+            return true;
+        }
+        for (int port : ports) { // where ForwardedConnection.open looks for the listener
+            if (table != null && table.inetPorts().find(true, InetEndpoint.loopback(InetEndpoint.AF_INET, port)) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Any thread: whether arrivals wait for the execution thread. */

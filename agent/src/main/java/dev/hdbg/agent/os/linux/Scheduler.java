@@ -379,7 +379,7 @@ final class Scheduler {
             Optional<GuestThread> timed = threads.values().stream()
                     .filter(t -> t.wakeDeadline() != GuestThread.FOREVER)
                     .min((a, b) -> Long.compare(a.wakeDeadline(), b.wakeDeadline()));
-            if (outside.isOpen()) { // the outside may end a wait: the machine idles in real time instead of jumping
+            if (outside.mayWake()) { // the outside may end a wait: the machine idles in real time instead of jumping
                 idleUntil = timed.isEmpty() ? Long.MAX_VALUE : clock.hostNanosAt(timed.get().wakeDeadline());
                 switchWanted = true; // look again when the idle wait ends
                 return false;

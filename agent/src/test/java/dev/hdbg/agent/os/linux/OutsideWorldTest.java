@@ -73,7 +73,7 @@ class OutsideWorldTest {
     @Test
     void aHostConnectionIsAcceptedAndItsBytesGoBothWays() {
         try (Guest g = new Guest(root, false)) {
-            OutsideWorld world = OutsideWorld.open();
+            OutsideWorld world = OutsideWorld.open(List.of(7000, 7001, 7002));
             g.process.connect(world);
             long listener = listening(g, 7000);
             assertThat(g.rax(43, listener, 0, 0)).as("no one yet").isEqualTo(-Errno.EAGAIN);
@@ -108,7 +108,7 @@ class OutsideWorldTest {
     @Test
     void aPortNoOneListensOnClosesTheHostsConnection() {
         try (Guest g = new Guest(root, false)) {
-            OutsideWorld world = OutsideWorld.open();
+            OutsideWorld world = OutsideWorld.open(List.of(7000, 7001, 7002));
             g.process.connect(world);
             Recorded host = new Recorded();
             world.connect(7001, 40_001, host).data("anyone?".getBytes(StandardCharsets.UTF_8));
@@ -125,7 +125,7 @@ class OutsideWorldTest {
     @Test
     void aConnectionArrivingAsAcceptSleepsMakesItAcceptAgain() {
         try (Guest g = new Guest(root, false)) {
-            OutsideWorld world = OutsideWorld.open();
+            OutsideWorld world = OutsideWorld.open(List.of(7000, 7001, 7002));
             g.process.connect(world);
             long listener = g.rax(41, AF_INET, SOCK_STREAM, 0); // blocking
             ByteBuffer address = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putShort((short) AF_INET);
@@ -148,11 +148,24 @@ class OutsideWorldTest {
     @Test
     void aMachineOpenToTheOutsideIdlesWhereAClosedOneDeadlocks() {
         try (Guest g = new Guest(root, false)) {
-            g.process.connect(OutsideWorld.open());
+            g.process.connect(OutsideWorld.open(List.of(7003)));
+            listening(g, 7003); // a host program may still connect, and its thread could then wake the others
             LinuxSyscalls.Result result = g.everyThreadWaitsInFutex(g.put(new byte[8]));
 
             assertThat(result).isEqualTo(new LinuxSyscalls.Result.Idle(Long.MAX_VALUE));
             assertThat(g.process.exitStatus()).as("not ended").isEmpty();
+        }
+    }
+
+    /** A forward no socket of the machine listens at cannot end a wait: a deadlock is one, as in a closed machine. */
+    @Test
+    void aMachineNoHostProgramCanReachDeadlocksAsAClosedOne() {
+        try (Guest g = new Guest(root, false)) {
+            g.process.connect(OutsideWorld.open(List.of(7004)));
+            listening(g, 7005); // not the forwarded port
+            LinuxSyscalls.Result result = g.everyThreadWaitsInFutex(g.put(new byte[8]));
+
+            assertThat(result).isInstanceOf(LinuxSyscalls.Result.Deadlocked.class);
         }
     }
 }
