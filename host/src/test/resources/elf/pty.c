@@ -87,7 +87,13 @@ int main(void) {
 
     struct termios raw = t;
     cfmakeraw(&raw);
+    write(master, "\x04", 1);
+    struct pollfd typed = {.fd = slave, .events = POLLIN};
+    poll(&typed, 1, 1000); /* the line discipline has taken the EOF */
     tcsetattr(slave, TCSANOW, &raw);
+    char nul = 'x';
+    show("raw: the EOF typed in cooked mode, read", read(slave, &nul, 1));
+    printf("  as the byte %d\n", nul);
     write(master, "q\r\x03", 3);
     slave_reads(slave, "raw: q, return, ^C");
     write(slave, "x\n", 2);

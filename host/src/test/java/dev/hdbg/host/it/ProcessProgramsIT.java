@@ -318,6 +318,7 @@ class ProcessProgramsIT {
         ProgramRun actual = sameAsNatively("pty-" + linking);
         assertThat(actual.out()).contains("typed ab, erase, c, return: 3 \"ac|\"\n",
                 "its echo: the master reads \"ab\\x08 \\x08c\\x0d\\x0a\"\n",
+                "raw: the EOF typed in cooked mode, read: 1\n  as the byte 0\n",
                 "the child: killed by SIGINT 1\n", "^C echoed: the master reads \"^C\"\n",
                 "the slave's write, the master closed: -1 (EIO)\n");
     }

@@ -25,8 +25,19 @@ final class Terminal {
     private final ProcessTable table;
     private final Termios termios = new Termios();
     private final ByteBuffer windowSize = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-    /** Lines complete for a canonical read; an empty one is VEOF at the start of a line (a read of 0). */
-    private final ArrayDeque<byte[]> lines = new ArrayDeque<>();
+    /**
+     * Lines complete for a canonical read. One VEOF ended holds a NUL in its place, as Linux's n_tty keeps it: a
+     * canonical read leaves it out (at the start of a line, a read of 0), a raw read after a switch of mode gets it.
+     */
+    private final ArrayDeque<Line> lines = new ArrayDeque<>();
+
+    /** A complete line's bytes; {@code endOfFile}: VEOF ended it, its last byte the NUL standing for it. */
+    private record Line(byte[] bytes, boolean endOfFile) {
+        /** What a canonical read gives of it. */
+        int readable() {
+            return bytes.length - (endOfFile ? 1 : 0);
+        }
+    }
     private final ByteArrayOutputStream editing = new ByteArrayOutputStream();
     private final ByteArrayOutputStream toMaster = new ByteArrayOutputStream();
     private boolean locked = true;
@@ -133,11 +144,11 @@ final class Terminal {
             if (lines.isEmpty()) {
                 return waitForInput(caller);
             }
-            byte[] first = lines.poll();
-            int n = Math.min(buffer.length, first.length);
-            System.arraycopy(first, 0, buffer, 0, n);
-            if (n < first.length) {
-                lines.addFirst(Arrays.copyOfRange(first, n, first.length));
+            Line first = lines.poll();
+            int n = Math.min(buffer.length, first.readable());
+            System.arraycopy(first.bytes(), 0, buffer, 0, n);
+            if (n < first.readable()) {
+                lines.addFirst(new Line(Arrays.copyOfRange(first.bytes(), n, first.bytes().length), first.endOfFile()));
             }
             changed();
             return n;
@@ -166,7 +177,7 @@ final class Terminal {
     private byte[] rawInput() {
         if (!lines.isEmpty()) {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            lines.forEach(all::writeBytes);
+            lines.forEach(line -> all.writeBytes(line.bytes())); // a VEOF's NUL too, as Linux's raw read gives it
             all.writeBytes(editing.toByteArray());
             lines.clear();
             editing.reset();
@@ -185,7 +196,7 @@ final class Terminal {
     }
 
     int slaveAvailable() {
-        int queued = lines.stream().mapToInt(l -> l.length).sum();
+        int queued = lines.stream().mapToInt(Line::readable).sum();
         return termios.on(Termios.ICANON) ? queued : queued + editing.size();
     }
 
@@ -241,11 +252,12 @@ final class Terminal {
                 }
             }
         } else if (is(c, Termios.VEOF)) {
-            lines.add(editing.toByteArray()); // empty at the start of a line: a read of 0
+            editing.write(0); // Linux's __DISABLED_CHAR in the end of file's place
+            lines.add(new Line(editing.toByteArray(), true)); // nothing else at the start of a line: a read of 0
             editing.reset();
         } else if (c == '\n' || is(c, Termios.VEOL) || is(c, Termios.VEOL2)) {
             editing.write(c);
-            lines.add(editing.toByteArray());
+            lines.add(new Line(editing.toByteArray(), false));
             editing.reset();
             if (termios.on(Termios.ECHO) || c == '\n' && termios.on(Termios.ECHONL)) {
                 echoRaw(c);
@@ -305,7 +317,7 @@ final class Terminal {
     }
 
     private int inputLength() {
-        return lines.stream().mapToInt(l -> l.length).sum() + editing.size();
+        return lines.stream().mapToInt(l -> l.bytes().length).sum() + editing.size();
     }
 
     private void changed() {
