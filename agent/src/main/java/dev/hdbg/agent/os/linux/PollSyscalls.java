@@ -70,13 +70,10 @@ final class PollSyscalls {
         long result;
         try {
             result = call.getAsLong();
-        } catch (SyscallException e) {
+        } catch (RuntimeException e) {
             if (!(e instanceof Blocked)) { // a sleeping call keeps its mask: it is made again when woken
                 signals.endSuspension();
             }
-            throw e;
-        } catch (RuntimeException e) {
-            signals.endSuspension();
             throw e;
         }
         if (result != -Errno.EINTR) {

@@ -14,6 +14,8 @@ import java.util.Map;
 final class SignalSyscalls {
     /** The kernel's sigset_t: 64 bits. */
     private static final int SIGSET_SIZE = 8;
+    private static final int SFD_NONBLOCK = OpenFile.O_NONBLOCK;
+    private static final int SFD_CLOEXEC = 02000000;
     /** struct kernel_sigaction: handler, flags, restorer, mask. */
     private static final int SIGACTION_SIZE = 32;
     private static final int SIG_BLOCK = 0;
@@ -73,7 +75,7 @@ final class SignalSyscalls {
      */
     private long signalfd(int fd, long maskAddress, long size, int flags) {
         requireSigsetSize(size);
-        if ((flags & ~(OpenFile.O_NONBLOCK | 02000000)) != 0) {
+        if ((flags & ~(SFD_NONBLOCK | SFD_CLOEXEC)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
         long mask = user.readLong(maskAddress) & ~Signals.UNBLOCKABLE;
@@ -84,8 +86,8 @@ final class SignalSyscalls {
             file.setMask(mask);
             return fd;
         }
-        return process.fds().install(new SignalFile(process.table(), mask, flags & OpenFile.O_NONBLOCK), 0,
-                (flags & 02000000) != 0);
+        return process.fds().install(new SignalFile(process.table(), mask, flags & SFD_NONBLOCK), 0,
+                (flags & SFD_CLOEXEC) != 0);
     }
 
     private static void requireSigsetSize(long size) {

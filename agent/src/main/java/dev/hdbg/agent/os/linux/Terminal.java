@@ -30,14 +30,6 @@ final class Terminal {
      * canonical read leaves it out (at the start of a line, a read of 0), a raw read after a switch of mode gets it.
      */
     private final ArrayDeque<Line> lines = new ArrayDeque<>();
-
-    /** A complete line's bytes; {@code endOfFile}: VEOF ended it, its last byte the NUL standing for it. */
-    private record Line(byte[] bytes, boolean endOfFile) {
-        /** What a canonical read gives of it. */
-        int readable() {
-            return bytes.length - (endOfFile ? 1 : 0);
-        }
-    }
     private final ByteArrayOutputStream editing = new ByteArrayOutputStream();
     private final ByteArrayOutputStream toMaster = new ByteArrayOutputStream();
     private boolean locked = true;
@@ -47,6 +39,14 @@ final class Terminal {
     /** The session this is the controlling terminal of (TIOCSCTTY), 0 for none; its foreground process group. */
     long session;
     long foreground;
+
+    /** A complete line's bytes; {@code endOfFile}: VEOF ended it, its last byte the NUL standing for it. */
+    private record Line(byte[] bytes, boolean endOfFile) {
+        /** What a canonical read gives of it. */
+        int readable() {
+            return bytes.length - (endOfFile ? 1 : 0);
+        }
+    }
 
     Terminal(int index, ProcessTable table) {
         this.index = index;
@@ -70,7 +70,7 @@ final class Terminal {
 
     int masterRead(byte[] buffer, OpenFile caller) {
         if (toMaster.size() == 0) {
-            if (slaveEverOpened && slaves == 0) {
+            if (masterHungUp()) {
                 throw new SyscallException(Errno.EIO); // the other side hung up, as Linux's pty master says
             }
             throw Blocked.unlessNonBlocking(caller, this);
@@ -85,7 +85,7 @@ final class Terminal {
     }
 
     boolean masterReadReady() {
-        return toMaster.size() > 0 || slaveEverOpened && slaves == 0;
+        return toMaster.size() > 0 || masterHungUp();
     }
 
     boolean masterHungUp() {
@@ -96,7 +96,7 @@ final class Terminal {
         masterOpen = false;
         changed();
         if (session != 0) {
-            table.group(foreground).forEach(p -> table.signal(p, SignalInfo.kernel(Signals.SIGHUP)));
+            signalForeground(Signals.SIGHUP);
         }
     }
 
@@ -219,9 +219,7 @@ final class Terminal {
                 editing.reset();
             }
             echo(c);
-            if (foreground != 0) {
-                table.group(foreground).forEach(p -> table.signal(p, SignalInfo.kernel(signal)));
-            }
+            signalForeground(signal);
             return;
         }
         if (!termios.on(Termios.ICANON)) {
@@ -320,6 +318,13 @@ final class Terminal {
         return lines.stream().mapToInt(l -> l.bytes().length).sum() + editing.size();
     }
 
+    /** {@code signal} from the terminal (the kernel's) to each process of its foreground group, when it has one. */
+    private void signalForeground(int signal) {
+        if (foreground != 0) {
+            table.group(foreground).forEach(p -> table.signal(p, SignalInfo.kernel(signal)));
+        }
+    }
+
     private void changed() {
         scheduler.wakeAll(this, ReadyWait.CHANNEL); // a read or write waiting, a poll on either side
     }
@@ -358,8 +363,8 @@ final class Terminal {
         boolean changed = !Arrays.equals(size, windowSize.array());
         windowSize.clear();
         windowSize.put(size);
-        if (changed && foreground != 0) {
-            table.group(foreground).forEach(p -> table.signal(p, SignalInfo.kernel(Signals.SIGWINCH)));
+        if (changed) {
+            signalForeground(Signals.SIGWINCH);
         }
     }
 
