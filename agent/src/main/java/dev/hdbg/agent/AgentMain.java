@@ -126,6 +126,11 @@ public final class AgentMain implements Callable<Integer> {
             + "with EROFS")
     private List<String> writableDirs = new ArrayList<>();
 
+    @Option(names = "--tmpfs", paramLabel = "DIR", description = "give the ELF program a DIR of its own, empty at the "
+            + "start and removed when its run ends, as a tmpfs mounted there (repeatable): --tmpfs /tmp for programs "
+            + "that write temporary files, without the host's /tmp")
+    private List<String> tmpfsDirs = new ArrayList<>();
+
     @Option(names = "--stdin", paramLabel = "FILE", description = "the ELF program's standard input (default: empty)")
     private Path stdin;
 
@@ -269,7 +274,7 @@ public final class AgentMain implements Callable<Integer> {
         }
         PortForwards forwards = new PortForwards(forwardList);
         Target target = elf != null ? new ElfTarget(elf, programArgs, environment, root, writable,
-                        Optional.ofNullable(stdin), cwd, writableDirs, forwards)
+                        Optional.ofNullable(stdin), cwd, writableDirs, tmpfsDirs, forwards)
                 : image != null ? new Target.Raw(image, loadAt, entryPoint)
                 : new Target.Sample(sample, loadAt, entryPoint);
         InetSocketAddress where = parseListen(listen);

@@ -33,10 +33,12 @@ import java.util.Optional;
  * @param stdin        its standard input; empty = an empty stream
  * @param cwd          its working directory at the start, a guest path
  * @param writableDirs guest directories it may write beneath even when the root is read-only
+ * @param tmpfsDirs    guest directories that are its own, empty at the start, as tmpfs mounts ({@code --tmpfs})
  * @param forwards     the host ports that reach its TCP servers ({@code --forward})
  */
 public record ElfTarget(Path file, List<String> args, List<String> env, Path root, boolean writable, Optional<Path> stdin,
-                        String cwd, List<String> writableDirs, PortForwards forwards) implements Target {
+                        String cwd, List<String> writableDirs, List<String> tmpfsDirs, PortForwards forwards)
+        implements Target {
     /** The program's process and thread id, as $pid and $tid show them. */
     public static final long PID = 1000;
 
@@ -44,11 +46,12 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         args = List.copyOf(args);
         env = List.copyOf(env);
         writableDirs = List.copyOf(writableDirs);
+        tmpfsDirs = List.copyOf(tmpfsDirs);
     }
 
     /** A program started in "/" that may write nowhere else than with {@code writable}. */
     public ElfTarget(Path file, List<String> args, List<String> env, Path root, boolean writable, Optional<Path> stdin) {
-        this(file, args, env, root, writable, stdin, "/", List.of(), PortForwards.NONE);
+        this(file, args, env, root, writable, stdin, "/", List.of(), List.of(), PortForwards.NONE);
     }
 
     /**
@@ -88,7 +91,7 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         // /proc/self/exe is absolute with links resolved, as the kernel's d_path of the executable.
         String executable = sandbox.guestPathOf(file).orElse(file.toAbsolutePath().normalize().toString());
         ProcessConfig config = new ProcessConfig(sandbox.root(), writable, stdin, file.toString(), argv, PID, PID, cwd,
-                executable, writableDirs, elf.auxv());
+                executable, writableDirs, tmpfsDirs, elf.auxv());
         LinuxProcess process = new LinuxProcess(machine, config, LinuxProgram.recordsTo(debugger.records()), elf.brkStart());
         process.loadedImage(executable, file, elf.loadBias(), elf.imageBegin(), elf.imageEnd(), true);
         elf.interpreter().ifPresent(ld -> process.loadedImage(ld.path(), interpreter.get().host(), ld.bias(), ld.begin(),
@@ -114,6 +117,7 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
     ElfTarget withProgram(String guestPath, List<String> arguments) {
         Sandbox.Found found = new Sandbox(root).find(guestPath).orElseThrow(() -> new IllegalArgumentException(
                 "no program file " + guestPath + " beneath the agent's --root " + root));
-        return new ElfTarget(found.host(), arguments, env, root, writable, stdin, cwd, writableDirs, forwards);
+        return new ElfTarget(found.host(), arguments, env, root, writable, stdin, cwd, writableDirs, tmpfsDirs,
+                forwards);
     }
 }

@@ -105,10 +105,40 @@ class HostRootIT {
                 .startsWith("flags\t\t: fpu ").contains(" sse2 ", " lm ");
     }
 
+    /**
+     * ed keeps its buffer in glibc's tmpfile(), which needs a writable /tmp: on the read-only root it fails, and the
+     * user is told how to give the program one; with --tmpfs /tmp the program has a /tmp of its own (a tmpfs to df and
+     * findmnt), empty at the start, where the host's files are not, and which goes when the run ends.
+     */
+    @Test
+    void aTmpfsDirectoryIsTheProgramsOwnTmp() throws Exception {
+        String edit = "printf 'hello\\n' > /tmp/x && printf '1c\\nbye\\n.\\nw\\nq\\n' | ed -s /tmp/x && cat /tmp/x";
+        ProgramRun refused = ProgramRun.underAgent(List.of(), ROOT, Optional.empty(), Path.of("/usr/bin/sh"), "-c",
+                "ed -s " + dir.resolve("kept.txt") + " < /dev/null; echo $?");
+        assertThat(refused.out()).isEqualTo("1\n");
+        assertThat(refused.notices()).anySatisfy(notice -> assertThat(notice).contains("--tmpfs /tmp"));
+
+        long before = agentDirectories("hdbg-tmpfs-");
+        ProgramRun own = ProgramRun.underAgent(List.of("--tmpfs", "/tmp"), ROOT, Optional.empty(),
+                Path.of("/usr/bin/sh"), "-c", "ls -A /tmp; " + edit + "; stat -f -c %T /tmp; findmnt -n -o FSTYPE /tmp; "
+                        + "ls " + dir.resolve("kept.txt") + " 2>&1 >/dev/null | grep -c 'No such file'");
+        assertThat(own.err()).isEmpty();
+        assertThat(own.out()).as("empty at first; ed's edit; a tmpfs; the host's /tmp hidden")
+                .isEqualTo("bye\ntmpfs\ntmpfs\n1\n");
+        assertThat(own.notices()).noneSatisfy(notice -> assertThat(notice).contains("--tmpfs"));
+        assertThat(Path.of("/tmp/x")).doesNotExist();
+        assertThat(agentDirectories("hdbg-tmpfs-")).as("the run's /tmp removed").isLessThanOrEqualTo(before);
+    }
+
     /** The agents' /dev/shm directories in the host's temporary directory now. */
     private static long agentShmDirectories() throws IOException {
+        return agentDirectories("hdbg-shm-");
+    }
+
+    /** The agents' private directories whose names begin with {@code prefix} in the host's temporary directory now. */
+    private static long agentDirectories(String prefix) throws IOException {
         try (var entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return entries.filter(p -> p.getFileName().toString().startsWith("hdbg-shm-")).count();
+            return entries.filter(p -> p.getFileName().toString().startsWith(prefix)).count();
         }
     }
 

@@ -82,7 +82,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.config = Objects.requireNonNull(config, "config");
         this.io = Objects.requireNonNull(io, "io");
-        this.table = new ProcessTable(machine, config.pid(), config.executable());
+        this.table = new ProcessTable(machine, config.pid(), config.executable(), config.tmpfsDirs());
         this.timers = new Timers(table.clock());
         this.signals = new Signals(this);
         this.scheduler = table.scheduler();
@@ -97,14 +97,15 @@ public final class LinuxProcess implements AutoCloseable {
             throw new IllegalArgumentException("brkStart 0x" + Long.toHexString(brkStart) + " is not a user address");
         }
         this.user = new UserMemory(machine.memory());
-        this.sandbox = new Sandbox(config.root(), table.sharedMemory());
+        this.sandbox = new Sandbox(config.root(), table.privateDirectories());
         this.virtualFiles = new VirtualFiles(this);
         sandbox.setVirtual(virtualFiles);
         try {
             sandbox.chdir(sandbox.resolve("/", config.cwd(), true));
         } catch (IOException | SyscallException e) {
             throw new IllegalArgumentException("--cwd " + config.cwd() + " is not a directory beneath --root "
-                    + config.root());
+                    + config.root() + (table.privateDirectories().covering(config.cwd()) != null
+                    ? " (it is in a --tmpfs directory, which starts empty)" : ""));
         }
         this.modules = new LoadedModules(path -> sandbox.find(path).map(Sandbox.Found::host));
         for (var region : machine.memory().regions()) {
@@ -144,7 +145,7 @@ public final class LinuxProcess implements AutoCloseable {
         ProcessConfig p = parent.config;
         this.machine = parent.machine;
         this.config = new ProcessConfig(p.root(), p.writable(), p.stdin(), p.programName(), p.argv(), pid, pid,
-                parent.sandbox.cwd(), p.executable(), p.writableDirs(), p.auxv());
+                parent.sandbox.cwd(), p.executable(), p.writableDirs(), p.tmpfsDirs(), p.auxv());
         this.io = parent.io;
         this.table = parent.table;
         this.timers = new Timers(table.clock()); // timers are not inherited
@@ -152,7 +153,7 @@ public final class LinuxProcess implements AutoCloseable {
         signals.inheritFrom(parent.signals);
         this.scheduler = table.scheduler();
         this.user = parent.user;
-        this.sandbox = new Sandbox(p.root(), table.sharedMemory());
+        this.sandbox = new Sandbox(p.root(), table.privateDirectories());
         this.virtualFiles = new VirtualFiles(this);
         sandbox.setVirtual(virtualFiles);
         try {
@@ -610,7 +611,7 @@ public final class LinuxProcess implements AutoCloseable {
         return sandbox;
     }
 
-    /** Closes every descriptor the guest's processes still hold, and removes the program's {@code /dev/shm}. */
+    /** Closes every descriptor the guest's processes still hold, and removes the program's own directories ({@code /dev/shm}, {@code --tmpfs}). */
     @Override
     public void close() {
         try {
@@ -623,7 +624,7 @@ public final class LinuxProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("closing the guest's files", e);
         } finally {
-            table.sharedMemory().remove();
+            table.privateDirectories().removeAll();
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * memfd_create (319): an anonymous file that lives in memory, as Linux's tmpfs one. It is a file of the program's own
- * {@code /dev/shm} directory on the host ({@link SharedMemoryDirectory}), opened for reading and writing and unlinked
+ * {@code /dev/shm} directory on the host ({@link PrivateDirectories}), opened for reading and writing and unlinked
  * at once: no process can open it by a name, and it lasts while a descriptor or a mapping holds it. Reads, writes,
  * {@code ftruncate}, {@code fstat}, shared mappings and a fork's child sharing it are then what {@link HostFile} and
  * the guest's memory do for any shared file. Its name is Linux's, {@code /memfd:NAME (deleted)}, in
@@ -61,7 +61,7 @@ final class MemfdSyscalls {
         boolean noExec = (flags & MFD_NOEXEC_SEAL) != 0;
         MemfdSeals seals = new MemfdSeals(noExec ? MemfdSeals.F_SEAL_EXEC
                 : (flags & MFD_ALLOW_SEALING) != 0 ? 0 : MemfdSeals.F_SEAL_SEAL);
-        Path host = Files.createTempFile(process.table().sharedMemory().directory(), "memfd-", "");
+        Path host = Files.createTempFile(process.table().privateDirectories().sharedMemory().directory(), "memfd-", "");
         try {
             Files.setPosixFilePermissions(host, PosixFilePermissions.fromString(noExec ? "rw-rw-rw-" : "rwxrwxrwx"));
             FileChannel channel = FileChannel.open(host, StandardOpenOption.READ, StandardOpenOption.WRITE);

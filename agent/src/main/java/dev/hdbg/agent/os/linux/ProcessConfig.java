@@ -19,10 +19,13 @@ import java.util.Optional;
  * @param executable   the program's canonical guest path, what {@code /proc/self/exe} reads: absolute, links
  *                     resolved
  * @param writableDirs guest directories beneath which the guest may write even when {@code writable} is false
+ * @param tmpfsDirs    guest directories that are the program's own, empty at the start ({@code --tmpfs}):
+ *                     {@link PrivateDirectories}
  * @param auxv         the auxiliary vector the program started with, key-value pairs: {@code /proc/self/auxv}
  */
 public record ProcessConfig(Path root, boolean writable, Optional<Path> stdin, String programName, List<String> argv,
-                            long pid, long tid, String cwd, String executable, List<String> writableDirs, long[] auxv) {
+                            long pid, long tid, String cwd, String executable, List<String> writableDirs, List<String> tmpfsDirs,
+                            long[] auxv) {
     public ProcessConfig {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(stdin, "stdin");
@@ -31,6 +34,8 @@ public record ProcessConfig(Path root, boolean writable, Optional<Path> stdin, S
         Objects.requireNonNull(executable, "executable");
         argv = List.copyOf(argv);
         writableDirs = List.copyOf(writableDirs);
+        tmpfsDirs = List.copyOf(tmpfsDirs);
+        tmpfsDirs.forEach(PrivateDirectories::check);
         auxv = auxv.clone();
         if (pid <= 0 || tid <= 0) {
             throw new IllegalArgumentException("pid " + pid + " and tid " + tid + " must be positive");
@@ -54,7 +59,7 @@ public record ProcessConfig(Path root, boolean writable, Optional<Path> stdin, S
     public ProcessConfig(Path root, boolean writable, Optional<Path> stdin, String programName, List<String> argv,
                          long pid, long tid) {
         this(root, writable, stdin, programName, argv, pid, tid, "/",
-                programName.startsWith("/") ? programName : "/" + programName, List.of(), new long[] {0, 0});
+                programName.startsWith("/") ? programName : "/" + programName, List.of(), List.of(), new long[] {0, 0});
     }
 
     @Override

@@ -16,7 +16,6 @@ final class ProcessSyscalls {
     /** The machine's memory as sysinfo and /proc/meminfo report it: a modest fixed machine. */
     static final long TOTAL_RAM = 8L << 30;
     static final long FREE_RAM = 4L << 30;
-    private static final int UTS_FIELD = 65;
     /** getrandom's per-call maximum. */
     private static final int GETRANDOM_MAX = 33_554_431;
     private static final int PR_SET_NAME = 15;
@@ -143,12 +142,7 @@ final class ProcessSyscalls {
     }
 
     private long uname(long buffer) {
-        String[] fields = {"Linux", "hdbg", "6.1.0", "#1 SMP PREEMPT_DYNAMIC", "x86_64", "(none)"};
-        ByteBuffer utsname = UserMemory.struct(UTS_FIELD * fields.length);
-        for (int i = 0; i < fields.length; i++) {
-            utsname.put(UTS_FIELD * i, fields[i].getBytes(StandardCharsets.US_ASCII));
-        }
-        user.write(buffer, utsname.array());
+        user.write(buffer, Uname.utsname());
         return 0;
     }
 

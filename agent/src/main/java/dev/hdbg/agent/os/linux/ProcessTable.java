@@ -37,7 +37,7 @@ final class ProcessTable {
     private final UnixSocketNames unixSockets = new UnixSocketNames();
     private final InetPorts inetPorts = new InetPorts();
     private final NamedPipes namedPipes;
-    private final SharedMemoryDirectory sharedMemory = new SharedMemoryDirectory();
+    private final PrivateDirectories privateDirectories;
     private final FileWatches fileWatches = new FileWatches();
     private final Terminals terminals = new Terminals(this);
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
@@ -49,8 +49,9 @@ final class ProcessTable {
     /** Since protocol 1.19: the signals the debugger stops the program started at before they are delivered. */
     private long signalStops;
 
-    ProcessTable(Machine machine, long initPid, String firstProgram) {
+    ProcessTable(Machine machine, long initPid, String firstProgram, List<String> tmpfsDirs) {
         this.machine = machine;
+        this.privateDirectories = new PrivateDirectories(tmpfsDirs);
         this.initPid = initPid;
         this.programBases = new ProgramBases(firstProgram);
         this.scheduler = new Scheduler(machine.vcpus(), clock, initPid,
@@ -111,9 +112,9 @@ final class ProcessTable {
         return cpuid;
     }
 
-    /** The program's {@code /dev/shm}, which every process's sandbox shows. */
-    SharedMemoryDirectory sharedMemory() {
-        return sharedMemory;
+    /** The program's {@code /dev/shm} and {@code --tmpfs} directories, which every process's sandbox shows. */
+    PrivateDirectories privateDirectories() {
+        return privateDirectories;
     }
 
     private int signalFiles;

@@ -22,7 +22,8 @@ import java.util.Set;
  * <p>{@code /proc}, {@code /sys} and {@code /dev} are never the host's, even when the root holds them (as
  * {@code --root /} does): their names resolve to {@link VirtualNode}s the process makes up from its own state, so
  * that {@code /proc/self} is the guest and not the agent, and {@code /proc/self/root} leads back to the guest's "/".
- * {@code /dev/shm} is the one directory there of host files: the program's own ({@link SharedMemoryDirectory}).
+ * {@code /dev/shm} is the one directory there of host files: the program's own. It and each {@code --tmpfs} directory
+ * are {@link PrivateDirectories}: their paths lead to directories of the program's own, not to the root's files.
  */
 public final class Sandbox {
     /** linux/namei.h MAXSYMLINKS. */
@@ -76,13 +77,13 @@ public final class Sandbox {
     };
 
     private final Path root;
-    /** What {@code /dev/shm} is on the host; null: it does not exist (a sandbox that only finds files). */
-    private final SharedMemoryDirectory shm;
+    /** {@code /dev/shm} and the {@code --tmpfs} directories; null: none (a sandbox that only finds files). */
+    private final PrivateDirectories mounts;
     private Virtual virtual = EMPTY;
     private String cwd = "/";
 
     /**
-     * A sandbox without {@code /dev/shm}, for finding the program's files.
+     * A sandbox without {@code /dev/shm} and private directories, for finding the program's files.
      *
      * @throws UncheckedIOException     when the root does not exist
      * @throws IllegalArgumentException when it is not a directory
@@ -92,13 +93,13 @@ public final class Sandbox {
     }
 
     /**
-     * A process's sandbox, whose {@code /dev/shm} is {@code shm}, the program's own directory beneath {@code /dev}.
+     * A process's sandbox, whose {@code /dev/shm} and {@code --tmpfs} directories are the program's {@code mounts}.
      *
      * @throws UncheckedIOException     when the root does not exist
      * @throws IllegalArgumentException when it is not a directory
      */
-    Sandbox(Path root, SharedMemoryDirectory shm) {
-        this.shm = shm;
+    Sandbox(Path root, PrivateDirectories mounts) {
+        this.mounts = mounts;
         try {
             this.root = root.toRealPath();
         } catch (IOException e) {
@@ -159,11 +160,9 @@ public final class Sandbox {
     public Optional<String> guestPathOf(Path host) {
         try {
             Path real = host.toRealPath();
-            Optional<Path> shmDirectory = shm == null ? Optional.empty() : shm.ifMade();
-            Path shmReal = shmDirectory.isPresent() ? shmDirectory.get().toRealPath() : null;
-            if (shmReal != null && real.startsWith(shmReal)) {
-                String inside = shmReal.relativize(real).toString();
-                return Optional.of(inside.isEmpty() ? "/dev/shm" : "/dev/shm/" + inside);
+            Optional<String> mounted = mounts == null ? Optional.empty() : mounts.guestPathOf(real);
+            if (mounted.isPresent()) {
+                return mounted;
             }
             return real.startsWith(root) ? Optional.of("/" + root.relativize(real).toString().replace('\\', '/'))
                     : Optional.empty();
@@ -205,7 +204,7 @@ public final class Sandbox {
             boolean follow = followLast || !pending.isEmpty();
             String target = null;
             node = null;
-            if (VIRTUAL.contains(current.getFirst()) && !inShm(current)) {
+            if (VIRTUAL.contains(current.getFirst()) && mountCovering(current) == null) {
                 node = virtual.node(current);
                 if (node == null) {
                     throw new SyscallException(Errno.ENOENT);
@@ -237,27 +236,36 @@ public final class Sandbox {
             }
         }
         String guestPath = "/" + String.join("/", current);
-        if (!current.isEmpty() && VIRTUAL.contains(current.getFirst()) && !inShm(current)) {
+        if (!current.isEmpty() && VIRTUAL.contains(current.getFirst()) && mountCovering(current) == null) {
             return new Resolved(null, guestPath, node != null ? node : virtual.node(current));
         }
         return new Resolved(host(current), guestPath, null);
     }
 
-    /** Whether {@code components} name {@code /dev/shm} or a path beneath it, which are host files of the program's. */
-    private boolean inShm(List<String> components) {
-        return shm != null && components.size() >= 2 && components.get(0).equals("dev")
-                && components.get(1).equals("shm");
+    /** The private directory {@code components} lie in ({@code /dev/shm/x}, {@code /tmp/x} with --tmpfs /tmp); null: none. */
+    private PrivateDirectories.Mount mountCovering(List<String> components) {
+        return mounts == null ? null : mounts.covering(components);
     }
 
     /** Whether this sandbox has a {@code /dev/shm}. */
     boolean hasShm() {
-        return shm != null;
+        return mounts != null;
+    }
+
+    /** Whether the resolved guest path {@code guestPath} lies in one of the program's own directories, always writable. */
+    boolean isPrivate(String guestPath) {
+        return mounts != null && mounts.holds(guestPath);
+    }
+
+    /** Whether the resolved guest path {@code guestPath} is one of the program's own directories or in one: a tmpfs. */
+    boolean onTmpfs(String guestPath) {
+        return mounts != null && mounts.covering(guestPath) != null;
     }
 
     private Path host(List<String> components) {
-        if (inShm(components)) {
-            List<String> inside = components.subList(2, components.size());
-            return inside.isEmpty() ? shm.directory() : shm.directory().resolve(String.join("/", inside));
+        PrivateDirectories.Mount mount = mountCovering(components);
+        if (mount != null) {
+            return mount.host(components);
         }
         return components.isEmpty() ? root : root.resolve(String.join("/", components));
     }

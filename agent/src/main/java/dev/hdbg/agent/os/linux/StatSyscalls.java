@@ -1,6 +1,8 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 
@@ -117,7 +119,11 @@ final class StatSyscalls {
             String top = resolved.guestPath().split("/")[1];
             return copyStatfs(buffer, top.equals("proc") ? PROC_MAGIC : top.equals("sys") ? SYSFS_MAGIC : TMPFS_MAGIC);
         }
-        user.write(buffer, HostStat.statfs(resolved.host()));
+        byte[] statfs = HostStat.statfs(resolved.host());
+        if (process.sandbox().onTmpfs(resolved.guestPath())) { // the host's sizes, the type a tmpfs mount has
+            ByteBuffer.wrap(statfs).order(ByteOrder.LITTLE_ENDIAN).putLong(0, TMPFS_MAGIC);
+        }
+        user.write(buffer, statfs);
         return 0;
     }
 

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The guest's {@code /proc}, {@code /sys} and {@code /dev}, made up from the process's own state: its executable,
@@ -150,14 +152,39 @@ final class VirtualFiles implements Sandbox.Virtual {
                 + "\nprocs_running 1\nprocs_blocked 0\n";
     }
 
-    /** {@code /proc/sys}: the one setting programs read here, the largest pid (ps sizes its column by it). */
+    /**
+     * {@code /proc/sys/kernel}: the largest pid (ps sizes its column by it) and the names uname gives, which
+     * {@code hostname} and shell scripts read here.
+     */
     private static VirtualNode kernelSettings(List<String> rest) {
-        List<String> path = List.of("kernel", "pid_max");
-        if (rest.size() < path.size()) {
-            return rest.equals(path.subList(0, rest.size())) ? VirtualNode.Directory.of(List.of(path.get(rest.size())))
-                    : null;
+        Map<String, String> kernel = new TreeMap<>(Map.of("pid_max", "4194304", "hostname", Uname.NODE_NAME,
+                "domainname", Uname.DOMAIN_NAME, "ostype", Uname.SYSTEM_NAME, "osrelease", Uname.RELEASE,
+                "version", Uname.VERSION));
+        if (rest.isEmpty()) {
+            return VirtualNode.Directory.of(List.of("kernel"));
         }
-        return rest.equals(path) ? file(() -> "4194304\n") : null;
+        if (!rest.getFirst().equals("kernel") || rest.size() > 2) {
+            return null;
+        }
+        if (rest.size() == 1) {
+            return VirtualNode.Directory.of(List.copyOf(kernel.keySet()));
+        }
+        String value = kernel.get(rest.get(1));
+        return value == null ? null : file(() -> value + "\n");
+    }
+
+    /** /proc/self/mounts or, {@code info}, mountinfo: the root, then each --tmpfs directory as a tmpfs on it. */
+    private String mounts(ProcessConfig config, boolean info) {
+        StringBuilder text = new StringBuilder(info
+                ? "1 0 " + rootDevice() + " / / " + rootMode(config) + " - hdbg hdbg-root " + rootMode(config) + "\n"
+                : "hdbg-root / hdbg " + rootMode(config) + " 0 0\n");
+        int id = 2;
+        for (String dir : config.tmpfsDirs()) {
+            text.append(info ? id + " 1 0:" + id + " / " + dir + " rw,nosuid,nodev - tmpfs tmpfs rw\n"
+                    : "tmpfs " + dir + " tmpfs rw,nosuid,nodev 0 0\n");
+            id++;
+        }
+        return text.toString();
     }
 
     /** How the root is mounted for the program: read-write with --writable, read-only otherwise. */
@@ -217,10 +244,9 @@ final class VirtualFiles implements Sandbox.Virtual {
             case "maps" -> new VirtualNode.File(() -> process.mappings().render(process.machine().unicorn().memRegions())
                     .getBytes(StandardCharsets.UTF_8));
             case "auxv" -> new VirtualNode.File(this::auxv);
-            // One file system, the root (df, findmnt and mount read these): the host's device beneath it.
-            case "mounts" -> file(() -> "hdbg-root / hdbg " + rootMode(config) + " 0 0\n");
-            case "mountinfo" -> file(() -> "1 0 " + rootDevice() + " / / " + rootMode(config) + " - hdbg hdbg-root "
-                    + rootMode(config) + "\n");
+            // The root (df, findmnt and mount read these), the host's device beneath it, and the --tmpfs directories.
+            case "mounts" -> file(() -> mounts(config, false));
+            case "mountinfo" -> file(() -> mounts(config, true));
             default -> null;
         };
     }

@@ -6,11 +6,10 @@ import java.nio.file.Path;
 
 /**
  * Whether a call may change a file of the tree: every change needs --writable, or a path beneath one of the
- * --writable-dir directories or beneath the program's own /dev/shm; Linux says EROFS for a read-only file system, and
- * the made-up files cannot be changed at all (EACCES).
+ * --writable-dir directories or beneath the program's own directories (/dev/shm and the --tmpfs ones); Linux says EROFS
+ * for a read-only file system, and the made-up files cannot be changed at all (EACCES).
  */
 final class WriteAccess {
-    private static final String SHM = "/dev/shm/";
     private final LinuxProcess process;
 
     WriteAccess(LinuxProcess process) {
@@ -23,6 +22,11 @@ final class WriteAccess {
             throw new SyscallException(Errno.EACCES);
         }
         if (!allows(resolved)) {
+            if (process.table().privateDirectories().firstRefusedTemporaryFile(resolved.guestPath())) {
+                process.io().notice("the program was refused a write to " + resolved.guestPath() + " (EROFS: the root "
+                        + "is read-only); --tmpfs " + (resolved.guestPath().startsWith("/tmp") ? "/tmp" : "/var/tmp")
+                        + " gives it a directory of its own there, --writable-dir the host's");
+            }
             throw new SyscallException(Errno.EROFS);
         }
     }
@@ -37,8 +41,8 @@ final class WriteAccess {
             return true;
         }
         String path = resolved.guestPath();
-        if (path.startsWith(SHM) && process.sandbox().hasShm()) {
-            return true; // the program's own /dev/shm, as a tmpfs every process may write
+        if (process.sandbox().isPrivate(path)) {
+            return true; // the program's own /dev/shm or --tmpfs directory, as a tmpfs every process may write
         }
         for (String dir : config.writableDirs()) {
             String prefix = dir.endsWith("/") ? dir : dir + "/";

@@ -31,6 +31,11 @@ final class Guest implements AutoCloseable {
 
     /** A read-only tree but for {@code writableDirs} (--writable-dir), unless {@code writable}. */
     Guest(Path root, boolean writable, List<String> writableDirs) {
+        this(root, writable, writableDirs, List.of());
+    }
+
+    /** A read-only tree but for {@code writableDirs} and the program's own {@code tmpfsDirs} (--tmpfs). */
+    Guest(Path root, boolean writable, List<String> writableDirs, List<String> tmpfsDirs) {
         machine.memory().map("scratch", SCRATCH, SCRATCH_SIZE, Prot.READ | Prot.WRITE);
         // The image whose bss ends at BRK_START: the heap starts on the next page.
         machine.memory().map("image", 0x400000, 0x201000, Prot.READ | Prot.WRITE);
@@ -51,7 +56,7 @@ final class Guest implements AutoCloseable {
             }
         };
         process = new LinuxProcess(machine, new ProcessConfig(root, writable, Optional.empty(), "/bin/prog",
-                List.of("prog"), 4242, 4242, "/", "/bin/prog", writableDirs, new long[] {0, 0}), io, BRK_START);
+                List.of("prog"), 4242, 4242, "/", "/bin/prog", writableDirs, tmpfsDirs, new long[] {0, 0}), io, BRK_START);
         syscalls = new LinuxSyscalls(process);
     }
 

@@ -53,7 +53,7 @@ class MemfdSyscallsTest {
             assertThat(g.machine.memory().read(buffer, text.length)).containsExactly(text);
             assertThat(g.rax(FCNTL, fd, F_GETFD) & FD_CLOEXEC).isEqualTo(FD_CLOEXEC);
 
-            Path shm = g.process.table().sharedMemory().directory();
+            Path shm = g.process.table().privateDirectories().sharedMemory().directory();
             try (Stream<Path> names = Files.list(shm)) {
                 assertThat(names).as("nameless, as Linux's").isEmpty();
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,30 @@ class VirtualFilesTest {
                 "/dev/sda", "/sys/kernel"}) {
                 assertThat(g.rax(257, AT_FDCWD, g.string(absent), O_RDONLY, 0)).as(absent).isEqualTo(-Errno.ENOENT);
             }
+        }
+    }
+
+    /** findmnt and df see a --tmpfs directory as the tmpfs Linux would mount there. */
+    @Test
+    void aTmpfsDirectoryIsAMountOfItsOwn() {
+        try (Guest g = new Guest(root, false, List.of(), List.of("/tmp", "/var/tmp"))) {
+            assertThat(readAll(g, "/proc/self/mounts")).isEqualTo("hdbg-root / hdbg ro 0 0\n"
+                    + "tmpfs /tmp tmpfs rw,nosuid,nodev 0 0\ntmpfs /var/tmp tmpfs rw,nosuid,nodev 0 0\n");
+            assertThat(readAll(g, "/proc/self/mountinfo")).matches("1 0 \\d+:\\d+ / / ro - hdbg hdbg-root ro\n"
+                    + "2 1 0:2 / /tmp rw,nosuid,nodev - tmpfs tmpfs rw\n3 1 0:3 / /var/tmp rw,nosuid,nodev - tmpfs tmpfs rw\n");
+        }
+    }
+
+    /** hostname(1) and scripts read the machine's names from /proc/sys/kernel, as uname gives them. */
+    @Test
+    void procSysKernelHasTheMachinesNames() {
+        try (Guest g = new Guest(root, false)) {
+            assertThat(readAll(g, "/proc/sys/kernel/hostname")).isEqualTo("hdbg\n");
+            assertThat(readAll(g, "/proc/sys/kernel/ostype")).isEqualTo("Linux\n");
+            assertThat(readAll(g, "/proc/sys/kernel/osrelease")).isEqualTo("6.1.0\n");
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/sys/kernel/core_pattern"), O_RDONLY, 0))
+                    .isEqualTo(-Errno.ENOENT);
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/sys/vm"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
         }
     }
 

@@ -9,26 +9,31 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The guest's {@code /dev/shm}: a directory of the agent's own on the host, made at the first use and removed with
- * everything left in it when the program's run ends (or the agent does), as a tmpfs is empty at every boot. POSIX
- * shared memory and named semaphores live there (glibc's {@code shm_open} and {@code sem_open}; Python's
- * {@code multiprocessing} locks and arenas), so every process of the program sees the same files, always writable,
- * and none of them is the host's own {@code /dev/shm}. One per run: every process's {@link Sandbox} shares it.
+ * A directory of the program's own, as a tmpfs mounted there is on Linux ({@link PrivateDirectories}): a directory of
+ * the agent's on the host, made at the first use and removed with everything left in it when the program's run ends
+ * (or the agent does), as a tmpfs is empty at every boot. Every process of the program sees the same files, always
+ * writable, and none of them is the host's file of the same name.
  */
-final class SharedMemoryDirectory {
+final class PrivateDirectory {
+    /** How the host directory's name begins ({@code hdbg-shm-}), so that one left behind says whose it was. */
+    private final String prefix;
     private Path directory;
     private Thread removal;
+
+    PrivateDirectory(String prefix) {
+        this.prefix = prefix;
+    }
 
     /** The host directory, made now if it was not. @throws UncheckedIOException when the host cannot make it */
     synchronized Path directory() {
         if (directory == null) {
             try {
-                directory = Files.createTempDirectory("hdbg-shm-");
+                directory = Files.createTempDirectory(prefix);
             } catch (IOException e) {
-                throw new UncheckedIOException("the guest's /dev/shm could not be made", e);
+                throw new UncheckedIOException("the program's own directory could not be made in the host's " + System.getProperty("java.io.tmpdir"), e);
             }
             Path made = directory;
-            removal = new Thread(() -> removeTree(made), "hdbg-shm-removal");
+            removal = new Thread(() -> removeTree(made), prefix + "removal");
             Runtime.getRuntime().addShutdownHook(removal);
         }
         return directory;
