@@ -31,6 +31,9 @@ final class PathSyscalls {
     static final int O_DIRECTORY = 0200000;
     static final int O_NOFOLLOW = 0400000;
     private static final int O_PATH = 010000000;
+    /** O_TMPFILE's own bit; O_TMPFILE is it with O_DIRECTORY, so that an older kernel fails for a directory. */
+    private static final int O_TMPFILE_BIT = 020000000;
+    private static final int O_TMPFILE = O_TMPFILE_BIT | O_DIRECTORY;
     private static final int O_CLOEXEC = 02000000;
     private static final int W_OK = 2;
     private static final int R_OK = 4;
@@ -96,6 +99,9 @@ final class PathSyscalls {
             return fds.install(pathDescriptor(resolved, flags), 0, cloexec);
         }
         int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK);
+        if ((flags & O_TMPFILE_BIT) != 0) {
+            return fds.install(unnamedFile(resolved, flags, mode, status), 0, cloexec);
+        }
         Path host = resolved.isVirtual() ? null : resolved.host();
         boolean exists = host != null && Files.exists(host, LinkOption.NOFOLLOW_LINKS);
         // As Linux: O_CREAT writes only when it creates (flock's O_RDONLY|O_CREAT of an existing lock file opens it on
@@ -166,6 +172,44 @@ final class PathSyscalls {
             watches.onOpenFile(file, FileWatches.IN_MODIFY);
         }
         return fds.install(file, 0, cloexec);
+    }
+
+    /**
+     * O_TMPFILE: a regular file in {@code directory} that has no name, as Linux makes it (glibc's tmpfile, Python's
+     * TemporaryFile): Linux's checks first (EINVAL without write access or with O_CREAT, ENOTDIR, EOPNOTSUPP for the
+     * made-up directories, EROFS where the program may not write), then a file made in the directory, opened and
+     * unlinked at once, so that no name of it is ever seen. Linking it a name afterwards ({@code linkat} through
+     * {@code /proc/self/fd}) is EXDEV: the host's file cannot be named again from Java.
+     */
+    private HostFile unnamedFile(Sandbox.Resolved directory, int flags, int mode, int status) throws IOException {
+        if ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & OpenFile.O_ACCMODE) == OpenFile.O_RDONLY) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        if (directory.isVirtual()) {
+            throw new SyscallException(directory.node() instanceof VirtualNode.Directory ? Errno.EOPNOTSUPP
+                    : Errno.ENOTDIR);
+        }
+        if (!Files.isDirectory(directory.host())) {
+            throw new SyscallException(Files.exists(directory.host()) ? Errno.ENOTDIR : Errno.ENOENT);
+        }
+        writeAccess.requireInside(directory);
+        Path made = Files.createTempFile(directory.host(), ".hdbg-tmpfile-", "");
+        try {
+            FileChannel channel = FileChannel.open(made, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                // Opened before its mode is set, as Linux's open creates it: 0400 and O_RDWR is a writable descriptor.
+                Files.setPosixFilePermissions(made, permissions(mode & ~process.umask()));
+                long inode = (long) Files.getAttribute(made, "unix:ino");
+                String guestPath = (directory.guestPath().equals("/") ? "" : directory.guestPath()) + "/#" + inode
+                        + HostFile.DELETED;
+                return new HostFile(made, guestPath, channel, status);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } finally {
+            Files.deleteIfExists(made);
+        }
     }
 
     /** The permission bits of {@code mode} (not set-user-ID, set-group-ID or sticky, which Java cannot set). */

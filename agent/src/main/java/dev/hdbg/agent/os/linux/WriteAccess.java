@@ -31,6 +31,12 @@ final class WriteAccess {
         }
     }
 
+    /** For a file made in {@code directory} (O_TMPFILE's, nameless): EROFS unless a file named there could be made. */
+    void requireInside(Sandbox.Resolved directory) {
+        String inside = (directory.guestPath().equals("/") ? "" : directory.guestPath()) + "/.";
+        require(new Sandbox.Resolved(directory.host(), inside, null));
+    }
+
     /** Whether a call may change {@code resolved}: a host file beneath the root with --writable, or a --writable-dir. */
     boolean allows(Sandbox.Resolved resolved) {
         if (resolved.isVirtual()) {

@@ -362,6 +362,44 @@ class LinuxSyscallsFileTest {
         }
     }
 
+    /**
+     * O_TMPFILE (glibc's tmpfile, Python's TemporaryFile): a file without a name in the directory, readable and
+     * writable through its descriptor, never seen in the directory; Linux's errors for the wrong flags and places.
+     */
+    @Test
+    void anUnnamedTemporaryFileIsMadeInTheDirectoryAndNeverListed() throws IOException {
+        int oTmpfile = 020200000;
+        int oRdwr = 2;
+        Files.createDirectories(root.resolve("work"));
+        Files.writeString(root.resolve("plain"), "x");
+        try (Guest g = new Guest(root, false, List.of("/work"))) {
+            long fd = g.rax(2, g.string("/work"), oTmpfile | oRdwr | 0200, 0400); // O_EXCL: never to be linked
+            assertThat(fd).isEqualTo(3);
+            assertThat(g.rax(1, fd, g.put("unnamed".getBytes(StandardCharsets.UTF_8)), 7)).isEqualTo(7);
+            assertThat(g.rax(8, fd, 0, 0)).as("lseek").isZero();
+            long buffer = g.buffer(16);
+            assertThat(g.rax(0, fd, buffer, 16)).isEqualTo(7);
+            assertThat(g.machine.memory().read(buffer, 7)).asString(StandardCharsets.UTF_8).isEqualTo("unnamed");
+            long stat = g.buffer(144);
+            assertThat(g.rax(5, fd, stat)).isZero();
+            ByteBuffer st = ByteBuffer.wrap(g.machine.memory().read(stat, 144)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertThat(st.getLong(16)).as("st_nlink").isZero();
+            assertThat(st.getInt(24) & 07777).as("the mode asked, though it was opened for writing").isEqualTo(0400);
+            assertThat(st.getLong(48)).as("st_size").isEqualTo(7);
+            try (var names = Files.list(root.resolve("work"))) {
+                assertThat(names).isEmpty();
+            }
+
+            assertThat(g.rax(2, g.string("/work"), oTmpfile, 0600)).as("read-only: EINVAL").isEqualTo(-22);
+            assertThat(g.rax(2, g.string("/work"), oTmpfile | oRdwr | O_CREAT, 0600)).isEqualTo(-22);
+            assertThat(g.rax(2, g.string("/work"), 020000000 | oRdwr, 0600)).as("without O_DIRECTORY").isEqualTo(-22);
+            assertThat(g.rax(2, g.string("/"), oTmpfile | oRdwr, 0600)).as("the read-only root").isEqualTo(-30);
+            assertThat(g.rax(2, g.string("/plain"), oTmpfile | oRdwr, 0600)).isEqualTo(-20);
+            assertThat(g.rax(2, g.string("/missing"), oTmpfile | oRdwr, 0600)).isEqualTo(-2);
+            assertThat(g.rax(2, g.string("/proc"), oTmpfile | oRdwr, 0600)).isEqualTo(-95);
+        }
+    }
+
     /** flock(1) opens its lock file O_RDONLY|O_CREAT: Java ignores CREATE for a read-only channel, Linux does not. */
     @Test
     void readOnlyCreateMakesTheFileAndWritesOnlyWhenItDoes() throws IOException {
