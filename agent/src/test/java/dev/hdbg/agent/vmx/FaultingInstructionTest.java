@@ -25,6 +25,11 @@ class FaultingInstructionTest {
 
     /** Runs {@code hex} (ending in hlt) with RBX at the read-only page and RCX at an unmapped one. */
     private static Seen faultIn(String hex) {
+        return faultIn(hex, -1);
+    }
+
+    /** {@link #faultIn(String)}, the fault looked for from {@code ripSeen} (-1: the hook's RIP) as its block's start. */
+    private static Seen faultIn(String hex, long ripSeen) {
         try (Machine machine = new Machine()) {
             Cpu cpu = machine.cpu();
             cpu.map(CODE, 0x1000, EnumSet.of(Access.READ, Access.EXECUTE));
@@ -35,7 +40,7 @@ class FaultingInstructionTest {
             FaultingInstruction faulting = new FaultingInstruction(cpu);
             Seen[] seen = new Seen[1];
             Cpu.UnmappedHook hook = (access, address, size, value) -> {
-                long blockStart = cpu.read(CpuRegister.RIP);
+                long blockStart = ripSeen == -1 ? cpu.read(CpuRegister.RIP) : ripSeen;
                 FaultingInstruction.Located located = faulting.locate(blockStart, access, address, size);
                 seen[0] = new Seen(blockStart, located.rip(), cpu.read(CpuRegister.RAX), located.flags(),
                         cpu.read(CpuRegister.RFLAGS));
@@ -70,6 +75,25 @@ class FaultingInstructionTest {
         // mov rax, qword ptr [rbx]; add qword ptr [rbx], 1; hlt: the read succeeds, the read-modify-write's write faults
         Seen seen = faultIn("488b03" + "48830301" + "f4");
         assertThat(seen.located()).isEqualTo(CODE + 3);
+    }
+
+    /**
+     * A loop whose load walks off the readable page after many passes, with RIP as the agent's engine had it there: by
+     * then the branch's block is chained to the load's, which runs without storing RIP, so RIP still names the
+     * branch's block (this test's bare engine stores it; under the agent a JVM's implicit null check showed it, and
+     * SignalProgramsIT's nullcheck.c does). The load, second in its block, is found past the branch.
+     */
+    @Test
+    void aFaultInABlockChainedToRipsIsFoundPastTheBranch() {
+        // 0: mov edx, 0x20; 5: mov rdi, rbx; 8: dec edx; 10: jne 14; 12: hlt; 13: nop;
+        // 14: lea rsi, [rdi + 8]; 18: mov rax, qword ptr [rdi]; 21: add rdi, 0x100; 28: jmp 8
+        String loop = "ba20000000" + "4889df" + "ffca" + "7502" + "f4" + "90" + "488d7708" + "488b07"
+                + "4881c700010000" + "ebea";
+        assertThat(faultIn(loop, CODE + 8).located()).isEqualTo(CODE + 18);
+        assertThat(faultIn(loop, CODE).located()).as("from further back, through the fall into the loop")
+                .isEqualTo(CODE + 18);
+        // the same with the branch's other way a return: nothing past it is looked in, RIP stays
+        assertThat(faultIn(loop.replace("f490", "c390"), CODE + 12).located()).isEqualTo(CODE + 12);
     }
 
     @Test

@@ -39,6 +39,9 @@ public final class ComparisonFlags {
             if (mnemonic.equals("cmp") || mnemonic.equals("test")) {
                 return flags(mnemonic.equals("cmp"), operands, written, register);
             }
+            if (mnemonic.startsWith("j")) {
+                continue; // a branch on the way to a chained block reads the flags and leaves them
+            }
             if (!FLAGLESS.contains(mnemonic)) {
                 return OptionalLong.empty(); // set by an instruction this does not model, or written in between
             }
