@@ -44,6 +44,8 @@ public final class LinuxProcess implements AutoCloseable {
     private int umask = 022;
     /** Its nice value, -20 to 19 (setpriority): kept and reported; the scheduler gives every thread the same turns. */
     private int nice;
+    /** Its scheduling policy and I/O priority (sched_setscheduler, ioprio_set): kept and reported, as the nice value. */
+    private SchedulingSettings scheduling = new SchedulingSettings();
     private OptionalInt exitStatus = OptionalInt.empty();
     private Optional<SignalInfo> fatalSignal = Optional.empty();
     private int killedBy;
@@ -178,6 +180,7 @@ public final class LinuxProcess implements AutoCloseable {
         fds.onClose(file -> table.recordLocks().closed(pid(), file));
         this.umask = parent.umask;
         this.nice = parent.nice;
+        this.scheduling = parent.scheduling.forChild();
         this.parentPid = parent.pid();
         this.processGroup = parent.processGroup;
         this.session = parent.session;
@@ -306,6 +309,10 @@ public final class LinuxProcess implements AutoCloseable {
 
     void setNice(int value) {
         nice = value;
+    }
+
+    SchedulingSettings scheduling() {
+        return scheduling;
     }
 
     /** Its process group's id (getpgid). */

@@ -5,7 +5,6 @@ import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.agent.unicorn.X86Reg;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -87,45 +86,10 @@ public final class LinuxSyscalls {
 
     private Map<Integer, Handler> tableOf(LinuxProcess process) {
         if (process != lastProcess) {
-            lastTable = tables.computeIfAbsent(process, LinuxSyscalls::register);
+            lastTable = tables.computeIfAbsent(process, SyscallTable::of);
             lastProcess = process;
         }
         return lastTable;
-    }
-
-    private static Map<Integer, Handler> register(LinuxProcess process) {
-        Map<Integer, Handler> table = new HashMap<>();
-        new FileSyscalls(process).register(table);
-        new CopySyscalls(process).register(table);
-        new OffsetSyscalls(process).register(table);
-        new PollSyscalls(process).register(table);
-        new EpollSyscalls(process).register(table);
-        new InotifySyscalls(process).register(table);
-        new PathSyscalls(process).register(table);
-        new AttributeSyscalls(process).register(table);
-        new LinkSyscalls(process).register(table);
-        new NodeSyscalls(process).register(table);
-        new LengthSyscalls(process).register(table);
-        new MemfdSyscalls(process).register(table);
-        new LockSyscalls(process).register(table);
-        new StatSyscalls(process).register(table);
-        new MemorySyscalls(process).register(table);
-        new ProcessSyscalls(process).register(table);
-        new JobControlSyscalls(process).register(table);
-        new IdentitySyscalls(process).register(table);
-        ForkSyscalls forks = new ForkSyscalls(process);
-        forks.register(table);
-        new ThreadSyscalls(process, forks).register(table);
-        new TimeSyscalls(process).register(table);
-        new TimerSyscalls(process).register(table);
-        new SignalSyscalls(process).register(table);
-        UnixAddresses addresses = new UnixAddresses(process);
-        InetSockets inet = new InetSockets(process);
-        new SocketSyscalls(process, addresses, inet).register(table);
-        new MessageSyscalls(process, addresses, inet).register(table);
-        new ConnectionSyscalls(process, addresses, inet).register(table);
-        new ExecSyscalls(process).register(table);
-        return table;
     }
 
     /**
