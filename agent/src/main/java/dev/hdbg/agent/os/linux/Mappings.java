@@ -57,6 +57,17 @@ final class Mappings {
         entries.put(begin, new Entry(end, kind));
     }
 
+    /** The bytes of [begin, end) that are mapped: what a MAP_FIXED there replaces rather than adds. */
+    long bytesIn(long begin, long end) {
+        long total = 0;
+        Map.Entry<Long, Entry> first = entries.floorEntry(begin);
+        long from = first != null && first.getValue().end() > begin ? first.getKey() : begin;
+        for (var e : entries.subMap(from, true, end, false).entrySet()) {
+            total += Math.min(end, e.getValue().end()) - Math.max(begin, e.getKey());
+        }
+        return total;
+    }
+
     /** The bytes mapped: the sum of the entries' lengths (/proc/PID/stat's virtual size). */
     long totalBytes() {
         long total = 0;
@@ -117,10 +128,12 @@ final class Mappings {
                 entries.put(end, new Entry(before.getValue().end(), before.getValue().kind().from(end - before.getKey())));
             }
         }
-        for (Map.Entry<Long, Entry> e : new ArrayList<>(entries.subMap(begin, true, end, false).entrySet())) {
-            entries.remove(e.getKey());
-            if (e.getValue().end() > end) {
-                entries.put(end, new Entry(e.getValue().end(), e.getValue().kind().from(end - e.getKey())));
+        // By key: a TreeMap's entry objects are its nodes, and removing one may copy its successor into it, so an entry
+        // read after a removal could be another range (a brk made the heap's tail reach the next mapping's end, 42 TiB).
+        for (Long key : new ArrayList<>(entries.subMap(begin, true, end, false).keySet())) {
+            Entry removed = entries.remove(key);
+            if (removed.end() > end) {
+                entries.put(end, new Entry(removed.end(), removed.kind().from(end - key)));
             }
         }
     }
