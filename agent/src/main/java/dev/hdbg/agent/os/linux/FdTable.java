@@ -5,11 +5,13 @@ import java.util.function.Consumer;
 
 /** The descriptor table: small integers naming {@link OpenFile}s, lowest free number first, as POSIX requires. */
 final class FdTable {
-    /** RLIMIT_NOFILE's soft limit, which getrlimit reports. */
+    /** RLIMIT_NOFILE's hard limit: the table's size. */
     static final int MAX = 1024;
 
     private final OpenFile[] files = new OpenFile[MAX];
     private final boolean[] closeOnExec = new boolean[MAX];
+    /** RLIMIT_NOFILE's soft limit: no new descriptor at or above it (those open already stay). */
+    private int limit = MAX;
     /** Told of every descriptor closed: the process's record locks of that file go ({@link RecordLocks#closed}). */
     private Consumer<OpenFile> onClose = file -> { };
 
@@ -21,6 +23,7 @@ final class FdTable {
     /** The same open files under the same numbers, each one more reference: what fork gives the child. */
     FdTable copy() {
         FdTable copy = new FdTable();
+        copy.limit = limit;
         for (int fd = 0; fd < MAX; fd++) {
             if (files[fd] != null) {
                 copy.place(fd, files[fd], closeOnExec[fd]);
@@ -68,16 +71,21 @@ final class FdTable {
         return fd >= 0 && fd < MAX && files[fd] != null;
     }
 
+    /** setrlimit(RLIMIT_NOFILE): new descriptors stay below {@code soft} (at most {@link #MAX}). */
+    void setLimit(long soft) {
+        limit = soft < 0 || soft > MAX ? MAX : (int) soft;
+    }
+
     /**
      * Installs {@code file} at the lowest free descriptor not below {@code lowest}.
      *
-     * @throws SyscallException EMFILE when the table is full, EINVAL for a {@code lowest} out of range
+     * @throws SyscallException EMFILE when the table is full up to RLIMIT_NOFILE, EINVAL for a {@code lowest} out of range
      */
     int install(OpenFile file, int lowest, boolean cloexec) {
-        if (lowest < 0 || lowest >= MAX) {
+        if (lowest < 0 || lowest >= limit) {
             throw new SyscallException(Errno.EINVAL);
         }
-        for (int fd = lowest; fd < MAX; fd++) {
+        for (int fd = lowest; fd < limit; fd++) {
             if (files[fd] == null) {
                 place(fd, file, cloexec);
                 return fd;
@@ -88,7 +96,7 @@ final class FdTable {
 
     /** dup2's install: closes whatever {@code fd} held first. */
     void installAt(int fd, OpenFile file, boolean cloexec) throws IOException {
-        if (fd < 0 || fd >= MAX) {
+        if (fd < 0 || fd >= limit) {
             throw new SyscallException(Errno.EBADF);
         }
         file.retain(); // before closing fd, which may hold the same description

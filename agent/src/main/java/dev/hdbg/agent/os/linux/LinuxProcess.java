@@ -46,6 +46,8 @@ public final class LinuxProcess implements AutoCloseable {
     private int nice;
     /** Its scheduling policy and I/O priority (sched_setscheduler, ioprio_set): kept and reported, as the nice value. */
     private SchedulingSettings scheduling = new SchedulingSettings();
+    /** Its resource limits (setrlimit, prlimit, ulimit): inherited by a fork, kept by an exec. */
+    private ResourceLimits limits = new ResourceLimits();
     private OptionalInt exitStatus = OptionalInt.empty();
     private Optional<SignalInfo> fatalSignal = Optional.empty();
     private int killedBy;
@@ -181,6 +183,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.umask = parent.umask;
         this.nice = parent.nice;
         this.scheduling = parent.scheduling.forChild();
+        this.limits = parent.limits.copy();
         this.parentPid = parent.pid();
         this.processGroup = parent.processGroup;
         this.session = parent.session;
@@ -313,6 +316,10 @@ public final class LinuxProcess implements AutoCloseable {
 
     SchedulingSettings scheduling() {
         return scheduling;
+    }
+
+    ResourceLimits limits() {
+        return limits;
     }
 
     /** Its process group's id (getpgid). */

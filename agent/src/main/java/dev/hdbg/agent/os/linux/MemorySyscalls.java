@@ -74,6 +74,7 @@ final class MemorySyscalls {
             }
             long oldSize = ProgramBreak.roundUp(a.a1());
             long newSize = ProgramBreak.roundUp(a.a2());
+            requireAddressSpace(newSize - oldSize);
             Mappings.Kind kind = process.mappings().at(a.a0()).orElse(Mappings.Kind.ANONYMOUS);
             long moved = process.mmap().remap(a.a0(), a.a1(), a.a2(), (a.i(3) & MREMAP_MAYMOVE) != 0);
             if (moved != a.a0()) {
@@ -209,6 +210,9 @@ final class MemorySyscalls {
     private long brk(long requested) {
         ProgramBreak heap = process.programBreak();
         long before = ProgramBreak.roundUp(heap.current());
+        if (!withinAddressSpace(ProgramBreak.roundUp(requested) - before)) {
+            return heap.current(); // a brk that fails returns the break it left, as Linux's
+        }
         long now = heap.move(requested);
         long end = ProgramBreak.roundUp(now);
         long start = ProgramBreak.roundUp(heap.start());
@@ -219,6 +223,20 @@ final class MemorySyscalls {
             }
         }
         return now;
+    }
+
+    /** RLIMIT_AS: ENOMEM when {@code growth} more bytes would take the mapped memory past the soft limit. */
+    private void requireAddressSpace(long growth) {
+        if (!withinAddressSpace(growth)) {
+            throw new SyscallException(Errno.ENOMEM);
+        }
+    }
+
+    /** Whether the mapped memory may grow by {@code growth} bytes under RLIMIT_AS, as Linux's may_expand_vm asks. */
+    private boolean withinAddressSpace(long growth) {
+        long limit = process.limits().soft(ResourceLimits.RLIMIT_AS);
+        return limit == ResourceLimits.INFINITY || growth <= 0
+                || Long.compareUnsigned(process.mappings().totalBytes() + growth, limit) <= 0;
     }
 
     private static void requireAligned(long address) {
@@ -260,6 +278,8 @@ final class MemorySyscalls {
         if (fileShared && (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0) {
             throw new SyscallException(Errno.ENODEV); // writes could not reach the file: refuse, not lose them
         }
+        long size = ProgramBreak.roundUp(length);
+        requireAddressSpace(size - ((flags & MAP_FIXED) != 0 ? process.mappings().bytesIn(hint, hint + size) : 0));
         String name = file == null ? "mmap" : "mmap " + file.host().getFileName();
         int perms = prot & PROT_MASK;
         long address;

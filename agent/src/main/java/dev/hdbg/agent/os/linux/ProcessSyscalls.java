@@ -23,7 +23,6 @@ final class ProcessSyscalls {
 
     private final LinuxProcess process;
     private final UserMemory user;
-    private final ResourceLimits limits = new ResourceLimits();
     private final SecureRandom random = new SecureRandom();
 
     ProcessSyscalls(LinuxProcess process) {
@@ -37,13 +36,9 @@ final class ProcessSyscalls {
         table.put(231, a -> exit(a.i(0))); // exit_group; exit (60), of one thread, is ThreadSyscalls'
 
         table.put(63, a -> uname(a.a0()));
-        table.put(97, a -> limits.prlimit(user, a.i(0), 0, a.a1()));
-        table.put(302, a -> {
-            if (a.a0() != 0 && a.a0() != config.pid()) {
-                throw new SyscallException(Errno.ESRCH);
-            }
-            return limits.prlimit(user, a.i(1), a.a2(), a.a3());
-        });
+        table.put(97, a -> process.limits().prlimit(user, a.i(0), 0, a.a1()));
+        table.put(160, a -> prlimit(0, a.i(0), a.a1(), 0)); // setrlimit
+        table.put(302, a -> prlimit(a.a0(), a.i(1), a.a2(), a.a3()));
         table.put(99, a -> sysinfo(a.a0()));
         table.put(157, a -> prctl(a.i(0), a.a1()));
         table.put(158, a -> archPrctl(a.i(0), a.a1()));
@@ -79,6 +74,20 @@ final class ProcessSyscalls {
         });
         // rseq is optional: glibc disables restartable sequences when it fails with ENOSYS.
         table.put(334, a -> -Errno.ENOSYS);
+    }
+
+    /**
+     * prlimit64 (and setrlimit): of the caller (0) or any live process of the machine, as the same user may; a new
+     * RLIMIT_NOFILE bounds the descriptors from then on.
+     */
+    private long prlimit(long pid, int resource, long newAddress, long oldAddress) {
+        LinuxProcess target = pid < 0 ? null : process.table().named(process, pid).filter(p -> !p.ended()).orElse(null);
+        if (target == null) {
+            throw new SyscallException(pid < 0 ? Errno.EINVAL : Errno.ESRCH);
+        }
+        long result = target.limits().prlimit(user, resource, newAddress, oldAddress);
+        target.fds().setLimit(target.limits().soft(ResourceLimits.RLIMIT_NOFILE));
+        return result;
     }
 
     /**

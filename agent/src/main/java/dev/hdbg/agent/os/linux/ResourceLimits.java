@@ -2,11 +2,16 @@ package dev.hdbg.agent.os.linux;
 
 import java.nio.ByteBuffer;
 
-/** The RLIMIT_* table (asm-generic/resource.h) with typical defaults; a process may lower its limits. */
+/**
+ * A process's RLIMIT_* table (asm-generic/resource.h) with typical defaults; a process may lower its limits, a fork
+ * inherits them and an exec keeps them, as ulimit in a shell relies on. RLIMIT_NOFILE bounds the descriptors
+ * ({@link FdTable#setLimit}), RLIMIT_AS the mapped memory ({@code MemorySyscalls}); the others are kept and reported.
+ */
 final class ResourceLimits {
     static final long INFINITY = -1L;
     static final int RLIMIT_STACK = 3;
     static final int RLIMIT_NOFILE = 7;
+    static final int RLIMIT_AS = 9;
     private static final int COUNT = 16;
 
     /** {soft, hard} per resource: CPU, FSIZE, DATA, STACK, CORE, RSS, NPROC, NOFILE, MEMLOCK, AS, ... */
@@ -17,7 +22,21 @@ final class ResourceLimits {
         {819_200, 819_200}, {0, 0}, {0, 0}, {INFINITY, INFINITY},
     };
 
-    /** prlimit64 on the process itself: reads the old limit into {@code oldAddress}, then sets the new one. */
+    /** A forked child's: the same limits, its own to change. */
+    ResourceLimits copy() {
+        ResourceLimits copy = new ResourceLimits();
+        for (int r = 0; r < COUNT; r++) {
+            copy.limits[r] = limits[r].clone();
+        }
+        return copy;
+    }
+
+    /** The soft limit of {@code resource}; {@link #INFINITY} for none. */
+    long soft(int resource) {
+        return limits[resource][0];
+    }
+
+    /** prlimit64: reads the old limit into {@code oldAddress}, then sets the new one. */
     long prlimit(UserMemory user, int resource, long newAddress, long oldAddress) {
         if (resource < 0 || resource >= COUNT) {
             throw new SyscallException(Errno.EINVAL);
