@@ -81,6 +81,15 @@ final class Devices {
         };
     }
 
+    /** The name of the device {@code file} is open on, as /proc/self/fd's link reads it; empty for another file. */
+    static java.util.Optional<String> pathOf(OpenFile file) {
+        if (file instanceof Device device) {
+            return java.util.Optional.of("/dev/" + device.kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return file instanceof StreamFile stream && stream.isNullDevice() ? java.util.Optional.of("/dev/null")
+                : java.util.Optional.empty();
+    }
+
     static byte[] stat(Kind kind) {
         return Stat.synthetic(Stat.S_IFCHR | 0666, kind.rdev, kind.rdev, 0, 0);
     }

@@ -1,5 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
+import dev.hdbg.agent.machine.GuestMemory;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,6 +12,14 @@ import java.util.Locale;
  * their thread count, their memory or a tracer ({@code TracerPid} is 0: the debugger is not a ptrace tracer).
  */
 final class ProcessStatus {
+    /** fs/proc/base.c's lnames: each RLIMIT_*'s name and unit, by number. */
+    private static final String[][] LIMIT_NAMES = {{"Max cpu time", "seconds"}, {"Max file size", "bytes"},
+        {"Max data size", "bytes"}, {"Max stack size", "bytes"}, {"Max core file size", "bytes"},
+        {"Max resident set", "bytes"}, {"Max processes", "processes"}, {"Max open files", "files"},
+        {"Max locked memory", "bytes"}, {"Max address space", "bytes"}, {"Max file locks", "locks"},
+        {"Max pending signals", "signals"}, {"Max msgqueue size", "bytes"}, {"Max nice priority", ""},
+        {"Max realtime priority", ""}, {"Max realtime timeout", "us"}};
+
     /** Linux's USER_HZ: the unit of stat's times. */
     private static final long TICKS_PER_SECOND = 100;
     private static final long NANOS_PER_TICK = 1_000_000_000L / TICKS_PER_SECOND;
@@ -45,6 +54,30 @@ final class ProcessStatus {
     }
 
     /** {@code /proc/PID/status}: the fields ps and programs read, in Linux's order. */
+    /** {@code /proc/PID/limits}: Linux's table of the soft and hard limits, what {@code prlimit} and lsof print. */
+    static String limits(ResourceLimits limits) {
+        StringBuilder text = new StringBuilder(String.format("%-25s %-20s %-20s %-10s%n", "Limit", "Soft Limit",
+                "Hard Limit", "Units"));
+        for (int r = 0; r < LIMIT_NAMES.length; r++) {
+            text.append(String.format("%-25s %-20s %-20s %-10s%n", LIMIT_NAMES[r][0], limitText(limits.soft(r)),
+                    limitText(limits.hard(r)), LIMIT_NAMES[r][1]));
+        }
+        return text.toString();
+    }
+
+    private static String limitText(long value) {
+        return value == ResourceLimits.INFINITY ? "unlimited" : Long.toUnsignedString(value);
+    }
+
+    /**
+     * {@code /proc/PID/statm}, in pages: the mapped memory as the size, all of it resident (as VmRSS says), none shared
+     * or counted as text apart, all of it data.
+     */
+    static String statm(LinuxProcess process) {
+        long pages = virtualSize(process) / GuestMemory.PAGE;
+        return pages + " " + pages + " 0 0 0 " + pages + " 0\n";
+    }
+
     static String status(LinuxProcess process, GuestThread thread) {
         Signals signals = process.signals();
         long vsizeKb = process.ended() ? 0 : virtualSize(process) >> 10;

@@ -36,6 +36,11 @@ final class ResourceLimits {
         return limits[resource][0];
     }
 
+    /** The hard limit of {@code resource}; {@link #INFINITY} for none. */
+    long hard(int resource) {
+        return limits[resource][1];
+    }
+
     /** prlimit64: reads the old limit into {@code oldAddress}, then sets the new one. */
     long prlimit(UserMemory user, int resource, long newAddress, long oldAddress) {
         if (resource < 0 || resource >= COUNT) {

@@ -1,5 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
+import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +49,19 @@ final class StreamFile extends OpenFile {
         }
         sink.accept(data);
         return data.length;
+    }
+
+    /** Whether this is /dev/null (the device, or an empty stdin, which natively is /dev/null too). */
+    boolean isNullDevice() {
+        return (mode & Stat.S_IFMT) == Stat.S_IFCHR;
+    }
+
+    @Override
+    long seek(long offset, int whence) throws IOException {
+        if (isNullDevice()) {
+            return 0; // Linux's /dev/null seeks anywhere and stays at 0
+        }
+        return super.seek(offset, whence);
     }
 
     @Override

@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The guest's {@code /proc}, {@code /sys} and {@code /dev}, made up from the process's own state: its executable,
@@ -48,7 +46,7 @@ final class VirtualFiles implements Sandbox.Virtual {
             case DirectoryFile d -> Optional.of(d.guestPath());
             case PathFile p -> Optional.of(p.guestPath());
             case TerminalEnd t -> Optional.of(t.guestPath());
-            default -> Optional.empty();
+            case OpenFile other -> Devices.pathOf(other);
         };
     }
 
@@ -63,12 +61,10 @@ final class VirtualFiles implements Sandbox.Virtual {
     private VirtualNode proc(List<String> rest) {
         ProcessTable table = process.table();
         String pid = Long.toString(process.config().pid());
+        SystemProcFiles machine = new SystemProcFiles(table, process.timers().clock());
         if (rest.isEmpty()) {
-            List<String> names = new ArrayList<>(List.of("self", "thread-self", "meminfo", "mounts", "stat", "sys",
-                    "uptime"));
-            if (table.cpuid() != null) {
-                names.add("cpuinfo");
-            }
+            List<String> names = new ArrayList<>(List.of("self", "thread-self", "mounts"));
+            names.addAll(machine.names());
             table.all().forEach(p -> names.add(Long.toString(p.pid())));
             return VirtualNode.Directory.of(names);
         }
@@ -81,22 +77,13 @@ final class VirtualFiles implements Sandbox.Virtual {
                     return new VirtualNode.Link(pid + "/task/" + callingThread());
                 case "mounts":
                     return new VirtualNode.Link("self/mounts");
-                case "meminfo":
-                    return file(() -> String.format("MemTotal:       %8d kB%nMemFree:        %8d kB%nMemAvailable:   %8d kB%n",
-                            ProcessSyscalls.TOTAL_RAM >> 10, ProcessSyscalls.FREE_RAM >> 10, ProcessSyscalls.FREE_RAM >> 10));
-                case "uptime":
-                    return file(() -> String.format("%.2f %.2f%n", process.timers().clock().uptimeSeconds(), process.timers().clock().uptimeSeconds()));
-                case "stat":
-                    return file(this::systemStat);
-                case "cpuinfo":
-                    CpuInfo.Source cpuid = table.cpuid();
-                    return cpuid == null ? null : file(() -> CpuInfo.of(cpuid));
                 default:
                     break;
             }
         }
-        if (first.equals("sys")) {
-            return kernelSettings(rest.subList(1, rest.size()));
+        VirtualNode system = machine.node(rest);
+        if (system != null || SystemProcFiles.owns(first)) {
+            return system;
         }
         Optional<LinuxProcess> found = processById(first);
         if (found.isEmpty()) {
@@ -138,41 +125,6 @@ final class VirtualFiles implements Sandbox.Virtual {
         return current != null && current.process == process ? current.tid : process.config().tid();
     }
 
-    /**
-     * {@code /proc/stat}: one CPU that has been idle (the guest's time is not accounted per process), the boot time
-     * ps dates processes from, and the processes.
-     */
-    private String systemStat() {
-        GuestClock clock = process.timers().clock();
-        long bootSeconds = (clock.realtime() - clock.monotonic()) / 1_000_000_000L;
-        long idleTicks = clock.monotonic() / 10_000_000L;
-        int processes = process.table().all().size();
-        return "cpu  0 0 0 " + idleTicks + " 0 0 0 0 0 0\ncpu0 0 0 0 " + idleTicks + " 0 0 0 0 0 0\nintr 0\nctxt "
-                + process.table().switches() + "\nbtime " + bootSeconds + "\nprocesses " + processes
-                + "\nprocs_running 1\nprocs_blocked 0\n";
-    }
-
-    /**
-     * {@code /proc/sys/kernel}: the largest pid (ps sizes its column by it) and the names uname gives, which
-     * {@code hostname} and shell scripts read here.
-     */
-    private static VirtualNode kernelSettings(List<String> rest) {
-        Map<String, String> kernel = new TreeMap<>(Map.of("pid_max", "4194304", "hostname", Uname.NODE_NAME,
-                "domainname", Uname.DOMAIN_NAME, "ostype", Uname.SYSTEM_NAME, "osrelease", Uname.RELEASE,
-                "version", Uname.VERSION));
-        if (rest.isEmpty()) {
-            return VirtualNode.Directory.of(List.of("kernel"));
-        }
-        if (!rest.getFirst().equals("kernel") || rest.size() > 2) {
-            return null;
-        }
-        if (rest.size() == 1) {
-            return VirtualNode.Directory.of(List.copyOf(kernel.keySet()));
-        }
-        String value = kernel.get(rest.get(1));
-        return value == null ? null : file(() -> value + "\n");
-    }
-
     /** /proc/self/mounts or, {@code info}, mountinfo: the root, then each --tmpfs directory as a tmpfs on it. */
     private String mounts(ProcessConfig config, boolean info) {
         StringBuilder text = new StringBuilder(info
@@ -209,12 +161,16 @@ final class VirtualFiles implements Sandbox.Virtual {
     private VirtualNode processEntry(LinuxProcess target, GuestThread thread, List<String> rest) {
         boolean self = target == process;
         if (rest.isEmpty()) {
-            return VirtualNode.Directory.of(self ? List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "maps",
-                    "mountinfo", "mounts", "root", "stat", "status", "task")
-                    : List.of("cmdline", "comm", "cwd", "exe", "root", "stat", "status", "task"));
+            return VirtualNode.Directory.of(self ? List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "fdinfo",
+                    "limits", "maps", "mountinfo", "mounts", "root", "stat", "statm", "status", "task")
+                    : List.of("cmdline", "comm", "cwd", "exe", "limits", "root", "stat", "statm", "status", "task"));
         }
         if (rest.size() != 1) {
-            return self && rest.size() == 2 && rest.getFirst().equals("fd") ? descriptor(rest.get(1)) : null;
+            if (!self || rest.size() != 2) {
+                return null;
+            }
+            return rest.getFirst().equals("fd") ? descriptor(rest.get(1))
+                    : rest.getFirst().equals("fdinfo") ? descriptorInfo(rest.get(1)) : null;
         }
         switch (rest.getFirst()) {
             case "stat":
@@ -232,6 +188,10 @@ final class VirtualFiles implements Sandbox.Virtual {
                 return new VirtualNode.Link("/");
             case "cwd":
                 return new VirtualNode.Link(target.cwd());
+            case "limits":
+                return file(() -> ProcessStatus.limits(target.limits()));
+            case "statm":
+                return file(() -> ProcessStatus.statm(target));
             default:
                 break;
         }
@@ -240,7 +200,7 @@ final class VirtualFiles implements Sandbox.Virtual {
         }
         ProcessConfig config = process.config();
         return switch (rest.getFirst()) {
-            case "fd" -> new VirtualNode.Directory(this::openDescriptors);
+            case "fd", "fdinfo" -> new VirtualNode.Directory(this::openDescriptors);
             case "maps" -> new VirtualNode.File(() -> process.mappings().render(process.machine().unicorn().memRegions())
                     .getBytes(StandardCharsets.UTF_8));
             case "auxv" -> new VirtualNode.File(this::auxv);
@@ -258,6 +218,34 @@ final class VirtualFiles implements Sandbox.Virtual {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * {@code /proc/self/fdinfo/N}: the descriptor's offset (0 where it has none, a pipe's), its flags with O_CLOEXEC
+     * in octal, and the file's inode, as lsof and Python's tests read them.
+     */
+    private VirtualNode descriptorInfo(String name) {
+        if (!(descriptor(name) instanceof VirtualNode.Descriptor d)) {
+            return null;
+        }
+        return file(() -> {
+            OpenFile open = process.fds().get(d.fd());
+            long position;
+            long inode;
+            try {
+                position = open.seek(0, 1); // SEEK_CUR
+            } catch (SyscallException | IOException e) {
+                position = 0;
+            }
+            try {
+                inode = Stat.inode(open.stat());
+            } catch (SyscallException | IOException e) {
+                inode = 0;
+            }
+            int flags = open.statusFlags() | (process.fds().closeOnExec(d.fd()) ? 02000000 : 0);
+            return "pos:\t" + position + "\nflags:\t0" + Integer.toOctalString(flags) + "\nmnt_id:\t1\nino:\t" + inode
+                    + "\n";
+        });
     }
 
     private List<String> openDescriptors() {

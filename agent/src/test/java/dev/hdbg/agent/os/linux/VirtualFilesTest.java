@@ -68,6 +68,32 @@ class VirtualFilesTest {
         }
     }
 
+    /**
+     * The /proc files lsof, prlimit, ps and Python's tests read (since stop 54; each was ENOENT): a descriptor's
+     * fdinfo, the process's limits and statm, the machine's loadavg, version and file systems; /dev/null's descriptor
+     * is named and seeks as Linux's.
+     */
+    @Test
+    void procHasFdinfoLimitsStatmLoadavgVersionAndFilesystems() {
+        try (Guest g = new Guest(root, false)) {
+            long fd = g.rax(257, AT_FDCWD, g.string("/dev/null"), O_RDONLY | 02000000, 0);
+            assertThat(fd).isEqualTo(3);
+            assertThat(g.rax(8, fd, 100, 0)).as("lseek of /dev/null").isZero();
+            assertThat(readlink(g, "/proc/self/fd/3")).isEqualTo("/dev/null");
+            assertThat(readAll(g, "/proc/self/fdinfo/3")).isEqualTo("pos:\t0\nflags:\t02000000\nmnt_id:\t1\nino:\t4\n");
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/self/fdinfo/9"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
+            assertThat(readAll(g, "/proc/self/limits")).startsWith("Limit                     Soft Limit           "
+                    + "Hard Limit           Units     \nMax cpu time              unlimited            unlimited"
+                    + "            seconds   \n").contains("\nMax open files            1024                 1024");
+            String[] statm = readAll(g, "/proc/self/statm").trim().split(" ");
+            assertThat(statm).hasSize(7);
+            assertThat(Long.parseLong(statm[0]) * 4096).isEqualTo(g.process.mappings().totalBytes());
+            assertThat(readAll(g, "/proc/loadavg")).isEqualTo("0.00 0.00 0.00 1/1 4242\n");
+            assertThat(readAll(g, "/proc/version")).startsWith("Linux version 6.1.0 (hdbg) ");
+            assertThat(readAll(g, "/proc/filesystems")).contains("nodev\ttmpfs\n", "nodev\tproc\n");
+        }
+    }
+
     /** hostname(1) and scripts read the machine's names from /proc/sys/kernel, as uname gives them. */
     @Test
     void procSysKernelHasTheMachinesNames() {
