@@ -340,8 +340,8 @@ final class PathSyscalls {
             if (node instanceof VirtualNode.Link l) {
                 target = l.target();
             } else if (node instanceof VirtualNode.Descriptor d) {
-                java.util.Optional<String> named = process.virtualFiles().pathOf(d.fd());
-                target = named.isPresent() ? named.get() : anonymousName(fds.get(d.fd()).stat());
+                java.util.Optional<String> named = d.path();
+                target = named.isPresent() ? named.get() : anonymousName(d.file().stat());
             } else {
                 throw new SyscallException(node == null ? Errno.ENOENT : Errno.EINVAL);
             }

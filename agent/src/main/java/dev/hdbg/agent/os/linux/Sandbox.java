@@ -212,8 +212,8 @@ public final class Sandbox {
                 if (follow && node instanceof VirtualNode.Link link) {
                     target = link.target();
                 } else if (follow && node instanceof VirtualNode.Descriptor d
-                        && virtual.followedPathOf(d.fd()).isPresent()) {
-                    target = virtual.followedPathOf(d.fd()).get();
+                        && d.followedPath().isPresent()) {
+                    target = d.followedPath().get();
                 } else if (!pending.isEmpty() && !(node instanceof VirtualNode.Directory)) {
                     throw new SyscallException(Errno.ENOTDIR);
                 }

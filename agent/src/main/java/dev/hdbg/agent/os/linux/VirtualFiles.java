@@ -156,21 +156,23 @@ final class VirtualFiles implements Sandbox.Virtual {
 
     /**
      * What {@code /proc/PID} holds for {@code target} ({@code thread}'s under task/TID, or null): every entry for the
-     * process itself; its ids, state and program for another (its memory and descriptors are its own, not on show).
+     * process itself; its ids, state, program, limits and descriptors for another, as for a process of the same user
+     * (lsof, fuser); its memory map, auxiliary vector and mounts are its own.
      */
     private VirtualNode processEntry(LinuxProcess target, GuestThread thread, List<String> rest) {
         boolean self = target == process;
         if (rest.isEmpty()) {
             return VirtualNode.Directory.of(self ? List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "fdinfo",
                     "limits", "maps", "mountinfo", "mounts", "root", "stat", "statm", "status", "task")
-                    : List.of("cmdline", "comm", "cwd", "exe", "limits", "root", "stat", "statm", "status", "task"));
+                    : List.of("cmdline", "comm", "cwd", "exe", "fd", "fdinfo", "limits", "root", "stat", "statm",
+                    "status", "task"));
         }
         if (rest.size() != 1) {
-            if (!self || rest.size() != 2) {
+            if (rest.size() != 2) {
                 return null;
             }
-            return rest.getFirst().equals("fd") ? descriptor(rest.get(1))
-                    : rest.getFirst().equals("fdinfo") ? descriptorInfo(rest.get(1)) : null;
+            return rest.getFirst().equals("fd") ? descriptor(target, rest.get(1))
+                    : rest.getFirst().equals("fdinfo") ? descriptorInfo(target, rest.get(1)) : null;
         }
         switch (rest.getFirst()) {
             case "stat":
@@ -192,6 +194,8 @@ final class VirtualFiles implements Sandbox.Virtual {
                 return file(() -> ProcessStatus.limits(target.limits()));
             case "statm":
                 return file(() -> ProcessStatus.statm(target));
+            case "fd", "fdinfo":
+                return new VirtualNode.Directory(() -> openDescriptors(target));
             default:
                 break;
         }
@@ -200,7 +204,6 @@ final class VirtualFiles implements Sandbox.Virtual {
         }
         ProcessConfig config = process.config();
         return switch (rest.getFirst()) {
-            case "fd", "fdinfo" -> new VirtualNode.Directory(this::openDescriptors);
             case "maps" -> new VirtualNode.File(() -> process.mappings().render(process.machine().unicorn().memRegions())
                     .getBytes(StandardCharsets.UTF_8));
             case "auxv" -> new VirtualNode.File(this::auxv);
@@ -211,10 +214,10 @@ final class VirtualFiles implements Sandbox.Virtual {
         };
     }
 
-    private VirtualNode descriptor(String name) {
+    private static VirtualNode descriptor(LinuxProcess owner, String name) {
         try {
             int fd = Integer.parseInt(name);
-            return process.fds().isOpen(fd) ? new VirtualNode.Descriptor(fd) : null;
+            return owner.fds().isOpen(fd) ? new VirtualNode.Descriptor(owner, fd) : null;
         } catch (NumberFormatException e) {
             return null;
         }
@@ -224,12 +227,12 @@ final class VirtualFiles implements Sandbox.Virtual {
      * {@code /proc/self/fdinfo/N}: the descriptor's offset (0 where it has none, a pipe's), its flags with O_CLOEXEC
      * in octal, and the file's inode, as lsof and Python's tests read them.
      */
-    private VirtualNode descriptorInfo(String name) {
-        if (!(descriptor(name) instanceof VirtualNode.Descriptor d)) {
+    private static VirtualNode descriptorInfo(LinuxProcess owner, String name) {
+        if (!(descriptor(owner, name) instanceof VirtualNode.Descriptor d)) {
             return null;
         }
         return file(() -> {
-            OpenFile open = process.fds().get(d.fd());
+            OpenFile open = d.file();
             long position;
             long inode;
             try {
@@ -242,16 +245,16 @@ final class VirtualFiles implements Sandbox.Virtual {
             } catch (SyscallException | IOException e) {
                 inode = 0;
             }
-            int flags = open.statusFlags() | (process.fds().closeOnExec(d.fd()) ? 02000000 : 0);
+            int flags = open.statusFlags() | (owner.fds().closeOnExec(d.fd()) ? 02000000 : 0);
             return "pos:\t" + position + "\nflags:\t0" + Integer.toOctalString(flags) + "\nmnt_id:\t1\nino:\t" + inode
                     + "\n";
         });
     }
 
-    private List<String> openDescriptors() {
+    private static List<String> openDescriptors(LinuxProcess owner) {
         List<String> names = new ArrayList<>();
         for (int fd = 0; fd < FdTable.MAX; fd++) {
-            if (process.fds().isOpen(fd)) {
+            if (owner.fds().isOpen(fd)) {
                 names.add(Integer.toString(fd));
             }
         }
@@ -322,7 +325,7 @@ final class VirtualFiles implements Sandbox.Virtual {
                 if ((flags & PathSyscalls.O_NOFOLLOW) != 0) {
                     throw new SyscallException(Errno.ELOOP);
                 }
-                OpenFile open = process.fds().get(d.fd());
+                OpenFile open = d.file();
                 if (open instanceof HostFile file) {
                     // No name leads to it (followedPathOf): a new description of the same file, as Linux's open of the
                     // link gives, with the access asked for; its seals hold for it too. A file the program had only
@@ -368,6 +371,15 @@ final class VirtualFiles implements Sandbox.Virtual {
         }
     }
 
+    /** A descriptor link's permissions, as Linux gives them: its owner's read and write as the description has them. */
+    private static int linkMode(OpenFile file) {
+        return switch (file.statusFlags() & OpenFile.O_ACCMODE) {
+            case OpenFile.O_RDONLY -> 0500;
+            case OpenFile.O_WRONLY -> 0300;
+            default -> 0700;
+        };
+    }
+
     /** The struct stat of a made-up file; a descriptor's magic link, followed, is the open file's. */
     byte[] stat(String guestPath, VirtualNode node, boolean follow) {
         try {
@@ -375,8 +387,8 @@ final class VirtualFiles implements Sandbox.Virtual {
                 case VirtualNode.Directory d -> Stat.virtualDirectory(guestPath);
                 case VirtualNode.File f -> Stat.virtualFile(guestPath, Stat.S_IFREG | 0444);
                 case VirtualNode.Link l -> Stat.virtualFile(guestPath, Stat.S_IFLNK | 0777);
-                case VirtualNode.Descriptor d -> follow ? process.fds().get(d.fd()).stat()
-                        : Stat.virtualFile(guestPath, Stat.S_IFLNK | 0700);
+                case VirtualNode.Descriptor d -> follow ? d.file().stat()
+                        : Stat.virtualFile(guestPath, Stat.S_IFLNK | linkMode(d.file())); // lsof's r, w or u
                 case VirtualNode.Device d -> Devices.stat(d.kind());
                 case VirtualNode.Pty p -> p.terminal().slaveStat();
             };

@@ -26,10 +26,24 @@ sealed interface VirtualNode {
     }
 
     /**
-     * A descriptor's magic link, {@code /proc/self/fd/N}: following it opens the same file description, whether or
-     * not it has a path.
+     * A descriptor's magic link, {@code /proc/PID/fd/N} of {@code owner}: following it opens the same file description,
+     * whether or not it has a path.
      */
-    record Descriptor(int fd) implements VirtualNode {
+    record Descriptor(LinuxProcess owner, int fd) implements VirtualNode {
+        /** The open file. @throws SyscallException EBADF when it was closed since */
+        OpenFile file() {
+            return owner.fds().get(fd);
+        }
+
+        /** What the link reads: the file's path, when it has one ({@link VirtualFiles#pathOf}). */
+        java.util.Optional<String> path() {
+            return owner.virtualFiles().pathOf(fd);
+        }
+
+        /** The path a walk through the link goes on by ({@link Sandbox.Virtual#followedPathOf}). */
+        java.util.Optional<String> followedPath() {
+            return owner.virtualFiles().followedPathOf(fd);
+        }
     }
 
     /** A character device. */

@@ -94,6 +94,27 @@ class VirtualFilesTest {
         }
     }
 
+    /** lsof and fuser read another process's descriptors, as a process of the same user may (ENOENT before). */
+    @Test
+    void anotherProcessesDescriptorsAreListedAndNamed() {
+        try (Guest g = new Guest(root, false)) {
+            assertThat(g.rax(257, AT_FDCWD, g.string("/dev/null"), O_RDONLY, 0)).isEqualTo(3);
+            long child = g.spawn(57);
+            assertThat(g.rax(3, 3)).as("the parent's closed; the child's stays").isZero();
+            assertThat(readlink(g, "/proc/" + child + "/fd/3")).isEqualTo("/dev/null");
+            assertThat(readAll(g, "/proc/" + child + "/fdinfo/3")).startsWith("pos:\t0\nflags:\t00\n");
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/self/fd/3"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
+            long stat = g.buffer(144);
+            assertThat(g.rax(6, g.string("/proc/" + child + "/fd/3"), stat)).as("lstat").isZero();
+            assertThat(java.nio.ByteBuffer.wrap(g.machine.memory().read(stat, 144)).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .getInt(24) & 07777).as("lr-x------: lsof's r").isEqualTo(0500);
+            long dir = g.rax(257, AT_FDCWD, g.string("/proc/" + child + "/fd"), O_RDONLY | 0200000, 0);
+            assertThat(dir).isPositive();
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/" + child + "/fd/3"), O_RDONLY, 0)).as("opened through it")
+                    .isPositive();
+        }
+    }
+
     /** hostname(1) and scripts read the machine's names from /proc/sys/kernel, as uname gives them. */
     @Test
     void procSysKernelHasTheMachinesNames() {
