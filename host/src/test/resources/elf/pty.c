@@ -1,7 +1,7 @@
 /* Pseudo-terminals, run natively and under hdbg (ProcessProgramsIT): posix_openpt, grantpt, unlockpt and ptsname, a
    locked slave's EIO, isatty, ttyname and the slave's device; the slave's default termios; the line discipline
    (echo with ^C and erase's "\b \b", canonical lines with VERASE, VKILL, VEOF, ICRNL, ONLCR), raw mode, the window
-   size; openpty and a child with the terminal as its controlling one (setsid, TIOCSCTTY, /dev/tty), ^C as its
+   size, VMIN 0 and VTIME's timed read; openpty and a child with the terminal as its controlling one (setsid, TIOCSCTTY, /dev/tty), ^C as its
    SIGINT; and the hang-ups: the master's EIO when the slaves are gone, the slave's end of file and EIO when the
    master is. */
 #define _GNU_SOURCE
@@ -15,6 +15,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include "show.h"
 
@@ -98,6 +99,17 @@ int main(void) {
     slave_reads(slave, "raw: q, return, ^C");
     write(slave, "x\n", 2);
     drain(master, "raw: no echo, no ONLCR");
+    raw.c_cc[VMIN] = 0;
+    raw.c_cc[VTIME] = 3;
+    tcsetattr(slave, TCSANOW, &raw);
+    struct timespec before, after;
+    clock_gettime(CLOCK_MONOTONIC, &before);
+    show("raw, VMIN 0 and VTIME 3: a read of nothing", read(slave, &nul, 1));
+    clock_gettime(CLOCK_MONOTONIC, &after);
+    long waited = (after.tv_sec - before.tv_sec) * 1000 + (after.tv_nsec - before.tv_nsec) / 1000000;
+    printf("  after 300 ms or more: %d, less than 2 s: %d\n", waited >= 290, waited < 2000);
+    write(master, "k", 1);
+    show("raw, VMIN 0 and VTIME 3: a byte there", read(slave, &nul, 1));
     tcsetattr(slave, TCSANOW, &t);
 
     struct winsize size = {.ws_row = 24, .ws_col = 80}, back = {0};

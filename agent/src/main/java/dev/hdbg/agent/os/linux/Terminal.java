@@ -12,7 +12,8 @@ import java.util.Arrays;
  * ECHOCTL's {@code ^C}, ECHOE's erase, ECHONL), edited into lines under ICANON (VERASE, VKILL, VWERASE, VEOF, VEOL)
  * and turned into signals under ISIG (VINTR, VQUIT, VSUSP to the foreground process group); what the slave writes is
  * the master's input, with OPOST's ONLCR and OCRNL. A canonical read takes at most one line; a raw one what is there
- * (VMIN and VTIME's timed reads are not emulated: a read waits for one byte, or returns 0 at once when VMIN is 0).
+ * (a raw read returns what has arrived, at least a byte; with VMIN 0 it waits VTIME tenths of a second for one, then
+ * returns 0; VMIN's count and VTIME's timer between bytes are not waited for).
  * When the master closes, the slave reads end of file and its writes fail with EIO; when every slave has closed, the
  * master's reads fail with EIO, as on Linux.
  */
@@ -155,7 +156,11 @@ final class Terminal {
         }
         byte[] raw = rawInput();
         if (raw.length == 0) {
-            return (termios.control(Termios.VMIN) == 0) ? 0 : waitForInput(caller);
+            if (termios.control(Termios.VMIN) != 0) {
+                return waitForInput(caller);
+            }
+            return termios.control(Termios.VTIME) == 0 || !masterOpen || caller.nonBlocking() ? 0
+                    : timedRead(termios.control(Termios.VTIME));
         }
         int n = Math.min(buffer.length, raw.length);
         System.arraycopy(raw, 0, buffer, 0, n);
@@ -163,6 +168,22 @@ final class Terminal {
         editing.write(raw, n, raw.length - n);
         changed();
         return n;
+    }
+
+    /**
+     * VMIN 0 and VTIME {@code tenths}: a read waits that many tenths of a second for a byte, then returns 0. The
+     * deadline is the calling thread's from the read's first try ({@link GuestThread#waitUntil}), kept across the
+     * restarts a byte's arrival or a signal make, and cleared when the read returns ({@link SocketTimeouts#ended}).
+     */
+    private int timedRead(int tenths) {
+        GuestThread thread = scheduler.current();
+        long now = thread.process.table().clock().monotonic();
+        long until = thread.waitUntil(now, tenths * 100_000_000L);
+        if (until <= now) {
+            thread.waitUntil = GuestThread.NO_WAIT;
+            return 0;
+        }
+        throw Blocked.untilReady(new ReadyWait(until));
     }
 
     /** Nothing to read: end of file once the master is gone, else a wait. */

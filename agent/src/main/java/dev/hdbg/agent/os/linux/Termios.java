@@ -30,6 +30,7 @@ final class Termios {
     static final int VERASE = 2;
     static final int VKILL = 3;
     static final int VEOF = 4;
+    static final int VTIME = 5;
     static final int VMIN = 6;
     static final int VSUSP = 10;
     static final int VEOL = 11;
