@@ -3,7 +3,6 @@ package dev.hdbg.agent.os.linux;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -26,12 +25,8 @@ final class Terminal {
     private final ProcessTable table;
     private final Termios termios = new Termios();
     private final ByteBuffer windowSize = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-    /**
-     * Lines complete for a canonical read. One VEOF ended holds a NUL in its place, as Linux's n_tty keeps it: a
-     * canonical read leaves it out (at the start of a line, a read of 0), a raw read after a switch of mode gets it.
-     */
-    private final ArrayDeque<Line> lines = new ArrayDeque<>();
-    private final ByteArrayOutputStream editing = new ByteArrayOutputStream();
+    /** The slave's input, as the line discipline queued it. */
+    private final TerminalInput input = new TerminalInput();
     private final ByteArrayOutputStream toMaster = new ByteArrayOutputStream();
     private boolean locked = true;
     private boolean masterOpen = true;
@@ -40,14 +35,6 @@ final class Terminal {
     /** The session this is the controlling terminal of (TIOCSCTTY), 0 for none; its foreground process group. */
     long session;
     long foreground;
-
-    /** A complete line's bytes; {@code endOfFile}: VEOF ended it, its last byte the NUL standing for it. */
-    private record Line(byte[] bytes, boolean endOfFile) {
-        /** What a canonical read gives of it. */
-        int readable() {
-            return bytes.length - (endOfFile ? 1 : 0);
-        }
-    }
 
     Terminal(int index, ProcessTable table) {
         this.index = index;
@@ -59,7 +46,7 @@ final class Terminal {
 
     /** The master writes: each byte is the slave's input, through the line discipline. */
     int masterWrite(byte[] data, OpenFile caller) {
-        if (inputLength() >= LIMIT) {
+        if (input.length() >= LIMIT) {
             throw Blocked.unlessNonBlocking(caller, this);
         }
         for (byte b : data) {
@@ -142,30 +129,22 @@ final class Terminal {
 
     int slaveRead(byte[] buffer, OpenFile caller) {
         if (termios.on(Termios.ICANON)) {
-            if (lines.isEmpty()) {
+            int n = input.readLine(buffer);
+            if (n < 0) {
                 return waitForInput(caller);
-            }
-            Line first = lines.poll();
-            int n = Math.min(buffer.length, first.readable());
-            System.arraycopy(first.bytes(), 0, buffer, 0, n);
-            if (n < first.readable()) {
-                lines.addFirst(new Line(Arrays.copyOfRange(first.bytes(), n, first.bytes().length), first.endOfFile()));
             }
             changed();
             return n;
         }
-        byte[] raw = rawInput();
-        if (raw.length == 0) {
+        boolean arrived = input.readable(false); // a read of 0 bytes returns at once when there is input
+        int n = input.readRaw(buffer);
+        if (!arrived) {
             if (termios.control(Termios.VMIN) != 0) {
                 return waitForInput(caller);
             }
             return termios.control(Termios.VTIME) == 0 || !masterOpen || caller.nonBlocking() ? 0
                     : timedRead(termios.control(Termios.VTIME));
         }
-        int n = Math.min(buffer.length, raw.length);
-        System.arraycopy(raw, 0, buffer, 0, n);
-        editing.reset();
-        editing.write(raw, n, raw.length - n);
         changed();
         return n;
     }
@@ -194,22 +173,8 @@ final class Terminal {
         throw Blocked.unlessNonBlocking(caller, this);
     }
 
-    /** In raw mode the lines and the line being edited are one stream of bytes (kept in {@link #editing}). */
-    private byte[] rawInput() {
-        if (!lines.isEmpty()) {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            lines.forEach(line -> all.writeBytes(line.bytes())); // a VEOF's NUL too, as Linux's raw read gives it
-            all.writeBytes(editing.toByteArray());
-            lines.clear();
-            editing.reset();
-            editing.writeBytes(all.toByteArray());
-        }
-        return editing.toByteArray();
-    }
-
     boolean slaveReadReady() {
-        boolean input = termios.on(Termios.ICANON) ? !lines.isEmpty() : lines.size() + editing.size() > 0;
-        return input || !masterOpen;
+        return input.readable(termios.on(Termios.ICANON)) || !masterOpen;
     }
 
     boolean slaveHungUp() {
@@ -217,8 +182,7 @@ final class Terminal {
     }
 
     int slaveAvailable() {
-        int queued = lines.stream().mapToInt(Line::readable).sum();
-        return termios.on(Termios.ICANON) ? queued : queued + editing.size();
+        return input.available(termios.on(Termios.ICANON));
     }
 
     // ---- the line discipline
@@ -236,22 +200,21 @@ final class Terminal {
         if (termios.on(Termios.ISIG) && (is(c, Termios.VINTR) || is(c, Termios.VQUIT) || is(c, Termios.VSUSP))) {
             int signal = is(c, Termios.VINTR) ? Signals.SIGINT : is(c, Termios.VQUIT) ? Signals.SIGQUIT : Signals.SIGTSTP;
             if (!termios.on(Termios.NOFLSH)) {
-                lines.clear();
-                editing.reset();
+                input.clear();
             }
             echo(c);
             signalForeground(signal);
             return;
         }
         if (!termios.on(Termios.ICANON)) {
-            editing.write(c);
+            input.add(c);
             echo(c);
             return;
         }
         if (is(c, Termios.VERASE)) {
             erase(1, termios.on(Termios.ECHOE));
         } else if (is(c, Termios.VWERASE)) {
-            byte[] now = editing.toByteArray();
+            byte[] now = input.edited();
             int end = now.length;
             while (end > 0 && now[end - 1] == ' ') {
                 end--;
@@ -262,27 +225,23 @@ final class Terminal {
             erase(now.length - end, termios.on(Termios.ECHOE));
         } else if (is(c, Termios.VKILL)) {
             if (termios.on(Termios.ECHOKE)) {
-                erase(editing.size(), true);
+                erase(Integer.MAX_VALUE, true);
             } else {
-                erase(editing.size(), false);
+                erase(Integer.MAX_VALUE, false);
                 echo(c);
                 if (termios.on(Termios.ECHOK)) {
                     echoRaw('\n');
                 }
             }
         } else if (is(c, Termios.VEOF)) {
-            editing.write(0); // Linux's __DISABLED_CHAR in the end of file's place
-            lines.add(new Line(editing.toByteArray(), true)); // nothing else at the start of a line: a read of 0
-            editing.reset();
+            input.endOfFile(); // nothing else at the start of a line: a read of 0
         } else if (c == '\n' || is(c, Termios.VEOL) || is(c, Termios.VEOL2)) {
-            editing.write(c);
-            lines.add(new Line(editing.toByteArray(), false));
-            editing.reset();
+            input.endLine(c);
             if (termios.on(Termios.ECHO) || c == '\n' && termios.on(Termios.ECHONL)) {
                 echoRaw(c);
             }
         } else {
-            editing.write(c);
+            input.add(c);
             echo(c);
         }
     }
@@ -293,10 +252,7 @@ final class Terminal {
 
     /** Takes {@code count} bytes off the line being edited, rubbing them out on the screen ("\b \b") if asked. */
     private void erase(int count, boolean rubOut) {
-        byte[] now = editing.toByteArray();
-        int n = Math.min(count, now.length);
-        editing.reset();
-        editing.write(now, 0, now.length - n);
+        int n = input.cut(count);
         if (rubOut && termios.on(Termios.ECHO)) {
             for (int i = 0; i < n; i++) {
                 output((byte) '\b');
@@ -335,10 +291,6 @@ final class Terminal {
         toMaster.write(b);
     }
 
-    private int inputLength() {
-        return lines.stream().mapToInt(l -> l.bytes().length).sum() + editing.size();
-    }
-
     /** {@code signal} from the terminal (the kernel's) to each process of its foreground group, when it has one. */
     private void signalForeground(int signal) {
         if (foreground != 0) {
@@ -367,10 +319,9 @@ final class Terminal {
         boolean wasCanonical = termios.on(Termios.ICANON);
         termios.set(raw);
         if (flushInput) {
-            lines.clear();
-            editing.reset();
+            input.clear();
         } else if (wasCanonical && !termios.on(Termios.ICANON)) {
-            rawInput(); // what was typed becomes readable at once
+            input.merge(); // what was typed becomes readable at once, one stream with the lines
         }
         changed();
     }
@@ -399,13 +350,12 @@ final class Terminal {
 
     /** TCFLSH: TCIFLUSH (0), TCOFLUSH (1) or both (2). */
     void flush(int which, boolean fromMaster) {
-        boolean input = which == 0 || which == 2;
+        boolean flushesInput = which == 0 || which == 2;
         boolean output = which == 1 || which == 2;
-        if (fromMaster ? output : input) {
-            lines.clear();
-            editing.reset();
+        if (fromMaster ? output : flushesInput) {
+            input.clear();
         }
-        if (fromMaster ? input : output) {
+        if (fromMaster ? flushesInput : output) {
             toMaster.reset();
         }
         changed();
