@@ -107,22 +107,11 @@ final class ProcessSyscalls {
     }
 
     /**
-     * The processes getpriority and setpriority mean: PRIO_PROCESS a process (0: the caller), PRIO_PGRP a group (0: the
-     * caller's), PRIO_USER a user's (0: the caller's, the one user there is); ESRCH when none, EINVAL for another which.
+     * The processes getpriority and setpriority mean: PRIO_PROCESS (0), PRIO_PGRP (1), PRIO_USER (2), as {@link
+     * ProcessTable#select} takes them.
      */
     private java.util.List<LinuxProcess> priorityTargets(int which, int who) {
-        ProcessTable table = process.table();
-        java.util.List<LinuxProcess> targets = switch (which) {
-            case 0 -> table.named(process, who).stream().toList();
-            case 1 -> table.group(who == 0 ? process.processGroup() : who);
-            case 2 -> who == 0 || who == Credentials.UID ? table.all() : java.util.List.of();
-            default -> throw new SyscallException(Errno.EINVAL);
-        };
-        java.util.List<LinuxProcess> live = targets.stream().filter(p -> !p.ended()).toList();
-        if (live.isEmpty()) {
-            throw new SyscallException(Errno.ESRCH);
-        }
-        return live;
+        return process.table().select(process, which, who);
     }
 
     /** setpriority: a nice value, clamped to -20..19; lowering it needs a privilege the program has not (EACCES). */

@@ -209,6 +209,26 @@ final class ProcessTable {
         return id < 0 ? Optional.empty() : byId(id);
     }
 
+    /**
+     * The live processes a call about "a process, a group or a user" names, by getpriority's kinds: 0 a process (0: the
+     * caller), 1 a process group (0: the caller's), 2 a user's (0: the caller's, the one user there is).
+     *
+     * @throws SyscallException EINVAL for another kind, ESRCH when none is alive
+     */
+    List<LinuxProcess> select(LinuxProcess caller, int kind, long who) {
+        List<LinuxProcess> targets = switch (kind) {
+            case 0 -> named(caller, who).stream().toList();
+            case 1 -> group(who == 0 ? caller.processGroup() : who);
+            case 2 -> who == 0 || who == Credentials.UID ? all() : List.of();
+            default -> throw new SyscallException(Errno.EINVAL);
+        };
+        List<LinuxProcess> live = targets.stream().filter(p -> !p.ended()).toList();
+        if (live.isEmpty()) {
+            throw new SyscallException(Errno.ESRCH);
+        }
+        return live;
+    }
+
     /** The processes of group {@code pgid}, by pid, zombies included (a group lasts until its last one is reaped). */
     List<LinuxProcess> group(long pgid) {
         return processes.values().stream().filter(p -> p.processGroup() == pgid).toList();

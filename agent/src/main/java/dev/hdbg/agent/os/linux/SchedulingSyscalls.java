@@ -31,7 +31,6 @@ final class SchedulingSyscalls {
     private static final int IOPRIO_CLASS_BE = 2;
     private static final int IOPRIO_CLASS_IDLE = 3;
     private static final int IOPRIO_WHO_PROCESS = 1;
-    private static final int IOPRIO_WHO_PGRP = 2;
     private static final int IOPRIO_WHO_USER = 3;
     /** The best-effort level a process without a class has: IOPRIO_BE_NORM, derived from nice 0. */
     private static final int IOPRIO_BE_NORM = 4;
@@ -189,20 +188,12 @@ final class SchedulingSyscalls {
         return 0;
     }
 
-    /** The processes an ioprio call names: a process (0: the caller), a group (0: the caller's), the user's. */
+    /** The processes an ioprio call names: IOPRIO_WHO_PROCESS, _PGRP and _USER are getpriority's kinds, one higher. */
     private List<LinuxProcess> ioprioTargets(int which, int who) {
-        ProcessTable table = process.table();
-        List<LinuxProcess> targets = switch (which) {
-            case IOPRIO_WHO_PROCESS -> who < 0 ? List.of() : List.of(target(who));
-            case IOPRIO_WHO_PGRP -> table.group(who == 0 ? process.processGroup() : who);
-            case IOPRIO_WHO_USER -> who == 0 || who == Credentials.UID ? table.all() : List.of();
-            default -> throw new SyscallException(Errno.EINVAL);
-        };
-        List<LinuxProcess> live = targets.stream().filter(p -> !p.ended()).toList();
-        if (live.isEmpty()) {
-            throw new SyscallException(Errno.ESRCH);
+        if (which < IOPRIO_WHO_PROCESS || which > IOPRIO_WHO_USER) {
+            throw new SyscallException(Errno.EINVAL);
         }
-        return live;
+        return process.table().select(process, which - IOPRIO_WHO_PROCESS, who);
     }
 
     private long ioprioSet(int which, int who, int ioprio) {
