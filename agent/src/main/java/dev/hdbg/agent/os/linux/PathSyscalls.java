@@ -31,6 +31,7 @@ final class PathSyscalls {
     static final int O_DIRECTORY = 0200000;
     static final int O_NOFOLLOW = 0400000;
     private static final int O_PATH = 010000000;
+    private static final int O_LARGEFILE = 0100000;
     /** O_TMPFILE's own bit; O_TMPFILE is it with O_DIRECTORY, so that an older kernel fails for a directory. */
     private static final int O_TMPFILE_BIT = 020000000;
     private static final int O_TMPFILE = O_TMPFILE_BIT | O_DIRECTORY;
@@ -98,7 +99,8 @@ final class PathSyscalls {
         if ((flags & O_PATH) != 0 && !resolved.isVirtual()) {
             return fds.install(pathDescriptor(resolved, flags), 0, cloexec);
         }
-        int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK);
+        // x86-64's open forces O_LARGEFILE, and F_GETFL and fdinfo show it (a pipe's or a socket's ends have none)
+        int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK) | O_LARGEFILE;
         if ((flags & O_TMPFILE_BIT) != 0) {
             return fds.install(unnamedFile(resolved, flags, mode, status), 0, cloexec);
         }

@@ -80,7 +80,7 @@ class VirtualFilesTest {
             assertThat(fd).isEqualTo(3);
             assertThat(g.rax(8, fd, 100, 0)).as("lseek of /dev/null").isZero();
             assertThat(readlink(g, "/proc/self/fd/3")).isEqualTo("/dev/null");
-            assertThat(readAll(g, "/proc/self/fdinfo/3")).isEqualTo("pos:\t0\nflags:\t02000000\nmnt_id:\t1\nino:\t4\n");
+            assertThat(readAll(g, "/proc/self/fdinfo/3")).isEqualTo("pos:\t0\nflags:\t02100000\nmnt_id:\t1\nino:\t4\n");
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/self/fdinfo/9"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
             assertThat(readAll(g, "/proc/self/limits")).startsWith("Limit                     Soft Limit           "
                     + "Hard Limit           Units     \nMax cpu time              unlimited            unlimited"
@@ -102,7 +102,7 @@ class VirtualFilesTest {
             long child = g.spawn(57);
             assertThat(g.rax(3, 3)).as("the parent's closed; the child's stays").isZero();
             assertThat(readlink(g, "/proc/" + child + "/fd/3")).isEqualTo("/dev/null");
-            assertThat(readAll(g, "/proc/" + child + "/fdinfo/3")).startsWith("pos:\t0\nflags:\t00\n");
+            assertThat(readAll(g, "/proc/" + child + "/fdinfo/3")).startsWith("pos:\t0\nflags:\t0100000\n");
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/self/fd/3"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
             long stat = g.buffer(144);
             assertThat(g.rax(6, g.string("/proc/" + child + "/fd/3"), stat)).as("lstat").isZero();
