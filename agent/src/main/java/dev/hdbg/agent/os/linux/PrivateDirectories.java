@@ -62,6 +62,11 @@ final class PrivateDirectories {
         }
     }
 
+    /** A checked {@code --tmpfs} directory as mounts name it: {@code /var/tmp} for {@code /var//tmp/}. */
+    static String normalized(String dir) {
+        return "/" + String.join("/", components(dir));
+    }
+
     /**
      * Whether a write refused at {@code guestPath} is the first beneath {@code /tmp} or {@code /var/tmp}, where programs
      * write temporary files (glibc's {@code tmpfile}, GNU sort's spills, Python's {@code tempfile}): the user is then

@@ -34,8 +34,8 @@ public record ProcessConfig(Path root, boolean writable, Optional<Path> stdin, S
         Objects.requireNonNull(executable, "executable");
         argv = List.copyOf(argv);
         writableDirs = List.copyOf(writableDirs);
-        tmpfsDirs = List.copyOf(tmpfsDirs);
         tmpfsDirs.forEach(PrivateDirectories::check);
+        tmpfsDirs = tmpfsDirs.stream().map(PrivateDirectories::normalized).distinct().toList();
         auxv = auxv.clone();
         if (pid <= 0 || tid <= 0) {
             throw new IllegalArgumentException("pid " + pid + " and tid " + tid + " must be positive");

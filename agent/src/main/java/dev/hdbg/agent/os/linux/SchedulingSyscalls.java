@@ -51,8 +51,8 @@ final class SchedulingSyscalls {
             SchedulingSettings s = target(a.a0()).scheduling();
             return s.policy() | (s.resetOnFork() ? SCHED_RESET_ON_FORK : 0);
         });
-        table.put(146, a -> realTime(a.i(0)) ? 99 : requireKnown(a.i(0)) * 0);
-        table.put(147, a -> realTime(a.i(0)) ? 1 : requireKnown(a.i(0)) * 0);
+        table.put(146, a -> priorityBound(a.i(0), true));
+        table.put(147, a -> priorityBound(a.i(0), false));
         table.put(148, a -> {
             SchedulingSettings s = target(a.a0()).scheduling();
             // SCHED_RR's quantum would be 100 ms; the normal policies' is 0, as this kernel's CFS answers
@@ -79,12 +79,20 @@ final class SchedulingSyscalls {
         return policy == SCHED_FIFO || policy == SCHED_RR;
     }
 
-    /** 1 for a policy Linux knows; EINVAL otherwise. */
-    private static int requireKnown(int policy) {
+    /** @throws SyscallException EINVAL for a policy other than Linux's normal ones and SCHED_DEADLINE */
+    private static void requireKnown(int policy) {
         if (policy != SCHED_OTHER && policy != SCHED_BATCH && policy != SCHED_IDLE && policy != SCHED_DEADLINE) {
             throw new SyscallException(Errno.EINVAL);
         }
-        return 1;
+    }
+
+    /** sched_get_priority_max and _min: 1 to 99 for the real-time policies, 0 for the others; EINVAL for none. */
+    private static long priorityBound(int policy, boolean max) {
+        if (realTime(policy)) {
+            return max ? 99 : 1;
+        }
+        requireKnown(policy);
+        return 0;
     }
 
     private long getparam(long pid, long param) {

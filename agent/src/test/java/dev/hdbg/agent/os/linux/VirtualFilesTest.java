@@ -60,7 +60,7 @@ class VirtualFilesTest {
     /** findmnt and df see a --tmpfs directory as the tmpfs Linux would mount there. */
     @Test
     void aTmpfsDirectoryIsAMountOfItsOwn() {
-        try (Guest g = new Guest(root, false, List.of(), List.of("/tmp", "/var/tmp"))) {
+        try (Guest g = new Guest(root, false, List.of(), List.of("/tmp", "/var//tmp/", "/tmp/"))) {
             assertThat(readAll(g, "/proc/self/mounts")).isEqualTo("hdbg-root / hdbg ro 0 0\n"
                     + "tmpfs /tmp tmpfs rw,nosuid,nodev 0 0\ntmpfs /var/tmp tmpfs rw,nosuid,nodev 0 0\n");
             assertThat(readAll(g, "/proc/self/mountinfo")).matches("1 0 \\d+:\\d+ / / ro - hdbg hdbg-root ro\n"
