@@ -91,7 +91,7 @@ public record ElfTarget(Path file, List<String> args, List<String> env, Path roo
         // /proc/self/exe is absolute with links resolved, as the kernel's d_path of the executable.
         String executable = sandbox.guestPathOf(file).orElse(file.toAbsolutePath().normalize().toString());
         ProcessConfig config = new ProcessConfig(sandbox.root(), writable, stdin, file.toString(), argv, PID, PID, cwd,
-                executable, writableDirs, tmpfsDirs, elf.auxv());
+                executable, writableDirs, tmpfsDirs, elf.auxv(), env);
         LinuxProcess process = new LinuxProcess(machine, config, LinuxProgram.recordsTo(debugger.records()), elf.brkStart());
         process.loadedImage(executable, file, elf.loadBias(), elf.imageBegin(), elf.imageEnd(), true);
         elf.interpreter().ifPresent(ld -> process.loadedImage(ld.path(), interpreter.get().host(), ld.bias(), ld.begin(),

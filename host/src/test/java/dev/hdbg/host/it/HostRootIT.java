@@ -80,12 +80,14 @@ class HostRootIT {
     void theHostsProcAndDevAreNotTheGuests() throws Exception {
         assertThat(inDir(List.of(), "/usr/bin/ls", "/proc").out()).isEqualTo(
                 "1000\ncpuinfo\nfilesystems\nloadavg\nmeminfo\nmounts\nself\nstat\nsys\nthread-self\nuptime\nversion\n");
-        ProgramRun init = inDir(List.of(), "/usr/bin/cat", "/proc/1/cmdline", "/proc/self/environ", "/proc/self/mem");
+        ProgramRun init = inDir(List.of(), "/usr/bin/cat", "/proc/1/cmdline", "/proc/self/mem");
         assertThat(init.err()).isEqualTo("""
                 /usr/bin/cat: /proc/1/cmdline: No such file or directory
-                /usr/bin/cat: /proc/self/environ: No such file or directory
                 /usr/bin/cat: /proc/self/mem: No such file or directory
                 """);
+        // The program's environment, never the agent's: what --env gave it (ps e and psutil read it)
+        assertThat(inDir(List.of("--env", "GREETING=hi"), "/usr/bin/cat", "/proc/self/environ").out())
+                .isEqualTo("GREETING=hi\0");
         assertThat(inDir(List.of(), "/usr/bin/ls", "/dev").out())
                 .isEqualTo("fd\nfull\nnull\nptmx\npts\nrandom\nshm\nstderr\nstdin\nstdout\ntty\nurandom\nzero\n");
         // The program's own /dev/shm: empty at the start, writable without --writable-dir, not the host's, and removed

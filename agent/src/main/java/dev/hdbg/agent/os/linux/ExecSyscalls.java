@@ -111,7 +111,7 @@ final class ExecSyscalls {
         ProcessConfig old = process.config();
         process.execLoaded(elf.brkStart(), new ProcessConfig(old.root(), old.writable(), old.stdin(), path,
                 program.argv(), old.pid(), old.tid(), process.cwd(), program.guestPath(), old.writableDirs(),
-                old.tmpfsDirs(), elf.auxv()));
+                old.tmpfsDirs(), elf.auxv(), env));
         if (program.nameless()) { // its symbols from the bytes it ran from: no file holds them
             process.loadedImageFromBytes(program.guestPath(), program.host(), program.bytes(), elf.loadBias(),
                     elf.imageBegin(), elf.imageEnd());

@@ -149,7 +149,8 @@ public final class LinuxProcess implements AutoCloseable {
         ProcessConfig p = parent.config;
         this.machine = parent.machine;
         this.config = new ProcessConfig(p.root(), p.writable(), p.stdin(), p.programName(), p.argv(), pid, pid,
-                parent.sandbox.cwd(), p.executable(), p.writableDirs(), p.tmpfsDirs(), p.auxv());
+                parent.sandbox.cwd(), p.executable(), p.writableDirs(), p.tmpfsDirs(), p.auxv(),
+                p.environment());
         this.io = parent.io;
         this.table = parent.table;
         this.timers = new Timers(table.clock()); // timers are not inherited

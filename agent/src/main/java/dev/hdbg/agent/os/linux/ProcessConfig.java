@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param tmpfsDirs    guest directories that are the program's own, empty at the start ({@code --tmpfs}):
  *                     {@link PrivateDirectories}
  * @param auxv         the auxiliary vector the program started with, key-value pairs: {@code /proc/self/auxv}
+ * @param environment  the environment the program started with, {@code K=V}: {@code /proc/self/environ}
  */
 public record ProcessConfig(Path root, boolean writable, Optional<Path> stdin, String programName, List<String> argv,
                             long pid, long tid, String cwd, String executable, List<String> writableDirs, List<String> tmpfsDirs,
-                            long[] auxv) {
+                            long[] auxv, List<String> environment) {
     public ProcessConfig {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(stdin, "stdin");
@@ -37,6 +38,7 @@ public record ProcessConfig(Path root, boolean writable, Optional<Path> stdin, S
         tmpfsDirs.forEach(PrivateDirectories::check);
         tmpfsDirs = tmpfsDirs.stream().map(PrivateDirectories::normalized).distinct().toList();
         auxv = auxv.clone();
+        environment = List.copyOf(environment);
         if (pid <= 0 || tid <= 0) {
             throw new IllegalArgumentException("pid " + pid + " and tid " + tid + " must be positive");
         }
@@ -59,7 +61,7 @@ public record ProcessConfig(Path root, boolean writable, Optional<Path> stdin, S
     public ProcessConfig(Path root, boolean writable, Optional<Path> stdin, String programName, List<String> argv,
                          long pid, long tid) {
         this(root, writable, stdin, programName, argv, pid, tid, "/",
-                programName.startsWith("/") ? programName : "/" + programName, List.of(), List.of(), new long[] {0, 0});
+                programName.startsWith("/") ? programName : "/" + programName, List.of(), List.of(), new long[] {0, 0}, List.of());
     }
 
     @Override

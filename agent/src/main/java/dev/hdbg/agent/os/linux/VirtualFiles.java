@@ -162,17 +162,17 @@ final class VirtualFiles implements Sandbox.Virtual {
     private VirtualNode processEntry(LinuxProcess target, GuestThread thread, List<String> rest) {
         boolean self = target == process;
         if (rest.isEmpty()) {
-            return VirtualNode.Directory.of(self ? List.of("auxv", "cmdline", "comm", "cwd", "exe", "fd", "fdinfo",
+            return VirtualNode.Directory.of(self ? List.of("auxv", "cmdline", "comm", "cwd", "environ", "exe", "fd", "fdinfo",
                     "limits", "maps", "mountinfo", "mounts", "root", "stat", "statm", "status", "task")
-                    : List.of("cmdline", "comm", "cwd", "exe", "fd", "fdinfo", "limits", "root", "stat", "statm",
-                    "status", "task"));
+                    : List.of("cmdline", "comm", "cwd", "environ", "exe", "fd", "fdinfo", "limits", "root", "stat",
+                    "statm", "status", "task"));
         }
         if (rest.size() != 1) {
             if (rest.size() != 2) {
                 return null;
             }
-            return rest.getFirst().equals("fd") ? descriptor(target, rest.get(1))
-                    : rest.getFirst().equals("fdinfo") ? descriptorInfo(target, rest.get(1)) : null;
+            return rest.getFirst().equals("fd") ? DescriptorFiles.link(target, rest.get(1))
+                    : rest.getFirst().equals("fdinfo") ? DescriptorFiles.info(target, rest.get(1)) : null;
         }
         switch (rest.getFirst()) {
             case "stat":
@@ -182,6 +182,8 @@ final class VirtualFiles implements Sandbox.Virtual {
             case "comm":
                 return file(() -> Comm.text(thread != null ? ThreadNames.of(thread)
                         : process.table().names().leader(target)) + "\n");
+            case "environ": // the environment it started with, as a process of the same user reads it
+                return new VirtualNode.File(() -> target.ended() ? new byte[0] : strings(target.config().environment()));
             case "cmdline":
                 return new VirtualNode.File(() -> target.ended() ? new byte[0] : cmdline(target.config()));
             case "exe":
@@ -195,7 +197,7 @@ final class VirtualFiles implements Sandbox.Virtual {
             case "statm":
                 return file(() -> ProcessStatus.statm(target));
             case "fd", "fdinfo":
-                return new VirtualNode.Directory(() -> openDescriptors(target));
+                return new VirtualNode.Directory(() -> DescriptorFiles.names(target));
             default:
                 break;
         }
@@ -214,53 +216,6 @@ final class VirtualFiles implements Sandbox.Virtual {
         };
     }
 
-    private static VirtualNode descriptor(LinuxProcess owner, String name) {
-        try {
-            int fd = Integer.parseInt(name);
-            return owner.fds().isOpen(fd) ? new VirtualNode.Descriptor(owner, fd) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /**
-     * {@code /proc/self/fdinfo/N}: the descriptor's offset (0 where it has none, a pipe's), its flags with O_CLOEXEC
-     * in octal, and the file's inode, as lsof and Python's tests read them.
-     */
-    private static VirtualNode descriptorInfo(LinuxProcess owner, String name) {
-        if (!(descriptor(owner, name) instanceof VirtualNode.Descriptor d)) {
-            return null;
-        }
-        return file(() -> {
-            OpenFile open = d.file();
-            long position;
-            long inode;
-            try {
-                position = open.seek(0, 1); // SEEK_CUR
-            } catch (SyscallException | IOException e) {
-                position = 0;
-            }
-            try {
-                inode = Stat.inode(open.stat());
-            } catch (SyscallException | IOException e) {
-                inode = 0;
-            }
-            int flags = open.statusFlags() | (owner.fds().closeOnExec(d.fd()) ? 02000000 : 0);
-            return "pos:\t" + position + "\nflags:\t0" + Integer.toOctalString(flags) + "\nmnt_id:\t1\nino:\t" + inode
-                    + "\n";
-        });
-    }
-
-    private static List<String> openDescriptors(LinuxProcess owner) {
-        List<String> names = new ArrayList<>();
-        for (int fd = 0; fd < FdTable.MAX; fd++) {
-            if (owner.fds().isOpen(fd)) {
-                names.add(Integer.toString(fd));
-            }
-        }
-        return names;
-    }
-
     private byte[] auxv() {
         long[] pairs = process.config().auxv();
         ByteBuffer bytes = UserMemory.struct(pairs.length * 8);
@@ -271,9 +226,14 @@ final class VirtualFiles implements Sandbox.Virtual {
     }
 
     private static byte[] cmdline(ProcessConfig config) {
+        return strings(config.argv());
+    }
+
+    /** Strings each ended by a NUL, as cmdline and environ read (the bytes the process started with on its stack). */
+    private static byte[] strings(List<String> strings) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String arg : config.argv()) {
-            out.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
+        for (String s : strings) {
+            out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
             out.write(0);
         }
         return out.toByteArray();
@@ -371,15 +331,6 @@ final class VirtualFiles implements Sandbox.Virtual {
         }
     }
 
-    /** A descriptor link's permissions, as Linux gives them: its owner's read and write as the description has them. */
-    private static int linkMode(OpenFile file) {
-        return switch (file.statusFlags() & OpenFile.O_ACCMODE) {
-            case OpenFile.O_RDONLY -> 0500;
-            case OpenFile.O_WRONLY -> 0300;
-            default -> 0700;
-        };
-    }
-
     /** The struct stat of a made-up file; a descriptor's magic link, followed, is the open file's. */
     byte[] stat(String guestPath, VirtualNode node, boolean follow) {
         try {
@@ -388,7 +339,7 @@ final class VirtualFiles implements Sandbox.Virtual {
                 case VirtualNode.File f -> Stat.virtualFile(guestPath, Stat.S_IFREG | 0444);
                 case VirtualNode.Link l -> Stat.virtualFile(guestPath, Stat.S_IFLNK | 0777);
                 case VirtualNode.Descriptor d -> follow ? d.file().stat()
-                        : Stat.virtualFile(guestPath, Stat.S_IFLNK | linkMode(d.file())); // lsof's r, w or u
+                        : Stat.virtualFile(guestPath, Stat.S_IFLNK | DescriptorFiles.linkMode(d.file())); // lsof's r, w or u
                 case VirtualNode.Device d -> Devices.stat(d.kind());
                 case VirtualNode.Pty p -> p.terminal().slaveStat();
             };

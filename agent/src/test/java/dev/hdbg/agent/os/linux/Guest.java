@@ -56,7 +56,7 @@ final class Guest implements AutoCloseable {
             }
         };
         process = new LinuxProcess(machine, new ProcessConfig(root, writable, Optional.empty(), "/bin/prog",
-                List.of("prog"), 4242, 4242, "/", "/bin/prog", writableDirs, tmpfsDirs, new long[] {0, 0}), io, BRK_START);
+                List.of("prog"), 4242, 4242, "/", "/bin/prog", writableDirs, tmpfsDirs, new long[] {0, 0}, List.of("HOME=/", "LANG=C")), io, BRK_START);
         syscalls = new LinuxSyscalls(process);
     }
 

@@ -50,7 +50,8 @@ class VirtualFilesTest {
             assertThat(readAll(g, "/proc/4242/root/etc/motd")).isEqualTo("inside\n");
             // .. above the root through the magic link stays at the root, like any other climb.
             assertThat(readAll(g, "/proc/self/root/../etc/motd")).isEqualTo("inside\n");
-            for (String absent : new String[] {"/proc/self/environ", "/proc/self/mem", "/proc/1/cmdline", "/proc/kcore",
+            assertThat(readAll(g, "/proc/self/environ")).as("the environment it started with").isEqualTo("HOME=/\0LANG=C\0");
+            for (String absent : new String[] {"/proc/self/mem", "/proc/1/cmdline", "/proc/kcore",
                 "/dev/sda", "/sys/kernel"}) {
                 assertThat(g.rax(257, AT_FDCWD, g.string(absent), O_RDONLY, 0)).as(absent).isEqualTo(-Errno.ENOENT);
             }
@@ -178,7 +179,10 @@ class VirtualFilesTest {
             assertThat(g.process.procFile("/proc/self/comm")).hasValueSatisfying(b ->
                     assertThat(new String(b, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("prog\n"));
             assertThat(g.process.procFile("/proc/self/auxv")).as("the vector the process started with").isPresent();
-            for (String absent : new String[] {"/proc/self", "/proc/self/exe", "/proc/self/environ", "/proc/1/cmdline",
+            assertThat(g.process.procFile("/proc/self/environ")).as("the guest's environment, never the agent's")
+                    .hasValueSatisfying(b -> assertThat(new String(b, java.nio.charset.StandardCharsets.UTF_8))
+                            .isEqualTo("HOME=/\0LANG=C\0"));
+            for (String absent : new String[] {"/proc/self", "/proc/self/exe", "/proc/1/cmdline",
                 "/proc/x/cmdline", "/proc/meminfo", "/etc/passwd", "/proc/self/fd"}) {
                 assertThat(g.process.procFile(absent)).as(absent).isEmpty();
             }
