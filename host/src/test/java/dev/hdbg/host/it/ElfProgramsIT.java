@@ -110,11 +110,14 @@ class ElfProgramsIT {
     @Test
     void pathsThatLeaveTheRootAreRefusedEvenThroughSymbolicLinks() throws Exception {
         for (String escape : List.of("/etc/passwd", "../../../../../../etc/passwd", "data/absolute-link",
-                "data/climbing-link", "/proc/self/environ")) {
+                "data/climbing-link", "/proc/self/mem")) {
             ProgramRun run = ProgramRun.underAgent(root, Optional.empty(), bin.resolve("files"), escape);
             assertThat(run.status()).as("files %s: %s", escape, run.out()).isEqualTo(2);
             assertThat(run.err()).isEqualTo("files: cannot open " + escape + ": No such file or directory\n");
         }
+        // /proc/self/environ is the program's environment (none given here), never the agent's.
+        assertThat(ProgramRun.underAgent(root, Optional.empty(), bin.resolve("files"), "/proc/self/environ").out())
+                .startsWith("/proc/self/environ: 0 lines, 0 words\n");
         // The same program reads a file inside the root, so the refusals are about the paths.
         assertThat(ProgramRun.underAgent(root, Optional.empty(), bin.resolve("files"), "data/notes.txt").out())
                 .startsWith("data/notes.txt: 1 lines, 1 words\n");
