@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This decodes the block forward from RIP with Capstone, computes each instruction's memory accesses from
  * the registers as they are, and takes the first that touches the faulting bytes with the fault's kind (a read or a
- * write); when none does, the blocks it may have chained to are looked in, breadth first ({@link DirectSuccessors}). That is exact unless two accesses of the block compute the same address from registers one of them changed
- * in between (a run of PUSHes, say): the registers cannot tell those apart, and the first is taken, so a handler that
+ * write); when none does, the blocks it may have chained to are looked in, breadth first ({@link DirectSuccessors}).
+ * That is exact unless two accesses of the block compute the same address from registers one of them changed in
+ * between (a run of PUSHes, say): the registers cannot tell those apart, and the first is taken, so a handler that
  * returns runs no instruction twice that it would not have run before. No match (code this cannot parse) leaves the
  * block's start, as before. The flags a {@code cmp} or {@code test} earlier in the block set are computed again too
  * ({@link ComparisonFlags}): Unicorn leaves them out of RFLAGS at such a fault.

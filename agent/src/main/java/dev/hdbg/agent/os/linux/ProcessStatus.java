@@ -53,7 +53,6 @@ final class ProcessStatus {
         return fields + "\n";
     }
 
-    /** {@code /proc/PID/status}: the fields ps and programs read, in Linux's order. */
     /** {@code /proc/PID/limits}: Linux's table of the soft and hard limits, what {@code prlimit} and lsof print. */
     static String limits(ResourceLimits limits) {
         StringBuilder text = new StringBuilder(String.format("%-25s %-20s %-20s %-10s%n", "Limit", "Soft Limit",
@@ -78,6 +77,7 @@ final class ProcessStatus {
         return pages + " " + pages + " 0 0 0 " + pages + " 0\n";
     }
 
+    /** {@code /proc/PID/status}: the fields ps and programs read, in Linux's order. */
     static String status(LinuxProcess process, GuestThread thread) {
         Signals signals = process.signals();
         long vsizeKb = process.ended() ? 0 : virtualSize(process) >> 10;
