@@ -45,7 +45,7 @@ final class DescriptorFiles {
             } catch (SyscallException | IOException e) {
                 inode = 0;
             }
-            int flags = open.statusFlags() | (owner.fds().closeOnExec(d.fd()) ? 02000000 : 0);
+            int flags = open.statusFlags() | (owner.fds().closeOnExec(d.fd()) ? PathSyscalls.O_CLOEXEC : 0);
             return "pos:\t" + position + "\nflags:\t0" + Integer.toOctalString(flags) + "\nmnt_id:\t1\nino:\t" + inode
                     + "\n";
         });

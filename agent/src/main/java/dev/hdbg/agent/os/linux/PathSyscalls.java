@@ -35,7 +35,7 @@ final class PathSyscalls {
     /** O_TMPFILE's own bit; O_TMPFILE is it with O_DIRECTORY, so that an older kernel fails for a directory. */
     private static final int O_TMPFILE_BIT = 020000000;
     private static final int O_TMPFILE = O_TMPFILE_BIT | O_DIRECTORY;
-    private static final int O_CLOEXEC = 02000000;
+    static final int O_CLOEXEC = 02000000;
     private static final int W_OK = 2;
     private static final int R_OK = 4;
     private static final int X_OK = 1;
@@ -202,8 +202,7 @@ final class PathSyscalls {
                 // Opened before its mode is set, as Linux's open creates it: 0400 and O_RDWR is a writable descriptor.
                 Files.setPosixFilePermissions(made, permissions(mode & ~process.umask()));
                 long inode = (long) Files.getAttribute(made, "unix:ino");
-                String guestPath = (directory.guestPath().equals("/") ? "" : directory.guestPath()) + "/#" + inode
-                        + HostFile.DELETED;
+                String guestPath = Sandbox.child(directory.guestPath(), "#" + inode) + HostFile.DELETED;
                 return new HostFile(made, guestPath, channel, status);
             } catch (IOException | RuntimeException e) {
                 channel.close();

@@ -20,11 +20,13 @@ import java.util.Optional;
 final class PrivateDirectories {
     /** Where Linux mounts the shared memory's tmpfs. */
     static final String SHARED_MEMORY = "/dev/shm";
+    /** Where programs write temporary files, whatever TMPDIR says. */
+    private static final List<String> TEMPORARY = List.of("/tmp", "/var/tmp");
 
     /** By mount point's components; a mount point beneath another is looked at first. */
     private final Map<List<String>, PrivateDirectory> mounts = new LinkedHashMap<>();
     private final PrivateDirectory sharedMemory = new PrivateDirectory("hdbg-shm-");
-    /** Whether the user was told how to give the program a {@code /tmp} ({@link #firstRefusedTemporaryFile}). */
+    /** Whether the user was told how to give the program a {@code /tmp} ({@link #firstRefusedTemporaryDirectory}). */
     private boolean suggested;
 
     /** {@code /dev/shm} and {@code tmpfsDirs}, guest paths that {@link #check} accepted. */
@@ -68,17 +70,18 @@ final class PrivateDirectories {
     }
 
     /**
-     * Whether a write refused at {@code guestPath} is the first beneath {@code /tmp} or {@code /var/tmp}, where programs
-     * write temporary files (glibc's {@code tmpfile}, GNU sort's spills, Python's {@code tempfile}): the user is then
-     * told once how to give the program somewhere to write; not when the program has its own there already.
+     * When a write refused at {@code guestPath} is the first beneath {@code /tmp} or {@code /var/tmp}, where programs
+     * write temporary files (glibc's {@code tmpfile}, GNU sort's spills, Python's {@code tempfile}): that directory, to
+     * tell the user once how to give the program somewhere to write; empty otherwise, and when the program has its own
+     * there already.
      */
-    boolean firstRefusedTemporaryFile(String guestPath) {
-        if (suggested || !(beneath(guestPath, "/tmp") || beneath(guestPath, "/var/tmp"))
-                || covering(guestPath) != null) {
-            return false;
+    Optional<String> firstRefusedTemporaryDirectory(String guestPath) {
+        if (suggested || covering(guestPath) != null) {
+            return Optional.empty();
         }
-        suggested = true;
-        return true;
+        Optional<String> directory = TEMPORARY.stream().filter(dir -> beneath(guestPath, dir)).findFirst();
+        suggested = directory.isPresent();
+        return directory;
     }
 
     private static boolean beneath(String path, String dir) {

@@ -270,6 +270,11 @@ public final class Sandbox {
         return components.isEmpty() ? root : root.resolve(String.join("/", components));
     }
 
+    /** The guest path of {@code name} in the guest directory {@code directory}: {@code /x} in "/", not {@code //x}. */
+    static String child(String directory, String name) {
+        return (directory.equals("/") ? "" : directory) + "/" + name;
+    }
+
     private static List<String> components(String path) {
         return Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
     }

@@ -22,9 +22,9 @@ final class SystemProcFiles {
     private final ProcessTable table;
     private final GuestClock clock;
 
-    SystemProcFiles(ProcessTable table, GuestClock clock) {
+    SystemProcFiles(ProcessTable table) {
         this.table = table;
-        this.clock = clock;
+        this.clock = table.clock();
     }
 
     /** Whether {@code /proc/NAME} is one of these (whether or not it exists on this machine: cpuinfo may not). */

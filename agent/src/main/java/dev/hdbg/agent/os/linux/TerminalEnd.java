@@ -26,8 +26,6 @@ final class TerminalEnd extends OpenFile {
     private static final int TIOCSPTLCK = 0x40045431;
     private static final int TIOCGPTLCK = 0x80045439;
     private static final int TIOCGPTPEER = 0x5441;
-    /** TIOCGPTPEER's flags are open's. */
-    private static final int O_CLOEXEC = 02000000;
 
     private final Terminal terminal;
     private final boolean master;
@@ -94,7 +92,7 @@ final class TerminalEnd extends OpenFile {
             case TIOCGPTLCK -> user.writeInt(argument, masterOnly().locked() ? 1 : 0);
             case TIOCGPTPEER -> {
                 TerminalEnd slave = terminals.openSlave(masterOnly(), (int) argument & (O_ACCMODE | O_NONBLOCK));
-                return process.fds().install(slave, 0, (argument & O_CLOEXEC) != 0);
+                return process.fds().install(slave, 0, (argument & PathSyscalls.O_CLOEXEC) != 0); // open's flags
             }
             case TIOCSCTTY -> makeControlling(process);
             case TIOCNOTTY -> {

@@ -19,9 +19,12 @@ import java.util.Optional;
  */
 final class VirtualFiles implements Sandbox.Virtual {
     private final LinuxProcess process;
+    /** The machine's own files in /proc, the same for every process. */
+    private final SystemProcFiles machine;
 
     VirtualFiles(LinuxProcess process) {
         this.process = process;
+        this.machine = new SystemProcFiles(process.table());
     }
 
     @Override
@@ -61,7 +64,6 @@ final class VirtualFiles implements Sandbox.Virtual {
     private VirtualNode proc(List<String> rest) {
         ProcessTable table = process.table();
         String pid = Long.toString(process.config().pid());
-        SystemProcFiles machine = new SystemProcFiles(table, process.timers().clock());
         if (rest.isEmpty()) {
             List<String> names = new ArrayList<>(List.of("self", "thread-self", "mounts"));
             names.addAll(machine.names());
@@ -317,7 +319,7 @@ final class VirtualFiles implements Sandbox.Virtual {
     }
 
     private DirectoryFile.Entry entry(String directory, String name) {
-        String path = (directory.equals("/") ? "" : directory) + "/" + name;
+        String path = Sandbox.child(directory, name);
         VirtualNode node = virtualNode(path);
         int mode = node == null ? Stat.S_IFREG : Stat.fileType(stat(path, node, false));
         return new DirectoryFile.Entry(name, Stat.virtualInode(path), Stat.direntType(mode));

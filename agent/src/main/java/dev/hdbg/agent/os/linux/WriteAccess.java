@@ -22,19 +22,17 @@ final class WriteAccess {
             throw new SyscallException(Errno.EACCES);
         }
         if (!allows(resolved)) {
-            if (process.table().privateDirectories().firstRefusedTemporaryFile(resolved.guestPath())) {
-                process.io().notice("the program was refused a write to " + resolved.guestPath() + " (EROFS: the root "
-                        + "is read-only); --tmpfs " + (resolved.guestPath().startsWith("/tmp") ? "/tmp" : "/var/tmp")
-                        + " gives it a directory of its own there, --writable-dir the host's");
-            }
+            process.table().privateDirectories().firstRefusedTemporaryDirectory(resolved.guestPath()).ifPresent(dir ->
+                    process.io().notice("the program was refused a write to " + resolved.guestPath() + " (EROFS: the "
+                            + "root is read-only); --tmpfs " + dir + " gives it a directory of its own there, "
+                            + "--writable-dir the host's"));
             throw new SyscallException(Errno.EROFS);
         }
     }
 
     /** For a file made in {@code directory} (O_TMPFILE's, nameless): EROFS unless a file named there could be made. */
     void requireInside(Sandbox.Resolved directory) {
-        String inside = (directory.guestPath().equals("/") ? "" : directory.guestPath()) + "/.";
-        require(new Sandbox.Resolved(directory.host(), inside, null));
+        require(new Sandbox.Resolved(directory.host(), Sandbox.child(directory.guestPath(), "."), null));
     }
 
     /** Whether a call may change {@code resolved}: a host file beneath the root with --writable, or a --writable-dir. */
