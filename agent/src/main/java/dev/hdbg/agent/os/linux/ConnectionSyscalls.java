@@ -47,6 +47,11 @@ final class ConnectionSyscalls {
         return SocketSyscalls.socketOf(process.fds(), fd);
     }
 
+    /** The sockaddr_nl bytes at {@code address} (EINVAL when shorter than one: {@link NetlinkSocket#bind}). */
+    private byte[] netlinkAddress(long address, int length) {
+        return process.user().read(address, Math.clamp(length, 0, NetlinkSocket.ADDRESS_SIZE));
+    }
+
     /** The socket {@code fd} names; a socketpair end has no name to set (EINVAL for the naming calls). */
     private GuestSocket guestSocket(int fd) {
         if (!(socket(fd) instanceof GuestSocket s)) {
@@ -60,12 +65,16 @@ final class ConnectionSyscalls {
      * Linux does; an autobind of a socket already named changes nothing, where a second name is EINVAL.
      */
     private long bind(int fd, long address, int length) throws IOException {
+        if (socket(fd) instanceof NetlinkSocket netlink) {
+            netlink.bind(netlinkAddress(address, length), length);
+            return 0;
+        }
         GuestSocket socket = guestSocket(fd);
         if (socket.inet()) {
             inet.bind(socket, address, length);
             return 0;
         }
-        UnixSocketNames names = process.table().unixSockets();
+        UnixSocketNames names = process.table().sockets().unix();
         if (addresses.familyOnly(address, length)) {
             if (socket.address() == null) {
                 String key = names.unusedAbstractKey();
@@ -95,6 +104,9 @@ final class ConnectionSyscalls {
 
     /** listen: an unnamed Internet socket gets a port the machine chooses first, as Linux's does. */
     private long listen(int fd, int backlog) {
+        if (socket(fd) instanceof NetlinkSocket) {
+            throw new SyscallException(Errno.EOPNOTSUPP);
+        }
         GuestSocket socket = guestSocket(fd);
         if (socket.inet() && socket.type == SocketSyscalls.SOCK_STREAM && socket.connection() == null) {
             inet.beforeListen(socket);
@@ -110,6 +122,13 @@ final class ConnectionSyscalls {
      * by type, no one (ECONNREFUSED) at an abstract name. A datagram socket connects to a bound datagram socket.
      */
     private long connect(int fd, long address, int length) throws IOException {
+        if (socket(fd) instanceof NetlinkSocket netlink) {
+            if (!addresses.unspecified(address, length)) { // AF_UNSPEC: sends go to the kernel, as they did
+                netlink.checkDestination(netlinkAddress(address, length), length);
+                netlink.autobind();
+            }
+            return 0;
+        }
         GuestSocket socket = guestSocket(fd);
         // A datagram socket's connect only names where its sends go and whom it hears, again at each call;
         // AF_UNSPEC forgets it, whatever the socket's family.
@@ -158,6 +177,9 @@ final class ConnectionSyscalls {
         if ((flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != 0) {
             throw new SyscallException(Errno.EINVAL);
         }
+        if (socket(fd) instanceof NetlinkSocket) {
+            throw new SyscallException(Errno.EOPNOTSUPP);
+        }
         GuestSocket listener = guestSocket(fd);
         if (!listener.listening()) {
             throw new SyscallException(Errno.EINVAL);
@@ -180,7 +202,9 @@ final class ConnectionSyscalls {
      */
     private long giveAddress(OpenFile file, boolean peer, long address, long lengthAddress) {
         byte[] name = null;
-        if (file instanceof GuestSocket socket) {
+        if (file instanceof NetlinkSocket netlink) {
+            name = peer ? NetlinkSocket.address(0, 0) : netlink.name(); // its peer is the kernel
+        } else if (file instanceof GuestSocket socket) {
             if (peer && !socket.hasPeer()) {
                 throw new SyscallException(SocketSyscalls.ENOTCONN);
             }

@@ -34,7 +34,7 @@ final class ForwardedConnection {
      */
     static ForwardedConnection open(ProcessTable table, int port, int clientPort, HostPeer host) {
         InetEndpoint to = InetEndpoint.loopback(InetEndpoint.AF_INET, port);
-        GuestSocket listener = table.inetPorts().find(true, to);
+        GuestSocket listener = table.sockets().inet().find(true, to);
         if (listener == null || !listener.hasRoom()) {
             host.refuse();
             return null;

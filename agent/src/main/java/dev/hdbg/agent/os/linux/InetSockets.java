@@ -18,7 +18,7 @@ final class InetSockets {
     }
 
     private InetPorts ports() {
-        return process.table().inetPorts();
+        return process.table().sockets().inet();
     }
 
     /** The sockaddr at {@code address} given to a socket of {@code domain} ({@link InetEndpoint#parse}). */

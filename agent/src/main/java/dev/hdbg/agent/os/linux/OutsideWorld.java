@@ -73,7 +73,7 @@ public final class OutsideWorld {
             return true;
         }
         for (int port : ports) { // where ForwardedConnection.open looks for the listener
-            if (table != null && table.inetPorts().find(true, InetEndpoint.loopback(InetEndpoint.AF_INET, port)) != null) {
+            if (table != null && table.sockets().inet().find(true, InetEndpoint.loopback(InetEndpoint.AF_INET, port)) != null) {
                 return true;
             }
         }

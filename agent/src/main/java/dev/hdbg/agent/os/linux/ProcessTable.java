@@ -34,8 +34,7 @@ final class ProcessTable {
     private final ThreadNames names;
     private final FileLocks locks;
     private final RecordLocks recordLocks;
-    private final UnixSocketNames unixSockets = new UnixSocketNames();
-    private final InetPorts inetPorts = new InetPorts();
+    private final SocketNames sockets = new SocketNames();
     private final NamedPipes namedPipes;
     private final PrivateDirectories privateDirectories;
     private final FileWatches fileWatches = new FileWatches();
@@ -143,14 +142,9 @@ final class ProcessTable {
         return namedPipes;
     }
 
-    /** The machine's named Unix sockets. */
-    UnixSocketNames unixSockets() {
-        return unixSockets;
-    }
-
-    /** The TCP and UDP ports of the machine's loopback, shared by its processes. */
-    InetPorts inetPorts() {
-        return inetPorts;
+    /** The machine's socket names: Unix sockets', the loopback's TCP and UDP ports, netlink port ids. */
+    SocketNames sockets() {
+        return sockets;
     }
 
     GuestClock clock() {

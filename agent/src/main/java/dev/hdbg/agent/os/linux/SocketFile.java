@@ -59,6 +59,16 @@ abstract class SocketFile extends OpenFile {
         }
     }
 
+    /** The network-interface requests every socket takes ({@link InterfaceRequests}); ENOTTY for the rest. */
+    @Override
+    long ioctl(LinuxProcess process, int request, long argument) {
+        if (InterfaceRequests.handles(request)) {
+            return InterfaceRequests.answer(process.user(), request, argument,
+                    this instanceof GuestSocket s && s.domain == InetEndpoint.AF_INET);
+        }
+        return super.ioctl(process, request, argument);
+    }
+
     @Override
     final byte[] stat() {
         return Stat.synthetic(Stat.S_IFSOCK | 0777, 0, ino, Credentials.UID, Credentials.GID);

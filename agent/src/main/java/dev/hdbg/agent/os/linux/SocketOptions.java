@@ -10,7 +10,7 @@ import java.util.Set;
  * normalized to 1 as Linux does; the options that act here are SO_REUSEADDR, SO_REUSEPORT ({@link InetPorts}) and
  * IPV6_V6ONLY. The others (buffer sizes, keep-alive, TCP_NODELAY ...) change nothing a machine-local connection has,
  * and are taken. The levels a socket's family has: SOL_SOCKET for any, IPPROTO_IP and TCP's or UDP's for an Internet
- * socket, IPPROTO_IPV6 for an IPv6 one; ENOPROTOOPT for others, as Linux says. getsockopt also reports what a
+ * socket, IPPROTO_IPV6 for an IPv6 one, SOL_NETLINK for a netlink one; ENOPROTOOPT for others, as Linux says. getsockopt also reports what a
  * socket is: SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ACCEPTCONN, SO_ERROR, SO_PEERCRED.
  */
 final class SocketOptions {
@@ -28,6 +28,13 @@ final class SocketOptions {
     private static final int SO_ACCEPTCONN = 30;
     private static final int SO_PROTOCOL = 38;
     private static final int SO_DOMAIN = 39;
+    /**
+     * SOL_NETLINK's switches, off until set: NETLINK_PKTINFO, NETLINK_BROADCAST_ERROR, NETLINK_NO_ENOBUFS,
+     * NETLINK_LISTEN_ALL_NSID, NETLINK_CAP_ACK (which {@link NetlinkSocket} acts on), NETLINK_EXT_ACK,
+     * NETLINK_GET_STRICT_CHK. NETLINK_ADD_MEMBERSHIP and NETLINK_DROP_MEMBERSHIP (1, 2) are taken by setsockopt alone.
+     */
+    private static final Map<Integer, Integer> NETLINK_DEFAULTS = Map.of(3, 0, 4, 0, 5, 0, 8, 0,
+            NetlinkSocket.NETLINK_CAP_ACK, 0, 11, 0, 12, 0);
     /** Linux's default socket buffer size, which getsockopt reports for both directions. */
     private static final int BUFFER_SIZE = 212_992;
     /**
@@ -40,12 +47,14 @@ final class SocketOptions {
             SOL_SOCKET, Map.of(2, 0, 5, 0, 6, 0, 9, 0, 10, 0, 15, 0),
             IPPROTO_IP, Map.of(1, 0, 2, 64),
             IPPROTO_TCP, Map.of(1, 0, 3, 0, 4, 7200, 5, 75, 6, 9, 12, 1),
-            IPPROTO_IPV6, Map.of(16, 64, IPV6_V6ONLY, 0));
+            IPPROTO_IPV6, Map.of(16, 64, IPV6_V6ONLY, 0),
+            NetlinkSocket.SOL_NETLINK, NETLINK_DEFAULTS);
     /** The options that are switches: any value but 0 reads back as 1. */
     private static final Map<Integer, Set<Integer>> SWITCHES = Map.of(
             SOL_SOCKET, Set.of(2, 5, 6, 9, 10, 15),
             IPPROTO_TCP, Set.of(1, 3, 12),
-            IPPROTO_IPV6, Set.of(IPV6_V6ONLY));
+            IPPROTO_IPV6, Set.of(IPV6_V6ONLY),
+            NetlinkSocket.SOL_NETLINK, NETLINK_DEFAULTS.keySet());
 
     private final LinuxProcess process;
 
@@ -82,7 +91,7 @@ final class SocketOptions {
 
     /** The levels the socket's family has: ENOPROTOOPT for others. */
     private static void checkLevel(OpenFile file, int level) {
-        if (level == SOL_SOCKET) {
+        if (level == SOL_SOCKET || level == NetlinkSocket.SOL_NETLINK && file instanceof NetlinkSocket) {
             return;
         }
         boolean fits = file instanceof GuestSocket socket && socket.inet() && switch (level) {
@@ -134,10 +143,12 @@ final class SocketOptions {
         switch (option) {
             case SO_TYPE -> answer.putInt(switch (file) {
                 case GuestSocket s -> s.type;
+                case NetlinkSocket s -> s.type;
                 case Connection c -> c.type();
                 default -> SocketSyscalls.SOCK_STREAM;
             });
-            case SO_DOMAIN -> answer.putInt(socket != null ? socket.domain : UnixAddresses.AF_UNIX);
+            case SO_DOMAIN -> answer.putInt(socket != null ? socket.domain
+                    : file instanceof NetlinkSocket ? NetlinkSocket.AF_NETLINK : UnixAddresses.AF_UNIX);
             case SO_PROTOCOL -> answer.putInt(socket == null || !socket.inet() ? 0
                     : socket.type == SocketSyscalls.SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
             case SO_ERROR -> answer.putInt(file.takeError());

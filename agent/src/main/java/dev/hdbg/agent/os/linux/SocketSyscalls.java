@@ -1,5 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
+import dev.hdbg.agent.os.linux.net.RouteNetlink;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -10,11 +11,11 @@ import java.util.Map;
  * them is {@link ConnectionSyscalls}' and {@link InetSockets}'), socketpair's connected pairs (a stream one,
  * {@link SocketPair}: asyncio's self-pipe; datagram and seqpacket ones, {@link MessagePair}), sending and receiving on
  * a connected one or, for a datagram socket, to an address ({@link #sendTo}), {@code shutdown}, and the socket options
- * ({@link SocketOptions}). Other families are refused: the machine has no other network.
+ * ({@link SocketOptions}); netlink's NETLINK_ROUTE, which describes the machine's network ({@link NetlinkSocket}).
+ * Other families are refused: the machine has no other network.
  */
 final class SocketSyscalls {
     private static final int AF_UNIX = 1;
-    private static final int AF_NETLINK = 16;
     private static final int SOCK_TYPE_MASK = 0xf;
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int SOCK_NONBLOCK = 04000;
@@ -39,6 +40,7 @@ final class SocketSyscalls {
     private final UnixAddresses addresses;
     private final InetSockets inet;
     private final SocketOptions options;
+    private final RouteNetlink routeNetlink;
     private boolean told;
 
     SocketSyscalls(LinuxProcess process, UnixAddresses addresses, InetSockets inet) {
@@ -46,6 +48,7 @@ final class SocketSyscalls {
         this.addresses = addresses;
         this.inet = inet;
         this.options = new SocketOptions(process);
+        this.routeNetlink = new RouteNetlink(process.io()::notice);
     }
 
     void register(Map<Integer, Handler> table) {
@@ -71,6 +74,7 @@ final class SocketSyscalls {
         return switch (socketOf(fds, fd)) {
             case Connection end -> end;
             case GuestSocket socket -> socket.connected();
+            case NetlinkSocket socket -> socket.end();
             default -> throw new SyscallException(ENOTCONN);
         };
     }
@@ -187,7 +191,7 @@ final class SocketSyscalls {
     private long socketpair(int family, int type, long pair) {
         if (family != AF_UNIX) {
             throw new SyscallException(family == InetEndpoint.AF_INET || family == InetEndpoint.AF_INET6
-                    ? Errno.EOPNOTSUPP : Errno.EAFNOSUPPORT); // Linux's Internet sockets have no socketpair
+                    || family == NetlinkSocket.AF_NETLINK ? Errno.EOPNOTSUPP : Errno.EAFNOSUPPORT); // none pairs
         }
         int kind = unixType(type);
         boolean cloexec = (type & SOCK_CLOEXEC) != 0;
@@ -246,6 +250,11 @@ final class SocketSyscalls {
     static long sendTo(LinuxProcess process, UnixAddresses addresses, InetSockets inet, int fd, long destination,
             int destinationLength, byte[] data, List<OpenFile> files, int flags) throws IOException {
         Connection end = connectedOf(process.fds(), fd);
+        if (socketOf(process.fds(), fd) instanceof NetlinkSocket socket) {
+            socket.checkDestination(process.user().read(destination, Math.clamp(destinationLength, 0,
+                    NetlinkSocket.ADDRESS_SIZE)), destinationLength);
+            return sending(process, flags, () -> end.send(data, List.of())); // to the kernel; files are dropped
+        }
         if (socketOf(process.fds(), fd) instanceof GuestSocket socket && socket.inet()) {
             if (socket.type == SOCK_STREAM) {
                 return sending(process, flags, () -> end.send(data, files)); // TCP ignores the address
@@ -294,11 +303,12 @@ final class SocketSyscalls {
             }
         } else if (family == InetEndpoint.AF_INET || family == InetEndpoint.AF_INET6) {
             kind = inetType(type, protocol);
+        } else if (family == NetlinkSocket.AF_NETLINK) {
+            return netlinkSocket(type, protocol);
         } else {
-            tell("socket was asked for address family " + family + (family == AF_NETLINK
-                    ? " (netlink: glibc's getaddrinfo asks it which addresses the machine has, and does without)" : "")
-                    + ", which the machine does not have (it has Unix sockets, and IPv4 and IPv6 on its loopback), so "
-                    + "it returned EAFNOSUPPORT");
+            tell("socket was asked for address family " + family + ", which the machine does not have (it has Unix "
+                    + "sockets, IPv4 and IPv6 on its loopback, and netlink's NETLINK_ROUTE), so it returned "
+                    + "EAFNOSUPPORT");
             throw new SyscallException(Errno.EAFNOSUPPORT);
         }
         int statusFlags = (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
@@ -306,6 +316,27 @@ final class SocketSyscalls {
         if (socket.inet() && kind == MessagePair.SOCK_DGRAM) {
             inet.route(socket);
         }
+        return process.fds().install(socket, 0, (type & SOCK_CLOEXEC) != 0);
+    }
+
+    /**
+     * A netlink socket: NETLINK_ROUTE ({@link NetlinkSocket}), raw or datagram as Linux takes either; the other
+     * netlink protocols (sock_diag, uevents, audit ...) are EPROTONOSUPPORT with a notice, and other types
+     * ESOCKTNOSUPPORT.
+     */
+    private long netlinkSocket(int type, int protocol) {
+        int kind = kindOf(type);
+        if (kind != SOCK_RAW && kind != MessagePair.SOCK_DGRAM) {
+            throw new SyscallException(Errno.ESOCKTNOSUPPORT);
+        }
+        if (protocol != NetlinkSocket.NETLINK_ROUTE) {
+            tell("socket was asked for netlink protocol " + protocol + ", which the machine does not emulate (it has "
+                    + "NETLINK_ROUTE, which describes its network), so it returned EPROTONOSUPPORT");
+            throw new SyscallException(Errno.EPROTONOSUPPORT);
+        }
+        int statusFlags = (type & SOCK_NONBLOCK) != 0 ? OpenFile.O_NONBLOCK : 0;
+        NetlinkSocket socket = new NetlinkSocket(kind, statusFlags, process.scheduler(),
+                process.table().sockets().netlink(), routeNetlink, process.config().pid());
         return process.fds().install(socket, 0, (type & SOCK_CLOEXEC) != 0);
     }
 

@@ -108,7 +108,7 @@ final class UnixAddresses {
      */
     GuestSocket bound(long address, int length, int type) throws IOException {
         Name name = name(address, length, false);
-        GuestSocket socket = process.table().unixSockets().find(name.key())
+        GuestSocket socket = process.table().sockets().unix().find(name.key())
                 .orElseThrow(() -> new SyscallException(ECONNREFUSED));
         if (socket.type != type) {
             throw new SyscallException(name.file() == null ? ECONNREFUSED : EPROTOTYPE);

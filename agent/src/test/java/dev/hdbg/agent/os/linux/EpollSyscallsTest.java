@@ -145,7 +145,7 @@ class EpollSyscallsTest {
                     .isEqualTo(-Errno.EPIPE);
             assertThat(g.rax(53, 1, 4, 0, pair)).as("SOCK_RDM").isEqualTo(-Errno.ESOCKTNOSUPPORT);
             assertThat(g.rax(53, 2, 1, 0, pair)).as("AF_INET, which has no socketpair").isEqualTo(-Errno.EOPNOTSUPP);
-            assertThat(g.rax(53, 16, 1, 0, pair)).as("AF_NETLINK, which the machine lacks").isEqualTo(-97);
+            assertThat(g.rax(53, 17, 1, 0, pair)).as("AF_PACKET, which the machine lacks").isEqualTo(-97);
         }
     }
 

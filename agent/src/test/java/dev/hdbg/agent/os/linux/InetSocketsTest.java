@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InetSocketsTest {
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
-    private static final int AF_NETLINK = 16;
+    private static final int AF_PACKET = 17;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_NONBLOCK = 04000;
@@ -73,11 +73,11 @@ class InetSocketsTest {
     @Test
     void familiesTheMachineLacksAreRefusedWithANotice() {
         try (Guest g = new Guest(root, false)) {
-            assertThat(g.rax(41, AF_NETLINK, SOCK_DGRAM, 0)).isEqualTo(-Errno.EAFNOSUPPORT);
+            assertThat(g.rax(41, AF_PACKET, SOCK_DGRAM, 0)).isEqualTo(-Errno.EAFNOSUPPORT);
             assertThat(g.rax(41, AF_INET, 3, 1)).as("a raw socket").isEqualTo(-Errno.ESOCKTNOSUPPORT);
             assertThat(g.rax(53, AF_INET, SOCK_STREAM, 0, g.buffer(8))).as("socketpair")
                     .isEqualTo(-Errno.EOPNOTSUPP);
-            assertThat(g.notices).singleElement().asString().contains("family 16");
+            assertThat(g.notices).singleElement().asString().contains("family 17");
         }
     }
 

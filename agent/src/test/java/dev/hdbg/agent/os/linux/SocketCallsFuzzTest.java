@@ -42,7 +42,11 @@ class SocketCallsFuzzTest {
                 random.nextBytes(noise);
                 boolean wellFormed = random.nextBoolean(); // a loopback address and a port, IPv4 or IPv6
                 boolean six = random.nextBoolean();
-                if (wellFormed) {
+                boolean netlink = random.nextInt(4) == 0; // or the kernel's sockaddr_nl
+                if (wellFormed && netlink) {
+                    java.util.Arrays.fill(noise, 0, 12, (byte) 0);
+                    noise[0] = 16;
+                } else if (wellFormed) {
                     java.util.Arrays.fill(noise, 4, 28, (byte) 0);
                     noise[0] = (byte) (six ? 10 : 2);
                     noise[1] = 0;
@@ -67,7 +71,7 @@ class SocketCallsFuzzTest {
                         default -> buffers[random.nextInt(buffers.length)] + 2048;
                     };
                 }
-                long addressLength = six ? 28 : 16;
+                long addressLength = wellFormed && netlink ? 12 : six ? 28 : 16;
                 switch (call) {
                     case 42, 49 -> {
                         if (wellFormed) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SocketSyscallsTest {
     private static final int AF_UNIX = 1;
     private static final int AF_NETLINK = 16;
+    private static final int AF_PACKET = 17;
     private static final int SOCK_STREAM = 1;
     private static final int ENOTSOCK = 88;
     private static final int ENOTCONN = 107;
@@ -51,7 +52,9 @@ class SocketSyscallsTest {
             assertThat(g.rax(42, fd, nscd, 8)).isEqualTo(-Errno.ENOENT);
             long abstractName = g.put(new byte[] {AF_UNIX, 0, 0, 'x'});
             assertThat(g.rax(42, fd, abstractName, 4)).isEqualTo(-ECONNREFUSED);
-            assertThat(g.rax(41, AF_NETLINK, SOCK_STREAM, 0)).isEqualTo(-EAFNOSUPPORT);
+            assertThat(g.rax(41, AF_NETLINK, SOCK_STREAM, 0)).as("netlink has no streams")
+                    .isEqualTo(-Errno.ESOCKTNOSUPPORT);
+            assertThat(g.rax(41, AF_PACKET, SOCK_STREAM, 0)).isEqualTo(-EAFNOSUPPORT);
             assertThat(g.notices).singleElement().asString().contains("does not have");
         }
     }
