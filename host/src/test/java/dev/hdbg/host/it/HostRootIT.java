@@ -79,7 +79,8 @@ class HostRootIT {
     @Test
     void theHostsProcAndDevAreNotTheGuests() throws Exception {
         assertThat(inDir(List.of(), "/usr/bin/ls", "/proc").out()).isEqualTo(
-                "1000\ncpuinfo\nfilesystems\nloadavg\nmeminfo\nmounts\nself\nstat\nsys\nthread-self\nuptime\nversion\n");
+                "1000\ncpuinfo\nfilesystems\nloadavg\nmeminfo\nmounts\nnet\nself\nstat\nsys\nthread-self\nuptime\nversion\n"
+                        + "vmstat\n");
         ProgramRun init = inDir(List.of(), "/usr/bin/cat", "/proc/1/cmdline", "/proc/self/mem");
         assertThat(init.err()).isEqualTo("""
                 /usr/bin/cat: /proc/1/cmdline: No such file or directory

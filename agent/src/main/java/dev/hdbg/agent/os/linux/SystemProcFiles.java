@@ -1,5 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
+import dev.hdbg.agent.os.linux.net.NetProcFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +11,12 @@ import java.util.function.Supplier;
 
 /**
  * The machine's own files in {@code /proc}, the same for every process: memory, uptime, load, the CPU and scheduler
- * counts, the kernel's version and file systems, and {@code /proc/sys/kernel}. Made from the emulated machine, never
+ * counts, the kernel's version and file systems, {@code /proc/sys/kernel}, {@code /proc/net} and {@code vmstat}. Made from the emulated machine, never
  * the host's ({@link VirtualFiles} has the processes' own).
  */
 final class SystemProcFiles {
     private static final Set<String> NAMES = Set.of("meminfo", "uptime", "stat", "cpuinfo", "loadavg", "version",
-            "filesystems", "sys");
+            "filesystems", "sys", "net", "vmstat");
     /** The file systems the machine has, as /proc/filesystems lists them ("nodev": no device behind it). */
     private static final String FILESYSTEMS = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevpts\n\thdbg\n";
 
@@ -34,8 +35,8 @@ final class SystemProcFiles {
 
     /** The names these give in {@code /proc}. */
     List<String> names() {
-        List<String> names = new ArrayList<>(List.of("filesystems", "loadavg", "meminfo", "stat", "sys", "uptime",
-                "version"));
+        List<String> names = new ArrayList<>(List.of("filesystems", "loadavg", "meminfo", "net", "stat", "sys",
+                "uptime", "version", "vmstat"));
         if (table.cpuid() != null) {
             names.add("cpuinfo");
         }
@@ -47,6 +48,9 @@ final class SystemProcFiles {
         String first = rest.getFirst();
         if (first.equals("sys")) {
             return kernelSettings(rest.subList(1, rest.size()));
+        }
+        if (first.equals("net")) {
+            return network(rest.subList(1, rest.size()));
         }
         if (rest.size() != 1) {
             return null;
@@ -65,6 +69,7 @@ final class SystemProcFiles {
             case "version" -> file(() -> Uname.SYSTEM_NAME + " version " + Uname.RELEASE + " (hdbg) " + Uname.VERSION
                     + "\n");
             case "filesystems" -> file(() -> FILESYSTEMS);
+            case "vmstat" -> file(SystemProcFiles::virtualMemoryCounters);
             default -> null;
         };
     }
@@ -115,6 +120,29 @@ final class SystemProcFiles {
         }
         String value = kernel.get(rest.get(1));
         return value == null ? null : file(() -> value + "\n");
+    }
+
+    /** {@code /proc/net}: the machine's network, its loopback alone ({@link NetProcFiles}). */
+    private static VirtualNode network(List<String> rest) {
+        if (rest.isEmpty()) {
+            return VirtualNode.Directory.of(NetProcFiles.NAMES);
+        }
+        String text = rest.size() == 1 ? NetProcFiles.text(rest.getFirst()) : null;
+        return text == null ? null : file(() -> text);
+    }
+
+    /**
+     * {@code /proc/vmstat}: the free pages meminfo counts, and no paging or swapping (the machine has no swap and
+     * its memory is the agent's); vmstat reads it.
+     */
+    private static String virtualMemoryCounters() {
+        StringBuilder text = new StringBuilder("nr_free_pages " + (ProcessSyscalls.FREE_RAM >> 12) + "\n");
+        for (String counter : List.of("nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file",
+                "nr_unevictable", "nr_mlock", "nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_dirty",
+                "nr_writeback", "nr_shmem", "pgpgin", "pgpgout", "pswpin", "pswpout", "pgfault", "pgmajfault")) {
+            text.append(counter).append(" 0\n");
+        }
+        return text.toString();
     }
 
     private static VirtualNode file(Supplier<String> text) {

@@ -70,6 +70,24 @@ class VirtualFilesTest {
     }
 
     /**
+     * /proc/net describes the machine's one interface as a loopback-only namespace's does (compared with one under
+     * unshare -n): Java's NetworkInterface reads if_inet6, psutil and ifconfig dev; vmstat reads /proc/vmstat.
+     */
+    @Test
+    void procNetIsTheLoopbackAloneAndVmstatHasNoPaging() {
+        try (Guest g = new Guest(root, false)) {
+            assertThat(readAll(g, "/proc/net/if_inet6")).isEqualTo("00000000000000000000000000000001 01 80 10 80"
+                    + "       lo\n");
+            assertThat(readAll(g, "/proc/net/dev")).endsWith("\n    lo:       0       0    0    0    0     0"
+                    + "          0         0        0       0    0    0    0     0       0          0\n");
+            assertThat(readAll(g, "/proc/net/route")).startsWith("Iface\tDestination\tGateway \tFlags\t")
+                    .hasSize(128).doesNotContain("lo");
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/net/tcp"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
+            assertThat(readAll(g, "/proc/vmstat")).startsWith("nr_free_pages ").contains("\npswpin 0\npswpout 0\n");
+        }
+    }
+
+    /**
      * The /proc files lsof, prlimit, ps and Python's tests read (since stop 54; each was ENOENT): a descriptor's
      * fdinfo, the process's limits and statm, the machine's loadavg, version and file systems; /dev/null's descriptor
      * is named and seeks as Linux's.
