@@ -334,9 +334,10 @@ final class HostFile extends OpenFile {
 
     /**
      * The file cut or extended with zeros to {@code length}, its offset left where it was, as Linux's truncate and
-     * ftruncate leave it (FileChannel's truncate would pull a position past the end back to it).
+     * ftruncate leave it (FileChannel's truncate would pull a position past the end back to it). It grows with a
+     * hole, through the host's truncate ({@link HostTruncate}; Java could only write the last byte, a block more).
      */
-    static void setLength(FileChannel channel, long length) throws IOException {
+    private void setLength(FileChannel channel, long length) throws IOException {
         if (length < 0) {
             throw new SyscallException(Errno.EINVAL);
         }
@@ -346,7 +347,7 @@ final class HostFile extends OpenFile {
             channel.truncate(length);
             channel.position(position);
         } else if (length > size) {
-            channel.write(ByteBuffer.allocate(1), length - 1); // the bytes before it a hole, read as zeros
+            HostTruncate.truncate(livePath(), length);
         }
     }
 

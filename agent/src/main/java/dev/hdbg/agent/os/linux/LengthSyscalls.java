@@ -1,9 +1,7 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /** A file's length: truncate, ftruncate (truncate, shred, databases sizing their files) and fallocate. */
@@ -48,9 +46,7 @@ final class LengthSyscalls {
             throw new SyscallException(Errno.EINVAL);
         }
         FileCuts.before(process.machine().memory(), resolved.host(), length);
-        try (FileChannel channel = FileChannel.open(resolved.host(), StandardOpenOption.WRITE)) {
-            HostFile.setLength(channel, length);
-        }
+        HostTruncate.truncate(resolved.host(), length); // grown with a hole, as Linux's
         process.table().fileWatches().onPath(resolved.host(), true, FileWatches.IN_MODIFY);
         return 0;
     }

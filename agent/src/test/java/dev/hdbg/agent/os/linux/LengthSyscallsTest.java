@@ -42,6 +42,29 @@ class LengthSyscallsTest {
         }
     }
 
+    /**
+     * A file grown by truncate or ftruncate has a hole, no block, as on Linux: {@code du} of {@code truncate -s 1G}
+     * was 4 KiB (the agent wrote the last byte), and so it is for a file no name leads to any more.
+     */
+    @Test
+    void growingAFileLeavesAHoleNamedOrUnlinked() throws IOException {
+        Files.createDirectories(root.resolve("w"));
+        try (Guest g = new Guest(root, false, List.of("/w"))) {
+            long fd = g.rax(2, g.string("/w/sparse"), O_RDWR | 0100, 0644); // O_CREAT
+            assertThat(g.rax(76, g.string("/w/sparse"), 1L << 30)).isZero();
+            long stat = g.buffer(144);
+            assertThat(g.rax(5, fd, stat)).isZero();
+            assertThat(g.read(stat + 48, 8).getLong(0)).as("st_size").isEqualTo(1L << 30);
+            assertThat(g.read(stat + 64, 8).getLong(0)).as("st_blocks").isZero();
+
+            assertThat(g.rax(87, g.string("/w/sparse"))).as("unlink").isZero();
+            assertThat(g.rax(77, fd, 2L << 30)).isZero();
+            assertThat(g.rax(5, fd, stat)).isZero();
+            assertThat(g.read(stat + 48, 8).getLong(0)).isEqualTo(2L << 30);
+            assertThat(g.read(stat + 64, 8).getLong(0)).isZero();
+        }
+    }
+
     @Test
     void truncateByPathNeedsAWritablePlace() throws IOException {
         Files.createDirectories(root.resolve("w"));
