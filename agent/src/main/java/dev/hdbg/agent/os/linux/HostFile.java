@@ -319,23 +319,26 @@ final class HostFile extends OpenFile {
         }
     }
 
-    /** fallocate's default mode: the file at least {@code end} bytes long, what it held unchanged. */
+    /**
+     * fallocate's default mode: the range's blocks allocated by the host's fallocate ({@link HostLengths}), the file
+     * at least {@code offset + length} bytes long, what it held unchanged.
+     */
     @Override
-    void allocate(long end) throws IOException {
+    void allocate(long offset, long length) throws IOException {
         if (!writable()) {
             throw new SyscallException(Errno.EBADF);
         }
-        if (end > channel.size()) {
-            requireLength(end);
-            setLength(channel, end);
+        if (offset + length > channel.size()) {
+            requireLength(offset + length);
         }
+        HostLengths.allocate(livePath(), offset, length);
         told(FileWatches.IN_MODIFY, 1);
     }
 
     /**
      * The file cut or extended with zeros to {@code length}, its offset left where it was, as Linux's truncate and
      * ftruncate leave it (FileChannel's truncate would pull a position past the end back to it). It grows with a
-     * hole, through the host's truncate ({@link HostTruncate}; Java could only write the last byte, a block more).
+     * hole, through the host's truncate ({@link HostLengths}; Java could only write the last byte, a block more).
      */
     private void setLength(FileChannel channel, long length) throws IOException {
         if (length < 0) {
@@ -347,7 +350,7 @@ final class HostFile extends OpenFile {
             channel.truncate(length);
             channel.position(position);
         } else if (length > size) {
-            HostTruncate.truncate(livePath(), length);
+            HostLengths.truncate(livePath(), length);
         }
     }
 

@@ -46,13 +46,14 @@ final class LengthSyscalls {
             throw new SyscallException(Errno.EINVAL);
         }
         FileCuts.before(process.machine().memory(), resolved.host(), length);
-        HostTruncate.truncate(resolved.host(), length); // grown with a hole, as Linux's
+        HostLengths.truncate(resolved.host(), length); // grown with a hole, as Linux's
         process.table().fileWatches().onPath(resolved.host(), true, FileWatches.IN_MODIFY);
         return 0;
     }
 
     /**
-     * Mode 0 only (posix_fallocate's): the file grows to {@code offset + length} when shorter. The other modes
+     * Mode 0 only (posix_fallocate's): the range's blocks are allocated, the file grows to {@code offset + length}
+     * when shorter. The other modes
      * (keeping the size, punching or zeroing a range) are EOPNOTSUPP, as on a file system without them; glibc's
      * posix_fallocate then writes the range itself.
      */
@@ -67,7 +68,7 @@ final class LengthSyscalls {
         if (mode != 0) {
             throw new SyscallException(Errno.EOPNOTSUPP);
         }
-        file.allocate(offset + length);
+        file.allocate(offset, length);
         return 0;
     }
 }

@@ -99,7 +99,7 @@ abstract class OpenFile {
     }
 
     /** fallocate, mode 0: only a regular file's space can be allocated (ENODEV otherwise). */
-    void allocate(long end) throws IOException {
+    void allocate(long offset, long length) throws IOException {
         throw new SyscallException(Errno.ENODEV);
     }
 

@@ -91,6 +91,10 @@ class LengthSyscallsTest {
             assertThat(g.rax(285, fd, 0, 0, 8192)).isZero();
             assertThat(Files.size(root.resolve("w/f"))).isEqualTo(8192);
             assertThat(Files.readString(root.resolve("w/f")).substring(0, 3)).isEqualTo("abc");
+            long stat = g.buffer(144);
+            assertThat(g.rax(5, fd, stat)).isZero();
+            assertThat(g.read(stat + 64, 8).getLong(0)).as("st_blocks: allocated, as fallocate -l makes them")
+                    .isGreaterThanOrEqualTo(16);
             assertThat(g.rax(285, fd, 0, 0, 10)).as("already that long").isZero();
             assertThat(Files.size(root.resolve("w/f"))).isEqualTo(8192);
             assertThat(g.rax(285, fd, FALLOC_FL_KEEP_SIZE, 0, 10)).isEqualTo(-Errno.EOPNOTSUPP);
