@@ -76,6 +76,37 @@ class NetworkInterfacesIT {
         assertThat(run.status()).isZero();
     }
 
+    /**
+     * ss lists the program's own sockets from /proc/net (sock_diag is not emulated, so ss falls back to the files, as
+     * on a kernel without it): a listener, both ends of a connection with the bytes one has not read, a UDP socket, an
+     * abstract Unix listener.
+     */
+    @Test
+    void ssListsTheProgramsOwnSocketsFromProcNet() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ss")), "iproute2 is not installed");
+        Files.writeString(dir.resolve("sockets.py"), """
+                import socket, subprocess
+                l = socket.socket(); l.bind(("127.0.0.1", 8765)); l.listen()
+                c = socket.create_connection(("127.0.0.1", 8765)); a, _ = l.accept()
+                u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(("::1", 9876))
+                x = socket.socket(socket.AF_UNIX); x.bind("\\0hdbg-test"); x.listen()
+                c.send(b"hello")
+                print(subprocess.run(["ss", "-tanu"], capture_output=True, text=True).stdout, end="")
+                print(subprocess.run(["ss", "-xl"], capture_output=True, text=True).stdout, end="")
+                """);
+        ProgramRun run = shell("python3 sockets.py");
+        assertThat(run.out().replaceAll(" +", " ")).matches("""
+                Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port ?Process ?
+                udp UNCONN 0 0 \\[::1\\]:9876 \\*:\\* ?
+                tcp LISTEN 0 0 127.0.0.1:8765 0.0.0.0:\\* ?
+                tcp ESTAB 0 0 127.0.0.1:(\\d+) 127.0.0.1:8765 ?
+                tcp ESTAB 5 0 127.0.0.1:8765 127.0.0.1:\\1 ?
+                Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port ?Process ?
+                u_str LISTEN 0 0 @hdbg-test \\d+ \\* 0 ?
+                """);
+        assertThat(run.notices()).allSatisfy(n -> assertThat(n).contains("netlink protocol 4"));
+    }
+
     /** ip addr add is refused as in a container without CAP_NET_ADMIN, and the user is told why. */
     @Test
     void aChangeToTheNetworkIsRefusedWithANotice() throws Exception {

@@ -136,10 +136,14 @@ final class GuestSocket extends SocketFile {
             String kind = type == SocketSyscalls.SOCK_STREAM ? "tcp" : "udp";
             return listening + kind + " socket " + (address == null ? "unnamed" : InetEndpoint.parse(address, domain));
         }
-        String name = address == null ? "unnamed" : address.length > 2 && address[2] == 0
+        return listening + "unix socket " + (address == null ? "unnamed" : unixName(address));
+    }
+
+    /** A Unix socket's name as Linux shows it (/proc/net/unix, ss): its path, or {@code @} and an abstract name. */
+    static String unixName(byte[] address) {
+        return address.length > 2 && address[2] == 0
                 ? "@" + new String(address, 3, address.length - 3, StandardCharsets.ISO_8859_1)
                 : new String(address, 2, address.length - 3, StandardCharsets.UTF_8);
-        return listening + "unix socket " + name;
     }
 
     /**

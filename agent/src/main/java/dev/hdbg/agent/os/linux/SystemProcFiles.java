@@ -20,6 +20,9 @@ final class SystemProcFiles {
     /** The file systems the machine has, as /proc/filesystems lists them ("nodev": no device behind it). */
     private static final String FILESYSTEMS = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevpts\n\thdbg\n";
 
+    /** {@code /proc/net}'s socket tables. */
+    private static final List<String> SOCKET_TABLES = List.of("tcp", "tcp6", "udp", "udp6", "unix");
+
     private final ProcessTable table;
     private final GuestClock clock;
 
@@ -122,12 +125,24 @@ final class SystemProcFiles {
         return value == null ? null : file(() -> value + "\n");
     }
 
-    /** {@code /proc/net}: the machine's network, its loopback alone ({@link NetProcFiles}). */
-    private static VirtualNode network(List<String> rest) {
+    /**
+     * {@code /proc/net}: the machine's network, its loopback alone ({@link NetProcFiles}), and its sockets
+     * ({@link MachineSockets}), read when the file is read.
+     */
+    private VirtualNode network(List<String> rest) {
         if (rest.isEmpty()) {
-            return VirtualNode.Directory.of(NetProcFiles.NAMES);
+            List<String> names = new ArrayList<>(NetProcFiles.NAMES);
+            names.addAll(SOCKET_TABLES);
+            return VirtualNode.Directory.of(names);
         }
-        String text = rest.size() == 1 ? NetProcFiles.text(rest.getFirst()) : null;
+        if (rest.size() != 1) {
+            return null;
+        }
+        String name = rest.getFirst();
+        if (SOCKET_TABLES.contains(name)) {
+            return file(() -> MachineSockets.of(table).text(name));
+        }
+        String text = NetProcFiles.text(name);
         return text == null ? null : file(() -> text);
     }
 

@@ -82,8 +82,38 @@ class VirtualFilesTest {
                     + "          0         0        0       0    0    0    0     0       0          0\n");
             assertThat(readAll(g, "/proc/net/route")).startsWith("Iface\tDestination\tGateway \tFlags\t")
                     .hasSize(128).doesNotContain("lo");
-            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/net/tcp"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
+            assertThat(g.rax(257, AT_FDCWD, g.string("/proc/net/packet"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
             assertThat(readAll(g, "/proc/vmstat")).startsWith("nr_free_pages ").contains("\npswpin 0\npswpout 0\n");
+        }
+    }
+
+    /**
+     * /proc/net's socket tables list the machine's sockets as the kernel prints them (compared with Linux's for the
+     * same sockets): ss without sock_diag, lsof -i and psutil read them and find the descriptors by inode.
+     */
+    @Test
+    void procNetListsTheMachinesSocketsByInode() {
+        try (Guest g = new Guest(root, false)) {
+            long listener = g.rax(41, 2, 1, 0);
+            long address = g.put(new byte[] {2, 0, 0x22, 0x3d, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}); // 127.0.0.1:8765
+            assertThat(g.rax(49, listener, address, 16)).isZero();
+            assertThat(g.rax(50, listener, 5)).isZero();
+            long client = g.rax(41, 2, 1, 0);
+            assertThat(g.rax(42, client, address, 16)).isZero();
+            assertThat(g.rax(41, 2, 1, 0)).as("unnamed: not listed").isEqualTo(5);
+            long pair = g.buffer(8);
+            assertThat(g.rax(53, 1, 1, 0, pair)).isZero();
+
+            String tcp = readAll(g, "/proc/net/tcp");
+            assertThat(tcp.lines().toList()).hasSize(3).allSatisfy(line -> assertThat(line).hasSize(149));
+            String listenerInode = readlink(g, "/proc/self/fd/" + listener).replaceAll("\\D", "");
+            assertThat(tcp.lines().skip(1).findFirst().orElseThrow()).startsWith("   0: 0100007F:223D 00000000:0000 0A "
+                    + "00000000:00000000 00:00000000 00000000 ").contains(" " + listenerInode + " 1 0000000000000000");
+            assertThat(tcp.lines().skip(2).findFirst().orElseThrow()).matches("   1: 0100007F:[0-9A-F]{4} 0100007F:223D 01 .*");
+            assertThat(readAll(g, "/proc/net/udp")).startsWith("   sl  local_address").hasSize(128);
+            assertThat(readAll(g, "/proc/net/tcp6").lines()).hasSize(1);
+            assertThat(readAll(g, "/proc/net/unix").lines().toList()).hasSize(3)
+                    .element(1).asString().matches("0000000000000000: 00000002 00000000 00000000 0001 03 +\\d+");
         }
     }
 
