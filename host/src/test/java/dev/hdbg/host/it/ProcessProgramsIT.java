@@ -36,7 +36,7 @@ class ProcessProgramsIT {
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
                 "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo",
-                "mmsg", "waitmask", "inotify", "sigfd", "pty")) {
+                "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -334,6 +334,19 @@ class ProcessProgramsIT {
         assertThat(actual.out()).contains("sendmmsg of 3: 3\n", "  msg_len: 3 5 7\n",
                 "recvmmsg of 4, 3 waiting, MSG_WAITFORONE: 3\n", "recvmmsg, nothing waiting: -1 (EAGAIN)\n",
                 "  'one' 'three' 'fift'\n");
+    }
+
+    /**
+     * prctl's process controls answer as natively (stop 55; before, all but the name were EINVAL, which setpriv and
+     * sandboxes met): the parent-death signal is sent when the parent ends, and a child subreaper adopts the orphan.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void prctlsParentDeathSignalSubreaperAndNoNewPrivsAnswerAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("prctl-" + linking);
+        assertThat(actual.out()).contains("clear no_new_privs: -1 (EINVAL)\n", "child: pdeathsig 0, no_new_privs 1\n",
+                "grandchild: got SIGUSR1 from its parent, parent now the subreaper: 1\n",
+                "reaped the grandchild: 1, status 0\n");
     }
 
     /**

@@ -6,12 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 /**
@@ -21,27 +17,15 @@ import java.nio.file.Path;
  * blocks, as the guest's fallocate does ({@code fallocate -l 1M} takes 2,048 blocks).
  */
 final class HostLengths {
-    private static final StructLayout ERRNO = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO_VALUE = ERRNO.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final int O_WRONLY = 1;
     private static final int O_CLOEXEC = 02000000;
-    private static final MethodHandle TRUNCATE;
-    private static final MethodHandle OPEN;
-    private static final MethodHandle FALLOCATE;
-    private static final MethodHandle CLOSE;
-
-    static {
-        Linker linker = Linker.nativeLinker();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
-        TRUNCATE = linker.downcallHandle(linker.defaultLookup().find("truncate").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), errno);
-        OPEN = linker.downcallHandle(linker.defaultLookup().find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno);
-        FALLOCATE = linker.downcallHandle(linker.defaultLookup().find("fallocate").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
-        CLOSE = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
+    private static final MethodHandle TRUNCATE = HostCalls.withErrno("truncate",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle OPEN = HostCalls.withErrno("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FALLOCATE = HostCalls.withErrno("fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle CLOSE = HostCalls.plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private HostLengths() {
     }
@@ -53,10 +37,10 @@ final class HostLengths {
      */
     static void truncate(Path path, long length) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(ERRNO);
+            MemorySegment state = HostCalls.errnoState(arena);
             int result = (int) TRUNCATE.invokeExact(state, arena.allocateFrom(path.toString()), length);
             if (result != 0) {
-                throw new SyscallException((int) ERRNO_VALUE.get(state, 0L));
+                throw HostCalls.failure(state);
             }
         } catch (SyscallException e) {
             throw e;
@@ -73,14 +57,14 @@ final class HostLengths {
      */
     static void allocate(Path path, long offset, long length) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(ERRNO);
+            MemorySegment state = HostCalls.errnoState(arena);
             int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_WRONLY | O_CLOEXEC);
             if (fd < 0) {
-                throw new SyscallException((int) ERRNO_VALUE.get(state, 0L));
+                throw HostCalls.failure(state);
             }
             try {
                 if ((int) FALLOCATE.invokeExact(state, fd, 0, offset, length) != 0) {
-                    throw new SyscallException((int) ERRNO_VALUE.get(state, 0L));
+                    throw HostCalls.failure(state);
                 }
             } finally {
                 int _ = (int) CLOSE.invokeExact(fd); // a failed close changes nothing allocated

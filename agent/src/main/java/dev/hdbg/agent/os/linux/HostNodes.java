@@ -6,12 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 /**
@@ -20,15 +16,8 @@ import java.nio.file.Path;
  * socket or opens the pipe; the machine's processes meet through them inside the agent.
  */
 final class HostNodes {
-    private static final StructLayout ERRNO = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO_VALUE = ERRNO.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle MKNOD;
-
-    static {
-        Linker linker = Linker.nativeLinker();
-        MKNOD = linker.downcallHandle(linker.defaultLookup().find("mknod").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), Linker.Option.captureCallState("errno"));
-    }
+    private static final MethodHandle MKNOD = HostCalls.withErrno("mknod",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
 
     private HostNodes() {
     }
@@ -41,10 +30,10 @@ final class HostNodes {
      */
     static void make(Path path, int mode) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(ERRNO);
+            MemorySegment state = HostCalls.errnoState(arena);
             int result = (int) MKNOD.invokeExact(state, arena.allocateFrom(path.toString()), mode, 0L);
             if (result != 0) {
-                throw new SyscallException((int) ERRNO_VALUE.get(state, 0L));
+                throw HostCalls.failure(state);
             }
         } catch (SyscallException e) {
             throw e;

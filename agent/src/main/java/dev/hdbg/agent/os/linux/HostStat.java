@@ -5,12 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -26,31 +22,15 @@ final class HostStat {
     private static final int STATX_BASIC_STATS = 0x7ff;
     /** struct statfs on x86-64. */
     static final int STATFS_SIZE = 120;
-    private static final StructLayout ERRNO = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO_VALUE = ERRNO.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle STATX;
-    private static final MethodHandle STATFS;
-    private static final MethodHandle OPENDIR;
-    private static final MethodHandle READDIR;
-    private static final MethodHandle CLOSEDIR;
-    private static final MethodHandle ERRNO_LOCATION;
-
-    static {
-        Linker linker = Linker.nativeLinker();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
-        STATX = linker.downcallHandle(linker.defaultLookup().find("statx").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errno);
-        STATFS = linker.downcallHandle(linker.defaultLookup().find("statfs").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), errno);
-        OPENDIR = linker.downcallHandle(linker.defaultLookup().find("opendir").orElseThrow(),
-                FunctionDescriptor.of(ADDRESS, ADDRESS), errno);
-        READDIR = linker.downcallHandle(linker.defaultLookup().find("readdir").orElseThrow(),
-                FunctionDescriptor.of(ADDRESS, ADDRESS), errno);
-        CLOSEDIR = linker.downcallHandle(linker.defaultLookup().find("closedir").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        ERRNO_LOCATION = linker.downcallHandle(linker.defaultLookup().find("__errno_location").orElseThrow(),
-                FunctionDescriptor.of(ADDRESS));
-    }
+    private static final MethodHandle STATX = HostCalls.withErrno("statx",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle STATFS = HostCalls.withErrno("statfs",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle OPENDIR = HostCalls.withErrno("opendir", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    private static final MethodHandle READDIR = HostCalls.withErrno("readdir", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    private static final MethodHandle CLOSEDIR = HostCalls.plain("closedir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle ERRNO_LOCATION = HostCalls.plain("__errno_location",
+            FunctionDescriptor.of(ADDRESS));
 
     /** Sets this thread's errno to 0: readdir says "end of directory" by returning NULL and leaving errno alone. */
     @SuppressWarnings("restricted") // errno is an int
@@ -70,17 +50,17 @@ final class HostStat {
     static java.util.List<DirectoryFile.Entry> readdir(Path directory) {
         java.util.List<DirectoryFile.Entry> entries = new java.util.ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(ERRNO);
+            MemorySegment state = HostCalls.errnoState(arena);
             MemorySegment dir = (MemorySegment) OPENDIR.invokeExact(state, arena.allocateFrom(directory.toString()));
             if (dir.address() == 0) {
-                throw new SyscallException((int) ERRNO_VALUE.get(state, 0L));
+                throw HostCalls.failure(state);
             }
             try {
                 while (true) {
                     clearErrno();
                     MemorySegment entry = (MemorySegment) READDIR.invokeExact(state, dir);
                     if (entry.address() == 0) {
-                        int errno = (int) ERRNO_VALUE.get(state, 0L);
+                        int errno = HostCalls.errno(state);
                         if (errno != 0) {
                             throw new SyscallException(errno);
                         }
@@ -112,7 +92,7 @@ final class HostStat {
     static byte[] statx(Path host, boolean follow) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(Stat.STATX_SIZE, 8);
-            MemorySegment state = arena.allocate(ERRNO);
+            MemorySegment state = HostCalls.errnoState(arena);
             int result = (int) STATX.invokeExact(state, AT_FDCWD, arena.allocateFrom(host.toString()),
                     follow ? 0 : AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buffer);
             check(result, state);
@@ -143,7 +123,7 @@ final class HostStat {
     static byte[] statfs(Path host) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(STATFS_SIZE, 8);
-            MemorySegment state = arena.allocate(ERRNO);
+            MemorySegment state = HostCalls.errnoState(arena);
             int result = (int) STATFS.invokeExact(state, arena.allocateFrom(host.toString()), buffer);
             check(result, state);
             return buffer.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
@@ -156,7 +136,7 @@ final class HostStat {
 
     private static void check(int result, MemorySegment state) {
         if (result != 0) {
-            throw new SyscallException((int) ERRNO_VALUE.get(state, 0L));
+            throw HostCalls.failure(state);
         }
     }
 

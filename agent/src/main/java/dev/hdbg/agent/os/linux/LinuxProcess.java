@@ -48,6 +48,8 @@ public final class LinuxProcess implements AutoCloseable {
     private SchedulingSettings scheduling = new SchedulingSettings();
     /** Its resource limits (setrlimit, prlimit, ulimit): inherited by a fork, kept by an exec. */
     private ResourceLimits limits = new ResourceLimits();
+    /** What prctl set: the parent-death signal, no_new_privs, the subreaper flag ... */
+    private ProcessControls controls = new ProcessControls();
     private OptionalInt exitStatus = OptionalInt.empty();
     private Optional<SignalInfo> fatalSignal = Optional.empty();
     private int killedBy;
@@ -185,6 +187,7 @@ public final class LinuxProcess implements AutoCloseable {
         this.nice = parent.nice;
         this.scheduling = parent.scheduling.forChild();
         this.limits = parent.limits.copy();
+        this.controls = parent.controls.forChild();
         this.parentPid = parent.pid();
         this.processGroup = parent.processGroup;
         this.session = parent.session;
@@ -268,6 +271,7 @@ public final class LinuxProcess implements AutoCloseable {
         modules.clear();
         fds.closeOnExec();
         signals.resetForExec();
+        controls.exec();
         table.scheduler().wakeAll(vforkDone);
         execed = true;
         execedSinceFork = true;
@@ -317,6 +321,10 @@ public final class LinuxProcess implements AutoCloseable {
 
     SchedulingSettings scheduling() {
         return scheduling;
+    }
+
+    ProcessControls controls() {
+        return controls;
     }
 
     ResourceLimits limits() {

@@ -18,8 +18,24 @@ final class ProcessSyscalls {
     static final long FREE_RAM = 4L << 30;
     /** getrandom's per-call maximum. */
     private static final int GETRANDOM_MAX = 33_554_431;
+    private static final int PR_SET_PDEATHSIG = 1;
+    private static final int PR_GET_PDEATHSIG = 2;
+    private static final int PR_GET_DUMPABLE = 3;
+    private static final int PR_SET_DUMPABLE = 4;
+    private static final int PR_GET_KEEPCAPS = 7;
+    private static final int PR_SET_KEEPCAPS = 8;
     private static final int PR_SET_NAME = 15;
     private static final int PR_GET_NAME = 16;
+    private static final int PR_CAPBSET_READ = 23;
+    private static final int PR_GET_SECUREBITS = 27;
+    private static final int PR_GET_TIMERSLACK = 30;
+    private static final int PR_SET_TIMERSLACK = 29;
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int PR_GET_CHILD_SUBREAPER = 37;
+    private static final int PR_SET_NO_NEW_PRIVS = 38;
+    private static final int PR_GET_NO_NEW_PRIVS = 39;
+    /** CAP_CHECKPOINT_RESTORE, Linux 6.1's last capability. */
+    private static final int CAP_LAST_CAP = 40;
 
     private final LinuxProcess process;
     private final UserMemory user;
@@ -108,10 +124,10 @@ final class ProcessSyscalls {
 
     /**
      * The processes getpriority and setpriority mean: PRIO_PROCESS (0), PRIO_PGRP (1), PRIO_USER (2), as {@link
-     * ProcessTable#select} takes them.
+     * ProcessSelection#of} takes them.
      */
     private java.util.List<LinuxProcess> priorityTargets(int which, int who) {
-        return process.table().select(process, which, who);
+        return ProcessSelection.of(process.table(), process, which, who);
     }
 
     /** setpriority: a nice value, clamped to -20..19; lowering it needs a privilege the program has not (EACCES). */
@@ -154,17 +170,68 @@ final class ProcessSyscalls {
     }
 
     /**
-     * Only the calling thread's name ({@code comm}); other options fail with EINVAL, which is what Linux says for an
-     * unknown option.
+     * The calling thread's name ({@code comm}), and the process's controls ({@link ProcessControls}): the parent-death
+     * signal, dumpable, keep-capabilities, timer slack, no_new_privs, the subreaper flag; the secure bits (none) and the
+     * capability bounding set (every capability Linux has) read. Other options fail with EINVAL, which is what Linux
+     * says for an unknown option.
      */
-    private long prctl(int option, long address) {
+    private long prctl(int option, long argument) {
+        ProcessControls controls = process.controls();
         switch (option) {
-            case PR_SET_NAME -> process.table().names().rename(Comm.padded(user.cString(address)
+            case PR_SET_NAME -> process.table().names().rename(Comm.padded(user.cString(argument)
                     .getBytes(StandardCharsets.UTF_8)));
-            case PR_GET_NAME -> user.write(address, ThreadNames.of(process.scheduler().current()));
+            case PR_GET_NAME -> user.write(argument, ThreadNames.of(process.scheduler().current()));
+            case PR_SET_PDEATHSIG -> {
+                if (argument < 0 || argument > Signals.NSIG) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                controls.deathSignal = (int) argument;
+            }
+            case PR_GET_PDEATHSIG -> user.writeInt(argument, controls.deathSignal);
+            case PR_GET_DUMPABLE -> {
+                return controls.dumpable ? 1 : 0;
+            }
+            case PR_SET_DUMPABLE -> controls.dumpable = flag(argument);
+            case PR_GET_KEEPCAPS -> {
+                return controls.keepCapabilities ? 1 : 0;
+            }
+            case PR_SET_KEEPCAPS -> controls.keepCapabilities = flag(argument);
+            case PR_CAPBSET_READ -> {
+                if (argument < 0 || argument > CAP_LAST_CAP) {
+                    throw new SyscallException(Errno.EINVAL);
+                }
+                return 1;
+            }
+            case PR_GET_SECUREBITS -> {
+                return 0;
+            }
+            case PR_GET_TIMERSLACK -> {
+                return controls.timerSlack;
+            }
+            case PR_SET_TIMERSLACK -> controls.timerSlack = argument > 0 ? argument
+                    : ProcessControls.DEFAULT_TIMER_SLACK;
+            case PR_SET_CHILD_SUBREAPER -> controls.childSubreaper = argument != 0;
+            case PR_GET_CHILD_SUBREAPER -> user.writeInt(argument, controls.childSubreaper ? 1 : 0);
+            case PR_SET_NO_NEW_PRIVS -> {
+                if (argument != 1) {
+                    throw new SyscallException(Errno.EINVAL); // it can be set, never cleared
+                }
+                controls.noNewPrivileges = true;
+            }
+            case PR_GET_NO_NEW_PRIVS -> {
+                return controls.noNewPrivileges ? 1 : 0;
+            }
             default -> throw new SyscallException(Errno.EINVAL);
         }
         return 0;
+    }
+
+    /** A prctl switch's argument: 0 or 1, EINVAL otherwise. */
+    private static boolean flag(long argument) {
+        if (argument != 0 && argument != 1) {
+            throw new SyscallException(Errno.EINVAL);
+        }
+        return argument == 1;
     }
 
     private long archPrctl(int code, long address) {

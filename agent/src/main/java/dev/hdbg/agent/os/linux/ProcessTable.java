@@ -203,26 +203,6 @@ final class ProcessTable {
         return id < 0 ? Optional.empty() : byId(id);
     }
 
-    /**
-     * The live processes a call about "a process, a group or a user" names, by getpriority's kinds: 0 a process (0: the
-     * caller), 1 a process group (0: the caller's), 2 a user's (0: the caller's, the one user there is).
-     *
-     * @throws SyscallException EINVAL for another kind, ESRCH when none is alive
-     */
-    List<LinuxProcess> select(LinuxProcess caller, int kind, long who) {
-        List<LinuxProcess> targets = switch (kind) {
-            case 0 -> named(caller, who).stream().toList();
-            case 1 -> group(who == 0 ? caller.processGroup() : who);
-            case 2 -> who == 0 || who == Credentials.UID ? all() : List.of();
-            default -> throw new SyscallException(Errno.EINVAL);
-        };
-        List<LinuxProcess> live = targets.stream().filter(p -> !p.ended()).toList();
-        if (live.isEmpty()) {
-            throw new SyscallException(Errno.ESRCH);
-        }
-        return live;
-    }
-
     /** The processes of group {@code pgid}, by pid, zombies included (a group lasts until its last one is reaped). */
     List<LinuxProcess> group(long pgid) {
         return processes.values().stream().filter(p -> p.processGroup() == pgid).toList();
@@ -338,8 +318,9 @@ final class ProcessTable {
 
     /**
      * {@code process} ended (exit_group, its last thread's exit, a signal): its threads stop, its descriptors close
-     * (a pipe's reader sees end of file), its children pass to the first process, and its parent gets SIGCHLD and
-     * finds it in wait4. Its memory is freed once another process is on the CPU.
+     * (a pipe's reader sees end of file), its children pass to their reaper ({@link #reaperFor}) and get their
+     * parent-death signal, and its parent gets SIGCHLD and finds it in wait4. Its memory is freed once another process
+     * is on the CPU.
      */
     void ended(LinuxProcess process) {
         scheduler.exitProcess(process);
@@ -348,10 +329,14 @@ final class ProcessTable {
         } catch (IOException e) {
             process.io().notice("closing the files of process " + process.pid() + " failed: " + e.getMessage());
         }
+        long reaper = reaperFor(process);
         for (LinuxProcess child : children(process)) {
-            child.reparent(initPid);
+            child.reparent(reaper);
             if (child.ended()) {
-                scheduler.wakeAll(processes.get(initPid));
+                scheduler.wakeAll(processes.get(reaper));
+            } else if (child.controls().deathSignal != 0) { // PR_SET_PDEATHSIG
+                signal(child, SignalInfo.sentBy(child.controls().deathSignal, SignalInfo.SI_USER, process.pid(),
+                        Credentials.UID));
             }
         }
         scheduler.wakeAll(process.vforkDone());
@@ -369,6 +354,20 @@ final class ProcessTable {
                 (process.pid() & 0xffff_ffffL) | (long) Credentials.UID << 32,
                 killed ? process.killedBy() : process.exitStatus().orElse(0)));
         scheduler.wakeAll(parent);
+    }
+
+    /**
+     * Who adopts the children of {@code ended}: its nearest ancestor that asked to (PR_SET_CHILD_SUBREAPER) and has
+     * not ended, else the first process, as Linux's find_new_reaper.
+     */
+    private long reaperFor(LinuxProcess ended) {
+        for (LinuxProcess p = processes.get(ended.parentPid()); p != null && p.pid() != initPid;
+                p = processes.get(p.parentPid())) {
+            if (p.controls().childSubreaper && !p.ended()) {
+                return p.pid();
+            }
+        }
+        return initPid;
     }
 
     /**

@@ -201,7 +201,7 @@ final class SchedulingSyscalls {
         if (which < IOPRIO_WHO_PROCESS || which > IOPRIO_WHO_USER) {
             throw new SyscallException(Errno.EINVAL);
         }
-        return process.table().select(process, which - IOPRIO_WHO_PROCESS, who);
+        return ProcessSelection.of(process.table(), process, which - IOPRIO_WHO_PROCESS, who);
     }
 
     private long ioprioSet(int which, int who, int ioprio) {
