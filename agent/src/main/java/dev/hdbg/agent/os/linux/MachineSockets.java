@@ -36,7 +36,10 @@ final class MachineSockets {
         return new MachineSockets(sockets);
     }
 
-    /** The text of {@code /proc/net/NAME} for these sockets: tcp, tcp6, udp, udp6 or unix; null for another name. */
+    /**
+     * The text of {@code /proc/net/NAME} for these sockets: tcp, tcp6, udp, udp6, unix, or the counts of sockstat and
+     * sockstat6 ({@code ss -s}); null for another name.
+     */
     String text(String name) {
         return switch (name) {
             case "tcp" -> SocketTables.inet(true, false, inet(true, InetEndpoint.AF_INET));
@@ -44,8 +47,18 @@ final class MachineSockets {
             case "udp" -> SocketTables.inet(false, false, inet(false, InetEndpoint.AF_INET));
             case "udp6" -> SocketTables.inet(false, true, inet(false, InetEndpoint.AF_INET6));
             case "unix" -> SocketTables.unix(unix());
+            case "sockstat" -> SocketTables.sockstat(sockets.size(), inet(true, InetEndpoint.AF_INET).size(),
+                    count(true), inet(false, InetEndpoint.AF_INET).size());
+            case "sockstat6" -> SocketTables.sockstat6(inet(true, InetEndpoint.AF_INET6).size(),
+                    inet(false, InetEndpoint.AF_INET6).size());
             default -> null;
         };
+    }
+
+    /** How many TCP ({@code tcp}) or UDP sockets there are, named or not, IPv4 and IPv6. */
+    private int count(boolean tcp) {
+        return (int) sockets.stream().filter(f -> f instanceof GuestSocket s && s.inet()
+                && (s.type == SocketSyscalls.SOCK_STREAM) == tcp).count();
     }
 
     private List<SocketTables.Inet> inet(boolean tcp, int domain) {

@@ -21,7 +21,8 @@ final class SystemProcFiles {
     private static final String FILESYSTEMS = "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevpts\n\thdbg\n";
 
     /** {@code /proc/net}'s socket tables. */
-    private static final List<String> SOCKET_TABLES = List.of("tcp", "tcp6", "udp", "udp6", "unix");
+    private static final List<String> SOCKET_TABLES = List.of("sockstat", "sockstat6", "tcp", "tcp6", "udp", "udp6",
+            "unix");
 
     private final ProcessTable table;
     private final GuestClock clock;

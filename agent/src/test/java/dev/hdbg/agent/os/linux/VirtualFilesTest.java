@@ -112,6 +112,9 @@ class VirtualFilesTest {
             assertThat(tcp.lines().skip(2).findFirst().orElseThrow()).matches("   1: 0100007F:[0-9A-F]{4} 0100007F:223D 01 .*");
             assertThat(readAll(g, "/proc/net/udp")).startsWith("   sl  local_address").hasSize(128);
             assertThat(readAll(g, "/proc/net/tcp6").lines()).hasSize(1);
+            assertThat(readAll(g, "/proc/net/sockstat")).startsWith("sockets: used 5\nTCP: inuse 2 orphan 0 tw 0 alloc 3 "
+                    + "mem 0\nUDP: inuse 0 mem 0\n");
+            assertThat(readAll(g, "/proc/net/sockstat6")).startsWith("TCP6: inuse 0\nUDP6: inuse 0\n");
             assertThat(readAll(g, "/proc/net/unix").lines().toList()).hasSize(3)
                     .element(1).asString().matches("0000000000000000: 00000002 00000000 00000000 0001 03 +\\d+");
         }

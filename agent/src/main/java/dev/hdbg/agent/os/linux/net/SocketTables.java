@@ -75,6 +75,21 @@ public final class SocketTables {
         return text.toString();
     }
 
+    /**
+     * {@code /proc/net/sockstat}: the sockets of every family, the named IPv4 TCP ones and every TCP one, the named
+     * IPv4 UDP ones; nothing orphaned, waiting or fragmented, no memory counted.
+     */
+    public static String sockstat(int sockets, int tcpInUse, int tcpAllocated, int udpInUse) {
+        return "sockets: used " + sockets + "\nTCP: inuse " + tcpInUse + " orphan 0 tw 0 alloc " + tcpAllocated
+                + " mem 0\nUDP: inuse " + udpInUse + " mem 0\nUDPLITE: inuse 0\nRAW: inuse 0\nFRAG: inuse 0 memory 0\n";
+    }
+
+    /** {@code /proc/net/sockstat6}: the named IPv6 TCP and UDP sockets. */
+    public static String sockstat6(int tcpInUse, int udpInUse) {
+        return "TCP6: inuse " + tcpInUse + "\nUDP6: inuse " + udpInUse + "\nUDPLITE6: inuse 0\nRAW6: inuse 0\n"
+                + "FRAG6: inuse 0 memory 0\n";
+    }
+
     private static String hex(byte[] address) {
         StringBuilder text = new StringBuilder();
         ByteBuffer words = ByteBuffer.wrap(address).order(ByteOrder.LITTLE_ENDIAN);
