@@ -107,6 +107,19 @@ class NetworkInterfacesIT {
         assertThat(run.notices()).allSatisfy(n -> assertThat(n).contains("netlink protocol 4"));
     }
 
+    /**
+     * The machine's name resolves, as the host's does natively: /etc/hostname and /etc/hosts are the machine's own
+     * (before stop 55, hostname -i failed with "Temporary failure in name resolution", and so would Java's
+     * InetAddress.getLocalHost()).
+     */
+    @Test
+    void theMachinesNameResolvesThroughItsOwnHostsFile() throws Exception {
+        ProgramRun run = shell("hostname -i; cat /etc/hostname; python3 -c 'import socket; "
+                + "print(socket.gethostbyname(socket.gethostname()))'");
+        assertThat(run.out()).isEqualTo("127.0.1.1\nhdbg\n127.0.1.1\n");
+        assertThat(run.status()).isZero();
+    }
+
     /** ip addr add is refused as in a container without CAP_NET_ADMIN, and the user is told why. */
     @Test
     void aChangeToTheNetworkIsRefusedWithANotice() throws Exception {

@@ -45,9 +45,12 @@ public final class Sandbox {
         }
     }
 
-    /** The made-up files: {@code /proc}, {@code /sys} and {@code /dev}. */
+    /** The made-up files: {@code /proc}, {@code /sys}, {@code /dev}, and the root's {@link ProvidedFiles}. */
     interface Virtual {
-        /** The node named by {@code components} (the first is one of {@link #VIRTUAL}), or null when none is. */
+        /**
+         * The node named by {@code components} (the first is one of {@link #VIRTUAL}, or they are one of
+         * {@link ProvidedFiles#PATHS}), or null when none is.
+         */
         VirtualNode node(List<String> components);
 
         /** The guest path of what descriptor {@code fd} has open, when it has one. */
@@ -204,7 +207,7 @@ public final class Sandbox {
             boolean follow = followLast || !pending.isEmpty();
             String target = null;
             node = null;
-            if (VIRTUAL.contains(current.getFirst()) && mountCovering(current) == null) {
+            if (madeUp(current)) {
                 node = virtual.node(current);
                 if (node == null) {
                     throw new SyscallException(Errno.ENOENT);
@@ -236,10 +239,19 @@ public final class Sandbox {
             }
         }
         String guestPath = "/" + String.join("/", current);
-        if (!current.isEmpty() && VIRTUAL.contains(current.getFirst()) && mountCovering(current) == null) {
+        if (!current.isEmpty() && madeUp(current)) {
             return new Resolved(null, guestPath, node != null ? node : virtual.node(current));
         }
         return new Resolved(host(current), guestPath, null);
+    }
+
+    /**
+     * Whether {@code components} name a made-up file: beneath {@code /proc}, {@code /sys} or {@code /dev} (but for
+     * {@code /dev/shm}), or one the machine provides in the root ({@link ProvidedFiles}).
+     */
+    private boolean madeUp(List<String> components) {
+        return VIRTUAL.contains(components.getFirst()) && mountCovering(components) == null
+                || ProvidedFiles.PATHS.contains(components);
     }
 
     /** The private directory {@code components} lie in ({@code /dev/shm/x}, {@code /tmp/x} with --tmpfs /tmp); null: none. */

@@ -14,8 +14,8 @@ import java.util.Optional;
  * memory map, auxiliary vector, arguments, descriptors, stat and status under {@code /proc/self} (and
  * {@code /proc/PID}); every other process of the machine's ids, state and program under its {@code /proc/PID}
  * (ps, pgrep and pkill list them), the machine's {@code /proc/stat}; one online CPU under {@code /sys}, and the
- * devices of {@link Devices} with the standard-stream links under {@code /dev}.
- * Everything else there does not exist (ENOENT).
+ * devices of {@link Devices} with the standard-stream links under {@code /dev}; {@code /etc/hostname} and
+ * {@code /etc/hosts} ({@link ProvidedFiles}). Everything else there does not exist (ENOENT).
  */
 final class VirtualFiles implements Sandbox.Virtual {
     private final LinuxProcess process;
@@ -34,6 +34,7 @@ final class VirtualFiles implements Sandbox.Virtual {
             case "sys" -> sys(path.subList(1, path.size()));
             case "dev" -> Devices.node(path.subList(1, path.size()), process.sandbox().hasShm(),
                     process.table().terminals());
+            case "etc" -> ProvidedFiles.PATHS.contains(path) ? ProvidedFiles.node(path, process.sandbox().root()) : null;
             default -> null;
         };
     }

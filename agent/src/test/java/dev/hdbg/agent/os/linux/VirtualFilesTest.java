@@ -70,6 +70,37 @@ class VirtualFilesTest {
     }
 
     /**
+     * /etc/hostname and /etc/hosts are the machine's, as a container runtime provides them: the hosts file is the
+     * root's with the machine's name added when it lacks it (never through a link, which could leave the root), or
+     * Debian's default when the root has none; so the machine's name resolves.
+     */
+    @Test
+    void etcHostnameAndHostsNameTheMachine() throws Exception {
+        try (Guest g = new Guest(root, false)) {
+            assertThat(readAll(g, "/etc/hostname")).isEqualTo("hdbg\n");
+            assertThat(readAll(g, "/etc/hosts")).startsWith("127.0.0.1\tlocalhost\n").endsWith("\n127.0.1.1\thdbg\n");
+        }
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost # not hdbg\n10.0.0.1 other");
+        try (Guest g = new Guest(root, false)) {
+            assertThat(readAll(g, "/etc/hosts")).isEqualTo("127.0.0.1 localhost # not hdbg\n10.0.0.1 other\n"
+                    + "127.0.1.1\thdbg\n");
+        }
+        Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n10.0.0.7 hdbg.example hdbg\n");
+        try (Guest g = new Guest(root, false)) {
+            assertThat(readAll(g, "/etc/hosts")).as("named already").isEqualTo("127.0.0.1 localhost\n"
+                    + "10.0.0.7 hdbg.example hdbg\n");
+        }
+        Files.delete(root.resolve("etc/hosts"));
+        Files.writeString(root.resolve("secret"), "10.9.9.9 leaked\n");
+        Files.createSymbolicLink(root.resolve("etc/hosts"), root.resolve("secret").toAbsolutePath());
+        try (Guest g = new Guest(root, false)) {
+            assertThat(readAll(g, "/etc/hosts")).as("a link is not followed out").doesNotContain("leaked")
+                    .endsWith("127.0.1.1\thdbg\n");
+        }
+    }
+
+    /**
      * /proc/net describes the machine's one interface as a loopback-only namespace's does (compared with one under
      * unshare -n): Java's NetworkInterface reads if_inet6, psutil and ifconfig dev; vmstat reads /proc/vmstat.
      */
