@@ -57,6 +57,9 @@ final class SocketSyscalls {
         table.put(44, a -> sendto(a.i(0), a.a1(), a.a2(), a.i(3), a.a4(), a.i(5)));
         table.put(45, a -> recvfrom(a.i(0), a.a1(), a.a2(), a.i(3), a.a4(), a.a5()));
         table.put(48, a -> {
+            if (socket(a.i(0)) instanceof NetlinkSocket) {
+                throw new SyscallException(Errno.EOPNOTSUPP); // Linux's netlink has no shutdown
+            }
             connected(a.i(0)).shutdown(a.i(1));
             return 0;
         });

@@ -107,6 +107,7 @@ class NetlinkSocketsTest {
             assertThat(g.rax(42, fd, sockaddr(g, 0, 0), 12)).as("connect to the kernel").isZero();
             assertThat(g.rax(1, fd, linkDump(g, 2), 32)).as("write goes to it").isEqualTo(32);
             assertThat(g.rax(50, fd, 1)).isEqualTo(-Errno.EOPNOTSUPP);
+            assertThat(g.rax(48, fd, 2)).as("shutdown").isEqualTo(-Errno.EOPNOTSUPP);
             assertThat(g.rax(43, fd, 0, 0)).isEqualTo(-Errno.EOPNOTSUPP);
             assertThat(g.rax(53, AF_NETLINK, SOCK_RAW, 0, g.buffer(8))).isEqualTo(-Errno.EOPNOTSUPP);
             assertThat(g.rax(41, AF_NETLINK, SOCK_RAW, 4)).as("NETLINK_SOCK_DIAG")
