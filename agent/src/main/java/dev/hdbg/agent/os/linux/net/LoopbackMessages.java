@@ -31,7 +31,7 @@ final class LoopbackMessages {
     /** RTCF_LOCAL, in a lookup's rtm_flags: the destination is the machine's own ({@code ip}: "cache <local>"). */
     private static final int RTCF_LOCAL = 0x80000000;
     static final int RTA_DST = 1;
-    private static final int RTA_SRC = 2;
+    static final int RTA_SRC = 2;
     private static final int RTA_OIF = 4;
     private static final int RTA_PRIORITY = 6;
     private static final int RTA_PREFSRC = 7;
@@ -136,25 +136,33 @@ final class LoopbackMessages {
     }
 
     /**
-     * The answer to a route lookup (ip route get) of {@code destination} by user {@code uid}: every address of
-     * 127.0.0.0/8 (and 0.0.0.0) is the machine's own, ::1 too; null for any other, which no route reaches.
+     * The answer to a route lookup (ip route get) of {@code destination}, from {@code source} when one is asked (else
+     * null), by user {@code uid}: every address of 127.0.0.0/8 (and 0.0.0.0) is the machine's own, ::1 too; null for
+     * any other, which no route reaches.
      */
-    static byte[] lookup(int family, byte[] destination, int uid, int sequence, int portId) {
+    static byte[] lookup(int family, byte[] destination, byte[] source, int uid, int sequence, int portId) {
         byte[] cacheInfo = ByteBuffer.allocate(ROUTE_CACHE_INFO).order(ByteOrder.LITTLE_ENDIAN).putInt(2).array();
         if (family == AF_INET && destination.length == 4
                 && (Loopback.onLoopback4(destination) || java.util.Arrays.equals(destination, new byte[4]))) {
-            return new NetlinkMessage(RTM_NEWROUTE, 0, sequence, portId)
-                    .raw(routeHeader(AF_INET, 32, 0, RT_TABLE_MAIN, 0, RT_SCOPE_UNIVERSE, RTN_LOCAL,
-                            RTM_F_CLONED | RTCF_LOCAL))
-                    .u32(RTA_TABLE, RT_TABLE_MAIN).attribute(RTA_DST, destination).u32(RTA_OIF, Loopback.INDEX)
-                    .attribute(RTA_PREFSRC, Loopback.IPV4).u32(RTA_UID, uid).attribute(RTA_CACHEINFO, cacheInfo)
-                    .bytes();
+            NetlinkMessage route = new NetlinkMessage(RTM_NEWROUTE, 0, sequence, portId)
+                    .raw(routeHeader(AF_INET, 32, source != null ? 32 : 0, RT_TABLE_MAIN, 0, RT_SCOPE_UNIVERSE,
+                            RTN_LOCAL, RTM_F_CLONED | RTCF_LOCAL))
+                    .u32(RTA_TABLE, RT_TABLE_MAIN).attribute(RTA_DST, destination);
+            if (source != null) { // ip route get ... from: the source asked instead of the preferred one
+                route.attribute(RTA_SRC, source);
+            }
+            route.u32(RTA_OIF, Loopback.INDEX);
+            if (source == null) {
+                route.attribute(RTA_PREFSRC, Loopback.IPV4);
+            }
+            return route.u32(RTA_UID, uid).attribute(RTA_CACHEINFO, cacheInfo).bytes();
         }
         if (family == AF_INET6 && java.util.Arrays.equals(destination, Loopback.IPV6)) {
             return new NetlinkMessage(RTM_NEWROUTE, 0, sequence, portId)
                     .raw(routeHeader(AF_INET6, 128, 128, RT_TABLE_LOCAL, RTPROT_KERNEL, RT_SCOPE_UNIVERSE, RTN_LOCAL,
                             0))
-                    .u32(RTA_TABLE, RT_TABLE_LOCAL).attribute(RTA_DST, Loopback.IPV6).attribute(RTA_SRC, new byte[16])
+                    .u32(RTA_TABLE, RT_TABLE_LOCAL).attribute(RTA_DST, Loopback.IPV6)
+                    .attribute(RTA_SRC, source != null ? source : new byte[16])
                     .attribute(RTA_PREFSRC, Loopback.IPV6).u32(RTA_PRIORITY, 0).u32(RTA_OIF, Loopback.INDEX)
                     .attribute(RTA_CACHEINFO, cacheInfo).u8(RTA_PREF, 0)
                     .bytes();

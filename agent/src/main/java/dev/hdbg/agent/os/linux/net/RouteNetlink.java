@@ -162,7 +162,10 @@ public final class RouteNetlink {
         return Arrays.copyOf(value, end);
     }
 
-    /** RTM_GETROUTE of one destination (RTA_DST; none: the any address): ENETUNREACH beyond the machine. */
+    /**
+     * RTM_GETROUTE of one destination (RTA_DST; none: the any address), from RTA_SRC when given: ENETUNREACH beyond
+     * the machine.
+     */
     private static byte[] lookup(NetlinkRequest request, int uid, int portId) {
         if (request.payload().length < RTMSG) {
             throw new Refused(EINVAL);
@@ -175,7 +178,11 @@ public final class RouteNetlink {
         if (destination == null) {
             destination = new byte[family == LoopbackMessages.AF_INET ? 4 : 16];
         }
-        byte[] route = LoopbackMessages.lookup(family, destination, uid, request.sequence(), portId);
+        byte[] source = request.attribute(RTMSG, LoopbackMessages.RTA_SRC);
+        if (source != null && source.length != destination.length) {
+            throw new Refused(EINVAL);
+        }
+        byte[] route = LoopbackMessages.lookup(family, destination, source, uid, request.sequence(), portId);
         if (route == null) {
             throw new Refused(ENETUNREACH);
         }
