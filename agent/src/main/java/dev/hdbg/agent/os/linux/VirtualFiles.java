@@ -18,6 +18,12 @@ import java.util.Optional;
  * {@code /etc/hosts} ({@link ProvidedFiles}). Everything else there does not exist (ENOENT).
  */
 final class VirtualFiles implements Sandbox.Virtual {
+    /**
+     * {@code loginuid} and {@code sessionid} of a process outside any login session: (u32) -1, without a newline.
+     * glibc's getlogin reads it and says ENXIO, as natively; logname says "no login name".
+     */
+    private static final String NO_LOGIN = "4294967295";
+
     private final LinuxProcess process;
     /** The machine's own files in /proc, the same for every process. */
     private final SystemProcFiles machine;
@@ -166,9 +172,10 @@ final class VirtualFiles implements Sandbox.Virtual {
         boolean self = target == process;
         if (rest.isEmpty()) {
             return VirtualNode.Directory.of(self ? List.of("auxv", "cmdline", "comm", "cwd", "environ", "exe", "fd", "fdinfo",
-                    "limits", "maps", "mountinfo", "mounts", "root", "stat", "statm", "status", "task")
-                    : List.of("cmdline", "comm", "cwd", "environ", "exe", "fd", "fdinfo", "limits", "root", "stat",
-                    "statm", "status", "task"));
+                    "limits", "loginuid", "maps", "mountinfo", "mounts", "root", "sessionid", "stat", "statm", "status",
+                    "task")
+                    : List.of("cmdline", "comm", "cwd", "environ", "exe", "fd", "fdinfo", "limits", "loginuid", "root",
+                    "sessionid", "stat", "statm", "status", "task"));
         }
         if (rest.size() != 1) {
             if (rest.size() != 2) {
@@ -197,6 +204,8 @@ final class VirtualFiles implements Sandbox.Virtual {
                 return new VirtualNode.Link(target.cwd());
             case "limits":
                 return file(() -> ProcessStatus.limits(target.limits()));
+            case "loginuid", "sessionid": // no login session: unset, as for a process no login started
+                return file(() -> NO_LOGIN);
             case "statm":
                 return file(() -> ProcessStatus.statm(target));
             case "fd", "fdinfo":

@@ -115,6 +115,8 @@ class VirtualFilesTest {
                     .hasSize(128).doesNotContain("lo");
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/net/packet"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
             assertThat(readAll(g, "/proc/vmstat")).startsWith("nr_free_pages ").contains("\npswpin 0\npswpout 0\n");
+            assertThat(readAll(g, "/proc/self/loginuid")).as("no login session: getlogin's ENXIO").isEqualTo("4294967295");
+            assertThat(readAll(g, "/proc/self/sessionid")).isEqualTo("4294967295");
         }
     }
 
