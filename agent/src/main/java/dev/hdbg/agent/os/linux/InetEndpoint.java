@@ -1,5 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
+import dev.hdbg.agent.os.linux.net.Loopback;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -23,8 +24,6 @@ record InetEndpoint(byte[] ip, int port) {
     /** The shortest sockaddr_in6 Linux takes (RFC 2133's, without sin6_scope_id). */
     static final int SOCKADDR_IN6_RFC2133 = 24;
     private static final byte[] V4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1};
-    static final byte[] LOOPBACK4 = {127, 0, 0, 1};
-    static final byte[] LOOPBACK6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 
     /** The any address of {@code domain}, port 0: an unnamed socket's getsockname. */
     static InetEndpoint unnamed(int domain) {
@@ -33,7 +32,7 @@ record InetEndpoint(byte[] ip, int port) {
 
     /** The loopback address of {@code domain} ({@code 127.0.0.1} or {@code ::1}) with {@code port}. */
     static InetEndpoint loopback(int domain, int port) {
-        return new InetEndpoint(domain == AF_INET ? LOOPBACK4 : LOOPBACK6, port);
+        return new InetEndpoint(domain == AF_INET ? Loopback.IPV4 : Loopback.IPV6, port);
     }
 
     /**
@@ -84,7 +83,7 @@ record InetEndpoint(byte[] ip, int port) {
 
     /** 127.0.0.0/8 (also v4-mapped) or ::1. */
     boolean loopback() {
-        return ipv4() ? asIpv4().ip[0] == 127 : Arrays.equals(ip, LOOPBACK6);
+        return ipv4() ? asIpv4().ip[0] == 127 : Arrays.equals(ip, Loopback.IPV6);
     }
 
     /** Whether it names this machine: a loopback address, or the any address. */

@@ -100,12 +100,7 @@ final class InterfaceRequests {
 
     /** Whether the ifreq names the loopback (its name NUL-terminated within the 16 bytes). */
     private static boolean named(ByteBuffer ifreq) {
-        byte[] name = Arrays.copyOf(ifreq.array(), NAME);
-        int end = 0;
-        while (end < NAME && name[end] != 0) {
-            end++;
-        }
-        return new String(name, 0, end, StandardCharsets.US_ASCII).equals(Loopback.NAME);
+        return Loopback.isNamed(Arrays.copyOf(ifreq.array(), NAME));
     }
 
     private static byte[] name() {

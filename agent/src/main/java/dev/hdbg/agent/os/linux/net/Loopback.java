@@ -1,5 +1,7 @@
 package dev.hdbg.agent.os.linux.net;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The machine's one network interface, its loopback, as a Linux machine whose network namespace has nothing else
  * shows it ({@code unshare -n}, {@code docker run --network none}): what rtnetlink ({@link RouteNetlink}), the
@@ -29,6 +31,18 @@ public final class Loopback {
     public static final int IPV6_PREFIX = 128;
 
     private Loopback() {
+    }
+
+    /**
+     * Whether {@code name}, an interface name as a C string (up to its NUL, or all of it without one: an ifreq's 16
+     * bytes, an IFLA_IFNAME attribute), is the loopback's.
+     */
+    public static boolean isNamed(byte[] name) {
+        int end = 0;
+        while (end < name.length && name[end] != 0) {
+            end++;
+        }
+        return new String(name, 0, end, StandardCharsets.US_ASCII).equals(NAME);
     }
 
     /** Whether an IPv4 address is the loopback's network, 127.0.0.0/8, where every address is local. */

@@ -1,8 +1,6 @@
 package dev.hdbg.agent.os.linux.net;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -145,21 +143,12 @@ public final class RouteNetlink {
             return index == Loopback.INDEX;
         }
         byte[] name = linkName(request);
-        return name != null && Arrays.equals(cString(name), Loopback.NAME.getBytes(StandardCharsets.US_ASCII));
+        return name != null && Loopback.isNamed(name);
     }
 
     private static byte[] linkName(NetlinkRequest request) {
         byte[] name = request.attribute(IFINFOMSG, IFLA_IFNAME);
         return name != null ? name : request.attribute(IFINFOMSG, IFLA_ALT_IFNAME);
-    }
-
-    /** A string attribute's bytes up to its NUL. */
-    private static byte[] cString(byte[] value) {
-        int end = 0;
-        while (end < value.length && value[end] != 0) {
-            end++;
-        }
-        return Arrays.copyOf(value, end);
     }
 
     /**
