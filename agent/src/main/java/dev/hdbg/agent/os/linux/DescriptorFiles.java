@@ -2,7 +2,6 @@ package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,13 +52,7 @@ final class DescriptorFiles {
 
     /** {@code fd/}'s and {@code fdinfo/}'s names: {@code owner}'s open descriptors. */
     static List<String> names(LinuxProcess owner) {
-        List<String> names = new ArrayList<>();
-        for (int fd = 0; fd < FdTable.MAX; fd++) {
-            if (owner.fds().isOpen(fd)) {
-                names.add(Integer.toString(fd));
-            }
-        }
-        return names;
+        return owner.fds().open().stream().map(String::valueOf).toList();
     }
 
     /** A descriptor link's permissions, as Linux gives them: its owner's read and write as the description has them. */

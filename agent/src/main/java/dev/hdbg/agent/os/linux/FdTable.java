@@ -1,6 +1,8 @@
 package dev.hdbg.agent.os.linux;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** The descriptor table: small integers naming {@link OpenFile}s, lowest free number first, as POSIX requires. */
@@ -39,6 +41,17 @@ final class FdTable {
                 close(fd);
             }
         }
+    }
+
+    /** The open descriptors' numbers, lowest first: what /proc/PID/fd lists and /proc/net's tables look through. */
+    List<Integer> open() {
+        List<Integer> open = new ArrayList<>();
+        for (int fd = 0; fd < MAX; fd++) {
+            if (files[fd] != null) {
+                open.add(fd);
+            }
+        }
+        return open;
     }
 
     /** @throws SyscallException EBADF when {@code fd} is not open */

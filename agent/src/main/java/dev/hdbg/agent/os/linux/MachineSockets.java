@@ -27,8 +27,8 @@ final class MachineSockets {
             if (process.ended()) {
                 continue;
             }
-            for (int fd = 0; fd < FdTable.MAX; fd++) {
-                if (process.fds().isOpen(fd) && process.fds().get(fd) instanceof SocketFile s && seen.add(s)) {
+            for (int fd : process.fds().open()) {
+                if (process.fds().get(fd) instanceof SocketFile s && seen.add(s)) {
                     sockets.add(s);
                 }
             }
