@@ -141,6 +141,10 @@ class RouteNetlinkTest {
         byte[] byIndex = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 1).array();
         assertThat(messages(kernel.answer(request(RTM_GETLINK, NLM_F_REQUEST, 1, byIndex), PORT, false, 0).getFirst()))
                 .singleElement().extracting(Message::type, Message::flags).containsExactly(RTM_NEWLINK, 0);
+        byte[] lo = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).position(16).putShort((short) 7)
+                .putShort((short) 3).put("lo\0".getBytes()).array();
+        assertThat(messages(kernel.answer(request(RTM_GETLINK, NLM_F_REQUEST, 1, lo), PORT, false, 0).getFirst()))
+                .as("by IFLA_IFNAME").singleElement().extracting(Message::type).isEqualTo(RTM_NEWLINK);
         byte[] byName = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN).position(16).putShort((short) 9)
                 .putShort((short) 3).put("eth0\0".getBytes()).array();
         assertThat(errorOf(kernel.answer(request(RTM_GETLINK, NLM_F_REQUEST, 2, byName), PORT, false, 0).getFirst()))
