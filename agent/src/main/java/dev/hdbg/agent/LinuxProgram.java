@@ -96,6 +96,7 @@ final class LinuxProgram implements SystemCalls {
     public Optional<Outcome> resumeSignal(int signal) {
         return Optional.of(switch (syscalls.resumeSignal(signal)) {
             case LinuxSyscalls.Result.Killed(int killedBy) -> new Outcome.Killed(killedBy);
+            case LinuxSyscalls.Result.Stopped st -> new Outcome.Stopped(st.signal(), st.siginfo(), st.job());
             case LinuxSyscalls.Result.Yielded y -> new Outcome.Yielded(); // a child ended: the next thread's turn
             default -> new Outcome.Returned();
         });
@@ -140,7 +141,7 @@ final class LinuxProgram implements SystemCalls {
                     + "; hdbg ends it as kill -9 would (exit status 137)"), true);
             return new Outcome.Killed(DEADLOCK_SIGNAL);
         } else if (due instanceof LinuxSyscalls.Result.Stopped stopped) {
-            return new Outcome.Stopped(stopped.signal(), stopped.siginfo());
+            return new Outcome.Stopped(stopped.signal(), stopped.siginfo(), stopped.job());
         } else if (due instanceof LinuxSyscalls.Result.Idle idle) {
             return new Outcome.Idle(idle.until());
         }
@@ -166,7 +167,7 @@ final class LinuxProgram implements SystemCalls {
             syscalls.ended();
             return new Outcome.Killed(k.signal());
         } else if (result instanceof LinuxSyscalls.Result.Stopped stopped) {
-            return new Outcome.Stopped(stopped.signal(), stopped.siginfo());
+            return new Outcome.Stopped(stopped.signal(), stopped.siginfo(), stopped.job());
         } else if (result instanceof LinuxSyscalls.Result.Unknown u) {
             if (reported.add(u.number())) {
                 queue.publish(seq -> new DebuggerRecord.Notice(seq, "system call " + u.number()

@@ -362,7 +362,7 @@ final class ExecutionLoop implements BreakService, GuestStops {
             return;
         }
         switch (runs.heldSignals().end()) {
-            case ENDED -> {
+            case ENDED, STOPPED -> {
                 return;
             }
             case HANDLER -> {
@@ -566,8 +566,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
             return;
         }
         HeldSignals.Resumed resumed = runs.heldSignals().end();
-        if (resumed == HeldSignals.Resumed.ENDED) {
-            return; // the signal held back ended the program now, as it would have
+        if (resumed == HeldSignals.Resumed.ENDED || resumed == HeldSignals.Resumed.STOPPED) {
+            return; // the signal held back ended or stopped the program now, as it would have
         }
         if (resumed == HeldSignals.Resumed.HANDLER && stepping.pending()) {
             // A step from a stop before a signal stops at its handler's first instruction, as under ptrace.

@@ -142,8 +142,8 @@ final class GuestRuns {
             finish(new Completion.Killed(signal, machine.rip()));
             return false;
         }
-        if (outcome instanceof SystemCalls.Outcome.Stopped(int signal, byte[] siginfo)) {
-            finish(new Completion.HeldSignal(signal, siginfo, machine.rip())); // the debugger stops before it
+        if (outcome instanceof SystemCalls.Outcome.Stopped(int signal, byte[] siginfo, boolean job)) {
+            finish(new Completion.HeldSignal(signal, siginfo, machine.rip(), job)); // the debugger stops before it
             return false;
         }
         if (outcome instanceof SystemCalls.Outcome.Idle(long until)) {

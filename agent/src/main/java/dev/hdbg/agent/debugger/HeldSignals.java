@@ -26,7 +26,9 @@ final class HeldSignals {
         /** A signal was delivered to its handler: the guest goes on at the handler's first instruction. */
         HANDLER,
         /** The signal ended the program: its exit record is sent. */
-        ENDED
+        ENDED,
+        /** The signal stopped the program (a stop signal's default action, job control): it halted again. */
+        STOPPED
     }
 
     private final Machine machine;
@@ -117,8 +119,11 @@ final class HeldSignals {
     void hold(Completion.HeldSignal held) {
         heldSignal = held;
         siginfo = held.siginfo();
-        stops.haltBeforeSignal(held.signal(), "signal " + LinuxSignals.describe(held.signal())
-                + " is delivered to the program when it goes on (g, t or p); it stopped first (gh goes on without it)");
+        stops.haltBeforeSignal(held.signal(), held.job()
+                ? "signal " + LinuxSignals.describe(held.signal()) + " stopped the program, as a shell's job stops "
+                        + "(job control); it goes on with SIGCONT when it goes on (g, t or p), as after a shell's fg"
+                : "signal " + LinuxSignals.describe(held.signal()) + " is delivered to the program when it goes on "
+                        + "(g, t or p); it stopped first (gh goes on without it)");
     }
 
     /** The siginfo of the signal held back (gdb's {@code $_siginfo}); empty when none is held. */
@@ -218,6 +223,10 @@ final class HeldSignals {
             case SystemCalls.Outcome.Exited e -> {
                 stops.exited(DebuggerRecord.ExitKind.EXIT, rip, e.status());
                 yield Resumed.ENDED;
+            }
+            case SystemCalls.Outcome.Stopped st -> {
+                hold(new Completion.HeldSignal(st.signal(), st.siginfo(), rip, st.job()));
+                yield Resumed.STOPPED;
             }
             case null -> Resumed.NOTHING;
             default -> machine.rip() != rip ? Resumed.HANDLER : Resumed.NOTHING;

@@ -33,9 +33,11 @@ public sealed interface Completion {
     /**
      * Since 1.19: a signal sent to the program (by kill, a timer, another thread) was about to be delivered on its
      * return to user mode, and the operating system held it back because the debugger stops before it: the guest
-     * goes on at {@code rip} once the host has said what to deliver ({@link SystemCalls#resumeSignal}).
+     * goes on at {@code rip} once the host has said what to deliver ({@link SystemCalls#resumeSignal}). With
+     * {@code job}, a stop signal stopped the program instead ({@link SystemCalls.Outcome.Stopped}): going on
+     * continues it.
      */
-    record HeldSignal(int signal, byte[] siginfo, long rip) implements Completion {
+    record HeldSignal(int signal, byte[] siginfo, long rip, boolean job) implements Completion {
     }
 
     /** Stopped between two instructions because the debugger wanted it: the guest resumes at {@code rip}. */

@@ -457,7 +457,7 @@ public final class ExitHooks {
         if (signalStop != null) {
             // A signal is held back on the way to user mode: the guest stops where it returns (2 short, see above).
             instructions.stopWith(new Completion.HeldSignal(signalStop.signal(), signalStop.siginfo(),
-                    guest.read(CpuRegister.RIP) + 2));
+                    guest.read(CpuRegister.RIP) + 2, signalStop.job()));
         } else if (yielded) {
             // The thread waits, exited or yields: the run ends here, and the loop puts the next thread on the CPU at
             // its safe point. RIP is 2 short of where the thread goes on (see above).

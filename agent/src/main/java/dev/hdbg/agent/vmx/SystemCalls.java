@@ -144,9 +144,11 @@ public interface SystemCalls {
         /**
          * Since protocol 1.19: the call returned (its result is in RAX), and the signal about to be delivered on the
          * way back to user mode is held back, because the debugger stops before it: the guest stops at the next
-         * instruction. {@code siginfo} is the signal's (Linux's 128 bytes).
+         * instruction. {@code siginfo} is the signal's (Linux's 128 bytes). With {@code job}, the signal was not held
+         * back: its default action stopped the program (job control), and the debugger stops with it as a shell sees
+         * its job stop; {@link #resumeSignal} continues the program, as a shell's {@code fg}.
          */
-        record Stopped(int signal, byte[] siginfo) implements Outcome {
+        record Stopped(int signal, byte[] siginfo, boolean job) implements Outcome {
         }
 
         /**

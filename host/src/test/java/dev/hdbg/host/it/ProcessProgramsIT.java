@@ -36,7 +36,7 @@ class ProcessProgramsIT {
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
                 "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo",
-                "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl")) {
+                "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl", "jobstop")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -347,6 +347,21 @@ class ProcessProgramsIT {
         assertThat(actual.out()).contains("clear no_new_privs: -1 (EINVAL)\n", "child: pdeathsig 0, no_new_privs 1\n",
                 "grandchild: got SIGUSR1 from its parent, parent now the subreaper: 1\n",
                 "reaped the grandchild: 1, status 0\n");
+    }
+
+    /**
+     * Job control between processes as natively (stop 56; before, a stop signal was ignored with a notice): a stopped
+     * child runs no more until SIGCONT, waitpid and waitid report stops and continues, SIGCHLD says CLD_STOPPED and
+     * CLD_CONTINUED unless SA_NOCLDSTOP, /proc shows T, SIGCONT discards a pending SIGTSTP, SIGKILL ends a stopped
+     * child, SIGTSTP is discarded in an orphaned group, and a stopped process whose group is orphaned gets SIGHUP.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void stopAndContinueSignalsStopAndContinueChildrenAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("jobstop-" + linking);
+        assertThat(actual.out()).contains("waitpid WUNTRACED: stopped by 19\n", "a stopped child answers: 0\n",
+                "its answer: r1 (its SIGCONT handler ran)\n", "SIGCHLD: 2 times, code 6 (CLD_CONTINUED 6), status 18\n",
+                "child: SIGTSTP discarded in an orphaned group\n", "child: the stopped grandchild, orphaned: 3 'hup'\n");
     }
 
     /**

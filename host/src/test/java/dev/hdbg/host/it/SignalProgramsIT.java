@@ -35,7 +35,7 @@ class SignalProgramsIT {
     @BeforeAll
     static void compileThePrograms() throws Exception {
         for (String name : List.of("sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin",
-                "abort", "twosig", "alarmsum", "nullcheck")) {
+                "abort", "twosig", "alarmsum", "nullcheck", "selfstop")) {
             compile(name);
         }
         compileStatic("abort");
@@ -167,6 +167,27 @@ class SignalProgramsIT {
             String json = HdbgBatch.run(dir, agent, "sxe segv SIGUSR1\n", "--json").out();
             assertThat(json).contains("{\"type\":\"signal_stops\",\"signals\":[{\"signal\":10,\"signal_name\":"
                     + "\"SIGUSR1\"},{\"signal\":11,\"signal_name\":\"SIGSEGV\"}]}");
+        }
+    }
+
+    /**
+     * The program started stopping itself (SIGSTOP, SIGTSTP: job control, stop 56; before, the stop was ignored with a
+     * notice) stops the run as a shell sees its job stop, with its registers there; each g continues it as a shell's
+     * fg does, with SIGCONT, whose handler runs first.
+     */
+    @Test
+    void aProgramThatStopsItselfBreaksAndGoesOnWithSigcontAsAShellsJob() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("selfstop").toString(), "--root", "/",
+                "--cwd", dir.toString())) {
+            String out = HdbgBatch.run(dir, agent, "g\ng\ng\n").out();
+            assertThat(out).as(out)
+                    .containsPattern("stopping\n\\[break +#\\d+\\] fault: signal 19 \\(SIGSTOP\\) stopped the program, "
+                            + "as a shell's job stops \\(job control\\); it goes on with SIGCONT")
+                    .contains("continued, SIGCONT handled 1 time(s)\n")
+                    .contains("fault: signal 20 (SIGTSTP) stopped the program")
+                    .contains("continued again, SIGCONT handled 2 time(s)\n")
+                    .contains("the program exited with status 0")
+                    .doesNotContain("job control is not emulated");
         }
     }
 

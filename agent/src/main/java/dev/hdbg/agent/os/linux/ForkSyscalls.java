@@ -21,6 +21,12 @@ final class ForkSyscalls {
     /** The options wait4 knows: WNOHANG, WUNTRACED, WCONTINUED, __WNOTHREAD, __WALL, __WCLONE. */
     private static final int WAIT4_OPTIONS = 1 | 2 | 8 | 0x20000000 | 0x40000000 | 0x80000000;
     private static final int WEXITED = 4;
+    /** WUNTRACED, as waitid's WSTOPPED: a child's stop is reported. */
+    private static final int WSTOPPED = 2;
+    private static final int WCONTINUED = 8;
+    /** The wait status of a stop (its signal in bits 8-15 above it) and of a continue. */
+    private static final int WAIT_STOPPED = 0x7f;
+    private static final int WAIT_CONTINUED = 0xffff;
     private static final int WNOWAIT = 0x01000000;
     private static final int P_ALL = 0;
     private static final int P_PID = 1;
@@ -107,30 +113,37 @@ final class ForkSyscalls {
             throw new SyscallException(Errno.ESRCH); // no group -INT_MIN
         }
         // pid > 0: that child; -1: any; 0: those of the caller's group; below -1: those of group -pid
-        Optional<LinuxProcess> ended = endedChild(pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID, Math.abs(pid));
-        if (ended.isEmpty()) {
+        Optional<LinuxProcess> found = reportingChild(pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID, Math.abs(pid),
+                options | WEXITED);
+        if (found.isEmpty()) {
             if ((options & WNOHANG) != 0) {
                 return 0;
             }
             throw new Blocked(process);
         }
-        LinuxProcess child = ended.get();
+        LinuxProcess child = found.get();
+        int change = child.ended() ? JobState.NONE : child.jobs().unreported();
         if (status != 0) {
-            user.writeInt(status, child.waitStatus());
+            user.writeInt(status, change == JobState.NONE ? child.waitStatus()
+                    : change == JobState.CONTINUED ? WAIT_CONTINUED : change << 8 | WAIT_STOPPED);
         }
         if (rusage != 0) {
             user.write(rusage, new byte[RUSAGE_SIZE]);
         }
-        table.reap(child);
+        if (change != JobState.NONE) {
+            child.jobs().reported();
+        } else {
+            table.reap(child);
+        }
         return child.pid();
     }
 
     private long waitid(int idType, int id, long info, int options, long rusage) {
-        if (idType < P_ALL || idType > P_PGID || (options & (WEXITED | 2 | 8)) == 0) {
+        if (idType < P_ALL || idType > P_PGID || (options & (WEXITED | WSTOPPED | WCONTINUED)) == 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Optional<LinuxProcess> ended = endedChild(idType, id);
-        if (ended.isEmpty()) {
+        Optional<LinuxProcess> found = reportingChild(idType, id, options);
+        if (found.isEmpty()) {
             if ((options & WNOHANG) != 0) {
                 if (info != 0) {
                     user.write(info, new byte[SignalInfo.SIZE]); // si_pid 0: nothing ended yet
@@ -139,31 +152,40 @@ final class ForkSyscalls {
             }
             throw new Blocked(process);
         }
-        LinuxProcess child = ended.get();
+        LinuxProcess child = found.get();
+        int change = child.ended() ? JobState.NONE : child.jobs().unreported();
         if (info != 0) {
             boolean killed = child.killedBy() != 0;
-            ByteBuffer b = UserMemory.struct(SignalInfo.SIZE).putInt(0, Signals.SIGCHLD)
-                    .putInt(8, killed ? ProcessTable.CLD_KILLED : ProcessTable.CLD_EXITED)
-                    .putInt(16, (int) child.pid()).putInt(20, Credentials.UID)
-                    .putInt(24, killed ? child.killedBy() : child.exitStatus().orElse(0));
+            int code = change == JobState.CONTINUED ? JobControl.CLD_CONTINUED : change != JobState.NONE
+                    ? JobControl.CLD_STOPPED : killed ? ProcessTable.CLD_KILLED : ProcessTable.CLD_EXITED;
+            int value = change == JobState.CONTINUED ? Signals.SIGCONT : change != JobState.NONE ? change
+                    : killed ? child.killedBy() : child.exitStatus().orElse(0);
+            ByteBuffer b = UserMemory.struct(SignalInfo.SIZE).putInt(0, Signals.SIGCHLD).putInt(8, code)
+                    .putInt(16, (int) child.pid()).putInt(20, Credentials.UID).putInt(24, value);
             user.write(info, b.array());
         }
         if (rusage != 0) {
             user.write(rusage, new byte[RUSAGE_SIZE]);
         }
         if ((options & WNOWAIT) == 0) {
-            table.reap(child);
+            if (change != JobState.NONE) {
+                child.jobs().reported();
+            } else {
+                table.reap(child);
+            }
         }
         return 0;
     }
 
     /**
-     * The first child that ended, of those selected: all ({@link #P_ALL}), the one whose pid is {@code id}
+     * The first child with something to report, of those selected: all ({@link #P_ALL}), the one whose pid is {@code id}
      * ({@link #P_PID}), or those of process group {@code id} ({@link #P_PGID}; 0: the caller's group, as it is now).
+     * A child reports its end (WEXITED), a stop (WUNTRACED, WSTOPPED) or a continue (WCONTINUED) its parent has not
+     * seen, as {@code options} ask, each child's end first, as Linux's wait_consider_task looks.
      *
      * @throws SyscallException ECHILD when no child is selected
      */
-    private Optional<LinuxProcess> endedChild(int idType, long id) {
+    private Optional<LinuxProcess> reportingChild(int idType, long id, int options) {
         long group = id == 0 ? process.processGroup() : id;
         List<LinuxProcess> children = table.children(process).stream()
                 .filter(c -> switch (idType) {
@@ -174,6 +196,10 @@ final class ForkSyscalls {
         if (children.isEmpty()) {
             throw new SyscallException(Errno.ECHILD);
         }
-        return children.stream().filter(LinuxProcess::ended).findFirst();
+        return children.stream().filter(c -> c.ended() ? (options & WEXITED) != 0 : switch (c.jobs().unreported()) {
+            case JobState.NONE -> false;
+            case JobState.CONTINUED -> (options & WCONTINUED) != 0;
+            default -> (options & WSTOPPED) != 0;
+        }).findFirst();
     }
 }

@@ -133,6 +133,6 @@ final class GuestThread {
                     + (deadline == FOREVER ? " without timeout" : " with a timeout");
             case WAITING -> "waiting for " + (timedWait != null ? timedWait : channel);
             case EXITED -> "exited";
-        } + ")";
+        } + (process.jobs().stopped() ? ", its process stopped by signal " + process.jobs().stoppedBy() : "") + ")";
     }
 }

@@ -50,6 +50,8 @@ public final class LinuxProcess implements AutoCloseable {
     private ResourceLimits limits = new ResourceLimits();
     /** What prctl set: the parent-death signal, no_new_privs, the subreaper flag ... */
     private ProcessControls controls = new ProcessControls();
+    /** Whether a stop signal stopped it, and what its parent has not seen of that in a wait. */
+    private final JobState jobs = new JobState();
     private OptionalInt exitStatus = OptionalInt.empty();
     private Optional<SignalInfo> fatalSignal = Optional.empty();
     private int killedBy;
@@ -327,6 +329,10 @@ public final class LinuxProcess implements AutoCloseable {
         return controls;
     }
 
+    JobState jobs() {
+        return jobs;
+    }
+
     ResourceLimits limits() {
         return limits;
     }
@@ -575,6 +581,8 @@ public final class LinuxProcess implements AutoCloseable {
             }
             case Signals.Delivery.Stopped st -> throw new IllegalStateException("a fault's signal is held back "
                     + "before the process sees it (SignalStops), never by it");
+            case Signals.Delivery.JobStopped st -> throw new IllegalStateException("a fault's signal never stops a "
+                    + "process (no CPU exception raises a stop signal)");
             case Signals.Delivery.None n -> throw new IllegalStateException("signal " + info.signal()
                     + " of a fault was neither delivered nor fatal");
         };

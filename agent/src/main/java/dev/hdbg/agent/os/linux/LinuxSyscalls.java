@@ -67,9 +67,11 @@ public final class LinuxSyscalls {
         /**
          * Since protocol 1.19: the call completed (its result is in RAX), and on the way back to user mode a signal
          * was held back because the debugger stops before it: the guest stops at the next instruction, and {@link
-         * #resumeSignal} goes on. {@code siginfo} is the signal's, Linux's 128 bytes.
+         * #resumeSignal} goes on. {@code siginfo} is the signal's, Linux's 128 bytes. With {@code job}, the signal
+         * was not held back but stopped the program started ({@link JobControl}), and the debugger, its parent as a
+         * shell is, stops with it: {@link #resumeSignal} continues it, as a shell's {@code fg} does.
          */
-        record Stopped(int signal, byte[] siginfo) implements Result {
+        record Stopped(int signal, byte[] siginfo, boolean job) implements Result {
         }
     }
 
@@ -144,7 +146,10 @@ public final class LinuxSyscalls {
                 return ended(process, new Result.Killed(signal));
             }
             if (delivery instanceof Signals.Delivery.Stopped(int signal, SignalInfo info)) {
-                return new Result.Stopped(signal, info.bytes());
+                return new Result.Stopped(signal, info.bytes(), false);
+            }
+            if (delivery instanceof Signals.Delivery.JobStopped(int signal, SignalInfo info) && processes.isInit(process)) {
+                return new Result.Stopped(signal, info.bytes(), true);
             }
         }
         return scheduler.switchWanted() ? new Result.Yielded(value) : new Result.Returned(value);
@@ -259,7 +264,13 @@ public final class LinuxSyscalls {
                 continue;
             }
             if (delivery instanceof Signals.Delivery.Stopped(int signal, SignalInfo info)) {
-                return new Result.Stopped(signal, info.bytes());
+                return new Result.Stopped(signal, info.bytes(), false);
+            }
+            if (delivery instanceof Signals.Delivery.JobStopped(int signal, SignalInfo info) && processes.isInit(process)) {
+                return new Result.Stopped(signal, info.bytes(), true);
+            }
+            if (delivery instanceof Signals.Delivery.JobStopped) {
+                continue; // another process stopped: the next thread's turn
             }
             return new Result.Returned(0);
         }
@@ -303,10 +314,25 @@ public final class LinuxSyscalls {
             return new Result.Returned(0);
         }
         Unicorn uc = process.machine().unicorn();
-        if (process.signals().resumeHeld(signal, uc.regRead(X86Reg.RIP))
-                instanceof Signals.Delivery.Killed(int killedBy, SignalInfo info)) {
+        long rip = uc.regRead(X86Reg.RIP);
+        int with = signal;
+        if (processes.init().jobs().stopped()) {
+            // The program started stopped (job control): it goes on as a shell's fg sends its group SIGCONT, the
+            // caller's delivered here, even where the debugger stops before SIGCONT. The stop signal, which the
+            // debugger names as the held one, is spent.
+            processes.jobs().continueGroup(processes.init());
+            if (with == 0 || JobControl.isStop(with)) {
+                process.signals().discard(Signals.SIGCONT);
+                with = Signals.SIGCONT;
+            }
+        }
+        Signals.Delivery delivery = process.signals().resumeHeld(with, rip);
+        if (delivery instanceof Signals.Delivery.Killed(int killedBy, SignalInfo info)) {
             process.killed(info);
             return ended(process, new Result.Killed(killedBy));
+        }
+        if (delivery instanceof Signals.Delivery.JobStopped(int stoppedBy, SignalInfo info) && processes.isInit(process)) {
+            return new Result.Stopped(stoppedBy, info.bytes(), true); // the debugger delivered a stop signal
         }
         return new Result.Returned(0);
     }

@@ -138,10 +138,16 @@ final class ProcessStatus {
         return Comm.text(comm);
     }
 
-    /** R for the thread on the CPU (the one reading), Z for an ended process, S for the rest, which wait their turn. */
+    /**
+     * R for the thread on the CPU (the one reading), Z for an ended process, T for a stopped one ({@link JobControl}),
+     * S for the rest, which wait their turn.
+     */
     private static String state(LinuxProcess process, GuestThread thread) {
         if (process.ended()) {
             return "Z (zombie)";
+        }
+        if (process.jobs().stopped()) {
+            return "T (stopped)";
         }
         GuestThread current = process.scheduler().current();
         boolean running = thread != null ? thread == current : current != null && current.process == process;

@@ -39,6 +39,7 @@ final class ProcessTable {
     private final PrivateDirectories privateDirectories;
     private final FileWatches fileWatches = new FileWatches();
     private final Terminals terminals = new Terminals(this);
+    private final JobControl jobs;
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
     private final long initPid;
     private LinuxProcess attached;
@@ -57,6 +58,7 @@ final class ProcessTable {
                 (address, other, otherAddress) -> machine.memory().sharesWith(address, other.parkedSpace(),
                         otherAddress));
         scheduler.onProcessSwitch(this::attach);
+        this.jobs = new JobControl(this, scheduler);
         this.names = new ThreadNames(scheduler, machine.vcpus());
         this.locks = new FileLocks(scheduler);
         this.recordLocks = new RecordLocks(scheduler);
@@ -172,6 +174,10 @@ final class ProcessTable {
     /** The signals to stop before, bit {@code s - 1} for signal {@code s}. */
     void stopBefore(long signals) {
         signalStops = signals;
+    }
+
+    JobControl jobs() {
+        return jobs;
     }
 
     /** The program started. */
@@ -330,7 +336,8 @@ final class ProcessTable {
             process.io().notice("closing the files of process " + process.pid() + " failed: " + e.getMessage());
         }
         long reaper = reaperFor(process);
-        for (LinuxProcess child : children(process)) {
+        List<LinuxProcess> children = children(process);
+        for (LinuxProcess child : children) {
             child.reparent(reaper);
             if (child.ended()) {
                 scheduler.wakeAll(processes.get(reaper));
@@ -339,6 +346,7 @@ final class ProcessTable {
                         Credentials.UID));
             }
         }
+        jobs.ended(process, children);
         scheduler.wakeAll(process.vforkDone());
         handOnMemory(process);
         if (process != memoryOnCpu && process.parked()) {

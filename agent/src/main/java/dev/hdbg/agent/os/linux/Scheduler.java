@@ -302,6 +302,15 @@ final class Scheduler {
         counted();
     }
 
+    /**
+     * A process stopped or went on ({@link JobControl}): the thread on the CPU gives it up when its process stopped,
+     * and the others' turns are counted again.
+     */
+    void jobsChanged() {
+        switchWanted |= current().process.jobs().stopped();
+        counted();
+    }
+
     /** sched_yield: the next runnable thread, if any, runs now. */
     void yieldCurrent() {
         if (runnable > 1) {
@@ -366,7 +375,7 @@ final class Scheduler {
             }
         }
         GuestThread current = current();
-        boolean running = current.state == GuestThread.State.RUNNABLE && !yielded;
+        boolean running = runs(current) && !yielded;
         GuestThread next = running && !sliceOver ? current : nextRunnableAfter(current.core);
         if (running && sliceOver && turns.keeps(current, next)) {
             next = current;
@@ -395,7 +404,7 @@ final class Scheduler {
             } else {
                 t.timedWait.end(t, clock.monotonic(), vcpus); // a timer whose signal it blocks leaves it waiting
             }
-            next = t.state == GuestThread.State.RUNNABLE ? t : null;
+            next = runs(t) ? t : null;
         }
         if (next.process != current.process) {
             onProcessSwitch.accept(next.process);
@@ -427,7 +436,7 @@ final class Scheduler {
     private GuestThread nextRunnableAfter(int core) {
         GuestThread first = null;
         for (GuestThread t : threads.values()) {
-            if (t.state != GuestThread.State.RUNNABLE) {
+            if (!runs(t)) {
                 continue;
             }
             if (t.core > core) {
@@ -440,11 +449,16 @@ final class Scheduler {
         return first;
     }
 
+    /** Whether {@code t} may go on the CPU: runnable, in a process no stop signal stopped ({@link JobControl}). */
+    private static boolean runs(GuestThread t) {
+        return t.state == GuestThread.State.RUNNABLE && !t.process.jobs().stopped();
+    }
+
     /** Counts the runnable threads, and starts counting runs once there are two threads. */
     private void counted() {
         int n = 0;
         for (GuestThread t : threads.values()) {
-            if (t.state == GuestThread.State.RUNNABLE) {
+            if (runs(t)) {
                 n++;
             }
         }

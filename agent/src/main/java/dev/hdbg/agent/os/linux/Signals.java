@@ -77,6 +77,10 @@ final class Signals {
          */
         record Stopped(int signal, SignalInfo info) implements Delivery {
         }
+
+        /** A stop signal's default action stopped the process ({@link JobControl}): none of its threads runs on. */
+        record JobStopped(int signal, SignalInfo info) implements Delivery {
+        }
     }
 
     private static final Delivery NOTHING = new Delivery.None();
@@ -180,6 +184,7 @@ final class Signals {
      */
     void send(SignalInfo info) {
         int s = info.signal();
+        process.table().jobs().sending(process, s); // SIGCONT continues the process, even when ignored
         if (ignored(s) && threads().stream().noneMatch(t -> (t.signals.blocked & bit(s)) != 0)) {
             return;
         }
@@ -200,6 +205,7 @@ final class Signals {
     /** Sends a signal to one thread (tkill, tgkill, SIGPIPE): only that thread takes it. */
     void sendTo(GuestThread thread, SignalInfo info) {
         int s = info.signal();
+        process.table().jobs().sending(process, s);
         if (ignored(s) && (thread.signals.blocked & bit(s)) == 0) {
             return;
         }
@@ -253,7 +259,7 @@ final class Signals {
         }
         Delivery delivery = NOTHING;
         long interrupted = resumeAt;
-        while (ready != 0 && !(delivery instanceof Delivery.Killed)) {
+        while (ready != 0 && !(delivery instanceof Delivery.Killed) && !(delivery instanceof Delivery.JobStopped)) {
             int s = Long.numberOfTrailingZeros(ready) + 1;
             SignalInfo info = take(s);
             if (process.table().stopsBefore(process, s)) {
@@ -265,8 +271,8 @@ final class Signals {
                 t.restoreOnReturn = false; // a sigsuspend's mask is in the first frame, which puts it back
                 interrupted = process.machine().unicorn().regRead(X86Reg.RIP); // the next frame returns into it
                 delivery = next;
-            } else if (next instanceof Delivery.Killed) {
-                delivery = next;
+            } else if (next instanceof Delivery.Killed || next instanceof Delivery.JobStopped) {
+                delivery = next; // what else is pending waits for the process to go on
             }
             ready = pendingSet() & ~t.blocked;
         }
@@ -350,11 +356,7 @@ final class Signals {
         if (action.handler() == SIG_DFL) {
             return switch (defaultAction(s)) {
                 case IGNORE -> new Delivery.None();
-                case STOP -> {
-                    process.io().notice("signal " + s + " would stop the process: job control is not emulated, so it "
-                            + "goes on running (reported each time)");
-                    yield new Delivery.None();
-                }
+                case STOP -> process.table().jobs().stop(process, s) ? new Delivery.JobStopped(s, info) : NOTHING;
                 case TERMINATE -> new Delivery.Killed(s, info);
             };
         }
@@ -453,7 +455,8 @@ final class Signals {
         return own != null ? own : shared.take(s);
     }
 
-    private void discard(int s) {
+    /** Discards pending signal {@code s}, the process's and each thread's. */
+    void discard(int s) {
         shared.discard(s);
         threads().forEach(t -> t.signals.pending.discard(s));
     }

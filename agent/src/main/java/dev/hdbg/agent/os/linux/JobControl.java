@@ -1,0 +1,149 @@
+package dev.hdbg.agent.os.linux;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Job control between the machine's processes, as Linux's kernel/signal.c and exit.c do it: a stop signal's default
+ * action stops every thread of the process ({@link JobState}) until SIGCONT, or SIGKILL, reaches it; sending SIGCONT
+ * continues it at once, whether the signal is then caught, ignored or blocked, and discards pending stop signals, as
+ * a stop signal discards a pending SIGCONT (prepare_signal). The parent sees each stop and continue in its waits and
+ * as SIGCHLD (CLD_STOPPED, CLD_CONTINUED), unless its SIGCHLD action has SA_NOCLDSTOP. SIGTSTP, SIGTTIN and SIGTTOU
+ * are discarded in an orphaned process group (one whose members' parents are all in it or in another session), and
+ * a process group that becomes orphaned while one of its members is stopped gets SIGHUP, then SIGCONT
+ * (kill_orphaned_pgrp). The first process's parent is outside the machine, in its session and another group, as a
+ * shell is: its group is never orphaned. Execution thread only.
+ */
+final class JobControl {
+    /** si_code of SIGCHLD: the child stopped, or continued. */
+    static final int CLD_STOPPED = 5;
+    static final int CLD_CONTINUED = 6;
+    private static final long SA_NOCLDSTOP = 1;
+
+    private final ProcessTable table;
+    private final Scheduler scheduler;
+
+    JobControl(ProcessTable table, Scheduler scheduler) {
+        this.table = table;
+        this.scheduler = scheduler;
+    }
+
+    /** Whether {@code s} is one of the stop signals: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU. */
+    static boolean isStop(int s) {
+        return s >= Signals.SIGSTOP && s <= Signals.SIGSTOP + 3;
+    }
+
+    /**
+     * Signal {@code s} is being sent to {@code process} (before it is queued, whatever its action): SIGCONT continues
+     * a stopped process and discards its pending stop signals, a stop signal discards a pending SIGCONT, and SIGKILL
+     * wakes a stopped process so that it ends.
+     */
+    void sending(LinuxProcess process, int s) {
+        if (s == Signals.SIGCONT) {
+            for (int stop = Signals.SIGSTOP; stop <= Signals.SIGSTOP + 3; stop++) {
+                process.signals().discard(stop);
+            }
+            if (process.jobs().resume()) {
+                scheduler.jobsChanged();
+                notifyParent(process, CLD_CONTINUED, Signals.SIGCONT);
+            }
+        } else if (isStop(s)) {
+            process.signals().discard(Signals.SIGCONT);
+        } else if (s == Signals.SIGKILL && process.jobs().stopped()) {
+            process.jobs().release();
+            scheduler.jobsChanged();
+        }
+    }
+
+    /**
+     * The default action of stop signal {@code s}, taken by {@code process}: it stops, and its parent is told.
+     *
+     * @return false when the signal was discarded instead (SIGTSTP, SIGTTIN or SIGTTOU in an orphaned group)
+     */
+    boolean stop(LinuxProcess process, int s) {
+        if (s != Signals.SIGSTOP && orphaned(process.processGroup(), null)) {
+            return false;
+        }
+        process.jobs().stop(s);
+        scheduler.jobsChanged();
+        notifyParent(process, CLD_STOPPED, s);
+        return true;
+    }
+
+    /** A shell's {@code fg} or {@code bg}: SIGCONT to {@code process}'s group, from outside the machine. */
+    void continueGroup(LinuxProcess process) {
+        for (LinuxProcess member : table.group(process.processGroup())) {
+            table.signal(member, SignalInfo.sentBy(Signals.SIGCONT, SignalInfo.SI_USER, 0, 0));
+        }
+    }
+
+    /**
+     * {@code process} ended and its children went to their reaper: each process group that this end leaves orphaned
+     * with a stopped member gets SIGHUP, then SIGCONT — the children's groups the process linked to the session, and
+     * its own when its parent linked it.
+     */
+    void ended(LinuxProcess process, List<LinuxProcess> children) {
+        Set<Long> groups = new LinkedHashSet<>();
+        LinuxProcess init = table.init();
+        for (LinuxProcess child : children) {
+            if (child.parentPid() == init.pid() && !init.controls().childSubreaper) {
+                child.jobs().adoptByInit(); // as by Linux's init, not a subreaper
+            }
+            if (links(process, child)) {
+                groups.add(child.processGroup());
+            }
+        }
+        table.get(process.parentPid()).filter(parent -> links(parent, process))
+                .ifPresent(parent -> groups.add(process.processGroup()));
+        for (long group : groups) {
+            List<LinuxProcess> members = table.group(group);
+            if (orphaned(group, process) && members.stream().anyMatch(m -> !m.ended() && m.jobs().stopped())) {
+                for (LinuxProcess member : members) {
+                    table.signal(member, SignalInfo.kernel(Signals.SIGHUP));
+                    table.signal(member, SignalInfo.kernel(Signals.SIGCONT));
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether process group {@code group} is orphaned, {@code leaving} (ending) aside: none of its live members has a
+     * parent in another group of the same session. Linux's init links no group; neither does the first process for
+     * the children it adopted in its place.
+     */
+    boolean orphaned(long group, LinuxProcess leaving) {
+        for (LinuxProcess member : table.group(group)) {
+            if (member == leaving || member.ended()) {
+                continue;
+            }
+            if (table.isInit(member)) {
+                return false; // its parent is the shell outside the machine
+            }
+            Optional<LinuxProcess> parent = table.get(member.parentPid());
+            if (parent.isPresent() && !member.jobs().adoptedByInit() && links(parent.get(), member)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code parent} links {@code child}'s group to the session: another group, the same session. */
+    private static boolean links(LinuxProcess parent, LinuxProcess child) {
+        return parent.processGroup() != child.processGroup() && parent.session() == child.session();
+    }
+
+    /** The parent sees the change in its waits, and as SIGCHLD unless it asked not to (SA_NOCLDSTOP). */
+    private void notifyParent(LinuxProcess process, int code, int status) {
+        Optional<LinuxProcess> parent = table.get(process.parentPid()).filter(p -> !p.ended());
+        if (parent.isEmpty()) {
+            return;
+        }
+        if ((parent.get().signals().action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
+            table.signal(parent.get(), new SignalInfo(Signals.SIGCHLD, code,
+                    (process.pid() & 0xffff_ffffL) | (long) Credentials.UID << 32, status));
+        }
+        scheduler.wakeAll(parent.get()); // a wait4 or waitid that may now report it
+    }
+}
