@@ -28,4 +28,27 @@ public enum CpuRegister {
         }
         return VALUES[encoding];
     }
+
+    /** The control register MOV CR{@code n} names (0, 2, 3, 4; anything else CR8). */
+    public static CpuRegister controlRegister(int n) {
+        return switch (n) {
+            case 0 -> CR0;
+            case 2 -> CR2;
+            case 3 -> CR3;
+            case 4 -> CR4;
+            default -> CR8;
+        };
+    }
+
+    /** The debug register MOV DR{@code n} names: DR4 and DR5 alias DR6 and DR7, as with CR4.DE clear. */
+    public static CpuRegister debugRegister(int n) {
+        return switch (n) {
+            case 0 -> DR0;
+            case 1 -> DR1;
+            case 2 -> DR2;
+            case 3 -> DR3;
+            case 4, 6 -> DR6;
+            default -> DR7;
+        };
+    }
 }

@@ -24,6 +24,8 @@ public final class InstructionExits {
     private static final int GP = 13;
     private static final int UD = 6;
     private static final int BP = 3;
+    private static final int DB = 1;
+    private static final int ICEBP = 0xf1;
     private static final int PF = PageFaults.PF;
     private static final int IA32_TSC_AUX = 0xC0000103;
 
@@ -104,8 +106,22 @@ public final class InstructionExits {
         if (emulate(rip)) {
             return true; // Unicorn then ends uc_emu_start; the loop resumes at the new RIP
         }
+        if (isIcebp(rip)) {
+            guest.write(CpuRegister.RIP, rip + 1);
+            exception(DB, rip + 1); // a trap: the debug exception's RIP is past the instruction
+            return true;
+        }
         exception(UD, rip);
         return true;
+    }
+
+    /**
+     * Whether the instruction at {@code rip} is ICEBP (INT1, 0xf1), which raises a debug exception (#DB) on a CPU but
+     * reaches Unicorn 2.0.1's invalid-instruction hook (QEMU's gen_debug is its gdb stub's exit).
+     */
+    private boolean isIcebp(long rip) {
+        byte[] code = machine.memory().readUpTo(rip, 1);
+        return code.length == 1 && (code[0] & 0xff) == ICEBP;
     }
 
     /**
@@ -238,12 +254,12 @@ public final class InstructionExits {
             case PrivilegedInstruction.Vmcall v -> run(ExitReason.VMCALL, 0, next, () -> { });
             case PrivilegedInstruction.MovToCr m -> movToCr(m, rip, next);
             case PrivilegedInstruction.MovFromCr m -> {
-                long value = guest.read(cr(m.cr()));
+                long value = guest.read(CpuRegister.controlRegister(m.cr()));
                 gpr(m.gpr(), m.cr() == 4 ? UserMode.guestCr4(value) : value); // the trap bit is the agent's, not the guest's
                 guest.write(CpuRegister.RIP, next);
             }
-            case PrivilegedInstruction.MovToDr m -> run(ExitReason.DR, 0, next, () -> guest.write(dr(m.dr()), gpr(m.gpr())));
-            case PrivilegedInstruction.MovFromDr m -> run(ExitReason.DR, 0, next, () -> gpr(m.gpr(), guest.read(dr(m.dr()))));
+            case PrivilegedInstruction.MovToDr m -> run(ExitReason.DR, 0, next, () -> guest.write(CpuRegister.debugRegister(m.dr()), gpr(m.gpr())));
+            case PrivilegedInstruction.MovFromDr m -> run(ExitReason.DR, 0, next, () -> gpr(m.gpr(), guest.read(CpuRegister.debugRegister(m.dr()))));
             case PrivilegedInstruction.Sysret s -> sysret(rip, next);
         }
         return true;
@@ -268,7 +284,7 @@ public final class InstructionExits {
     }
 
     private void movToCr(PrivilegedInstruction.MovToCr m, long rip, long next) {
-        long old = guest.read(cr(m.cr()));
+        long old = guest.read(CpuRegister.controlRegister(m.cr()));
         long value = gpr(m.gpr());
         // CR4.TSD stays set: it is how RDTSC reaches the agent.
         long stored = m.cr() == 4 ? UserMode.actualCr4(value) : value;
@@ -281,7 +297,7 @@ public final class InstructionExits {
                 exception(GP, rip, "mov to cr" + m.cr() + " of 0x" + Long.toHexString(value) + ": " + refusal.get());
                 return;
             }
-            guest.write(cr(m.cr()), stored);
+            guest.write(CpuRegister.controlRegister(m.cr()), stored);
         }
         guest.write(CpuRegister.RIP, next);
         if (watched && handler.wantsPost(ExitReason.CR_WRITE, m.cr())) {
@@ -364,27 +380,6 @@ public final class InstructionExits {
 
     private void gpr(int encoding, long value) {
         guest.write(CpuRegister.gpr(encoding), value);
-    }
-
-    private static CpuRegister cr(int n) {
-        return switch (n) {
-            case 0 -> CpuRegister.CR0;
-            case 2 -> CpuRegister.CR2;
-            case 3 -> CpuRegister.CR3;
-            case 4 -> CpuRegister.CR4;
-            default -> CpuRegister.CR8;
-        };
-    }
-
-    private static CpuRegister dr(int n) {
-        return switch (n) {
-            case 0 -> CpuRegister.DR0;
-            case 1 -> CpuRegister.DR1;
-            case 2 -> CpuRegister.DR2;
-            case 3 -> CpuRegister.DR3;
-            case 4, 6 -> CpuRegister.DR6; // DR4 and DR5 alias DR6 and DR7 with CR4.DE clear
-            default -> CpuRegister.DR7;
-        };
     }
 
     /** An emulated instruction that faults the way the real one would; the machine halts. */

@@ -35,7 +35,7 @@ class SignalProgramsIT {
     @BeforeAll
     static void compileThePrograms() throws Exception {
         for (String name : List.of("sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin",
-                "abort", "twosig", "alarmsum", "nullcheck", "selfstop")) {
+                "abort", "twosig", "alarmsum", "nullcheck", "selfstop", "traps")) {
             compile(name);
         }
         compileStatic("abort");
@@ -70,7 +70,7 @@ class SignalProgramsIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sigsegv", "sigretry", "sigalrm", "sigusr1", "sigfpe", "sigpipe", "ud2", "spin", "twosig",
-        "alarmsum", "nullcheck"})
+        "alarmsum", "nullcheck", "traps"})
     void signalsReachTheProgramAsTheyDoNatively(String program) throws Exception {
         ProgramRun expected = ProgramRun.nativeRun(dir, Optional.empty(), dir.resolve(program));
         ProgramRun actual = agentRun(program);

@@ -2,6 +2,7 @@ package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.machine.AddressSpace;
 import dev.hdbg.agent.machine.Machine;
+import dev.hdbg.agent.unicorn.X86Reg;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -535,9 +536,13 @@ public final class LinuxProcess implements AutoCloseable {
         mappings.set(begin, end, new Mappings.Kind(guestPath, 0, inode));
     }
 
+    /** RFLAGS.TF: the CPU traps after each instruction. */
+    private static final long TRAP_FLAG = 0x100;
+
     /** The signal Linux sends for a CPU exception ({@link Faults}); a range the process unmapped is not mapped. */
     private SignalInfo faultSignal(int vector, long rip, long address, long errorCode) {
-        return Faults.signal(vector, rip, address, errorCode, mappings.at(address).isPresent());
+        boolean stepping = (machine.unicorn().regRead(X86Reg.RFLAGS) & TRAP_FLAG) != 0;
+        return Faults.signal(vector, rip, address, errorCode, mappings.at(address).isPresent(), stepping);
     }
 
     /**

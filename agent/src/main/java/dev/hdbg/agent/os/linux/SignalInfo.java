@@ -19,6 +19,8 @@ record SignalInfo(int signal, int code, long word16, long word24) {
     static final int ILL_ILLOPN = 2;
     static final int BUS_ADRALN = 1;
     static final int TRAP_BRKPT = 1;
+    /** si_code of SIGTRAP after a single step (RFLAGS.TF). */
+    static final int TRAP_TRACE = 2;
 
     /** kill (SI_USER) or tkill/tgkill (SI_TKILL): who sent it, si_pid and si_uid. */
     static SignalInfo sentBy(int signal, int code, long pid, int uid) {
