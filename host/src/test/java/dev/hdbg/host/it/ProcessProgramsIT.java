@@ -36,7 +36,7 @@ class ProcessProgramsIT {
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
                 "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo",
-                "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl", "jobstop")) {
+                "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl", "jobstop", "traceme")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -362,6 +362,18 @@ class ProcessProgramsIT {
         assertThat(actual.out()).contains("waitpid WUNTRACED: stopped by 19\n", "a stopped child answers: 0\n",
                 "its answer: r1 (its SIGCONT handler ran)\n", "SIGCHLD: 2 times, code 6 (CLD_CONTINUED 6), status 18\n",
                 "child: SIGTSTP discarded in an orphaned group\n", "child: the stopped grandchild, orphaned: 3 'hup'\n");
+    }
+
+    /**
+     * PTRACE_TRACEME succeeds once and names the parent in TracerPid, as natively (stop 56; before, ptrace was ENOSYS,
+     * which anti-debugging checks took for a debugger).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void ptraceTracemeSucceedsOnceAsItDoesWithoutADebugger(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("traceme-" + linking);
+        assertThat(actual.out()).contains("child: PTRACE_TRACEME: 0\n", "child: PTRACE_TRACEME again: -1 (EPERM)\n",
+                "child: TracerPid is its parent: 1\n");
     }
 
     /**

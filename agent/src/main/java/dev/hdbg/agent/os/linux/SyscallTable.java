@@ -32,6 +32,7 @@ final class SyscallTable {
         new ProcessSyscalls(process).register(table);
         new SchedulingSyscalls(process).register(table);
         new JobControlSyscalls(process).register(table);
+        new TraceSyscalls(process).register(table);
         new IdentitySyscalls(process).register(table);
         ForkSyscalls forks = new ForkSyscalls(process);
         forks.register(table);
