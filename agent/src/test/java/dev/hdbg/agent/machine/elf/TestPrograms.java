@@ -86,6 +86,9 @@ final class TestPrograms {
                     "gcc " + linkMode + " failed (static libc missing?): " + output);
             byte[] bytes = Files.readAllBytes(binary);
             COMPILED.put(linkMode, bytes);
+            Files.delete(binary); // the tests keep the bytes: the build leaves nothing in the temporary directory
+            Files.delete(source);
+            Files.delete(dir);
             return bytes;
         } catch (IOException e) {
             throw new IllegalStateException("compiling the test program", e);
