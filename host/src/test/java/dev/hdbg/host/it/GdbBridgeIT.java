@@ -51,14 +51,16 @@ class GdbBridgeIT {
             String messages = new String(gcc.getInputStream().readAllBytes());
             assertThat(gcc.waitFor()).as("gcc -static -g %s.c:\n%s", name, messages).isZero();
         }
-        Path threads = dir.resolve("threads.c");
-        try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/elf/threads.c")) {
-            Files.copy(in, threads);
+        for (String name : List.of("threads", "selfstop")) {
+            Path source = dir.resolve(name + ".c");
+            try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/elf/" + name + ".c")) {
+                Files.copy(in, source);
+            }
+            Process gcc = new ProcessBuilder("gcc", "-static", "-g", "-O0", "-o", dir.resolve(name).toString(),
+                    source.toString()).redirectErrorStream(true).start();
+            String messages = new String(gcc.getInputStream().readAllBytes());
+            assertThat(gcc.waitFor()).as("gcc -static -g %s.c:\n%s", name, messages).isZero();
         }
-        Process threadsGcc = new ProcessBuilder("gcc", "-static", "-g", "-O0", "-o", dir.resolve("threads").toString(),
-                threads.toString()).redirectErrorStream(true).start();
-        String threadsMessages = new String(threadsGcc.getInputStream().readAllBytes());
-        assertThat(threadsGcc.waitFor()).as("gcc -static -g threads.c:\n%s", threadsMessages).isZero();
         Process gcc = new ProcessBuilder("gcc", "-g", "-O0", "-o", dir.resolve("calls-dynamic").toString(),
                 dir.resolve("calls.c").toString()).redirectErrorStream(true).start();
         String messages = new String(gcc.getInputStream().readAllBytes());
@@ -362,6 +364,27 @@ class GdbBridgeIT {
                     .containsPattern("=> 0x[0-9a-f]+ <on_usr1>:")
                     .contains("usr1 1, usr2 0, alarms 1, segvs 1")
                     .doesNotContain("SIGSEGV", "SIGALRM");
+        }
+    }
+
+    /**
+     * A program that stops itself (job control, stop 56) stops gdb as a signal does; each continue goes on with
+     * SIGCONT, whose handler runs, as a shell's fg would. kill's SIGTSTP first stops before its delivery (gdb does not
+     * pass it silently), then, passed, stops the program.
+     */
+    @Test
+    void aProgramThatStopsItselfStopsGdbAndContinueGoesOnWithSigcont() throws Exception {
+        try (AgentProcess agent = AgentProcess.start("--elf", dir.resolve("selfstop").toString())) {
+            GdbRun run = gdbThroughBridge(agent, "selfstop", "continue", "continue", "continue", "continue",
+                    "continue");
+            String out = run.gdb();
+            assertThat(out).as(out)
+                    .contains("Program received signal SIGSTOP, Stopped (signal).")
+                    .contains("continued, SIGCONT handled 1 time(s)")
+                    .contains("Program received signal SIGTSTP, Stopped (user).")
+                    .contains("continued again, SIGCONT handled 2 time(s)")
+                    .contains("[Inferior 1 (process 1000) exited normally]")
+                    .doesNotContain("deadlock", "SIGKILL", "Remote failure reply");
         }
     }
 
