@@ -2,7 +2,10 @@
    stopped; its parent sees each change in waitpid (WUNTRACED, WCONTINUED), waitid (WSTOPPED, WNOWAIT) and a SIGCHLD
    (CLD_STOPPED, CLD_CONTINUED; none with SA_NOCLDSTOP), and /proc shows the stopped state. SIGCONT discards a pending
    stop signal; SIGKILL ends a stopped child; SIGTSTP is discarded in an orphaned process group; a stopped process
-   whose group becomes orphaned gets SIGHUP and SIGCONT. Compared natively in ProcessProgramsIT. */
+   whose group becomes orphaned gets SIGHUP and SIGCONT. Compared natively in ProcessProgramsIT.
+   The tests run in a session of their own, each child in a group of its own there: whether the group the program
+   was started in is orphaned depends on who started it (a CI runner's may be), and SIGTSTP's default action is
+   discarded in an orphaned group, so a test child there would never stop. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -70,9 +73,21 @@ static void show_status(const char *what, pid_t r, int status) {
     }
 }
 
+/* fork, the child in a process group of its own: its parent, in another group of the session, keeps it from being
+   orphaned. */
+static pid_t fork_job(void) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+    } else if (pid > 0) {
+        setpgid(pid, pid);
+    }
+    return pid;
+}
+
 /* A child that answers each byte on `in` with "r" and whether its SIGCONT handler ran, on `out`. */
 static pid_t answering_child(int in, int out) {
-    pid_t pid = fork();
+    pid_t pid = fork_job();
     if (pid == 0) {
         signal(SIGCONT, on_cont);
         char c;
@@ -95,8 +110,7 @@ static int answered(int fd) {
     return r;
 }
 
-int main(void) {
-    setvbuf(stdout, NULL, _IONBF, 0);
+static int run_tests(void) {
     handle_chld(0);
     int to[2], from[2], status;
     if (pipe(to) != 0 || pipe(from) != 0) {
@@ -150,7 +164,7 @@ int main(void) {
     if (pipe(go) != 0) {
         return 1;
     }
-    child = fork();
+    child = fork_job();
     if (child == 0) {
         sigset_t tstp, pending;
         sigemptyset(&tstp);
@@ -171,7 +185,7 @@ int main(void) {
     write(to[1], "c", 1);
     r = waitpid(child, &status, WUNTRACED | WCONTINUED);
     show_status("waitpid after SIGTSTP, SIGCONT", r, status);
-    child = fork();
+    child = fork_job();
     if (child == 0) {
         raise(SIGSTOP);
         _exit(4);
@@ -220,5 +234,19 @@ int main(void) {
     close(hup[1]);
     r = waitpid(child, &status, 0);
     show_status("waitpid, the session leader", r, status);
+    return 0;
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IONBF, 0);
+    pid_t tests = fork();
+    if (tests == 0) {
+        setsid();
+        _exit(run_tests());
+    }
+    int status;
+    waitpid(tests, &status, 0);
+    printf("the tests' session: %s %d\n", WIFEXITED(status) ? "exited" : "killed", WIFEXITED(status)
+           ? WEXITSTATUS(status) : WTERMSIG(status));
     return 0;
 }
