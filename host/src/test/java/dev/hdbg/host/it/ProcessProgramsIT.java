@@ -36,7 +36,7 @@ class ProcessProgramsIT {
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
                 "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo",
-                "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl", "jobstop", "traceme")) {
+                "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl", "jobstop", "traceme", "ttystop")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -362,6 +362,19 @@ class ProcessProgramsIT {
         assertThat(actual.out()).contains("waitpid WUNTRACED: stopped by 19\n", "a stopped child answers: 0\n",
                 "its answer: r1 (its SIGCONT handler ran)\n", "SIGCHLD: 2 times, code 6 (CLD_CONTINUED 6), status 18\n",
                 "child: SIGTSTP discarded in an orphaned group\n", "child: the stopped grandchild, orphaned: 3 'hup'\n");
+    }
+
+    /**
+     * A background group's access to its controlling terminal as natively (stop 56; before, it read and wrote as the
+     * foreground did): a read stops the reader with SIGTTIN until it is in the foreground and continued, then returns
+     * what was typed; under TOSTOP a write stops with SIGTTOU; with SIGTTIN ignored a read is EIO.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void aBackgroundGroupsTerminalAccessStopsItAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("ttystop-" + linking);
+        assertThat(actual.out()).contains("background read: stopped by 21\n", "reader: read 6: typed\n",
+                "background write, TOSTOP: stopped by 22\n", "ignoring reader: read: -1 (EIO)\n");
     }
 
     /**

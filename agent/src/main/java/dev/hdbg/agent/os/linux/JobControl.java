@@ -47,6 +47,7 @@ final class JobControl {
             }
             if (process.jobs().resume()) {
                 scheduler.jobsChanged();
+                scheduler.wakeAll(process.jobs()); // a terminal access it stopped at is made again
                 notifyParent(process, CLD_CONTINUED, Signals.SIGCONT);
             }
         } else if (isStop(s)) {
@@ -70,6 +71,45 @@ final class JobControl {
         scheduler.jobsChanged();
         notifyParent(process, CLD_STOPPED, s);
         return true;
+    }
+
+    /**
+     * {@code process} reads from (SIGTTIN) or writes to (SIGTTOU, under TOSTOP) its controlling terminal, whose
+     * foreground group is {@code foreground}, as Linux's __tty_check_change rules: from the foreground group, or a
+     * terminal that is not the process's (another {@code session}'s), nothing happens. From a background group, a
+     * SIGTTIN blocked or ignored makes the read EIO (a SIGTTOU so, the write goes ahead), and so does an orphaned
+     * group; else the whole group gets the signal: where its default action stops the process, the call waits until
+     * the process goes on and is then made again (Linux's ERESTARTSYS), where a handler takes it the call fails with
+     * EINTR as the handler runs.
+     *
+     * @throws SyscallException EIO or EINTR, or a {@link Blocked} wait while the process is stopped
+     */
+    void terminalAccess(LinuxProcess process, long session, long foreground, int signal) {
+        if (process.session() != session || foreground == 0 || process.processGroup() == foreground) {
+            return;
+        }
+        Signals signals = process.signals();
+        long handler = signals.action(signal).handler();
+        if ((signals.blocked() & Signals.bit(signal)) != 0 || handler == Signals.SIG_IGN) {
+            if (signal == Signals.SIGTTIN) {
+                throw new SyscallException(Errno.EIO);
+            }
+            return;
+        }
+        if (orphaned(process.processGroup(), null)) {
+            throw new SyscallException(Errno.EIO);
+        }
+        for (LinuxProcess member : table.group(process.processGroup())) {
+            if (member != process) {
+                table.signal(member, SignalInfo.kernel(signal));
+            }
+        }
+        if (handler != Signals.SIG_DFL) {
+            table.signal(process, SignalInfo.kernel(signal));
+            throw new SyscallException(Errno.EINTR);
+        }
+        stop(process, signal); // its default action, taken now: the call sleeps until SIGCONT
+        throw new Blocked(process.jobs());
     }
 
     /** A shell's {@code fg} or {@code bg}: SIGCONT to {@code process}'s group, from outside the machine. */

@@ -32,6 +32,8 @@ final class Signals {
     static final int SIGCONT = 18;
     static final int SIGSTOP = 19;
     static final int SIGTSTP = 20;
+    static final int SIGTTIN = 21;
+    static final int SIGTTOU = 22;
     static final int SIGURG = 23;
     static final int SIGVTALRM = 26;
     static final int SIGPROF = 27;

@@ -117,6 +117,9 @@ final class Terminal {
         if (!masterOpen) {
             throw new SyscallException(Errno.EIO);
         }
+        if (termios.on(Termios.TOSTOP)) {
+            table.jobs().terminalAccess(table.current(), session, foreground, Signals.SIGTTOU);
+        }
         if (toMaster.size() >= LIMIT) {
             throw Blocked.unlessNonBlocking(caller, this);
         }
@@ -128,6 +131,7 @@ final class Terminal {
     }
 
     int slaveRead(byte[] buffer, OpenFile caller) {
+        table.jobs().terminalAccess(table.current(), session, foreground, Signals.SIGTTIN);
         if (termios.on(Termios.ICANON)) {
             int n = input.readLine(buffer);
             if (n < 0) {

@@ -20,6 +20,8 @@ final class Termios {
     static final int ICANON = 0x2;
     static final int ECHO = 0x8;
     static final int ECHOE = 0x10;
+    /** c_lflag: a background group's writes stop it with SIGTTOU. */
+    static final int TOSTOP = 0x100;
     static final int ECHOK = 0x20;
     static final int ECHONL = 0x40;
     static final int NOFLSH = 0x80;

@@ -102,6 +102,58 @@ class JobControlTest {
         }
     }
 
+    /**
+     * A background group's read of its controlling terminal stops the reader with SIGTTIN; its session leader sees
+     * the stop, gives it the terminal and continues it, and the read, made again, returns what the master wrote.
+     */
+    @Test
+    void aBackgroundReadOfTheTerminalStopsTheReaderUntilItIsContinuedInTheForeground() {
+        try (Guest g = new Guest(root, false)) {
+            long status = g.buffer(8);
+            long number = g.buffer(4);
+            long master = g.rax(257, -100, g.string("/dev/ptmx"), 2 | 0x100, 0); // O_RDWR | O_NOCTTY
+            g.rax(16, master, 0x40045431, number); // TIOCSPTLCK 0: unlocked
+            g.rax(16, master, 0x80045430, number); // TIOCGPTN
+            String slave = "/dev/pts/" + g.read(number, 4).getInt(0);
+            long leader = g.spawn(57);
+            waitsForTheNext(g, leader, status, 0);
+
+            assertThat(g.rax(112)).as("setsid in the child").isEqualTo(leader);
+            long tty = g.rax(257, -100, g.string(slave), 2, 0);
+            assertThat(g.rax(16, tty, 0x540e, 0)).as("TIOCSCTTY").isZero();
+            long reader = g.spawn(57);
+            g.rax(109, reader, reader); // setpgid: a background group
+            waitsForTheNext(g, reader, status, WUNTRACED);
+
+            assertThat(g.rax(GETPID)).as("the reader's turn").isEqualTo(reader);
+            long line = g.buffer(16);
+            g.machine.unicorn().regWrite(X86Reg.RIP, 0x400200);
+            assertThat(g.call(0, tty, line, 16)).as("its read stops it").isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+            assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+
+            assertThat(g.rax(WAIT4, reader, status, WUNTRACED, 0)).as("the leader's wait, made again").isEqualTo(reader);
+            assertThat(g.read(status, 4).getInt(0)).as("WSTOPSIG SIGTTIN").isEqualTo(Signals.SIGTTIN << 8 | 0x7f);
+            long group = g.put(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putInt((int) reader).array());
+            assertThat(g.rax(16, tty, 0x5410, group)).as("TIOCSPGRP: the reader's group in the foreground").isZero();
+            g.rax(1, master, g.string("typed\n"), 6);
+            g.rax(KILL, reader, Signals.SIGCONT);
+            waitsForTheNext(g, reader, status, 0);
+
+            assertThat(g.machine.unicorn().regRead(X86Reg.RIP)).as("the reader makes its read again").isEqualTo(0x400200);
+            assertThat(g.rax(0, tty, line, 16)).isEqualTo(6);
+            assertThat(new String(g.machine.memory().read(line, 6), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("typed\n");
+        }
+    }
+
+    /** The caller waits for {@code child} in wait4 with {@code options}, and the next thread goes on the CPU. */
+    private static void waitsForTheNext(Guest g, long child, long status, int options) {
+        g.machine.unicorn().regWrite(X86Reg.RIP, 0x400100);
+        assertThat(g.call(WAIT4, child, status, options, 0)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
+        assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+    }
+
     @Test
     void sigcontDiscardsAPendingStopSignalAndAStopSignalAPendingSigcont() {
         try (Guest g = new Guest(root, false)) {

@@ -1,0 +1,115 @@
+/* A background process group's access to its controlling terminal (job control): a read stops the reader with
+   SIGTTIN until its session leader makes it the foreground group and continues it, when the read is made again and
+   returns what was typed; with TOSTOP a write stops the writer with SIGTTOU the same way; a background read with
+   SIGTTIN ignored fails with EIO. The program makes its own pseudo-terminal and session. Compared natively in
+   ProcessProgramsIT. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+#include "show.h"
+
+static void show_status(const char *what, int status) {
+    if (WIFSTOPPED(status)) {
+        printf("%s: stopped by %d\n", what, WSTOPSIG(status));
+    } else if (WIFEXITED(status)) {
+        printf("%s: exited %d\n", what, WEXITSTATUS(status));
+    } else {
+        printf("%s: status 0x%x\n", what, status);
+    }
+}
+
+/* A child in a background group of the session: runs `job` on the terminal `tty`. */
+static pid_t background(int tty, void (*job)(int)) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        job(tty);
+        _exit(0);
+    }
+    setpgid(pid, pid);
+    return pid;
+}
+
+static void reader(int tty) {
+    char line[64] = {0};
+    ssize_t n = read(tty, line, sizeof line - 1);
+    printf("reader: read %zd: %s", n, line);
+}
+
+static void writer(int tty) {
+    signal(SIGTTOU, SIG_DFL); /* the leader's ignored it */
+    printf("writer: write %zd\n", write(tty, "out\n", 4));
+}
+
+static void ignoring_reader(int tty) {
+    signal(SIGTTIN, SIG_IGN);
+    char c;
+    show("ignoring reader: read", read(tty, &c, 1));
+}
+
+/* The session leader: the terminal's foreground group, with a background job at a time. */
+static void leader(const char *slave_name, int master) {
+    setsid();
+    int tty = open(slave_name, O_RDWR);
+    ioctl(tty, TIOCSCTTY, 0);
+    signal(SIGTTOU, SIG_IGN); /* as a shell does, to hand the terminal over */
+    int status;
+
+    pid_t job = background(tty, reader);
+    waitpid(job, &status, WUNTRACED);
+    show_status("background read", status);
+    tcsetpgrp(tty, job);
+    write(master, "typed\n", 6);
+    kill(job, SIGCONT);
+    waitpid(job, &status, 0);
+    show_status("the reader, in the foreground", status);
+    tcsetpgrp(tty, getpgrp());
+
+    struct termios t;
+    tcgetattr(tty, &t);
+    t.c_lflag |= TOSTOP;
+    tcsetattr(tty, TCSANOW, &t);
+    job = background(tty, writer);
+    waitpid(job, &status, WUNTRACED);
+    show_status("background write, TOSTOP", status);
+    tcsetpgrp(tty, job);
+    kill(job, SIGCONT);
+    waitpid(job, &status, 0);
+    show_status("the writer, in the foreground", status);
+    tcsetpgrp(tty, getpgrp());
+    char out[16] = {0};
+    ssize_t n = read(master, out, sizeof out - 1);
+    for (ssize_t i = 0; i < n; i++) {
+        if (out[i] == '\r') {
+            out[i] = 'R'; /* the output's CR LF, visible */
+        }
+    }
+    printf("the master read %zd: %s", n, out);
+
+    job = background(tty, ignoring_reader);
+    waitpid(job, &status, WUNTRACED);
+    show_status("background read, SIGTTIN ignored", status);
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IONBF, 0);
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+        return 1;
+    }
+    char *name = ptsname(master);
+    pid_t pid = fork();
+    if (pid == 0) {
+        leader(name, master);
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    show_status("the session leader", status);
+    return 0;
+}
