@@ -7,8 +7,7 @@ import java.util.Map;
  * with Linux's rules. They decide which processes {@code kill(0, ...)} and {@code kill(-pgid, ...)} reach and which
  * children {@code wait4(0, ...)} and {@code wait4(-pgid, ...)} wait for: coreutils' {@code timeout} moves itself and
  * its child to a group of their own and ends the child by signalling that group, which must not reach the shell that
- * started it. A terminal's foreground group is its own ({@link TerminalEnd}); the stops on a background group's
- * access to its terminal (SIGTTIN, SIGTTOU) are not emulated.
+ * started it. A terminal's foreground group is its own ({@link TerminalEnd}); the stops are {@link JobControl}'s.
  */
 final class JobControlSyscalls {
     private final LinuxProcess process;
