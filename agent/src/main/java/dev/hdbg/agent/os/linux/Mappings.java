@@ -140,10 +140,13 @@ final class Mappings {
 
     /**
      * The lines of {@code /proc/self/maps}: each named range, cut where the emulator's permissions change, in
-     * address order: {@code 555555554000-555555556000 r--p 00000000 00:00 1234    /usr/bin/sort}.
+     * address order: {@code 555555554000-555555556000 r--p 00000000 00:00 1234    /usr/bin/sort}. Neighbours that
+     * Linux would hold as one area are one line, as its vma_merge makes them: the same name, file and permissions, the
+     * offset going on (the stack's two emulator regions, for one).
      */
     String render(List<MemoryRegion> regions) {
         StringBuilder out = new StringBuilder();
+        Line pending = null;
         for (Map.Entry<Long, Entry> e : entries.entrySet()) {
             long begin = e.getKey();
             long end = e.getValue().end();
@@ -154,12 +157,35 @@ final class Mappings {
                 if (r.begin() < 0 || from >= to) {
                     continue;
                 }
-                String line = String.format("%08x-%08x %s%s%sp %08x 00:00 %d", from, to, (r.perms() & 1) != 0 ? "r" : "-",
-                        (r.perms() & 2) != 0 ? "w" : "-", (r.perms() & 4) != 0 ? "x" : "-",
-                        kind.from(from - begin).offset(), kind.inode());
-                out.append(kind.name().isEmpty() ? line : String.format("%-72s %s", line, kind.name())).append('\n');
+                Line line = new Line(from, to, r.perms(), kind.from(from - begin).offset(), kind.inode(), kind.name());
+                if (pending != null && pending.continuedBy(line)) {
+                    pending = new Line(pending.from, to, pending.perms, pending.offset, pending.inode, pending.name);
+                } else {
+                    if (pending != null) {
+                        pending.appendTo(out);
+                    }
+                    pending = line;
+                }
             }
         }
+        if (pending != null) {
+            pending.appendTo(out);
+        }
         return out.toString();
+    }
+
+    /** One line of {@code /proc/self/maps}. */
+    private record Line(long from, long to, int perms, long offset, long inode, String name) {
+        /** Whether {@code next} begins where this ends and Linux would merge the two. */
+        boolean continuedBy(Line next) {
+            return next.from == to && next.perms == perms && next.inode == inode && next.name.equals(name)
+                    && next.offset == (inode == 0 && offset == 0 ? 0 : offset + (to - from));
+        }
+
+        void appendTo(StringBuilder out) {
+            String line = String.format("%08x-%08x %s%s%sp %08x 00:00 %d", from, to, (perms & 1) != 0 ? "r" : "-",
+                    (perms & 2) != 0 ? "w" : "-", (perms & 4) != 0 ? "x" : "-", offset, inode);
+            out.append(name.isEmpty() ? line : String.format("%-72s %s", line, name)).append('\n');
+        }
     }
 }

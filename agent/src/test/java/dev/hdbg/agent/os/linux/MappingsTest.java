@@ -2,6 +2,8 @@ package dev.hdbg.agent.os.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hdbg.agent.unicorn.MemoryRegion;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What /proc/self/maps and the virtual size are made from: the ranges a process mapped, cut and replaced. */
@@ -36,5 +38,27 @@ class MappingsTest {
         assertThat(mappings.bytesIn(0x12000, 0x1a000)).as("mapped of the range").isEqualTo(0x2000 + 0x2000);
         assertThat(mappings.covers(0x10000, 0x14000)).isTrue();
         assertThat(mappings.covers(0x10000, 0x18000)).isFalse();
+    }
+
+    /**
+     * Neighbours Linux holds as one area are one line (stop 56: the stack's two emulator regions showed as two
+     * [stack] lines); a change of permissions, of name or a file's offset that does not go on keeps lines apart.
+     */
+    @Test
+    void neighboursLinuxWouldMergeAreOneLine() {
+        Mappings mappings = new Mappings();
+        Mappings.Kind stack = new Mappings.Kind("[stack]", 0, 0);
+        mappings.set(0x7000_0000L, 0x7000_8000L, stack);
+        mappings.set(0x7000_8000L, 0x7000_9000L, stack);
+        Mappings.Kind file = new Mappings.Kind("/lib/x.so", 0, 42);
+        mappings.set(0x1000_0000L, 0x1000_3000L, file);
+        mappings.set(0x1000_3000L, 0x1000_4000L, new Mappings.Kind("/lib/x.so", 0x8000, 42)); // not the next offset
+        List<MemoryRegion> regions = List.of(new MemoryRegion(0x1000_0000L, 0x1000_1fffL, 1),
+                new MemoryRegion(0x1000_2000L, 0x1000_2fffL, 1), new MemoryRegion(0x1000_3000L, 0x1000_3fffL, 1),
+                new MemoryRegion(0x7000_0000L, 0x7000_7fffL, 3), new MemoryRegion(0x7000_8000L, 0x7000_8fffL, 3));
+        assertThat(mappings.render(regions).lines().toList()).containsExactly(
+                "10000000-10003000 r--p 00000000 00:00 42                                 /lib/x.so",
+                "10003000-10004000 r--p 00008000 00:00 42                                 /lib/x.so",
+                "70000000-70009000 rw-p 00000000 00:00 0                                  [stack]");
     }
 }
