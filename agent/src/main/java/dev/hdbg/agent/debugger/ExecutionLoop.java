@@ -452,8 +452,8 @@ final class ExecutionLoop implements BreakService, GuestStops {
         requirePaused();
         // A thread a fatal signal stopped is ending: its step ends the program (HeldSignals.end).
         if (!runs.heldSignals().holds() && !machine.vcpus().runnable(selectedCore)) {
-            throw DebuggerException.badState("core " + selectedCore + " cannot step: its thread waits (or has exited); "
-                    + "select a running core (~) or continue (g)");
+            throw DebuggerException.badState("core " + selectedCore + " cannot step: its thread waits, is stopped "
+                    + "(or has exited); select a running core (~) or continue (g)");
         }
         stepping.request(mode, selectedCore);
         startRunning(run);

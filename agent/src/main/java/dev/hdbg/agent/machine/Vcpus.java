@@ -48,6 +48,8 @@ public final class Vcpus {
         String state = "running";
         String name = "";
         boolean runnable = true;
+        /** Set while the thread's process is stopped (job control): shown in the state's place. */
+        String stopped;
         /** The registers while the core is off the CPU; reused from one switch to the next. */
         UnicornContext context;
         final long[] saved = new long[ALL.size()];
@@ -180,7 +182,7 @@ public final class Vcpus {
 
     /** Whether {@code core} may run (its thread is not waiting nor gone), as its operating system says. */
     public boolean runnable(int core) {
-        return slot(core).runnable;
+        return slot(core).runnable && slot(core).stopped == null;
     }
 
     /** Whether {@code core}'s thread has ended ({@link #EXITED}): its core is freed at the next switch. */
@@ -191,6 +193,14 @@ public final class Vcpus {
     /** The name of the core's thread (Linux's {@code comm}, {@code prctl(PR_SET_NAME)}), for {@code ~} and gdb. */
     public void setName(int core, String name) {
         slot(core).name = name;
+    }
+
+    /**
+     * The core's thread is stopped, {@code why} (its process stopped by a signal: job control), or goes on (null):
+     * {@code ~} shows why in place of its state, which comes back once it goes on, and it is not runnable meanwhile.
+     */
+    public void setStopped(int core, String why) {
+        slot(core).stopped = why;
     }
 
     /** What the core's thread is doing, for {@code ~}: "running", "futex wait", {@link #EXITED}. */
@@ -252,7 +262,8 @@ public final class Vcpus {
         List<Core> cores = new ArrayList<>();
         for (int i = 0; i < MAX; i++) {
             if (slots[i] != null) {
-                cores.add(new Core(i, slots[i].tid, read(i, CpuRegister.RIP), slots[i].state, i == current,
+                String state = slots[i].stopped != null ? slots[i].stopped : slots[i].state;
+                cores.add(new Core(i, slots[i].tid, read(i, CpuRegister.RIP), state, i == current,
                         slots[i].pid, slots[i].name));
             }
         }

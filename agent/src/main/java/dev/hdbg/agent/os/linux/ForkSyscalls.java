@@ -155,11 +155,21 @@ final class ForkSyscalls {
         LinuxProcess child = found.get();
         int change = child.ended() ? JobState.NONE : child.jobs().unreported();
         if (info != 0) {
-            boolean killed = child.killedBy() != 0;
-            int code = change == JobState.CONTINUED ? JobControl.CLD_CONTINUED : change != JobState.NONE
-                    ? JobControl.CLD_STOPPED : killed ? ProcessTable.CLD_KILLED : ProcessTable.CLD_EXITED;
-            int value = change == JobState.CONTINUED ? Signals.SIGCONT : change != JobState.NONE ? change
-                    : killed ? child.killedBy() : child.exitStatus().orElse(0);
+            int code; // si_code and si_status: what changed, and its signal or the exit status
+            int value;
+            if (change == JobState.CONTINUED) {
+                code = JobControl.CLD_CONTINUED;
+                value = Signals.SIGCONT;
+            } else if (change != JobState.NONE) {
+                code = JobControl.CLD_STOPPED;
+                value = change;
+            } else if (child.killedBy() != 0) {
+                code = ProcessTable.CLD_KILLED;
+                value = child.killedBy();
+            } else {
+                code = ProcessTable.CLD_EXITED;
+                value = child.exitStatus().orElse(0);
+            }
             ByteBuffer b = UserMemory.struct(SignalInfo.SIZE).putInt(0, Signals.SIGCHLD).putInt(8, code)
                     .putInt(16, (int) child.pid()).putInt(20, Credentials.UID).putInt(24, value);
             user.write(info, b.array());

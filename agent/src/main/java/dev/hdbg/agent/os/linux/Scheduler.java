@@ -308,6 +308,10 @@ final class Scheduler {
      */
     void jobsChanged() {
         switchWanted |= current().process.jobs().stopped();
+        for (GuestThread t : threads.values()) {
+            int signal = t.process.jobs().stoppedBy();
+            vcpus.setStopped(t.core, signal == 0 ? null : "stopped (signal " + signal + ")");
+        }
         counted();
     }
 

@@ -32,6 +32,8 @@ class JobControlTest {
             stopsInItsTurn(g, child, status);
             assertThat(g.read(status, 4).getInt(0)).as("WIFSTOPPED, WSTOPSIG 19").isEqualTo(19 << 8 | 0x7f);
             assertThat(g.rax(WAIT4, child, status, WUNTRACED | WNOHANG, 0)).as("reported once").isZero();
+            assertThat(g.machine.vcpus().list()).as("the debugger's ~").filteredOn(c -> c.tid() == child)
+                    .singleElement().satisfies(c -> assertThat(c.state()).isEqualTo("stopped (signal 19)"));
 
             g.machine.unicorn().regWrite(X86Reg.RIP, 0x400100);
             assertThat(g.call(34)).as("the parent pauses").isInstanceOf(LinuxSyscalls.Result.Yielded.class);
@@ -63,6 +65,8 @@ class JobControlTest {
             assertThat(g.rax(KILL, child, Signals.SIGCONT)).isZero();
             assertThat(g.rax(WAIT4, child, status, WUNTRACED | WCONTINUED | WNOHANG, 0)).isEqualTo(child);
             assertThat(g.read(status, 4).getInt(0)).as("WIFCONTINUED").isEqualTo(0xffff);
+            assertThat(g.machine.vcpus().list()).filteredOn(c -> c.tid() == child).singleElement()
+                    .satisfies(c -> assertThat(c.state()).as("its own state again").isEqualTo("running"));
 
             g.machine.unicorn().regWrite(X86Reg.RIP, 0x400100);
             assertThat(g.call(WAIT4, child, status, 0, 0)).as("the parent waits for its end")
