@@ -46,6 +46,34 @@ static void writer(int tty) {
     printf("writer: write %zd\n", write(tty, "out\n", 4));
 }
 
+static volatile sig_atomic_t ttins, notify_leader;
+
+static void on_ttin(int s) {
+    (void)s;
+    if (ttins++ == 0 && notify_leader) {
+        kill(getppid(), SIGUSR1); /* the leader now hands it the terminal */
+    }
+}
+
+/* A reader that handles SIGTTIN: without SA_RESTART its read fails with EINTR; with it, the read is made again after
+   each handler until its group is in the foreground, and returns what was typed. */
+static void handling_reader(int tty) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_ttin;
+    sigaction(SIGTTIN, &sa, NULL);
+    char line[64] = {0};
+    show("handling reader: read", read(tty, line, sizeof line - 1));
+    printf("handling reader: handler ran %d time(s)\n", ttins);
+    ttins = 0;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTTIN, &sa, NULL);
+    notify_leader = 1;
+    ssize_t n = read(tty, line, sizeof line - 1);
+    printf("handling reader, SA_RESTART: read %zd: %s", n, line);
+    printf("handling reader, SA_RESTART: handler ran: %s\n", ttins > 0 ? "yes" : "no");
+}
+
 static void ignoring_reader(int tty) {
     signal(SIGTTIN, SIG_IGN);
     char c;
@@ -90,6 +118,20 @@ static void leader(const char *slave_name, int master) {
         }
     }
     printf("the master read %zd: %s", n, out);
+
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    job = background(tty, handling_reader);
+    int got;
+    sigwait(&usr1, &got);
+    tcsetpgrp(tty, job);
+    write(master, "again\n", 6);
+    waitpid(job, &status, 0);
+    show_status("the handling reader", status);
+    tcsetpgrp(tty, getpgrp());
+    read(master, out, sizeof out - 1); /* the echo */
 
     job = background(tty, ignoring_reader);
     waitpid(job, &status, WUNTRACED);

@@ -367,14 +367,16 @@ class ProcessProgramsIT {
     /**
      * A background group's access to its controlling terminal as natively (stop 56; before, it read and wrote as the
      * foreground did): a read stops the reader with SIGTTIN until it is in the foreground and continued, then returns
-     * what was typed; under TOSTOP a write stops with SIGTTOU; with SIGTTIN ignored a read is EIO.
+     * what was typed; under TOSTOP a write stops with SIGTTOU; a SIGTTIN handler makes the read EINTR, or under
+     * SA_RESTART makes it again until it succeeds; with SIGTTIN ignored a read is EIO.
      */
     @ParameterizedTest
     @ValueSource(strings = {"static", "dynamic"})
     void aBackgroundGroupsTerminalAccessStopsItAsNatively(String linking) throws Exception {
         ProgramRun actual = sameAsNatively("ttystop-" + linking);
         assertThat(actual.out()).contains("background read: stopped by 21\n", "reader: read 6: typed\n",
-                "background write, TOSTOP: stopped by 22\n", "ignoring reader: read: -1 (EIO)\n");
+                "background write, TOSTOP: stopped by 22\n", "ignoring reader: read: -1 (EIO)\n",
+                "handling reader: read: -1 (EINTR)\n", "handling reader, SA_RESTART: read 6: again\n");
     }
 
     /**

@@ -79,10 +79,11 @@ final class JobControl {
      * terminal that is not the process's (another {@code session}'s), nothing happens. From a background group, a
      * SIGTTIN blocked or ignored makes the read EIO (a SIGTTOU so, the write goes ahead), and so does an orphaned
      * group; else the whole group gets the signal: where its default action stops the process, the call waits until
-     * the process goes on and is then made again (Linux's ERESTARTSYS), where a handler takes it the call fails with
-     * EINTR as the handler runs.
+     * the process goes on and is then made again (Linux's ERESTARTSYS), where a handler takes it the handler runs
+     * and the call is made again after it under SA_RESTART ({@link RestartCall}), else fails with EINTR.
      *
-     * @throws SyscallException EIO or EINTR, or a {@link Blocked} wait while the process is stopped
+     * @throws SyscallException EIO or EINTR, a {@link RestartCall}, or a {@link Blocked} wait while the process is
+     *                          stopped
      */
     void terminalAccess(LinuxProcess process, long session, long foreground, int signal) {
         if (process.session() != session || foreground == 0 || process.processGroup() == foreground) {
@@ -106,7 +107,8 @@ final class JobControl {
         }
         if (handler != Signals.SIG_DFL) {
             table.signal(process, SignalInfo.kernel(signal));
-            throw new SyscallException(Errno.EINTR);
+            throw (signals.action(signal).flags() & Signals.SA_RESTART) != 0 ? new RestartCall()
+                    : new SyscallException(Errno.EINTR);
         }
         stop(process, signal); // its default action, taken now: the call sleeps until SIGCONT
         throw new Blocked(process.jobs());

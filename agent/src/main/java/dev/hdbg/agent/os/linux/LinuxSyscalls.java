@@ -116,6 +116,8 @@ public final class LinuxSyscalls {
                 uc.regRead(X86Reg.R10), uc.regRead(X86Reg.R8), uc.regRead(X86Reg.R9));
         long rip = uc.regRead(X86Reg.RIP);
         long value = call(process, handler, args, rip, number);
+        boolean restart = value == RESTART; // then the handler's frame returns to the SYSCALL, RAX its number again
+        value = restart ? number : value;
         if (process.exitStatus().isPresent()) {
             return ended(process, new Result.Exited(process.exitStatus().getAsInt()));
         }
@@ -134,13 +136,17 @@ public final class LinuxSyscalls {
         // The return to user mode: at the SYSCALL's successor (Unicorn leaves RIP on the SYSCALL in its hook), or
         // where rt_sigreturn put it. Pending signals are delivered there, as Linux does on every return.
         long after = uc.regRead(X86Reg.RIP);
-        long resumeAt = after != rip ? after : rip + SYSCALL_LENGTH;
+        long resumeAt = restart ? rip : after != rip ? after : rip + SYSCALL_LENGTH;
         process.timers().fire(process.signals(), process.timers().clock().monotonic());
         // A thread that now waits or has exited takes no signal: the next thread to return to user mode does.
         if (scheduler.current().state == GuestThread.State.RUNNABLE) {
             // instanceof, not a pattern switch: on every call's return, and in code the JIT keeps at tier 3 for long
             // (an --elf agent's raised C2 thresholds), a type switch's bootstrap costs more than the tests.
             Signals.Delivery delivery = process.signals().deliverPending(resumeAt);
+            if (restart && !(delivery instanceof Signals.Delivery.Handler)) {
+                uc.regWrite(X86Reg.RAX, -Errno.EINTR); // no handler ran after all (a debugger's stop held it)
+                value = -Errno.EINTR;
+            }
             if (delivery instanceof Signals.Delivery.Killed(int signal, SignalInfo info)) {
                 process.killed(info);
                 return ended(process, new Result.Killed(signal));
@@ -357,6 +363,8 @@ public final class LinuxSyscalls {
 
     /** The length of the SYSCALL instruction (0f 05). */
     private static final int SYSCALL_LENGTH = 2;
+    /** What {@link #call} returns for a {@link RestartCall}: no call's result (results are -4095 to 2^63 - 1). */
+    private static final long RESTART = Long.MIN_VALUE;
 
     /**
      * The one place a failure becomes {@code -errno}; a call that must wait ({@link Blocked}) puts its thread to sleep,
@@ -375,6 +383,8 @@ public final class LinuxSyscalls {
             } catch (SyscallException timedOut) {
                 return -timedOut.errno();
             }
+        } catch (RestartCall e) {
+            result = RESTART;
         } catch (SyscallException e) {
             result = -e.errno();
         } catch (UnmappedAddressException e) {

@@ -44,6 +44,7 @@ final class Signals {
     static final long SA_ONSTACK = 0x0800_0000L;
     static final long SA_NODEFER = 0x4000_0000L;
     static final long SA_RESETHAND = 0x8000_0000L;
+    static final long SA_RESTART = 0x1000_0000L;
     static final int SS_ONSTACK = 1;
     static final int SS_DISABLE = 2;
     static final int SS_AUTODISARM = 1 << 31;
