@@ -1,10 +1,7 @@
 package dev.hdbg.agent.os.linux;
 
-import dev.hdbg.agent.machine.UnmappedAddressException;
 import dev.hdbg.agent.unicorn.Unicorn;
 import dev.hdbg.agent.unicorn.X86Reg;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -115,8 +112,8 @@ public final class LinuxSyscalls {
         SyscallArgs args = new SyscallArgs(uc.regRead(X86Reg.RDI), uc.regRead(X86Reg.RSI), uc.regRead(X86Reg.RDX),
                 uc.regRead(X86Reg.R10), uc.regRead(X86Reg.R8), uc.regRead(X86Reg.R9));
         long rip = uc.regRead(X86Reg.RIP);
-        long value = call(process, handler, args, rip, number);
-        boolean restart = value == RESTART; // then the handler's frame returns to the SYSCALL, RAX its number again
+        long value = HandlerCalls.call(process, handler, args, rip, number);
+        boolean restart = value == HandlerCalls.RESTART; // the handler's frame returns to the SYSCALL, RAX its number
         value = restart ? number : value;
         if (process.exitStatus().isPresent()) {
             return ended(process, new Result.Exited(process.exitStatus().getAsInt()));
@@ -363,38 +360,4 @@ public final class LinuxSyscalls {
 
     /** The length of the SYSCALL instruction (0f 05). */
     private static final int SYSCALL_LENGTH = 2;
-    /** What {@link #call} returns for a {@link RestartCall}: no call's result (results are -4095 to 2^63 - 1). */
-    private static final long RESTART = Long.MIN_VALUE;
-
-    /**
-     * The one place a failure becomes {@code -errno}; a call that must wait ({@link Blocked}) puts its thread to sleep,
-     * to make the call again when woken.
-     */
-    private static long call(LinuxProcess process, Handler handler, SyscallArgs args, long rip, long number) {
-        long result;
-        try {
-            result = handler.call(args);
-        } catch (Blocked e) {
-            try {
-                TimedWait wait = e.timedWait() != null ? e.timedWait()
-                        : SocketTimeouts.waitFor(process, number, args.i(0)); // SO_RCVTIMEO, SO_SNDTIMEO
-                process.scheduler().waitAndRestart(e.channel(), rip, number, wait);
-                return number;
-            } catch (SyscallException timedOut) {
-                return -timedOut.errno();
-            }
-        } catch (RestartCall e) {
-            result = RESTART;
-        } catch (SyscallException e) {
-            result = -e.errno();
-        } catch (UnmappedAddressException e) {
-            result = -Errno.EFAULT;
-        } catch (IOException e) {
-            result = -Errno.of(e);
-        } catch (UncheckedIOException e) {
-            result = -Errno.of(e.getCause());
-        }
-        SocketTimeouts.ended(process, number);
-        return result;
-    }
 }
