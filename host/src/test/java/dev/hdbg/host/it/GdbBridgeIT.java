@@ -41,19 +41,11 @@ class GdbBridgeIT {
 
     @BeforeAll
     static void compile() throws Exception {
-        for (String name : List.of("calls", "spin", "crash", "signals", "named", "tally")) {
+        for (String resource : List.of("gdb/calls", "gdb/spin", "gdb/crash", "gdb/signals", "gdb/named", "gdb/tally",
+                "elf/threads", "elf/selfstop")) {
+            String name = resource.substring(resource.indexOf('/') + 1);
             Path source = dir.resolve(name + ".c");
-            try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/gdb/" + name + ".c")) {
-                Files.copy(in, source);
-            }
-            Process gcc = new ProcessBuilder("gcc", "-static", "-g", "-O0", "-o", dir.resolve(name).toString(),
-                    source.toString()).redirectErrorStream(true).start();
-            String messages = new String(gcc.getInputStream().readAllBytes());
-            assertThat(gcc.waitFor()).as("gcc -static -g %s.c:\n%s", name, messages).isZero();
-        }
-        for (String name : List.of("threads", "selfstop")) {
-            Path source = dir.resolve(name + ".c");
-            try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/elf/" + name + ".c")) {
+            try (InputStream in = GdbBridgeIT.class.getResourceAsStream("/" + resource + ".c")) {
                 Files.copy(in, source);
             }
             Process gcc = new ProcessBuilder("gcc", "-static", "-g", "-O0", "-o", dir.resolve(name).toString(),
