@@ -148,11 +148,9 @@ public final class LinuxSyscalls {
                 process.killed(info);
                 return ended(process, new Result.Killed(signal));
             }
-            if (delivery instanceof Signals.Delivery.Stopped(int signal, SignalInfo info)) {
-                return new Result.Stopped(signal, info.bytes(), false);
-            }
-            if (delivery instanceof Signals.Delivery.JobStopped(int signal, SignalInfo info) && processes.isInit(process)) {
-                return new Result.Stopped(signal, info.bytes(), true);
+            Result stop = debuggersStop(process, delivery);
+            if (stop != null) {
+                return stop;
             }
         }
         return scheduler.switchWanted() ? new Result.Yielded(value) : new Result.Returned(value);
@@ -266,11 +264,9 @@ public final class LinuxSyscalls {
                 processes.ended(process); // a child killed: the next thread's turn
                 continue;
             }
-            if (delivery instanceof Signals.Delivery.Stopped(int signal, SignalInfo info)) {
-                return new Result.Stopped(signal, info.bytes(), false);
-            }
-            if (delivery instanceof Signals.Delivery.JobStopped(int signal, SignalInfo info) && processes.isInit(process)) {
-                return new Result.Stopped(signal, info.bytes(), true);
+            Result stop = debuggersStop(process, delivery);
+            if (stop != null) {
+                return stop;
             }
             if (delivery instanceof Signals.Delivery.JobStopped) {
                 continue; // another process stopped: the next thread's turn
@@ -334,10 +330,22 @@ public final class LinuxSyscalls {
             process.killed(info);
             return ended(process, new Result.Killed(killedBy));
         }
-        if (delivery instanceof Signals.Delivery.JobStopped(int stoppedBy, SignalInfo info) && processes.isInit(process)) {
-            return new Result.Stopped(stoppedBy, info.bytes(), true); // the debugger delivered a stop signal
+        Result stop = debuggersStop(process, delivery); // the debugger delivered a stop signal
+        return stop != null ? stop : new Result.Returned(0);
+    }
+
+    /**
+     * The stop a delivery to {@code process} makes the debugger's: one before a signal it stops at, or the program
+     * started stopped by a stop signal (job control), the debugger being its parent; null for any other delivery.
+     */
+    private Result debuggersStop(LinuxProcess process, Signals.Delivery delivery) {
+        if (delivery instanceof Signals.Delivery.Stopped(int signal, SignalInfo info)) {
+            return new Result.Stopped(signal, info.bytes(), false);
         }
-        return new Result.Returned(0);
+        if (delivery instanceof Signals.Delivery.JobStopped(int signal, SignalInfo info) && processes.isInit(process)) {
+            return new Result.Stopped(signal, info.bytes(), true);
+        }
+        return null;
     }
 
     /**
