@@ -32,7 +32,7 @@ final class JobControl {
 
     /** Whether {@code s} is one of the stop signals: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU. */
     static boolean isStop(int s) {
-        return s >= Signals.SIGSTOP && s <= Signals.SIGSTOP + 3;
+        return Signals.defaultAction(s) == Signals.Default.STOP;
     }
 
     /**
@@ -42,8 +42,10 @@ final class JobControl {
      */
     void sending(LinuxProcess process, int s) {
         if (s == Signals.SIGCONT) {
-            for (int stop = Signals.SIGSTOP; stop <= Signals.SIGSTOP + 3; stop++) {
-                process.signals().discard(stop);
+            for (int pending = 1; pending <= Signals.NSIG; pending++) {
+                if (isStop(pending)) {
+                    process.signals().discard(pending);
+                }
             }
             if (process.jobs().resume()) {
                 scheduler.jobsChanged();

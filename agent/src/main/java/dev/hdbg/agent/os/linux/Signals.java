@@ -475,7 +475,7 @@ final class Signals {
     static Default defaultAction(int s) {
         return switch (s) {
             case SIGCHLD, SIGCONT, SIGURG, SIGWINCH -> Default.IGNORE;
-            case SIGSTOP, 20, 21, 22 -> Default.STOP; // SIGTSTP, SIGTTIN, SIGTTOU
+            case SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU -> Default.STOP;
             default -> Default.TERMINATE;
         };
     }
