@@ -1,7 +1,6 @@
 package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.machine.CpuRegister;
-import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +23,6 @@ final class ForkSyscalls {
     /** WUNTRACED, as waitid's WSTOPPED: a child's stop is reported. */
     private static final int WSTOPPED = 2;
     private static final int WCONTINUED = 8;
-    /** The wait status of a stop (its signal in bits 8-15 above it) and of a continue. */
-    private static final int WAIT_STOPPED = 0x7f;
-    private static final int WAIT_CONTINUED = 0xffff;
     private static final int WNOWAIT = 0x01000000;
     private static final int P_ALL = 0;
     private static final int P_PID = 1;
@@ -122,19 +118,14 @@ final class ForkSyscalls {
             throw new Blocked(process);
         }
         LinuxProcess child = found.get();
-        int change = child.ended() ? JobState.NONE : child.jobs().unreported();
+        int change = ChildReports.change(child);
         if (status != 0) {
-            user.writeInt(status, change == JobState.NONE ? child.waitStatus()
-                    : change == JobState.CONTINUED ? WAIT_CONTINUED : change << 8 | WAIT_STOPPED);
+            user.writeInt(status, ChildReports.waitStatus(child, change));
         }
         if (rusage != 0) {
             user.write(rusage, new byte[RUSAGE_SIZE]);
         }
-        if (change != JobState.NONE) {
-            child.jobs().reported();
-        } else {
-            table.reap(child);
-        }
+        taken(child, change);
         return child.pid();
     }
 
@@ -153,38 +144,26 @@ final class ForkSyscalls {
             throw new Blocked(process);
         }
         LinuxProcess child = found.get();
-        int change = child.ended() ? JobState.NONE : child.jobs().unreported();
+        int change = ChildReports.change(child);
         if (info != 0) {
-            int code; // si_code and si_status: what changed, and its signal or the exit status
-            int value;
-            if (change == JobState.CONTINUED) {
-                code = JobControl.CLD_CONTINUED;
-                value = Signals.SIGCONT;
-            } else if (change != JobState.NONE) {
-                code = JobControl.CLD_STOPPED;
-                value = change;
-            } else if (child.killedBy() != 0) {
-                code = ProcessTable.CLD_KILLED;
-                value = child.killedBy();
-            } else {
-                code = ProcessTable.CLD_EXITED;
-                value = child.exitStatus().orElse(0);
-            }
-            ByteBuffer b = UserMemory.struct(SignalInfo.SIZE).putInt(0, Signals.SIGCHLD).putInt(8, code)
-                    .putInt(16, (int) child.pid()).putInt(20, Credentials.UID).putInt(24, value);
-            user.write(info, b.array());
+            user.write(info, ChildReports.siginfo(child, change).bytes());
         }
         if (rusage != 0) {
             user.write(rusage, new byte[RUSAGE_SIZE]);
         }
         if ((options & WNOWAIT) == 0) {
-            if (change != JobState.NONE) {
-                child.jobs().reported();
-            } else {
-                table.reap(child);
-            }
+            taken(child, change);
         }
         return 0;
+    }
+
+    /** A wait reported {@code change}: a stop or a continue is seen, an ended child reaped. */
+    private void taken(LinuxProcess child, int change) {
+        if (change != JobState.NONE) {
+            child.jobs().reported();
+        } else {
+            table.reap(child);
+        }
     }
 
     /**

@@ -17,9 +17,6 @@ import java.util.Set;
  * shell is: its group is never orphaned. Execution thread only.
  */
 final class JobControl {
-    /** si_code of SIGCHLD: the child stopped, or continued. */
-    static final int CLD_STOPPED = 5;
-    static final int CLD_CONTINUED = 6;
     private static final long SA_NOCLDSTOP = 1;
 
     private final ProcessTable table;
@@ -50,7 +47,7 @@ final class JobControl {
             if (process.jobs().resume()) {
                 scheduler.jobsChanged();
                 scheduler.wakeAll(process.jobs()); // a terminal access it stopped at is made again
-                notifyParent(process, CLD_CONTINUED, Signals.SIGCONT);
+                notifyParent(process);
             }
         } else if (isStop(s)) {
             process.signals().discard(Signals.SIGCONT);
@@ -71,7 +68,7 @@ final class JobControl {
         }
         process.jobs().stop(s);
         scheduler.jobsChanged();
-        notifyParent(process, CLD_STOPPED, s);
+        notifyParent(process);
         return true;
     }
 
@@ -178,15 +175,14 @@ final class JobControl {
         return parent.processGroup() != child.processGroup() && parent.session() == child.session();
     }
 
-    /** The parent sees the change in its waits, and as SIGCHLD unless it asked not to (SA_NOCLDSTOP). */
-    private void notifyParent(LinuxProcess process, int code, int status) {
+    /** The parent sees the change just made in its waits, and as SIGCHLD unless it asked not to (SA_NOCLDSTOP). */
+    private void notifyParent(LinuxProcess process) {
         Optional<LinuxProcess> parent = table.get(process.parentPid()).filter(p -> !p.ended());
         if (parent.isEmpty()) {
             return;
         }
         if ((parent.get().signals().action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
-            table.signal(parent.get(), new SignalInfo(Signals.SIGCHLD, code,
-                    (process.pid() & 0xffff_ffffL) | (long) Credentials.UID << 32, status));
+            table.signal(parent.get(), ChildReports.siginfo(process, process.jobs().unreported()));
         }
         scheduler.wakeAll(parent.get()); // a wait4 or waitid that may now report it
     }

@@ -23,9 +23,6 @@ final class ProcessTable {
      * it fail natively, so a fork bomb ends in errors instead of taking the agent's memory.
      */
     static final int MAX = 32;
-    /** si_code of SIGCHLD: the child exited, or a signal killed it. */
-    static final int CLD_EXITED = 1;
-    static final int CLD_KILLED = 2;
 
     private final Machine machine;
     private final ProgramBases programBases;
@@ -357,10 +354,7 @@ final class ProcessTable {
             processes.remove(process.pid()); // nobody will wait for it
             return;
         }
-        boolean killed = process.killedBy() != 0;
-        signal(parent, new SignalInfo(Signals.SIGCHLD, killed ? CLD_KILLED : CLD_EXITED,
-                (process.pid() & 0xffff_ffffL) | (long) Credentials.UID << 32,
-                killed ? process.killedBy() : process.exitStatus().orElse(0)));
+        signal(parent, ChildReports.siginfo(process, JobState.NONE));
         scheduler.wakeAll(parent);
     }
 
