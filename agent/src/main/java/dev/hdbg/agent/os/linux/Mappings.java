@@ -157,9 +157,9 @@ final class Mappings {
                 if (r.begin() < 0 || from >= to) {
                     continue;
                 }
-                Line line = new Line(from, to, r.perms(), kind.from(from - begin).offset(), kind.inode(), kind.name());
+                Line line = new Line(from, to, r.perms(), kind.from(from - begin));
                 if (pending != null && pending.continuedBy(line)) {
-                    pending = new Line(pending.from, to, pending.perms, pending.offset, pending.inode, pending.name);
+                    pending = new Line(pending.from, to, pending.perms, pending.kind);
                 } else {
                     if (pending != null) {
                         pending.appendTo(out);
@@ -174,18 +174,22 @@ final class Mappings {
         return out.toString();
     }
 
-    /** One line of {@code /proc/self/maps}. */
-    private record Line(long from, long to, int perms, long offset, long inode, String name) {
-        /** Whether {@code next} begins where this ends and Linux would merge the two. */
+    /** One line of {@code /proc/self/maps}: a range, its permissions, and what is mapped at its start. */
+    private record Line(long from, long to, int perms, Kind kind) {
+        /**
+         * Whether {@code next} begins where this ends and shows what this would go on with (the name, the file, the
+         * offset that follows): Linux would merge the two.
+         */
         boolean continuedBy(Line next) {
-            return next.from == to && next.perms == perms && next.inode == inode && next.name.equals(name)
-                    && next.offset == (inode == 0 && offset == 0 ? 0 : offset + (to - from));
+            Kind goesOn = kind.from(to - from);
+            return next.from == to && next.perms == perms && next.kind.name().equals(goesOn.name())
+                    && next.kind.inode() == goesOn.inode() && next.kind.offset() == goesOn.offset();
         }
 
         void appendTo(StringBuilder out) {
             String line = String.format("%08x-%08x %s%s%sp %08x 00:00 %d", from, to, (perms & 1) != 0 ? "r" : "-",
-                    (perms & 2) != 0 ? "w" : "-", (perms & 4) != 0 ? "x" : "-", offset, inode);
-            out.append(name.isEmpty() ? line : String.format("%-72s %s", line, name)).append('\n');
+                    (perms & 2) != 0 ? "w" : "-", (perms & 4) != 0 ? "x" : "-", kind.offset(), kind.inode());
+            out.append(kind.name().isEmpty() ? line : String.format("%-72s %s", line, kind.name())).append('\n');
         }
     }
 }
