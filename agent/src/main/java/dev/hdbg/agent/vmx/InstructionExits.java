@@ -258,8 +258,10 @@ public final class InstructionExits {
                 gpr(m.gpr(), m.cr() == 4 ? UserMode.guestCr4(value) : value); // the trap bit is the agent's, not the guest's
                 guest.write(CpuRegister.RIP, next);
             }
-            case PrivilegedInstruction.MovToDr m -> run(ExitReason.DR, 0, next, () -> guest.write(CpuRegister.debugRegister(m.dr()), gpr(m.gpr())));
-            case PrivilegedInstruction.MovFromDr m -> run(ExitReason.DR, 0, next, () -> gpr(m.gpr(), guest.read(CpuRegister.debugRegister(m.dr()))));
+            case PrivilegedInstruction.MovToDr m -> run(ExitReason.DR, 0, next,
+                    () -> guest.write(CpuRegister.debugRegister(m.dr()), gpr(m.gpr())));
+            case PrivilegedInstruction.MovFromDr m -> run(ExitReason.DR, 0, next,
+                    () -> gpr(m.gpr(), guest.read(CpuRegister.debugRegister(m.dr()))));
             case PrivilegedInstruction.Sysret s -> sysret(rip, next);
         }
         return true;

@@ -3,9 +3,10 @@ package dev.hdbg.agent.os.linux;
 /**
  * The signal the kernel sends for a CPU exception raised in user mode (arch/x86/kernel/traps.c and fault.c), with the
  * siginfo it fills: a divide error is SIGFPE (FPE_INTDIV at the instruction), an invalid opcode SIGILL (ILL_ILLOPN),
- * INT3 SIGTRAP from the kernel, a debug trap SIGTRAP at the next instruction (TRAP_TRACE after a single step, TRAP_BRKPT
- * for ICEBP), a general protection fault SIGSEGV from the kernel (no address), a page fault SIGSEGV with the address
- * and SEGV_MAPERR (nothing mapped there) or SEGV_ACCERR (mapped, without that permission), an alignment check SIGBUS.
+ * INT3 SIGTRAP from the kernel, a debug trap SIGTRAP at the next instruction (TRAP_TRACE after a single step,
+ * TRAP_BRKPT for ICEBP), a general protection fault SIGSEGV from the kernel (no address), a page fault SIGSEGV with
+ * the address and SEGV_MAPERR (nothing mapped there) or SEGV_ACCERR (mapped, without that permission), an alignment
+ * check SIGBUS.
  */
 final class Faults {
     private static final int DE = 0;

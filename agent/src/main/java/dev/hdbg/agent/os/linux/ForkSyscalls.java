@@ -167,8 +167,8 @@ final class ForkSyscalls {
     }
 
     /**
-     * The first child with something to report, of those selected: all ({@link #P_ALL}), the one whose pid is {@code id}
-     * ({@link #P_PID}), or those of process group {@code id} ({@link #P_PGID}; 0: the caller's group, as it is now).
+     * The first child with something to report, of those selected: all ({@link #P_ALL}), the one whose pid is
+     * {@code id} ({@link #P_PID}), or those of process group {@code id} ({@link #P_PGID}; 0: the caller's group, as it is now).
      * A child reports its end (WEXITED), a stop (WUNTRACED, WSTOPPED) or a continue (WCONTINUED) its parent has not
      * seen, as {@code options} ask, each child's end first, as Linux's wait_consider_task looks.
      *

@@ -9,7 +9,8 @@ import java.util.Locale;
  * from what the emulation knows of a process: its ids, group and session, state, threads, start time and signal
  * dispositions. What it does not keep reads as an idle process's would: no CPU time (the guest's clock is shared by
  * all), no page faults, one CPU. ps, pgrep and pkill read these for every process; programs read their own status for
- * their thread count, their memory or a tracer ({@code TracerPid} is 0, the debugger being no ptrace tracer, until PTRACE_TRACEME).
+ * their thread count, their memory or a tracer ({@code TracerPid} is 0, the debugger being no ptrace tracer, until
+ * PTRACE_TRACEME).
  */
 final class ProcessStatus {
     /** fs/proc/base.c's lnames: each RLIMIT_*'s name and unit, by number. */
