@@ -135,6 +135,22 @@ final class Guest implements AutoCloseable {
         return fds.isOpen(fd) && !fds.get(fd).nonBlocking();
     }
 
+    /**
+     * The file at {@code path}, up to 4 KiB, read as a program reads it (openat, read, close).
+     *
+     * @throws AssertionError when it cannot be opened
+     */
+    String readFile(String path) {
+        long fd = rax(257, -100, string(path), 0, 0); // AT_FDCWD, O_RDONLY
+        if (fd < 0) {
+            throw new AssertionError("open " + path + " failed: " + fd);
+        }
+        long buffer = buffer(4096);
+        long n = rax(0, fd, buffer, 4096);
+        rax(3, fd);
+        return new String(machine.memory().read(buffer, (int) n), StandardCharsets.UTF_8);
+    }
+
     ByteBuffer read(long address, int length) {
         return ByteBuffer.wrap(machine.memory().read(address, length)).order(ByteOrder.LITTLE_ENDIAN);
     }

@@ -2,7 +2,6 @@ package dev.hdbg.agent.os.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,10 +24,10 @@ class TraceSyscallsTest {
     @Test
     void tracemeSucceedsOnceAndNamesTheParentAsTracer() {
         try (Guest g = new Guest(root, false)) {
-            assertThat(status(g)).contains("TracerPid:\t0\n");
+            assertThat(g.readFile("/proc/self/status")).contains("TracerPid:\t0\n");
             assertThat(g.rax(PTRACE, TraceSyscalls.PTRACE_TRACEME, 0, 0, 0)).isZero();
             assertThat(g.rax(PTRACE, TraceSyscalls.PTRACE_TRACEME, 0, 0, 0)).as("already traced").isEqualTo(-Errno.EPERM);
-            assertThat(status(g)).contains("TracerPid:\t" + g.rax(110) + "\n"); // getppid
+            assertThat(g.readFile("/proc/self/status")).contains("TracerPid:\t" + g.rax(110) + "\n"); // getppid
             assertThat(g.spawn(57)).as("fork").isEqualTo(4243);
             assertThat(g.process.table().get(4243).orElseThrow().controls().tracer).as("a fork is not traced").isZero();
             assertThat(g.notices).isEmpty();
@@ -49,13 +48,5 @@ class TraceSyscallsTest {
             assertThat(g.notices).hasSize(2).first().asString()
                     .contains("asked to trace process " + child, "PTRACE_ATTACH", "not emulated", "EPERM");
         }
-    }
-
-    private static String status(Guest g) {
-        long fd = g.rax(257, -100, g.string("/proc/self/status"), 0, 0);
-        long buffer = g.buffer(4096);
-        long n = g.rax(0, fd, buffer, 4096);
-        g.rax(3, fd);
-        return new String(g.machine.memory().read(buffer, (int) n), StandardCharsets.UTF_8);
     }
 }

@@ -18,15 +18,6 @@ class VirtualFilesTest {
     @TempDir
     Path root;
 
-    private static String readAll(Guest g, String path) {
-        long fd = g.rax(257, AT_FDCWD, g.string(path), O_RDONLY, 0);
-        assertThat(fd).as("open %s", path).isNotNegative();
-        long buffer = g.buffer(4096);
-        long n = g.rax(0, fd, buffer, 4096);
-        g.rax(3, fd);
-        return new String(g.machine.memory().read(buffer, (int) n), StandardCharsets.UTF_8);
-    }
-
     private static String readlink(Guest g, String path) {
         long buffer = g.buffer(256);
         long n = g.rax(89, g.string(path), buffer, 256);
@@ -43,14 +34,14 @@ class VirtualFilesTest {
             assertThat(readlink(g, "/proc/self/exe")).isEqualTo("/bin/prog");
             assertThat(readlink(g, "/proc/self/root")).isEqualTo("/");
             assertThat(readlink(g, "/proc/self/fd/1")).startsWith("pipe:[");
-            assertThat(readAll(g, "/proc/self/cmdline")).isEqualTo("prog\0");
+            assertThat(g.readFile("/proc/self/cmdline")).isEqualTo("prog\0");
             // One file system, the root, on the host's device beneath it: what df reads to name it.
-            assertThat(readAll(g, "/proc/mounts")).isEqualTo("hdbg-root / hdbg ro 0 0\n");
-            assertThat(readAll(g, "/proc/self/mountinfo")).matches("1 0 \\d+:\\d+ / / ro - hdbg hdbg-root ro\n");
-            assertThat(readAll(g, "/proc/4242/root/etc/motd")).isEqualTo("inside\n");
+            assertThat(g.readFile("/proc/mounts")).isEqualTo("hdbg-root / hdbg ro 0 0\n");
+            assertThat(g.readFile("/proc/self/mountinfo")).matches("1 0 \\d+:\\d+ / / ro - hdbg hdbg-root ro\n");
+            assertThat(g.readFile("/proc/4242/root/etc/motd")).isEqualTo("inside\n");
             // .. above the root through the magic link stays at the root, like any other climb.
-            assertThat(readAll(g, "/proc/self/root/../etc/motd")).isEqualTo("inside\n");
-            assertThat(readAll(g, "/proc/self/environ")).as("the environment it started with").isEqualTo("HOME=/\0LANG=C\0");
+            assertThat(g.readFile("/proc/self/root/../etc/motd")).isEqualTo("inside\n");
+            assertThat(g.readFile("/proc/self/environ")).as("the environment it started with").isEqualTo("HOME=/\0LANG=C\0");
             for (String absent : new String[] {"/proc/self/mem", "/proc/1/cmdline", "/proc/kcore",
                 "/dev/sda", "/sys/kernel"}) {
                 assertThat(g.rax(257, AT_FDCWD, g.string(absent), O_RDONLY, 0)).as(absent).isEqualTo(-Errno.ENOENT);
@@ -62,9 +53,9 @@ class VirtualFilesTest {
     @Test
     void aTmpfsDirectoryIsAMountOfItsOwn() {
         try (Guest g = new Guest(root, false, List.of(), List.of("/tmp", "/var//tmp/", "/tmp/"))) {
-            assertThat(readAll(g, "/proc/self/mounts")).isEqualTo("hdbg-root / hdbg ro 0 0\n"
+            assertThat(g.readFile("/proc/self/mounts")).isEqualTo("hdbg-root / hdbg ro 0 0\n"
                     + "tmpfs /tmp tmpfs rw,nosuid,nodev 0 0\ntmpfs /var/tmp tmpfs rw,nosuid,nodev 0 0\n");
-            assertThat(readAll(g, "/proc/self/mountinfo")).matches("1 0 \\d+:\\d+ / / ro - hdbg hdbg-root ro\n"
+            assertThat(g.readFile("/proc/self/mountinfo")).matches("1 0 \\d+:\\d+ / / ro - hdbg hdbg-root ro\n"
                     + "2 1 0:2 / /tmp rw,nosuid,nodev - tmpfs tmpfs rw\n3 1 0:3 / /var/tmp rw,nosuid,nodev - tmpfs tmpfs rw\n");
         }
     }
@@ -77,25 +68,25 @@ class VirtualFilesTest {
     @Test
     void etcHostnameAndHostsNameTheMachine() throws Exception {
         try (Guest g = new Guest(root, false)) {
-            assertThat(readAll(g, "/etc/hostname")).isEqualTo("hdbg\n");
-            assertThat(readAll(g, "/etc/hosts")).startsWith("127.0.0.1\tlocalhost\n").endsWith("\n127.0.1.1\thdbg\n");
+            assertThat(g.readFile("/etc/hostname")).isEqualTo("hdbg\n");
+            assertThat(g.readFile("/etc/hosts")).startsWith("127.0.0.1\tlocalhost\n").endsWith("\n127.0.1.1\thdbg\n");
         }
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost # not hdbg\n10.0.0.1 other");
         try (Guest g = new Guest(root, false)) {
-            assertThat(readAll(g, "/etc/hosts")).isEqualTo("127.0.0.1 localhost # not hdbg\n10.0.0.1 other\n"
+            assertThat(g.readFile("/etc/hosts")).isEqualTo("127.0.0.1 localhost # not hdbg\n10.0.0.1 other\n"
                     + "127.0.1.1\thdbg\n");
         }
         Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n10.0.0.7 hdbg.example hdbg\n");
         try (Guest g = new Guest(root, false)) {
-            assertThat(readAll(g, "/etc/hosts")).as("named already").isEqualTo("127.0.0.1 localhost\n"
+            assertThat(g.readFile("/etc/hosts")).as("named already").isEqualTo("127.0.0.1 localhost\n"
                     + "10.0.0.7 hdbg.example hdbg\n");
         }
         Files.delete(root.resolve("etc/hosts"));
         Files.writeString(root.resolve("secret"), "10.9.9.9 leaked\n");
         Files.createSymbolicLink(root.resolve("etc/hosts"), root.resolve("secret").toAbsolutePath());
         try (Guest g = new Guest(root, false)) {
-            assertThat(readAll(g, "/etc/hosts")).as("a link is not followed out").doesNotContain("leaked")
+            assertThat(g.readFile("/etc/hosts")).as("a link is not followed out").doesNotContain("leaked")
                     .endsWith("127.0.1.1\thdbg\n");
         }
     }
@@ -107,16 +98,16 @@ class VirtualFilesTest {
     @Test
     void procNetIsTheLoopbackAloneAndVmstatHasNoPaging() {
         try (Guest g = new Guest(root, false)) {
-            assertThat(readAll(g, "/proc/net/if_inet6")).isEqualTo("00000000000000000000000000000001 01 80 10 80"
+            assertThat(g.readFile("/proc/net/if_inet6")).isEqualTo("00000000000000000000000000000001 01 80 10 80"
                     + "       lo\n");
-            assertThat(readAll(g, "/proc/net/dev")).endsWith("\n    lo:       0       0    0    0    0     0"
+            assertThat(g.readFile("/proc/net/dev")).endsWith("\n    lo:       0       0    0    0    0     0"
                     + "          0         0        0       0    0    0    0     0       0          0\n");
-            assertThat(readAll(g, "/proc/net/route")).startsWith("Iface\tDestination\tGateway \tFlags\t")
+            assertThat(g.readFile("/proc/net/route")).startsWith("Iface\tDestination\tGateway \tFlags\t")
                     .hasSize(128).doesNotContain("lo");
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/net/packet"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
-            assertThat(readAll(g, "/proc/vmstat")).startsWith("nr_free_pages ").contains("\npswpin 0\npswpout 0\n");
-            assertThat(readAll(g, "/proc/self/loginuid")).as("no login session: getlogin's ENXIO").isEqualTo("4294967295");
-            assertThat(readAll(g, "/proc/self/sessionid")).isEqualTo("4294967295");
+            assertThat(g.readFile("/proc/vmstat")).startsWith("nr_free_pages ").contains("\npswpin 0\npswpout 0\n");
+            assertThat(g.readFile("/proc/self/loginuid")).as("no login session: getlogin's ENXIO").isEqualTo("4294967295");
+            assertThat(g.readFile("/proc/self/sessionid")).isEqualTo("4294967295");
         }
     }
 
@@ -137,18 +128,18 @@ class VirtualFilesTest {
             long pair = g.buffer(8);
             assertThat(g.rax(53, 1, 1, 0, pair)).isZero();
 
-            String tcp = readAll(g, "/proc/net/tcp");
+            String tcp = g.readFile("/proc/net/tcp");
             assertThat(tcp.lines().toList()).hasSize(3).allSatisfy(line -> assertThat(line).hasSize(149));
             String listenerInode = readlink(g, "/proc/self/fd/" + listener).replaceAll("\\D", "");
             assertThat(tcp.lines().skip(1).findFirst().orElseThrow()).startsWith("   0: 0100007F:223D 00000000:0000 0A "
                     + "00000000:00000000 00:00000000 00000000 ").contains(" " + listenerInode + " 1 0000000000000000");
             assertThat(tcp.lines().skip(2).findFirst().orElseThrow()).matches("   1: 0100007F:[0-9A-F]{4} 0100007F:223D 01 .*");
-            assertThat(readAll(g, "/proc/net/udp")).startsWith("   sl  local_address").hasSize(128);
-            assertThat(readAll(g, "/proc/net/tcp6").lines()).hasSize(1);
-            assertThat(readAll(g, "/proc/net/sockstat")).startsWith("sockets: used 5\nTCP: inuse 2 orphan 0 tw 0 alloc 3 "
+            assertThat(g.readFile("/proc/net/udp")).startsWith("   sl  local_address").hasSize(128);
+            assertThat(g.readFile("/proc/net/tcp6").lines()).hasSize(1);
+            assertThat(g.readFile("/proc/net/sockstat")).startsWith("sockets: used 5\nTCP: inuse 2 orphan 0 tw 0 alloc 3 "
                     + "mem 0\nUDP: inuse 0 mem 0\n");
-            assertThat(readAll(g, "/proc/net/sockstat6")).startsWith("TCP6: inuse 0\nUDP6: inuse 0\n");
-            assertThat(readAll(g, "/proc/net/unix").lines().toList()).hasSize(3)
+            assertThat(g.readFile("/proc/net/sockstat6")).startsWith("TCP6: inuse 0\nUDP6: inuse 0\n");
+            assertThat(g.readFile("/proc/net/unix").lines().toList()).hasSize(3)
                     .element(1).asString().matches("0000000000000000: 00000002 00000000 00000000 0001 03 +\\d+");
         }
     }
@@ -165,17 +156,17 @@ class VirtualFilesTest {
             assertThat(fd).isEqualTo(3);
             assertThat(g.rax(8, fd, 100, 0)).as("lseek of /dev/null").isZero();
             assertThat(readlink(g, "/proc/self/fd/3")).isEqualTo("/dev/null");
-            assertThat(readAll(g, "/proc/self/fdinfo/3")).isEqualTo("pos:\t0\nflags:\t02100000\nmnt_id:\t1\nino:\t4\n");
+            assertThat(g.readFile("/proc/self/fdinfo/3")).isEqualTo("pos:\t0\nflags:\t02100000\nmnt_id:\t1\nino:\t4\n");
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/self/fdinfo/9"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
-            assertThat(readAll(g, "/proc/self/limits")).startsWith("Limit                     Soft Limit           "
+            assertThat(g.readFile("/proc/self/limits")).startsWith("Limit                     Soft Limit           "
                     + "Hard Limit           Units     \nMax cpu time              unlimited            unlimited"
                     + "            seconds   \n").contains("\nMax open files            1024                 1024");
-            String[] statm = readAll(g, "/proc/self/statm").trim().split(" ");
+            String[] statm = g.readFile("/proc/self/statm").trim().split(" ");
             assertThat(statm).hasSize(7);
             assertThat(Long.parseLong(statm[0]) * 4096).isEqualTo(g.process.mappings().totalBytes());
-            assertThat(readAll(g, "/proc/loadavg")).isEqualTo("0.00 0.00 0.00 1/1 4242\n");
-            assertThat(readAll(g, "/proc/version")).startsWith("Linux version 6.1.0 (hdbg) ");
-            assertThat(readAll(g, "/proc/filesystems")).contains("nodev\ttmpfs\n", "nodev\tproc\n");
+            assertThat(g.readFile("/proc/loadavg")).isEqualTo("0.00 0.00 0.00 1/1 4242\n");
+            assertThat(g.readFile("/proc/version")).startsWith("Linux version 6.1.0 (hdbg) ");
+            assertThat(g.readFile("/proc/filesystems")).contains("nodev\ttmpfs\n", "nodev\tproc\n");
         }
     }
 
@@ -187,7 +178,7 @@ class VirtualFilesTest {
             long child = g.spawn(57);
             assertThat(g.rax(3, 3)).as("the parent's closed; the child's stays").isZero();
             assertThat(readlink(g, "/proc/" + child + "/fd/3")).isEqualTo("/dev/null");
-            assertThat(readAll(g, "/proc/" + child + "/fdinfo/3")).startsWith("pos:\t0\nflags:\t0100000\n");
+            assertThat(g.readFile("/proc/" + child + "/fdinfo/3")).startsWith("pos:\t0\nflags:\t0100000\n");
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/self/fd/3"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
             long stat = g.buffer(144);
             assertThat(g.rax(6, g.string("/proc/" + child + "/fd/3"), stat)).as("lstat").isZero();
@@ -204,9 +195,9 @@ class VirtualFilesTest {
     @Test
     void procSysKernelHasTheMachinesNames() {
         try (Guest g = new Guest(root, false)) {
-            assertThat(readAll(g, "/proc/sys/kernel/hostname")).isEqualTo("hdbg\n");
-            assertThat(readAll(g, "/proc/sys/kernel/ostype")).isEqualTo("Linux\n");
-            assertThat(readAll(g, "/proc/sys/kernel/osrelease")).isEqualTo("6.1.0\n");
+            assertThat(g.readFile("/proc/sys/kernel/hostname")).isEqualTo("hdbg\n");
+            assertThat(g.readFile("/proc/sys/kernel/ostype")).isEqualTo("Linux\n");
+            assertThat(g.readFile("/proc/sys/kernel/osrelease")).isEqualTo("6.1.0\n");
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/sys/kernel/core_pattern"), O_RDONLY, 0))
                     .isEqualTo(-Errno.ENOENT);
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/sys/vm"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
@@ -223,31 +214,31 @@ class VirtualFilesTest {
         try (Guest g = new Guest(root, false)) {
             assertThat(g.spawn(57)).as("fork").isEqualTo(4243);
             assertThat(g.rax(109, 4243, 0)).as("the child in a group of its own").isZero();
-            assertThat(readAll(g, "/proc/4243/stat")).startsWith("4243 (prog) S 4242 4243 1 0 -1 ")
+            assertThat(g.readFile("/proc/4243/stat")).startsWith("4243 (prog) S 4242 4243 1 0 -1 ")
                     .endsWith(" 0\n").satisfies(stat -> assertThat(stat.split(" ")).hasSize(52));
-            assertThat(readAll(g, "/proc/self/stat")).startsWith("4242 (prog) R 1 4242 1 ");
-            assertThat(readAll(g, "/proc/4243/status")).contains("Name:\tprog\n", "State:\tS (sleeping)\n",
+            assertThat(g.readFile("/proc/self/stat")).startsWith("4242 (prog) R 1 4242 1 ");
+            assertThat(g.readFile("/proc/4243/status")).contains("Name:\tprog\n", "State:\tS (sleeping)\n",
                     "Pid:\t4243\n", "PPid:\t4242\n", "TracerPid:\t0\n", "Threads:\t1\n");
-            assertThat(readAll(g, "/proc/4243/cmdline")).isEqualTo("prog\0");
+            assertThat(g.readFile("/proc/4243/cmdline")).isEqualTo("prog\0");
             assertThat(readlink(g, "/proc/4243/exe")).isEqualTo("/bin/prog");
-            assertThat(readAll(g, "/proc/4243/task/4243/stat")).startsWith("4243 (prog) S ");
+            assertThat(g.readFile("/proc/4243/task/4243/stat")).startsWith("4243 (prog) S ");
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/4243/maps"), O_RDONLY, 0)).as("another's memory map")
                     .isEqualTo(-Errno.ENOENT);
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/4244/stat"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
             assertThat(g.rax(257, AT_FDCWD, g.string("/proc/04243/stat"), O_RDONLY, 0)).isEqualTo(-Errno.ENOENT);
-            assertThat(readAll(g, "/proc/sys/kernel/pid_max")).isEqualTo("4194304\n");
+            assertThat(g.readFile("/proc/sys/kernel/pid_max")).isEqualTo("4194304\n");
             java.nio.ByteBuffer action = java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             long handler = g.put(action.putLong(0, 0x400100).putLong(8, 0x0400_0000).putLong(16, 0x400200).array());
             long ignore = g.put(java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.LITTLE_ENDIAN)
                     .putLong(0, 1).array());
             assertThat(g.rax(13, 10, handler, 0, 8)).as("a handler for SIGUSR1").isZero();
             assertThat(g.rax(13, 13, ignore, 0, 8)).as("SIGPIPE ignored").isZero();
-            assertThat(readAll(g, "/proc/self/status")).contains("SigIgn:\t0000000000001000\n",
+            assertThat(g.readFile("/proc/self/status")).contains("SigIgn:\t0000000000001000\n",
                     "SigCgt:\t0000000000000200\n");
-            String[] stat = readAll(g, "/proc/self/stat").split(" ");
+            String[] stat = g.readFile("/proc/self/stat").split(" ");
             assertThat(stat[32]).as("stat's sigignore").isEqualTo("4096");
             assertThat(stat[33]).as("stat's sigcatch").isEqualTo("512");
-            assertThat(readAll(g, "/proc/stat")).containsPattern("\nbtime \\d+\n").contains("processes 2\n");
+            assertThat(g.readFile("/proc/stat")).containsPattern("\nbtime \\d+\n").contains("processes 2\n");
         }
     }
 
@@ -287,7 +278,7 @@ class VirtualFilesTest {
             assertThat(g.rax(1, devNull, buffer, 64)).as("writes to /dev/null need no writable root").isEqualTo(64);
             assertThat(g.rax(257, AT_FDCWD, g.string("/dev/tty"), O_RDONLY, 0)).isEqualTo(-Errno.ENXIO);
             assertThat(readlink(g, "/dev/stdout")).isEqualTo("/proc/self/fd/1");
-            assertThat(readAll(g, "/sys/devices/system/cpu/online")).isEqualTo("0\n");
+            assertThat(g.readFile("/sys/devices/system/cpu/online")).isEqualTo("0\n");
         }
     }
 
@@ -297,11 +288,11 @@ class VirtualFilesTest {
             int prot = 3;
             int privateAnonymous = 0x22;
             long a = g.rax(9, 0, 0x2000, prot, privateAnonymous, -1, 0);
-            String maps = readAll(g, "/proc/self/maps");
+            String maps = g.readFile("/proc/self/maps");
             assertThat(maps).contains(String.format("%08x-%08x rw-p 00000000 00:00 0", a, a + 0x2000))
                     .doesNotContain("kernel");
             g.rax(11, a, 0x1000);
-            assertThat(readAll(g, "/proc/self/maps")).doesNotContain(String.format("%08x-", a))
+            assertThat(g.readFile("/proc/self/maps")).doesNotContain(String.format("%08x-", a))
                     .contains(String.format("%08x-%08x rw-p", a + 0x1000, a + 0x2000));
         }
     }
