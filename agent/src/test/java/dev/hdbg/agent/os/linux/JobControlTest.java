@@ -47,9 +47,7 @@ class JobControlTest {
      * on the CPU at the safe point and stops there, and the parent's wait, made again, reports it.
      */
     private static void stopsInItsTurn(Guest g, long child, long status) {
-        g.machine.unicorn().regWrite(X86Reg.RIP, 0x400100);
-        assertThat(g.call(WAIT4, child, status, WUNTRACED, 0)).isInstanceOf(LinuxSyscalls.Result.Yielded.class);
-        assertThat(g.syscalls.deliverDue()).isEqualTo(new LinuxSyscalls.Result.Returned(0));
+        waitsForTheNext(g, child, status, WUNTRACED);
         assertThat(g.machine.unicorn().regRead(X86Reg.RIP)).as("the parent makes its wait4 again").isEqualTo(0x400100);
         assertThat(g.rax(WAIT4, child, status, WUNTRACED, 0)).isEqualTo(child);
     }
