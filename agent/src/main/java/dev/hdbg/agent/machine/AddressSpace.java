@@ -53,6 +53,34 @@ public final class AddressSpace {
         return false;
     }
 
+    /**
+     * Reads {@code length} bytes at {@code address} of this space, which is off the CPU, across its mappings: what a
+     * tracer's PTRACE_PEEKDATA or process_vm_readv reads of a stopped process.
+     *
+     * @return the bytes, or null when part of the range is in none of its mappings
+     */
+    public byte[] read(long address, int length) {
+        byte[] out = new byte[length];
+        int done = 0;
+        while (done < length) {
+            GuestMapping holding = null;
+            for (GuestMapping m : mappings) {
+                if (m.holds(address + done, 1)) {
+                    holding = m;
+                    break;
+                }
+            }
+            if (holding == null) {
+                return null;
+            }
+            long offset = address + done - holding.address();
+            int n = (int) Math.min(length - done, holding.memory().byteSize() - offset);
+            MemorySegment.copy(holding.memory(), offset, MemorySegment.ofArray(out), done, n);
+            done += n;
+        }
+        return out;
+    }
+
     /** Bytes of guest memory it spans. */
     public long bytes() {
         return mappings.stream().mapToLong(m -> m.memory().byteSize()).sum();

@@ -36,7 +36,8 @@ class ProcessProgramsIT {
                 "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
                 "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo",
-                "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl", "jobstop", "traceme", "ttystop")) {
+                "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl", "jobstop", "traceme", "ttystop",
+                "ptracer")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -389,6 +390,43 @@ class ProcessProgramsIT {
         ProgramRun actual = sameAsNatively("traceme-" + linking);
         assertThat(actual.out()).contains("child: PTRACE_TRACEME: 0\n", "child: PTRACE_TRACEME again: -1 (EPERM)\n",
                 "child: TracerPid is its parent: 1\n");
+    }
+
+    /**
+     * ptrace's tracer side between the program's processes, as natively (stop 57; before, PTRACE_ATTACH was EPERM
+     * and every other request ESRCH): stops for SIGSTOP, int3, signals, system calls, single steps and an exec, a
+     * tracee's memory and registers read and written, signals replaced and suppressed, a call's result changed and a
+     * call skipped, PTRACE_ATTACH, PTRACE_SEIZE with PTRACE_INTERRUPT, and a child attaching to its parent.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void aTracerStopsReadsAndSteersItsTraceesAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("ptracer-" + linking);
+        assertThat(actual.out()).contains("child: rax after the int3 is 42\n", "child: handled signal 12\n",
+                "child: getppid says 12345\n", "5 single steps: 5 SIGTRAP stops, rip moved: 1, TF clear: 1\n",
+                "exec child under PTRACE_O_TRACEEXEC: stopped, signal 5, event 4\n",
+                "seized child: stopped, signal 5, event 128\n",
+                "child: attached to its parent: 0, it stopped with signal 19\n", "parent: went on\n");
+    }
+
+    /**
+     * Debian's strace runs in the guest and follows a shell through its vfork, its child's exec and end, and its own
+     * wait interrupted by SIGCHLD (stop 57): the tracer's side of ptrace, PTRACE_SEIZE's options, process_vm_readv,
+     * PTRACE_GET_SYSCALL_INFO, the fork, exec and exit events and a tracee's end told to a tracer that is not its
+     * parent, each as strace expects them natively.
+     */
+    @Test
+    void straceInTheGuestFollowsAShellThroughItsChildren() throws Exception {
+        ProgramRun actual = agentRun(Path.of("/usr/bin/strace"), "-f", "/bin/sh", "-c", "echo traced; /bin/true");
+        assertThat(actual.status()).as(actual.err()).isZero();
+        assertThat(actual.out()).isEqualTo("traced\n");
+        assertThat(actual.err()).contains("execve(\"/bin/sh\", [\"/bin/sh\", \"-c\", \"echo traced; /bin/true\"]",
+                "write(1, \"traced\\n\", 7", "execve(\"/bin/true\", [\"/bin/true\"]", "exited with 0 +++",
+                "exit_group(0)                           = ?\n+++ exited with 0 +++\n")
+                .containsPattern("vfork\\(.*Process \\d+ attached")
+                .doesNotContain("unfinished ...>\n+++", "No child processes\n/usr/bin/strace", "detached")
+                .doesNotContainPattern("wait4 resumed>.*= 61"); // an interrupted wait's exit-stop as rt_sigreturn's
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
     }
 
     /**

@@ -51,4 +51,18 @@ final class ChildReports {
         return new SignalInfo(Signals.SIGCHLD, code, (child.pid() & 0xffff_ffffL) | (long) Credentials.UID << 32,
                 status);
     }
+
+    /** wait4's status word of a tracee's ptrace-stop {@code stop} ({@link Tracee#stop}). */
+    static int traceStatus(int stop) {
+        return stop << 8 | WAIT_STOPPED;
+    }
+
+    /**
+     * The siginfo of a tracee {@code tid}'s ptrace-stop as its tracer gets it (si_code CLD_TRAPPED): with
+     * {@code status} the stop's signal for SIGCHLD, and the whole {@link Tracee#stop} for waitid, as Linux gives them.
+     */
+    static SignalInfo trapped(long tid, int status) {
+        return new SignalInfo(Signals.SIGCHLD, Tracing.CLD_TRAPPED, (tid & 0xffff_ffffL) | (long) Credentials.UID << 32,
+                status);
+    }
 }

@@ -95,6 +95,7 @@ final class ForkSyscalls {
                 child.parkedWrite(childTid, tid);
             }
         }
+        table.tracing().cloned(scheduler.current(), thread, flags); // PTRACE_O_TRACEFORK, TRACEVFORK, TRACECLONE
         if ((flags & CLONE_VFORK) != 0) {
             scheduler.waitFor(child.vforkDone(), pid);
         }
@@ -109,8 +110,18 @@ final class ForkSyscalls {
             throw new SyscallException(Errno.ESRCH); // no group -INT_MIN
         }
         // pid > 0: that child; -1: any; 0: those of the caller's group; below -1: those of group -pid
-        Optional<LinuxProcess> found = reportingChild(pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID, Math.abs(pid),
-                options | WEXITED);
+        int idType = pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID;
+        Optional<Tracing.Report> tracee = reportingTracee(idType, Math.abs(pid), true);
+        if (tracee.isPresent()) {
+            if (status != 0) {
+                user.writeInt(status, tracee.get().status());
+            }
+            if (rusage != 0) {
+                user.write(rusage, new byte[RUSAGE_SIZE]);
+            }
+            return tracee.get().tid();
+        }
+        Optional<LinuxProcess> found = reportingChild(idType, Math.abs(pid), options | WEXITED);
         if (found.isEmpty()) {
             if ((options & WNOHANG) != 0) {
                 return 0;
@@ -132,6 +143,16 @@ final class ForkSyscalls {
     private long waitid(int idType, int id, long info, int options, long rusage) {
         if (idType < P_ALL || idType > P_PGID || (options & (WEXITED | WSTOPPED | WCONTINUED)) == 0) {
             throw new SyscallException(Errno.EINVAL);
+        }
+        Optional<Tracing.Report> tracee = reportingTracee(idType, id, (options & WNOWAIT) == 0);
+        if (tracee.isPresent()) {
+            if (info != 0) {
+                user.write(info, tracee.get().info().bytes());
+            }
+            if (rusage != 0) {
+                user.write(rusage, new byte[RUSAGE_SIZE]);
+            }
+            return 0;
         }
         Optional<LinuxProcess> found = reportingChild(idType, id, options);
         if (found.isEmpty()) {
@@ -155,6 +176,29 @@ final class ForkSyscalls {
             taken(child, change);
         }
         return 0;
+    }
+
+    /**
+     * The first of the caller's tracees selected with a ptrace-stop it has not seen ({@link Tracing}): a wait reports
+     * it whatever its options (WUNTRACED is for stops of children not traced), before any child's change.
+     */
+    private Optional<Tracing.Report> reportingTracee(int idType, long id, boolean take) {
+        return table.tracing().reporting(process, selects(idType, id), endedSelects(idType, id), take);
+    }
+
+    /** Which ended tracees a wait selects, by thread id: all, or {@code id} (a group's ended members are not known). */
+    private static java.util.function.LongPredicate endedSelects(int idType, long id) {
+        return tid -> idType == P_ALL || idType == P_PID && tid == id;
+    }
+
+    /** Which tracees a wait selects: all, thread {@code id}, or those of process group {@code id} (0: the caller's). */
+    private java.util.function.Predicate<GuestThread> selects(int idType, long id) {
+        long group = id == 0 ? process.processGroup() : id;
+        return t -> switch (idType) {
+            case P_PID -> t.tid == id;
+            case P_PGID -> t.process.processGroup() == group;
+            default -> true;
+        };
     }
 
     /** A wait reported {@code change}: a stop or a continue is seen, an ended child reaped. */
@@ -182,8 +226,8 @@ final class ForkSyscalls {
                     case P_PGID -> c.processGroup() == group;
                     default -> true;
                 }).toList();
-        if (children.isEmpty()) {
-            throw new SyscallException(Errno.ECHILD);
+        if (children.isEmpty() && !table.tracing().selectsAny(process, selects(idType, id), endedSelects(idType, id))) {
+            throw new SyscallException(Errno.ECHILD); // neither a child nor a tracee selected
         }
         return children.stream().filter(c -> c.ended() ? (options & WEXITED) != 0 : switch (c.jobs().unreported()) {
             case JobState.NONE -> false;

@@ -27,6 +27,8 @@ final class GuestThread {
     /** Its blocked set, the signals sent to it alone, its alternate stack. */
     final ThreadSignals signals = new ThreadSignals();
     State state = State.RUNNABLE;
+    /** Its ptrace state while traced ({@link Tracing}); null while no one traces it. */
+    Tracee trace;
     long clearChildTid;
     /** While waiting: the futex word's address, the wait's bitset, and its deadline on the monotonic clock. */
     long futex;
@@ -85,6 +87,13 @@ final class GuestThread {
 
     /** Its wait ends: it runs again, its system call returning {@code value}. */
     void resume(Vcpus vcpus, long value) {
+        wake(vcpus, value);
+        if (trace != null) {
+            trace.callEnded(); // its tracer sees the call's exit as it returns to user mode
+        }
+    }
+
+    private void wake(Vcpus vcpus, long value) {
         runnable();
         vcpus.write(core, CpuRegister.RAX, value);
         vcpus.setState(core, "running", true);
@@ -107,7 +116,7 @@ final class GuestThread {
      */
     void restartCall(Vcpus vcpus) {
         long rip = restartRip;
-        resume(vcpus, restartNumber);
+        wake(vcpus, restartNumber);
         vcpus.write(core, CpuRegister.RIP, rip);
     }
 
@@ -133,6 +142,7 @@ final class GuestThread {
                     + (deadline == FOREVER ? " without timeout" : " with a timeout");
             case WAITING -> "waiting for " + (timedWait != null ? timedWait : channel);
             case EXITED -> "exited";
-        } + (process.jobs().stopped() ? ", its process stopped by signal " + process.jobs().stoppedBy() : "") + ")";
+        } + (process.jobs().stopped() ? ", its process stopped by signal " + process.jobs().stoppedBy() : "")
+                + (trace != null && trace.stopped() ? ", in a ptrace-stop for process " + trace.tracerPid : "") + ")";
     }
 }

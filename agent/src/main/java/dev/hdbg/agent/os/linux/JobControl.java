@@ -51,9 +51,11 @@ final class JobControl {
             }
         } else if (isStop(s)) {
             process.signals().discard(Signals.SIGCONT);
-        } else if (s == Signals.SIGKILL && process.jobs().stopped()) {
-            process.jobs().release();
-            scheduler.jobsChanged();
+        } else if (s == Signals.SIGKILL) {
+            if (process.jobs().stopped()) {
+                process.jobs().release();
+            }
+            table.tracing().killed(process); // and jobsChanged
         }
     }
 

@@ -569,7 +569,8 @@ public final class LinuxProcess implements AutoCloseable {
      *
      * @param address   a page fault's address
      * @param errorCode a page fault's error code
-     * @return the signal's number, positive when its handler runs next (RIP and the registers are set for it), or
+     * @return the signal's number, positive when its handler runs next (RIP and the registers are set for it) or the
+     *         thread stopped for the guest process tracing it ({@link Tracing}), or
      *         negative when its default action ended the process (exit status 128 + the number)
      */
     public int fault(int vector, long rip, long address, long errorCode) {
@@ -586,6 +587,7 @@ public final class LinuxProcess implements AutoCloseable {
             }
             case Signals.Delivery.Stopped st -> throw new IllegalStateException("a fault's signal is held back "
                     + "before the process sees it (SignalStops), never by it");
+            case Signals.Delivery.TraceStopped st -> st.signal(); // stopped for its tracer: the thread is off the CPU
             case Signals.Delivery.JobStopped st -> throw new IllegalStateException("a fault's signal never stops a "
                     + "process (no CPU exception raises a stop signal)");
             case Signals.Delivery.None n -> throw new IllegalStateException("signal " + info.signal()

@@ -104,21 +104,36 @@ public final class LinuxSyscalls {
         }
         Unicorn uc = process.machine().unicorn();
         long number = uc.regRead(X86Reg.RAX);
+        GuestThread thread = processes.scheduler().current();
+        boolean traced = thread.trace != null && thread.trace.byGuest();
+        if (traced && processes.tracing().entering(thread, number)) {
+            uc.regWrite(X86Reg.RAX, -Errno.ENOSYS); // what a tracer sees in RAX at a syscall-entry-stop
+            return new Result.Yielded(-Errno.ENOSYS); // made when the tracer has it go on
+        }
+        if (traced && (number == EXIT || number == EXIT_GROUP)
+                && processes.tracing().exiting(thread, (int) uc.regRead(X86Reg.RDI))) {
+            return new Result.Yielded(number); // PTRACE_EVENT_EXIT: the exit is made when the tracer has it go on
+        }
+        boolean skipped = traced && number == -1 && thread.trace.call == Tracee.Call.INSIDE; // its tracer skipped it
         Handler handler = number >= 0 && number <= Integer.MAX_VALUE ? tableOf(process).get((int) number) : null;
-        if (handler == null) {
+        if (handler == null && !skipped) {
             uc.regWrite(X86Reg.RAX, -Errno.ENOSYS);
+            if (traced) {
+                processes.tracing().returned(thread, false);
+            }
             return new Result.Unknown(number);
         }
         SyscallArgs args = new SyscallArgs(uc.regRead(X86Reg.RDI), uc.regRead(X86Reg.RSI), uc.regRead(X86Reg.RDX),
                 uc.regRead(X86Reg.R10), uc.regRead(X86Reg.R8), uc.regRead(X86Reg.R9));
         long rip = uc.regRead(X86Reg.RIP);
-        long value = HandlerCalls.call(process, handler, args, rip, number);
+        long value = skipped ? thread.trace.skippedResult : HandlerCalls.call(process, handler, args, rip, number);
         boolean restart = value == HandlerCalls.RESTART; // the handler's frame returns to the SYSCALL, RAX its number
         value = restart ? number : value;
         if (process.exitStatus().isPresent()) {
             return ended(process, new Result.Exited(process.exitStatus().getAsInt()));
         }
-        if (process.takeExeced()) {
+        boolean execed = process.takeExeced();
+        if (execed) {
             tables.remove(process); // the new program's handlers start afresh (its limits)
             lastProcess = null;
             processes.names().execed(); // and the thread takes the new program's name
@@ -128,6 +143,9 @@ public final class LinuxSyscalls {
             lastProcess = null;
         }
         uc.regWrite(X86Reg.RAX, value);
+        if (traced && thread.trace != null) {
+            processes.tracing().returned(thread, execed); // its syscall-exit-stop, an exec's stop
+        }
         Scheduler scheduler = process.scheduler();
         scheduler.outside().drainAfterCall(scheduler.current()); // what it sent on a forwarded connection goes out
         // The return to user mode: at the SYSCALL's successor (Unicorn leaves RIP on the SYSCALL in its hook), or
@@ -268,8 +286,8 @@ public final class LinuxSyscalls {
             if (stop != null) {
                 return stop;
             }
-            if (delivery instanceof Signals.Delivery.JobStopped) {
-                continue; // another process stopped: the next thread's turn
+            if (delivery instanceof Signals.Delivery.JobStopped || delivery instanceof Signals.Delivery.TraceStopped) {
+                continue; // another process stopped, or the thread for its tracer: the next thread's turn
             }
             return new Result.Returned(0);
         }
@@ -361,10 +379,14 @@ public final class LinuxSyscalls {
         LinuxProcess process = processes.current();
         int signal = process.fault(vector, rip, address, errorCode);
         if (signal > 0) {
-            return new Result.Returned(0);
+            // its handler runs next; or the thread stopped for its tracer (Tracing) and the next one's turn is due
+            return processes.scheduler().switchWanted() ? new Result.Yielded(0) : new Result.Returned(0);
         }
         return ended(process, new Result.Killed(-signal));
     }
+
+    private static final int EXIT = 60;
+    private static final int EXIT_GROUP = 231;
 
     /** The length of the SYSCALL instruction (0f 05). */
     private static final int SYSCALL_LENGTH = 2;

@@ -6,8 +6,7 @@ package dev.hdbg.agent.os.linux;
  * bubblewrap need), whether it adopts its descendants' orphans (PR_SET_CHILD_SUBREAPER: tini, service managers), and
  * its dumpable flag, keep-capabilities flag and timer slack, which are kept and read back. Inherited by a fork as
  * Linux's are: no_new_privs, the keep-capabilities flag and the timer slack; the death signal and the subreaper flag
- * not; an exec keeps all but the dumpable flag, which a program that is not set-user-ID gets back set. Beside them, the
- * ptrace tracer PTRACE_TRACEME named ({@link TraceSyscalls}), which a fork does not inherit and an exec keeps.
+ * not; an exec keeps all but the dumpable flag, which a program that is not set-user-ID gets back set.
  */
 final class ProcessControls {
     /** Linux's default timer slack: 50 µs. */
@@ -20,8 +19,6 @@ final class ProcessControls {
     boolean dumpable = true;
     boolean keepCapabilities;
     long timerSlack = DEFAULT_TIMER_SLACK;
-    /** The tracer's pid (PTRACE_TRACEME: the parent then); 0: not traced. */
-    long tracer;
 
     /** A forked child's. */
     ProcessControls forChild() {

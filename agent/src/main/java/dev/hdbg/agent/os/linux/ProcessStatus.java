@@ -10,7 +10,7 @@ import java.util.Locale;
  * dispositions. What it does not keep reads as an idle process's would: no CPU time (the guest's clock is shared by
  * all), no page faults, one CPU. ps, pgrep and pkill read these for every process; programs read their own status for
  * their thread count, their memory or a tracer ({@code TracerPid} is 0, the debugger being no ptrace tracer, until
- * PTRACE_TRACEME).
+ * PTRACE_TRACEME or a guest tracer's attach: {@link Tracing}).
  */
 final class ProcessStatus {
     /** fs/proc/base.c's lnames: each RLIMIT_*'s name and unit, by number. */
@@ -92,7 +92,8 @@ final class ProcessStatus {
         line(out, "Ngid", 0);
         line(out, "Pid", thread != null ? thread.tid : process.pid());
         line(out, "PPid", process.parentPid());
-        line(out, "TracerPid", process.controls().tracer);
+        Tracee trace = mainOr(process, thread).map(t -> t.trace).orElse(null);
+        line(out, "TracerPid", trace != null ? trace.tracerPid : 0);
         line(out, "Uid", uid);
         line(out, "Gid", gid);
         line(out, "FDSize", FdTable.MAX);
@@ -141,7 +142,7 @@ final class ProcessStatus {
 
     /**
      * R for the thread on the CPU (the one reading), Z for an ended process, T for a stopped one ({@link JobControl}),
-     * S for the rest, which wait their turn.
+     * t for a thread in a ptrace-stop ({@link Tracing}), S for the rest, which wait their turn.
      */
     private static String state(LinuxProcess process, GuestThread thread) {
         if (process.ended()) {
@@ -150,9 +151,18 @@ final class ProcessStatus {
         if (process.jobs().stopped()) {
             return "T (stopped)";
         }
+        Tracee trace = mainOr(process, thread).map(t -> t.trace).orElse(null);
+        if (trace != null && trace.stopped()) {
+            return "t (tracing stop)";
+        }
         GuestThread current = process.scheduler().current();
         boolean running = thread != null ? thread == current : current != null && current.process == process;
         return running ? "R (running)" : "S (sleeping)";
+    }
+
+    /** {@code thread}, or for the process's files its first thread, which has its pid for its id. */
+    private static java.util.Optional<GuestThread> mainOr(LinuxProcess process, GuestThread thread) {
+        return thread != null ? java.util.Optional.of(thread) : process.scheduler().live(process.pid());
     }
 
     private static int threadCount(LinuxProcess process) {

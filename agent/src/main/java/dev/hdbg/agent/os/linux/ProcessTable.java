@@ -37,6 +37,7 @@ final class ProcessTable {
     private final FileWatches fileWatches = new FileWatches();
     private final Terminals terminals = new Terminals(this);
     private final JobControl jobs;
+    private final Tracing tracing;
     private final Map<Long, LinuxProcess> processes = new TreeMap<>();
     private final long initPid;
     private LinuxProcess attached;
@@ -56,6 +57,7 @@ final class ProcessTable {
                         otherAddress));
         scheduler.onProcessSwitch(this::attach);
         this.jobs = new JobControl(this, scheduler);
+        this.tracing = new Tracing(this, scheduler, machine.vcpus());
         this.names = new ThreadNames(scheduler, machine.vcpus());
         this.locks = new FileLocks(scheduler);
         this.recordLocks = new RecordLocks(scheduler);
@@ -175,6 +177,10 @@ final class ProcessTable {
 
     JobControl jobs() {
         return jobs;
+    }
+
+    Tracing tracing() {
+        return tracing;
     }
 
     /** The program started. */
@@ -326,6 +332,7 @@ final class ProcessTable {
      * is on the CPU.
      */
     void ended(LinuxProcess process) {
+        tracing.ending(process);
         scheduler.exitProcess(process);
         try {
             process.fds().closeAll();

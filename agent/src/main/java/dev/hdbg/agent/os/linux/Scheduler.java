@@ -275,6 +275,9 @@ final class Scheduler {
                 t.resume(vcpus, -Errno.EINTR);
             } else if (t.state == GuestThread.State.WAITING && t.restart) {
                 t.restartCall(vcpus);
+                if (t.trace != null) {
+                    t.trace.interrupted(vcpus, t.core); // its tracer sees the call end to be made again
+                }
             }
         }
         counted();
@@ -303,16 +306,24 @@ final class Scheduler {
     }
 
     /**
-     * A process stopped or went on ({@link JobControl}): the thread on the CPU gives it up when its process stopped,
-     * and the others' turns are counted again.
+     * A process stopped or went on ({@link JobControl}), or a thread entered or left a ptrace-stop ({@link Tracing}):
+     * the thread on the CPU gives it up when it stopped, and the others' turns are counted again.
      */
     void jobsChanged() {
-        switchWanted |= current().process.jobs().stopped();
+        switchWanted |= stopped(current());
         for (GuestThread t : threads.values()) {
             int signal = t.process.jobs().stoppedBy();
-            vcpus.setStopped(t.core, signal == 0 ? null : "stopped (signal " + signal + ")");
+            vcpus.setStopped(t.core, t.trace != null && t.trace.stopped()
+                    ? "tracing stop (for process " + t.trace.tracerPid + ")"
+                    : signal == 0 ? null : "stopped (signal " + signal + ")");
         }
         counted();
+    }
+
+    /** The live threads a guest process traces ({@link Tracing}). */
+    List<GuestThread> traced() {
+        return threads.values().stream().filter(t -> t.trace != null && t.trace.byGuest()
+                && t.state != GuestThread.State.EXITED).toList();
     }
 
     /** sched_yield: the next runnable thread, if any, runs now. */
@@ -453,9 +464,17 @@ final class Scheduler {
         return first;
     }
 
-    /** Whether {@code t} may go on the CPU: runnable, in a process no stop signal stopped ({@link JobControl}). */
+    /**
+     * Whether {@code t} may go on the CPU: runnable, in a process no stop signal stopped ({@link JobControl}), in no
+     * ptrace-stop ({@link Tracing}).
+     */
     private static boolean runs(GuestThread t) {
-        return t.state == GuestThread.State.RUNNABLE && !t.process.jobs().stopped();
+        return t.state == GuestThread.State.RUNNABLE && !stopped(t);
+    }
+
+    /** Whether a stop signal stopped {@code t}'s process or {@code t} is in a ptrace-stop. */
+    private static boolean stopped(GuestThread t) {
+        return t.process.jobs().stopped() || t.trace != null && t.trace.stopped();
     }
 
     /** Counts the runnable threads, and starts counting runs once there are two threads. */

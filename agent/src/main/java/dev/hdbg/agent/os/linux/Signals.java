@@ -84,6 +84,13 @@ final class Signals {
         /** A stop signal's default action stopped the process ({@link JobControl}): none of its threads runs on. */
         record JobStopped(int signal, SignalInfo info) implements Delivery {
         }
+
+        /**
+         * The thread stopped for the guest process tracing it ({@link Tracing}): before signal {@code signal} (a
+         * signal-delivery-stop, 0 for another ptrace-stop); it runs no more until its tracer has it go on.
+         */
+        record TraceStopped(int signal) implements Delivery {
+        }
     }
 
     private static final Delivery NOTHING = new Delivery.None();
@@ -183,12 +190,13 @@ final class Signals {
     /**
      * Sends a signal to the process (kill, a timer): the first of its threads that does not block it and returns to
      * user mode takes it. One of each standard signal is kept pending (a second is merged, as Linux does); real-time
-     * signals (32 and up) queue. An ignored signal that no thread blocks is discarded at once.
+     * signals (32 and up) queue. An ignored signal that no thread blocks is discarded at once, unless a guest process
+     * traces one of them.
      */
     void send(SignalInfo info) {
         int s = info.signal();
         process.table().jobs().sending(process, s); // SIGCONT continues the process, even when ignored
-        if (ignored(s) && threads().stream().noneMatch(t -> (t.signals.blocked & bit(s)) != 0)) {
+        if (ignored(s) && threads().stream().noneMatch(t -> (t.signals.blocked & bit(s)) != 0 || traced(t))) {
             return;
         }
         shared.add(info);
@@ -209,7 +217,7 @@ final class Signals {
     void sendTo(GuestThread thread, SignalInfo info) {
         int s = info.signal();
         process.table().jobs().sending(process, s);
-        if (ignored(s) && (thread.signals.blocked & bit(s)) == 0) {
+        if (ignored(s) && (thread.signals.blocked & bit(s)) == 0 && !traced(thread)) {
             return;
         }
         thread.signals.pending.add(info);
@@ -256,15 +264,39 @@ final class Signals {
      */
     Delivery deliverPending(long resumeAt) {
         ThreadSignals t = thread();
-        long ready = (shared.set() | t.pending.set()) & ~t.blocked;
-        if (ready == 0 && !t.restoreOnReturn) {
-            return NOTHING; // what nearly every system call's return finds: nothing to do, nothing allocated
-        }
+        GuestThread traced = tracedThread();
         Delivery delivery = NOTHING;
         long interrupted = resumeAt;
+        if (traced != null) {
+            if (traced.trace.stopped()) {
+                return new Delivery.TraceStopped(0); // it stopped in its call (an exec's event): nothing more now
+            }
+            if (traced.trace.pendingStop != 0) { // a syscall-exit-stop due on the way back to user mode
+                int stop = traced.trace.pendingStop;
+                traced.trace.pendingStop = 0;
+                process.table().tracing().stop(traced, stop);
+                return new Delivery.TraceStopped(0);
+            }
+            SignalInfo injected = traced.trace.injected;
+            traced.trace.injected = null;
+            if (injected != null && (t.blocked & bit(injected.signal())) != 0) {
+                t.pending.add(injected); // requeued, as Linux does with a blocked signal a tracer passes on
+            } else if (injected != null) {
+                delivery = deliver(injected, resumeAt, restoreMask(), SignalFrame.Trap.NONE);
+                interrupted = process.machine().unicorn().regRead(X86Reg.RIP);
+            }
+        }
+        long ready = (shared.set() | t.pending.set()) & ~t.blocked;
+        if (ready == 0 && !t.restoreOnReturn && delivery == NOTHING) {
+            return NOTHING; // what nearly every system call's return finds: nothing to do, nothing allocated
+        }
         while (ready != 0 && !(delivery instanceof Delivery.Killed) && !(delivery instanceof Delivery.JobStopped)) {
             int s = Long.numberOfTrailingZeros(ready) + 1;
             SignalInfo info = take(s);
+            if (traced != null && s != SIGKILL) {
+                process.table().tracing().signalStop(traced, info); // its tracer decides
+                return new Delivery.TraceStopped(s);
+            }
             if (process.table().stopsBefore(process, s)) {
                 t.held = info;
                 return new Delivery.Stopped(s, info); // a sigsuspend's mask is put back when it goes on
@@ -337,7 +369,21 @@ final class Signals {
             actions[s] = Action.DEFAULT;
             t.blocked &= ~bit(s);
         }
+        GuestThread traced = tracedThread();
+        if (traced != null) {
+            traced.trace.callNumber = -1; // orig_rax: a CPU exception is no call
+            // the thread goes on at rip, the signal as its tracer says
+            process.table().tracing().signalStop(traced, info);
+            return new Delivery.TraceStopped(s);
+        }
         return deliver(info, rip, t.blocked, trap);
+    }
+
+    /** The thread on the CPU when it is this process's and a guest process traces it ({@link Tracing}); else null. */
+    private GuestThread tracedThread() {
+        GuestThread current = process.scheduler().current();
+        return current != null && current.process == process && current.trace != null && current.trace.byGuest()
+                ? current : null;
     }
 
     /** Whether a fault raising signal {@code s} now would end the process ({@link #fault}'s rules), not a handler. */
@@ -462,6 +508,11 @@ final class Signals {
     void discard(int s) {
         shared.discard(s);
         threads().forEach(t -> t.signals.pending.discard(s));
+    }
+
+    /** A thread a guest process traces is sent even the signals it ignores: its tracer sees them (sig_ignored). */
+    private static boolean traced(GuestThread thread) {
+        return thread.trace != null && thread.trace.byGuest();
     }
 
     private boolean ignored(int s) {

@@ -114,6 +114,7 @@ final class ThreadSyscalls {
         if ((flags & CLONE_CHILD_SETTID) != 0) {
             user.writeInt(childTid, (int) thread.tid);
         }
+        process.table().tracing().cloned(scheduler.current(), thread, flags); // PTRACE_O_TRACECLONE
         return thread.tid;
     }
 

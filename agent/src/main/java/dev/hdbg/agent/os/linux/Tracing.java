@@ -1,0 +1,333 @@
+package dev.hdbg.agent.os.linux;
+
+import dev.hdbg.agent.machine.CpuRegister;
+import dev.hdbg.agent.machine.Vcpus;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * ptrace between the machine's processes, as Linux's kernel/ptrace.c and signal.c do it: a guest process traces a
+ * thread ({@link Tracee}) that it attached to, seized, or that asked for it (PTRACE_TRACEME). The tracee stops for
+ * its tracer (a ptrace-stop) before a signal is delivered to it (signal-delivery-stop; the tracer passes it on,
+ * replaces or suppresses it), at each system call's entry and exit under PTRACE_SYSCALL, after a single step, at
+ * an exec and at the events its options ask for; the tracer sees each stop once in its waits (CLD_TRAPPED) and as
+ * SIGCHLD, reads and writes the stopped thread's registers and memory, and has it go on. The tracer's end detaches
+ * its tracees (PTRACE_O_EXITKILL: kills them). SIGKILL is never stopped for. Execution thread only.
+ */
+final class Tracing {
+    static final int PTRACE_EVENT_FORK = 1;
+    static final int PTRACE_EVENT_VFORK = 2;
+    static final int PTRACE_EVENT_CLONE = 3;
+    static final int PTRACE_EVENT_EXEC = 4;
+    static final int PTRACE_EVENT_EXIT = 6;
+    static final int PTRACE_EVENT_STOP = 128;
+    /** si_code of SIGCHLD: a tracee stopped for its tracer. */
+    static final int CLD_TRAPPED = 4;
+    private static final long SA_NOCLDSTOP = 1;
+    private static final long TRAP_FLAG = 0x100;
+    private static final int SYSCALL_LENGTH = 2;
+    private static final long CLONE_VFORK = 0x4000;
+
+    private final ProcessTable table;
+    private final Scheduler scheduler;
+    private final Vcpus vcpus;
+    /** Ends of tracees not yet reported to their tracers, which are not their parents. */
+    private final List<Report> ended = new java.util.ArrayList<>();
+
+    Tracing(ProcessTable table, Scheduler scheduler, Vcpus vcpus) {
+        this.table = table;
+        this.scheduler = scheduler;
+        this.vcpus = vcpus;
+    }
+
+    /**
+     * {@code tracer} traces {@code thread} from now on: PTRACE_ATTACH sends its process SIGSTOP, whose
+     * signal-delivery-stop the tracer then waits for; PTRACE_SEIZE ({@code seize}) stops nothing. A thread of a
+     * process a stop signal stopped stops for its tracer at once, as Linux re-traps a stopped tracee.
+     */
+    void attach(LinuxProcess tracer, GuestThread thread, boolean seize, long options) {
+        thread.trace = new Tracee(tracer, tracer.pid(), seize, options);
+        if (thread.process.jobs().stopped()) {
+            stop(thread, seize ? Signals.SIGTRAP | PTRACE_EVENT_STOP << 8 : thread.process.jobs().stoppedBy());
+        } else if (!seize) {
+            table.signal(thread.process, SignalInfo.kernel(Signals.SIGSTOP));
+        }
+    }
+
+    /**
+     * {@code thread} enters a ptrace-stop whose wait status is {@code code << 8 | 0x7f} ({@code code}: the signal, an
+     * event above it): it runs no more until its tracer has it go on, and the tracer learns of it.
+     */
+    void stop(GuestThread thread, int code) {
+        Tracee trace = thread.trace;
+        trace.stop = code;
+        trace.unreported = true;
+        if (trace.forcedTrap) {
+            trace.forcedTrap = false;
+            vcpus.write(thread.core, CpuRegister.RFLAGS, vcpus.read(thread.core, CpuRegister.RFLAGS) & ~TRAP_FLAG);
+        }
+        scheduler.jobsChanged();
+        LinuxProcess tracer = trace.tracer;
+        if (tracer.ended()) {
+            return;
+        }
+        if ((tracer.signals().action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
+            table.signal(tracer, ChildReports.trapped(thread.tid, code & 0x7f));
+        }
+        scheduler.wakeAll(tracer); // a wait4 or waitid that may now report it
+    }
+
+    /**
+     * The signal-delivery-stop of {@code info}, which {@code thread} took for delivery: it stops, and the tracer's
+     * resume delivers that signal, another or none.
+     */
+    void signalStop(GuestThread thread, SignalInfo info) {
+        thread.trace.signal = info;
+        stop(thread, info.signal());
+    }
+
+    /**
+     * The stopped {@code thread} goes on as {@code how} says, with {@code signal} (0: none): at a signal-delivery-stop
+     * the signal delivered in place of the one held, at any other stop one sent to it, as Linux's ptrace_resume and
+     * ptrace_report_syscall do. From a syscall-entry-stop the call is made then, as its number now says (-1: skipped,
+     * RAX what the tracer left there). A thread of a process a stop signal stopped goes on too.
+     */
+    void resume(GuestThread thread, Tracee.Resume how, int signal) {
+        Tracee trace = thread.trace;
+        if (signal != 0) {
+            if (trace.signal != null) {
+                trace.injected = trace.signal.signal() == signal ? trace.signal
+                        : SignalInfo.sentBy(signal, SignalInfo.SI_USER, trace.tracer.pid(), Credentials.UID);
+            } else {
+                thread.process.signals().sendTo(thread, SignalInfo.kernel(signal));
+            }
+        }
+        if (trace.rewind) {
+            // The SYSCALL is made again: its number where the call reads it, RAX kept for a call skipped
+            trace.rewind = false;
+            trace.skippedResult = vcpus.read(thread.core, CpuRegister.RAX);
+            vcpus.write(thread.core, CpuRegister.RAX, trace.callNumber);
+            vcpus.write(thread.core, CpuRegister.RIP, vcpus.read(thread.core, CpuRegister.RIP) - SYSCALL_LENGTH);
+        }
+        if (trace.call == Tracee.Call.EXIT && trace.pendingStop == 0) {
+            trace.call = Tracee.Call.NONE;
+        }
+        if (how == Tracee.Resume.STEP && (vcpus.read(thread.core, CpuRegister.RFLAGS) & TRAP_FLAG) == 0) {
+            vcpus.write(thread.core, CpuRegister.RFLAGS, vcpus.read(thread.core, CpuRegister.RFLAGS) | TRAP_FLAG);
+            trace.forcedTrap = true;
+        }
+        trace.resume = how;
+        trace.stop = 0;
+        trace.unreported = false;
+        trace.signal = null;
+        if (thread.process.jobs().stopped()) {
+            thread.process.jobs().resume();
+        }
+        scheduler.jobsChanged();
+    }
+
+    /**
+     * {@code thread} makes system call {@code number}: under PTRACE_SYSCALL it stops at the entry first (the call is
+     * made when it goes on, as the tracer leaves its number); a call it stopped at the entry of is made now.
+     *
+     * @return whether it stopped at the entry
+     */
+    boolean entering(GuestThread thread, long number) {
+        Tracee trace = thread.trace;
+        if (trace.call != Tracee.Call.ENTRY) {
+            trace.callNumber = number; // orig_rax until the next call or fault
+        }
+        if (trace.call == Tracee.Call.NONE && trace.resume == Tracee.Resume.SYSCALL) {
+            trace.call = Tracee.Call.ENTRY;
+            trace.rewind = true;
+            stop(thread, trace.syscallTrap());
+            return true;
+        }
+        if (trace.call == Tracee.Call.ENTRY) {
+            trace.call = Tracee.Call.INSIDE;
+        } else if (trace.call == Tracee.Call.EXIT) {
+            trace.call = Tracee.Call.NONE;
+        }
+        return false;
+    }
+
+    /**
+     * {@code thread} is about to exit with {@code status} (exit or exit_group): under PTRACE_O_TRACEEXIT it stops
+     * first, once, with PTRACE_EVENT_EXIT and the wait status it will end with as the event's message; its tracer
+     * then reads its registers and memory as they are at the end.
+     *
+     * @return whether it stopped (the exit is made when it goes on)
+     */
+    boolean exiting(GuestThread thread, int status) {
+        Tracee trace = thread.trace;
+        if (!trace.has(Tracee.PTRACE_O_TRACEEXIT) || trace.exitReported) {
+            return false;
+        }
+        trace.exitReported = true;
+        trace.message = (status & 0xff) << 8;
+        trace.rewind = true;
+        stop(thread, Signals.SIGTRAP | PTRACE_EVENT_EXIT << 8);
+        return true;
+    }
+
+    /**
+     * {@code thread}'s system call returned, its result in RAX: a call it stopped at the entry of stops at the exit
+     * too, when the tracer had it go on with PTRACE_SYSCALL; a call that sleeps to be made again stops there later.
+     * After an exec ({@code execed}) it stops with PTRACE_EVENT_EXEC under PTRACE_O_TRACEEXEC, else gets SIGTRAP.
+     */
+    void returned(GuestThread thread, boolean execed) {
+        Tracee trace = thread.trace;
+        if (thread.state != GuestThread.State.RUNNABLE) {
+            return; // it sleeps in the call: made again when woken (a pipe), or ending then (a futex: callEnded)
+        }
+        boolean exitStop = trace.call == Tracee.Call.INSIDE && trace.resume == Tracee.Resume.SYSCALL;
+        if (trace.call == Tracee.Call.INSIDE) {
+            trace.call = exitStop ? Tracee.Call.EXIT : Tracee.Call.NONE;
+        }
+        if (execed && trace.has(Tracee.PTRACE_O_TRACEEXEC)) {
+            trace.message = thread.tid; // the former thread id, the same here: exec runs in its process's leader
+            stop(thread, Signals.SIGTRAP | PTRACE_EVENT_EXEC << 8);
+        } else if (execed) {
+            thread.process.signals().sendTo(thread, SignalInfo.sentBy(Signals.SIGTRAP, SignalInfo.SI_USER, 0, 0));
+        }
+        if (exitStop && trace.stopped()) {
+            trace.pendingStop = trace.syscallTrap(); // after the event's stop (an exec's, a fork's)
+        } else if (exitStop) {
+            stop(thread, trace.syscallTrap());
+        }
+    }
+
+    /**
+     * {@code parent} made {@code child} (clone {@code flags}): under the option for its kind (PTRACE_O_TRACEFORK,
+     * TRACEVFORK, TRACECLONE) the child is traced by the same tracer with the same options and starts stopped (with
+     * SIGSTOP, or PTRACE_EVENT_STOP when seized), and the parent stops with the event, the child's id its message.
+     */
+    void cloned(GuestThread parent, GuestThread child, long flags) {
+        Tracee trace = parent.trace;
+        if (trace == null || !trace.byGuest()) {
+            return;
+        }
+        int event = (flags & CLONE_VFORK) != 0 ? PTRACE_EVENT_VFORK
+                : (flags & ThreadSyscalls.CLONE_THREAD) == 0 && (flags & 0xff) == Signals.SIGCHLD ? PTRACE_EVENT_FORK
+                : PTRACE_EVENT_CLONE;
+        long option = event == PTRACE_EVENT_VFORK ? Tracee.PTRACE_O_TRACEVFORK
+                : event == PTRACE_EVENT_FORK ? Tracee.PTRACE_O_TRACEFORK : Tracee.PTRACE_O_TRACECLONE;
+        if (!trace.has(option)) {
+            return;
+        }
+        child.trace = new Tracee(trace.tracer, trace.tracerPid, trace.seized, trace.options);
+        if (trace.seized) {
+            stop(child, Signals.SIGTRAP | PTRACE_EVENT_STOP << 8);
+        } else {
+            child.process.signals().sendTo(child, SignalInfo.kernel(Signals.SIGSTOP));
+        }
+        trace.message = child.tid;
+        stop(parent, Signals.SIGTRAP | event << 8);
+    }
+
+    /**
+     * PTRACE_LISTEN at a seized tracee's PTRACE_EVENT_STOP: it stays stopped, and its tracer has seen the stop; what
+     * Linux then reports (the group-stop's end) is not told.
+     */
+    void listen(GuestThread thread) {
+        thread.trace.unreported = false;
+    }
+
+    /** The tracer lets {@code thread} go (PTRACE_DETACH), which goes on with {@code signal} if it was stopped. */
+    void detach(GuestThread thread, int signal) {
+        if (thread.trace.stopped()) {
+            resume(thread, Tracee.Resume.CONTINUE, signal);
+        }
+        if (thread.trace.forcedTrap) {
+            vcpus.write(thread.core, CpuRegister.RFLAGS, vcpus.read(thread.core, CpuRegister.RFLAGS) & ~TRAP_FLAG);
+        }
+        thread.trace = null;
+        scheduler.jobsChanged();
+    }
+
+    /**
+     * {@code process} is ending (its threads still live): its tracees go free, or get SIGKILL under
+     * PTRACE_O_EXITKILL; a tracer of one of its threads that is not its parent learns of the end in its waits, once,
+     * and as SIGCHLD (its parent learns of it as ever).
+     */
+    void ending(LinuxProcess process) {
+        for (GuestThread t : scheduler.traced()) {
+            if (t.trace.tracer == process) {
+                if (t.trace.has(Tracee.PTRACE_O_EXITKILL)) {
+                    table.signal(t.process, SignalInfo.kernel(Signals.SIGKILL));
+                }
+                detach(t, 0);
+            } else if (t.process == process && t.trace.tracer.pid() != process.parentPid()) {
+                LinuxProcess tracer = t.trace.tracer;
+                SignalInfo info = ChildReports.siginfo(process, JobState.NONE);
+                ended.add(new Report(tracer, t.tid, process.waitStatus(), info));
+                table.signal(tracer, info);
+                scheduler.wakeAll(tracer);
+            }
+        }
+        ended.removeIf(r -> r.tracer == process);
+    }
+
+    /**
+     * SIGKILL reached {@code process}: its threads in a ptrace-stop wake to end, as Linux's fatal signal wakes a
+     * traced task.
+     */
+    void killed(LinuxProcess process) {
+        for (GuestThread t : scheduler.threadsOf(process)) {
+            if (t.trace != null && t.trace.stopped()) {
+                t.trace.stop = 0;
+                t.trace.signal = null;
+            }
+        }
+        scheduler.jobsChanged();
+    }
+
+    /**
+     * What a wait of {@code tracer}'s reports of a tracee: a ptrace-stop, or the end of a process it traced and is not
+     * the parent of, with the wait status and waitid's siginfo.
+     */
+    record Report(LinuxProcess tracer, long tid, int status, SignalInfo info) {
+    }
+
+    /**
+     * The first report for {@code tracer} of the tracees {@code which} selects (by thread id and process group, the
+     * process of an ended one gone): a stop it has not seen, or an end; a wait reports it before any child's change,
+     * as Linux's do_wait looks at the ptraced list. {@code take} marks it seen (not for WNOWAIT).
+     */
+    Optional<Report> reporting(LinuxProcess tracer, java.util.function.Predicate<GuestThread> which,
+            java.util.function.LongPredicate endedWhich, boolean take) {
+        for (GuestThread t : tracees(tracer, which)) {
+            if (t.trace.unreported) {
+                t.trace.unreported &= !take;
+                return Optional.of(new Report(tracer, t.tid, ChildReports.traceStatus(t.trace.stop),
+                        ChildReports.trapped(t.tid, t.trace.stop)));
+            }
+        }
+        for (Report r : ended) {
+            if (r.tracer == tracer && endedWhich.test(r.tid)) {
+                if (take) {
+                    ended.remove(r);
+                }
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a wait of {@code tracer}'s selects a tracee of its, live or with its end to report. */
+    boolean selectsAny(LinuxProcess tracer, java.util.function.Predicate<GuestThread> which,
+            java.util.function.LongPredicate endedWhich) {
+        return !tracees(tracer, which).isEmpty() || ended.stream().anyMatch(r -> r.tracer == tracer
+                && endedWhich.test(r.tid));
+    }
+
+    /** {@code tracer}'s tracees that {@code which} selects. */
+    private List<GuestThread> tracees(LinuxProcess tracer, java.util.function.Predicate<GuestThread> which) {
+        return scheduler.traced().stream().filter(t -> t.trace.tracer == tracer && which.test(t)).toList();
+    }
+
+    /** Vcpus, for the registers of a stopped tracee ({@link TraceeRegisters}). */
+    Vcpus vcpus() {
+        return vcpus;
+    }
+}
