@@ -1,7 +1,8 @@
 /* The CPU's traps as signals, as anti-debugging checks use them: INT3 (both encodings), a single step (RFLAGS.TF set
    with popf) and ICEBP (0xf1) each send SIGTRAP to the program's handler with Linux's si_code (SI_KERNEL, TRAP_TRACE,
    TRAP_BRKPT) and the handler sees RIP past the instruction; UD2 sends SIGILL at it. A debugger that swallowed any of
-   them would be detected. Compared natively in SignalProgramsIT. */
+   them would be detected. First, the FPU and SSE control words a program starts with. Compared natively in
+   SignalProgramsIT. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +30,10 @@ static void on_ill(int s, siginfo_t *info, void *context) {
 
 int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
+    unsigned int mxcsr;
+    unsigned short fpcw;
+    __asm__ volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(mxcsr), "=m"(fpcw));
+    printf("MXCSR %#x, x87 control word %#x, as Linux starts a program\n", mxcsr, fpcw); /* MXCSR was 0 */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_flags = SA_SIGINFO;

@@ -7,6 +7,7 @@ import dev.hdbg.agent.machine.UserMode;
 import dev.hdbg.agent.machine.elf.ElfImage.ProgramHeader;
 import dev.hdbg.agent.machine.elf.ElfImage.SectionHeader;
 import dev.hdbg.agent.unicorn.Prot;
+import dev.hdbg.agent.unicorn.X86Reg;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +25,10 @@ import java.util.random.RandomGenerator;
  * class's job.
  */
 public final class ElfLoader {
+    /** MXCSR and the x87 control word as Linux initializes them: every exception masked, round to nearest. */
+    private static final long LINUX_MXCSR = 0x1f80;
+    private static final long LINUX_FPCW = 0x37f;
+
     /**
      * Where a position-independent executable goes unless told otherwise: Linux's {@code ELF_ET_DYN_BASE} with
      * randomization off, where gdb shows PIEs.
@@ -224,6 +229,10 @@ public final class ElfLoader {
             // SSE itself; without OSFXSR the first call to sin(3.75) got 0 and printf's first %f printed 0.000000.
             machine.cpu().write(CpuRegister.CR4, machine.cpu().read(CpuRegister.CR4) | UserMode.CR4_LINUX_SSE);
         }
+        // The FPU and SSE control words a new program gets from Linux (fpu__clear, as an exec does): the emulated CPU
+        // started with MXCSR 0, every SSE exception unmasked, which a program's stmxcsr and a tracer saw (stop 57).
+        machine.unicorn().regWrite(X86Reg.MXCSR, LINUX_MXCSR);
+        machine.unicorn().regWrite(X86Reg.FPCW, LINUX_FPCW);
         memory.imageLoaded();
         return new LoadedElf(start, entry, bias, placed.begin(), placed.end(),
                 SegmentLayout.brkStart(image.loads(), bias), STACK_TOP, stack.rsp(),
