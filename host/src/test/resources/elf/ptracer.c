@@ -1,7 +1,8 @@
 /* ptrace's tracer side between a program's own processes, as debuggers, strace, packers (nanomites) and
    anti-debugging code use it: stops for signals, int3 and single steps, registers and memory of a stopped tracee,
    signals passed on, replaced and suppressed, syscall-stops (a result changed, a call skipped), an exec's stop,
-   PTRACE_ATTACH and PTRACE_SEIZE, a child attaching to its parent, and the errors. Compared natively in
+   PTRACE_ATTACH and PTRACE_SEIZE, a child attaching to its parent, the FPU and SSE registers, and the errors; and
+   personality, which gdb calls before it runs a program. Compared natively in
    ProcessProgramsIT. With an argument "exec", it prints a line and exits 7 (the program a tracee execs). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -85,6 +87,33 @@ static void nanomite(void) {
 }
 
 extern char after_int3[];
+
+/* the FPU and SSE state: the child's xmm0 read and written by its tracer */
+static void sse(void) {
+    unsigned long long lanes[2] = {0x1122334455667788ULL, 0x99aabbccddeeff00ULL};
+    unsigned long long out[2];
+    __asm__ volatile("movdqu %1, %%xmm0\n\tint3\n\tmovdqu %%xmm0, %0" : "=m"(out) : "m"(lanes) : "xmm0", "memory");
+    printf("child: xmm0 after the int3 is %016llx %016llx\n", out[1], out[0]);
+}
+
+static void fpu_registers(void) {
+    pid_t child = traced_child(sse);
+    ptrace(PTRACE_CONT, child, NULL, NULL);
+    stop_report("sse child at its int3", child);
+    struct user_fpregs_struct fp;
+    show("GETFPREGS", ptrace(PTRACE_GETFPREGS, child, NULL, &fp));
+    printf("xmm0 %08x%08x %08x%08x, mxcsr %#x\n", fp.xmm_space[3], fp.xmm_space[2], fp.xmm_space[1],
+            fp.xmm_space[0], fp.mxcsr);
+    fp.xmm_space[0] = 0xfeedface;
+    struct iovec iov = {&fp, sizeof fp};
+    show("SETREGSET NT_PRFPREG", ptrace(PTRACE_SETREGSET, child, NT_PRFPREG, &iov));
+    errno = 0;
+    long cs = ptrace(PTRACE_PEEKUSER, child, offsetof(struct user_regs_struct, cs), NULL);
+    printf("cs %#lx (a 64-bit process's)\n", cs);
+    long cont = ptrace(PTRACE_CONT, child, NULL, NULL);
+    stop_report("sse child", child);
+    show("CONT", cont);
+}
 
 static void nanomites(void) {
     pid_t child = traced_child(nanomite);
@@ -290,8 +319,13 @@ int main(int argc, char **argv) {
         printf("exec'd program: runs\n");
         return 7;
     }
+    printf("personality %#x\n", personality(0xffffffff));
+    int before = personality(ADDR_NO_RANDOMIZE);
+    printf("personality(ADDR_NO_RANDOMIZE) returned %#x, now %#x\n", before, personality(0xffffffff));
+    personality(PER_LINUX);
     memory_and_registers();
     nanomites();
+    fpu_registers();
     signals();
     syscalls();
     single_steps();

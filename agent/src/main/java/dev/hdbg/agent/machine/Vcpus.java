@@ -237,6 +237,28 @@ public final class Vcpus {
         target.pending.clear();
     }
 
+    /**
+     * Runs {@code access} with {@code core}'s saved registers on the CPU — its FPU and SSE state above all, which
+     * {@link #read} does not reach — and what it writes kept as {@code core}'s; the current core's registers are put
+     * back after. A tracer's PTRACE_GETFPREGS of a stopped thread.
+     */
+    public <T> T withRegistersOf(int core, java.util.function.Supplier<T> access) {
+        Slot target = slot(core);
+        if (core == current) {
+            return access.get();
+        }
+        try (UnicornContext mine = unicorn.contextSave()) {
+            unicorn.contextRestore(target.context);
+            try {
+                T result = access.get();
+                unicorn.contextSave(target.context);
+                return result;
+            } finally {
+                unicorn.contextRestore(mine);
+            }
+        }
+    }
+
     /** {@code register} of {@code core}: the CPU's for the current core, else as saved or written since. */
     public long read(int core, CpuRegister register) {
         Slot slot = slot(core);

@@ -34,6 +34,7 @@ class ProcessProgramsIT {
     static void compileThePrograms() throws Exception {
         GuestPrograms.compile(GuestPrograms.source(dir, "vforkorphan.c"), dir.resolve("vforkorphan"), "-static", "-O1",
                 "-pthread");
+        GuestPrograms.compile(GuestPrograms.source(dir, "threads.c"), dir.resolve("threads"), "-O1", "-pthread");
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
                 "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo",
                 "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl", "jobstop", "traceme", "ttystop",
@@ -42,6 +43,7 @@ class ProcessProgramsIT {
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
         }
+        GuestPrograms.compile(dir.resolve("ptracer.c"), dir.resolve("ptracer-debug"), "-static", "-O0", "-g");
     }
 
     private static ProgramRun agentRun(Path program, String... args) throws Exception {
@@ -426,6 +428,36 @@ class ProcessProgramsIT {
                 .containsPattern("vfork\\(.*Process \\d+ attached")
                 .doesNotContain("unfinished ...>\n+++", "No child processes\n/usr/bin/strace", "detached")
                 .doesNotContainPattern("wait4 resumed>.*= 61"); // an interrupted wait's exit-stop as rt_sigreturn's
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+    }
+
+    /**
+     * strace follows the threads of a program and a child it forks, each thread's end reported (stop 57: before,
+     * the threads' ends were not, and strace ended with "wait4(__WALL): No child processes" and status 1).
+     */
+    @Test
+    void straceInTheGuestFollowsThreadsToTheirEnds() throws Exception {
+        ProgramRun actual = agentRun(Path.of("/usr/bin/strace"), "-f", "-e", "trace=clone,clone3,exit,exit_group",
+                dir.resolve("threads").toString());
+        assertThat(actual.status()).as(actual.err()).isZero();
+        assertThat(actual.out()).isEqualTo("4 threads, counter 400000\n");
+        assertThat(actual.err().split("exited with 0 \\+\\+\\+", -1)).as(actual.err()).hasSize(6); // 5 ends
+        assertThat(actual.err()).doesNotContain("No child processes", "detached");
+        assertThat(actual.notices()).as("what the agent had to say").isEmpty();
+    }
+
+    /**
+     * Debian's gdb runs in the guest and debugs a program there (stop 57): a breakpoint (an int3 it pokes into the
+     * program's code), the registers, SSE ones included, a single step, the program's output and end.
+     */
+    @Test
+    void gdbInTheGuestDebugsAProgramThere() throws Exception {
+        ProgramRun actual = agentRun(Path.of("/usr/bin/gdb"), "-nx", "-batch", "-ex", "break main", "-ex", "run",
+                "-ex", "p argc", "-ex", "p $xmm1.v4_int32[0] == $xmm1.v4_int32[0]", "-ex", "stepi", "-ex",
+                "p $pc > (long) main", "-ex", "continue", "--args", dir.resolve("ptracer-debug").toString(), "exec");
+        assertThat(actual.out()).as(actual.err()).contains("Breakpoint 1, main (argc=2, argv=", "$1 = 2\n", "$2 = 1\n",
+                "$3 = 1\n", "exec'd program: runs\n", "exited with code 07]");
+        assertThat(actual.err()).doesNotContain("Couldn't get registers", "not compatible");
         assertThat(actual.notices()).as("what the agent had to say").isEmpty();
     }
 

@@ -19,6 +19,8 @@ final class ProcessControls {
     boolean dumpable = true;
     boolean keepCapabilities;
     long timerSlack = DEFAULT_TIMER_SLACK;
+    /** personality's execution domain and flags (PER_LINUX, 0, at first), inherited and kept by an exec. */
+    long personality;
 
     /** A forked child's. */
     ProcessControls forChild() {
@@ -27,6 +29,7 @@ final class ProcessControls {
         child.keepCapabilities = keepCapabilities;
         child.timerSlack = timerSlack;
         child.dumpable = dumpable;
+        child.personality = personality;
         return child;
     }
 

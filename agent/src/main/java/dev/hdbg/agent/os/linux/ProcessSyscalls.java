@@ -57,6 +57,7 @@ final class ProcessSyscalls {
         table.put(302, a -> prlimit(a.a0(), a.i(1), a.a2(), a.a3()));
         table.put(99, a -> sysinfo(a.a0()));
         table.put(157, a -> prctl(a.i(0), a.a1()));
+        table.put(135, a -> personality(a.a0()));
         table.put(158, a -> archPrctl(a.i(0), a.a1()));
         table.put(318, a -> getrandom(a.a0(), a.a1(), a.i(2)));
         // One CPU, number 0: what sched_getaffinity reports, and the only affinity that can be set.
@@ -175,6 +176,19 @@ final class ProcessSyscalls {
      * capability bounding set (every capability Linux has) read. Other options fail with EINVAL, which is what Linux
      * says for an unknown option.
      */
+    /**
+     * personality: the execution domain, read (0xffffffff) or set, returning the one before. Kept per process, inherited
+     * by a fork and kept by an exec, as Linux's; its flags change nothing here: ADDR_NO_RANDOMIZE (gdb's and setarch
+     * -R's) is what the machine does anyway, having no randomized layout.
+     */
+    private long personality(long persona) {
+        long before = process.controls().personality;
+        if ((persona & 0xffff_ffffL) != 0xffff_ffffL) {
+            process.controls().personality = persona & 0xffff_ffffL;
+        }
+        return before;
+    }
+
     private long prctl(int option, long argument) {
         ProcessControls controls = process.controls();
         switch (option) {

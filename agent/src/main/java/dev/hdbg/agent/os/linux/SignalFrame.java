@@ -92,7 +92,7 @@ final class SignalFrame {
     }
 
     /** The FPU and SSE state in FXSAVE layout: control and status words, MXCSR, XMM0-15 (the x87 stack is left out). */
-    private static byte[] fxsave(Unicorn cpu) {
+    static byte[] fxsave(Unicorn cpu) {
         ByteBuffer f = UserMemory.struct(FPSTATE_SIZE);
         f.putShort(0, (short) cpu.regRead(X86Reg.FPCW)).putShort(2, (short) cpu.regRead(X86Reg.FPSW));
         f.putInt(24, (int) cpu.regRead(X86Reg.MXCSR)).putInt(28, 0xffff);
@@ -104,7 +104,12 @@ final class SignalFrame {
 
     /** Puts back what {@link #fxsave} saved, as the handler may have changed it (a printf uses XMM registers). */
     static void restoreFpu(UserMemory user, Unicorn cpu, long fpstate) {
-        ByteBuffer f = UserMemory.struct(FPSTATE_SIZE).put(user.read(fpstate, FPSTATE_SIZE));
+        restoreFpu(cpu, user.read(fpstate, FPSTATE_SIZE));
+    }
+
+    /** Puts {@code fxsave}'s state (FXSAVE layout, {@link #fxsave}'s parts of it) on the CPU: a tracer's SETFPREGS. */
+    static void restoreFpu(Unicorn cpu, byte[] fxsave) {
+        ByteBuffer f = UserMemory.struct(FPSTATE_SIZE).put(fxsave);
         cpu.regWrite(X86Reg.FPCW, Short.toUnsignedLong(f.getShort(0)));
         cpu.regWrite(X86Reg.MXCSR, Integer.toUnsignedLong(f.getInt(24)));
         for (int i = 0; i < 16; i++) {

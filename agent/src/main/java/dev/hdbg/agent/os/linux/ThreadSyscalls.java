@@ -136,6 +136,7 @@ final class ThreadSyscalls {
                 // Linux ignores a fault here too: the thread still exits.
             }
         }
+        process.table().tracing().threadExited(thread, (status & 0xff) << 8); // its tracer's wait sees it
         scheduler.exitCurrent();
         return 0;
     }

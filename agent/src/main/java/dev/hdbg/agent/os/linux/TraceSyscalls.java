@@ -6,18 +6,17 @@ import java.util.Map;
 
 /**
  * {@code ptrace}, both sides, between the machine's processes ({@link Tracing}), and process_vm_readv and
- * process_vm_writev, which tracers use beside it. A tracee attaches with
- * PTRACE_TRACEME (its parent traces it; a second call fails with EPERM, the check anti-debugging code makes), or a
- * tracer with PTRACE_ATTACH or PTRACE_SEIZE, under Linux's rules without Yama: not itself nor a thread of its own, not
- * a thread traced already, not a process that made itself non-dumpable unless the guest runs as root. A tracer then
- * reads and writes a stopped tracee's memory (PEEK/POKE, which write read-only code as Linux's FOLL_FORCE does) and
- * registers (GETREGS, SETREGS, PEEKUSER, POKEUSER, the NT_PRSTATUS register set), its signal (GETSIGINFO), its call
+ * process_vm_writev, which tracers use beside it. A tracee attaches with PTRACE_TRACEME (its parent traces it; a
+ * second call fails with EPERM, the check anti-debugging code makes), or a tracer with PTRACE_ATTACH or PTRACE_SEIZE,
+ * under Linux's rules without Yama: not itself nor a thread of its own, not a thread traced already, not a process
+ * that made itself non-dumpable unless the guest runs as root. A tracer then reads and writes a stopped tracee's
+ * memory (PEEK/POKE, which write read-only code as Linux's FOLL_FORCE does) and registers (GETREGS, SETREGS,
+ * PEEKUSER, POKEUSER, GETFPREGS, SETFPREGS, the NT_PRSTATUS and NT_PRFPREG sets), its signal (GETSIGINFO), its call
  * (PTRACE_GET_SYSCALL_INFO), sets options, and has it go on (CONT, SYSCALL, SINGLESTEP, DETACH, KILL, INTERRUPT,
  * LISTEN). Every request but TRACEME, ATTACH, SEIZE, KILL and INTERRUPT needs a tracee of the caller's in a
  * ptrace-stop (else ESRCH); an unknown request fails with EIO. The program started has the debugger for its parent:
  * its TRACEME makes the debugger its tracer, which stops only where it is told ({@code sxe}). Not emulated, with a
- * notice: the FPU registers (GETFPREGS, NT_PRFPREG, NT_X86_XSTATE: EIO) and the debug registers' hardware
- * breakpoints (POKEUSER there: EIO).
+ * notice: the debug registers' hardware breakpoints (POKEUSER there: EIO).
  */
 final class TraceSyscalls {
     static final int PTRACE_TRACEME = 0;
@@ -49,6 +48,9 @@ final class TraceSyscalls {
     private static final int PTRACE_SETSIGMASK = 0x420b;
     private static final int PTRACE_GET_SYSCALL_INFO = 0x420e;
     private static final int NT_PRSTATUS = 1;
+    private static final int NT_PRFPREG = 2;
+    /** sizeof(struct user_fpregs_struct): the FXSAVE layout. */
+    private static final int FXSAVE_SIZE = 512;
     private static final int SIGSET_SIZE = 8;
     /** IOV_MAX. */
     private static final long MAX_IOV = 1024;
@@ -66,7 +68,7 @@ final class TraceSyscalls {
         this.table = process.table();
         this.tracing = table.tracing();
         this.user = process.user();
-        this.registers = new TraceeRegisters(tracing.vcpus());
+        this.registers = new TraceeRegisters(tracing.vcpus(), process.machine().unicorn());
         this.memory = new TraceeMemory(process);
     }
 
@@ -188,8 +190,8 @@ final class TraceSyscalls {
             case PTRACE_GETREGS -> user.write(data, registers.get(tracee));
             case PTRACE_SETREGS -> registers.set(tracee, user.read(data, TraceeRegisters.SIZE));
             case PTRACE_GETREGSET, PTRACE_SETREGSET -> registerSet(tracee, request == PTRACE_SETREGSET, address, data);
-            case PTRACE_GETFPREGS, PTRACE_SETFPREGS -> throw notEmulated("the FPU and SSE registers "
-                    + "(PTRACE_GETFPREGS, PTRACE_SETFPREGS)");
+            case PTRACE_GETFPREGS -> user.write(data, registers.fpu(tracee));
+            case PTRACE_SETFPREGS -> registers.setFpu(tracee, user.read(data, FXSAVE_SIZE));
             case PTRACE_CONT -> tracing.resume(tracee, Tracee.Resume.CONTINUE, checkedSignal(data));
             case PTRACE_SYSCALL -> tracing.resume(tracee, Tracee.Resume.SYSCALL, checkedSignal(data));
             case PTRACE_SINGLESTEP -> tracing.resume(tracee, Tracee.Resume.STEP, checkedSignal(data));
@@ -276,22 +278,30 @@ final class TraceSyscalls {
         }
     }
 
-    /** PTRACE_GETREGSET and PTRACE_SETREGSET: the general registers (NT_PRSTATUS) through the iovec at {@code iov}. */
+    /**
+     * PTRACE_GETREGSET and PTRACE_SETREGSET through the iovec at {@code iov}: the general registers (NT_PRSTATUS) and
+     * the FPU and SSE state (NT_PRFPREG). Any other set is EINVAL, as Linux answers for one it does not have:
+     * NT_X86_XSTATE too, as on a CPU without XSAVE (the emulated one's signal frames have no XSTATE either).
+     */
     private void registerSet(GuestThread tracee, boolean set, long type, long iov) {
-        if (type != NT_PRSTATUS) {
-            throw notEmulated("register set 0x" + Long.toHexString(type) + " (PTRACE_GETREGSET, PTRACE_SETREGSET; "
-                    + "the general registers, NT_PRSTATUS, are emulated)");
+        int size = type == NT_PRSTATUS ? TraceeRegisters.SIZE : type == NT_PRFPREG ? FXSAVE_SIZE : 0;
+        if (size == 0) {
+            throw new SyscallException(Errno.EINVAL);
         }
         long base = user.readLong(iov);
-        long length = user.readLong(iov + 8);
-        int n = (int) Math.min(length, TraceeRegisters.SIZE);
+        int n = (int) Math.min(user.readLong(iov + 8), size);
         if (set) {
-            if (n < TraceeRegisters.SIZE) {
+            if (n < size) {
                 throw new SyscallException(Errno.EINVAL);
             }
-            registers.set(tracee, user.read(base, n));
+            if (type == NT_PRSTATUS) {
+                registers.set(tracee, user.read(base, n));
+            } else {
+                registers.setFpu(tracee, user.read(base, n));
+            }
         } else {
-            user.write(base, java.util.Arrays.copyOf(registers.get(tracee), n));
+            byte[] all = type == NT_PRSTATUS ? registers.get(tracee) : registers.fpu(tracee);
+            user.write(base, java.util.Arrays.copyOf(all, n));
             user.writeLong(iov + 8, n);
         }
     }

@@ -2,6 +2,7 @@ package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Vcpus;
+import dev.hdbg.agent.unicorn.Unicorn;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -9,7 +10,9 @@ import java.nio.ByteOrder;
  * A stopped tracee's registers as ptrace shows them: x86-64's {@code struct user_regs_struct} (PTRACE_GETREGS,
  * PTRACE_SETREGS, the NT_PRSTATUS register set) and the words of {@code struct user} PTRACE_PEEKUSER and
  * PTRACE_POKEUSER reach (the registers, then the debug registers at {@code u_debugreg}). The thread is off the CPU:
- * its registers are its core's ({@link Vcpus}). {@code orig_rax} is the call's number at a syscall-stop, else -1.
+ * its registers are its core's ({@link Vcpus}). {@code orig_rax} is the number of the call it stopped in or last
+ * made, -1 after a fault; the segment selectors are a 64-bit Linux process's (CS 0x33, SS 0x2b, the others 0). The FPU
+ * and SSE state (PTRACE_GETFPREGS, NT_PRFPREG) is a signal frame's FXSAVE image of it.
  */
 final class TraceeRegisters {
     /** sizeof(struct user_regs_struct): 27 words. */
@@ -19,7 +22,14 @@ final class TraceeRegisters {
     /** sizeof(struct user). */
     private static final int USER_SIZE = 928;
     private static final int ORIG_RAX = 15;
+    private static final int CS = 17;
     private static final int EFLAGS = 18;
+    private static final int SS = 20;
+    private static final int FS_BASE = 21;
+    private static final int GS_BASE = 22;
+    /** __USER_CS and __USER_DS of x86-64 Linux. */
+    private static final long USER_CS = 0x33;
+    private static final long USER_DS = 0x2b;
     /** user_regs_struct's words in order; ORIG_RAX's slot is null. */
     private static final CpuRegister[] LAYOUT = {CpuRegister.R15, CpuRegister.R14, CpuRegister.R13, CpuRegister.R12,
         CpuRegister.RBP, CpuRegister.RBX, CpuRegister.R11, CpuRegister.R10, CpuRegister.R9, CpuRegister.R8,
@@ -32,9 +42,11 @@ final class TraceeRegisters {
     private static final long USER_FLAGS = 0x254dd5;
 
     private final Vcpus vcpus;
+    private final Unicorn unicorn;
 
-    TraceeRegisters(Vcpus vcpus) {
+    TraceeRegisters(Vcpus vcpus, Unicorn unicorn) {
         this.vcpus = vcpus;
+        this.unicorn = unicorn;
     }
 
     /** The tracee's user_regs_struct. */
@@ -89,7 +101,27 @@ final class TraceeRegisters {
         return offset >= DEBUG_REGISTERS && offset < DEBUG_REGISTERS + 64;
     }
 
+    /** PTRACE_GETFPREGS, NT_PRFPREG: the tracee's FPU and SSE state in FXSAVE layout, as a signal frame holds it. */
+    byte[] fpu(GuestThread thread) {
+        return vcpus.withRegistersOf(thread.core, () -> SignalFrame.fxsave(unicorn));
+    }
+
+    /** PTRACE_SETFPREGS: the parts of {@link #fpu}'s layout a signal frame restores. */
+    void setFpu(GuestThread thread, byte[] fxsave) {
+        vcpus.withRegistersOf(thread.core, () -> {
+            SignalFrame.restoreFpu(unicorn, fxsave);
+            return null;
+        });
+    }
+
     private long word(GuestThread thread, int index) {
+        if (index == CS) {
+            return USER_CS; // a 64-bit process's selectors as Linux shows them: gdb tells 64-bit code by CS
+        } else if (index == SS) {
+            return USER_DS;
+        } else if (index > SS && index != FS_BASE && index != GS_BASE) {
+            return 0; // ds, es, fs, gs
+        }
         if (index == ORIG_RAX) {
             return thread.trace != null ? thread.trace.callNumber : -1;
         }

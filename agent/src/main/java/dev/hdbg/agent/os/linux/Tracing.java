@@ -247,8 +247,8 @@ final class Tracing {
 
     /**
      * {@code process} is ending (its threads still live): its tracees go free, or get SIGKILL under
-     * PTRACE_O_EXITKILL; a tracer of one of its threads that is not its parent learns of the end in its waits, once,
-     * and as SIGCHLD (its parent learns of it as ever).
+     * PTRACE_O_EXITKILL; the tracer of one of its threads learns of that thread's end in its waits, once, and as
+     * SIGCHLD — of its first thread's when the tracer is not its parent, which learns of the process's end as ever.
      */
     void ending(LinuxProcess process) {
         for (GuestThread t : scheduler.traced()) {
@@ -257,15 +257,30 @@ final class Tracing {
                     table.signal(t.process, SignalInfo.kernel(Signals.SIGKILL));
                 }
                 detach(t, 0);
-            } else if (t.process == process && t.trace.tracer.pid() != process.parentPid()) {
-                LinuxProcess tracer = t.trace.tracer;
-                SignalInfo info = ChildReports.siginfo(process, JobState.NONE);
-                ended.add(new Report(tracer, t.tid, process.waitStatus(), info));
-                table.signal(tracer, info);
-                scheduler.wakeAll(tracer);
+            } else if (t.process == process
+                    && (t.tid != process.pid() || t.trace.tracer.pid() != process.parentPid())) {
+                reportEnd(t, process.waitStatus()); // a thread's, or a process's its parent does not trace
             }
         }
         ended.removeIf(r -> r.tracer == process);
+    }
+
+    /** {@code thread}, which is not its process's last, exits alone ({@code exit}) with wait status {@code status}. */
+    void threadExited(GuestThread thread, int status) {
+        if (thread.trace != null && thread.trace.byGuest()) {
+            reportEnd(thread, status);
+        }
+    }
+
+    /** A tracee's end, which its tracer sees once in a wait (a thread's with __WALL on Linux) and as SIGCHLD. */
+    private void reportEnd(GuestThread thread, int status) {
+        LinuxProcess tracer = thread.trace.tracer;
+        SignalInfo info = new SignalInfo(Signals.SIGCHLD, (status & 0x7f) != 0 ? ChildReports.CLD_KILLED
+                : ChildReports.CLD_EXITED, (thread.tid & 0xffff_ffffL) | (long) Credentials.UID << 32,
+                (status & 0x7f) != 0 ? status & 0x7f : status >> 8 & 0xff);
+        ended.add(new Report(tracer, thread.tid, status, info));
+        table.signal(tracer, info);
+        scheduler.wakeAll(tracer);
     }
 
     /**
