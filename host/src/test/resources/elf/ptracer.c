@@ -1,11 +1,13 @@
 /* ptrace's tracer side between a program's own processes, as debuggers, strace, packers (nanomites) and
    anti-debugging code use it: stops for signals, int3 and single steps, registers and memory of a stopped tracee,
    signals passed on, replaced and suppressed, syscall-stops (a result changed, a call skipped), an exec's stop,
-   PTRACE_ATTACH and PTRACE_SEIZE, a child attaching to its parent, the FPU and SSE registers, and the errors; and
-   personality, which gdb calls before it runs a program. Compared natively in
+   PTRACE_ATTACH and PTRACE_SEIZE, a child attaching to its parent, the FPU and SSE registers, and the errors;
+   /proc/PID/mem of a tracee and the program's own code patched through /proc/self/mem; and personality, which gdb
+   calls before it runs a program. Compared natively in
    ProcessProgramsIT. With an argument "exec", it prints a line and exits 7 (the program a tracee execs). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -291,6 +293,39 @@ static void attaches(void) {
     show("an unknown request of no tracee", ptrace((enum __ptrace_request) 0x4999, 999999, NULL, NULL));
 }
 
+__attribute__((noipa)) static int answer(void) {
+    return 1;
+}
+
+/* /proc/PID/mem: a stopped tracee's memory read there; the program's own code patched through /proc/self/mem */
+static void proc_mem(void) {
+    secret = 5555;
+    pid_t child = traced_child(print_secret);
+    secret = 1111;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/mem", child);
+    int fd = open(path, O_RDWR);
+    long word = 0;
+    ssize_t n = pread(fd, &word, sizeof word, (off_t) &secret);
+    printf("pread of the child's secret: %zd, %ld\n", n, word);
+    word = 6666;
+    printf("pwrite of it: %zd\n", pwrite(fd, &word, sizeof word, (off_t) &secret));
+    errno = 0;
+    n = pread(fd, &word, sizeof word, 8);
+    printf("pread of address 8: %zd (%s)\n", n, errno == EIO ? "EIO" : "other");
+    close(fd);
+    long cont = ptrace(PTRACE_CONT, child, NULL, NULL);
+    stop_report("mem child", child);
+    show("CONT", cont);
+
+    printf("answer() is %d\n", answer());
+    static const unsigned char returns_2[] = {0xb8, 0x02, 0x00, 0x00, 0x00, 0xc3}; /* mov eax, 2; ret */
+    fd = open("/proc/self/mem", O_RDWR);
+    printf("pwrite of answer's read-only code: %zd\n", pwrite(fd, returns_2, sizeof returns_2, (off_t) answer));
+    close(fd);
+    printf("answer() is %d\n", answer());
+}
+
 /* anti-debugging: a child attaches to its parent, which succeeds where no debugger traces the parent */
 static void child_attaches_parent(void) {
     pid_t parent = getpid();
@@ -331,6 +366,7 @@ int main(int argc, char **argv) {
     single_steps();
     execs(argv[0]);
     attaches();
+    proc_mem();
     child_attaches_parent();
     return 0;
 }

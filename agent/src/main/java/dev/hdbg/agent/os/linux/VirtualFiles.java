@@ -172,10 +172,10 @@ final class VirtualFiles implements Sandbox.Virtual {
         boolean self = target == process;
         if (rest.isEmpty()) {
             return VirtualNode.Directory.of(self ? List.of("auxv", "cmdline", "comm", "cwd", "environ", "exe", "fd", "fdinfo",
-                    "limits", "loginuid", "maps", "mountinfo", "mounts", "root", "sessionid", "stat", "statm", "status",
-                    "task")
-                    : List.of("cmdline", "comm", "cwd", "environ", "exe", "fd", "fdinfo", "limits", "loginuid", "root",
-                    "sessionid", "stat", "statm", "status", "task"));
+                    "limits", "loginuid", "maps", "mem", "mountinfo", "mounts", "root", "sessionid", "stat", "statm",
+                    "status", "task")
+                    : List.of("cmdline", "comm", "cwd", "environ", "exe", "fd", "fdinfo", "limits", "loginuid", "mem",
+                    "root", "sessionid", "stat", "statm", "status", "task"));
         }
         if (rest.size() != 1) {
             if (rest.size() != 2) {
@@ -210,6 +210,8 @@ final class VirtualFiles implements Sandbox.Virtual {
                 return file(() -> ProcessStatus.statm(target));
             case "fd", "fdinfo":
                 return new VirtualNode.Directory(() -> DescriptorFiles.names(target));
+            case "mem":
+                return new VirtualNode.ProcessMemory(target);
             default:
                 break;
         }
@@ -313,6 +315,12 @@ final class VirtualFiles implements Sandbox.Virtual {
                 }
                 yield open; // a pipe or stream without a path: the same open file, as its magic link gives
             }
+            case VirtualNode.ProcessMemory m -> {
+                if (m.process() != process && !m.process().controls().dumpable && Credentials.UID != 0) {
+                    throw new SyscallException(Errno.EACCES); // as ptrace's attach, a non-dumpable process refuses
+                }
+                yield new ProcessMemoryFile(m.process(), stat(resolved.guestPath(), m, true), status);
+            }
             case VirtualNode.Device d -> Devices.open(process, d.kind(), status);
             case VirtualNode.Pty p -> process.table().terminals().openSlave(p.terminal(), status);
         };
@@ -352,6 +360,7 @@ final class VirtualFiles implements Sandbox.Virtual {
                 case VirtualNode.Link l -> Stat.virtualFile(guestPath, Stat.S_IFLNK | 0777);
                 case VirtualNode.Descriptor d -> follow ? d.file().stat()
                         : Stat.virtualFile(guestPath, Stat.S_IFLNK | DescriptorFiles.linkMode(d.file())); // lsof's r, w or u
+                case VirtualNode.ProcessMemory m -> Stat.virtualFile(guestPath, Stat.S_IFREG | 0600);
                 case VirtualNode.Device d -> Devices.stat(d.kind());
                 case VirtualNode.Pty p -> p.terminal().slaveStat();
             };

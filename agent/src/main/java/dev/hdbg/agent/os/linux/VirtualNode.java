@@ -46,6 +46,10 @@ sealed interface VirtualNode {
         }
     }
 
+    /** {@code /proc/PID/mem}: {@code process}'s memory ({@link ProcessMemoryFile}). */
+    record ProcessMemory(LinuxProcess process) implements VirtualNode {
+    }
+
     /** A character device. */
     record Device(Devices.Kind kind) implements VirtualNode {
     }

@@ -42,7 +42,7 @@ class VirtualFilesTest {
             // .. above the root through the magic link stays at the root, like any other climb.
             assertThat(g.readFile("/proc/self/root/../etc/motd")).isEqualTo("inside\n");
             assertThat(g.readFile("/proc/self/environ")).as("the environment it started with").isEqualTo("HOME=/\0LANG=C\0");
-            for (String absent : new String[] {"/proc/self/mem", "/proc/1/cmdline", "/proc/kcore",
+            for (String absent : new String[] {"/proc/1/cmdline", "/proc/kcore",
                 "/dev/sda", "/sys/kernel"}) {
                 assertThat(g.rax(257, AT_FDCWD, g.string(absent), O_RDONLY, 0)).as(absent).isEqualTo(-Errno.ENOENT);
             }
@@ -50,6 +50,22 @@ class VirtualFilesTest {
     }
 
     /** findmnt and df see a --tmpfs directory as the tmpfs Linux would mount there. */
+    /** /proc/self/mem is the process's memory at offsets that are its addresses; unmapped ones are EIO. */
+    @Test
+    void procSelfMemReadsAndWritesTheProcesssMemory() {
+        try (Guest g = new Guest(root, false)) {
+            long text = g.string("in guest memory");
+            long fd = g.rax(257, AT_FDCWD, g.string("/proc/self/mem"), 2, 0); // O_RDWR
+            assertThat(fd).isNotNegative();
+            long buffer = g.buffer(15);
+            assertThat(g.rax(17, fd, buffer, 15, text)).as("pread64").isEqualTo(15);
+            assertThat(g.read(buffer, 15).array()).asString().isEqualTo("in guest memory");
+            assertThat(g.rax(18, fd, g.string("IN"), 2, text)).as("pwrite64").isEqualTo(2);
+            assertThat(g.read(text, 8).array()).asString().isEqualTo("IN guest");
+            assertThat(g.rax(17, fd, buffer, 8, 8)).as("address 8").isEqualTo(-Errno.EIO);
+        }
+    }
+
     @Test
     void aTmpfsDirectoryIsAMountOfItsOwn() {
         try (Guest g = new Guest(root, false, List.of(), List.of("/tmp", "/var//tmp/", "/tmp/"))) {
