@@ -110,7 +110,7 @@ class ElfProgramsIT {
     @Test
     void pathsThatLeaveTheRootAreRefusedEvenThroughSymbolicLinks() throws Exception {
         for (String escape : List.of("/etc/passwd", "../../../../../../etc/passwd", "data/absolute-link",
-                "data/climbing-link", "/proc/self/mem")) {
+                "data/climbing-link", "/proc/kcore")) {
             ProgramRun run = ProgramRun.underAgent(root, Optional.empty(), bin.resolve("files"), escape);
             assertThat(run.status()).as("files %s: %s", escape, run.out()).isEqualTo(2);
             assertThat(run.err()).isEqualTo("files: cannot open " + escape + ": No such file or directory\n");

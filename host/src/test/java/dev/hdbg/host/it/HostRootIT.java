@@ -81,10 +81,10 @@ class HostRootIT {
         assertThat(inDir(List.of(), "/usr/bin/ls", "/proc").out()).isEqualTo(
                 "1000\ncpuinfo\nfilesystems\nloadavg\nmeminfo\nmounts\nnet\nself\nstat\nsys\nthread-self\nuptime\nversion\n"
                         + "vmstat\n");
-        ProgramRun init = inDir(List.of(), "/usr/bin/cat", "/proc/1/cmdline", "/proc/self/mem");
+        ProgramRun init = inDir(List.of(), "/usr/bin/cat", "/proc/1/cmdline", "/proc/kcore");
         assertThat(init.err()).isEqualTo("""
                 /usr/bin/cat: /proc/1/cmdline: No such file or directory
-                /usr/bin/cat: /proc/self/mem: No such file or directory
+                /usr/bin/cat: /proc/kcore: No such file or directory
                 """);
         // The program's environment, never the agent's: what --env gave it (ps e and psutil read it)
         assertThat(inDir(List.of("--env", "GREETING=hi"), "/usr/bin/cat", "/proc/self/environ").out())
