@@ -48,8 +48,7 @@ final class ChildReports {
             code = CLD_EXITED;
             status = child.exitStatus().orElse(0);
         }
-        return new SignalInfo(Signals.SIGCHLD, code, (child.pid() & 0xffff_ffffL) | (long) Credentials.UID << 32,
-                status);
+        return report(child.pid(), code, status);
     }
 
     /** wait4's status word of a tracee's ptrace-stop {@code stop} ({@link Tracee#stop}). */
@@ -62,7 +61,17 @@ final class ChildReports {
      * {@code status} the stop's signal for SIGCHLD, and the whole {@link Tracee#stop} for waitid, as Linux gives them.
      */
     static SignalInfo trapped(long tid, int status) {
-        return new SignalInfo(Signals.SIGCHLD, Tracing.CLD_TRAPPED, (tid & 0xffff_ffffL) | (long) Credentials.UID << 32,
-                status);
+        return report(tid, Tracing.CLD_TRAPPED, status);
+    }
+
+    /** The siginfo of the end of {@code id} (a tracee thread's) whose wait status is {@code waitStatus}. */
+    static SignalInfo ended(long id, int waitStatus) {
+        int signal = waitStatus & 0x7f;
+        return report(id, signal != 0 ? CLD_KILLED : CLD_EXITED, signal != 0 ? signal : waitStatus >> 8 & 0xff);
+    }
+
+    /** SIGCHLD's siginfo: si_code {@code code}, si_pid {@code id}, si_uid the guest's user, si_status {@code status}. */
+    private static SignalInfo report(long id, int code, int status) {
+        return new SignalInfo(Signals.SIGCHLD, code, (id & 0xffff_ffffL) | (long) Credentials.UID << 32, status);
     }
 }

@@ -5,11 +5,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 
 /**
  * New processes and their ends as the parent sees them: {@code fork}, {@code vfork}, {@code clone} and
  * {@code clone3} without {@code CLONE_THREAD} (those with it are {@link ThreadSyscalls}'), {@code wait4},
- * {@code waitid}, {@code getppid}. A child gets a copy of the parent's memory ({@link LinuxProcess#fork}); a vfork
+ * {@code waitid} (which report the caller's tracees' stops and ends first: {@link Tracing}), {@code getppid}. A child gets a copy of the parent's memory ({@link LinuxProcess#fork}); a vfork
  * child ({@code vfork}, {@code CLONE_VM | CLONE_VFORK}: glibc's {@code posix_spawn}) runs in the parent's memory itself
  * while the parent waits, until it execs or ends ({@link LinuxProcess#vforkChild}); {@code CLONE_VM} alone gets a copy.
  */
@@ -187,12 +189,12 @@ final class ForkSyscalls {
     }
 
     /** Which ended tracees a wait selects, by thread id: all, or {@code id} (a group's ended members are not known). */
-    private static java.util.function.LongPredicate endedSelects(int idType, long id) {
+    private static LongPredicate endedSelects(int idType, long id) {
         return tid -> idType == P_ALL || idType == P_PID && tid == id;
     }
 
     /** Which tracees a wait selects: all, thread {@code id}, or those of process group {@code id} (0: the caller's). */
-    private java.util.function.Predicate<GuestThread> selects(int idType, long id) {
+    private Predicate<GuestThread> selects(int idType, long id) {
         long group = id == 0 ? process.processGroup() : id;
         return t -> switch (idType) {
             case P_PID -> t.tid == id;

@@ -2,6 +2,7 @@ package dev.hdbg.agent.os.linux;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -301,7 +302,7 @@ final class TraceSyscalls {
             }
         } else {
             byte[] all = type == NT_PRSTATUS ? registers.get(tracee) : registers.fpu(tracee);
-            user.write(base, java.util.Arrays.copyOf(all, n));
+            user.write(base, Arrays.copyOf(all, n));
             user.writeLong(iov + 8, n);
         }
     }
@@ -333,7 +334,7 @@ final class TraceSyscalls {
             info.putLong(rax).put((byte) (rax < 0 && rax >= -4095 ? 1 : 0));
             length = 33;
         }
-        user.write(into, java.util.Arrays.copyOf(info.array(), (int) Math.min(size, length)));
+        user.write(into, Arrays.copyOf(info.array(), (int) Math.min(size, length)));
         return length;
     }
 

@@ -1,5 +1,8 @@
 package dev.hdbg.agent.os.linux;
 
+import dev.hdbg.agent.machine.CpuRegister;
+import dev.hdbg.agent.machine.Vcpus;
+
 /**
  * A thread's ptrace state while a guest process traces it, as Linux's task_struct keeps it (ptrace, ptrace_message,
  * last_siginfo, jobctl's trap bits): its tracer, the options it set, the ptrace-stop it is in and whether its tracer
@@ -111,7 +114,7 @@ final class Tracee {
      * as Linux's -ERESTARTSYS, a call it stopped at the entry of stops at the exit first, RAX -512 and RIP past the
      * SYSCALL as the tracer sees them there; the call made again is a new one, stopped at its entry too.
      */
-    void interrupted(dev.hdbg.agent.machine.Vcpus vcpus, int core) {
+    void interrupted(Vcpus vcpus, int core) {
         if (call != Call.INSIDE) {
             return;
         }
@@ -122,9 +125,9 @@ final class Tracee {
         call = Call.EXIT;
         pendingStop = syscallTrap();
         rewind = true;
-        vcpus.write(core, dev.hdbg.agent.machine.CpuRegister.RAX, -ERESTARTSYS);
-        vcpus.write(core, dev.hdbg.agent.machine.CpuRegister.RIP,
-                vcpus.read(core, dev.hdbg.agent.machine.CpuRegister.RIP) + 2);
+        vcpus.write(core, CpuRegister.RAX, -ERESTARTSYS);
+        vcpus.write(core, CpuRegister.RIP,
+                vcpus.read(core, CpuRegister.RIP) + 2);
     }
 
     /** The signal of a syscall-stop: SIGTRAP, with bit 7 set under PTRACE_O_TRACESYSGOOD. */

@@ -2,8 +2,11 @@ package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Vcpus;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 
 /**
  * ptrace between the machine's processes, as Linux's kernel/ptrace.c and signal.c do it: a guest process traces a
@@ -32,7 +35,7 @@ final class Tracing {
     private final Scheduler scheduler;
     private final Vcpus vcpus;
     /** Ends of tracees not yet reported to their tracers, which are not their parents. */
-    private final List<Report> ended = new java.util.ArrayList<>();
+    private final List<Report> ended = new ArrayList<>();
 
     Tracing(ProcessTable table, Scheduler scheduler, Vcpus vcpus) {
         this.table = table;
@@ -275,9 +278,7 @@ final class Tracing {
     /** A tracee's end, which its tracer sees once in a wait (a thread's with __WALL on Linux) and as SIGCHLD. */
     private void reportEnd(GuestThread thread, int status) {
         LinuxProcess tracer = thread.trace.tracer;
-        SignalInfo info = new SignalInfo(Signals.SIGCHLD, (status & 0x7f) != 0 ? ChildReports.CLD_KILLED
-                : ChildReports.CLD_EXITED, (thread.tid & 0xffff_ffffL) | (long) Credentials.UID << 32,
-                (status & 0x7f) != 0 ? status & 0x7f : status >> 8 & 0xff);
+        SignalInfo info = ChildReports.ended(thread.tid, status);
         ended.add(new Report(tracer, thread.tid, status, info));
         table.signal(tracer, info);
         scheduler.wakeAll(tracer);
@@ -309,8 +310,8 @@ final class Tracing {
      * process of an ended one gone): a stop it has not seen, or an end; a wait reports it before any child's change,
      * as Linux's do_wait looks at the ptraced list. {@code take} marks it seen (not for WNOWAIT).
      */
-    Optional<Report> reporting(LinuxProcess tracer, java.util.function.Predicate<GuestThread> which,
-            java.util.function.LongPredicate endedWhich, boolean take) {
+    Optional<Report> reporting(LinuxProcess tracer, Predicate<GuestThread> which,
+            LongPredicate endedWhich, boolean take) {
         for (GuestThread t : tracees(tracer, which)) {
             if (t.trace.unreported) {
                 t.trace.unreported &= !take;
@@ -330,14 +331,14 @@ final class Tracing {
     }
 
     /** Whether a wait of {@code tracer}'s selects a tracee of its, live or with its end to report. */
-    boolean selectsAny(LinuxProcess tracer, java.util.function.Predicate<GuestThread> which,
-            java.util.function.LongPredicate endedWhich) {
+    boolean selectsAny(LinuxProcess tracer, Predicate<GuestThread> which,
+            LongPredicate endedWhich) {
         return !tracees(tracer, which).isEmpty() || ended.stream().anyMatch(r -> r.tracer == tracer
                 && endedWhich.test(r.tid));
     }
 
     /** {@code tracer}'s tracees that {@code which} selects. */
-    private List<GuestThread> tracees(LinuxProcess tracer, java.util.function.Predicate<GuestThread> which) {
+    private List<GuestThread> tracees(LinuxProcess tracer, Predicate<GuestThread> which) {
         return scheduler.traced().stream().filter(t -> t.trace.tracer == tracer && which.test(t)).toList();
     }
 
