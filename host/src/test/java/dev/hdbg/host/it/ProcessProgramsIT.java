@@ -38,7 +38,7 @@ class ProcessProgramsIT {
         for (String name : List.of("forkexec", "limits", "forkpatch", "sharedmem", "spawn", "shmfile", "fdpass",
                 "memfd", "memfdseal", "msgpair", "pollhup", "dgram", "sockflags", "caps", "inet", "socktimeo",
                 "mmsg", "waitmask", "inotify", "sigfd", "pty", "prctl", "jobstop", "traceme", "ttystop",
-                "ptracer")) {
+                "ptracer", "ptraceevents")) {
             Path source = GuestPrograms.source(dir, name + ".c");
             GuestPrograms.compile(source, dir.resolve(name + "-static"), "-static", "-O1");
             GuestPrograms.compile(source, dir.resolve(name + "-dynamic"), "-pie", "-O1");
@@ -409,6 +409,22 @@ class ProcessProgramsIT {
                 "exec child under PTRACE_O_TRACEEXEC: stopped, signal 5, event 4\n",
                 "seized child: stopped, signal 5, event 128\n",
                 "child: attached to its parent: 0, it stopped with signal 19\n", "parent: went on\n");
+    }
+
+    /**
+     * ptrace's events and a tracer's end, as natively (stop 57): PTRACE_O_TRACEFORK's auto-attached child,
+     * PTRACE_O_TRACEEXIT's message, waitid's CLD_TRAPPED, an ignored SIGCHLD a tracer still sees, a tracer that ends
+     * without detaching (its tracee goes on) or under PTRACE_O_EXITKILL (it is killed), and process_vm_readv and
+     * process_vm_writev up to an unmapped page.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"static", "dynamic"})
+    void ptracesEventsAndATracersEndAreAsNatively(String linking) throws Exception {
+        ProgramRun actual = sameAsNatively("ptraceevents-" + linking);
+        assertThat(actual.out()).contains("child at its fork: stopped, signal 5, event 1\n",
+                "si_code CLD_TRAPPED, si_status 19", "its exit event's message: 0x400\n",
+                "tracee: went on after its tracer ended\n", "the tracee: killed by signal 9\n",
+                "a read across an unmapped page: 16\n");
     }
 
     /**

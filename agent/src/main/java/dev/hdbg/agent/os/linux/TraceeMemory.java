@@ -15,6 +15,8 @@ import java.util.function.Supplier;
  * bytes dropped — and then puts the caller's back.
  */
 final class TraceeMemory {
+    private static final long PAGE = 4096;
+
     private final LinuxProcess caller;
     private final ProcessTable table;
 
@@ -49,6 +51,9 @@ final class TraceeMemory {
 
     /** {@code length} bytes at {@code address} of {@code process}; null where part of them is not mapped. */
     byte[] read(LinuxProcess process, long address, int length) {
+        if (!mapped(process, address, length)) {
+            return null;
+        }
         AddressSpace parked = process.memoryOwner().parkedSpace();
         if (parked != null) {
             return parked.read(address, length);
@@ -61,6 +66,9 @@ final class TraceeMemory {
 
     /** Writes {@code data} at {@code address} of {@code process}; false, writing nothing, where it is not mapped. */
     boolean write(LinuxProcess process, long address, byte[] data) {
+        if (!mapped(process, address, data.length)) {
+            return false;
+        }
         return onCpu(process, () -> {
             GuestMemory memory = caller.machine().memory();
             if (!memory.isMapped(address, data.length)) {
@@ -73,6 +81,29 @@ final class TraceeMemory {
                 return false;
             }
         });
+    }
+
+    /**
+     * Whether every page of [{@code address}, + {@code length}) is in one of {@code process}'s mappings, as its
+     * {@code /proc/PID/maps} lists them: the emulator may keep host memory behind a range the program unmapped.
+     */
+    private static boolean mapped(LinuxProcess process, long address, int length) {
+        if (length == 0) {
+            return true;
+        }
+        long last = address + length - 1;
+        if (Long.compareUnsigned(last, address) < 0) {
+            return false;
+        }
+        for (long page = address & -PAGE; Long.compareUnsigned(page, last) <= 0; page += PAGE) {
+            if (process.mappings().at(Math.max(page, address)).isEmpty()) {
+                return false;
+            }
+            if (page + PAGE == 0) {
+                break;
+            }
+        }
+        return true;
     }
 
     /** {@code access} with {@code process}'s memory on the CPU, the caller's put back after it. */
