@@ -184,7 +184,8 @@ final class TraceSyscalls {
             case PTRACE_POKEUSER -> {
                 if (TraceeRegisters.isDebugRegister(address)) {
                     throw notEmulated("a debug register's write (PTRACE_POKEUSER): hardware breakpoints and "
-                            + "watchpoints of a debugger in the guest");
+                            + "watchpoints of a debugger in the guest (gdb there: set can-use-hw-watchpoints 0 for "
+                            + "software watchpoints, break rather than hbreak)");
                 }
                 registers.pokeUser(tracee, address, data);
             }
