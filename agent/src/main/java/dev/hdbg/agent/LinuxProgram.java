@@ -103,6 +103,11 @@ final class LinuxProgram implements SystemCalls {
     }
 
     @Override
+    public boolean stopsBeforeCall() {
+        return syscalls.stopsBeforeCall();
+    }
+
+    @Override
     public Optional<byte[]> fatalSignalInfo() {
         return syscalls.fatalSignalInfo();
     }

@@ -412,6 +412,13 @@ public final class ExitHooks {
         if (!watched && systemCalls == null) {
             return;
         }
+        if (systemCalls != null && systemCalls.stopsBeforeCall()) {
+            // A tracer inside the guest stops the thread before the call (ptrace's syscall-entry-stop): the call is
+            // made when the thread goes on, its SYSCALL executed again, and its exits are raised then, once.
+            systemCalls.perform();
+            instructions.stopWith(new Completion.Resume(guest.read(CpuRegister.RIP) + 2));
+            return;
+        }
         long number = guest.read(CpuRegister.RAX);
         long returnTo = guest.read(CpuRegister.RIP) + 2; // Unicorn leaves RIP at the SYSCALL in its hook
         VmExit exit = VmExit.pre(ExitReason.SYSCALL, number);

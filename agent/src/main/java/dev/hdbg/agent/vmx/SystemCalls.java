@@ -12,6 +12,14 @@ public interface SystemCalls {
     Outcome perform();
 
     /**
+     * Whether the call about to be made (number in RAX) first stops its thread for a tracer inside the guest, to be
+     * made when the thread goes on: ptrace's syscall-entry-stop, PTRACE_EVENT_EXIT. Its exits are raised then, once.
+     */
+    default boolean stopsBeforeCall() {
+        return false;
+    }
+
+    /**
      * Whether something asynchronous is due for the guest (a timer's signal) though it makes no system call: the
      * debugger then stops it at a safe point and calls {@link #atSafePoint}. Called from any thread, often: cheap.
      */

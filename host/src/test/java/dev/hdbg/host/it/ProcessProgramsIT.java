@@ -463,6 +463,27 @@ class ProcessProgramsIT {
     }
 
     /**
+     * The debugger's own events see each call of a program traced inside the guest once: strace stops its tracee at
+     * each call's entry and at its exit (PTRACE_O_TRACEEXIT), and the tracee makes the call when it goes on; the
+     * agent raises the call's exits then, not at the stop too (stop 57).
+     */
+    @Test
+    void theDebuggersSyscallEventSeesATracedCallOnce() throws Exception {
+        String out;
+        try (AgentProcess agent = AgentProcess.start("--elf", "/usr/bin/strace", "--root", "/", "--cwd",
+                dir.toString(), "--", "-o", "/dev/null", dir.resolve("ptracer-static").toString(), "exec")) {
+            HdbgBatch run = HdbgBatch.run(dir, agent, "!syscall e7 log {$pid}\ng\n", "--json"); // exit_group
+            assertThat(run.exitCode()).as(run.out()).isZero();
+            out = run.out();
+        }
+        List<String> pids = out.lines().filter(line -> line.startsWith("{\"type\":\"log\""))
+                .map(line -> line.replaceAll(".*\"value\":\"(0x[0-9a-f]+)\".*", "$1")).toList();
+        // strace, the program it traces, and the child strace forks to probe ptrace's features: each exits once
+        assertThat(pids).as(out).hasSizeGreaterThanOrEqualTo(2).doesNotHaveDuplicates();
+        assertThat(out).contains("exec'd program: runs");
+    }
+
+    /**
      * Debian's gdb runs in the guest and debugs a program there (stop 57): a breakpoint (an int3 it writes into the
      * program's code through /proc/PID/mem), the registers, SSE ones included, a single step, the program's output
      * and end.

@@ -106,13 +106,8 @@ public final class LinuxSyscalls {
         long number = uc.regRead(X86Reg.RAX);
         GuestThread thread = processes.scheduler().current();
         boolean traced = thread.trace != null && thread.trace.byGuest();
-        if (traced && processes.tracing().entering(thread, number)) {
-            uc.regWrite(X86Reg.RAX, -Errno.ENOSYS); // what a tracer sees in RAX at a syscall-entry-stop
-            return new Result.Yielded(-Errno.ENOSYS); // made when the tracer has it go on
-        }
-        if (traced && (number == EXIT || number == EXIT_GROUP)
-                && processes.tracing().exiting(thread, (int) uc.regRead(X86Reg.RDI))) {
-            return new Result.Yielded(number); // PTRACE_EVENT_EXIT: the exit is made when the tracer has it go on
+        if (traced && processes.tracing().beforeCall(thread, number, uc.regRead(X86Reg.RDI))) {
+            return new Result.Yielded(uc.regRead(X86Reg.RAX)); // stopped: made when its tracer has it go on
         }
         boolean skipped = traced && number == -1 && thread.trace.call == Tracee.Call.INSIDE; // its tracer skipped it
         Handler handler = number >= 0 && number <= Integer.MAX_VALUE ? tableOf(process).get((int) number) : null;
@@ -172,6 +167,16 @@ public final class LinuxSyscalls {
             }
         }
         return scheduler.switchWanted() ? new Result.Yielded(value) : new Result.Returned(value);
+    }
+
+    /**
+     * Whether the call the registers describe stops its thread for a guest tracer before it is made ({@link
+     * Tracing#stopsBefore}): {@link #handle} then only stops it, and makes the call when the thread goes on.
+     */
+    public boolean stopsBeforeCall() {
+        GuestThread thread = processes.scheduler().current();
+        return thread.trace != null && thread.trace.byGuest()
+                && processes.tracing().stopsBefore(thread, thread.process.machine().unicorn().regRead(X86Reg.RAX));
     }
 
     /**
@@ -384,9 +389,6 @@ public final class LinuxSyscalls {
         }
         return ended(process, new Result.Killed(-signal));
     }
-
-    private static final int EXIT = 60;
-    private static final int EXIT_GROUP = 231;
 
     /** The length of the SYSCALL instruction (0f 05). */
     private static final int SYSCALL_LENGTH = 2;

@@ -30,6 +30,8 @@ final class Tracing {
     private static final long TRAP_FLAG = 0x100;
     private static final int SYSCALL_LENGTH = 2;
     private static final long CLONE_VFORK = 0x4000;
+    private static final int EXIT = 60;
+    private static final int EXIT_GROUP = 231;
 
     private final ProcessTable table;
     private final Scheduler scheduler;
@@ -135,7 +137,7 @@ final class Tracing {
      *
      * @return whether it stopped at the entry
      */
-    boolean entering(GuestThread thread, long number) {
+    private boolean entering(GuestThread thread, long number) {
         Tracee trace = thread.trace;
         if (trace.call != Tracee.Call.ENTRY) {
             trace.callNumber = number; // orig_rax until the next call or fault
@@ -155,13 +157,38 @@ final class Tracing {
     }
 
     /**
+     * {@code thread} makes system call {@code number} (its first argument {@code argument}): it may stop first, at the
+     * entry ({@link #entering}: RAX -ENOSYS, as a tracer sees it there) or at an exit ({@link #exiting}).
+     *
+     * @return whether it stopped: the call is made when it goes on
+     */
+    boolean beforeCall(GuestThread thread, long number, long argument) {
+        if (entering(thread, number)) {
+            vcpus.write(thread.core, CpuRegister.RAX, -Errno.ENOSYS);
+            return true;
+        }
+        return (number == EXIT || number == EXIT_GROUP) && exiting(thread, (int) argument);
+    }
+
+    /**
+     * Whether system call {@code number} stops {@code thread} before it is made: at its entry under PTRACE_SYSCALL
+     * ({@link #entering}), or at an exit under PTRACE_O_TRACEEXIT ({@link #exiting}).
+     */
+    boolean stopsBefore(GuestThread thread, long number) {
+        Tracee trace = thread.trace;
+        return trace.call == Tracee.Call.NONE && trace.resume == Tracee.Resume.SYSCALL
+                || (number == EXIT || number == EXIT_GROUP) && trace.has(Tracee.PTRACE_O_TRACEEXIT)
+                && !trace.exitReported;
+    }
+
+    /**
      * {@code thread} is about to exit with {@code status} (exit or exit_group): under PTRACE_O_TRACEEXIT it stops
      * first, once, with PTRACE_EVENT_EXIT and the wait status it will end with as the event's message; its tracer
      * then reads its registers and memory as they are at the end.
      *
      * @return whether it stopped (the exit is made when it goes on)
      */
-    boolean exiting(GuestThread thread, int status) {
+    private boolean exiting(GuestThread thread, int status) {
         Tracee trace = thread.trace;
         if (!trace.has(Tracee.PTRACE_O_TRACEEXIT) || trace.exitReported) {
             return false;
