@@ -1,7 +1,7 @@
 /* ptrace's events and the tracer's end, and process_vm_readv/writev: PTRACE_O_TRACEFORK (the child traced and
    stopped, its pid the event's message), PTRACE_O_TRACEEXIT (the exit status as the message), waitid's CLD_TRAPPED,
-   a tracer's end that detaches its tracee or, under PTRACE_O_EXITKILL, kills it, and a transfer that stops at an
-   unmapped page. Compared natively in ProcessProgramsIT. */
+   a tracer's end that detaches its tracee or, under PTRACE_O_EXITKILL, kills it, group-stops as a seized and an
+   attached tracee's tracer sees them, and a transfer that stops at an unmapped page. Compared natively in ProcessProgramsIT. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -118,6 +118,54 @@ static void tracer_ends(void) {
     (void) sleeps;
 }
 
+static void siginfo_of(const char *what, pid_t pid) {
+    siginfo_t info;
+    errno = 0;
+    long r = ptrace(PTRACE_GETSIGINFO, pid, NULL, &info);
+    printf("%s: GETSIGINFO %ld (%s)\n", what, r, r == 0 ? "a signal-delivery-stop" : errno == EINVAL ? "EINVAL" : "?");
+}
+
+/* group-stops: a stop signal passed on by the tracer stops the tracee's process, which its tracer sees; seized, it
+   listens until SIGCONT, which re-traps it; attached, PTRACE_CONT goes on from the group-stop */
+static void group_stops(void) {
+    for (int seize = 1; seize >= 0; seize--) {
+        int pipes[2];
+        pipe(pipes);
+        pid_t child = fork();
+        if (child == 0) {
+            char c;
+            close(pipes[1]);
+            while (read(pipes[0], &c, 1) < 0 && errno == EINTR) {
+            }
+            _exit(2);
+        }
+        close(pipes[0]);
+        if (seize) {
+            show("SEIZE", ptrace(PTRACE_SEIZE, child, NULL, NULL));
+            kill(child, SIGSTOP);
+        } else {
+            show("ATTACH", ptrace(PTRACE_ATTACH, child, NULL, NULL));
+        }
+        report("its SIGSTOP", child, __WALL);
+        siginfo_of("its SIGSTOP", child);
+        ptrace(PTRACE_CONT, child, NULL, (void *) SIGSTOP);
+        report("the group-stop", child, __WALL);
+        siginfo_of("the group-stop", child);
+        if (seize) {
+            show("LISTEN", ptrace(PTRACE_LISTEN, child, NULL, NULL));
+            kill(child, SIGCONT);
+            report("after SIGCONT", child, __WALL);
+            ptrace(PTRACE_CONT, child, NULL, NULL);
+            report("SIGCONT", child, __WALL);
+            siginfo_of("SIGCONT", child);
+        }
+        ptrace(PTRACE_CONT, child, NULL, NULL);
+        write(pipes[1], "x", 1);
+        close(pipes[1]);
+        report("the child", child, __WALL);
+    }
+}
+
 /* process_vm_readv and process_vm_writev, up to an unmapped page */
 static void transfers(void) {
     pid_t child = stopped_child(sleeps);
@@ -155,6 +203,7 @@ int main(void) {
     setvbuf(stdout, NULL, _IONBF, 0);
     events();
     tracer_ends();
+    group_stops();
     transfers();
     return 0;
 }

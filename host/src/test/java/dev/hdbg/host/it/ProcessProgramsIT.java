@@ -414,8 +414,9 @@ class ProcessProgramsIT {
     /**
      * ptrace's events and a tracer's end, as natively (stop 57): PTRACE_O_TRACEFORK's auto-attached child,
      * PTRACE_O_TRACEEXIT's message, waitid's CLD_TRAPPED, an ignored SIGCHLD a tracer still sees, a tracer that ends
-     * without detaching (its tracee goes on) or under PTRACE_O_EXITKILL (it is killed), and process_vm_readv and
-     * process_vm_writev up to an unmapped page.
+     * without detaching (its tracee goes on) or under PTRACE_O_EXITKILL (it is killed), group-stops (a seized
+     * tracee's PTRACE_EVENT_STOP, PTRACE_LISTEN until SIGCONT; an attached one's, without siginfo), and
+     * process_vm_readv and process_vm_writev up to an unmapped page.
      */
     @ParameterizedTest
     @ValueSource(strings = {"static", "dynamic"})
@@ -424,7 +425,8 @@ class ProcessProgramsIT {
         assertThat(actual.out()).contains("child at its fork: stopped, signal 5, event 1\n",
                 "si_code CLD_TRAPPED, si_status 19", "its exit event's message: 0x400\n",
                 "tracee: went on after its tracer ended\n", "the tracee: killed by signal 9\n",
-                "a read across an unmapped page: 16\n");
+                "the group-stop: stopped, signal 19, event 128\n", "after SIGCONT: stopped, signal 5, event 128\n",
+                "the group-stop: GETSIGINFO -1 (EINVAL)\n", "a read across an unmapped page: 16\n");
     }
 
     /**

@@ -9,11 +9,12 @@ import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 
 /**
- * New processes and their ends as the parent sees them: {@code fork}, {@code vfork}, {@code clone} and
- * {@code clone3} without {@code CLONE_THREAD} (those with it are {@link ThreadSyscalls}'), {@code wait4},
- * {@code waitid} (which report the caller's tracees' stops and ends first: {@link Tracing}), {@code getppid}. A child gets a copy of the parent's memory ({@link LinuxProcess#fork}); a vfork
- * child ({@code vfork}, {@code CLONE_VM | CLONE_VFORK}: glibc's {@code posix_spawn}) runs in the parent's memory itself
- * while the parent waits, until it execs or ends ({@link LinuxProcess#vforkChild}); {@code CLONE_VM} alone gets a copy.
+ * New processes and their ends as the parent sees them: {@code fork}, {@code vfork}, {@code clone} and {@code clone3}
+ * without {@code CLONE_THREAD} (those with it are {@link ThreadSyscalls}'), {@code wait4}, {@code waitid} (which
+ * report the caller's tracees' stops and ends first: {@link Tracing}), {@code getppid}. A child gets a copy of the
+ * parent's memory ({@link LinuxProcess#fork}); a vfork child ({@code vfork}, {@code CLONE_VM | CLONE_VFORK}: glibc's
+ * {@code posix_spawn}) runs in the parent's memory itself while the parent waits, until it execs or ends ({@link
+ * LinuxProcess#vforkChild}); {@code CLONE_VM} alone gets a copy.
  */
 final class ForkSyscalls {
     private static final long CLONE_VFORK = 0x4000;
@@ -113,7 +114,7 @@ final class ForkSyscalls {
         }
         // pid > 0: that child; -1: any; 0: those of the caller's group; below -1: those of group -pid
         int idType = pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID;
-        Optional<Tracing.Report> tracee = reportingTracee(idType, Math.abs(pid), true);
+        Optional<TraceReports.Report> tracee = reportingTracee(idType, Math.abs(pid), true);
         if (tracee.isPresent()) {
             if (status != 0) {
                 user.writeInt(status, tracee.get().status());
@@ -146,7 +147,7 @@ final class ForkSyscalls {
         if (idType < P_ALL || idType > P_PGID || (options & (WEXITED | WSTOPPED | WCONTINUED)) == 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Optional<Tracing.Report> tracee = reportingTracee(idType, id, (options & WNOWAIT) == 0);
+        Optional<TraceReports.Report> tracee = reportingTracee(idType, id, (options & WNOWAIT) == 0);
         if (tracee.isPresent()) {
             if (info != 0) {
                 user.write(info, tracee.get().info().bytes());
@@ -184,8 +185,8 @@ final class ForkSyscalls {
      * The first of the caller's tracees selected with a ptrace-stop it has not seen ({@link Tracing}): a wait reports
      * it whatever its options (WUNTRACED is for stops of children not traced), before any child's change.
      */
-    private Optional<Tracing.Report> reportingTracee(int idType, long id, boolean take) {
-        return table.tracing().reporting(process, selects(idType, id), endedSelects(idType, id), take);
+    private Optional<TraceReports.Report> reportingTracee(int idType, long id, boolean take) {
+        return table.tracing().reports().reporting(process, selects(idType, id), endedSelects(idType, id), take);
     }
 
     /** Which ended tracees a wait selects, by thread id: all, or {@code id} (a group's ended members are not known). */
@@ -228,7 +229,8 @@ final class ForkSyscalls {
                     case P_PGID -> c.processGroup() == group;
                     default -> true;
                 }).toList();
-        if (children.isEmpty() && !table.tracing().selectsAny(process, selects(idType, id), endedSelects(idType, id))) {
+        if (children.isEmpty()
+                && !table.tracing().reports().selectsAny(process, selects(idType, id), endedSelects(idType, id))) {
             throw new SyscallException(Errno.ECHILD); // neither a child nor a tracee selected
         }
         return children.stream().filter(c -> c.ended() ? (options & WEXITED) != 0 : switch (c.jobs().unreported()) {

@@ -45,6 +45,7 @@ final class JobControl {
                 }
             }
             if (process.jobs().resume()) {
+                table.tracing().continued(process); // a listening tracee's PTRACE_EVENT_STOP
                 scheduler.jobsChanged();
                 scheduler.wakeAll(process.jobs()); // a terminal access it stopped at is made again
                 notifyParent(process);
@@ -71,6 +72,7 @@ final class JobControl {
         process.jobs().stop(s);
         scheduler.jobsChanged();
         notifyParent(process);
+        table.tracing().groupStopped(process, s); // and its tracers, of its traced threads
         return true;
     }
 

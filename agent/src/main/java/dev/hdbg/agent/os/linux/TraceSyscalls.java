@@ -207,10 +207,10 @@ final class TraceSyscalls {
             case PTRACE_SETOPTIONS -> trace.options = checkedOptions(data);
             case PTRACE_GETEVENTMSG -> user.writeLong(data, trace.message);
             case PTRACE_GETSIGINFO -> {
-                if (trace.signal == null) {
-                    throw new SyscallException(Errno.EINVAL); // no signal-delivery-stop
+                if (trace.stopInfo == null) {
+                    throw new SyscallException(Errno.EINVAL); // an attached tracee's group-stop
                 }
-                user.write(data, trace.signal.bytes());
+                user.write(data, trace.stopInfo.bytes());
             }
             case PTRACE_GETSIGMASK, PTRACE_SETSIGMASK -> {
                 if (address != SIGSET_SIZE) {

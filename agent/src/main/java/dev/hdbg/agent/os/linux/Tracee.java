@@ -56,6 +56,14 @@ final class Tracee {
     boolean unreported;
     /** The signal its signal-delivery-stop holds (PTRACE_GETSIGINFO); null at other stops. */
     SignalInfo signal;
+    /**
+     * What PTRACE_GETSIGINFO reads at the stop: the signal of a signal-delivery-stop, the notice of an event or
+     * syscall-stop (si_code the stop's code, as Linux's ptrace_do_notify makes it), none at an attached tracee's
+     * group-stop (EINVAL, by which a tracer tells that stop from a signal's).
+     */
+    SignalInfo stopInfo;
+    /** Whether PTRACE_LISTEN left it in its group-stop: SIGCONT ends that with a PTRACE_EVENT_STOP to report. */
+    boolean listening;
     /** The signal the tracer's resume delivers first, replacing the one held; null: none. */
     SignalInfo injected;
     /** PTRACE_GETEVENTMSG: an event stop's message (a new child's pid, an exit status). */

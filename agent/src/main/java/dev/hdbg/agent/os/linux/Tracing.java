@@ -2,11 +2,6 @@ package dev.hdbg.agent.os.linux;
 
 import dev.hdbg.agent.machine.CpuRegister;
 import dev.hdbg.agent.machine.Vcpus;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.LongPredicate;
-import java.util.function.Predicate;
 
 /**
  * ptrace between the machine's processes, as Linux's kernel/ptrace.c and signal.c do it: a guest process traces a
@@ -36,13 +31,13 @@ final class Tracing {
     private final ProcessTable table;
     private final Scheduler scheduler;
     private final Vcpus vcpus;
-    /** Ends of tracees not yet reported to their tracers, which are not their parents. */
-    private final List<Report> ended = new ArrayList<>();
+    private final TraceReports reports;
 
     Tracing(ProcessTable table, Scheduler scheduler, Vcpus vcpus) {
         this.table = table;
         this.scheduler = scheduler;
         this.vcpus = vcpus;
+        this.reports = new TraceReports(table, scheduler);
     }
 
     /**
@@ -67,6 +62,9 @@ final class Tracing {
         Tracee trace = thread.trace;
         trace.stop = code;
         trace.unreported = true;
+        // GETSIGINFO's view of a stop that is no signal's, as Linux's ptrace_do_notify: si_code the stop's code
+        trace.stopInfo = new SignalInfo(code & 0x7f, code, (thread.tid & 0xffff_ffffL) | (long) Credentials.UID << 32,
+                0);
         if (trace.forcedTrap) {
             trace.forcedTrap = false;
             vcpus.write(thread.core, CpuRegister.RFLAGS, vcpus.read(thread.core, CpuRegister.RFLAGS) & ~TRAP_FLAG);
@@ -89,6 +87,36 @@ final class Tracing {
     void signalStop(GuestThread thread, SignalInfo info) {
         thread.trace.signal = info;
         stop(thread, info.signal());
+        thread.trace.stopInfo = info;
+    }
+
+    /**
+     * A stop signal's default action stopped {@code process} (job control): each of its threads a guest process
+     * traces enters a group-stop for its tracer, with that signal — PTRACE_EVENT_STOP above it when seized, and no
+     * siginfo when attached, as Linux's do_jobctl_trap and ptrace_stop make them.
+     */
+    void groupStopped(LinuxProcess process, int signal) {
+        for (GuestThread t : scheduler.threadsOf(process)) {
+            if (t.trace != null && t.trace.byGuest() && !t.trace.stopped()) {
+                stop(t, signal | (t.trace.seized ? PTRACE_EVENT_STOP << 8 : 0));
+                if (!t.trace.seized) {
+                    t.trace.stopInfo = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * SIGCONT continued {@code process}: a seized tracee that PTRACE_LISTEN left in its group-stop stops again with
+     * PTRACE_EVENT_STOP (SIGTRAP) for its tracer to see the group-stop's end.
+     */
+    void continued(LinuxProcess process) {
+        for (GuestThread t : scheduler.threadsOf(process)) {
+            if (t.trace != null && t.trace.listening) {
+                t.trace.listening = false;
+                stop(t, Signals.SIGTRAP | PTRACE_EVENT_STOP << 8);
+            }
+        }
     }
 
     /**
@@ -125,6 +153,8 @@ final class Tracing {
         trace.stop = 0;
         trace.unreported = false;
         trace.signal = null;
+        trace.stopInfo = null;
+        trace.listening = false;
         if (thread.process.jobs().stopped()) {
             thread.process.jobs().resume();
         }
@@ -256,11 +286,12 @@ final class Tracing {
     }
 
     /**
-     * PTRACE_LISTEN at a seized tracee's PTRACE_EVENT_STOP: it stays stopped, and its tracer has seen the stop; what
-     * Linux then reports (the group-stop's end) is not told.
+     * PTRACE_LISTEN at a seized tracee's PTRACE_EVENT_STOP: it stays stopped, its tracer having seen the stop, until
+     * SIGCONT ends its process's group-stop ({@link #continued}).
      */
     void listen(GuestThread thread) {
         thread.trace.unreported = false;
+        thread.trace.listening = true;
     }
 
     /** The tracer lets {@code thread} go (PTRACE_DETACH), which goes on with {@code signal} if it was stopped. */
@@ -289,26 +320,17 @@ final class Tracing {
                 detach(t, 0);
             } else if (t.process == process
                     && (t.tid != process.pid() || t.trace.tracer.pid() != process.parentPid())) {
-                reportEnd(t, process.waitStatus()); // a thread's, or a process's its parent does not trace
+                reports.ended(t, process.waitStatus()); // a thread's, or a process's its parent does not trace
             }
         }
-        ended.removeIf(r -> r.tracer == process);
+        reports.forget(process);
     }
 
     /** {@code thread}, which is not its process's last, exits alone ({@code exit}) with wait status {@code status}. */
     void threadExited(GuestThread thread, int status) {
         if (thread.trace != null && thread.trace.byGuest()) {
-            reportEnd(thread, status);
+            reports.ended(thread, status);
         }
-    }
-
-    /** A tracee's end, which its tracer sees once in a wait (a thread's with __WALL on Linux) and as SIGCHLD. */
-    private void reportEnd(GuestThread thread, int status) {
-        LinuxProcess tracer = thread.trace.tracer;
-        SignalInfo info = ChildReports.ended(thread.tid, status);
-        ended.add(new Report(tracer, thread.tid, status, info));
-        table.signal(tracer, info);
-        scheduler.wakeAll(tracer);
     }
 
     /**
@@ -320,53 +342,15 @@ final class Tracing {
             if (t.trace != null && t.trace.stopped()) {
                 t.trace.stop = 0;
                 t.trace.signal = null;
+                t.trace.listening = false;
             }
         }
         scheduler.jobsChanged();
     }
 
-    /**
-     * What a wait of {@code tracer}'s reports of a tracee: a ptrace-stop, or the end of a process it traced and is not
-     * the parent of, with the wait status and waitid's siginfo.
-     */
-    record Report(LinuxProcess tracer, long tid, int status, SignalInfo info) {
-    }
-
-    /**
-     * The first report for {@code tracer} of the tracees {@code which} selects (by thread id and process group, the
-     * process of an ended one gone): a stop it has not seen, or an end; a wait reports it before any child's change,
-     * as Linux's do_wait looks at the ptraced list. {@code take} marks it seen (not for WNOWAIT).
-     */
-    Optional<Report> reporting(LinuxProcess tracer, Predicate<GuestThread> which,
-            LongPredicate endedWhich, boolean take) {
-        for (GuestThread t : tracees(tracer, which)) {
-            if (t.trace.unreported) {
-                t.trace.unreported &= !take;
-                return Optional.of(new Report(tracer, t.tid, ChildReports.traceStatus(t.trace.stop),
-                        ChildReports.trapped(t.tid, t.trace.stop)));
-            }
-        }
-        for (Report r : ended) {
-            if (r.tracer == tracer && endedWhich.test(r.tid)) {
-                if (take) {
-                    ended.remove(r);
-                }
-                return Optional.of(r);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Whether a wait of {@code tracer}'s selects a tracee of its, live or with its end to report. */
-    boolean selectsAny(LinuxProcess tracer, Predicate<GuestThread> which,
-            LongPredicate endedWhich) {
-        return !tracees(tracer, which).isEmpty() || ended.stream().anyMatch(r -> r.tracer == tracer
-                && endedWhich.test(r.tid));
-    }
-
-    /** {@code tracer}'s tracees that {@code which} selects. */
-    private List<GuestThread> tracees(LinuxProcess tracer, Predicate<GuestThread> which) {
-        return scheduler.traced().stream().filter(t -> t.trace.tracer == tracer && which.test(t)).toList();
+    /** What the tracers' waits report ({@link TraceReports}). */
+    TraceReports reports() {
+        return reports;
     }
 
     /** Vcpus, for the registers of a stopped tracee ({@link TraceeRegisters}). */
