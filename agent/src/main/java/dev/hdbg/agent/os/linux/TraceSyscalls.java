@@ -94,7 +94,7 @@ final class TraceSyscalls {
         }
         LinuxProcess target = table.byId(pid).filter(p -> pid > 0 && !p.ended())
                 .orElseThrow(() -> new SyscallException(Errno.ESRCH));
-        if (target != process && !target.controls().dumpable && Credentials.UID != 0) {
+        if (!Tracing.mayAccess(process, target)) {
             throw new SyscallException(Errno.EPERM);
         }
         long[] local = iovecs(localIov, (int) localCount);
@@ -247,8 +247,7 @@ final class TraceSyscalls {
     private void attach(long tid, boolean seize, long options) {
         GuestThread thread = process.scheduler().live(tid).filter(t -> tid > 0 && !t.process.ended())
                 .orElseThrow(() -> new SyscallException(Errno.ESRCH));
-        if (thread.process == process || thread.trace != null
-                || !thread.process.controls().dumpable && Credentials.UID != 0) {
+        if (thread.process == process || thread.trace != null || !Tracing.mayAccess(process, thread.process)) {
             throw new SyscallException(Errno.EPERM); // itself, traced already, or non-dumpable to a non-root tracer
         }
         tracing.attach(process, thread, seize, options);

@@ -41,6 +41,15 @@ final class Tracing {
     }
 
     /**
+     * Whether {@code caller} may reach {@code target}'s memory and registers, as Linux's ptrace_may_access rules
+     * without Yama for processes of one user: its own always; another's unless that one made itself non-dumpable
+     * (PR_SET_DUMPABLE 0) and the guest does not run as root. PTRACE_ATTACH, process_vm_readv and /proc/PID/mem ask.
+     */
+    static boolean mayAccess(LinuxProcess caller, LinuxProcess target) {
+        return target == caller || target.controls().dumpable || Credentials.UID == 0;
+    }
+
+    /**
      * {@code tracer} traces {@code thread} from now on: PTRACE_ATTACH sends its process SIGSTOP, whose
      * signal-delivery-stop the tracer then waits for; PTRACE_SEIZE ({@code seize}) stops nothing. A thread of a
      * process a stop signal stopped stops for its tracer at once, as Linux re-traps a stopped tracee.

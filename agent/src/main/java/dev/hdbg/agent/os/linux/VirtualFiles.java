@@ -316,7 +316,7 @@ final class VirtualFiles implements Sandbox.Virtual {
                 yield open; // a pipe or stream without a path: the same open file, as its magic link gives
             }
             case VirtualNode.ProcessMemory m -> {
-                if (m.process() != process && !m.process().controls().dumpable && Credentials.UID != 0) {
+                if (!Tracing.mayAccess(process, m.process())) {
                     throw new SyscallException(Errno.EACCES); // as ptrace's attach, a non-dumpable process refuses
                 }
                 yield new ProcessMemoryFile(m.process(), stat(resolved.guestPath(), m, true), status);
