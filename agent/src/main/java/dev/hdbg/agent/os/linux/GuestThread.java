@@ -60,6 +60,11 @@ final class GuestThread {
         this.core = core;
     }
 
+    /** Whether a guest process traces it, which it stops for ({@link Tracing}); not the debugger outside. */
+    boolean tracedInGuest() {
+        return trace != null && trace.byGuest();
+    }
+
     void waitOn(long address, int mask, long until) {
         state = State.FUTEX_WAIT;
         futex = address;

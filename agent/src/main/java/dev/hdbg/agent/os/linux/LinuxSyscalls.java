@@ -97,15 +97,15 @@ public final class LinuxSyscalls {
      * @throws IllegalStateException when the process has already exited
      */
     public Result handle() {
-        LinuxProcess process = processes.current();
+        GuestThread thread = processes.scheduler().current();
+        LinuxProcess process = thread.process;
         if (process.exitStatus().isPresent()) {
             throw new IllegalStateException("the process exited with status " + process.exitStatus().getAsInt()
                     + "; it makes no more system calls");
         }
         Unicorn uc = process.machine().unicorn();
         long number = uc.regRead(X86Reg.RAX);
-        GuestThread thread = processes.scheduler().current();
-        boolean traced = thread.trace != null && thread.trace.byGuest();
+        boolean traced = thread.tracedInGuest();
         if (traced && processes.tracing().beforeCall(thread, number, uc.regRead(X86Reg.RDI))) {
             return new Result.Yielded(uc.regRead(X86Reg.RAX)); // stopped: made when its tracer has it go on
         }
@@ -175,7 +175,7 @@ public final class LinuxSyscalls {
      */
     public boolean stopsBeforeCall() {
         GuestThread thread = processes.scheduler().current();
-        return thread.trace != null && thread.trace.byGuest()
+        return thread.tracedInGuest()
                 && processes.tracing().stopsBefore(thread, thread.process.machine().unicorn().regRead(X86Reg.RAX));
     }
 

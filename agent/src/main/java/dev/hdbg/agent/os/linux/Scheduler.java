@@ -322,8 +322,7 @@ final class Scheduler {
 
     /** The live threads a guest process traces ({@link Tracing}). */
     List<GuestThread> traced() {
-        return threads.values().stream().filter(t -> t.trace != null && t.trace.byGuest()
-                && t.state != GuestThread.State.EXITED).toList();
+        return threads.values().stream().filter(t -> t.tracedInGuest() && t.state != GuestThread.State.EXITED).toList();
     }
 
     /** sched_yield: the next runnable thread, if any, runs now. */

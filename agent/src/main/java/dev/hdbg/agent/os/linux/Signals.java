@@ -119,11 +119,26 @@ final class Signals {
      * kill or a child's end sent from there), the process's first live thread.
      */
     private ThreadSignals thread() {
-        GuestThread current = process.scheduler().current();
-        if (current != null && current.process == process) {
-            return current.signals;
+        return signalsOf(onCpu());
+    }
+
+    /** {@link #thread()} given the thread on the CPU when it is this process's ({@link #onCpu}), or null. */
+    private ThreadSignals signalsOf(GuestThread onCpu) {
+        if (onCpu != null) {
+            return onCpu.signals;
         }
         return threads().stream().findFirst().map(t -> t.signals).orElseGet(ThreadSignals::new);
+    }
+
+    /** The thread on the CPU when it is this process's; else null (a call or fault of another process's thread). */
+    private GuestThread onCpu() {
+        GuestThread current = process.scheduler().current();
+        return current != null && current.process == process ? current : null;
+    }
+
+    /** {@code onCpu} when a guest process traces it ({@link Tracing}); else null. */
+    private static GuestThread traced(GuestThread onCpu) {
+        return onCpu != null && onCpu.tracedInGuest() ? onCpu : null;
     }
 
     private java.util.List<GuestThread> threads() {
@@ -196,7 +211,7 @@ final class Signals {
     void send(SignalInfo info) {
         int s = info.signal();
         process.table().jobs().sending(process, s); // SIGCONT continues the process, even when ignored
-        if (ignored(s) && threads().stream().noneMatch(t -> (t.signals.blocked & bit(s)) != 0 || traced(t))) {
+        if (ignored(s) && threads().stream().noneMatch(t -> (t.signals.blocked & bit(s)) != 0 || t.tracedInGuest())) {
             return;
         }
         shared.add(info);
@@ -217,7 +232,7 @@ final class Signals {
     void sendTo(GuestThread thread, SignalInfo info) {
         int s = info.signal();
         process.table().jobs().sending(process, s);
-        if (ignored(s) && (thread.signals.blocked & bit(s)) == 0 && !traced(thread)) {
+        if (ignored(s) && (thread.signals.blocked & bit(s)) == 0 && !thread.tracedInGuest()) {
             return;
         }
         thread.signals.pending.add(info);
@@ -263,8 +278,9 @@ final class Signals {
      * entry: the last one's handler runs first, and each returns into the next.
      */
     Delivery deliverPending(long resumeAt) {
-        ThreadSignals t = thread();
-        GuestThread traced = tracedThread();
+        GuestThread onCpu = onCpu(); // once: this runs at every system call's return
+        ThreadSignals t = signalsOf(onCpu);
+        GuestThread traced = traced(onCpu);
         Delivery delivery = NOTHING;
         long interrupted = resumeAt;
         if (traced != null) {
@@ -369,7 +385,7 @@ final class Signals {
             actions[s] = Action.DEFAULT;
             t.blocked &= ~bit(s);
         }
-        GuestThread traced = tracedThread();
+        GuestThread traced = traced(onCpu());
         if (traced != null) {
             traced.trace.callNumber = -1; // orig_rax: a CPU exception is no call
             // the thread goes on at rip, the signal as its tracer says
@@ -377,13 +393,6 @@ final class Signals {
             return new Delivery.TraceStopped(s);
         }
         return deliver(info, rip, t.blocked, trap);
-    }
-
-    /** The thread on the CPU when it is this process's and a guest process traces it ({@link Tracing}); else null. */
-    private GuestThread tracedThread() {
-        GuestThread current = process.scheduler().current();
-        return current != null && current.process == process && current.trace != null && current.trace.byGuest()
-                ? current : null;
     }
 
     /** Whether a fault raising signal {@code s} now would end the process ({@link #fault}'s rules), not a handler. */
@@ -508,11 +517,6 @@ final class Signals {
     void discard(int s) {
         shared.discard(s);
         threads().forEach(t -> t.signals.pending.discard(s));
-    }
-
-    /** A thread a guest process traces is sent even the signals it ignores: its tracer sees them (sig_ignored). */
-    private static boolean traced(GuestThread thread) {
-        return thread.trace != null && thread.trace.byGuest();
     }
 
     private boolean ignored(int s) {

@@ -106,7 +106,7 @@ final class Tracing {
      */
     void groupStopped(LinuxProcess process, int signal) {
         for (GuestThread t : scheduler.threadsOf(process)) {
-            if (t.trace != null && t.trace.byGuest() && !t.trace.stopped()) {
+            if (t.tracedInGuest() && !t.trace.stopped()) {
                 stop(t, signal | (t.trace.seized ? PTRACE_EVENT_STOP << 8 : 0));
                 if (!t.trace.seized) {
                     t.trace.stopInfo = null;
@@ -272,10 +272,10 @@ final class Tracing {
      * SIGSTOP, or PTRACE_EVENT_STOP when seized), and the parent stops with the event, the child's id its message.
      */
     void cloned(GuestThread parent, GuestThread child, long flags) {
-        Tracee trace = parent.trace;
-        if (trace == null || !trace.byGuest()) {
+        if (!parent.tracedInGuest()) {
             return;
         }
+        Tracee trace = parent.trace;
         int event = (flags & CLONE_VFORK) != 0 ? PTRACE_EVENT_VFORK
                 : (flags & ThreadSyscalls.CLONE_THREAD) == 0 && (flags & 0xff) == Signals.SIGCHLD ? PTRACE_EVENT_FORK
                 : PTRACE_EVENT_CLONE;
@@ -337,7 +337,7 @@ final class Tracing {
 
     /** {@code thread}, which is not its process's last, exits alone ({@code exit}) with wait status {@code status}. */
     void threadExited(GuestThread thread, int status) {
-        if (thread.trace != null && thread.trace.byGuest()) {
+        if (thread.tracedInGuest()) {
             reports.ended(thread, status);
         }
     }
