@@ -181,13 +181,18 @@ final class JobControl {
 
     /** The parent sees the change just made in its waits, and as SIGCHLD unless it asked not to (SA_NOCLDSTOP). */
     private void notifyParent(LinuxProcess process) {
-        Optional<LinuxProcess> parent = table.get(process.parentPid()).filter(p -> !p.ended());
-        if (parent.isEmpty()) {
-            return;
+        table.get(process.parentPid()).filter(p -> !p.ended())
+                .ifPresent(parent -> notifyOfStop(parent, ChildReports.siginfo(process, process.jobs().unreported())));
+    }
+
+    /**
+     * {@code whom}, a parent or a tracer, sees a stop or continue in its waits, and SIGCHLD {@code info} unless its
+     * SIGCHLD action has SA_NOCLDSTOP (do_notify_parent_cldstop).
+     */
+    void notifyOfStop(LinuxProcess whom, SignalInfo info) {
+        if ((whom.signals().action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
+            table.signal(whom, info);
         }
-        if ((parent.get().signals().action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
-            table.signal(parent.get(), ChildReports.siginfo(process, process.jobs().unreported()));
-        }
-        scheduler.wakeAll(parent.get()); // a wait4 or waitid that may now report it
+        scheduler.wakeAll(whom); // a wait4 or waitid that may now report it
     }
 }

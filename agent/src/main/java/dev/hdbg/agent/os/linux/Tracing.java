@@ -21,7 +21,6 @@ final class Tracing {
     static final int PTRACE_EVENT_STOP = 128;
     /** si_code of SIGCHLD: a tracee stopped for its tracer. */
     static final int CLD_TRAPPED = 4;
-    private static final long SA_NOCLDSTOP = 1;
     private static final long TRAP_FLAG = 0x100;
     private static final int SYSCALL_LENGTH = 2;
     private static final long CLONE_VFORK = 0x4000;
@@ -79,14 +78,9 @@ final class Tracing {
             vcpus.write(thread.core, CpuRegister.RFLAGS, vcpus.read(thread.core, CpuRegister.RFLAGS) & ~TRAP_FLAG);
         }
         scheduler.jobsChanged();
-        LinuxProcess tracer = trace.tracer;
-        if (tracer.ended()) {
-            return;
+        if (!trace.tracer.ended()) {
+            table.jobs().notifyOfStop(trace.tracer, ChildReports.trapped(thread.tid, code & 0x7f));
         }
-        if ((tracer.signals().action(Signals.SIGCHLD).flags() & SA_NOCLDSTOP) == 0) {
-            table.signal(tracer, ChildReports.trapped(thread.tid, code & 0x7f));
-        }
-        scheduler.wakeAll(tracer); // a wait4 or waitid that may now report it
     }
 
     /**
