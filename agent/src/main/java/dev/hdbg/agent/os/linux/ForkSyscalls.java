@@ -114,7 +114,8 @@ final class ForkSyscalls {
         }
         // pid > 0: that child; -1: any; 0: those of the caller's group; below -1: those of group -pid
         int idType = pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID;
-        Optional<TraceReports.Report> tracee = reportingTracee(idType, Math.abs(pid), true);
+        Selection selected = selection(idType, Math.abs(pid));
+        Optional<TraceReports.Report> tracee = reportingTracee(selected, true);
         if (tracee.isPresent()) {
             if (status != 0) {
                 user.writeInt(status, tracee.get().status());
@@ -124,7 +125,7 @@ final class ForkSyscalls {
             }
             return tracee.get().tid();
         }
-        Optional<LinuxProcess> found = reportingChild(idType, Math.abs(pid), options | WEXITED);
+        Optional<LinuxProcess> found = reportingChild(selected, options | WEXITED);
         if (found.isEmpty()) {
             if ((options & WNOHANG) != 0) {
                 return 0;
@@ -147,7 +148,8 @@ final class ForkSyscalls {
         if (idType < P_ALL || idType > P_PGID || (options & (WEXITED | WSTOPPED | WCONTINUED)) == 0) {
             throw new SyscallException(Errno.EINVAL);
         }
-        Optional<TraceReports.Report> tracee = reportingTracee(idType, id, (options & WNOWAIT) == 0);
+        Selection selected = selection(idType, id);
+        Optional<TraceReports.Report> tracee = reportingTracee(selected, (options & WNOWAIT) == 0);
         if (tracee.isPresent()) {
             if (info != 0) {
                 user.write(info, tracee.get().info().bytes());
@@ -157,7 +159,7 @@ final class ForkSyscalls {
             }
             return 0;
         }
-        Optional<LinuxProcess> found = reportingChild(idType, id, options);
+        Optional<LinuxProcess> found = reportingChild(selected, options);
         if (found.isEmpty()) {
             if ((options & WNOHANG) != 0) {
                 if (info != 0) {
@@ -185,23 +187,39 @@ final class ForkSyscalls {
      * The first of the caller's tracees selected with a ptrace-stop it has not seen ({@link Tracing}): a wait reports
      * it whatever its options (WUNTRACED is for stops of children not traced), before any child's change.
      */
-    private Optional<TraceReports.Report> reportingTracee(int idType, long id, boolean take) {
-        return table.tracing().reports().reporting(process, selects(idType, id), endedSelects(idType, id), take);
+    private Optional<TraceReports.Report> reportingTracee(Selection selected, boolean take) {
+        return table.tracing().reports().reporting(process, selected.tracees(), selected.ended(), take);
     }
 
-    /** Which ended tracees a wait selects, by thread id: all, or {@code id} (a group's ended members are not known). */
-    private static LongPredicate endedSelects(int idType, long id) {
-        return tid -> idType == P_ALL || idType == P_PID && tid == id;
+    /**
+     * The children and tracees a wait names: all ({@link #P_ALL}), the one whose id is {@code id} ({@link #P_PID}), or
+     * those of process group {@code group} ({@link #P_PGID}).
+     */
+    private record Selection(int idType, long id, long group) {
+        /** A tracee's end kept for its tracer: its process is gone, and with it the group it was in. */
+        private static final long NO_GROUP = Long.MIN_VALUE;
+
+        boolean selects(long candidate, long candidateGroup) {
+            return switch (idType) {
+                case P_PID -> candidate == id;
+                case P_PGID -> candidateGroup == group;
+                default -> true;
+            };
+        }
+
+        Predicate<GuestThread> tracees() {
+            return t -> selects(t.tid, t.process.processGroup());
+        }
+
+        /** Which ended tracees it names, by thread id: all, or {@code id} (not a group's: their group is unknown). */
+        LongPredicate ended() {
+            return tid -> selects(tid, NO_GROUP);
+        }
     }
 
-    /** Which tracees a wait selects: all, thread {@code id}, or those of process group {@code id} (0: the caller's). */
-    private Predicate<GuestThread> selects(int idType, long id) {
-        long group = id == 0 ? process.processGroup() : id;
-        return t -> switch (idType) {
-            case P_PID -> t.tid == id;
-            case P_PGID -> t.process.processGroup() == group;
-            default -> true;
-        };
+    /** The {@link Selection} of {@code idType} and {@code id}; a group 0 is the caller's, as it is now. */
+    private Selection selection(int idType, long id) {
+        return new Selection(idType, id, id == 0 ? process.processGroup() : id);
     }
 
     /** A wait reported {@code change}: a stop or a continue is seen, an ended child reaped. */
@@ -214,23 +232,17 @@ final class ForkSyscalls {
     }
 
     /**
-     * The first child with something to report, of those selected: all ({@link #P_ALL}), the one whose pid is
-     * {@code id} ({@link #P_PID}), or those of process group {@code id} ({@link #P_PGID}; 0: the caller's group, as it is now).
-     * A child reports its end (WEXITED), a stop (WUNTRACED, WSTOPPED) or a continue (WCONTINUED) its parent has not
-     * seen, as {@code options} ask, each child's end first, as Linux's wait_consider_task looks.
+     * The first child with something to report, of those {@code selected} names. A child reports its end (WEXITED),
+     * a stop (WUNTRACED, WSTOPPED) or a continue (WCONTINUED) its parent has not seen, as {@code options} ask, each
+     * child's end first, as Linux's wait_consider_task looks.
      *
-     * @throws SyscallException ECHILD when no child is selected
+     * @throws SyscallException ECHILD when neither a child nor a tracee is selected
      */
-    private Optional<LinuxProcess> reportingChild(int idType, long id, int options) {
-        long group = id == 0 ? process.processGroup() : id;
+    private Optional<LinuxProcess> reportingChild(Selection selected, int options) {
         List<LinuxProcess> children = table.children(process).stream()
-                .filter(c -> switch (idType) {
-                    case P_PID -> c.pid() == id;
-                    case P_PGID -> c.processGroup() == group;
-                    default -> true;
-                }).toList();
+                .filter(c -> selected.selects(c.pid(), c.processGroup())).toList();
         if (children.isEmpty()
-                && !table.tracing().reports().selectsAny(process, selects(idType, id), endedSelects(idType, id))) {
+                && !table.tracing().reports().selectsAny(process, selected.tracees(), selected.ended())) {
             throw new SyscallException(Errno.ECHILD); // neither a child nor a tracee selected
         }
         return children.stream().filter(c -> c.ended() ? (options & WEXITED) != 0 : switch (c.jobs().unreported()) {
