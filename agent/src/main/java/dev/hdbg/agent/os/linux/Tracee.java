@@ -134,8 +134,7 @@ final class Tracee {
         pendingStop = syscallTrap();
         rewind = true;
         vcpus.write(core, CpuRegister.RAX, -ERESTARTSYS);
-        vcpus.write(core, CpuRegister.RIP,
-                vcpus.read(core, CpuRegister.RIP) + 2);
+        vcpus.write(core, CpuRegister.RIP, vcpus.read(core, CpuRegister.RIP) + Tracing.SYSCALL_LENGTH);
     }
 
     /** The signal of a syscall-stop: SIGTRAP, with bit 7 set under PTRACE_O_TRACESYSGOOD. */

@@ -22,7 +22,8 @@ final class Tracing {
     /** si_code of SIGCHLD: a tracee stopped for its tracer. */
     static final int CLD_TRAPPED = 4;
     private static final long TRAP_FLAG = 0x100;
-    private static final int SYSCALL_LENGTH = 2;
+    /** The length of the SYSCALL instruction (0f 05), which a call a tracee stopped in is made again from. */
+    static final int SYSCALL_LENGTH = 2;
     private static final long CLONE_VFORK = 0x4000;
     private static final int EXIT = 60;
     private static final int EXIT_GROUP = 231;
