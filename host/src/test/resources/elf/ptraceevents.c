@@ -15,20 +15,6 @@
 
 static volatile long value = 7777;
 
-static void report(const char *what, pid_t pid, int options) {
-    int status;
-    pid_t got = waitpid(pid, &status, options);
-    if (got != pid) {
-        printf("%s: waitpid returned %d (%s)\n", what, got, got < 0 ? strerror(errno) : "another");
-    } else if (WIFSTOPPED(status)) {
-        printf("%s: stopped, signal %d, event %d\n", what, WSTOPSIG(status), status >> 16);
-    } else if (WIFEXITED(status)) {
-        printf("%s: exited %d\n", what, WEXITSTATUS(status));
-    } else if (WIFSIGNALED(status)) {
-        printf("%s: killed by signal %d\n", what, WTERMSIG(status));
-    }
-}
-
 static pid_t stopped_child(void (*body)(void)) {
     pid_t child = fork();
     if (child == 0) {
@@ -37,7 +23,7 @@ static pid_t stopped_child(void (*body)(void)) {
         body();
         _exit(0);
     }
-    report("child", child, 0);
+    show_wait("child", child, 0);
     return child;
 }
 
@@ -57,7 +43,7 @@ static void events(void) {
     show("SETOPTIONS", ptrace(PTRACE_SETOPTIONS, child, NULL,
             (void *) (PTRACE_O_TRACEFORK | PTRACE_O_TRACEEXIT)));
     ptrace(PTRACE_CONT, child, NULL, NULL);
-    report("child at its fork", child, 0);
+    show_wait("child at its fork", child, 0);
     unsigned long grandchild = 0;
     ptrace(PTRACE_GETEVENTMSG, child, NULL, &grandchild);
     siginfo_t info;
@@ -67,20 +53,20 @@ static void events(void) {
             info.si_code == CLD_TRAPPED ? "CLD_TRAPPED" : "other", info.si_status,
             info.si_pid == (pid_t) grandchild);
     ptrace(PTRACE_CONT, grandchild, NULL, NULL);
-    report("grandchild at its exit", grandchild, __WALL);
+    show_wait("grandchild at its exit", grandchild, __WALL);
     unsigned long message = 0;
     ptrace(PTRACE_GETEVENTMSG, grandchild, NULL, &message);
     printf("its exit event's message: %#lx\n", message);
     ptrace(PTRACE_CONT, grandchild, NULL, NULL);
-    report("grandchild", grandchild, __WALL);
+    show_wait("grandchild", grandchild, __WALL);
     ptrace(PTRACE_CONT, child, NULL, NULL);
-    report("child at the grandchild's SIGCHLD, ignored but seen by its tracer", child, 0);
+    show_wait("child at the grandchild's SIGCHLD, ignored but seen by its tracer", child, 0);
     ptrace(PTRACE_CONT, child, NULL, NULL);
-    report("child at its exit", child, 0);
+    show_wait("child at its exit", child, 0);
     ptrace(PTRACE_GETEVENTMSG, child, NULL, &message);
     printf("its exit event's message: %#lx\n", message);
     ptrace(PTRACE_CONT, child, NULL, NULL);
-    report("child", child, 0);
+    show_wait("child", child, 0);
 }
 
 static void sleeps(void) {
@@ -108,12 +94,12 @@ static void tracer_ends(void) {
         if (tracer == 0) {
             ptrace(PTRACE_SEIZE, tracee, NULL, (void *) (long) (kill_it ? PTRACE_O_EXITKILL : 0));
             ptrace(PTRACE_INTERRUPT, tracee, NULL, NULL);
-            report("tracer: its tracee", tracee, __WALL);
+            show_wait("tracer: its tracee", tracee, __WALL);
             _exit(0); /* without detaching */
         }
-        report(kill_it ? "the tracer under PTRACE_O_EXITKILL" : "the tracer", tracer, 0);
+        show_wait(kill_it ? "the tracer under PTRACE_O_EXITKILL" : "the tracer", tracer, 0);
         close(pipes[1]);
-        report("the tracee", tracee, 0);
+        show_wait("the tracee", tracee, 0);
     }
     (void) sleeps;
 }
@@ -146,23 +132,23 @@ static void group_stops(void) {
         } else {
             show("ATTACH", ptrace(PTRACE_ATTACH, child, NULL, NULL));
         }
-        report("its SIGSTOP", child, __WALL);
+        show_wait("its SIGSTOP", child, __WALL);
         siginfo_of("its SIGSTOP", child);
         ptrace(PTRACE_CONT, child, NULL, (void *) SIGSTOP);
-        report("the group-stop", child, __WALL);
+        show_wait("the group-stop", child, __WALL);
         siginfo_of("the group-stop", child);
         if (seize) {
             show("LISTEN", ptrace(PTRACE_LISTEN, child, NULL, NULL));
             kill(child, SIGCONT);
-            report("after SIGCONT", child, __WALL);
+            show_wait("after SIGCONT", child, __WALL);
             ptrace(PTRACE_CONT, child, NULL, NULL);
-            report("SIGCONT", child, __WALL);
+            show_wait("SIGCONT", child, __WALL);
             siginfo_of("SIGCONT", child);
         }
         ptrace(PTRACE_CONT, child, NULL, NULL);
         write(pipes[1], "x", 1);
         close(pipes[1]);
-        report("the child", child, __WALL);
+        show_wait("the child", child, __WALL);
     }
 }
 
@@ -196,7 +182,7 @@ static void transfers(void) {
     n = process_vm_readv(999999, &into, 1, &hole, 1, 0);
     printf("of no process: %zd (%s)\n", n, errno == ESRCH ? "ESRCH" : "other");
     kill(child, SIGKILL);
-    report("child", child, 0);
+    show_wait("child", child, 0);
 }
 
 int main(void) {

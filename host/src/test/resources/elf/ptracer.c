@@ -24,20 +24,6 @@
 
 static volatile long secret = 1111;
 
-static void stop_report(const char *what, pid_t pid) {
-    int status;
-    pid_t got = waitpid(pid, &status, __WALL);
-    if (got != pid) {
-        printf("%s: waitpid returned %d (%s)\n", what, got, strerror(errno));
-    } else if (WIFSTOPPED(status)) {
-        printf("%s: stopped, signal %d, event %d\n", what, WSTOPSIG(status), status >> 16);
-    } else if (WIFEXITED(status)) {
-        printf("%s: exited %d\n", what, WEXITSTATUS(status));
-    } else if (WIFSIGNALED(status)) {
-        printf("%s: killed by signal %d\n", what, WTERMSIG(status));
-    }
-}
-
 static pid_t traced_child(void (*body)(void)) {
     pid_t child = fork();
     if (child == 0) {
@@ -46,7 +32,7 @@ static pid_t traced_child(void (*body)(void)) {
         body();
         _exit(0);
     }
-    stop_report("traceme child", child);
+    show_wait("traceme child", child, __WALL);
     return child;
 }
 
@@ -76,7 +62,7 @@ static void memory_and_registers(void) {
     show("GETREGSET NT_PRSTATUS", ptrace(PTRACE_GETREGSET, child, NT_PRSTATUS, &iov));
     printf("iov_len: %zu\n", iov.iov_len);
     long cont = ptrace(PTRACE_CONT, child, NULL, NULL); /* shown once the child is done: it prints meanwhile */
-    stop_report("memory child", child);
+    show_wait("memory child", child, __WALL);
     show("CONT", cont);
     secret = 1111;
 }
@@ -101,7 +87,7 @@ static void sse(void) {
 static void fpu_registers(void) {
     pid_t child = traced_child(sse);
     ptrace(PTRACE_CONT, child, NULL, NULL);
-    stop_report("sse child at its int3", child);
+    show_wait("sse child at its int3", child, __WALL);
     struct user_fpregs_struct fp;
     show("GETFPREGS", ptrace(PTRACE_GETFPREGS, child, NULL, &fp));
     printf("xmm0 %08x%08x %08x%08x, mxcsr %#x\n", fp.xmm_space[3], fp.xmm_space[2], fp.xmm_space[1],
@@ -113,14 +99,14 @@ static void fpu_registers(void) {
     long cs = ptrace(PTRACE_PEEKUSER, child, offsetof(struct user_regs_struct, cs), NULL);
     printf("cs %#lx (a 64-bit process's)\n", cs);
     long cont = ptrace(PTRACE_CONT, child, NULL, NULL);
-    stop_report("sse child", child);
+    show_wait("sse child", child, __WALL);
     show("CONT", cont);
 }
 
 static void nanomites(void) {
     pid_t child = traced_child(nanomite);
     show("CONT", ptrace(PTRACE_CONT, child, NULL, NULL));
-    stop_report("nanomite child at its int3", child);
+    show_wait("nanomite child at its int3", child, __WALL);
     struct user_regs_struct regs;
     ptrace(PTRACE_GETREGS, child, NULL, &regs);
     printf("rip is after the int3: %d, rax %lld\n", regs.rip + 1 == (unsigned long) after_int3, regs.rax);
@@ -130,7 +116,7 @@ static void nanomites(void) {
     regs.rax = 42;
     show("SETREGS", ptrace(PTRACE_SETREGS, child, NULL, &regs));
     long cont = ptrace(PTRACE_CONT, child, NULL, NULL);
-    stop_report("nanomite child", child);
+    show_wait("nanomite child", child, __WALL);
     show("CONT suppressing SIGTRAP", cont);
 }
 
@@ -153,12 +139,12 @@ static void signal_replaced(void) {
 static void signals(void) {
     pid_t child = traced_child(signal_replaced);
     show("CONT", ptrace(PTRACE_CONT, child, NULL, NULL));
-    stop_report("signal child", child);
+    show_wait("signal child", child, __WALL);
     long cont = ptrace(PTRACE_CONT, child, NULL, (void *) SIGUSR2);
-    stop_report("signal child", child);
+    show_wait("signal child", child, __WALL);
     show("CONT with SIGUSR2 in its place", cont);
     cont = ptrace(PTRACE_CONT, child, NULL, NULL);
-    stop_report("signal child", child);
+    show_wait("signal child", child, __WALL);
     show("CONT with none", cont);
 }
 
@@ -226,7 +212,7 @@ static void single_steps(void) {
     printf("5 single steps: %d SIGTRAP stops, rip moved: %d, TF clear: %d\n", traps, after.rip != before.rip,
             (after.eflags & 0x100) == 0);
     ptrace(PTRACE_CONT, child, NULL, NULL);
-    stop_report("stepped child", child);
+    show_wait("stepped child", child, __WALL);
 }
 
 /* exec: SIGTRAP after it, or PTRACE_EVENT_EXEC under PTRACE_O_TRACEEXEC */
@@ -239,19 +225,19 @@ static void execs(const char *self) {
             execl(self, self, "exec", (char *) NULL);
             _exit(99);
         }
-        stop_report("exec child", child);
+        show_wait("exec child", child, __WALL);
         if (option) {
             ptrace(PTRACE_SETOPTIONS, child, NULL, (void *) PTRACE_O_TRACEEXEC);
         }
         ptrace(PTRACE_CONT, child, NULL, NULL);
-        stop_report(option ? "exec child under PTRACE_O_TRACEEXEC" : "exec child", child);
+        show_wait(option ? "exec child under PTRACE_O_TRACEEXEC" : "exec child", child, __WALL);
         if (option) {
             unsigned long message = 0;
             ptrace(PTRACE_GETEVENTMSG, child, NULL, &message);
             printf("event message is the child's pid: %d\n", message == (unsigned long) child);
         }
         ptrace(PTRACE_CONT, child, NULL, NULL);
-        stop_report("exec child", child);
+        show_wait("exec child", child, __WALL);
     }
 }
 
@@ -268,12 +254,12 @@ static void attaches(void) {
     }
     show("ATTACH", ptrace(PTRACE_ATTACH, child, NULL, NULL));
     show("ATTACH again", ptrace(PTRACE_ATTACH, child, NULL, NULL));
-    stop_report("attached child", child);
+    show_wait("attached child", child, __WALL);
     show("POKEDATA 4444", ptrace(PTRACE_POKEDATA, child, &secret, (void *) 4444));
     show("DETACH", ptrace(PTRACE_DETACH, child, NULL, NULL));
     show("CONT after the detach", ptrace(PTRACE_CONT, child, NULL, NULL));
     write(pipes[1], "x", 1);
-    stop_report("detached child", child);
+    show_wait("detached child", child, __WALL);
 
     child = fork();
     if (child == 0) {
@@ -283,10 +269,10 @@ static void attaches(void) {
     }
     show("SEIZE", ptrace(PTRACE_SEIZE, child, NULL, (void *) PTRACE_O_TRACESYSGOOD));
     show("INTERRUPT", ptrace(PTRACE_INTERRUPT, child, NULL, NULL));
-    stop_report("seized child", child);
+    show_wait("seized child", child, __WALL);
     show("CONT", ptrace(PTRACE_CONT, child, NULL, NULL));
     write(pipes[1], "x", 1);
-    stop_report("seized child", child);
+    show_wait("seized child", child, __WALL);
 
     show("ATTACH to itself", ptrace(PTRACE_ATTACH, getpid(), NULL, NULL));
     show("ATTACH to no process", ptrace(PTRACE_ATTACH, 999999, NULL, NULL));
@@ -315,7 +301,7 @@ static void proc_mem(void) {
     printf("pread of address 8: %zd (%s)\n", n, errno == EIO ? "EIO" : "other");
     close(fd);
     long cont = ptrace(PTRACE_CONT, child, NULL, NULL);
-    stop_report("mem child", child);
+    show_wait("mem child", child, __WALL);
     show("CONT", cont);
 
     printf("answer() is %d\n", answer());
@@ -344,7 +330,7 @@ static void child_attaches_parent(void) {
         show("child: DETACH", ptrace(PTRACE_DETACH, parent, NULL, NULL));
         _exit(0);
     }
-    stop_report("the attaching child", child);
+    show_wait("the attaching child", child, __WALL);
     printf("parent: went on\n");
 }
 
